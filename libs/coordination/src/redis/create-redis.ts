@@ -1,0 +1,57 @@
+import { Redis } from "ioredis";
+import { type Logger } from "../logger.js";
+import { errorMessage } from "../support/errors.js";
+
+/** Options of {@link createRedis}. */
+export interface CreateRedisOptions {
+  /** `redis://[user:password@]host:port[/db]`; never logged. */
+  url: string;
+  logger: Logger;
+  /** Names the connection in logs, e.g. "command" or "subscriber". */
+  name?: string;
+}
+
+/** Longest pause between reconnection attempts; the client retries forever. */
+const MAX_RECONNECT_DELAY_MS = 2_000;
+
+/**
+ * Opens an ioredis connection tuned for a service that must degrade, not hang, when Redis is away:
+ * commands fail fast while disconnected (no offline queue), time out after a second, and the client
+ * reconnects forever in the background. Logs one warning per outage and one info on recovery.
+ */
+export function createRedis(options: CreateRedisOptions): Redis {
+  const { logger } = options;
+  const fields = { redis: options.name ?? "redis" };
+  const redis = new Redis(options.url, {
+    enableOfflineQueue: false,
+    connectTimeout: 2_000,
+    commandTimeout: 1_000,
+    maxRetriesPerRequest: 1,
+    retryStrategy: (times) => Math.min(times * 200, MAX_RECONNECT_DELAY_MS),
+    lazyConnect: false,
+    autoResubscribe: true,
+  });
+
+  let down = false;
+  let lastError: unknown;
+  redis.on("error", (err: unknown) => {
+    lastError = err;
+    logger.debug({ ...fields, err: errorMessage(err) }, "redis connection error");
+  });
+  // "reconnecting" is only emitted for an unplanned loss (never after quit/disconnect).
+  redis.on("reconnecting", (delayMs: number) => {
+    if (down) return;
+    down = true;
+    logger.warn(
+      { ...fields, err: lastError === undefined ? undefined : errorMessage(lastError), retryInMs: delayMs },
+      "redis connection lost; reconnecting in the background",
+    );
+  });
+  redis.on("ready", () => {
+    if (down) logger.info(fields, "redis connection restored");
+    else logger.debug(fields, "redis connected");
+    down = false;
+    lastError = undefined;
+  });
+  return redis;
+}

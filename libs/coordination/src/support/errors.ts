@@ -1,0 +1,12 @@
+import { UnavailableError } from "@mcp/errors";
+
+/** The message of any thrown value, for logs. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Wraps a failed Redis call in the domain error callers can act on (retry later / degrade). */
+export function redisUnavailable(operation: string, err: unknown): UnavailableError {
+  if (err instanceof UnavailableError) return err;
+  return new UnavailableError("redis", `${operation} failed: ${errorMessage(err)}`, { cause: err });
+}

@@ -1,0 +1,59 @@
+import { createHash } from "node:crypto";
+import { InvalidArgumentError } from "@mcp/errors";
+
+/** Default and maximum page sizes for every List RPC. */
+export const DEFAULT_PAGE_SIZE = 50;
+export const MAX_PAGE_SIZE = 500;
+
+/**
+ * Clamps a requested page size: 0 (unset) → default; above the maximum → the maximum.
+ * Negative sizes are rejected.
+ */
+export function pageSize(requested: number, field = "page_size"): number {
+  if (!Number.isInteger(requested) || requested < 0) {
+    throw InvalidArgumentError.field(field, `must be a non-negative integer, got ${requested}`);
+  }
+  if (requested === 0) return DEFAULT_PAGE_SIZE;
+  return Math.min(requested, MAX_PAGE_SIZE);
+}
+
+/** A keyset position: the sort-key values of the last row of the previous page. */
+export type Keyset = readonly (string | number)[];
+
+const fingerprint = (filter: unknown) =>
+  createHash("sha256").update(JSON.stringify(filter ?? null)).digest("base64url").slice(0, 12);
+
+/**
+ * Encodes an opaque page token holding the keyset of the last row and a fingerprint of the filter
+ * it was issued for, so a token cannot be replayed against a different query.
+ */
+export function encodePageToken(keyset: Keyset, filter: unknown): string {
+  return Buffer.from(JSON.stringify({ k: keyset, f: fingerprint(filter) })).toString("base64url");
+}
+
+/**
+ * Decodes a page token ("" = first page → undefined). A token that is malformed or was issued
+ * for another filter is an INVALID_ARGUMENT naming `field`.
+ */
+export function decodePageToken(token: string, filter: unknown, field = "page_token"): Keyset | undefined {
+  if (token === "") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
+  } catch {
+    throw InvalidArgumentError.field(field, "is not a valid page token (pass next_page_token unchanged)");
+  }
+  const p = parsed as { k?: unknown; f?: unknown } | null;
+  if (
+    typeof p !== "object" ||
+    p === null ||
+    !Array.isArray(p.k) ||
+    !p.k.every((v) => typeof v === "string" || typeof v === "number")
+  ) {
+    throw InvalidArgumentError.field(field, "is not a valid page token (pass next_page_token unchanged)");
+  }
+  if (p.f !== fingerprint(filter)) {
+    throw InvalidArgumentError.field(field, "was issued for a different filter; start again without a page token");
+  }
+  return p.k;
+}

@@ -1,0 +1,13 @@
+export {
+  DomainError,
+  NotFoundError,
+  AlreadyExistsError,
+  InvalidArgumentError,
+  FailedPreconditionError,
+  ConflictError,
+  UnavailableError,
+  UnauthenticatedError,
+  PermissionDeniedError,
+  type FieldViolation,
+  type ErrorKind,
+} from "./errors.js";

@@ -1,0 +1,117 @@
+import { z } from "zod";
+
+/** The three services and their default ports. */
+export const DEFAULT_PORTS = { registry: 50051, workflows: 50052, executor: 50053 } as const;
+export type ServiceName = keyof typeof DEFAULT_PORTS;
+
+const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+
+/** Typed, validated configuration of one service process. Built once at start-up, then frozen. */
+export interface ServiceConfig {
+  readonly service: ServiceName;
+  readonly host: string;
+  /** 0 = any free port. */
+  readonly port: number;
+  readonly databaseUrl: string;
+  /** Unset = no Redis: in-process cache, locks and events (single node). */
+  readonly redisUrl: string | undefined;
+  readonly registryUrl: string;
+  readonly workflowsUrl: string;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** Origins allowed to call from a browser (`*` = any). */
+  readonly corsOrigins: readonly string[];
+  /** How long shutdown waits for in-flight calls before closing connections. */
+  readonly shutdownGraceMs: number;
+}
+
+/** Thrown when the environment does not describe a runnable service; the message lists every problem. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "ConfigError";
+  }
+}
+
+const port = (name: string) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be an integer`)
+    .min(0, `${name} must be between 0 and 65535`)
+    .max(65535, `${name} must be between 0 and 65535`);
+
+const url = (name: string, protocols: readonly string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { error: `${name} must be a URL starting with ${protocols.map((p) => `${p}//`).join(" or ")}` },
+  );
+
+const empty = (v: unknown) => (v === "" ? undefined : v);
+
+const envSchema = z.object({
+  HOST: z.string().min(1).default("0.0.0.0"),
+  PORT: z.preprocess(empty, port("PORT").optional()),
+  DATABASE_URL: z.preprocess(empty, url("DATABASE_URL", ["postgres:", "postgresql:"]).optional()),
+  POSTGRES_HOST: z.preprocess(empty, z.string().default("127.0.0.1")),
+  POSTGRES_PORT: z.preprocess(empty, port("POSTGRES_PORT").default(5432)),
+  POSTGRES_USER: z.preprocess(empty, z.string().default("postgres")),
+  POSTGRES_PASSWORD: z.preprocess(empty, z.string().optional()),
+  POSTGRES_DB: z.preprocess(empty, z.string().default("mcp")),
+  REDIS_URL: z.preprocess(empty, url("REDIS_URL", ["redis:", "rediss:"]).optional()),
+  REDIS_HOST: z.preprocess(empty, z.string().optional()),
+  REDIS_PORT: z.preprocess(empty, port("REDIS_PORT").default(6379)),
+  REGISTRY_URL: z.preprocess(empty, url("REGISTRY_URL", ["http:", "https:"]).default("http://127.0.0.1:50051")),
+  WORKFLOWS_URL: z.preprocess(empty, url("WORKFLOWS_URL", ["http:", "https:"]).default("http://127.0.0.1:50052")),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
+    z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
+  ),
+  CORS_ORIGINS: z.preprocess(empty, z.string().default("*")),
+  SHUTDOWN_GRACE_MS: z.preprocess(empty, z.coerce.number().int().min(0).max(600_000).default(10_000)),
+});
+
+/**
+ * Parses the environment into a frozen {@link ServiceConfig}. Throws {@link ConfigError} naming
+ * every bad variable. `DATABASE_URL` wins over the `POSTGRES_*` parts; `REDIS_URL` over `REDIS_HOST/PORT`.
+ */
+export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ` : "") + i.message));
+  }
+  const e = parsed.data;
+  const databaseUrl =
+    e.DATABASE_URL ??
+    `postgres://${encodeURIComponent(e.POSTGRES_USER)}${
+      e.POSTGRES_PASSWORD ? `:${encodeURIComponent(e.POSTGRES_PASSWORD)}` : ""
+    }@${e.POSTGRES_HOST}:${e.POSTGRES_PORT}/${encodeURIComponent(e.POSTGRES_DB)}`;
+  const redisUrl = e.REDIS_URL ?? (e.REDIS_HOST ? `redis://${e.REDIS_HOST}:${e.REDIS_PORT}` : undefined);
+  return Object.freeze({
+    service,
+    host: e.HOST,
+    port: e.PORT ?? DEFAULT_PORTS[service],
+    databaseUrl,
+    redisUrl,
+    registryUrl: e.REGISTRY_URL,
+    workflowsUrl: e.WORKFLOWS_URL,
+    logLevel: e.LOG_LEVEL,
+    corsOrigins: Object.freeze(e.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean)),
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+  });
+}
+
+/** Hides the password of a connection URL for logs. */
+export function redactUrl(value: string): string {
+  try {
+    const u = new URL(value);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return "<invalid url>";
+  }
+}

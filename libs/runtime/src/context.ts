@@ -1,0 +1,15 @@
+import { createContextKey } from "@connectrpc/connect";
+import type { Logger } from "pino";
+
+/** Per-call values handlers may read from `HandlerContext.values`. */
+export interface CallInfo {
+  /** The caller's `x-request-id`, or a generated one. */
+  readonly requestId: string;
+  /** Logger bound to this call (method, request id). */
+  readonly logger: Logger;
+  /** Who is calling, when authenticated (the API key's name). */
+  readonly principal: string | undefined;
+}
+
+/** Context key under which the logging interceptor stores the {@link CallInfo}. */
+export const callInfoKey = createContextKey<CallInfo | undefined>(undefined, { description: "call info" });

@@ -1,0 +1,40 @@
+import { randomUUID } from "node:crypto";
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import type { Logger } from "pino";
+import { callInfoKey } from "../context.js";
+
+const QUIET = new Set(["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"]);
+
+/**
+ * Logs one line per call: method, status code, duration and request id. Health and reflection calls
+ * log at debug so probes do not flood the log. Stores the call's {@link CallInfo} in the context.
+ */
+export function loggingInterceptor(logger: Logger): Interceptor {
+  return (next) => async (req) => {
+    const started = process.hrtime.bigint();
+    const requestId = req.header.get("x-request-id") || randomUUID();
+    const method = `${req.service.typeName}/${req.method.name}`;
+    const callLogger = logger.child({ method, requestId });
+    req.contextValues.set(callInfoKey, { requestId, logger: callLogger, principal: undefined });
+    const level = QUIET.has(req.service.typeName) ? "debug" : "info";
+    const done = (code: Code | 0, error?: ConnectError) => {
+      const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const line = { code: code === 0 ? "ok" : Code[code], durationMs: Math.round(durationMs * 100) / 100 };
+      if (error && (code === Code.Internal || code === Code.Unknown || code === Code.Unavailable)) {
+        callLogger.warn({ ...line, error: error.rawMessage }, "call failed");
+      } else {
+        callLogger[level]({ ...line, ...(error ? { error: error.rawMessage } : {}) }, "call");
+      }
+    };
+    try {
+      const res = await next(req);
+      res.header.set("x-request-id", requestId);
+      if (!res.stream) done(0);
+      return res;
+    } catch (err) {
+      const ce = ConnectError.from(err);
+      done(ce.code, ce);
+      throw err;
+    }
+  };
+}

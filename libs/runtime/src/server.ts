@@ -1,0 +1,100 @@
+import type { DescService } from "@bufbuild/protobuf";
+import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
+import { connectNodeAdapter } from "@connectrpc/connect-node";
+import { health, reflectionV1, reflectionV1alpha } from "@mcp/proto/grpc";
+import type { Logger } from "pino";
+import { applyCors } from "./cors.js";
+import { HealthState, ServingStatus, healthService } from "./health.js";
+import { errorInterceptor } from "./interceptors/errors.js";
+import { loggingInterceptor } from "./interceptors/logging.js";
+import { validationInterceptor, type ValidationTable } from "./interceptors/validation.js";
+import { listenOnePort } from "./one-port.js";
+import { reflectionServices } from "./reflection.js";
+
+/** What a service hands the runtime to be served. */
+export interface ServerOptions {
+  /** Short service name, e.g. `registry`; used as the ErrorInfo domain and in logs. */
+  readonly name: string;
+  readonly host: string;
+  /** 0 = any free port. */
+  readonly port: number;
+  readonly logger: Logger;
+  /** The application services (for reflection and health). */
+  readonly services: readonly DescService[];
+  /** Registers the application service implementations. */
+  readonly routes: (router: ConnectRouter) => void;
+  /** Request validators, run once per call before the handler. */
+  readonly validation?: ValidationTable;
+  /** Extra interceptors (e.g. authentication), run after logging and error mapping, before validation. */
+  readonly interceptors?: readonly Interceptor[];
+  readonly corsOrigins?: readonly string[];
+  /** Largest accepted request message; default 8 MiB. */
+  readonly readMaxBytes?: number;
+}
+
+/** A server listening on one port for gRPC, gRPC-Web and Connect. */
+export interface RunningServer {
+  readonly port: number;
+  /** `http://127.0.0.1:<port>` — where clients on this machine reach it. */
+  readonly url: string;
+  readonly health: HealthState;
+  /** Aborted when shutdown begins; long-lived streams end on it. */
+  readonly stopping: AbortSignal;
+  /** Graceful stop: NOT_SERVING, stop accepting, finish in-flight calls (up to `graceMs`), close. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** Serves the application services plus health and reflection (v1 and v1alpha) on one port. */
+export async function startServer(options: ServerOptions): Promise<RunningServer> {
+  const { logger } = options;
+  const stopping = new AbortController();
+  const healthState = new HealthState(options.services.map((s) => s.typeName));
+  const reflection = reflectionServices([
+    ...options.services,
+    health.Health,
+    reflectionV1.ServerReflection,
+    reflectionV1alpha.ServerReflection,
+  ]);
+  const handler = connectNodeAdapter({
+    routes(router) {
+      options.routes(router);
+      router.service(health.Health, healthService(healthState, stopping.signal));
+      router.service(reflectionV1.ServerReflection, reflection.v1);
+      router.service(reflectionV1alpha.ServerReflection, reflection.v1alpha);
+    },
+    interceptors: [
+      loggingInterceptor(logger),
+      errorInterceptor({ domain: `${options.name}.mcp-platform`, logger }),
+      ...(options.interceptors ?? []),
+      validationInterceptor(options.validation ?? new Map()),
+    ],
+    readMaxBytes: options.readMaxBytes ?? 8 * 1024 * 1024,
+  });
+  const origins = options.corsOrigins ?? ["*"];
+  const listener = await listenOnePort(
+    (req, res) => {
+      if (applyCors(origins, req, res)) return;
+      handler(req, res);
+    },
+    { host: options.host, port: options.port },
+  );
+  const url = `http://127.0.0.1:${listener.port}`;
+  logger.info({ port: listener.port, services: options.services.map((s) => s.typeName) }, "listening");
+
+  let closing: Promise<void> | undefined;
+  return {
+    port: listener.port,
+    url,
+    health: healthState,
+    stopping: stopping.signal,
+    close(graceMs = 10_000) {
+      closing ??= (async () => {
+        healthState.set(ServingStatus.NOT_SERVING);
+        stopping.abort();
+        await listener.close(graceMs);
+        logger.info("server closed");
+      })();
+      return closing;
+    },
+  };
+}

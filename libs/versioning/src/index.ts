@@ -1,0 +1,2 @@
+export { canonicalJson, contentHash, type JsonValue, type JsonObject } from "./canonical-json.js";
+export { diffJson, type JsonChange } from "./json-diff.js";
