@@ -21,7 +21,10 @@ export function pageSize(requested: number, field = "page_size"): number {
 export type Keyset = readonly (string | number)[];
 
 const fingerprint = (filter: unknown) =>
-  createHash("sha256").update(JSON.stringify(filter ?? null)).digest("base64url").slice(0, 12);
+  createHash("sha256")
+    .update(JSON.stringify(filter ?? null))
+    .digest("base64url")
+    .slice(0, 12);
 
 /**
  * Encodes an opaque page token holding the keyset of the last row and a fingerprint of the filter
@@ -53,7 +56,10 @@ export function decodePageToken(token: string, filter: unknown, field = "page_to
     throw InvalidArgumentError.field(field, "is not a valid page token (pass next_page_token unchanged)");
   }
   if (p.f !== fingerprint(filter)) {
-    throw InvalidArgumentError.field(field, "was issued for a different filter; start again without a page token");
+    throw InvalidArgumentError.field(
+      field,
+      "was issued for a different filter; start again without a page token",
+    );
   }
   return p.k;
 }

@@ -1,0 +1,65 @@
+import { UnavailableError } from "@mcp/errors";
+import { createServer } from "node:net";
+import { openDatabase } from "./data-source";
+import { createTestDatabase, type TestDatabase } from "./testing";
+
+/** A port nothing listens on: bind, note it, close. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe("openDatabase", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await db.drop();
+  });
+
+  it("applies the migrations once even when several services start together", async () => {
+    const opened = await Promise.all([openDatabase({ url: db.url }), openDatabase({ url: db.url }), openDatabase({ url: db.url })]);
+    try {
+      const applied = opened.flatMap((o) => o.applied);
+      expect(applied).toEqual(["InitialSchema1732470000000"]);
+      const tables = (await opened[0]!.dataSource.query(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
+      )) as { table_name: string }[];
+      expect(tables.map((t) => t.table_name)).toEqual([
+        "mcp_definitions",
+        "mcp_label_moves",
+        "mcp_name_versions",
+        "mcp_versions",
+        "schema_migrations",
+        "step_runs",
+        "workflow_definitions",
+        "workflow_name_versions",
+        "workflow_runs",
+        "workflow_versions",
+      ]);
+    } finally {
+      await Promise.all(opened.map((o) => o.dataSource.destroy()));
+    }
+  });
+
+  it("leaves no difference between the migrated schema and the entities", async () => {
+    const { dataSource } = await openDatabase({ url: db.url });
+    try {
+      const pending = await dataSource.driver.createSchemaBuilder().log();
+      expect(pending.upQueries.map((q) => q.query)).toEqual([]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+
+  it("reports an unreachable server as UnavailableError", async () => {
+    const port = await deadPort();
+    await expect(openDatabase({ url: `postgres://postgres@127.0.0.1:${port}/none`, connectTimeoutMs: 1000 })).rejects.toBeInstanceOf(
+      UnavailableError,
+    );
+  });
+});

@@ -1,0 +1,37 @@
+import { McpDefinitionEntity } from "./mcp-definition.entity.js";
+import { McpLabelMoveEntity } from "./mcp-label-move.entity.js";
+import { McpVersionEntity } from "./mcp-version.entity.js";
+import { McpNameCounterEntity, WorkflowNameCounterEntity } from "./name-counter.entity.js";
+import { StepRunEntity } from "./step-run.entity.js";
+import { WorkflowDefinitionEntity } from "./workflow-definition.entity.js";
+import { WorkflowRunEntity } from "./workflow-run.entity.js";
+import { WorkflowVersionEntity } from "./workflow-version.entity.js";
+
+export {
+  McpDefinitionEntity,
+  McpLabelMoveEntity,
+  McpVersionEntity,
+  McpNameCounterEntity,
+  WorkflowNameCounterEntity,
+  StepRunEntity,
+  WorkflowDefinitionEntity,
+  WorkflowRunEntity,
+  WorkflowVersionEntity,
+};
+export type { LabelMap } from "./mcp-definition.entity.js";
+export type { JsonObject, JsonValue } from "./mcp-version.entity.js";
+export type { RunStatusName } from "./workflow-run.entity.js";
+export type { StepStatusName } from "./step-run.entity.js";
+
+/** Every entity of the platform, in one list for the DataSource. */
+export const ENTITIES = [
+  McpDefinitionEntity,
+  McpVersionEntity,
+  McpLabelMoveEntity,
+  McpNameCounterEntity,
+  WorkflowNameCounterEntity,
+  WorkflowDefinitionEntity,
+  WorkflowVersionEntity,
+  WorkflowRunEntity,
+  StepRunEntity,
+] as const;

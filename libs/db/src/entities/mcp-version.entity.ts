@@ -1,0 +1,59 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { McpDefinitionEntity } from "./mcp-definition.entity.js";
+
+/** JSON as stored in a jsonb column. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+/** A JSON object as stored in a jsonb column. */
+export type JsonObject = { [key: string]: JsonValue };
+
+/** One immutable version of an MCP's content. Only the deprecation fields ever change. */
+@Entity({ name: "mcp_versions" })
+@Index("mcp_versions_hash", ["mcpId", "contentHash"])
+export class McpVersionEntity {
+  @PrimaryColumn({ type: "uuid", name: "mcp_id" })
+  mcpId!: string;
+
+  @ManyToOne(() => McpDefinitionEntity, { onDelete: "RESTRICT" })
+  @JoinColumn({ name: "mcp_id" })
+  mcp?: McpDefinitionEntity;
+
+  @PrimaryColumn({ type: "integer" })
+  version!: number;
+
+  /** Lower-case type name, e.g. `python_script`. */
+  @Column({ type: "text" })
+  type!: string;
+
+  /** The typed config in its canonical Protobuf JSON form (defaults filled in). */
+  @Column({ type: "jsonb" })
+  config!: JsonObject;
+
+  @Column({ type: "jsonb", name: "input_schema", nullable: true })
+  inputSchema!: JsonObject | null;
+
+  @Column({ type: "jsonb", name: "output_schema", nullable: true })
+  outputSchema!: JsonObject | null;
+
+  /** SHA-256 (hex) of the canonical JSON of config and schemas. */
+  @Column({ type: "text", name: "content_hash" })
+  contentHash!: string;
+
+  @Column({ type: "text", name: "change_note", default: "" })
+  changeNote!: string;
+
+  /** What an `mcp_tool` server reported from `listTools` when the version was written; null if not probed. */
+  @Column({ type: "jsonb", name: "tool_snapshot", nullable: true })
+  toolSnapshot!: JsonObject | null;
+
+  @Column({ type: "timestamptz", name: "created_at" })
+  createdAt!: Date;
+
+  @Column({ type: "boolean", default: false })
+  deprecated!: boolean;
+
+  @Column({ type: "text", name: "deprecation_message", default: "" })
+  deprecationMessage!: string;
+
+  @Column({ type: "timestamptz", name: "deprecated_at", nullable: true })
+  deprecatedAt!: Date | null;
+}

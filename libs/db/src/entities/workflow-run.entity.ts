@@ -1,0 +1,106 @@
+import { Column, Entity, Index, PrimaryColumn } from "typeorm";
+import type { JsonObject } from "./mcp-version.entity.js";
+
+/** Lower-case run status names as stored. */
+export type RunStatusName =
+  "pending" | "running" | "succeeded" | "failed" | "partially_succeeded" | "cancelled";
+
+/**
+ * One run of a workflow (or of a single MCP, `kind = 'mcp'`). The owner/lease/fence columns make
+ * exactly one executor drive it: a claim bumps `fence`, and every write checks the fence it holds.
+ */
+@Entity({ name: "workflow_runs" })
+@Index("workflow_runs_request_id", ["requestId"], { unique: true, where: "request_id IS NOT NULL" })
+@Index("workflow_runs_claimable", ["status", "leaseExpiresAt"])
+@Index("workflow_runs_by_workflow", ["workflowId", "createdAt", "id"])
+@Index("workflow_runs_by_status", ["status", "createdAt", "id"])
+@Index("workflow_runs_by_time", ["createdAt", "id"])
+export class WorkflowRunEntity {
+  @PrimaryColumn({ type: "uuid" })
+  id!: string;
+
+  /** `workflow` or `mcp`. */
+  @Column({ type: "text" })
+  kind!: string;
+
+  @Column({ type: "uuid", name: "workflow_id", nullable: true })
+  workflowId!: string | null;
+
+  @Column({ type: "text", name: "workflow_name", nullable: true })
+  workflowName!: string | null;
+
+  @Column({ type: "integer", name: "workflow_version", nullable: true })
+  workflowVersion!: number | null;
+
+  @Column({ type: "uuid", name: "mcp_id", nullable: true })
+  mcpId!: string | null;
+
+  @Column({ type: "text", name: "mcp_name", nullable: true })
+  mcpName!: string | null;
+
+  @Column({ type: "integer", name: "mcp_version", nullable: true })
+  mcpVersion!: number | null;
+
+  @Column({ type: "text" })
+  status!: RunStatusName;
+
+  @Column({ type: "jsonb", default: {} })
+  inputs!: JsonObject;
+
+  @Column({ type: "jsonb", nullable: true })
+  outputs!: JsonObject | null;
+
+  /** `{code, message, step_id, details}` when the run failed. */
+  @Column({ type: "jsonb", nullable: true })
+  error!: JsonObject | null;
+
+  /** The caller's idempotency key; a second ExecuteWorkflow with it returns this run. */
+  @Column({ type: "text", name: "request_id", nullable: true })
+  requestId!: string | null;
+
+  /**
+   * What the run was pinned to at start: the workflow spec and every step's resolved MCP version
+   * (and config), so later edits never change it.
+   */
+  @Column({ type: "jsonb", nullable: true })
+  plan!: JsonObject | null;
+
+  /** The executor currently driving the run; null when unclaimed. */
+  @Column({ type: "text", nullable: true })
+  owner!: string | null;
+
+  @Column({ type: "timestamptz", name: "lease_expires_at", nullable: true })
+  leaseExpiresAt!: Date | null;
+
+  /** Fencing token: incremented on every claim; writes carry the value they claimed with. */
+  @Column({ type: "bigint", default: 0 })
+  fence!: string;
+
+  /** Last event sequence number published for this run (WatchRun ordering). */
+  @Column({ type: "bigint", name: "event_seq", default: 0 })
+  eventSeq!: string;
+
+  /** The run this one is the fallback of. */
+  @Column({ type: "uuid", name: "parent_run_id", nullable: true })
+  parentRunId!: string | null;
+
+  /** The fallback run started after this one failed. */
+  @Column({ type: "uuid", name: "fallback_run_id", nullable: true })
+  fallbackRunId!: string | null;
+
+  /** Set when someone asked to cancel; the owner stops the run. */
+  @Column({ type: "timestamptz", name: "cancel_requested_at", nullable: true })
+  cancelRequestedAt!: Date | null;
+
+  @Column({ type: "timestamptz", name: "created_at" })
+  createdAt!: Date;
+
+  @Column({ type: "timestamptz", name: "started_at", nullable: true })
+  startedAt!: Date | null;
+
+  @Column({ type: "timestamptz", name: "finished_at", nullable: true })
+  finishedAt!: Date | null;
+
+  @Column({ type: "timestamptz", name: "updated_at" })
+  updatedAt!: Date;
+}

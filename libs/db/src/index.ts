@@ -1,0 +1,12 @@
+export * from "./entities/index.js";
+export { createDataSource, openDatabase, type DataSourceOptions } from "./data-source.js";
+export { dbCall, translateDbError, isConnectionError, uniqueViolation } from "./errors.js";
+export {
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  pageSize,
+  encodePageToken,
+  decodePageToken,
+  type Keyset,
+} from "./pagination/page-token.js";
+export { type DataSource, type EntityManager } from "typeorm";

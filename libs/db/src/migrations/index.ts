@@ -1,0 +1,4 @@
+import { InitialSchema1732470000000 } from "./1732470000000-initial-schema.js";
+
+/** Every migration, oldest first. Append new ones; never edit one that has shipped. */
+export const MIGRATIONS = [InitialSchema1732470000000] as const;

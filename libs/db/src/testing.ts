@@ -1,0 +1,40 @@
+import { randomBytes } from "node:crypto";
+import { Client } from "pg";
+
+/** A throwaway database for one test run. */
+export interface TestDatabase {
+  /** Connection URL of the new database. */
+  readonly url: string;
+  readonly name: string;
+  /** Drops the database (terminating any leftover connections). */
+  drop(): Promise<void>;
+}
+
+/** The server tests create their databases on: `TEST_DATABASE_URL`, else the local PostgreSQL. */
+export function adminUrl(): string {
+  return process.env["TEST_DATABASE_URL"] ?? "postgres://postgres@127.0.0.1:5432/postgres";
+}
+
+async function withAdmin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Creates a fresh, empty database with a random name (`mcp_test_<hex>`); call `drop()` after. */
+export async function createTestDatabase(prefix = "mcp_test"): Promise<TestDatabase> {
+  const name = `${prefix}_${randomBytes(6).toString("hex")}`;
+  await withAdmin((c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    name,
+    drop: () =>
+      withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
