@@ -10,3 +10,6 @@ export {
   type Keyset,
 } from "./pagination/page-token.js";
 export { type DataSource, type EntityManager } from "typeorm";
+export { McpStore, McpTransaction } from "./repositories/mcp-store.js";
+export { McpQueries, type McpListFilter, type McpStats } from "./repositories/mcp-queries.js";
+export { nextVersionNumber } from "./repositories/version-counter.js";

@@ -1,10 +1,10 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
 import { McpDefinitionEntity } from "./mcp-definition.entity.js";
 
-/** JSON as stored in a jsonb column. */
-export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
-/** A JSON object as stored in a jsonb column. */
-export type JsonObject = { [key: string]: JsonValue };
+/** JSON as stored in a jsonb column (checked by the domain, not by the storage layer). */
+export type JsonValue = unknown;
+/** A JSON object as stored in a jsonb column. Kept loose so TypeORM's deep partial types stay finite. */
+export type JsonObject = { [key: string]: unknown };
 
 /** One immutable version of an MCP's content. Only the deprecation fields ever change. */
 @Entity({ name: "mcp_versions" })

@@ -1,0 +1,21 @@
+import type { EntityManager } from "typeorm";
+
+/**
+ * Increments and returns the per-name version counter in `table` (`mcp_name_versions` or
+ * `workflow_name_versions`). The row lock it takes serialises concurrent writers of one name.
+ */
+export async function nextVersionNumber(
+  manager: EntityManager,
+  table: "mcp_name_versions" | "workflow_name_versions",
+  nameKey: string,
+): Promise<number> {
+  const rows = (await manager.query(
+    `INSERT INTO "${table}" (name_key, last_version) VALUES ($1, 1)
+     ON CONFLICT (name_key) DO UPDATE SET last_version = "${table}".last_version + 1
+     RETURNING last_version`,
+    [nameKey],
+  )) as { last_version: number }[];
+  const row = rows[0];
+  if (!row) throw new Error(`version counter for "${nameKey}" returned no row`);
+  return row.last_version;
+}

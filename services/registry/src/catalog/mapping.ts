@@ -1,0 +1,64 @@
+import { create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { McpDefinitionEntity, McpLabelMoveEntity, McpVersionEntity } from "@mcp/db";
+import { LabelMoveSchema, McpSchema, McpVersionSchema, type LabelMove, type Mcp, type McpVersion } from "@mcp/proto/registry";
+import { configFromJson } from "./content.js";
+import { etagOf } from "./etag.js";
+import { typeFromName } from "./types.js";
+
+/** The API form of a definition. */
+export function toMcp(def: McpDefinitionEntity): Mcp {
+  return create(McpSchema, {
+    id: def.id,
+    name: def.name,
+    type: typeFromName(def.type),
+    description: def.description,
+    tags: def.tags,
+    latestVersion: def.latestVersion,
+    labels: { ...def.labels },
+    etag: etagOf(def.rowVersion),
+    createTime: timestampFromDate(def.createdAt),
+    updateTime: timestampFromDate(def.updatedAt),
+    deleteTime: def.deletedAt ? timestampFromDate(def.deletedAt) : undefined,
+  });
+}
+
+/** Labels of `def` that point at `version`, sorted. */
+export function labelsAt(def: McpDefinitionEntity, version: number): string[] {
+  return Object.entries(def.labels)
+    .filter(([, v]) => v === version)
+    .map(([label]) => label)
+    .sort();
+}
+
+/** The API form of a version; `def` supplies the name and the labels pointing at it. */
+export function toMcpVersion(row: McpVersionEntity, def: McpDefinitionEntity): McpVersion {
+  return create(McpVersionSchema, {
+    mcpId: row.mcpId,
+    mcpName: def.name,
+    version: row.version,
+    type: typeFromName(row.type),
+    config: configFromJson(row.config),
+    inputSchema: (row.inputSchema as PbJsonObject | null) ?? undefined,
+    outputSchema: (row.outputSchema as PbJsonObject | null) ?? undefined,
+    contentHash: row.contentHash,
+    changeNote: row.changeNote,
+    createTime: timestampFromDate(row.createdAt),
+    deprecated: row.deprecated,
+    deprecationMessage: row.deprecationMessage,
+    deprecateTime: row.deprecatedAt ? timestampFromDate(row.deprecatedAt) : undefined,
+    labels: labelsAt(def, row.version),
+  });
+}
+
+/** The API form of a recorded label move. */
+export function toLabelMove(row: Omit<McpLabelMoveEntity, "mcp">): LabelMove {
+  return create(LabelMoveSchema, {
+    label: row.label,
+    fromVersion: row.fromVersion ?? undefined,
+    toVersion: row.toVersion ?? undefined,
+    moveTime: timestampFromDate(row.movedAt),
+    movedBy: row.movedBy,
+    reason: row.reason,
+  });
+}

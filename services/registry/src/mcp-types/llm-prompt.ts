@@ -1,0 +1,75 @@
+import { clone } from "@bufbuild/protobuf";
+import type { FieldViolation } from "@mcp/errors";
+import { LlmPromptConfigSchema, type LlmPromptConfig } from "@mcp/proto/registry";
+import {
+  checkMaxLength,
+  checkPattern,
+  checkRange,
+  checkRequired,
+  checkUnique,
+  fieldPath,
+  indexPath,
+  violation,
+} from "../validation/checks.js";
+import { IDENTIFIER } from "../validation/patterns.js";
+import {
+  DEFAULT_MAX_TOKENS,
+  DEFAULT_TEMPERATURE,
+  checkSampling,
+  providerWithDefaults,
+  validateProvider,
+} from "./llm-settings.js";
+import { templateVariables } from "./template.js";
+
+/** Longest template. */
+export const MAX_TEMPLATE_LENGTH = 100_000;
+/** Request timeout when none is given, in seconds. */
+export const DEFAULT_LLM_TIMEOUT_SECONDS = 120;
+
+/**
+ * Checks an llm_prompt config at `path` (e.g. `config.llm_prompt`): template (required, ≤ 100000
+ * characters), model (required), sampling, timeout 1..600, provider, and input_variables
+ * (identifiers, unique; when given, every template placeholder must be one of them).
+ */
+export function validateLlmPrompt(config: LlmPromptConfig, path: string): FieldViolation[] {
+  const template = fieldPath(path, "template");
+  return [
+    ...checkRequired(config.template, template),
+    ...checkMaxLength(config.template, MAX_TEMPLATE_LENGTH, template),
+    ...checkRequired(config.model, fieldPath(path, "model")),
+    ...checkSampling(config, path),
+    ...checkRange(config.timeoutSeconds, 1, 600, fieldPath(path, "timeout_seconds")),
+    ...validateProvider(config.provider, fieldPath(path, "provider")),
+    ...checkInputVariables(config, path),
+  ];
+}
+
+function checkInputVariables(config: LlmPromptConfig, path: string): FieldViolation[] {
+  const field = fieldPath(path, "input_variables");
+  const out = [
+    ...config.inputVariables.flatMap((name, i) => [
+      ...checkRequired(name, indexPath(field, i)),
+      ...checkPattern(name, IDENTIFIER, "an identifier ([A-Za-z_][A-Za-z0-9_]*)", indexPath(field, i)),
+    ]),
+    ...checkUnique(config.inputVariables, field),
+  ];
+  if (config.inputVariables.length > 0) {
+    const declared = new Set(config.inputVariables);
+    for (const name of templateVariables(config.template)) {
+      if (!declared.has(name)) {
+        out.push(violation(fieldPath(path, "template"), `uses {{${name}}}, which is not in input_variables`));
+      }
+    }
+  }
+  return out;
+}
+
+/** A copy with defaults filled in: temperature 0.7, max_tokens 1024, timeout 120 s, provider api. */
+export function llmPromptWithDefaults(config: LlmPromptConfig): LlmPromptConfig {
+  const out = clone(LlmPromptConfigSchema, config);
+  out.temperature ??= DEFAULT_TEMPERATURE;
+  out.maxTokens ??= DEFAULT_MAX_TOKENS;
+  out.timeoutSeconds ??= DEFAULT_LLM_TIMEOUT_SECONDS;
+  out.provider = providerWithDefaults(out.provider);
+  return out;
+}

@@ -1,0 +1,120 @@
+import { create } from "@bufbuild/protobuf";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import {
+  CreateMcpResponseSchema,
+  DeleteMcpLabelResponseSchema,
+  DeleteMcpResponseSchema,
+  DeprecateMcpVersionResponseSchema,
+  DiffMcpVersionsResponseSchema,
+  GetMcpResponseSchema,
+  GetMcpVersionResponseSchema,
+  ListMcpLabelMovesResponseSchema,
+  ListMcpsResponseSchema,
+  ListMcpVersionsResponseSchema,
+  SetMcpLabelResponseSchema,
+  UndeprecateMcpVersionResponseSchema,
+  UpdateMcpResponseSchema,
+  type RegistryService,
+} from "@mcp/proto/registry";
+import { callInfoKey } from "@mcp/runtime";
+import type { LabelWriter } from "./catalog/label-writer.js";
+import type { McpListing } from "./catalog/listing.js";
+import { toLabelMove, toMcp, toMcpVersion } from "./catalog/mapping.js";
+import type { McpReader } from "./catalog/mcp-reader.js";
+import type { McpWriter } from "./catalog/mcp-writer.js";
+import { changeFromRequest } from "./catalog/update-mask.js";
+
+/** The catalogue modules the RPC handlers delegate to. */
+export interface RegistryDeps {
+  readonly reader: McpReader;
+  readonly writer: McpWriter;
+  readonly labels: LabelWriter;
+  readonly listing: McpListing;
+}
+
+const principal = (ctx: HandlerContext) => ctx.values.get(callInfoKey)?.principal ?? "";
+
+/** RegistryService over the catalogue. Requests arrive validated; handlers only translate. */
+export function registryService(deps: RegistryDeps): ServiceImpl<typeof RegistryService> {
+  const { reader, writer, labels, listing } = deps;
+  return {
+    async createMcp(req) {
+      const { def, version } = await writer.create({
+        name: req.name,
+        description: req.description,
+        tags: req.tags,
+        config: req.config!,
+        inputSchema: req.inputSchema,
+        outputSchema: req.outputSchema,
+        changeNote: req.changeNote,
+      });
+      return create(CreateMcpResponseSchema, { mcp: toMcp(def), version: toMcpVersion(version, def) });
+    },
+
+    async getMcp(req) {
+      const def = await reader.definition(req.mcp);
+      const version = await reader.version(def, reader.selectVersion(def, req.selector));
+      return create(GetMcpResponseSchema, { mcp: toMcp(def), version: toMcpVersion(version, def) });
+    },
+
+    async listMcps(req) {
+      const page = await listing.list(req);
+      return create(ListMcpsResponseSchema, { mcps: page.items, nextPageToken: page.nextPageToken });
+    },
+
+    async updateMcp(req) {
+      const { def, version, versionCreated } = await writer.update(req.mcp, req.etag, changeFromRequest(req));
+      return create(UpdateMcpResponseSchema, { mcp: toMcp(def), version: toMcpVersion(version, def), versionCreated });
+    },
+
+    async deleteMcp(req) {
+      const def = await writer.delete(req.mcp, req.etag, req.force);
+      return create(DeleteMcpResponseSchema, { mcp: toMcp(def) });
+    },
+
+    async listMcpVersions(req) {
+      const page = await listing.versions(req.mcp, req.pageSize, req.pageToken);
+      return create(ListMcpVersionsResponseSchema, { versions: page.items, nextPageToken: page.nextPageToken });
+    },
+
+    async getMcpVersion(req) {
+      const def = await reader.definition(req.mcp);
+      const version = await reader.version(def, reader.selectVersion(def, req.selector));
+      return create(GetMcpVersionResponseSchema, { version: toMcpVersion(version, def) });
+    },
+
+    async diffMcpVersions(req) {
+      const diff = await listing.diff(req.mcp, req.fromVersion, req.toVersion);
+      return create(DiffMcpVersionsResponseSchema, { changes: diff.changes, fromContentHash: diff.fromHash, toContentHash: diff.toHash });
+    },
+
+    async setMcpLabel(req, ctx) {
+      const { def, move } = await labels.set(req.mcp, req.label, req.version, { by: principal(ctx), reason: req.reason });
+      return create(SetMcpLabelResponseSchema, { mcp: toMcp(def), move: toLabelMove(move) });
+    },
+
+    async deleteMcpLabel(req, ctx) {
+      const { def, move } = await labels.remove(req.mcp, req.label, { by: principal(ctx), reason: req.reason });
+      return create(DeleteMcpLabelResponseSchema, { mcp: toMcp(def), move: toLabelMove(move) });
+    },
+
+    async listMcpLabelMoves(req) {
+      const page = await listing.labelMoves(req.mcp, req.label, req.pageSize, req.pageToken);
+      return create(ListMcpLabelMovesResponseSchema, { moves: page.items, nextPageToken: page.nextPageToken });
+    },
+
+    async deprecateMcpVersion(req) {
+      const { def, version } = await labels.deprecate(req.mcp, req.version, req.message);
+      return create(DeprecateMcpVersionResponseSchema, { version: toMcpVersion(version, def) });
+    },
+
+    async undeprecateMcpVersion(req) {
+      const { def, version } = await labels.deprecate(req.mcp, req.version, undefined);
+      return create(UndeprecateMcpVersionResponseSchema, { version: toMcpVersion(version, def) });
+    },
+
+    async getMcpStats() {
+      return listing.stats();
+    },
+  };
+}
