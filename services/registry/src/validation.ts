@@ -33,7 +33,14 @@ import { validateMcpConfig } from "./mcp-types/index.js";
 import { checkMaxLength, checkRequired, violation } from "./validation/checks.js";
 import { checkLabel, checkMcpOneof, checkName, checkSelector, checkVersion } from "./validation/identity.js";
 import { checkJsonSchema } from "./validation/json-schema.js";
-import { MAX_NOTE_LENGTH, checkDescription, checkNote, checkPageSize, checkTag, checkTags } from "./validation/metadata.js";
+import {
+  MAX_NOTE_LENGTH,
+  checkDescription,
+  checkNote,
+  checkPageSize,
+  checkTag,
+  checkTags,
+} from "./validation/metadata.js";
 import { validateUpdateMcp } from "./validation/update-mcp.js";
 
 /**
@@ -46,14 +53,23 @@ export const registryValidation: ValidationTable = validationTable([
   [ListMcpsRequestSchema, validateListMcps],
   [UpdateMcpRequestSchema, validateUpdateMcp],
   [DeleteMcpRequestSchema, (m: DeleteMcpRequest) => checkMcpOneof(m.mcp)],
-  [ListMcpVersionsRequestSchema, (m: ListMcpVersionsRequest) => [...checkMcpOneof(m.mcp), ...checkPageSize(m.pageSize)]],
-  [GetMcpVersionRequestSchema, (m: GetMcpVersionRequest) => [...checkMcpOneof(m.mcp), ...checkSelector(m.selector)]],
+  [
+    ListMcpVersionsRequestSchema,
+    (m: ListMcpVersionsRequest) => [...checkMcpOneof(m.mcp), ...checkPageSize(m.pageSize)],
+  ],
+  [
+    GetMcpVersionRequestSchema,
+    (m: GetMcpVersionRequest) => [...checkMcpOneof(m.mcp), ...checkSelector(m.selector)],
+  ],
   [DiffMcpVersionsRequestSchema, validateDiffMcpVersions],
   [SetMcpLabelRequestSchema, validateSetMcpLabel],
   [DeleteMcpLabelRequestSchema, validateDeleteMcpLabel],
   [ListMcpLabelMovesRequestSchema, validateListMcpLabelMoves],
   [DeprecateMcpVersionRequestSchema, validateDeprecateMcpVersion],
-  [UndeprecateMcpVersionRequestSchema, (m: UndeprecateMcpVersionRequest) => [...checkMcpOneof(m.mcp), ...checkVersion(m.version, "version")]],
+  [
+    UndeprecateMcpVersionRequestSchema,
+    (m: UndeprecateMcpVersionRequest) => [...checkMcpOneof(m.mcp), ...checkVersion(m.version, "version")],
+  ],
   [GetMcpStatsRequestSchema, (): FieldViolation[] => []],
 ]);
 

@@ -11,7 +11,8 @@ function violationsAfter(change: (c: AiAssistantConfig) => void): string[] {
 }
 
 /** A tool reference by name. */
-const byName = (name: string): McpReference => create(McpReferenceSchema, { mcp: { case: "name", value: name } });
+const byName = (name: string): McpReference =>
+  create(McpReferenceSchema, { mcp: { case: "name", value: name } });
 
 describe("validateMcpConfig (ai_assistant)", () => {
   it("accepts a complete config", () => {
@@ -72,8 +73,14 @@ describe("validateMcpConfig (ai_assistant)", () => {
     const paths = violationsAfter((c) => {
       c.tools = [
         create(McpReferenceSchema, { mcp: { case: "id", value: "not-a-uuid" } }),
-        create(McpReferenceSchema, { mcp: { case: "name", value: "9lives" }, selector: { case: "version", value: 0 } }),
-        create(McpReferenceSchema, { mcp: { case: "name", value: "ok" }, selector: { case: "label", value: "Prod!" } }),
+        create(McpReferenceSchema, {
+          mcp: { case: "name", value: "9lives" },
+          selector: { case: "version", value: 0 },
+        }),
+        create(McpReferenceSchema, {
+          mcp: { case: "name", value: "ok" },
+          selector: { case: "label", value: "Prod!" },
+        }),
       ];
     });
     expect(paths).toEqual([
@@ -88,29 +95,41 @@ describe("validateMcpConfig (ai_assistant)", () => {
     const paths = violationsAfter((c) => {
       c.tools = [
         create(McpReferenceSchema, { mcp: { case: "id", value: "0b7e5a3c-2f1d-4c8e-9a6b-1d2e3f4a5b6c" } }),
-        create(McpReferenceSchema, { mcp: { case: "name", value: "a" }, selector: { case: "version", value: 3 } }),
-        create(McpReferenceSchema, { mcp: { case: "name", value: "b" }, selector: { case: "label", value: "latest" } }),
+        create(McpReferenceSchema, {
+          mcp: { case: "name", value: "a" },
+          selector: { case: "version", value: 3 },
+        }),
+        create(McpReferenceSchema, {
+          mcp: { case: "name", value: "b" },
+          selector: { case: "label", value: "latest" },
+        }),
       ];
     });
     expect(paths).toEqual([]);
   });
 
   it("rejects the same MCP twice, comparing names case-insensitively", () => {
-    expect(violationsAfter((c) => (c.tools = [byName("Search"), byName("other"), byName("search")]))).toEqual([
-      "config.ai_assistant.tools[2]",
-    ]);
+    expect(violationsAfter((c) => (c.tools = [byName("Search"), byName("other"), byName("search")]))).toEqual(
+      ["config.ai_assistant.tools[2]"],
+    );
   });
 });
 
 describe("withDefaults (ai_assistant)", () => {
   it("fills temperature 0.7, max_tokens 1024, memory_size 20, max_turns 10 and keeps the given api", () => {
-    const out = withDefaults(config({ case: "aiAssistant", value: aiAssistant() })).kind.value as AiAssistantConfig;
+    const out = withDefaults(config({ case: "aiAssistant", value: aiAssistant() })).kind
+      .value as AiAssistantConfig;
     expect([out.temperature, out.maxTokens, out.memorySize, out.maxTurns]).toEqual([0.7, 1024, 20, 10]);
     expect(out.provider?.api).toBe(LlmApi.ANTHROPIC);
   });
 
   it("keeps given values, including a memory_size of 0", () => {
-    const given = Object.assign(aiAssistant(), { temperature: 0.1, maxTokens: 9, memorySize: 0, maxTurns: 3 });
+    const given = Object.assign(aiAssistant(), {
+      temperature: 0.1,
+      maxTokens: 9,
+      memorySize: 0,
+      maxTurns: 3,
+    });
     const out = withDefaults(config({ case: "aiAssistant", value: given })).kind.value as AiAssistantConfig;
     expect([out.temperature, out.maxTokens, out.memorySize, out.maxTurns]).toEqual([0.1, 9, 0, 3]);
   });

@@ -1,7 +1,14 @@
 import { clone } from "@bufbuild/protobuf";
 import type { FieldViolation } from "@mcp/errors";
 import { AiAssistantConfigSchema, type AiAssistantConfig, type McpReference } from "@mcp/proto/registry";
-import { checkMaxItems, checkRange, checkRequired, fieldPath, indexPath, violation } from "../validation/checks.js";
+import {
+  checkMaxItems,
+  checkRange,
+  checkRequired,
+  fieldPath,
+  indexPath,
+  violation,
+} from "../validation/checks.js";
 import { checkMcpOneof, checkSelector } from "../validation/identity.js";
 import {
   DEFAULT_MAX_TOKENS,

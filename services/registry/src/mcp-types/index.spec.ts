@@ -6,7 +6,9 @@ describe("mcpTypeOf", () => {
   it("maps each config kind to its type", () => {
     expect(mcpTypeOf(config({ case: "llmPrompt", value: llmPrompt() }))).toBe(McpType.LLM_PROMPT);
     expect(mcpTypeOf(config({ case: "pythonScript", value: pythonScript() }))).toBe(McpType.PYTHON_SCRIPT);
-    expect(mcpTypeOf(config({ case: "jupyterNotebook", value: jupyterNotebook() }))).toBe(McpType.JUPYTER_NOTEBOOK);
+    expect(mcpTypeOf(config({ case: "jupyterNotebook", value: jupyterNotebook() }))).toBe(
+      McpType.JUPYTER_NOTEBOOK,
+    );
     expect(mcpTypeOf(config({ case: "aiAssistant", value: aiAssistant() }))).toBe(McpType.AI_ASSISTANT);
     expect(mcpTypeOf(config({ case: "mcpTool", value: mcpTool() }))).toBe(McpType.MCP_TOOL);
   });
@@ -55,7 +57,9 @@ describe("modelOf", () => {
 
   it("returns undefined for types without a model or an empty model", () => {
     expect(modelOf(config({ case: "pythonScript", value: pythonScript() }))).toBeUndefined();
-    expect(modelOf(config({ case: "llmPrompt", value: Object.assign(llmPrompt(), { model: "" }) }))).toBeUndefined();
+    expect(
+      modelOf(config({ case: "llmPrompt", value: Object.assign(llmPrompt(), { model: "" }) })),
+    ).toBeUndefined();
     expect(modelOf(config({ case: undefined }))).toBeUndefined();
   });
 });

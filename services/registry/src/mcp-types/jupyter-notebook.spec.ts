@@ -15,11 +15,15 @@ const content = (value: string): JupyterNotebookConfig["source"] => ({ case: "no
 describe("validateMcpConfig (jupyter_notebook)", () => {
   it("accepts inline nbformat 4 content and an absolute .ipynb path", () => {
     expect(violationsAfter(() => {})).toEqual([]);
-    expect(violationsAfter((c) => (c.source = { case: "notebookPath", value: "/srv/nb/report.ipynb" }))).toEqual([]);
+    expect(
+      violationsAfter((c) => (c.source = { case: "notebookPath", value: "/srv/nb/report.ipynb" })),
+    ).toEqual([]);
   });
 
   it("requires one of notebook_content or notebook_path, naming the source oneof", () => {
-    expect(violationsAfter((c) => (c.source = { case: undefined }))).toEqual(["config.jupyter_notebook.source"]);
+    expect(violationsAfter((c) => (c.source = { case: undefined }))).toEqual([
+      "config.jupyter_notebook.source",
+    ]);
   });
 
   it("rejects content that is not JSON, not nbformat 4, or has no cells array", () => {
@@ -32,16 +36,18 @@ describe("validateMcpConfig (jupyter_notebook)", () => {
 
   it("rejects content over 5 MiB", () => {
     const big = JSON.stringify({ nbformat: 4, cells: [], pad: "x".repeat(5 * 1024 * 1024) });
-    expect(violationsAfter((c) => (c.source = content(big)))).toEqual(["config.jupyter_notebook.notebook_content"]);
+    expect(violationsAfter((c) => (c.source = content(big)))).toEqual([
+      "config.jupyter_notebook.notebook_content",
+    ]);
   });
 
   it("rejects a relative path or one that is not a .ipynb file", () => {
     expect(violationsAfter((c) => (c.source = { case: "notebookPath", value: "nb/report.ipynb" }))).toEqual([
       "config.jupyter_notebook.notebook_path",
     ]);
-    expect(violationsAfter((c) => (c.source = { case: "notebookPath", value: "/srv/nb/report.py" }))).toEqual([
-      "config.jupyter_notebook.notebook_path",
-    ]);
+    expect(violationsAfter((c) => (c.source = { case: "notebookPath", value: "/srv/nb/report.py" }))).toEqual(
+      ["config.jupyter_notebook.notebook_path"],
+    );
   });
 
   it("rejects parameter names that are not Python identifiers", () => {
@@ -75,8 +81,12 @@ describe("validateMcpConfig (jupyter_notebook)", () => {
   });
 
   it("accepts a timeout of 1..3600 seconds only", () => {
-    expect(violationsAfter((c) => (c.timeoutSeconds = 0))).toEqual(["config.jupyter_notebook.timeout_seconds"]);
-    expect(violationsAfter((c) => (c.timeoutSeconds = 3601))).toEqual(["config.jupyter_notebook.timeout_seconds"]);
+    expect(violationsAfter((c) => (c.timeoutSeconds = 0))).toEqual([
+      "config.jupyter_notebook.timeout_seconds",
+    ]);
+    expect(violationsAfter((c) => (c.timeoutSeconds = 3601))).toEqual([
+      "config.jupyter_notebook.timeout_seconds",
+    ]);
     expect(violationsAfter((c) => (c.timeoutSeconds = 1))).toEqual([]);
   });
 });

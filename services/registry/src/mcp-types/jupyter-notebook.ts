@@ -38,7 +38,9 @@ export function validateJupyterNotebook(config: JupyterNotebookConfig, path: str
     ),
     ...checkCells(config.cellsToExecute, notebook, fieldPath(path, "cells_to_execute")),
     ...config.outputVariables.flatMap((name, i) =>
-      name === "" ? [violation(indexPath(outputs, i), "is required")] : checkPattern(name, IDENTIFIER, PYTHON_NAME, indexPath(outputs, i)),
+      name === ""
+        ? [violation(indexPath(outputs, i), "is required")]
+        : checkPattern(name, IDENTIFIER, PYTHON_NAME, indexPath(outputs, i)),
     ),
     ...checkUnique(config.outputVariables, outputs),
     ...checkRange(config.timeoutSeconds, 1, 3600, fieldPath(path, "timeout_seconds")),
@@ -55,26 +57,41 @@ function checkSource(
       const tooLarge = checkMaxBytes(source.value, MAX_NOTEBOOK_BYTES, field);
       if (tooLarge.length > 0) return { violations: tooLarge };
       const parsed = parseNotebook(source.value);
-      return typeof parsed === "string" ? { violations: [violation(field, parsed)] } : { violations: [], notebook: parsed };
+      return typeof parsed === "string"
+        ? { violations: [violation(field, parsed)] }
+        : { violations: [], notebook: parsed };
     }
     case "notebookPath": {
       const field = fieldPath(path, "notebook_path");
-      if (!isAbsolutePath(source.value)) return { violations: [violation(field, "must be an absolute path")] };
-      if (!source.value.endsWith(".ipynb")) return { violations: [violation(field, "must name a .ipynb file")] };
+      if (!isAbsolutePath(source.value))
+        return { violations: [violation(field, "must be an absolute path")] };
+      if (!source.value.endsWith(".ipynb"))
+        return { violations: [violation(field, "must name a .ipynb file")] };
       return { violations: [] };
     }
     default:
       return {
-        violations: [violation(fieldPath(path, "source"), "exactly one of notebook_content or notebook_path is required")],
+        violations: [
+          violation(
+            fieldPath(path, "source"),
+            "exactly one of notebook_content or notebook_path is required",
+          ),
+        ],
       };
   }
 }
 
-function checkCells(cells: readonly number[], notebook: NotebookSummary | undefined, field: string): FieldViolation[] {
+function checkCells(
+  cells: readonly number[],
+  notebook: NotebookSummary | undefined,
+  field: string,
+): FieldViolation[] {
   const out = cells.flatMap((cell, i) => {
     if (cell < 0) return [violation(indexPath(field, i), "must be a zero-based code cell index")];
     if (notebook && cell >= notebook.codeCells) {
-      return [violation(indexPath(field, i), `must be below ${notebook.codeCells}, the number of code cells`)];
+      return [
+        violation(indexPath(field, i), `must be below ${notebook.codeCells}, the number of code cells`),
+      ];
     }
     return [];
   });

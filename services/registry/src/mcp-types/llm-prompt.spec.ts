@@ -22,7 +22,9 @@ describe("validateMcpConfig (llm_prompt)", () => {
   });
 
   it("rejects a template over 100000 characters, counting an emoji once", () => {
-    expect(violationsAfter((c) => (c.template = "a".repeat(100_001)))).toEqual(["config.llm_prompt.template"]);
+    expect(violationsAfter((c) => (c.template = "a".repeat(100_001)))).toEqual([
+      "config.llm_prompt.template",
+    ]);
     expect(violationsAfter((c) => (c.template = "😀".repeat(100_000)))).toEqual([]);
   });
 

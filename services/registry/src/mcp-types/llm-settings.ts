@@ -40,7 +40,9 @@ export function validateProvider(provider: LlmProvider | undefined, field: strin
   const keyEnv = fieldPath(field, "api_key_env");
   out.push(...checkRequired(provider.apiKeyEnv, keyEnv));
   if (provider.apiKeyEnv !== "" && !ENV_VAR_NAME.test(provider.apiKeyEnv)) {
-    out.push(violation(keyEnv, "must be an environment variable name ([A-Z_][A-Z0-9_]*), not the key itself"));
+    out.push(
+      violation(keyEnv, "must be an environment variable name ([A-Z_][A-Z0-9_]*), not the key itself"),
+    );
   }
   return out;
 }

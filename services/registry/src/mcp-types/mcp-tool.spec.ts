@@ -1,4 +1,5 @@
-import type { McpToolConfig } from "@mcp/proto/registry";
+import { create } from "@bufbuild/protobuf";
+import { HttpTransportSchema, type McpToolConfig } from "@mcp/proto/registry";
 import { validateMcpConfig, withDefaults } from "./index";
 import { config, fields, mcpTool } from "./testing";
 
@@ -12,23 +13,28 @@ function violationsAfter(change: (c: McpToolConfig) => void): string[] {
 /** An http transport. */
 const http = (url: string, headers: Record<string, string> = {}): McpToolConfig["transport"] => ({
   case: "http",
-  value: { $typeName: "mcp.registry.v1.HttpTransport", url, headers },
+  value: create(HttpTransportSchema, { url, headers }),
 });
 
 describe("validateMcpConfig (mcp_tool)", () => {
   it("accepts a stdio transport and an http transport with headers", () => {
     expect(violationsAfter(() => {})).toEqual([]);
-    expect(violationsAfter((c) => (c.transport = http("https://tools.example.com/mcp", { "X-Api-Key": "k" })))).toEqual(
-      [],
-    );
+    expect(
+      violationsAfter((c) => (c.transport = http("https://tools.example.com/mcp", { "X-Api-Key": "k" }))),
+    ).toEqual([]);
   });
 
   it("requires exactly one transport, naming the transport oneof", () => {
-    expect(violationsAfter((c) => (c.transport = { case: undefined }))).toEqual(["config.mcp_tool.transport"]);
+    expect(violationsAfter((c) => (c.transport = { case: undefined }))).toEqual([
+      "config.mcp_tool.transport",
+    ]);
   });
 
   it("requires a stdio command", () => {
-    expect(violationsAfter((c) => (c.transport.value!.command = ""))).toEqual(["config.mcp_tool.stdio.command"]);
+    const paths = violationsAfter((c) => {
+      if (c.transport.case === "stdio") c.transport.value.command = "";
+    });
+    expect(paths).toEqual(["config.mcp_tool.stdio.command"]);
   });
 
   it("rejects env keys that are not variable names, naming the key", () => {
@@ -48,13 +54,20 @@ describe("validateMcpConfig (mcp_tool)", () => {
 
   it("requires an http(s) url", () => {
     expect(violationsAfter((c) => (c.transport = http("")))).toEqual(["config.mcp_tool.http.url"]);
-    expect(violationsAfter((c) => (c.transport = http("ws://tools.example.com")))).toEqual(["config.mcp_tool.http.url"]);
+    expect(violationsAfter((c) => (c.transport = http("ws://tools.example.com")))).toEqual([
+      "config.mcp_tool.http.url",
+    ]);
     expect(violationsAfter((c) => (c.transport = http("http://localhost:3000/mcp")))).toEqual([]);
   });
 
   it("rejects invalid header names and multi-line header values", () => {
-    const paths = violationsAfter((c) => (c.transport = http("https://x.example", { "Bad Header": "v", Ok: "a\r\nb" })));
-    expect(paths).toEqual(['config.mcp_tool.http.headers["Bad Header"]', 'config.mcp_tool.http.headers["Ok"]']);
+    const paths = violationsAfter(
+      (c) => (c.transport = http("https://x.example", { "Bad Header": "v", Ok: "a\r\nb" })),
+    );
+    expect(paths).toEqual([
+      'config.mcp_tool.http.headers["Bad Header"]',
+      'config.mcp_tool.http.headers["Ok"]',
+    ]);
   });
 
   it("requires a tool_name", () => {
@@ -73,6 +86,8 @@ describe("withDefaults (mcp_tool)", () => {
     const filled = withDefaults(config({ case: "mcpTool", value: mcpTool() })).kind.value as McpToolConfig;
     expect(filled.timeoutSeconds).toBe(60);
     const given = Object.assign(mcpTool(), { timeoutSeconds: 7 });
-    expect((withDefaults(config({ case: "mcpTool", value: given })).kind.value as McpToolConfig).timeoutSeconds).toBe(7);
+    expect(
+      (withDefaults(config({ case: "mcpTool", value: given })).kind.value as McpToolConfig).timeoutSeconds,
+    ).toBe(7);
   });
 });

@@ -1,6 +1,11 @@
 import { clone } from "@bufbuild/protobuf";
 import type { FieldViolation } from "@mcp/errors";
-import { McpToolConfigSchema, type HttpTransport, type McpToolConfig, type StdioTransport } from "@mcp/proto/registry";
+import {
+  McpToolConfigSchema,
+  type HttpTransport,
+  type McpToolConfig,
+  type StdioTransport,
+} from "@mcp/proto/registry";
 import { checkRange, checkRequired, fieldPath, keyPath, violation } from "../validation/checks.js";
 import { ENV_KEY, HEADER_NAME, hasLineBreak, isAbsolutePath, isHttpUrl } from "../validation/patterns.js";
 
@@ -36,7 +41,9 @@ function checkStdio(stdio: StdioTransport, path: string): FieldViolation[] {
   return [
     ...checkRequired(stdio.command, fieldPath(path, "command")),
     ...Object.keys(stdio.env).flatMap((key) =>
-      ENV_KEY.test(key) ? [] : [violation(keyPath(env, key), "must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)")],
+      ENV_KEY.test(key)
+        ? []
+        : [violation(keyPath(env, key), "must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)")],
     ),
     ...(stdio.cwd !== "" && !isAbsolutePath(stdio.cwd)
       ? [violation(fieldPath(path, "cwd"), "must be an absolute path")]
@@ -51,7 +58,8 @@ function checkHttp(http: HttpTransport, path: string): FieldViolation[] {
     ...checkRequired(http.url, url),
     ...(http.url !== "" && !isHttpUrl(http.url) ? [violation(url, "must be an http or https URL")] : []),
     ...Object.entries(http.headers).flatMap(([name, value]) => {
-      if (!HEADER_NAME.test(name)) return [violation(keyPath(headers, name), "must be a valid HTTP header name")];
+      if (!HEADER_NAME.test(name))
+        return [violation(keyPath(headers, name), "must be a valid HTTP header name")];
       return hasLineBreak(value) ? [violation(keyPath(headers, name), "must be a single line")] : [];
     }),
   ];

@@ -20,7 +20,8 @@ export function parseNotebook(content: string): NotebookSummary | string {
   if (nbformat !== 4) return "must be an nbformat 4 notebook";
   if (!Array.isArray(cells)) return "must have a `cells` array";
   const codeCells = cells.filter(
-    (cell: unknown) => typeof cell === "object" && cell !== null && (cell as { cell_type?: unknown }).cell_type === "code",
+    (cell: unknown) =>
+      typeof cell === "object" && cell !== null && (cell as { cell_type?: unknown }).cell_type === "code",
   ).length;
   return { codeCells };
 }

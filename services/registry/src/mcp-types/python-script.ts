@@ -1,7 +1,14 @@
 import { clone } from "@bufbuild/protobuf";
 import type { FieldViolation } from "@mcp/errors";
 import { PythonScriptConfigSchema, type PythonScriptConfig } from "@mcp/proto/registry";
-import { checkMaxBytes, checkMaxItems, checkRange, fieldPath, indexPath, violation } from "../validation/checks.js";
+import {
+  checkMaxBytes,
+  checkMaxItems,
+  checkRange,
+  fieldPath,
+  indexPath,
+  violation,
+} from "../validation/checks.js";
 import { hasLineBreak, isAbsolutePath } from "../validation/patterns.js";
 
 /** Largest inline script: 1 MiB. */
@@ -39,7 +46,9 @@ function checkSource(source: PythonScriptConfig["source"], path: string): FieldV
         ? []
         : [violation(fieldPath(path, "script_path"), "must be an absolute path")];
     default:
-      return [violation(fieldPath(path, "source"), "exactly one of script_content or script_path is required")];
+      return [
+        violation(fieldPath(path, "source"), "exactly one of script_content or script_path is required"),
+      ];
   }
 }
 
@@ -50,7 +59,8 @@ function checkRequirements(requirements: readonly string[], field: string): Fiel
       const at = indexPath(field, i);
       if (requirement.trim() === "") return [violation(at, "must not be empty")];
       if (hasLineBreak(requirement)) return [violation(at, "must be a single line")];
-      if (requirement.trim().startsWith("-")) return [violation(at, "must be a requirement specifier, not a pip option")];
+      if (requirement.trim().startsWith("-"))
+        return [violation(at, "must be a requirement specifier, not a pip option")];
       return [];
     }),
   ];

@@ -35,7 +35,11 @@ export function llmPrompt(): LlmPromptConfig {
   return create(LlmPromptConfigSchema, {
     template: "Summarize {{ text }} for {{user.name}}",
     model: "gpt-4o-mini",
-    provider: { api: LlmApi.OPENAI_COMPATIBLE, baseUrl: "https://api.openai.com/v1", apiKeyEnv: "OPENAI_API_KEY" },
+    provider: {
+      api: LlmApi.OPENAI_COMPATIBLE,
+      baseUrl: "https://api.openai.com/v1",
+      apiKeyEnv: "OPENAI_API_KEY",
+    },
   });
 }
 
@@ -70,7 +74,10 @@ export function aiAssistant(): AiAssistantConfig {
 /** A valid mcp_tool config over stdio. */
 export function mcpTool(): McpToolConfig {
   return create(McpToolConfigSchema, {
-    transport: { case: "stdio", value: { command: "npx", args: ["-y", "server-everything"], env: { DEBUG: "1" } } },
+    transport: {
+      case: "stdio",
+      value: { command: "npx", args: ["-y", "server-everything"], env: { DEBUG: "1" } },
+    },
     toolName: "echo",
   });
 }

@@ -46,11 +46,18 @@ export function checkMaxLength(value: string, max: number, field: string): Field
 
 /** Rejects a string longer than `maxBytes` bytes of UTF-8. */
 export function checkMaxBytes(value: string, maxBytes: number, field: string): FieldViolation[] {
-  return Buffer.byteLength(value, "utf8") > maxBytes ? [violation(field, `must be at most ${maxBytes} bytes`)] : [];
+  return Buffer.byteLength(value, "utf8") > maxBytes
+    ? [violation(field, `must be at most ${maxBytes} bytes`)]
+    : [];
 }
 
 /** Rejects a number outside `min..max` (inclusive) or not finite; `undefined` (unset) passes. */
-export function checkRange(value: number | undefined, min: number, max: number, field: string): FieldViolation[] {
+export function checkRange(
+  value: number | undefined,
+  min: number,
+  max: number,
+  field: string,
+): FieldViolation[] {
   if (value === undefined) return [];
   return Number.isFinite(value) && value >= min && value <= max
     ? []

@@ -6,7 +6,8 @@ import { LABEL, MCP_NAME, RESERVED_LABEL, UUID } from "./patterns.js";
 export type McpOneof = { case: "id"; value: string } | { case: "name"; value: string } | { case: undefined };
 
 /** The `selector` oneof choosing a version by number or label. */
-export type SelectorOneof = { case: "version"; value: number } | { case: "label"; value: string } | { case: undefined };
+export type SelectorOneof =
+  { case: "version"; value: number } | { case: "label"; value: string } | { case: undefined };
 
 /** Longest MCP name. */
 export const MAX_NAME_LENGTH = 128;
@@ -49,7 +50,11 @@ export function checkVersion(version: number, field: string): FieldViolation[] {
  * Checks a label: 1-63 characters of `a-z0-9_-` starting with a letter. With `settable`, the
  * reserved `latest` (moved by the registry itself) is rejected too.
  */
-export function checkLabel(label: string, field: string, options: { settable?: boolean } = {}): FieldViolation[] {
+export function checkLabel(
+  label: string,
+  field: string,
+  options: { settable?: boolean } = {},
+): FieldViolation[] {
   const out = [
     ...checkRequired(label, field),
     ...checkPattern(label, LABEL, "1-63 characters of a-z, 0-9, '_' or '-', starting with a letter", field),

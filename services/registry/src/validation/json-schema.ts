@@ -31,7 +31,14 @@ function checkType(type: JsonValue | undefined, field: string): FieldViolation[]
   if (type === undefined) return [];
   const names = Array.isArray(type) ? type : [type];
   const valid = names.length > 0 && names.every((t) => typeof t === "string" && JSON_SCHEMA_TYPES.has(t));
-  return valid ? [] : [violation(field, `must be a JSON Schema type name (${[...JSON_SCHEMA_TYPES].join(", ")}) or a list of them`)];
+  return valid
+    ? []
+    : [
+        violation(
+          field,
+          `must be a JSON Schema type name (${[...JSON_SCHEMA_TYPES].join(", ")}) or a list of them`,
+        ),
+      ];
 }
 
 function checkProperties(properties: JsonValue | undefined, field: string): FieldViolation[] {

@@ -1,5 +1,13 @@
 import type { FieldViolation } from "@mcp/errors";
-import { checkAtLeast, checkMaxItems, checkMaxLength, checkPattern, checkRequired, checkUnique, indexPath } from "./checks.js";
+import {
+  checkAtLeast,
+  checkMaxItems,
+  checkMaxLength,
+  checkPattern,
+  checkRequired,
+  checkUnique,
+  indexPath,
+} from "./checks.js";
 import { TAG } from "./patterns.js";
 
 /** Longest MCP description. */
@@ -27,7 +35,12 @@ export function checkTags(tags: readonly string[], field = "tags"): FieldViolati
 export function checkTag(tag: string, field: string): FieldViolation[] {
   return [
     ...checkRequired(tag, field),
-    ...checkPattern(tag, TAG, "1-64 characters of a-z, 0-9, '_', '.', ':' or '-', starting with a letter or digit", field),
+    ...checkPattern(
+      tag,
+      TAG,
+      "1-64 characters of a-z, 0-9, '_', '.', ':' or '-', starting with a letter or digit",
+      field,
+    ),
   ];
 }
 

@@ -52,7 +52,10 @@ export function checkUpdateMask(paths: readonly string[], field = "update_mask.p
     if (UPDATABLE_FIELDS.includes(path)) return;
     if (parseConfigFieldPath(path) === undefined) {
       out.push(
-        violation(at, `"${path}" is not updatable: use ${UPDATABLE_FIELDS.join(", ")} or config.<kind>.<field>`),
+        violation(
+          at,
+          `"${path}" is not updatable: use ${UPDATABLE_FIELDS.join(", ")} or config.<kind>.<field>`,
+        ),
       );
     } else if (wholeConfig) {
       out.push(violation(at, `"${path}" overlaps "config"; name one or the other`));

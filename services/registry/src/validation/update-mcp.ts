@@ -39,6 +39,8 @@ function checkUpdatedConfig(request: UpdateMcpRequest, paths: readonly string[])
     return mismatched.map((p) => violation("config", `must set ${p.kind} to update "${p.path}"`));
   }
   const isUnder = (field: string) =>
-    fieldPaths.some((p) => field === p.path || field.startsWith(`${p.path}.`) || field.startsWith(`${p.path}[`));
+    fieldPaths.some(
+      (p) => field === p.path || field.startsWith(`${p.path}.`) || field.startsWith(`${p.path}[`),
+    );
   return validateMcpConfig(config).filter((v) => isUnder(v.field));
 }

@@ -1,0 +1,48 @@
+import { createClient, type Client } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
+import { RegistryService } from "@mcp/proto/registry";
+import { startRegistry, type RegistryApp } from "@mcp/registry/app";
+import { createLogger, loadConfig } from "@mcp/runtime";
+
+/** A registry on a free port with its own fresh database. */
+export interface TestRegistry {
+  readonly url: string;
+  readonly app: RegistryApp;
+  readonly db: TestDatabase;
+  readonly client: Client<typeof RegistryService>;
+  /** Stops the server and drops the database. */
+  stop(): Promise<void>;
+}
+
+/** Redis for tests: the machine's, unless `TEST_REDIS_URL` says otherwise. */
+export const TEST_REDIS_URL = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379";
+
+/**
+ * Starts a registry on port 0 against a new database. `redisUrl: null` runs it without Redis
+ * (in-process cache); a dead URL exercises the Redis-down path.
+ */
+export async function startTestRegistry(options: { redisUrl?: string | null; db?: TestDatabase } = {}): Promise<TestRegistry> {
+  const db = options.db ?? (await createTestDatabase());
+  const redisUrl = options.redisUrl === undefined ? TEST_REDIS_URL : options.redisUrl;
+  const config = loadConfig("registry", {
+    HOST: "127.0.0.1",
+    PORT: "0",
+    DATABASE_URL: db.url,
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    LOG_LEVEL: process.env["TEST_LOG_LEVEL"] ?? "silent",
+    SHUTDOWN_GRACE_MS: "2000",
+  });
+  const app = await startRegistry(config, createLogger({ service: "registry", level: config.logLevel }));
+  const client = createClient(RegistryService, createGrpcTransport({ baseUrl: app.server.url }));
+  return {
+    url: app.server.url,
+    app,
+    db,
+    client,
+    async stop() {
+      await app.stop();
+      if (!options.db) await db.drop();
+    },
+  };
+}
