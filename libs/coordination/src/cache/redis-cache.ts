@@ -42,7 +42,10 @@ export class RedisCache implements Cache {
     try {
       return JSON.parse(raw) as T;
     } catch (err) {
-      this.logger.warn({ component: "cache", key, err: errorMessage(err) }, "unreadable cache entry; treating as a miss");
+      this.logger.warn(
+        { component: "cache", key, err: errorMessage(err) },
+        "unreadable cache entry; treating as a miss",
+      );
       return undefined;
     }
   }

@@ -55,11 +55,15 @@ export class RedisLockService implements LockService {
       token,
       extend: async (newTtlMs) => {
         const newTtl = checkTtlMs(newTtlMs);
-        const result = await this.call("lock extend", () => this.redis.eval(EXTEND_SCRIPT, 1, redisKey, token, newTtl));
+        const result = await this.call("lock extend", () =>
+          this.redis.eval(EXTEND_SCRIPT, 1, redisKey, token, newTtl),
+        );
         return result === 1;
       },
       release: async () => {
-        const result = await this.call("lock release", () => this.redis.eval(RELEASE_SCRIPT, 1, redisKey, token));
+        const result = await this.call("lock release", () =>
+          this.redis.eval(RELEASE_SCRIPT, 1, redisKey, token),
+        );
         return result === 1;
       },
     };

@@ -18,6 +18,11 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
  * Opens an ioredis connection tuned for a service that must degrade, not hang, when Redis is away:
  * commands fail fast while disconnected (no offline queue), time out after a second, and the client
  * reconnects forever in the background. Logs one warning per outage and one info on recovery.
+ *
+ * Commands in flight when the connection drops are NOT replayed after reconnecting: their callers
+ * have already been told they failed (timeout), so a late replay would act behind their backs —
+ * a lock taken by a token nobody holds, a run event delivered twice and out of order, a stale
+ * cache entry written after its invalidation.
  */
 export function createRedis(options: CreateRedisOptions): Redis {
   const { logger } = options;
@@ -30,6 +35,10 @@ export function createRedis(options: CreateRedisOptions): Redis {
     retryStrategy: (times) => Math.min(times * 200, MAX_RECONNECT_DELAY_MS),
     lazyConnect: false,
     autoResubscribe: true,
+    autoResendUnfulfilledCommands: false,
+    // A hard disconnect arms a timer of this length even when the socket is already gone (as
+    // during an outage); keep it short so a shutdown while Redis is down does not linger.
+    disconnectTimeout: 200,
   });
 
   let down = false;

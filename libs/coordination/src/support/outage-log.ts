@@ -27,7 +27,10 @@ export class OutageLog {
       );
       this.lastWarnAt = now;
     } else {
-      this.logger.debug({ ...this.fields, operation, err: errorMessage(err) }, `${this.what} still unavailable`);
+      this.logger.debug(
+        { ...this.fields, operation, err: errorMessage(err) },
+        `${this.what} still unavailable`,
+      );
     }
     this.failing = true;
   }

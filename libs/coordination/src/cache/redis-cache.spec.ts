@@ -1,0 +1,113 @@
+import { randomUUID } from "node:crypto";
+import { type Redis } from "ioredis";
+import { closeRedis } from "../redis/close-redis.js";
+import { createRedis } from "../redis/create-redis.js";
+import { closedPort, deleteKeysWithPrefix, recordingLogger, silentServer, testRedisUrl } from "../testing.js";
+import { cacheContract } from "./cache.contract.js";
+import { RedisCache } from "./redis-cache.js";
+
+const prefix = `test:${randomUUID()}:`;
+
+/** Times one call, in milliseconds. */
+async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const start = performance.now();
+  const result = await call();
+  return { result, ms: performance.now() - start };
+}
+
+describe("RedisCache", () => {
+  const logger = recordingLogger();
+  let redis: Redis;
+  let cache: RedisCache;
+
+  beforeAll(() => {
+    redis = createRedis({ url: testRedisUrl(), logger, name: "cache-spec" });
+    cache = new RedisCache(redis, { prefix, logger });
+  });
+
+  afterAll(async () => {
+    await deleteKeysWithPrefix(redis, prefix);
+    await closeRedis(redis);
+  });
+
+  describe("against a live Redis", () => {
+    cacheContract(() => cache);
+
+    it("stores entries under its prefix with the TTL in milliseconds", async () => {
+      await cache.set("ttl", { a: 1 }, 30);
+      expect(await redis.get(`${prefix}ttl`)).toBe('{"a":1}');
+      const pttl = await redis.pttl(`${prefix}ttl`);
+      expect(pttl).toBeGreaterThan(25_000);
+      expect(pttl).toBeLessThanOrEqual(30_000);
+    });
+
+    it("treats an unreadable entry as a miss and says so in the log", async () => {
+      await redis.set(`${prefix}garbage`, "{not json", "PX", 60_000);
+      expect(await cache.get("garbage")).toBeUndefined();
+      expect(
+        logger.entries.some(
+          (e) => e.level === "warn" && e.msg === "unreadable cache entry; treating as a miss",
+        ),
+      ).toBe(true);
+    });
+  });
+
+  describe("when nothing listens on the Redis port", () => {
+    const deadLogger = recordingLogger();
+    const budgetMs = 200;
+    let dead: Redis;
+    let deadCache: RedisCache;
+
+    beforeAll(async () => {
+      dead = createRedis({
+        url: `redis://127.0.0.1:${await closedPort()}`,
+        logger: deadLogger,
+        name: "dead",
+      });
+      deadCache = new RedisCache(dead, { prefix, logger: deadLogger, timeoutMs: budgetMs });
+    });
+
+    afterAll(async () => closeRedis(dead));
+
+    it("fails open within its time budget: get misses, set and delete do nothing, nothing throws", async () => {
+      for (let attempt = 0; attempt < 3; attempt++) {
+        const get = await timed(() => deadCache.get("k"));
+        const set = await timed(() => deadCache.set("k", "v", 60));
+        const del = await timed(() => deadCache.delete("k"));
+        expect(get.result).toBeUndefined();
+        for (const { ms } of [get, set, del]) expect(ms).toBeLessThan(budgetMs + 100);
+      }
+    });
+
+    it("warns once for the outage rather than once per call", async () => {
+      await deadCache.get("k");
+      await deadCache.get("k");
+      const warnings = deadLogger.entries.filter(
+        (e) => e.level === "warn" && (e.obj as { component?: string }).component === "cache",
+      );
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.msg).toBe("redis cache unavailable; degrading until it is back");
+    });
+  });
+
+  describe("when Redis accepts connections but never answers", () => {
+    it("gives up within its time budget and misses", async () => {
+      const server = await silentServer();
+      const hung = createRedis({
+        url: `redis://127.0.0.1:${server.port}`,
+        logger: recordingLogger(),
+        name: "hung",
+      });
+      try {
+        const hungCache = new RedisCache(hung, { prefix, logger: recordingLogger(), timeoutMs: 150 });
+        const get = await timed(() => hungCache.get("k"));
+        expect(get.result).toBeUndefined();
+        expect(get.ms).toBeLessThan(150 + 150);
+        await expect(hungCache.set("k", "v", 60)).resolves.toBeUndefined();
+      } finally {
+        await closeRedis(hung);
+        await server.close();
+      }
+    });
+  });
+});

@@ -1,0 +1,22 @@
+// Public API of @mcp/coordination. Test helpers live in "@mcp/coordination/testing".
+export { type Logger } from "./logger.js";
+
+export { createRedis, type CreateRedisOptions } from "./redis/create-redis.js";
+export { closeRedis } from "./redis/close-redis.js";
+
+export { type Cache, cached } from "./cache/cache.js";
+export { RedisCache, type RedisCacheOptions } from "./cache/redis-cache.js";
+export { MemoryCache, type MemoryCacheOptions } from "./cache/memory-cache.js";
+export { NoopCache } from "./cache/noop-cache.js";
+
+export { type Lock, type LockService } from "./locks/lock-service.js";
+export { RedisLockService, type RedisLockServiceOptions } from "./locks/redis-lock-service.js";
+export { MemoryLockService, type MemoryLockServiceOptions } from "./locks/memory-lock-service.js";
+
+export { type EventBus, type MessageHandler, type Subscription } from "./events/event-bus.js";
+export {
+  RedisEventBus,
+  type RedisEventBusConnections,
+  type RedisEventBusOptions,
+} from "./events/redis-event-bus.js";
+export { MemoryEventBus, type MemoryEventBusOptions } from "./events/memory-event-bus.js";

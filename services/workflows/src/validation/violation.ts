@@ -1,0 +1,61 @@
+import type { FieldViolation } from "@mcp/errors";
+
+/**
+ * Machine-readable reason of a spec violation (UPPER_SNAKE); it becomes `Violation.code` in
+ * ValidateWorkflowResponse and the reason of an INVALID_ARGUMENT from Create/UpdateWorkflow.
+ */
+export type SpecViolationCode =
+  | "EMPTY_WORKFLOW"
+  | "TOO_MANY"
+  | "REQUIRED"
+  | "INVALID_FORMAT"
+  | "INVALID_ENUM"
+  | "TOO_LONG"
+  | "OUT_OF_RANGE"
+  | "DUPLICATE_STEP_ID"
+  | "DUPLICATE_DEPENDENCY"
+  | "SELF_DEPENDENCY"
+  | "UNKNOWN_DEPENDENCY"
+  | "UNKNOWN_STEP"
+  | "CYCLE"
+  | "STEP_OUTPUT_NOT_UPSTREAM"
+  | "UNDECLARED_WORKFLOW_INPUT"
+  | "DUPLICATE_INPUT_NAME"
+  | "DUPLICATE_OUTPUT_NAME"
+  | "INPUT_REQUIRED_WITH_DEFAULT"
+  | "BACKOFF_BELOW_INITIAL"
+  | "FALLBACK_TO_SELF"
+  | "FALLBACK_WORKFLOW_UNUSED";
+
+/**
+ * One problem with a workflow spec: `field` is the snake_case proto path from the request's `spec`
+ * (e.g. `spec.steps[2].depends_on[0]`), `description` is for people, `code` for machines.
+ */
+export interface SpecViolation extends FieldViolation {
+  readonly code: SpecViolationCode;
+}
+
+/** Builds a violation. */
+export function violation(field: string, code: SpecViolationCode, description: string): SpecViolation {
+  return { field, code, description };
+}
+
+/** Path of step `index`: `spec.steps[index]`. */
+export function stepPath(index: number): string {
+  return `spec.steps[${index}]`;
+}
+
+/** Path of one step input, keyed like a proto map entry: `spec.steps[1].inputs["text"]`. */
+export function stepInputPath(index: number, name: string): string {
+  return `${stepPath(index)}.inputs[${JSON.stringify(name)}]`;
+}
+
+/** Whether `value` lies in `min..max` (NaN never does). */
+export function inRange(value: number, min: number, max: number): boolean {
+  return value >= min && value <= max;
+}
+
+/** Whether `value` is a member of a generated numeric enum (unknown wire values are not). */
+export function isKnownEnumValue(enumObject: Record<number, string>, value: number): boolean {
+  return typeof enumObject[value] === "string";
+}
