@@ -13,3 +13,5 @@ export { type DataSource, type EntityManager } from "typeorm";
 export { McpStore, McpTransaction } from "./repositories/mcp-store.js";
 export { McpQueries, type McpListFilter, type McpStats } from "./repositories/mcp-queries.js";
 export { nextVersionNumber } from "./repositories/version-counter.js";
+export { WorkflowStore, WorkflowTransaction } from "./repositories/workflow-store.js";
+export { WorkflowQueries, type WorkflowListFilter } from "./repositories/workflow-queries.js";

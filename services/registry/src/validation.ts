@@ -30,8 +30,8 @@ import {
 } from "@mcp/proto/registry";
 import { validationTable, type ValidationTable } from "@mcp/runtime";
 import { validateMcpConfig } from "./mcp-types/index.js";
-import { checkMaxLength, checkRequired, violation } from "./validation/checks.js";
-import { checkLabel, checkMcpOneof, checkName, checkSelector, checkVersion } from "./validation/identity.js";
+import { checkMaxLength, checkRequired, violation } from "@mcp/validation";
+import { checkLabel, checkMcpOneof, checkName, checkSelector, checkVersion } from "@mcp/validation";
 import { checkJsonSchema } from "./validation/json-schema.js";
 import {
   MAX_NOTE_LENGTH,
@@ -40,7 +40,7 @@ import {
   checkPageSize,
   checkTag,
   checkTags,
-} from "./validation/metadata.js";
+} from "@mcp/validation";
 import { validateUpdateMcp } from "./validation/update-mcp.js";
 
 /**

@@ -3,6 +3,7 @@ import { InvalidArgumentError, UnavailableError } from "@mcp/errors";
 import { type Redis } from "ioredis";
 import { closeRedis } from "../redis/close-redis.js";
 import { createRedis } from "../redis/create-redis.js";
+import { whenConnected } from "../redis/when-connected.js";
 import { closedPort, recordingLogger, silentServer, testRedisUrl, waitFor } from "../testing.js";
 import { type Subscription } from "./event-bus.js";
 import { eventBusContract } from "./event-bus.contract.js";
@@ -59,6 +60,29 @@ describe("RedisEventBus", () => {
       expect(await subscriberCount(channel)).toBe(1);
       await onB.close();
       expect(await subscriberCount(channel)).toBe(0);
+    });
+
+    it("subscribes again after its subscriber connection was dropped", async () => {
+      const subscriber = connect("dropped-sub");
+      await whenConnected(subscriber, 2_000);
+      const clientId = await subscriber.call("CLIENT", "ID");
+      let reconnects = 0;
+      subscriber.on("ready", () => reconnects++);
+      const bus = new RedisEventBus({ publisher: connect("dropped-pub"), subscriber }, { prefix, logger });
+      const channel = `run-${randomUUID()}`;
+      const received: string[] = [];
+      const subscription = await bus.subscribe(channel, (message) => {
+        received.push(message);
+      });
+      await admin.call("CLIENT", "KILL", "ID", String(clientId));
+      await waitFor(() => reconnects === 1, { what: "the subscriber to reconnect" });
+      await waitFor(async () => (await subscriberCount(channel)) === 1, {
+        what: "the subscription to be renewed",
+      });
+      await replicas[0].publish(channel, "after-reconnect");
+      await waitFor(() => received.length === 1, { what: "delivery after the reconnect" });
+      expect(received).toEqual(["after-reconnect"]);
+      await subscription.close();
     });
 
     it("does not deliver between buses with different channel prefixes", async () => {

@@ -34,10 +34,10 @@ interface Channel {
 
 /**
  * Redis pub/sub event bus: one SUBSCRIBE per channel however many local subscribers it has
- * (ref-counted; UNSUBSCRIBE when the last one closes), all on one dedicated connection that
- * ioredis resubscribes after a reconnect. Publishing FAILS OPEN like the cache (a lost event is
- * an update a watcher misses, not lost data); subscribing fails closed with UnavailableError,
- * so a watcher learns at once that it would receive nothing.
+ * (ref-counted; UNSUBSCRIBE when the last one closes), all on one dedicated connection, renewed
+ * after a reconnect (messages published meanwhile are lost). Publishing FAILS OPEN like the cache:
+ * a lost event is an update a watcher misses, not lost data. Subscribing fails closed with
+ * UnavailableError, so a watcher learns at once that it would receive nothing.
  */
 export class RedisEventBus implements EventBus {
   private readonly channels = new Map<string, Channel>();
@@ -61,6 +61,7 @@ export class RedisEventBus implements EventBus {
     this.subscribeTimeoutMs = options.subscribeTimeoutMs ?? 2_000;
     this.outage = new OutageLog(options.logger, "redis events", { component: "events" });
     this.subscriber.on("message", (name: string, message: string) => this.dispatch(name, message));
+    this.subscriber.on("ready", () => this.resubscribe());
   }
 
   async publish(channel: string, message: string): Promise<void> {
@@ -103,6 +104,16 @@ export class RedisEventBus implements EventBus {
     for (const handler of entry.handlers) deliver(handler, message, name, this.logger);
   }
 
+  /** After a reconnect, subscribes again to every channel with local subscribers (the server forgot them). */
+  private resubscribe(): void {
+    const names = [...this.channels.keys()];
+    if (names.length === 0) return;
+    this.subscriber.subscribe(...names).catch((err: unknown) => {
+      // The connection dropped again (the next "ready" retries) or Redis is too slow to answer.
+      this.logger.warn({ component: "events", err: errorMessage(err) }, "resubscribing to run events failed");
+    });
+  }
+
   /** Sends SUBSCRIBE within the time budget; on failure forgets the channel so a retry resends it. */
   private async redisSubscribe(name: string): Promise<void> {
     const subscribing = async (): Promise<void> => {
@@ -127,8 +138,8 @@ export class RedisEventBus implements EventBus {
     try {
       await withTimeout(this.subscriber.unsubscribe(name), this.subscribeTimeoutMs, "unsubscribe");
     } catch (err) {
-      // Harmless: the connection is down (the server dropped the subscription) or ioredis
-      // resubscribes it on reconnect, and dispatch ignores channels without local handlers.
+      // Harmless: a dropped connection took the subscription with it (and it is not renewed),
+      // and dispatch ignores channels without local subscribers.
       this.logger.debug({ component: "events", channel: name, err: errorMessage(err) }, "unsubscribe failed");
     }
   }

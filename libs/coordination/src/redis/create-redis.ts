@@ -34,7 +34,10 @@ export function createRedis(options: CreateRedisOptions): Redis {
     maxRetriesPerRequest: 1,
     retryStrategy: (times) => Math.min(times * 200, MAX_RECONNECT_DELAY_MS),
     lazyConnect: false,
-    autoResubscribe: true,
+    // ioredis 5.11.1 resubscribes after a reconnect without handling a failure of that SUBSCRIBE
+    // (an unhandled rejection, fatal in Node; fixed upstream in redis/ioredis#2187), so
+    // RedisEventBus resubscribes its channels itself on "ready".
+    autoResubscribe: false,
     autoResendUnfulfilledCommands: false,
     // A hard disconnect arms a timer of this length even when the socket is already gone (as
     // during an outage); keep it short so a shutdown while Redis is down does not linger.

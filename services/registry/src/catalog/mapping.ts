@@ -3,7 +3,7 @@ import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { McpDefinitionEntity, McpLabelMoveEntity, McpVersionEntity } from "@mcp/db";
 import { LabelMoveSchema, McpSchema, McpVersionSchema, type LabelMove, type Mcp, type McpVersion } from "@mcp/proto/registry";
 import { configFromJson } from "./content.js";
-import { etagOf } from "./etag.js";
+import { etagOf } from "@mcp/versioning";
 import { typeFromName } from "./types.js";
 
 /** The API form of a definition. */

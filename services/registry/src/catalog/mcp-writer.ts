@@ -7,7 +7,7 @@ import { McpType, type McpConfig } from "@mcp/proto/registry";
 import { mcpTypeOf, validateMcpConfig, withDefaults } from "../mcp-types/index.js";
 import { cacheKeys } from "./cache-keys.js";
 import { hashContent, versionContent } from "./content.js";
-import { checkEtag } from "./etag.js";
+import { checkEtag } from "@mcp/versioning";
 import type { McpKey } from "./mcp-reader.js";
 import { typeName } from "./types.js";
 

@@ -8,8 +8,8 @@ import {
   fieldPath,
   indexPath,
   violation,
-} from "../validation/checks.js";
-import { checkMcpOneof, checkSelector } from "../validation/identity.js";
+} from "@mcp/validation";
+import { checkMcpOneof, checkSelector } from "@mcp/validation";
 import {
   DEFAULT_MAX_TOKENS,
   DEFAULT_TEMPERATURE,

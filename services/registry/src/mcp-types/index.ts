@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import type { FieldViolation } from "@mcp/errors";
 import { McpConfigSchema, McpType, type McpConfig } from "@mcp/proto/registry";
-import { fieldPath, violation } from "../validation/checks.js";
+import { fieldPath, violation } from "@mcp/validation";
 import { aiAssistantWithDefaults, validateAiAssistant } from "./ai-assistant.js";
 import { jupyterNotebookWithDefaults, validateJupyterNotebook } from "./jupyter-notebook.js";
 import { llmPromptWithDefaults, validateLlmPrompt } from "./llm-prompt.js";

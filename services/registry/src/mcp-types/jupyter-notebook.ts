@@ -10,8 +10,8 @@ import {
   indexPath,
   keyPath,
   violation,
-} from "../validation/checks.js";
-import { IDENTIFIER, isAbsolutePath } from "../validation/patterns.js";
+} from "@mcp/validation";
+import { IDENTIFIER, isAbsolutePath } from "@mcp/validation";
 import { parseNotebook, type NotebookSummary } from "./notebook-document.js";
 
 /** Largest inline notebook: 5 MiB. */

@@ -10,8 +10,8 @@ import {
   fieldPath,
   indexPath,
   violation,
-} from "../validation/checks.js";
-import { IDENTIFIER } from "../validation/patterns.js";
+} from "@mcp/validation";
+import { IDENTIFIER } from "@mcp/validation";
 import {
   DEFAULT_MAX_TOKENS,
   DEFAULT_TEMPERATURE,

@@ -1,8 +1,8 @@
 import { clone } from "@bufbuild/protobuf";
 import type { FieldViolation } from "@mcp/errors";
 import { LlmApi, LlmProviderSchema, type LlmProvider } from "@mcp/proto/registry";
-import { checkRange, checkRequired, fieldPath, violation } from "../validation/checks.js";
-import { ENV_VAR_NAME, isHttpUrl } from "../validation/patterns.js";
+import { checkRange, checkRequired, fieldPath, violation } from "@mcp/validation";
+import { ENV_VAR_NAME, isHttpUrl } from "@mcp/validation";
 
 /** Settings shared by the two LLM-backed types (llm_prompt, ai_assistant). */
 

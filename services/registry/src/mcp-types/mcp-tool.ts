@@ -6,8 +6,8 @@ import {
   type McpToolConfig,
   type StdioTransport,
 } from "@mcp/proto/registry";
-import { checkRange, checkRequired, fieldPath, keyPath, violation } from "../validation/checks.js";
-import { ENV_KEY, HEADER_NAME, hasLineBreak, isAbsolutePath, isHttpUrl } from "../validation/patterns.js";
+import { checkRange, checkRequired, fieldPath, keyPath, violation } from "@mcp/validation";
+import { ENV_KEY, HEADER_NAME, hasLineBreak, isAbsolutePath, isHttpUrl } from "@mcp/validation";
 
 /** Call timeout when none is given, in seconds. */
 export const DEFAULT_TOOL_TIMEOUT_SECONDS = 60;

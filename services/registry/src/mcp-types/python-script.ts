@@ -8,8 +8,8 @@ import {
   fieldPath,
   indexPath,
   violation,
-} from "../validation/checks.js";
-import { hasLineBreak, isAbsolutePath } from "../validation/patterns.js";
+} from "@mcp/validation";
+import { hasLineBreak, isAbsolutePath } from "@mcp/validation";
 
 /** Largest inline script: 1 MiB. */
 export const MAX_SCRIPT_BYTES = 1024 * 1024;

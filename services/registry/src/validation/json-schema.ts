@@ -1,6 +1,6 @@
 import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 import type { FieldViolation } from "@mcp/errors";
-import { fieldPath, indexPath, violation } from "./checks.js";
+import { fieldPath, indexPath, violation } from "@mcp/validation";
 
 /** The type names JSON Schema knows. */
 const JSON_SCHEMA_TYPES: ReadonlySet<string> = new Set([

@@ -1,6 +1,6 @@
 import type { FieldViolation } from "@mcp/errors";
 import { McpConfigSchema } from "@mcp/proto/registry";
-import { indexPath, violation } from "./checks.js";
+import { indexPath, violation } from "@mcp/validation";
 
 /** Top-level UpdateMcpRequest fields an update_mask may name. */
 export const UPDATABLE_FIELDS: readonly string[] = [

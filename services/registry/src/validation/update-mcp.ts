@@ -1,10 +1,10 @@
 import type { FieldViolation } from "@mcp/errors";
 import type { UpdateMcpRequest } from "@mcp/proto/registry";
 import { kindFieldName, validateMcpConfig } from "../mcp-types/index.js";
-import { violation } from "./checks.js";
-import { checkMcpOneof } from "./identity.js";
+import { violation } from "@mcp/validation";
+import { checkMcpOneof } from "@mcp/validation";
 import { checkJsonSchema } from "./json-schema.js";
-import { checkDescription, checkNote, checkTags } from "./metadata.js";
+import { checkDescription, checkNote, checkTags } from "@mcp/validation";
 import { checkUpdateMask, parseConfigFieldPath } from "./update-mask.js";
 
 /**

@@ -1,5 +1,5 @@
 import type { WorkflowSpec } from "@mcp/proto/workflows";
-import { stepInputPath, stepPath } from "./violation.js";
+import { stepPath } from "./violation.js";
 
 /** Step `from` cannot start before step `to` has finished; `field` is where the spec says so. */
 export interface WaitEdge {
@@ -9,8 +9,8 @@ export interface WaitEdge {
 }
 
 /**
- * The steps as a graph over their indexes in `spec.steps`. Edges come from `depends_on` and, as the
- * contract says, implicitly from every `step_output` input. Ids resolve to their first occurrence;
+ * The steps as a graph over their indexes in `spec.steps`. Edges come from `depends_on` only: a
+ * `step_output` input must name a step that is already upstream through them. Ids resolve to their first occurrence;
  * unknown ids and self-references add no edge (they are reported elsewhere).
  */
 export interface StepGraph {
@@ -35,11 +35,6 @@ export function buildGraph(spec: WorkflowSpec): StepGraph {
       edges.push({ from, to, field });
     };
     step.dependsOn.forEach((id, k) => add(id, `${stepPath(from)}.depends_on[${k}]`));
-    for (const [name, input] of Object.entries(step.inputs)) {
-      if (input.source.case === "stepOutput") {
-        add(input.source.value.stepId, `${stepInputPath(from, name)}.step_output.step_id`);
-      }
-    }
     return edges;
   });
   return { ids, indexOf, waitsFor };
@@ -81,7 +76,7 @@ export function upstreamOf(spec: WorkflowSpec): Map<string, Set<string>> {
 
 /**
  * Step ids in the order a sequential run executes them: every step after all steps it waits for
- * (`depends_on` and `step_output` inputs), ties broken by declared order. Deterministic. For an
+ * through `depends_on`, ties broken by declared order. Deterministic. For an
  * invalid spec the order is best effort: steps on or behind a cycle follow the rest in declared order.
  */
 export function topologicalOrder(spec: WorkflowSpec): string[] {

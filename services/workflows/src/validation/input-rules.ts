@@ -69,13 +69,13 @@ export function stepInputViolations(
           result.push(
             violation(field, "STEP_OUTPUT_NOT_UPSTREAM", `step "${producerId}" cannot use its own output`),
           );
-        } else if (ancestors[producer]?.has(index)) {
+        } else if (!ancestors[index]?.has(producer)) {
           result.push(
             violation(
               field,
               "STEP_OUTPUT_NOT_UPSTREAM",
-              `step "${producerId}" itself waits for "${step.stepId}" (through depends_on or its inputs), so its ` +
-                `output is never ready for it; break that chain or take the value from another source`,
+              `step "${producerId}" is not upstream of "${step.stepId}", so its output may not be ready; ` +
+                `add "${producerId}" to depends_on of "${step.stepId}"`,
             ),
           );
         }

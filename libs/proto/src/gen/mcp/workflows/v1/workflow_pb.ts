@@ -341,8 +341,8 @@ export type Step = Message<"mcp.workflows.v1.Step"> & {
   mcp?: McpReference | undefined;
 
   /**
-   * Ids of steps that must finish first, at most 200; each must exist. A `step_output` input adds an
-   * implicit dependency on its step.
+   * Ids of steps that must finish first, at most 200; each must exist. A `step_output` input may
+   * only read a step listed here (directly or transitively).
    *
    * @generated from field: repeated string depends_on = 4;
    */
@@ -438,7 +438,7 @@ export const StepInputSchema: GenMessage<StepInput> = /*@__PURE__*/
  */
 export type StepOutputRef = Message<"mcp.workflows.v1.StepOutputRef"> & {
   /**
-   * The step; must exist and be upstream of the step using it.
+   * The step; must exist and be upstream of the step using it (reachable through `depends_on`).
    *
    * @generated from field: string step_id = 1;
    */

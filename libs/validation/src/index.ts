@@ -1,0 +1,4 @@
+export * from "./checks.js";
+export * from "./patterns.js";
+export * from "./metadata.js";
+export * from "./identity.js";

@@ -1,0 +1,95 @@
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import * as net from "node:net";
+import { tmpdir } from "node:os";
+import { promisify } from "node:util";
+import { waitFor } from "./wait-for";
+
+const run = promisify(execFile);
+
+/** A port nothing listens on: bound on port 0, then released. */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", resolve);
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A throw-away `redis-server` child on a fixed port (no persistence), for tests that kill Redis
+ * and bring it back. `redis-cli` runs commands against it.
+ */
+export class RedisServerProcess {
+  private child: ChildProcess | undefined;
+
+  private constructor(readonly port: number) {}
+
+  /** `redis://127.0.0.1:<port>`. */
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  /** Starts redis-server on `port` (a free one by default) and waits until it answers PING. */
+  static async start(port?: number): Promise<RedisServerProcess> {
+    await requireBinary("redis-server");
+    await requireBinary("redis-cli");
+    const server = new RedisServerProcess(port ?? (await freePort()));
+    await server.restart();
+    return server;
+  }
+
+  /** (Re)starts the server on the same port; resolves once it answers PING. */
+  async restart(): Promise<void> {
+    if (this.child) throw new Error(`redis-server on port ${this.port} is already running`);
+    const child = spawn(
+      "redis-server",
+      ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tmpdir()],
+      { stdio: "ignore" },
+    );
+    this.child = child;
+    child.once("exit", () => {
+      if (this.child === child) this.child = undefined;
+    });
+    await waitFor(`redis-server to answer on port ${this.port}`, async () =>
+      (await this.command("PING")) === "PONG" ? true : undefined,
+    );
+  }
+
+  /** Kills the server with SIGKILL (no shutdown, no save) and waits for it to exit. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = once(child, "exit");
+      child.kill("SIGKILL");
+      await exited;
+    }
+  }
+
+  /** Runs one command through redis-cli; returns its raw output, trimmed. */
+  async command(...args: string[]): Promise<string> {
+    const { stdout } = await run("redis-cli", ["-h", "127.0.0.1", "-p", String(this.port), ...args], { timeout: 5_000 });
+    return stdout.trim();
+  }
+
+  /** Keys matching a glob pattern (SCAN, not KEYS). */
+  async keys(pattern: string): Promise<string[]> {
+    const out = await this.command("--scan", "--pattern", pattern);
+    return out === "" ? [] : out.split("\n");
+  }
+}
+
+async function requireBinary(name: string): Promise<void> {
+  try {
+    await run(name, ["--version"], { timeout: 5_000 });
+  } catch (err) {
+    throw new Error(
+      `${name} is needed by this test but could not be run (${(err as Error).message}); install redis-server (apt-get install redis-server)`,
+    );
+  }
+}
