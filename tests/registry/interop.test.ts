@@ -1,5 +1,4 @@
 import { execFile } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { create } from "@bufbuild/protobuf";
@@ -10,6 +9,7 @@ import * as protoLoader from "@grpc/proto-loader";
 import { errorDetails, health } from "@mcp/proto/grpc";
 import { CreateMcpRequestSchema, LlmApi, RegistryService, type CreateMcpRequest } from "@mcp/proto/registry";
 import { expectCode } from "../support/errors";
+import { uniqueName } from "../support/mcps";
 import { startTestRegistry, type TestRegistry } from "../support/registry";
 
 /**
@@ -32,10 +32,6 @@ afterAll(async () => {
   await registry?.stop();
 });
 
-function uniqueName(): string {
-  return `interop-${randomUUID().slice(0, 8)}`;
-}
-
 function pythonMcp(name: string): CreateMcpRequest {
   return create(CreateMcpRequestSchema, {
     name,
@@ -44,7 +40,7 @@ function pythonMcp(name: string): CreateMcpRequest {
 }
 
 /** Creates a python_script MCP through the default (gRPC) client and returns its id. */
-async function createMcp(name = uniqueName()): Promise<{ id: string; name: string }> {
+async function createMcp(name = uniqueName("interop")): Promise<{ id: string; name: string }> {
   const res = await registry.client.createMcp(pythonMcp(name));
   return { id: res.mcp!.id, name };
 }
@@ -96,7 +92,7 @@ describe("plain @grpc/grpc-js client built from the .proto files", () => {
   }
 
   it("creates an MCP and reads it back by name with the same id", async () => {
-    const name = uniqueName();
+    const name = uniqueName("interop");
     const created = await call(stub.CreateMcp, { name, config: { pythonScript: { scriptContent: "print(1)" } } });
     expect(created.mcp.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.mcp.type).toBe("MCP_TYPE_PYTHON_SCRIPT");
@@ -108,7 +104,7 @@ describe("plain @grpc/grpc-js client built from the .proto files", () => {
   });
 
   it("receives NOT_FOUND as a gRPC status for an unknown name", async () => {
-    const err = await call(stub.GetMcp, { name: uniqueName() }).then(
+    const err = await call(stub.GetMcp, { name: uniqueName("interop") }).then(
       () => undefined,
       (e: grpc.ServiceError) => e,
     );
@@ -134,7 +130,7 @@ describe("Connect protocol over HTTP/1.1", () => {
   });
 
   it("answers an unknown name with HTTP 404 and the Connect error JSON", async () => {
-    const missing = uniqueName();
+    const missing = uniqueName("interop");
     const res = await fetch(getMcpUrl(), {
       method: "POST",
       headers: { "content-type": "application/json" },
@@ -176,7 +172,7 @@ describe("gRPC-Web", () => {
 
   it("reports NOT_FOUND for an unknown name", async () => {
     const client = createClient(RegistryService, createGrpcWebTransport({ baseUrl: registry.url, httpVersion: "1.1" }));
-    await expectCode(client.getMcp({ mcp: { case: "name", value: uniqueName() } }), Code.NotFound);
+    await expectCode(client.getMcp({ mcp: { case: "name", value: uniqueName("interop") } }), Code.NotFound);
   });
 });
 
@@ -311,7 +307,7 @@ describe("error details", () => {
   });
 
   it("names the missing MCP in the ErrorInfo of a NOT_FOUND", async () => {
-    const missing = uniqueName();
+    const missing = uniqueName("interop");
     const err = await expectCode(registry.client.getMcp({ mcp: { case: "name", value: missing } }), Code.NotFound);
     const info = err.findDetails(errorDetails.ErrorInfoSchema)[0];
     expect(info?.reason).toBe("MCP_NOT_FOUND");

@@ -98,8 +98,9 @@ describe("registry with Redis unreachable from the start", () => {
     const mcp = await createAndUpdate(reg);
     const started = Date.now();
     for (let i = 0; i < 5; i++) await reg.client.getMcp({ mcp: { case: "id", value: mcp.id } });
-    // Five cached-path reads; each cache call is bounded at 500 ms, and a refused connection fails at once.
-    expect(Date.now() - started).toBeLessThan(5_000);
+    // Each read makes four cache calls, each bounded at 500 ms; a refused connection should fail at
+    // once, so even one full timeout per read would exceed this bound.
+    expect(Date.now() - started).toBeLessThan(2_500);
   });
 });
 
@@ -115,7 +116,7 @@ describe("registry whose Redis is killed and restarted", () => {
 
   afterAll(async () => {
     await reg?.stop();
-    await redis?.kill();
+    await redis?.stop();
   });
 
   /** Reads the MCP by id until its cache entries show up in Redis. */
@@ -133,7 +134,7 @@ describe("registry whose Redis is killed and restarted", () => {
   it("caches reads in Redis while it is up", async () => {
     const created = await reg.client.createMcp(newPythonMcp(uniqueName("redis-up")));
     const keys = await waitForCacheEntry(created.mcp!.id);
-    expect(keys.every((k) => k.startsWith("mcp:"))).toBe(true);
+    expect(keys.every((k) => k.startsWith("cache:mcp:"))).toBe(true);
   });
 
   it("keeps serving writes and reads from PostgreSQL after Redis is killed", async () => {

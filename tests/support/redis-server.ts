@@ -1,7 +1,9 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, rmSync } from "node:fs";
 import * as net from "node:net";
 import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { waitFor } from "./wait-for";
 
@@ -20,11 +22,13 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * A throw-away `redis-server` child on a fixed port (no persistence), for tests that kill Redis
- * and bring it back. `redis-cli` runs commands against it.
+ * A throw-away `redis-server` child on a fixed port, for tests that kill Redis and bring it back.
+ * No persistence, and its own empty working directory, so a restart starts empty. `redis-cli` runs
+ * commands against it. Call {@link stop} when done.
  */
 export class RedisServerProcess {
   private child: ChildProcess | undefined;
+  private readonly dir = mkdtempSync(join(tmpdir(), "redis-test-"));
 
   private constructor(readonly port: number) {}
 
@@ -47,16 +51,22 @@ export class RedisServerProcess {
     if (this.child) throw new Error(`redis-server on port ${this.port} is already running`);
     const child = spawn(
       "redis-server",
-      ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", tmpdir()],
+      ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.dir],
       { stdio: "ignore" },
     );
     this.child = child;
+    let spawnError: Error | undefined;
+    child.once("error", (err) => (spawnError = err));
     child.once("exit", () => {
       if (this.child === child) this.child = undefined;
     });
-    await waitFor(`redis-server to answer on port ${this.port}`, async () =>
-      (await this.command("PING")) === "PONG" ? true : undefined,
-    );
+    // Ask for the process id, so another Redis already on this port cannot pass for ours.
+    await waitFor(`redis-server (pid ${child.pid}) to answer on port ${this.port}`, async () => {
+      if (spawnError) throw spawnError;
+      if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
+      const info = await this.command("INFO", "server");
+      return info.includes(`process_id:${child.pid}`) ? true : undefined;
+    });
   }
 
   /** Kills the server with SIGKILL (no shutdown, no save) and waits for it to exit. */
@@ -69,6 +79,12 @@ export class RedisServerProcess {
       child.kill("SIGKILL");
       await exited;
     }
+  }
+
+  /** Kills the server and removes its working directory. */
+  async stop(): Promise<void> {
+    await this.kill();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   /** Runs one command through redis-cli; returns its raw output, trimmed. */

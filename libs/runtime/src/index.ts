@@ -10,3 +10,4 @@ export { startServer, type ServerOptions, type RunningServer } from "./server.js
 export { onShutdown } from "./shutdown.js";
 export { createServiceClient } from "./clients.js";
 export { loadDotEnv } from "./dotenv.js";
+export { runService, type StartedService } from "./run-service.js";

@@ -1,7 +1,6 @@
-import { closeRedis, createRedis, MemoryCache, RedisCache, type Cache } from "@mcp/coordination";
+import { openCache } from "@mcp/coordination";
 import { openDatabase } from "@mcp/db";
 import { redactUrl, startServer, type Logger, type RunningServer, type ServiceConfig } from "@mcp/runtime";
-import type { Redis } from "ioredis";
 import { build } from "./server.js";
 
 /** A started registry and how to stop it. */
@@ -18,32 +17,15 @@ export interface RegistryApp {
 export async function startRegistry(config: ServiceConfig, logger: Logger): Promise<RegistryApp> {
   const { dataSource, applied } = await openDatabase({ url: config.databaseUrl });
   logger.info({ database: redactUrl(config.databaseUrl), migrationsApplied: applied }, "database ready");
-  let redis: Redis | undefined;
-  let cache: Cache;
-  if (config.redisUrl) {
-    redis = createRedis({ url: config.redisUrl, logger, name: "registry-cache" });
-    cache = new RedisCache(redis, { prefix: "mcp:", logger });
-    logger.info({ redis: redactUrl(config.redisUrl) }, "caching in redis");
-  } else {
-    cache = new MemoryCache({ maxEntries: 10_000 });
-    logger.info("no REDIS_URL: caching in process (single-node mode)");
-  }
-  const built = build({ dataSource, cache });
-  const server = await startServer({
-    name: "registry",
-    host: config.host,
-    port: config.port,
-    logger,
-    services: built.services,
-    routes: built.routes,
-    validation: built.validation,
-    corsOrigins: config.corsOrigins,
-  });
+  const cache = openCache({ redisUrl: config.redisUrl, logger, name: "registry" });
+  logger.info({ cache: cache.kind }, cache.kind === "redis" ? "caching in redis" : "no REDIS_URL: caching in process (single-node mode)");
+  const built = build({ dataSource, cache: cache.cache });
+  const server = await startServer({ name: "registry", host: config.host, port: config.port, logger, ...built, corsOrigins: config.corsOrigins });
   return {
     server,
     async stop() {
       await server.close(config.shutdownGraceMs);
-      if (redis) await closeRedis(redis);
+      await cache.close();
       await dataSource.destroy();
     },
   };

@@ -51,12 +51,31 @@ describe("validateSpec › cycles", () => {
     ]);
   });
 
-  it("finds cycles through the implicit dependency of a step_output input", () => {
+  it("finds no cycle through a step_output input, which adds no dependency", () => {
     const subject = spec([step("a", { dependsOn: ["b"] }), step("b", { inputs: { text: fromStep("a") } })]);
     expect(found(subject)).toEqual([
-      "spec.steps[0].depends_on[0] CYCLE",
       'spec.steps[1].inputs["text"].step_output.step_id STEP_OUTPUT_NOT_UPSTREAM',
     ]);
+    expect(cycleMessages(subject)).toEqual([]);
+  });
+
+  it("finds no cycle between steps that only read each other's outputs", () => {
+    const subject = spec([
+      step("a", { inputs: { x: fromStep("b") } }),
+      step("b", { inputs: { y: fromStep("a") } }),
+    ]);
+    expect(found(subject)).toEqual([
+      'spec.steps[0].inputs["x"].step_output.step_id STEP_OUTPUT_NOT_UPSTREAM',
+      'spec.steps[1].inputs["y"].step_output.step_id STEP_OUTPUT_NOT_UPSTREAM',
+    ]);
+  });
+
+  it("still names a depends_on cycle at its depends_on entry when step_output inputs follow it", () => {
+    const subject = spec([
+      step("a", { dependsOn: ["b"], inputs: { x: fromStep("b") } }),
+      step("b", { dependsOn: ["a"], inputs: { y: fromStep("a") } }),
+    ]);
+    expect(found(subject)).toEqual(["spec.steps[0].depends_on[0] CYCLE"]);
     expect(cycleMessages(subject)).toEqual(["spec.steps[0].depends_on[0]: a -> b -> a"]);
   });
 
@@ -83,5 +102,13 @@ describe("findCycles", () => {
     expect(truncated).toBe(false);
     expect(new Set(cycles.map((cycle) => cycle.join(","))).size).toBe(20);
     expect(cycles).toHaveLength(20);
+  });
+
+  it("sees no edge in a step_output input", () => {
+    const graph = buildGraph(
+      spec([step("a", { inputs: { x: fromStep("b") } }), step("b", { inputs: { y: fromStep("a") } })]),
+    );
+    expect(graph.waitsFor).toEqual([[], []]);
+    expect(findCycles(graph)).toEqual({ cycles: [], truncated: false });
   });
 });

@@ -60,7 +60,7 @@ export function findCycles(graph: StepGraph, limit = MAX_LISTED_CYCLES): FoundCy
 
 /**
  * One CYCLE violation per elementary cycle, named `a -> b -> c -> a` where each step waits for the
- * next; the field is the `depends_on` entry (or `step_output` input) of its first step's edge.
+ * next; the field is the `depends_on` entry of its first step's edge.
  */
 export function cycleViolations(graph: StepGraph): SpecViolation[] {
   const { cycles, truncated } = findCycles(graph);
@@ -71,7 +71,7 @@ export function cycleViolations(graph: StepGraph): SpecViolation[] {
     return violation(
       edge?.field ?? "spec.steps",
       "CYCLE",
-      `steps form a cycle: ${names} (each waits for the next, through depends_on or a step_output input)`,
+      `steps form a cycle: ${names} (each waits for the next through depends_on)`,
     );
   });
   if (truncated) {

@@ -20,11 +20,14 @@ describe("topologicalOrder", () => {
     expect(topologicalOrder(subject)).toEqual(["b", "c", "a", "d"]);
   });
 
-  it("orders by step_output inputs as implicit dependencies", () => {
+  it("ignores step_output inputs: only depends_on orders steps", () => {
     expect(topologicalOrder(spec([step("a", { inputs: { x: fromStep("b") } }), step("b")]))).toEqual([
-      "b",
       "a",
+      "b",
     ]);
+    expect(
+      topologicalOrder(spec([step("a", { dependsOn: ["b"], inputs: { x: fromStep("b") } }), step("b")])),
+    ).toEqual(["b", "a"]);
   });
 
   it("puts steps on a cycle last, in declared order", () => {
@@ -34,12 +37,12 @@ describe("topologicalOrder", () => {
 });
 
 describe("upstreamOf", () => {
-  it("maps each step to every step it waits for, transitively, through depends_on and step_output", () => {
+  it("maps each step to every step it waits for, transitively, through depends_on only", () => {
     const subject = spec([
       step("a"),
       step("b", { dependsOn: ["a"] }),
-      step("c", { inputs: { x: fromStep("b") } }),
-      step("d"),
+      step("c", { dependsOn: ["b"], inputs: { x: fromStep("a") } }),
+      step("d", { inputs: { y: fromStep("c") } }),
     ]);
     const upstream = upstreamOf(subject);
     expect([...upstream].map(([id, set]) => [id, [...set]])).toEqual([

@@ -9,14 +9,15 @@ export interface WaitEdge {
 }
 
 /**
- * The steps as a graph over their indexes in `spec.steps`. Edges come from `depends_on` only: a
- * `step_output` input must name a step that is already upstream through them. Ids resolve to their first occurrence;
- * unknown ids and self-references add no edge (they are reported elsewhere).
+ * The steps as a graph over their indexes in `spec.steps`. Edges come from `depends_on` only; a
+ * `step_output` input adds no edge (it must name a step that is already upstream through them). Ids
+ * resolve to their first occurrence; unknown ids and self-references add no edge (they are reported
+ * elsewhere).
  */
 export interface StepGraph {
   readonly ids: readonly string[];
   readonly indexOf: ReadonlyMap<string, number>;
-  /** `waitsFor[i]`: distinct edges out of step i, `depends_on` first, then inputs. */
+  /** `waitsFor[i]`: distinct edges out of step i, in `depends_on` order. */
   readonly waitsFor: ReadonlyArray<readonly WaitEdge[]>;
 }
 
@@ -60,7 +61,7 @@ export function ancestorIndexes(graph: StepGraph): Array<Set<number>> {
 
 /**
  * For each step id, the ids of every step it waits for, directly or transitively, through
- * `depends_on` and `step_output` inputs (the step itself excluded, also when it lies on a cycle).
+ * `depends_on` only (the step itself excluded, also when it lies on a cycle).
  * A duplicated id keeps its first step.
  */
 export function upstreamOf(spec: WorkflowSpec): Map<string, Set<string>> {
@@ -76,8 +77,9 @@ export function upstreamOf(spec: WorkflowSpec): Map<string, Set<string>> {
 
 /**
  * Step ids in the order a sequential run executes them: every step after all steps it waits for
- * through `depends_on`, ties broken by declared order. Deterministic. For an
- * invalid spec the order is best effort: steps on or behind a cycle follow the rest in declared order.
+ * through `depends_on` (`step_output` inputs do not affect it), ties broken by declared order.
+ * Deterministic. For an invalid spec the order is best effort: steps on or behind a cycle follow the
+ * rest in declared order.
  */
 export function topologicalOrder(spec: WorkflowSpec): string[] {
   const graph = buildGraph(spec);

@@ -48,20 +48,49 @@ describe("validateSpec › step inputs", () => {
   });
 
   it("accepts an empty output name, meaning the step's whole result", () => {
-    expect(found(spec([step("a"), step("b", { inputs: { all: fromStep("a", "") } })]))).toEqual([]);
+    const subject = spec([step("a"), step("b", { dependsOn: ["a"], inputs: { all: fromStep("a", "") } })]);
+    expect(found(subject)).toEqual([]);
   });
 });
 
 describe("validateSpec › step_output upstream", () => {
-  it("treats a step_output as an implicit dependency, so depends_on need not repeat it", () => {
-    expect(found(spec([step("a"), step("b", { inputs: { text: fromStep("a") } })]))).toEqual([]);
+  it("returns STEP_OUTPUT_NOT_UPSTREAM for a step not in depends_on, suggesting to add it there", () => {
+    const subject = spec([step("a"), step("b", { inputs: { note: literal("x"), text: fromStep("a") } })]);
+    expect(validateSpec(subject, { workflowName: undefined })).toEqual([
+      {
+        field: 'spec.steps[1].inputs["text"].step_output.step_id',
+        code: "STEP_OUTPUT_NOT_UPSTREAM",
+        description:
+          'step "a" is not upstream of "b", so its output may not be ready; add "a" to depends_on of "b"',
+      },
+    ]);
   });
 
-  it("accepts the output of a later-declared step that does not wait for the consumer", () => {
-    const subject = spec([step("b", { inputs: { text: fromStep("a") } }), step("a")], {
+  it("accepts the output of a step reached transitively through depends_on", () => {
+    const subject = spec([
+      step("a"),
+      step("b", { dependsOn: ["a"] }),
+      step("c", { dependsOn: ["b"], inputs: { text: fromStep("a") } }),
+    ]);
+    expect(found(subject)).toEqual([]);
+  });
+
+  it("accepts the output of a later-declared step listed in depends_on", () => {
+    const subject = spec([step("b", { dependsOn: ["a"], inputs: { text: fromStep("a") } }), step("a")], {
       executionMode: ExecutionMode.SEQUENTIAL,
     });
     expect(found(subject)).toEqual([]);
+  });
+
+  it("returns STEP_OUTPUT_NOT_UPSTREAM for a sibling that shares an upstream step", () => {
+    const subject = spec([
+      step("a"),
+      step("b", { dependsOn: ["a"] }),
+      step("c", { dependsOn: ["a"], inputs: { x: fromStep("a"), y: fromStep("b") } }),
+    ]);
+    expect(found(subject)).toEqual([
+      'spec.steps[2].inputs["y"].step_output.step_id STEP_OUTPUT_NOT_UPSTREAM',
+    ]);
   });
 
   it("returns STEP_OUTPUT_NOT_UPSTREAM for a step's own output", () => {
@@ -70,7 +99,7 @@ describe("validateSpec › step_output upstream", () => {
     ]);
   });
 
-  it("returns STEP_OUTPUT_NOT_UPSTREAM (and the cycle) for the output of a step that waits for the consumer", () => {
+  it("returns STEP_OUTPUT_NOT_UPSTREAM, and no cycle, for the output of a step that waits for the consumer", () => {
     const subject = spec([
       step("a", { inputs: { text: fromStep("c") } }),
       step("b", { dependsOn: ["a"] }),
@@ -79,8 +108,7 @@ describe("validateSpec › step_output upstream", () => {
     const violations = validateSpec(subject, { workflowName: undefined });
     expect(violations.map((v) => `${v.field} ${v.code}`)).toEqual([
       'spec.steps[0].inputs["text"].step_output.step_id STEP_OUTPUT_NOT_UPSTREAM',
-      'spec.steps[0].inputs["text"].step_output.step_id CYCLE',
     ]);
-    expect(violations[0]?.description).toContain('"c" itself waits for "a"');
+    expect(violations[0]?.description).toContain('add "c" to depends_on of "a"');
   });
 });

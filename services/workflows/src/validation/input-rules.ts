@@ -6,8 +6,9 @@ import { stepInputPath, stepPath, violation, type SpecViolation } from "./violat
 /**
  * The inputs of step `index`: names are identifiers, each has exactly one source, a `workflow_input`
  * is declared in `spec.inputs`, and a `step_output` names another existing step that is upstream.
- * A `step_output` adds an implicit dependency (see the proto), so it is NOT upstream only when the
- * producer itself waits for this step (`ancestors`), or is this step.
+ * A `step_output` adds no dependency (see the proto): the producer must be an ancestor of this step
+ * through `depends_on`, directly or transitively (`ancestors`); otherwise, or when it is this step
+ * itself, it is STEP_OUTPUT_NOT_UPSTREAM.
  */
 export function stepInputViolations(
   spec: WorkflowSpec,

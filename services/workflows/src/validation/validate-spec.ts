@@ -25,9 +25,9 @@ const FIELD_ORDER: Readonly<Record<string, number>> = {
 
 /**
  * Checks a workflow spec without any I/O and returns EVERY violation (empty = valid), in field order:
- * step ids, MCP reference forms, dependencies and cycles (through `depends_on` and `step_output`
- * inputs), input sources, declared inputs and outputs, limits, retry policies and fallback. Whether the
- * referenced MCPs exist is a separate check on {@link mcpReferences}.
+ * step ids, MCP reference forms, dependencies and cycles (through `depends_on` only), input sources
+ * (a `step_output` must be upstream through `depends_on`), declared inputs and outputs, limits, retry
+ * policies and fallback. Whether the referenced MCPs exist is a separate check on {@link mcpReferences}.
  */
 export function validateSpec(spec: WorkflowSpec, options: ValidateSpecOptions): SpecViolation[] {
   const graph = buildGraph(spec);

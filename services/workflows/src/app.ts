@@ -1,0 +1,33 @@
+import { openCache } from "@mcp/coordination";
+import { openDatabase } from "@mcp/db";
+import { RegistryService } from "@mcp/proto/registry";
+import { createServiceClient, redactUrl, startServer, type Logger, type RunningServer, type ServiceConfig } from "@mcp/runtime";
+import { build } from "./server.js";
+
+/** A started workflows service and how to stop it. */
+export interface WorkflowsApp {
+  readonly server: RunningServer;
+  stop(): Promise<void>;
+}
+
+/**
+ * The workflows service's composition root: PostgreSQL (migrations), the cache, a gRPC client of the
+ * registry at REGISTRY_URL, and WorkflowService with health and reflection.
+ */
+export async function startWorkflows(config: ServiceConfig, logger: Logger): Promise<WorkflowsApp> {
+  const { dataSource, applied } = await openDatabase({ url: config.databaseUrl });
+  logger.info({ database: redactUrl(config.databaseUrl), migrationsApplied: applied }, "database ready");
+  const cache = openCache({ redisUrl: config.redisUrl, logger, name: "workflows" });
+  logger.info({ cache: cache.kind, registry: config.registryUrl }, "dependencies ready");
+  const registry = createServiceClient(RegistryService, config.registryUrl, { timeoutMs: 5_000 });
+  const built = build({ dataSource, cache: cache.cache, registry });
+  const server = await startServer({ name: "workflows", host: config.host, port: config.port, logger, ...built, corsOrigins: config.corsOrigins });
+  return {
+    server,
+    async stop() {
+      await server.close(config.shutdownGraceMs);
+      await cache.close();
+      await dataSource.destroy();
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { fromJson, toJson, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import { WorkflowSpecSchema, type WorkflowSpec } from "@mcp/proto/workflows";
+import { contentHash, type JsonObject, type JsonValue } from "@mcp/versioning";
+
+/** The stored JSON form of a spec (Protobuf JSON, proto field names). */
+export function specToJson(spec: WorkflowSpec): JsonObject {
+  return toJson(WorkflowSpecSchema, spec, { useProtoFieldName: true }) as JsonObject;
+}
+
+/** A spec read back from storage. */
+export function specFromJson(json: unknown): WorkflowSpec {
+  return fromJson(WorkflowSpecSchema, json as PbJsonObject);
+}
+
+/** SHA-256 (hex) of a spec's canonical JSON. */
+export function hashSpec(json: JsonObject): string {
+  return contentHash(json as JsonValue);
+}
+
+/** Every MCP a spec refers to, as `id:<uuid>` / `name:<lower-case name>` (the `mcp_refs` column). */
+export function mcpRefsOf(spec: WorkflowSpec): string[] {
+  const refs = new Set<string>();
+  for (const step of spec.steps) {
+    const mcp = step.mcp?.mcp;
+    if (mcp?.case === "id") refs.add(`id:${mcp.value.toLowerCase()}`);
+    if (mcp?.case === "name") refs.add(`name:${mcp.value.toLowerCase()}`);
+  }
+  return [...refs].sort();
+}

@@ -1,0 +1,48 @@
+import { clone, create } from "@bufbuild/protobuf";
+import type { Client } from "@connectrpc/connect";
+import type { WorkflowQueries } from "@mcp/db";
+import type { RegistryService } from "@mcp/proto/registry";
+import { ErrorHandlingSchema, ErrorStrategy, ExecutionMode, WorkflowSpecSchema, type ResolvedStep, type WorkflowSpec } from "@mcp/proto/workflows";
+import { checkMcpReferences } from "../references/registry-references.js";
+import { validateSpec, type SpecViolation } from "../validation/index.js";
+
+/** Everything wrong with a spec: its own rules, and what does not resolve outside it. */
+export interface SpecReport {
+  /** Broken rules of the spec itself (→ INVALID_ARGUMENT). */
+  readonly specViolations: SpecViolation[];
+  /** MCPs, versions, labels or fallback workflows that do not resolve (→ FAILED_PRECONDITION). */
+  readonly referenceViolations: SpecViolation[];
+  readonly resolved: ResolvedStep[];
+}
+
+/** The spec as stored: unset execution mode → sequential, unset error handling → stop. */
+export function withDefaults(spec: WorkflowSpec): WorkflowSpec {
+  const next = clone(WorkflowSpecSchema, spec);
+  if (next.executionMode === ExecutionMode.UNSPECIFIED) next.executionMode = ExecutionMode.SEQUENTIAL;
+  next.errorHandling ??= create(ErrorHandlingSchema, {});
+  if (next.errorHandling.strategy === ErrorStrategy.UNSPECIFIED) next.errorHandling.strategy = ErrorStrategy.STOP;
+  return next;
+}
+
+/** Checks specs: the pure rules first, then (only when they pass) the registry and the fallback workflow. */
+export class SpecChecker {
+  constructor(
+    private readonly registry: Client<typeof RegistryService>,
+    private readonly queries: WorkflowQueries,
+  ) {}
+
+  async check(spec: WorkflowSpec, workflowName: string | undefined): Promise<SpecReport> {
+    const specViolations = validateSpec(spec, { workflowName });
+    if (specViolations.length > 0) return { specViolations, referenceViolations: [], resolved: [] };
+    const { violations, resolved } = await checkMcpReferences(this.registry, spec);
+    const fallback = spec.errorHandling?.fallbackWorkflow;
+    if (fallback && !(await this.queries.findLiveByName(fallback.toLowerCase()))) {
+      violations.push({
+        field: "spec.error_handling.fallback_workflow",
+        code: "FALLBACK_NOT_FOUND" as SpecViolation["code"],
+        description: `fallback workflow "${fallback}" does not exist; create it first`,
+      });
+    }
+    return { specViolations, referenceViolations: violations, resolved };
+  }
+}

@@ -1,0 +1,38 @@
+import type { ConnectRouter, Client } from "@connectrpc/connect";
+import type { Cache } from "@mcp/coordination";
+import { WorkflowQueries, WorkflowStore, type DataSource } from "@mcp/db";
+import type { RegistryService } from "@mcp/proto/registry";
+import { WorkflowService } from "@mcp/proto/workflows";
+import { WorkflowListing } from "./catalog/listing.js";
+import { SpecChecker } from "./catalog/spec-checker.js";
+import { WorkflowReader } from "./catalog/workflow-reader.js";
+import { WorkflowValidator } from "./catalog/workflow-validator.js";
+import { WorkflowWriter } from "./catalog/workflow-writer.js";
+import { workflowValidation } from "./validation.js";
+import { workflowService } from "./workflow-service.js";
+
+/** What the workflows service needs from the outside world. */
+export interface WorkflowsBuildDeps {
+  readonly dataSource: DataSource;
+  readonly cache: Cache;
+  /** The registry, reached over gRPC. */
+  readonly registry: Client<typeof RegistryService>;
+}
+
+/** Builds the workflows service's routes and validation table. */
+export function build(deps: WorkflowsBuildDeps) {
+  const queries = new WorkflowQueries(deps.dataSource);
+  const reader = new WorkflowReader(queries, deps.cache);
+  const checker = new SpecChecker(deps.registry, queries);
+  const impl = workflowService({
+    reader,
+    writer: new WorkflowWriter(new WorkflowStore(deps.dataSource), checker, deps.cache),
+    listing: new WorkflowListing(queries, reader),
+    validator: new WorkflowValidator(checker, reader),
+  });
+  return {
+    services: [WorkflowService] as const,
+    routes: (router: ConnectRouter) => router.service(WorkflowService, impl),
+    validation: workflowValidation,
+  };
+}
