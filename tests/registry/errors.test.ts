@@ -19,7 +19,7 @@ describe("RegistryService errors", () => {
     await reg.stop();
   });
 
-  const count = async (table: string) => Number((await pg.query(`SELECT count(*) AS n FROM ${table}`)).rows[0].n);
+  const count = async (table: string) => Number((await pg.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
 
   it("CreateMcp › returns INVALID_ARGUMENT naming every bad field and writes nothing", async () => {
     const before = await count("mcp_definitions");
@@ -60,8 +60,8 @@ describe("RegistryService errors", () => {
     const name = uniqueName("race");
     const results = await Promise.allSettled(Array.from({ length: 8 }, () => reg.client.createMcp(newPythonMcp(name))));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const live = await pg.query("SELECT count(*) AS n FROM mcp_definitions WHERE name_key = $1", [name]);
-    expect(Number(live.rows[0].n)).toBe(1);
+    const live = await pg.query<{ n: string }>("SELECT count(*) AS n FROM mcp_definitions WHERE name_key = $1", [name]);
+    expect(Number(live.rows[0]!.n)).toBe(1);
   });
 
   it("GetMcp › returns NOT_FOUND for an unknown id, name, version or label", async () => {
@@ -163,7 +163,7 @@ describe("RegistryService errors", () => {
     const created = await reg.client.createMcp(newPythonMcp());
     await expectCode(reg.client.setMcpLabel({ mcp: { case: "id", value: created.mcp!.id }, label: "production", version: 5 }), Code.NotFound);
     await expectCode(reg.client.setMcpLabel({ mcp: { case: "id", value: created.mcp!.id }, label: "latest", version: 1 }), Code.InvalidArgument);
-    expect(Number((await pg.query("SELECT count(*) AS n FROM mcp_label_moves WHERE mcp_id = $1", [created.mcp!.id])).rows[0].n)).toBe(0);
+    expect(Number((await pg.query<{ n: string }>("SELECT count(*) AS n FROM mcp_label_moves WHERE mcp_id = $1", [created.mcp!.id])).rows[0]!.n)).toBe(0);
   });
 
   it("DiffMcpVersions › returns NOT_FOUND for a version that does not exist", async () => {

@@ -26,9 +26,9 @@ describe("openDatabase", () => {
     try {
       const applied = opened.flatMap((o) => o.applied);
       expect(applied).toEqual(["InitialSchema1732470000000"]);
-      const tables = (await opened[0]!.dataSource.query(
+      const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
-      )) as { table_name: string }[];
+      );
       expect(tables.map((t) => t.table_name)).toEqual([
         "mcp_definitions",
         "mcp_label_moves",

@@ -2,7 +2,14 @@ import { randomUUID } from "node:crypto";
 import { type Redis } from "ioredis";
 import { closeRedis } from "../redis/close-redis.js";
 import { createRedis } from "../redis/create-redis.js";
-import { closedPort, deleteKeysWithPrefix, recordingLogger, silentServer, testRedisUrl } from "../testing.js";
+import {
+  closedPort,
+  deleteKeysWithPrefix,
+  recordingLogger,
+  silentServer,
+  testRedisUrl,
+  waitFor,
+} from "../testing.js";
 import { cacheContract } from "./cache.contract.js";
 import { RedisCache } from "./redis-cache.js";
 
@@ -50,6 +57,89 @@ describe("RedisCache", () => {
         ),
       ).toBe(true);
     });
+  });
+
+  describe("after an outage of its own connection (Redis keeps its data)", () => {
+    /**
+     * Runs `test` with a RedisCache on a dedicated connection to the real Redis, plus `outage()` /
+     * `recover()` that drop and re-open that connection while Redis keeps every key (a partition).
+     * Keys under `base` (a fresh random prefix) are deleted afterwards.
+     */
+    async function withOutage(
+      test: (ctx: {
+        base: string;
+        cache: (prefix: string) => RedisCache;
+        outage(): Promise<void>;
+        recover(): Promise<void>;
+      }) => Promise<void>,
+    ): Promise<void> {
+      const base = `test:${randomUUID()}:`;
+      const own = createRedis({ url: testRedisUrl(), logger: recordingLogger(), name: "partitioned" });
+      try {
+        await test({
+          base,
+          cache: (p) => new RedisCache(own, { prefix: p, logger: recordingLogger(), timeoutMs: 200 }),
+          outage: async () => {
+            own.disconnect();
+            await waitFor(() => own.status === "end", { what: "the connection to close" });
+          },
+          recover: () => own.connect(),
+        });
+      } finally {
+        await closeRedis(own);
+        await deleteKeysWithPrefix(redis, base);
+      }
+    }
+
+    it.each(["delete", "set"] as const)(
+      "after a %s lost in the outage, misses and clears its prefix before serving again",
+      (lost) =>
+        withOutage(async ({ base, cache: open, outage, recover }) => {
+          const partitioned = open(base);
+          await partitioned.set("k", "old", 60);
+          await partitioned.set("other", "x", 60);
+
+          await outage();
+          if (lost === "delete") await partitioned.delete("k");
+          else await partitioned.set("k", "new", 60);
+          expect(await partitioned.get("k")).toBeUndefined(); // the clear cannot run yet
+
+          await recover();
+          expect(await redis.get(`${base}k`)).toBe('"old"'); // Redis came back with the stale entry
+          expect(await partitioned.get("k")).toBeUndefined();
+          expect(await redis.exists(`${base}k`, `${base}other`)).toBe(0);
+
+          await partitioned.set("k", "fresh", 60);
+          expect(await partitioned.get("k")).toBe("fresh");
+        }),
+    );
+
+    it("clears nothing after an outage in which no set or delete was lost", () =>
+      withOutage(async ({ base, cache: open, outage, recover }) => {
+        const partitioned = open(base);
+        await partitioned.set("k", "kept", 60);
+        await outage();
+        expect(await partitioned.get("k")).toBeUndefined();
+        await recover();
+        expect(await partitioned.get("k")).toBe("kept");
+        expect(await redis.get(`${base}k`)).toBe('"kept"');
+      }));
+
+    it("clears only keys under its own prefix, taking glob characters in it literally", () =>
+      withOutage(async ({ base, cache: open, outage, recover }) => {
+        const partitioned = open(`${base}c*:`);
+        await partitioned.set("k", "mine", 60);
+        const others = [`${base}cX:k`, `${base}c*`, `${base}other`];
+        for (const key of others) await redis.set(key, "theirs", "PX", 60_000);
+
+        await outage();
+        await partitioned.delete("k");
+        await recover();
+        expect(await partitioned.get("k")).toBeUndefined();
+
+        expect(await redis.exists(`${base}c*:k`)).toBe(0);
+        expect(await redis.mget(...others)).toEqual(["theirs", "theirs", "theirs"]);
+      }));
   });
 
   describe("when nothing listens on the Redis port", () => {

@@ -83,17 +83,17 @@ export class McpQueries {
 
   async stats(): Promise<McpStats> {
     return dbCall(async () => {
-      const byType = (await this.dataSource.query(
+      const byType = await this.dataSource.query<{ type: string; n: number; model: string | null }[]>(
         `SELECT d.type, count(*)::int AS n,
                 COALESCE(v.config->'llm_prompt'->>'model', v.config->'ai_assistant'->>'model') AS model
            FROM mcp_definitions d JOIN mcp_versions v ON v.mcp_id = d.id AND v.version = d.latest_version
           WHERE d.deleted_at IS NULL
           GROUP BY d.type, model`,
-      )) as { type: string; n: number; model: string | null }[];
-      const versions = (await this.dataSource.query(
+      );
+      const versions = await this.dataSource.query<{ total: number; deprecated: number }[]>(
         `SELECT count(*)::int AS total, count(*) FILTER (WHERE v.deprecated)::int AS deprecated
            FROM mcp_versions v JOIN mcp_definitions d ON d.id = v.mcp_id WHERE d.deleted_at IS NULL`,
-      )) as { total: number; deprecated: number }[];
+      );
       const stats = { totalMcps: 0, byType: {} as Record<string, number>, byModel: {} as Record<string, number> };
       for (const row of byType) {
         stats.totalMcps += row.n;
@@ -110,13 +110,13 @@ export class McpQueries {
    */
   workflowsUsing(mcpId: string, nameKey: string, limit = 20): Promise<string[]> {
     return dbCall(async () => {
-      const rows = (await this.dataSource.query(
+      const rows = await this.dataSource.query<{ name: string }[]>(
         `SELECT w.name FROM workflow_definitions w
            JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.current_version
           WHERE w.deleted_at IS NULL AND v.mcp_refs && $1::text[]
           ORDER BY w.name_key LIMIT $2`,
         [[`id:${mcpId}`, `name:${nameKey}`], limit],
-      )) as { name: string }[];
+      );
       return rows.map((r) => r.name);
     });
   }

@@ -9,12 +9,12 @@ export async function nextVersionNumber(
   table: "mcp_name_versions" | "workflow_name_versions",
   nameKey: string,
 ): Promise<number> {
-  const rows = (await manager.query(
+  const rows = await manager.query<{ last_version: number }[]>(
     `INSERT INTO "${table}" (name_key, last_version) VALUES ($1, 1)
      ON CONFLICT (name_key) DO UPDATE SET last_version = "${table}".last_version + 1
      RETURNING last_version`,
     [nameKey],
-  )) as { last_version: number }[];
+  );
   const row = rows[0];
   if (!row) throw new Error(`version counter for "${nameKey}" returned no row`);
   return row.last_version;

@@ -23,8 +23,8 @@ export function configFromJson(json: unknown): McpConfig {
 export function versionContent(config: McpConfig, inputSchema: PbJsonObject | undefined, outputSchema: PbJsonObject | undefined): VersionContent {
   return {
     config: configToJson(config),
-    input_schema: (inputSchema as JsonObject | undefined) ?? null,
-    output_schema: (outputSchema as JsonObject | undefined) ?? null,
+    input_schema: (inputSchema) ?? null,
+    output_schema: (outputSchema) ?? null,
   };
 }
 

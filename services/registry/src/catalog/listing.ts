@@ -1,4 +1,4 @@
-import { create, fromJson, type JsonValue as PbJsonValue } from "@bufbuild/protobuf";
+import { create, fromJson } from "@bufbuild/protobuf";
 import { ValueSchema } from "@bufbuild/protobuf/wkt";
 import { decodePageToken, encodePageToken, pageSize, type McpQueries } from "@mcp/db";
 import { InvalidArgumentError } from "@mcp/errors";
@@ -73,8 +73,8 @@ export class McpListing {
       create(ConfigChangeSchema, {
         path: c.path,
         kind: c.kind === "added" ? ChangeKind.ADDED : c.kind === "removed" ? ChangeKind.REMOVED : ChangeKind.MODIFIED,
-        oldValue: c.oldValue === undefined ? undefined : fromJson(ValueSchema, c.oldValue as PbJsonValue),
-        newValue: c.newValue === undefined ? undefined : fromJson(ValueSchema, c.newValue as PbJsonValue),
+        oldValue: c.oldValue === undefined ? undefined : fromJson(ValueSchema, c.oldValue),
+        newValue: c.newValue === undefined ? undefined : fromJson(ValueSchema, c.newValue),
       }),
     );
     return { changes, fromHash: a.contentHash, toHash: b.contentHash };

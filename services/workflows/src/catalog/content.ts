@@ -1,6 +1,6 @@
 import { fromJson, toJson, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
 import { WorkflowSpecSchema, type WorkflowSpec } from "@mcp/proto/workflows";
-import { contentHash, type JsonObject, type JsonValue } from "@mcp/versioning";
+import { contentHash, type JsonObject } from "@mcp/versioning";
 
 /** The stored JSON form of a spec (Protobuf JSON, proto field names). */
 export function specToJson(spec: WorkflowSpec): JsonObject {
@@ -14,7 +14,7 @@ export function specFromJson(json: unknown): WorkflowSpec {
 
 /** SHA-256 (hex) of a spec's canonical JSON. */
 export function hashSpec(json: JsonObject): string {
-  return contentHash(json as JsonValue);
+  return contentHash(json);
 }
 
 /** Every MCP a spec refers to, as `id:<uuid>` / `name:<lower-case name>` (the `mcp_refs` column). */
