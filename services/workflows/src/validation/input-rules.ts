@@ -76,7 +76,9 @@ export function stepInputViolations(
               field,
               "STEP_OUTPUT_NOT_UPSTREAM",
               `step "${producerId}" is not upstream of "${step.stepId}", so its output may not be ready; ` +
-                `add "${producerId}" to depends_on of "${step.stepId}"`,
+                (ancestors[producer]?.has(index)
+                  ? `"${producerId}" itself waits for "${step.stepId}", so take the value from another source`
+                  : `add "${producerId}" to depends_on of "${step.stepId}"`),
             ),
           );
         }
