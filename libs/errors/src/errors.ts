@@ -77,11 +77,15 @@ export class AlreadyExistsError extends DomainError {
 export class InvalidArgumentError extends DomainError {
   readonly kind = "invalid_argument";
 
-  constructor(readonly violations: readonly FieldViolation[]) {
+  constructor(
+    readonly violations: readonly FieldViolation[],
+    /** Extra ErrorInfo metadata, e.g. machine codes of the violations. */
+    metadata: Record<string, string> = {},
+  ) {
     super(
       violations.map((v) => (v.field ? `${v.field}: ${v.description}` : v.description)).join("; "),
       "INVALID_ARGUMENT",
-      { fields: violations.map((v) => v.field).join(",") },
+      { ...metadata, fields: violations.map((v) => v.field).join(",") },
     );
   }
 

@@ -31,18 +31,24 @@ export class SpecChecker {
     private readonly queries: WorkflowQueries,
   ) {}
 
-  async check(spec: WorkflowSpec, workflowName: string | undefined): Promise<SpecReport> {
+  /**
+   * With `resolveAlways` (ValidateWorkflow) the registry is asked even when the spec breaks its own
+   * rules, so every problem is reported at once; a write stops at the first kind (nothing to resolve).
+   */
+  async check(spec: WorkflowSpec, workflowName: string | undefined, options: { resolveAlways?: boolean } = {}): Promise<SpecReport> {
     const specViolations = validateSpec(spec, { workflowName });
-    if (specViolations.length > 0) return { specViolations, referenceViolations: [], resolved: [] };
+    if (specViolations.length > 0 && !options.resolveAlways) return { specViolations, referenceViolations: [], resolved: [] };
     const { violations, resolved } = await checkMcpReferences(this.registry, spec);
     const fallback = spec.errorHandling?.fallbackWorkflow;
     if (fallback && !(await this.queries.findLiveByName(fallback.toLowerCase()))) {
       violations.push({
         field: "spec.error_handling.fallback_workflow",
-        code: "FALLBACK_NOT_FOUND" as SpecViolation["code"],
+        code: "FALLBACK_NOT_FOUND",
         description: `fallback workflow "${fallback}" does not exist; create it first`,
       });
     }
-    return { specViolations, referenceViolations: violations, resolved };
+    // A reference the rules already reject (e.g. a malformed name) is reported once, by the rules.
+    const referenceViolations = violations.filter((v) => !specViolations.some((s) => s.field === v.field || s.field.startsWith(`${v.field}.`)));
+    return { specViolations, referenceViolations, resolved };
   }
 }

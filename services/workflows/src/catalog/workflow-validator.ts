@@ -31,7 +31,7 @@ export class WorkflowValidator {
     } else {
       throw InvalidArgumentError.field("target", "give a spec or a workflow reference");
     }
-    const report = await this.checker.check(spec, name);
+    const report = await this.checker.check(spec, name, { resolveAlways: true });
     const violations = [...report.specViolations, ...report.referenceViolations].map((v) =>
       create(ViolationSchema, { field: v.field, description: v.description, code: v.code }),
     );

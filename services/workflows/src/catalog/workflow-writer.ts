@@ -148,10 +148,13 @@ export class WorkflowWriter {
   /** INVALID_ARGUMENT for broken rules, FAILED_PRECONDITION for references that do not resolve. */
   private async ensureValid(spec: WorkflowSpec, name: string): Promise<void> {
     const report = await this.checker.check(spec, name);
-    if (report.specViolations.length > 0) throw new InvalidArgumentError(report.specViolations);
+    if (report.specViolations.length > 0) {
+      throw new InvalidArgumentError(report.specViolations, { codes: [...new Set(report.specViolations.map((v) => v.code))].join(",") });
+    }
     if (report.referenceViolations.length > 0) {
       throw new FailedPreconditionError(report.referenceViolations.map((v) => v.description).join("; "), "UNRESOLVED_REFERENCES", {
         fields: report.referenceViolations.map((v) => v.field).join(","),
+        codes: [...new Set(report.referenceViolations.map((v) => v.code))].join(","),
       });
     }
   }

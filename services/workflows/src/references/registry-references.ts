@@ -18,6 +18,8 @@ export interface ReferenceCheck {
 /** Codes that mean "the registry could not answer", as opposed to "the reference is wrong". */
 const UNREACHABLE = new Set([Code.Unavailable, Code.DeadlineExceeded, Code.Unknown, Code.Internal, Code.ResourceExhausted, Code.Canceled]);
 
+const REFERENCE_CODES = new Set(["MCP_NOT_FOUND", "MCP_VERSION_NOT_FOUND", "MCP_LABEL_NOT_FOUND"]);
+
 const describe = (ref: McpReference) =>
   `${ref.mcp.value ?? "?"}${ref.selector.case === "version" ? `@${ref.selector.value}` : ref.selector.case === "label" ? `@${ref.selector.value}` : ""}`;
 
@@ -48,10 +50,11 @@ export async function checkMcpReferences(registry: Client<typeof RegistryService
       if (UNREACHABLE.has(outcome.code)) {
         throw new UnavailableError("registry", `could not check the MCP of step "${stepId}": ${outcome.rawMessage}`, { cause: outcome });
       }
-      const reason = outcome.findDetails(errorDetails.ErrorInfoSchema)[0]?.reason ?? "MCP_NOT_RESOLVED";
+      const reason = outcome.findDetails(errorDetails.ErrorInfoSchema)[0]?.reason;
+      const code: SpecViolation["code"] = reason && REFERENCE_CODES.has(reason) ? (reason as SpecViolation["code"]) : "MCP_NOT_RESOLVED";
       violations.push({
         field,
-        code: reason as SpecViolation["code"],
+        code,
         description: `step "${stepId}": MCP ${describe(ref)} does not resolve: ${outcome.rawMessage}`,
       });
     } else if (outcome) {

@@ -2,7 +2,9 @@ import type { FieldViolation } from "@mcp/errors";
 
 /**
  * Machine-readable reason of a spec violation (UPPER_SNAKE); it becomes `Violation.code` in
- * ValidateWorkflowResponse and the reason of an INVALID_ARGUMENT from Create/UpdateWorkflow.
+ * ValidateWorkflowResponse, and is listed in the `codes` metadata of an INVALID_ARGUMENT (or
+ * FAILED_PRECONDITION, for references) from Create/UpdateWorkflow. The reference codes come from the
+ * registry's ErrorInfo reasons (`MCP_NOT_FOUND`, `MCP_VERSION_NOT_FOUND`, `MCP_LABEL_NOT_FOUND`, ...).
  */
 export type SpecViolationCode =
   | "EMPTY_WORKFLOW"
@@ -25,7 +27,12 @@ export type SpecViolationCode =
   | "INPUT_REQUIRED_WITH_DEFAULT"
   | "BACKOFF_BELOW_INITIAL"
   | "FALLBACK_TO_SELF"
-  | "FALLBACK_WORKFLOW_UNUSED";
+  | "FALLBACK_WORKFLOW_UNUSED"
+  | "FALLBACK_NOT_FOUND"
+  | "MCP_NOT_FOUND"
+  | "MCP_VERSION_NOT_FOUND"
+  | "MCP_LABEL_NOT_FOUND"
+  | "MCP_NOT_RESOLVED";
 
 /**
  * One problem with a workflow spec: `field` is the snake_case proto path from the request's `spec`

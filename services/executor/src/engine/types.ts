@@ -1,0 +1,85 @@
+import type { WorkflowSpec } from "@mcp/proto/workflows";
+import type { JsonObject, PinnedMcp, Runner, StepResult } from "../runners/runner.js";
+import type { StepFailureCode } from "../runners/runner.js";
+
+/**
+ * What a run was pinned to when it started: the workflow version's spec and every step's resolved MCP
+ * version. Later edits of the workflow or the MCPs never change a plan.
+ */
+export interface RunPlan {
+  readonly runId: string;
+  /** Workflow spec (defaults filled in). A single-MCP run has one step and no declared inputs. */
+  readonly spec: WorkflowSpec;
+  /** Step id → pinned MCP. */
+  readonly mcps: ReadonlyMap<string, PinnedMcp>;
+  /** The run's inputs after defaults were applied. */
+  readonly inputs: JsonObject;
+}
+
+/** Terminal step states, as recorded. */
+export type StepOutcome = "succeeded" | "failed" | "skipped" | "cancelled";
+
+/** A step's recorded state when the engine (re)starts: completed steps are never run again. */
+export interface RecordedStep {
+  readonly stepId: string;
+  readonly status: "pending" | "running" | "retrying" | StepOutcome;
+  /** Attempts already made (0 = never started). */
+  readonly attempt: number;
+  readonly outputs: JsonObject | null;
+}
+
+/** An error as recorded on a step or a run. */
+export interface RecordedError {
+  readonly code: string;
+  readonly message: string;
+  readonly stepId?: string;
+}
+
+/** Final state of a run as decided by the engine. */
+export interface RunOutcome {
+  readonly status: "succeeded" | "failed" | "partially_succeeded" | "cancelled";
+  /** The declared final outputs (only the ones that could be read). */
+  readonly outputs: JsonObject;
+  readonly error?: RecordedError;
+  /** Set when the failure should start the fallback workflow (its name). */
+  readonly fallbackWorkflow?: string;
+}
+
+/**
+ * Durable, fenced writes of one run's progress. Every method commits before it resolves; each rejects
+ * with {@link LostOwnershipError} once another executor owns the run, after which the engine must stop.
+ */
+export interface RunRecorder {
+  /** The step is starting attempt `attempt` with these inputs. */
+  stepStarted(stepId: string, attempt: number, inputs: JsonObject): Promise<void>;
+  /** The attempt failed and will be retried after `delayMs`. */
+  stepRetrying(stepId: string, attempt: number, error: RecordedError, output: Partial<StepResult>, delayMs: number): Promise<void>;
+  /** The step's final result: committed BEFORE any dependent starts. */
+  stepSucceeded(stepId: string, attempt: number, result: StepResult): Promise<void>;
+  stepFailed(stepId: string, attempt: number, error: RecordedError, output: Partial<StepResult>): Promise<void>;
+  /** Steps that will not run (stop strategy, failed dependency, cancel). */
+  stepsSkipped(stepIds: readonly string[], status: "skipped" | "cancelled", reason: string): Promise<void>;
+}
+
+/** Thrown by a {@link RunRecorder} when this executor no longer owns the run (fencing). */
+export class LostOwnershipError extends Error {
+  constructor(readonly runId: string) {
+    super(`run ${runId} is now driven by another executor; this one stops`);
+    this.name = "LostOwnershipError";
+  }
+}
+
+/** Chooses the runner for an MCP type (by `PinnedMcp.type`). */
+export type RunnerFor = (mcp: PinnedMcp) => Runner;
+
+/** Tunables of the engine. */
+export interface EngineOptions {
+  /** Parallel steps at once when the spec does not say; default 8. */
+  readonly defaultMaxParallelism?: number;
+  /** Random source in [0,1) for backoff jitter; injectable for tests. */
+  readonly random?: () => number;
+  /** Sleep used between retries; injectable for tests. Must reject promptly when `signal` aborts. */
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+export type { StepFailureCode };

@@ -1,0 +1,72 @@
+import type { McpConfig, McpType } from "@mcp/proto/registry";
+
+/** JSON as runners exchange it. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+export type JsonObject = { [key: string]: JsonValue };
+
+/** The pinned MCP version a step runs. */
+export interface PinnedMcp {
+  readonly id: string;
+  readonly name: string;
+  readonly version: number;
+  readonly type: McpType;
+  /** The version's config, defaults filled in. */
+  readonly config: McpConfig;
+}
+
+/** Everything a runner needs for one attempt of one step. */
+export interface StepContext {
+  readonly runId: string;
+  readonly stepId: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+  readonly mcp: PinnedMcp;
+  /** The step's mapped inputs. */
+  readonly inputs: JsonObject;
+  /** Aborted on cancel, on the step timeout, or when the executor loses the run: stop at once (kill children). */
+  readonly signal: AbortSignal;
+}
+
+/** What a successful attempt produced. */
+export interface StepResult {
+  /** Named outputs other steps and the run's final outputs read. */
+  readonly outputs: JsonObject;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly stdoutTruncated: boolean;
+  readonly stderrTruncated: boolean;
+  /** Runner facts worth keeping, e.g. token usage. */
+  readonly usage?: JsonObject;
+}
+
+/** Why an attempt failed, machine-readable. */
+export type StepFailureCode =
+  | "NONZERO_EXIT"
+  | "NO_OUTPUT_FILE"
+  | "INVALID_OUTPUT"
+  | "SCRIPT_REPORTED_FAILURE"
+  | "TIMEOUT"
+  | "CANCELLED"
+  | "MEMORY_LIMIT"
+  | "REQUIREMENTS_UNAVAILABLE"
+  | "MISSING_INPUT"
+  | "UNSUPPORTED_MCP_TYPE"
+  | "RUNNER_ERROR";
+
+/** A failed attempt, with whatever output it left (capped). */
+export class StepFailure extends Error {
+  constructor(
+    readonly code: StepFailureCode,
+    message: string,
+    readonly output: Partial<Pick<StepResult, "stdout" | "stderr" | "stdoutTruncated" | "stderrTruncated">> = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = "StepFailure";
+  }
+}
+
+/** Executes one kind of MCP. Resolves with the result or rejects with a {@link StepFailure}. */
+export interface Runner {
+  run(context: StepContext): Promise<StepResult>;
+}
