@@ -22,6 +22,15 @@ export interface ServiceConfig {
   readonly corsOrigins: readonly string[];
   /** How long shutdown waits for in-flight calls before closing connections. */
   readonly shutdownGraceMs: number;
+  /** Executor tunables (read by every service, used by the executor). */
+  readonly executor: {
+    /** A claimed run's lease; a dead executor's runs are resumed by another after it. */
+    readonly leaseMs: number;
+    /** Most runs one executor drives at once. */
+    readonly maxConcurrentRuns: number;
+    /** How often an executor looks for claimable runs besides being woken. */
+    readonly pollMs: number;
+  };
 }
 
 /** Thrown when the environment does not describe a runnable service; the message lists every problem. */
@@ -73,6 +82,9 @@ const envSchema = z.object({
   ),
   CORS_ORIGINS: z.preprocess(empty, z.string().default("*")),
   SHUTDOWN_GRACE_MS: z.preprocess(empty, z.coerce.number().int().min(0).max(600_000).default(10_000)),
+  EXECUTOR_LEASE_MS: z.preprocess(empty, z.coerce.number().int().min(300).max(600_000).default(3_000)),
+  EXECUTOR_MAX_RUNS: z.preprocess(empty, z.coerce.number().int().min(1).max(10_000).default(64)),
+  EXECUTOR_POLL_MS: z.preprocess(empty, z.coerce.number().int().min(50).max(600_000).default(1_000)),
 });
 
 /**
@@ -102,6 +114,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     logLevel: e.LOG_LEVEL,
     corsOrigins: Object.freeze(e.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean)),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    executor: Object.freeze({ leaseMs: e.EXECUTOR_LEASE_MS, maxConcurrentRuns: e.EXECUTOR_MAX_RUNS, pollMs: e.EXECUTOR_POLL_MS }),
   });
 }
 

@@ -7,3 +7,8 @@ import type { QueryDeepPartialEntity } from "typeorm/query-builder/QueryPartialE
 export function asInsert<T>(row: T): QueryDeepPartialEntity<T> {
   return row as unknown as QueryDeepPartialEntity<T>;
 }
+
+/** The same for a partial update of an entity with jsonb columns. */
+export function asUpdate<T>(fields: Partial<T>): QueryDeepPartialEntity<T> {
+  return fields as unknown as QueryDeepPartialEntity<T>;
+}

@@ -26,6 +26,8 @@ export interface RecordedStep {
   /** Attempts already made (0 = never started). */
   readonly attempt: number;
   readonly outputs: JsonObject | null;
+  /** For a `failed` step: its recorded error, reported as the run's error on resume. Optional. */
+  readonly error?: RecordedError | null;
 }
 
 /** An error as recorded on a step or a run. */

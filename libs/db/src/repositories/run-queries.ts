@@ -1,0 +1,46 @@
+import type { DataSource } from "typeorm";
+import { StepRunEntity } from "../entities/step-run.entity.js";
+import { WorkflowRunEntity, type RunStatusName } from "../entities/workflow-run.entity.js";
+import { dbCall } from "../errors.js";
+
+/** Filter of {@link RunQueries.list}; unset fields do not filter. */
+export interface RunListFilter {
+  readonly workflowId?: string;
+  readonly statuses?: readonly RunStatusName[];
+  readonly createdAfter?: Date;
+  readonly createdBefore?: Date;
+  /** `workflow` or `mcp`. */
+  readonly kind?: string;
+}
+
+/** Read-only run queries (newest first, keyset-paginated). */
+export class RunQueries {
+  constructor(private readonly dataSource: DataSource) {}
+
+  findRun(id: string): Promise<WorkflowRunEntity | null> {
+    return dbCall(() => this.dataSource.getRepository(WorkflowRunEntity).findOneBy({ id }));
+  }
+
+  findByRequestId(requestId: string): Promise<WorkflowRunEntity | null> {
+    return dbCall(() => this.dataSource.getRepository(WorkflowRunEntity).findOneBy({ requestId }));
+  }
+
+  /** A run's steps in plan order (children after their parent). */
+  steps(runId: string): Promise<StepRunEntity[]> {
+    return dbCall(() => this.dataSource.getRepository(StepRunEntity).find({ where: { runId }, order: { position: "ASC", stepId: "ASC" } }));
+  }
+
+  /** Runs newest first, before the keyset `(createdAt, id)` when given. */
+  list(filter: RunListFilter, before: readonly [string, string] | undefined, limit: number): Promise<WorkflowRunEntity[]> {
+    return dbCall(() => {
+      const q = this.dataSource.getRepository(WorkflowRunEntity).createQueryBuilder("r");
+      if (filter.workflowId) q.andWhere("r.workflow_id = :workflowId", { workflowId: filter.workflowId });
+      if (filter.statuses?.length) q.andWhere("r.status IN (:...statuses)", { statuses: filter.statuses });
+      if (filter.kind) q.andWhere("r.kind = :kind", { kind: filter.kind });
+      if (filter.createdAfter) q.andWhere("r.created_at >= :after", { after: filter.createdAfter });
+      if (filter.createdBefore) q.andWhere("r.created_at < :beforeTime", { beforeTime: filter.createdBefore });
+      if (before) q.andWhere("(r.created_at, r.id) < (:beforeAt::timestamptz, :beforeId::uuid)", { beforeAt: before[0], beforeId: before[1] });
+      return q.orderBy("r.created_at", "DESC").addOrderBy("r.id", "DESC").limit(limit).getMany();
+    });
+  }
+}

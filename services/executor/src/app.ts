@@ -1,0 +1,91 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { openCache } from "@mcp/coordination";
+import { openDatabase, RunQueries, RunStore } from "@mcp/db";
+import { RegistryService } from "@mcp/proto/registry";
+import { WorkflowService } from "@mcp/proto/workflows";
+import { createServiceClient, redactUrl, startServer, type Logger, type RunningServer, type ServiceConfig } from "@mcp/runtime";
+import { openCoordination } from "./coordination.js";
+import { Definitions } from "./definitions/definitions.js";
+import { RunEvents } from "./events/run-events.js";
+import { createRunners } from "./runners/index.js";
+import { RunCanceller } from "./runs/run-canceller.js";
+import { RunDriver } from "./runs/run-driver.js";
+import { RunReader } from "./runs/run-reader.js";
+import { RunStarter } from "./runs/run-starter.js";
+import { RunWatcher } from "./runs/run-watcher.js";
+import { RunWorker } from "./runs/run-worker.js";
+import { build } from "./server.js";
+
+/** A started executor and how to stop it. */
+export interface ExecutorApp {
+  readonly server: RunningServer;
+  /** This replica's identity in `workflow_runs.owner`. */
+  readonly owner: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The executor's composition root: PostgreSQL (migrations), cache, locks and run events (Redis or in
+ * process), gRPC clients of the workflows and registry services, the run worker that claims and
+ * drives runs (recovering abandoned ones), and ExecutorService.
+ */
+export async function startExecutor(config: ServiceConfig, logger: Logger): Promise<ExecutorApp> {
+  const { dataSource, applied } = await openDatabase({ url: config.databaseUrl, poolSize: 20 });
+  logger.info({ database: redactUrl(config.databaseUrl), migrationsApplied: applied }, "database ready");
+  const cache = openCache({ redisUrl: config.redisUrl, logger, name: "executor" });
+  const coordination = openCoordination(config.redisUrl, logger);
+  const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  logger.info({ owner, coordination: coordination.mode, ...config.executor }, "executor identity");
+
+  const definitions = new Definitions(
+    createServiceClient(WorkflowService, config.workflowsUrl, { timeoutMs: 10_000 }),
+    createServiceClient(RegistryService, config.registryUrl, { timeoutMs: 10_000 }),
+    cache.cache,
+  );
+  const store = new RunStore(dataSource);
+  const queries = new RunQueries(dataSource);
+  const events = new RunEvents(coordination.bus);
+  const starter = new RunStarter(definitions, store, queries);
+  const watcher = new RunWatcher(queries, events);
+  const driver = new RunDriver({
+    store,
+    queries,
+    events,
+    locks: coordination.locks,
+    runnerFor: createRunners(),
+    starter,
+    logger,
+    lease: { leaseMs: config.executor.leaseMs },
+  });
+  const worker = new RunWorker(store, driver, events, logger, {
+    owner,
+    leaseMs: config.executor.leaseMs,
+    maxConcurrentRuns: config.executor.maxConcurrentRuns,
+    pollMs: config.executor.pollMs,
+  });
+
+  const built = build({
+    starter,
+    reader: new RunReader(queries, watcher, definitions),
+    watcher,
+    canceller: new RunCanceller(store, events),
+    wake: async (runId) => {
+      await events.wake(runId);
+      worker.kick();
+    },
+  });
+  const server = await startServer({ name: "executor", host: config.host, port: config.port, logger, ...built, corsOrigins: config.corsOrigins });
+  await worker.start();
+  return {
+    server,
+    owner,
+    async stop() {
+      await server.close(config.shutdownGraceMs);
+      await worker.stop(config.shutdownGraceMs);
+      await coordination.close();
+      await cache.close();
+      await dataSource.destroy();
+    },
+  };
+}

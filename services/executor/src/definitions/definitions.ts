@@ -1,0 +1,89 @@
+import type { Client } from "@connectrpc/connect";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { cached, type Cache } from "@mcp/coordination";
+import { FailedPreconditionError, NotFoundError, UnavailableError } from "@mcp/errors";
+import { McpConfigSchema, type McpReference, type RegistryService } from "@mcp/proto/registry";
+import { type WorkflowReference, type WorkflowService, type WorkflowSpec } from "@mcp/proto/workflows";
+import { fromJson, toJson, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import type { PinnedMcp } from "../runners/runner.js";
+
+/** A workflow version as a run pins it. */
+export interface PinnedWorkflow {
+  readonly id: string;
+  readonly name: string;
+  readonly version: number;
+  readonly spec: WorkflowSpec;
+}
+
+/** Immutable versions can be cached for long. */
+const VERSION_TTL_SECONDS = 24 * 3600;
+
+type CachedMcp = Omit<PinnedMcp, "config"> & { config: PbJsonObject };
+
+/**
+ * Reads definitions from the workflows and registry services over gRPC. References with a label or
+ * "latest"/"current" are always resolved by a call (they move); a resolved immutable version is cached.
+ */
+export class Definitions {
+  constructor(
+    private readonly workflows: Client<typeof WorkflowService>,
+    private readonly registry: Client<typeof RegistryService>,
+    private readonly cache: Cache,
+  ) {}
+
+  async workflow(ref: WorkflowReference): Promise<PinnedWorkflow> {
+    const res = await call("workflows", () =>
+      this.workflows.getWorkflow({ workflow: ref.workflow, selector: ref.version !== undefined ? { case: "version", value: ref.version } : { case: undefined } }),
+    );
+    const w = res.workflow;
+    const v = res.version;
+    if (!w || !v?.spec) throw new NotFoundError("workflow", ref.workflow.value ?? "");
+    if (w.deleteTime && ref.workflow.case === "name") throw new NotFoundError("workflow", w.name, "it was deleted");
+    return { id: w.id, name: w.name, version: v.version, spec: v.spec };
+  }
+
+  /** Resolves a step's MCP reference to a concrete version now (labels resolved at this moment). */
+  async mcp(ref: McpReference, stepId?: string): Promise<PinnedMcp> {
+    if (ref.selector.case === "version" && ref.mcp.case === "id") {
+      const key = `exec:mcp:${ref.mcp.value}:${ref.selector.value}`;
+      const json = await cached<CachedMcp>(this.cache, key, VERSION_TTL_SECONDS, async () => toCached(await this.fetchMcp(ref, stepId)));
+      return { ...json, config: fromJson(McpConfigSchema, json.config) };
+    }
+    const pinned = await this.fetchMcp(ref, stepId);
+    await this.cache.set(`exec:mcp:${pinned.id}:${pinned.version}`, toCached(pinned), VERSION_TTL_SECONDS);
+    return pinned;
+  }
+
+  private async fetchMcp(ref: McpReference, stepId: string | undefined): Promise<PinnedMcp> {
+    try {
+      const res = await call("registry", () => this.registry.getMcp({ mcp: ref.mcp, selector: ref.selector }));
+      const m = res.mcp;
+      const v = res.version;
+      if (!m || !v?.config) throw new NotFoundError("mcp", ref.mcp.value ?? "");
+      return { id: m.id, name: m.name, version: v.version, type: v.type, config: v.config };
+    } catch (err) {
+      if (stepId !== undefined && err instanceof ConnectError && err.code === Code.NotFound) {
+        throw new FailedPreconditionError(`step "${stepId}": ${err.rawMessage}`, "MCP_NOT_RESOLVED", { step: stepId });
+      }
+      throw err;
+    }
+  }
+}
+
+function toCached(mcp: PinnedMcp): CachedMcp {
+  return { ...mcp, config: toJson(McpConfigSchema, mcp.config) as PbJsonObject };
+}
+
+/** Codes another service answers for a wrong reference; they pass through unchanged. */
+const CALLER_ERRORS = new Set([Code.NotFound, Code.InvalidArgument, Code.FailedPrecondition]);
+
+/** Another service's answer: a wrong reference passes through as is; transport trouble becomes UNAVAILABLE. */
+async function call<T>(service: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    const e = ConnectError.from(err);
+    if (CALLER_ERRORS.has(e.code)) throw e;
+    throw new UnavailableError(service, e.rawMessage, { cause: e });
+  }
+}

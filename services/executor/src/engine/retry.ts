@@ -1,0 +1,53 @@
+import { setTimeout as delay } from "node:timers/promises";
+import type { RetryPolicy } from "@mcp/proto/workflows";
+import type { StepFailureCode } from "../runners/runner.js";
+
+/** A retry policy with every field decided. */
+export interface ResolvedRetryPolicy {
+  /** Attempts after the first one. */
+  readonly maxRetries: number;
+  readonly initialBackoffMs: number;
+  readonly backoffMultiplier: number;
+  readonly maxBackoffMs: number;
+}
+
+/** The proto's documented defaults. */
+export const DEFAULT_RETRY_POLICY: ResolvedRetryPolicy = Object.freeze({
+  maxRetries: 3,
+  initialBackoffMs: 500,
+  backoffMultiplier: 2,
+  maxBackoffMs: 60_000,
+});
+
+/** Field by field: the step's policy, else the workflow's, else {@link DEFAULT_RETRY_POLICY}. */
+export function resolveRetryPolicy(step: RetryPolicy | undefined, workflow: RetryPolicy | undefined): ResolvedRetryPolicy {
+  const d = DEFAULT_RETRY_POLICY;
+  return {
+    maxRetries: step?.maxRetries ?? workflow?.maxRetries ?? d.maxRetries,
+    initialBackoffMs: step?.initialBackoffMs ?? workflow?.initialBackoffMs ?? d.initialBackoffMs,
+    backoffMultiplier: step?.backoffMultiplier ?? workflow?.backoffMultiplier ?? d.backoffMultiplier,
+    maxBackoffMs: step?.maxBackoffMs ?? workflow?.maxBackoffMs ?? d.maxBackoffMs,
+  };
+}
+
+/**
+ * The wait before retry `n` (n ≥ 1): `min(maxBackoffMs, initialBackoffMs · backoffMultiplier^(n-1))`,
+ * jittered uniformly into [delay/2, delay] by `random` (in [0,1)), rounded to whole milliseconds.
+ */
+export function backoffDelayMs(policy: ResolvedRetryPolicy, n: number, random: () => number): number {
+  const delay = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * policy.backoffMultiplier ** (n - 1));
+  return Math.round(delay / 2 + random() * (delay / 2));
+}
+
+/** Failures a retry cannot fix: the run was cancelled, or the step cannot run as defined. */
+const NOT_RETRIED: ReadonlySet<StepFailureCode> = new Set<StepFailureCode>(["CANCELLED", "MISSING_INPUT", "UNSUPPORTED_MCP_TYPE"]);
+
+/** Whether a failure with this code may be retried at all. */
+export function isRetryable(code: StepFailureCode): boolean {
+  return !NOT_RETRIED.has(code);
+}
+
+/** A real sleep that rejects (with an AbortError) as soon as `signal` aborts. */
+export async function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  await delay(ms, undefined, { signal });
+}

@@ -1,0 +1,98 @@
+import type { Step } from "@mcp/proto/workflows";
+import type { JsonObject } from "../runners/runner.js";
+import type { RecordedError, RecordedStep } from "./types.js";
+
+/** A step's state inside the engine: `waiting` = not started in this process (yet). */
+export type StepStatus = "waiting" | "running" | "succeeded" | "failed" | "skipped" | "cancelled";
+
+/** The engine's bookkeeping for one run: step states, outputs and failures, in dependency order. */
+export class RunState {
+  private readonly status = new Map<string, StepStatus>();
+  private readonly firstAttempt = new Map<string, number>();
+  private readonly outputs = new Map<string, JsonObject>();
+  /** Failures in the order they were decided (recorded ones first, in dependency order). */
+  readonly failures: RecordedError[] = [];
+
+  /**
+   * Starts from what was recorded: `succeeded` keeps its outputs and never runs again; `failed`,
+   * `skipped` and `cancelled` are decided; `running`/`retrying` (interrupted by a crash) and `pending`
+   * wait to run with attempt = recorded attempt + 1; unrecorded steps wait with attempt 1.
+   */
+  constructor(
+    readonly order: readonly Step[],
+    recorded: readonly RecordedStep[],
+  ) {
+    const byId = new Map(recorded.map((r) => [r.stepId, r]));
+    for (const step of order) {
+      const id = step.stepId;
+      const record = byId.get(id);
+      this.firstAttempt.set(id, (record?.attempt ?? 0) + 1);
+      switch (record?.status) {
+        case "succeeded":
+          this.succeed(id, record.outputs ?? {});
+          break;
+        case "failed":
+          this.fail(id, { ...(record.error ?? { code: "STEP_FAILED", message: `step "${id}" failed before the run resumed` }), stepId: id });
+          break;
+        case "skipped":
+        case "cancelled":
+          this.status.set(id, record.status);
+          break;
+        case "pending":
+        case "running":
+        case "retrying":
+        case undefined:
+          this.status.set(id, "waiting");
+          break;
+      }
+    }
+  }
+
+  statusOf(stepId: string): StepStatus | undefined {
+    return this.status.get(stepId);
+  }
+
+  /** The attempt number the step's next run starts with. */
+  attemptOf(stepId: string): number {
+    return this.firstAttempt.get(stepId) ?? 1;
+  }
+
+  /** The outputs of a succeeded step. */
+  outputsOf(stepId: string): JsonObject | undefined {
+    return this.outputs.get(stepId);
+  }
+
+  /** Ids with this status, in dependency order. */
+  idsWith(status: StepStatus): string[] {
+    return this.order.map((s) => s.stepId).filter((id) => this.status.get(id) === status);
+  }
+
+  /** Whether every dependency of `step` succeeded. */
+  ready(step: Step): boolean {
+    return this.status.get(step.stepId) === "waiting" && step.dependsOn.every((d) => this.status.get(d) === "succeeded");
+  }
+
+  markRunning(stepId: string): void {
+    this.status.set(stepId, "running");
+  }
+
+  /** Back to waiting: the run was aborted before the step's first attempt started. */
+  markWaiting(stepId: string): void {
+    this.status.set(stepId, "waiting");
+  }
+
+  succeed(stepId: string, outputs: JsonObject): void {
+    this.status.set(stepId, "succeeded");
+    this.outputs.set(stepId, outputs);
+  }
+
+  fail(stepId: string, error: RecordedError): void {
+    this.status.set(stepId, "failed");
+    this.failures.push(error);
+  }
+
+  /** Marks steps skipped or cancelled (not running any more, never to run). */
+  settle(stepIds: readonly string[], status: "skipped" | "cancelled"): void {
+    for (const id of stepIds) this.status.set(id, status);
+  }
+}

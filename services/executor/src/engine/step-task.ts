@@ -1,0 +1,86 @@
+import type { Step } from "@mcp/proto/workflows";
+import type { JsonObject, PinnedMcp, StepFailure, StepResult } from "../runners/runner.js";
+import { asStepFailure, runAttempt } from "./attempt.js";
+import { mapStepInputs, type OutputsOf } from "./inputs.js";
+import { backoffDelayMs, isRetryable } from "./retry.js";
+import type { RunControl } from "./run-control.js";
+import type { FailureHandling } from "./strategy.js";
+import type { RecordedError, RunnerFor, RunRecorder } from "./types.js";
+
+/** How a step task ended. Everything but `interrupted` and `not-started` is already recorded. */
+export type StepEnd =
+  | { readonly kind: "succeeded"; readonly outputs: JsonObject }
+  | { readonly kind: "failed"; readonly error: RecordedError }
+  /** The run was aborted during attempt `attempt` or the wait after it; the scheduler records it. */
+  | { readonly kind: "interrupted"; readonly attempt: number; readonly output: Partial<StepResult> }
+  /** The run was aborted before the step's first attempt started; nothing was recorded. */
+  | { readonly kind: "not-started" };
+
+/** What a step task needs. */
+export interface StepTaskDeps {
+  readonly runId: string;
+  readonly mcp: PinnedMcp | undefined;
+  readonly runInputs: JsonObject;
+  readonly outputsOf: OutputsOf;
+  readonly handling: FailureHandling;
+  readonly recorder: RunRecorder;
+  readonly runnerFor: RunnerFor;
+  readonly control: RunControl;
+  readonly random: () => number;
+  readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+}
+
+/**
+ * Drives one step from its first attempt (`firstAttempt`: 1, or one past an interrupted attempt on resume)
+ * to a recorded success or failure: maps its inputs, then started → run → succeeded | retrying → wait →
+ * started … → failed. Rejects only when a recorder call fails.
+ */
+export async function runStep(step: Step, firstAttempt: number, deps: StepTaskDeps): Promise<StepEnd> {
+  const { recorder, control } = deps;
+  const fail = async (attempt: number, failure: StepFailure): Promise<StepEnd> => {
+    const error = { code: failure.code, message: failure.message, stepId: step.stepId };
+    await recorder.stepFailed(step.stepId, attempt, error, failure.output);
+    return { kind: "failed", error };
+  };
+
+  let inputs: JsonObject;
+  try {
+    inputs = mapStepInputs(step, deps.runInputs, deps.outputsOf);
+  } catch (error) {
+    return fail(firstAttempt, asStepFailure(error));
+  }
+  const mcp = deps.mcp;
+  if (mcp === undefined) {
+    return fail(firstAttempt, asStepFailure(new Error(`the run plan pins no MCP for step "${step.stepId}"`)));
+  }
+
+  if (control.aborted) return { kind: "not-started" };
+  for (let attempt = firstAttempt; ; attempt++) {
+    await recorder.stepStarted(step.stepId, attempt, inputs);
+    const spec = { runId: deps.runId, stepId: step.stepId, attempt, mcp, inputs, timeoutSeconds: step.timeoutSeconds };
+    const outcome = await runAttempt({ ...spec, runSignal: control.signal }, deps.runnerFor);
+    if (outcome.ok) {
+      // A result that arrived is kept even when the run is being cancelled meanwhile.
+      await recorder.stepSucceeded(step.stepId, attempt, outcome.result);
+      return { kind: "succeeded", outputs: outcome.result.outputs };
+    }
+    const { failure } = outcome;
+    if (control.aborted) return { kind: "interrupted", attempt, output: failure.output };
+
+    const policy = deps.handling.retry;
+    if (!policy || !isRetryable(failure.code) || attempt > policy.maxRetries || control.halted) {
+      return fail(attempt, failure);
+    }
+    const delayMs = backoffDelayMs(policy, attempt, deps.random);
+    const error = { code: failure.code, message: failure.message, stepId: step.stepId };
+    await recorder.stepRetrying(step.stepId, attempt, error, failure.output, delayMs);
+    const slept = await deps.sleep(delayMs, control.stopSignal).then(
+      () => undefined,
+      (interruption: unknown) => ({ interruption }),
+    );
+    // Cancel / run timeout: the scheduler records it. Run stopping: no more attempts, the step failed.
+    if (control.aborted) return { kind: "interrupted", attempt, output: failure.output };
+    if (control.stopped) return fail(attempt, failure);
+    if (slept) throw slept.interruption;
+  }
+}

@@ -1,0 +1,37 @@
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { timestampNow } from "@bufbuild/protobuf/wkt";
+import type { EventBus, Subscription } from "@mcp/coordination";
+import { RunEventSchema, type RunEvent } from "@mcp/proto/executor";
+
+/** The payload of a RunEvent without its envelope fields. */
+export type RunEventBody = RunEvent["event"];
+
+const runChannel = (runId: string) => `run:${runId}`;
+const WAKE_CHANNEL = "runs:new";
+
+/**
+ * Run and step events between executor replicas (Redis pub/sub, or in process in single-node mode).
+ * Events are published AFTER the change they describe is committed, and carry the run's event
+ * sequence number from that same transaction, so watchers can order and de-duplicate them.
+ */
+export class RunEvents {
+  constructor(private readonly bus: EventBus) {}
+
+  async publish(runId: string, sequence: string | bigint, event: RunEventBody): Promise<void> {
+    const message = create(RunEventSchema, { runId, sequence: BigInt(sequence), time: timestampNow(), event });
+    await this.bus.publish(runChannel(runId), Buffer.from(toBinary(RunEventSchema, message)).toString("base64"));
+  }
+
+  subscribe(runId: string, onEvent: (event: RunEvent) => void): Promise<Subscription> {
+    return this.bus.subscribe(runChannel(runId), (message) => onEvent(fromBinary(RunEventSchema, Buffer.from(message, "base64"))));
+  }
+
+  /** Tells every executor a run is waiting to be claimed. */
+  async wake(runId: string): Promise<void> {
+    await this.bus.publish(WAKE_CHANNEL, runId);
+  }
+
+  onWake(handler: (runId: string) => void): Promise<Subscription> {
+    return this.bus.subscribe(WAKE_CHANNEL, handler);
+  }
+}

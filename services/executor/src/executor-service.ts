@@ -1,0 +1,73 @@
+import { create } from "@bufbuild/protobuf";
+import type { ServiceImpl } from "@connectrpc/connect";
+import {
+  CancelRunResponseSchema,
+  ExecuteWorkflowResponseSchema,
+  GetRunResponseSchema,
+  ListRunsResponseSchema,
+  RunMcpResponseSchema,
+  WatchRunResponseSchema,
+  type ExecutorService,
+} from "@mcp/proto/executor";
+import type { JsonObject } from "./runners/runner.js";
+import type { RunCanceller } from "./runs/run-canceller.js";
+import type { RunReader } from "./runs/run-reader.js";
+import type { RunStarter, Started } from "./runs/run-starter.js";
+import type { RunWatcher } from "./runs/run-watcher.js";
+
+/** The run modules the handlers delegate to. */
+export interface ExecutorDeps {
+  readonly starter: RunStarter;
+  readonly reader: RunReader;
+  readonly watcher: RunWatcher;
+  readonly canceller: RunCanceller;
+  /** Tells the executors (this one included) that a run is waiting. */
+  readonly wake: (runId: string) => Promise<void>;
+}
+
+const DEFAULT_WAIT_SECONDS = 300;
+
+/** ExecutorService over the run modules. Requests arrive validated; handlers only translate. */
+export function executorService(deps: ExecutorDeps): ServiceImpl<typeof ExecutorService> {
+  const { starter, reader, watcher, canceller } = deps;
+
+  /** Wakes the executors for a new run, then returns it (after its end, with `wait`). */
+  async function answer(started: Started, wait: boolean, waitSeconds: number | undefined, signal: AbortSignal) {
+    if (started.created) await deps.wake(started.run.id);
+    const run = wait
+      ? await reader.waitForEnd(started.run.id, (waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000, signal)
+      : await reader.get(started.run.id);
+    return { run, created: started.created };
+  }
+
+  return {
+    async executeWorkflow(req, ctx) {
+      const started = await starter.workflow(req.workflow!, (req.inputs ?? {}) as JsonObject, req.requestId);
+      return create(ExecuteWorkflowResponseSchema, await answer(started, req.wait, req.waitTimeoutSeconds, ctx.signal));
+    },
+
+    async getRun(req) {
+      return create(GetRunResponseSchema, { run: await reader.get(req.id) });
+    },
+
+    async listRuns(req) {
+      return create(ListRunsResponseSchema, await reader.list(req));
+    },
+
+    async *watchRun(req, ctx) {
+      for await (const event of watcher.watch(req.id, ctx.signal)) {
+        yield create(WatchRunResponseSchema, { event });
+      }
+    },
+
+    async cancelRun(req) {
+      await canceller.cancel(req.id, req.reason);
+      return create(CancelRunResponseSchema, { run: await reader.get(req.id) });
+    },
+
+    async runMcp(req, ctx) {
+      const started = await starter.mcp(req.mcp!, (req.inputs ?? {}) as JsonObject, req.requestId);
+      return create(RunMcpResponseSchema, await answer(started, req.wait, req.waitTimeoutSeconds, ctx.signal));
+    },
+  };
+}

@@ -1,0 +1,84 @@
+import { FenceLostError, StepRunEntity, type RunStore } from "@mcp/db";
+import { LostOwnershipError, type RecordedError, type RunRecorder } from "../engine/types.js";
+import type { RunEvents } from "../events/run-events.js";
+import type { JsonObject, StepResult } from "../runners/runner.js";
+import { toStepRun } from "./mapping.js";
+
+type StepPatch = Partial<Omit<StepRunEntity, "run" | "id" | "runId" | "stepId">>;
+
+/**
+ * The engine's durable log for one claimed run: every change is a transaction that checks the run's
+ * fence (see RunStore.fenced), commits, and only then is published as an event.
+ */
+export class FencedRecorder implements RunRecorder {
+  constructor(
+    private readonly store: RunStore,
+    private readonly events: RunEvents,
+    private readonly runId: string,
+    private readonly fence: string,
+  ) {}
+
+  stepStarted(stepId: string, attempt: number, inputs: JsonObject): Promise<void> {
+    return this.update([stepId], { status: "running", attempt, inputs, error: null, startedAt: new Date(), finishedAt: null, durationMs: null });
+  }
+
+  stepRetrying(stepId: string, attempt: number, error: RecordedError, output: Partial<StepResult>, delayMs: number): Promise<void> {
+    return this.update([stepId], {
+      status: "retrying",
+      attempt,
+      error: { ...error, retryInMs: delayMs },
+      ...streams(output),
+    });
+  }
+
+  stepSucceeded(stepId: string, attempt: number, result: StepResult): Promise<void> {
+    return this.update([stepId], { status: "succeeded", attempt, outputs: result.outputs, error: null, usage: result.usage ?? null, ...streams(result) }, true);
+  }
+
+  stepFailed(stepId: string, attempt: number, error: RecordedError, output: Partial<StepResult>): Promise<void> {
+    return this.update([stepId], { status: "failed", attempt, error: { ...error }, ...streams(output) }, true);
+  }
+
+  stepsSkipped(stepIds: readonly string[], status: "skipped" | "cancelled", reason: string): Promise<void> {
+    if (stepIds.length === 0) return Promise.resolve();
+    return this.update(stepIds, { status, error: { code: status.toUpperCase(), message: reason } }, true);
+  }
+
+  /** Applies `patch` to the steps under the fence and publishes each updated step. */
+  private async update(stepIds: readonly string[], patch: StepPatch, finished = false): Promise<void> {
+    let published: { seq: string; rows: StepRunEntity[] };
+    try {
+      published = await this.store.fenced(this.runId, this.fence, async (tx) => {
+        const repo = tx.manager.getRepository(StepRunEntity);
+        const rows: StepRunEntity[] = [];
+        const now = new Date();
+        for (const stepId of stepIds) {
+          const row = await repo.findOneByOrFail({ runId: this.runId, stepId });
+          Object.assign(row, patch, { updatedAt: now });
+          if (finished) {
+            row.finishedAt = now;
+            row.durationMs = row.startedAt ? now.getTime() - row.startedAt.getTime() : null;
+          }
+          await repo.save(row);
+          rows.push(row);
+        }
+        return { seq: await tx.nextSeq(), rows };
+      });
+    } catch (err) {
+      if (err instanceof FenceLostError) throw new LostOwnershipError(this.runId);
+      throw err;
+    }
+    for (const row of published.rows) {
+      await this.events.publish(this.runId, published.seq, { case: "stepUpdated", value: toStepRun(row) });
+    }
+  }
+}
+
+function streams(output: Partial<StepResult>): StepPatch {
+  const patch: StepPatch = {};
+  if (output.stdout !== undefined) patch.stdout = output.stdout;
+  if (output.stderr !== undefined) patch.stderr = output.stderr;
+  if (output.stdoutTruncated !== undefined) patch.stdoutTruncated = output.stdoutTruncated;
+  if (output.stderrTruncated !== undefined) patch.stderrTruncated = output.stderrTruncated;
+  return patch;
+}

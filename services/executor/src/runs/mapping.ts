@@ -1,0 +1,85 @@
+import { create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
+import type { StepRunEntity, WorkflowRunEntity } from "@mcp/db";
+import { RunErrorSchema, RunKind, RunStatus, StepRunSchema, StepStatus, WorkflowRunSchema, type RunError, type StepRun, type WorkflowRun } from "@mcp/proto/executor";
+
+const RUN_STATUS: Record<string, RunStatus> = {
+  pending: RunStatus.PENDING,
+  running: RunStatus.RUNNING,
+  succeeded: RunStatus.SUCCEEDED,
+  failed: RunStatus.FAILED,
+  partially_succeeded: RunStatus.PARTIALLY_SUCCEEDED,
+  cancelled: RunStatus.CANCELLED,
+};
+
+const STEP_STATUS: Record<string, StepStatus> = {
+  pending: StepStatus.PENDING,
+  running: StepStatus.RUNNING,
+  succeeded: StepStatus.SUCCEEDED,
+  failed: StepStatus.FAILED,
+  skipped: StepStatus.SKIPPED,
+  cancelled: StepStatus.CANCELLED,
+  retrying: StepStatus.RETRYING,
+};
+
+/** Stored status name → API enum. */
+export const runStatusOf = (name: string): RunStatus => RUN_STATUS[name] ?? RunStatus.UNSPECIFIED;
+/** API enum → stored status name. */
+export const runStatusName = (status: RunStatus): string | undefined => Object.entries(RUN_STATUS).find(([, v]) => v === status)?.[0];
+
+/** A stored `{code, message, step_id, details}` error as the API's RunError. */
+export function toRunError(json: Record<string, unknown> | null): RunError | undefined {
+  if (!json) return undefined;
+  return create(RunErrorSchema, {
+    code: typeof json["code"] === "string" ? json["code"] : "",
+    message: typeof json["message"] === "string" ? json["message"] : "",
+    stepId: typeof json["stepId"] === "string" ? json["stepId"] : "",
+  });
+}
+
+export function toStepRun(row: StepRunEntity): StepRun {
+  return create(StepRunSchema, {
+    stepId: row.stepId,
+    mcpId: row.mcpId ?? "",
+    mcpName: row.mcpName ?? "",
+    mcpVersion: row.mcpVersion ?? 0,
+    status: STEP_STATUS[row.status] ?? StepStatus.UNSPECIFIED,
+    attempt: row.attempt,
+    inputs: (row.inputs as PbJsonObject | null) ?? undefined,
+    outputs: (row.outputs as PbJsonObject | null) ?? undefined,
+    error: toRunError(row.error),
+    stdout: row.stdout,
+    stderr: row.stderr,
+    stdoutTruncated: row.stdoutTruncated,
+    stderrTruncated: row.stderrTruncated,
+    startTime: row.startedAt ? timestampFromDate(row.startedAt) : undefined,
+    finishTime: row.finishedAt ? timestampFromDate(row.finishedAt) : undefined,
+    duration: row.durationMs !== null ? durationFromMs(row.durationMs) : undefined,
+  });
+}
+
+export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEntity[] = []): WorkflowRun {
+  return create(WorkflowRunSchema, {
+    id: run.id,
+    kind: run.kind === "mcp" ? RunKind.MCP : RunKind.WORKFLOW,
+    workflowId: run.workflowId ?? "",
+    workflowName: run.workflowName ?? "",
+    workflowVersion: run.workflowVersion ?? 0,
+    mcpId: run.mcpId ?? "",
+    mcpName: run.mcpName ?? "",
+    mcpVersion: run.mcpVersion ?? 0,
+    status: runStatusOf(run.status),
+    inputs: run.inputs as PbJsonObject,
+    outputs: (run.outputs as PbJsonObject | null) ?? undefined,
+    error: toRunError(run.error),
+    requestId: run.requestId ?? "",
+    steps: steps.map(toStepRun),
+    createTime: timestampFromDate(run.createdAt),
+    startTime: run.startedAt ? timestampFromDate(run.startedAt) : undefined,
+    finishTime: run.finishedAt ? timestampFromDate(run.finishedAt) : undefined,
+    fallbackRunId: run.fallbackRunId ?? "",
+  });
+}
+
+/** Terminal run statuses. */
+export const FINISHED = new Set(["succeeded", "failed", "partially_succeeded", "cancelled"]);

@@ -1,0 +1,150 @@
+import type { Lock, LockService } from "@mcp/coordination";
+import { FenceLostError, WorkflowRunEntity, type RunQueries, type RunStore } from "@mcp/db";
+import { create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import { RunStatusChangedSchema } from "@mcp/proto/executor";
+import type { Logger } from "@mcp/runtime";
+import { runPlan } from "../engine/index.js";
+import { LostOwnershipError, type RecordedStep, type RunOutcome, type RunnerFor } from "../engine/types.js";
+import type { RunEvents } from "../events/run-events.js";
+import type { JsonObject } from "../runners/runner.js";
+import { FencedRecorder } from "./fenced-recorder.js";
+import { runStatusOf, toRunError } from "./mapping.js";
+import { decodePlan, type StoredPlan } from "./plan-codec.js";
+import type { RunStarter } from "./run-starter.js";
+import { MCP_RUN_STEP_ID } from "./run-starter.js";
+
+/** Timing of leases. */
+export interface LeaseOptions {
+  /** How long a claim lasts without renewal; a dead owner's runs are picked up after this. */
+  readonly leaseMs: number;
+}
+
+/**
+ * Drives one claimed run to its end: holds the Redis lock and the PostgreSQL lease (renewed every
+ * third of the lease), replays recorded steps so completed ones never run again, runs the engine with
+ * a fenced recorder, and records the outcome (starting the fallback workflow when asked).
+ * Losing the lease or the fence stops it at once without writing anything more.
+ */
+export class RunDriver {
+  constructor(
+    private readonly deps: {
+      readonly store: RunStore;
+      readonly queries: RunQueries;
+      readonly events: RunEvents;
+      readonly locks: LockService;
+      readonly runnerFor: RunnerFor;
+      readonly starter: RunStarter;
+      readonly logger: Logger;
+      readonly lease: LeaseOptions;
+    },
+  ) {}
+
+  /** Drives `run` (already claimed with `run.fence`). `stop` aborts it as a lost run (shutdown). */
+  async drive(run: WorkflowRunEntity, stop: AbortSignal): Promise<void> {
+    const { store, logger, lease } = this.deps;
+    const log = logger.child({ runId: run.id, fence: run.fence });
+    const lock = await this.lock(run.id, log);
+    if (lock === null) {
+      log.info("another executor holds the run's lock; leaving it");
+      return;
+    }
+    const controller = new AbortController();
+    const onStop = () => controller.abort(new LostOwnershipError(run.id));
+    stop.addEventListener("abort", onStop, { once: true });
+    const renew = setInterval(() => {
+      void this.renew(run, lock, controller, log);
+    }, Math.max(50, Math.floor(lease.leaseMs / 3)));
+    try {
+      if (stop.aborted) return;
+      const seq = await store.fenced(run.id, run.fence, (tx) => tx.nextSeq());
+      await this.deps.events.publish(run.id, seq, { case: "runStatus", value: create(RunStatusChangedSchema, { status: runStatusOf("running") }) });
+      if (run.cancelRequestedAt) controller.abort("cancelled");
+      const outcome = await this.execute(run, controller.signal);
+      await this.finish(run, outcome, log);
+    } catch (err) {
+      if (err instanceof LostOwnershipError || err instanceof FenceLostError) {
+        log.warn("lost the run to another executor (or shutting down); stopped without further writes");
+      } else {
+        log.error({ err }, "run driver failed; the run will be retried after its lease expires");
+      }
+    } finally {
+      clearInterval(renew);
+      stop.removeEventListener("abort", onStop);
+      if (lock) await lock.release().catch(() => false);
+    }
+  }
+
+  private async execute(run: WorkflowRunEntity, signal: AbortSignal): Promise<RunOutcome> {
+    const plan = decodePlan(run.id, run.plan as unknown as StoredPlan, run.inputs as JsonObject);
+    const steps = await this.deps.queries.steps(run.id);
+    const recorded: RecordedStep[] = steps
+      .filter((s) => s.parentStepRunId === null)
+      .map((s) => ({ stepId: s.stepId, status: s.status, attempt: s.attempt, outputs: (s.outputs as JsonObject | null) ?? null }));
+    const recorder = new FencedRecorder(this.deps.store, this.deps.events, run.id, run.fence);
+    const outcome = await runPlan(plan, recorded, { recorder, runnerFor: this.deps.runnerFor, signal });
+    if (run.kind !== "mcp" || outcome.status !== "succeeded") return outcome;
+    // A single-MCP run returns its step's outputs as the run's outputs.
+    const step = (await this.deps.queries.steps(run.id)).find((s) => s.stepId === MCP_RUN_STEP_ID);
+    return { ...outcome, outputs: (step?.outputs as JsonObject | null) ?? {} };
+  }
+
+  private async finish(run: WorkflowRunEntity, outcome: RunOutcome, log: Logger): Promise<void> {
+    let fallbackRunId: string | null = null;
+    if (outcome.fallbackWorkflow) {
+      try {
+        fallbackRunId = (await this.deps.starter.fallback(run, outcome.fallbackWorkflow)).run.id;
+        log.info({ fallbackRunId, workflow: outcome.fallbackWorkflow }, "started the fallback workflow");
+      } catch (err) {
+        log.error({ err, workflow: outcome.fallbackWorkflow }, "could not start the fallback workflow");
+      }
+    }
+    const error = outcome.error ? { code: outcome.error.code, message: outcome.error.message, stepId: outcome.error.stepId ?? "" } : null;
+    const seq = await this.deps.store.fenced(run.id, run.fence, async (tx) => {
+      await tx.manager.getRepository(WorkflowRunEntity).update(
+        { id: run.id },
+        {
+          status: outcome.status,
+          outputs: outcome.outputs as PbJsonObject,
+          error: error as PbJsonObject | null,
+          finishedAt: new Date(),
+          owner: null,
+          leaseExpiresAt: null,
+          fallbackRunId,
+          updatedAt: new Date(),
+        } as never,
+      );
+      return tx.nextSeq();
+    });
+    if (fallbackRunId) await this.deps.events.wake(fallbackRunId);
+    await this.deps.events.publish(run.id, seq, {
+      case: "runStatus",
+      value: create(RunStatusChangedSchema, { status: runStatusOf(outcome.status), error: toRunError(error) }),
+    });
+    log.info({ status: outcome.status }, "run finished");
+  }
+
+  /** The run's Redis lock; undefined-like fallback when Redis is down (the PostgreSQL fence still protects). */
+  private async lock(runId: string, log: Logger): Promise<Lock | null | undefined> {
+    try {
+      return (await this.deps.locks.acquire(`run:${runId}`, this.deps.lease.leaseMs)) ?? null;
+    } catch (err) {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, "lock service unavailable; relying on the database fence alone");
+      return undefined;
+    }
+  }
+
+  private async renew(run: WorkflowRunEntity, lock: Lock | undefined, controller: AbortController, log: Logger): Promise<void> {
+    if (controller.signal.aborted && controller.signal.reason instanceof LostOwnershipError) return;
+    try {
+      const state = await this.deps.store.renew(run.id, run.fence, this.deps.lease.leaseMs);
+      if (!state.held) {
+        controller.abort(new LostOwnershipError(run.id));
+        return;
+      }
+      if (state.cancelRequested && !controller.signal.aborted) controller.abort("cancelled");
+      if (lock) await lock.extend(this.deps.lease.leaseMs).catch(() => false);
+    } catch (err) {
+      log.warn({ err: err instanceof Error ? err.message : String(err) }, "could not renew the lease; will retry");
+    }
+  }
+}

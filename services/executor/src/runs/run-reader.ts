@@ -1,0 +1,72 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampDate } from "@bufbuild/protobuf/wkt";
+import { decodePageToken, encodePageToken, pageSize, type RunListFilter, type RunQueries } from "@mcp/db";
+import { InvalidArgumentError, NotFoundError } from "@mcp/errors";
+import { RunKind, type ListRunsRequest, type WorkflowRun } from "@mcp/proto/executor";
+import { WorkflowReferenceSchema } from "@mcp/proto/workflows";
+import type { RunStatusName } from "@mcp/db";
+import type { Definitions } from "../definitions/definitions.js";
+import { runStatusName, toWorkflowRun } from "./mapping.js";
+import type { RunWatcher } from "./run-watcher.js";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Reading runs: one with its steps, pages of them, and waiting for one to end. */
+export class RunReader {
+  constructor(
+    private readonly queries: RunQueries,
+    private readonly watcher: RunWatcher,
+    private readonly definitions: Definitions,
+  ) {}
+
+  async get(id: string): Promise<WorkflowRun> {
+    const run = await this.queries.findRun(id);
+    if (!run) throw new NotFoundError("run", id);
+    return toWorkflowRun(run, await this.queries.steps(id));
+  }
+
+  /** Blocks until the run ends or `timeoutMs` passes, then returns it as it is. */
+  async waitForEnd(id: string, timeoutMs: number, signal: AbortSignal): Promise<WorkflowRun> {
+    const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+    try {
+      for await (const _event of this.watcher.watch(id, deadline)) {
+        // the watch ends by itself when the run reaches a final status
+      }
+    } catch (err) {
+      if (!deadline.aborted) throw err;
+    }
+    return this.get(id);
+  }
+
+  async list(req: ListRunsRequest): Promise<{ runs: WorkflowRun[]; nextPageToken: string }> {
+    const f = req.filter;
+    let workflowId: string | undefined;
+    if (f?.workflow) {
+      workflowId = UUID.test(f.workflow)
+        ? f.workflow
+        : (await this.definitions.workflow(create(WorkflowReferenceSchema, { workflow: { case: "name", value: f.workflow } }))).id;
+    }
+    const statuses = (f?.statuses ?? []).map((s) => {
+      const name = runStatusName(s);
+      if (!name) throw InvalidArgumentError.field("filter.statuses", `unknown status ${s}`);
+      return name as RunStatusName;
+    });
+    const filter: RunListFilter = {
+      workflowId,
+      statuses,
+      createdAfter: f?.createdAfter ? timestampDate(f.createdAfter) : undefined,
+      createdBefore: f?.createdBefore ? timestampDate(f.createdBefore) : undefined,
+      kind: f?.kind === RunKind.MCP ? "mcp" : f?.kind === RunKind.WORKFLOW ? "workflow" : undefined,
+    };
+    const limit = pageSize(req.pageSize);
+    const scope = { ...filter, createdAfter: filter.createdAfter?.toISOString(), createdBefore: filter.createdBefore?.toISOString() };
+    const before = decodePageToken(req.pageToken, scope);
+    const rows = await this.queries.list(filter, before ? [String(before[0]), String(before[1])] : undefined, limit + 1);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      runs: items.map((r) => toWorkflowRun(r)),
+      nextPageToken: rows.length > limit && last ? encodePageToken([last.createdAt.toISOString(), last.id], scope) : "",
+    };
+  }
+}

@@ -1,0 +1,162 @@
+import { randomUUID } from "node:crypto";
+import { create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import type { RunStore, RunQueries, WorkflowRunEntity, StepRunEntity } from "@mcp/db";
+import { AlreadyExistsError } from "@mcp/errors";
+import type { McpReference } from "@mcp/proto/registry";
+import { ExecutionMode, StepInputSchema, StepSchema, WorkflowReferenceSchema, WorkflowSpecSchema, type WorkflowReference } from "@mcp/proto/workflows";
+import { contentHash, type JsonValue as VJsonValue } from "@mcp/versioning";
+import type { Definitions } from "../definitions/definitions.js";
+import type { JsonObject, PinnedMcp } from "../runners/runner.js";
+import { typeName } from "./type-names.js";
+import { encodePlan, type StoredPlan } from "./plan-codec.js";
+import { resolveInputs } from "./workflow-inputs.js";
+
+/** The id of the only step of a single-MCP run. */
+export const MCP_RUN_STEP_ID = "mcp";
+
+/** A created (or found again) run. */
+export interface Started {
+  readonly run: WorkflowRunEntity;
+  readonly created: boolean;
+}
+
+/**
+ * Creates runs: resolves and pins the definitions (workflow version, each step's MCP version, labels
+ * resolved now), checks the inputs, and writes the run and its pending steps in one transaction.
+ * A repeated `request_id` returns the earlier run; the same key for a different request is ALREADY_EXISTS.
+ */
+export class RunStarter {
+  constructor(
+    private readonly definitions: Definitions,
+    private readonly store: RunStore,
+    private readonly queries: RunQueries,
+  ) {}
+
+  async workflow(ref: WorkflowReference, given: JsonObject, requestId: string, parentRunId: string | null = null): Promise<Started> {
+    const requestHash = contentHash({ workflow: [ref.workflow.case ?? "", ref.workflow.value ?? "", ref.version ?? 0], inputs: given } as unknown as VJsonValue);
+    const earlier = await this.earlier(requestId, requestHash);
+    if (earlier) return earlier;
+    const workflow = await this.definitions.workflow(ref);
+    const inputs = resolveInputs(workflow.spec, given);
+    const mcps = await this.pinSteps(workflow.spec.steps.map((s) => ({ stepId: s.stepId, ref: s.mcp })));
+    const plan = encodePlan(workflow.spec, mcps, requestHash);
+    return this.insert(requestId, requestHash, plan, inputs, mcps, {
+      kind: "workflow",
+      parentRunId,
+      workflowId: workflow.id,
+      workflowName: workflow.name,
+      workflowVersion: workflow.version,
+      mcpId: null,
+      mcpName: null,
+      mcpVersion: null,
+    });
+  }
+
+  /** A one-step run of a single MCP; its inputs go to the MCP unchanged and its outputs are the run's. */
+  async mcp(ref: McpReference, given: JsonObject, requestId: string): Promise<Started> {
+    const requestHash = contentHash({ mcp: [ref.mcp.case ?? "", ref.mcp.value ?? "", ref.selector.case ?? "", ref.selector.value ?? ""], inputs: given } as unknown as VJsonValue);
+    const earlier = await this.earlier(requestId, requestHash);
+    if (earlier) return earlier;
+    const pinned = await this.definitions.mcp(ref);
+    const spec = create(WorkflowSpecSchema, {
+      executionMode: ExecutionMode.SEQUENTIAL,
+      inputs: Object.keys(given).map((name) => ({ name })),
+      steps: [
+        create(StepSchema, {
+          stepId: MCP_RUN_STEP_ID,
+          mcp: { mcp: { case: "id", value: pinned.id }, selector: { case: "version", value: pinned.version } },
+          inputs: Object.fromEntries(Object.keys(given).map((name) => [name, create(StepInputSchema, { source: { case: "workflowInput", value: name } })])),
+        }),
+      ],
+    });
+    const mcps = new Map([[MCP_RUN_STEP_ID, pinned]]);
+    return this.insert(requestId, requestHash, encodePlan(spec, mcps, requestHash), given, mcps, {
+      kind: "mcp",
+      parentRunId: null,
+      workflowId: null,
+      workflowName: null,
+      workflowVersion: null,
+      mcpId: pinned.id,
+      mcpName: pinned.name,
+      mcpVersion: pinned.version,
+    });
+  }
+
+  /** A fallback run: the named workflow's current version, the same inputs, linked to the failed run. */
+  async fallback(parent: WorkflowRunEntity, workflowName: string): Promise<Started> {
+    const ref = create(WorkflowReferenceSchema, { workflow: { case: "name", value: workflowName } });
+    return this.workflow(ref, parent.inputs as JsonObject, `fallback:${parent.id}`, parent.id);
+  }
+
+  private async earlier(requestId: string, requestHash: string): Promise<Started | undefined> {
+    if (!requestId) return undefined;
+    const run = await this.queries.findByRequestId(requestId);
+    if (!run) return undefined;
+    if ((run.plan as StoredPlan | null)?.requestHash !== requestHash) {
+      throw new AlreadyExistsError("run request", requestId, `run ${run.id} was started with this request_id for a different request`);
+    }
+    return { run, created: false };
+  }
+
+  private async pinSteps(steps: ReadonlyArray<{ stepId: string; ref: McpReference | undefined }>): Promise<Map<string, PinnedMcp>> {
+    const pinned = await Promise.all(steps.map(async (s) => [s.stepId, await this.definitions.mcp(s.ref ?? ({ mcp: { case: undefined }, selector: { case: undefined } } as McpReference), s.stepId)] as const));
+    return new Map(pinned);
+  }
+
+  private async insert(
+    requestId: string,
+    requestHash: string,
+    plan: StoredPlan,
+    inputs: JsonObject,
+    mcps: ReadonlyMap<string, PinnedMcp>,
+    what: Pick<WorkflowRunEntity, "kind" | "parentRunId" | "workflowId" | "workflowName" | "workflowVersion" | "mcpId" | "mcpName" | "mcpVersion">,
+  ): Promise<Started> {
+    const id = randomUUID();
+    const now = new Date();
+    const steps: Omit<StepRunEntity, "run">[] = [...mcps].map(([stepId, m], position) => ({
+      id: randomUUID(),
+      runId: id,
+      stepId,
+      position,
+      parentStepRunId: null,
+      mcpId: m.id,
+      mcpName: m.name,
+      mcpVersion: m.version,
+      mcpType: typeName(m.type),
+      status: "pending",
+      attempt: 0,
+      inputs: null,
+      outputs: null,
+      error: null,
+      stdout: "",
+      stderr: "",
+      stdoutTruncated: false,
+      stderrTruncated: false,
+      usage: null,
+      startedAt: null,
+      finishedAt: null,
+      durationMs: null,
+      updatedAt: now,
+    }));
+    const result = await this.store.create({
+      run: {
+        id,
+        ...what,
+        status: "pending",
+        inputs: inputs as PbJsonObject,
+        outputs: null,
+        error: null,
+        requestId: requestId || null,
+        plan: plan as unknown as PbJsonObject,
+        fallbackRunId: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+      steps,
+    });
+    if (!result.created && (result.run.plan as StoredPlan | null)?.requestHash !== requestHash) {
+      throw new AlreadyExistsError("run request", requestId, `run ${result.run.id} was started with this request_id for a different request`);
+    }
+    return result;
+  }
+}

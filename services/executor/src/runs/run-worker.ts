@@ -1,0 +1,103 @@
+import type { Subscription } from "@mcp/coordination";
+import type { RunStore } from "@mcp/db";
+import type { Logger } from "@mcp/runtime";
+import type { RunEvents } from "../events/run-events.js";
+import type { RunDriver } from "./run-driver.js";
+
+/** Options of {@link RunWorker}. */
+export interface RunWorkerOptions {
+  /** This executor's identity in `workflow_runs.owner`. */
+  readonly owner: string;
+  readonly leaseMs: number;
+  /** Most runs this executor drives at once. */
+  readonly maxConcurrentRuns: number;
+  /** How often to look for claimable runs (new ones, and ones whose owner died). */
+  readonly pollMs: number;
+}
+
+/**
+ * Claims runs from PostgreSQL and drives them: when woken by a new run, and on a timer that also
+ * picks up runs whose owner died (lease expired) — which is how an executor recovers abandoned runs
+ * at start-up. Any number of replicas may run; `FOR UPDATE SKIP LOCKED` and the fence make each run
+ * driven by one at a time.
+ */
+export class RunWorker {
+  private readonly active = new Map<string, Promise<void>>();
+  private readonly stopping = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+  private wakeSub: Subscription | undefined;
+  private claiming: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly driver: RunDriver,
+    private readonly events: RunEvents,
+    private readonly logger: Logger,
+    private readonly options: RunWorkerOptions,
+  ) {}
+
+  async start(): Promise<void> {
+    this.wakeSub = await this.events.onWake(() => this.kick());
+    this.timer = setInterval(() => this.kick(), this.options.pollMs);
+    this.kick();
+  }
+
+  /** Claims as many runs as capacity allows (coalescing concurrent kicks). */
+  kick(): void {
+    if (this.stopping.signal.aborted) return;
+    if (this.claiming) {
+      this.again = true;
+      return;
+    }
+    this.claiming = this.claimAll()
+      .catch((err: unknown) => this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "claiming runs failed; will retry"))
+      .finally(() => {
+        this.claiming = undefined;
+        if (this.again) {
+          this.again = false;
+          this.kick();
+        }
+      });
+  }
+
+  /** Number of runs being driven now. */
+  get load(): number {
+    return this.active.size;
+  }
+
+  /**
+   * Stops claiming; gives in-flight runs `graceMs` to finish, then releases the rest so another
+   * executor resumes them at once (their completed steps are not run again).
+   */
+  async stop(graceMs: number): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.wakeSub?.close();
+    await this.claiming;
+    const all = Promise.allSettled([...this.active.values()]);
+    const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref())]);
+    if (timedOut) {
+      this.stopping.abort();
+      await all;
+    }
+    this.stopping.abort();
+  }
+
+  private async claimAll(): Promise<void> {
+    while (this.active.size < this.options.maxConcurrentRuns && !this.stopping.signal.aborted) {
+      const run = await this.store.claim(this.options.owner, this.options.leaseMs);
+      if (!run) return;
+      this.logger.debug({ runId: run.id, fence: run.fence }, "claimed run");
+      const driving = this.driver
+        .drive(run, this.stopping.signal)
+        .finally(() => {
+          this.active.delete(run.id);
+          this.kick();
+        })
+        .then(async () => {
+          if (this.stopping.signal.aborted) await this.store.release(run.id, run.fence).catch(() => undefined);
+        });
+      this.active.set(run.id, driving);
+    }
+  }
+}

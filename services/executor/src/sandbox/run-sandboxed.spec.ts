@@ -1,0 +1,92 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { runSandboxed, type SandboxedCommand } from "./run-sandboxed.js";
+import { scrubbedEnv } from "./scrubbed-env.js";
+import { eventually, processIsGone } from "./testing.js";
+
+/** Starts `sleep 300` ignoring SIGTERM (inherited over exec), prints its pid, then does `then`. */
+const spawnStubbornGrandchild = (then: string) => `
+import signal, subprocess, sys, time
+signal.signal(signal.SIGTERM, signal.SIG_IGN)
+child = subprocess.Popen(["sleep", "300"])
+print(child.pid, flush=True)
+${then}
+`;
+
+describe("runSandboxed", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "sandbox-spec-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const python = (code: string, extra: Partial<SandboxedCommand> = {}) =>
+    runSandboxed({
+      command: "python3",
+      args: ["-c", code],
+      cwd: dir,
+      env: scrubbedEnv({ home: dir }),
+      timeoutMs: 20_000,
+      ...extra,
+    });
+
+  it("reports the exit code and captures both streams", async () => {
+    const outcome = await python("import sys; print('out'); print('err', file=sys.stderr); sys.exit(3)");
+    expect(outcome).toMatchObject({ exitCode: 3, signal: null, timedOut: false, aborted: false });
+    expect(outcome.stdout.text()).toBe("out\n");
+    expect(outcome.stderr.text()).toBe("err\n");
+  });
+
+  it("kills the whole process group on timeout, including a grandchild that ignores SIGTERM", async () => {
+    const started = Date.now();
+    const outcome = await python(spawnStubbornGrandchild("time.sleep(300)"), { timeoutMs: 1_000, killGraceMs: 300 });
+    expect(outcome.timedOut).toBe(true);
+    expect(outcome.signal).toBe("SIGKILL");
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const grandchild = Number(outcome.stdout.text().trim());
+    expect(grandchild).toBeGreaterThan(0);
+    expect(await eventually(() => processIsGone(grandchild), 3_000)).toBe(true);
+  });
+
+  it("kills the group when the signal aborts", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 500);
+    const started = Date.now();
+    const outcome = await python(spawnStubbornGrandchild("time.sleep(300)"), { signal: controller.signal });
+    expect(outcome.aborted).toBe(true);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    const grandchild = Number(outcome.stdout.text().trim());
+    expect(await eventually(() => processIsGone(grandchild), 3_000)).toBe(true);
+  });
+
+  it("kills what the leader left running when it exits normally", async () => {
+    const outcome = await python(spawnStubbornGrandchild("sys.exit(0)"));
+    expect(outcome.exitCode).toBe(0);
+    const grandchild = Number(outcome.stdout.text().trim());
+    expect(await eventually(() => processIsGone(grandchild), 3_000)).toBe(true);
+  });
+
+  it("does not start when the signal is already aborted", async () => {
+    const outcome = await python("open('ran', 'w')", { signal: AbortSignal.abort() });
+    expect(outcome).toMatchObject({ aborted: true, exitCode: null });
+  });
+
+  it("rejects when the command cannot be started", async () => {
+    await expect(
+      runSandboxed({ command: join(dir, "no-such-binary"), args: [], cwd: dir, env: {}, timeoutMs: 1_000 }),
+    ).rejects.toThrow(/ENOENT/);
+  });
+
+  it("caps each stream and flags truncation", async () => {
+    const outcome = await python("import sys; sys.stdout.write('x' * 100000); sys.stderr.write('y' * 100)", {
+      outputCapBytes: 1_000,
+    });
+    expect(outcome.stdout.text()).toHaveLength(1_000);
+    expect(outcome.stdout.truncated).toBe(true);
+    expect(outcome.stderr.text()).toHaveLength(100);
+    expect(outcome.stderr.truncated).toBe(false);
+  });
+});

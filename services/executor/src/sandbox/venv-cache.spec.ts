@@ -1,0 +1,72 @@
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { resolvePython } from "./resolve-python.js";
+import { buildProbeWheel } from "./testing.js";
+import { RequirementsUnavailableError, VenvCache } from "./venv-cache.js";
+
+jest.setTimeout(90_000);
+
+describe("VenvCache", () => {
+  let root: string;
+  let python: string;
+  beforeAll(async () => {
+    python = await resolvePython("python3");
+  });
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), "venv-cache-spec-"));
+  });
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("fails fast with RequirementsUnavailableError when no index has the requirement, leaving no venv", async () => {
+    const bound = 60_000;
+    const cache = new VenvCache({ root, python, installTimeoutMs: bound });
+    const started = Date.now();
+    const failure = await cache.pythonFor({ id: "mcp-1", version: 1 }, ["mcp-no-such-package-4f1c2e==9.9.9"]).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(RequirementsUnavailableError);
+    expect((failure as Error).message).toMatch(/requirements not installed: pip install mcp-no-such-package-4f1c2e==9\.9\.9 failed/);
+    expect((failure as RequirementsUnavailableError).log?.stderr).toMatch(/mcp-no-such-package-4f1c2e/);
+    expect(Date.now() - started).toBeLessThan(bound);
+    expect((await readdir(root)).filter((name) => name.startsWith("mcp-1"))).toEqual([]);
+  });
+
+  it("gives up when the install outlives installTimeoutMs", async () => {
+    const cache = new VenvCache({ root, python, installTimeoutMs: 300 });
+    const started = Date.now();
+    await expect(cache.pythonFor({ id: "mcp-2", version: 1 }, ["anything"])).rejects.toThrow(
+      /timed out \(the whole install is bounded by 300 ms\)/,
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it("refuses a requirement that looks like a pip option", async () => {
+    const cache = new VenvCache({ root, python, installTimeoutMs: 60_000 });
+    await expect(cache.pythonFor({ id: "mcp-3", version: 1 }, ["--index-url=http://evil/"])).rejects.toThrow(
+      RequirementsUnavailableError,
+    );
+  });
+
+  it("installs the requirements once per MCP version and reuses the venv", async () => {
+    const wheel = buildProbeWheel(python, root);
+    const cache = new VenvCache({ root, python, installTimeoutMs: 60_000 });
+    const owner = { id: "mcp-4", version: 2 };
+    const [first, concurrent] = await Promise.all([cache.pythonFor(owner, [wheel]), cache.pythonFor(owner, [wheel])]);
+    expect(concurrent).toBe(first);
+    expect(execFileSync(first, ["-c", "import mcp_probe; print(mcp_probe.VALUE)"]).toString().trim()).toBe("42");
+    const marker = join(dirname(dirname(first)), ".mcp-ready");
+    const builtAt = (await stat(marker)).mtimeMs;
+
+    const started = Date.now();
+    const again = await new VenvCache({ root, python, installTimeoutMs: 60_000 }).pythonFor(owner, [wheel]);
+    expect(again).toBe(first);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect((await stat(marker)).mtimeMs).toBe(builtAt);
+    expect(await cache.pythonFor({ id: "mcp-4", version: 3 }, [wheel])).not.toBe(first);
+  });
+});
