@@ -76,7 +76,9 @@ export class RunStore {
   async claim(owner: string, leaseMs: number, runId?: string): Promise<WorkflowRunEntity | null> {
     return dbCall(async () => {
       const rows = await this.dataSource.query<Record<string, unknown>[]>(
-        `UPDATE workflow_runs r
+        // Wrapped in a CTE so the driver returns the rows (TypeORM returns [rows, count] for a bare UPDATE).
+        `WITH claimed AS (
+         UPDATE workflow_runs r
             SET owner = $1, lease_expires_at = now() + ($2 || ' milliseconds')::interval, fence = r.fence + 1,
                 status = CASE WHEN r.status = 'pending' THEN 'running' ELSE r.status END,
                 started_at = COALESCE(r.started_at, now()), updated_at = now()
@@ -88,7 +90,8 @@ export class RunStore {
              ORDER BY created_at, id
              LIMIT 1
              FOR UPDATE SKIP LOCKED)
-        RETURNING r.id`,
+        RETURNING r.id)
+         SELECT id FROM claimed`,
         [owner, String(leaseMs), runId ?? null],
       );
       const claimed = rows[0]?.["id"];
@@ -101,9 +104,11 @@ export class RunStore {
   async renew(runId: string, fence: string, leaseMs: number): Promise<LeaseState> {
     return dbCall(async () => {
       const rows = await this.dataSource.query<{ cancel_requested_at: Date | null }[]>(
-        `UPDATE workflow_runs SET lease_expires_at = now() + ($3 || ' milliseconds')::interval
+        `WITH renewed AS (
+         UPDATE workflow_runs SET lease_expires_at = now() + ($3 || ' milliseconds')::interval
           WHERE id = $1 AND fence = $2 AND status IN ('pending', 'running')
-        RETURNING cancel_requested_at`,
+        RETURNING cancel_requested_at)
+         SELECT cancel_requested_at FROM renewed`,
         [runId, fence, String(leaseMs)],
       );
       const row = rows[0];
@@ -131,7 +136,8 @@ export class RunStore {
           manager,
           nextSeq: async () => {
             const seq = await manager.query<{ event_seq: string }[]>(
-              `UPDATE workflow_runs SET event_seq = event_seq + 1, updated_at = now() WHERE id = $1 RETURNING event_seq`,
+              `WITH bumped AS (UPDATE workflow_runs SET event_seq = event_seq + 1, updated_at = now() WHERE id = $1 RETURNING event_seq)
+               SELECT event_seq FROM bumped`,
               [runId],
             );
             return seq[0]?.event_seq ?? "0";

@@ -53,7 +53,8 @@ export function settlePythonScript(
   };
   const fail = (code: StepFailure["code"], message: string) => new StepFailure(code, message, captured);
   const stderrTail = outcome.stderr.lastLines(STDERR_LINES_IN_MESSAGE);
-  const withStderr = (message: string) => (stderrTail === "" ? message : `${message}; last lines of stderr:\n${stderrTail}`);
+  const withStderr = (message: string) =>
+    stderrTail === "" ? message : `${message}; last lines of stderr:\n${stderrTail}`;
 
   if (outcome.aborted) throw fail("CANCELLED", `python script cancelled${describeReason(cancelReason)}`);
   if (outcome.timedOut) {
@@ -64,7 +65,10 @@ export function settlePythonScript(
   }
   const failed = outcome.exitCode !== 0;
   if (failed && (outcome.exitCode === MEMORY_ERROR_EXIT_CODE || /\bMemoryError\b/.test(stderrTail))) {
-    throw fail("MEMORY_LIMIT", withStderr(`python script ran out of memory (memory_limit_mb ${limits.memoryLimitMb} MiB)`));
+    throw fail(
+      "MEMORY_LIMIT",
+      withStderr(`python script ran out of memory (memory_limit_mb ${limits.memoryLimitMb} MiB)`),
+    );
   }
   if (failed) {
     const how =
@@ -76,11 +80,17 @@ export function settlePythonScript(
 
   switch (output.kind) {
     case "missing":
-      throw fail("NO_OUTPUT_FILE", withStderr("python script exited with code 0 but wrote no output file (argv[2])"));
+      throw fail(
+        "NO_OUTPUT_FILE",
+        withStderr("python script exited with code 0 but wrote no output file (argv[2])"),
+      );
     case "not-a-file":
       throw fail("INVALID_OUTPUT", "python script output (argv[2]) is not a regular file");
     case "too-large":
-      throw fail("INVALID_OUTPUT", `python script output is ${output.bytes} bytes, over the ${MAX_OUTPUT_FILE_BYTES}-byte limit`);
+      throw fail(
+        "INVALID_OUTPUT",
+        `python script output is ${output.bytes} bytes, over the ${MAX_OUTPUT_FILE_BYTES}-byte limit`,
+      );
     case "text":
       break;
   }
@@ -97,11 +107,15 @@ export function settlePythonScript(
     );
   }
   if (!document.success) {
-    const error = typeof document.error === "string" && document.error !== "" ? document.error : "(no error message)";
+    const error =
+      typeof document.error === "string" && document.error !== "" ? document.error : "(no error message)";
     throw fail("SCRIPT_REPORTED_FAILURE", `python script reported failure: ${error}`);
   }
   if (!isObject(document.result)) {
-    throw fail("INVALID_OUTPUT", `python script "result" must be a JSON object, got ${describeJson(document.result)}`);
+    throw fail(
+      "INVALID_OUTPUT",
+      `python script "result" must be a JSON object, got ${describeJson(document.result)}`,
+    );
   }
   return { outputs: document.result as JsonObject, ...captured };
 }

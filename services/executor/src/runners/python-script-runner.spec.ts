@@ -11,9 +11,15 @@ import { StepFailure, type JsonObject, type StepContext } from "./runner.js";
 
 jest.setTimeout(60_000);
 
-type ConfigInit = Partial<Omit<PythonScriptConfig, "$typeName" | "source">> & { source: PythonScriptConfig["source"] };
+type ConfigInit = Partial<Omit<PythonScriptConfig, "$typeName" | "source">> & {
+  source: PythonScriptConfig["source"];
+};
 
-function contextFor(config: ConfigInit, inputs: JsonObject = {}, signal = new AbortController().signal): StepContext {
+function contextFor(
+  config: ConfigInit,
+  inputs: JsonObject = {},
+  signal = new AbortController().signal,
+): StepContext {
   return {
     runId: "run-1",
     stepId: "step-1",
@@ -67,7 +73,12 @@ describe("PythonScriptRunner", () => {
       const inputs = { text: "héllo", n: 3, nested: { list: [1, null, true] } };
       const result = await runner.run(contextFor(inline(ECHO), inputs));
       expect(result.outputs).toEqual(inputs);
-      expect(result).toMatchObject({ stdout: "", stderr: "", stdoutTruncated: false, stderrTruncated: false });
+      expect(result).toMatchObject({
+        stdout: "",
+        stderr: "",
+        stdoutTruncated: false,
+        stderrTruncated: false,
+      });
     });
 
     it("concatenates two inputs and keeps what the script printed", async () => {
@@ -93,7 +104,9 @@ with open(sys.argv[2], "w") as f:
           `import json, sys\nfrom helper import shout\nargs = json.load(open(sys.argv[1]))\n` +
             `json.dump({"success": True, "result": {"argv": len(sys.argv), "name": __name__, "out": shout(args["s"])}, "error": None}, open(sys.argv[2], "w"))\n`,
         );
-        const result = await runner.run(contextFor({ source: { case: "scriptPath", value: script } }, { s: "hi" }));
+        const result = await runner.run(
+          contextFor({ source: { case: "scriptPath", value: script } }, { s: "hi" }),
+        );
         expect(result.outputs).toEqual({ argv: 3, name: "__main__", out: "HI" });
       } finally {
         await rm(folder, { recursive: true, force: true });
@@ -135,7 +148,9 @@ with open(sys.argv[2], "w") as f:
     });
 
     it("NONZERO_EXIT naming the signal that killed the script", async () => {
-      const failure = await failureOf(runner.run(contextFor(inline(`import os, signal\nos.kill(os.getpid(), signal.SIGKILL)`))));
+      const failure = await failureOf(
+        runner.run(contextFor(inline(`import os, signal\nos.kill(os.getpid(), signal.SIGKILL)`))),
+      );
       expect(failure.code).toBe("NONZERO_EXIT");
       expect(failure.message).toMatch(/killed by signal SIGKILL/);
     });
@@ -150,8 +165,16 @@ with open(sys.argv[2], "w") as f:
     it.each([
       ["not JSON", `open(sys.argv[2], "w").write("{not json")`, /not valid JSON/],
       ["without success", `json.dump({"result": {}}, open(sys.argv[2], "w"))`, /must be \{"success": bool/],
-      ["with a non-object result", `json.dump({"success": True, "result": [1, 2], "error": None}, open(sys.argv[2], "w"))`, /"result" must be a JSON object, got an array/],
-      ["without a result", `json.dump({"success": True, "error": None}, open(sys.argv[2], "w"))`, /"result" must be a JSON object, got nothing/],
+      [
+        "with a non-object result",
+        `json.dump({"success": True, "result": [1, 2], "error": None}, open(sys.argv[2], "w"))`,
+        /"result" must be a JSON object, got an array/,
+      ],
+      [
+        "without a result",
+        `json.dump({"success": True, "error": None}, open(sys.argv[2], "w"))`,
+        /"result" must be a JSON object, got nothing/,
+      ],
     ])("INVALID_OUTPUT for output %s", async (_, write, message) => {
       const failure = await failureOf(runner.run(contextFor(inline(`import json, sys\n${write}`))));
       expect(failure.code).toBe("INVALID_OUTPUT");
@@ -191,7 +214,9 @@ time.sleep(300)
 
     it("TIMEOUT naming the limit, killing the script's grandchildren too", async () => {
       const started = Date.now();
-      const failure = await failureOf(runner.run(contextFor(inline(HANGS_WITH_GRANDCHILD, { timeoutSeconds: 1 }))));
+      const failure = await failureOf(
+        runner.run(contextFor(inline(HANGS_WITH_GRANDCHILD, { timeoutSeconds: 1 }))),
+      );
       expect(failure.code).toBe("TIMEOUT");
       expect(failure.message).toMatch(/timed out after 1 s \(timeout_seconds\)/);
       expect(Date.now() - started).toBeLessThan(5_000);
@@ -269,7 +294,9 @@ time.sleep(300)
       ["a failure", "sys.exit(1)", "NONZERO_EXIT"],
       ["a timeout", "import time; time.sleep(30)", "TIMEOUT"],
     ])("removes the temp dir after %s", async (_, before, code) => {
-      const failure = await failureOf(runner.run(contextFor(inline(reportingCwd(before), { timeoutSeconds: 1 }))));
+      const failure = await failureOf(
+        runner.run(contextFor(inline(reportingCwd(before), { timeoutSeconds: 1 }))),
+      );
       expect(failure.code).toBe(code);
       const cwd = failure.output.stdout?.trim() ?? "";
       expect(cwd.startsWith(tmpdir())).toBe(true);
@@ -294,7 +321,9 @@ time.sleep(300)
         offline.run(contextFor(inline(ECHO, { requirements: ["mcp-no-such-package-4f1c2e==1.0"] }))),
       );
       expect(failure.code).toBe("REQUIREMENTS_UNAVAILABLE");
-      expect(failure.message).toMatch(/pip install mcp-no-such-package-4f1c2e==1\.0 failed.*package index reachable/);
+      expect(failure.message).toMatch(
+        /pip install mcp-no-such-package-4f1c2e==1\.0 failed.*package index reachable/,
+      );
       expect(Date.now() - started).toBeLessThan(bound);
     });
 

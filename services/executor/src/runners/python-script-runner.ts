@@ -82,7 +82,10 @@ export class PythonScriptRunner implements Runner {
         command: python,
         args: bootstrapArgs(script, [input, output], limits.memoryLimitMb * 1024 * 1024),
         cwd: dir,
-        env: scrubbedEnv({ home: dir, extraPath: config.requirements.length > 0 ? dirname(python) : undefined }),
+        env: scrubbedEnv({
+          home: dir,
+          extraPath: config.requirements.length > 0 ? dirname(python) : undefined,
+        }),
         timeoutMs: limits.timeoutSeconds * 1000,
         signal: context.signal,
         outputCapBytes: this.outputCapBytes,
@@ -99,7 +102,11 @@ export class PythonScriptRunner implements Runner {
     });
     const base = await this.resolved;
     if (config.requirements.length === 0) return base;
-    this.venvs ??= new VenvCache({ root: this.venvDir, python: base, installTimeoutMs: this.installTimeoutMs });
+    this.venvs ??= new VenvCache({
+      root: this.venvDir,
+      python: base,
+      installTimeoutMs: this.installTimeoutMs,
+    });
     return this.venvs.pythonFor(mcp, config.requirements);
   }
 }
@@ -107,7 +114,10 @@ export class PythonScriptRunner implements Runner {
 function pythonScriptConfigOf(mcp: PinnedMcp): PythonScriptConfig {
   const kind = mcp.config.kind;
   if (kind.case !== "pythonScript") {
-    throw new StepFailure("UNSUPPORTED_MCP_TYPE", `the python_script runner cannot run a ${kind.case ?? "config-less"} MCP`);
+    throw new StepFailure(
+      "UNSUPPORTED_MCP_TYPE",
+      `the python_script runner cannot run a ${kind.case ?? "config-less"} MCP`,
+    );
   }
   return kind.value;
 }
@@ -116,10 +126,13 @@ function pythonScriptConfigOf(mcp: PinnedMcp): PythonScriptConfig {
 async function checkedScriptPath(config: PythonScriptConfig): Promise<string | undefined> {
   const source = config.source;
   if (source.case === "scriptContent") return undefined;
-  if (source.case === undefined) throw new StepFailure("RUNNER_ERROR", "python_script config has no script_content or script_path");
-  if (!isAbsolute(source.value)) throw new StepFailure("RUNNER_ERROR", `script_path must be absolute, got ${source.value}`);
+  if (source.case === undefined)
+    throw new StepFailure("RUNNER_ERROR", "python_script config has no script_content or script_path");
+  if (!isAbsolute(source.value))
+    throw new StepFailure("RUNNER_ERROR", `script_path must be absolute, got ${source.value}`);
   const info = await stat(source.value).catch(() => undefined);
-  if (!info?.isFile()) throw new StepFailure("RUNNER_ERROR", `script_path ${source.value} is not a readable file`);
+  if (!info?.isFile())
+    throw new StepFailure("RUNNER_ERROR", `script_path ${source.value} is not a readable file`);
   return source.value;
 }
 
@@ -132,7 +145,8 @@ function throwIfCancelled(signal: AbortSignal): void {
 }
 
 function cancelled(reason: unknown, when: string): StepFailure {
-  const why = reason instanceof Error ? `: ${reason.message}` : typeof reason === "string" ? `: ${reason}` : "";
+  const why =
+    reason instanceof Error ? `: ${reason.message}` : typeof reason === "string" ? `: ${reason}` : "";
   return new StepFailure("CANCELLED", `python script cancelled ${when}${why}`);
 }
 

@@ -15,7 +15,11 @@ export class DirLockTimeoutError extends Error {
  * the lock. A lock older than `staleAfterMs` is taken to belong to a dead holder and broken.
  * Resolves with a release function, or rejects with DirLockTimeoutError once `deadline` (epoch ms) passes.
  */
-export async function acquireDirLock(path: string, staleAfterMs: number, deadline: number): Promise<() => Promise<void>> {
+export async function acquireDirLock(
+  path: string,
+  staleAfterMs: number,
+  deadline: number,
+): Promise<() => Promise<void>> {
   for (;;) {
     try {
       await mkdir(path);

@@ -16,7 +16,8 @@ export class OutputCapture {
   private tail = Buffer.alloc(0);
 
   constructor(private readonly capBytes: number = DEFAULT_OUTPUT_CAP_BYTES) {
-    if (!Number.isInteger(capBytes) || capBytes < 0) throw new RangeError(`capBytes must be >= 0, got ${capBytes}`);
+    if (!Number.isInteger(capBytes) || capBytes < 0)
+      throw new RangeError(`capBytes must be >= 0, got ${capBytes}`);
   }
 
   write(chunk: Buffer): void {
@@ -43,7 +44,11 @@ export class OutputCapture {
 
   /** The last `maxLines` lines of the stream (from its last few KiB). */
   lastLines(maxLines: number): string {
-    const lines = this.tail.toString("utf8").replace(/^\uFFFD+/, "").trimEnd().split("\n");
+    const lines = this.tail
+      .toString("utf8")
+      .replace(/^\uFFFD+/, "")
+      .trimEnd()
+      .split("\n");
     return lines.slice(-maxLines).join("\n");
   }
 }

@@ -44,6 +44,10 @@ except BaseException as error:
 `;
 
 /** Arguments for `python` that run `script` with `scriptArgs` under a memory cap of `memoryLimitBytes`. */
-export function bootstrapArgs(script: string, scriptArgs: readonly string[], memoryLimitBytes: number): string[] {
+export function bootstrapArgs(
+  script: string,
+  scriptArgs: readonly string[],
+  memoryLimitBytes: number,
+): string[] {
   return ["-c", BOOTSTRAP, String(Math.floor(memoryLimitBytes)), script, ...scriptArgs];
 }

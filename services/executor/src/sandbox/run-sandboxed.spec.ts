@@ -42,7 +42,10 @@ describe("runSandboxed", () => {
 
   it("kills the whole process group on timeout, including a grandchild that ignores SIGTERM", async () => {
     const started = Date.now();
-    const outcome = await python(spawnStubbornGrandchild("time.sleep(300)"), { timeoutMs: 1_000, killGraceMs: 300 });
+    const outcome = await python(spawnStubbornGrandchild("time.sleep(300)"), {
+      timeoutMs: 1_000,
+      killGraceMs: 300,
+    });
     expect(outcome.timedOut).toBe(true);
     expect(outcome.signal).toBe("SIGKILL");
     expect(Date.now() - started).toBeLessThan(5_000);

@@ -77,7 +77,10 @@ export function runSandboxed(command: SandboxedCommand): Promise<SandboxedOutcom
       stopReason = reason;
       const pid = child.pid;
       killProcessGroup(pid, "SIGTERM");
-      killTimer = setTimeout(() => killProcessGroup(pid, "SIGKILL"), command.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
+      killTimer = setTimeout(
+        () => killProcessGroup(pid, "SIGKILL"),
+        command.killGraceMs ?? DEFAULT_KILL_GRACE_MS,
+      );
     };
     const timeoutTimer = setTimeout(() => stop("timeout"), command.timeoutMs);
     const onAbort = () => stop("abort");

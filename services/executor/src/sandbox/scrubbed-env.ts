@@ -20,7 +20,8 @@ export function scrubbedEnv(options: { home: string; extraPath?: string }): Node
 }
 
 /** Variables that configure pip (index, proxy, certificates); passed to installs, never to scripts. */
-const INSTALL_PASS_THROUGH = /^(PIP_[A-Z0-9_]+|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY|SSL_CERT_FILE|SSL_CERT_DIR)$/;
+const INSTALL_PASS_THROUGH =
+  /^(PIP_[A-Z0-9_]+|https?_proxy|HTTPS?_PROXY|no_proxy|NO_PROXY|SSL_CERT_FILE|SSL_CERT_DIR)$/;
 
 /** {@link scrubbedEnv} plus the executor's pip and proxy settings, for `pip install`. */
 export function installEnv(home: string): NodeJS.ProcessEnv {

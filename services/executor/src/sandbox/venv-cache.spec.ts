@@ -25,12 +25,16 @@ describe("VenvCache", () => {
     const bound = 60_000;
     const cache = new VenvCache({ root, python, installTimeoutMs: bound });
     const started = Date.now();
-    const failure = await cache.pythonFor({ id: "mcp-1", version: 1 }, ["mcp-no-such-package-4f1c2e==9.9.9"]).then(
-      () => undefined,
-      (error: unknown) => error,
-    );
+    const failure = await cache
+      .pythonFor({ id: "mcp-1", version: 1 }, ["mcp-no-such-package-4f1c2e==9.9.9"])
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
     expect(failure).toBeInstanceOf(RequirementsUnavailableError);
-    expect((failure as Error).message).toMatch(/requirements not installed: pip install mcp-no-such-package-4f1c2e==9\.9\.9 failed/);
+    expect((failure as Error).message).toMatch(
+      /requirements not installed: pip install mcp-no-such-package-4f1c2e==9\.9\.9 failed/,
+    );
     expect((failure as RequirementsUnavailableError).log?.stderr).toMatch(/mcp-no-such-package-4f1c2e/);
     expect(Date.now() - started).toBeLessThan(bound);
     expect((await readdir(root)).filter((name) => name.startsWith("mcp-1"))).toEqual([]);
@@ -56,9 +60,14 @@ describe("VenvCache", () => {
     const wheel = buildProbeWheel(python, root);
     const cache = new VenvCache({ root, python, installTimeoutMs: 60_000 });
     const owner = { id: "mcp-4", version: 2 };
-    const [first, concurrent] = await Promise.all([cache.pythonFor(owner, [wheel]), cache.pythonFor(owner, [wheel])]);
+    const [first, concurrent] = await Promise.all([
+      cache.pythonFor(owner, [wheel]),
+      cache.pythonFor(owner, [wheel]),
+    ]);
     expect(concurrent).toBe(first);
-    expect(execFileSync(first, ["-c", "import mcp_probe; print(mcp_probe.VALUE)"]).toString().trim()).toBe("42");
+    expect(execFileSync(first, ["-c", "import mcp_probe; print(mcp_probe.VALUE)"]).toString().trim()).toBe(
+      "42",
+    );
     const marker = join(dirname(dirname(first)), ".mcp-ready");
     const builtAt = (await stat(marker)).mtimeMs;
 

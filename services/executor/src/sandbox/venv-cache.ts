@@ -16,7 +16,8 @@ export class RequirementsUnavailableError extends Error {
   constructor(
     message: string,
     /** pip's captured output, when it ran. */
-    readonly log: { stdout: string; stderr: string; stdoutTruncated: boolean; stderrTruncated: boolean } | undefined,
+    readonly log:
+      { stdout: string; stderr: string; stdoutTruncated: boolean; stderrTruncated: boolean } | undefined,
   ) {
     super(message);
     this.name = "RequirementsUnavailableError";
@@ -53,7 +54,8 @@ export class VenvCache {
   /** The venv's `python` for `owner`, building the venv first if needed. Rejects with RequirementsUnavailableError. */
   async pythonFor(owner: VenvOwner, requirements: readonly string[]): Promise<string> {
     const bad = requirements.find((r) => r.trim() === "" || r.trimStart().startsWith("-"));
-    if (bad !== undefined) throw new RequirementsUnavailableError(`invalid requirement ${JSON.stringify(bad)}`, undefined);
+    if (bad !== undefined)
+      throw new RequirementsUnavailableError(`invalid requirement ${JSON.stringify(bad)}`, undefined);
     const dir = join(this.options.root, venvName(owner, requirements));
     const python = join(dir, "bin", "python");
     if (await isReady(dir)) return python;
@@ -70,13 +72,15 @@ export class VenvCache {
     const { installTimeoutMs } = this.options;
     const deadline = Date.now() + installTimeoutMs;
     await mkdir(this.options.root, { recursive: true });
-    const release = await acquireDirLock(`${dir}.lock`, installTimeoutMs + 60_000, deadline).catch((error: unknown) => {
-      if (!(error instanceof DirLockTimeoutError)) throw error;
-      throw new RequirementsUnavailableError(
-        `requirements not installed: another install of this venv did not finish within ${installTimeoutMs} ms`,
-        undefined,
-      );
-    });
+    const release = await acquireDirLock(`${dir}.lock`, installTimeoutMs + 60_000, deadline).catch(
+      (error: unknown) => {
+        if (!(error instanceof DirLockTimeoutError)) throw error;
+        throw new RequirementsUnavailableError(
+          `requirements not installed: another install of this venv did not finish within ${installTimeoutMs} ms`,
+          undefined,
+        );
+      },
+    );
     try {
       if (await isReady(dir)) return;
       await rm(dir, { recursive: true, force: true });

@@ -1,0 +1,44 @@
+import { runPlan } from "../scheduler.js";
+import type { EngineOptions, RecordedStep, RunOutcome, RunPlan } from "../types.js";
+import { MemoryRecorder } from "./recorder.js";
+import { FakeRunners } from "./runners.js";
+
+/** A run started against fakes, with handles to drive and inspect it. */
+export interface StartedRun {
+  readonly outcome: Promise<RunOutcome>;
+  readonly recorder: MemoryRecorder;
+  readonly runners: FakeRunners;
+  /** Aborting it cancels the run. */
+  readonly cancel: AbortController;
+  /** Every `options.sleep` delay asked for, in order. */
+  readonly sleeps: number[];
+}
+
+/** Setup of {@link startRun}; every field has a default. */
+export interface RunSetup {
+  readonly recorded?: readonly RecordedStep[];
+  readonly runners?: FakeRunners;
+  readonly recorder?: MemoryRecorder;
+  /** Replaces the default instant sleep / mid-range random. */
+  readonly options?: EngineOptions;
+}
+
+/**
+ * Starts `runPlan` against an in-memory recorder and fake runners. By default retries wait no time
+ * (the delays are logged in `sleeps`) and jitter uses random() = 0.5.
+ */
+export function startRun(plan: RunPlan, setup: RunSetup = {}): StartedRun {
+  const recorder = setup.recorder ?? new MemoryRecorder();
+  const runners = setup.runners ?? new FakeRunners();
+  const cancel = new AbortController();
+  const sleeps: number[] = [];
+  const options: EngineOptions = {
+    random: () => 0.5,
+    sleep: async (ms) => {
+      sleeps.push(ms);
+    },
+    ...setup.options,
+  };
+  const outcome = runPlan(plan, setup.recorded ?? [], { recorder, runnerFor: runners.runnerFor, signal: cancel.signal, options });
+  return { outcome, recorder, runners, cancel, sleeps };
+}
