@@ -1,5 +1,5 @@
-import type { MessageInitShape } from "@bufbuild/protobuf";
-import { ErrorStrategy, ExecutionMode, type StepSchema, type WorkflowSpecSchema } from "@mcp/proto/workflows";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { ErrorStrategy, ExecutionMode, StepSchema, WorkflowSpecSchema, type Step, type WorkflowSpec } from "@mcp/proto/workflows";
 
 type StepInit = MessageInitShape<typeof StepSchema>;
 type SpecInit = MessageInitShape<typeof WorkflowSpecSchema>;
@@ -14,11 +14,11 @@ export const input = (name: string) => ({ source: { case: "workflowInput" as con
 export const output = (stepId: string, name: string) => ({ source: { case: "stepOutput" as const, value: { stepId, output: name } } });
 
 /** A step calling MCP `mcp` by name. */
-export function step(stepId: string, mcp: string, init: Omit<StepInit, "stepId" | "mcp"> = {}): StepInit {
-  return { stepId, mcp: { mcp: { case: "name", value: mcp } }, ...init };
+export function step(stepId: string, mcp: string, init: Omit<StepInit, "stepId" | "mcp"> = {}): Step {
+  return create(StepSchema, { ...init, stepId, mcp: { mcp: { case: "name", value: mcp } } } as StepInit);
 }
 
 /** A spec with the given steps, mode and strategy. */
-export function spec(steps: StepInit[], init: Omit<SpecInit, "steps"> = {}): SpecInit {
-  return { executionMode: ExecutionMode.SEQUENTIAL, errorHandling: { strategy: ErrorStrategy.STOP }, ...init, steps };
+export function spec(steps: Step[], init: Omit<SpecInit, "steps"> = {}): WorkflowSpec {
+  return create(WorkflowSpecSchema, { executionMode: ExecutionMode.SEQUENTIAL, errorHandling: { strategy: ErrorStrategy.STOP }, ...init, steps } as SpecInit);
 }

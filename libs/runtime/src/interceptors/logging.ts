@@ -29,12 +29,27 @@ export function loggingInterceptor(logger: Logger): Interceptor {
     try {
       const res = await next(req);
       res.header.set("x-request-id", requestId);
-      if (!res.stream) done(0);
-      return res;
+      if (!res.stream) {
+        done(0);
+        return res;
+      }
+      return { ...res, message: logStreamEnd(res.message, done) };
     } catch (err) {
       const ce = ConnectError.from(err);
       done(ce.code, ce);
       throw err;
     }
   };
+}
+
+/** Passes a server stream through, logging its end (ok or the error it ended with). */
+async function* logStreamEnd<T>(messages: AsyncIterable<T>, done: (code: Code | 0, error?: ConnectError) => void): AsyncIterable<T> {
+  try {
+    yield* messages;
+    done(0);
+  } catch (err) {
+    const ce = ConnectError.from(err);
+    done(ce.code, ce);
+    throw err;
+  }
 }

@@ -2,7 +2,8 @@ import { StepFailure, type JsonObject, type PinnedMcp, type StepResult } from ".
 import type { RunnerFor } from "./types.js";
 
 /** One attempt's result: the runner's result, or its failure as a {@link StepFailure}. */
-export type AttemptResult = { readonly ok: true; readonly result: StepResult } | { readonly ok: false; readonly failure: StepFailure };
+export type AttemptResult =
+  { readonly ok: true; readonly result: StepResult } | { readonly ok: false; readonly failure: StepFailure };
 
 /** What one attempt runs. */
 export interface AttemptSpec {
@@ -25,7 +26,11 @@ export interface AttemptSpec {
 export async function runAttempt(spec: AttemptSpec, runnerFor: RunnerFor): Promise<AttemptResult> {
   const timer = spec.timeoutSeconds === undefined ? undefined : new AbortController();
   const timeout =
-    timer && setTimeout(() => timer.abort(new Error(`step timeout of ${spec.timeoutSeconds}s`)), (spec.timeoutSeconds ?? 0) * 1000);
+    timer &&
+    setTimeout(
+      () => timer.abort(new Error(`step timeout of ${spec.timeoutSeconds}s`)),
+      (spec.timeoutSeconds ?? 0) * 1000,
+    );
   const signal = timer ? AbortSignal.any([spec.runSignal, timer.signal]) : spec.runSignal;
   try {
     const result = await runnerFor(spec.mcp).run({
@@ -39,7 +44,7 @@ export async function runAttempt(spec: AttemptSpec, runnerFor: RunnerFor): Promi
     return { ok: true, result };
   } catch (error) {
     const failure = asStepFailure(error);
-    if (false) {
+    if (timer?.signal.aborted) {
       const message = `step "${spec.stepId}" exceeded its timeout of ${spec.timeoutSeconds}s (attempt ${spec.attempt})`;
       return { ok: false, failure: new StepFailure("TIMEOUT", message, failure.output, { cause: failure }) };
     }

@@ -5,7 +5,12 @@ const ids = (steps: { stepId: string }[]): string[] => steps.map((s) => s.stepId
 
 describe("dependencyOrder", () => {
   it("puts every step after its dependencies and keeps declared order for ties", () => {
-    const steps = [step("c", { dependsOn: ["a"] }), step("a"), step("b"), step("d", { dependsOn: ["c", "b"] })];
+    const steps = [
+      step("c", { dependsOn: ["a"] }),
+      step("a"),
+      step("b"),
+      step("d", { dependsOn: ["c", "b"] }),
+    ];
     expect(ids(dependencyOrder(steps))).toEqual(["a", "c", "b", "d"]);
   });
 
@@ -29,7 +34,12 @@ describe("dependencyOrder", () => {
 
 describe("transitiveDependents", () => {
   it("finds direct and indirect dependents once each, not unrelated steps", () => {
-    const steps = [step("a"), step("b", { dependsOn: ["a"] }), step("c", { dependsOn: ["b", "a"] }), step("d")];
+    const steps = [
+      step("a"),
+      step("b", { dependsOn: ["a"] }),
+      step("c", { dependsOn: ["b", "a"] }),
+      step("d"),
+    ];
     expect(transitiveDependents("a", directDependents(steps)).sort()).toEqual(["b", "c"]);
     expect(transitiveDependents("d", directDependents(steps))).toEqual([]);
   });

@@ -59,7 +59,10 @@ export function directDependents(steps: readonly Step[]): ReadonlyMap<string, re
 }
 
 /** Every step that depends on `stepId` directly or through other steps, in no particular order. */
-export function transitiveDependents(stepId: string, dependents: ReadonlyMap<string, readonly string[]>): string[] {
+export function transitiveDependents(
+  stepId: string,
+  dependents: ReadonlyMap<string, readonly string[]>,
+): string[] {
   const seen = new Set<string>();
   const queue = [...(dependents.get(stepId) ?? [])];
   for (let id = queue.shift(); id !== undefined; id = queue.shift()) {

@@ -6,7 +6,10 @@ import type { RunState } from "./state.js";
 import type { RecordedError, RunOutcome } from "./types.js";
 
 /** The declared outputs that could be read, and the declarations of those that could not. */
-export function finalOutputs(spec: WorkflowSpec, outputsOf: OutputsOf): { outputs: JsonObject; missing: WorkflowOutput[] } {
+export function finalOutputs(
+  spec: WorkflowSpec,
+  outputsOf: OutputsOf,
+): { outputs: JsonObject; missing: WorkflowOutput[] } {
   const entries: [string, JsonValue][] = [];
   const missing: WorkflowOutput[] = [];
   for (const declared of spec.outputs) {
@@ -22,7 +25,11 @@ export function finalOutputs(spec: WorkflowSpec, outputsOf: OutputsOf): { output
 export function abortedOutcome(cause: Exclude<AbortCause, { kind: "fatal" }>): RunOutcome {
   return cause.kind === "cancelled"
     ? { status: "cancelled", outputs: {}, error: { code: "CANCELLED", message: "the run was cancelled" } }
-    : { status: "failed", outputs: {}, error: { code: "RUN_TIMEOUT", message: runTimeoutMessage(cause.seconds) } };
+    : {
+        status: "failed",
+        outputs: {},
+        error: { code: "RUN_TIMEOUT", message: runTimeoutMessage(cause.seconds) },
+      };
 }
 
 export function runTimeoutMessage(seconds: number): string {
@@ -57,7 +64,9 @@ export function settledOutcome(spec: WorkflowSpec, state: RunState): RunOutcome 
     return { status: "failed", outputs, error: { code: "MISSING_OUTPUT", message, stepId: first.stepId } };
   }
   const error = state.failures[0] ?? notRunError(ids.find((id) => state.statusOf(id) !== "succeeded") ?? "");
-  return succeeded.length > 0 ? { status: "partially_succeeded", outputs, error } : { status: "failed", outputs: {}, error };
+  return succeeded.length > 0
+    ? { status: "partially_succeeded", outputs, error }
+    : { status: "failed", outputs: {}, error };
 }
 
 function describeOutput(declared: WorkflowOutput): string {

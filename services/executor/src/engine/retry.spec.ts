@@ -1,6 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import { ErrorStrategy, RetryPolicySchema } from "@mcp/proto/workflows";
-import { abortableSleep, backoffDelayMs, DEFAULT_RETRY_POLICY, isRetryable, resolveRetryPolicy } from "./retry.js";
+import {
+  abortableSleep,
+  backoffDelayMs,
+  DEFAULT_RETRY_POLICY,
+  isRetryable,
+  resolveRetryPolicy,
+} from "./retry.js";
 import { failureHandling } from "./strategy.js";
 import { spec, step } from "./testing/index.js";
 
@@ -8,12 +14,19 @@ describe("resolveRetryPolicy", () => {
   it("takes each field from the step, else the workflow, else the defaults", () => {
     const own = create(RetryPolicySchema, { maxRetries: 5 });
     const workflow = create(RetryPolicySchema, { maxRetries: 1, initialBackoffMs: 10 });
-    expect(resolveRetryPolicy(own, workflow)).toEqual({ maxRetries: 5, initialBackoffMs: 10, backoffMultiplier: 2, maxBackoffMs: 60_000 });
+    expect(resolveRetryPolicy(own, workflow)).toEqual({
+      maxRetries: 5,
+      initialBackoffMs: 10,
+      backoffMultiplier: 2,
+      maxBackoffMs: 60_000,
+    });
     expect(resolveRetryPolicy(undefined, undefined)).toEqual(DEFAULT_RETRY_POLICY);
   });
 
   it("keeps an explicit zero instead of the default", () => {
-    expect(resolveRetryPolicy(create(RetryPolicySchema, { maxRetries: 0, initialBackoffMs: 0 }), undefined)).toMatchObject({
+    expect(
+      resolveRetryPolicy(create(RetryPolicySchema, { maxRetries: 0, initialBackoffMs: 0 }), undefined),
+    ).toMatchObject({
       maxRetries: 0,
       initialBackoffMs: 0,
     });
@@ -36,7 +49,9 @@ describe("backoffDelayMs", () => {
 
 describe("isRetryable", () => {
   it("never retries a cancel, a missing input or an unsupported MCP type", () => {
-    expect(["CANCELLED", "MISSING_INPUT", "UNSUPPORTED_MCP_TYPE"].map((c) => isRetryable(c as never))).toEqual([false, false, false]);
+    expect(
+      ["CANCELLED", "MISSING_INPUT", "UNSUPPORTED_MCP_TYPE"].map((c) => isRetryable(c as never)),
+    ).toEqual([false, false, false]);
     expect(isRetryable("TIMEOUT")).toBe(true);
     expect(isRetryable("NONZERO_EXIT")).toBe(true);
   });
@@ -54,12 +69,19 @@ describe("failureHandling", () => {
 
   it("lets a step's own strategy override the workflow's, and an explicit UNSPECIFIED fall back to it", () => {
     const workflow = spec({ errorHandling: { strategy: ErrorStrategy.FALLBACK } });
-    expect(failureHandling(step("a", { onError: ErrorStrategy.CONTINUE }), workflow).onFailure).toBe("continue");
-    expect(failureHandling(step("a", { onError: ErrorStrategy.UNSPECIFIED }), workflow).onFailure).toBe("fallback");
+    expect(failureHandling(step("a", { onError: ErrorStrategy.CONTINUE }), workflow).onFailure).toBe(
+      "continue",
+    );
+    expect(failureHandling(step("a", { onError: ErrorStrategy.UNSPECIFIED }), workflow).onFailure).toBe(
+      "fallback",
+    );
   });
 
   it("retries a step with its own retry policy whatever its strategy", () => {
-    const handling = failureHandling(step("a", { onError: ErrorStrategy.CONTINUE, retry: { maxRetries: 1 } }), spec({}));
+    const handling = failureHandling(
+      step("a", { onError: ErrorStrategy.CONTINUE, retry: { maxRetries: 1 } }),
+      spec({}),
+    );
     expect(handling).toEqual({ retry: { ...DEFAULT_RETRY_POLICY, maxRetries: 1 }, onFailure: "continue" });
   });
 });

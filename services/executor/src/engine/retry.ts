@@ -20,7 +20,10 @@ export const DEFAULT_RETRY_POLICY: ResolvedRetryPolicy = Object.freeze({
 });
 
 /** Field by field: the step's policy, else the workflow's, else {@link DEFAULT_RETRY_POLICY}. */
-export function resolveRetryPolicy(step: RetryPolicy | undefined, workflow: RetryPolicy | undefined): ResolvedRetryPolicy {
+export function resolveRetryPolicy(
+  step: RetryPolicy | undefined,
+  workflow: RetryPolicy | undefined,
+): ResolvedRetryPolicy {
   const d = DEFAULT_RETRY_POLICY;
   return {
     maxRetries: step?.maxRetries ?? workflow?.maxRetries ?? d.maxRetries,
@@ -40,7 +43,11 @@ export function backoffDelayMs(policy: ResolvedRetryPolicy, n: number, random: (
 }
 
 /** Failures a retry cannot fix: the run was cancelled, or the step cannot run as defined. */
-const NOT_RETRIED: ReadonlySet<StepFailureCode> = new Set<StepFailureCode>(["CANCELLED", "MISSING_INPUT", "UNSUPPORTED_MCP_TYPE"]);
+const NOT_RETRIED: ReadonlySet<StepFailureCode> = new Set<StepFailureCode>([
+  "CANCELLED",
+  "MISSING_INPUT",
+  "UNSUPPORTED_MCP_TYPE",
+]);
 
 /** Whether a failure with this code may be retried at all. */
 export function isRetryable(code: StepFailureCode): boolean {

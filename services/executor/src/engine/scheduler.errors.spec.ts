@@ -13,18 +13,36 @@ describe("runPlan › STOP", () => {
     run.runners.on("a", boom);
 
     const outcome = await run.outcome;
-    expect(outcome).toEqual({ status: "failed", outputs: {}, error: { code: "NONZERO_EXIT", message: "exit 1", stepId: "a" } });
+    expect(outcome).toEqual({
+      status: "failed",
+      outputs: {},
+      error: { code: "NONZERO_EXIT", message: "exit 1", stepId: "a" },
+    });
     expect(run.recorder.lines()).toEqual(["started a#1", "failed a#1 NONZERO_EXIT", "skipped b,c"]);
-    expect(run.recorder.calls).toContainEqual(expect.objectContaining({ method: "stepFailed", output: { stderr: "trace" } }));
-    expect(run.recorder.calls.at(-1)).toMatchObject({ reason: expect.stringContaining('step "a" failed') as unknown });
+    expect(run.recorder.calls).toContainEqual(
+      expect.objectContaining({ method: "stepFailed", output: { stderr: "trace" } }),
+    );
+    expect(run.recorder.calls.at(-1)).toMatchObject({
+      reason: expect.stringContaining('step "a" failed') as unknown,
+    });
   });
 
   it("lets in-flight steps finish and be recorded, but starts nothing new", async () => {
     const runners = new FakeRunners().manualSteps("a", "b");
     const steps = [step("a"), step("b"), step("c"), step("d", { dependsOn: ["b"] })];
-    const run = startRun(plan(spec({ executionMode: parallel, maxParallelism: 2, steps, errorHandling: { strategy: ErrorStrategy.STOP } })), {
-      runners,
-    });
+    const run = startRun(
+      plan(
+        spec({
+          executionMode: parallel,
+          maxParallelism: 2,
+          steps,
+          errorHandling: { strategy: ErrorStrategy.STOP },
+        }),
+      ),
+      {
+        runners,
+      },
+    );
 
     (await runners.attemptOf("a")).result.reject(new StepFailure("NONZERO_EXIT", "exit 1"));
     await settle();
@@ -33,14 +51,22 @@ describe("runPlan › STOP", () => {
 
     await expect(run.outcome).resolves.toMatchObject({ status: "failed", error: { stepId: "a" } });
     expect(runners.started()).toEqual(["a#1", "b#1"]);
-    expect(run.recorder.lines()).toEqual(["started a#1", "started b#1", "failed a#1 NONZERO_EXIT", "succeeded b#1", "skipped c,d"]);
+    expect(run.recorder.lines()).toEqual([
+      "started a#1",
+      "started b#1",
+      "failed a#1 NONZERO_EXIT",
+      "succeeded b#1",
+      "skipped c,d",
+    ]);
   });
 
   it("treats a rejection that is not a StepFailure as RUNNER_ERROR with its message", async () => {
     const run = startRun(plan(spec({ steps: [step("a")] })));
     run.runners.on("a", () => Promise.reject(new TypeError("cannot read x")));
 
-    await expect(run.outcome).resolves.toMatchObject({ error: { code: "RUNNER_ERROR", message: "cannot read x", stepId: "a" } });
+    await expect(run.outcome).resolves.toMatchObject({
+      error: { code: "RUNNER_ERROR", message: "cannot read x", stepId: "a" },
+    });
   });
 });
 
@@ -48,13 +74,25 @@ describe("runPlan › CONTINUE", () => {
   const steps = [step("a"), step("b", { dependsOn: ["a"] }), step("c", { dependsOn: ["b"] }), step("d")];
 
   it("skips the failed step's transitive dependents, runs the rest, and ends partially_succeeded", async () => {
-    const workflow = spec({ steps, errorHandling: { strategy: ErrorStrategy.CONTINUE }, outputs: [{ name: "d", stepId: "d", output: "out" }] });
+    const workflow = spec({
+      steps,
+      errorHandling: { strategy: ErrorStrategy.CONTINUE },
+      outputs: [{ name: "d", stepId: "d", output: "out" }],
+    });
     const run = startRun(plan(workflow));
     run.runners.on("a", boom);
 
     const outcome = await run.outcome;
-    expect(run.recorder.lines()).toEqual(["started a#1", "failed a#1 NONZERO_EXIT", "skipped b,c", "started d#1", "succeeded d#1"]);
-    expect(run.recorder.calls[2]).toMatchObject({ reason: expect.stringContaining('step "a", which failed') as unknown });
+    expect(run.recorder.lines()).toEqual([
+      "started a#1",
+      "failed a#1 NONZERO_EXIT",
+      "skipped b,c",
+      "started d#1",
+      "succeeded d#1",
+    ]);
+    expect(run.recorder.calls[2]).toMatchObject({
+      reason: expect.stringContaining('step "a", which failed') as unknown,
+    });
     expect(outcome).toEqual({
       status: "partially_succeeded",
       outputs: { d: "d-out" },
@@ -63,10 +101,16 @@ describe("runPlan › CONTINUE", () => {
   });
 
   it("fails the run with the first failure when no step succeeded", async () => {
-    const run = startRun(plan(spec({ steps: [step("a"), step("b")], errorHandling: { strategy: ErrorStrategy.CONTINUE } })));
+    const run = startRun(
+      plan(spec({ steps: [step("a"), step("b")], errorHandling: { strategy: ErrorStrategy.CONTINUE } })),
+    );
     run.runners.on("a", boom).on("b", () => Promise.reject(new StepFailure("INVALID_OUTPUT", "bad json")));
 
-    await expect(run.outcome).resolves.toEqual({ status: "failed", outputs: {}, error: { code: "NONZERO_EXIT", message: "exit 1", stepId: "a" } });
+    await expect(run.outcome).resolves.toEqual({
+      status: "failed",
+      outputs: {},
+      error: { code: "NONZERO_EXIT", message: "exit 1", stepId: "a" },
+    });
     expect(run.runners.started()).toEqual(["a#1", "b#1"]);
   });
 

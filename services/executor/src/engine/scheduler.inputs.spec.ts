@@ -7,7 +7,12 @@ describe("runPlan › inputs", () => {
       step("a"),
       step("b", {
         dependsOn: ["a"],
-        inputs: { n: from.value(3), topic: from.input("topic"), text: from.step("a", "text"), all: from.step("a") },
+        inputs: {
+          n: from.value(3),
+          topic: from.input("topic"),
+          text: from.step("a", "text"),
+          all: from.step("a"),
+        },
       }),
     ];
     const run = startRun(plan(spec({ steps }), { topic: "cats" }));
@@ -15,8 +20,18 @@ describe("runPlan › inputs", () => {
 
     await expect(run.outcome).resolves.toMatchObject({ status: "succeeded" });
     const b = await run.runners.attemptOf("b");
-    expect(b.context.inputs).toEqual({ n: 3, topic: "cats", text: "hello", all: { text: "hello", extra: 1 } });
-    expect(run.recorder.calls).toContainEqual({ method: "stepStarted", stepId: "b", attempt: 1, inputs: b.context.inputs });
+    expect(b.context.inputs).toEqual({
+      n: 3,
+      topic: "cats",
+      text: "hello",
+      all: { text: "hello", extra: 1 },
+    });
+    expect(run.recorder.calls).toContainEqual({
+      method: "stepStarted",
+      stepId: "b",
+      attempt: 1,
+      inputs: b.context.inputs,
+    });
   });
 
   it("records a missing workflow input as a MISSING_INPUT failure without starting the step", async () => {
@@ -39,7 +54,10 @@ describe("runPlan › inputs", () => {
   });
 
   it("does not retry a missing input, even under RETRY", async () => {
-    const workflow = spec({ errorHandling: { strategy: ErrorStrategy.RETRY }, steps: [step("a", { inputs: { q: from.input("nope") } })] });
+    const workflow = spec({
+      errorHandling: { strategy: ErrorStrategy.RETRY },
+      steps: [step("a", { inputs: { q: from.input("nope") } })],
+    });
     const run = startRun(plan(workflow));
 
     await expect(run.outcome).resolves.toMatchObject({ status: "failed", error: { code: "MISSING_INPUT" } });

@@ -38,7 +38,9 @@ describe("runPlan › order", () => {
 
   it("starts every ready parallel step at once", async () => {
     const runners = new FakeRunners().manualSteps("a", "b", "c");
-    const run = startRun(plan(spec({ executionMode: parallel, steps: [step("a"), step("b"), step("c")] })), { runners });
+    const run = startRun(plan(spec({ executionMode: parallel, steps: [step("a"), step("b"), step("c")] })), {
+      runners,
+    });
 
     const attempts = await Promise.all(["a", "b", "c"].map((id) => runners.attemptOf(id)));
     expect(runners.running).toBe(3);
@@ -50,7 +52,10 @@ describe("runPlan › order", () => {
   it("never runs more parallel steps than maxParallelism", async () => {
     const ids = ["a", "b", "c", "d", "e"];
     const runners = new FakeRunners().manualSteps(...ids);
-    const run = startRun(plan(spec({ executionMode: parallel, maxParallelism: 2, steps: ids.map((id) => step(id)) })), { runners });
+    const run = startRun(
+      plan(spec({ executionMode: parallel, maxParallelism: 2, steps: ids.map((id) => step(id)) })),
+      { runners },
+    );
 
     await settle();
     expect(runners.started()).toEqual(["a#1", "b#1"]);
@@ -67,7 +72,10 @@ describe("runPlan › order", () => {
     const steps = ids.map((id) => step(id));
     const counted = async (defaultMaxParallelism: number | undefined): Promise<number> => {
       const runners = new FakeRunners().manualSteps(...ids);
-      const run = startRun(plan(spec({ executionMode: parallel, steps })), { runners, options: { defaultMaxParallelism } });
+      const run = startRun(plan(spec({ executionMode: parallel, steps })), {
+        runners,
+        options: { defaultMaxParallelism },
+      });
       await settle();
       const running = runners.running;
       for (const id of ids) (await runners.attemptOf(id)).result.resolve(result());
@@ -79,7 +87,9 @@ describe("runPlan › order", () => {
   });
 
   it("starts a dependent only after its producer's stepSucceeded has committed", async () => {
-    const run = startRun(plan(spec({ executionMode: parallel, steps: [step("a"), step("b", { dependsOn: ["a"] })] })));
+    const run = startRun(
+      plan(spec({ executionMode: parallel, steps: [step("a"), step("b", { dependsOn: ["a"] })] })),
+    );
     const commit = run.recorder.hold((call) => call.method === "stepSucceeded" && call.stepId === "a");
 
     await settle();

@@ -6,13 +6,18 @@ import { plan, result, spec, startRun, step } from "./testing/index.js";
 const flaky =
   (failures: number, code: StepFailureCode = "NONZERO_EXIT") =>
   ({ attempt }: { attempt: number }) =>
-    attempt <= failures ? Promise.reject(new StepFailure(code, `attempt ${attempt} failed`, { stdout: `out ${attempt}` })) : Promise.resolve(result({ attempt }));
+    attempt <= failures
+      ? Promise.reject(new StepFailure(code, `attempt ${attempt} failed`, { stdout: `out ${attempt}` }))
+      : Promise.resolve(result({ attempt }));
 
 const retrying = { strategy: ErrorStrategy.RETRY };
 
 describe("runPlan › RETRY", () => {
   it("retries with increasing attempt numbers and jittered exponential backoff", async () => {
-    const errorHandling = { ...retrying, retry: { initialBackoffMs: 100, backoffMultiplier: 3, maxBackoffMs: 250 } };
+    const errorHandling = {
+      ...retrying,
+      retry: { initialBackoffMs: 100, backoffMultiplier: 3, maxBackoffMs: 250 },
+    };
     const run = startRun(plan(spec({ steps: [step("a")], errorHandling })));
     run.runners.on("a", flaky(2));
 
@@ -27,11 +32,16 @@ describe("runPlan › RETRY", () => {
       "succeeded a#3",
     ]);
     expect(run.sleeps).toEqual([75, 188]);
-    expect(run.recorder.calls[1]).toMatchObject({ error: { message: "attempt 1 failed", stepId: "a" }, output: { stdout: "out 1" } });
+    expect(run.recorder.calls[1]).toMatchObject({
+      error: { message: "attempt 1 failed", stepId: "a" },
+      output: { stdout: "out 1" },
+    });
   });
 
   it("uses the injected random source for jitter", async () => {
-    const run = startRun(plan(spec({ steps: [step("a")], errorHandling: retrying })), { options: { random: () => 0 } });
+    const run = startRun(plan(spec({ steps: [step("a")], errorHandling: retrying })), {
+      options: { random: () => 0 },
+    });
     run.runners.on("a", flaky(3));
 
     await run.outcome;
@@ -43,7 +53,10 @@ describe("runPlan › RETRY", () => {
     const run = startRun(plan(spec({ steps: [step("a"), step("b")], errorHandling: retrying })));
     run.runners.on("a", flaky(99));
 
-    await expect(run.outcome).resolves.toMatchObject({ status: "failed", error: { code: "NONZERO_EXIT", message: "attempt 4 failed" } });
+    await expect(run.outcome).resolves.toMatchObject({
+      status: "failed",
+      error: { code: "NONZERO_EXIT", message: "attempt 4 failed" },
+    });
     expect(run.runners.started()).toEqual(["a#1", "a#2", "a#3", "a#4"]);
     expect(run.recorder.lines().slice(-2)).toEqual(["failed a#4 NONZERO_EXIT", "skipped b"]);
   });

@@ -56,7 +56,15 @@ import { guardRecorder, RunControl, type AbortCause } from "./run-control.js";
 import { RunState } from "./state.js";
 import { runStep, type StepEnd } from "./step-task.js";
 import { failureHandling, type FailureHandling } from "./strategy.js";
-import { LostOwnershipError, type EngineOptions, type RecordedStep, type RunnerFor, type RunOutcome, type RunPlan, type RunRecorder } from "./types.js";
+import {
+  LostOwnershipError,
+  type EngineOptions,
+  type RecordedStep,
+  type RunnerFor,
+  type RunOutcome,
+  type RunPlan,
+  type RunRecorder,
+} from "./types.js";
 
 /** Parallel steps at once when neither the spec nor the options say. */
 export const DEFAULT_MAX_PARALLELISM = 8;
@@ -76,7 +84,11 @@ export interface EngineDeps {
  * @throws LostOwnershipError (or whatever a recorder call rejected with) — nothing more is recorded.
  * @throws InvalidPlanError when the steps do not form a DAG.
  */
-export async function runPlan(plan: RunPlan, recorded: readonly RecordedStep[], deps: EngineDeps): Promise<RunOutcome> {
+export async function runPlan(
+  plan: RunPlan,
+  recorded: readonly RecordedStep[],
+  deps: EngineDeps,
+): Promise<RunOutcome> {
   return new Scheduler(plan, recorded, deps).run();
 }
 
@@ -112,8 +124,12 @@ class Scheduler {
     const onCancel = (): void => this.control.abort(cancelCause(signal.reason));
     const seconds = this.plan.spec.timeoutSeconds;
     const timer =
-      seconds === undefined ? undefined : setTimeout(() => this.control.abort({ kind: "run-timeout", seconds }), seconds * 1000);
-    const fatal = new Promise<void>((resolve) => this.control.fatalSignal.addEventListener("abort", () => resolve(), { once: true }));
+      seconds === undefined
+        ? undefined
+        : setTimeout(() => this.control.abort({ kind: "run-timeout", seconds }), seconds * 1000);
+    const fatal = new Promise<void>((resolve) =>
+      this.control.fatalSignal.addEventListener("abort", () => resolve(), { once: true }),
+    );
     if (signal.aborted) onCancel();
     else signal.addEventListener("abort", onCancel, { once: true });
     try {
@@ -185,7 +201,8 @@ class Scheduler {
       case "failed": {
         this.state.fail(stepId, end.error);
         const { onFailure } = this.handlingOf(stepId);
-        if (onFailure !== "continue") this.control.stop({ error: end.error, fallback: onFailure === "fallback" });
+        if (onFailure !== "continue")
+          this.control.stop({ error: end.error, fallback: onFailure === "fallback" });
         else if (!this.control.halted) await this.skipDependents(stepId, "failed");
         return;
       }
@@ -204,7 +221,11 @@ class Scheduler {
     const ids = this.state.idsWith("waiting").filter((id) => dependents.has(id));
     if (ids.length === 0) return;
     this.state.settle(ids, "skipped");
-    await this.recorder.stepsSkipped(ids, "skipped", `not run: it depends on step "${stepId}", which ${what}`);
+    await this.recorder.stepsSkipped(
+      ids,
+      "skipped",
+      `not run: it depends on step "${stepId}", which ${what}`,
+    );
   }
 
   /** Records what the end of the loop left undecided and decides the outcome. */
@@ -216,7 +237,9 @@ class Scheduler {
       return abortedOutcome(cause);
     }
     const stop = this.control.stopped;
-    const reason = stop ? `not run: the run stopped because step "${stop.error.stepId}" failed` : "not run: a dependency did not succeed";
+    const reason = stop
+      ? `not run: the run stopped because step "${stop.error.stepId}" failed`
+      : "not run: a dependency did not succeed";
     if (waiting.length > 0) {
       this.state.settle(waiting, "skipped");
       await this.recorder.stepsSkipped(waiting, "skipped", reason);
@@ -224,17 +247,31 @@ class Scheduler {
     return stop ? stoppedOutcome(this.plan.spec, stop) : settledOutcome(this.plan.spec, this.state);
   }
 
-  private async recordAborted(cause: Exclude<AbortCause, { kind: "fatal" }>, waiting: string[]): Promise<void> {
+  private async recordAborted(
+    cause: Exclude<AbortCause, { kind: "fatal" }>,
+    waiting: string[],
+  ): Promise<void> {
     const interrupted = this.state.order.map((s) => s.stepId).filter((id) => this.interrupted.has(id));
     if (cause.kind === "cancelled") {
-      if (interrupted.length > 0) await this.recorder.stepsSkipped(interrupted, "cancelled", "run cancelled while the step was running");
+      if (interrupted.length > 0)
+        await this.recorder.stepsSkipped(
+          interrupted,
+          "cancelled",
+          "run cancelled while the step was running",
+        );
       if (waiting.length > 0) await this.recorder.stepsSkipped(waiting, "cancelled", "run cancelled");
       return;
     }
     const message = runTimeoutMessage(cause.seconds);
     for (const id of interrupted) {
       const end = this.interrupted.get(id);
-      if (end) await this.recorder.stepFailed(id, end.attempt, { code: "RUN_TIMEOUT", message, stepId: id }, end.output);
+      if (end)
+        await this.recorder.stepFailed(
+          id,
+          end.attempt,
+          { code: "RUN_TIMEOUT", message, stepId: id },
+          end.output,
+        );
     }
     if (waiting.length > 0) await this.recorder.stepsSkipped(waiting, "skipped", `not run: ${message}`);
   }

@@ -32,7 +32,13 @@ export class RunState {
           this.succeed(id, record.outputs ?? {});
           break;
         case "failed":
-          this.fail(id, { ...(record.error ?? { code: "STEP_FAILED", message: `step "${id}" failed before the run resumed` }), stepId: id });
+          this.fail(id, {
+            ...(record.error ?? {
+              code: "STEP_FAILED",
+              message: `step "${id}" failed before the run resumed`,
+            }),
+            stepId: id,
+          });
           break;
         case "skipped":
         case "cancelled":
@@ -69,7 +75,10 @@ export class RunState {
 
   /** Whether every dependency of `step` succeeded. */
   ready(step: Step): boolean {
-    return this.status.get(step.stepId) === "waiting" && step.dependsOn.every((d) => this.status.get(d) === "succeeded");
+    return (
+      this.status.get(step.stepId) === "waiting" &&
+      step.dependsOn.every((d) => this.status.get(d) === "succeeded")
+    );
   }
 
   markRunning(stepId: string): void {

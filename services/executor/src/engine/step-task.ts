@@ -57,7 +57,14 @@ export async function runStep(step: Step, firstAttempt: number, deps: StepTaskDe
   if (control.aborted) return { kind: "not-started" };
   for (let attempt = firstAttempt; ; attempt++) {
     await recorder.stepStarted(step.stepId, attempt, inputs);
-    const spec = { runId: deps.runId, stepId: step.stepId, attempt, mcp, inputs, timeoutSeconds: step.timeoutSeconds };
+    const spec = {
+      runId: deps.runId,
+      stepId: step.stepId,
+      attempt,
+      mcp,
+      inputs,
+      timeoutSeconds: step.timeoutSeconds,
+    };
     const outcome = await runAttempt({ ...spec, runSignal: control.signal }, deps.runnerFor);
     if (outcome.ok) {
       // A result that arrived is kept even when the run is being cancelled meanwhile.

@@ -18,7 +18,9 @@ export interface FailureHandling {
  */
 export function effectiveStrategy(step: Step, spec: WorkflowSpec): ErrorStrategy {
   const own = step.onError ?? ErrorStrategy.UNSPECIFIED;
-  return own !== ErrorStrategy.UNSPECIFIED ? own : (spec.errorHandling?.strategy ?? ErrorStrategy.UNSPECIFIED);
+  return own !== ErrorStrategy.UNSPECIFIED
+    ? own
+    : (spec.errorHandling?.strategy ?? ErrorStrategy.UNSPECIFIED);
 }
 
 /** How the failures of `step` are handled under `spec`. */

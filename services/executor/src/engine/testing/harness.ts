@@ -39,6 +39,11 @@ export function startRun(plan: RunPlan, setup: RunSetup = {}): StartedRun {
     },
     ...setup.options,
   };
-  const outcome = runPlan(plan, setup.recorded ?? [], { recorder, runnerFor: runners.runnerFor, signal: cancel.signal, options });
+  const outcome = runPlan(plan, setup.recorded ?? [], {
+    recorder,
+    runnerFor: runners.runnerFor,
+    signal: cancel.signal,
+    options,
+  });
   return { outcome, recorder, runners, cancel, sleeps };
 }

@@ -29,9 +29,12 @@ export function step(stepId: string, init: StepOptions = {}): Step {
 
 /** Input sources. */
 export const from = {
-  value: (json: JsonValue): StepInput => create(StepInputSchema, { source: { case: "staticValue", value: fromJson(ValueSchema, json) } }),
-  input: (name: string): StepInput => create(StepInputSchema, { source: { case: "workflowInput", value: name } }),
-  step: (stepId: string, output = ""): StepInput => create(StepInputSchema, { source: { case: "stepOutput", value: { stepId, output } } }),
+  value: (json: JsonValue): StepInput =>
+    create(StepInputSchema, { source: { case: "staticValue", value: fromJson(ValueSchema, json) } }),
+  input: (name: string): StepInput =>
+    create(StepInputSchema, { source: { case: "workflowInput", value: name } }),
+  step: (stepId: string, output = ""): StepInput =>
+    create(StepInputSchema, { source: { case: "stepOutput", value: { stepId, output } } }),
 };
 
 /** A spec built from its init shape. */
@@ -42,7 +45,16 @@ export function spec(init: MessageInitShape<typeof WorkflowSpecSchema>): Workflo
 /** A plan for `spec` with every step pinned to a python_script MCP. */
 export function plan(workflow: WorkflowSpec, inputs: JsonObject = {}): RunPlan {
   const mcps = new Map<string, PinnedMcp>(
-    workflow.steps.map((s) => [s.stepId, { id: `mcp-${s.stepId}`, name: s.stepId, version: 1, type: McpType.PYTHON_SCRIPT, config: create(McpConfigSchema) }]),
+    workflow.steps.map((s) => [
+      s.stepId,
+      {
+        id: `mcp-${s.stepId}`,
+        name: s.stepId,
+        version: 1,
+        type: McpType.PYTHON_SCRIPT,
+        config: create(McpConfigSchema),
+      },
+    ]),
   );
   return { runId: "run-1", spec: workflow, mcps, inputs };
 }

@@ -4,7 +4,12 @@ import { deferred, type Deferred } from "./deferred.js";
 
 /** One recorder call, as logged. */
 export type RecorderCall =
-  | { readonly method: "stepStarted"; readonly stepId: string; readonly attempt: number; readonly inputs: JsonObject }
+  | {
+      readonly method: "stepStarted";
+      readonly stepId: string;
+      readonly attempt: number;
+      readonly inputs: JsonObject;
+    }
   | {
       readonly method: "stepRetrying";
       readonly stepId: string;
@@ -13,9 +18,25 @@ export type RecorderCall =
       readonly output: Partial<StepResult>;
       readonly delayMs: number;
     }
-  | { readonly method: "stepSucceeded"; readonly stepId: string; readonly attempt: number; readonly result: StepResult }
-  | { readonly method: "stepFailed"; readonly stepId: string; readonly attempt: number; readonly error: RecordedError; readonly output: Partial<StepResult> }
-  | { readonly method: "stepsSkipped"; readonly stepIds: readonly string[]; readonly status: "skipped" | "cancelled"; readonly reason: string };
+  | {
+      readonly method: "stepSucceeded";
+      readonly stepId: string;
+      readonly attempt: number;
+      readonly result: StepResult;
+    }
+  | {
+      readonly method: "stepFailed";
+      readonly stepId: string;
+      readonly attempt: number;
+      readonly error: RecordedError;
+      readonly output: Partial<StepResult>;
+    }
+  | {
+      readonly method: "stepsSkipped";
+      readonly stepIds: readonly string[];
+      readonly status: "skipped" | "cancelled";
+      readonly reason: string;
+    };
 
 /**
  * An in-memory {@link RunRecorder} that logs every call in order. A call can be held open
@@ -50,7 +71,13 @@ export class MemoryRecorder implements RunRecorder {
     return this.log({ method: "stepStarted", stepId, attempt, inputs });
   }
 
-  stepRetrying(stepId: string, attempt: number, error: RecordedError, output: Partial<StepResult>, delayMs: number): Promise<void> {
+  stepRetrying(
+    stepId: string,
+    attempt: number,
+    error: RecordedError,
+    output: Partial<StepResult>,
+    delayMs: number,
+  ): Promise<void> {
     return this.log({ method: "stepRetrying", stepId, attempt, error, output, delayMs });
   }
 
@@ -58,7 +85,12 @@ export class MemoryRecorder implements RunRecorder {
     return this.log({ method: "stepSucceeded", stepId, attempt, result });
   }
 
-  stepFailed(stepId: string, attempt: number, error: RecordedError, output: Partial<StepResult>): Promise<void> {
+  stepFailed(
+    stepId: string,
+    attempt: number,
+    error: RecordedError,
+    output: Partial<StepResult>,
+  ): Promise<void> {
     return this.log({ method: "stepFailed", stepId, attempt, error, output });
   }
 

@@ -1,4 +1,10 @@
-import { StepFailure, type JsonObject, type Runner, type StepContext, type StepResult } from "../../runners/runner.js";
+import {
+  StepFailure,
+  type JsonObject,
+  type Runner,
+  type StepContext,
+  type StepResult,
+} from "../../runners/runner.js";
 import type { RunnerFor } from "../types.js";
 import { deferred, type Deferred } from "./deferred.js";
 
@@ -70,7 +76,8 @@ export class FakeRunners {
     for (const waiter of this.waiters.filter((w) => w.match(attempt))) waiter.found.resolve(attempt);
     try {
       if (this.manual.has(context.stepId)) {
-        const onAbort = (): void => attempt.result.reject(new StepFailure("CANCELLED", "aborted", { stdout: "partial" }));
+        const onAbort = (): void =>
+          attempt.result.reject(new StepFailure("CANCELLED", "aborted", { stdout: "partial" }));
         if (context.signal.aborted) onAbort();
         context.signal.addEventListener("abort", onAbort, { once: true });
         return await attempt.result.promise;
