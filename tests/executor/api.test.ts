@@ -21,16 +21,25 @@ describe("ExecutorService API", () => {
     await p.clients.workflows.createWorkflow({
       name: workflow,
       spec: spec([step("echo", echo, { inputs: { text: input("text") } })], {
-        inputs: [{ name: "text", required: true }, { name: "mood", defaultValue: { kind: { case: "stringValue", value: "calm" } } }],
+        inputs: [
+          { name: "text", required: true },
+          { name: "mood", defaultValue: { kind: { case: "stringValue", value: "calm" } } },
+        ],
         outputs: [{ name: "said", stepId: "echo", output: "text" }],
       }),
     });
     await p.clients.workflows.createWorkflow({
       name: slow,
-      spec: spec([step("nap", sleep, { inputs: { seconds: input("seconds") } }), step("after", echo, { dependsOn: ["nap"], inputs: { text: input("seconds") } })], {
-        inputs: [{ name: "seconds", required: true }],
-        executionMode: ExecutionMode.SEQUENTIAL,
-      }),
+      spec: spec(
+        [
+          step("nap", sleep, { inputs: { seconds: input("seconds") } }),
+          step("after", echo, { dependsOn: ["nap"], inputs: { text: input("seconds") } }),
+        ],
+        {
+          inputs: [{ name: "seconds", required: true }],
+          executionMode: ExecutionMode.SEQUENTIAL,
+        },
+      ),
     });
   });
   afterAll(async () => {
@@ -43,34 +52,61 @@ describe("ExecutorService API", () => {
     const res = await p.clients.executor.executeWorkflow({ workflow: ref(workflow), inputs: { text: "hi" } });
     expect([RunStatus.PENDING, RunStatus.RUNNING]).toContain(res.run?.status);
     expect(res.run?.inputs).toEqual({ text: "hi", mood: "calm" });
-    const done = await p.clients.executor.executeWorkflow({ workflow: ref(workflow), inputs: { text: "hi" }, wait: true });
+    const done = await p.clients.executor.executeWorkflow({
+      workflow: ref(workflow),
+      inputs: { text: "hi" },
+      wait: true,
+    });
     expect(done.run?.status).toBe(RunStatus.SUCCEEDED);
     expect(done.run?.outputs).toEqual({ said: "hi" });
   });
 
   it("ExecuteWorkflow › returns INVALID_ARGUMENT naming missing and unknown inputs, and creates no run", async () => {
     const before = (await p.clients.executor.listRuns({ filter: { workflow } })).runs.length;
-    const err = await expectCode(p.clients.executor.executeWorkflow({ workflow: ref(workflow), inputs: { txt: "typo" } }), Code.InvalidArgument);
+    const err = await expectCode(
+      p.clients.executor.executeWorkflow({ workflow: ref(workflow), inputs: { txt: "typo" } }),
+      Code.InvalidArgument,
+    );
     expect(err.rawMessage).toContain("inputs.txt");
     expect(err.rawMessage).toContain("inputs.text");
     expect((await p.clients.executor.listRuns({ filter: { workflow } })).runs.length).toBe(before);
   });
 
   it("ExecuteWorkflow › returns NOT_FOUND for an unknown workflow or version", async () => {
-    await expectCode(p.clients.executor.executeWorkflow({ workflow: ref(uniqueName("nope")) }), Code.NotFound);
-    await expectCode(p.clients.executor.executeWorkflow({ workflow: { ...ref(workflow), version: 9 }, inputs: { text: "x" } }), Code.NotFound);
+    await expectCode(
+      p.clients.executor.executeWorkflow({ workflow: ref(uniqueName("nope")) }),
+      Code.NotFound,
+    );
+    await expectCode(
+      p.clients.executor.executeWorkflow({
+        workflow: { ...ref(workflow), version: 9 },
+        inputs: { text: "x" },
+      }),
+      Code.NotFound,
+    );
   });
 
   it("ExecuteWorkflow › returns the same run for the same request_id, never a second one", async () => {
     const requestId = uniqueName("req");
-    const first = await p.clients.executor.executeWorkflow({ workflow: ref(workflow), inputs: { text: "once" }, requestId });
-    const again = await Promise.all([1, 2, 3].map(() => p.clients.executor.executeWorkflow({ workflow: ref(workflow), inputs: { text: "once" }, requestId })));
+    const first = await p.clients.executor.executeWorkflow({
+      workflow: ref(workflow),
+      inputs: { text: "once" },
+      requestId,
+    });
+    const again = await Promise.all(
+      [1, 2, 3].map(() =>
+        p.clients.executor.executeWorkflow({ workflow: ref(workflow), inputs: { text: "once" }, requestId }),
+      ),
+    );
     expect(first.created).toBe(true);
     expect(again.map((r) => [r.run?.id, r.created])).toEqual([1, 2, 3].map(() => [first.run?.id, false]));
     const runs = await p.clients.executor.listRuns({ filter: { workflow }, pageSize: 500 });
     expect(runs.runs.filter((r) => r.requestId === requestId)).toHaveLength(1);
     // same key, different request → ALREADY_EXISTS
-    await expectCode(p.clients.executor.executeWorkflow({ workflow: ref(workflow), inputs: { text: "other" }, requestId }), Code.AlreadyExists);
+    await expectCode(
+      p.clients.executor.executeWorkflow({ workflow: ref(workflow), inputs: { text: "other" }, requestId }),
+      Code.AlreadyExists,
+    );
   });
 
   it("WatchRun › streams the current state first, then every event in order until the run ends", async () => {
@@ -81,10 +117,17 @@ describe("ExecutorService API", () => {
     const seqs = events.map((e) => e.sequence);
     expect([...seqs].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(seqs);
     const last = events[events.length - 1]!;
-    const finalStatus = last.event.case === "runStatus" ? last.event.value.status : last.event.case === "runSnapshot" ? last.event.value.status : undefined;
+    const finalStatus =
+      last.event.case === "runStatus"
+        ? last.event.value.status
+        : last.event.case === "runSnapshot"
+          ? last.event.value.status
+          : undefined;
     expect(finalStatus).toBe(RunStatus.SUCCEEDED);
     // every step transition after the snapshot is seen, in dependency order
-    const stepEvents = events.flatMap((e) => (e.event.case === "stepUpdated" ? [[e.event.value.stepId, StepStatus[e.event.value.status]]] : []));
+    const stepEvents = events.flatMap((e) =>
+      e.event.case === "stepUpdated" ? [[e.event.value.stepId, StepStatus[e.event.value.status]]] : [],
+    );
     const snapshotSteps = events[0]!.event.case === "runSnapshot" ? events[0]!.event.value.steps : [];
     if (snapshotSteps.every((s) => s.status === StepStatus.PENDING)) {
       expect(stepEvents).toEqual([
@@ -99,13 +142,18 @@ describe("ExecutorService API", () => {
   });
 
   it("WatchRun › ends at once with the snapshot of a finished run; NOT_FOUND for an unknown run", async () => {
-    const done = await p.clients.executor.executeWorkflow({ workflow: ref(workflow), inputs: { text: "w" }, wait: true });
+    const done = await p.clients.executor.executeWorkflow({
+      workflow: ref(workflow),
+      inputs: { text: "w" },
+      wait: true,
+    });
     const events: RunEvent[] = [];
     for await (const msg of p.clients.executor.watchRun({ id: done.run!.id })) events.push(msg.event!);
     expect(events).toHaveLength(1);
     expect(events[0]?.event.case === "runSnapshot" && events[0].event.value.status).toBe(RunStatus.SUCCEEDED);
     const missing = (async () => {
-      for await (const _ of p.clients.executor.watchRun({ id: "00000000-0000-4000-8000-000000000000" })) void _;
+      for await (const _ of p.clients.executor.watchRun({ id: "00000000-0000-4000-8000-000000000000" }))
+        void _;
     })();
     await expectCode(missing, Code.NotFound);
   });
@@ -131,7 +179,11 @@ describe("ExecutorService API", () => {
   });
 
   it("RunMcp › runs one MCP alone and records it as a one-step run", async () => {
-    const res = await p.clients.executor.runMcp({ mcp: { mcp: { case: "name", value: echo } }, inputs: { text: "solo" }, wait: true });
+    const res = await p.clients.executor.runMcp({
+      mcp: { mcp: { case: "name", value: echo } },
+      inputs: { text: "solo" },
+      wait: true,
+    });
     expect(res.run?.kind).toBe(RunKind.MCP);
     expect(res.run?.status).toBe(RunStatus.SUCCEEDED);
     expect(res.run?.outputs).toEqual({ text: "solo" });
@@ -139,28 +191,55 @@ describe("ExecutorService API", () => {
     expect(res.run?.steps).toHaveLength(1);
     const listed = await p.clients.executor.listRuns({ filter: { kind: RunKind.MCP } });
     expect(listed.runs.map((r) => r.id)).toContain(res.run?.id);
-    await expectCode(p.clients.executor.runMcp({ mcp: { mcp: { case: "name", value: uniqueName("ghost") } } }), Code.NotFound);
+    await expectCode(
+      p.clients.executor.runMcp({ mcp: { mcp: { case: "name", value: uniqueName("ghost") } } }),
+      Code.NotFound,
+    );
   });
 
   it("ListRuns › filters by workflow and status and pages newest first without gaps", async () => {
     const name = uniqueName("listed");
-    await p.clients.workflows.createWorkflow({ name, spec: spec([step("echo", echo, { inputs: { text: input("text") } })], { inputs: [{ name: "text" }] }) });
+    await p.clients.workflows.createWorkflow({
+      name,
+      spec: spec([step("echo", echo, { inputs: { text: input("text") } })], { inputs: [{ name: "text" }] }),
+    });
     const ids: string[] = [];
-    for (let i = 0; i < 7; i++) ids.push((await p.clients.executor.executeWorkflow({ workflow: ref(name), inputs: { text: `n${i}` }, wait: true })).run!.id);
+    for (let i = 0; i < 7; i++)
+      ids.push(
+        (
+          await p.clients.executor.executeWorkflow({
+            workflow: ref(name),
+            inputs: { text: `n${i}` },
+            wait: true,
+          })
+        ).run!.id,
+      );
     const seen: string[] = [];
     let token = "";
     do {
-      const page = await p.clients.executor.listRuns({ filter: { workflow: name, statuses: [RunStatus.SUCCEEDED] }, pageSize: 3, pageToken: token });
+      const page = await p.clients.executor.listRuns({
+        filter: { workflow: name, statuses: [RunStatus.SUCCEEDED] },
+        pageSize: 3,
+        pageToken: token,
+      });
       seen.push(...page.runs.map((r) => r.id));
       token = page.nextPageToken;
     } while (token);
     expect(seen).toEqual([...ids].reverse());
-    expect((await p.clients.executor.listRuns({ filter: { workflow: name, statuses: [RunStatus.FAILED] } })).runs).toEqual([]);
+    expect(
+      (await p.clients.executor.listRuns({ filter: { workflow: name, statuses: [RunStatus.FAILED] } })).runs,
+    ).toEqual([]);
   });
 
   it("validates requests: a malformed run id is INVALID_ARGUMENT, an unknown one NOT_FOUND", async () => {
     await expectCode(p.clients.executor.getRun({ id: "x" }), Code.InvalidArgument);
-    await expectCode(p.clients.executor.getRun({ id: "00000000-0000-4000-8000-000000000000" }), Code.NotFound);
-    await expectCode(p.clients.executor.cancelRun({ id: "00000000-0000-4000-8000-000000000000" }), Code.NotFound);
+    await expectCode(
+      p.clients.executor.getRun({ id: "00000000-0000-4000-8000-000000000000" }),
+      Code.NotFound,
+    );
+    await expectCode(
+      p.clients.executor.cancelRun({ id: "00000000-0000-4000-8000-000000000000" }),
+      Code.NotFound,
+    );
   });
 });

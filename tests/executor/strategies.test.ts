@@ -11,7 +11,12 @@ import { ECHO_SCRIPT, FAIL_SCRIPT, FLAKY_SCRIPT, SLEEP_SCRIPT, scriptConfig } fr
 describe("executor error handling", () => {
   let p: TestPlatform;
   let dir: string;
-  const mcps = { echo: uniqueName("echo"), fail: uniqueName("fail"), flaky: uniqueName("flaky"), sleep: uniqueName("sleep") };
+  const mcps = {
+    echo: uniqueName("echo"),
+    fail: uniqueName("fail"),
+    flaky: uniqueName("flaky"),
+    sleep: uniqueName("sleep"),
+  };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "mcp-strategies-"));
@@ -28,15 +33,25 @@ describe("executor error handling", () => {
 
   async function run(name: string, s: ReturnType<typeof spec>, inputs: Record<string, string> = {}) {
     await p.clients.workflows.createWorkflow({ name, spec: s });
-    const res = await p.clients.executor.executeWorkflow({ workflow: { workflow: { case: "name", value: name } }, inputs, wait: true, waitTimeoutSeconds: 60 });
+    const res = await p.clients.executor.executeWorkflow({
+      workflow: { workflow: { case: "name", value: name } },
+      inputs,
+      wait: true,
+      waitTimeoutSeconds: 60,
+    });
     return res.run!;
   }
-  const statuses = (r: Awaited<ReturnType<typeof run>>) => Object.fromEntries(r.steps.map((s) => [s.stepId, StepStatus[s.status]]));
+  const statuses = (r: Awaited<ReturnType<typeof run>>) =>
+    Object.fromEntries(r.steps.map((s) => [s.stepId, StepStatus[s.status]]));
 
   it("stop › fails the run at the first failure and skips every remaining step", async () => {
     const r = await run(
       uniqueName("stop"),
-      spec([step("a", mcps.echo, { inputs: { text: str("x") } }), step("b", mcps.fail, { dependsOn: ["a"] }), step("c", mcps.echo, { dependsOn: ["b"], inputs: { text: str("y") } })]),
+      spec([
+        step("a", mcps.echo, { inputs: { text: str("x") } }),
+        step("b", mcps.fail, { dependsOn: ["a"] }),
+        step("c", mcps.echo, { dependsOn: ["b"], inputs: { text: str("y") } }),
+      ]),
     );
     expect(r.status).toBe(RunStatus.FAILED);
     expect(statuses(r)).toEqual({ a: "SUCCEEDED", b: "FAILED", c: "SKIPPED" });
@@ -62,7 +77,12 @@ describe("executor error handling", () => {
   });
 
   it("continue › ends FAILED when no step succeeded", async () => {
-    const r = await run(uniqueName("continue-all"), spec([step("a", mcps.fail), step("b", mcps.fail)], { errorHandling: { strategy: ErrorStrategy.CONTINUE } }));
+    const r = await run(
+      uniqueName("continue-all"),
+      spec([step("a", mcps.fail), step("b", mcps.fail)], {
+        errorHandling: { strategy: ErrorStrategy.CONTINUE },
+      }),
+    );
     expect(r.status).toBe(RunStatus.FAILED);
     expect(statuses(r)).toEqual({ a: "FAILED", b: "FAILED" });
   });
@@ -72,7 +92,10 @@ describe("executor error handling", () => {
     const r = await run(
       uniqueName("retry"),
       spec([step("flaky", mcps.flaky, { inputs: { counter: str(counter), fail_times: num(2) } })], {
-        errorHandling: { strategy: ErrorStrategy.RETRY, retry: { maxRetries: 3, initialBackoffMs: 50, backoffMultiplier: 2, maxBackoffMs: 200 } },
+        errorHandling: {
+          strategy: ErrorStrategy.RETRY,
+          retry: { maxRetries: 3, initialBackoffMs: 50, backoffMultiplier: 2, maxBackoffMs: 200 },
+        },
       }),
     );
     expect(r.status).toBe(RunStatus.SUCCEEDED);
@@ -85,9 +108,17 @@ describe("executor error handling", () => {
     const counter = join(dir, "flaky-never");
     const r = await run(
       uniqueName("retry-out"),
-      spec([step("flaky", mcps.flaky, { inputs: { counter: str(counter), fail_times: num(10) }, retry: { maxRetries: 1, initialBackoffMs: 10 } })], {
-        errorHandling: { strategy: ErrorStrategy.RETRY, retry: { maxRetries: 5, initialBackoffMs: 10 } },
-      }),
+      spec(
+        [
+          step("flaky", mcps.flaky, {
+            inputs: { counter: str(counter), fail_times: num(10) },
+            retry: { maxRetries: 1, initialBackoffMs: 10 },
+          }),
+        ],
+        {
+          errorHandling: { strategy: ErrorStrategy.RETRY, retry: { maxRetries: 5, initialBackoffMs: 10 } },
+        },
+      ),
     );
     expect(r.status).toBe(RunStatus.FAILED);
     expect(r.steps[0]?.attempt).toBe(2);
@@ -98,11 +129,17 @@ describe("executor error handling", () => {
     const fallback = uniqueName("fallback-target");
     await p.clients.workflows.createWorkflow({
       name: fallback,
-      spec: spec([step("rescue", mcps.echo, { inputs: { text: input("text") } })], { inputs: [{ name: "text", required: true }], outputs: [{ name: "text", stepId: "rescue", output: "text" }] }),
+      spec: spec([step("rescue", mcps.echo, { inputs: { text: input("text") } })], {
+        inputs: [{ name: "text", required: true }],
+        outputs: [{ name: "text", stepId: "rescue", output: "text" }],
+      }),
     });
     const r = await run(
       uniqueName("with-fallback"),
-      spec([step("a", mcps.fail)], { inputs: [{ name: "text", required: true }], errorHandling: { strategy: ErrorStrategy.FALLBACK, fallbackWorkflow: fallback } }),
+      spec([step("a", mcps.fail)], {
+        inputs: [{ name: "text", required: true }],
+        errorHandling: { strategy: ErrorStrategy.FALLBACK, fallbackWorkflow: fallback },
+      }),
       { text: "saved" },
     );
     expect(r.status).toBe(RunStatus.FAILED);
@@ -121,7 +158,10 @@ describe("executor error handling", () => {
 
   it("a step timeout kills the step and fails it saying so", async () => {
     const started = Date.now();
-    const r = await run(uniqueName("timeout"), spec([step("slow", mcps.sleep, { inputs: { seconds: num(30) }, timeoutSeconds: 1 })]));
+    const r = await run(
+      uniqueName("timeout"),
+      spec([step("slow", mcps.sleep, { inputs: { seconds: num(30) }, timeoutSeconds: 1 })]),
+    );
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(r.status).toBe(RunStatus.FAILED);
     expect(r.steps[0]?.status).toBe(StepStatus.FAILED);
@@ -146,12 +186,16 @@ describe("executor error handling", () => {
     expect(r.status).toBe(RunStatus.SUCCEEDED);
     expect(elapsed).toBeLessThan(2_800);
     // the sleeps overlapped: each started before any other finished
-    const windows = r.steps.filter((s) => s.stepId.startsWith("s")).map((s) => [s.outputs!["started"] as number, s.outputs!["finished"] as number]);
+    const windows = r.steps
+      .filter((s) => s.stepId.startsWith("s"))
+      .map((s) => [s.outputs!["started"] as number, s.outputs!["finished"] as number]);
     const latestStart = Math.max(...windows.map(([s]) => s!));
     const earliestEnd = Math.min(...windows.map(([, f]) => f!));
     expect(latestStart).toBeLessThan(earliestEnd);
     // the join ran after all three
     const join = r.steps.find((s) => s.stepId === "join")!;
-    expect(Number(join.startTime!.seconds) * 1000 + join.startTime!.nanos / 1e6).toBeGreaterThanOrEqual(earliestEnd * 1000 - 5);
+    expect(Number(join.startTime!.seconds) * 1000 + join.startTime!.nanos / 1e6).toBeGreaterThanOrEqual(
+      earliestEnd * 1000 - 5,
+    );
   });
 });

@@ -19,7 +19,8 @@ describe("RegistryService errors", () => {
     await reg.stop();
   });
 
-  const count = async (table: string) => Number((await pg.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
+  const count = async (table: string) =>
+    Number((await pg.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n);
 
   it("CreateMcp › returns INVALID_ARGUMENT naming every bad field and writes nothing", async () => {
     const before = await count("mcp_definitions");
@@ -58,9 +59,14 @@ describe("RegistryService errors", () => {
 
   it("CreateMcp › lets exactly one of many concurrent creates of one name win", async () => {
     const name = uniqueName("race");
-    const results = await Promise.allSettled(Array.from({ length: 8 }, () => reg.client.createMcp(newPythonMcp(name))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => reg.client.createMcp(newPythonMcp(name))),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const live = await pg.query<{ n: string }>("SELECT count(*) AS n FROM mcp_definitions WHERE name_key = $1", [name]);
+    const live = await pg.query<{ n: string }>(
+      "SELECT count(*) AS n FROM mcp_definitions WHERE name_key = $1",
+      [name],
+    );
     expect(Number(live.rows[0]!.n)).toBe(1);
   });
 
@@ -68,10 +74,19 @@ describe("RegistryService errors", () => {
     const created = await reg.client.createMcp(newPythonMcp());
     const id = created.mcp!.id;
     await expectCode(reg.client.getMcp({ mcp: { case: "id", value: randomUUID() } }), Code.NotFound);
-    await expectCode(reg.client.getMcp({ mcp: { case: "name", value: uniqueName("nobody") } }), Code.NotFound);
-    const version = await expectCode(reg.client.getMcp({ mcp: { case: "id", value: id }, selector: { case: "version", value: 7 } }), Code.NotFound);
+    await expectCode(
+      reg.client.getMcp({ mcp: { case: "name", value: uniqueName("nobody") } }),
+      Code.NotFound,
+    );
+    const version = await expectCode(
+      reg.client.getMcp({ mcp: { case: "id", value: id }, selector: { case: "version", value: 7 } }),
+      Code.NotFound,
+    );
     expect(version.rawMessage).toContain("@7");
-    const label = await expectCode(reg.client.getMcp({ mcp: { case: "id", value: id }, selector: { case: "label", value: "production" } }), Code.NotFound);
+    const label = await expectCode(
+      reg.client.getMcp({ mcp: { case: "id", value: id }, selector: { case: "label", value: "production" } }),
+      Code.NotFound,
+    );
     expect(label.rawMessage).toContain("production");
   });
 
@@ -83,9 +98,17 @@ describe("RegistryService errors", () => {
   it("UpdateMcp › returns ABORTED on a stale etag and changes nothing", async () => {
     const created = await reg.client.createMcp(newPythonMcp());
     const id = created.mcp!.id;
-    await reg.client.updateMcp({ mcp: { case: "id", value: id }, etag: created.mcp!.etag, description: "second" });
+    await reg.client.updateMcp({
+      mcp: { case: "id", value: id },
+      etag: created.mcp!.etag,
+      description: "second",
+    });
     const err = await expectCode(
-      reg.client.updateMcp({ mcp: { case: "id", value: id }, etag: created.mcp!.etag, config: pythonConfig("stale") }),
+      reg.client.updateMcp({
+        mcp: { case: "id", value: id },
+        etag: created.mcp!.etag,
+        config: pythonConfig("stale"),
+      }),
       Code.Aborted,
     );
     expect(reasonOf(err)).toBe("ETAG_MISMATCH");
@@ -99,7 +122,11 @@ describe("RegistryService errors", () => {
     const id = created.mcp!.id;
     const results = await Promise.allSettled(
       Array.from({ length: 6 }, (_, i) =>
-        reg.client.updateMcp({ mcp: { case: "id", value: id }, etag: created.mcp!.etag, config: pythonConfig(`writer ${i}`) }),
+        reg.client.updateMcp({
+          mcp: { case: "id", value: id },
+          etag: created.mcp!.etag,
+          config: pythonConfig(`writer ${i}`),
+        }),
       ),
     );
     const won = results.filter((r) => r.status === "fulfilled");
@@ -112,14 +139,21 @@ describe("RegistryService errors", () => {
 
   it("UpdateMcp › refuses to change an MCP's type", async () => {
     const created = await reg.client.createMcp(newPythonMcp());
-    const err = await expectCode(reg.client.updateMcp({ mcp: { case: "id", value: created.mcp!.id }, config: llmConfig() }), Code.InvalidArgument);
+    const err = await expectCode(
+      reg.client.updateMcp({ mcp: { case: "id", value: created.mcp!.id }, config: llmConfig() }),
+      Code.InvalidArgument,
+    );
     expect(err.rawMessage).toContain("type never changes");
   });
 
   it("UpdateMcp › validates the merged config of a single-field update", async () => {
     const created = await reg.client.createMcp({ name: uniqueName(), config: llmConfig() });
     await expectCode(
-      reg.client.updateMcp({ mcp: { case: "id", value: created.mcp!.id }, updateMask: { paths: ["config.llm_prompt.model"] }, config: llmConfig({ model: "" }) }),
+      reg.client.updateMcp({
+        mcp: { case: "id", value: created.mcp!.id },
+        updateMask: { paths: ["config.llm_prompt.model"] },
+        config: llmConfig({ model: "" }),
+      }),
       Code.InvalidArgument,
     );
     const latest = await reg.client.getMcp({ mcp: { case: "id", value: created.mcp!.id } });
@@ -129,14 +163,22 @@ describe("RegistryService errors", () => {
   it("UpdateMcp › returns NOT_FOUND for a deleted MCP", async () => {
     const created = await reg.client.createMcp(newPythonMcp());
     await reg.client.deleteMcp({ mcp: { case: "id", value: created.mcp!.id } });
-    await expectCode(reg.client.updateMcp({ mcp: { case: "id", value: created.mcp!.id }, description: "x" }), Code.NotFound);
+    await expectCode(
+      reg.client.updateMcp({ mcp: { case: "id", value: created.mcp!.id }, description: "x" }),
+      Code.NotFound,
+    );
   });
 
   it("DeleteMcp › returns ABORTED on a stale etag", async () => {
     const created = await reg.client.createMcp(newPythonMcp());
     await reg.client.updateMcp({ mcp: { case: "id", value: created.mcp!.id }, description: "moved on" });
-    await expectCode(reg.client.deleteMcp({ mcp: { case: "id", value: created.mcp!.id }, etag: created.mcp!.etag }), Code.Aborted);
-    expect((await reg.client.getMcp({ mcp: { case: "id", value: created.mcp!.id } })).mcp?.deleteTime).toBeUndefined();
+    await expectCode(
+      reg.client.deleteMcp({ mcp: { case: "id", value: created.mcp!.id }, etag: created.mcp!.etag }),
+      Code.Aborted,
+    );
+    expect(
+      (await reg.client.getMcp({ mcp: { case: "id", value: created.mcp!.id } })).mcp?.deleteTime,
+    ).toBeUndefined();
   });
 
   it("DeleteMcp › returns FAILED_PRECONDITION naming the workflow that uses the MCP, unless forced", async () => {
@@ -152,7 +194,10 @@ describe("RegistryService errors", () => {
       `INSERT INTO workflow_versions (workflow_id, version, spec, mcp_refs, content_hash, created_at) VALUES ($1, 1, '{}', $2, 'x', now())`,
       [wfId, [`name:${created.mcp!.name.toLowerCase()}`]],
     );
-    const err = await expectCode(reg.client.deleteMcp({ mcp: { case: "id", value: created.mcp!.id } }), Code.FailedPrecondition);
+    const err = await expectCode(
+      reg.client.deleteMcp({ mcp: { case: "id", value: created.mcp!.id } }),
+      Code.FailedPrecondition,
+    );
     expect(err.rawMessage).toContain(workflow);
     expect(reasonOf(err)).toBe("MCP_IN_USE");
     const forced = await reg.client.deleteMcp({ mcp: { case: "id", value: created.mcp!.id }, force: true });
@@ -161,14 +206,39 @@ describe("RegistryService errors", () => {
 
   it("SetMcpLabel › returns NOT_FOUND for a missing version and INVALID_ARGUMENT for `latest`", async () => {
     const created = await reg.client.createMcp(newPythonMcp());
-    await expectCode(reg.client.setMcpLabel({ mcp: { case: "id", value: created.mcp!.id }, label: "production", version: 5 }), Code.NotFound);
-    await expectCode(reg.client.setMcpLabel({ mcp: { case: "id", value: created.mcp!.id }, label: "latest", version: 1 }), Code.InvalidArgument);
-    expect(Number((await pg.query<{ n: string }>("SELECT count(*) AS n FROM mcp_label_moves WHERE mcp_id = $1", [created.mcp!.id])).rows[0]!.n)).toBe(0);
+    await expectCode(
+      reg.client.setMcpLabel({
+        mcp: { case: "id", value: created.mcp!.id },
+        label: "production",
+        version: 5,
+      }),
+      Code.NotFound,
+    );
+    await expectCode(
+      reg.client.setMcpLabel({ mcp: { case: "id", value: created.mcp!.id }, label: "latest", version: 1 }),
+      Code.InvalidArgument,
+    );
+    expect(
+      Number(
+        (
+          await pg.query<{ n: string }>("SELECT count(*) AS n FROM mcp_label_moves WHERE mcp_id = $1", [
+            created.mcp!.id,
+          ])
+        ).rows[0]!.n,
+      ),
+    ).toBe(0);
   });
 
   it("DiffMcpVersions › returns NOT_FOUND for a version that does not exist", async () => {
     const created = await reg.client.createMcp(newPythonMcp());
-    await expectCode(reg.client.diffMcpVersions({ mcp: { case: "id", value: created.mcp!.id }, fromVersion: 1, toVersion: 2 }), Code.NotFound);
+    await expectCode(
+      reg.client.diffMcpVersions({
+        mcp: { case: "id", value: created.mcp!.id },
+        fromVersion: 1,
+        toVersion: 2,
+      }),
+      Code.NotFound,
+    );
   });
 
   it("ListMcps › rejects a page token issued for another filter", async () => {
@@ -176,7 +246,10 @@ describe("RegistryService errors", () => {
     for (let i = 0; i < 3; i++) await reg.client.createMcp(newPythonMcp(`${prefix}-${i}`));
     const first = await reg.client.listMcps({ pageSize: 1, filter: { text: prefix } });
     expect(first.nextPageToken).not.toBe("");
-    await expectCode(reg.client.listMcps({ pageSize: 1, pageToken: first.nextPageToken, filter: { text: "other" } }), Code.InvalidArgument);
+    await expectCode(
+      reg.client.listMcps({ pageSize: 1, pageToken: first.nextPageToken, filter: { text: "other" } }),
+      Code.InvalidArgument,
+    );
     await expectCode(reg.client.listMcps({ pageToken: "garbage" }), Code.InvalidArgument);
   });
 });

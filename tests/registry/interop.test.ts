@@ -3,7 +3,11 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { create } from "@bufbuild/protobuf";
 import { Code, createClient } from "@connectrpc/connect";
-import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
+import {
+  createConnectTransport,
+  createGrpcTransport,
+  createGrpcWebTransport,
+} from "@connectrpc/connect-node";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { errorDetails, health } from "@mcp/proto/grpc";
@@ -35,7 +39,9 @@ afterAll(async () => {
 function pythonMcp(name: string): CreateMcpRequest {
   return create(CreateMcpRequestSchema, {
     name,
-    config: { kind: { case: "pythonScript", value: { source: { case: "scriptContent", value: "print(1)" } } } },
+    config: {
+      kind: { case: "pythonScript", value: { source: { case: "scriptContent", value: "print(1)" } } },
+    },
   });
 }
 
@@ -76,9 +82,18 @@ describe("plain @grpc/grpc-js client built from the .proto files", () => {
       oneofs: true,
     });
     const loaded = grpc.loadPackageDefinition(definition) as unknown as {
-      mcp: { registry: { v1: { RegistryService: new (address: string, credentials: grpc.ChannelCredentials) => RegistryStub } } };
+      mcp: {
+        registry: {
+          v1: {
+            RegistryService: new (address: string, credentials: grpc.ChannelCredentials) => RegistryStub;
+          };
+        };
+      };
     };
-    stub = new loaded.mcp.registry.v1.RegistryService(`127.0.0.1:${registry.app.server.port}`, grpc.credentials.createInsecure());
+    stub = new loaded.mcp.registry.v1.RegistryService(
+      `127.0.0.1:${registry.app.server.port}`,
+      grpc.credentials.createInsecure(),
+    );
   });
 
   afterAll(() => {
@@ -93,7 +108,10 @@ describe("plain @grpc/grpc-js client built from the .proto files", () => {
 
   it("creates an MCP and reads it back by name with the same id", async () => {
     const name = uniqueName("interop");
-    const created = await call(stub.CreateMcp, { name, config: { pythonScript: { scriptContent: "print(1)" } } });
+    const created = await call(stub.CreateMcp, {
+      name,
+      config: { pythonScript: { scriptContent: "print(1)" } },
+    });
     expect(created.mcp.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(created.mcp.type).toBe("MCP_TYPE_PYTHON_SCRIPT");
 
@@ -124,7 +142,10 @@ describe("Connect protocol over HTTP/1.1", () => {
     });
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/json");
-    const body = (await res.json()) as { mcp: { id: string; name: string; type: string }; version: { version: number } };
+    const body = (await res.json()) as {
+      mcp: { id: string; name: string; type: string };
+      version: { version: number };
+    };
     expect(body.mcp).toMatchObject({ id, name, type: "MCP_TYPE_PYTHON_SCRIPT" });
     expect(body.version.version).toBe(1);
   });
@@ -155,7 +176,10 @@ describe("Connect protocol over HTTP/1.1", () => {
 
   it("serves createConnectTransport with binary over HTTP/2", async () => {
     const { id, name } = await createMcp();
-    const client = createClient(RegistryService, createConnectTransport({ baseUrl: registry.url, httpVersion: "2" }));
+    const client = createClient(
+      RegistryService,
+      createConnectTransport({ baseUrl: registry.url, httpVersion: "2" }),
+    );
     const res = await client.getMcp({ mcp: { case: "name", value: name } });
     expect(res.mcp?.id).toBe(id);
   });
@@ -164,14 +188,20 @@ describe("Connect protocol over HTTP/1.1", () => {
 describe("gRPC-Web", () => {
   it("serves GetMcp over HTTP/1.1", async () => {
     const { id, name } = await createMcp();
-    const client = createClient(RegistryService, createGrpcWebTransport({ baseUrl: registry.url, httpVersion: "1.1" }));
+    const client = createClient(
+      RegistryService,
+      createGrpcWebTransport({ baseUrl: registry.url, httpVersion: "1.1" }),
+    );
     const res = await client.getMcp({ mcp: { case: "name", value: name } });
     expect(res.mcp?.id).toBe(id);
     expect(res.version?.version).toBe(1);
   });
 
   it("reports NOT_FOUND for an unknown name", async () => {
-    const client = createClient(RegistryService, createGrpcWebTransport({ baseUrl: registry.url, httpVersion: "1.1" }));
+    const client = createClient(
+      RegistryService,
+      createGrpcWebTransport({ baseUrl: registry.url, httpVersion: "1.1" }),
+    );
     await expectCode(client.getMcp({ mcp: { case: "name", value: uniqueName("interop") } }), Code.NotFound);
   });
 });
@@ -190,7 +220,9 @@ describe("CORS", () => {
     expect(res.headers.get("access-control-allow-origin")).toBe("*");
     expect(res.headers.get("access-control-allow-methods")?.split(/,\s*/)).toContain("POST");
     const allowed = (res.headers.get("access-control-allow-headers") ?? "").toLowerCase().split(/,\s*/);
-    expect(allowed).toEqual(expect.arrayContaining(["content-type", "connect-protocol-version", "x-grpc-web", "grpc-timeout"]));
+    expect(allowed).toEqual(
+      expect.arrayContaining(["content-type", "connect-protocol-version", "x-grpc-web", "grpc-timeout"]),
+    );
     expect(res.headers.get("access-control-max-age")).toBeTruthy();
   });
 
@@ -225,7 +257,12 @@ describe("server reflection through buf curl", () => {
       const out = await bufCurl("--reflect-protocol", protocol, "--list-methods", registry.url);
       const methods = out.trim().split("\n");
       expect(methods).toEqual(
-        expect.arrayContaining([`${SERVICE}/CreateMcp`, `${SERVICE}/GetMcp`, `${SERVICE}/ListMcps`, `${SERVICE}/UpdateMcp`]),
+        expect.arrayContaining([
+          `${SERVICE}/CreateMcp`,
+          `${SERVICE}/GetMcp`,
+          `${SERVICE}/ListMcps`,
+          `${SERVICE}/UpdateMcp`,
+        ]),
       );
     }
   });
@@ -233,7 +270,13 @@ describe("server reflection through buf curl", () => {
   it("calls GetMcp by name with a JSON body and no proto files", async () => {
     const { id, name } = await createMcp();
     for (const protocol of ["grpc", "connect"]) {
-      const out = await bufCurl("--protocol", protocol, "-d", JSON.stringify({ name }), `${registry.url}/${SERVICE}/GetMcp`);
+      const out = await bufCurl(
+        "--protocol",
+        protocol,
+        "-d",
+        JSON.stringify({ name }),
+        `${registry.url}/${SERVICE}/GetMcp`,
+      );
       const body = JSON.parse(out) as { mcp: { id: string; name: string }; version: { version: number } };
       expect(body.mcp).toMatchObject({ id, name });
       expect(body.version.version).toBe(1);
@@ -260,7 +303,13 @@ describe("grpc.health.v1.Health", () => {
   });
 
   it("answers buf curl over gRPC through reflection", async () => {
-    const out = await bufCurl("--protocol", "grpc", "-d", JSON.stringify({ service: SERVICE }), `${registry.url}/grpc.health.v1.Health/Check`);
+    const out = await bufCurl(
+      "--protocol",
+      "grpc",
+      "-d",
+      JSON.stringify({ service: SERVICE }),
+      `${registry.url}/grpc.health.v1.Health/Check`,
+    );
     expect(JSON.parse(out)).toEqual({ status: "SERVING" });
   });
 });
@@ -276,7 +325,11 @@ describe("error details", () => {
             template: "Summarise {{text}}",
             model: "gpt-4o-mini",
             temperature: 1.5,
-            provider: { api: LlmApi.OPENAI_COMPATIBLE, baseUrl: "https://api.openai.com/v1", apiKeyEnv: "OPENAI_API_KEY" },
+            provider: {
+              api: LlmApi.OPENAI_COMPATIBLE,
+              baseUrl: "https://api.openai.com/v1",
+              apiKeyEnv: "OPENAI_API_KEY",
+            },
           },
         },
       },
@@ -287,7 +340,9 @@ describe("error details", () => {
     expect(badRequest).toHaveLength(1);
     const fields = badRequest[0]!.fieldViolations.map((v) => v.field).sort();
     expect(fields).toEqual(["config.llm_prompt.temperature", "name"]);
-    const temperature = badRequest[0]!.fieldViolations.find((v) => v.field === "config.llm_prompt.temperature");
+    const temperature = badRequest[0]!.fieldViolations.find(
+      (v) => v.field === "config.llm_prompt.temperature",
+    );
     expect(temperature?.description).toMatch(/between 0 and 1/);
 
     const info = err.findDetails(errorDetails.ErrorInfoSchema);
@@ -301,14 +356,22 @@ describe("error details", () => {
       RegistryService,
       createConnectTransport({ baseUrl: registry.url, httpVersion: "1.1", useBinaryFormat: false }),
     );
-    const err = await expectCode(client.createMcp({ name: "", config: pythonMcp("x").config }), Code.InvalidArgument);
-    expect(err.findDetails(errorDetails.BadRequestSchema)[0]?.fieldViolations.map((v) => v.field)).toEqual(["name"]);
+    const err = await expectCode(
+      client.createMcp({ name: "", config: pythonMcp("x").config }),
+      Code.InvalidArgument,
+    );
+    expect(err.findDetails(errorDetails.BadRequestSchema)[0]?.fieldViolations.map((v) => v.field)).toEqual([
+      "name",
+    ]);
     expect(err.findDetails(errorDetails.ErrorInfoSchema)[0]?.reason).toBe("INVALID_ARGUMENT");
   });
 
   it("names the missing MCP in the ErrorInfo of a NOT_FOUND", async () => {
     const missing = uniqueName("interop");
-    const err = await expectCode(registry.client.getMcp({ mcp: { case: "name", value: missing } }), Code.NotFound);
+    const err = await expectCode(
+      registry.client.getMcp({ mcp: { case: "name", value: missing } }),
+      Code.NotFound,
+    );
     const info = err.findDetails(errorDetails.ErrorInfoSchema)[0];
     expect(info?.reason).toBe("MCP_NOT_FOUND");
     expect(info?.metadata).toMatchObject({ resource: "mcp", key: missing });

@@ -19,7 +19,13 @@ describe("RegistryService lifecycle", () => {
     const { client } = reg;
 
     // create → v1 with defaults filled in and `latest` on it
-    const created = await client.createMcp({ name, description: "Summaries", tags: ["text", "llm"], config: llmConfig(), changeNote: "first" });
+    const created = await client.createMcp({
+      name,
+      description: "Summaries",
+      tags: ["text", "llm"],
+      config: llmConfig(),
+      changeNote: "first",
+    });
     expect(created.mcp?.type).toBe(McpType.LLM_PROMPT);
     expect(created.mcp?.latestVersion).toBe(1);
     expect(created.mcp?.labels).toEqual({ latest: 1 });
@@ -30,7 +36,9 @@ describe("RegistryService lifecycle", () => {
     const id = created.mcp!.id;
 
     // list finds it by type, tag and text
-    const byTag = await client.listMcps({ filter: { tag: "llm", type: McpType.LLM_PROMPT, text: name.slice(-8) } });
+    const byTag = await client.listMcps({
+      filter: { tag: "llm", type: McpType.LLM_PROMPT, text: name.slice(-8) },
+    });
     expect(byTag.mcps.map((m) => m.id)).toEqual([id]);
 
     // get by name (any case) and by id
@@ -52,7 +60,10 @@ describe("RegistryService lifecycle", () => {
     expect(v2.case === "llmPrompt" && v2.value.temperature).toBe(0.9);
     expect(v2.case === "llmPrompt" && v2.value.template).toBe("Summarise: {{text}}");
 
-    const v1 = await client.getMcp({ mcp: { case: "name", value: name }, selector: { case: "version", value: 1 } });
+    const v1 = await client.getMcp({
+      mcp: { case: "name", value: name },
+      selector: { case: "version", value: 1 },
+    });
     expect(v1.version?.config).toEqual(v1Config);
     expect(v1.version?.contentHash).toBe(created.version?.contentHash);
     expect(v1.version?.changeNote).toBe("first");
@@ -63,9 +74,24 @@ describe("RegistryService lifecycle", () => {
     expect(same.mcp?.latestVersion).toBe(2);
 
     // production → v1, then → v2, then rolled back to v1: every move recorded
-    await client.setMcpLabel({ mcp: { case: "name", value: name }, label: "production", version: 1, reason: "initial release" });
-    await client.setMcpLabel({ mcp: { case: "name", value: name }, label: "production", version: 2, reason: "promote" });
-    const rolledBack = await client.setMcpLabel({ mcp: { case: "name", value: name }, label: "production", version: 1, reason: "rollback" });
+    await client.setMcpLabel({
+      mcp: { case: "name", value: name },
+      label: "production",
+      version: 1,
+      reason: "initial release",
+    });
+    await client.setMcpLabel({
+      mcp: { case: "name", value: name },
+      label: "production",
+      version: 2,
+      reason: "promote",
+    });
+    const rolledBack = await client.setMcpLabel({
+      mcp: { case: "name", value: name },
+      label: "production",
+      version: 1,
+      reason: "rollback",
+    });
     expect(rolledBack.mcp?.labels).toEqual({ latest: 2, production: 1 });
     expect(rolledBack.move?.fromVersion).toBe(2);
     expect(rolledBack.move?.toVersion).toBe(1);
@@ -76,19 +102,31 @@ describe("RegistryService lifecycle", () => {
       [undefined, 1, "initial release"],
     ]);
     expect(moves.moves.every((m) => m.moveTime !== undefined)).toBe(true);
-    const prod = await client.getMcp({ mcp: { case: "name", value: name }, selector: { case: "label", value: "production" } });
+    const prod = await client.getMcp({
+      mcp: { case: "name", value: name },
+      selector: { case: "label", value: "production" },
+    });
     expect(prod.version?.version).toBe(1);
     expect(prod.version?.labels).toEqual(["production"]);
 
     // diff v1 → v2 names exactly the temperature
-    const diff = await client.diffMcpVersions({ mcp: { case: "id", value: id }, fromVersion: 1, toVersion: 2 });
-    expect(diff.changes.map((c) => [c.path, c.kind])).toEqual([["config.llm_prompt.temperature", ChangeKind.MODIFIED]]);
+    const diff = await client.diffMcpVersions({
+      mcp: { case: "id", value: id },
+      fromVersion: 1,
+      toVersion: 2,
+    });
+    expect(diff.changes.map((c) => [c.path, c.kind])).toEqual([
+      ["config.llm_prompt.temperature", ChangeKind.MODIFIED],
+    ]);
     expect(diff.changes[0]?.oldValue?.kind).toEqual({ case: "numberValue", value: 0.2 });
     expect(diff.changes[0]?.newValue?.kind).toEqual({ case: "numberValue", value: 0.9 });
 
     // deprecate v1: still readable, flagged
     await client.deprecateMcpVersion({ mcp: { case: "id", value: id }, version: 1, message: "use v2" });
-    const deprecated = await client.getMcpVersion({ mcp: { case: "id", value: id }, selector: { case: "version", value: 1 } });
+    const deprecated = await client.getMcpVersion({
+      mcp: { case: "id", value: id },
+      selector: { case: "version", value: 1 },
+    });
     expect(deprecated.version?.deprecated).toBe(true);
     expect(deprecated.version?.deprecationMessage).toBe("use v2");
     const versions = await client.listMcpVersions({ mcp: { case: "id", value: id } });
@@ -97,7 +135,14 @@ describe("RegistryService lifecycle", () => {
       [1, true],
     ]);
     await client.undeprecateMcpVersion({ mcp: { case: "id", value: id }, version: 1 });
-    expect((await client.getMcpVersion({ mcp: { case: "id", value: id }, selector: { case: "version", value: 1 } })).version?.deprecated).toBe(false);
+    expect(
+      (
+        await client.getMcpVersion({
+          mcp: { case: "id", value: id },
+          selector: { case: "version", value: 1 },
+        })
+      ).version?.deprecated,
+    ).toBe(false);
 
     // delete: gone by name and from the list, versions still readable by id
     const current = await client.getMcp({ mcp: { case: "id", value: id } });
@@ -105,8 +150,13 @@ describe("RegistryService lifecycle", () => {
     expect(deleted.mcp?.deleteTime).toBeDefined();
     await expectCode(client.getMcp({ mcp: { case: "name", value: name } }), Code.NotFound);
     expect((await client.listMcps({ filter: { text: name } })).mcps).toEqual([]);
-    expect((await client.listMcps({ filter: { text: name }, showDeleted: true })).mcps.map((m) => m.id)).toEqual([id]);
-    const old = await client.getMcpVersion({ mcp: { case: "id", value: id }, selector: { case: "version", value: 1 } });
+    expect(
+      (await client.listMcps({ filter: { text: name }, showDeleted: true })).mcps.map((m) => m.id),
+    ).toEqual([id]);
+    const old = await client.getMcpVersion({
+      mcp: { case: "id", value: id },
+      selector: { case: "version", value: 1 },
+    });
     expect(old.version?.contentHash).toBe(created.version?.contentHash);
   });
 
@@ -123,15 +173,28 @@ describe("RegistryService lifecycle", () => {
 
   it("stores versions, label moves and the definition in PostgreSQL", async () => {
     const created = await reg.client.createMcp(newPythonMcp());
-    await reg.client.setMcpLabel({ mcp: { case: "id", value: created.mcp!.id }, label: "staging", version: 1 });
+    await reg.client.setMcpLabel({
+      mcp: { case: "id", value: created.mcp!.id },
+      label: "staging",
+      version: 1,
+    });
     const pg = new Client({ connectionString: reg.db.url });
     await pg.connect();
     try {
-      const defs = await pg.query("SELECT type, labels, latest_version FROM mcp_definitions WHERE id = $1", [created.mcp!.id]);
-      expect(defs.rows).toEqual([{ type: "python_script", labels: { latest: 1, staging: 1 }, latest_version: 1 }]);
-      const versions = await pg.query("SELECT version, content_hash FROM mcp_versions WHERE mcp_id = $1", [created.mcp!.id]);
+      const defs = await pg.query("SELECT type, labels, latest_version FROM mcp_definitions WHERE id = $1", [
+        created.mcp!.id,
+      ]);
+      expect(defs.rows).toEqual([
+        { type: "python_script", labels: { latest: 1, staging: 1 }, latest_version: 1 },
+      ]);
+      const versions = await pg.query("SELECT version, content_hash FROM mcp_versions WHERE mcp_id = $1", [
+        created.mcp!.id,
+      ]);
       expect(versions.rows).toEqual([{ version: 1, content_hash: created.version!.contentHash }]);
-      const moves = await pg.query("SELECT label, from_version, to_version FROM mcp_label_moves WHERE mcp_id = $1", [created.mcp!.id]);
+      const moves = await pg.query(
+        "SELECT label, from_version, to_version FROM mcp_label_moves WHERE mcp_id = $1",
+        [created.mcp!.id],
+      );
       expect(moves.rows).toEqual([{ label: "staging", from_version: null, to_version: 1 }]);
     } finally {
       await pg.end();

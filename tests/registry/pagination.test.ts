@@ -46,12 +46,19 @@ describe("RegistryService pagination", () => {
     const created = await reg.client.createMcp({ name: uniqueName(), config: llmConfig({ temperature: 0 }) });
     const id = created.mcp!.id;
     for (let i = 1; i <= 6; i++) {
-      await reg.client.updateMcp({ mcp: { case: "id", value: id }, config: llmConfig({ temperature: i / 10 }) });
+      await reg.client.updateMcp({
+        mcp: { case: "id", value: id },
+        config: llmConfig({ temperature: i / 10 }),
+      });
     }
     const seen: number[] = [];
     let token = "";
     do {
-      const page = await reg.client.listMcpVersions({ mcp: { case: "id", value: id }, pageSize: 3, pageToken: token });
+      const page = await reg.client.listMcpVersions({
+        mcp: { case: "id", value: id },
+        pageSize: 3,
+        pageToken: token,
+      });
       seen.push(...page.versions.map((v) => v.version));
       token = page.nextPageToken;
     } while (token !== "");

@@ -23,7 +23,12 @@ function scriptOf(config: McpConfig | undefined): string | undefined {
 /** Creates an MCP at v1 (`print("one")`), updates it to v2 (`print("two")`), checks both answers. */
 async function createAndUpdate(reg: TestRegistry, name = uniqueName("redis-down")) {
   const created = await reg.client.createMcp(newPythonMcp(name, "one"));
-  expect(created.mcp).toMatchObject({ name, type: McpType.PYTHON_SCRIPT, latestVersion: 1, labels: { latest: 1 } });
+  expect(created.mcp).toMatchObject({
+    name,
+    type: McpType.PYTHON_SCRIPT,
+    latestVersion: 1,
+    labels: { latest: 1 },
+  });
   const id = created.mcp!.id;
 
   const updated = await reg.client.updateMcp({
@@ -49,7 +54,10 @@ async function expectReadsSeeVersion2(reg: TestRegistry, mcp: { id: string; name
   const byId = await reg.client.getMcp({ mcp: { case: "id", value: mcp.id } });
   expect(byId.version?.version).toBe(2);
 
-  const v1 = await reg.client.getMcp({ mcp: { case: "id", value: mcp.id }, selector: { case: "version", value: 1 } });
+  const v1 = await reg.client.getMcp({
+    mcp: { case: "id", value: mcp.id },
+    selector: { case: "version", value: 1 },
+  });
   expect(v1.version?.version).toBe(1);
   expect(scriptOf(v1.version?.config)).toBe('print("one")');
   expect(v1.version?.changeNote).toBe("");

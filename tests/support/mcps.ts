@@ -9,11 +9,18 @@ export const uniqueName = (prefix = "mcp") => `${prefix}-${randomUUID().slice(0,
 
 /** A python_script config whose script prints `text`. */
 export function pythonConfig(text = "hello"): ConfigInit {
-  return { kind: { case: "pythonScript", value: { source: { case: "scriptContent", value: `print(${JSON.stringify(text)})` } } } };
+  return {
+    kind: {
+      case: "pythonScript",
+      value: { source: { case: "scriptContent", value: `print(${JSON.stringify(text)})` } },
+    },
+  };
 }
 
 /** An llm_prompt config for an OpenAI-compatible provider. */
-export function llmConfig(overrides: { temperature?: number; model?: string; template?: string } = {}): ConfigInit {
+export function llmConfig(
+  overrides: { temperature?: number; model?: string; template?: string } = {},
+): ConfigInit {
   return {
     kind: {
       case: "llmPrompt",
@@ -28,6 +35,9 @@ export function llmConfig(overrides: { temperature?: number; model?: string; tem
 }
 
 /** A CreateMcp request for a python_script MCP with a unique name. */
-export function newPythonMcp(name = uniqueName("py"), text = "hello"): MessageInitShape<typeof CreateMcpRequestSchema> {
+export function newPythonMcp(
+  name = uniqueName("py"),
+  text = "hello",
+): MessageInitShape<typeof CreateMcpRequestSchema> {
   return { name, description: `prints ${text}`, tags: ["test"], config: pythonConfig(text) };
 }

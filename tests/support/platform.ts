@@ -5,7 +5,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
 import { startExecutor, type ExecutorApp } from "@mcp/executor/app";
 import { ExecutorService } from "@mcp/proto/executor";
-import { RegistryService } from "@mcp/proto/registry";
+import { type RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { createLogger, loadConfig } from "@mcp/runtime";
 import { startTestRegistry, TEST_REDIS_URL, type TestRegistry } from "./registry";
@@ -15,7 +15,12 @@ import type { WorkflowsApp } from "@mcp/workflows/app";
 const ROOT = resolve(__dirname, "../..");
 
 /** Environment of an executor under test. */
-export function executorEnv(db: TestDatabase, registryUrl: string, workflowsUrl: string, extra: Record<string, string> = {}): Record<string, string> {
+export function executorEnv(
+  db: TestDatabase,
+  registryUrl: string,
+  workflowsUrl: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
   return {
     HOST: "127.0.0.1",
     PORT: "0",
@@ -47,13 +52,18 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(options: { executors?: number; executorEnv?: Record<string, string> } = {}): Promise<TestPlatform> {
+export async function startPlatform(
+  options: { executors?: number; executorEnv?: Record<string, string> } = {},
+): Promise<TestPlatform> {
   const db = await createTestDatabase();
   const registry = await startTestRegistry({ db });
   const workflows = await startTestWorkflows(db, registry.url);
   const executors: ExecutorApp[] = [];
   const addExecutor = async (extra: Record<string, string> = {}) => {
-    const config = loadConfig("executor", executorEnv(db, registry.url, workflows.server.url, { ...options.executorEnv, ...extra }));
+    const config = loadConfig(
+      "executor",
+      executorEnv(db, registry.url, workflows.server.url, { ...options.executorEnv, ...extra }),
+    );
     const app = await startExecutor(config, createLogger({ service: "executor", level: config.logLevel }));
     executors.push(app);
     return app;
@@ -90,14 +100,19 @@ export interface ExecutorProcess {
 }
 
 export async function spawnExecutor(env: Record<string, string>): Promise<ExecutorProcess> {
-  const child = spawn(resolve(ROOT, "node_modules/.bin/tsx"), [resolve(ROOT, "services/executor/src/main.ts")], {
+  // node itself (with tsx as a loader), not the tsx CLI: the CLI runs the program in a grandchild,
+  // which a SIGKILL of the CLI would leave running.
+  const child = spawn(process.execPath, ["--import", "tsx", resolve(ROOT, "services/executor/src/main.ts")], {
     cwd: ROOT,
     env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const log: string[] = [];
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`executor did not start in 30 s:\n${log.join("\n")}`)), 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`executor did not start in 30 s:\n${log.join("\n")}`)),
+      30_000,
+    );
     let buffer = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       buffer += chunk.toString();

@@ -51,7 +51,18 @@ export class RedisServerProcess {
     if (this.child) throw new Error(`redis-server on port ${this.port} is already running`);
     const child = spawn(
       "redis-server",
-      ["--port", String(this.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", this.dir],
+      [
+        "--port",
+        String(this.port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        this.dir,
+      ],
       { stdio: "ignore" },
     );
     this.child = child;
@@ -89,7 +100,9 @@ export class RedisServerProcess {
 
   /** Runs one command through redis-cli; returns its raw output, trimmed. */
   async command(...args: string[]): Promise<string> {
-    const { stdout } = await run("redis-cli", ["-h", "127.0.0.1", "-p", String(this.port), ...args], { timeout: 5_000 });
+    const { stdout } = await run("redis-cli", ["-h", "127.0.0.1", "-p", String(this.port), ...args], {
+      timeout: 5_000,
+    });
     return stdout.trim();
   }
 

@@ -22,7 +22,9 @@ export const TEST_REDIS_URL = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.
  * Starts a registry on port 0 against a new database. `redisUrl: null` runs it without Redis
  * (in-process cache); a dead URL exercises the Redis-down path.
  */
-export async function startTestRegistry(options: { redisUrl?: string | null; db?: TestDatabase } = {}): Promise<TestRegistry> {
+export async function startTestRegistry(
+  options: { redisUrl?: string | null; db?: TestDatabase } = {},
+): Promise<TestRegistry> {
   const db = options.db ?? (await createTestDatabase());
   const redisUrl = options.redisUrl === undefined ? TEST_REDIS_URL : options.redisUrl;
   const config = loadConfig("registry", {

@@ -55,7 +55,10 @@ export function scriptConfig(source: string, timeoutSeconds?: number) {
   return {
     kind: {
       case: "pythonScript" as const,
-      value: { source: { case: "scriptContent" as const, value: source }, ...(timeoutSeconds ? { timeoutSeconds } : {}) },
+      value: {
+        source: { case: "scriptContent" as const, value: source },
+        ...(timeoutSeconds ? { timeoutSeconds } : {}),
+      },
     },
   };
 }

@@ -12,13 +12,19 @@ export function echoConcatSpec(echoMcp: string, concatMcp: string): SpecInit {
     executionMode: ExecutionMode.SEQUENTIAL,
     inputs: [{ name: "text", required: true }],
     steps: [
-      { stepId: "echo", mcp: { mcp: { case: "name", value: echoMcp } }, inputs: { text: { source: { case: "workflowInput", value: "text" } } } },
+      {
+        stepId: "echo",
+        mcp: { mcp: { case: "name", value: echoMcp } },
+        inputs: { text: { source: { case: "workflowInput", value: "text" } } },
+      },
       {
         stepId: "concat",
         mcp: { mcp: { case: "name", value: concatMcp } },
         dependsOn: ["echo"],
         inputs: {
-          prefix: { source: { case: "staticValue", value: { kind: { case: "stringValue", value: "echo: " } } } },
+          prefix: {
+            source: { case: "staticValue", value: { kind: { case: "stringValue", value: "echo: " } } },
+          },
           text: { source: { case: "stepOutput", value: { stepId: "echo", output: "text" } } },
         },
       },

@@ -22,7 +22,11 @@ describe("openDatabase", () => {
   });
 
   it("applies the migrations once even when several services start together", async () => {
-    const opened = await Promise.all([openDatabase({ url: db.url }), openDatabase({ url: db.url }), openDatabase({ url: db.url })]);
+    const opened = await Promise.all([
+      openDatabase({ url: db.url }),
+      openDatabase({ url: db.url }),
+      openDatabase({ url: db.url }),
+    ]);
     try {
       const applied = opened.flatMap((o) => o.applied);
       expect(applied).toEqual(["InitialSchema1732470000000"]);
@@ -58,8 +62,8 @@ describe("openDatabase", () => {
 
   it("reports an unreachable server as UnavailableError", async () => {
     const port = await deadPort();
-    await expect(openDatabase({ url: `postgres://postgres@127.0.0.1:${port}/none`, connectTimeoutMs: 1000 })).rejects.toBeInstanceOf(
-      UnavailableError,
-    );
+    await expect(
+      openDatabase({ url: `postgres://postgres@127.0.0.1:${port}/none`, connectTimeoutMs: 1000 }),
+    ).rejects.toBeInstanceOf(UnavailableError);
   });
 });

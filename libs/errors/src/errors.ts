@@ -131,7 +131,12 @@ export class UnavailableError extends DomainError {
     detail: string,
     options?: { cause?: unknown },
   ) {
-    super(`${dependency} is unavailable: ${detail}`, `${dependency.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_UNAVAILABLE`, { dependency }, options);
+    super(
+      `${dependency} is unavailable: ${detail}`,
+      `${dependency.toUpperCase().replace(/[^A-Z0-9]+/g, "_")}_UNAVAILABLE`,
+      { dependency },
+      options,
+    );
   }
 }
 

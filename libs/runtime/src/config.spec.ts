@@ -43,7 +43,12 @@ describe("loadConfig", () => {
   it("refuses bad values and names every bad variable", () => {
     let error: unknown;
     try {
-      loadConfig("registry", { PORT: "70000", DATABASE_URL: "mysql://x", LOG_LEVEL: "loud", REDIS_URL: "nope" });
+      loadConfig("registry", {
+        PORT: "70000",
+        DATABASE_URL: "mysql://x",
+        LOG_LEVEL: "loud",
+        REDIS_URL: "nope",
+      });
     } catch (err) {
       error = err;
     }

@@ -74,8 +74,14 @@ const envSchema = z.object({
   REDIS_URL: z.preprocess(empty, url("REDIS_URL", ["redis:", "rediss:"]).optional()),
   REDIS_HOST: z.preprocess(empty, z.string().optional()),
   REDIS_PORT: z.preprocess(empty, port("REDIS_PORT").default(6379)),
-  REGISTRY_URL: z.preprocess(empty, url("REGISTRY_URL", ["http:", "https:"]).default("http://127.0.0.1:50051")),
-  WORKFLOWS_URL: z.preprocess(empty, url("WORKFLOWS_URL", ["http:", "https:"]).default("http://127.0.0.1:50052")),
+  REGISTRY_URL: z.preprocess(
+    empty,
+    url("REGISTRY_URL", ["http:", "https:"]).default("http://127.0.0.1:50051"),
+  ),
+  WORKFLOWS_URL: z.preprocess(
+    empty,
+    url("WORKFLOWS_URL", ["http:", "https:"]).default("http://127.0.0.1:50052"),
+  ),
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
     z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
@@ -94,7 +100,9 @@ const envSchema = z.object({
 export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ` : "") + i.message));
+    throw new ConfigError(
+      parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ` : "") + i.message),
+    );
   }
   const e = parsed.data;
   const databaseUrl =
@@ -112,9 +120,17 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     registryUrl: e.REGISTRY_URL,
     workflowsUrl: e.WORKFLOWS_URL,
     logLevel: e.LOG_LEVEL,
-    corsOrigins: Object.freeze(e.CORS_ORIGINS.split(",").map((o) => o.trim()).filter(Boolean)),
+    corsOrigins: Object.freeze(
+      e.CORS_ORIGINS.split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
-    executor: Object.freeze({ leaseMs: e.EXECUTOR_LEASE_MS, maxConcurrentRuns: e.EXECUTOR_MAX_RUNS, pollMs: e.EXECUTOR_POLL_MS }),
+    executor: Object.freeze({
+      leaseMs: e.EXECUTOR_LEASE_MS,
+      maxConcurrentRuns: e.EXECUTOR_MAX_RUNS,
+      pollMs: e.EXECUTOR_POLL_MS,
+    }),
   });
 }
 

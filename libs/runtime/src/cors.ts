@@ -5,7 +5,9 @@ import { cors as connectCors } from "@connectrpc/connect";
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
 
-const ALLOW_HEADERS = [...connectCors.allowedHeaders, "Authorization", "X-Api-Key", "X-Request-Id"].join(", ");
+const ALLOW_HEADERS = [...connectCors.allowedHeaders, "Authorization", "X-Api-Key", "X-Request-Id"].join(
+  ", ",
+);
 const EXPOSE_HEADERS = [...connectCors.exposedHeaders, "X-Request-Id"].join(", ");
 const ALLOW_METHODS = connectCors.allowedMethods.join(", ");
 

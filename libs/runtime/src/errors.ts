@@ -24,7 +24,10 @@ export function codeOf(kind: ErrorKind): Code {
  * google.rpc.ErrorInfo (reason, metadata) — plus google.rpc.BadRequest for invalid arguments.
  * ConnectErrors pass through. Anything else is an INTERNAL error whose details are logged, not returned.
  */
-export function toConnectError(err: unknown, context: { domain: string; logger?: Logger; method?: string }): ConnectError {
+export function toConnectError(
+  err: unknown,
+  context: { domain: string; logger?: Logger; method?: string },
+): ConnectError {
   if (err instanceof ConnectError) return err;
   if (err instanceof DomainError) {
     const details: ConstructorParameters<typeof ConnectError>[3] = [
@@ -36,7 +39,9 @@ export function toConnectError(err: unknown, context: { domain: string; logger?:
     if (err instanceof InvalidArgumentError) {
       details.push({
         desc: errorDetails.BadRequestSchema,
-        value: { fieldViolations: err.violations.map((v) => ({ field: v.field, description: v.description })) },
+        value: {
+          fieldViolations: err.violations.map((v) => ({ field: v.field, description: v.description })),
+        },
       });
     }
     return new ConnectError(err.message, codeOf(err.kind), undefined, details, err);

@@ -1,8 +1,20 @@
-export { loadConfig, redactUrl, ConfigError, DEFAULT_PORTS, type ServiceConfig, type ServiceName } from "./config.js";
+export {
+  loadConfig,
+  redactUrl,
+  ConfigError,
+  DEFAULT_PORTS,
+  type ServiceConfig,
+  type ServiceName,
+} from "./config.js";
 export { createLogger, type Logger } from "./logger.js";
 export { toConnectError, codeOf, reasonOf } from "./errors.js";
 export { callInfoKey, type CallInfo } from "./context.js";
-export { validationTable, validationInterceptor, type Validator, type ValidationTable } from "./interceptors/validation.js";
+export {
+  validationTable,
+  validationInterceptor,
+  type Validator,
+  type ValidationTable,
+} from "./interceptors/validation.js";
 export { loggingInterceptor } from "./interceptors/logging.js";
 export { errorInterceptor } from "./interceptors/errors.js";
 export { HealthState, ServingStatus } from "./health.js";

@@ -3,7 +3,11 @@ import { pino, type Logger } from "pino";
 export type { Logger } from "pino";
 
 /** Structured JSON logger for one service process. Secrets are redacted by key name wherever they appear. */
-export function createLogger(options: { service: string; level: string; destination?: pino.DestinationStream }): Logger {
+export function createLogger(options: {
+  service: string;
+  level: string;
+  destination?: pino.DestinationStream;
+}): Logger {
   return pino(
     {
       level: options.level,
@@ -11,7 +15,16 @@ export function createLogger(options: { service: string; level: string; destinat
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       redact: {
-        paths: ["password", "*.password", "apiKey", "*.apiKey", "authorization", "*.authorization", "api_key", "*.api_key"],
+        paths: [
+          "password",
+          "*.password",
+          "apiKey",
+          "*.apiKey",
+          "authorization",
+          "*.authorization",
+          "api_key",
+          "*.api_key",
+        ],
         censor: "[redacted]",
       },
     },

@@ -2,7 +2,10 @@ import * as http from "node:http";
 import * as http2 from "node:http2";
 import * as net from "node:net";
 
-type Handler = (req: http.IncomingMessage | http2.Http2ServerRequest, res: http.ServerResponse | http2.Http2ServerResponse) => void;
+type Handler = (
+  req: http.IncomingMessage | http2.Http2ServerRequest,
+  res: http.ServerResponse | http2.Http2ServerResponse,
+) => void;
 
 /** A listening socket that hands HTTP/2 (prior knowledge) and HTTP/1.1 connections to one handler. */
 export interface OnePortListener {
@@ -18,7 +21,10 @@ const PREFACE = Buffer.from("PRI * HTTP/2.0");
  * HTTP/2 preface goes to an `http2` server (gRPC, buf curl, grpc-js, Connect over h2c), anything else
  * to an `http` server (Connect and gRPC-Web over HTTP/1.1, browsers, curl).
  */
-export async function listenOnePort(handler: Handler, options: { host: string; port: number }): Promise<OnePortListener> {
+export async function listenOnePort(
+  handler: Handler,
+  options: { host: string; port: number },
+): Promise<OnePortListener> {
   const h1 = http.createServer(handler);
   const h2 = http2.createServer({}, handler);
   const sockets = new Set<net.Socket>();

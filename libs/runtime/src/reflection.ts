@@ -1,11 +1,21 @@
-import { create, fromBinary, toBinary, type DescFile, type DescService, type Registry } from "@bufbuild/protobuf";
+import {
+  create,
+  fromBinary,
+  toBinary,
+  type DescFile,
+  type DescService,
+  type Registry,
+} from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { createRegistry } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
 import { reflectionV1, reflectionV1alpha } from "@mcp/proto/grpc";
 
 type Request = reflectionV1.ServerReflectionRequest;
-type ResponseInit = Omit<reflectionV1.ServerReflectionResponse, "$typeName" | "$unknown" | "validHost" | "originalRequest">;
+type ResponseInit = Omit<
+  reflectionV1.ServerReflectionResponse,
+  "$typeName" | "$unknown" | "validHost" | "originalRequest"
+>;
 
 const NOT_FOUND = 5;
 const UNIMPLEMENTED = 12;
@@ -50,7 +60,8 @@ class ReflectionIndex {
   }
 }
 
-const encode = (file: DescFile) => toBinary(FileDescriptorProtoSchema, create(FileDescriptorProtoSchema, file.proto));
+const encode = (file: DescFile) =>
+  toBinary(FileDescriptorProtoSchema, create(FileDescriptorProtoSchema, file.proto));
 
 /**
  * Encodes `file` and every file it imports that this stream has not sent yet (dependencies first).
@@ -71,14 +82,22 @@ function encodeWithDependencies(file: DescFile, sent: Set<string>): Uint8Array[]
 function answer(index: ReflectionIndex, req: Request, sent: Set<string>): ResponseInit {
   const r = req.messageRequest;
   const notFound = (what: string): ResponseInit => ({
-    messageResponse: { case: "errorResponse", value: create(reflectionV1.ErrorResponseSchema, { errorCode: NOT_FOUND, errorMessage: `${what} not found` }) },
+    messageResponse: {
+      case: "errorResponse",
+      value: create(reflectionV1.ErrorResponseSchema, {
+        errorCode: NOT_FOUND,
+        errorMessage: `${what} not found`,
+      }),
+    },
   });
   const files = (file: DescFile | undefined, what: string): ResponseInit =>
     file
       ? {
           messageResponse: {
             case: "fileDescriptorResponse",
-            value: create(reflectionV1.FileDescriptorResponseSchema, { fileDescriptorProto: encodeWithDependencies(file, sent) }),
+            value: create(reflectionV1.FileDescriptorResponseSchema, {
+              fileDescriptorProto: encodeWithDependencies(file, sent),
+            }),
           },
         }
       : notFound(what);
@@ -87,7 +106,9 @@ function answer(index: ReflectionIndex, req: Request, sent: Set<string>): Respon
       return {
         messageResponse: {
           case: "listServicesResponse",
-          value: create(reflectionV1.ListServiceResponseSchema, { service: index.serviceNames.map((name) => ({ name })) }),
+          value: create(reflectionV1.ListServiceResponseSchema, {
+            service: index.serviceNames.map((name) => ({ name })),
+          }),
         },
       };
     case "fileByFilename":
@@ -103,14 +124,20 @@ function answer(index: ReflectionIndex, req: Request, sent: Set<string>): Respon
       return {
         messageResponse: {
           case: "allExtensionNumbersResponse",
-          value: create(reflectionV1.ExtensionNumberResponseSchema, { baseTypeName: r.value, extensionNumber: [] }),
+          value: create(reflectionV1.ExtensionNumberResponseSchema, {
+            baseTypeName: r.value,
+            extensionNumber: [],
+          }),
         },
       };
     default:
       return {
         messageResponse: {
           case: "errorResponse",
-          value: create(reflectionV1.ErrorResponseSchema, { errorCode: UNIMPLEMENTED, errorMessage: "unsupported reflection request" }),
+          value: create(reflectionV1.ErrorResponseSchema, {
+            errorCode: UNIMPLEMENTED,
+            errorMessage: "unsupported reflection request",
+          }),
         },
       };
   }
@@ -143,9 +170,19 @@ export function reflectionServices(services: readonly DescService[]): {
         const sent = new Set<string>();
         for await (const alpha of requests) {
           // v1alpha and v1 are the same messages under another package: convert through the wire format.
-          const req = fromBinary(reflectionV1.ServerReflectionRequestSchema, toBinary(reflectionV1alpha.ServerReflectionRequestSchema, alpha));
-          const res = create(reflectionV1.ServerReflectionResponseSchema, { validHost: req.host, originalRequest: req, ...answer(index, req, sent) });
-          yield fromBinary(reflectionV1alpha.ServerReflectionResponseSchema, toBinary(reflectionV1.ServerReflectionResponseSchema, res));
+          const req = fromBinary(
+            reflectionV1.ServerReflectionRequestSchema,
+            toBinary(reflectionV1alpha.ServerReflectionRequestSchema, alpha),
+          );
+          const res = create(reflectionV1.ServerReflectionResponseSchema, {
+            validHost: req.host,
+            originalRequest: req,
+            ...answer(index, req, sent),
+          });
+          yield fromBinary(
+            reflectionV1alpha.ServerReflectionResponseSchema,
+            toBinary(reflectionV1.ServerReflectionResponseSchema, res),
+          );
         }
       },
     },

@@ -12,7 +12,10 @@ export interface StartedService {
  * The whole of a service's `main.ts`: reads `.env` and the environment (exit 2 with every problem on
  * bad config), starts the service, and stops it gracefully on SIGTERM/SIGINT (exit 1 if it cannot start).
  */
-export function runService(name: ServiceName, start: (config: ServiceConfig, logger: Logger) => Promise<StartedService>): void {
+export function runService(
+  name: ServiceName,
+  start: (config: ServiceConfig, logger: Logger) => Promise<StartedService>,
+): void {
   loadDotEnv();
   let config: ServiceConfig;
   try {

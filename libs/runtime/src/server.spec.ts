@@ -3,7 +3,12 @@ import { Code, ConnectError, createClient, type Client } from "@connectrpc/conne
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { NotFoundError, type FieldViolation } from "@mcp/errors";
 import { errorDetails, health, reflectionV1, reflectionV1alpha } from "@mcp/proto/grpc";
-import { RegistryService, GetMcpStatsResponseSchema, type CreateMcpRequest, CreateMcpRequestSchema } from "@mcp/proto/registry";
+import {
+  RegistryService,
+  GetMcpStatsResponseSchema,
+  type CreateMcpRequest,
+  CreateMcpRequestSchema,
+} from "@mcp/proto/registry";
 import { pino } from "pino";
 import { validationTable } from "./interceptors/validation.js";
 import { startServer, type RunningServer } from "./server.js";
@@ -24,7 +29,8 @@ describe("startServer", () => {
       validation: validationTable([
         [
           CreateMcpRequestSchema,
-          (m: CreateMcpRequest): FieldViolation[] => (m.name ? [] : [{ field: "name", description: "is required" }]),
+          (m: CreateMcpRequest): FieldViolation[] =>
+            m.name ? [] : [{ field: "name", description: "is required" }],
         ],
       ]),
       routes(router) {
@@ -65,7 +71,9 @@ describe("startServer", () => {
   });
 
   it("maps domain errors to their gRPC code with an ErrorInfo reason", async () => {
-    const err = await grpc(RegistryService).getMcp({ mcp: { case: "name", value: "nope" } }).catch((e: unknown) => e);
+    const err = await grpc(RegistryService)
+      .getMcp({ mcp: { case: "name", value: "nope" } })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ConnectError);
     expect((err as ConnectError).code).toBe(Code.NotFound);
     expect((err as ConnectError).rawMessage).toBe('mcp "nope" not found');
@@ -73,13 +81,19 @@ describe("startServer", () => {
   });
 
   it("rejects invalid requests in the validation interceptor with every field violation", async () => {
-    const err = (await grpc(RegistryService).createMcp({}).catch((e: unknown) => e)) as ConnectError;
+    const err = (await grpc(RegistryService)
+      .createMcp({})
+      .catch((e: unknown) => e)) as ConnectError;
     expect(err.code).toBe(Code.InvalidArgument);
-    expect(err.findDetails(errorDetails.BadRequestSchema)[0]?.fieldViolations.map((v) => v.field)).toEqual(["name"]);
+    expect(err.findDetails(errorDetails.BadRequestSchema)[0]?.fieldViolations.map((v) => v.field)).toEqual([
+      "name",
+    ]);
   });
 
   it("hides unexpected errors behind INTERNAL", async () => {
-    const err = (await grpc(RegistryService).createMcp({ name: "x" }).catch((e: unknown) => e)) as ConnectError;
+    const err = (await grpc(RegistryService)
+      .createMcp({ name: "x" })
+      .catch((e: unknown) => e)) as ConnectError;
     expect(err.code).toBe(Code.Internal);
     expect(err.rawMessage).not.toContain("secret");
   });
@@ -100,7 +114,9 @@ describe("startServer", () => {
     const client = grpc(pkg.ServerReflection);
     async function* requests() {
       yield { messageRequest: { case: "listServices" as const, value: "" } };
-      yield { messageRequest: { case: "fileContainingSymbol" as const, value: "mcp.registry.v1.RegistryService" } };
+      yield {
+        messageRequest: { case: "fileContainingSymbol" as const, value: "mcp.registry.v1.RegistryService" },
+      };
       yield { messageRequest: { case: "fileContainingSymbol" as const, value: "mcp.registry.v1.Nope" } };
     }
     const answers = [];

@@ -20,7 +20,11 @@ const join = (base: string, key: string) => (base ? `${base}.${key}` : key);
  * Lists what changed from `before` to `after`, down to leaf values. Objects are compared key by
  * key (sorted, so the output order is stable); arrays item by item; anything else by value.
  */
-export function diffJson(before: JsonValue | undefined, after: JsonValue | undefined, path = ""): JsonChange[] {
+export function diffJson(
+  before: JsonValue | undefined,
+  after: JsonValue | undefined,
+  path = "",
+): JsonChange[] {
   if (before === undefined && after === undefined) return [];
   if (before === undefined) return [{ path, kind: "added", newValue: after }];
   if (after === undefined) return [{ path, kind: "removed", oldValue: before }];
@@ -36,5 +40,7 @@ export function diffJson(before: JsonValue | undefined, after: JsonValue | undef
     }
     return changes;
   }
-  return JSON.stringify(before) === JSON.stringify(after) ? [] : [{ path, kind: "modified", oldValue: before, newValue: after }];
+  return JSON.stringify(before) === JSON.stringify(after)
+    ? []
+    : [{ path, kind: "modified", oldValue: before, newValue: after }];
 }

@@ -4,7 +4,14 @@ import { openCache } from "@mcp/coordination";
 import { openDatabase, RunQueries, RunStore } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
-import { createServiceClient, redactUrl, startServer, type Logger, type RunningServer, type ServiceConfig } from "@mcp/runtime";
+import {
+  createServiceClient,
+  redactUrl,
+  startServer,
+  type Logger,
+  type RunningServer,
+  type ServiceConfig,
+} from "@mcp/runtime";
 import { openCoordination } from "./coordination.js";
 import { Definitions } from "./definitions/definitions.js";
 import { RunEvents } from "./events/run-events.js";
@@ -75,7 +82,14 @@ export async function startExecutor(config: ServiceConfig, logger: Logger): Prom
       worker.kick();
     },
   });
-  const server = await startServer({ name: "executor", host: config.host, port: config.port, logger, ...built, corsOrigins: config.corsOrigins });
+  const server = await startServer({
+    name: "executor",
+    host: config.host,
+    port: config.port,
+    logger,
+    ...built,
+    corsOrigins: config.corsOrigins,
+  });
   await worker.start();
   return {
     server,

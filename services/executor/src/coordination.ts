@@ -20,7 +20,12 @@ export interface ExecutorCoordination {
 
 export function openCoordination(redisUrl: string | undefined, logger: Logger): ExecutorCoordination {
   if (!redisUrl) {
-    return { locks: new MemoryLockService(), bus: new MemoryEventBus({ logger }), mode: "in-process", close: async () => undefined };
+    return {
+      locks: new MemoryLockService(),
+      bus: new MemoryEventBus({ logger }),
+      mode: "in-process",
+      close: async () => undefined,
+    };
   }
   const command = createRedis({ url: redisUrl, logger, name: "executor-locks" });
   const publisher = createRedis({ url: redisUrl, logger, name: "executor-events-pub" });

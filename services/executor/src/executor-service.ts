@@ -9,7 +9,6 @@ import {
   WatchRunResponseSchema,
   type ExecutorService,
 } from "@mcp/proto/executor";
-import type { JsonObject } from "./runners/runner.js";
 import type { RunCanceller } from "./runs/run-canceller.js";
 import type { RunReader } from "./runs/run-reader.js";
 import type { RunStarter, Started } from "./runs/run-starter.js";
@@ -32,7 +31,12 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
   const { starter, reader, watcher, canceller } = deps;
 
   /** Wakes the executors for a new run, then returns it (after its end, with `wait`). */
-  async function answer(started: Started, wait: boolean, waitSeconds: number | undefined, signal: AbortSignal) {
+  async function answer(
+    started: Started,
+    wait: boolean,
+    waitSeconds: number | undefined,
+    signal: AbortSignal,
+  ) {
     if (started.created) await deps.wake(started.run.id);
     const run = wait
       ? await reader.waitForEnd(started.run.id, (waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000, signal)
@@ -42,8 +46,11 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
 
   return {
     async executeWorkflow(req, ctx) {
-      const started = await starter.workflow(req.workflow!, (req.inputs ?? {}) as JsonObject, req.requestId);
-      return create(ExecuteWorkflowResponseSchema, await answer(started, req.wait, req.waitTimeoutSeconds, ctx.signal));
+      const started = await starter.workflow(req.workflow!, req.inputs ?? {}, req.requestId);
+      return create(
+        ExecuteWorkflowResponseSchema,
+        await answer(started, req.wait, req.waitTimeoutSeconds, ctx.signal),
+      );
     },
 
     async getRun(req) {
@@ -66,8 +73,11 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
     },
 
     async runMcp(req, ctx) {
-      const started = await starter.mcp(req.mcp!, (req.inputs ?? {}) as JsonObject, req.requestId);
-      return create(RunMcpResponseSchema, await answer(started, req.wait, req.waitTimeoutSeconds, ctx.signal));
+      const started = await starter.mcp(req.mcp!, req.inputs ?? {}, req.requestId);
+      return create(
+        RunMcpResponseSchema,
+        await answer(started, req.wait, req.waitTimeoutSeconds, ctx.signal),
+      );
     },
   };
 }

@@ -12,7 +12,14 @@ import {
   type RunMcpRequest,
 } from "@mcp/proto/executor";
 import { validationTable, type ValidationTable } from "@mcp/runtime";
-import { checkId, checkMaxLength, checkMcpOneof, checkPageSize, checkSelector, violation } from "@mcp/validation";
+import {
+  checkId,
+  checkMaxLength,
+  checkMcpOneof,
+  checkPageSize,
+  checkSelector,
+  violation,
+} from "@mcp/validation";
 
 /** Largest inputs object accepted (serialized JSON). */
 const MAX_INPUT_BYTES = 1024 * 1024;
@@ -24,7 +31,8 @@ function checkRun(m: { requestId: string; inputs?: unknown; waitTimeoutSeconds?:
     out.push(violation("inputs", "must be at most 1 MiB serialized"));
   }
   const wait = m.waitTimeoutSeconds;
-  if (wait !== undefined && (wait < 1 || wait > 3600)) out.push(violation("wait_timeout_seconds", "must be between 1 and 3600"));
+  if (wait !== undefined && (wait < 1 || wait > 3600))
+    out.push(violation("wait_timeout_seconds", "must be between 1 and 3600"));
   return out;
 }
 
@@ -41,7 +49,9 @@ export const executorValidation: ValidationTable = validationTable([
             description: v.description.replace("an MCP id or name", "a workflow id or name"),
           }))
         : [violation("workflow", "is required")]),
-      ...(m.workflow?.version !== undefined && m.workflow.version < 1 ? [violation("workflow.version", "must be at least 1")] : []),
+      ...(m.workflow?.version !== undefined && m.workflow.version < 1
+        ? [violation("workflow.version", "must be at least 1")]
+        : []),
       ...checkRun(m),
     ],
   ],
@@ -54,11 +64,16 @@ export const executorValidation: ValidationTable = validationTable([
       ...(m.filter?.workflow ? checkMaxLength(m.filter.workflow, 128, "filter.workflow") : []),
     ],
   ],
-  [CancelRunRequestSchema, (m: CancelRunRequest) => [...checkId(m.id, "id"), ...checkMaxLength(m.reason, 2000, "reason")]],
+  [
+    CancelRunRequestSchema,
+    (m: CancelRunRequest) => [...checkId(m.id, "id"), ...checkMaxLength(m.reason, 2000, "reason")],
+  ],
   [
     RunMcpRequestSchema,
     (m: RunMcpRequest) => [
-      ...(m.mcp ? [...checkMcpOneof(m.mcp.mcp, "mcp"), ...checkSelector(m.mcp.selector, "mcp")] : [violation("mcp", "is required")]),
+      ...(m.mcp
+        ? [...checkMcpOneof(m.mcp.mcp, "mcp"), ...checkSelector(m.mcp.selector, "mcp")]
+        : [violation("mcp", "is required")]),
       ...checkRun(m),
     ],
   ],

@@ -18,9 +18,19 @@ export async function startRegistry(config: ServiceConfig, logger: Logger): Prom
   const { dataSource, applied } = await openDatabase({ url: config.databaseUrl });
   logger.info({ database: redactUrl(config.databaseUrl), migrationsApplied: applied }, "database ready");
   const cache = openCache({ redisUrl: config.redisUrl, logger, name: "registry" });
-  logger.info({ cache: cache.kind }, cache.kind === "redis" ? "caching in redis" : "no REDIS_URL: caching in process (single-node mode)");
+  logger.info(
+    { cache: cache.kind },
+    cache.kind === "redis" ? "caching in redis" : "no REDIS_URL: caching in process (single-node mode)",
+  );
   const built = build({ dataSource, cache: cache.cache });
-  const server = await startServer({ name: "registry", host: config.host, port: config.port, logger, ...built, corsOrigins: config.corsOrigins });
+  const server = await startServer({
+    name: "registry",
+    host: config.host,
+    port: config.port,
+    logger,
+    ...built,
+    corsOrigins: config.corsOrigins,
+  });
   return {
     server,
     async stop() {

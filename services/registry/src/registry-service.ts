@@ -64,7 +64,11 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
 
     async updateMcp(req) {
       const { def, version, versionCreated } = await writer.update(req.mcp, req.etag, changeFromRequest(req));
-      return create(UpdateMcpResponseSchema, { mcp: toMcp(def), version: toMcpVersion(version, def), versionCreated });
+      return create(UpdateMcpResponseSchema, {
+        mcp: toMcp(def),
+        version: toMcpVersion(version, def),
+        versionCreated,
+      });
     },
 
     async deleteMcp(req) {
@@ -74,7 +78,10 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
 
     async listMcpVersions(req) {
       const page = await listing.versions(req.mcp, req.pageSize, req.pageToken);
-      return create(ListMcpVersionsResponseSchema, { versions: page.items, nextPageToken: page.nextPageToken });
+      return create(ListMcpVersionsResponseSchema, {
+        versions: page.items,
+        nextPageToken: page.nextPageToken,
+      });
     },
 
     async getMcpVersion(req) {
@@ -85,22 +92,35 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
 
     async diffMcpVersions(req) {
       const diff = await listing.diff(req.mcp, req.fromVersion, req.toVersion);
-      return create(DiffMcpVersionsResponseSchema, { changes: diff.changes, fromContentHash: diff.fromHash, toContentHash: diff.toHash });
+      return create(DiffMcpVersionsResponseSchema, {
+        changes: diff.changes,
+        fromContentHash: diff.fromHash,
+        toContentHash: diff.toHash,
+      });
     },
 
     async setMcpLabel(req, ctx) {
-      const { def, move } = await labels.set(req.mcp, req.label, req.version, { by: principal(ctx), reason: req.reason });
+      const { def, move } = await labels.set(req.mcp, req.label, req.version, {
+        by: principal(ctx),
+        reason: req.reason,
+      });
       return create(SetMcpLabelResponseSchema, { mcp: toMcp(def), move: toLabelMove(move) });
     },
 
     async deleteMcpLabel(req, ctx) {
-      const { def, move } = await labels.remove(req.mcp, req.label, { by: principal(ctx), reason: req.reason });
+      const { def, move } = await labels.remove(req.mcp, req.label, {
+        by: principal(ctx),
+        reason: req.reason,
+      });
       return create(DeleteMcpLabelResponseSchema, { mcp: toMcp(def), move: toLabelMove(move) });
     },
 
     async listMcpLabelMoves(req) {
       const page = await listing.labelMoves(req.mcp, req.label, req.pageSize, req.pageToken);
-      return create(ListMcpLabelMovesResponseSchema, { moves: page.items, nextPageToken: page.nextPageToken });
+      return create(ListMcpLabelMovesResponseSchema, {
+        moves: page.items,
+        nextPageToken: page.nextPageToken,
+      });
     },
 
     async deprecateMcpVersion(req) {

@@ -1,7 +1,14 @@
 import { openCache } from "@mcp/coordination";
 import { openDatabase } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
-import { createServiceClient, redactUrl, startServer, type Logger, type RunningServer, type ServiceConfig } from "@mcp/runtime";
+import {
+  createServiceClient,
+  redactUrl,
+  startServer,
+  type Logger,
+  type RunningServer,
+  type ServiceConfig,
+} from "@mcp/runtime";
 import { build } from "./server.js";
 
 /** A started workflows service and how to stop it. */
@@ -21,7 +28,14 @@ export async function startWorkflows(config: ServiceConfig, logger: Logger): Pro
   logger.info({ cache: cache.kind, registry: config.registryUrl }, "dependencies ready");
   const registry = createServiceClient(RegistryService, config.registryUrl, { timeoutMs: 5_000 });
   const built = build({ dataSource, cache: cache.cache, registry });
-  const server = await startServer({ name: "workflows", host: config.host, port: config.port, logger, ...built, corsOrigins: config.corsOrigins });
+  const server = await startServer({
+    name: "workflows",
+    host: config.host,
+    port: config.port,
+    logger,
+    ...built,
+    corsOrigins: config.corsOrigins,
+  });
   return {
     server,
     async stop() {

@@ -16,7 +16,17 @@ import {
   type ValidateWorkflowRequest,
 } from "@mcp/proto/workflows";
 import { validationTable, type ValidationTable } from "@mcp/runtime";
-import { checkDescription, checkMcpOneof, checkName, checkNote, checkPageSize, checkTag, checkTags, checkVersion, violation } from "@mcp/validation";
+import {
+  checkDescription,
+  checkMcpOneof,
+  checkName,
+  checkNote,
+  checkPageSize,
+  checkTag,
+  checkTags,
+  checkVersion,
+  violation,
+} from "@mcp/validation";
 
 /** The `workflow` oneof (id or name) is required and well-formed; same rules as the registry's `mcp`. */
 const checkWorkflow = (w: GetWorkflowRequest["workflow"], base = "") =>
@@ -44,11 +54,17 @@ export const workflowValidation: ValidationTable = validationTable([
   ],
   [
     GetWorkflowRequestSchema,
-    (m: GetWorkflowRequest) => [...checkWorkflow(m.workflow), ...(m.selector.case === "version" ? checkVersion(m.selector.value, "version") : [])],
+    (m: GetWorkflowRequest) => [
+      ...checkWorkflow(m.workflow),
+      ...(m.selector.case === "version" ? checkVersion(m.selector.value, "version") : []),
+    ],
   ],
   [
     ListWorkflowsRequestSchema,
-    (m: ListWorkflowsRequest) => [...checkPageSize(m.pageSize), ...(m.filter?.tag ? checkTag(m.filter.tag, "filter.tag") : [])],
+    (m: ListWorkflowsRequest) => [
+      ...checkPageSize(m.pageSize),
+      ...(m.filter?.tag ? checkTag(m.filter.tag, "filter.tag") : []),
+    ],
   ],
   [
     UpdateWorkflowRequestSchema,
@@ -58,21 +74,33 @@ export const workflowValidation: ValidationTable = validationTable([
       ...checkTags(m.tags),
       ...checkNote(m.changeNote, "change_note"),
       ...(m.updateMask?.paths ?? []).flatMap((p, i) =>
-        UPDATE_PATHS.includes(p) ? [] : [violation(`update_mask.paths[${i}]`, `"${p}" is not updatable; use ${UPDATE_PATHS.join(", ")}`)],
+        UPDATE_PATHS.includes(p)
+          ? []
+          : [violation(`update_mask.paths[${i}]`, `"${p}" is not updatable; use ${UPDATE_PATHS.join(", ")}`)],
       ),
-      ...((m.updateMask?.paths ?? []).includes("spec") && !m.spec ? [violation("spec", "is required when update_mask names it")] : []),
+      ...((m.updateMask?.paths ?? []).includes("spec") && !m.spec
+        ? [violation("spec", "is required when update_mask names it")]
+        : []),
     ],
   ],
-  [DeleteWorkflowRequestSchema, (m: { workflow: GetWorkflowRequest["workflow"] }) => checkWorkflow(m.workflow)],
+  [
+    DeleteWorkflowRequestSchema,
+    (m: { workflow: GetWorkflowRequest["workflow"] }) => checkWorkflow(m.workflow),
+  ],
   [
     ListWorkflowVersionsRequestSchema,
-    (m: { workflow: GetWorkflowRequest["workflow"]; pageSize: number }) => [...checkWorkflow(m.workflow), ...checkPageSize(m.pageSize)],
+    (m: { workflow: GetWorkflowRequest["workflow"]; pageSize: number }) => [
+      ...checkWorkflow(m.workflow),
+      ...checkPageSize(m.pageSize),
+    ],
   ],
   [
     SetCurrentWorkflowVersionRequestSchema,
     (m: SetCurrentWorkflowVersionRequest) => [
       ...checkWorkflow(m.workflow),
-      ...(m.version < 0 ? [violation("version", "must be a version number, or 0 to follow the latest version")] : []),
+      ...(m.version < 0
+        ? [violation("version", "must be a version number, or 0 to follow the latest version")]
+        : []),
     ],
   ],
   [
@@ -81,7 +109,10 @@ export const workflowValidation: ValidationTable = validationTable([
       if (m.target.case === "spec") return [];
       if (m.target.case === "workflow") {
         const v = m.target.value.version;
-        return [...checkWorkflow(m.target.value.workflow, "workflow"), ...(v !== undefined ? checkVersion(v, "workflow.version") : [])];
+        return [
+          ...checkWorkflow(m.target.value.workflow, "workflow"),
+          ...(v !== undefined ? checkVersion(v, "workflow.version") : []),
+        ];
       }
       return [violation("target", "give a spec or a workflow reference")];
     },

@@ -37,18 +37,30 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
         spec: req.spec!,
         changeNote: req.changeNote,
       });
-      return create(CreateWorkflowResponseSchema, { workflow: toWorkflow(def), version: toWorkflowVersion(version, def) });
+      return create(CreateWorkflowResponseSchema, {
+        workflow: toWorkflow(def),
+        version: toWorkflowVersion(version, def),
+      });
     },
 
     async getWorkflow(req) {
       const def = await reader.definition(req.workflow);
-      const version = await reader.version(def, req.selector.case === "version" ? req.selector.value : def.currentVersion);
-      return create(GetWorkflowResponseSchema, { workflow: toWorkflow(def), version: toWorkflowVersion(version, def) });
+      const version = await reader.version(
+        def,
+        req.selector.case === "version" ? req.selector.value : def.currentVersion,
+      );
+      return create(GetWorkflowResponseSchema, {
+        workflow: toWorkflow(def),
+        version: toWorkflowVersion(version, def),
+      });
     },
 
     async listWorkflows(req) {
       const page = await listing.list(req);
-      return create(ListWorkflowsResponseSchema, { workflows: page.items, nextPageToken: page.nextPageToken });
+      return create(ListWorkflowsResponseSchema, {
+        workflows: page.items,
+        nextPageToken: page.nextPageToken,
+      });
     },
 
     async updateWorkflow(req) {
@@ -59,14 +71,19 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
         req.workflow,
         req.etag,
         {
-          description: paths.includes("description") || (all && req.description !== "") ? req.description : undefined,
+          description:
+            paths.includes("description") || (all && req.description !== "") ? req.description : undefined,
           tags: paths.includes("tags") || (all && req.tags.length > 0) ? req.tags : undefined,
           spec: paths.includes("spec") || (all && req.spec !== undefined) ? req.spec : undefined,
           changeNote: req.changeNote,
         },
         current.name,
       );
-      return create(UpdateWorkflowResponseSchema, { workflow: toWorkflow(def), version: toWorkflowVersion(version, def), versionCreated });
+      return create(UpdateWorkflowResponseSchema, {
+        workflow: toWorkflow(def),
+        version: toWorkflowVersion(version, def),
+        versionCreated,
+      });
     },
 
     async deleteWorkflow(req) {
@@ -76,7 +93,10 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
 
     async listWorkflowVersions(req) {
       const page = await listing.versions(req.workflow, req.pageSize, req.pageToken);
-      return create(ListWorkflowVersionsResponseSchema, { versions: page.items, nextPageToken: page.nextPageToken });
+      return create(ListWorkflowVersionsResponseSchema, {
+        versions: page.items,
+        nextPageToken: page.nextPageToken,
+      });
     },
 
     async setCurrentWorkflowVersion(req) {

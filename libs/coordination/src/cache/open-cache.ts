@@ -17,7 +17,12 @@ export interface OpenedCache {
  * The cache a service uses: Redis when `redisUrl` is set (failing open while Redis is away), else an
  * in-process LRU (single-node mode).
  */
-export function openCache(options: { redisUrl: string | undefined; logger: Logger; name: string; prefix?: string }): OpenedCache {
+export function openCache(options: {
+  redisUrl: string | undefined;
+  logger: Logger;
+  name: string;
+  prefix?: string;
+}): OpenedCache {
   if (!options.redisUrl) {
     return { cache: new MemoryCache({ maxEntries: 10_000 }), kind: "memory", close: async () => undefined };
   }

@@ -50,31 +50,49 @@ export class McpQueries {
   /** Versions newest first, after the version `before` (exclusive) when given. */
   listVersions(mcpId: string, before: number | undefined, limit: number): Promise<McpVersionEntity[]> {
     return dbCall(() => {
-      const q = this.dataSource.getRepository(McpVersionEntity).createQueryBuilder("v").where("v.mcp_id = :mcpId", { mcpId });
+      const q = this.dataSource
+        .getRepository(McpVersionEntity)
+        .createQueryBuilder("v")
+        .where("v.mcp_id = :mcpId", { mcpId });
       if (before !== undefined) q.andWhere("v.version < :before", { before });
       return q.orderBy("v.version", "DESC").limit(limit).getMany();
     });
   }
 
   /** Definitions ordered by (name_key, id), after the keyset `after` when given. */
-  list(filter: McpListFilter, after: readonly [string, string] | undefined, limit: number): Promise<McpDefinitionEntity[]> {
+  list(
+    filter: McpListFilter,
+    after: readonly [string, string] | undefined,
+    limit: number,
+  ): Promise<McpDefinitionEntity[]> {
     return dbCall(() => {
       const q = this.dataSource.getRepository(McpDefinitionEntity).createQueryBuilder("d");
       if (!filter.showDeleted) q.andWhere("d.deleted_at IS NULL");
       if (filter.type) q.andWhere("d.type = :type", { type: filter.type });
       if (filter.tag) q.andWhere(":tag = ANY(d.tags)", { tag: filter.tag });
       if (filter.text) {
-        q.andWhere("(d.name ILIKE :text OR d.description ILIKE :text)", { text: `%${likeEscape(filter.text)}%` });
+        q.andWhere("(d.name ILIKE :text OR d.description ILIKE :text)", {
+          text: `%${likeEscape(filter.text)}%`,
+        });
       }
-      if (after) q.andWhere("(d.name_key, d.id) > (:afterName, :afterId)", { afterName: after[0], afterId: after[1] });
+      if (after)
+        q.andWhere("(d.name_key, d.id) > (:afterName, :afterId)", { afterName: after[0], afterId: after[1] });
       return q.orderBy("d.name_key", "ASC").addOrderBy("d.id", "ASC").limit(limit).getMany();
     });
   }
 
   /** Label moves newest first, before the move id `before` when given. */
-  listLabelMoves(mcpId: string, label: string | undefined, before: string | undefined, limit: number): Promise<McpLabelMoveEntity[]> {
+  listLabelMoves(
+    mcpId: string,
+    label: string | undefined,
+    before: string | undefined,
+    limit: number,
+  ): Promise<McpLabelMoveEntity[]> {
     return dbCall(() => {
-      const q = this.dataSource.getRepository(McpLabelMoveEntity).createQueryBuilder("m").where("m.mcp_id = :mcpId", { mcpId });
+      const q = this.dataSource
+        .getRepository(McpLabelMoveEntity)
+        .createQueryBuilder("m")
+        .where("m.mcp_id = :mcpId", { mcpId });
       if (label) q.andWhere("m.label = :label", { label });
       if (before !== undefined) q.andWhere("m.id < :before", { before });
       return q.orderBy("m.id", "DESC").limit(limit).getMany();
@@ -94,13 +112,21 @@ export class McpQueries {
         `SELECT count(*)::int AS total, count(*) FILTER (WHERE v.deprecated)::int AS deprecated
            FROM mcp_versions v JOIN mcp_definitions d ON d.id = v.mcp_id WHERE d.deleted_at IS NULL`,
       );
-      const stats = { totalMcps: 0, byType: {} as Record<string, number>, byModel: {} as Record<string, number> };
+      const stats = {
+        totalMcps: 0,
+        byType: {} as Record<string, number>,
+        byModel: {} as Record<string, number>,
+      };
       for (const row of byType) {
         stats.totalMcps += row.n;
         stats.byType[row.type] = (stats.byType[row.type] ?? 0) + row.n;
         if (row.model) stats.byModel[row.model] = (stats.byModel[row.model] ?? 0) + row.n;
       }
-      return { ...stats, totalVersions: versions[0]?.total ?? 0, deprecatedVersions: versions[0]?.deprecated ?? 0 };
+      return {
+        ...stats,
+        totalVersions: versions[0]?.total ?? 0,
+        deprecatedVersions: versions[0]?.deprecated ?? 0,
+      };
     });
   }
 

@@ -15,7 +15,9 @@ export class McpTransaction {
 
   /** The definition by id, locked for this transaction. */
   lockById(id: string): Promise<McpDefinitionEntity | null> {
-    return this.manager.getRepository(McpDefinitionEntity).findOne({ where: { id }, lock: { mode: "pessimistic_write" } });
+    return this.manager
+      .getRepository(McpDefinitionEntity)
+      .findOne({ where: { id }, lock: { mode: "pessimistic_write" } });
   }
 
   /** The live definition with this case-insensitive name, locked for this transaction. */
@@ -68,7 +70,11 @@ export class McpTransaction {
       .getRepository(McpVersionEntity)
       .update(
         { mcpId: row.mcpId, version: row.version },
-        { deprecated: row.deprecated, deprecationMessage: row.deprecationMessage, deprecatedAt: row.deprecatedAt },
+        {
+          deprecated: row.deprecated,
+          deprecationMessage: row.deprecationMessage,
+          deprecatedAt: row.deprecatedAt,
+        },
       );
   }
 

@@ -27,19 +27,32 @@ export class RunQueries {
 
   /** A run's steps in plan order (children after their parent). */
   steps(runId: string): Promise<StepRunEntity[]> {
-    return dbCall(() => this.dataSource.getRepository(StepRunEntity).find({ where: { runId }, order: { position: "ASC", stepId: "ASC" } }));
+    return dbCall(() =>
+      this.dataSource
+        .getRepository(StepRunEntity)
+        .find({ where: { runId }, order: { position: "ASC", stepId: "ASC" } }),
+    );
   }
 
   /** Runs newest first, before the keyset `(createdAt, id)` when given. */
-  list(filter: RunListFilter, before: readonly [string, string] | undefined, limit: number): Promise<WorkflowRunEntity[]> {
+  list(
+    filter: RunListFilter,
+    before: readonly [string, string] | undefined,
+    limit: number,
+  ): Promise<WorkflowRunEntity[]> {
     return dbCall(() => {
       const q = this.dataSource.getRepository(WorkflowRunEntity).createQueryBuilder("r");
       if (filter.workflowId) q.andWhere("r.workflow_id = :workflowId", { workflowId: filter.workflowId });
       if (filter.statuses?.length) q.andWhere("r.status IN (:...statuses)", { statuses: filter.statuses });
       if (filter.kind) q.andWhere("r.kind = :kind", { kind: filter.kind });
       if (filter.createdAfter) q.andWhere("r.created_at >= :after", { after: filter.createdAfter });
-      if (filter.createdBefore) q.andWhere("r.created_at < :beforeTime", { beforeTime: filter.createdBefore });
-      if (before) q.andWhere("(r.created_at, r.id) < (:beforeAt::timestamptz, :beforeId::uuid)", { beforeAt: before[0], beforeId: before[1] });
+      if (filter.createdBefore)
+        q.andWhere("r.created_at < :beforeTime", { beforeTime: filter.createdBefore });
+      if (before)
+        q.andWhere("(r.created_at, r.id) < (:beforeAt::timestamptz, :beforeId::uuid)", {
+          beforeAt: before[0],
+          beforeId: before[1],
+        });
       return q.orderBy("r.created_at", "DESC").addOrderBy("r.id", "DESC").limit(limit).getMany();
     });
   }

@@ -6,7 +6,10 @@ import { asInsert, asUpdate } from "./insert.js";
 
 /** A run to create, with one pending step row per planned step. */
 export interface NewRun {
-  readonly run: Omit<WorkflowRunEntity, "owner" | "leaseExpiresAt" | "fence" | "eventSeq" | "startedAt" | "finishedAt" | "cancelRequestedAt">;
+  readonly run: Omit<
+    WorkflowRunEntity,
+    "owner" | "leaseExpiresAt" | "fence" | "eventSeq" | "startedAt" | "finishedAt" | "cancelRequestedAt"
+  >;
   readonly steps: ReadonlyArray<Omit<StepRunEntity, "run">>;
 }
 
@@ -54,14 +57,30 @@ export class RunStore {
           .createQueryBuilder()
           .insert()
           .into(WorkflowRunEntity)
-          .values(asInsert({ ...input.run, owner: null, leaseExpiresAt: null, fence: "0", eventSeq: "0", startedAt: null, finishedAt: null, cancelRequestedAt: null }))
+          .values(
+            asInsert({
+              ...input.run,
+              owner: null,
+              leaseExpiresAt: null,
+              fence: "0",
+              eventSeq: "0",
+              startedAt: null,
+              finishedAt: null,
+              cancelRequestedAt: null,
+            }),
+          )
           .orIgnore()
           .execute();
         if ((inserted.raw as unknown[]).length === 0) {
-          const existing = await manager.getRepository(WorkflowRunEntity).findOneByOrFail({ requestId: input.run.requestId ?? "" });
+          const existing = await manager
+            .getRepository(WorkflowRunEntity)
+            .findOneByOrFail({ requestId: input.run.requestId ?? "" });
           return { run: existing, created: false };
         }
-        if (input.steps.length > 0) await manager.getRepository(StepRunEntity).insert(input.steps.map((step) => asInsert(step as StepRunEntity)));
+        if (input.steps.length > 0)
+          await manager
+            .getRepository(StepRunEntity)
+            .insert(input.steps.map((step) => asInsert(step as StepRunEntity)));
         const run = await manager.getRepository(WorkflowRunEntity).findOneByOrFail({ id: input.run.id });
         return { run, created: true };
       }),
@@ -119,7 +138,10 @@ export class RunStore {
   /** Gives the run up (graceful shutdown): another executor may claim it at once. */
   async release(runId: string, fence: string): Promise<void> {
     await dbCall(() =>
-      this.dataSource.query(`UPDATE workflow_runs SET owner = NULL, lease_expires_at = NULL WHERE id = $1 AND fence = $2`, [runId, fence]),
+      this.dataSource.query(
+        `UPDATE workflow_runs SET owner = NULL, lease_expires_at = NULL WHERE id = $1 AND fence = $2`,
+        [runId, fence],
+      ),
     );
   }
 
@@ -130,7 +152,10 @@ export class RunStore {
   async fenced<T>(runId: string, fence: string, work: (tx: FencedTransaction) => Promise<T>): Promise<T> {
     return dbCall(() =>
       this.dataSource.transaction(async (manager) => {
-        const rows = await manager.query<{ fence: string }[]>(`SELECT fence FROM workflow_runs WHERE id = $1 FOR UPDATE`, [runId]);
+        const rows = await manager.query<{ fence: string }[]>(
+          `SELECT fence FROM workflow_runs WHERE id = $1 FOR UPDATE`,
+          [runId],
+        );
         if (rows[0]?.fence !== fence) throw new FenceLostError(runId, fence);
         return work({
           manager,
@@ -152,16 +177,25 @@ export class RunStore {
    * here directly, with its steps; a driven one is stopped by its owner. Returns the run after it, and
    * whether it was finished here (so the caller can publish the events).
    */
-  async requestCancel(runId: string, reason = ""): Promise<{ run: WorkflowRunEntity | null; cancelledNow: boolean; seq: string }> {
+  async requestCancel(
+    runId: string,
+    reason = "",
+  ): Promise<{ run: WorkflowRunEntity | null; cancelledNow: boolean; seq: string }> {
     return dbCall(() =>
       this.dataSource.transaction(async (manager) => {
-        const run = await manager.getRepository(WorkflowRunEntity).findOne({ where: { id: runId }, lock: { mode: "pessimistic_write" } });
+        const run = await manager
+          .getRepository(WorkflowRunEntity)
+          .findOne({ where: { id: runId }, lock: { mode: "pessimistic_write" } });
         if (!run) return { run: null, cancelledNow: false, seq: "0" };
-        if (run.status !== "pending" && run.status !== "running") return { run, cancelledNow: false, seq: run.eventSeq };
+        if (run.status !== "pending" && run.status !== "running")
+          return { run, cancelledNow: false, seq: run.eventSeq };
         const now = new Date();
         run.cancelRequestedAt ??= now;
         if (reason) run.error = { code: "CANCELLED", message: reason };
-        const undriven = run.status === "pending" || run.owner === null || (run.leaseExpiresAt !== null && run.leaseExpiresAt < now);
+        const undriven =
+          run.status === "pending" ||
+          run.owner === null ||
+          (run.leaseExpiresAt !== null && run.leaseExpiresAt < now);
         if (undriven) {
           run.status = "cancelled";
           run.finishedAt = now;

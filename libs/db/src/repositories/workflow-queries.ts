@@ -34,10 +34,16 @@ export class WorkflowQueries {
   }
 
   findVersion(workflowId: string, version: number): Promise<WorkflowVersionEntity | null> {
-    return dbCall(() => this.dataSource.getRepository(WorkflowVersionEntity).findOneBy({ workflowId, version }));
+    return dbCall(() =>
+      this.dataSource.getRepository(WorkflowVersionEntity).findOneBy({ workflowId, version }),
+    );
   }
 
-  listVersions(workflowId: string, before: number | undefined, limit: number): Promise<WorkflowVersionEntity[]> {
+  listVersions(
+    workflowId: string,
+    before: number | undefined,
+    limit: number,
+  ): Promise<WorkflowVersionEntity[]> {
     return dbCall(() => {
       const q = this.dataSource
         .getRepository(WorkflowVersionEntity)
@@ -48,12 +54,19 @@ export class WorkflowQueries {
     });
   }
 
-  list(filter: WorkflowListFilter, after: readonly [string, string] | undefined, limit: number): Promise<WorkflowDefinitionEntity[]> {
+  list(
+    filter: WorkflowListFilter,
+    after: readonly [string, string] | undefined,
+    limit: number,
+  ): Promise<WorkflowDefinitionEntity[]> {
     return dbCall(() => {
       const q = this.dataSource.getRepository(WorkflowDefinitionEntity).createQueryBuilder("w");
       if (!filter.showDeleted) q.andWhere("w.deleted_at IS NULL");
       if (filter.tag) q.andWhere(":tag = ANY(w.tags)", { tag: filter.tag });
-      if (filter.text) q.andWhere("(w.name ILIKE :text OR w.description ILIKE :text)", { text: `%${likeEscape(filter.text)}%` });
+      if (filter.text)
+        q.andWhere("(w.name ILIKE :text OR w.description ILIKE :text)", {
+          text: `%${likeEscape(filter.text)}%`,
+        });
       if (filter.usesMcp) {
         q.andWhere(
           `EXISTS (SELECT 1 FROM workflow_versions v WHERE v.workflow_id = w.id
@@ -61,7 +74,8 @@ export class WorkflowQueries {
           { refs: filter.usesMcp },
         );
       }
-      if (after) q.andWhere("(w.name_key, w.id) > (:afterName, :afterId)", { afterName: after[0], afterId: after[1] });
+      if (after)
+        q.andWhere("(w.name_key, w.id) > (:afterName, :afterId)", { afterName: after[0], afterId: after[1] });
       return q.orderBy("w.name_key", "ASC").addOrderBy("w.id", "ASC").limit(limit).getMany();
     });
   }

@@ -10,7 +10,9 @@ export class WorkflowTransaction {
   constructor(readonly manager: EntityManager) {}
 
   lockById(id: string): Promise<WorkflowDefinitionEntity | null> {
-    return this.manager.getRepository(WorkflowDefinitionEntity).findOne({ where: { id }, lock: { mode: "pessimistic_write" } });
+    return this.manager
+      .getRepository(WorkflowDefinitionEntity)
+      .findOne({ where: { id }, lock: { mode: "pessimistic_write" } });
   }
 
   lockLiveByName(nameKey: string): Promise<WorkflowDefinitionEntity | null> {

@@ -19,7 +19,10 @@ export function errorInterceptor(options: { domain: string; logger: Logger }): I
   };
 }
 
-async function* mapStreamErrors<T>(messages: AsyncIterable<T>, context: Parameters<typeof toConnectError>[1]): AsyncIterable<T> {
+async function* mapStreamErrors<T>(
+  messages: AsyncIterable<T>,
+  context: Parameters<typeof toConnectError>[1],
+): AsyncIterable<T> {
   try {
     yield* messages;
   } catch (err) {

@@ -3,7 +3,11 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { callInfoKey } from "../context.js";
 
-const QUIET = new Set(["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"]);
+const QUIET = new Set([
+  "grpc.health.v1.Health",
+  "grpc.reflection.v1.ServerReflection",
+  "grpc.reflection.v1alpha.ServerReflection",
+]);
 
 /**
  * Logs one line per call: method, status code, duration and request id. Health and reflection calls
@@ -43,7 +47,10 @@ export function loggingInterceptor(logger: Logger): Interceptor {
 }
 
 /** Passes a server stream through, logging its end (ok or the error it ended with). */
-async function* logStreamEnd<T>(messages: AsyncIterable<T>, done: (code: Code | 0, error?: ConnectError) => void): AsyncIterable<T> {
+async function* logStreamEnd<T>(
+  messages: AsyncIterable<T>,
+  done: (code: Code | 0, error?: ConnectError) => void,
+): AsyncIterable<T> {
   try {
     yield* messages;
     done(0);

@@ -33,12 +33,16 @@ export class Definitions {
 
   async workflow(ref: WorkflowReference): Promise<PinnedWorkflow> {
     const res = await call("workflows", () =>
-      this.workflows.getWorkflow({ workflow: ref.workflow, selector: ref.version !== undefined ? { case: "version", value: ref.version } : { case: undefined } }),
+      this.workflows.getWorkflow({
+        workflow: ref.workflow,
+        selector: ref.version !== undefined ? { case: "version", value: ref.version } : { case: undefined },
+      }),
     );
     const w = res.workflow;
     const v = res.version;
     if (!w || !v?.spec) throw new NotFoundError("workflow", ref.workflow.value ?? "");
-    if (w.deleteTime && ref.workflow.case === "name") throw new NotFoundError("workflow", w.name, "it was deleted");
+    if (w.deleteTime && ref.workflow.case === "name")
+      throw new NotFoundError("workflow", w.name, "it was deleted");
     return { id: w.id, name: w.name, version: v.version, spec: v.spec };
   }
 
@@ -46,7 +50,9 @@ export class Definitions {
   async mcp(ref: McpReference, stepId?: string): Promise<PinnedMcp> {
     if (ref.selector.case === "version" && ref.mcp.case === "id") {
       const key = `exec:mcp:${ref.mcp.value}:${ref.selector.value}`;
-      const json = await cached<CachedMcp>(this.cache, key, VERSION_TTL_SECONDS, async () => toCached(await this.fetchMcp(ref, stepId)));
+      const json = await cached<CachedMcp>(this.cache, key, VERSION_TTL_SECONDS, async () =>
+        toCached(await this.fetchMcp(ref, stepId)),
+      );
       return { ...json, config: fromJson(McpConfigSchema, json.config) };
     }
     const pinned = await this.fetchMcp(ref, stepId);
@@ -56,14 +62,18 @@ export class Definitions {
 
   private async fetchMcp(ref: McpReference, stepId: string | undefined): Promise<PinnedMcp> {
     try {
-      const res = await call("registry", () => this.registry.getMcp({ mcp: ref.mcp, selector: ref.selector }));
+      const res = await call("registry", () =>
+        this.registry.getMcp({ mcp: ref.mcp, selector: ref.selector }),
+      );
       const m = res.mcp;
       const v = res.version;
       if (!m || !v?.config) throw new NotFoundError("mcp", ref.mcp.value ?? "");
       return { id: m.id, name: m.name, version: v.version, type: v.type, config: v.config };
     } catch (err) {
       if (stepId !== undefined && err instanceof ConnectError && err.code === Code.NotFound) {
-        throw new FailedPreconditionError(`step "${stepId}": ${err.rawMessage}`, "MCP_NOT_RESOLVED", { step: stepId });
+        throw new FailedPreconditionError(`step "${stepId}": ${err.rawMessage}`, "MCP_NOT_RESOLVED", {
+          step: stepId,
+        });
       }
       throw err;
     }

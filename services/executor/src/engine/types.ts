@@ -55,10 +55,21 @@ export interface RunRecorder {
   /** The step is starting attempt `attempt` with these inputs. */
   stepStarted(stepId: string, attempt: number, inputs: JsonObject): Promise<void>;
   /** The attempt failed and will be retried after `delayMs`. */
-  stepRetrying(stepId: string, attempt: number, error: RecordedError, output: Partial<StepResult>, delayMs: number): Promise<void>;
+  stepRetrying(
+    stepId: string,
+    attempt: number,
+    error: RecordedError,
+    output: Partial<StepResult>,
+    delayMs: number,
+  ): Promise<void>;
   /** The step's final result: committed BEFORE any dependent starts. */
   stepSucceeded(stepId: string, attempt: number, result: StepResult): Promise<void>;
-  stepFailed(stepId: string, attempt: number, error: RecordedError, output: Partial<StepResult>): Promise<void>;
+  stepFailed(
+    stepId: string,
+    attempt: number,
+    error: RecordedError,
+    output: Partial<StepResult>,
+  ): Promise<void>;
   /** Steps that will not run (stop strategy, failed dependency, cancel). */
   stepsSkipped(stepIds: readonly string[], status: "skipped" | "cancelled", reason: string): Promise<void>;
 }

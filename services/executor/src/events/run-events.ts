@@ -18,12 +18,22 @@ export class RunEvents {
   constructor(private readonly bus: EventBus) {}
 
   async publish(runId: string, sequence: string | bigint, event: RunEventBody): Promise<void> {
-    const message = create(RunEventSchema, { runId, sequence: BigInt(sequence), time: timestampNow(), event });
-    await this.bus.publish(runChannel(runId), Buffer.from(toBinary(RunEventSchema, message)).toString("base64"));
+    const message = create(RunEventSchema, {
+      runId,
+      sequence: BigInt(sequence),
+      time: timestampNow(),
+      event,
+    });
+    await this.bus.publish(
+      runChannel(runId),
+      Buffer.from(toBinary(RunEventSchema, message)).toString("base64"),
+    );
   }
 
   subscribe(runId: string, onEvent: (event: RunEvent) => void): Promise<Subscription> {
-    return this.bus.subscribe(runChannel(runId), (message) => onEvent(fromBinary(RunEventSchema, Buffer.from(message, "base64"))));
+    return this.bus.subscribe(runChannel(runId), (message) =>
+      onEvent(fromBinary(RunEventSchema, Buffer.from(message, "base64"))),
+    );
   }
 
   /** Tells every executor a run is waiting to be claimed. */

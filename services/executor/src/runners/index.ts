@@ -7,7 +7,10 @@ import { StepFailure, type PinnedMcp, type Runner } from "./runner.js";
 class UnsupportedRunner implements Runner {
   run(context: { mcp: PinnedMcp }): Promise<never> {
     return Promise.reject(
-      new StepFailure("UNSUPPORTED_MCP_TYPE", `MCP "${context.mcp.name}" is of type ${McpType[context.mcp.type]}, which this executor cannot run yet`),
+      new StepFailure(
+        "UNSUPPORTED_MCP_TYPE",
+        `MCP "${context.mcp.name}" is of type ${McpType[context.mcp.type]}, which this executor cannot run yet`,
+      ),
     );
   }
 }

@@ -58,7 +58,9 @@ export class StepFailure extends Error {
   constructor(
     readonly code: StepFailureCode,
     message: string,
-    readonly output: Partial<Pick<StepResult, "stdout" | "stderr" | "stdoutTruncated" | "stderrTruncated">> = {},
+    readonly output: Partial<
+      Pick<StepResult, "stdout" | "stderr" | "stdoutTruncated" | "stderrTruncated">
+    > = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);

@@ -19,10 +19,24 @@ export class FencedRecorder implements RunRecorder {
   ) {}
 
   stepStarted(stepId: string, attempt: number, inputs: JsonObject): Promise<void> {
-    return this.update([stepId], { status: "running", attempt, inputs, error: null, startedAt: new Date(), finishedAt: null, durationMs: null });
+    return this.update([stepId], {
+      status: "running",
+      attempt,
+      inputs,
+      error: null,
+      startedAt: new Date(),
+      finishedAt: null,
+      durationMs: null,
+    });
   }
 
-  stepRetrying(stepId: string, attempt: number, error: RecordedError, output: Partial<StepResult>, delayMs: number): Promise<void> {
+  stepRetrying(
+    stepId: string,
+    attempt: number,
+    error: RecordedError,
+    output: Partial<StepResult>,
+    delayMs: number,
+  ): Promise<void> {
     return this.update([stepId], {
       status: "retrying",
       attempt,
@@ -32,11 +46,31 @@ export class FencedRecorder implements RunRecorder {
   }
 
   stepSucceeded(stepId: string, attempt: number, result: StepResult): Promise<void> {
-    return this.update([stepId], { status: "succeeded", attempt, outputs: result.outputs, error: null, usage: result.usage ?? null, ...streams(result) }, true);
+    return this.update(
+      [stepId],
+      {
+        status: "succeeded",
+        attempt,
+        outputs: result.outputs,
+        error: null,
+        usage: result.usage ?? null,
+        ...streams(result),
+      },
+      true,
+    );
   }
 
-  stepFailed(stepId: string, attempt: number, error: RecordedError, output: Partial<StepResult>): Promise<void> {
-    return this.update([stepId], { status: "failed", attempt, error: { ...error }, ...streams(output) }, true);
+  stepFailed(
+    stepId: string,
+    attempt: number,
+    error: RecordedError,
+    output: Partial<StepResult>,
+  ): Promise<void> {
+    return this.update(
+      [stepId],
+      { status: "failed", attempt, error: { ...error }, ...streams(output) },
+      true,
+    );
   }
 
   stepsSkipped(stepIds: readonly string[], status: "skipped" | "cancelled", reason: string): Promise<void> {

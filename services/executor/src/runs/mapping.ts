@@ -1,7 +1,17 @@
 import { create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
 import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { StepRunEntity, WorkflowRunEntity } from "@mcp/db";
-import { RunErrorSchema, RunKind, RunStatus, StepRunSchema, StepStatus, WorkflowRunSchema, type RunError, type StepRun, type WorkflowRun } from "@mcp/proto/executor";
+import {
+  RunErrorSchema,
+  RunKind,
+  RunStatus,
+  StepRunSchema,
+  StepStatus,
+  WorkflowRunSchema,
+  type RunError,
+  type StepRun,
+  type WorkflowRun,
+} from "@mcp/proto/executor";
 
 const RUN_STATUS: Record<string, RunStatus> = {
   pending: RunStatus.PENDING,
@@ -25,7 +35,8 @@ const STEP_STATUS: Record<string, StepStatus> = {
 /** Stored status name → API enum. */
 export const runStatusOf = (name: string): RunStatus => RUN_STATUS[name] ?? RunStatus.UNSPECIFIED;
 /** API enum → stored status name. */
-export const runStatusName = (status: RunStatus): string | undefined => Object.entries(RUN_STATUS).find(([, v]) => v === status)?.[0];
+export const runStatusName = (status: RunStatus): string | undefined =>
+  Object.entries(RUN_STATUS).find(([, v]) => v === status)?.[0];
 
 /** A stored `{code, message, step_id, details}` error as the API's RunError. */
 export function toRunError(json: Record<string, unknown> | null): RunError | undefined {

@@ -12,10 +12,19 @@ export interface StoredPlan {
   readonly requestHash: string;
 }
 
-export function encodePlan(spec: WorkflowSpec, mcps: ReadonlyMap<string, PinnedMcp>, requestHash: string): StoredPlan {
+export function encodePlan(
+  spec: WorkflowSpec,
+  mcps: ReadonlyMap<string, PinnedMcp>,
+  requestHash: string,
+): StoredPlan {
   return {
     spec: toJson(WorkflowSpecSchema, spec) as PbJsonObject,
-    mcps: Object.fromEntries([...mcps].map(([stepId, m]) => [stepId, { ...m, config: toJson(McpConfigSchema, m.config) as PbJsonObject }])),
+    mcps: Object.fromEntries(
+      [...mcps].map(([stepId, m]) => [
+        stepId,
+        { ...m, config: toJson(McpConfigSchema, m.config) as PbJsonObject },
+      ]),
+    ),
     requestHash,
   };
 }
@@ -24,7 +33,12 @@ export function decodePlan(runId: string, stored: StoredPlan, inputs: JsonObject
   return {
     runId,
     spec: fromJson(WorkflowSpecSchema, stored.spec),
-    mcps: new Map(Object.entries(stored.mcps).map(([stepId, m]) => [stepId, { ...m, config: fromJson(McpConfigSchema, m.config) }])),
+    mcps: new Map(
+      Object.entries(stored.mcps).map(([stepId, m]) => [
+        stepId,
+        { ...m, config: fromJson(McpConfigSchema, m.config) },
+      ]),
+    ),
     inputs,
   };
 }

@@ -22,7 +22,10 @@ export class RunCanceller {
     if (cancelledNow) {
       await this.events.publish(runId, seq, {
         case: "runStatus",
-        value: create(RunStatusChangedSchema, { status: runStatusOf("cancelled"), error: toRunError(run.error) }),
+        value: create(RunStatusChangedSchema, {
+          status: runStatusOf("cancelled"),
+          error: toRunError(run.error),
+        }),
       });
     }
   }

@@ -51,13 +51,19 @@ export class RunDriver {
     const controller = new AbortController();
     const onStop = () => controller.abort(new LostOwnershipError(run.id));
     stop.addEventListener("abort", onStop, { once: true });
-    const renew = setInterval(() => {
-      void this.renew(run, lock, controller, log);
-    }, Math.max(50, Math.floor(lease.leaseMs / 3)));
+    const renew = setInterval(
+      () => {
+        void this.renew(run, lock, controller, log);
+      },
+      Math.max(50, Math.floor(lease.leaseMs / 3)),
+    );
     try {
       if (stop.aborted) return;
       const seq = await store.fenced(run.id, run.fence, (tx) => tx.nextSeq());
-      await this.deps.events.publish(run.id, seq, { case: "runStatus", value: create(RunStatusChangedSchema, { status: runStatusOf("running") }) });
+      await this.deps.events.publish(run.id, seq, {
+        case: "runStatus",
+        value: create(RunStatusChangedSchema, { status: runStatusOf("running") }),
+      });
       if (run.cancelRequestedAt) controller.abort("cancelled");
       const outcome = await this.execute(run, controller.signal);
       await this.finish(run, outcome, log);
@@ -79,7 +85,12 @@ export class RunDriver {
     const steps = await this.deps.queries.steps(run.id);
     const recorded: RecordedStep[] = steps
       .filter((s) => s.parentStepRunId === null)
-      .map((s) => ({ stepId: s.stepId, status: s.status, attempt: s.attempt, outputs: (s.outputs as JsonObject | null) ?? null }));
+      .map((s) => ({
+        stepId: s.stepId,
+        status: s.status,
+        attempt: s.attempt,
+        outputs: (s.outputs as JsonObject | null) ?? null,
+      }));
     const recorder = new FencedRecorder(this.deps.store, this.deps.events, run.id, run.fence);
     const outcome = await runPlan(plan, recorded, { recorder, runnerFor: this.deps.runnerFor, signal });
     if (run.kind !== "mcp" || outcome.status !== "succeeded") return outcome;
@@ -98,27 +109,29 @@ export class RunDriver {
         log.error({ err, workflow: outcome.fallbackWorkflow }, "could not start the fallback workflow");
       }
     }
-    const error = outcome.error ? { code: outcome.error.code, message: outcome.error.message, stepId: outcome.error.stepId ?? "" } : null;
+    const error = outcome.error
+      ? { code: outcome.error.code, message: outcome.error.message, stepId: outcome.error.stepId ?? "" }
+      : null;
     const seq = await this.deps.store.fenced(run.id, run.fence, async (tx) => {
-      await tx.manager.getRepository(WorkflowRunEntity).update(
-        { id: run.id },
-        {
-          status: outcome.status,
-          outputs: outcome.outputs as PbJsonObject,
-          error: error as PbJsonObject | null,
-          finishedAt: new Date(),
-          owner: null,
-          leaseExpiresAt: null,
-          fallbackRunId,
-          updatedAt: new Date(),
-        } as never,
-      );
+      await tx.manager.getRepository(WorkflowRunEntity).update({ id: run.id }, {
+        status: outcome.status,
+        outputs: outcome.outputs,
+        error: error as PbJsonObject | null,
+        finishedAt: new Date(),
+        owner: null,
+        leaseExpiresAt: null,
+        fallbackRunId,
+        updatedAt: new Date(),
+      } as never);
       return tx.nextSeq();
     });
     if (fallbackRunId) await this.deps.events.wake(fallbackRunId);
     await this.deps.events.publish(run.id, seq, {
       case: "runStatus",
-      value: create(RunStatusChangedSchema, { status: runStatusOf(outcome.status), error: toRunError(error) }),
+      value: create(RunStatusChangedSchema, {
+        status: runStatusOf(outcome.status),
+        error: toRunError(error),
+      }),
     });
     log.info({ status: outcome.status }, "run finished");
   }
@@ -128,12 +141,20 @@ export class RunDriver {
     try {
       return (await this.deps.locks.acquire(`run:${runId}`, this.deps.lease.leaseMs)) ?? null;
     } catch (err) {
-      log.warn({ err: err instanceof Error ? err.message : String(err) }, "lock service unavailable; relying on the database fence alone");
+      log.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        "lock service unavailable; relying on the database fence alone",
+      );
       return undefined;
     }
   }
 
-  private async renew(run: WorkflowRunEntity, lock: Lock | undefined, controller: AbortController, log: Logger): Promise<void> {
+  private async renew(
+    run: WorkflowRunEntity,
+    lock: Lock | undefined,
+    controller: AbortController,
+    log: Logger,
+  ): Promise<void> {
     if (controller.signal.aborted && controller.signal.reason instanceof LostOwnershipError) return;
     try {
       const state = await this.deps.store.renew(run.id, run.fence, this.deps.lease.leaseMs);
@@ -144,7 +165,10 @@ export class RunDriver {
       if (state.cancelRequested && !controller.signal.aborted) controller.abort("cancelled");
       if (lock) await lock.extend(this.deps.lease.leaseMs).catch(() => false);
     } catch (err) {
-      log.warn({ err: err instanceof Error ? err.message : String(err) }, "could not renew the lease; will retry");
+      log.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        "could not renew the lease; will retry",
+      );
     }
   }
 }

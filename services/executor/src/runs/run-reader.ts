@@ -44,7 +44,11 @@ export class RunReader {
     if (f?.workflow) {
       workflowId = UUID.test(f.workflow)
         ? f.workflow
-        : (await this.definitions.workflow(create(WorkflowReferenceSchema, { workflow: { case: "name", value: f.workflow } }))).id;
+        : (
+            await this.definitions.workflow(
+              create(WorkflowReferenceSchema, { workflow: { case: "name", value: f.workflow } }),
+            )
+          ).id;
     }
     const statuses = (f?.statuses ?? []).map((s) => {
       const name = runStatusName(s);
@@ -59,14 +63,23 @@ export class RunReader {
       kind: f?.kind === RunKind.MCP ? "mcp" : f?.kind === RunKind.WORKFLOW ? "workflow" : undefined,
     };
     const limit = pageSize(req.pageSize);
-    const scope = { ...filter, createdAfter: filter.createdAfter?.toISOString(), createdBefore: filter.createdBefore?.toISOString() };
+    const scope = {
+      ...filter,
+      createdAfter: filter.createdAfter?.toISOString(),
+      createdBefore: filter.createdBefore?.toISOString(),
+    };
     const before = decodePageToken(req.pageToken, scope);
-    const rows = await this.queries.list(filter, before ? [String(before[0]), String(before[1])] : undefined, limit + 1);
+    const rows = await this.queries.list(
+      filter,
+      before ? [String(before[0]), String(before[1])] : undefined,
+      limit + 1,
+    );
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
       runs: items.map((r) => toWorkflowRun(r)),
-      nextPageToken: rows.length > limit && last ? encodePageToken([last.createdAt.toISOString(), last.id], scope) : "",
+      nextPageToken:
+        rows.length > limit && last ? encodePageToken([last.createdAt.toISOString(), last.id], scope) : "",
     };
   }
 }

@@ -3,8 +3,15 @@ import { create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
 import type { RunStore, RunQueries, WorkflowRunEntity, StepRunEntity } from "@mcp/db";
 import { AlreadyExistsError } from "@mcp/errors";
 import type { McpReference } from "@mcp/proto/registry";
-import { ExecutionMode, StepInputSchema, StepSchema, WorkflowReferenceSchema, WorkflowSpecSchema, type WorkflowReference } from "@mcp/proto/workflows";
-import { contentHash, type JsonValue as VJsonValue } from "@mcp/versioning";
+import {
+  ExecutionMode,
+  StepInputSchema,
+  StepSchema,
+  WorkflowReferenceSchema,
+  WorkflowSpecSchema,
+  type WorkflowReference,
+} from "@mcp/proto/workflows";
+import { contentHash } from "@mcp/versioning";
 import type { Definitions } from "../definitions/definitions.js";
 import type { JsonObject, PinnedMcp } from "../runners/runner.js";
 import { typeName } from "./type-names.js";
@@ -32,8 +39,16 @@ export class RunStarter {
     private readonly queries: RunQueries,
   ) {}
 
-  async workflow(ref: WorkflowReference, given: JsonObject, requestId: string, parentRunId: string | null = null): Promise<Started> {
-    const requestHash = contentHash({ workflow: [ref.workflow.case ?? "", ref.workflow.value ?? "", ref.version ?? 0], inputs: given } as unknown as VJsonValue);
+  async workflow(
+    ref: WorkflowReference,
+    given: JsonObject,
+    requestId: string,
+    parentRunId: string | null = null,
+  ): Promise<Started> {
+    const requestHash = contentHash({
+      workflow: [ref.workflow.case ?? "", ref.workflow.value ?? "", ref.version ?? 0],
+      inputs: given,
+    });
     const earlier = await this.earlier(requestId, requestHash);
     if (earlier) return earlier;
     const workflow = await this.definitions.workflow(ref);
@@ -54,7 +69,10 @@ export class RunStarter {
 
   /** A one-step run of a single MCP; its inputs go to the MCP unchanged and its outputs are the run's. */
   async mcp(ref: McpReference, given: JsonObject, requestId: string): Promise<Started> {
-    const requestHash = contentHash({ mcp: [ref.mcp.case ?? "", ref.mcp.value ?? "", ref.selector.case ?? "", ref.selector.value ?? ""], inputs: given } as unknown as VJsonValue);
+    const requestHash = contentHash({
+      mcp: [ref.mcp.case ?? "", ref.mcp.value ?? "", ref.selector.case ?? "", ref.selector.value ?? ""],
+      inputs: given,
+    });
     const earlier = await this.earlier(requestId, requestHash);
     if (earlier) return earlier;
     const pinned = await this.definitions.mcp(ref);
@@ -64,8 +82,16 @@ export class RunStarter {
       steps: [
         create(StepSchema, {
           stepId: MCP_RUN_STEP_ID,
-          mcp: { mcp: { case: "id", value: pinned.id }, selector: { case: "version", value: pinned.version } },
-          inputs: Object.fromEntries(Object.keys(given).map((name) => [name, create(StepInputSchema, { source: { case: "workflowInput", value: name } })])),
+          mcp: {
+            mcp: { case: "id", value: pinned.id },
+            selector: { case: "version", value: pinned.version },
+          },
+          inputs: Object.fromEntries(
+            Object.keys(given).map((name) => [
+              name,
+              create(StepInputSchema, { source: { case: "workflowInput", value: name } }),
+            ]),
+          ),
         }),
       ],
     });
@@ -93,13 +119,30 @@ export class RunStarter {
     const run = await this.queries.findByRequestId(requestId);
     if (!run) return undefined;
     if ((run.plan as StoredPlan | null)?.requestHash !== requestHash) {
-      throw new AlreadyExistsError("run request", requestId, `run ${run.id} was started with this request_id for a different request`);
+      throw new AlreadyExistsError(
+        "run request",
+        requestId,
+        `run ${run.id} was started with this request_id for a different request`,
+      );
     }
     return { run, created: false };
   }
 
-  private async pinSteps(steps: ReadonlyArray<{ stepId: string; ref: McpReference | undefined }>): Promise<Map<string, PinnedMcp>> {
-    const pinned = await Promise.all(steps.map(async (s) => [s.stepId, await this.definitions.mcp(s.ref ?? ({ mcp: { case: undefined }, selector: { case: undefined } } as McpReference), s.stepId)] as const));
+  private async pinSteps(
+    steps: ReadonlyArray<{ stepId: string; ref: McpReference | undefined }>,
+  ): Promise<Map<string, PinnedMcp>> {
+    const pinned = await Promise.all(
+      steps.map(
+        async (s) =>
+          [
+            s.stepId,
+            await this.definitions.mcp(
+              s.ref ?? ({ mcp: { case: undefined }, selector: { case: undefined } } as McpReference),
+              s.stepId,
+            ),
+          ] as const,
+      ),
+    );
     return new Map(pinned);
   }
 
@@ -109,7 +152,17 @@ export class RunStarter {
     plan: StoredPlan,
     inputs: JsonObject,
     mcps: ReadonlyMap<string, PinnedMcp>,
-    what: Pick<WorkflowRunEntity, "kind" | "parentRunId" | "workflowId" | "workflowName" | "workflowVersion" | "mcpId" | "mcpName" | "mcpVersion">,
+    what: Pick<
+      WorkflowRunEntity,
+      | "kind"
+      | "parentRunId"
+      | "workflowId"
+      | "workflowName"
+      | "workflowVersion"
+      | "mcpId"
+      | "mcpName"
+      | "mcpVersion"
+    >,
   ): Promise<Started> {
     const id = randomUUID();
     const now = new Date();
@@ -143,7 +196,7 @@ export class RunStarter {
         id,
         ...what,
         status: "pending",
-        inputs: inputs as PbJsonObject,
+        inputs: inputs,
         outputs: null,
         error: null,
         requestId: requestId || null,
@@ -155,7 +208,11 @@ export class RunStarter {
       steps,
     });
     if (!result.created && (result.run.plan as StoredPlan | null)?.requestHash !== requestHash) {
-      throw new AlreadyExistsError("run request", requestId, `run ${result.run.id} was started with this request_id for a different request`);
+      throw new AlreadyExistsError(
+        "run request",
+        requestId,
+        `run ${result.run.id} was started with this request_id for a different request`,
+      );
     }
     return result;
   }

@@ -6,10 +6,17 @@ import { RunEventSchema, RunStatus, type RunEvent } from "@mcp/proto/executor";
 import type { RunEvents } from "../events/run-events.js";
 import { toWorkflowRun } from "./mapping.js";
 
-const TERMINAL = new Set([RunStatus.SUCCEEDED, RunStatus.FAILED, RunStatus.PARTIALLY_SUCCEEDED, RunStatus.CANCELLED]);
+const TERMINAL = new Set([
+  RunStatus.SUCCEEDED,
+  RunStatus.FAILED,
+  RunStatus.PARTIALLY_SUCCEEDED,
+  RunStatus.CANCELLED,
+]);
 
 const isTerminal = (event: RunEvent) =>
-  (event.event.case === "runSnapshot" && event.event.value !== undefined && TERMINAL.has(event.event.value.status)) ||
+  (event.event.case === "runSnapshot" &&
+    event.event.value !== undefined &&
+    TERMINAL.has(event.event.value.status)) ||
   (event.event.case === "runStatus" && TERMINAL.has(event.event.value.status));
 
 /**

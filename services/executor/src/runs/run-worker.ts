@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { Subscription } from "@mcp/coordination";
 import type { RunStore } from "@mcp/db";
 import type { Logger } from "@mcp/runtime";
@@ -38,6 +39,8 @@ export class RunWorker {
   ) {}
 
   async start(): Promise<void> {
+    // every driven run listens on the stop signal; up to maxConcurrentRuns at once is expected
+    setMaxListeners(this.options.maxConcurrentRuns + 10, this.stopping.signal);
     this.wakeSub = await this.events.onWake(() => this.kick());
     this.timer = setInterval(() => this.kick(), this.options.pollMs);
     this.kick();
@@ -51,7 +54,12 @@ export class RunWorker {
       return;
     }
     this.claiming = this.claimAll()
-      .catch((err: unknown) => this.logger.warn({ err: err instanceof Error ? err.message : String(err) }, "claiming runs failed; will retry"))
+      .catch((err: unknown) =>
+        this.logger.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          "claiming runs failed; will retry",
+        ),
+      )
       .finally(() => {
         this.claiming = undefined;
         if (this.again) {
@@ -75,7 +83,10 @@ export class RunWorker {
     await this.wakeSub?.close();
     await this.claiming;
     const all = Promise.allSettled([...this.active.values()]);
-    const timedOut = await Promise.race([all.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref())]);
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((r) => setTimeout(() => r(true), graceMs).unref()),
+    ]);
     if (timedOut) {
       this.stopping.abort();
       await all;
@@ -95,7 +106,8 @@ export class RunWorker {
           this.kick();
         })
         .then(async () => {
-          if (this.stopping.signal.aborted) await this.store.release(run.id, run.fence).catch(() => undefined);
+          if (this.stopping.signal.aborted)
+            await this.store.release(run.id, run.fence).catch(() => undefined);
         });
       this.active.set(run.id, driving);
     }

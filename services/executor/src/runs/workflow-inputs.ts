@@ -2,7 +2,7 @@ import { toJson } from "@bufbuild/protobuf";
 import { ValueSchema } from "@bufbuild/protobuf/wkt";
 import { InvalidArgumentError, type FieldViolation } from "@mcp/errors";
 import type { WorkflowSpec } from "@mcp/proto/workflows";
-import type { JsonObject, JsonValue } from "../runners/runner.js";
+import type { JsonObject } from "../runners/runner.js";
 
 /**
  * Checks run inputs against the workflow's declared inputs: every required one present, no unknown
@@ -14,14 +14,17 @@ export function resolveInputs(spec: WorkflowSpec, given: JsonObject): JsonObject
   for (const name of Object.keys(given)) {
     if (!declared.has(name)) {
       const known = [...declared.keys()].join(", ") || "none";
-      violations.push({ field: `inputs.${name}`, description: `is not an input of this workflow (declared: ${known})` });
+      violations.push({
+        field: `inputs.${name}`,
+        description: `is not an input of this workflow (declared: ${known})`,
+      });
     }
   }
   const inputs: JsonObject = { ...given };
   for (const input of spec.inputs) {
     if (inputs[input.name] !== undefined) continue;
     if (input.defaultValue !== undefined) {
-      inputs[input.name] = toJson(ValueSchema, input.defaultValue) as JsonValue;
+      inputs[input.name] = toJson<typeof ValueSchema>(ValueSchema, input.defaultValue);
     } else if (input.required) {
       violations.push({ field: `inputs.${input.name}`, description: "is required by the workflow" });
     }

@@ -15,7 +15,9 @@ export const VERSION_TTL_SECONDS = 24 * 3600;
 type Dated<T, K extends keyof T> = Omit<T, K> & { [P in K]: string | null };
 
 /** Rebuilds a definition from its cached JSON (dates come back as ISO strings). */
-export function reviveDefinition(json: Dated<McpDefinitionEntity, "createdAt" | "updatedAt" | "deletedAt">): McpDefinitionEntity {
+export function reviveDefinition(
+  json: Dated<McpDefinitionEntity, "createdAt" | "updatedAt" | "deletedAt">,
+): McpDefinitionEntity {
   return {
     ...json,
     createdAt: new Date(json.createdAt ?? 0),

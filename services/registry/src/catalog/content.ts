@@ -20,11 +20,15 @@ export function configFromJson(json: unknown): McpConfig {
   return fromJson(McpConfigSchema, json as PbJsonObject);
 }
 
-export function versionContent(config: McpConfig, inputSchema: PbJsonObject | undefined, outputSchema: PbJsonObject | undefined): VersionContent {
+export function versionContent(
+  config: McpConfig,
+  inputSchema: PbJsonObject | undefined,
+  outputSchema: PbJsonObject | undefined,
+): VersionContent {
   return {
     config: configToJson(config),
-    input_schema: (inputSchema) ?? null,
-    output_schema: (outputSchema) ?? null,
+    input_schema: inputSchema ?? null,
+    output_schema: outputSchema ?? null,
   };
 }
 

@@ -32,10 +32,23 @@ export class LabelWriter {
     const result = await this.store.transaction(async (tx) => {
       const def = await lockLive(tx, key);
       if (!(await tx.findVersion(def.id, version))) {
-        throw new NotFoundError("mcp version", `${def.name}@${version}`, `versions run from 1 to ${def.latestVersion}`);
+        throw new NotFoundError(
+          "mcp version",
+          `${def.name}@${version}`,
+          `versions run from 1 to ${def.latestVersion}`,
+        );
       }
       const from = def.labels[label] ?? null;
-      const move = { id: "", mcpId: def.id, label, fromVersion: from, toVersion: version, movedBy: note.by, reason: note.reason, movedAt: new Date() };
+      const move = {
+        id: "",
+        mcpId: def.id,
+        label,
+        fromVersion: from,
+        toVersion: version,
+        movedBy: note.by,
+        reason: note.reason,
+        movedAt: new Date(),
+      };
       if (from === version) return { def, move, moved: false };
       def.labels = { ...def.labels, [label]: version };
       def.updatedAt = move.movedAt;
@@ -56,7 +69,15 @@ export class LabelWriter {
       const labels = { ...def.labels };
       delete labels[label];
       def.labels = labels;
-      const move = { mcpId: def.id, label, fromVersion: from, toVersion: null, movedBy: note.by, reason: note.reason, movedAt: new Date() };
+      const move = {
+        mcpId: def.id,
+        label,
+        fromVersion: from,
+        toVersion: null,
+        movedBy: note.by,
+        reason: note.reason,
+        movedAt: new Date(),
+      };
       def.updatedAt = move.movedAt;
       await tx.saveDefinition(def);
       return { def, move: await tx.insertLabelMove(move) };
@@ -66,11 +87,20 @@ export class LabelWriter {
   }
 
   /** Sets or clears a version's deprecation; the version stays readable and runnable. */
-  async deprecate(key: McpKey, version: number, message: string | undefined): Promise<{ def: McpDefinitionEntity; version: McpVersionEntity }> {
+  async deprecate(
+    key: McpKey,
+    version: number,
+    message: string | undefined,
+  ): Promise<{ def: McpDefinitionEntity; version: McpVersionEntity }> {
     const result = await this.store.transaction(async (tx) => {
       const def = await lockLive(tx, key);
       const row = await tx.findVersion(def.id, version);
-      if (!row) throw new NotFoundError("mcp version", `${def.name}@${version}`, `versions run from 1 to ${def.latestVersion}`);
+      if (!row)
+        throw new NotFoundError(
+          "mcp version",
+          `${def.name}@${version}`,
+          `versions run from 1 to ${def.latestVersion}`,
+        );
       row.deprecated = message !== undefined;
       row.deprecationMessage = message ?? "";
       row.deprecatedAt = message !== undefined ? new Date() : null;
@@ -82,6 +112,10 @@ export class LabelWriter {
   }
 
   private async invalidate(def: McpDefinitionEntity, ...versions: number[]): Promise<void> {
-    await this.cache.delete(cacheKeys.byId(def.id), cacheKeys.byName(def.nameKey), ...versions.map((v) => cacheKeys.version(def.id, v)));
+    await this.cache.delete(
+      cacheKeys.byId(def.id),
+      cacheKeys.byName(def.nameKey),
+      ...versions.map((v) => cacheKeys.version(def.id, v)),
+    );
   }
 }

@@ -42,7 +42,11 @@ export class McpListing {
     };
     const limit = pageSize(req.pageSize);
     const after = decodePageToken(req.pageToken, filter);
-    const rows = await this.queries.list(filter, after ? [String(after[0]), String(after[1])] : undefined, limit + 1);
+    const rows = await this.queries.list(
+      filter,
+      after ? [String(after[0]), String(after[1])] : undefined,
+      limit + 1,
+    );
     return page(rows, limit, (last) => encodePageToken([last.nameKey, last.id], filter), toMcp);
   }
 
@@ -51,7 +55,12 @@ export class McpListing {
     const limit = pageSize(size);
     const before = decodePageToken(token, { mcp: def.id });
     const rows = await this.queries.listVersions(def.id, before ? Number(before[0]) : undefined, limit + 1);
-    return page(rows, limit, (last) => encodePageToken([last.version], { mcp: def.id }), (row) => toMcpVersion(row, def));
+    return page(
+      rows,
+      limit,
+      (last) => encodePageToken([last.version], { mcp: def.id }),
+      (row) => toMcpVersion(row, def),
+    );
   }
 
   async labelMoves(key: McpKey, label: string, size: number, token: string): Promise<Page<LabelMove>> {
@@ -59,23 +68,42 @@ export class McpListing {
     const limit = pageSize(size);
     const scope = { mcp: def.id, label };
     const before = decodePageToken(token, scope);
-    const rows = await this.queries.listLabelMoves(def.id, label || undefined, before ? String(before[0]) : undefined, limit + 1);
+    const rows = await this.queries.listLabelMoves(
+      def.id,
+      label || undefined,
+      before ? String(before[0]) : undefined,
+      limit + 1,
+    );
     return page(rows, limit, (last) => encodePageToken([last.id], scope), toLabelMove);
   }
 
   /** What changed between two versions' content, path by path. */
-  async diff(key: McpKey, from: number, to: number): Promise<{ changes: ConfigChange[]; fromHash: string; toHash: string }> {
+  async diff(
+    key: McpKey,
+    from: number,
+    to: number,
+  ): Promise<{ changes: ConfigChange[]; fromHash: string; toHash: string }> {
     if (from === to) throw InvalidArgumentError.field("to_version", "must differ from from_version");
     const def = await this.reader.definition(key);
     const [a, b] = await Promise.all([this.reader.version(def, from), this.reader.version(def, to)]);
-    const content = (v: typeof a): VersionContent => ({ config: v.config as VersionContent["config"], input_schema: v.inputSchema as VersionContent["input_schema"], output_schema: v.outputSchema as VersionContent["output_schema"] });
-    const changes = diffJson(content(a) as unknown as JsonValue, content(b) as unknown as JsonValue).map((c) =>
-      create(ConfigChangeSchema, {
-        path: c.path,
-        kind: c.kind === "added" ? ChangeKind.ADDED : c.kind === "removed" ? ChangeKind.REMOVED : ChangeKind.MODIFIED,
-        oldValue: c.oldValue === undefined ? undefined : fromJson(ValueSchema, c.oldValue),
-        newValue: c.newValue === undefined ? undefined : fromJson(ValueSchema, c.newValue),
-      }),
+    const content = (v: typeof a): VersionContent => ({
+      config: v.config as VersionContent["config"],
+      input_schema: v.inputSchema as VersionContent["input_schema"],
+      output_schema: v.outputSchema as VersionContent["output_schema"],
+    });
+    const changes = diffJson(content(a) as unknown as JsonValue, content(b) as unknown as JsonValue).map(
+      (c) =>
+        create(ConfigChangeSchema, {
+          path: c.path,
+          kind:
+            c.kind === "added"
+              ? ChangeKind.ADDED
+              : c.kind === "removed"
+                ? ChangeKind.REMOVED
+                : ChangeKind.MODIFIED,
+          oldValue: c.oldValue === undefined ? undefined : fromJson(ValueSchema, c.oldValue),
+          newValue: c.newValue === undefined ? undefined : fromJson(ValueSchema, c.newValue),
+        }),
     );
     return { changes, fromHash: a.contentHash, toHash: b.contentHash };
   }
@@ -96,6 +124,8 @@ export class McpListing {
 function page<R, T>(rows: R[], limit: number, tokenOf: (last: R) => string, map: (row: R) => T): Page<T> {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items: items.map(map), nextPageToken: rows.length > limit && last !== undefined ? tokenOf(last) : "" };
+  return {
+    items: items.map(map),
+    nextPageToken: rows.length > limit && last !== undefined ? tokenOf(last) : "",
+  };
 }
-

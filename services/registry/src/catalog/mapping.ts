@@ -1,7 +1,14 @@
 import { create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { McpDefinitionEntity, McpLabelMoveEntity, McpVersionEntity } from "@mcp/db";
-import { LabelMoveSchema, McpSchema, McpVersionSchema, type LabelMove, type Mcp, type McpVersion } from "@mcp/proto/registry";
+import {
+  LabelMoveSchema,
+  McpSchema,
+  McpVersionSchema,
+  type LabelMove,
+  type Mcp,
+  type McpVersion,
+} from "@mcp/proto/registry";
 import { configFromJson } from "./content.js";
 import { etagOf } from "@mcp/versioning";
 import { typeFromName } from "./types.js";

@@ -12,7 +12,8 @@ import {
 } from "./cache-keys.js";
 
 /** How a request names an MCP: the `mcp` oneof of the registry's requests. */
-export type McpKey = { case: "id"; value: string } | { case: "name"; value: string } | { case: undefined; value?: undefined };
+export type McpKey =
+  { case: "id"; value: string } | { case: "name"; value: string } | { case: undefined; value?: undefined };
 
 /** Which version a request wants: the `selector` oneof; unset = latest. */
 export type VersionSelector =
@@ -41,10 +42,18 @@ export class McpReader {
 
   /** A version of `def`; NOT_FOUND naming the MCP and the version when it does not exist. */
   async version(def: McpDefinitionEntity, version: number): Promise<McpVersionEntity> {
-    const json = await cached<CachedVersion | null>(this.cache, cacheKeys.version(def.id, version), VERSION_TTL_SECONDS, async () =>
-      toCached(await this.queries.findVersion(def.id, version)),
+    const json = await cached<CachedVersion | null>(
+      this.cache,
+      cacheKeys.version(def.id, version),
+      VERSION_TTL_SECONDS,
+      async () => toCached(await this.queries.findVersion(def.id, version)),
     );
-    if (!json) throw new NotFoundError("mcp version", `${def.name}@${version}`, `versions run from 1 to ${def.latestVersion}`);
+    if (!json)
+      throw new NotFoundError(
+        "mcp version",
+        `${def.name}@${version}`,
+        `versions run from 1 to ${def.latestVersion}`,
+      );
     return reviveVersion(json);
   }
 
@@ -66,11 +75,17 @@ export class McpReader {
     if (key.case === undefined) return undefined;
     const json =
       key.case === "id"
-        ? await cached<CachedDefinition | null>(this.cache, cacheKeys.byId(key.value), DEFINITION_TTL_SECONDS, async () =>
-            toCached(await this.queries.findById(key.value)),
+        ? await cached<CachedDefinition | null>(
+            this.cache,
+            cacheKeys.byId(key.value),
+            DEFINITION_TTL_SECONDS,
+            async () => toCached(await this.queries.findById(key.value)),
           )
-        : await cached<CachedDefinition | null>(this.cache, cacheKeys.byName(key.value.toLowerCase()), DEFINITION_TTL_SECONDS, async () =>
-            toCached(await this.queries.findLiveByName(key.value.toLowerCase())),
+        : await cached<CachedDefinition | null>(
+            this.cache,
+            cacheKeys.byName(key.value.toLowerCase()),
+            DEFINITION_TTL_SECONDS,
+            async () => toCached(await this.queries.findLiveByName(key.value.toLowerCase())),
           );
     return json ? reviveDefinition(json) : undefined;
   }

@@ -1,8 +1,20 @@
 import { randomUUID } from "node:crypto";
 import type { JsonObject as PbJsonObject } from "@bufbuild/protobuf";
 import type { Cache } from "@mcp/coordination";
-import { uniqueViolation, type McpDefinitionEntity, type McpQueries, type McpStore, type McpTransaction, type McpVersionEntity } from "@mcp/db";
-import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from "@mcp/errors";
+import {
+  uniqueViolation,
+  type McpDefinitionEntity,
+  type McpQueries,
+  type McpStore,
+  type McpTransaction,
+  type McpVersionEntity,
+} from "@mcp/db";
+import {
+  AlreadyExistsError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+} from "@mcp/errors";
 import { McpType, type McpConfig } from "@mcp/proto/registry";
 import { mcpTypeOf, validateMcpConfig, withDefaults } from "../mcp-types/index.js";
 import { cacheKeys } from "./cache-keys.js";
@@ -63,7 +75,8 @@ export class McpWriter {
     const now = new Date();
     try {
       const written = await this.store.transaction(async (tx) => {
-        if (await tx.lockLiveByName(nameKey)) throw new AlreadyExistsError("mcp", input.name, "names are unique, ignoring case");
+        if (await tx.lockLiveByName(nameKey))
+          throw new AlreadyExistsError("mcp", input.name, "names are unique, ignoring case");
         const number = await tx.nextVersion(nameKey);
         const def: McpDefinitionEntity = {
           id: randomUUID(),
@@ -106,9 +119,13 @@ export class McpWriter {
       if (change.content) {
         const next = change.content(latest);
         const kind = mcpTypeOf(next.config);
-        if (kind === McpType.UNSPECIFIED) throw InvalidArgumentError.field("config", "one config kind is required");
+        if (kind === McpType.UNSPECIFIED)
+          throw InvalidArgumentError.field("config", "one config kind is required");
         if (typeName(kind) !== def.type) {
-          throw InvalidArgumentError.field("config", `is a ${typeName(kind)} config but "${def.name}" is a ${def.type}; an MCP's type never changes`);
+          throw InvalidArgumentError.field(
+            "config",
+            `is a ${typeName(kind)} config but "${def.name}" is a ${def.type}; an MCP's type never changes`,
+          );
         }
         const violations = validateMcpConfig(next.config);
         if (violations.length > 0) throw new InvalidArgumentError(violations);
@@ -157,15 +174,21 @@ export class McpWriter {
 
   /** Drops the cached "current pointers" of `def` after a committed write. */
   async invalidate(def: McpDefinitionEntity, ...versions: number[]): Promise<void> {
-    await this.cache.delete(cacheKeys.byId(def.id), cacheKeys.byName(def.nameKey), ...versions.map((v) => cacheKeys.version(def.id, v)));
+    await this.cache.delete(
+      cacheKeys.byId(def.id),
+      cacheKeys.byName(def.nameKey),
+      ...versions.map((v) => cacheKeys.version(def.id, v)),
+    );
   }
 }
 
 /** The live MCP a write names, locked; NOT_FOUND when missing or deleted. */
 export async function lockLive(tx: McpTransaction, key: McpKey): Promise<McpDefinitionEntity> {
   if (key.case === undefined) throw InvalidArgumentError.field("mcp", "id or name is required");
-  const def = key.case === "id" ? await tx.lockById(key.value) : await tx.lockLiveByName(key.value.toLowerCase());
-  if (!def || def.deletedAt) throw new NotFoundError("mcp", key.value, def?.deletedAt ? "it was deleted" : undefined);
+  const def =
+    key.case === "id" ? await tx.lockById(key.value) : await tx.lockLiveByName(key.value.toLowerCase());
+  if (!def || def.deletedAt)
+    throw new NotFoundError("mcp", key.value, def?.deletedAt ? "it was deleted" : undefined);
   return def;
 }
 

@@ -12,5 +12,5 @@ export function typeName(type: McpType): string {
 /** `llm_prompt` → `McpType.LLM_PROMPT`; UNSPECIFIED for an unknown name. */
 export function typeFromName(name: string): McpType {
   const value = McpTypeSchema.values.find((v) => v.name === PREFIX + name.toUpperCase());
-  return (value?.number ?? McpType.UNSPECIFIED);
+  return value?.number ?? McpType.UNSPECIFIED;
 }

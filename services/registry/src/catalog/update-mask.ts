@@ -25,11 +25,16 @@ export function changeFromRequest(req: UpdateMcpRequest): McpChange {
     content: contentChanges
       ? (current): ContentChange => {
           let config: McpConfig = replaceConfig && req.config ? req.config : configFromJson(current.config);
-          if (!replaceConfig && configFields.length > 0) config = applyConfigFields(config, req.config, configFields);
+          if (!replaceConfig && configFields.length > 0)
+            config = applyConfigFields(config, req.config, configFields);
           return {
             config,
-            inputSchema: setInput ? req.inputSchema : ((current.inputSchema as ContentChange["inputSchema"] | null) ?? undefined),
-            outputSchema: setOutput ? req.outputSchema : ((current.outputSchema as ContentChange["outputSchema"] | null) ?? undefined),
+            inputSchema: setInput
+              ? req.inputSchema
+              : ((current.inputSchema as ContentChange["inputSchema"] | null) ?? undefined),
+            outputSchema: setOutput
+              ? req.outputSchema
+              : ((current.outputSchema as ContentChange["outputSchema"] | null) ?? undefined),
             changeNote: req.changeNote,
           };
         }
@@ -38,18 +43,27 @@ export function changeFromRequest(req: UpdateMcpRequest): McpChange {
 }
 
 /** Copies single fields (`config.<kind>.<field>`) from `source` into a copy of `current`. */
-function applyConfigFields(current: McpConfig, source: McpConfig | undefined, paths: readonly string[]): McpConfig {
+function applyConfigFields(
+  current: McpConfig,
+  source: McpConfig | undefined,
+  paths: readonly string[],
+): McpConfig {
   const next = clone(McpConfigSchema, current);
   for (const path of paths) {
     const [, kindName, fieldName] = path.split(".");
     const kindField = McpConfigSchema.fields.find((f) => f.name === kindName);
     if (!kindField || kindField.message === undefined || next.kind.case !== kindField.localName) {
-      throw InvalidArgumentError.field("update_mask", `"${path}" does not name a field of this MCP's ${next.kind.case ?? "empty"} config`);
+      throw InvalidArgumentError.field(
+        "update_mask",
+        `"${path}" does not name a field of this MCP's ${next.kind.case ?? "empty"} config`,
+      );
     }
     const field = fieldOf(kindField.message, fieldName ?? "");
     if (!field) throw InvalidArgumentError.field("update_mask", `"${path}" names no field of ${kindName}`);
     // A kind missing from the request reads as its empty message: the field is reset to its default.
-    const from = (source?.kind.case === next.kind.case ? source.kind.value : create(kindField.message)) as unknown as Record<string, unknown>;
+    const from = (source?.kind.case === next.kind.case
+      ? source.kind.value
+      : create(kindField.message)) as unknown as Record<string, unknown>;
     const target = next.kind.value as unknown as Record<string, unknown>;
     if (field.oneof) {
       const chosen = from[field.oneof.localName] as { case?: string } | undefined;

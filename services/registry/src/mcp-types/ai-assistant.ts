@@ -1,14 +1,7 @@
 import { clone } from "@bufbuild/protobuf";
 import type { FieldViolation } from "@mcp/errors";
 import { AiAssistantConfigSchema, type AiAssistantConfig, type McpReference } from "@mcp/proto/registry";
-import {
-  checkMaxItems,
-  checkRange,
-  checkRequired,
-  fieldPath,
-  indexPath,
-  violation,
-} from "@mcp/validation";
+import { checkMaxItems, checkRange, checkRequired, fieldPath, indexPath, violation } from "@mcp/validation";
 import { checkMcpOneof, checkSelector } from "@mcp/validation";
 import {
   DEFAULT_MAX_TOKENS,

@@ -1,14 +1,7 @@
 import { clone } from "@bufbuild/protobuf";
 import type { FieldViolation } from "@mcp/errors";
 import { PythonScriptConfigSchema, type PythonScriptConfig } from "@mcp/proto/registry";
-import {
-  checkMaxBytes,
-  checkMaxItems,
-  checkRange,
-  fieldPath,
-  indexPath,
-  violation,
-} from "@mcp/validation";
+import { checkMaxBytes, checkMaxItems, checkRange, fieldPath, indexPath, violation } from "@mcp/validation";
 import { hasLineBreak, isAbsolutePath } from "@mcp/validation";
 
 /** Largest inline script: 1 MiB. */

@@ -20,7 +20,12 @@ export type CachedDefinition = Omit<WorkflowDefinitionEntity, "createdAt" | "upd
 export type CachedVersion = Omit<WorkflowVersionEntity, "createdAt"> & { createdAt: string };
 
 export function reviveDefinition(json: CachedDefinition): WorkflowDefinitionEntity {
-  return { ...json, createdAt: new Date(json.createdAt), updatedAt: new Date(json.updatedAt), deletedAt: json.deletedAt ? new Date(json.deletedAt) : null };
+  return {
+    ...json,
+    createdAt: new Date(json.createdAt),
+    updatedAt: new Date(json.updatedAt),
+    deletedAt: json.deletedAt ? new Date(json.deletedAt) : null,
+  };
 }
 
 export function reviveVersion(json: CachedVersion): WorkflowVersionEntity {

@@ -27,10 +27,17 @@ export class WorkflowListing {
     };
     const limit = pageSize(req.pageSize);
     const after = decodePageToken(req.pageToken, filter);
-    const rows = await this.queries.list(filter, after ? [String(after[0]), String(after[1])] : undefined, limit + 1);
+    const rows = await this.queries.list(
+      filter,
+      after ? [String(after[0]), String(after[1])] : undefined,
+      limit + 1,
+    );
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
-    return { items: items.map(toWorkflow), nextPageToken: rows.length > limit && last ? encodePageToken([last.nameKey, last.id], filter) : "" };
+    return {
+      items: items.map(toWorkflow),
+      nextPageToken: rows.length > limit && last ? encodePageToken([last.nameKey, last.id], filter) : "",
+    };
   }
 
   async versions(key: WorkflowKey, size: number, token: string): Promise<Page<WorkflowVersion>> {

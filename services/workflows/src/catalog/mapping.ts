@@ -1,7 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { WorkflowDefinitionEntity, WorkflowVersionEntity } from "@mcp/db";
-import { WorkflowSchema, WorkflowVersionSchema, type Workflow, type WorkflowVersion } from "@mcp/proto/workflows";
+import {
+  WorkflowSchema,
+  WorkflowVersionSchema,
+  type Workflow,
+  type WorkflowVersion,
+} from "@mcp/proto/workflows";
 import { etagOf } from "@mcp/versioning";
 import { specFromJson } from "./content.js";
 
@@ -23,7 +28,10 @@ export function toWorkflow(def: WorkflowDefinitionEntity): Workflow {
 }
 
 /** The API form of a workflow version. */
-export function toWorkflowVersion(row: WorkflowVersionEntity, def: WorkflowDefinitionEntity): WorkflowVersion {
+export function toWorkflowVersion(
+  row: WorkflowVersionEntity,
+  def: WorkflowDefinitionEntity,
+): WorkflowVersion {
   return create(WorkflowVersionSchema, {
     workflowId: row.workflowId,
     workflowName: def.name,

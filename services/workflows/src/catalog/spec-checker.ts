@@ -2,7 +2,14 @@ import { clone, create } from "@bufbuild/protobuf";
 import type { Client } from "@connectrpc/connect";
 import type { WorkflowQueries } from "@mcp/db";
 import type { RegistryService } from "@mcp/proto/registry";
-import { ErrorHandlingSchema, ErrorStrategy, ExecutionMode, WorkflowSpecSchema, type ResolvedStep, type WorkflowSpec } from "@mcp/proto/workflows";
+import {
+  ErrorHandlingSchema,
+  ErrorStrategy,
+  ExecutionMode,
+  WorkflowSpecSchema,
+  type ResolvedStep,
+  type WorkflowSpec,
+} from "@mcp/proto/workflows";
 import { checkMcpReferences } from "../references/registry-references.js";
 import { validateSpec, type SpecViolation } from "../validation/index.js";
 
@@ -20,7 +27,8 @@ export function withDefaults(spec: WorkflowSpec): WorkflowSpec {
   const next = clone(WorkflowSpecSchema, spec);
   if (next.executionMode === ExecutionMode.UNSPECIFIED) next.executionMode = ExecutionMode.SEQUENTIAL;
   next.errorHandling ??= create(ErrorHandlingSchema, {});
-  if (next.errorHandling.strategy === ErrorStrategy.UNSPECIFIED) next.errorHandling.strategy = ErrorStrategy.STOP;
+  if (next.errorHandling.strategy === ErrorStrategy.UNSPECIFIED)
+    next.errorHandling.strategy = ErrorStrategy.STOP;
   return next;
 }
 
@@ -35,9 +43,14 @@ export class SpecChecker {
    * With `resolveAlways` (ValidateWorkflow) the registry is asked even when the spec breaks its own
    * rules, so every problem is reported at once; a write stops at the first kind (nothing to resolve).
    */
-  async check(spec: WorkflowSpec, workflowName: string | undefined, options: { resolveAlways?: boolean } = {}): Promise<SpecReport> {
+  async check(
+    spec: WorkflowSpec,
+    workflowName: string | undefined,
+    options: { resolveAlways?: boolean } = {},
+  ): Promise<SpecReport> {
     const specViolations = validateSpec(spec, { workflowName });
-    if (specViolations.length > 0 && !options.resolveAlways) return { specViolations, referenceViolations: [], resolved: [] };
+    if (specViolations.length > 0 && !options.resolveAlways)
+      return { specViolations, referenceViolations: [], resolved: [] };
     const { violations, resolved } = await checkMcpReferences(this.registry, spec);
     const fallback = spec.errorHandling?.fallbackWorkflow;
     if (fallback && !(await this.queries.findLiveByName(fallback.toLowerCase()))) {
@@ -48,7 +61,9 @@ export class SpecChecker {
       });
     }
     // A reference the rules already reject (e.g. a malformed name) is reported once, by the rules.
-    const referenceViolations = violations.filter((v) => !specViolations.some((s) => s.field === v.field || s.field.startsWith(`${v.field}.`)));
+    const referenceViolations = violations.filter(
+      (v) => !specViolations.some((s) => s.field === v.field || s.field.startsWith(`${v.field}.`)),
+    );
     return { specViolations, referenceViolations, resolved };
   }
 }

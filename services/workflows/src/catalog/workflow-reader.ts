@@ -13,7 +13,8 @@ import {
 } from "./cache-keys.js";
 
 /** How a request names a workflow: the `workflow` oneof. */
-export type WorkflowKey = { case: "id"; value: string } | { case: "name"; value: string } | { case: undefined; value?: undefined };
+export type WorkflowKey =
+  { case: "id"; value: string } | { case: "name"; value: string } | { case: undefined; value?: undefined };
 
 /** Reads workflow definitions and versions through the cache. */
 export class WorkflowReader {
@@ -46,7 +47,12 @@ export class WorkflowReader {
     const json = await cached(this.cache, cacheKeys.version(def.id, version), VERSION_TTL_SECONDS, async () =>
       toCached<CachedVersion>(await this.queries.findVersion(def.id, version)),
     );
-    if (!json) throw new NotFoundError("workflow version", `${def.name}@${version}`, `versions run from 1 to ${def.latestVersion}`);
+    if (!json)
+      throw new NotFoundError(
+        "workflow version",
+        `${def.name}@${version}`,
+        `versions run from 1 to ${def.latestVersion}`,
+      );
     return reviveVersion(json);
   }
 }

@@ -1,6 +1,12 @@
 import { create } from "@bufbuild/protobuf";
 import { InvalidArgumentError } from "@mcp/errors";
-import { ViolationSchema, type ResolvedStep, type Violation, type WorkflowReference, type WorkflowSpec } from "@mcp/proto/workflows";
+import {
+  ViolationSchema,
+  type ResolvedStep,
+  type Violation,
+  type WorkflowReference,
+  type WorkflowSpec,
+} from "@mcp/proto/workflows";
 import { specFromJson } from "./content.js";
 import type { SpecChecker } from "./spec-checker.js";
 import type { WorkflowReader } from "./workflow-reader.js";
@@ -18,7 +24,9 @@ export class WorkflowValidator {
     private readonly reader: WorkflowReader,
   ) {}
 
-  async validate(target: ValidateTarget): Promise<{ valid: boolean; violations: Violation[]; resolvedSteps: ResolvedStep[] }> {
+  async validate(
+    target: ValidateTarget,
+  ): Promise<{ valid: boolean; violations: Violation[]; resolvedSteps: ResolvedStep[] }> {
     let spec: WorkflowSpec;
     let name: string | undefined;
     if (target.case === "spec") {

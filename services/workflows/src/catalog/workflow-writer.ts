@@ -1,7 +1,18 @@
 import { randomUUID } from "node:crypto";
 import type { Cache } from "@mcp/coordination";
-import { uniqueViolation, type WorkflowDefinitionEntity, type WorkflowStore, type WorkflowTransaction, type WorkflowVersionEntity } from "@mcp/db";
-import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError } from "@mcp/errors";
+import {
+  uniqueViolation,
+  type WorkflowDefinitionEntity,
+  type WorkflowStore,
+  type WorkflowTransaction,
+  type WorkflowVersionEntity,
+} from "@mcp/db";
+import {
+  AlreadyExistsError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+} from "@mcp/errors";
 import type { WorkflowSpec } from "@mcp/proto/workflows";
 import { checkEtag } from "@mcp/versioning";
 import { cacheKeys } from "./cache-keys.js";
@@ -51,7 +62,8 @@ export class WorkflowWriter {
     const now = new Date();
     try {
       const written = await this.store.transaction(async (tx) => {
-        if (await tx.lockLiveByName(nameKey)) throw new AlreadyExistsError("workflow", input.name, "names are unique, ignoring case");
+        if (await tx.lockLiveByName(nameKey))
+          throw new AlreadyExistsError("workflow", input.name, "names are unique, ignoring case");
         const number = await tx.nextVersion(nameKey);
         const def: WorkflowDefinitionEntity = {
           id: randomUUID(),
@@ -82,7 +94,12 @@ export class WorkflowWriter {
     }
   }
 
-  async update(key: WorkflowKey, etag: string, change: WorkflowChange, currentName: string): Promise<Written> {
+  async update(
+    key: WorkflowKey,
+    etag: string,
+    change: WorkflowChange,
+    currentName: string,
+  ): Promise<Written> {
     const spec = change.spec ? withDefaults(change.spec) : undefined;
     if (spec) await this.ensureValid(spec, currentName);
     const written = await this.store.transaction(async (tx) => {
@@ -90,7 +107,8 @@ export class WorkflowWriter {
       checkEtag("workflow", def.name, etag, def.rowVersion);
       const now = new Date();
       const latest = await tx.findVersion(def.id, def.latestVersion);
-      if (!latest) throw new Error(`workflow ${def.id} has no row for its latest version ${def.latestVersion}`);
+      if (!latest)
+        throw new Error(`workflow ${def.id} has no row for its latest version ${def.latestVersion}`);
       let version = latest;
       let versionCreated = false;
       if (spec && hashSpec(specToJson(spec)) !== latest.contentHash) {
@@ -133,7 +151,11 @@ export class WorkflowWriter {
         row.currentVersionPinned = false;
       } else {
         if (!(await tx.findVersion(row.id, version))) {
-          throw new NotFoundError("workflow version", `${row.name}@${version}`, `versions run from 1 to ${row.latestVersion}`);
+          throw new NotFoundError(
+            "workflow version",
+            `${row.name}@${version}`,
+            `versions run from 1 to ${row.latestVersion}`,
+          );
         }
         row.currentVersion = version;
         row.currentVersionPinned = version !== row.latestVersion;
@@ -149,13 +171,19 @@ export class WorkflowWriter {
   private async ensureValid(spec: WorkflowSpec, name: string): Promise<void> {
     const report = await this.checker.check(spec, name);
     if (report.specViolations.length > 0) {
-      throw new InvalidArgumentError(report.specViolations, { codes: [...new Set(report.specViolations.map((v) => v.code))].join(",") });
+      throw new InvalidArgumentError(report.specViolations, {
+        codes: [...new Set(report.specViolations.map((v) => v.code))].join(","),
+      });
     }
     if (report.referenceViolations.length > 0) {
-      throw new FailedPreconditionError(report.referenceViolations.map((v) => v.description).join("; "), "UNRESOLVED_REFERENCES", {
-        fields: report.referenceViolations.map((v) => v.field).join(","),
-        codes: [...new Set(report.referenceViolations.map((v) => v.code))].join(","),
-      });
+      throw new FailedPreconditionError(
+        report.referenceViolations.map((v) => v.description).join("; "),
+        "UNRESOLVED_REFERENCES",
+        {
+          fields: report.referenceViolations.map((v) => v.field).join(","),
+          codes: [...new Set(report.referenceViolations.map((v) => v.code))].join(","),
+        },
+      );
     }
   }
 
@@ -166,12 +194,28 @@ export class WorkflowWriter {
 
 async function lockLive(tx: WorkflowTransaction, key: WorkflowKey): Promise<WorkflowDefinitionEntity> {
   if (key.case === undefined) throw InvalidArgumentError.field("workflow", "id or name is required");
-  const def = key.case === "id" ? await tx.lockById(key.value) : await tx.lockLiveByName(key.value.toLowerCase());
-  if (!def || def.deletedAt) throw new NotFoundError("workflow", key.value, def?.deletedAt ? "it was deleted" : undefined);
+  const def =
+    key.case === "id" ? await tx.lockById(key.value) : await tx.lockLiveByName(key.value.toLowerCase());
+  if (!def || def.deletedAt)
+    throw new NotFoundError("workflow", key.value, def?.deletedAt ? "it was deleted" : undefined);
   return def;
 }
 
-function newVersion(workflowId: string, number: number, spec: WorkflowSpec, changeNote: string, now: Date): WorkflowVersionEntity {
+function newVersion(
+  workflowId: string,
+  number: number,
+  spec: WorkflowSpec,
+  changeNote: string,
+  now: Date,
+): WorkflowVersionEntity {
   const json = specToJson(spec);
-  return { workflowId, version: number, spec: json, mcpRefs: mcpRefsOf(spec), contentHash: hashSpec(json), changeNote, createdAt: now };
+  return {
+    workflowId,
+    version: number,
+    spec: json,
+    mcpRefs: mcpRefsOf(spec),
+    contentHash: hashSpec(json),
+    changeNote,
+    createdAt: now,
+  };
 }

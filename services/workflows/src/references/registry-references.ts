@@ -16,7 +16,14 @@ export interface ReferenceCheck {
 }
 
 /** Codes that mean "the registry could not answer", as opposed to "the reference is wrong". */
-const UNREACHABLE = new Set([Code.Unavailable, Code.DeadlineExceeded, Code.Unknown, Code.Internal, Code.ResourceExhausted, Code.Canceled]);
+const UNREACHABLE = new Set([
+  Code.Unavailable,
+  Code.DeadlineExceeded,
+  Code.Unknown,
+  Code.Internal,
+  Code.ResourceExhausted,
+  Code.Canceled,
+]);
 
 const REFERENCE_CODES = new Set(["MCP_NOT_FOUND", "MCP_VERSION_NOT_FOUND", "MCP_LABEL_NOT_FOUND"]);
 
@@ -28,7 +35,10 @@ const describe = (ref: McpReference) =>
  * reference, all at once). A reference the registry cannot resolve becomes a violation naming the step;
  * a registry that cannot be reached is an UnavailableError, so the caller writes nothing.
  */
-export async function checkMcpReferences(registry: Client<typeof RegistryService>, spec: WorkflowSpec): Promise<ReferenceCheck> {
+export async function checkMcpReferences(
+  registry: Client<typeof RegistryService>,
+  spec: WorkflowSpec,
+): Promise<ReferenceCheck> {
   const refs = mcpReferences(spec);
   const calls = new Map<string, Promise<{ id: string; name: string; version: number } | ConnectError>>();
   for (const { ref } of refs) {
@@ -48,17 +58,29 @@ export async function checkMcpReferences(registry: Client<typeof RegistryService
     const outcome = await calls.get(JSON.stringify([ref.mcp, ref.selector]));
     if (outcome instanceof ConnectError) {
       if (UNREACHABLE.has(outcome.code)) {
-        throw new UnavailableError("registry", `could not check the MCP of step "${stepId}": ${outcome.rawMessage}`, { cause: outcome });
+        throw new UnavailableError(
+          "registry",
+          `could not check the MCP of step "${stepId}": ${outcome.rawMessage}`,
+          { cause: outcome },
+        );
       }
       const reason = outcome.findDetails(errorDetails.ErrorInfoSchema)[0]?.reason;
-      const code: SpecViolation["code"] = reason && REFERENCE_CODES.has(reason) ? (reason as SpecViolation["code"]) : "MCP_NOT_RESOLVED";
+      const code: SpecViolation["code"] =
+        reason && REFERENCE_CODES.has(reason) ? (reason as SpecViolation["code"]) : "MCP_NOT_RESOLVED";
       violations.push({
         field,
         code,
         description: `step "${stepId}": MCP ${describe(ref)} does not resolve: ${outcome.rawMessage}`,
       });
     } else if (outcome) {
-      resolved.push(create(ResolvedStepSchema, { stepId, mcpId: outcome.id, mcpName: outcome.name, mcpVersion: outcome.version }));
+      resolved.push(
+        create(ResolvedStepSchema, {
+          stepId,
+          mcpId: outcome.id,
+          mcpName: outcome.name,
+          mcpVersion: outcome.version,
+        }),
+      );
     }
   }
   return { violations, resolved };

@@ -109,6 +109,8 @@ describe("validateSpec › step_output upstream", () => {
     expect(violations.map((v) => `${v.field} ${v.code}`)).toEqual([
       'spec.steps[0].inputs["text"].step_output.step_id STEP_OUTPUT_NOT_UPSTREAM',
     ]);
-    expect(violations[0]?.description).toContain('"c" itself waits for "a", so take the value from another source');
+    expect(violations[0]?.description).toContain(
+      '"c" itself waits for "a", so take the value from another source',
+    );
   });
 });

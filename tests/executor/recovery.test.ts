@@ -1,0 +1,176 @@
+import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { createClient, type Client } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { ExecutorService, RunStatus, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
+import { ExecutionMode, type WorkflowSpecSchema } from "@mcp/proto/workflows";
+import { Client as PgClient } from "pg";
+import { crashExecutor } from "../support/kill-executor";
+import { uniqueName } from "../support/mcps";
+import {
+  executorEnv,
+  spawnExecutor,
+  startPlatform,
+  type ExecutorProcess,
+  type TestPlatform,
+} from "../support/platform";
+import { COUNTER_SCRIPT, scriptConfig } from "../support/scripts";
+import { waitFor } from "../support/wait-for";
+
+const executorClient = (url: string): Client<typeof ExecutorService> =>
+  createClient(ExecutorService, createGrpcTransport({ baseUrl: url }));
+
+const staticString = (value: string) => ({
+  source: { case: "staticValue" as const, value: { kind: { case: "stringValue" as const, value } } },
+});
+
+/** Lines in a counter file: how many times the step that owns it really started. */
+const linesIn = (file: string): number =>
+  existsSync(file)
+    ? readFileSync(file, "utf8")
+        .split("\n")
+        .filter((l) => l !== "").length
+    : 0;
+
+/** `first` → `second` → `third`, each appending to its own counter file; `second` sleeps `secondSeconds`. */
+function threeCounterSteps(
+  mcp: string,
+  files: Record<"first" | "second" | "third", string>,
+  secondSeconds: number,
+): MessageInitShape<typeof WorkflowSpecSchema> {
+  const step = (stepId: "first" | "second" | "third", seconds: number, dependsOn: string[]) => ({
+    stepId,
+    mcp: { mcp: { case: "name" as const, value: mcp } },
+    dependsOn,
+    inputs: {
+      counter: staticString(files[stepId]),
+      tag: staticString(stepId),
+      seconds: staticString(String(seconds)),
+    },
+  });
+  return {
+    executionMode: ExecutionMode.SEQUENTIAL,
+    steps: [step("first", 0, []), step("second", secondSeconds, ["first"]), step("third", 0, ["second"])],
+    outputs: [{ name: "count", stepId: "third", output: "count" }],
+  };
+}
+
+const stepStatus = (run: WorkflowRun | undefined, stepId: string) =>
+  run?.steps.find((s) => s.stepId === stepId)?.status;
+
+describe("executor crash recovery", () => {
+  let p: TestPlatform;
+  let dir: string;
+  const children: ExecutorProcess[] = [];
+
+  beforeAll(async () => {
+    p = await startPlatform({ executors: 0 });
+    dir = mkdtempSync(join(tmpdir(), "mcp-recovery-"));
+  });
+  afterAll(async () => {
+    for (const c of children) await crashExecutor(c);
+    await p?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("resumes a run whose executor was SIGKILLed mid-step on an executor started after the crash: done steps are not run again, the interrupted step runs once more", async () => {
+    const mcp = uniqueName("counter");
+    await p.clients.registry.createMcp({ name: mcp, config: scriptConfig(COUNTER_SCRIPT, 60) });
+    const files = {
+      first: join(dir, "first.txt"),
+      second: join(dir, "second.txt"),
+      third: join(dir, "third.txt"),
+    };
+    const workflow = uniqueName("crashy");
+    await p.clients.workflows.createWorkflow({ name: workflow, spec: threeCounterSteps(mcp, files, 3) });
+
+    const a = await spawnExecutor(executorEnv(p.db, p.registry.url, p.workflows.server.url));
+    children.push(a);
+    const viaA = executorClient(a.url);
+    const { run: started } = await viaA.executeWorkflow({
+      workflow: { workflow: { case: "name", value: workflow } },
+      inputs: {},
+    });
+    const runId = started!.id;
+
+    // Kill A while `second` is running — after its script recorded its side effect.
+    await waitFor(
+      "step `first` SUCCEEDED, `second` RUNNING and its script started on executor A",
+      async () => {
+        const { run } = await viaA.getRun({ id: runId });
+        const ready =
+          stepStatus(run, "first") === StepStatus.SUCCEEDED &&
+          stepStatus(run, "second") === StepStatus.RUNNING &&
+          linesIn(files.second) === 1;
+        return ready ? true : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+    await crashExecutor(a);
+    expect(linesIn(files.third)).toBe(0);
+
+    // Nothing wakes B for this run: it must find the abandoned run itself once A's lease expires.
+    const b = await p.addExecutor();
+    const viaB = executorClient(b.server.url);
+    const finished = await waitFor(
+      "the run to finish on executor B",
+      async () => {
+        const { run } = await viaB.getRun({ id: runId });
+        return run && run.status !== RunStatus.RUNNING && run.status !== RunStatus.PENDING ? run : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+
+    expect(RunStatus[finished.status]).toBe(RunStatus[RunStatus.SUCCEEDED]);
+    expect(finished.steps.map((s) => [s.stepId, StepStatus[s.status], s.attempt])).toEqual([
+      ["first", "SUCCEEDED", 1],
+      ["second", "SUCCEEDED", 2],
+      ["third", "SUCCEEDED", 1],
+    ]);
+    expect(finished.outputs).toEqual({ count: 1 });
+    // The side effects: `first` ran once (not again on resume), `second` twice (interrupted + resumed), `third` once.
+    expect({
+      first: linesIn(files.first),
+      second: linesIn(files.second),
+      third: linesIn(files.third),
+    }).toEqual({ first: 1, second: 2, third: 1 });
+
+    const pg = new PgClient({ connectionString: p.db.url });
+    await pg.connect();
+    try {
+      const runRow = (
+        await pg.query<{ fence: string; status: string; owner: string | null }>(
+          "SELECT fence, status, owner FROM workflow_runs WHERE id = $1",
+          [runId],
+        )
+      ).rows[0]!;
+      expect(runRow.status).toBe("succeeded");
+      expect(runRow.owner).toBeNull();
+      // Claimed by A (fence 1), then again by B after A's lease expired.
+      expect(Number(runRow.fence)).toBeGreaterThanOrEqual(2);
+      const steps = await pg.query<{
+        step_id: string;
+        status: string;
+        attempt: number;
+        started_at: Date;
+        finished_at: Date;
+      }>(
+        "SELECT step_id, status, attempt, started_at, finished_at FROM step_runs WHERE run_id = $1 ORDER BY position",
+        [runId],
+      );
+      expect(steps.rows.map((s) => [s.step_id, s.status, s.attempt])).toEqual([
+        ["first", "succeeded", 1],
+        ["second", "succeeded", 2],
+        ["third", "succeeded", 1],
+      ]);
+      // `third` started only after the resumed `second` was committed.
+      expect(steps.rows[2]!.started_at.getTime()).toBeGreaterThanOrEqual(
+        steps.rows[1]!.finished_at.getTime(),
+      );
+    } finally {
+      await pg.end();
+    }
+  }, 60_000);
+});
