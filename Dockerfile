@@ -4,13 +4,15 @@ RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 python3-venv ca-certificates \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-ENV NODE_ENV=production NX_DAEMON=false NX_NO_CLOUD=true
+ENV NX_DAEMON=false NX_NO_CLOUD=true
 COPY package.json package-lock.json .npmrc ./
 COPY libs ./libs
 COPY services ./services
 COPY tests/package.json ./tests/package.json
+# tsx (a dev dependency) runs the services from their TypeScript sources, so dev dependencies stay.
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
+ENV NODE_ENV=production
 USER node
 EXPOSE 50051 50052 50053
 CMD ["npm", "run", "start:registry"]

@@ -708,7 +708,8 @@ export enum ErrorStrategy {
   UNSPECIFIED = 0,
 
   /**
-   * Fail the run: running steps are cancelled, pending steps are skipped.
+   * Fail the run: no new step starts; steps already running finish and are recorded; the steps that
+   * never started are skipped.
    *
    * @generated from enum value: ERROR_STRATEGY_STOP = 1;
    */
@@ -716,7 +717,7 @@ export enum ErrorStrategy {
 
   /**
    * Keep going: steps depending on the failed step are skipped, the others run; the run ends
-   * PARTIALLY_SUCCEEDED if any step failed.
+   * PARTIALLY_SUCCEEDED if any step failed and at least one succeeded, FAILED if none succeeded.
    *
    * @generated from enum value: ERROR_STRATEGY_CONTINUE = 2;
    */
