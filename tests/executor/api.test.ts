@@ -229,6 +229,12 @@ describe("ExecutorService API", () => {
     expect(
       (await p.clients.executor.listRuns({ filter: { workflow: name, statuses: [RunStatus.FAILED] } })).runs,
     ).toEqual([]);
+    // time range: [created_after, created_before)
+    const fourth = (await p.clients.executor.getRun({ id: ids[3]! })).run!.createTime;
+    const after = await p.clients.executor.listRuns({ filter: { workflow: name, createdAfter: fourth } });
+    expect(after.runs.map((r) => r.id)).toEqual(ids.slice(3).reverse());
+    const before = await p.clients.executor.listRuns({ filter: { workflow: name, createdBefore: fourth } });
+    expect(before.runs.map((r) => r.id)).toEqual(ids.slice(0, 3).reverse());
   });
 
   it("validates requests: a malformed run id is INVALID_ARGUMENT, an unknown one NOT_FOUND", async () => {

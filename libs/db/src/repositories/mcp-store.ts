@@ -66,16 +66,14 @@ export class McpTransaction {
   }
 
   async saveVersionDeprecation(row: McpVersionEntity): Promise<void> {
-    await this.manager
-      .getRepository(McpVersionEntity)
-      .update(
-        { mcpId: row.mcpId, version: row.version },
-        {
-          deprecated: row.deprecated,
-          deprecationMessage: row.deprecationMessage,
-          deprecatedAt: row.deprecatedAt,
-        },
-      );
+    await this.manager.getRepository(McpVersionEntity).update(
+      { mcpId: row.mcpId, version: row.version },
+      {
+        deprecated: row.deprecated,
+        deprecationMessage: row.deprecationMessage,
+        deprecatedAt: row.deprecatedAt,
+      },
+    );
   }
 
   async insertLabelMove(row: Omit<McpLabelMoveEntity, "id" | "mcp">): Promise<McpLabelMoveEntity> {
