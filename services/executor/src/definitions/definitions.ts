@@ -5,7 +5,7 @@ import { FailedPreconditionError, NotFoundError, UnavailableError } from "@mcp/e
 import { McpConfigSchema, type McpReference, type RegistryService } from "@mcp/proto/registry";
 import { type WorkflowReference, type WorkflowService, type WorkflowSpec } from "@mcp/proto/workflows";
 import { fromJson, toJson, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
-import type { PinnedMcp } from "../runners/runner.js";
+import type { JsonObject, PinnedMcp } from "../runners/runner.js";
 
 /** A workflow version as a run pins it. */
 export interface PinnedWorkflow {
@@ -68,7 +68,15 @@ export class Definitions {
       const m = res.mcp;
       const v = res.version;
       if (!m || !v?.config) throw new NotFoundError("mcp", ref.mcp.value ?? "");
-      return { id: m.id, name: m.name, version: v.version, type: v.type, config: v.config };
+      return {
+        id: m.id,
+        name: m.name,
+        version: v.version,
+        type: v.type,
+        config: v.config,
+        description: m.description,
+        ...(v.inputSchema ? { inputSchema: v.inputSchema as JsonObject } : {}),
+      };
     } catch (err) {
       if (stepId !== undefined && err instanceof ConnectError && err.code === Code.NotFound) {
         throw new FailedPreconditionError(`step "${stepId}": ${err.rawMessage}`, "MCP_NOT_RESOLVED", {

@@ -12,6 +12,28 @@ export interface PinnedMcp {
   readonly type: McpType;
   /** The version's config, defaults filled in. */
   readonly config: McpConfig;
+  /** The MCP's description (an ai_assistant shows it to the model for a tool). */
+  readonly description?: string;
+  /** JSON Schema of the inputs, when the MCP declares one (an ai_assistant's tool schema). */
+  readonly inputSchema?: JsonObject;
+}
+
+/** One call of another MCP made by a step (an ai_assistant's tool call). */
+export interface ChildCall {
+  /** The name the model used for the tool. */
+  readonly name: string;
+  readonly mcp: PinnedMcp;
+  readonly inputs: JsonObject;
+}
+
+/**
+ * Runs other MCPs on behalf of a step, each recorded as a child step run of it (with its own status,
+ * inputs, outputs and output streams). Rejects with a StepFailure when the child fails.
+ */
+export interface ChildSteps {
+  /** The MCPs this step may call, pinned when the run started (an ai_assistant's tools). */
+  readonly tools: readonly PinnedMcp[];
+  run(call: ChildCall): Promise<StepResult>;
 }
 
 /** Everything a runner needs for one attempt of one step. */
@@ -25,6 +47,8 @@ export interface StepContext {
   readonly inputs: JsonObject;
   /** Aborted on cancel, on the step timeout, or when the executor loses the run: stop at once (kill children). */
   readonly signal: AbortSignal;
+  /** Present when the step may run other MCPs (ai_assistant tools). */
+  readonly children?: ChildSteps;
 }
 
 /** What a successful attempt produced. */
@@ -51,6 +75,8 @@ export type StepFailureCode =
   | "REQUIREMENTS_UNAVAILABLE"
   | "MISSING_INPUT"
   | "UNSUPPORTED_MCP_TYPE"
+  | "INVALID_CONFIG"
+  | "LLM_ERROR"
   | "RUNNER_ERROR";
 
 /** A failed attempt, with whatever output it left (capped). */

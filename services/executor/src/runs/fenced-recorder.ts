@@ -1,7 +1,9 @@
 import { FenceLostError, StepRunEntity, type RunStore } from "@mcp/db";
 import { LostOwnershipError, type RecordedError, type RunRecorder } from "../engine/types.js";
 import type { RunEvents } from "../events/run-events.js";
-import type { JsonObject, StepResult } from "../runners/runner.js";
+import { randomUUID } from "node:crypto";
+import type { JsonObject, PinnedMcp, StepResult } from "../runners/runner.js";
+import { typeName } from "./type-names.js";
 import { toStepRun } from "./mapping.js";
 
 type StepPatch = Partial<Omit<StepRunEntity, "run" | "id" | "runId" | "stepId">>;
@@ -78,6 +80,81 @@ export class FencedRecorder implements RunRecorder {
     return this.update(stepIds, { status, error: { code: status.toUpperCase(), message: reason } }, true);
   }
 
+  /** A child step (an ai_assistant's tool call) starts: its row is created under the parent's. */
+  async childStarted(
+    parentStepId: string,
+    childStepId: string,
+    mcp: PinnedMcp,
+    inputs: JsonObject,
+  ): Promise<void> {
+    const row = await this.guard(() =>
+      this.store.fenced(this.runId, this.fence, async (tx) => {
+        const repo = tx.manager.getRepository(StepRunEntity);
+        const parent = await repo.findOneByOrFail({ runId: this.runId, stepId: parentStepId });
+        const now = new Date();
+        const child: StepRunEntity = {
+          id: randomUUID(),
+          runId: this.runId,
+          stepId: childStepId,
+          position: parent.position,
+          parentStepRunId: parent.id,
+          mcpId: mcp.id,
+          mcpName: mcp.name,
+          mcpVersion: mcp.version,
+          mcpType: typeName(mcp.type),
+          status: "running",
+          attempt: 1,
+          inputs,
+          outputs: null,
+          error: null,
+          stdout: "",
+          stderr: "",
+          stdoutTruncated: false,
+          stderrTruncated: false,
+          usage: null,
+          startedAt: now,
+          finishedAt: null,
+          durationMs: null,
+          updatedAt: now,
+        };
+        await repo.insert(child as never);
+        return { seq: await tx.nextSeq(), row: child };
+      }),
+    );
+    await this.events.publish(this.runId, row.seq, {
+      case: "stepUpdated",
+      value: toStepRun(row.row, parentStepId),
+    });
+  }
+
+  /** A child step ended. */
+  childFinished(
+    childStepId: string,
+    result: StepResult | { error: RecordedError; output: Partial<StepResult> },
+  ): Promise<void> {
+    return "error" in result
+      ? this.update(
+          [childStepId],
+          { status: "failed", error: { ...result.error }, ...streams(result.output) },
+          true,
+        )
+      : this.update(
+          [childStepId],
+          { status: "succeeded", outputs: result.outputs, usage: result.usage ?? null, ...streams(result) },
+          true,
+        );
+  }
+
+  /** Turns a lost fence into the engine's LostOwnershipError. */
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (err) {
+      if (err instanceof FenceLostError) throw new LostOwnershipError(this.runId);
+      throw err;
+    }
+  }
+
   /** Applies `patch` to the steps under the fence and publishes each updated step. */
   private async update(stepIds: readonly string[], patch: StepPatch, finished = false): Promise<void> {
     let published: { seq: string; rows: StepRunEntity[] };
@@ -103,7 +180,10 @@ export class FencedRecorder implements RunRecorder {
       throw err;
     }
     for (const row of published.rows) {
-      await this.events.publish(this.runId, published.seq, { case: "stepUpdated", value: toStepRun(row) });
+      await this.events.publish(this.runId, published.seq, {
+        case: "stepUpdated",
+        value: toStepRun(row, row.parentStepRunId ? (row.stepId.split("#")[0] ?? "") : ""),
+      });
     }
   }
 }

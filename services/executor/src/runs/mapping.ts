@@ -48,9 +48,10 @@ export function toRunError(json: Record<string, unknown> | null): RunError | und
   });
 }
 
-export function toStepRun(row: StepRunEntity): StepRun {
+export function toStepRun(row: StepRunEntity, parentStepId = ""): StepRun {
   return create(StepRunSchema, {
     stepId: row.stepId,
+    parentStepId,
     mcpId: row.mcpId ?? "",
     mcpName: row.mcpName ?? "",
     mcpVersion: row.mcpVersion ?? 0,
@@ -84,7 +85,9 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
     outputs: (run.outputs as PbJsonObject | null) ?? undefined,
     error: toRunError(run.error),
     requestId: run.requestId ?? "",
-    steps: steps.map(toStepRun),
+    steps: steps.map((s) =>
+      toStepRun(s, s.parentStepRunId ? (steps.find((p) => p.id === s.parentStepRunId)?.stepId ?? "") : ""),
+    ),
     createTime: timestampFromDate(run.createdAt),
     startTime: run.startedAt ? timestampFromDate(run.startedAt) : undefined,
     finishTime: run.finishedAt ? timestampFromDate(run.finishedAt) : undefined,

@@ -4,27 +4,35 @@ import { WorkflowSpecSchema, type WorkflowSpec } from "@mcp/proto/workflows";
 import type { RunPlan } from "../engine/types.js";
 import type { JsonObject, PinnedMcp } from "../runners/runner.js";
 
+/** A pinned MCP as stored (its config in Protobuf JSON). */
+type StoredMcp = Omit<PinnedMcp, "config"> & { config: PbJsonObject };
+
 /** The plan as stored in `workflow_runs.plan` (Protobuf JSON for the messages). */
 export interface StoredPlan {
   readonly spec: PbJsonObject;
-  readonly mcps: Record<string, Omit<PinnedMcp, "config"> & { config: PbJsonObject }>;
+  readonly mcps: Record<string, StoredMcp>;
+  /** Step id → the MCPs an ai_assistant step may call as tools, pinned at start. */
+  readonly tools?: Record<string, StoredMcp[]>;
   /** Fingerprint of the request (reference + inputs), to tell a retry from a different request with the same key. */
   readonly requestHash: string;
 }
+
+const encodeMcp = (m: PinnedMcp): StoredMcp => ({
+  ...m,
+  config: toJson(McpConfigSchema, m.config) as PbJsonObject,
+});
+const decodeMcp = (m: StoredMcp): PinnedMcp => ({ ...m, config: fromJson(McpConfigSchema, m.config) });
 
 export function encodePlan(
   spec: WorkflowSpec,
   mcps: ReadonlyMap<string, PinnedMcp>,
   requestHash: string,
+  tools: ReadonlyMap<string, readonly PinnedMcp[]> = new Map(),
 ): StoredPlan {
   return {
     spec: toJson(WorkflowSpecSchema, spec) as PbJsonObject,
-    mcps: Object.fromEntries(
-      [...mcps].map(([stepId, m]) => [
-        stepId,
-        { ...m, config: toJson(McpConfigSchema, m.config) as PbJsonObject },
-      ]),
-    ),
+    mcps: Object.fromEntries([...mcps].map(([stepId, m]) => [stepId, encodeMcp(m)])),
+    tools: Object.fromEntries([...tools].map(([stepId, list]) => [stepId, list.map(encodeMcp)])),
     requestHash,
   };
 }
@@ -33,12 +41,12 @@ export function decodePlan(runId: string, stored: StoredPlan, inputs: JsonObject
   return {
     runId,
     spec: fromJson(WorkflowSpecSchema, stored.spec),
-    mcps: new Map(
-      Object.entries(stored.mcps).map(([stepId, m]) => [
-        stepId,
-        { ...m, config: fromJson(McpConfigSchema, m.config) },
-      ]),
-    ),
+    mcps: new Map(Object.entries(stored.mcps).map(([stepId, m]) => [stepId, decodeMcp(m)])),
     inputs,
   };
+}
+
+/** The pinned tools of each ai_assistant step. */
+export function decodeTools(stored: StoredPlan): Map<string, PinnedMcp[]> {
+  return new Map(Object.entries(stored.tools ?? {}).map(([stepId, list]) => [stepId, list.map(decodeMcp)]));
 }

@@ -9,7 +9,8 @@ import type { RunEvents } from "../events/run-events.js";
 import type { JsonObject } from "../runners/runner.js";
 import { FencedRecorder } from "./fenced-recorder.js";
 import { runStatusOf, toRunError } from "./mapping.js";
-import { decodePlan, type StoredPlan } from "./plan-codec.js";
+import { withChildSteps } from "./child-steps.js";
+import { decodePlan, decodeTools, type StoredPlan } from "./plan-codec.js";
 import type { RunStarter } from "./run-starter.js";
 import { MCP_RUN_STEP_ID } from "./run-starter.js";
 
@@ -92,7 +93,12 @@ export class RunDriver {
         outputs: (s.outputs as JsonObject | null) ?? null,
       }));
     const recorder = new FencedRecorder(this.deps.store, this.deps.events, run.id, run.fence);
-    const outcome = await runPlan(plan, recorded, { recorder, runnerFor: this.deps.runnerFor, signal });
+    const runnerFor = withChildSteps(
+      this.deps.runnerFor,
+      recorder,
+      decodeTools(run.plan as unknown as StoredPlan),
+    );
+    const outcome = await runPlan(plan, recorded, { recorder, runnerFor, signal });
     if (run.kind !== "mcp" || outcome.status !== "succeeded") return outcome;
     // A single-MCP run returns its step's outputs as the run's outputs.
     const step = (await this.deps.queries.steps(run.id)).find((s) => s.stepId === MCP_RUN_STEP_ID);

@@ -54,7 +54,7 @@ export class RunStarter {
     const workflow = await this.definitions.workflow(ref);
     const inputs = resolveInputs(workflow.spec, given);
     const mcps = await this.pinSteps(workflow.spec.steps.map((s) => ({ stepId: s.stepId, ref: s.mcp })));
-    const plan = encodePlan(workflow.spec, mcps, requestHash);
+    const plan = encodePlan(workflow.spec, mcps, requestHash, await this.pinTools(mcps));
     return this.insert(requestId, requestHash, plan, inputs, mcps, {
       kind: "workflow",
       parentRunId,
@@ -96,16 +96,23 @@ export class RunStarter {
       ],
     });
     const mcps = new Map([[MCP_RUN_STEP_ID, pinned]]);
-    return this.insert(requestId, requestHash, encodePlan(spec, mcps, requestHash), given, mcps, {
-      kind: "mcp",
-      parentRunId: null,
-      workflowId: null,
-      workflowName: null,
-      workflowVersion: null,
-      mcpId: pinned.id,
-      mcpName: pinned.name,
-      mcpVersion: pinned.version,
-    });
+    return this.insert(
+      requestId,
+      requestHash,
+      encodePlan(spec, mcps, requestHash, await this.pinTools(mcps)),
+      given,
+      mcps,
+      {
+        kind: "mcp",
+        parentRunId: null,
+        workflowId: null,
+        workflowName: null,
+        workflowVersion: null,
+        mcpId: pinned.id,
+        mcpName: pinned.name,
+        mcpVersion: pinned.version,
+      },
+    );
   }
 
   /** A fallback run: the named workflow's current version, the same inputs, linked to the failed run. */
@@ -144,6 +151,19 @@ export class RunStarter {
       ),
     );
     return new Map(pinned);
+  }
+
+  /** The tools of every ai_assistant step, pinned now like the steps themselves. */
+  private async pinTools(mcps: ReadonlyMap<string, PinnedMcp>): Promise<Map<string, PinnedMcp[]>> {
+    const tools = new Map<string, PinnedMcp[]>();
+    for (const [stepId, mcp] of mcps) {
+      if (mcp.config.kind.case !== "aiAssistant") continue;
+      tools.set(
+        stepId,
+        await Promise.all(mcp.config.kind.value.tools.map((ref) => this.definitions.mcp(ref, stepId))),
+      );
+    }
+    return tools;
   }
 
   private async insert(
