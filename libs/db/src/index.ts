@@ -7,7 +7,9 @@ export {
   pageSize,
   encodePageToken,
   decodePageToken,
+  toPage,
   type Keyset,
+  type Page,
 } from "./pagination/page-token.js";
 export { type DataSource, type EntityManager } from "typeorm";
 export { McpStore, McpTransaction } from "./repositories/mcp-store.js";
@@ -23,3 +25,4 @@ export {
   type LeaseState,
 } from "./repositories/run-store.js";
 export { RunQueries, type RunListFilter } from "./repositories/run-queries.js";
+export { stepRow, type StepRowInit } from "./repositories/step-row.js";

@@ -63,3 +63,27 @@ export function decodePageToken(token: string, filter: unknown, field = "page_to
   }
   return p.k;
 }
+
+/** One page of results and the token of the next ("" on the last page). */
+export interface Page<T> {
+  readonly items: T[];
+  readonly nextPageToken: string;
+}
+
+/**
+ * Cuts a query result fetched with `limit + 1` rows into a page: the extra row only proves that a
+ * next page exists, whose token is made from the last row kept.
+ */
+export function toPage<R, T>(
+  rows: readonly R[],
+  limit: number,
+  tokenOf: (last: R) => string,
+  map: (row: R) => T,
+): Page<T> {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items: items.map(map),
+    nextPageToken: rows.length > limit && last !== undefined ? tokenOf(last) : "",
+  };
+}

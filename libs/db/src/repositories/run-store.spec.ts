@@ -4,6 +4,7 @@ import { openDatabase } from "../data-source";
 import { StepRunEntity } from "../entities/step-run.entity";
 import { createTestDatabase, type TestDatabase } from "../testing";
 import { FenceLostError, RunStore } from "./run-store";
+import { stepRow } from "./step-row";
 
 /** A pending one-step run, as the executor creates them. */
 function newRun(requestId: string | null = null) {
@@ -31,31 +32,16 @@ function newRun(requestId: string | null = null) {
       updatedAt: now,
     },
     steps: [
-      {
+      stepRow({
         id: randomUUID(),
         runId: id,
         stepId: "a",
         position: 0,
-        parentStepRunId: null,
-        mcpId: null,
+        status: "pending",
         mcpName: "m",
         mcpVersion: 1,
         mcpType: "python_script",
-        status: "pending" as const,
-        attempt: 0,
-        inputs: null,
-        outputs: null,
-        error: null,
-        stdout: "",
-        stderr: "",
-        stdoutTruncated: false,
-        stderrTruncated: false,
-        usage: null,
-        startedAt: null,
-        finishedAt: null,
-        durationMs: null,
-        updatedAt: now,
-      },
+      }),
     ],
   };
 }

@@ -75,7 +75,7 @@ export class Definitions {
         type: v.type,
         config: v.config,
         description: m.description,
-        ...(v.inputSchema ? { inputSchema: v.inputSchema as JsonObject } : {}),
+        ...(v.inputSchema ? { inputSchema: v.inputSchema } : {}),
       };
     } catch (err) {
       if (stepId !== undefined && err instanceof ConnectError && err.code === Code.NotFound) {

@@ -1,4 +1,4 @@
-import { FenceLostError, StepRunEntity, type RunStore } from "@mcp/db";
+import { FenceLostError, StepRunEntity, stepRow, type RunStore } from "@mcp/db";
 import { LostOwnershipError, type RecordedError, type RunRecorder } from "../engine/types.js";
 import type { RunEvents } from "../events/run-events.js";
 import { randomUUID } from "node:crypto";
@@ -92,31 +92,22 @@ export class FencedRecorder implements RunRecorder {
         const repo = tx.manager.getRepository(StepRunEntity);
         const parent = await repo.findOneByOrFail({ runId: this.runId, stepId: parentStepId });
         const now = new Date();
-        const child: StepRunEntity = {
+        const child = stepRow({
           id: randomUUID(),
           runId: this.runId,
           stepId: childStepId,
           position: parent.position,
+          status: "running",
           parentStepRunId: parent.id,
           mcpId: mcp.id,
           mcpName: mcp.name,
           mcpVersion: mcp.version,
           mcpType: typeName(mcp.type),
-          status: "running",
           attempt: 1,
           inputs,
-          outputs: null,
-          error: null,
-          stdout: "",
-          stderr: "",
-          stdoutTruncated: false,
-          stderrTruncated: false,
-          usage: null,
           startedAt: now,
-          finishedAt: null,
-          durationMs: null,
           updatedAt: now,
-        };
+        });
         await repo.insert(child as never);
         return { seq: await tx.nextSeq(), row: child };
       }),

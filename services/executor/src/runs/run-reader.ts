@@ -1,6 +1,13 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampDate } from "@bufbuild/protobuf/wkt";
-import { decodePageToken, encodePageToken, pageSize, type RunListFilter, type RunQueries } from "@mcp/db";
+import {
+  decodePageToken,
+  encodePageToken,
+  pageSize,
+  toPage,
+  type RunListFilter,
+  type RunQueries,
+} from "@mcp/db";
 import { InvalidArgumentError, NotFoundError } from "@mcp/errors";
 import { RunKind, type ListRunsRequest, type WorkflowRun } from "@mcp/proto/executor";
 import { WorkflowReferenceSchema } from "@mcp/proto/workflows";
@@ -74,12 +81,12 @@ export class RunReader {
       before ? [String(before[0]), String(before[1])] : undefined,
       limit + 1,
     );
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      runs: items.map((r) => toWorkflowRun(r)),
-      nextPageToken:
-        rows.length > limit && last ? encodePageToken([last.createdAt.toISOString(), last.id], scope) : "",
-    };
+    const page = toPage(
+      rows,
+      limit,
+      (last) => encodePageToken([last.createdAt.toISOString(), last.id], scope),
+      (r) => toWorkflowRun(r),
+    );
+    return { runs: page.items, nextPageToken: page.nextPageToken };
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
-import type { RunStore, RunQueries, WorkflowRunEntity, StepRunEntity } from "@mcp/db";
+import { stepRow, type RunStore, type RunQueries, type WorkflowRunEntity } from "@mcp/db";
 import { AlreadyExistsError } from "@mcp/errors";
 import type { McpReference } from "@mcp/proto/registry";
 import {
@@ -186,31 +186,20 @@ export class RunStarter {
   ): Promise<Started> {
     const id = randomUUID();
     const now = new Date();
-    const steps: Omit<StepRunEntity, "run">[] = [...mcps].map(([stepId, m], position) => ({
-      id: randomUUID(),
-      runId: id,
-      stepId,
-      position,
-      parentStepRunId: null,
-      mcpId: m.id,
-      mcpName: m.name,
-      mcpVersion: m.version,
-      mcpType: typeName(m.type),
-      status: "pending",
-      attempt: 0,
-      inputs: null,
-      outputs: null,
-      error: null,
-      stdout: "",
-      stderr: "",
-      stdoutTruncated: false,
-      stderrTruncated: false,
-      usage: null,
-      startedAt: null,
-      finishedAt: null,
-      durationMs: null,
-      updatedAt: now,
-    }));
+    const steps = [...mcps].map(([stepId, m], position) =>
+      stepRow({
+        id: randomUUID(),
+        runId: id,
+        stepId,
+        position,
+        status: "pending",
+        mcpId: m.id,
+        mcpName: m.name,
+        mcpVersion: m.version,
+        mcpType: typeName(m.type),
+        updatedAt: now,
+      }),
+    );
     const result = await this.store.create({
       run: {
         id,

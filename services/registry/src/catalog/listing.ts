@@ -1,6 +1,6 @@
 import { create, fromJson } from "@bufbuild/protobuf";
 import { ValueSchema } from "@bufbuild/protobuf/wkt";
-import { decodePageToken, encodePageToken, pageSize, type McpQueries } from "@mcp/db";
+import { decodePageToken, encodePageToken, pageSize, toPage, type McpQueries, type Page } from "@mcp/db";
 import { InvalidArgumentError } from "@mcp/errors";
 import {
   ChangeKind,
@@ -19,12 +19,6 @@ import type { VersionContent } from "./content.js";
 import { toLabelMove, toMcp, toMcpVersion } from "./mapping.js";
 import type { McpReader, McpKey } from "./mcp-reader.js";
 import { typeName } from "./types.js";
-
-/** One page of results and the token of the next ("" on the last page). */
-export interface Page<T> {
-  readonly items: T[];
-  readonly nextPageToken: string;
-}
 
 /** Browsing the catalogue: keyset-paginated lists, version diffs and counts. */
 export class McpListing {
@@ -47,7 +41,7 @@ export class McpListing {
       after ? [String(after[0]), String(after[1])] : undefined,
       limit + 1,
     );
-    return page(rows, limit, (last) => encodePageToken([last.nameKey, last.id], filter), toMcp);
+    return toPage(rows, limit, (last) => encodePageToken([last.nameKey, last.id], filter), toMcp);
   }
 
   async versions(key: McpKey, size: number, token: string): Promise<Page<McpVersion>> {
@@ -55,7 +49,7 @@ export class McpListing {
     const limit = pageSize(size);
     const before = decodePageToken(token, { mcp: def.id });
     const rows = await this.queries.listVersions(def.id, before ? Number(before[0]) : undefined, limit + 1);
-    return page(
+    return toPage(
       rows,
       limit,
       (last) => encodePageToken([last.version], { mcp: def.id }),
@@ -74,7 +68,7 @@ export class McpListing {
       before ? String(before[0]) : undefined,
       limit + 1,
     );
-    return page(rows, limit, (last) => encodePageToken([last.id], scope), toLabelMove);
+    return toPage(rows, limit, (last) => encodePageToken([last.id], scope), toLabelMove);
   }
 
   /** What changed between two versions' content, path by path. */
@@ -118,14 +112,4 @@ export class McpListing {
       deprecatedVersions: BigInt(s.deprecatedVersions),
     });
   }
-}
-
-/** Cuts a `limit + 1` result to a page: the extra row proves there is a next page. */
-function page<R, T>(rows: R[], limit: number, tokenOf: (last: R) => string, map: (row: R) => T): Page<T> {
-  const items = rows.slice(0, limit);
-  const last = items[items.length - 1];
-  return {
-    items: items.map(map),
-    nextPageToken: rows.length > limit && last !== undefined ? tokenOf(last) : "",
-  };
 }

@@ -1,14 +1,8 @@
-import { decodePageToken, encodePageToken, pageSize, type WorkflowQueries } from "@mcp/db";
+import { decodePageToken, encodePageToken, pageSize, toPage, type Page, type WorkflowQueries } from "@mcp/db";
 import type { ListWorkflowsRequest, Workflow, WorkflowVersion } from "@mcp/proto/workflows";
 import { UUID } from "@mcp/validation";
 import { toWorkflow, toWorkflowVersion } from "./mapping.js";
 import type { WorkflowKey, WorkflowReader } from "./workflow-reader.js";
-
-/** One page of results and the token of the next ("" on the last page). */
-export interface Page<T> {
-  readonly items: T[];
-  readonly nextPageToken: string;
-}
 
 /** Keyset-paginated lists of workflows and their versions. */
 export class WorkflowListing {
@@ -32,12 +26,7 @@ export class WorkflowListing {
       after ? [String(after[0]), String(after[1])] : undefined,
       limit + 1,
     );
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items: items.map(toWorkflow),
-      nextPageToken: rows.length > limit && last ? encodePageToken([last.nameKey, last.id], filter) : "",
-    };
+    return toPage(rows, limit, (last) => encodePageToken([last.nameKey, last.id], filter), toWorkflow);
   }
 
   async versions(key: WorkflowKey, size: number, token: string): Promise<Page<WorkflowVersion>> {
@@ -45,12 +34,12 @@ export class WorkflowListing {
     const limit = pageSize(size);
     const before = decodePageToken(token, { workflow: def.id });
     const rows = await this.queries.listVersions(def.id, before ? Number(before[0]) : undefined, limit + 1);
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items: items.map((row) => toWorkflowVersion(row, def)),
-      nextPageToken: rows.length > limit && last ? encodePageToken([last.version], { workflow: def.id }) : "",
-    };
+    return toPage(
+      rows,
+      limit,
+      (last) => encodePageToken([last.version], { workflow: def.id }),
+      (row) => toWorkflowVersion(row, def),
+    );
   }
 
   /** `uses_mcp` as stored refs: an id matches `id:<id>`; a name matches `name:<key>`. */
