@@ -77,6 +77,8 @@ export type StepFailureCode =
   | "UNSUPPORTED_MCP_TYPE"
   | "INVALID_CONFIG"
   | "LLM_ERROR"
+  | "MAX_TURNS"
+  | "TOOL_ERROR"
   | "RUNNER_ERROR";
 
 /** A failed attempt, with whatever output it left (capped). */
