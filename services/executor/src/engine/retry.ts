@@ -47,6 +47,8 @@ const NOT_RETRIED: ReadonlySet<StepFailureCode> = new Set<StepFailureCode>([
   "CANCELLED",
   "MISSING_INPUT",
   "UNSUPPORTED_MCP_TYPE",
+  // a configuration problem (e.g. an unset API key variable) does not go away by retrying
+  "INVALID_CONFIG",
 ]);
 
 /** Whether a failure with this code may be retried at all. */

@@ -1,0 +1,34 @@
+import { StepFailure } from "../runner.js";
+import type { RetryOptions } from "./http.js";
+
+/** Where a chat client sends its requests and how it behaves. */
+export interface Connection {
+  /** The provider's base URL, e.g. `https://api.openai.com/v1` or `https://api.anthropic.com`. */
+  readonly baseUrl: string;
+  /** Name of the environment variable holding the API key, read at each call. */
+  readonly apiKeyEnv: string;
+  /** Limit on each HTTP attempt. */
+  readonly timeoutMs: number;
+  readonly retry?: RetryOptions;
+  /** Where the key is looked up; default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The API key, read now; a missing one fails with INVALID_CONFIG naming the variable (never a value). */
+export function apiKeyOf(connection: Connection): string {
+  const name = connection.apiKeyEnv;
+  if (name === "") throw new StepFailure("INVALID_CONFIG", "the LLM provider has no api_key_env");
+  const key = (connection.env ?? process.env)[name]?.trim();
+  if (key === undefined || key === "") {
+    throw new StepFailure(
+      "INVALID_CONFIG",
+      `the LLM API key variable ${name} (provider.api_key_env) is not set in the executor's environment`,
+    );
+  }
+  return key;
+}
+
+/** `path` under the base URL, whether or not the base ends with a slash. */
+export function endpoint(connection: Connection, path: string): string {
+  return `${connection.baseUrl.replace(/\/+$/, "")}${path}`;
+}

@@ -1,0 +1,25 @@
+import { LlmApi, type LlmProvider } from "@mcp/proto/registry";
+import { StepFailure } from "../runner.js";
+import { AnthropicChatClient } from "./anthropic.js";
+import type { ChatClient } from "./client.js";
+import type { Connection } from "./connection.js";
+import { OpenAiChatClient } from "./openai.js";
+
+/** How clients made by {@link createChatClient} behave, beyond what the provider config says. */
+export type ChatClientOptions = Omit<Connection, "baseUrl" | "apiKeyEnv">;
+
+/** The client speaking `provider`'s wire format; a missing or unusable provider fails with INVALID_CONFIG. */
+export function createChatClient(provider: LlmProvider | undefined, options: ChatClientOptions): ChatClient {
+  if (provider === undefined) throw new StepFailure("INVALID_CONFIG", "the MCP config has no LLM provider");
+  if (provider.baseUrl === "") throw new StepFailure("INVALID_CONFIG", "the LLM provider has no base_url");
+  const connection: Connection = { ...options, baseUrl: provider.baseUrl, apiKeyEnv: provider.apiKeyEnv };
+  switch (provider.api) {
+    case LlmApi.UNSPECIFIED:
+    case LlmApi.OPENAI_COMPATIBLE:
+      return new OpenAiChatClient(connection);
+    case LlmApi.ANTHROPIC:
+      return new AnthropicChatClient(connection);
+    default:
+      throw new StepFailure("INVALID_CONFIG", `unknown LLM api ${String(provider.api)}`);
+  }
+}
