@@ -2,6 +2,7 @@ import { openCache } from "@mcp/coordination";
 import { openDatabase } from "@mcp/db";
 import { redactUrl, startServer, type Logger, type RunningServer, type ServiceConfig } from "@mcp/runtime";
 import { build } from "./server.js";
+import { HttpToolProbe } from "./tools/index.js";
 
 /** A started registry and how to stop it. */
 export interface RegistryApp {
@@ -12,7 +13,8 @@ export interface RegistryApp {
 
 /**
  * The registry's composition root: opens PostgreSQL (running migrations), the cache (Redis when
- * configured, else in-process), and serves RegistryService with health and reflection.
+ * configured, else in-process), and serves RegistryService with health and reflection. `mcp_tool`
+ * servers are probed over Streamable HTTP (5 s) when a version is written.
  */
 export async function startRegistry(config: ServiceConfig, logger: Logger): Promise<RegistryApp> {
   const { dataSource, applied } = await openDatabase({ url: config.databaseUrl });
@@ -22,7 +24,7 @@ export async function startRegistry(config: ServiceConfig, logger: Logger): Prom
     { cache: cache.kind },
     cache.kind === "redis" ? "caching in redis" : "no REDIS_URL: caching in process (single-node mode)",
   );
-  const built = build({ dataSource, cache: cache.cache });
+  const built = build({ dataSource, cache: cache.cache, toolProbe: new HttpToolProbe() });
   const server = await startServer({
     name: "registry",
     host: config.host,

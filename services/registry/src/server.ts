@@ -7,12 +7,15 @@ import { McpListing } from "./catalog/listing.js";
 import { McpReader } from "./catalog/mcp-reader.js";
 import { McpWriter } from "./catalog/mcp-writer.js";
 import { registryService } from "./registry-service.js";
+import type { ToolProbe } from "./tools/index.js";
 import { registryValidation } from "./validation.js";
 
 /** What the registry needs from the outside world. */
 export interface RegistryBuildDeps {
   readonly dataSource: DataSource;
   readonly cache: Cache;
+  /** Lists the tools of `mcp_tool` servers when a version is written. */
+  readonly toolProbe: ToolProbe;
 }
 
 /** Builds the registry's routes and validation table from its dependencies. */
@@ -22,7 +25,7 @@ export function build(deps: RegistryBuildDeps) {
   const reader = new McpReader(queries, deps.cache);
   const impl = registryService({
     reader,
-    writer: new McpWriter(store, queries, deps.cache),
+    writer: new McpWriter(store, queries, deps.cache, deps.toolProbe),
     labels: new LabelWriter(store, deps.cache),
     listing: new McpListing(queries, reader),
   });

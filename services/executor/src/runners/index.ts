@@ -2,6 +2,7 @@ import { McpType } from "@mcp/proto/registry";
 import type { RunnerFor } from "../engine/types.js";
 import { AiAssistantRunner } from "./ai-assistant-runner.js";
 import { LlmPromptRunner } from "./llm-prompt-runner.js";
+import { McpToolRunner } from "./mcp-tool-runner.js";
 import { NotebookRunner } from "./notebook-runner.js";
 import { PythonScriptRunner, type PythonScriptRunnerOptions } from "./python-script-runner.js";
 import { StepFailure, type PinnedMcp, type Runner } from "./runner.js";
@@ -23,8 +24,9 @@ export function createRunners(options: { python?: PythonScriptRunnerOptions } = 
   const runners = new Map<McpType, Runner>([
     [McpType.PYTHON_SCRIPT, new PythonScriptRunner(options.python)],
     [McpType.LLM_PROMPT, new LlmPromptRunner()],
-    [McpType.JUPYTER_NOTEBOOK, new NotebookRunner()],
+    [McpType.JUPYTER_NOTEBOOK, new NotebookRunner({ python: options.python?.python })],
     [McpType.AI_ASSISTANT, new AiAssistantRunner()],
+    [McpType.MCP_TOOL, new McpToolRunner()],
   ]);
   const unsupported = new UnsupportedRunner();
   return (mcp) => runners.get(mcp.type) ?? unsupported;

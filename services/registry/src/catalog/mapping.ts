@@ -9,6 +9,7 @@ import {
   type Mcp,
   type McpVersion,
 } from "@mcp/proto/registry";
+import { toolSnapshotFields } from "../tools/index.js";
 import { configFromJson } from "./content.js";
 import { etagOf } from "@mcp/versioning";
 import { typeFromName } from "./types.js";
@@ -55,6 +56,7 @@ export function toMcpVersion(row: McpVersionEntity, def: McpDefinitionEntity): M
     deprecationMessage: row.deprecationMessage,
     deprecateTime: row.deprecatedAt ? timestampFromDate(row.deprecatedAt) : undefined,
     labels: labelsAt(def, row.version),
+    ...toolSnapshotFields(row),
   });
 }
 

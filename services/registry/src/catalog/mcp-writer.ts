@@ -17,6 +17,13 @@ import {
 } from "@mcp/errors";
 import { McpType, type McpConfig } from "@mcp/proto/registry";
 import { mcpTypeOf, validateMcpConfig, withDefaults } from "../mcp-types/index.js";
+import {
+  checkToolOffered,
+  takeToolSnapshot,
+  unprobed,
+  type StoredToolSnapshot,
+  type ToolProbe,
+} from "../tools/index.js";
 import { cacheKeys } from "./cache-keys.js";
 import { hashContent, versionContent } from "./content.js";
 import { checkEtag } from "@mcp/versioning";
@@ -50,6 +57,12 @@ export interface McpChange {
   readonly content?: (current: McpVersionEntity) => ContentChange;
 }
 
+/** A tool snapshot taken for the content an update is about to write (see McpWriter.update). */
+interface ProbedContent {
+  readonly contentHash: string;
+  readonly snapshot: StoredToolSnapshot;
+}
+
 /** Result of a write: the definition after it and the version it concerns. */
 export interface Written {
   readonly def: McpDefinitionEntity;
@@ -59,17 +72,23 @@ export interface Written {
 
 /**
  * The registry's write rules: names unique among live MCPs, immutable versions with content
- * hashes, version numbers never reused, etags, soft deletes guarded by workflow usage.
+ * hashes, version numbers never reused, etags, soft deletes guarded by workflow usage. A new
+ * `mcp_tool` version carries a snapshot of its server's tools, taken through the ToolProbe before the
+ * transaction opens (a slow server never holds row locks); a `tool_name` the server does not offer is
+ * INVALID_ARGUMENT, an unreachable server is written anyway with the snapshot error as its flag.
  */
 export class McpWriter {
   constructor(
     private readonly store: McpStore,
     private readonly queries: McpQueries,
     private readonly cache: Cache,
+    private readonly probe: ToolProbe,
   ) {}
 
   async create(input: NewMcp): Promise<Written> {
     const config = withDefaults(input.config);
+    const snapshot = await takeToolSnapshot(this.probe, config);
+    if (config.kind.case === "mcpTool") checkToolOffered(config.kind.value, snapshot);
     const content = versionContent(config, input.inputSchema, input.outputSchema);
     const nameKey = input.name.toLowerCase();
     const now = new Date();
@@ -93,7 +112,7 @@ export class McpWriter {
           deletedAt: null,
         };
         await tx.insertDefinition(def);
-        const version = newVersion(def, number, content, input.changeNote, now);
+        const version = newVersion(def, number, content, input.changeNote, now, snapshot);
         await tx.insertVersion(version);
         return { def, version, versionCreated: true };
       });
@@ -108,6 +127,7 @@ export class McpWriter {
   }
 
   async update(key: McpKey, etag: string, change: McpChange): Promise<Written> {
+    const probed = change.content ? await this.probeNewContent(key, etag, change.content) : undefined;
     const written = await this.store.transaction(async (tx) => {
       const def = await lockLive(tx, key);
       checkEtag("mcp", def.name, etag, def.rowVersion);
@@ -129,10 +149,14 @@ export class McpWriter {
         }
         const violations = validateMcpConfig(next.config);
         if (violations.length > 0) throw new InvalidArgumentError(violations);
-        const content = versionContent(withDefaults(next.config), next.inputSchema, next.outputSchema);
-        if (hashContent(content) !== latest.contentHash) {
+        const config = withDefaults(next.config);
+        const content = versionContent(config, next.inputSchema, next.outputSchema);
+        const hash = hashContent(content);
+        if (hash !== latest.contentHash) {
+          const snapshot = snapshotFor(config, hash, probed);
+          if (config.kind.case === "mcpTool") checkToolOffered(config.kind.value, snapshot);
           const number = await tx.nextVersion(def.nameKey);
-          version = newVersion(def, number, content, next.changeNote, now);
+          version = newVersion(def, number, content, next.changeNote, now, snapshot);
           await tx.insertVersion(version);
           def.latestVersion = number;
           def.labels = { ...def.labels, latest: number };
@@ -147,6 +171,36 @@ export class McpWriter {
     });
     await this.invalidate(written.def);
     return written;
+  }
+
+  /**
+   * Before an update's transaction: when it would write a new `mcp_tool` version, probes the new
+   * config's server. Reads without locks; the transaction re-derives the content and uses the probe
+   * only if it wrote the same content (see snapshotFor). Problems the transaction reports itself
+   * (missing MCP, invalid config) just skip the probe; a stale etag fails here, before any probe.
+   */
+  private async probeNewContent(
+    key: McpKey,
+    etag: string,
+    content: NonNullable<McpChange["content"]>,
+  ): Promise<ProbedContent | undefined> {
+    const def =
+      key.case === "id"
+        ? await this.queries.findById(key.value)
+        : key.case === "name"
+          ? await this.queries.findLiveByName(key.value.toLowerCase())
+          : null;
+    if (!def || def.deletedAt) return undefined;
+    checkEtag("mcp", def.name, etag, def.rowVersion);
+    const latest = await this.queries.findVersion(def.id, def.latestVersion);
+    if (!latest) return undefined;
+    const next = content(latest);
+    if (next.config.kind.case !== "mcpTool" || validateMcpConfig(next.config).length > 0) return undefined;
+    const config = withDefaults(next.config);
+    const contentHash = hashContent(versionContent(config, next.inputSchema, next.outputSchema));
+    if (contentHash === latest.contentHash) return undefined;
+    const snapshot = await takeToolSnapshot(this.probe, config);
+    return snapshot ? { contentHash, snapshot } : undefined;
   }
 
   /** Soft-deletes; FAILED_PRECONDITION while a workflow's current version uses the MCP, unless forced. */
@@ -182,6 +236,22 @@ export class McpWriter {
   }
 }
 
+/**
+ * The snapshot a new version with content `hash` stores: the probe taken for exactly that content, or
+ * (an `mcp_tool` whose content changed concurrently while its server was probed) an error saying so.
+ */
+function snapshotFor(
+  config: McpConfig,
+  hash: string,
+  probed: ProbedContent | undefined,
+): StoredToolSnapshot | null {
+  if (config.kind.case !== "mcpTool") return null;
+  if (probed?.contentHash === hash) return probed.snapshot;
+  return unprobed(
+    "not probed: the MCP changed while its server was being probed; update it again to take a snapshot",
+  );
+}
+
 /** The live MCP a write names, locked; NOT_FOUND when missing or deleted. */
 export async function lockLive(tx: McpTransaction, key: McpKey): Promise<McpDefinitionEntity> {
   if (key.case === undefined) throw InvalidArgumentError.field("mcp", "id or name is required");
@@ -198,6 +268,7 @@ function newVersion(
   content: ReturnType<typeof versionContent>,
   changeNote: string,
   now: Date,
+  toolSnapshot: StoredToolSnapshot | null,
 ): McpVersionEntity {
   return {
     mcpId: def.id,
@@ -208,7 +279,7 @@ function newVersion(
     outputSchema: content.output_schema,
     contentHash: hashContent(content),
     changeNote,
-    toolSnapshot: null,
+    toolSnapshot,
     createdAt: now,
     deprecated: false,
     deprecationMessage: "",

@@ -12,7 +12,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file mcp/registry/v1/mcp.proto.
  */
 export const file_mcp_registry_v1_mcp: GenFile = /*@__PURE__*/
-  fileDesc("ChltY3AvcmVnaXN0cnkvdjEvbWNwLnByb3RvEg9tY3AucmVnaXN0cnkudjEihAMKA01jcBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEiYKBHR5cGUYAyABKA4yGC5tY3AucmVnaXN0cnkudjEuTWNwVHlwZRITCgtkZXNjcmlwdGlvbhgEIAEoCRIMCgR0YWdzGAUgAygJEhYKDmxhdGVzdF92ZXJzaW9uGAYgASgFEjAKBmxhYmVscxgHIAMoCzIgLm1jcC5yZWdpc3RyeS52MS5NY3AuTGFiZWxzRW50cnkSDAoEZXRhZxgIIAEoCRIvCgtjcmVhdGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2RlbGV0ZV90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAU6AjgBIsMDCgpNY3BWZXJzaW9uEg4KBm1jcF9pZBgBIAEoCRIQCghtY3BfbmFtZRgCIAEoCRIPCgd2ZXJzaW9uGAMgASgFEiYKBHR5cGUYBCABKA4yGC5tY3AucmVnaXN0cnkudjEuTWNwVHlwZRIqCgZjb25maWcYBSABKAsyGi5tY3AucmVnaXN0cnkudjEuTWNwQ29uZmlnEi0KDGlucHV0X3NjaGVtYRgGIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLgoNb3V0cHV0X3NjaGVtYRgHIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSFAoMY29udGVudF9oYXNoGAggASgJEhMKC2NoYW5nZV9ub3RlGAkgASgJEi8KC2NyZWF0ZV90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpkZXByZWNhdGVkGAsgASgIEhsKE2RlcHJlY2F0aW9uX21lc3NhZ2UYDCABKAkSMgoOZGVwcmVjYXRlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmxhYmVscxgOIAMoCSK9AgoJTWNwQ29uZmlnEjYKCmxsbV9wcm9tcHQYASABKAsyIC5tY3AucmVnaXN0cnkudjEuTGxtUHJvbXB0Q29uZmlnSAASPAoNcHl0aG9uX3NjcmlwdBgCIAEoCzIjLm1jcC5yZWdpc3RyeS52MS5QeXRob25TY3JpcHRDb25maWdIABJCChBqdXB5dGVyX25vdGVib29rGAMgASgLMiYubWNwLnJlZ2lzdHJ5LnYxLkp1cHl0ZXJOb3RlYm9va0NvbmZpZ0gAEjoKDGFpX2Fzc2lzdGFudBgEIAEoCzIiLm1jcC5yZWdpc3RyeS52MS5BaUFzc2lzdGFudENvbmZpZ0gAEjIKCG1jcF90b29sGAUgASgLMh4ubWNwLnJlZ2lzdHJ5LnYxLk1jcFRvb2xDb25maWdIAEIGCgRraW5kIloKC0xsbVByb3ZpZGVyEiQKA2FwaRgBIAEoDjIXLm1jcC5yZWdpc3RyeS52MS5MbG1BcGkSEAoIYmFzZV91cmwYAiABKAkSEwoLYXBpX2tleV9lbnYYAyABKAkiqwIKD0xsbVByb21wdENvbmZpZxIQCgh0ZW1wbGF0ZRgBIAEoCRINCgVtb2RlbBgCIAEoCRIYCgt0ZW1wZXJhdHVyZRgDIAEoAUgAiAEBEhcKCm1heF90b2tlbnMYBCABKAVIAYgBARIVCg1zeXN0ZW1fcHJvbXB0GAUgASgJEi4KCHByb3ZpZGVyGAYgASgLMhwubWNwLnJlZ2lzdHJ5LnYxLkxsbVByb3ZpZGVyEhMKC2pzb25fb3V0cHV0GAcgASgIEhwKD3RpbWVvdXRfc2Vjb25kcxgIIAEoBUgCiAEBEhcKD2lucHV0X3ZhcmlhYmxlcxgJIAMoCUIOCgxfdGVtcGVyYXR1cmVCDQoLX21heF90b2tlbnNCEgoQX3RpbWVvdXRfc2Vjb25kcyLJAQoSUHl0aG9uU2NyaXB0Q29uZmlnEhgKDnNjcmlwdF9jb250ZW50GAEgASgJSAASFQoLc2NyaXB0X3BhdGgYAiABKAlIABIcCg90aW1lb3V0X3NlY29uZHMYAyABKAVIAYgBARIUCgxyZXF1aXJlbWVudHMYBCADKAkSHAoPbWVtb3J5X2xpbWl0X21iGAUgASgFSAKIAQFCCAoGc291cmNlQhIKEF90aW1lb3V0X3NlY29uZHNCEgoQX21lbW9yeV9saW1pdF9tYiLpAQoVSnVweXRlck5vdGVib29rQ29uZmlnEhoKEG5vdGVib29rX2NvbnRlbnQYASABKAlIABIXCg1ub3RlYm9va19wYXRoGAIgASgJSAASKwoKcGFyYW1ldGVycxgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSGAoQY2VsbHNfdG9fZXhlY3V0ZRgEIAMoBRIYChBvdXRwdXRfdmFyaWFibGVzGAUgAygJEhwKD3RpbWVvdXRfc2Vjb25kcxgGIAEoBUgBiAEBQggKBnNvdXJjZUISChBfdGltZW91dF9zZWNvbmRzIrkCChFBaUFzc2lzdGFudENvbmZpZxIVCg1zeXN0ZW1fcHJvbXB0GAEgASgJEg0KBW1vZGVsGAIgASgJEhgKC3RlbXBlcmF0dXJlGAMgASgBSACIAQESFwoKbWF4X3Rva2VucxgEIAEoBUgBiAEBEiwKBXRvb2xzGAUgAygLMh0ubWNwLnJlZ2lzdHJ5LnYxLk1jcFJlZmVyZW5jZRIYCgttZW1vcnlfc2l6ZRgGIAEoBUgCiAEBEhYKCW1heF90dXJucxgHIAEoBUgDiAEBEi4KCHByb3ZpZGVyGAggASgLMhwubWNwLnJlZ2lzdHJ5LnYxLkxsbVByb3ZpZGVyQg4KDF90ZW1wZXJhdHVyZUINCgtfbWF4X3Rva2Vuc0IOCgxfbWVtb3J5X3NpemVCDAoKX21heF90dXJucyLDAQoNTWNwVG9vbENvbmZpZxIwCgVzdGRpbxgBIAEoCzIfLm1jcC5yZWdpc3RyeS52MS5TdGRpb1RyYW5zcG9ydEgAEi4KBGh0dHAYAiABKAsyHi5tY3AucmVnaXN0cnkudjEuSHR0cFRyYW5zcG9ydEgAEhEKCXRvb2xfbmFtZRgDIAEoCRIcCg90aW1lb3V0X3NlY29uZHMYBCABKAVIAYgBAUILCgl0cmFuc3BvcnRCEgoQX3RpbWVvdXRfc2Vjb25kcyKfAQoOU3RkaW9UcmFuc3BvcnQSDwoHY29tbWFuZBgBIAEoCRIMCgRhcmdzGAIgAygJEjUKA2VudhgDIAMoCzIoLm1jcC5yZWdpc3RyeS52MS5TdGRpb1RyYW5zcG9ydC5FbnZFbnRyeRILCgNjd2QYBCABKAkaKgoIRW52RW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKKAQoNSHR0cFRyYW5zcG9ydBILCgN1cmwYASABKAkSPAoHaGVhZGVycxgCIAMoCzIrLm1jcC5yZWdpc3RyeS52MS5IdHRwVHJhbnNwb3J0LkhlYWRlcnNFbnRyeRouCgxIZWFkZXJzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJjCgxNY3BSZWZlcmVuY2USDAoCaWQYASABKAlIABIOCgRuYW1lGAIgASgJSAASEQoHdmVyc2lvbhgDIAEoBUgBEg8KBWxhYmVsGAQgASgJSAFCBQoDbWNwQgoKCHNlbGVjdG9yIr8BCglMYWJlbE1vdmUSDQoFbGFiZWwYASABKAkSGQoMZnJvbV92ZXJzaW9uGAIgASgFSACIAQESFwoKdG9fdmVyc2lvbhgDIAEoBUgBiAEBEi0KCW1vdmVfdGltZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEAoIbW92ZWRfYnkYBSABKAkSDgoGcmVhc29uGAYgASgJQg8KDV9mcm9tX3ZlcnNpb25CDQoLX3RvX3ZlcnNpb24inQEKDENvbmZpZ0NoYW5nZRIMCgRwYXRoGAEgASgJEikKBGtpbmQYAiABKA4yGy5tY3AucmVnaXN0cnkudjEuQ2hhbmdlS2luZBIpCglvbGRfdmFsdWUYAyABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSKQoJbmV3X3ZhbHVlGAQgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlKqkBCgdNY3BUeXBlEhgKFE1DUF9UWVBFX1VOU1BFQ0lGSUVEEAASFwoTTUNQX1RZUEVfTExNX1BST01QVBABEhoKFk1DUF9UWVBFX1BZVEhPTl9TQ1JJUFQQAhIdChlNQ1BfVFlQRV9KVVBZVEVSX05PVEVCT09LEAMSGQoVTUNQX1RZUEVfQUlfQVNTSVNUQU5UEAQSFQoRTUNQX1RZUEVfTUNQX1RPT0wQBSpXCgZMbG1BcGkSFwoTTExNX0FQSV9VTlNQRUNJRklFRBAAEh0KGUxMTV9BUElfT1BFTkFJX0NPTVBBVElCTEUQARIVChFMTE1fQVBJX0FOVEhST1BJQxACKnMKCkNoYW5nZUtpbmQSGwoXQ0hBTkdFX0tJTkRfVU5TUEVDSUZJRUQQABIVChFDSEFOR0VfS0lORF9BRERFRBABEhcKE0NIQU5HRV9LSU5EX1JFTU9WRUQQAhIYChRDSEFOR0VfS0lORF9NT0RJRklFRBADYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("ChltY3AvcmVnaXN0cnkvdjEvbWNwLnByb3RvEg9tY3AucmVnaXN0cnkudjEihAMKA01jcBIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEiYKBHR5cGUYAyABKA4yGC5tY3AucmVnaXN0cnkudjEuTWNwVHlwZRITCgtkZXNjcmlwdGlvbhgEIAEoCRIMCgR0YWdzGAUgAygJEhYKDmxhdGVzdF92ZXJzaW9uGAYgASgFEjAKBmxhYmVscxgHIAMoCzIgLm1jcC5yZWdpc3RyeS52MS5NY3AuTGFiZWxzRW50cnkSDAoEZXRhZxgIIAEoCRIvCgtjcmVhdGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2RlbGV0ZV90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAU6AjgBIpYECgpNY3BWZXJzaW9uEg4KBm1jcF9pZBgBIAEoCRIQCghtY3BfbmFtZRgCIAEoCRIPCgd2ZXJzaW9uGAMgASgFEiYKBHR5cGUYBCABKA4yGC5tY3AucmVnaXN0cnkudjEuTWNwVHlwZRIqCgZjb25maWcYBSABKAsyGi5tY3AucmVnaXN0cnkudjEuTWNwQ29uZmlnEi0KDGlucHV0X3NjaGVtYRgGIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLgoNb3V0cHV0X3NjaGVtYRgHIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSFAoMY29udGVudF9oYXNoGAggASgJEhMKC2NoYW5nZV9ub3RlGAkgASgJEi8KC2NyZWF0ZV90aW1lGAogASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBISCgpkZXByZWNhdGVkGAsgASgIEhsKE2RlcHJlY2F0aW9uX21lc3NhZ2UYDCABKAkSMgoOZGVwcmVjYXRlX3RpbWUYDSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBmxhYmVscxgOIAMoCRI0Cg10b29sX3NuYXBzaG90GA8gASgLMh0ubWNwLnJlZ2lzdHJ5LnYxLlRvb2xTbmFwc2hvdBIbChN0b29sX3NuYXBzaG90X2Vycm9yGBAgASgJIssBCgxUb29sU25hcHNob3QSMQoFdG9vbHMYASADKAsyIi5tY3AucmVnaXN0cnkudjEuVG9vbFNuYXBzaG90LlRvb2wSLgoKdGFrZW5fdGltZRgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAaWAoEVG9vbBIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEi0KDGlucHV0X3NjaGVtYRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QivQIKCU1jcENvbmZpZxI2CgpsbG1fcHJvbXB0GAEgASgLMiAubWNwLnJlZ2lzdHJ5LnYxLkxsbVByb21wdENvbmZpZ0gAEjwKDXB5dGhvbl9zY3JpcHQYAiABKAsyIy5tY3AucmVnaXN0cnkudjEuUHl0aG9uU2NyaXB0Q29uZmlnSAASQgoQanVweXRlcl9ub3RlYm9vaxgDIAEoCzImLm1jcC5yZWdpc3RyeS52MS5KdXB5dGVyTm90ZWJvb2tDb25maWdIABI6CgxhaV9hc3Npc3RhbnQYBCABKAsyIi5tY3AucmVnaXN0cnkudjEuQWlBc3Npc3RhbnRDb25maWdIABIyCghtY3BfdG9vbBgFIAEoCzIeLm1jcC5yZWdpc3RyeS52MS5NY3BUb29sQ29uZmlnSABCBgoEa2luZCJaCgtMbG1Qcm92aWRlchIkCgNhcGkYASABKA4yFy5tY3AucmVnaXN0cnkudjEuTGxtQXBpEhAKCGJhc2VfdXJsGAIgASgJEhMKC2FwaV9rZXlfZW52GAMgASgJIqsCCg9MbG1Qcm9tcHRDb25maWcSEAoIdGVtcGxhdGUYASABKAkSDQoFbW9kZWwYAiABKAkSGAoLdGVtcGVyYXR1cmUYAyABKAFIAIgBARIXCgptYXhfdG9rZW5zGAQgASgFSAGIAQESFQoNc3lzdGVtX3Byb21wdBgFIAEoCRIuCghwcm92aWRlchgGIAEoCzIcLm1jcC5yZWdpc3RyeS52MS5MbG1Qcm92aWRlchITCgtqc29uX291dHB1dBgHIAEoCBIcCg90aW1lb3V0X3NlY29uZHMYCCABKAVIAogBARIXCg9pbnB1dF92YXJpYWJsZXMYCSADKAlCDgoMX3RlbXBlcmF0dXJlQg0KC19tYXhfdG9rZW5zQhIKEF90aW1lb3V0X3NlY29uZHMiyQEKElB5dGhvblNjcmlwdENvbmZpZxIYCg5zY3JpcHRfY29udGVudBgBIAEoCUgAEhUKC3NjcmlwdF9wYXRoGAIgASgJSAASHAoPdGltZW91dF9zZWNvbmRzGAMgASgFSAGIAQESFAoMcmVxdWlyZW1lbnRzGAQgAygJEhwKD21lbW9yeV9saW1pdF9tYhgFIAEoBUgCiAEBQggKBnNvdXJjZUISChBfdGltZW91dF9zZWNvbmRzQhIKEF9tZW1vcnlfbGltaXRfbWIi6QEKFUp1cHl0ZXJOb3RlYm9va0NvbmZpZxIaChBub3RlYm9va19jb250ZW50GAEgASgJSAASFwoNbm90ZWJvb2tfcGF0aBgCIAEoCUgAEisKCnBhcmFtZXRlcnMYAyABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhgKEGNlbGxzX3RvX2V4ZWN1dGUYBCADKAUSGAoQb3V0cHV0X3ZhcmlhYmxlcxgFIAMoCRIcCg90aW1lb3V0X3NlY29uZHMYBiABKAVIAYgBAUIICgZzb3VyY2VCEgoQX3RpbWVvdXRfc2Vjb25kcyK5AgoRQWlBc3Npc3RhbnRDb25maWcSFQoNc3lzdGVtX3Byb21wdBgBIAEoCRINCgVtb2RlbBgCIAEoCRIYCgt0ZW1wZXJhdHVyZRgDIAEoAUgAiAEBEhcKCm1heF90b2tlbnMYBCABKAVIAYgBARIsCgV0b29scxgFIAMoCzIdLm1jcC5yZWdpc3RyeS52MS5NY3BSZWZlcmVuY2USGAoLbWVtb3J5X3NpemUYBiABKAVIAogBARIWCgltYXhfdHVybnMYByABKAVIA4gBARIuCghwcm92aWRlchgIIAEoCzIcLm1jcC5yZWdpc3RyeS52MS5MbG1Qcm92aWRlckIOCgxfdGVtcGVyYXR1cmVCDQoLX21heF90b2tlbnNCDgoMX21lbW9yeV9zaXplQgwKCl9tYXhfdHVybnMiwwEKDU1jcFRvb2xDb25maWcSMAoFc3RkaW8YASABKAsyHy5tY3AucmVnaXN0cnkudjEuU3RkaW9UcmFuc3BvcnRIABIuCgRodHRwGAIgASgLMh4ubWNwLnJlZ2lzdHJ5LnYxLkh0dHBUcmFuc3BvcnRIABIRCgl0b29sX25hbWUYAyABKAkSHAoPdGltZW91dF9zZWNvbmRzGAQgASgFSAGIAQFCCwoJdHJhbnNwb3J0QhIKEF90aW1lb3V0X3NlY29uZHMinwEKDlN0ZGlvVHJhbnNwb3J0Eg8KB2NvbW1hbmQYASABKAkSDAoEYXJncxgCIAMoCRI1CgNlbnYYAyADKAsyKC5tY3AucmVnaXN0cnkudjEuU3RkaW9UcmFuc3BvcnQuRW52RW50cnkSCwoDY3dkGAQgASgJGioKCEVudkVudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiigEKDUh0dHBUcmFuc3BvcnQSCwoDdXJsGAEgASgJEjwKB2hlYWRlcnMYAiADKAsyKy5tY3AucmVnaXN0cnkudjEuSHR0cFRyYW5zcG9ydC5IZWFkZXJzRW50cnkaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiYwoMTWNwUmVmZXJlbmNlEgwKAmlkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEhEKB3ZlcnNpb24YAyABKAVIARIPCgVsYWJlbBgEIAEoCUgBQgUKA21jcEIKCghzZWxlY3RvciK/AQoJTGFiZWxNb3ZlEg0KBWxhYmVsGAEgASgJEhkKDGZyb21fdmVyc2lvbhgCIAEoBUgAiAEBEhcKCnRvX3ZlcnNpb24YAyABKAVIAYgBARItCgltb3ZlX3RpbWUYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhAKCG1vdmVkX2J5GAUgASgJEg4KBnJlYXNvbhgGIAEoCUIPCg1fZnJvbV92ZXJzaW9uQg0KC190b192ZXJzaW9uIp0BCgxDb25maWdDaGFuZ2USDAoEcGF0aBgBIAEoCRIpCgRraW5kGAIgASgOMhsubWNwLnJlZ2lzdHJ5LnYxLkNoYW5nZUtpbmQSKQoJb2xkX3ZhbHVlGAMgASgLMhYuZ29vZ2xlLnByb3RvYnVmLlZhbHVlEikKCW5ld192YWx1ZRgEIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZSqpAQoHTWNwVHlwZRIYChRNQ1BfVFlQRV9VTlNQRUNJRklFRBAAEhcKE01DUF9UWVBFX0xMTV9QUk9NUFQQARIaChZNQ1BfVFlQRV9QWVRIT05fU0NSSVBUEAISHQoZTUNQX1RZUEVfSlVQWVRFUl9OT1RFQk9PSxADEhkKFU1DUF9UWVBFX0FJX0FTU0lTVEFOVBAEEhUKEU1DUF9UWVBFX01DUF9UT09MEAUqVwoGTGxtQXBpEhcKE0xMTV9BUElfVU5TUEVDSUZJRUQQABIdChlMTE1fQVBJX09QRU5BSV9DT01QQVRJQkxFEAESFQoRTExNX0FQSV9BTlRIUk9QSUMQAipzCgpDaGFuZ2VLaW5kEhsKF0NIQU5HRV9LSU5EX1VOU1BFQ0lGSUVEEAASFQoRQ0hBTkdFX0tJTkRfQURERUQQARIXChNDSEFOR0VfS0lORF9SRU1PVkVEEAISGAoUQ0hBTkdFX0tJTkRfTU9ESUZJRUQQA2IGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * A registered, executable component. Its content lives in immutable numbered versions.
@@ -208,6 +208,23 @@ export type McpVersion = Message<"mcp.registry.v1.McpVersion"> & {
    * @generated from field: repeated string labels = 14;
    */
   labels: string[];
+
+  /**
+   * For an `mcp_tool` version: the tools its server listed (`tools/list`) when the version was written.
+   * Unset for other types and when the server could not be listed (then `tool_snapshot_error` says why).
+   *
+   * @generated from field: mcp.registry.v1.ToolSnapshot tool_snapshot = 15;
+   */
+  toolSnapshot?: ToolSnapshot | undefined;
+
+  /**
+   * For an `mcp_tool` version without a `tool_snapshot`: why there is none (e.g. the server was
+   * unreachable, or it is a stdio server, which the registry never starts). Empty when the snapshot is
+   * present and for other types. A version with this flag set was still written and can still run.
+   *
+   * @generated from field: string tool_snapshot_error = 16;
+   */
+  toolSnapshotError: string;
 };
 
 /**
@@ -216,6 +233,69 @@ export type McpVersion = Message<"mcp.registry.v1.McpVersion"> & {
  */
 export const McpVersionSchema: GenMessage<McpVersion> = /*@__PURE__*/
   messageDesc(file_mcp_registry_v1_mcp, 1);
+
+/**
+ * The tools an `mcp_tool` server offered when a version was written.
+ *
+ * @generated from message mcp.registry.v1.ToolSnapshot
+ */
+export type ToolSnapshot = Message<"mcp.registry.v1.ToolSnapshot"> & {
+  /**
+   * The tools, in the order the server listed them.
+   *
+   * @generated from field: repeated mcp.registry.v1.ToolSnapshot.Tool tools = 1;
+   */
+  tools: ToolSnapshot_Tool[];
+
+  /**
+   * When the server was asked.
+   *
+   * @generated from field: google.protobuf.Timestamp taken_time = 2;
+   */
+  takenTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message mcp.registry.v1.ToolSnapshot.
+ * Use `create(ToolSnapshotSchema)` to create a new message.
+ */
+export const ToolSnapshotSchema: GenMessage<ToolSnapshot> = /*@__PURE__*/
+  messageDesc(file_mcp_registry_v1_mcp, 2);
+
+/**
+ * One tool, as the server described it.
+ *
+ * @generated from message mcp.registry.v1.ToolSnapshot.Tool
+ */
+export type ToolSnapshot_Tool = Message<"mcp.registry.v1.ToolSnapshot.Tool"> & {
+  /**
+   * Tool name, as `tools/call` expects it.
+   *
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * Human-readable description; empty when the server gave none.
+   *
+   * @generated from field: string description = 2;
+   */
+  description: string;
+
+  /**
+   * JSON Schema of the tool's arguments (a step's inputs).
+   *
+   * @generated from field: google.protobuf.Struct input_schema = 3;
+   */
+  inputSchema?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message mcp.registry.v1.ToolSnapshot.Tool.
+ * Use `create(ToolSnapshot_ToolSchema)` to create a new message.
+ */
+export const ToolSnapshot_ToolSchema: GenMessage<ToolSnapshot_Tool> = /*@__PURE__*/
+  messageDesc(file_mcp_registry_v1_mcp, 2, 0);
 
 /**
  * The typed configuration of an MCP; exactly one kind is set and it must match the MCP's type.
@@ -276,7 +356,7 @@ export type McpConfig = Message<"mcp.registry.v1.McpConfig"> & {
  * Use `create(McpConfigSchema)` to create a new message.
  */
 export const McpConfigSchema: GenMessage<McpConfig> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_mcp, 2);
+  messageDesc(file_mcp_registry_v1_mcp, 3);
 
 /**
  * Where and how to reach an LLM.
@@ -311,7 +391,7 @@ export type LlmProvider = Message<"mcp.registry.v1.LlmProvider"> & {
  * Use `create(LlmProviderSchema)` to create a new message.
  */
 export const LlmProviderSchema: GenMessage<LlmProvider> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_mcp, 3);
+  messageDesc(file_mcp_registry_v1_mcp, 4);
 
 /**
  * Renders `template` with the inputs (`{{name}}` placeholders, spaces inside the braces allowed,
@@ -390,7 +470,7 @@ export type LlmPromptConfig = Message<"mcp.registry.v1.LlmPromptConfig"> & {
  * Use `create(LlmPromptConfigSchema)` to create a new message.
  */
 export const LlmPromptConfigSchema: GenMessage<LlmPromptConfig> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_mcp, 4);
+  messageDesc(file_mcp_registry_v1_mcp, 5);
 
 /**
  * Runs a Python script: `python3 script.py <input.json> <output.json>`; the script writes
@@ -449,7 +529,7 @@ export type PythonScriptConfig = Message<"mcp.registry.v1.PythonScriptConfig"> &
  * Use `create(PythonScriptConfigSchema)` to create a new message.
  */
 export const PythonScriptConfigSchema: GenMessage<PythonScriptConfig> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_mcp, 5);
+  messageDesc(file_mcp_registry_v1_mcp, 6);
 
 /**
  * Executes a notebook's code cells in one Python process, papermill-style.
@@ -514,7 +594,7 @@ export type JupyterNotebookConfig = Message<"mcp.registry.v1.JupyterNotebookConf
  * Use `create(JupyterNotebookConfigSchema)` to create a new message.
  */
 export const JupyterNotebookConfigSchema: GenMessage<JupyterNotebookConfig> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_mcp, 6);
+  messageDesc(file_mcp_registry_v1_mcp, 7);
 
 /**
  * An LLM chat with tools; the tools are other registered MCPs. Loops until the model answers.
@@ -584,7 +664,7 @@ export type AiAssistantConfig = Message<"mcp.registry.v1.AiAssistantConfig"> & {
  * Use `create(AiAssistantConfigSchema)` to create a new message.
  */
 export const AiAssistantConfigSchema: GenMessage<AiAssistantConfig> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_mcp, 7);
+  messageDesc(file_mcp_registry_v1_mcp, 8);
 
 /**
  * Calls one tool on a Model Context Protocol server.
@@ -635,7 +715,7 @@ export type McpToolConfig = Message<"mcp.registry.v1.McpToolConfig"> & {
  * Use `create(McpToolConfigSchema)` to create a new message.
  */
 export const McpToolConfigSchema: GenMessage<McpToolConfig> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_mcp, 8);
+  messageDesc(file_mcp_registry_v1_mcp, 9);
 
 /**
  * A Model Context Protocol server started as a subprocess.
@@ -677,7 +757,7 @@ export type StdioTransport = Message<"mcp.registry.v1.StdioTransport"> & {
  * Use `create(StdioTransportSchema)` to create a new message.
  */
 export const StdioTransportSchema: GenMessage<StdioTransport> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_mcp, 9);
+  messageDesc(file_mcp_registry_v1_mcp, 10);
 
 /**
  * A Model Context Protocol server reached over Streamable HTTP.
@@ -705,7 +785,7 @@ export type HttpTransport = Message<"mcp.registry.v1.HttpTransport"> & {
  * Use `create(HttpTransportSchema)` to create a new message.
  */
 export const HttpTransportSchema: GenMessage<HttpTransport> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_mcp, 10);
+  messageDesc(file_mcp_registry_v1_mcp, 11);
 
 /**
  * Points at an MCP and, optionally, one of its versions. Resolved to a concrete version when a run starts.
@@ -765,7 +845,7 @@ export type McpReference = Message<"mcp.registry.v1.McpReference"> & {
  * Use `create(McpReferenceSchema)` to create a new message.
  */
 export const McpReferenceSchema: GenMessage<McpReference> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_mcp, 11);
+  messageDesc(file_mcp_registry_v1_mcp, 12);
 
 /**
  * One recorded move of a label.
@@ -821,7 +901,7 @@ export type LabelMove = Message<"mcp.registry.v1.LabelMove"> & {
  * Use `create(LabelMoveSchema)` to create a new message.
  */
 export const LabelMoveSchema: GenMessage<LabelMove> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_mcp, 12);
+  messageDesc(file_mcp_registry_v1_mcp, 13);
 
 /**
  * One difference between two versions' content.
@@ -863,7 +943,7 @@ export type ConfigChange = Message<"mcp.registry.v1.ConfigChange"> & {
  * Use `create(ConfigChangeSchema)` to create a new message.
  */
 export const ConfigChangeSchema: GenMessage<ConfigChange> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_mcp, 13);
+  messageDesc(file_mcp_registry_v1_mcp, 14);
 
 /**
  * The kind of component an MCP is. It decides which config the MCP carries and which runner executes it.

@@ -1,0 +1,136 @@
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { z } from "zod";
+import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { McpConfigSchema, McpToolConfigSchema, McpType } from "@mcp/proto/registry";
+import { StepFailure, type JsonObject, type StepContext } from "../runner.js";
+
+/** Test helpers: a real MCP server over Streamable HTTP, and the reference server-everything over stdio. */
+
+/** Where the reference server's entry point is; `node <it> stdio` serves over stdio. */
+export const SERVER_EVERYTHING = require.resolve("@modelcontextprotocol/server-everything/dist/index.js");
+
+/** A step context running an mcp_tool MCP with `config`. */
+export function mcpToolContext(
+  config: MessageInitShape<typeof McpToolConfigSchema>,
+  inputs: JsonObject = {},
+  signal: AbortSignal = new AbortController().signal,
+): StepContext {
+  return {
+    runId: "run-1",
+    stepId: "step-1",
+    attempt: 1,
+    mcp: {
+      id: "mcp-tool-spec",
+      name: "mcp-tool-spec",
+      version: 1,
+      type: McpType.MCP_TOOL,
+      config: create(McpConfigSchema, {
+        kind: { case: "mcpTool", value: create(McpToolConfigSchema, config) },
+      }),
+    },
+    inputs,
+    signal,
+  };
+}
+
+/** The StepFailure `promise` rejects with; fails the test if it resolves or rejects otherwise. */
+export async function stepFailureOf(promise: Promise<unknown>): Promise<StepFailure> {
+  const outcome = await promise.then(
+    (value) => new Error(`expected the run to fail, but it succeeded with ${JSON.stringify(value)}`),
+    (error: unknown) => error,
+  );
+  if (outcome instanceof StepFailure) return outcome;
+  throw outcome;
+}
+
+/** A running fixture server. */
+export interface FixtureServer {
+  /** Its MCP endpoint, `http://127.0.0.1:<port>/mcp`. */
+  readonly url: string;
+  /** What the server saw: the `x-fixture` header of each tool call, and how many slow calls were aborted. */
+  readonly seen: { headers: string[]; abortedSlowCalls: number };
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a small `McpServer` over Streamable HTTP (stateless: one server and transport per request)
+ * on port 0. Tools:
+ * - `greet {name}` → structuredContent `{greeting: "Hello, <name>!"}` (declares an output schema);
+ * - `fail {}` → `isError: true` with the text "the widget is broken";
+ * - `slow {ms}` → answers after `ms`, or never if aborted first (then counted in `seen.abortedSlowCalls`).
+ */
+export async function startFixtureServer(): Promise<FixtureServer> {
+  const seen = { headers: [] as string[], abortedSlowCalls: 0 };
+  const http = createServer((req, res) => {
+    void (async () => {
+      if (req.method !== "POST") {
+        res.writeHead(405, { Allow: "POST" }).end();
+        return;
+      }
+      const server = fixtureMcpServer(seen);
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      res.on("close", () => {
+        void transport.close();
+        void server.close();
+      });
+      await server.connect(transport);
+      await transport.handleRequest(req, res, await jsonBody(req));
+    })().catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+  const { port } = http.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    seen,
+    close: () =>
+      new Promise<void>((resolve) => {
+        http.closeAllConnections();
+        http.close(() => resolve());
+      }),
+  };
+}
+
+function fixtureMcpServer(seen: FixtureServer["seen"]): McpServer {
+  const server = new McpServer({ name: "fixture", version: "1.0.0" });
+  server.registerTool(
+    "greet",
+    {
+      description: "Greets someone by name",
+      inputSchema: { name: z.string().describe("Who to greet") },
+      outputSchema: { greeting: z.string() },
+    },
+    ({ name }, extra) => {
+      seen.headers.push(String(extra.requestInfo?.headers["x-fixture"] ?? ""));
+      const greeting = `Hello, ${name}!`;
+      return { content: [{ type: "text", text: greeting }], structuredContent: { greeting } };
+    },
+  );
+  server.registerTool("fail", { description: "Always fails", inputSchema: {} }, () => ({
+    content: [{ type: "text", text: "the widget is broken" }],
+    isError: true,
+  }));
+  server.registerTool(
+    "slow",
+    { description: "Answers after ms milliseconds", inputSchema: { ms: z.number() } },
+    ({ ms }, extra) =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => resolve({ content: [{ type: "text", text: "done" }] }), ms);
+        extra.signal.addEventListener("abort", () => {
+          clearTimeout(timer);
+          seen.abortedSlowCalls += 1;
+        });
+      }),
+  );
+  return server;
+}
+
+async function jsonBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
+}

@@ -1,0 +1,92 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { create } from "@bufbuild/protobuf";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { McpToolConfigSchema, type McpToolConfig } from "@mcp/proto/registry";
+import { z } from "zod";
+import { HttpToolProbe } from "./http-tool-probe";
+
+/** Listens on a free port with `handler`; returns the server and its MCP URL. */
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp` };
+}
+
+const stop = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+
+const httpConfig = (url: string, headers: Record<string, string> = {}): McpToolConfig =>
+  create(McpToolConfigSchema, { transport: { case: "http", value: { url, headers } }, toolName: "lookup" });
+
+describe("HttpToolProbe", () => {
+  let mcp: { server: Server; url: string };
+  const seenKeys: string[] = [];
+  beforeAll(async () => {
+    mcp = await listen((req, res) => {
+      seenKeys.push(String(req.headers["x-api-key"] ?? ""));
+      const server = new McpServer({ name: "probe-spec", version: "1.0.0" });
+      server.registerTool(
+        "lookup",
+        { description: "Looks a word up", inputSchema: { word: z.string() } },
+        () => ({ content: [] }),
+      );
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
+      res.on("close", () => void server.close());
+      void server.connect(transport).then(() => transport.handleRequest(req, res));
+    });
+  });
+  afterAll(async () => {
+    await stop(mcp.server);
+  });
+
+  it("lists a Streamable HTTP server's tools with their input schemas, sending the headers", async () => {
+    const tools = await new HttpToolProbe().listTools(httpConfig(mcp.url, { "x-api-key": "k-1" }));
+    expect(tools).toEqual([
+      {
+        name: "lookup",
+        description: "Looks a word up",
+        inputSchema: expect.objectContaining({
+          type: "object",
+          properties: { word: { type: "string" } },
+        }) as unknown,
+      },
+    ]);
+    expect(seenKeys).toContain("k-1");
+  });
+
+  it("rejects saying the server is unreachable, without the URL's query", async () => {
+    const dead = await listen(() => undefined);
+    await stop(dead.server);
+    await expect(new HttpToolProbe().listTools(httpConfig(`${dead.url}?key=secret`))).rejects.toThrow(
+      new RegExp(
+        `^could not list the tools of the server at ${dead.url.replace(/[.]/g, "\\.")}: .*ECONNREFUSED`,
+      ),
+    );
+  });
+
+  it("gives up after its timeout on a server that never answers", async () => {
+    const silent = await listen(() => undefined);
+    try {
+      const started = Date.now();
+      await expect(new HttpToolProbe({ timeoutMs: 200 }).listTools(httpConfig(silent.url))).rejects.toThrow(
+        "no answer within 0.2 s",
+      );
+      expect(Date.now() - started).toBeLessThan(2_000);
+    } finally {
+      await stop(silent.server);
+    }
+  });
+
+  it("does not start stdio servers", async () => {
+    const stdio = create(McpToolConfigSchema, {
+      transport: { case: "stdio", value: { command: "/bin/false" } },
+      toolName: "x",
+    });
+    await expect(new HttpToolProbe().listTools(stdio)).rejects.toThrow("stdio servers are not probed");
+  });
+});
