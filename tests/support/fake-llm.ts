@@ -16,15 +16,15 @@ export type Answer = (request: ModelRequest) => unknown;
  * the real wire format the test chooses: `answer` builds each JSON response. Records every request.
  */
 export class FakeModel {
-  readonly requests: ModelRequest[] = [];
-
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    /** Every request received, oldest first. */
+    readonly requests: ModelRequest[],
   ) {}
 
   static async start(answer: Answer): Promise<FakeModel> {
-    let model: FakeModel | undefined;
+    const requests: ModelRequest[] = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
@@ -34,14 +34,13 @@ export class FakeModel {
           headers: req.headers,
           body: JSON.parse(Buffer.concat(chunks).toString() || "{}") as Record<string, unknown>,
         };
-        model?.requests.push(request);
+        requests.push(request);
         res.writeHead(200, { "content-type": "application/json" });
         res.end(JSON.stringify(answer(request)));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    model = new FakeModel(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return model;
+    return new FakeModel(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests);
   }
 
   async close(): Promise<void> {
