@@ -74,6 +74,12 @@ describe("ai_assistant through the executor", () => {
     const run = res.run!;
     expect(run.status).toBe(RunStatus.SUCCEEDED);
     expect(run.outputs).toEqual({ text: "The tool said: Hello, Ada", turns: 2, tool_calls: 1 });
+    // token usage of both model turns is recorded on the step run
+    expect(run.steps.find((s) => s.stepId === "mcp")?.usage).toEqual({
+      input_tokens: 24,
+      output_tokens: 16,
+      model: "gpt-test",
+    });
     const child = run.steps.find((s) => s.parentStepId === "mcp");
     expect(child).toMatchObject({
       stepId: `mcp#1/1:${concat}`,

@@ -52,6 +52,7 @@ export function toStepRun(row: StepRunEntity, parentStepId = ""): StepRun {
   return create(StepRunSchema, {
     stepId: row.stepId,
     parentStepId,
+    usage: (row.usage as PbJsonObject | null) ?? undefined,
     mcpId: row.mcpId ?? "",
     mcpName: row.mcpName ?? "",
     mcpVersion: row.mcpVersion ?? 0,
