@@ -2,9 +2,10 @@ import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { UnavailableError } from "@mcp/errors";
 import type { McpReference, RegistryService } from "@mcp/proto/registry";
 import { errorDetails } from "@mcp/proto/grpc";
-import { create } from "@bufbuild/protobuf";
+import { create, type JsonObject } from "@bufbuild/protobuf";
 import { ResolvedStepSchema, type ResolvedStep, type WorkflowSpec } from "@mcp/proto/workflows";
 import { mcpReferences } from "../validation/index.js";
+import { inputSchemaOf, inputViolations } from "./input-schema.js";
 import type { SpecViolation } from "../validation/index.js";
 
 /** Outcome of checking a spec's MCP references against the registry. */
@@ -40,14 +41,22 @@ export async function checkMcpReferences(
   spec: WorkflowSpec,
 ): Promise<ReferenceCheck> {
   const refs = mcpReferences(spec);
-  const calls = new Map<string, Promise<{ id: string; name: string; version: number } | ConnectError>>();
+  const calls = new Map<
+    string,
+    Promise<{ id: string; name: string; version: number; schema: JsonObject | undefined } | ConnectError>
+  >();
   for (const { ref } of refs) {
     const key = JSON.stringify([ref.mcp, ref.selector]);
     if (calls.has(key)) continue;
     calls.set(
       key,
       registry.getMcp({ mcp: ref.mcp, selector: ref.selector }).then(
-        (res) => ({ id: res.mcp?.id ?? "", name: res.mcp?.name ?? "", version: res.version?.version ?? 0 }),
+        (res) => ({
+          id: res.mcp?.id ?? "",
+          name: res.mcp?.name ?? "",
+          version: res.version?.version ?? 0,
+          schema: inputSchemaOf(res.version),
+        }),
         (err: unknown) => ConnectError.from(err),
       ),
     );
@@ -73,6 +82,9 @@ export async function checkMcpReferences(
         description: `step "${stepId}": MCP ${describe(ref)} does not resolve: ${outcome.rawMessage}`,
       });
     } else if (outcome) {
+      const step = spec.steps.find((s) => s.stepId === stepId);
+      if (step)
+        violations.push(...inputViolations(step, field.replace(/\.mcp$/, ""), outcome.name, outcome.schema));
       resolved.push(
         create(ResolvedStepSchema, {
           stepId,

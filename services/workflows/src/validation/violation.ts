@@ -32,7 +32,9 @@ export type SpecViolationCode =
   | "MCP_NOT_FOUND"
   | "MCP_VERSION_NOT_FOUND"
   | "MCP_LABEL_NOT_FOUND"
-  | "MCP_NOT_RESOLVED";
+  | "MCP_NOT_RESOLVED"
+  | "MISSING_MCP_INPUT"
+  | "UNKNOWN_MCP_INPUT";
 
 /**
  * One problem with a workflow spec: `field` is the snake_case proto path from the request's `spec`
