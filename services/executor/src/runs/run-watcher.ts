@@ -41,10 +41,13 @@ export class RunWatcher {
   async *watch(runId: string, signal: AbortSignal): AsyncGenerator<RunEvent> {
     const pending: RunEvent[] = [];
     let wake: (() => void) | undefined;
-    const subscription = await this.events.subscribe(runId, (event) => {
-      pending.push(event);
-      wake?.();
-    });
+    // Without pub/sub (Redis away) the watch still works, from the database every `resyncMs`.
+    const subscription = await this.events
+      .subscribe(runId, (event) => {
+        pending.push(event);
+        wake?.();
+      })
+      .catch(() => undefined);
     const onAbort = () => wake?.();
     signal.addEventListener("abort", onAbort);
     try {
@@ -84,7 +87,7 @@ export class RunWatcher {
       }
     } finally {
       signal.removeEventListener("abort", onAbort);
-      await subscription.close();
+      await subscription?.close();
     }
   }
 

@@ -41,7 +41,15 @@ export class RunWorker {
   async start(): Promise<void> {
     // every driven run listens on the stop signal; up to maxConcurrentRuns at once is expected
     setMaxListeners(this.options.maxConcurrentRuns + 10, this.stopping.signal);
-    this.wakeSub = await this.events.onWake(() => this.kick());
+    try {
+      this.wakeSub = await this.events.onWake(() => this.kick());
+    } catch (err) {
+      // Without Redis pub/sub the executor still finds new runs by polling, only later.
+      this.logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        "cannot subscribe to run wake-ups; finding runs by polling only",
+      );
+    }
     this.timer = setInterval(() => this.kick(), this.options.pollMs);
     this.kick();
   }
