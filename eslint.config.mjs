@@ -27,7 +27,8 @@ export default tseslint.config(
           depConstraints: [
             { sourceTag: "type:lib", onlyDependOnLibsWithTags: ["type:lib"] },
             { sourceTag: "type:service", onlyDependOnLibsWithTags: ["type:lib"] },
-            { sourceTag: "type:e2e", onlyDependOnLibsWithTags: ["type:lib", "type:service"] },
+            { sourceTag: "type:app", onlyDependOnLibsWithTags: ["type:lib"] },
+            { sourceTag: "type:e2e", onlyDependOnLibsWithTags: ["type:lib", "type:service", "type:app"] },
           ],
         },
       ],
