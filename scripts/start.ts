@@ -1,15 +1,25 @@
 /**
- * `npm start`: runs every built service (those with a `services/<name>/src/main.ts`) as a child
- * process on its own port, creating the default database first when DATABASE_URL is unset, and
- * prints where they listen once each answers gRPC health. Ctrl-C / SIGTERM stops them all.
+ * `npm start`: runs every built service (those with a `services/<name>/src/main.ts`) and prints
+ * where they listen once each answers gRPC health. Ctrl-C / SIGTERM stops the services, then the
+ * embedded PostgreSQL, and exits 0.
+ *
+ * - PostgreSQL: `DATABASE_URL` → that server; else `POSTGRES_HOST` (and the other `POSTGRES_*`) →
+ *   that server, creating the database when missing; neither → an embedded PostgreSQL with its data
+ *   in `$MCP_DATA_DIR/postgres` (default `.data/postgres`, kept between starts), on `POSTGRES_PORT`
+ *   or a free port, database `POSTGRES_DB` (default `mcp`).
+ * - Redis: `REDIS_URL` (or `REDIS_HOST`) → each service its own child process, as in production;
+ *   neither → single-node mode: all services in this process with in-process cache, locks and events.
  */
 import { resolve } from "node:path";
 import { ConfigError, loadConfig, loadDotEnv } from "@mcp/runtime";
-import { banner } from "./start/banner.js";
+import { startInProcess } from "./single-node/in-process.js";
+import { startEmbeddedPostgres } from "./single-node/postgres.js";
+import { banner, type BannerFacts } from "./start/banner.js";
 import { describeExit, isRunning, spawnService, stopAll, type ServiceChild } from "./start/children.js";
-import { ensureDatabase } from "./start/database.js";
+import { databaseSource, ensureDatabase } from "./start/database.js";
 import { waitUntilServing } from "./start/health.js";
-import { childEnv, LaunchError, planServices } from "./start/plan.js";
+import { childEnv, LaunchError, planServices, type ServicePlan } from "./start/plan.js";
+import { Shutdown } from "./start/shutdown.js";
 
 const ROOT = resolve(__dirname, "..");
 const READY_TIMEOUT_MS = 60_000;
@@ -19,7 +29,7 @@ const say = (message: string) => process.stderr.write(`start: ${message}\n`);
 
 function sharedConfig(env: NodeJS.ProcessEnv) {
   try {
-    // PORT is set per child; the rest (database, Redis, log level, ...) is what every service will read.
+    // PORT is set per service; the rest (database, Redis, log level, ...) is what every service will read.
     return loadConfig("registry", { ...env, PORT: undefined });
   } catch (err) {
     if (err instanceof ConfigError) throw new LaunchError(err.message, 2);
@@ -27,60 +37,107 @@ function sharedConfig(env: NodeJS.ProcessEnv) {
   }
 }
 
-async function main(): Promise<void> {
-  loadDotEnv(resolve(ROOT, ".env"));
-  const env = process.env;
-  const plans = planServices(ROOT, env);
-  if (plans.length === 0) throw new LaunchError("nothing to start: no services/<name>/src/main.ts exists");
-  const config = sharedConfig(env);
-  const databaseCreated = env["DATABASE_URL"] ? false : await ensureDatabase(config.databaseUrl);
-  if (databaseCreated) say(`created database ${new URL(config.databaseUrl).pathname.slice(1)}`);
+function embeddedPort(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env["POSTGRES_PORT"];
+  if (raw === undefined || raw === "") return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new LaunchError(`POSTGRES_PORT must be a port number between 1 and 65535 (got "${raw}")`, 2);
+  return port;
+}
 
+/** Sets `env.DATABASE_URL` to a database that exists; says how in the banner's terms. */
+async function prepareDatabase(env: NodeJS.ProcessEnv, shutdown: Shutdown): Promise<BannerFacts["database"]> {
+  const source = databaseSource(env);
+  if (source === "url") return { kind: "external", created: false };
+  if (source === "postgres-host") {
+    const created = await ensureDatabase(sharedConfig(env).databaseUrl);
+    return { kind: "external", created };
+  }
+  const baseDir = resolve(env["MCP_DATA_DIR"] || resolve(ROOT, ".data"));
+  say(`no DATABASE_URL or POSTGRES_HOST: starting an embedded PostgreSQL (data in ${baseDir}/postgres)`);
+  const pg = await startEmbeddedPostgres({ baseDir, port: embeddedPort(env) });
+  shutdown.add({ name: "embedded PostgreSQL", stop: () => pg.stop(), killNow: () => pg.killNow() });
+  say(`embedded PostgreSQL ${pg.initialised ? "initialised and " : ""}listening on 127.0.0.1:${pg.port}`);
+  env["DATABASE_URL"] = pg.urlFor(env["POSTGRES_DB"] || "mcp");
+  await ensureDatabase(env["DATABASE_URL"]);
+  return { kind: "embedded", dataDir: pg.dataDir, initialised: pg.initialised };
+}
+
+/** Production-like: one child process per service. */
+function startChildren(plans: readonly ServicePlan[], env: NodeJS.ProcessEnv, shutdown: Shutdown): void {
   const children: ServiceChild[] = [];
-  const ready = new AbortController();
-  let stopping = false;
-  const stop = (exitCode: number, why: string) => {
-    if (stopping) return;
-    stopping = true;
-    ready.abort();
-    say(why);
-    void stopAll(children, STOP_GRACE_MS).then((killed) => {
+  shutdown.add({
+    name: "services",
+    stop: async () => {
+      const killed = await stopAll(children, STOP_GRACE_MS);
       if (killed.length) say(`force-killed after ${STOP_GRACE_MS / 1000} s: ${killed.join(", ")}`);
-      process.exit(exitCode);
-    });
-  };
-  process.on("SIGINT", () => stop(0, "SIGINT: stopping services"));
-  process.on("SIGTERM", () => stop(0, "SIGTERM: stopping services"));
-  // Should the launcher die some other way, do not leave services behind.
-  process.on("exit", () => {
-    for (const child of children) if (isRunning(child)) child.process.kill("SIGTERM");
+    },
+    killNow: () => {
+      for (const child of children) if (isRunning(child)) child.process.kill("SIGTERM");
+    },
   });
-
   const prefix = process.stdout.isTTY === true;
   for (const plan of plans) {
     const child = spawnService(ROOT, plan, childEnv(plan, env), prefix);
     children.push(child);
     void child.exited.then((exit) =>
-      stop(1, `${plan.name} stopped unexpectedly (${describeExit(exit)}); stopping the others`),
+      shutdown.run(1, `${plan.name} stopped unexpectedly (${describeExit(exit)}); stopping the others`),
     );
   }
+}
+
+async function main(shutdown: Shutdown): Promise<void> {
+  loadDotEnv(resolve(ROOT, ".env"));
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  const plans = planServices(ROOT, env);
+  if (plans.length === 0) throw new LaunchError("nothing to start: no services/<name>/src/main.ts exists");
+  sharedConfig(env); // refuse bad configuration before starting anything
+
+  const database = await prepareDatabase(env, shutdown);
+  if (shutdown.stopping) return;
+  const config = sharedConfig(env);
+  if (database.kind === "external" && database.created)
+    say(`created database ${new URL(config.databaseUrl).pathname.slice(1)}`);
+
+  if (config.redisUrl) {
+    startChildren(plans, env, shutdown);
+  } else {
+    say(
+      `single-node mode: no REDIS_URL, so ${plans.map((p) => p.name).join(", ")} run in this process ` +
+        "with in-process cache, locks and events (set REDIS_URL to run one process per service)",
+    );
+    await startInProcess(
+      plans,
+      env,
+      (service) => shutdown.add({ name: service.name, stop: () => service.stop() }),
+      shutdown.signal,
+    );
+  }
+  if (shutdown.stopping) return;
 
   const healthy = await Promise.all(
-    plans.map((p) => waitUntilServing(p.url, READY_TIMEOUT_MS, ready.signal)),
+    plans.map((p) => waitUntilServing(p.url, READY_TIMEOUT_MS, shutdown.signal)),
   );
-  if (stopping) return;
+  if (shutdown.stopping) return;
   const late = plans.filter((_, i) => !healthy[i]).map((p) => p.name);
   if (late.length)
-    return stop(1, `not serving after ${READY_TIMEOUT_MS / 1000} s: ${late.join(", ")}; stopping`);
+    return shutdown.run(1, `not serving after ${READY_TIMEOUT_MS / 1000} s: ${late.join(", ")}; stopping`);
   process.stdout.write(
-    banner(plans, { databaseUrl: config.databaseUrl, databaseCreated, redisUrl: config.redisUrl }),
+    banner(plans, { databaseUrl: config.databaseUrl, database, redisUrl: config.redisUrl }),
   );
 }
 
-main().catch((err: unknown) => {
-  if (err instanceof LaunchError) {
-    say(err.message);
-    process.exit(err.exitCode);
-  }
-  throw err;
+const shutdown = new Shutdown(say);
+process.on("SIGINT", () => shutdown.onSignal("SIGINT"));
+process.on("SIGTERM", () => shutdown.onSignal("SIGTERM"));
+// Should the launcher die some other way, do not leave services or PostgreSQL behind.
+process.on("exit", () => shutdown.killNow());
+
+const startup = main(shutdown);
+shutdown.during(startup);
+startup.catch((err: unknown) => {
+  const exitCode = err instanceof LaunchError ? err.exitCode : 1;
+  const message = err instanceof LaunchError ? err.message : err instanceof Error ? err.stack : String(err);
+  shutdown.run(exitCode, `${message ?? "start failed"}\nstopping`);
 });

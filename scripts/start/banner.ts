@@ -4,8 +4,18 @@ import { SERVICE_NAMES, type ServicePlan } from "./plan.js";
 /** What the banner reports besides the services. */
 export interface BannerFacts {
   readonly databaseUrl: string;
-  readonly databaseCreated: boolean;
+  /** How the database came to be: an external one (maybe just created) or the embedded one. */
+  readonly database:
+    | { readonly kind: "external"; readonly created: boolean }
+    | { readonly kind: "embedded"; readonly dataDir: string; readonly initialised: boolean };
+  /** Unset = single-node mode: the services run in the launcher's process. */
   readonly redisUrl: string | undefined;
+}
+
+function databaseNote(facts: BannerFacts): string {
+  const d = facts.database;
+  if (d.kind === "external") return d.created ? "  (database created)" : "";
+  return `  (embedded, data in ${d.dataDir}${d.initialised ? ", initialised now" : ""})`;
 }
 
 /** The few lines printed once every service answers health checks. */
@@ -17,24 +27,27 @@ export function banner(plans: readonly ServicePlan[], facts: BannerFacts): strin
       ? row(name, `${plan.url}  (gRPC, gRPC-Web and Connect; health, reflection)`)
       : row(name, `not built yet (no services/${name}/src/main.ts)`);
   });
+  const registry = plans.find((p) => p.name === "registry");
   const first = plans[0];
+  const tryIt = registry
+    ? `  npx buf curl --protocol grpc --http2-prior-knowledge -d '{}' ${registry.url}/mcp.registry.v1.RegistryService/ListMcps`
+    : first
+      ? `  npx buf curl --protocol grpc --http2-prior-knowledge ${first.url} --list-methods`
+      : undefined;
   return [
     "",
-    "MCP platform is running. Ctrl-C stops it.",
+    facts.redisUrl
+      ? "MCP platform is running (one process per service). Ctrl-C stops it."
+      : "MCP platform is running in single-node mode (all services in this process). Ctrl-C stops it.",
     ...services,
-    row(
-      "PostgreSQL",
-      `${redactUrl(facts.databaseUrl)}${facts.databaseCreated ? "  (database created)" : ""}`,
-    ),
+    row("PostgreSQL", `${redactUrl(facts.databaseUrl)}${databaseNote(facts)}`),
     row(
       "Redis",
       facts.redisUrl
         ? redactUrl(facts.redisUrl)
-        : "none: each service caches in process (set REDIS_URL to share one)",
+        : "none: in-process cache, locks and events (set REDIS_URL to run each service as its own process)",
     ),
-    ...(first
-      ? ["Try:", `  npx buf curl --protocol grpc --http2-prior-knowledge ${first.url} --list-methods`]
-      : []),
+    ...(tryIt ? ["Try:", tryIt] : []),
     "",
   ].join("\n");
 }

@@ -50,3 +50,14 @@ export async function ensureDatabase(url: string): Promise<boolean> {
     await client.end().catch(() => undefined);
   }
 }
+
+/**
+ * Where `npm start` finds PostgreSQL. An explicit `DATABASE_URL` or `POSTGRES_HOST` means an
+ * external server (with only `POSTGRES_*`, the database is created there when missing); neither
+ * means an embedded PostgreSQL in the data folder (`MCP_DATA_DIR`, default `.data`).
+ */
+export function databaseSource(env: NodeJS.ProcessEnv): "url" | "postgres-host" | "embedded" {
+  if (env["DATABASE_URL"]) return "url";
+  if (env["POSTGRES_HOST"]) return "postgres-host";
+  return "embedded";
+}

@@ -32,6 +32,7 @@ export function executorEnv(
     SHUTDOWN_GRACE_MS: "2000",
     EXECUTOR_LEASE_MS: "1500",
     EXECUTOR_POLL_MS: "200",
+    AUTH_ENABLED: "false",
     ...extra,
   };
 }
@@ -52,17 +53,26 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
+/** `env` goes to all three services (e.g. `AUTH_ENABLED`, `SERVICE_API_KEY`); `executorEnv` to executors only. */
 export async function startPlatform(
-  options: { executors?: number; executorEnv?: Record<string, string> } = {},
+  options: {
+    executors?: number;
+    executorEnv?: Record<string, string>;
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestPlatform> {
   const db = await createTestDatabase();
-  const registry = await startTestRegistry({ db });
-  const workflows = await startTestWorkflows(db, registry.url);
+  const registry = await startTestRegistry({ db, ...(options.env ? { env: options.env } : {}) });
+  const workflows = await startTestWorkflows(db, registry.url, options.env);
   const executors: ExecutorApp[] = [];
   const addExecutor = async (extra: Record<string, string> = {}) => {
     const config = loadConfig(
       "executor",
-      executorEnv(db, registry.url, workflows.server.url, { ...options.executorEnv, ...extra }),
+      executorEnv(db, registry.url, workflows.server.url, {
+        ...options.env,
+        ...options.executorEnv,
+        ...extra,
+      }),
     );
     const app = await startExecutor(config, createLogger({ service: "executor", level: config.logLevel }));
     executors.push(app);

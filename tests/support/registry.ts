@@ -20,10 +20,10 @@ export const TEST_REDIS_URL = process.env["TEST_REDIS_URL"] ?? "redis://127.0.0.
 
 /**
  * Starts a registry on port 0 against a new database. `redisUrl: null` runs it without Redis
- * (in-process cache); a dead URL exercises the Redis-down path.
+ * (in-process cache); a dead URL exercises the Redis-down path. Auth is off unless `env` turns it on.
  */
 export async function startTestRegistry(
-  options: { redisUrl?: string | null; db?: TestDatabase } = {},
+  options: { redisUrl?: string | null; db?: TestDatabase; env?: Record<string, string> } = {},
 ): Promise<TestRegistry> {
   const db = options.db ?? (await createTestDatabase());
   const redisUrl = options.redisUrl === undefined ? TEST_REDIS_URL : options.redisUrl;
@@ -34,6 +34,8 @@ export async function startTestRegistry(
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
     LOG_LEVEL: process.env["TEST_LOG_LEVEL"] ?? "silent",
     SHUTDOWN_GRACE_MS: "2000",
+    AUTH_ENABLED: "false",
+    ...options.env,
   });
   const app = await startRegistry(config, createLogger({ service: "registry", level: config.logLevel }));
   const client = createClient(RegistryService, createGrpcTransport({ baseUrl: app.server.url }));

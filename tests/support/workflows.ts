@@ -15,8 +15,12 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
-/** Starts a workflows service on port 0 pointed at `registryUrl`, against `db`. */
-export async function startTestWorkflows(db: TestDatabase, registryUrl: string): Promise<WorkflowsApp> {
+/** Starts a workflows service on port 0 pointed at `registryUrl`, against `db`; auth off unless `env` says. */
+export async function startTestWorkflows(
+  db: TestDatabase,
+  registryUrl: string,
+  env: Record<string, string> = {},
+): Promise<WorkflowsApp> {
   const config = loadConfig("workflows", {
     HOST: "127.0.0.1",
     PORT: "0",
@@ -25,15 +29,22 @@ export async function startTestWorkflows(db: TestDatabase, registryUrl: string):
     REGISTRY_URL: registryUrl,
     LOG_LEVEL: process.env["TEST_LOG_LEVEL"] ?? "silent",
     SHUTDOWN_GRACE_MS: "2000",
+    AUTH_ENABLED: "false",
+    ...env,
   });
   return startWorkflows(config, createLogger({ service: "workflows", level: config.logLevel }));
 }
 
-/** Starts the registry and the workflows service (talking to it over gRPC) on one new database. */
-export async function startTestPlatform(): Promise<TestPlatform> {
+/**
+ * Starts the registry and the workflows service (talking to it over gRPC) on one new database.
+ * `env` is added to both services' environment (e.g. `AUTH_ENABLED`, `SERVICE_API_KEY`).
+ */
+export async function startTestPlatform(
+  options: { env?: Record<string, string> } = {},
+): Promise<TestPlatform> {
   const db = await createTestDatabase();
-  const registry = await startTestRegistry({ db });
-  const workflows = await startTestWorkflows(db, registry.url);
+  const registry = await startTestRegistry({ db, ...(options.env ? { env: options.env } : {}) });
+  const workflows = await startTestWorkflows(db, registry.url, options.env);
   return {
     registry,
     workflows,

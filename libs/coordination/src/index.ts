@@ -11,6 +11,8 @@ export { NoopCache } from "./cache/noop-cache.js";
 export { openCache, type OpenedCache } from "./cache/open-cache.js";
 
 export { type Lock, type LockService } from "./locks/lock-service.js";
+export { countedLocks } from "./locks/counted-locks.js";
+export { type CoordinationMetrics, type CacheResult, type LockResult, noopMetrics } from "./metrics.js";
 export { RedisLockService, type RedisLockServiceOptions } from "./locks/redis-lock-service.js";
 export { MemoryLockService, type MemoryLockServiceOptions } from "./locks/memory-lock-service.js";
 

@@ -29,11 +29,12 @@ describe("openDatabase", () => {
     ]);
     try {
       const applied = opened.flatMap((o) => o.applied);
-      expect(applied).toEqual(["InitialSchema1732470000000"]);
+      expect(applied).toEqual(["InitialSchema1732470000000", "ApiKeys1765000000000"]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(tables.map((t) => t.table_name)).toEqual([
+        "api_keys",
         "mcp_definitions",
         "mcp_label_moves",
         "mcp_name_versions",

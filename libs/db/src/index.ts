@@ -26,3 +26,4 @@ export {
 } from "./repositories/run-store.js";
 export { RunQueries, type RunListFilter } from "./repositories/run-queries.js";
 export { stepRow, type StepRowInit } from "./repositories/step-row.js";
+export { ApiKeyStore, type NewApiKey } from "./repositories/api-key-store.js";

@@ -31,6 +31,15 @@ export interface ServiceConfig {
     /** How often an executor looks for claimable runs besides being woken. */
     readonly pollMs: number;
   };
+  /** API keys (DESIGN.md §5; `libs/runtime/src/auth`). */
+  readonly auth: {
+    /** Mutating and executing RPCs need a key. Default: on with Redis (multi-node), off without. */
+    readonly enabled: boolean;
+    /** The key this service presents when it calls another service. Never log it. */
+    readonly serviceApiKey: string | undefined;
+    /** How long a looked-up key is cached; a revocation takes effect within this. */
+    readonly cacheMs: number;
+  };
 }
 
 /** Thrown when the environment does not describe a runnable service; the message lists every problem. */
@@ -91,6 +100,24 @@ const envSchema = z.object({
   EXECUTOR_LEASE_MS: z.preprocess(empty, z.coerce.number().int().min(300).max(600_000).default(3_000)),
   EXECUTOR_MAX_RUNS: z.preprocess(empty, z.coerce.number().int().min(1).max(10_000).default(64)),
   EXECUTOR_POLL_MS: z.preprocess(empty, z.coerce.number().int().min(50).max(600_000).default(1_000)),
+  AUTH_ENABLED: z.preprocess(
+    (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
+    z
+      .enum(["true", "false", "1", "0", "yes", "no", "on", "off"], {
+        error: "AUTH_ENABLED must be true or false",
+      })
+      .optional(),
+  ),
+  SERVICE_API_KEY: z.preprocess(
+    empty,
+    z
+      .string()
+      .regex(/^mcp_[0-9a-f]{16}_[A-Za-z0-9_-]{43}$/, {
+        error: "SERVICE_API_KEY must be a key printed by `npm run keys -- create` (mcp_<id>_<secret>)",
+      })
+      .optional(),
+  ),
+  AUTH_CACHE_MS: z.preprocess(empty, z.coerce.number().int().min(0).max(300_000).default(30_000)),
 });
 
 /**
@@ -131,6 +158,14 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
       maxConcurrentRuns: e.EXECUTOR_MAX_RUNS,
       pollMs: e.EXECUTOR_POLL_MS,
     }),
+    auth: Object.freeze({
+      enabled:
+        e.AUTH_ENABLED === undefined
+          ? redisUrl !== undefined
+          : ["true", "1", "yes", "on"].includes(e.AUTH_ENABLED),
+      serviceApiKey: e.SERVICE_API_KEY,
+      cacheMs: e.AUTH_CACHE_MS,
+    }),
   });
 }
 
@@ -142,5 +177,19 @@ export function redactUrl(value: string): string {
     return u.toString();
   } catch {
     return "<invalid url>";
+  }
+}
+
+/**
+ * A short, stable name for the database a URL points at (host, port and database, not the user or
+ * password). Caches shared through one Redis are namespaced by it, so two deployments (or test runs)
+ * on different databases never read each other's entries.
+ */
+export function databaseScope(value: string): string {
+  try {
+    const u = new URL(value);
+    return `${u.hostname}:${u.port || "5432"}${u.pathname}`.replace(/[^A-Za-z0-9_.:/-]/g, "_");
+  } catch {
+    return "default";
   }
 }

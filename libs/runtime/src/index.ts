@@ -1,6 +1,7 @@
 export {
   loadConfig,
   redactUrl,
+  databaseScope,
   ConfigError,
   DEFAULT_PORTS,
   type ServiceConfig,
@@ -23,3 +24,22 @@ export { onShutdown } from "./shutdown.js";
 export { createServiceClient } from "./clients.js";
 export { loadDotEnv } from "./dotenv.js";
 export { runService, type StartedService } from "./run-service.js";
+export {
+  createMetricsRegistry,
+  metricsInterceptor,
+  coordinationMetrics,
+  runMetrics,
+} from "./metrics/index.js";
+export type { Registry as MetricsRegistry } from "prom-client";
+export {
+  serverAuth,
+  authInterceptor,
+  ApiKeyVerifier,
+  generateApiKey,
+  parseApiKey,
+  parseScopes,
+  SCOPES,
+  type ApiKeyLookup,
+  type StoredApiKey,
+  type Scope,
+} from "./auth/index.js";

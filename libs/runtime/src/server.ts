@@ -3,11 +3,14 @@ import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { health, reflectionV1, reflectionV1alpha } from "@mcp/proto/grpc";
 import type { Logger } from "pino";
+import type { Registry } from "prom-client";
 import { applyCors } from "./cors.js";
 import { HealthState, ServingStatus, healthService } from "./health.js";
 import { errorInterceptor } from "./interceptors/errors.js";
 import { loggingInterceptor } from "./interceptors/logging.js";
 import { validationInterceptor, type ValidationTable } from "./interceptors/validation.js";
+import { serveMetrics } from "./metrics/http.js";
+import { metricsInterceptor } from "./metrics/rpc-interceptor.js";
 import { listenOnePort } from "./one-port.js";
 import { reflectionServices } from "./reflection.js";
 
@@ -30,6 +33,8 @@ export interface ServerOptions {
   readonly corsOrigins?: readonly string[];
   /** Largest accepted request message; default 8 MiB. */
   readonly readMaxBytes?: number;
+  /** When set, RPCs are counted and timed into it and `GET /metrics` serves it (open, like health). */
+  readonly metrics?: Registry;
 }
 
 /** A server listening on one port for gRPC, gRPC-Web and Connect. */
@@ -64,6 +69,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     },
     interceptors: [
       loggingInterceptor(logger),
+      ...(options.metrics ? [metricsInterceptor(options.metrics)] : []),
       errorInterceptor({ domain: `${options.name}.mcp-platform`, logger }),
       ...(options.interceptors ?? []),
       validationInterceptor(options.validation ?? new Map()),
@@ -73,6 +79,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const origins = options.corsOrigins ?? ["*"];
   const listener = await listenOnePort(
     (req, res) => {
+      if (options.metrics && serveMetrics(options.metrics, req, res)) return;
       if (applyCors(origins, req, res)) return;
       handler(req, res);
     },

@@ -1,13 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { openCache } from "@mcp/coordination";
-import { openDatabase, RunQueries, RunStore } from "@mcp/db";
+import { countedLocks, openCache } from "@mcp/coordination";
+import { ApiKeyStore, openDatabase, RunQueries, RunStore } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import {
   createServiceClient,
   redactUrl,
+  databaseScope,
+  serverAuth,
   startServer,
+  createMetricsRegistry,
+  coordinationMetrics,
+  runMetrics,
   type Logger,
   type RunningServer,
   type ServiceConfig,
@@ -40,14 +45,22 @@ export interface ExecutorApp {
 export async function startExecutor(config: ServiceConfig, logger: Logger): Promise<ExecutorApp> {
   const { dataSource, applied } = await openDatabase({ url: config.databaseUrl, poolSize: 20 });
   logger.info({ database: redactUrl(config.databaseUrl), migrationsApplied: applied }, "database ready");
-  const cache = openCache({ redisUrl: config.redisUrl, logger, name: "executor" });
+  const metrics = createMetricsRegistry();
+  const cache = openCache({
+    redisUrl: config.redisUrl,
+    logger,
+    name: "executor",
+    prefix: `cache:${databaseScope(config.databaseUrl)}:`,
+    metrics: coordinationMetrics(metrics),
+  });
   const coordination = openCoordination(config.redisUrl, logger);
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   logger.info({ owner, coordination: coordination.mode, ...config.executor }, "executor identity");
 
+  const apiKey = config.auth.serviceApiKey;
   const definitions = new Definitions(
-    createServiceClient(WorkflowService, config.workflowsUrl, { timeoutMs: 10_000 }),
-    createServiceClient(RegistryService, config.registryUrl, { timeoutMs: 10_000 }),
+    createServiceClient(WorkflowService, config.workflowsUrl, { timeoutMs: 10_000, apiKey }),
+    createServiceClient(RegistryService, config.registryUrl, { timeoutMs: 10_000, apiKey }),
     cache.cache,
   );
   const store = new RunStore(dataSource);
@@ -59,11 +72,12 @@ export async function startExecutor(config: ServiceConfig, logger: Logger): Prom
     store,
     queries,
     events,
-    locks: coordination.locks,
+    locks: countedLocks(coordination.locks, coordinationMetrics(metrics)),
     runnerFor: createRunners(),
     starter,
     logger,
     lease: { leaseMs: config.executor.leaseMs },
+    metrics: runMetrics(metrics),
   });
   const worker = new RunWorker(store, driver, events, logger, {
     owner,
@@ -88,7 +102,13 @@ export async function startExecutor(config: ServiceConfig, logger: Logger): Prom
     port: config.port,
     logger,
     ...built,
+    interceptors: serverAuth(config, new ApiKeyStore(dataSource), {
+      mutating: "execute",
+      logger,
+      callsOtherServices: true,
+    }),
     corsOrigins: config.corsOrigins,
+    metrics,
   });
   await worker.start();
   return {

@@ -1,6 +1,16 @@
 import { openCache } from "@mcp/coordination";
-import { openDatabase } from "@mcp/db";
-import { redactUrl, startServer, type Logger, type RunningServer, type ServiceConfig } from "@mcp/runtime";
+import { ApiKeyStore, openDatabase } from "@mcp/db";
+import {
+  coordinationMetrics,
+  createMetricsRegistry,
+  redactUrl,
+  databaseScope,
+  serverAuth,
+  startServer,
+  type Logger,
+  type RunningServer,
+  type ServiceConfig,
+} from "@mcp/runtime";
 import { build } from "./server.js";
 import { HttpToolProbe } from "./tools/index.js";
 
@@ -19,7 +29,14 @@ export interface RegistryApp {
 export async function startRegistry(config: ServiceConfig, logger: Logger): Promise<RegistryApp> {
   const { dataSource, applied } = await openDatabase({ url: config.databaseUrl });
   logger.info({ database: redactUrl(config.databaseUrl), migrationsApplied: applied }, "database ready");
-  const cache = openCache({ redisUrl: config.redisUrl, logger, name: "registry" });
+  const metrics = createMetricsRegistry();
+  const cache = openCache({
+    redisUrl: config.redisUrl,
+    logger,
+    name: "registry",
+    prefix: `cache:${databaseScope(config.databaseUrl)}:`,
+    metrics: coordinationMetrics(metrics),
+  });
   logger.info(
     { cache: cache.kind },
     cache.kind === "redis" ? "caching in redis" : "no REDIS_URL: caching in process (single-node mode)",
@@ -31,7 +48,13 @@ export async function startRegistry(config: ServiceConfig, logger: Logger): Prom
     port: config.port,
     logger,
     ...built,
+    interceptors: serverAuth(config, new ApiKeyStore(dataSource), {
+      mutating: "write",
+      logger,
+      callsOtherServices: false,
+    }),
     corsOrigins: config.corsOrigins,
+    metrics,
   });
   return {
     server,

@@ -1,10 +1,14 @@
 import { openCache } from "@mcp/coordination";
-import { openDatabase } from "@mcp/db";
+import { ApiKeyStore, openDatabase } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import {
   createServiceClient,
   redactUrl,
+  databaseScope,
+  serverAuth,
   startServer,
+  createMetricsRegistry,
+  coordinationMetrics,
   type Logger,
   type RunningServer,
   type ServiceConfig,
@@ -24,9 +28,19 @@ export interface WorkflowsApp {
 export async function startWorkflows(config: ServiceConfig, logger: Logger): Promise<WorkflowsApp> {
   const { dataSource, applied } = await openDatabase({ url: config.databaseUrl });
   logger.info({ database: redactUrl(config.databaseUrl), migrationsApplied: applied }, "database ready");
-  const cache = openCache({ redisUrl: config.redisUrl, logger, name: "workflows" });
+  const metrics = createMetricsRegistry();
+  const cache = openCache({
+    redisUrl: config.redisUrl,
+    logger,
+    name: "workflows",
+    prefix: `cache:${databaseScope(config.databaseUrl)}:`,
+    metrics: coordinationMetrics(metrics),
+  });
   logger.info({ cache: cache.kind, registry: config.registryUrl }, "dependencies ready");
-  const registry = createServiceClient(RegistryService, config.registryUrl, { timeoutMs: 5_000 });
+  const registry = createServiceClient(RegistryService, config.registryUrl, {
+    timeoutMs: 5_000,
+    apiKey: config.auth.serviceApiKey,
+  });
   const built = build({ dataSource, cache: cache.cache, registry });
   const server = await startServer({
     name: "workflows",
@@ -34,7 +48,13 @@ export async function startWorkflows(config: ServiceConfig, logger: Logger): Pro
     port: config.port,
     logger,
     ...built,
+    interceptors: serverAuth(config, new ApiKeyStore(dataSource), {
+      mutating: "write",
+      logger,
+      callsOtherServices: true,
+    }),
     corsOrigins: config.corsOrigins,
+    metrics,
   });
   return {
     server,

@@ -1,3 +1,4 @@
+import { type CoordinationMetrics, noopMetrics } from "../metrics.js";
 import { type Cache, ttlMillis } from "./cache.js";
 
 /** Options of {@link MemoryCache}. */
@@ -6,6 +7,10 @@ export interface MemoryCacheOptions {
   maxEntries: number;
   /** Clock in milliseconds; injectable for tests. */
   now?: () => number;
+  /** Where each get's hit/miss is reported; default: nowhere. */
+  metrics?: CoordinationMetrics;
+  /** The `cache` label of those reports; default "cache". */
+  name?: string;
 }
 
 interface Entry {
@@ -21,10 +26,14 @@ export class MemoryCache implements Cache {
   private readonly entries = new Map<string, Entry>();
   private readonly maxEntries: number;
   private readonly now: () => number;
+  private readonly metrics: CoordinationMetrics;
+  private readonly name: string;
 
   constructor(options: MemoryCacheOptions) {
     this.maxEntries = Math.max(1, Math.floor(options.maxEntries));
     this.now = options.now ?? Date.now;
+    this.metrics = options.metrics ?? noopMetrics;
+    this.name = options.name ?? "cache";
   }
 
   /** Number of entries held (expired ones included until touched or evicted). */
@@ -33,6 +42,12 @@ export class MemoryCache implements Cache {
   }
 
   async get<T>(key: string): Promise<T | undefined> {
+    const value = this.lookup<T>(key);
+    this.metrics.cacheRequest(this.name, value === undefined ? "miss" : "hit");
+    return value;
+  }
+
+  private lookup<T>(key: string): T | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     this.entries.delete(key);

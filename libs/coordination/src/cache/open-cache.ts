@@ -1,6 +1,7 @@
 import { closeRedis } from "../redis/close-redis.js";
 import { createRedis } from "../redis/create-redis.js";
 import type { Logger } from "../logger.js";
+import type { CoordinationMetrics } from "../metrics.js";
 import type { Cache } from "./cache.js";
 import { MemoryCache } from "./memory-cache.js";
 import { RedisCache } from "./redis-cache.js";
@@ -22,13 +23,25 @@ export function openCache(options: {
   logger: Logger;
   name: string;
   prefix?: string;
+  /** Where gets are reported as hit/miss/error under the `cache` label `name`; default: nowhere. */
+  metrics?: CoordinationMetrics;
 }): OpenedCache {
+  const { name, metrics } = options;
   if (!options.redisUrl) {
-    return { cache: new MemoryCache({ maxEntries: 10_000 }), kind: "memory", close: async () => undefined };
+    return {
+      cache: new MemoryCache({ maxEntries: 10_000, name, metrics }),
+      kind: "memory",
+      close: async () => undefined,
+    };
   }
   const redis = createRedis({ url: options.redisUrl, logger: options.logger, name: `${options.name}-cache` });
   return {
-    cache: new RedisCache(redis, { prefix: options.prefix ?? "cache:", logger: options.logger }),
+    cache: new RedisCache(redis, {
+      prefix: options.prefix ?? "cache:",
+      logger: options.logger,
+      name,
+      metrics,
+    }),
     kind: "redis",
     close: () => closeRedis(redis),
   };

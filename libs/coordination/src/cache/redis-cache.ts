@@ -1,5 +1,6 @@
 import { type Redis } from "ioredis";
 import { type Logger } from "../logger.js";
+import { type CacheResult, type CoordinationMetrics, noopMetrics } from "../metrics.js";
 import { whenConnected } from "../redis/when-connected.js";
 import { errorMessage } from "../support/errors.js";
 import { OutageLog } from "../support/outage-log.js";
@@ -13,6 +14,10 @@ export interface RedisCacheOptions {
   logger: Logger;
   /** Longest wait for one cache call before treating it as a miss; default 500 ms. */
   timeoutMs?: number;
+  /** Where each get's hit/miss/error is reported; default: nowhere. */
+  metrics?: CoordinationMetrics;
+  /** The `cache` label of those reports; default "cache". */
+  name?: string;
 }
 
 /** SCAN page size when clearing the prefix. */
@@ -36,6 +41,7 @@ export class RedisCache implements Cache {
   private readonly logger: Logger;
   private readonly timeoutMs: number;
   private readonly outage: OutageLog;
+  private readonly count: (result: CacheResult) => void;
   /** Count of set/delete calls that could not be confirmed (see the class comment). */
   private unconfirmedWrites = 0;
   /** `unconfirmedWrites` as of the start of the last completed clear; entries are trusted when equal. */
@@ -50,10 +56,19 @@ export class RedisCache implements Cache {
     this.prefix = options.prefix;
     this.logger = options.logger;
     this.timeoutMs = options.timeoutMs ?? 500;
+    const metrics = options.metrics ?? noopMetrics;
+    const name = options.name ?? "cache";
+    this.count = (result) => metrics.cacheRequest(name, result);
     this.outage = new OutageLog(options.logger, "redis cache", { component: "cache" });
   }
 
   async get<T>(key: string): Promise<T | undefined> {
+    const { value, result } = await this.lookup<T>(key);
+    this.count(result);
+    return value;
+  }
+
+  private async lookup<T>(key: string): Promise<{ value?: T; result: CacheResult }> {
     if (this.mayBeStale()) {
       // Wait for the clear within the time budget; it goes on in the background if slower. The
       // entry asked for is being cleared too, so this get is a miss either way.
@@ -61,19 +76,20 @@ export class RedisCache implements Cache {
         this.clearing = undefined;
       });
       await withTimeout(this.clearing, this.timeoutMs, "cache clear").catch(() => undefined);
-      return undefined;
+      return { result: "miss" };
     }
     const raw = await this.attempt("get", () => this.redis.get(this.prefix + key));
+    if (raw === undefined) return { result: "error" };
     // A set/delete may have failed while the GET was in flight.
-    if (raw === undefined || raw === null || this.mayBeStale()) return undefined;
+    if (raw === null || this.mayBeStale()) return { result: "miss" };
     try {
-      return JSON.parse(raw) as T;
+      return { value: JSON.parse(raw) as T, result: "hit" };
     } catch (err) {
       this.logger.warn(
         { component: "cache", key, err: errorMessage(err) },
         "unreadable cache entry; treating as a miss",
       );
-      return undefined;
+      return { result: "error" };
     }
   }
 

@@ -1,3 +1,4 @@
+import { ApiKeyEntity } from "./api-key.entity.js";
 import { McpDefinitionEntity } from "./mcp-definition.entity.js";
 import { McpLabelMoveEntity } from "./mcp-label-move.entity.js";
 import { McpVersionEntity } from "./mcp-version.entity.js";
@@ -8,6 +9,7 @@ import { WorkflowRunEntity } from "./workflow-run.entity.js";
 import { WorkflowVersionEntity } from "./workflow-version.entity.js";
 
 export {
+  ApiKeyEntity,
   McpDefinitionEntity,
   McpLabelMoveEntity,
   McpVersionEntity,
@@ -34,4 +36,5 @@ export const ENTITIES = [
   WorkflowVersionEntity,
   WorkflowRunEntity,
   StepRunEntity,
+  ApiKeyEntity,
 ] as const;

@@ -6,6 +6,14 @@ import type { JsonObject, PinnedMcp, StepResult } from "../runners/runner.js";
 import { typeName } from "./type-names.js";
 import { toStepRun } from "./mapping.js";
 
+/** Where runs and steps are reported (runtime's `runMetrics(registry)`); optional, default nowhere. */
+export interface RunMetrics {
+  runStarted(): void;
+  runStopped(): void;
+  runFinished(status: string): void;
+  stepFinished(mcpType: string, status: string, durationMs: number): void;
+}
+
 type StepPatch = Partial<Omit<StepRunEntity, "run" | "id" | "runId" | "stepId">>;
 
 /**
@@ -18,6 +26,7 @@ export class FencedRecorder implements RunRecorder {
     private readonly events: RunEvents,
     private readonly runId: string,
     private readonly fence: string,
+    private readonly metrics?: RunMetrics,
   ) {}
 
   stepStarted(stepId: string, attempt: number, inputs: JsonObject): Promise<void> {
@@ -171,6 +180,8 @@ export class FencedRecorder implements RunRecorder {
       throw err;
     }
     for (const row of published.rows) {
+      if (finished && row.durationMs !== null)
+        this.metrics?.stepFinished(row.mcpType ?? "unknown", row.status, row.durationMs);
       await this.events.publish(this.runId, published.seq, {
         case: "stepUpdated",
         value: toStepRun(row, row.parentStepRunId ? (row.stepId.split("#")[0] ?? "") : ""),

@@ -7,7 +7,7 @@ import { runPlan } from "../engine/index.js";
 import { LostOwnershipError, type RecordedStep, type RunOutcome, type RunnerFor } from "../engine/types.js";
 import type { RunEvents } from "../events/run-events.js";
 import type { JsonObject } from "../runners/runner.js";
-import { FencedRecorder } from "./fenced-recorder.js";
+import { FencedRecorder, type RunMetrics } from "./fenced-recorder.js";
 import { runStatusOf, toRunError } from "./mapping.js";
 import { withChildSteps } from "./child-steps.js";
 import { decodePlan, decodeTools, type StoredPlan } from "./plan-codec.js";
@@ -37,6 +37,7 @@ export class RunDriver {
       readonly starter: RunStarter;
       readonly logger: Logger;
       readonly lease: LeaseOptions;
+      readonly metrics?: RunMetrics;
     },
   ) {}
 
@@ -49,6 +50,7 @@ export class RunDriver {
       log.info("another executor holds the run's lock; leaving it");
       return;
     }
+    this.deps.metrics?.runStarted();
     const controller = new AbortController();
     const onStop = () => controller.abort(new LostOwnershipError(run.id));
     stop.addEventListener("abort", onStop, { once: true });
@@ -76,6 +78,7 @@ export class RunDriver {
       }
     } finally {
       clearInterval(renew);
+      this.deps.metrics?.runStopped();
       stop.removeEventListener("abort", onStop);
       if (lock) await lock.release().catch(() => false);
     }
@@ -92,7 +95,13 @@ export class RunDriver {
         attempt: s.attempt,
         outputs: (s.outputs as JsonObject | null) ?? null,
       }));
-    const recorder = new FencedRecorder(this.deps.store, this.deps.events, run.id, run.fence);
+    const recorder = new FencedRecorder(
+      this.deps.store,
+      this.deps.events,
+      run.id,
+      run.fence,
+      this.deps.metrics,
+    );
     const runnerFor = withChildSteps(
       this.deps.runnerFor,
       recorder,
@@ -139,6 +148,7 @@ export class RunDriver {
         error: toRunError(error),
       }),
     });
+    this.deps.metrics?.runFinished(outcome.status);
     log.info({ status: outcome.status }, "run finished");
   }
 

@@ -1,0 +1,31 @@
+import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { ExecutorService } from "@mcp/proto/executor";
+import { RegistryService } from "@mcp/proto/registry";
+import { WorkflowService } from "@mcp/proto/workflows";
+import type { CliConfig } from "./config.js";
+
+/** One gRPC client per service. */
+export interface Clients {
+  readonly registry: Client<typeof RegistryService>;
+  readonly workflows: Client<typeof WorkflowService>;
+  readonly executor: Client<typeof ExecutorService>;
+}
+
+/** Sends the API key, when there is one, on every call. */
+function bearer(apiKey: string): Interceptor {
+  return (next) => async (req) => {
+    req.header.set("authorization", `Bearer ${apiKey}`);
+    return next(req);
+  };
+}
+
+export function createClients(config: CliConfig): Clients {
+  const interceptors = config.apiKey === undefined ? [] : [bearer(config.apiKey)];
+  const transport = (baseUrl: string) => createGrpcTransport({ baseUrl, interceptors });
+  return {
+    registry: createClient(RegistryService, transport(config.registryUrl)),
+    workflows: createClient(WorkflowService, transport(config.workflowsUrl)),
+    executor: createClient(ExecutorService, transport(config.executorUrl)),
+  };
+}

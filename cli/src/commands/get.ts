@@ -1,0 +1,82 @@
+import { GetRunResponseSchema } from "@mcp/proto/executor";
+import { GetMcpResponseSchema, McpType } from "@mcp/proto/registry";
+import { GetWorkflowResponseSchema } from "@mcp/proto/workflows";
+import { call, type Context } from "../context.js";
+import { enumLabel, formatTable, formatTime, messageJson, type OutputFormat } from "../output.js";
+import { runRow, RUN_HEADERS } from "./runs.js";
+import { parseKind } from "./resources.js";
+
+export interface GetOptions {
+  readonly output: OutputFormat;
+  readonly version?: number;
+  readonly label?: string;
+}
+
+/** `mcp get mcp|workflow|run NAME`: one resource (an MCP or workflow with its selected version). */
+export async function get(ctx: Context, kindArg: string, name: string, opts: GetOptions): Promise<void> {
+  const kind = parseKind(kindArg, ["mcp", "workflow", "run"]);
+  if (kind === "mcp") {
+    const selector =
+      opts.version !== undefined
+        ? ({ case: "version", value: opts.version } as const)
+        : opts.label !== undefined
+          ? ({ case: "label", value: opts.label } as const)
+          : ({ case: undefined } as const);
+    const res = await call(ctx, "registry", () =>
+      ctx.clients.registry.getMcp({ mcp: { case: "name", value: name }, selector }),
+    );
+    if (opts.output === "json") return ctx.io.out(messageJson(GetMcpResponseSchema, res));
+    const m = res.mcp!;
+    const labels = Object.entries(m.labels)
+      .map(([l, v]) => `${l}=${v}`)
+      .join(",");
+    ctx.io.out(
+      formatTable(
+        ["NAME", "TYPE", "VERSION", "LATEST", "LABELS", "TAGS", "UPDATED"],
+        [
+          [
+            m.name,
+            enumLabel(McpType[m.type], "MCP_TYPE_"),
+            String(res.version?.version ?? "-"),
+            String(m.latestVersion),
+            labels || "-",
+            m.tags.join(",") || "-",
+            formatTime(m.updateTime),
+          ],
+        ],
+      ),
+    );
+    return;
+  }
+  if (kind === "workflow") {
+    const res = await call(ctx, "workflows", () =>
+      ctx.clients.workflows.getWorkflow({
+        workflow: { case: "name", value: name },
+        selector: opts.version !== undefined ? { case: "version", value: opts.version } : { case: undefined },
+      }),
+    );
+    if (opts.output === "json") return ctx.io.out(messageJson(GetWorkflowResponseSchema, res));
+    const w = res.workflow!;
+    const steps = res.version?.spec?.steps ?? [];
+    ctx.io.out(
+      formatTable(
+        ["NAME", "VERSION", "CURRENT", "LATEST", "STEPS", "TAGS", "UPDATED"],
+        [
+          [
+            w.name,
+            String(res.version?.version ?? "-"),
+            String(w.currentVersion),
+            String(w.latestVersion),
+            steps.map((s) => s.stepId).join(",") || "-",
+            w.tags.join(",") || "-",
+            formatTime(w.updateTime),
+          ],
+        ],
+      ),
+    );
+    return;
+  }
+  const res = await call(ctx, "executor", () => ctx.clients.executor.getRun({ id: name }));
+  if (opts.output === "json") return ctx.io.out(messageJson(GetRunResponseSchema, res));
+  ctx.io.out(formatTable(RUN_HEADERS, [runRow(res.run!)]));
+}

@@ -1,0 +1,54 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
+import { ListRunsResponseSchema, RunKind, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
+import { call, type Context } from "../context.js";
+import { formatTable, formatTime, messageJson, type OutputFormat } from "../output.js";
+import { formatElapsed, runStatusName } from "../progress.js";
+
+export const RUN_HEADERS = ["ID", "TARGET", "STATUS", "STEPS", "CREATED", "DURATION"];
+
+const FINISHED = new Set([StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.SKIPPED, StepStatus.CANCELLED]);
+
+/** One row of the runs table. */
+export function runRow(run: WorkflowRun): string[] {
+  const target =
+    run.kind === RunKind.MCP
+      ? `mcp/${run.mcpName} v${run.mcpVersion}`
+      : `${run.workflowName} v${run.workflowVersion}`;
+  const top = run.steps.filter((s) => s.parentStepId === "");
+  const done = top.filter((s) => FINISHED.has(s.status)).length;
+  const duration =
+    run.startTime && run.finishTime
+      ? formatElapsed(timestampMs(run.finishTime) - timestampMs(run.startTime))
+      : "-";
+  // ListRuns answers without steps; GetRun has them.
+  const steps = top.length > 0 ? `${done}/${top.length}` : "-";
+  return [run.id, target, runStatusName(run.status), steps, formatTime(run.createTime), duration];
+}
+
+export interface RunsOptions {
+  readonly output: OutputFormat;
+  readonly workflow?: string;
+  readonly limit: number;
+}
+
+/** `mcp runs [--workflow NAME]`: the newest runs first. */
+export async function runs(ctx: Context, opts: RunsOptions): Promise<void> {
+  const found: WorkflowRun[] = [];
+  let pageToken = "";
+  await call(ctx, "executor", async () => {
+    do {
+      const res = await ctx.clients.executor.listRuns({
+        pageSize: Math.min(100, opts.limit - found.length),
+        pageToken,
+        filter: { workflow: opts.workflow ?? "" },
+      });
+      found.push(...res.runs);
+      pageToken = res.nextPageToken;
+    } while (pageToken !== "" && found.length < opts.limit);
+  });
+  if (opts.output === "json") {
+    return ctx.io.out(messageJson(ListRunsResponseSchema, create(ListRunsResponseSchema, { runs: found })));
+  }
+  ctx.io.out(formatTable(RUN_HEADERS, found.map(runRow)));
+}

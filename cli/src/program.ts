@@ -1,0 +1,168 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { createClients } from "./clients.js";
+import { apply } from "./commands/apply.js";
+import { del } from "./commands/delete.js";
+import { get } from "./commands/get.js";
+import { list } from "./commands/list.js";
+import { logs } from "./commands/logs.js";
+import { parsePositiveInt } from "./commands/resources.js";
+import { run } from "./commands/run.js";
+import { runs } from "./commands/runs.js";
+import { ConfigError, DEFAULT_URLS, resolveConfig, type ConnectionFlags } from "./config.js";
+import type { Context } from "./context.js";
+import { CliError, ExitCode } from "./errors.js";
+import { parseFormat, type Io, type OutputFormat } from "./output.js";
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+const format = (value: string): OutputFormat => {
+  try {
+    return parseFormat(value);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+};
+const positive = (what: string) => (value: string) => {
+  try {
+    return parsePositiveInt(value, what);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+};
+const outputOption = () =>
+  new Option("-o, --output <format>", "table or json").argParser(format).default("table");
+
+/**
+ * The `mcp` program. Each action resolves the connection flags once, builds the clients, and sets the
+ * exit code it wants; errors become one `error: ...` line and their exit code.
+ */
+export async function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
+  let exitCode: number = ExitCode.OK;
+  const program = new Command("mcp");
+  program
+    .description("Command line for the MCP platform: apply manifests, run workflows, read runs and logs.")
+    .option("--registry <url>", `registry address (env REGISTRY_URL, default ${DEFAULT_URLS.registry})`)
+    .option("--workflows <url>", `workflows address (env WORKFLOWS_URL, default ${DEFAULT_URLS.workflows})`)
+    .option("--executor <url>", `executor address (env EXECUTOR_URL, default ${DEFAULT_URLS.executor})`)
+    .option("--api-key <key>", "API key sent as `authorization: Bearer` (env MCP_API_KEY)")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.out(s.replace(/\n$/, "")),
+      writeErr: (s) => io.err(s.replace(/\n$/, "")),
+    });
+
+  /** Wraps an action: a Context from the global flags, and the exit code it returns (if any). */
+  const action =
+    <A extends unknown[]>(fn: (ctx: Context, ...args: A) => Promise<number | void>) =>
+    async (...args: A) => {
+      const config = resolveConfig(program.opts<ConnectionFlags>(), env);
+      const code = await fn({ config, clients: createClients(config), io }, ...args);
+      if (typeof code === "number") exitCode = code;
+    };
+
+  program
+    .command("apply")
+    .description("create or update the MCPs and workflows declared in YAML/JSON manifests (MCPs first)")
+    .requiredOption("-f, --filename <file>", "manifest file (repeatable)", collect, [])
+    .action(action((ctx, opts: { filename: string[] }) => apply(ctx, opts.filename)));
+
+  program
+    .command("get")
+    .description("show one resource: get mcp NAME | get workflow NAME | get run ID")
+    .argument("<kind>", "mcp, workflow or run")
+    .argument("<name>", "name (or run id)")
+    .option("--version <n>", "a specific version (mcp, workflow)", positive("--version"))
+    .option("--label <label>", "the version a label points at (mcp)")
+    .addOption(outputOption())
+    .action(
+      action(
+        (ctx, kind: string, name: string, opts: { output: OutputFormat; version?: number; label?: string }) =>
+          get(ctx, kind, name, opts),
+      ),
+    );
+
+  program
+    .command("list")
+    .alias("ls")
+    .description("list resources: list mcps | list workflows")
+    .argument("<kind>", "mcps or workflows")
+    .option("--tag <tag>", "only those with this tag")
+    .option("--text <text>", "only those whose name or description contains this")
+    .addOption(outputOption())
+    .action(
+      action((ctx, kind: string, opts: { output: OutputFormat; tag?: string; text?: string }) =>
+        list(ctx, kind, opts),
+      ),
+    );
+
+  program
+    .command("delete")
+    .description("delete a resource: delete mcp NAME | delete workflow NAME")
+    .argument("<kind>", "mcp or workflow")
+    .argument("<name>", "name")
+    .option("--force", "delete an MCP even if workflows use it")
+    .action(
+      action((ctx, kind: string, name: string, opts: { force?: boolean }) => del(ctx, kind, name, opts)),
+    );
+
+  program
+    .command("run")
+    .description("run a workflow and follow it live; exit 0 if it succeeded, 1 if not")
+    .argument("<workflow>", "workflow name")
+    .option("-i, --input <key=value>", "a string input (repeatable)", collect, [])
+    .option("--input-json <key=json>", "an input parsed as JSON (repeatable)", collect, [])
+    .option("--version <n>", "run this workflow version instead of the current one", positive("--version"))
+    .option("--request-id <id>", "idempotency key: the same id returns the same run")
+    .option("-d, --detach", "print the run id and exit without watching", false)
+    .addOption(outputOption())
+    .action(
+      action(
+        (
+          ctx,
+          workflow: string,
+          opts: {
+            input: string[];
+            inputJson: string[];
+            version?: number;
+            requestId?: string;
+            detach: boolean;
+            output: OutputFormat;
+          },
+        ) => run(ctx, workflow, opts),
+      ),
+    );
+
+  program
+    .command("runs")
+    .description("list runs, newest first")
+    .option("-w, --workflow <name>", "only runs of this workflow")
+    .option("--limit <n>", "at most this many", positive("--limit"), 20)
+    .addOption(outputOption())
+    .action(
+      action((ctx, opts: { workflow?: string; limit: number; output: OutputFormat }) => runs(ctx, opts)),
+    );
+
+  program
+    .command("logs")
+    .description("show each step's stdout and stderr of a run")
+    .argument("<run>", "run id")
+    .option("--step <id>", "only this step")
+    .action(action((ctx, runId: string, opts: { step?: string }) => logs(ctx, runId, opts)));
+
+  try {
+    await program.parseAsync(argv, { from: "user" });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    if (err instanceof CliError) {
+      io.err(`error: ${err.message}`);
+      return err.exitCode;
+    }
+    if (err instanceof ConfigError) {
+      io.err(`error: ${err.message}`);
+      return ExitCode.USAGE;
+    }
+    io.err(`error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    return ExitCode.FAILED;
+  }
+}

@@ -1,0 +1,76 @@
+import { AlreadyExistsError, NotFoundError } from "@mcp/errors";
+import { IsNull, type DataSource, type Repository } from "typeorm";
+import { ApiKeyEntity } from "../entities/api-key.entity.js";
+import { dbCall, uniqueViolation } from "../errors.js";
+
+/** A new key's row; the caller generates the id and hashes the secret. */
+export interface NewApiKey {
+  readonly id: string;
+  readonly name: string;
+  readonly secretHash: string;
+  readonly scopes: readonly string[];
+}
+
+/** The `api_keys` table: create, find, list, revoke, touch. Never sees a key's secret. */
+export class ApiKeyStore {
+  private readonly repo: Repository<ApiKeyEntity>;
+
+  constructor(dataSource: DataSource) {
+    this.repo = dataSource.getRepository(ApiKeyEntity);
+  }
+
+  /** Inserts a key; ALREADY_EXISTS when a live key already has the name. */
+  async create(key: NewApiKey): Promise<ApiKeyEntity> {
+    const row = this.repo.create({
+      ...key,
+      scopes: [...key.scopes],
+      createdAt: new Date(),
+      revokedAt: null,
+      lastUsedAt: null,
+    });
+    try {
+      return await dbCall(() => this.repo.save(row));
+    } catch (err) {
+      if (uniqueViolation(err) === "api_keys_live_name") throw new AlreadyExistsError("api key", key.name);
+      throw err;
+    }
+  }
+
+  /** The key with this id (live or revoked), or undefined. */
+  async find(id: string): Promise<ApiKeyEntity | undefined> {
+    return (await dbCall(() => this.repo.findOneBy({ id }))) ?? undefined;
+  }
+
+  /** Every key, oldest first (revoked ones too, unless `liveOnly`). */
+  list(options: { liveOnly?: boolean } = {}): Promise<ApiKeyEntity[]> {
+    return dbCall(() =>
+      this.repo.find({
+        where: options.liveOnly ? { revokedAt: IsNull() } : {},
+        order: { createdAt: "ASC", id: "ASC" },
+      }),
+    );
+  }
+
+  /** Revokes the live key with this id or name; NOT_FOUND when there is none. Returns it. */
+  async revoke(idOrName: string): Promise<ApiKeyEntity> {
+    const result = await dbCall(() =>
+      this.repo
+        .createQueryBuilder()
+        .update()
+        .set({ revokedAt: () => "now()" })
+        .where("(id = :key OR name = :key) AND revoked_at IS NULL", { key: idOrName })
+        .returning(["id"])
+        .execute(),
+    );
+    const rows = result.raw as { id: string }[];
+    const id = rows[0]?.id;
+    const row = id === undefined ? undefined : await this.find(id);
+    if (!row) throw new NotFoundError("api key", idOrName);
+    return row;
+  }
+
+  /** Records that the key was used now. */
+  async touch(id: string): Promise<void> {
+    await dbCall(() => this.repo.update({ id }, { lastUsedAt: new Date() }));
+  }
+}

@@ -1,0 +1,6 @@
+export { generateApiKey, hashSecret, parseApiKey, secretMatches, type GeneratedApiKey } from "./api-key.js";
+export { SCOPES, parseScopes, requiredScope, hasScope, type Scope } from "./scopes.js";
+export { ApiKeyVerifier, type ApiKeyLookup, type StoredApiKey, type Principal } from "./key-verifier.js";
+export { authInterceptor, presentedKey } from "./interceptor.js";
+export { serviceKeyInterceptor } from "./service-key.js";
+export { serverAuth } from "./server-auth.js";

