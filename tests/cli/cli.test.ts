@@ -39,8 +39,13 @@ function mcp(p: TestPlatform, ...args: string[]): Promise<Result> {
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    // never leave a CLI process behind (it would keep Jest from exiting)
+    const guard = setTimeout(() => child.kill("SIGKILL"), 45_000);
     child.on("error", reject);
-    child.on("close", (code) => done({ code, stdout, stderr }));
+    child.on("close", (code) => {
+      clearTimeout(guard);
+      done({ code, stdout, stderr });
+    });
   });
 }
 
