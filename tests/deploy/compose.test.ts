@@ -1,0 +1,67 @@
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parse } from "yaml";
+
+/** No Docker engine runs here: the compose file is checked by reading it. */
+interface Service {
+  image?: string;
+  build?: unknown;
+  command?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: { test: string[] };
+  deploy?: { replicas?: number };
+  ports?: string[];
+}
+
+const ROOT = resolve(__dirname, "../..");
+const compose = parse(readFileSync(resolve(ROOT, "docker-compose.yml"), "utf8"), { merge: true }) as {
+  services: Record<string, Service>;
+};
+const pkg = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as {
+  scripts: Record<string, string>;
+};
+
+describe("docker-compose.yml", () => {
+  it("runs postgres, redis and the three services", () => {
+    expect(Object.keys(compose.services).sort()).toEqual([
+      "executor",
+      "postgres",
+      "redis",
+      "registry",
+      "workflows",
+    ]);
+  });
+
+  it.each([
+    ["registry", "50051"],
+    ["workflows", "50052"],
+    ["executor", "50053"],
+  ])(
+    "builds %s from the Dockerfile, starts it with an npm script that exists, on port %s, with a health check",
+    (name, port) => {
+      const service = compose.services[name]!;
+      expect(service.build).toBe(".");
+      const script = service.command?.slice(-1)[0] ?? "";
+      expect(service.command?.slice(0, 2)).toEqual(["npm", "run"]);
+      expect(pkg.scripts[script]).toBeDefined();
+      expect(service.environment?.["PORT"]).toBe(port);
+      expect(service.environment?.["DATABASE_URL"]).toMatch(/^postgres:\/\/.+@postgres:5432\//);
+      expect(service.environment?.["REDIS_URL"]).toBe("redis://redis:6379");
+      expect(service.healthcheck?.test.join(" ")).toContain("grpc.health.v1.Health/Check");
+      expect(service.depends_on?.["postgres"]?.condition).toBe("service_healthy");
+    },
+  );
+
+  it("scales the executor to two replicas that find the others by service name", () => {
+    const executor = compose.services["executor"]!;
+    expect(executor.deploy?.replicas).toBe(2);
+    expect(executor.environment?.["REGISTRY_URL"]).toBe("http://registry:50051");
+    expect(executor.environment?.["WORKFLOWS_URL"]).toBe("http://workflows:50052");
+  });
+
+  it("gives postgres and redis health checks the services wait for", () => {
+    expect(compose.services["postgres"]?.healthcheck?.test.join(" ")).toContain("pg_isready");
+    expect(compose.services["redis"]?.healthcheck?.test.join(" ")).toContain("ping");
+  });
+});
