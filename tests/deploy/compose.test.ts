@@ -65,3 +65,19 @@ describe("docker-compose.yml", () => {
     expect(compose.services["redis"]?.healthcheck?.test.join(" ")).toContain("ping");
   });
 });
+
+describe("Dockerfile", () => {
+  const dockerfile = readFileSync(resolve(ROOT, "Dockerfile"), "utf8");
+  const workspaces = (
+    JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as { workspaces: string[] }
+  ).workspaces;
+
+  it("copies every npm workspace before `npm ci`, and the scripts the services and `npm run keys` use", () => {
+    const beforeInstall = dockerfile.slice(0, dockerfile.indexOf("RUN npm ci"));
+    for (const workspace of workspaces) {
+      const folder = workspace.replace(/\/\*$/, "");
+      expect(beforeInstall).toMatch(new RegExp(`COPY ${folder}(/package\\.json)? `));
+    }
+    expect(dockerfile).toContain("COPY scripts ./scripts");
+  });
+});
