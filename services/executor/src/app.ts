@@ -1,22 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { countedLocks, openCache } from "@mcp/coordination";
-import { ApiKeyStore, openDatabase, RunQueries, RunStore } from "@mcp/db";
+import { countedLocks } from "@mcp/coordination";
+import { RunQueries, RunStore } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import {
-  createServiceClient,
-  redactUrl,
-  databaseScope,
-  serverAuth,
-  startServer,
-  createMetricsRegistry,
   coordinationMetrics,
+  createServiceClient,
   runMetrics,
   type Logger,
   type RunningServer,
   type ServiceConfig,
 } from "@mcp/runtime";
+import { openFoundation } from "@mcp/service-base";
 import { openCoordination } from "./coordination.js";
 import { Definitions } from "./definitions/definitions.js";
 import { RunEvents } from "./events/run-events.js";
@@ -43,16 +39,8 @@ export interface ExecutorApp {
  * drives runs (recovering abandoned ones), and ExecutorService.
  */
 export async function startExecutor(config: ServiceConfig, logger: Logger): Promise<ExecutorApp> {
-  const { dataSource, applied } = await openDatabase({ url: config.databaseUrl, poolSize: 20 });
-  logger.info({ database: redactUrl(config.databaseUrl), migrationsApplied: applied }, "database ready");
-  const metrics = createMetricsRegistry();
-  const cache = openCache({
-    redisUrl: config.redisUrl,
-    logger,
-    name: "executor",
-    prefix: `cache:${databaseScope(config.databaseUrl)}:`,
-    metrics: coordinationMetrics(metrics),
-  });
+  const base = await openFoundation("executor", config, logger, { poolSize: 20 });
+  const { dataSource, metrics } = base;
   const coordination = openCoordination(config.redisUrl, logger);
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   logger.info({ owner, coordination: coordination.mode, ...config.executor }, "executor identity");
@@ -61,7 +49,7 @@ export async function startExecutor(config: ServiceConfig, logger: Logger): Prom
   const definitions = new Definitions(
     createServiceClient(WorkflowService, config.workflowsUrl, { timeoutMs: 10_000, apiKey }),
     createServiceClient(RegistryService, config.registryUrl, { timeoutMs: 10_000, apiKey }),
-    cache.cache,
+    base.cache,
   );
   const store = new RunStore(dataSource);
   const queries = new RunQueries(dataSource);
@@ -96,30 +84,15 @@ export async function startExecutor(config: ServiceConfig, logger: Logger): Prom
       worker.kick();
     },
   });
-  const server = await startServer({
-    name: "executor",
-    host: config.host,
-    port: config.port,
-    logger,
-    ...built,
-    interceptors: serverAuth(config, new ApiKeyStore(dataSource), {
-      mutating: "execute",
-      logger,
-      callsOtherServices: true,
-    }),
-    corsOrigins: config.corsOrigins,
-    metrics,
-  });
+  const server = await base.serve(built, { mutating: "execute", callsOtherServices: true });
   await worker.start();
   return {
     server,
     owner,
-    async stop() {
-      await server.close(config.shutdownGraceMs);
-      await worker.stop(config.shutdownGraceMs);
-      await coordination.close();
-      await cache.close();
-      await dataSource.destroy();
-    },
+    stop: () =>
+      base.stop(server, async () => {
+        await worker.stop(config.shutdownGraceMs);
+        await coordination.close();
+      }),
   };
 }

@@ -1,0 +1,1 @@
+export { openFoundation, type Foundation, type ServeAuth, type MetricsRegistry } from "./foundation.js";
