@@ -16,6 +16,7 @@ import { openFoundation } from "@mcp/service-base";
 import { openCoordination } from "./coordination.js";
 import { Definitions } from "./definitions/definitions.js";
 import { RunEvents } from "./events/run-events.js";
+import type { RunnerFor } from "./engine/types.js";
 import { createRunners } from "./runners/index.js";
 import { RunCanceller } from "./runs/run-canceller.js";
 import { RunDriver } from "./runs/run-driver.js";
@@ -24,6 +25,14 @@ import { RunStarter } from "./runs/run-starter.js";
 import { RunWatcher } from "./runs/run-watcher.js";
 import { RunWorker } from "./runs/run-worker.js";
 import { build } from "./server.js";
+
+/**
+ * Replaces parts of the executor for measurement: `npm run bench` drives the real engine, store and
+ * services with a runner that does nothing, to measure orchestration overhead alone.
+ */
+export interface ExecutorOverrides {
+  readonly runnerFor?: RunnerFor;
+}
 
 /** A started executor and how to stop it. */
 export interface ExecutorApp {
@@ -38,7 +47,7 @@ export interface ExecutorApp {
  * process), gRPC clients of the workflows and registry services, the run worker that claims and
  * drives runs (recovering abandoned ones), and ExecutorService.
  */
-export async function startExecutor(config: ServiceConfig, logger: Logger): Promise<ExecutorApp> {
+export async function startExecutor(config: ServiceConfig, logger: Logger, overrides: ExecutorOverrides = {}): Promise<ExecutorApp> {
   const base = await openFoundation("executor", config, logger, { poolSize: 20 });
   const { dataSource, metrics } = base;
   const coordination = openCoordination(config.redisUrl, logger);
@@ -61,7 +70,7 @@ export async function startExecutor(config: ServiceConfig, logger: Logger): Prom
     queries,
     events,
     locks: countedLocks(coordination.locks, coordinationMetrics(metrics)),
-    runnerFor: createRunners(),
+    runnerFor: overrides.runnerFor ?? createRunners(),
     starter,
     logger,
     lease: { leaseMs: config.executor.leaseMs },
