@@ -157,3 +157,44 @@ describe("RegistryService tool snapshots of mcp_tool MCPs", () => {
     expect(version?.toolSnapshotError).toBe("");
   });
 });
+
+describe("RegistryService tool snapshots of stdio servers with REGISTRY_PROBE_STDIO=true", () => {
+  let reg: TestRegistry;
+  const everything = require.resolve("@modelcontextprotocol/server-everything/dist/index.js");
+  const stdioConfig = (toolName: string) => ({
+    kind: {
+      case: "mcpTool" as const,
+      value: {
+        transport: {
+          case: "stdio" as const,
+          value: { command: process.execPath, args: [everything, "stdio"] },
+        },
+        toolName,
+      },
+    },
+  });
+  beforeAll(async () => {
+    reg = await startTestRegistry({ env: { REGISTRY_PROBE_STDIO: "true" } });
+  });
+  afterAll(async () => {
+    await reg.stop();
+  });
+
+  it("starts the server, stores its tools and input schemas with the version", async () => {
+    const created = await reg.client.createMcp({
+      name: uniqueName("everything"),
+      config: stdioConfig("echo"),
+    });
+    expect(created.version?.toolSnapshotError).toBe("");
+    const echo = created.version?.toolSnapshot?.tools.find((t) => t.name === "echo");
+    expect(echo?.inputSchema).toMatchObject({ type: "object", properties: { message: { type: "string" } } });
+  });
+
+  it("rejects a tool_name the stdio server does not offer", async () => {
+    const err = await expectCode(
+      reg.client.createMcp({ name: uniqueName("everything"), config: stdioConfig("no-such-tool") }),
+      Code.InvalidArgument,
+    );
+    expect(err.rawMessage).toContain("config.mcp_tool.tool_name");
+  });
+});

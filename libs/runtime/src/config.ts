@@ -22,6 +22,11 @@ export interface ServiceConfig {
   readonly corsOrigins: readonly string[];
   /** How long shutdown waits for in-flight calls before closing connections. */
   readonly shutdownGraceMs: number;
+  /** Registry settings. */
+  readonly registry: {
+    /** Start stdio MCP servers at registration to snapshot their tools (off: it runs a caller's command). */
+    readonly probeStdio: boolean;
+  };
   /** Executor tunables (read by every service, used by the executor). */
   readonly executor: {
     /** A claimed run's lease; a dead executor's runs are resumed by another after it. */
@@ -97,6 +102,12 @@ const envSchema = z.object({
   ),
   CORS_ORIGINS: z.preprocess(empty, z.string().default("*")),
   SHUTDOWN_GRACE_MS: z.preprocess(empty, z.coerce.number().int().min(0).max(600_000).default(10_000)),
+  REGISTRY_PROBE_STDIO: z.preprocess(
+    (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
+    z
+      .enum(["true", "false", "1", "0"], { error: "REGISTRY_PROBE_STDIO must be true or false" })
+      .default("false"),
+  ),
   EXECUTOR_LEASE_MS: z.preprocess(empty, z.coerce.number().int().min(300).max(600_000).default(3_000)),
   EXECUTOR_MAX_RUNS: z.preprocess(empty, z.coerce.number().int().min(1).max(10_000).default(64)),
   EXECUTOR_POLL_MS: z.preprocess(empty, z.coerce.number().int().min(50).max(600_000).default(1_000)),
@@ -153,6 +164,9 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
         .filter(Boolean),
     ),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    registry: Object.freeze({
+      probeStdio: e.REGISTRY_PROBE_STDIO === "true" || e.REGISTRY_PROBE_STDIO === "1",
+    }),
     executor: Object.freeze({
       leaseMs: e.EXECUTOR_LEASE_MS,
       maxConcurrentRuns: e.EXECUTOR_MAX_RUNS,

@@ -1,7 +1,7 @@
 import { openFoundation } from "@mcp/service-base";
 import type { Logger, RunningServer, ServiceConfig } from "@mcp/runtime";
 import { build } from "./server.js";
-import { HttpToolProbe } from "./tools/index.js";
+import { ServerToolProbe } from "./tools/index.js";
 
 /** A started registry and how to stop it. */
 export interface RegistryApp {
@@ -16,7 +16,11 @@ export interface RegistryApp {
  */
 export async function startRegistry(config: ServiceConfig, logger: Logger): Promise<RegistryApp> {
   const base = await openFoundation("registry", config, logger);
-  const built = build({ dataSource: base.dataSource, cache: base.cache, toolProbe: new HttpToolProbe() });
+  const built = build({
+    dataSource: base.dataSource,
+    cache: base.cache,
+    toolProbe: new ServerToolProbe({ probeStdio: config.registry.probeStdio }),
+  });
   const server = await base.serve(built, { mutating: "write", callsOtherServices: false });
   return { server, stop: () => base.stop(server) };
 }

@@ -1,5 +1,5 @@
 /** What the registry knows about the tools of `mcp_tool` servers: probing them and the stored snapshot. */
-export { HttpToolProbe, DEFAULT_PROBE_TIMEOUT_MS } from "./http-tool-probe.js";
+export { ServerToolProbe, DEFAULT_PROBE_TIMEOUT_MS } from "./server-tool-probe.js";
 export { ToolProbeError, type ProbedTool, type ToolProbe } from "./tool-probe.js";
 export {
   checkToolOffered,

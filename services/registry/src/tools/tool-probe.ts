@@ -12,7 +12,7 @@ export interface ProbedTool {
 
 /**
  * Asks the server of an `mcp_tool` config which tools it offers. Injected into the writer by the
- * composition root (the real one is {@link HttpToolProbe}; unit tests pass a fake).
+ * composition root (the real one is {@link ServerToolProbe}; unit tests pass a fake).
  */
 export interface ToolProbe {
   /**

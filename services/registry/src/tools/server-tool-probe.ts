@@ -1,6 +1,11 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { HttpTransport, McpToolConfig } from "@mcp/proto/registry";
+import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { HttpTransport, McpToolConfig, StdioTransport } from "@mcp/proto/registry";
 import type { JsonObject } from "@mcp/versioning";
 import { ToolProbeError, type ProbedTool, type ToolProbe } from "./tool-probe.js";
 
@@ -14,43 +19,71 @@ const MAX_PAGES = 20;
 const CLIENT_INFO = { name: "mcp-platform-registry", version: "0.1.0" } as const;
 
 /**
- * Lists the tools of Streamable HTTP servers with `@modelcontextprotocol/sdk` (the config's headers on
- * every request), under a short timeout, always closing the client.
+ * Lists the tools of an `mcp_tool` config's server with `@modelcontextprotocol/sdk`, under a short
+ * timeout, always closing the client.
  *
- * stdio servers are NOT probed: that would mean running a caller-supplied command on the registry's
- * host at registration time. Only the executor starts them (with a minimal environment, in a temp dir,
- * under a timeout) when a step runs, and it checks the tool name then.
+ * Streamable HTTP servers are always probed (the config's headers on every request). stdio servers
+ * only with `probeStdio` (`REGISTRY_PROBE_STDIO=true`): probing one means running a caller-supplied
+ * command on the registry's host at registration time (docs/adr/004), so it is off by default; when
+ * on, the command runs with the SDK's minimal environment plus the config's `env`, in a temporary
+ * directory removed afterwards, and is killed when the probe ends.
  */
-export class HttpToolProbe implements ToolProbe {
+export class ServerToolProbe implements ToolProbe {
   private readonly timeoutMs: number;
+  private readonly probeStdio: boolean;
 
-  constructor(options: { timeoutMs?: number } = {}) {
+  constructor(options: { timeoutMs?: number; probeStdio?: boolean } = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
+    this.probeStdio = options.probeStdio ?? false;
   }
 
   async listTools(config: McpToolConfig): Promise<readonly ProbedTool[]> {
     const transport = config.transport;
     if (transport.case === "stdio") {
-      throw new ToolProbeError(
-        "stdio servers are not probed: the registry never starts commands (the executor checks the tool when a step runs)",
-      );
+      if (!this.probeStdio) {
+        throw new ToolProbeError(
+          "stdio servers are not probed unless REGISTRY_PROBE_STDIO=true (the executor checks the tool when a step runs)",
+        );
+      }
+      return this.listStdio(transport.value);
     }
     if (transport.case !== "http") throw new ToolProbeError("the config has no transport to probe");
     return this.listHttp(transport.value);
   }
 
-  private async listHttp(http: HttpTransport): Promise<readonly ProbedTool[]> {
+  private async listStdio(stdio: StdioTransport): Promise<readonly ProbedTool[]> {
+    const cwd = await mkdtemp(join(tmpdir(), "mcp-probe-"));
+    try {
+      const transport = new StdioClientTransport({
+        command: stdio.command,
+        args: [...stdio.args],
+        env: { ...getDefaultEnvironment(), ...stdio.env },
+        cwd,
+        stderr: "ignore",
+      });
+      return await this.list(transport, `the stdio server "${stdio.command}"`);
+    } finally {
+      await rm(cwd, { recursive: true, force: true });
+    }
+  }
+
+  private listHttp(http: HttpTransport): Promise<readonly ProbedTool[]> {
     const url = new URL(http.url);
     // Origin and path only: credentials or tokens in the URL never reach a stored message.
-    const where = `${url.origin}${url.pathname}`;
+    const where = `the server at ${url.origin}${url.pathname}`;
+    return this.list(
+      new StreamableHTTPClientTransport(url, { requestInit: { headers: { ...http.headers } } }),
+      where,
+    );
+  }
+
+  /** Connects over `transport` and reads every page of `tools/list`. */
+  private async list(transport: Transport, where: string): Promise<readonly ProbedTool[]> {
     const signal = AbortSignal.timeout(this.timeoutMs);
     const options = { signal, timeout: this.timeoutMs };
     const client = new Client(CLIENT_INFO);
     try {
-      await client.connect(
-        new StreamableHTTPClientTransport(url, { requestInit: { headers: { ...http.headers } } }),
-        options,
-      );
+      await client.connect(transport, options);
       if (client.getServerCapabilities()?.tools === undefined) return [];
       const tools: ProbedTool[] = [];
       let cursor: string | undefined;
@@ -69,9 +102,7 @@ export class HttpToolProbe implements ToolProbe {
       return tools;
     } catch (error) {
       const why = signal.aborted ? `no answer within ${this.timeoutMs / 1000} s` : messageOf(error);
-      throw new ToolProbeError(`could not list the tools of the server at ${where}: ${why}`, {
-        cause: error,
-      });
+      throw new ToolProbeError(`could not list the tools of ${where}: ${why}`, { cause: error });
     } finally {
       await client.close().catch(() => undefined);
     }

@@ -5,7 +5,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { McpToolConfigSchema, type McpToolConfig } from "@mcp/proto/registry";
 import { z } from "zod";
-import { HttpToolProbe } from "./http-tool-probe";
+import { ServerToolProbe } from "./server-tool-probe";
 
 /** Listens on a free port with `handler`; returns the server and its MCP URL. */
 async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
@@ -23,7 +23,7 @@ const stop = (server: Server) =>
 const httpConfig = (url: string, headers: Record<string, string> = {}): McpToolConfig =>
   create(McpToolConfigSchema, { transport: { case: "http", value: { url, headers } }, toolName: "lookup" });
 
-describe("HttpToolProbe", () => {
+describe("ServerToolProbe", () => {
   let mcp: { server: Server; url: string };
   const seenKeys: string[] = [];
   beforeAll(async () => {
@@ -45,7 +45,7 @@ describe("HttpToolProbe", () => {
   });
 
   it("lists a Streamable HTTP server's tools with their input schemas, sending the headers", async () => {
-    const tools = await new HttpToolProbe().listTools(httpConfig(mcp.url, { "x-api-key": "k-1" }));
+    const tools = await new ServerToolProbe().listTools(httpConfig(mcp.url, { "x-api-key": "k-1" }));
     expect(tools).toEqual([
       {
         name: "lookup",
@@ -62,7 +62,7 @@ describe("HttpToolProbe", () => {
   it("rejects saying the server is unreachable, without the URL's query", async () => {
     const dead = await listen(() => undefined);
     await stop(dead.server);
-    await expect(new HttpToolProbe().listTools(httpConfig(`${dead.url}?key=secret`))).rejects.toThrow(
+    await expect(new ServerToolProbe().listTools(httpConfig(`${dead.url}?key=secret`))).rejects.toThrow(
       new RegExp(
         `^could not list the tools of the server at ${dead.url.replace(/[.]/g, "\\.")}: .*ECONNREFUSED`,
       ),
@@ -73,7 +73,7 @@ describe("HttpToolProbe", () => {
     const silent = await listen(() => undefined);
     try {
       const started = Date.now();
-      await expect(new HttpToolProbe({ timeoutMs: 200 }).listTools(httpConfig(silent.url))).rejects.toThrow(
+      await expect(new ServerToolProbe({ timeoutMs: 200 }).listTools(httpConfig(silent.url))).rejects.toThrow(
         "no answer within 0.2 s",
       );
       expect(Date.now() - started).toBeLessThan(2_000);
@@ -87,6 +87,27 @@ describe("HttpToolProbe", () => {
       transport: { case: "stdio", value: { command: "/bin/false" } },
       toolName: "x",
     });
-    await expect(new HttpToolProbe().listTools(stdio)).rejects.toThrow("stdio servers are not probed");
+    await expect(new ServerToolProbe().listTools(stdio)).rejects.toThrow("stdio servers are not probed");
+  });
+
+  it("with probeStdio, starts a stdio server (server-everything), lists its tools and stops it", async () => {
+    const everything = require.resolve("@modelcontextprotocol/server-everything/dist/index.js");
+    const stdio = create(McpToolConfigSchema, {
+      transport: { case: "stdio", value: { command: process.execPath, args: [everything, "stdio"] } },
+      toolName: "echo",
+    });
+    const tools = await new ServerToolProbe({ probeStdio: true, timeoutMs: 15_000 }).listTools(stdio);
+    const echo = tools.find((t) => t.name === "echo");
+    expect(echo?.inputSchema).toMatchObject({ type: "object", properties: { message: { type: "string" } } });
+  }, 30_000);
+
+  it("with probeStdio, reports a command that is not an MCP server", async () => {
+    const stdio = create(McpToolConfigSchema, {
+      transport: { case: "stdio", value: { command: "/bin/false" } },
+      toolName: "x",
+    });
+    await expect(
+      new ServerToolProbe({ probeStdio: true, timeoutMs: 3_000 }).listTools(stdio),
+    ).rejects.toThrow('could not list the tools of the stdio server "/bin/false"');
   });
 });

@@ -1,0 +1,25 @@
+import { createServer, type Http2Server } from "node:http2";
+import type { AddressInfo } from "node:net";
+import { create } from "@bufbuild/protobuf";
+import { createClient, type Client } from "@connectrpc/connect";
+import { connectNodeAdapter, createGrpcTransport } from "@connectrpc/connect-node";
+import { GetMcpResponseSchema, RegistryService } from "@mcp/proto/registry";
+
+/** A bare Connect server: GetMcp answers an empty response at once; no interceptors, no I/O. */
+export interface BareServer {
+  readonly client: Client<typeof RegistryService>;
+  stop(): Promise<void>;
+}
+
+export async function startBareServer(): Promise<BareServer> {
+  const response = create(GetMcpResponseSchema, {});
+  const server: Http2Server = createServer(
+    connectNodeAdapter({ routes: (router) => router.service(RegistryService, { getMcp: () => response }) }),
+  );
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    client: createClient(RegistryService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${port}` })),
+    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
