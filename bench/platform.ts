@@ -14,10 +14,20 @@ import type { RunnerFor } from "./runners";
 /** The machine's Redis, unless `BENCH_REDIS_URL` says otherwise. */
 export const REDIS_URL = process.env["BENCH_REDIS_URL"] ?? "redis://127.0.0.1:6379";
 
-const quiet = { HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "silent", AUTH_ENABLED: "false", SHUTDOWN_GRACE_MS: "2000" };
+const quiet = {
+  HOST: "127.0.0.1",
+  PORT: "0",
+  LOG_LEVEL: "silent",
+  AUTH_ENABLED: "false",
+  SHUTDOWN_GRACE_MS: "2000",
+};
 
 /** Environment of a benchmark executor (also the child executor's). */
-export function executorEnv(dbUrl: string, registryUrl: string, workflowsUrl: string): Record<string, string> {
+export function executorEnv(
+  dbUrl: string,
+  registryUrl: string,
+  workflowsUrl: string,
+): Record<string, string> {
   return {
     ...quiet,
     DATABASE_URL: dbUrl,
@@ -31,8 +41,15 @@ export function executorEnv(dbUrl: string, registryUrl: string, workflowsUrl: st
 }
 
 /** A registry started against `dbUrl` (`redisUrl` null = in-process cache; a dead URL = Redis down). */
-export async function startBenchRegistry(dbUrl: string, redisUrl: string | null = REDIS_URL): Promise<RegistryApp> {
-  const config = loadConfig("registry", { ...quiet, DATABASE_URL: dbUrl, ...(redisUrl ? { REDIS_URL: redisUrl } : {}) });
+export async function startBenchRegistry(
+  dbUrl: string,
+  redisUrl: string | null = REDIS_URL,
+): Promise<RegistryApp> {
+  const config = loadConfig("registry", {
+    ...quiet,
+    DATABASE_URL: dbUrl,
+    ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+  });
   return startRegistry(config, createLogger({ service: "registry", level: "silent" }));
 }
 
@@ -50,12 +67,17 @@ export interface BenchPlatform {
   stop(): Promise<void>;
 }
 
-export const grpcClient = <S extends typeof RegistryService | typeof WorkflowService | typeof ExecutorService>(
+export const grpcClient = <
+  S extends typeof RegistryService | typeof WorkflowService | typeof ExecutorService,
+>(
   service: S,
   url: string,
 ): Client<S> => createClient(service, createGrpcTransport({ baseUrl: url }));
 
-export async function startBenchPlatform(options: { executors: number; runnerFor: RunnerFor }): Promise<BenchPlatform> {
+export async function startBenchPlatform(options: {
+  executors: number;
+  runnerFor: RunnerFor;
+}): Promise<BenchPlatform> {
   const db = await createTestDatabase("mcp_bench");
   const registry = await startBenchRegistry(db.url);
   const workflowsConfig = loadConfig("workflows", {
@@ -64,12 +86,17 @@ export async function startBenchPlatform(options: { executors: number; runnerFor
     REDIS_URL,
     REGISTRY_URL: registry.server.url,
   });
-  const workflows = await startWorkflows(workflowsConfig, createLogger({ service: "workflows", level: "silent" }));
+  const workflows = await startWorkflows(
+    workflowsConfig,
+    createLogger({ service: "workflows", level: "silent" }),
+  );
   const executors: ExecutorApp[] = [];
   const executorClients: Client<typeof ExecutorService>[] = [];
   const addExecutor = async (runnerFor: RunnerFor) => {
     const config = loadConfig("executor", executorEnv(db.url, registry.server.url, workflows.server.url));
-    const app = await startExecutor(config, createLogger({ service: "executor", level: "silent" }), { runnerFor });
+    const app = await startExecutor(config, createLogger({ service: "executor", level: "silent" }), {
+      runnerFor,
+    });
     executors.push(app);
     executorClients.push(grpcClient(ExecutorService, app.server.url));
     return app;
@@ -136,7 +163,10 @@ export async function defineWorkflow(p: BenchPlatform, name: string, spec: SpecI
 }
 
 /** ExecuteWorkflow(wait) and check it succeeded; resolves when the result is back. */
-export async function executeAndWait(client: Client<typeof ExecutorService>, workflow: string): Promise<void> {
+export async function executeAndWait(
+  client: Client<typeof ExecutorService>,
+  workflow: string,
+): Promise<void> {
   const { run } = await client.executeWorkflow({
     workflow: { workflow: { case: "name", value: workflow } },
     inputs: { x: "bench" },
@@ -144,6 +174,8 @@ export async function executeAndWait(client: Client<typeof ExecutorService>, wor
     waitTimeoutSeconds: 120,
   });
   if (run?.status !== RunStatus.SUCCEEDED) {
-    throw new Error(`run ${run?.id} of ${workflow} ended ${RunStatus[run?.status ?? 0]}: ${run?.error?.message ?? ""}`);
+    throw new Error(
+      `run ${run?.id} of ${workflow} ended ${RunStatus[run?.status ?? 0]}: ${run?.error?.message ?? ""}`,
+    );
   }
 }

@@ -21,7 +21,13 @@ export const ms = (x: number) => `${Number.isFinite(x) ? x.toFixed(x < 10 ? 2 : 
 export const perS = (x: number) => `${Number.isFinite(x) ? x.toFixed(0) : "n/a"}/s`;
 
 /** A target line: "≤ 2 ms: met" or "≤ 2 ms: MISSED by 1.4 ms". */
-export function target(label: string, value: number, limit: number, unit: string, kind: "max" | "min"): string {
+export function target(
+  label: string,
+  value: number,
+  limit: number,
+  unit: string,
+  kind: "max" | "min",
+): string {
   const met = kind === "max" ? value <= limit : value >= limit;
   const by = Math.abs(value - limit);
   return `${label}: ${met ? "met" : `MISSED by ${by.toFixed(by < 10 ? 2 : 0)} ${unit}`}`;

@@ -24,11 +24,15 @@ export function sleepRunner(ms: number): RunnerFor {
   return () => ({
     run: (ctx) =>
       new Promise<StepResult>((resolve, reject) => {
-        const timer = setTimeout(() => resolve(passthrough(ctx)), ms);
-        ctx.signal.addEventListener("abort", () => {
+        const onAbort = () => {
           clearTimeout(timer);
           reject(new Error("aborted"));
-        });
+        };
+        const timer = setTimeout(() => {
+          ctx.signal.removeEventListener("abort", onAbort);
+          resolve(passthrough(ctx));
+        }, ms);
+        ctx.signal.addEventListener("abort", onAbort, { once: true });
       }),
   });
 }

@@ -6,8 +6,20 @@ export const settings = {
   /** `BENCH_ONLY=per-step,registry`: only those suites. */
   only: (process.env["BENCH_ONLY"] ?? "").split(",").filter(Boolean),
   floor: { commits: quick ? 100 : 1000, bareCalls: quick ? 300 : 3000, bareConcurrency: 32 },
-  registry: { rounds: quick ? 2 : 6, callsPerRound: quick ? 30 : 150, loadCalls: quick ? 200 : 1500, concurrency: 16 },
-  perStep: { steps: 10, rounds: quick ? 2 : 8, perRound: quick ? 5 : 15, loadRounds: quick ? 1 : 2, loadRuns: quick ? 64 : 256, concurrency: 32 },
+  registry: {
+    rounds: quick ? 2 : 6,
+    callsPerRound: quick ? 30 : 150,
+    loadCalls: quick ? 200 : 1500,
+    concurrency: 16,
+  },
+  perStep: {
+    steps: 10,
+    rounds: quick ? 2 : 8,
+    perRound: quick ? 5 : 15,
+    loadRounds: quick ? 1 : 2,
+    loadRuns: quick ? 64 : 256,
+    concurrency: 32,
+  },
   e2e: { rounds: quick ? 2 : 6, perRound: quick ? 5 : 15, replicaRuns: quick ? 100 : 500, concurrency: 32 },
   peers: { batches: quick ? 1 : 3, batchSize: 200, longSteps: quick ? 100 : 400, stepMs: 10 },
   recovery: { kills: quick ? 1 : 3, stepMs: 200, steps: 20 },

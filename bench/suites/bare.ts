@@ -1,4 +1,4 @@
-import { createServer, type Http2Server } from "node:http2";
+import { createServer, type Http2Server, type ServerHttp2Session } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { create } from "@bufbuild/protobuf";
 import { createClient, type Client } from "@connectrpc/connect";
@@ -16,10 +16,19 @@ export async function startBareServer(): Promise<BareServer> {
   const server: Http2Server = createServer(
     connectNodeAdapter({ routes: (router) => router.service(RegistryService, { getMcp: () => response }) }),
   );
+  const sessions = new Set<ServerHttp2Session>();
+  server.on("session", (session: ServerHttp2Session) => {
+    sessions.add(session);
+    session.once("close", () => sessions.delete(session));
+  });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
     client: createClient(RegistryService, createGrpcTransport({ baseUrl: `http://127.0.0.1:${port}` })),
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const session of sessions) session.destroy(); // the client keeps its session open
+      }),
   };
 }

@@ -26,12 +26,18 @@ export async function floorAndCeiling(): Promise<SuiteResult> {
     const bareLatency = summarize(latency.latencies);
     return {
       rows: [
-        { figure: `PostgreSQL insert+commit p50 / p99 (n=${commits})`, ours: `${ms(commit.p50)} / ${ms(commit.p99)}` },
+        {
+          figure: `PostgreSQL insert+commit p50 / p99 (n=${commits})`,
+          ours: `${ms(commit.p50)} / ${ms(commit.p99)}`,
+        },
         {
           figure: `bare Connect unary p50 / p99, c=1 (n=${bareCalls})`,
           ours: `${ms(bareLatency.p50)} / ${ms(bareLatency.p99)}`,
         },
-        { figure: `bare Connect unary calls/s, c=1 / c=${bareConcurrency}`, ours: `${perS(latency.perSecond)} / ${perS(load.perSecond)}` },
+        {
+          figure: `bare Connect unary calls/s, c=1 / c=${bareConcurrency}`,
+          ours: `${perS(latency.perSecond)} / ${perS(load.perSecond)}`,
+        },
       ],
       json: {
         pg_commit_ms: commit,

@@ -1,0 +1,89 @@
+/**
+ * `npm run bench`: figures against peers, printed and written to `bench/results/latest.json`. A
+ * benchmark never fails for being slow; it exits non-zero only when something broke.
+ * `BENCH_QUICK=1` runs a much shorter version; `BENCH_ONLY=per-step,registry` runs only those suites.
+ */
+import { cpus, totalmem } from "node:os";
+import { resolve } from "node:path";
+import { settings } from "./lib/settings";
+import { startBenchPlatform, type BenchPlatform } from "./platform";
+import { printTable, writeJson, type SuiteResult } from "./report";
+import { benchRunner } from "./runners";
+import { e2eSuite } from "./suites/e2e";
+import { floorAndCeiling } from "./suites/floor-ceiling";
+import { peersSuite } from "./suites/peers";
+import { perStepSuite } from "./suites/per-step";
+import { recoverySuite } from "./suites/recovery";
+import { registrySuite } from "./suites/registry";
+
+type Suite = { name: string; title: string; run: (p: () => Promise<BenchPlatform>) => Promise<SuiteResult> };
+
+const SUITES: Suite[] = [
+  { name: "floor", title: "Floor and ceiling", run: () => floorAndCeiling() },
+  { name: "registry", title: "Registry (GetMcp / ListMcps)", run: () => registrySuite() },
+  {
+    name: "per-step",
+    title: "Durable per-step overhead vs DBOS Transact",
+    run: async (p) => perStepSuite(await p()),
+  },
+  { name: "peers", title: "Published-peer shapes", run: async (p) => peersSuite(await p()) },
+  { name: "e2e", title: "End to end through gRPC", run: async (p) => e2eSuite(await p()) },
+  { name: "recovery", title: "Recovery after kill -9", run: () => recoverySuite() },
+];
+
+async function main(): Promise<void> {
+  const chosen = SUITES.filter((s) => settings.only.length === 0 || settings.only.includes(s.name));
+  process.stdout.write(
+    `bench: ${settings.quick ? "QUICK" : "full"} run of ${chosen.map((s) => s.name).join(", ")}\n` +
+      `iterations: ${JSON.stringify(settings)}\n`,
+  );
+  let platform: Promise<BenchPlatform> | undefined;
+  const shared = () => (platform ??= startBenchPlatform({ executors: 1, runnerFor: benchRunner }));
+  const results: Record<string, unknown> = {};
+  const started = Date.now();
+  try {
+    for (const suite of chosen) {
+      const t = Date.now();
+      const result = await suite.run(shared);
+      printTable(`${suite.title} (${((Date.now() - t) / 1000).toFixed(1)} s)`, result.rows);
+      Object.assign(
+        results,
+        suite.name === "per-step" ? result.json : { [suite.name.replace("-", "_")]: result.json },
+      );
+    }
+  } finally {
+    if (platform) await (await platform).stop();
+  }
+  const out = {
+    generated_at: new Date().toISOString(),
+    quick: settings.quick,
+    machine: {
+      cpus: cpus().length,
+      cpu: cpus()[0]?.model,
+      memory_gb: Math.round(totalmem() / 2 ** 30),
+      node: process.version,
+    },
+    iterations: settings,
+    wall_s: Math.round((Date.now() - started) / 1000),
+    ...results,
+  };
+  const file =
+    process.env["BENCH_OUT"] ??
+    resolve(
+      __dirname,
+      "results",
+      settings.quick || settings.only.length ? "last-partial.json" : "latest.json",
+    );
+  writeJson(file, out);
+  process.stdout.write(`\nwrote ${file} (${out.wall_s} s)\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(
+      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);

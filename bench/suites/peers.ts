@@ -1,0 +1,101 @@
+import { settings } from "../lib/settings";
+import { closedLoop, round, summarize } from "../lib/stats";
+import { createScriptMcp, defineWorkflow, executeAndWait, noopSpec, type BenchPlatform } from "../platform";
+import { ms, perS, target, type SuiteResult } from "../report";
+
+/** What Windmill's harness published for the same shapes (ms, ms per step, seconds). */
+const PUBLISHED = {
+  threeStep: { Temporal: [119, 40], Windmill: [103, 34], Restate: [4.1, 1.4] },
+  long: { Windmill: 19.7, Hatchet: 35.8, Temporal: 39.0 },
+} as const;
+
+/** Steps per workflow of the long shape: the workflows service accepts at most 200 steps a workflow. */
+const MAX_STEPS = 200;
+
+/**
+ * The published-peer shapes: a 3-step workflow of trivial steps, start-and-await over gRPC in batches
+ * of 200 at once; and 400 sequential steps of ~10 ms each (two 200-step workflows back to back).
+ */
+export async function peersSuite(p: BenchPlatform): Promise<SuiteResult> {
+  const { batches, batchSize, longSteps, stepMs } = settings.peers;
+  await createScriptMcp(p, "bench-trivial");
+  await createScriptMcp(p, `bench-sleep-${stepMs}`);
+  await defineWorkflow(p, "three-step", noopSpec("bench-trivial", 3, "sequential"));
+  const parts: number[] = [];
+  for (let left = longSteps; left > 0; left -= MAX_STEPS) parts.push(Math.min(MAX_STEPS, left));
+  for (const [i, steps] of parts.entries()) {
+    await defineWorkflow(p, `long-${i}`, noopSpec(`bench-sleep-${stepMs}`, steps, "sequential"));
+  }
+  const executor = p.executorClients[0];
+  if (!executor) throw new Error("no executor");
+
+  await closedLoop(50, 8, () => executeAndWait(executor, "three-step"));
+  const latencies: number[] = [];
+  const rates: number[] = [];
+  for (let b = 0; b < batches; b++) {
+    const batch = await closedLoop(batchSize, batchSize, () => executeAndWait(executor, "three-step"));
+    latencies.push(...batch.latencies);
+    rates.push(batch.perSecond);
+  }
+  const three = summarize(latencies);
+  const rate = round(rates.reduce((a, b) => a + b, 0) / rates.length, 1);
+  // one at a time too: the latency a lone request sees, unqueued
+  const lone = summarize(
+    (await closedLoop(batchSize, 1, () => executeAndWait(executor, "three-step"))).latencies,
+  );
+
+  const longStart = performance.now();
+  for (let i = 0; i < parts.length; i++) await executeAndWait(executor, `long-${i}`);
+  const longS = round((performance.now() - longStart) / 1000, 2);
+  const overheadPerStep = round((longS * 1000) / longSteps - stepMs);
+
+  const peers3 = Object.entries(PUBLISHED.threeStep)
+    .map(([k, [p50, step]]) => `${k} ${p50} ms (${step}/step)`)
+    .join(", ");
+  const peersLong = Object.entries(PUBLISHED.long)
+    .map(([k, s]) => `${k} ${s} s`)
+    .join(", ");
+  return {
+    rows: [
+      {
+        figure: `3-step p50 / p95, batches of ${batchSize} (n=${three.n})`,
+        ours: `${ms(three.p50)} / ${ms(three.p95)} (${ms(three.p50 / 3)}/step)`,
+        peer: peers3,
+        target: target("p50 ≤ 10 ms", three.p50, 10, "ms", "max"),
+      },
+      {
+        figure: "3-step p50 / p95, one at a time",
+        ours: `${ms(lone.p50)} / ${ms(lone.p95)}`,
+        target: target("p50 ≤ 10 ms", lone.p50, 10, "ms", "max"),
+      },
+      {
+        figure: `3-step workflows/s, batches of ${batchSize}`,
+        ours: perS(rate),
+        target: target("≥ 300/s", rate, 300, "/s", "min"),
+      },
+      {
+        figure: `${longSteps} sequential × ${stepMs} ms steps, wall`,
+        ours: `${longS.toFixed(2)} s (+${ms(overheadPerStep)}/step)`,
+        peer: peersLong,
+        target: longSteps === 400 ? target("≤ 5 s", longS, 5, "s", "max") : "(quick: not 400 steps)",
+      },
+    ],
+    json: {
+      three_step: {
+        batch_size: batchSize,
+        batches,
+        ms: three,
+        workflows_per_s: rate,
+        one_at_a_time_ms: lone,
+      },
+      long_sequential: {
+        steps: longSteps,
+        step_ms: stepMs,
+        workflows: parts,
+        wall_s: longS,
+        overhead_ms_per_step: overheadPerStep,
+      },
+      published: PUBLISHED,
+    },
+  };
+}
