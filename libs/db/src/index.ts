@@ -27,3 +27,4 @@ export {
 export { RunQueries, type RunListFilter } from "./repositories/run-queries.js";
 export { stepRow, type StepRowInit } from "./repositories/step-row.js";
 export { ApiKeyStore, type NewApiKey } from "./repositories/api-key-store.js";
+export { asInsert, asUpdate } from "./repositories/insert.js";

@@ -1,13 +1,13 @@
 import { readFile, stat } from "node:fs/promises";
 import { MEMORY_ERROR_EXIT_CODE } from "../sandbox/python-bootstrap.js";
 import type { SandboxedOutcome } from "../sandbox/run-sandboxed.js";
-import { StepFailure, type JsonObject, type StepResult } from "./runner.js";
+import type { JsonObject, StepResult } from "./runner.js";
+import { sandboxFailures } from "./sandbox-failures.js";
 
 /** output.json larger than this is rejected rather than parsed. */
 export const MAX_OUTPUT_FILE_BYTES = 16 * 1024 * 1024;
 
 /** How many trailing stderr lines a failure message quotes. */
-const STDERR_LINES_IN_MESSAGE = 15;
 
 /** What the script left at argv[2]. */
 export type ScriptOutputFile =
@@ -45,16 +45,7 @@ export function settlePythonScript(
   limits: ScriptLimits,
   cancelReason?: unknown,
 ): StepResult {
-  const captured = {
-    stdout: outcome.stdout.text(),
-    stderr: outcome.stderr.text(),
-    stdoutTruncated: outcome.stdout.truncated,
-    stderrTruncated: outcome.stderr.truncated,
-  };
-  const fail = (code: StepFailure["code"], message: string) => new StepFailure(code, message, captured);
-  const stderrTail = outcome.stderr.lastLines(STDERR_LINES_IN_MESSAGE);
-  const withStderr = (message: string) =>
-    stderrTail === "" ? message : `${message}; last lines of stderr:\n${stderrTail}`;
+  const { captured, stderrTail, fail, withStderr } = sandboxFailures(outcome);
 
   if (outcome.aborted) throw fail("CANCELLED", `python script cancelled${describeReason(cancelReason)}`);
   if (outcome.timedOut) {

@@ -1,4 +1,4 @@
-import { FenceLostError, StepRunEntity, stepRow, type RunStore } from "@mcp/db";
+import { asInsert, asUpdate, FenceLostError, StepRunEntity, stepRow, type RunStore } from "@mcp/db";
 import { LostOwnershipError, type RecordedError, type RunRecorder } from "../engine/types.js";
 import type { RunEvents } from "../events/run-events.js";
 import { randomUUID } from "node:crypto";
@@ -117,7 +117,7 @@ export class FencedRecorder implements RunRecorder {
           startedAt: now,
           updatedAt: now,
         });
-        await repo.insert(child as never);
+        await repo.insert(asInsert(child));
         return { seq: await tx.nextSeq(), row: child };
       }),
     );
@@ -157,28 +157,25 @@ export class FencedRecorder implements RunRecorder {
 
   /** Applies `patch` to the steps under the fence and publishes each updated step. */
   private async update(stepIds: readonly string[], patch: StepPatch, finished = false): Promise<void> {
-    let published: { seq: string; rows: StepRunEntity[] };
-    try {
-      published = await this.store.fenced(this.runId, this.fence, async (tx) => {
+    const published = await this.guard(() =>
+      this.store.fenced(this.runId, this.fence, async (tx) => {
         const repo = tx.manager.getRepository(StepRunEntity);
         const rows: StepRunEntity[] = [];
         const now = new Date();
         for (const stepId of stepIds) {
           const row = await repo.findOneByOrFail({ runId: this.runId, stepId });
-          Object.assign(row, patch, { updatedAt: now });
+          const changes: StepPatch = { ...patch, updatedAt: now };
           if (finished) {
-            row.finishedAt = now;
-            row.durationMs = row.startedAt ? now.getTime() - row.startedAt.getTime() : null;
+            changes.finishedAt = now;
+            changes.durationMs = row.startedAt ? now.getTime() - row.startedAt.getTime() : null;
           }
-          await repo.save(row);
-          rows.push(row);
+          // an UPDATE of the changed columns only (save() would read the row again first)
+          await repo.update({ id: row.id }, asUpdate<StepRunEntity>(changes));
+          rows.push(Object.assign(row, changes));
         }
         return { seq: await tx.nextSeq(), rows };
-      });
-    } catch (err) {
-      if (err instanceof FenceLostError) throw new LostOwnershipError(this.runId);
-      throw err;
-    }
+      }),
+    );
     for (const row of published.rows) {
       if (finished && row.durationMs !== null)
         this.metrics?.stepFinished(row.mcpType ?? "unknown", row.status, row.durationMs);

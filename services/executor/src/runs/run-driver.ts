@@ -1,6 +1,6 @@
 import type { Lock, LockService } from "@mcp/coordination";
-import { FenceLostError, WorkflowRunEntity, type RunQueries, type RunStore } from "@mcp/db";
-import { create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import { asUpdate, FenceLostError, WorkflowRunEntity, type RunQueries, type RunStore } from "@mcp/db";
+import { create } from "@bufbuild/protobuf";
 import { RunStatusChangedSchema } from "@mcp/proto/executor";
 import type { Logger } from "@mcp/runtime";
 import { runPlan } from "../engine/index.js";
@@ -128,16 +128,19 @@ export class RunDriver {
       ? { code: outcome.error.code, message: outcome.error.message, stepId: outcome.error.stepId ?? "" }
       : null;
     const seq = await this.deps.store.fenced(run.id, run.fence, async (tx) => {
-      await tx.manager.getRepository(WorkflowRunEntity).update({ id: run.id }, {
-        status: outcome.status,
-        outputs: outcome.outputs,
-        error: error as PbJsonObject | null,
-        finishedAt: new Date(),
-        owner: null,
-        leaseExpiresAt: null,
-        fallbackRunId,
-        updatedAt: new Date(),
-      } as never);
+      await tx.manager.getRepository(WorkflowRunEntity).update(
+        { id: run.id },
+        asUpdate<WorkflowRunEntity>({
+          status: outcome.status,
+          outputs: outcome.outputs,
+          error: error,
+          finishedAt: new Date(),
+          owner: null,
+          leaseExpiresAt: null,
+          fallbackRunId,
+          updatedAt: new Date(),
+        }),
+      );
       return tx.nextSeq();
     });
     if (fallbackRunId) await this.deps.events.wake(fallbackRunId);

@@ -1,9 +1,10 @@
 import { MEMORY_ERROR_EXIT_CODE } from "../../sandbox/python-bootstrap.js";
 import type { SandboxedOutcome } from "../../sandbox/run-sandboxed.js";
 import type { ScriptOutputFile } from "../python-script-outcome.js";
-import { StepFailure, type StepResult } from "../runner.js";
+import { type StepFailure, type StepResult } from "../runner.js";
 import type { CellRef, DriverError, DriverResult } from "./driver.js";
 import { CELLS_OUTPUT_KEY } from "./execution-plan.js";
+import { sandboxFailures } from "../sandbox-failures.js";
 
 /** The limits a run was held to, quoted in failure messages. */
 export interface NotebookLimits {
@@ -12,7 +13,6 @@ export interface NotebookLimits {
 }
 
 /** How many trailing stderr lines a failure message quotes. */
-const STDERR_LINES_IN_MESSAGE = 15;
 /** How much of a traceback a failure message quotes (its end, where the error is). */
 const MAX_TRACEBACK_CHARS = 8 * 1024;
 
@@ -29,16 +29,7 @@ export function settleNotebook(
   limits: NotebookLimits,
   cancelReason?: unknown,
 ): StepResult {
-  const captured = {
-    stdout: outcome.stdout.text(),
-    stderr: outcome.stderr.text(),
-    stdoutTruncated: outcome.stdout.truncated,
-    stderrTruncated: outcome.stderr.truncated,
-  };
-  const fail = (code: StepFailure["code"], message: string) => new StepFailure(code, message, captured);
-  const stderrTail = outcome.stderr.lastLines(STDERR_LINES_IN_MESSAGE);
-  const withStderr = (message: string) =>
-    stderrTail === "" ? message : `${message}; last lines of stderr:\n${stderrTail}`;
+  const { captured, fail, withStderr } = sandboxFailures(outcome);
   const during = running === undefined ? "" : ` while running ${describeCell(running)}`;
 
   if (outcome.aborted) throw fail("CANCELLED", `notebook cancelled${during}${describeReason(cancelReason)}`);
