@@ -1,0 +1,89 @@
+import { resolve } from "node:path";
+import { ConfigError } from "@mcp/runtime";
+
+/** The three services the browser app calls, by the key it reads from `/config.json`. */
+export const CONSOLE_SERVICE_KEYS = ["registryUrl", "workflowsUrl", "executorUrl"] as const;
+export type ConsoleServiceKey = (typeof CONSOLE_SERVICE_KEYS)[number];
+
+/** Where the browser finds one service. */
+export interface ServiceAddress {
+  readonly url: string;
+  /**
+   * True when the URL was set explicitly (`CONSOLE_*_URL`): served verbatim. A defaulted URL on a
+   * loopback host follows the host name the browser used to reach the console, so a console opened
+   * as `http://build-box:8080` points at `http://build-box:50051`, not at the browser's own machine.
+   */
+  readonly explicit: boolean;
+}
+
+/** Typed, validated configuration of the console server. Built once at start-up, then frozen. */
+export interface ConsoleConfig {
+  /** `undefined` = the console is off (`CONSOLE_PORT=off`); 0 = any free port. */
+  readonly port: number | undefined;
+  readonly host: string;
+  /** The console workspace; its build is `<consoleDir>/dist`. */
+  readonly consoleDir: string;
+  readonly services: Readonly<Record<ConsoleServiceKey, ServiceAddress>>;
+}
+
+const ENV_NAMES: Record<ConsoleServiceKey, string> = {
+  registryUrl: "CONSOLE_REGISTRY_URL",
+  workflowsUrl: "CONSOLE_WORKFLOWS_URL",
+  executorUrl: "CONSOLE_EXECUTOR_URL",
+};
+
+export const DEFAULT_CONSOLE_PORT = 8080;
+const OFF = new Set(["off", "false", "no", "none"]);
+
+function parsePort(raw: string | undefined, problems: string[]): number | undefined {
+  if (raw === undefined || raw.trim() === "") return DEFAULT_CONSOLE_PORT;
+  if (OFF.has(raw.trim().toLowerCase())) return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`CONSOLE_PORT must be a port number between 0 and 65535, or "off" (got "${raw}")`);
+    return undefined;
+  }
+  return port;
+}
+
+function parseUrl(name: string, raw: string, problems: string[]): string {
+  try {
+    const url = new URL(raw);
+    if (url.protocol === "http:" || url.protocol === "https:") return raw.replace(/\/+$/, "");
+  } catch {
+    // reported below
+  }
+  problems.push(`${name} must be a URL starting with http:// or https:// (got "${raw}")`);
+  return raw;
+}
+
+/**
+ * Reads `CONSOLE_PORT` (default 8080; `0` = any free port; `off` = no console), `HOST` (default
+ * `0.0.0.0`), `CONSOLE_DIR` and `CONSOLE_REGISTRY_URL` / `CONSOLE_WORKFLOWS_URL` /
+ * `CONSOLE_EXECUTOR_URL` (each defaulting to `defaults`, the URLs the services really listen on).
+ * Throws {@link ConfigError} naming every bad variable.
+ */
+export function loadConsoleConfig(
+  env: NodeJS.ProcessEnv,
+  defaults: { readonly consoleDir: string } & Readonly<Record<ConsoleServiceKey, string>>,
+): ConsoleConfig {
+  const problems: string[] = [];
+  const port = parsePort(env["CONSOLE_PORT"], problems);
+  const services = {} as Record<ConsoleServiceKey, ServiceAddress>;
+  for (const key of CONSOLE_SERVICE_KEYS) {
+    const raw = env[ENV_NAMES[key]];
+    services[key] = Object.freeze(
+      raw !== undefined && raw.trim() !== ""
+        ? { url: parseUrl(ENV_NAMES[key], raw.trim(), problems), explicit: true }
+        : { url: defaults[key].replace(/\/+$/, ""), explicit: false },
+    );
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const consoleDir = env["CONSOLE_DIR"]?.trim();
+  return Object.freeze({
+    port,
+    host: env["HOST"]?.trim() || "0.0.0.0",
+    consoleDir: resolve(consoleDir || defaults.consoleDir),
+    services: Object.freeze(services),
+  });
+}
