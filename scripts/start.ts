@@ -9,13 +9,16 @@
  *   or a free port, database `POSTGRES_DB` (default `mcp`).
  * - Redis: `REDIS_URL` (or `REDIS_HOST`) → each service its own child process, as in production;
  *   neither → single-node mode: all services in this process with in-process cache, locks and events.
+ * - Web console: served from this process on `CONSOLE_PORT` (default 8080, `off` = none), built
+ *   first when `console/dist` is missing (see `start/console.ts`).
  */
 import { resolve } from "node:path";
-import { ConfigError, loadConfig, loadDotEnv } from "@mcp/runtime";
+import { ConfigError, createLogger, loadConfig, loadDotEnv } from "@mcp/runtime";
 import { startInProcess } from "./single-node/in-process.js";
 import { startEmbeddedPostgres } from "./single-node/postgres.js";
 import { banner, type BannerFacts } from "./start/banner.js";
 import { describeExit, isRunning, spawnService, stopAll, type ServiceChild } from "./start/children.js";
+import { consoleConfig, prepareConsole, serveConsole } from "./start/console.js";
 import { databaseSource, ensureDatabase } from "./start/database.js";
 import { waitUntilServing } from "./start/health.js";
 import { childEnv, LaunchError, planServices, type ServicePlan } from "./start/plan.js";
@@ -92,7 +95,12 @@ async function main(shutdown: Shutdown): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   const plans = planServices(ROOT, env);
   if (plans.length === 0) throw new LaunchError("nothing to start: no services/<name>/src/main.ts exists");
-  sharedConfig(env); // refuse bad configuration before starting anything
+  // Refuse bad configuration before starting anything.
+  const logLevel = sharedConfig(env).logLevel;
+  const webConsole = consoleConfig(ROOT, env);
+  const consoleLogger = createLogger({ service: "console", level: logLevel });
+  // Built (when missing) while PostgreSQL and the services start.
+  const consoleReady = prepareConsole(webConsole, consoleLogger, say, shutdown.signal);
 
   const database = await prepareDatabase(env, shutdown);
   if (shutdown.stopping) return;
@@ -123,8 +131,15 @@ async function main(shutdown: Shutdown): Promise<void> {
   const late = plans.filter((_, i) => !healthy[i]).map((p) => p.name);
   if (late.length)
     return shutdown.run(1, `not serving after ${READY_TIMEOUT_MS / 1000} s: ${late.join(", ")}; stopping`);
+  const consoleFacts = await serveConsole(webConsole, consoleReady, consoleLogger, say, shutdown);
+  if (shutdown.stopping) return;
   process.stdout.write(
-    banner(plans, { databaseUrl: config.databaseUrl, database, redisUrl: config.redisUrl }),
+    banner(plans, {
+      databaseUrl: config.databaseUrl,
+      database,
+      redisUrl: config.redisUrl,
+      console: consoleFacts,
+    }),
   );
 }
 

@@ -10,6 +10,18 @@ export interface BannerFacts {
     | { readonly kind: "embedded"; readonly dataDir: string; readonly initialised: boolean };
   /** Unset = single-node mode: the services run in the launcher's process. */
   readonly redisUrl: string | undefined;
+  /** The web console, served by the launcher (`CONSOLE_PORT`). */
+  readonly console:
+    | { readonly kind: "serving"; readonly url: string }
+    | { readonly kind: "off" }
+    | { readonly kind: "unavailable"; readonly reason: string };
+}
+
+function consoleText(facts: BannerFacts): string {
+  const c = facts.console;
+  if (c.kind === "serving") return `${c.url}/  (web console: open it in a browser)`;
+  if (c.kind === "off") return "off (CONSOLE_PORT=off)";
+  return `not available: ${c.reason}`;
 }
 
 function databaseNote(facts: BannerFacts): string {
@@ -40,6 +52,7 @@ export function banner(plans: readonly ServicePlan[], facts: BannerFacts): strin
       ? "MCP platform is running (one process per service). Ctrl-C stops it."
       : "MCP platform is running in single-node mode (all services in this process). Ctrl-C stops it.",
     ...services,
+    row("console", consoleText(facts)),
     row("PostgreSQL", `${redactUrl(facts.databaseUrl)}${databaseNote(facts)}`),
     row(
       "Redis",

@@ -51,12 +51,17 @@ export function planServices(root: string, env: NodeJS.ProcessEnv): ServicePlan[
   }).filter((plan) => existsSync(join(root, plan.entry)));
 }
 
+/** Where this machine reaches a service the launcher starts (built or not). */
+export function serviceUrl(name: ServiceName, env: NodeJS.ProcessEnv): string {
+  return `http://127.0.0.1:${portOf(name, env)}`;
+}
+
 /** The environment of one child: everything passed through, plus its PORT and where the others listen. */
 export function childEnv(plan: ServicePlan, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return {
     ...env,
     PORT: String(plan.port),
-    REGISTRY_URL: `http://127.0.0.1:${portOf("registry", env)}`,
-    WORKFLOWS_URL: `http://127.0.0.1:${portOf("workflows", env)}`,
+    REGISTRY_URL: serviceUrl("registry", env),
+    WORKFLOWS_URL: serviceUrl("workflows", env),
   };
 }
