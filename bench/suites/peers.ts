@@ -9,23 +9,16 @@ const PUBLISHED = {
   long: { Windmill: 19.7, Hatchet: 35.8, Temporal: 39.0 },
 } as const;
 
-/** Steps per workflow of the long shape: the workflows service accepts at most 200 steps a workflow. */
-const MAX_STEPS = 200;
-
 /**
  * The published-peer shapes: a 3-step workflow of trivial steps, start-and-await over gRPC in batches
- * of 200 at once; and 400 sequential steps of ~10 ms each (two 200-step workflows back to back).
+ * of 200 at once; and one workflow of 400 sequential steps of ~10 ms each.
  */
 export async function peersSuite(p: BenchPlatform): Promise<SuiteResult> {
   const { batches, batchSize, longSteps, stepMs } = settings.peers;
   await createScriptMcp(p, "bench-trivial");
   await createScriptMcp(p, `bench-sleep-${stepMs}`);
   await defineWorkflow(p, "three-step", noopSpec("bench-trivial", 3, "sequential"));
-  const parts: number[] = [];
-  for (let left = longSteps; left > 0; left -= MAX_STEPS) parts.push(Math.min(MAX_STEPS, left));
-  for (const [i, steps] of parts.entries()) {
-    await defineWorkflow(p, `long-${i}`, noopSpec(`bench-sleep-${stepMs}`, steps, "sequential"));
-  }
+  await defineWorkflow(p, "long", noopSpec(`bench-sleep-${stepMs}`, longSteps, "sequential"));
   const executor = p.executorClients[0];
   if (!executor) throw new Error("no executor");
 
@@ -45,7 +38,7 @@ export async function peersSuite(p: BenchPlatform): Promise<SuiteResult> {
   );
 
   const longStart = performance.now();
-  for (let i = 0; i < parts.length; i++) await executeAndWait(executor, `long-${i}`);
+  await executeAndWait(executor, "long");
   const longS = round((performance.now() - longStart) / 1000, 2);
   const overheadPerStep = round((longS * 1000) / longSteps - stepMs);
 
@@ -91,7 +84,6 @@ export async function peersSuite(p: BenchPlatform): Promise<SuiteResult> {
       long_sequential: {
         steps: longSteps,
         step_ms: stepMs,
-        workflows: parts,
         wall_s: longS,
         overhead_ms_per_step: overheadPerStep,
       },

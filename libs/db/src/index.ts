@@ -17,13 +17,13 @@ export { McpQueries, type McpListFilter, type McpStats } from "./repositories/mc
 export { nextVersionNumber } from "./repositories/version-counter.js";
 export { WorkflowStore, WorkflowTransaction } from "./repositories/workflow-store.js";
 export { WorkflowQueries, type WorkflowListFilter } from "./repositories/workflow-queries.js";
+export { RunStore, FenceLostError, type NewRun, type LeaseState } from "./repositories/run-store.js";
 export {
-  RunStore,
-  FenceLostError,
-  type NewRun,
-  type FencedTransaction,
-  type LeaseState,
-} from "./repositories/run-store.js";
+  FencedWrites,
+  type StepPatch,
+  type RunPatch,
+  type WrittenSteps,
+} from "./repositories/fenced-writes.js";
 export { RunQueries, type RunListFilter } from "./repositories/run-queries.js";
 export { stepRow, type StepRowInit } from "./repositories/step-row.js";
 export { ApiKeyStore, type NewApiKey } from "./repositories/api-key-store.js";

@@ -35,6 +35,8 @@ export interface ServiceConfig {
     readonly maxConcurrentRuns: number;
     /** How often an executor looks for claimable runs besides being woken. */
     readonly pollMs: number;
+    /** A step's "running" row is written once it has run this long; quicker steps get one write. */
+    readonly startWriteDelayMs: number;
   };
   /** API keys (DESIGN.md §5; `libs/runtime/src/auth`). */
   readonly auth: {
@@ -111,6 +113,7 @@ const envSchema = z.object({
   EXECUTOR_LEASE_MS: z.preprocess(empty, z.coerce.number().int().min(300).max(600_000).default(3_000)),
   EXECUTOR_MAX_RUNS: z.preprocess(empty, z.coerce.number().int().min(1).max(10_000).default(64)),
   EXECUTOR_POLL_MS: z.preprocess(empty, z.coerce.number().int().min(50).max(600_000).default(1_000)),
+  EXECUTOR_START_WRITE_DELAY_MS: z.preprocess(empty, z.coerce.number().int().min(0).max(60_000).default(50)),
   AUTH_ENABLED: z.preprocess(
     (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
     z
@@ -171,6 +174,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
       leaseMs: e.EXECUTOR_LEASE_MS,
       maxConcurrentRuns: e.EXECUTOR_MAX_RUNS,
       pollMs: e.EXECUTOR_POLL_MS,
+      startWriteDelayMs: e.EXECUTOR_START_WRITE_DELAY_MS,
     }),
     auth: Object.freeze({
       enabled:

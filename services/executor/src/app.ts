@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { countedLocks } from "@mcp/coordination";
-import { RunQueries, RunStore } from "@mcp/db";
+import { FencedWrites, RunQueries, RunStore } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import {
@@ -47,7 +47,11 @@ export interface ExecutorApp {
  * process), gRPC clients of the workflows and registry services, the run worker that claims and
  * drives runs (recovering abandoned ones), and ExecutorService.
  */
-export async function startExecutor(config: ServiceConfig, logger: Logger, overrides: ExecutorOverrides = {}): Promise<ExecutorApp> {
+export async function startExecutor(
+  config: ServiceConfig,
+  logger: Logger,
+  overrides: ExecutorOverrides = {},
+): Promise<ExecutorApp> {
   const base = await openFoundation("executor", config, logger, { poolSize: 20 });
   const { dataSource, metrics } = base;
   const coordination = openCoordination(config.redisUrl, logger);
@@ -62,18 +66,21 @@ export async function startExecutor(config: ServiceConfig, logger: Logger, overr
   );
   const store = new RunStore(dataSource);
   const queries = new RunQueries(dataSource);
-  const events = new RunEvents(coordination.bus);
+  const events = new RunEvents(coordination.bus, (err) =>
+    logger.warn({ err: err instanceof Error ? err.message : String(err) }, "could not publish a run event"),
+  );
   const starter = new RunStarter(definitions, store, queries);
   const watcher = new RunWatcher(queries, events);
   const driver = new RunDriver({
     store,
+    writes: new FencedWrites(dataSource),
     queries,
     events,
     locks: countedLocks(coordination.locks, coordinationMetrics(metrics)),
     runnerFor: overrides.runnerFor ?? createRunners(),
     starter,
     logger,
-    lease: { leaseMs: config.executor.leaseMs },
+    lease: { leaseMs: config.executor.leaseMs, startWriteDelayMs: config.executor.startWriteDelayMs },
     metrics: runMetrics(metrics),
   });
   const worker = new RunWorker(store, driver, events, logger, {
@@ -88,9 +95,17 @@ export async function startExecutor(config: ServiceConfig, logger: Logger, overr
     reader: new RunReader(queries, watcher, definitions),
     watcher,
     canceller: new RunCanceller(store, events),
+    // a run created here is driven here when there is room, else by whichever executor is free
+    // (a failure here only delays the run: every executor polls for claimable runs)
     wake: async (runId) => {
-      await events.wake(runId);
-      worker.kick();
+      const taken = await worker.offer(runId).catch((err: unknown) => {
+        logger.warn(
+          { runId, err: err instanceof Error ? err.message : String(err) },
+          "could not claim the new run",
+        );
+        return false;
+      });
+      if (!taken) await events.wake(runId);
     },
   });
   const server = await base.serve(built, { mutating: "execute", callsOtherServices: true });

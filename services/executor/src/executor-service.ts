@@ -37,10 +37,19 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
     waitSeconds: number | undefined,
     signal: AbortSignal,
   ) {
-    if (started.created) await deps.wake(started.run.id);
-    const run = wait
-      ? await reader.waitForEnd(started.run.id, (waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000, signal)
-      : await reader.get(started.run.id);
+    const id = started.run.id;
+    const timeoutMs = (waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000;
+    if (!wait) {
+      if (started.created) await deps.wake(id);
+      return { run: await reader.get(id), created: started.created };
+    }
+    // A new run is woken only once the wait listens to its events, so the wait need not read it first.
+    const run = started.created
+      ? await reader.waitForEnd(id, timeoutMs, signal, {
+          onSubscribed: () => deps.wake(id),
+          knownSequence: BigInt(started.run.eventSeq),
+        })
+      : await reader.waitForEnd(id, timeoutMs, signal);
     return { run, created: started.created };
   }
 

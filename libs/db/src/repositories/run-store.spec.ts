@@ -3,6 +3,7 @@ import type { DataSource } from "typeorm";
 import { openDatabase } from "../data-source";
 import { StepRunEntity } from "../entities/step-run.entity";
 import { createTestDatabase, type TestDatabase } from "../testing";
+import { FencedWrites } from "./fenced-writes";
 import { FenceLostError, RunStore } from "./run-store";
 import { stepRow } from "./step-row";
 
@@ -50,14 +51,41 @@ describe("RunStore", () => {
   let db: TestDatabase;
   let dataSource: DataSource;
   let store: RunStore;
+  let writes: FencedWrites;
   beforeAll(async () => {
     db = await createTestDatabase();
     ({ dataSource } = await openDatabase({ url: db.url }));
     store = new RunStore(dataSource);
+    writes = new FencedWrites(dataSource);
   });
+  const stepA = (runId: string) =>
+    dataSource.getRepository(StepRunEntity).findOneByOrFail({ runId, stepId: "a" });
   afterAll(async () => {
     await dataSource.destroy();
     await db.drop();
+  });
+
+  it("create › inserts the run and its steps in one statement, values intact", async () => {
+    const input = newRun();
+    input.run.inputs = { text: "héllo", list: [1, { deep: true }] };
+    const { run, created } = await store.create(input);
+    expect(created).toBe(true);
+    expect(run).toMatchObject({
+      id: input.run.id,
+      status: "pending",
+      fence: "0",
+      eventSeq: "0",
+      owner: null,
+    });
+    expect(run.inputs).toEqual({ text: "héllo", list: [1, { deep: true }] });
+    expect(run.createdAt).toBeInstanceOf(Date);
+    expect(await stepA(run.id)).toMatchObject({
+      status: "pending",
+      mcpName: "m",
+      mcpVersion: 1,
+      stdout: "",
+      inputs: null,
+    });
   });
 
   it("create › returns the earlier run for a repeated request id instead of a second one", async () => {
@@ -73,30 +101,102 @@ describe("RunStore", () => {
     const claims = await Promise.all(["a", "b", "c"].map((owner) => store.claim(owner, 60_000, run.id)));
     const won = claims.filter((c) => c !== null);
     expect(won).toHaveLength(1);
-    expect(won[0]).toMatchObject({ status: "running", fence: "1" });
+    // the claim also takes the run's next event sequence number, for its "running" event
+    expect(won[0]).toMatchObject({ status: "running", fence: "1", eventSeq: "1" });
+    expect(typeof won[0]!.owner).toBe("string");
+    expect(won[0]!.startedAt).toBeInstanceOf(Date);
     // a live lease is not claimable
     expect(await store.claim("d", 60_000, run.id)).toBeNull();
   });
 
-  it("fenced › refuses a stale owner's writes once another executor claimed the run after its lease expired", async () => {
+  it("fenced writes › refuse a stale owner's writes once another executor claimed the run after its lease expired", async () => {
     const { run } = await store.create(newRun());
     const stale = (await store.claim("old-owner", 1, run.id))!;
     await new Promise((resolve) => setTimeout(resolve, 20)); // the 1 ms lease is over
     const fresh = (await store.claim("new-owner", 60_000, run.id))!;
     expect(BigInt(fresh.fence)).toBe(BigInt(stale.fence) + 1n);
 
-    const write = (fence: string, status: "succeeded" | "failed") =>
-      store.fenced(run.id, fence, async (tx) => {
-        await tx.manager.getRepository(StepRunEntity).update({ runId: run.id, stepId: "a" }, { status });
-      });
-    await expect(write(stale.fence, "failed")).rejects.toBeInstanceOf(FenceLostError);
+    await expect(writes.updateSteps(run.id, stale.fence, ["a"], { status: "failed" })).rejects.toBeInstanceOf(
+      FenceLostError,
+    );
+    await expect(writes.updateRun(run.id, stale.fence, { status: "failed" })).rejects.toBeInstanceOf(
+      FenceLostError,
+    );
+    expect((await stepA(run.id)).status).toBe("pending");
     expect((await store.renew(run.id, stale.fence, 60_000)).held).toBe(false);
-    await write(fresh.fence, "succeeded");
-    const step = await dataSource
-      .getRepository(StepRunEntity)
-      .findOneByOrFail({ runId: run.id, stepId: "a" });
-    expect(step.status).toBe("succeeded");
+
+    const written = await writes.updateSteps(run.id, fresh.fence, ["a"], { status: "succeeded" });
+    expect(written.rows).toHaveLength(1);
+    expect((await stepA(run.id)).status).toBe("succeeded");
     expect((await store.renew(run.id, fresh.fence, 60_000)).held).toBe(true);
+  });
+
+  it("fenced writes › give each write the run's next sequence number and return the rows as entities", async () => {
+    const { run } = await store.create(newRun());
+    const claimed = (await store.claim("owner", 60_000, run.id))!;
+    const startedAt = new Date(Date.now() - 1500);
+    const started = await writes.updateSteps(run.id, claimed.fence, ["a"], {
+      status: "running",
+      attempt: 1,
+      inputs: { x: [1, 2] },
+      startedAt,
+    });
+    expect(started.seq).toBe("2");
+    expect(started.rows[0]).toMatchObject({
+      stepId: "a",
+      status: "running",
+      attempt: 1,
+      inputs: { x: [1, 2] },
+    });
+    expect(started.rows[0]!.startedAt!.getTime()).toBe(startedAt.getTime());
+
+    // finishing without a duration: it is taken from the recorded start
+    const finishedAt = new Date();
+    const done = await writes.updateSteps(run.id, claimed.fence, ["a"], {
+      status: "succeeded",
+      outputs: { y: "ok" },
+      finishedAt,
+    });
+    expect(done.seq).toBe("3");
+    expect(done.rows[0]).toMatchObject({ status: "succeeded", outputs: { y: "ok" }, inputs: { x: [1, 2] } });
+    expect(done.rows[0]!.durationMs).toBe(finishedAt.getTime() - startedAt.getTime());
+
+    const child = await writes.insertChild(run.id, claimed.fence, "a", {
+      id: randomUUID(),
+      stepId: "a#1/1:tool",
+      status: "running",
+      mcpId: null,
+      mcpName: "tool",
+      mcpVersion: 2,
+      mcpType: "mcp_tool",
+      attempt: 1,
+      inputs: { q: "?" },
+      outputs: null,
+      error: null,
+      stdout: "",
+      stderr: "",
+      stdoutTruncated: false,
+      stderrTruncated: false,
+      usage: null,
+      startedAt: new Date(),
+      finishedAt: null,
+      durationMs: null,
+      updatedAt: new Date(),
+    });
+    expect(child.seq).toBe("4");
+    expect(child.rows[0]).toMatchObject({
+      stepId: "a#1/1:tool",
+      parentStepRunId: done.rows[0]!.id,
+      position: 0,
+      inputs: { q: "?" },
+    });
+
+    expect(await writes.updateRun(run.id, claimed.fence, { status: "succeeded", owner: null })).toBe("5");
+    const after = await dataSource.query<{ status: string; owner: string | null; event_seq: string }[]>(
+      "SELECT status, owner, event_seq FROM workflow_runs WHERE id = $1",
+      [run.id],
+    );
+    expect(after[0]).toEqual({ status: "succeeded", owner: null, event_seq: "5" });
   });
 
   it("requestCancel › cancels an undriven run at once, and fences out a dead owner", async () => {
@@ -108,7 +208,7 @@ describe("RunStore", () => {
       cancelledNow: true,
       run: { status: "cancelled", error: { code: "CANCELLED", message: "stop it" } },
     });
-    await expect(store.fenced(run.id, dead.fence, async () => undefined)).rejects.toBeInstanceOf(
+    await expect(writes.updateSteps(run.id, dead.fence, ["a"], { status: "running" })).rejects.toBeInstanceOf(
       FenceLostError,
     );
     const step = await dataSource

@@ -1,8 +1,9 @@
-import type { DataSource, EntityManager } from "typeorm";
+import type { DataSource } from "typeorm";
 import { StepRunEntity } from "../entities/step-run.entity.js";
 import { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
 import { dbCall } from "../errors.js";
-import { asInsert, asUpdate } from "./insert.js";
+import { columnValues, fromRow, toColumns } from "./entity-rows.js";
+import { asUpdate } from "./insert.js";
 
 /** A run to create, with one pending step row per planned step. */
 export interface NewRun {
@@ -24,13 +25,6 @@ export class FenceLostError extends Error {
   }
 }
 
-/** A write made under a fence: the row changes plus the event sequence number it was given. */
-export interface FencedTransaction {
-  readonly manager: EntityManager;
-  /** Next event sequence number of the run (allocated in this transaction). */
-  nextSeq(): Promise<string>;
-}
-
 /** Lease state seen by a renewal. */
 export interface LeaseState {
   /** False when another executor holds the run now. */
@@ -40,8 +34,8 @@ export interface LeaseState {
 
 /**
  * Durable run state with exactly-one-driver semantics. A claim bumps the run's `fence`; every later
- * write by the claimer runs in a transaction that locks the run row and checks that fence, so a stale
- * owner (paused, partitioned, lease expired) can never write after someone else claimed the run.
+ * write by the claimer (`FencedWrites`) checks that fence in the same statement, so a stale owner
+ * (paused, partitioned, lease expired) can never write after someone else claimed the run.
  */
 export class RunStore {
   constructor(private readonly dataSource: DataSource) {}
@@ -51,46 +45,54 @@ export class RunStore {
    * existing run (`created: false`) — idempotent execute.
    */
   async create(input: NewRun): Promise<{ run: WorkflowRunEntity; created: boolean }> {
-    return dbCall(() =>
-      this.dataSource.transaction(async (manager) => {
-        const inserted = await manager
-          .createQueryBuilder()
-          .insert()
-          .into(WorkflowRunEntity)
-          .values(
-            asInsert({
-              ...input.run,
-              owner: null,
-              leaseExpiresAt: null,
-              fence: "0",
-              eventSeq: "0",
-              startedAt: null,
-              finishedAt: null,
-              cancelRequestedAt: null,
-            }),
-          )
-          .orIgnore()
-          .execute();
-        if ((inserted.raw as unknown[]).length === 0) {
-          const existing = await manager
-            .getRepository(WorkflowRunEntity)
-            .findOneByOrFail({ requestId: input.run.requestId ?? "" });
-          return { run: existing, created: false };
-        }
-        if (input.steps.length > 0)
-          await manager
-            .getRepository(StepRunEntity)
-            .insert(input.steps.map((step) => asInsert(step as StepRunEntity)));
-        const run = await manager.getRepository(WorkflowRunEntity).findOneByOrFail({ id: input.run.id });
-        return { run, created: true };
-      }),
+    const runs = this.dataSource.getMetadata(WorkflowRunEntity);
+    const steps = this.dataSource.getMetadata(StepRunEntity);
+    const params: unknown[] = [];
+    const run = columnValues(
+      runs,
+      {
+        ...input.run,
+        owner: null,
+        leaseExpiresAt: null,
+        fence: "0",
+        eventSeq: "0",
+        startedAt: null,
+        finishedAt: null,
+        cancelRequestedAt: null,
+      },
+      params,
     );
+    // the steps as one jsonb array of rows keyed by column name, expanded by jsonb_populate_recordset
+    params.push(JSON.stringify(input.steps.map((step) => toColumns(steps, step))));
+    return dbCall(async () => {
+      // One statement, so atomic without a transaction: the steps are inserted only with the run.
+      const rows = await this.dataSource.query<Record<string, unknown>[]>(
+        `WITH run AS (
+           INSERT INTO workflow_runs (${run.map(([column]) => column).join(", ")})
+           VALUES (${run.map(([, value]) => value).join(", ")})
+           ON CONFLICT DO NOTHING RETURNING *),
+         steps AS (
+           INSERT INTO step_runs
+           SELECT * FROM jsonb_populate_recordset(NULL::step_runs, $${params.length}::jsonb)
+            WHERE EXISTS (SELECT 1 FROM run))
+         SELECT * FROM run`,
+        params,
+      );
+      const inserted = rows[0];
+      if (inserted) return { run: fromRow<WorkflowRunEntity>(runs, inserted), created: true };
+      // Nothing inserted: the request id was used before (idempotent execute).
+      const existing = await this.dataSource
+        .getRepository(WorkflowRunEntity)
+        .findOneByOrFail({ requestId: input.run.requestId ?? "" });
+      return { run: existing, created: false };
+    });
   }
 
   /**
    * Claims a run for `owner` for `leaseMs`: the given one if it is claimable, else (no `runId`) the
    * oldest claimable one — pending, or running with an expired lease (its owner died). Skips rows
-   * another claimer has locked. Returns the claimed run with its new fence, or null.
+   * another claimer has locked. Returns the claimed run with its new fence, or null. The claim takes
+   * the run's next event sequence number (`eventSeq`), for the "running" event the driver publishes.
    */
   async claim(owner: string, leaseMs: number, runId?: string): Promise<WorkflowRunEntity | null> {
     return dbCall(async () => {
@@ -100,7 +102,7 @@ export class RunStore {
          UPDATE workflow_runs r
             SET owner = $1, lease_expires_at = now() + ($2 || ' milliseconds')::interval, fence = r.fence + 1,
                 status = CASE WHEN r.status = 'pending' THEN 'running' ELSE r.status END,
-                started_at = COALESCE(r.started_at, now()), updated_at = now()
+                started_at = COALESCE(r.started_at, now()), updated_at = now(), event_seq = r.event_seq + 1
           WHERE r.id = (
             SELECT id FROM workflow_runs
              WHERE status IN ('pending', 'running')
@@ -109,13 +111,14 @@ export class RunStore {
              ORDER BY created_at, id
              LIMIT 1
              FOR UPDATE SKIP LOCKED)
-        RETURNING r.id)
-         SELECT id FROM claimed`,
+        RETURNING r.*)
+         SELECT * FROM claimed`,
         [owner, String(leaseMs), runId ?? null],
       );
-      const claimed = rows[0]?.["id"];
-      if (typeof claimed !== "string") return null;
-      return this.dataSource.getRepository(WorkflowRunEntity).findOneByOrFail({ id: claimed });
+      const claimed = rows[0];
+      return claimed
+        ? fromRow<WorkflowRunEntity>(this.dataSource.getMetadata(WorkflowRunEntity), claimed)
+        : null;
     });
   }
 
@@ -142,33 +145,6 @@ export class RunStore {
         `UPDATE workflow_runs SET owner = NULL, lease_expires_at = NULL WHERE id = $1 AND fence = $2`,
         [runId, fence],
       ),
-    );
-  }
-
-  /**
-   * Runs `work` in a transaction that first locks the run row and checks `fence`; throws
-   * {@link FenceLostError} (writing nothing) when it is no longer current.
-   */
-  async fenced<T>(runId: string, fence: string, work: (tx: FencedTransaction) => Promise<T>): Promise<T> {
-    return dbCall(() =>
-      this.dataSource.transaction(async (manager) => {
-        const rows = await manager.query<{ fence: string }[]>(
-          `SELECT fence FROM workflow_runs WHERE id = $1 FOR UPDATE`,
-          [runId],
-        );
-        if (rows[0]?.fence !== fence) throw new FenceLostError(runId, fence);
-        return work({
-          manager,
-          nextSeq: async () => {
-            const seq = await manager.query<{ event_seq: string }[]>(
-              `WITH bumped AS (UPDATE workflow_runs SET event_seq = event_seq + 1, updated_at = now() WHERE id = $1 RETURNING event_seq)
-               SELECT event_seq FROM bumped`,
-              [runId],
-            );
-            return seq[0]?.event_seq ?? "0";
-          },
-        });
-      }),
     );
   }
 

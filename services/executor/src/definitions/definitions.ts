@@ -56,7 +56,10 @@ export class Definitions {
       return { ...json, config: fromJson(McpConfigSchema, json.config) };
     }
     const pinned = await this.fetchMcp(ref, stepId);
-    await this.cache.set(`exec:mcp:${pinned.id}:${pinned.version}`, toCached(pinned), VERSION_TTL_SECONDS);
+    // for later lookups of this exact version; the run does not wait for it (the cache fails open)
+    void this.cache
+      .set(`exec:mcp:${pinned.id}:${pinned.version}`, toCached(pinned), VERSION_TTL_SECONDS)
+      .catch(() => undefined);
     return pinned;
   }
 

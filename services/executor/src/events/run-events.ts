@@ -15,7 +15,20 @@ const WAKE_CHANNEL = "runs:new";
  * sequence number from that same transaction, so watchers can order and de-duplicate them.
  */
 export class RunEvents {
-  constructor(private readonly bus: EventBus) {}
+  constructor(
+    private readonly bus: EventBus,
+    /** Told when an {@link emit} could not be published. */
+    private readonly onEmitError: (err: unknown) => void = () => undefined,
+  ) {}
+
+  /**
+   * {@link publish} without waiting for it: for the run driver, whose next step should not wait on
+   * Redis. Publishes keep their order (one connection); one that fails is reported, and watchers
+   * recover from the database after a quiet gap.
+   */
+  emit(runId: string, sequence: string | bigint, event: RunEventBody): void {
+    this.publish(runId, sequence, event).catch(this.onEmitError);
+  }
 
   async publish(runId: string, sequence: string | bigint, event: RunEventBody): Promise<void> {
     const message = create(RunEventSchema, {

@@ -1,7 +1,13 @@
-import { asInsert, asUpdate, FenceLostError, StepRunEntity, stepRow, type RunStore } from "@mcp/db";
+import { randomUUID } from "node:crypto";
+import {
+  FenceLostError,
+  type FencedWrites,
+  type StepPatch,
+  type StepRunEntity,
+  type WrittenSteps,
+} from "@mcp/db";
 import { LostOwnershipError, type RecordedError, type RunRecorder } from "../engine/types.js";
 import type { RunEvents } from "../events/run-events.js";
-import { randomUUID } from "node:crypto";
 import type { JsonObject, PinnedMcp, StepResult } from "../runners/runner.js";
 import { typeName } from "./type-names.js";
 import { toStepRun } from "./mapping.js";
@@ -14,23 +20,44 @@ export interface RunMetrics {
   stepFinished(mcpType: string, status: string, durationMs: number): void;
 }
 
-type StepPatch = Partial<Omit<StepRunEntity, "run" | "id" | "runId" | "stepId">>;
+/** Options of {@link FencedRecorder}. */
+export interface RecorderOptions {
+  /**
+   * A step's "running" row is written only once it has run this long (0 = at once). A step that ends
+   * sooner is recorded by one write with its start time, inputs and result together: its result is
+   * still committed before any dependent starts, and a step cut off before either write simply runs
+   * again on resume, as a step recorded "running" would.
+   */
+  readonly startWriteDelayMs: number;
+  readonly metrics?: RunMetrics;
+}
+
+/** A step started whose "running" write is deferred (see {@link RecorderOptions.startWriteDelayMs}). */
+interface PendingStart {
+  readonly patch: StepPatch;
+  timer: NodeJS.Timeout | undefined;
+  written: Promise<void> | undefined;
+}
 
 /**
- * The engine's durable log for one claimed run: every change is a transaction that checks the run's
- * fence (see RunStore.fenced), commits, and only then is published as an event.
+ * The engine's durable log for one claimed run. Every write is one fenced statement (see
+ * `FencedWrites`): it commits, or writes nothing once another executor has claimed the run; only
+ * then is it published as an event (without waiting for the publish: events carry the sequence
+ * number of their write, and watchers order them and resync from the database on a gap).
  */
 export class FencedRecorder implements RunRecorder {
+  private readonly starts = new Map<string, PendingStart>();
+
   constructor(
-    private readonly store: RunStore,
+    private readonly writes: FencedWrites,
     private readonly events: RunEvents,
     private readonly runId: string,
     private readonly fence: string,
-    private readonly metrics?: RunMetrics,
+    private readonly options: RecorderOptions,
   ) {}
 
-  stepStarted(stepId: string, attempt: number, inputs: JsonObject): Promise<void> {
-    return this.update([stepId], {
+  async stepStarted(stepId: string, attempt: number, inputs: JsonObject): Promise<void> {
+    const patch: StepPatch = {
       status: "running",
       attempt,
       inputs,
@@ -38,7 +65,15 @@ export class FencedRecorder implements RunRecorder {
       startedAt: new Date(),
       finishedAt: null,
       durationMs: null,
-    });
+    };
+    if (this.options.startWriteDelayMs <= 0) return this.update([stepId], patch);
+    const pending: PendingStart = { patch, timer: undefined, written: undefined };
+    pending.timer = setTimeout(() => {
+      pending.timer = undefined;
+      // A failure here is the later write's to report (it carries the start fields again).
+      pending.written = this.update([stepId], patch).catch(() => undefined);
+    }, this.options.startWriteDelayMs);
+    this.starts.set(stepId, pending);
   }
 
   stepRetrying(
@@ -57,18 +92,15 @@ export class FencedRecorder implements RunRecorder {
   }
 
   stepSucceeded(stepId: string, attempt: number, result: StepResult): Promise<void> {
-    return this.update(
-      [stepId],
-      {
-        status: "succeeded",
-        attempt,
-        outputs: result.outputs,
-        error: null,
-        usage: result.usage ?? null,
-        ...streams(result),
-      },
-      true,
-    );
+    return this.update([stepId], {
+      status: "succeeded",
+      attempt,
+      outputs: result.outputs,
+      error: null,
+      usage: result.usage ?? null,
+      finishedAt: new Date(),
+      ...streams(result),
+    });
   }
 
   stepFailed(
@@ -77,16 +109,22 @@ export class FencedRecorder implements RunRecorder {
     error: RecordedError,
     output: Partial<StepResult>,
   ): Promise<void> {
-    return this.update(
-      [stepId],
-      { status: "failed", attempt, error: { ...error }, ...streams(output) },
-      true,
-    );
+    return this.update([stepId], {
+      status: "failed",
+      attempt,
+      error: { ...error },
+      finishedAt: new Date(),
+      ...streams(output),
+    });
   }
 
   stepsSkipped(stepIds: readonly string[], status: "skipped" | "cancelled", reason: string): Promise<void> {
     if (stepIds.length === 0) return Promise.resolve();
-    return this.update(stepIds, { status, error: { code: status.toUpperCase(), message: reason } }, true);
+    return this.update(stepIds, {
+      status,
+      error: { code: status.toUpperCase(), message: reason },
+      finishedAt: new Date(),
+    });
   }
 
   /** A child step (an ai_assistant's tool call) starts: its row is created under the parent's. */
@@ -96,35 +134,35 @@ export class FencedRecorder implements RunRecorder {
     mcp: PinnedMcp,
     inputs: JsonObject,
   ): Promise<void> {
-    const row = await this.guard(() =>
-      this.store.fenced(this.runId, this.fence, async (tx) => {
-        const repo = tx.manager.getRepository(StepRunEntity);
-        const parent = await repo.findOneByOrFail({ runId: this.runId, stepId: parentStepId });
-        const now = new Date();
-        const child = stepRow({
-          id: randomUUID(),
-          runId: this.runId,
-          stepId: childStepId,
-          position: parent.position,
-          status: "running",
-          parentStepRunId: parent.id,
-          mcpId: mcp.id,
-          mcpName: mcp.name,
-          mcpVersion: mcp.version,
-          mcpType: typeName(mcp.type),
-          attempt: 1,
-          inputs,
-          startedAt: now,
-          updatedAt: now,
-        });
-        await repo.insert(asInsert(child));
-        return { seq: await tx.nextSeq(), row: child };
+    // the parent's deferred "running" write goes first: its child is shown under a running step
+    await this.settle([parentStepId], true);
+    const now = new Date();
+    const written = await this.guard(() =>
+      this.writes.insertChild(this.runId, this.fence, parentStepId, {
+        id: randomUUID(),
+        stepId: childStepId,
+        status: "running",
+        mcpId: mcp.id,
+        mcpName: mcp.name,
+        mcpVersion: mcp.version,
+        mcpType: typeName(mcp.type),
+        attempt: 1,
+        inputs,
+        outputs: null,
+        error: null,
+        stdout: "",
+        stderr: "",
+        stdoutTruncated: false,
+        stderrTruncated: false,
+        usage: null,
+        startedAt: now,
+        finishedAt: null,
+        durationMs: null,
+        updatedAt: now,
       }),
     );
-    await this.events.publish(this.runId, row.seq, {
-      case: "stepUpdated",
-      value: toStepRun(row.row, parentStepId),
-    });
+    if (written.rows.length === 0) throw new Error(`run ${this.runId} has no step "${parentStepId}"`);
+    this.publish(written, parentStepId);
   }
 
   /** A child step ended. */
@@ -132,17 +170,27 @@ export class FencedRecorder implements RunRecorder {
     childStepId: string,
     result: StepResult | { error: RecordedError; output: Partial<StepResult> },
   ): Promise<void> {
+    const finishedAt = new Date();
     return "error" in result
-      ? this.update(
-          [childStepId],
-          { status: "failed", error: { ...result.error }, ...streams(result.output) },
-          true,
-        )
-      : this.update(
-          [childStepId],
-          { status: "succeeded", outputs: result.outputs, usage: result.usage ?? null, ...streams(result) },
-          true,
-        );
+      ? this.update([childStepId], {
+          status: "failed",
+          error: { ...result.error },
+          finishedAt,
+          ...streams(result.output),
+        })
+      : this.update([childStepId], {
+          status: "succeeded",
+          outputs: result.outputs,
+          usage: result.usage ?? null,
+          finishedAt,
+          ...streams(result),
+        });
+  }
+
+  /** Drops deferred "running" writes not yet made (the run is over for this executor). */
+  close(): void {
+    for (const pending of this.starts.values()) clearTimeout(pending.timer);
+    this.starts.clear();
   }
 
   /** Turns a lost fence into the engine's LostOwnershipError. */
@@ -155,36 +203,63 @@ export class FencedRecorder implements RunRecorder {
     }
   }
 
+  /**
+   * Takes the deferred starts of `stepIds`: waits for those already being written, and cancels the
+   * others — written now when `flush`, else returned to be merged into the caller's write.
+   */
+  private async settle(stepIds: readonly string[], flush: boolean): Promise<StepPatch | undefined> {
+    let merge: StepPatch | undefined;
+    for (const stepId of stepIds) {
+      const pending = this.starts.get(stepId);
+      if (!pending) continue;
+      this.starts.delete(stepId);
+      if (pending.timer !== undefined) {
+        clearTimeout(pending.timer);
+        if (flush || stepIds.length > 1) await this.update([stepId], pending.patch);
+        else merge = pending.patch;
+      } else {
+        await pending.written;
+        // the start fields again: harmless if that write committed, needed if it failed
+        if (!flush && stepIds.length === 1) merge = pending.patch;
+      }
+    }
+    return merge;
+  }
+
   /** Applies `patch` to the steps under the fence and publishes each updated step. */
-  private async update(stepIds: readonly string[], patch: StepPatch, finished = false): Promise<void> {
-    const published = await this.guard(() =>
-      this.store.fenced(this.runId, this.fence, async (tx) => {
-        const repo = tx.manager.getRepository(StepRunEntity);
-        const rows: StepRunEntity[] = [];
-        const now = new Date();
-        for (const stepId of stepIds) {
-          const row = await repo.findOneByOrFail({ runId: this.runId, stepId });
-          const changes: StepPatch = { ...patch, updatedAt: now };
-          if (finished) {
-            changes.finishedAt = now;
-            changes.durationMs = row.startedAt ? now.getTime() - row.startedAt.getTime() : null;
-          }
-          // an UPDATE of the changed columns only (save() would read the row again first)
-          await repo.update({ id: row.id }, asUpdate<StepRunEntity>(changes));
-          rows.push(Object.assign(row, changes));
+  private async update(stepIds: readonly string[], patch: StepPatch): Promise<void> {
+    const start = await this.settle(stepIds, false);
+    const changes: StepPatch = start
+      ? {
+          startedAt: start.startedAt,
+          inputs: start.inputs,
+          ...patch,
+          ...(patch.finishedAt && start.startedAt
+            ? { durationMs: patch.finishedAt.getTime() - start.startedAt.getTime() }
+            : {}),
         }
-        return { seq: await tx.nextSeq(), rows };
-      }),
-    );
-    for (const row of published.rows) {
-      if (finished && row.durationMs !== null)
-        this.metrics?.stepFinished(row.mcpType ?? "unknown", row.status, row.durationMs);
-      await this.events.publish(this.runId, published.seq, {
+      : patch;
+    const written = await this.guard(() => this.writes.updateSteps(this.runId, this.fence, stepIds, changes));
+    for (const row of written.rows) {
+      if (row.finishedAt && row.durationMs !== null)
+        this.options.metrics?.stepFinished(row.mcpType ?? "unknown", row.status, row.durationMs);
+    }
+    this.publish(written);
+  }
+
+  private publish(written: WrittenSteps, parentStepId?: string): void {
+    for (const row of written.rows) {
+      this.events.emit(this.runId, written.seq, {
         case: "stepUpdated",
-        value: toStepRun(row, row.parentStepRunId ? (row.stepId.split("#")[0] ?? "") : ""),
+        value: toStepRun(row, parentStepId ?? parentOf(row)),
       });
     }
   }
+}
+
+/** The parent step id of a child row (`<parent>#<attempt>/<n>:<tool>`), or "" for a top-level step. */
+function parentOf(row: StepRunEntity): string {
+  return row.parentStepRunId ? (row.stepId.split("#")[0] ?? "") : "";
 }
 
 function streams(output: Partial<StepResult>): StepPatch {

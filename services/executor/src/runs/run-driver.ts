@@ -1,7 +1,8 @@
 import type { Lock, LockService } from "@mcp/coordination";
-import { asUpdate, FenceLostError, WorkflowRunEntity, type RunQueries, type RunStore } from "@mcp/db";
+import { FenceLostError, type FencedWrites, type RunQueries, type WorkflowRunEntity } from "@mcp/db";
 import { create } from "@bufbuild/protobuf";
 import { RunStatusChangedSchema } from "@mcp/proto/executor";
+import type { RunStore } from "@mcp/db";
 import type { Logger } from "@mcp/runtime";
 import { runPlan } from "../engine/index.js";
 import { LostOwnershipError, type RecordedStep, type RunOutcome, type RunnerFor } from "../engine/types.js";
@@ -14,10 +15,12 @@ import { decodePlan, decodeTools, type StoredPlan } from "./plan-codec.js";
 import type { RunStarter } from "./run-starter.js";
 import { MCP_RUN_STEP_ID } from "./run-starter.js";
 
-/** Timing of leases. */
+/** Timing of leases and writes. */
 export interface LeaseOptions {
   /** How long a claim lasts without renewal; a dead owner's runs are picked up after this. */
   readonly leaseMs: number;
+  /** See `RecorderOptions.startWriteDelayMs`. */
+  readonly startWriteDelayMs: number;
 }
 
 /**
@@ -30,6 +33,7 @@ export class RunDriver {
   constructor(
     private readonly deps: {
       readonly store: RunStore;
+      readonly writes: FencedWrites;
       readonly queries: RunQueries;
       readonly events: RunEvents;
       readonly locks: LockService;
@@ -43,7 +47,7 @@ export class RunDriver {
 
   /** Drives `run` (already claimed with `run.fence`). `stop` aborts it as a lost run (shutdown). */
   async drive(run: WorkflowRunEntity, stop: AbortSignal): Promise<void> {
-    const { store, logger, lease } = this.deps;
+    const { logger, lease } = this.deps;
     const log = logger.child({ runId: run.id, fence: run.fence });
     const lock = await this.lock(run.id, log);
     if (lock === null) {
@@ -62,8 +66,8 @@ export class RunDriver {
     );
     try {
       if (stop.aborted) return;
-      const seq = await store.fenced(run.id, run.fence, (tx) => tx.nextSeq());
-      await this.deps.events.publish(run.id, seq, {
+      // the claim took this event's sequence number
+      this.deps.events.emit(run.id, run.eventSeq, {
         case: "runStatus",
         value: create(RunStatusChangedSchema, { status: runStatusOf("running") }),
       });
@@ -80,13 +84,15 @@ export class RunDriver {
       clearInterval(renew);
       this.deps.metrics?.runStopped();
       stop.removeEventListener("abort", onStop);
-      if (lock) await lock.release().catch(() => false);
+      // not awaited: the run is recorded; an unreleased lock only expires with the lease
+      if (lock) void lock.release().catch(() => false);
     }
   }
 
   private async execute(run: WorkflowRunEntity, signal: AbortSignal): Promise<RunOutcome> {
     const plan = decodePlan(run.id, run.plan as unknown as StoredPlan, run.inputs as JsonObject);
-    const steps = await this.deps.queries.steps(run.id);
+    // eventSeq 1 = the claim's own event: nothing was ever recorded, every step is still pending
+    const steps = run.eventSeq === "1" ? [] : await this.deps.queries.steps(run.id);
     const recorded: RecordedStep[] = steps
       .filter((s) => s.parentStepRunId === null)
       .map((s) => ({
@@ -95,19 +101,21 @@ export class RunDriver {
         attempt: s.attempt,
         outputs: (s.outputs as JsonObject | null) ?? null,
       }));
-    const recorder = new FencedRecorder(
-      this.deps.store,
-      this.deps.events,
-      run.id,
-      run.fence,
-      this.deps.metrics,
-    );
+    const recorder = new FencedRecorder(this.deps.writes, this.deps.events, run.id, run.fence, {
+      startWriteDelayMs: this.deps.lease.startWriteDelayMs,
+      ...(this.deps.metrics ? { metrics: this.deps.metrics } : {}),
+    });
     const runnerFor = withChildSteps(
       this.deps.runnerFor,
       recorder,
       decodeTools(run.plan as unknown as StoredPlan),
     );
-    const outcome = await runPlan(plan, recorded, { recorder, runnerFor, signal });
+    let outcome: RunOutcome;
+    try {
+      outcome = await runPlan(plan, recorded, { recorder, runnerFor, signal });
+    } finally {
+      recorder.close();
+    }
     if (run.kind !== "mcp" || outcome.status !== "succeeded") return outcome;
     // A single-MCP run returns its step's outputs as the run's outputs.
     const step = (await this.deps.queries.steps(run.id)).find((s) => s.stepId === MCP_RUN_STEP_ID);
@@ -127,24 +135,17 @@ export class RunDriver {
     const error = outcome.error
       ? { code: outcome.error.code, message: outcome.error.message, stepId: outcome.error.stepId ?? "" }
       : null;
-    const seq = await this.deps.store.fenced(run.id, run.fence, async (tx) => {
-      await tx.manager.getRepository(WorkflowRunEntity).update(
-        { id: run.id },
-        asUpdate<WorkflowRunEntity>({
-          status: outcome.status,
-          outputs: outcome.outputs,
-          error: error,
-          finishedAt: new Date(),
-          owner: null,
-          leaseExpiresAt: null,
-          fallbackRunId,
-          updatedAt: new Date(),
-        }),
-      );
-      return tx.nextSeq();
+    const seq = await this.deps.writes.updateRun(run.id, run.fence, {
+      status: outcome.status,
+      outputs: outcome.outputs,
+      error,
+      finishedAt: new Date(),
+      owner: null,
+      leaseExpiresAt: null,
+      fallbackRunId,
     });
     if (fallbackRunId) await this.deps.events.wake(fallbackRunId);
-    await this.deps.events.publish(run.id, seq, {
+    this.deps.events.emit(run.id, seq, {
       case: "runStatus",
       value: create(RunStatusChangedSchema, {
         status: runStatusOf(outcome.status),

@@ -14,7 +14,7 @@ import { WorkflowReferenceSchema } from "@mcp/proto/workflows";
 import type { RunStatusName } from "@mcp/db";
 import type { Definitions } from "../definitions/definitions.js";
 import { runStatusName, toWorkflowRun } from "./mapping.js";
-import type { RunWatcher } from "./run-watcher.js";
+import type { RunWatcher, WatchOptions } from "./run-watcher.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -27,16 +27,22 @@ export class RunReader {
   ) {}
 
   async get(id: string): Promise<WorkflowRun> {
-    const run = await this.queries.findRun(id);
+    // (no steps without a run: the two reads may go together)
+    const [run, steps] = await Promise.all([this.queries.findRun(id), this.queries.steps(id)]);
     if (!run) throw new NotFoundError("run", id);
-    return toWorkflowRun(run, await this.queries.steps(id));
+    return toWorkflowRun(run, steps);
   }
 
   /** Blocks until the run ends or `timeoutMs` passes, then returns it as it is. */
-  async waitForEnd(id: string, timeoutMs: number, signal: AbortSignal): Promise<WorkflowRun> {
+  async waitForEnd(
+    id: string,
+    timeoutMs: number,
+    signal: AbortSignal,
+    options: WatchOptions = {},
+  ): Promise<WorkflowRun> {
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
     try {
-      for await (const _event of this.watcher.watch(id, deadline)) {
+      for await (const _event of this.watcher.watch(id, deadline, options)) {
         // the watch ends by itself when the run reaches a final status
       }
     } catch (err) {

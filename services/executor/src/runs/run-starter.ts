@@ -135,20 +135,22 @@ export class RunStarter {
     return { run, created: false };
   }
 
+  /** Pins every step's MCP; steps naming the same MCP the same way share one lookup. */
   private async pinSteps(
     steps: ReadonlyArray<{ stepId: string; ref: McpReference | undefined }>,
   ): Promise<Map<string, PinnedMcp>> {
+    const lookups = new Map<string, Promise<PinnedMcp>>();
     const pinned = await Promise.all(
-      steps.map(
-        async (s) =>
-          [
-            s.stepId,
-            await this.definitions.mcp(
-              s.ref ?? ({ mcp: { case: undefined }, selector: { case: undefined } } as McpReference),
-              s.stepId,
-            ),
-          ] as const,
-      ),
+      steps.map(async (s) => {
+        const ref = s.ref ?? ({ mcp: { case: undefined }, selector: { case: undefined } } as McpReference);
+        const key = `${ref.mcp.case}:${ref.mcp.value}@${ref.selector.case}:${ref.selector.value}`;
+        let lookup = lookups.get(key);
+        if (!lookup) {
+          lookup = this.definitions.mcp(ref, s.stepId);
+          lookups.set(key, lookup);
+        }
+        return [s.stepId, await lookup] as const;
+      }),
     );
     return new Map(pinned);
   }

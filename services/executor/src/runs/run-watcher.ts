@@ -19,6 +19,17 @@ const isTerminal = (event: RunEvent) =>
     TERMINAL.has(event.event.value.status)) ||
   (event.event.case === "runStatus" && TERMINAL.has(event.event.value.status));
 
+/** Options of {@link RunWatcher.watch}. */
+export interface WatchOptions {
+  /** Called once subscribed, before anything is read: e.g. to let a new run start only now. */
+  readonly onSubscribed?: () => Promise<void>;
+  /**
+   * The caller already knows the run up to this sequence number, and that it had not ended then
+   * (a run it has just created): no snapshot is read or yielded first.
+   */
+  readonly knownSequence?: bigint;
+}
+
 /**
  * WatchRun: the current state first (a run snapshot), then every run and step event in sequence order
  * until the run ends, whichever replica drives it.
@@ -38,7 +49,7 @@ export class RunWatcher {
     private readonly resyncMs = 1_000,
   ) {}
 
-  async *watch(runId: string, signal: AbortSignal): AsyncGenerator<RunEvent> {
+  async *watch(runId: string, signal: AbortSignal, options: WatchOptions = {}): AsyncGenerator<RunEvent> {
     const pending: RunEvent[] = [];
     let wake: (() => void) | undefined;
     // Without pub/sub (Redis away) the watch still works, from the database every `resyncMs`.
@@ -51,10 +62,17 @@ export class RunWatcher {
     const onAbort = () => wake?.();
     signal.addEventListener("abort", onAbort);
     try {
-      let snapshot = await this.snapshot(runId);
+      await options.onSubscribed?.();
+      let snapshot: { sequence: bigint };
+      if (options.knownSequence !== undefined) {
+        snapshot = { sequence: options.knownSequence };
+      } else {
+        const read = await this.snapshot(runId);
+        snapshot = read;
+        yield read;
+        if (isTerminal(read)) return;
+      }
       let last = snapshot.sequence;
-      yield snapshot;
-      if (isTerminal(snapshot)) return;
       while (!signal.aborted) {
         pending.sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
         let progressed = false;
@@ -79,10 +97,11 @@ export class RunWatcher {
         // Quiet for resyncMs: if the run moved on without us seeing it, continue from a fresh snapshot.
         const run = await this.queries.findRun(runId);
         if (run && BigInt(run.eventSeq) > last) {
-          snapshot = await this.snapshot(runId);
-          last = snapshot.sequence;
-          yield snapshot;
-          if (isTerminal(snapshot)) return;
+          const read = await this.snapshot(runId);
+          snapshot = read;
+          last = read.sequence;
+          yield read;
+          if (isTerminal(read)) return;
         }
       }
     } finally {

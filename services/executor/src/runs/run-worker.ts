@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { Subscription } from "@mcp/coordination";
-import type { RunStore } from "@mcp/db";
+import type { RunStore, WorkflowRunEntity } from "@mcp/db";
 import type { Logger } from "@mcp/runtime";
 import type { RunEvents } from "../events/run-events.js";
 import type { RunDriver } from "./run-driver.js";
@@ -29,6 +29,10 @@ export class RunWorker {
   private wakeSub: Subscription | undefined;
   private claiming: Promise<void> | undefined;
   private again = false;
+  /** Runs being claimed by {@link offer}: they count against capacity until driven or refused. */
+  private offered = 0;
+  /** Claiming stopped at capacity (or an offer was refused): look again as soon as a run ends. */
+  private backlog = false;
 
   constructor(
     private readonly store: RunStore,
@@ -77,6 +81,27 @@ export class RunWorker {
       });
   }
 
+  /**
+   * A run was just created here: claims and drives it in this executor when it has room (no round
+   * trip through the wake channel). Returns false when it has none; the caller then wakes the others.
+   */
+  async offer(runId: string): Promise<boolean> {
+    if (this.stopping.signal.aborted) return false;
+    if (this.active.size + this.offered >= this.options.maxConcurrentRuns) {
+      this.backlog = true;
+      return false;
+    }
+    this.offered += 1;
+    try {
+      const run = await this.store.claim(this.options.owner, this.options.leaseMs, runId);
+      // null: another executor's poll got it first, which is as good
+      if (run) this.drive(run);
+      return true;
+    } finally {
+      this.offered -= 1;
+    }
+  }
+
   /** Number of runs being driven now. */
   get load(): number {
     return this.active.size;
@@ -103,21 +128,31 @@ export class RunWorker {
   }
 
   private async claimAll(): Promise<void> {
-    while (this.active.size < this.options.maxConcurrentRuns && !this.stopping.signal.aborted) {
+    while (!this.stopping.signal.aborted) {
+      if (this.active.size + this.offered >= this.options.maxConcurrentRuns) {
+        this.backlog = true;
+        return;
+      }
       const run = await this.store.claim(this.options.owner, this.options.leaseMs);
-      if (!run) return;
-      this.logger.debug({ runId: run.id, fence: run.fence }, "claimed run");
-      const driving = this.driver
-        .drive(run, this.stopping.signal)
-        .finally(() => {
-          this.active.delete(run.id);
-          this.kick();
-        })
-        .then(async () => {
-          if (this.stopping.signal.aborted)
-            await this.store.release(run.id, run.fence).catch(() => undefined);
-        });
-      this.active.set(run.id, driving);
+      if (!run) {
+        this.backlog = false;
+        return;
+      }
+      this.drive(run);
     }
+  }
+
+  private drive(run: WorkflowRunEntity): void {
+    this.logger.debug({ runId: run.id, fence: run.fence }, "claimed run");
+    const driving = this.driver
+      .drive(run, this.stopping.signal)
+      .finally(() => {
+        this.active.delete(run.id);
+        if (this.backlog) this.kick();
+      })
+      .then(async () => {
+        if (this.stopping.signal.aborted) await this.store.release(run.id, run.fence).catch(() => undefined);
+      });
+    this.active.set(run.id, driving);
   }
 }

@@ -1,4 +1,4 @@
-import { cached, type Cache } from "@mcp/coordination";
+import { cached, ImmutableCache, type Cache } from "@mcp/coordination";
 import type { WorkflowDefinitionEntity, WorkflowQueries, WorkflowVersionEntity } from "@mcp/db";
 import { NotFoundError } from "@mcp/errors";
 import {
@@ -16,12 +16,19 @@ import {
 export type WorkflowKey =
   { case: "id"; value: string } | { case: "name"; value: string } | { case: undefined; value?: undefined };
 
-/** Reads workflow definitions and versions through the cache. */
+/**
+ * Reads workflow definitions and versions through the cache. Versions never change once written, so
+ * they are also kept in process (no round trip for a hot one).
+ */
 export class WorkflowReader {
+  private readonly versions: Cache;
+
   constructor(
     private readonly queries: WorkflowQueries,
     private readonly cache: Cache,
-  ) {}
+  ) {
+    this.versions = new ImmutableCache(cache);
+  }
 
   /** By id a deleted workflow is found too; by name only a live one. NOT_FOUND otherwise. */
   async definition(key: WorkflowKey, options: { live?: boolean } = {}): Promise<WorkflowDefinitionEntity> {
@@ -44,8 +51,11 @@ export class WorkflowReader {
 
   /** A version of `def`; NOT_FOUND naming the workflow and version when it does not exist. */
   async version(def: WorkflowDefinitionEntity, version: number): Promise<WorkflowVersionEntity> {
-    const json = await cached(this.cache, cacheKeys.version(def.id, version), VERSION_TTL_SECONDS, async () =>
-      toCached<CachedVersion>(await this.queries.findVersion(def.id, version)),
+    const json = await cached(
+      this.versions,
+      cacheKeys.version(def.id, version),
+      VERSION_TTL_SECONDS,
+      async () => toCached<CachedVersion>(await this.queries.findVersion(def.id, version)),
     );
     if (!json)
       throw new NotFoundError(

@@ -20,7 +20,7 @@ export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 /** Upper bounds on list sizes, from the proto comments. */
 export const LIMITS = {
-  steps: 200,
+  steps: 1000,
   workflowInputs: 100,
   workflowOutputs: 100,
   dependsOn: 200,

@@ -6,10 +6,10 @@ import { spec, step, found } from "./testing.js";
 const aDefault = create(ValueSchema, { kind: { case: "numberValue", value: 3 } });
 
 describe("validateSpec › step count", () => {
-  it("accepts 200 steps and rejects 201", () => {
+  it("accepts 1000 steps and rejects 1001", () => {
     const steps = (n: number) => Array.from({ length: n }, (_, i) => step(`s${i}`));
-    expect(found(spec(steps(200)))).toEqual([]);
-    expect(found(spec(steps(201)))).toEqual(["spec.steps TOO_MANY"]);
+    expect(found(spec(steps(1000)))).toEqual([]);
+    expect(found(spec(steps(1001)))).toEqual(["spec.steps TOO_MANY"]);
   });
 });
 

@@ -186,7 +186,7 @@ export type WorkflowSpec = Message<"mcp.workflows.v1.WorkflowSpec"> & {
   inputs: WorkflowInput[];
 
   /**
-   * The steps, 1-200; step ids unique; dependencies form a DAG.
+   * The steps, 1-1000; step ids unique; dependencies form a DAG.
    *
    * @generated from field: repeated mcp.workflows.v1.Step steps = 2;
    */

@@ -1,0 +1,63 @@
+import type { EntityMetadata } from "typeorm";
+
+/**
+ * Raw SQL over TypeORM entities, for the hot paths where one statement replaces a transaction of
+ * several: a `SET` list built from an entity patch, and entity objects from `RETURNING` rows.
+ * Column names and types come from the entity metadata, so they cannot drift from the entities.
+ */
+
+/** Appends `value` to `params` and returns its placeholder (`$n`, cast where pg needs one). */
+function placeholder(params: unknown[], value: unknown, type: unknown): string {
+  if (type === "jsonb") {
+    params.push(value === null || value === undefined ? null : JSON.stringify(value));
+    return `$${params.length}::jsonb`;
+  }
+  params.push(value === undefined ? null : value);
+  return `$${params.length}`;
+}
+
+/**
+ * `[column, placeholder]` for every property of `row` (undefined ones skipped), the values appended to
+ * `params`; throws on a property the entity does not have.
+ */
+export function columnValues(
+  metadata: EntityMetadata,
+  row: object,
+  params: unknown[],
+): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  for (const [property, value] of Object.entries(row)) {
+    if (value === undefined) continue;
+    const column = metadata.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${metadata.name} has no column for property "${property}"`);
+    pairs.push([column.databaseName, placeholder(params, value, column.type)]);
+  }
+  return pairs;
+}
+
+/** `col = $n` for every property of `patch` (see {@link columnValues}). */
+export function setList(metadata: EntityMetadata, patch: object, params: unknown[]): string[] {
+  return columnValues(metadata, patch, params).map(([column, value]) => `${column} = ${value}`);
+}
+
+/** An entity object from a raw row (`RETURNING *`, or `SELECT t.*`); pg has already parsed the values. */
+export function fromRow<T>(metadata: EntityMetadata, raw: Record<string, unknown>): T {
+  const entity: Record<string, unknown> = {};
+  for (const column of metadata.columns) {
+    if (metadata.relations.some((relation) => relation.propertyName === column.propertyName)) continue;
+    if (column.databaseName in raw) entity[column.propertyName] = raw[column.databaseName];
+  }
+  return entity as T;
+}
+
+/** `row` keyed by column name (for `jsonb_populate_recordset`); undefined properties left out. */
+export function toColumns(metadata: EntityMetadata, row: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [property, value] of Object.entries(row)) {
+    if (value === undefined) continue;
+    const column = metadata.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${metadata.name} has no column for property "${property}"`);
+    out[column.databaseName] = value;
+  }
+  return out;
+}

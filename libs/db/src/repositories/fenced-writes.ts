@@ -1,0 +1,125 @@
+import type { DataSource, EntityMetadata } from "typeorm";
+import { StepRunEntity } from "../entities/step-run.entity.js";
+import { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
+import { dbCall } from "../errors.js";
+import { columnValues, fromRow, setList } from "./entity-rows.js";
+import { FenceLostError } from "./run-store.js";
+
+/** Columns of a step row a driver may change. */
+export type StepPatch = Partial<Omit<StepRunEntity, "run" | "id" | "runId" | "stepId">>;
+
+/** Columns of a run a driver may change when it finishes. */
+export type RunPatch = Partial<
+  Pick<
+    WorkflowRunEntity,
+    "status" | "outputs" | "error" | "finishedAt" | "owner" | "leaseExpiresAt" | "fallbackRunId"
+  >
+>;
+
+/** Steps as they are after a fenced write, with the event sequence number the write took. */
+export interface WrittenSteps {
+  readonly seq: string;
+  readonly rows: StepRunEntity[];
+}
+
+/**
+ * The run driver's writes, each ONE statement (a single round trip, atomic on its own): the first
+ * CTE bumps the run's event sequence only `WHERE fence = <ours>`, and the row changes join on it,
+ * so a driver that lost the run writes nothing and gets {@link FenceLostError}. The UPDATE of the
+ * run row also serialises the writes of one run (its row lock), as `SELECT … FOR UPDATE` did.
+ */
+export class FencedWrites {
+  private readonly steps: EntityMetadata;
+  private readonly runs: EntityMetadata;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.steps = dataSource.getMetadata(StepRunEntity);
+    this.runs = dataSource.getMetadata(WorkflowRunEntity);
+  }
+
+  /**
+   * Applies `patch` to the named top-level or child steps. With `finishedAt` in the patch and no
+   * `durationMs`, the duration is taken from each row's recorded start.
+   */
+  async updateSteps(
+    runId: string,
+    fence: string,
+    stepIds: readonly string[],
+    patch: StepPatch,
+  ): Promise<WrittenSteps> {
+    const params: unknown[] = [runId, fence, stepIds];
+    const sets = setList(this.steps, { ...patch, updatedAt: patch.updatedAt ?? new Date() }, params);
+    if (patch.finishedAt && patch.durationMs === undefined) {
+      params.push(patch.finishedAt);
+      sets.push(
+        `duration_ms = CASE WHEN s.started_at IS NULL THEN NULL
+                            ELSE round(extract(epoch FROM ($${params.length}::timestamptz - s.started_at)) * 1000)::int END`,
+      );
+    }
+    return this.written(
+      runId,
+      fence,
+      `WITH run AS (${bumpSeq}),
+            step AS (UPDATE step_runs s SET ${sets.join(", ")}
+                       FROM run WHERE s.run_id = $1 AND s.step_id = ANY($3::text[])
+                     RETURNING s.*)
+       SELECT run.event_seq AS "__seq", step.* FROM run LEFT JOIN step ON true`,
+      params,
+    );
+  }
+
+  /** Inserts `child` (a new row) under the step `parentStepId`, at the parent's position. */
+  async insertChild(
+    runId: string,
+    fence: string,
+    parentStepId: string,
+    child: Omit<StepRunEntity, "run" | "runId" | "position" | "parentStepRunId">,
+  ): Promise<WrittenSteps> {
+    const params: unknown[] = [runId, fence, parentStepId];
+    const pairs = columnValues(this.steps, child, params);
+    const columns = pairs.map(([column]) => column);
+    const values = pairs.map(([, value]) => value);
+    return this.written(
+      runId,
+      fence,
+      `WITH run AS (${bumpSeq}),
+            step AS (INSERT INTO step_runs (run_id, position, parent_step_run_id, ${columns.join(", ")})
+                     SELECT p.run_id, p.position, p.id, ${values.join(", ")}
+                       FROM run, step_runs p WHERE p.run_id = $1 AND p.step_id = $3
+                     RETURNING *)
+       SELECT run.event_seq AS "__seq", step.* FROM run LEFT JOIN step ON true`,
+      params,
+    );
+  }
+
+  /** Records the run's end (and any other run columns in `patch`); returns the event sequence number. */
+  async updateRun(runId: string, fence: string, patch: RunPatch): Promise<string> {
+    const params: unknown[] = [runId, fence];
+    const sets = setList(this.runs, { ...patch, updatedAt: new Date() }, params);
+    const rows = await dbCall(() =>
+      this.dataSource.query<{ event_seq: string }[]>(
+        `WITH run AS (UPDATE workflow_runs SET ${[...sets, "event_seq = event_seq + 1"].join(", ")}
+                       WHERE id = $1 AND fence = $2 RETURNING event_seq)
+         SELECT event_seq FROM run`,
+        params,
+      ),
+    );
+    const seq = rows[0]?.event_seq;
+    if (seq === undefined) throw new FenceLostError(runId, fence);
+    return String(seq);
+  }
+
+  private async written(runId: string, fence: string, sql: string, params: unknown[]): Promise<WrittenSteps> {
+    const rows = await dbCall(() => this.dataSource.query<Record<string, unknown>[]>(sql, params));
+    const first = rows[0];
+    if (first === undefined) throw new FenceLostError(runId, fence);
+    return {
+      seq: String(first["__seq"]),
+      rows: rows.filter((row) => row["id"] != null).map((row) => fromRow<StepRunEntity>(this.steps, row)),
+    };
+  }
+}
+
+/** Bumps the run's event sequence if `fence` ($2) is still current. */
+const bumpSeq = `UPDATE workflow_runs SET event_seq = event_seq + 1, updated_at = now()
+                  WHERE id = $1 AND fence = $2 RETURNING event_seq`;

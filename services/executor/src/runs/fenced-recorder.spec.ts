@@ -1,0 +1,156 @@
+import { randomUUID } from "node:crypto";
+import { MemoryEventBus } from "@mcp/coordination";
+import { FencedWrites, RunStore, StepRunEntity, stepRow, type DataSource } from "@mcp/db";
+import { openDatabase } from "@mcp/db";
+import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
+import { StepStatus, type RunEvent } from "@mcp/proto/executor";
+import { LostOwnershipError } from "../engine/types.js";
+import { RunEvents } from "../events/run-events.js";
+import { FencedRecorder } from "./fenced-recorder.js";
+
+const silent = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const result = (outputs: Record<string, unknown>) => ({
+  outputs: outputs as never,
+  stdout: "out",
+  stderr: "",
+  stdoutTruncated: false,
+  stderrTruncated: false,
+});
+
+describe("FencedRecorder", () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let store: RunStore;
+  let writes: FencedWrites;
+  let events: RunEvents;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ({ dataSource } = await openDatabase({ url: db.url }));
+    store = new RunStore(dataSource);
+    writes = new FencedWrites(dataSource);
+    events = new RunEvents(new MemoryEventBus({ logger: silent }));
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  /** A claimed one-step run, a recorder for it and the step events it publishes. */
+  async function claimedRun(startWriteDelayMs: number) {
+    const id = randomUUID();
+    const now = new Date();
+    await store.create({
+      run: {
+        id,
+        kind: "workflow",
+        parentRunId: null,
+        workflowId: null,
+        workflowName: "wf",
+        workflowVersion: 1,
+        mcpId: null,
+        mcpName: null,
+        mcpVersion: null,
+        status: "pending",
+        inputs: {},
+        outputs: null,
+        error: null,
+        requestId: null,
+        plan: {},
+        fallbackRunId: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+      steps: [stepRow({ id: randomUUID(), runId: id, stepId: "a", position: 0, status: "pending" })],
+    });
+    const run = (await store.claim("me", 60_000, id))!;
+    const seen: RunEvent[] = [];
+    const subscription = await events.subscribe(id, (event) => seen.push(event));
+    const recorder = new FencedRecorder(writes, events, id, run.fence, { startWriteDelayMs });
+    const row = () => dataSource.getRepository(StepRunEntity).findOneByOrFail({ runId: id, stepId: "a" });
+    const stepStatuses = () =>
+      seen.flatMap((e) => (e.event.case === "stepUpdated" ? [e.event.value.status] : []));
+    return { id, run, recorder, row, seen, stepStatuses, close: () => subscription.close() };
+  }
+
+  it("records a step that ends within the delay with ONE write: start time, inputs and result together", async () => {
+    const r = await claimedRun(1_000);
+    await r.recorder.stepStarted("a", 1, { x: 1 });
+    expect((await r.row()).status).toBe("pending"); // nothing written yet
+    await sleep(15);
+    await r.recorder.stepSucceeded("a", 1, result({ y: 2 }));
+    const row = await r.row();
+    expect(row).toMatchObject({
+      status: "succeeded",
+      attempt: 1,
+      inputs: { x: 1 },
+      outputs: { y: 2 },
+      stdout: "out",
+    });
+    expect(row.startedAt).toBeInstanceOf(Date);
+    expect(row.durationMs).toBeGreaterThanOrEqual(15);
+    expect(row.finishedAt!.getTime() - row.startedAt!.getTime()).toBe(row.durationMs);
+    await sleep(5);
+    expect(r.stepStatuses()).toEqual([StepStatus.SUCCEEDED]);
+    // the claim's event took sequence 1, the one write took 2
+    expect(r.seen.map((e) => e.sequence)).toEqual([2n]);
+    await r.close();
+  });
+
+  it("writes the running row once a step has run for the delay, then its result", async () => {
+    const r = await claimedRun(20);
+    await r.recorder.stepStarted("a", 1, { x: 1 });
+    await sleep(120);
+    expect(await r.row()).toMatchObject({ status: "running", inputs: { x: 1 }, finishedAt: null });
+    await r.recorder.stepSucceeded("a", 1, result({ y: 2 }));
+    await sleep(5);
+    expect(r.stepStatuses()).toEqual([StepStatus.RUNNING, StepStatus.SUCCEEDED]);
+    const row = await r.row();
+    expect(row.status).toBe("succeeded");
+    expect(row.durationMs).toBeGreaterThanOrEqual(100);
+    await r.close();
+  });
+
+  it("with no delay, writes the running row before stepStarted resolves", async () => {
+    const r = await claimedRun(0);
+    await r.recorder.stepStarted("a", 1, { x: 1 });
+    expect((await r.row()).status).toBe("running");
+    await r.close();
+  });
+
+  it("keeps a retried attempt's start, and skips/cancels many steps with their deferred starts flushed", async () => {
+    const r = await claimedRun(1_000);
+    await r.recorder.stepStarted("a", 1, { x: 1 });
+    await r.recorder.stepRetrying("a", 1, { code: "TIMEOUT", message: "slow" }, {}, 50);
+    expect(await r.row()).toMatchObject({ status: "retrying", inputs: { x: 1 }, error: { retryInMs: 50 } });
+    expect((await r.row()).startedAt).toBeInstanceOf(Date);
+    await r.recorder.stepStarted("a", 2, { x: 1 });
+    await r.recorder.stepsSkipped(["a"], "cancelled", "run cancelled");
+    expect(await r.row()).toMatchObject({ status: "cancelled", error: { code: "CANCELLED" } });
+    await r.close();
+  });
+
+  it("refuses to write once another executor claimed the run, deferred start or not", async () => {
+    const r = await claimedRun(1_000);
+    await dataSource.query("UPDATE workflow_runs SET fence = fence + 1 WHERE id = $1", [r.id]);
+    await r.recorder.stepStarted("a", 1, {});
+    await expect(r.recorder.stepSucceeded("a", 1, result({}))).rejects.toBeInstanceOf(LostOwnershipError);
+    expect((await r.row()).status).toBe("pending");
+    await r.close();
+  });
+
+  it("drops deferred starts on close", async () => {
+    const r = await claimedRun(20);
+    await r.recorder.stepStarted("a", 1, {});
+    r.recorder.close();
+    await sleep(60);
+    expect((await r.row()).status).toBe("pending");
+    await r.close();
+  });
+});
