@@ -7,4 +7,6 @@ module.exports = {
   testTimeout: 60_000,
   // End-to-end suites start real servers and child processes: run them one at a time.
   maxWorkers: 1,
+  // Browser and `npm start` suites serve the built web console: build it first when missing or stale.
+  globalSetup: "<rootDir>/console-build.cjs",
 };

@@ -1,120 +1,35 @@
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ExecutorService, RunStatus, StepStatus } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
+import { requireConsoleBuild } from "../support/console-build";
+import {
+  interrupt,
+  processesMentioning,
+  startLauncher,
+  stopLaunchers,
+  type Launcher,
+} from "../support/launcher";
 import { uniqueName } from "../support/mcps";
 import { CONCAT_SCRIPT, ECHO_SCRIPT, scriptConfig } from "../support/scripts";
 import { echoConcatSpec } from "../support/specs";
 
-const ROOT = resolve(__dirname, "../..");
-const BANNER_TIMEOUT_MS = 90_000;
-const EXIT_TIMEOUT_MS = 20_000;
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => done(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
-
-/** PIDs of processes whose command line mentions `text` (e.g. a postgres serving a data folder). */
-function processesMentioning(text: string): number[] {
-  try {
-    return execFileSync("pgrep", ["-f", text], { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
-
-interface Launcher {
-  readonly child: ChildProcess;
-  readonly output: string[];
-  readonly exited: Promise<number | null>;
-  readonly urls: { registry: string; workflows: string; executor: string };
-}
-
-/** `npm start`'s program as a child with no DATABASE_URL/REDIS_URL; resolves once the banner is printed. */
-async function startLauncher(dataDir: string): Promise<Launcher> {
-  const ports = { registry: await freePort(), workflows: await freePort(), executor: await freePort() };
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of Object.keys(env))
-    if (/^(DATABASE_URL|POSTGRES_|REDIS_|REGISTRY_URL|WORKFLOWS_URL|PORT$)/.test(name)) delete env[name];
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    cwd: ROOT,
-    env: {
-      ...env,
-      MCP_DATA_DIR: dataDir,
-      REGISTRY_PORT: String(ports.registry),
-      WORKFLOWS_PORT: String(ports.workflows),
-      EXECUTOR_PORT: String(ports.executor),
-      LOG_LEVEL: "warn",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  const exited = new Promise<number | null>((done) => child.once("exit", (code) => done(code)));
-  await new Promise<void>((ready, fail) => {
-    const timer = setTimeout(
-      () => fail(new Error(`no banner after ${BANNER_TIMEOUT_MS / 1000} s:\n${output.join("")}`)),
-      BANNER_TIMEOUT_MS,
-    );
-    const collect = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      if (output.join("").includes("MCP platform is running")) {
-        clearTimeout(timer);
-        ready();
-      }
-    };
-    child.stdout?.on("data", collect);
-    child.stderr?.on("data", collect);
-    void exited.then((code) => {
-      clearTimeout(timer);
-      fail(new Error(`npm start exited (${code}) before the banner:\n${output.join("")}`));
-    });
-  });
-  const url = (port: number) => `http://127.0.0.1:${port}`;
-  return {
-    child,
-    output,
-    exited,
-    urls: { registry: url(ports.registry), workflows: url(ports.workflows), executor: url(ports.executor) },
-  };
-}
-
-/** SIGINT, then the exit code (or a failure after 20 s). */
-async function interrupt(launcher: Launcher): Promise<number | null> {
-  launcher.child.kill("SIGINT");
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, fail) => {
-    timer = setTimeout(
-      () => fail(new Error(`still running ${EXIT_TIMEOUT_MS / 1000} s after SIGINT`)),
-      EXIT_TIMEOUT_MS,
-    );
-  });
-  try {
-    return await Promise.race([launcher.exited, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Reads a URL's body, or fails if the request does not complete. */
+async function get(url: string): Promise<{ status: number; type: string | null; body: string }> {
+  const res = await fetch(url);
+  return { status: res.status, type: res.headers.get("content-type"), body: await res.text() };
 }
 
 describe("npm start › single-node mode (no DATABASE_URL, no REDIS_URL)", () => {
   const dataDir = mkdtempSync(join(tmpdir(), "mcp-start-"));
   const running: Launcher[] = [];
 
-  afterAll(() => {
-    for (const l of running)
-      if (l.child.exitCode === null && l.child.signalCode === null) l.child.kill("SIGKILL");
+  afterAll(async () => {
+    await stopLaunchers(running);
     for (const pid of processesMentioning(dataDir)) process.kill(pid, "SIGKILL");
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -122,7 +37,7 @@ describe("npm start › single-node mode (no DATABASE_URL, no REDIS_URL)", () =>
   let runId = "";
 
   it("serves a full workflow run on an embedded PostgreSQL, and Ctrl-C stops everything with exit 0", async () => {
-    const launcher = await startLauncher(dataDir);
+    const launcher = await startLauncher({ MCP_DATA_DIR: dataDir });
     running.push(launcher);
     const log = launcher.output.join("");
     expect(log).toContain("single-node mode");
@@ -159,9 +74,35 @@ describe("npm start › single-node mode (no DATABASE_URL, no REDIS_URL)", () =>
     expect(existsSync(join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
   }, 150_000);
 
+  it("serves the web console, whose /config.json points the browser at the services it started", async () => {
+    requireConsoleBuild();
+    const launcher = await startLauncher({ MCP_DATA_DIR: dataDir });
+    running.push(launcher);
+    const consoleUrl = launcher.consoleUrl;
+    expect(consoleUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/); // in the banner
+
+    const index = await get(`${consoleUrl}/`);
+    expect(index).toEqual({
+      status: 200,
+      type: "text/html;charset=utf-8",
+      body: expect.stringContaining('<div id="root">') as unknown,
+    });
+    expect((await get(`${consoleUrl}/mcps/anything`)).body).toBe(index.body); // client-side routes
+    const config = await get(`${consoleUrl}/config.json`);
+    expect(config.type).toBe("application/json; charset=utf-8");
+    expect(JSON.parse(config.body)).toEqual({
+      registryUrl: launcher.urls.registry,
+      workflowsUrl: launcher.urls.workflows,
+      executorUrl: launcher.urls.executor,
+    });
+
+    expect(await interrupt(launcher)).toBe(0);
+    await expect(fetch(`${consoleUrl}/`)).rejects.toThrow(); // stopped with the rest
+  }, 150_000);
+
   it("keeps the data between starts: a second start reuses the cluster and still has the run", async () => {
     expect(runId).not.toBe("");
-    const launcher = await startLauncher(dataDir);
+    const launcher = await startLauncher({ MCP_DATA_DIR: dataDir });
     running.push(launcher);
     expect(launcher.output.join("")).not.toContain("initialised now");
     const executor = createClient(ExecutorService, createGrpcTransport({ baseUrl: launcher.urls.executor }));
