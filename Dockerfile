@@ -1,4 +1,4 @@
-# One image for every service; docker-compose picks the service with its command.
+# One image for every service and the web console; docker-compose picks one with its command.
 FROM node:20-bookworm-slim
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 python3-venv ca-certificates \
@@ -9,12 +9,16 @@ COPY package.json package-lock.json .npmrc ./
 COPY libs ./libs
 COPY services ./services
 COPY cli ./cli
+COPY console/package.json ./console/package.json
 COPY tests/package.json ./tests/package.json
 # tsx (a dev dependency) runs the services from their TypeScript sources, so dev dependencies stay.
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.base.json tsconfig.json ./
 COPY scripts ./scripts
+# The web console is built here (console/dist); `npm run start:console` serves it.
+COPY console ./console
+RUN npm run build -w console
 ENV NODE_ENV=production
 USER node
-EXPOSE 50051 50052 50053
+EXPOSE 50051 50052 50053 8080
 CMD ["npm", "run", "start:registry"]

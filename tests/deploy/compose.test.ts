@@ -23,8 +23,9 @@ const pkg = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as {
 };
 
 describe("docker-compose.yml", () => {
-  it("runs postgres, redis and the three services", () => {
+  it("runs postgres, redis, the three services and the web console", () => {
     expect(Object.keys(compose.services).sort()).toEqual([
+      "console",
       "executor",
       "postgres",
       "redis",
@@ -60,6 +61,23 @@ describe("docker-compose.yml", () => {
     expect(executor.environment?.["WORKFLOWS_URL"]).toBe("http://workflows:50052");
   });
 
+  it("serves the web console on 8080, pointing the browser at the services' published ports", () => {
+    const web = compose.services["console"]!;
+    expect(web.build).toBe(".");
+    expect(web.command).toEqual(["npm", "run", "start:console"]);
+    expect(pkg.scripts["start:console"]).toBe("tsx scripts/console.ts");
+    expect(web.ports).toEqual(["8080:8080"]);
+    expect(web.environment?.["CONSOLE_PORT"]).toBe("8080");
+    // The browser, not a container, calls these: the host-published ports, never a container name.
+    const published = (name: string) => compose.services[name]!.ports![0]!.split(":")[0]!.split("-")[0];
+    expect(web.environment?.["CONSOLE_REGISTRY_URL"]).toBe(`http://localhost:${published("registry")}`);
+    expect(web.environment?.["CONSOLE_WORKFLOWS_URL"]).toBe(`http://localhost:${published("workflows")}`);
+    expect(web.environment?.["CONSOLE_EXECUTOR_URL"]).toBe(`http://localhost:${published("executor")}`);
+    expect(web.healthcheck?.test.join(" ")).toContain("http://127.0.0.1:8080/config.json");
+    for (const service of ["registry", "workflows", "executor"])
+      expect(web.depends_on?.[service]?.condition).toBe("service_healthy");
+  });
+
   it("gives postgres and redis health checks the services wait for", () => {
     expect(compose.services["postgres"]?.healthcheck?.test.join(" ")).toContain("pg_isready");
     expect(compose.services["redis"]?.healthcheck?.test.join(" ")).toContain("ping");
@@ -79,5 +97,15 @@ describe("Dockerfile", () => {
       expect(beforeInstall).toMatch(new RegExp(`COPY ${folder}(/package\\.json)? `));
     }
     expect(dockerfile).toContain("COPY scripts ./scripts");
+  });
+
+  it("builds the web console into the image, after its sources are copied", () => {
+    const copy = dockerfile.indexOf("COPY console ./console");
+    const build = dockerfile.indexOf("RUN npm run build -w console");
+    expect(copy).toBeGreaterThan(dockerfile.indexOf("RUN npm ci"));
+    expect(build).toBeGreaterThan(copy);
+    expect(dockerfile).toMatch(/EXPOSE .*\b8080\b/);
+    // A build from the host's checkout must not be copied in over the image's own.
+    expect(readFileSync(resolve(ROOT, ".dockerignore"), "utf8").split("\n")).toContain("console/dist");
   });
 });
