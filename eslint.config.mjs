@@ -3,6 +3,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import nx from "@nx/eslint-plugin";
 import prettier from "eslint-config-prettier";
+import reactHooks from "eslint-plugin-react-hooks";
 
 export default tseslint.config(
   {
@@ -35,7 +36,12 @@ export default tseslint.config(
     },
   },
   {
-    files: ["**/*.spec.ts", "**/*.test.ts", "tests/**/*.ts"],
+    // The web console (React): the rules of hooks and the React Compiler's checks.
+    files: ["console/**/*.{ts,tsx}"],
+    ...reactHooks.configs.flat["recommended-latest"],
+  },
+  {
+    files: ["**/*.spec.ts", "**/*.spec.tsx", "**/*.test.ts", "tests/**/*.ts"],
     rules: {
       "@typescript-eslint/no-non-null-assertion": "off",
       "@typescript-eslint/unbound-method": "off",

@@ -1,0 +1,20 @@
+import { createClient, type Client } from "@connectrpc/connect";
+import { ExecutorService } from "@mcp/proto/executor";
+import { RegistryService } from "@mcp/proto/registry";
+import { WorkflowService } from "@mcp/proto/workflows";
+import type { Transports } from "./transports";
+
+/** A typed client per service, built from the contract's service descriptors. */
+export interface Clients {
+  readonly registry: Client<typeof RegistryService>;
+  readonly workflows: Client<typeof WorkflowService>;
+  readonly executor: Client<typeof ExecutorService>;
+}
+
+export function createClients(transports: Transports): Clients {
+  return {
+    registry: createClient(RegistryService, transports.registry),
+    workflows: createClient(WorkflowService, transports.workflows),
+    executor: createClient(ExecutorService, transports.executor),
+  };
+}

@@ -1,0 +1,35 @@
+import { createContext, useContext, useSyncExternalStore, type ReactNode } from "react";
+import type { ConsoleConfig } from "../config/load-config";
+import type { ApiKeyStore } from "./api-key";
+import type { Clients } from "./clients";
+
+/** What every page needs to talk to the services. */
+export interface Api {
+  readonly clients: Clients;
+  readonly config: ConsoleConfig;
+  readonly apiKey: ApiKeyStore;
+}
+
+const ApiContext = createContext<Api | undefined>(undefined);
+
+export function ApiProvider({ api, children }: { api: Api; children: ReactNode }) {
+  return <ApiContext.Provider value={api}>{children}</ApiContext.Provider>;
+}
+
+/** The API of the nearest ApiProvider. */
+export function useApi(): Api {
+  const api = useContext(ApiContext);
+  if (api === undefined) throw new Error("useApi() outside <ApiProvider>");
+  return api;
+}
+
+/** The typed clients. */
+export function useClients(): Clients {
+  return useApi().clients;
+}
+
+/** The current API key; re-renders when it changes. */
+export function useApiKey(): string | undefined {
+  const { apiKey } = useApi();
+  return useSyncExternalStore(apiKey.subscribe, apiKey.get);
+}

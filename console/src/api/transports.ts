@@ -1,0 +1,29 @@
+import type { Interceptor, Transport } from "@connectrpc/connect";
+import { createConnectTransport } from "@connectrpc/connect-web";
+import type { ConsoleConfig } from "../config/load-config";
+
+/** Sends the current API key, when there is one, as `authorization: Bearer <key>` on every call. */
+export function bearerInterceptor(apiKey: () => string | undefined): Interceptor {
+  return (next) => async (req) => {
+    const key = apiKey();
+    if (key !== undefined) req.header.set("authorization", `Bearer ${key}`);
+    return next(req);
+  };
+}
+
+/** One Connect-protocol transport (JSON over HTTP/1.1 or 2, fetch-based) per service. */
+export interface Transports {
+  readonly registry: Transport;
+  readonly workflows: Transport;
+  readonly executor: Transport;
+}
+
+export function createTransports(config: ConsoleConfig, apiKey: () => string | undefined): Transports {
+  const interceptors = [bearerInterceptor(apiKey)];
+  const transport = (baseUrl: string) => createConnectTransport({ baseUrl, interceptors });
+  return {
+    registry: transport(config.registryUrl),
+    workflows: transport(config.workflowsUrl),
+    executor: transport(config.executorUrl),
+  };
+}

@@ -1,0 +1,32 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { useState } from "react";
+import { createBrowserRouter, RouterProvider } from "react-router";
+import { ApiProvider, type Api } from "./api/context";
+import { isTransient } from "./errors/describe";
+import { routes } from "./routes";
+
+/** Queries retry only errors that may go away (UNAVAILABLE...); others show at once. */
+export function createQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      queries: {
+        retry: (failures, err) => failures < 2 && isTransient(err),
+        refetchOnWindowFocus: false,
+        staleTime: 5_000,
+      },
+      mutations: { retry: false },
+    },
+  });
+}
+
+/** The console: API clients, the query cache and the router. */
+export function App({ api, queryClient }: { api: Api; queryClient: QueryClient }) {
+  const [router] = useState(() => createBrowserRouter(routes));
+  return (
+    <ApiProvider api={api}>
+      <QueryClientProvider client={queryClient}>
+        <RouterProvider router={router} />
+      </QueryClientProvider>
+    </ApiProvider>
+  );
+}

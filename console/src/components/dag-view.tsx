@@ -1,0 +1,87 @@
+import type { WorkflowSpec } from "@mcp/proto/workflows";
+import { useId, useMemo } from "react";
+import { workflowGraph } from "../dag/graph";
+import { layoutDag, type Point } from "../dag/layout";
+import { Empty } from "./states";
+
+function pathOf(points: readonly Point[]): string {
+  return points.map((p, i) => `${i === 0 ? "M" : "L"}${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(" ");
+}
+
+/**
+ * A workflow's DAG as SVG, laid out by dagre: a box per step (step id and MCP reference), an arrow per
+ * dependency — solid for `depends_on`, dashed where a step only reads another's output.
+ */
+export function DagView({ spec }: { spec: WorkflowSpec | undefined }) {
+  const markerId = useId().replace(/:/g, "");
+  const graph = useMemo(() => workflowGraph(spec), [spec]);
+  const dag = useMemo(() => layoutDag(graph), [graph]);
+  if (graph.nodes.length === 0) return <Empty>No steps.</Empty>;
+  return (
+    <figure className="dag">
+      <svg
+        data-testid="dag"
+        role="img"
+        aria-label={`DAG of ${graph.nodes.length} steps and ${graph.edges.length} dependencies`}
+        viewBox={`0 0 ${Math.ceil(dag.width)} ${Math.ceil(dag.height)}`}
+        width={Math.ceil(dag.width)}
+        height={Math.ceil(dag.height)}
+      >
+        <defs>
+          <marker
+            id={markerId}
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="8"
+            markerHeight="8"
+            orient="auto"
+          >
+            <path d="M0,0 L10,5 L0,10 z" className="dag-arrowhead" />
+          </marker>
+        </defs>
+        {dag.edges.map((e) => (
+          <path
+            key={`${e.from}->${e.to}`}
+            d={pathOf(e.points)}
+            className={e.kinds.includes("depends_on") ? "dag-edge" : "dag-edge data-only"}
+            markerEnd={`url(#${markerId})`}
+            data-from={e.from}
+            data-to={e.to}
+          >
+            <title>{`${e.from} → ${e.to} (${e.kinds.join(", ")})`}</title>
+          </path>
+        ))}
+        {dag.nodes.map((n) => (
+          <g
+            key={n.id}
+            className="dag-node"
+            data-step={n.id}
+            transform={`translate(${n.x - n.width / 2},${n.y - n.height / 2})`}
+          >
+            <rect width={n.width} height={n.height} rx="6" />
+            <text x={n.width / 2} y={20} textAnchor="middle" className="dag-step">
+              {n.id}
+            </text>
+            <text x={n.width / 2} y={37} textAnchor="middle" className="dag-mcp">
+              {n.mcp}
+            </text>
+          </g>
+        ))}
+      </svg>
+      <figcaption className="hint">
+        Solid arrow: <code>depends_on</code>. Dashed arrow: reads a step&apos;s output without listing it in{" "}
+        <code>depends_on</code>.
+      </figcaption>
+      {graph.dangling.length > 0 && (
+        <ul className="warnings" aria-label="References to unknown steps">
+          {graph.dangling.map((d, i) => (
+            <li key={i}>
+              Step <code>{d.to}</code> refers to unknown step <code>{d.from}</code> ({d.kind})
+            </li>
+          ))}
+        </ul>
+      )}
+    </figure>
+  );
+}

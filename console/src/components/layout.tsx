@@ -1,0 +1,42 @@
+import { useState } from "react";
+import { NavLink, Outlet } from "react-router";
+import { useApiKey } from "../api/context";
+import { SettingsDialog } from "./settings-dialog";
+
+/** The page frame: a header with the navigation and the Settings control, then the page. */
+export function Layout() {
+  const [settingsOpen, setSettingsOpen] = useState(false);
+  const apiKey = useApiKey();
+  return (
+    <>
+      <header className="site-header">
+        <a className="brand" href="/">
+          MCP console
+        </a>
+        <nav aria-label="Main">
+          <ul>
+            <li>
+              <NavLink to="/mcps">Components</NavLink>
+            </li>
+            <li>
+              <NavLink to="/workflows">Workflows</NavLink>
+            </li>
+            <li>
+              <NavLink to="/runs">Runs</NavLink>
+            </li>
+          </ul>
+        </nav>
+        <div className="header-end">
+          <span className="hint">{apiKey === undefined ? "no API key" : "API key set"}</span>
+          <button type="button" onClick={() => setSettingsOpen(true)}>
+            Settings
+          </button>
+        </div>
+      </header>
+      <main className="page">
+        <Outlet />
+      </main>
+      {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
+    </>
+  );
+}

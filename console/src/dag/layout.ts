@@ -1,0 +1,60 @@
+import { Graph, layout } from "@dagrejs/dagre";
+import type { DagEdge, DagNode, WorkflowGraph } from "./graph";
+
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+/** A node placed by dagre: (x, y) is its centre. */
+export interface PlacedNode extends DagNode {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** An edge routed by dagre through `points` (first near `from`, last at `to`'s border). */
+export interface PlacedEdge extends DagEdge {
+  readonly points: readonly Point[];
+}
+
+export interface DagLayout {
+  readonly nodes: readonly PlacedNode[];
+  readonly edges: readonly PlacedEdge[];
+  readonly width: number;
+  readonly height: number;
+}
+
+/** Box sizes: wide enough for the longer of the two lines of text at ~7 px per character. */
+const CHAR_WIDTH = 7.2;
+const NODE_HEIGHT = 48;
+const MIN_WIDTH = 110;
+const PADDING = 24;
+
+export function nodeWidth(node: DagNode): number {
+  return Math.max(MIN_WIDTH, Math.ceil(Math.max(node.id.length, node.mcp.length) * CHAR_WIDTH) + PADDING);
+}
+
+/**
+ * Lays a workflow graph out top to bottom with dagre (ranks by dependency, crossings minimised) and
+ * returns dagre's node centres, edge points and overall size.
+ */
+export function layoutDag(graph: WorkflowGraph, rankdir: "TB" | "LR" = "TB"): DagLayout {
+  const g = new Graph<Record<string, unknown>, { width: number; height: number; x?: number; y?: number }>();
+  g.setGraph({ rankdir, nodesep: 28, ranksep: 44, marginx: 12, marginy: 12 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const node of graph.nodes) g.setNode(node.id, { width: nodeWidth(node), height: NODE_HEIGHT });
+  for (const edge of graph.edges) g.setEdge(edge.from, edge.to);
+  layout(g);
+  const nodes = graph.nodes.map((node) => {
+    const placed = g.node(node.id);
+    return { ...node, x: placed.x ?? 0, y: placed.y ?? 0, width: placed.width, height: placed.height };
+  });
+  const edges = graph.edges.map((edge) => {
+    const label = g.edge(edge.from, edge.to) as { points?: Point[] } | undefined;
+    return { ...edge, points: label?.points ?? [] };
+  });
+  const size = g.graph() as { width?: number; height?: number };
+  return { nodes, edges, width: size.width ?? 0, height: size.height ?? 0 };
+}

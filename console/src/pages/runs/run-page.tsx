@@ -1,0 +1,202 @@
+import { RunKind, type WorkflowRun } from "@mcp/proto/executor";
+import { useMutation } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
+import { Link, useParams, useSearchParams } from "react-router";
+import { useClients } from "../../api/context";
+import { ConfirmDialog } from "../../components/confirm-dialog";
+import { ErrorView } from "../../components/error-view";
+import { JsonView } from "../../components/json-view";
+import { RunErrorView } from "../../components/run-result";
+import { StatusBadge } from "../../components/status-badge";
+import { Loading } from "../../components/states";
+import { TimelineView } from "../../components/timeline-view";
+import { useNow } from "../../components/use-now";
+import { isTerminalRun, runStatusName, runStatusTone } from "../../format/enums";
+import { formatDuration, formatTime, ms } from "../../format/time";
+import { useWatchRun, type WatchPhase } from "../../runs/use-watch-run";
+import { layoutTimeline } from "../../timeline/layout";
+import { StepDetails } from "./step-details";
+
+const PHASE_TEXT: Record<WatchPhase, string> = {
+  connecting: "connecting…",
+  live: "live",
+  reconnecting: "connection lost, reconnecting…",
+  finished: "finished",
+  failed: "not following (see the error)",
+};
+
+/** A run, followed live: status, inputs, outputs, error, timeline, step details and Cancel. */
+export function RunPage() {
+  const { id = "" } = useParams();
+  return <RunView key={id} id={id} />;
+}
+
+function RunView({ id }: { id: string }) {
+  const { state, phase, error } = useWatchRun(id);
+  const run = state.run;
+  if (!run) {
+    return (
+      <>
+        <h1>Run {id}</h1>
+        {phase === "failed" || error !== undefined ? (
+          <ErrorView error={error} title={`Could not follow run ${id}`} />
+        ) : (
+          <Loading what="run" />
+        )}
+      </>
+    );
+  }
+  return <RunDetails run={run} attempts={state.attempts} phase={phase} streamError={error} />;
+}
+
+function RunDetails({
+  run,
+  attempts,
+  phase,
+  streamError,
+}: {
+  run: WorkflowRun;
+  attempts: Parameters<typeof layoutTimeline>[1];
+  phase: WatchPhase;
+  streamError: unknown;
+}) {
+  const { executor } = useClients();
+  const [params, setParams] = useSearchParams();
+  const [confirming, setConfirming] = useState(false);
+  const terminal = isTerminalRun(run.status);
+  const now = useNow(terminal ? null : 500);
+  const startMs = ms(run.startTime) ?? ms(run.createTime);
+  const endMs = ms(run.finishTime);
+  const timeline = useMemo(
+    () => layoutTimeline(run.steps, attempts, terminal ? (endMs ?? now) : now, { startMs, endMs }),
+    [run.steps, attempts, terminal, endMs, now, startMs],
+  );
+  const selectedId = params.get("step") ?? undefined;
+  const selected = run.steps.find((s) => s.stepId === selectedId);
+  const select = (stepId: string) => {
+    const p = new URLSearchParams(params);
+    if (stepId === selectedId) p.delete("step");
+    else p.set("step", stepId);
+    setParams(p, { replace: true });
+  };
+  const cancel = useMutation({
+    mutationFn: () => executor.cancelRun({ id: run.id, reason: "cancelled from the console" }),
+    onSettled: () => setConfirming(false),
+  });
+  const took = startMs !== undefined ? (endMs ?? now) - startMs : undefined;
+
+  return (
+    <>
+      <p className="breadcrumbs">
+        <Link to="/runs">Runs</Link> / {run.id}
+      </p>
+      <div className="page-head">
+        <h1>
+          Run {run.id.slice(0, 8)}{" "}
+          <StatusBadge
+            text={runStatusName(run.status)}
+            tone={runStatusTone(run.status)}
+            testId="run-status"
+          />
+        </h1>
+        {!terminal && (
+          <button
+            type="button"
+            className="danger"
+            onClick={() => setConfirming(true)}
+            disabled={cancel.isPending}
+          >
+            Cancel run
+          </button>
+        )}
+      </div>
+      <p className="hint" role="status">
+        Updates: {PHASE_TEXT[phase]}
+      </p>
+      {streamError !== undefined && phase !== "live" && (
+        <ErrorView
+          error={streamError}
+          title={phase === "failed" ? "WatchRun failed" : "WatchRun interrupted"}
+        />
+      )}
+      {cancel.isError && <ErrorView error={cancel.error} title="CancelRun failed" />}
+      <dl className="facts">
+        <dt>Run id</dt>
+        <dd>
+          <code>{run.id}</code>
+        </dd>
+        {run.kind === RunKind.MCP ? (
+          <>
+            <dt>MCP</dt>
+            <dd>
+              <Link to={`/mcps/${encodeURIComponent(run.mcpName)}?version=${run.mcpVersion}`}>
+                {run.mcpName} v{run.mcpVersion}
+              </Link>
+            </dd>
+          </>
+        ) : (
+          <>
+            <dt>Workflow</dt>
+            <dd>
+              <Link to={`/workflows/${encodeURIComponent(run.workflowName)}?version=${run.workflowVersion}`}>
+                {run.workflowName} v{run.workflowVersion}
+              </Link>
+            </dd>
+          </>
+        )}
+        <dt>Created</dt>
+        <dd>{formatTime(run.createTime)}</dd>
+        <dt>Started</dt>
+        <dd>{formatTime(run.startTime)}</dd>
+        <dt>Finished</dt>
+        <dd>{formatTime(run.finishTime)}</dd>
+        <dt>Duration</dt>
+        <dd>{took === undefined ? "—" : `${formatDuration(took)}${terminal ? "" : " so far"}`}</dd>
+        <dt>Request id</dt>
+        <dd>
+          <code>{run.requestId}</code>
+        </dd>
+        {run.fallbackRunId && (
+          <>
+            <dt>Fallback run</dt>
+            <dd>
+              <Link to={`/runs/${run.fallbackRunId}`}>Fallback run {run.fallbackRunId.slice(0, 8)}</Link>
+            </dd>
+          </>
+        )}
+      </dl>
+      <RunErrorView error={run.error} />
+      <div className="columns">
+        <section aria-labelledby="inputs-heading">
+          <h2 id="inputs-heading">Inputs</h2>
+          <JsonView value={run.inputs} label="Run inputs" empty="No inputs." />
+        </section>
+        <section aria-labelledby="outputs-heading">
+          <h2 id="outputs-heading">Outputs</h2>
+          <JsonView
+            value={run.outputs}
+            label="Run outputs"
+            empty={terminal ? "No outputs." : "Not finished yet."}
+          />
+        </section>
+      </div>
+      <section aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">Timeline</h2>
+        <TimelineView layout={timeline} selected={selectedId} onSelect={select} />
+      </section>
+      {selected && <StepDetails step={selected} />}
+      {confirming && (
+        <ConfirmDialog
+          title="Cancel this run?"
+          confirmLabel="Cancel run"
+          cancelLabel="Keep running"
+          busy={cancel.isPending}
+          onConfirm={() => cancel.mutate()}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>Pending steps are skipped and running steps are stopped; the run ends CANCELLED.</p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}

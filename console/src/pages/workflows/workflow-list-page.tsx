@@ -1,0 +1,102 @@
+import { useInfiniteQuery } from "@tanstack/react-query";
+import { Link } from "react-router";
+import { useClients } from "../../api/context";
+import { ErrorView } from "../../components/error-view";
+import { LoadMore } from "../../components/load-more";
+import { FilterBar, useUrlFilters } from "../../components/search-form";
+import { Empty, Loading } from "../../components/states";
+import { formatTime } from "../../format/time";
+
+const PAGE_SIZE = 25;
+
+/** Workflows: search by text, tag or the MCP they use; keyset pages with "Load more". */
+export function WorkflowListPage() {
+  const { workflows } = useClients();
+  const filters = useUrlFilters(["q", "tag", "mcp"] as const);
+  const { q, tag, mcp } = filters.applied;
+  const query = useInfiniteQuery({
+    queryKey: ["workflows", { q, tag, mcp }],
+    queryFn: ({ pageParam, signal }) =>
+      workflows.listWorkflows(
+        { pageSize: PAGE_SIZE, pageToken: pageParam, filter: { text: q, tag, usesMcp: mcp } },
+        { signal },
+      ),
+    initialPageParam: "",
+    getNextPageParam: (last) => last.nextPageToken || undefined,
+  });
+  const items = query.data?.pages.flatMap((p) => p.workflows) ?? [];
+  return (
+    <>
+      <div className="page-head">
+        <h1>Workflows</h1>
+        <Link className="button primary" to="/workflows/new">
+          New workflow
+        </Link>
+      </div>
+      <FilterBar label="Filter workflows" onSubmit={() => filters.apply()}>
+        <label>
+          Search
+          <input type="search" value={filters.draft.q} onChange={(e) => filters.set("q", e.target.value)} />
+        </label>
+        <label>
+          Tag
+          <input type="text" value={filters.draft.tag} onChange={(e) => filters.set("tag", e.target.value)} />
+        </label>
+        <label>
+          Uses MCP
+          <input type="text" value={filters.draft.mcp} onChange={(e) => filters.set("mcp", e.target.value)} />
+        </label>
+      </FilterBar>
+      {query.isPending ? (
+        <Loading what="workflows" />
+      ) : query.isError && items.length === 0 ? (
+        <ErrorView error={query.error} title="Could not list workflows" />
+      ) : items.length === 0 ? (
+        <Empty>
+          {q || tag || mcp
+            ? "No workflow matches these filters."
+            : "No workflows yet: create one with “New workflow”."}
+        </Empty>
+      ) : (
+        <table>
+          <caption className="visually-hidden">Workflows</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Description</th>
+              <th scope="col">Tags</th>
+              <th scope="col">Latest</th>
+              <th scope="col">Current</th>
+              <th scope="col">Updated</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((w) => (
+              <tr key={w.id}>
+                <td>
+                  <Link to={`/workflows/${encodeURIComponent(w.name)}`}>{w.name}</Link>
+                </td>
+                <td className="clip">{w.description}</td>
+                <td>{w.tags.join(", ")}</td>
+                <td>v{w.latestVersion}</td>
+                <td>
+                  v{w.currentVersion}
+                  {w.currentVersionPinned ? " (pinned)" : ""}
+                </td>
+                <td>{formatTime(w.updateTime)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {query.isError && items.length > 0 && (
+        <ErrorView error={query.error} title="Could not load more workflows" />
+      )}
+      <LoadMore
+        hasMore={query.hasNextPage}
+        loading={query.isFetchingNextPage}
+        onLoad={() => void query.fetchNextPage()}
+      />
+    </>
+  );
+}

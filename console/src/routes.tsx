@@ -1,0 +1,56 @@
+import { Navigate, type RouteObject } from "react-router";
+import { Layout } from "./components/layout";
+import { RouteError } from "./components/route-error";
+import { NotFoundPage } from "./pages/not-found-page";
+
+/**
+ * Every page and its address; the URL carries the page's state (filters, versions, the chosen step).
+ * Pages load on first visit (their own chunks), so the YAML parser and dagre are fetched only by the
+ * pages that use them.
+ */
+export const routes: RouteObject[] = [
+  {
+    element: <Layout />,
+    errorElement: <RouteError />,
+    children: [
+      { index: true, element: <Navigate to="/mcps" replace /> },
+      {
+        path: "mcps",
+        lazy: async () => ({ Component: (await import("./pages/mcps/mcp-list-page")).McpListPage }),
+      },
+      {
+        path: "mcps/new",
+        lazy: async () => ({ Component: (await import("./pages/mcps/new-mcp-page")).NewMcpPage }),
+      },
+      {
+        path: "mcps/:name",
+        lazy: async () => ({ Component: (await import("./pages/mcps/mcp-page")).McpPage }),
+      },
+      {
+        path: "workflows",
+        lazy: async () => ({
+          Component: (await import("./pages/workflows/workflow-list-page")).WorkflowListPage,
+        }),
+      },
+      {
+        path: "workflows/new",
+        lazy: async () => ({
+          Component: (await import("./pages/workflows/new-workflow-page")).NewWorkflowPage,
+        }),
+      },
+      {
+        path: "workflows/:name",
+        lazy: async () => ({ Component: (await import("./pages/workflows/workflow-page")).WorkflowPage }),
+      },
+      {
+        path: "runs",
+        lazy: async () => ({ Component: (await import("./pages/runs/run-list-page")).RunListPage }),
+      },
+      {
+        path: "runs/:id",
+        lazy: async () => ({ Component: (await import("./pages/runs/run-page")).RunPage }),
+      },
+      { path: "*", element: <NotFoundPage /> },
+    ],
+  },
+];
