@@ -159,15 +159,14 @@ function FieldControl({ id, field, value, error, onChange }: FieldProps) {
   }
   return (
     <div className={`field${field.kind === "boolean" && field.required ? " field-inline" : ""}`}>
-      <label htmlFor={id}>
-        {field.name}
+      <div className="field-label">
+        <label htmlFor={id}>{field.name}</label>
         {field.required && (
           <span className="required" title="required" aria-hidden="true">
-            {" "}
             *
           </span>
         )}
-      </label>
+      </div>
       <span id={`${id}-kind`} className="kind">
         {KIND_HINT[field.kind]}
         {field.required ? ", required" : ", optional"}

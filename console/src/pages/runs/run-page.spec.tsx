@@ -1,0 +1,150 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError } from "@connectrpc/connect";
+import {
+  ExecutorService,
+  RunEventSchema,
+  RunStatus,
+  StepStatus,
+  type CancelRunRequest,
+  type RunEvent,
+  type WorkflowRun,
+} from "@mcp/proto/executor";
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { run, snapshot, statusEvent, step, stepEvent } from "../../test/builders";
+import { renderWithApi } from "../../test/render";
+import { RunPage } from "./run-page";
+
+const T0 = Date.parse("2026-01-01T10:00:00Z");
+
+function renderRun(handlers: Parameters<typeof renderWithApi>[1]["routes"], path = "/runs/run-1") {
+  return renderWithApi(<RunPage />, { routes: handlers, path, pattern: "/runs/:id" });
+}
+
+describe("RunPage", () => {
+  it("follows WatchRun to the end and resyncs the outputs with GetRun", async () => {
+    const user = userEvent.setup();
+    const final: WorkflowRun = run(
+      RunStatus.SUCCEEDED,
+      [
+        step("hello", StepStatus.SUCCEEDED, { start: T0, finish: T0 + 1200 }),
+        step("loud", StepStatus.SUCCEEDED, { start: T0 + 1200, finish: T0 + 2000 }),
+      ],
+      {
+        outputs: { greeting: "HELLO ADA" },
+        inputs: { name: "ada" },
+        startTime: timestampFromMs(T0),
+        finishTime: timestampFromMs(T0 + 2000),
+      },
+    );
+    const events: RunEvent[] = [
+      snapshot(
+        run(RunStatus.RUNNING, [step("hello", StepStatus.PENDING), step("loud", StepStatus.PENDING)], {
+          startTime: timestampFromMs(T0),
+        }),
+        2,
+        T0,
+      ),
+      stepEvent(step("hello", StepStatus.RUNNING, { start: T0 }), 3, T0),
+      stepEvent(step("hello", StepStatus.SUCCEEDED, { start: T0, finish: T0 + 1200 }), 4, T0 + 1200),
+      stepEvent(step("loud", StepStatus.SUCCEEDED, { start: T0 + 1200, finish: T0 + 2000 }), 5, T0 + 2000),
+      statusEvent(RunStatus.SUCCEEDED, 6, T0 + 2000),
+    ];
+    renderRun((router) =>
+      router.service(ExecutorService, {
+        async *watchRun() {
+          for (const event of events) yield { event };
+        },
+        getRun: () => ({ run: final }),
+      }),
+    );
+
+    const status = await screen.findByTestId("run-status");
+    await screen.findByText("Updates: finished");
+    expect(status.textContent).toBe("SUCCEEDED");
+    expect(screen.getByLabelText("Run outputs").textContent).toContain("HELLO ADA");
+    expect(screen.queryByRole("button", { name: "Cancel run" })).toBeNull();
+
+    const timeline = screen.getByTestId("timeline");
+    const rows = within(timeline).getAllByRole("listitem");
+    expect(rows.map((r) => r.getAttribute("data-step"))).toEqual(["hello", "loud"]);
+    expect(rows[0]!.textContent).toContain("1.2 s");
+    expect(rows[1]!.textContent).toContain("800 ms");
+
+    await user.click(within(timeline).getByRole("button", { name: /loud/ }));
+    expect(screen.getByRole("heading", { name: /Step loud/ })).toBeTruthy();
+  });
+
+  it("reconnects when the stream breaks before the run is final", async () => {
+    let watches = 0;
+    const running = run(RunStatus.RUNNING, [step("a", StepStatus.RUNNING, { start: T0 })]);
+    renderRun((router) =>
+      router.service(ExecutorService, {
+        async *watchRun() {
+          watches++;
+          if (watches === 1) {
+            yield { event: snapshot(running, 1) };
+            throw new ConnectError("connection reset", Code.Unavailable);
+          }
+          yield {
+            event: snapshot(
+              run(RunStatus.SUCCEEDED, [step("a", StepStatus.SUCCEEDED, { start: T0, finish: T0 + 5 })]),
+              3,
+            ),
+          };
+        },
+        getRun: () => ({ run: watches < 2 ? running : run(RunStatus.SUCCEEDED) }),
+      }),
+    );
+    await screen.findByText("Updates: finished", undefined, { timeout: 3000 });
+    expect(watches).toBe(2);
+    expect(screen.getByTestId("run-status").textContent).toBe("SUCCEEDED");
+  });
+
+  it("shows the API's error when the run does not exist", async () => {
+    renderRun(
+      (router) =>
+        router.service(ExecutorService, {
+          // eslint-disable-next-line require-yield
+          async *watchRun(req) {
+            throw new ConnectError(`run ${req.id} not found`, Code.NotFound);
+          },
+        }),
+      "/runs/nope",
+    );
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toContain("NOT_FOUND");
+    expect(alert.textContent).toContain("run nope not found");
+  });
+
+  it("cancels a running run only after confirming, and links to a fallback run", async () => {
+    const user = userEvent.setup();
+    const cancels: CancelRunRequest[] = [];
+    const running = run(RunStatus.RUNNING, [step("a", StepStatus.RUNNING, { start: T0 })], {
+      fallbackRunId: "fb-1234567890",
+    });
+    renderRun((router) =>
+      router.service(ExecutorService, {
+        async *watchRun(_req, ctx) {
+          yield { event: create(RunEventSchema, { ...snapshot(running, 1) }) };
+          await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+        },
+        cancelRun: (req) => {
+          cancels.push(req);
+          return { run: { ...running, status: RunStatus.CANCELLED } };
+        },
+      }),
+    );
+    expect((await screen.findByRole("link", { name: /Fallback run fb-12345/ })).getAttribute("href")).toBe(
+      "/runs/fb-1234567890",
+    );
+    await user.click(screen.getByRole("button", { name: "Cancel run" }));
+    const dialog = screen.getByRole("dialog", { name: "Cancel this run?" });
+    expect(cancels).toHaveLength(0);
+    await user.click(within(dialog).getByRole("button", { name: "Cancel run" }));
+    await screen.findByText("Updates: live");
+    expect(cancels).toEqual([expect.objectContaining({ id: "run-1" })]);
+  });
+});
