@@ -6,20 +6,21 @@
  * `npm start` serves the console itself; this is for running it on its own.
  */
 import { resolve } from "node:path";
-import { distDirOf, ensureConsoleBuilt, loadConsoleConfig, startConsoleServer } from "@mcp/console-server";
-import { ConfigError, createLogger, DEFAULT_PORTS, loadDotEnv, onShutdown } from "@mcp/runtime";
+import {
+  distDirOf,
+  ensureConsoleBuilt,
+  loadConsoleConfig,
+  startConsoleServer,
+  type ConsoleConfig,
+} from "@mcp/console-server";
+import { ConfigError, createLogger, DEFAULT_PORTS, loadDotEnv, onShutdown, type Logger } from "@mcp/runtime";
 
 const ROOT = resolve(__dirname, "..");
 
-async function main(): Promise<void> {
-  loadDotEnv(resolve(ROOT, ".env"));
-  const logger = createLogger({
-    service: "console",
-    level: process.env["LOG_LEVEL"]?.toLowerCase() || "info",
-  });
-  let config;
+/** The console's settings; exits with code 2, naming every bad variable, when they are wrong. */
+function readConfig(logger: Logger): ConsoleConfig {
   try {
-    config = loadConsoleConfig(process.env, {
+    return loadConsoleConfig(process.env, {
       consoleDir: resolve(ROOT, "console"),
       registryUrl: `http://127.0.0.1:${DEFAULT_PORTS.registry}`,
       workflowsUrl: `http://127.0.0.1:${DEFAULT_PORTS.workflows}`,
@@ -30,6 +31,15 @@ async function main(): Promise<void> {
     logger.fatal(err.message);
     process.exit(2);
   }
+}
+
+async function main(): Promise<void> {
+  loadDotEnv(resolve(ROOT, ".env"));
+  const logger = createLogger({
+    service: "console",
+    level: process.env["LOG_LEVEL"]?.toLowerCase() || "info",
+  });
+  const config = readConfig(logger);
   if (config.port === undefined) {
     logger.warn("CONSOLE_PORT=off: nothing to serve");
     return;
