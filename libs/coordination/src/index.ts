@@ -8,6 +8,7 @@ export { type Cache, cached } from "./cache/cache.js";
 export { RedisCache, type RedisCacheOptions } from "./cache/redis-cache.js";
 export { MemoryCache, type MemoryCacheOptions } from "./cache/memory-cache.js";
 export { ImmutableCache } from "./cache/immutable-cache.js";
+export { CatalogMemo, CATALOG_GENERATION_KEY } from "./cache/catalog-generation.js";
 export { NoopCache } from "./cache/noop-cache.js";
 export { openCache, type OpenedCache } from "./cache/open-cache.js";
 

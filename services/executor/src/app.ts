@@ -63,6 +63,8 @@ export async function startExecutor(
     createServiceClient(WorkflowService, config.workflowsUrl, { timeoutMs: 10_000, apiKey }),
     createServiceClient(RegistryService, config.registryUrl, { timeoutMs: 10_000, apiKey }),
     base.cache,
+    // with Redis the registry and workflows services invalidate the same cache (catalog generation)
+    base.cacheKind === "redis",
   );
   const store = new RunStore(dataSource);
   const queries = new RunQueries(dataSource);

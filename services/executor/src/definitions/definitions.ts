@@ -1,6 +1,6 @@
 import type { Client } from "@connectrpc/connect";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { cached, type Cache } from "@mcp/coordination";
+import { cached, CatalogMemo, type Cache } from "@mcp/coordination";
 import { FailedPreconditionError, NotFoundError, UnavailableError } from "@mcp/errors";
 import { McpConfigSchema, type McpReference, type RegistryService } from "@mcp/proto/registry";
 import { type WorkflowReference, type WorkflowService, type WorkflowSpec } from "@mcp/proto/workflows";
@@ -15,6 +15,13 @@ export interface PinnedWorkflow {
   readonly spec: WorkflowSpec;
 }
 
+/** Resolves references to pinned definitions. */
+export interface Resolver {
+  workflow(ref: WorkflowReference): Promise<PinnedWorkflow>;
+  /** `stepId` names the step in a FAILED_PRECONDITION when the MCP does not resolve. */
+  mcp(ref: McpReference, stepId?: string): Promise<PinnedMcp>;
+}
+
 /** Immutable versions can be cached for long. */
 const VERSION_TTL_SECONDS = 24 * 3600;
 
@@ -22,14 +29,36 @@ type CachedMcp = Omit<PinnedMcp, "config"> & { config: PbJsonObject };
 
 /**
  * Reads definitions from the workflows and registry services over gRPC. References with a label or
- * "latest"/"current" are always resolved by a call (they move); a resolved immutable version is cached.
+ * "latest"/"current" move, so they are resolved by a call, or, through {@link current} with a shared
+ * cache, from memory while the catalog generation is unchanged; a resolved immutable version is cached.
  */
-export class Definitions {
+export class Definitions implements Resolver {
+  private readonly memo:
+    { readonly workflows: CatalogMemo<PinnedWorkflow>; readonly mcps: CatalogMemo<PinnedMcp> } | undefined;
+
   constructor(
     private readonly workflows: Client<typeof WorkflowService>,
     private readonly registry: Client<typeof RegistryService>,
     private readonly cache: Cache,
-  ) {}
+    /** True when `cache` is shared with the registry and workflows services (Redis). */
+    sharedCache = false,
+  ) {
+    this.memo = sharedCache ? { workflows: new CatalogMemo(cache), mcps: new CatalogMemo(cache) } : undefined;
+  }
+
+  /**
+   * A resolver for one run start: references resolve as of this call (a write answered before it
+   * is seen), repeated ones from memory while no definition has changed since (one cache read).
+   */
+  async current(): Promise<Resolver> {
+    const memo = this.memo;
+    if (!memo) return this;
+    const generation = await memo.workflows.generation();
+    return {
+      workflow: (ref) => memo.workflows.get(generation, workflowKey(ref), () => this.workflow(ref)),
+      mcp: (ref, stepId) => memo.mcps.get(generation, mcpKey(ref), () => this.mcp(ref, stepId)),
+    };
+  }
 
   async workflow(ref: WorkflowReference): Promise<PinnedWorkflow> {
     const res = await call("workflows", () =>
@@ -90,6 +119,13 @@ export class Definitions {
     }
   }
 }
+
+const workflowKey = (ref: WorkflowReference) =>
+  `${ref.workflow.case}:${ref.workflow.value}@${ref.version ?? ""}`;
+
+/** The same string for references that name the same thing the same way. */
+export const mcpKey = (ref: McpReference) =>
+  `${ref.mcp.case}:${ref.mcp.value}@${ref.selector.case}:${ref.selector.value}`;
 
 function toCached(mcp: PinnedMcp): CachedMcp {
   return { ...mcp, config: toJson(McpConfigSchema, mcp.config) as PbJsonObject };

@@ -12,7 +12,7 @@ import {
   type WorkflowReference,
 } from "@mcp/proto/workflows";
 import { contentHash } from "@mcp/versioning";
-import type { Definitions } from "../definitions/definitions.js";
+import { mcpKey, type Definitions, type Resolver } from "../definitions/definitions.js";
 import type { JsonObject, PinnedMcp } from "../runners/runner.js";
 import { typeName } from "./type-names.js";
 import { encodePlan, type StoredPlan } from "./plan-codec.js";
@@ -51,10 +51,14 @@ export class RunStarter {
     });
     const earlier = await this.earlier(requestId, requestHash);
     if (earlier) return earlier;
-    const workflow = await this.definitions.workflow(ref);
+    const defs = await this.definitions.current();
+    const workflow = await defs.workflow(ref);
     const inputs = resolveInputs(workflow.spec, given);
-    const mcps = await this.pinSteps(workflow.spec.steps.map((s) => ({ stepId: s.stepId, ref: s.mcp })));
-    const plan = encodePlan(workflow.spec, mcps, requestHash, await this.pinTools(mcps));
+    const mcps = await pinSteps(
+      defs,
+      workflow.spec.steps.map((s) => ({ stepId: s.stepId, ref: s.mcp })),
+    );
+    const plan = encodePlan(workflow.spec, mcps, requestHash, await pinTools(defs, mcps));
     return this.insert(requestId, requestHash, plan, inputs, mcps, {
       kind: "workflow",
       parentRunId,
@@ -75,7 +79,8 @@ export class RunStarter {
     });
     const earlier = await this.earlier(requestId, requestHash);
     if (earlier) return earlier;
-    const pinned = await this.definitions.mcp(ref);
+    const defs = await this.definitions.current();
+    const pinned = await defs.mcp(ref);
     const spec = create(WorkflowSpecSchema, {
       executionMode: ExecutionMode.SEQUENTIAL,
       inputs: Object.keys(given).map((name) => ({ name })),
@@ -99,7 +104,7 @@ export class RunStarter {
     return this.insert(
       requestId,
       requestHash,
-      encodePlan(spec, mcps, requestHash, await this.pinTools(mcps)),
+      encodePlan(spec, mcps, requestHash, await pinTools(defs, mcps)),
       given,
       mcps,
       {
@@ -133,39 +138,6 @@ export class RunStarter {
       );
     }
     return { run, created: false };
-  }
-
-  /** Pins every step's MCP; steps naming the same MCP the same way share one lookup. */
-  private async pinSteps(
-    steps: ReadonlyArray<{ stepId: string; ref: McpReference | undefined }>,
-  ): Promise<Map<string, PinnedMcp>> {
-    const lookups = new Map<string, Promise<PinnedMcp>>();
-    const pinned = await Promise.all(
-      steps.map(async (s) => {
-        const ref = s.ref ?? ({ mcp: { case: undefined }, selector: { case: undefined } } as McpReference);
-        const key = `${ref.mcp.case}:${ref.mcp.value}@${ref.selector.case}:${ref.selector.value}`;
-        let lookup = lookups.get(key);
-        if (!lookup) {
-          lookup = this.definitions.mcp(ref, s.stepId);
-          lookups.set(key, lookup);
-        }
-        return [s.stepId, await lookup] as const;
-      }),
-    );
-    return new Map(pinned);
-  }
-
-  /** The tools of every ai_assistant step, pinned now like the steps themselves. */
-  private async pinTools(mcps: ReadonlyMap<string, PinnedMcp>): Promise<Map<string, PinnedMcp[]>> {
-    const tools = new Map<string, PinnedMcp[]>();
-    for (const [stepId, mcp] of mcps) {
-      if (mcp.config.kind.case !== "aiAssistant") continue;
-      tools.set(
-        stepId,
-        await Promise.all(mcp.config.kind.value.tools.map((ref) => this.definitions.mcp(ref, stepId))),
-      );
-    }
-    return tools;
   }
 
   private async insert(
@@ -227,4 +199,38 @@ export class RunStarter {
     }
     return result;
   }
+}
+
+/** Pins every step's MCP; steps naming the same MCP the same way share one lookup. */
+async function pinSteps(
+  defs: Resolver,
+  steps: ReadonlyArray<{ stepId: string; ref: McpReference | undefined }>,
+): Promise<Map<string, PinnedMcp>> {
+  const lookups = new Map<string, Promise<PinnedMcp>>();
+  const pinned = await Promise.all(
+    steps.map(async (s) => {
+      const ref = s.ref ?? ({ mcp: { case: undefined }, selector: { case: undefined } } as McpReference);
+      const key = mcpKey(ref);
+      let lookup = lookups.get(key);
+      if (!lookup) {
+        lookup = defs.mcp(ref, s.stepId);
+        lookups.set(key, lookup);
+      }
+      return [s.stepId, await lookup] as const;
+    }),
+  );
+  return new Map(pinned);
+}
+
+/** The tools of every ai_assistant step, pinned now like the steps themselves. */
+async function pinTools(
+  defs: Resolver,
+  mcps: ReadonlyMap<string, PinnedMcp>,
+): Promise<Map<string, PinnedMcp[]>> {
+  const tools = new Map<string, PinnedMcp[]>();
+  for (const [stepId, mcp] of mcps) {
+    if (mcp.config.kind.case !== "aiAssistant") continue;
+    tools.set(stepId, await Promise.all(mcp.config.kind.value.tools.map((ref) => defs.mcp(ref, stepId))));
+  }
+  return tools;
 }

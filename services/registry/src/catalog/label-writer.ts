@@ -1,4 +1,4 @@
-import type { Cache } from "@mcp/coordination";
+import { CATALOG_GENERATION_KEY, type Cache } from "@mcp/coordination";
 import type { McpDefinitionEntity, McpLabelMoveEntity, McpStore, McpVersionEntity } from "@mcp/db";
 import { NotFoundError } from "@mcp/errors";
 import { cacheKeys } from "./cache-keys.js";
@@ -116,6 +116,7 @@ export class LabelWriter {
       cacheKeys.byId(def.id),
       cacheKeys.byName(def.nameKey),
       ...versions.map((v) => cacheKeys.version(def.id, v)),
+      CATALOG_GENERATION_KEY, // executors' resolutions of names and labels (CatalogMemo)
     );
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { JsonObject as PbJsonObject } from "@bufbuild/protobuf";
-import type { Cache } from "@mcp/coordination";
+import { CATALOG_GENERATION_KEY, type Cache } from "@mcp/coordination";
 import {
   uniqueViolation,
   type McpDefinitionEntity,
@@ -232,6 +232,7 @@ export class McpWriter {
       cacheKeys.byId(def.id),
       cacheKeys.byName(def.nameKey),
       ...versions.map((v) => cacheKeys.version(def.id, v)),
+      CATALOG_GENERATION_KEY, // executors' resolutions of names and labels (CatalogMemo)
     );
   }
 }

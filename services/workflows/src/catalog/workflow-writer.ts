@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Cache } from "@mcp/coordination";
+import { CATALOG_GENERATION_KEY, type Cache } from "@mcp/coordination";
 import {
   uniqueViolation,
   type WorkflowDefinitionEntity,
@@ -188,7 +188,11 @@ export class WorkflowWriter {
   }
 
   private async invalidate(def: WorkflowDefinitionEntity): Promise<void> {
-    await this.cache.delete(cacheKeys.byId(def.id), cacheKeys.byName(def.nameKey));
+    await this.cache.delete(
+      cacheKeys.byId(def.id),
+      cacheKeys.byName(def.nameKey),
+      CATALOG_GENERATION_KEY, // executors' resolutions of names (CatalogMemo)
+    );
   }
 }
 
