@@ -36,10 +36,12 @@ export function describeError(err: unknown): ErrorDescription {
     const violations = err
       .findDetails(errorDetails.BadRequestSchema)
       .flatMap((d) => d.fieldViolations.map((v) => ({ field: v.field, description: v.description })));
-    const reason = err.findDetails(errorDetails.ErrorInfoSchema)[0]?.reason || undefined;
+    const code = codeName(err.code);
+    const found = err.findDetails(errorDetails.ErrorInfoSchema)[0]?.reason;
+    const reason = found && found !== code ? found : undefined; // a reason equal to the code adds nothing
     const network = NETWORK_FAILURES.some((re) => re.test(err.rawMessage));
     return {
-      code: codeName(err.code),
+      code,
       message: err.rawMessage || "(no message)",
       reason,
       violations,

@@ -139,6 +139,12 @@ export function VersionDiff({ name, latest }: { name: string; latest: number }) 
             <caption className="visually-hidden">
               v{from} (left) against v{to} (right)
             </caption>
+            <colgroup>
+              <col className="line-no" />
+              <col />
+              <col className="line-no" />
+              <col />
+            </colgroup>
             <thead>
               <tr>
                 <th scope="col" colSpan={2}>
