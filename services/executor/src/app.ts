@@ -98,17 +98,16 @@ export async function startExecutor(
     watcher,
     canceller: new RunCanceller(store, events),
     // a run created here is driven here when there is room, else by whichever executor is free
-    // (a failure here only delays the run: every executor polls for claimable runs)
-    wake: async (runId) => {
-      const taken = await worker.offer(runId).catch((err: unknown) => {
+    // (a failure to claim only delays the run: every executor polls for claimable runs)
+    offer: (runId) =>
+      worker.offer(runId).catch((err: unknown) => {
         logger.warn(
           { runId, err: err instanceof Error ? err.message : String(err) },
           "could not claim the new run",
         );
         return false;
-      });
-      if (!taken) await events.wake(runId);
-    },
+      }),
+    wake: (runId) => events.wake(runId),
   });
   const server = await base.serve(built, { mutating: "execute", callsOtherServices: true });
   await worker.start();

@@ -27,8 +27,8 @@ export function openCoordination(redisUrl: string | undefined, logger: Logger): 
       close: async () => undefined,
     };
   }
-  const command = createRedis({ url: redisUrl, logger, name: "executor-locks" });
-  const publisher = createRedis({ url: redisUrl, logger, name: "executor-events-pub" });
+  const command = createRedis({ url: redisUrl, logger, name: "executor-locks", autoPipelining: true });
+  const publisher = createRedis({ url: redisUrl, logger, name: "executor-events-pub", autoPipelining: true });
   const subscriber = createRedis({ url: redisUrl, logger, name: "executor-events-sub" });
   return {
     locks: new RedisLockService(command, { prefix: "lock:" }),

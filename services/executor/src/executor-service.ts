@@ -20,7 +20,9 @@ export interface ExecutorDeps {
   readonly reader: RunReader;
   readonly watcher: RunWatcher;
   readonly canceller: RunCanceller;
-  /** Tells the executors (this one included) that a run is waiting. */
+  /** Claims and drives a new run in this executor if it has room; false when it has none. */
+  readonly offer: (runId: string) => Promise<boolean>;
+  /** Tells the other executors that a run is waiting. */
   readonly wake: (runId: string) => Promise<void>;
 }
 
@@ -39,14 +41,20 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
   ) {
     const id = started.run.id;
     const timeoutMs = (waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000;
+    const start = async (listenElsewhere?: () => Promise<void>) => {
+      if (await deps.offer(id)) return;
+      await listenElsewhere?.();
+      await deps.wake(id);
+    };
     if (!wait) {
-      if (started.created) await deps.wake(id);
+      if (started.created) await start();
       return { run: await reader.get(id), created: started.created };
     }
-    // A new run is woken only once the wait listens to its events, so the wait need not read it first.
+    // A new run starts only once the wait listens to it, so the wait need not read it first; driven
+    // here, its events reach the wait in process.
     const run = started.created
       ? await reader.waitForEnd(id, timeoutMs, signal, {
-          onSubscribed: () => deps.wake(id),
+          start,
           knownSequence: BigInt(started.run.eventSeq),
         })
       : await reader.waitForEnd(id, timeoutMs, signal);

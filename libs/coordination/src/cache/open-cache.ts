@@ -34,7 +34,12 @@ export function openCache(options: {
       close: async () => undefined,
     };
   }
-  const redis = createRedis({ url: options.redisUrl, logger: options.logger, name: `${options.name}-cache` });
+  const redis = createRedis({
+    url: options.redisUrl,
+    logger: options.logger,
+    name: `${options.name}-cache`,
+    autoPipelining: true,
+  });
   return {
     cache: new RedisCache(redis, {
       prefix: options.prefix ?? "cache:",

@@ -9,6 +9,11 @@ export interface CreateRedisOptions {
   logger: Logger;
   /** Names the connection in logs, e.g. "command" or "subscriber". */
   name?: string;
+  /**
+   * Sends the commands issued in one event-loop turn as one write (ioredis auto-pipelining): fewer
+   * syscalls under load, same order and replies. Not for a subscriber connection.
+   */
+  autoPipelining?: boolean;
 }
 
 /** Longest pause between reconnection attempts; the client retries forever. */
@@ -42,6 +47,7 @@ export function createRedis(options: CreateRedisOptions): Redis {
     // A hard disconnect arms a timer of this length even when the socket is already gone (as
     // during an outage); keep it short so a shutdown while Redis is down does not linger.
     disconnectTimeout: 200,
+    enableAutoPipelining: options.autoPipelining ?? false,
   });
 
   let down = false;

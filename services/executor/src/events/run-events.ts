@@ -13,8 +13,11 @@ const WAKE_CHANNEL = "runs:new";
  * Run and step events between executor replicas (Redis pub/sub, or in process in single-node mode).
  * Events are published AFTER the change they describe is committed, and carry the run's event
  * sequence number from that same transaction, so watchers can order and de-duplicate them.
+ * Listeners in this process ({@link listen}) get this process's events directly, as well.
  */
 export class RunEvents {
+  private readonly local = new Map<string, Set<(event: RunEvent) => void>>();
+
   constructor(
     private readonly bus: EventBus,
     /** Told when an {@link emit} could not be published. */
@@ -37,6 +40,7 @@ export class RunEvents {
       time: timestampNow(),
       event,
     });
+    for (const listener of this.local.get(runId) ?? []) listener(message);
     await this.bus.publish(
       runChannel(runId),
       Buffer.from(toBinary(RunEventSchema, message)).toString("base64"),
@@ -47,6 +51,20 @@ export class RunEvents {
     return this.bus.subscribe(runChannel(runId), (message) =>
       onEvent(fromBinary(RunEventSchema, Buffer.from(message, "base64"))),
     );
+  }
+
+  /**
+   * The events this process publishes for `runId`, delivered at once (no round trip); a run driven
+   * elsewhere is heard through {@link subscribe}. Returns the function that stops listening.
+   */
+  listen(runId: string, onEvent: (event: RunEvent) => void): () => void {
+    let listeners = this.local.get(runId);
+    if (!listeners) this.local.set(runId, (listeners = new Set()));
+    listeners.add(onEvent);
+    return () => {
+      listeners.delete(onEvent);
+      if (listeners.size === 0 && this.local.get(runId) === listeners) this.local.delete(runId);
+    };
   }
 
   /** Tells every executor a run is waiting to be claimed. */

@@ -3,6 +3,7 @@ import { timestampNow } from "@bufbuild/protobuf/wkt";
 import type { RunQueries } from "@mcp/db";
 import { NotFoundError } from "@mcp/errors";
 import { RunEventSchema, RunStatus, type RunEvent } from "@mcp/proto/executor";
+import type { Subscription } from "@mcp/coordination";
 import type { RunEvents } from "../events/run-events.js";
 import { toWorkflowRun } from "./mapping.js";
 
@@ -21,8 +22,12 @@ const isTerminal = (event: RunEvent) =>
 
 /** Options of {@link RunWatcher.watch}. */
 export interface WatchOptions {
-  /** Called once subscribed, before anything is read: e.g. to let a new run start only now. */
-  readonly onSubscribed?: () => Promise<void>;
+  /**
+   * For a run the caller has just created and not yet let start: called once the watch listens in
+   * this process, before anything is read. It starts the run here, or, when it cannot, calls
+   * `listenElsewhere` first (the run will be driven by another executor) and then lets it start.
+   */
+  readonly start?: (listenElsewhere: () => Promise<void>) => Promise<void>;
   /**
    * The caller already knows the run up to this sequence number, and that it had not ended then
    * (a run it has just created): no snapshot is read or yielded first.
@@ -35,7 +40,8 @@ export interface WatchOptions {
  * until the run ends, whichever replica drives it.
  *
  * - It subscribes BEFORE reading the snapshot, so nothing falls between the two; events the snapshot
- *   already covers (sequence ≤ the snapshot's) are dropped.
+ *   already covers (sequence ≤ the snapshot's) are dropped, and so are repeats (an event of a run
+ *   driven in this process arrives both directly and through pub/sub).
  * - Each committed change takes the next sequence number of its run (several step rows changed in one
  *   transaction share one), and is published after commit, so events can arrive out of order; they
  *   are held back until the sequence is contiguous.
@@ -52,33 +58,36 @@ export class RunWatcher {
   async *watch(runId: string, signal: AbortSignal, options: WatchOptions = {}): AsyncGenerator<RunEvent> {
     const pending: RunEvent[] = [];
     let wake: (() => void) | undefined;
+    const onEvent = (event: RunEvent) => {
+      pending.push(event);
+      wake?.();
+    };
+    const stopListening = this.events.listen(runId, onEvent);
     // Without pub/sub (Redis away) the watch still works, from the database every `resyncMs`.
-    const subscription = await this.events
-      .subscribe(runId, (event) => {
-        pending.push(event);
-        wake?.();
-      })
-      .catch(() => undefined);
+    const listenElsewhere = async () => {
+      subscription = await this.events.subscribe(runId, onEvent).catch(() => undefined);
+    };
+    let subscription: Subscription | undefined;
     const onAbort = () => wake?.();
     signal.addEventListener("abort", onAbort);
     try {
-      await options.onSubscribed?.();
-      let snapshot: { sequence: bigint };
+      if (options.start) await options.start(listenElsewhere);
+      else await listenElsewhere();
+      let last: bigint;
       if (options.knownSequence !== undefined) {
-        snapshot = { sequence: options.knownSequence };
+        last = options.knownSequence;
       } else {
-        const read = await this.snapshot(runId);
-        snapshot = read;
-        yield read;
-        if (isTerminal(read)) return;
+        const snapshot = await this.snapshot(runId);
+        last = snapshot.sequence;
+        yield snapshot;
+        if (isTerminal(snapshot)) return;
       }
-      let last = snapshot.sequence;
       while (!signal.aborted) {
         pending.sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
         let progressed = false;
         while (pending.length > 0 && pending[0]!.sequence <= last + 1n) {
           const event = pending.shift()!;
-          if (event.sequence <= snapshot.sequence) continue;
+          if (event.sequence <= last) continue;
           last = event.sequence;
           progressed = true;
           yield event;
@@ -97,15 +106,15 @@ export class RunWatcher {
         // Quiet for resyncMs: if the run moved on without us seeing it, continue from a fresh snapshot.
         const run = await this.queries.findRun(runId);
         if (run && BigInt(run.eventSeq) > last) {
-          const read = await this.snapshot(runId);
-          snapshot = read;
-          last = read.sequence;
-          yield read;
-          if (isTerminal(read)) return;
+          const snapshot = await this.snapshot(runId);
+          last = snapshot.sequence;
+          yield snapshot;
+          if (isTerminal(snapshot)) return;
         }
       }
     } finally {
       signal.removeEventListener("abort", onAbort);
+      stopListening();
       await subscription?.close();
     }
   }

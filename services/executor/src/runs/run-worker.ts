@@ -83,7 +83,8 @@ export class RunWorker {
 
   /**
    * A run was just created here: claims and drives it in this executor when it has room (no round
-   * trip through the wake channel). Returns false when it has none; the caller then wakes the others.
+   * trip through the wake channel). Returns false when it has none, or another executor claimed the
+   * run first; the caller then wakes the others.
    */
   async offer(runId: string): Promise<boolean> {
     if (this.stopping.signal.aborted) return false;
@@ -94,8 +95,8 @@ export class RunWorker {
     this.offered += 1;
     try {
       const run = await this.store.claim(this.options.owner, this.options.leaseMs, runId);
-      // null: another executor's poll got it first, which is as good
-      if (run) this.drive(run);
+      if (!run) return false; // another executor's poll got it first
+      this.drive(run);
       return true;
     } finally {
       this.offered -= 1;
