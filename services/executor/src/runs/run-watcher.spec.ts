@@ -52,9 +52,9 @@ describe("RunWatcher", () => {
           await listenElsewhere();
           listenedElsewhere = true;
           // the driver (here) publishes out of order; each reaches the watch twice
-          await events.publish(runId, 2, step("b"));
-          await events.publish(runId, 1, step("a"));
-          await events.publish(runId, 3, ended);
+          await events.publish(runId, 2n, step("b"));
+          await events.publish(runId, 1n, step("a"));
+          await events.publish(runId, 3n, ended);
         },
       }),
     );
@@ -77,8 +77,8 @@ describe("RunWatcher", () => {
         knownSequence: 0n,
         start: async (listenElsewhere) => {
           await listenElsewhere();
-          await there.publish(runId, 1, step("a"));
-          await there.publish(runId, 2, ended);
+          await there.publish(runId, 1n, step("a"));
+          await there.publish(runId, 2n, ended);
         },
       }),
     );
