@@ -34,8 +34,6 @@ export function executorEnv(
     REDIS_URL,
     REGISTRY_URL: registryUrl,
     WORKFLOWS_URL: workflowsUrl,
-    EXECUTOR_LEASE_MS: "1500",
-    EXECUTOR_POLL_MS: "200",
     EXECUTOR_MAX_RUNS: "256",
   };
 }

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { ExecutorService } from "@mcp/proto/executor";
+import { loadConfig } from "@mcp/runtime";
 import { Client } from "pg";
 import { settings } from "../lib/settings";
 import { round, summarize } from "../lib/stats";
@@ -60,6 +61,7 @@ export async function recoverySuite(): Promise<SuiteResult> {
   const pg = new Client({ connectionString: p.db.url });
   await pg.connect();
   const env = executorEnv(p.db.url, p.registry.server.url, p.workflows.server.url);
+  const lease = loadConfig("executor", env).executor;
   const resumedMs: number[] = [];
   const ownedMs: number[] = [];
   try {
@@ -132,7 +134,7 @@ export async function recoverySuite(): Promise<SuiteResult> {
     return {
       rows: [
         {
-          figure: `kill -9 → resumed on another executor (n=${kills}, lease ${env["EXECUTOR_LEASE_MS"]} ms, poll ${env["EXECUTOR_POLL_MS"]} ms)`,
+          figure: `kill -9 → resumed on another executor (n=${kills}, default lease ${lease.leaseMs} ms, poll ${lease.pollMs} ms)`,
           ours: `p50 ${ms(resumed.p50)}, max ${ms(Math.max(...resumedMs))}`,
           target: target("≤ 3 s", Math.max(...resumedMs) / 1000, 3, "s", "max"),
         },
@@ -140,8 +142,8 @@ export async function recoverySuite(): Promise<SuiteResult> {
       ],
       json: {
         kills,
-        lease_ms: Number(env["EXECUTOR_LEASE_MS"]),
-        poll_ms: Number(env["EXECUTOR_POLL_MS"]),
+        lease_ms: lease.leaseMs,
+        poll_ms: lease.pollMs,
         resumed_ms: resumed,
         reowned_ms: owned,
         samples_ms: resumedMs.map((x) => round(x, 1)),

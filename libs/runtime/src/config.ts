@@ -110,9 +110,9 @@ const envSchema = z.object({
       .enum(["true", "false", "1", "0"], { error: "REGISTRY_PROBE_STDIO must be true or false" })
       .default("false"),
   ),
-  EXECUTOR_LEASE_MS: z.preprocess(empty, z.coerce.number().int().min(300).max(600_000).default(3_000)),
+  EXECUTOR_LEASE_MS: z.preprocess(empty, z.coerce.number().int().min(300).max(600_000).default(2_000)),
   EXECUTOR_MAX_RUNS: z.preprocess(empty, z.coerce.number().int().min(1).max(10_000).default(64)),
-  EXECUTOR_POLL_MS: z.preprocess(empty, z.coerce.number().int().min(50).max(600_000).default(1_000)),
+  EXECUTOR_POLL_MS: z.preprocess(empty, z.coerce.number().int().min(50).max(600_000).default(500)),
   EXECUTOR_START_WRITE_DELAY_MS: z.preprocess(empty, z.coerce.number().int().min(0).max(60_000).default(50)),
   AUTH_ENABLED: z.preprocess(
     (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
