@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useId, useRef, type ReactNode } from "react";
+import { Modal } from "./modal";
 
 interface Props {
   /** The question, e.g. "Move production from v1 to v2?"; it names the dialog. */
@@ -27,31 +28,18 @@ export function ConfirmDialog({
 }: Props) {
   const titleId = useId();
   const cancelRef = useRef<HTMLButtonElement>(null);
-  useEffect(() => {
-    cancelRef.current?.focus();
-  }, []);
   return (
-    <div className="backdrop">
-      <div
-        role="dialog"
-        aria-modal="true"
-        aria-labelledby={titleId}
-        className="dialog"
-        onKeyDown={(e) => {
-          if (e.key === "Escape") onCancel();
-        }}
-      >
-        <h2 id={titleId}>{title}</h2>
-        {children}
-        <div className="actions">
-          <button type="button" ref={cancelRef} onClick={onCancel} disabled={busy}>
-            {cancelLabel}
-          </button>
-          <button type="button" className="primary" onClick={onConfirm} disabled={busy}>
-            {busy ? "Working…" : confirmLabel}
-          </button>
-        </div>
+    <Modal labelledBy={titleId} onClose={onCancel} initialFocus={cancelRef}>
+      <h2 id={titleId}>{title}</h2>
+      {children}
+      <div className="actions">
+        <button type="button" ref={cancelRef} onClick={onCancel} disabled={busy}>
+          {cancelLabel}
+        </button>
+        <button type="button" className="primary" onClick={onConfirm} disabled={busy}>
+          {busy ? "Working…" : confirmLabel}
+        </button>
       </div>
-    </div>
+    </Modal>
   );
 }

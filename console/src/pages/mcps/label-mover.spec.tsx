@@ -45,6 +45,12 @@ describe("LabelMover", () => {
     expect(calls).toHaveLength(0);
 
     await user.click(screen.getByRole("button", { name: "Move label" }));
+    expect(document.activeElement?.textContent).toBe("Cancel"); // focus starts on the safe choice
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(calls).toHaveLength(0);
+
+    await user.click(screen.getByRole("button", { name: "Move label" }));
     const again = screen.getByRole("dialog", { name: "Move production from v1 to v2?" });
     expect(again).not.toBe(dialog);
     await user.click(within(again).getByRole("button", { name: "Move label" }));
