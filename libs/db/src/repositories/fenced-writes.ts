@@ -1,8 +1,8 @@
 import type { DataSource, EntityMetadata } from "typeorm";
 import { StepRunEntity } from "../entities/step-run.entity.js";
 import { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
-import { dbCall } from "../errors.js";
 import { columnValues, fromRow, setList } from "./entity-rows.js";
+import { PreparedStatements } from "./prepared.js";
 import { FenceLostError } from "./run-store.js";
 
 /** Columns of a step row a driver may change. */
@@ -32,9 +32,12 @@ export class FencedWrites {
   private readonly steps: EntityMetadata;
   private readonly runs: EntityMetadata;
 
-  constructor(private readonly dataSource: DataSource) {
+  private readonly sql: PreparedStatements;
+
+  constructor(dataSource: DataSource) {
     this.steps = dataSource.getMetadata(StepRunEntity);
     this.runs = dataSource.getMetadata(WorkflowRunEntity);
+    this.sql = new PreparedStatements(dataSource);
   }
 
   /**
@@ -96,13 +99,11 @@ export class FencedWrites {
   async updateRun(runId: string, fence: string, patch: RunPatch): Promise<string> {
     const params: unknown[] = [runId, fence];
     const sets = setList(this.runs, { ...patch, updatedAt: new Date() }, params);
-    const rows = await dbCall(() =>
-      this.dataSource.query<{ event_seq: string }[]>(
-        `WITH run AS (UPDATE workflow_runs SET ${[...sets, "event_seq = event_seq + 1"].join(", ")}
+    const rows = await this.sql.rows<{ event_seq: string }>(
+      `WITH run AS (UPDATE workflow_runs SET ${[...sets, "event_seq = event_seq + 1"].join(", ")}
                        WHERE id = $1 AND fence = $2 RETURNING event_seq)
          SELECT event_seq FROM run`,
-        params,
-      ),
+      params,
     );
     const seq = rows[0]?.event_seq;
     if (seq === undefined) throw new FenceLostError(runId, fence);
@@ -110,7 +111,7 @@ export class FencedWrites {
   }
 
   private async written(runId: string, fence: string, sql: string, params: unknown[]): Promise<WrittenSteps> {
-    const rows = await dbCall(() => this.dataSource.query<Record<string, unknown>[]>(sql, params));
+    const rows = await this.sql.rows<Record<string, unknown>>(sql, params);
     const first = rows[0];
     if (first === undefined) throw new FenceLostError(runId, fence);
     return {

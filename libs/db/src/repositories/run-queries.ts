@@ -2,6 +2,8 @@ import type { DataSource } from "typeorm";
 import { StepRunEntity } from "../entities/step-run.entity.js";
 import { WorkflowRunEntity, type RunStatusName } from "../entities/workflow-run.entity.js";
 import { dbCall } from "../errors.js";
+import { fromRow } from "./entity-rows.js";
+import { PreparedStatements } from "./prepared.js";
 
 /** Filter of {@link RunQueries.list}; unset fields do not filter. */
 export interface RunListFilter {
@@ -15,10 +17,19 @@ export interface RunListFilter {
 
 /** Read-only run queries (newest first, keyset-paginated). */
 export class RunQueries {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly sql: PreparedStatements;
 
-  findRun(id: string): Promise<WorkflowRunEntity | null> {
-    return dbCall(() => this.dataSource.getRepository(WorkflowRunEntity).findOneBy({ id }));
+  constructor(private readonly dataSource: DataSource) {
+    this.sql = new PreparedStatements(dataSource);
+  }
+
+  async findRun(id: string): Promise<WorkflowRunEntity | null> {
+    const rows = await this.sql.rows<Record<string, unknown>>("SELECT * FROM workflow_runs WHERE id = $1", [
+      id,
+    ]);
+    return rows[0]
+      ? fromRow<WorkflowRunEntity>(this.dataSource.getMetadata(WorkflowRunEntity), rows[0])
+      : null;
   }
 
   findByRequestId(requestId: string): Promise<WorkflowRunEntity | null> {
@@ -26,12 +37,13 @@ export class RunQueries {
   }
 
   /** A run's steps in plan order (children after their parent). */
-  steps(runId: string): Promise<StepRunEntity[]> {
-    return dbCall(() =>
-      this.dataSource
-        .getRepository(StepRunEntity)
-        .find({ where: { runId }, order: { position: "ASC", stepId: "ASC" } }),
+  async steps(runId: string): Promise<StepRunEntity[]> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      "SELECT * FROM step_runs WHERE run_id = $1 ORDER BY position, step_id",
+      [runId],
     );
+    const metadata = this.dataSource.getMetadata(StepRunEntity);
+    return rows.map((row) => fromRow<StepRunEntity>(metadata, row));
   }
 
   /** Runs newest first, before the keyset `(createdAt, id)` when given. */

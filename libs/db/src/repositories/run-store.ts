@@ -4,6 +4,7 @@ import { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
 import { dbCall } from "../errors.js";
 import { columnValues, fromRow, toColumns } from "./entity-rows.js";
 import { asUpdate } from "./insert.js";
+import { PreparedStatements } from "./prepared.js";
 
 /** A run to create, with one pending step row per planned step. */
 export interface NewRun {
@@ -38,7 +39,11 @@ export interface LeaseState {
  * (paused, partitioned, lease expired) can never write after someone else claimed the run.
  */
 export class RunStore {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly sql: PreparedStatements;
+
+  constructor(private readonly dataSource: DataSource) {
+    this.sql = new PreparedStatements(dataSource);
+  }
 
   /**
    * Inserts a run and its steps. With a `requestId` already used, inserts nothing and returns the
@@ -64,28 +69,28 @@ export class RunStore {
     );
     // the steps as one jsonb array of rows keyed by column name, expanded by jsonb_populate_recordset
     params.push(JSON.stringify(input.steps.map((step) => toColumns(steps, step))));
-    return dbCall(async () => {
-      // One statement, so atomic without a transaction: the steps are inserted only with the run.
-      const rows = await this.dataSource.query<Record<string, unknown>[]>(
-        `WITH run AS (
-           INSERT INTO workflow_runs (${run.map(([column]) => column).join(", ")})
-           VALUES (${run.map(([, value]) => value).join(", ")})
-           ON CONFLICT DO NOTHING RETURNING *),
-         steps AS (
-           INSERT INTO step_runs
-           SELECT * FROM jsonb_populate_recordset(NULL::step_runs, $${params.length}::jsonb)
-            WHERE EXISTS (SELECT 1 FROM run))
-         SELECT * FROM run`,
-        params,
-      );
-      const inserted = rows[0];
-      if (inserted) return { run: fromRow<WorkflowRunEntity>(runs, inserted), created: true };
-      // Nothing inserted: the request id was used before (idempotent execute).
-      const existing = await this.dataSource
+    // One statement, so atomic without a transaction: the steps are inserted only with the run.
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `WITH run AS (
+         INSERT INTO workflow_runs (${run.map(([column]) => column).join(", ")})
+         VALUES (${run.map(([, value]) => value).join(", ")})
+         ON CONFLICT DO NOTHING RETURNING *),
+       steps AS (
+         INSERT INTO step_runs
+         SELECT * FROM jsonb_populate_recordset(NULL::step_runs, $${params.length}::jsonb)
+          WHERE EXISTS (SELECT 1 FROM run))
+       SELECT * FROM run`,
+      params,
+    );
+    const inserted = rows[0];
+    if (inserted) return { run: fromRow<WorkflowRunEntity>(runs, inserted), created: true };
+    // Nothing inserted: the request id was used before (idempotent execute).
+    const existing = await dbCall(() =>
+      this.dataSource
         .getRepository(WorkflowRunEntity)
-        .findOneByOrFail({ requestId: input.run.requestId ?? "" });
-      return { run: existing, created: false };
-    });
+        .findOneByOrFail({ requestId: input.run.requestId ?? "" }),
+    );
+    return { run: existing, created: false };
   }
 
   /**
@@ -95,47 +100,40 @@ export class RunStore {
    * the run's next event sequence number (`eventSeq`), for the "running" event the driver publishes.
    */
   async claim(owner: string, leaseMs: number, runId?: string): Promise<WorkflowRunEntity | null> {
-    return dbCall(async () => {
-      const rows = await this.dataSource.query<Record<string, unknown>[]>(
-        // Wrapped in a CTE so the driver returns the rows (TypeORM returns [rows, count] for a bare UPDATE).
-        `WITH claimed AS (
-         UPDATE workflow_runs r
-            SET owner = $1, lease_expires_at = now() + ($2 || ' milliseconds')::interval, fence = r.fence + 1,
-                status = CASE WHEN r.status = 'pending' THEN 'running' ELSE r.status END,
-                started_at = COALESCE(r.started_at, now()), updated_at = now(), event_seq = r.event_seq + 1
-          WHERE r.id = (
-            SELECT id FROM workflow_runs
-             WHERE status IN ('pending', 'running')
-               AND (owner IS NULL OR lease_expires_at < now())
-               AND ($3::uuid IS NULL OR id = $3::uuid)
-             ORDER BY created_at, id
-             LIMIT 1
-             FOR UPDATE SKIP LOCKED)
-        RETURNING r.*)
-         SELECT * FROM claimed`,
-        [owner, String(leaseMs), runId ?? null],
-      );
-      const claimed = rows[0];
-      return claimed
-        ? fromRow<WorkflowRunEntity>(this.dataSource.getMetadata(WorkflowRunEntity), claimed)
-        : null;
-    });
+    // two statements, not one with "$3 IS NULL OR id = $3": each keeps its own (index) plan when prepared
+    const which = runId === undefined ? "" : "AND id = $3";
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `UPDATE workflow_runs r
+          SET owner = $1, lease_expires_at = now() + ($2 || ' milliseconds')::interval, fence = r.fence + 1,
+              status = CASE WHEN r.status = 'pending' THEN 'running' ELSE r.status END,
+              started_at = COALESCE(r.started_at, now()), updated_at = now(), event_seq = r.event_seq + 1
+        WHERE r.id = (
+          SELECT id FROM workflow_runs
+           WHERE status IN ('pending', 'running')
+             AND (owner IS NULL OR lease_expires_at < now())
+             ${which}
+           ORDER BY created_at, id
+           LIMIT 1
+           FOR UPDATE SKIP LOCKED)
+      RETURNING r.*`,
+      runId === undefined ? [owner, String(leaseMs)] : [owner, String(leaseMs), runId],
+    );
+    const claimed = rows[0];
+    return claimed
+      ? fromRow<WorkflowRunEntity>(this.dataSource.getMetadata(WorkflowRunEntity), claimed)
+      : null;
   }
 
   /** Extends the lease if `fence` is still current; reports whether a cancel was requested. */
   async renew(runId: string, fence: string, leaseMs: number): Promise<LeaseState> {
-    return dbCall(async () => {
-      const rows = await this.dataSource.query<{ cancel_requested_at: Date | null }[]>(
-        `WITH renewed AS (
-         UPDATE workflow_runs SET lease_expires_at = now() + ($3 || ' milliseconds')::interval
-          WHERE id = $1 AND fence = $2 AND status IN ('pending', 'running')
-        RETURNING cancel_requested_at)
-         SELECT cancel_requested_at FROM renewed`,
-        [runId, fence, String(leaseMs)],
-      );
-      const row = rows[0];
-      return { held: row !== undefined, cancelRequested: row?.cancel_requested_at != null };
-    });
+    const rows = await this.sql.rows<{ cancel_requested_at: Date | null }>(
+      `UPDATE workflow_runs SET lease_expires_at = now() + ($3 || ' milliseconds')::interval
+        WHERE id = $1 AND fence = $2 AND status IN ('pending', 'running')
+      RETURNING cancel_requested_at`,
+      [runId, fence, String(leaseMs)],
+    );
+    const row = rows[0];
+    return { held: row !== undefined, cancelRequested: row?.cancel_requested_at != null };
   }
 
   /** Gives the run up (graceful shutdown): another executor may claim it at once. */
