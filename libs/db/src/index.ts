@@ -17,7 +17,13 @@ export { McpQueries, type McpListFilter, type McpStats } from "./repositories/mc
 export { nextVersionNumber } from "./repositories/version-counter.js";
 export { WorkflowStore, WorkflowTransaction } from "./repositories/workflow-store.js";
 export { WorkflowQueries, type WorkflowListFilter } from "./repositories/workflow-queries.js";
-export { RunStore, FenceLostError, type NewRun, type LeaseState } from "./repositories/run-store.js";
+export {
+  RunStore,
+  FenceLostError,
+  type ClaimAtCreate,
+  type NewRun,
+  type LeaseState,
+} from "./repositories/run-store.js";
 export {
   FencedWrites,
   type StepPatch,

@@ -97,6 +97,7 @@ export async function startExecutor(
     reader: new RunReader(queries, watcher, definitions),
     watcher,
     canceller: new RunCanceller(store, events),
+    reserve: () => worker.reserve(),
     // a run created here is driven here when there is room, else by whichever executor is free
     // (a failure to claim only delays the run: every executor polls for claimable runs)
     offer: (runId) =>

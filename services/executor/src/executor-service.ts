@@ -13,6 +13,7 @@ import type { RunCanceller } from "./runs/run-canceller.js";
 import type { RunReader } from "./runs/run-reader.js";
 import type { RunStarter, Started } from "./runs/run-starter.js";
 import type { RunWatcher } from "./runs/run-watcher.js";
+import type { Reservation } from "./runs/run-worker.js";
 
 /** The run modules the handlers delegate to. */
 export interface ExecutorDeps {
@@ -20,6 +21,8 @@ export interface ExecutorDeps {
   readonly reader: RunReader;
   readonly watcher: RunWatcher;
   readonly canceller: RunCanceller;
+  /** Room to create a run claimed by this executor and drive it at once; undefined when full. */
+  readonly reserve: () => Reservation | undefined;
   /** Claims and drives a new run in this executor if it has room; false when it has none. */
   readonly offer: (runId: string) => Promise<boolean>;
   /** Tells the other executors that a run is waiting. */
@@ -32,9 +35,13 @@ const DEFAULT_WAIT_SECONDS = 300;
 export function executorService(deps: ExecutorDeps): ServiceImpl<typeof ExecutorService> {
   const { starter, reader, watcher, canceller } = deps;
 
-  /** Wakes the executors for a new run, then returns it (after its end, with `wait`). */
+  /**
+   * Starts a new run (driven here: created claimed when there was room, else claimed now; or woken
+   * for the other executors) and answers with it, after its end with `wait`.
+   */
   async function answer(
     started: Started,
+    slot: Reservation | undefined,
     wait: boolean,
     waitSeconds: number | undefined,
     signal: AbortSignal,
@@ -42,31 +49,50 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
     const id = started.run.id;
     const timeoutMs = (waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000;
     const start = async (listenElsewhere?: () => Promise<void>) => {
+      if (slot && started.created && started.run.owner === slot.claim.owner) return slot.drive(started.run);
+      slot?.release();
       if (await deps.offer(id)) return;
       await listenElsewhere?.();
       await deps.wake(id);
     };
-    if (!wait) {
-      if (started.created) await start();
-      return { run: await reader.get(id), created: started.created };
+    try {
+      if (!wait) {
+        if (started.created) await start();
+        return { run: await reader.get(id), created: started.created };
+      }
+      // A new run starts only once the wait listens to it, so the wait need not read it first;
+      // driven here, its events reach the wait in process.
+      const run = started.created
+        ? await reader.waitForEnd(id, timeoutMs, signal, {
+            start,
+            knownSequence: BigInt(started.run.eventSeq),
+          })
+        : await reader.waitForEnd(id, timeoutMs, signal);
+      return { run, created: started.created };
+    } finally {
+      slot?.release();
     }
-    // A new run starts only once the wait listens to it, so the wait need not read it first; driven
-    // here, its events reach the wait in process.
-    const run = started.created
-      ? await reader.waitForEnd(id, timeoutMs, signal, {
-          start,
-          knownSequence: BigInt(started.run.eventSeq),
-        })
-      : await reader.waitForEnd(id, timeoutMs, signal);
-    return { run, created: started.created };
+  }
+
+  /** Creates a run with `create`, claimed for this executor when it has room. */
+  async function begin(create: (slot: Reservation | undefined) => Promise<Started>) {
+    const slot = deps.reserve();
+    try {
+      return { started: await create(slot), slot };
+    } catch (err) {
+      slot?.release();
+      throw err;
+    }
   }
 
   return {
     async executeWorkflow(req, ctx) {
-      const started = await starter.workflow(req.workflow!, req.inputs ?? {}, req.requestId);
+      const { started, slot } = await begin((s) =>
+        starter.workflow(req.workflow!, req.inputs ?? {}, req.requestId, null, s?.claim),
+      );
       return create(
         ExecuteWorkflowResponseSchema,
-        await answer(started, req.wait, req.waitTimeoutSeconds, ctx.signal),
+        await answer(started, slot, req.wait, req.waitTimeoutSeconds, ctx.signal),
       );
     },
 
@@ -90,10 +116,12 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
     },
 
     async runMcp(req, ctx) {
-      const started = await starter.mcp(req.mcp!, req.inputs ?? {}, req.requestId);
+      const { started, slot } = await begin((s) =>
+        starter.mcp(req.mcp!, req.inputs ?? {}, req.requestId, s?.claim),
+      );
       return create(
         RunMcpResponseSchema,
-        await answer(started, req.wait, req.waitTimeoutSeconds, ctx.signal),
+        await answer(started, slot, req.wait, req.waitTimeoutSeconds, ctx.signal),
       );
     },
   };

@@ -88,6 +88,18 @@ describe("RunStore", () => {
     });
   });
 
+  it("create › with a claim, inserts the run already claimed: running, fence 1, its lease live", async () => {
+    const { run, created } = await store.create(newRun(), { owner: "me", leaseMs: 60_000 });
+    expect(created).toBe(true);
+    expect(run).toMatchObject({ status: "running", owner: "me", fence: "1", eventSeq: "1" });
+    expect(run.startedAt).toBeInstanceOf(Date);
+    expect(run.leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 50_000);
+    expect(await store.claim("other", 60_000, run.id)).toBeNull();
+    // and the claimer's fence is the one its writes carry
+    await writes.updateSteps(run.id, "1", ["a"], { status: "running" });
+    expect((await stepA(run.id)).status).toBe("running");
+  });
+
   it("create › returns the earlier run for a repeated request id instead of a second one", async () => {
     const key = randomUUID();
     const first = await store.create(newRun(key));

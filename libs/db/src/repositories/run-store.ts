@@ -15,6 +15,12 @@ export interface NewRun {
   readonly steps: ReadonlyArray<Omit<StepRunEntity, "run">>;
 }
 
+/** Who claims a run as it is created (the executor that will drive it at once), for how long. */
+export interface ClaimAtCreate {
+  readonly owner: string;
+  readonly leaseMs: number;
+}
+
 /** Thrown by fenced writes once the caller no longer holds the run (another executor claimed it). */
 export class FenceLostError extends Error {
   constructor(
@@ -47,9 +53,10 @@ export class RunStore {
 
   /**
    * Inserts a run and its steps. With a `requestId` already used, inserts nothing and returns the
-   * existing run (`created: false`) — idempotent execute.
+   * existing run (`created: false`) — idempotent execute. With `claim`, the run is inserted already
+   * claimed, as {@link claim} would leave it (running, fence 1, the claim's event sequence number 1).
    */
-  async create(input: NewRun): Promise<{ run: WorkflowRunEntity; created: boolean }> {
+  async create(input: NewRun, claim?: ClaimAtCreate): Promise<{ run: WorkflowRunEntity; created: boolean }> {
     const runs = this.dataSource.getMetadata(WorkflowRunEntity);
     const steps = this.dataSource.getMetadata(StepRunEntity);
     const params: unknown[] = [];
@@ -57,16 +64,22 @@ export class RunStore {
       runs,
       {
         ...input.run,
-        owner: null,
-        leaseExpiresAt: null,
-        fence: "0",
-        eventSeq: "0",
-        startedAt: null,
+        ...(claim ? { status: "running", owner: claim.owner } : { owner: null }),
+        fence: claim ? "1" : "0",
+        eventSeq: claim ? "1" : "0",
         finishedAt: null,
         cancelRequestedAt: null,
       },
       params,
     );
+    // lease and start from the database clock, as a claim takes them
+    if (claim) {
+      params.push(String(claim.leaseMs));
+      run.push(["lease_expires_at", `now() + ($${params.length} || ' milliseconds')::interval`]);
+      run.push(["started_at", "now()"]);
+    } else {
+      run.push(["lease_expires_at", "NULL"], ["started_at", "NULL"]);
+    }
     // the steps as one jsonb array of rows keyed by column name, expanded by jsonb_populate_recordset
     params.push(JSON.stringify(input.steps.map((step) => toColumns(steps, step))));
     // One statement, so atomic without a transaction: the steps are inserted only with the run.

@@ -117,6 +117,17 @@ describe("FencedRecorder", () => {
     await r.close();
   });
 
+  it("orders a deferred running write before the result that follows it closely (never ends RUNNING)", async () => {
+    for (let i = 0; i < 25; i++) {
+      const r = await claimedRun(1);
+      await r.recorder.stepStarted("a", 1, { i });
+      await sleep(1 + (i % 3)); // the deferred write is being made, or has just been
+      await r.recorder.stepSucceeded("a", 1, result({ i }));
+      expect(await r.row()).toMatchObject({ status: "succeeded", outputs: { i } });
+      await r.close();
+    }
+  });
+
   it("with no delay, writes the running row before stepStarted resolves", async () => {
     const r = await claimedRun(0);
     await r.recorder.stepStarted("a", 1, { x: 1 });

@@ -70,8 +70,10 @@ export class FencedRecorder implements RunRecorder {
     const pending: PendingStart = { patch, timer: undefined, written: undefined };
     pending.timer = setTimeout(() => {
       pending.timer = undefined;
-      // A failure here is the later write's to report (it carries the start fields again).
-      pending.written = this.update([stepId], patch).catch(() => undefined);
+      // Written directly (not through update, which would take this entry): the step's next write
+      // finds it here and waits for it, so the two commit in order. A failure here is that later
+      // write's to report (it carries the start fields again).
+      pending.written = this.write([stepId], patch).catch(() => undefined);
     }, this.options.startWriteDelayMs);
     this.starts.set(stepId, pending);
   }
@@ -215,7 +217,7 @@ export class FencedRecorder implements RunRecorder {
       this.starts.delete(stepId);
       if (pending.timer !== undefined) {
         clearTimeout(pending.timer);
-        if (flush || stepIds.length > 1) await this.update([stepId], pending.patch);
+        if (flush || stepIds.length > 1) await this.write([stepId], pending.patch);
         else merge = pending.patch;
       } else {
         await pending.written;
@@ -226,7 +228,7 @@ export class FencedRecorder implements RunRecorder {
     return merge;
   }
 
-  /** Applies `patch` to the steps under the fence and publishes each updated step. */
+  /** Applies `patch` (with any deferred start of the steps) under the fence, and publishes it. */
   private async update(stepIds: readonly string[], patch: StepPatch): Promise<void> {
     const start = await this.settle(stepIds, false);
     const changes: StepPatch = start
@@ -239,6 +241,11 @@ export class FencedRecorder implements RunRecorder {
             : {}),
         }
       : patch;
+    await this.write(stepIds, changes);
+  }
+
+  /** Applies `changes` to the steps under the fence and publishes each updated step. */
+  private async write(stepIds: readonly string[], changes: StepPatch): Promise<void> {
     const written = await this.guard(() => this.writes.updateSteps(this.runId, this.fence, stepIds, changes));
     for (const row of written.rows) {
       if (row.finishedAt && row.durationMs !== null)

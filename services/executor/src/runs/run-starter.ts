@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
-import { stepRow, type RunStore, type RunQueries, type WorkflowRunEntity } from "@mcp/db";
+import { stepRow, type ClaimAtCreate, type RunStore, type RunQueries, type WorkflowRunEntity } from "@mcp/db";
 import { AlreadyExistsError } from "@mcp/errors";
 import type { McpReference } from "@mcp/proto/registry";
 import {
@@ -44,6 +44,7 @@ export class RunStarter {
     given: JsonObject,
     requestId: string,
     parentRunId: string | null = null,
+    claim?: ClaimAtCreate,
   ): Promise<Started> {
     const requestHash = contentHash({
       workflow: [ref.workflow.case ?? "", ref.workflow.value ?? "", ref.version ?? 0],
@@ -59,7 +60,7 @@ export class RunStarter {
       workflow.spec.steps.map((s) => ({ stepId: s.stepId, ref: s.mcp })),
     );
     const plan = encodePlan(workflow.spec, mcps, requestHash, await pinTools(defs, mcps));
-    return this.insert(requestId, requestHash, plan, inputs, mcps, {
+    return this.insert(requestId, requestHash, plan, inputs, mcps, claim, {
       kind: "workflow",
       parentRunId,
       workflowId: workflow.id,
@@ -72,7 +73,12 @@ export class RunStarter {
   }
 
   /** A one-step run of a single MCP; its inputs go to the MCP unchanged and its outputs are the run's. */
-  async mcp(ref: McpReference, given: JsonObject, requestId: string): Promise<Started> {
+  async mcp(
+    ref: McpReference,
+    given: JsonObject,
+    requestId: string,
+    claim?: ClaimAtCreate,
+  ): Promise<Started> {
     const requestHash = contentHash({
       mcp: [ref.mcp.case ?? "", ref.mcp.value ?? "", ref.selector.case ?? "", ref.selector.value ?? ""],
       inputs: given,
@@ -107,6 +113,7 @@ export class RunStarter {
       encodePlan(spec, mcps, requestHash, await pinTools(defs, mcps)),
       given,
       mcps,
+      claim,
       {
         kind: "mcp",
         parentRunId: null,
@@ -146,6 +153,7 @@ export class RunStarter {
     plan: StoredPlan,
     inputs: JsonObject,
     mcps: ReadonlyMap<string, PinnedMcp>,
+    claim: ClaimAtCreate | undefined,
     what: Pick<
       WorkflowRunEntity,
       | "kind"
@@ -174,22 +182,25 @@ export class RunStarter {
         updatedAt: now,
       }),
     );
-    const result = await this.store.create({
-      run: {
-        id,
-        ...what,
-        status: "pending",
-        inputs: inputs,
-        outputs: null,
-        error: null,
-        requestId: requestId || null,
-        plan: plan as unknown as PbJsonObject,
-        fallbackRunId: null,
-        createdAt: now,
-        updatedAt: now,
+    const result = await this.store.create(
+      {
+        run: {
+          id,
+          ...what,
+          status: "pending",
+          inputs: inputs,
+          outputs: null,
+          error: null,
+          requestId: requestId || null,
+          plan: plan as unknown as PbJsonObject,
+          fallbackRunId: null,
+          createdAt: now,
+          updatedAt: now,
+        },
+        steps,
       },
-      steps,
-    });
+      claim,
+    );
     if (!result.created && (result.run.plan as StoredPlan | null)?.requestHash !== requestHash) {
       throw new AlreadyExistsError(
         "run request",

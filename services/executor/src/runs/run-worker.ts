@@ -1,9 +1,16 @@
 import { setMaxListeners } from "node:events";
 import type { Subscription } from "@mcp/coordination";
-import type { RunStore, WorkflowRunEntity } from "@mcp/db";
+import type { ClaimAtCreate, RunStore, WorkflowRunEntity } from "@mcp/db";
 import type { Logger } from "@mcp/runtime";
 import type { RunEvents } from "../events/run-events.js";
 import type { RunDriver } from "./run-driver.js";
+
+/** See {@link RunWorker.reserve}. */
+export interface Reservation {
+  readonly claim: ClaimAtCreate;
+  drive(run: WorkflowRunEntity): void;
+  release(): void;
+}
 
 /** Options of {@link RunWorker}. */
 export interface RunWorkerOptions {
@@ -79,6 +86,34 @@ export class RunWorker {
           this.kick();
         }
       });
+  }
+
+  /**
+   * Room for a run about to be created here and claimed as it is created (`claim`); undefined when
+   * this executor is full. Exactly one of `drive` (the run was created claimed) or `release` must
+   * follow; `release` after `drive` does nothing.
+   */
+  reserve(): Reservation | undefined {
+    if (this.stopping.signal.aborted) return undefined;
+    if (this.active.size + this.offered >= this.options.maxConcurrentRuns) {
+      this.backlog = true;
+      return undefined;
+    }
+    this.offered += 1;
+    let open = true;
+    const release = () => {
+      if (open) this.offered -= 1;
+      open = false;
+    };
+    return {
+      claim: { owner: this.options.owner, leaseMs: this.options.leaseMs },
+      drive: (run) => {
+        if (!open) throw new Error("reservation already used");
+        release();
+        this.drive(run);
+      },
+      release,
+    };
   }
 
   /**
