@@ -1,7 +1,7 @@
 import { StepStatus } from "@mcp/proto/executor";
 import { stepStatusName, stepStatusTone, type Tone } from "../format/enums";
 import { formatDuration } from "../format/time";
-import type { TimelineBar, TimelineLayout } from "../timeline/layout";
+import { labelBefore, type TimelineBar, type TimelineLayout } from "../timeline/layout";
 import { StatusBadge } from "./status-badge";
 import { Empty } from "./states";
 
@@ -61,7 +61,7 @@ export function TimelineView({
                   style={{ left: `${bar.leftPct}%`, width: `${bar.widthPct}%` }}
                   title={barTitle(step.stepId, bar)}
                 >
-                  <span className="timeline-bar-label">{bar.label}</span>
+                  <span className={`timeline-bar-label${labelBefore(bar) ? " before" : ""}`}>{bar.label}</span>
                 </div>
               ))}
               {bars.length === 0 && <span className="hint">not started</span>}

@@ -2,7 +2,7 @@ import { StepStatus } from "@mcp/proto/executor";
 import { describe, expect, it } from "vitest";
 import { step } from "../test/builders";
 import { observeStep, type AttemptLog } from "./attempts";
-import { layoutTimeline, orderSteps } from "./layout";
+import { layoutTimeline, orderSteps, labelBefore } from "./layout";
 
 const T0 = 1_700_000_000_000;
 
@@ -86,5 +86,13 @@ describe("orderSteps", () => {
   it("shows a child whose parent is unknown at the top level", () => {
     const steps = [step("x#1/1:t", StepStatus.RUNNING, { parent: "x" })];
     expect(orderSteps(steps).map((r) => r.depth)).toEqual([0]);
+  });
+});
+
+describe("labelBefore", () => {
+  it("puts the label of a short bar at the right end on its left, and leaves the others inside", () => {
+    expect(labelBefore({ leftPct: 98, widthPct: 2 })).toBe(true);
+    expect(labelBefore({ leftPct: 0, widthPct: 98 })).toBe(false);
+    expect(labelBefore({ leftPct: 40, widthPct: 5 })).toBe(false);
   });
 });

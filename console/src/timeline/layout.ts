@@ -121,3 +121,8 @@ export function layoutTimeline(
   });
   return { rows, originMs, totalMs };
 }
+
+/** A short bar near the right end gets its label on its left, so the label stays inside the chart. */
+export function labelBefore(bar: Pick<TimelineBar, "leftPct" | "widthPct">): boolean {
+  return bar.widthPct < 15 && bar.leftPct + bar.widthPct > 85;
+}
