@@ -3,6 +3,7 @@ import { StepRunEntity } from "../entities/step-run.entity.js";
 import { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
 import { columnValues, fromRow, setList } from "./entity-rows.js";
 import { PreparedStatements } from "./prepared.js";
+import { stepRow, type StepRowInit } from "./step-row.js";
 import { FenceLostError } from "./run-store.js";
 
 /** Columns of a step row a driver may change. */
@@ -71,15 +72,29 @@ export class FencedWrites {
     );
   }
 
-  /** Inserts `child` (a new row) under the step `parentStepId`, at the parent's position. */
+  /**
+   * Inserts a child step row (`stepRow` defaults for what `child` leaves out) under the step
+   * `parentStepId`, at the parent's position.
+   */
   async insertChild(
     runId: string,
     fence: string,
     parentStepId: string,
-    child: Omit<StepRunEntity, "run" | "runId" | "position" | "parentStepRunId">,
+    child: Omit<StepRowInit, "runId" | "position" | "parentStepRunId">,
   ): Promise<WrittenSteps> {
     const params: unknown[] = [runId, fence, parentStepId];
-    const pairs = columnValues(this.steps, child, params);
+    // run_id, position and parent_step_run_id come from the parent row
+    const {
+      runId: _run,
+      position: _position,
+      parentStepRunId: _parent,
+      ...row
+    } = stepRow({
+      ...child,
+      runId,
+      position: 0,
+    });
+    const pairs = columnValues(this.steps, row, params);
     const columns = pairs.map(([column]) => column);
     const values = pairs.map(([, value]) => value);
     return this.written(

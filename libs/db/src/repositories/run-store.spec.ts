@@ -177,23 +177,12 @@ describe("RunStore", () => {
       id: randomUUID(),
       stepId: "a#1/1:tool",
       status: "running",
-      mcpId: null,
       mcpName: "tool",
       mcpVersion: 2,
       mcpType: "mcp_tool",
       attempt: 1,
       inputs: { q: "?" },
-      outputs: null,
-      error: null,
-      stdout: "",
-      stderr: "",
-      stdoutTruncated: false,
-      stderrTruncated: false,
-      usage: null,
       startedAt: new Date(),
-      finishedAt: null,
-      durationMs: null,
-      updatedAt: new Date(),
     });
     expect(child.seq).toBe("4");
     expect(child.rows[0]).toMatchObject({
@@ -201,6 +190,8 @@ describe("RunStore", () => {
       parentStepRunId: done.rows[0]!.id,
       position: 0,
       inputs: { q: "?" },
+      stdout: "",
+      outputs: null,
     });
 
     expect(await writes.updateRun(run.id, claimed.fence, { status: "succeeded", owner: null })).toBe("5");
