@@ -1,10 +1,8 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useClients } from "../../api/context";
-import { ErrorView } from "../../components/error-view";
-import { LoadMore } from "../../components/load-more";
+import { usePagedList } from "../../api/use-paged-list";
+import { PagedStates } from "../../components/paged-states";
 import { FilterBar, useUrlFilters } from "../../components/search-form";
-import { Empty, Loading } from "../../components/states";
 import { MCP_TYPES, mcpTypeName, parseMcpType } from "../../format/enums";
 import { formatTime } from "../../format/time";
 
@@ -15,17 +13,15 @@ export function McpListPage() {
   const { registry } = useClients();
   const filters = useUrlFilters(["q", "type", "tag"] as const);
   const { q, type, tag } = filters.applied;
-  const query = useInfiniteQuery({
+  const list = usePagedList({
     queryKey: ["mcps", { q, type, tag }],
-    queryFn: ({ pageParam, signal }) =>
+    fetchPage: (pageToken, signal) =>
       registry.listMcps(
-        { pageSize: PAGE_SIZE, pageToken: pageParam, filter: { text: q, tag, type: parseMcpType(type) } },
+        { pageSize: PAGE_SIZE, pageToken, filter: { text: q, tag, type: parseMcpType(type) } },
         { signal },
       ),
-    initialPageParam: "",
-    getNextPageParam: (last) => last.nextPageToken || undefined,
+    itemsOf: (page) => page.mcps,
   });
-  const mcps = query.data?.pages.flatMap((p) => p.mcps) ?? [];
 
   return (
     <>
@@ -59,56 +55,50 @@ export function McpListPage() {
           <input type="text" value={filters.draft.tag} onChange={(e) => filters.set("tag", e.target.value)} />
         </label>
       </FilterBar>
-      {query.isPending ? (
-        <Loading what="MCPs" />
-      ) : query.isError && mcps.length === 0 ? (
-        <ErrorView error={query.error} title="Could not list MCPs" />
-      ) : mcps.length === 0 ? (
-        <Empty>
-          {q || type || tag ? "No MCP matches these filters." : "No MCPs yet: create one with “New MCP”."}
-        </Empty>
-      ) : (
-        <table>
-          <caption className="visually-hidden">MCPs</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Type</th>
-              <th scope="col">Description</th>
-              <th scope="col">Tags</th>
-              <th scope="col">Latest</th>
-              <th scope="col">Labels</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {mcps.map((m) => (
-              <tr key={m.id}>
-                <td>
-                  <Link to={`/mcps/${encodeURIComponent(m.name)}`}>{m.name}</Link>
-                </td>
-                <td>{mcpTypeName(m.type)}</td>
-                <td className="clip">{m.description}</td>
-                <td>{m.tags.join(", ")}</td>
-                <td>v{m.latestVersion}</td>
-                <td>
-                  {Object.entries(m.labels)
-                    .filter(([l]) => l !== "latest")
-                    .map(([l, v]) => `${l}→v${v}`)
-                    .join(", ")}
-                </td>
-                <td>{formatTime(m.updateTime)}</td>
+      <PagedStates
+        list={list}
+        what="MCPs"
+        errorTitle="Could not list MCPs"
+        moreErrorTitle="Could not load more MCPs"
+        empty={q || type || tag ? "No MCP matches these filters." : "No MCPs yet: create one with “New MCP”."}
+      >
+        {(mcps) => (
+          <table>
+            <caption className="visually-hidden">MCPs</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Type</th>
+                <th scope="col">Description</th>
+                <th scope="col">Tags</th>
+                <th scope="col">Latest</th>
+                <th scope="col">Labels</th>
+                <th scope="col">Updated</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {query.isError && mcps.length > 0 && <ErrorView error={query.error} title="Could not load more MCPs" />}
-      <LoadMore
-        hasMore={query.hasNextPage}
-        loading={query.isFetchingNextPage}
-        onLoad={() => void query.fetchNextPage()}
-      />
+            </thead>
+            <tbody>
+              {mcps.map((m) => (
+                <tr key={m.id}>
+                  <td>
+                    <Link to={`/mcps/${encodeURIComponent(m.name)}`}>{m.name}</Link>
+                  </td>
+                  <td>{mcpTypeName(m.type)}</td>
+                  <td className="clip">{m.description}</td>
+                  <td>{m.tags.join(", ")}</td>
+                  <td>v{m.latestVersion}</td>
+                  <td>
+                    {Object.entries(m.labels)
+                      .filter(([l]) => l !== "latest")
+                      .map(([l, v]) => `${l}→v${v}`)
+                      .join(", ")}
+                  </td>
+                  <td>{formatTime(m.updateTime)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </PagedStates>
     </>
   );
 }

@@ -1,12 +1,10 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { Link } from "react-router";
 import { useClients } from "../../api/context";
-import { ErrorView } from "../../components/error-view";
-import { LoadMore } from "../../components/load-more";
+import { usePagedList } from "../../api/use-paged-list";
+import { PagedStates } from "../../components/paged-states";
 import { FilterBar, useUrlFilters } from "../../components/search-form";
 import { StatusBadge } from "../../components/status-badge";
-import { Empty, Loading } from "../../components/states";
 import { RunKind } from "@mcp/proto/executor";
 import { RUN_STATUSES, parseRunStatus, runStatusName, runStatusTone } from "../../format/enums";
 import { formatDuration, formatTime, ms } from "../../format/time";
@@ -21,22 +19,20 @@ export function RunListPage() {
   const { status, workflow } = filters.applied;
   const [autoRefresh, setAutoRefresh] = useState(true);
   const statusFilter = parseRunStatus(status);
-  const query = useInfiniteQuery({
+  const list = usePagedList({
     queryKey: ["runs", { status, workflow }],
-    queryFn: ({ pageParam, signal }) =>
+    fetchPage: (pageToken, signal) =>
       executor.listRuns(
         {
           pageSize: PAGE_SIZE,
-          pageToken: pageParam,
+          pageToken,
           filter: { workflow, statuses: statusFilter === undefined ? [] : [statusFilter] },
         },
         { signal },
       ),
-    initialPageParam: "",
-    getNextPageParam: (last) => last.nextPageToken || undefined,
+    itemsOf: (page) => page.runs,
     refetchInterval: autoRefresh ? REFRESH_MS : false,
   });
-  const runs = query.data?.pages.flatMap((p) => p.runs) ?? [];
   return (
     <>
       <h1>Runs</h1>
@@ -70,59 +66,55 @@ export function RunListPage() {
           Auto-refresh
         </label>
       </p>
-      {query.isPending ? (
-        <Loading what="runs" />
-      ) : query.isError && runs.length === 0 ? (
-        <ErrorView error={query.error} title="Could not list runs" />
-      ) : runs.length === 0 ? (
-        <Empty>{status || workflow ? "No run matches these filters." : "No runs yet."}</Empty>
-      ) : (
-        <table>
-          <caption className="visually-hidden">Runs</caption>
-          <thead>
-            <tr>
-              <th scope="col">Run</th>
-              <th scope="col">Of</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">Duration</th>
-              <th scope="col">Error</th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((r) => {
-              const start = ms(r.startTime);
-              const end = ms(r.finishTime);
-              return (
-                <tr key={r.id}>
-                  <td>
-                    <Link to={`/runs/${r.id}`}>
-                      <code>{r.id.slice(0, 8)}</code>
-                    </Link>
-                  </td>
-                  <td>
-                    {r.kind === RunKind.MCP
-                      ? `MCP ${r.mcpName} v${r.mcpVersion}`
-                      : `${r.workflowName} v${r.workflowVersion}`}
-                  </td>
-                  <td>
-                    <StatusBadge text={runStatusName(r.status)} tone={runStatusTone(r.status)} />
-                  </td>
-                  <td>{formatTime(r.createTime)}</td>
-                  <td>{start !== undefined && end !== undefined ? formatDuration(end - start) : "—"}</td>
-                  <td className="clip">{r.error ? `${r.error.code}: ${r.error.message}` : ""}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      )}
-      {query.isError && runs.length > 0 && <ErrorView error={query.error} title="Could not refresh runs" />}
-      <LoadMore
-        hasMore={query.hasNextPage}
-        loading={query.isFetchingNextPage}
-        onLoad={() => void query.fetchNextPage()}
-      />
+      <PagedStates
+        list={list}
+        what="runs"
+        errorTitle="Could not list runs"
+        moreErrorTitle="Could not refresh runs"
+        empty={status || workflow ? "No run matches these filters." : "No runs yet."}
+      >
+        {(runs) => (
+          <table>
+            <caption className="visually-hidden">Runs</caption>
+            <thead>
+              <tr>
+                <th scope="col">Run</th>
+                <th scope="col">Of</th>
+                <th scope="col">Status</th>
+                <th scope="col">Created</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Error</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((r) => {
+                const start = ms(r.startTime);
+                const end = ms(r.finishTime);
+                return (
+                  <tr key={r.id}>
+                    <td>
+                      <Link to={`/runs/${r.id}`}>
+                        <code>{r.id.slice(0, 8)}</code>
+                      </Link>
+                    </td>
+                    <td>
+                      {r.kind === RunKind.MCP
+                        ? `MCP ${r.mcpName} v${r.mcpVersion}`
+                        : `${r.workflowName} v${r.workflowVersion}`}
+                    </td>
+                    <td>
+                      <StatusBadge text={runStatusName(r.status)} tone={runStatusTone(r.status)} />
+                    </td>
+                    <td>{formatTime(r.createTime)}</td>
+                    <td>{start !== undefined && end !== undefined ? formatDuration(end - start) : "—"}</td>
+                    <td className="clip">{r.error ? `${r.error.code}: ${r.error.message}` : ""}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </PagedStates>
     </>
   );
 }

@@ -1,10 +1,8 @@
-import { useInfiniteQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useClients } from "../../api/context";
-import { ErrorView } from "../../components/error-view";
-import { LoadMore } from "../../components/load-more";
+import { usePagedList } from "../../api/use-paged-list";
+import { PagedStates } from "../../components/paged-states";
 import { FilterBar, useUrlFilters } from "../../components/search-form";
-import { Empty, Loading } from "../../components/states";
 import { formatTime } from "../../format/time";
 
 const PAGE_SIZE = 25;
@@ -14,17 +12,15 @@ export function WorkflowListPage() {
   const { workflows } = useClients();
   const filters = useUrlFilters(["q", "tag", "mcp"] as const);
   const { q, tag, mcp } = filters.applied;
-  const query = useInfiniteQuery({
+  const list = usePagedList({
     queryKey: ["workflows", { q, tag, mcp }],
-    queryFn: ({ pageParam, signal }) =>
+    fetchPage: (pageToken, signal) =>
       workflows.listWorkflows(
-        { pageSize: PAGE_SIZE, pageToken: pageParam, filter: { text: q, tag, usesMcp: mcp } },
+        { pageSize: PAGE_SIZE, pageToken, filter: { text: q, tag, usesMcp: mcp } },
         { signal },
       ),
-    initialPageParam: "",
-    getNextPageParam: (last) => last.nextPageToken || undefined,
+    itemsOf: (page) => page.workflows,
   });
-  const items = query.data?.pages.flatMap((p) => p.workflows) ?? [];
   return (
     <>
       <div className="page-head">
@@ -47,56 +43,50 @@ export function WorkflowListPage() {
           <input type="text" value={filters.draft.mcp} onChange={(e) => filters.set("mcp", e.target.value)} />
         </label>
       </FilterBar>
-      {query.isPending ? (
-        <Loading what="workflows" />
-      ) : query.isError && items.length === 0 ? (
-        <ErrorView error={query.error} title="Could not list workflows" />
-      ) : items.length === 0 ? (
-        <Empty>
-          {q || tag || mcp
+      <PagedStates
+        list={list}
+        what="workflows"
+        errorTitle="Could not list workflows"
+        moreErrorTitle="Could not load more workflows"
+        empty={
+          q || tag || mcp
             ? "No workflow matches these filters."
-            : "No workflows yet: create one with “New workflow”."}
-        </Empty>
-      ) : (
-        <table>
-          <caption className="visually-hidden">Workflows</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Description</th>
-              <th scope="col">Tags</th>
-              <th scope="col">Latest</th>
-              <th scope="col">Current</th>
-              <th scope="col">Updated</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((w) => (
-              <tr key={w.id}>
-                <td>
-                  <Link to={`/workflows/${encodeURIComponent(w.name)}`}>{w.name}</Link>
-                </td>
-                <td className="clip">{w.description}</td>
-                <td>{w.tags.join(", ")}</td>
-                <td>v{w.latestVersion}</td>
-                <td>
-                  v{w.currentVersion}
-                  {w.currentVersionPinned ? " (pinned)" : ""}
-                </td>
-                <td>{formatTime(w.updateTime)}</td>
+            : "No workflows yet: create one with “New workflow”."
+        }
+      >
+        {(items) => (
+          <table>
+            <caption className="visually-hidden">Workflows</caption>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Description</th>
+                <th scope="col">Tags</th>
+                <th scope="col">Latest</th>
+                <th scope="col">Current</th>
+                <th scope="col">Updated</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {query.isError && items.length > 0 && (
-        <ErrorView error={query.error} title="Could not load more workflows" />
-      )}
-      <LoadMore
-        hasMore={query.hasNextPage}
-        loading={query.isFetchingNextPage}
-        onLoad={() => void query.fetchNextPage()}
-      />
+            </thead>
+            <tbody>
+              {items.map((w) => (
+                <tr key={w.id}>
+                  <td>
+                    <Link to={`/workflows/${encodeURIComponent(w.name)}`}>{w.name}</Link>
+                  </td>
+                  <td className="clip">{w.description}</td>
+                  <td>{w.tags.join(", ")}</td>
+                  <td>v{w.latestVersion}</td>
+                  <td>
+                    v{w.currentVersion}
+                    {w.currentVersionPinned ? " (pinned)" : ""}
+                  </td>
+                  <td>{formatTime(w.updateTime)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </PagedStates>
     </>
   );
 }
