@@ -1,9 +1,12 @@
 import { McpType } from "@mcp/proto/registry";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useId, useState, type FormEvent } from "react";
+import { useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import { useClients } from "../../api/context";
+import { CodeField } from "../../components/code-field";
 import { ErrorView } from "../../components/error-view";
+import { Field } from "../../components/field";
+import { FormProblem, useFormCheck } from "../../components/form-check";
 import { MCP_TYPES } from "../../format/enums";
 import { CONFIG_TEMPLATES } from "../../mcps/config-templates";
 import { buildCreateMcpRequest, type NewMcpForm } from "../../mcps/create-request";
@@ -23,9 +26,8 @@ export function NewMcpPage() {
   const { registry } = useClients();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const id = useId();
   const [form, setForm] = useState<NewMcpForm>(INITIAL);
-  const [localError, setLocalError] = useState<unknown>();
+  const { problem, check } = useFormCheck();
   const set = <K extends keyof NewMcpForm>(key: K, value: NewMcpForm[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
 
@@ -45,103 +47,79 @@ export function NewMcpPage() {
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    setLocalError(undefined);
     create.reset();
-    try {
-      buildCreateMcpRequest(form); // report YAML/JSON mistakes before calling
-    } catch (err) {
-      setLocalError(err);
-      return;
-    }
-    create.mutate(form);
+    // Reports YAML/JSON mistakes before calling.
+    if (check(() => buildCreateMcpRequest(form))) create.mutate(form);
   };
 
   return (
     <>
       <h1>New MCP</h1>
       <form className="stacked" onSubmit={submit} noValidate>
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Name</label>
-          <input
-            id={`${id}-name`}
-            required
-            value={form.name}
-            onChange={(e) => set("name", e.target.value)}
-            aria-describedby={`${id}-name-hint`}
-          />
-          <p id={`${id}-name-hint`} className="hint">
-            Letters, digits, <code>_</code>, <code>-</code> and <code>.</code>, starting with a letter;
-            unique.
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-type`}>Type</label>
-          <select id={`${id}-type`} value={form.type} onChange={(e) => changeType(Number(e.target.value))}>
-            {MCP_TYPES.map((t) => (
-              <option key={t.type} value={t.type}>
-                {t.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-description`}>Description</label>
-          <textarea
-            id={`${id}-description`}
-            rows={2}
-            value={form.description}
-            onChange={(e) => set("description", e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-tags`}>Tags</label>
-          <input
-            id={`${id}-tags`}
-            value={form.tags}
-            onChange={(e) => set("tags", e.target.value)}
-            aria-describedby={`${id}-tags-hint`}
-          />
-          <p id={`${id}-tags-hint`} className="hint">
-            Comma-separated, lower-case.
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-config`}>Config (YAML or JSON)</label>
-          <textarea
-            id={`${id}-config`}
-            className="code"
-            rows={12}
-            spellCheck={false}
-            value={form.config}
-            onChange={(e) => set("config", e.target.value)}
-            aria-describedby={`${id}-config-hint`}
-          />
-          <p id={`${id}-config-hint`} className="hint">
-            The fields of the type&apos;s config (proto JSON names, e.g. <code>scriptContent</code>), as in
-            the <code>config:</code> of an <code>mcp apply</code> manifest.
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-schema`}>Input schema (optional, YAML or JSON)</label>
-          <textarea
-            id={`${id}-schema`}
-            className="code"
-            rows={6}
-            spellCheck={false}
-            value={form.inputSchema}
-            placeholder={"type: object\nproperties:\n  text: { type: string }\nrequired: [text]"}
-            onChange={(e) => set("inputSchema", e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-note`}>Change note</label>
-          <input
-            id={`${id}-note`}
-            value={form.changeNote}
-            onChange={(e) => set("changeNote", e.target.value)}
-          />
-        </div>
-        {localError !== undefined && <ErrorView error={localError} title="The form has a problem" />}
+        <Field
+          label="Name"
+          hint={
+            <>
+              Letters, digits, <code>_</code>, <code>-</code> and <code>.</code>, starting with a letter;
+              unique.
+            </>
+          }
+        >
+          {(control) => (
+            <input {...control} required value={form.name} onChange={(e) => set("name", e.target.value)} />
+          )}
+        </Field>
+        <Field label="Type">
+          {(control) => (
+            <select {...control} value={form.type} onChange={(e) => changeType(Number(e.target.value))}>
+              {MCP_TYPES.map((t) => (
+                <option key={t.type} value={t.type}>
+                  {t.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Description">
+          {(control) => (
+            <textarea
+              {...control}
+              rows={2}
+              value={form.description}
+              onChange={(e) => set("description", e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Tags" hint="Comma-separated, lower-case.">
+          {(control) => (
+            <input {...control} value={form.tags} onChange={(e) => set("tags", e.target.value)} />
+          )}
+        </Field>
+        <CodeField
+          label="Config (YAML or JSON)"
+          rows={12}
+          value={form.config}
+          onChange={(v) => set("config", v)}
+          hint={
+            <>
+              The fields of the type&apos;s config (proto JSON names, e.g. <code>scriptContent</code>), as in
+              the <code>config:</code> of an <code>mcp apply</code> manifest.
+            </>
+          }
+        />
+        <CodeField
+          label="Input schema (optional, YAML or JSON)"
+          rows={6}
+          value={form.inputSchema}
+          placeholder={"type: object\nproperties:\n  text: { type: string }\nrequired: [text]"}
+          onChange={(v) => set("inputSchema", v)}
+        />
+        <Field label="Change note">
+          {(control) => (
+            <input {...control} value={form.changeNote} onChange={(e) => set("changeNote", e.target.value)} />
+          )}
+        </Field>
+        <FormProblem problem={problem} />
         {create.isError && <ErrorView error={create.error} title="CreateMcp failed" />}
         <div className="actions">
           <button type="submit" className="primary" disabled={create.isPending}>

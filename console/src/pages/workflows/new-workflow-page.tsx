@@ -1,9 +1,12 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useDeferredValue, useId, useMemo, useState, type FormEvent } from "react";
+import { useDeferredValue, useMemo, useState, type FormEvent } from "react";
 import { useNavigate } from "react-router";
 import { useClients } from "../../api/context";
+import { CodeField } from "../../components/code-field";
 import { DagView } from "../../components/dag-view";
 import { ErrorView } from "../../components/error-view";
+import { Field } from "../../components/field";
+import { FormProblem, useFormCheck } from "../../components/form-check";
 import { ValidationResult } from "../../components/validation-result";
 import {
   SPEC_TEMPLATE,
@@ -27,9 +30,8 @@ export function NewWorkflowPage() {
   const { workflows } = useClients();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
-  const id = useId();
   const [form, setForm] = useState<NewWorkflowForm>(INITIAL);
-  const [localError, setLocalError] = useState<unknown>();
+  const { problem, check } = useFormCheck();
   const set = <K extends keyof NewWorkflowForm>(k: K, v: NewWorkflowForm[K]) =>
     setForm((f) => ({ ...f, [k]: v }));
   const deferredSpec = useDeferredValue(form.spec);
@@ -47,16 +49,6 @@ export function NewWorkflowPage() {
     },
   });
 
-  const check = (build: () => unknown): boolean => {
-    setLocalError(undefined);
-    try {
-      build();
-      return true;
-    } catch (err) {
-      setLocalError(err);
-      return false;
-    }
-  };
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.reset();
@@ -71,48 +63,44 @@ export function NewWorkflowPage() {
     <>
       <h1>New workflow</h1>
       <form className="stacked" onSubmit={submit} noValidate>
-        <div className="field">
-          <label htmlFor={`${id}-name`}>Name</label>
-          <input id={`${id}-name`} required value={form.name} onChange={(e) => set("name", e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-description`}>Description</label>
-          <textarea
-            id={`${id}-description`}
-            rows={2}
-            value={form.description}
-            onChange={(e) => set("description", e.target.value)}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-tags`}>Tags</label>
-          <input id={`${id}-tags`} value={form.tags} onChange={(e) => set("tags", e.target.value)} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-spec`}>Spec (YAML or JSON)</label>
-          <textarea
-            id={`${id}-spec`}
-            className="code"
-            rows={20}
-            spellCheck={false}
-            value={form.spec}
-            onChange={(e) => set("spec", e.target.value)}
-            aria-describedby={`${id}-spec-hint`}
-          />
-          <p id={`${id}-spec-hint`} className="hint">
-            The <code>spec:</code> of a workflow manifest (see <code>examples/*.yaml</code>), or a whole{" "}
-            <code>kind: Workflow</code> document as <code>mcp apply</code> reads it.
-          </p>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-note`}>Change note</label>
-          <input
-            id={`${id}-note`}
-            value={form.changeNote}
-            onChange={(e) => set("changeNote", e.target.value)}
-          />
-        </div>
-        {localError !== undefined && <ErrorView error={localError} title="The form has a problem" />}
+        <Field label="Name">
+          {(control) => (
+            <input {...control} required value={form.name} onChange={(e) => set("name", e.target.value)} />
+          )}
+        </Field>
+        <Field label="Description">
+          {(control) => (
+            <textarea
+              {...control}
+              rows={2}
+              value={form.description}
+              onChange={(e) => set("description", e.target.value)}
+            />
+          )}
+        </Field>
+        <Field label="Tags">
+          {(control) => (
+            <input {...control} value={form.tags} onChange={(e) => set("tags", e.target.value)} />
+          )}
+        </Field>
+        <CodeField
+          label="Spec (YAML or JSON)"
+          rows={20}
+          value={form.spec}
+          onChange={(v) => set("spec", v)}
+          hint={
+            <>
+              The <code>spec:</code> of a workflow manifest (see <code>examples/*.yaml</code>), or a whole{" "}
+              <code>kind: Workflow</code> document as <code>mcp apply</code> reads it.
+            </>
+          }
+        />
+        <Field label="Change note">
+          {(control) => (
+            <input {...control} value={form.changeNote} onChange={(e) => set("changeNote", e.target.value)} />
+          )}
+        </Field>
+        <FormProblem problem={problem} />
         {validate.isError && <ErrorView error={validate.error} title="ValidateWorkflow failed" />}
         {validate.isSuccess && <ValidationResult result={validate.data} />}
         {create.isError && <ErrorView error={create.error} title="CreateWorkflow failed" />}
