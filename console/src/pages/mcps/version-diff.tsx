@@ -1,9 +1,10 @@
 import { McpConfigSchema, ChangeKind, type McpVersion } from "@mcp/proto/registry";
 import { useQuery } from "@tanstack/react-query";
-import { useId, useMemo } from "react";
+import { useMemo } from "react";
 import { useSearchParams } from "react-router";
 import { useClients } from "../../api/context";
 import { ErrorView } from "../../components/error-view";
+import { Field } from "../../components/field";
 import { Empty, Loading } from "../../components/states";
 import { sideBySide } from "../../diff/side-by-side";
 import { inlineJson, messageJson, prettyJson, valueJson } from "../../format/json";
@@ -26,10 +27,36 @@ const KIND: Record<ChangeKind, string> = {
   [ChangeKind.MODIFIED]: "modified",
 };
 
+/** Picks one of `versions` (newest first), shown as v1, v2, … */
+function VersionSelect({
+  label,
+  versions,
+  value,
+  onChange,
+}: {
+  label: string;
+  versions: number[];
+  value: number;
+  onChange: (version: number) => void;
+}) {
+  return (
+    <Field label={label}>
+      {(control) => (
+        <select {...control} value={value} onChange={(e) => onChange(Number(e.target.value))}>
+          {versions.map((v) => (
+            <option key={v} value={v}>
+              v{v}
+            </option>
+          ))}
+        </select>
+      )}
+    </Field>
+  );
+}
+
 /** Two versions side by side (changed lines highlighted) and DiffMcpVersions' list of changed paths. */
 export function VersionDiff({ name, latest }: { name: string; latest: number }) {
   const { registry } = useClients();
-  const id = useId();
   const [params, setParams] = useSearchParams();
   const to = versionParam(params.get("to")) ?? latest;
   const from = versionParam(params.get("from")) ?? Math.max(to - 1, 1);
@@ -71,26 +98,18 @@ export function VersionDiff({ name, latest }: { name: string; latest: number }) 
   return (
     <>
       <form className="inline-form" aria-label="Compare versions" onSubmit={(e) => e.preventDefault()}>
-        <div className="field">
-          <label htmlFor={`${id}-from`}>Older version</label>
-          <select id={`${id}-from`} value={from} onChange={(e) => choose("from", Number(e.target.value))}>
-            {versions.map((v) => (
-              <option key={v} value={v}>
-                v{v}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-to`}>Newer version</label>
-          <select id={`${id}-to`} value={to} onChange={(e) => choose("to", Number(e.target.value))}>
-            {versions.map((v) => (
-              <option key={v} value={v}>
-                v{v}
-              </option>
-            ))}
-          </select>
-        </div>
+        <VersionSelect
+          label="Older version"
+          versions={versions}
+          value={from}
+          onChange={(v) => choose("from", v)}
+        />
+        <VersionSelect
+          label="Newer version"
+          versions={versions}
+          value={to}
+          onChange={(v) => choose("to", v)}
+        />
       </form>
       <h3>Changed paths</h3>
       {diff.isPending ? (
