@@ -11,7 +11,11 @@ import { LRUCache } from "lru-cache";
  */
 export const CATALOG_GENERATION_KEY = "catalog:generation";
 
-const GENERATION_TTL_SECONDS = 24 * 3600;
+/**
+ * A generation lives at most this long, like the definitions it stands for in the shared cache: a
+ * deletion lost in a Redis outage (and not made up by the writer's flush) goes stale no longer.
+ */
+const GENERATION_TTL_SECONDS = 300;
 
 /**
  * Resolutions of movable references (a name's current version, a label) kept in process and
