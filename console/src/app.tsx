@@ -1,5 +1,5 @@
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { createBrowserRouter, RouterProvider } from "react-router";
 import { ApiProvider, type Api } from "./api/context";
 import { isTransient } from "./errors/describe";
@@ -22,6 +22,12 @@ export function createQueryClient(): QueryClient {
 /** The console: API clients, the query cache and the router. */
 export function App({ api, queryClient }: { api: Api; queryClient: QueryClient }) {
   const [router] = useState(() => createBrowserRouter(routes));
+  // What was fetched with the old key (or refused for it) is fetched again with the new one, so a
+  // page showing UNAUTHENTICATED recovers as soon as a key is saved or cleared in Settings.
+  useEffect(
+    () => api.apiKey.subscribe(() => void queryClient.invalidateQueries()),
+    [api.apiKey, queryClient],
+  );
   return (
     <ApiProvider api={api}>
       <QueryClientProvider client={queryClient}>
