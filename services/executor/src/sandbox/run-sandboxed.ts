@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { DEFAULT_OUTPUT_CAP_BYTES, OutputCapture } from "./output-capture.js";
 import { killProcessGroup } from "./process-group.js";
+import { nextSpawnTurn } from "./spawn-turns.js";
 
 /** How long a child may ignore SIGTERM before its whole group gets SIGKILL. */
 export const DEFAULT_KILL_GRACE_MS = 500;
@@ -43,7 +44,8 @@ export interface SandboxedOutcome {
  * after a short grace; when the leader exits, whatever it left behind in the group is SIGKILLed too,
  * so no grandchild outlives the call. Rejects only when the command cannot be started at all.
  */
-export function runSandboxed(command: SandboxedCommand): Promise<SandboxedOutcome> {
+export async function runSandboxed(command: SandboxedCommand): Promise<SandboxedOutcome> {
+  await nextSpawnTurn();
   const started = Date.now();
   const cap = command.outputCapBytes ?? DEFAULT_OUTPUT_CAP_BYTES;
   const stdout = new OutputCapture(cap);
@@ -57,7 +59,7 @@ export function runSandboxed(command: SandboxedCommand): Promise<SandboxedOutcom
     stderr,
     durationMs: Date.now() - started,
   });
-  if (command.signal?.aborted) return Promise.resolve(outcome(null, null, "abort"));
+  if (command.signal?.aborted) return outcome(null, null, "abort");
 
   return new Promise((resolve, reject) => {
     const child = spawn(command.command, command.args, {
