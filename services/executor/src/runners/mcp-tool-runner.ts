@@ -6,6 +6,7 @@ import { withTempDir } from "../sandbox/temp-dir.js";
 import { Deadline } from "./mcp/deadline.js";
 import { failureOf, type FailureOutput, type Phase } from "./mcp/failures.js";
 import { httpConnection, stdioConnection, type ServerConnection } from "./mcp/server-connection.js";
+import { nextSpawnTurn } from "../sandbox/spawn-turns.js";
 import { outputsOf, toolErrorMessage } from "./mcp/tool-result.js";
 import { StepFailure, type PinnedMcp, type Runner, type StepContext, type StepResult } from "./runner.js";
 
@@ -62,8 +63,11 @@ export class McpToolRunner implements Runner {
       switch (transport.case) {
         case "stdio": {
           const stdio = transport.value;
-          const attempt = (cwd: string) =>
-            this.attempt(config, stdioConnection(stdio, cwd, this.outputCapBytes), context, deadline);
+          // the server is a process this executor starts: in its own event-loop turn (spawn-turns)
+          const attempt = async (cwd: string) => {
+            await nextSpawnTurn();
+            return this.attempt(config, stdioConnection(stdio, cwd, this.outputCapBytes), context, deadline);
+          };
           return stdio.cwd !== "" ? await attempt(stdio.cwd) : await withTempDir("mcp-tool-", attempt);
         }
         case "http":
