@@ -72,7 +72,8 @@ describe("mcp CLI against the real services", () => {
   let parallelDag = "";
 
   beforeAll(async () => {
-    p = await startPlatform();
+    // every step's start written at once, so the progress line can name the (quick) current step
+    p = await startPlatform({ executorEnv: { EXECUTOR_START_WRITE_DELAY_MS: "0" } });
     dir = await mkdtemp(join(tmpdir(), "mcp-cli-"));
     echoConcat = await exampleCopy(dir, "echo-concat.yaml", sfx);
     parallelDag = await exampleCopy(dir, "parallel-dag.yaml", sfx);

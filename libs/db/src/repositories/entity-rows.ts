@@ -61,3 +61,19 @@ export function toColumns(metadata: EntityMetadata, row: object): Record<string,
   }
   return out;
 }
+
+/**
+ * An entity object from a row that came through JSON (`json_agg(t)`): the same as {@link fromRow},
+ * with timestamps turned back into Dates (JSON carries them as text).
+ */
+export function fromJsonRow<T>(metadata: EntityMetadata, raw: Record<string, unknown>): T {
+  const entity = fromRow<Record<string, unknown>>(metadata, raw);
+  for (const column of metadata.columns) {
+    const value = entity[column.propertyName];
+    if (column.type === "timestamptz" && typeof value === "string")
+      entity[column.propertyName] = new Date(value);
+    else if (column.type === "bigint" && typeof value === "number")
+      entity[column.propertyName] = String(value);
+  }
+  return entity as T;
+}

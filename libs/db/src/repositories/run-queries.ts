@@ -2,7 +2,7 @@ import type { DataSource } from "typeorm";
 import { StepRunEntity } from "../entities/step-run.entity.js";
 import { WorkflowRunEntity, type RunStatusName } from "../entities/workflow-run.entity.js";
 import { dbCall } from "../errors.js";
-import { fromRow } from "./entity-rows.js";
+import { fromJsonRow, fromRow } from "./entity-rows.js";
 import { PreparedStatements } from "./prepared.js";
 
 /** Filter of {@link RunQueries.list}; unset fields do not filter. */
@@ -34,6 +34,29 @@ export class RunQueries {
 
   findByRequestId(requestId: string): Promise<WorkflowRunEntity | null> {
     return dbCall(() => this.dataSource.getRepository(WorkflowRunEntity).findOneBy({ requestId }));
+  }
+
+  /**
+   * A run and its steps in plan order, read in ONE statement (one round trip, one consistent
+   * snapshot of both), or null when there is no such run.
+   */
+  async runWithSteps(id: string): Promise<{ run: WorkflowRunEntity; steps: StepRunEntity[] } | null> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `SELECT r.*,
+              COALESCE((SELECT json_agg(s ORDER BY s.position, s.step_id) FROM step_runs s WHERE s.run_id = r.id),
+                       '[]'::json) AS "__steps"
+         FROM workflow_runs r WHERE r.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const stepMetadata = this.dataSource.getMetadata(StepRunEntity);
+    return {
+      run: fromRow<WorkflowRunEntity>(this.dataSource.getMetadata(WorkflowRunEntity), row),
+      steps: (row["__steps"] as Record<string, unknown>[]).map((s) =>
+        fromJsonRow<StepRunEntity>(stepMetadata, s),
+      ),
+    };
   }
 
   /** A run's steps in plan order (children after their parent). */

@@ -4,6 +4,7 @@ import { openDatabase } from "../data-source";
 import { StepRunEntity } from "../entities/step-run.entity";
 import { createTestDatabase, type TestDatabase } from "../testing";
 import { FencedWrites } from "./fenced-writes";
+import { RunQueries } from "./run-queries";
 import { FenceLostError, RunStore } from "./run-store";
 import { stepRow } from "./step-row";
 
@@ -200,6 +201,22 @@ describe("RunStore", () => {
       [run.id],
     );
     expect(after[0]).toEqual({ status: "succeeded", owner: null, event_seq: "5" });
+  });
+
+  it("runWithSteps › reads the run and its steps in one statement, the same as reading them apart", async () => {
+    const { run } = await store.create(newRun(), { owner: "me", leaseMs: 60_000 });
+    await writes.updateSteps(run.id, "1", ["a"], {
+      status: "succeeded",
+      outputs: { deep: [1, { x: "y" }] },
+      startedAt: new Date(Date.now() - 25),
+      finishedAt: new Date(),
+      stdoutTruncated: true,
+    });
+    const queries = new RunQueries(dataSource);
+    const together = await queries.runWithSteps(run.id);
+    expect(together).toEqual({ run: await queries.findRun(run.id), steps: await queries.steps(run.id) });
+    expect(together!.steps[0]!.startedAt).toBeInstanceOf(Date);
+    expect(await queries.runWithSteps(randomUUID())).toBeNull();
   });
 
   it("requestCancel › cancels an undriven run at once, and fences out a dead owner", async () => {

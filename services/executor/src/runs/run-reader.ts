@@ -27,10 +27,9 @@ export class RunReader {
   ) {}
 
   async get(id: string): Promise<WorkflowRun> {
-    // (no steps without a run: the two reads may go together)
-    const [run, steps] = await Promise.all([this.queries.findRun(id), this.queries.steps(id)]);
-    if (!run) throw new NotFoundError("run", id);
-    return toWorkflowRun(run, steps);
+    const found = await this.queries.runWithSteps(id);
+    if (!found) throw new NotFoundError("run", id);
+    return toWorkflowRun(found.run, found.steps);
   }
 
   /** Blocks until the run ends or `timeoutMs` passes, then returns it as it is. */

@@ -120,9 +120,9 @@ export class RunWatcher {
   }
 
   private async snapshot(runId: string): Promise<RunEvent> {
-    const run = await this.queries.findRun(runId);
-    if (!run) throw new NotFoundError("run", runId);
-    const steps = await this.queries.steps(runId);
+    const found = await this.queries.runWithSteps(runId);
+    if (!found) throw new NotFoundError("run", runId);
+    const { run, steps } = found;
     return create(RunEventSchema, {
       runId,
       sequence: BigInt(run.eventSeq),
