@@ -1,7 +1,5 @@
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { serveMcpOverHttp } from "@mcp/mcp-test-server";
 import { z } from "zod";
 
 /** A real MCP server over Streamable HTTP on a free port, for tests. */
@@ -20,36 +18,11 @@ export interface McpHttpServer {
  */
 export async function startMcpHttpServer(): Promise<McpHttpServer> {
   const authorizations: string[] = [];
-  const http = createServer((req, res) => {
-    void (async () => {
-      if (req.method !== "POST") {
-        res.writeHead(405, { Allow: "POST" }).end();
-        return;
-      }
-      authorizations.push(req.headers.authorization ?? "");
-      const server = toolServer();
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-      res.on("close", () => {
-        void transport.close();
-        void server.close();
-      });
-      await server.connect(transport);
-      await transport.handleRequest(req, res, await jsonBody(req));
-    })().catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end(String(error));
-    });
+  const served = await serveMcpOverHttp((req) => {
+    authorizations.push(req.headers.authorization ?? "");
+    return toolServer();
   });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const { port } = http.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    authorizations,
-    close: () =>
-      new Promise<void>((resolve) => {
-        http.closeAllConnections();
-        http.close(() => resolve());
-      }),
-  };
+  return { url: served.url, authorizations, close: () => served.close() };
 }
 
 function toolServer(): McpServer {
@@ -71,17 +44,4 @@ function toolServer(): McpServer {
   return server;
 }
 
-async function jsonBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
-}
-
-/** An http:// URL on 127.0.0.1 where nothing listens (a port bound, then released). */
-export async function deadMcpUrl(): Promise<string> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise<void>((resolve) => probe.close(() => resolve()));
-  return `http://127.0.0.1:${port}/mcp`;
-}
+export { deadMcpUrl } from "@mcp/mcp-test-server";

@@ -2,12 +2,12 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { create } from "@bufbuild/protobuf";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { deadMcpUrl, serveMcpOverHttp, type ServedMcp } from "@mcp/mcp-test-server";
 import { McpToolConfigSchema, type McpToolConfig } from "@mcp/proto/registry";
 import { z } from "zod";
 import { ServerToolProbe } from "./server-tool-probe";
 
-/** Listens on a free port with `handler`; returns the server and its MCP URL. */
+/** Listens on a free port with `handler` (a server that is not an MCP server); returns it and its URL. */
 async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; url: string }> {
   const server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -24,10 +24,10 @@ const httpConfig = (url: string, headers: Record<string, string> = {}): McpToolC
   create(McpToolConfigSchema, { transport: { case: "http", value: { url, headers } }, toolName: "lookup" });
 
 describe("ServerToolProbe", () => {
-  let mcp: { server: Server; url: string };
+  let mcp: ServedMcp;
   const seenKeys: string[] = [];
   beforeAll(async () => {
-    mcp = await listen((req, res) => {
+    mcp = await serveMcpOverHttp((req) => {
       seenKeys.push(String(req.headers["x-api-key"] ?? ""));
       const server = new McpServer({ name: "probe-spec", version: "1.0.0" });
       server.registerTool(
@@ -35,13 +35,11 @@ describe("ServerToolProbe", () => {
         { description: "Looks a word up", inputSchema: { word: z.string() } },
         () => ({ content: [] }),
       );
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-      res.on("close", () => void server.close());
-      void server.connect(transport).then(() => transport.handleRequest(req, res));
+      return server;
     });
   });
   afterAll(async () => {
-    await stop(mcp.server);
+    await mcp.close();
   });
 
   it("lists a Streamable HTTP server's tools with their input schemas, sending the headers", async () => {
@@ -60,12 +58,9 @@ describe("ServerToolProbe", () => {
   });
 
   it("rejects saying the server is unreachable, without the URL's query", async () => {
-    const dead = await listen(() => undefined);
-    await stop(dead.server);
-    await expect(new ServerToolProbe().listTools(httpConfig(`${dead.url}?key=secret`))).rejects.toThrow(
-      new RegExp(
-        `^could not list the tools of the server at ${dead.url.replace(/[.]/g, "\\.")}: .*ECONNREFUSED`,
-      ),
+    const dead = await deadMcpUrl();
+    await expect(new ServerToolProbe().listTools(httpConfig(`${dead}?key=secret`))).rejects.toThrow(
+      new RegExp(`^could not list the tools of the server at ${dead.replace(/[.]/g, "\\.")}: .*ECONNREFUSED`),
     );
   });
 

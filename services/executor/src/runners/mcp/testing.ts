@@ -1,7 +1,5 @@
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { serveMcpOverHttp } from "@mcp/mcp-test-server";
 import { z } from "zod";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { McpConfigSchema, McpToolConfigSchema, McpType } from "@mcp/proto/registry";
@@ -64,35 +62,8 @@ export interface FixtureServer {
  */
 export async function startFixtureServer(): Promise<FixtureServer> {
   const seen = { headers: [] as string[], abortedSlowCalls: 0 };
-  const http = createServer((req, res) => {
-    void (async () => {
-      if (req.method !== "POST") {
-        res.writeHead(405, { Allow: "POST" }).end();
-        return;
-      }
-      const server = fixtureMcpServer(seen);
-      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined });
-      res.on("close", () => {
-        void transport.close();
-        void server.close();
-      });
-      await server.connect(transport);
-      await transport.handleRequest(req, res, await jsonBody(req));
-    })().catch((error: unknown) => {
-      if (!res.headersSent) res.writeHead(500).end(String(error));
-    });
-  });
-  await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
-  const { port } = http.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        http.closeAllConnections();
-        http.close(() => resolve());
-      }),
-  };
+  const served = await serveMcpOverHttp(() => fixtureMcpServer(seen));
+  return { url: served.url, seen, close: () => served.close() };
 }
 
 function fixtureMcpServer(seen: FixtureServer["seen"]): McpServer {
@@ -127,10 +98,4 @@ function fixtureMcpServer(seen: FixtureServer["seen"]): McpServer {
       }),
   );
   return server;
-}
-
-async function jsonBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown;
 }
