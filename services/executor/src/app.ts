@@ -98,16 +98,7 @@ export async function startExecutor(
     watcher,
     canceller: new RunCanceller(store, events),
     reserve: () => worker.reserve(),
-    // a run created here is driven here when there is room, else by whichever executor is free
-    // (a failure to claim only delays the run: every executor polls for claimable runs)
-    offer: (runId) =>
-      worker.offer(runId).catch((err: unknown) => {
-        logger.warn(
-          { runId, err: err instanceof Error ? err.message : String(err) },
-          "could not claim the new run",
-        );
-        return false;
-      }),
+    // a run created when this executor is full is driven by whichever executor is free first
     wake: (runId) => events.wake(runId),
   });
   const server = await base.serve(built, { mutating: "execute", callsOtherServices: true });

@@ -23,8 +23,6 @@ export interface ExecutorDeps {
   readonly canceller: RunCanceller;
   /** Room to create a run claimed by this executor and drive it at once; undefined when full. */
   readonly reserve: () => Reservation | undefined;
-  /** Claims and drives a new run in this executor if it has room; false when it has none. */
-  readonly offer: (runId: string) => Promise<boolean>;
   /** Tells the other executors that a run is waiting. */
   readonly wake: (runId: string) => Promise<void>;
 }
@@ -49,9 +47,9 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
     const id = started.run.id;
     const timeoutMs = (waitSeconds ?? DEFAULT_WAIT_SECONDS) * 1000;
     const start = async (listenElsewhere?: () => Promise<void>) => {
-      if (slot && started.created && started.run.owner === slot.claim.owner) return slot.drive(started.run);
+      // created with the slot's claim: ours to drive
+      if (slot && started.created) return slot.drive(started.run);
       slot?.release();
-      if (await deps.offer(id)) return;
       await listenElsewhere?.();
       await deps.wake(id);
     };

@@ -1,4 +1,5 @@
 import type { EntityMetadata } from "typeorm";
+import type { ColumnMetadata } from "typeorm/metadata/ColumnMetadata.js";
 
 /**
  * Raw SQL over TypeORM entities, for the hot paths where one statement replaces a transaction of
@@ -16,23 +17,26 @@ function placeholder(params: unknown[], value: unknown, type: unknown): string {
   return `$${params.length}`;
 }
 
-/**
- * `[column, placeholder]` for every property of `row` (undefined ones skipped), the values appended to
- * `params`; throws on a property the entity does not have.
- */
+/** The columns of `row`'s defined properties with their values; throws on a property the entity lacks. */
+function* definedColumns(metadata: EntityMetadata, row: object): Generator<[ColumnMetadata, unknown]> {
+  for (const [property, value] of Object.entries(row)) {
+    if (value === undefined) continue;
+    const column = metadata.findColumnWithPropertyName(property);
+    if (!column) throw new Error(`${metadata.name} has no column for property "${property}"`);
+    yield [column, value];
+  }
+}
+
+/** `[column, placeholder]` for every defined property of `row`, the values appended to `params`. */
 export function columnValues(
   metadata: EntityMetadata,
   row: object,
   params: unknown[],
 ): Array<[string, string]> {
-  const pairs: Array<[string, string]> = [];
-  for (const [property, value] of Object.entries(row)) {
-    if (value === undefined) continue;
-    const column = metadata.findColumnWithPropertyName(property);
-    if (!column) throw new Error(`${metadata.name} has no column for property "${property}"`);
-    pairs.push([column.databaseName, placeholder(params, value, column.type)]);
-  }
-  return pairs;
+  return [...definedColumns(metadata, row)].map(([column, value]) => [
+    column.databaseName,
+    placeholder(params, value, column.type),
+  ]);
 }
 
 /** `col = $n` for every property of `patch` (see {@link columnValues}). */
@@ -40,11 +44,22 @@ export function setList(metadata: EntityMetadata, patch: object, params: unknown
   return columnValues(metadata, patch, params).map(([column, value]) => `${column} = ${value}`);
 }
 
+/** The entity's own columns (not relation properties), worked out once per entity. */
+const ownColumns = new WeakMap<EntityMetadata, readonly ColumnMetadata[]>();
+function columnsOf(metadata: EntityMetadata): readonly ColumnMetadata[] {
+  let columns = ownColumns.get(metadata);
+  if (!columns) {
+    const relations = new Set(metadata.relations.map((relation) => relation.propertyName));
+    columns = metadata.columns.filter((column) => !relations.has(column.propertyName));
+    ownColumns.set(metadata, columns);
+  }
+  return columns;
+}
+
 /** An entity object from a raw row (`RETURNING *`, or `SELECT t.*`); pg has already parsed the values. */
 export function fromRow<T>(metadata: EntityMetadata, raw: Record<string, unknown>): T {
   const entity: Record<string, unknown> = {};
-  for (const column of metadata.columns) {
-    if (metadata.relations.some((relation) => relation.propertyName === column.propertyName)) continue;
+  for (const column of columnsOf(metadata)) {
     if (column.databaseName in raw) entity[column.propertyName] = raw[column.databaseName];
   }
   return entity as T;
@@ -52,14 +67,9 @@ export function fromRow<T>(metadata: EntityMetadata, raw: Record<string, unknown
 
 /** `row` keyed by column name (for `jsonb_populate_recordset`); undefined properties left out. */
 export function toColumns(metadata: EntityMetadata, row: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [property, value] of Object.entries(row)) {
-    if (value === undefined) continue;
-    const column = metadata.findColumnWithPropertyName(property);
-    if (!column) throw new Error(`${metadata.name} has no column for property "${property}"`);
-    out[column.databaseName] = value;
-  }
-  return out;
+  return Object.fromEntries(
+    [...definedColumns(metadata, row)].map(([column, value]) => [column.databaseName, value]),
+  );
 }
 
 /**
@@ -68,7 +78,7 @@ export function toColumns(metadata: EntityMetadata, row: object): Record<string,
  */
 export function fromJsonRow<T>(metadata: EntityMetadata, raw: Record<string, unknown>): T {
   const entity = fromRow<Record<string, unknown>>(metadata, raw);
-  for (const column of metadata.columns) {
+  for (const column of columnsOf(metadata)) {
     const value = entity[column.propertyName];
     if (column.type === "timestamptz" && typeof value === "string")
       entity[column.propertyName] = new Date(value);

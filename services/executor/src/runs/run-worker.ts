@@ -36,9 +36,9 @@ export class RunWorker {
   private wakeSub: Subscription | undefined;
   private claiming: Promise<void> | undefined;
   private again = false;
-  /** Runs being claimed by {@link offer}: they count against capacity until driven or refused. */
-  private offered = 0;
-  /** Claiming stopped at capacity (or an offer was refused): look again as soon as a run ends. */
+  /** Room reserved by {@link reserve}: it counts against capacity until driven or released. */
+  private reserved = 0;
+  /** Claiming stopped at capacity (or a reservation was refused): look again as soon as a run ends. */
   private backlog = false;
 
   constructor(
@@ -95,14 +95,14 @@ export class RunWorker {
    */
   reserve(): Reservation | undefined {
     if (this.stopping.signal.aborted) return undefined;
-    if (this.active.size + this.offered >= this.options.maxConcurrentRuns) {
+    if (this.active.size + this.reserved >= this.options.maxConcurrentRuns) {
       this.backlog = true;
       return undefined;
     }
-    this.offered += 1;
+    this.reserved += 1;
     let open = true;
     const release = () => {
-      if (open) this.offered -= 1;
+      if (open) this.reserved -= 1;
       open = false;
     };
     return {
@@ -114,28 +114,6 @@ export class RunWorker {
       },
       release,
     };
-  }
-
-  /**
-   * A run was just created here: claims and drives it in this executor when it has room (no round
-   * trip through the wake channel). Returns false when it has none, or another executor claimed the
-   * run first; the caller then wakes the others.
-   */
-  async offer(runId: string): Promise<boolean> {
-    if (this.stopping.signal.aborted) return false;
-    if (this.active.size + this.offered >= this.options.maxConcurrentRuns) {
-      this.backlog = true;
-      return false;
-    }
-    this.offered += 1;
-    try {
-      const run = await this.store.claim(this.options.owner, this.options.leaseMs, runId);
-      if (!run) return false; // another executor's poll got it first
-      this.drive(run);
-      return true;
-    } finally {
-      this.offered -= 1;
-    }
   }
 
   /** Number of runs being driven now. */
@@ -165,7 +143,7 @@ export class RunWorker {
 
   private async claimAll(): Promise<void> {
     while (!this.stopping.signal.aborted) {
-      if (this.active.size + this.offered >= this.options.maxConcurrentRuns) {
+      if (this.active.size + this.reserved >= this.options.maxConcurrentRuns) {
         this.backlog = true;
         return;
       }
