@@ -6,7 +6,8 @@ import { create } from "@bufbuild/protobuf";
 import { McpConfigSchema, McpType, type JupyterNotebookConfig } from "@mcp/proto/registry";
 import { NotebookRunner } from "./notebook-runner.js";
 import { fixture, notebookJson } from "./notebook/testing.js";
-import { StepFailure, type JsonObject, type StepContext } from "./runner.js";
+import { type JsonObject, type StepContext } from "./runner.js";
+import { stepContext, stepFailureOf } from "./testing.js";
 
 jest.setTimeout(60_000);
 
@@ -19,36 +20,13 @@ function contextFor(
   inputs: JsonObject = {},
   signal = new AbortController().signal,
 ): StepContext {
-  return {
-    runId: "run-1",
-    stepId: "step-1",
-    attempt: 1,
-    mcp: {
-      id: "mcp-notebook-spec",
-      name: "notebook-spec",
-      version: 1,
-      type: McpType.JUPYTER_NOTEBOOK,
-      config: create(McpConfigSchema, { kind: { case: "jupyterNotebook", value: config } }),
-    },
-    inputs,
-    signal,
-  };
+  return stepContext(McpType.JUPYTER_NOTEBOOK, { case: "jupyterNotebook", value: config }, inputs, signal);
 }
 
 const inline = (content: string, rest: Omit<ConfigInit, "source"> = {}): ConfigInit => ({
   source: { case: "notebookContent", value: content },
   ...rest,
 });
-
-/** The StepFailure `promise` rejects with; fails the test if it resolves. */
-async function failureOf(promise: Promise<unknown>): Promise<StepFailure> {
-  const outcome = await promise.then(
-    () => new Error("expected the run to fail, but it succeeded"),
-    (error: unknown) => error,
-  );
-  if (outcome instanceof StepFailure) return outcome;
-  throw outcome;
-}
 
 describe("NotebookRunner", () => {
   const runner = new NotebookRunner();
@@ -201,7 +179,7 @@ describe("NotebookRunner", () => {
         "ratio(1)",
         "print('never')",
       );
-      const failure = await failureOf(runner.run(contextFor(inline(content))));
+      const failure = await stepFailureOf(runner.run(contextFor(inline(content))));
       expect(failure.code).toBe("SCRIPT_REPORTED_FAILURE");
       expect(failure.message).toMatch(
         /^notebook failed in code cell 2 \(notebook cell 3\): ZeroDivisionError: division by zero/,
@@ -217,21 +195,21 @@ describe("NotebookRunner", () => {
 
     it("SCRIPT_REPORTED_FAILURE for IPython magics and shell lines, before any cell runs", async () => {
       const content = notebookJson("print('ran')", "x = 1\n%matplotlib inline");
-      const failure = await failureOf(runner.run(contextFor(inline(content))));
+      const failure = await stepFailureOf(runner.run(contextFor(inline(content))));
       expect(failure.code).toBe("SCRIPT_REPORTED_FAILURE");
       expect(failure.message).toBe(
         'notebook code cell 1 (notebook cell 1) uses IPython magic or shell syntax on line 2 ("%matplotlib inline"), ' +
           "which is not supported: cells must be plain Python",
       );
       expect(failure.output.stdout).toBe("");
-      const shell = await failureOf(runner.run(contextFor(inline(notebookJson("!pip install numpy")))));
+      const shell = await stepFailureOf(runner.run(contextFor(inline(notebookJson("!pip install numpy")))));
       expect(shell.message).toMatch(
         /code cell 0 \(notebook cell 0\) uses IPython magic or shell syntax on line 1 \("!pip install numpy"\)/,
       );
     });
 
     it("SCRIPT_REPORTED_FAILURE for a cell that is not valid Python", async () => {
-      const failure = await failureOf(
+      const failure = await stepFailureOf(
         runner.run(contextFor(inline(notebookJson("ok = 1", "def broken(:\n    pass")))),
       );
       expect(failure.code).toBe("SCRIPT_REPORTED_FAILURE");
@@ -242,7 +220,7 @@ describe("NotebookRunner", () => {
 
     it("INVALID_OUTPUT naming output variables the notebook never defined", async () => {
       const config = inline(fixture("parameterised.ipynb"), { outputVariables: ["y", "missing", "absent"] });
-      const failure = await failureOf(runner.run(contextFor(config, { x: 1 })));
+      const failure = await stepFailureOf(runner.run(contextFor(config, { x: 1 })));
       expect(failure.code).toBe("INVALID_OUTPUT");
       expect(failure.message).toBe(
         "notebook did not define output variables missing, absent (output_variables)",
@@ -251,7 +229,7 @@ describe("NotebookRunner", () => {
 
     it("INVALID_OUTPUT for an output variable that is not JSON-serialisable", async () => {
       const config = inline(notebookJson("ok = 1\nbad = {1, 2}"), { outputVariables: ["ok", "bad"] });
-      const failure = await failureOf(runner.run(contextFor(config)));
+      const failure = await stepFailureOf(runner.run(contextFor(config)));
       expect(failure.code).toBe("INVALID_OUTPUT");
       expect(failure.message).toMatch(
         /^notebook output variable bad \(a set\) is not JSON-serialisable: TypeError/,
@@ -260,7 +238,7 @@ describe("NotebookRunner", () => {
 
     it("MEMORY_LIMIT naming the cell that allocated past the cap", async () => {
       const capped = new NotebookRunner({ memoryLimitMb: 256 });
-      const failure = await failureOf(
+      const failure = await stepFailureOf(
         capped.run(contextFor(inline(notebookJson("small = 1", "big = bytearray(1024 ** 3)")))),
       );
       expect(failure.code).toBe("MEMORY_LIMIT");
@@ -273,8 +251,8 @@ describe("NotebookRunner", () => {
       const missing: ConfigInit = {
         source: { case: "notebookPath", value: join(tmpdir(), "no-such-notebook.ipynb") },
       };
-      expect(await failureOf(runner.run(contextFor(missing)))).toMatchObject({ code: "RUNNER_ERROR" });
-      const failure = await failureOf(
+      expect(await stepFailureOf(runner.run(contextFor(missing)))).toMatchObject({ code: "RUNNER_ERROR" });
+      const failure = await stepFailureOf(
         runner.run(contextFor(inline(fixture("untagged.ipynb"), { cellsToExecute: [2] }))),
       );
       expect(failure.code).toBe("RUNNER_ERROR");
@@ -288,7 +266,9 @@ describe("NotebookRunner", () => {
       const python = create(McpConfigSchema, {
         kind: { case: "pythonScript", value: { source: { case: "scriptContent", value: "" } } },
       });
-      const failure = await failureOf(runner.run({ ...context, mcp: { ...context.mcp, config: python } }));
+      const failure = await stepFailureOf(
+        runner.run({ ...context, mcp: { ...context.mcp, config: python } }),
+      );
       expect(failure.code).toBe("UNSUPPORTED_MCP_TYPE");
     });
   });
@@ -297,7 +277,7 @@ describe("NotebookRunner", () => {
     it("TIMEOUT naming timeout_seconds and the running cell, keeping what was printed", async () => {
       const content = notebookJson("print('started', flush=True)", "import time\ntime.sleep(60)");
       const started = Date.now();
-      const failure = await failureOf(runner.run(contextFor(inline(content, { timeoutSeconds: 1 }))));
+      const failure = await stepFailureOf(runner.run(contextFor(inline(content, { timeoutSeconds: 1 }))));
       expect(failure.code).toBe("TIMEOUT");
       expect(failure.message).toBe(
         "notebook timed out after 1 s (timeout_seconds) while running code cell 1 (notebook cell 1) and was killed with its child processes",
@@ -311,7 +291,7 @@ describe("NotebookRunner", () => {
       const content = notebookJson("import time\ntime.sleep(60)");
       setTimeout(() => controller.abort(new Error("run cancelled")), 500);
       const started = Date.now();
-      const failure = await failureOf(runner.run(contextFor(inline(content), {}, controller.signal)));
+      const failure = await stepFailureOf(runner.run(contextFor(inline(content), {}, controller.signal)));
       expect(failure.code).toBe("CANCELLED");
       expect(failure.message).toMatch(
         /^notebook cancelled while running code cell 0 \(notebook cell 0\): run cancelled/,

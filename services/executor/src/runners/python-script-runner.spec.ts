@@ -7,7 +7,8 @@ import { McpConfigSchema, McpType, type PythonScriptConfig } from "@mcp/proto/re
 import { resolvePython } from "../sandbox/resolve-python.js";
 import { buildProbeWheel, eventually, processIsGone } from "../sandbox/testing.js";
 import { PythonScriptRunner } from "./python-script-runner.js";
-import { StepFailure, type JsonObject, type StepContext } from "./runner.js";
+import { type JsonObject, type StepContext } from "./runner.js";
+import { stepContext, stepFailureOf } from "./testing.js";
 
 jest.setTimeout(60_000);
 
@@ -20,36 +21,13 @@ function contextFor(
   inputs: JsonObject = {},
   signal = new AbortController().signal,
 ): StepContext {
-  return {
-    runId: "run-1",
-    stepId: "step-1",
-    attempt: 1,
-    mcp: {
-      id: "mcp-python-spec",
-      name: "python-spec",
-      version: 1,
-      type: McpType.PYTHON_SCRIPT,
-      config: create(McpConfigSchema, { kind: { case: "pythonScript", value: config } }),
-    },
-    inputs,
-    signal,
-  };
+  return stepContext(McpType.PYTHON_SCRIPT, { case: "pythonScript", value: config }, inputs, signal);
 }
 
 const inline = (code: string, rest: Omit<ConfigInit, "source"> = {}): ConfigInit => ({
   source: { case: "scriptContent", value: code },
   ...rest,
 });
-
-/** The StepFailure `promise` rejects with; fails the test if it resolves. */
-async function failureOf(promise: Promise<unknown>): Promise<StepFailure> {
-  const outcome = await promise.then(
-    () => new Error("expected the run to fail, but it succeeded"),
-    (error: unknown) => error,
-  );
-  if (outcome instanceof StepFailure) return outcome;
-  throw outcome;
-}
 
 const ECHO = `
 import json, sys
@@ -114,7 +92,7 @@ with open(sys.argv[2], "w") as f:
     });
 
     it("fails with RUNNER_ERROR when script_path does not exist", async () => {
-      const failure = await failureOf(
+      const failure = await stepFailureOf(
         runner.run(contextFor({ source: { case: "scriptPath", value: "/nonexistent/script.py" } })),
       );
       expect(failure.code).toBe("RUNNER_ERROR");
@@ -124,7 +102,7 @@ with open(sys.argv[2], "w") as f:
     it("refuses a config that is not python_script with UNSUPPORTED_MCP_TYPE", async () => {
       const context = contextFor(inline(ECHO));
       const llm = create(McpConfigSchema, { kind: { case: "llmPrompt", value: {} } });
-      const failure = await failureOf(runner.run({ ...context, mcp: { ...context.mcp, config: llm } }));
+      const failure = await stepFailureOf(runner.run({ ...context, mcp: { ...context.mcp, config: llm } }));
       expect(failure.code).toBe("UNSUPPORTED_MCP_TYPE");
     });
   });
@@ -132,7 +110,7 @@ with open(sys.argv[2], "w") as f:
   describe("says which way a script failed", () => {
     it("NONZERO_EXIT with the exit code and the last lines of stderr", async () => {
       const script = `import sys\nprint("partial work")\nprint("disk quota hit", file=sys.stderr)\nsys.exit(3)`;
-      const failure = await failureOf(runner.run(contextFor(inline(script))));
+      const failure = await stepFailureOf(runner.run(contextFor(inline(script))));
       expect(failure.code).toBe("NONZERO_EXIT");
       expect(failure.message).toMatch(/exited with code 3/);
       expect(failure.message).toMatch(/disk quota hit/);
@@ -140,7 +118,7 @@ with open(sys.argv[2], "w") as f:
     });
 
     it("NONZERO_EXIT with the traceback of an uncaught exception, starting at the script", async () => {
-      const failure = await failureOf(runner.run(contextFor(inline(`raise ValueError("bad input")`))));
+      const failure = await stepFailureOf(runner.run(contextFor(inline(`raise ValueError("bad input")`))));
       expect(failure.code).toBe("NONZERO_EXIT");
       expect(failure.message).toMatch(/exited with code 1/);
       expect(failure.message).toMatch(/ValueError: bad input/);
@@ -148,7 +126,7 @@ with open(sys.argv[2], "w") as f:
     });
 
     it("NONZERO_EXIT naming the signal that killed the script", async () => {
-      const failure = await failureOf(
+      const failure = await stepFailureOf(
         runner.run(contextFor(inline(`import os, signal\nos.kill(os.getpid(), signal.SIGKILL)`))),
       );
       expect(failure.code).toBe("NONZERO_EXIT");
@@ -156,7 +134,7 @@ with open(sys.argv[2], "w") as f:
     });
 
     it("NO_OUTPUT_FILE when the script exits cleanly without writing argv[2]", async () => {
-      const failure = await failureOf(runner.run(contextFor(inline(`print("forgot the output")`))));
+      const failure = await stepFailureOf(runner.run(contextFor(inline(`print("forgot the output")`))));
       expect(failure.code).toBe("NO_OUTPUT_FILE");
       expect(failure.message).toMatch(/wrote no output file/);
       expect(failure.output.stdout).toBe("forgot the output\n");
@@ -176,21 +154,21 @@ with open(sys.argv[2], "w") as f:
         /"result" must be a JSON object, got nothing/,
       ],
     ])("INVALID_OUTPUT for output %s", async (_, write, message) => {
-      const failure = await failureOf(runner.run(contextFor(inline(`import json, sys\n${write}`))));
+      const failure = await stepFailureOf(runner.run(contextFor(inline(`import json, sys\n${write}`))));
       expect(failure.code).toBe("INVALID_OUTPUT");
       expect(failure.message).toMatch(message);
     });
 
     it("SCRIPT_REPORTED_FAILURE with the script's own error", async () => {
       const script = `import json, sys\njson.dump({"success": False, "result": {}, "error": "upstream API said no"}, open(sys.argv[2], "w"))`;
-      const failure = await failureOf(runner.run(contextFor(inline(script))));
+      const failure = await stepFailureOf(runner.run(contextFor(inline(script))));
       expect(failure.code).toBe("SCRIPT_REPORTED_FAILURE");
       expect(failure.message).toBe("python script reported failure: upstream API said no");
     });
 
     it("MEMORY_LIMIT when the script allocates past memory_limit_mb", async () => {
       const script = `big = bytearray(2 * 1024 ** 3)`;
-      const failure = await failureOf(runner.run(contextFor(inline(script, { memoryLimitMb: 64 }))));
+      const failure = await stepFailureOf(runner.run(contextFor(inline(script, { memoryLimitMb: 64 }))));
       expect(failure.code).toBe("MEMORY_LIMIT");
       expect(failure.message).toMatch(/ran out of memory \(memory_limit_mb 64 MiB\)/);
       expect(failure.message).toMatch(/MemoryError/);
@@ -214,7 +192,7 @@ time.sleep(300)
 
     it("TIMEOUT naming the limit, killing the script's grandchildren too", async () => {
       const started = Date.now();
-      const failure = await failureOf(
+      const failure = await stepFailureOf(
         runner.run(contextFor(inline(HANGS_WITH_GRANDCHILD, { timeoutSeconds: 1 }))),
       );
       expect(failure.code).toBe("TIMEOUT");
@@ -230,7 +208,7 @@ time.sleep(300)
       const run = runner.run(contextFor(inline(HANGS_WITH_GRANDCHILD), {}, controller.signal));
       setTimeout(() => controller.abort(new Error("run cancelled by user")), 500);
       const started = Date.now();
-      const failure = await failureOf(run);
+      const failure = await stepFailureOf(run);
       expect(failure.code).toBe("CANCELLED");
       expect(failure.message).toMatch(/run cancelled by user/);
       expect(Date.now() - started).toBeLessThan(3_000);
@@ -239,7 +217,7 @@ time.sleep(300)
     });
 
     it("CANCELLED without running when the signal is already aborted", async () => {
-      const failure = await failureOf(runner.run(contextFor(inline(ECHO), {}, AbortSignal.abort())));
+      const failure = await stepFailureOf(runner.run(contextFor(inline(ECHO), {}, AbortSignal.abort())));
       expect(failure.code).toBe("CANCELLED");
     });
   });
@@ -294,7 +272,7 @@ time.sleep(300)
       ["a failure", "sys.exit(1)", "NONZERO_EXIT"],
       ["a timeout", "import time; time.sleep(30)", "TIMEOUT"],
     ])("removes the temp dir after %s", async (_, before, code) => {
-      const failure = await failureOf(
+      const failure = await stepFailureOf(
         runner.run(contextFor(inline(reportingCwd(before), { timeoutSeconds: 1 }))),
       );
       expect(failure.code).toBe(code);
@@ -317,7 +295,7 @@ time.sleep(300)
       const bound = 45_000;
       const offline = new PythonScriptRunner({ venvDir, installTimeoutMs: bound });
       const started = Date.now();
-      const failure = await failureOf(
+      const failure = await stepFailureOf(
         offline.run(contextFor(inline(ECHO, { requirements: ["mcp-no-such-package-4f1c2e==1.0"] }))),
       );
       expect(failure.code).toBe("REQUIREMENTS_UNAVAILABLE");

@@ -1,9 +1,12 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { serveMcpOverHttp } from "@mcp/mcp-test-server";
 import { z } from "zod";
-import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { McpConfigSchema, McpToolConfigSchema, McpType } from "@mcp/proto/registry";
-import { StepFailure, type JsonObject, type StepContext } from "../runner.js";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import { type McpToolConfigSchema, McpType } from "@mcp/proto/registry";
+import type { JsonObject, StepContext } from "../runner.js";
+import { stepContext } from "../testing.js";
+
+export { stepFailureOf } from "../testing.js";
 
 /** Test helpers: a real MCP server over Streamable HTTP, and the reference server-everything over stdio. */
 
@@ -16,32 +19,7 @@ export function mcpToolContext(
   inputs: JsonObject = {},
   signal: AbortSignal = new AbortController().signal,
 ): StepContext {
-  return {
-    runId: "run-1",
-    stepId: "step-1",
-    attempt: 1,
-    mcp: {
-      id: "mcp-tool-spec",
-      name: "mcp-tool-spec",
-      version: 1,
-      type: McpType.MCP_TOOL,
-      config: create(McpConfigSchema, {
-        kind: { case: "mcpTool", value: create(McpToolConfigSchema, config) },
-      }),
-    },
-    inputs,
-    signal,
-  };
-}
-
-/** The StepFailure `promise` rejects with; fails the test if it resolves or rejects otherwise. */
-export async function stepFailureOf(promise: Promise<unknown>): Promise<StepFailure> {
-  const outcome = await promise.then(
-    (value) => new Error(`expected the run to fail, but it succeeded with ${JSON.stringify(value)}`),
-    (error: unknown) => error,
-  );
-  if (outcome instanceof StepFailure) return outcome;
-  throw outcome;
+  return stepContext(McpType.MCP_TOOL, { case: "mcpTool", value: config }, inputs, signal);
 }
 
 /** A running fixture server. */

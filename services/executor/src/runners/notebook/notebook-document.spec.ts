@@ -2,17 +2,9 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StepFailure } from "../runner.js";
+import { stepFailureOf } from "../testing.js";
 import { codeCellsOf, notebookText } from "./notebook-document.js";
 import { fixture } from "./testing.js";
-
-async function failureOf(promise: Promise<unknown>): Promise<StepFailure> {
-  const outcome = await promise.then(
-    () => new Error("expected a failure"),
-    (error: unknown) => error,
-  );
-  if (outcome instanceof StepFailure) return outcome;
-  throw outcome;
-}
 
 describe("codeCellsOf", () => {
   it("lists the code cells with both indexes, joined sources and tags, skipping markdown", () => {
@@ -74,7 +66,7 @@ describe("notebookText", () => {
       const path = join(dir, "n.ipynb");
       await writeFile(path, "content");
       expect(await notebookText({ case: "notebookPath", value: path })).toBe("content");
-      expect((await failureOf(notebookText({ case: "notebookPath", value: dir }))).message).toMatch(
+      expect((await stepFailureOf(notebookText({ case: "notebookPath", value: dir }))).message).toMatch(
         /is not a readable file/,
       );
     } finally {
@@ -83,9 +75,9 @@ describe("notebookText", () => {
   });
 
   it("refuses a relative notebook_path and a config with no source", async () => {
-    expect((await failureOf(notebookText({ case: "notebookPath", value: "n.ipynb" }))).message).toMatch(
+    expect((await stepFailureOf(notebookText({ case: "notebookPath", value: "n.ipynb" }))).message).toMatch(
       /notebook_path must be absolute/,
     );
-    expect((await failureOf(notebookText({ case: undefined }))).code).toBe("RUNNER_ERROR");
+    expect((await stepFailureOf(notebookText({ case: undefined }))).code).toBe("RUNNER_ERROR");
   });
 });
