@@ -1,5 +1,7 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { Client } from "pg";
+import type { NewRun } from "./repositories/run-store.js";
+import { stepRow } from "./repositories/step-row.js";
 
 /** A throwaway database for one test run. */
 export interface TestDatabase {
@@ -36,5 +38,45 @@ export async function createTestDatabase(prefix = "mcp_test"): Promise<TestDatab
     name,
     drop: () =>
       withAdmin((c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
+
+/** A pending workflow run with one pending step `a`, as the executor creates runs (`RunStore.create`). */
+export function oneStepRun(requestId: string | null = null): NewRun {
+  const id = randomUUID();
+  const now = new Date();
+  return {
+    run: {
+      id,
+      kind: "workflow",
+      parentRunId: null,
+      workflowId: null,
+      workflowName: "wf",
+      workflowVersion: 1,
+      mcpId: null,
+      mcpName: null,
+      mcpVersion: null,
+      status: "pending",
+      inputs: {},
+      outputs: null,
+      error: null,
+      requestId,
+      plan: { requestHash: "h" },
+      fallbackRunId: null,
+      createdAt: now,
+      updatedAt: now,
+    },
+    steps: [
+      stepRow({
+        id: randomUUID(),
+        runId: id,
+        stepId: "a",
+        position: 0,
+        status: "pending",
+        mcpName: "m",
+        mcpVersion: 1,
+        mcpType: "python_script",
+      }),
+    ],
   };
 }

@@ -2,51 +2,10 @@ import { randomUUID } from "node:crypto";
 import type { DataSource } from "typeorm";
 import { openDatabase } from "../data-source";
 import { StepRunEntity } from "../entities/step-run.entity";
-import { createTestDatabase, type TestDatabase } from "../testing";
+import { createTestDatabase, oneStepRun, type TestDatabase } from "../testing";
 import { FencedWrites } from "./fenced-writes";
 import { RunQueries } from "./run-queries";
 import { FenceLostError, RunStore } from "./run-store";
-import { stepRow } from "./step-row";
-
-/** A pending one-step run, as the executor creates them. */
-function newRun(requestId: string | null = null) {
-  const id = randomUUID();
-  const now = new Date();
-  return {
-    run: {
-      id,
-      kind: "workflow",
-      parentRunId: null,
-      workflowId: null,
-      workflowName: "wf",
-      workflowVersion: 1,
-      mcpId: null,
-      mcpName: null,
-      mcpVersion: null,
-      status: "pending" as const,
-      inputs: {},
-      outputs: null,
-      error: null,
-      requestId,
-      plan: { requestHash: "h" },
-      fallbackRunId: null,
-      createdAt: now,
-      updatedAt: now,
-    },
-    steps: [
-      stepRow({
-        id: randomUUID(),
-        runId: id,
-        stepId: "a",
-        position: 0,
-        status: "pending",
-        mcpName: "m",
-        mcpVersion: 1,
-        mcpType: "python_script",
-      }),
-    ],
-  };
-}
 
 describe("RunStore", () => {
   let db: TestDatabase;
@@ -67,7 +26,7 @@ describe("RunStore", () => {
   });
 
   it("create › inserts the run and its steps in one statement, values intact", async () => {
-    const input = newRun();
+    const input = oneStepRun();
     input.run.inputs = { text: "héllo", list: [1, { deep: true }] };
     const { run, created } = await store.create(input);
     expect(created).toBe(true);
@@ -90,7 +49,7 @@ describe("RunStore", () => {
   });
 
   it("create › with a claim, inserts the run already claimed: running, fence 1, its lease live", async () => {
-    const { run, created } = await store.create(newRun(), { owner: "me", leaseMs: 60_000 });
+    const { run, created } = await store.create(oneStepRun(), { owner: "me", leaseMs: 60_000 });
     expect(created).toBe(true);
     expect(run).toMatchObject({ status: "running", owner: "me", fence: "1", eventSeq: "1" });
     expect(run.startedAt).toBeInstanceOf(Date);
@@ -103,14 +62,14 @@ describe("RunStore", () => {
 
   it("create › returns the earlier run for a repeated request id instead of a second one", async () => {
     const key = randomUUID();
-    const first = await store.create(newRun(key));
-    const again = await store.create(newRun(key));
+    const first = await store.create(oneStepRun(key));
+    const again = await store.create(oneStepRun(key));
     expect(first.created).toBe(true);
     expect(again).toMatchObject({ created: false, run: { id: first.run.id } });
   });
 
   it("claim › gives a run to one claimer at a time and bumps the fence on every claim", async () => {
-    const { run } = await store.create(newRun());
+    const { run } = await store.create(oneStepRun());
     const claims = await Promise.all(["a", "b", "c"].map((owner) => store.claim(owner, 60_000, run.id)));
     const won = claims.filter((c) => c !== null);
     expect(won).toHaveLength(1);
@@ -123,7 +82,7 @@ describe("RunStore", () => {
   });
 
   it("fenced writes › refuse a stale owner's writes once another executor claimed the run after its lease expired", async () => {
-    const { run } = await store.create(newRun());
+    const { run } = await store.create(oneStepRun());
     const stale = (await store.claim("old-owner", 1, run.id))!;
     await new Promise((resolve) => setTimeout(resolve, 20)); // the 1 ms lease is over
     const fresh = (await store.claim("new-owner", 60_000, run.id))!;
@@ -145,7 +104,7 @@ describe("RunStore", () => {
   });
 
   it("fenced writes › give each write the run's next sequence number and return the rows as entities", async () => {
-    const { run } = await store.create(newRun());
+    const { run } = await store.create(oneStepRun());
     const claimed = (await store.claim("owner", 60_000, run.id))!;
     const startedAt = new Date(Date.now() - 1500);
     const started = await writes.updateSteps(run.id, claimed.fence, ["a"], {
@@ -204,7 +163,7 @@ describe("RunStore", () => {
   });
 
   it("runWithSteps › reads the run and its steps in one statement, the same as reading them apart", async () => {
-    const { run } = await store.create(newRun(), { owner: "me", leaseMs: 60_000 });
+    const { run } = await store.create(oneStepRun(), { owner: "me", leaseMs: 60_000 });
     await writes.updateSteps(run.id, "1", ["a"], {
       status: "succeeded",
       outputs: { deep: [1, { x: "y" }] },
@@ -220,7 +179,7 @@ describe("RunStore", () => {
   });
 
   it("requestCancel › cancels an undriven run at once, and fences out a dead owner", async () => {
-    const { run } = await store.create(newRun());
+    const { run } = await store.create(oneStepRun());
     const dead = (await store.claim("dead", 1, run.id))!;
     await new Promise((resolve) => setTimeout(resolve, 20));
     const result = await store.requestCancel(run.id, "stop it");

@@ -1,8 +1,6 @@
-import { randomUUID } from "node:crypto";
 import { MemoryEventBus } from "@mcp/coordination";
-import { FencedWrites, RunStore, StepRunEntity, stepRow, type DataSource } from "@mcp/db";
-import { openDatabase } from "@mcp/db";
-import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
+import { FencedWrites, openDatabase, RunStore, StepRunEntity, type DataSource } from "@mcp/db";
+import { createTestDatabase, oneStepRun, type TestDatabase } from "@mcp/db/testing";
 import { StepStatus, type RunEvent } from "@mcp/proto/executor";
 import { LostOwnershipError } from "../engine/types.js";
 import { RunEvents } from "../events/run-events.js";
@@ -44,31 +42,9 @@ describe("FencedRecorder", () => {
 
   /** A claimed one-step run, a recorder for it and the step events it publishes. */
   async function claimedRun(startWriteDelayMs: number) {
-    const id = randomUUID();
-    const now = new Date();
-    await store.create({
-      run: {
-        id,
-        kind: "workflow",
-        parentRunId: null,
-        workflowId: null,
-        workflowName: "wf",
-        workflowVersion: 1,
-        mcpId: null,
-        mcpName: null,
-        mcpVersion: null,
-        status: "pending",
-        inputs: {},
-        outputs: null,
-        error: null,
-        requestId: null,
-        plan: {},
-        fallbackRunId: null,
-        createdAt: now,
-        updatedAt: now,
-      },
-      steps: [stepRow({ id: randomUUID(), runId: id, stepId: "a", position: 0, status: "pending" })],
-    });
+    const input = oneStepRun();
+    const id = input.run.id;
+    await store.create(input);
     const run = (await store.claim("me", 60_000, id))!;
     const seen: RunEvent[] = [];
     const subscription = await events.subscribe(id, (event) => seen.push(event));
