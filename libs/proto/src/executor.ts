@@ -1,3 +1,5 @@
-/** mcp.executor.v1: workflow runs, step runs and ExecutorService. */
+/** mcp.executor.v1: workflow runs, step runs, ExecutorService and SecretService. */
 export * from "./gen/mcp/executor/v1/run_pb.js";
 export * from "./gen/mcp/executor/v1/executor_service_pb.js";
+export * from "./gen/mcp/executor/v1/secret_pb.js";
+export * from "./gen/mcp/executor/v1/secret_service_pb.js";
