@@ -1,29 +1,6 @@
 /** Test helpers for the sandbox; not part of the runtime API. */
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-
-/** True when `pid` no longer runs: no such process, or a zombie nobody has reaped yet. */
-export function processIsGone(pid: number): boolean {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return true;
-  }
-  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-  return state === "Z" || state === "X";
-}
-
-/** Polls `condition` every 25 ms until it holds; false if it still does not after `timeoutMs`. */
-export async function eventually(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return true;
-}
 
 /** Builds, in `dir`, a minimal pure-Python wheel pip installs with no index: module `mcp_probe`, `VALUE = 42`. */
 export function buildProbeWheel(python: string, dir: string): string {

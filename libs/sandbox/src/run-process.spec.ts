@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runSandboxed, type SandboxedCommand } from "./run-sandboxed.js";
-import { scrubbedEnv } from "./scrubbed-env.js";
+import { startProcess, type ProcessSpec } from "./run-process.js";
+import { sandboxEnv } from "./sandbox-env.js";
 import { eventually, processIsGone } from "./testing.js";
 
 /** Starts `sleep 300` ignoring SIGTERM (inherited over exec), prints its pid, then does `then`. */
@@ -14,7 +14,7 @@ print(child.pid, flush=True)
 ${then}
 `;
 
-describe("runSandboxed", () => {
+describe("startProcess", () => {
   let dir: string;
   beforeEach(async () => {
     dir = await mkdtemp(join(tmpdir(), "sandbox-spec-"));
@@ -23,15 +23,17 @@ describe("runSandboxed", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const python = (code: string, extra: Partial<SandboxedCommand> = {}) =>
-    runSandboxed({
-      command: "python3",
-      args: ["-c", code],
-      cwd: dir,
-      env: scrubbedEnv({ home: dir }),
-      timeoutMs: 20_000,
-      ...extra,
-    });
+  const python = async (code: string, extra: Partial<ProcessSpec> = {}) =>
+    (
+      await startProcess({
+        command: "python3",
+        args: ["-c", code],
+        cwd: dir,
+        env: sandboxEnv({ home: dir, basePath: process.env.PATH }),
+        timeoutMs: 20_000,
+        ...extra,
+      })
+    ).done;
 
   it("reports the exit code and captures both streams", async () => {
     const outcome = await python("import sys; print('out'); print('err', file=sys.stderr); sys.exit(3)");
@@ -72,15 +74,39 @@ describe("runSandboxed", () => {
     expect(await eventually(() => processIsGone(grandchild), 3_000)).toBe(true);
   });
 
-  it("does not start when the signal is already aborted", async () => {
-    const outcome = await python("open('ran', 'w')", { signal: AbortSignal.abort() });
+  it("stops at once when the signal is already aborted", async () => {
+    const outcome = await python("import time; time.sleep(30)", { signal: AbortSignal.abort() });
     expect(outcome).toMatchObject({ aborted: true, exitCode: null });
   });
 
+  it("hands stdin and stdout to the caller in protocol mode and still captures stderr", async () => {
+    const running = await startProcess({
+      command: "python3",
+      args: ["-c", "import sys; line = sys.stdin.readline(); print(line.upper(), end=''); print('e', file=sys.stderr)"],
+      cwd: dir,
+      env: sandboxEnv({ home: dir, basePath: process.env.PATH }),
+      timeoutMs: 20_000,
+      stdio: "protocol",
+    });
+    const chunks: Buffer[] = [];
+    running.stdout?.on("data", (chunk: Buffer) => chunks.push(chunk));
+    running.stdin?.end("hello\n");
+    const outcome = await running.done;
+    expect(outcome.exitCode).toBe(0);
+    expect(Buffer.concat(chunks).toString()).toBe("HELLO\n");
+    expect(outcome.stdout.text()).toBe("");
+    expect(outcome.stderr.text()).toBe("e\n");
+  });
+
   it("rejects when the command cannot be started", async () => {
-    await expect(
-      runSandboxed({ command: join(dir, "no-such-binary"), args: [], cwd: dir, env: {}, timeoutMs: 1_000 }),
-    ).rejects.toThrow(/ENOENT/);
+    const running = await startProcess({
+      command: join(dir, "no-such-binary"),
+      args: [],
+      cwd: dir,
+      env: {},
+      timeoutMs: 1_000,
+    });
+    await expect(running.done).rejects.toThrow(/ENOENT/);
   });
 
   it("caps each stream and flags truncation", async () => {

@@ -1,4 +1,4 @@
-import { installEnv, scrubbedEnv } from "./scrubbed-env.js";
+import { installEnv, sandboxEnv } from "./sandbox-env.js";
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -6,11 +6,11 @@ afterEach(() => {
   Object.assign(process.env, saved);
 });
 
-describe("scrubbedEnv", () => {
+describe("sandboxEnv", () => {
   it("holds only PATH, HOME, TMPDIR, the locale and Python's flags", () => {
     process.env.DATABASE_URL = "postgres://secret";
     process.env.OPENAI_API_KEY = "sk-secret";
-    const env = scrubbedEnv({ home: "/tmp/x" });
+    const env = sandboxEnv({ home: "/tmp/x" });
     expect(Object.keys(env).sort()).toEqual(
       ["HOME", "LANG", "LC_ALL", "PATH", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "TMPDIR"].sort(),
     );
@@ -19,7 +19,7 @@ describe("scrubbedEnv", () => {
   });
 
   it("puts an extra folder first on PATH", () => {
-    expect(scrubbedEnv({ home: "/h", extraPath: "/venv/bin" }).PATH).toMatch(/^\/venv\/bin:/);
+    expect(sandboxEnv({ home: "/h", extraPath: "/venv/bin" }).PATH).toMatch(/^\/venv\/bin:/);
   });
 });
 

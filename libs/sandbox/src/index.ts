@@ -1,0 +1,16 @@
+export { Sandbox, SandboxUnavailableError } from "./sandbox.js";
+export type {
+  SandboxMode,
+  SandboxSettings,
+  SandboxStatus,
+  SandboxedCommand,
+  SandboxedOutcome,
+  SandboxedProcess,
+} from "./sandbox.js";
+export type { NetworkMode } from "./bwrap-args.js";
+export { DEFAULT_LIMITS, type ProcessLimits } from "./limits.js";
+export { isIpv4Cidr, ALWAYS_DENIED } from "./egress-deny.js";
+export { DEFAULT_OUTPUT_CAP_BYTES, OutputCapture } from "./output-capture.js";
+export { nextSpawnTurn } from "./spawn-turns.js";
+export { withTempDir } from "./temp-dir.js";
+export { installEnv, sandboxEnv, SANDBOX_PATH } from "./sandbox-env.js";

@@ -1,0 +1,407 @@
+import { chown, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Readable, Writable } from "node:stream";
+import { bwrapArgs, type NetworkMode } from "./bwrap-args.js";
+import { attachEgress, type EgressLink, type EgressTools } from "./egress.js";
+import { egressDenyList } from "./egress-deny.js";
+import { systemMounts, writeEtcFiles, type EtcFiles, type MountOp } from "./host-view.js";
+import { checkLimits, prlimitArgs, type ProcessLimits } from "./limits.js";
+import { countTasksBelow } from "./process-tree.js";
+import { findProgram } from "./programs.js";
+import { startProcess, notStarted, type ProcessOutcome, type RunningProcess } from "./run-process.js";
+import type { OutputCapture } from "./output-capture.js";
+import { decodeExit, setupFailureOf } from "./exit-status.js";
+import { SANDBOX_PATH } from "./sandbox-env.js";
+
+/** How often a running sandbox's process count is checked against its limit. */
+const PROCESS_WATCH_MS = 200;
+
+/** `bubblewrap`: every process in a sandbox. `off`: plain child processes (unsafe; for machines without it). */
+export type SandboxMode = "bubblewrap" | "off";
+
+/** The operator's settings (SANDBOX, SANDBOX_READ_PATHS, SANDBOX_EGRESS_DENY, …). */
+export interface SandboxSettings {
+  readonly mode: SandboxMode;
+  /** Host paths every sandbox may read (e.g. a folder of MCP servers), bound read-only. */
+  readonly readOnlyPaths: readonly string[];
+  /** Networks (IPv4 CIDR) no sandbox with egress reaches, beyond the built-in list. */
+  readonly egressDeny: readonly string[];
+  /** URLs of the platform's databases and services: their hosts are denied to egress too. */
+  readonly platformUrls: readonly string[];
+  /** When this process runs as root, bubblewrap runs as this user and group (default 65534, nobody). */
+  readonly uid?: number;
+  readonly gid?: number;
+  /** Size of each sandbox's private /tmp; default 64 MiB. */
+  readonly tmpSizeBytes?: number;
+  /** Where bwrap, prlimit, slirp4netns, nsenter and ip are looked for; default PATH, then the system folders. */
+  readonly programFolders?: readonly string[];
+}
+
+/** What the sandbox can do on this machine, as the start-up check found it. */
+export interface SandboxStatus {
+  /** `unavailable`: bubblewrap was asked for but does not work here (see `problem`). */
+  readonly mode: SandboxMode | "unavailable";
+  /** How limits are enforced: per-process rlimits (cgroup v2 delegation is not used yet). */
+  readonly limits: "rlimit";
+  /** Why the sandbox is unavailable. */
+  readonly problem?: string;
+  /** Whether sandboxes may have egress, and if not why. */
+  readonly egress: { readonly available: boolean; readonly problem?: string };
+}
+
+/** One command to run in a sandbox. */
+export interface SandboxedCommand {
+  readonly command: string;
+  readonly args: readonly string[];
+  /** The private work dir: writable, the working directory and HOME. Prepare it with {@link Sandbox.workDir}. */
+  readonly workDir: string;
+  /** The process's entire environment. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly network: NetworkMode;
+  /** Extra host paths it may read (a venv, a script file's folder). */
+  readonly readOnlyPaths?: readonly string[];
+  /** Extra host paths it may write (a venv being built). */
+  readonly writablePaths?: readonly string[];
+  /** Working directory when not the work dir (must be one of the bound paths). */
+  readonly cwd?: string;
+  readonly limits: ProcessLimits;
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  readonly outputCapBytes?: number;
+  readonly killGraceMs?: number;
+  /** `capture` (default) or `protocol` (stdin/stdout are the caller's, e.g. an MCP stdio server). */
+  readonly stdio?: "capture" | "protocol";
+}
+
+/** How a sandboxed command ended. */
+export interface SandboxedOutcome extends ProcessOutcome {
+  /** Set when the sandbox itself could not be set up (bubblewrap's or the network's message). */
+  readonly setupError?: string;
+}
+
+/** A started sandboxed command. */
+export interface SandboxedProcess {
+  readonly stdin: Writable | null;
+  readonly stdout: Readable | null;
+  readonly stderr: OutputCapture;
+  /** Stops everything in the sandbox. */
+  stop(): void;
+  readonly done: Promise<SandboxedOutcome>;
+}
+
+/** The sandbox was asked for but cannot run here; the message names the missing piece. */
+export class SandboxUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SandboxUnavailableError";
+  }
+}
+
+interface Programs {
+  readonly bwrap: string;
+  readonly prlimit: string;
+}
+
+/**
+ * Runs untrusted commands. In `bubblewrap` mode each command gets its own user, PID, IPC, UTS, mount
+ * and network namespaces (see bwrap-args.ts), runs as an unprivileged user inside (and, when this
+ * process is root, as an unprivileged user outside too), sees a read-only system and its private work
+ * dir and /tmp, has the process limits set by `prlimit` inside, and dies with this process. A command
+ * whose tasks reach its process limit is stopped at once (a fork bomb ends in well under a second).
+ * Egress goes through slirp4netns with the host and the platform denied (egress.ts).
+ */
+export class Sandbox {
+  private constructor(
+    readonly status: SandboxStatus,
+    private readonly settings: SandboxSettings,
+    private readonly programs: Programs | undefined,
+    private readonly system: readonly MountOp[],
+    private readonly etc: EtcFiles | undefined,
+    private readonly egress: EgressTools | undefined,
+  ) {}
+
+  /** A sandbox with no isolation (SANDBOX=off), e.g. for tests of what runs inside. */
+  static unsafe(): Sandbox {
+    return new Sandbox(
+      { mode: "off", limits: "rlimit", egress: { available: true } },
+      { mode: "off", readOnlyPaths: [], egressDeny: [], platformUrls: [] },
+      undefined,
+      [],
+      undefined,
+      undefined,
+    );
+  }
+
+  /**
+   * Checks what this machine offers and returns the sandbox. Never throws for a missing piece: the
+   * status says what is missing, and running a command then fails with SandboxUnavailableError. The
+   * trial run (a shell in a real sandbox checking its uid and its /proc) is {@link selfCheck}.
+   */
+  static async open(settings: SandboxSettings): Promise<Sandbox> {
+    if (settings.mode === "off") {
+      const prlimit = findProgram("prlimit", settings.programFolders);
+      return new Sandbox(
+        { mode: "off", limits: "rlimit", egress: { available: true } },
+        settings,
+        prlimit === undefined ? undefined : { bwrap: "", prlimit },
+        [],
+        undefined,
+        undefined,
+      );
+    }
+    const bwrap = findProgram("bwrap", settings.programFolders);
+    const prlimit = findProgram("prlimit", settings.programFolders);
+    const missing = [
+      ...(bwrap === undefined ? ["bubblewrap (`bwrap`; Debian package `bubblewrap`)"] : []),
+      ...(prlimit === undefined ? ["`prlimit` (Debian package `util-linux`)"] : []),
+    ];
+    if (missing.length > 0 || bwrap === undefined || prlimit === undefined) {
+      return Sandbox.unavailable(settings, `${missing.join(" and ")} not found on PATH`);
+    }
+    const egressTools = await findEgressTools(settings);
+    const sandbox = new Sandbox(
+      { mode: "bubblewrap", limits: "rlimit", egress: egressTools.status },
+      settings,
+      { bwrap, prlimit },
+      systemMounts(),
+      await writeEtcFiles(),
+      egressTools.tools,
+    );
+    return sandbox.selfCheck();
+  }
+
+  /**
+   * Runs a trial command in a sandbox (and one with egress when egress is available): returns this
+   * sandbox when it works, else one whose status is `unavailable` with bubblewrap's own message.
+   */
+  async selfCheck(): Promise<Sandbox> {
+    if (this.status.mode !== "bubblewrap") return this;
+    const problem = await this.trial("none");
+    if (problem !== undefined) return Sandbox.unavailable(this.settings, problem);
+    if (!this.status.egress.available) return this;
+    const egressProblem = await this.trial("egress");
+    if (egressProblem === undefined) return this;
+    return new Sandbox(
+      { ...this.status, egress: { available: false, problem: `egress does not work here: ${egressProblem}` } },
+      this.settings,
+      this.programs,
+      this.system,
+      this.etc,
+      undefined,
+    );
+  }
+
+  private static unavailable(settings: SandboxSettings, problem: string): Sandbox {
+    const message =
+      `the sandbox does not work on this machine: ${problem}. Code-executing MCP types are refused; ` +
+      "install what is missing (see docs/sandbox.md), or set SANDBOX=off to run step code unsandboxed (unsafe)";
+    return new Sandbox(
+      { mode: "unavailable", limits: "rlimit", problem: message, egress: { available: false, problem: message } },
+      settings,
+      undefined,
+      [],
+      undefined,
+      undefined,
+    );
+  }
+
+  /** The user the sandboxed processes run as on the host (undefined: this process's own). */
+  private get hostUser(): { uid: number; gid: number } | undefined {
+    if (this.status.mode !== "bubblewrap" || process.getuid?.() !== 0) return undefined;
+    return { uid: this.settings.uid ?? 65534, gid: this.settings.gid ?? 65534 };
+  }
+
+  /** PATH for a sandboxed process: the sandbox's system folders, or this process's PATH when off. */
+  get searchPath(): string {
+    return this.status.mode === "off" ? (process.env.PATH ?? SANDBOX_PATH) : SANDBOX_PATH;
+  }
+
+  /** Makes `dir` (a fresh private folder) writable by the sandboxed user; returns it. */
+  async workDir(dir: string): Promise<string> {
+    const user = this.hostUser;
+    if (user !== undefined) await chown(dir, user.uid, user.gid);
+    return dir;
+  }
+
+  /** Runs a command to its end. Rejects with SandboxUnavailableError, or when it cannot be started at all. */
+  async run(command: SandboxedCommand): Promise<SandboxedOutcome> {
+    if (command.signal?.aborted) return notStarted("abort");
+    return (await this.start(command)).done;
+  }
+
+  /** Starts a command; see {@link SandboxedProcess}. */
+  async start(command: SandboxedCommand): Promise<SandboxedProcess> {
+    checkLimits(command.limits);
+    if (this.status.mode === "unavailable") throw new SandboxUnavailableError(this.status.problem ?? "");
+    if (this.status.mode === "off") return this.startUnsandboxed(command);
+    if (command.network === "egress" && this.egress === undefined) {
+      throw new SandboxUnavailableError(this.status.egress.problem ?? "egress is not available");
+    }
+    const programs = this.programs!;
+    const egress = command.network === "egress" ? this.egress : undefined;
+    const args = [
+      ...bwrapArgs({
+        system: this.system,
+        etc: this.etc!,
+        readOnlyPaths: [...this.settings.readOnlyPaths, ...(command.readOnlyPaths ?? [])],
+        writablePaths: [command.workDir, ...(command.writablePaths ?? [])],
+        network: command.network,
+        tmpSizeBytes: this.settings.tmpSizeBytes ?? 64 * 1024 * 1024,
+        cwd: command.cwd ?? command.workDir,
+        ...(egress === undefined ? {} : { infoFd: 3, blockFd: 4 }),
+      }),
+      programs.prlimit,
+      ...prlimitArgs(command.limits),
+      "--",
+      command.command,
+      ...command.args,
+    ];
+    const running = await startProcess({
+      command: programs.bwrap,
+      args,
+      cwd: command.workDir,
+      env: command.env,
+      ...this.hostUser,
+      timeoutMs: command.timeoutMs,
+      ...(command.signal === undefined ? {} : { signal: command.signal }),
+      ...(command.outputCapBytes === undefined ? {} : { outputCapBytes: command.outputCapBytes }),
+      ...(command.killGraceMs === undefined ? {} : { killGraceMs: command.killGraceMs }),
+      stdio: command.stdio ?? "capture",
+      extraPipes: egress === undefined ? 0 : 2,
+    });
+    let setupError: string | undefined;
+    let link: EgressLink | undefined;
+    if (egress !== undefined) {
+      try {
+        link = await attachNetwork(running, egress);
+      } catch (error) {
+        setupError = error instanceof Error ? error.message : String(error);
+        running.stop("setup");
+      }
+    }
+    const pid = running.child.pid;
+    const watch =
+      pid === undefined
+        ? undefined
+        : setInterval(() => {
+            if (countTasksBelow(pid) >= command.limits.processes) running.stop("processes");
+          }, PROCESS_WATCH_MS);
+    const done = running.done
+      .then((outcome): SandboxedOutcome => {
+        const decoded = decodeExit(outcome);
+        const bwrapError = setupError ?? setupFailureOf(decoded);
+        return bwrapError === undefined ? decoded : { ...decoded, setupError: bwrapError };
+      })
+      .finally(() => {
+        clearInterval(watch);
+        link?.close();
+      });
+    return {
+      stdin: running.stdin,
+      stdout: running.stdout,
+      stderr: running.stderr,
+      stop: () => running.stop("abort"),
+      done,
+    };
+  }
+
+  private async startUnsandboxed(command: SandboxedCommand): Promise<SandboxedProcess> {
+    const prlimit = this.programs?.prlimit;
+    const running = await startProcess({
+      command: prlimit ?? command.command,
+      args:
+        prlimit === undefined
+          ? command.args
+          : [...prlimitArgs(command.limits), "--", command.command, ...command.args],
+      cwd: command.cwd ?? command.workDir,
+      env: command.env,
+      timeoutMs: command.timeoutMs,
+      ...(command.signal === undefined ? {} : { signal: command.signal }),
+      ...(command.outputCapBytes === undefined ? {} : { outputCapBytes: command.outputCapBytes }),
+      ...(command.killGraceMs === undefined ? {} : { killGraceMs: command.killGraceMs }),
+      stdio: command.stdio ?? "capture",
+    });
+    return {
+      stdin: running.stdin,
+      stdout: running.stdout,
+      stderr: running.stderr,
+      stop: () => running.stop("abort"),
+      done: running.done,
+    };
+  }
+
+  /** Runs `id -u` and a count of /proc's processes in a sandbox; a problem description, or undefined when it works. */
+  private async trial(network: NetworkMode): Promise<string | undefined> {
+    const dir = await mkdtemp(join(tmpdir(), "mcp-sandbox-check-"));
+    try {
+      await this.workDir(dir);
+      const outcome = await this.run({
+        command: "/bin/sh",
+        args: ["-c", 'echo "$(id -u) $(ls /proc | grep -c "^[0-9][0-9]*$")"'],
+        workDir: dir,
+        env: { PATH: "/usr/bin:/bin" },
+        network,
+        limits: { memoryBytes: 0, cpuSeconds: 10, processes: 16, fileSizeBytes: 1024 * 1024, openFiles: 64 },
+        timeoutMs: 15_000,
+      });
+      if (outcome.setupError !== undefined) return outcome.setupError;
+      if (outcome.exitCode !== 0) {
+        const why = outcome.stderr.lastLines(3) || `exit ${outcome.exitCode ?? outcome.signal}`;
+        return `a trial sandbox failed: ${why}`;
+      }
+      const [uid, processes] = outcome.stdout.text().trim().split(" ").map(Number);
+      if (uid !== 65534) return `a trial sandbox ran as uid ${uid}, not 65534`;
+      if (processes === undefined || processes > 8) return `a trial sandbox saw ${processes} processes in its /proc`;
+      return undefined;
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+async function findEgressTools(
+  settings: SandboxSettings,
+): Promise<{ tools: EgressTools | undefined; status: SandboxStatus["egress"] }> {
+  const slirp4netns = findProgram("slirp4netns", settings.programFolders);
+  const nsenter = findProgram("nsenter", settings.programFolders);
+  const ip = findProgram("ip", settings.programFolders);
+  const missing = [
+    ...(slirp4netns === undefined ? ["`slirp4netns` (Debian package `slirp4netns`)"] : []),
+    ...(nsenter === undefined ? ["`nsenter` (util-linux)"] : []),
+    ...(ip === undefined ? ["`ip` (Debian package `iproute2`)"] : []),
+  ];
+  if (slirp4netns === undefined || nsenter === undefined || ip === undefined) {
+    return {
+      tools: undefined,
+      status: { available: false, problem: `egress needs ${missing.join(", ")}, not found on PATH` },
+    };
+  }
+  const deny = await egressDenyList({ platformUrls: settings.platformUrls, extra: settings.egressDeny });
+  return { tools: { slirp4netns, nsenter, ip, deny }, status: { available: true } };
+}
+
+/** Reads bubblewrap's child pid from --info-fd, attaches the network, then lets the command start. */
+async function attachNetwork(running: RunningProcess, tools: EgressTools): Promise<EgressLink> {
+  const info = running.child.stdio[3] as Readable;
+  const block = running.child.stdio[4] as Writable;
+  const childPid = await new Promise<number>((resolve, reject) => {
+    let text = "";
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString("utf8");
+      const match = /"child-pid"\s*:\s*(\d+)/.exec(text);
+      if (match) {
+        info.off("data", onData);
+        resolve(Number(match[1]));
+      }
+    };
+    info.on("data", onData);
+    info.once("close", () => reject(new Error("bubblewrap ended before the sandbox existed")));
+    running.child.once("exit", () => reject(new Error("bubblewrap ended before the sandbox existed")));
+  });
+  const link = await attachEgress(childPid, tools);
+  block.end("1");
+  return link;
+}

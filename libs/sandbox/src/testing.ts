@@ -1,0 +1,118 @@
+/** Test helpers for sandboxed processes; not part of the runtime API. */
+import { readdirSync, readFileSync } from "node:fs";
+
+/** True when `pid` no longer runs: no such process, or a zombie nobody has reaped yet. */
+export function processIsGone(pid: number): boolean {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return true;
+  }
+  const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+  return state === "Z" || state === "X";
+}
+
+/** Polls `condition` every 25 ms until it holds; false if it still does not after `timeoutMs`. */
+export async function eventually(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  return true;
+}
+
+/** The pids of live processes whose command line contains `marker` (zombies excluded). */
+export function processesWith(marker: string): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker) && !processIsGone(pid);
+      } catch {
+        return false;
+      }
+    });
+}
+
+/** A host outside this machine, as far as a sandbox can tell: a network namespace with its own address. */
+export interface OutsideHost {
+  /** The host's address (in TEST-NET-3, 203.0.113.0/24). */
+  readonly address: string;
+  /** This machine's address on the link to it (a host address: sandboxes must not reach it). */
+  readonly gateway: string;
+  /** A TCP port on which the host answers `outside-ok` and closes. */
+  readonly port: number;
+  close(): void;
+}
+
+/**
+ * Starts an outside host for egress tests: a network namespace joined to this one by a veth pair on
+ * a random /30 of 203.0.113.0/24, running a one-line TCP server. Needs root (`ip netns add`).
+ */
+export async function startOutsideHost(): Promise<OutsideHost> {
+  const { execFileSync, spawn } = await import("node:child_process");
+  const { connect } = await import("node:net");
+  const id = Math.random().toString(36).slice(2, 8);
+  const name = `mcpout${id}`;
+  const block = 4 * Math.floor(Math.random() * 64);
+  const gateway = `203.0.113.${block + 1}`;
+  const address = `203.0.113.${block + 2}`;
+  const ip = (...args: string[]) => execFileSync("ip", args, { stdio: "pipe" });
+  ip("netns", "add", name);
+  try {
+    ip("link", "add", `vh${id}`, "type", "veth", "peer", "name", `vp${id}`);
+    ip("link", "set", `vp${id}`, "netns", name);
+    ip("addr", "add", `${gateway}/30`, "dev", `vh${id}`);
+    ip("link", "set", `vh${id}`, "up");
+    ip("netns", "exec", name, "ip", "addr", "add", `${address}/30`, "dev", `vp${id}`);
+    ip("netns", "exec", name, "ip", "link", "set", `vp${id}`, "up");
+    ip("netns", "exec", name, "ip", "link", "set", "lo", "up");
+  } catch (error) {
+    ip("netns", "del", name);
+    throw error;
+  }
+  const port = 18080;
+  const server = spawn(
+    "ip",
+    [
+      "netns",
+      "exec",
+      name,
+      "python3",
+      "-c",
+      `import socket
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(("0.0.0.0", ${port})); s.listen(16)
+while True:
+    c, _ = s.accept(); c.sendall(b"outside-ok"); c.close()`,
+    ],
+    { stdio: "ignore" },
+  );
+  const close = () => {
+    server.kill("SIGKILL");
+    try {
+      ip("netns", "del", name);
+    } catch {
+      // already gone
+    }
+  };
+  const answers = () =>
+    new Promise<boolean>((resolve) => {
+      const socket = connect({ host: address, port }, () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once("error", () => resolve(false));
+    });
+  const deadline = Date.now() + 10_000;
+  while (!(await answers())) {
+    if (Date.now() > deadline) {
+      close();
+      throw new Error(`the outside host ${address}:${port} did not start listening`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { address, gateway, port, close };
+}
