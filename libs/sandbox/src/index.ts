@@ -14,3 +14,6 @@ export { DEFAULT_OUTPUT_CAP_BYTES, OutputCapture } from "./output-capture.js";
 export { nextSpawnTurn } from "./spawn-turns.js";
 export { withTempDir } from "./temp-dir.js";
 export { installEnv, sandboxEnv, SANDBOX_PATH } from "./sandbox-env.js";
+export { sandboxConfigFromEnv, type SandboxConfig } from "./settings.js";
+export { SANDBOX_USER } from "./host-view.js";
+export { SandboxedStdioTransport } from "./stdio-transport.js";

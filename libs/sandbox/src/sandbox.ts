@@ -6,7 +6,7 @@ import { bwrapArgs, type NetworkMode } from "./bwrap-args.js";
 import { attachEgress, type EgressLink, type EgressTools } from "./egress.js";
 import { egressDenyList } from "./egress-deny.js";
 import { systemMounts, writeEtcFiles, type EtcFiles, type MountOp } from "./host-view.js";
-import { checkLimits, prlimitArgs, type ProcessLimits } from "./limits.js";
+import { checkLimits, DEFAULT_LIMITS, prlimitArgs, type ProcessLimits } from "./limits.js";
 import { countTasksBelow } from "./process-tree.js";
 import { findProgram } from "./programs.js";
 import { startProcess, notStarted, type ProcessOutcome, type RunningProcess } from "./run-process.js";
@@ -36,6 +36,8 @@ export interface SandboxSettings {
   readonly tmpSizeBytes?: number;
   /** Where bwrap, prlimit, slirp4netns, nsenter and ip are looked for; default PATH, then the system folders. */
   readonly programFolders?: readonly string[];
+  /** Limits every command gets unless it sets its own (see {@link Sandbox.limits}); default DEFAULT_LIMITS. */
+  readonly defaultLimits?: Partial<ProcessLimits>;
 }
 
 /** What the sandbox can do on this machine, as the start-up check found it. */
@@ -217,6 +219,26 @@ export class Sandbox {
     return this.status.mode === "off" ? (process.env.PATH ?? SANDBOX_PATH) : SANDBOX_PATH;
   }
 
+  /** The default limits with `overrides` (e.g. a step's memory cap and CPU time) applied. */
+  limits(overrides: Partial<ProcessLimits> = {}): ProcessLimits {
+    return { ...DEFAULT_LIMITS, ...this.settings.defaultLimits, ...overrides };
+  }
+
+  /**
+   * Whether a sandboxed process can read host path `path` (a configured script or notebook file, a
+   * server's folder): true when it lies in one of the read-only paths (SANDBOX_READ_PATHS), or when the
+   * sandbox is off. `path` should be resolved (realpath) by the caller so a symlink cannot point out.
+   */
+  canRead(path: string): boolean {
+    if (this.status.mode === "off") return true;
+    return this.settings.readOnlyPaths.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : `${root}/`));
+  }
+
+  /** The folders sandboxed processes may read besides the system (SANDBOX_READ_PATHS). */
+  get readOnlyPaths(): readonly string[] {
+    return this.settings.readOnlyPaths;
+  }
+
   /** Makes `dir` (a fresh private folder) writable by the sandboxed user; returns it. */
   async workDir(dir: string): Promise<string> {
     const user = this.hostUser;
@@ -290,7 +312,7 @@ export class Sandbox {
     const done = running.done
       .then((outcome): SandboxedOutcome => {
         const decoded = decodeExit(outcome);
-        const bwrapError = setupError ?? setupFailureOf(decoded);
+        const bwrapError = setupFailureOf(decoded) ?? setupError;
         return bwrapError === undefined ? decoded : { ...decoded, setupError: bwrapError };
       })
       .finally(() => {

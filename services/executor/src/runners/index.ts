@@ -1,10 +1,11 @@
 import { McpType } from "@mcp/proto/registry";
+import type { Sandbox } from "@mcp/sandbox";
 import type { RunnerFor } from "../engine/types.js";
 import { AiAssistantRunner } from "./ai-assistant-runner.js";
 import { LlmPromptRunner } from "./llm-prompt-runner.js";
 import { McpToolRunner } from "./mcp-tool-runner.js";
 import { NotebookRunner } from "./notebook-runner.js";
-import { PythonScriptRunner, type PythonScriptRunnerOptions } from "./python-script-runner.js";
+import { PythonScriptRunner } from "./python-script-runner.js";
 import { StepFailure, type PinnedMcp, type Runner } from "./runner.js";
 
 /** A runner for an MCP type this executor cannot run: fails the step saying so. */
@@ -19,14 +20,30 @@ class UnsupportedRunner implements Runner {
   }
 }
 
+/** What the runners share: the sandbox every step process runs in, and settings for the Python ones. */
+export interface RunnerOptions {
+  readonly sandbox: Sandbox;
+  /** The interpreter scripts and notebooks run with, as the sandbox finds it; default `python3`. */
+  readonly python?: string;
+  /** Address-space cap of an MCP server started over stdio. */
+  readonly serverMemoryBytes?: number;
+}
+
 /** The runners of this executor, one per MCP type, chosen by the pinned MCP's type. */
-export function createRunners(options: { python?: PythonScriptRunnerOptions } = {}): RunnerFor {
+export function createRunners(options: RunnerOptions): RunnerFor {
+  const { sandbox, python } = options;
   const runners = new Map<McpType, Runner>([
-    [McpType.PYTHON_SCRIPT, new PythonScriptRunner(options.python)],
+    [McpType.PYTHON_SCRIPT, new PythonScriptRunner({ sandbox, ...(python === undefined ? {} : { python }) })],
     [McpType.LLM_PROMPT, new LlmPromptRunner()],
-    [McpType.JUPYTER_NOTEBOOK, new NotebookRunner({ python: options.python?.python })],
+    [McpType.JUPYTER_NOTEBOOK, new NotebookRunner({ sandbox, ...(python === undefined ? {} : { python }) })],
     [McpType.AI_ASSISTANT, new AiAssistantRunner()],
-    [McpType.MCP_TOOL, new McpToolRunner()],
+    [
+      McpType.MCP_TOOL,
+      new McpToolRunner({
+        sandbox,
+        ...(options.serverMemoryBytes === undefined ? {} : { serverMemoryBytes: options.serverMemoryBytes }),
+      }),
+    ],
   ]);
   const unsupported = new UnsupportedRunner();
   return (mcp) => runners.get(mcp.type) ?? unsupported;

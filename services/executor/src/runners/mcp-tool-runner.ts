@@ -1,14 +1,14 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { HttpTransport, McpToolConfig } from "@mcp/proto/registry";
-import { withTempDir } from "../sandbox/temp-dir.js";
+import type { HttpTransport, McpToolConfig, StdioTransport } from "@mcp/proto/registry";
+import { withTempDir, type Sandbox } from "@mcp/sandbox";
 import { Deadline } from "./mcp/deadline.js";
 import { failureOf, type FailureOutput, type Phase } from "./mcp/failures.js";
 import { httpConnection, stdioConnection, type ServerConnection } from "./mcp/server-connection.js";
-import { nextSpawnTurn } from "../sandbox/spawn-turns.js";
 import { outputsOf, toolErrorMessage } from "./mcp/tool-result.js";
 import { StepFailure, type PinnedMcp, type Runner, type StepContext, type StepResult } from "./runner.js";
+import { networkOf, readablePath, secretsEnv } from "./sandboxed-step.js";
 
 /** Budget of one attempt (connect + list tools + call) when the config sets none. */
 export const DEFAULT_TOOL_TIMEOUT_SECONDS = 60;
@@ -22,19 +22,28 @@ const MAX_TOOL_PAGES = 50;
 /** Slack given to the SDK's own per-request timer so the attempt's deadline always fires first. */
 const SDK_TIMEOUT_SLACK_MS = 1_000;
 
+/** Address-space cap of a stdio server when the runner is given none. */
+export const DEFAULT_SERVER_MEMORY_BYTES = 2048 * 1024 * 1024;
+
 /** Options of {@link McpToolRunner}. */
 export interface McpToolRunnerOptions {
+  /** Where stdio servers run. */
+  readonly sandbox: Sandbox;
   /** Cap on the captured stderr of a stdio server; default 64 KiB (the head is kept). */
   readonly outputCapBytes?: number;
+  /** Address-space cap of a stdio server (SANDBOX_SERVER_MEMORY_MB); default 2 GiB. */
+  readonly serverMemoryBytes?: number;
 }
 
 /**
  * Runs `mcp_tool` MCPs: calls one tool of a Model Context Protocol server with the step's inputs as
  * its arguments, through `@modelcontextprotocol/sdk`'s `Client`.
  *
- * - Transport: stdio (the server is started as `command args` in `cwd`, or in a fresh temp dir that is
- *   removed afterwards; environment = the SDK's minimal set + the config's `env`; stderr captured into
- *   the step's `stderr`, capped) or Streamable HTTP (`url`, the config's `headers` on every request).
+ * - Transport: stdio (the server is started as `command args` in a sandbox, like a python_script:
+ *   a fresh private work dir removed afterwards, `cwd` only when it lies in SANDBOX_READ_PATHS;
+ *   environment = the sandbox's minimal set + the config's `env` + the step's secrets; network per
+ *   the version; stderr captured into the step's `stderr`, capped) or Streamable HTTP (`url`, the
+ *   config's `headers` on every request).
  * - One attempt = connect, list the tools (an unknown `tool_name` fails with INVALID_CONFIG naming the
  *   tools on offer), call. `timeout_seconds` (default 60) bounds the whole attempt: TIMEOUT; the step's
  *   signal aborting gives CANCELLED. Either way the stdio child is killed and the client closed at once;
@@ -45,10 +54,14 @@ export interface McpToolRunnerOptions {
  *   that cannot be started or reached fails with RUNNER_ERROR.
  */
 export class McpToolRunner implements Runner {
+  private readonly sandbox: Sandbox;
   private readonly outputCapBytes: number | undefined;
+  private readonly serverMemoryBytes: number;
 
-  constructor(options: McpToolRunnerOptions = {}) {
+  constructor(options: McpToolRunnerOptions) {
+    this.sandbox = options.sandbox;
     this.outputCapBytes = options.outputCapBytes;
+    this.serverMemoryBytes = options.serverMemoryBytes ?? DEFAULT_SERVER_MEMORY_BYTES;
   }
 
   async run(context: StepContext): Promise<StepResult> {
@@ -61,15 +74,8 @@ export class McpToolRunner implements Runner {
     try {
       const transport = config.transport;
       switch (transport.case) {
-        case "stdio": {
-          const stdio = transport.value;
-          // the server is a process this executor starts: in its own event-loop turn (spawn-turns)
-          const attempt = async (cwd: string) => {
-            await nextSpawnTurn();
-            return this.attempt(config, stdioConnection(stdio, cwd, this.outputCapBytes), context, deadline);
-          };
-          return stdio.cwd !== "" ? await attempt(stdio.cwd) : await withTempDir("mcp-tool-", attempt);
-        }
+        case "stdio":
+          return await this.attemptStdio(config, transport.value, context, deadline, timeoutSeconds);
         case "http":
           return await this.attempt(config, httpConnectionOf(transport.value), context, deadline);
         default:
@@ -81,6 +87,30 @@ export class McpToolRunner implements Runner {
     } finally {
       deadline.dispose();
     }
+  }
+
+  private async attemptStdio(
+    config: McpToolConfig,
+    stdio: StdioTransport,
+    context: StepContext,
+    deadline: Deadline,
+    timeoutSeconds: number,
+  ): Promise<StepResult> {
+    const cwd = stdio.cwd === "" ? undefined : await readablePath(this.sandbox, stdio.cwd, "stdio.cwd");
+    return withTempDir("mcp-tool-", async (workDir) => {
+      await this.sandbox.workDir(workDir);
+      const connection = stdioConnection(stdio, {
+        sandbox: this.sandbox,
+        workDir,
+        ...(cwd === undefined ? {} : { cwd }),
+        network: networkOf(context.mcp),
+        secrets: secretsEnv(context),
+        limits: this.sandbox.limits({ memoryBytes: this.serverMemoryBytes, cpuSeconds: timeoutSeconds }),
+        timeoutMs: timeoutSeconds * 1000 + SDK_TIMEOUT_SLACK_MS,
+        outputCapBytes: this.outputCapBytes,
+      });
+      return this.attempt(config, connection, context, deadline);
+    });
   }
 
   private async attempt(

@@ -7,7 +7,8 @@ import { McpConfigSchema, McpType, type JupyterNotebookConfig } from "@mcp/proto
 import { NotebookRunner } from "./notebook-runner.js";
 import { fixture, notebookJson } from "./notebook/testing.js";
 import { type JsonObject, type StepContext } from "./runner.js";
-import { stepContext, stepFailureOf } from "./testing.js";
+import { specSandbox, stepContext, stepFailureOf } from "./testing.js";
+import { Sandbox } from "@mcp/sandbox";
 
 jest.setTimeout(60_000);
 
@@ -29,7 +30,12 @@ const inline = (content: string, rest: Omit<ConfigInit, "source"> = {}): ConfigI
 });
 
 describe("NotebookRunner", () => {
-  const runner = new NotebookRunner();
+  let sandbox: Sandbox;
+  let runner: NotebookRunner;
+  beforeAll(async () => {
+    sandbox = await specSandbox();
+    runner = new NotebookRunner({ sandbox });
+  });
 
   describe("runs a notebook's code cells papermill-style", () => {
     it("injects the inputs after the parameters cell and returns output variables and per-cell outputs", async () => {
@@ -108,13 +114,18 @@ describe("NotebookRunner", () => {
       expect(result.outputs._cells).toMatchObject([{ index: 1, stdout: "y is 8\n" }]);
     });
 
-    it("runs a notebook_path file", async () => {
+    it("runs a notebook_path file in SANDBOX_READ_PATHS, and refuses one outside", async () => {
       const dir = await mkdtemp(join(tmpdir(), "notebook-spec-"));
       try {
         const path = join(dir, "doubling.ipynb");
         await writeFile(path, fixture("parameterised.ipynb"));
         const config: ConfigInit = { source: { case: "notebookPath", value: path }, outputVariables: ["y"] };
-        expect((await runner.run(contextFor(config, { x: 21 }))).outputs.y).toBe(42);
+        const reading = await Sandbox.open({ mode: "bubblewrap", readOnlyPaths: [dir], egressDeny: [], platformUrls: [] });
+        const inReadPaths = new NotebookRunner({ sandbox: reading });
+        expect((await inReadPaths.run(contextFor(config, { x: 21 }))).outputs.y).toBe(42);
+        const refused = await stepFailureOf(runner.run(contextFor(config, { x: 21 })));
+        expect(refused.code).toBe("INVALID_CONFIG");
+        expect(refused.message).toMatch(/notebook_path .* is outside the folders sandboxed steps may read/);
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
@@ -147,7 +158,7 @@ describe("NotebookRunner", () => {
     });
 
     it("keeps at most outputCapBytes of the cells' output and flags the cells it cut", async () => {
-      const capped = new NotebookRunner({ outputCapBytes: 10 });
+      const capped = new NotebookRunner({ sandbox, outputCapBytes: 10 });
       const result = await capped.run(
         contextFor(inline(notebookJson("print('12345')", "print('abcdefgh')", "print('z')"))),
       );
@@ -237,7 +248,7 @@ describe("NotebookRunner", () => {
     });
 
     it("MEMORY_LIMIT naming the cell that allocated past the cap", async () => {
-      const capped = new NotebookRunner({ memoryLimitMb: 256 });
+      const capped = new NotebookRunner({ sandbox, memoryLimitMb: 256 });
       const failure = await stepFailureOf(
         capped.run(contextFor(inline(notebookJson("small = 1", "big = bytearray(1024 ** 3)")))),
       );
@@ -247,11 +258,11 @@ describe("NotebookRunner", () => {
       );
     });
 
-    it("RUNNER_ERROR for a notebook_path that does not exist, or a cells_to_execute index past the code cells", async () => {
+    it("INVALID_CONFIG for a notebook_path that does not exist, RUNNER_ERROR for a cells_to_execute index past the code cells", async () => {
       const missing: ConfigInit = {
         source: { case: "notebookPath", value: join(tmpdir(), "no-such-notebook.ipynb") },
       };
-      expect(await stepFailureOf(runner.run(contextFor(missing)))).toMatchObject({ code: "RUNNER_ERROR" });
+      expect(await stepFailureOf(runner.run(contextFor(missing)))).toMatchObject({ code: "INVALID_CONFIG" });
       const failure = await stepFailureOf(
         runner.run(contextFor(inline(fixture("untagged.ipynb"), { cellsToExecute: [2] }))),
       );

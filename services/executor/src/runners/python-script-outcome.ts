@@ -1,13 +1,12 @@
-import { readFile, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { lstat, open } from "node:fs/promises";
+import type { SandboxedOutcome } from "@mcp/sandbox";
 import { MEMORY_ERROR_EXIT_CODE } from "../sandbox/python-bootstrap.js";
-import type { SandboxedOutcome } from "../sandbox/run-sandboxed.js";
 import type { JsonObject, StepResult } from "./runner.js";
-import { sandboxFailures } from "./sandbox-failures.js";
+import { limitFailure, sandboxFailures, type StepLimits } from "./sandbox-failures.js";
 
 /** output.json larger than this is rejected rather than parsed. */
 export const MAX_OUTPUT_FILE_BYTES = 16 * 1024 * 1024;
-
-/** How many trailing stderr lines a failure message quotes. */
 
 /** What the script left at argv[2]. */
 export type ScriptOutputFile =
@@ -16,33 +15,39 @@ export type ScriptOutputFile =
   | { readonly kind: "too-large"; readonly bytes: number }
   | { readonly kind: "text"; readonly text: string };
 
-/** The limits a run was held to, quoted in failure messages. */
-export interface ScriptLimits {
-  readonly timeoutSeconds: number;
-  readonly memoryLimitMb: number;
-}
-
-/** Reads the script's output file, refusing to load one over {@link MAX_OUTPUT_FILE_BYTES}. */
+/**
+ * Reads a file the sandboxed process left in its work dir, refusing to load one over
+ * {@link MAX_OUTPUT_FILE_BYTES}. The process chose what is at that path: a symlink (to a host file the
+ * executor may read and the sandbox may not), a FIFO or a device is "not a file" and never opened.
+ */
 export async function readScriptOutput(path: string): Promise<ScriptOutputFile> {
-  const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
+  const info = await lstat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return undefined;
     throw error;
   });
   if (info === undefined) return { kind: "missing" };
   if (!info.isFile()) return { kind: "not-a-file" };
   if (info.size > MAX_OUTPUT_FILE_BYTES) return { kind: "too-large", bytes: info.size };
-  return { kind: "text", text: await readFile(path, "utf8") };
+  const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  try {
+    const opened = await file.stat();
+    if (!opened.isFile()) return { kind: "not-a-file" };
+    if (opened.size > MAX_OUTPUT_FILE_BYTES) return { kind: "too-large", bytes: opened.size };
+    return { kind: "text", text: await file.readFile("utf8") };
+  } finally {
+    await file.close();
+  }
 }
 
 /**
  * Turns how a script process ended, and the output file it left, into the step's result — or throws
- * the StepFailure saying which way it failed. Checked in order: cancelled, timed out, out of memory,
- * non-zero exit, then the output file (missing, unreadable, wrong shape, `success: false`).
+ * the StepFailure saying which way it failed. Checked in order: cancelled, timed out, the sandbox's
+ * set-up and limits (processes, CPU, file size, open files), out of memory, non-zero exit, then the output file (missing, unreadable, wrong shape, `success: false`).
  */
 export function settlePythonScript(
   outcome: SandboxedOutcome,
   output: ScriptOutputFile,
-  limits: ScriptLimits,
+  limits: StepLimits,
   cancelReason?: unknown,
 ): StepResult {
   const { captured, stderrTail, fail, withStderr } = sandboxFailures(outcome);
@@ -54,6 +59,8 @@ export function settlePythonScript(
       `python script timed out after ${limits.timeoutSeconds} s (timeout_seconds) and was killed with its child processes`,
     );
   }
+  const limited = limitFailure(outcome, "python script", limits);
+  if (limited !== undefined) throw limited;
   const failed = outcome.exitCode !== 0;
   if (failed && (outcome.exitCode === MEMORY_ERROR_EXIT_CODE || /\bMemoryError\b/.test(stderrTail))) {
     throw fail(

@@ -1,14 +1,16 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { create } from "@bufbuild/protobuf";
 import { McpConfigSchema, McpType, type PythonScriptConfig } from "@mcp/proto/registry";
+import { eventually, processesWith } from "@mcp/sandbox/testing";
+import { Sandbox } from "@mcp/sandbox";
 import { resolvePython } from "../sandbox/resolve-python.js";
-import { buildProbeWheel, eventually, processIsGone } from "../sandbox/testing.js";
+import { buildProbeWheel } from "../sandbox/testing.js";
 import { PythonScriptRunner } from "./python-script-runner.js";
 import { type JsonObject, type StepContext } from "./runner.js";
-import { stepContext, stepFailureOf } from "./testing.js";
+import { specSandbox, stepContext, stepFailureOf } from "./testing.js";
 
 jest.setTimeout(60_000);
 
@@ -44,7 +46,12 @@ json.dump({"success": True, "result": {"cwd": os.getcwd()}, "error": None}, open
 `;
 
 describe("PythonScriptRunner", () => {
-  const runner = new PythonScriptRunner();
+  let sandbox: Sandbox;
+  let runner: PythonScriptRunner;
+  beforeAll(async () => {
+    sandbox = await specSandbox();
+    runner = new PythonScriptRunner({ sandbox });
+  });
 
   describe("runs scripts that follow the argv contract", () => {
     it("returns an echo script's inputs as its outputs", async () => {
@@ -74,6 +81,9 @@ with open(sys.argv[2], "w") as f:
 
     it("runs a script_path in place, with its folder importable, and passes argv like python3 script.py", async () => {
       const folder = await mkdtemp(join(tmpdir(), "python-spec-path-"));
+      await chmod(folder, 0o755);
+      const reading = await Sandbox.open({ mode: "bubblewrap", readOnlyPaths: [folder], egressDeny: [], platformUrls: [] });
+      const runner = new PythonScriptRunner({ sandbox: reading });
       try {
         await writeFile(join(folder, "helper.py"), "def shout(s):\n    return s.upper()\n");
         const script = join(folder, "main.py");
@@ -91,12 +101,21 @@ with open(sys.argv[2], "w") as f:
       }
     });
 
-    it("fails with RUNNER_ERROR when script_path does not exist", async () => {
+    it("fails with INVALID_CONFIG when script_path does not exist", async () => {
       const failure = await stepFailureOf(
         runner.run(contextFor({ source: { case: "scriptPath", value: "/nonexistent/script.py" } })),
       );
-      expect(failure.code).toBe("RUNNER_ERROR");
-      expect(failure.message).toMatch(/\/nonexistent\/script\.py/);
+      expect(failure.code).toBe("INVALID_CONFIG");
+      expect(failure.message).toMatch(/\/nonexistent\/script\.py does not exist/);
+    });
+
+    it("refuses a script_path outside SANDBOX_READ_PATHS without reading it", async () => {
+      const failure = await stepFailureOf(
+        runner.run(contextFor({ source: { case: "scriptPath", value: "/etc/shadow" } })),
+      );
+      expect(failure.code).toBe("INVALID_CONFIG");
+      expect(failure.message).toMatch(/script_path \/etc\/shadow is outside the folders sandboxed steps may read/);
+      expect(failure.output.stderr ?? "").toBe("");
     });
 
     it("refuses a config that is not python_script with UNSUPPORTED_MCP_TYPE", async () => {
@@ -182,38 +201,41 @@ with open(sys.argv[2], "w") as f:
   });
 
   describe("stops scripts", () => {
-    /** Starts a `sleep` grandchild that ignores SIGTERM, prints its pid, then hangs (ignoring SIGTERM too). */
-    const HANGS_WITH_GRANDCHILD = `
+    /** Starts a `sleep 300.<marker>` grandchild in a session of its own, then hangs ignoring SIGTERM. */
+    const hangsWithGrandchild = (marker: string) => `
 import signal, subprocess, time
 signal.signal(signal.SIGTERM, signal.SIG_IGN)
-print(subprocess.Popen(["sleep", "300"]).pid, flush=True)
+subprocess.Popen(["sleep", "300.${marker}"], start_new_session=True)
+print("started", flush=True)
 time.sleep(300)
 `;
+    const uniqueMarker = () => String(Math.floor(Math.random() * 1e9));
 
     it("TIMEOUT naming the limit, killing the script's grandchildren too", async () => {
+      const marker = uniqueMarker();
       const started = Date.now();
       const failure = await stepFailureOf(
-        runner.run(contextFor(inline(HANGS_WITH_GRANDCHILD, { timeoutSeconds: 1 }))),
+        runner.run(contextFor(inline(hangsWithGrandchild(marker), { timeoutSeconds: 1 }))),
       );
       expect(failure.code).toBe("TIMEOUT");
       expect(failure.message).toMatch(/timed out after 1 s \(timeout_seconds\)/);
       expect(Date.now() - started).toBeLessThan(5_000);
-      const grandchild = Number(failure.output.stdout?.trim());
-      expect(grandchild).toBeGreaterThan(0);
-      expect(await eventually(() => processIsGone(grandchild), 3_000)).toBe(true);
+      expect(failure.output.stdout?.trim()).toBe("started");
+      expect(await eventually(() => processesWith(`300.${marker}`).length === 0, 3_000)).toBe(true);
     });
 
     it("CANCELLED quickly when the step's signal aborts mid-run, killing grandchildren", async () => {
+      const marker = uniqueMarker();
       const controller = new AbortController();
-      const run = runner.run(contextFor(inline(HANGS_WITH_GRANDCHILD), {}, controller.signal));
-      setTimeout(() => controller.abort(new Error("run cancelled by user")), 500);
+      const run = runner.run(contextFor(inline(hangsWithGrandchild(marker)), {}, controller.signal));
+      expect(await eventually(() => processesWith(`300.${marker}`).length === 1, 20_000)).toBe(true);
+      controller.abort(new Error("run cancelled by user"));
       const started = Date.now();
       const failure = await stepFailureOf(run);
       expect(failure.code).toBe("CANCELLED");
       expect(failure.message).toMatch(/run cancelled by user/);
       expect(Date.now() - started).toBeLessThan(3_000);
-      const grandchild = Number(failure.output.stdout?.trim());
-      expect(await eventually(() => processIsGone(grandchild), 3_000)).toBe(true);
+      expect(await eventually(() => processesWith(`300.${marker}`).length === 0, 3_000)).toBe(true);
     });
 
     it("CANCELLED without running when the signal is already aborted", async () => {
@@ -243,14 +265,50 @@ time.sleep(300)
       for (const name of Object.keys(SECRETS)) expect(env[name]).toBeUndefined();
       expect(JSON.stringify(env)).not.toMatch(/secret/);
       expect(Object.keys(env).sort()).toEqual(
-        ["HOME", "LANG", "LC_ALL", "PATH", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "TMPDIR"].sort(),
+        ["HOME", "LANG", "LC_ALL", "PATH", "PWD", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "TMPDIR"].sort(),
       );
       expect(env.HOME).toBe(result.outputs.cwd);
       expect(env.TMPDIR).toBe(result.outputs.cwd);
     });
 
+    it("hands the step's secrets to the script as environment variables", async () => {
+      const script = `import json, os, sys\njson.dump({"success": True, "result": {"token": os.environ.get("API_TOKEN")}, "error": None}, open(sys.argv[2], "w"))`;
+      const context = { ...contextFor(inline(script)), secrets: new Map([["API_TOKEN", "tok-123"]]) };
+      const result = await runner.run(context);
+      expect(result.outputs).toEqual({ token: "tok-123" });
+    });
+
+    it("never follows an output file that is a symlink to a host file", async () => {
+      const script = `import os, sys\nos.symlink("/etc/shadow", sys.argv[2])`;
+      const failure = await stepFailureOf(runner.run(contextFor(inline(script))));
+      expect(failure.code).toBe("INVALID_OUTPUT");
+      expect(failure.message).toBe("python script output (argv[2]) is not a regular file");
+    });
+
+    it("PROCESS_LIMIT for a fork bomb, well before its timeout", async () => {
+      const started = Date.now();
+      const script = `import os, time\nwhile True:\n    try: os.fork()\n    except OSError: time.sleep(0.001)`;
+      const failure = await stepFailureOf(runner.run(contextFor(inline(script, { timeoutSeconds: 60 }))));
+      expect(failure.code).toBe("PROCESS_LIMIT");
+      expect(failure.message).toMatch(/reached its limit of \d+ processes and threads/);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    });
+
+    it("FILE_SIZE_LIMIT for a file past the cap, and no network for a version without egress", async () => {
+      const big = await stepFailureOf(
+        runner.run(contextFor(inline(`open("big", "wb").write(b"x" * (65 * 1024 * 1024))`))),
+      );
+      expect(big.code).toBe("FILE_SIZE_LIMIT");
+      const script = `import json, socket, sys
+try:
+    socket.create_connection(("127.0.0.1", 5432), timeout=3); r = "connected"
+except OSError as e: r = f"errno {e.errno}"
+json.dump({"success": True, "result": {"r": r}, "error": None}, open(sys.argv[2], "w"))`;
+      expect((await runner.run(contextFor(inline(script)))).outputs.r).toMatch(/^errno \d+$/);
+    });
+
     it("caps stdout and stderr at outputCapBytes and flags the truncation", async () => {
-      const capped = new PythonScriptRunner({ outputCapBytes: 1_024 });
+      const capped = new PythonScriptRunner({ sandbox, outputCapBytes: 1_024 });
       const script = `import sys\nsys.stdout.write("o" * 5000)\nsys.stderr.write("e" * 5000)\n${ECHO}`;
       const result = await capped.run(contextFor(inline(script), { ok: true }));
       expect(result.outputs).toEqual({ ok: true });
@@ -286,6 +344,7 @@ time.sleep(300)
     let venvDir: string;
     beforeEach(async () => {
       venvDir = await mkdtemp(join(tmpdir(), "python-spec-venvs-"));
+      await chmod(venvDir, 0o755); // as the default venv folder is: the sandbox user passes through it
     });
     afterEach(async () => {
       await rm(venvDir, { recursive: true, force: true });
@@ -293,7 +352,7 @@ time.sleep(300)
 
     it("fails fast with REQUIREMENTS_UNAVAILABLE when no package index can supply them", async () => {
       const bound = 45_000;
-      const offline = new PythonScriptRunner({ venvDir, installTimeoutMs: bound });
+      const offline = new PythonScriptRunner({ sandbox, venvDir, installTimeoutMs: bound });
       const started = Date.now();
       const failure = await stepFailureOf(
         offline.run(contextFor(inline(ECHO, { requirements: ["mcp-no-such-package-4f1c2e==1.0"] }))),
@@ -306,12 +365,23 @@ time.sleep(300)
     });
 
     it("runs the script with its requirements importable from the MCP version's venv", async () => {
-      const wheel = buildProbeWheel(await resolvePython("python3"), venvDir);
-      const withVenv = new PythonScriptRunner({ venvDir, installTimeoutMs: 45_000 });
-      const script = `import json, sys, mcp_probe\njson.dump({"success": True, "result": {"value": mcp_probe.VALUE, "prefix": sys.prefix}, "error": None}, open(sys.argv[2], "w"))`;
-      const result = await withVenv.run(contextFor(inline(script, { requirements: [wheel] })));
-      expect(result.outputs.value).toBe(42);
-      expect((result.outputs.prefix as string).startsWith(venvDir)).toBe(true);
+      // an offline wheelhouse, the way an operator points pip at one (PIP_FIND_LINKS, PIP_NO_INDEX)
+      const wheelhouse = await mkdtemp(join(tmpdir(), "python-spec-wheels-"));
+      await chmod(wheelhouse, 0o755);
+      buildProbeWheel(await resolvePython(sandbox, "python3"), wheelhouse);
+      process.env.PIP_FIND_LINKS = wheelhouse;
+      process.env.PIP_NO_INDEX = "1";
+      try {
+        const withVenv = new PythonScriptRunner({ sandbox, venvDir, installTimeoutMs: 45_000 });
+        const script = `import json, sys, mcp_probe\njson.dump({"success": True, "result": {"value": mcp_probe.VALUE, "prefix": sys.prefix}, "error": None}, open(sys.argv[2], "w"))`;
+        const result = await withVenv.run(contextFor(inline(script, { requirements: ["mcp-probe==1.0"] })));
+        expect(result.outputs.value).toBe(42);
+        expect((result.outputs.prefix as string).startsWith(venvDir)).toBe(true);
+      } finally {
+        delete process.env.PIP_FIND_LINKS;
+        delete process.env.PIP_NO_INDEX;
+        await rm(wheelhouse, { recursive: true, force: true });
+      }
     });
   });
 });

@@ -1,15 +1,14 @@
-import { writeFile, stat } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import type { PythonScriptConfig } from "@mcp/proto/registry";
+import { sandboxEnv, SandboxUnavailableError, withTempDir, type Sandbox } from "@mcp/sandbox";
 import { bootstrapArgs } from "../sandbox/python-bootstrap.js";
 import { resolvePython } from "../sandbox/resolve-python.js";
-import { runSandboxed } from "../sandbox/run-sandboxed.js";
-import { scrubbedEnv } from "../sandbox/scrubbed-env.js";
-import { withTempDir } from "../sandbox/temp-dir.js";
 import { RequirementsUnavailableError, VenvCache } from "../sandbox/venv-cache.js";
-import { readScriptOutput, settlePythonScript, type ScriptLimits } from "./python-script-outcome.js";
+import { readScriptOutput, settlePythonScript } from "./python-script-outcome.js";
 import { StepFailure, type PinnedMcp, type Runner, type StepContext, type StepResult } from "./runner.js";
+import { networkOf, readablePath, sandboxUnavailable, secretsEnv, stepLimits } from "./sandboxed-step.js";
 
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 export const DEFAULT_MEMORY_LIMIT_MB = 512;
@@ -17,6 +16,8 @@ export const DEFAULT_INSTALL_TIMEOUT_MS = 120_000;
 
 /** Options of {@link PythonScriptRunner}. */
 export interface PythonScriptRunnerOptions {
+  /** Where scripts (and their requirements' installs) run. */
+  readonly sandbox: Sandbox;
   /** The interpreter (a name on PATH or a path), resolved once to its `sys.executable`; default `python3`. */
   readonly python?: string;
   /** Where per-MCP-version venvs for `requirements` live; default `<os.tmpdir()>/mcp-venvs`. */
@@ -31,10 +32,13 @@ export interface PythonScriptRunnerOptions {
  * Runs `python_script` MCPs with the contract users' scripts already follow:
  * `python3 script.py <input.json> <output.json>` in a fresh temp dir (removed afterwards), the script
  * writing `{"success": bool, "result": {...}, "error": str|null}`; `result` becomes the step's outputs.
- * The script runs in its own process group (killed whole on timeout or abort), under an address-space
- * cap, with a scrubbed environment and capped output capture (see ../sandbox).
+ * The script runs in a sandbox (@mcp/sandbox): its own namespaces, a read-only system, that temp dir
+ * as its only writable folder, no network unless the version asks for egress, its secrets as
+ * environment variables and nothing else of the executor's, limits on memory (memory_limit_mb),
+ * CPU time (timeout_seconds), processes, file size and open files, killed whole on timeout or abort.
  */
 export class PythonScriptRunner implements Runner {
+  private readonly sandbox: Sandbox;
   private readonly python: string;
   private readonly venvDir: string;
   private readonly outputCapBytes: number | undefined;
@@ -42,7 +46,8 @@ export class PythonScriptRunner implements Runner {
   private resolved: Promise<string> | undefined;
   private venvs: VenvCache | undefined;
 
-  constructor(options: PythonScriptRunnerOptions = {}) {
+  constructor(options: PythonScriptRunnerOptions) {
+    this.sandbox = options.sandbox;
     this.python = options.python ?? "python3";
     this.venvDir = options.venvDir ?? join(tmpdir(), "mcp-venvs");
     this.outputCapBytes = options.outputCapBytes;
@@ -54,6 +59,7 @@ export class PythonScriptRunner implements Runner {
       return await this.attempt(context);
     } catch (error) {
       if (error instanceof StepFailure) throw error;
+      if (error instanceof SandboxUnavailableError) throw sandboxUnavailable(error);
       if (error instanceof RequirementsUnavailableError) {
         throw new StepFailure("REQUIREMENTS_UNAVAILABLE", error.message, error.log ?? {}, { cause: error });
       }
@@ -64,45 +70,67 @@ export class PythonScriptRunner implements Runner {
 
   private async attempt(context: StepContext): Promise<StepResult> {
     const config = pythonScriptConfigOf(context.mcp);
-    const limits: ScriptLimits = {
-      timeoutSeconds: positiveOr(config.timeoutSeconds, DEFAULT_TIMEOUT_SECONDS),
+    const timeoutSeconds = positiveOr(config.timeoutSeconds, DEFAULT_TIMEOUT_SECONDS);
+    const limits = stepLimits(this.sandbox, {
+      timeoutSeconds,
       memoryLimitMb: positiveOr(config.memoryLimitMb, DEFAULT_MEMORY_LIMIT_MB),
-    };
-    const scriptPath = await checkedScriptPath(config);
+    });
+    const scriptPath = await this.checkedScriptPath(config);
     throwIfCancelled(context.signal);
     const python = await untilAborted(this.interpreterFor(context.mcp, config), context.signal);
+    const venv = config.requirements.length > 0 ? dirname(dirname(python)) : undefined;
 
     return withTempDir("mcp-python-", async (dir) => {
+      await this.sandbox.workDir(dir);
       const input = join(dir, "input.json");
       const output = join(dir, "output.json");
       await writeFile(input, JSON.stringify(context.inputs));
       const script = scriptPath ?? join(dir, "script.py");
       if (config.source.case === "scriptContent") await writeFile(script, config.source.value);
-      const outcome = await runSandboxed({
+      const outcome = await this.sandbox.run({
         command: python,
-        args: bootstrapArgs(script, [input, output], limits.memoryLimitMb * 1024 * 1024),
-        cwd: dir,
-        env: scrubbedEnv({
-          home: dir,
-          extraPath: config.requirements.length > 0 ? dirname(python) : undefined,
-        }),
-        timeoutMs: limits.timeoutSeconds * 1000,
+        args: bootstrapArgs(script, [input, output]),
+        workDir: dir,
+        env: {
+          ...sandboxEnv({
+            home: dir,
+            basePath: this.sandbox.searchPath,
+            ...(venv === undefined ? {} : { extraPath: dirname(python) }),
+          }),
+          ...secretsEnv(context),
+        },
+        network: networkOf(context.mcp),
+        readOnlyPaths: venv === undefined ? [] : [venv],
+        limits: limits.process,
+        timeoutMs: timeoutSeconds * 1000,
         signal: context.signal,
-        outputCapBytes: this.outputCapBytes,
+        ...(this.outputCapBytes === undefined ? {} : { outputCapBytes: this.outputCapBytes }),
       });
-      return settlePythonScript(outcome, await readScriptOutput(output), limits, context.signal.reason);
+      return settlePythonScript(outcome, await readScriptOutput(output), limits.step, context.signal.reason);
     });
+  }
+
+  /** For `script_path`, the resolved path after checking the sandbox may read it; undefined for `script_content`. */
+  private async checkedScriptPath(config: PythonScriptConfig): Promise<string | undefined> {
+    const source = config.source;
+    if (source.case === "scriptContent") return undefined;
+    if (source.case === undefined)
+      throw new StepFailure("INVALID_CONFIG", "python_script config has no script_content or script_path");
+    if (!isAbsolute(source.value))
+      throw new StepFailure("INVALID_CONFIG", `script_path must be absolute, got ${source.value}`);
+    return readablePath(this.sandbox, source.value, "script_path");
   }
 
   /** The base interpreter, or the MCP version's venv interpreter when it has requirements. */
   private async interpreterFor(mcp: PinnedMcp, config: PythonScriptConfig): Promise<string> {
-    this.resolved ??= resolvePython(this.python).catch((error: unknown) => {
+    this.resolved ??= resolvePython(this.sandbox, this.python).catch((error: unknown) => {
       this.resolved = undefined; // retry on the next run
       throw error;
     });
     const base = await this.resolved;
     if (config.requirements.length === 0) return base;
     this.venvs ??= new VenvCache({
+      sandbox: this.sandbox,
       root: this.venvDir,
       python: base,
       installTimeoutMs: this.installTimeoutMs,
@@ -120,20 +148,6 @@ function pythonScriptConfigOf(mcp: PinnedMcp): PythonScriptConfig {
     );
   }
   return kind.value;
-}
-
-/** For `script_path`, the path after checking it names a file; undefined for `script_content`. */
-async function checkedScriptPath(config: PythonScriptConfig): Promise<string | undefined> {
-  const source = config.source;
-  if (source.case === "scriptContent") return undefined;
-  if (source.case === undefined)
-    throw new StepFailure("RUNNER_ERROR", "python_script config has no script_content or script_path");
-  if (!isAbsolute(source.value))
-    throw new StepFailure("RUNNER_ERROR", `script_path must be absolute, got ${source.value}`);
-  const info = await stat(source.value).catch(() => undefined);
-  if (!info?.isFile())
-    throw new StepFailure("RUNNER_ERROR", `script_path ${source.value} is not a readable file`);
-  return source.value;
 }
 
 function positiveOr(value: number | undefined, fallback: number): number {

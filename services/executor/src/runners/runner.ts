@@ -49,6 +49,11 @@ export interface StepContext {
   readonly signal: AbortSignal;
   /** Present when the step may run other MCPs (ai_assistant tools). */
   readonly children?: ChildSteps;
+  /**
+   * The secrets this MCP version names (its `secrets` and its provider's `api_key_secret`), decrypted
+   * for this attempt only. Never log them; the step's outputs and logs are masked before they are kept.
+   */
+  readonly secrets?: ReadonlyMap<string, string>;
 }
 
 /** What a successful attempt produced. */
@@ -79,6 +84,13 @@ export type StepFailureCode =
   | "LLM_ERROR"
   | "MAX_TURNS"
   | "TOOL_ERROR"
+  | "PROCESS_LIMIT"
+  | "CPU_LIMIT"
+  | "FILE_SIZE_LIMIT"
+  | "OPEN_FILES_LIMIT"
+  | "SANDBOX_UNAVAILABLE"
+  | "SANDBOX_ERROR"
+  | "SECRET_UNAVAILABLE"
   | "RUNNER_ERROR";
 
 /** A failed attempt, with whatever output it left (capped). */

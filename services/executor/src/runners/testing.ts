@@ -1,5 +1,7 @@
+import { join } from "node:path";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { McpConfigSchema, type McpType } from "@mcp/proto/registry";
+import { Sandbox } from "@mcp/sandbox";
 import { StepFailure, type JsonObject, type StepContext } from "./runner.js";
 
 /** Test helpers shared by the runners' specs. */
@@ -35,4 +37,26 @@ export async function stepFailureOf(promise: Promise<unknown>): Promise<StepFail
   );
   if (outcome instanceof StepFailure) return outcome;
   throw outcome;
+}
+
+/** This repository's node_modules: where the specs' stdio MCP servers live. */
+export const REPO_NODE_MODULES = join(__dirname, "..", "..", "..", "..", "node_modules");
+
+let shared: Promise<Sandbox> | undefined;
+
+/**
+ * The machine's bubblewrap sandbox as the runner specs use it (this repository's node_modules
+ * readable, for stdio MCP servers); fails the spec when the sandbox does not work here.
+ */
+export function specSandbox(): Promise<Sandbox> {
+  shared ??= Sandbox.open({
+    mode: "bubblewrap",
+    readOnlyPaths: [REPO_NODE_MODULES],
+    egressDeny: [],
+    platformUrls: [],
+  }).then((sandbox) => {
+    if (sandbox.status.mode !== "bubblewrap") throw new Error(`no sandbox: ${sandbox.status.problem}`);
+    return sandbox;
+  });
+  return shared;
 }

@@ -2,26 +2,16 @@
 export const MEMORY_ERROR_EXIT_CODE = 86;
 
 /**
- * Runs inside the child as `python -c BOOTSTRAP <limit-bytes> <script> <arg>...`: caps the address
- * space (RLIMIT_AS, inherited by anything the script spawns), disables core dumps, then runs the
- * script as `__main__` with `sys.argv = [script, <arg>...]` and the script's folder first on sys.path,
- * exactly as `python3 script.py <arg>...` would. Tracebacks start at the script's own frames.
+ * Runs inside the sandbox as `python -c BOOTSTRAP <script> <arg>...` (the sandbox has set the limits
+ * already): runs the script as `__main__` with `sys.argv = [script, <arg>...]` and the script's folder
+ * first on sys.path, exactly as `python3 script.py <arg>...` would, and exits with
+ * MEMORY_ERROR_EXIT_CODE on an uncaught MemoryError. Tracebacks start at the script's own frames.
  */
 const BOOTSTRAP = `
-import os, resource, runpy, sys, traceback
+import os, runpy, sys, traceback
 
-def _cap(kind, limit):
-    soft, hard = resource.getrlimit(kind)
-    if hard != resource.RLIM_INFINITY:
-        limit = min(limit, hard)
-    resource.setrlimit(kind, (limit, limit))
-
-_limit = int(sys.argv[1])
-if _limit > 0:
-    _cap(resource.RLIMIT_AS, _limit)
-_cap(resource.RLIMIT_CORE, 0)
-_script = os.path.abspath(sys.argv[2])
-sys.argv = [_script] + sys.argv[3:]
+_script = os.path.abspath(sys.argv[1])
+sys.argv = [_script] + sys.argv[2:]
 sys.path[0] = os.path.dirname(_script)
 
 def _report(error):
@@ -43,11 +33,7 @@ except BaseException as error:
     sys.exit(1)
 `;
 
-/** Arguments for `python` that run `script` with `scriptArgs` under a memory cap of `memoryLimitBytes`. */
-export function bootstrapArgs(
-  script: string,
-  scriptArgs: readonly string[],
-  memoryLimitBytes: number,
-): string[] {
-  return ["-c", BOOTSTRAP, String(Math.floor(memoryLimitBytes)), script, ...scriptArgs];
+/** Arguments for `python` that run `script` with `scriptArgs`. */
+export function bootstrapArgs(script: string, scriptArgs: readonly string[]): string[] {
+  return ["-c", BOOTSTRAP, script, ...scriptArgs];
 }

@@ -1,25 +1,33 @@
-import { tmpdir } from "node:os";
-import { runSandboxed } from "./run-sandboxed.js";
-import { scrubbedEnv } from "./scrubbed-env.js";
+import { sandboxEnv, withTempDir, type Sandbox } from "@mcp/sandbox";
 
 const RESOLVE_TIMEOUT_MS = 15_000;
 
 /**
- * The absolute path of the interpreter `python` names (its `sys.executable`). Scripts then run that
- * binary directly: no per-run launcher such as a pyenv shim, and the process-group leader is Python itself.
+ * The absolute path of the interpreter `python` names (its `sys.executable`) as the sandbox sees it:
+ * looked up on the sandbox's own PATH, so it is an interpreter sandboxed steps can run. Scripts then run
+ * that binary directly: no per-run launcher such as a pyenv shim.
  */
-export async function resolvePython(python: string): Promise<string> {
-  const outcome = await runSandboxed({
-    command: python,
-    args: ["-c", "import sys; print(sys.executable)"],
-    cwd: tmpdir(),
-    env: scrubbedEnv({ home: tmpdir() }),
-    timeoutMs: RESOLVE_TIMEOUT_MS,
+export async function resolvePython(sandbox: Sandbox, python: string): Promise<string> {
+  return withTempDir("mcp-python-resolve-", async (dir) => {
+    await sandbox.workDir(dir);
+    const outcome = await sandbox.run({
+      command: python,
+      args: ["-c", "import sys; print(sys.executable)"],
+      workDir: dir,
+      env: sandboxEnv({ home: dir, basePath: sandbox.searchPath }),
+      network: "none",
+      limits: sandbox.limits({ cpuSeconds: RESOLVE_TIMEOUT_MS / 1000 }),
+      timeoutMs: RESOLVE_TIMEOUT_MS,
+    });
+    const executable = outcome.stdout.text().trim();
+    if (outcome.exitCode !== 0 || executable === "") {
+      const why =
+        outcome.setupError ??
+        (outcome.timedOut ? "timed out" : `exited with ${outcome.exitCode ?? outcome.signal}`);
+      throw new Error(
+        `python interpreter "${python}" is not usable in the sandbox (${why}): ${outcome.stderr.lastLines(5)}`,
+      );
+    }
+    return executable;
   });
-  const executable = outcome.stdout.text().trim();
-  if (outcome.exitCode !== 0 || executable === "") {
-    const why = outcome.timedOut ? "timed out" : `exited with ${outcome.exitCode ?? outcome.signal}`;
-    throw new Error(`python interpreter "${python}" is not usable (${why}): ${outcome.stderr.lastLines(5)}`);
-  }
-  return executable;
 }

@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { chmod, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import type { Sandbox } from "@mcp/sandbox";
+import { specSandbox } from "../runners/testing.js";
 import { resolvePython } from "./resolve-python.js";
 import { buildProbeWheel } from "./testing.js";
 import { RequirementsUnavailableError, VenvCache } from "./venv-cache.js";
@@ -11,11 +13,14 @@ jest.setTimeout(90_000);
 describe("VenvCache", () => {
   let root: string;
   let python: string;
+  let sandbox: Sandbox;
   beforeAll(async () => {
-    python = await resolvePython("python3");
+    sandbox = await specSandbox();
+    python = await resolvePython(sandbox, "python3");
   });
   beforeEach(async () => {
     root = await mkdtemp(join(tmpdir(), "venv-cache-spec-"));
+    await chmod(root, 0o755);
   });
   afterEach(async () => {
     await rm(root, { recursive: true, force: true });
@@ -23,7 +28,7 @@ describe("VenvCache", () => {
 
   it("fails fast with RequirementsUnavailableError when no index has the requirement, leaving no venv", async () => {
     const bound = 60_000;
-    const cache = new VenvCache({ root, python, installTimeoutMs: bound });
+    const cache = new VenvCache({ sandbox, root, python, installTimeoutMs: bound });
     const started = Date.now();
     const failure = await cache
       .pythonFor({ id: "mcp-1", version: 1 }, ["mcp-no-such-package-4f1c2e==9.9.9"])
@@ -41,7 +46,7 @@ describe("VenvCache", () => {
   });
 
   it("gives up when the install outlives installTimeoutMs", async () => {
-    const cache = new VenvCache({ root, python, installTimeoutMs: 300 });
+    const cache = new VenvCache({ sandbox, root, python, installTimeoutMs: 300 });
     const started = Date.now();
     await expect(cache.pythonFor({ id: "mcp-2", version: 1 }, ["anything"])).rejects.toThrow(
       /timed out \(the whole install is bounded by 300 ms\)/,
@@ -50,15 +55,20 @@ describe("VenvCache", () => {
   });
 
   it("refuses a requirement that looks like a pip option", async () => {
-    const cache = new VenvCache({ root, python, installTimeoutMs: 60_000 });
+    const cache = new VenvCache({ sandbox, root, python, installTimeoutMs: 60_000 });
     await expect(cache.pythonFor({ id: "mcp-3", version: 1 }, ["--index-url=http://evil/"])).rejects.toThrow(
       RequirementsUnavailableError,
     );
   });
 
   it("installs the requirements once per MCP version and reuses the venv", async () => {
-    const wheel = buildProbeWheel(python, root);
-    const cache = new VenvCache({ root, python, installTimeoutMs: 60_000 });
+    const wheelhouse = await mkdtemp(join(tmpdir(), "venv-cache-spec-wheels-"));
+    await chmod(wheelhouse, 0o755);
+    buildProbeWheel(python, wheelhouse);
+    process.env.PIP_FIND_LINKS = wheelhouse;
+    process.env.PIP_NO_INDEX = "1";
+    const wheel = "mcp-probe==1.0";
+    const cache = new VenvCache({ sandbox, root, python, installTimeoutMs: 60_000 });
     const owner = { id: "mcp-4", version: 2 };
     const [first, concurrent] = await Promise.all([
       cache.pythonFor(owner, [wheel]),
@@ -72,10 +82,13 @@ describe("VenvCache", () => {
     const builtAt = (await stat(marker)).mtimeMs;
 
     const started = Date.now();
-    const again = await new VenvCache({ root, python, installTimeoutMs: 60_000 }).pythonFor(owner, [wheel]);
+    const again = await new VenvCache({ sandbox, root, python, installTimeoutMs: 60_000 }).pythonFor(owner, [wheel]);
     expect(again).toBe(first);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect((await stat(marker)).mtimeMs).toBe(builtAt);
     expect(await cache.pythonFor({ id: "mcp-4", version: 3 }, [wheel])).not.toBe(first);
+    delete process.env.PIP_FIND_LINKS;
+    delete process.env.PIP_NO_INDEX;
+    await rm(wheelhouse, { recursive: true, force: true });
   });
 });

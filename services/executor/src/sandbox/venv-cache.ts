@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { access, mkdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
+import { installEnv, type Sandbox, type SandboxedOutcome } from "@mcp/sandbox";
 import { acquireDirLock, DirLockTimeoutError } from "./dir-lock.js";
-import { runSandboxed, type SandboxedOutcome } from "./run-sandboxed.js";
-import { installEnv } from "./scrubbed-env.js";
 
 /** Written last into a venv whose requirements installed; a venv without it is incomplete. */
 const READY_MARKER = ".mcp-ready";
@@ -26,6 +25,8 @@ export class RequirementsUnavailableError extends Error {
 
 /** Options of {@link VenvCache}. */
 export interface VenvCacheOptions {
+  /** Where the installs run: pip runs a package's build code, which is as untrusted as the step's. */
+  readonly sandbox: Sandbox;
   /** Folder holding one venv per (MCP id, version). */
   readonly root: string;
   /** The base interpreter (absolute path) venvs are created from. */
@@ -45,6 +46,11 @@ export interface VenvOwner {
  * Concurrent requests for the same venv share one build in this process; a lock folder serializes
  * builds between processes sharing `root`. A failed build leaves nothing behind and is retried on
  * the next request (the index may be reachable by then).
+ *
+ * Each build runs in a sandbox that may write only the venv's folder, with egress (to reach the
+ * package index) when the machine offers it, and with the executor's pip settings (PIP_*, proxies);
+ * local folders named by PIP_FIND_LINKS are readable (an offline wheelhouse). Runs bind the finished
+ * venv read-only.
  */
 export class VenvCache {
   private readonly building = new Map<string, Promise<void>>();
@@ -84,9 +90,11 @@ export class VenvCache {
     try {
       if (await isReady(dir)) return;
       await rm(dir, { recursive: true, force: true });
-      await this.step(this.options.python, ["-m", "venv", dir], deadline, "creating the virtual environment");
-      const pip = ["-m", "pip", "install", ...PIP_FLAGS, ...requirements];
-      await this.step(join(dir, "bin", "python"), pip, deadline, `pip install ${requirements.join(" ")}`);
+      await mkdir(dir);
+      await this.options.sandbox.workDir(dir);
+      await this.step(dir, this.options.python, ["-m", "venv", dir], deadline, "creating the virtual environment", false);
+      const pip = ["-m", "pip", "install", "--no-cache-dir", ...PIP_FLAGS, ...requirements];
+      await this.step(dir, join(dir, "bin", "python"), pip, deadline, `pip install ${requirements.join(" ")}`, true);
       await writeFile(join(dir, READY_MARKER), JSON.stringify({ requirements }));
     } catch (error) {
       await rm(dir, { recursive: true, force: true });
@@ -96,24 +104,46 @@ export class VenvCache {
     }
   }
 
-  private async step(command: string, args: string[], deadline: number, what: string): Promise<void> {
-    const outcome = await runSandboxed({
+  private async step(
+    dir: string,
+    command: string,
+    args: string[],
+    deadline: number,
+    what: string,
+    needsIndex: boolean,
+  ): Promise<void> {
+    const { sandbox } = this.options;
+    const timeoutMs = Math.max(1, deadline - Date.now());
+    const outcome = await sandbox.run({
       command,
       args,
-      cwd: this.options.root,
-      env: installEnv(this.options.root),
-      timeoutMs: Math.max(1, deadline - Date.now()),
+      workDir: dir,
+      env: installEnv(dir, sandbox.searchPath),
+      network: needsIndex && sandbox.status.egress.available ? "egress" : "none",
+      readOnlyPaths: localFindLinks(),
+      limits: sandbox.limits({ memoryBytes: 0, cpuSeconds: Math.ceil(timeoutMs / 1000) }),
+      timeoutMs,
     });
     if (outcome.exitCode === 0) return;
-    const why = outcome.timedOut
-      ? `timed out (the whole install is bounded by ${this.options.installTimeoutMs} ms)`
-      : `failed with ${outcome.exitCode !== null ? `exit code ${outcome.exitCode}` : `signal ${outcome.signal}`}`;
+    const why =
+      outcome.setupError ??
+      (outcome.timedOut
+        ? `timed out (the whole install is bounded by ${this.options.installTimeoutMs} ms)`
+        : `failed with ${outcome.exitCode !== null ? `exit code ${outcome.exitCode}` : `signal ${outcome.signal}`}`);
     throw new RequirementsUnavailableError(
       `requirements not installed: ${what} ${why}; is a package index reachable from the executor?\n` +
         outcome.stderr.lastLines(8),
       logOf(outcome),
     );
   }
+}
+
+/** Local folders PIP_FIND_LINKS names (an offline wheelhouse): the install sandbox may read them. */
+function localFindLinks(): string[] {
+  return (process.env.PIP_FIND_LINKS ?? "")
+    .split(/\s+/)
+    .map((link) => link.replace(/^file:\/\//, ""))
+    .filter((link) => isAbsolute(link));
 }
 
 function logOf(outcome: SandboxedOutcome): RequirementsUnavailableError["log"] {

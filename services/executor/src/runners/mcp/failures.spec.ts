@@ -1,5 +1,5 @@
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import { OutputCapture } from "../../sandbox/output-capture.js";
+import { OutputCapture } from "@mcp/sandbox";
 import { StepFailure } from "../runner.js";
 import { Deadline } from "./deadline.js";
 import { failureOf, type Phase } from "./failures.js";

@@ -1,4 +1,5 @@
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
+import { SandboxUnavailableError } from "@mcp/sandbox";
 import { StepFailure, type StepResult } from "../runner.js";
 import type { Deadline } from "./deadline.js";
 import type { ServerConnection } from "./server-connection.js";
@@ -55,6 +56,9 @@ export function failureOf(error: unknown, attempt: FailedAttempt): StepFailure {
     );
   }
   if (error instanceof StepFailure) return new StepFailure(error.code, error.message, output, options);
+  if (error instanceof SandboxUnavailableError) {
+    return new StepFailure("SANDBOX_UNAVAILABLE", error.message, output, options);
+  }
   const detail = `${messageOf(error)}${stderrTail(connection)}`;
   if (
     phase === "call" &&

@@ -1,12 +1,14 @@
 import { createServer } from "node:net";
-import { eventually } from "../../sandbox/testing.js";
+import { Sandbox } from "@mcp/sandbox";
+import { eventually } from "@mcp/sandbox/testing";
 import { McpToolRunner } from "../mcp-tool-runner.js";
 import { mcpToolContext, startFixtureServer, stepFailureOf, type FixtureServer } from "./testing.js";
 
 jest.setTimeout(30_000);
 
 describe("McpToolRunner over Streamable HTTP (McpServer fixture)", () => {
-  const runner = new McpToolRunner();
+  // Streamable HTTP starts no process: the sandbox is never used
+  const runner = new McpToolRunner({ sandbox: Sandbox.unsafe() });
   let server: FixtureServer;
   beforeAll(async () => {
     server = await startFixtureServer();

@@ -1,11 +1,14 @@
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import type { HttpTransport, StdioTransport } from "@mcp/proto/registry";
-import { OutputCapture } from "../../sandbox/output-capture.js";
-
-/** How long a stdio server may ignore SIGTERM before it gets SIGKILL. */
-export const KILL_GRACE_MS = 500;
+import {
+  sandboxEnv,
+  SandboxedStdioTransport,
+  type NetworkMode,
+  type OutputCapture,
+  type ProcessLimits,
+  type Sandbox,
+} from "@mcp/sandbox";
 
 /** A client transport to one MCP server and what the runner needs around it. */
 export interface ServerConnection {
@@ -14,43 +17,55 @@ export interface ServerConnection {
   readonly label: string;
   /** The stdio server's stderr (head kept, capped); undefined over HTTP. */
   readonly stderr: OutputCapture | undefined;
-  /** Stops the server at once: a stdio child gets SIGTERM, then SIGKILL after a short grace. */
+  /** Stops the server at once: a stdio server's sandbox is torn down with everything in it. */
   kill(): void;
 }
 
+/** Where and how a stdio server runs. */
+export interface StdioPlacement {
+  readonly sandbox: Sandbox;
+  /** Its private work dir (HOME, and the working directory unless `cwd` is given). */
+  readonly workDir: string;
+  /** The configured working directory, already checked to be readable in the sandbox. */
+  readonly cwd?: string;
+  readonly network: NetworkMode;
+  /** The step's secrets, as environment variables. */
+  readonly secrets: Record<string, string>;
+  readonly limits: ProcessLimits;
+  /** Bound on the server's whole life (the attempt's deadline stops it earlier). */
+  readonly timeoutMs: number;
+  readonly outputCapBytes: number | undefined;
+}
+
 /**
- * A stdio server started with `command args` in `cwd`. Its environment is the SDK's minimal safe set
- * (HOME, LOGNAME, PATH, SHELL, TERM, USER) plus the config's `env`; its stderr is piped and captured.
+ * A stdio server started with `command args` in a sandbox. Its environment is the sandbox's minimal
+ * set (PATH, HOME, TMPDIR, locale) plus the config's `env` and the step's secrets; its stderr is
+ * captured (capped).
  */
-export function stdioConnection(
-  stdio: StdioTransport,
-  cwd: string,
-  outputCapBytes: number | undefined,
-): ServerConnection {
-  const transport = new StdioClientTransport({
+export function stdioConnection(stdio: StdioTransport, placement: StdioPlacement): ServerConnection {
+  const { sandbox } = placement;
+  const transport = new SandboxedStdioTransport(sandbox, {
     command: stdio.command,
     args: [...stdio.args],
-    env: { ...stdio.env },
-    cwd,
-    stderr: "pipe",
+    workDir: placement.workDir,
+    ...(placement.cwd === undefined ? {} : { cwd: placement.cwd }),
+    env: {
+      ...sandboxEnv({ home: placement.workDir, basePath: sandbox.searchPath }),
+      ...stdio.env,
+      ...placement.secrets,
+    },
+    network: placement.network,
+    limits: placement.limits,
+    timeoutMs: placement.timeoutMs,
+    ...(placement.outputCapBytes === undefined ? {} : { outputCapBytes: placement.outputCapBytes }),
   });
-  const stderr = new OutputCapture(outputCapBytes);
-  transport.stderr?.on("data", (chunk: Buffer | string) =>
-    stderr.write(typeof chunk === "string" ? Buffer.from(chunk) : chunk),
-  );
   return {
     transport,
     label: `stdio server "${shorten([stdio.command, ...stdio.args].join(" "))}"`,
-    stderr,
-    kill() {
-      const pid = transport.pid;
-      if (pid === null) return;
-      signal(pid, "SIGTERM");
-      // The transport forgets the pid once the child has closed: no SIGKILL for a reused pid.
-      setTimeout(() => {
-        if (transport.pid === pid) signal(pid, "SIGKILL");
-      }, KILL_GRACE_MS).unref();
+    get stderr() {
+      return transport.stderr;
     },
+    kill: () => transport.kill(),
   };
 }
 
@@ -72,12 +87,4 @@ export function httpConnection(http: HttpTransport): ServerConnection {
 function shorten(text: string, max = 120): string {
   const line = text.replace(/\s+/g, " ");
   return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
-}
-
-function signal(pid: number, name: NodeJS.Signals): void {
-  try {
-    process.kill(pid, name);
-  } catch {
-    // already gone
-  }
 }

@@ -1,14 +1,19 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eventually, processIsGone } from "../../sandbox/testing.js";
+import { Sandbox, SANDBOX_PATH } from "@mcp/sandbox";
+import { eventually, processesWith } from "@mcp/sandbox/testing";
 import { McpToolRunner } from "../mcp-tool-runner.js";
+import { REPO_NODE_MODULES, specSandbox } from "../testing.js";
 import { mcpToolContext, SERVER_EVERYTHING, stepFailureOf } from "./testing.js";
 
 jest.setTimeout(30_000);
 
-const runner = new McpToolRunner();
+let runner: McpToolRunner;
+beforeAll(async () => {
+  runner = new McpToolRunner({ sandbox: await specSandbox() });
+});
 
 /** server-everything over stdio, started with this node. */
 const everything = (
@@ -23,18 +28,22 @@ const everything = (
   timeoutSeconds: extra.timeoutSeconds,
 });
 
-/** server-everything behind a wrapper that first writes its pid and cwd to stderr. */
-const WRAPPER = `process.stderr.write("pid=" + process.pid + " cwd=" + process.cwd() + "\\n");
+/** server-everything behind a wrapper that first writes its cwd to stderr; `marker` tags its command line. */
+const WRAPPER = `process.stderr.write("cwd=" + process.cwd() + "\\n");
 import(${JSON.stringify(SERVER_EVERYTHING)});`;
-const wrapped = (toolName: string, extra: { cwd?: string; timeoutSeconds?: number } = {}) => ({
+const wrapped = (toolName: string, extra: { cwd?: string; timeoutSeconds?: number; marker?: string } = {}) => ({
   transport: {
     case: "stdio" as const,
-    value: { command: process.execPath, args: ["-e", WRAPPER], cwd: extra.cwd ?? "" },
+    value: {
+      command: process.execPath,
+      args: ["-e", WRAPPER, "--", extra.marker ?? "unmarked"],
+      cwd: extra.cwd ?? "",
+    },
   },
   toolName,
   timeoutSeconds: extra.timeoutSeconds,
 });
-const pidIn = (stderr: string) => Number(/pid=(\d+)/.exec(stderr)?.[1]);
+const uniqueMarker = () => `server-${Math.floor(Math.random() * 1e9)}`;
 const cwdIn = (stderr: string) => /cwd=(\S+)/.exec(stderr)?.[1];
 
 describe("McpToolRunner over stdio (server-everything)", () => {
@@ -61,14 +70,19 @@ describe("McpToolRunner over stdio (server-everything)", () => {
     expect(result.outputs).toEqual({ temperature: 36, conditions: "Light rain / drizzle", humidity: 82 });
   });
 
-  it("passes the config's env and nothing of the executor's beyond the minimal set", async () => {
+  it("passes the config's env and the step's secrets, and nothing of the executor's", async () => {
     process.env["MCP_SPEC_SECRET"] = "must-not-leak";
     try {
-      const result = await runner.run(mcpToolContext(everything("get-env", { env: { GREETING: "hello" } })));
+      const context = {
+        ...mcpToolContext(everything("get-env", { env: { GREETING: "hello" } })),
+        secrets: new Map([["SERVER_TOKEN", "tok-9"]]),
+      };
+      const result = await runner.run(context);
       const env = JSON.parse(result.outputs["text"] as string) as Record<string, string>;
       expect(env["GREETING"]).toBe("hello");
+      expect(env["SERVER_TOKEN"]).toBe("tok-9");
       expect(env["MCP_SPEC_SECRET"]).toBeUndefined();
-      expect(env["PATH"]).toBe(process.env["PATH"]);
+      expect(env["PATH"]).toBe(SANDBOX_PATH);
     } finally {
       delete process.env["MCP_SPEC_SECRET"];
     }
@@ -98,7 +112,7 @@ describe("McpToolRunner over stdio (server-everything)", () => {
     const failure = await stepFailureOf(runner.run(mcpToolContext(config)));
     expect(failure.code).toBe("RUNNER_ERROR");
     expect(failure.message).toContain('could not connect to the MCP stdio server "/nonexistent/mcp-server"');
-    expect(failure.message).toContain("ENOENT");
+    expect(failure.message).toContain("No such file or directory");
   });
 
   it("fails with RUNNER_ERROR quoting stderr when the server exits before answering", async () => {
@@ -125,10 +139,18 @@ describe("McpToolRunner over stdio (server-everything)", () => {
     expect(existsSync(cwd!)).toBe(false);
   });
 
-  it("runs the server in the configured cwd and leaves it there", async () => {
+  it("runs the server in the configured cwd when the sandbox may read it, and leaves it there", async () => {
     const dir = await mkdtemp(join(tmpdir(), "mcp-tool-spec-"));
+    await chmod(dir, 0o755);
     try {
-      const result = await runner.run(mcpToolContext(wrapped("echo", { cwd: dir }), { message: "x" }));
+      const sandbox = await Sandbox.open({
+        mode: "bubblewrap",
+        readOnlyPaths: [REPO_NODE_MODULES, dir],
+        egressDeny: [],
+        platformUrls: [],
+      });
+      const reading = new McpToolRunner({ sandbox });
+      const result = await reading.run(mcpToolContext(wrapped("echo", { cwd: dir }), { message: "x" }));
       expect(cwdIn(result.stderr)).toBe(dir);
       expect(existsSync(dir)).toBe(true);
     } finally {
@@ -136,11 +158,18 @@ describe("McpToolRunner over stdio (server-everything)", () => {
     }
   });
 
+  it("refuses a configured cwd outside SANDBOX_READ_PATHS with INVALID_CONFIG", async () => {
+    const failure = await stepFailureOf(runner.run(mcpToolContext(wrapped("echo", { cwd: "/etc" }))));
+    expect(failure.code).toBe("INVALID_CONFIG");
+    expect(failure.message).toMatch(/stdio\.cwd \/etc is outside the folders sandboxed steps may read/);
+  });
+
   it("fails with TIMEOUT after timeout_seconds and kills the server", async () => {
+    const marker = uniqueMarker();
     const started = Date.now();
     const failure = await stepFailureOf(
       runner.run(
-        mcpToolContext(wrapped("trigger-long-running-operation", { timeoutSeconds: 1 }), {
+        mcpToolContext(wrapped("trigger-long-running-operation", { timeoutSeconds: 1, marker }), {
           duration: 30,
           steps: 2,
         }),
@@ -149,23 +178,22 @@ describe("McpToolRunner over stdio (server-everything)", () => {
     expect(failure.code).toBe("TIMEOUT");
     expect(failure.message).toContain("did not finish within 1 s");
     expect(Date.now() - started).toBeLessThan(4_000);
-    const pid = pidIn(failure.output.stderr ?? "");
-    expect(pid).toBeGreaterThan(0);
-    expect(await eventually(() => processIsGone(pid), 2_000)).toBe(true);
+    expect(await eventually(() => processesWith(marker).length === 0, 2_000)).toBe(true);
   });
 
   it("fails with CANCELLED when the step is aborted mid-call and kills the server", async () => {
+    const marker = uniqueMarker();
     const abort = new AbortController();
     const run = runner.run(
-      mcpToolContext(wrapped("trigger-long-running-operation"), { duration: 30, steps: 2 }, abort.signal),
+      mcpToolContext(wrapped("trigger-long-running-operation", { marker }), { duration: 30, steps: 2 }, abort.signal),
     );
-    setTimeout(() => abort.abort(new Error("run cancelled by user")), 1_000);
+    expect(await eventually(() => processesWith(marker).length > 0, 10_000)).toBe(true);
+    abort.abort(new Error("run cancelled by user"));
     const started = Date.now();
     const failure = await stepFailureOf(run);
     expect(failure.code).toBe("CANCELLED");
     expect(failure.message).toContain("run cancelled by user");
     expect(Date.now() - started).toBeLessThan(4_000);
-    const pid = pidIn(failure.output.stderr ?? "");
-    expect(await eventually(() => processIsGone(pid), 2_000)).toBe(true);
+    expect(await eventually(() => processesWith(marker).length === 0, 2_000)).toBe(true);
   });
 });

@@ -68,8 +68,7 @@ export type DriverResult =
   | { readonly ok: false; readonly cells: CellOutput[]; readonly error: DriverError };
 
 /**
- * The notebook driver, run as `python -c BOOTSTRAP <cap> driver.py plan.json result.json` (the sandbox
- * bootstrap applies the memory cap). It compiles every planned cell first (so a syntax error or an
+ * The notebook driver, run in the sandbox as `python -c BOOTSTRAP driver.py plan.json result.json`. It compiles every planned cell first (so a syntax error or an
  * IPython magic fails before any cell has side effects), then runs them in order in one `__main__`
  * namespace, teeing sys.stdout/sys.stderr into the current cell's capture, evaluating a trailing
  * expression for the cell's `result`, and finally reads the output variables. It writes result.json

@@ -55,9 +55,12 @@ describe("codeCellsOf", () => {
   });
 });
 
+/** A readable-path check that lets every path through, as the sandbox does when it is off. */
+const readable = (path: string) => Promise.resolve(path);
+
 describe("notebookText", () => {
   it("returns notebook_content as is", async () => {
-    expect(await notebookText({ case: "notebookContent", value: "{}" })).toBe("{}");
+    expect(await notebookText({ case: "notebookContent", value: "{}" }, readable)).toBe("{}");
   });
 
   it("reads a notebook_path file", async () => {
@@ -65,8 +68,8 @@ describe("notebookText", () => {
     try {
       const path = join(dir, "n.ipynb");
       await writeFile(path, "content");
-      expect(await notebookText({ case: "notebookPath", value: path })).toBe("content");
-      expect((await stepFailureOf(notebookText({ case: "notebookPath", value: dir }))).message).toMatch(
+      expect(await notebookText({ case: "notebookPath", value: path }, readable)).toBe("content");
+      expect((await stepFailureOf(notebookText({ case: "notebookPath", value: dir }, readable))).message).toMatch(
         /is not a readable file/,
       );
     } finally {
@@ -75,9 +78,15 @@ describe("notebookText", () => {
   });
 
   it("refuses a relative notebook_path and a config with no source", async () => {
-    expect((await stepFailureOf(notebookText({ case: "notebookPath", value: "n.ipynb" }))).message).toMatch(
-      /notebook_path must be absolute/,
-    );
-    expect((await stepFailureOf(notebookText({ case: undefined }))).code).toBe("RUNNER_ERROR");
+    expect(
+      (await stepFailureOf(notebookText({ case: "notebookPath", value: "n.ipynb" }, readable))).message,
+    ).toMatch(/notebook_path must be absolute/);
+    expect((await stepFailureOf(notebookText({ case: undefined }, readable))).code).toBe("RUNNER_ERROR");
+  });
+
+  it("reads a notebook_path only after the sandbox's check lets it", async () => {
+    const refuse = () => Promise.reject(new StepFailure("INVALID_CONFIG", "outside SANDBOX_READ_PATHS"));
+    const failure = await stepFailureOf(notebookText({ case: "notebookPath", value: "/etc/shadow" }, refuse));
+    expect(failure).toMatchObject({ code: "INVALID_CONFIG", message: "outside SANDBOX_READ_PATHS" });
   });
 });

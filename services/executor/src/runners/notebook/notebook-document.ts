@@ -19,13 +19,16 @@ export interface CodeCell {
 }
 
 /** The notebook document a config names: notebook_content as is, or the notebook_path file's text. */
-export async function notebookText(source: JupyterNotebookConfig["source"]): Promise<string> {
+export async function notebookText(
+  source: JupyterNotebookConfig["source"],
+  readable: (path: string) => Promise<string>,
+): Promise<string> {
   switch (source.case) {
     case "notebookContent":
       return source.value;
     case "notebookPath": {
-      const path = source.value;
-      if (!isAbsolute(path)) throw invalid(`notebook_path must be absolute, got ${path}`);
+      if (!isAbsolute(source.value)) throw invalid(`notebook_path must be absolute, got ${source.value}`);
+      const path = await readable(source.value);
       const info = await stat(path).catch(() => undefined);
       if (!info?.isFile()) throw invalid(`notebook_path ${path} is not a readable file`);
       if (info.size > MAX_NOTEBOOK_FILE_BYTES) {

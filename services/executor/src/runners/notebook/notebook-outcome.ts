@@ -1,16 +1,10 @@
+import type { SandboxedOutcome } from "@mcp/sandbox";
 import { MEMORY_ERROR_EXIT_CODE } from "../../sandbox/python-bootstrap.js";
-import type { SandboxedOutcome } from "../../sandbox/run-sandboxed.js";
 import type { ScriptOutputFile } from "../python-script-outcome.js";
 import { type StepFailure, type StepResult } from "../runner.js";
 import type { CellRef, DriverError, DriverResult } from "./driver.js";
 import { CELLS_OUTPUT_KEY } from "./execution-plan.js";
-import { sandboxFailures } from "../sandbox-failures.js";
-
-/** The limits a run was held to, quoted in failure messages. */
-export interface NotebookLimits {
-  readonly timeoutSeconds: number;
-  readonly memoryLimitMb: number;
-}
+import { limitFailure, sandboxFailures, type StepLimits } from "../sandbox-failures.js";
 
 /** How many trailing stderr lines a failure message quotes. */
 /** How much of a traceback a failure message quotes (its end, where the error is). */
@@ -26,7 +20,7 @@ export function settleNotebook(
   outcome: SandboxedOutcome,
   resultFile: ScriptOutputFile,
   running: CellRef | undefined,
-  limits: NotebookLimits,
+  limits: StepLimits,
   cancelReason?: unknown,
 ): StepResult {
   const { captured, fail, withStderr } = sandboxFailures(outcome);
@@ -39,6 +33,8 @@ export function settleNotebook(
       `notebook timed out after ${limits.timeoutSeconds} s (timeout_seconds)${during} and was killed with its child processes`,
     );
   }
+  const limited = limitFailure(outcome, `notebook${during}`, limits);
+  if (limited !== undefined) throw limited;
   const result = parseResult(resultFile);
   if (
     outcome.exitCode === MEMORY_ERROR_EXIT_CODE ||
