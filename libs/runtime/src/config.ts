@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { sandboxConfigFromEnv, type SandboxConfig } from "@mcp/sandbox";
+import { parseSecretsKeyring, SecretsKeyError, type SecretsKeyring } from "./secrets-keyring.js";
 
 /** The three services and their default ports. */
 export const DEFAULT_PORTS = { registry: 50051, workflows: 50052, executor: 50053 } as const;
@@ -37,7 +39,14 @@ export interface ServiceConfig {
     readonly pollMs: number;
     /** A step's "running" row is written once it has run this long; quicker steps get one write. */
     readonly startWriteDelayMs: number;
+    /**
+     * The secrets store's keys (`SECRETS_KEY`); undefined when unset (the store then refuses every
+     * call). The key bytes never serialise: a logged config shows only the key ids.
+     */
+    readonly secrets: SecretsKeyring | undefined;
   };
+  /** How step code is isolated (SANDBOX_*; DESIGN.md §5, docs/sandbox.md): the executor's steps, the registry's stdio probe. */
+  readonly sandbox: SandboxConfig;
   /** API keys (DESIGN.md §5; `libs/runtime/src/auth`). */
   readonly auth: {
     /** Mutating and executing RPCs need a key. Default: on with Redis (multi-node), off without. */
@@ -140,11 +149,16 @@ const envSchema = z.object({
  */
 export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ` : "") + i.message),
-    );
-  }
+  const secrets = secretsKeyring(env["SECRETS_KEY"]);
+  const sandbox = sandboxConfigFromEnv(env);
+  const problems = [
+    ...(parsed.success
+      ? []
+      : parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ` : "") + i.message)),
+    ...(Array.isArray(secrets) ? secrets : []),
+    ...sandbox.problems,
+  ];
+  if (!parsed.success || Array.isArray(secrets) || !("config" in sandbox)) throw new ConfigError(problems);
   const e = parsed.data;
   const databaseUrl =
     e.DATABASE_URL ??
@@ -175,7 +189,9 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
       maxConcurrentRuns: e.EXECUTOR_MAX_RUNS,
       pollMs: e.EXECUTOR_POLL_MS,
       startWriteDelayMs: e.EXECUTOR_START_WRITE_DELAY_MS,
+      secrets,
     }),
+    sandbox: sandbox.config,
     auth: Object.freeze({
       enabled:
         e.AUTH_ENABLED === undefined
@@ -185,6 +201,20 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
       cacheMs: e.AUTH_CACHE_MS,
     }),
   });
+}
+
+/**
+ * SECRETS_KEY, parsed apart from the zod schema so that no parse result or issue ever holds its text:
+ * the keyring, undefined when unset or blank, or the problems (which never quote key material).
+ */
+function secretsKeyring(value: string | undefined): SecretsKeyring | undefined | string[] {
+  if (value === undefined || value.trim() === "") return undefined;
+  try {
+    return parseSecretsKeyring(value.trim());
+  } catch (err) {
+    if (err instanceof SecretsKeyError) return [...err.problems];
+    throw err;
+  }
 }
 
 /** Hides the password of a connection URL for logs. */

@@ -34,10 +34,15 @@ export interface Foundation {
   stop(server: RunningServer | undefined, beforeClose?: () => Promise<void>): Promise<void>;
 }
 
-/** How a service's calls are authorised when API keys are on. */
+/** How a service's calls are authorised when API keys are on (the runtime's `ScopePolicy`). */
 export interface ServeAuth {
   /** Scope needed by the service's non-read calls: `write` (catalogues) or `execute` (the executor). */
   readonly mutating: Scope;
+  /**
+   * Services every method of which needs a scope, reads included, by type name — e.g. the executor's
+   * `mcp.executor.v1.SecretService` → `admin`.
+   */
+  readonly services?: Readonly<Record<string, Scope>>;
   /** Whether this service calls others (then it warns when SERVICE_API_KEY is missing). */
   readonly callsOtherServices: boolean;
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { countedLocks } from "@mcp/coordination";
-import { FencedWrites, RunQueries, RunStore } from "@mcp/db";
+import { FencedWrites, RunQueries, RunStore, SecretStore } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import {
@@ -12,19 +12,21 @@ import {
   type RunningServer,
   type ServiceConfig,
 } from "@mcp/runtime";
-import { openFoundation } from "@mcp/service-base";
+import { openFoundation, openSandbox, reportSandboxHealth } from "@mcp/service-base";
 import { openCoordination } from "./coordination.js";
 import { Definitions } from "./definitions/definitions.js";
 import { RunEvents } from "./events/run-events.js";
 import type { RunnerFor } from "./engine/types.js";
 import { createRunners } from "./runners/index.js";
+import { withStepSecrets } from "./runners/step-secrets.js";
 import { RunCanceller } from "./runs/run-canceller.js";
 import { RunDriver } from "./runs/run-driver.js";
 import { RunReader } from "./runs/run-reader.js";
 import { RunStarter } from "./runs/run-starter.js";
 import { RunWatcher } from "./runs/run-watcher.js";
 import { RunWorker } from "./runs/run-worker.js";
-import { build } from "./server.js";
+import { SecretVault } from "./secrets/index.js";
+import { build, SERVICE_SCOPES } from "./server.js";
 
 /**
  * Replaces parts of the executor for measurement: `npm run bench` drives the real engine, store and
@@ -39,13 +41,15 @@ export interface ExecutorApp {
   readonly server: RunningServer;
   /** This replica's identity in `workflow_runs.owner`. */
   readonly owner: string;
+  /** The secrets store (the one instance SecretService and the steps use). */
+  readonly secrets: SecretVault;
   stop(): Promise<void>;
 }
 
 /**
  * The executor's composition root: PostgreSQL (migrations), cache, locks and run events (Redis or in
  * process), gRPC clients of the workflows and registry services, the run worker that claims and
- * drives runs (recovering abandoned ones), and ExecutorService.
+ * drives runs (recovering abandoned ones), the secrets vault, ExecutorService and SecretService.
  */
 export async function startExecutor(
   config: ServiceConfig,
@@ -56,7 +60,21 @@ export async function startExecutor(
   const { dataSource, metrics } = base;
   const coordination = openCoordination(config.redisUrl, logger);
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  logger.info({ owner, coordination: coordination.mode, ...config.executor }, "executor identity");
+  // the keyring is logged by key id only (it never serialises its keys; listed here to be sure)
+  const { secrets: keyring, ...tunables } = config.executor;
+  logger.info(
+    { owner, coordination: coordination.mode, ...tunables, secretsKeyIds: keyring?.ids ?? [] },
+    "executor identity",
+  );
+  if (!keyring) {
+    logger.warn(
+      "SECRETS_KEY is not set: the secrets store is off (SecretService answers FAILED_PRECONDITION and steps that name secrets fail)",
+    );
+  }
+  /** The one secrets vault of this executor: SecretService's, and what steps get their secrets from. */
+  const secrets = new SecretVault(new SecretStore(dataSource), keyring);
+  /** Where every process a step starts runs (checked by a trial run now). */
+  const sandbox = await openSandbox(config, logger, metrics);
 
   const apiKey = config.auth.serviceApiKey;
   const definitions = new Definitions(
@@ -79,7 +97,11 @@ export async function startExecutor(
     queries,
     events,
     locks: countedLocks(coordination.locks, coordinationMetrics(metrics)),
-    runnerFor: overrides.runnerFor ?? createRunners(),
+    runnerFor: withStepSecrets(
+      overrides.runnerFor ??
+        createRunners({ sandbox, serverMemoryBytes: config.sandbox.serverMemoryBytes }),
+      secrets,
+    ),
     starter,
     logger,
     lease: { leaseMs: config.executor.leaseMs, startWriteDelayMs: config.executor.startWriteDelayMs },
@@ -100,12 +122,19 @@ export async function startExecutor(
     reserve: () => worker.reserve(),
     // a run created when this executor is full is driven by whichever executor is free first
     wake: (runId) => events.wake(runId),
+    secrets,
   });
-  const server = await base.serve(built, { mutating: "execute", callsOtherServices: true });
+  const server = await base.serve(built, {
+    mutating: "execute",
+    services: SERVICE_SCOPES,
+    callsOtherServices: true,
+  });
+  reportSandboxHealth(server, sandbox);
   await worker.start();
   return {
     server,
     owner,
+    secrets,
     stop: () =>
       base.stop(server, async () => {
         await worker.stop(config.shutdownGraceMs);

@@ -1,4 +1,4 @@
-import { openFoundation } from "@mcp/service-base";
+import { openFoundation, openSandbox, reportSandboxHealth } from "@mcp/service-base";
 import type { Logger, RunningServer, ServiceConfig } from "@mcp/runtime";
 import { build } from "./server.js";
 import { ServerToolProbe } from "./tools/index.js";
@@ -12,15 +12,18 @@ export interface RegistryApp {
 
 /**
  * The registry's composition root: PostgreSQL, cache and metrics (see @mcp/service-base), and
- * RegistryService. `mcp_tool` servers are probed over Streamable HTTP (5 s) when a version is written.
+ * RegistryService. `mcp_tool` servers are probed over Streamable HTTP (5 s) when a version is written,
+ * and over stdio in the sandbox when REGISTRY_PROBE_STDIO=true.
  */
 export async function startRegistry(config: ServiceConfig, logger: Logger): Promise<RegistryApp> {
   const base = await openFoundation("registry", config, logger);
+  const sandbox = config.registry.probeStdio ? await openSandbox(config, logger, base.metrics) : undefined;
   const built = build({
     dataSource: base.dataSource,
     cache: base.cache,
-    toolProbe: new ServerToolProbe({ probeStdio: config.registry.probeStdio }),
+    toolProbe: new ServerToolProbe(sandbox === undefined ? {} : { stdioSandbox: sandbox }),
   });
   const server = await base.serve(built, { mutating: "write", callsOtherServices: false });
+  if (sandbox !== undefined) reportSandboxHealth(server, sandbox);
   return { server, stop: () => base.stop(server) };
 }

@@ -33,21 +33,25 @@ export interface RegistryDeps {
 }
 
 const principal = (ctx: HandlerContext) => ctx.values.get(callInfoKey)?.principal ?? "";
+const caller = (ctx: HandlerContext) => ctx.values.get(callInfoKey);
 
 /** RegistryService over the catalogue. Requests arrive validated; handlers only translate. */
 export function registryService(deps: RegistryDeps): ServiceImpl<typeof RegistryService> {
   const { reader, writer, labels, listing } = deps;
   return {
-    async createMcp(req) {
-      const { def, version } = await writer.create({
-        name: req.name,
-        description: req.description,
-        tags: req.tags,
-        config: req.config!,
-        inputSchema: req.inputSchema,
-        outputSchema: req.outputSchema,
-        changeNote: req.changeNote,
-      });
+    async createMcp(req, ctx) {
+      const { def, version } = await writer.create(
+        {
+          name: req.name,
+          description: req.description,
+          tags: req.tags,
+          config: req.config!,
+          inputSchema: req.inputSchema,
+          outputSchema: req.outputSchema,
+          changeNote: req.changeNote,
+        },
+        caller(ctx),
+      );
       return create(CreateMcpResponseSchema, { mcp: toMcp(def), version: toMcpVersion(version, def) });
     },
 
@@ -62,8 +66,13 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
       return create(ListMcpsResponseSchema, { mcps: page.items, nextPageToken: page.nextPageToken });
     },
 
-    async updateMcp(req) {
-      const { def, version, versionCreated } = await writer.update(req.mcp, req.etag, changeFromRequest(req));
+    async updateMcp(req, ctx) {
+      const { def, version, versionCreated } = await writer.update(
+        req.mcp,
+        req.etag,
+        changeFromRequest(req),
+        caller(ctx),
+      );
       return create(UpdateMcpResponseSchema, {
         mcp: toMcp(def),
         version: toMcpVersion(version, def),

@@ -47,6 +47,7 @@ export class AiAssistantRunner implements Runner {
       timeoutMs: DEFAULTS.timeoutSeconds * 1000,
       retry: this.options.retry,
       env: this.options.env,
+      ...(context.secrets === undefined ? {} : { secrets: context.secrets }),
     });
     const tools = new Map(children.tools.map((mcp) => [toolName(mcp), mcp]));
     const definitions = children.tools.map(toolDefinition);

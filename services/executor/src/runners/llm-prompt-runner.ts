@@ -50,6 +50,7 @@ export class LlmPromptRunner implements Runner {
       timeoutMs: positiveOr(config.timeoutSeconds, DEFAULT_LLM_TIMEOUT_SECONDS) * 1000,
       retry: this.options.retry,
       env: this.options.env,
+      ...(context.secrets === undefined ? {} : { secrets: context.secrets }),
     });
     const maxTokens = positiveOr(config.maxTokens, DEFAULT_MAX_TOKENS);
     const answer = await client.chat({

@@ -16,7 +16,8 @@ import {
   NotFoundError,
 } from "@mcp/errors";
 import { McpType, type McpConfig } from "@mcp/proto/registry";
-import { mcpTypeOf, validateMcpConfig, withDefaults } from "../mcp-types/index.js";
+import { requireScope, type CallInfo } from "@mcp/runtime";
+import { adminNeededFor, mcpTypeOf, validateMcpConfig, withDefaults } from "../mcp-types/index.js";
 import {
   checkToolOffered,
   takeToolSnapshot,
@@ -29,6 +30,15 @@ import { hashContent, versionContent } from "./content.js";
 import { checkEtag } from "@mcp/versioning";
 import type { McpKey } from "./mcp-reader.js";
 import { typeName } from "./types.js";
+
+/** Who is writing: the calling API key's scopes (undefined when API keys are off). */
+export type Caller = Pick<CallInfo, "scopes" | "principal"> | undefined;
+
+/** Requires the `admin` scope of `caller` when a version with `config` may reach the network or receives secrets. */
+function requirePrivilegeFor(config: McpConfig, caller: Caller): void {
+  const reason = adminNeededFor(config);
+  if (reason !== undefined) requireScope(caller, "admin", reason);
+}
 
 /** What CreateMcp writes. Inputs are already validated by the request validator. */
 export interface NewMcp {
@@ -85,8 +95,9 @@ export class McpWriter {
     private readonly probe: ToolProbe,
   ) {}
 
-  async create(input: NewMcp): Promise<Written> {
+  async create(input: NewMcp, caller: Caller): Promise<Written> {
     const config = withDefaults(input.config);
+    requirePrivilegeFor(config, caller);
     const snapshot = await takeToolSnapshot(this.probe, config);
     if (config.kind.case === "mcpTool") checkToolOffered(config.kind.value, snapshot);
     const content = versionContent(config, input.inputSchema, input.outputSchema);
@@ -126,8 +137,8 @@ export class McpWriter {
     }
   }
 
-  async update(key: McpKey, etag: string, change: McpChange): Promise<Written> {
-    const probed = change.content ? await this.probeNewContent(key, etag, change.content) : undefined;
+  async update(key: McpKey, etag: string, change: McpChange, caller: Caller): Promise<Written> {
+    const probed = change.content ? await this.probeNewContent(key, etag, change.content, caller) : undefined;
     const written = await this.store.transaction(async (tx) => {
       const def = await lockLive(tx, key);
       checkEtag("mcp", def.name, etag, def.rowVersion);
@@ -153,6 +164,7 @@ export class McpWriter {
         const content = versionContent(config, next.inputSchema, next.outputSchema);
         const hash = hashContent(content);
         if (hash !== latest.contentHash) {
+          requirePrivilegeFor(config, caller);
           const snapshot = snapshotFor(config, hash, probed);
           if (config.kind.case === "mcpTool") checkToolOffered(config.kind.value, snapshot);
           const number = await tx.nextVersion(def.nameKey);
@@ -183,6 +195,7 @@ export class McpWriter {
     key: McpKey,
     etag: string,
     content: NonNullable<McpChange["content"]>,
+    caller: Caller,
   ): Promise<ProbedContent | undefined> {
     const def =
       key.case === "id"
@@ -197,6 +210,7 @@ export class McpWriter {
     const next = content(latest);
     if (next.config.kind.case !== "mcpTool" || validateMcpConfig(next.config).length > 0) return undefined;
     const config = withDefaults(next.config);
+    requirePrivilegeFor(config, caller); // before the probe starts the new version's server
     const contentHash = hashContent(versionContent(config, next.inputSchema, next.outputSchema));
     if (contentHash === latest.contentHash) return undefined;
     const snapshot = await takeToolSnapshot(this.probe, config);

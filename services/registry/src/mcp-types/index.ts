@@ -7,6 +7,7 @@ import { jupyterNotebookWithDefaults, validateJupyterNotebook } from "./jupyter-
 import { llmPromptWithDefaults, validateLlmPrompt } from "./llm-prompt.js";
 import { mcpToolWithDefaults, validateMcpTool } from "./mcp-tool.js";
 import { pythonScriptWithDefaults, validatePythonScript } from "./python-script.js";
+import { validateSandboxFields } from "./sandbox-fields.js";
 
 /**
  * The five kinds of MCP: what each config must satisfy and what it defaults to. One module per
@@ -14,6 +15,7 @@ import { pythonScriptWithDefaults, validatePythonScript } from "./python-script.
  */
 
 export { templateVariables } from "./template.js";
+export { adminNeededFor, secretNames, startsProcesses } from "./sandbox-fields.js";
 
 /** The `McpConfig.kind` case of each type (the generated camelCase name). */
 export type McpConfigKind = NonNullable<McpConfig["kind"]["case"]>;
@@ -48,7 +50,10 @@ export function validateMcpConfig(config: McpConfig | undefined, path = "config"
     const kinds = McpConfigSchema.fields.map((f) => f.name).join(", ");
     return [violation(fieldPath(path, "kind"), `exactly one of ${kinds} is required`)];
   }
-  const at = fieldPath(path, kindFieldName(kind.case));
+  return [...validateKind(kind, fieldPath(path, kindFieldName(kind.case))), ...validateSandboxFields(config, path)];
+}
+
+function validateKind(kind: McpConfig["kind"], at: string): FieldViolation[] {
   switch (kind.case) {
     case "llmPrompt":
       return validateLlmPrompt(kind.value, at);
@@ -60,12 +65,22 @@ export function validateMcpConfig(config: McpConfig | undefined, path = "config"
       return validateAiAssistant(kind.value, at);
     case "mcpTool":
       return validateMcpTool(kind.value, at);
+    default:
+      return [];
   }
 }
 
-/** A new config equal to `config` with every unset optional setting given its default; `config` is not changed. */
+/**
+ * A new config equal to `config` with every unset optional setting of its kind given its default;
+ * `config` is not changed. `network` stays as given (unset means none, so older versions' content
+ * hashes stay what they were).
+ */
 export function withDefaults(config: McpConfig): McpConfig {
-  return create(McpConfigSchema, { kind: kindWithDefaults(config.kind) });
+  return create(McpConfigSchema, {
+    kind: kindWithDefaults(config.kind),
+    network: config.network,
+    secrets: [...config.secrets],
+  });
 }
 
 function kindWithDefaults(kind: McpConfig["kind"]): McpConfig["kind"] {

@@ -1,7 +1,7 @@
 import { clone } from "@bufbuild/protobuf";
 import type { FieldViolation } from "@mcp/errors";
 import { LlmApi, LlmProviderSchema, type LlmProvider } from "@mcp/proto/registry";
-import { checkRange, checkRequired, fieldPath, violation } from "@mcp/validation";
+import { checkRange, checkRequired, checkSecretName, fieldPath, violation } from "@mcp/validation";
 import { ENV_VAR_NAME, isHttpUrl } from "@mcp/validation";
 
 /** Settings shared by the two LLM-backed types (llm_prompt, ai_assistant). */
@@ -26,7 +26,8 @@ export function checkSampling(
 
 /**
  * Checks a provider at `field` (e.g. `config.llm_prompt.provider`): required; a known api; an http(s)
- * `base_url`; an `api_key_env` naming an environment variable (`[A-Z_][A-Z0-9_]*`).
+ * `base_url`; where the key comes from: `api_key_secret` naming a secret, or `api_key_env` naming an
+ * environment variable (`[A-Z_][A-Z0-9_]*`) of the executor.
  */
 export function validateProvider(provider: LlmProvider | undefined, field: string): FieldViolation[] {
   if (provider === undefined) return [violation(field, "is required")];
@@ -38,7 +39,12 @@ export function validateProvider(provider: LlmProvider | undefined, field: strin
     out.push(violation(baseUrl, "must be an http or https URL"));
   }
   const keyEnv = fieldPath(field, "api_key_env");
-  out.push(...checkRequired(provider.apiKeyEnv, keyEnv));
+  if (provider.apiKeyEnv === "" && provider.apiKeySecret === "") {
+    out.push(violation(keyEnv, "one of api_key_env and api_key_secret is required"));
+  }
+  if (provider.apiKeySecret !== "") {
+    out.push(...checkSecretName(provider.apiKeySecret, fieldPath(field, "api_key_secret"), { forWrite: true }));
+  }
   if (provider.apiKeyEnv !== "" && !ENV_VAR_NAME.test(provider.apiKeyEnv)) {
     out.push(
       violation(keyEnv, "must be an environment variable name ([A-Z_][A-Z0-9_]*), not the key itself"),

@@ -1,16 +1,19 @@
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { getDefaultEnvironment, StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { HttpTransport, McpToolConfig, StdioTransport } from "@mcp/proto/registry";
+import { sandboxEnv, SandboxedStdioTransport, type Sandbox } from "@mcp/sandbox";
 import type { JsonObject } from "@mcp/versioning";
 import { ToolProbeError, type ProbedTool, type ToolProbe } from "./tool-probe.js";
 
 /** How long a probe (connect + every `tools/list` page) may take when none is given. */
 export const DEFAULT_PROBE_TIMEOUT_MS = 5_000;
+
+/** Address-space cap of a probed stdio server. */
+const PROBE_MEMORY_BYTES = 2048 * 1024 * 1024;
 
 /** Pages of `tools/list` read at most. */
 const MAX_PAGES = 20;
@@ -23,47 +26,49 @@ const CLIENT_INFO = { name: "mcp-platform-registry", version: "0.1.0" } as const
  * timeout, always closing the client.
  *
  * Streamable HTTP servers are always probed (the config's headers on every request). stdio servers
- * only with `probeStdio` (`REGISTRY_PROBE_STDIO=true`): probing one means running a caller-supplied
- * command on the registry's host at registration time (docs/adr/004), so it is off by default; when
- * on, the command runs with the SDK's minimal environment plus the config's `env`, in a temporary
- * directory removed afterwards, and is killed when the probe ends.
+ * only when given a sandbox (`REGISTRY_PROBE_STDIO=true`): probing one means running a caller-supplied
+ * command at registration time (docs/adr/004), so it is off by default; when on, the command runs in
+ * the sandbox like a step's server (no network, the sandbox's minimal environment plus the config's
+ * `env`, no secrets, a private work dir removed afterwards) and is stopped when the probe ends.
  */
 export class ServerToolProbe implements ToolProbe {
   private readonly timeoutMs: number;
-  private readonly probeStdio: boolean;
+  private readonly sandbox: Sandbox | undefined;
 
-  constructor(options: { timeoutMs?: number; probeStdio?: boolean } = {}) {
+  constructor(options: { timeoutMs?: number; stdioSandbox?: Sandbox } = {}) {
     this.timeoutMs = options.timeoutMs ?? DEFAULT_PROBE_TIMEOUT_MS;
-    this.probeStdio = options.probeStdio ?? false;
+    this.sandbox = options.stdioSandbox;
   }
 
   async listTools(config: McpToolConfig): Promise<readonly ProbedTool[]> {
     const transport = config.transport;
     if (transport.case === "stdio") {
-      if (!this.probeStdio) {
+      if (this.sandbox === undefined) {
         throw new ToolProbeError(
           "stdio servers are not probed unless REGISTRY_PROBE_STDIO=true (the executor checks the tool when a step runs)",
         );
       }
-      return this.listStdio(transport.value);
+      return this.listStdio(this.sandbox, transport.value);
     }
     if (transport.case !== "http") throw new ToolProbeError("the config has no transport to probe");
     return this.listHttp(transport.value);
   }
 
-  private async listStdio(stdio: StdioTransport): Promise<readonly ProbedTool[]> {
-    const cwd = await mkdtemp(join(tmpdir(), "mcp-probe-"));
+  private async listStdio(sandbox: Sandbox, stdio: StdioTransport): Promise<readonly ProbedTool[]> {
+    const workDir = await sandbox.workDir(await mkdtemp(join(tmpdir(), "mcp-probe-")));
     try {
-      const transport = new StdioClientTransport({
+      const transport = new SandboxedStdioTransport(sandbox, {
         command: stdio.command,
         args: [...stdio.args],
-        env: { ...getDefaultEnvironment(), ...stdio.env },
-        cwd,
-        stderr: "ignore",
+        workDir,
+        env: { ...sandboxEnv({ home: workDir, basePath: sandbox.searchPath }), ...stdio.env },
+        network: "none",
+        limits: sandbox.limits({ memoryBytes: PROBE_MEMORY_BYTES, cpuSeconds: Math.ceil(this.timeoutMs / 1000) }),
+        timeoutMs: this.timeoutMs + 1_000,
       });
       return await this.list(transport, `the stdio server "${stdio.command}"`);
     } finally {
-      await rm(cwd, { recursive: true, force: true });
+      await rm(workDir, { recursive: true, force: true });
     }
   }
 

@@ -7,6 +7,10 @@ export interface Connection {
   readonly baseUrl: string;
   /** Name of the environment variable holding the API key, read at each call. */
   readonly apiKeyEnv: string;
+  /** Name of the secret holding the API key (wins over `apiKeyEnv`); its value comes in `secrets`. */
+  readonly apiKeySecret?: string;
+  /** The step's decrypted secrets. */
+  readonly secrets?: ReadonlyMap<string, string>;
   /** Limit on each HTTP attempt. */
   readonly timeoutMs: number;
   readonly retry?: RetryOptions;
@@ -14,10 +18,24 @@ export interface Connection {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** The API key, read now; a missing one fails with INVALID_CONFIG naming the variable (never a value). */
+/**
+ * The API key: the `api_key_secret` secret's value, else the `api_key_env` variable read now. A
+ * missing one fails naming the secret or variable (never a value).
+ */
 export function apiKeyOf(connection: Connection): string {
+  const secret = connection.apiKeySecret ?? "";
+  if (secret !== "") {
+    const value = connection.secrets?.get(secret);
+    if (value === undefined || value === "") {
+      throw new StepFailure(
+        "SECRET_UNAVAILABLE",
+        `the LLM API key secret ${secret} (provider.api_key_secret) was not handed to this step`,
+      );
+    }
+    return value;
+  }
   const name = connection.apiKeyEnv;
-  if (name === "") throw new StepFailure("INVALID_CONFIG", "the LLM provider has no api_key_env");
+  if (name === "") throw new StepFailure("INVALID_CONFIG", "the LLM provider has no api_key_env or api_key_secret");
   const key = (connection.env ?? process.env)[name]?.trim();
   if (key === undefined || key === "") {
     throw new StepFailure(

@@ -6,13 +6,18 @@ import type { Connection } from "./connection.js";
 import { OpenAiChatClient } from "./openai.js";
 
 /** How clients made by {@link createChatClient} behave, beyond what the provider config says. */
-export type ChatClientOptions = Omit<Connection, "baseUrl" | "apiKeyEnv">;
+export type ChatClientOptions = Omit<Connection, "baseUrl" | "apiKeyEnv" | "apiKeySecret">;
 
 /** The client speaking `provider`'s wire format; a missing or unusable provider fails with INVALID_CONFIG. */
 export function createChatClient(provider: LlmProvider | undefined, options: ChatClientOptions): ChatClient {
   if (provider === undefined) throw new StepFailure("INVALID_CONFIG", "the MCP config has no LLM provider");
   if (provider.baseUrl === "") throw new StepFailure("INVALID_CONFIG", "the LLM provider has no base_url");
-  const connection: Connection = { ...options, baseUrl: provider.baseUrl, apiKeyEnv: provider.apiKeyEnv };
+  const connection: Connection = {
+    ...options,
+    baseUrl: provider.baseUrl,
+    apiKeyEnv: provider.apiKeyEnv,
+    apiKeySecret: provider.apiKeySecret,
+  };
   switch (provider.api) {
     case LlmApi.UNSPECIFIED:
     case LlmApi.OPENAI_COMPATIBLE:

@@ -1,0 +1,52 @@
+import { FailedPreconditionError } from "@mcp/errors";
+import type { McpConfig } from "@mcp/proto/registry";
+import type { RunnerFor } from "../engine/types.js";
+import { StepFailure, type Runner, type StepContext } from "./runner.js";
+import { SecretMask } from "./secret-mask.js";
+
+/** Where a step's secrets come from (the executor's secrets vault). */
+export interface SecretSource {
+  /** The named secrets' values; rejects naming the first that is missing or cannot be decrypted. */
+  reveal(names: readonly string[]): Promise<ReadonlyMap<string, string>>;
+}
+
+/** The secrets a version names: its `secrets` and its LLM provider's `api_key_secret`. */
+export function secretNamesOf(config: McpConfig): string[] {
+  const kind = config.kind;
+  const provider =
+    kind.case === "llmPrompt" || kind.case === "aiAssistant" ? kind.value.provider?.apiKeySecret : undefined;
+  return [...new Set([...config.secrets, ...(provider ? [provider] : [])])];
+}
+
+/**
+ * Gives each step the secrets its MCP version names, decrypted just before the attempt and for it
+ * only, and masks their values in everything the attempt leaves behind (see SecretMask). A secret that
+ * is missing or cannot be decrypted fails the step before it starts with SECRET_UNAVAILABLE, naming
+ * the secret (the source's message never holds a value). Steps naming no secret pass straight through.
+ */
+export function withStepSecrets(base: RunnerFor, source: SecretSource): RunnerFor {
+  return (mcp) => {
+    const runner = base(mcp);
+    const names = secretNamesOf(mcp.config);
+    if (names.length === 0) return runner;
+    return {
+      run: async (context: StepContext) => {
+        const secrets = await source.reveal(names).catch((error: unknown) => {
+          const message = error instanceof Error ? error.message : String(error);
+          if (error instanceof FailedPreconditionError) throw new StepFailure("SECRET_UNAVAILABLE", message);
+          throw new StepFailure("RUNNER_ERROR", `could not read the step's secrets: ${message}`);
+        });
+        const mask = new SecretMask(secrets.values());
+        try {
+          return mask.result(await runner.run({ ...context, secrets }));
+        } catch (error) {
+          const failure =
+            error instanceof StepFailure
+              ? error
+              : new StepFailure("RUNNER_ERROR", error instanceof Error ? error.message : String(error));
+          throw mask.failure(failure);
+        }
+      },
+    } satisfies Runner;
+  };
+}
