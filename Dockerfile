@@ -1,7 +1,11 @@
 # One image for every service and the web console; docker-compose picks one with its command.
 FROM node:20-bookworm-slim
+# python3 runs python_script and jupyter_notebook steps; bubblewrap, slirp4netns and iproute2 are the
+# sandbox every step process runs in (docs/sandbox.md); the container needs the security options
+# docker-compose.yml gives the executor.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends python3 python3-venv ca-certificates \
+     bubblewrap slirp4netns iproute2 \
   && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV NX_DAEMON=false NX_NO_CLOUD=true

@@ -12,6 +12,8 @@ interface Service {
   healthcheck?: { test: string[] };
   deploy?: { replicas?: number };
   ports?: string[];
+  security_opt?: string[];
+  devices?: string[];
 }
 
 const ROOT = resolve(__dirname, "../..");
@@ -53,6 +55,17 @@ describe("docker-compose.yml", () => {
       expect(service.depends_on?.["postgres"]?.condition).toBe("service_healthy");
     },
   );
+
+  it("lets the executor build its sandboxes: namespaces, a fresh /proc, /dev/net/tun, and takes SECRETS_KEY", () => {
+    const executor = compose.services["executor"]!;
+    expect(executor.security_opt).toEqual(
+      expect.arrayContaining(["seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"]),
+    );
+    expect(executor.devices).toContain("/dev/net/tun");
+    expect(executor.environment?.["SECRETS_KEY"]).toBe("${SECRETS_KEY:-}"); // from the environment of `docker compose up`
+    const dockerfile = readFileSync(resolve(ROOT, "Dockerfile"), "utf8");
+    for (const pkg of ["bubblewrap", "slirp4netns", "iproute2", "python3"]) expect(dockerfile).toContain(pkg);
+  });
 
   it("scales the executor to two replicas that find the others by service name", () => {
     const executor = compose.services["executor"]!;
