@@ -9,6 +9,8 @@
  *   or a free port, database `POSTGRES_DB` (default `mcp`).
  * - Redis: `REDIS_URL` (or `REDIS_HOST`) → each service its own child process, as in production;
  *   neither → single-node mode: all services in this process with in-process cache, locks and events.
+ * - SECRETS_KEY (the executor's secrets store): when unset, a random key created once in
+ *   `$MCP_DATA_DIR/secrets.key` (mode 0600) and reused at every start (see `start/secrets-key.ts`).
  * - Web console: served from this process on `CONSOLE_PORT` (default 8080, `off` = none), built
  *   first when `console/dist` is missing (see `start/console.ts`).
  */
@@ -22,6 +24,7 @@ import { consoleConfig, prepareConsole, serveConsole } from "./start/console.js"
 import { databaseSource, ensureDatabase } from "./start/database.js";
 import { waitUntilServing } from "./start/health.js";
 import { childEnv, LaunchError, planServices, type ServicePlan } from "./start/plan.js";
+import { ensureSecretsKey } from "./start/secrets-key.js";
 import { Shutdown } from "./start/shutdown.js";
 
 const ROOT = resolve(__dirname, "..");
@@ -49,6 +52,9 @@ function embeddedPort(env: NodeJS.ProcessEnv): number | undefined {
   return port;
 }
 
+/** Where `npm start` keeps its data: `MCP_DATA_DIR`, default `.data` in the repository. */
+const dataDirOf = (env: NodeJS.ProcessEnv) => resolve(env["MCP_DATA_DIR"] || resolve(ROOT, ".data"));
+
 /** Sets `env.DATABASE_URL` to a database that exists; says how in the banner's terms. */
 async function prepareDatabase(env: NodeJS.ProcessEnv, shutdown: Shutdown): Promise<BannerFacts["database"]> {
   const source = databaseSource(env);
@@ -57,7 +63,7 @@ async function prepareDatabase(env: NodeJS.ProcessEnv, shutdown: Shutdown): Prom
     const created = await ensureDatabase(sharedConfig(env).databaseUrl);
     return { kind: "external", created };
   }
-  const baseDir = resolve(env["MCP_DATA_DIR"] || resolve(ROOT, ".data"));
+  const baseDir = dataDirOf(env);
   say(`no DATABASE_URL or POSTGRES_HOST: starting an embedded PostgreSQL (data in ${baseDir}/postgres)`);
   const pg = await startEmbeddedPostgres({ baseDir, port: embeddedPort(env) });
   shutdown.add({ name: "embedded PostgreSQL", stop: () => pg.stop(), killNow: () => pg.killNow() });
@@ -102,6 +108,7 @@ async function main(shutdown: Shutdown): Promise<void> {
   // Built (when missing) while PostgreSQL and the services start.
   const consoleReady = prepareConsole(webConsole, consoleLogger, say, shutdown.signal);
 
+  await ensureSecretsKey(env, dataDirOf(env), say);
   const database = await prepareDatabase(env, shutdown);
   if (shutdown.stopping) return;
   const config = sharedConfig(env);

@@ -1,15 +1,17 @@
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { ExecutorService } from "@mcp/proto/executor";
+import { ExecutorService, SecretService } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { CliConfig } from "./config.js";
 
-/** One gRPC client per service. */
+/** One gRPC client per service (two on the executor: runs and secrets). */
 export interface Clients {
   readonly registry: Client<typeof RegistryService>;
   readonly workflows: Client<typeof WorkflowService>;
   readonly executor: Client<typeof ExecutorService>;
+  /** The executor's secrets store (same address as `executor`). */
+  readonly secrets: Client<typeof SecretService>;
 }
 
 /** Sends the API key, when there is one, on every call. */
@@ -27,5 +29,6 @@ export function createClients(config: CliConfig): Clients {
     registry: createClient(RegistryService, transport(config.registryUrl)),
     workflows: createClient(WorkflowService, transport(config.workflowsUrl)),
     executor: createClient(ExecutorService, transport(config.executorUrl)),
+    secrets: createClient(SecretService, transport(config.executorUrl)),
   };
 }

@@ -1,17 +1,26 @@
 import { toJson, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { timestampDate, type Timestamp } from "@bufbuild/protobuf/wkt";
 
-/** What a command writes to: stdout for results, stderr for progress and messages. */
+/** What a command writes to (stdout for results, stderr for progress and messages) and reads from. */
 export interface Io {
   out(text: string): void;
   err(text: string): void;
   readonly errStream: { write(text: string): unknown; readonly isTTY?: boolean };
+  /** Standard input, read whole (e.g. a secret's value piped in). */
+  readonly stdin: { read(): Promise<Buffer>; readonly isTTY?: boolean };
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
+  return Buffer.concat(chunks);
 }
 
 export const processIo: Io = {
   out: (text) => void process.stdout.write(`${text}\n`),
   err: (text) => void process.stderr.write(`${text}\n`),
   errStream: process.stderr,
+  stdin: { read: () => readAll(process.stdin), isTTY: process.stdin.isTTY },
 };
 
 export type OutputFormat = "table" | "json";

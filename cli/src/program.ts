@@ -8,6 +8,7 @@ import { logs } from "./commands/logs.js";
 import { parsePositiveInt } from "./commands/resources.js";
 import { run } from "./commands/run.js";
 import { runs } from "./commands/runs.js";
+import { secretList, secretRm, secretRotateKey, secretSet } from "./commands/secret.js";
 import { ConfigError, DEFAULT_URLS, resolveConfig, type ConnectionFlags } from "./config.js";
 import type { Context } from "./context.js";
 import { CliError, ExitCode } from "./errors.js";
@@ -39,7 +40,9 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   let exitCode: number = ExitCode.OK;
   const program = new Command("mcp");
   program
-    .description("Command line for the MCP platform: apply manifests, run workflows, read runs and logs.")
+    .description(
+      "Command line for the MCP platform: apply manifests, run workflows, read runs and logs, manage secrets.",
+    )
     .option("--registry <url>", `registry address (env REGISTRY_URL, default ${DEFAULT_URLS.registry})`)
     .option("--workflows <url>", `workflows address (env WORKFLOWS_URL, default ${DEFAULT_URLS.workflows})`)
     .option("--executor <url>", `executor address (env EXECUTOR_URL, default ${DEFAULT_URLS.executor})`)
@@ -148,6 +151,40 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .argument("<run>", "run id")
     .option("--step <id>", "only this step")
     .action(action((ctx, runId: string, opts: { step?: string }) => logs(ctx, runId, opts)));
+
+  const secret = program
+    .command("secret")
+    .description(
+      "the executor's secrets store (needs an admin key when API keys are on); values are never shown",
+    );
+  secret
+    .command("set")
+    .description("create a secret or give it a new value: from --value, --from-file, or stdin when neither")
+    .argument("<name>", "secret name (letters, digits and _; the environment variable a step sees)")
+    .option("--value <value>", "the value (beware: visible in shell history and process lists)")
+    .option("--from-file <path>", "read the value from this file (one trailing newline dropped)")
+    .option("--description <text>", "what the secret is for (kept when not given)")
+    .action(
+      action((ctx, name: string, opts: { value?: string; fromFile?: string; description?: string }) =>
+        secretSet(ctx, name, opts),
+      ),
+    );
+  secret
+    .command("list")
+    .alias("ls")
+    .description("list secrets: name, value version, key id, when and by whom last set")
+    .addOption(outputOption())
+    .action(action((ctx, opts: { output: OutputFormat }) => secretList(ctx, opts)));
+  secret
+    .command("rm")
+    .alias("delete")
+    .description("delete a secret (steps that name it then fail before starting)")
+    .argument("<name>", "secret name")
+    .action(action((ctx, name: string) => secretRm(ctx, name)));
+  secret
+    .command("rotate-key")
+    .description("re-encrypt every secret with the executor's current key (the first of its SECRETS_KEY)")
+    .action(action((ctx) => secretRotateKey(ctx)));
 
   try {
     await program.parseAsync(argv, { from: "user" });

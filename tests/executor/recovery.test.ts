@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, existsSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createClient, type Client } from "@connectrpc/connect";
@@ -17,6 +16,7 @@ import {
   type TestPlatform,
 } from "../support/platform";
 import { COUNTER_SCRIPT, scriptConfig } from "../support/scripts";
+import { sharedScratch } from "../support/scratch";
 import { waitFor } from "../support/wait-for";
 
 const executorClient = (url: string): Client<typeof ExecutorService> =>
@@ -67,7 +67,7 @@ describe("executor crash recovery", () => {
 
   beforeAll(async () => {
     p = await startPlatform({ executors: 0 });
-    dir = mkdtempSync(join(tmpdir(), "mcp-recovery-"));
+    dir = sharedScratch("mcp-recovery-");
   });
   afterAll(async () => {
     for (const c of children) await crashExecutor(c);
@@ -86,7 +86,9 @@ describe("executor crash recovery", () => {
     const workflow = uniqueName("crashy");
     await p.clients.workflows.createWorkflow({ name: workflow, spec: threeCounterSteps(mcp, files, 3) });
 
-    const a = await spawnExecutor(executorEnv(p.db, p.registry.url, p.workflows.server.url));
+    const a = await spawnExecutor(
+      executorEnv(p.db, p.registry.url, p.workflows.server.url, { SANDBOX_WRITE_PATHS: dir }),
+    );
     children.push(a);
     const viaA = executorClient(a.url);
     const { run: started } = await viaA.executeWorkflow({
@@ -112,7 +114,7 @@ describe("executor crash recovery", () => {
     expect(linesIn(files.third)).toBe(0);
 
     // Nothing wakes B for this run: it must find the abandoned run itself once A's lease expires.
-    const b = await p.addExecutor();
+    const b = await p.addExecutor({ SANDBOX_WRITE_PATHS: dir });
     const viaB = executorClient(b.server.url);
     const finished = await waitFor(
       "the run to finish on executor B",

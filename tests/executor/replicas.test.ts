@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -10,6 +9,7 @@ import { startLoggedExecutor, type LoggedExecutor } from "../support/logged-exec
 import { uniqueName } from "../support/mcps";
 import { startPlatform, type TestPlatform } from "../support/platform";
 import { COUNTER_SCRIPT, scriptConfig } from "../support/scripts";
+import { sharedScratch } from "../support/scratch";
 
 const RUNS = 50;
 const staticString = (value: string) => ({
@@ -23,8 +23,9 @@ describe("executor replicas on one database", () => {
 
   beforeAll(async () => {
     p = await startPlatform({ executors: 0 });
-    replicas.push(await startLoggedExecutor(p), await startLoggedExecutor(p));
-    dir = mkdtempSync(join(tmpdir(), "mcp-replicas-"));
+    dir = sharedScratch("mcp-replicas-");
+    const env = { SANDBOX_WRITE_PATHS: dir };
+    replicas.push(await startLoggedExecutor(p, env), await startLoggedExecutor(p, env));
   });
   afterAll(async () => {
     for (const r of replicas) await r.stop();

@@ -1,5 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
+import { sharedScratch } from "../support/scratch";
 import { join } from "node:path";
 import { RunStatus, StepStatus } from "@mcp/proto/executor";
 import { ErrorStrategy, ExecutionMode } from "@mcp/proto/workflows";
@@ -19,8 +19,8 @@ describe("executor error handling", () => {
   };
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), "mcp-strategies-"));
-    p = await startPlatform();
+    dir = sharedScratch("mcp-strategies-");
+    p = await startPlatform({ executorEnv: { SANDBOX_WRITE_PATHS: dir } });
     await p.clients.registry.createMcp({ name: mcps.echo, config: scriptConfig(ECHO_SCRIPT) });
     await p.clients.registry.createMcp({ name: mcps.fail, config: scriptConfig(FAIL_SCRIPT) });
     await p.clients.registry.createMcp({ name: mcps.flaky, config: scriptConfig(FLAKY_SCRIPT) });

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { ExecutorService, RunStatus, StepStatus } from "@mcp/proto/executor";
+import { ExecutorService, RunStatus, SecretService, StepStatus } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { requireConsoleBuild } from "../support/console-build";
@@ -35,12 +35,18 @@ describe("npm start › single-node mode (no DATABASE_URL, no REDIS_URL)", () =>
   });
 
   let runId = "";
+  /** Id of the secrets key the first start created (SECRETS_KEY unset: "" overrides the machine's). */
+  let secretsKeyId = "";
 
   it("serves a full workflow run on an embedded PostgreSQL, and Ctrl-C stops everything with exit 0", async () => {
-    const launcher = await startLauncher({ MCP_DATA_DIR: dataDir });
+    const launcher = await startLauncher({ MCP_DATA_DIR: dataDir, SECRETS_KEY: "" });
     running.push(launcher);
     const log = launcher.output.join("");
     expect(log).toContain("single-node mode");
+    expect(log).toContain(
+      `no SECRETS_KEY: created a secrets key in ${join(dataDir, "secrets.key")} (mode 0600)`,
+    );
+    expect(statSync(join(dataDir, "secrets.key")).mode & 0o777).toBe(0o600);
     expect(log).toContain("initialised now");
     expect(log).toContain(`Try:`);
 
@@ -67,6 +73,11 @@ describe("npm start › single-node mode (no DATABASE_URL, no REDIS_URL)", () =>
       ["concat", StepStatus.SUCCEEDED],
     ]);
     runId = run!.id;
+
+    const secrets = createClient(SecretService, transport(launcher.urls.executor));
+    const put = await secrets.putSecret({ name: "START_TOKEN", value: "kept-between-starts" });
+    expect(put.created).toBe(true);
+    secretsKeyId = put.secret!.keyId;
 
     expect(processesMentioning(dataDir).length).toBeGreaterThan(0); // the embedded server really ran
     expect(await interrupt(launcher)).toBe(0);
@@ -102,13 +113,20 @@ describe("npm start › single-node mode (no DATABASE_URL, no REDIS_URL)", () =>
 
   it("keeps the data between starts: a second start reuses the cluster and still has the run", async () => {
     expect(runId).not.toBe("");
-    const launcher = await startLauncher({ MCP_DATA_DIR: dataDir });
+    const launcher = await startLauncher({ MCP_DATA_DIR: dataDir, SECRETS_KEY: "" });
     running.push(launcher);
     expect(launcher.output.join("")).not.toContain("initialised now");
+    expect(launcher.output.join("")).toContain(
+      `no SECRETS_KEY: using the secrets key in ${join(dataDir, "secrets.key")}`,
+    );
     const executor = createClient(ExecutorService, createGrpcTransport({ baseUrl: launcher.urls.executor }));
     const { run } = await executor.getRun({ id: runId });
     expect(run?.status).toBe(RunStatus.SUCCEEDED);
     expect(run?.outputs).toEqual({ result: "echo: hello world" });
+    // the same key: the secret set before is sealed with the current key, nothing to re-encrypt
+    const secrets = createClient(SecretService, createGrpcTransport({ baseUrl: launcher.urls.executor }));
+    expect(await secrets.rotateSecretsKey({})).toMatchObject({ keyId: secretsKeyId, reencrypted: 0 });
+    expect((await secrets.getSecret({ name: "START_TOKEN" })).secret?.keyId).toBe(secretsKeyId);
 
     expect(await interrupt(launcher)).toBe(0);
     expect(processesMentioning(dataDir)).toEqual([]);

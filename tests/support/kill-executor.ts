@@ -1,9 +1,9 @@
 import type { ExecutorProcess } from "./platform";
 
 /**
- * SIGKILLs an executor started by `spawnExecutor`, like a crash, and waits until it is gone. Nothing
- * the executor started itself is killed: its sandboxed scripts run in their own process groups and
- * live on as orphans, as they would after a real crash.
+ * SIGKILLs an executor started by `spawnExecutor`, like a crash, and waits until it is gone. Its steps'
+ * processes are not killed by the test: they
+ * die with it: bubblewrap gives each sandbox --die-with-parent and a PID namespace of its own.
  */
 export async function crashExecutor(proc: ExecutorProcess): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;

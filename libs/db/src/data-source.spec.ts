@@ -29,7 +29,11 @@ describe("openDatabase", () => {
     ]);
     try {
       const applied = opened.flatMap((o) => o.applied);
-      expect(applied).toEqual(["InitialSchema1732470000000", "ApiKeys1765000000000"]);
+      expect(applied).toEqual([
+        "InitialSchema1732470000000",
+        "ApiKeys1765000000000",
+        "Secrets1766000000000",
+      ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
@@ -40,6 +44,7 @@ describe("openDatabase", () => {
         "mcp_name_versions",
         "mcp_versions",
         "schema_migrations",
+        "secrets",
         "step_runs",
         "workflow_definitions",
         "workflow_name_versions",

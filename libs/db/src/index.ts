@@ -34,3 +34,9 @@ export { RunQueries, type RunListFilter } from "./repositories/run-queries.js";
 export { stepRow, type StepRowInit } from "./repositories/step-row.js";
 export { ApiKeyStore, type NewApiKey } from "./repositories/api-key-store.js";
 export { asInsert, asUpdate } from "./repositories/insert.js";
+export {
+  SecretStore,
+  type NewSecret,
+  type SecretChange,
+  type SealedColumns,
+} from "./repositories/secret-store.js";

@@ -9,6 +9,11 @@ export interface CallInfo {
   readonly logger: Logger;
   /** Who is calling, when authenticated (the API key's name). */
   readonly principal: string | undefined;
+  /**
+   * The calling API key's scopes: undefined when API keys are off, empty when they are on and the call
+   * sent no key (a method that needs none). Set by the auth interceptor; see `requireScope`.
+   */
+  readonly scopes: readonly string[] | undefined;
 }
 
 /** Context key under which the logging interceptor stores the {@link CallInfo}. */

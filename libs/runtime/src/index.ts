@@ -7,6 +7,13 @@ export {
   type ServiceConfig,
   type ServiceName,
 } from "./config.js";
+export {
+  parseSecretsKeyring,
+  derivedKeyId,
+  SecretsKey,
+  SecretsKeyring,
+  SecretsKeyError,
+} from "./secrets-keyring.js";
 export { createLogger, type Logger } from "./logger.js";
 export { toConnectError, codeOf, reasonOf } from "./errors.js";
 export { callInfoKey, type CallInfo } from "./context.js";
@@ -27,6 +34,9 @@ export { runService, type StartedService } from "./run-service.js";
 export {
   createMetricsRegistry,
   metricsInterceptor,
+  counter,
+  gauge,
+  histogram,
   coordinationMetrics,
   runMetrics,
 } from "./metrics/index.js";
@@ -38,8 +48,10 @@ export {
   generateApiKey,
   parseApiKey,
   parseScopes,
+  requireScope,
   SCOPES,
   type ApiKeyLookup,
   type StoredApiKey,
   type Scope,
+  type ScopePolicy,
 } from "./auth/index.js";

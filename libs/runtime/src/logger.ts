@@ -24,6 +24,8 @@ export function createLogger(options: {
           "*.authorization",
           "api_key",
           "*.api_key",
+          "SECRETS_KEY",
+          "*.SECRETS_KEY",
         ],
         censor: "[redacted]",
       },

@@ -82,7 +82,10 @@ function ready(slirp: ChildProcess, log: OutputCapture): Promise<void> {
       clearTimeout(timer);
       reject(new EgressError(`slirp4netns ${why}${tail(log)}`));
     };
-    const timer = setTimeout(() => fail(`did not get ready within ${ATTACH_TIMEOUT_MS} ms`), ATTACH_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => fail(`did not get ready within ${ATTACH_TIMEOUT_MS} ms`),
+      ATTACH_TIMEOUT_MS,
+    );
     slirp.once("error", (error) => fail(`could not be started: ${error.message}`));
     slirp.once("exit", (code, signal) => fail(`exited before it was ready (${code ?? signal})`));
     (slirp.stdio[3] as Readable).once("data", () => {

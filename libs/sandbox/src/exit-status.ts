@@ -20,5 +20,7 @@ export function decodeExit(outcome: ProcessOutcome): ProcessOutcome {
 export function setupFailureOf(outcome: ProcessOutcome): string | undefined {
   if (outcome.exitCode !== 1) return undefined;
   const first = outcome.stderr.text().split("\n", 1)[0] ?? "";
-  return first.startsWith("bwrap: ") ? `bubblewrap could not build the sandbox: ${first.slice(7)}` : undefined;
+  return first.startsWith("bwrap: ")
+    ? `bubblewrap could not build the sandbox: ${first.slice(7)}`
+    : undefined;
 }

@@ -85,7 +85,9 @@ export function systemMounts(root = "/"): MountOp[] {
     else if (stats.isDirectory()) ops.push({ op: "ro-bind", source: path, dest: dir });
   }
   const etc = join(root, "etc");
-  const pythonConfig = existsSync(etc) ? readdirSync(etc).filter((name) => /^python3(\.\d+)?$/.test(name)) : [];
+  const pythonConfig = existsSync(etc)
+    ? readdirSync(etc).filter((name) => /^python3(\.\d+)?$/.test(name))
+    : [];
   for (const name of [...ETC_ENTRIES, ...pythonConfig]) {
     if (existsSync(join(etc, name)))
       ops.push({ op: "ro-bind", source: join(etc, name), dest: `/etc/${name}`, optional: true });

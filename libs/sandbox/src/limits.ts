@@ -41,7 +41,8 @@ export function prlimitArgs(limits: ProcessLimits): string[] {
 export function checkLimits(limits: ProcessLimits): ProcessLimits {
   const whole = (name: keyof ProcessLimits, min: number) => {
     const value = limits[name];
-    if (!Number.isFinite(value) || value < min) throw new RangeError(`${name} must be >= ${min}, got ${value}`);
+    if (!Number.isFinite(value) || value < min)
+      throw new RangeError(`${name} must be >= ${min}, got ${value}`);
   };
   whole("memoryBytes", 0);
   whole("cpuSeconds", 1);

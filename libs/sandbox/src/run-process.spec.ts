@@ -82,7 +82,10 @@ describe("startProcess", () => {
   it("hands stdin and stdout to the caller in protocol mode and still captures stderr", async () => {
     const running = await startProcess({
       command: "python3",
-      args: ["-c", "import sys; line = sys.stdin.readline(); print(line.upper(), end=''); print('e', file=sys.stderr)"],
+      args: [
+        "-c",
+        "import sys; line = sys.stdin.readline(); print(line.upper(), end=''); print('e', file=sys.stderr)",
+      ],
       cwd: dir,
       env: sandboxEnv({ home: dir, basePath: process.env.PATH }),
       timeoutMs: 20_000,

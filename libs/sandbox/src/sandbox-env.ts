@@ -7,7 +7,11 @@ export const SANDBOX_PATH = "/usr/local/bin:/usr/bin:/bin";
  * executor, so database and Redis URLs, API keys and the like never reach the process; what it may
  * have (its secrets, a stdio server's configured variables) the caller adds.
  */
-export function sandboxEnv(options: { home: string; extraPath?: string; basePath?: string }): NodeJS.ProcessEnv {
+export function sandboxEnv(options: {
+  home: string;
+  extraPath?: string;
+  basePath?: string;
+}): NodeJS.ProcessEnv {
   const basePath = options.basePath ?? SANDBOX_PATH;
   return {
     PATH: options.extraPath === undefined ? basePath : `${options.extraPath}:${basePath}`,

@@ -35,7 +35,8 @@ describe("Sandbox (bubblewrap)", () => {
       egressDeny: [],
       platformUrls: ["postgres://127.0.0.1:5432/test"],
     });
-    if (sandbox.status.mode !== "bubblewrap") throw new Error(`sandbox unavailable: ${sandbox.status.problem}`);
+    if (sandbox.status.mode !== "bubblewrap")
+      throw new Error(`sandbox unavailable: ${sandbox.status.problem}`);
   });
   beforeEach(async () => {
     dir = await sandbox.workDir(await mkdtemp(join(tmpdir(), "sandbox-spec-")));

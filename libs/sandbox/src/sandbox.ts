@@ -25,6 +25,8 @@ export interface SandboxSettings {
   readonly mode: SandboxMode;
   /** Host paths every sandbox may read (e.g. a folder of MCP servers), bound read-only. */
   readonly readOnlyPaths: readonly string[];
+  /** Host paths every sandbox may write (a shared data volume), bound read-write. */
+  readonly writablePaths?: readonly string[];
   /** Networks (IPv4 CIDR) no sandbox with egress reaches, beyond the built-in list. */
   readonly egressDeny: readonly string[];
   /** URLs of the platform's databases and services: their hosts are denied to egress too. */
@@ -185,7 +187,10 @@ export class Sandbox {
     const egressProblem = await this.trial("egress");
     if (egressProblem === undefined) return this;
     return new Sandbox(
-      { ...this.status, egress: { available: false, problem: `egress does not work here: ${egressProblem}` } },
+      {
+        ...this.status,
+        egress: { available: false, problem: `egress does not work here: ${egressProblem}` },
+      },
       this.settings,
       this.programs,
       this.system,
@@ -199,7 +204,12 @@ export class Sandbox {
       `the sandbox does not work on this machine: ${problem}. Code-executing MCP types are refused; ` +
       "install what is missing (see docs/sandbox.md), or set SANDBOX=off to run step code unsandboxed (unsafe)";
     return new Sandbox(
-      { mode: "unavailable", limits: "rlimit", problem: message, egress: { available: false, problem: message } },
+      {
+        mode: "unavailable",
+        limits: "rlimit",
+        problem: message,
+        egress: { available: false, problem: message },
+      },
       settings,
       undefined,
       [],
@@ -231,12 +241,14 @@ export class Sandbox {
    */
   canRead(path: string): boolean {
     if (this.status.mode === "off") return true;
-    return this.settings.readOnlyPaths.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : `${root}/`));
+    return this.readOnlyPaths.some(
+      (root) => path === root || path.startsWith(root.endsWith("/") ? root : `${root}/`),
+    );
   }
 
-  /** The folders sandboxed processes may read besides the system (SANDBOX_READ_PATHS). */
+  /** The folders sandboxed processes may read besides the system (SANDBOX_READ_PATHS and SANDBOX_WRITE_PATHS). */
   get readOnlyPaths(): readonly string[] {
-    return this.settings.readOnlyPaths;
+    return [...this.settings.readOnlyPaths, ...(this.settings.writablePaths ?? [])];
   }
 
   /** Makes `dir` (a fresh private folder) writable by the sandboxed user; returns it. */
@@ -267,7 +279,11 @@ export class Sandbox {
         system: this.system,
         etc: this.etc!,
         readOnlyPaths: [...this.settings.readOnlyPaths, ...(command.readOnlyPaths ?? [])],
-        writablePaths: [command.workDir, ...(command.writablePaths ?? [])],
+        writablePaths: [
+          command.workDir,
+          ...(this.settings.writablePaths ?? []),
+          ...(command.writablePaths ?? []),
+        ],
         network: command.network,
         tmpSizeBytes: this.settings.tmpSizeBytes ?? 64 * 1024 * 1024,
         cwd: command.cwd ?? command.workDir,
@@ -374,7 +390,8 @@ export class Sandbox {
       }
       const [uid, processes] = outcome.stdout.text().trim().split(" ").map(Number);
       if (uid !== 65534) return `a trial sandbox ran as uid ${uid}, not 65534`;
-      if (processes === undefined || processes > 8) return `a trial sandbox saw ${processes} processes in its /proc`;
+      if (processes === undefined || processes > 8)
+        return `a trial sandbox saw ${processes} processes in its /proc`;
       return undefined;
     } catch (error) {
       return error instanceof Error ? error.message : String(error);

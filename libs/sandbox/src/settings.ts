@@ -10,6 +10,11 @@ export interface SandboxConfig {
   readonly mode: SandboxMode;
   /** SANDBOX_READ_PATHS: host folders every sandbox may read (colon-separated absolute paths). */
   readonly readOnlyPaths: readonly string[];
+  /**
+   * SANDBOX_WRITE_PATHS: host folders every sandbox may write (colon-separated absolute paths), e.g.
+   * a shared data volume. Whatever one step writes there, every later step can read: use with care.
+   */
+  readonly writablePaths: readonly string[];
   /** SANDBOX_EGRESS_DENY: networks (IPv4 CIDR, comma-separated) egress never reaches, beyond the built-in list. */
   readonly egressDeny: readonly string[];
   /** SANDBOX_UID / SANDBOX_GID: the host user bubblewrap runs as when the service runs as root (default 65534). */
@@ -35,7 +40,9 @@ const MIB = 1024 * 1024;
  */
 export function sandboxConfigFromEnv(
   env: NodeJS.ProcessEnv,
-): { readonly config: SandboxConfig; readonly problems: readonly [] } | { readonly problems: readonly string[] } {
+):
+  | { readonly config: SandboxConfig; readonly problems: readonly [] }
+  | { readonly problems: readonly string[] } {
   const problems: string[] = [];
   const value = (name: string) => {
     const raw = env[name]?.trim();
@@ -61,16 +68,23 @@ export function sandboxConfigFromEnv(
     if (!isAbsolute(path)) problems.push(`SANDBOX_READ_PATHS: "${path}" is not an absolute path`);
     else if (!existsSync(path)) problems.push(`SANDBOX_READ_PATHS: "${path}" does not exist`);
   }
+  const writablePaths = (value("SANDBOX_WRITE_PATHS") ?? "").split(":").filter((p) => p !== "");
+  for (const path of writablePaths) {
+    if (!isAbsolute(path)) problems.push(`SANDBOX_WRITE_PATHS: "${path}" is not an absolute path`);
+    else if (!existsSync(path)) problems.push(`SANDBOX_WRITE_PATHS: "${path}" does not exist`);
+  }
   const egressDeny = (value("SANDBOX_EGRESS_DENY") ?? "")
     .split(",")
     .map((c) => c.trim())
     .filter((c) => c !== "");
   for (const cidr of egressDeny) {
-    if (!isIpv4Cidr(cidr)) problems.push(`SANDBOX_EGRESS_DENY: "${cidr}" is not an IPv4 network like 10.0.0.0/8`);
+    if (!isIpv4Cidr(cidr))
+      problems.push(`SANDBOX_EGRESS_DENY: "${cidr}" is not an IPv4 network like 10.0.0.0/8`);
   }
   const config: SandboxConfig = Object.freeze({
     mode: modeRaw === "off" ? "off" : "bubblewrap",
     readOnlyPaths: Object.freeze(readOnlyPaths),
+    writablePaths: Object.freeze(writablePaths),
     egressDeny: Object.freeze(egressDeny),
     uid: integer("SANDBOX_UID", 65534, 1, 2 ** 31 - 1),
     gid: integer("SANDBOX_GID", 65534, 1, 2 ** 31 - 1),

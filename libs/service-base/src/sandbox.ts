@@ -11,13 +11,23 @@ export const SANDBOX_HEALTH_SERVICE = "sandbox";
  * sandbox does not work here, naming the missing piece) and the `mcp_sandbox_info` gauge. The other
  * services' URLs and the database and Redis are denied to egress.
  */
-export async function openSandbox(config: ServiceConfig, logger: Logger, metrics: Registry): Promise<Sandbox> {
+export async function openSandbox(
+  config: ServiceConfig,
+  logger: Logger,
+  metrics: Registry,
+): Promise<Sandbox> {
   const settings = config.sandbox;
   const sandbox = await Sandbox.open({
     mode: settings.mode,
     readOnlyPaths: settings.readOnlyPaths,
+    writablePaths: settings.writablePaths,
     egressDeny: settings.egressDeny,
-    platformUrls: [config.databaseUrl, config.registryUrl, config.workflowsUrl, ...(config.redisUrl ? [config.redisUrl] : [])],
+    platformUrls: [
+      config.databaseUrl,
+      config.registryUrl,
+      config.workflowsUrl,
+      ...(config.redisUrl ? [config.redisUrl] : []),
+    ],
     uid: settings.uid,
     gid: settings.gid,
     tmpSizeBytes: settings.tmpSizeBytes,
@@ -27,7 +37,7 @@ export async function openSandbox(config: ServiceConfig, logger: Logger, metrics
       openFiles: settings.maxOpenFiles,
     },
   });
-  report(sandbox.status, settings.readOnlyPaths, logger, metrics);
+  report(sandbox.status, settings, logger, metrics);
   return sandbox;
 }
 
@@ -39,7 +49,13 @@ export function reportSandboxHealth(server: RunningServer, sandbox: Sandbox): vo
   );
 }
 
-function report(status: SandboxStatus, readOnlyPaths: readonly string[], logger: Logger, metrics: Registry): void {
+function report(
+  status: SandboxStatus,
+  paths: { readonly readOnlyPaths: readonly string[]; readonly writablePaths: readonly string[] },
+  logger: Logger,
+  metrics: Registry,
+): void {
+  const { readOnlyPaths, writablePaths } = paths;
   const egress = status.egress.available ? "available" : "unavailable";
   gauge(metrics, {
     name: "mcp_sandbox_info",
@@ -49,7 +65,14 @@ function report(status: SandboxStatus, readOnlyPaths: readonly string[], logger:
   switch (status.mode) {
     case "bubblewrap":
       logger.info(
-        { sandbox: status.mode, limits: status.limits, egress, egressProblem: status.egress.problem, readOnlyPaths },
+        {
+          sandbox: status.mode,
+          limits: status.limits,
+          egress,
+          egressProblem: status.egress.problem,
+          readOnlyPaths,
+          writablePaths,
+        },
         status.egress.available
           ? "step code runs in bubblewrap sandboxes (limits by rlimit)"
           : "step code runs in bubblewrap sandboxes (limits by rlimit); egress is unavailable: MCP versions asking for it will fail",
@@ -62,6 +85,9 @@ function report(status: SandboxStatus, readOnlyPaths: readonly string[], logger:
       );
       return;
     case "unavailable":
-      logger.error({ sandbox: status.mode, problem: status.problem }, status.problem ?? "the sandbox does not work");
+      logger.error(
+        { sandbox: status.mode, problem: status.problem },
+        status.problem ?? "the sandbox does not work",
+      );
   }
 }

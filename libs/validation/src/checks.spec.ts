@@ -1,4 +1,5 @@
-import { charCount, checkMaxLength, checkRange, checkUnique, keyPath } from "./checks";
+import { charCount, checkMaxLength, checkRange, checkStorableText, checkUnique, keyPath } from "./checks";
+import { checkSecretName, reservedSecretName } from "./secret-name";
 import { isAbsolutePath, isHttpUrl } from "./patterns";
 
 describe("checks", () => {
@@ -22,8 +23,32 @@ describe("checks", () => {
     ]);
   });
 
+  it("refuses U+0000 and unpaired surrogates as unstorable text, accepting paired ones", () => {
+    expect(checkStorableText("ok 😀", "f")).toEqual([]);
+    expect(checkStorableText("a\u0000b", "f")).toEqual([
+      { field: "f", description: "must not contain U+0000 (NUL)" },
+    ]);
+    expect(checkStorableText("\ud83d", "f")[0]?.description).toContain("unpaired UTF-16 surrogate");
+    expect(checkStorableText("\ude00x", "f")[0]?.description).toContain("unpaired UTF-16 surrogate");
+  });
+
   it("quotes map keys in paths", () => {
     expect(keyPath("env", 'a"b')).toBe('env["a\\"b"]');
+  });
+});
+
+describe("secret names", () => {
+  it("are environment variable names, case-sensitive, with the sandbox's own names reserved for writes", () => {
+    expect(checkSecretName("OPENAI_API_KEY", "name", { forWrite: true })).toEqual([]);
+    expect(checkSecretName("Path", "name", { forWrite: true })).toEqual([]);
+    expect(checkSecretName("9X", "name")[0]?.field).toBe("name");
+    expect(checkSecretName("TERM", "name")).toEqual([]);
+    expect(checkSecretName("TERM", "secrets[0]", { forWrite: true })[0]).toEqual({
+      field: "secrets[0]",
+      description: reservedSecretName("TERM"),
+    });
+    expect(reservedSecretName("LD_LIBRARY_PATH")).toContain('"LD_"');
+    expect(reservedSecretName("ld_library_path")).toBeUndefined();
   });
 });
 

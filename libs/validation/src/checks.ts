@@ -95,3 +95,19 @@ export function checkUnique(
   });
   return out;
 }
+
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/**
+ * Rejects text that cannot be stored or sent as it is: U+0000 (PostgreSQL text cannot hold it) or an
+ * unpaired UTF-16 surrogate (not Unicode text; UTF-8 would silently replace it). The message never
+ * quotes the value, so it is safe for secrets.
+ */
+export function checkStorableText(value: string, field: string): FieldViolation[] {
+  const out: FieldViolation[] = [];
+  if (value.includes("\u0000")) out.push(violation(field, "must not contain U+0000 (NUL)"));
+  if (UNPAIRED_SURROGATE.test(value)) {
+    out.push(violation(field, "must be valid Unicode text (it contains an unpaired UTF-16 surrogate)"));
+  }
+  return out;
+}

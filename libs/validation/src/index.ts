@@ -2,3 +2,4 @@ export * from "./checks.js";
 export * from "./patterns.js";
 export * from "./metadata.js";
 export * from "./identity.js";
+export * from "./secret-name.js";

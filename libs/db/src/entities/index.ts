@@ -2,6 +2,7 @@ import { ApiKeyEntity } from "./api-key.entity.js";
 import { McpDefinitionEntity } from "./mcp-definition.entity.js";
 import { McpLabelMoveEntity } from "./mcp-label-move.entity.js";
 import { McpVersionEntity } from "./mcp-version.entity.js";
+import { SecretEntity } from "./secret.entity.js";
 import { McpNameCounterEntity, WorkflowNameCounterEntity } from "./name-counter.entity.js";
 import { StepRunEntity } from "./step-run.entity.js";
 import { WorkflowDefinitionEntity } from "./workflow-definition.entity.js";
@@ -19,6 +20,7 @@ export {
   WorkflowDefinitionEntity,
   WorkflowRunEntity,
   WorkflowVersionEntity,
+  SecretEntity,
 };
 export type { LabelMap } from "./mcp-definition.entity.js";
 export type { JsonObject, JsonValue } from "./mcp-version.entity.js";
@@ -37,4 +39,5 @@ export const ENTITIES = [
   WorkflowRunEntity,
   StepRunEntity,
   ApiKeyEntity,
+  SecretEntity,
 ] as const;

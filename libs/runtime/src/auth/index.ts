@@ -1,5 +1,6 @@
 export { generateApiKey, hashSecret, parseApiKey, secretMatches, type GeneratedApiKey } from "./api-key.js";
-export { SCOPES, parseScopes, requiredScope, hasScope, type Scope } from "./scopes.js";
+export { SCOPES, parseScopes, requiredScope, hasScope, type Scope, type ScopePolicy } from "./scopes.js";
+export { requireScope } from "./require-scope.js";
 export { ApiKeyVerifier, type ApiKeyLookup, type StoredApiKey, type Principal } from "./key-verifier.js";
 export { authInterceptor, presentedKey } from "./interceptor.js";
 export { serviceKeyInterceptor } from "./service-key.js";

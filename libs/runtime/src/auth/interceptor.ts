@@ -2,9 +2,10 @@ import type { Interceptor } from "@connectrpc/connect";
 import { PermissionDeniedError, UnauthenticatedError } from "@mcp/errors";
 import { callInfoKey } from "../context.js";
 import type { ApiKeyVerifier } from "./key-verifier.js";
-import { OPEN_SERVICES, hasScope, requiredScope, type Scope } from "./scopes.js";
+import { OPEN_SERVICES, hasScope, requiredScope, type ScopePolicy } from "./scopes.js";
 
-const HOW_TO_SEND =
+/** How a caller sends a key, for error messages. */
+export const HOW_TO_SEND =
   'send "authorization: Bearer <key>" or "x-api-key: <key>" (create a key with `npm run keys -- create`)';
 
 /** The key a call presents (`authorization: Bearer` wins over `x-api-key`), or undefined. */
@@ -20,18 +21,22 @@ export function presentedKey(header: Headers): string | undefined {
 }
 
 /**
- * Requires a valid API key with the needed scope on every method that is not read-only
- * ({@link requiredScope}); health and reflection are always open. Read-only methods are open too, but a
- * key presented on one must still be valid. The key's name becomes the call's `principal`.
+ * Requires a valid API key with the scope a method needs ({@link requiredScope}); health and
+ * reflection are always open. Methods that need no scope are open too, but a key presented on one
+ * must still be valid. The key's name becomes the call's `principal` and its scopes the call's
+ * `scopes` (empty when no key was sent), so domain code can require more for particular requests
+ * (`requireScope`).
  */
-export function authInterceptor(options: { verifier: ApiKeyVerifier; mutating: Scope }): Interceptor {
+export function authInterceptor(options: { verifier: ApiKeyVerifier } & ScopePolicy): Interceptor {
   return (next) => async (req) => {
     if (OPEN_SERVICES.has(req.service.typeName)) return next(req);
-    const needed = requiredScope(req.method, options.mutating);
+    const needed = requiredScope(req.method, options);
     const token = presentedKey(req.header);
+    const info = req.contextValues.get(callInfoKey);
     if (!token) {
-      if (!needed) return next(req);
-      throw new UnauthenticatedError(`${req.method.name} needs an API key: ${HOW_TO_SEND}`);
+      if (needed) throw new UnauthenticatedError(`${req.method.name} needs an API key: ${HOW_TO_SEND}`);
+      if (info) req.contextValues.set(callInfoKey, { ...info, scopes: [] });
+      return next(req);
     }
     const principal = await options.verifier.verify(token);
     if (needed && !hasScope(principal.scopes, needed)) {
@@ -40,11 +45,11 @@ export function authInterceptor(options: { verifier: ApiKeyVerifier; mutating: S
           ` (it has: ${principal.scopes.join(", ") || "none"})`,
       );
     }
-    const info = req.contextValues.get(callInfoKey);
     if (info) {
       req.contextValues.set(callInfoKey, {
         ...info,
         principal: principal.name,
+        scopes: principal.scopes,
         logger: info.logger.child({ principal: principal.name }),
       });
     }

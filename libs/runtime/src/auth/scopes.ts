@@ -13,15 +13,34 @@ export const OPEN_SERVICES: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * The scope a method needs, or undefined when it is open. Read-only methods (declared
- * `idempotency_level = NO_SIDE_EFFECTS`) are open; every other method of the service needs `mutating`
- * (`write` for the registry and workflows; `execute` for the executor, whose side-effecting methods —
- * ExecuteWorkflow, RunMcp, CancelRun — all run or stop work).
+ * How a server's methods are authorised when API keys are on. The one place that reads it is
+ * {@link requiredScope}.
  */
-export function requiredScope(method: DescMethod, mutating: Scope): Scope | undefined {
-  if (OPEN_SERVICES.has(method.parent.typeName)) return undefined;
+export interface ScopePolicy {
+  /**
+   * Scope needed by every method that is not read-only, in services not listed in `services`: `write`
+   * for the registry and workflows; `execute` for the executor, whose side-effecting methods —
+   * ExecuteWorkflow, RunMcp, CancelRun — all run or stop work.
+   */
+  readonly mutating: Scope;
+  /**
+   * Services (by type name, e.g. `mcp.executor.v1.SecretService`) EVERY method of which needs the given
+   * scope, read-only ones included: no key, no call.
+   */
+  readonly services?: Readonly<Record<string, Scope>>;
+}
+
+/**
+ * The scope a method needs, or undefined when it is open: health and reflection are open; a service
+ * listed in `policy.services` needs its scope on every method; otherwise read-only methods (declared
+ * `idempotency_level = NO_SIDE_EFFECTS`) are open and every other method needs `policy.mutating`.
+ */
+export function requiredScope(method: DescMethod, policy: ScopePolicy): Scope | undefined {
+  const service = method.parent.typeName;
+  if (OPEN_SERVICES.has(service)) return undefined;
+  if (policy.services && Object.hasOwn(policy.services, service)) return policy.services[service];
   if (method.idempotency === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS) return undefined;
-  return mutating;
+  return policy.mutating;
 }
 
 /** True when a key with `scopes` may make a call needing `needed`. */

@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { ServiceConfig } from "../config.js";
 import { authInterceptor } from "./interceptor.js";
 import { ApiKeyVerifier, type ApiKeyLookup } from "./key-verifier.js";
-import type { Scope } from "./scopes.js";
+import type { ScopePolicy } from "./scopes.js";
 
 /**
  * The server interceptors a service's composition root passes to `startServer`: the API-key check when
@@ -12,7 +12,7 @@ import type { Scope } from "./scopes.js";
 export function serverAuth(
   config: ServiceConfig,
   keys: ApiKeyLookup,
-  options: { mutating: Scope; logger: Logger; callsOtherServices: boolean },
+  options: ScopePolicy & { logger: Logger; callsOtherServices: boolean },
 ): Interceptor[] {
   const { logger } = options;
   if (!config.auth.enabled) {
@@ -20,7 +20,11 @@ export function serverAuth(
     return [];
   }
   logger.info(
-    { mutatingScope: options.mutating, keyCacheMs: config.auth.cacheMs },
+    {
+      mutatingScope: options.mutating,
+      ...(options.services ? { serviceScopes: options.services } : {}),
+      keyCacheMs: config.auth.cacheMs,
+    },
     "API keys required on mutating and executing calls",
   );
   if (options.callsOtherServices && !config.auth.serviceApiKey) {
@@ -31,5 +35,5 @@ export function serverAuth(
   const verifier = new ApiKeyVerifier(keys, config.auth.cacheMs, (err) =>
     logger.warn({ err }, "could not record an API key's last use"),
   );
-  return [authInterceptor({ verifier, mutating: options.mutating })];
+  return [authInterceptor({ verifier, mutating: options.mutating, services: options.services })];
 }

@@ -19,7 +19,12 @@ export function loggingInterceptor(logger: Logger): Interceptor {
     const requestId = req.header.get("x-request-id") || randomUUID();
     const method = `${req.service.typeName}/${req.method.name}`;
     const callLogger = logger.child({ method, requestId });
-    req.contextValues.set(callInfoKey, { requestId, logger: callLogger, principal: undefined });
+    req.contextValues.set(callInfoKey, {
+      requestId,
+      logger: callLogger,
+      principal: undefined,
+      scopes: undefined,
+    });
     const level = QUIET.has(req.service.typeName) ? "debug" : "info";
     const done = (code: Code | 0, error?: ConnectError) => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;

@@ -1,0 +1,56 @@
+import { create } from "@bufbuild/protobuf";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import {
+  DeleteSecretResponseSchema,
+  GetSecretResponseSchema,
+  ListSecretsResponseSchema,
+  PutSecretResponseSchema,
+  RotateSecretsKeyResponseSchema,
+  type SecretService,
+} from "@mcp/proto/executor";
+import { callInfoKey } from "@mcp/runtime";
+import { toSecret } from "./mapping.js";
+import type { SecretVault } from "./secret-vault.js";
+
+/** Who calls (the API key's name), when API keys are on. */
+const principal = (ctx: HandlerContext) => ctx.values.get(callInfoKey)?.principal;
+
+/**
+ * SecretService over the vault. Requests arrive validated and authorised (`admin`, every method);
+ * handlers only translate. No response carries a value.
+ */
+export function secretService(vault: SecretVault): ServiceImpl<typeof SecretService> {
+  return {
+    async putSecret(req, ctx) {
+      const { secret, created } = await vault.put({
+        name: req.name,
+        value: req.value,
+        description: req.description,
+        etag: req.etag,
+        by: principal(ctx),
+      });
+      return create(PutSecretResponseSchema, { secret: toSecret(secret), created });
+    },
+
+    async getSecret(req) {
+      return create(GetSecretResponseSchema, { secret: toSecret(await vault.get(req.name)) });
+    },
+
+    async listSecrets(req) {
+      const page = await vault.list(req.pageToken, req.pageSize);
+      return create(ListSecretsResponseSchema, {
+        secrets: page.secrets.map(toSecret),
+        nextPageToken: page.nextPageToken,
+      });
+    },
+
+    async deleteSecret(req) {
+      await vault.delete(req.name, req.etag);
+      return create(DeleteSecretResponseSchema, {});
+    },
+
+    async rotateSecretsKey() {
+      return create(RotateSecretsKeyResponseSchema, await vault.rotateKey());
+    },
+  };
+}
