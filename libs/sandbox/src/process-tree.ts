@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
 
 /**
  * How many tasks (processes and their threads) run under `rootPid`, the root itself not counted:
@@ -6,36 +6,37 @@ import { readdirSync, readFileSync } from "node:fs";
  * `/proc/<pid>/task/<tid>/children`; a process that ends meanwhile simply drops out. 0 when the root
  * is gone.
  */
-export function countTasksBelow(rootPid: number): number {
+export async function countTasksBelow(rootPid: number): Promise<number> {
   let count = 0;
-  const pending = childrenOf(rootPid);
+  const pending = await childrenOf(rootPid, await tasksOf(rootPid));
   const seen = new Set<number>();
   while (pending.length > 0) {
     const pid = pending.pop()!;
     if (seen.has(pid)) continue;
     seen.add(pid);
-    const tids = tasksOf(pid);
+    const tids = await tasksOf(pid);
     count += tids.length;
-    for (const tid of tids) pending.push(...readChildren(pid, tid));
+    pending.push(...(await childrenOf(pid, tids)));
   }
   return count;
 }
 
-function childrenOf(pid: number): number[] {
-  return tasksOf(pid).flatMap((tid) => readChildren(pid, tid));
+async function childrenOf(pid: number, tids: readonly number[]): Promise<number[]> {
+  const lists = await Promise.all(tids.map((tid) => readChildren(pid, tid)));
+  return lists.flat();
 }
 
-function tasksOf(pid: number): number[] {
+async function tasksOf(pid: number): Promise<number[]> {
   try {
-    return readdirSync(`/proc/${pid}/task`).map(Number);
+    return (await readdir(`/proc/${pid}/task`)).map(Number);
   } catch {
     return [];
   }
 }
 
-function readChildren(pid: number, tid: number): number[] {
+async function readChildren(pid: number, tid: number): Promise<number[]> {
   try {
-    return readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8")
+    return (await readFile(`/proc/${pid}/task/${tid}/children`, "utf8"))
       .split(" ")
       .filter((s) => s !== "" && s !== "\n")
       .map(Number);

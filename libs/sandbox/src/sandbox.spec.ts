@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:net";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DEFAULT_LIMITS, type ProcessLimits } from "./limits.js";
+import { DEFAULT_LIMITS } from "./limits.js";
 import { Sandbox, SandboxUnavailableError, type SandboxedCommand } from "./sandbox.js";
 import { sandboxEnv } from "./sandbox-env.js";
 import { eventually, processesWith } from "./testing.js";
@@ -19,7 +19,7 @@ async function python(sandbox: Sandbox, dir: string, code: string, extra: Partia
     workDir: dir,
     env: sandboxEnv({ home: dir }),
     network: "none",
-    limits: { ...DEFAULT_LIMITS, ...(extra.limits ?? {}) } as ProcessLimits,
+    limits: { ...DEFAULT_LIMITS, ...(extra.limits ?? {}) },
     timeoutMs: 30_000,
     ...extra,
   });
