@@ -50,6 +50,10 @@ export const routes: RouteObject[] = [
         path: "runs/:id",
         lazy: async () => ({ Component: (await import("./pages/runs/run-page")).RunPage }),
       },
+      {
+        path: "secrets",
+        lazy: async () => ({ Component: (await import("./pages/secrets/secrets-page")).SecretsPage }),
+      },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

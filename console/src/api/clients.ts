@@ -1,5 +1,5 @@
 import { createClient, type Client } from "@connectrpc/connect";
-import { ExecutorService } from "@mcp/proto/executor";
+import { ExecutorService, SecretService } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { Transports } from "./transports";
@@ -9,6 +9,8 @@ export interface Clients {
   readonly registry: Client<typeof RegistryService>;
   readonly workflows: Client<typeof WorkflowService>;
   readonly executor: Client<typeof ExecutorService>;
+  /** The executor's secrets store, served at the executor's address. */
+  readonly secrets: Client<typeof SecretService>;
 }
 
 export function createClients(transports: Transports): Clients {
@@ -16,5 +18,6 @@ export function createClients(transports: Transports): Clients {
     registry: createClient(RegistryService, transports.registry),
     workflows: createClient(WorkflowService, transports.workflows),
     executor: createClient(ExecutorService, transports.executor),
+    secrets: createClient(SecretService, transports.executor),
   };
 }

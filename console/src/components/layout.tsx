@@ -24,6 +24,9 @@ export function Layout() {
             <li>
               <NavLink to="/runs">Runs</NavLink>
             </li>
+            <li>
+              <NavLink to="/secrets">Secrets</NavLink>
+            </li>
           </ul>
         </nav>
         <div className="header-end">

@@ -10,11 +10,16 @@ export const CONFIG_FIELD: Readonly<Record<McpType, string | undefined>> = {
   [McpType.MCP_TOOL]: "mcpTool",
 };
 
+/** What the starters of the types that start processes say about `network` and `secrets`. */
+const SANDBOX_NOTE = `# Sandboxed: no network unless \`network: NETWORK_ACCESS_EGRESS\`; \`secrets: [NAME]\` passes
+# secrets (see Secrets) as environment variables. Either needs an admin API key.
+`;
+
 /** A starting config per type, in YAML (proto JSON field names), shown in the "New MCP" form. */
 export const CONFIG_TEMPLATES: Readonly<Record<McpType, string>> = {
   [McpType.UNSPECIFIED]: "",
   [McpType.PYTHON_SCRIPT]: `# python3 script.py <input.json> <output.json>
-timeoutSeconds: 30
+${SANDBOX_NOTE}timeoutSeconds: 30
 scriptContent: |
   import json, sys
   data = json.load(open(sys.argv[1]))
@@ -27,9 +32,9 @@ maxTokens: 256
 provider:
   api: LLM_API_OPENAI_COMPATIBLE
   baseUrl: https://api.openai.com/v1
-  apiKeyEnv: OPENAI_API_KEY
+  apiKeyEnv: OPENAI_API_KEY # or apiKeySecret: NAME, a secret (see Secrets; needs an admin API key)
 `,
-  [McpType.JUPYTER_NOTEBOOK]: `notebookPath: /path/to/notebook.ipynb
+  [McpType.JUPYTER_NOTEBOOK]: `${SANDBOX_NOTE}notebookPath: /path/to/notebook.ipynb
 parameters:
   n: 3
 outputVariables: [result]
@@ -43,9 +48,9 @@ tools:
 provider:
   api: LLM_API_OPENAI_COMPATIBLE
   baseUrl: https://api.openai.com/v1
-  apiKeyEnv: OPENAI_API_KEY
+  apiKeyEnv: OPENAI_API_KEY # or apiKeySecret: NAME, a secret (see Secrets; needs an admin API key)
 `,
-  [McpType.MCP_TOOL]: `toolName: echo
+  [McpType.MCP_TOOL]: `${SANDBOX_NOTE}toolName: echo
 stdio:
   command: npx
   args: ["@modelcontextprotocol/server-everything"]

@@ -31,23 +31,37 @@ export function splitTags(text: string): string[] {
     .filter((t) => t !== "");
 }
 
-/** The McpConfig oneof field names, both spellings (`pythonScript`, `python_script`), by JSON name. */
-const CONFIG_KINDS = new Map(
-  McpConfigSchema.fields.flatMap((f) => [
-    [f.jsonName, f.jsonName],
-    [f.name, f.jsonName],
-  ]),
-);
+/** JSON names of McpConfig fields by either spelling (`pythonScript`, `python_script`). */
+const byBothSpellings = (fields: typeof McpConfigSchema.fields) =>
+  new Map(
+    fields.flatMap((f) => [
+      [f.jsonName, f.jsonName],
+      [f.name, f.jsonName],
+    ]),
+  );
+
+/** The McpConfig oneof fields: one per kind of MCP. */
+const CONFIG_KINDS = byBothSpellings(McpConfigSchema.fields.filter((f) => f.oneof !== undefined));
+
+/** The McpConfig fields every kind shares, beside its own config: `network`, `secrets`. */
+const SHARED_FIELDS = byBothSpellings(McpConfigSchema.fields.filter((f) => f.oneof === undefined));
 
 /**
  * Builds CreateMcp's request from the form. The config may be given bare (the fields of the chosen
- * type's config) or wrapped in its kind (`pythonScript: {...}`), which must then match the type.
+ * type's config) or wrapped in its kind (`pythonScript: {...}`), which must then match the type; either
+ * way `network` and `secrets` beside them belong to the whole config (as in a manifest's `config:`).
  * Throws DefinitionError, naming the textarea, when a text does not parse or does not fit the contract.
  */
 export function buildCreateMcpRequest(form: NewMcpForm): CreateMcpRequest {
   const field = CONFIG_FIELD[form.type];
   if (field === undefined) throw new DefinitionError("Type: choose the kind of MCP");
-  const config = parseMapping(form.config, "Config") ?? {};
+  const shared: Record<string, unknown> = {};
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(parseMapping(form.config, "Config") ?? {})) {
+    const sharedName = SHARED_FIELDS.get(key);
+    if (sharedName !== undefined) shared[sharedName] = value;
+    else config[key] = value;
+  }
   const keys = Object.keys(config);
   const wrapped =
     keys.length === 1 && CONFIG_KINDS.has(keys[0] ?? "") ? CONFIG_KINDS.get(keys[0] ?? "") : undefined;
@@ -58,7 +72,7 @@ export function buildCreateMcpRequest(form: NewMcpForm): CreateMcpRequest {
     name: form.name.trim(),
     description: form.description,
     tags: splitTags(form.tags),
-    config: wrapped !== undefined ? config : { [field]: config },
+    config: { ...(wrapped !== undefined ? config : { [field]: config }), ...shared },
     changeNote: form.changeNote,
   };
   const inputSchema = parseMapping(form.inputSchema, "Input schema");

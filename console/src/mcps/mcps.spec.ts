@@ -1,9 +1,11 @@
 import { create } from "@bufbuild/protobuf";
-import { McpType, McpVersionSchema } from "@mcp/proto/registry";
+import { McpConfigSchema, McpType, McpVersionSchema, NetworkAccess } from "@mcp/proto/registry";
 import { describe, expect, it } from "vitest";
 import { DefinitionError } from "../forms/parse-definition";
+import { CONFIG_TEMPLATES } from "./config-templates";
 import { buildCreateMcpRequest, splitTags, type NewMcpForm } from "./create-request";
 import { declaredInputs, templateVariables } from "./input-fields";
+import { networkName, secretsOf } from "./sandbox";
 
 const form: NewMcpForm = {
   name: "echo",
@@ -48,6 +50,73 @@ describe("buildCreateMcpRequest", () => {
     expect(() => buildCreateMcpRequest({ ...form, config: "scriptContnet: x" })).toThrow(
       /Config: .*scriptContnet/,
     );
+  });
+});
+
+describe("buildCreateMcpRequest › network and secrets", () => {
+  it("takes them, in either spelling, from beside a bare config's fields for the whole config", () => {
+    const req = buildCreateMcpRequest({
+      ...form,
+      config: "network: NETWORK_ACCESS_EGRESS\nsecrets: [GITHUB_TOKEN]\nscriptContent: x\n",
+    });
+    expect(req.config?.network).toBe(NetworkAccess.EGRESS);
+    expect(req.config?.secrets).toEqual(["GITHUB_TOKEN"]);
+    expect(req.config?.kind).toMatchObject({ case: "pythonScript", value: { source: { value: "x" } } });
+  });
+
+  it("accepts them beside a wrapped config, and alone", () => {
+    const wrapped = buildCreateMcpRequest({
+      ...form,
+      config: "python_script: {scriptContent: x}\nnetwork: NETWORK_ACCESS_NONE\n",
+    });
+    expect(wrapped.config?.kind.case).toBe("pythonScript");
+    expect(wrapped.config?.network).toBe(NetworkAccess.NONE);
+    const alone = buildCreateMcpRequest({ ...form, config: "secrets: [A, B]" });
+    expect(alone.config?.kind.case).toBe("pythonScript");
+    expect(alone.config?.secrets).toEqual(["A", "B"]);
+  });
+
+  it("every type's starter config builds a request (its comments are YAML comments)", () => {
+    for (const type of [
+      McpType.PYTHON_SCRIPT,
+      McpType.LLM_PROMPT,
+      McpType.JUPYTER_NOTEBOOK,
+      McpType.AI_ASSISTANT,
+      McpType.MCP_TOOL,
+    ]) {
+      const req = buildCreateMcpRequest({ ...form, type, config: CONFIG_TEMPLATES[type] });
+      expect(req.config?.network).toBe(NetworkAccess.UNSPECIFIED);
+      expect(req.config?.secrets).toEqual([]);
+    }
+    const llm = buildCreateMcpRequest({
+      ...form,
+      type: McpType.LLM_PROMPT,
+      config: CONFIG_TEMPLATES[McpType.LLM_PROMPT],
+    });
+    expect(llm.config?.kind).toMatchObject({ value: { provider: { apiKeyEnv: "OPENAI_API_KEY" } } });
+  });
+});
+
+describe("networkName and secretsOf", () => {
+  it("read unset network as none", () => {
+    expect(networkName(undefined)).toBe("none");
+    expect(networkName(NetworkAccess.UNSPECIFIED)).toBe("none");
+    expect(networkName(NetworkAccess.NONE)).toBe("none");
+    expect(networkName(NetworkAccess.EGRESS)).toBe("egress");
+  });
+
+  it("list the config's secrets, then an LLM provider's key secret", () => {
+    expect(secretsOf(undefined)).toEqual([]);
+    expect(
+      secretsOf(create(McpConfigSchema, { secrets: ["A", "B"], kind: { case: "pythonScript", value: {} } })),
+    ).toEqual([
+      { name: "A", as: "env" },
+      { name: "B", as: "env" },
+    ]);
+    const llm = create(McpConfigSchema, {
+      kind: { case: "llmPrompt", value: { provider: { apiKeySecret: "OPENAI_API_KEY" } } },
+    });
+    expect(secretsOf(llm)).toEqual([{ name: "OPENAI_API_KEY", as: "provider" }]);
   });
 });
 

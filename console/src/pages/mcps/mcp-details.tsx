@@ -4,10 +4,13 @@ import { JsonView } from "../../components/json-view";
 import { mcpTypeName } from "../../format/enums";
 import { messageJson } from "../../format/json";
 import { formatTime } from "../../format/time";
+import { networkName, secretsOf } from "../../mcps/sandbox";
 
 /** The MCP's facts and one version's content (config, schemas, deprecation). */
 export function McpDetails({ mcp, version }: { mcp: Mcp; version: McpVersion }) {
   const latest = version.version === mcp.latestVersion;
+  const network = networkName(version.config?.network);
+  const secrets = secretsOf(version.config);
   return (
     <section aria-labelledby="details-heading">
       <h2 id="details-heading">
@@ -27,6 +30,30 @@ export function McpDetails({ mcp, version }: { mcp: Mcp; version: McpVersion }) 
         <dd>{mcp.description || "—"}</dd>
         <dt>Tags</dt>
         <dd>{mcp.tags.length > 0 ? mcp.tags.join(", ") : "—"}</dd>
+        <dt>Network</dt>
+        <dd data-testid="version-network">
+          {network === "egress" ? (
+            <>
+              <strong>egress</strong>: outside hosts, never the executor host, private ranges or the platform
+            </>
+          ) : network === "none" ? (
+            "none: no network"
+          ) : (
+            network
+          )}
+        </dd>
+        <dt>Secrets</dt>
+        <dd data-testid="version-secrets">
+          {secrets.length === 0
+            ? "—"
+            : secrets.map((s, i) => (
+                <span key={`${s.as}:${s.name}`}>
+                  {i > 0 && ", "}
+                  <code>{s.name}</code>
+                  {s.as === "provider" && " (LLM provider's API key)"}
+                </span>
+              ))}
+        </dd>
         <dt>Labels on this version</dt>
         <dd>{version.labels.length > 0 ? version.labels.join(", ") : "—"}</dd>
         <dt>Latest version</dt>

@@ -103,7 +103,8 @@ export function NewMcpPage() {
           hint={
             <>
               The fields of the type&apos;s config (proto JSON names, e.g. <code>scriptContent</code>), as in
-              the <code>config:</code> of an <code>mcp apply</code> manifest.
+              the <code>config:</code> of an <code>mcp apply</code> manifest, and beside them{" "}
+              <code>network</code> and <code>secrets</code>.
             </>
           }
         />
