@@ -15,6 +15,7 @@ import { peersSuite } from "./suites/peers";
 import { perStepSuite } from "./suites/per-step";
 import { recoverySuite } from "./suites/recovery";
 import { registrySuite } from "./suites/registry";
+import { sandboxSuite } from "./suites/sandbox";
 
 type Suite = { name: string; title: string; run: (p: () => Promise<BenchPlatform>) => Promise<SuiteResult> };
 
@@ -29,6 +30,7 @@ const SUITES: Suite[] = [
   { name: "peers", title: "Published-peer shapes", run: async (p) => peersSuite(await p()) },
   { name: "e2e", title: "End to end through gRPC", run: async (p) => e2eSuite(await p()) },
   { name: "recovery", title: "Recovery after kill -9", run: () => recoverySuite() },
+  { name: "sandbox", title: "The step sandbox's cost (a trivial python_script)", run: () => sandboxSuite() },
 ];
 
 async function main(): Promise<void> {

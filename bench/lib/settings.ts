@@ -23,4 +23,5 @@ export const settings = {
   e2e: { rounds: quick ? 2 : 6, perRound: quick ? 5 : 15, replicaRuns: quick ? 100 : 500, concurrency: 32 },
   peers: { batches: quick ? 1 : 3, batchSize: 200, longSteps: quick ? 100 : 400, stepMs: 10 },
   recovery: { kills: quick ? 1 : 3, stepMs: 200, steps: 20 },
+  sandbox: { steps: quick ? 20 : 100, egressSteps: quick ? 5 : 20 },
 } as const;

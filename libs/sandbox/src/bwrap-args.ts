@@ -29,7 +29,8 @@ export interface BwrapLayout {
  * cgroup (where possible) and network namespaces; no further user namespaces inside; the fixed
  * unprivileged user `sandbox` (65534) inside; the system view read-only; a fresh /proc showing only
  * the sandbox's processes, a minimal /dev, a private size-capped /tmp; synthetic passwd, group and
- * hosts files; the command in a new session, killed when the process that started bubblewrap dies.
+ * hosts files; the command in a new session as the namespace's PID 1 (no reaper process), killed
+ * when the process that started bubblewrap dies.
  */
 export function bwrapArgs(layout: BwrapLayout): string[] {
   const args = [
@@ -48,6 +49,9 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
     "sandbox",
     "--die-with-parent",
     "--new-session",
+    // the command is the namespace's init: one process fewer to start; when it exits, the kernel
+    // kills whatever else is left in the sandbox
+    "--as-pid-1",
   ];
   for (const op of layout.system) args.push(...mountArgs(op));
   args.push(

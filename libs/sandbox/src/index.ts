@@ -8,7 +8,7 @@ export type {
   SandboxedProcess,
 } from "./sandbox.js";
 export type { NetworkMode } from "./bwrap-args.js";
-export { DEFAULT_LIMITS, type ProcessLimits } from "./limits.js";
+export { DEFAULT_LIMITS, rlimitsOf, type ProcessLimits } from "./limits.js";
 export { isIpv4Cidr, ALWAYS_DENIED } from "./egress-deny.js";
 export { DEFAULT_OUTPUT_CAP_BYTES, OutputCapture } from "./output-capture.js";
 export { nextSpawnTurn } from "./spawn-turns.js";

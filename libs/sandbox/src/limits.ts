@@ -51,3 +51,28 @@ export function checkLimits(limits: ProcessLimits): ProcessLimits {
   whole("openFiles", 16);
   return limits;
 }
+
+/**
+ * The limits as (resource, soft, hard) triples with Linux's RLIMIT_* names, for a command that sets
+ * them on itself (`setsOwnLimits`); the same values {@link prlimitArgs} gives, 0 meaning unlimited
+ * only for the address space.
+ */
+export function rlimitsOf(limits: ProcessLimits): [string, number, number][] {
+  const cpu = Math.max(1, Math.ceil(limits.cpuSeconds));
+  return [
+    ...(limits.memoryBytes > 0
+      ? [
+          ["RLIMIT_AS", Math.floor(limits.memoryBytes), Math.floor(limits.memoryBytes)] as [
+            string,
+            number,
+            number,
+          ],
+        ]
+      : []),
+    ["RLIMIT_CPU", cpu, cpu + 1],
+    ["RLIMIT_NPROC", limits.processes, limits.processes],
+    ["RLIMIT_FSIZE", Math.floor(limits.fileSizeBytes), Math.floor(limits.fileSizeBytes)],
+    ["RLIMIT_NOFILE", limits.openFiles, limits.openFiles],
+    ["RLIMIT_CORE", 0, 0],
+  ];
+}

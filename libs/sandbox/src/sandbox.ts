@@ -73,6 +73,11 @@ export interface SandboxedCommand {
   /** Working directory when not the work dir (must be one of the bound paths). */
   readonly cwd?: string;
   readonly limits: ProcessLimits;
+  /**
+   * The command sets `limits` on itself before running anything untrusted (see {@link rlimitsOf});
+   * saves starting `prlimit` first. The Python bootstrap does.
+   */
+  readonly setsOwnLimits?: boolean;
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
   readonly outputCapBytes?: number;
@@ -292,11 +297,7 @@ export class Sandbox {
         cwd: command.cwd ?? command.workDir,
         ...(egress === undefined ? {} : { infoFd: 3, blockFd: 4 }),
       }),
-      programs.prlimit,
-      ...prlimitArgs(command.limits),
-      "--",
-      command.command,
-      ...command.args,
+      ...limited(command, programs.prlimit),
     ];
     const running = await startProcess({
       command: programs.bwrap,
@@ -342,13 +343,10 @@ export class Sandbox {
   }
 
   private async startUnsandboxed(command: SandboxedCommand): Promise<SandboxedProcess> {
-    const prlimit = this.programs?.prlimit;
+    const [program, ...args] = limited(command, this.programs?.prlimit);
     const running = await startProcess({
-      command: prlimit ?? command.command,
-      args:
-        prlimit === undefined
-          ? command.args
-          : [...prlimitArgs(command.limits), "--", command.command, ...command.args],
+      command: program!,
+      args,
       cwd: command.cwd ?? command.workDir,
       env: command.env,
       timeoutMs: command.timeoutMs,
@@ -396,6 +394,12 @@ export class Sandbox {
       await rm(dir, { recursive: true, force: true });
     }
   }
+}
+
+/** The command line that runs `command` under its limits: through `prlimit`, unless it sets them itself. */
+function limited(command: SandboxedCommand, prlimit: string | undefined): string[] {
+  if (command.setsOwnLimits || prlimit === undefined) return [command.command, ...command.args];
+  return [prlimit, ...prlimitArgs(command.limits), "--", command.command, ...command.args];
 }
 
 async function findEgressTools(

@@ -51,3 +51,4 @@ export function createRunners(options: RunnerOptions): RunnerFor {
 
 export type { Runner, PinnedMcp, StepContext, StepResult, JsonObject, JsonValue } from "./runner.js";
 export { StepFailure } from "./runner.js";
+export { resolvePython } from "../sandbox/resolve-python.js";

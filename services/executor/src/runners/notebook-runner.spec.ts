@@ -120,7 +120,12 @@ describe("NotebookRunner", () => {
         const path = join(dir, "doubling.ipynb");
         await writeFile(path, fixture("parameterised.ipynb"));
         const config: ConfigInit = { source: { case: "notebookPath", value: path }, outputVariables: ["y"] };
-        const reading = await Sandbox.open({ mode: "bubblewrap", readOnlyPaths: [dir], egressDeny: [], platformUrls: [] });
+        const reading = await Sandbox.open({
+          mode: "bubblewrap",
+          readOnlyPaths: [dir],
+          egressDeny: [],
+          platformUrls: [],
+        });
         const inReadPaths = new NotebookRunner({ sandbox: reading });
         expect((await inReadPaths.run(contextFor(config, { x: 21 }))).outputs.y).toBe(42);
         const refused = await stepFailureOf(runner.run(contextFor(config, { x: 21 })));

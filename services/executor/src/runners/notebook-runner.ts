@@ -76,7 +76,11 @@ export class NotebookRunner implements Runner {
   private async attempt(context: StepContext): Promise<StepResult> {
     const config = notebookConfigOf(context.mcp);
     const readable = (path: string) => readablePath(this.sandbox, path, "notebook_path");
-    const plan = planExecution(codeCellsOf(await notebookText(config.source, readable)), config, context.inputs);
+    const plan = planExecution(
+      codeCellsOf(await notebookText(config.source, readable)),
+      config,
+      context.inputs,
+    );
     const timeoutSeconds = positiveOr(config.timeoutSeconds, DEFAULT_NOTEBOOK_TIMEOUT_SECONDS);
     const limits = stepLimits(this.sandbox, { timeoutSeconds, memoryLimitMb: this.memoryLimitMb });
     throwIfCancelled(context.signal);
@@ -98,7 +102,8 @@ export class NotebookRunner implements Runner {
       await writeFile(planFile, JSON.stringify(driverPlan));
       const outcome = await this.sandbox.run({
         command: python,
-        args: bootstrapArgs(driver, [planFile, resultFile]),
+        args: bootstrapArgs(driver, [planFile, resultFile], limits.process),
+        setsOwnLimits: true,
         workDir: dir,
         env: { ...sandboxEnv({ home: dir, basePath: this.sandbox.searchPath }), ...secretsEnv(context) },
         network: networkOf(context.mcp),
@@ -109,7 +114,13 @@ export class NotebookRunner implements Runner {
       });
       const progress = await readScriptOutput(progressFile);
       const running = parseProgress(progress.kind === "text" ? progress.text : undefined);
-      return settleNotebook(outcome, await readScriptOutput(resultFile), running, limits.step, context.signal.reason);
+      return settleNotebook(
+        outcome,
+        await readScriptOutput(resultFile),
+        running,
+        limits.step,
+        context.signal.reason,
+      );
     });
   }
 

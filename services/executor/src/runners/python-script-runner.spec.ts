@@ -82,7 +82,12 @@ with open(sys.argv[2], "w") as f:
     it("runs a script_path in place, with its folder importable, and passes argv like python3 script.py", async () => {
       const folder = await mkdtemp(join(tmpdir(), "python-spec-path-"));
       await chmod(folder, 0o755);
-      const reading = await Sandbox.open({ mode: "bubblewrap", readOnlyPaths: [folder], egressDeny: [], platformUrls: [] });
+      const reading = await Sandbox.open({
+        mode: "bubblewrap",
+        readOnlyPaths: [folder],
+        egressDeny: [],
+        platformUrls: [],
+      });
       const runner = new PythonScriptRunner({ sandbox: reading });
       try {
         await writeFile(join(folder, "helper.py"), "def shout(s):\n    return s.upper()\n");
@@ -114,7 +119,9 @@ with open(sys.argv[2], "w") as f:
         runner.run(contextFor({ source: { case: "scriptPath", value: "/etc/shadow" } })),
       );
       expect(failure.code).toBe("INVALID_CONFIG");
-      expect(failure.message).toMatch(/script_path \/etc\/shadow is outside the folders sandboxed steps may read/);
+      expect(failure.message).toMatch(
+        /script_path \/etc\/shadow is outside the folders sandboxed steps may read/,
+      );
       expect(failure.output.stderr ?? "").toBe("");
     });
 
@@ -146,10 +153,25 @@ with open(sys.argv[2], "w") as f:
 
     it("NONZERO_EXIT naming the signal that killed the script", async () => {
       const failure = await stepFailureOf(
-        runner.run(contextFor(inline(`import os, signal\nos.kill(os.getpid(), signal.SIGKILL)`))),
+        runner.run(contextFor(inline(`import ctypes\nctypes.string_at(0)`))),
       );
       expect(failure.code).toBe("NONZERO_EXIT");
-      expect(failure.message).toMatch(/killed by signal SIGKILL/);
+      expect(failure.message).toMatch(/killed by signal SIGSEGV/);
+    });
+
+    it("CPU_LIMIT when the script gets SIGXCPU (its CPU time, timeout_seconds, is used up)", async () => {
+      // the kernel sends SIGXCPU at the soft limit; sent here directly so the test does not race the timeout
+      const failure = await stepFailureOf(
+        runner.run(
+          contextFor(
+            inline("import os, signal, time\nos.kill(os.getpid(), signal.SIGXCPU)\ntime.sleep(30)", {
+              timeoutSeconds: 20,
+            }),
+          ),
+        ),
+      );
+      expect(failure.code).toBe("CPU_LIMIT");
+      expect(failure.message).toBe("python script used up its CPU time limit of 20 s and was killed");
     });
 
     it("NO_OUTPUT_FILE when the script exits cleanly without writing argv[2]", async () => {
@@ -265,7 +287,16 @@ time.sleep(300)
       for (const name of Object.keys(SECRETS)) expect(env[name]).toBeUndefined();
       expect(JSON.stringify(env)).not.toMatch(/secret/);
       expect(Object.keys(env).sort()).toEqual(
-        ["HOME", "LANG", "LC_ALL", "PATH", "PWD", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "TMPDIR"].sort(),
+        [
+          "HOME",
+          "LANG",
+          "LC_ALL",
+          "PATH",
+          "PWD",
+          "PYTHONDONTWRITEBYTECODE",
+          "PYTHONUNBUFFERED",
+          "TMPDIR",
+        ].sort(),
       );
       expect(env.HOME).toBe(result.outputs.cwd);
       expect(env.TMPDIR).toBe(result.outputs.cwd);

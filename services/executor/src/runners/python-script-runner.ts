@@ -89,7 +89,8 @@ export class PythonScriptRunner implements Runner {
       if (config.source.case === "scriptContent") await writeFile(script, config.source.value);
       const outcome = await this.sandbox.run({
         command: python,
-        args: bootstrapArgs(script, [input, output]),
+        args: bootstrapArgs(script, [input, output], limits.process),
+        setsOwnLimits: true,
         workDir: dir,
         env: {
           ...sandboxEnv({

@@ -1,4 +1,5 @@
 import type { SandboxedOutcome } from "@mcp/sandbox";
+import { CPU_LIMIT_EXIT_CODE } from "../sandbox/python-bootstrap.js";
 import { StepFailure, type StepResult } from "./runner.js";
 
 /** Lines of stderr quoted in a failure message. */
@@ -43,7 +44,11 @@ export function sandboxFailures(outcome: SandboxedOutcome) {
  * names it in the message, e.g. "python script"); undefined when it ended some other way. Memory and
  * the timeout are the caller's to report, as their messages differ by runner.
  */
-export function limitFailure(outcome: SandboxedOutcome, what: string, limits: StepLimits): StepFailure | undefined {
+export function limitFailure(
+  outcome: SandboxedOutcome,
+  what: string,
+  limits: StepLimits,
+): StepFailure | undefined {
   const { fail, withStderr } = sandboxFailures(outcome);
   if (outcome.setupError !== undefined) {
     return fail("SANDBOX_ERROR", `${what} could not start: ${outcome.setupError}`);
@@ -54,7 +59,7 @@ export function limitFailure(outcome: SandboxedOutcome, what: string, limits: St
       `${what} reached its limit of ${limits.processes} processes and threads (a fork bomb?) and was stopped with every process it started`,
     );
   }
-  if (outcome.signal === "SIGXCPU") {
+  if (outcome.signal === "SIGXCPU" || outcome.exitCode === CPU_LIMIT_EXIT_CODE) {
     return fail("CPU_LIMIT", `${what} used up its CPU time limit of ${limits.cpuSeconds} s and was killed`);
   }
   if (outcome.exitCode === 0) return undefined;
@@ -66,7 +71,10 @@ export function limitFailure(outcome: SandboxedOutcome, what: string, limits: St
     );
   }
   if (/\[Errno 24\] Too many open files/.test(stderr)) {
-    return fail("OPEN_FILES_LIMIT", withStderr(`${what} reached its limit of ${limits.openFiles} open files`));
+    return fail(
+      "OPEN_FILES_LIMIT",
+      withStderr(`${what} reached its limit of ${limits.openFiles} open files`),
+    );
   }
   return undefined;
 }

@@ -82,7 +82,9 @@ describe("VenvCache", () => {
     const builtAt = (await stat(marker)).mtimeMs;
 
     const started = Date.now();
-    const again = await new VenvCache({ sandbox, root, python, installTimeoutMs: 60_000 }).pythonFor(owner, [wheel]);
+    const again = await new VenvCache({ sandbox, root, python, installTimeoutMs: 60_000 }).pythonFor(owner, [
+      wheel,
+    ]);
     expect(again).toBe(first);
     expect(Date.now() - started).toBeLessThan(1_000);
     expect((await stat(marker)).mtimeMs).toBe(builtAt);

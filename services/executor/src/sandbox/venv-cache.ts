@@ -92,9 +92,23 @@ export class VenvCache {
       await rm(dir, { recursive: true, force: true });
       await mkdir(dir);
       await this.options.sandbox.workDir(dir);
-      await this.step(dir, this.options.python, ["-m", "venv", dir], deadline, "creating the virtual environment", false);
+      await this.step(
+        dir,
+        this.options.python,
+        ["-m", "venv", dir],
+        deadline,
+        "creating the virtual environment",
+        false,
+      );
       const pip = ["-m", "pip", "install", "--no-cache-dir", ...PIP_FLAGS, ...requirements];
-      await this.step(dir, join(dir, "bin", "python"), pip, deadline, `pip install ${requirements.join(" ")}`, true);
+      await this.step(
+        dir,
+        join(dir, "bin", "python"),
+        pip,
+        deadline,
+        `pip install ${requirements.join(" ")}`,
+        true,
+      );
       await writeFile(join(dir, READY_MARKER), JSON.stringify({ requirements }));
     } catch (error) {
       await rm(dir, { recursive: true, force: true });

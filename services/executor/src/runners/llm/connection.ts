@@ -35,7 +35,8 @@ export function apiKeyOf(connection: Connection): string {
     return value;
   }
   const name = connection.apiKeyEnv;
-  if (name === "") throw new StepFailure("INVALID_CONFIG", "the LLM provider has no api_key_env or api_key_secret");
+  if (name === "")
+    throw new StepFailure("INVALID_CONFIG", "the LLM provider has no api_key_env or api_key_secret");
   const key = (connection.env ?? process.env)[name]?.trim();
   if (key === undefined || key === "") {
     throw new StepFailure(

@@ -31,7 +31,10 @@ const everything = (
 /** server-everything behind a wrapper that first writes its cwd to stderr; `marker` tags its command line. */
 const WRAPPER = `process.stderr.write("cwd=" + process.cwd() + "\\n");
 import(${JSON.stringify(SERVER_EVERYTHING)});`;
-const wrapped = (toolName: string, extra: { cwd?: string; timeoutSeconds?: number; marker?: string } = {}) => ({
+const wrapped = (
+  toolName: string,
+  extra: { cwd?: string; timeoutSeconds?: number; marker?: string } = {},
+) => ({
   transport: {
     case: "stdio" as const,
     value: {
@@ -185,7 +188,11 @@ describe("McpToolRunner over stdio (server-everything)", () => {
     const marker = uniqueMarker();
     const abort = new AbortController();
     const run = runner.run(
-      mcpToolContext(wrapped("trigger-long-running-operation", { marker }), { duration: 30, steps: 2 }, abort.signal),
+      mcpToolContext(
+        wrapped("trigger-long-running-operation", { marker }),
+        { duration: 30, steps: 2 },
+        abort.signal,
+      ),
     );
     expect(await eventually(() => processesWith(marker).length > 0, 10_000)).toBe(true);
     abort.abort(new Error("run cancelled by user"));

@@ -69,9 +69,9 @@ describe("notebookText", () => {
       const path = join(dir, "n.ipynb");
       await writeFile(path, "content");
       expect(await notebookText({ case: "notebookPath", value: path }, readable)).toBe("content");
-      expect((await stepFailureOf(notebookText({ case: "notebookPath", value: dir }, readable))).message).toMatch(
-        /is not a readable file/,
-      );
+      expect(
+        (await stepFailureOf(notebookText({ case: "notebookPath", value: dir }, readable))).message,
+      ).toMatch(/is not a readable file/);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
