@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -73,7 +73,9 @@ describe("mcp CLI against the real services", () => {
 
   beforeAll(async () => {
     // every step's start written at once, so the progress line can name the (quick) current step
-    p = await startPlatform({ executorEnv: { EXECUTOR_START_WRITE_DELAY_MS: "0" } });
+    p = await startPlatform({
+      executorEnv: { EXECUTOR_START_WRITE_DELAY_MS: "0", SECRETS_KEY: randomBytes(32).toString("base64") },
+    });
     dir = await mkdtemp(join(tmpdir(), "mcp-cli-"));
     echoConcat = await exampleCopy(dir, "echo-concat.yaml", sfx);
     parallelDag = await exampleCopy(dir, "parallel-dag.yaml", sfx);
@@ -103,6 +105,18 @@ describe("mcp CLI against the real services", () => {
       mcp: { case: "name", value: n("example-echo") },
     });
     expect(versions.versions).toHaveLength(1);
+  });
+
+  it("the secret example › the step gets the secret set with `mcp secret set`; the run shows it masked", async () => {
+    const file = await exampleCopy(dir, "secret-token.yaml", sfx);
+    const set = await mcp(p, "secret", "set", "EXAMPLE_TOKEN", "--value", "s3cret-value");
+    expect(set.code).toBe(0);
+    expect((await mcp(p, "apply", "-f", file)).code).toBe(0);
+    const res = await mcp(p, "run", n("example-token") + "-check", "--input", "text=hi");
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('"length": 12');
+    expect(res.stdout).toContain('"echo": "*** says hi"');
+    expect(res.stdout + res.stderr).not.toContain("s3cret-value");
   });
 
   it("apply › writes a new version when the content changed", async () => {
