@@ -18,8 +18,8 @@ export interface BwrapLayout {
   readonly tmpSizeBytes: number;
   /** Working directory inside; one of the bound paths. */
   readonly cwd: string;
-  /** bubblewrap writes `{"child-pid": N}` to this fd once the sandbox exists. */
-  readonly infoFd?: number;
+  /** bubblewrap writes `{"child-pid": N}` here once the sandbox exists, then `{"exit-code": N}` (see bwrap-status.ts). */
+  readonly statusFd?: number;
   /** bubblewrap waits for a byte on this fd before starting the command (set-up from outside first). */
   readonly blockFd?: number;
 }
@@ -71,7 +71,7 @@ export function bwrapArgs(layout: BwrapLayout): string[] {
   for (const path of layout.readOnlyPaths) args.push("--ro-bind", path, path);
   for (const path of layout.writablePaths) args.push("--bind", path, path);
   args.push("--chdir", layout.cwd);
-  if (layout.infoFd !== undefined) args.push("--info-fd", String(layout.infoFd));
+  if (layout.statusFd !== undefined) args.push("--json-status-fd", String(layout.statusFd));
   if (layout.blockFd !== undefined) args.push("--block-fd", String(layout.blockFd));
   args.push("--");
   return args;

@@ -16,11 +16,16 @@ export function decodeExit(outcome: ProcessOutcome): ProcessOutcome {
   return signal === undefined ? outcome : { ...outcome, exitCode: null, signal };
 }
 
-/** bubblewrap's own complaint (`bwrap: …`, exit 1) when it could not build the sandbox; undefined otherwise. */
-export function setupFailureOf(outcome: ProcessOutcome): string | undefined {
-  if (outcome.exitCode !== 1) return undefined;
+/**
+ * Why bubblewrap could not build the sandbox (its `bwrap: …` line), when the command never ran and
+ * bubblewrap failed by itself; undefined when the command ran or the process was stopped.
+ */
+export function setupFailureOf(outcome: ProcessOutcome, commandRan: boolean): string | undefined {
+  if (commandRan || outcome.exitCode === null || outcome.exitCode === 0) return undefined;
+  if (outcome.timedOut || outcome.aborted || outcome.processLimit || outcome.setupFailed) return undefined;
   const first = outcome.stderr.text().split("\n", 1)[0] ?? "";
-  return first.startsWith("bwrap: ")
-    ? `bubblewrap could not build the sandbox: ${first.slice(7)}`
-    : undefined;
+  const why = first.startsWith("bwrap: ")
+    ? first.slice(7)
+    : outcome.stderr.lastLines(3) || `exit ${outcome.exitCode}`;
+  return `bubblewrap could not build the sandbox: ${why}`;
 }

@@ -168,6 +168,20 @@ time.sleep(300)
     expect(outcome.setupError).toMatch(/bubblewrap could not build the sandbox: .*\/no\/such\/folder/);
   });
 
+  it("does not take a command's own `bwrap: ` line and exit 1 for a set-up failure (it ran once)", async () => {
+    const outcome = await python(
+      sandbox,
+      dir,
+      `import sys
+open("ran", "a").write("x")
+print("bwrap: pretending", file=sys.stderr)
+sys.exit(1)`,
+    );
+    expect(outcome.setupError).toBeUndefined();
+    expect(outcome.exitCode).toBe(1);
+    expect(await readFile(join(dir, "ran"), "utf8")).toBe("x");
+  });
+
   it("binds extra read-only paths read-only", async () => {
     const shared = await mkdtemp(join(tmpdir(), "sandbox-spec-ro-"));
     execFileSync("chmod", ["755", shared]);

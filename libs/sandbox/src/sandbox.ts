@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { bwrapArgs, type NetworkMode } from "./bwrap-args.js";
+import { CgroupTree, type CgroupSource, type SandboxCgroup } from "./cgroup.js";
 import { attachEgress, type EgressLink, type EgressTools } from "./egress.js";
 import { egressDenyList } from "./egress-deny.js";
 import { systemMounts, writeEtcFiles, type EtcFiles, type MountOp } from "./host-view.js";
@@ -11,6 +12,7 @@ import { countTasksBelow } from "./process-tree.js";
 import { findProgram } from "./programs.js";
 import { startProcess, notStarted, type ProcessOutcome, type RunningProcess } from "./run-process.js";
 import type { OutputCapture } from "./output-capture.js";
+import { BwrapStatus } from "./bwrap-status.js";
 import { decodeExit, setupFailureOf } from "./exit-status.js";
 import { SANDBOX_PATH } from "./sandbox-env.js";
 
@@ -19,6 +21,9 @@ import { SANDBOX_PATH } from "./sandbox-env.js";
  * after one period, so the many steps that end sooner cost nothing.
  */
 const PROCESS_WATCH_MS = 300;
+
+/** How many times {@link Sandbox.run} tries to set up a sandbox. */
+const SETUP_ATTEMPTS = 3;
 
 /** `bubblewrap`: every process in a sandbox. `off`: plain child processes (unsafe; for machines without it). */
 export type SandboxMode = "bubblewrap" | "off";
@@ -43,14 +48,22 @@ export interface SandboxSettings {
   readonly programFolders?: readonly string[];
   /** Limits every command gets unless it sets its own (see {@link Sandbox.limits}); default DEFAULT_LIMITS. */
   readonly defaultLimits?: Partial<ProcessLimits>;
+  /** Where to look for a delegated cgroup v2 subtree (tests); `false`: do not use cgroups. */
+  readonly cgroups?: CgroupSource | false;
 }
 
 /** What the sandbox can do on this machine, as the start-up check found it. */
 export interface SandboxStatus {
   /** `unavailable`: bubblewrap was asked for but does not work here (see `problem`). */
   readonly mode: SandboxMode | "unavailable";
-  /** How limits are enforced: per-process rlimits (cgroup v2 delegation is not used yet). */
-  readonly limits: "rlimit";
+  /**
+   * How limits are enforced: `cgroup2` (a cgroup per sandbox caps its memory and processes
+   * together, on top of the per-process rlimits) where this process was delegated a cgroup v2
+   * subtree, else `rlimit` (per-process limits; the process count per sandbox).
+   */
+  readonly limits: "cgroup2" | "rlimit";
+  /** Why cgroup v2 is not used, when it is not. */
+  readonly limitsNote?: string;
   /** Why the sandbox is unavailable. */
   readonly problem?: string;
   /** Whether sandboxes may have egress, and if not why. */
@@ -90,6 +103,8 @@ export interface SandboxedCommand {
 export interface SandboxedOutcome extends ProcessOutcome {
   /** Set when the sandbox itself could not be set up (bubblewrap's or the network's message). */
   readonly setupError?: string;
+  /** The kernel killed a process of the sandbox for its cgroup's memory cap (cgroup2 only). */
+  readonly memoryLimit?: boolean;
 }
 
 /** A started sandboxed command. */
@@ -131,6 +146,7 @@ export class Sandbox {
     private readonly system: readonly MountOp[],
     private readonly etc: EtcFiles | undefined,
     private readonly egress: EgressTools | undefined,
+    private readonly cgroups: CgroupTree | undefined = undefined,
   ) {}
 
   /** A sandbox with no isolation (SANDBOX=off), e.g. for tests of what runs inside. */
@@ -172,13 +188,18 @@ export class Sandbox {
       return Sandbox.unavailable(settings, `${missing.join(" and ")} not found on PATH`);
     }
     const egressTools = await findEgressTools(settings);
+    const cgroups =
+      settings.cgroups === false ? { problem: "cgroups are off" } : await CgroupTree.open(settings.cgroups);
     const sandbox = new Sandbox(
-      { mode: "bubblewrap", limits: "rlimit", egress: egressTools.status },
+      cgroups instanceof CgroupTree
+        ? { mode: "bubblewrap", limits: "cgroup2", egress: egressTools.status }
+        : { mode: "bubblewrap", limits: "rlimit", limitsNote: cgroups.problem, egress: egressTools.status },
       settings,
       { bwrap, prlimit },
       systemMounts(),
       await writeEtcFiles(),
       egressTools.tools,
+      cgroups instanceof CgroupTree ? cgroups : undefined,
     );
     return sandbox.selfCheck();
   }
@@ -266,10 +287,19 @@ export class Sandbox {
     return dir;
   }
 
-  /** Runs a command to its end. Rejects with SandboxUnavailableError, or when it cannot be started at all. */
+  /**
+   * Runs a command to its end. A sandbox that could not be set up (bubblewrap's or the network's
+   * failure, before the command started) is tried again, twice at most: such failures can be passing
+   * (seen under load), and the command has not run. Rejects with SandboxUnavailableError, or when it
+   * cannot be started at all.
+   */
   async run(command: SandboxedCommand): Promise<SandboxedOutcome> {
-    if (command.signal?.aborted) return notStarted("abort");
-    return (await this.start(command)).done;
+    for (let attempt = 1; ; attempt++) {
+      if (command.signal?.aborted) return notStarted("abort");
+      const outcome = await (await this.start(command)).done;
+      if (outcome.setupError === undefined || attempt >= SETUP_ATTEMPTS) return outcome;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
   }
 
   /** Starts a command; see {@link SandboxedProcess}. */
@@ -282,6 +312,8 @@ export class Sandbox {
     }
     const programs = this.programs!;
     const egress = command.network === "egress" ? this.egress : undefined;
+    // held before the command starts while the cgroup is joined and the network attached
+    const held = egress !== undefined || this.cgroups !== undefined;
     const args = [
       ...bwrapArgs({
         system: this.system,
@@ -295,7 +327,8 @@ export class Sandbox {
         network: command.network,
         tmpSizeBytes: this.settings.tmpSizeBytes ?? 64 * 1024 * 1024,
         cwd: command.cwd ?? command.workDir,
-        ...(egress === undefined ? {} : { infoFd: 3, blockFd: 4 }),
+        statusFd: 3,
+        ...(held ? { blockFd: 4 } : {}),
       }),
       ...limited(command, programs.prlimit),
     ];
@@ -310,28 +343,43 @@ export class Sandbox {
       ...(command.outputCapBytes === undefined ? {} : { outputCapBytes: command.outputCapBytes }),
       ...(command.killGraceMs === undefined ? {} : { killGraceMs: command.killGraceMs }),
       stdio: command.stdio ?? "capture",
-      extraPipes: egress === undefined ? 0 : 2,
+      extraPipes: held ? 2 : 1,
     });
+    const status = new BwrapStatus(running.child.stdio[3] as Readable);
     let setupError: string | undefined;
     let link: EgressLink | undefined;
-    if (egress !== undefined) {
+    let cgroup: SandboxCgroup | undefined;
+    if (held) {
       try {
-        link = await attachNetwork(running, egress);
+        const childPid = await status.childPid();
+        if (this.cgroups !== undefined) {
+          cgroup = await this.cgroups.create(command.limits);
+          if (running.child.pid !== undefined) await cgroup.add(running.child.pid);
+          await cgroup.add(childPid);
+        }
+        if (egress !== undefined) link = await attachEgress(childPid, egress);
+        release(running);
       } catch (error) {
         setupError = error instanceof Error ? error.message : String(error);
         running.stop("setup");
       }
     }
-    const watch = watchProcessCount(running, command.limits.processes);
+    const watch = watchProcessCount(running, command.limits.processes, cgroup);
     const done = running.done
-      .then((outcome): SandboxedOutcome => {
+      .then(async (outcome): Promise<SandboxedOutcome> => {
         const decoded = decodeExit(outcome);
-        const bwrapError = setupFailureOf(decoded) ?? setupError;
-        return bwrapError === undefined ? decoded : { ...decoded, setupError: bwrapError };
+        const bwrapError = setupError ?? setupFailureOf(decoded, status.commandRan);
+        const memoryLimit = (await cgroup?.memoryLimitHit()) ?? false;
+        return {
+          ...decoded,
+          ...(bwrapError === undefined ? {} : { setupError: bwrapError }),
+          ...(memoryLimit ? { memoryLimit } : {}),
+        };
       })
-      .finally(() => {
+      .finally(async () => {
         watch.stop();
         link?.close();
+        await cgroup?.remove();
       });
     return {
       stdin: running.stdin,
@@ -423,37 +471,30 @@ async function findEgressTools(
   return { tools: { slirp4netns, nsenter, ip, deny }, status: { available: true } };
 }
 
-/** Reads bubblewrap's child pid from --info-fd, attaches the network, then lets the command start. */
-async function attachNetwork(running: RunningProcess, tools: EgressTools): Promise<EgressLink> {
-  const info = running.child.stdio[3] as Readable;
-  const block = running.child.stdio[4] as Writable;
-  const childPid = await new Promise<number>((resolve, reject) => {
-    let text = "";
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString("utf8");
-      const match = /"child-pid"\s*:\s*(\d+)/.exec(text);
-      if (match) {
-        info.off("data", onData);
-        resolve(Number(match[1]));
-      }
-    };
-    info.on("data", onData);
-    info.once("close", () => reject(new Error("bubblewrap ended before the sandbox existed")));
-    running.child.once("exit", () => reject(new Error("bubblewrap ended before the sandbox existed")));
-  });
-  const link = await attachEgress(childPid, tools);
-  block.end("1");
-  return link;
+/** Lets a held sandbox start its command (a byte on --block-fd). */
+function release(running: RunningProcess): void {
+  (running.child.stdio[4] as Writable).end("1");
 }
 
-/** Stops `running` with reason `processes` once its tasks reach `limit` (see {@link PROCESS_WATCH_MS}). */
-function watchProcessCount(running: RunningProcess, limit: number): { stop(): void } {
+/**
+ * Stops `running` with reason `processes` once its tasks reach `limit`, or (with a cgroup) once the
+ * kernel refused a fork for pids.max (see {@link PROCESS_WATCH_MS}).
+ */
+function watchProcessCount(
+  running: RunningProcess,
+  limit: number,
+  cgroup: SandboxCgroup | undefined,
+): { stop(): void } {
   const pid = running.child.pid;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  const reached = async () =>
+    cgroup !== undefined
+      ? cgroup.processLimitHit()
+      : pid !== undefined && (await countTasksBelow(pid)) >= limit;
   const check = async () => {
-    if (pid === undefined || stopped) return;
-    if ((await countTasksBelow(pid)) >= limit) running.stop("processes");
+    if (stopped) return;
+    if (await reached()) running.stop("processes");
     if (!stopped) timer = setTimeout(() => void check(), PROCESS_WATCH_MS);
   };
   timer = setTimeout(() => void check(), PROCESS_WATCH_MS);

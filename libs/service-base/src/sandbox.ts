@@ -68,14 +68,14 @@ function report(
         {
           sandbox: status.mode,
           limits: status.limits,
+          limitsNote: status.limitsNote,
           egress,
           egressProblem: status.egress.problem,
           readOnlyPaths,
           writablePaths,
         },
-        status.egress.available
-          ? "step code runs in bubblewrap sandboxes (limits by rlimit)"
-          : "step code runs in bubblewrap sandboxes (limits by rlimit); egress is unavailable: MCP versions asking for it will fail",
+        `step code runs in bubblewrap sandboxes (limits by ${status.limits === "cgroup2" ? "cgroup v2 and rlimit" : "rlimit"})` +
+          (status.egress.available ? "" : "; egress is unavailable: MCP versions asking for it will fail"),
       );
       return;
     case "off":

@@ -62,7 +62,10 @@ export function settlePythonScript(
   const limited = limitFailure(outcome, "python script", limits);
   if (limited !== undefined) throw limited;
   const failed = outcome.exitCode !== 0;
-  if (failed && (outcome.exitCode === MEMORY_ERROR_EXIT_CODE || /\bMemoryError\b/.test(stderrTail))) {
+  if (
+    outcome.memoryLimit === true ||
+    (failed && (outcome.exitCode === MEMORY_ERROR_EXIT_CODE || /\bMemoryError\b/.test(stderrTail)))
+  ) {
     throw fail(
       "MEMORY_LIMIT",
       withStderr(`python script ran out of memory (memory_limit_mb ${limits.memoryLimitMb} MiB)`),

@@ -37,6 +37,7 @@ export function settleNotebook(
   if (limited !== undefined) throw limited;
   const result = parseResult(resultFile);
   if (
+    outcome.memoryLimit === true ||
     outcome.exitCode === MEMORY_ERROR_EXIT_CODE ||
     (result?.ok === false && result.error.kind === "memory")
   ) {
