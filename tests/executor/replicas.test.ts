@@ -24,7 +24,10 @@ describe("executor replicas on one database", () => {
   beforeAll(async () => {
     p = await startPlatform({ executors: 0 });
     dir = sharedScratch("mcp-replicas-");
-    const env = { SANDBOX_WRITE_PATHS: dir };
+    // A lease that outlasts a loaded CI machine's stalls: this suite is about claims shared between
+    // replicas, not takeover (tests/executor/recovery covers that); with the tests' 1.5 s lease a
+    // replica starved of CPU for a moment lost a run to the other, which ran a step again.
+    const env = { SANDBOX_WRITE_PATHS: dir, EXECUTOR_LEASE_MS: "5000" };
     replicas.push(await startLoggedExecutor(p, env), await startLoggedExecutor(p, env));
   });
   afterAll(async () => {

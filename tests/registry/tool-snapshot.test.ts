@@ -5,6 +5,7 @@ import { reasonOf } from "@mcp/runtime";
 import { expectCode } from "../support/errors";
 import { deadMcpUrl, startMcpHttpServer, type McpHttpServer } from "../support/mcp-http-server";
 import { newPythonMcp, uniqueName } from "../support/mcps";
+import { SANDBOX_NODE_MODULES } from "../support/platform";
 import { startTestRegistry, type TestRegistry } from "../support/registry";
 
 type ConfigInit = MessageInitShape<typeof McpConfigSchema>;
@@ -174,7 +175,9 @@ describe("RegistryService tool snapshots of stdio servers with REGISTRY_PROBE_ST
     },
   });
   beforeAll(async () => {
-    reg = await startTestRegistry({ env: { REGISTRY_PROBE_STDIO: "true" } });
+    reg = await startTestRegistry({
+      env: { REGISTRY_PROBE_STDIO: "true", SANDBOX_READ_PATHS: SANDBOX_NODE_MODULES },
+    });
   });
   afterAll(async () => {
     await reg.stop();

@@ -14,6 +14,12 @@ import type { WorkflowsApp } from "@mcp/workflows/app";
 
 const ROOT = resolve(__dirname, "../..");
 
+/**
+ * This repository's node_modules, readable to sandboxed steps (SANDBOX_READ_PATHS): the reference MCP
+ * servers the tests start over stdio live there, as an operator's installed servers would.
+ */
+export const SANDBOX_NODE_MODULES = resolve(ROOT, "node_modules");
+
 /** Environment of an executor under test. */
 export function executorEnv(
   db: TestDatabase,
@@ -33,6 +39,7 @@ export function executorEnv(
     EXECUTOR_LEASE_MS: "1500",
     EXECUTOR_POLL_MS: "200",
     AUTH_ENABLED: "false",
+    SANDBOX_READ_PATHS: SANDBOX_NODE_MODULES,
     ...extra,
   };
 }

@@ -10,6 +10,7 @@ export class BwrapStatus {
   private text = "";
   private started = false;
   private readonly pid: Promise<number>;
+  private readonly ended: Promise<void>;
 
   constructor(stream: Readable) {
     this.pid = new Promise<number>((resolve, reject) => {
@@ -22,6 +23,10 @@ export class BwrapStatus {
       stream.once("close", () => reject(new Error("bubblewrap ended before the sandbox existed")));
     });
     this.pid.catch(() => undefined); // read only when the sandbox is held
+    this.ended = new Promise((resolve) => {
+      stream.once("close", resolve);
+      stream.once("end", resolve);
+    });
   }
 
   /** The sandbox's process (to join its namespaces from outside). */
@@ -29,8 +34,16 @@ export class BwrapStatus {
     return this.pid;
   }
 
-  /** Whether the command ran (bubblewrap reported its exit). Read after the process has closed. */
-  get commandRan(): boolean {
-    return this.started;
+  /**
+   * Whether the command may have run: true unless the status stream ended (within `waitMs`) without
+   * bubblewrap reporting the command's exit. Only a sandbox whose command certainly never ran may be
+   * set up again.
+   */
+  async commandMayHaveRun(waitMs = 1_000): Promise<boolean> {
+    const ended = await Promise.race([
+      this.ended.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), waitMs).unref()),
+    ]);
+    return this.started || !ended;
   }
 }

@@ -368,7 +368,7 @@ export class Sandbox {
     const done = running.done
       .then(async (outcome): Promise<SandboxedOutcome> => {
         const decoded = decodeExit(outcome);
-        const bwrapError = setupError ?? setupFailureOf(decoded, status.commandRan);
+        const bwrapError = setupError ?? setupFailureOf(decoded, await status.commandMayHaveRun());
         const memoryLimit = (await cgroup?.memoryLimitHit()) ?? false;
         return {
           ...decoded,
