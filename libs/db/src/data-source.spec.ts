@@ -33,6 +33,7 @@ describe("openDatabase", () => {
         "InitialSchema1732470000000",
         "ApiKeys1765000000000",
         "Secrets1766000000000",
+        "RunRecoveries1767000000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",

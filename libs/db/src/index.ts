@@ -1,6 +1,7 @@
 export * from "./entities/index.js";
 export { createDataSource, openDatabase, type DataSourceOptions } from "./data-source.js";
 export { dbCall, translateDbError, isConnectionError, uniqueViolation } from "./errors.js";
+export { untilReachable, type ReachOptions } from "./retry.js";
 export {
   DEFAULT_PAGE_SIZE,
   MAX_PAGE_SIZE,

@@ -40,6 +40,11 @@ export interface ServiceConfig {
     /** A step's "running" row is written once it has run this long; quicker steps get one write. */
     readonly startWriteDelayMs: number;
     /**
+     * A run taken over this many times without any step finishing (its executors keep crashing,
+     * stalling or failing) ends FAILED with RECOVERY_LIMIT instead of being run again.
+     */
+    readonly maxRecoveries: number;
+    /**
      * The secrets store's keys (`SECRETS_KEY`); undefined when unset (the store then refuses every
      * call). The key bytes never serialise: a logged config shows only the key ids.
      */
@@ -123,6 +128,7 @@ const envSchema = z.object({
   EXECUTOR_MAX_RUNS: z.preprocess(empty, z.coerce.number().int().min(1).max(10_000).default(64)),
   EXECUTOR_POLL_MS: z.preprocess(empty, z.coerce.number().int().min(50).max(600_000).default(500)),
   EXECUTOR_START_WRITE_DELAY_MS: z.preprocess(empty, z.coerce.number().int().min(0).max(60_000).default(50)),
+  EXECUTOR_MAX_RECOVERIES: z.preprocess(empty, z.coerce.number().int().min(1).max(1_000).default(5)),
   AUTH_ENABLED: z.preprocess(
     (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
     z
@@ -189,6 +195,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
       maxConcurrentRuns: e.EXECUTOR_MAX_RUNS,
       pollMs: e.EXECUTOR_POLL_MS,
       startWriteDelayMs: e.EXECUTOR_START_WRITE_DELAY_MS,
+      maxRecoveries: e.EXECUTOR_MAX_RECOVERIES,
       secrets,
     }),
     sandbox: sandbox.config,

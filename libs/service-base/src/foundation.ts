@@ -1,5 +1,6 @@
 import { openCache, type Cache } from "@mcp/coordination";
 import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
+import { watchDatabase } from "./database-health.js";
 import {
   coordinationMetrics,
   createMetricsRegistry,
@@ -68,13 +69,14 @@ export async function openFoundation(
     { cache: cache.kind },
     cache.kind === "redis" ? "caching in redis" : "no REDIS_URL: caching in process (single-node mode)",
   );
+  let databaseHealth: { stop(): void } | undefined;
   return {
     dataSource,
     cache: cache.cache,
     cacheKind: cache.kind,
     metrics,
-    serve: (built, auth) =>
-      startServer({
+    async serve(built, auth) {
+      const server = await startServer({
         name,
         host: config.host,
         port: config.port,
@@ -83,8 +85,17 @@ export async function openFoundation(
         interceptors: serverAuth(config, new ApiKeyStore(dataSource), { ...auth, logger }),
         corsOrigins: config.corsOrigins,
         metrics,
-      }),
+      });
+      databaseHealth = watchDatabase(
+        dataSource,
+        server,
+        built.services.map((s) => s.typeName),
+        logger,
+      );
+      return server;
+    },
     async stop(server, beforeClose) {
+      databaseHealth?.stop();
       await server?.close(config.shutdownGraceMs);
       await beforeClose?.();
       await cache.close();

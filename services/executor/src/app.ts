@@ -19,6 +19,7 @@ import { RunEvents } from "./events/run-events.js";
 import type { RunnerFor } from "./engine/types.js";
 import { createRunners } from "./runners/index.js";
 import { withStepSecrets } from "./runners/step-secrets.js";
+import { withStorableResults } from "./runners/storable-results.js";
 import { RunCanceller } from "./runs/run-canceller.js";
 import { RunDriver } from "./runs/run-driver.js";
 import { RunReader } from "./runs/run-reader.js";
@@ -97,14 +98,20 @@ export async function startExecutor(
     queries,
     events,
     locks: countedLocks(coordination.locks, coordinationMetrics(metrics)),
-    runnerFor: withStepSecrets(
-      overrides.runnerFor ??
-        createRunners({ sandbox, serverMemoryBytes: config.sandbox.serverMemoryBytes }),
-      secrets,
+    runnerFor: withStorableResults(
+      withStepSecrets(
+        overrides.runnerFor ??
+          createRunners({ sandbox, serverMemoryBytes: config.sandbox.serverMemoryBytes }),
+        secrets,
+      ),
     ),
     starter,
     logger,
-    lease: { leaseMs: config.executor.leaseMs, startWriteDelayMs: config.executor.startWriteDelayMs },
+    lease: {
+      leaseMs: config.executor.leaseMs,
+      startWriteDelayMs: config.executor.startWriteDelayMs,
+      maxRecoveries: config.executor.maxRecoveries,
+    },
     metrics: runMetrics(metrics),
   });
   const worker = new RunWorker(store, driver, events, logger, {

@@ -76,6 +76,18 @@ export class WorkflowRunEntity {
   @Column({ type: "bigint", default: 0 })
   fence!: string;
 
+  /**
+   * Claims of this run that took it from an owner whose lease had expired (a crashed or stalled
+   * executor) since a step last finished; the executor ends a run that reaches its limit
+   * (EXECUTOR_MAX_RECOVERIES) with RECOVERY_LIMIT instead of running it again.
+   */
+  @Column({ type: "integer", default: 0 })
+  recoveries!: number;
+
+  /** Why the last executor that drove the run gave it up, when it could say (RECOVERY_LIMIT quotes it). */
+  @Column({ type: "text", name: "last_driver_error", nullable: true })
+  lastDriverError!: string | null;
+
   /** Last event sequence number published for this run (WatchRun ordering). */
   @Column({ type: "bigint", name: "event_seq", default: 0 })
   eventSeq!: string;

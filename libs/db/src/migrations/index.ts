@@ -1,6 +1,12 @@
 import { InitialSchema1732470000000 } from "./1732470000000-initial-schema.js";
 import { ApiKeys1765000000000 } from "./1765000000000-api-keys.js";
 import { Secrets1766000000000 } from "./1766000000000-secrets.js";
+import { RunRecoveries1767000000000 } from "./1767000000000-run-recoveries.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
-export const MIGRATIONS = [InitialSchema1732470000000, ApiKeys1765000000000, Secrets1766000000000] as const;
+export const MIGRATIONS = [
+  InitialSchema1732470000000,
+  ApiKeys1765000000000,
+  Secrets1766000000000,
+  RunRecoveries1767000000000,
+] as const;

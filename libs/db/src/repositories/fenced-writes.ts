@@ -60,10 +60,12 @@ export class FencedWrites {
                             ELSE round(extract(epoch FROM ($${params.length}::timestamptz - s.started_at)) * 1000)::int END`,
       );
     }
+    // a step finishing is progress: the run's count of recoveries without progress starts again
+    const finishes = patch.status === "succeeded" || patch.status === "failed";
     return this.written(
       runId,
       fence,
-      `WITH run AS (${bumpSeq}),
+      `WITH run AS (${finishes ? bumpSeqProgress : bumpSeq}),
             step AS (UPDATE step_runs s SET ${sets.join(", ")}
                        FROM run WHERE s.run_id = $1 AND s.step_id = ANY($3::text[])
                      RETURNING s.*)
@@ -138,4 +140,8 @@ export class FencedWrites {
 
 /** Bumps the run's event sequence if `fence` ($2) is still current. */
 const bumpSeq = `UPDATE workflow_runs SET event_seq = event_seq + 1, updated_at = now()
+                  WHERE id = $1 AND fence = $2 RETURNING event_seq`;
+
+/** {@link bumpSeq} for a write that finishes a step: the run made progress. */
+const bumpSeqProgress = `UPDATE workflow_runs SET event_seq = event_seq + 1, updated_at = now(), recoveries = 0
                   WHERE id = $1 AND fence = $2 RETURNING event_seq`;

@@ -54,7 +54,7 @@ describe("RunStore", () => {
     expect(run).toMatchObject({ status: "running", owner: "me", fence: "1", eventSeq: "1" });
     expect(run.startedAt).toBeInstanceOf(Date);
     expect(run.leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 50_000);
-    expect(await store.claim("other", 60_000, run.id)).toBeNull();
+    expect(await store.claim("other", 60_000, { runId: run.id })).toBeNull();
     // and the claimer's fence is the one its writes carry
     await writes.updateSteps(run.id, "1", ["a"], { status: "running" });
     expect((await stepA(run.id)).status).toBe("running");
@@ -70,7 +70,7 @@ describe("RunStore", () => {
 
   it("claim › gives a run to one claimer at a time and bumps the fence on every claim", async () => {
     const { run } = await store.create(oneStepRun());
-    const claims = await Promise.all(["a", "b", "c"].map((owner) => store.claim(owner, 60_000, run.id)));
+    const claims = await Promise.all(["a", "b", "c"].map((owner) => store.claim(owner, 60_000, { runId: run.id })));
     const won = claims.filter((c) => c !== null);
     expect(won).toHaveLength(1);
     // the claim also takes the run's next event sequence number, for its "running" event
@@ -78,14 +78,14 @@ describe("RunStore", () => {
     expect(typeof won[0]!.owner).toBe("string");
     expect(won[0]!.startedAt).toBeInstanceOf(Date);
     // a live lease is not claimable
-    expect(await store.claim("d", 60_000, run.id)).toBeNull();
+    expect(await store.claim("d", 60_000, { runId: run.id })).toBeNull();
   });
 
   it("fenced writes › refuse a stale owner's writes once another executor claimed the run after its lease expired", async () => {
     const { run } = await store.create(oneStepRun());
-    const stale = (await store.claim("old-owner", 1, run.id))!;
+    const stale = (await store.claim("old-owner", 1, { runId: run.id }))!;
     await new Promise((resolve) => setTimeout(resolve, 20)); // the 1 ms lease is over
-    const fresh = (await store.claim("new-owner", 60_000, run.id))!;
+    const fresh = (await store.claim("new-owner", 60_000, { runId: run.id }))!;
     expect(BigInt(fresh.fence)).toBe(BigInt(stale.fence) + 1n);
 
     await expect(writes.updateSteps(run.id, stale.fence, ["a"], { status: "failed" })).rejects.toBeInstanceOf(
@@ -105,7 +105,7 @@ describe("RunStore", () => {
 
   it("fenced writes › give each write the run's next sequence number and return the rows as entities", async () => {
     const { run } = await store.create(oneStepRun());
-    const claimed = (await store.claim("owner", 60_000, run.id))!;
+    const claimed = (await store.claim("owner", 60_000, { runId: run.id }))!;
     const startedAt = new Date(Date.now() - 1500);
     const started = await writes.updateSteps(run.id, claimed.fence, ["a"], {
       status: "running",
@@ -180,7 +180,7 @@ describe("RunStore", () => {
 
   it("requestCancel › cancels an undriven run at once, and fences out a dead owner", async () => {
     const { run } = await store.create(oneStepRun());
-    const dead = (await store.claim("dead", 1, run.id))!;
+    const dead = (await store.claim("dead", 1, { runId: run.id }))!;
     await new Promise((resolve) => setTimeout(resolve, 20));
     const result = await store.requestCancel(run.id, "stop it");
     expect(result).toMatchObject({
@@ -194,5 +194,64 @@ describe("RunStore", () => {
       .getRepository(StepRunEntity)
       .findOneByOrFail({ runId: run.id, stepId: "a" });
     expect(step.status).toBe("cancelled");
+    expect(step.error).toEqual({ code: "CANCELLED", message: "run cancelled: stop it" });
   });
+
+  it("requestCancel › on a driven run keeps the first reason, which its owner reads back with renew", async () => {
+    const { run } = await store.create(oneStepRun(), { owner: "me", leaseMs: 60_000 });
+    expect(await store.renew(run.id, "1", 60_000)).toEqual({
+      held: true,
+      cancelRequested: false,
+      cancelReason: "",
+    });
+    expect(await store.requestCancel(run.id, "first")).toMatchObject({
+      cancelledNow: false,
+      run: { status: "running", error: { code: "CANCELLED", message: "first" } },
+    });
+    expect(await store.requestCancel(run.id, "second")).toMatchObject({
+      cancelledNow: false,
+      run: { error: { code: "CANCELLED", message: "first" } },
+    });
+    expect(await store.renew(run.id, "1", 60_000)).toEqual({
+      held: true,
+      cancelRequested: true,
+      cancelReason: "first",
+    });
+    // a finished run is returned unchanged
+    await writes.updateRun(run.id, "1", { status: "succeeded", error: null, finishedAt: new Date() });
+    expect(await store.requestCancel(run.id, "late")).toMatchObject({
+      cancelledNow: false,
+      run: { status: "succeeded", error: null },
+    });
+  });
+
+  it("claim › counts recoveries (claims from an expired owner) until a step finishes, and skips what it is told to", async () => {
+    const { run } = await store.create(oneStepRun());
+    const first = (await store.claim("a", 1, { runId: run.id }))!;
+    expect(first.recoveries).toBe(0);
+    await waitUntilExpired(run.id);
+    // a claimer driving the run already, or one that takes no expired leases (after an outage), leaves it
+    expect(await store.claim("b", 60_000, { runId: run.id, exclude: [run.id] })).toBeNull();
+    expect(await store.claim("b", 60_000, { runId: run.id, expiredLeases: false })).toBeNull();
+    const second = (await store.claim("b", 1, { runId: run.id }))!;
+    expect(second.recoveries).toBe(1);
+    await store.giveUp(run.id, second.fence, "driver failed: boom");
+    const third = (await store.claim("c", 60_000, { runId: run.id, expiredLeases: false }))!;
+    expect(third).toMatchObject({ recoveries: 2, lastDriverError: "driver failed: boom" });
+    await writes.updateSteps(run.id, third.fence, ["a"], { status: "succeeded", finishedAt: new Date() });
+    const after = await new RunQueries(dataSource).findRun(run.id);
+    expect(after?.recoveries).toBe(0);
+  });
+
+  /** Waits (on the database clock) until the run's lease has expired. */
+  async function waitUntilExpired(runId: string): Promise<void> {
+    for (;;) {
+      const rows = await dataSource.query<{ expired: boolean }[]>(
+        "SELECT lease_expires_at < now() AS expired FROM workflow_runs WHERE id = $1",
+        [runId],
+      );
+      if (rows[0]?.expired) return;
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
 });

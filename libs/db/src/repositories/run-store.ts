@@ -10,7 +10,15 @@ import { PreparedStatements } from "./prepared.js";
 export interface NewRun {
   readonly run: Omit<
     WorkflowRunEntity,
-    "owner" | "leaseExpiresAt" | "fence" | "eventSeq" | "startedAt" | "finishedAt" | "cancelRequestedAt"
+    | "owner"
+    | "leaseExpiresAt"
+    | "fence"
+    | "eventSeq"
+    | "startedAt"
+    | "finishedAt"
+    | "cancelRequestedAt"
+    | "recoveries"
+    | "lastDriverError"
   >;
   readonly steps: ReadonlyArray<Omit<StepRunEntity, "run">>;
 }
@@ -37,6 +45,8 @@ export interface LeaseState {
   /** False when another executor holds the run now. */
   readonly held: boolean;
   readonly cancelRequested: boolean;
+  /** The caller's reason given with the cancel request ("" when none was given). */
+  readonly cancelReason: string;
 }
 
 /**
@@ -108,28 +118,46 @@ export class RunStore {
 
   /**
    * Claims a run for `owner` for `leaseMs`: the given one if it is claimable, else (no `runId`) the
-   * oldest claimable one — pending, or running with an expired lease (its owner died). Skips rows
-   * another claimer has locked. Returns the claimed run with its new fence, or null. The claim takes
-   * the run's next event sequence number (`eventSeq`), for the "running" event the driver publishes.
+   * oldest claimable one — pending or unowned, or (unless `expiredLeases: false`) running with an
+   * expired lease (its owner died or stalled: a recovery, counted in `recoveries`). Never one of
+   * `exclude` (the runs the caller drives already). Skips rows another claimer has locked. Returns
+   * the claimed run with its new fence, or null. The claim takes the run's next event sequence
+   * number (`eventSeq`), for the "running" event the driver publishes.
    */
-  async claim(owner: string, leaseMs: number, runId?: string): Promise<WorkflowRunEntity | null> {
-    // two statements, not one with "$3 IS NULL OR id = $3": each keeps its own (index) plan when prepared
-    const which = runId === undefined ? "" : "AND id = $3";
+  async claim(
+    owner: string,
+    leaseMs: number,
+    options: { runId?: string; exclude?: readonly string[]; expiredLeases?: boolean } = {},
+  ): Promise<WorkflowRunEntity | null> {
+    // separate statements, not one with "$3 IS NULL OR id = $3": each keeps its own (index) plan when prepared
+    const params: unknown[] = [owner, String(leaseMs)];
+    const conditions: string[] = [];
+    if (options.runId !== undefined) {
+      params.push(options.runId);
+      conditions.push(`AND id = $${params.length}`);
+    }
+    if (options.exclude !== undefined && options.exclude.length > 0) {
+      params.push([...options.exclude]);
+      conditions.push(`AND id <> ALL($${params.length}::uuid[])`);
+    }
+    const claimable =
+      options.expiredLeases === false ? "owner IS NULL" : "(owner IS NULL OR lease_expires_at < now())";
     const rows = await this.sql.rows<Record<string, unknown>>(
       `UPDATE workflow_runs r
           SET owner = $1, lease_expires_at = now() + ($2 || ' milliseconds')::interval, fence = r.fence + 1,
               status = CASE WHEN r.status = 'pending' THEN 'running' ELSE r.status END,
+              recoveries = CASE WHEN r.owner IS NULL THEN r.recoveries ELSE r.recoveries + 1 END,
               started_at = COALESCE(r.started_at, now()), updated_at = now(), event_seq = r.event_seq + 1
         WHERE r.id = (
           SELECT id FROM workflow_runs
            WHERE status IN ('pending', 'running')
-             AND (owner IS NULL OR lease_expires_at < now())
-             ${which}
+             AND ${claimable}
+             ${conditions.join(" ")}
            ORDER BY created_at, id
            LIMIT 1
            FOR UPDATE SKIP LOCKED)
       RETURNING r.*`,
-      runId === undefined ? [owner, String(leaseMs)] : [owner, String(leaseMs), runId],
+      params,
     );
     const claimed = rows[0];
     return claimed
@@ -137,16 +165,31 @@ export class RunStore {
       : null;
   }
 
+  /** Gives the run up after its driver failed, noting why (see `lastDriverError`); another claim may take it at once. */
+  async giveUp(runId: string, fence: string, why: string): Promise<void> {
+    await this.sql.rows(
+      `UPDATE workflow_runs SET owner = NULL, lease_expires_at = NULL, last_driver_error = $3,
+              recoveries = recoveries + 1
+        WHERE id = $1 AND fence = $2 AND status IN ('pending', 'running')`,
+      [runId, fence, why],
+    );
+  }
+
   /** Extends the lease if `fence` is still current; reports whether a cancel was requested. */
   async renew(runId: string, fence: string, leaseMs: number): Promise<LeaseState> {
-    const rows = await this.sql.rows<{ cancel_requested_at: Date | null }>(
+    const rows = await this.sql.rows<{ cancel_requested_at: Date | null; cancel_reason: string | null }>(
       `UPDATE workflow_runs SET lease_expires_at = now() + ($3 || ' milliseconds')::interval
         WHERE id = $1 AND fence = $2 AND status IN ('pending', 'running')
-      RETURNING cancel_requested_at`,
+      RETURNING cancel_requested_at,
+                CASE WHEN error->>'code' = 'CANCELLED' THEN error->>'message' END AS cancel_reason`,
       [runId, fence, String(leaseMs)],
     );
     const row = rows[0];
-    return { held: row !== undefined, cancelRequested: row?.cancel_requested_at != null };
+    return {
+      held: row !== undefined,
+      cancelRequested: row?.cancel_requested_at != null,
+      cancelReason: row?.cancel_reason ?? "",
+    };
   }
 
   /** Gives the run up (graceful shutdown): another executor may claim it at once. */
@@ -161,8 +204,10 @@ export class RunStore {
 
   /**
    * Records a cancel request. A run nobody drives yet (pending, unowned or lease expired) is cancelled
-   * here directly, with its steps; a driven one is stopped by its owner. Returns the run after it, and
-   * whether it was finished here (so the caller can publish the events).
+   * here directly, with its steps; a driven one is stopped by its owner. The reason becomes the run's
+   * error message (the first request's, when several come); a driver reads it back with
+   * {@link renew}. Returns the run after it, and whether it was finished here (so the caller can
+   * publish the events). A run that already ended is returned unchanged.
    */
   async requestCancel(
     runId: string,
@@ -177,8 +222,8 @@ export class RunStore {
         if (run.status !== "pending" && run.status !== "running")
           return { run, cancelledNow: false, seq: run.eventSeq };
         const now = new Date();
+        if (reason && run.cancelRequestedAt === null) run.error = { code: "CANCELLED", message: reason };
         run.cancelRequestedAt ??= now;
-        if (reason) run.error = { code: "CANCELLED", message: reason };
         const undriven =
           run.status === "pending" ||
           run.owner === null ||
@@ -186,10 +231,13 @@ export class RunStore {
         if (undriven) {
           run.status = "cancelled";
           run.finishedAt = now;
-          run.error = { code: "CANCELLED", message: reason || "cancelled before an executor started it" };
+          const given = cancelMessage(run.error);
+          run.error = { code: "CANCELLED", message: given || "cancelled before an executor started it" };
           await manager.query(
-            `UPDATE step_runs SET status = 'cancelled', finished_at = now(), updated_at = now() WHERE run_id = $1 AND status IN ('pending', 'running', 'retrying')`,
-            [runId],
+            `UPDATE step_runs SET status = 'cancelled', finished_at = now(), updated_at = now(),
+                    error = jsonb_build_object('code', 'CANCELLED', 'message', $2::text)
+              WHERE run_id = $1 AND status IN ('pending', 'running', 'retrying')`,
+            [runId, given ? `run cancelled: ${given}` : "run cancelled"],
           );
         }
         run.eventSeq = String(BigInt(run.eventSeq) + 1n);
@@ -211,4 +259,9 @@ export class RunStore {
       }),
     );
   }
+}
+
+/** The message of a recorded `CANCELLED` error ("" for any other error or none). */
+function cancelMessage(error: Record<string, unknown> | null): string {
+  return error?.["code"] === "CANCELLED" && typeof error["message"] === "string" ? error["message"] : "";
 }

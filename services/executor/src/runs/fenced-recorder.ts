@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import {
   FenceLostError,
+  untilReachable,
   type FencedWrites,
+  type ReachOptions,
   type StepPatch,
   type StepRunEntity,
   type WrittenSteps,
@@ -14,6 +16,8 @@ import { toStepRun } from "./mapping.js";
 
 /** Where runs and steps are reported (runtime's `runMetrics(registry)`); optional, default nowhere. */
 export interface RunMetrics {
+  recoveryLimitReached(): void;
+  writeRetried(): void;
   runStarted(): void;
   runStopped(): void;
   runFinished(status: string): void;
@@ -30,6 +34,12 @@ export interface RecorderOptions {
    */
   readonly startWriteDelayMs: number;
   readonly metrics?: RunMetrics;
+  /**
+   * How writes outlast a database outage: each is tried again while PostgreSQL cannot be reached
+   * (until the run is lost), so a step that finished during the outage is recorded when the
+   * database is back instead of being run again.
+   */
+  readonly reach?: ReachOptions;
 }
 
 /** A step started whose "running" write is deferred (see {@link RecorderOptions.startWriteDelayMs}). */
@@ -140,19 +150,21 @@ export class FencedRecorder implements RunRecorder {
     await this.settle([parentStepId], true);
     const now = new Date();
     const written = await this.guard(() =>
-      this.writes.insertChild(this.runId, this.fence, parentStepId, {
-        id: randomUUID(),
-        stepId: childStepId,
-        status: "running",
-        mcpId: mcp.id,
-        mcpName: mcp.name,
-        mcpVersion: mcp.version,
-        mcpType: typeName(mcp.type),
-        attempt: 1,
-        inputs,
-        startedAt: now,
-        updatedAt: now,
-      }),
+      this.reached(() =>
+        this.writes.insertChild(this.runId, this.fence, parentStepId, {
+          id: randomUUID(),
+          stepId: childStepId,
+          status: "running",
+          mcpId: mcp.id,
+          mcpName: mcp.name,
+          mcpVersion: mcp.version,
+          mcpType: typeName(mcp.type),
+          attempt: 1,
+          inputs,
+          startedAt: now,
+          updatedAt: now,
+        }),
+      ),
     );
     if (written.rows.length === 0) throw new Error(`run ${this.runId} has no step "${parentStepId}"`);
     this.publish(written, parentStepId);
@@ -184,6 +196,11 @@ export class FencedRecorder implements RunRecorder {
   close(): void {
     for (const pending of this.starts.values()) clearTimeout(pending.timer);
     this.starts.clear();
+  }
+
+  /** Runs a write, again while the database cannot be reached (see RecorderOptions.reach). */
+  private reached<T>(write: () => Promise<T>): Promise<T> {
+    return untilReachable(write, this.options.reach);
   }
 
   /** Turns a lost fence into the engine's LostOwnershipError. */
@@ -237,7 +254,9 @@ export class FencedRecorder implements RunRecorder {
 
   /** Applies `changes` to the steps under the fence and publishes each updated step. */
   private async write(stepIds: readonly string[], changes: StepPatch): Promise<void> {
-    const written = await this.guard(() => this.writes.updateSteps(this.runId, this.fence, stepIds, changes));
+    const written = await this.guard(() =>
+      this.reached(() => this.writes.updateSteps(this.runId, this.fence, stepIds, changes)),
+    );
     for (const row of written.rows) {
       if (row.finishedAt && row.durationMs !== null)
         this.options.metrics?.stepFinished(row.mcpType ?? "unknown", row.status, row.durationMs);

@@ -1,6 +1,6 @@
 import { setMaxListeners } from "node:events";
 import type { Subscription } from "@mcp/coordination";
-import type { ClaimAtCreate, RunStore, WorkflowRunEntity } from "@mcp/db";
+import { isConnectionError, type ClaimAtCreate, type RunStore, type WorkflowRunEntity } from "@mcp/db";
 import type { Logger } from "@mcp/runtime";
 import type { RunEvents } from "../events/run-events.js";
 import type { RunDriver } from "./run-driver.js";
@@ -38,6 +38,10 @@ export class RunWorker {
   private again = false;
   /** Room reserved by {@link reserve}: it counts against capacity until driven or released. */
   private reserved = 0;
+  /** A claim failed because PostgreSQL was unreachable (see claimAll). */
+  private outage = false;
+  /** Until then, runs with an expired lease are left to their owners (just after an outage). */
+  private ownersFirstUntil = 0;
   /** Claiming stopped at capacity (or a reservation was refused): look again as soon as a run ends. */
   private backlog = false;
 
@@ -147,7 +151,23 @@ export class RunWorker {
         this.backlog = true;
         return;
       }
-      const run = await this.store.claim(this.options.owner, this.options.leaseMs);
+      let run: WorkflowRunEntity | null;
+      try {
+        run = await this.store.claim(this.options.owner, this.options.leaseMs, {
+          // never a run this process drives already (its lease may have run out in an outage)
+          exclude: [...this.active.keys()],
+          expiredLeases: Date.now() >= this.ownersFirstUntil,
+        });
+      } catch (err) {
+        if (isConnectionError(err)) this.outage = true;
+        throw err;
+      }
+      if (this.outage) {
+        // PostgreSQL is back after an outage in which every live owner's lease ran out: give the
+        // owners one lease to renew before expired leases count as dead owners' runs again
+        this.outage = false;
+        this.ownersFirstUntil = Date.now() + this.options.leaseMs;
+      }
       if (!run) {
         this.backlog = false;
         return;
