@@ -143,17 +143,18 @@ describe("registry whose PostgreSQL goes down and comes back", () => {
       await expectDatabaseUnavailable("ListMcps", reg.client.listMcps({}));
     });
 
-    it("still answers health checks", async () => {
+    it("still answers health checks, NOT_SERVING (server and service) while the database is away", async () => {
       const healthClient = createClient(health.Health, createGrpcTransport({ baseUrl: reg.url }));
-      const res = await within(
-        "Health/Check",
-        OUTAGE_CALL_BOUND_MS,
-        healthClient.check({ service: "mcp.registry.v1.RegistryService" }),
-      );
-      expect([
-        health.HealthCheckResponse_ServingStatus.SERVING,
-        health.HealthCheckResponse_ServingStatus.NOT_SERVING,
-      ]).toContain(res.status);
+      for (const service of ["", "mcp.registry.v1.RegistryService"]) {
+        await waitFor(
+          `health of "${service}" NOT_SERVING`,
+          async () => {
+            const res = await within("Health/Check", OUTAGE_CALL_BOUND_MS, healthClient.check({ service }));
+            return res.status === health.HealthCheckResponse_ServingStatus.NOT_SERVING ? true : undefined;
+          },
+          { timeoutMs: 10_000 },
+        );
+      }
     });
   });
 
@@ -162,6 +163,19 @@ describe("registry whose PostgreSQL goes down and comes back", () => {
       const port = proxy.port;
       await proxy.start();
       expect(proxy.port).toBe(port);
+    });
+
+    it("reports SERVING again soon after", async () => {
+      const healthClient = createClient(health.Health, createGrpcTransport({ baseUrl: reg.url }));
+      await waitFor(
+        "health SERVING",
+        async () =>
+          (await healthClient.check({ service: "mcp.registry.v1.RegistryService" })).status ===
+          health.HealthCheckResponse_ServingStatus.SERVING
+            ? true
+            : undefined,
+        { timeoutMs: 10_000 },
+      );
     });
 
     it("serves writes again without a restart", async () => {

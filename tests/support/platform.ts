@@ -66,9 +66,11 @@ export async function startPlatform(
     executors?: number;
     executorEnv?: Record<string, string>;
     env?: Record<string, string>;
+    /** The database (default: a fresh one on the machine's PostgreSQL). */
+    db?: TestDatabase;
   } = {},
 ): Promise<TestPlatform> {
-  const db = await createTestDatabase();
+  const db = options.db ?? (await createTestDatabase());
   const registry = await startTestRegistry({ db, ...(options.env ? { env: options.env } : {}) });
   const workflows = await startTestWorkflows(db, registry.url, options.env);
   const executors: ExecutorApp[] = [];

@@ -26,12 +26,16 @@ function codeOf(err: unknown): string | undefined {
   return typeof driver?.code === "string" ? driver.code : undefined;
 }
 
-/** True when `err` says PostgreSQL is unreachable or went away (as opposed to a bad query). */
+/**
+ * True when `err` says PostgreSQL is unreachable or went away (as opposed to a bad query): a driver
+ * error, or one already translated into UNAVAILABLE by {@link dbCall}.
+ */
 export function isConnectionError(err: unknown): boolean {
+  if (err instanceof UnavailableError) return true;
   const code = codeOf(err);
   if (code && (NETWORK_CODES.has(code) || isUnavailableSqlState(code))) return true;
   const message = err instanceof Error ? err.message : String(err);
-  return /Connection terminated|timeout exceeded when trying to connect|Connection refused|connect ECONNREFUSED|the database system is (starting up|shutting down)/i.test(
+  return /Connection terminated|timeout exceeded when trying to connect|Connection refused|connect ECONNREFUSED|the database system is (starting up|shutting down)|terminating connection due to administrator command/i.test(
     message,
   );
 }

@@ -1,5 +1,12 @@
 import type { Lock, LockService } from "@mcp/coordination";
-import { FenceLostError, type FencedWrites, type RunQueries, type WorkflowRunEntity } from "@mcp/db";
+import {
+  FenceLostError,
+  untilReachable,
+  type FencedWrites,
+  type ReachOptions,
+  type RunQueries,
+  type WorkflowRunEntity,
+} from "@mcp/db";
 import { create } from "@bufbuild/protobuf";
 import { RunStatusChangedSchema } from "@mcp/proto/executor";
 import type { RunStore } from "@mcp/db";
@@ -12,8 +19,10 @@ import { FencedRecorder, type RunMetrics } from "./fenced-recorder.js";
 import { runStatusOf, toRunError } from "./mapping.js";
 import { withChildSteps } from "./child-steps.js";
 import { decodePlan, decodeTools, type StoredPlan } from "./plan-codec.js";
+import { endAtRecoveryLimit } from "./recovery-limit.js";
 import type { RunStarter } from "./run-starter.js";
 import { MCP_RUN_STEP_ID } from "./run-starter.js";
+import { CancelRequest, withCancelReason } from "./run-canceller.js";
 
 /** Timing of leases and writes. */
 export interface LeaseOptions {
@@ -21,13 +30,18 @@ export interface LeaseOptions {
   readonly leaseMs: number;
   /** See `RecorderOptions.startWriteDelayMs`. */
   readonly startWriteDelayMs: number;
+  /** A run taken over more often than this without progress ends with RECOVERY_LIMIT. */
+  readonly maxRecoveries: number;
 }
 
 /**
  * Drives one claimed run to its end: holds the Redis lock and the PostgreSQL lease (renewed every
  * third of the lease), replays recorded steps so completed ones never run again, runs the engine with
  * a fenced recorder, and records the outcome (starting the fallback workflow when asked).
- * Losing the lease or the fence stops it at once without writing anything more.
+ * Losing the lease or the fence stops it at once without writing anything more. While PostgreSQL
+ * cannot be reached it keeps the run and tries its writes again (the fence decides when the
+ * database is back); a run taken over too often without progress ends with RECOVERY_LIMIT; a run
+ * it cannot drive for any other reason is given up at once, with the reason, not left to its lease.
  */
 export class RunDriver {
   constructor(
@@ -56,11 +70,31 @@ export class RunDriver {
     }
     this.deps.metrics?.runStarted();
     const controller = new AbortController();
-    const onStop = () => controller.abort(new LostOwnershipError(run.id));
-    stop.addEventListener("abort", onStop, { once: true });
+    // aborted only when the run is lost (or on shutdown), not on cancel: writes retried through an
+    // outage stop then, and only then
+    const lost = new AbortController();
+    const loseRun = () => {
+      const reason = new LostOwnershipError(run.id);
+      lost.abort(reason);
+      controller.abort(reason);
+    };
+    stop.addEventListener("abort", loseRun, { once: true });
+    const reach: ReachOptions = {
+      signal: lost.signal,
+      onRetry: (err, attempt) => {
+        this.deps.metrics?.writeRetried();
+        if (attempt === 1) {
+          log.warn(
+            { err: err instanceof Error ? err.message : String(err) },
+            "database unreachable: keeping the run and trying its writes again",
+          );
+        }
+      },
+    };
+    const renewal = { failing: false };
     const renew = setInterval(
       () => {
-        void this.renew(run, lock, controller, log);
+        void this.renew(run, lock, controller, loseRun, log, renewal);
       },
       Math.max(50, Math.floor(lease.leaseMs / 3)),
     );
@@ -71,28 +105,46 @@ export class RunDriver {
         case: "runStatus",
         value: create(RunStatusChangedSchema, { status: runStatusOf("running") }),
       });
-      if (run.cancelRequestedAt) controller.abort("cancelled");
-      const outcome = await this.execute(run, controller.signal);
-      await this.finish(run, outcome, log);
+      if (run.recoveries > lease.maxRecoveries) {
+        await endAtRecoveryLimit(this.deps, run, lease.maxRecoveries, reach);
+        this.deps.metrics?.recoveryLimitReached();
+        this.deps.metrics?.runFinished("failed");
+        log.warn({ recoveries: run.recoveries }, "run ended with RECOVERY_LIMIT");
+        return;
+      }
+      const cancel = CancelRequest.of(run);
+      if (cancel) controller.abort(cancel);
+      const outcome = await this.execute(run, controller.signal, reach);
+      await this.finish(run, withCancelReason(outcome, controller.signal.reason), log, reach);
     } catch (err) {
       if (err instanceof LostOwnershipError || err instanceof FenceLostError) {
         log.warn("lost the run to another executor (or shutting down); stopped without further writes");
       } else {
-        log.error({ err }, "run driver failed; the run will be retried after its lease expires");
+        // give it up now, saying why (RECOVERY_LIMIT quotes it), rather than after the lease
+        const why = err instanceof Error ? err.message : String(err);
+        log.error({ err }, "run driver failed; the run is given up to be taken again");
+        await untilReachable(() => this.deps.store.giveUp(run.id, run.fence, why.slice(0, 2000)), {
+          signal: lost.signal,
+        }).catch(() => undefined);
       }
     } finally {
       clearInterval(renew);
       this.deps.metrics?.runStopped();
-      stop.removeEventListener("abort", onStop);
+      stop.removeEventListener("abort", loseRun);
       // not awaited: the run is recorded; an unreleased lock only expires with the lease
       if (lock) void lock.release().catch(() => false);
     }
   }
 
-  private async execute(run: WorkflowRunEntity, signal: AbortSignal): Promise<RunOutcome> {
+  private async execute(
+    run: WorkflowRunEntity,
+    signal: AbortSignal,
+    reach: ReachOptions,
+  ): Promise<RunOutcome> {
     const plan = decodePlan(run.id, run.plan as unknown as StoredPlan, run.inputs as JsonObject);
     // eventSeq 1 = the claim's own event: nothing was ever recorded, every step is still pending
-    const steps = run.eventSeq === "1" ? [] : await this.deps.queries.steps(run.id);
+    const steps =
+      run.eventSeq === "1" ? [] : await untilReachable(() => this.deps.queries.steps(run.id), reach);
     const recorded: RecordedStep[] = steps
       .filter((s) => s.parentStepRunId === null)
       .map((s) => ({
@@ -103,6 +155,7 @@ export class RunDriver {
       }));
     const recorder = new FencedRecorder(this.deps.writes, this.deps.events, run.id, run.fence, {
       startWriteDelayMs: this.deps.lease.startWriteDelayMs,
+      reach,
       ...(this.deps.metrics ? { metrics: this.deps.metrics } : {}),
     });
     const runnerFor = withChildSteps(
@@ -118,11 +171,18 @@ export class RunDriver {
     }
     if (run.kind !== "mcp" || outcome.status !== "succeeded") return outcome;
     // A single-MCP run returns its step's outputs as the run's outputs.
-    const step = (await this.deps.queries.steps(run.id)).find((s) => s.stepId === MCP_RUN_STEP_ID);
+    const step = (await untilReachable(() => this.deps.queries.steps(run.id), reach)).find(
+      (s) => s.stepId === MCP_RUN_STEP_ID,
+    );
     return { ...outcome, outputs: (step?.outputs as JsonObject | null) ?? {} };
   }
 
-  private async finish(run: WorkflowRunEntity, outcome: RunOutcome, log: Logger): Promise<void> {
+  private async finish(
+    run: WorkflowRunEntity,
+    outcome: RunOutcome,
+    log: Logger,
+    reach: ReachOptions,
+  ): Promise<void> {
     let fallbackRunId: string | null = null;
     if (outcome.fallbackWorkflow) {
       try {
@@ -135,15 +195,20 @@ export class RunDriver {
     const error = outcome.error
       ? { code: outcome.error.code, message: outcome.error.message, stepId: outcome.error.stepId ?? "" }
       : null;
-    const seq = await this.deps.writes.updateRun(run.id, run.fence, {
-      status: outcome.status,
-      outputs: outcome.outputs,
-      error,
-      finishedAt: new Date(),
-      owner: null,
-      leaseExpiresAt: null,
-      fallbackRunId,
-    });
+    const finishedAt = new Date();
+    const seq = await untilReachable(
+      () =>
+        this.deps.writes.updateRun(run.id, run.fence, {
+          status: outcome.status,
+          outputs: outcome.outputs,
+          error,
+          finishedAt,
+          owner: null,
+          leaseExpiresAt: null,
+          fallbackRunId,
+        }),
+      reach,
+    );
     if (fallbackRunId) await this.deps.events.wake(fallbackRunId);
     this.deps.events.emit(run.id, seq, {
       case: "runStatus",
@@ -173,22 +238,31 @@ export class RunDriver {
     run: WorkflowRunEntity,
     lock: Lock | undefined,
     controller: AbortController,
+    loseRun: () => void,
     log: Logger,
+    renewal: { failing: boolean },
   ): Promise<void> {
     if (controller.signal.aborted && controller.signal.reason instanceof LostOwnershipError) return;
     try {
       const state = await this.deps.store.renew(run.id, run.fence, this.deps.lease.leaseMs);
       if (!state.held) {
-        controller.abort(new LostOwnershipError(run.id));
+        loseRun();
         return;
       }
-      if (state.cancelRequested && !controller.signal.aborted) controller.abort("cancelled");
+      if (state.cancelRequested && !controller.signal.aborted)
+        controller.abort(new CancelRequest(state.cancelReason));
       if (lock) await lock.extend(this.deps.lease.leaseMs).catch(() => false);
+      if (renewal.failing) log.info("renewed the lease again");
+      renewal.failing = false;
     } catch (err) {
-      log.warn(
-        { err: err instanceof Error ? err.message : String(err) },
-        "could not renew the lease; will retry",
-      );
+      // once per run and outage, not at every try
+      if (!renewal.failing) {
+        log.warn(
+          { err: err instanceof Error ? err.message : String(err) },
+          "could not renew the lease; will retry",
+        );
+      }
+      renewal.failing = true;
     }
   }
 }

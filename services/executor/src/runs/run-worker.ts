@@ -42,6 +42,7 @@ export class RunWorker {
   private outage = false;
   /** Until then, runs with an expired lease are left to their owners (just after an outage). */
   private ownersFirstUntil = 0;
+  private outageLogged = false;
   /** Claiming stopped at capacity (or a reservation was refused): look again as soon as a run ends. */
   private backlog = false;
 
@@ -77,12 +78,17 @@ export class RunWorker {
       return;
     }
     this.claiming = this.claimAll()
-      .catch((err: unknown) =>
-        this.logger.warn(
-          { err: err instanceof Error ? err.message : String(err) },
-          "claiming runs failed; will retry",
-        ),
-      )
+      .catch((err: unknown) => {
+        // a database outage is logged once, not at every poll
+        const repeat = isConnectionError(err) && this.outageLogged;
+        if (isConnectionError(err)) this.outageLogged = true;
+        if (!repeat) {
+          this.logger.warn(
+            { err: err instanceof Error ? err.message : String(err) },
+            "claiming runs failed; will retry",
+          );
+        }
+      })
       .finally(() => {
         this.claiming = undefined;
         if (this.again) {
@@ -166,7 +172,11 @@ export class RunWorker {
         // PostgreSQL is back after an outage in which every live owner's lease ran out: give the
         // owners one lease to renew before expired leases count as dead owners' runs again
         this.outage = false;
+        this.outageLogged = false;
         this.ownersFirstUntil = Date.now() + this.options.leaseMs;
+        this.logger.info(
+          "database reachable again: claiming runs (expired leases left to their owners for one lease)",
+        );
       }
       if (!run) {
         this.backlog = false;
