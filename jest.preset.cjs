@@ -20,5 +20,9 @@ module.exports = {
   moduleFileExtensions: ["ts", "js", "json"],
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   testMatch: ["**/*.spec.ts", "**/*.test.ts"],
+  // Jest's default of 5 s per test (and per hook) fails suites on a loaded machine (a second test run
+  // beside this one on the same cores) although nothing is wrong: tests wait on conditions, and a
+  // test that hangs still fails, after 30 s.
+  testTimeout: 30_000,
   testPathIgnorePatterns: ["/node_modules/", "/dist/"],
 };

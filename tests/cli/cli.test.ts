@@ -40,7 +40,7 @@ function mcp(p: TestPlatform, ...args: string[]): Promise<Result> {
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     // never leave a CLI process behind (it would keep Jest from exiting)
-    const guard = setTimeout(() => child.kill("SIGKILL"), 45_000);
+    const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(guard);

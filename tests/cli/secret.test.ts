@@ -38,7 +38,7 @@ function mcp(
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdin.end(options.stdin ?? "");
-    const guard = setTimeout(() => child.kill("SIGKILL"), 45_000);
+    const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
     child.on("error", reject);
     child.on("close", (code) => {
       clearTimeout(guard);

@@ -102,7 +102,7 @@ describe("web console › API keys required (AUTH_ENABLED=true; Chromium, a real
       bearer(userKey),
     );
     web = await startTestConsole(platform);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await web?.stop();

@@ -133,7 +133,7 @@ describe("web console › Secrets (API keys and SECRETS_KEY on; Chromium, a real
       createGrpcTransport({ baseUrl: platform.executors[0]!.server.url }),
     );
     web = await startTestConsole(platform);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await web?.stop();

@@ -19,7 +19,7 @@ describe("web console › serving (Chromium, a real platform)", () => {
   beforeAll(async () => {
     platform = await startPlatform();
     web = await startTestConsole(platform);
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await web?.stop();

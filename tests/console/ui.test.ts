@@ -77,7 +77,7 @@ describe("web console › UI end to end (Chromium, a real platform)", () => {
     platform = await startPlatform();
     web = await startTestConsole(platform);
     await platform.clients.registry.createMcp({ name: nap, config: scriptConfig(SLEEP_SCRIPT) });
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     await web?.stop();

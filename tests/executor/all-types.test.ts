@@ -119,7 +119,7 @@ describe("one workflow chaining all five MCP types", () => {
         },
       },
     });
-  }, 60_000);
+  }, 180_000);
   afterAll(async () => {
     await p.stop();
     await model.close();
@@ -188,5 +188,5 @@ describe("one workflow chaining all five MCP types", () => {
       temperature: 0.1,
       max_tokens: 64,
     });
-  }, 120_000);
+  }, 240_000);
 });

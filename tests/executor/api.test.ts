@@ -1,11 +1,13 @@
-import { Code } from "@connectrpc/connect";
-import { RunKind, RunStatus, StepStatus, type RunEvent } from "@mcp/proto/executor";
+import { Code, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { ExecutorService, RunKind, RunStatus, StepStatus, type RunEvent } from "@mcp/proto/executor";
 import { ExecutionMode } from "@mcp/proto/workflows";
 import { expectCode } from "../support/errors";
 import { uniqueName } from "../support/mcps";
 import { startPlatform, type TestPlatform } from "../support/platform";
 import { input, spec, step } from "../support/run-specs";
 import { ECHO_SCRIPT, SLEEP_SCRIPT, scriptConfig } from "../support/scripts";
+import { waitFor } from "../support/wait-for";
 
 describe("ExecutorService API", () => {
   let p: TestPlatform;
@@ -161,24 +163,72 @@ describe("ExecutorService API", () => {
     await expectCode(missing, Code.NotFound);
   });
 
-  it("CancelRun › stops the running step (kills the process) and ends the run CANCELLED", async () => {
-    const res = await p.clients.executor.executeWorkflow({ workflow: ref(slow), inputs: { seconds: 30 } });
+  /** Starts the slow workflow and waits until its first step runs; returns the run id. */
+  const startSlowRun = async (): Promise<string> => {
+    const res = await p.clients.executor.executeWorkflow({ workflow: ref(slow), inputs: { seconds: 60 } });
     const id = res.run!.id;
-    const deadline = Date.now() + 15_000;
-    while ((await p.clients.executor.getRun({ id })).run?.steps[0]?.status !== StepStatus.RUNNING) {
-      if (Date.now() > deadline) throw new Error("the step never started");
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(
+      "the first step to run",
+      async () =>
+        (await p.clients.executor.getRun({ id })).run?.steps[0]?.status === StepStatus.RUNNING || undefined,
+      { timeoutMs: 60_000 },
+    );
+    return id;
+  };
+  const cancelledRun = (id: string) =>
+    waitFor(
+      "the run to end CANCELLED",
+      async () => {
+        const run = (await p.clients.executor.getRun({ id })).run!;
+        return run.status === RunStatus.CANCELLED ? run : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+
+  it("CancelRun › stops the running step (kills the process) and ends the run CANCELLED with the caller's reason", async () => {
+    const id = await startSlowRun();
     const started = Date.now();
     await p.clients.executor.cancelRun({ id, reason: "changed my mind" });
-    let run = (await p.clients.executor.getRun({ id })).run!;
-    while (run.status !== RunStatus.CANCELLED && Date.now() - started < 15_000) {
-      await new Promise((r) => setTimeout(r, 50));
-      run = (await p.clients.executor.getRun({ id })).run!;
-    }
-    expect(run.status).toBe(RunStatus.CANCELLED);
-    expect(Date.now() - started).toBeLessThan(10_000);
+    const run = await cancelledRun(id);
+    // the step sleeps 60 s: ending well before that means its process was stopped
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(run.error).toMatchObject({ code: "CANCELLED", message: "changed my mind" });
     expect(run.steps.map((s) => StepStatus[s.status])).toEqual(["CANCELLED", "CANCELLED"]);
+    const events: RunEvent[] = [];
+    for await (const msg of p.clients.executor.watchRun({ id })) events.push(msg.event!);
+    const snapshot = events[0]?.event;
+    expect(snapshot?.case === "runSnapshot" && snapshot.value.error?.message).toBe("changed my mind");
+  }, 180_000);
+
+  it("CancelRun › through another replica: the driving executor sees the request and keeps the reason", async () => {
+    const id = await startSlowRun();
+    const other = await p.addExecutor();
+    const client = createClient(ExecutorService, createGrpcTransport({ baseUrl: other.server.url }));
+    const res = await client.cancelRun({ id, reason: "asked on replica 2" });
+    expect(res.run?.status).toBe(RunStatus.RUNNING); // still stopping: its driver is on replica 1
+    const run = await cancelledRun(id);
+    expect(run.error).toMatchObject({ code: "CANCELLED", message: "asked on replica 2" });
+    // a second request is answered with the run as it is, the first reason kept
+    const again = await client.cancelRun({ id, reason: "again" });
+    expect(again.run?.status).toBe(RunStatus.CANCELLED);
+    expect(again.run?.error?.message).toBe("asked on replica 2");
+  }, 180_000);
+
+  it("CancelRun › answers FAILED_PRECONDITION for a run that finished otherwise, and changes nothing", async () => {
+    const done = await p.clients.executor.executeWorkflow({
+      workflow: ref(workflow),
+      inputs: { text: "done" },
+      wait: true,
+    });
+    expect(done.run?.status).toBe(RunStatus.SUCCEEDED);
+    const err = await expectCode(
+      p.clients.executor.cancelRun({ id: done.run!.id, reason: "too late" }),
+      Code.FailedPrecondition,
+    );
+    expect(err.rawMessage).toContain("already finished");
+    const after = (await p.clients.executor.getRun({ id: done.run!.id })).run!;
+    expect(after.status).toBe(RunStatus.SUCCEEDED);
+    expect(after.error).toBeUndefined();
   });
 
   it("RunMcp › runs one MCP alone and records it as a one-step run", async () => {

@@ -1,3 +1,6 @@
+import { randomUUID } from "node:crypto";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { RunStatus, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
 import type { McpReferenceSchema } from "@mcp/proto/registry";
@@ -5,13 +8,21 @@ import { ExecutionMode, type WorkflowSpecSchema } from "@mcp/proto/workflows";
 import { Client as PgClient } from "pg";
 import { uniqueName } from "../support/mcps";
 import { startPlatform, type TestPlatform } from "../support/platform";
+import { sharedScratch } from "../support/scratch";
 import { scriptConfig } from "../support/scripts";
 import { waitFor } from "../support/wait-for";
 
-/** Sleeps `seconds` (input), then returns `{version: <label>}`: which MCP version really ran. */
-const versionScript = (label: string) => `import json, sys, time
+/**
+ * Waits until the file `gate` (input; "" = no wait) exists, then returns `{version: <label>}`: which
+ * MCP version really ran. The test opens the gate once it has changed the definitions, so the run is
+ * still running then however slow the machine is.
+ */
+const versionScript = (label: string) => `import json, os, sys, time
 data = json.load(open(sys.argv[1]))
-time.sleep(float(data.get("seconds", 0)))
+gate = data.get("gate", "")
+deadline = time.time() + 120
+while gate and not os.path.exists(gate) and time.time() < deadline:
+    time.sleep(0.05)
 json.dump({"success": True, "result": {"version": ${JSON.stringify(label)}}, "error": None}, open(sys.argv[2], "w"))
 `;
 
@@ -19,15 +30,13 @@ const staticString = (value: string) => ({
   source: { case: "staticValue" as const, value: { kind: { case: "stringValue" as const, value } } },
 });
 
-/** One step `report` calling `mcp`, sleeping `seconds`; `extra` static inputs tell spec versions apart. */
+/** One step `report` calling `mcp`, waiting for the file `gate`; `extra` static inputs tell spec versions apart. */
 function reportSpec(
   mcp: MessageInitShape<typeof McpReferenceSchema>,
-  seconds: string,
+  gate: string,
   extra: Record<string, string> = {},
 ): MessageInitShape<typeof WorkflowSpecSchema> {
-  const inputs = Object.fromEntries(
-    Object.entries({ seconds, ...extra }).map(([k, v]) => [k, staticString(v)]),
-  );
+  const inputs = Object.fromEntries(Object.entries({ gate, ...extra }).map(([k, v]) => [k, staticString(v)]));
   return {
     executionMode: ExecutionMode.SEQUENTIAL,
     steps: [{ stepId: "report", mcp, inputs }],
@@ -38,14 +47,22 @@ function reportSpec(
 describe("runs pin their definitions when they start", () => {
   let p: TestPlatform;
   let pg: PgClient;
+  let dir: string;
+  /** A gate file that does not exist yet; `open()` creates it. */
+  const newGate = () => {
+    const path = join(dir, `gate-${randomUUID()}`);
+    return { path, open: () => writeFileSync(path, "open") };
+  };
   beforeAll(async () => {
-    p = await startPlatform();
+    dir = sharedScratch("mcp-pinning-");
+    p = await startPlatform({ executorEnv: { SANDBOX_WRITE_PATHS: dir } });
     pg = new PgClient({ connectionString: p.db.url });
     await pg.connect();
   });
   afterAll(async () => {
     await pg?.end();
     await p?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   const start = async (workflow: string) =>
@@ -60,7 +77,7 @@ describe("runs pin their definitions when they start", () => {
     waitFor(
       `run ${id}'s step to be RUNNING`,
       async () => ((await getRun(id)).steps[0]?.status === StepStatus.RUNNING ? true : undefined),
-      { timeoutMs: 15_000 },
+      { timeoutMs: 60_000 },
     );
   const untilFinished = (id: string) =>
     waitFor(
@@ -69,7 +86,7 @@ describe("runs pin their definitions when they start", () => {
         const run = await getRun(id);
         return run.status === RunStatus.PENDING || run.status === RunStatus.RUNNING ? undefined : run;
       },
-      { timeoutMs: 20_000, intervalMs: 100 },
+      { timeoutMs: 60_000, intervalMs: 100 },
     );
   const summary = (run: WorkflowRun) => ({
     status: RunStatus[run.status],
@@ -94,9 +111,10 @@ describe("runs pin their definitions when they start", () => {
     const mcp = uniqueName("versioned");
     await p.clients.registry.createMcp({ name: mcp, config: scriptConfig(versionScript("mcp v1")) });
     const workflow = uniqueName("pinned");
+    const gate = newGate();
     await p.clients.workflows.createWorkflow({
       name: workflow,
-      spec: reportSpec({ mcp: { case: "name", value: mcp } }, "2"),
+      spec: reportSpec({ mcp: { case: "name", value: mcp } }, gate.path),
     });
 
     const first = await start(workflow);
@@ -108,17 +126,18 @@ describe("runs pin their definitions when they start", () => {
     expect(mcpUpdate.version?.version).toBe(2);
     const workflowUpdate = await p.clients.workflows.updateWorkflow({
       workflow: { case: "name", value: workflow },
-      spec: reportSpec({ mcp: { case: "name", value: mcp } }, "0", { spec: "v2" }),
+      spec: reportSpec({ mcp: { case: "name", value: mcp } }, "", { spec: "v2" }),
     });
     expect(workflowUpdate.version?.version).toBe(2);
     // Both updates landed while the first run was still running.
     expect(RunStatus[(await getRun(first)).status]).toBe("RUNNING");
+    gate.open();
 
     expect(summary(await untilFinished(first))).toEqual({
       status: "SUCCEEDED",
       outputs: { version: "mcp v1" },
       workflowVersion: 1,
-      step: { mcpVersion: 1, inputs: { seconds: "2" } },
+      step: { mcpVersion: 1, inputs: { gate: gate.path } },
     });
     expect(await rows(first)).toEqual({ workflowVersion: 1, stepMcpVersions: [1] });
 
@@ -127,10 +146,10 @@ describe("runs pin their definitions when they start", () => {
       status: "SUCCEEDED",
       outputs: { version: "mcp v2" },
       workflowVersion: 2,
-      step: { mcpVersion: 2, inputs: { seconds: "0", spec: "v2" } },
+      step: { mcpVersion: 2, inputs: { gate: "", spec: "v2" } },
     });
     expect(await rows(second)).toEqual({ workflowVersion: 2, stepMcpVersions: [2] });
-  }, 60_000);
+  }, 180_000);
 
   it("resolves a step's `production` label to the version it points at when the run starts, not the latest one, and not a later move", async () => {
     const mcp = uniqueName("labelled");
@@ -149,11 +168,12 @@ describe("runs pin their definitions when they start", () => {
       version: 1,
     });
     const workflow = uniqueName("by-label");
+    const gate = newGate();
     await p.clients.workflows.createWorkflow({
       name: workflow,
       spec: reportSpec(
         { mcp: { case: "name", value: mcp }, selector: { case: "label", value: "production" } },
-        "2",
+        gate.path,
       ),
     });
 
@@ -165,6 +185,7 @@ describe("runs pin their definitions when they start", () => {
       version: 2,
     });
     expect(RunStatus[(await getRun(first)).status]).toBe("RUNNING");
+    gate.open();
 
     const firstRun = await untilFinished(first);
     expect([RunStatus[firstRun.status], firstRun.outputs, firstRun.steps[0]?.mcpVersion]).toEqual([
@@ -174,7 +195,7 @@ describe("runs pin their definitions when they start", () => {
     ]);
     expect(await rows(first)).toEqual({ workflowVersion: 1, stepMcpVersions: [1] });
 
-    const second = await start(workflow);
+    const second = await start(workflow); // the gate is open: it does not wait
     const secondRun = await untilFinished(second);
     expect([RunStatus[secondRun.status], secondRun.outputs, secondRun.steps[0]?.mcpVersion]).toEqual([
       "SUCCEEDED",
@@ -182,5 +203,5 @@ describe("runs pin their definitions when they start", () => {
       2,
     ]);
     expect(await rows(second)).toEqual({ workflowVersion: 1, stepMcpVersions: [2] });
-  }, 60_000);
+  }, 180_000);
 });

@@ -84,7 +84,8 @@ describe("executor crash recovery", () => {
       third: join(dir, "third.txt"),
     };
     const workflow = uniqueName("crashy");
-    await p.clients.workflows.createWorkflow({ name: workflow, spec: threeCounterSteps(mcp, files, 3) });
+    // `second` sleeps 10 s: a window in which even a loaded machine's polls see it running
+    await p.clients.workflows.createWorkflow({ name: workflow, spec: threeCounterSteps(mcp, files, 10) });
 
     const a = await spawnExecutor(
       executorEnv(p.db, p.registry.url, p.workflows.server.url, { SANDBOX_WRITE_PATHS: dir }),
@@ -108,7 +109,7 @@ describe("executor crash recovery", () => {
           linesIn(files.second) === 1;
         return ready ? true : undefined;
       },
-      { timeoutMs: 20_000 },
+      { timeoutMs: 60_000 },
     );
     await crashExecutor(a);
     expect(linesIn(files.third)).toBe(0);
@@ -122,7 +123,7 @@ describe("executor crash recovery", () => {
         const { run } = await viaB.getRun({ id: runId });
         return run && run.status !== RunStatus.RUNNING && run.status !== RunStatus.PENDING ? run : undefined;
       },
-      { timeoutMs: 30_000, intervalMs: 100 },
+      { timeoutMs: 90_000, intervalMs: 100 },
     );
 
     expect(RunStatus[finished.status]).toBe(RunStatus[RunStatus.SUCCEEDED]);
@@ -174,5 +175,5 @@ describe("executor crash recovery", () => {
     } finally {
       await pg.end();
     }
-  }, 60_000);
+  }, 180_000);
 });

@@ -45,7 +45,7 @@ describe("executor with Redis unreachable", () => {
       workflow: { workflow: { case: "name", value: workflow } },
       inputs: { text: "still here" },
       wait: true,
-      waitTimeoutSeconds: 30,
+      waitTimeoutSeconds: 120,
     });
     expect(run?.status).toBe(RunStatus.SUCCEEDED);
     expect(run?.outputs).toEqual({ text: "still here" });

@@ -80,7 +80,7 @@ describe("executor replicas on one database", () => {
           workflow: { workflow: { case: "name", value: workflow } },
           inputs: { counter },
           wait: true,
-          waitTimeoutSeconds: 45,
+          waitTimeoutSeconds: 150,
         }),
       ),
     );
@@ -129,5 +129,5 @@ describe("executor replicas on one database", () => {
     } finally {
       await pg.end();
     }
-  }, 90_000);
+  }, 240_000);
 });

@@ -7,6 +7,7 @@ import { uniqueName } from "../support/mcps";
 import { startPlatform, type TestPlatform } from "../support/platform";
 import { input, num, output, spec, step, str } from "../support/run-specs";
 import { ECHO_SCRIPT, FAIL_SCRIPT, FLAKY_SCRIPT, SLEEP_SCRIPT, scriptConfig } from "../support/scripts";
+import { waitFor } from "../support/wait-for";
 
 describe("executor error handling", () => {
   let p: TestPlatform;
@@ -37,7 +38,7 @@ describe("executor error handling", () => {
       workflow: { workflow: { case: "name", value: name } },
       inputs,
       wait: true,
-      waitTimeoutSeconds: 60,
+      waitTimeoutSeconds: 150,
     });
     return res.run!;
   }
@@ -144,12 +145,15 @@ describe("executor error handling", () => {
     );
     expect(r.status).toBe(RunStatus.FAILED);
     expect(r.fallbackRunId).not.toBe("");
-    const deadline = Date.now() + 30_000;
-    let fb = (await p.clients.executor.getRun({ id: r.fallbackRunId })).run!;
-    while (fb.status !== RunStatus.SUCCEEDED && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      fb = (await p.clients.executor.getRun({ id: r.fallbackRunId })).run!;
-    }
+    const fb = await waitFor(
+      "the fallback run to end",
+      async () => {
+        const fallbackRun = (await p.clients.executor.getRun({ id: r.fallbackRunId })).run!;
+        const ongoing = [RunStatus.PENDING, RunStatus.RUNNING].includes(fallbackRun.status);
+        return ongoing ? undefined : fallbackRun;
+      },
+      { timeoutMs: 120_000, intervalMs: 100 },
+    );
     expect(fb.status).toBe(RunStatus.SUCCEEDED);
     expect(fb.workflowName).toBe(fallback);
     expect(fb.inputs).toEqual({ text: "saved" });
@@ -168,15 +172,17 @@ describe("executor error handling", () => {
     expect(r.steps[0]?.error?.code).toBe("TIMEOUT");
   });
 
-  it("parallel › runs independent steps at the same time (three 1 s sleeps well under 3 s)", async () => {
+  it("parallel › runs independent steps at the same time (three 5 s sleeps overlap, under 15 s in all)", async () => {
+    // 5 s sleeps: long enough that the three start before any ends even when a loaded machine starts
+    // their sandboxes seconds apart; one after the other they could not take less than 15 s
     const started = Date.now();
     const r = await run(
       uniqueName("parallel"),
       spec(
         [
-          step("s1", mcps.sleep, { inputs: { seconds: num(1) } }),
-          step("s2", mcps.sleep, { inputs: { seconds: num(1) } }),
-          step("s3", mcps.sleep, { inputs: { seconds: num(1) } }),
+          step("s1", mcps.sleep, { inputs: { seconds: num(5) } }),
+          step("s2", mcps.sleep, { inputs: { seconds: num(5) } }),
+          step("s3", mcps.sleep, { inputs: { seconds: num(5) } }),
           step("join", mcps.echo, { dependsOn: ["s1", "s2", "s3"], inputs: { text: output("s1", "slept") } }),
         ],
         { executionMode: ExecutionMode.PARALLEL },
@@ -184,7 +190,7 @@ describe("executor error handling", () => {
     );
     const elapsed = Date.now() - started;
     expect(r.status).toBe(RunStatus.SUCCEEDED);
-    expect(elapsed).toBeLessThan(2_800);
+    expect(elapsed).toBeLessThan(15_000);
     // the sleeps overlapped: each started before any other finished
     const windows = r.steps
       .filter((s) => s.stepId.startsWith("s"))

@@ -26,7 +26,7 @@ describe("system: MCPs → workflow → durable run", () => {
       workflow: { workflow: { case: "name", value: workflow } },
       inputs: { text: "hello world" },
       wait: true,
-      waitTimeoutSeconds: 20,
+      waitTimeoutSeconds: 120,
     });
     expect(created).toBe(true);
     expect(run?.status).toBe(RunStatus.SUCCEEDED);

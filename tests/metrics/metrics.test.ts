@@ -84,7 +84,7 @@ describe("GET /metrics on every service", () => {
       workflow: { workflow: { case: "name", value: workflow } },
       inputs: { text: "metrics" },
       wait: true,
-      waitTimeoutSeconds: 20,
+      waitTimeoutSeconds: 120,
     });
     expect(run?.status).toBe(RunStatus.SUCCEEDED);
     const after = await scrape(urls().executor);

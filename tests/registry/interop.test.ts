@@ -1,7 +1,8 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { create } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { Code, createClient } from "@connectrpc/connect";
 import {
   createConnectTransport,
@@ -282,6 +283,80 @@ describe("server reflection through buf curl", () => {
       expect(body.version.version).toBe(1);
     }
   });
+});
+
+describe("server reflection through a plain @grpc/grpc-js client (as older grpcurl releases read it)", () => {
+  interface ReflectionAnswer {
+    fileDescriptorResponse?: { fileDescriptorProto: Buffer[] };
+    errorResponse?: { errorCode: number; errorMessage: string };
+  }
+  interface ReflectionStub extends grpc.Client {
+    ServerReflectionInfo(): grpc.ClientDuplexStream<object, ReflectionAnswer>;
+  }
+
+  /** Sends `requests` on one reflection stream of `version` and collects the answers. */
+  async function reflect(version: "v1" | "v1alpha", requests: object[]): Promise<ReflectionAnswer[]> {
+    const definition = protoLoader.loadSync(`grpc/reflection/${version}/reflection.proto`, {
+      includeDirs: [join(REPO, "third_party", "proto")],
+      oneofs: true,
+    });
+    const loaded = grpc.loadPackageDefinition(definition) as unknown as {
+      grpc: {
+        reflection: Record<
+          string,
+          { ServerReflection: new (address: string, credentials: grpc.ChannelCredentials) => ReflectionStub }
+        >;
+      };
+    };
+    const Stub = loaded.grpc.reflection[version]!.ServerReflection;
+    const stub = new Stub(`127.0.0.1:${registry.app.server.port}`, grpc.credentials.createInsecure());
+    try {
+      const stream = stub.ServerReflectionInfo();
+      const answers: ReflectionAnswer[] = [];
+      const done = new Promise<void>((resolve, reject) => {
+        stream.on("data", (answer: ReflectionAnswer) => answers.push(answer));
+        stream.on("end", () => resolve());
+        stream.on("error", reject);
+      });
+      for (const request of requests) stream.write(request);
+      stream.end();
+      await done;
+      return answers;
+    } finally {
+      stub.close();
+    }
+  }
+
+  const names = (answer: ReflectionAnswer | undefined): string[] =>
+    (answer?.fileDescriptorResponse?.fileDescriptorProto ?? []).map(
+      (bytes) => fromBinary(FileDescriptorProtoSchema, bytes).name,
+    );
+
+  it.each(["v1", "v1alpha"] as const)(
+    "%s: answers with the requested file first, then its imports, each once per stream",
+    async (version) => {
+      const [service, message, mcpFile] = await reflect(version, [
+        { fileContainingSymbol: SERVICE },
+        { fileContainingSymbol: "mcp.registry.v1.McpVersion" },
+        { fileByFilename: "mcp/registry/v1/mcp.proto" },
+      ]);
+      const first = service?.fileDescriptorResponse?.fileDescriptorProto[0];
+      // what an older grpcurl takes as the answer: the file that defines the service
+      expect(first && fromBinary(FileDescriptorProtoSchema, first).service.map((s) => s.name)).toEqual([
+        "RegistryService",
+      ]);
+      expect(names(service)).toEqual([
+        "mcp/registry/v1/registry_service.proto",
+        "google/protobuf/field_mask.proto",
+        "google/protobuf/struct.proto",
+        "mcp/registry/v1/mcp.proto",
+        "google/protobuf/timestamp.proto",
+      ]);
+      // sent already on this stream: the requested file alone
+      expect(names(message)).toEqual(["mcp/registry/v1/mcp.proto"]);
+      expect(names(mcpFile)).toEqual(["mcp/registry/v1/mcp.proto"]);
+    },
+  );
 });
 
 describe("grpc.health.v1.Health", () => {

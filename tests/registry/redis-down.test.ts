@@ -104,11 +104,16 @@ describe("registry with Redis unreachable from the start", () => {
 
   it("answers without waiting on Redis timeouts", async () => {
     const mcp = await createAndUpdate(reg);
-    const started = Date.now();
-    for (let i = 0; i < 5; i++) await reg.client.getMcp({ mcp: { case: "id", value: mcp.id } });
+    const took: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = Date.now();
+      await reg.client.getMcp({ mcp: { case: "id", value: mcp.id } });
+      took.push(Date.now() - started);
+    }
     // Each read makes four cache calls, each bounded at 500 ms; a refused connection should fail at
-    // once, so even one full timeout per read would exceed this bound.
-    expect(Date.now() - started).toBeLessThan(2_500);
+    // once. A read that waited for one full timeout would take 500 ms or more, every time: the
+    // fastest of five stays under that even on a loaded machine, where any one read may be slow.
+    expect(Math.min(...took)).toBeLessThan(500);
   });
 });
 

@@ -72,7 +72,7 @@ describe("npm start › one process per service (DATABASE_URL and REDIS_URL give
     expect(await interrupt(launcher)).toBe(0);
     await expect(fetch(`${consoleUrl}/`)).rejects.toThrow();
     await expect(listMcps(launcher.urls.registry)).rejects.toThrow();
-  }, 150_000);
+  }, 240_000);
 });
 
 describe("npm start › the console's build and settings", () => {
@@ -99,7 +99,7 @@ describe("npm start › the console's build and settings", () => {
     expect(log).toContain("console built");
     expect((await get(`${launcher.consoleUrl}/`)).body).toBe("<p>fake console built by npm start</p>");
     expect(await interrupt(launcher)).toBe(0);
-  }, 150_000);
+  }, 240_000);
 
   it("runs the services without the console when its build fails, and says why", async () => {
     const consoleDir = fakeConsole(root, BUILD_FAILS);
@@ -112,7 +112,7 @@ describe("npm start › the console's build and settings", () => {
     expect(launcher.consoleUrl).toBeUndefined();
     expect(await listMcps(launcher.urls.registry)).toBe(200);
     expect(await interrupt(launcher)).toBe(0);
-  }, 150_000);
+  }, 240_000);
 
   it("serves no console with CONSOLE_PORT=off, and says so", async () => {
     const launcher = await startLauncher({ DATABASE_URL: db.url, CONSOLE_PORT: "off" });
@@ -120,7 +120,7 @@ describe("npm start › the console's build and settings", () => {
     expect(launcher.output.join("")).toMatch(/\n {2}console +off \(CONSOLE_PORT=off\)/);
     expect(launcher.consoleUrl).toBeUndefined();
     expect(await interrupt(launcher)).toBe(0);
-  }, 150_000);
+  }, 240_000);
 
   it("refuses a bad console setting before starting anything, naming it (exit code 2)", async () => {
     await expect(
@@ -128,5 +128,5 @@ describe("npm start › the console's build and settings", () => {
     ).rejects.toThrow(
       /exited \(2\)[^]*CONSOLE_PORT must be a port number[^]*CONSOLE_REGISTRY_URL must be a URL/,
     );
-  }, 60_000);
+  }, 180_000);
 });

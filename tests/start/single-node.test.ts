@@ -83,7 +83,7 @@ describe("npm start › single-node mode (no DATABASE_URL, no REDIS_URL)", () =>
     expect(await interrupt(launcher)).toBe(0);
     expect(processesMentioning(dataDir)).toEqual([]);
     expect(existsSync(join(dataDir, "postgres", "postmaster.pid"))).toBe(false);
-  }, 150_000);
+  }, 240_000);
 
   it("serves the web console, whose /config.json points the browser at the services it started", async () => {
     requireConsoleBuild();
@@ -109,7 +109,7 @@ describe("npm start › single-node mode (no DATABASE_URL, no REDIS_URL)", () =>
 
     expect(await interrupt(launcher)).toBe(0);
     await expect(fetch(`${consoleUrl}/`)).rejects.toThrow(); // stopped with the rest
-  }, 150_000);
+  }, 240_000);
 
   it("keeps the data between starts: a second start reuses the cluster and still has the run", async () => {
     expect(runId).not.toBe("");
@@ -130,5 +130,5 @@ describe("npm start › single-node mode (no DATABASE_URL, no REDIS_URL)", () =>
 
     expect(await interrupt(launcher)).toBe(0);
     expect(processesMentioning(dataDir)).toEqual([]);
-  }, 150_000);
+  }, 240_000);
 });

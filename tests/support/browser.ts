@@ -50,7 +50,8 @@ export async function launchBrowser(): Promise<Browser> {
 /** A page in a fresh, isolated context (no cookies, storage or cache shared with other tests). */
 export async function newPage(browser: Browser): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-  context.setDefaultTimeout(15_000);
+  // generous: a loaded machine renders and answers slowly; a wait for what never comes still fails
+  context.setDefaultTimeout(45_000);
   return context.newPage();
 }
 
@@ -65,7 +66,7 @@ export function useBrowser(): { browser(): Browser; page(): Page } {
   let page: Page | undefined;
   beforeAll(async () => {
     browser = await launchBrowser();
-  }, 90_000);
+  }, 180_000);
   afterAll(async () => {
     await browser?.close();
   });

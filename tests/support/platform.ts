@@ -128,9 +128,10 @@ export async function spawnExecutor(env: Record<string, string>): Promise<Execut
   });
   const log: string[] = [];
   const url = await new Promise<string>((resolveUrl, reject) => {
+    // a loaded machine may take tens of seconds to start node with tsx
     const timer = setTimeout(
-      () => reject(new Error(`executor did not start in 30 s:\n${log.join("\n")}`)),
-      30_000,
+      () => reject(new Error(`executor did not start in 90 s:\n${log.join("\n")}`)),
+      90_000,
     );
     let buffer = "";
     child.stdout?.on("data", (chunk: Buffer) => {

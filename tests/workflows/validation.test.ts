@@ -310,7 +310,7 @@ describe("WorkflowService spec validation", () => {
   });
 
   describe("ValidateWorkflow", () => {
-    it("reports valid=false with every rule violation AND every unresolved MCP at once, writing nothing", async () => {
+    it("reports valid=false with every rule violation AND every unresolved MCP at once, in field order, writing nothing", async () => {
       const missing = uniqueName("missing");
       const spec: SpecInit = {
         steps: [
@@ -328,12 +328,12 @@ describe("WorkflowService spec validation", () => {
       expect(report.violations.map((v) => [v.field, v.code])).toEqual([
         ["spec.steps[0].depends_on[0]", "CYCLE"],
         ['spec.steps[2].inputs["x"].step_output.step_id', "STEP_OUTPUT_NOT_UPSTREAM"],
-        ["spec.outputs[0].step_id", "UNKNOWN_STEP"],
         ["spec.steps[3].mcp", "MCP_NOT_FOUND"],
+        ["spec.outputs[0].step_id", "UNKNOWN_STEP"],
       ]);
       expect(report.violations.every((v) => v.description.length > 0)).toBe(true);
       expect(report.violations[0]?.description).toContain("a -> b -> a");
-      expect(report.violations[3]?.description).toContain('step "d"');
+      expect(report.violations[2]?.description).toContain('step "d"');
       expect(report.resolvedSteps.map((r) => r.stepId)).toEqual(["a", "b", "c"]);
     });
 

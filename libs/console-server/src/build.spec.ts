@@ -69,8 +69,8 @@ describe("console build", () => {
     const building = buildConsole(dir, { logger, signal: controller.signal });
     setTimeout(() => controller.abort(), 500);
     await expect(building).rejects.toThrow("console build cancelled");
-    expect(Date.now() - started).toBeLessThan(10_000);
-  }, 30_000);
+    expect(Date.now() - started).toBeLessThan(30_000); // the script alone would run 60 s
+  }, 60_000);
 
   it("ensureConsoleBuilt builds a missing build, keeps a stale one unless asked, and leaves a fresh one", async () => {
     const dir = make(WRITES_DIST);

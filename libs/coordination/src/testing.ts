@@ -21,10 +21,13 @@ export function recordingLogger(): Logger & { readonly entries: LogEntry[] } {
   return { entries, debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error") };
 }
 
-/** Resolves once `condition` returns true (polling every `intervalMs`); rejects after `timeoutMs`. */
+/**
+ * Resolves once `condition` returns true (polling every `intervalMs`); rejects after `timeoutMs`
+ * (30 s by default: a loaded machine may be slow, a condition that holds ends the wait at once).
+ */
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
-  { timeoutMs = 5_000, intervalMs = 10, what = "condition" } = {},
+  { timeoutMs = 30_000, intervalMs = 10, what = "condition" } = {},
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {

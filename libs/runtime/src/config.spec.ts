@@ -63,6 +63,19 @@ describe("loadConfig", () => {
     expect((error as ConfigError).problems).toHaveLength(4);
   });
 
+  it("reads MAX_REQUEST_BYTES (default 4 MiB) and refuses one too small, too large or not a whole number", () => {
+    expect(loadConfig("registry", {}).maxRequestBytes).toBe(4 * 1024 * 1024);
+    expect(loadConfig("registry", { MAX_REQUEST_BYTES: "1048576" }).maxRequestBytes).toBe(1048576);
+    for (const [value, problem] of [
+      ["1000", "MAX_REQUEST_BYTES must be at least 65536 (64 KiB)"],
+      ["2000000000", "MAX_REQUEST_BYTES must be at most 1073741824 (1 GiB)"],
+      ["100000.5", "MAX_REQUEST_BYTES must be a whole number of bytes"],
+      ["lots", "MAX_REQUEST_BYTES must be a number of bytes"],
+    ] as const) {
+      expect(() => loadConfig("registry", { MAX_REQUEST_BYTES: value })).toThrow(problem);
+    }
+  });
+
   it("reads SECRETS_KEY into the executor section as a keyring that serialises as key ids only", () => {
     const key = randomBytes(32);
     expect(loadConfig("executor", {}).executor.secrets).toBeUndefined();

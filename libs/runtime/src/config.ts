@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { sandboxConfigFromEnv, type SandboxConfig } from "@mcp/sandbox";
+import { DEFAULT_MAX_REQUEST_BYTES } from "@mcp/validation";
 import { parseSecretsKeyring, SecretsKeyError, type SecretsKeyring } from "./secrets-keyring.js";
 
 /** The three services and their default ports. */
@@ -24,6 +25,8 @@ export interface ServiceConfig {
   readonly corsOrigins: readonly string[];
   /** How long shutdown waits for in-flight calls before closing connections. */
   readonly shutdownGraceMs: number;
+  /** Largest request message accepted, in bytes after decompression (`MAX_REQUEST_BYTES`, docs/limits.md). */
+  readonly maxRequestBytes: number;
   /** Registry settings. */
   readonly registry: {
     /** Start stdio MCP servers at registration to snapshot their tools (off: it runs a caller's command). */
@@ -118,6 +121,15 @@ const envSchema = z.object({
   ),
   CORS_ORIGINS: z.preprocess(empty, z.string().default("*")),
   SHUTDOWN_GRACE_MS: z.preprocess(empty, z.coerce.number().int().min(0).max(600_000).default(10_000)),
+  MAX_REQUEST_BYTES: z.preprocess(
+    empty,
+    z.coerce
+      .number({ error: "MAX_REQUEST_BYTES must be a number of bytes" })
+      .int("MAX_REQUEST_BYTES must be a whole number of bytes")
+      .min(65_536, "MAX_REQUEST_BYTES must be at least 65536 (64 KiB)")
+      .max(1_073_741_824, "MAX_REQUEST_BYTES must be at most 1073741824 (1 GiB)")
+      .default(DEFAULT_MAX_REQUEST_BYTES),
+  ),
   REGISTRY_PROBE_STDIO: z.preprocess(
     (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
     z
@@ -187,6 +199,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
         .filter(Boolean),
     ),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    maxRequestBytes: e.MAX_REQUEST_BYTES,
     registry: Object.freeze({
       probeStdio: e.REGISTRY_PROBE_STDIO === "true" || e.REGISTRY_PROBE_STDIO === "1",
     }),

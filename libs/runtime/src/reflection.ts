@@ -64,19 +64,25 @@ const encode = (file: DescFile) =>
   toBinary(FileDescriptorProtoSchema, create(FileDescriptorProtoSchema, file.proto));
 
 /**
- * Encodes `file` and every file it imports that this stream has not sent yet (dependencies first).
- * The requested file itself is always included.
+ * Encodes `file` first, then every file it imports, directly or not (breadth-first), that this stream
+ * has not sent yet — the order grpc-go answers in; older grpcurl releases take the first descriptor
+ * as the answer. The requested file itself is always included, even when it was sent before.
  */
 function encodeWithDependencies(file: DescFile, sent: Set<string>): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  const visit = (f: DescFile) => {
-    if (sent.has(f.proto.name)) return;
-    sent.add(f.proto.name);
-    f.dependencies.forEach(visit);
-    out.push(encode(f));
-  };
-  visit(file);
-  return out.length > 0 ? out : [encode(file)];
+  const out: Uint8Array[] = [encode(file)];
+  sent.add(file.proto.name);
+  const seen = new Set<string>([file.proto.name]);
+  const queue = [...file.dependencies];
+  for (let next = queue.shift(); next !== undefined; next = queue.shift()) {
+    if (seen.has(next.proto.name)) continue;
+    seen.add(next.proto.name);
+    if (!sent.has(next.proto.name)) {
+      sent.add(next.proto.name);
+      out.push(encode(next));
+    }
+    queue.push(...next.dependencies);
+  }
+  return out;
 }
 
 function answer(index: ReflectionIndex, req: Request, sent: Set<string>): ResponseInit {

@@ -1,4 +1,5 @@
-import { create } from "@bufbuild/protobuf";
+import { create, fromBinary } from "@bufbuild/protobuf";
+import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { NotFoundError, type FieldViolation } from "@mcp/errors";
@@ -15,6 +16,13 @@ import { startServer, type RunningServer } from "./server.js";
 import { reasonOf } from "./errors.js";
 
 const logger = pino({ level: "silent" });
+
+/** The names of the file descriptors in a reflection answer, in the order they were sent. */
+function fileNames(answer: { case: string | undefined; value?: unknown }): string[] {
+  if (answer.case !== "fileDescriptorResponse") throw new Error(`expected file descriptors, got ${answer.case}`);
+  const { fileDescriptorProto } = answer.value as { fileDescriptorProto: Uint8Array[] };
+  return fileDescriptorProto.map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes).name);
+}
 
 describe("startServer", () => {
   let server: RunningServer;
@@ -118,10 +126,12 @@ describe("startServer", () => {
         messageRequest: { case: "fileContainingSymbol" as const, value: "mcp.registry.v1.RegistryService" },
       };
       yield { messageRequest: { case: "fileContainingSymbol" as const, value: "mcp.registry.v1.Nope" } };
+      // already sent on this stream: the requested file alone (it is always included)
+      yield { messageRequest: { case: "fileContainingSymbol" as const, value: "mcp.registry.v1.Mcp" } };
     }
     const answers = [];
     for await (const res of client.serverReflectionInfo(requests())) answers.push(res);
-    expect(answers).toHaveLength(3);
+    expect(answers).toHaveLength(4);
     const list = answers[0]!.messageResponse;
     expect(list.case).toBe("listServicesResponse");
     expect(list.case === "listServicesResponse" && list.value.service.map((s) => s.name)).toEqual([
@@ -130,11 +140,17 @@ describe("startServer", () => {
       "grpc.reflection.v1alpha.ServerReflection",
       "mcp.registry.v1.RegistryService",
     ]);
-    const files = answers[1]!.messageResponse;
-    expect(files.case).toBe("fileDescriptorResponse");
-    // registry_service.proto plus its imports (mcp.proto, struct, timestamp, field_mask), dependencies first.
-    expect(files.case === "fileDescriptorResponse" && files.value.fileDescriptorProto.length).toBe(5);
+    // The requested file FIRST (grpc-go's order; older grpcurl releases take the first descriptor as
+    // the answer), then its imports breadth-first, each once per stream.
+    expect(fileNames(answers[1]!.messageResponse)).toEqual([
+      "mcp/registry/v1/registry_service.proto",
+      "google/protobuf/field_mask.proto",
+      "google/protobuf/struct.proto",
+      "mcp/registry/v1/mcp.proto",
+      "google/protobuf/timestamp.proto",
+    ]);
     expect(answers[2]!.messageResponse.case).toBe("errorResponse");
+    expect(fileNames(answers[3]!.messageResponse)).toEqual(["mcp/registry/v1/mcp.proto"]);
   });
 
   it("answers CORS preflight requests for browser clients", async () => {

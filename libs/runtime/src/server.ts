@@ -1,7 +1,7 @@
 import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
-import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { health, reflectionV1, reflectionV1alpha } from "@mcp/proto/grpc";
+import { DEFAULT_MAX_REQUEST_BYTES, REQUEST_SHAPE_LIMITS } from "@mcp/validation";
 import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { applyCors } from "./cors.js";
@@ -13,6 +13,7 @@ import { serveMetrics } from "./metrics/http.js";
 import { metricsInterceptor } from "./metrics/rpc-interceptor.js";
 import { listenOnePort } from "./one-port.js";
 import { reflectionServices } from "./reflection.js";
+import { createNodeHandler } from "./requests/node-handler.js";
 
 /** What a service hands the runtime to be served. */
 export interface ServerOptions {
@@ -26,13 +27,13 @@ export interface ServerOptions {
   readonly services: readonly DescService[];
   /** Registers the application service implementations. */
   readonly routes: (router: ConnectRouter) => void;
-  /** Request validators, run once per call before the handler. */
+  /** Request validators, run once per call before the handler (after the limit walk, docs/limits.md). */
   readonly validation?: ValidationTable;
-  /** Extra interceptors (e.g. authentication), run after logging and error mapping, before validation. */
+  /** Extra interceptors (e.g. authentication), run after logging, error mapping and validation. */
   readonly interceptors?: readonly Interceptor[];
   readonly corsOrigins?: readonly string[];
-  /** Largest accepted request message; default 8 MiB. */
-  readonly readMaxBytes?: number;
+  /** Largest accepted request message (MAX_REQUEST_BYTES), after decompression; default 4 MiB. */
+  readonly maxRequestBytes?: number;
   /** When set, RPCs are counted and timed into it and `GET /metrics` serves it (open, like health). */
   readonly metrics?: Registry;
 }
@@ -60,7 +61,9 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     reflectionV1.ServerReflection,
     reflectionV1alpha.ServerReflection,
   ]);
-  const handler = connectNodeAdapter({
+  // The request gate reads every body before connect-es decodes it (docs/adr/009); validation runs
+  // before authentication, which reads the database.
+  const handler = createNodeHandler({
     routes(router) {
       options.routes(router);
       router.service(health.Health, healthService(healthState, stopping.signal));
@@ -71,10 +74,16 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       loggingInterceptor(logger),
       ...(options.metrics ? [metricsInterceptor(options.metrics)] : []),
       errorInterceptor({ domain: `${options.name}.mcp-platform`, logger }),
-      ...(options.interceptors ?? []),
       validationInterceptor(options.validation ?? new Map()),
+      ...(options.interceptors ?? []),
     ],
-    readMaxBytes: options.readMaxBytes ?? 8 * 1024 * 1024,
+    gate: {
+      maxRequestBytes: options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES,
+      limits: REQUEST_SHAPE_LIMITS,
+      domain: `${options.name}.mcp-platform`,
+      logger,
+    },
+    logger,
   });
   const origins = options.corsOrigins ?? ["*"];
   const listener = await listenOnePort(

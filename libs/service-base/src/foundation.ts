@@ -84,6 +84,7 @@ export async function openFoundation(
         ...built,
         interceptors: serverAuth(config, new ApiKeyStore(dataSource), { ...auth, logger }),
         corsOrigins: config.corsOrigins,
+        maxRequestBytes: config.maxRequestBytes,
         metrics,
       });
       databaseHealth = watchDatabase(

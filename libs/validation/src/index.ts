@@ -3,3 +3,4 @@ export * from "./patterns.js";
 export * from "./metadata.js";
 export * from "./identity.js";
 export * from "./secret-name.js";
+export * from "./request-limits.js";

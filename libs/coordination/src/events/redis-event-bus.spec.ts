@@ -11,6 +11,12 @@ import { RedisEventBus } from "./redis-event-bus.js";
 
 const prefix = `test:${randomUUID()}:`;
 
+/**
+ * How late a loaded machine may run a timer or a callback: a call that fails fast within a timeout
+ * must end within timeout + this (the bound still tells a timeout apart from none at all).
+ */
+const SCHEDULING_SLACK_MS = 2_000;
+
 describe("RedisEventBus", () => {
   const logger = recordingLogger();
   const connections: Redis[] = [];
@@ -23,7 +29,8 @@ describe("RedisEventBus", () => {
   const replica = (name: string, busPrefix = prefix): RedisEventBus =>
     new RedisEventBus(
       { publisher: connect(`${name}-pub`), subscriber: connect(`${name}-sub`) },
-      { prefix: busPrefix, logger },
+      // timeouts a loaded machine meets against the live Redis (the defaults are for production)
+      { prefix: busPrefix, logger, publishTimeoutMs: 10_000, subscribeTimeoutMs: 10_000 },
     );
 
   let replicas: [RedisEventBus, RedisEventBus];
@@ -64,11 +71,14 @@ describe("RedisEventBus", () => {
 
     it("subscribes again after its subscriber connection was dropped", async () => {
       const subscriber = connect("dropped-sub");
-      await whenConnected(subscriber, 2_000);
+      await whenConnected(subscriber, 30_000);
       const clientId = await subscriber.call("CLIENT", "ID");
       let reconnects = 0;
       subscriber.on("ready", () => reconnects++);
-      const bus = new RedisEventBus({ publisher: connect("dropped-pub"), subscriber }, { prefix, logger });
+      const bus = new RedisEventBus(
+        { publisher: connect("dropped-pub"), subscriber },
+        { prefix, logger, publishTimeoutMs: 10_000, subscribeTimeoutMs: 10_000 },
+      );
       const channel = `run-${randomUUID()}`;
       const received: string[] = [];
       const subscription = await bus.subscribe(channel, (message) => {
@@ -129,14 +139,14 @@ describe("RedisEventBus", () => {
       const subscribing = dead.subscribe("run-1", () => undefined);
       await expect(subscribing).rejects.toBeInstanceOf(UnavailableError);
       await expect(subscribing).rejects.toThrow(`subscribe to channel "${prefix}run-1"`);
-      expect(performance.now() - start).toBeLessThan(300 + 100);
+      expect(performance.now() - start).toBeLessThan(300 + SCHEDULING_SLACK_MS);
     });
 
     it("fails open on publish: resolves at once and warns once for the outage", async () => {
       const start = performance.now();
       await expect(dead.publish("run-1", "a")).resolves.toBeUndefined();
       await expect(dead.publish("run-1", "b")).resolves.toBeUndefined();
-      expect(performance.now() - start).toBeLessThan(2 * 200 + 100);
+      expect(performance.now() - start).toBeLessThan(2 * 200 + SCHEDULING_SLACK_MS);
       const warnings = deadLogger.entries.filter(
         (e) => e.level === "warn" && (e.obj as { component?: string }).component === "events",
       );
@@ -158,7 +168,7 @@ describe("RedisEventBus", () => {
         await expect(hung.subscribe("run-1", () => undefined)).rejects.toThrow(
           /subscribe to channel ".*run-1" timed out after 200 ms/,
         );
-        expect(performance.now() - start).toBeLessThan(200 + 150);
+        expect(performance.now() - start).toBeLessThan(200 + SCHEDULING_SLACK_MS);
       } finally {
         await Promise.all([closeRedis(publisher), closeRedis(subscriber)]);
         await server.close();

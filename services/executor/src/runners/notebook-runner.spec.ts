@@ -9,6 +9,7 @@ import { fixture, notebookJson } from "./notebook/testing.js";
 import { type JsonObject, type StepContext } from "./runner.js";
 import { specSandbox, stepContext, stepFailureOf } from "./testing.js";
 import { Sandbox } from "@mcp/sandbox";
+import { eventually, processesWith } from "@mcp/sandbox/testing";
 
 jest.setTimeout(60_000);
 
@@ -293,26 +294,34 @@ describe("NotebookRunner", () => {
     it("TIMEOUT naming timeout_seconds and the running cell, keeping what was printed", async () => {
       const content = notebookJson("print('started', flush=True)", "import time\ntime.sleep(60)");
       const started = Date.now();
-      const failure = await stepFailureOf(runner.run(contextFor(inline(content, { timeoutSeconds: 1 }))));
+      // 5 s: time for a loaded machine to start the sandbox and run cell 0; cell 1 alone would run 60 s
+      const failure = await stepFailureOf(runner.run(contextFor(inline(content, { timeoutSeconds: 5 }))));
       expect(failure.code).toBe("TIMEOUT");
       expect(failure.message).toBe(
-        "notebook timed out after 1 s (timeout_seconds) while running code cell 1 (notebook cell 1) and was killed with its child processes",
+        "notebook timed out after 5 s (timeout_seconds) while running code cell 1 (notebook cell 1) and was killed with its child processes",
       );
       expect(failure.output.stdout).toBe("started\n");
-      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(Date.now() - started).toBeLessThan(40_000);
     });
 
     it("CANCELLED when the step's signal aborts mid-run", async () => {
       const controller = new AbortController();
-      const content = notebookJson("import time\ntime.sleep(60)");
-      setTimeout(() => controller.abort(new Error("run cancelled")), 500);
+      // the cell shows it is running by starting a `sleep 300.<marker>`; the cancel comes only then
+      const marker = String(Math.floor(Math.random() * 1e9));
+      const content = notebookJson(
+        `import subprocess, time\nsubprocess.Popen(["sleep", "300.${marker}"])\ntime.sleep(60)`,
+      );
+      const running = stepFailureOf(runner.run(contextFor(inline(content), {}, controller.signal)));
+      expect(await eventually(() => processesWith(`300.${marker}`).length === 1, 30_000)).toBe(true);
       const started = Date.now();
-      const failure = await stepFailureOf(runner.run(contextFor(inline(content), {}, controller.signal)));
+      controller.abort(new Error("run cancelled"));
+      const failure = await running;
       expect(failure.code).toBe("CANCELLED");
       expect(failure.message).toMatch(
         /^notebook cancelled while running code cell 0 \(notebook cell 0\): run cancelled/,
       );
-      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(Date.now() - started).toBeLessThan(20_000); // the cell alone would run 60 s
+      expect(await eventually(() => processesWith(`300.${marker}`).length === 0, 20_000)).toBe(true);
     });
 
     it("runs with a scrubbed environment in a temp dir removed afterwards", async () => {

@@ -13,6 +13,16 @@ const silent = {
   error: () => undefined,
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Polls `condition` until it holds (fails the test after 30 s): for writes and events under way. */
+async function until(what: string, condition: () => boolean | Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+/** Longer than any test here takes, loaded machine or not: a step that ends "within the delay". */
+const LONG_DELAY_MS = 60_000;
 const result = (outputs: Record<string, unknown>) => ({
   outputs: outputs as never,
   stdout: "out",
@@ -45,18 +55,22 @@ describe("FencedRecorder", () => {
     const input = oneStepRun();
     const id = input.run.id;
     await store.create(input);
-    const run = (await store.claim("me", 60_000, id))!;
+    const run = (await store.claim("me", 60_000, { runId: id }))!;
     const seen: RunEvent[] = [];
     const subscription = await events.subscribe(id, (event) => seen.push(event));
     const recorder = new FencedRecorder(writes, events, id, run.fence, { startWriteDelayMs });
     const row = () => dataSource.getRepository(StepRunEntity).findOneByOrFail({ runId: id, stepId: "a" });
     const stepStatuses = () =>
       seen.flatMap((e) => (e.event.case === "stepUpdated" ? [e.event.value.status] : []));
-    return { id, run, recorder, row, seen, stepStatuses, close: () => subscription.close() };
+    const close = () => {
+      recorder.close(); // no deferred start outlives the test
+      return subscription.close();
+    };
+    return { id, run, recorder, row, seen, stepStatuses, close };
   }
 
   it("records a step that ends within the delay with ONE write: start time, inputs and result together", async () => {
-    const r = await claimedRun(1_000);
+    const r = await claimedRun(LONG_DELAY_MS);
     await r.recorder.stepStarted("a", 1, { x: 1 });
     expect((await r.row()).status).toBe("pending"); // nothing written yet
     await sleep(15);
@@ -72,7 +86,7 @@ describe("FencedRecorder", () => {
     expect(row.startedAt).toBeInstanceOf(Date);
     expect(row.durationMs).toBeGreaterThanOrEqual(15);
     expect(row.finishedAt!.getTime() - row.startedAt!.getTime()).toBe(row.durationMs);
-    await sleep(5);
+    await until("the step event", () => r.seen.length > 0);
     expect(r.stepStatuses()).toEqual([StepStatus.SUCCEEDED]);
     // the claim's event took sequence 1, the one write took 2
     expect(r.seen.map((e) => e.sequence)).toEqual([2n]);
@@ -83,9 +97,10 @@ describe("FencedRecorder", () => {
     const r = await claimedRun(20);
     await r.recorder.stepStarted("a", 1, { x: 1 });
     await sleep(120);
+    await until("the running row", async () => (await r.row()).status === "running");
     expect(await r.row()).toMatchObject({ status: "running", inputs: { x: 1 }, finishedAt: null });
     await r.recorder.stepSucceeded("a", 1, result({ y: 2 }));
-    await sleep(5);
+    await until("both step events", () => r.stepStatuses().length >= 2);
     expect(r.stepStatuses()).toEqual([StepStatus.RUNNING, StepStatus.SUCCEEDED]);
     const row = await r.row();
     expect(row.status).toBe("succeeded");
@@ -112,7 +127,7 @@ describe("FencedRecorder", () => {
   });
 
   it("keeps a retried attempt's start, and skips/cancels many steps with their deferred starts flushed", async () => {
-    const r = await claimedRun(1_000);
+    const r = await claimedRun(LONG_DELAY_MS);
     await r.recorder.stepStarted("a", 1, { x: 1 });
     await r.recorder.stepRetrying("a", 1, { code: "TIMEOUT", message: "slow" }, {}, 50);
     expect(await r.row()).toMatchObject({ status: "retrying", inputs: { x: 1 }, error: { retryInMs: 50 } });
@@ -124,7 +139,7 @@ describe("FencedRecorder", () => {
   });
 
   it("refuses to write once another executor claimed the run, deferred start or not", async () => {
-    const r = await claimedRun(1_000);
+    const r = await claimedRun(LONG_DELAY_MS);
     await dataSource.query("UPDATE workflow_runs SET fence = fence + 1 WHERE id = $1", [r.id]);
     await r.recorder.stepStarted("a", 1, {});
     await expect(r.recorder.stepSucceeded("a", 1, result({}))).rejects.toBeInstanceOf(LostOwnershipError);

@@ -1,14 +1,17 @@
 import { create } from "@bufbuild/protobuf";
-import type { RunStore } from "@mcp/db";
-import { NotFoundError } from "@mcp/errors";
+import type { RunStore, WorkflowRunEntity } from "@mcp/db";
+import { FailedPreconditionError, NotFoundError } from "@mcp/errors";
 import { RunStatusChangedSchema } from "@mcp/proto/executor";
+import type { RunOutcome } from "../engine/types.js";
 import type { RunEvents } from "../events/run-events.js";
 import { runStatusOf, toRunError } from "./mapping.js";
 
 /**
- * CancelRun: records the request. A run nobody drives is cancelled at once; a driven one is stopped by
- * its owner (which sees the request at its next lease renewal, within a third of the lease), killing
- * its running steps. Cancelling a finished run changes nothing.
+ * CancelRun: records the request, with the caller's reason as the run's error message. A run nobody
+ * drives is cancelled at once; a driven one is stopped by its owner (which sees the request at its
+ * next lease renewal, within a third of the lease, whichever replica it runs on), killing its running
+ * steps, and ends with the same reason. A run already cancelled is left as it is; cancelling a run that
+ * finished otherwise is FAILED_PRECONDITION (`RUN_FINISHED`).
  */
 export class RunCanceller {
   constructor(
@@ -19,6 +22,13 @@ export class RunCanceller {
   async cancel(runId: string, reason: string): Promise<void> {
     const { run, cancelledNow, seq } = await this.store.requestCancel(runId, reason);
     if (!run) throw new NotFoundError("run", runId);
+    if (finishedOtherwise(run)) {
+      throw new FailedPreconditionError(
+        `run "${runId}" already finished (${run.status}); only a pending or running run can be cancelled`,
+        "RUN_FINISHED",
+        { run_id: runId, status: run.status },
+      );
+    }
     if (cancelledNow) {
       await this.events.publish(runId, seq, {
         case: "runStatus",
@@ -29,4 +39,30 @@ export class RunCanceller {
       });
     }
   }
+}
+
+function finishedOtherwise(run: WorkflowRunEntity): boolean {
+  return run.status !== "pending" && run.status !== "running" && run.status !== "cancelled";
+}
+
+/**
+ * The abort reason a run's driver gives its engine when a cancel was requested: carries the caller's
+ * reason ("" when none was given) to the run's final record.
+ */
+export class CancelRequest {
+  constructor(readonly reason: string) {}
+
+  /** The request recorded on a claimed run (its `error` holds the reason), or null when none. */
+  static of(run: WorkflowRunEntity): CancelRequest | null {
+    if (!run.cancelRequestedAt) return null;
+    const message = run.error?.["code"] === "CANCELLED" ? run.error["message"] : undefined;
+    return new CancelRequest(typeof message === "string" ? message : "");
+  }
+}
+
+/** A cancelled outcome with the caller's reason (from the run's abort reason) as its error message. */
+export function withCancelReason(outcome: RunOutcome, abortReason: unknown): RunOutcome {
+  if (outcome.status !== "cancelled" || !(abortReason instanceof CancelRequest) || abortReason.reason === "")
+    return outcome;
+  return { ...outcome, error: { code: "CANCELLED", message: abortReason.reason } };
 }

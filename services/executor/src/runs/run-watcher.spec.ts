@@ -46,7 +46,7 @@ describe("RunWatcher", () => {
     const runId = randomUUID();
     let listenedElsewhere = false;
     const seen = collect(
-      watcher.watch(runId, AbortSignal.timeout(5_000), {
+      watcher.watch(runId, AbortSignal.timeout(25_000), {
         knownSequence: 0n,
         start: async (listenElsewhere) => {
           await listenElsewhere();
@@ -73,7 +73,7 @@ describe("RunWatcher", () => {
     const watcher = new RunWatcher(queries, here);
     const runId = randomUUID();
     const seen = collect(
-      watcher.watch(runId, AbortSignal.timeout(5_000), {
+      watcher.watch(runId, AbortSignal.timeout(25_000), {
         knownSequence: 0n,
         start: async (listenElsewhere) => {
           await listenElsewhere();

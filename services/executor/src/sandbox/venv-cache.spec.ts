@@ -51,7 +51,7 @@ describe("VenvCache", () => {
     await expect(cache.pythonFor({ id: "mcp-2", version: 1 }, ["anything"])).rejects.toThrow(
       /timed out \(the whole install is bounded by 300 ms\)/,
     );
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(30_000);
   });
 
   it("refuses a requirement that looks like a pip option", async () => {
@@ -86,7 +86,8 @@ describe("VenvCache", () => {
       wheel,
     ]);
     expect(again).toBe(first);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // reused, not built again: its ready marker is untouched (and no install's time went by)
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect((await stat(marker)).mtimeMs).toBe(builtAt);
     expect(await cache.pythonFor({ id: "mcp-4", version: 3 }, [wheel])).not.toBe(first);
     delete process.env.PIP_FIND_LINKS;

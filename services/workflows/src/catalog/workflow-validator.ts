@@ -7,6 +7,7 @@ import {
   type WorkflowReference,
   type WorkflowSpec,
 } from "@mcp/proto/workflows";
+import { inFieldOrder } from "../validation/index.js";
 import { specFromJson } from "./content.js";
 import type { SpecChecker } from "./spec-checker.js";
 import type { WorkflowReader } from "./workflow-reader.js";
@@ -40,7 +41,9 @@ export class WorkflowValidator {
       throw InvalidArgumentError.field("target", "give a spec or a workflow reference");
     }
     const report = await this.checker.check(spec, name, { resolveAlways: true });
-    const violations = [...report.specViolations, ...report.referenceViolations].map((v) =>
+    // the rules' and the references' violations together, in field order (as the proto promises)
+    const found = inFieldOrder(spec, [...report.specViolations, ...report.referenceViolations]);
+    const violations = found.map((v) =>
       create(ViolationSchema, { field: v.field, description: v.description, code: v.code }),
     );
     return { valid: violations.length === 0, violations, resolvedSteps: report.resolved };

@@ -46,6 +46,17 @@ describe("validateSpec", () => {
     ]);
   });
 
+  it("orders a step's violations by field number whichever rule found them (a cycle's depends_on before its inputs)", () => {
+    const subject = spec([
+      step("a", { dependsOn: ["b"], inputs: { x: fromInput("nope") } }),
+      step("b", { dependsOn: ["a"] }),
+    ]);
+    expect(found(subject)).toEqual([
+      "spec.steps[0].depends_on[0] CYCLE",
+      'spec.steps[0].inputs["x"].workflow_input UNDECLARED_WORKFLOW_INPUT',
+    ]);
+  });
+
   it("gives every violation a description for people", () => {
     const violations = validateSpec(spec([step("")]), { workflowName: undefined });
     expect(violations).toEqual([

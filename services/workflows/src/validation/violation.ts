@@ -1,40 +1,48 @@
 import type { FieldViolation } from "@mcp/errors";
 
 /**
- * Machine-readable reason of a spec violation (UPPER_SNAKE); it becomes `Violation.code` in
+ * Every machine-readable reason of a spec violation (UPPER_SNAKE); it becomes `Violation.code` in
  * ValidateWorkflowResponse, and is listed in the `codes` metadata of an INVALID_ARGUMENT (or
  * FAILED_PRECONDITION, for references) from Create/UpdateWorkflow. The reference codes come from the
- * registry's ErrorInfo reasons (`MCP_NOT_FOUND`, `MCP_VERSION_NOT_FOUND`, `MCP_LABEL_NOT_FOUND`, ...).
+ * registry's ErrorInfo reasons (`MCP_NOT_FOUND`, `MCP_VERSION_NOT_FOUND`, `MCP_LABEL_NOT_FOUND`; any
+ * other refusal is `MCP_NOT_RESOLVED`). The comment of `Violation.code` in
+ * proto/mcp/workflows/v1/workflow.proto lists exactly these (a test checks it).
  */
-export type SpecViolationCode =
-  | "EMPTY_WORKFLOW"
-  | "TOO_MANY"
-  | "REQUIRED"
-  | "INVALID_FORMAT"
-  | "INVALID_ENUM"
-  | "TOO_LONG"
-  | "OUT_OF_RANGE"
-  | "DUPLICATE_STEP_ID"
-  | "DUPLICATE_DEPENDENCY"
-  | "SELF_DEPENDENCY"
-  | "UNKNOWN_DEPENDENCY"
-  | "UNKNOWN_STEP"
-  | "CYCLE"
-  | "STEP_OUTPUT_NOT_UPSTREAM"
-  | "UNDECLARED_WORKFLOW_INPUT"
-  | "DUPLICATE_INPUT_NAME"
-  | "DUPLICATE_OUTPUT_NAME"
-  | "INPUT_REQUIRED_WITH_DEFAULT"
-  | "BACKOFF_BELOW_INITIAL"
-  | "FALLBACK_TO_SELF"
-  | "FALLBACK_WORKFLOW_UNUSED"
-  | "FALLBACK_NOT_FOUND"
-  | "MCP_NOT_FOUND"
-  | "MCP_VERSION_NOT_FOUND"
-  | "MCP_LABEL_NOT_FOUND"
-  | "MCP_NOT_RESOLVED"
-  | "MISSING_MCP_INPUT"
-  | "UNKNOWN_MCP_INPUT";
+export const SPEC_VIOLATION_CODES = [
+  // the spec's own rules
+  "EMPTY_WORKFLOW",
+  "TOO_MANY",
+  "REQUIRED",
+  "INVALID_FORMAT",
+  "INVALID_ENUM",
+  "TOO_LONG",
+  "OUT_OF_RANGE",
+  "DUPLICATE_STEP_ID",
+  "DUPLICATE_DEPENDENCY",
+  "SELF_DEPENDENCY",
+  "UNKNOWN_DEPENDENCY",
+  "UNKNOWN_STEP",
+  "CYCLE",
+  "STEP_OUTPUT_NOT_UPSTREAM",
+  "UNDECLARED_WORKFLOW_INPUT",
+  "DUPLICATE_INPUT_NAME",
+  "DUPLICATE_OUTPUT_NAME",
+  "INPUT_REQUIRED_WITH_DEFAULT",
+  "BACKOFF_BELOW_INITIAL",
+  "FALLBACK_TO_SELF",
+  "FALLBACK_WORKFLOW_UNUSED",
+  // what the spec refers to
+  "MCP_NOT_FOUND",
+  "MCP_VERSION_NOT_FOUND",
+  "MCP_LABEL_NOT_FOUND",
+  "MCP_NOT_RESOLVED",
+  "MISSING_MCP_INPUT",
+  "UNKNOWN_MCP_INPUT",
+  "FALLBACK_NOT_FOUND",
+] as const;
+
+/** One of {@link SPEC_VIOLATION_CODES}. */
+export type SpecViolationCode = (typeof SPEC_VIOLATION_CODES)[number];
 
 /**
  * One problem with a workflow spec: `field` is the snake_case proto path from the request's `spec`

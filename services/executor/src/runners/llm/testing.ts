@@ -111,8 +111,11 @@ function parseOrUndefined(text: string): unknown {
   }
 }
 
-/** Polls `condition` every 10 ms until it holds; false if it still does not after `timeoutMs`. */
-export async function eventually(condition: () => boolean, timeoutMs = 5_000): Promise<boolean> {
+/**
+ * Polls `condition` every 10 ms until it holds; false if it still does not after `timeoutMs` (30 s by
+ * default: a loaded machine may be slow, a condition that holds ends the wait at once).
+ */
+export async function eventually(condition: () => boolean, timeoutMs = 30_000): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) return false;

@@ -51,23 +51,26 @@ describe("McpToolRunner over Streamable HTTP (McpServer fixture)", () => {
     const aborted = server.seen.abortedSlowCalls;
     const started = Date.now();
     const failure = await stepFailureOf(
-      runner.run(mcpToolContext(http("slow", { timeoutSeconds: 1 }), { ms: 20_000 })),
+      // 5 s: time for a loaded machine to connect before the call starts
+      runner.run(mcpToolContext(http("slow", { timeoutSeconds: 5 }), { ms: 20_000 })),
     );
     expect(failure.code).toBe("TIMEOUT");
-    expect(failure.message).toContain('MCP tool "slow" did not finish within 1 s (stopped during the call');
-    expect(Date.now() - started).toBeLessThan(3_000);
-    expect(await eventually(() => server.seen.abortedSlowCalls > aborted, 2_000)).toBe(true);
+    expect(failure.message).toContain('MCP tool "slow" did not finish within 5 s (stopped during the call');
+    expect(Date.now() - started).toBeLessThan(15_000); // the call alone would take 20 s
+    expect(await eventually(() => server.seen.abortedSlowCalls > aborted, 15_000)).toBe(true);
   });
 
   it("fails with CANCELLED when the step's signal aborts mid-call, and the server sees the call dropped", async () => {
-    const aborted = server.seen.abortedSlowCalls;
+    const { startedSlowCalls: started, abortedSlowCalls: aborted } = server.seen;
     const abort = new AbortController();
     const run = runner.run(mcpToolContext(http("slow"), { ms: 20_000 }, abort.signal));
-    setTimeout(() => abort.abort("run cancelled"), 300);
+    // cancel once the server is in the call, however long connecting took
+    expect(await eventually(() => server.seen.startedSlowCalls > started, 15_000)).toBe(true);
+    abort.abort("run cancelled");
     const failure = await stepFailureOf(run);
     expect(failure.code).toBe("CANCELLED");
     expect(failure.message).toBe('MCP tool "slow" cancelled during the call: run cancelled');
-    expect(await eventually(() => server.seen.abortedSlowCalls > aborted, 2_000)).toBe(true);
+    expect(await eventually(() => server.seen.abortedSlowCalls > aborted, 15_000)).toBe(true);
   });
 
   it("fails with CANCELLED without connecting when the signal is already aborted", async () => {

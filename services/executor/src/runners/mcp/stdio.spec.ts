@@ -180,8 +180,8 @@ describe("McpToolRunner over stdio (server-everything)", () => {
     );
     expect(failure.code).toBe("TIMEOUT");
     expect(failure.message).toContain("did not finish within 1 s");
-    expect(Date.now() - started).toBeLessThan(4_000);
-    expect(await eventually(() => processesWith(marker).length === 0, 2_000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(20_000); // the operation alone would take 30 s
+    expect(await eventually(() => processesWith(marker).length === 0, 15_000)).toBe(true);
   });
 
   it("fails with CANCELLED when the step is aborted mid-call and kills the server", async () => {
@@ -194,13 +194,13 @@ describe("McpToolRunner over stdio (server-everything)", () => {
         abort.signal,
       ),
     );
-    expect(await eventually(() => processesWith(marker).length > 0, 10_000)).toBe(true);
+    expect(await eventually(() => processesWith(marker).length > 0, 30_000)).toBe(true);
     abort.abort(new Error("run cancelled by user"));
     const started = Date.now();
     const failure = await stepFailureOf(run);
     expect(failure.code).toBe("CANCELLED");
     expect(failure.message).toContain("run cancelled by user");
-    expect(Date.now() - started).toBeLessThan(4_000);
-    expect(await eventually(() => processesWith(marker).length === 0, 2_000)).toBe(true);
+    expect(Date.now() - started).toBeLessThan(20_000); // the operation alone would take 30 s
+    expect(await eventually(() => processesWith(marker).length === 0, 15_000)).toBe(true);
   });
 });

@@ -26,8 +26,11 @@ export function mcpToolContext(
 export interface FixtureServer {
   /** Its MCP endpoint, `http://127.0.0.1:<port>/mcp`. */
   readonly url: string;
-  /** What the server saw: the `x-fixture` header of each tool call, and how many slow calls were aborted. */
-  readonly seen: { headers: string[]; abortedSlowCalls: number };
+  /**
+   * What the server saw: the `x-fixture` header of each tool call, how many slow calls started and
+   * how many were aborted.
+   */
+  readonly seen: { headers: string[]; startedSlowCalls: number; abortedSlowCalls: number };
   close(): Promise<void>;
 }
 
@@ -39,7 +42,7 @@ export interface FixtureServer {
  * - `slow {ms}` → answers after `ms`, or never if aborted first (then counted in `seen.abortedSlowCalls`).
  */
 export async function startFixtureServer(): Promise<FixtureServer> {
-  const seen = { headers: [] as string[], abortedSlowCalls: 0 };
+  const seen = { headers: [] as string[], startedSlowCalls: 0, abortedSlowCalls: 0 };
   const served = await serveMcpOverHttp(() => fixtureMcpServer(seen));
   return { url: served.url, seen, close: () => served.close() };
 }
@@ -68,6 +71,7 @@ function fixtureMcpServer(seen: FixtureServer["seen"]): McpServer {
     { description: "Answers after ms milliseconds", inputSchema: { ms: z.number() } },
     ({ ms }, extra) =>
       new Promise((resolve) => {
+        seen.startedSlowCalls += 1;
         const timer = setTimeout(() => resolve({ content: [{ type: "text", text: "done" }] }), ms);
         extra.signal.addEventListener("abort", () => {
           clearTimeout(timer);

@@ -310,7 +310,7 @@ export type CancelRunRequest = Message<"mcp.executor.v1.CancelRunRequest"> & {
   id: string;
 
   /**
-   * Why, recorded as the run's error message; at most 2000 characters.
+   * Why, recorded as the run's error message; at most 2000 characters. Empty = a generic message.
    *
    * @generated from field: string reason = 2;
    */
@@ -473,9 +473,11 @@ export const ExecutorService: GenService<{
     output: typeof WatchRunResponseSchema;
   },
   /**
-   * Cancels a run: pending steps are skipped, running steps are stopped, and the run ends CANCELLED with
-   * the reason as its error message. A run already cancelled is returned as is; FAILED_PRECONDITION if
-   * it finished otherwise.
+   * Cancels a pending or running run: its running steps are stopped (by whichever executor drives it,
+   * within a third of the lease), every step not finished ends CANCELLED, and the run ends CANCELLED
+   * with `reason` as its error message (code CANCELLED). A run already cancelled, or whose cancel was
+   * already requested, is returned as is (the first reason stays); FAILED_PRECONDITION (reason
+   * RUN_FINISHED) if the run finished otherwise; NOT_FOUND if there is no such run.
    *
    * @generated from rpc mcp.executor.v1.ExecutorService.CancelRun
    */

@@ -603,8 +603,15 @@ export type Violation = Message<"mcp.workflows.v1.Violation"> & {
   description: string;
 
   /**
-   * Machine-readable UPPER_SNAKE code, e.g. `REQUIRED`, `OUT_OF_RANGE`, `DUPLICATE_STEP_ID`, `UNKNOWN_STEP`,
-   * `NOT_UPSTREAM`, `CYCLE`, `UNKNOWN_INPUT`, `MCP_NOT_FOUND`, `MCP_VERSION_NOT_FOUND`, `WORKFLOW_NOT_FOUND`.
+   * Machine-readable UPPER_SNAKE code, one of these. Broken rules of the spec itself: `EMPTY_WORKFLOW`,
+   * `TOO_MANY`, `REQUIRED`, `INVALID_FORMAT`, `INVALID_ENUM`, `TOO_LONG`, `OUT_OF_RANGE`,
+   * `DUPLICATE_STEP_ID`, `DUPLICATE_DEPENDENCY`, `SELF_DEPENDENCY`, `UNKNOWN_DEPENDENCY`, `UNKNOWN_STEP`,
+   * `CYCLE`, `STEP_OUTPUT_NOT_UPSTREAM`, `UNDECLARED_WORKFLOW_INPUT`, `DUPLICATE_INPUT_NAME`,
+   * `DUPLICATE_OUTPUT_NAME`, `INPUT_REQUIRED_WITH_DEFAULT`, `BACKOFF_BELOW_INITIAL`, `FALLBACK_TO_SELF`,
+   * `FALLBACK_WORKFLOW_UNUSED`. What the spec refers to: `MCP_NOT_FOUND`, `MCP_VERSION_NOT_FOUND`,
+   * `MCP_LABEL_NOT_FOUND`, `MCP_NOT_RESOLVED` (the registry refused the reference for another reason),
+   * `MISSING_MCP_INPUT`, `UNKNOWN_MCP_INPUT` (the step's inputs against the MCP's input schema),
+   * `FALLBACK_NOT_FOUND`.
    *
    * @generated from field: string code = 3;
    */

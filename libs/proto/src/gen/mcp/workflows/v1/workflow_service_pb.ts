@@ -660,7 +660,9 @@ export type ValidateWorkflowResponse = Message<"mcp.workflows.v1.ValidateWorkflo
   valid: boolean;
 
   /**
-   * Every violation found, in field order; empty when valid.
+   * Every violation found, in field order whichever check found it (the spec's rules or the registry):
+   * by the spec's fields in field-number order, list items by index, map entries in the order the
+   * request gave them, a field before the fields inside it; empty when valid.
    *
    * @generated from field: repeated mcp.workflows.v1.Violation violations = 2;
    */

@@ -1,0 +1,89 @@
+import type * as http from "node:http";
+import * as http2 from "node:http2";
+import { Code, ConnectError, createConnectRouter, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
+import {
+  compressionBrotli,
+  compressionGzip,
+  universalRequestFromNodeRequest,
+  universalResponseToNodeResponse,
+} from "@connectrpc/connect-node";
+import type { UniversalHandler } from "@connectrpc/connect/protocol";
+import type { Logger } from "pino";
+import { gateHandler, type GateOptions } from "./gate.js";
+
+type NodeRequest = http.IncomingMessage | http2.Http2ServerRequest;
+type NodeResponse = http.ServerResponse | http2.Http2ServerResponse;
+
+/** What the handler serves and how it reads requests. */
+export interface NodeHandlerOptions {
+  readonly routes: (router: ConnectRouter) => void;
+  readonly interceptors: readonly Interceptor[];
+  readonly gate: GateOptions;
+  readonly logger: Logger;
+}
+
+/**
+ * `connectNodeAdapter`, with the request gate in front of every RPC: the router's handlers are
+ * wrapped by {@link gateHandler}; JSON with unknown fields is refused by the decoder too (connect-es
+ * ignores unknown fields by default); a request it cannot even parse the URL or authority of is a 400.
+ */
+export function createNodeHandler(options: NodeHandlerOptions): (req: NodeRequest, res: NodeResponse) => void {
+  const router = createConnectRouter({
+    interceptors: [...options.interceptors],
+    acceptCompression: [compressionGzip, compressionBrotli],
+    jsonOptions: { ignoreUnknownFields: false },
+    // The gate keeps messages to MAX_REQUEST_BYTES and its depth limit; the decoder's own limits are a
+    // backstop above them, so that what the gate lets through always decodes.
+    readMaxBytes: Math.min(options.gate.maxRequestBytes + 64 * 1024, 0xffffffff),
+    binaryOptions: { recursionLimit: 4 * options.gate.limits.maxDepth + 32 },
+  });
+  options.routes(router);
+  const paths = new Map<string, UniversalHandler>(
+    router.handlers.map((h) => [h.requestPath, gateHandler(h, options.gate)]),
+  );
+  return (req, res) => {
+    const handler = paths.get(req.url?.split("?", 2)[0] ?? "");
+    if (!handler) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    let uReq;
+    try {
+      uReq = universalRequestFromNodeRequest(req, res, undefined, undefined);
+    } catch {
+      res.writeHead(400);
+      res.end();
+      return;
+    }
+    handler(uReq)
+      .then((uRes) => universalResponseToNodeResponse(uRes, res))
+      .then(() => stopUnreadUpload(req, res))
+      .catch((reason: unknown) => {
+        const code = ConnectError.from(reason).code;
+        if (code === Code.Aborted || code === Code.Canceled) return; // the client went away
+        options.logger.error(
+          { err: reason, method: `${handler.service.typeName}/${handler.method.name}` },
+          "handler failed",
+        );
+        if (!res.headersSent) {
+          res.writeHead(500);
+          res.end();
+        }
+      });
+  };
+}
+
+/**
+ * After a complete answer to an HTTP/2 request whose body was not read to its end (a refused upload),
+ * tells the client to stop sending (RST_STREAM NO_ERROR, RFC 9113 §8.1): otherwise flow control
+ * stalls the upload and a client waiting to finish it never sees the answer.
+ */
+function stopUnreadUpload(req: NodeRequest, res: NodeResponse): void {
+  if (!("stream" in req)) return; // HTTP/1.1: Node reads and discards the rest of the body itself
+  const close = () => {
+    if (!req.complete && !req.stream.destroyed) req.stream.close(http2.constants.NGHTTP2_NO_ERROR);
+  };
+  if (res.writableFinished) close();
+  else res.once("finish", close);
+}
