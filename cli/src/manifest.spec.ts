@@ -82,6 +82,18 @@ describe("parseManifest", () => {
     expect(() => parseManifest(text, "f.yaml")).toThrow(message);
   });
 
+  it("refuses the misspelt fields the services refuse too (issue 14: descripton, tag, timeout), naming them", () => {
+    const top =
+      "kind: Mcp\nname: x\ndescripton: d\ntag: [demo]\nconfig: {pythonScript: {scriptContent: x}}\n";
+    expect(() => parseManifest(top, "f.yaml")).toThrow(
+      /unknown field\(s\) descripton, tag; a Mcp has name, description, tags/,
+    );
+    const nested = "kind: Mcp\nname: x\nconfig: {pythonScript: {scriptContent: x, timeout: 5}}\n";
+    expect(() => parseManifest(nested, "f.yaml")).toThrow(
+      /\(Mcp\/x\): .*PythonScriptConfig.*"timeout" is unknown/,
+    );
+  });
+
   it("rejects a resource declared twice (names ignore case)", () => {
     expect(() =>
       parseManifest(`${MCP_YAML}---\n${MCP_YAML.replace("name: echo", "name: ECHO")}`, "f.yaml"),

@@ -54,7 +54,9 @@ const MAY_ACCEPT = new Set(["mcp.executor.v1.SecretService/RotateSecretsKey"]);
 
 /** Starts the three services on a fresh database, sends the malformed requests, checks the rules. */
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
-  const key = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + options.seed) & 0xff)).toString("base64");
+  const key = Buffer.from(Array.from({ length: 32 }, (_, i) => (i * 37 + options.seed) & 0xff)).toString(
+    "base64",
+  );
   const platform = await startPlatform({ executorEnv: { SECRETS_KEY: key } });
   try {
     return await fuzzPlatform(platform, options);
@@ -83,6 +85,15 @@ export async function fuzzPlatform(platform: TestPlatform, options: FuzzOptions)
     const outcome = await send(rpc, testCase.request, transports, 5_000);
     const ms = performance.now() - t0;
     slowestMs = Math.max(slowestMs, ms);
+    if (process.env["FUZZ_TRACE"]) {
+      const via =
+        testCase.request.type === "raw"
+          ? `${testCase.request.protocol} ${testCase.request.contentType ?? "-"}`
+          : testCase.request.wire;
+      options.log(
+        `  case ${index}: ${name(rpc)} ${testCase.what} [${via}] → ${outcome.code ?? outcome.transportError ?? "-"} ${outcome.http ?? ""} ${Math.round(ms)} ms`,
+      );
+    }
     const label = outcome.transportError
       ? "transport error"
       : `${outcome.code ?? "no code"}${outcome.http === undefined ? "" : ` (HTTP ${outcome.http})`}`;
@@ -92,11 +103,20 @@ export async function fuzzPlatform(platform: TestPlatform, options: FuzzOptions)
         testCase.request.type === "raw"
           ? ` (${testCase.request.httpMethod} ${testCase.request.protocol}, ${testCase.request.contentType ?? "no content type"})`
           : "";
-      failures.push({ index, rpc: name(rpc), what: `${testCase.what}${via}`, outcome, ms: Math.round(ms), rule });
+      failures.push({
+        index,
+        rpc: name(rpc),
+        what: `${testCase.what}${via}`,
+        outcome,
+        ms: Math.round(ms),
+        rule,
+      });
       options.log(describe(failures[failures.length - 1]!, options.seed));
     }
     if ((index + 1) % 1000 === 0) {
-      options.log(`  ${index + 1}/${options.count} cases, ${failures.length} failures, ${Math.round((Date.now() - started) / 1000)} s`);
+      options.log(
+        `  ${index + 1}/${options.count} cases, ${failures.length} failures, ${Math.round((Date.now() - started) / 1000)} s`,
+      );
     }
   }
   const after = await rowCounts(platform.db.url);
@@ -141,7 +161,9 @@ async function notServing(platform: TestPlatform): Promise<string[]> {
       try {
         const res = await client.check({ service }, { timeoutMs: 5_000 });
         if (res.status !== health.HealthCheckResponse_ServingStatus.SERVING) {
-          out.push(`${url} ${service || "(server)"}: ${health.HealthCheckResponse_ServingStatus[res.status]}`);
+          out.push(
+            `${url} ${service || "(server)"}: ${health.HealthCheckResponse_ServingStatus[res.status]}`,
+          );
         }
       } catch (err) {
         out.push(`${url} ${service || "(server)"}: ${String(err)}`);
@@ -154,7 +176,9 @@ async function notServing(platform: TestPlatform): Promise<string[]> {
 const name = (rpc: Rpc) => `${rpc.service.typeName}/${rpc.method.name}`;
 
 function describe(f: Failure, seed: number): string {
-  const got = f.outcome.transportError ?? `${f.outcome.code ?? "no code"} ${f.outcome.http ?? ""} ${f.outcome.message.slice(0, 160)}`;
+  const got =
+    f.outcome.transportError ??
+    `${f.outcome.code ?? "no code"} ${f.outcome.http ?? ""} ${f.outcome.message.slice(0, 160)}`;
   return `  FAIL case ${f.index} (FUZZ_SEED=${seed} FUZZ_CASE=${f.index}): ${f.rpc} with ${f.what}: ${f.rule} — ${got}`;
 }
 
@@ -171,4 +195,3 @@ export function summary(report: FuzzReport): string[] {
     `  not SERVING at the end: ${report.notServing.length === 0 ? "none" : report.notServing.join("; ")}`,
   ];
 }
-

@@ -12,7 +12,8 @@ export function fuzzOptions(defaultCount: number, log: (line: string) => void): 
     const raw = process.env[name];
     if (raw === undefined || raw === "") return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
     return value;
   };
   const only = process.env["FUZZ_CASE"];

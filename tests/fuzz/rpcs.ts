@@ -41,7 +41,11 @@ export async function createFixtures(p: TestPlatform): Promise<Fixtures> {
   const flow = fresh("fz-flow");
   const victimFlow = fresh("fz-victim-flow");
   const secret = "FZ_FIXTURE";
-  const created = await p.clients.registry.createMcp({ name: mcp, tags: ["fz"], config: scriptConfig(ECHO_SCRIPT) });
+  const created = await p.clients.registry.createMcp({
+    name: mcp,
+    tags: ["fz"],
+    config: scriptConfig(ECHO_SCRIPT),
+  });
   await p.clients.registry.createMcp({ name: victimMcp, config: scriptConfig(ECHO_SCRIPT) });
   const spec = {
     inputs: [{ name: "x", required: true }],
@@ -63,7 +67,9 @@ export async function createFixtures(p: TestPlatform): Promise<Fixtures> {
   const runId = run.run!.id;
   await waitFor("the fixture run to finish", async () => {
     const got = await p.clients.executor.getRun({ id: runId });
-    return got.run && got.run.status !== RunStatus.PENDING && got.run.status !== RunStatus.RUNNING ? true : undefined;
+    return got.run && got.run.status !== RunStatus.PENDING && got.run.status !== RunStatus.RUNNING
+      ? true
+      : undefined;
   });
   await createSecret(p, secret);
   return { mcp, mcpId: created.mcp!.id, victimMcp, flow, victimFlow, runId, secret };
@@ -102,7 +108,12 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
     }),
     GetMcp: () => ({ ...mcpRef, label: "latest" }),
     ListMcps: () => ({ pageSize: 10, filter: { tag: "fz", text: "fz", type: "MCP_TYPE_PYTHON_SCRIPT" } }),
-    UpdateMcp: () => ({ ...mcpRef, updateMask: "description,tags", description: "changed", tags: ["fz", "x"] }),
+    UpdateMcp: () => ({
+      ...mcpRef,
+      updateMask: "description,tags",
+      description: "changed",
+      tags: ["fz", "x"],
+    }),
     DeleteMcp: () => ({ name: f.victimMcp, force: true }),
     ListMcpVersions: () => ({ ...mcpRef, pageSize: 5 }),
     GetMcpVersion: () => ({ id: f.mcpId, version: 1 }),
@@ -114,16 +125,31 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
     UndeprecateMcpVersion: () => ({ ...mcpRef, version: 1 }),
     GetMcpStats: () => ({}),
     // workflows
-    CreateWorkflow: () => ({ name: fresh("fz-wf"), description: "fuzz", tags: ["fz"], spec, changeNote: "n" }),
+    CreateWorkflow: () => ({
+      name: fresh("fz-wf"),
+      description: "fuzz",
+      tags: ["fz"],
+      spec,
+      changeNote: "n",
+    }),
     GetWorkflow: () => ({ name: f.flow, version: 1 }),
     ListWorkflows: () => ({ pageSize: 10, filter: { tag: "fz", text: "fz", usesMcp: f.mcp } }),
-    UpdateWorkflow: () => ({ name: f.flow, updateMask: "description", description: "changed", changeNote: "n" }),
+    UpdateWorkflow: () => ({
+      name: f.flow,
+      updateMask: "description",
+      description: "changed",
+      changeNote: "n",
+    }),
     DeleteWorkflow: () => ({ name: f.victimFlow }),
     ListWorkflowVersions: () => ({ name: f.flow, pageSize: 5 }),
     SetCurrentWorkflowVersion: () => ({ name: f.flow, version: 1 }),
     ValidateWorkflow: () => ({ spec }),
     // executor
-    ExecuteWorkflow: () => ({ workflow: { name: f.flow }, inputs: { x: "hi", note: { a: [1, "b"] } }, requestId: fresh("rq") }),
+    ExecuteWorkflow: () => ({
+      workflow: { name: f.flow },
+      inputs: { x: "hi", note: { a: [1, "b"] } },
+      requestId: fresh("rq"),
+    }),
     GetRun: () => ({ id: f.runId }),
     ListRuns: () => ({
       pageSize: 5,

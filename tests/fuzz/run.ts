@@ -15,7 +15,9 @@ async function main(): Promise<number> {
   const report = await fuzz(options);
   for (const line of summary(report)) console.log(line);
   const ok =
-    report.failures.length === 0 && Object.keys(report.rowChanges).length === 0 && report.notServing.length === 0;
+    report.failures.length === 0 &&
+    Object.keys(report.rowChanges).length === 0 &&
+    report.notServing.length === 0;
   console.log(ok ? "fuzz: passed" : "fuzz: FAILED");
   return ok ? 0 : 1;
 }

@@ -1,7 +1,11 @@
 import * as http from "node:http";
 import { fromJson } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Transport } from "@connectrpc/connect";
-import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
+import {
+  createConnectTransport,
+  createGrpcTransport,
+  createGrpcWebTransport,
+} from "@connectrpc/connect-node";
 import { connectStream, connectUnary, grpcCall, grpcWebCall, type RawOutcome } from "../support/raw-rpc";
 import type { Request, Wire } from "./cases";
 import type { Rpc } from "./rpcs";
@@ -27,8 +31,16 @@ export class Transports {
         wire === "grpc"
           ? createGrpcTransport({ baseUrl: url })
           : wire === "connect-json" || wire === "connect-proto"
-            ? createConnectTransport({ baseUrl: url, httpVersion: "1.1", useBinaryFormat: wire === "connect-proto" })
-            : createGrpcWebTransport({ baseUrl: url, httpVersion: "1.1", useBinaryFormat: wire === "grpc-web-proto" });
+            ? createConnectTransport({
+                baseUrl: url,
+                httpVersion: "1.1",
+                useBinaryFormat: wire === "connect-proto",
+              })
+            : createGrpcWebTransport({
+                baseUrl: url,
+                httpVersion: "1.1",
+                useBinaryFormat: wire === "grpc-web-proto",
+              });
       this.cache.set(key, transport);
     }
     return transport;
@@ -38,9 +50,15 @@ export class Transports {
 const codeName = (code: Code) => Code[code].replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
 
 /** Sends `request` as a call of `rpc`; never throws. */
-export async function send(rpc: Rpc, request: Request, transports: Transports, timeoutMs: number): Promise<Outcome> {
+export async function send(
+  rpc: Rpc,
+  request: Request,
+  transports: Transports,
+  timeoutMs: number,
+): Promise<Outcome> {
   try {
-    if (request.type === "client") return await viaClient(rpc, request.wire, request.json, transports, timeoutMs);
+    if (request.type === "client")
+      return await viaClient(rpc, request.wire, request.json, transports, timeoutMs);
     return fromRaw(await viaRaw(rpc, request, timeoutMs));
   } catch (err) {
     return { code: undefined, http: undefined, message: "", transportError: String(err) };
@@ -75,10 +93,18 @@ async function viaClient(
   }
 }
 
-async function viaRaw(rpc: Rpc, request: Extract<Request, { type: "raw" }>, timeoutMs: number): Promise<RawOutcome> {
+async function viaRaw(
+  rpc: Rpc,
+  request: Extract<Request, { type: "raw" }>,
+  timeoutMs: number,
+): Promise<RawOutcome> {
   const path = `/${rpc.service.typeName}/${rpc.method.name}`;
-  const headers = { ...request.headers, ...(request.contentType ? { "content-type": request.contentType } : {}) };
-  if (request.httpMethod !== "POST") return plain(rpc.url, `${path}${request.query ? `?${request.query}` : ""}`, request, timeoutMs);
+  const headers = {
+    ...request.headers,
+    ...(request.contentType ? { "content-type": request.contentType } : {}),
+  };
+  if (request.httpMethod !== "POST")
+    return plain(rpc.url, `${path}${request.query ? `?${request.query}` : ""}`, request, timeoutMs);
   switch (request.protocol) {
     case "grpc":
       return grpcCall(rpc.url, path, request.body, headers, timeoutMs);
@@ -93,13 +119,21 @@ async function viaRaw(rpc: Rpc, request: Extract<Request, { type: "raw" }>, time
 }
 
 /** Any other HTTP request (GET, PUT, no content type): the code from a JSON error body, if any. */
-function plain(url: string, path: string, request: Extract<Request, { type: "raw" }>, timeoutMs: number): Promise<RawOutcome> {
+function plain(
+  url: string,
+  path: string,
+  request: Extract<Request, { type: "raw" }>,
+  timeoutMs: number,
+): Promise<RawOutcome> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       `${url}${path}`,
       {
         method: request.httpMethod,
-        headers: { ...request.headers, ...(request.contentType ? { "content-type": request.contentType } : {}) },
+        headers: {
+          ...request.headers,
+          ...(request.contentType ? { "content-type": request.contentType } : {}),
+        },
         agent: false,
         timeout: timeoutMs,
       },

@@ -1,4 +1,10 @@
-import { ScalarType, type DescField, type DescMessage, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
+import {
+  ScalarType,
+  type DescField,
+  type DescMessage,
+  type JsonObject,
+  type JsonValue,
+} from "@bufbuild/protobuf";
 
 /** Where in a request (proto JSON) a mutation can go, and what kind of value is there. */
 export interface Slot {
@@ -52,7 +58,12 @@ function walkMessage(desc: DescMessage, json: JsonObject, path: (string | number
         out.push({ path: at, kind: "list", free: false });
         (value as JsonValue[]).forEach((item, i) => {
           if (field.listKind === "message") walkMessageValue(field.message, item, [...at, i], out);
-          else out.push({ path: [...at, i], kind: field.listKind === "enum" ? "enum" : scalarKind(field), free: false });
+          else
+            out.push({
+              path: [...at, i],
+              kind: field.listKind === "enum" ? "enum" : scalarKind(field),
+              free: false,
+            });
         });
         break;
       case "map":
@@ -60,7 +71,12 @@ function walkMessage(desc: DescMessage, json: JsonObject, path: (string | number
         for (const [k, item] of Object.entries(value as JsonObject)) {
           out.push({ path: [...at, k], kind: "key", free: false });
           if (field.mapKind === "message") walkMessageValue(field.message, item, [...at, k], out);
-          else out.push({ path: [...at, k], kind: field.mapKind === "enum" ? "enum" : scalarKind(field), free: false });
+          else
+            out.push({
+              path: [...at, k],
+              kind: field.mapKind === "enum" ? "enum" : scalarKind(field),
+              free: false,
+            });
         }
         break;
     }
@@ -85,7 +101,8 @@ function walkMessageValue(desc: DescMessage, value: JsonValue, path: (string | n
       return;
     default:
       out.push({ path, kind: "message", free: false, desc });
-      if (typeof value === "object" && value !== null && !Array.isArray(value)) walkMessage(desc, value, path, out);
+      if (typeof value === "object" && value !== null && !Array.isArray(value))
+        walkMessage(desc, value, path, out);
   }
 }
 
@@ -124,7 +141,7 @@ export function setAt(json: JsonValue, path: readonly (string | number)[], value
   let at = copy;
   for (const key of path.slice(0, -1)) at = at[key] as Record<string | number, JsonValue>;
   at[path[path.length - 1]!] = value;
-  return copy as JsonValue;
+  return copy;
 }
 
 /** `json` with the member at `path` (a map or Struct key) renamed to `key`, keeping its value. */
@@ -136,5 +153,5 @@ export function renameAt(json: JsonValue, path: readonly (string | number)[], ke
   const value = at[old]!;
   delete at[old];
   at[key] = value;
-  return copy as JsonValue;
+  return copy;
 }

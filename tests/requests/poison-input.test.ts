@@ -29,7 +29,9 @@ describe("Poison requests (issue 14)", () => {
     await p.clients.registry.createMcp({ name: echo, config: scriptConfig(ECHO_SCRIPT) });
     await p.clients.workflows.createWorkflow({
       name: flow,
-      spec: spec([step("echo", echo, { inputs: { text: input("x") } })], { inputs: [{ name: "x", required: true }] }),
+      spec: spec([step("echo", echo, { inputs: { text: input("x") } })], {
+        inputs: [{ name: "x", required: true }],
+      }),
     });
   });
   afterAll(async () => {
@@ -49,7 +51,10 @@ describe("Poison requests (issue 14)", () => {
   it("ExecuteWorkflow › U+0000 in an input is INVALID_ARGUMENT naming inputs.x, and no run is created", async () => {
     await writesNothing(async () => {
       const err = await expectCode(
-        p.clients.executor.executeWorkflow({ workflow: { workflow: { case: "name", value: flow } }, inputs: { x: "a\u0000b" } }),
+        p.clients.executor.executeWorkflow({
+          workflow: { workflow: { case: "name", value: flow } },
+          inputs: { x: "a\u0000b" },
+        }),
         Code.InvalidArgument,
       );
       expect(err.rawMessage).toBe("inputs.x: must not contain U+0000 (NUL)");
@@ -88,7 +93,10 @@ describe("Poison requests (issue 14)", () => {
   });
 
   it("ListMcps › U+0000 in filter.text is INVALID_ARGUMENT naming filter.text", async () => {
-    const err = await expectCode(p.clients.registry.listMcps({ filter: { text: "ech\u0000" } }), Code.InvalidArgument);
+    const err = await expectCode(
+      p.clients.registry.listMcps({ filter: { text: "ech\u0000" } }),
+      Code.InvalidArgument,
+    );
     expect(fields(err)).toEqual(["filter.text"]);
   });
 
@@ -119,7 +127,12 @@ describe("Poison requests (issue 14)", () => {
     for (const size of [5_000_000, 3_900_000]) {
       const body = JSON.stringify({ name: echo, updateMask: "aB".repeat(size / 2) });
       const started = performance.now();
-      const refusal = connectUnary(registry, "/mcp.registry.v1.RegistryService/UpdateMcp", "application/json", body);
+      const refusal = connectUnary(
+        registry,
+        "/mcp.registry.v1.RegistryService/UpdateMcp",
+        "application/json",
+        body,
+      );
       // Another call sent while the big one is being read and refused.
       const besideStarted = performance.now();
       await p.clients.registry.getMcpStats({});
@@ -186,13 +199,20 @@ describe("Poison requests (issue 14)", () => {
   });
 
   it("CreateMcp › a request over MAX_REQUEST_BYTES is INVALID_ARGUMENT stating its size and the limit", async () => {
-    const request = { name: uniqueName("big"), description: "x".repeat(5 * 1024 * 1024), config: scriptConfig(ECHO_SCRIPT) };
+    const request = {
+      name: uniqueName("big"),
+      description: "x".repeat(5 * 1024 * 1024),
+      config: scriptConfig(ECHO_SCRIPT),
+    };
     await writesNothing(async () => {
       const err = await expectCode(p.clients.registry.createMcp(request), Code.InvalidArgument);
       expect(err.rawMessage).toMatch(
         /^the request is \d+ bytes; at most 4194304 bytes are accepted \(MAX_REQUEST_BYTES\): /,
       );
-      const connect = createClient(RegistryService, createConnectTransport({ baseUrl: registry, httpVersion: "1.1" }));
+      const connect = createClient(
+        RegistryService,
+        createConnectTransport({ baseUrl: registry, httpVersion: "1.1" }),
+      );
       const overConnect = await expectCode(connect.createMcp(request), Code.InvalidArgument);
       expect(overConnect.rawMessage).toContain("(MAX_REQUEST_BYTES)");
     });
@@ -233,9 +253,15 @@ describe("Poison requests (issue 14)", () => {
       );
       expect(tooMany.rawMessage).toMatch(/^the request holds more than 10000 fields/);
     });
-    const web = createClient(ExecutorService, createGrpcWebTransport({ baseUrl: executor, httpVersion: "1.1" }));
+    const web = createClient(
+      ExecutorService,
+      createGrpcWebTransport({ baseUrl: executor, httpVersion: "1.1" }),
+    );
     const large = Object.fromEntries(Array.from({ length: 2_000 }, (_, i) => [`k${i}`, `value ${i}`]));
-    const res = await web.runMcp({ mcp: { mcp: { case: "name", value: echo } }, inputs: { text: "ok", large } });
+    const res = await web.runMcp({
+      mcp: { mcp: { case: "name", value: echo } },
+      inputs: { text: "ok", large },
+    });
     expect(res.created).toBe(true);
     expect(Object.keys((res.run?.inputs?.["large"] ?? {}) as object)).toHaveLength(2_000);
   });

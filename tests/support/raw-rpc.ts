@@ -17,9 +17,23 @@ export interface RawOutcome {
 }
 
 const GRPC_CODES = [
-  "ok", "canceled", "unknown", "invalid_argument", "deadline_exceeded", "not_found", "already_exists",
-  "permission_denied", "resource_exhausted", "failed_precondition", "aborted", "out_of_range",
-  "unimplemented", "internal", "unavailable", "data_loss", "unauthenticated",
+  "ok",
+  "canceled",
+  "unknown",
+  "invalid_argument",
+  "deadline_exceeded",
+  "not_found",
+  "already_exists",
+  "permission_denied",
+  "resource_exhausted",
+  "failed_precondition",
+  "aborted",
+  "out_of_range",
+  "unimplemented",
+  "internal",
+  "unavailable",
+  "data_loss",
+  "unauthenticated",
 ];
 
 /** A length-prefixed message frame (gRPC, gRPC-Web, Connect streaming). */
@@ -55,14 +69,19 @@ export async function grpcCall(
         reject(new Error(`no answer in ${timeoutMs} ms`));
       }, timeoutMs);
       let fields: http2.IncomingHttpHeaders = {};
-      req.on("response", (h) => (fields = { ...fields, ...h }));
-      req.on("trailers", (t) => (fields = { ...fields, ...t }));
+      req.on("response", (h) => {
+        fields = { ...fields, ...h };
+      });
+      req.on("trailers", (t: http2.IncomingHttpHeaders) => {
+        fields = { ...fields, ...t };
+      });
       req.on("data", () => undefined);
-      req.on("error", (err) => {
+      req.on("error", (err: Error) => {
         clearTimeout(timer);
         reject(err);
       });
-      req.on("close", () => {
+      // The answer is complete at the end of the response, even if the server did not read all we sent.
+      const done = () => {
         clearTimeout(timer);
         const status = fields["grpc-status"];
         resolve({
@@ -70,7 +89,10 @@ export async function grpcCall(
           code: status === undefined ? undefined : (GRPC_CODES[Number(status)] ?? `code ${String(status)}`),
           message: decodeURIComponent(String(fields["grpc-message"] ?? "")),
         });
-      });
+        if (!req.closed) req.close(http2.constants.NGHTTP2_CANCEL);
+      };
+      req.on("end", done);
+      req.on("close", done);
       req.end(body);
     });
   } finally {
@@ -171,10 +193,13 @@ export async function connectStream(
   headers: Record<string, string> = {},
 ): Promise<RawOutcome> {
   const res = await post(url, path, { "content-type": contentType, ...headers }, body);
-  if (res.status !== 200) return { http: res.status, code: undefined, message: res.body.toString("utf8").slice(0, 200) };
+  if (res.status !== 200)
+    return { http: res.status, code: undefined, message: res.body.toString("utf8").slice(0, 200) };
   const end = frames(res.body).find((f) => (f.flags & 0x02) !== 0);
   if (!end) return { http: 200, code: undefined, message: "no end-of-stream frame" };
-  const json = JSON.parse(end.data.toString("utf8") || "{}") as { error?: { code?: string; message?: string } };
+  const json = JSON.parse(end.data.toString("utf8") || "{}") as {
+    error?: { code?: string; message?: string };
+  };
   return { http: 200, code: json.error?.code ?? "ok", message: json.error?.message ?? "" };
 }
 

@@ -11,13 +11,7 @@ import {
   type RunMcpRequest,
 } from "@mcp/proto/executor";
 import { validationTable, type ValidationTable } from "@mcp/runtime";
-import {
-  checkId,
-  checkMcpOneof,
-  checkPageSize,
-  checkSelector,
-  violation,
-} from "@mcp/validation";
+import { checkId, checkMcpOneof, checkPageSize, checkSelector, violation } from "@mcp/validation";
 
 /**
  * What only the executor knows about a run request. Lengths and sizes (`request_id` at most 200

@@ -25,8 +25,8 @@ export function checkMessage(bytes: Uint8Array, check: BodyCheck): void {
 }
 
 /**
- * Reads a Connect unary body whole (refused as soon as it passes MAX_REQUEST_BYTES, or at once when
- * its Content-Length says it will), decompresses and checks it; returns the plain bytes.
+ * Reads a Connect unary body whole (refused once it passes MAX_REQUEST_BYTES, or when its
+ * Content-Length says it will), decompresses and checks it; returns the plain bytes.
  */
 export async function readUnaryBody(
   body: AsyncIterable<Uint8Array>,
@@ -35,18 +35,80 @@ export async function readUnaryBody(
 ): Promise<Uint8Array> {
   const { refusals } = check;
   const max = refusals.maxRequestBytes;
+  const chunks = body[Symbol.asyncIterator]();
   if (options.declaredLength !== undefined && options.declaredLength > max) {
+    await finishUpload(chunks, refusals);
     throw refusals.tooLarge(options.declaredLength);
   }
-  const queue = new ByteQueue();
-  for await (const chunk of body) {
-    queue.push(chunk);
-    if (queue.length > max) throw refusals.tooLarge(queue.length, true);
+  let finished = false;
+  try {
+    const queue = new ByteQueue();
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+      queue.push(next.value);
+      if (queue.length > max) {
+        const rest = await finishUpload(chunks, refusals);
+        throw refusals.tooLarge(queue.length + rest.read, !rest.done);
+      }
+    }
+    finished = true;
+    let bytes = queue.take(queue.length);
+    if (options.compression) bytes = await decompress(bytes, options.compression, refusals);
+    checkMessage(bytes, check);
+    return bytes;
+  } catch (err) {
+    if (!finished && !refusals.isRefusal(err)) drain(chunks);
+    throw err;
   }
-  let bytes = queue.take(queue.length);
-  if (options.compression) bytes = await decompress(bytes, options.compression, refusals);
-  checkMessage(bytes, check);
-  return bytes;
+}
+
+/**
+ * Before refusing a body the client is still sending, reads and drops the rest of it (up to four
+ * times MAX_REQUEST_BYTES, for at most half a second), so that the answer follows the whole upload;
+ * what still comes after that is drained in the background. Answering mid-upload breaks HTTP/2
+ * connections: the client's frames still in flight for the finished stream count as invalid, and
+ * after a thousand of those Node ends the whole session with ENHANCE_YOUR_CALM (every call on it
+ * then fails, stock connect-node included).
+ */
+async function finishUpload(
+  chunks: AsyncIterator<Uint8Array>,
+  refusals: Refusals,
+): Promise<{ read: number; done: boolean }> {
+  const deadline = Date.now() + 500;
+  let read = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), 500)));
+  try {
+    while (read <= 4 * refusals.maxRequestBytes && Date.now() < deadline) {
+      const next = await Promise.race([chunks.next(), late]).catch((): IteratorResult<Uint8Array> => ({
+        done: true,
+        value: undefined,
+      }));
+      if (next === "late") break;
+      if (next.done) return { read, done: true };
+      read += next.value.byteLength;
+    }
+  } finally {
+    clearTimeout(timer);
+  }
+  drain(chunks);
+  return { read, done: false };
+}
+
+/**
+ * Reads and drops the rest of a body in the background, as Node does for a body nobody reads. Ending
+ * the iteration early would destroy the request: an HTTP/1.1 connection with part of a body left
+ * unread never parses its next request, and an HTTP/2 upload stalls on flow control.
+ */
+function drain(chunks: AsyncIterator<Uint8Array>): void {
+  void (async () => {
+    try {
+      while (!(await chunks.next()).done) {
+        // dropped
+      }
+    } catch {
+      // the client went away
+    }
+  })();
 }
 
 /** Envelope flag: the message is compressed with the request's encoding. */
@@ -65,10 +127,13 @@ export async function* envelopedBody(
   options: { compression: CompressionName | undefined; single: boolean },
 ): AsyncIterable<Uint8Array> {
   const { refusals } = check;
+  const chunks = body[Symbol.asyncIterator]();
+  let finished = false;
   try {
     const queue = new ByteQueue();
     let messages = 0;
-    for await (const chunk of body) {
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) {
+      const chunk = next.value;
       queue.push(chunk);
       for (;;) {
         if (queue.length < 5) break;
@@ -111,9 +176,16 @@ export async function* envelopedBody(
     if (queue.length > 0) {
       throw refusals.request(`the body ends inside a message frame (${queue.length} bytes of it arrived)`);
     }
+    finished = true;
     if (options.single && messages === 0) throw refusals.request("the request carries no message");
   } catch (err) {
     if (refusals.isRefusal(err)) check.onRefuse(err);
+    if (!finished) {
+      // A single-message request ends after its message: wait for that, so the answer follows the
+      // upload. A streaming client may wait for answers before it sends more: never wait for it.
+      if (options.single && refusals.isRefusal(err)) await finishUpload(chunks, refusals);
+      else drain(chunks);
+    }
     throw err;
   }
 }

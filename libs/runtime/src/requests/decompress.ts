@@ -20,7 +20,11 @@ export function compressionNamed(name: string | null | undefined): CompressionNa
  * beyond MAX_REQUEST_BYTES and answering INVALID_ARGUMENT for anything that does not decompress
  * (connect-node answers INTERNAL for a truncated gzip stream).
  */
-export async function decompress(bytes: Uint8Array, name: CompressionName, refusals: Refusals): Promise<Uint8Array> {
+export async function decompress(
+  bytes: Uint8Array,
+  name: CompressionName,
+  refusals: Refusals,
+): Promise<Uint8Array> {
   if (bytes.byteLength === 0) return bytes;
   try {
     const out = await algorithms[name](bytes, { maxOutputLength: refusals.maxRequestBytes });

@@ -2,7 +2,11 @@ import * as http2 from "node:http2";
 import { gzipSync } from "node:zlib";
 import { create, toBinary } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
-import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
+import {
+  createConnectTransport,
+  createGrpcTransport,
+  createGrpcWebTransport,
+} from "@connectrpc/connect-node";
 import { UnauthenticatedError } from "@mcp/errors";
 import {
   ExecutorService,
@@ -42,8 +46,12 @@ async function rawGrpc(
         ...headers,
       });
       let fields: http2.IncomingHttpHeaders = {};
-      req.on("response", (h) => (fields = { ...fields, ...h }));
-      req.on("trailers", (t) => (fields = { ...fields, ...t }));
+      req.on("response", (h) => {
+        fields = { ...fields, ...h };
+      });
+      req.on("trailers", (t: http2.IncomingHttpHeaders) => {
+        fields = { ...fields, ...t };
+      });
       req.on("data", () => undefined);
       req.on("error", reject);
       req.on("end", () =>
@@ -80,7 +88,10 @@ describe("the request gate", () => {
       maxRequestBytes: MAX,
       services: [RegistryService, ExecutorService],
       validation: validationTable([
-        [ExecutorService.method.watchRun.input, (m: WatchRunRequest) => (m.id ? [] : [{ field: "id", description: "is required" }])],
+        [
+          ExecutorService.method.watchRun.input,
+          (m: WatchRunRequest) => (m.id ? [] : [{ field: "id", description: "is required" }]),
+        ],
       ]),
       // Stands in for authentication: validation must answer first.
       interceptors: [
@@ -117,16 +128,31 @@ describe("the request gate", () => {
   beforeEach(() => (calls.length = 0));
 
   const path = (method: string) => `/mcp.registry.v1.RegistryService/${method}`;
-  const post = (method: string, contentType: string, body: string | Uint8Array, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}${path(method)}`, { method: "POST", headers: { "content-type": contentType, ...headers }, body });
+  const post = (
+    method: string,
+    contentType: string,
+    body: string | Uint8Array,
+    headers: Record<string, string> = {},
+  ) =>
+    fetch(`${server.url}${path(method)}`, {
+      method: "POST",
+      headers: { "content-type": contentType, ...headers },
+      body,
+    });
 
   describe("Connect", () => {
     it("refuses misspelt JSON fields with INVALID_ARGUMENT naming each, in google.rpc.BadRequest", async () => {
-      const res = await post("CreateMcp", "application/json", JSON.stringify({ name: "x", descripton: "d", tag: ["t"] }));
+      const res = await post(
+        "CreateMcp",
+        "application/json",
+        JSON.stringify({ name: "x", descripton: "d", tag: ["t"] }),
+      );
       expect(res.status).toBe(400);
       const err = ConnectError.from(await connectError(res));
       expect(err.code).toBe(Code.InvalidArgument);
-      expect(err.rawMessage).toContain('descripton: is not a field of mcp.registry.v1.CreateMcpRequest; did you mean "description"?');
+      expect(err.rawMessage).toContain(
+        'descripton: is not a field of mcp.registry.v1.CreateMcpRequest; did you mean "description"?',
+      );
       expect(calls).toEqual([]);
     });
 
@@ -154,9 +180,13 @@ describe("the request gate", () => {
       const ok = await post("CreateMcp", "application/json", gzipSync(json), { "content-encoding": "gzip" });
       expect(ok.status).toBe(200);
       expect(calls).toEqual(["createMcp zipped"]);
-      const bad = await post("CreateMcp", "application/json", gzipSync(json).subarray(0, 10), { "content-encoding": "gzip" });
+      const bad = await post("CreateMcp", "application/json", gzipSync(json).subarray(0, 10), {
+        "content-encoding": "gzip",
+      });
       expect(bad.status).toBe(400);
-      expect(((await bad.json()) as { message: string }).message).toContain("the body does not decompress as gzip");
+      expect(((await bad.json()) as { message: string }).message).toContain(
+        "the body does not decompress as gzip",
+      );
     });
 
     it("refuses a body over MAX_REQUEST_BYTES, saying so", async () => {
@@ -183,7 +213,10 @@ describe("the request gate", () => {
     });
 
     it("refuses a bad WatchRun over Connect streaming JSON before the handler", async () => {
-      const client = createClient(ExecutorService, createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" }));
+      const client = createClient(
+        ExecutorService,
+        createConnectTransport({ baseUrl: server.url, httpVersion: "1.1" }),
+      );
       const err = await drain(client.watchRun({ id: "not-a-uuid" }));
       expect(err?.code).toBe(Code.InvalidArgument);
       expect(err?.rawMessage).toBe("id: must be a UUID");
@@ -192,7 +225,8 @@ describe("the request gate", () => {
   });
 
   describe("gRPC", () => {
-    const call = (body: Uint8Array, headers?: Record<string, string>) => rawGrpc(server.url, path("CreateMcp"), body, headers);
+    const call = (body: Uint8Array, headers?: Record<string, string>) =>
+      rawGrpc(server.url, path("CreateMcp"), body, headers);
     const valid = toBinary(CreateMcpRequestSchema, create(CreateMcpRequestSchema, { name: "ok" }));
 
     it.each([
@@ -200,9 +234,17 @@ describe("the request gate", () => {
       ["a frame cut short", frame(new Uint8Array([0x0a]), 0, 10), "the body ends inside a message frame"],
       ["no message", new Uint8Array(0), "the request carries no message"],
       ["two messages", new Uint8Array([...frame(valid), ...frame(valid)]), "more than one message"],
-      ["a frame flagged compressed without an encoding", frame(valid, 1), "flagged compressed, but the request names no compression"],
+      [
+        "a frame flagged compressed without an encoding",
+        frame(valid, 1),
+        "flagged compressed, but the request names no compression",
+      ],
       ["a frame with trailer flags", frame(valid, 0x80), "a message frame has flags 0x80"],
-      ["a frame announcing 2 GB", frame(new Uint8Array(0), 0, 2 ** 31), "the request is 2147483648 bytes; at most 65536"],
+      [
+        "a frame announcing 2 GB",
+        frame(new Uint8Array(0), 0, 2 ** 31),
+        "the request is 2147483648 bytes; at most 65536",
+      ],
     ])("answers INVALID_ARGUMENT (3) to %s", async (_what, body, message) => {
       const res = await call(body);
       expect(res.status).toBe("3");
@@ -228,9 +270,13 @@ describe("the request gate", () => {
 
     it("validates before authentication, so garbage never costs a key lookup", async () => {
       const client = createClient(RegistryService, createGrpcTransport({ baseUrl: server.url }));
-      const err = await client.createMcp({ name: "a\u0000" }, { headers: { "x-deny": "1" } }).catch((e: unknown) => e);
+      const err = await client
+        .createMcp({ name: "a\u0000" }, { headers: { "x-deny": "1" } })
+        .catch((e: unknown) => e);
       expect(ConnectError.from(err).code).toBe(Code.InvalidArgument);
-      const denied = await client.createMcp({ name: "a" }, { headers: { "x-deny": "1" } }).catch((e: unknown) => e);
+      const denied = await client
+        .createMcp({ name: "a" }, { headers: { "x-deny": "1" } })
+        .catch((e: unknown) => e);
       expect(ConnectError.from(denied).code).toBe(Code.Unauthenticated);
     });
   });
@@ -241,14 +287,24 @@ describe("the request gate", () => {
       const res = await post("CreateMcp", "application/grpc-web+json", body);
       const text = Buffer.from(await res.arrayBuffer()).toString("latin1");
       expect(text).toMatch(/grpc-status: ?3\r\n/);
-      expect(decodeURIComponent(text)).toContain("timeout: is not a field of mcp.registry.v1.CreateMcpRequest");
+      expect(decodeURIComponent(text)).toContain(
+        "timeout: is not a field of mcp.registry.v1.CreateMcpRequest",
+      );
       expect(calls).toEqual([]);
     });
 
     it("answers a valid call over the binary codec", async () => {
-      const client = createClient(RegistryService, createGrpcWebTransport({ baseUrl: server.url, httpVersion: "1.1" }));
+      const client = createClient(
+        RegistryService,
+        createGrpcWebTransport({ baseUrl: server.url, httpVersion: "1.1" }),
+      );
       await expect(client.createMcp({ name: "web" })).resolves.toBeDefined();
-      const err = ConnectError.from(await client.createMcp({ name: "web\u0000" }).then(() => undefined, (e: unknown) => e));
+      const err = ConnectError.from(
+        await client.createMcp({ name: "web\u0000" }).then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      );
       expect(err.code).toBe(Code.InvalidArgument);
       expect(err.findDetails(errorDetails.BadRequestSchema)[0]?.fieldViolations[0]?.field).toBe("name");
     });

@@ -1,7 +1,7 @@
 import type { JsonValue } from "@bufbuild/protobuf";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import { base64Decode } from "@bufbuild/protobuf/wire";
-import { Code, ConnectError } from "@connectrpc/connect";
+import { Code, type ConnectError } from "@connectrpc/connect";
 import {
   createAsyncIterable,
   type UniversalHandler,
@@ -56,7 +56,8 @@ export function gateHandler(handler: UniversalHandler, options: GateOptions): Un
     json,
     limits: options.limits,
     refusals,
-    onRefuse: (err) => options.logger.info({ method, code: Code[err.code], error: err.rawMessage }, "request refused"),
+    onRefuse: (err) =>
+      options.logger.info({ method, code: Code[err.code], error: err.rawMessage }, "request refused"),
   });
 
   const gated = async (req: UniversalServerRequest): Promise<UniversalServerResponse> => {

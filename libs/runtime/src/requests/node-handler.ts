@@ -1,6 +1,12 @@
 import type * as http from "node:http";
-import * as http2 from "node:http2";
-import { Code, ConnectError, createConnectRouter, type ConnectRouter, type Interceptor } from "@connectrpc/connect";
+import type * as http2 from "node:http2";
+import {
+  Code,
+  ConnectError,
+  createConnectRouter,
+  type ConnectRouter,
+  type Interceptor,
+} from "@connectrpc/connect";
 import {
   compressionBrotli,
   compressionGzip,
@@ -27,7 +33,9 @@ export interface NodeHandlerOptions {
  * wrapped by {@link gateHandler}; JSON with unknown fields is refused by the decoder too (connect-es
  * ignores unknown fields by default); a request it cannot even parse the URL or authority of is a 400.
  */
-export function createNodeHandler(options: NodeHandlerOptions): (req: NodeRequest, res: NodeResponse) => void {
+export function createNodeHandler(
+  options: NodeHandlerOptions,
+): (req: NodeRequest, res: NodeResponse) => void {
   const router = createConnectRouter({
     interceptors: [...options.interceptors],
     acceptCompression: [compressionGzip, compressionBrotli],
@@ -58,7 +66,6 @@ export function createNodeHandler(options: NodeHandlerOptions): (req: NodeReques
     }
     handler(uReq)
       .then((uRes) => universalResponseToNodeResponse(uRes, res))
-      .then(() => stopUnreadUpload(req, res))
       .catch((reason: unknown) => {
         const code = ConnectError.from(reason).code;
         if (code === Code.Aborted || code === Code.Canceled) return; // the client went away
@@ -72,18 +79,4 @@ export function createNodeHandler(options: NodeHandlerOptions): (req: NodeReques
         }
       });
   };
-}
-
-/**
- * After a complete answer to an HTTP/2 request whose body was not read to its end (a refused upload),
- * tells the client to stop sending (RST_STREAM NO_ERROR, RFC 9113 §8.1): otherwise flow control
- * stalls the upload and a client waiting to finish it never sees the answer.
- */
-function stopUnreadUpload(req: NodeRequest, res: NodeResponse): void {
-  if (!("stream" in req)) return; // HTTP/1.1: Node reads and discards the rest of the body itself
-  const close = () => {
-    if (!req.complete && !req.stream.destroyed) req.stream.close(http2.constants.NGHTTP2_NO_ERROR);
-  };
-  if (res.writableFinished) close();
-  else res.once("finish", close);
 }

@@ -2,7 +2,15 @@ import { isUtf8 } from "node:buffer";
 import { ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import type { FieldViolation } from "@mcp/errors";
 import { addsDepth, planOf, Wire, wireOf } from "./schema.js";
-import { entryPath, join, memberPath, ScanStop, tooDeep, tooManyFields, type ShapeLimits } from "./scan-result.js";
+import {
+  entryPath,
+  join,
+  memberPath,
+  ScanStop,
+  tooDeep,
+  tooManyFields,
+  type ShapeLimits,
+} from "./scan-result.js";
 
 /**
  * Reads a binary protobuf request without decoding it: checks that it is well-formed for `desc`
@@ -63,7 +71,14 @@ class BinaryScanner {
     }
   }
 
-  private field(field: DescField, wire: number, end: number, path: string, depth: number, struct = false): void {
+  private field(
+    field: DescField,
+    wire: number,
+    end: number,
+    path: string,
+    depth: number,
+    struct = false,
+  ): void {
     switch (field.fieldKind) {
       case "scalar":
         this.count();
@@ -159,7 +174,9 @@ class BinaryScanner {
     const saved = this.pos;
     this.pos = keyStart;
     const length = this.varint32(saved, path);
-    const text = Buffer.from(this.buf.buffer, this.buf.byteOffset + this.pos, Math.min(length, 256)).toString("utf8");
+    const text = Buffer.from(this.buf.buffer, this.buf.byteOffset + this.pos, Math.min(length, 256)).toString(
+      "utf8",
+    );
     this.pos = saved;
     const key = text.length > 64 || length > 256 ? `${text.slice(0, 64)}…` : text;
     return struct ? memberPath(path, key) : entryPath(path, key);
@@ -215,7 +232,8 @@ class BinaryScanner {
           if (this.pos >= end) this.fail(path, `has group ${number} without its end tag`);
           const [inner, innerWire] = this.tag(end, path);
           if (innerWire === Wire.EndGroup) {
-            if (inner !== number) this.fail(path, `has group ${number} closed by the end tag of group ${inner}`);
+            if (inner !== number)
+              this.fail(path, `has group ${number} closed by the end tag of group ${inner}`);
             return;
           }
           this.count();
@@ -264,7 +282,8 @@ class BinaryScanner {
     const start = this.pos;
     const length = this.varint32(end, path);
     const stop = this.pos + length;
-    if (stop > end) this.fail(path, `has a length of ${length} bytes that runs past the end of its message`, start);
+    if (stop > end)
+      this.fail(path, `has a length of ${length} bytes that runs past the end of its message`, start);
     return stop;
   }
 
@@ -274,7 +293,8 @@ class BinaryScanner {
   }
 
   private expectWire(wire: number, expected: number, path: string): void {
-    if (wire !== expected) this.fail(path, `has wire type ${wire}; its type is encoded with wire type ${expected}`);
+    if (wire !== expected)
+      this.fail(path, `has wire type ${wire}; its type is encoded with wire type ${expected}`);
   }
 
   private count(): void {

@@ -1,7 +1,15 @@
 import { ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import type { FieldViolation } from "@mcp/errors";
 import { closestField, planOf, type MessagePlan } from "./schema.js";
-import { entryPath, join, memberPath, ScanStop, tooDeep, tooManyFields, type ShapeLimits } from "./scan-result.js";
+import {
+  entryPath,
+  join,
+  memberPath,
+  ScanStop,
+  tooDeep,
+  tooManyFields,
+  type ShapeLimits,
+} from "./scan-result.js";
 
 /**
  * Reads a JSON request without decoding it, against the request's schema: checks the JSON syntax
@@ -92,7 +100,8 @@ class JsonScanner {
         this.count();
         return this.enumValue(path, depth);
       case "message":
-        if (this.kind() === "null" && field.message.typeName !== "google.protobuf.Value") return this.literal();
+        if (this.kind() === "null" && field.message.typeName !== "google.protobuf.Value")
+          return this.literal();
         this.count();
         return this.messageValue(field.message, path, depth);
       case "list": {
@@ -158,7 +167,11 @@ class JsonScanner {
       }
       case "wrapper":
         this.count();
-        return this.scalar(desc.fields[0]?.fieldKind === "scalar" ? desc.fields[0].scalar : ScalarType.STRING, path, depth);
+        return this.scalar(
+          desc.fields[0]?.fieldKind === "scalar" ? desc.fields[0].scalar : ScalarType.STRING,
+          path,
+          depth,
+        );
       case "any":
         return this.anyValue(path, depth);
       default:

@@ -2,15 +2,7 @@ import { ScalarType, type DescField, type DescMessage } from "@bufbuild/protobuf
 
 /** Well-known types whose JSON form is not an object of their fields, and how the scanners treat them. */
 export type WellKnown =
-  | "struct"
-  | "value"
-  | "list_value"
-  | "timestamp"
-  | "duration"
-  | "field_mask"
-  | "wrapper"
-  | "any"
-  | undefined;
+  "struct" | "value" | "list_value" | "timestamp" | "duration" | "field_mask" | "wrapper" | "any" | undefined;
 
 const WELL_KNOWN: Readonly<Record<string, WellKnown>> = {
   "google.protobuf.Struct": "struct",

@@ -37,7 +37,7 @@ export function walkRequest(
 }
 
 /** Thrown to stop walking once enough violations are listed. */
-const FULL = Symbol("full");
+const FULL = new Error("enough violations listed");
 
 type Local = Record<string, unknown>;
 
@@ -76,7 +76,11 @@ class Walker {
       case "list": {
         const items = value as unknown[];
         if (items.length > limit.maxItems) {
-          return this.add(path, `must have at most ${limit.maxItems} elements (it has ${items.length})`, true);
+          return this.add(
+            path,
+            `must have at most ${limit.maxItems} elements (it has ${items.length})`,
+            true,
+          );
         }
         items.forEach((item, i) => {
           const at = `${path}[${i}]`;
@@ -90,7 +94,11 @@ class Walker {
       case "map": {
         const entries = Object.entries(value as Local);
         if (entries.length > limit.maxItems) {
-          return this.add(path, `must have at most ${limit.maxItems} entries (it has ${entries.length})`, true);
+          return this.add(
+            path,
+            `must have at most ${limit.maxItems} entries (it has ${entries.length})`,
+            true,
+          );
         }
         for (const [key, item] of entries) {
           const at = entryPath(path, short(key));
@@ -106,7 +114,13 @@ class Walker {
   }
 
   /** A message value: Struct, Value and ListValue are walked as JSON and sized; others recursively. */
-  private messageValue(field: DescField, desc: DescMessage, value: unknown, path: string, singular: boolean): void {
+  private messageValue(
+    field: DescField,
+    desc: DescMessage,
+    value: unknown,
+    path: string,
+    singular: boolean,
+  ): void {
     const limit = limitOf(field, this.rules);
     let size: number | undefined;
     switch (desc.typeName) {

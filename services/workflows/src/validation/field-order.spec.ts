@@ -4,10 +4,7 @@ import { violation, type SpecViolation } from "./violation.js";
 
 describe("inFieldOrder", () => {
   const subject = spec(
-    [
-      step("a", { inputs: { zeta: fromInput("x"), alpha: fromStep("b") } }),
-      step("b", { dependsOn: ["a"] }),
-    ],
+    [step("a", { inputs: { zeta: fromInput("x"), alpha: fromStep("b") } }), step("b", { dependsOn: ["a"] })],
     { outputs: [{ name: "out", stepId: "a" }] },
   );
   const at = (field: string): SpecViolation => violation(field, "REQUIRED", field);
@@ -79,7 +76,9 @@ describe("inFieldOrder", () => {
   });
 
   it("ranks a path by field numbers, indexes and map positions", () => {
-    expect(fieldRank(subject, 'spec.steps[0].inputs["alpha"].step_output.output')).toEqual([2, 0, 5, 1, 3, 2]);
+    expect(fieldRank(subject, 'spec.steps[0].inputs["alpha"].step_output.output')).toEqual([
+      2, 0, 5, 1, 3, 2,
+    ]);
     expect(fieldRank(subject, 'spec.steps[0].inputs["a\\"b"]')).toEqual([2, 0, 5, Number.MAX_SAFE_INTEGER]);
   });
 });

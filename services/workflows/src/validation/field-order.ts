@@ -38,13 +38,15 @@ export function fieldRank(spec: WorkflowSpec, field: string): number[] {
     } else if (segment.kind === "index") {
       rank.push(segment.index);
       value = Array.isArray(value) ? (value as unknown[])[segment.index] : undefined;
-      message = container?.fieldKind === "list" && container.listKind === "message" ? container.message : undefined;
+      message =
+        container?.fieldKind === "list" && container.listKind === "message" ? container.message : undefined;
     } else {
       const keys = value !== null && typeof value === "object" ? Object.keys(value) : [];
       const position = keys.indexOf(segment.key);
       rank.push(position >= 0 ? position : Number.MAX_SAFE_INTEGER);
       value = position >= 0 ? (value as Record<string, unknown>)[segment.key] : undefined;
-      message = container?.fieldKind === "map" && container.mapKind === "message" ? container.message : undefined;
+      message =
+        container?.fieldKind === "map" && container.mapKind === "message" ? container.message : undefined;
     }
   }
   return rank;
