@@ -16,7 +16,7 @@ export interface ProcessLimits {
 export const DEFAULT_LIMITS: ProcessLimits = Object.freeze({
   memoryBytes: 512 * 1024 * 1024,
   cpuSeconds: 60,
-  processes: 128,
+  processes: 64,
   fileSizeBytes: 64 * 1024 * 1024,
   openFiles: 256,
 });

@@ -477,7 +477,7 @@ function release(running: RunningProcess): void {
 }
 
 /**
- * Stops `running` with reason `processes` once its tasks reach `limit`, or (with a cgroup) once the
+ * Stops `running` with reason `processes` once its tasks come within a tenth of `limit`, or (with a cgroup) once the
  * kernel refused a fork for pids.max (see {@link PROCESS_WATCH_MS}).
  */
 function watchProcessCount(
@@ -488,10 +488,13 @@ function watchProcessCount(
   const pid = running.child.pid;
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
+  // /proc's children lists can miss a few tasks of a tree that forks without pause: a sandbox within
+  // a tenth of its limit counts as at it (a workload that close would soon fail to fork anyway)
+  const near = limit - Math.max(2, Math.floor(limit / 10));
   const reached = async () =>
     cgroup !== undefined
       ? cgroup.processLimitHit()
-      : pid !== undefined && (await countTasksBelow(pid)) >= limit;
+      : pid !== undefined && (await countTasksBelow(pid)) >= near;
   const check = async () => {
     if (stopped) return;
     if (await reached()) running.stop("processes");

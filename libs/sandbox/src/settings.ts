@@ -20,7 +20,7 @@ export interface SandboxConfig {
   /** SANDBOX_UID / SANDBOX_GID: the host user bubblewrap runs as when the service runs as root (default 65534). */
   readonly uid: number;
   readonly gid: number;
-  /** SANDBOX_MAX_PROCESSES: processes and threads per sandbox (default 128). */
+  /** SANDBOX_MAX_PROCESSES: processes and threads per sandbox (default 64). */
   readonly maxProcesses: number;
   /** SANDBOX_MAX_FILE_MB: largest file a sandboxed process may write, MiB (default 64). */
   readonly maxFileBytes: number;

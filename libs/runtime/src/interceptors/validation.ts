@@ -2,7 +2,7 @@ import type { DescMessage, Message } from "@bufbuild/protobuf";
 import type { Interceptor } from "@connectrpc/connect";
 import { createAsyncIterable } from "@connectrpc/connect/protocol";
 import { InvalidArgumentError, type FieldViolation } from "@mcp/errors";
-import { REQUEST_SHAPE_LIMITS } from "@mcp/validation";
+import { inFieldOrder, REQUEST_SHAPE_LIMITS } from "@mcp/validation";
 import { DEFAULT_RULES, type LimitRules } from "../requests/field-limits.js";
 import { walkRequest } from "../requests/walk.js";
 
@@ -29,6 +29,9 @@ export function validationTable(
  *    on oversize input or quote it back.
  * 2. the service's table (`validate` per request type): its domain rules.
  *
+ * The violations are listed in field order (the request's field numbers, list indexes, map keys as
+ * sent), whichever check found them.
+ *
  * Unary and server-streaming requests alike (a server stream's single request message is read and
  * checked before the handler starts). Handlers can rely on valid input.
  */
@@ -42,7 +45,11 @@ export function validationInterceptor(
     const walked = walkRequest(desc, message, rules, max);
     const violations = walked.oversize
       ? walked.violations
-      : distinct([...walked.violations, ...(table.get(message.$typeName)?.(message) ?? [])]);
+      : inFieldOrder(
+          desc,
+          message,
+          distinct([...walked.violations, ...(table.get(message.$typeName)?.(message) ?? [])]),
+        );
     if (violations.length > 0) throw new InvalidArgumentError(violations.slice(0, max));
   };
   return (next) => async (req) => {
