@@ -11,6 +11,7 @@
 import { parseArgs } from "node:util";
 import { ApiKeyStore, openDatabase } from "@mcp/db";
 import { ConfigError, generateApiKey, loadConfig, loadDotEnv, parseScopes } from "@mcp/runtime";
+import { errorMessage } from "@mcp/errors";
 
 const USAGE = `usage: npm run keys -- create --name <name> [--scopes write,execute]
        npm run keys -- list [--all]
@@ -86,7 +87,7 @@ main(process.argv.slice(2)).catch((err: unknown) => {
     process.stderr.write(`keys: ${err.message}\n${USAGE}\n`);
     process.exit(2);
   }
-  const message = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
+  const message = err instanceof ConfigError || errorMessage(err);
   process.stderr.write(`keys: ${message}\n`);
   process.exit(1);
 });

@@ -14,6 +14,7 @@ import {
   type ConsoleConfig,
 } from "@mcp/console-server";
 import { ConfigError, createLogger, DEFAULT_PORTS, loadDotEnv, onShutdown, type Logger } from "@mcp/runtime";
+import { errorMessage } from "@mcp/errors";
 
 const ROOT = resolve(__dirname, "..");
 
@@ -56,6 +57,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`console: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`console: ${errorMessage(err)}\n`);
   process.exit(1);
 });

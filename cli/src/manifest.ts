@@ -2,6 +2,7 @@ import { fromJson, type DescMessage, type JsonValue } from "@bufbuild/protobuf";
 import { CreateMcpRequestSchema, type CreateMcpRequest } from "@mcp/proto/registry";
 import { CreateWorkflowRequestSchema, type CreateWorkflowRequest } from "@mcp/proto/workflows";
 import { parseAllDocuments } from "yaml";
+import { errorMessage } from "@mcp/errors";
 
 /** One resource declared in a manifest, as the Create request that would make it. */
 export type Resource =
@@ -104,6 +105,6 @@ function toResource(doc: unknown, where: string): Resource {
       ? { kind, name, source: at, request: fromJson(CreateMcpRequestSchema, body) }
       : { kind, name, source: at, request: fromJson(CreateWorkflowRequestSchema, body) };
   } catch (err) {
-    throw new ManifestError(`${at}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ManifestError(`${at}: ${errorMessage(err)}`);
   }
 }

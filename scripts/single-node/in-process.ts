@@ -5,6 +5,7 @@
  */
 import { createLogger, loadConfig, type Logger, type ServiceConfig, type ServiceName } from "@mcp/runtime";
 import { childEnv, LaunchError, type ServicePlan } from "../start/plan.js";
+import { errorMessage } from "@mcp/errors";
 
 /** A service started in process and how to stop it gracefully. */
 export interface InProcessService {
@@ -43,7 +44,7 @@ export async function startInProcess(
     } catch (err) {
       logger.fatal({ err }, `${plan.name} failed to start`);
       throw new LaunchError(
-        `${plan.name} could not start: ${err instanceof Error ? err.message : String(err)}`,
+        `${plan.name} could not start: ${errorMessage(err)}`,
       );
     }
     onStarted({ name: plan.name, stop: () => app.stop() });

@@ -13,6 +13,7 @@ import { arch, platform, tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { LaunchError } from "../start/plan.js";
+import { errorMessage } from "@mcp/errors";
 
 /** Local-only (127.0.0.1, no Unix socket); the password only keeps other local users out by accident. */
 const USER = "postgres";
@@ -207,7 +208,7 @@ export async function startEmbeddedPostgres(options: {
   const log: string[] = [];
   const failure = (what: string, err: unknown) =>
     new LaunchError(
-      `embedded PostgreSQL (${dataDir}) ${what}: ${err instanceof Error ? err.message : String(err)}` +
+      `embedded PostgreSQL (${dataDir}) ${what}: ${errorMessage(err)}` +
         (log.length ? `\n  ${log.slice(-KEPT_LOG_LINES).join("\n  ")}` : ""),
     );
 

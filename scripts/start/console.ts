@@ -17,6 +17,7 @@ import { ConfigError, type Logger } from "@mcp/runtime";
 import type { BannerFacts } from "./banner.js";
 import { LaunchError, serviceUrl } from "./plan.js";
 import type { Shutdown } from "./shutdown.js";
+import { errorMessage } from "@mcp/errors";
 
 /** Reads the console's settings; refuses bad ones like the services do (exit code 2). */
 export function consoleConfig(root: string, env: NodeJS.ProcessEnv): ConsoleConfig {
@@ -33,7 +34,7 @@ export function consoleConfig(root: string, env: NodeJS.ProcessEnv): ConsoleConf
   }
 }
 
-const firstLine = (err: unknown) => (err instanceof Error ? err.message : String(err)).split("\n")[0] ?? "";
+const firstLine = (err: unknown) => (errorMessage(err)).split("\n")[0] ?? "";
 
 /**
  * Makes sure there is a build to serve, building it when missing. Resolves to undefined when there
@@ -56,7 +57,7 @@ export async function prepareConsole(
     if (signal.aborted) return "start-up was cancelled";
     logger.error({ err, consoleDir: config.consoleDir }, "the console could not be built");
     say(
-      `the console could not be built; the services run without it. ${err instanceof Error ? err.message : String(err)}`,
+      `the console could not be built; the services run without it. ${errorMessage(err)}`,
     );
     return "its build failed (see the log above); fix it, then npm run build -w console and restart";
   }

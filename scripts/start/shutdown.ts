@@ -1,3 +1,5 @@
+import { errorMessage } from "@mcp/errors";
+
 /** One thing the launcher started, stopped in reverse start order. */
 interface Step {
   readonly name: string;
@@ -57,7 +59,7 @@ export class Shutdown {
         try {
           await step.stop();
         } catch (err) {
-          this.say(`${step.name} did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`);
+          this.say(`${step.name} did not stop cleanly: ${errorMessage(err)}`);
           code ||= 1;
         }
       }

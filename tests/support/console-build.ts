@@ -8,6 +8,7 @@
 import { resolve } from "node:path";
 import { consoleBuildState, distDirOf, ensureConsoleBuilt } from "@mcp/console-server";
 import { createLogger } from "@mcp/runtime";
+import { errorMessage } from "@mcp/errors";
 
 export const CONSOLE_DIR = resolve(__dirname, "../../console");
 export const CONSOLE_DIST = distDirOf(CONSOLE_DIR);
@@ -25,7 +26,7 @@ export async function buildConsoleForTests(): Promise<void> {
     });
     process.stderr.write(`console built in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorMessage(err);
     process.env[BUILD_ERROR_VARIABLE] = message;
     process.stderr.write(`console build FAILED (the suites that need it will fail):\n${message}\n`);
   }

@@ -1,4 +1,4 @@
-import { UnavailableError } from "@mcp/errors";
+import { UnavailableError, errorMessage } from "@mcp/errors";
 
 /** Node socket errors that mean "the database cannot be reached". */
 const NETWORK_CODES = new Set([
@@ -34,7 +34,7 @@ export function isConnectionError(err: unknown): boolean {
   if (err instanceof UnavailableError) return true;
   const code = codeOf(err);
   if (code && (NETWORK_CODES.has(code) || isUnavailableSqlState(code))) return true;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = errorMessage(err);
   return /Connection terminated|timeout exceeded when trying to connect|Connection refused|connect ECONNREFUSED|the database system is (starting up|shutting down)|terminating connection due to administrator command/i.test(
     message,
   );
@@ -44,7 +44,7 @@ export function isConnectionError(err: unknown): boolean {
 export function translateDbError(err: unknown): unknown {
   if (err instanceof UnavailableError) return err;
   if (isConnectionError(err)) {
-    const detail = err instanceof Error ? err.message : String(err);
+    const detail = errorMessage(err);
     return new UnavailableError("database", `${detail}; retry when PostgreSQL is reachable`, { cause: err });
   }
   return err;

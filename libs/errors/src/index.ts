@@ -11,3 +11,4 @@ export {
   type FieldViolation,
   type ErrorKind,
 } from "./errors.js";
+export { errorMessage } from "./error-message.js";

@@ -15,6 +15,7 @@ import type { OutputCapture } from "./output-capture.js";
 import { BwrapStatus } from "./bwrap-status.js";
 import { decodeExit, setupFailureOf } from "./exit-status.js";
 import { SANDBOX_PATH } from "./sandbox-env.js";
+import { errorMessage } from "@mcp/errors";
 
 /**
  * How often a running sandbox's process count is checked against its limit. The first check comes
@@ -360,7 +361,7 @@ export class Sandbox {
         if (egress !== undefined) link = await attachEgress(childPid, egress);
         release(running);
       } catch (error) {
-        setupError = error instanceof Error ? error.message : String(error);
+        setupError = errorMessage(error);
         running.stop("setup");
       }
     }
@@ -437,7 +438,7 @@ export class Sandbox {
         return `a trial sandbox saw ${processes} processes in its /proc`;
       return undefined;
     } catch (error) {
-      return error instanceof Error ? error.message : String(error);
+      return errorMessage(error);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,10 +1,8 @@
 import { createHash } from "node:crypto";
+import type { JsonValue } from "@bufbuild/protobuf";
 
-/** A JSON value as stored in jsonb columns. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-/** A JSON object. */
-export type JsonObject = { [key: string]: JsonValue };
+/** JSON: protobuf-es's JSON type, the one of the whole code base. */
+export type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 
 /**
  * Serialises a JSON value with object keys sorted at every level, so that two equal values

@@ -16,7 +16,7 @@ import { openFoundation, openSandbox, reportSandboxHealth } from "@mcp/service-b
 import { openCoordination } from "./coordination.js";
 import { Definitions } from "./definitions/definitions.js";
 import { RunEvents } from "./events/run-events.js";
-import type { RunnerFor } from "./engine/types.js";
+import type { RunnerFor } from "./step/index.js";
 import { createRunners } from "./runners/index.js";
 import { withStepSecrets } from "./runners/step-secrets.js";
 import { withStorableResults } from "./runners/storable-results.js";
@@ -88,7 +88,7 @@ export async function startExecutor(
   const store = new RunStore(dataSource);
   const queries = new RunQueries(dataSource);
   const events = new RunEvents(coordination.bus, (err) =>
-    logger.warn({ err: err instanceof Error ? err.message : String(err) }, "could not publish a run event"),
+    logger.warn({ err }, "could not publish a run event"),
   );
   const starter = new RunStarter(definitions, store, queries);
   const watcher = new RunWatcher(queries, events);

@@ -2,7 +2,6 @@ import { type Redis } from "ioredis";
 import { type Logger } from "../logger.js";
 import { type CacheResult, type CoordinationMetrics, noopMetrics } from "../metrics.js";
 import { whenConnected } from "../redis/when-connected.js";
-import { errorMessage } from "../support/errors.js";
 import { OutageLog } from "../support/outage-log.js";
 import { withTimeout } from "../support/with-timeout.js";
 import { type Cache, ttlMillis } from "./cache.js";
@@ -86,7 +85,7 @@ export class RedisCache implements Cache {
       return { value: JSON.parse(raw) as T, result: "hit" };
     } catch (err) {
       this.logger.warn(
-        { component: "cache", key, err: errorMessage(err) },
+        { component: "cache", key, err },
         "unreadable cache entry; treating as a miss",
       );
       return { result: "error" };

@@ -1,5 +1,4 @@
 import { type Logger } from "../logger.js";
-import { errorMessage } from "../support/errors.js";
 
 /** Receives one message; may be async (a rejection is logged, never thrown at the publisher). */
 export type MessageHandler = (message: string) => void | Promise<void>;
@@ -26,7 +25,7 @@ export interface EventBus {
 /** Calls a handler so that neither a throw nor a rejection escapes into the bus. */
 export function deliver(handler: MessageHandler, message: string, channel: string, logger: Logger): void {
   const report = (err: unknown): void =>
-    logger.error({ component: "events", channel, err: errorMessage(err) }, "event subscriber failed");
+    logger.error({ component: "events", channel, err }, "event subscriber failed");
   try {
     const result = handler(message);
     if (result instanceof Promise) result.catch(report);

@@ -2,7 +2,7 @@ import { InvalidArgumentError } from "@mcp/errors";
 import { type Redis } from "ioredis";
 import { type Logger } from "../logger.js";
 import { whenConnected } from "../redis/when-connected.js";
-import { errorMessage, redisUnavailable } from "../support/errors.js";
+import { redisUnavailable } from "../support/errors.js";
 import { OutageLog } from "../support/outage-log.js";
 import { withTimeout } from "../support/with-timeout.js";
 import { deliver, type EventBus, type MessageHandler, type Subscription } from "./event-bus.js";
@@ -110,7 +110,7 @@ export class RedisEventBus implements EventBus {
     if (names.length === 0) return;
     this.subscriber.subscribe(...names).catch((err: unknown) => {
       // The connection dropped again (the next "ready" retries) or Redis is too slow to answer.
-      this.logger.warn({ component: "events", err: errorMessage(err) }, "resubscribing to run events failed");
+      this.logger.warn({ component: "events", err }, "resubscribing to run events failed");
     });
   }
 
@@ -140,7 +140,7 @@ export class RedisEventBus implements EventBus {
     } catch (err) {
       // Harmless: a dropped connection took the subscription with it (and it is not renewed),
       // and dispatch ignores channels without local subscribers.
-      this.logger.debug({ component: "events", channel: name, err: errorMessage(err) }, "unsubscribe failed");
+      this.logger.debug({ component: "events", channel: name, err }, "unsubscribe failed");
     }
   }
 }

@@ -1,6 +1,6 @@
 import { Redis } from "ioredis";
 import { type Logger } from "../logger.js";
-import { errorMessage } from "../support/errors.js";
+import { errorMessage } from "@mcp/errors";
 
 /** Options of {@link createRedis}. */
 export interface CreateRedisOptions {
@@ -54,7 +54,7 @@ export function createRedis(options: CreateRedisOptions): Redis {
   let lastError: unknown;
   redis.on("error", (err: unknown) => {
     lastError = err;
-    logger.debug({ ...fields, err: errorMessage(err) }, "redis connection error");
+    logger.debug({ ...fields, err }, "redis connection error");
   });
   // "reconnecting" is only emitted for an unplanned loss (never after quit/disconnect).
   redis.on("reconnecting", (delayMs: number) => {

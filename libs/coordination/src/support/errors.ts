@@ -1,9 +1,4 @@
-import { UnavailableError } from "@mcp/errors";
-
-/** The message of any thrown value, for logs. */
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
+import { UnavailableError, errorMessage } from "@mcp/errors";
 
 /** Wraps a failed Redis call in the domain error callers can act on (retry later / degrade). */
 export function redisUnavailable(operation: string, err: unknown): UnavailableError {

@@ -1,5 +1,4 @@
 import { type Logger } from "../logger.js";
-import { errorMessage } from "./errors.js";
 
 /**
  * Logs a dependency outage without flooding: one warning when failures start (repeated at most
@@ -22,13 +21,13 @@ export class OutageLog {
     const now = this.now();
     if (!this.failing || now - this.lastWarnAt >= this.intervalMs) {
       this.logger.warn(
-        { ...this.fields, operation, err: errorMessage(err) },
+        { ...this.fields, operation, err },
         `${this.what} unavailable; degrading until it is back`,
       );
       this.lastWarnAt = now;
     } else {
       this.logger.debug(
-        { ...this.fields, operation, err: errorMessage(err) },
+        { ...this.fields, operation, err },
         `${this.what} still unavailable`,
       );
     }

@@ -1,10 +1,9 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
 import { McpDefinitionEntity } from "./mcp-definition.entity.js";
 
-/** JSON as stored in a jsonb column (checked by the domain, not by the storage layer). */
-export type JsonValue = unknown;
-/** A JSON object as stored in a jsonb column. Kept loose so TypeORM's deep partial types stay finite. */
-export type JsonObject = { [key: string]: unknown };
+/** JSON as stored in jsonb columns: protobuf-es's JSON type, the one of the whole code base. */
+export type { JsonObject, JsonValue } from "@bufbuild/protobuf";
+import type { JsonObject } from "@bufbuild/protobuf";
 
 /** One immutable version of an MCP's content. Only the deprecation fields ever change. */
 @Entity({ name: "mcp_versions" })

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { Registry } from "prom-client";
+import { errorMessage } from "@mcp/errors";
 
 type Req = IncomingMessage | Http2ServerRequest;
 type Res = ServerResponse | Http2ServerResponse;
@@ -23,7 +24,7 @@ export function serveMetrics(registry: Registry, req: Req, res: Res): boolean {
     (err: unknown) => {
       res.statusCode = 500;
       res.setHeader("Content-Type", "text/plain; charset=utf-8");
-      res.end(`metrics collection failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      res.end(`metrics collection failed: ${errorMessage(err)}\n`);
     },
   );
   return true;

@@ -1,6 +1,7 @@
 import { promisify } from "node:util";
 import { brotliDecompress, gunzip } from "node:zlib";
 import type { Refusals } from "./refusal.js";
+import { errorMessage } from "@mcp/errors";
 
 const algorithms = {
   gzip: promisify(gunzip),
@@ -32,7 +33,7 @@ export async function decompress(
   } catch (err) {
     const code = (err as { code?: unknown }).code;
     if (code === "ERR_BUFFER_TOO_LARGE") throw refusals.tooLarge(refusals.maxRequestBytes, true);
-    const reason = err instanceof Error ? err.message : String(err);
+    const reason = errorMessage(err);
     throw refusals.request(`the body does not decompress as ${name}: ${reason}`);
   }
 }

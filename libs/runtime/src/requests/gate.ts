@@ -20,6 +20,7 @@ import { checkMessage, envelopedBody, readUnaryBody, type BodyCheck } from "./bo
 import { compressionNamed, decompress } from "./decompress.js";
 import { Refusals } from "./refusal.js";
 import type { ShapeLimits } from "./scan-result.js";
+import { errorMessage } from "@mcp/errors";
 
 /** How the request gate reads bodies. */
 export interface GateOptions {
@@ -174,7 +175,7 @@ function parseJson(bytes: Uint8Array, refusals: Refusals): JsonValue {
   try {
     return JSON.parse(new TextDecoder().decode(bytes)) as JsonValue;
   } catch (err) {
-    throw refusals.request(`the body is not valid JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw refusals.request(`the body is not valid JSON: ${errorMessage(err)}`);
   }
 }
 

@@ -5,7 +5,7 @@ import { FailedPreconditionError, NotFoundError, UnavailableError } from "@mcp/e
 import { McpConfigSchema, type McpReference, type RegistryService } from "@mcp/proto/registry";
 import { type WorkflowReference, type WorkflowService, type WorkflowSpec } from "@mcp/proto/workflows";
 import { fromJson, toJson, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
-import type { PinnedMcp } from "../runners/runner.js";
+import type { PinnedMcp } from "../step/index.js";
 
 /** A workflow version as a run pins it. */
 export interface PinnedWorkflow {

@@ -1,5 +1,5 @@
-import { StepFailure, type JsonObject, type PinnedMcp, type StepResult } from "../runners/runner.js";
-import type { RunnerFor } from "./types.js";
+import { StepFailure, type JsonObject, type PinnedMcp, type StepResult } from "../step/index.js";
+import type { RunnerFor } from "../step/index.js";
 
 /** One attempt's result: the runner's result, or its failure as a {@link StepFailure}. */
 export type AttemptResult =
@@ -56,7 +56,5 @@ export async function runAttempt(spec: AttemptSpec, runnerFor: RunnerFor): Promi
 
 /** A runner's rejection as a StepFailure: anything else becomes `RUNNER_ERROR` with its message. */
 export function asStepFailure(error: unknown): StepFailure {
-  if (error instanceof StepFailure) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new StepFailure("RUNNER_ERROR", message, {}, { cause: error });
+  return StepFailure.from(error);
 }

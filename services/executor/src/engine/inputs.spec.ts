@@ -1,4 +1,4 @@
-import { StepFailure } from "../runners/runner.js";
+import { StepFailure } from "../step/index.js";
 import { mapStepInputs } from "./inputs.js";
 import { from, step } from "./testing/index.js";
 

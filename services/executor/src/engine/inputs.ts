@@ -1,7 +1,7 @@
 import { toJson } from "@bufbuild/protobuf";
 import { ValueSchema, type Value } from "@bufbuild/protobuf/wkt";
 import type { Step, StepOutputRef } from "@mcp/proto/workflows";
-import { StepFailure, type JsonObject, type JsonValue } from "../runners/runner.js";
+import { StepFailure, type JsonObject, type JsonValue } from "../step/index.js";
 
 /** Reads a succeeded step's outputs; `undefined` when the step has none recorded (not succeeded). */
 export type OutputsOf = (stepId: string) => JsonObject | undefined;

@@ -1,5 +1,5 @@
 import type { WorkflowOutput, WorkflowSpec } from "@mcp/proto/workflows";
-import type { JsonObject, JsonValue } from "../runners/runner.js";
+import type { JsonObject, JsonValue } from "../step/index.js";
 import { readOutput, type OutputsOf } from "./inputs.js";
 import type { AbortCause, StopCause } from "./run-control.js";
 import type { RunState } from "./state.js";

@@ -1,15 +1,10 @@
-import { setTimeout as delay } from "node:timers/promises";
 import type { RetryPolicy } from "@mcp/proto/workflows";
-import type { StepFailureCode } from "../runners/runner.js";
+import { type Backoff, type StepFailureCode } from "../step/index.js";
+
+export { abortableSleep, backoffDelayMs } from "../step/index.js";
 
 /** A retry policy with every field decided. */
-export interface ResolvedRetryPolicy {
-  /** Attempts after the first one. */
-  readonly maxRetries: number;
-  readonly initialBackoffMs: number;
-  readonly backoffMultiplier: number;
-  readonly maxBackoffMs: number;
-}
+export type ResolvedRetryPolicy = Backoff;
 
 /** The proto's documented defaults. */
 export const DEFAULT_RETRY_POLICY: ResolvedRetryPolicy = Object.freeze({
@@ -33,15 +28,6 @@ export function resolveRetryPolicy(
   };
 }
 
-/**
- * The wait before retry `n` (n ≥ 1): `min(maxBackoffMs, initialBackoffMs · backoffMultiplier^(n-1))`,
- * jittered uniformly into [delay/2, delay] by `random` (in [0,1)), rounded to whole milliseconds.
- */
-export function backoffDelayMs(policy: ResolvedRetryPolicy, n: number, random: () => number): number {
-  const delay = Math.min(policy.maxBackoffMs, policy.initialBackoffMs * policy.backoffMultiplier ** (n - 1));
-  return Math.round(delay / 2 + random() * (delay / 2));
-}
-
 /** Failures a retry cannot fix: the run was cancelled, or the step cannot run as defined. */
 const NOT_RETRIED: ReadonlySet<StepFailureCode> = new Set<StepFailureCode>([
   "CANCELLED",
@@ -54,9 +40,4 @@ const NOT_RETRIED: ReadonlySet<StepFailureCode> = new Set<StepFailureCode>([
 /** Whether a failure with this code may be retried at all. */
 export function isRetryable(code: StepFailureCode): boolean {
   return !NOT_RETRIED.has(code);
-}
-
-/** A real sleep that rejects (with an AbortError) as soon as `signal` aborts. */
-export async function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  await delay(ms, undefined, { signal });
 }

@@ -1,5 +1,5 @@
 import { ErrorStrategy, ExecutionMode } from "@mcp/proto/workflows";
-import { StepFailure } from "../runners/runner.js";
+import { StepFailure } from "../step/index.js";
 import { FakeRunners, plan, result, settle, spec, startRun, step } from "./testing/index.js";
 import { LostOwnershipError } from "./types.js";
 

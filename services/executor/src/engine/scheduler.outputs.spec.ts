@@ -1,5 +1,5 @@
 import { ErrorStrategy } from "@mcp/proto/workflows";
-import { StepFailure } from "../runners/runner.js";
+import { StepFailure } from "../step/index.js";
 import { plan, result, spec, startRun, step } from "./testing/index.js";
 
 describe("runPlan › final outputs", () => {

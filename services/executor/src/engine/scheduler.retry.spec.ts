@@ -1,5 +1,5 @@
 import { ErrorStrategy } from "@mcp/proto/workflows";
-import { StepFailure, type StepFailureCode } from "../runners/runner.js";
+import { StepFailure, type StepFailureCode } from "../step/index.js";
 import { plan, result, spec, startRun, step } from "./testing/index.js";
 
 /** A behaviour failing with `code` on the first `failures` attempts, then succeeding. */

@@ -56,15 +56,8 @@ import { guardRecorder, RunControl, type AbortCause } from "./run-control.js";
 import { RunState } from "./state.js";
 import { runStep, type StepEnd } from "./step-task.js";
 import { failureHandling, type FailureHandling } from "./strategy.js";
-import {
-  LostOwnershipError,
-  type EngineOptions,
-  type RecordedStep,
-  type RunnerFor,
-  type RunOutcome,
-  type RunPlan,
-  type RunRecorder,
-} from "./types.js";
+import { LostOwnershipError, type EngineOptions, type RecordedStep, type RunOutcome, type RunPlan, type RunRecorder } from "./types.js";
+import type { RunnerFor } from "../step/index.js";
 
 /** Parallel steps at once when neither the spec nor the options say. */
 export const DEFAULT_MAX_PARALLELISM = 8;

@@ -1,5 +1,5 @@
 import type { Step } from "@mcp/proto/workflows";
-import type { JsonObject } from "../runners/runner.js";
+import type { JsonObject } from "../step/index.js";
 import type { RecordedError, RecordedStep } from "./types.js";
 
 /** A step's state inside the engine: `waiting` = not started in this process (yet). */

@@ -1,11 +1,12 @@
 import type { Step } from "@mcp/proto/workflows";
-import type { JsonObject, PinnedMcp, StepFailure, StepResult } from "../runners/runner.js";
+import type { JsonObject, PinnedMcp, StepFailure, StepResult } from "../step/index.js";
 import { asStepFailure, runAttempt } from "./attempt.js";
 import { mapStepInputs, type OutputsOf } from "./inputs.js";
 import { backoffDelayMs, isRetryable } from "./retry.js";
 import type { RunControl } from "./run-control.js";
 import type { FailureHandling } from "./strategy.js";
-import type { RecordedError, RunnerFor, RunRecorder } from "./types.js";
+import type { RecordedError, RunRecorder } from "./types.js";
+import type { RunnerFor } from "../step/index.js";
 
 /** How a step task ended. Everything but `interrupted` and `not-started` is already recorded. */
 export type StepEnd =

@@ -1,6 +1,6 @@
 import type { WorkflowSpec } from "@mcp/proto/workflows";
-import type { JsonObject, PinnedMcp, Runner, StepResult } from "../runners/runner.js";
-import type { StepFailureCode } from "../runners/runner.js";
+import type { JsonObject, PinnedMcp, StepResult } from "../step/index.js";
+import type { StepFailureCode } from "../step/index.js";
 
 /**
  * What a run was pinned to when it started: the workflow version's spec and every step's resolved MCP
@@ -83,7 +83,6 @@ export class LostOwnershipError extends Error {
 }
 
 /** Chooses the runner for an MCP type (by `PinnedMcp.type`). */
-export type RunnerFor = (mcp: PinnedMcp) => Runner;
 
 /** Tunables of the engine. */
 export interface EngineOptions {

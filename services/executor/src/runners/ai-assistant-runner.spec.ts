@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { LlmApi, McpConfigSchema, McpType } from "@mcp/proto/registry";
 import { AiAssistantRunner } from "./ai-assistant-runner";
 import { FakeProvider } from "./llm/testing";
-import { StepFailure, type ChildCall, type ChildSteps, type PinnedMcp, type StepContext } from "./runner";
+import { StepFailure, type ChildCall, type ChildSteps, type PinnedMcp, type StepContext } from "../step/index.js";
 
 const KEY_ENV = "ASSISTANT_TEST_KEY";
 

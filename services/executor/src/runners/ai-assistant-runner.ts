@@ -11,7 +11,7 @@ import {
   type Runner,
   type StepContext,
   type StepResult,
-} from "./runner.js";
+} from "../step/index.js";
 
 const DEFAULTS = { temperature: 0.7, maxTokens: 1024, memorySize: 20, maxTurns: 10, timeoutSeconds: 120 };
 

@@ -1,12 +1,12 @@
 import { McpType } from "@mcp/proto/registry";
 import type { Sandbox } from "@mcp/sandbox";
-import type { RunnerFor } from "../engine/types.js";
+import type { RunnerFor } from "../step/index.js";
 import { AiAssistantRunner } from "./ai-assistant-runner.js";
 import { LlmPromptRunner } from "./llm-prompt-runner.js";
 import { McpToolRunner } from "./mcp-tool-runner.js";
 import { NotebookRunner } from "./notebook-runner.js";
 import { PythonScriptRunner } from "./python-script-runner.js";
-import { StepFailure, type PinnedMcp, type Runner } from "./runner.js";
+import { StepFailure, type PinnedMcp, type Runner } from "../step/index.js";
 
 /** A runner for an MCP type this executor cannot run: fails the step saying so. */
 class UnsupportedRunner implements Runner {
@@ -49,6 +49,4 @@ export function createRunners(options: RunnerOptions): RunnerFor {
   return (mcp) => runners.get(mcp.type) ?? unsupported;
 }
 
-export type { Runner, PinnedMcp, StepContext, StepResult, JsonObject, JsonValue } from "./runner.js";
-export { StepFailure } from "./runner.js";
 export { resolvePython } from "../sandbox/resolve-python.js";

@@ -2,7 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { LlmApi, McpConfigSchema, McpType, type LlmPromptConfig } from "@mcp/proto/registry";
 import { FakeProvider, eventually, rejectionOf } from "./llm/testing.js";
 import { LlmPromptRunner } from "./llm-prompt-runner.js";
-import { StepFailure, type JsonObject, type StepContext } from "./runner.js";
+import { StepFailure, type JsonObject, type StepContext } from "../step/index.js";
 
 jest.setTimeout(20_000);
 

@@ -10,7 +10,7 @@ import {
   type Runner,
   type StepContext,
   type StepResult,
-} from "./runner.js";
+} from "../step/index.js";
 
 export const DEFAULT_TEMPERATURE = 0.7;
 export const DEFAULT_MAX_TOKENS = 1024;
@@ -36,9 +36,7 @@ export class LlmPromptRunner implements Runner {
     try {
       return await this.attempt(context);
     } catch (error) {
-      if (error instanceof StepFailure) throw error;
-      const message = error instanceof Error ? error.message : String(error);
-      throw new StepFailure("RUNNER_ERROR", `llm prompt runner failed: ${message}`, {}, { cause: error });
+      throw StepFailure.from(error, "RUNNER_ERROR", "llm prompt runner failed: ");
     }
   }
 

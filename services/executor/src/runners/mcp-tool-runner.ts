@@ -7,7 +7,7 @@ import { Deadline } from "./mcp/deadline.js";
 import { failureOf, type FailureOutput, type Phase } from "./mcp/failures.js";
 import { httpConnection, stdioConnection, type ServerConnection } from "./mcp/server-connection.js";
 import { outputsOf, toolErrorMessage } from "./mcp/tool-result.js";
-import { StepFailure, type PinnedMcp, type Runner, type StepContext, type StepResult } from "./runner.js";
+import { StepFailure, type PinnedMcp, type Runner, type StepContext, type StepResult } from "../step/index.js";
 import { networkOf, readablePath, secretsEnv } from "./sandboxed-step.js";
 
 /** Budget of one attempt (connect + list tools + call) when the config sets none. */

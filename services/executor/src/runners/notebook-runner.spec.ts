@@ -6,7 +6,7 @@ import { create } from "@bufbuild/protobuf";
 import { McpConfigSchema, McpType, type JupyterNotebookConfig } from "@mcp/proto/registry";
 import { NotebookRunner } from "./notebook-runner.js";
 import { fixture, notebookJson } from "./notebook/testing.js";
-import { type JsonObject, type StepContext } from "./runner.js";
+import { type JsonObject, type StepContext } from "../step/index.js";
 import { specSandbox, stepContext, stepFailureOf } from "./testing.js";
 import { Sandbox } from "@mcp/sandbox";
 import { eventually, processesWith } from "@mcp/sandbox/testing";

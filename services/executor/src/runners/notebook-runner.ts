@@ -10,7 +10,7 @@ import { codeCellsOf, notebookText } from "./notebook/notebook-document.js";
 import { parseProgress, settleNotebook } from "./notebook/notebook-outcome.js";
 import { readScriptOutput } from "./python-script-outcome.js";
 import { DEFAULT_MEMORY_LIMIT_MB } from "./python-script-runner.js";
-import { StepFailure, type PinnedMcp, type Runner, type StepContext, type StepResult } from "./runner.js";
+import { StepFailure, type PinnedMcp, type Runner, type StepContext, type StepResult } from "../step/index.js";
 import { networkOf, readablePath, sandboxUnavailable, secretsEnv, stepLimits } from "./sandboxed-step.js";
 
 export const DEFAULT_NOTEBOOK_TIMEOUT_SECONDS = 300;
@@ -66,10 +66,8 @@ export class NotebookRunner implements Runner {
     try {
       return await this.attempt(context);
     } catch (error) {
-      if (error instanceof StepFailure) throw error;
       if (error instanceof SandboxUnavailableError) throw sandboxUnavailable(error);
-      const message = error instanceof Error ? error.message : String(error);
-      throw new StepFailure("RUNNER_ERROR", `notebook runner failed: ${message}`, {}, { cause: error });
+      throw StepFailure.from(error, "RUNNER_ERROR", "notebook runner failed: ");
     }
   }
 

@@ -2,7 +2,7 @@ import { constants } from "node:fs";
 import { lstat, open } from "node:fs/promises";
 import type { SandboxedOutcome } from "@mcp/sandbox";
 import { MEMORY_ERROR_EXIT_CODE } from "../sandbox/python-bootstrap.js";
-import type { JsonObject, StepResult } from "./runner.js";
+import type { JsonObject, StepResult } from "../step/index.js";
 import { limitFailure, sandboxFailures, type StepLimits } from "./sandbox-failures.js";
 
 /** output.json larger than this is rejected rather than parsed. */

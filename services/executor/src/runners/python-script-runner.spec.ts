@@ -9,7 +9,7 @@ import { Sandbox } from "@mcp/sandbox";
 import { resolvePython } from "../sandbox/resolve-python.js";
 import { buildProbeWheel } from "../sandbox/testing.js";
 import { PythonScriptRunner } from "./python-script-runner.js";
-import { type JsonObject, type StepContext } from "./runner.js";
+import { type JsonObject, type StepContext } from "../step/index.js";
 import { specSandbox, stepContext, stepFailureOf } from "./testing.js";
 
 jest.setTimeout(60_000);

@@ -7,7 +7,7 @@ import { bootstrapArgs } from "../sandbox/python-bootstrap.js";
 import { resolvePython } from "../sandbox/resolve-python.js";
 import { RequirementsUnavailableError, VenvCache } from "../sandbox/venv-cache.js";
 import { readScriptOutput, settlePythonScript } from "./python-script-outcome.js";
-import { StepFailure, type PinnedMcp, type Runner, type StepContext, type StepResult } from "./runner.js";
+import { StepFailure, type PinnedMcp, type Runner, type StepContext, type StepResult } from "../step/index.js";
 import { networkOf, readablePath, sandboxUnavailable, secretsEnv, stepLimits } from "./sandboxed-step.js";
 
 export const DEFAULT_TIMEOUT_SECONDS = 60;
@@ -58,13 +58,11 @@ export class PythonScriptRunner implements Runner {
     try {
       return await this.attempt(context);
     } catch (error) {
-      if (error instanceof StepFailure) throw error;
       if (error instanceof SandboxUnavailableError) throw sandboxUnavailable(error);
       if (error instanceof RequirementsUnavailableError) {
         throw new StepFailure("REQUIREMENTS_UNAVAILABLE", error.message, error.log ?? {}, { cause: error });
       }
-      const message = error instanceof Error ? error.message : String(error);
-      throw new StepFailure("RUNNER_ERROR", `python script runner failed: ${message}`, {}, { cause: error });
+      throw StepFailure.from(error, "RUNNER_ERROR", "python script runner failed: ");
     }
   }
 

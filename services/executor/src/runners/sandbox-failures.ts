@@ -1,6 +1,6 @@
 import type { SandboxedOutcome } from "@mcp/sandbox";
 import { CPU_LIMIT_EXIT_CODE } from "../sandbox/python-bootstrap.js";
-import { StepFailure, type StepResult } from "./runner.js";
+import { StepFailure, type StepResult } from "../step/index.js";
 
 /** Lines of stderr quoted in a failure message. */
 const STDERR_LINES_IN_MESSAGE = 15;

@@ -1,7 +1,7 @@
 import { realpath } from "node:fs/promises";
 import { NetworkAccess } from "@mcp/proto/registry";
 import { SandboxUnavailableError, type NetworkMode, type ProcessLimits, type Sandbox } from "@mcp/sandbox";
-import { StepFailure, type PinnedMcp, type StepContext } from "./runner.js";
+import { StepFailure, type PinnedMcp, type StepContext } from "../step/index.js";
 import type { StepLimits } from "./sandbox-failures.js";
 
 /** What the processes of a step of `mcp` may reach: its version's `network` setting. */

@@ -1,4 +1,4 @@
-import { StepFailure, type JsonObject, type JsonValue, type StepResult } from "./runner.js";
+import { StepFailure, type JsonObject, type JsonValue, type StepResult } from "../step/index.js";
 
 /** What a secret's value is replaced with wherever a step's output would show it. */
 export const MASK = "***";

@@ -1,7 +1,7 @@
-import { FailedPreconditionError } from "@mcp/errors";
+import { FailedPreconditionError, errorMessage } from "@mcp/errors";
 import type { McpConfig } from "@mcp/proto/registry";
-import type { RunnerFor } from "../engine/types.js";
-import { StepFailure, type Runner, type StepContext } from "./runner.js";
+import type { RunnerFor } from "../step/index.js";
+import { StepFailure, type Runner, type StepContext } from "../step/index.js";
 import { SecretMask } from "./secret-mask.js";
 
 /** Where a step's secrets come from (the executor's secrets vault). */
@@ -32,7 +32,7 @@ export function withStepSecrets(base: RunnerFor, source: SecretSource): RunnerFo
     return {
       run: async (context: StepContext) => {
         const secrets = await source.reveal(names).catch((error: unknown) => {
-          const message = error instanceof Error ? error.message : String(error);
+          const message = errorMessage(error);
           if (error instanceof FailedPreconditionError) throw new StepFailure("SECRET_UNAVAILABLE", message);
           throw new StepFailure("RUNNER_ERROR", `could not read the step's secrets: ${message}`);
         });
@@ -40,11 +40,7 @@ export function withStepSecrets(base: RunnerFor, source: SecretSource): RunnerFo
         try {
           return mask.result(await runner.run({ ...context, secrets }));
         } catch (error) {
-          const failure =
-            error instanceof StepFailure
-              ? error
-              : new StepFailure("RUNNER_ERROR", error instanceof Error ? error.message : String(error));
-          throw mask.failure(failure);
+          throw mask.failure(StepFailure.from(error));
         }
       },
     } satisfies Runner;

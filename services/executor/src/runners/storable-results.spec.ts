@@ -1,5 +1,5 @@
 import { McpType } from "@mcp/proto/registry";
-import { StepFailure, type StepResult } from "./runner.js";
+import { StepFailure, type StepResult } from "../step/index.js";
 import { firstUnstorable, storableText, withStorableResults } from "./storable-results.js";
 import { stepContext, stepFailureOf } from "./testing.js";
 

@@ -1,8 +1,9 @@
-import type { RunnerFor } from "../engine/types.js";
-import { StepFailure, type JsonObject, type JsonValue, type Runner, type StepResult } from "./runner.js";
+import { StepFailure, type JsonValue, type Runner, type RunnerFor, type StepResult } from "../step/index.js";
 
 /** A character PostgreSQL cannot store in text or jsonb (U+0000), or a lone UTF-16 surrogate. */
+// eslint-disable-next-line no-control-regex -- U+0000 is exactly what must be found
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+// eslint-disable-next-line no-control-regex -- as above
 const UNSTORABLE_ALL = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Names what `text` holds that cannot be stored, or undefined. */
@@ -75,7 +76,7 @@ export function withStorableResults(base: RunnerFor): RunnerFor {
         }
         const streams = storableStreams(result);
         const where =
-          firstUnstorable(result.outputs as JsonObject) ??
+          firstUnstorable(result.outputs) ??
           (result.usage === undefined ? undefined : firstUnstorable(result.usage, "usage"));
         if (where !== undefined) {
           throw new StepFailure("INVALID_OUTPUT", `the step's outputs cannot be stored: ${where}`, {

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { McpConfigSchema, type McpType } from "@mcp/proto/registry";
 import { Sandbox } from "@mcp/sandbox";
-import { StepFailure, type JsonObject, type StepContext } from "./runner.js";
+import { StepFailure, type JsonObject, type StepContext } from "../step/index.js";
 
 /** Test helpers shared by the runners' specs. */
 

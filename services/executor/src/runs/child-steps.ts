@@ -1,5 +1,5 @@
 import { McpType } from "@mcp/proto/registry";
-import type { RunnerFor } from "../engine/types.js";
+import type { RunnerFor } from "../step/index.js";
 import {
   StepFailure,
   type ChildCall,
@@ -8,7 +8,7 @@ import {
   type Runner,
   type StepContext,
   type StepResult,
-} from "../runners/runner.js";
+} from "../step/index.js";
 import type { FencedRecorder } from "./fenced-recorder.js";
 
 /**
@@ -65,10 +65,7 @@ function childSteps(
         await recorder.childFinished(stepId, result);
         return result;
       } catch (err) {
-        const failure =
-          err instanceof StepFailure
-            ? err
-            : new StepFailure("RUNNER_ERROR", err instanceof Error ? err.message : String(err));
+        const failure = StepFailure.from(err);
         await recorder.childFinished(stepId, {
           error: { code: failure.code, message: failure.message },
           output: failure.output,

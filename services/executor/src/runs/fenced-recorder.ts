@@ -10,7 +10,7 @@ import {
 } from "@mcp/db";
 import { LostOwnershipError, type RecordedError, type RunRecorder } from "../engine/types.js";
 import type { RunEvents } from "../events/run-events.js";
-import type { JsonObject, PinnedMcp, StepResult } from "../runners/runner.js";
+import type { JsonObject, PinnedMcp, StepResult } from "../step/index.js";
 import { typeName } from "./type-names.js";
 import { toStepRun } from "./mapping.js";
 

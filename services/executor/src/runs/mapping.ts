@@ -1,4 +1,4 @@
-import { create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { StepRunEntity, WorkflowRunEntity } from "@mcp/db";
 import {
@@ -52,14 +52,14 @@ export function toStepRun(row: StepRunEntity, parentStepId = ""): StepRun {
   return create(StepRunSchema, {
     stepId: row.stepId,
     parentStepId,
-    usage: (row.usage as PbJsonObject | null) ?? undefined,
+    usage: (row.usage) ?? undefined,
     mcpId: row.mcpId ?? "",
     mcpName: row.mcpName ?? "",
     mcpVersion: row.mcpVersion ?? 0,
     status: STEP_STATUS[row.status] ?? StepStatus.UNSPECIFIED,
     attempt: row.attempt,
-    inputs: (row.inputs as PbJsonObject | null) ?? undefined,
-    outputs: (row.outputs as PbJsonObject | null) ?? undefined,
+    inputs: (row.inputs) ?? undefined,
+    outputs: (row.outputs) ?? undefined,
     error: toRunError(row.error),
     stdout: row.stdout,
     stderr: row.stderr,
@@ -82,8 +82,8 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
     mcpName: run.mcpName ?? "",
     mcpVersion: run.mcpVersion ?? 0,
     status: runStatusOf(run.status),
-    inputs: run.inputs as PbJsonObject,
-    outputs: (run.outputs as PbJsonObject | null) ?? undefined,
+    inputs: run.inputs,
+    outputs: (run.outputs) ?? undefined,
     error: toRunError(run.error),
     requestId: run.requestId ?? "",
     steps: steps.map((s) =>

@@ -2,7 +2,7 @@ import { fromJson, toJson, type JsonObject as PbJsonObject } from "@bufbuild/pro
 import { McpConfigSchema } from "@mcp/proto/registry";
 import { WorkflowSpecSchema, type WorkflowSpec } from "@mcp/proto/workflows";
 import type { RunPlan } from "../engine/types.js";
-import type { JsonObject, PinnedMcp } from "../runners/runner.js";
+import type { JsonObject, PinnedMcp } from "../step/index.js";
 
 /** A pinned MCP as stored (its config in Protobuf JSON). */
 type StoredMcp = Omit<PinnedMcp, "config"> & { config: PbJsonObject };

@@ -12,9 +12,10 @@ import { RunStatusChangedSchema } from "@mcp/proto/executor";
 import type { RunStore } from "@mcp/db";
 import type { Logger } from "@mcp/runtime";
 import { runPlan } from "../engine/index.js";
-import { LostOwnershipError, type RecordedStep, type RunOutcome, type RunnerFor } from "../engine/types.js";
+import { LostOwnershipError, type RecordedStep, type RunOutcome } from "../engine/types.js";
+import type { RunnerFor } from "../step/index.js";
 import type { RunEvents } from "../events/run-events.js";
-import type { JsonObject } from "../runners/runner.js";
+import type { JsonObject } from "../step/index.js";
 import { FencedRecorder, type RunMetrics } from "./fenced-recorder.js";
 import { runStatusOf, toRunError } from "./mapping.js";
 import { withChildSteps } from "./child-steps.js";
@@ -23,6 +24,7 @@ import { endAtRecoveryLimit } from "./recovery-limit.js";
 import type { RunStarter } from "./run-starter.js";
 import { MCP_RUN_STEP_ID } from "./run-starter.js";
 import { CancelRequest, withCancelReason } from "./run-canceller.js";
+import { errorMessage } from "@mcp/errors";
 
 /** Timing of leases and writes. */
 export interface LeaseOptions {
@@ -85,7 +87,7 @@ export class RunDriver {
         this.deps.metrics?.writeRetried();
         if (attempt === 1) {
           log.warn(
-            { err: err instanceof Error ? err.message : String(err) },
+            { err },
             "database unreachable: keeping the run and trying its writes again",
           );
         }
@@ -121,7 +123,7 @@ export class RunDriver {
         log.warn("lost the run to another executor (or shutting down); stopped without further writes");
       } else {
         // give it up now, saying why (RECOVERY_LIMIT quotes it), rather than after the lease
-        const why = err instanceof Error ? err.message : String(err);
+        const why = errorMessage(err);
         log.error({ err }, "run driver failed; the run is given up to be taken again");
         await untilReachable(() => this.deps.store.giveUp(run.id, run.fence, why.slice(0, 2000)), {
           signal: lost.signal,
@@ -141,7 +143,7 @@ export class RunDriver {
     signal: AbortSignal,
     reach: ReachOptions,
   ): Promise<RunOutcome> {
-    const plan = decodePlan(run.id, run.plan as unknown as StoredPlan, run.inputs as JsonObject);
+    const plan = decodePlan(run.id, run.plan as unknown as StoredPlan, run.inputs);
     // eventSeq 1 = the claim's own event: nothing was ever recorded, every step is still pending
     const steps =
       run.eventSeq === "1" ? [] : await untilReachable(() => this.deps.queries.steps(run.id), reach);
@@ -151,7 +153,7 @@ export class RunDriver {
         stepId: s.stepId,
         status: s.status,
         attempt: s.attempt,
-        outputs: (s.outputs as JsonObject | null) ?? null,
+        outputs: (s.outputs) ?? null,
       }));
     const recorder = new FencedRecorder(this.deps.writes, this.deps.events, run.id, run.fence, {
       startWriteDelayMs: this.deps.lease.startWriteDelayMs,
@@ -227,7 +229,7 @@ export class RunDriver {
       return (await this.deps.locks.acquire(`run:${runId}`, this.deps.lease.leaseMs)) ?? null;
     } catch (err) {
       log.warn(
-        { err: err instanceof Error ? err.message : String(err) },
+        { err },
         "lock service unavailable; relying on the database fence alone",
       );
       return undefined;
@@ -258,7 +260,7 @@ export class RunDriver {
       // once per run and outage, not at every try
       if (!renewal.failing) {
         log.warn(
-          { err: err instanceof Error ? err.message : String(err) },
+          { err },
           "could not renew the lease; will retry",
         );
       }

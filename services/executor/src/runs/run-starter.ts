@@ -13,7 +13,7 @@ import {
 } from "@mcp/proto/workflows";
 import { contentHash } from "@mcp/versioning";
 import { mcpKey, type Definitions, type Resolver } from "../definitions/definitions.js";
-import type { JsonObject, PinnedMcp } from "../runners/runner.js";
+import type { JsonObject, PinnedMcp } from "../step/index.js";
 import { typeName } from "./type-names.js";
 import { encodePlan, type StoredPlan } from "./plan-codec.js";
 import { resolveInputs } from "./workflow-inputs.js";
@@ -130,7 +130,7 @@ export class RunStarter {
   /** A fallback run: the named workflow's current version, the same inputs, linked to the failed run. */
   async fallback(parent: WorkflowRunEntity, workflowName: string): Promise<Started> {
     const ref = create(WorkflowReferenceSchema, { workflow: { case: "name", value: workflowName } });
-    return this.workflow(ref, parent.inputs as JsonObject, `fallback:${parent.id}`, parent.id);
+    return this.workflow(ref, parent.inputs, `fallback:${parent.id}`, parent.id);
   }
 
   private async earlier(requestId: string, requestHash: string): Promise<Started | undefined> {

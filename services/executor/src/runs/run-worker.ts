@@ -62,7 +62,7 @@ export class RunWorker {
     } catch (err) {
       // Without Redis pub/sub the executor still finds new runs by polling, only later.
       this.logger.warn(
-        { err: err instanceof Error ? err.message : String(err) },
+        { err },
         "cannot subscribe to run wake-ups; finding runs by polling only",
       );
     }
@@ -84,7 +84,7 @@ export class RunWorker {
         if (isConnectionError(err)) this.outageLogged = true;
         if (!repeat) {
           this.logger.warn(
-            { err: err instanceof Error ? err.message : String(err) },
+            { err },
             "claiming runs failed; will retry",
           );
         }

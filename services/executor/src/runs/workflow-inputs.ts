@@ -2,7 +2,7 @@ import { toJson } from "@bufbuild/protobuf";
 import { ValueSchema } from "@bufbuild/protobuf/wkt";
 import { InvalidArgumentError, type FieldViolation } from "@mcp/errors";
 import type { WorkflowSpec } from "@mcp/proto/workflows";
-import type { JsonObject } from "../runners/runner.js";
+import type { JsonObject } from "../step/index.js";
 
 /**
  * Checks run inputs against the workflow's declared inputs: every required one present, no unknown

@@ -81,9 +81,9 @@ export class McpListing {
     const def = await this.reader.definition(key);
     const [a, b] = await Promise.all([this.reader.version(def, from), this.reader.version(def, to)]);
     const content = (v: typeof a): VersionContent => ({
-      config: v.config as VersionContent["config"],
-      input_schema: v.inputSchema as VersionContent["input_schema"],
-      output_schema: v.outputSchema as VersionContent["output_schema"],
+      config: v.config,
+      input_schema: v.inputSchema,
+      output_schema: v.outputSchema,
     });
     const changes = diffJson(content(a) as unknown as JsonValue, content(b) as unknown as JsonValue).map(
       (c) =>

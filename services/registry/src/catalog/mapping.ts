@@ -1,4 +1,4 @@
-import { create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { McpDefinitionEntity, McpLabelMoveEntity, McpVersionEntity } from "@mcp/db";
 import {
@@ -47,8 +47,8 @@ export function toMcpVersion(row: McpVersionEntity, def: McpDefinitionEntity): M
     version: row.version,
     type: typeFromName(row.type),
     config: configFromJson(row.config),
-    inputSchema: (row.inputSchema as PbJsonObject | null) ?? undefined,
-    outputSchema: (row.outputSchema as PbJsonObject | null) ?? undefined,
+    inputSchema: (row.inputSchema) ?? undefined,
+    outputSchema: (row.outputSchema) ?? undefined,
     contentHash: row.contentHash,
     changeNote: row.changeNote,
     createTime: timestampFromDate(row.createdAt),

@@ -1,3 +1,4 @@
+import { errorMessage } from "@mcp/errors";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
@@ -63,7 +64,10 @@ export class ServerToolProbe implements ToolProbe {
         workDir,
         env: { ...sandboxEnv({ home: workDir, basePath: sandbox.searchPath }), ...stdio.env },
         network: "none",
-        limits: sandbox.limits({ memoryBytes: PROBE_MEMORY_BYTES, cpuSeconds: Math.ceil(this.timeoutMs / 1000) }),
+        limits: sandbox.limits({
+          memoryBytes: PROBE_MEMORY_BYTES,
+          cpuSeconds: Math.ceil(this.timeoutMs / 1000),
+        }),
         timeoutMs: this.timeoutMs + 1_000,
       });
       return await this.list(transport, `the stdio server "${stdio.command}"`);
@@ -106,23 +110,12 @@ export class ServerToolProbe implements ToolProbe {
       }
       return tools;
     } catch (error) {
-      const why = signal.aborted ? `no answer within ${this.timeoutMs / 1000} s` : messageOf(error);
+      const why = signal.aborted
+        ? `no answer within ${this.timeoutMs / 1000} s`
+        : errorMessage(error, { cause: true });
       throw new ToolProbeError(`could not list the tools of ${where}: ${why}`, { cause: error });
     } finally {
       await client.close().catch(() => undefined);
     }
   }
-}
-
-/** An error's message and its cause's, duck-typed (errors from Node's fetch may come from another realm). */
-function messageOf(error: unknown): string {
-  const message = messageField(error);
-  if (message === undefined) return String(error);
-  const cause = messageField((error as { cause?: unknown }).cause);
-  return cause === undefined ? message : `${message} (${cause})`;
-}
-
-function messageField(value: unknown): string | undefined {
-  if (typeof value !== "object" || value === null || !("message" in value)) return undefined;
-  return String(value.message);
 }

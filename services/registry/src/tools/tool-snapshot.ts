@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import type { McpVersionEntity } from "@mcp/db";
-import { InvalidArgumentError } from "@mcp/errors";
+import { InvalidArgumentError, errorMessage } from "@mcp/errors";
 import {
   ToolSnapshotSchema,
   type McpConfig,
@@ -19,7 +19,7 @@ import type { ToolProbe } from "./tool-probe.js";
 export type StoredToolSnapshot =
   | {
       readonly taken_at: string;
-      readonly tools: readonly { name: string; description: string; input_schema: JsonObject }[];
+      readonly tools: { name: string; description: string; input_schema: JsonObject }[];
     }
   | { readonly attempted_at: string; readonly error: string };
 
@@ -45,7 +45,7 @@ export async function takeToolSnapshot(
   } catch (error) {
     return {
       attempted_at: now().toISOString(),
-      error: error instanceof Error ? error.message : String(error),
+      error: errorMessage(error),
     };
   }
 }

@@ -11,7 +11,7 @@ import {
   type StepInput,
   type WorkflowSpec,
 } from "@mcp/proto/workflows";
-import type { JsonObject, JsonValue, PinnedMcp } from "../../runners/runner.js";
+import type { JsonObject, JsonValue, PinnedMcp } from "../../step/index.js";
 import type { RunPlan } from "../types.js";
 
 export interface StepOptions {

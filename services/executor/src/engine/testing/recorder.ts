@@ -1,4 +1,4 @@
-import type { JsonObject, StepResult } from "../../runners/runner.js";
+import type { JsonObject, StepResult } from "../../step/index.js";
 import type { RecordedError, RunRecorder } from "../types.js";
 import { deferred, type Deferred } from "./deferred.js";
 

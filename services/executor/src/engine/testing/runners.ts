@@ -4,8 +4,8 @@ import {
   type Runner,
   type StepContext,
   type StepResult,
-} from "../../runners/runner.js";
-import type { RunnerFor } from "../types.js";
+} from "../../step/index.js";
+import type { RunnerFor } from "../../step/index.js";
 import { deferred, type Deferred } from "./deferred.js";
 
 /** What a fake step does on one attempt. */

@@ -1,5 +1,5 @@
 import type { ToolDefinition } from "../llm/client.js";
-import type { JsonObject, PinnedMcp } from "../runner.js";
+import type { JsonObject, PinnedMcp } from "../../step/index.js";
 
 /** Provider tool names: letters, digits, `_` and `-`, at most 64. */
 export function toolName(mcp: PinnedMcp): string {

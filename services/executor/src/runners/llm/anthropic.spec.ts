@@ -1,4 +1,4 @@
-import { StepFailure } from "../runner.js";
+import { StepFailure } from "../../step/index.js";
 import { AnthropicChatClient, anthropicResponse } from "./anthropic.js";
 import type { ChatMessage, ChatRequest, ToolDefinition } from "./client.js";
 import { FakeProvider, rejectionOf } from "./testing.js";

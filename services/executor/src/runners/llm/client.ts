@@ -1,4 +1,4 @@
-import type { JsonObject } from "../runner.js";
+import type { JsonObject } from "../../step/index.js";
 
 /**
  * One chat call to an LLM, in a provider-neutral form shared by the llm_prompt and ai_assistant

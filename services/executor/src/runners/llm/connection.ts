@@ -1,4 +1,4 @@
-import { StepFailure } from "../runner.js";
+import { StepFailure } from "../../step/index.js";
 import type { RetryOptions } from "./http.js";
 
 /** Where a chat client sends its requests and how it behaves. */

@@ -1,5 +1,5 @@
 import { LlmApi, type LlmProvider } from "@mcp/proto/registry";
-import { StepFailure } from "../runner.js";
+import { StepFailure } from "../../step/index.js";
 import { AnthropicChatClient } from "./anthropic.js";
 import type { ChatClient } from "./client.js";
 import type { Connection } from "./connection.js";

@@ -1,4 +1,4 @@
-import { StepFailure } from "../runner.js";
+import { StepFailure } from "../../step/index.js";
 import { postJson, providerMessage, redact, retryAfterMs, type JsonPost, type RetryOptions } from "./http.js";
 import { FakeProvider, eventually, rejectionOf } from "./testing.js";
 

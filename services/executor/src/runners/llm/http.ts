@@ -1,5 +1,6 @@
-import { abortableSleep, backoffDelayMs, type ResolvedRetryPolicy } from "../../engine/retry.js";
-import { StepFailure } from "../runner.js";
+import { abortableSleep, backoffDelayMs, type Backoff } from "../../step/index.js";
+import { StepFailure } from "../../step/index.js";
+import { errorMessage } from "@mcp/errors";
 
 /** How a provider call is retried. */
 export interface RetryOptions {
@@ -43,7 +44,7 @@ type Attempt = { ok: true; body: unknown } | { ok: false; reason: string; retryA
  */
 export async function postJson(request: JsonPost, options: RetryOptions = {}): Promise<unknown> {
   const maxAttempts = Math.max(1, options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
-  const backoff: ResolvedRetryPolicy = {
+  const backoff: Backoff = {
     maxRetries: maxAttempts - 1,
     initialBackoffMs: options.initialBackoffMs ?? 500,
     backoffMultiplier: 2,
@@ -153,7 +154,7 @@ function networkCause(error: unknown): string {
   const code = field(cause, "code");
   if (typeof code === "string") return code;
   if (cause instanceof Error) return cause.message;
-  return error instanceof Error ? error.message : String(error);
+  return errorMessage(error);
 }
 
 function cancelled(request: JsonPost, when: string): StepFailure {

@@ -1,4 +1,4 @@
-import { StepFailure, type JsonValue } from "../runner.js";
+import { StepFailure, type JsonValue } from "../../step/index.js";
 
 const WHOLE_FENCE = /^```[A-Za-z]*[ \t]*\r?\n([\s\S]*?)\r?\n?```$/;
 const JSON_FENCE = /```json[ \t]*\r?\n([\s\S]*?)\r?\n?```/i;

@@ -1,4 +1,4 @@
-import { StepFailure } from "../runner.js";
+import { StepFailure } from "../../step/index.js";
 import type { ChatMessage, ChatRequest, ToolDefinition } from "./client.js";
 import { OpenAiChatClient, openAiResponse } from "./openai.js";
 import { FakeProvider, rejectionOf } from "./testing.js";

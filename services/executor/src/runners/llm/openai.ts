@@ -1,4 +1,4 @@
-import type { JsonObject } from "../runner.js";
+import type { JsonObject } from "../../step/index.js";
 import type { ChatClient, ChatMessage, ChatRequest, ChatResponse, StopReason, ToolCall } from "./client.js";
 import { apiKeyOf, endpoint, type Connection } from "./connection.js";
 import { postJson } from "./http.js";

@@ -1,4 +1,4 @@
-import { StepFailure } from "../runner.js";
+import { StepFailure } from "../../step/index.js";
 import { parseJsonAnswer } from "./json-answer.js";
 import { checkDeclaredVariables, renderTemplate, templateVariables } from "./render-template.js";
 

@@ -1,4 +1,4 @@
-import { StepFailure, type JsonObject, type JsonValue } from "../runner.js";
+import { StepFailure, type JsonObject, type JsonValue } from "../../step/index.js";
 
 /**
  * `{{name}}` placeholders, as the registry reads them: spaces inside the braces allowed, `{{a.b}}`

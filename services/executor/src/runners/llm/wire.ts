@@ -1,4 +1,4 @@
-import { StepFailure, type JsonObject } from "../runner.js";
+import { StepFailure, type JsonObject } from "../../step/index.js";
 
 /** Reading a provider's parsed JSON answer without trusting its shape. */
 

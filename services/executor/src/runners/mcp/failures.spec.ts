@@ -1,6 +1,6 @@
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { OutputCapture } from "@mcp/sandbox";
-import { StepFailure } from "../runner.js";
+import { StepFailure } from "../../step/index.js";
 import { Deadline } from "./deadline.js";
 import { failureOf, type Phase } from "./failures.js";
 import type { ServerConnection } from "./server-connection.js";

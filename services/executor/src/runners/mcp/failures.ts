@@ -1,6 +1,7 @@
+import { errorMessage } from "@mcp/errors";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
 import { SandboxUnavailableError } from "@mcp/sandbox";
-import { StepFailure, type StepResult } from "../runner.js";
+import { StepFailure, type StepResult } from "../../step/index.js";
 import type { Deadline } from "./deadline.js";
 import type { ServerConnection } from "./server-connection.js";
 
@@ -59,7 +60,7 @@ export function failureOf(error: unknown, attempt: FailedAttempt): StepFailure {
   if (error instanceof SandboxUnavailableError) {
     return new StepFailure("SANDBOX_UNAVAILABLE", error.message, output, options);
   }
-  const detail = `${messageOf(error)}${stderrTail(connection)}`;
+  const detail = `${errorMessage(error, { cause: true })}${stderrTail(connection)}`;
   if (
     phase === "call" &&
     error instanceof McpError &&
@@ -78,21 +79,9 @@ function isRequestTimeout(error: unknown): boolean {
   return error instanceof McpError && error.code === (ErrorCode.RequestTimeout as number);
 }
 
-/** An error's message and its cause's, duck-typed: errors from Node's fetch may come from another realm. */
-function messageOf(error: unknown): string {
-  const message = messageField(error);
-  if (message === undefined) return String(error);
-  const cause = messageField((error as { cause?: unknown }).cause);
-  return cause === undefined ? message : `${message} (${cause})`;
-}
-
-function messageField(value: unknown): string | undefined {
-  if (typeof value !== "object" || value === null || !("message" in value)) return undefined;
-  return String(value.message);
-}
-
 function reasonText(reason: unknown): string {
-  const message = messageField(reason);
+  const message =
+    typeof reason === "object" && reason !== null && "message" in reason ? errorMessage(reason) : undefined;
   if (message !== undefined) return `: ${message}`;
   return typeof reason === "string" && reason !== "" ? `: ${reason}` : "";
 }

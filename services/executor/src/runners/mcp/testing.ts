@@ -3,7 +3,7 @@ import { serveMcpOverHttp } from "@mcp/mcp-test-server";
 import { z } from "zod";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { type McpToolConfigSchema, McpType } from "@mcp/proto/registry";
-import type { JsonObject, StepContext } from "../runner.js";
+import type { JsonObject, StepContext } from "../../step/index.js";
 import { stepContext } from "../testing.js";
 
 export { stepFailureOf } from "../testing.js";

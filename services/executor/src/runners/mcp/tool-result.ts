@@ -1,5 +1,5 @@
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { JsonObject, JsonValue } from "../runner.js";
+import type { JsonObject, JsonValue } from "../../step/index.js";
 
 /**
  * The step outputs of a successful `tools/call`:

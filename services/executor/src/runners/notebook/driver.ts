@@ -1,5 +1,5 @@
 import { MEMORY_ERROR_EXIT_CODE } from "../../sandbox/python-bootstrap.js";
-import type { JsonObject, JsonValue } from "../runner.js";
+import type { JsonObject, JsonValue } from "../../step/index.js";
 
 /** A cell as the driver runs it: the injected parameters, or one of the notebook's code cells. */
 export type DriverCell =

@@ -1,4 +1,4 @@
-import { StepFailure } from "../runner.js";
+import { StepFailure } from "../../step/index.js";
 import { planExecution } from "./execution-plan.js";
 import type { CodeCell } from "./notebook-document.js";
 

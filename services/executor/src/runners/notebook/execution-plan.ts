@@ -1,5 +1,5 @@
 import type { JupyterNotebookConfig } from "@mcp/proto/registry";
-import { StepFailure, type JsonObject } from "../runner.js";
+import { StepFailure, type JsonObject } from "../../step/index.js";
 import type { DriverCell } from "./driver.js";
 import type { CodeCell } from "./notebook-document.js";
 

@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { StepFailure } from "../runner.js";
+import { StepFailure } from "../../step/index.js";
 import { stepFailureOf } from "../testing.js";
 import { codeCellsOf, notebookText } from "./notebook-document.js";
 import { fixture } from "./testing.js";

@@ -1,7 +1,7 @@
 import { readFile, stat } from "node:fs/promises";
 import { isAbsolute } from "node:path";
 import type { JupyterNotebookConfig } from "@mcp/proto/registry";
-import { StepFailure } from "../runner.js";
+import { StepFailure } from "../../step/index.js";
 
 /** A notebook_path file larger than this is refused rather than read (outputs such as images make notebooks big). */
 export const MAX_NOTEBOOK_FILE_BYTES = 64 * 1024 * 1024;

@@ -1,7 +1,7 @@
 import type { SandboxedOutcome } from "@mcp/sandbox";
 import { MEMORY_ERROR_EXIT_CODE } from "../../sandbox/python-bootstrap.js";
 import type { ScriptOutputFile } from "../python-script-outcome.js";
-import { type StepFailure, type StepResult } from "../runner.js";
+import { type StepFailure, type StepResult } from "../../step/index.js";
 import type { CellRef, DriverError, DriverResult } from "./driver.js";
 import { CELLS_OUTPUT_KEY } from "./execution-plan.js";
 import { limitFailure, sandboxFailures, type StepLimits } from "../sandbox-failures.js";

@@ -1,8 +1,8 @@
+import type { JsonObject } from "@bufbuild/protobuf";
 import type { McpConfig, McpType } from "@mcp/proto/registry";
 
-/** JSON as runners exchange it. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-export type JsonObject = { [key: string]: JsonValue };
+/** JSON as steps exchange it: protobuf-es's JSON type, the one of the whole code base. */
+export type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 
 /** The pinned MCP version a step runs. */
 export interface PinnedMcp {
@@ -68,47 +68,10 @@ export interface StepResult {
   readonly usage?: JsonObject;
 }
 
-/** Why an attempt failed, machine-readable. */
-export type StepFailureCode =
-  | "NONZERO_EXIT"
-  | "NO_OUTPUT_FILE"
-  | "INVALID_OUTPUT"
-  | "SCRIPT_REPORTED_FAILURE"
-  | "TIMEOUT"
-  | "CANCELLED"
-  | "MEMORY_LIMIT"
-  | "REQUIREMENTS_UNAVAILABLE"
-  | "MISSING_INPUT"
-  | "UNSUPPORTED_MCP_TYPE"
-  | "INVALID_CONFIG"
-  | "LLM_ERROR"
-  | "MAX_TURNS"
-  | "TOOL_ERROR"
-  | "PROCESS_LIMIT"
-  | "CPU_LIMIT"
-  | "FILE_SIZE_LIMIT"
-  | "OPEN_FILES_LIMIT"
-  | "SANDBOX_UNAVAILABLE"
-  | "SANDBOX_ERROR"
-  | "SECRET_UNAVAILABLE"
-  | "RUNNER_ERROR";
-
-/** A failed attempt, with whatever output it left (capped). */
-export class StepFailure extends Error {
-  constructor(
-    readonly code: StepFailureCode,
-    message: string,
-    readonly output: Partial<
-      Pick<StepResult, "stdout" | "stderr" | "stdoutTruncated" | "stderrTruncated">
-    > = {},
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = "StepFailure";
-  }
-}
-
 /** Executes one kind of MCP. Resolves with the result or rejects with a {@link StepFailure}. */
 export interface Runner {
   run(context: StepContext): Promise<StepResult>;
 }
+
+/** The runner for a pinned MCP (the executor's runners, or a test's). */
+export type RunnerFor = (mcp: PinnedMcp) => Runner;
