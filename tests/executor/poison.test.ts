@@ -148,8 +148,11 @@ describe("poison steps and runs end, once", () => {
         { timeoutMs: 30_000 },
       );
       expect(run.error?.code).toBe("RECOVERY_LIMIT");
-      expect(run.error?.message).toMatch(/taken over 3 times without any step finishing/);
-      expect(run.error?.message).toMatch(/the last executor's error: .+/);
+      // the platform's own executor (a higher limit) may take the run once more between two of this
+      // one's claims, so the count is at least EXECUTOR_MAX_RECOVERIES + 1, not exactly
+      const takenOver = /taken over (\d+) times without any step finishing/.exec(run.error?.message ?? "");
+      expect(Number(takenOver?.[1])).toBeGreaterThanOrEqual(3);
+      expect(run.error?.message).toMatch(/the last executor's error: .+decode.+/);
       expect(run.steps[0]).toMatchObject({ status: StepStatus.SKIPPED });
     } finally {
       await dataSource.destroy();
