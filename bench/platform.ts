@@ -6,10 +6,12 @@ import { ExecutorService, RunStatus } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { ExecutionMode, WorkflowService, type WorkflowSpecSchema } from "@mcp/proto/workflows";
 import { startRegistry, type RegistryApp } from "@mcp/registry/app";
+import { loadRegistryConfig } from "@mcp/registry/config";
 import { createLogger, loadConfig } from "@mcp/runtime";
 import { startWorkflows, type WorkflowsApp } from "@mcp/workflows/app";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { RunnerFor } from "./runners";
+import { loadExecutorConfig } from "@mcp/executor/config";
 
 /** The machine's Redis, unless `BENCH_REDIS_URL` says otherwise. */
 export const REDIS_URL = process.env["BENCH_REDIS_URL"] ?? "redis://127.0.0.1:6379";
@@ -43,7 +45,7 @@ export async function startBenchRegistry(
   dbUrl: string,
   redisUrl: string | null = REDIS_URL,
 ): Promise<RegistryApp> {
-  const config = loadConfig("registry", {
+  const config = loadRegistryConfig({
     ...quiet,
     DATABASE_URL: dbUrl,
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
@@ -91,7 +93,7 @@ export async function startBenchPlatform(options: {
   const executors: ExecutorApp[] = [];
   const executorClients: Client<typeof ExecutorService>[] = [];
   const addExecutor = async (runnerFor: RunnerFor) => {
-    const config = loadConfig("executor", executorEnv(db.url, registry.server.url, workflows.server.url));
+    const config = loadExecutorConfig(executorEnv(db.url, registry.server.url, workflows.server.url));
     const app = await startExecutor(config, createLogger({ service: "executor", level: "silent" }), {
       runnerFor,
     });

@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { ExecutorService } from "@mcp/proto/executor";
-import { loadConfig } from "@mcp/runtime";
 import { Client } from "pg";
 import { settings } from "../lib/settings";
 import { round, summarize } from "../lib/stats";
@@ -15,6 +14,7 @@ import {
 } from "../platform";
 import { ms, target, type SuiteResult } from "../report";
 import { benchRunner } from "../runners";
+import { loadExecutorConfig } from "@mcp/executor/config";
 
 const ROOT = resolve(__dirname, "../..");
 const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
@@ -61,7 +61,7 @@ export async function recoverySuite(): Promise<SuiteResult> {
   const pg = new Client({ connectionString: p.db.url });
   await pg.connect();
   const env = executorEnv(p.db.url, p.registry.server.url, p.workflows.server.url);
-  const lease = loadConfig("executor", env).executor;
+  const lease = loadExecutorConfig(env).executor;
   const resumedMs: number[] = [];
   const ownedMs: number[] = [];
   try {

@@ -13,13 +13,33 @@ export interface InProcessService {
   stop(): Promise<void>;
 }
 
-type Starter = (config: ServiceConfig, logger: Logger) => Promise<{ stop(): Promise<void> }>;
+/** How one service is configured and started in this process. */
+interface Starter {
+  // each service's own config type; loaded by its own `load`
+  readonly start: (config: never, logger: Logger) => Promise<{ stop(): Promise<void> }>;
+  readonly load: (env: NodeJS.ProcessEnv) => ServiceConfig;
+}
 
 /** Loaded lazily: the multi-process path never pays for the services' modules. */
 const STARTERS: Record<ServiceName, () => Promise<Starter>> = {
-  registry: async () => (await import("@mcp/registry/app")).startRegistry,
-  workflows: async () => (await import("@mcp/workflows/app")).startWorkflows,
-  executor: async () => (await import("@mcp/executor/app")).startExecutor,
+  registry: async () => {
+    const [{ startRegistry }, { loadRegistryConfig }] = await Promise.all([
+      import("@mcp/registry/app"),
+      import("@mcp/registry/config"),
+    ]);
+    return { start: startRegistry, load: loadRegistryConfig };
+  },
+  workflows: async () => {
+    const { startWorkflows } = await import("@mcp/workflows/app");
+    return { start: startWorkflows, load: (env) => loadConfig("workflows", env) };
+  },
+  executor: async () => {
+    const [{ startExecutor }, { loadExecutorConfig }] = await Promise.all([
+      import("@mcp/executor/app"),
+      import("@mcp/executor/config"),
+    ]);
+    return { start: startExecutor, load: loadExecutorConfig };
+  },
 };
 
 /**
@@ -35,17 +55,18 @@ export async function startInProcess(
 ): Promise<void> {
   for (const plan of plans) {
     if (cancelled.aborted) return;
-    const config = loadConfig(plan.name, childEnv(plan, env));
+    const { start, load } = await STARTERS[plan.name]();
+    const config = load(childEnv(plan, env));
     const logger = createLogger({ service: plan.name, level: config.logLevel });
-    const start = await STARTERS[plan.name]();
     let app: { stop(): Promise<void> };
     try {
-      app = await start(config, logger);
+      app = await (start as (config: ServiceConfig, logger: Logger) => Promise<{ stop(): Promise<void> }>)(
+        config,
+        logger,
+      );
     } catch (err) {
       logger.fatal({ err }, `${plan.name} failed to start`);
-      throw new LaunchError(
-        `${plan.name} could not start: ${errorMessage(err)}`,
-      );
+      throw new LaunchError(`${plan.name} could not start: ${errorMessage(err)}`);
     }
     onStarted({ name: plan.name, stop: () => app.stop() });
   }

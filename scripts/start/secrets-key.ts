@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseSecretsKeyring, SecretsKeyError } from "@mcp/runtime";
+import { parseSecretsKeyring, SecretsKeyError } from "@mcp/executor/config";
 import { LaunchError } from "./plan.js";
 
 /** The file under the data dir that holds the generated key. */

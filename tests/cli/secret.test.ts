@@ -6,8 +6,9 @@ import { join, resolve } from "node:path";
 import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
 import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
 import { startExecutor, type ExecutorApp } from "@mcp/executor/app";
-import { createLogger, derivedKeyId, generateApiKey, loadConfig } from "@mcp/runtime";
+import { createLogger, generateApiKey } from "@mcp/runtime";
 import { executorEnv } from "../support/platform";
+import { derivedKeyId, loadExecutorConfig } from "@mcp/executor/config";
 
 const ROOT = resolve(__dirname, "../..");
 const BIN = resolve(ROOT, "cli/bin/mcp.mjs");
@@ -86,7 +87,7 @@ describe("mcp secret against a real executor with API keys on", () => {
       AUTH_ENABLED: "true",
       SECRETS_KEY: key.toString("base64"),
     });
-    const config = loadConfig("executor", env);
+    const config = loadExecutorConfig(env);
     executor = await startExecutor(config, createLogger({ service: "executor", level: config.logLevel }));
     dir = await mkdtemp(join(tmpdir(), "mcp-cli-secret-"));
   });

@@ -26,10 +26,10 @@ const byName = (name: string) => ({ mcp: { case: "name" as const, value: name } 
 const registryCall = (method: string) => (req: Request) =>
   req.method() === "POST" && req.url().endsWith(`/mcp.registry.v1.RegistryService/${method}`);
 
-/** Opens "New MCP" from the Components list and fills name and description (the starter config stays). */
+/** Opens "New MCP" from the MCPs list and fills name and description (the starter config stays). */
 async function fillNewMcp(page: Page, web: TestConsole, name: string): Promise<void> {
   await page.goto(`${web.url}/mcps`);
-  await page.getByRole("heading", { level: 1, name: "Components" }).waitFor();
+  await page.getByRole("heading", { level: 1, name: "MCPs" }).waitFor();
   await page.getByRole("link", { name: "New MCP" }).click();
   await page.getByRole("heading", { level: 1, name: "New MCP" }).waitFor();
   await page.getByLabel("Name", { exact: true }).fill(name);

@@ -87,8 +87,8 @@ describe("web console › UI end to end (Chromium, a real platform)", () => {
   it("New MCP › creates a python_script MCP from the form and lands on its page at v1, as the registry stores it", async () => {
     const page = browser.page();
     await page.goto(web.url);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Components" }).click();
-    await page.getByRole("heading", { level: 1, name: "Components" }).waitFor();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "MCPs" }).click();
+    await page.getByRole("heading", { level: 1, name: "MCPs" }).waitFor();
     await page.getByRole("link", { name: "New MCP" }).click();
     await page.getByRole("heading", { level: 1, name: "New MCP" }).waitFor();
 
@@ -274,7 +274,7 @@ outputs:
       if (req.url().endsWith("/mcp.registry.v1.RegistryService/SetMcpLabel")) setLabelCalls.push(req.url());
     });
     await page.goto(web.url);
-    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Components" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "MCPs" }).click();
     await page.getByRole("link", { name, exact: true }).click();
     await page.getByRole("heading", { level: 1, name, exact: true }).waitFor();
     await page.getByRole("heading", { level: 2, name: "Version 2 (latest)" }).waitFor();

@@ -13,11 +13,12 @@ import {
   SecretService,
 } from "@mcp/proto/executor";
 import { errorDetails } from "@mcp/proto/grpc";
-import { createLogger, derivedKeyId, generateApiKey, loadConfig, reasonOf } from "@mcp/runtime";
+import { createLogger, generateApiKey, reasonOf } from "@mcp/runtime";
 import { Client as PgClient } from "pg";
 import { expectCode } from "../support/errors";
 import type { LogRecord } from "../support/logged-executor";
 import { executorEnv } from "../support/platform";
+import { derivedKeyId, loadExecutorConfig } from "@mcp/executor/config";
 
 const keyA = randomBytes(32);
 const keyB = randomBytes(32);
@@ -63,7 +64,7 @@ describe("SecretService with API keys on", () => {
     });
     const destination = { write: (line: string) => void logs.push(JSON.parse(line) as LogRecord) };
     const app = await startExecutor(
-      loadConfig("executor", env),
+      loadExecutorConfig(env),
       createLogger({ service: "executor", level: "debug", destination }),
     );
     executors.push(app);

@@ -1,6 +1,7 @@
 import { startExecutor, type ExecutorApp } from "@mcp/executor/app";
-import { createLogger, loadConfig } from "@mcp/runtime";
+import { createLogger } from "@mcp/runtime";
 import { executorEnv, type TestPlatform } from "./platform";
+import { loadExecutorConfig } from "@mcp/executor/config";
 
 /** One parsed pino log record. */
 export type LogRecord = Record<string, unknown> & { readonly msg?: string };
@@ -35,7 +36,7 @@ export async function startLoggedExecutor(
       }
     },
   };
-  const config = loadConfig("executor", executorEnv(p.db, p.registry.url, p.workflows.server.url, extra));
+  const config = loadExecutorConfig(executorEnv(p.db, p.registry.url, p.workflows.server.url, extra));
   const app = await startExecutor(config, createLogger({ service: "executor", level: "debug", destination }));
   return {
     app,

@@ -7,7 +7,8 @@ import { startExecutor, type ExecutorApp } from "@mcp/executor/app";
 import { ExecutorService } from "@mcp/proto/executor";
 import { type RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
-import { createLogger, loadConfig } from "@mcp/runtime";
+import { loadExecutorConfig } from "@mcp/executor/config";
+import { createLogger } from "@mcp/runtime";
 import { startTestRegistry, TEST_REDIS_URL, type TestRegistry } from "./registry";
 import { startTestWorkflows } from "./workflows";
 import type { WorkflowsApp } from "@mcp/workflows/app";
@@ -75,8 +76,7 @@ export async function startPlatform(
   const workflows = await startTestWorkflows(db, registry.url, options.env);
   const executors: ExecutorApp[] = [];
   const addExecutor = async (extra: Record<string, string> = {}) => {
-    const config = loadConfig(
-      "executor",
+    const config = loadExecutorConfig(
       executorEnv(db, registry.url, workflows.server.url, {
         ...options.env,
         ...options.executorEnv,

@@ -3,7 +3,8 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
 import { RegistryService } from "@mcp/proto/registry";
 import { startRegistry, type RegistryApp } from "@mcp/registry/app";
-import { createLogger, loadConfig } from "@mcp/runtime";
+import { loadRegistryConfig } from "@mcp/registry/config";
+import { createLogger } from "@mcp/runtime";
 
 /** A registry on a free port with its own fresh database. */
 export interface TestRegistry {
@@ -27,7 +28,7 @@ export async function startTestRegistry(
 ): Promise<TestRegistry> {
   const db = options.db ?? (await createTestDatabase());
   const redisUrl = options.redisUrl === undefined ? TEST_REDIS_URL : options.redisUrl;
-  const config = loadConfig("registry", {
+  const config = loadRegistryConfig({
     HOST: "127.0.0.1",
     PORT: "0",
     DATABASE_URL: db.url,

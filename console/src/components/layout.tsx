@@ -16,7 +16,7 @@ export function Layout() {
         <nav aria-label="Main">
           <ul>
             <li>
-              <NavLink to="/mcps">Components</NavLink>
+              <NavLink to="/mcps">MCPs</NavLink>
             </li>
             <li>
               <NavLink to="/workflows">Workflows</NavLink>

@@ -25,3 +25,5 @@ export {
   type RedisEventBusOptions,
 } from "./events/redis-event-bus.js";
 export { MemoryEventBus, type MemoryEventBusOptions } from "./events/memory-event-bus.js";
+
+export { openLocksAndEvents, type OpenedLocksAndEvents } from "./open-locks-and-events.js";

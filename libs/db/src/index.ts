@@ -9,14 +9,24 @@ export {
   encodePageToken,
   decodePageToken,
   toPage,
+  keysetPage,
   type Keyset,
   type Page,
+  type PageRequest,
 } from "./pagination/page-token.js";
 export { type DataSource, type EntityManager } from "typeorm";
-export { McpStore, McpTransaction } from "./repositories/mcp-store.js";
+export {
+  MUTABLE_DEFINITION_COLUMNS,
+  type CatalogDefinitionRow,
+  type CatalogKind,
+  type CatalogVersionRow,
+} from "./catalog/catalog-kind.js";
+export { CatalogStore, CatalogTransaction } from "./catalog/catalog-store.js";
+export { CatalogQueries, type CatalogListFilter } from "./catalog/catalog-queries.js";
+export { MCP_CATALOG, McpStore, McpTransaction } from "./repositories/mcp-store.js";
 export { McpQueries, type McpListFilter, type McpStats } from "./repositories/mcp-queries.js";
 export { nextVersionNumber } from "./repositories/version-counter.js";
-export { WorkflowStore, WorkflowTransaction } from "./repositories/workflow-store.js";
+export { WORKFLOW_CATALOG, WorkflowStore } from "./repositories/workflow-store.js";
 export { WorkflowQueries, type WorkflowListFilter } from "./repositories/workflow-queries.js";
 export {
   RunStore,

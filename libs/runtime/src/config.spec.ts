@@ -1,6 +1,4 @@
-import { randomBytes } from "node:crypto";
 import { ConfigError, loadConfig, redactUrl } from "./config.js";
-import { derivedKeyId } from "./secrets-keyring.js";
 
 describe("loadConfig", () => {
   it("uses the service's default port and local defaults when the environment is empty", () => {
@@ -74,33 +72,6 @@ describe("loadConfig", () => {
     ] as const) {
       expect(() => loadConfig("registry", { MAX_REQUEST_BYTES: value })).toThrow(problem);
     }
-  });
-
-  it("reads SECRETS_KEY into the executor section as a keyring that serialises as key ids only", () => {
-    const key = randomBytes(32);
-    expect(loadConfig("executor", {}).executor.secrets).toBeUndefined();
-    expect(loadConfig("executor", { SECRETS_KEY: "  " }).executor.secrets).toBeUndefined();
-    const c = loadConfig("executor", { SECRETS_KEY: `new:${key.toString("base64")},${key.toString("hex")}` });
-    expect(c.executor.secrets?.ids).toEqual(["new", derivedKeyId(key)]);
-    const logged = JSON.stringify(c);
-    expect(logged).not.toContain(key.toString("base64"));
-    expect(logged).not.toContain(key.toString("hex"));
-    expect(logged).toContain('"secrets":{"keyIds":["new"');
-  });
-
-  it("refuses a bad SECRETS_KEY beside the other bad variables, without echoing it", () => {
-    const value = randomBytes(20).toString("base64");
-    let error: unknown;
-    try {
-      loadConfig("executor", { SECRETS_KEY: value, PORT: "x" });
-    } catch (err) {
-      error = err;
-    }
-    expect(error).toBeInstanceOf(ConfigError);
-    const { problems, message } = error as ConfigError;
-    expect(problems).toHaveLength(2);
-    expect(message).toContain("SECRETS_KEY: the key decodes to 20 bytes; AES-256 needs exactly 32");
-    expect(message).not.toContain(value);
   });
 
   it("redacts passwords in URLs", () => {

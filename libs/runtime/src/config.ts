@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { sandboxConfigFromEnv, type SandboxConfig } from "@mcp/sandbox";
 import { DEFAULT_MAX_REQUEST_BYTES } from "@mcp/validation";
-import { parseSecretsKeyring, SecretsKeyError, type SecretsKeyring } from "./secrets-keyring.js";
 
 /** The three services and their default ports. */
 export const DEFAULT_PORTS = { registry: 50051, workflows: 50052, executor: 50053 } as const;
@@ -27,32 +26,6 @@ export interface ServiceConfig {
   readonly shutdownGraceMs: number;
   /** Largest request message accepted, in bytes after decompression (`MAX_REQUEST_BYTES`, docs/limits.md). */
   readonly maxRequestBytes: number;
-  /** Registry settings. */
-  readonly registry: {
-    /** Start stdio MCP servers at registration to snapshot their tools (off: it runs a caller's command). */
-    readonly probeStdio: boolean;
-  };
-  /** Executor tunables (read by every service, used by the executor). */
-  readonly executor: {
-    /** A claimed run's lease; a dead executor's runs are resumed by another after it. */
-    readonly leaseMs: number;
-    /** Most runs one executor drives at once. */
-    readonly maxConcurrentRuns: number;
-    /** How often an executor looks for claimable runs besides being woken. */
-    readonly pollMs: number;
-    /** A step's "running" row is written once it has run this long; quicker steps get one write. */
-    readonly startWriteDelayMs: number;
-    /**
-     * A run taken over this many times without any step finishing (its executors keep crashing,
-     * stalling or failing) ends FAILED with RECOVERY_LIMIT instead of being run again.
-     */
-    readonly maxRecoveries: number;
-    /**
-     * The secrets store's keys (`SECRETS_KEY`); undefined when unset (the store then refuses every
-     * call). The key bytes never serialise: a logged config shows only the key ids.
-     */
-    readonly secrets: SecretsKeyring | undefined;
-  };
   /** How step code is isolated (SANDBOX_*; DESIGN.md §5, docs/sandbox.md): the executor's steps, the registry's stdio probe. */
   readonly sandbox: SandboxConfig;
   /** API keys (DESIGN.md §5; `libs/runtime/src/auth`). */
@@ -130,17 +103,6 @@ const envSchema = z.object({
       .max(1_073_741_824, "MAX_REQUEST_BYTES must be at most 1073741824 (1 GiB)")
       .default(DEFAULT_MAX_REQUEST_BYTES),
   ),
-  REGISTRY_PROBE_STDIO: z.preprocess(
-    (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
-    z
-      .enum(["true", "false", "1", "0"], { error: "REGISTRY_PROBE_STDIO must be true or false" })
-      .default("false"),
-  ),
-  EXECUTOR_LEASE_MS: z.preprocess(empty, z.coerce.number().int().min(300).max(600_000).default(2_000)),
-  EXECUTOR_MAX_RUNS: z.preprocess(empty, z.coerce.number().int().min(1).max(10_000).default(64)),
-  EXECUTOR_POLL_MS: z.preprocess(empty, z.coerce.number().int().min(50).max(600_000).default(500)),
-  EXECUTOR_START_WRITE_DELAY_MS: z.preprocess(empty, z.coerce.number().int().min(0).max(60_000).default(50)),
-  EXECUTOR_MAX_RECOVERIES: z.preprocess(empty, z.coerce.number().int().min(1).max(1_000).default(5)),
   AUTH_ENABLED: z.preprocess(
     (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
     z
@@ -167,16 +129,9 @@ const envSchema = z.object({
  */
 export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const parsed = envSchema.safeParse(env);
-  const secrets = secretsKeyring(env["SECRETS_KEY"]);
   const sandbox = sandboxConfigFromEnv(env);
-  const problems = [
-    ...(parsed.success
-      ? []
-      : parsed.error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ` : "") + i.message)),
-    ...(Array.isArray(secrets) ? secrets : []),
-    ...sandbox.problems,
-  ];
-  if (!parsed.success || Array.isArray(secrets) || !("config" in sandbox)) throw new ConfigError(problems);
+  const problems = [...(parsed.success ? [] : zodProblems(parsed.error)), ...sandbox.problems];
+  if (!parsed.success || !("config" in sandbox)) throw new ConfigError(problems);
   const e = parsed.data;
   const databaseUrl =
     e.DATABASE_URL ??
@@ -200,17 +155,6 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     ),
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
-    registry: Object.freeze({
-      probeStdio: e.REGISTRY_PROBE_STDIO === "true" || e.REGISTRY_PROBE_STDIO === "1",
-    }),
-    executor: Object.freeze({
-      leaseMs: e.EXECUTOR_LEASE_MS,
-      maxConcurrentRuns: e.EXECUTOR_MAX_RUNS,
-      pollMs: e.EXECUTOR_POLL_MS,
-      startWriteDelayMs: e.EXECUTOR_START_WRITE_DELAY_MS,
-      maxRecoveries: e.EXECUTOR_MAX_RECOVERIES,
-      secrets,
-    }),
     sandbox: sandbox.config,
     auth: Object.freeze({
       enabled:
@@ -223,18 +167,32 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
   });
 }
 
+/** A zod error's issues as the problem lines a ConfigError lists ("VAR: what is wrong"). */
+export function zodProblems(error: z.ZodError): string[] {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join(".")}: ` : "") + i.message);
+}
+
 /**
- * SECRETS_KEY, parsed apart from the zod schema so that no parse result or issue ever holds its text:
- * the keyring, undefined when unset or blank, or the problems (which never quote key material).
+ * A service's own configuration section beside the common one: parses `env` with `schema`, and
+ * throws one ConfigError listing the common problems (from `common`) and its own together.
  */
-function secretsKeyring(value: string | undefined): SecretsKeyring | undefined | string[] {
-  if (value === undefined || value.trim() === "") return undefined;
+export function withSection<C extends ServiceConfig, S>(
+  common: () => C,
+  section: (env: NodeJS.ProcessEnv) => { readonly value?: S; readonly problems: readonly string[] },
+  env: NodeJS.ProcessEnv,
+): { readonly config: C; readonly section: S } {
+  let config: C | undefined;
+  const problems: string[] = [];
   try {
-    return parseSecretsKeyring(value.trim());
+    config = common();
   } catch (err) {
-    if (err instanceof SecretsKeyError) return [...err.problems];
-    throw err;
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
   }
+  const own = section(env);
+  problems.push(...own.problems);
+  if (config === undefined || own.value === undefined || problems.length > 0) throw new ConfigError(problems);
+  return { config, section: own.value };
 }
 
 /** Hides the password of a connection URL for logs. */

@@ -1,5 +1,7 @@
 export {
   loadConfig,
+  withSection,
+  zodProblems,
   redactUrl,
   databaseScope,
   ConfigError,
@@ -7,13 +9,6 @@ export {
   type ServiceConfig,
   type ServiceName,
 } from "./config.js";
-export {
-  parseSecretsKeyring,
-  derivedKeyId,
-  SecretsKey,
-  SecretsKeyring,
-  SecretsKeyError,
-} from "./secrets-keyring.js";
 export { createLogger, type Logger } from "./logger.js";
 export { toConnectError, codeOf, reasonOf } from "./errors.js";
 export { callInfoKey, type CallInfo } from "./context.js";
@@ -38,7 +33,6 @@ export {
   gauge,
   histogram,
   coordinationMetrics,
-  runMetrics,
 } from "./metrics/index.js";
 export type { Registry as MetricsRegistry } from "prom-client";
 export {

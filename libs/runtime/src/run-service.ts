@@ -9,17 +9,19 @@ export interface StartedService {
 }
 
 /**
- * The whole of a service's `main.ts`: reads `.env` and the environment (exit 2 with every problem on
- * bad config), starts the service, and stops it gracefully on SIGTERM/SIGINT (exit 1 if it cannot start).
+ * The whole of a service's `main.ts`: reads `.env` and the environment with `load` (the common
+ * `loadConfig`, or the service's own with its section; exit 2 with every problem on bad config),
+ * starts the service, and stops it gracefully on SIGTERM/SIGINT (exit 1 if it cannot start).
  */
-export function runService(
+export function runService<C extends ServiceConfig = ServiceConfig>(
   name: ServiceName,
-  start: (config: ServiceConfig, logger: Logger) => Promise<StartedService>,
+  start: (config: C, logger: Logger) => Promise<StartedService>,
+  load: (env: NodeJS.ProcessEnv) => C = (env) => loadConfig(name, env) as C,
 ): void {
   loadDotEnv();
-  let config: ServiceConfig;
+  let config: C;
   try {
-    config = loadConfig(name);
+    config = load(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${name}: ${err.message}\n`);

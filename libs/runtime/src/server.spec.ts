@@ -19,7 +19,8 @@ const logger = pino({ level: "silent" });
 
 /** The names of the file descriptors in a reflection answer, in the order they were sent. */
 function fileNames(answer: { case: string | undefined; value?: unknown }): string[] {
-  if (answer.case !== "fileDescriptorResponse") throw new Error(`expected file descriptors, got ${answer.case}`);
+  if (answer.case !== "fileDescriptorResponse")
+    throw new Error(`expected file descriptors, got ${answer.case}`);
   const { fileDescriptorProto } = answer.value as { fileDescriptorProto: Uint8Array[] };
   return fileDescriptorProto.map((bytes) => fromBinary(FileDescriptorProtoSchema, bytes).name);
 }

@@ -1,19 +1,18 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { countedLocks } from "@mcp/coordination";
+import { countedLocks, openLocksAndEvents } from "@mcp/coordination";
 import { FencedWrites, RunQueries, RunStore, SecretStore } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import {
   coordinationMetrics,
   createServiceClient,
-  runMetrics,
   type Logger,
   type RunningServer,
-  type ServiceConfig,
 } from "@mcp/runtime";
+import type { ExecutorConfig } from "./config.js";
+import { runMetrics } from "./runs/run-metrics.js";
 import { openFoundation, openSandbox, reportSandboxHealth } from "@mcp/service-base";
-import { openCoordination } from "./coordination.js";
 import { Definitions } from "./definitions/definitions.js";
 import { RunEvents } from "./events/run-events.js";
 import type { RunnerFor } from "./step/index.js";
@@ -22,10 +21,11 @@ import { withStepSecrets } from "./runners/step-secrets.js";
 import { withStorableResults } from "./runners/storable-results.js";
 import { RunCanceller } from "./runs/run-canceller.js";
 import { RunDriver } from "./runs/run-driver.js";
+import { RunLauncher } from "./runs/run-launcher.js";
 import { RunReader } from "./runs/run-reader.js";
 import { RunStarter } from "./runs/run-starter.js";
 import { RunWatcher } from "./runs/run-watcher.js";
-import { RunWorker } from "./runs/run-worker.js";
+import { RunWorker, type Reservation } from "./runs/run-worker.js";
 import { SecretVault } from "./secrets/index.js";
 import { build, SERVICE_SCOPES } from "./server.js";
 
@@ -53,13 +53,13 @@ export interface ExecutorApp {
  * drives runs (recovering abandoned ones), the secrets vault, ExecutorService and SecretService.
  */
 export async function startExecutor(
-  config: ServiceConfig,
+  config: ExecutorConfig,
   logger: Logger,
   overrides: ExecutorOverrides = {},
 ): Promise<ExecutorApp> {
   const base = await openFoundation("executor", config, logger, { poolSize: 20 });
   const { dataSource, metrics } = base;
-  const coordination = openCoordination(config.redisUrl, logger);
+  const coordination = openLocksAndEvents({ redisUrl: config.redisUrl, logger, name: "executor" });
   const owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   // the keyring is logged by key id only (it never serialises its keys; listed here to be sure)
   const { secrets: keyring, ...tunables } = config.executor;
@@ -105,7 +105,8 @@ export async function startExecutor(
         secrets,
       ),
     ),
-    starter,
+    // admission of the fallback run, like every other (the launcher is built below, called later)
+    startFallback: (failed, workflowName): Promise<string> => launcher.fallback(failed, workflowName),
     logger,
     lease: {
       leaseMs: config.executor.leaseMs,
@@ -121,14 +122,21 @@ export async function startExecutor(
     pollMs: config.executor.pollMs,
   });
 
-  const built = build({
+  const reader = new RunReader(queries, watcher, definitions);
+  const launcher = new RunLauncher({
     starter,
-    reader: new RunReader(queries, watcher, definitions),
+    reader,
     watcher,
-    canceller: new RunCanceller(store, events),
-    reserve: () => worker.reserve(),
+    reserve: (): Reservation | undefined => worker.reserve(),
     // a run created when this executor is full is driven by whichever executor is free first
     wake: (runId) => events.wake(runId),
+  });
+  const built = build({
+    starter,
+    launcher,
+    reader,
+    watcher,
+    canceller: new RunCanceller(store, events),
     secrets,
   });
   const server = await base.serve(built, {

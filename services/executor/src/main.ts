@@ -1,4 +1,5 @@
 import { runService } from "@mcp/runtime";
 import { startExecutor } from "./app.js";
+import { loadExecutorConfig } from "./config.js";
 
-runService("executor", startExecutor);
+runService("executor", startExecutor, loadExecutorConfig);

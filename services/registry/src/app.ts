@@ -1,5 +1,6 @@
 import { openFoundation, openSandbox, reportSandboxHealth } from "@mcp/service-base";
-import type { Logger, RunningServer, ServiceConfig } from "@mcp/runtime";
+import type { Logger, RunningServer } from "@mcp/runtime";
+import type { RegistryConfig } from "./config.js";
 import { build } from "./server.js";
 import { ServerToolProbe } from "./tools/index.js";
 
@@ -15,7 +16,7 @@ export interface RegistryApp {
  * RegistryService. `mcp_tool` servers are probed over Streamable HTTP (5 s) when a version is written,
  * and over stdio in the sandbox when REGISTRY_PROBE_STDIO=true.
  */
-export async function startRegistry(config: ServiceConfig, logger: Logger): Promise<RegistryApp> {
+export async function startRegistry(config: RegistryConfig, logger: Logger): Promise<RegistryApp> {
   const base = await openFoundation("registry", config, logger);
   const sandbox = config.registry.probeStdio ? await openSandbox(config, logger, base.metrics) : undefined;
   const built = build({

@@ -1,4 +1,5 @@
 import { runService } from "@mcp/runtime";
 import { startRegistry } from "./app.js";
+import { loadRegistryConfig } from "./config.js";
 
-runService("registry", startRegistry);
+runService("registry", startRegistry, loadRegistryConfig);

@@ -20,9 +20,10 @@ import { callInfoKey } from "@mcp/runtime";
 import type { LabelWriter } from "./catalog/label-writer.js";
 import type { McpListing } from "./catalog/listing.js";
 import { toLabelMove, toMcp, toMcpVersion } from "./catalog/mapping.js";
-import type { McpReader } from "./catalog/mcp-reader.js";
+import type { McpReader } from "./catalog/mcp-catalog.js";
 import type { McpWriter } from "./catalog/mcp-writer.js";
 import { changeFromRequest } from "./catalog/update-mask.js";
+import { selectVersion } from "./catalog/version-selector.js";
 
 /** The catalogue modules the RPC handlers delegate to. */
 export interface RegistryDeps {
@@ -57,7 +58,7 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
 
     async getMcp(req) {
       const def = await reader.definition(req.mcp);
-      const version = await reader.version(def, reader.selectVersion(def, req.selector));
+      const version = await reader.version(def, selectVersion(def, req.selector));
       return create(GetMcpResponseSchema, { mcp: toMcp(def), version: toMcpVersion(version, def) });
     },
 
@@ -95,7 +96,7 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
 
     async getMcpVersion(req) {
       const def = await reader.definition(req.mcp);
-      const version = await reader.version(def, reader.selectVersion(def, req.selector));
+      const version = await reader.version(def, selectVersion(def, req.selector));
       return create(GetMcpVersionResponseSchema, { version: toMcpVersion(version, def) });
     },
 

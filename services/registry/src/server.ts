@@ -4,11 +4,11 @@ import { RegistryService } from "@mcp/proto/registry";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { LabelWriter } from "./catalog/label-writer.js";
 import { McpListing } from "./catalog/listing.js";
-import { McpReader } from "./catalog/mcp-reader.js";
+import { mcpCatalog } from "./catalog/mcp-catalog.js";
 import { McpWriter } from "./catalog/mcp-writer.js";
 import { registryService } from "./registry-service.js";
 import type { ToolProbe } from "./tools/index.js";
-import { registryValidation } from "./validation.js";
+import { registryValidation } from "./validation/requests.js";
 
 /** What the registry needs from the outside world. */
 export interface RegistryBuildDeps {
@@ -21,13 +21,12 @@ export interface RegistryBuildDeps {
 /** Builds the registry's routes and validation table from its dependencies. */
 export function build(deps: RegistryBuildDeps) {
   const queries = new McpQueries(deps.dataSource);
-  const store = new McpStore(deps.dataSource);
-  const reader = new McpReader(queries, deps.cache);
+  const catalog = mcpCatalog(new McpStore(deps.dataSource), queries, deps.cache);
   const impl = registryService({
-    reader,
-    writer: new McpWriter(store, queries, deps.cache, deps.toolProbe),
-    labels: new LabelWriter(store, deps.cache),
-    listing: new McpListing(queries, reader),
+    reader: catalog.reader,
+    writer: new McpWriter(catalog.writer, queries, deps.toolProbe),
+    labels: new LabelWriter(catalog.writer),
+    listing: new McpListing(catalog, queries),
   });
   return {
     services: [RegistryService] as const,

@@ -5,10 +5,10 @@ import type { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { WorkflowListing } from "./catalog/listing.js";
 import { SpecChecker } from "./catalog/spec-checker.js";
-import { WorkflowReader } from "./catalog/workflow-reader.js";
+import { workflowCatalog } from "./catalog/workflow-catalog.js";
 import { WorkflowValidator } from "./catalog/workflow-validator.js";
 import { WorkflowWriter } from "./catalog/workflow-writer.js";
-import { workflowValidation } from "./validation.js";
+import { workflowValidation } from "./validation/requests.js";
 import { workflowService } from "./workflow-service.js";
 
 /** What the workflows service needs from the outside world. */
@@ -22,13 +22,13 @@ export interface WorkflowsBuildDeps {
 /** Builds the workflows service's routes and validation table. */
 export function build(deps: WorkflowsBuildDeps) {
   const queries = new WorkflowQueries(deps.dataSource);
-  const reader = new WorkflowReader(queries, deps.cache);
+  const catalog = workflowCatalog(new WorkflowStore(deps.dataSource), queries, deps.cache);
   const checker = new SpecChecker(deps.registry, queries);
   const impl = workflowService({
-    reader,
-    writer: new WorkflowWriter(new WorkflowStore(deps.dataSource), checker, deps.cache),
-    listing: new WorkflowListing(queries, reader),
-    validator: new WorkflowValidator(checker, reader),
+    reader: catalog.reader,
+    writer: new WorkflowWriter(catalog.writer, checker),
+    listing: new WorkflowListing(catalog.listing),
+    validator: new WorkflowValidator(checker, catalog.reader),
   });
   return {
     services: [WorkflowService] as const,

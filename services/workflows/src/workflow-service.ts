@@ -13,7 +13,7 @@ import {
 } from "@mcp/proto/workflows";
 import type { WorkflowListing } from "./catalog/listing.js";
 import { toWorkflow, toWorkflowVersion } from "./catalog/mapping.js";
-import type { WorkflowReader } from "./catalog/workflow-reader.js";
+import type { WorkflowReader } from "./catalog/workflow-catalog.js";
 import type { WorkflowWriter } from "./catalog/workflow-writer.js";
 import type { WorkflowValidator } from "./catalog/workflow-validator.js";
 

@@ -8,7 +8,7 @@ import { formatTime } from "../../format/time";
 
 const PAGE_SIZE = 25;
 
-/** Components (MCPs): search by text, type and tag; keyset pages with "Load more". */
+/** MCPs: search by text, type and tag; keyset pages with "Load more". */
 export function McpListPage() {
   const { registry } = useClients();
   const filters = useUrlFilters(["q", "type", "tag"] as const);
@@ -26,7 +26,7 @@ export function McpListPage() {
   return (
     <>
       <div className="page-head">
-        <h1>Components</h1>
+        <h1>MCPs</h1>
         <Link className="button primary" to="/mcps/new">
           New MCP
         </Link>

@@ -3,18 +3,13 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { useClients } from "../../api/context";
 import { ErrorView } from "../../components/error-view";
 import { Loading } from "../../components/states";
+import { versionParam } from "../../format/version-param";
 import { LabelHistory } from "./label-history";
 import { LabelMover } from "./label-mover";
 import { McpDetails } from "./mcp-details";
 import { TryMcp } from "./try-mcp";
 import { VersionDiff } from "./version-diff";
 import { VersionsTable } from "./versions-table";
-
-/** Reads a positive version number from the URL. */
-export function versionParam(value: string | null): number | undefined {
-  const n = Number(value);
-  return value !== null && Number.isInteger(n) && n > 0 ? n : undefined;
-}
 
 /** One MCP: a version's details, versions, labels (move, history), a diff of two versions, and "Try it". */
 export function McpPage() {
@@ -51,7 +46,7 @@ export function McpPage() {
   return (
     <>
       <p className="breadcrumbs">
-        <Link to="/mcps">Components</Link> / {mcp.name}
+        <Link to="/mcps">MCPs</Link> / {mcp.name}
       </p>
       <h1>{mcp.name}</h1>
       <McpDetails mcp={mcp} version={shown} />

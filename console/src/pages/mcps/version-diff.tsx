@@ -8,7 +8,7 @@ import { Field } from "../../components/field";
 import { Empty, Loading } from "../../components/states";
 import { sideBySide } from "../../diff/side-by-side";
 import { inlineJson, messageJson, prettyJson, valueJson } from "../../format/json";
-import { versionParam } from "./mcp-page";
+import { versionParam } from "../../format/version-param";
 
 /** What the diff compares: a version's config and schemas, as pretty JSON. */
 export function versionContent(v: McpVersion | undefined): string {

@@ -9,7 +9,7 @@ import { ValidationResult } from "../../components/validation-result";
 import { mcpRefLabel } from "../../dag/graph";
 import { valueJson } from "../../format/json";
 import { formatTime } from "../../format/time";
-import { versionParam } from "../mcps/mcp-page";
+import { versionParam } from "../../format/version-param";
 import { RunWorkflowForm } from "./run-workflow-form";
 import { WorkflowVersions } from "./workflow-versions";
 

@@ -22,6 +22,7 @@ export {
   WorkflowVersionEntity,
   SecretEntity,
 };
+export { CatalogDefinitionColumns, CatalogVersionColumns, NameCounterColumns } from "./catalog-columns.js";
 export type { LabelMap } from "./mcp-definition.entity.js";
 export type { JsonObject, JsonValue } from "./mcp-version.entity.js";
 export type { RunStatusName } from "./workflow-run.entity.js";

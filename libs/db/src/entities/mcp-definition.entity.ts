@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from "typeorm";
+import { Column, Entity, Index } from "typeorm";
+import { CatalogDefinitionColumns } from "./catalog-columns.js";
 
 /** Labels of an MCP (`latest` included) → the version each points at. */
 export type LabelMap = Record<string, number>;
@@ -12,45 +13,12 @@ export type LabelMap = Record<string, number>;
 @Index("mcp_definitions_list", ["nameKey", "id"])
 @Index("mcp_definitions_type", ["type"])
 @Index("mcp_definitions_tags", { synchronize: false })
-export class McpDefinitionEntity {
-  @PrimaryColumn({ type: "uuid" })
-  id!: string;
-
-  /** The name as written by its author. */
-  @Column({ type: "text" })
-  name!: string;
-
-  /** `lower(name)`: the case-insensitive key for uniqueness, lookups and ordering. */
-  @Column({ type: "text", name: "name_key" })
-  nameKey!: string;
-
+export class McpDefinitionEntity extends CatalogDefinitionColumns {
   /** Lower-case type name, e.g. `llm_prompt`; fixed at creation. */
   @Column({ type: "text" })
   type!: string;
 
-  @Column({ type: "text", default: "" })
-  description!: string;
-
-  @Column({ type: "text", array: true, default: () => "'{}'" })
-  tags!: string[];
-
-  @Column({ type: "integer", name: "latest_version" })
-  latestVersion!: number;
-
   /** Every label and its version, `latest` included. */
   @Column({ type: "jsonb", default: {} })
   labels!: LabelMap;
-
-  /** Optimistic-concurrency counter; the etag is derived from it. Bumped on every write. */
-  @Column({ type: "integer", name: "row_version", default: 1 })
-  rowVersion!: number;
-
-  @Column({ type: "timestamptz", name: "created_at" })
-  createdAt!: Date;
-
-  @Column({ type: "timestamptz", name: "updated_at" })
-  updatedAt!: Date;
-
-  @Column({ type: "timestamptz", name: "deleted_at", nullable: true })
-  deletedAt!: Date | null;
 }

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { CatalogVersionColumns } from "./catalog-columns.js";
 import { McpDefinitionEntity } from "./mcp-definition.entity.js";
 
 /** JSON as stored in jsonb columns: protobuf-es's JSON type, the one of the whole code base. */
@@ -8,7 +9,7 @@ import type { JsonObject } from "@bufbuild/protobuf";
 /** One immutable version of an MCP's content. Only the deprecation fields ever change. */
 @Entity({ name: "mcp_versions" })
 @Index("mcp_versions_hash", ["mcpId", "contentHash"])
-export class McpVersionEntity {
+export class McpVersionEntity extends CatalogVersionColumns {
   @PrimaryColumn({ type: "uuid", name: "mcp_id" })
   mcpId!: string;
 
@@ -16,14 +17,11 @@ export class McpVersionEntity {
   @JoinColumn({ name: "mcp_id" })
   mcp?: McpDefinitionEntity;
 
-  @PrimaryColumn({ type: "integer" })
-  version!: number;
-
   /** Lower-case type name, e.g. `python_script`. */
   @Column({ type: "text" })
   type!: string;
 
-  /** The typed config in its canonical Protobuf JSON form (defaults filled in). */
+  /** The typed config in its canonical Protobuf JSON form (defaults filled in); hashed with the schemas. */
   @Column({ type: "jsonb" })
   config!: JsonObject;
 
@@ -33,19 +31,9 @@ export class McpVersionEntity {
   @Column({ type: "jsonb", name: "output_schema", nullable: true })
   outputSchema!: JsonObject | null;
 
-  /** SHA-256 (hex) of the canonical JSON of config and schemas. */
-  @Column({ type: "text", name: "content_hash" })
-  contentHash!: string;
-
-  @Column({ type: "text", name: "change_note", default: "" })
-  changeNote!: string;
-
   /** What an `mcp_tool` server reported from `listTools` when the version was written; null if not probed. */
   @Column({ type: "jsonb", name: "tool_snapshot", nullable: true })
   toolSnapshot!: JsonObject | null;
-
-  @Column({ type: "timestamptz", name: "created_at" })
-  createdAt!: Date;
 
   @Column({ type: "boolean", default: false })
   deprecated!: boolean;

@@ -1,24 +1,10 @@
-import { Column, Entity, PrimaryColumn } from "typeorm";
+import { Entity } from "typeorm";
+import { NameCounterColumns } from "./catalog-columns.js";
 
-/**
- * The last version number handed out for a case-insensitive MCP name. Survives deletes, so a
- * re-created name continues numbering instead of reusing numbers (docs/adr/003).
- */
+/** The version counter of MCP names (docs/adr/003). */
 @Entity({ name: "mcp_name_versions" })
-export class McpNameCounterEntity {
-  @PrimaryColumn({ type: "text", name: "name_key" })
-  nameKey!: string;
-
-  @Column({ type: "integer", name: "last_version" })
-  lastVersion!: number;
-}
+export class McpNameCounterEntity extends NameCounterColumns {}
 
 /** The same counter for workflow names. */
 @Entity({ name: "workflow_name_versions" })
-export class WorkflowNameCounterEntity {
-  @PrimaryColumn({ type: "text", name: "name_key" })
-  nameKey!: string;
-
-  @Column({ type: "integer", name: "last_version" })
-  lastVersion!: number;
-}
+export class WorkflowNameCounterEntity extends NameCounterColumns {}

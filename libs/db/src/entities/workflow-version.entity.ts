@@ -1,11 +1,12 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { CatalogVersionColumns } from "./catalog-columns.js";
 import { WorkflowDefinitionEntity } from "./workflow-definition.entity.js";
 import type { JsonObject } from "./mcp-version.entity.js";
 
 /** One immutable version of a workflow's specification. */
 @Entity({ name: "workflow_versions" })
 @Index("workflow_versions_mcp_refs", { synchronize: false })
-export class WorkflowVersionEntity {
+export class WorkflowVersionEntity extends CatalogVersionColumns {
   @PrimaryColumn({ type: "uuid", name: "workflow_id" })
   workflowId!: string;
 
@@ -13,10 +14,7 @@ export class WorkflowVersionEntity {
   @JoinColumn({ name: "workflow_id" })
   workflow?: WorkflowDefinitionEntity;
 
-  @PrimaryColumn({ type: "integer" })
-  version!: number;
-
-  /** The WorkflowSpec in its canonical Protobuf JSON form. */
+  /** The WorkflowSpec in its canonical Protobuf JSON form (what the content hash covers). */
   @Column({ type: "jsonb" })
   spec!: JsonObject;
 
@@ -26,13 +24,4 @@ export class WorkflowVersionEntity {
    */
   @Column({ type: "text", name: "mcp_refs", array: true, default: () => "'{}'" })
   mcpRefs!: string[];
-
-  @Column({ type: "text", name: "content_hash" })
-  contentHash!: string;
-
-  @Column({ type: "text", name: "change_note", default: "" })
-  changeNote!: string;
-
-  @Column({ type: "timestamptz", name: "created_at" })
-  createdAt!: Date;
 }

@@ -87,3 +87,27 @@ export function toPage<R, T>(
     nextPageToken: rows.length > limit && last !== undefined ? tokenOf(last) : "",
   };
 }
+
+/** What a List request says about its page: its size, its token, and what the token is bound to. */
+export interface PageRequest {
+  readonly size: number;
+  readonly token: string;
+  /** The filter or scope (e.g. `{ mcp: id }`) the token is issued for; another one's token is refused. */
+  readonly scope: unknown;
+}
+
+/**
+ * One keyset page: checks the size and the token, fetches `limit + 1` rows after the token's keyset,
+ * and issues the next token from the last row kept (`keysetOf`).
+ */
+export async function keysetPage<R, T>(
+  request: PageRequest,
+  fetch: (after: Keyset | undefined, limit: number) => Promise<R[]>,
+  keysetOf: (last: R) => Keyset,
+  map: (row: R) => T,
+): Promise<Page<T>> {
+  const limit = pageSize(request.size);
+  const after = decodePageToken(request.token, request.scope);
+  const rows = await fetch(after, limit + 1);
+  return toPage(rows, limit, (last) => encodePageToken(keysetOf(last), request.scope), map);
+}

@@ -1,16 +1,14 @@
-import type { DataSource } from "typeorm";
-import { McpDefinitionEntity } from "../entities/mcp-definition.entity.js";
+import type { DataSource, SelectQueryBuilder } from "typeorm";
+import { CatalogQueries, type CatalogListFilter } from "../catalog/catalog-queries.js";
+import type { McpDefinitionEntity } from "../entities/mcp-definition.entity.js";
 import { McpLabelMoveEntity } from "../entities/mcp-label-move.entity.js";
-import { McpVersionEntity } from "../entities/mcp-version.entity.js";
+import type { McpVersionEntity } from "../entities/mcp-version.entity.js";
 import { dbCall } from "../errors.js";
+import { MCP_CATALOG } from "./mcp-store.js";
 
 /** Filter of {@link McpQueries.list}; unset fields do not filter. */
-export interface McpListFilter {
+export interface McpListFilter extends CatalogListFilter {
   readonly type?: string;
-  readonly tag?: string;
-  /** Case-insensitive substring of the name or description. */
-  readonly text?: string;
-  readonly showDeleted?: boolean;
 }
 
 /** Counts over live MCPs, from their latest versions. */
@@ -22,63 +20,17 @@ export interface McpStats {
   readonly deprecatedVersions: number;
 }
 
-/** Escapes `%`, `_` and `\` for a LIKE pattern. */
-const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
-
-/** Read-only MCP queries. Every list is keyset-paginated; connection failures become UNAVAILABLE. */
-export class McpQueries {
-  constructor(private readonly dataSource: DataSource) {}
-
-  findById(id: string): Promise<McpDefinitionEntity | null> {
-    return dbCall(() => this.dataSource.getRepository(McpDefinitionEntity).findOneBy({ id }));
+/**
+ * Read-only MCP queries: the catalogue's (by id, live name, version; keyset pages) plus the type
+ * filter, label moves, stats and which workflows use an MCP. Connection failures become UNAVAILABLE.
+ */
+export class McpQueries extends CatalogQueries<McpDefinitionEntity, McpVersionEntity, McpListFilter> {
+  constructor(dataSource: DataSource) {
+    super(dataSource, MCP_CATALOG);
   }
 
-  findLiveByName(nameKey: string): Promise<McpDefinitionEntity | null> {
-    return dbCall(() =>
-      this.dataSource
-        .getRepository(McpDefinitionEntity)
-        .createQueryBuilder("d")
-        .where("d.name_key = :nameKey AND d.deleted_at IS NULL", { nameKey })
-        .getOne(),
-    );
-  }
-
-  findVersion(mcpId: string, version: number): Promise<McpVersionEntity | null> {
-    return dbCall(() => this.dataSource.getRepository(McpVersionEntity).findOneBy({ mcpId, version }));
-  }
-
-  /** Versions newest first, after the version `before` (exclusive) when given. */
-  listVersions(mcpId: string, before: number | undefined, limit: number): Promise<McpVersionEntity[]> {
-    return dbCall(() => {
-      const q = this.dataSource
-        .getRepository(McpVersionEntity)
-        .createQueryBuilder("v")
-        .where("v.mcp_id = :mcpId", { mcpId });
-      if (before !== undefined) q.andWhere("v.version < :before", { before });
-      return q.orderBy("v.version", "DESC").limit(limit).getMany();
-    });
-  }
-
-  /** Definitions ordered by (name_key, id), after the keyset `after` when given. */
-  list(
-    filter: McpListFilter,
-    after: readonly [string, string] | undefined,
-    limit: number,
-  ): Promise<McpDefinitionEntity[]> {
-    return dbCall(() => {
-      const q = this.dataSource.getRepository(McpDefinitionEntity).createQueryBuilder("d");
-      if (!filter.showDeleted) q.andWhere("d.deleted_at IS NULL");
-      if (filter.type) q.andWhere("d.type = :type", { type: filter.type });
-      if (filter.tag) q.andWhere(":tag = ANY(d.tags)", { tag: filter.tag });
-      if (filter.text) {
-        q.andWhere("(d.name ILIKE :text OR d.description ILIKE :text)", {
-          text: `%${likeEscape(filter.text)}%`,
-        });
-      }
-      if (after)
-        q.andWhere("(d.name_key, d.id) > (:afterName, :afterId)", { afterName: after[0], afterId: after[1] });
-      return q.orderBy("d.name_key", "ASC").addOrderBy("d.id", "ASC").limit(limit).getMany();
-    });
+  protected override narrow(q: SelectQueryBuilder<McpDefinitionEntity>, filter: McpListFilter): void {
+    if (filter.type) q.andWhere("d.type = :type", { type: filter.type });
   }
 
   /** Label moves newest first, before the move id `before` when given. */

@@ -1,12 +1,12 @@
 import type { EntityManager } from "typeorm";
 
 /**
- * Increments and returns the per-name version counter in `table` (`mcp_name_versions` or
- * `workflow_name_versions`). The row lock it takes serialises concurrent writers of one name.
+ * Increments and returns the per-name version counter in `table` (a kind's counter table, e.g.
+ * `mcp_name_versions`). The row lock it takes serialises concurrent writers of one name.
  */
 export async function nextVersionNumber(
   manager: EntityManager,
-  table: "mcp_name_versions" | "workflow_name_versions",
+  table: string,
   nameKey: string,
 ): Promise<number> {
   const rows = await manager.query<{ last_version: number }[]>(

@@ -2,4 +2,3 @@ export { createMetricsRegistry, counter, gauge, histogram } from "./registry.js"
 export { metricsInterceptor, codeLabel } from "./rpc-interceptor.js";
 export { serveMetrics } from "./http.js";
 export { coordinationMetrics } from "./coordination.js";
-export { runMetrics } from "./runs.js";

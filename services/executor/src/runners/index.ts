@@ -1,14 +1,14 @@
+import type { McpConfigKind } from "@mcp/mcp-types";
 import { McpType } from "@mcp/proto/registry";
 import type { Sandbox } from "@mcp/sandbox";
-import type { RunnerFor } from "../step/index.js";
-import { AiAssistantRunner } from "./ai-assistant-runner.js";
-import { LlmPromptRunner } from "./llm-prompt-runner.js";
-import { McpToolRunner } from "./mcp-tool-runner.js";
-import { NotebookRunner } from "./notebook-runner.js";
-import { PythonScriptRunner } from "./python-script-runner.js";
-import { StepFailure, type PinnedMcp, type Runner } from "../step/index.js";
+import { StepFailure, type PinnedMcp, type Runner, type RunnerFor } from "../step/index.js";
+import { AiAssistantRunner } from "./ai-assistant/index.js";
+import { NotebookRunner } from "./jupyter-notebook/index.js";
+import { LlmPromptRunner } from "./llm-prompt/index.js";
+import { McpToolRunner } from "./mcp-tool/index.js";
+import { PythonScriptRunner } from "./python-script/index.js";
 
-/** A runner for an MCP type this executor cannot run: fails the step saying so. */
+/** A runner for an MCP this executor cannot run (its config has no kind): fails the step saying so. */
 class UnsupportedRunner implements Runner {
   run(context: { mcp: PinnedMcp }): Promise<never> {
     return Promise.reject(
@@ -29,24 +29,28 @@ export interface RunnerOptions {
   readonly serverMemoryBytes?: number;
 }
 
-/** The runners of this executor, one per MCP type, chosen by the pinned MCP's type. */
+/**
+ * The runners of this executor, one per MCP type (`runners/<type>/`), chosen by the case of the pinned
+ * version's `config.kind`; a config with no kind gets one that fails with UNSUPPORTED_MCP_TYPE.
+ */
 export function createRunners(options: RunnerOptions): RunnerFor {
   const { sandbox, python } = options;
-  const runners = new Map<McpType, Runner>([
-    [McpType.PYTHON_SCRIPT, new PythonScriptRunner({ sandbox, ...(python === undefined ? {} : { python }) })],
-    [McpType.LLM_PROMPT, new LlmPromptRunner()],
-    [McpType.JUPYTER_NOTEBOOK, new NotebookRunner({ sandbox, ...(python === undefined ? {} : { python }) })],
-    [McpType.AI_ASSISTANT, new AiAssistantRunner()],
-    [
-      McpType.MCP_TOOL,
-      new McpToolRunner({
-        sandbox,
-        ...(options.serverMemoryBytes === undefined ? {} : { serverMemoryBytes: options.serverMemoryBytes }),
-      }),
-    ],
-  ]);
+  const pythonOption = python === undefined ? {} : { python };
+  const runners: Readonly<Record<McpConfigKind, Runner>> = {
+    pythonScript: new PythonScriptRunner({ sandbox, ...pythonOption }),
+    llmPrompt: new LlmPromptRunner(),
+    jupyterNotebook: new NotebookRunner({ sandbox, ...pythonOption }),
+    aiAssistant: new AiAssistantRunner(),
+    mcpTool: new McpToolRunner({
+      sandbox,
+      ...(options.serverMemoryBytes === undefined ? {} : { serverMemoryBytes: options.serverMemoryBytes }),
+    }),
+  };
   const unsupported = new UnsupportedRunner();
-  return (mcp) => runners.get(mcp.type) ?? unsupported;
+  return (mcp) => {
+    const kind = mcp.config.kind.case;
+    return kind === undefined ? unsupported : runners[kind];
+  };
 }
 
 export { resolvePython } from "../sandbox/resolve-python.js";

@@ -1,5 +1,5 @@
 import { FailedPreconditionError, errorMessage } from "@mcp/errors";
-import type { McpConfig } from "@mcp/proto/registry";
+import { secretNames } from "@mcp/mcp-types";
 import type { RunnerFor } from "../step/index.js";
 import { StepFailure, type Runner, type StepContext } from "../step/index.js";
 import { SecretMask } from "./secret-mask.js";
@@ -10,16 +10,9 @@ export interface SecretSource {
   reveal(names: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
-/** The secrets a version names: its `secrets` and its LLM provider's `api_key_secret`. */
-export function secretNamesOf(config: McpConfig): string[] {
-  const kind = config.kind;
-  const provider =
-    kind.case === "llmPrompt" || kind.case === "aiAssistant" ? kind.value.provider?.apiKeySecret : undefined;
-  return [...new Set([...config.secrets, ...(provider ? [provider] : [])])];
-}
-
 /**
- * Gives each step the secrets its MCP version names, decrypted just before the attempt and for it
+ * Gives each step the secrets its MCP version names (its `secrets` and its LLM provider's
+ * `api_key_secret`: `secretNames` of `@mcp/mcp-types`), decrypted just before the attempt and for it
  * only, and masks their values in everything the attempt leaves behind (see SecretMask). A secret that
  * is missing or cannot be decrypted fails the step before it starts with SECRET_UNAVAILABLE, naming
  * the secret (the source's message never holds a value). Steps naming no secret pass straight through.
@@ -27,7 +20,7 @@ export function secretNamesOf(config: McpConfig): string[] {
 export function withStepSecrets(base: RunnerFor, source: SecretSource): RunnerFor {
   return (mcp) => {
     const runner = base(mcp);
-    const names = secretNamesOf(mcp.config);
+    const names = secretNames(mcp.config);
     if (names.length === 0) return runner;
     return {
       run: async (context: StepContext) => {

@@ -4,6 +4,9 @@ import { WorkflowSpecSchema, type WorkflowSpec } from "@mcp/proto/workflows";
 import type { RunPlan } from "../engine/types.js";
 import type { JsonObject, PinnedMcp } from "../step/index.js";
 
+/** The id of the only step of a single-MCP run. */
+export const MCP_RUN_STEP_ID = "mcp";
+
 /** A pinned MCP as stored (its config in Protobuf JSON). */
 type StoredMcp = Omit<PinnedMcp, "config"> & { config: PbJsonObject };
 
@@ -37,16 +40,27 @@ export function encodePlan(
   };
 }
 
-export function decodePlan(runId: string, stored: StoredPlan, inputs: JsonObject): RunPlan {
-  return {
-    runId,
-    spec: fromJson(WorkflowSpecSchema, stored.spec),
-    mcps: new Map(Object.entries(stored.mcps).map(([stepId, m]) => [stepId, decodeMcp(m)])),
-    inputs,
-  };
+/** A claimed run's stored plan, decoded once: what the engine runs, and each assistant step's tools. */
+export interface DecodedPlan {
+  readonly plan: RunPlan;
+  /** The pinned tools of each ai_assistant step. */
+  readonly tools: ReadonlyMap<string, readonly PinnedMcp[]>;
 }
 
-/** The pinned tools of each ai_assistant step. */
-export function decodeTools(stored: StoredPlan): Map<string, PinnedMcp[]> {
-  return new Map(Object.entries(stored.tools ?? {}).map(([stepId, list]) => [stepId, list.map(decodeMcp)]));
+/** Decodes `run.plan` (as `encodePlan` stored it) with the run's inputs. */
+export function decodePlan(run: {
+  readonly id: string;
+  readonly plan: unknown;
+  readonly inputs: JsonObject;
+}): DecodedPlan {
+  const stored = run.plan as StoredPlan;
+  return {
+    plan: {
+      runId: run.id,
+      spec: fromJson(WorkflowSpecSchema, stored.spec),
+      mcps: new Map(Object.entries(stored.mcps).map(([stepId, m]) => [stepId, decodeMcp(m)])),
+      inputs: run.inputs,
+    },
+    tools: new Map(Object.entries(stored.tools ?? {}).map(([stepId, list]) => [stepId, list.map(decodeMcp)])),
+  };
 }

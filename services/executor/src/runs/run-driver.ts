@@ -19,10 +19,8 @@ import type { JsonObject } from "../step/index.js";
 import { FencedRecorder, type RunMetrics } from "./fenced-recorder.js";
 import { runStatusOf, toRunError } from "./mapping.js";
 import { withChildSteps } from "./child-steps.js";
-import { decodePlan, decodeTools, type StoredPlan } from "./plan-codec.js";
+import { decodePlan, MCP_RUN_STEP_ID } from "./plan-codec.js";
 import { endAtRecoveryLimit } from "./recovery-limit.js";
-import type { RunStarter } from "./run-starter.js";
-import { MCP_RUN_STEP_ID } from "./run-starter.js";
 import { CancelRequest, withCancelReason } from "./run-canceller.js";
 import { errorMessage } from "@mcp/errors";
 
@@ -54,7 +52,8 @@ export class RunDriver {
       readonly events: RunEvents;
       readonly locks: LockService;
       readonly runnerFor: RunnerFor;
-      readonly starter: RunStarter;
+      /** Starts a failed run's fallback workflow; resolves with the fallback run's id. */
+      readonly startFallback: (failed: WorkflowRunEntity, workflowName: string) => Promise<string>;
       readonly logger: Logger;
       readonly lease: LeaseOptions;
       readonly metrics?: RunMetrics;
@@ -86,10 +85,7 @@ export class RunDriver {
       onRetry: (err, attempt) => {
         this.deps.metrics?.writeRetried();
         if (attempt === 1) {
-          log.warn(
-            { err },
-            "database unreachable: keeping the run and trying its writes again",
-          );
+          log.warn({ err }, "database unreachable: keeping the run and trying its writes again");
         }
       },
     };
@@ -143,7 +139,7 @@ export class RunDriver {
     signal: AbortSignal,
     reach: ReachOptions,
   ): Promise<RunOutcome> {
-    const plan = decodePlan(run.id, run.plan as unknown as StoredPlan, run.inputs);
+    const { plan, tools } = decodePlan(run);
     // eventSeq 1 = the claim's own event: nothing was ever recorded, every step is still pending
     const steps =
       run.eventSeq === "1" ? [] : await untilReachable(() => this.deps.queries.steps(run.id), reach);
@@ -153,18 +149,14 @@ export class RunDriver {
         stepId: s.stepId,
         status: s.status,
         attempt: s.attempt,
-        outputs: (s.outputs) ?? null,
+        outputs: s.outputs ?? null,
       }));
     const recorder = new FencedRecorder(this.deps.writes, this.deps.events, run.id, run.fence, {
       startWriteDelayMs: this.deps.lease.startWriteDelayMs,
       reach,
       ...(this.deps.metrics ? { metrics: this.deps.metrics } : {}),
     });
-    const runnerFor = withChildSteps(
-      this.deps.runnerFor,
-      recorder,
-      decodeTools(run.plan as unknown as StoredPlan),
-    );
+    const runnerFor = withChildSteps(this.deps.runnerFor, recorder, tools);
     let outcome: RunOutcome;
     try {
       outcome = await runPlan(plan, recorded, { recorder, runnerFor, signal });
@@ -188,7 +180,7 @@ export class RunDriver {
     let fallbackRunId: string | null = null;
     if (outcome.fallbackWorkflow) {
       try {
-        fallbackRunId = (await this.deps.starter.fallback(run, outcome.fallbackWorkflow)).run.id;
+        fallbackRunId = await this.deps.startFallback(run, outcome.fallbackWorkflow);
         log.info({ fallbackRunId, workflow: outcome.fallbackWorkflow }, "started the fallback workflow");
       } catch (err) {
         log.error({ err, workflow: outcome.fallbackWorkflow }, "could not start the fallback workflow");
@@ -228,10 +220,7 @@ export class RunDriver {
     try {
       return (await this.deps.locks.acquire(`run:${runId}`, this.deps.lease.leaseMs)) ?? null;
     } catch (err) {
-      log.warn(
-        { err },
-        "lock service unavailable; relying on the database fence alone",
-      );
+      log.warn({ err }, "lock service unavailable; relying on the database fence alone");
       return undefined;
     }
   }
@@ -259,10 +248,7 @@ export class RunDriver {
     } catch (err) {
       // once per run and outage, not at every try
       if (!renewal.failing) {
-        log.warn(
-          { err },
-          "could not renew the lease; will retry",
-        );
+        log.warn({ err }, "could not renew the lease; will retry");
       }
       renewal.failing = true;
     }

@@ -14,7 +14,7 @@ import { WorkflowReferenceSchema } from "@mcp/proto/workflows";
 import type { RunStatusName } from "@mcp/db";
 import type { Definitions } from "../definitions/definitions.js";
 import { runStatusName, toWorkflowRun } from "./mapping.js";
-import type { RunWatcher, WatchOptions } from "./run-watcher.js";
+import type { RunSubscription, RunWatcher } from "./run-watcher.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -32,17 +32,23 @@ export class RunReader {
     return toWorkflowRun(found.run, found.steps);
   }
 
-  /** Blocks until the run ends or `timeoutMs` passes, then returns it as it is. */
+  /**
+   * Blocks until the run ends or `timeoutMs` passes, then returns it as it is. `from`: a run the
+   * caller has just created and subscribed to before it started, known up to `knownSequence`.
+   */
   async waitForEnd(
     id: string,
     timeoutMs: number,
     signal: AbortSignal,
-    options: WatchOptions = {},
+    from?: { readonly subscription: RunSubscription; readonly knownSequence: bigint },
   ): Promise<WorkflowRun> {
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+    const events = from
+      ? from.subscription.events(deadline, { knownSequence: from.knownSequence })
+      : this.watcher.watch(id, deadline);
     try {
-      for await (const _event of this.watcher.watch(id, deadline, options)) {
-        // the watch ends by itself when the run reaches a final status
+      for await (const _event of events) {
+        // the events end by themselves when the run reaches a final status
       }
     } catch (err) {
       if (!deadline.aborted) throw err;

@@ -15,11 +15,8 @@ import { contentHash } from "@mcp/versioning";
 import { mcpKey, type Definitions, type Resolver } from "../definitions/definitions.js";
 import type { JsonObject, PinnedMcp } from "../step/index.js";
 import { typeName } from "./type-names.js";
-import { encodePlan, type StoredPlan } from "./plan-codec.js";
+import { encodePlan, MCP_RUN_STEP_ID, type StoredPlan } from "./plan-codec.js";
 import { resolveInputs } from "./workflow-inputs.js";
-
-/** The id of the only step of a single-MCP run. */
-export const MCP_RUN_STEP_ID = "mcp";
 
 /** A created (or found again) run. */
 export interface Started {
@@ -128,9 +125,13 @@ export class RunStarter {
   }
 
   /** A fallback run: the named workflow's current version, the same inputs, linked to the failed run. */
-  async fallback(parent: WorkflowRunEntity, workflowName: string): Promise<Started> {
+  async fallback(
+    parent: WorkflowRunEntity,
+    workflowName: string,
+    claim?: ClaimAtCreate,
+  ): Promise<Started> {
     const ref = create(WorkflowReferenceSchema, { workflow: { case: "name", value: workflowName } });
-    return this.workflow(ref, parent.inputs, `fallback:${parent.id}`, parent.id);
+    return this.workflow(ref, parent.inputs, `fallback:${parent.id}`, parent.id, claim);
   }
 
   private async earlier(requestId: string, requestHash: string): Promise<Started | undefined> {

@@ -20,14 +20,8 @@ const isTerminal = (event: RunEvent) =>
     TERMINAL.has(event.event.value.status)) ||
   (event.event.case === "runStatus" && TERMINAL.has(event.event.value.status));
 
-/** Options of {@link RunWatcher.watch}. */
-export interface WatchOptions {
-  /**
-   * For a run the caller has just created and not yet let start: called once the watch listens in
-   * this process, before anything is read. It starts the run here, or, when it cannot, calls
-   * `listenElsewhere` first (the run will be driven by another executor) and then lets it start.
-   */
-  readonly start?: (listenElsewhere: () => Promise<void>) => Promise<void>;
+/** Options of {@link RunSubscription.events}. */
+export interface EventsOptions {
   /**
    * The caller already knows the run up to this sequence number, and that it had not ended then
    * (a run it has just created): no snapshot is read or yielded first.
@@ -36,8 +30,106 @@ export interface WatchOptions {
 }
 
 /**
+ * A run's events as this process receives them, from {@link RunWatcher.subscribe} on: those of a
+ * run driven here at once, and (after {@link listenElsewhere}) those published by other executors.
+ * Read them with {@link events}; {@link close} when done.
+ */
+export class RunSubscription {
+  private readonly pending: RunEvent[] = [];
+  private wake: (() => void) | undefined;
+  private readonly stopListening: () => void;
+  private subscription: Subscription | undefined;
+
+  constructor(
+    private readonly runId: string,
+    private readonly watcher: {
+      snapshot(runId: string): Promise<RunEvent>;
+      findSequence(runId: string): Promise<bigint | undefined>;
+    },
+    private readonly runEvents: RunEvents,
+    private readonly resyncMs: number,
+  ) {
+    this.stopListening = runEvents.listen(runId, (event) => this.receive(event));
+  }
+
+  /**
+   * Also receives what other executors publish (Redis pub/sub). Without it (Redis away) the events
+   * still come, from the database every `resyncMs`.
+   */
+  async listenElsewhere(): Promise<void> {
+    this.subscription ??= await this.runEvents
+      .subscribe(this.runId, (event) => this.receive(event))
+      .catch(() => undefined);
+  }
+
+  /**
+   * The run's current state (a snapshot, unless `knownSequence`), then every run and step event in
+   * sequence order until the run ends or `signal` aborts.
+   */
+  async *events(signal: AbortSignal, options: EventsOptions = {}): AsyncGenerator<RunEvent> {
+    const onAbort = () => this.wake?.();
+    signal.addEventListener("abort", onAbort);
+    try {
+      let last: bigint;
+      if (options.knownSequence !== undefined) {
+        last = options.knownSequence;
+      } else {
+        const snapshot = await this.watcher.snapshot(this.runId);
+        last = snapshot.sequence;
+        yield snapshot;
+        if (isTerminal(snapshot)) return;
+      }
+      const pending = this.pending;
+      while (!signal.aborted) {
+        pending.sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
+        let progressed = false;
+        while (pending.length > 0 && pending[0]!.sequence <= last + 1n) {
+          const event = pending.shift()!;
+          if (event.sequence <= last) continue;
+          last = event.sequence;
+          progressed = true;
+          yield event;
+          if (isTerminal(event)) return;
+        }
+        if (progressed) continue;
+        const woke = await new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), this.resyncMs);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve(true);
+          };
+        });
+        this.wake = undefined;
+        if (woke || signal.aborted) continue;
+        // Quiet for resyncMs: if the run moved on without us seeing it, continue from a fresh snapshot.
+        const sequence = await this.watcher.findSequence(this.runId);
+        if (sequence !== undefined && sequence > last) {
+          const snapshot = await this.watcher.snapshot(this.runId);
+          last = snapshot.sequence;
+          yield snapshot;
+          if (isTerminal(snapshot)) return;
+        }
+      }
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.stopListening();
+    await this.subscription?.close();
+  }
+
+  private receive(event: RunEvent): void {
+    this.pending.push(event);
+    this.wake?.();
+  }
+}
+
+/**
  * WatchRun: the current state first (a run snapshot), then every run and step event in sequence order
- * until the run ends, whichever replica drives it.
+ * until the run ends, whichever replica drives it. Two phases, so that a caller who creates a run can
+ * listen before the run starts: {@link subscribe}, then read {@link RunSubscription.events}.
  *
  * - It subscribes BEFORE reading the snapshot, so nothing falls between the two; events the snapshot
  *   already covers (sequence ≤ the snapshot's) are dropped, and so are repeats (an event of a run
@@ -55,71 +147,29 @@ export class RunWatcher {
     private readonly resyncMs = 1_000,
   ) {}
 
-  async *watch(runId: string, signal: AbortSignal, options: WatchOptions = {}): AsyncGenerator<RunEvent> {
-    const pending: RunEvent[] = [];
-    let wake: (() => void) | undefined;
-    const onEvent = (event: RunEvent) => {
-      pending.push(event);
-      wake?.();
-    };
-    const stopListening = this.events.listen(runId, onEvent);
-    // Without pub/sub (Redis away) the watch still works, from the database every `resyncMs`.
-    const listenElsewhere = async () => {
-      subscription = await this.events.subscribe(runId, onEvent).catch(() => undefined);
-    };
-    let subscription: Subscription | undefined;
-    const onAbort = () => wake?.();
-    signal.addEventListener("abort", onAbort);
+  /** Starts receiving the run's events in this process (add other executors' with `listenElsewhere`). */
+  subscribe(runId: string): RunSubscription {
+    return new RunSubscription(runId, this, this.events, this.resyncMs);
+  }
+
+  /** Subscribe (everywhere), then the events until the run ends or `signal` aborts. */
+  async *watch(runId: string, signal: AbortSignal): AsyncGenerator<RunEvent> {
+    const subscription = this.subscribe(runId);
     try {
-      if (options.start) await options.start(listenElsewhere);
-      else await listenElsewhere();
-      let last: bigint;
-      if (options.knownSequence !== undefined) {
-        last = options.knownSequence;
-      } else {
-        const snapshot = await this.snapshot(runId);
-        last = snapshot.sequence;
-        yield snapshot;
-        if (isTerminal(snapshot)) return;
-      }
-      while (!signal.aborted) {
-        pending.sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
-        let progressed = false;
-        while (pending.length > 0 && pending[0]!.sequence <= last + 1n) {
-          const event = pending.shift()!;
-          if (event.sequence <= last) continue;
-          last = event.sequence;
-          progressed = true;
-          yield event;
-          if (isTerminal(event)) return;
-        }
-        if (progressed) continue;
-        const woke = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), this.resyncMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve(true);
-          };
-        });
-        wake = undefined;
-        if (woke || signal.aborted) continue;
-        // Quiet for resyncMs: if the run moved on without us seeing it, continue from a fresh snapshot.
-        const run = await this.queries.findRun(runId);
-        if (run && BigInt(run.eventSeq) > last) {
-          const snapshot = await this.snapshot(runId);
-          last = snapshot.sequence;
-          yield snapshot;
-          if (isTerminal(snapshot)) return;
-        }
-      }
+      await subscription.listenElsewhere();
+      yield* subscription.events(signal);
     } finally {
-      signal.removeEventListener("abort", onAbort);
-      stopListening();
-      await subscription?.close();
+      await subscription.close();
     }
   }
 
-  private async snapshot(runId: string): Promise<RunEvent> {
+  /** The run's last event sequence number; undefined when there is no such run. */
+  async findSequence(runId: string): Promise<bigint | undefined> {
+    const run = await this.queries.findRun(runId);
+    return run ? BigInt(run.eventSeq) : undefined;
+  }
+
+  async snapshot(runId: string): Promise<RunEvent> {
     const found = await this.queries.runWithSteps(runId);
     if (!found) throw new NotFoundError("run", runId);
     const { run, steps } = found;

@@ -61,10 +61,7 @@ export class RunWorker {
       this.wakeSub = await this.events.onWake(() => this.kick());
     } catch (err) {
       // Without Redis pub/sub the executor still finds new runs by polling, only later.
-      this.logger.warn(
-        { err },
-        "cannot subscribe to run wake-ups; finding runs by polling only",
-      );
+      this.logger.warn({ err }, "cannot subscribe to run wake-ups; finding runs by polling only");
     }
     this.timer = setInterval(() => this.kick(), this.options.pollMs);
     this.kick();
@@ -83,10 +80,7 @@ export class RunWorker {
         const repeat = isConnectionError(err) && this.outageLogged;
         if (isConnectionError(err)) this.outageLogged = true;
         if (!repeat) {
-          this.logger.warn(
-            { err },
-            "claiming runs failed; will retry",
-          );
+          this.logger.warn({ err }, "claiming runs failed; will retry");
         }
       })
       .finally(() => {

@@ -31,3 +31,18 @@ export async function resolvePython(sandbox: Sandbox, python: string): Promise<s
     return executable;
   });
 }
+
+/**
+ * `resolvePython(sandbox, python)` done once and shared by every later call; a failed resolution is
+ * forgotten, so the next call tries again (the interpreter may have been installed meanwhile).
+ */
+export function sharedPython(sandbox: Sandbox, python: string): () => Promise<string> {
+  let resolved: Promise<string> | undefined;
+  return () => {
+    resolved ??= resolvePython(sandbox, python).catch((error: unknown) => {
+      resolved = undefined;
+      throw error;
+    });
+    return resolved;
+  };
+}

@@ -1,6 +1,6 @@
 import type { SecretEntity } from "@mcp/db";
 import { FailedPreconditionError } from "@mcp/errors";
-import type { SecretsKeyring } from "@mcp/runtime";
+import type { SecretsKeyring } from "./keyring.js";
 import { openValue, sealValue, type OpenFailure } from "./sealed-value.js";
 import type { SecretRows } from "./secret-vault.js";
 

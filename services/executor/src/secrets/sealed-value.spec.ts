@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { parseSecretsKeyring } from "@mcp/runtime";
+import { parseSecretsKeyring } from "./keyring.js";
 import { openValue, sealValue } from "./sealed-value.js";
 
 const keyA = randomBytes(32).toString("base64");

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import type { SecretsKey, SecretsKeyring } from "@mcp/runtime";
+import type { SecretsKey, SecretsKeyring } from "./keyring.js";
 
 const ALGORITHM = "aes-256-gcm";
 const NONCE_BYTES = 12;

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { openDatabase, SecretStore, type DataSource } from "@mcp/db";
 import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
 import { ConflictError, FailedPreconditionError, NotFoundError } from "@mcp/errors";
-import { parseSecretsKeyring } from "@mcp/runtime";
+import { parseSecretsKeyring } from "./keyring.js";
 import { SecretUnavailableError } from "./errors.js";
 import { SecretVault } from "./secret-vault.js";
 

@@ -1,6 +1,6 @@
 import type { SecretStore } from "@mcp/db";
 import { ConflictError, NotFoundError } from "@mcp/errors";
-import type { SecretsKeyring } from "@mcp/runtime";
+import type { SecretsKeyring } from "./keyring.js";
 import { checkEtag, etagOf } from "@mcp/versioning";
 import { SecretUnavailableError, secretsNotConfigured } from "./errors.js";
 import { rotateSecrets, type Rotated } from "./key-rotation.js";

@@ -1,4 +1,6 @@
-import { fromJson, toJson, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import type { JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import { fromStoredJson, toStoredJson } from "@mcp/catalog";
+import type { McpVersionEntity } from "@mcp/db";
 import { McpConfigSchema, type McpConfig } from "@mcp/proto/registry";
 import { contentHash, type JsonObject, type JsonValue } from "@mcp/versioning";
 
@@ -12,12 +14,12 @@ export interface VersionContent {
 
 /** The stored JSON form of a config. */
 export function configToJson(config: McpConfig): JsonObject {
-  return toJson(McpConfigSchema, config, { useProtoFieldName: true }) as JsonObject;
+  return toStoredJson(McpConfigSchema, config);
 }
 
 /** A config read back from storage. */
 export function configFromJson(json: unknown): McpConfig {
-  return fromJson(McpConfigSchema, json as PbJsonObject);
+  return fromStoredJson(McpConfigSchema, json);
 }
 
 export function versionContent(
@@ -30,6 +32,11 @@ export function versionContent(
     input_schema: inputSchema ?? null,
     output_schema: outputSchema ?? null,
   };
+}
+
+/** The content of a stored version. */
+export function storedContent(row: McpVersionEntity): VersionContent {
+  return { config: row.config, input_schema: row.inputSchema, output_schema: row.outputSchema };
 }
 
 /** SHA-256 (hex) of the canonical JSON of a version's content. */

@@ -1,9 +1,7 @@
-import { CATALOG_GENERATION_KEY, type Cache } from "@mcp/coordination";
-import type { McpDefinitionEntity, McpLabelMoveEntity, McpStore, McpVersionEntity } from "@mcp/db";
+import type { CatalogKey } from "@mcp/catalog";
+import type { McpDefinitionEntity, McpLabelMoveEntity, McpVersionEntity } from "@mcp/db";
 import { NotFoundError } from "@mcp/errors";
-import { cacheKeys } from "./cache-keys.js";
-import { lockLive } from "./mcp-writer.js";
-import type { McpKey } from "./mcp-reader.js";
+import type { McpCatalogWriter } from "./mcp-catalog.js";
 
 /** A label write's outcome: the definition after it and the recorded move (none when nothing moved). */
 export interface LabelWritten {
@@ -20,24 +18,16 @@ export interface MoveNote {
 /**
  * Labels other than `latest` move only when asked, and every move is recorded (label, from, to,
  * when, who, why): rollback is moving a label back. Deprecation flags a version without changing it.
+ * Writes go through the kernel's transactions, locks and cache invalidation (@mcp/catalog).
  */
 export class LabelWriter {
-  constructor(
-    private readonly store: McpStore,
-    private readonly cache: Cache,
-  ) {}
+  constructor(private readonly writer: McpCatalogWriter) {}
 
   /** Points `label` at `version` (which must exist). Setting it where it already points records nothing. */
-  async set(key: McpKey, label: string, version: number, note: MoveNote): Promise<LabelWritten> {
-    const result = await this.store.transaction(async (tx) => {
-      const def = await lockLive(tx, key);
-      if (!(await tx.findVersion(def.id, version))) {
-        throw new NotFoundError(
-          "mcp version",
-          `${def.name}@${version}`,
-          `versions run from 1 to ${def.latestVersion}`,
-        );
-      }
+  async set(key: CatalogKey, label: string, version: number, note: MoveNote): Promise<LabelWritten> {
+    const result = await this.writer.transaction(async (tx) => {
+      const def = await this.writer.lockLive(tx, key);
+      await this.writer.requireVersion(tx, def, version);
       const from = def.labels[label] ?? null;
       const move = {
         id: "",
@@ -56,14 +46,14 @@ export class LabelWriter {
       const { id: _none, ...fields } = move;
       return { def, move: await tx.insertLabelMove(fields), moved: true };
     });
-    if (result.moved) await this.invalidate(result.def);
+    if (result.moved) await this.writer.invalidate(result.def);
     return result;
   }
 
   /** Removes `label` (NOT_FOUND if it is not set); the removal is recorded. */
-  async remove(key: McpKey, label: string, note: MoveNote): Promise<LabelWritten> {
-    const result = await this.store.transaction(async (tx) => {
-      const def = await lockLive(tx, key);
+  async remove(key: CatalogKey, label: string, note: MoveNote): Promise<LabelWritten> {
+    const result = await this.writer.transaction(async (tx) => {
+      const def = await this.writer.lockLive(tx, key);
       const from = def.labels[label];
       if (from === undefined) throw new NotFoundError("mcp label", `${def.name}@${label}`);
       const labels = { ...def.labels };
@@ -82,41 +72,26 @@ export class LabelWriter {
       await tx.saveDefinition(def);
       return { def, move: await tx.insertLabelMove(move) };
     });
-    await this.invalidate(result.def);
+    await this.writer.invalidate(result.def);
     return result;
   }
 
   /** Sets or clears a version's deprecation; the version stays readable and runnable. */
   async deprecate(
-    key: McpKey,
+    key: CatalogKey,
     version: number,
     message: string | undefined,
   ): Promise<{ def: McpDefinitionEntity; version: McpVersionEntity }> {
-    const result = await this.store.transaction(async (tx) => {
-      const def = await lockLive(tx, key);
-      const row = await tx.findVersion(def.id, version);
-      if (!row)
-        throw new NotFoundError(
-          "mcp version",
-          `${def.name}@${version}`,
-          `versions run from 1 to ${def.latestVersion}`,
-        );
+    const result = await this.writer.transaction(async (tx) => {
+      const def = await this.writer.lockLive(tx, key);
+      const row = await this.writer.requireVersion(tx, def, version);
       row.deprecated = message !== undefined;
       row.deprecationMessage = message ?? "";
       row.deprecatedAt = message !== undefined ? new Date() : null;
       await tx.saveVersionDeprecation(row);
       return { def, version: row };
     });
-    await this.invalidate(result.def, version);
+    await this.writer.invalidate(result.def, version);
     return result;
-  }
-
-  private async invalidate(def: McpDefinitionEntity, ...versions: number[]): Promise<void> {
-    await this.cache.delete(
-      cacheKeys.byId(def.id),
-      cacheKeys.byName(def.nameKey),
-      ...versions.map((v) => cacheKeys.version(def.id, v)),
-      CATALOG_GENERATION_KEY, // executors' resolutions of names and labels (CatalogMemo)
-    );
   }
 }

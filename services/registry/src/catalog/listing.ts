@@ -1,6 +1,7 @@
 import { create, fromJson } from "@bufbuild/protobuf";
 import { ValueSchema } from "@bufbuild/protobuf/wkt";
-import { decodePageToken, encodePageToken, pageSize, toPage, type McpQueries, type Page } from "@mcp/db";
+import type { CatalogKey } from "@mcp/catalog";
+import { keysetPage, type McpListFilter, type McpQueries, type Page } from "@mcp/db";
 import { InvalidArgumentError } from "@mcp/errors";
 import {
   ChangeKind,
@@ -15,89 +16,72 @@ import {
   type McpVersion,
 } from "@mcp/proto/registry";
 import { diffJson, type JsonValue } from "@mcp/versioning";
-import type { VersionContent } from "./content.js";
+import { storedContent } from "./content.js";
 import { toLabelMove, toMcp, toMcpVersion } from "./mapping.js";
-import type { McpReader, McpKey } from "./mcp-reader.js";
+import type { McpCatalog } from "./mcp-catalog.js";
 import { typeName } from "./types.js";
 
-/** Browsing the catalogue: keyset-paginated lists, version diffs and counts. */
+/** Browsing the catalogue: keyset-paginated lists, label moves, version diffs and counts. */
 export class McpListing {
   constructor(
+    private readonly catalog: McpCatalog,
     private readonly queries: McpQueries,
-    private readonly reader: McpReader,
   ) {}
 
-  async list(req: ListMcpsRequest): Promise<Page<Mcp>> {
-    const filter = {
+  list(req: ListMcpsRequest): Promise<Page<Mcp>> {
+    const filter: McpListFilter = {
       type: req.filter && req.filter.type !== McpType.UNSPECIFIED ? typeName(req.filter.type) : undefined,
       tag: req.filter?.tag || undefined,
       text: req.filter?.text || undefined,
       showDeleted: req.showDeleted,
     };
-    const limit = pageSize(req.pageSize);
-    const after = decodePageToken(req.pageToken, filter);
-    const rows = await this.queries.list(
-      filter,
-      after ? [String(after[0]), String(after[1])] : undefined,
-      limit + 1,
-    );
-    return toPage(rows, limit, (last) => encodePageToken([last.nameKey, last.id], filter), toMcp);
+    return this.catalog.listing.definitions(filter, req.pageSize, req.pageToken, toMcp);
   }
 
-  async versions(key: McpKey, size: number, token: string): Promise<Page<McpVersion>> {
-    const def = await this.reader.definition(key);
-    const limit = pageSize(size);
-    const before = decodePageToken(token, { mcp: def.id });
-    const rows = await this.queries.listVersions(def.id, before ? Number(before[0]) : undefined, limit + 1);
-    return toPage(
-      rows,
-      limit,
-      (last) => encodePageToken([last.version], { mcp: def.id }),
-      (row) => toMcpVersion(row, def),
-    );
+  versions(key: CatalogKey, size: number, token: string): Promise<Page<McpVersion>> {
+    return this.catalog.listing.versions(key, size, token, toMcpVersion);
   }
 
-  async labelMoves(key: McpKey, label: string, size: number, token: string): Promise<Page<LabelMove>> {
-    const def = await this.reader.definition(key);
-    const limit = pageSize(size);
-    const scope = { mcp: def.id, label };
-    const before = decodePageToken(token, scope);
-    const rows = await this.queries.listLabelMoves(
-      def.id,
-      label || undefined,
-      before ? String(before[0]) : undefined,
-      limit + 1,
+  /** One page of an MCP's label moves (of one label when given), newest first. */
+  async labelMoves(key: CatalogKey, label: string, size: number, token: string): Promise<Page<LabelMove>> {
+    const def = await this.catalog.reader.definition(key);
+    return keysetPage(
+      { size, token, scope: { mcp: def.id, label } },
+      (before, limit) =>
+        this.queries.listLabelMoves(
+          def.id,
+          label || undefined,
+          before ? String(before[0]) : undefined,
+          limit,
+        ),
+      (last) => [last.id],
+      toLabelMove,
     );
-    return toPage(rows, limit, (last) => encodePageToken([last.id], scope), toLabelMove);
   }
 
   /** What changed between two versions' content, path by path. */
   async diff(
-    key: McpKey,
+    key: CatalogKey,
     from: number,
     to: number,
   ): Promise<{ changes: ConfigChange[]; fromHash: string; toHash: string }> {
     if (from === to) throw InvalidArgumentError.field("to_version", "must differ from from_version");
-    const def = await this.reader.definition(key);
-    const [a, b] = await Promise.all([this.reader.version(def, from), this.reader.version(def, to)]);
-    const content = (v: typeof a): VersionContent => ({
-      config: v.config,
-      input_schema: v.inputSchema,
-      output_schema: v.outputSchema,
-    });
-    const changes = diffJson(content(a) as unknown as JsonValue, content(b) as unknown as JsonValue).map(
-      (c) =>
-        create(ConfigChangeSchema, {
-          path: c.path,
-          kind:
-            c.kind === "added"
-              ? ChangeKind.ADDED
-              : c.kind === "removed"
-                ? ChangeKind.REMOVED
-                : ChangeKind.MODIFIED,
-          oldValue: c.oldValue === undefined ? undefined : fromJson(ValueSchema, c.oldValue),
-          newValue: c.newValue === undefined ? undefined : fromJson(ValueSchema, c.newValue),
-        }),
+    const { reader } = this.catalog;
+    const def = await reader.definition(key);
+    const [a, b] = await Promise.all([reader.version(def, from), reader.version(def, to)]);
+    const json = (v: typeof a) => storedContent(v) as unknown as JsonValue;
+    const changes = diffJson(json(a), json(b)).map((c) =>
+      create(ConfigChangeSchema, {
+        path: c.path,
+        kind:
+          c.kind === "added"
+            ? ChangeKind.ADDED
+            : c.kind === "removed"
+              ? ChangeKind.REMOVED
+              : ChangeKind.MODIFIED,
+        oldValue: c.oldValue === undefined ? undefined : fromJson(ValueSchema, c.oldValue),
+        newValue: c.newValue === undefined ? undefined : fromJson(ValueSchema, c.newValue),
+      }),
     );
     return { changes, fromHash: a.contentHash, toHash: b.contentHash };
   }

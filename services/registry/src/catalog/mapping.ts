@@ -1,5 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
+import { definitionMessage, versionMessage } from "@mcp/catalog";
 import type { McpDefinitionEntity, McpLabelMoveEntity, McpVersionEntity } from "@mcp/db";
 import {
   LabelMoveSchema,
@@ -11,23 +12,13 @@ import {
 } from "@mcp/proto/registry";
 import { toolSnapshotFields } from "../tools/index.js";
 import { configFromJson } from "./content.js";
-import { etagOf } from "@mcp/versioning";
 import { typeFromName } from "./types.js";
 
 /** The API form of a definition. */
 export function toMcp(def: McpDefinitionEntity): Mcp {
-  return create(McpSchema, {
-    id: def.id,
-    name: def.name,
+  return definitionMessage(McpSchema, def, {
     type: typeFromName(def.type),
-    description: def.description,
-    tags: def.tags,
-    latestVersion: def.latestVersion,
     labels: { ...def.labels },
-    etag: etagOf(def.rowVersion),
-    createTime: timestampFromDate(def.createdAt),
-    updateTime: timestampFromDate(def.updatedAt),
-    deleteTime: def.deletedAt ? timestampFromDate(def.deletedAt) : undefined,
   });
 }
 
@@ -41,17 +32,13 @@ export function labelsAt(def: McpDefinitionEntity, version: number): string[] {
 
 /** The API form of a version; `def` supplies the name and the labels pointing at it. */
 export function toMcpVersion(row: McpVersionEntity, def: McpDefinitionEntity): McpVersion {
-  return create(McpVersionSchema, {
+  return versionMessage(McpVersionSchema, row, {
     mcpId: row.mcpId,
     mcpName: def.name,
-    version: row.version,
     type: typeFromName(row.type),
     config: configFromJson(row.config),
-    inputSchema: (row.inputSchema) ?? undefined,
-    outputSchema: (row.outputSchema) ?? undefined,
-    contentHash: row.contentHash,
-    changeNote: row.changeNote,
-    createTime: timestampFromDate(row.createdAt),
+    inputSchema: row.inputSchema ?? undefined,
+    outputSchema: row.outputSchema ?? undefined,
     deprecated: row.deprecated,
     deprecationMessage: row.deprecationMessage,
     deprecateTime: row.deprecatedAt ? timestampFromDate(row.deprecatedAt) : undefined,

@@ -1,23 +1,11 @@
-import { randomUUID } from "node:crypto";
 import type { JsonObject as PbJsonObject } from "@bufbuild/protobuf";
-import { CATALOG_GENERATION_KEY, type Cache } from "@mcp/coordination";
-import {
-  uniqueViolation,
-  type McpDefinitionEntity,
-  type McpQueries,
-  type McpStore,
-  type McpTransaction,
-  type McpVersionEntity,
-} from "@mcp/db";
-import {
-  AlreadyExistsError,
-  FailedPreconditionError,
-  InvalidArgumentError,
-  NotFoundError,
-} from "@mcp/errors";
+import { nameKeyOf, type CatalogKey, type ContentDraft, type Written } from "@mcp/catalog";
+import type { McpDefinitionEntity, McpQueries, McpVersionEntity } from "@mcp/db";
+import { FailedPreconditionError, InvalidArgumentError } from "@mcp/errors";
+import { adminNeededFor, mcpTypeOf, validateMcpConfig, withDefaults } from "@mcp/mcp-types";
 import { McpType, type McpConfig } from "@mcp/proto/registry";
 import { requireScope, type CallInfo } from "@mcp/runtime";
-import { adminNeededFor, mcpTypeOf, validateMcpConfig, withDefaults } from "../mcp-types/index.js";
+import { checkEtag } from "@mcp/versioning";
 import {
   checkToolOffered,
   takeToolSnapshot,
@@ -25,10 +13,8 @@ import {
   type StoredToolSnapshot,
   type ToolProbe,
 } from "../tools/index.js";
-import { cacheKeys } from "./cache-keys.js";
-import { hashContent, versionContent } from "./content.js";
-import { checkEtag } from "@mcp/versioning";
-import type { McpKey } from "./mcp-reader.js";
+import { hashContent, versionContent, type VersionContent } from "./content.js";
+import type { McpCatalogWriter } from "./mcp-catalog.js";
 import { typeName } from "./types.js";
 
 /** Who is writing: the calling API key's scopes (undefined when API keys are off). */
@@ -73,116 +59,48 @@ interface ProbedContent {
   readonly snapshot: StoredToolSnapshot;
 }
 
-/** Result of a write: the definition after it and the version it concerns. */
-export interface Written {
-  readonly def: McpDefinitionEntity;
-  readonly version: McpVersionEntity;
-  readonly versionCreated: boolean;
-}
+export type McpWritten = Written<McpDefinitionEntity, McpVersionEntity>;
 
 /**
- * The registry's write rules: names unique among live MCPs, immutable versions with content
- * hashes, version numbers never reused, etags, soft deletes guarded by workflow usage. A new
- * `mcp_tool` version carries a snapshot of its server's tools, taken through the ToolProbe before the
- * transaction opens (a slow server never holds row locks); a `tool_name` the server does not offer is
- * INVALID_ARGUMENT, an unreachable server is written anyway with the snapshot error as its flag.
+ * The registry's content rules on top of the catalogue kernel (names, numbering, etags, soft deletes,
+ * cache: @mcp/catalog): a version's content is its config (with defaults) and schemas; an MCP's type
+ * never changes; privileged configs need the `admin` scope; a delete is refused while a workflow uses
+ * the MCP. A new `mcp_tool` version carries a snapshot of its server's tools, taken through the
+ * ToolProbe before the transaction opens (a slow server never holds row locks); a `tool_name` the
+ * server does not offer is INVALID_ARGUMENT, an unreachable server is written anyway with the snapshot
+ * error as its flag.
  */
 export class McpWriter {
   constructor(
-    private readonly store: McpStore,
+    private readonly writer: McpCatalogWriter,
     private readonly queries: McpQueries,
-    private readonly cache: Cache,
     private readonly probe: ToolProbe,
   ) {}
 
-  async create(input: NewMcp, caller: Caller): Promise<Written> {
+  async create(input: NewMcp, caller: Caller): Promise<McpWritten> {
     const config = withDefaults(input.config);
     requirePrivilegeFor(config, caller);
     const snapshot = await takeToolSnapshot(this.probe, config);
     if (config.kind.case === "mcpTool") checkToolOffered(config.kind.value, snapshot);
     const content = versionContent(config, input.inputSchema, input.outputSchema);
-    const nameKey = input.name.toLowerCase();
-    const now = new Date();
-    try {
-      const written = await this.store.transaction(async (tx) => {
-        if (await tx.lockLiveByName(nameKey))
-          throw new AlreadyExistsError("mcp", input.name, "names are unique, ignoring case");
-        const number = await tx.nextVersion(nameKey);
-        const def: McpDefinitionEntity = {
-          id: randomUUID(),
-          name: input.name,
-          nameKey,
-          type: typeName(mcpTypeOf(config)),
-          description: input.description,
-          tags: [...input.tags],
-          latestVersion: number,
-          labels: { latest: number },
-          rowVersion: 1,
-          createdAt: now,
-          updatedAt: now,
-          deletedAt: null,
-        };
-        await tx.insertDefinition(def);
-        const version = newVersion(def, number, content, input.changeNote, now, snapshot);
-        await tx.insertVersion(version);
-        return { def, version, versionCreated: true };
-      });
-      await this.invalidate(written.def);
-      return written;
-    } catch (err) {
-      if (uniqueViolation(err) === "mcp_definitions_live_name_key") {
-        throw new AlreadyExistsError("mcp", input.name, "names are unique, ignoring case");
-      }
-      throw err;
-    }
+    return this.writer.create(input, (base, number, now) => {
+      const def: McpDefinitionEntity = {
+        ...base,
+        type: typeName(mcpTypeOf(config)),
+        labels: { latest: number },
+      };
+      return { def, version: newVersion(def, number, content, input.changeNote, now, snapshot) };
+    });
   }
 
-  async update(key: McpKey, etag: string, change: McpChange, caller: Caller): Promise<Written> {
-    const probed = change.content ? await this.probeNewContent(key, etag, change.content, caller) : undefined;
-    const written = await this.store.transaction(async (tx) => {
-      const def = await lockLive(tx, key);
-      checkEtag("mcp", def.name, etag, def.rowVersion);
-      const now = new Date();
-      const latest = await tx.findVersion(def.id, def.latestVersion);
-      if (!latest) throw new Error(`mcp ${def.id} has no row for its latest version ${def.latestVersion}`);
-      let version = latest;
-      let versionCreated = false;
-      if (change.content) {
-        const next = change.content(latest);
-        const kind = mcpTypeOf(next.config);
-        if (kind === McpType.UNSPECIFIED)
-          throw InvalidArgumentError.field("config", "one config kind is required");
-        if (typeName(kind) !== def.type) {
-          throw InvalidArgumentError.field(
-            "config",
-            `is a ${typeName(kind)} config but "${def.name}" is a ${def.type}; an MCP's type never changes`,
-          );
-        }
-        const violations = validateMcpConfig(next.config);
-        if (violations.length > 0) throw new InvalidArgumentError(violations);
-        const config = withDefaults(next.config);
-        const content = versionContent(config, next.inputSchema, next.outputSchema);
-        const hash = hashContent(content);
-        if (hash !== latest.contentHash) {
-          requirePrivilegeFor(config, caller);
-          const snapshot = snapshotFor(config, hash, probed);
-          if (config.kind.case === "mcpTool") checkToolOffered(config.kind.value, snapshot);
-          const number = await tx.nextVersion(def.nameKey);
-          version = newVersion(def, number, content, next.changeNote, now, snapshot);
-          await tx.insertVersion(version);
-          def.latestVersion = number;
-          def.labels = { ...def.labels, latest: number };
-          versionCreated = true;
-        }
-      }
-      if (change.description !== undefined) def.description = change.description;
-      if (change.tags !== undefined) def.tags = [...change.tags];
-      def.updatedAt = now;
-      await tx.saveDefinition(def);
-      return { def, version, versionCreated };
+  async update(key: CatalogKey, etag: string, change: McpChange, caller: Caller): Promise<McpWritten> {
+    const content = change.content;
+    const probed = content ? await this.probeNewContent(key, etag, content, caller) : undefined;
+    return this.writer.update(key, etag, {
+      description: change.description,
+      tags: change.tags,
+      content: content && ((latest, def) => draft(def, content(latest), caller, probed)),
     });
-    await this.invalidate(written.def);
-    return written;
   }
 
   /**
@@ -192,7 +110,7 @@ export class McpWriter {
    * (missing MCP, invalid config) just skip the probe; a stale etag fails here, before any probe.
    */
   private async probeNewContent(
-    key: McpKey,
+    key: CatalogKey,
     etag: string,
     content: NonNullable<McpChange["content"]>,
     caller: Caller,
@@ -201,7 +119,7 @@ export class McpWriter {
       key.case === "id"
         ? await this.queries.findById(key.value)
         : key.case === "name"
-          ? await this.queries.findLiveByName(key.value.toLowerCase())
+          ? await this.queries.findLiveByName(nameKeyOf(key.value))
           : null;
     if (!def || def.deletedAt) return undefined;
     checkEtag("mcp", def.name, etag, def.rowVersion);
@@ -218,37 +136,54 @@ export class McpWriter {
   }
 
   /** Soft-deletes; FAILED_PRECONDITION while a workflow's current version uses the MCP, unless forced. */
-  async delete(key: McpKey, etag: string, force: boolean): Promise<McpDefinitionEntity> {
-    const def = await this.store.transaction(async (tx) => {
-      const row = await lockLive(tx, key);
-      checkEtag("mcp", row.name, etag, row.rowVersion);
-      if (!force) {
-        const users = await this.queries.workflowsUsing(row.id, row.nameKey);
-        if (users.length > 0) {
-          throw new FailedPreconditionError(
-            `mcp "${row.name}" is used by workflow${users.length > 1 ? "s" : ""} ${users.map((u) => `"${u}"`).join(", ")}; update them first or delete with force`,
-            "MCP_IN_USE",
-            { mcp: row.name, workflows: users.join(",") },
-          );
-        }
-      }
-      row.deletedAt = new Date();
-      row.updatedAt = row.deletedAt;
-      return tx.saveDefinition(row);
-    });
-    await this.invalidate(def);
-    return def;
+  delete(key: CatalogKey, etag: string, force: boolean): Promise<McpDefinitionEntity> {
+    return this.writer.delete(key, etag, force ? undefined : (row) => this.refuseWhileUsed(row));
   }
 
-  /** Drops the cached "current pointers" of `def` after a committed write. */
-  async invalidate(def: McpDefinitionEntity, ...versions: number[]): Promise<void> {
-    await this.cache.delete(
-      cacheKeys.byId(def.id),
-      cacheKeys.byName(def.nameKey),
-      ...versions.map((v) => cacheKeys.version(def.id, v)),
-      CATALOG_GENERATION_KEY, // executors' resolutions of names and labels (CatalogMemo)
+  private async refuseWhileUsed(row: McpDefinitionEntity): Promise<void> {
+    const users = await this.queries.workflowsUsing(row.id, row.nameKey);
+    if (users.length === 0) return;
+    throw new FailedPreconditionError(
+      `mcp "${row.name}" is used by workflow${users.length > 1 ? "s" : ""} ${users.map((u) => `"${u}"`).join(", ")}; update them first or delete with force`,
+      "MCP_IN_USE",
+      { mcp: row.name, workflows: users.join(",") },
     );
   }
+}
+
+/**
+ * The version an update proposes (inside its transaction, after the lock and the etag): the config
+ * must keep the MCP's type and pass its type's rules; a new version (new hash) also needs the
+ * privilege its config asks for and, for an `mcp_tool`, a server offering the tool.
+ */
+function draft(
+  def: McpDefinitionEntity,
+  next: ContentChange,
+  caller: Caller,
+  probed: ProbedContent | undefined,
+): ContentDraft<McpVersionEntity> {
+  const kind = mcpTypeOf(next.config);
+  if (kind === McpType.UNSPECIFIED) throw InvalidArgumentError.field("config", "one config kind is required");
+  if (typeName(kind) !== def.type) {
+    throw InvalidArgumentError.field(
+      "config",
+      `is a ${typeName(kind)} config but "${def.name}" is a ${def.type}; an MCP's type never changes`,
+    );
+  }
+  const violations = validateMcpConfig(next.config);
+  if (violations.length > 0) throw new InvalidArgumentError(violations);
+  const config = withDefaults(next.config);
+  const content = versionContent(config, next.inputSchema, next.outputSchema);
+  const hash = hashContent(content);
+  return {
+    contentHash: hash,
+    version: (number, now) => {
+      requirePrivilegeFor(config, caller);
+      const snapshot = snapshotFor(config, hash, probed);
+      if (config.kind.case === "mcpTool") checkToolOffered(config.kind.value, snapshot);
+      return newVersion(def, number, content, next.changeNote, now, snapshot);
+    },
+  };
 }
 
 /**
@@ -267,20 +202,10 @@ function snapshotFor(
   );
 }
 
-/** The live MCP a write names, locked; NOT_FOUND when missing or deleted. */
-export async function lockLive(tx: McpTransaction, key: McpKey): Promise<McpDefinitionEntity> {
-  if (key.case === undefined) throw InvalidArgumentError.field("mcp", "id or name is required");
-  const def =
-    key.case === "id" ? await tx.lockById(key.value) : await tx.lockLiveByName(key.value.toLowerCase());
-  if (!def || def.deletedAt)
-    throw new NotFoundError("mcp", key.value, def?.deletedAt ? "it was deleted" : undefined);
-  return def;
-}
-
 function newVersion(
   def: McpDefinitionEntity,
   number: number,
-  content: ReturnType<typeof versionContent>,
+  content: VersionContent,
   changeNote: string,
   now: Date,
   toolSnapshot: StoredToolSnapshot | null,

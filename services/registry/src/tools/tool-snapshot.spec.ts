@@ -1,7 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { McpToolConfigSchema, type McpToolConfig } from "@mcp/proto/registry";
 import { InvalidArgumentError } from "@mcp/errors";
-import { config, llmPrompt, mcpTool } from "../mcp-types/testing";
+import { config, llmPrompt, mcpTool } from "@mcp/mcp-types/testing";
 import { ToolProbeError, type ProbedTool, type ToolProbe } from "./tool-probe";
 import {
   checkToolOffered,

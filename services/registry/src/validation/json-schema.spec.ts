@@ -1,4 +1,4 @@
-import { fields } from "../mcp-types/testing";
+import { fields } from "@mcp/mcp-types/testing";
 import { checkJsonSchema } from "./json-schema";
 
 describe("checkJsonSchema", () => {

@@ -5,7 +5,7 @@ import {
   UpdateMcpRequestSchema,
   type LlmPromptConfig,
 } from "@mcp/proto/registry";
-import { config, fields, llmPrompt, pythonScript } from "../mcp-types/testing";
+import { config, fields, llmPrompt, pythonScript } from "@mcp/mcp-types/testing";
 import { validateUpdateMcp } from "./update-mcp";
 
 const byName = { mcp: { case: "name", value: "summarize" } } as const;

@@ -1,6 +1,6 @@
 import type { FieldViolation } from "@mcp/errors";
 import type { UpdateMcpRequest } from "@mcp/proto/registry";
-import { kindFieldName, validateMcpConfig } from "../mcp-types/index.js";
+import { kindFieldName, validateMcpConfig } from "@mcp/mcp-types";
 import { violation } from "@mcp/validation";
 import { checkMcpOneof } from "@mcp/validation";
 import { checkJsonSchema } from "./json-schema.js";

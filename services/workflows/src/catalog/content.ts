@@ -1,15 +1,15 @@
-import { fromJson, toJson, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import { fromStoredJson, toStoredJson } from "@mcp/catalog";
 import { WorkflowSpecSchema, type WorkflowSpec } from "@mcp/proto/workflows";
 import { contentHash, type JsonObject } from "@mcp/versioning";
 
 /** The stored JSON form of a spec (Protobuf JSON, proto field names). */
 export function specToJson(spec: WorkflowSpec): JsonObject {
-  return toJson(WorkflowSpecSchema, spec, { useProtoFieldName: true }) as JsonObject;
+  return toStoredJson(WorkflowSpecSchema, spec);
 }
 
 /** A spec read back from storage. */
 export function specFromJson(json: unknown): WorkflowSpec {
-  return fromJson(WorkflowSpecSchema, json as PbJsonObject);
+  return fromStoredJson(WorkflowSpecSchema, json);
 }
 
 /** SHA-256 (hex) of a spec's canonical JSON. */

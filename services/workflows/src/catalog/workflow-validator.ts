@@ -10,7 +10,7 @@ import {
 import { inFieldOrder } from "../validation/index.js";
 import { specFromJson } from "./content.js";
 import type { SpecChecker } from "./spec-checker.js";
-import type { WorkflowReader } from "./workflow-reader.js";
+import type { WorkflowReader } from "./workflow-catalog.js";
 
 /** What ValidateWorkflow may check: a new spec or a stored version. */
 export type ValidateTarget =

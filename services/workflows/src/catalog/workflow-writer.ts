@@ -1,24 +1,9 @@
-import { randomUUID } from "node:crypto";
-import { CATALOG_GENERATION_KEY, type Cache } from "@mcp/coordination";
-import {
-  uniqueViolation,
-  type WorkflowDefinitionEntity,
-  type WorkflowStore,
-  type WorkflowTransaction,
-  type WorkflowVersionEntity,
-} from "@mcp/db";
-import {
-  AlreadyExistsError,
-  FailedPreconditionError,
-  InvalidArgumentError,
-  NotFoundError,
-} from "@mcp/errors";
+import type { CatalogKey, CatalogWriter, ContentDraft, Written } from "@mcp/catalog";
+import type { WorkflowDefinitionEntity, WorkflowVersionEntity } from "@mcp/db";
+import { FailedPreconditionError, InvalidArgumentError } from "@mcp/errors";
 import type { WorkflowSpec } from "@mcp/proto/workflows";
-import { checkEtag } from "@mcp/versioning";
-import { cacheKeys } from "./cache-keys.js";
 import { hashSpec, mcpRefsOf, specToJson } from "./content.js";
 import { withDefaults, type SpecChecker } from "./spec-checker.js";
-import type { WorkflowKey } from "./workflow-reader.js";
 
 /** What CreateWorkflow writes (metadata already validated by the request validator). */
 export interface NewWorkflow {
@@ -37,134 +22,61 @@ export interface WorkflowChange {
   readonly changeNote: string;
 }
 
-export interface Written {
-  readonly def: WorkflowDefinitionEntity;
-  readonly version: WorkflowVersionEntity;
-  readonly versionCreated: boolean;
-}
+export type WorkflowWritten = Written<WorkflowDefinitionEntity, WorkflowVersionEntity>;
 
 /**
- * The write rules of workflows: a spec is checked fully (rules, registry references) before anything is
- * written; versions are immutable with never-reused numbers; `current_version` follows the latest
- * version unless a rollback pinned it; etags; soft deletes.
+ * The workflows' content rules on top of the catalogue kernel (names, numbering, etags, soft deletes,
+ * cache: @mcp/catalog): a version's content is its spec (with defaults), checked fully (rules, registry
+ * references) before anything is written; `current_version` follows the latest version unless a
+ * rollback pinned it.
  */
 export class WorkflowWriter {
   constructor(
-    private readonly store: WorkflowStore,
+    private readonly writer: CatalogWriter<WorkflowDefinitionEntity, WorkflowVersionEntity>,
     private readonly checker: SpecChecker,
-    private readonly cache: Cache,
   ) {}
 
-  async create(input: NewWorkflow): Promise<Written> {
+  async create(input: NewWorkflow): Promise<WorkflowWritten> {
     const spec = withDefaults(input.spec);
     await this.ensureValid(spec, input.name);
-    const nameKey = input.name.toLowerCase();
-    const now = new Date();
-    try {
-      const written = await this.store.transaction(async (tx) => {
-        if (await tx.lockLiveByName(nameKey))
-          throw new AlreadyExistsError("workflow", input.name, "names are unique, ignoring case");
-        const number = await tx.nextVersion(nameKey);
-        const def: WorkflowDefinitionEntity = {
-          id: randomUUID(),
-          name: input.name,
-          nameKey,
-          description: input.description,
-          tags: [...input.tags],
-          latestVersion: number,
-          currentVersion: number,
-          currentVersionPinned: false,
-          rowVersion: 1,
-          createdAt: now,
-          updatedAt: now,
-          deletedAt: null,
-        };
-        await tx.insertDefinition(def);
-        const version = newVersion(def.id, number, spec, input.changeNote, now);
-        await tx.insertVersion(version);
-        return { def, version, versionCreated: true };
-      });
-      await this.invalidate(written.def);
-      return written;
-    } catch (err) {
-      if (uniqueViolation(err) === "workflow_definitions_live_name_key") {
-        throw new AlreadyExistsError("workflow", input.name, "names are unique, ignoring case");
-      }
-      throw err;
-    }
+    return this.writer.create(input, (base, number, now) => ({
+      def: { ...base, currentVersion: number, currentVersionPinned: false },
+      version: newVersion(base.id, spec, input.changeNote)(number, now),
+    }));
   }
 
   async update(
-    key: WorkflowKey,
+    key: CatalogKey,
     etag: string,
     change: WorkflowChange,
     currentName: string,
-  ): Promise<Written> {
+  ): Promise<WorkflowWritten> {
     const spec = change.spec ? withDefaults(change.spec) : undefined;
     if (spec) await this.ensureValid(spec, currentName);
-    const written = await this.store.transaction(async (tx) => {
-      const def = await lockLive(tx, key);
-      checkEtag("workflow", def.name, etag, def.rowVersion);
-      const now = new Date();
-      const latest = await tx.findVersion(def.id, def.latestVersion);
-      if (!latest)
-        throw new Error(`workflow ${def.id} has no row for its latest version ${def.latestVersion}`);
-      let version = latest;
-      let versionCreated = false;
-      if (spec && hashSpec(specToJson(spec)) !== latest.contentHash) {
-        const number = await tx.nextVersion(def.nameKey);
-        version = newVersion(def.id, number, spec, change.changeNote, now);
-        await tx.insertVersion(version);
-        def.latestVersion = number;
-        if (!def.currentVersionPinned) def.currentVersion = number;
-        versionCreated = true;
-      }
-      if (change.description !== undefined) def.description = change.description;
-      if (change.tags !== undefined) def.tags = [...change.tags];
-      def.updatedAt = now;
-      await tx.saveDefinition(def);
-      return { def, version, versionCreated };
+    return this.writer.update(key, etag, {
+      description: change.description,
+      tags: change.tags,
+      content: spec && ((_latest, def) => specDraft(def.id, spec, change.changeNote)),
     });
-    await this.invalidate(written.def);
-    return written;
   }
 
-  async delete(key: WorkflowKey, etag: string): Promise<WorkflowDefinitionEntity> {
-    const def = await this.store.transaction(async (tx) => {
-      const row = await lockLive(tx, key);
-      checkEtag("workflow", row.name, etag, row.rowVersion);
-      row.deletedAt = new Date();
-      row.updatedAt = row.deletedAt;
-      return tx.saveDefinition(row);
-    });
-    await this.invalidate(def);
-    return def;
+  delete(key: CatalogKey, etag: string): Promise<WorkflowDefinitionEntity> {
+    return this.writer.delete(key, etag);
   }
 
   /** Makes `version` current (rollback) and pins it; 0 = follow the latest version again. */
-  async setCurrent(key: WorkflowKey, etag: string, version: number): Promise<WorkflowDefinitionEntity> {
-    const def = await this.store.transaction(async (tx) => {
-      const row = await lockLive(tx, key);
-      checkEtag("workflow", row.name, etag, row.rowVersion);
+  setCurrent(key: CatalogKey, etag: string, version: number): Promise<WorkflowDefinitionEntity> {
+    return this.writer.edit(key, etag, async (row, tx) => {
       if (version === 0) {
         row.currentVersion = row.latestVersion;
         row.currentVersionPinned = false;
       } else {
-        if (!(await tx.findVersion(row.id, version))) {
-          throw new NotFoundError(
-            "workflow version",
-            `${row.name}@${version}`,
-            `versions run from 1 to ${row.latestVersion}`,
-          );
-        }
+        await this.writer.requireVersion(tx, row, version);
         row.currentVersion = version;
         row.currentVersionPinned = version !== row.latestVersion;
       }
       row.updatedAt = new Date();
-      return tx.saveDefinition(row);
     });
-    await this.invalidate(def);
-    return def;
   }
 
   /** INVALID_ARGUMENT for broken rules, FAILED_PRECONDITION for references that do not resolve. */
@@ -186,40 +98,28 @@ export class WorkflowWriter {
       );
     }
   }
-
-  private async invalidate(def: WorkflowDefinitionEntity): Promise<void> {
-    await this.cache.delete(
-      cacheKeys.byId(def.id),
-      cacheKeys.byName(def.nameKey),
-      CATALOG_GENERATION_KEY, // executors' resolutions of names (CatalogMemo)
-    );
-  }
 }
 
-async function lockLive(tx: WorkflowTransaction, key: WorkflowKey): Promise<WorkflowDefinitionEntity> {
-  if (key.case === undefined) throw InvalidArgumentError.field("workflow", "id or name is required");
-  const def =
-    key.case === "id" ? await tx.lockById(key.value) : await tx.lockLiveByName(key.value.toLowerCase());
-  if (!def || def.deletedAt)
-    throw new NotFoundError("workflow", key.value, def?.deletedAt ? "it was deleted" : undefined);
-  return def;
-}
-
-function newVersion(
+/** The version a spec becomes: hashed over its stored JSON. */
+function specDraft(
   workflowId: string,
-  number: number,
   spec: WorkflowSpec,
   changeNote: string,
-  now: Date,
-): WorkflowVersionEntity {
-  const json = specToJson(spec);
-  return {
-    workflowId,
-    version: number,
-    spec: json,
-    mcpRefs: mcpRefsOf(spec),
-    contentHash: hashSpec(json),
-    changeNote,
-    createdAt: now,
+): ContentDraft<WorkflowVersionEntity> {
+  return { contentHash: hashSpec(specToJson(spec)), version: newVersion(workflowId, spec, changeNote) };
+}
+
+function newVersion(workflowId: string, spec: WorkflowSpec, changeNote: string) {
+  return (number: number, now: Date): WorkflowVersionEntity => {
+    const json = specToJson(spec);
+    return {
+      workflowId,
+      version: number,
+      spec: json,
+      mcpRefs: mcpRefsOf(spec),
+      contentHash: hashSpec(json),
+      changeNote,
+      createdAt: now,
+    };
   };
 }

@@ -3,6 +3,7 @@ import { StepFailure } from "../../step/index.js";
 import { AnthropicChatClient } from "./anthropic.js";
 import type { ChatClient } from "./client.js";
 import type { Connection } from "./connection.js";
+import type { RetryOptions } from "./http.js";
 import { OpenAiChatClient } from "./openai.js";
 
 /** How clients made by {@link createChatClient} behave, beyond what the provider config says. */
@@ -27,4 +28,26 @@ export function createChatClient(provider: LlmProvider | undefined, options: Cha
     default:
       throw new StepFailure("INVALID_CONFIG", `unknown LLM api ${String(provider.api)}`);
   }
+}
+
+/** Options of the LLM-backed runners (llm_prompt, ai_assistant). */
+export interface LlmRunnerOptions {
+  /** Retries of a provider call on 429, 5xx and network errors; default 4 attempts in all. */
+  readonly retry?: RetryOptions;
+  /** Where `provider.api_key_env` is looked up, at each run; default `process.env`. */
+  readonly env?: NodeJS.ProcessEnv;
+}
+
+/** The client one step talks to its provider with: the runner's retries and environment, the step's secrets. */
+export function stepChatClient(
+  provider: LlmProvider | undefined,
+  options: LlmRunnerOptions,
+  step: { readonly timeoutSeconds: number; readonly secrets?: ReadonlyMap<string, string> | undefined },
+): ChatClient {
+  return createChatClient(provider, {
+    timeoutMs: step.timeoutSeconds * 1000,
+    retry: options.retry,
+    env: options.env,
+    ...(step.secrets === undefined ? {} : { secrets: step.secrets }),
+  });
 }

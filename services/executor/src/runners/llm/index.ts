@@ -12,10 +12,13 @@ export type {
   ToolResultMessage,
   UserMessage,
 } from "./client.js";
-export { createChatClient, type ChatClientOptions } from "./create-client.js";
+export {
+  createChatClient,
+  stepChatClient,
+  type ChatClientOptions,
+  type LlmRunnerOptions,
+} from "./create-client.js";
 export type { Connection } from "./connection.js";
 export { OpenAiChatClient } from "./openai.js";
 export { AnthropicChatClient, ANTHROPIC_VERSION } from "./anthropic.js";
 export { DEFAULT_MAX_ATTEMPTS, type RetryOptions } from "./http.js";
-export { renderTemplate, templateVariables, checkDeclaredVariables } from "./render-template.js";
-export { parseJsonAnswer } from "./json-answer.js";

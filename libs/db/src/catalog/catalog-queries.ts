@@ -1,0 +1,95 @@
+import type { DataSource, FindOptionsWhere, SelectQueryBuilder } from "typeorm";
+import { dbCall } from "../errors.js";
+import type { CatalogDefinitionRow, CatalogKind, CatalogVersionRow } from "./catalog-kind.js";
+
+/** The filters every kind's List has; unset fields do not filter. A kind adds its own (see `narrow`). */
+export interface CatalogListFilter {
+  readonly tag?: string;
+  /** Case-insensitive substring of the name or description. */
+  readonly text?: string;
+  readonly showDeleted?: boolean;
+}
+
+/** Escapes `%`, `_` and `\` for a LIKE pattern. */
+const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Read-only queries of one kind's tables. Every list is keyset-paginated; connection failures become
+ * UNAVAILABLE. In `list`, the definition table's alias is `d`; a kind with filters of its own
+ * overrides `narrow` to add them.
+ */
+export class CatalogQueries<
+  D extends CatalogDefinitionRow,
+  V extends CatalogVersionRow,
+  F extends CatalogListFilter = CatalogListFilter,
+> {
+  constructor(
+    protected readonly dataSource: DataSource,
+    readonly kind: CatalogKind<D, V>,
+  ) {}
+
+  findById(id: string): Promise<D | null> {
+    return dbCall(() =>
+      this.dataSource.getRepository(this.kind.definition).findOneBy({ id } as FindOptionsWhere<D>),
+    );
+  }
+
+  findLiveByName(nameKey: string): Promise<D | null> {
+    return dbCall(() =>
+      this.dataSource
+        .getRepository(this.kind.definition)
+        .createQueryBuilder("d")
+        .where("d.name_key = :nameKey AND d.deleted_at IS NULL", { nameKey })
+        .getOne(),
+    );
+  }
+
+  findVersion(definitionId: string, version: number): Promise<V | null> {
+    return dbCall(() =>
+      this.dataSource
+        .getRepository(this.kind.version)
+        .findOneBy({ [this.kind.versionOwner]: definitionId, version } as FindOptionsWhere<V>),
+    );
+  }
+
+  /** Versions newest first, after the version `before` (exclusive) when given. */
+  listVersions(definitionId: string, before: number | undefined, limit: number): Promise<V[]> {
+    return dbCall(() => {
+      const q = this.dataSource
+        .getRepository(this.kind.version)
+        .createQueryBuilder("v")
+        .where(`v.${this.ownerColumn()} = :definitionId`, { definitionId });
+      if (before !== undefined) q.andWhere("v.version < :before", { before });
+      return q.orderBy("v.version", "DESC").limit(limit).getMany();
+    });
+  }
+
+  /** Definitions ordered by (name_key, id), after the keyset `after` when given. */
+  list(filter: F, after: readonly [string, string] | undefined, limit: number): Promise<D[]> {
+    return dbCall(() => {
+      const q = this.dataSource.getRepository(this.kind.definition).createQueryBuilder("d");
+      if (!filter.showDeleted) q.andWhere("d.deleted_at IS NULL");
+      if (filter.tag) q.andWhere(":tag = ANY(d.tags)", { tag: filter.tag });
+      if (filter.text) {
+        q.andWhere("(d.name ILIKE :text OR d.description ILIKE :text)", {
+          text: `%${likeEscape(filter.text)}%`,
+        });
+      }
+      this.narrow(q, filter);
+      if (after)
+        q.andWhere("(d.name_key, d.id) > (:afterName, :afterId)", { afterName: after[0], afterId: after[1] });
+      return q.orderBy("d.name_key", "ASC").addOrderBy("d.id", "ASC").limit(limit).getMany();
+    });
+  }
+
+  /** The version table's column holding the definition's id, e.g. `mcp_id`. */
+  private ownerColumn(): string {
+    const { version, versionOwner } = this.kind;
+    const column = this.dataSource.getMetadata(version).findColumnWithPropertyName(versionOwner);
+    if (!column) throw new Error(`${this.kind.noun} versions have no column for "${versionOwner}"`);
+    return column.databaseName;
+  }
+
+  /** The kind's own list filters (the definition's alias is `d`); none by default. */
+  protected narrow(_query: SelectQueryBuilder<D>, _filter: F): void {}
+}

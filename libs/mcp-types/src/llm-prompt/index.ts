@@ -1,0 +1,2 @@
+export { llmPromptWithDefaults } from "./defaults.js";
+export { MAX_TEMPLATE_LENGTH, validateLlmPrompt } from "./validate.js";

@@ -1,0 +1,7 @@
+export {
+  MAX_SECRETS,
+  adminNeededFor,
+  secretNames,
+  startsProcesses,
+  validateSandboxFields,
+} from "./sandbox-fields.js";

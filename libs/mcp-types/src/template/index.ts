@@ -1,0 +1,1 @@
+export { replacePlaceholders, templateVariables, undeclaredVariables, type Placeholder } from "./grammar.js";

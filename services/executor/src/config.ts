@@ -1,0 +1,91 @@
+import { loadConfig, withSection, zodProblems, type ServiceConfig } from "@mcp/runtime";
+import { z } from "zod";
+import { parseSecretsKeyring, SecretsKeyError, type SecretsKeyring } from "./secrets/keyring.js";
+
+/** The executor's own settings (EXECUTOR_*, SECRETS_KEY). */
+export interface ExecutorSettings {
+  /** A claimed run's lease; a dead executor's runs are resumed by another after it. */
+  readonly leaseMs: number;
+  /** Most runs one executor drives at once. */
+  readonly maxConcurrentRuns: number;
+  /** How often an executor looks for claimable runs besides being woken. */
+  readonly pollMs: number;
+  /** A step's "running" row is written once it has run this long; quicker steps get one write. */
+  readonly startWriteDelayMs: number;
+  /**
+   * A run taken over this many times without any step finishing (its executors keep crashing,
+   * stalling or failing) ends FAILED with RECOVERY_LIMIT instead of being run again.
+   */
+  readonly maxRecoveries: number;
+  /**
+   * The secrets store's keys (`SECRETS_KEY`); undefined when unset (the store then refuses every
+   * call). The key bytes never serialise: a logged config shows only the key ids.
+   */
+  readonly secrets: SecretsKeyring | undefined;
+}
+
+/** The executor's configuration: every service's, and its own section. */
+export interface ExecutorConfig extends ServiceConfig {
+  readonly executor: ExecutorSettings;
+}
+
+const empty = (v: unknown) => (v === "" ? undefined : v);
+const whole = (min: number, max: number, fallback: number) =>
+  z.preprocess(empty, z.coerce.number().int().min(min).max(max).default(fallback));
+
+const schema = z.object({
+  EXECUTOR_LEASE_MS: whole(300, 600_000, 2_000),
+  EXECUTOR_MAX_RUNS: whole(1, 10_000, 64),
+  EXECUTOR_POLL_MS: whole(50, 600_000, 500),
+  EXECUTOR_START_WRITE_DELAY_MS: whole(0, 60_000, 50),
+  EXECUTOR_MAX_RECOVERIES: whole(1, 1_000, 5),
+});
+
+/** Parses the environment into a frozen ExecutorConfig; a ConfigError names every bad variable. */
+export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): ExecutorConfig {
+  const { config, section } = withSection(() => loadConfig("executor", env), settingsOf, env);
+  return Object.freeze({ ...config, executor: section });
+}
+
+function settingsOf(env: NodeJS.ProcessEnv): { value?: ExecutorSettings; problems: string[] } {
+  const parsed = schema.safeParse(env);
+  const secrets = secretsKeyring(env["SECRETS_KEY"]);
+  const problems = [
+    ...(parsed.success ? [] : zodProblems(parsed.error)),
+    ...(Array.isArray(secrets) ? secrets : []),
+  ];
+  if (!parsed.success || Array.isArray(secrets)) return { problems };
+  const e = parsed.data;
+  return {
+    value: Object.freeze({
+      leaseMs: e.EXECUTOR_LEASE_MS,
+      maxConcurrentRuns: e.EXECUTOR_MAX_RUNS,
+      pollMs: e.EXECUTOR_POLL_MS,
+      startWriteDelayMs: e.EXECUTOR_START_WRITE_DELAY_MS,
+      maxRecoveries: e.EXECUTOR_MAX_RECOVERIES,
+      secrets,
+    }),
+    problems,
+  };
+}
+
+/**
+ * SECRETS_KEY, parsed apart from the zod schema so that no parse result or issue ever holds its text:
+ * the keyring, undefined when unset or blank, or the problems (which never quote key material).
+ */
+function secretsKeyring(value: string | undefined): SecretsKeyring | undefined | string[] {
+  if (value === undefined || value.trim() === "") return undefined;
+  try {
+    return parseSecretsKeyring(value.trim());
+  } catch (err) {
+    if (err instanceof SecretsKeyError) return [...err.problems];
+    throw err;
+  }
+}
+
+export {
+  derivedKeyId,
+  parseSecretsKeyring,
+  SecretsKeyError,
+  type SecretsKeyring,
+} from "./secrets/keyring.js";

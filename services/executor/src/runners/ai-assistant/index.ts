@@ -1,0 +1,1 @@
+export { AiAssistantRunner, type AiAssistantRunnerOptions } from "./ai-assistant-runner.js";

@@ -1,0 +1,1 @@
+export { LlmPromptRunner, type LlmPromptRunnerOptions } from "./llm-prompt-runner.js";
