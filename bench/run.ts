@@ -11,6 +11,7 @@ import { printTable, writeJson, type SuiteResult } from "./report";
 import { benchRunner } from "./runners";
 import { e2eSuite } from "./suites/e2e";
 import { floorAndCeiling } from "./suites/floor-ceiling";
+import { forEachSuite } from "./suites/for-each";
 import { peersSuite } from "./suites/peers";
 import { perStepSuite } from "./suites/per-step";
 import { recoverySuite } from "./suites/recovery";
@@ -31,6 +32,11 @@ const SUITES: Suite[] = [
   { name: "e2e", title: "End to end through gRPC", run: async (p) => e2eSuite(await p()) },
   { name: "recovery", title: "Recovery after kill -9", run: () => recoverySuite() },
   { name: "sandbox", title: "The step sandbox's cost (a trivial python_script)", run: () => sandboxSuite() },
+  {
+    name: "for-each",
+    title: "for_each: per-item overhead of 1,000 noop items vs per-step",
+    run: async (p) => forEachSuite(await p()),
+  },
 ];
 
 async function main(): Promise<void> {

@@ -24,4 +24,5 @@ export const settings = {
   peers: { batches: quick ? 1 : 3, batchSize: 200, longSteps: quick ? 100 : 400, stepMs: 10 },
   recovery: { kills: quick ? 1 : 3, stepMs: 200, steps: 20 },
   sandbox: { steps: quick ? 20 : 100, egressSteps: quick ? 5 : 20 },
+  forEach: { items: 1000, rounds: quick ? 2 : 5, perRound: quick ? 3 : 10 },
 } as const;

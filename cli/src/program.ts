@@ -8,6 +8,7 @@ import { logs } from "./commands/logs.js";
 import { parsePositiveInt } from "./commands/resources.js";
 import { run } from "./commands/run.js";
 import { runs } from "./commands/runs.js";
+import { decide, signal } from "./commands/signal.js";
 import { secretList, secretRm, secretRotateKey, secretSet } from "./commands/secret.js";
 import { ConfigError, DEFAULT_URLS, resolveConfig, type ConnectionFlags } from "./config.js";
 import type { Context } from "./context.js";
@@ -151,6 +152,37 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .argument("<run>", "run id")
     .option("--step <id>", "only this step")
     .action(action((ctx, runId: string, opts: { step?: string }) => logs(ctx, runId, opts)));
+
+  program
+    .command("signal")
+    .description(
+      "send a signal to a run: a wait_for_signal step of that name receives it (now or when it waits)",
+    )
+    .argument("<run>", "run id")
+    .argument("<name>", "signal name")
+    .option("--data <json>", "the payload, as JSON (default null)")
+    .option("--request-id <id>", "idempotency key: the same id sends the signal once")
+    .action(
+      action((ctx, runId: string, name: string, opts: { data?: string; requestId?: string }) =>
+        signal(ctx, runId, name, opts),
+      ),
+    );
+  for (const [verb, approve] of [
+    ["approve", true],
+    ["reject", false],
+  ] as const) {
+    program
+      .command(verb)
+      .description(`${verb} an approval step of a run (recorded with who decided)`)
+      .argument("<run>", "run id")
+      .argument("<step>", "the approval step's id")
+      .option("--comment <text>", "why (at most 2000 characters)")
+      .action(
+        action((ctx, runId: string, stepId: string, opts: { comment?: string }) =>
+          decide(ctx, runId, stepId, approve, opts),
+        ),
+      );
+  }
 
   const secret = program
     .command("secret")

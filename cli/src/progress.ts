@@ -7,6 +7,8 @@ import {
   type WorkflowRun,
 } from "@mcp/proto/executor";
 
+import { formatItems, ItemTally } from "./items.js";
+
 const TERMINAL_RUN = new Set([
   RunStatus.SUCCEEDED,
   RunStatus.FAILED,
@@ -45,6 +47,8 @@ export interface ProgressView {
  */
 export class RunProgress {
   private readonly steps = new Map<string, StepRun>();
+  /** The items of for_each steps (child steps with an item index). */
+  private readonly items = new ItemTally();
   private status = RunStatus.PENDING;
   private error: RunError | undefined;
 
@@ -73,6 +77,7 @@ export class RunProgress {
     this.error = run.error;
     this.steps.clear();
     for (const s of run.steps) if (s.parentStepId === "") this.steps.set(s.stepId, s);
+    for (const s of run.steps) this.items.add(s);
   }
 
   view(): ProgressView {
@@ -81,14 +86,21 @@ export class RunProgress {
       status: this.status,
       done: steps.filter((s) => FINISHED_STEP.has(s.status)).length,
       total: Math.max(this.plannedSteps, steps.length),
-      current: steps.filter((s) => ACTIVE_STEP.has(s.status)).map((s) => s.stepId),
+      current: steps.filter((s) => ACTIVE_STEP.has(s.status)).map((s) => this.label(s.stepId)),
       error: this.error,
     };
+  }
+
+  /** A step's id, with its item progress when it is a for_each step: `each (12/1000 items)`. */
+  private label(stepId: string): string {
+    const items = this.items.of(stepId);
+    return items ? `${stepId} (${formatItems(items)})` : stepId;
   }
 
   private step(s: StepRun): string {
     const label = s.parentStepId === "" ? s.stepId : `${s.parentStepId}/${s.stepId}`;
     if (s.parentStepId === "") this.steps.set(s.stepId, s);
+    this.items.add(s);
     const attempt = s.attempt > 1 ? ` (attempt ${s.attempt})` : "";
     const error = s.error && s.status !== StepStatus.SUCCEEDED ? `: ${firstLine(s.error.message)}` : "";
     return `step ${label} ${stepStatusName(s.status)}${attempt}${error}`;

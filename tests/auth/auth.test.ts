@@ -140,6 +140,40 @@ describe("API keys with AUTH_ENABLED=true", () => {
     expect(done.run?.status).toBe(RunStatus.SUCCEEDED);
   });
 
+  it("SignalRun, DecideApproval › need the execute scope; the decision records the key's name as who decided", async () => {
+    const approverName = uniqueName("approver");
+    const approver = await createKey(p.db.url, approverName, "execute");
+    const name = uniqueName("flow");
+    await p.clients.workflows.createWorkflow(
+      { name, spec: { steps: [{ stepId: "review", approval: { prompt: "ok?" } }] } },
+      bearer(ci),
+    );
+    const { run } = await p.clients.executor.executeWorkflow(
+      { workflow: { workflow: byName(name) } },
+      bearer(ci),
+    );
+    const runId = run!.id;
+    const denied = await expectCode(
+      p.clients.executor.decideApproval({ runId, stepId: "review", approve: true }, bearer(writer)),
+      Code.PermissionDenied,
+    );
+    expect(denied.rawMessage).toContain('lacks the "execute" scope that DecideApproval needs');
+    await expectCode(p.clients.executor.signalRun({ runId, signal: "x" }), Code.Unauthenticated);
+    const decided = await p.clients.executor.decideApproval(
+      { runId, stepId: "review", approve: true, comment: "fine" },
+      bearer(approver),
+    );
+    expect(decided.run?.steps.find((s) => s.stepId === "review")?.approval).toMatchObject({
+      decided: true,
+      decidedBy: approverName,
+    });
+    const done = await waitFor("the approved run finished", async () => {
+      const { run: now } = await p.clients.executor.getRun({ id: runId });
+      return now?.status === RunStatus.SUCCEEDED ? now : undefined;
+    });
+    expect(done.steps[0]?.outputs).toEqual({ approved: true, decided_by: approverName, comment: "fine" });
+  });
+
   it("reads (GetMcp, ListMcps, GetWorkflow, ListRuns) work without a key", async () => {
     expect((await p.clients.registry.getMcp({ mcp: byName(echo) })).mcp?.name).toBe(echo);
     expect((await p.clients.registry.listMcps({})).mcps.length).toBeGreaterThan(0);

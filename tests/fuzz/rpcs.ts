@@ -158,6 +158,14 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
     WatchRun: () => ({ id: f.runId }),
     CancelRun: () => ({ id: f.runId, reason: "fuzz" }),
     RunMcp: () => ({ mcp: mcpRef, inputs: { text: "hi" }, requestId: fresh("rq"), waitTimeoutSeconds: 5 }),
+    // the fixture run has finished: FAILED_PRECONDITION (RUN_FINISHED) when the request is valid
+    SignalRun: () => ({
+      runId: f.runId,
+      signal: "fz.signal",
+      payload: { a: [1, "b"] },
+      requestId: fresh("rq"),
+    }),
+    DecideApproval: () => ({ runId: f.runId, stepId: "s", approve: true, comment: "fuzz" }),
     // secrets
     PutSecret: () => ({ name: `FZ_${randomUUID().slice(0, 8).toUpperCase()}`, value: "v", description: "d" }),
     GetSecret: () => ({ name: f.secret }),

@@ -3,7 +3,9 @@ import { GetMcpResponseSchema, McpType } from "@mcp/proto/registry";
 import { GetWorkflowResponseSchema } from "@mcp/proto/workflows";
 import { call, type Context } from "../context.js";
 import { enumLabel, formatTable, formatTime, messageJson, type OutputFormat } from "../output.js";
+import { itemLines } from "../items.js";
 import { runRow, RUN_HEADERS } from "./runs.js";
+import { waitingLines } from "./signal.js";
 import { parseKind } from "./resources.js";
 
 export interface GetOptions {
@@ -79,4 +81,6 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
   const res = await call(ctx, "executor", () => ctx.clients.executor.getRun({ id: name }));
   if (opts.output === "json") return ctx.io.out(messageJson(GetRunResponseSchema, res));
   ctx.io.out(formatTable(RUN_HEADERS, [runRow(res.run!)]));
+  for (const line of waitingLines(res.run!)) ctx.io.out(line);
+  for (const line of itemLines(res.run!)) ctx.io.out(line);
 }

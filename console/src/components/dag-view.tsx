@@ -9,8 +9,10 @@ function pathOf(points: readonly Point[]): string {
 }
 
 /**
- * A workflow's DAG as SVG, laid out by dagre: a box per step (step id and MCP reference), an arrow per
- * dependency — solid for `depends_on`, dashed where a step only reads another's output.
+ * A workflow's DAG as SVG, laid out by dagre: a box per step (step id, MCP reference, and its condition
+ * when it has one: `when …`, the whole text in its title; a for_each step's fan-out badge `⇶ each
+ * <list> ×<max concurrency>`), an arrow per dependency — solid for
+ * `depends_on`, dashed where a step only reads another's output.
  */
 export function DagView({ spec }: { spec: WorkflowSpec | undefined }) {
   const markerId = useId().replace(/:/g, "");
@@ -55,8 +57,9 @@ export function DagView({ spec }: { spec: WorkflowSpec | undefined }) {
         {dag.nodes.map((n) => (
           <g
             key={n.id}
-            className="dag-node"
+            className={`dag-node${n.wait ? " wait-step" : ""}${n.fanOut ? " for-each-step" : ""}`}
             data-step={n.id}
+            data-wait={n.wait}
             transform={`translate(${n.x - n.width / 2},${n.y - n.height / 2})`}
           >
             <rect width={n.width} height={n.height} rx="6" />
@@ -66,6 +69,24 @@ export function DagView({ spec }: { spec: WorkflowSpec | undefined }) {
             <text x={n.width / 2} y={37} textAnchor="middle" className="dag-mcp">
               {n.mcp}
             </text>
+            {n.condition && (
+              <text x={n.width / 2} y={54} textAnchor="middle" className="dag-when" data-testid="dag-when">
+                <title>{n.condition.title}</title>
+                {n.condition.label}
+              </text>
+            )}
+            {n.fanOut && (
+              <text
+                x={n.width / 2}
+                y={n.condition ? 70 : 54}
+                textAnchor="middle"
+                className="dag-fan-out"
+                data-testid="dag-fan-out"
+              >
+                <title>{n.fanOut.title}</title>
+                {n.fanOut.label}
+              </text>
+            )}
           </g>
         ))}
       </svg>

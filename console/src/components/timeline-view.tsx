@@ -2,7 +2,7 @@ import { StepStatus } from "@mcp/proto/executor";
 import { stepStatusName, stepStatusTone, type Tone } from "../format/enums";
 import { formatDuration } from "../format/time";
 import { labelBefore, type TimelineBar, type TimelineLayout } from "../timeline/layout";
-import { StatusBadge } from "./status-badge";
+import { StepStatusBadge } from "./step-status-badge";
 import { Empty } from "./states";
 
 function barTone(bar: TimelineBar): Tone {
@@ -50,8 +50,7 @@ export function TimelineView({
               onClick={() => onSelect(step.stepId)}
             >
               {depth > 0 && <span aria-hidden="true">↳ </span>}
-              <span className="step-id">{step.stepId}</span>{" "}
-              <StatusBadge text={stepStatusName(step.status)} tone={stepStatusTone(step.status)} />
+              <span className="step-id">{step.stepId}</span> <StepStatusBadge step={step} />
             </button>
             <div className="timeline-track">
               {bars.map((bar) => (

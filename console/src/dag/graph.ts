@@ -1,11 +1,20 @@
 import type { McpReference } from "@mcp/proto/registry";
 import type { WorkflowSpec } from "@mcp/proto/workflows";
+import { conditionBadge, type ConditionBadge } from "./conditions";
+import { fanOutBadge, type FanOutBadge } from "./for-each";
+import { waitKindOf, waitLabel, type WaitKind } from "./waits";
 
 /** One step of a workflow, as a node of its DAG. */
 export interface DagNode {
   readonly id: string;
   /** The MCP the step calls, e.g. `summarize@production`. */
   readonly mcp: string;
+  /** Its `when` / `run_if_skipped`, when it has either (conditions.ts). */
+  readonly condition?: ConditionBadge;
+  /** Set for a step that waits instead of calling an MCP (`mcp` then says what it waits for; waits.ts). */
+  readonly wait?: WaitKind;
+  /** Its `for_each`: the list it fans out over and how many items at once (for-each.ts). */
+  readonly fanOut?: FanOutBadge;
 }
 
 /** Why one step comes after another. */
@@ -52,7 +61,18 @@ export function mcpRefLabel(ref: McpReference | undefined): string {
  */
 export function workflowGraph(spec: WorkflowSpec | undefined): WorkflowGraph {
   const steps = spec?.steps ?? [];
-  const nodes = steps.map((s) => ({ id: s.stepId, mcp: mcpRefLabel(s.mcp) }));
+  const nodes = steps.map((s): DagNode => {
+    const condition = conditionBadge(s);
+    const wait = waitKindOf(s);
+    const fanOut = fanOutBadge(s);
+    return {
+      id: s.stepId,
+      mcp: waitLabel(s) ?? mcpRefLabel(s.mcp),
+      ...(condition ? { condition } : {}),
+      ...(wait ? { wait } : {}),
+      ...(fanOut ? { fanOut } : {}),
+    };
+  });
   const ids = new Set(nodes.map((n) => n.id));
   const edges = new Map<string, { from: string; to: string; kinds: EdgeKind[] }>();
   const dangling: DanglingReference[] = [];
@@ -68,6 +88,8 @@ export function workflowGraph(spec: WorkflowSpec | undefined): WorkflowGraph {
   };
   for (const step of steps) {
     for (const dep of step.dependsOn) link(dep, step.stepId, "depends_on");
+    if (step.forEach?.source.case === "stepOutput")
+      link(step.forEach.source.value.stepId, step.stepId, "step_output");
     for (const input of Object.values(step.inputs)) {
       if (input.source.case === "stepOutput") link(input.source.value.stepId, step.stepId, "step_output");
     }

@@ -32,8 +32,24 @@ const NODE_HEIGHT = 48;
 const MIN_WIDTH = 110;
 const PADDING = 24;
 
+/** A condition adds a third line. */
+const CONDITION_LINE_HEIGHT = 16;
+
 export function nodeWidth(node: DagNode): number {
-  return Math.max(MIN_WIDTH, Math.ceil(Math.max(node.id.length, node.mcp.length) * CHAR_WIDTH) + PADDING);
+  const longest = Math.max(
+    node.id.length,
+    node.mcp.length,
+    node.condition?.label.length ?? 0,
+    node.fanOut?.label.length ?? 0,
+  );
+  return Math.max(MIN_WIDTH, Math.ceil(longest * CHAR_WIDTH) + PADDING);
+}
+
+export function nodeHeight(node: DagNode): number {
+  // a for_each badge is a line of its own, below the condition's
+  return (
+    NODE_HEIGHT + (node.condition ? CONDITION_LINE_HEIGHT : 0) + (node.fanOut ? CONDITION_LINE_HEIGHT : 0)
+  );
 }
 
 /**
@@ -44,7 +60,7 @@ export function layoutDag(graph: WorkflowGraph, rankdir: "TB" | "LR" = "TB"): Da
   const g = new Graph<Record<string, unknown>, { width: number; height: number; x?: number; y?: number }>();
   g.setGraph({ rankdir, nodesep: 28, ranksep: 44, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const node of graph.nodes) g.setNode(node.id, { width: nodeWidth(node), height: NODE_HEIGHT });
+  for (const node of graph.nodes) g.setNode(node.id, { width: nodeWidth(node), height: nodeHeight(node) });
   for (const edge of graph.edges) g.setEdge(edge.from, edge.to);
   layout(g);
   const nodes = graph.nodes.map((node) => {

@@ -58,7 +58,7 @@ export function parseRunStatus(name: string | null): RunStatus | undefined {
 }
 
 /** How a status reads to people: the tone of its badge. */
-export type Tone = "ok" | "bad" | "warn" | "busy" | "idle";
+export type Tone = "ok" | "bad" | "warn" | "busy" | "idle" | "wait";
 
 export function runStatusTone(status: RunStatus): Tone {
   switch (status) {
@@ -87,6 +87,9 @@ export function stepStatusTone(status: StepStatus): Tone {
       return "warn";
     case StepStatus.RUNNING:
       return "busy";
+    // parked: a sleep, a wait for a signal or an approval (no executor holds it)
+    case StepStatus.WAITING:
+      return "wait";
     default:
       return "idle";
   }

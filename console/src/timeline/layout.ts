@@ -1,4 +1,4 @@
-import type { StepRun, StepStatus } from "@mcp/proto/executor";
+import { StepStatus, type StepRun } from "@mcp/proto/executor";
 import { formatDuration, ms } from "../format/time";
 import type { AttemptLog, AttemptRecord } from "./attempts";
 
@@ -103,7 +103,9 @@ export function layoutTimeline(
       const durationMs = end - startMs;
       const leftPct = Math.min(pct(startMs), 100 - MIN_BAR_PCT);
       const widthPct = Math.min(Math.max(pct(end) - pct(startMs), MIN_BAR_PCT), 100 - leftPct);
-      const time = running ? `running ${formatDuration(durationMs)}` : formatDuration(durationMs);
+      // a parked step (sleep, signal, approval) waits rather than runs
+      const ongoing = a.status === StepStatus.WAITING ? "waiting" : "running";
+      const time = running ? `${ongoing} ${formatDuration(durationMs)}` : formatDuration(durationMs);
       return {
         attempt: a.attempt,
         startMs,

@@ -34,6 +34,8 @@ describe("openDatabase", () => {
         "ApiKeys1765000000000",
         "Secrets1766000000000",
         "RunRecoveries1767000000000",
+        "WaitingSteps1767200000000",
+        "ForEachItems1767300000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
@@ -44,6 +46,7 @@ describe("openDatabase", () => {
         "mcp_label_moves",
         "mcp_name_versions",
         "mcp_versions",
+        "run_signals",
         "schema_migrations",
         "secrets",
         "step_runs",

@@ -42,6 +42,13 @@ export {
   type WrittenSteps,
 } from "./repositories/fenced-writes.js";
 export { RunQueries, type RunListFilter } from "./repositories/run-queries.js";
+export {
+  RunWaits,
+  decisionOf,
+  type DecideResult,
+  type SentSignal,
+  type StoredDecision,
+} from "./repositories/run-waits.js";
 export { stepRow, type StepRowInit } from "./repositories/step-row.js";
 export { ApiKeyStore, type NewApiKey } from "./repositories/api-key-store.js";
 export { asInsert, asUpdate } from "./repositories/insert.js";

@@ -15,6 +15,9 @@ export const LABEL = /^[a-z][a-z0-9_-]{0,62}$/;
 /** The label the registry moves by itself; callers cannot set or delete it. */
 export const RESERVED_LABEL = "latest";
 
+/** A signal's name (`wait_for_signal`, SignalRun): 1-128 characters of `A-Za-z0-9_.-`. */
+export const SIGNAL_NAME = /^[A-Za-z0-9_.-]{1,128}$/;
+
 /** The name of an environment variable holding a secret, e.g. `OPENAI_API_KEY`. */
 export const ENV_VAR_NAME = /^[A-Z_][A-Z0-9_]*$/;
 

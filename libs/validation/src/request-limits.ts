@@ -140,4 +140,6 @@ export const LIMITS_BY_FIELD: Readonly<Record<string, FieldLimit>> = {
   "mcp.workflows.v1.WorkflowSpec.inputs": { maxItems: 100 },
   "mcp.workflows.v1.WorkflowSpec.outputs": { maxItems: 100 },
   "mcp.workflows.v1.WorkflowInput.description": { text: { maxChars: 2_000 } },
+  "mcp.workflows.v1.ForEach.path": { text: { maxChars: 512 } },
+  "mcp.workflows.v1.StepInput.item": { text: { maxChars: 512 } },
 };

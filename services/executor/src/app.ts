@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { countedLocks, openLocksAndEvents } from "@mcp/coordination";
-import { FencedWrites, RunQueries, RunStore, SecretStore } from "@mcp/db";
+import { FencedWrites, RunQueries, RunStore, RunWaits, SecretStore } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import {
@@ -20,6 +20,7 @@ import { createRunners } from "./runners/index.js";
 import { withStepSecrets } from "./runners/step-secrets.js";
 import { withStorableResults } from "./runners/storable-results.js";
 import { RunCanceller } from "./runs/run-canceller.js";
+import { RunSignals } from "./runs/run-signals.js";
 import { RunDriver } from "./runs/run-driver.js";
 import { RunLauncher } from "./runs/run-launcher.js";
 import { RunReader } from "./runs/run-reader.js";
@@ -92,10 +93,12 @@ export async function startExecutor(
   );
   const starter = new RunStarter(definitions, store, queries);
   const watcher = new RunWatcher(queries, events);
+  const waits = new RunWaits(dataSource);
   const driver = new RunDriver({
     store,
     writes: new FencedWrites(dataSource),
     queries,
+    waits,
     events,
     locks: countedLocks(coordination.locks, coordinationMetrics(metrics)),
     runnerFor: withStorableResults(
@@ -137,6 +140,7 @@ export async function startExecutor(
     reader,
     watcher,
     canceller: new RunCanceller(store, events),
+    signals: new RunSignals(waits, reader, events),
     secrets,
   });
   const server = await base.serve(built, {

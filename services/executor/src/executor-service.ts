@@ -1,7 +1,10 @@
-import { create } from "@bufbuild/protobuf";
+import { create, toJson } from "@bufbuild/protobuf";
+import { ValueSchema } from "@bufbuild/protobuf/wkt";
 import type { ServiceImpl } from "@connectrpc/connect";
 import {
   CancelRunResponseSchema,
+  DecideApprovalResponseSchema,
+  SignalRunResponseSchema,
   ExecuteWorkflowResponseSchema,
   GetRunResponseSchema,
   ListRunsResponseSchema,
@@ -14,6 +17,8 @@ import type { RunLauncher } from "./runs/run-launcher.js";
 import type { RunReader } from "./runs/run-reader.js";
 import type { RunStarter } from "./runs/run-starter.js";
 import type { RunWatcher } from "./runs/run-watcher.js";
+import type { RunSignals } from "./runs/run-signals.js";
+import { callInfoKey } from "@mcp/runtime";
 
 /** The run modules the handlers delegate to. */
 export interface ExecutorDeps {
@@ -22,11 +27,12 @@ export interface ExecutorDeps {
   readonly reader: RunReader;
   readonly watcher: RunWatcher;
   readonly canceller: RunCanceller;
+  readonly signals: RunSignals;
 }
 
 /** ExecutorService over the run modules. Requests arrive validated; handlers only translate. */
 export function executorService(deps: ExecutorDeps): ServiceImpl<typeof ExecutorService> {
-  const { starter, launcher, reader, watcher, canceller } = deps;
+  const { starter, launcher, reader, watcher, canceller, signals } = deps;
   return {
     async executeWorkflow(req, ctx) {
       const launched = await launcher.launch(
@@ -61,6 +67,28 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
         { wait: req.wait, waitTimeoutSeconds: req.waitTimeoutSeconds, signal: ctx.signal },
       );
       return create(RunMcpResponseSchema, launched);
+    },
+
+    async signalRun(req, ctx) {
+      const sent = await signals.signal({
+        runId: req.runId,
+        signal: req.signal,
+        payload: req.payload ? toJson(ValueSchema, req.payload) : null,
+        requestId: req.requestId,
+        sentBy: ctx.values.get(callInfoKey)?.principal,
+      });
+      return create(SignalRunResponseSchema, sent);
+    },
+
+    async decideApproval(req, ctx) {
+      const run = await signals.decide({
+        runId: req.runId,
+        stepId: req.stepId,
+        approve: req.approve,
+        comment: req.comment,
+        decidedBy: ctx.values.get(callInfoKey)?.principal,
+      });
+      return create(DecideApprovalResponseSchema, { run });
     },
   };
 }

@@ -1,6 +1,8 @@
 import type { FieldViolation } from "@mcp/errors";
 import {
   CancelRunRequestSchema,
+  DecideApprovalRequestSchema,
+  SignalRunRequestSchema,
   ExecuteWorkflowRequestSchema,
   GetRunRequestSchema,
   ListRunsRequestSchema,
@@ -9,9 +11,24 @@ import {
   type ExecuteWorkflowRequest,
   type ListRunsRequest,
   type RunMcpRequest,
+  type DecideApprovalRequest,
+  type SignalRunRequest,
 } from "@mcp/proto/executor";
 import { validationTable, type ValidationTable } from "@mcp/runtime";
-import { checkId, checkMcpOneof, checkPageSize, checkSelector, violation } from "@mcp/validation";
+import {
+  checkId,
+  checkMaxLength,
+  checkMcpOneof,
+  checkPageSize,
+  checkPattern,
+  checkRequired,
+  checkSelector,
+  SIGNAL_NAME,
+  violation,
+} from "@mcp/validation";
+
+/** A step id: 1-128 characters of `a-zA-Z0-9_-` (as the workflows service checks it). */
+const STEP_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 /**
  * What only the executor knows about a run request. Lengths and sizes (`request_id` at most 200
@@ -48,6 +65,24 @@ export const executorValidation: ValidationTable = validationTable([
   [WatchRunRequestSchema, idOnly],
   [ListRunsRequestSchema, (m: ListRunsRequest) => checkPageSize(m.pageSize)],
   [CancelRunRequestSchema, idOnly],
+  [
+    SignalRunRequestSchema,
+    (m: SignalRunRequest) => [
+      ...checkId(m.runId, "run_id"),
+      ...checkRequired(m.signal, "signal"),
+      ...(m.signal ? checkPattern(m.signal, SIGNAL_NAME, "1-128 characters of a-zA-Z0-9_.-", "signal") : []),
+      ...checkMaxLength(m.requestId, 200, "request_id"),
+    ],
+  ],
+  [
+    DecideApprovalRequestSchema,
+    (m: DecideApprovalRequest) => [
+      ...checkId(m.runId, "run_id"),
+      ...checkRequired(m.stepId, "step_id"),
+      ...(m.stepId ? checkPattern(m.stepId, STEP_ID, "1-128 characters of a-zA-Z0-9_-", "step_id") : []),
+      ...checkMaxLength(m.comment, 2000, "comment"),
+    ],
+  ],
   [
     RunMcpRequestSchema,
     (m: RunMcpRequest) => [

@@ -15,6 +15,8 @@ import { isTerminalRun, runStatusName, runStatusTone } from "../../format/enums"
 import { formatDuration, formatTime, ms } from "../../format/time";
 import { useWatchRun, type WatchPhase } from "../../runs/use-watch-run";
 import { layoutTimeline } from "../../timeline/layout";
+import { ForEachItems } from "../../runs/for-each-items";
+import { WaitingSteps } from "../../runs/waiting-steps";
 import { StepDetails } from "./step-details";
 
 const PHASE_TEXT: Record<WatchPhase, string> = {
@@ -166,6 +168,8 @@ function RunDetails({
         )}
       </dl>
       <RunErrorView error={run.error} />
+      <WaitingSteps run={run} />
+      <ForEachItems run={run} onSelect={select} />
       <div className="columns">
         <section aria-labelledby="inputs-heading">
           <h2 id="inputs-heading">Inputs</h2>

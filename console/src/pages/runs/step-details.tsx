@@ -1,9 +1,9 @@
-import type { StepRun } from "@mcp/proto/executor";
+import { StepStatus, type StepRun } from "@mcp/proto/executor";
 import { Link } from "react-router";
 import { JsonView } from "../../components/json-view";
 import { RunErrorView } from "../../components/run-result";
-import { StatusBadge } from "../../components/status-badge";
-import { stepStatusName, stepStatusTone } from "../../format/enums";
+import { StepStatusBadge } from "../../components/step-status-badge";
+import { waitingText } from "../../dag/waits";
 import { durationMs, formatDuration, formatTime } from "../../format/time";
 
 /** One step of a run: MCP, attempt, times, inputs, outputs, error, stdout and stderr. */
@@ -12,8 +12,7 @@ export function StepDetails({ step }: { step: StepRun }) {
   return (
     <section aria-labelledby="step-heading" className="step-details">
       <h2 id="step-heading">
-        Step {step.stepId}{" "}
-        <StatusBadge text={stepStatusName(step.status)} tone={stepStatusTone(step.status)} />
+        Step {step.stepId} <StepStatusBadge step={step} />
       </h2>
       <dl className="facts">
         <dt>MCP</dt>
@@ -28,8 +27,33 @@ export function StepDetails({ step }: { step: StepRun }) {
         </dd>
         {step.parentStepId && (
           <>
-            <dt>Called by</dt>
-            <dd>{step.parentStepId}</dd>
+            <dt>{step.itemIndex !== undefined ? "Item of" : "Called by"}</dt>
+            <dd>
+              {step.parentStepId}
+              {step.itemIndex !== undefined && ` (item ${step.itemIndex})`}
+            </dd>
+          </>
+        )}
+        {step.itemCount !== undefined && (
+          <>
+            <dt>Items</dt>
+            <dd>{step.itemCount}</dd>
+          </>
+        )}
+        {step.status === StepStatus.WAITING && (
+          <>
+            <dt>Waiting</dt>
+            <dd>{waitingText(step)}</dd>
+          </>
+        )}
+        {step.approval?.decided && (
+          <>
+            <dt>Decision</dt>
+            <dd>
+              {step.approval.approved ? "approved" : "rejected"} by {step.approval.decidedBy}
+              {step.approval.comment ? `: ${step.approval.comment}` : ""}
+              {` (${formatTime(step.approval.decideTime)})`}
+            </dd>
           </>
         )}
         <dt>Attempt</dt>

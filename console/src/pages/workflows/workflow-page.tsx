@@ -26,6 +26,10 @@ function describeInputSource(spec: WorkflowSpec, stepIndex: number): string {
           return `${name} ← ${s.value.stepId}${s.value.output ? `.${s.value.output}` : ""}`;
         case "staticValue":
           return `${name} = ${JSON.stringify(valueJson(s.value) ?? null)}`;
+        case "item":
+          return `${name} ← item${s.value ? `.${s.value}` : ""}`;
+        case "itemIndex":
+          return `${name} ← item index`;
         default:
           return name;
       }

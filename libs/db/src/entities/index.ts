@@ -3,6 +3,7 @@ import { McpDefinitionEntity } from "./mcp-definition.entity.js";
 import { McpLabelMoveEntity } from "./mcp-label-move.entity.js";
 import { McpVersionEntity } from "./mcp-version.entity.js";
 import { SecretEntity } from "./secret.entity.js";
+import { RunSignalEntity } from "./run-signal.entity.js";
 import { McpNameCounterEntity, WorkflowNameCounterEntity } from "./name-counter.entity.js";
 import { StepRunEntity } from "./step-run.entity.js";
 import { WorkflowDefinitionEntity } from "./workflow-definition.entity.js";
@@ -21,6 +22,7 @@ export {
   WorkflowRunEntity,
   WorkflowVersionEntity,
   SecretEntity,
+  RunSignalEntity,
 };
 export { CatalogDefinitionColumns, CatalogVersionColumns, NameCounterColumns } from "./catalog-columns.js";
 export type { LabelMap } from "./mcp-definition.entity.js";
@@ -41,4 +43,5 @@ export const ENTITIES = [
   StepRunEntity,
   ApiKeyEntity,
   SecretEntity,
+  RunSignalEntity,
 ] as const;

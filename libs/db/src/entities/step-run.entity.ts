@@ -4,11 +4,12 @@ import type { JsonObject } from "./mcp-version.entity.js";
 
 /** Lower-case step status names as stored. */
 export type StepStatusName =
-  "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled" | "retrying";
+  "pending" | "running" | "succeeded" | "failed" | "skipped" | "cancelled" | "retrying" | "waiting";
 
 /**
  * One step of a run (the latest attempt; `attempt` counts them). A tool call made by an
- * `ai_assistant` step is a child step run (`parentStepRunId`).
+ * `ai_assistant` step, and each item of a `for_each` step (`itemIndex`), is a child step run
+ * (`parentStepRunId`).
  */
 @Entity({ name: "step_runs" })
 @Index("step_runs_by_run", ["runId", "position"])
@@ -80,6 +81,25 @@ export class StepRunEntity {
   @Column({ type: "jsonb", nullable: true })
   usage!: JsonObject | null;
 
+  /** What the step does: `mcp`, `sleep`, `wait_for_signal` or `approval`; null = an MCP call (older runs). */
+  @Column({ type: "text", nullable: true })
+  kind!: string | null;
+
+  /** While `waiting`: when the sleep ends or the wait gives up (null = no limit). Kept once decided. */
+  @Column({ type: "timestamptz", name: "wake_at", nullable: true })
+  wakeAt!: Date | null;
+
+  /** A `wait_for_signal` step's signal name. */
+  @Column({ type: "text", nullable: true })
+  signal!: string | null;
+
+  /**
+   * An `approval` step's `{prompt}` and, once decided (even before the step waits),
+   * `{decided: true, approved, decided_by, comment, decided_at}`.
+   */
+  @Column({ type: "jsonb", nullable: true })
+  approval!: JsonObject | null;
+
   @Column({ type: "timestamptz", name: "started_at", nullable: true })
   startedAt!: Date | null;
 
@@ -88,6 +108,14 @@ export class StepRunEntity {
 
   @Column({ type: "integer", name: "duration_ms", nullable: true })
   durationMs!: number | null;
+
+  /** For one item of a `for_each` step (a child row): the item's 0-based index in the list. */
+  @Column({ type: "integer", name: "item_index", nullable: true })
+  itemIndex!: number | null;
+
+  /** For a `for_each` step: how many items its list has, once read. */
+  @Column({ type: "integer", name: "item_count", nullable: true })
+  itemCount!: number | null;
 
   @Column({ type: "timestamptz", name: "updated_at" })
   updatedAt!: Date;

@@ -15,6 +15,7 @@ export type RunStatusName =
 @Index("workflow_runs_by_workflow", ["workflowId", "createdAt", "id"])
 @Index("workflow_runs_by_status", ["status", "createdAt", "id"])
 @Index("workflow_runs_by_time", ["createdAt", "id"])
+@Index("workflow_runs_wake", ["wakeAt"], { where: "wake_at IS NOT NULL" })
 export class WorkflowRunEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
@@ -87,6 +88,14 @@ export class WorkflowRunEntity {
   /** Why the last executor that drove the run gave it up, when it could say (RECOVERY_LIMIT quotes it). */
   @Column({ type: "text", name: "last_driver_error", nullable: true })
   lastDriverError!: string | null;
+
+  /**
+   * Set while the run is parked (a `sleep`, `wait_for_signal` or `approval` step waits; owner null): it
+   * is claimable again from then on ('infinity' = only a signal, a decision or a cancel wakes it).
+   * SignalRun and DecideApproval set it to now to wake the run; a claim clears it.
+   */
+  @Column({ type: "timestamptz", name: "wake_at", nullable: true })
+  wakeAt!: Date | null;
 
   /** Last event sequence number published for this run (WatchRun ordering). */
   @Column({ type: "bigint", name: "event_seq", default: 0 })

@@ -2,6 +2,8 @@ import { InitialSchema1732470000000 } from "./1732470000000-initial-schema.js";
 import { ApiKeys1765000000000 } from "./1765000000000-api-keys.js";
 import { Secrets1766000000000 } from "./1766000000000-secrets.js";
 import { RunRecoveries1767000000000 } from "./1767000000000-run-recoveries.js";
+import { WaitingSteps1767200000000 } from "./1767200000000-waiting-steps.js";
+import { ForEachItems1767300000000 } from "./1767300000000-for-each-items.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -9,4 +11,6 @@ export const MIGRATIONS = [
   ApiKeys1765000000000,
   Secrets1766000000000,
   RunRecoveries1767000000000,
+  WaitingSteps1767200000000,
+  ForEachItems1767300000000,
 ] as const;

@@ -1,7 +1,7 @@
 import type { DataSource, EntityMetadata } from "typeorm";
 import { StepRunEntity } from "../entities/step-run.entity.js";
 import { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
-import { columnValues, fromRow, setList } from "./entity-rows.js";
+import { columnValues, fromRow, setList, toColumns } from "./entity-rows.js";
 import { PreparedStatements } from "./prepared.js";
 import { stepRow, type StepRowInit } from "./step-row.js";
 import { FenceLostError } from "./run-store.js";
@@ -112,6 +112,46 @@ export class FencedWrites {
     );
   }
 
+  /**
+   * Writes several child rows of the step `parentStepId` in ONE statement (a `for_each` step's items):
+   * each is inserted at the parent's position, or, when a row with its step id exists already (an
+   * item started before, or run again on resume), replaces that row's columns (its id stays). The
+   * MCP columns a child leaves null are the parent's. `progress`: the write finishes steps.
+   */
+  async upsertChildren(
+    runId: string,
+    fence: string,
+    parentStepId: string,
+    children: ReadonlyArray<Omit<StepRowInit, "runId" | "position" | "parentStepRunId">>,
+    progress: boolean,
+  ): Promise<WrittenSteps> {
+    const rows = children.map((child) => {
+      const {
+        runId: _r,
+        position: _p,
+        parentStepRunId: _parent,
+        ...row
+      } = stepRow({ ...child, runId, position: 0 });
+      return toColumns(this.steps, row);
+    });
+    const columns = Object.keys(rows[0] ?? {});
+    const updates = columns.filter((c) => c !== "id").map((c) => `${c} = EXCLUDED.${c}`);
+    return this.written(
+      runId,
+      fence,
+      `WITH run AS (${progress ? bumpSeqProgress : bumpSeq}),
+            parent AS (SELECT p.id, p.position, p.mcp_id, p.mcp_name, p.mcp_version, p.mcp_type
+                         FROM step_runs p WHERE p.run_id = $1 AND p.step_id = $3),
+            step AS (INSERT INTO step_runs (run_id, position, parent_step_run_id, ${columns.join(", ")})
+                     SELECT $1, parent.position, parent.id, ${columns.map(childValue).join(", ")}
+                       FROM run, parent, jsonb_populate_recordset(NULL::step_runs, $4::jsonb) r
+                     ON CONFLICT (run_id, step_id) DO UPDATE SET ${updates.join(", ")}
+                     RETURNING *)
+       SELECT run.event_seq AS "__seq", step.* FROM run LEFT JOIN step ON true`,
+      [runId, fence, parentStepId, JSON.stringify(rows)],
+    );
+  }
+
   /** Records the run's end (and any other run columns in `patch`); returns the event sequence number. */
   async updateRun(runId: string, fence: string, patch: RunPatch): Promise<string> {
     const params: unknown[] = [runId, fence];
@@ -136,6 +176,12 @@ export class FencedWrites {
       rows: rows.filter((row) => row["id"] != null).map((row) => fromRow<StepRunEntity>(this.steps, row)),
     };
   }
+}
+
+/** The MCP a child row does not name is its parent's (`parent` in upsertChildren). */
+const PARENT_COLUMNS = new Set(["mcp_id", "mcp_name", "mcp_version", "mcp_type"]);
+function childValue(column: string): string {
+  return PARENT_COLUMNS.has(column) ? `COALESCE(r.${column}, parent.${column})` : `r.${column}`;
 }
 
 /** Bumps the run's event sequence if `fence` ($2) is still current. */

@@ -43,7 +43,7 @@ export class RunQueries {
   async runWithSteps(id: string): Promise<{ run: WorkflowRunEntity; steps: StepRunEntity[] } | null> {
     const rows = await this.sql.rows<Record<string, unknown>>(
       `SELECT r.*,
-              COALESCE((SELECT json_agg(s ORDER BY s.position, s.step_id) FROM step_runs s WHERE s.run_id = r.id),
+              COALESCE((SELECT json_agg(s ORDER BY s.position, s.item_index NULLS FIRST, s.step_id) FROM step_runs s WHERE s.run_id = r.id),
                        '[]'::json) AS "__steps"
          FROM workflow_runs r WHERE r.id = $1`,
       [id],
@@ -59,10 +59,10 @@ export class RunQueries {
     };
   }
 
-  /** A run's steps in plan order (children after their parent). */
+  /** A run's steps in plan order (children after their parent; a for_each step's items by index). */
   async steps(runId: string): Promise<StepRunEntity[]> {
     const rows = await this.sql.rows<Record<string, unknown>>(
-      "SELECT * FROM step_runs WHERE run_id = $1 ORDER BY position, step_id",
+      "SELECT * FROM step_runs WHERE run_id = $1 ORDER BY position, item_index NULLS FIRST, step_id",
       [runId],
     );
     const metadata = this.dataSource.getMetadata(StepRunEntity);

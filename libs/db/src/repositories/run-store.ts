@@ -19,6 +19,7 @@ export interface NewRun {
     | "cancelRequestedAt"
     | "recoveries"
     | "lastDriverError"
+    | "wakeAt"
   >;
   readonly steps: ReadonlyArray<Omit<StepRunEntity, "run">>;
 }
@@ -119,7 +120,8 @@ export class RunStore {
   /**
    * Claims a run for `owner` for `leaseMs`: the given one if it is claimable, else (no `runId`) the
    * oldest claimable one — pending or unowned, or (unless `expiredLeases: false`) running with an
-   * expired lease (its owner died or stalled: a recovery, counted in `recoveries`). Never one of
+   * expired lease (its owner died or stalled: a recovery, counted in `recoveries`); a parked run
+   * (`wake_at` set, no owner) only once its wake time has come, and without counting a recovery. Never one of
    * `exclude` (the runs the caller drives already). Skips rows another claimer has locked. Returns
    * the claimed run with its new fence, or null. The claim takes the run's next event sequence
    * number (`eventSeq`), for the "running" event the driver publishes.
@@ -147,11 +149,13 @@ export class RunStore {
           SET owner = $1, lease_expires_at = now() + ($2 || ' milliseconds')::interval, fence = r.fence + 1,
               status = CASE WHEN r.status = 'pending' THEN 'running' ELSE r.status END,
               recoveries = CASE WHEN r.owner IS NULL THEN r.recoveries ELSE r.recoveries + 1 END,
-              started_at = COALESCE(r.started_at, now()), updated_at = now(), event_seq = r.event_seq + 1
+              started_at = COALESCE(r.started_at, now()), updated_at = now(), event_seq = r.event_seq + 1,
+              wake_at = NULL
         WHERE r.id = (
           SELECT id FROM workflow_runs
            WHERE status IN ('pending', 'running')
              AND ${claimable}
+             AND (wake_at IS NULL OR wake_at <= now())
              ${conditions.join(" ")}
            ORDER BY created_at, id
            LIMIT 1
@@ -236,7 +240,7 @@ export class RunStore {
           await manager.query(
             `UPDATE step_runs SET status = 'cancelled', finished_at = now(), updated_at = now(),
                     error = jsonb_build_object('code', 'CANCELLED', 'message', $2::text)
-              WHERE run_id = $1 AND status IN ('pending', 'running', 'retrying')`,
+              WHERE run_id = $1 AND status IN ('pending', 'running', 'retrying', 'waiting')`,
             [runId, given ? `run cancelled: ${given}` : "run cancelled"],
           );
         }

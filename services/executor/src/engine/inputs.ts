@@ -3,14 +3,21 @@ import { ValueSchema, type Value } from "@bufbuild/protobuf/wkt";
 import type { Step, StepOutputRef } from "@mcp/proto/workflows";
 import { StepFailure, type JsonObject, type JsonValue } from "../step/index.js";
 
-/** Reads a succeeded step's outputs; `undefined` when the step has none recorded (not succeeded). */
+/**
+ * Reads a succeeded step's outputs; `undefined` when the step has none recorded (not succeeded);
+ * {@link SKIPPED_BY_CONDITION} when a condition skipped it (conditions.ts).
+ */
 export type OutputsOf = (stepId: string) => JsonObject | undefined;
+
+/** The "outputs" of a step a condition skipped: every input reading it is null. */
+export const SKIPPED_BY_CONDITION: JsonObject = Object.freeze({});
 
 /**
  * Builds a step's inputs from its `StepInput` mapping:
  * - `staticValue`: the `google.protobuf.Value` as JSON (a Value with no kind set is `null`);
  * - `workflowInput`: the run's input of that name (after defaults);
- * - `stepOutput`: the producer's `outputs[output]`, or its whole outputs object when `output` is empty.
+ * - `stepOutput`: the producer's `outputs[output]`, or its whole outputs object when `output` is empty;
+ *   null when a condition skipped the producer.
  *
  * @throws StepFailure with code `MISSING_INPUT` naming what could not be read.
  */
@@ -54,6 +61,7 @@ function workflowInput(stepId: string, name: string, inputName: string, runInput
 
 function stepOutput(stepId: string, name: string, ref: StepOutputRef, outputsOf: OutputsOf): JsonValue {
   const outputs = outputsOf(ref.stepId);
+  if (outputs === SKIPPED_BY_CONDITION) return null;
   const value = outputs === undefined ? undefined : readOutput(outputs, ref.output);
   if (value === undefined) {
     const what = ref.output === "" ? "the outputs" : `output "${ref.output}"`;

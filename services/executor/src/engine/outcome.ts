@@ -49,15 +49,19 @@ export function stoppedOutcome(spec: WorkflowSpec, stop: StopCause): RunOutcome 
 
 /**
  * The outcome of a run in which every step was decided without a stop: `succeeded` when all steps
- * succeeded (and every declared output can be read, else `failed` with MISSING_OUTPUT), otherwise
+ * succeeded or were skipped by a condition (and every declared output of a succeeded step can be read,
+ * else `failed` with MISSING_OUTPUT), otherwise
  * `partially_succeeded` when at least one step succeeded, `failed` when none did; the error is the
  * first failure.
  */
 export function settledOutcome(spec: WorkflowSpec, state: RunState): RunOutcome {
   const ids = state.order.map((s) => s.stepId);
   const succeeded = ids.filter((id) => state.statusOf(id) === "succeeded");
-  const { outputs, missing } = finalOutputs(spec, (id) => state.outputsOf(id));
-  if (succeeded.length === ids.length) {
+  const { outputs, missing: unread } = finalOutputs(spec, (id) => state.outputsOf(id));
+  // a condition skip is not a failure: what its step would have produced is simply left out
+  const missing = unread.filter((declared) => !state.skippedByCondition(declared.stepId));
+  const conditionSkipped = ids.filter((id) => state.skippedByCondition(id));
+  if (succeeded.length + conditionSkipped.length === ids.length) {
     const [first] = missing;
     if (first === undefined) return { status: "succeeded", outputs };
     const message = `cannot read declared output${missing.length > 1 ? "s" : ""} ${missing.map(describeOutput).join(", ")}`;

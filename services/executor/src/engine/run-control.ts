@@ -98,5 +98,7 @@ export function guardRecorder(recorder: RunRecorder, control: RunControl): RunRe
     stepSucceeded: (...args) => guarded(() => recorder.stepSucceeded(...args)),
     stepFailed: (...args) => guarded(() => recorder.stepFailed(...args)),
     stepsSkipped: (...args) => guarded(() => recorder.stepsSkipped(...args)),
+    forEachStarted: (...args) => guarded(() => recorder.forEachStarted(...args)),
+    itemUpdated: (...args) => guarded(() => recorder.itemUpdated(...args)),
   };
 }

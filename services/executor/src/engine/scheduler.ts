@@ -43,12 +43,31 @@
  *   means no step starts: every undecided step, even one interrupted by the crash, is recorded skipped;
  *   under CONTINUE its undecided dependents are recorded skipped); `running`/`retrying` run again with
  *   attempt = recorded attempt + 1 (its retry budget counts the earlier attempts); `pending` runs normally.
+ * - Waiting steps (waiting.ts): a `sleep`, `wait_for_signal` or `approval` step that must wait is
+ *   recorded WAITING (`deps.waits`) and stays undecided; other ready steps go on (PARALLEL only: in
+ *   SEQUENTIAL order it is the one step at a time). When nothing else can progress the result is
+ *   `{status: "parked", wakeAt}` (the earliest wake time) and the driver parks the run; resumed, the
+ *   step continues from its recorded wait. Halted meanwhile: a cancel or run timeout records it like an
+ *   interrupted step, a stop like a never-started one. For such a plan the run timeout counts from
+ *   `deps.startedAt`.
+ * - Conditions (conditions.ts): a step is ready when each dependency succeeded or was skipped by a
+ *   condition. Then a condition-skipped dependency skips it too unless `run_if_skipped`; else its
+ *   `when` (CEL) decides: false → recorded `stepsSkipped([id], "skipped", "condition false: …",
+ *   CONDITION_FALSE)` (propagated: UPSTREAM_CONDITION_FALSE), an evaluation error → `stepFailed`
+ *   CONDITION_ERROR (no retry; its strategy applies). A condition skip is not a failure: it does not
+ *   skip dependents by itself, a run of succeeded and condition-skipped steps SUCCEEDED (declared
+ *   outputs of a skipped step are left out), and an input reading a condition-skipped step is null.
+ *   On resume a recorded condition skip (its code) stays one.
+ * - for_each steps (for-each.ts): a step with `for_each` runs its MCP once per item of a list, each item
+ *   a child step with its own attempts (`itemUpdated`); to the scheduler it is one step like any other.
  * - Final outputs (outcome.ts): for `succeeded`/`partially_succeeded`, each `spec.outputs` entry reads
  *   its producer's `outputs[output]` (empty = the whole outputs). One that cannot be read turns a
  *   `succeeded` run `failed` with MISSING_OUTPUT naming it (the readable ones are still returned); a
  *   `partially_succeeded` run just omits it. Other outcomes carry no outputs.
  */
 import { ExecutionMode, type Step } from "@mcp/proto/workflows";
+import { ConditionGate, type ConditionDecision, type ConditionView } from "./conditions.js";
+import { SKIPPED_BY_CONDITION } from "./inputs.js";
 import { directDependents, dependencyOrder, transitiveDependents } from "./order.js";
 import { abortedOutcome, runTimeoutMessage, settledOutcome, stoppedOutcome } from "./outcome.js";
 import { abortableSleep } from "./retry.js";
@@ -56,8 +75,24 @@ import { guardRecorder, RunControl, type AbortCause } from "./run-control.js";
 import { RunState } from "./state.js";
 import { runStep, type StepEnd } from "./step-task.js";
 import { failureHandling, type FailureHandling } from "./strategy.js";
-import { LostOwnershipError, type EngineOptions, type RecordedStep, type RunOutcome, type RunPlan, type RunRecorder } from "./types.js";
-import type { RunnerFor } from "../step/index.js";
+import {
+  parkedUntil,
+  runTimeoutMs,
+  runWaitStep,
+  waitKindOf,
+  type EngineResult,
+  type StepParked,
+  type WaitPort,
+} from "./waiting.js";
+import {
+  LostOwnershipError,
+  type EngineOptions,
+  type RecordedItem,
+  type RecordedStep,
+  type RunPlan,
+  type RunRecorder,
+} from "./types.js";
+import type { JsonObject, RunnerFor } from "../step/index.js";
 
 /** Parallel steps at once when neither the spec nor the options say. */
 export const DEFAULT_MAX_PARALLELISM = 8;
@@ -69,6 +104,10 @@ export interface EngineDeps {
   /** Aborts to cancel the run (reason "cancelled"), or with a LostOwnershipError when the lease is lost. */
   readonly signal: AbortSignal;
   readonly options?: EngineOptions;
+  /** Where `sleep`, `wait_for_signal` and `approval` steps record their waits (waiting.ts); without it they fail. */
+  readonly waits?: WaitPort;
+  /** When the run first started: a plan with waiting steps counts its timeout from then (waiting.ts). */
+  readonly startedAt?: Date;
 }
 
 /**
@@ -81,7 +120,7 @@ export async function runPlan(
   plan: RunPlan,
   recorded: readonly RecordedStep[],
   deps: EngineDeps,
-): Promise<RunOutcome> {
+): Promise<EngineResult> {
   return new Scheduler(plan, recorded, deps).run();
 }
 
@@ -94,8 +133,18 @@ class Scheduler {
   private readonly handling = new Map<string, FailureHandling>();
   private readonly limit: number;
   private readonly inFlight = new Map<string, Promise<void>>();
+  /** `when` / `run_if_skipped` of the steps (conditions.ts). */
+  private readonly conditions: ConditionGate;
+  private readonly conditionView: ConditionView;
   /** Steps whose attempt (or wait before a retry) the run's abort cut short, not yet recorded. */
   private readonly interrupted = new Map<string, Extract<StepEnd, { kind: "interrupted" }>>();
+  /** The recorded items of `for_each` steps (resume; see for-each.ts). */
+  private readonly recordedItems = new Map<string, readonly RecordedItem[]>();
+  /** Waiting steps recorded WAITING (or waiting still after a resume): step id → wake time (waiting.ts). */
+  private readonly parked = new Map<string, Date | null>();
+  /** Steps recorded WAITING before this drive, with their wake times. */
+  private readonly recordedWaits: ReadonlyMap<string, Date | null>;
+  private readonly sequential: boolean;
 
   constructor(
     private readonly plan: RunPlan,
@@ -104,22 +153,36 @@ class Scheduler {
   ) {
     const { spec } = plan;
     this.state = new RunState(dependencyOrder(spec.steps), recorded);
+    for (const r of recorded) if (r.items) this.recordedItems.set(r.stepId, r.items);
     this.dependents = directDependents(spec.steps);
+    this.conditions = new ConditionGate(spec.steps);
+    this.conditionView = {
+      inputs: plan.inputs,
+      skippedByCondition: (id) => this.state.skippedByCondition(id),
+      outputsOf: (id) => this.state.outputsOf(id),
+    };
     this.recorder = guardRecorder(deps.recorder, this.control);
     const parallel = spec.executionMode === ExecutionMode.PARALLEL;
     const max = spec.maxParallelism ?? deps.options?.defaultMaxParallelism ?? DEFAULT_MAX_PARALLELISM;
     this.limit = parallel ? Math.max(1, max) : 1;
+    this.sequential = !parallel;
+    this.recordedWaits = new Map(
+      recorded.filter((r) => r.status === "waiting").map((r) => [r.stepId, r.wakeAt ?? null]),
+    );
     for (const step of spec.steps) this.handling.set(step.stepId, failureHandling(step, spec));
   }
 
-  async run(): Promise<RunOutcome> {
+  async run(): Promise<EngineResult> {
     const { signal } = this.deps;
     const onCancel = (): void => this.control.abort(cancelCause(signal.reason));
     const seconds = this.plan.spec.timeoutSeconds;
+    const timeoutMs = runTimeoutMs(this.plan, this.deps.startedAt);
     const timer =
-      seconds === undefined
+      seconds === undefined || timeoutMs === undefined
         ? undefined
-        : setTimeout(() => this.control.abort({ kind: "run-timeout", seconds }), seconds * 1000);
+        : setTimeout(() => this.control.abort({ kind: "run-timeout", seconds }), timeoutMs);
+    // a parked run woken at (or after) its deadline: timed out before anything runs
+    if (seconds !== undefined && timeoutMs === 0) this.control.abort({ kind: "run-timeout", seconds });
     const fatal = new Promise<void>((resolve) =>
       this.control.fatalSignal.addEventListener("abort", () => resolve(), { once: true }),
     );
@@ -150,6 +213,7 @@ class Scheduler {
     if (this.control.halted) return;
     for (const step of this.state.order) {
       const status = this.state.statusOf(step.stepId);
+      if (status === "skipped" && this.state.skippedByCondition(step.stepId)) continue;
       if (status === "failed" || status === "skipped" || status === "cancelled") {
         await this.skipDependents(step.stepId, status === "failed" ? "failed" : `was ${status}`);
       }
@@ -160,6 +224,8 @@ class Scheduler {
   private startReadySteps(): void {
     for (const step of this.state.order) {
       if (this.inFlight.size >= this.limit) return;
+      // SEQUENTIAL: a parked step is the one step at a time until it ends
+      if (this.sequential && this.parked.size > 0) return;
       if (this.state.ready(step)) this.start(step);
     }
   }
@@ -167,22 +233,73 @@ class Scheduler {
   private start(step: Step): void {
     const id = step.stepId;
     this.state.markRunning(id);
-    const task = runStep(step, this.state.attemptOf(id), {
-      runId: this.plan.runId,
-      mcp: this.plan.mcps.get(id),
-      runInputs: this.plan.inputs,
-      outputsOf: (producer) => this.state.outputsOf(producer),
-      handling: this.handlingOf(id),
-      recorder: this.recorder,
-      runnerFor: this.deps.runnerFor,
-      control: this.control,
-      random: this.deps.options?.random ?? Math.random,
-      sleep: this.deps.options?.sleep ?? abortableSleep,
-    })
-      .then((end) => this.settle(id, end))
+    const gate = this.conditions.decide(step, this.conditionView);
+    if (gate.kind !== "run") {
+      const decided = this.decideByCondition(id, gate)
+        .catch((error: unknown) => this.control.abort({ kind: "fatal", error }))
+        .finally(() => this.inFlight.delete(id));
+      this.inFlight.set(id, decided);
+      return;
+    }
+    const wait = waitKindOf(step);
+    const task = (
+      wait === undefined
+        ? runStep(step, this.state.attemptOf(id), {
+            runId: this.plan.runId,
+            mcp: this.plan.mcps.get(id),
+            runInputs: this.plan.inputs,
+            outputsOf: (producer) => this.inputsFrom(producer),
+            handling: this.handlingOf(id),
+            recorder: this.recorder,
+            runnerFor: this.deps.runnerFor,
+            control: this.control,
+            random: this.deps.options?.random ?? Math.random,
+            sleep: this.deps.options?.sleep ?? abortableSleep,
+            recordedItems: this.recordedItems.get(id),
+          })
+        : this.startWait(step)
+    )
+      .then((end) => (end.kind === "parked" ? this.park(id, end) : this.settle(id, end)))
       .catch((error: unknown) => this.control.abort({ kind: "fatal", error }))
       .finally(() => this.inFlight.delete(id));
     this.inFlight.set(id, task);
+  }
+
+  private startWait(step: Step): Promise<StepEnd | StepParked> {
+    const recorded = this.recordedWaits.has(step.stepId)
+      ? { wakeAt: this.recordedWaits.get(step.stepId) ?? null }
+      : undefined;
+    return runWaitStep(step, {
+      runInputs: this.plan.inputs,
+      outputsOf: (producer) => this.inputsFrom(producer),
+      recorder: this.recorder,
+      control: this.control,
+      waits: this.deps.waits,
+      recorded,
+    });
+  }
+
+  /** A waiting step waits on: it stays "running" here until the run is parked or halted. */
+  private park(stepId: string, end: StepParked): void {
+    this.parked.set(stepId, end.wakeAt);
+  }
+
+  /** What a step input reads of a producer: its outputs, or SKIPPED_BY_CONDITION (inputs.ts). */
+  private inputsFrom(producer: string): JsonObject | undefined {
+    return this.state.skippedByCondition(producer) ? SKIPPED_BY_CONDITION : this.state.outputsOf(producer);
+  }
+
+  /** A step its condition does not let run: recorded skipped (a condition skip), or failed (CONDITION_ERROR). */
+  private async decideByCondition(
+    stepId: string,
+    decision: Exclude<ConditionDecision, { kind: "run" }>,
+  ): Promise<void> {
+    if (decision.kind === "fail") {
+      await this.recorder.stepFailed(stepId, this.state.attemptOf(stepId), decision.error, {});
+      return this.settle(stepId, { kind: "failed", error: decision.error });
+    }
+    await this.recorder.stepsSkipped([stepId], "skipped", decision.reason, decision.code);
+    this.state.skipByCondition(stepId);
   }
 
   /** Books a finished step task and applies its strategy. */
@@ -222,7 +339,24 @@ class Scheduler {
   }
 
   /** Records what the end of the loop left undecided and decides the outcome. */
-  private async finish(): Promise<RunOutcome> {
+  private async finish(): Promise<EngineResult> {
+    if (this.control.aborted) {
+      // steps parked in an earlier drive and not resumed in this one are interrupted waits too
+      for (const id of this.recordedWaits.keys()) {
+        if (this.state.statusOf(id) !== "waiting") continue;
+        this.state.markRunning(id);
+        this.parked.set(id, null);
+      }
+    }
+    if (this.parked.size > 0) {
+      if (!this.control.halted) return { status: "parked", wakeAt: parkedUntil(this.parked.values(), null) };
+      // halted: an abort records the waits as interrupted, a stop as never run
+      for (const id of this.parked.keys()) {
+        if (this.control.aborted) this.interrupted.set(id, { kind: "interrupted", attempt: 1, output: {} });
+        else this.state.markWaiting(id);
+      }
+      this.parked.clear();
+    }
     const cause = this.control.aborted;
     const waiting = this.state.idsWith("waiting");
     if (cause && cause.kind !== "fatal" && (this.interrupted.size > 0 || waiting.length > 0)) {

@@ -1,5 +1,6 @@
 import type { Step } from "@mcp/proto/workflows";
 import type { JsonObject } from "../step/index.js";
+import { isConditionSkip } from "./conditions.js";
 import type { RecordedError, RecordedStep } from "./types.js";
 
 /** A step's state inside the engine: `waiting` = not started in this process (yet). */
@@ -10,6 +11,8 @@ export class RunState {
   private readonly status = new Map<string, StepStatus>();
   private readonly firstAttempt = new Map<string, number>();
   private readonly outputs = new Map<string, JsonObject>();
+  /** Steps skipped by a condition (conditions.ts): they count as decided without a failure. */
+  private readonly conditionSkips = new Set<string>();
   /** Failures in the order they were decided (recorded ones first, in dependency order). */
   readonly failures: RecordedError[] = [];
 
@@ -43,10 +46,12 @@ export class RunState {
         case "skipped":
         case "cancelled":
           this.status.set(id, record.status);
+          if (record.status === "skipped" && isConditionSkip(record.error?.code)) this.conditionSkips.add(id);
           break;
         case "pending":
         case "running":
         case "retrying":
+        case "waiting":
         case undefined:
           this.status.set(id, "waiting");
           break;
@@ -73,12 +78,23 @@ export class RunState {
     return this.order.map((s) => s.stepId).filter((id) => this.status.get(id) === status);
   }
 
-  /** Whether every dependency of `step` succeeded. */
+  /** Whether every dependency of `step` succeeded or was skipped by a condition. */
   ready(step: Step): boolean {
     return (
       this.status.get(step.stepId) === "waiting" &&
-      step.dependsOn.every((d) => this.status.get(d) === "succeeded")
+      step.dependsOn.every((d) => this.status.get(d) === "succeeded" || this.conditionSkips.has(d))
     );
+  }
+
+  /** Whether the step was skipped by a condition (its own, or one upstream; see conditions.ts). */
+  skippedByCondition(stepId: string): boolean {
+    return this.conditionSkips.has(stepId);
+  }
+
+  /** The step was skipped by a condition. */
+  skipByCondition(stepId: string): void {
+    this.status.set(stepId, "skipped");
+    this.conditionSkips.add(stepId);
   }
 
   markRunning(stepId: string): void {

@@ -5,7 +5,8 @@ import { mapStepInputs, type OutputsOf } from "./inputs.js";
 import { backoffDelayMs, isRetryable } from "./retry.js";
 import type { RunControl } from "./run-control.js";
 import type { FailureHandling } from "./strategy.js";
-import type { RecordedError, RunRecorder } from "./types.js";
+import { runForEach } from "./for-each.js";
+import type { RecordedError, RecordedItem, RunRecorder } from "./types.js";
 import type { RunnerFor } from "../step/index.js";
 
 /** How a step task ended. Everything but `interrupted` and `not-started` is already recorded. */
@@ -29,6 +30,8 @@ export interface StepTaskDeps {
   readonly control: RunControl;
   readonly random: () => number;
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  /** For a `for_each` step on resume: its items recorded so far. */
+  readonly recordedItems?: readonly RecordedItem[];
 }
 
 /**
@@ -44,6 +47,7 @@ export async function runStep(step: Step, firstAttempt: number, deps: StepTaskDe
     return { kind: "failed", error };
   };
 
+  if (step.forEach) return runForEach(step, firstAttempt, deps, deps.recordedItems);
   let inputs: JsonObject;
   try {
     inputs = mapStepInputs(step, deps.runInputs, deps.outputsOf);

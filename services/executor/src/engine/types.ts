@@ -22,12 +22,39 @@ export type StepOutcome = "succeeded" | "failed" | "skipped" | "cancelled";
 /** A step's recorded state when the engine (re)starts: completed steps are never run again. */
 export interface RecordedStep {
   readonly stepId: string;
-  readonly status: "pending" | "running" | "retrying" | StepOutcome;
+  readonly status: "pending" | "running" | "retrying" | "waiting" | StepOutcome;
   /** Attempts already made (0 = never started). */
   readonly attempt: number;
   readonly outputs: JsonObject | null;
   /** For a `failed` step: its recorded error, reported as the run's error on resume. Optional. */
   readonly error?: RecordedError | null;
+  /** For a `for_each` step: its items recorded so far (child rows); succeeded ones never run again. */
+  readonly items?: readonly RecordedItem[];
+  /** For a `waiting` step (sleep, signal, approval): when it wakes or gives up; null = no limit. */
+  readonly wakeAt?: Date | null;
+}
+
+/** One recorded item of a `for_each` step. */
+export interface RecordedItem {
+  readonly index: number;
+  readonly status: RecordedStep["status"];
+  /** Attempts already made. */
+  readonly attempt: number;
+  readonly outputs: JsonObject | null;
+}
+
+/** A change of one item of a `for_each` step (a child step run `<step>[<index>]`). */
+export interface ItemUpdate {
+  readonly index: number;
+  readonly attempt: number;
+  readonly status: "running" | "retrying" | "succeeded" | "failed" | "cancelled";
+  /** The item's mapped inputs. */
+  readonly inputs: JsonObject;
+  /** What the attempt produced (outputs when succeeded; streams and usage in any case). */
+  readonly result?: Partial<StepResult>;
+  readonly error?: RecordedError;
+  /** When `retrying`: the wait before the next attempt. */
+  readonly delayMs?: number;
 }
 
 /** An error as recorded on a step or a run. */
@@ -70,8 +97,24 @@ export interface RunRecorder {
     error: RecordedError,
     output: Partial<StepResult>,
   ): Promise<void>;
-  /** Steps that will not run (stop strategy, failed dependency, cancel). */
-  stepsSkipped(stepIds: readonly string[], status: "skipped" | "cancelled", reason: string): Promise<void>;
+  /**
+   * Steps that will not run (stop strategy, failed dependency, cancel, a condition). `code` is recorded
+   * as the skip's error code (default: the status in upper case); condition skips carry theirs
+   * (conditions.ts) so that a resumed run tells them from the others.
+   */
+  stepsSkipped(
+    stepIds: readonly string[],
+    status: "skipped" | "cancelled",
+    reason: string,
+    code?: string,
+  ): Promise<void>;
+  /** A `for_each` step read its list of `itemCount` items and starts attempt `attempt` over them. */
+  forEachStarted(stepId: string, attempt: number, inputs: JsonObject, itemCount: number): Promise<void>;
+  /**
+   * An item of a `for_each` step changed. `running` may be deferred like a step's start; `succeeded`
+   * and `failed` are committed before the call resolves.
+   */
+  itemUpdated(stepId: string, update: ItemUpdate): Promise<void>;
 }
 
 /** Thrown by a {@link RunRecorder} when this executor no longer owns the run (fencing). */

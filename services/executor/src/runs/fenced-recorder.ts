@@ -8,10 +8,17 @@ import {
   type StepRunEntity,
   type WrittenSteps,
 } from "@mcp/db";
-import { LostOwnershipError, type RecordedError, type RunRecorder } from "../engine/types.js";
+import {
+  LostOwnershipError,
+  type ItemUpdate,
+  type RecordedError,
+  type RunRecorder,
+} from "../engine/types.js";
 import type { RunEvents } from "../events/run-events.js";
+import type { Waiting } from "../engine/waiting.js";
 import type { JsonObject, PinnedMcp, StepResult } from "../step/index.js";
 import { typeName } from "./type-names.js";
+import { ItemWrites, type ItemRow } from "./item-writes.js";
 import { toStepRun } from "./mapping.js";
 
 /** Where runs and steps are reported (runtime's `runMetrics(registry)`); optional, default nowhere. */
@@ -57,6 +64,7 @@ interface PendingStart {
  */
 export class FencedRecorder implements RunRecorder {
   private readonly starts = new Map<string, PendingStart>();
+  private readonly items: ItemWrites;
 
   constructor(
     private readonly writes: FencedWrites,
@@ -64,7 +72,9 @@ export class FencedRecorder implements RunRecorder {
     private readonly runId: string,
     private readonly fence: string,
     private readonly options: RecorderOptions,
-  ) {}
+  ) {
+    this.items = new ItemWrites((parent, rows) => this.writeItems(parent, rows), options.startWriteDelayMs);
+  }
 
   async stepStarted(stepId: string, attempt: number, inputs: JsonObject): Promise<void> {
     const patch: StepPatch = {
@@ -130,12 +140,29 @@ export class FencedRecorder implements RunRecorder {
     });
   }
 
-  stepsSkipped(stepIds: readonly string[], status: "skipped" | "cancelled", reason: string): Promise<void> {
+  stepsSkipped(
+    stepIds: readonly string[],
+    status: "skipped" | "cancelled",
+    reason: string,
+    code: string = status.toUpperCase(),
+  ): Promise<void> {
     if (stepIds.length === 0) return Promise.resolve();
     return this.update(stepIds, {
       status,
-      error: { code: status.toUpperCase(), message: reason },
+      error: { code, message: reason },
       finishedAt: new Date(),
+    });
+  }
+
+  /** The step waits (sleep, signal, approval; engine/waiting.ts): recorded WAITING, attempt 1. */
+  stepWaiting(stepId: string, waiting: Waiting): Promise<void> {
+    return this.update([stepId], {
+      status: "waiting",
+      attempt: 1,
+      error: null,
+      startedAt: new Date(),
+      wakeAt: waiting.wakeAt,
+      ...(waiting.signal !== undefined ? { signal: waiting.signal } : {}),
     });
   }
 
@@ -192,8 +219,42 @@ export class FencedRecorder implements RunRecorder {
         });
   }
 
+  /** A `for_each` step read its list: running, with its item count (written at once). */
+  forEachStarted(stepId: string, attempt: number, inputs: JsonObject, itemCount: number): Promise<void> {
+    return this.update([stepId], {
+      status: "running",
+      attempt,
+      inputs,
+      itemCount,
+      error: null,
+      startedAt: new Date(),
+      finishedAt: null,
+      durationMs: null,
+    });
+  }
+
+  /** An item of a `for_each` step changed: a child row `<step>[<index>]`, batched (item-writes.ts). */
+  itemUpdated(stepId: string, update: ItemUpdate): Promise<void> {
+    return this.items.update(stepId, update);
+  }
+
+  /** Writes a batch of item rows under the fence and publishes them. */
+  private async writeItems(parentStepId: string, rows: readonly ItemRow[]): Promise<void> {
+    const progress = rows.some((row) => row.status === "succeeded" || row.status === "failed");
+    const written = await this.guard(() =>
+      this.reached(() => this.writes.upsertChildren(this.runId, this.fence, parentStepId, rows, progress)),
+    );
+    if (written.rows.length === 0) throw new Error(`run ${this.runId} has no step "${parentStepId}"`);
+    for (const row of written.rows) {
+      if (row.finishedAt && row.durationMs !== null)
+        this.options.metrics?.stepFinished(row.mcpType ?? "unknown", row.status, row.durationMs);
+    }
+    this.publish(written, parentStepId);
+  }
+
   /** Drops deferred "running" writes not yet made (the run is over for this executor). */
   close(): void {
+    this.items.close();
     for (const pending of this.starts.values()) clearTimeout(pending.timer);
     this.starts.clear();
   }
@@ -274,9 +335,12 @@ export class FencedRecorder implements RunRecorder {
   }
 }
 
-/** The parent step id of a child row (`<parent>#<attempt>/<n>:<tool>`), or "" for a top-level step. */
+/**
+ * The parent step id of a child row (`<parent>#<attempt>/<n>:<tool>`, or a for_each item
+ * `<parent>[<index>]`), or "" for a top-level step.
+ */
 function parentOf(row: StepRunEntity): string {
-  return row.parentStepRunId ? (row.stepId.split("#")[0] ?? "") : "";
+  return row.parentStepRunId ? (row.stepId.split(/[#[]/)[0] ?? "") : "";
 }
 
 function streams(output: Partial<StepResult>): StepPatch {

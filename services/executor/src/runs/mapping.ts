@@ -1,11 +1,13 @@
 import { create } from "@bufbuild/protobuf";
 import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
-import type { StepRunEntity, WorkflowRunEntity } from "@mcp/db";
+import { decisionOf, type StepRunEntity, type WorkflowRunEntity } from "@mcp/db";
 import {
+  ApprovalStateSchema,
   RunErrorSchema,
   RunKind,
   RunStatus,
   StepRunSchema,
+  StepKind,
   StepStatus,
   WorkflowRunSchema,
   type RunError,
@@ -30,6 +32,15 @@ const STEP_STATUS: Record<string, StepStatus> = {
   skipped: StepStatus.SKIPPED,
   cancelled: StepStatus.CANCELLED,
   retrying: StepStatus.RETRYING,
+  waiting: StepStatus.WAITING,
+};
+
+/** Stored step kind (`StepRunEntity.kind`) → API enum; null is an MCP call (rows from before kinds). */
+const STEP_KIND: Record<string, StepKind> = {
+  mcp: StepKind.MCP,
+  sleep: StepKind.SLEEP,
+  wait_for_signal: StepKind.WAIT_FOR_SIGNAL,
+  approval: StepKind.APPROVAL,
 };
 
 /** Stored status name → API enum. */
@@ -57,6 +68,10 @@ export function toStepRun(row: StepRunEntity, parentStepId = ""): StepRun {
     mcpName: row.mcpName ?? "",
     mcpVersion: row.mcpVersion ?? 0,
     status: STEP_STATUS[row.status] ?? StepStatus.UNSPECIFIED,
+    kind: STEP_KIND[row.kind ?? "mcp"] ?? StepKind.UNSPECIFIED,
+    itemIndex: row.itemIndex ?? undefined,
+    itemCount: row.itemCount ?? undefined,
+    ...waitFields(row),
     attempt: row.attempt,
     inputs: row.inputs ?? undefined,
     outputs: row.outputs ?? undefined,
@@ -71,7 +86,31 @@ export function toStepRun(row: StepRunEntity, parentStepId = ""): StepRun {
   });
 }
 
+/** What a sleep, signal or approval step waits for (engine/waiting.ts). */
+function waitFields(row: StepRunEntity): Pick<StepRun, "wakeTime" | "signal" | "approval"> {
+  const decision = decisionOf(row.approval);
+  const prompt = row.approval?.["prompt"];
+  // 'infinity' (no limit) is not a time
+  const wake = row.wakeAt && Number.isFinite(row.wakeAt.getTime()) ? row.wakeAt : null;
+  return {
+    wakeTime: wake ? timestampFromDate(wake) : undefined,
+    signal: row.signal ?? "",
+    approval: row.approval
+      ? create(ApprovalStateSchema, {
+          prompt: typeof prompt === "string" ? prompt : "",
+          decided: decision !== null,
+          approved: decision?.approved ?? false,
+          decidedBy: decision?.decidedBy ?? "",
+          comment: decision?.comment ?? "",
+          decideTime: decision ? timestampFromDate(decision.decidedAt) : undefined,
+        })
+      : undefined,
+  };
+}
+
 export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEntity[] = []): WorkflowRun {
+  // row id → step id, for the children's parent (a for_each step may have 10,000 items)
+  const stepIds = new Map(steps.map((s) => [s.id, s.stepId]));
   return create(WorkflowRunSchema, {
     id: run.id,
     kind: run.kind === "mcp" ? RunKind.MCP : RunKind.WORKFLOW,
@@ -86,9 +125,7 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
     outputs: run.outputs ?? undefined,
     error: toRunError(run.error),
     requestId: run.requestId ?? "",
-    steps: steps.map((s) =>
-      toStepRun(s, s.parentStepRunId ? (steps.find((p) => p.id === s.parentStepRunId)?.stepId ?? "") : ""),
-    ),
+    steps: steps.map((s) => toStepRun(s, s.parentStepRunId ? (stepIds.get(s.parentStepRunId) ?? "") : "")),
     createTime: timestampFromDate(run.createdAt),
     startTime: run.startedAt ? timestampFromDate(run.startedAt) : undefined,
     finishTime: run.finishedAt ? timestampFromDate(run.finishedAt) : undefined,

@@ -5,6 +5,8 @@ import {
   type FencedWrites,
   type ReachOptions,
   type RunQueries,
+  type RunWaits,
+  type StepRunEntity,
   type WorkflowRunEntity,
 } from "@mcp/db";
 import { create } from "@bufbuild/protobuf";
@@ -12,10 +14,11 @@ import { RunStatusChangedSchema } from "@mcp/proto/executor";
 import type { RunStore } from "@mcp/db";
 import type { Logger } from "@mcp/runtime";
 import { runPlan } from "../engine/index.js";
-import { LostOwnershipError, type RecordedStep, type RunOutcome } from "../engine/types.js";
+import { LostOwnershipError, type RecordedError, type RecordedStep, type RunOutcome } from "../engine/types.js";
 import type { RunnerFor } from "../step/index.js";
 import type { RunEvents } from "../events/run-events.js";
 import type { JsonObject } from "../step/index.js";
+import { recordedItems } from "./item-writes.js";
 import { FencedRecorder, type RunMetrics } from "./fenced-recorder.js";
 import { runStatusOf, toRunError } from "./mapping.js";
 import { withChildSteps } from "./child-steps.js";
@@ -23,6 +26,8 @@ import { decodePlan, MCP_RUN_STEP_ID } from "./plan-codec.js";
 import { endAtRecoveryLimit } from "./recovery-limit.js";
 import { CancelRequest, withCancelReason } from "./run-canceller.js";
 import { errorMessage } from "@mcp/errors";
+import { earliest, type EngineResult, type RunParked } from "../engine/waiting.js";
+import { FencedWaits } from "./run-waits-port.js";
 
 /** Timing of leases and writes. */
 export interface LeaseOptions {
@@ -49,6 +54,8 @@ export class RunDriver {
       readonly store: RunStore;
       readonly writes: FencedWrites;
       readonly queries: RunQueries;
+      /** Parking runs whose steps wait (sleep, signal, approval) and receiving their signals. */
+      readonly waits: RunWaits;
       readonly events: RunEvents;
       readonly locks: LockService;
       readonly runnerFor: RunnerFor;
@@ -60,14 +67,17 @@ export class RunDriver {
     },
   ) {}
 
-  /** Drives `run` (already claimed with `run.fence`). `stop` aborts it as a lost run (shutdown). */
-  async drive(run: WorkflowRunEntity, stop: AbortSignal): Promise<void> {
+  /**
+   * Drives `run` (already claimed with `run.fence`). `stop` aborts it as a lost run (shutdown).
+   * Resolves with the wake time when the run was parked (null = until woken), else undefined.
+   */
+  async drive(run: WorkflowRunEntity, stop: AbortSignal): Promise<{ parkedUntil: Date | null } | undefined> {
     const { logger, lease } = this.deps;
     const log = logger.child({ runId: run.id, fence: run.fence });
     const lock = await this.lock(run.id, log);
     if (lock === null) {
       log.info("another executor holds the run's lock; leaving it");
-      return;
+      return undefined;
     }
     this.deps.metrics?.runStarted();
     const controller = new AbortController();
@@ -97,7 +107,7 @@ export class RunDriver {
       Math.max(50, Math.floor(lease.leaseMs / 3)),
     );
     try {
-      if (stop.aborted) return;
+      if (stop.aborted) return undefined;
       // the claim took this event's sequence number
       this.deps.events.emit(run.id, run.eventSeq, {
         case: "runStatus",
@@ -108,11 +118,12 @@ export class RunDriver {
         this.deps.metrics?.recoveryLimitReached();
         this.deps.metrics?.runFinished("failed");
         log.warn({ recoveries: run.recoveries }, "run ended with RECOVERY_LIMIT");
-        return;
+        return undefined;
       }
       const cancel = CancelRequest.of(run);
       if (cancel) controller.abort(cancel);
       const outcome = await this.execute(run, controller.signal, reach);
+      if (outcome.status === "parked") return await this.park(run, outcome, log, reach);
       await this.finish(run, withCancelReason(outcome, controller.signal.reason), log, reach);
     } catch (err) {
       if (err instanceof LostOwnershipError || err instanceof FenceLostError) {
@@ -132,17 +143,36 @@ export class RunDriver {
       // not awaited: the run is recorded; an unreleased lock only expires with the lease
       if (lock) void lock.release().catch(() => false);
     }
+    return undefined;
+  }
+
+  /** Leaves a run whose steps wait: no owner, no lease, claimable again at its wake time. */
+  private async park(
+    run: WorkflowRunEntity,
+    parked: RunParked,
+    log: Logger,
+    reach: ReachOptions,
+  ): Promise<{ parkedUntil: Date | null }> {
+    const seq = await untilReachable(() => this.deps.waits.park(run.id, run.fence, parked.wakeAt), reach);
+    // the park took a sequence number: watchers get it (the run is still RUNNING), so they see no gap
+    this.deps.events.emit(run.id, seq, {
+      case: "runStatus",
+      value: create(RunStatusChangedSchema, { status: runStatusOf("running") }),
+    });
+    log.info({ wakeAt: parked.wakeAt?.toISOString() ?? "when woken" }, "run parked");
+    return { parkedUntil: parked.wakeAt };
   }
 
   private async execute(
     run: WorkflowRunEntity,
     signal: AbortSignal,
     reach: ReachOptions,
-  ): Promise<RunOutcome> {
+  ): Promise<EngineResult> {
     const { plan, tools } = decodePlan(run);
     // eventSeq 1 = the claim's own event: nothing was ever recorded, every step is still pending
     const steps =
       run.eventSeq === "1" ? [] : await untilReachable(() => this.deps.queries.steps(run.id), reach);
+    const items = recordedItems(steps);
     const recorded: RecordedStep[] = steps
       .filter((s) => s.parentStepRunId === null)
       .map((s) => ({
@@ -150,6 +180,10 @@ export class RunDriver {
         status: s.status,
         attempt: s.attempt,
         outputs: s.outputs ?? null,
+        // a failure is the run's error again on resume; a skip's code tells a condition skip
+        error: recordedError(s),
+        wakeAt: s.wakeAt,
+        items: items.get(s.id) ?? [],
       }));
     const recorder = new FencedRecorder(this.deps.writes, this.deps.events, run.id, run.fence, {
       startWriteDelayMs: this.deps.lease.startWriteDelayMs,
@@ -157,11 +191,25 @@ export class RunDriver {
       ...(this.deps.metrics ? { metrics: this.deps.metrics } : {}),
     });
     const runnerFor = withChildSteps(this.deps.runnerFor, recorder, tools);
-    let outcome: RunOutcome;
+    const waits = new FencedWaits(this.deps.waits, recorder, run.id, run.fence, reach);
+    let outcome: EngineResult;
     try {
-      outcome = await runPlan(plan, recorded, { recorder, runnerFor, signal });
+      outcome = await runPlan(plan, recorded, {
+        recorder,
+        runnerFor,
+        signal,
+        waits,
+        ...(run.startedAt ? { startedAt: run.startedAt } : {}),
+      });
     } finally {
       recorder.close();
+    }
+    if (outcome.status === "parked") {
+      // the run's own timeout still applies while it is parked: wake it at its deadline at the latest
+      const seconds = plan.spec.timeoutSeconds;
+      const deadline =
+        seconds !== undefined && run.startedAt ? new Date(run.startedAt.getTime() + seconds * 1000) : null;
+      return { status: "parked", wakeAt: earliest(outcome.wakeAt, deadline) };
     }
     if (run.kind !== "mcp" || outcome.status !== "succeeded") return outcome;
     // A single-MCP run returns its step's outputs as the run's outputs.
@@ -253,4 +301,12 @@ export class RunDriver {
       renewal.failing = true;
     }
   }
+}
+
+/** A step row's recorded error as the engine reads it back on resume. */
+function recordedError(row: StepRunEntity): RecordedError | null {
+  const error = row.error;
+  if (!error || typeof error["code"] !== "string") return null;
+  const message = typeof error["message"] === "string" ? error["message"] : "";
+  return { code: error["code"], message, stepId: row.stepId };
 }

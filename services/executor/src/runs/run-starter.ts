@@ -9,6 +9,7 @@ import {
   StepSchema,
   WorkflowReferenceSchema,
   WorkflowSpecSchema,
+  type Step,
   type WorkflowReference,
 } from "@mcp/proto/workflows";
 import { contentHash } from "@mcp/versioning";
@@ -17,6 +18,7 @@ import type { JsonObject, PinnedMcp } from "../step/index.js";
 import { typeName } from "./type-names.js";
 import { encodePlan, MCP_RUN_STEP_ID, type StoredPlan } from "./plan-codec.js";
 import { resolveInputs } from "./workflow-inputs.js";
+import { callsMcp, waitColumns } from "./wait-rows.js";
 
 /** A created (or found again) run. */
 export interface Started {
@@ -54,10 +56,11 @@ export class RunStarter {
     const inputs = resolveInputs(workflow.spec, given);
     const mcps = await pinSteps(
       defs,
-      workflow.spec.steps.map((s) => ({ stepId: s.stepId, ref: s.mcp })),
+      // sleep, wait_for_signal and approval steps call no MCP
+      workflow.spec.steps.filter(callsMcp).map((s) => ({ stepId: s.stepId, ref: s.mcp })),
     );
     const plan = encodePlan(workflow.spec, mcps, requestHash, await pinTools(defs, mcps));
-    return this.insert(requestId, requestHash, plan, inputs, mcps, claim, {
+    return this.insert(requestId, requestHash, plan, inputs, workflow.spec.steps, mcps, claim, {
       kind: "workflow",
       parentRunId,
       workflowId: workflow.id,
@@ -109,6 +112,7 @@ export class RunStarter {
       requestHash,
       encodePlan(spec, mcps, requestHash, await pinTools(defs, mcps)),
       given,
+      spec.steps,
       mcps,
       claim,
       {
@@ -153,6 +157,7 @@ export class RunStarter {
     requestHash: string,
     plan: StoredPlan,
     inputs: JsonObject,
+    specSteps: readonly Step[],
     mcps: ReadonlyMap<string, PinnedMcp>,
     claim: ClaimAtCreate | undefined,
     what: Pick<
@@ -169,20 +174,19 @@ export class RunStarter {
   ): Promise<Started> {
     const id = randomUUID();
     const now = new Date();
-    const steps = [...mcps].map(([stepId, m], position) =>
-      stepRow({
+    const steps = specSteps.map((step, position) => {
+      const m = mcps.get(step.stepId);
+      return stepRow({
         id: randomUUID(),
         runId: id,
-        stepId,
+        stepId: step.stepId,
         position,
         status: "pending",
-        mcpId: m.id,
-        mcpName: m.name,
-        mcpVersion: m.version,
-        mcpType: typeName(m.type),
+        ...(m ? { mcpId: m.id, mcpName: m.name, mcpVersion: m.version, mcpType: typeName(m.type) } : {}),
+        ...waitColumns(step),
         updatedAt: now,
-      }),
-    );
+      });
+    });
     const result = await this.store.create(
       {
         run: {

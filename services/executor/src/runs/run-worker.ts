@@ -180,6 +180,16 @@ export class RunWorker {
     }
   }
 
+  /**
+   * A run parked until `at` (engine/waiting.ts) is found by the poll at the latest; one due sooner than
+   * the next poll gets a timer, so a short sleep does not last a whole poll interval longer.
+   */
+  private kickAt(at: Date): void {
+    const delay = at.getTime() - Date.now();
+    if (delay >= this.options.pollMs || this.stopping.signal.aborted) return;
+    setTimeout(() => this.kick(), Math.max(0, delay) + 5).unref();
+  }
+
   private drive(run: WorkflowRunEntity): void {
     this.logger.debug({ runId: run.id, fence: run.fence }, "claimed run");
     const driving = this.driver
@@ -188,7 +198,8 @@ export class RunWorker {
         this.active.delete(run.id);
         if (this.backlog) this.kick();
       })
-      .then(async () => {
+      .then(async (parked) => {
+        if (parked?.parkedUntil) this.kickAt(parked.parkedUntil);
         if (this.stopping.signal.aborted) await this.store.release(run.id, run.fence).catch(() => undefined);
       });
     this.active.set(run.id, driving);

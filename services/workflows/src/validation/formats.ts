@@ -18,6 +18,9 @@ export const LABEL = /^[a-z][a-z0-9_-]{0,62}$/;
 /** A server-assigned id (UUID, any version, case-insensitive). */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A dot-separated field path (`ForEach.path`, `StepInput.item`): segments of `A-Za-z0-9_-`. */
+export const FIELD_PATH = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
+
 /** Upper bounds on list sizes, from the proto comments. */
 export const LIMITS = {
   steps: 1000,
@@ -27,4 +30,6 @@ export const LIMITS = {
   stepInputs: 100,
   stepName: 200,
   inputDescription: 2000,
+  fieldPath: 512,
+  forEachConcurrency: 64,
 } as const;

@@ -1,8 +1,11 @@
 import type { WorkflowSpec } from "@mcp/proto/workflows";
+import { conditionViolations } from "./condition-rules.js";
+import { forEachViolations } from "./for-each-rules.js";
 import { LIMITS, STEP_ID } from "./formats.js";
 import { ancestorIndexes, type StepGraph } from "./graph.js";
 import { stepInputViolations } from "./input-rules.js";
 import { mcpReferenceViolations } from "./mcp-refs.js";
+import { isWaitStep, waitViolations } from "./wait-rules.js";
 import { inRange, stepPath, violation, type SpecViolation } from "./violation.js";
 
 /** Per-step rules: id, name, MCP reference, depends_on, inputs and timeout of every step. */
@@ -19,9 +22,13 @@ export function stepViolations(spec: WorkflowSpec, graph: StepGraph): SpecViolat
           ),
         ]
       : []),
-    ...mcpReferenceViolations(step, index),
+    // a sleep, wait_for_signal or approval step calls no MCP (wait-rules)
+    ...(isWaitStep(step) ? [] : mcpReferenceViolations(step, index)),
+    ...waitViolations(spec, step, index, graph, ancestors),
     ...dependsOnViolations(spec, index, graph),
     ...stepInputViolations(spec, step, index, graph, ancestors),
+    ...forEachViolations(spec, step, index, graph, ancestors),
+    ...conditionViolations(spec, step, index, graph, ancestors),
     ...(step.timeoutSeconds !== undefined && !inRange(step.timeoutSeconds, 1, 86_400)
       ? [
           violation(

@@ -1,11 +1,14 @@
 import { runPlan } from "../scheduler.js";
 import type { EngineOptions, RecordedStep, RunOutcome, RunPlan } from "../types.js";
+import type { EngineResult, WaitPort } from "../waiting.js";
 import { MemoryRecorder } from "./recorder.js";
 import { FakeRunners } from "./runners.js";
 
 /** A run started against fakes, with handles to drive and inspect it. */
 export interface StartedRun {
   readonly outcome: Promise<RunOutcome>;
+  /** What runPlan returned, a parked run included (`outcome` rejects for one). */
+  readonly result: Promise<EngineResult>;
   readonly recorder: MemoryRecorder;
   readonly runners: FakeRunners;
   /** Aborting it cancels the run. */
@@ -21,6 +24,9 @@ export interface RunSetup {
   readonly recorder?: MemoryRecorder;
   /** Replaces the default instant sleep / mid-range random. */
   readonly options?: EngineOptions;
+  /** For waiting steps (waiting.ts); and the run's start, for their run timeout. */
+  readonly waits?: WaitPort;
+  readonly startedAt?: Date;
 }
 
 /**
@@ -39,11 +45,19 @@ export function startRun(plan: RunPlan, setup: RunSetup = {}): StartedRun {
     },
     ...setup.options,
   };
-  const outcome = runPlan(plan, setup.recorded ?? [], {
+  const result = runPlan(plan, setup.recorded ?? [], {
     recorder,
     runnerFor: runners.runnerFor,
     signal: cancel.signal,
     options,
+    ...(setup.waits ? { waits: setup.waits } : {}),
+    ...(setup.startedAt ? { startedAt: setup.startedAt } : {}),
   });
-  return { outcome, recorder, runners, cancel, sleeps };
+  const outcome = result.then((r) => {
+    if (r.status === "parked") throw new Error("the run parked");
+    return r;
+  });
+  // a test that reads only `result` leaves `outcome` alone
+  outcome.catch(() => undefined);
+  return { outcome, result, recorder, runners, cancel, sleeps };
 }

@@ -1,5 +1,5 @@
 import type { JsonObject, StepResult } from "../../step/index.js";
-import type { RecordedError, RunRecorder } from "../types.js";
+import type { ItemUpdate, RecordedError, RunRecorder } from "../types.js";
 import { deferred, type Deferred } from "./deferred.js";
 
 /** One recorder call, as logged. */
@@ -36,7 +36,17 @@ export type RecorderCall =
       readonly stepIds: readonly string[];
       readonly status: "skipped" | "cancelled";
       readonly reason: string;
-    };
+      /** Set for a skip with its own code (a condition skip). */
+      readonly code?: string;
+    }
+  | {
+      readonly method: "forEachStarted";
+      readonly stepId: string;
+      readonly attempt: number;
+      readonly inputs: JsonObject;
+      readonly itemCount: number;
+    }
+  | { readonly method: "itemUpdated"; readonly stepId: string; readonly update: ItemUpdate };
 
 /**
  * An in-memory {@link RunRecorder} that logs every call in order. A call can be held open
@@ -94,8 +104,27 @@ export class MemoryRecorder implements RunRecorder {
     return this.log({ method: "stepFailed", stepId, attempt, error, output });
   }
 
-  stepsSkipped(stepIds: readonly string[], status: "skipped" | "cancelled", reason: string): Promise<void> {
-    return this.log({ method: "stepsSkipped", stepIds: [...stepIds], status, reason });
+  stepsSkipped(
+    stepIds: readonly string[],
+    status: "skipped" | "cancelled",
+    reason: string,
+    code?: string,
+  ): Promise<void> {
+    return this.log({
+      method: "stepsSkipped",
+      stepIds: [...stepIds],
+      status,
+      reason,
+      ...(code ? { code } : {}),
+    });
+  }
+
+  forEachStarted(stepId: string, attempt: number, inputs: JsonObject, itemCount: number): Promise<void> {
+    return this.log({ method: "forEachStarted", stepId, attempt, inputs, itemCount });
+  }
+
+  itemUpdated(stepId: string, update: ItemUpdate): Promise<void> {
+    return this.log({ method: "itemUpdated", stepId, update });
   }
 
   private async log(call: RecorderCall): Promise<void> {
@@ -124,6 +153,13 @@ function line(call: RecorderCall): string {
     case "stepFailed":
       return `failed ${call.stepId}#${call.attempt} ${call.error.code}`;
     case "stepsSkipped":
-      return `${call.status} ${call.stepIds.join(",")}`;
+      return `${call.status} ${call.stepIds.join(",")}${call.code ? ` ${call.code}` : ""}`;
+    case "forEachStarted":
+      return `for-each ${call.stepId}#${call.attempt} ${call.itemCount} items`;
+    case "itemUpdated": {
+      const { update } = call;
+      const code = update.error ? ` ${update.error.code}` : "";
+      return `item ${update.status} ${call.stepId}[${update.index}]#${update.attempt}${code}`;
+    }
   }
 }

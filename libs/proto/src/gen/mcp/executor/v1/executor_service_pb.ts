@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import type { Timestamp, Value } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { RunEvent, RunKind, RunStatus, WorkflowRun } from "./run_pb.js";
 import { file_mcp_executor_v1_run } from "./run_pb.js";
@@ -18,7 +18,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file mcp/executor/v1/executor_service.proto.
  */
 export const file_mcp_executor_v1_executor_service: GenFile = /*@__PURE__*/
-  fileDesc("CiZtY3AvZXhlY3V0b3IvdjEvZXhlY3V0b3Jfc2VydmljZS5wcm90bxIPbWNwLmV4ZWN1dG9yLnYxItYBChZFeGVjdXRlV29ya2Zsb3dSZXF1ZXN0EjUKCHdvcmtmbG93GAEgASgLMiMubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1JlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJVChdFeGVjdXRlV29ya2Zsb3dSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCIbCg1HZXRSdW5SZXF1ZXN0EgoKAmlkGAEgASgJIjsKDkdldFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1biLaAQoJUnVuRmlsdGVyEhAKCHdvcmtmbG93GAEgASgJEiwKCHN0YXR1c2VzGAIgAygOMhoubWNwLmV4ZWN1dG9yLnYxLlJ1blN0YXR1cxIxCg1jcmVhdGVkX2FmdGVyGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoEa2luZBgFIAEoDjIYLm1jcC5leGVjdXRvci52MS5SdW5LaW5kImQKD0xpc3RSdW5zUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIqCgZmaWx0ZXIYAyABKAsyGi5tY3AuZXhlY3V0b3IudjEuUnVuRmlsdGVyIlcKEExpc3RSdW5zUmVzcG9uc2USKgoEcnVucxgBIAMoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1bhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiHQoPV2F0Y2hSdW5SZXF1ZXN0EgoKAmlkGAEgASgJIjwKEFdhdGNoUnVuUmVzcG9uc2USKAoFZXZlbnQYASABKAsyGS5tY3AuZXhlY3V0b3IudjEuUnVuRXZlbnQiLgoQQ2FuY2VsUnVuUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiPgoRQ2FuY2VsUnVuUmVzcG9uc2USKQoDcnVuGAEgASgLMhwubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuIsIBCg1SdW5NY3BSZXF1ZXN0EioKA21jcBgBIAEoCzIdLm1jcC5yZWdpc3RyeS52MS5NY3BSZWZlcmVuY2USJwoGaW5wdXRzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBISCgpyZXF1ZXN0X2lkGAMgASgJEgwKBHdhaXQYBCABKAgSIQoUd2FpdF90aW1lb3V0X3NlY29uZHMYBSABKAVIAIgBAUIXChVfd2FpdF90aW1lb3V0X3NlY29uZHMiTAoOUnVuTWNwUmVzcG9uc2USKQoDcnVuGAEgASgLMhwubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuEg8KB2NyZWF0ZWQYAiABKAgylAQKD0V4ZWN1dG9yU2VydmljZRJkCg9FeGVjdXRlV29ya2Zsb3cSJy5tY3AuZXhlY3V0b3IudjEuRXhlY3V0ZVdvcmtmbG93UmVxdWVzdBooLm1jcC5leGVjdXRvci52MS5FeGVjdXRlV29ya2Zsb3dSZXNwb25zZRJOCgZHZXRSdW4SHi5tY3AuZXhlY3V0b3IudjEuR2V0UnVuUmVxdWVzdBofLm1jcC5leGVjdXRvci52MS5HZXRSdW5SZXNwb25zZSIDkAIBElQKCExpc3RSdW5zEiAubWNwLmV4ZWN1dG9yLnYxLkxpc3RSdW5zUmVxdWVzdBohLm1jcC5leGVjdXRvci52MS5MaXN0UnVuc1Jlc3BvbnNlIgOQAgESVgoIV2F0Y2hSdW4SIC5tY3AuZXhlY3V0b3IudjEuV2F0Y2hSdW5SZXF1ZXN0GiEubWNwLmV4ZWN1dG9yLnYxLldhdGNoUnVuUmVzcG9uc2UiA5ACATABElIKCUNhbmNlbFJ1bhIhLm1jcC5leGVjdXRvci52MS5DYW5jZWxSdW5SZXF1ZXN0GiIubWNwLmV4ZWN1dG9yLnYxLkNhbmNlbFJ1blJlc3BvbnNlEkkKBlJ1bk1jcBIeLm1jcC5leGVjdXRvci52MS5SdW5NY3BSZXF1ZXN0Gh8ubWNwLmV4ZWN1dG9yLnYxLlJ1bk1jcFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mcp_executor_v1_run, file_mcp_registry_v1_mcp, file_mcp_workflows_v1_workflow]);
+  fileDesc("CiZtY3AvZXhlY3V0b3IvdjEvZXhlY3V0b3Jfc2VydmljZS5wcm90bxIPbWNwLmV4ZWN1dG9yLnYxItYBChZFeGVjdXRlV29ya2Zsb3dSZXF1ZXN0EjUKCHdvcmtmbG93GAEgASgLMiMubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1JlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJVChdFeGVjdXRlV29ya2Zsb3dSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCIbCg1HZXRSdW5SZXF1ZXN0EgoKAmlkGAEgASgJIjsKDkdldFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1biLaAQoJUnVuRmlsdGVyEhAKCHdvcmtmbG93GAEgASgJEiwKCHN0YXR1c2VzGAIgAygOMhoubWNwLmV4ZWN1dG9yLnYxLlJ1blN0YXR1cxIxCg1jcmVhdGVkX2FmdGVyGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoEa2luZBgFIAEoDjIYLm1jcC5leGVjdXRvci52MS5SdW5LaW5kImQKD0xpc3RSdW5zUmVxdWVzdBIRCglwYWdlX3NpemUYASABKAUSEgoKcGFnZV90b2tlbhgCIAEoCRIqCgZmaWx0ZXIYAyABKAsyGi5tY3AuZXhlY3V0b3IudjEuUnVuRmlsdGVyIlcKEExpc3RSdW5zUmVzcG9uc2USKgoEcnVucxgBIAMoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1bhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiHQoPV2F0Y2hSdW5SZXF1ZXN0EgoKAmlkGAEgASgJIjwKEFdhdGNoUnVuUmVzcG9uc2USKAoFZXZlbnQYASABKAsyGS5tY3AuZXhlY3V0b3IudjEuUnVuRXZlbnQiLgoQQ2FuY2VsUnVuUmVxdWVzdBIKCgJpZBgBIAEoCRIOCgZyZWFzb24YAiABKAkiPgoRQ2FuY2VsUnVuUmVzcG9uc2USKQoDcnVuGAEgASgLMhwubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuIsIBCg1SdW5NY3BSZXF1ZXN0EioKA21jcBgBIAEoCzIdLm1jcC5yZWdpc3RyeS52MS5NY3BSZWZlcmVuY2USJwoGaW5wdXRzGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBISCgpyZXF1ZXN0X2lkGAMgASgJEgwKBHdhaXQYBCABKAgSIQoUd2FpdF90aW1lb3V0X3NlY29uZHMYBSABKAVIAIgBAUIXChVfd2FpdF90aW1lb3V0X3NlY29uZHMiTAoOUnVuTWNwUmVzcG9uc2USKQoDcnVuGAEgASgLMhwubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuEg8KB2NyZWF0ZWQYAiABKAgibwoQU2lnbmFsUnVuUmVxdWVzdBIOCgZydW5faWQYASABKAkSDgoGc2lnbmFsGAIgASgJEicKB3BheWxvYWQYAyABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUSEgoKcmVxdWVzdF9pZBgEIAEoCSJRChFTaWduYWxSdW5SZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SEQoJZGVsaXZlcmVkGAIgASgIIloKFURlY2lkZUFwcHJvdmFsUmVxdWVzdBIOCgZydW5faWQYASABKAkSDwoHc3RlcF9pZBgCIAEoCRIPCgdhcHByb3ZlGAMgASgIEg8KB2NvbW1lbnQYBCABKAkiQwoWRGVjaWRlQXBwcm92YWxSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4yywUKD0V4ZWN1dG9yU2VydmljZRJkCg9FeGVjdXRlV29ya2Zsb3cSJy5tY3AuZXhlY3V0b3IudjEuRXhlY3V0ZVdvcmtmbG93UmVxdWVzdBooLm1jcC5leGVjdXRvci52MS5FeGVjdXRlV29ya2Zsb3dSZXNwb25zZRJOCgZHZXRSdW4SHi5tY3AuZXhlY3V0b3IudjEuR2V0UnVuUmVxdWVzdBofLm1jcC5leGVjdXRvci52MS5HZXRSdW5SZXNwb25zZSIDkAIBElQKCExpc3RSdW5zEiAubWNwLmV4ZWN1dG9yLnYxLkxpc3RSdW5zUmVxdWVzdBohLm1jcC5leGVjdXRvci52MS5MaXN0UnVuc1Jlc3BvbnNlIgOQAgESVgoIV2F0Y2hSdW4SIC5tY3AuZXhlY3V0b3IudjEuV2F0Y2hSdW5SZXF1ZXN0GiEubWNwLmV4ZWN1dG9yLnYxLldhdGNoUnVuUmVzcG9uc2UiA5ACATABElIKCUNhbmNlbFJ1bhIhLm1jcC5leGVjdXRvci52MS5DYW5jZWxSdW5SZXF1ZXN0GiIubWNwLmV4ZWN1dG9yLnYxLkNhbmNlbFJ1blJlc3BvbnNlEkkKBlJ1bk1jcBIeLm1jcC5leGVjdXRvci52MS5SdW5NY3BSZXF1ZXN0Gh8ubWNwLmV4ZWN1dG9yLnYxLlJ1bk1jcFJlc3BvbnNlElIKCVNpZ25hbFJ1bhIhLm1jcC5leGVjdXRvci52MS5TaWduYWxSdW5SZXF1ZXN0GiIubWNwLmV4ZWN1dG9yLnYxLlNpZ25hbFJ1blJlc3BvbnNlEmEKDkRlY2lkZUFwcHJvdmFsEiYubWNwLmV4ZWN1dG9yLnYxLkRlY2lkZUFwcHJvdmFsUmVxdWVzdBonLm1jcC5leGVjdXRvci52MS5EZWNpZGVBcHByb3ZhbFJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mcp_executor_v1_run, file_mcp_registry_v1_mcp, file_mcp_workflows_v1_workflow]);
 
 /**
  * Request of ExecuteWorkflow.
@@ -423,6 +423,140 @@ export const RunMcpResponseSchema: GenMessage<RunMcpResponse> = /*@__PURE__*/
   messageDesc(file_mcp_executor_v1_executor_service, 12);
 
 /**
+ * Request of SignalRun.
+ *
+ * @generated from message mcp.executor.v1.SignalRunRequest
+ */
+export type SignalRunRequest = Message<"mcp.executor.v1.SignalRunRequest"> & {
+  /**
+   * The run's id; required.
+   *
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * The signal's name: 1-128 characters of `a-zA-Z0-9_.-`. Required.
+   *
+   * @generated from field: string signal = 2;
+   */
+  signal: string;
+
+  /**
+   * What the receiving step outputs as `payload`; at most 1 MiB serialized. Unset = null.
+   *
+   * @generated from field: google.protobuf.Value payload = 3;
+   */
+  payload?: Value | undefined;
+
+  /**
+   * Idempotency key, 1-200 characters: the same key for the same run sends the signal once. Empty = no
+   * deduplication.
+   *
+   * @generated from field: string request_id = 4;
+   */
+  requestId: string;
+};
+
+/**
+ * Describes the message mcp.executor.v1.SignalRunRequest.
+ * Use `create(SignalRunRequestSchema)` to create a new message.
+ */
+export const SignalRunRequestSchema: GenMessage<SignalRunRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 13);
+
+/**
+ * Response of SignalRun.
+ *
+ * @generated from message mcp.executor.v1.SignalRunResponse
+ */
+export type SignalRunResponse = Message<"mcp.executor.v1.SignalRunResponse"> & {
+  /**
+   * The run as it is after the signal was recorded.
+   *
+   * @generated from field: mcp.executor.v1.WorkflowRun run = 1;
+   */
+  run?: WorkflowRun | undefined;
+
+  /**
+   * Whether a waiting step received it now; false = it is kept until a step of that name waits.
+   *
+   * @generated from field: bool delivered = 2;
+   */
+  delivered: boolean;
+};
+
+/**
+ * Describes the message mcp.executor.v1.SignalRunResponse.
+ * Use `create(SignalRunResponseSchema)` to create a new message.
+ */
+export const SignalRunResponseSchema: GenMessage<SignalRunResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 14);
+
+/**
+ * Request of DecideApproval.
+ *
+ * @generated from message mcp.executor.v1.DecideApprovalRequest
+ */
+export type DecideApprovalRequest = Message<"mcp.executor.v1.DecideApprovalRequest"> & {
+  /**
+   * The run's id; required.
+   *
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * The approval step's id; required.
+   *
+   * @generated from field: string step_id = 2;
+   */
+  stepId: string;
+
+  /**
+   * true = approve, false = reject.
+   *
+   * @generated from field: bool approve = 3;
+   */
+  approve: boolean;
+
+  /**
+   * Why, at most 2000 characters; shown with the decision.
+   *
+   * @generated from field: string comment = 4;
+   */
+  comment: string;
+};
+
+/**
+ * Describes the message mcp.executor.v1.DecideApprovalRequest.
+ * Use `create(DecideApprovalRequestSchema)` to create a new message.
+ */
+export const DecideApprovalRequestSchema: GenMessage<DecideApprovalRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 15);
+
+/**
+ * Response of DecideApproval.
+ *
+ * @generated from message mcp.executor.v1.DecideApprovalResponse
+ */
+export type DecideApprovalResponse = Message<"mcp.executor.v1.DecideApprovalResponse"> & {
+  /**
+   * The run as it is after the decision was recorded.
+   *
+   * @generated from field: mcp.executor.v1.WorkflowRun run = 1;
+   */
+  run?: WorkflowRun | undefined;
+};
+
+/**
+ * Describes the message mcp.executor.v1.DecideApprovalResponse.
+ * Use `create(DecideApprovalResponseSchema)` to create a new message.
+ */
+export const DecideApprovalResponseSchema: GenMessage<DecideApprovalResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 16);
+
+/**
  * Runs workflows and single MCPs durably, and reports on their runs.
  *
  * @generated from service mcp.executor.v1.ExecutorService
@@ -496,6 +630,33 @@ export const ExecutorService: GenService<{
     methodKind: "unary";
     input: typeof RunMcpRequestSchema;
     output: typeof RunMcpResponseSchema;
+  },
+  /**
+   * Sends a named signal with a payload to a run. A `wait_for_signal` step of that name that is waiting,
+   * or that starts waiting later, receives it (each signal is received once, in the order sent).
+   * Idempotent by `request_id`. NOT_FOUND if there is no such run; FAILED_PRECONDITION (reason
+   * RUN_FINISHED) if the run has finished.
+   *
+   * @generated from rpc mcp.executor.v1.ExecutorService.SignalRun
+   */
+  signalRun: {
+    methodKind: "unary";
+    input: typeof SignalRunRequestSchema;
+    output: typeof SignalRunResponseSchema;
+  },
+  /**
+   * Approves or rejects a waiting `approval` step, recording who decided (the caller's API key). A
+   * decision made before the step starts waiting is kept for it. The same decision again is answered
+   * as the first; a different one FAILED_PRECONDITION (reason ALREADY_DECIDED). NOT_FOUND if there is
+   * no such run or the step is not an approval step of it; FAILED_PRECONDITION (reason RUN_FINISHED)
+   * if the run has finished.
+   *
+   * @generated from rpc mcp.executor.v1.ExecutorService.DecideApproval
+   */
+  decideApproval: {
+    methodKind: "unary";
+    input: typeof DecideApprovalRequestSchema;
+    output: typeof DecideApprovalResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_mcp_executor_v1_executor_service, 0);

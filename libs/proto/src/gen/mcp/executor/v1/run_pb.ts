@@ -12,7 +12,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file mcp/executor/v1/run.proto.
  */
 export const file_mcp_executor_v1_run: GenFile = /*@__PURE__*/
-  fileDesc("ChltY3AvZXhlY3V0b3IvdjEvcnVuLnByb3RvEg9tY3AuZXhlY3V0b3IudjEiZAoIUnVuRXJyb3ISDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEg8KB3N0ZXBfaWQYAyABKAkSKAoHZGV0YWlscxgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QizwQKC1dvcmtmbG93UnVuEgoKAmlkGAEgASgJEiYKBGtpbmQYAiABKA4yGC5tY3AuZXhlY3V0b3IudjEuUnVuS2luZBITCgt3b3JrZmxvd19pZBgDIAEoCRIVCg13b3JrZmxvd19uYW1lGAQgASgJEhgKEHdvcmtmbG93X3ZlcnNpb24YBSABKAUSDgoGbWNwX2lkGAYgASgJEhAKCG1jcF9uYW1lGAcgASgJEhMKC21jcF92ZXJzaW9uGAggASgFEioKBnN0YXR1cxgJIAEoDjIaLm1jcC5leGVjdXRvci52MS5SdW5TdGF0dXMSJwoGaW5wdXRzGAogASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIoCgdvdXRwdXRzGAsgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIoCgVlcnJvchgMIAEoCzIZLm1jcC5leGVjdXRvci52MS5SdW5FcnJvchISCgpyZXF1ZXN0X2lkGA0gASgJEicKBXN0ZXBzGA4gAygLMhgubWNwLmV4ZWN1dG9yLnYxLlN0ZXBSdW4SLwoLY3JlYXRlX3RpbWUYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnN0YXJ0X3RpbWUYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2ZpbmlzaF90aW1lGBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg9mYWxsYmFja19ydW5faWQYEiABKAkirgQKB1N0ZXBSdW4SDwoHc3RlcF9pZBgBIAEoCRIOCgZtY3BfaWQYAiABKAkSEAoIbWNwX25hbWUYAyABKAkSEwoLbWNwX3ZlcnNpb24YBCABKAUSKwoGc3RhdHVzGAUgASgOMhsubWNwLmV4ZWN1dG9yLnYxLlN0ZXBTdGF0dXMSDwoHYXR0ZW1wdBgGIAEoBRInCgZpbnB1dHMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EigKB291dHB1dHMYCCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EigKBWVycm9yGAkgASgLMhkubWNwLmV4ZWN1dG9yLnYxLlJ1bkVycm9yEg4KBnN0ZG91dBgKIAEoCRIOCgZzdGRlcnIYCyABKAkSGAoQc3Rkb3V0X3RydW5jYXRlZBgMIAEoCBIYChBzdGRlcnJfdHJ1bmNhdGVkGA0gASgIEi4KCnN0YXJ0X3RpbWUYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2ZpbmlzaF90aW1lGA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCghkdXJhdGlvbhgQIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIWCg5wYXJlbnRfc3RlcF9pZBgRIAEoCRImCgV1c2FnZRgSIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QigAIKCFJ1bkV2ZW50Eg4KBnJ1bl9pZBgBIAEoCRIQCghzZXF1ZW5jZRgCIAEoAxIoCgR0aW1lGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0CgxydW5fc25hcHNob3QYBCABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW5IABI3CgpydW5fc3RhdHVzGAUgASgLMiEubWNwLmV4ZWN1dG9yLnYxLlJ1blN0YXR1c0NoYW5nZWRIABIwCgxzdGVwX3VwZGF0ZWQYBiABKAsyGC5tY3AuZXhlY3V0b3IudjEuU3RlcFJ1bkgAQgcKBWV2ZW50ImgKEFJ1blN0YXR1c0NoYW5nZWQSKgoGc3RhdHVzGAEgASgOMhoubWNwLmV4ZWN1dG9yLnYxLlJ1blN0YXR1cxIoCgVlcnJvchgCIAEoCzIZLm1jcC5leGVjdXRvci52MS5SdW5FcnJvcipMCgdSdW5LaW5kEhgKFFJVTl9LSU5EX1VOU1BFQ0lGSUVEEAASFQoRUlVOX0tJTkRfV09SS0ZMT1cQARIQCgxSVU5fS0lORF9NQ1AQAirGAQoJUnVuU3RhdHVzEhoKFlJVTl9TVEFUVVNfVU5TUEVDSUZJRUQQABIWChJSVU5fU1RBVFVTX1BFTkRJTkcQARIWChJSVU5fU1RBVFVTX1JVTk5JTkcQAhIYChRSVU5fU1RBVFVTX1NVQ0NFRURFRBADEhUKEVJVTl9TVEFUVVNfRkFJTEVEEAQSIgoeUlVOX1NUQVRVU19QQVJUSUFMTFlfU1VDQ0VFREVEEAUSGAoUUlVOX1NUQVRVU19DQU5DRUxMRUQQBircAQoKU3RlcFN0YXR1cxIbChdTVEVQX1NUQVRVU19VTlNQRUNJRklFRBAAEhcKE1NURVBfU1RBVFVTX1BFTkRJTkcQARIXChNTVEVQX1NUQVRVU19SVU5OSU5HEAISGQoVU1RFUF9TVEFUVVNfU1VDQ0VFREVEEAMSFgoSU1RFUF9TVEFUVVNfRkFJTEVEEAQSFwoTU1RFUF9TVEFUVVNfU0tJUFBFRBAFEhkKFVNURVBfU1RBVFVTX0NBTkNFTExFRBAGEhgKFFNURVBfU1RBVFVTX1JFVFJZSU5HEAdiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("ChltY3AvZXhlY3V0b3IvdjEvcnVuLnByb3RvEg9tY3AuZXhlY3V0b3IudjEiZAoIUnVuRXJyb3ISDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEg8KB3N0ZXBfaWQYAyABKAkSKAoHZGV0YWlscxgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QizwQKC1dvcmtmbG93UnVuEgoKAmlkGAEgASgJEiYKBGtpbmQYAiABKA4yGC5tY3AuZXhlY3V0b3IudjEuUnVuS2luZBITCgt3b3JrZmxvd19pZBgDIAEoCRIVCg13b3JrZmxvd19uYW1lGAQgASgJEhgKEHdvcmtmbG93X3ZlcnNpb24YBSABKAUSDgoGbWNwX2lkGAYgASgJEhAKCG1jcF9uYW1lGAcgASgJEhMKC21jcF92ZXJzaW9uGAggASgFEioKBnN0YXR1cxgJIAEoDjIaLm1jcC5leGVjdXRvci52MS5SdW5TdGF0dXMSJwoGaW5wdXRzGAogASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIoCgdvdXRwdXRzGAsgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIoCgVlcnJvchgMIAEoCzIZLm1jcC5leGVjdXRvci52MS5SdW5FcnJvchISCgpyZXF1ZXN0X2lkGA0gASgJEicKBXN0ZXBzGA4gAygLMhgubWNwLmV4ZWN1dG9yLnYxLlN0ZXBSdW4SLwoLY3JlYXRlX3RpbWUYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnN0YXJ0X3RpbWUYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2ZpbmlzaF90aW1lGBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg9mYWxsYmFja19ydW5faWQYEiABKAkimAYKB1N0ZXBSdW4SDwoHc3RlcF9pZBgBIAEoCRIOCgZtY3BfaWQYAiABKAkSEAoIbWNwX25hbWUYAyABKAkSEwoLbWNwX3ZlcnNpb24YBCABKAUSKwoGc3RhdHVzGAUgASgOMhsubWNwLmV4ZWN1dG9yLnYxLlN0ZXBTdGF0dXMSDwoHYXR0ZW1wdBgGIAEoBRInCgZpbnB1dHMYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EigKB291dHB1dHMYCCABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EigKBWVycm9yGAkgASgLMhkubWNwLmV4ZWN1dG9yLnYxLlJ1bkVycm9yEg4KBnN0ZG91dBgKIAEoCRIOCgZzdGRlcnIYCyABKAkSGAoQc3Rkb3V0X3RydW5jYXRlZBgMIAEoCBIYChBzdGRlcnJfdHJ1bmNhdGVkGA0gASgIEi4KCnN0YXJ0X3RpbWUYDiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2ZpbmlzaF90aW1lGA8gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIrCghkdXJhdGlvbhgQIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIWCg5wYXJlbnRfc3RlcF9pZBgRIAEoCRImCgV1c2FnZRgSIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSJwoEa2luZBgTIAEoDjIZLm1jcC5leGVjdXRvci52MS5TdGVwS2luZBIXCgppdGVtX2luZGV4GBQgASgFSACIAQESFwoKaXRlbV9jb3VudBgVIAEoBUgBiAEBEi0KCXdha2VfdGltZRgWIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDgoGc2lnbmFsGBcgASgJEjAKCGFwcHJvdmFsGBggASgLMh4ubWNwLmV4ZWN1dG9yLnYxLkFwcHJvdmFsU3RhdGVCDQoLX2l0ZW1faW5kZXhCDQoLX2l0ZW1fY291bnQimAEKDUFwcHJvdmFsU3RhdGUSDgoGcHJvbXB0GAEgASgJEg8KB2RlY2lkZWQYAiABKAgSEAoIYXBwcm92ZWQYAyABKAgSEgoKZGVjaWRlZF9ieRgEIAEoCRIPCgdjb21tZW50GAUgASgJEi8KC2RlY2lkZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKAAgoIUnVuRXZlbnQSDgoGcnVuX2lkGAEgASgJEhAKCHNlcXVlbmNlGAIgASgDEigKBHRpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKDHJ1bl9zbmFwc2hvdBgEIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1bkgAEjcKCnJ1bl9zdGF0dXMYBSABKAsyIS5tY3AuZXhlY3V0b3IudjEuUnVuU3RhdHVzQ2hhbmdlZEgAEjAKDHN0ZXBfdXBkYXRlZBgGIAEoCzIYLm1jcC5leGVjdXRvci52MS5TdGVwUnVuSABCBwoFZXZlbnQiaAoQUnVuU3RhdHVzQ2hhbmdlZBIqCgZzdGF0dXMYASABKA4yGi5tY3AuZXhlY3V0b3IudjEuUnVuU3RhdHVzEigKBWVycm9yGAIgASgLMhkubWNwLmV4ZWN1dG9yLnYxLlJ1bkVycm9yKkwKB1J1bktpbmQSGAoUUlVOX0tJTkRfVU5TUEVDSUZJRUQQABIVChFSVU5fS0lORF9XT1JLRkxPVxABEhAKDFJVTl9LSU5EX01DUBACKsYBCglSdW5TdGF0dXMSGgoWUlVOX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKElJVTl9TVEFUVVNfUEVORElORxABEhYKElJVTl9TVEFUVVNfUlVOTklORxACEhgKFFJVTl9TVEFUVVNfU1VDQ0VFREVEEAMSFQoRUlVOX1NUQVRVU19GQUlMRUQQBBIiCh5SVU5fU1RBVFVTX1BBUlRJQUxMWV9TVUNDRUVERUQQBRIYChRSVU5fU1RBVFVTX0NBTkNFTExFRBAGKvUBCgpTdGVwU3RhdHVzEhsKF1NURVBfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFwoTU1RFUF9TVEFUVVNfUEVORElORxABEhcKE1NURVBfU1RBVFVTX1JVTk5JTkcQAhIZChVTVEVQX1NUQVRVU19TVUNDRUVERUQQAxIWChJTVEVQX1NUQVRVU19GQUlMRUQQBBIXChNTVEVQX1NUQVRVU19TS0lQUEVEEAUSGQoVU1RFUF9TVEFUVVNfQ0FOQ0VMTEVEEAYSGAoUU1RFUF9TVEFUVVNfUkVUUllJTkcQBxIXChNTVEVQX1NUQVRVU19XQUlUSU5HEAgqhAEKCFN0ZXBLaW5kEhkKFVNURVBfS0lORF9VTlNQRUNJRklFRBAAEhEKDVNURVBfS0lORF9NQ1AQARITCg9TVEVQX0tJTkRfU0xFRVAQAhIdChlTVEVQX0tJTkRfV0FJVF9GT1JfU0lHTkFMEAMSFgoSU1RFUF9LSU5EX0FQUFJPVkFMEARiBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * Why a run or a step failed.
@@ -329,6 +329,48 @@ export type StepRun = Message<"mcp.executor.v1.StepRun"> & {
    * @generated from field: google.protobuf.Struct usage = 18;
    */
   usage?: JsonObject | undefined;
+
+  /**
+   * What the step does.
+   *
+   * @generated from field: mcp.executor.v1.StepKind kind = 19;
+   */
+  kind: StepKind;
+
+  /**
+   * For a child step that is one item of a `for_each` step (`parent_step_id`): the item's 0-based index.
+   *
+   * @generated from field: optional int32 item_index = 20;
+   */
+  itemIndex?: number | undefined;
+
+  /**
+   * For a `for_each` step: how many items its list has; unset before the list is read.
+   *
+   * @generated from field: optional int32 item_count = 21;
+   */
+  itemCount?: number | undefined;
+
+  /**
+   * While WAITING: when a sleep ends, or when a wait for a signal or an approval gives up; unset = no limit.
+   *
+   * @generated from field: google.protobuf.Timestamp wake_time = 22;
+   */
+  wakeTime?: Timestamp | undefined;
+
+  /**
+   * For a `wait_for_signal` step: the signal it waits for.
+   *
+   * @generated from field: string signal = 23;
+   */
+  signal: string;
+
+  /**
+   * For an `approval` step: what is asked and, once decided, the decision.
+   *
+   * @generated from field: mcp.executor.v1.ApprovalState approval = 24;
+   */
+  approval?: ApprovalState | undefined;
 };
 
 /**
@@ -337,6 +379,62 @@ export type StepRun = Message<"mcp.executor.v1.StepRun"> & {
  */
 export const StepRunSchema: GenMessage<StepRun> = /*@__PURE__*/
   messageDesc(file_mcp_executor_v1_run, 2);
+
+/**
+ * An approval step's question and decision.
+ *
+ * @generated from message mcp.executor.v1.ApprovalState
+ */
+export type ApprovalState = Message<"mcp.executor.v1.ApprovalState"> & {
+  /**
+   * What the approver is asked (the spec's `approval.prompt`).
+   *
+   * @generated from field: string prompt = 1;
+   */
+  prompt: string;
+
+  /**
+   * Whether someone decided.
+   *
+   * @generated from field: bool decided = 2;
+   */
+  decided: boolean;
+
+  /**
+   * The decision; meaningful once `decided`.
+   *
+   * @generated from field: bool approved = 3;
+   */
+  approved: boolean;
+
+  /**
+   * Who decided: the API key's principal, or `anonymous` when API keys are off.
+   *
+   * @generated from field: string decided_by = 4;
+   */
+  decidedBy: string;
+
+  /**
+   * The decider's comment, at most 2000 characters.
+   *
+   * @generated from field: string comment = 5;
+   */
+  comment: string;
+
+  /**
+   * When it was decided.
+   *
+   * @generated from field: google.protobuf.Timestamp decide_time = 6;
+   */
+  decideTime?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message mcp.executor.v1.ApprovalState.
+ * Use `create(ApprovalStateSchema)` to create a new message.
+ */
+export const ApprovalStateSchema: GenMessage<ApprovalState> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_run, 3);
 
 /**
  * One change of a run, as streamed by WatchRun.
@@ -403,7 +501,7 @@ export type RunEvent = Message<"mcp.executor.v1.RunEvent"> & {
  * Use `create(RunEventSchema)` to create a new message.
  */
 export const RunEventSchema: GenMessage<RunEvent> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_run, 3);
+  messageDesc(file_mcp_executor_v1_run, 4);
 
 /**
  * A change of a run's status.
@@ -431,7 +529,7 @@ export type RunStatusChanged = Message<"mcp.executor.v1.RunStatusChanged"> & {
  * Use `create(RunStatusChangedSchema)` to create a new message.
  */
 export const RunStatusChangedSchema: GenMessage<RunStatusChanged> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_run, 4);
+  messageDesc(file_mcp_executor_v1_run, 5);
 
 /**
  * What a run executes.
@@ -590,6 +688,14 @@ export enum StepStatus {
    * @generated from enum value: STEP_STATUS_RETRYING = 7;
    */
   RETRYING = 7,
+
+  /**
+   * Parked: a `sleep` until `wake_time`, or a `wait_for_signal` / `approval` waiting for its signal or
+   * decision. The run holds no executor meanwhile; any executor resumes it when it is due.
+   *
+   * @generated from enum value: STEP_STATUS_WAITING = 8;
+   */
+  WAITING = 8,
 }
 
 /**
@@ -597,4 +703,52 @@ export enum StepStatus {
  */
 export const StepStatusSchema: GenEnum<StepStatus> = /*@__PURE__*/
   enumDesc(file_mcp_executor_v1_run, 2);
+
+/**
+ * What a step does.
+ *
+ * @generated from enum mcp.executor.v1.StepKind
+ */
+export enum StepKind {
+  /**
+   * Not set: an MCP call (runs recorded before step kinds existed).
+   *
+   * @generated from enum value: STEP_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Calls an MCP.
+   *
+   * @generated from enum value: STEP_KIND_MCP = 1;
+   */
+  MCP = 1,
+
+  /**
+   * A durable sleep.
+   *
+   * @generated from enum value: STEP_KIND_SLEEP = 2;
+   */
+  SLEEP = 2,
+
+  /**
+   * Waits for a named signal.
+   *
+   * @generated from enum value: STEP_KIND_WAIT_FOR_SIGNAL = 3;
+   */
+  WAIT_FOR_SIGNAL = 3,
+
+  /**
+   * Waits for a person's approval.
+   *
+   * @generated from enum value: STEP_KIND_APPROVAL = 4;
+   */
+  APPROVAL = 4,
+}
+
+/**
+ * Describes the enum mcp.executor.v1.StepKind.
+ */
+export const StepKindSchema: GenEnum<StepKind> = /*@__PURE__*/
+  enumDesc(file_mcp_executor_v1_run, 3);
 

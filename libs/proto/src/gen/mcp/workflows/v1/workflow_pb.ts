@@ -4,8 +4,8 @@
 
 import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Timestamp, Value } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
+import type { Duration, Timestamp, Value } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { McpReference } from "../../registry/v1/mcp_pb.js";
 import { file_mcp_registry_v1_mcp } from "../../registry/v1/mcp_pb.js";
 import type { Message } from "@bufbuild/protobuf";
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mcp/workflows/v1/workflow.proto.
  */
 export const file_mcp_workflows_v1_workflow: GenFile = /*@__PURE__*/
-  fileDesc("Ch9tY3Avd29ya2Zsb3dzL3YxL3dvcmtmbG93LnByb3RvEhBtY3Aud29ya2Zsb3dzLnYxIrkCCghXb3JrZmxvdxIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEgwKBHRhZ3MYBCADKAkSFgoObGF0ZXN0X3ZlcnNpb24YBSABKAUSFwoPY3VycmVudF92ZXJzaW9uGAYgASgFEh4KFmN1cnJlbnRfdmVyc2lvbl9waW5uZWQYByABKAgSDAoEZXRhZxgIIAEoCRIvCgtjcmVhdGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2RlbGV0ZV90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLYAQoPV29ya2Zsb3dWZXJzaW9uEhMKC3dvcmtmbG93X2lkGAEgASgJEhUKDXdvcmtmbG93X25hbWUYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIsCgRzcGVjGAQgASgLMh4ubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1NwZWMSFAoMY29udGVudF9oYXNoGAUgASgJEhMKC2NoYW5nZV9ub3RlGAYgASgJEi8KC2NyZWF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLvAgoMV29ya2Zsb3dTcGVjEi8KBmlucHV0cxgBIAMoCzIfLm1jcC53b3JrZmxvd3MudjEuV29ya2Zsb3dJbnB1dBIlCgVzdGVwcxgCIAMoCzIWLm1jcC53b3JrZmxvd3MudjEuU3RlcBI3Cg5leGVjdXRpb25fbW9kZRgDIAEoDjIfLm1jcC53b3JrZmxvd3MudjEuRXhlY3V0aW9uTW9kZRI3Cg5lcnJvcl9oYW5kbGluZxgEIAEoCzIfLm1jcC53b3JrZmxvd3MudjEuRXJyb3JIYW5kbGluZxIxCgdvdXRwdXRzGAUgAygLMiAubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd091dHB1dBIcCg9tYXhfcGFyYWxsZWxpc20YBiABKAVIAIgBARIcCg90aW1lb3V0X3NlY29uZHMYByABKAVIAYgBAUISChBfbWF4X3BhcmFsbGVsaXNtQhIKEF90aW1lb3V0X3NlY29uZHMicwoNV29ya2Zsb3dJbnB1dBIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEhAKCHJlcXVpcmVkGAMgASgIEi0KDWRlZmF1bHRfdmFsdWUYBCABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUiPwoOV29ya2Zsb3dPdXRwdXQSDAoEbmFtZRgBIAEoCRIPCgdzdGVwX2lkGAIgASgJEg4KBm91dHB1dBgDIAEoCSKKAwoEU3RlcBIPCgdzdGVwX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSKgoDbWNwGAMgASgLMh0ubWNwLnJlZ2lzdHJ5LnYxLk1jcFJlZmVyZW5jZRISCgpkZXBlbmRzX29uGAQgAygJEjIKBmlucHV0cxgFIAMoCzIiLm1jcC53b3JrZmxvd3MudjEuU3RlcC5JbnB1dHNFbnRyeRIcCg90aW1lb3V0X3NlY29uZHMYBiABKAVIAIgBARIsCgVyZXRyeRgHIAEoCzIdLm1jcC53b3JrZmxvd3MudjEuUmV0cnlQb2xpY3kSNgoIb25fZXJyb3IYCCABKA4yHy5tY3Aud29ya2Zsb3dzLnYxLkVycm9yU3RyYXRlZ3lIAYgBARpKCgtJbnB1dHNFbnRyeRILCgNrZXkYASABKAkSKgoFdmFsdWUYAiABKAsyGy5tY3Aud29ya2Zsb3dzLnYxLlN0ZXBJbnB1dDoCOAFCEgoQX3RpbWVvdXRfc2Vjb25kc0ILCglfb25fZXJyb3IilwEKCVN0ZXBJbnB1dBIuCgxzdGF0aWNfdmFsdWUYASABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVIABIYCg53b3JrZmxvd19pbnB1dBgCIAEoCUgAEjYKC3N0ZXBfb3V0cHV0GAMgASgLMh8ubWNwLndvcmtmbG93cy52MS5TdGVwT3V0cHV0UmVmSABCCAoGc291cmNlIjAKDVN0ZXBPdXRwdXRSZWYSDwoHc3RlcF9pZBgBIAEoCRIOCgZvdXRwdXQYAiABKAkiiwEKDUVycm9ySGFuZGxpbmcSMQoIc3RyYXRlZ3kYASABKA4yHy5tY3Aud29ya2Zsb3dzLnYxLkVycm9yU3RyYXRlZ3kSLAoFcmV0cnkYAiABKAsyHS5tY3Aud29ya2Zsb3dzLnYxLlJldHJ5UG9saWN5EhkKEWZhbGxiYWNrX3dvcmtmbG93GAMgASgJItcBCgtSZXRyeVBvbGljeRIYCgttYXhfcmV0cmllcxgBIAEoBUgAiAEBEh8KEmluaXRpYWxfYmFja29mZl9tcxgCIAEoBUgBiAEBEh8KEmJhY2tvZmZfbXVsdGlwbGllchgDIAEoAUgCiAEBEhsKDm1heF9iYWNrb2ZmX21zGAQgASgFSAOIAQFCDgoMX21heF9yZXRyaWVzQhUKE19pbml0aWFsX2JhY2tvZmZfbXNCFQoTX2JhY2tvZmZfbXVsdGlwbGllckIRCg9fbWF4X2JhY2tvZmZfbXMiXwoRV29ya2Zsb3dSZWZlcmVuY2USDAoCaWQYASABKAlIABIOCgRuYW1lGAIgASgJSAASFAoHdmVyc2lvbhgDIAEoBUgBiAEBQgoKCHdvcmtmbG93QgoKCF92ZXJzaW9uIj0KCVZpb2xhdGlvbhINCgVmaWVsZBgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIMCgRjb2RlGAMgASgJIlYKDFJlc29sdmVkU3RlcBIPCgdzdGVwX2lkGAEgASgJEg4KBm1jcF9pZBgCIAEoCRIQCghtY3BfbmFtZRgDIAEoCRITCgttY3BfdmVyc2lvbhgEIAEoBSprCg1FeGVjdXRpb25Nb2RlEh4KGkVYRUNVVElPTl9NT0RFX1VOU1BFQ0lGSUVEEAASHQoZRVhFQ1VUSU9OX01PREVfU0VRVUVOVElBTBABEhsKF0VYRUNVVElPTl9NT0RFX1BBUkFMTEVMEAIqnAEKDUVycm9yU3RyYXRlZ3kSHgoaRVJST1JfU1RSQVRFR1lfVU5TUEVDSUZJRUQQABIXChNFUlJPUl9TVFJBVEVHWV9TVE9QEAESGwoXRVJST1JfU1RSQVRFR1lfQ09OVElOVUUQAhIYChRFUlJPUl9TVFJBVEVHWV9SRVRSWRADEhsKF0VSUk9SX1NUUkFURUdZX0ZBTExCQUNLEARiBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mcp_registry_v1_mcp]);
+  fileDesc("Ch9tY3Avd29ya2Zsb3dzL3YxL3dvcmtmbG93LnByb3RvEhBtY3Aud29ya2Zsb3dzLnYxIrkCCghXb3JrZmxvdxIKCgJpZBgBIAEoCRIMCgRuYW1lGAIgASgJEhMKC2Rlc2NyaXB0aW9uGAMgASgJEgwKBHRhZ3MYBCADKAkSFgoObGF0ZXN0X3ZlcnNpb24YBSABKAUSFwoPY3VycmVudF92ZXJzaW9uGAYgASgFEh4KFmN1cnJlbnRfdmVyc2lvbl9waW5uZWQYByABKAgSDAoEZXRhZxgIIAEoCRIvCgtjcmVhdGVfdGltZRgJIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASLwoLdXBkYXRlX3RpbWUYCiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2RlbGV0ZV90aW1lGAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLYAQoPV29ya2Zsb3dWZXJzaW9uEhMKC3dvcmtmbG93X2lkGAEgASgJEhUKDXdvcmtmbG93X25hbWUYAiABKAkSDwoHdmVyc2lvbhgDIAEoBRIsCgRzcGVjGAQgASgLMh4ubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1NwZWMSFAoMY29udGVudF9oYXNoGAUgASgJEhMKC2NoYW5nZV9ub3RlGAYgASgJEi8KC2NyZWF0ZV90aW1lGAcgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLvAgoMV29ya2Zsb3dTcGVjEi8KBmlucHV0cxgBIAMoCzIfLm1jcC53b3JrZmxvd3MudjEuV29ya2Zsb3dJbnB1dBIlCgVzdGVwcxgCIAMoCzIWLm1jcC53b3JrZmxvd3MudjEuU3RlcBI3Cg5leGVjdXRpb25fbW9kZRgDIAEoDjIfLm1jcC53b3JrZmxvd3MudjEuRXhlY3V0aW9uTW9kZRI3Cg5lcnJvcl9oYW5kbGluZxgEIAEoCzIfLm1jcC53b3JrZmxvd3MudjEuRXJyb3JIYW5kbGluZxIxCgdvdXRwdXRzGAUgAygLMiAubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd091dHB1dBIcCg9tYXhfcGFyYWxsZWxpc20YBiABKAVIAIgBARIcCg90aW1lb3V0X3NlY29uZHMYByABKAVIAYgBAUISChBfbWF4X3BhcmFsbGVsaXNtQhIKEF90aW1lb3V0X3NlY29uZHMicwoNV29ya2Zsb3dJbnB1dBIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEhAKCHJlcXVpcmVkGAMgASgIEi0KDWRlZmF1bHRfdmFsdWUYBCABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWUiPwoOV29ya2Zsb3dPdXRwdXQSDAoEbmFtZRgBIAEoCRIPCgdzdGVwX2lkGAIgASgJEg4KBm91dHB1dBgDIAEoCSLtBAoEU3RlcBIPCgdzdGVwX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSKgoDbWNwGAMgASgLMh0ubWNwLnJlZ2lzdHJ5LnYxLk1jcFJlZmVyZW5jZRISCgpkZXBlbmRzX29uGAQgAygJEjIKBmlucHV0cxgFIAMoCzIiLm1jcC53b3JrZmxvd3MudjEuU3RlcC5JbnB1dHNFbnRyeRIcCg90aW1lb3V0X3NlY29uZHMYBiABKAVIAIgBARIsCgVyZXRyeRgHIAEoCzIdLm1jcC53b3JrZmxvd3MudjEuUmV0cnlQb2xpY3kSNgoIb25fZXJyb3IYCCABKA4yHy5tY3Aud29ya2Zsb3dzLnYxLkVycm9yU3RyYXRlZ3lIAYgBARIMCgR3aGVuGAkgASgJEhYKDnJ1bl9pZl9za2lwcGVkGAogASgIEisKCGZvcl9lYWNoGAsgASgLMhkubWNwLndvcmtmbG93cy52MS5Gb3JFYWNoEiYKBXNsZWVwGAwgASgLMhcubWNwLndvcmtmbG93cy52MS5TbGVlcBI4Cg93YWl0X2Zvcl9zaWduYWwYDSABKAsyHy5tY3Aud29ya2Zsb3dzLnYxLldhaXRGb3JTaWduYWwSLAoIYXBwcm92YWwYDiABKAsyGi5tY3Aud29ya2Zsb3dzLnYxLkFwcHJvdmFsGkoKC0lucHV0c0VudHJ5EgsKA2tleRgBIAEoCRIqCgV2YWx1ZRgCIAEoCzIbLm1jcC53b3JrZmxvd3MudjEuU3RlcElucHV0OgI4AUISChBfdGltZW91dF9zZWNvbmRzQgsKCV9vbl9lcnJvciKlAQoHRm9yRWFjaBIYCg53b3JrZmxvd19pbnB1dBgBIAEoCUgAEjYKC3N0ZXBfb3V0cHV0GAIgASgLMh8ubWNwLndvcmtmbG93cy52MS5TdGVwT3V0cHV0UmVmSAASDAoEcGF0aBgDIAEoCRIcCg9tYXhfY29uY3VycmVuY3kYBCABKAVIAYgBAUIICgZzb3VyY2VCEgoQX21heF9jb25jdXJyZW5jeSJgCgVTbGVlcBIrCghkdXJhdGlvbhgBIAEoCzIZLmdvb2dsZS5wcm90b2J1Zi5EdXJhdGlvbhIqCgV1bnRpbBgCIAEoCzIbLm1jcC53b3JrZmxvd3MudjEuU3RlcElucHV0IksKDVdhaXRGb3JTaWduYWwSDgoGc2lnbmFsGAEgASgJEioKB3RpbWVvdXQYAiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24iRgoIQXBwcm92YWwSDgoGcHJvbXB0GAEgASgJEioKB3RpbWVvdXQYAiABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24ivQEKCVN0ZXBJbnB1dBIuCgxzdGF0aWNfdmFsdWUYASABKAsyFi5nb29nbGUucHJvdG9idWYuVmFsdWVIABIYCg53b3JrZmxvd19pbnB1dBgCIAEoCUgAEjYKC3N0ZXBfb3V0cHV0GAMgASgLMh8ubWNwLndvcmtmbG93cy52MS5TdGVwT3V0cHV0UmVmSAASDgoEaXRlbRgEIAEoCUgAEhQKCml0ZW1faW5kZXgYBSABKAhIAEIICgZzb3VyY2UiMAoNU3RlcE91dHB1dFJlZhIPCgdzdGVwX2lkGAEgASgJEg4KBm91dHB1dBgCIAEoCSKLAQoNRXJyb3JIYW5kbGluZxIxCghzdHJhdGVneRgBIAEoDjIfLm1jcC53b3JrZmxvd3MudjEuRXJyb3JTdHJhdGVneRIsCgVyZXRyeRgCIAEoCzIdLm1jcC53b3JrZmxvd3MudjEuUmV0cnlQb2xpY3kSGQoRZmFsbGJhY2tfd29ya2Zsb3cYAyABKAki1wEKC1JldHJ5UG9saWN5EhgKC21heF9yZXRyaWVzGAEgASgFSACIAQESHwoSaW5pdGlhbF9iYWNrb2ZmX21zGAIgASgFSAGIAQESHwoSYmFja29mZl9tdWx0aXBsaWVyGAMgASgBSAKIAQESGwoObWF4X2JhY2tvZmZfbXMYBCABKAVIA4gBAUIOCgxfbWF4X3JldHJpZXNCFQoTX2luaXRpYWxfYmFja29mZl9tc0IVChNfYmFja29mZl9tdWx0aXBsaWVyQhEKD19tYXhfYmFja29mZl9tcyJfChFXb3JrZmxvd1JlZmVyZW5jZRIMCgJpZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIUCgd2ZXJzaW9uGAMgASgFSAGIAQFCCgoId29ya2Zsb3dCCgoIX3ZlcnNpb24iPQoJVmlvbGF0aW9uEg0KBWZpZWxkGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEgwKBGNvZGUYAyABKAkiVgoMUmVzb2x2ZWRTdGVwEg8KB3N0ZXBfaWQYASABKAkSDgoGbWNwX2lkGAIgASgJEhAKCG1jcF9uYW1lGAMgASgJEhMKC21jcF92ZXJzaW9uGAQgASgFKmsKDUV4ZWN1dGlvbk1vZGUSHgoaRVhFQ1VUSU9OX01PREVfVU5TUEVDSUZJRUQQABIdChlFWEVDVVRJT05fTU9ERV9TRVFVRU5USUFMEAESGwoXRVhFQ1VUSU9OX01PREVfUEFSQUxMRUwQAiqcAQoNRXJyb3JTdHJhdGVneRIeChpFUlJPUl9TVFJBVEVHWV9VTlNQRUNJRklFRBAAEhcKE0VSUk9SX1NUUkFURUdZX1NUT1AQARIbChdFUlJPUl9TVFJBVEVHWV9DT05USU5VRRACEhgKFEVSUk9SX1NUUkFURUdZX1JFVFJZEAMSGwoXRVJST1JfU1RSQVRFR1lfRkFMTEJBQ0sQBGIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp, file_mcp_registry_v1_mcp]);
 
 /**
  * A named DAG of steps, each calling one MCP. Its content lives in immutable numbered versions.
@@ -313,7 +313,8 @@ export const WorkflowOutputSchema: GenMessage<WorkflowOutput> = /*@__PURE__*/
   messageDesc(file_mcp_workflows_v1_workflow, 4);
 
 /**
- * One node of the DAG: a call to one MCP with mapped inputs.
+ * One node of the DAG: what it does — exactly one of `mcp`, `sleep`, `wait_for_signal`, `approval` —
+ * with mapped inputs, and optionally a condition (`when`) and an iteration (`for_each`).
  *
  * @generated from message mcp.workflows.v1.Step
  */
@@ -334,7 +335,7 @@ export type Step = Message<"mcp.workflows.v1.Step"> & {
 
   /**
    * The MCP to call, by id or name, optionally pinned to a version or label; resolved to a concrete
-   * version when a run starts. Required.
+   * version when a run starts. Required unless the step is a `sleep`, `wait_for_signal` or `approval`.
    *
    * @generated from field: mcp.registry.v1.McpReference mcp = 3;
    */
@@ -377,6 +378,63 @@ export type Step = Message<"mcp.workflows.v1.Step"> & {
    * @generated from field: optional mcp.workflows.v1.ErrorStrategy on_error = 8;
    */
   onError?: ErrorStrategy | undefined;
+
+  /**
+   * A condition: a CEL expression (https://cel.dev) of type bool over `inputs` (the run's inputs, a
+   * map) and `steps` (`steps.<step_id>.outputs`, the outputs of the steps it depends on, directly or
+   * transitively). The step runs only when it is true; false ends it SKIPPED without running. Parsed
+   * and type-checked when the workflow is written (a violation names the position); at most 4096
+   * characters. Empty = always. An expression that fails at run time (e.g. a missing key) fails the
+   * step with CONDITION_ERROR.
+   *
+   * @generated from field: string when = 9;
+   */
+  when: string;
+
+  /**
+   * Run even when a dependency was skipped by a condition (its `when` was false, or it was skipped
+   * because of such a skip upstream). false = such a skipped dependency skips this step too. Steps
+   * skipped because a step failed (CONTINUE) or the run stopped still skip their dependents.
+   *
+   * @generated from field: bool run_if_skipped = 10;
+   */
+  runIfSkipped: boolean;
+
+  /**
+   * Run the step once per item of a list; its output is `{"items": [...]}`, the item outputs in item
+   * order. Each item is recorded as a child step `<step_id>[<index>]`; a resumed run does not run a
+   * finished item again. The step's error strategy applies per item: retries are per item; under
+   * CONTINUE a failed item's slot in `items` is null and the step succeeds when at least one item
+   * succeeded (it fails when all failed); under STOP the first item that fails for good fails the step
+   * (no new item starts, running ones finish).
+   *
+   * @generated from field: mcp.workflows.v1.ForEach for_each = 11;
+   */
+  forEach?: ForEach | undefined;
+
+  /**
+   * A durable sleep: the run waits without holding an executor and any executor resumes it when due.
+   *
+   * @generated from field: mcp.workflows.v1.Sleep sleep = 12;
+   */
+  sleep?: Sleep | undefined;
+
+  /**
+   * Waits, without holding an executor, for a signal of this name sent to the run with SignalRun; the
+   * step's outputs are `{"payload": <the signal's payload>}`.
+   *
+   * @generated from field: mcp.workflows.v1.WaitForSignal wait_for_signal = 13;
+   */
+  waitForSignal?: WaitForSignal | undefined;
+
+  /**
+   * Waits, without holding an executor, for a person to approve or reject (DecideApproval). Approved:
+   * outputs `{"approved": true, "decided_by", "comment"}`; rejected: the step fails with REJECTED (its
+   * error strategy applies).
+   *
+   * @generated from field: mcp.workflows.v1.Approval approval = 14;
+   */
+  approval?: Approval | undefined;
 };
 
 /**
@@ -385,6 +443,147 @@ export type Step = Message<"mcp.workflows.v1.Step"> & {
  */
 export const StepSchema: GenMessage<Step> = /*@__PURE__*/
   messageDesc(file_mcp_workflows_v1_workflow, 5);
+
+/**
+ * The list a `for_each` step iterates over.
+ *
+ * @generated from message mcp.workflows.v1.ForEach
+ */
+export type ForEach = Message<"mcp.workflows.v1.ForEach"> & {
+  /**
+   * Where the list comes from; exactly one is required.
+   *
+   * @generated from oneof mcp.workflows.v1.ForEach.source
+   */
+  source: {
+    /**
+     * The name of a workflow input; must be declared in `WorkflowSpec.inputs`.
+     *
+     * @generated from field: string workflow_input = 1;
+     */
+    value: string;
+    case: "workflowInput";
+  } | {
+    /**
+     * An output of an upstream step (reachable through `depends_on`).
+     *
+     * @generated from field: mcp.workflows.v1.StepOutputRef step_output = 2;
+     */
+    value: StepOutputRef;
+    case: "stepOutput";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * A dot-separated field path into that value, e.g. `data.documents`; empty = the value itself. What it
+   * names must be a list of at most 10,000 items at run time, else the step fails with
+   * FOR_EACH_NOT_A_LIST (naming the path and the type found) or FOR_EACH_TOO_LARGE.
+   *
+   * @generated from field: string path = 3;
+   */
+  path: string;
+
+  /**
+   * Most items running at once, 1..64; defaults to 8.
+   *
+   * @generated from field: optional int32 max_concurrency = 4;
+   */
+  maxConcurrency?: number | undefined;
+};
+
+/**
+ * Describes the message mcp.workflows.v1.ForEach.
+ * Use `create(ForEachSchema)` to create a new message.
+ */
+export const ForEachSchema: GenMessage<ForEach> = /*@__PURE__*/
+  messageDesc(file_mcp_workflows_v1_workflow, 6);
+
+/**
+ * A durable sleep; exactly one of `duration` and `until` is required.
+ *
+ * @generated from message mcp.workflows.v1.Sleep
+ */
+export type Sleep = Message<"mcp.workflows.v1.Sleep"> & {
+  /**
+   * How long: 1 ms to 366 days.
+   *
+   * @generated from field: google.protobuf.Duration duration = 1;
+   */
+  duration?: Duration | undefined;
+
+  /**
+   * Until a point in time: a value holding an RFC 3339 timestamp (a static value, a workflow input or an
+   * upstream output). A time in the past ends the sleep at once; a value that is not a timestamp fails
+   * the step with INVALID_TIMESTAMP.
+   *
+   * @generated from field: mcp.workflows.v1.StepInput until = 2;
+   */
+  until?: StepInput | undefined;
+};
+
+/**
+ * Describes the message mcp.workflows.v1.Sleep.
+ * Use `create(SleepSchema)` to create a new message.
+ */
+export const SleepSchema: GenMessage<Sleep> = /*@__PURE__*/
+  messageDesc(file_mcp_workflows_v1_workflow, 7);
+
+/**
+ * Waiting for a named signal.
+ *
+ * @generated from message mcp.workflows.v1.WaitForSignal
+ */
+export type WaitForSignal = Message<"mcp.workflows.v1.WaitForSignal"> & {
+  /**
+   * The signal's name: 1-128 characters of `a-zA-Z0-9_.-`. Required.
+   *
+   * @generated from field: string signal = 1;
+   */
+  signal: string;
+
+  /**
+   * Give up after this long (1 s to 366 days): the step fails with SIGNAL_TIMEOUT and its error strategy
+   * applies. Unset = wait until the run is cancelled or its own timeout passes.
+   *
+   * @generated from field: google.protobuf.Duration timeout = 2;
+   */
+  timeout?: Duration | undefined;
+};
+
+/**
+ * Describes the message mcp.workflows.v1.WaitForSignal.
+ * Use `create(WaitForSignalSchema)` to create a new message.
+ */
+export const WaitForSignalSchema: GenMessage<WaitForSignal> = /*@__PURE__*/
+  messageDesc(file_mcp_workflows_v1_workflow, 8);
+
+/**
+ * Waiting for a person's decision.
+ *
+ * @generated from message mcp.workflows.v1.Approval
+ */
+export type Approval = Message<"mcp.workflows.v1.Approval"> & {
+  /**
+   * What the approver is asked, shown in GetRun and the console; 1-2000 characters. Required.
+   *
+   * @generated from field: string prompt = 1;
+   */
+  prompt: string;
+
+  /**
+   * Give up after this long (1 s to 366 days): the step fails with APPROVAL_TIMEOUT and its error
+   * strategy applies. Unset = wait until the run is cancelled or its own timeout passes.
+   *
+   * @generated from field: google.protobuf.Duration timeout = 2;
+   */
+  timeout?: Duration | undefined;
+};
+
+/**
+ * Describes the message mcp.workflows.v1.Approval.
+ * Use `create(ApprovalSchema)` to create a new message.
+ */
+export const ApprovalSchema: GenMessage<Approval> = /*@__PURE__*/
+  messageDesc(file_mcp_workflows_v1_workflow, 9);
 
 /**
  * Where one step input's value comes from.
@@ -421,6 +620,22 @@ export type StepInput = Message<"mcp.workflows.v1.StepInput"> & {
      */
     value: StepOutputRef;
     case: "stepOutput";
+  } | {
+    /**
+     * On a `for_each` step only: a dot-separated field path into the current item; "" = the whole item.
+     *
+     * @generated from field: string item = 4;
+     */
+    value: string;
+    case: "item";
+  } | {
+    /**
+     * On a `for_each` step only: the current item's 0-based index in the list; must be true when set.
+     *
+     * @generated from field: bool item_index = 5;
+     */
+    value: boolean;
+    case: "itemIndex";
   } | { case: undefined; value?: undefined };
 };
 
@@ -429,7 +644,7 @@ export type StepInput = Message<"mcp.workflows.v1.StepInput"> & {
  * Use `create(StepInputSchema)` to create a new message.
  */
 export const StepInputSchema: GenMessage<StepInput> = /*@__PURE__*/
-  messageDesc(file_mcp_workflows_v1_workflow, 6);
+  messageDesc(file_mcp_workflows_v1_workflow, 10);
 
 /**
  * Points at an output of a step.
@@ -457,7 +672,7 @@ export type StepOutputRef = Message<"mcp.workflows.v1.StepOutputRef"> & {
  * Use `create(StepOutputRefSchema)` to create a new message.
  */
 export const StepOutputRefSchema: GenMessage<StepOutputRef> = /*@__PURE__*/
-  messageDesc(file_mcp_workflows_v1_workflow, 7);
+  messageDesc(file_mcp_workflows_v1_workflow, 11);
 
 /**
  * Workflow-wide failure handling.
@@ -493,7 +708,7 @@ export type ErrorHandling = Message<"mcp.workflows.v1.ErrorHandling"> & {
  * Use `create(ErrorHandlingSchema)` to create a new message.
  */
 export const ErrorHandlingSchema: GenMessage<ErrorHandling> = /*@__PURE__*/
-  messageDesc(file_mcp_workflows_v1_workflow, 8);
+  messageDesc(file_mcp_workflows_v1_workflow, 12);
 
 /**
  * How a failed step is retried. The wait before retry n is
@@ -536,7 +751,7 @@ export type RetryPolicy = Message<"mcp.workflows.v1.RetryPolicy"> & {
  * Use `create(RetryPolicySchema)` to create a new message.
  */
 export const RetryPolicySchema: GenMessage<RetryPolicy> = /*@__PURE__*/
-  messageDesc(file_mcp_workflows_v1_workflow, 9);
+  messageDesc(file_mcp_workflows_v1_workflow, 13);
 
 /**
  * Points at a workflow and, optionally, one of its versions.
@@ -580,7 +795,7 @@ export type WorkflowReference = Message<"mcp.workflows.v1.WorkflowReference"> & 
  * Use `create(WorkflowReferenceSchema)` to create a new message.
  */
 export const WorkflowReferenceSchema: GenMessage<WorkflowReference> = /*@__PURE__*/
-  messageDesc(file_mcp_workflows_v1_workflow, 10);
+  messageDesc(file_mcp_workflows_v1_workflow, 14);
 
 /**
  * One problem found by validation.
@@ -608,7 +823,15 @@ export type Violation = Message<"mcp.workflows.v1.Violation"> & {
    * `DUPLICATE_STEP_ID`, `DUPLICATE_DEPENDENCY`, `SELF_DEPENDENCY`, `UNKNOWN_DEPENDENCY`, `UNKNOWN_STEP`,
    * `CYCLE`, `STEP_OUTPUT_NOT_UPSTREAM`, `UNDECLARED_WORKFLOW_INPUT`, `DUPLICATE_INPUT_NAME`,
    * `DUPLICATE_OUTPUT_NAME`, `INPUT_REQUIRED_WITH_DEFAULT`, `BACKOFF_BELOW_INITIAL`, `FALLBACK_TO_SELF`,
-   * `FALLBACK_WORKFLOW_UNUSED`. What the spec refers to: `MCP_NOT_FOUND`, `MCP_VERSION_NOT_FOUND`,
+   * `FALLBACK_WORKFLOW_UNUSED`, `FOR_EACH_NOT_ON_MCP_STEP` (`for_each` on a sleep, wait or approval step),
+   * `ITEM_OUTSIDE_FOR_EACH` (an `item` / `item_index` input on a step without `for_each`),
+   * `CONDITION_SYNTAX_ERROR`, `CONDITION_TYPE_ERROR` (a `when` that does not parse or type-check, or is not
+   * bool; the description starts with the position, e.g. `CEL type error at 1:17: …`),
+   * `CONDITION_STEP_NOT_UPSTREAM` (a `when` reading `steps.<id>` of a step not upstream),
+   * `EXCLUSIVE_FIELDS` (more than one of `mcp`, `sleep`, `wait_for_signal`, `approval` on a step, or both
+   * `duration` and `until` on a sleep), `NOT_ALLOWED_ON_WAIT_STEP` (`inputs` or `retry` on a sleep, wait
+   * or approval step). What the spec
+   * refers to: `MCP_NOT_FOUND`, `MCP_VERSION_NOT_FOUND`,
    * `MCP_LABEL_NOT_FOUND`, `MCP_NOT_RESOLVED` (the registry refused the reference for another reason),
    * `MISSING_MCP_INPUT`, `UNKNOWN_MCP_INPUT` (the step's inputs against the MCP's input schema),
    * `FALLBACK_NOT_FOUND`.
@@ -623,7 +846,7 @@ export type Violation = Message<"mcp.workflows.v1.Violation"> & {
  * Use `create(ViolationSchema)` to create a new message.
  */
 export const ViolationSchema: GenMessage<Violation> = /*@__PURE__*/
-  messageDesc(file_mcp_workflows_v1_workflow, 11);
+  messageDesc(file_mcp_workflows_v1_workflow, 15);
 
 /**
  * The MCP version a step's reference resolves to now.
@@ -665,7 +888,7 @@ export type ResolvedStep = Message<"mcp.workflows.v1.ResolvedStep"> & {
  * Use `create(ResolvedStepSchema)` to create a new message.
  */
 export const ResolvedStepSchema: GenMessage<ResolvedStep> = /*@__PURE__*/
-  messageDesc(file_mcp_workflows_v1_workflow, 12);
+  messageDesc(file_mcp_workflows_v1_workflow, 16);
 
 /**
  * How the steps of a run are scheduled.

@@ -1,0 +1,409 @@
+/**
+ * A `for_each` step (see the scheduler's header for steps in general): the step's MCP runs once per item
+ * of a list, each item a child step run `<step>[<index>]` with its own attempts, status and outputs.
+ *
+ * - The list: the workflow input or the upstream step's recorded output named by `for_each`, then its
+ *   `path` (dot-separated; a segment of digits also indexes a list). Missing → MISSING_INPUT; not a list
+ *   → FOR_EACH_NOT_A_LIST naming the path and the JSON type found; over {@link MAX_FOR_EACH_ITEMS} →
+ *   FOR_EACH_TOO_LARGE. Each is recorded `stepFailed` without any item running, and never retried.
+ * - Inputs: the step's other inputs are mapped once; per item, `item` inputs read the item (a field path
+ *   into it, "" = the whole item) and `item_index` ones get its 0-based index. An `item` path the item
+ *   does not have fails that item with MISSING_INPUT (not retried).
+ * - Recording: `forEachStarted(step, attempt, inputs, count)` once the list is read, then per item
+ *   `itemUpdated` running → succeeded | retrying … | failed. At most `max_concurrency` (default
+ *   {@link DEFAULT_FOR_EACH_CONCURRENCY}) items run at once; they start in index order.
+ * - Failures: the step's strategy applies per item. Retries (RETRY, or the step's own `retry`) are per
+ *   item, with the step's policy. An item that failed for good:
+ *   - CONTINUE: the other items go on; the failed item stays FAILED and its slot in `items` is null. The
+ *     step SUCCEEDS when at least one item succeeded (or the list is empty), else it FAILS with the first
+ *     failed item's error (and CONTINUE then applies to the step as to any step).
+ *   - STOP / FALLBACK / exhausted RETRY: no new item starts (and items waiting to retry make no more
+ *     attempts), running items finish and are recorded; the step FAILS with that item's code and a
+ *     message naming the item.
+ * - Output: `{"items": [the item outputs in item order]}`.
+ * - The run stopping because another step failed: no new item starts, running items finish; the step
+ *   fails with RUN_STOPPED. Cancel / run timeout: running items are aborted and recorded `cancelled`
+ *   (cancel) or failed RUN_TIMEOUT; the scheduler records the step itself.
+ * - Resume: items recorded `succeeded` keep their outputs and never run again; any other item runs
+ *   (again), its attempts counted on from the recorded ones.
+ */
+import { setMaxListeners } from "node:events";
+import type { Step, StepInput } from "@mcp/proto/workflows";
+import type { JsonObject, JsonValue, PinnedMcp, StepResult } from "../step/index.js";
+import { asStepFailure, runAttempt } from "./attempt.js";
+import { mapStepInputs, readOutput } from "./inputs.js";
+import { runTimeoutMessage } from "./outcome.js";
+import { backoffDelayMs, isRetryable } from "./retry.js";
+import type { AbortCause, RunControl } from "./run-control.js";
+import type { StepEnd, StepTaskDeps } from "./step-task.js";
+import type { ItemUpdate, RecordedError, RecordedItem } from "./types.js";
+
+/** The most items a list may have. */
+export const MAX_FOR_EACH_ITEMS = 10_000;
+
+/** Items at once when `max_concurrency` is unset. */
+export const DEFAULT_FOR_EACH_CONCURRENCY = 8;
+
+/** The child step id of item `index` of `stepId`. */
+export function itemStepId(stepId: string, index: number): string {
+  return `${stepId}[${index}]`;
+}
+
+/** How one item ended. */
+type ItemEnd =
+  | { readonly kind: "succeeded"; readonly outputs: JsonObject }
+  | { readonly kind: "failed"; readonly error: RecordedError }
+  | { readonly kind: "interrupted" }
+  | { readonly kind: "not-started" };
+
+/**
+ * Runs a `for_each` step from attempt `attempt` (as described at the top of this file). Rejects only
+ * when a recorder call fails.
+ */
+export async function runForEach(
+  step: Step,
+  attempt: number,
+  deps: StepTaskDeps,
+  recordedItems: readonly RecordedItem[] = [],
+): Promise<StepEnd> {
+  const { recorder, control } = deps;
+  const stepId = step.stepId;
+  const fail = async (error: RecordedError): Promise<StepEnd> => {
+    await recorder.stepFailed(stepId, attempt, error, {});
+    return { kind: "failed", error };
+  };
+
+  let list: readonly JsonValue[];
+  let fixedInputs: JsonObject;
+  let itemInputs: [string, StepInput][];
+  try {
+    list = readList(step, deps);
+    itemInputs = Object.entries(step.inputs).filter(([, input]) => isItemInput(input));
+    const fixed = Object.fromEntries(Object.entries(step.inputs).filter(([, input]) => !isItemInput(input)));
+    fixedInputs = mapStepInputs({ ...step, inputs: fixed }, deps.runInputs, deps.outputsOf);
+  } catch (error) {
+    if (error instanceof ListError) return fail({ code: error.code, message: error.message, stepId });
+    const failure = asStepFailure(error);
+    return fail({ code: failure.code, message: failure.message, stepId });
+  }
+  const mcp = deps.mcp;
+  if (mcp === undefined)
+    return fail({ code: "RUNNER_ERROR", message: `the run plan pins no MCP for step "${stepId}"`, stepId });
+  if (control.aborted) return { kind: "not-started" };
+  await recorder.forEachStarted(stepId, attempt, fixedInputs, list.length);
+
+  const recorded = new Map(recordedItems.map((item) => [item.index, item]));
+  const outputs: (JsonObject | null)[] = list.map(() => null);
+  const ends: (ItemEnd | undefined)[] = list.map(() => undefined);
+  const todo: number[] = [];
+  list.forEach((_, index) => {
+    const item = recorded.get(index);
+    if (item?.status === "succeeded") {
+      outputs[index] = item.outputs ?? {};
+      ends[index] = { kind: "succeeded", outputs: item.outputs ?? {} };
+    } else todo.push(index);
+  });
+
+  const stopItems = new AbortController();
+  const stopSignal = AbortSignal.any([control.stopSignal, stopItems.signal]);
+  let firstFailure: { index: number; error: RecordedError } | undefined;
+  const limit = Math.max(1, step.forEach?.maxConcurrency ?? DEFAULT_FOR_EACH_CONCURRENCY);
+  // the items' attempts listen on a signal of their own (up to 64 at once), that follows the run's
+  const itemSignal = new AbortController();
+  setMaxListeners(4 * limit + 16, itemSignal.signal);
+  const runOne = async (index: number): Promise<void> => {
+    const end = await runItem(index, list[index] ?? null, {
+      step,
+      mcp,
+      fixedInputs,
+      itemInputs,
+      firstAttempt: (recorded.get(index)?.attempt ?? 0) + 1,
+      stopSignal,
+      runSignal: itemSignal.signal,
+      deps,
+    });
+    ends[index] = end;
+    if (end.kind === "succeeded") outputs[index] = end.outputs;
+    if (end.kind === "failed") {
+      firstFailure ??= { index, error: end.error };
+      if (deps.handling.onFailure !== "continue") stopItems.abort();
+    }
+  };
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < todo.length && !control.halted && !stopItems.signal.aborted) {
+      const index = todo[next++];
+      if (index !== undefined) await runOne(index);
+    }
+  };
+  const forward = (): void => itemSignal.abort(control.signal.reason);
+  if (control.signal.aborted) forward();
+  else control.signal.addEventListener("abort", forward, { once: true });
+  try {
+    await Promise.all(Array.from({ length: Math.min(limit, todo.length) }, () => worker()));
+  } finally {
+    control.signal.removeEventListener("abort", forward);
+  }
+
+  if (control.aborted) return { kind: "interrupted", attempt, output: {} };
+  const missing = ends.filter((end) => end === undefined || end.kind !== "succeeded").length;
+  if (firstFailure && deps.handling.onFailure !== "continue") {
+    const { index, error } = firstFailure;
+    return fail({
+      code: error.code,
+      message: `item ${index} of ${list.length} failed: ${error.message}`,
+      stepId,
+    });
+  }
+  const unstarted = ends.filter((end) => end === undefined || end.kind === "not-started").length;
+  if (unstarted > 0) {
+    const stop = control.stopped?.error.stepId ?? "";
+    const message = `${unstarted} of ${list.length} items did not run: the run stopped because step "${stop}" failed`;
+    return fail({ code: "RUN_STOPPED", message, stepId });
+  }
+  if (firstFailure && missing === list.length) {
+    const { index, error } = firstFailure;
+    const message = `all ${list.length} items failed; item ${index}: ${error.message}`;
+    return fail({ code: error.code, message, stepId });
+  }
+  const result: StepResult = {
+    outputs: { items: outputs },
+    stdout: "",
+    stderr: "",
+    stdoutTruncated: false,
+    stderrTruncated: false,
+  };
+  await recorder.stepSucceeded(stepId, attempt, result);
+  return { kind: "succeeded", outputs: result.outputs };
+}
+
+/** What one item needs. */
+interface ItemTask {
+  readonly step: Step;
+  readonly mcp: PinnedMcp;
+  readonly fixedInputs: JsonObject;
+  readonly itemInputs: readonly [string, StepInput][];
+  readonly firstAttempt: number;
+  /** Aborts when no further attempt may start (the run stopped, or an item failed under STOP). */
+  readonly stopSignal: AbortSignal;
+  /** Aborts with the run (cancel, run timeout, lost ownership). */
+  readonly runSignal: AbortSignal;
+  readonly deps: StepTaskDeps;
+}
+
+/** One item from its first attempt to a recorded end: running → succeeded | retrying … | failed. */
+async function runItem(index: number, item: JsonValue, task: ItemTask): Promise<ItemEnd> {
+  const { step, deps } = task;
+  const { recorder, control } = deps;
+  const stepId = step.stepId;
+  const childId = itemStepId(stepId, index);
+  let inputs: JsonObject;
+  try {
+    inputs = { ...task.fixedInputs, ...itemValues(step, task.itemInputs, item, index) };
+  } catch (error) {
+    const failure = asStepFailure(error);
+    const recordedError = { code: failure.code, message: failure.message, stepId: childId };
+    const update = {
+      index,
+      attempt: task.firstAttempt,
+      status: "failed",
+      inputs: task.fixedInputs,
+      error: recordedError,
+    } as const;
+    await recorder.itemUpdated(stepId, update);
+    return { kind: "failed", error: recordedError };
+  }
+  const record = (update: Omit<ItemUpdate, "index" | "inputs">): Promise<void> =>
+    recorder.itemUpdated(stepId, { index, inputs, ...update });
+  /** Cancel: the item is recorded cancelled; run timeout: failed RUN_TIMEOUT; fatal: nothing. */
+  const recordInterrupted = async (cause: AbortCause, attempt: number, output: Partial<StepResult>) => {
+    if (cause.kind === "fatal") return;
+    const error =
+      cause.kind === "cancelled"
+        ? { code: "CANCELLED", message: "run cancelled while the item was running", stepId: childId }
+        : { code: "RUN_TIMEOUT", message: runTimeoutMessage(cause.seconds), stepId: childId };
+    await record({
+      attempt,
+      status: cause.kind === "cancelled" ? "cancelled" : "failed",
+      error,
+      result: output,
+    });
+  };
+
+  for (let attempt = task.firstAttempt; ; attempt++) {
+    if (control.aborted)
+      return attempt === task.firstAttempt ? { kind: "not-started" } : { kind: "interrupted" };
+    await record({ attempt, status: "running" });
+    const outcome = await runAttempt(
+      {
+        runId: deps.runId,
+        stepId: childId,
+        attempt,
+        mcp: task.mcp,
+        inputs,
+        timeoutSeconds: step.timeoutSeconds,
+        runSignal: task.runSignal,
+      },
+      deps.runnerFor,
+    );
+    if (outcome.ok) {
+      await record({ attempt, status: "succeeded", result: outcome.result });
+      return { kind: "succeeded", outputs: outcome.result.outputs };
+    }
+    const { failure } = outcome;
+    const cause = abortCause(control);
+    if (cause) {
+      await recordInterrupted(cause, attempt, failure.output);
+      return { kind: "interrupted" };
+    }
+    const error = { code: failure.code, message: failure.message, stepId: childId };
+    const policy = deps.handling.retry;
+    if (!policy || !isRetryable(failure.code) || attempt > policy.maxRetries || task.stopSignal.aborted) {
+      await record({ attempt, status: "failed", error, result: failure.output });
+      return { kind: "failed", error };
+    }
+    const delayMs = backoffDelayMs(policy, attempt, deps.random);
+    await record({ attempt, status: "retrying", error, result: failure.output, delayMs });
+    const slept = await deps.sleep(delayMs, task.stopSignal).then(
+      () => undefined,
+      (interruption: unknown) => ({ interruption }),
+    );
+    const late = abortCause(control);
+    if (late) {
+      await recordInterrupted(late, attempt, failure.output);
+      return { kind: "interrupted" };
+    }
+    if (task.stopSignal.aborted) {
+      await record({ attempt, status: "failed", error });
+      return { kind: "failed", error };
+    }
+    if (slept) throw slept.interruption;
+  }
+}
+
+/** The run's abort cause now (read through a call: TypeScript keeps no stale narrowing of it). */
+function abortCause(control: RunControl): AbortCause | undefined {
+  return control.aborted;
+}
+
+/** A list that cannot be iterated. */
+class ListError extends Error {
+  constructor(
+    readonly code: "FOR_EACH_NOT_A_LIST" | "FOR_EACH_TOO_LARGE" | "MISSING_INPUT",
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The list `step.for_each` names, read now. */
+function readList(step: Step, deps: StepTaskDeps): readonly JsonValue[] {
+  const forEach = step.forEach;
+  const source = forEach?.source;
+  let value: JsonValue | undefined;
+  let what: string;
+  switch (source?.case) {
+    case "workflowInput":
+      what = `workflow input "${source.value}"`;
+      value = own(deps.runInputs, source.value);
+      break;
+    case "stepOutput": {
+      const ref = source.value;
+      what =
+        ref.output === ""
+          ? `the outputs of step "${ref.stepId}"`
+          : `output "${ref.output}" of step "${ref.stepId}"`;
+      const outputs = deps.outputsOf(ref.stepId);
+      value = outputs === undefined ? undefined : readOutput(outputs, ref.output);
+      break;
+    }
+    case undefined:
+      throw new ListError("MISSING_INPUT", `for_each of step "${step.stepId}" names no list`);
+  }
+  if (value === undefined) {
+    throw new ListError(
+      "MISSING_INPUT",
+      `for_each of step "${step.stepId}" reads ${what}, which the run does not have`,
+    );
+  }
+  const path = forEach?.path ?? "";
+  const found = readPath(value, path);
+  const where = path === "" ? what : `path "${path}" of ${what}`;
+  if (!found.ok) {
+    throw new ListError(
+      "FOR_EACH_NOT_A_LIST",
+      `for_each of step "${step.stepId}": ${where} is missing (segment "${found.segment}" not found in ${jsonType(found.at)})`,
+    );
+  }
+  if (!Array.isArray(found.value)) {
+    throw new ListError(
+      "FOR_EACH_NOT_A_LIST",
+      `for_each of step "${step.stepId}": ${where} is ${jsonType(found.value)}, not a list`,
+    );
+  }
+  if (found.value.length > MAX_FOR_EACH_ITEMS) {
+    throw new ListError(
+      "FOR_EACH_TOO_LARGE",
+      `for_each of step "${step.stepId}": ${where} has ${found.value.length} items; at most ${MAX_FOR_EACH_ITEMS}`,
+    );
+  }
+  return found.value;
+}
+
+/** The values of an item's `item` / `item_index` inputs. */
+function itemValues(
+  step: Step,
+  itemInputs: readonly [string, StepInput][],
+  item: JsonValue,
+  index: number,
+): JsonObject {
+  const entries: [string, JsonValue][] = [];
+  for (const [name, input] of itemInputs) {
+    const source = input.source;
+    if (source.case === "itemIndex") entries.push([name, index]);
+    else if (source.case === "item") {
+      const found = readPath(item, source.value);
+      if (!found.ok) {
+        throw new ListError(
+          "MISSING_INPUT",
+          `input "${name}" of step "${step.stepId}" reads path "${source.value}" of item ${index}, which it does not have`,
+        );
+      }
+      entries.push([name, found.value]);
+    }
+  }
+  return Object.fromEntries(entries);
+}
+
+function isItemInput(input: StepInput): boolean {
+  return input.source.case === "item" || input.source.case === "itemIndex";
+}
+
+/** Follows a dot-separated path (own keys of objects; digits index lists); "" = the value itself. */
+export function readPath(
+  value: JsonValue,
+  path: string,
+): { ok: true; value: JsonValue } | { ok: false; segment: string; at: JsonValue } {
+  if (path === "") return { ok: true, value };
+  let current = value;
+  for (const segment of path.split(".")) {
+    let next: JsonValue | undefined;
+    if (Array.isArray(current)) next = /^\d+$/.test(segment) ? current[Number(segment)] : undefined;
+    else if (current !== null && typeof current === "object") next = own(current, segment);
+    if (next === undefined) return { ok: false, segment, at: current };
+    current = next;
+  }
+  return { ok: true, value: current };
+}
+
+/** The JSON type of a value, as people name it: null, boolean, number, string, list, object. */
+export function jsonType(value: JsonValue): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return `a ${typeof value}`;
+}
+
+function own(object: JsonObject, key: string): JsonValue | undefined {
+  return Object.prototype.hasOwnProperty.call(object, key) ? object[key] : undefined;
+}
