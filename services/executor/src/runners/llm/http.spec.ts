@@ -152,8 +152,13 @@ describe("postJson", () => {
     fake.reply({ status: 429, headers: { "retry-after": "30" }, json: {} });
     const controller = new AbortController();
     const started = Date.now();
-    const pending = failureOf(post({ signal: controller.signal }));
-    expect(await eventually(() => fake.requests.length === 1)).toBe(true);
+    let waiting: number | undefined;
+    const pending = failureOf(
+      post({ signal: controller.signal }, { ...FAST, onRetry: (waitMs) => (waiting = waitMs) }),
+    );
+    // cancel once the client waits out the provider's retry-after (not while the 429 is in flight)
+    expect(await eventually(() => waiting !== undefined)).toBe(true);
+    expect(waiting).toBe(30_000);
     controller.abort();
     const failure = await pending;
     expect(failure.code).toBe("CANCELLED");

@@ -14,6 +14,8 @@ export interface RetryOptions {
   readonly maxRetryAfterMs?: number;
   /** Jitter source in [0, 1); default Math.random. */
   readonly random?: () => number;
+  /** Told before each wait for a retry: how long, and why the attempt failed. */
+  readonly onRetry?: (waitMs: number, reason: string) => void;
 }
 
 export const DEFAULT_MAX_ATTEMPTS = 4;
@@ -66,6 +68,7 @@ export async function postJson(request: JsonPost, options: RetryOptions = {}): P
       outcome.retryAfterMs !== undefined
         ? Math.min(outcome.retryAfterMs, maxRetryAfterMs)
         : backoffDelayMs(backoff, attempt, options.random ?? Math.random);
+    options.onRetry?.(waitMs, outcome.reason);
     try {
       await abortableSleep(waitMs, request.signal);
     } catch {
