@@ -60,8 +60,8 @@ export async function attachEgress(pid: number, tools: EgressTools): Promise<Egr
   );
   const log = new OutputCapture(8 * 1024);
   slirp.stderr?.on("data", (chunk: Buffer) => log.write(chunk));
-  // its ready and exit pipes fail when it dies early; "exit" and the ready timeout report that
-  for (const fd of [3, 4]) (slirp.stdio[fd] as Readable | Writable | null)?.on("error", () => undefined);
+  // its pipes fail when it dies early; "exit" and the ready timeout report that
+  for (const pipe of slirp.stdio) pipe?.on("error", () => undefined);
   const link: EgressLink = {
     close() {
       (slirp.stdio[4] as Writable | null)?.destroy();
@@ -114,9 +114,9 @@ function denyRoutes(pid: number, tools: EgressTools): Promise<void> {
   );
   const log = new OutputCapture(8 * 1024);
   ip.stderr?.on("data", (chunk: Buffer) => log.write(chunk));
-  // nsenter may exit before it read the batch (the sandbox already ended): EPIPE on its stdin is then
-  // expected, and the exit code below says what happened
-  ip.stdin?.on("error", () => undefined);
+  // nsenter may exit before it read the batch (the sandbox already ended): EPIPE or ECONNRESET on its
+  // pipes is then expected, and the exit code below says what happened
+  for (const pipe of ip.stdio) pipe?.on("error", () => undefined);
   ip.stdin?.end(batch);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {

@@ -109,6 +109,9 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
     ...(spec.uid === undefined ? {} : { uid: spec.uid }),
     ...(spec.gid === undefined ? {} : { gid: spec.gid }),
   });
+  // A pipe to a process that ends with data unread fails (ECONNRESET, EPIPE); the exit says how the
+  // process ended, so such an error is never a failure of ours (and must not go unhandled)
+  for (const pipe of child.stdio) pipe?.on("error", () => undefined);
   if (!protocol) child.stdout?.on("data", (chunk: Buffer) => stdout.write(chunk));
   child.stderr?.on("data", (chunk: Buffer) => stderr.write(chunk));
 
