@@ -41,6 +41,17 @@ describe("parseManifest", () => {
     });
   });
 
+  it("orders a workflow after the workflows of the manifest it calls (sub-workflows); a cycle is cut where met", () => {
+    const calls = (name: string, callee: string) =>
+      `kind: Workflow\nname: ${name}\nspec:\n  steps:\n    - stepId: s\n      workflow: { name: ${callee} }\n`;
+    const resources = parseManifest(
+      [calls("top", "Mid"), calls("mid", "greet"), WORKFLOW_YAML].join("---\n"),
+    );
+    expect(resources.map((r) => r.name)).toEqual(["greet", "mid", "top"]);
+    const cycle = parseManifest([calls("a", "b"), calls("b", "a")].join("---\n"));
+    expect(cycle.map((r) => r.name)).toEqual(["b", "a"]);
+  });
+
   it("reads JSON: one object or an array of them, proto field names accepted too", () => {
     const one = parseManifest(
       JSON.stringify({ kind: "Mcp", name: "a", config: { python_script: { script_content: "print(1)" } } }),

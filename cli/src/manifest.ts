@@ -49,9 +49,31 @@ export function parseManifest(text: string, file = "<manifest>"): Resource[] {
   return orderForApply(resources);
 }
 
-/** MCPs before workflows, otherwise in file order. */
+/**
+ * MCPs before workflows, a workflow after the workflows of the manifest it calls as sub-workflows (by
+ * name; a cycle is cut where it is met, and the server refuses it), otherwise in file order.
+ */
 export function orderForApply(resources: readonly Resource[]): Resource[] {
-  return [...resources.filter((r) => r.kind === "Mcp"), ...resources.filter((r) => r.kind === "Workflow")];
+  const workflows = resources.filter((r) => r.kind === "Workflow");
+  const byName = new Map(workflows.map((r) => [r.name.toLowerCase(), r]));
+  const ordered: Resource[] = [];
+  const placed = new Set<Resource>();
+  const visiting = new Set<Resource>();
+  const place = (r: Resource): void => {
+    if (placed.has(r) || visiting.has(r)) return;
+    visiting.add(r);
+    if (r.kind === "Workflow")
+      for (const step of r.request.spec?.steps ?? []) {
+        const ref = step.workflow?.workflow;
+        const callee = ref?.case === "name" ? byName.get(ref.value.toLowerCase()) : undefined;
+        if (callee) place(callee);
+      }
+    visiting.delete(r);
+    placed.add(r);
+    ordered.push(r);
+  };
+  workflows.forEach(place);
+  return [...resources.filter((r) => r.kind === "Mcp"), ...ordered];
 }
 
 function readDocuments(text: string, file: string): unknown[] {

@@ -1,4 +1,4 @@
-import { GetRunResponseSchema } from "@mcp/proto/executor";
+import { GetRunResponseSchema, type WorkflowRun } from "@mcp/proto/executor";
 import { GetMcpResponseSchema, McpType } from "@mcp/proto/registry";
 import { GetWorkflowResponseSchema } from "@mcp/proto/workflows";
 import { call, type Context } from "../context.js";
@@ -83,4 +83,13 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
   ctx.io.out(formatTable(RUN_HEADERS, [runRow(res.run!)]));
   for (const line of waitingLines(res.run!)) ctx.io.out(line);
   for (const line of itemLines(res.run!)) ctx.io.out(line);
+  for (const line of subWorkflowLines(res.run!)) ctx.io.out(line);
+}
+
+/** The run's parent (a sub-workflow run) and the child runs of its `workflow` steps. */
+function subWorkflowLines(run: WorkflowRun): string[] {
+  const lines = run.parentStepId ? [`parent: run ${run.parentRunId}, step ${run.parentStepId}`] : [];
+  for (const s of run.steps)
+    if (s.childRunId) lines.push(`sub-workflow: step ${s.stepId} runs run ${s.childRunId}`);
+  return lines;
 }

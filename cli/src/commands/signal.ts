@@ -69,6 +69,8 @@ function waitsFor(s: StepRun, runId: string): string {
       return `waits for signal ${s.signal}${until ? ` (until ${until})` : ""}: mcp signal ${runId} ${s.signal} --data JSON`;
     case StepKind.APPROVAL:
       return `waits for approval: ${JSON.stringify(s.approval?.prompt ?? "")}${until ? ` (until ${until})` : ""}: mcp approve|reject ${runId} ${s.stepId}`;
+    case StepKind.WORKFLOW:
+      return `waits for its sub-workflow run ${s.childRunId}: mcp get run ${s.childRunId}`;
     default:
       return "waits";
   }

@@ -1,5 +1,6 @@
 import type { WorkflowSpec } from "@mcp/proto/workflows";
 import { useId, useMemo } from "react";
+import { Link } from "react-router";
 import { workflowGraph } from "../dag/graph";
 import { layoutDag, type Point } from "../dag/layout";
 import { Empty } from "./states";
@@ -11,7 +12,7 @@ function pathOf(points: readonly Point[]): string {
 /**
  * A workflow's DAG as SVG, laid out by dagre: a box per step (step id, MCP reference, and its condition
  * when it has one: `when …`, the whole text in its title; a for_each step's fan-out badge `⇶ each
- * <list> ×<max concurrency>`), an arrow per dependency — solid for
+ * <list> ×<max concurrency>`; a sub-workflow step's `↳ workflow`, linked to its page), an arrow per dependency — solid for
  * `depends_on`, dashed where a step only reads another's output.
  */
 export function DagView({ spec }: { spec: WorkflowSpec | undefined }) {
@@ -57,7 +58,7 @@ export function DagView({ spec }: { spec: WorkflowSpec | undefined }) {
         {dag.nodes.map((n) => (
           <g
             key={n.id}
-            className={`dag-node${n.wait ? " wait-step" : ""}${n.fanOut ? " for-each-step" : ""}`}
+            className={`dag-node${n.wait ? " wait-step" : ""}${n.fanOut ? " for-each-step" : ""}${n.subWorkflow ? " sub-workflow-step" : ""}`}
             data-step={n.id}
             data-wait={n.wait}
             transform={`translate(${n.x - n.width / 2},${n.y - n.height / 2})`}
@@ -66,9 +67,18 @@ export function DagView({ spec }: { spec: WorkflowSpec | undefined }) {
             <text x={n.width / 2} y={20} textAnchor="middle" className="dag-step">
               {n.id}
             </text>
-            <text x={n.width / 2} y={37} textAnchor="middle" className="dag-mcp">
-              {n.mcp}
-            </text>
+            {n.subWorkflow?.href ? (
+              <Link to={n.subWorkflow.href} data-testid="dag-sub-workflow">
+                <text x={n.width / 2} y={37} textAnchor="middle" className="dag-mcp">
+                  <title>{`calls workflow ${n.mcp.slice(2)}`}</title>
+                  {n.mcp}
+                </text>
+              </Link>
+            ) : (
+              <text x={n.width / 2} y={37} textAnchor="middle" className="dag-mcp">
+                {n.mcp}
+              </text>
+            )}
             {n.condition && (
               <text x={n.width / 2} y={54} textAnchor="middle" className="dag-when" data-testid="dag-when">
                 <title>{n.condition.title}</title>

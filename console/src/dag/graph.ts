@@ -2,6 +2,7 @@ import type { McpReference } from "@mcp/proto/registry";
 import type { WorkflowSpec } from "@mcp/proto/workflows";
 import { conditionBadge, type ConditionBadge } from "./conditions";
 import { fanOutBadge, type FanOutBadge } from "./for-each";
+import { subWorkflowBadge, type SubWorkflowBadge } from "./sub-workflows";
 import { waitKindOf, waitLabel, type WaitKind } from "./waits";
 
 /** One step of a workflow, as a node of its DAG. */
@@ -15,6 +16,8 @@ export interface DagNode {
   readonly wait?: WaitKind;
   /** Its `for_each`: the list it fans out over and how many items at once (for-each.ts). */
   readonly fanOut?: FanOutBadge;
+  /** Set for a step that calls a workflow (`mcp` then names it; sub-workflows.ts). */
+  readonly subWorkflow?: SubWorkflowBadge;
 }
 
 /** Why one step comes after another. */
@@ -65,9 +68,11 @@ export function workflowGraph(spec: WorkflowSpec | undefined): WorkflowGraph {
     const condition = conditionBadge(s);
     const wait = waitKindOf(s);
     const fanOut = fanOutBadge(s);
+    const subWorkflow = subWorkflowBadge(s);
     return {
       id: s.stepId,
-      mcp: waitLabel(s) ?? mcpRefLabel(s.mcp),
+      mcp: subWorkflow?.label ?? waitLabel(s) ?? mcpRefLabel(s.mcp),
+      ...(subWorkflow ? { subWorkflow } : {}),
       ...(condition ? { condition } : {}),
       ...(wait ? { wait } : {}),
       ...(fanOut ? { fanOut } : {}),

@@ -65,6 +65,8 @@ export function waitingText(step: StepRun): string {
       return `waits for signal "${step.signal}"${until ? ` (gives up at ${until})` : ""}`;
     case StepKind.APPROVAL:
       return `waits for approval: ${step.approval?.prompt ?? ""}${until ? ` (gives up at ${until})` : ""}`;
+    case StepKind.WORKFLOW:
+      return `waits for its sub-workflow run ${step.childRunId.slice(0, 8)}`;
     default:
       return "waits";
   }

@@ -50,6 +50,7 @@ export function oneStepRun(requestId: string | null = null): NewRun {
       id,
       kind: "workflow",
       parentRunId: null,
+      parentStepId: null,
       workflowId: null,
       workflowName: "wf",
       workflowVersion: 1,

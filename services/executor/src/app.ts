@@ -4,12 +4,7 @@ import { countedLocks, openLocksAndEvents } from "@mcp/coordination";
 import { FencedWrites, RunQueries, RunStore, RunWaits, SecretStore } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
-import {
-  coordinationMetrics,
-  createServiceClient,
-  type Logger,
-  type RunningServer,
-} from "@mcp/runtime";
+import { coordinationMetrics, createServiceClient, type Logger, type RunningServer } from "@mcp/runtime";
 import type { ExecutorConfig } from "./config.js";
 import { runMetrics } from "./runs/run-metrics.js";
 import { openFoundation, openSandbox, reportSandboxHealth } from "@mcp/service-base";
@@ -94,6 +89,7 @@ export async function startExecutor(
   const starter = new RunStarter(definitions, store, queries);
   const watcher = new RunWatcher(queries, events);
   const waits = new RunWaits(dataSource);
+  const canceller = new RunCanceller(store, events, (runId) => queries.liveChildren(runId));
   const driver = new RunDriver({
     store,
     writes: new FencedWrites(dataSource),
@@ -110,6 +106,10 @@ export async function startExecutor(
     ),
     // admission of the fallback run, like every other (the launcher is built below, called later)
     startFallback: (failed, workflowName): Promise<string> => launcher.fallback(failed, workflowName),
+    // a sub-workflow step's child run, admitted like every other run
+    launchChild: (parent, stepId, attempt, ref, inputs): Promise<string> =>
+      launcher.child((claim) => starter.subWorkflow(parent, stepId, attempt, ref, inputs, claim)),
+    cancelChildren: (runId, reason): Promise<void> => canceller.cancelChildren(runId, reason),
     logger,
     lease: {
       leaseMs: config.executor.leaseMs,
@@ -139,7 +139,7 @@ export async function startExecutor(
     launcher,
     reader,
     watcher,
-    canceller: new RunCanceller(store, events),
+    canceller,
     signals: new RunSignals(waits, reader, events),
     secrets,
   });

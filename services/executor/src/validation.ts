@@ -63,7 +63,13 @@ export const executorValidation: ValidationTable = validationTable([
   ],
   [GetRunRequestSchema, idOnly],
   [WatchRunRequestSchema, idOnly],
-  [ListRunsRequestSchema, (m: ListRunsRequest) => checkPageSize(m.pageSize)],
+  [
+    ListRunsRequestSchema,
+    (m: ListRunsRequest) => [
+      ...checkPageSize(m.pageSize),
+      ...(m.filter?.parentRunId ? checkId(m.filter.parentRunId, "filter.parent_run_id") : []),
+    ],
+  ],
   [CancelRunRequestSchema, idOnly],
   [
     SignalRunRequestSchema,

@@ -158,6 +158,31 @@ function RunDetails({
         <dd>
           <code>{run.requestId}</code>
         </dd>
+        {run.parentStepId && (
+          <>
+            <dt>Parent run</dt>
+            <dd>
+              <Link to={`/runs/${run.parentRunId}`}>Run {run.parentRunId.slice(0, 8)}</Link>, step{" "}
+              <code>{run.parentStepId}</code>
+            </dd>
+          </>
+        )}
+        {run.steps.some((s) => s.childRunId) && (
+          <>
+            <dt>Sub-workflow runs</dt>
+            <dd>
+              {run.steps
+                .filter((s) => s.childRunId)
+                .map((s, i) => (
+                  <span key={s.stepId}>
+                    {i > 0 && ", "}
+                    <code>{s.stepId}</code>:{" "}
+                    <Link to={`/runs/${s.childRunId}`}>run {s.childRunId.slice(0, 8)}</Link>
+                  </span>
+                ))}
+            </dd>
+          </>
+        )}
         {run.fallbackRunId && (
           <>
             <dt>Fallback run</dt>

@@ -117,6 +117,10 @@ export class StepRunEntity {
   @Column({ type: "integer", name: "item_count", nullable: true })
   itemCount!: number | null;
 
+  /** For a `workflow` step: the child run of its latest attempt. */
+  @Column({ type: "uuid", name: "child_run_id", nullable: true })
+  childRunId!: string | null;
+
   @Column({ type: "timestamptz", name: "updated_at" })
   updatedAt!: Date;
 }

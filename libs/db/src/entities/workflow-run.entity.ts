@@ -16,6 +16,7 @@ export type RunStatusName =
 @Index("workflow_runs_by_status", ["status", "createdAt", "id"])
 @Index("workflow_runs_by_time", ["createdAt", "id"])
 @Index("workflow_runs_wake", ["wakeAt"], { where: "wake_at IS NOT NULL" })
+@Index("workflow_runs_children", ["parentRunId"], { where: "parent_step_id IS NOT NULL" })
 export class WorkflowRunEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
@@ -101,9 +102,16 @@ export class WorkflowRunEntity {
   @Column({ type: "bigint", name: "event_seq", default: 0 })
   eventSeq!: string;
 
-  /** The run this one is the fallback of. */
+  /** The run this one is the fallback of, or the sub-workflow of (then `parentStepId` is set). */
   @Column({ type: "uuid", name: "parent_run_id", nullable: true })
   parentRunId!: string | null;
+
+  /**
+   * For a sub-workflow run: the parent run's step that runs it. Reaching a final status wakes the
+   * parent (trigger `workflow_runs_wake_parent`, migration 1767400000000).
+   */
+  @Column({ type: "text", name: "parent_step_id", nullable: true })
+  parentStepId!: string | null;
 
   /** The fallback run started after this one failed. */
   @Column({ type: "uuid", name: "fallback_run_id", nullable: true })

@@ -4,6 +4,7 @@ import { Secrets1766000000000 } from "./1766000000000-secrets.js";
 import { RunRecoveries1767000000000 } from "./1767000000000-run-recoveries.js";
 import { WaitingSteps1767200000000 } from "./1767200000000-waiting-steps.js";
 import { ForEachItems1767300000000 } from "./1767300000000-for-each-items.js";
+import { SubWorkflows1767400000000 } from "./1767400000000-sub-workflows.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   RunRecoveries1767000000000,
   WaitingSteps1767200000000,
   ForEachItems1767300000000,
+  SubWorkflows1767400000000,
 ] as const;

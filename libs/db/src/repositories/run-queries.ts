@@ -13,6 +13,8 @@ export interface RunListFilter {
   readonly createdBefore?: Date;
   /** `workflow` or `mcp`. */
   readonly kind?: string;
+  /** Only the runs this run started (sub-workflow and fallback runs). */
+  readonly parentRunId?: string;
 }
 
 /** Read-only run queries (newest first, keyset-paginated). */
@@ -30,6 +32,17 @@ export class RunQueries {
     return rows[0]
       ? fromRow<WorkflowRunEntity>(this.dataSource.getMetadata(WorkflowRunEntity), rows[0])
       : null;
+  }
+
+  /** The ids of a run's sub-workflow runs that have not finished (pending or running). */
+  async liveChildren(parentRunId: string): Promise<string[]> {
+    const rows = await this.sql.rows<{ id: string }>(
+      `SELECT id FROM workflow_runs
+        WHERE parent_run_id = $1 AND parent_step_id IS NOT NULL AND status IN ('pending', 'running')
+        ORDER BY created_at`,
+      [parentRunId],
+    );
+    return rows.map((r) => r.id);
   }
 
   findByRequestId(requestId: string): Promise<WorkflowRunEntity | null> {
@@ -80,6 +93,8 @@ export class RunQueries {
       if (filter.workflowId) q.andWhere("r.workflow_id = :workflowId", { workflowId: filter.workflowId });
       if (filter.statuses?.length) q.andWhere("r.status IN (:...statuses)", { statuses: filter.statuses });
       if (filter.kind) q.andWhere("r.kind = :kind", { kind: filter.kind });
+      if (filter.parentRunId)
+        q.andWhere("r.parent_run_id = :parentRunId", { parentRunId: filter.parentRunId });
       if (filter.createdAfter) q.andWhere("r.created_at >= :after", { after: filter.createdAfter });
       if (filter.createdBefore)
         q.andWhere("r.created_at < :beforeTime", { beforeTime: filter.createdBefore });

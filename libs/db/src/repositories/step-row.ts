@@ -30,6 +30,7 @@ export function stepRow(init: StepRowInit): StepRunEntity {
     durationMs: null,
     itemIndex: null,
     itemCount: null,
+    childRunId: null,
     updatedAt: new Date(),
     ...init,
   };

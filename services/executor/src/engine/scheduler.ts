@@ -58,6 +58,9 @@
  *   skip dependents by itself, a run of succeeded and condition-skipped steps SUCCEEDED (declared
  *   outputs of a skipped step are left out), and an input reading a condition-skipped step is null.
  *   On resume a recorded condition skip (its code) stays one.
+ * - Sub-workflow steps (sub-workflow.ts): a `workflow` step starts a child run through
+ *   `deps.subWorkflows` and waits for it like a waiting step (recorded WAITING, `parked`), until the
+ *   child's end wakes the run; the child's outputs are the step's.
  * - for_each steps (for-each.ts): a step with `for_each` runs its MCP once per item of a list, each item
  *   a child step with its own attempts (`itemUpdated`); to the scheduler it is one step like any other.
  * - Final outputs (outcome.ts): for `succeeded`/`partially_succeeded`, each `spec.outputs` entry reads
@@ -74,6 +77,7 @@ import { abortableSleep } from "./retry.js";
 import { guardRecorder, RunControl, type AbortCause } from "./run-control.js";
 import { RunState } from "./state.js";
 import { runStep, type StepEnd } from "./step-task.js";
+import { runSubWorkflowStep, type SubWorkflowPort } from "./sub-workflow.js";
 import { failureHandling, type FailureHandling } from "./strategy.js";
 import {
   parkedUntil,
@@ -108,6 +112,8 @@ export interface EngineDeps {
   readonly waits?: WaitPort;
   /** When the run first started: a plan with waiting steps counts its timeout from then (waiting.ts). */
   readonly startedAt?: Date;
+  /** Where `workflow` steps start their child runs (sub-workflow.ts); without it they fail. */
+  readonly subWorkflows?: SubWorkflowPort;
 }
 
 /**
@@ -243,21 +249,23 @@ class Scheduler {
     }
     const wait = waitKindOf(step);
     const task = (
-      wait === undefined
-        ? runStep(step, this.state.attemptOf(id), {
-            runId: this.plan.runId,
-            mcp: this.plan.mcps.get(id),
-            runInputs: this.plan.inputs,
-            outputsOf: (producer) => this.inputsFrom(producer),
-            handling: this.handlingOf(id),
-            recorder: this.recorder,
-            runnerFor: this.deps.runnerFor,
-            control: this.control,
-            random: this.deps.options?.random ?? Math.random,
-            sleep: this.deps.options?.sleep ?? abortableSleep,
-            recordedItems: this.recordedItems.get(id),
-          })
-        : this.startWait(step)
+      step.workflow
+        ? this.startSubWorkflow(step)
+        : wait === undefined
+          ? runStep(step, this.state.attemptOf(id), {
+              runId: this.plan.runId,
+              mcp: this.plan.mcps.get(id),
+              runInputs: this.plan.inputs,
+              outputsOf: (producer) => this.inputsFrom(producer),
+              handling: this.handlingOf(id),
+              recorder: this.recorder,
+              runnerFor: this.deps.runnerFor,
+              control: this.control,
+              random: this.deps.options?.random ?? Math.random,
+              sleep: this.deps.options?.sleep ?? abortableSleep,
+              recordedItems: this.recordedItems.get(id),
+            })
+          : this.startWait(step)
     )
       .then((end) => (end.kind === "parked" ? this.park(id, end) : this.settle(id, end)))
       .catch((error: unknown) => this.control.abort({ kind: "fatal", error }))
@@ -276,6 +284,23 @@ class Scheduler {
       control: this.control,
       waits: this.deps.waits,
       recorded,
+    });
+  }
+
+  /** A sub-workflow step (sub-workflow.ts); one recorded waiting goes on with the attempt it waits on. */
+  private startSubWorkflow(step: Step): Promise<StepEnd | StepParked> {
+    const id = step.stepId;
+    const resumed = this.recordedWaits.has(id);
+    const attempt = this.state.attemptOf(id);
+    return runSubWorkflowStep(step, resumed ? Math.max(1, attempt - 1) : attempt, resumed, {
+      runInputs: this.plan.inputs,
+      outputsOf: (producer) => this.inputsFrom(producer),
+      handling: this.handlingOf(id),
+      recorder: this.recorder,
+      control: this.control,
+      port: this.deps.subWorkflows,
+      random: this.deps.options?.random ?? Math.random,
+      sleep: this.deps.options?.sleep ?? abortableSleep,
     });
   }
 

@@ -84,9 +84,12 @@ export function waitKindOf(step: Step): WaitKind | undefined {
   return undefined;
 }
 
-/** Whether any step of the plan waits (its run timeout then counts from the run's start). */
+/**
+ * Whether any step of the plan waits, a sub-workflow step included (its run timeout then counts from
+ * the run's start).
+ */
 export function planWaits(plan: RunPlan): boolean {
-  return plan.spec.steps.some((s) => waitKindOf(s) !== undefined);
+  return plan.spec.steps.some((s) => waitKindOf(s) !== undefined || s.workflow !== undefined);
 }
 
 /**

@@ -166,6 +166,23 @@ export class FencedRecorder implements RunRecorder {
     });
   }
 
+  /**
+   * A sub-workflow step (engine/sub-workflow.ts) started attempt `attempt` as child run `childRunId`
+   * and waits for it: recorded WAITING with no wake time (the child's end wakes the run).
+   */
+  stepAwaitingChild(stepId: string, attempt: number, inputs: JsonObject, childRunId: string): Promise<void> {
+    return this.update([stepId], {
+      status: "waiting",
+      attempt,
+      inputs,
+      error: null,
+      startedAt: new Date(),
+      finishedAt: null,
+      wakeAt: null,
+      childRunId,
+    });
+  }
+
   /** A child step (an ai_assistant's tool call) starts: its row is created under the parent's. */
   async childStarted(
     parentStepId: string,

@@ -41,6 +41,7 @@ const STEP_KIND: Record<string, StepKind> = {
   sleep: StepKind.SLEEP,
   wait_for_signal: StepKind.WAIT_FOR_SIGNAL,
   approval: StepKind.APPROVAL,
+  workflow: StepKind.WORKFLOW,
 };
 
 /** Stored status name → API enum. */
@@ -71,6 +72,7 @@ export function toStepRun(row: StepRunEntity, parentStepId = ""): StepRun {
     kind: STEP_KIND[row.kind ?? "mcp"] ?? StepKind.UNSPECIFIED,
     itemIndex: row.itemIndex ?? undefined,
     itemCount: row.itemCount ?? undefined,
+    childRunId: row.childRunId ?? "",
     ...waitFields(row),
     attempt: row.attempt,
     inputs: row.inputs ?? undefined,
@@ -130,6 +132,8 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
     startTime: run.startedAt ? timestampFromDate(run.startedAt) : undefined,
     finishTime: run.finishedAt ? timestampFromDate(run.finishedAt) : undefined,
     fallbackRunId: run.fallbackRunId ?? "",
+    parentRunId: run.parentRunId ?? "",
+    parentStepId: run.parentStepId ?? "",
   });
 }
 

@@ -17,10 +17,13 @@ export class RunCanceller {
   constructor(
     private readonly store: RunStore,
     private readonly events: RunEvents,
+    /** A run's unfinished sub-workflow runs (cancelled with it); none when not given. */
+    private readonly liveChildren: (runId: string) => Promise<string[]> = () => Promise.resolve([]),
   ) {}
 
   async cancel(runId: string, reason: string): Promise<void> {
     const { run, cancelledNow, seq } = await this.store.requestCancel(runId, reason);
+    if (run && !finishedOtherwise(run)) await this.cancelChildren(runId, reason);
     if (!run) throw new NotFoundError("run", runId);
     if (finishedOtherwise(run)) {
       throw new FailedPreconditionError(
@@ -37,6 +40,19 @@ export class RunCanceller {
           error: toRunError(run.error),
         }),
       });
+      // a sub-workflow run cancelled alone: its parent reads the end now (the trigger set its wake_at)
+      if (run.parentRunId && run.parentStepId) await this.events.wake(run.parentRunId);
+    }
+  }
+
+  /**
+   * Cancels the unfinished sub-workflow runs of `runId`, and theirs (each CancelRun goes down one
+   * level): a parent's cancel, or the end of a parent that left a child running. Best effort: a
+   * child that finished meanwhile is left as it is.
+   */
+  async cancelChildren(runId: string, reason: string): Promise<void> {
+    for (const child of await this.liveChildren(runId)) {
+      await this.cancel(child, reason || `parent run ${runId} was cancelled`).catch(() => undefined);
     }
   }
 }

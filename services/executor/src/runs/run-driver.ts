@@ -14,7 +14,12 @@ import { RunStatusChangedSchema } from "@mcp/proto/executor";
 import type { RunStore } from "@mcp/db";
 import type { Logger } from "@mcp/runtime";
 import { runPlan } from "../engine/index.js";
-import { LostOwnershipError, type RecordedError, type RecordedStep, type RunOutcome } from "../engine/types.js";
+import {
+  LostOwnershipError,
+  type RecordedError,
+  type RecordedStep,
+  type RunOutcome,
+} from "../engine/types.js";
 import type { RunnerFor } from "../step/index.js";
 import type { RunEvents } from "../events/run-events.js";
 import type { JsonObject } from "../step/index.js";
@@ -28,6 +33,7 @@ import { CancelRequest, withCancelReason } from "./run-canceller.js";
 import { errorMessage } from "@mcp/errors";
 import { earliest, type EngineResult, type RunParked } from "../engine/waiting.js";
 import { FencedWaits } from "./run-waits-port.js";
+import { FencedSubWorkflows, type LaunchChild } from "./sub-workflow-port.js";
 
 /** Timing of leases and writes. */
 export interface LeaseOptions {
@@ -61,6 +67,10 @@ export class RunDriver {
       readonly runnerFor: RunnerFor;
       /** Starts a failed run's fallback workflow; resolves with the fallback run's id. */
       readonly startFallback: (failed: WorkflowRunEntity, workflowName: string) => Promise<string>;
+      /** Starts a sub-workflow step's child run (sub-workflow-port.ts); without it such steps fail. */
+      readonly launchChild?: LaunchChild;
+      /** Cancels a run's unfinished sub-workflow runs (when it ends). */
+      readonly cancelChildren?: (runId: string, reason: string) => Promise<void>;
       readonly logger: Logger;
       readonly lease: LeaseOptions;
       readonly metrics?: RunMetrics;
@@ -192,6 +202,10 @@ export class RunDriver {
     });
     const runnerFor = withChildSteps(this.deps.runnerFor, recorder, tools);
     const waits = new FencedWaits(this.deps.waits, recorder, run.id, run.fence, reach);
+    const launchChild = this.deps.launchChild;
+    const subWorkflows = launchChild
+      ? new FencedSubWorkflows(launchChild, this.deps.queries, recorder, run, reach)
+      : undefined;
     let outcome: EngineResult;
     try {
       outcome = await runPlan(plan, recorded, {
@@ -199,6 +213,7 @@ export class RunDriver {
         runnerFor,
         signal,
         waits,
+        ...(subWorkflows ? { subWorkflows } : {}),
         ...(run.startedAt ? { startedAt: run.startedAt } : {}),
       });
     } finally {
@@ -252,6 +267,12 @@ export class RunDriver {
       reach,
     );
     if (fallbackRunId) await this.deps.events.wake(fallbackRunId);
+    // a sub-workflow run: the trigger set its parent's wake_at; tell the executors now
+    if (run.parentRunId && run.parentStepId) await this.deps.events.wake(run.parentRunId);
+    // sub-workflow runs its end left running (a cancel, a run timeout, a stop) are cancelled too
+    await this.deps
+      .cancelChildren?.(run.id, error?.message ?? "")
+      .catch((err: unknown) => log.warn({ err }, "could not cancel the run's sub-workflow runs"));
     this.deps.events.emit(run.id, seq, {
       case: "runStatus",
       value: create(RunStatusChangedSchema, {

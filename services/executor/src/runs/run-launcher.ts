@@ -53,6 +53,12 @@ export class RunLauncher {
     return run.id;
   }
 
+  /** Starts a sub-workflow's child run made by `create` without waiting for it; resolves with its id. */
+  async child(create: (claim: Reservation["claim"] | undefined) => Promise<Started>): Promise<string> {
+    const { run } = await this.launch(create, { wait: false });
+    return run.id;
+  }
+
   /** Creates a run with `create` (given this executor's claim when it has room), starts it, answers. */
   async launch(
     create: (claim: Reservation["claim"] | undefined) => Promise<Started>,
@@ -67,9 +73,7 @@ export class RunLauncher {
       const timeoutMs = (options.waitTimeoutSeconds ?? DEFAULT_WAIT_SECONDS) * 1000;
       const signal = options.signal ?? new AbortController().signal;
       if (!started.created) {
-        const run = options.wait
-          ? await reader.waitForEnd(id, timeoutMs, signal)
-          : await reader.get(id);
+        const run = options.wait ? await reader.waitForEnd(id, timeoutMs, signal) : await reader.get(id);
         return { run, created: false };
       }
       if (options.wait) subscription = watcher.subscribe(id);

@@ -79,6 +79,7 @@ export class RunReader {
       createdAfter: f?.createdAfter ? timestampDate(f.createdAfter) : undefined,
       createdBefore: f?.createdBefore ? timestampDate(f.createdBefore) : undefined,
       kind: f?.kind === RunKind.MCP ? "mcp" : f?.kind === RunKind.WORKFLOW ? "workflow" : undefined,
+      ...(f?.parentRunId ? { parentRunId: f.parentRunId } : {}),
     };
     const limit = pageSize(req.pageSize);
     const scope = {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import { clone, create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
 import { stepRow, type ClaimAtCreate, type RunStore, type RunQueries, type WorkflowRunEntity } from "@mcp/db";
 import { AlreadyExistsError } from "@mcp/errors";
 import type { McpReference } from "@mcp/proto/registry";
@@ -11,6 +11,7 @@ import {
   WorkflowSpecSchema,
   type Step,
   type WorkflowReference,
+  type WorkflowSpec,
 } from "@mcp/proto/workflows";
 import { contentHash } from "@mcp/versioning";
 import { mcpKey, type Definitions, type Resolver } from "../definitions/definitions.js";
@@ -44,6 +45,7 @@ export class RunStarter {
     requestId: string,
     parentRunId: string | null = null,
     claim?: ClaimAtCreate,
+    parentStepId: string | null = null,
   ): Promise<Started> {
     const requestHash = contentHash({
       workflow: [ref.workflow.case ?? "", ref.workflow.value ?? "", ref.version ?? 0],
@@ -54,15 +56,18 @@ export class RunStarter {
     const defs = await this.definitions.current();
     const workflow = await defs.workflow(ref);
     const inputs = resolveInputs(workflow.spec, given);
+    // sub-workflow steps: their workflow versions are pinned now (their MCPs when the child starts)
+    const spec = await pinSubWorkflows(defs, workflow.spec);
     const mcps = await pinSteps(
       defs,
       // sleep, wait_for_signal and approval steps call no MCP
       workflow.spec.steps.filter(callsMcp).map((s) => ({ stepId: s.stepId, ref: s.mcp })),
     );
-    const plan = encodePlan(workflow.spec, mcps, requestHash, await pinTools(defs, mcps));
+    const plan = encodePlan(spec, mcps, requestHash, await pinTools(defs, mcps));
     return this.insert(requestId, requestHash, plan, inputs, workflow.spec.steps, mcps, claim, {
       kind: "workflow",
       parentRunId,
+      parentStepId,
       workflowId: workflow.id,
       workflowName: workflow.name,
       workflowVersion: workflow.version,
@@ -118,6 +123,7 @@ export class RunStarter {
       {
         kind: "mcp",
         parentRunId: null,
+        parentStepId: null,
         workflowId: null,
         workflowName: null,
         workflowVersion: null,
@@ -129,13 +135,25 @@ export class RunStarter {
   }
 
   /** A fallback run: the named workflow's current version, the same inputs, linked to the failed run. */
-  async fallback(
+  async fallback(parent: WorkflowRunEntity, workflowName: string, claim?: ClaimAtCreate): Promise<Started> {
+    const ref = create(WorkflowReferenceSchema, { workflow: { case: "name", value: workflowName } });
+    return this.workflow(ref, parent.inputs, `fallback:${parent.id}`, parent.id, claim, null);
+  }
+
+  /**
+   * The child run of a parent's sub-workflow step (attempt `attempt`): the step's pinned workflow,
+   * linked both ways, its MCPs pinned now. Idempotent: one child per (parent run, step, attempt),
+   * whatever crash came between creating it and recording it on the step.
+   */
+  async subWorkflow(
     parent: WorkflowRunEntity,
-    workflowName: string,
+    stepId: string,
+    attempt: number,
+    ref: WorkflowReference,
+    inputs: JsonObject,
     claim?: ClaimAtCreate,
   ): Promise<Started> {
-    const ref = create(WorkflowReferenceSchema, { workflow: { case: "name", value: workflowName } });
-    return this.workflow(ref, parent.inputs, `fallback:${parent.id}`, parent.id, claim);
+    return this.workflow(ref, inputs, `sub:${parent.id}:${stepId}:${attempt}`, parent.id, claim, stepId);
   }
 
   private async earlier(requestId: string, requestHash: string): Promise<Started | undefined> {
@@ -164,6 +182,7 @@ export class RunStarter {
       WorkflowRunEntity,
       | "kind"
       | "parentRunId"
+      | "parentStepId"
       | "workflowId"
       | "workflowName"
       | "workflowVersion"
@@ -215,6 +234,21 @@ export class RunStarter {
     }
     return result;
   }
+}
+
+/** The spec with each `workflow` step's reference pinned to the workflow's id and current version. */
+async function pinSubWorkflows(defs: Resolver, spec: WorkflowSpec): Promise<WorkflowSpec> {
+  if (!spec.steps.some((s) => s.workflow)) return spec;
+  const pinned = clone(WorkflowSpecSchema, spec);
+  for (const step of pinned.steps) {
+    if (!step.workflow) continue;
+    const child = await defs.workflow(step.workflow);
+    step.workflow = create(WorkflowReferenceSchema, {
+      workflow: { case: "id", value: child.id },
+      version: child.version,
+    });
+  }
+  return pinned;
 }
 
 /** Pins every step's MCP; steps naming the same MCP the same way share one lookup. */

@@ -11,13 +11,14 @@ import {
   type WorkflowSpec,
 } from "@mcp/proto/workflows";
 import { checkMcpReferences } from "../references/registry-references.js";
+import { checkSubWorkflows } from "../references/sub-workflows.js";
 import { validateSpec, type SpecViolation } from "../validation/index.js";
 
 /** Everything wrong with a spec: its own rules, and what does not resolve outside it. */
 export interface SpecReport {
   /** Broken rules of the spec itself (→ INVALID_ARGUMENT). */
   readonly specViolations: SpecViolation[];
-  /** MCPs, versions, labels or fallback workflows that do not resolve (→ FAILED_PRECONDITION). */
+  /** MCPs, versions, labels, fallback or sub-workflows that do not resolve, or call back (→ FAILED_PRECONDITION). */
   readonly referenceViolations: SpecViolation[];
   readonly resolved: ResolvedStep[];
 }
@@ -60,6 +61,7 @@ export class SpecChecker {
         description: `fallback workflow "${fallback}" does not exist; create it first`,
       });
     }
+    violations.push(...(await checkSubWorkflows(this.queries, spec, workflowName)));
     // A reference the rules already reject (e.g. a malformed name) is reported once, by the rules.
     const referenceViolations = violations.filter(
       (v) => !specViolations.some((s) => s.field === v.field || s.field.startsWith(`${v.field}.`)),

@@ -5,7 +5,7 @@ import { inRange, stepInputPath, stepPath, violation, type SpecViolation } from 
 
 /**
  * The iteration of step `index` (`for_each`) and its per-item inputs:
- * - `for_each` only on an MCP step (not a `sleep`, `wait_for_signal` or `approval`):
+ * - `for_each` only on an MCP step (not a `sleep`, `wait_for_signal`, `approval` or `workflow`):
  *   FOR_EACH_NOT_ON_MCP_STEP;
  * - its source is exactly one of a declared `workflow_input` or the `step_output` of a step upstream
  *   through `depends_on` (as a `step_output` input: REQUIRED, UNDECLARED_WORKFLOW_INPUT, UNKNOWN_STEP,
@@ -36,12 +36,17 @@ function iterationViolations(
   if (forEach === undefined) return [];
   const at = `${stepPath(index)}.for_each`;
   const result: SpecViolation[] = [];
-  if (step.sleep !== undefined || step.waitForSignal !== undefined || step.approval !== undefined) {
+  if (
+    step.sleep !== undefined ||
+    step.waitForSignal !== undefined ||
+    step.approval !== undefined ||
+    step.workflow !== undefined
+  ) {
     result.push(
       violation(
         at,
         "FOR_EACH_NOT_ON_MCP_STEP",
-        "for_each runs an MCP once per item; a sleep, wait_for_signal or approval step cannot iterate",
+        "for_each runs an MCP once per item; a sleep, wait_for_signal, approval or workflow step cannot iterate",
       ),
     );
   }

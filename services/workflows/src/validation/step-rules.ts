@@ -6,6 +6,7 @@ import { ancestorIndexes, type StepGraph } from "./graph.js";
 import { stepInputViolations } from "./input-rules.js";
 import { mcpReferenceViolations } from "./mcp-refs.js";
 import { isWaitStep, waitViolations } from "./wait-rules.js";
+import { subWorkflowViolations } from "./sub-workflow-rules.js";
 import { inRange, stepPath, violation, type SpecViolation } from "./violation.js";
 
 /** Per-step rules: id, name, MCP reference, depends_on, inputs and timeout of every step. */
@@ -22,8 +23,9 @@ export function stepViolations(spec: WorkflowSpec, graph: StepGraph): SpecViolat
           ),
         ]
       : []),
-    // a sleep, wait_for_signal or approval step calls no MCP (wait-rules)
-    ...(isWaitStep(step) ? [] : mcpReferenceViolations(step, index)),
+    // a sleep, wait_for_signal or approval step calls no MCP (wait-rules), a workflow step neither
+    ...(isWaitStep(step) || step.workflow ? [] : mcpReferenceViolations(step, index)),
+    ...subWorkflowViolations(step, index),
     ...waitViolations(spec, step, index, graph, ancestors),
     ...dependsOnViolations(spec, index, graph),
     ...stepInputViolations(spec, step, index, graph, ancestors),

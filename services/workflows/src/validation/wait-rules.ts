@@ -14,12 +14,13 @@ const MAX_PROMPT = 2000;
 /** An RFC 3339 timestamp with its offset, e.g. `2026-01-31T09:00:00Z`. */
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 
-/** The four things a step may do, in field order. */
+/** The five things a step may do, in field order. */
 const KINDS = [
   ["mcp", (s: Step) => s.mcp !== undefined],
   ["sleep", (s: Step) => s.sleep !== undefined],
   ["wait_for_signal", (s: Step) => s.waitForSignal !== undefined],
   ["approval", (s: Step) => s.approval !== undefined],
+  ["workflow", (s: Step) => s.workflow !== undefined],
 ] as const;
 
 /** Whether the step waits (sleep, wait_for_signal, approval) instead of calling an MCP. */
@@ -54,7 +55,7 @@ export function waitViolations(
       violation(
         `${at}.${extra}`,
         "EXCLUSIVE_FIELDS",
-        `step "${step.stepId}" sets both ${set[0]} and ${extra}; a step does exactly one of mcp, sleep, wait_for_signal, approval`,
+        `step "${step.stepId}" sets both ${set[0]} and ${extra}; a step does exactly one of mcp, sleep, wait_for_signal, approval, workflow`,
       ),
     );
   }

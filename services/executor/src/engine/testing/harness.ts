@@ -1,5 +1,6 @@
 import { runPlan } from "../scheduler.js";
 import type { EngineOptions, RecordedStep, RunOutcome, RunPlan } from "../types.js";
+import type { SubWorkflowPort } from "../sub-workflow.js";
 import type { EngineResult, WaitPort } from "../waiting.js";
 import { MemoryRecorder } from "./recorder.js";
 import { FakeRunners } from "./runners.js";
@@ -27,6 +28,8 @@ export interface RunSetup {
   /** For waiting steps (waiting.ts); and the run's start, for their run timeout. */
   readonly waits?: WaitPort;
   readonly startedAt?: Date;
+  /** For sub-workflow steps (sub-workflow.ts). */
+  readonly subWorkflows?: SubWorkflowPort;
 }
 
 /**
@@ -52,6 +55,7 @@ export function startRun(plan: RunPlan, setup: RunSetup = {}): StartedRun {
     options,
     ...(setup.waits ? { waits: setup.waits } : {}),
     ...(setup.startedAt ? { startedAt: setup.startedAt } : {}),
+    ...(setup.subWorkflows ? { subWorkflows: setup.subWorkflows } : {}),
   });
   const outcome = result.then((r) => {
     if (r.status === "parked") throw new Error("the run parked");

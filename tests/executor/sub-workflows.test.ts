@@ -1,0 +1,430 @@
+import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { ConnectError, Code, createClient, type Client } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { ExecutorService, RunStatus, StepKind, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
+import { ExecutionMode } from "@mcp/proto/workflows";
+import { Client as PgClient } from "pg";
+import { crashExecutor } from "../support/kill-executor";
+import { uniqueName } from "../support/mcps";
+import {
+  executorEnv,
+  spawnExecutor,
+  startPlatform,
+  type ExecutorProcess,
+  type TestPlatform,
+} from "../support/platform";
+import { sharedScratch } from "../support/scratch";
+import { COUNTER_SCRIPT, ECHO_SCRIPT, SLEEP_SCRIPT, scriptConfig } from "../support/scripts";
+import { waitFor } from "../support/wait-for";
+
+const ROOT = resolve(__dirname, "../..");
+const BIN = resolve(ROOT, "cli/bin/mcp.mjs");
+
+const executorClient = (url: string): Client<typeof ExecutorService> =>
+  createClient(ExecutorService, createGrpcTransport({ baseUrl: url }));
+const stepOf = (run: WorkflowRun | undefined, stepId: string) => run?.steps.find((s) => s.stepId === stepId);
+const FINISHED = new Set([
+  RunStatus.SUCCEEDED,
+  RunStatus.FAILED,
+  RunStatus.CANCELLED,
+  RunStatus.PARTIALLY_SUCCEEDED,
+]);
+const text = (value: string) => ({
+  source: { case: "staticValue" as const, value: { kind: { case: "stringValue" as const, value } } },
+});
+const fromInput = (name: string) => ({ source: { case: "workflowInput" as const, value: name } });
+const fromStep = (stepId: string, output: string) => ({
+  source: { case: "stepOutput" as const, value: { stepId, output } },
+});
+const byName = (name: string) => ({ workflow: { case: "name" as const, value: name } });
+const linesIn = (file: string): string[] =>
+  existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean) : [];
+
+async function finished(client: Client<typeof ExecutorService>, runId: string, timeoutMs = 90_000) {
+  return waitFor(
+    `run ${runId} finished`,
+    async () => {
+      const { run } = await client.getRun({ id: runId });
+      return run && FINISHED.has(run.status) ? run : undefined;
+    },
+    { timeoutMs },
+  );
+}
+
+/** The child run id of a sub-workflow step, once started. */
+async function childOf(client: Client<typeof ExecutorService>, runId: string, stepId: string) {
+  return waitFor(`the child run of step ${stepId} of run ${runId}`, async () => {
+    const { run } = await client.getRun({ id: runId });
+    return stepOf(run, stepId)?.childRunId || undefined;
+  });
+}
+
+async function childCount(dbUrl: string, parentRunId: string): Promise<number> {
+  const pg = new PgClient({ connectionString: dbUrl });
+  await pg.connect();
+  try {
+    const { rows } = await pg.query<{ n: string }>(
+      "SELECT count(*) AS n FROM workflow_runs WHERE parent_run_id = $1 AND parent_step_id IS NOT NULL",
+      [parentRunId],
+    );
+    return Number(rows[0]!.n);
+  } finally {
+    await pg.end();
+  }
+}
+
+describe("sub-workflows", () => {
+  let p: TestPlatform;
+  let exec: Client<typeof ExecutorService>;
+  let echo: string;
+  let slow: string;
+
+  beforeAll(async () => {
+    p = await startPlatform();
+    exec = p.clients.executor;
+    echo = uniqueName("echo");
+    slow = uniqueName("slow");
+    await p.clients.registry.createMcp({ name: echo, config: scriptConfig(ECHO_SCRIPT, 30) });
+    await p.clients.registry.createMcp({ name: slow, config: scriptConfig(SLEEP_SCRIPT, 120) });
+  });
+  afterAll(async () => {
+    await p?.stop();
+  });
+
+  /** grandchild (echo, or a slow step first) ← child (calls it, then echoes) ← parent (calls child). */
+  async function chain(slowSeconds?: number): Promise<{ parent: string; child: string; grandchild: string }> {
+    const grandchild = uniqueName("grandchild");
+    const child = uniqueName("child");
+    const parent = uniqueName("parent");
+    await p.clients.workflows.createWorkflow({
+      name: grandchild,
+      spec: {
+        executionMode: ExecutionMode.SEQUENTIAL,
+        inputs: [{ name: "text", required: true }],
+        steps: [
+          ...(slowSeconds
+            ? [
+                {
+                  stepId: "nap",
+                  mcp: { mcp: { case: "name" as const, value: slow } },
+                  inputs: { seconds: text(String(slowSeconds)) },
+                },
+              ]
+            : []),
+          {
+            stepId: "echo",
+            dependsOn: slowSeconds ? ["nap"] : [],
+            mcp: { mcp: { case: "name", value: echo } },
+            inputs: { text: fromInput("text") },
+          },
+        ],
+        outputs: [{ name: "said", stepId: "echo", output: "text" }],
+      },
+    });
+    await p.clients.workflows.createWorkflow({
+      name: child,
+      spec: {
+        executionMode: ExecutionMode.SEQUENTIAL,
+        inputs: [{ name: "text", required: true }],
+        steps: [
+          { stepId: "deeper", workflow: byName(grandchild), inputs: { text: fromInput("text") } },
+          {
+            stepId: "again",
+            dependsOn: ["deeper"],
+            mcp: { mcp: { case: "name", value: echo } },
+            inputs: { text: fromStep("deeper", "said") },
+          },
+        ],
+        outputs: [{ name: "said", stepId: "again", output: "text" }],
+      },
+    });
+    await p.clients.workflows.createWorkflow({
+      name: parent,
+      spec: {
+        executionMode: ExecutionMode.SEQUENTIAL,
+        steps: [{ stepId: "call", workflow: byName(child), inputs: { text: text("hello") } }],
+        outputs: [{ name: "result", stepId: "call", output: "said" }],
+      },
+    });
+    return { parent, child, grandchild };
+  }
+
+  it("parent → child → grandchild succeeds, outputs flow back, runs are linked both ways", async () => {
+    const names = await chain();
+    const { run } = await exec.executeWorkflow({ workflow: byName(names.parent) });
+    const parent = await finished(exec, run!.id);
+    expect(RunStatus[parent.status]).toBe("SUCCEEDED");
+    expect(parent.outputs).toEqual({ result: "hello" });
+    const call = stepOf(parent, "call")!;
+    expect(call).toMatchObject({ kind: StepKind.WORKFLOW, status: StepStatus.SUCCEEDED, attempt: 1 });
+    expect(call.outputs).toEqual({ said: "hello" });
+    const child = (await exec.getRun({ id: call.childRunId })).run!;
+    expect(child).toMatchObject({
+      workflowName: names.child,
+      parentRunId: parent.id,
+      parentStepId: "call",
+      status: RunStatus.SUCCEEDED,
+    });
+    const grandchild = (await exec.getRun({ id: stepOf(child, "deeper")!.childRunId })).run!;
+    expect(grandchild).toMatchObject({
+      workflowName: names.grandchild,
+      parentRunId: child.id,
+      parentStepId: "deeper",
+      status: RunStatus.SUCCEEDED,
+      outputs: { said: "hello" },
+    });
+    expect(await childCount(p.db.url, parent.id)).toBe(1);
+    const listed = await exec.listRuns({ filter: { parentRunId: parent.id } });
+    expect(listed.runs.map((r) => r.id)).toEqual([child.id]);
+    const bad = await exec.listRuns({ filter: { parentRunId: "nope" } }).catch((e: unknown) => e);
+    expect(ConnectError.from(bad).code).toBe(Code.InvalidArgument);
+  });
+
+  it("cancelling the parent while the grandchild runs a slow step ends all three CANCELLED", async () => {
+    const names = await chain(120);
+    const { run } = await exec.executeWorkflow({ workflow: byName(names.parent) });
+    const parentId = run!.id;
+    const childId = await childOf(exec, parentId, "call");
+    const grandchildId = await childOf(exec, childId, "deeper");
+    await waitFor("the grandchild's slow step RUNNING", async () => {
+      const { run: g } = await exec.getRun({ id: grandchildId });
+      return stepOf(g, "nap")?.status === StepStatus.RUNNING ? true : undefined;
+    });
+    await exec.cancelRun({ id: parentId, reason: "changed my mind" });
+    for (const id of [parentId, childId, grandchildId]) {
+      const ended = await finished(exec, id, 60_000);
+      expect(RunStatus[ended.status]).toBe("CANCELLED");
+    }
+    const { run: g } = await exec.getRun({ id: grandchildId });
+    expect(stepOf(g, "nap")?.status).toBe(StepStatus.CANCELLED);
+  });
+
+  it("a child cancelled alone fails its parent's step with SUBWORKFLOW_FAILED", async () => {
+    const names = await chain(120);
+    const { run } = await exec.executeWorkflow({ workflow: byName(names.child), inputs: { text: "x" } });
+    const childId = run!.id;
+    const grandchildId = await childOf(exec, childId, "deeper");
+    await waitFor("the grandchild's slow step RUNNING", async () => {
+      const { run: g } = await exec.getRun({ id: grandchildId });
+      return stepOf(g, "nap")?.status === StepStatus.RUNNING ? true : undefined;
+    });
+    await exec.cancelRun({ id: grandchildId, reason: "just this one" });
+    const ended = await finished(exec, childId, 60_000);
+    expect(RunStatus[ended.status]).toBe("FAILED");
+    expect(ended.error).toMatchObject({ code: "SUBWORKFLOW_FAILED", stepId: "deeper" });
+    expect(ended.error?.message).toContain(`sub-workflow run ${grandchildId} ended cancelled`);
+  });
+
+  it("a child that fails fails the step with SUBWORKFLOW_FAILED naming the child run", async () => {
+    const failing = uniqueName("failing");
+    await p.clients.workflows.createWorkflow({
+      name: failing,
+      spec: {
+        steps: [
+          { stepId: "needs", mcp: { mcp: { case: "name", value: echo } }, inputs: { nope: text("x") } },
+        ],
+      },
+    });
+    const parent = uniqueName("parent");
+    await p.clients.workflows.createWorkflow({
+      name: parent,
+      spec: { steps: [{ stepId: "call", workflow: byName(failing) }] },
+    });
+    const { run } = await exec.executeWorkflow({ workflow: byName(parent) });
+    const ended = await finished(exec, run!.id);
+    expect(RunStatus[ended.status]).toBe("FAILED");
+    const childId = stepOf(ended, "call")!.childRunId;
+    expect(ended.error).toMatchObject({ code: "SUBWORKFLOW_FAILED", stepId: "call" });
+    expect(ended.error?.message).toContain(`sub-workflow run ${childId} ended failed`);
+  });
+
+  it("validation refuses a missing workflow, a direct and an indirect cycle", async () => {
+    const wf = p.clients.workflows;
+    const missing = await wf.validateWorkflow({
+      target: { case: "spec", value: { steps: [{ stepId: "s", workflow: byName("no-such-workflow-x") }] } },
+    });
+    expect(missing.violations.map((v) => [v.field, v.code])).toEqual([
+      ["spec.steps[0].workflow", "SUBWORKFLOW_NOT_FOUND"],
+    ]);
+    const leaf = {
+      steps: [
+        { stepId: "e", mcp: { mcp: { case: "name" as const, value: echo } }, inputs: { text: text("x") } },
+      ],
+    };
+    const a = uniqueName("cyc-a");
+    const b = uniqueName("cyc-b");
+    await wf.createWorkflow({ name: a, spec: leaf });
+    // direct: a calls a
+    const direct = await wf
+      .updateWorkflow({
+        workflow: { case: "name", value: a },
+        spec: { steps: [{ stepId: "me", workflow: byName(a) }] },
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => ConnectError.from(err),
+      );
+    expect(direct?.code).toBe(Code.FailedPrecondition);
+    expect(direct?.message).toContain(`${a} → ${a}`);
+    // indirect: b calls a; a updated to call b
+    await wf.createWorkflow({ name: b, spec: { steps: [{ stepId: "call-a", workflow: byName(a) }] } });
+    const indirect = await wf
+      .updateWorkflow({
+        workflow: { case: "name", value: a },
+        spec: { steps: [{ stepId: "call-b", workflow: byName(b) }] },
+      })
+      .then(
+        () => undefined,
+        (err: unknown) => ConnectError.from(err),
+      );
+    expect(indirect?.code).toBe(Code.FailedPrecondition);
+    expect(indirect?.message).toContain(`${a} → ${b} → ${a}`);
+    const missingInput = await wf.validateWorkflow({
+      target: {
+        case: "spec",
+        value: { steps: [{ stepId: "s", workflow: byName(a), inputs: { extra: text("x") } }] },
+      },
+    });
+    expect(missingInput.violations.map((v) => [v.field, v.code])).toEqual([
+      ['spec.steps[0].inputs["extra"]', "UNKNOWN_WORKFLOW_INPUT"],
+    ]);
+  });
+
+  describe("examples/sub-workflow.yaml", () => {
+    let dir: string;
+    const sfx = randomUUID().slice(0, 8);
+    beforeAll(async () => {
+      dir = await mkdtemp(join(tmpdir(), "mcp-sub-"));
+    });
+    afterAll(async () => {
+      if (dir) await rm(dir, { recursive: true, force: true });
+    });
+
+    function mcp(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+      const env = { ...process.env };
+      for (const name of ["REGISTRY_URL", "WORKFLOWS_URL", "EXECUTOR_URL", "MCP_API_KEY"]) delete env[name];
+      const urls = [
+        "--registry",
+        p.registry.url,
+        "--workflows",
+        p.workflows.server.url,
+        "--executor",
+        p.executors[0]!.server.url,
+      ];
+      return new Promise((done, reject) => {
+        const child = spawn(process.execPath, [BIN, ...urls, ...args], {
+          cwd: ROOT,
+          env,
+          stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
+        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
+        const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
+        child.on("error", reject);
+        child.on("close", (code) => {
+          clearTimeout(guard);
+          done({ code, stdout, stderr });
+        });
+      });
+    }
+
+    it("applies both workflows together, runs the parent, `mcp get run` names the child run", async () => {
+      let manifest = (await readFile(resolve(ROOT, "examples/sub-workflow.yaml"), "utf8")).replace(
+        /\b(example-[a-z]+|greet-team|greet-one)\b/g,
+        `$1-${sfx}`,
+      );
+      manifest = manifest.replace(/^#.*\n/gm, "");
+      const file = join(dir, "sub-workflow.yaml");
+      await writeFile(file, manifest);
+      expect(await mcp("apply", "-f", file)).toMatchObject({ code: 0 });
+      const res = await mcp("run", `greet-team-${sfx}`, "-o", "json");
+      expect(res).toMatchObject({ code: 0 });
+      expect(res.stdout).toContain('"HELLO, TEAM!"');
+      const runId = /"id": "([0-9a-f-]{36})"/.exec(res.stdout)?.[1] ?? "";
+      const shown = await mcp("get", "run", runId);
+      expect(shown.stdout).toMatch(/sub-workflow: step hello runs run [0-9a-f-]{36}/);
+    });
+  });
+});
+
+describe("sub-workflows across an executor crash", () => {
+  let p: TestPlatform;
+  let dir: string;
+  const children: ExecutorProcess[] = [];
+
+  beforeAll(async () => {
+    p = await startPlatform({ executors: 0 });
+    dir = sharedScratch("mcp-sub-crash-");
+  });
+  afterAll(async () => {
+    for (const c of children) await crashExecutor(c);
+    await p?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("SIGKILLed while the child runs: both resume, each step runs once (the one in flight at most twice)", async () => {
+    const counter = uniqueName("counter");
+    await p.clients.registry.createMcp({ name: counter, config: scriptConfig(COUNTER_SCRIPT, 60) });
+    const file = (tag: string) => join(dir, `${tag}.txt`);
+    const count = (stepId: string, seconds: number, dependsOn: string[] = []) => ({
+      stepId,
+      dependsOn,
+      mcp: { mcp: { case: "name" as const, value: counter } },
+      inputs: { counter: text(file(stepId)), tag: text(stepId), seconds: text(String(seconds)) },
+    });
+    const child = uniqueName("crash-child");
+    const parent = uniqueName("crash-parent");
+    await p.clients.workflows.createWorkflow({
+      name: child,
+      spec: { steps: [count("before", 0), count("slow", 10, ["before"])] },
+    });
+    await p.clients.workflows.createWorkflow({
+      name: parent,
+      spec: {
+        steps: [
+          count("first", 0),
+          { stepId: "call", dependsOn: ["first"], workflow: byName(child) },
+          count("last", 0, ["call"]),
+        ],
+      },
+    });
+    const a = await spawnExecutor(
+      executorEnv(p.db, p.registry.url, p.workflows.server.url, { SANDBOX_WRITE_PATHS: dir }),
+    );
+    children.push(a);
+    const viaA = executorClient(a.url);
+    const { run } = await viaA.executeWorkflow({ workflow: byName(parent) });
+    const parentId = run!.id;
+    const childId = await childOf(viaA, parentId, "call");
+    await waitFor(
+      "the child's slow step RUNNING, its script started",
+      async () => {
+        const { run: c } = await viaA.getRun({ id: childId });
+        return stepOf(c, "slow")?.status === StepStatus.RUNNING && linesIn(file("slow")).length === 1
+          ? true
+          : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    await crashExecutor(a);
+
+    const b = await p.addExecutor({ SANDBOX_WRITE_PATHS: dir });
+    const viaB = executorClient(b.server.url);
+    const ended = await finished(viaB, parentId, 120_000);
+    expect(RunStatus[ended.status]).toBe("SUCCEEDED");
+    expect(stepOf(ended, "call")?.childRunId).toBe(childId);
+    expect(RunStatus[(await finished(viaB, childId)).status]).toBe("SUCCEEDED");
+    expect(await childCount(p.db.url, parentId)).toBe(1);
+    expect(linesIn(file("first"))).toHaveLength(1);
+    expect(linesIn(file("before"))).toHaveLength(1);
+    expect(linesIn(file("slow")).length).toBeLessThanOrEqual(2);
+    expect(linesIn(file("last"))).toHaveLength(1);
+  });
+});
