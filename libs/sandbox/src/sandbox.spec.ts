@@ -150,17 +150,19 @@ while True:
   });
 
   it("kills everything on timeout, including a process in its own session", async () => {
+    // a duration of its own: another checkout's tests may run this one at the same time on the machine
+    const seconds = `300.${Math.floor(Math.random() * 1e9)}`;
     const outcome = await python(
       sandbox,
       dir,
       `import os, subprocess, time
-subprocess.Popen(["sleep", "300"], start_new_session=True)
+subprocess.Popen(["sleep", "${seconds}"], start_new_session=True)
 time.sleep(300)
 `,
       { timeoutMs: 1_500 },
     );
     expect(outcome.timedOut).toBe(true);
-    expect(await eventually(() => processesWith("sleep 300").length === 0, 5_000)).toBe(true);
+    expect(await eventually(() => processesWith(`sleep ${seconds}`).length === 0, 5_000)).toBe(true);
   });
 
   it("reports bubblewrap's own failure to build the sandbox", async () => {

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { Sandbox } from "@mcp/sandbox";
 import { processesWith } from "@mcp/sandbox/testing";
@@ -100,16 +101,18 @@ describe("ServerToolProbe", () => {
 
   it("with a sandbox, starts a stdio server (server-everything) in it, lists its tools and stops it", async () => {
     const everything = require.resolve("@modelcontextprotocol/server-everything/dist/index.js");
+    // unique per run: another checkout's tests may run this one at the same time on the machine
+    const marker = `probe-marker-${randomUUID()}`;
     const stdio = create(McpToolConfigSchema, {
       transport: {
         case: "stdio",
-        value: { command: process.execPath, args: [everything, "stdio", "--", "probe-marker-7f3a"] },
+        value: { command: process.execPath, args: [everything, "stdio", "--", marker] },
       },
       toolName: "echo",
     });
     const sandbox = await stdioSandbox();
     const tools = await new ServerToolProbe({ stdioSandbox: sandbox, timeoutMs: 15_000 }).listTools(stdio);
-    expect(processesWith("probe-marker-7f3a")).toEqual([]);
+    expect(processesWith(marker)).toEqual([]);
     const echo = tools.find((t) => t.name === "echo");
     expect(echo?.inputSchema).toMatchObject({ type: "object", properties: { message: { type: "string" } } });
   }, 30_000);
