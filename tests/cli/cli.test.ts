@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { RunStatus } from "@mcp/proto/executor";
+import { cliAgainst, type CliResult } from "../support/cli";
 import { uniqueName } from "../support/mcps";
 import { startPlatform, type TestPlatform } from "../support/platform";
 import { FAIL_SCRIPT } from "../support/scripts";
@@ -11,43 +12,8 @@ import { FAIL_SCRIPT } from "../support/scripts";
 const ROOT = resolve(__dirname, "../..");
 const BIN = resolve(ROOT, "cli/bin/mcp.mjs");
 
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 /** Runs `mcp ARGS` as a child process against the platform under test (no TTY: line-mode progress). */
-function mcp(p: TestPlatform, ...args: string[]): Promise<Result> {
-  const env = { ...process.env };
-  for (const name of ["REGISTRY_URL", "WORKFLOWS_URL", "EXECUTOR_URL", "MCP_API_KEY"]) delete env[name];
-  const urls = [
-    "--registry",
-    p.registry.url,
-    "--workflows",
-    p.workflows.server.url,
-    "--executor",
-    p.executors[0]!.server.url,
-  ];
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [BIN, ...urls, ...args], {
-      cwd: ROOT,
-      env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    // never leave a CLI process behind (it would keep Jest from exiting)
-    const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(guard);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const mcp = (p: TestPlatform, ...args: string[]): Promise<CliResult> => cliAgainst(p, ...args);
 
 /**
  * A copy of an example manifest whose MCP and workflow names end in `-<suffix>` (every reference too).
@@ -248,7 +214,7 @@ describe("mcp CLI against the real services", () => {
   });
 
   it("exits 2 and names the address when a service cannot be reached", async () => {
-    const res = await new Promise<Result>((done) => {
+    const res = await new Promise<CliResult>((done) => {
       const child = spawn(process.execPath, [BIN, "--registry", "http://127.0.0.1:9", "list", "mcps"], {
         cwd: ROOT,
         stdio: ["ignore", "pipe", "pipe"],

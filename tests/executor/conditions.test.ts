@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -8,6 +7,7 @@ import { RunStatus, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ExecutorService } from "@mcp/proto/executor";
+import { cliAgainst, type CliResult } from "../support/cli";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
 import {
@@ -25,35 +25,7 @@ import { waitFor } from "../support/wait-for";
 const ROOT = resolve(__dirname, "../..");
 
 /** `mcp apply -f FILE` with the real CLI against the platform under test; resolves with its output. */
-function apply(
-  p: TestPlatform,
-  file: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const urls = [
-    "--registry",
-    p.registry.url,
-    "--workflows",
-    p.workflows.server.url,
-    "--executor",
-    p.executors[0]!.server.url,
-  ];
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [resolve(ROOT, "cli/bin/mcp.mjs"), ...urls, "apply", "-f", file], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(guard);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const apply = (p: TestPlatform, file: string): Promise<CliResult> => cliAgainst(p, "apply", "-f", file);
 
 const statuses = (run: WorkflowRun) =>
   Object.fromEntries(run.steps.map((s) => [s.stepId, StepStatus[s.status]]));

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -12,6 +11,7 @@ import { ExecutorService, RunStatus, StepStatus, type WorkflowRun } from "@mcp/p
 import { ErrorStrategy, ExecutionMode, type WorkflowSpecSchema } from "@mcp/proto/workflows";
 import { Client as PgClient } from "pg";
 import { z } from "zod";
+import { cliAgainst, type CliResult } from "../support/cli";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
 import {
@@ -276,35 +276,7 @@ describe("for_each steps", () => {
 });
 
 /** The real CLI (`cli/bin/mcp.mjs`) against `p`; resolves with its exit code and output. */
-function mcpCli(
-  p: TestPlatform,
-  ...args: string[]
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const urls = [
-    "--registry",
-    p.registry.url,
-    "--workflows",
-    p.workflows.server.url,
-    "--executor",
-    p.executors[0]!.server.url,
-  ];
-  return new Promise((done, reject) => {
-    const child = spawn(process.execPath, [resolve(ROOT, "cli/bin/mcp.mjs"), ...urls, ...args], {
-      cwd: ROOT,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-    const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(guard);
-      done({ code, stdout, stderr });
-    });
-  });
-}
+const mcpCli = (p: TestPlatform, ...args: string[]): Promise<CliResult> => cliAgainst(p, ...args);
 
 describe("examples/for-each.yaml", () => {
   let p: TestPlatform;

@@ -228,11 +228,12 @@ describe("SecretService with API keys on", () => {
 
   it("PutSecret and ListSecrets › FAILED_PRECONDITION on an executor without SECRETS_KEY", async () => {
     const bare = clientOf(await executor(undefined));
+    // one call at a time: a second call made up front could fail before anything awaits it
     for (const call of [
-      bare.putSecret({ name: "ANY", value: newValue("no-key") }, bearer(admin)),
-      bare.listSecrets({}, bearer(admin)),
+      () => bare.putSecret({ name: "ANY", value: newValue("no-key") }, bearer(admin)),
+      () => bare.listSecrets({}, bearer(admin)),
     ]) {
-      const err = await expectCode(call, Code.FailedPrecondition);
+      const err = await expectCode(call(), Code.FailedPrecondition);
       expect(err.rawMessage).toBe(
         "the secrets store is not configured: set SECRETS_KEY on the executor (see .env.example)",
       );

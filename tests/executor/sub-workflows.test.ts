@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -9,6 +8,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ExecutorService, RunStatus, StepKind, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
 import { ExecutionMode } from "@mcp/proto/workflows";
 import { Client as PgClient } from "pg";
+import { cliAgainst, type CliResult } from "../support/cli";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
 import {
@@ -23,7 +23,6 @@ import { COUNTER_SCRIPT, ECHO_SCRIPT, SLEEP_SCRIPT, scriptConfig } from "../supp
 import { waitFor } from "../support/wait-for";
 
 const ROOT = resolve(__dirname, "../..");
-const BIN = resolve(ROOT, "cli/bin/mcp.mjs");
 
 const executorClient = (url: string): Client<typeof ExecutorService> =>
   createClient(ExecutorService, createGrpcTransport({ baseUrl: url }));
@@ -305,35 +304,7 @@ describe("sub-workflows", () => {
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    function mcp(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-      const env = { ...process.env };
-      for (const name of ["REGISTRY_URL", "WORKFLOWS_URL", "EXECUTOR_URL", "MCP_API_KEY"]) delete env[name];
-      const urls = [
-        "--registry",
-        p.registry.url,
-        "--workflows",
-        p.workflows.server.url,
-        "--executor",
-        p.executors[0]!.server.url,
-      ];
-      return new Promise((done, reject) => {
-        const child = spawn(process.execPath, [BIN, ...urls, ...args], {
-          cwd: ROOT,
-          env,
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-        const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
-        child.on("error", reject);
-        child.on("close", (code) => {
-          clearTimeout(guard);
-          done({ code, stdout, stderr });
-        });
-      });
-    }
+    const mcp = (...args: string[]): Promise<CliResult> => cliAgainst(p, ...args);
 
     it("applies both workflows together, runs the parent, `mcp get run` names the child run", async () => {
       let manifest = (await readFile(resolve(ROOT, "examples/sub-workflow.yaml"), "utf8")).replace(

@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -9,6 +8,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ExecutorService, RunStatus, StepKind, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
 import { ExecutionMode } from "@mcp/proto/workflows";
 import { Client as PgClient } from "pg";
+import { cliAgainst, type CliResult } from "../support/cli";
 import { expectCode } from "../support/errors";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
@@ -23,7 +23,6 @@ import { ECHO_SCRIPT, scriptConfig } from "../support/scripts";
 import { waitFor } from "../support/wait-for";
 
 const ROOT = resolve(__dirname, "../..");
-const BIN = resolve(ROOT, "cli/bin/mcp.mjs");
 
 const executorClient = (url: string): Client<typeof ExecutorService> =>
   createClient(ExecutorService, createGrpcTransport({ baseUrl: url }));
@@ -269,35 +268,7 @@ describe("durable sleep, signals and approvals", () => {
       return copy;
     }
 
-    function mcp(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-      const env = { ...process.env };
-      for (const name of ["REGISTRY_URL", "WORKFLOWS_URL", "EXECUTOR_URL", "MCP_API_KEY"]) delete env[name];
-      const urls = [
-        "--registry",
-        p.registry.url,
-        "--workflows",
-        p.workflows.server.url,
-        "--executor",
-        p.executors[0]!.server.url,
-      ];
-      return new Promise((done, reject) => {
-        const child = spawn(process.execPath, [BIN, ...urls, ...args], {
-          cwd: ROOT,
-          env,
-          stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
-        child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-        const guard = setTimeout(() => child.kill("SIGKILL"), 120_000);
-        child.on("error", reject);
-        child.on("close", (code) => {
-          clearTimeout(guard);
-          done({ code, stdout, stderr });
-        });
-      });
-    }
+    const mcp = (...args: string[]): Promise<CliResult> => cliAgainst(p, ...args);
     const runIdOf = (stdout: string) => /[0-9a-f]{8}-[0-9a-f-]{27}/.exec(stdout)?.[0] ?? "";
 
     it("examples/sleep.yaml › sleeps 2 s durably between its steps", async () => {
