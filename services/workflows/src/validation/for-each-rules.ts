@@ -1,6 +1,7 @@
 import type { Step, WorkflowSpec } from "@mcp/proto/workflows";
 import { FIELD_PATH, LIMITS } from "./formats.js";
 import type { StepGraph } from "./graph.js";
+import { valueSourceViolations } from "./value-source.js";
 import { inRange, stepInputPath, stepPath, violation, type SpecViolation } from "./violation.js";
 
 /**
@@ -56,48 +57,20 @@ function iterationViolations(
       result.push(violation(at, "REQUIRED", "set where the list comes from: workflow_input or step_output"));
       break;
     case "workflowInput":
-      if (source.value === "") {
-        result.push(
-          violation(`${at}.workflow_input`, "REQUIRED", "name the workflow input holding the list"),
-        );
-      } else if (!spec.inputs.some((input) => input.name === source.value)) {
-        result.push(
-          violation(
-            `${at}.workflow_input`,
-            "UNDECLARED_WORKFLOW_INPUT",
-            `workflow input "${source.value}" is not declared in spec.inputs`,
-          ),
-        );
-      }
+    case "stepOutput":
+      result.push(
+        ...valueSourceViolations(
+          source,
+          at,
+          { spec, step, index, graph, ancestors },
+          {
+            missingInput: "name the workflow input holding the list",
+            missingStep: "name the step whose output holds the list",
+            ownOutput: "cannot iterate over its own output",
+          },
+        ),
+      );
       break;
-    case "stepOutput": {
-      const field = `${at}.step_output.step_id`;
-      const producerId = source.value.stepId;
-      const producer = graph.indexOf.get(producerId);
-      if (producerId === "") {
-        result.push(violation(field, "REQUIRED", "name the step whose output holds the list"));
-      } else if (producer === undefined) {
-        result.push(violation(field, "UNKNOWN_STEP", `no step has id "${producerId}"`));
-      } else if (producerId === step.stepId) {
-        result.push(
-          violation(
-            field,
-            "STEP_OUTPUT_NOT_UPSTREAM",
-            `step "${producerId}" cannot iterate over its own output`,
-          ),
-        );
-      } else if (!ancestors[index]?.has(producer)) {
-        result.push(
-          violation(
-            field,
-            "STEP_OUTPUT_NOT_UPSTREAM",
-            `step "${producerId}" is not upstream of "${step.stepId}", so its output may not be ready; ` +
-              `add "${producerId}" to depends_on of "${step.stepId}"`,
-          ),
-        );
-      }
-      break;
-    }
   }
   result.push(...fieldPathViolations(`${at}.path`, forEach.path));
   if (

@@ -1,6 +1,7 @@
 import type { Step, WorkflowSpec } from "@mcp/proto/workflows";
 import { IDENTIFIER, LIMITS } from "./formats.js";
 import type { StepGraph } from "./graph.js";
+import { valueSourceViolations } from "./value-source.js";
 import { stepInputPath, stepPath, violation, type SpecViolation } from "./violation.js";
 
 /**
@@ -18,7 +19,6 @@ export function stepInputViolations(
   ancestors: ReadonlyArray<ReadonlySet<number>>,
 ): SpecViolation[] {
   const result: SpecViolation[] = [];
-  const declared = new Set(spec.inputs.map((input) => input.name));
   const entries = Object.entries(step.inputs);
   if (entries.length > LIMITS.stepInputs) {
     result.push(
@@ -46,44 +46,20 @@ export function stepInputViolations(
       case "staticValue":
         break;
       case "workflowInput":
-        if (source.value === "") {
-          result.push(violation(`${path}.workflow_input`, "REQUIRED", "name the workflow input to use"));
-        } else if (!declared.has(source.value)) {
-          result.push(
-            violation(
-              `${path}.workflow_input`,
-              "UNDECLARED_WORKFLOW_INPUT",
-              `workflow input "${source.value}" is not declared in spec.inputs`,
-            ),
-          );
-        }
+      case "stepOutput":
+        result.push(
+          ...valueSourceViolations(
+            source,
+            path,
+            { spec, step, index, graph, ancestors },
+            {
+              missingInput: "name the workflow input to use",
+              missingStep: "name the step whose output to use",
+              ownOutput: "cannot use its own output",
+            },
+          ),
+        );
         break;
-      case "stepOutput": {
-        const field = `${path}.step_output.step_id`;
-        const producerId = source.value.stepId;
-        const producer = graph.indexOf.get(producerId);
-        if (producerId === "") {
-          result.push(violation(field, "REQUIRED", "name the step whose output to use"));
-        } else if (producer === undefined) {
-          result.push(violation(field, "UNKNOWN_STEP", `no step has id "${producerId}"`));
-        } else if (producerId === step.stepId) {
-          result.push(
-            violation(field, "STEP_OUTPUT_NOT_UPSTREAM", `step "${producerId}" cannot use its own output`),
-          );
-        } else if (!ancestors[index]?.has(producer)) {
-          result.push(
-            violation(
-              field,
-              "STEP_OUTPUT_NOT_UPSTREAM",
-              `step "${producerId}" is not upstream of "${step.stepId}", so its output may not be ready; ` +
-                (ancestors[producer]?.has(index)
-                  ? `"${producerId}" itself waits for "${step.stepId}", so take the value from another source`
-                  : `add "${producerId}" to depends_on of "${step.stepId}"`),
-            ),
-          );
-        }
-        break;
-      }
     }
   }
   return result;
