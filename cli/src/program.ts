@@ -140,10 +140,13 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .command("runs")
     .description("list runs, newest first")
     .option("-w, --workflow <name>", "only runs of this workflow")
+    .option("--parent <run>", "only the sub-workflow runs this run started")
     .option("--limit <n>", "at most this many", positive("--limit"), 20)
     .addOption(outputOption())
     .action(
-      action((ctx, opts: { workflow?: string; limit: number; output: OutputFormat }) => runs(ctx, opts)),
+      action((ctx, opts: { workflow?: string; parent?: string; limit: number; output: OutputFormat }) =>
+        runs(ctx, opts),
+      ),
     );
 
   program

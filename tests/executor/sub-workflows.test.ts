@@ -242,6 +242,100 @@ describe("sub-workflows", () => {
     expect(ended.error?.message).toContain(`sub-workflow run ${childId} ended failed`);
   });
 
+  /** A workflow `loop` running `child` (sleeps `seconds`, then echoes `text`) per item of input `texts`. */
+  async function loopOver(seconds: number, maxConcurrency: number): Promise<string> {
+    const child = uniqueName("item-child");
+    await p.clients.workflows.createWorkflow({
+      name: child,
+      spec: {
+        executionMode: ExecutionMode.SEQUENTIAL,
+        inputs: [{ name: "text", required: true }],
+        steps: [
+          {
+            stepId: "nap",
+            mcp: { mcp: { case: "name", value: slow } },
+            inputs: { seconds: text(String(seconds)) },
+          },
+          {
+            stepId: "echo",
+            dependsOn: ["nap"],
+            mcp: { mcp: { case: "name", value: echo } },
+            inputs: { text: fromInput("text") },
+          },
+        ],
+        outputs: [{ name: "said", stepId: "echo", output: "text" }],
+      },
+    });
+    const loop = uniqueName("loop");
+    await p.clients.workflows.createWorkflow({
+      name: loop,
+      spec: {
+        inputs: [{ name: "texts", required: true }],
+        steps: [
+          {
+            stepId: "each",
+            workflow: byName(child),
+            forEach: { source: { case: "workflowInput", value: "texts" }, maxConcurrency },
+            inputs: { text: { source: { case: "item", value: "" } } },
+          },
+        ],
+        outputs: [{ name: "said", stepId: "each", output: "items" }],
+      },
+    });
+    return loop;
+  }
+
+  it("for_each over a sub-workflow: a child run per item, at most max_concurrency at once, outputs in item order", async () => {
+    const loop = await loopOver(0.3, 2);
+    const texts = ["a", "b", "c", "d", "e"];
+    const { run } = await exec.executeWorkflow({ workflow: byName(loop), inputs: { texts } });
+    const parent = await finished(exec, run!.id, 120_000);
+    expect(RunStatus[parent.status]).toBe("SUCCEEDED");
+    expect(parent.outputs).toEqual({ said: texts.map((t) => ({ said: t })) });
+
+    const listed = await exec.listRuns({ filter: { parentRunId: parent.id }, pageSize: 50 });
+    const children = listed.runs;
+    expect(children.map((c) => c.parentStepId).sort()).toEqual(texts.map((_, i) => `each[${i}]`));
+    expect(children.every((c) => c.status === RunStatus.SUCCEEDED)).toBe(true);
+    // each item row names its child run
+    const items = parent.steps.filter((s) => s.parentStepId === "each");
+    expect(items.map((i) => i.status)).toEqual(texts.map(() => StepStatus.SUCCEEDED));
+    expect(new Set(items.map((i) => i.childRunId))).toEqual(new Set(children.map((c) => c.id)));
+    // never more than 2 children alive at once: at each child's creation, count those created and not finished
+    const spans = children.map((c) => ({
+      from: Number(c.createTime!.seconds) * 1000 + c.createTime!.nanos / 1e6,
+      to: Number(c.finishTime!.seconds) * 1000 + c.finishTime!.nanos / 1e6,
+    }));
+    const alive = spans.map((s) => spans.filter((o) => o.from <= s.from && o.to > s.from).length);
+    expect(Math.max(...alive)).toBeLessThanOrEqual(2);
+    expect(await childCount(p.db.url, parent.id)).toBe(texts.length);
+  });
+
+  it("cancelling a for_each over a sub-workflow cancels its running children and closes its items", async () => {
+    const loop = await loopOver(120, 2);
+    const { run } = await exec.executeWorkflow({
+      workflow: byName(loop),
+      inputs: { texts: ["x", "y", "z"] },
+    });
+    const parentId = run!.id;
+    const running = await waitFor("two children running", async () => {
+      const { runs } = await exec.listRuns({ filter: { parentRunId: parentId } });
+      return runs.length === 2 ? runs : undefined;
+    });
+    await exec.cancelRun({ id: parentId, reason: "enough" });
+    const parent = await finished(exec, parentId, 60_000);
+    expect(RunStatus[parent.status]).toBe("CANCELLED");
+    for (const child of running) {
+      const ended = await finished(exec, child.id, 60_000);
+      expect(RunStatus[ended.status]).toBe("CANCELLED");
+    }
+    const items = parent.steps.filter((s) => s.parentStepId === "each");
+    expect(items.map((i) => StepStatus[i.status])).toEqual(["CANCELLED", "CANCELLED"]);
+    expect(StepStatus[stepOf(parent, "each")!.status]).toBe("CANCELLED");
+    // the third item never started a child
+    expect(await childCount(p.db.url, parentId)).toBe(2);
+  });
+
   it("validation refuses a missing workflow, a direct and an indirect cycle", async () => {
     const wf = p.clients.workflows;
     const missing = await wf.validateWorkflow({
@@ -308,7 +402,7 @@ describe("sub-workflows", () => {
 
     it("applies both workflows together, runs the parent, `mcp get run` names the child run", async () => {
       let manifest = (await readFile(resolve(ROOT, "examples/sub-workflow.yaml"), "utf8")).replace(
-        /\b(example-[a-z]+|greet-team|greet-one)\b/g,
+        /\b(example-[a-z]+|greet-team|greet-all|greet-one)\b/g,
         `$1-${sfx}`,
       );
       manifest = manifest.replace(/^#.*\n/gm, "");
@@ -321,6 +415,23 @@ describe("sub-workflows", () => {
       const runId = /"id": "([0-9a-f-]{36})"/.exec(res.stdout)?.[1] ?? "";
       const shown = await mcp("get", "run", runId);
       expect(shown.stdout).toMatch(/sub-workflow: step hello runs run [0-9a-f-]{36}/);
+
+      const all = await mcp(
+        "run",
+        `greet-all-${sfx}`,
+        "--input-json",
+        'names=["ada","alan","grace"]',
+        "-o",
+        "json",
+      );
+      expect(all).toMatchObject({ code: 0 });
+      const { run } = JSON.parse(all.stdout) as { run: { id: string; outputs: unknown } };
+      const children = await mcp("runs", "--parent", run.id, "-o", "json");
+      expect((JSON.parse(children.stdout) as { runs: unknown[] }).runs).toHaveLength(3);
+      const outputs = run.outputs;
+      expect(outputs).toEqual({
+        greetings: [{ greeting: "hello, ada" }, { greeting: "hello, alan" }, { greeting: "hello, grace" }],
+      });
     });
   });
 });

@@ -29,10 +29,12 @@ export function runRow(run: WorkflowRun): string[] {
 export interface RunsOptions {
   readonly output: OutputFormat;
   readonly workflow?: string;
+  /** Only the sub-workflow runs this run started (ListRuns' `parent_run_id`). */
+  readonly parent?: string;
   readonly limit: number;
 }
 
-/** `mcp runs [--workflow NAME]`: the newest runs first. */
+/** `mcp runs [--workflow NAME] [--parent RUN]`: the newest runs first. */
 export async function runs(ctx: Context, opts: RunsOptions): Promise<void> {
   const found: WorkflowRun[] = [];
   let pageToken = "";
@@ -41,7 +43,7 @@ export async function runs(ctx: Context, opts: RunsOptions): Promise<void> {
       const res = await ctx.clients.executor.listRuns({
         pageSize: Math.min(100, opts.limit - found.length),
         pageToken,
-        filter: { workflow: opts.workflow ?? "" },
+        filter: { workflow: opts.workflow ?? "", parentRunId: opts.parent ?? "" },
       });
       found.push(...res.runs);
       pageToken = res.nextPageToken;

@@ -70,7 +70,9 @@ function waitsFor(s: StepRun, runId: string): string {
     case StepKind.APPROVAL:
       return `waits for approval: ${JSON.stringify(s.approval?.prompt ?? "")}${until ? ` (until ${until})` : ""}: mcp approve|reject ${runId} ${s.stepId}`;
     case StepKind.WORKFLOW:
-      return `waits for its sub-workflow run ${s.childRunId}: mcp get run ${s.childRunId}`;
+      return s.childRunId
+        ? `waits for its sub-workflow run ${s.childRunId}: mcp get run ${s.childRunId}`
+        : `waits for the sub-workflow runs of its items: mcp runs --parent ${runId}`;
     default:
       return "waits";
   }

@@ -66,7 +66,9 @@ export function waitingText(step: StepRun): string {
     case StepKind.APPROVAL:
       return `waits for approval: ${step.approval?.prompt ?? ""}${until ? ` (gives up at ${until})` : ""}`;
     case StepKind.WORKFLOW:
-      return `waits for its sub-workflow run ${step.childRunId.slice(0, 8)}`;
+      return step.childRunId
+        ? `waits for its sub-workflow run ${step.childRunId.slice(0, 8)}`
+        : "waits for the sub-workflow runs of its items";
     default:
       return "waits";
   }

@@ -63,7 +63,8 @@ describe("startProcess", () => {
     const started = Date.now();
     const outcome = await python(spawnStubbornGrandchild("time.sleep(300)"), { signal: controller.signal });
     expect(outcome.aborted).toBe(true);
-    expect(Date.now() - started).toBeLessThan(3_000);
+    // abort at 0.5 s, SIGKILL after the 0.5 s grace; the rest is slack for a loaded machine
+    expect(Date.now() - started).toBeLessThan(5_000);
     const grandchild = Number(outcome.stdout.text().trim());
     expect(await eventually(() => processIsGone(grandchild), 3_000)).toBe(true);
   });

@@ -55,9 +55,17 @@ export interface OutsideHost {
 export async function startOutsideHost(): Promise<OutsideHost> {
   const { execFileSync, spawn } = await import("node:child_process");
   const { connect } = await import("node:net");
+  const { networkInterfaces } = await import("node:os");
   const id = Math.random().toString(36).slice(2, 8);
   const name = `mcpout${id}`;
-  const block = 4 * Math.floor(Math.random() * 64);
+  // a /30 no other outside host on this machine uses (another suite may run one at the same time)
+  const taken = new Set(
+    Object.values(networkInterfaces())
+      .flatMap((list) => list ?? [])
+      .map((a) => a.address),
+  );
+  const free = Array.from({ length: 64 }, (_, i) => 4 * i).filter((b) => !taken.has(`203.0.113.${b + 1}`));
+  const block = free[Math.floor(Math.random() * free.length)] ?? 0;
   const gateway = `203.0.113.${block + 1}`;
   const address = `203.0.113.${block + 2}`;
   const ip = (...args: string[]) => execFileSync("ip", args, { stdio: "pipe" });

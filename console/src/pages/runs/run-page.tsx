@@ -19,6 +19,9 @@ import { ForEachItems } from "../../runs/for-each-items";
 import { WaitingSteps } from "../../runs/waiting-steps";
 import { StepDetails } from "./step-details";
 
+/** Sub-workflow runs linked in the header; a for_each over a sub-workflow may have thousands. */
+const MAX_CHILD_LINKS = 10;
+
 const PHASE_TEXT: Record<WatchPhase, string> = {
   connecting: "connecting…",
   live: "live",
@@ -173,6 +176,7 @@ function RunDetails({
             <dd>
               {run.steps
                 .filter((s) => s.childRunId)
+                .slice(0, MAX_CHILD_LINKS)
                 .map((s, i) => (
                   <span key={s.stepId}>
                     {i > 0 && ", "}
@@ -180,6 +184,8 @@ function RunDetails({
                     <Link to={`/runs/${s.childRunId}`}>run {s.childRunId.slice(0, 8)}</Link>
                   </span>
                 ))}
+              {run.steps.filter((s) => s.childRunId).length > MAX_CHILD_LINKS &&
+                ` and ${run.steps.filter((s) => s.childRunId).length - MAX_CHILD_LINKS} more (mcp runs --parent ${run.id})`}
             </dd>
           </>
         )}

@@ -62,14 +62,27 @@ export class FencedWrites {
     }
     // a step finishing is progress: the run's count of recoveries without progress starts again
     const finishes = patch.status === "succeeded" || patch.status === "failed";
+    // a step ending otherwise than succeeded closes its items still open (a sub-workflow for_each
+    // cancelled or timed out while its items wait on their child runs): they end with it
+    const closes = patch.status === "failed" || patch.status === "cancelled" || patch.status === "skipped";
+    const items = closes
+      ? `, items AS (UPDATE step_runs c
+                        SET status = 'cancelled', finished_at = now(), updated_at = now(),
+                            error = jsonb_build_object('code', 'CANCELLED', 'message',
+                                      'the step ended ' || step.status || ' before this item did')
+                       FROM step WHERE c.parent_step_run_id = step.id AND c.item_index IS NOT NULL
+                        AND c.status IN ('pending', 'running', 'retrying', 'waiting')
+                     RETURNING c.*)`
+      : "";
     return this.written(
       runId,
       fence,
       `WITH run AS (${finishes ? bumpSeqProgress : bumpSeq}),
             step AS (UPDATE step_runs s SET ${sets.join(", ")}
                        FROM run WHERE s.run_id = $1 AND s.step_id = ANY($3::text[])
-                     RETURNING s.*)
-       SELECT run.event_seq AS "__seq", step.* FROM run LEFT JOIN step ON true`,
+                     RETURNING s.*)${items}
+       SELECT run.event_seq AS "__seq", changed.*
+         FROM run LEFT JOIN (SELECT * FROM step${closes ? " UNION ALL SELECT * FROM items" : ""}) changed ON true`,
       params,
     );
   }

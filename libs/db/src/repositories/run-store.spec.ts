@@ -70,7 +70,9 @@ describe("RunStore", () => {
 
   it("claim › gives a run to one claimer at a time and bumps the fence on every claim", async () => {
     const { run } = await store.create(oneStepRun());
-    const claims = await Promise.all(["a", "b", "c"].map((owner) => store.claim(owner, 60_000, { runId: run.id })));
+    const claims = await Promise.all(
+      ["a", "b", "c"].map((owner) => store.claim(owner, 60_000, { runId: run.id })),
+    );
     const won = claims.filter((c) => c !== null);
     expect(won).toHaveLength(1);
     // the claim also takes the run's next event sequence number, for its "running" event
@@ -254,4 +256,38 @@ describe("RunStore", () => {
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
+  it("updateSteps › a step ending cancelled closes its items still open, and returns them", async () => {
+    const { run } = await store.create(oneStepRun(), { owner: "me", leaseMs: 60_000 });
+    const item = (index: number, status: string) => ({
+      id: randomUUID(),
+      stepId: `a[${index}]`,
+      status,
+      itemIndex: index,
+      updatedAt: new Date(),
+    });
+    await writes.upsertChildren(
+      run.id,
+      "1",
+      "a",
+      [item(0, "succeeded"), item(1, "waiting"), item(2, "running")],
+      false,
+    );
+    const written = await writes.updateSteps(run.id, "1", ["a"], { status: "cancelled" });
+    expect(written.rows.map((r) => `${r.stepId} ${r.status}`).sort()).toEqual([
+      "a cancelled",
+      "a[1] cancelled",
+      "a[2] cancelled",
+    ]);
+    const rows = await dataSource.getRepository(StepRunEntity).findBy({ runId: run.id });
+    const byId = new Map(rows.map((r) => [r.stepId, r]));
+    expect(byId.get("a[0]")?.status).toBe("succeeded");
+    expect(byId.get("a[1]")).toMatchObject({
+      status: "cancelled",
+      error: { code: "CANCELLED", message: "the step ended cancelled before this item did" },
+    });
+    expect(byId.get("a[1]")?.finishedAt).toBeInstanceOf(Date);
+    // a step succeeding touches no item
+    const again = await writes.updateSteps(run.id, "1", ["a"], { status: "succeeded" });
+    expect(again.rows.map((r) => r.stepId)).toEqual(["a"]);
+  });
 });

@@ -36,6 +36,7 @@ import { runTimeoutMessage } from "./outcome.js";
 import { backoffDelayMs, isRetryable } from "./retry.js";
 import type { AbortCause, RunControl } from "./run-control.js";
 import type { StepEnd, StepTaskDeps } from "./step-task.js";
+import type { FailureHandling } from "./strategy.js";
 import type { ItemUpdate, RecordedError, RecordedItem } from "./types.js";
 
 /** The most items a list may have. */
@@ -50,7 +51,7 @@ export function itemStepId(stepId: string, index: number): string {
 }
 
 /** How one item ended. */
-type ItemEnd =
+export type ItemEnd =
   | { readonly kind: "succeeded"; readonly outputs: JsonObject }
   | { readonly kind: "failed"; readonly error: RecordedError }
   | { readonly kind: "interrupted" }
@@ -73,19 +74,9 @@ export async function runForEach(
     return { kind: "failed", error };
   };
 
-  let list: readonly JsonValue[];
-  let fixedInputs: JsonObject;
-  let itemInputs: [string, StepInput][];
-  try {
-    list = readList(step, deps);
-    itemInputs = Object.entries(step.inputs).filter(([, input]) => isItemInput(input));
-    const fixed = Object.fromEntries(Object.entries(step.inputs).filter(([, input]) => !isItemInput(input)));
-    fixedInputs = mapStepInputs({ ...step, inputs: fixed }, deps.runInputs, deps.outputsOf);
-  } catch (error) {
-    if (error instanceof ListError) return fail({ code: error.code, message: error.message, stepId });
-    const failure = asStepFailure(error);
-    return fail({ code: failure.code, message: failure.message, stepId });
-  }
+  const setup = forEachSetup(step, deps);
+  if (!setup.ok) return fail(setup.error);
+  const { list, fixedInputs, itemInputs } = setup;
   const mcp = deps.mcp;
   if (mcp === undefined)
     return fail({ code: "RUNNER_ERROR", message: `the run plan pins no MCP for step "${stepId}"`, stepId });
@@ -146,26 +137,8 @@ export async function runForEach(
   }
 
   if (control.aborted) return { kind: "interrupted", attempt, output: {} };
-  const missing = ends.filter((end) => end === undefined || end.kind !== "succeeded").length;
-  if (firstFailure && deps.handling.onFailure !== "continue") {
-    const { index, error } = firstFailure;
-    return fail({
-      code: error.code,
-      message: `item ${index} of ${list.length} failed: ${error.message}`,
-      stepId,
-    });
-  }
-  const unstarted = ends.filter((end) => end === undefined || end.kind === "not-started").length;
-  if (unstarted > 0) {
-    const stop = control.stopped?.error.stepId ?? "";
-    const message = `${unstarted} of ${list.length} items did not run: the run stopped because step "${stop}" failed`;
-    return fail({ code: "RUN_STOPPED", message, stepId });
-  }
-  if (firstFailure && missing === list.length) {
-    const { index, error } = firstFailure;
-    const message = `all ${list.length} items failed; item ${index}: ${error.message}`;
-    return fail({ code: error.code, message, stepId });
-  }
+  const verdict = forEachVerdict(stepId, ends, firstFailure, deps.handling, control);
+  if (verdict.kind === "failed") return fail(verdict.error);
   const result: StepResult = {
     outputs: { items: outputs },
     stdout: "",
@@ -175,6 +148,68 @@ export async function runForEach(
   };
   await recorder.stepSucceeded(stepId, attempt, result);
   return { kind: "succeeded", outputs: result.outputs };
+}
+
+/**
+ * How a `for_each` step ends once no item runs any more (the rules at the top of this file): `ends` has
+ * one entry per item (undefined = never started), `firstFailure` the first item that failed for good.
+ */
+export function forEachVerdict(
+  stepId: string,
+  ends: readonly (ItemEnd | undefined)[],
+  firstFailure: { readonly index: number; readonly error: RecordedError } | undefined,
+  handling: FailureHandling,
+  control: RunControl,
+): { readonly kind: "succeeded" } | { readonly kind: "failed"; readonly error: RecordedError } {
+  const count = ends.length;
+  const missing = ends.filter((end) => end === undefined || end.kind !== "succeeded").length;
+  if (firstFailure && handling.onFailure !== "continue") {
+    const { index, error } = firstFailure;
+    return {
+      kind: "failed",
+      error: { code: error.code, message: `item ${index} of ${count} failed: ${error.message}`, stepId },
+    };
+  }
+  const unstarted = ends.filter((end) => end === undefined || end.kind === "not-started").length;
+  if (unstarted > 0) {
+    const stop = control.stopped?.error.stepId ?? "";
+    const message = `${unstarted} of ${count} items did not run: the run stopped because step "${stop}" failed`;
+    return { kind: "failed", error: { code: "RUN_STOPPED", message, stepId } };
+  }
+  if (firstFailure && missing === count) {
+    const { index, error } = firstFailure;
+    const message = `all ${count} items failed; item ${index}: ${error.message}`;
+    return { kind: "failed", error: { code: error.code, message, stepId } };
+  }
+  return { kind: "succeeded" };
+}
+
+/** What every item of a `for_each` step shares: its list and the inputs that do not read the item. */
+export interface ForEachSetup {
+  readonly ok: true;
+  readonly list: readonly JsonValue[];
+  readonly fixedInputs: JsonObject;
+  readonly itemInputs: readonly [string, StepInput][];
+}
+
+/** Reads the step's list and maps its other inputs; or the error that fails the step before any item. */
+export function forEachSetup(
+  step: Step,
+  deps: Pick<StepTaskDeps, "runInputs" | "outputsOf">,
+): ForEachSetup | { readonly ok: false; readonly error: RecordedError } {
+  const stepId = step.stepId;
+  try {
+    const list = readList(step, deps);
+    const itemInputs = Object.entries(step.inputs).filter(([, input]) => isItemInput(input));
+    const fixed = Object.fromEntries(Object.entries(step.inputs).filter(([, input]) => !isItemInput(input)));
+    const fixedInputs = mapStepInputs({ ...step, inputs: fixed }, deps.runInputs, deps.outputsOf);
+    return { ok: true, list, fixedInputs, itemInputs };
+  } catch (error) {
+    if (error instanceof ListError)
+      return { ok: false, error: { code: error.code, message: error.message, stepId } };
+    const failure = asStepFailure(error);
+    return { ok: false, error: { code: failure.code, message: failure.message, stepId } };
+  }
 }
 
 /** What one item needs. */
@@ -287,7 +322,7 @@ function abortCause(control: RunControl): AbortCause | undefined {
 }
 
 /** A list that cannot be iterated. */
-class ListError extends Error {
+export class ListError extends Error {
   constructor(
     readonly code: "FOR_EACH_NOT_A_LIST" | "FOR_EACH_TOO_LARGE" | "MISSING_INPUT",
     message: string,
@@ -297,7 +332,10 @@ class ListError extends Error {
 }
 
 /** The list `step.for_each` names, read now. */
-function readList(step: Step, deps: StepTaskDeps): readonly JsonValue[] {
+export function readList(
+  step: Step,
+  deps: Pick<StepTaskDeps, "runInputs" | "outputsOf">,
+): readonly JsonValue[] {
   const forEach = step.forEach;
   const source = forEach?.source;
   let value: JsonValue | undefined;
@@ -351,7 +389,7 @@ function readList(step: Step, deps: StepTaskDeps): readonly JsonValue[] {
 }
 
 /** The values of an item's `item` / `item_index` inputs. */
-function itemValues(
+export function itemValues(
   step: Step,
   itemInputs: readonly [string, StepInput][],
   item: JsonValue,
@@ -375,7 +413,8 @@ function itemValues(
   return Object.fromEntries(entries);
 }
 
-function isItemInput(input: StepInput): boolean {
+/** An input that reads the item (`item`) or its index (`item_index`). */
+export function isItemInput(input: StepInput): boolean {
   return input.source.case === "item" || input.source.case === "itemIndex";
 }
 

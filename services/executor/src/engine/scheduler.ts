@@ -63,6 +63,8 @@
  *   child's end wakes the run; the child's outputs are the step's.
  * - for_each steps (for-each.ts): a step with `for_each` runs its MCP once per item of a list, each item
  *   a child step with its own attempts (`itemUpdated`); to the scheduler it is one step like any other.
+ *   With a `workflow` instead of an MCP (for-each-workflow.ts) each item is a child run, and the step
+ *   parks while they run, like a sub-workflow step.
  * - Final outputs (outcome.ts): for `succeeded`/`partially_succeeded`, each `spec.outputs` entry reads
  *   its producer's `outputs[output]` (empty = the whole outputs). One that cannot be read turns a
  *   `succeeded` run `failed` with MISSING_OUTPUT naming it (the readable ones are still returned); a
@@ -78,6 +80,7 @@ import { guardRecorder, RunControl, type AbortCause } from "./run-control.js";
 import { RunState } from "./state.js";
 import { runStep, type StepEnd } from "./step-task.js";
 import { runSubWorkflowStep, type SubWorkflowPort } from "./sub-workflow.js";
+import { runForEachWorkflow } from "./for-each-workflow.js";
 import { failureHandling, type FailureHandling } from "./strategy.js";
 import {
   parkedUntil,
@@ -250,7 +253,9 @@ class Scheduler {
     const wait = waitKindOf(step);
     const task = (
       step.workflow
-        ? this.startSubWorkflow(step)
+        ? step.forEach
+          ? this.startForEachWorkflow(step)
+          : this.startSubWorkflow(step)
         : wait === undefined
           ? runStep(step, this.state.attemptOf(id), {
               runId: this.plan.runId,
@@ -301,6 +306,24 @@ class Scheduler {
       port: this.deps.subWorkflows,
       random: this.deps.options?.random ?? Math.random,
       sleep: this.deps.options?.sleep ?? abortableSleep,
+    });
+  }
+
+  /** A sub-workflow `for_each` step (for-each-workflow.ts): one pass over its items' child runs. */
+  private startForEachWorkflow(step: Step): Promise<StepEnd | StepParked> {
+    const id = step.stepId;
+    const resumed = this.recordedWaits.has(id);
+    const attempt = this.state.attemptOf(id);
+    return runForEachWorkflow(step, resumed ? Math.max(1, attempt - 1) : attempt, resumed, {
+      runInputs: this.plan.inputs,
+      outputsOf: (producer) => this.inputsFrom(producer),
+      handling: this.handlingOf(id),
+      recorder: this.recorder,
+      control: this.control,
+      port: this.deps.subWorkflows,
+      random: this.deps.options?.random ?? Math.random,
+      sleep: this.deps.options?.sleep ?? abortableSleep,
+      recordedItems: this.recordedItems.get(id) ?? [],
     });
   }
 

@@ -1,30 +1,7 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { ErrorStrategy, StepSchema, type Step, type WorkflowReference } from "@mcp/proto/workflows";
-import type { JsonObject } from "../step/index.js";
-import type { ChildEnd, SubWorkflowPort } from "./sub-workflow.js";
-import { from, plan, spec, startRun, step } from "./testing/index.js";
+import { ErrorStrategy, StepSchema, type Step } from "@mcp/proto/workflows";
+import { from, MemoryChildren, plan, spec, startRun, step } from "./testing/index.js";
 import type { RecordedStep } from "./types.js";
-
-/** Children in memory: one per (step, attempt), ended by the test. */
-class MemoryChildren implements SubWorkflowPort {
-  readonly started: Array<{ stepId: string; attempt: number; inputs: JsonObject; record: boolean }> = [];
-  readonly ends = new Map<string, ChildEnd>();
-
-  startChild(
-    stepId: string,
-    attempt: number,
-    _ref: WorkflowReference,
-    inputs: JsonObject,
-    record: boolean,
-  ): Promise<string> {
-    this.started.push({ stepId, attempt, inputs, record });
-    return Promise.resolve(`${stepId}-${attempt}`);
-  }
-
-  childEnd(childRunId: string): Promise<ChildEnd | null> {
-    return Promise.resolve(this.ends.get(childRunId) ?? null);
-  }
-}
 
 const sub = (
   stepId: string,

@@ -46,6 +46,11 @@ export interface SubWorkflowPort {
   ): Promise<string>;
   /** The child run's end, or null while it runs. */
   childEnd(childRunId: string): Promise<ChildEnd | null>;
+  /**
+   * A sub-workflow `for_each` step (for-each-workflow.ts) waits on its items' child runs (attempt
+   * `attempt`): recorded WAITING with no wake time, like a step waiting on its one child.
+   */
+  awaitItems(stepId: string, attempt: number): Promise<void>;
 }
 
 /** What a sub-workflow step's task needs. */

@@ -41,13 +41,17 @@ export interface RecordedItem {
   /** Attempts already made. */
   readonly attempt: number;
   readonly outputs: JsonObject | null;
+  /** For a `failed` item: its recorded error. */
+  readonly error?: RecordedError | null;
+  /** For an item of a sub-workflow `for_each` recorded `waiting`: the child run it waits on. */
+  readonly childRunId?: string | null;
 }
 
 /** A change of one item of a `for_each` step (a child step run `<step>[<index>]`). */
 export interface ItemUpdate {
   readonly index: number;
   readonly attempt: number;
-  readonly status: "running" | "retrying" | "succeeded" | "failed" | "cancelled";
+  readonly status: "running" | "retrying" | "waiting" | "succeeded" | "failed" | "cancelled";
   /** The item's mapped inputs. */
   readonly inputs: JsonObject;
   /** What the attempt produced (outputs when succeeded; streams and usage in any case). */
@@ -55,6 +59,8 @@ export interface ItemUpdate {
   readonly error?: RecordedError;
   /** When `retrying`: the wait before the next attempt. */
   readonly delayMs?: number;
+  /** An item of a sub-workflow `for_each`: the child run of this attempt (`waiting` on it, or its end). */
+  readonly childRunId?: string;
 }
 
 /** An error as recorded on a step or a run. */

@@ -183,6 +183,14 @@ export class FencedRecorder implements RunRecorder {
     });
   }
 
+  /**
+   * A sub-workflow `for_each` step (engine/for-each-workflow.ts) waits on its items' child runs:
+   * recorded WAITING with no wake time (each child's end wakes the run).
+   */
+  stepAwaitingItems(stepId: string, attempt: number): Promise<void> {
+    return this.update([stepId], { status: "waiting", attempt, error: null, finishedAt: null, wakeAt: null });
+  }
+
   /** A child step (an ai_assistant's tool call) starts: its row is created under the parent's. */
   async childStarted(
     parentStepId: string,

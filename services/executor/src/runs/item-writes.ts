@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { StepRowInit, StepRunEntity } from "@mcp/db";
 import { itemStepId } from "../engine/for-each.js";
-import type { ItemUpdate, RecordedItem } from "../engine/types.js";
+import type { ItemUpdate, RecordedError, RecordedItem } from "../engine/types.js";
 import type { JsonObject } from "../step/index.js";
 
 /** A child row as `FencedWrites.upsertChildren` takes it. */
@@ -79,7 +79,8 @@ export class ItemWrites {
   }
 
   private row(childId: string, update: ItemUpdate, startedAt: Date): ItemRow {
-    const finished = update.status !== "running" && update.status !== "retrying";
+    const finished =
+      update.status !== "running" && update.status !== "retrying" && update.status !== "waiting";
     const finishedAt = finished ? new Date() : null;
     const result = update.result ?? {};
     const error: JsonObject | null = update.error
@@ -107,6 +108,7 @@ export class ItemWrites {
       startedAt,
       finishedAt,
       durationMs: finishedAt ? finishedAt.getTime() - startedAt.getTime() : null,
+      childRunId: update.childRunId ?? null,
       updatedAt: new Date(),
     };
   }
@@ -154,13 +156,23 @@ export function recordedItems(steps: readonly StepRunEntity[]): Map<string, Reco
   for (const s of steps) {
     if (s.parentStepRunId === null || s.itemIndex === null) continue;
     const items = byParent.get(s.parentStepRunId) ?? [];
+    // an item waits only on a child run (a sub-workflow for_each); any other wait is a start not made
+    const waitsOnChild = s.status === "waiting" && s.childRunId !== null;
     items.push({
       index: s.itemIndex,
-      status: s.status === "waiting" ? "pending" : s.status,
+      status: s.status === "waiting" && !waitsOnChild ? "pending" : s.status,
       attempt: s.attempt,
       outputs: s.outputs,
+      error: recordedItemError(s.error),
+      childRunId: s.childRunId,
     });
     byParent.set(s.parentStepRunId, items);
   }
   return byParent;
+}
+
+/** A recorded item's error as the engine reads it (code and message), or null. */
+function recordedItemError(error: JsonObject | null): RecordedError | null {
+  if (!error || typeof error["code"] !== "string") return null;
+  return { code: error["code"], message: typeof error["message"] === "string" ? error["message"] : "" };
 }

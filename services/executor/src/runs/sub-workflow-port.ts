@@ -40,6 +40,10 @@ export class FencedSubWorkflows implements SubWorkflowPort {
     return childRunId;
   }
 
+  awaitItems(stepId: string, attempt: number): Promise<void> {
+    return this.recorder.stepAwaitingItems(stepId, attempt);
+  }
+
   async childEnd(childRunId: string): Promise<ChildEnd | null> {
     const run = await untilReachable(() => this.queries.findRun(childRunId), this.reach);
     if (!run) throw new NotFoundError("run", childRunId);

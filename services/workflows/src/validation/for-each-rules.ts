@@ -6,8 +6,8 @@ import { inRange, stepInputPath, stepPath, violation, type SpecViolation } from 
 
 /**
  * The iteration of step `index` (`for_each`) and its per-item inputs:
- * - `for_each` only on an MCP step (not a `sleep`, `wait_for_signal`, `approval` or `workflow`):
- *   FOR_EACH_NOT_ON_MCP_STEP;
+ * - `for_each` only on an MCP or a `workflow` step (one child run per item), not on a `sleep`,
+ *   `wait_for_signal` or `approval` step: FOR_EACH_NOT_ON_MCP_STEP;
  * - its source is exactly one of a declared `workflow_input` or the `step_output` of a step upstream
  *   through `depends_on` (as a `step_output` input: REQUIRED, UNDECLARED_WORKFLOW_INPUT, UNKNOWN_STEP,
  *   STEP_OUTPUT_NOT_UPSTREAM);
@@ -37,17 +37,12 @@ function iterationViolations(
   if (forEach === undefined) return [];
   const at = `${stepPath(index)}.for_each`;
   const result: SpecViolation[] = [];
-  if (
-    step.sleep !== undefined ||
-    step.waitForSignal !== undefined ||
-    step.approval !== undefined ||
-    step.workflow !== undefined
-  ) {
+  if (step.sleep !== undefined || step.waitForSignal !== undefined || step.approval !== undefined) {
     result.push(
       violation(
         at,
         "FOR_EACH_NOT_ON_MCP_STEP",
-        "for_each runs an MCP once per item; a sleep, wait_for_signal, approval or workflow step cannot iterate",
+        "for_each runs an MCP or a sub-workflow once per item; a sleep, wait_for_signal or approval step cannot iterate",
       ),
     );
   }

@@ -47,7 +47,6 @@ describe("validateSpec › workflow steps (sub-workflows)", () => {
       "spec.steps[3].workflow.version OUT_OF_RANGE",
       "spec.steps[4].workflow EXCLUSIVE_FIELDS",
       "spec.steps[5].workflow EXCLUSIVE_FIELDS",
-      "spec.steps[6].for_each FOR_EACH_NOT_ON_MCP_STEP",
     ]);
   });
 });

@@ -5,3 +5,4 @@ export { FakeRunners, result, type Behaviour, type FakeAttempt } from "./runners
 export { from, plan, spec, step, type StepOptions } from "./plans.js";
 export { startRun, type RunSetup, type StartedRun } from "./harness.js";
 export { MemoryWaits } from "./waits.js";
+export { MemoryChildren } from "./children.js";

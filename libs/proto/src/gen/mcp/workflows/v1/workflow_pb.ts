@@ -407,7 +407,9 @@ export type Step = Message<"mcp.workflows.v1.Step"> & {
    * finished item again. The step's error strategy applies per item: retries are per item; under
    * CONTINUE a failed item's slot in `items` is null and the step succeeds when at least one item
    * succeeded (it fails when all failed); under STOP the first item that fails for good fails the step
-   * (no new item starts, running ones finish).
+   * (no new item starts, running ones finish). With `workflow` instead of an MCP, each item is a child
+   * run of its own (its `parent_step_id` is `<step_id>[<index>]`, shown as the item's `child_run_id`);
+   * the step waits WAITING without holding an executor while they run, `max_concurrency` at a time.
    *
    * @generated from field: mcp.workflows.v1.ForEach for_each = 11;
    */
@@ -445,7 +447,8 @@ export type Step = Message<"mcp.workflows.v1.Step"> & {
    * waits WAITING without holding an executor while the child runs; a child that does not succeed
    * fails the step with SUBWORKFLOW_FAILED (its error strategy applies; a retry starts a new child).
    * Cancelling the parent cancels the child. The workflow must exist, and no workflow may call itself,
-   * directly or through others (validation: SUBWORKFLOW_NOT_FOUND, WORKFLOW_CYCLE). Not with `for_each`.
+   * directly or through others (validation: SUBWORKFLOW_NOT_FOUND, WORKFLOW_CYCLE). With `for_each`,
+   * one child run per item (see `for_each`).
    *
    * @generated from field: mcp.workflows.v1.WorkflowReference workflow = 15;
    */
