@@ -336,6 +336,29 @@ describe("sub-workflows", () => {
     expect(await childCount(p.db.url, parentId)).toBe(2);
   });
 
+  it("a workflow step's timeout_seconds bounds its child run: the child times out and fails the step", async () => {
+    const names = await chain(120);
+    const parent = uniqueName("bounded");
+    await p.clients.workflows.createWorkflow({
+      name: parent,
+      spec: {
+        steps: [
+          { stepId: "call", workflow: byName(names.child), inputs: { text: text("x") }, timeoutSeconds: 2 },
+        ],
+      },
+    });
+    const started = Date.now();
+    const { run } = await exec.executeWorkflow({ workflow: byName(parent) });
+    const ended = await finished(exec, run!.id, 60_000);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(RunStatus[ended.status]).toBe("FAILED");
+    const childId = stepOf(ended, "call")!.childRunId;
+    expect(ended.error).toMatchObject({ code: "SUBWORKFLOW_FAILED", stepId: "call" });
+    expect(ended.error?.message).toContain(`sub-workflow run ${childId} ended failed (RUN_TIMEOUT`);
+    const { run: child } = await exec.getRun({ id: childId });
+    expect(child?.error?.code).toBe("RUN_TIMEOUT");
+  });
+
   it("validation refuses a missing workflow, a direct and an indirect cycle", async () => {
     const wf = p.clients.workflows;
     const missing = await wf.validateWorkflow({

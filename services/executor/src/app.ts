@@ -107,8 +107,10 @@ export async function startExecutor(
     // admission of the fallback run, like every other (the launcher is built below, called later)
     startFallback: (failed, workflowName): Promise<string> => launcher.fallback(failed, workflowName),
     // a sub-workflow step's child run, admitted like every other run
-    launchChild: (parent, stepId, attempt, ref, inputs): Promise<string> =>
-      launcher.child((claim) => starter.subWorkflow(parent, stepId, attempt, ref, inputs, claim)),
+    launchChild: (parent, stepId, attempt, ref, inputs, timeoutSeconds): Promise<string> =>
+      launcher.child((claim) =>
+        starter.subWorkflow(parent, stepId, attempt, ref, inputs, claim, timeoutSeconds),
+      ),
     cancelChildren: (runId, reason): Promise<void> => canceller.cancelChildren(runId, reason),
     logger,
     lease: {

@@ -238,7 +238,14 @@ class ItemPass {
     }
     let childRunId: string;
     try {
-      childRunId = await this.port.startChild(childStepId, attempt, this.ref(), inputs, false);
+      childRunId = await this.port.startChild(
+        childStepId,
+        attempt,
+        this.ref(),
+        inputs,
+        false,
+        this.step.timeoutSeconds,
+      );
     } catch (error) {
       if (error instanceof LostOwnershipError) throw error;
       const message = `could not start the sub-workflow: ${asStepFailure(error).message}`;

@@ -85,6 +85,15 @@ describe("runPlan › sub-workflow steps", () => {
     expect(run.recorder.lines()).toEqual(["cancelled call"]);
   });
 
+  it("passes the step's timeout_seconds on to the child it starts", async () => {
+    const children = new MemoryChildren();
+    const run = startRun(plan(spec({ steps: [sub("call", [], { timeoutSeconds: 7 })] })), {
+      subWorkflows: children,
+    });
+    await expect(run.result).resolves.toEqual({ status: "parked", wakeAt: null });
+    expect(children.started).toMatchObject([{ stepId: "call", attempt: 1, timeoutSeconds: 7 }]);
+  });
+
   it("without a port, a sub-workflow step fails", async () => {
     const run = startRun(plan(spec({ steps: [sub("call")] })));
     await expect(run.outcome).resolves.toMatchObject({ status: "failed", error: { code: "RUNNER_ERROR" } });

@@ -35,7 +35,8 @@ export interface SubWorkflowPort {
   /**
    * Starts the child run of the step's attempt `attempt`, or finds it again (one per run, step and
    * attempt), and — unless `record` is false (a resumed wait) — records the step WAITING on it.
-   * Resolves with the child run's id.
+   * `timeoutSeconds` (the step's `timeout_seconds`) bounds the child: its run timeout is the lower of
+   * its own and this. Resolves with the child run's id.
    */
   startChild(
     stepId: string,
@@ -43,6 +44,7 @@ export interface SubWorkflowPort {
     ref: WorkflowReference,
     inputs: JsonObject,
     record: boolean,
+    timeoutSeconds?: number,
   ): Promise<string>;
   /** The child run's end, or null while it runs. */
   childEnd(childRunId: string): Promise<ChildEnd | null>;
@@ -103,7 +105,14 @@ export async function runSubWorkflowStep(
   for (let attempt = firstAttempt; ; attempt++) {
     let childRunId: string;
     try {
-      childRunId = await port.startChild(id, attempt, ref, inputs, !(resumed && attempt === firstAttempt));
+      childRunId = await port.startChild(
+        id,
+        attempt,
+        ref,
+        inputs,
+        !(resumed && attempt === firstAttempt),
+        step.timeoutSeconds,
+      );
     } catch (error) {
       if (error instanceof LostOwnershipError) throw error;
       return fail(

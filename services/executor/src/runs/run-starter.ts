@@ -46,6 +46,8 @@ export class RunStarter {
     parentRunId: string | null = null,
     claim?: ClaimAtCreate,
     parentStepId: string | null = null,
+    /** A sub-workflow step's `timeout_seconds`: the run's timeout is at most this. */
+    timeoutSeconds?: number,
   ): Promise<Started> {
     const requestHash = contentHash({
       workflow: [ref.workflow.case ?? "", ref.workflow.value ?? "", ref.version ?? 0],
@@ -57,7 +59,7 @@ export class RunStarter {
     const workflow = await defs.workflow(ref);
     const inputs = resolveInputs(workflow.spec, given);
     // sub-workflow steps: their workflow versions are pinned now (their MCPs when the child starts)
-    const spec = await pinSubWorkflows(defs, workflow.spec);
+    const spec = bounded(await pinSubWorkflows(defs, workflow.spec), timeoutSeconds);
     const mcps = await pinSteps(
       defs,
       // sleep, wait_for_signal and approval steps call no MCP
@@ -143,7 +145,8 @@ export class RunStarter {
   /**
    * The child run of a parent's sub-workflow step (attempt `attempt`): the step's pinned workflow,
    * linked both ways, its MCPs pinned now. Idempotent: one child per (parent run, step, attempt),
-   * whatever crash came between creating it and recording it on the step.
+   * whatever crash came between creating it and recording it on the step. `timeoutSeconds` (the
+   * step's) lowers the child's run timeout to at most that.
    */
   async subWorkflow(
     parent: WorkflowRunEntity,
@@ -152,8 +155,10 @@ export class RunStarter {
     ref: WorkflowReference,
     inputs: JsonObject,
     claim?: ClaimAtCreate,
+    timeoutSeconds?: number,
   ): Promise<Started> {
-    return this.workflow(ref, inputs, `sub:${parent.id}:${stepId}:${attempt}`, parent.id, claim, stepId);
+    const requestId = `sub:${parent.id}:${stepId}:${attempt}`;
+    return this.workflow(ref, inputs, requestId, parent.id, claim, stepId, timeoutSeconds);
   }
 
   private async earlier(requestId: string, requestHash: string): Promise<Started | undefined> {
@@ -234,6 +239,15 @@ export class RunStarter {
     }
     return result;
   }
+}
+
+/** The spec with its run timeout lowered to `seconds` (a sub-workflow step's limit), if that is lower. */
+function bounded(spec: WorkflowSpec, seconds: number | undefined): WorkflowSpec {
+  if (seconds === undefined || (spec.timeoutSeconds !== undefined && spec.timeoutSeconds <= seconds))
+    return spec;
+  const limited = clone(WorkflowSpecSchema, spec);
+  limited.timeoutSeconds = seconds;
+  return limited;
 }
 
 /** The spec with each `workflow` step's reference pinned to the workflow's id and current version. */

@@ -12,6 +12,8 @@ export type LaunchChild = (
   attempt: number,
   ref: WorkflowReference,
   inputs: JsonObject,
+  /** The step's `timeout_seconds`: the child's run timeout is at most this. */
+  timeoutSeconds?: number,
 ) => Promise<string>;
 
 /**
@@ -34,8 +36,9 @@ export class FencedSubWorkflows implements SubWorkflowPort {
     ref: WorkflowReference,
     inputs: JsonObject,
     record: boolean,
+    timeoutSeconds?: number,
   ): Promise<string> {
-    const childRunId = await this.launch(this.parent, stepId, attempt, ref, inputs);
+    const childRunId = await this.launch(this.parent, stepId, attempt, ref, inputs, timeoutSeconds);
     if (record) await this.recorder.stepAwaitingChild(stepId, attempt, inputs, childRunId);
     return childRunId;
   }

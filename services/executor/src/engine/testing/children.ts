@@ -4,7 +4,13 @@ import type { ChildEnd, SubWorkflowPort } from "../sub-workflow.js";
 
 /** Child runs in memory: one per (step, attempt), named `<step>-<attempt>`, ended by the test. */
 export class MemoryChildren implements SubWorkflowPort {
-  readonly started: Array<{ stepId: string; attempt: number; inputs: JsonObject; record: boolean }> = [];
+  readonly started: Array<{
+    stepId: string;
+    attempt: number;
+    inputs: JsonObject;
+    record: boolean;
+    timeoutSeconds?: number;
+  }> = [];
   readonly ends = new Map<string, ChildEnd>();
   /** `awaitItems` calls, as `<step>#<attempt>`. */
   readonly itemWaits: string[] = [];
@@ -15,8 +21,9 @@ export class MemoryChildren implements SubWorkflowPort {
     _ref: WorkflowReference,
     inputs: JsonObject,
     record: boolean,
+    timeoutSeconds?: number,
   ): Promise<string> {
-    this.started.push({ stepId, attempt, inputs, record });
+    this.started.push({ stepId, attempt, inputs, record, ...(timeoutSeconds ? { timeoutSeconds } : {}) });
     return Promise.resolve(`${stepId}-${attempt}`);
   }
 

@@ -358,7 +358,10 @@ export type Step = Message<"mcp.workflows.v1.Step"> & {
   inputs: { [key: string]: StepInput };
 
   /**
-   * Wall-clock limit of one attempt in seconds, 1..86400; unset = the MCP's own timeout.
+   * Wall-clock limit of one attempt in seconds, 1..86400; unset = the MCP's own timeout. On a
+   * `workflow` step it bounds each child run (each item's, with `for_each`): the child's run timeout
+   * is the lower of its own and this, and a child that times out fails the attempt with
+   * SUBWORKFLOW_FAILED naming RUN_TIMEOUT (the step's strategy applies).
    *
    * @generated from field: optional int32 timeout_seconds = 6;
    */
