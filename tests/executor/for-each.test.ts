@@ -254,7 +254,11 @@ describe("for_each steps", () => {
       inputs: { list },
       wait: true,
     });
-    expect(RunStatus[run!.status]).toBe("SUCCEEDED");
+    // the step succeeded with a null slot; the run, with a failed item, only partially
+    expect(RunStatus[run!.status]).toBe("PARTIALLY_SUCCEEDED");
+    expect(run!.error).toMatchObject({ stepId: "each" });
+    expect(run!.error?.message).toMatch(/^item 3 of 10 failed: /);
+    expect(run!.steps.find((s) => s.stepId === "each")?.status).toBe(StepStatus.SUCCEEDED);
     const outputs = run!.outputs?.["items"] as ({ index: number } | null)[];
     expect(outputs.map((o) => (o === null ? null : o.index - base))).toEqual([
       0,

@@ -127,13 +127,16 @@ describe("runPlan › for_each over a sub-workflow", () => {
     expect(children.started).toEqual([]);
   });
 
-  it("under CONTINUE a failed item leaves a null slot and the others run", async () => {
+  it("under CONTINUE a failed item leaves a null slot, the others run; the run is partially successful", async () => {
     const children = new MemoryChildren();
     for (let i = 0; i < 4; i++) children.ends.set(`each[${i}]-1`, i === 2 ? failed : succeeded({ i }));
     const run = startRun(plan(spec({ steps: [each(4, { onError: ErrorStrategy.CONTINUE })] }), list), {
       subWorkflows: children,
     });
-    await expect(run.outcome).resolves.toMatchObject({ status: "succeeded" });
+    await expect(run.outcome).resolves.toMatchObject({
+      status: "partially_succeeded",
+      error: { code: "SUBWORKFLOW_FAILED", stepId: "each" },
+    });
     const success = run.recorder.calls.find((c) => c.method === "stepSucceeded");
     expect(success).toMatchObject({ result: { outputs: { items: [{ i: 0 }, { i: 1 }, null, { i: 3 }] } } });
   });

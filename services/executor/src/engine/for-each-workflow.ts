@@ -31,6 +31,7 @@ import {
   forEachVerdict,
   itemStepId,
   itemValues,
+  partialSuccess,
   type ForEachSetup,
   type ItemEnd,
 } from "./for-each.js";
@@ -100,7 +101,7 @@ export async function runForEachWorkflow(
     stdoutTruncated: false,
     stderrTruncated: false,
   });
-  return { kind: "succeeded", outputs };
+  return { kind: "succeeded", outputs, ...partialSuccess(stepId, setup.list.length, pass.firstFailure) };
 }
 
 /** The items of one drive of the step. */

@@ -126,17 +126,47 @@ describe("runPlan › for_each", () => {
     expect(succeeded).toMatchObject({ result: { outputs: { items: [] } } });
   });
 
-  it("CONTINUE: a failed item is recorded FAILED, its slot null; the other items run and the step succeeds", async () => {
+  it("CONTINUE: a failed item is recorded FAILED, its slot null; the other items run, the step succeeds and the run partially", async () => {
     const run = runEach([0, 1, 2], eachStep(undefined, { onError: ErrorStrategy.CONTINUE }));
     run.runners.on("each[0]", echo).on("each[2]", echo);
     run.runners.on("each[1]", () => Promise.reject(new StepFailure("NONZERO_EXIT", "boom")));
 
-    await expect(run.outcome).resolves.toMatchObject({ status: "succeeded" });
+    await expect(run.outcome).resolves.toMatchObject({
+      status: "partially_succeeded",
+      error: { code: "NONZERO_EXIT", stepId: "each", message: "item 1 of 3 failed: boom" },
+    });
     expect(itemLines(run.recorder.lines())).toContain("item failed each[1]#1 NONZERO_EXIT");
     const succeeded = run.recorder.calls.find((c) => c.method === "stepSucceeded");
     expect(succeeded).toMatchObject({
       result: { outputs: { items: [{ value: 0 }, null, { value: 2 }] } },
     });
+  });
+
+  it("resumed after a for_each step succeeded with a failed item: the run is still partially successful", async () => {
+    const recorded: RecordedStep[] = [
+      {
+        stepId: "each",
+        status: "succeeded",
+        attempt: 1,
+        outputs: { items: [{ value: 0 }, null] },
+        items: [
+          { index: 0, status: "succeeded", attempt: 1, outputs: { value: 0 } },
+          {
+            index: 1,
+            status: "failed",
+            attempt: 1,
+            outputs: null,
+            error: { code: "NONZERO_EXIT", message: "boom" },
+          },
+        ],
+      },
+    ];
+    const run = runEach([0, 1], eachStep(undefined, { onError: ErrorStrategy.CONTINUE }), recorded);
+    await expect(run.outcome).resolves.toMatchObject({
+      status: "partially_succeeded",
+      error: { code: "NONZERO_EXIT", stepId: "each", message: "item 1 failed: boom" },
+    });
+    expect(run.recorder.lines()).toEqual([]);
   });
 
   it("CONTINUE: the step fails when every item failed", async () => {

@@ -147,7 +147,23 @@ export async function runForEach(
     stderrTruncated: false,
   };
   await recorder.stepSucceeded(stepId, attempt, result);
-  return { kind: "succeeded", outputs: result.outputs };
+  return { kind: "succeeded", outputs: result.outputs, ...partialSuccess(stepId, list.length, firstFailure) };
+}
+
+/**
+ * For a `for_each` step that succeeded although an item failed for good (CONTINUE): that item's error
+ * as the step's `itemFailure` (the run is then partially successful); nothing otherwise.
+ */
+export function partialSuccess(
+  stepId: string,
+  count: number,
+  firstFailure: { readonly index: number; readonly error: RecordedError } | undefined,
+): { itemFailure?: RecordedError } {
+  if (!firstFailure) return {};
+  const { index, error } = firstFailure;
+  return {
+    itemFailure: { code: error.code, message: `item ${index} of ${count} failed: ${error.message}`, stepId },
+  };
 }
 
 /**

@@ -50,7 +50,8 @@ export function stoppedOutcome(spec: WorkflowSpec, stop: StopCause): RunOutcome 
 /**
  * The outcome of a run in which every step was decided without a stop: `succeeded` when all steps
  * succeeded or were skipped by a condition (and every declared output of a succeeded step can be read,
- * else `failed` with MISSING_OUTPUT), otherwise
+ * else `failed` with MISSING_OUTPUT; and `partially_succeeded` when a `for_each` step succeeded under
+ * CONTINUE with failed items, its first failed item the error), otherwise
  * `partially_succeeded` when at least one step succeeded, `failed` when none did; the error is the
  * first failure.
  */
@@ -63,6 +64,10 @@ export function settledOutcome(spec: WorkflowSpec, state: RunState): RunOutcome 
   const conditionSkipped = ids.filter((id) => state.skippedByCondition(id));
   if (succeeded.length + conditionSkipped.length === ids.length) {
     const [first] = missing;
+    // a for_each step under CONTINUE succeeded with failed items: the run did not fully succeed
+    const [itemFailure] = state.itemFailures;
+    if (first === undefined && itemFailure)
+      return { status: "partially_succeeded", outputs, error: itemFailure };
     if (first === undefined) return { status: "succeeded", outputs };
     const message = `cannot read declared output${missing.length > 1 ? "s" : ""} ${missing.map(describeOutput).join(", ")}`;
     return { status: "failed", outputs, error: { code: "MISSING_OUTPUT", message, stepId: first.stepId } };

@@ -354,7 +354,7 @@ class Scheduler {
   private async settle(stepId: string, end: StepEnd): Promise<void> {
     switch (end.kind) {
       case "succeeded":
-        this.state.succeed(stepId, end.outputs);
+        this.state.succeed(stepId, end.outputs, end.itemFailure);
         return;
       case "failed": {
         this.state.fail(stepId, end.error);

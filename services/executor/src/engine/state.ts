@@ -15,6 +15,11 @@ export class RunState {
   private readonly conditionSkips = new Set<string>();
   /** Failures in the order they were decided (recorded ones first, in dependency order). */
   readonly failures: RecordedError[] = [];
+  /**
+   * Items that failed for good in `for_each` steps that still succeeded (CONTINUE): the run is then
+   * only partially successful (outcome.ts).
+   */
+  readonly itemFailures: RecordedError[] = [];
 
   /**
    * Starts from what was recorded: `succeeded` keeps its outputs and never runs again; `failed`,
@@ -31,9 +36,17 @@ export class RunState {
       const record = byId.get(id);
       this.firstAttempt.set(id, (record?.attempt ?? 0) + 1);
       switch (record?.status) {
-        case "succeeded":
+        case "succeeded": {
           this.succeed(id, record.outputs ?? {});
+          const failed = record.items?.find((item) => item.status === "failed");
+          if (failed)
+            this.itemFailures.push({
+              code: failed.error?.code ?? "STEP_FAILED",
+              message: `item ${failed.index} failed: ${failed.error?.message ?? "no error recorded"}`,
+              stepId: id,
+            });
           break;
+        }
         case "failed":
           this.fail(id, {
             ...(record.error ?? {
@@ -106,9 +119,11 @@ export class RunState {
     this.status.set(stepId, "waiting");
   }
 
-  succeed(stepId: string, outputs: JsonObject): void {
+  /** `itemFailure`: a `for_each` step that succeeded although an item failed (CONTINUE). */
+  succeed(stepId: string, outputs: JsonObject, itemFailure?: RecordedError): void {
     this.status.set(stepId, "succeeded");
     this.outputs.set(stepId, outputs);
+    if (itemFailure) this.itemFailures.push(itemFailure);
   }
 
   fail(stepId: string, error: RecordedError): void {

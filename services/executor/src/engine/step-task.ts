@@ -11,7 +11,12 @@ import type { RunnerFor } from "../step/index.js";
 
 /** How a step task ended. Everything but `interrupted` and `not-started` is already recorded. */
 export type StepEnd =
-  | { readonly kind: "succeeded"; readonly outputs: JsonObject }
+  | {
+      readonly kind: "succeeded";
+      readonly outputs: JsonObject;
+      /** A `for_each` step under CONTINUE whose item(s) failed: the first one (the run is partial). */
+      readonly itemFailure?: RecordedError;
+    }
   | { readonly kind: "failed"; readonly error: RecordedError }
   /** The run was aborted during attempt `attempt` or the wait after it; the scheduler records it. */
   | { readonly kind: "interrupted"; readonly attempt: number; readonly output: Partial<StepResult> }

@@ -409,7 +409,8 @@ export type Step = Message<"mcp.workflows.v1.Step"> & {
    * order. Each item is recorded as a child step `<step_id>[<index>]`; a resumed run does not run a
    * finished item again. The step's error strategy applies per item: retries are per item; under
    * CONTINUE a failed item's slot in `items` is null and the step succeeds when at least one item
-   * succeeded (it fails when all failed); under STOP the first item that fails for good fails the step
+   * succeeded (it fails when all failed), the run then ending PARTIALLY_SUCCEEDED with the first
+   * failed item as its error; under STOP the first item that fails for good fails the step
    * (no new item starts, running ones finish). With `workflow` instead of an MCP, each item is a child
    * run of its own (its `parent_step_id` is `<step_id>[<index>]`, shown as the item's `child_run_id`);
    * the step waits WAITING without holding an executor while they run, `max_concurrency` at a time.
