@@ -19,5 +19,7 @@ export default defineConfig({
     include: ["src/**/*.spec.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
     restoreMocks: true,
+    // jsdom renders take ~0.5 s here, several times that while the rest of `npm test` runs beside them
+    testTimeout: 20_000,
   },
 });

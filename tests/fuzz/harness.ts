@@ -65,6 +65,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   }
 }
 
+/** How many times a refused case over the time limit is sent again (see fuzzPlatform). */
+const RESENDS = 3;
+
 /** Runs the cases against running services. */
 export async function fuzzPlatform(platform: TestPlatform, options: FuzzOptions): Promise<FuzzReport> {
   const fixtures = await createFixtures(platform);
@@ -85,13 +88,19 @@ export async function fuzzPlatform(platform: TestPlatform, options: FuzzOptions)
     const outcome = await send(rpc, testCase.request, transports, 5_000);
     let ms = performance.now() - t0;
     if (ms > options.maxCallMs && (outcome.code !== "ok" || !rpc.writes)) {
-      // An input that makes a service slow is slow again; a stall of a loaded machine (or of this
-      // process's garbage collector, the services share it) is not: time a refused case once more.
-      const t1 = performance.now();
-      await send(rpc, testCase.request, transports, 5_000);
-      const again = performance.now() - t1;
-      options.log(`  case ${index}: ${Math.round(ms)} ms, then ${Math.round(again)} ms when sent again`);
-      ms = Math.min(ms, again);
+      // An input that makes a service slow is slow every time; a stall of a loaded machine (or of
+      // this process's garbage collector, the services share it) is not: a refused case is sent
+      // again, up to RESENDS times, and counts by its quickest send.
+      const times = [ms];
+      for (let resend = 0; resend < RESENDS && Math.min(...times) > options.maxCallMs; resend++) {
+        const t1 = performance.now();
+        await send(rpc, testCase.request, transports, 5_000);
+        times.push(performance.now() - t1);
+      }
+      options.log(
+        `  case ${index}: ${times.map((t) => `${Math.round(t)} ms`).join(", then ")} when sent again`,
+      );
+      ms = Math.min(...times);
     }
     slowestMs = Math.max(slowestMs, ms);
     if (process.env["FUZZ_TRACE"]) {
