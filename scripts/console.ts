@@ -39,6 +39,10 @@ async function main(): Promise<void> {
   const logger = createLogger({
     service: "console",
     level: process.env["LOG_LEVEL"]?.toLowerCase() || "info",
+    format:
+      process.env["LOG_FORMAT"] === "json" || process.env["LOG_FORMAT"] === "pretty"
+        ? process.env["LOG_FORMAT"]
+        : "auto",
   });
   const config = readConfig(logger);
   if (config.port === undefined) {

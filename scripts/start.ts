@@ -102,9 +102,11 @@ async function main(shutdown: Shutdown): Promise<void> {
   const plans = planServices(ROOT, env);
   if (plans.length === 0) throw new LaunchError("nothing to start: no services/<name>/src/main.ts exists");
   // Refuse bad configuration before starting anything.
-  const logLevel = sharedConfig(env).logLevel;
+  const { logLevel, logFormat } = sharedConfig(env);
+  // services started as children write through a pipe: they are told what this terminal is
+  if (logFormat === "auto") env["LOG_FORMAT"] = process.stdout.isTTY ? "pretty" : "json";
   const webConsole = consoleConfig(ROOT, env);
-  const consoleLogger = createLogger({ service: "console", level: logLevel });
+  const consoleLogger = createLogger({ service: "console", level: logLevel, format: logFormat });
   // Built (when missing) while PostgreSQL and the services start.
   const consoleReady = prepareConsole(webConsole, consoleLogger, say, shutdown.signal);
 

@@ -57,7 +57,7 @@ export async function startInProcess(
     if (cancelled.aborted) return;
     const { start, load } = await STARTERS[plan.name]();
     const config = load(childEnv(plan, env));
-    const logger = createLogger({ service: plan.name, level: config.logLevel });
+    const logger = createLogger({ service: plan.name, level: config.logLevel, format: config.logFormat });
     let app: { stop(): Promise<void> };
     try {
       app = await (start as (config: ServiceConfig, logger: Logger) => Promise<{ stop(): Promise<void> }>)(

@@ -1,4 +1,5 @@
 import { errorMessage } from "@mcp/errors";
+import { signalRepeat, type FirstSignal } from "@mcp/runtime";
 
 /** One thing the launcher started, stopped in reverse start order. */
 interface Step {
@@ -17,6 +18,7 @@ export class Shutdown {
   private readonly steps: Step[] = [];
   private readonly controller = new AbortController();
   private startup: Promise<unknown> = Promise.resolve();
+  private first: FirstSignal | undefined;
 
   constructor(private readonly say: (message: string) => void) {}
 
@@ -38,12 +40,19 @@ export class Shutdown {
     this.startup = startup;
   }
 
-  /** Handles SIGINT/SIGTERM: the first stops everything and exits 0, a second exits 1 at once. */
+  /**
+   * Handles SIGINT/SIGTERM: the first stops everything and exits 0, a second exits 1 at once. One
+   * Ctrl-C reaches this process twice (from the terminal, and relayed by tsx): the same signal
+   * within a second is that echo, and ignored.
+   */
   onSignal(signal: NodeJS.Signals): void {
-    if (this.stopping) {
+    const repeat = signalRepeat(this.first, signal);
+    if (repeat === "echo") return;
+    if (repeat === "again" || this.stopping) {
       this.say(`${signal} again: exiting now`);
       process.exit(1);
     }
+    this.first = { signal, at: Date.now() };
     this.run(0, `${signal}: stopping`);
   }
 

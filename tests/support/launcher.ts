@@ -2,6 +2,7 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { waitFor } from "./wait-for";
 
 const ROOT = resolve(__dirname, "../..");
 const BANNER_TIMEOUT_MS = 90_000;
@@ -91,9 +92,22 @@ export async function startLauncher(env: Record<string, string>): Promise<Launch
   };
 }
 
-/** SIGINT, then the exit code (or a failure after 20 s). */
-export async function interrupt(launcher: Launcher): Promise<number | null> {
+/**
+ * SIGINT, then the exit code (or a failure after 20 s). `asTerminal`: twice at once, as one Ctrl-C
+ * reaches `npm start` (from the terminal, and relayed by tsx).
+ */
+export async function interrupt(
+  launcher: Launcher,
+  options: { asTerminal?: boolean } = {},
+): Promise<number | null> {
   launcher.child.kill("SIGINT");
+  if (options.asTerminal) {
+    // the relayed copy arrives once the first is being handled (two at once would be merged into one)
+    await waitFor("the launcher stopping", () =>
+      Promise.resolve(launcher.output.join("").includes("SIGINT: stopping") ? true : undefined),
+    );
+    launcher.child.kill("SIGINT");
+  }
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, fail) => {
     timer = setTimeout(

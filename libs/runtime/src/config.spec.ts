@@ -22,7 +22,10 @@ describe("loadConfig", () => {
       REDIS_PORT: "6380",
       PORT: "7000",
       LOG_LEVEL: "DEBUG",
+      LOG_FORMAT: "Pretty",
     });
+    expect(c.logFormat).toBe("pretty");
+    expect(loadConfig("registry", {}).logFormat).toBe("auto");
     expect(c.databaseUrl).toBe("postgres://app:p%40ss@db:6543/mcp_prod");
     expect(c.redisUrl).toBe("redis://cache:6380");
     expect(c.port).toBe(7000);
@@ -47,6 +50,7 @@ describe("loadConfig", () => {
         PORT: "70000",
         DATABASE_URL: "mysql://x",
         LOG_LEVEL: "loud",
+        LOG_FORMAT: "xml",
         REDIS_URL: "nope",
       });
     } catch (err) {
@@ -57,8 +61,9 @@ describe("loadConfig", () => {
     expect(message).toContain("PORT");
     expect(message).toContain("DATABASE_URL must be a URL starting with postgres://");
     expect(message).toContain("LOG_LEVEL must be one of");
+    expect(message).toContain("LOG_FORMAT must be one of auto, json, pretty");
     expect(message).toContain("REDIS_URL");
-    expect((error as ConfigError).problems).toHaveLength(4);
+    expect((error as ConfigError).problems).toHaveLength(5);
   });
 
   it("reads MAX_REQUEST_BYTES (default 4 MiB) and refuses one too small, too large or not a whole number", () => {

@@ -7,6 +7,7 @@ export const DEFAULT_PORTS = { registry: 50051, workflows: 50052, executor: 5005
 export type ServiceName = keyof typeof DEFAULT_PORTS;
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+const LOG_FORMATS = ["auto", "json", "pretty"] as const;
 
 /** Typed, validated configuration of one service process. Built once at start-up, then frozen. */
 export interface ServiceConfig {
@@ -20,6 +21,8 @@ export interface ServiceConfig {
   readonly registryUrl: string;
   readonly workflowsUrl: string;
   readonly logLevel: (typeof LOG_LEVELS)[number];
+  /** `LOG_FORMAT`: `json`, `pretty`, or `auto` (default: pretty on a terminal, JSON otherwise). */
+  readonly logFormat: (typeof LOG_FORMATS)[number];
   /** Origins allowed to call from a browser (`*` = any). */
   readonly corsOrigins: readonly string[];
   /** How long shutdown waits for in-flight calls before closing connections. */
@@ -92,6 +95,10 @@ const envSchema = z.object({
     (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
     z.enum(LOG_LEVELS, { error: `LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   ),
+  LOG_FORMAT: z.preprocess(
+    (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
+    z.enum(LOG_FORMATS, { error: `LOG_FORMAT must be one of ${LOG_FORMATS.join(", ")}` }).default("auto"),
+  ),
   CORS_ORIGINS: z.preprocess(empty, z.string().default("*")),
   SHUTDOWN_GRACE_MS: z.preprocess(empty, z.coerce.number().int().min(0).max(600_000).default(10_000)),
   MAX_REQUEST_BYTES: z.preprocess(
@@ -148,6 +155,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     registryUrl: e.REGISTRY_URL,
     workflowsUrl: e.WORKFLOWS_URL,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     corsOrigins: Object.freeze(
       e.CORS_ORIGINS.split(",")
         .map((o) => o.trim())

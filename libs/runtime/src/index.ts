@@ -23,6 +23,7 @@ export { errorInterceptor } from "./interceptors/errors.js";
 export { HealthState, ServingStatus } from "./health.js";
 export { startServer, type ServerOptions, type RunningServer } from "./server.js";
 export { onShutdown } from "./shutdown.js";
+export { SIGNAL_ECHO_MS, signalRepeat, type FirstSignal } from "./signal-repeat.js";
 export { createServiceClient } from "./clients.js";
 export { loadDotEnv } from "./dotenv.js";
 export { runService, type StartedService } from "./run-service.js";

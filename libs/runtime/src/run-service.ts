@@ -29,7 +29,7 @@ export function runService<C extends ServiceConfig = ServiceConfig>(
     }
     throw err;
   }
-  const logger = createLogger({ service: name, level: config.logLevel });
+  const logger = createLogger({ service: name, level: config.logLevel, format: config.logFormat });
   start(config, logger).then(
     (service) => onShutdown(logger, () => service.stop()),
     (err: unknown) => {

@@ -1,17 +1,24 @@
 import type { Logger } from "pino";
+import { signalRepeat, type FirstSignal } from "./signal-repeat.js";
 
 /**
  * Runs `stop` once on the first SIGTERM or SIGINT, then exits (0 on a clean stop, 1 if it failed).
- * A second signal exits at once.
+ * A second signal exits at once; the same signal again within a second is the first one's echo
+ * (signal-repeat.ts) and changes nothing.
  */
 export function onShutdown(logger: Logger, stop: (signal: string) => Promise<void>): void {
-  let stopping = false;
+  let first: FirstSignal | undefined;
   const handle = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    const repeat = signalRepeat(first, signal);
+    if (repeat === "echo") {
+      logger.debug({ signal }, "the same signal again: already stopping");
+      return;
+    }
+    if (repeat === "again") {
       logger.warn({ signal }, "second signal: exiting now");
       process.exit(1);
     }
-    stopping = true;
+    first = { signal, at: Date.now() };
     logger.info({ signal }, "shutting down");
     stop(signal).then(
       () => {

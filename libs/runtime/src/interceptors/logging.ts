@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { callInfoKey } from "../context.js";
@@ -10,8 +11,10 @@ const QUIET = new Set([
 ]);
 
 /**
- * Logs one line per call: method, status code, duration and request id. Health and reflection calls
- * log at debug so probes do not flood the log. Stores the call's {@link CallInfo} in the context.
+ * Logs one line per call: method, status code, duration and request id. Calls that change nothing
+ * and succeed (health, reflection, and every read: `idempotency_level = NO_SIDE_EFFECTS`, such as a
+ * console refreshing its lists) log at debug; writes, and reads that fail, at info (warn for
+ * INTERNAL, UNKNOWN, UNAVAILABLE). Stores the call's {@link CallInfo} in the context.
  */
 export function loggingInterceptor(logger: Logger): Interceptor {
   return (next) => async (req) => {
@@ -25,13 +28,16 @@ export function loggingInterceptor(logger: Logger): Interceptor {
       principal: undefined,
       scopes: undefined,
     });
-    const level = QUIET.has(req.service.typeName) ? "debug" : "info";
+    const read =
+      QUIET.has(req.service.typeName) ||
+      req.method.idempotency === MethodOptions_IdempotencyLevel.NO_SIDE_EFFECTS;
     const done = (code: Code | 0, error?: ConnectError) => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       const line = { code: code === 0 ? "ok" : Code[code], durationMs: Math.round(durationMs * 100) / 100 };
       if (error && (code === Code.Internal || code === Code.Unknown || code === Code.Unavailable)) {
         callLogger.warn({ ...line, error: error.rawMessage }, "call failed");
       } else {
+        const level = read && !error ? "debug" : "info";
         callLogger[level]({ ...line, ...(error ? { error: error.rawMessage } : {}) }, "call");
       }
     };
