@@ -96,9 +96,8 @@ export const executorValidation: ValidationTable = validationTable([
     RerunRunRequestSchema,
     (m: RerunRunRequest) => [
       ...checkId(m.runId, "run_id"),
-      ...(m.fromStepId
-        ? checkPattern(m.fromStepId, STEP_ID, "a step id: 1-128 characters of a-zA-Z0-9_-", "from_step_id")
-        : []),
+      // any text: RerunRun says what it names (a step, an item of one, nothing) and what to use instead
+      ...checkMaxLength(m.fromStepId, 300, "from_step_id"),
       ...(m.resolveLabel ? checkLabel(m.resolveLabel, "resolve_label") : []),
       ...checkRun(m),
     ],
