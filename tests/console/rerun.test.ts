@@ -86,7 +86,8 @@ describe("web console › re-run (Chromium, a real platform)", () => {
     const page = browser.page();
     await page.goto(`${web.url}/runs/${run!.id}`);
     await page.getByTestId("run-status").filter({ hasText: "FAILED" }).waitFor();
-    await page.getByRole("button", { name: "Re-run from parse" }).click();
+    const timeline = page.getByTestId("timeline");
+    await timeline.locator('[data-step="parse"]').getByRole("button", { name: "Re-run from here" }).click();
     const dialog = page.getByRole("dialog", { name: "Re-run from step parse?" });
     await dialog.getByRole("checkbox").check();
     await dialog.getByRole("button", { name: "Re-run" }).click();
@@ -94,7 +95,6 @@ describe("web console › re-run (Chromium, a real platform)", () => {
     const rerunId = runIdOf(page.url());
     await page.getByTestId("run-status").filter({ hasText: "SUCCEEDED" }).waitFor();
     await page.getByTestId("rerun-of").filter({ hasText: "from step parse; reused: fetch" }).waitFor();
-    const timeline = page.getByTestId("timeline");
     await timeline.locator('[data-step="fetch"]').getByText("reused").waitFor();
     expect(await timeline.locator('[data-step="parse"]').getByText("reused").count()).toBe(0);
     await saveScreenshot(page, "rerun");

@@ -83,7 +83,7 @@ export function TimelineView({
                 <button
                   type="button"
                   className="timeline-action"
-                  aria-label={`Re-run from ${step.stepId}`}
+                  title={`Re-run from step ${step.stepId}: it and every step downstream of it run again`}
                   onClick={() => onRerunFrom(step.stepId)}
                 >
                   Re-run from here
