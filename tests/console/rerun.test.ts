@@ -52,14 +52,24 @@ describe("web console › re-run (Chromium, a real platform)", () => {
   it("re-runs from the failed step with the fixed version, then the whole run", async () => {
     const steady = uniqueName("steady");
     const fragile = uniqueName("fragile");
-    await platform.clients.registry.createMcp({ name: steady, config: scriptConfig(countingScript(true), 60) });
-    await platform.clients.registry.createMcp({ name: fragile, config: scriptConfig(countingScript(false), 60) });
+    await platform.clients.registry.createMcp({
+      name: steady,
+      config: scriptConfig(countingScript(true), 60),
+    });
+    await platform.clients.registry.createMcp({
+      name: fragile,
+      config: scriptConfig(countingScript(false), 60),
+    });
     const name = uniqueName("rerun-me");
     await platform.clients.workflows.createWorkflow({
       name,
       spec: {
         steps: [
-          { stepId: "fetch", mcp: { mcp: { case: "name", value: steady } }, inputs: { counter: text(join(dir, "fetch.txt")) } },
+          {
+            stepId: "fetch",
+            mcp: { mcp: { case: "name", value: steady } },
+            inputs: { counter: text(join(dir, "fetch.txt")) },
+          },
           {
             stepId: "parse",
             dependsOn: ["fetch"],
@@ -81,7 +91,11 @@ describe("web console › re-run (Chromium, a real platform)", () => {
       mcp: { case: "name", value: fragile },
       config: scriptConfig(countingScript(true), 60),
     });
-    await platform.clients.registry.setMcpLabel({ mcp: { case: "name", value: fragile }, label: "production", version: 2 });
+    await platform.clients.registry.setMcpLabel({
+      mcp: { case: "name", value: fragile },
+      label: "production",
+      version: 2,
+    });
 
     const page = browser.page();
     await page.goto(`${web.url}/runs/${run!.id}`);
@@ -106,7 +120,10 @@ describe("web console › re-run (Chromium, a real platform)", () => {
     ]);
 
     await page.getByRole("button", { name: "Re-run", exact: true }).click();
-    await page.getByRole("dialog", { name: "Re-run this run?" }).getByRole("button", { name: "Re-run" }).click();
+    await page
+      .getByRole("dialog", { name: "Re-run this run?" })
+      .getByRole("button", { name: "Re-run" })
+      .click();
     await page.waitForURL((url) => ![run!.id, rerunId, ""].includes(runIdOf(url.toString())));
     await page.getByTestId("run-status").filter({ hasText: "SUCCEEDED" }).waitFor();
     await page.getByTestId("rerun-of").filter({ hasText: "every step" }).waitFor();

@@ -89,7 +89,11 @@ describe("RerunRun", () => {
           counter: text(counterOf(`${prefix}-${id}`)),
           tag: text(id),
           ...(before
-            ? { trail: { source: { case: "stepOutput" as const, value: { stepId: before, output: "trail" } } } }
+            ? {
+                trail: {
+                  source: { case: "stepOutput" as const, value: { stepId: before, output: "trail" } },
+                },
+              }
             : {}),
         },
       };
@@ -150,8 +154,16 @@ describe("RerunRun", () => {
     expect(pinnedRun.steps.find((s) => s.stepId === "c")?.mcpVersion).toBe(1);
     expect(counts(tags)).toEqual({ "fix-a": 1, "fix-b": 1, "fix-c": 2, "fix-d": 0, "fix-e": 0 });
 
-    await p.clients.registry.setMcpLabel({ mcp: { case: "name", value: fragile }, label: "production", version: 2 });
-    await p.clients.registry.setMcpLabel({ mcp: { case: "name", value: steady }, label: "production", version: 1 });
+    await p.clients.registry.setMcpLabel({
+      mcp: { case: "name", value: fragile },
+      label: "production",
+      version: 2,
+    });
+    await p.clients.registry.setMcpLabel({
+      mcp: { case: "name", value: steady },
+      label: "production",
+      version: 1,
+    });
     const requestId = `rerun-${randomUUID()}`;
     const fixed = await p.clients.executor.rerunRun({
       runId: old.id,
@@ -230,7 +242,11 @@ describe("RerunRun", () => {
       mcp: { case: "name", value: fragile },
       config: scriptConfig(trailScript(true), 60),
     });
-    await p.clients.registry.setMcpLabel({ mcp: { case: "name", value: fragile }, label: "fixed", version: 2 });
+    await p.clients.registry.setMcpLabel({
+      mcp: { case: "name", value: fragile },
+      label: "fixed",
+      version: 2,
+    });
     // from b, with `fixed` only on `fragile`: FAILED_PRECONDITION names `steady` (b runs again)
     const err = await expectCode(
       p.clients.executor.rerunRun({ runId: old.id, fromStepId: "b", resolveLabel: "fixed" }),

@@ -59,7 +59,10 @@ export function TimelineView({
               {depth === 0 && reused?.has(step.stepId) && (
                 <>
                   {" "}
-                  <span className="badge tone-idle reused" title="recorded as it ended in the run this one re-runs; not run again">
+                  <span
+                    className="badge tone-idle reused"
+                    title="recorded as it ended in the run this one re-runs; not run again"
+                  >
                     reused
                   </span>
                 </>
@@ -73,7 +76,9 @@ export function TimelineView({
                   style={{ left: `${bar.leftPct}%`, width: `${bar.widthPct}%` }}
                   title={barTitle(step.stepId, bar)}
                 >
-                  <span className={`timeline-bar-label${labelBefore(bar) ? " before" : ""}`}>{bar.label}</span>
+                  <span className={`timeline-bar-label${labelBefore(bar) ? " before" : ""}`}>
+                    {bar.label}
+                  </span>
                 </div>
               ))}
               {bars.length === 0 && <span className="hint">not started</span>}

@@ -54,17 +54,16 @@ export function RerunDialog({
         A new run starts with the same inputs; this run stays as it is.{" "}
         {fromStepId ? (
           <>
-            Step <code>{fromStepId}</code> and every step downstream of it run again (so does any step
-            that did not succeed); the others keep their recorded outputs and do not run.
+            Step <code>{fromStepId}</code> and every step downstream of it run again (so does any step that
+            did not succeed); the others keep their recorded outputs and do not run.
           </>
         ) : (
           "Every step runs again."
         )}
       </p>
       <label>
-        <input type="checkbox" checked={relabel} onChange={(e) => setRelabel(e.target.checked)} /> Run
-        those steps at their MCPs' current <code>{RERUN_LABEL}</code> version (else the versions this
-        run used)
+        <input type="checkbox" checked={relabel} onChange={(e) => setRelabel(e.target.checked)} /> Run those
+        steps at their MCPs' current <code>{RERUN_LABEL}</code> version (else the versions this run used)
       </label>
       {rerun.isError && <ErrorView error={rerun.error} title="RerunRun failed" />}
     </ConfirmDialog>

@@ -140,7 +140,9 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
 }
 
 /** A re-run's link to the run it re-runs (from its stored plan). */
-function rerunFields(run: WorkflowRunEntity): Pick<WorkflowRun, "rerunOfRunId" | "rerunFromStepId" | "reusedStepIds"> {
+function rerunFields(
+  run: WorkflowRunEntity,
+): Pick<WorkflowRun, "rerunOfRunId" | "rerunFromStepId" | "reusedStepIds"> {
   const rerun = rerunOf(run.plan);
   return {
     rerunOfRunId: rerun?.ofRunId ?? "",

@@ -59,7 +59,10 @@ describe("selectRerun", () => {
 
   it("refuses an unknown step, listing the run's steps", () => {
     expect(() => selectRerun(SPEC, allSucceeded, "nope")).toThrow(
-      InvalidArgumentError.field("from_step_id", 'the run has no step "nope"; its steps: "a", "b", "c", "d", "x"'),
+      InvalidArgumentError.field(
+        "from_step_id",
+        'the run has no step "nope"; its steps: "a", "b", "c", "d", "x"',
+      ),
     );
   });
 
@@ -69,7 +72,9 @@ describe("selectRerun", () => {
       row("b[2]", "succeeded", { id: "item", parentStepRunId: "row-b", itemIndex: 2 }),
       row("c#1/1:search", "succeeded", { id: "call", parentStepRunId: "row-c" }),
     ];
-    expect(() => selectRerun(SPEC, rows, "b[2]")).toThrow(/"b\[2\]" is an item of for_each step "b", not a step of its own: re-run from "b"/);
+    expect(() => selectRerun(SPEC, rows, "b[2]")).toThrow(
+      /"b\[2\]" is an item of for_each step "b", not a step of its own: re-run from "b"/,
+    );
     expect(() => selectRerun(SPEC, rows, "c#1/1:search")).toThrow(/is a tool call of step "c"/);
   });
 });

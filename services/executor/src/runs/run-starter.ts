@@ -249,7 +249,8 @@ export class RunStarter {
     const now = new Date();
     const steps = specSteps.map((step, position) => {
       const old = reused.get(step.stepId);
-      if (old) return { ...old, id: randomUUID(), runId: id, position, parentStepRunId: null, updatedAt: now };
+      if (old)
+        return { ...old, id: randomUUID(), runId: id, position, parentStepRunId: null, updatedAt: now };
       const m = mcps.get(step.stepId);
       return stepRow({
         id: randomUUID(),
