@@ -76,7 +76,7 @@ async function relabel(defs: Resolver, pinned: PinnedMcp, stepId: string, label:
   } catch (err) {
     if (err instanceof FailedPreconditionError && err.reason === "MCP_NOT_RESOLVED") {
       throw new FailedPreconditionError(
-        `MCP "${pinned.name}" (step "${stepId}") has no "${label}" label: point it at a version (SetMcpLabel), or re-run with the pinned versions`,
+        `MCP "${pinned.name}" (step "${stepId}") has no "${label}" label: point it at a version (SetMcpLabel), or re-run with the pinned versions (registry: ${err.message})`,
         "MCP_NOT_RESOLVED",
         { step: stepId, mcp: pinned.name, label },
       );
