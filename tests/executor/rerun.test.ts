@@ -8,7 +8,17 @@ import { errorDetails } from "@mcp/proto/grpc";
 import { ExecutionMode, type StepSchema } from "@mcp/proto/workflows";
 import { expectCode } from "../support/errors";
 import { uniqueName } from "../support/mcps";
-import { startPlatform, type TestPlatform } from "../support/platform";
+import { createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { ExecutorService } from "@mcp/proto/executor";
+import { crashExecutor } from "../support/kill-executor";
+import {
+  executorEnv,
+  spawnExecutor,
+  startPlatform,
+  type ExecutorProcess,
+  type TestPlatform,
+} from "../support/platform";
 import { sharedScratch } from "../support/scratch";
 import { scriptConfig } from "../support/scripts";
 import { waitFor } from "../support/wait-for";
@@ -18,11 +28,12 @@ import { waitFor } from "../support/wait-for";
  * `{trail: trail + tag}`: the trail through the steps shows which outputs the next step received.
  * `ok = False` makes it a broken version that fails after counting.
  */
-const trailScript = (ok: boolean) => `import json, sys
+const trailScript = (ok: boolean) => `import json, sys, time
 data = json.load(open(sys.argv[1]))
 with open(data["counter"], "a") as f:
     f.write("x\\n")
 trail = data.get("trail", "") + data["tag"]
+time.sleep(float(data.get("seconds", 0)))
 json.dump({"success": ${ok ? "True" : "False"}, "result": {"trail": trail}, "error": ${ok ? "None" : '"broken until fixed"'}}, open(sys.argv[2], "w"))
 `;
 
@@ -349,5 +360,120 @@ describe("RerunRun", () => {
     );
     expect(await runCount()).toBe(before);
     expect(await getRun(old.id)).toEqual(old);
+  });
+});
+
+describe("RerunRun › across an executor crash", () => {
+  let p: TestPlatform;
+  let dir: string;
+  const children: ExecutorProcess[] = [];
+  beforeAll(async () => {
+    p = await startPlatform({ executors: 0 });
+    dir = sharedScratch("mcp-rerun-crash-");
+  });
+  afterAll(async () => {
+    for (const c of children) await crashExecutor(c);
+    await p?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const lines = (tag: string) => {
+    const file = join(dir, `${tag}.txt`);
+    return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).length : 0;
+  };
+
+  it("a re-run resumed by another executor never runs its reused steps, nor its finished ones", async () => {
+    const steady = uniqueName("crash-steady");
+    const fragile = uniqueName("crash-fragile");
+    await p.clients.registry.createMcp({ name: steady, config: scriptConfig(trailScript(true), 60) });
+    await p.clients.registry.createMcp({ name: fragile, config: scriptConfig(trailScript(false), 60) });
+    const counter = (id: string) => text(join(dir, `${id}.txt`));
+    const trail = (from: string) => ({
+      source: { case: "stepOutput" as const, value: { stepId: from, output: "trail" } },
+    });
+    const workflow = uniqueName("crash-chain");
+    await p.clients.workflows.createWorkflow({
+      name: workflow,
+      spec: {
+        executionMode: ExecutionMode.SEQUENTIAL,
+        steps: [
+          {
+            stepId: "a",
+            mcp: { mcp: { case: "name", value: steady } },
+            inputs: { counter: counter("a"), tag: text("a") },
+          },
+          {
+            stepId: "b",
+            dependsOn: ["a"],
+            mcp: { mcp: { case: "name", value: fragile } },
+            inputs: { counter: counter("b"), tag: text("b"), trail: trail("a") },
+          },
+          {
+            stepId: "c",
+            dependsOn: ["b"],
+            mcp: { mcp: { case: "name", value: steady } },
+            // 10 s: a window in which even a loaded machine's polls see it running
+            inputs: { counter: counter("c"), tag: text("c"), trail: trail("b"), seconds: text("10") },
+          },
+        ],
+        outputs: [{ name: "trail", stepId: "c", output: "trail" }],
+      },
+    });
+    const a = await spawnExecutor(
+      executorEnv(p.db, p.registry.url, p.workflows.server.url, { SANDBOX_WRITE_PATHS: dir }),
+    );
+    children.push(a);
+    const viaA = createClient(ExecutorService, createGrpcTransport({ baseUrl: a.url }));
+    const { run: old } = await viaA.executeWorkflow({
+      workflow: { workflow: { case: "name", value: workflow } },
+      wait: true,
+      waitTimeoutSeconds: 120,
+    });
+    expect(RunStatus[old!.status]).toBe("FAILED");
+    await p.clients.registry.updateMcp({
+      mcp: { case: "name", value: fragile },
+      config: scriptConfig(trailScript(true), 60),
+    });
+    await p.clients.registry.setMcpLabel({
+      mcp: { case: "name", value: fragile },
+      label: "production",
+      version: 2,
+    });
+    await p.clients.registry.setMcpLabel({
+      mcp: { case: "name", value: steady },
+      label: "production",
+      version: 1,
+    });
+
+    const { run: started } = await viaA.rerunRun({
+      runId: old!.id,
+      fromStepId: "b",
+      resolveLabel: "production",
+    });
+    await waitFor(
+      "b to succeed and c to start on executor A",
+      async () => {
+        const { run } = await viaA.getRun({ id: started!.id });
+        const b = run?.steps.find((s) => s.stepId === "b");
+        return b?.status === StepStatus.SUCCEEDED && lines("c") === 1 ? true : undefined;
+      },
+      { timeoutMs: 60_000 },
+    );
+    await crashExecutor(a);
+
+    const b = await p.addExecutor({ SANDBOX_WRITE_PATHS: dir });
+    const viaB = createClient(ExecutorService, createGrpcTransport({ baseUrl: b.server.url }));
+    const done = await waitFor(
+      "the re-run to finish on executor B",
+      async () => finished((await viaB.getRun({ id: started!.id })).run),
+      { timeoutMs: 90_000, intervalMs: 100 },
+    );
+    expect([RunStatus[done.status], done.outputs, done.reusedStepIds]).toEqual([
+      "SUCCEEDED",
+      { trail: "abc" },
+      ["a"],
+    ]);
+    // a: once, in the old run; b: failed once, then once in the re-run; c: interrupted, then again
+    expect({ a: lines("a"), b: lines("b"), c: lines("c") }).toEqual({ a: 1, b: 2, c: 2 });
   });
 });
