@@ -6,6 +6,7 @@ import { get } from "./commands/get.js";
 import { list } from "./commands/list.js";
 import { logs } from "./commands/logs.js";
 import { parsePositiveInt } from "./commands/resources.js";
+import { rerun, type RerunOptions } from "./commands/rerun.js";
 import { run } from "./commands/run.js";
 import { runs } from "./commands/runs.js";
 import { decide, signal } from "./commands/signal.js";
@@ -135,6 +136,20 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
         ) => run(ctx, workflow, opts),
       ),
     );
+
+  program
+    .command("rerun")
+    .description(
+      "re-run a finished run as a new run: steps not downstream of --from keep their outputs, the rest run again; exit 0 if it succeeded",
+    )
+    .argument("<run>", "run id")
+    .option("--from <step>", "re-run from this step (and everything downstream of it); default: every step")
+    .option("--latest", "run the re-run steps' MCPs at their current `production` label (the fixed script)")
+    .option("--label <label>", "like --latest, with another label")
+    .option("--request-id <id>", "idempotency key: the same id returns the same run")
+    .option("-d, --detach", "print the new run's id and exit without watching", false)
+    .addOption(outputOption())
+    .action(action((ctx, runId: string, opts: RerunOptions) => rerun(ctx, runId, opts)));
 
   program
     .command("runs")

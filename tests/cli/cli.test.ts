@@ -184,6 +184,26 @@ describe("mcp CLI against the real services", () => {
     expect(logs.stdout).toContain("concat produced: echo says: hi");
   });
 
+  it("rerun › re-runs a run from a step as a new run, keeping the steps before it; get run shows the link", async () => {
+    const res = await mcp(p, "rerun", runId, "--from", "concat");
+    expect(res.code).toBe(0);
+    const started = /^run (\S+) started: re-run of (\S+), from step concat; reused: echo$/m.exec(res.stderr);
+    expect(started?.[2]).toBe(runId);
+    const rerunId = started![1]!;
+    expect(res.stdout).toMatch(new RegExp(`^run ${rerunId} succeeded`, "m"));
+    const outputs = res.stdout.slice(res.stdout.indexOf("outputs:") + "outputs:".length);
+    expect(JSON.parse(outputs)).toEqual({ result: "echo says: hi" });
+    const got = await mcp(p, "get", "run", rerunId);
+    expect(got.stdout).toContain(`re-run of run ${runId}, from step concat; reused from it: echo`);
+
+    const latest = await mcp(p, "rerun", runId, "--from", "concat", "--latest", "--detach");
+    expect(latest.code).toBe(1);
+    expect(latest.stderr).toContain(`MCP "${n("example-concat")}" (step "concat") has no "production" label`);
+    const unknown = await mcp(p, "rerun", runId, "--from", "nope");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('the run has no step "nope"; its steps: "echo", "concat"');
+  });
+
   it("get / list / delete › JSON follows the contract, tables by default", async () => {
     const got = await mcp(p, "get", "mcp", n("example-echo"), "-o", "json");
     expect(got.code).toBe(0);

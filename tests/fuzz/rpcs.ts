@@ -166,6 +166,8 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
       requestId: fresh("rq"),
     }),
     DecideApproval: () => ({ runId: f.runId, stepId: "s", approve: true, comment: "fuzz" }),
+    // a re-run of the finished fixture run from its first step (a new run)
+    RerunRun: () => ({ runId: f.runId, fromStepId: "s", requestId: fresh("rq"), waitTimeoutSeconds: 5 }),
     // secrets
     PutSecret: () => ({ name: `FZ_${randomUUID().slice(0, 8).toUpperCase()}`, value: "v", description: "d" }),
     GetSecret: () => ({ name: f.secret }),

@@ -84,6 +84,15 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
   for (const line of waitingLines(res.run!)) ctx.io.out(line);
   for (const line of itemLines(res.run!)) ctx.io.out(line);
   for (const line of subWorkflowLines(res.run!)) ctx.io.out(line);
+  for (const line of rerunLines(res.run!)) ctx.io.out(line);
+}
+
+/** For a re-run: the run it re-runs, the step it re-ran from, and the steps it took over. */
+function rerunLines(run: WorkflowRun): string[] {
+  if (!run.rerunOfRunId) return [];
+  const from = run.rerunFromStepId ? `from step ${run.rerunFromStepId}` : "every step";
+  const reused = run.reusedStepIds.length ? `; reused from it: ${run.reusedStepIds.join(", ")}` : "";
+  return [`re-run of run ${run.rerunOfRunId}, ${from}${reused}`];
 }
 
 /** The run's parent (a sub-workflow run) and the child runs of its `workflow` steps. */

@@ -43,6 +43,19 @@ export async function run(ctx: Context, workflow: string, opts: RunOptions): Pro
   ctx.io.err(
     `run ${first.id} ${started.created ? "started" : "already exists"} (${first.workflowName} v${first.workflowVersion})`,
   );
+  return followRun(ctx, first, opts, startedAt);
+}
+
+/**
+ * Follows a just-started run live (progress on stderr) and prints its outcome; with `detach`, prints
+ * its id at once. Returns the exit code: 0 when the run succeeded, 1 otherwise.
+ */
+export async function followRun(
+  ctx: Context,
+  first: WorkflowRun,
+  opts: { readonly detach: boolean; readonly output: OutputFormat },
+  startedAt: number,
+): Promise<ExitCode> {
   if (opts.detach) {
     ctx.io.out(first.id);
     return ExitCode.OK;

@@ -21,16 +21,21 @@ function barTitle(stepId: string, bar: TimelineBar): string {
 /**
  * A Gantt chart of a run: a row per step (child steps indented under their parent), a bar per attempt
  * placed by its start and end time and labelled with its duration, coloured by status. Clicking a
- * step's name selects it.
+ * step's name selects it. Steps a re-run took over from the run it re-runs (`reused`) say so; with
+ * `onRerunFrom`, each top-level step has a "Re-run from here" button.
  */
 export function TimelineView({
   layout,
   selected,
   onSelect,
+  reused,
+  onRerunFrom,
 }: {
   layout: TimelineLayout;
   selected: string | undefined;
   onSelect: (stepId: string) => void;
+  reused?: ReadonlySet<string>;
+  onRerunFrom?: (stepId: string) => void;
 }) {
   if (layout.rows.length === 0) return <Empty>No steps yet.</Empty>;
   return (
@@ -39,7 +44,7 @@ export function TimelineView({
         <span>0</span>
         <span>{formatDuration(layout.totalMs)}</span>
       </div>
-      <ol className="timeline-rows">
+      <ol className={`timeline-rows${onRerunFrom ? " with-actions" : ""}`}>
         {layout.rows.map(({ step, depth, bars, unobservedAttempts }) => (
           <li key={step.stepId} className="timeline-row" data-step={step.stepId}>
             <button
@@ -51,6 +56,17 @@ export function TimelineView({
             >
               {depth > 0 && <span aria-hidden="true">↳ </span>}
               <span className="step-id">{step.stepId}</span> <StepStatusBadge step={step} />
+              {depth === 0 && reused?.has(step.stepId) && (
+                <>
+                  {" "}
+                  <span
+                    className="badge tone-idle reused"
+                    title="recorded as it ended in the run this one re-runs; not run again"
+                  >
+                    reused
+                  </span>
+                </>
+              )}
             </button>
             <div className="timeline-track">
               {bars.map((bar) => (
@@ -60,11 +76,26 @@ export function TimelineView({
                   style={{ left: `${bar.leftPct}%`, width: `${bar.widthPct}%` }}
                   title={barTitle(step.stepId, bar)}
                 >
-                  <span className={`timeline-bar-label${labelBefore(bar) ? " before" : ""}`}>{bar.label}</span>
+                  <span className={`timeline-bar-label${labelBefore(bar) ? " before" : ""}`}>
+                    {bar.label}
+                  </span>
                 </div>
               ))}
               {bars.length === 0 && <span className="hint">not started</span>}
             </div>
+            {onRerunFrom &&
+              (depth === 0 ? (
+                <button
+                  type="button"
+                  className="timeline-action"
+                  title={`Re-run from step ${step.stepId}: it and every step downstream of it run again`}
+                  onClick={() => onRerunFrom(step.stepId)}
+                >
+                  Re-run from here
+                </button>
+              ) : (
+                <span />
+              ))}
             {unobservedAttempts > 0 && (
               <p className="hint timeline-note">
                 {unobservedAttempts} earlier attempt{unobservedAttempts > 1 ? "s" : ""} finished before this

@@ -8,6 +8,7 @@ import {
   ExecuteWorkflowResponseSchema,
   GetRunResponseSchema,
   ListRunsResponseSchema,
+  RerunRunResponseSchema,
   RunMcpResponseSchema,
   WatchRunResponseSchema,
   type ExecutorService,
@@ -67,6 +68,14 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
         { wait: req.wait, waitTimeoutSeconds: req.waitTimeoutSeconds, signal: ctx.signal },
       );
       return create(RunMcpResponseSchema, launched);
+    },
+
+    async rerunRun(req, ctx) {
+      const launched = await launcher.launch(
+        (claim) => starter.rerun(req.runId, req.fromStepId, req.resolveLabel, req.requestId, claim),
+        { wait: req.wait, waitTimeoutSeconds: req.waitTimeoutSeconds, signal: ctx.signal },
+      );
+      return create(RerunRunResponseSchema, launched);
     },
 
     async signalRun(req, ctx) {

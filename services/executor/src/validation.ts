@@ -6,10 +6,12 @@ import {
   ExecuteWorkflowRequestSchema,
   GetRunRequestSchema,
   ListRunsRequestSchema,
+  RerunRunRequestSchema,
   RunMcpRequestSchema,
   WatchRunRequestSchema,
   type ExecuteWorkflowRequest,
   type ListRunsRequest,
+  type RerunRunRequest,
   type RunMcpRequest,
   type DecideApprovalRequest,
   type SignalRunRequest,
@@ -17,6 +19,7 @@ import {
 import { validationTable, type ValidationTable } from "@mcp/runtime";
 import {
   checkId,
+  checkLabel,
   checkMaxLength,
   checkMcpOneof,
   checkPageSize,
@@ -87,6 +90,16 @@ export const executorValidation: ValidationTable = validationTable([
       ...checkRequired(m.stepId, "step_id"),
       ...(m.stepId ? checkPattern(m.stepId, STEP_ID, "1-128 characters of a-zA-Z0-9_-", "step_id") : []),
       ...checkMaxLength(m.comment, 2000, "comment"),
+    ],
+  ],
+  [
+    RerunRunRequestSchema,
+    (m: RerunRunRequest) => [
+      ...checkId(m.runId, "run_id"),
+      // any text: RerunRun says what it names (a step, an item of one, nothing) and what to use instead
+      ...checkMaxLength(m.fromStepId, 300, "from_step_id"),
+      ...(m.resolveLabel ? checkLabel(m.resolveLabel, "resolve_label") : []),
+      ...checkRun(m),
     ],
   ],
   [

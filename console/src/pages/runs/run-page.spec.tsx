@@ -7,6 +7,7 @@ import {
   RunStatus,
   StepStatus,
   type CancelRunRequest,
+  type RerunRunRequest,
   type RunEvent,
   type WorkflowRun,
 } from "@mcp/proto/executor";
@@ -146,5 +147,53 @@ describe("RunPage", () => {
     await user.click(within(dialog).getByRole("button", { name: "Cancel run" }));
     await screen.findByText("Updates: live");
     expect(cancels).toEqual([expect.objectContaining({ id: "run-1" })]);
+  });
+
+  it("re-runs a finished run from a step after confirming, at production when asked, and opens the new run with its reused steps marked", async () => {
+    const user = userEvent.setup();
+    const reruns: RerunRunRequest[] = [];
+    const failed = run(RunStatus.FAILED, [
+      step("fetch", StepStatus.SUCCEEDED, { start: T0, finish: T0 + 100 }),
+      step("parse", StepStatus.FAILED, { start: T0 + 100, finish: T0 + 200 }),
+    ]);
+    const rerun = run(
+      RunStatus.SUCCEEDED,
+      [
+        step("fetch", StepStatus.SUCCEEDED, { start: T0, finish: T0 + 100 }),
+        step("parse", StepStatus.SUCCEEDED, { start: T0 + 1000, finish: T0 + 1100 }),
+      ],
+      { id: "rerun-22222", rerunOfRunId: "run-1", rerunFromStepId: "parse", reusedStepIds: ["fetch"] },
+    );
+    const byId = (id: string) => (id === rerun.id ? rerun : failed);
+    renderRun((router) =>
+      router.service(ExecutorService, {
+        async *watchRun(req) {
+          yield { event: snapshot(byId(req.id), 1) };
+        },
+        getRun: (req) => ({ run: byId(req.id) }),
+        rerunRun: (req) => {
+          reruns.push(req);
+          return { run: rerun, created: true };
+        },
+      }),
+    );
+    await screen.findByText("Updates: finished");
+    expect(screen.getByRole("button", { name: "Re-run" })).toBeTruthy();
+    const rows = within(screen.getByTestId("timeline")).getAllByRole("listitem");
+    await user.click(within(rows[1]!).getByRole("button", { name: "Re-run from here" }));
+    const dialog = screen.getByRole("dialog", { name: "Re-run from step parse?" });
+    expect(reruns).toHaveLength(0);
+    await user.click(within(dialog).getByRole("checkbox"));
+    await user.click(within(dialog).getByRole("button", { name: "Re-run" }));
+
+    expect((await screen.findByTestId("rerun-of")).textContent).toBe(
+      "Run run-1, from step parse; reused: fetch",
+    );
+    expect(reruns).toEqual([
+      expect.objectContaining({ runId: "run-1", fromStepId: "parse", resolveLabel: "production" }),
+    ]);
+    const [fetch, parse] = within(screen.getByTestId("timeline")).getAllByRole("listitem");
+    expect(within(fetch!).getByText("reused")).toBeTruthy();
+    expect(within(parse!).queryByText("reused")).toBeNull();
   });
 });

@@ -16,6 +16,7 @@ import { formatDuration, formatTime, ms } from "../../format/time";
 import { useWatchRun, type WatchPhase } from "../../runs/use-watch-run";
 import { layoutTimeline } from "../../timeline/layout";
 import { ForEachItems } from "../../runs/for-each-items";
+import { RerunDialog } from "../../runs/rerun-dialog";
 import { WaitingSteps } from "../../runs/waiting-steps";
 import { StepDetails } from "./step-details";
 
@@ -68,6 +69,9 @@ function RunDetails({
   const { executor } = useClients();
   const [params, setParams] = useSearchParams();
   const [confirming, setConfirming] = useState(false);
+  /** The step a re-run is being asked for ("" = every step); undefined = no dialog. */
+  const [rerunFrom, setRerunFrom] = useState<string>();
+  const reused = useMemo(() => new Set(run.reusedStepIds), [run.reusedStepIds]);
   const terminal = isTerminalRun(run.status);
   const now = useNow(terminal ? null : 500);
   const startMs = ms(run.startTime) ?? ms(run.createTime);
@@ -112,6 +116,11 @@ function RunDetails({
             disabled={cancel.isPending}
           >
             Cancel run
+          </button>
+        )}
+        {terminal && (
+          <button type="button" onClick={() => setRerunFrom("")}>
+            Re-run
           </button>
         )}
       </div>
@@ -189,6 +198,22 @@ function RunDetails({
             </dd>
           </>
         )}
+        {run.rerunOfRunId && (
+          <>
+            <dt>Re-run of</dt>
+            <dd data-testid="rerun-of">
+              <Link to={`/runs/${run.rerunOfRunId}`}>Run {run.rerunOfRunId.slice(0, 8)}</Link>,{" "}
+              {run.rerunFromStepId ? (
+                <>
+                  from step <code>{run.rerunFromStepId}</code>
+                </>
+              ) : (
+                "every step"
+              )}
+              {run.reusedStepIds.length > 0 && `; reused: ${run.reusedStepIds.join(", ")}`}
+            </dd>
+          </>
+        )}
         {run.fallbackRunId && (
           <>
             <dt>Fallback run</dt>
@@ -217,9 +242,23 @@ function RunDetails({
       </div>
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
-        <TimelineView layout={timeline} selected={selectedId} onSelect={select} />
+        <TimelineView
+          layout={timeline}
+          selected={selectedId}
+          onSelect={select}
+          reused={reused}
+          {...(terminal ? { onRerunFrom: setRerunFrom } : {})}
+        />
       </section>
-      {selected && <StepDetails step={selected} />}
+      {selected && (
+        <StepDetails
+          step={selected}
+          reusedFrom={!selected.parentStepId && reused.has(selected.stepId) ? run.rerunOfRunId : undefined}
+        />
+      )}
+      {rerunFrom !== undefined && (
+        <RerunDialog run={run} fromStepId={rerunFrom} onClose={() => setRerunFrom(undefined)} />
+      )}
       {confirming && (
         <ConfirmDialog
           title="Cancel this run?"

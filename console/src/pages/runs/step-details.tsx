@@ -6,8 +6,11 @@ import { StepStatusBadge } from "../../components/step-status-badge";
 import { waitingText } from "../../dag/waits";
 import { durationMs, formatDuration, formatTime } from "../../format/time";
 
-/** One step of a run: MCP, attempt, times, inputs, outputs, error, stdout and stderr. */
-export function StepDetails({ step }: { step: StepRun }) {
+/**
+ * One step of a run: MCP, attempt, times, inputs, outputs, error, stdout and stderr; `reusedFrom`:
+ * the run a re-run took the step over from, as it ended there.
+ */
+export function StepDetails({ step, reusedFrom }: { step: StepRun; reusedFrom?: string | undefined }) {
   const took = durationMs(step.duration);
   return (
     <section aria-labelledby="step-heading" className="step-details">
@@ -25,6 +28,15 @@ export function StepDetails({ step }: { step: StepRun }) {
             "—"
           )}
         </dd>
+        {reusedFrom && (
+          <>
+            <dt>Reused</dt>
+            <dd>
+              recorded as it ended in <Link to={`/runs/${reusedFrom}`}>run {reusedFrom.slice(0, 8)}</Link>;
+              not run again
+            </dd>
+          </>
+        )}
         {step.parentStepId && (
           <>
             <dt>{step.itemIndex !== undefined ? "Item of" : "Called by"}</dt>

@@ -14,6 +14,7 @@ import {
   type StepRun,
   type WorkflowRun,
 } from "@mcp/proto/executor";
+import { rerunOf } from "./plan-codec.js";
 
 const RUN_STATUS: Record<string, RunStatus> = {
   pending: RunStatus.PENDING,
@@ -134,7 +135,20 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
     fallbackRunId: run.fallbackRunId ?? "",
     parentRunId: run.parentRunId ?? "",
     parentStepId: run.parentStepId ?? "",
+    ...rerunFields(run),
   });
+}
+
+/** A re-run's link to the run it re-runs (from its stored plan). */
+function rerunFields(
+  run: WorkflowRunEntity,
+): Pick<WorkflowRun, "rerunOfRunId" | "rerunFromStepId" | "reusedStepIds"> {
+  const rerun = rerunOf(run.plan);
+  return {
+    rerunOfRunId: rerun?.ofRunId ?? "",
+    rerunFromStepId: rerun?.fromStepId ?? "",
+    reusedStepIds: [...(rerun?.reusedStepIds ?? [])],
+  };
 }
 
 /** Terminal run statuses. */

@@ -18,6 +18,18 @@ export interface StoredPlan {
   readonly tools?: Record<string, StoredMcp[]>;
   /** Fingerprint of the request (reference + inputs), to tell a retry from a different request with the same key. */
   readonly requestHash: string;
+  /** Set on a run made by RerunRun (rerun-plan.ts). */
+  readonly rerun?: StoredRerun;
+}
+
+/** What a re-run run records of its origin. */
+export interface StoredRerun {
+  /** The run it re-runs. */
+  readonly ofRunId: string;
+  /** The step it re-ran from; "" = every step. */
+  readonly fromStepId: string;
+  /** The steps whose rows were taken over from the old run at creation (never run here). */
+  readonly reusedStepIds: readonly string[];
 }
 
 const encodeMcp = (m: PinnedMcp): StoredMcp => ({
@@ -31,12 +43,14 @@ export function encodePlan(
   mcps: ReadonlyMap<string, PinnedMcp>,
   requestHash: string,
   tools: ReadonlyMap<string, readonly PinnedMcp[]> = new Map(),
+  rerun?: StoredRerun,
 ): StoredPlan {
   return {
     spec: toJson(WorkflowSpecSchema, spec) as PbJsonObject,
     mcps: Object.fromEntries([...mcps].map(([stepId, m]) => [stepId, encodeMcp(m)])),
     tools: Object.fromEntries([...tools].map(([stepId, list]) => [stepId, list.map(encodeMcp)])),
     requestHash,
+    ...(rerun ? { rerun } : {}),
   };
 }
 
@@ -45,7 +59,12 @@ export interface DecodedPlan {
   readonly plan: RunPlan;
   /** The pinned tools of each ai_assistant step. */
   readonly tools: ReadonlyMap<string, readonly PinnedMcp[]>;
+  /** Whether steps were recorded when the run was created (a re-run's reused steps). */
+  readonly recordedAtCreate: boolean;
 }
+
+/** The re-run origin a stored plan records, if any. */
+export const rerunOf = (plan: unknown): StoredRerun | undefined => (plan as StoredPlan | null)?.rerun;
 
 /** Decodes `run.plan` (as `encodePlan` stored it) with the run's inputs. */
 export function decodePlan(run: {
@@ -62,5 +81,6 @@ export function decodePlan(run: {
       inputs: run.inputs,
     },
     tools: new Map(Object.entries(stored.tools ?? {}).map(([stepId, list]) => [stepId, list.map(decodeMcp)])),
+    recordedAtCreate: (stored.rerun?.reusedStepIds.length ?? 0) > 0,
   };
 }

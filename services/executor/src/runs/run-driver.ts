@@ -178,10 +178,13 @@ export class RunDriver {
     signal: AbortSignal,
     reach: ReachOptions,
   ): Promise<EngineResult> {
-    const { plan, tools } = decodePlan(run);
-    // eventSeq 1 = the claim's own event: nothing was ever recorded, every step is still pending
+    const { plan, tools, recordedAtCreate } = decodePlan(run);
+    // eventSeq 1 = the claim's own event: nothing was recorded since the run was created, so every
+    // step is still pending (unless it was created with steps recorded: a re-run's reused steps)
     const steps =
-      run.eventSeq === "1" ? [] : await untilReachable(() => this.deps.queries.steps(run.id), reach);
+      run.eventSeq === "1" && !recordedAtCreate
+        ? []
+        : await untilReachable(() => this.deps.queries.steps(run.id), reach);
     const items = recordedItems(steps);
     const recorded: RecordedStep[] = steps
       .filter((s) => s.parentStepRunId === null)

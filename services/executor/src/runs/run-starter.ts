@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { clone, create, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
-import { stepRow, type ClaimAtCreate, type RunStore, type RunQueries, type WorkflowRunEntity } from "@mcp/db";
-import { AlreadyExistsError } from "@mcp/errors";
+import {
+  stepRow,
+  type ClaimAtCreate,
+  type RunStore,
+  type RunQueries,
+  type StepRunEntity,
+  type WorkflowRunEntity,
+} from "@mcp/db";
+import { AlreadyExistsError, NotFoundError } from "@mcp/errors";
 import type { McpReference } from "@mcp/proto/registry";
 import {
   ExecutionMode,
@@ -18,6 +25,7 @@ import { mcpKey, type Definitions, type Resolver } from "../definitions/definiti
 import type { JsonObject, PinnedMcp } from "../step/index.js";
 import { typeName } from "./type-names.js";
 import { encodePlan, MCP_RUN_STEP_ID, type StoredPlan } from "./plan-codec.js";
+import { planRerun } from "./rerun-plan.js";
 import { resolveInputs } from "./workflow-inputs.js";
 import { callsMcp, waitColumns } from "./wait-rows.js";
 
@@ -161,6 +169,50 @@ export class RunStarter {
     return this.workflow(ref, inputs, requestId, parent.id, claim, stepId, timeoutSeconds);
   }
 
+  /**
+   * A re-run of the finished run `oldRunId` from `fromStepId` (rerun-plan.ts): a new run, linked to the
+   * old one through its plan, whose reused steps are recorded at creation; the old run is unchanged.
+   */
+  async rerun(
+    oldRunId: string,
+    fromStepId: string,
+    resolveLabel: string,
+    requestId: string,
+    claim?: ClaimAtCreate,
+  ): Promise<Started> {
+    const requestHash = contentHash({ rerun: [oldRunId, fromStepId, resolveLabel] });
+    const earlier = await this.earlier(requestId, requestHash);
+    if (earlier) return earlier;
+    const found = await this.queries.runWithSteps(oldRunId);
+    if (!found) throw new NotFoundError("run", oldRunId);
+    const old = found.run;
+    const defs = await this.definitions.current();
+    const planned = await planRerun(defs, old, found.steps, fromStepId, resolveLabel, requestHash);
+    const mcpRun = old.kind === "mcp" ? planned.mcps.get(MCP_RUN_STEP_ID) : undefined;
+    return this.insert(
+      requestId,
+      requestHash,
+      planned.plan,
+      old.inputs,
+      planned.specSteps,
+      planned.mcps,
+      claim,
+      {
+        kind: old.kind,
+        // a re-run is a caller's run: not the child of the old run's parent
+        parentRunId: null,
+        parentStepId: null,
+        workflowId: old.workflowId,
+        workflowName: old.workflowName,
+        workflowVersion: old.workflowVersion,
+        mcpId: old.mcpId,
+        mcpName: old.mcpName,
+        mcpVersion: mcpRun?.version ?? old.mcpVersion,
+      },
+      planned.reused,
+    );
+  }
+
   private async earlier(requestId: string, requestHash: string): Promise<Started | undefined> {
     if (!requestId) return undefined;
     const run = await this.queries.findByRequestId(requestId);
@@ -195,10 +247,15 @@ export class RunStarter {
       | "mcpName"
       | "mcpVersion"
     >,
+    /** Old rows of a re-run's reused steps: recorded as they ended, under the new run. */
+    reused: ReadonlyMap<string, StepRunEntity> = new Map(),
   ): Promise<Started> {
     const id = randomUUID();
     const now = new Date();
     const steps = specSteps.map((step, position) => {
+      const old = reused.get(step.stepId);
+      if (old)
+        return { ...old, id: randomUUID(), runId: id, position, parentStepRunId: null, updatedAt: now };
       const m = mcps.get(step.stepId);
       return stepRow({
         id: randomUUID(),

@@ -18,7 +18,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file mcp/executor/v1/executor_service.proto.
  */
 export const file_mcp_executor_v1_executor_service: GenFile = /*@__PURE__*/
-  fileDesc("CiZtY3AvZXhlY3V0b3IvdjEvZXhlY3V0b3Jfc2VydmljZS5wcm90bxIPbWNwLmV4ZWN1dG9yLnYxItYBChZFeGVjdXRlV29ya2Zsb3dSZXF1ZXN0EjUKCHdvcmtmbG93GAEgASgLMiMubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1JlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJVChdFeGVjdXRlV29ya2Zsb3dSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCIbCg1HZXRSdW5SZXF1ZXN0EgoKAmlkGAEgASgJIjsKDkdldFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1biLxAQoJUnVuRmlsdGVyEhAKCHdvcmtmbG93GAEgASgJEiwKCHN0YXR1c2VzGAIgAygOMhoubWNwLmV4ZWN1dG9yLnYxLlJ1blN0YXR1cxIxCg1jcmVhdGVkX2FmdGVyGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoEa2luZBgFIAEoDjIYLm1jcC5leGVjdXRvci52MS5SdW5LaW5kEhUKDXBhcmVudF9ydW5faWQYBiABKAkiZAoPTGlzdFJ1bnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEioKBmZpbHRlchgDIAEoCzIaLm1jcC5leGVjdXRvci52MS5SdW5GaWx0ZXIiVwoQTGlzdFJ1bnNSZXNwb25zZRIqCgRydW5zGAEgAygLMhwubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIdCg9XYXRjaFJ1blJlcXVlc3QSCgoCaWQYASABKAkiPAoQV2F0Y2hSdW5SZXNwb25zZRIoCgVldmVudBgBIAEoCzIZLm1jcC5leGVjdXRvci52MS5SdW5FdmVudCIuChBDYW5jZWxSdW5SZXF1ZXN0EgoKAmlkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI+ChFDYW5jZWxSdW5SZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4iwgEKDVJ1bk1jcFJlcXVlc3QSKgoDbWNwGAEgASgLMh0ubWNwLnJlZ2lzdHJ5LnYxLk1jcFJlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJMCg5SdW5NY3BSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCJvChBTaWduYWxSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIOCgZzaWduYWwYAiABKAkSJwoHcGF5bG9hZBgDIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRISCgpyZXF1ZXN0X2lkGAQgASgJIlEKEVNpZ25hbFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1bhIRCglkZWxpdmVyZWQYAiABKAgiWgoVRGVjaWRlQXBwcm92YWxSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIPCgdzdGVwX2lkGAIgASgJEg8KB2FwcHJvdmUYAyABKAgSDwoHY29tbWVudBgEIAEoCSJDChZEZWNpZGVBcHByb3ZhbFJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1bjLLBQoPRXhlY3V0b3JTZXJ2aWNlEmQKD0V4ZWN1dGVXb3JrZmxvdxInLm1jcC5leGVjdXRvci52MS5FeGVjdXRlV29ya2Zsb3dSZXF1ZXN0GigubWNwLmV4ZWN1dG9yLnYxLkV4ZWN1dGVXb3JrZmxvd1Jlc3BvbnNlEk4KBkdldFJ1bhIeLm1jcC5leGVjdXRvci52MS5HZXRSdW5SZXF1ZXN0Gh8ubWNwLmV4ZWN1dG9yLnYxLkdldFJ1blJlc3BvbnNlIgOQAgESVAoITGlzdFJ1bnMSIC5tY3AuZXhlY3V0b3IudjEuTGlzdFJ1bnNSZXF1ZXN0GiEubWNwLmV4ZWN1dG9yLnYxLkxpc3RSdW5zUmVzcG9uc2UiA5ACARJWCghXYXRjaFJ1bhIgLm1jcC5leGVjdXRvci52MS5XYXRjaFJ1blJlcXVlc3QaIS5tY3AuZXhlY3V0b3IudjEuV2F0Y2hSdW5SZXNwb25zZSIDkAIBMAESUgoJQ2FuY2VsUnVuEiEubWNwLmV4ZWN1dG9yLnYxLkNhbmNlbFJ1blJlcXVlc3QaIi5tY3AuZXhlY3V0b3IudjEuQ2FuY2VsUnVuUmVzcG9uc2USSQoGUnVuTWNwEh4ubWNwLmV4ZWN1dG9yLnYxLlJ1bk1jcFJlcXVlc3QaHy5tY3AuZXhlY3V0b3IudjEuUnVuTWNwUmVzcG9uc2USUgoJU2lnbmFsUnVuEiEubWNwLmV4ZWN1dG9yLnYxLlNpZ25hbFJ1blJlcXVlc3QaIi5tY3AuZXhlY3V0b3IudjEuU2lnbmFsUnVuUmVzcG9uc2USYQoORGVjaWRlQXBwcm92YWwSJi5tY3AuZXhlY3V0b3IudjEuRGVjaWRlQXBwcm92YWxSZXF1ZXN0GicubWNwLmV4ZWN1dG9yLnYxLkRlY2lkZUFwcHJvdmFsUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mcp_executor_v1_run, file_mcp_registry_v1_mcp, file_mcp_workflows_v1_workflow]);
+  fileDesc("CiZtY3AvZXhlY3V0b3IvdjEvZXhlY3V0b3Jfc2VydmljZS5wcm90bxIPbWNwLmV4ZWN1dG9yLnYxItYBChZFeGVjdXRlV29ya2Zsb3dSZXF1ZXN0EjUKCHdvcmtmbG93GAEgASgLMiMubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1JlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJVChdFeGVjdXRlV29ya2Zsb3dSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCIbCg1HZXRSdW5SZXF1ZXN0EgoKAmlkGAEgASgJIjsKDkdldFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1biLxAQoJUnVuRmlsdGVyEhAKCHdvcmtmbG93GAEgASgJEiwKCHN0YXR1c2VzGAIgAygOMhoubWNwLmV4ZWN1dG9yLnYxLlJ1blN0YXR1cxIxCg1jcmVhdGVkX2FmdGVyGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoEa2luZBgFIAEoDjIYLm1jcC5leGVjdXRvci52MS5SdW5LaW5kEhUKDXBhcmVudF9ydW5faWQYBiABKAkiZAoPTGlzdFJ1bnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEioKBmZpbHRlchgDIAEoCzIaLm1jcC5leGVjdXRvci52MS5SdW5GaWx0ZXIiVwoQTGlzdFJ1bnNSZXNwb25zZRIqCgRydW5zGAEgAygLMhwubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIdCg9XYXRjaFJ1blJlcXVlc3QSCgoCaWQYASABKAkiPAoQV2F0Y2hSdW5SZXNwb25zZRIoCgVldmVudBgBIAEoCzIZLm1jcC5leGVjdXRvci52MS5SdW5FdmVudCIuChBDYW5jZWxSdW5SZXF1ZXN0EgoKAmlkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI+ChFDYW5jZWxSdW5SZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4iwgEKDVJ1bk1jcFJlcXVlc3QSKgoDbWNwGAEgASgLMh0ubWNwLnJlZ2lzdHJ5LnYxLk1jcFJlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJMCg5SdW5NY3BSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCJvChBTaWduYWxSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIOCgZzaWduYWwYAiABKAkSJwoHcGF5bG9hZBgDIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRISCgpyZXF1ZXN0X2lkGAQgASgJIlEKEVNpZ25hbFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1bhIRCglkZWxpdmVyZWQYAiABKAgiWgoVRGVjaWRlQXBwcm92YWxSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIPCgdzdGVwX2lkGAIgASgJEg8KB2FwcHJvdmUYAyABKAgSDwoHY29tbWVudBgEIAEoCSJDChZEZWNpZGVBcHByb3ZhbFJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1biKsAQoPUmVydW5SdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIUCgxmcm9tX3N0ZXBfaWQYAiABKAkSFQoNcmVzb2x2ZV9sYWJlbBgDIAEoCRISCgpyZXF1ZXN0X2lkGAQgASgJEgwKBHdhaXQYBSABKAgSIQoUd2FpdF90aW1lb3V0X3NlY29uZHMYBiABKAVIAIgBAUIXChVfd2FpdF90aW1lb3V0X3NlY29uZHMiTgoQUmVydW5SdW5SZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCDKcBgoPRXhlY3V0b3JTZXJ2aWNlEmQKD0V4ZWN1dGVXb3JrZmxvdxInLm1jcC5leGVjdXRvci52MS5FeGVjdXRlV29ya2Zsb3dSZXF1ZXN0GigubWNwLmV4ZWN1dG9yLnYxLkV4ZWN1dGVXb3JrZmxvd1Jlc3BvbnNlEk4KBkdldFJ1bhIeLm1jcC5leGVjdXRvci52MS5HZXRSdW5SZXF1ZXN0Gh8ubWNwLmV4ZWN1dG9yLnYxLkdldFJ1blJlc3BvbnNlIgOQAgESVAoITGlzdFJ1bnMSIC5tY3AuZXhlY3V0b3IudjEuTGlzdFJ1bnNSZXF1ZXN0GiEubWNwLmV4ZWN1dG9yLnYxLkxpc3RSdW5zUmVzcG9uc2UiA5ACARJWCghXYXRjaFJ1bhIgLm1jcC5leGVjdXRvci52MS5XYXRjaFJ1blJlcXVlc3QaIS5tY3AuZXhlY3V0b3IudjEuV2F0Y2hSdW5SZXNwb25zZSIDkAIBMAESUgoJQ2FuY2VsUnVuEiEubWNwLmV4ZWN1dG9yLnYxLkNhbmNlbFJ1blJlcXVlc3QaIi5tY3AuZXhlY3V0b3IudjEuQ2FuY2VsUnVuUmVzcG9uc2USSQoGUnVuTWNwEh4ubWNwLmV4ZWN1dG9yLnYxLlJ1bk1jcFJlcXVlc3QaHy5tY3AuZXhlY3V0b3IudjEuUnVuTWNwUmVzcG9uc2USUgoJU2lnbmFsUnVuEiEubWNwLmV4ZWN1dG9yLnYxLlNpZ25hbFJ1blJlcXVlc3QaIi5tY3AuZXhlY3V0b3IudjEuU2lnbmFsUnVuUmVzcG9uc2USYQoORGVjaWRlQXBwcm92YWwSJi5tY3AuZXhlY3V0b3IudjEuRGVjaWRlQXBwcm92YWxSZXF1ZXN0GicubWNwLmV4ZWN1dG9yLnYxLkRlY2lkZUFwcHJvdmFsUmVzcG9uc2USTwoIUmVydW5SdW4SIC5tY3AuZXhlY3V0b3IudjEuUmVydW5SdW5SZXF1ZXN0GiEubWNwLmV4ZWN1dG9yLnYxLlJlcnVuUnVuUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mcp_executor_v1_run, file_mcp_registry_v1_mcp, file_mcp_workflows_v1_workflow]);
 
 /**
  * Request of ExecuteWorkflow.
@@ -565,6 +565,93 @@ export const DecideApprovalResponseSchema: GenMessage<DecideApprovalResponse> = 
   messageDesc(file_mcp_executor_v1_executor_service, 16);
 
 /**
+ * Request of RerunRun.
+ *
+ * @generated from message mcp.executor.v1.RerunRunRequest
+ */
+export type RerunRunRequest = Message<"mcp.executor.v1.RerunRunRequest"> & {
+  /**
+   * The finished run to re-run; required.
+   *
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * The top-level step to re-run from: it and every step downstream of it run again. Empty = re-run
+   * every step. A for_each item or an assistant's tool call is not a step here (re-run from its parent).
+   *
+   * @generated from field: string from_step_id = 2;
+   */
+  fromStepId: string;
+
+  /**
+   * Empty = each step runs the MCP version the old run pinned. A label (e.g. `production`: re-run with
+   * the fixed script) = each step that runs again calls the version this label points at now; reused
+   * steps keep their versions.
+   *
+   * @generated from field: string resolve_label = 3;
+   */
+  resolveLabel: string;
+
+  /**
+   * Idempotency key, as in ExecuteWorkflow (same key space); same request = same run, step and label.
+   *
+   * @generated from field: string request_id = 4;
+   */
+  requestId: string;
+
+  /**
+   * Block until the new run reaches a final status (or `wait_timeout_seconds` passes).
+   *
+   * @generated from field: bool wait = 5;
+   */
+  wait: boolean;
+
+  /**
+   * With `wait`, the longest to block in seconds, 1..3600; defaults to 300.
+   *
+   * @generated from field: optional int32 wait_timeout_seconds = 6;
+   */
+  waitTimeoutSeconds?: number | undefined;
+};
+
+/**
+ * Describes the message mcp.executor.v1.RerunRunRequest.
+ * Use `create(RerunRunRequestSchema)` to create a new message.
+ */
+export const RerunRunRequestSchema: GenMessage<RerunRunRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 17);
+
+/**
+ * Response of RerunRun.
+ *
+ * @generated from message mcp.executor.v1.RerunRunResponse
+ */
+export type RerunRunResponse = Message<"mcp.executor.v1.RerunRunResponse"> & {
+  /**
+   * The new run, with its steps.
+   *
+   * @generated from field: mcp.executor.v1.WorkflowRun run = 1;
+   */
+  run?: WorkflowRun | undefined;
+
+  /**
+   * False when an earlier run with this `request_id` was returned.
+   *
+   * @generated from field: bool created = 2;
+   */
+  created: boolean;
+};
+
+/**
+ * Describes the message mcp.executor.v1.RerunRunResponse.
+ * Use `create(RerunRunResponseSchema)` to create a new message.
+ */
+export const RerunRunResponseSchema: GenMessage<RerunRunResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 18);
+
+/**
  * Runs workflows and single MCPs durably, and reports on their runs.
  *
  * @generated from service mcp.executor.v1.ExecutorService
@@ -665,6 +752,22 @@ export const ExecutorService: GenService<{
     methodKind: "unary";
     input: typeof DecideApprovalRequestSchema;
     output: typeof DecideApprovalResponseSchema;
+  },
+  /**
+   * Re-runs a finished run as a new run linked to it (`rerun_of_run_id`), the old run unchanged: every
+   * step not downstream of `from_step_id` that succeeded (or was skipped by a condition) is recorded in
+   * the new run as it ended, with its outputs, never executed (listed in `reused_step_ids`); the others
+   * run again. Works for workflow and single-MCP runs; admitted and driven like ExecuteWorkflow, and
+   * idempotent by `request_id` like it. NOT_FOUND if there is no such run; FAILED_PRECONDITION (reason
+   * RUN_NOT_FINISHED) if it is pending or running, or (MCP_NOT_RESOLVED) if `resolve_label` names a
+   * label an MCP to re-run does not have; INVALID_ARGUMENT if `from_step_id` is not one of its steps.
+   *
+   * @generated from rpc mcp.executor.v1.ExecutorService.RerunRun
+   */
+  rerunRun: {
+    methodKind: "unary";
+    input: typeof RerunRunRequestSchema;
+    output: typeof RerunRunResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_mcp_executor_v1_executor_service, 0);
