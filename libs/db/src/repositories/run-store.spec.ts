@@ -258,7 +258,7 @@ describe("RunStore", () => {
   }
   it("updateSteps › a step ending cancelled closes its items still open, and returns them", async () => {
     const { run } = await store.create(oneStepRun(), { owner: "me", leaseMs: 60_000 });
-    const item = (index: number, status: string) => ({
+    const item = (index: number, status: StepRunEntity["status"]) => ({
       id: randomUUID(),
       stepId: `a[${index}]`,
       status,
