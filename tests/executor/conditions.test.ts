@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -8,17 +8,11 @@ import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ExecutorService } from "@mcp/proto/executor";
 import { cliAgainst, type CliResult } from "../support/cli";
+import { crashSuite } from "../support/crash-suite";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
-import {
-  executorEnv,
-  spawnExecutor,
-  startPlatform,
-  type ExecutorProcess,
-  type TestPlatform,
-} from "../support/platform";
+import { executorEnv, spawnExecutor, startPlatform, type TestPlatform } from "../support/platform";
 import { input, spec, step, str } from "../support/run-specs";
-import { sharedScratch } from "../support/scratch";
 import { COUNTER_SCRIPT, ECHO_SCRIPT, scriptConfig } from "../support/scripts";
 import { waitFor } from "../support/wait-for";
 
@@ -197,33 +191,21 @@ describe("conditions (when, run_if_skipped) against the real services", () => {
 });
 
 describe("conditions across an executor crash", () => {
-  let p: TestPlatform;
-  let dir: string;
-  const children: ExecutorProcess[] = [];
-
-  beforeAll(async () => {
-    p = await startPlatform({ executors: 0 });
-    dir = sharedScratch("mcp-conditions-crash-");
-  });
-  afterAll(async () => {
-    for (const c of children) await crashExecutor(c);
-    await p?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const s = crashSuite("mcp-conditions-crash-");
 
   const runs = (file: string) =>
     existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).length : 0;
 
   it("a step skipped by its condition before the crash stays a condition skip: the run_if_skipped join still runs", async () => {
     const mcp = uniqueName("counter");
-    await p.clients.registry.createMcp({ name: mcp, config: scriptConfig(COUNTER_SCRIPT, 60) });
-    const file = (id: string) => join(dir, `${id}.txt`);
+    await s.p.clients.registry.createMcp({ name: mcp, config: scriptConfig(COUNTER_SCRIPT, 60) });
+    const file = (id: string) => join(s.dir, `${id}.txt`);
     const counter = (id: string, seconds: number) => ({
       counter: str(file(id)),
       seconds: str(String(seconds)),
     });
     const name = uniqueName("cond-crash");
-    await p.clients.workflows.createWorkflow({
+    await s.p.clients.workflows.createWorkflow({
       name,
       spec: spec(
         [
@@ -241,9 +223,9 @@ describe("conditions across an executor crash", () => {
       ),
     });
     const a = await spawnExecutor(
-      executorEnv(p.db, p.registry.url, p.workflows.server.url, { SANDBOX_WRITE_PATHS: dir }),
+      executorEnv(s.p.db, s.p.registry.url, s.p.workflows.server.url, { SANDBOX_WRITE_PATHS: s.dir }),
     );
-    children.push(a);
+    s.children.push(a);
     const viaA = createClient(ExecutorService, createGrpcTransport({ baseUrl: a.url }));
     const { run: started } = await viaA.executeWorkflow({
       workflow: { workflow: { case: "name", value: name } },
@@ -261,7 +243,7 @@ describe("conditions across an executor crash", () => {
     );
     await crashExecutor(a);
 
-    const b = await p.addExecutor({ SANDBOX_WRITE_PATHS: dir });
+    const b = await s.p.addExecutor({ SANDBOX_WRITE_PATHS: s.dir });
     const viaB = createClient(ExecutorService, createGrpcTransport({ baseUrl: b.server.url }));
     const finished = await waitFor(
       "the run to finish on executor B",

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, existsSync } from "node:fs";
+import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createClient, type Client } from "@connectrpc/connect";
@@ -6,17 +6,11 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ExecutorService, RunStatus, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
 import { ExecutionMode, type WorkflowSpecSchema } from "@mcp/proto/workflows";
 import { Client as PgClient } from "pg";
+import { crashSuite } from "../support/crash-suite";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
-import {
-  executorEnv,
-  spawnExecutor,
-  startPlatform,
-  type ExecutorProcess,
-  type TestPlatform,
-} from "../support/platform";
+import { executorEnv, spawnExecutor } from "../support/platform";
 import { COUNTER_SCRIPT, scriptConfig } from "../support/scripts";
-import { sharedScratch } from "../support/scratch";
 import { waitFor } from "../support/wait-for";
 
 const executorClient = (url: string): Client<typeof ExecutorService> =>
@@ -61,36 +55,24 @@ const stepStatus = (run: WorkflowRun | undefined, stepId: string) =>
   run?.steps.find((s) => s.stepId === stepId)?.status;
 
 describe("executor crash recovery", () => {
-  let p: TestPlatform;
-  let dir: string;
-  const children: ExecutorProcess[] = [];
-
-  beforeAll(async () => {
-    p = await startPlatform({ executors: 0 });
-    dir = sharedScratch("mcp-recovery-");
-  });
-  afterAll(async () => {
-    for (const c of children) await crashExecutor(c);
-    await p?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const s = crashSuite("mcp-recovery-");
 
   it("resumes a run whose executor was SIGKILLed mid-step on an executor started after the crash: done steps are not run again, the interrupted step runs once more", async () => {
     const mcp = uniqueName("counter");
-    await p.clients.registry.createMcp({ name: mcp, config: scriptConfig(COUNTER_SCRIPT, 60) });
+    await s.p.clients.registry.createMcp({ name: mcp, config: scriptConfig(COUNTER_SCRIPT, 60) });
     const files = {
-      first: join(dir, "first.txt"),
-      second: join(dir, "second.txt"),
-      third: join(dir, "third.txt"),
+      first: join(s.dir, "first.txt"),
+      second: join(s.dir, "second.txt"),
+      third: join(s.dir, "third.txt"),
     };
     const workflow = uniqueName("crashy");
     // `second` sleeps 10 s: a window in which even a loaded machine's polls see it running
-    await p.clients.workflows.createWorkflow({ name: workflow, spec: threeCounterSteps(mcp, files, 10) });
+    await s.p.clients.workflows.createWorkflow({ name: workflow, spec: threeCounterSteps(mcp, files, 10) });
 
     const a = await spawnExecutor(
-      executorEnv(p.db, p.registry.url, p.workflows.server.url, { SANDBOX_WRITE_PATHS: dir }),
+      executorEnv(s.p.db, s.p.registry.url, s.p.workflows.server.url, { SANDBOX_WRITE_PATHS: s.dir }),
     );
-    children.push(a);
+    s.children.push(a);
     const viaA = executorClient(a.url);
     const { run: started } = await viaA.executeWorkflow({
       workflow: { workflow: { case: "name", value: workflow } },
@@ -115,7 +97,7 @@ describe("executor crash recovery", () => {
     expect(linesIn(files.third)).toBe(0);
 
     // Nothing wakes B for this run: it must find the abandoned run itself once A's lease expires.
-    const b = await p.addExecutor({ SANDBOX_WRITE_PATHS: dir });
+    const b = await s.p.addExecutor({ SANDBOX_WRITE_PATHS: s.dir });
     const viaB = executorClient(b.server.url);
     const finished = await waitFor(
       "the run to finish on executor B",
@@ -140,7 +122,7 @@ describe("executor crash recovery", () => {
       third: linesIn(files.third),
     }).toEqual({ first: 1, second: 2, third: 1 });
 
-    const pg = new PgClient({ connectionString: p.db.url });
+    const pg = new PgClient({ connectionString: s.p.db.url });
     await pg.connect();
     try {
       const runRow = (

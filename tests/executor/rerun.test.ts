@@ -6,19 +6,14 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { RunStatus, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
 import { errorDetails } from "@mcp/proto/grpc";
 import { ExecutionMode, type StepSchema } from "@mcp/proto/workflows";
+import { crashSuite } from "../support/crash-suite";
 import { expectCode } from "../support/errors";
 import { uniqueName } from "../support/mcps";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ExecutorService } from "@mcp/proto/executor";
 import { crashExecutor } from "../support/kill-executor";
-import {
-  executorEnv,
-  spawnExecutor,
-  startPlatform,
-  type ExecutorProcess,
-  type TestPlatform,
-} from "../support/platform";
+import { executorEnv, spawnExecutor, startPlatform, type TestPlatform } from "../support/platform";
 import { sharedScratch } from "../support/scratch";
 import { scriptConfig } from "../support/scripts";
 import { waitFor } from "../support/wait-for";
@@ -364,35 +359,24 @@ describe("RerunRun", () => {
 });
 
 describe("RerunRun › across an executor crash", () => {
-  let p: TestPlatform;
-  let dir: string;
-  const children: ExecutorProcess[] = [];
-  beforeAll(async () => {
-    p = await startPlatform({ executors: 0 });
-    dir = sharedScratch("mcp-rerun-crash-");
-  });
-  afterAll(async () => {
-    for (const c of children) await crashExecutor(c);
-    await p?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const s = crashSuite("mcp-rerun-crash-");
 
   const lines = (tag: string) => {
-    const file = join(dir, `${tag}.txt`);
+    const file = join(s.dir, `${tag}.txt`);
     return existsSync(file) ? readFileSync(file, "utf8").split("\n").filter(Boolean).length : 0;
   };
 
   it("a re-run resumed by another executor never runs its reused steps, nor its finished ones", async () => {
     const steady = uniqueName("crash-steady");
     const fragile = uniqueName("crash-fragile");
-    await p.clients.registry.createMcp({ name: steady, config: scriptConfig(trailScript(true), 60) });
-    await p.clients.registry.createMcp({ name: fragile, config: scriptConfig(trailScript(false), 60) });
-    const counter = (id: string) => text(join(dir, `${id}.txt`));
+    await s.p.clients.registry.createMcp({ name: steady, config: scriptConfig(trailScript(true), 60) });
+    await s.p.clients.registry.createMcp({ name: fragile, config: scriptConfig(trailScript(false), 60) });
+    const counter = (id: string) => text(join(s.dir, `${id}.txt`));
     const trail = (from: string) => ({
       source: { case: "stepOutput" as const, value: { stepId: from, output: "trail" } },
     });
     const workflow = uniqueName("crash-chain");
-    await p.clients.workflows.createWorkflow({
+    await s.p.clients.workflows.createWorkflow({
       name: workflow,
       spec: {
         executionMode: ExecutionMode.SEQUENTIAL,
@@ -420,9 +404,9 @@ describe("RerunRun › across an executor crash", () => {
       },
     });
     const a = await spawnExecutor(
-      executorEnv(p.db, p.registry.url, p.workflows.server.url, { SANDBOX_WRITE_PATHS: dir }),
+      executorEnv(s.p.db, s.p.registry.url, s.p.workflows.server.url, { SANDBOX_WRITE_PATHS: s.dir }),
     );
-    children.push(a);
+    s.children.push(a);
     const viaA = createClient(ExecutorService, createGrpcTransport({ baseUrl: a.url }));
     const { run: old } = await viaA.executeWorkflow({
       workflow: { workflow: { case: "name", value: workflow } },
@@ -430,16 +414,16 @@ describe("RerunRun › across an executor crash", () => {
       waitTimeoutSeconds: 120,
     });
     expect(RunStatus[old!.status]).toBe("FAILED");
-    await p.clients.registry.updateMcp({
+    await s.p.clients.registry.updateMcp({
       mcp: { case: "name", value: fragile },
       config: scriptConfig(trailScript(true), 60),
     });
-    await p.clients.registry.setMcpLabel({
+    await s.p.clients.registry.setMcpLabel({
       mcp: { case: "name", value: fragile },
       label: "production",
       version: 2,
     });
-    await p.clients.registry.setMcpLabel({
+    await s.p.clients.registry.setMcpLabel({
       mcp: { case: "name", value: steady },
       label: "production",
       version: 1,
@@ -461,7 +445,7 @@ describe("RerunRun › across an executor crash", () => {
     );
     await crashExecutor(a);
 
-    const b = await p.addExecutor({ SANDBOX_WRITE_PATHS: dir });
+    const b = await s.p.addExecutor({ SANDBOX_WRITE_PATHS: s.dir });
     const viaB = createClient(ExecutorService, createGrpcTransport({ baseUrl: b.server.url }));
     const done = await waitFor(
       "the re-run to finish on executor B",

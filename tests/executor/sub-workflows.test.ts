@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -9,16 +9,10 @@ import { ExecutorService, RunStatus, StepKind, StepStatus, type WorkflowRun } fr
 import { ExecutionMode } from "@mcp/proto/workflows";
 import { Client as PgClient } from "pg";
 import { cliAgainst, type CliResult } from "../support/cli";
+import { crashSuite } from "../support/crash-suite";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
-import {
-  executorEnv,
-  spawnExecutor,
-  startPlatform,
-  type ExecutorProcess,
-  type TestPlatform,
-} from "../support/platform";
-import { sharedScratch } from "../support/scratch";
+import { executorEnv, spawnExecutor, startPlatform, type TestPlatform } from "../support/platform";
 import { COUNTER_SCRIPT, ECHO_SCRIPT, SLEEP_SCRIPT, scriptConfig } from "../support/scripts";
 import { waitFor } from "../support/wait-for";
 
@@ -460,24 +454,12 @@ describe("sub-workflows", () => {
 });
 
 describe("sub-workflows across an executor crash", () => {
-  let p: TestPlatform;
-  let dir: string;
-  const children: ExecutorProcess[] = [];
-
-  beforeAll(async () => {
-    p = await startPlatform({ executors: 0 });
-    dir = sharedScratch("mcp-sub-crash-");
-  });
-  afterAll(async () => {
-    for (const c of children) await crashExecutor(c);
-    await p?.stop();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const s = crashSuite("mcp-sub-crash-");
 
   it("SIGKILLed while the child runs: both resume, each step runs once (the one in flight at most twice)", async () => {
     const counter = uniqueName("counter");
-    await p.clients.registry.createMcp({ name: counter, config: scriptConfig(COUNTER_SCRIPT, 60) });
-    const file = (tag: string) => join(dir, `${tag}.txt`);
+    await s.p.clients.registry.createMcp({ name: counter, config: scriptConfig(COUNTER_SCRIPT, 60) });
+    const file = (tag: string) => join(s.dir, `${tag}.txt`);
     const count = (stepId: string, seconds: number, dependsOn: string[] = []) => ({
       stepId,
       dependsOn,
@@ -486,11 +468,11 @@ describe("sub-workflows across an executor crash", () => {
     });
     const child = uniqueName("crash-child");
     const parent = uniqueName("crash-parent");
-    await p.clients.workflows.createWorkflow({
+    await s.p.clients.workflows.createWorkflow({
       name: child,
       spec: { steps: [count("before", 0), count("slow", 10, ["before"])] },
     });
-    await p.clients.workflows.createWorkflow({
+    await s.p.clients.workflows.createWorkflow({
       name: parent,
       spec: {
         steps: [
@@ -501,9 +483,9 @@ describe("sub-workflows across an executor crash", () => {
       },
     });
     const a = await spawnExecutor(
-      executorEnv(p.db, p.registry.url, p.workflows.server.url, { SANDBOX_WRITE_PATHS: dir }),
+      executorEnv(s.p.db, s.p.registry.url, s.p.workflows.server.url, { SANDBOX_WRITE_PATHS: s.dir }),
     );
-    children.push(a);
+    s.children.push(a);
     const viaA = executorClient(a.url);
     const { run } = await viaA.executeWorkflow({ workflow: byName(parent) });
     const parentId = run!.id;
@@ -520,13 +502,13 @@ describe("sub-workflows across an executor crash", () => {
     );
     await crashExecutor(a);
 
-    const b = await p.addExecutor({ SANDBOX_WRITE_PATHS: dir });
+    const b = await s.p.addExecutor({ SANDBOX_WRITE_PATHS: s.dir });
     const viaB = executorClient(b.server.url);
     const ended = await finished(viaB, parentId, 120_000);
     expect(RunStatus[ended.status]).toBe("SUCCEEDED");
     expect(stepOf(ended, "call")?.childRunId).toBe(childId);
     expect(RunStatus[(await finished(viaB, childId)).status]).toBe("SUCCEEDED");
-    expect(await childCount(p.db.url, parentId)).toBe(1);
+    expect(await childCount(s.p.db.url, parentId)).toBe(1);
     expect(linesIn(file("first"))).toHaveLength(1);
     expect(linesIn(file("before"))).toHaveLength(1);
     expect(linesIn(file("slow")).length).toBeLessThanOrEqual(2);

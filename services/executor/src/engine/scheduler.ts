@@ -79,7 +79,7 @@ import { abortableSleep } from "./retry.js";
 import { guardRecorder, RunControl, type AbortCause } from "./run-control.js";
 import { RunState } from "./state.js";
 import { runStep, type StepEnd } from "./step-task.js";
-import { runSubWorkflowStep, type SubWorkflowPort } from "./sub-workflow.js";
+import { runSubWorkflowStep, type SubWorkflowPort, type SubWorkflowTaskDeps } from "./sub-workflow.js";
 import { runForEachWorkflow } from "./for-each-workflow.js";
 import { failureHandling, type FailureHandling } from "./strategy.js";
 import {
@@ -297,16 +297,26 @@ class Scheduler {
     const id = step.stepId;
     const resumed = this.recordedWaits.has(id);
     const attempt = this.state.attemptOf(id);
-    return runSubWorkflowStep(step, resumed ? Math.max(1, attempt - 1) : attempt, resumed, {
+    return runSubWorkflowStep(
+      step,
+      resumed ? Math.max(1, attempt - 1) : attempt,
+      resumed,
+      this.subWorkflowDeps(id),
+    );
+  }
+
+  /** What a sub-workflow step's task needs (also one iterating: for-each-workflow.ts). */
+  private subWorkflowDeps(stepId: string): SubWorkflowTaskDeps {
+    return {
       runInputs: this.plan.inputs,
       outputsOf: (producer) => this.inputsFrom(producer),
-      handling: this.handlingOf(id),
+      handling: this.handlingOf(stepId),
       recorder: this.recorder,
       control: this.control,
       port: this.deps.subWorkflows,
       random: this.deps.options?.random ?? Math.random,
       sleep: this.deps.options?.sleep ?? abortableSleep,
-    });
+    };
   }
 
   /** A sub-workflow `for_each` step (for-each-workflow.ts): one pass over its items' child runs. */
@@ -315,14 +325,7 @@ class Scheduler {
     const resumed = this.recordedWaits.has(id);
     const attempt = this.state.attemptOf(id);
     return runForEachWorkflow(step, resumed ? Math.max(1, attempt - 1) : attempt, resumed, {
-      runInputs: this.plan.inputs,
-      outputsOf: (producer) => this.inputsFrom(producer),
-      handling: this.handlingOf(id),
-      recorder: this.recorder,
-      control: this.control,
-      port: this.deps.subWorkflows,
-      random: this.deps.options?.random ?? Math.random,
-      sleep: this.deps.options?.sleep ?? abortableSleep,
+      ...this.subWorkflowDeps(id),
       recordedItems: this.recordedItems.get(id) ?? [],
     });
   }
