@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { RunStatus, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ExecutorService } from "@mcp/proto/executor";
 import { cliAgainst, type CliResult } from "../support/cli";
+import { exampleCopy } from "../support/examples";
 import { crashSuite } from "../support/crash-suite";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
@@ -15,8 +16,6 @@ import { executorEnv, spawnExecutor, startPlatform, type TestPlatform } from "..
 import { input, spec, step, str } from "../support/run-specs";
 import { COUNTER_SCRIPT, ECHO_SCRIPT, scriptConfig } from "../support/scripts";
 import { waitFor } from "../support/wait-for";
-
-const ROOT = resolve(__dirname, "../..");
 
 /** `mcp apply -f FILE` with the real CLI against the platform under test; resolves with its output. */
 const apply = (p: TestPlatform, file: string): Promise<CliResult> => cliAgainst(p, "apply", "-f", file);
@@ -33,12 +32,7 @@ describe("conditions (when, run_if_skipped) against the real services", () => {
   beforeAll(async () => {
     p = await startPlatform();
     dir = await mkdtemp(join(tmpdir(), "mcp-conditions-"));
-    // the example as it is, with names of this suite's own (the Redis cache is shared between suites)
-    const text = (await readFile(resolve(ROOT, "examples/condition.yaml"), "utf8"))
-      .replace(/\b(example-[a-z]+)\b/g, `$1-${sfx}`)
-      .replace(/^name: sentiment-reply$/m, `name: ${workflow}`);
-    const file = join(dir, "condition.yaml");
-    await writeFile(file, text);
+    const file = await exampleCopy("condition.yaml", dir, sfx, ["sentiment-reply"]);
     const applied = await apply(p, file);
     expect(applied).toMatchObject({ code: 0, stderr: "" });
     expect(applied.stdout).toContain(`created workflow/${workflow} v1`);

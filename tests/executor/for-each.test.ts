@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -13,6 +13,7 @@ import { Client as PgClient } from "pg";
 import { z } from "zod";
 import { cliAgainst, type CliResult } from "../support/cli";
 import { crashExecutor } from "../support/kill-executor";
+import { exampleCopy } from "../support/examples";
 import { uniqueName } from "../support/mcps";
 import {
   executorEnv,
@@ -22,8 +23,6 @@ import {
   type TestPlatform,
 } from "../support/platform";
 import { waitFor } from "../support/wait-for";
-
-const ROOT = resolve(__dirname, "../..");
 
 const executorClient = (url: string): Client<typeof ExecutorService> =>
   createClient(ExecutorService, createGrpcTransport({ baseUrl: url }));
@@ -291,12 +290,7 @@ describe("examples/for-each.yaml", () => {
   beforeAll(async () => {
     p = await startPlatform();
     dir = await mkdtemp(join(tmpdir(), "mcp-for-each-"));
-    // the example as it is, with names of this suite's own (the Redis cache is shared between suites)
-    const text = (await readFile(resolve(ROOT, "examples/for-each.yaml"), "utf8"))
-      .replace(/\b(example-[a-z]+)\b/g, `$1-${sfx}`)
-      .replace(/^name: shout-words$/m, `name: ${workflow}`);
-    const file = join(dir, "for-each.yaml");
-    await writeFile(file, text);
+    const file = await exampleCopy("for-each.yaml", dir, sfx, ["shout-words"]);
     const applied = await mcpCli(p, "apply", "-f", file);
     expect(applied).toMatchObject({ code: 0, stderr: "" });
     expect(applied.stdout).toContain(`created workflow/${workflow} v1`);

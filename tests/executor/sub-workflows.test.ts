@@ -1,22 +1,21 @@
 import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { ConnectError, Code, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ExecutorService, RunStatus, StepKind, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
 import { ExecutionMode } from "@mcp/proto/workflows";
 import { Client as PgClient } from "pg";
 import { cliAgainst, type CliResult } from "../support/cli";
+import { exampleCopy } from "../support/examples";
 import { crashSuite } from "../support/crash-suite";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
 import { executorEnv, spawnExecutor, startPlatform, type TestPlatform } from "../support/platform";
 import { COUNTER_SCRIPT, ECHO_SCRIPT, SLEEP_SCRIPT, scriptConfig } from "../support/scripts";
 import { waitFor } from "../support/wait-for";
-
-const ROOT = resolve(__dirname, "../..");
 
 const executorClient = (url: string): Client<typeof ExecutorService> =>
   createClient(ExecutorService, createGrpcTransport({ baseUrl: url }));
@@ -418,13 +417,7 @@ describe("sub-workflows", () => {
     const mcp = (...args: string[]): Promise<CliResult> => cliAgainst(p, ...args);
 
     it("applies both workflows together, runs the parent, `mcp get run` names the child run", async () => {
-      let manifest = (await readFile(resolve(ROOT, "examples/sub-workflow.yaml"), "utf8")).replace(
-        /\b(example-[a-z]+|greet-team|greet-all|greet-one)\b/g,
-        `$1-${sfx}`,
-      );
-      manifest = manifest.replace(/^#.*\n/gm, "");
-      const file = join(dir, "sub-workflow.yaml");
-      await writeFile(file, manifest);
+      const file = await exampleCopy("sub-workflow.yaml", dir, sfx, ["greet-team", "greet-all", "greet-one"]);
       expect(await mcp("apply", "-f", file)).toMatchObject({ code: 0 });
       const res = await mcp("run", `greet-team-${sfx}`, "-o", "json");
       expect(res).toMatchObject({ code: 0 });

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { Code, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -11,6 +11,7 @@ import { Client as PgClient } from "pg";
 import { cliAgainst, type CliResult } from "../support/cli";
 import { expectCode } from "../support/errors";
 import { crashExecutor } from "../support/kill-executor";
+import { exampleCopy } from "../support/examples";
 import { uniqueName } from "../support/mcps";
 import {
   executorEnv,
@@ -21,8 +22,6 @@ import {
 } from "../support/platform";
 import { ECHO_SCRIPT, scriptConfig } from "../support/scripts";
 import { waitFor } from "../support/wait-for";
-
-const ROOT = resolve(__dirname, "../..");
 
 const executorClient = (url: string): Client<typeof ExecutorService> =>
   createClient(ExecutorService, createGrpcTransport({ baseUrl: url }));
@@ -256,17 +255,7 @@ describe("durable sleep, signals and approvals", () => {
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    /** The example with its MCP and workflow names suffixed (the Redis cache is shared by suites). */
-    async function example(file: string): Promise<string> {
-      let text = (await readFile(resolve(ROOT, "examples", file), "utf8")).replace(
-        /\b(example-[a-z]+)\b/g,
-        `$1-${sfx}`,
-      );
-      for (const name of names) text = text.replace(new RegExp(`\\b${name}\\b`, "g"), `${name}-${sfx}`);
-      const copy = join(dir, file);
-      await writeFile(copy, text);
-      return copy;
-    }
+    const example = (file: string): Promise<string> => exampleCopy(file, dir, sfx, names);
 
     const mcp = (...args: string[]): Promise<CliResult> => cliAgainst(p, ...args);
     const runIdOf = (stdout: string) => /[0-9a-f]{8}-[0-9a-f-]{27}/.exec(stdout)?.[0] ?? "";
