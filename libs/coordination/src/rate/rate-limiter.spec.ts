@@ -54,9 +54,9 @@ describe("RedisRateLimiter", () => {
     expect(answers.filter((a) => a.allowed)).toHaveLength(4);
     const refused = answers.find((a) => !a.allowed);
     // one token every 10 s
-    expect(refused).toEqual({ allowed: false, retryAfterMs: expect.any(Number) });
-    expect(refused && !refused.allowed && refused.retryAfterMs).toBeGreaterThan(8_000);
-    expect(refused && !refused.allowed && refused.retryAfterMs).toBeLessThanOrEqual(10_000);
+    const wait = refused && !refused.allowed ? refused.retryAfterMs : 0;
+    expect(wait).toBeGreaterThan(8_000);
+    expect(wait).toBeLessThanOrEqual(10_000);
     const ttl = await redis.pttl(`${prefix}hook`);
     expect(ttl).toBeGreaterThan(0);
   });

@@ -21,6 +21,9 @@ import { encodePlan, MCP_RUN_STEP_ID, type StoredPlan } from "./plan-codec.js";
 import { resolveInputs } from "./workflow-inputs.js";
 import { callsMcp, waitColumns } from "./wait-rows.js";
 
+/** What started a run besides a caller, recorded on it (a webhook trigger and its delivery id). */
+export type RunOrigin = Partial<Pick<WorkflowRunEntity, "triggerName" | "triggerDeliveryId">>;
+
 /** A created (or found again) run. */
 export interface Started {
   readonly run: WorkflowRunEntity;
@@ -46,6 +49,7 @@ export class RunStarter {
     parentRunId: string | null = null,
     claim?: ClaimAtCreate,
     parentStepId: string | null = null,
+    origin: RunOrigin = {},
   ): Promise<Started> {
     const requestHash = contentHash({
       workflow: [ref.workflow.case ?? "", ref.workflow.value ?? "", ref.version ?? 0],
@@ -65,6 +69,7 @@ export class RunStarter {
     );
     const plan = encodePlan(spec, mcps, requestHash, await pinTools(defs, mcps));
     return this.insert(requestId, requestHash, plan, inputs, workflow.spec.steps, mcps, claim, {
+      ...origin,
       kind: "workflow",
       parentRunId,
       parentStepId,
@@ -178,18 +183,19 @@ export class RunStarter {
     specSteps: readonly Step[],
     mcps: ReadonlyMap<string, PinnedMcp>,
     claim: ClaimAtCreate | undefined,
-    what: Pick<
-      WorkflowRunEntity,
-      | "kind"
-      | "parentRunId"
-      | "parentStepId"
-      | "workflowId"
-      | "workflowName"
-      | "workflowVersion"
-      | "mcpId"
-      | "mcpName"
-      | "mcpVersion"
-    >,
+    what: RunOrigin &
+      Pick<
+        WorkflowRunEntity,
+        | "kind"
+        | "parentRunId"
+        | "parentStepId"
+        | "workflowId"
+        | "workflowName"
+        | "workflowVersion"
+        | "mcpId"
+        | "mcpName"
+        | "mcpVersion"
+      >,
   ): Promise<Started> {
     const id = randomUUID();
     const now = new Date();
