@@ -10,6 +10,7 @@ import {
   type WorkflowRun,
 } from "@mcp/proto/executor";
 import { errorDetails } from "@mcp/proto/grpc";
+import { cliAgainst } from "../support/cli";
 import { expectCode } from "../support/errors";
 import { uniqueName } from "../support/mcps";
 import { startPlatform, type TestPlatform } from "../support/platform";
@@ -304,5 +305,56 @@ describe("webhook triggers", () => {
       triggers.createTrigger({ name, workflow: { workflow: { case: "name", value: flow } } }),
       Code.AlreadyExists,
     );
+  });
+
+  it("mcp trigger create / list / get / rotate-secret / rm drive the same triggers", async () => {
+    const name = uniqueName("cli-hook");
+    const created = await cliAgainst(
+      p,
+      "trigger",
+      "create",
+      name,
+      "--workflow",
+      flow,
+      "--map",
+      "text=issue.title",
+      "--rate",
+      "30",
+      "--burst",
+      "3",
+    );
+    expect(created.stderr).toBe("");
+    expect(created.code).toBe(0);
+    const secret = /secret \(shown once[^)]*\): ([0-9a-f]{64})/.exec(created.stdout)?.[1];
+    expect(secret).toBeDefined();
+    const answer = await deliver(name, secret!, { issue: { title: "from the CLI" } });
+    expect(answer.status).toBe(202);
+    expect((await finished(answer.json["runId"] as string)).outputs).toEqual({
+      result: "echo: from the CLI",
+    });
+
+    const listed = await cliAgainst(p, "trigger", "list");
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`${name}\\s+${flow}\\s+/hooks/${name}\\s+30/min, 3 at once`));
+    expect(listed.stdout).not.toContain(secret!);
+    const got = await cliAgainst(p, "trigger", "get", name, "-o", "json");
+    expect(JSON.parse(got.stdout)).toMatchObject({
+      name,
+      inputPaths: { text: "issue.title" },
+      ratePerMinute: 30,
+    });
+
+    const rotated = await cliAgainst(p, "trigger", "rotate-secret", name);
+    const next = /: ([0-9a-f]{64})$/m.exec(rotated.stdout)?.[1];
+    expect(next).toBeDefined();
+    expect((await deliver(name, secret!, { issue: { title: "old" } })).status).toBe(401);
+
+    expect((await cliAgainst(p, "trigger", "rm", name)).stdout).toBe(`deleted trigger/${name}\n`);
+    const missing = await cliAgainst(p, "trigger", "get", name);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toContain(`trigger "${name}" not found`);
+    const bad = await cliAgainst(p, "trigger", "create", "x", "--workflow", flow, "--map", "oops");
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain("--map wants input=path");
   });
 });
