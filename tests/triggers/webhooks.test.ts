@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, randomUUID } from "node:crypto";
+import { connect } from "node:http2";
 import { Code, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { toJsonString } from "@bufbuild/protobuf";
@@ -260,6 +261,54 @@ describe("webhook triggers", () => {
     const get = await fetch(`${p.executors[0]!.server.url}/hooks/${name}`);
     expect(get.status).toBe(405);
     expect(get.headers.get("allow")).toBe("POST");
+  });
+
+  it("refuses a streamed body (no Content-Length) once it grows past the limit", async () => {
+    const { name, secret } = await newTrigger();
+    const chunk = new TextEncoder().encode("x".repeat(1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 8) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const res = await fetch(`${p.executors[0]!.server.url}/hooks/${name}`, {
+      method: "POST",
+      headers: { "x-hub-signature-256": sign(secret, "") },
+      body,
+      duplex: "half",
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { reason: "BODY_TOO_LARGE" } });
+  });
+
+  it("answers over HTTP/2 (prior knowledge) like over HTTP/1.1", async () => {
+    const { name, secret } = await newTrigger();
+    const body = JSON.stringify({ text: "over h2" });
+    const session = connect(p.executors[0]!.server.url);
+    try {
+      const answer = await new Promise<{ status: number; json: { runId?: string } }>((resolve, reject) => {
+        const req = session.request({
+          ":method": "POST",
+          ":path": `/hooks/${name}`,
+          "content-type": "application/json",
+          "x-hub-signature-256": sign(secret, body),
+        });
+        let status = 0;
+        let text = "";
+        req.on("response", (headers) => (status = Number(headers[":status"])));
+        req.on("data", (c: Buffer) => (text += c.toString()));
+        req.on("end", () => resolve({ status, json: JSON.parse(text) as { runId?: string } }));
+        req.on("error", reject);
+        req.end(body);
+      });
+      expect(answer.status).toBe(202);
+      const run = await finished(answer.json.runId!);
+      expect(run.outputs).toEqual({ result: "echo: over h2" });
+    } finally {
+      session.close();
+    }
   });
 
   it("CreateTrigger refuses bad input precisely and changes nothing", async () => {
