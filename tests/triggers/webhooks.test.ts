@@ -7,6 +7,7 @@ import {
   GetTriggerResponseSchema,
   ListTriggersResponseSchema,
   RunStatus,
+  SecretService,
   TriggerService,
   type WorkflowRun,
 } from "@mcp/proto/executor";
@@ -22,6 +23,8 @@ import { waitFor } from "../support/wait-for";
 
 /** The largest webhook body the suite's executor accepts (WEBHOOK_MAX_BODY_BYTES). */
 const MAX_BODY = 4096;
+/** The suite's first SECRETS_KEY (its id is derived from it). */
+const KEY_A = randomBytes(32).toString("base64");
 
 const sign = (secret: string, body: string) =>
   `sha256=${createHmac("sha256", secret).update(body).digest("hex")}`;
@@ -85,7 +88,7 @@ describe("webhook triggers", () => {
   beforeAll(async () => {
     p = await startPlatform({
       executorEnv: {
-        SECRETS_KEY: randomBytes(32).toString("base64"),
+        SECRETS_KEY: KEY_A,
         WEBHOOK_MAX_BODY_BYTES: String(MAX_BODY),
       },
     });
@@ -405,5 +408,31 @@ describe("webhook triggers", () => {
     const bad = await cliAgainst(p, "trigger", "create", "x", "--workflow", flow, "--map", "oops");
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain("--map wants input=path");
+  });
+
+  // last: the suite's first executor (key A only) cannot open the re-sealed secrets afterwards
+  it("RotateSecretsKey re-seals trigger secrets too: an executor with only the new key checks their signatures", async () => {
+    const { name, secret, trigger } = await newTrigger();
+    const keyB = randomBytes(32).toString("base64");
+    const both = await p.addExecutor({ SECRETS_KEY: `kb:${keyB},${KEY_A}` });
+    const secrets = createClient(SecretService, createGrpcTransport({ baseUrl: both.server.url }));
+    const rotated = await secrets.rotateSecretsKey({});
+    expect(rotated.keyId).toBe("kb");
+    expect(rotated.reencrypted).toBeGreaterThanOrEqual(1);
+    const got = (await triggers.getTrigger({ name })).trigger!;
+    expect(got.keyId).toBe("kb");
+    expect(got.secretTime).toEqual(trigger.secretTime);
+    expect((await secrets.rotateSecretsKey({})).reencrypted).toBe(0);
+
+    const onlyB = await p.addExecutor({ SECRETS_KEY: `kb:${keyB}` });
+    const body = JSON.stringify({ text: "after the key rotation" });
+    const res = await fetch(`${onlyB.server.url}/hooks/${name}`, {
+      method: "POST",
+      headers: { "x-hub-signature-256": sign(secret, body) },
+      body,
+    });
+    expect(res.status).toBe(202);
+    const { runId } = (await res.json()) as { runId: string };
+    expect((await finished(runId)).outputs).toEqual({ result: "echo: after the key rotation" });
   });
 });

@@ -26,7 +26,7 @@ export const SERVICE_SCOPES: Readonly<Record<string, Scope>> = {
 /** Builds the executor's routes (RPCs and webhooks) and validation table from its modules. */
 export function build(deps: ServerDeps) {
   const runs = executorService(deps);
-  const secrets = secretService(deps.secrets);
+  const secrets = secretService(deps.secrets, () => deps.triggers.resealAll());
   return {
     services: [ExecutorService, SecretService, TriggerService] as const,
     routes: (router: ConnectRouter) => {

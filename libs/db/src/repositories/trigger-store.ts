@@ -80,6 +80,34 @@ export class TriggerStore {
     return rows[0] ? this.entity(rows[0]) : undefined;
   }
 
+  /** Up to `limit` triggers whose secret is NOT sealed with `keyId`, by name, after `afterName` when given. */
+  async listSealedWithOtherKey(
+    keyId: string,
+    afterName: string | undefined,
+    limit: number,
+  ): Promise<WebhookTriggerEntity[]> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      "SELECT * FROM webhook_triggers WHERE key_id <> $1 AND name > $2 ORDER BY name LIMIT $3",
+      [keyId, afterName ?? "", limit],
+    );
+    return rows.map((row) => this.entity(row));
+  }
+
+  /**
+   * Replaces the sealed secret of trigger `id` by the same secret sealed anew (a SECRETS_KEY rotation),
+   * only while it is still sealed with `fromKeyId`; `secret_at` stays (the secret did not change).
+   * False when the row changed meanwhile (its secret was rotated, or it was deleted).
+   */
+  async resealFrom(id: string, fromKeyId: string, sealed: SealedColumns): Promise<boolean> {
+    const params: unknown[] = [id, fromKeyId];
+    const set = setList(this.metadata, sealed, params);
+    const rows = await this.sql.rows<{ id: string }>(
+      `UPDATE webhook_triggers SET ${set.join(", ")} WHERE id = $1 AND key_id = $2 RETURNING id`,
+      params,
+    );
+    return rows.length === 1;
+  }
+
   /** Deletes the trigger; false when there was none. */
   async delete(name: string): Promise<boolean> {
     const rows = await this.sql.rows<{ name: string }>(

@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { create, fromJson, toJson, type JsonObject } from "@bufbuild/protobuf";
 import type { TriggerStore, WebhookTriggerEntity } from "@mcp/db";
-import { AlreadyExistsError, InvalidArgumentError, NotFoundError } from "@mcp/errors";
+import {
+  AlreadyExistsError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  NotFoundError,
+} from "@mcp/errors";
 import { WorkflowReferenceSchema, type WorkflowReference } from "@mcp/proto/workflows";
 import type { Resolver } from "../definitions/definitions.js";
 import { secretsNotConfigured, SecretUnavailableError } from "../secrets/errors.js";
@@ -33,7 +38,10 @@ export interface WithSecret {
 }
 
 /** The rows the triggers module reads and writes (`@mcp/db` TriggerStore). */
-export type TriggerRows = Pick<TriggerStore, "get" | "listPage" | "insert" | "reseal" | "delete">;
+export type TriggerRows = Pick<
+  TriggerStore,
+  "get" | "listPage" | "insert" | "reseal" | "delete" | "listSealedWithOtherKey" | "resealFrom"
+>;
 
 /**
  * Webhook triggers' domain module (TriggerService and the webhook route both use it): a trigger names
@@ -116,6 +124,44 @@ export class Triggers {
     const row = await this.rows.reseal(name, sealTriggerSecret(keyring, existing.id, secret));
     if (!row) throw new NotFoundError("trigger", name, "it was deleted while the secret was rotated");
     return { trigger: row, secret };
+  }
+
+  /**
+   * Re-seals every trigger's secret not sealed with the current SECRETS_KEY key (the same secret: senders
+   * change nothing), as RotateSecretsKey does for the secrets store; returns how many. Secrets that
+   * cannot be opened with the configured keys are left as they are and named together at the end
+   * (FAILED_PRECONDITION), after every other one was re-sealed.
+   */
+  async resealAll(): Promise<number> {
+    const keyring = this.requireKeyring();
+    const current = keyring.current.id;
+    let resealed = 0;
+    const stuck: string[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const batch = await this.rows.listSealedWithOtherKey(current, after, 100);
+      for (const row of batch) {
+        const opened = openTriggerSecret(keyring, row.id, row);
+        if (!opened.ok) {
+          stuck.push(`"${row.name}" (sealed with key id "${row.keyId}")`);
+          continue;
+        }
+        if (await this.rows.resealFrom(row.id, row.keyId, sealTriggerSecret(keyring, row.id, opened.value))) {
+          resealed++;
+        }
+      }
+      const last = batch[batch.length - 1];
+      if (batch.length < 100 || last === undefined) break;
+      after = last.name;
+    }
+    if (stuck.length > 0) {
+      throw new FailedPreconditionError(
+        `re-sealed ${resealed} trigger secret(s) with key "${current}", but ${stuck.length} cannot be opened with the configured keys: ${stuck.slice(0, 5).join(", ")}; add the key they were sealed with to SECRETS_KEY and rotate again, or rotate those triggers' secrets (mcp trigger rotate-secret)`,
+        "SECRETS_KEY_MISSING",
+        { key_id: current, undecryptable: String(stuck.length) },
+      );
+    }
+    return resealed;
   }
 
   /**
