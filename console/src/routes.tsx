@@ -54,6 +54,10 @@ export const routes: RouteObject[] = [
         path: "secrets",
         lazy: async () => ({ Component: (await import("./pages/secrets/secrets-page")).SecretsPage }),
       },
+      {
+        path: "triggers",
+        lazy: async () => ({ Component: (await import("./pages/triggers/triggers-page")).TriggersPage }),
+      },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -3,7 +3,7 @@ import type { DescMethod, DescService, JsonObject } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
-import { ExecutorService, RunStatus, SecretService } from "@mcp/proto/executor";
+import { ExecutorService, RunStatus, SecretService, TriggerService } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { TestPlatform } from "../support/platform";
@@ -30,6 +30,7 @@ export interface Fixtures {
   readonly victimFlow: string;
   readonly runId: string;
   readonly secret: string;
+  readonly trigger: string;
 }
 
 const fresh = (prefix: string) => `${prefix}-${randomUUID().slice(0, 12)}`;
@@ -72,7 +73,10 @@ export async function createFixtures(p: TestPlatform): Promise<Fixtures> {
       : undefined;
   });
   await createSecret(p, secret);
-  return { mcp, mcpId: created.mcp!.id, victimMcp, flow, victimFlow, runId, secret };
+  const trigger = `fz-hook-${randomUUID().slice(0, 8)}`;
+  const triggers = createClient(TriggerService, createGrpcTransport({ baseUrl: p.executors[0]!.server.url }));
+  await triggers.createTrigger({ name: trigger, workflow: { workflow: { case: "name", value: flow } } });
+  return { mcp, mcpId: created.mcp!.id, victimMcp, flow, victimFlow, runId, secret, trigger };
 }
 
 async function createSecret(p: TestPlatform, name: string): Promise<void> {
@@ -174,10 +178,23 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
     ListSecrets: () => ({ pageSize: 5 }),
     DeleteSecret: () => ({ name: f.secret }),
     RotateSecretsKey: () => ({}),
+    // webhook triggers
+    CreateTrigger: () => ({
+      name: `fz-hook-${randomUUID().slice(0, 12)}`,
+      description: "fuzz",
+      workflow: { name: f.flow, version: 1 },
+      inputPaths: { x: "payload.x" },
+      ratePerMinute: 60,
+      burst: 5,
+    }),
+    GetTrigger: () => ({ name: f.trigger }),
+    ListTriggers: () => ({ pageSize: 5 }),
+    DeleteTrigger: () => ({ name: f.trigger }),
+    RotateTriggerSecret: () => ({ name: f.trigger }),
   };
 }
 
-/** Every RPC of the registry, workflows and executor (runs and secrets), with its valid request. */
+/** Every RPC of the registry, workflows and executor (runs, secrets, triggers), with its valid request. */
 export function rpcsOf(p: TestPlatform, f: Fixtures): Rpc[] {
   const byName = requests(f);
   const executor = p.executors[0]!.server.url;
@@ -186,6 +203,7 @@ export function rpcsOf(p: TestPlatform, f: Fixtures): Rpc[] {
     [WorkflowService, p.workflows.server.url],
     [ExecutorService, executor],
     [SecretService, executor],
+    [TriggerService, executor],
   ];
   return served.flatMap(([service, url]) =>
     service.methods.map((method) => {

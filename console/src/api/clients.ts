@@ -1,5 +1,5 @@
 import { createClient, type Client } from "@connectrpc/connect";
-import { ExecutorService, SecretService } from "@mcp/proto/executor";
+import { ExecutorService, SecretService, TriggerService } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { Transports } from "./transports";
@@ -11,6 +11,8 @@ export interface Clients {
   readonly executor: Client<typeof ExecutorService>;
   /** The executor's secrets store, served at the executor's address. */
   readonly secrets: Client<typeof SecretService>;
+  /** The executor's webhook triggers, served at the executor's address. */
+  readonly triggers: Client<typeof TriggerService>;
 }
 
 export function createClients(transports: Transports): Clients {
@@ -19,5 +21,6 @@ export function createClients(transports: Transports): Clients {
     workflows: createClient(WorkflowService, transports.workflows),
     executor: createClient(ExecutorService, transports.executor),
     secrets: createClient(SecretService, transports.executor),
+    triggers: createClient(TriggerService, transports.executor),
   };
 }

@@ -27,6 +27,9 @@ export function Layout() {
             <li>
               <NavLink to="/secrets">Secrets</NavLink>
             </li>
+            <li>
+              <NavLink to="/triggers">Triggers</NavLink>
+            </li>
           </ul>
         </nav>
         <div className="header-end">

@@ -27,3 +27,8 @@ export {
 export { MemoryEventBus, type MemoryEventBusOptions } from "./events/memory-event-bus.js";
 
 export { openLocksAndEvents, type OpenedLocksAndEvents } from "./open-locks-and-events.js";
+
+export { type RateLimiter, type Bucket, type Taken } from "./rate/rate-limiter.js";
+export { MemoryRateLimiter, type MemoryRateLimiterOptions } from "./rate/memory-rate-limiter.js";
+export { RedisRateLimiter, type RedisRateLimiterOptions } from "./rate/redis-rate-limiter.js";
+export { openRateLimiter, type OpenedRateLimiter } from "./rate/open-rate-limiter.js";

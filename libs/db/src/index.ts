@@ -58,3 +58,4 @@ export {
   type SecretChange,
   type SealedColumns,
 } from "./repositories/secret-store.js";
+export { TriggerStore, type NewTrigger } from "./repositories/trigger-store.js";

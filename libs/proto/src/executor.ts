@@ -3,3 +3,5 @@ export * from "./gen/mcp/executor/v1/run_pb.js";
 export * from "./gen/mcp/executor/v1/executor_service_pb.js";
 export * from "./gen/mcp/executor/v1/secret_pb.js";
 export * from "./gen/mcp/executor/v1/secret_service_pb.js";
+export * from "./gen/mcp/executor/v1/trigger_pb.js";
+export * from "./gen/mcp/executor/v1/trigger_service_pb.js";

@@ -21,7 +21,8 @@ export {
 export { loggingInterceptor } from "./interceptors/logging.js";
 export { errorInterceptor } from "./interceptors/errors.js";
 export { HealthState, ServingStatus } from "./health.js";
-export { startServer, type ServerOptions, type RunningServer } from "./server.js";
+export { startServer, type ServerOptions, type RunningServer, type HttpRoute } from "./server.js";
+export { httpStatusOf } from "./http-status.js";
 export { onShutdown } from "./shutdown.js";
 export { SIGNAL_ECHO_MS, signalRepeat, type FirstSignal } from "./signal-repeat.js";
 export { createServiceClient } from "./clients.js";

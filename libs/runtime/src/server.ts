@@ -1,3 +1,5 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { DescService } from "@bufbuild/protobuf";
 import type { ConnectRouter, Interceptor } from "@connectrpc/connect";
 import { health, reflectionV1, reflectionV1alpha } from "@mcp/proto/grpc";
@@ -36,7 +38,18 @@ export interface ServerOptions {
   readonly maxRequestBytes?: number;
   /** When set, RPCs are counted and timed into it and `GET /metrics` serves it (open, like health). */
   readonly metrics?: Registry;
+  /**
+   * Plain HTTP routes beside the RPCs (e.g. the executor's `POST /hooks/<name>`): asked first for
+   * every request; one that answers returns true, and the RPC handler never sees the request.
+   */
+  readonly httpRoutes?: HttpRoute;
 }
+
+/** A plain HTTP route: answers the request and returns true, or returns false to pass it on. */
+export type HttpRoute = (
+  req: IncomingMessage | Http2ServerRequest,
+  res: ServerResponse | Http2ServerResponse,
+) => boolean;
 
 /** A server listening on one port for gRPC, gRPC-Web and Connect. */
 export interface RunningServer {
@@ -89,6 +102,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const listener = await listenOnePort(
     (req, res) => {
       if (options.metrics && serveMetrics(options.metrics, req, res)) return;
+      if (options.httpRoutes?.(req, res)) return;
       if (applyCors(origins, req, res)) return;
       handler(req, res);
     },

@@ -28,7 +28,7 @@ export interface Foundation {
   readonly metrics: MetricsRegistry;
   /** Serves the service's routes with API-key auth (per config), metrics, CORS, health and reflection. */
   serve(
-    built: Pick<ServerOptions, "services" | "routes" | "validation">,
+    built: Pick<ServerOptions, "services" | "routes" | "validation" | "httpRoutes">,
     auth: ServeAuth,
   ): Promise<RunningServer>;
   /** Graceful stop: the server (when started), then `beforeClose` work, then the cache and the pool. */

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
-import { countedLocks, openLocksAndEvents } from "@mcp/coordination";
-import { FencedWrites, RunQueries, RunStore, RunWaits, SecretStore } from "@mcp/db";
+import { countedLocks, openLocksAndEvents, openRateLimiter } from "@mcp/coordination";
+import { FencedWrites, RunQueries, RunStore, RunWaits, SecretStore, TriggerStore } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { coordinationMetrics, createServiceClient, type Logger, type RunningServer } from "@mcp/runtime";
@@ -24,6 +24,7 @@ import { RunWatcher } from "./runs/run-watcher.js";
 import { RunWorker, type Reservation } from "./runs/run-worker.js";
 import { SecretVault } from "./secrets/index.js";
 import { build, SERVICE_SCOPES } from "./server.js";
+import { Triggers, WebhookDeliveries, webhookRoute } from "./triggers/index.js";
 
 /**
  * Replaces parts of the executor for measurement: `npm run bench` drives the real engine, store and
@@ -136,6 +137,16 @@ export async function startExecutor(
     // a run created when this executor is full is driven by whichever executor is free first
     wake: (runId) => events.wake(runId),
   });
+  // webhook triggers: their deliveries start runs like ExecuteWorkflow, rate-limited per trigger
+  const rateLimits = openRateLimiter({ redisUrl: config.redisUrl, logger, name: "executor" });
+  const triggers = new Triggers(new TriggerStore(dataSource), keyring, () => definitions.current());
+  const deliveries = new WebhookDeliveries({
+    triggers,
+    starter,
+    launcher,
+    queries,
+    limiter: rateLimits.limiter,
+  });
   const built = build({
     starter,
     launcher,
@@ -144,6 +155,11 @@ export async function startExecutor(
     canceller,
     signals: new RunSignals(waits, reader, events),
     secrets,
+    triggers,
+    httpRoutes: webhookRoute((delivery) => deliveries.deliver(delivery), {
+      maxBodyBytes: config.executor.webhookMaxBodyBytes,
+      logger,
+    }),
   });
   const server = await base.serve(built, {
     mutating: "execute",
@@ -160,6 +176,7 @@ export async function startExecutor(
       base.stop(server, async () => {
         await worker.stop(config.shutdownGraceMs);
         await coordination.close();
+        await rateLimits.close();
       }),
   };
 }

@@ -22,6 +22,8 @@ export interface ExecutorSettings {
    * call). The key bytes never serialise: a logged config shows only the key ids.
    */
   readonly secrets: SecretsKeyring | undefined;
+  /** Largest webhook body (`POST /hooks/<name>`) accepted; larger ones are refused with 413. */
+  readonly webhookMaxBodyBytes: number;
 }
 
 /** The executor's configuration: every service's, and its own section. */
@@ -39,6 +41,7 @@ const schema = z.object({
   EXECUTOR_POLL_MS: whole(50, 600_000, 500),
   EXECUTOR_START_WRITE_DELAY_MS: whole(0, 60_000, 50),
   EXECUTOR_MAX_RECOVERIES: whole(1, 1_000, 5),
+  WEBHOOK_MAX_BODY_BYTES: whole(1, 64 * 1024 * 1024, 1024 * 1024),
 });
 
 /** Parses the environment into a frozen ExecutorConfig; a ConfigError names every bad variable. */
@@ -64,6 +67,7 @@ function settingsOf(env: NodeJS.ProcessEnv): { value?: ExecutorSettings; problem
       startWriteDelayMs: e.EXECUTOR_START_WRITE_DELAY_MS,
       maxRecoveries: e.EXECUTOR_MAX_RECOVERIES,
       secrets,
+      webhookMaxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
     }),
     problems,
   };

@@ -1,31 +1,40 @@
 import type { ConnectRouter } from "@connectrpc/connect";
-import { ExecutorService, SecretService } from "@mcp/proto/executor";
-import type { Scope } from "@mcp/runtime";
+import { ExecutorService, SecretService, TriggerService } from "@mcp/proto/executor";
+import type { HttpRoute, Scope } from "@mcp/runtime";
 import { executorService, type ExecutorDeps } from "./executor-service.js";
 import { secretService, secretValidation, type SecretVault } from "./secrets/index.js";
+import { triggerService, triggerValidation, type Triggers } from "./triggers/index.js";
 import { executorValidation } from "./validation.js";
 
-/** What the executor's handlers delegate to: the run modules and the secrets vault. */
+/** What the executor's handlers delegate to: the run modules, the secrets vault and the triggers. */
 export interface ServerDeps extends ExecutorDeps {
   readonly secrets: SecretVault;
+  readonly triggers: Triggers;
+  /** Plain HTTP routes beside the RPCs: the webhooks (`POST /hooks/<name>`). */
+  readonly httpRoutes: HttpRoute;
 }
 
 /**
  * Services every method of which needs a scope when API keys are on, reads included: the secrets
  * store is for admins only (even listing names).
  */
-export const SERVICE_SCOPES: Readonly<Record<string, Scope>> = { [SecretService.typeName]: "admin" };
+export const SERVICE_SCOPES: Readonly<Record<string, Scope>> = {
+  [SecretService.typeName]: "admin",
+  [TriggerService.typeName]: "admin",
+};
 
-/** Builds the executor's routes and validation table from its run modules and the secrets vault. */
+/** Builds the executor's routes (RPCs and webhooks) and validation table from its modules. */
 export function build(deps: ServerDeps) {
   const runs = executorService(deps);
-  const secrets = secretService(deps.secrets);
+  const secrets = secretService(deps.secrets, () => deps.triggers.resealAll());
   return {
-    services: [ExecutorService, SecretService] as const,
+    services: [ExecutorService, SecretService, TriggerService] as const,
     routes: (router: ConnectRouter) => {
       router.service(ExecutorService, runs);
       router.service(SecretService, secrets);
+      router.service(TriggerService, triggerService(deps.triggers));
     },
-    validation: new Map([...executorValidation, ...secretValidation]),
+    validation: new Map([...executorValidation, ...secretValidation, ...triggerValidation]),
+    httpRoutes: deps.httpRoutes,
   };
 }

@@ -7,6 +7,7 @@ import { RunSignalEntity } from "./run-signal.entity.js";
 import { McpNameCounterEntity, WorkflowNameCounterEntity } from "./name-counter.entity.js";
 import { StepRunEntity } from "./step-run.entity.js";
 import { WorkflowDefinitionEntity } from "./workflow-definition.entity.js";
+import { WebhookTriggerEntity } from "./webhook-trigger.entity.js";
 import { WorkflowRunEntity } from "./workflow-run.entity.js";
 import { WorkflowVersionEntity } from "./workflow-version.entity.js";
 
@@ -23,6 +24,7 @@ export {
   WorkflowVersionEntity,
   SecretEntity,
   RunSignalEntity,
+  WebhookTriggerEntity,
 };
 export { CatalogDefinitionColumns, CatalogVersionColumns, NameCounterColumns } from "./catalog-columns.js";
 export type { LabelMap } from "./mcp-definition.entity.js";
@@ -44,4 +46,5 @@ export const ENTITIES = [
   ApiKeyEntity,
   SecretEntity,
   RunSignalEntity,
+  WebhookTriggerEntity,
 ] as const;

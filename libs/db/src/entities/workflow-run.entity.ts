@@ -113,6 +113,14 @@ export class WorkflowRunEntity {
   @Column({ type: "text", name: "parent_step_id", nullable: true })
   parentStepId!: string | null;
 
+  /** The webhook trigger whose delivery started this run (`webhook_triggers.name` then); null otherwise. */
+  @Column({ type: "text", name: "trigger_name", nullable: true })
+  triggerName!: string | null;
+
+  /** The delivery id the webhook's sender gave, when a trigger started the run with one. */
+  @Column({ type: "text", name: "trigger_delivery_id", nullable: true })
+  triggerDeliveryId!: string | null;
+
   /** The fallback run started after this one failed. */
   @Column({ type: "uuid", name: "fallback_run_id", nullable: true })
   fallbackRunId!: string | null;

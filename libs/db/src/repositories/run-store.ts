@@ -20,7 +20,10 @@ export interface NewRun {
     | "recoveries"
     | "lastDriverError"
     | "wakeAt"
-  >;
+    | "triggerName"
+    | "triggerDeliveryId"
+  > &
+    Partial<Pick<WorkflowRunEntity, "triggerName" | "triggerDeliveryId">>;
   readonly steps: ReadonlyArray<Omit<StepRunEntity, "run">>;
 }
 

@@ -135,6 +135,8 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
     fallbackRunId: run.fallbackRunId ?? "",
     parentRunId: run.parentRunId ?? "",
     parentStepId: run.parentStepId ?? "",
+    triggerName: run.triggerName ?? "",
+    triggerDeliveryId: run.triggerDeliveryId ?? "",
     ...rerunFields(run),
   });
 }

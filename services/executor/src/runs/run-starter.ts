@@ -29,6 +29,9 @@ import { planRerun } from "./rerun-plan.js";
 import { resolveInputs } from "./workflow-inputs.js";
 import { callsMcp, waitColumns } from "./wait-rows.js";
 
+/** What started a run besides a caller, recorded on it (a webhook trigger and its delivery id). */
+export type RunOrigin = Partial<Pick<WorkflowRunEntity, "triggerName" | "triggerDeliveryId">>;
+
 /** A created (or found again) run. */
 export interface Started {
   readonly run: WorkflowRunEntity;
@@ -56,6 +59,7 @@ export class RunStarter {
     parentStepId: string | null = null,
     /** A sub-workflow step's `timeout_seconds`: the run's timeout is at most this. */
     timeoutSeconds?: number,
+    origin: RunOrigin = {},
   ): Promise<Started> {
     const requestHash = contentHash({
       workflow: [ref.workflow.case ?? "", ref.workflow.value ?? "", ref.version ?? 0],
@@ -75,6 +79,7 @@ export class RunStarter {
     );
     const plan = encodePlan(spec, mcps, requestHash, await pinTools(defs, mcps));
     return this.insert(requestId, requestHash, plan, inputs, workflow.spec.steps, mcps, claim, {
+      ...origin,
       kind: "workflow",
       parentRunId,
       parentStepId,
@@ -235,18 +240,19 @@ export class RunStarter {
     specSteps: readonly Step[],
     mcps: ReadonlyMap<string, PinnedMcp>,
     claim: ClaimAtCreate | undefined,
-    what: Pick<
-      WorkflowRunEntity,
-      | "kind"
-      | "parentRunId"
-      | "parentStepId"
-      | "workflowId"
-      | "workflowName"
-      | "workflowVersion"
-      | "mcpId"
-      | "mcpName"
-      | "mcpVersion"
-    >,
+    what: RunOrigin &
+      Pick<
+        WorkflowRunEntity,
+        | "kind"
+        | "parentRunId"
+        | "parentStepId"
+        | "workflowId"
+        | "workflowName"
+        | "workflowVersion"
+        | "mcpId"
+        | "mcpName"
+        | "mcpVersion"
+      >,
     /** Old rows of a re-run's reused steps: recorded as they ended, under the new run. */
     reused: ReadonlyMap<string, StepRunEntity> = new Map(),
   ): Promise<Started> {

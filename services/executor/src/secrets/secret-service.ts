@@ -19,7 +19,11 @@ const principal = (ctx: HandlerContext) => ctx.values.get(callInfoKey)?.principa
  * SecretService over the vault. Requests arrive validated and authorised (`admin`, every method);
  * handlers only translate. No response carries a value.
  */
-export function secretService(vault: SecretVault): ServiceImpl<typeof SecretService> {
+export function secretService(
+  vault: SecretVault,
+  /** Re-seals the other values sealed under SECRETS_KEY (webhook triggers' secrets); returns how many. */
+  resealOthers: () => Promise<number> = () => Promise.resolve(0),
+): ServiceImpl<typeof SecretService> {
   return {
     async putSecret(req, ctx) {
       const { secret, created } = await vault.put({
@@ -50,7 +54,12 @@ export function secretService(vault: SecretVault): ServiceImpl<typeof SecretServ
     },
 
     async rotateSecretsKey() {
-      return create(RotateSecretsKeyResponseSchema, await vault.rotateKey());
+      const rotated = await vault.rotateKey();
+      const others = await resealOthers();
+      return create(RotateSecretsKeyResponseSchema, {
+        keyId: rotated.keyId,
+        reencrypted: rotated.reencrypted + others,
+      });
     },
   };
 }

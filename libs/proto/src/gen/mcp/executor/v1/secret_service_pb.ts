@@ -254,7 +254,7 @@ export type RotateSecretsKeyResponse = Message<"mcp.executor.v1.RotateSecretsKey
   keyId: string;
 
   /**
-   * How many secrets were re-encrypted by this call.
+   * How many secrets (and webhook trigger secrets) were re-encrypted by this call.
    *
    * @generated from field: int32 reencrypted = 2;
    */
@@ -319,8 +319,8 @@ export const SecretService: GenService<{
     output: typeof DeleteSecretResponseSchema;
   },
   /**
-   * Re-encrypts every secret not yet sealed with the current key (the first of SECRETS_KEY), so an old
-   * key can then be dropped from SECRETS_KEY. Idempotent.
+   * Re-encrypts every secret, and every webhook trigger's secret, not yet sealed with the current key
+   * (the first of SECRETS_KEY), so an old key can then be dropped from SECRETS_KEY. Idempotent.
    *
    * @generated from rpc mcp.executor.v1.SecretService.RotateSecretsKey
    */
