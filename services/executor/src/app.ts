@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { countedLocks, openLocksAndEvents } from "@mcp/coordination";
-import { FencedWrites, RunQueries, RunStore, RunWaits, SecretStore } from "@mcp/db";
+import { FencedWrites, RunQueries, RunRetention, RunStore, RunWaits, SecretStore } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { coordinationMetrics, createServiceClient, type Logger, type RunningServer } from "@mcp/runtime";
@@ -23,6 +23,7 @@ import { RunStarter } from "./runs/run-starter.js";
 import { RunWatcher } from "./runs/run-watcher.js";
 import { RunWorker, type Reservation } from "./runs/run-worker.js";
 import { SecretVault } from "./secrets/index.js";
+import { RetentionLoop, RunPruner, retentionMetrics } from "./retention/index.js";
 import { build, SERVICE_SCOPES } from "./server.js";
 
 /**
@@ -134,6 +135,13 @@ export async function startExecutor(
     // a run created when this executor is full is driven by whichever executor is free first
     wake: (runId) => events.wake(runId),
   });
+  const retention = config.executor.retention;
+  const pruner = new RunPruner(
+    new RunRetention(dataSource),
+    { batchRuns: retention.batchRuns, pauseMs: retention.pauseMs, defaultDays: retention.days },
+    retentionMetrics(metrics),
+  );
+  const retentionLoop = new RetentionLoop(pruner, logger, retention);
   const built = build({
     starter,
     launcher,
@@ -142,6 +150,7 @@ export async function startExecutor(
     canceller,
     signals: new RunSignals(waits, reader, events),
     secrets,
+    pruner,
   });
   const server = await base.serve(built, {
     mutating: "execute",
@@ -150,12 +159,14 @@ export async function startExecutor(
   });
   reportSandboxHealth(server, sandbox);
   await worker.start();
+  retentionLoop.start();
   return {
     server,
     owner,
     secrets,
     stop: () =>
       base.stop(server, async () => {
+        await retentionLoop.stop();
         await worker.stop(config.shutdownGraceMs);
         await coordination.close();
       }),

@@ -1,6 +1,7 @@
 import { loadConfig, withSection, zodProblems, type ServiceConfig } from "@mcp/runtime";
 import { z } from "zod";
 import { parseSecretsKeyring, SecretsKeyError, type SecretsKeyring } from "./secrets/keyring.js";
+import { retentionEnv, retentionSettings, type RetentionSettings } from "./retention/retention-config.js";
 
 /** The executor's own settings (EXECUTOR_*, SECRETS_KEY). */
 export interface ExecutorSettings {
@@ -22,6 +23,8 @@ export interface ExecutorSettings {
    * call). The key bytes never serialise: a logged config shows only the key ids.
    */
   readonly secrets: SecretsKeyring | undefined;
+  /** Run retention (RUN_RETENTION_*): off unless RUN_RETENTION_DAYS is set. */
+  readonly retention: RetentionSettings;
 }
 
 /** The executor's configuration: every service's, and its own section. */
@@ -39,6 +42,7 @@ const schema = z.object({
   EXECUTOR_POLL_MS: whole(50, 600_000, 500),
   EXECUTOR_START_WRITE_DELAY_MS: whole(0, 60_000, 50),
   EXECUTOR_MAX_RECOVERIES: whole(1, 1_000, 5),
+  ...retentionEnv,
 });
 
 /** Parses the environment into a frozen ExecutorConfig; a ConfigError names every bad variable. */
@@ -64,6 +68,7 @@ function settingsOf(env: NodeJS.ProcessEnv): { value?: ExecutorSettings; problem
       startWriteDelayMs: e.EXECUTOR_START_WRITE_DELAY_MS,
       maxRecoveries: e.EXECUTOR_MAX_RECOVERIES,
       secrets,
+      retention: retentionSettings(e),
     }),
     problems,
   };
