@@ -58,10 +58,7 @@ export class RunPruner {
   }
 
   /** Prunes (or counts, when `dryRun`) the runs that finished more than `olderThanMs` ago. */
-  async prune(
-    request: { olderThanMs: number; dryRun: boolean },
-    signal?: AbortSignal,
-  ): Promise<PruneResult> {
+  async prune(request: { olderThanMs: number; dryRun: boolean }, signal?: AbortSignal): Promise<PruneResult> {
     const cutoff = new Date(Date.now() - request.olderThanMs);
     if (request.dryRun) return { ...(await this.store.count(cutoff)), batches: 0, cutoff, dryRun: true };
     const done = await this.store.exclusively(() => this.inBatches(cutoff, signal));
