@@ -63,17 +63,18 @@ describe("run retention", () => {
 
   /** Which of `ids` still have a run row. */
   async function present(ids: readonly string[]): Promise<Set<string>> {
-    const rows = (await sql.query("SELECT id FROM workflow_runs WHERE id = ANY($1::uuid[])", [ids])) as {
-      id: string;
-    }[];
+    const rows = await sql.query<{ id: string }[]>(
+      "SELECT id FROM workflow_runs WHERE id = ANY($1::uuid[])",
+      [ids],
+    );
     return new Set(rows.map((r) => r.id));
   }
 
   async function counts(): Promise<{ runs: number; steps: number; signals: number }> {
-    const [row] = (await sql.query(
+    const [row] = await sql.query<{ runs: number; steps: number; signals: number }[]>(
       `SELECT (SELECT count(*) FROM workflow_runs)::int AS runs, (SELECT count(*) FROM step_runs)::int AS steps,
               (SELECT count(*) FROM run_signals)::int AS signals`,
-    )) as { runs: number; steps: number; signals: number }[];
+    );
     return row!;
   }
 
@@ -189,9 +190,10 @@ describe("run retention", () => {
       recentParent,
       oldChildOfRecent,
     ];
-    const [realSteps] = (await sql.query("SELECT count(*)::int AS n FROM step_runs WHERE run_id = $1", [
-      realOld,
-    ])) as { n: number }[];
+    const [realSteps] = await sql.query<{ n: number }[]>(
+      "SELECT count(*)::int AS n FROM step_runs WHERE run_id = $1",
+      [realOld],
+    );
     const expectedSteps = realSteps!.n + 3 + 2 * 5;
 
     const before = await counts();
@@ -253,11 +255,11 @@ describe("run retention", () => {
     const slow = retention(first).pruneRuns({ olderThan: days(30) });
     // the first prune holds the advisory lock on this database (and deletes one run per batch)
     await waitFor("the first prune to hold the lock and delete a batch", async () => {
-      const [row] = (await sql.query(
+      const [row] = await sql.query<{ n: number }[]>(
         `SELECT count(*)::int AS n FROM pg_locks
           WHERE locktype = 'advisory' AND objid = 727002 AND granted
             AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
-      )) as { n: number }[];
+      );
       return row!.n === 1 && (await present(old)).size < old.length ? true : undefined;
     });
     const refused = await expectCode(

@@ -41,12 +41,12 @@ export class RunRetention {
   /** How many runs and step rows a prune with `cutoff` would delete now; deletes nothing. */
   count(cutoff: Date): Promise<Pruned> {
     return dbCall(async () => {
-      const rows = (await this.dataSource.query(
+      const rows = await this.dataSource.query<{ runs: string; steps: string }[]>(
         `SELECT count(*)::bigint AS runs,
                 COALESCE(sum((SELECT count(*) FROM step_runs s WHERE s.run_id = r.id)), 0)::bigint AS steps
          ${ELIGIBLE}`,
         [cutoff],
-      )) as { runs: string; steps: string }[];
+      );
       return { runs: Number(rows[0]?.runs ?? 0), steps: Number(rows[0]?.steps ?? 0) };
     });
   }
@@ -55,20 +55,20 @@ export class RunRetention {
   deleteBatch(cutoff: Date, limit: number): Promise<Pruned> {
     return dbCall(() =>
       this.dataSource.transaction(async (tx) => {
-        const doomed = (await tx.query(
+        const doomed = await tx.query<{ id: string }[]>(
           `SELECT r.id ${ELIGIBLE} ORDER BY r.finished_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED`,
           [cutoff, limit],
-        )) as { id: string }[];
+        );
         if (doomed.length === 0) return { runs: 0, steps: 0 };
         const ids = doomed.map((d) => d.id);
-        const [, steps] = (await tx.query("DELETE FROM step_runs WHERE run_id = ANY($1::uuid[])", [ids])) as [
-          unknown,
-          number,
-        ];
-        const [, runs] = (await tx.query("DELETE FROM workflow_runs WHERE id = ANY($1::uuid[])", [ids])) as [
-          unknown,
-          number,
-        ];
+        const [, steps] = await tx.query<[unknown, number]>(
+          "DELETE FROM step_runs WHERE run_id = ANY($1::uuid[])",
+          [ids],
+        );
+        const [, runs] = await tx.query<[unknown, number]>(
+          "DELETE FROM workflow_runs WHERE id = ANY($1::uuid[])",
+          [ids],
+        );
         return { runs, steps };
       }),
     );
