@@ -58,4 +58,4 @@ export {
   type SecretChange,
   type SealedColumns,
 } from "./repositories/secret-store.js";
-export { RunRetention, PRUNE_LOCK_KEY, type Pruned } from "./repositories/run-retention.js";
+export { RunRetention, PRUNE_LOCK_KEY, PRUNE_BATCH_SQL, type Pruned } from "./repositories/run-retention.js";

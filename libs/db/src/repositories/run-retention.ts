@@ -29,6 +29,9 @@ const ELIGIBLE = `
                     WHERE c.parent_run_id = r.id
                       AND (c.status IN ('pending', 'running') OR c.finished_at IS NULL OR c.finished_at >= $1))`;
 
+/** One batch's runs: `$1` the cutoff, `$2` the batch size (`npm run bench` EXPLAINs it). */
+export const PRUNE_BATCH_SQL = `SELECT r.id ${ELIGIBLE} ORDER BY r.finished_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED`;
+
 /**
  * Deletes old finished runs in bounded batches (docs/adr/019-retention.md). Each batch is one short
  * transaction that locks its runs (`FOR UPDATE SKIP LOCKED`: a row another transaction holds is left
@@ -55,10 +58,7 @@ export class RunRetention {
   deleteBatch(cutoff: Date, limit: number): Promise<Pruned> {
     return dbCall(() =>
       this.dataSource.transaction(async (tx) => {
-        const doomed = await tx.query<{ id: string }[]>(
-          `SELECT r.id ${ELIGIBLE} ORDER BY r.finished_at LIMIT $2 FOR UPDATE OF r SKIP LOCKED`,
-          [cutoff, limit],
-        );
+        const doomed = await tx.query<{ id: string }[]>(PRUNE_BATCH_SQL, [cutoff, limit]);
         if (doomed.length === 0) return { runs: 0, steps: 0 };
         const ids = doomed.map((d) => d.id);
         const [, steps] = await tx.query<[unknown, number]>(
