@@ -3,7 +3,7 @@ import type { DescMethod, DescService, JsonObject } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
-import { ExecutorService, RunStatus, SecretService } from "@mcp/proto/executor";
+import { ExecutorService, RunRetentionService, RunStatus, SecretService } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { TestPlatform } from "../support/platform";
@@ -172,10 +172,12 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
     ListSecrets: () => ({ pageSize: 5 }),
     DeleteSecret: () => ({ name: f.secret }),
     RotateSecretsKey: () => ({}),
+    // retention: ten years, so even an accepted mutation deletes none of the suite's runs
+    PruneRuns: () => ({ olderThan: "315360000s", dryRun: true }),
   };
 }
 
-/** Every RPC of the registry, workflows and executor (runs and secrets), with its valid request. */
+/** Every RPC of the registry, workflows and executor (runs, secrets, retention), with its valid request. */
 export function rpcsOf(p: TestPlatform, f: Fixtures): Rpc[] {
   const byName = requests(f);
   const executor = p.executors[0]!.server.url;
@@ -184,6 +186,7 @@ export function rpcsOf(p: TestPlatform, f: Fixtures): Rpc[] {
     [WorkflowService, p.workflows.server.url],
     [ExecutorService, executor],
     [SecretService, executor],
+    [RunRetentionService, executor],
   ];
   return served.flatMap(([service, url]) =>
     service.methods.map((method) => {
