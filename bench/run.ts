@@ -12,6 +12,7 @@ import { benchRunner } from "./runners";
 import { e2eSuite } from "./suites/e2e";
 import { floorAndCeiling } from "./suites/floor-ceiling";
 import { forEachSuite } from "./suites/for-each";
+import { historySuite } from "./suites/history";
 import { peersSuite } from "./suites/peers";
 import { perStepSuite } from "./suites/per-step";
 import { recoverySuite } from "./suites/recovery";
@@ -36,6 +37,11 @@ const SUITES: Suite[] = [
     name: "for-each",
     title: "for_each: per-item overhead of 1,000 noop items vs per-step",
     run: async (p) => forEachSuite(await p()),
+  },
+  {
+    name: "history",
+    title: "Run history: a loaded database vs an empty one (BENCH_HISTORY_RUNS)",
+    run: () => historySuite(),
   },
 ];
 

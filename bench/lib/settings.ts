@@ -25,4 +25,11 @@ export const settings = {
   recovery: { kills: quick ? 1 : 3, stepMs: 200, steps: 20 },
   sandbox: { steps: quick ? 20 : 100, egressSteps: quick ? 5 : 20 },
   forEach: { items: 1000, rounds: quick ? 2 : 5, perRound: quick ? 3 : 10 },
+  /** `BENCH_HISTORY_RUNS`: finished runs loaded (10 step rows each); default 1,000,000 (quick: 20,000). */
+  history: {
+    runs: Number(process.env["BENCH_HISTORY_RUNS"] ?? (quick ? 20_000 : 1_000_000)),
+    rounds: quick ? 2 : 6,
+    perRound: quick ? 5 : 15,
+    listCalls: quick ? 100 : 400,
+  },
 } as const;

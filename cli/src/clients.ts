@@ -1,11 +1,11 @@
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { ExecutorService, SecretService, TriggerService } from "@mcp/proto/executor";
+import { ExecutorService, RunRetentionService, SecretService, TriggerService } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { CliConfig } from "./config.js";
 
-/** One gRPC client per service (three on the executor: runs, secrets and triggers). */
+/** One gRPC client per service (four on the executor: runs, secrets, triggers and retention). */
 export interface Clients {
   readonly registry: Client<typeof RegistryService>;
   readonly workflows: Client<typeof WorkflowService>;
@@ -14,6 +14,8 @@ export interface Clients {
   readonly secrets: Client<typeof SecretService>;
   /** The executor's webhook triggers (same address as `executor`). */
   readonly triggers: Client<typeof TriggerService>;
+  /** The executor's run retention (same address as `executor`). */
+  readonly retention: Client<typeof RunRetentionService>;
 }
 
 /** Sends the API key, when there is one, on every call. */
@@ -33,5 +35,6 @@ export function createClients(config: CliConfig): Clients {
     executor: createClient(ExecutorService, transport(config.executorUrl)),
     secrets: createClient(SecretService, transport(config.executorUrl)),
     triggers: createClient(TriggerService, transport(config.executorUrl)),
+    retention: createClient(RunRetentionService, transport(config.executorUrl)),
   };
 }

@@ -9,6 +9,7 @@ import { parsePositiveInt } from "./commands/resources.js";
 import { rerun, type RerunOptions } from "./commands/rerun.js";
 import { run } from "./commands/run.js";
 import { runs } from "./commands/runs.js";
+import { parseAge, runsPrune } from "./commands/prune.js";
 import { decide, signal } from "./commands/signal.js";
 import { secretList, secretRm, secretRotateKey, secretSet } from "./commands/secret.js";
 import { addTriggerCommands } from "./commands/trigger.js";
@@ -28,6 +29,13 @@ const format = (value: string): OutputFormat => {
 const positive = (what: string) => (value: string) => {
   try {
     return parsePositiveInt(value, what);
+  } catch (err) {
+    throw new InvalidArgumentError((err as Error).message);
+  }
+};
+const age = (value: string) => {
+  try {
+    return parseAge(value);
   } catch (err) {
     throw new InvalidArgumentError((err as Error).message);
   }
@@ -152,9 +160,9 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .addOption(outputOption())
     .action(action((ctx, runId: string, opts: RerunOptions) => rerun(ctx, runId, opts)));
 
-  program
+  const runsCommand = program
     .command("runs")
-    .description("list runs, newest first")
+    .description("list runs, newest first (`runs prune`: delete old finished ones)")
     .option("-w, --workflow <name>", "only runs of this workflow")
     .option("--parent <run>", "only the sub-workflow runs this run started")
     .option("--limit <n>", "at most this many", positive("--limit"), 20)
@@ -162,6 +170,19 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .action(
       action((ctx, opts: { workflow?: string; parent?: string; limit: number; output: OutputFormat }) =>
         runs(ctx, opts),
+      ),
+    );
+  runsCommand
+    .command("prune")
+    .description(
+      "delete finished runs older than --older-than (default: the executor's RUN_RETENTION_DAYS) with their steps; needs an admin key when API keys are on",
+    )
+    .option("--older-than <age>", "e.g. 30d, 12h, 2w (at least 1h)", age)
+    .option("--dry-run", "only count what would be deleted", false)
+    .addOption(outputOption())
+    .action(
+      action((ctx, opts: { olderThan?: number; dryRun: boolean; output: OutputFormat }) =>
+        runsPrune(ctx, opts),
       ),
     );
 

@@ -1,7 +1,7 @@
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { health } from "@mcp/proto/grpc";
-import { ExecutorService, SecretService, TriggerService } from "@mcp/proto/executor";
+import { ExecutorService, RunRetentionService, SecretService, TriggerService } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { startPlatform, type TestPlatform } from "../support/platform";
@@ -50,7 +50,12 @@ export interface FuzzReport {
 const SERVER_FAULTS = new Set(["internal", "unknown", "data_loss"]);
 
 /** RPCs that may accept a malformed request without harm: their request has no field that must be set. */
-const MAY_ACCEPT = new Set(["mcp.executor.v1.SecretService/RotateSecretsKey"]);
+const MAY_ACCEPT = new Set([
+  "mcp.executor.v1.SecretService/RotateSecretsKey",
+  // every field is optional on an executor with RUN_RETENTION_DAYS, and any age of at least an hour is
+  // valid: a mutated request may be a valid prune (it deletes nothing younger than an hour)
+  "mcp.executor.v1.RunRetentionService/PruneRuns",
+]);
 
 /** Starts the three services on a fresh database, sends the malformed requests, checks the rules. */
 export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
@@ -172,7 +177,12 @@ async function notServing(platform: TestPlatform): Promise<string[]> {
     [platform.workflows.server.url, [WorkflowService.typeName]],
     [
       platform.executors[0]!.server.url,
-      [ExecutorService.typeName, SecretService.typeName, TriggerService.typeName],
+      [
+        ExecutorService.typeName,
+        SecretService.typeName,
+        TriggerService.typeName,
+        RunRetentionService.typeName,
+      ],
     ],
   ];
   const out: string[] = [];

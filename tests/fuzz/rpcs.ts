@@ -3,7 +3,13 @@ import type { DescMethod, DescService, JsonObject } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
-import { ExecutorService, RunStatus, SecretService, TriggerService } from "@mcp/proto/executor";
+import {
+  ExecutorService,
+  RunRetentionService,
+  RunStatus,
+  SecretService,
+  TriggerService,
+} from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { TestPlatform } from "../support/platform";
@@ -191,10 +197,12 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
     ListTriggers: () => ({ pageSize: 5 }),
     DeleteTrigger: () => ({ name: f.trigger }),
     RotateTriggerSecret: () => ({ name: f.trigger }),
+    // retention: ten years, so even an accepted mutation deletes none of the suite's runs
+    PruneRuns: () => ({ olderThan: "315360000s", dryRun: true }),
   };
 }
 
-/** Every RPC of the registry, workflows and executor (runs, secrets, triggers), with its valid request. */
+/** Every RPC of the registry, workflows and executor (runs, secrets, triggers, retention), with its valid request. */
 export function rpcsOf(p: TestPlatform, f: Fixtures): Rpc[] {
   const byName = requests(f);
   const executor = p.executors[0]!.server.url;
@@ -204,6 +212,7 @@ export function rpcsOf(p: TestPlatform, f: Fixtures): Rpc[] {
     [ExecutorService, executor],
     [SecretService, executor],
     [TriggerService, executor],
+    [RunRetentionService, executor],
   ];
   return served.flatMap(([service, url]) =>
     service.methods.map((method) => {

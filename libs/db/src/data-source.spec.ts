@@ -38,6 +38,7 @@ describe("openDatabase", () => {
         "ForEachItems1767300000000",
         "SubWorkflows1767400000000",
         "WebhookTriggers1767600000000",
+        "RunRetention1767900000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",

@@ -1,5 +1,6 @@
 import "reflect-metadata";
-import { DataSource, type LoggerOptions } from "typeorm";
+import { setTimeout as sleep } from "node:timers/promises";
+import { DataSource, type LoggerOptions, type QueryRunner } from "typeorm";
 import { ENTITIES } from "./entities/index.js";
 import { MIGRATIONS } from "./migrations/index.js";
 import { translateDbError } from "./errors.js";
@@ -42,6 +43,22 @@ export function createDataSource(options: DataSourceOptions): DataSource {
 const MIGRATION_LOCK_KEY = 727_001;
 
 /**
+ * Takes the migration lock, polling with `pg_try_advisory_lock` rather than blocking in
+ * `pg_advisory_lock`: a session blocked in a statement holds a snapshot, and `CREATE INDEX
+ * CONCURRENTLY` (migration 1767900000000) waits for every older snapshot to go, so the services
+ * waiting for the lock would wait forever on the one migrating.
+ */
+async function takeMigrationLock(runner: QueryRunner): Promise<void> {
+  for (;;) {
+    const rows = (await runner.query("SELECT pg_try_advisory_lock($1) AS locked", [MIGRATION_LOCK_KEY])) as {
+      locked: boolean;
+    }[];
+    if (rows[0]?.locked) return;
+    await sleep(100);
+  }
+}
+
+/**
  * Connects and applies pending migrations, holding an advisory lock so concurrent starts of several
  * services (or replicas) on one database migrate exactly once. Connection failures become
  * UnavailableError. Returns the names of the migrations applied.
@@ -59,7 +76,7 @@ export async function openDatabase(
     const runner = dataSource.createQueryRunner();
     try {
       await runner.connect();
-      await runner.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK_KEY]);
+      await takeMigrationLock(runner);
       const applied = await dataSource.runMigrations({ transaction: "each" });
       return { dataSource, applied: applied.map((m) => m.name) };
     } finally {

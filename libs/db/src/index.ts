@@ -59,3 +59,4 @@ export {
   type SealedColumns,
 } from "./repositories/secret-store.js";
 export { TriggerStore, type NewTrigger } from "./repositories/trigger-store.js";
+export { RunRetention, PRUNE_LOCK_KEY, PRUNE_BATCH_SQL, type Pruned } from "./repositories/run-retention.js";

@@ -1,7 +1,8 @@
-/** mcp.executor.v1: workflow runs, step runs, ExecutorService and SecretService. */
+/** mcp.executor.v1: workflow runs, step runs, ExecutorService, SecretService and RunRetentionService. */
 export * from "./gen/mcp/executor/v1/run_pb.js";
 export * from "./gen/mcp/executor/v1/executor_service_pb.js";
 export * from "./gen/mcp/executor/v1/secret_pb.js";
 export * from "./gen/mcp/executor/v1/secret_service_pb.js";
 export * from "./gen/mcp/executor/v1/trigger_pb.js";
 export * from "./gen/mcp/executor/v1/trigger_service_pb.js";
+export * from "./gen/mcp/executor/v1/retention_service_pb.js";

@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { countedLocks, openLocksAndEvents, openRateLimiter } from "@mcp/coordination";
-import { FencedWrites, RunQueries, RunStore, RunWaits, SecretStore, TriggerStore } from "@mcp/db";
+import {
+  FencedWrites,
+  RunQueries,
+  RunRetention,
+  RunStore,
+  RunWaits,
+  SecretStore,
+  TriggerStore,
+} from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { coordinationMetrics, createServiceClient, type Logger, type RunningServer } from "@mcp/runtime";
@@ -23,6 +31,7 @@ import { RunStarter } from "./runs/run-starter.js";
 import { RunWatcher } from "./runs/run-watcher.js";
 import { RunWorker, type Reservation } from "./runs/run-worker.js";
 import { SecretVault } from "./secrets/index.js";
+import { RetentionLoop, RunPruner, retentionMetrics } from "./retention/index.js";
 import { build, SERVICE_SCOPES } from "./server.js";
 import { Triggers, WebhookDeliveries, webhookRoute } from "./triggers/index.js";
 
@@ -147,6 +156,13 @@ export async function startExecutor(
     queries,
     limiter: rateLimits.limiter,
   });
+  const retention = config.executor.retention;
+  const pruner = new RunPruner(
+    new RunRetention(dataSource),
+    { batchRuns: retention.batchRuns, pauseMs: retention.pauseMs, defaultDays: retention.days },
+    retentionMetrics(metrics),
+  );
+  const retentionLoop = new RetentionLoop(pruner, logger, retention);
   const built = build({
     starter,
     launcher,
@@ -160,6 +176,7 @@ export async function startExecutor(
       maxBodyBytes: config.executor.webhookMaxBodyBytes,
       logger,
     }),
+    pruner,
   });
   const server = await base.serve(built, {
     mutating: "execute",
@@ -168,12 +185,14 @@ export async function startExecutor(
   });
   reportSandboxHealth(server, sandbox);
   await worker.start();
+  retentionLoop.start();
   return {
     server,
     owner,
     secrets,
     stop: () =>
       base.stop(server, async () => {
+        await retentionLoop.stop();
         await worker.stop(config.shutdownGraceMs);
         await coordination.close();
         await rateLimits.close();

@@ -10,6 +10,35 @@ describe("loadExecutorConfig", () => {
     expect(c.port).toBe(50053);
   });
 
+  it("leaves run retention off by default and reads RUN_RETENTION_* when set", () => {
+    expect(loadExecutorConfig({}).executor.retention).toEqual({
+      days: undefined,
+      intervalMs: 3_600_000,
+      batchRuns: 500,
+      pauseMs: 200,
+    });
+    expect(loadExecutorConfig({ RUN_RETENTION_DAYS: "off" }).executor.retention.days).toBeUndefined();
+    const c = loadExecutorConfig({
+      RUN_RETENTION_DAYS: "30",
+      RUN_RETENTION_INTERVAL_MS: "60000",
+      RUN_RETENTION_BATCH: "100",
+      RUN_RETENTION_PAUSE_MS: "0",
+    });
+    expect(c.executor.retention).toEqual({ days: 30, intervalMs: 60_000, batchRuns: 100, pauseMs: 0 });
+  });
+
+  it("refuses a retention of zero days or a batch of none, naming the variables", () => {
+    let error: unknown;
+    try {
+      loadExecutorConfig({ RUN_RETENTION_DAYS: "0", RUN_RETENTION_BATCH: "0" });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain("RUN_RETENTION_DAYS");
+    expect((error as ConfigError).message).toContain("RUN_RETENTION_BATCH");
+  });
+
   it("names a bad executor variable beside a bad common one", () => {
     let error: unknown;
     try {

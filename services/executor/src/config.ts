@@ -1,6 +1,7 @@
 import { loadConfig, withSection, zodProblems, type ServiceConfig } from "@mcp/runtime";
 import { z } from "zod";
 import { parseSecretsKeyring, SecretsKeyError, type SecretsKeyring } from "./secrets/keyring.js";
+import { retentionEnv, retentionSettings, type RetentionSettings } from "./retention/retention-config.js";
 
 /** The executor's own settings (EXECUTOR_*, SECRETS_KEY). */
 export interface ExecutorSettings {
@@ -24,6 +25,8 @@ export interface ExecutorSettings {
   readonly secrets: SecretsKeyring | undefined;
   /** Largest webhook body (`POST /hooks/<name>`) accepted; larger ones are refused with 413. */
   readonly webhookMaxBodyBytes: number;
+  /** Run retention (RUN_RETENTION_*): off unless RUN_RETENTION_DAYS is set. */
+  readonly retention: RetentionSettings;
 }
 
 /** The executor's configuration: every service's, and its own section. */
@@ -42,6 +45,7 @@ const schema = z.object({
   EXECUTOR_START_WRITE_DELAY_MS: whole(0, 60_000, 50),
   EXECUTOR_MAX_RECOVERIES: whole(1, 1_000, 5),
   WEBHOOK_MAX_BODY_BYTES: whole(1, 64 * 1024 * 1024, 1024 * 1024),
+  ...retentionEnv,
 });
 
 /** Parses the environment into a frozen ExecutorConfig; a ConfigError names every bad variable. */
@@ -68,6 +72,7 @@ function settingsOf(env: NodeJS.ProcessEnv): { value?: ExecutorSettings; problem
       maxRecoveries: e.EXECUTOR_MAX_RECOVERIES,
       secrets,
       webhookMaxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
+      retention: retentionSettings(e),
     }),
     problems,
   };

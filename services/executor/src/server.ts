@@ -1,10 +1,11 @@
 import type { ConnectRouter } from "@connectrpc/connect";
-import { ExecutorService, SecretService, TriggerService } from "@mcp/proto/executor";
+import { ExecutorService, RunRetentionService, SecretService, TriggerService } from "@mcp/proto/executor";
 import type { HttpRoute, Scope } from "@mcp/runtime";
 import { executorService, type ExecutorDeps } from "./executor-service.js";
 import { secretService, secretValidation, type SecretVault } from "./secrets/index.js";
 import { triggerService, triggerValidation, type Triggers } from "./triggers/index.js";
 import { executorValidation } from "./validation.js";
+import { retentionService, retentionValidation, type RunPruner } from "./retention/index.js";
 
 /** What the executor's handlers delegate to: the run modules, the secrets vault and the triggers. */
 export interface ServerDeps extends ExecutorDeps {
@@ -12,15 +13,18 @@ export interface ServerDeps extends ExecutorDeps {
   readonly triggers: Triggers;
   /** Plain HTTP routes beside the RPCs: the webhooks (`POST /hooks/<name>`). */
   readonly httpRoutes: HttpRoute;
+  /** Run retention (RunRetentionService). */
+  readonly pruner: RunPruner;
 }
 
 /**
  * Services every method of which needs a scope when API keys are on, reads included: the secrets
- * store is for admins only (even listing names).
+ * store is for admins only (even listing names), and so is deleting run history.
  */
 export const SERVICE_SCOPES: Readonly<Record<string, Scope>> = {
   [SecretService.typeName]: "admin",
   [TriggerService.typeName]: "admin",
+  [RunRetentionService.typeName]: "admin",
 };
 
 /** Builds the executor's routes (RPCs and webhooks) and validation table from its modules. */
@@ -28,13 +32,19 @@ export function build(deps: ServerDeps) {
   const runs = executorService(deps);
   const secrets = secretService(deps.secrets, () => deps.triggers.resealAll());
   return {
-    services: [ExecutorService, SecretService, TriggerService] as const,
+    services: [ExecutorService, SecretService, TriggerService, RunRetentionService] as const,
     routes: (router: ConnectRouter) => {
       router.service(ExecutorService, runs);
       router.service(SecretService, secrets);
       router.service(TriggerService, triggerService(deps.triggers));
+      router.service(RunRetentionService, retentionService(deps.pruner));
     },
-    validation: new Map([...executorValidation, ...secretValidation, ...triggerValidation]),
+    validation: new Map([
+      ...executorValidation,
+      ...secretValidation,
+      ...triggerValidation,
+      ...retentionValidation,
+    ]),
     httpRoutes: deps.httpRoutes,
   };
 }

@@ -17,6 +17,10 @@ export type RunStatusName =
 @Index("workflow_runs_by_time", ["createdAt", "id"])
 @Index("workflow_runs_wake", ["wakeAt"], { where: "wake_at IS NOT NULL" })
 @Index("workflow_runs_children", ["parentRunId"], { where: "parent_step_id IS NOT NULL" })
+@Index("workflow_runs_by_parent", ["parentRunId"], { where: "parent_run_id IS NOT NULL" })
+@Index("workflow_runs_finished", ["finishedAt"], {
+  where: "status IN ('succeeded', 'failed', 'partially_succeeded', 'cancelled')",
+})
 export class WorkflowRunEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;

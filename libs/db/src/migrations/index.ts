@@ -6,6 +6,7 @@ import { WaitingSteps1767200000000 } from "./1767200000000-waiting-steps.js";
 import { ForEachItems1767300000000 } from "./1767300000000-for-each-items.js";
 import { SubWorkflows1767400000000 } from "./1767400000000-sub-workflows.js";
 import { WebhookTriggers1767600000000 } from "./1767600000000-webhook-triggers.js";
+import { RunRetention1767900000000 } from "./1767900000000-run-retention.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   ForEachItems1767300000000,
   SubWorkflows1767400000000,
   WebhookTriggers1767600000000,
+  RunRetention1767900000000,
 ] as const;

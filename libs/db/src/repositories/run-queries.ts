@@ -82,28 +82,38 @@ export class RunQueries {
     return rows.map((row) => fromRow<StepRunEntity>(metadata, row));
   }
 
-  /** Runs newest first, before the keyset `(createdAt, id)` when given. */
-  list(
+  /**
+   * Runs newest first, before the keyset `(createdAt, id)` when given: one prepared statement per
+   * filter shape, walking `workflow_runs_by_time` (or `_by_status`, `_by_workflow`) backwards.
+   */
+  async list(
     filter: RunListFilter,
     before: readonly [string, string] | undefined,
     limit: number,
   ): Promise<WorkflowRunEntity[]> {
-    return dbCall(() => {
-      const q = this.dataSource.getRepository(WorkflowRunEntity).createQueryBuilder("r");
-      if (filter.workflowId) q.andWhere("r.workflow_id = :workflowId", { workflowId: filter.workflowId });
-      if (filter.statuses?.length) q.andWhere("r.status IN (:...statuses)", { statuses: filter.statuses });
-      if (filter.kind) q.andWhere("r.kind = :kind", { kind: filter.kind });
-      if (filter.parentRunId)
-        q.andWhere("r.parent_run_id = :parentRunId", { parentRunId: filter.parentRunId });
-      if (filter.createdAfter) q.andWhere("r.created_at >= :after", { after: filter.createdAfter });
-      if (filter.createdBefore)
-        q.andWhere("r.created_at < :beforeTime", { beforeTime: filter.createdBefore });
-      if (before)
-        q.andWhere("(r.created_at, r.id) < (:beforeAt::timestamptz, :beforeId::uuid)", {
-          beforeAt: before[0],
-          beforeId: before[1],
-        });
-      return q.orderBy("r.created_at", "DESC").addOrderBy("r.id", "DESC").limit(limit).getMany();
-    });
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.workflowId) where.push(`workflow_id = ${param(filter.workflowId)}::uuid`);
+    // one status as `=`, so the planner walks workflow_runs_by_status in order
+    if (filter.statuses?.length === 1) where.push(`status = ${param(filter.statuses[0])}`);
+    else if (filter.statuses?.length) where.push(`status = ANY(${param(filter.statuses)}::text[])`);
+    if (filter.kind) where.push(`kind = ${param(filter.kind)}`);
+    if (filter.parentRunId) where.push(`parent_run_id = ${param(filter.parentRunId)}::uuid`);
+    if (filter.createdAfter) where.push(`created_at >= ${param(filter.createdAfter)}`);
+    if (filter.createdBefore) where.push(`created_at < ${param(filter.createdBefore)}`);
+    if (before) {
+      where.push(`(created_at, id) < (${param(before[0])}::timestamptz, ${param(before[1])}::uuid)`);
+    }
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `SELECT * FROM workflow_runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+        ORDER BY created_at DESC, id DESC LIMIT ${param(limit)}`,
+      params,
+    );
+    const metadata = this.dataSource.getMetadata(WorkflowRunEntity);
+    return rows.map((row) => fromRow<WorkflowRunEntity>(metadata, row));
   }
 }

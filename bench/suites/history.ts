@@ -1,0 +1,162 @@
+import { openDatabase, PRUNE_BATCH_SQL, RunRetention } from "@mcp/db";
+import { ExecutorService, RunStatus } from "@mcp/proto/executor";
+import { loadHistory, planOf, STEPS_PER_RUN } from "../lib/history-load";
+import { settings } from "../lib/settings";
+import { interleave, ratio, round, summarize, timed, type Summary } from "../lib/stats";
+import {
+  createScriptMcp,
+  defineWorkflow,
+  executeAndWait,
+  grpcClient,
+  noopSpec,
+  startBenchPlatform,
+  type BenchPlatform,
+} from "../platform";
+import { ms, target, type SuiteResult } from "../report";
+import { benchRunner } from "../runners";
+
+const DAY_MS = 86_400_000;
+const PAGE = 50;
+
+/** The SQL ListRuns sends for a first page (RunQueries.list), to EXPLAIN. */
+const LIST_SQL = {
+  newest: `SELECT * FROM workflow_runs r ORDER BY r.created_at DESC, r.id DESC LIMIT ${PAGE + 1}`,
+  workflow: `SELECT * FROM workflow_runs r WHERE r.workflow_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT ${PAGE + 1}`,
+  failed: `SELECT * FROM workflow_runs r WHERE r.status IN ('failed') ORDER BY r.created_at DESC, r.id DESC LIMIT ${PAGE + 1}`,
+};
+
+/** The plan's first line that names an index or a scan (what the query reads). */
+const access = (plan: string[]) =>
+  plan
+    .map((l) => l.trim().replace(/^->\s*/, ""))
+    .filter((l) => /Scan|Index/.test(l))
+    .map((l) => l.replace(/\s+\(cost=.*$/, ""))
+    .join(" / ");
+
+/**
+ * Run history at scale (issue 17): a 3-step noop run's start-and-await latency on an empty database
+ * and on one holding `BENCH_HISTORY_RUNS` finished runs (10 step rows each, loaded with INSERT …
+ * SELECT generate_series), measured in alternating rounds on two platforms side by side; ListRuns
+ * pages (newest, by workflow, by status, the next page) on both, interleaved; the plans of ListRuns and
+ * of the prune's batch query; and how long one prune batch of 500 runs takes there.
+ */
+export async function historySuite(): Promise<SuiteResult> {
+  const { runs, rounds, perRound, listCalls } = settings.history;
+  const empty = await startBenchPlatform({ executors: 1, runnerFor: benchRunner });
+  let full: BenchPlatform | undefined;
+  try {
+    full = await startBenchPlatform({ executors: 1, runnerFor: benchRunner });
+    for (const p of [empty, full]) {
+      await createScriptMcp(p, "bench-history");
+      await defineWorkflow(p, "three", noopSpec("bench-history", 3, "sequential"));
+    }
+    const workflowId = (await full.workflowClient.getWorkflow({ workflow: { case: "name", value: "three" } }))
+      .workflow!.id;
+    let lastShown = 0;
+    const loadMs = await loadHistory(full.db.url, workflowId, runs, (loaded) => {
+      if (loaded - lastShown >= 200_000 || loaded === runs) {
+        process.stdout.write(`  history: ${loaded.toLocaleString("en")} runs loaded\n`);
+        lastShown = loaded;
+      }
+    });
+
+    const [e, f] = [empty.executorClients[0]!, full.executorClients[0]!];
+    for (let i = 0; i < 10; i++) await Promise.all([executeAndWait(e, "three"), executeAndWait(f, "three")]);
+    const block = (c: typeof e) => async () => {
+      const out: number[] = [];
+      for (let i = 0; i < perRound; i++) out.push(await timed(() => executeAndWait(c, "three")));
+      return out;
+    };
+    const lat = await interleave(rounds, { empty: block(e), full: block(f) });
+    const startEmpty = summarize(lat.empty);
+    const startFull = summarize(lat.full);
+
+    /** ListRuns variants on one platform (the empty one is the peer: history should not matter). */
+    const listVariants = async (p: BenchPlatform) => {
+      const list = grpcClient(ExecutorService, p.executors[0]!.server.url);
+      const second = (await list.listRuns({ pageSize: PAGE })).nextPageToken;
+      return {
+        newest: () => list.listRuns({ pageSize: PAGE }),
+        by_workflow: () => list.listRuns({ pageSize: PAGE, filter: { workflow: "three" } }),
+        failed: () => list.listRuns({ pageSize: PAGE, filter: { statuses: [RunStatus.FAILED] } }),
+        next_page: () => list.listRuns({ pageSize: PAGE, pageToken: second }),
+      } as Record<string, () => Promise<unknown>>;
+    };
+    const [emptyList, fullList] = [await listVariants(empty), await listVariants(full)];
+    const listing: Record<string, Summary> = {};
+    const listingEmpty: Record<string, Summary> = {};
+    for (const name of Object.keys(fullList)) {
+      const sample = (call: () => Promise<unknown>) => async () => {
+        const out: number[] = [];
+        for (let i = 0; i < listCalls / 4; i++) out.push(await timed(call));
+        return out;
+      };
+      for (let i = 0; i < 20; i++) await Promise.all([emptyList[name]!(), fullList[name]!()]);
+      const got = await interleave(4, { empty: sample(emptyList[name]!), full: sample(fullList[name]!) });
+      listing[name] = summarize(got.full);
+      listingEmpty[name] = summarize(got.empty);
+    }
+    const worstP99 = Math.max(...Object.values(listing).map((s) => s.p99));
+
+    const cutoff = new Date(Date.now() - 60 * DAY_MS);
+    const plans = {
+      list_newest: access(await planOf(full.db.url, LIST_SQL.newest, [])),
+      list_by_workflow: access(await planOf(full.db.url, LIST_SQL.workflow, [workflowId])),
+      list_failed: access(await planOf(full.db.url, LIST_SQL.failed, [])),
+      prune_batch: access(await planOf(full.db.url, PRUNE_BATCH_SQL, [cutoff, 500])),
+    };
+
+    const { dataSource } = await openDatabase({ url: full.db.url, poolSize: 2 });
+    const batches: number[] = [];
+    try {
+      const store = new RunRetention(dataSource);
+      for (let i = 0; i < 3; i++) batches.push(await timed(() => store.deleteBatch(cutoff, 500)));
+    } finally {
+      await dataSource.destroy();
+    }
+    const batch = summarize(batches);
+
+    const slowdown = ratio(startFull.p50, startEmpty.p50);
+    const history = `${runs.toLocaleString("en")} runs / ${(runs * STEPS_PER_RUN).toLocaleString("en")} steps`;
+    return {
+      rows: [
+        {
+          figure: `load ${history} (INSERT … SELECT generate_series)`,
+          ours: `${(loadMs / 1000).toFixed(1)} s`,
+        },
+        {
+          figure: `3-step start-and-await p50 / p99, loaded vs empty (n=${rounds * perRound} each)`,
+          ours: `${ms(startFull.p50)} / ${ms(startFull.p99)}`,
+          peer: `${ms(startEmpty.p50)} / ${ms(startEmpty.p99)}`,
+          ratio: slowdown,
+          target: target("p50 ≤ 1.10 × empty", slowdown, 1.1, "×", "max"),
+        },
+        ...Object.entries(listing).map(([name, s]) => ({
+          figure: `ListRuns page of ${PAGE}, ${name.replace("_", " ")}: p50 / p99 (n=${s.n}), loaded vs empty`,
+          ours: `${ms(s.p50)} / ${ms(s.p99)}`,
+          peer: `${ms(listingEmpty[name]!.p50)} / ${ms(listingEmpty[name]!.p99)}`,
+        })),
+        {
+          figure: "ListRuns p99, worst of the four",
+          ours: ms(worstP99),
+          target: target("≤ 20 ms", worstP99, 20, "ms", "max"),
+        },
+        { figure: "one prune batch of 500 runs (5,000 steps), p50 of 3", ours: ms(batch.p50) },
+        ...Object.entries(plans).map(([name, plan]) => ({ figure: `plan: ${name}`, ours: plan })),
+      ],
+      json: {
+        runs,
+        step_rows: runs * STEPS_PER_RUN,
+        load_s: round(loadMs / 1000, 1),
+        start_and_await_3_steps_ms: { empty: startEmpty, loaded: startFull, p50_ratio: slowdown },
+        list_runs_ms: { loaded: listing, empty: listingEmpty },
+        list_runs_worst_p99_ms: worstP99,
+        prune_batch_500_ms: batch,
+        plans,
+      },
+    };
+  } finally {
+    if (full) await full.stop();
+    await empty.stop();
+  }
+}
