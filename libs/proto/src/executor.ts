@@ -1,5 +1,7 @@
-/** mcp.executor.v1: workflow runs, step runs, ExecutorService and SecretService. */
+/** mcp.executor.v1: workflow runs, step runs, schedules, ExecutorService, SecretService and ScheduleService. */
 export * from "./gen/mcp/executor/v1/run_pb.js";
 export * from "./gen/mcp/executor/v1/executor_service_pb.js";
 export * from "./gen/mcp/executor/v1/secret_pb.js";
 export * from "./gen/mcp/executor/v1/secret_service_pb.js";
+export * from "./gen/mcp/executor/v1/schedule_pb.js";
+export * from "./gen/mcp/executor/v1/schedule_service_pb.js";
