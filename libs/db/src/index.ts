@@ -58,3 +58,11 @@ export {
   type SecretChange,
   type SealedColumns,
 } from "./repositories/secret-store.js";
+export { ScheduleStore, type NewSchedule, type ScheduleChange } from "./repositories/schedule-store.js";
+export {
+  ScheduleTicks,
+  type DueTicks,
+  type HeldTick,
+  type TickPlanner,
+  type TickWithRun,
+} from "./repositories/schedule-ticks.js";

@@ -23,6 +23,7 @@ import { RunStarter } from "./runs/run-starter.js";
 import { RunWatcher } from "./runs/run-watcher.js";
 import { RunWorker, type Reservation } from "./runs/run-worker.js";
 import { SecretVault } from "./secrets/index.js";
+import { openSchedules } from "./schedules/open-schedules.js";
 import { build, SERVICE_SCOPES } from "./server.js";
 
 /**
@@ -134,6 +135,20 @@ export async function startExecutor(
     // a run created when this executor is full is driven by whichever executor is free first
     wake: (runId) => events.wake(runId),
   });
+  const schedules = openSchedules({
+    dataSource,
+    definitions,
+    starter,
+    launcher,
+    reader,
+    canceller,
+    findRun: (requestId) => queries.findByRequestId(requestId),
+    logger,
+    metrics,
+    owner,
+    claimMs: config.executor.leaseMs,
+    pollMs: config.executor.schedulePollMs,
+  });
   const built = build({
     starter,
     launcher,
@@ -142,6 +157,7 @@ export async function startExecutor(
     canceller,
     signals: new RunSignals(waits, reader, events),
     secrets,
+    schedules,
   });
   const server = await base.serve(built, {
     mutating: "execute",
@@ -150,12 +166,14 @@ export async function startExecutor(
   });
   reportSandboxHealth(server, sandbox);
   await worker.start();
+  schedules.ticker?.start();
   return {
     server,
     owner,
     secrets,
     stop: () =>
       base.stop(server, async () => {
+        await schedules.ticker?.stop();
         await worker.stop(config.shutdownGraceMs);
         await coordination.close();
       }),

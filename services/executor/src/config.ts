@@ -17,6 +17,8 @@ export interface ExecutorSettings {
    * stalling or failing) ends FAILED with RECOVERY_LIMIT instead of being run again.
    */
   readonly maxRecoveries: number;
+  /** How often an executor looks for due schedule ticks (SCHEDULE_POLL_MS; 0 = this executor fires none). */
+  readonly schedulePollMs: number;
   /**
    * The secrets store's keys (`SECRETS_KEY`); undefined when unset (the store then refuses every
    * call). The key bytes never serialise: a logged config shows only the key ids.
@@ -39,6 +41,7 @@ const schema = z.object({
   EXECUTOR_POLL_MS: whole(50, 600_000, 500),
   EXECUTOR_START_WRITE_DELAY_MS: whole(0, 60_000, 50),
   EXECUTOR_MAX_RECOVERIES: whole(1, 1_000, 5),
+  SCHEDULE_POLL_MS: whole(0, 60_000, 500),
 });
 
 /** Parses the environment into a frozen ExecutorConfig; a ConfigError names every bad variable. */
@@ -63,6 +66,7 @@ function settingsOf(env: NodeJS.ProcessEnv): { value?: ExecutorSettings; problem
       pollMs: e.EXECUTOR_POLL_MS,
       startWriteDelayMs: e.EXECUTOR_START_WRITE_DELAY_MS,
       maxRecoveries: e.EXECUTOR_MAX_RECOVERIES,
+      schedulePollMs: e.SCHEDULE_POLL_MS,
       secrets,
     }),
     problems,

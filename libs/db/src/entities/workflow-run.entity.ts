@@ -113,6 +113,14 @@ export class WorkflowRunEntity {
   @Column({ type: "text", name: "parent_step_id", nullable: true })
   parentStepId!: string | null;
 
+  /** The schedule whose tick started this run (migration 1767500000000); null otherwise. */
+  @Column({ type: "uuid", name: "schedule_id", nullable: true })
+  scheduleId!: string | null;
+
+  /** That tick: a fire time of the schedule's expression, or when TriggerSchedule was called. */
+  @Column({ type: "timestamptz", name: "schedule_tick_at", nullable: true })
+  scheduleTickAt!: Date | null;
+
   /** The fallback run started after this one failed. */
   @Column({ type: "uuid", name: "fallback_run_id", nullable: true })
   fallbackRunId!: string | null;

@@ -20,7 +20,11 @@ export interface NewRun {
     | "recoveries"
     | "lastDriverError"
     | "wakeAt"
-  >;
+    | "scheduleId"
+    | "scheduleTickAt"
+  > &
+    // set only for a run a schedule's tick starts
+    Partial<Pick<WorkflowRunEntity, "scheduleId" | "scheduleTickAt">>;
   readonly steps: ReadonlyArray<Omit<StepRunEntity, "run">>;
 }
 

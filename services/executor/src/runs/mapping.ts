@@ -134,6 +134,8 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
     fallbackRunId: run.fallbackRunId ?? "",
     parentRunId: run.parentRunId ?? "",
     parentStepId: run.parentStepId ?? "",
+    scheduleId: run.scheduleId ?? "",
+    scheduleTickTime: run.scheduleTickAt ? timestampFromDate(run.scheduleTickAt) : undefined,
   });
 }
 

@@ -21,6 +21,16 @@ import { encodePlan, MCP_RUN_STEP_ID, type StoredPlan } from "./plan-codec.js";
 import { resolveInputs } from "./workflow-inputs.js";
 import { callsMcp, waitColumns } from "./wait-rows.js";
 
+/** The schedule and tick a run was started by. */
+export interface ScheduleOrigin {
+  readonly scheduleId: string;
+  readonly scheduleTickAt: Date;
+}
+
+/** The request id of the run of a schedule's tick (`kind` `cron` or `manual`). */
+export const scheduleRequestId = (scheduleId: string, kind: string, tickAt: Date): string =>
+  `schedule:${scheduleId}:${kind}:${tickAt.toISOString()}`;
+
 /** A created (or found again) run. */
 export interface Started {
   readonly run: WorkflowRunEntity;
@@ -46,6 +56,7 @@ export class RunStarter {
     parentRunId: string | null = null,
     claim?: ClaimAtCreate,
     parentStepId: string | null = null,
+    origin?: ScheduleOrigin,
   ): Promise<Started> {
     const requestHash = contentHash({
       workflow: [ref.workflow.case ?? "", ref.workflow.value ?? "", ref.version ?? 0],
@@ -74,6 +85,25 @@ export class RunStarter {
       mcpId: null,
       mcpName: null,
       mcpVersion: null,
+      ...origin,
+    });
+  }
+
+  /**
+   * The run of a schedule's tick: its workflow and inputs, linked to the schedule and the tick. The
+   * request id is derived from (schedule, tick), so a tick never makes two runs, whichever executors
+   * fire it and however often.
+   */
+  async scheduled(
+    ref: WorkflowReference,
+    inputs: JsonObject,
+    origin: ScheduleOrigin & { readonly kind: string },
+    claim?: ClaimAtCreate,
+  ): Promise<Started> {
+    const requestId = scheduleRequestId(origin.scheduleId, origin.kind, origin.scheduleTickAt);
+    return this.workflow(ref, inputs, requestId, null, claim, null, {
+      scheduleId: origin.scheduleId,
+      scheduleTickAt: origin.scheduleTickAt,
     });
   }
 
@@ -178,18 +208,19 @@ export class RunStarter {
     specSteps: readonly Step[],
     mcps: ReadonlyMap<string, PinnedMcp>,
     claim: ClaimAtCreate | undefined,
-    what: Pick<
-      WorkflowRunEntity,
-      | "kind"
-      | "parentRunId"
-      | "parentStepId"
-      | "workflowId"
-      | "workflowName"
-      | "workflowVersion"
-      | "mcpId"
-      | "mcpName"
-      | "mcpVersion"
-    >,
+    what: Partial<ScheduleOrigin> &
+      Pick<
+        WorkflowRunEntity,
+        | "kind"
+        | "parentRunId"
+        | "parentStepId"
+        | "workflowId"
+        | "workflowName"
+        | "workflowVersion"
+        | "mcpId"
+        | "mcpName"
+        | "mcpVersion"
+      >,
   ): Promise<Started> {
     const id = randomUUID();
     const now = new Date();
