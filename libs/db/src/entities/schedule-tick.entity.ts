@@ -37,7 +37,7 @@ export class ScheduleTickEntity {
   @Column({ type: "text", name: "request_id", nullable: true })
   requestId!: string | null;
 
-  /** The executor that holds a pending tick, and until when. */
+  /** The executor that holds a pending tick (then, the one that fired it), and until when. */
   @Column({ type: "text", name: "claimed_by", nullable: true })
   claimedBy!: string | null;
 

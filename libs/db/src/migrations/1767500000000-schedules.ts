@@ -23,7 +23,9 @@ export class Schedules1767500000000 implements MigrationInterface {
     await runner.query(
       'CREATE INDEX "schedules_due" ON "schedules" ("next_fire_at") WHERE NOT paused AND next_fire_at IS NOT NULL',
     );
-    await runner.query('CREATE INDEX "schedules_by_workflow" ON "schedules" (lower("workflow_name"), "name")');
+    await runner.query(
+      'CREATE INDEX "schedules_by_workflow" ON "schedules" (lower("workflow_name"), "name")',
+    );
     await runner.query(`CREATE TABLE "schedule_ticks" (
   "schedule_id" uuid NOT NULL REFERENCES "schedules" ("id") ON DELETE CASCADE, "kind" text NOT NULL,
   "tick_at" TIMESTAMP WITH TIME ZONE NOT NULL, "outcome" text NOT NULL, "run_id" uuid,
@@ -33,9 +35,7 @@ export class Schedules1767500000000 implements MigrationInterface {
     await runner.query(
       `CREATE INDEX "schedule_ticks_open" ON "schedule_ticks" ("claimed_until") WHERE outcome IN ('pending', 'buffered')`,
     );
-    await runner.query(
-      'CREATE INDEX "schedule_ticks_recent" ON "schedule_ticks" ("schedule_id", "tick_at")',
-    );
+    await runner.query('CREATE INDEX "schedule_ticks_recent" ON "schedule_ticks" ("schedule_id", "tick_at")');
     // at most one tick of a schedule waits for its running run (overlap policy buffer_one)
     await runner.query(
       `CREATE UNIQUE INDEX "schedule_ticks_one_buffered" ON "schedule_ticks" ("schedule_id") WHERE outcome = 'buffered'`,

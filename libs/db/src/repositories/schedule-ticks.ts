@@ -144,8 +144,9 @@ export class ScheduleTicks {
   }
 
   /**
-   * Ends a pending tick with its outcome (`started` with its run). False when it was not pending any
-   * more (another executor that took it over got there first).
+   * Ends a pending tick with its outcome (`started` with its run); `claimed_by` stays, saying which
+   * executor fired it. False when it was not pending any more (another executor that took it over got
+   * there first).
    */
   async finish(
     key: TickKey,
@@ -154,7 +155,7 @@ export class ScheduleTicks {
     reason = "",
   ): Promise<boolean> {
     const rows = await this.sql.rows<{ kind: string }>(
-      `UPDATE schedule_ticks SET outcome = $4, run_id = $5, reason = $6, claimed_by = NULL, claimed_until = NULL
+      `UPDATE schedule_ticks SET outcome = $4, run_id = $5, reason = $6, claimed_until = NULL
         WHERE schedule_id = $1 AND kind = $2 AND tick_at = $3 AND outcome = 'pending' RETURNING kind`,
       [key.scheduleId, key.kind, key.tickAt, outcome, runId, reason],
     );
