@@ -1,17 +1,19 @@
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { ExecutorService, SecretService } from "@mcp/proto/executor";
+import { ExecutorService, ScheduleService, SecretService } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { CliConfig } from "./config.js";
 
-/** One gRPC client per service (two on the executor: runs and secrets). */
+/** One gRPC client per service (three on the executor: runs, secrets and schedules). */
 export interface Clients {
   readonly registry: Client<typeof RegistryService>;
   readonly workflows: Client<typeof WorkflowService>;
   readonly executor: Client<typeof ExecutorService>;
   /** The executor's secrets store (same address as `executor`). */
   readonly secrets: Client<typeof SecretService>;
+  /** The executor's schedules (same address as `executor`). */
+  readonly schedules: Client<typeof ScheduleService>;
 }
 
 /** Sends the API key, when there is one, on every call. */
@@ -30,5 +32,6 @@ export function createClients(config: CliConfig): Clients {
     workflows: createClient(WorkflowService, transport(config.workflowsUrl)),
     executor: createClient(ExecutorService, transport(config.executorUrl)),
     secrets: createClient(SecretService, transport(config.executorUrl)),
+    schedules: createClient(ScheduleService, transport(config.executorUrl)),
   };
 }

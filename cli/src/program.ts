@@ -10,6 +10,7 @@ import { run } from "./commands/run.js";
 import { runs } from "./commands/runs.js";
 import { decide, signal } from "./commands/signal.js";
 import { secretList, secretRm, secretRotateKey, secretSet } from "./commands/secret.js";
+import { scheduleCommand } from "./commands/schedule-command.js";
 import { ConfigError, DEFAULT_URLS, resolveConfig, type ConnectionFlags } from "./config.js";
 import type { Context } from "./context.js";
 import { CliError, ExitCode } from "./errors.js";
@@ -217,6 +218,8 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .command("rotate-key")
     .description("re-encrypt every secret with the executor's current key (the first of its SECRETS_KEY)")
     .action(action((ctx) => secretRotateKey(ctx)));
+
+  scheduleCommand(program, action);
 
   try {
     await program.parseAsync(argv, { from: "user" });

@@ -1,7 +1,7 @@
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { health } from "@mcp/proto/grpc";
-import { ExecutorService, SecretService } from "@mcp/proto/executor";
+import { ExecutorService, ScheduleService, SecretService } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { startPlatform, type TestPlatform } from "../support/platform";
@@ -161,7 +161,10 @@ async function notServing(platform: TestPlatform): Promise<string[]> {
   const targets: [string, string[]][] = [
     [platform.registry.url, [RegistryService.typeName]],
     [platform.workflows.server.url, [WorkflowService.typeName]],
-    [platform.executors[0]!.server.url, [ExecutorService.typeName, SecretService.typeName]],
+    [
+      platform.executors[0]!.server.url,
+      [ExecutorService.typeName, SecretService.typeName, ScheduleService.typeName],
+    ],
   ];
   const out: string[] = [];
   for (const [url, services] of targets) {

@@ -3,7 +3,7 @@ import type { DescMethod, DescService, JsonObject } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
-import { ExecutorService, RunStatus, SecretService } from "@mcp/proto/executor";
+import { ExecutorService, RunStatus, ScheduleService, SecretService } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { TestPlatform } from "../support/platform";
@@ -30,6 +30,8 @@ export interface Fixtures {
   readonly victimFlow: string;
   readonly runId: string;
   readonly secret: string;
+  readonly schedule: string;
+  readonly victimSchedule: string;
 }
 
 const fresh = (prefix: string) => `${prefix}-${randomUUID().slice(0, 12)}`;
@@ -72,7 +74,40 @@ export async function createFixtures(p: TestPlatform): Promise<Fixtures> {
       : undefined;
   });
   await createSecret(p, secret);
-  return { mcp, mcpId: created.mcp!.id, victimMcp, flow, victimFlow, runId, secret };
+  const schedule = fresh("fz-schedule");
+  const victimSchedule = fresh("fz-victim-schedule");
+  await createSchedules(p, flow, [schedule, victimSchedule]);
+  return {
+    mcp,
+    mcpId: created.mcp!.id,
+    victimMcp,
+    flow,
+    victimFlow,
+    runId,
+    secret,
+    schedule,
+    victimSchedule,
+  };
+}
+
+/** A cron expression that fires in 2099 only: the fixture schedules start no runs of their own. */
+const FAR_CRON = "0 0 0 1 1 * 2099";
+
+async function createSchedules(p: TestPlatform, flow: string, names: string[]): Promise<void> {
+  const schedules = createClient(
+    ScheduleService,
+    createGrpcTransport({ baseUrl: p.executors[0]!.server.url }),
+  );
+  for (const name of names) {
+    await schedules.createSchedule({
+      name,
+      spec: {
+        workflow: { workflow: { case: "name", value: flow } },
+        inputs: { x: "fixture" },
+        cron: FAR_CRON,
+      },
+    });
+  }
 }
 
 async function createSecret(p: TestPlatform, name: string): Promise<void> {
@@ -172,6 +207,30 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
     ListSecrets: () => ({ pageSize: 5 }),
     DeleteSecret: () => ({ name: f.secret }),
     RotateSecretsKey: () => ({}),
+    // schedules
+    CreateSchedule: () => ({
+      name: fresh("fz-sch"),
+      spec: {
+        description: "fuzz",
+        workflow: { name: f.flow, version: 1 },
+        inputs: { x: "hi" },
+        cron: FAR_CRON,
+        timeZone: "Europe/Berlin",
+        overlapPolicy: "OVERLAP_POLICY_BUFFER_ONE",
+        catchUpWindow: "90s",
+      },
+    }),
+    GetSchedule: () => ({ name: f.schedule }),
+    ListSchedules: () => ({ pageSize: 5, workflow: f.flow }),
+    UpdateSchedule: () => ({
+      name: f.schedule,
+      updateMask: "description,cron",
+      spec: { description: "d", cron: FAR_CRON },
+    }),
+    PauseSchedule: () => ({ name: f.schedule, reason: "fuzz" }),
+    ResumeSchedule: () => ({ name: f.schedule }),
+    DeleteSchedule: () => ({ name: f.victimSchedule }),
+    TriggerSchedule: () => ({ name: f.schedule, requestId: fresh("rq") }),
   };
 }
 
@@ -184,6 +243,7 @@ export function rpcsOf(p: TestPlatform, f: Fixtures): Rpc[] {
     [WorkflowService, p.workflows.server.url],
     [ExecutorService, executor],
     [SecretService, executor],
+    [ScheduleService, executor],
   ];
   return served.flatMap(([service, url]) =>
     service.methods.map((method) => {
