@@ -54,6 +54,16 @@ export const routes: RouteObject[] = [
         path: "secrets",
         lazy: async () => ({ Component: (await import("./pages/secrets/secrets-page")).SecretsPage }),
       },
+      {
+        path: "schedules",
+        lazy: async () => ({
+          Component: (await import("./pages/schedules/schedule-list-page")).ScheduleListPage,
+        }),
+      },
+      {
+        path: "schedules/:name",
+        lazy: async () => ({ Component: (await import("./pages/schedules/schedule-page")).SchedulePage }),
+      },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

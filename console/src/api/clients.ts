@@ -1,5 +1,5 @@
 import { createClient, type Client } from "@connectrpc/connect";
-import { ExecutorService, SecretService } from "@mcp/proto/executor";
+import { ExecutorService, ScheduleService, SecretService } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { Transports } from "./transports";
@@ -11,6 +11,8 @@ export interface Clients {
   readonly executor: Client<typeof ExecutorService>;
   /** The executor's secrets store, served at the executor's address. */
   readonly secrets: Client<typeof SecretService>;
+  /** The executor's schedules, served at the executor's address. */
+  readonly schedules: Client<typeof ScheduleService>;
 }
 
 export function createClients(transports: Transports): Clients {
@@ -19,5 +21,6 @@ export function createClients(transports: Transports): Clients {
     workflows: createClient(WorkflowService, transports.workflows),
     executor: createClient(ExecutorService, transports.executor),
     secrets: createClient(SecretService, transports.executor),
+    schedules: createClient(ScheduleService, transports.executor),
   };
 }
