@@ -127,7 +127,7 @@ function toResource(doc: unknown, where: string): Resource {
   }
   const name = record["name"];
   if (typeof name !== "string" || name.trim() === "")
-    throw new ManifestError(`${where}: ${kind} needs a "name"`);
+    throw new ManifestError(`${where}: ${String(kind)} needs a "name"`);
   const at = `${where} (${String(kind)}/${name})`;
   const fields = SCHEMAS[kind as Resource["kind"]].fields;
   const allowed = new Set([...ENVELOPE, ...fields.flatMap((f) => [f.jsonName, f.name])]);

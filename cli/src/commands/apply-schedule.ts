@@ -1,5 +1,5 @@
 import { toJson } from "@bufbuild/protobuf";
-import type { Schedule, ScheduleSpec } from "@mcp/proto/executor";
+import { OverlapPolicy, type Schedule, type ScheduleSpec } from "@mcp/proto/executor";
 import { WorkflowReferenceSchema } from "@mcp/proto/workflows";
 import { call, type Context } from "../context.js";
 import { isNotFound } from "../errors.js";
@@ -27,7 +27,9 @@ function sameSpec(s: Schedule, spec: ScheduleSpec): boolean {
     s.description === spec.description &&
     s.cron === spec.cron &&
     s.timeZone === (spec.timeZone || "UTC") &&
-    (spec.overlapPolicy === 0 ? s.overlapPolicy === 1 : s.overlapPolicy === spec.overlapPolicy) &&
+    (spec.overlapPolicy === OverlapPolicy.UNSPECIFIED
+      ? s.overlapPolicy === OverlapPolicy.SKIP
+      : s.overlapPolicy === spec.overlapPolicy) &&
     Number(s.catchUpWindow?.seconds ?? 0) ===
       (spec.catchUpWindow ? Number(spec.catchUpWindow.seconds) : 60) &&
     json(s.workflow, (w) => toJson(WorkflowReferenceSchema, w)) ===

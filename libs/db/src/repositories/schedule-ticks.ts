@@ -60,12 +60,12 @@ export class ScheduleTicks {
   async recordDue(owner: string, claimMs: number, limit: number, plan: TickPlanner): Promise<HeldTick[]> {
     return dbCall(() =>
       this.dataSource.transaction(async (manager) => {
-        const [{ now }] = (await manager.query("SELECT clock_timestamp() AS now")) as [{ now: Date }];
-        const due = (await manager.query(
+        const [{ now }] = await manager.query<[{ now: Date }]>("SELECT clock_timestamp() AS now");
+        const due = await manager.query<Record<string, unknown>[]>(
           `SELECT * FROM schedules WHERE NOT paused AND next_fire_at IS NOT NULL AND next_fire_at <= $1
             ORDER BY next_fire_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
           [now, limit],
-        )) as Record<string, unknown>[];
+        );
         const held: HeldTick[] = [];
         for (const row of due) {
           const schedule = fromRow<ScheduleEntity>(this.schedules, row);
@@ -229,13 +229,13 @@ export class ScheduleTicks {
     claimMs: number,
   ): Promise<ScheduleTickEntity[]> {
     if (ticks.length === 0) return [];
-    const rows = (await manager.query(
+    const rows = await manager.query<Record<string, unknown>[]>(
       `INSERT INTO schedule_ticks (schedule_id, kind, tick_at, outcome, claimed_by, claimed_until, recorded_at)
        SELECT $1, 'cron', t, 'pending', $3, clock_timestamp() + ($4 || ' milliseconds')::interval, clock_timestamp()
          FROM unnest($2::timestamptz[]) AS t
        ON CONFLICT DO NOTHING RETURNING *`,
       [scheduleId, ticks, owner, String(claimMs)],
-    )) as Record<string, unknown>[];
+    );
     return rows.map((row) => this.tick(row));
   }
 

@@ -22,10 +22,13 @@ describe("checkCron", () => {
 
   it("names the field of a bad expression, an unknown zone, one that never fires, and an empty one", () => {
     expect(checkCron("61 * * * *", "UTC", "spec.")).toEqual([
-      { field: "spec.cron", description: expect.stringMatching(/^is not a valid cron expression: .*minute/) },
+      {
+        field: "spec.cron",
+        description: expect.stringMatching(/^is not a valid cron expression: .*minute/) as unknown,
+      },
     ]);
     expect(checkCron("* * * * *", "Mars/Olympus", "spec.")).toEqual([
-      { field: "spec.time_zone", description: expect.stringMatching(/not an IANA time zone/) },
+      { field: "spec.time_zone", description: expect.stringMatching(/not an IANA time zone/) as unknown },
     ]);
     expect(checkCron("0 0 30 2 *", "UTC", "spec.")).toEqual([
       { field: "spec.cron", description: '"0 0 30 2 *" never fires' },

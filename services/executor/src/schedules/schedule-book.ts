@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { fromJson, toJson, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import { fromJson, toJson } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import {
   AlreadyExistsError,
@@ -32,7 +32,7 @@ export interface ScheduleView {
 
 /** The stored workflow reference of a schedule, as the API's WorkflowReference. */
 export function workflowRefOf(schedule: ScheduleEntity): WorkflowReference {
-  return fromJson(WorkflowReferenceSchema, schedule.workflowRef as PbJsonObject);
+  return fromJson(WorkflowReferenceSchema, schedule.workflowRef);
 }
 
 /**
