@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from "typeorm";
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from "typeorm";
+import { ScheduleEntity } from "./schedule.entity.js";
 
 /** What became of a tick: `pending` (its run not started yet), `started`, `skipped`, `buffered`, `failed`. */
 export type TickOutcomeName = "pending" | "started" | "skipped" | "buffered" | "failed";
@@ -12,10 +13,19 @@ export type TickOutcomeName = "pending" | "started" | "skipped" | "buffered" | "
 @Entity({ name: "schedule_ticks" })
 @Index("schedule_ticks_open", ["claimedUntil"], { where: "outcome IN ('pending', 'buffered')" })
 @Index("schedule_ticks_recent", ["scheduleId", "tickAt"])
+@Index("schedule_ticks_request_id", ["scheduleId", "requestId"], {
+  unique: true,
+  where: "request_id IS NOT NULL",
+})
 @Index("schedule_ticks_one_buffered", ["scheduleId"], { unique: true, where: "outcome = 'buffered'" })
 export class ScheduleTickEntity {
   @PrimaryColumn({ type: "uuid", name: "schedule_id" })
   scheduleId!: string;
+
+  /** Deleting a schedule deletes its ticks. */
+  @ManyToOne(() => ScheduleEntity, { onDelete: "CASCADE" })
+  @JoinColumn({ name: "schedule_id", foreignKeyConstraintName: "schedule_ticks_schedule_id_fkey" })
+  schedule?: ScheduleEntity;
 
   /** `cron` (a fire time of the expression) or `manual` (TriggerSchedule). */
   @PrimaryColumn({ type: "text" })

@@ -17,6 +17,7 @@ export type RunStatusName =
 @Index("workflow_runs_by_time", ["createdAt", "id"])
 @Index("workflow_runs_wake", ["wakeAt"], { where: "wake_at IS NOT NULL" })
 @Index("workflow_runs_children", ["parentRunId"], { where: "parent_step_id IS NOT NULL" })
+@Index("workflow_runs_by_schedule", ["scheduleId", "status"], { where: "schedule_id IS NOT NULL" })
 export class WorkflowRunEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;

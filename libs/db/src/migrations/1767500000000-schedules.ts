@@ -23,9 +23,6 @@ export class Schedules1767500000000 implements MigrationInterface {
     await runner.query(
       'CREATE INDEX "schedules_due" ON "schedules" ("next_fire_at") WHERE NOT paused AND next_fire_at IS NOT NULL',
     );
-    await runner.query(
-      'CREATE INDEX "schedules_by_workflow" ON "schedules" (lower("workflow_name"), "name")',
-    );
     await runner.query(`CREATE TABLE "schedule_ticks" (
   "schedule_id" uuid NOT NULL REFERENCES "schedules" ("id") ON DELETE CASCADE, "kind" text NOT NULL,
   "tick_at" TIMESTAMP WITH TIME ZONE NOT NULL, "outcome" text NOT NULL, "run_id" uuid,
