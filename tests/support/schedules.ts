@@ -1,4 +1,4 @@
-import { createClient, type Client } from "@connectrpc/connect";
+import { createClient, type CallOptions, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ScheduleService } from "@mcp/proto/executor";
 import { ExecutionMode } from "@mcp/proto/workflows";
@@ -13,30 +13,41 @@ export const scheduleClient = (url: string): Client<typeof ScheduleService> =>
 
 /**
  * A one-step workflow: `echo` (returns input `text` at once), or `sleep` (sleeps input `seconds`);
- * its inputs are `text` (required) or `seconds` (required). Resolves with its name.
+ * its inputs are `text` (required) or `seconds` (required). Resolves with its name. `options` go with
+ * both writes (an API key when keys are on).
  */
-export async function oneStepWorkflow(p: TestPlatform, kind: "echo" | "sleep"): Promise<string> {
+export async function oneStepWorkflow(
+  p: TestPlatform,
+  kind: "echo" | "sleep",
+  options: CallOptions = {},
+): Promise<string> {
   const mcp = uniqueName(`sch-${kind}`);
-  await p.clients.registry.createMcp({
-    name: mcp,
-    config: scriptConfig(kind === "echo" ? ECHO_SCRIPT : SLEEP_SCRIPT, 120),
-  });
+  await p.clients.registry.createMcp(
+    {
+      name: mcp,
+      config: scriptConfig(kind === "echo" ? ECHO_SCRIPT : SLEEP_SCRIPT, 120),
+    },
+    options,
+  );
   const input = kind === "echo" ? "text" : "seconds";
   const workflow = uniqueName(`sch-flow-${kind}`);
-  await p.clients.workflows.createWorkflow({
-    name: workflow,
-    spec: {
-      executionMode: ExecutionMode.SEQUENTIAL,
-      inputs: [{ name: input, required: true }],
-      steps: [
-        {
-          stepId: "only",
-          mcp: { mcp: { case: "name", value: mcp } },
-          inputs: { [input]: { source: { case: "workflowInput", value: input } } },
-        },
-      ],
+  await p.clients.workflows.createWorkflow(
+    {
+      name: workflow,
+      spec: {
+        executionMode: ExecutionMode.SEQUENTIAL,
+        inputs: [{ name: input, required: true }],
+        steps: [
+          {
+            stepId: "only",
+            mcp: { mcp: { case: "name", value: mcp } },
+            inputs: { [input]: { source: { case: "workflowInput", value: input } } },
+          },
+        ],
+      },
     },
-  });
+    options,
+  );
   return workflow;
 }
 
