@@ -112,6 +112,25 @@ describe("mcp schedule and kind: Schedule in mcp apply", () => {
     expect(list.stdout).not.toContain(name);
   });
 
+  it("applies examples/schedule.yaml with the workflow it names, and triggers it to a run", async () => {
+    const applied = await cliAgainst(
+      p,
+      "apply",
+      "-f",
+      "examples/echo-concat.yaml",
+      "-f",
+      "examples/schedule.yaml",
+    );
+    expect(applied.stderr).toBe("");
+    expect(applied.stdout).toMatch(/created schedule\/weekday-greeting$/m);
+    const triggered = await cliAgainst(p, "schedule", "trigger", "weekday-greeting");
+    const runId = /run ([0-9a-f-]{36})/.exec(triggered.stdout)?.[1];
+    expect(runId).toBeDefined();
+    const shown = await cliAgainst(p, "schedule", "get", "weekday-greeting");
+    expect(shown.stdout).toMatch(/Cron: +0 30 7 \* \* 1-5 \(Europe\/Berlin\)/);
+    expect(shown.stdout).toContain(runId!);
+  });
+
   it("applies a kind: Schedule manifest beside its workflow, idempotently", async () => {
     const name = uniqueName("manifest");
     const file = join(dir, "schedule.yaml");
