@@ -88,7 +88,7 @@ describe("SchedulePage", () => {
     expect(screen.getByRole("button", { name: "Resume" })).toBeTruthy();
     expect(screen.getByText("None while paused.")).toBeTruthy();
     expect(calls).toEqual(["trigger nightly-report", "pause nightly-report"]);
-  });
+  }, 20_000);
 });
 
 describe("ScheduleListPage", () => {
