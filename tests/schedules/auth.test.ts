@@ -1,4 +1,7 @@
-import { Code } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { ScheduleService } from "@mcp/proto/executor";
+import { health, reflectionV1 } from "@mcp/proto/grpc";
 import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
 import { generateApiKey } from "@mcp/runtime";
 import { createKey } from "../auth/keys";
@@ -36,6 +39,21 @@ describe("ScheduleService with API keys on", () => {
   afterAll(async () => {
     await keys?.destroy();
     await p?.stop();
+  });
+
+  it("ScheduleService is in the executor's health and reflection, open without a key", async () => {
+    const transport = createGrpcTransport({ baseUrl: p.executors[0]!.server.url });
+    const checked = await createClient(health.Health, transport).check({ service: ScheduleService.typeName });
+    expect(checked.status).toBe(health.HealthCheckResponse_ServingStatus.SERVING);
+    const reflection = createClient(reflectionV1.ServerReflection, transport);
+    async function* ask() {
+      yield { messageRequest: { case: "listServices" as const, value: "" } };
+    }
+    for await (const res of reflection.serverReflectionInfo(ask())) {
+      if (res.messageResponse.case !== "listServicesResponse") throw new Error("no service list");
+      expect(res.messageResponse.value.service.map((s) => s.name)).toContain(ScheduleService.typeName);
+      break;
+    }
   });
 
   it("writes need the execute scope (a schedule starts runs); reads are open", async () => {
