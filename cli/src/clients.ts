@@ -1,11 +1,17 @@
 import { createClient, type Client, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { ExecutorService, RunRetentionService, SecretService, TriggerService } from "@mcp/proto/executor";
+import {
+  ExecutorService,
+  RunRetentionService,
+  ScheduleService,
+  SecretService,
+  TriggerService,
+} from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { CliConfig } from "./config.js";
 
-/** One gRPC client per service (four on the executor: runs, secrets, triggers and retention). */
+/** One gRPC client per service (five on the executor: runs, secrets, triggers, retention and schedules). */
 export interface Clients {
   readonly registry: Client<typeof RegistryService>;
   readonly workflows: Client<typeof WorkflowService>;
@@ -16,6 +22,8 @@ export interface Clients {
   readonly triggers: Client<typeof TriggerService>;
   /** The executor's run retention (same address as `executor`). */
   readonly retention: Client<typeof RunRetentionService>;
+  /** The executor's schedules (same address as `executor`). */
+  readonly schedules: Client<typeof ScheduleService>;
 }
 
 /** Sends the API key, when there is one, on every call. */
@@ -36,5 +44,6 @@ export function createClients(config: CliConfig): Clients {
     secrets: createClient(SecretService, transport(config.executorUrl)),
     triggers: createClient(TriggerService, transport(config.executorUrl)),
     retention: createClient(RunRetentionService, transport(config.executorUrl)),
+    schedules: createClient(ScheduleService, transport(config.executorUrl)),
   };
 }

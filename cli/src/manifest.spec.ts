@@ -24,6 +24,38 @@ spec:
 `;
 
 describe("parseManifest", () => {
+  it("reads a kind: Schedule document into a CreateScheduleRequest, after the workflows", () => {
+    const schedule = `kind: Schedule
+name: nightly
+paused: true
+spec:
+  workflow: { name: greet }
+  inputs: { text: hi }
+  cron: "0 30 2 * * *"
+  timeZone: Europe/Berlin
+  overlapPolicy: OVERLAP_POLICY_CANCEL_PREVIOUS
+  catchUpWindow: 600s
+`;
+    const resources = parseManifest(`${schedule}---\n${WORKFLOW_YAML}---\n${MCP_YAML}`, "m.yaml");
+    expect(resources.map((r) => `${r.kind}/${r.name}`)).toEqual([
+      "Mcp/echo",
+      "Workflow/greet",
+      "Schedule/nightly",
+    ]);
+    const last = resources[2];
+    if (last?.kind !== "Schedule") throw new Error("wrong kind");
+    expect(last.request.paused).toBe(true);
+    expect(last.request.spec).toMatchObject({
+      cron: "0 30 2 * * *",
+      timeZone: "Europe/Berlin",
+      overlapPolicy: 4,
+    });
+    expect(Number(last.request.spec?.catchUpWindow?.seconds)).toBe(600);
+    expect(() => parseManifest("kind: Schedule\nname: x\ncron: '* * * * *'\n", "s.yaml")).toThrow(
+      /unknown field\(s\) cron; a Schedule has name, spec, paused/,
+    );
+  });
+
   it("reads YAML documents into Create requests, MCPs before workflows", () => {
     const resources = parseManifest(`${WORKFLOW_YAML}---\n${MCP_YAML}`, "m.yaml");
     expect(resources.map((r) => `${r.kind}/${r.name}`)).toEqual(["Mcp/echo", "Workflow/greet"]);
@@ -71,8 +103,8 @@ describe("parseManifest", () => {
   });
 
   it.each([
-    ["a missing kind", "name: x\n", /document 1: kind must be "Mcp" or "Workflow", got null/],
-    ["an unknown kind", "kind: Pod\nname: x\n", /kind must be "Mcp" or "Workflow", got "Pod"/],
+    ["a missing kind", "name: x\n", /document 1: kind must be "Mcp", "Workflow" or "Schedule", got null/],
+    ["an unknown kind", "kind: Pod\nname: x\n", /kind must be "Mcp", "Workflow" or "Schedule", got "Pod"/],
     ["a missing name", "kind: Mcp\n", /document 1: Mcp needs a "name"/],
     [
       "an unknown top-level field",

@@ -1,4 +1,5 @@
 import { fromJson, type DescMessage, type JsonValue } from "@bufbuild/protobuf";
+import { CreateScheduleRequestSchema, type CreateScheduleRequest } from "@mcp/proto/executor";
 import { CreateMcpRequestSchema, type CreateMcpRequest } from "@mcp/proto/registry";
 import { CreateWorkflowRequestSchema, type CreateWorkflowRequest } from "@mcp/proto/workflows";
 import { parseAllDocuments } from "yaml";
@@ -17,6 +18,12 @@ export type Resource =
       readonly name: string;
       readonly source: string;
       readonly request: CreateWorkflowRequest;
+    }
+  | {
+      readonly kind: "Schedule";
+      readonly name: string;
+      readonly source: string;
+      readonly request: CreateScheduleRequest;
     };
 
 /** A manifest that cannot be applied; the message names the file and document. */
@@ -28,14 +35,18 @@ export class ManifestError extends Error {
 const SCHEMAS: Record<Resource["kind"], DescMessage> = {
   Mcp: CreateMcpRequestSchema,
   Workflow: CreateWorkflowRequestSchema,
+  Schedule: CreateScheduleRequestSchema,
 };
+const KINDS = Object.keys(SCHEMAS) as Resource["kind"][];
 const ENVELOPE = ["kind", "apiVersion"];
 
 /**
  * Reads the resources of one manifest: YAML (several `---` documents) or JSON (one object, or an
  * array of them). Each document is `kind: Mcp` (name, description, tags, config, inputSchema,
  * outputSchema, changeNote) or `kind: Workflow` (name, description, tags, spec, changeNote); config and
- * spec are proto JSON, checked against the contract. MCPs come first, so workflows can use them.
+ * spec are proto JSON, checked against the contract; or `kind: Schedule` (name, spec, paused: a
+ * ScheduleSpec in proto JSON). MCPs come first, so workflows can use them; schedules last, so they
+ * can name the workflows of the same manifest.
  */
 export function parseManifest(text: string, file = "<manifest>"): Resource[] {
   const documents = readDocuments(text, file);
@@ -50,7 +61,7 @@ export function parseManifest(text: string, file = "<manifest>"): Resource[] {
 }
 
 /**
- * MCPs before workflows, a workflow after the workflows of the manifest it calls as sub-workflows (by
+ * MCPs before workflows, schedules after them, a workflow after the workflows of the manifest it calls as sub-workflows (by
  * name; a cycle is cut where it is met, and the server refuses it), otherwise in file order.
  */
 export function orderForApply(resources: readonly Resource[]): Resource[] {
@@ -73,7 +84,11 @@ export function orderForApply(resources: readonly Resource[]): Resource[] {
     ordered.push(r);
   };
   workflows.forEach(place);
-  return [...resources.filter((r) => r.kind === "Mcp"), ...ordered];
+  return [
+    ...resources.filter((r) => r.kind === "Mcp"),
+    ...ordered,
+    ...resources.filter((r) => r.kind === "Schedule"),
+  ];
 }
 
 function readDocuments(text: string, file: string): unknown[] {
@@ -105,27 +120,28 @@ function toResource(doc: unknown, where: string): Resource {
   }
   const record = doc as Record<string, unknown>;
   const kind = record["kind"];
-  if (kind !== "Mcp" && kind !== "Workflow") {
+  if (!(KINDS as unknown[]).includes(kind)) {
     throw new ManifestError(
-      `${where}: kind must be "Mcp" or "Workflow", got ${JSON.stringify(kind ?? null)}`,
+      `${where}: kind must be "Mcp", "Workflow" or "Schedule", got ${JSON.stringify(kind ?? null)}`,
     );
   }
   const name = record["name"];
   if (typeof name !== "string" || name.trim() === "")
-    throw new ManifestError(`${where}: ${kind} needs a "name"`);
-  const at = `${where} (${kind}/${name})`;
-  const fields = SCHEMAS[kind].fields;
+    throw new ManifestError(`${where}: ${String(kind)} needs a "name"`);
+  const at = `${where} (${String(kind)}/${name})`;
+  const fields = SCHEMAS[kind as Resource["kind"]].fields;
   const allowed = new Set([...ENVELOPE, ...fields.flatMap((f) => [f.jsonName, f.name])]);
   const unknown = Object.keys(record).filter((k) => !allowed.has(k));
   if (unknown.length > 0) {
     const known = fields.map((f) => f.jsonName).join(", ");
-    throw new ManifestError(`${at}: unknown field(s) ${unknown.join(", ")}; a ${kind} has ${known}`);
+    throw new ManifestError(`${at}: unknown field(s) ${unknown.join(", ")}; a ${String(kind)} has ${known}`);
   }
   const body = Object.fromEntries(Object.entries(record).filter(([k]) => !ENVELOPE.includes(k))) as JsonValue;
   try {
-    return kind === "Mcp"
-      ? { kind, name, source: at, request: fromJson(CreateMcpRequestSchema, body) }
-      : { kind, name, source: at, request: fromJson(CreateWorkflowRequestSchema, body) };
+    if (kind === "Mcp") return { kind, name, source: at, request: fromJson(CreateMcpRequestSchema, body) };
+    if (kind === "Schedule")
+      return { kind, name, source: at, request: fromJson(CreateScheduleRequestSchema, body) };
+    return { kind: "Workflow", name, source: at, request: fromJson(CreateWorkflowRequestSchema, body) };
   } catch (err) {
     throw new ManifestError(`${at}: ${errorMessage(err)}`);
   }

@@ -13,6 +13,7 @@ import { parseAge, runsPrune } from "./commands/prune.js";
 import { decide, signal } from "./commands/signal.js";
 import { secretList, secretRm, secretRotateKey, secretSet } from "./commands/secret.js";
 import { addTriggerCommands } from "./commands/trigger.js";
+import { scheduleCommand } from "./commands/schedule-command.js";
 import { ConfigError, DEFAULT_URLS, resolveConfig, type ConnectionFlags } from "./config.js";
 import type { Context } from "./context.js";
 import { CliError, ExitCode } from "./errors.js";
@@ -259,6 +260,7 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .action(action((ctx) => secretRotateKey(ctx)));
 
   addTriggerCommands(program, action, outputOption);
+  scheduleCommand(program, action);
 
   try {
     await program.parseAsync(argv, { from: "user" });

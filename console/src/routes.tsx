@@ -58,6 +58,16 @@ export const routes: RouteObject[] = [
         path: "triggers",
         lazy: async () => ({ Component: (await import("./pages/triggers/triggers-page")).TriggersPage }),
       },
+      {
+        path: "schedules",
+        lazy: async () => ({
+          Component: (await import("./pages/schedules/schedule-list-page")).ScheduleListPage,
+        }),
+      },
+      {
+        path: "schedules/:name",
+        lazy: async () => ({ Component: (await import("./pages/schedules/schedule-page")).SchedulePage }),
+      },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -1,7 +1,13 @@
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { health } from "@mcp/proto/grpc";
-import { ExecutorService, RunRetentionService, SecretService, TriggerService } from "@mcp/proto/executor";
+import {
+  ExecutorService,
+  RunRetentionService,
+  ScheduleService,
+  SecretService,
+  TriggerService,
+} from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { startPlatform, type TestPlatform } from "../support/platform";
@@ -180,6 +186,7 @@ async function notServing(platform: TestPlatform): Promise<string[]> {
       [
         ExecutorService.typeName,
         SecretService.typeName,
+        ScheduleService.typeName,
         TriggerService.typeName,
         RunRetentionService.typeName,
       ],

@@ -7,6 +7,7 @@ import {
   ExecutorService,
   RunRetentionService,
   RunStatus,
+  ScheduleService,
   SecretService,
   TriggerService,
 } from "@mcp/proto/executor";
@@ -37,6 +38,8 @@ export interface Fixtures {
   readonly runId: string;
   readonly secret: string;
   readonly trigger: string;
+  readonly schedule: string;
+  readonly victimSchedule: string;
 }
 
 const fresh = (prefix: string) => `${prefix}-${randomUUID().slice(0, 12)}`;
@@ -82,7 +85,41 @@ export async function createFixtures(p: TestPlatform): Promise<Fixtures> {
   const trigger = `fz-hook-${randomUUID().slice(0, 8)}`;
   const triggers = createClient(TriggerService, createGrpcTransport({ baseUrl: p.executors[0]!.server.url }));
   await triggers.createTrigger({ name: trigger, workflow: { workflow: { case: "name", value: flow } } });
-  return { mcp, mcpId: created.mcp!.id, victimMcp, flow, victimFlow, runId, secret, trigger };
+  const schedule = fresh("fz-schedule");
+  const victimSchedule = fresh("fz-victim-schedule");
+  await createSchedules(p, flow, [schedule, victimSchedule]);
+  return {
+    mcp,
+    mcpId: created.mcp!.id,
+    victimMcp,
+    flow,
+    victimFlow,
+    runId,
+    secret,
+    schedule,
+    victimSchedule,
+    trigger,
+  };
+}
+
+/** A cron expression that fires in 2099 only: the fixture schedules start no runs of their own. */
+const FAR_CRON = "0 0 0 1 1 * 2099";
+
+async function createSchedules(p: TestPlatform, flow: string, names: string[]): Promise<void> {
+  const schedules = createClient(
+    ScheduleService,
+    createGrpcTransport({ baseUrl: p.executors[0]!.server.url }),
+  );
+  for (const name of names) {
+    await schedules.createSchedule({
+      name,
+      spec: {
+        workflow: { workflow: { case: "name", value: flow } },
+        inputs: { x: "fixture" },
+        cron: FAR_CRON,
+      },
+    });
+  }
 }
 
 async function createSecret(p: TestPlatform, name: string): Promise<void> {
@@ -199,6 +236,30 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
     RotateTriggerSecret: () => ({ name: f.trigger }),
     // retention: ten years, so even an accepted mutation deletes none of the suite's runs
     PruneRuns: () => ({ olderThan: "315360000s", dryRun: true }),
+    // schedules
+    CreateSchedule: () => ({
+      name: fresh("fz-sch"),
+      spec: {
+        description: "fuzz",
+        workflow: { name: f.flow, version: 1 },
+        inputs: { x: "hi" },
+        cron: FAR_CRON,
+        timeZone: "Europe/Berlin",
+        overlapPolicy: "OVERLAP_POLICY_BUFFER_ONE",
+        catchUpWindow: "90s",
+      },
+    }),
+    GetSchedule: () => ({ name: f.schedule }),
+    ListSchedules: () => ({ pageSize: 5, workflow: f.flow }),
+    UpdateSchedule: () => ({
+      name: f.schedule,
+      updateMask: "description,cron",
+      spec: { description: "d", cron: FAR_CRON },
+    }),
+    PauseSchedule: () => ({ name: f.schedule, reason: "fuzz" }),
+    ResumeSchedule: () => ({ name: f.schedule }),
+    DeleteSchedule: () => ({ name: f.victimSchedule }),
+    TriggerSchedule: () => ({ name: f.schedule, requestId: fresh("rq") }),
   };
 }
 
@@ -211,6 +272,7 @@ export function rpcsOf(p: TestPlatform, f: Fixtures): Rpc[] {
     [WorkflowService, p.workflows.server.url],
     [ExecutorService, executor],
     [SecretService, executor],
+    [ScheduleService, executor],
     [TriggerService, executor],
     [RunRetentionService, executor],
   ];

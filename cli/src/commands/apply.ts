@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { CliError, ExitCode, isNotFound } from "../errors.js";
 import { call, type Context } from "../context.js";
 import { ManifestError, orderForApply, parseManifest, type Resource } from "../manifest.js";
+import { applySchedule } from "./apply-schedule.js";
 
 export type ApplyOutcome = "created" | "updated" | "unchanged";
 
@@ -14,8 +15,8 @@ const sameTags = (a: readonly string[], b: readonly string[]) =>
 
 /**
  * `mcp apply -f FILE...`: creates what does not exist, updates what does (a new version only when
- * the content changed; the services compare content hashes), MCPs before workflows. Prints
- * `created|updated|unchanged <kind>/<name> vN` per resource.
+ * the content changed; the services compare content hashes), MCPs before workflows, schedules last.
+ * Prints `created|updated|unchanged <kind>/<name> vN` per resource (schedules have no versions).
  */
 export async function apply(ctx: Context, files: readonly string[]): Promise<void> {
   const resources: Resource[] = [];
@@ -34,6 +35,11 @@ export async function apply(ctx: Context, files: readonly string[]): Promise<voi
     }
   }
   for (const r of orderForApply(resources)) {
+    if (r.kind === "Schedule") {
+      const { outcome } = await applySchedule(ctx, r);
+      ctx.io.out(`${outcome} schedule/${r.name}`);
+      continue;
+    }
     const { outcome, version } = r.kind === "Mcp" ? await applyMcp(ctx, r) : await applyWorkflow(ctx, r);
     ctx.io.out(`${outcome} ${r.kind.toLowerCase()}/${r.name} v${version}`);
   }

@@ -1,5 +1,5 @@
 import { createClient, type Client } from "@connectrpc/connect";
-import { ExecutorService, SecretService, TriggerService } from "@mcp/proto/executor";
+import { ExecutorService, ScheduleService, SecretService, TriggerService } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { Transports } from "./transports";
@@ -13,6 +13,8 @@ export interface Clients {
   readonly secrets: Client<typeof SecretService>;
   /** The executor's webhook triggers, served at the executor's address. */
   readonly triggers: Client<typeof TriggerService>;
+  /** The executor's schedules, served at the executor's address. */
+  readonly schedules: Client<typeof ScheduleService>;
 }
 
 export function createClients(transports: Transports): Clients {
@@ -22,5 +24,6 @@ export function createClients(transports: Transports): Clients {
     executor: createClient(ExecutorService, transports.executor),
     secrets: createClient(SecretService, transports.executor),
     triggers: createClient(TriggerService, transports.executor),
+    schedules: createClient(ScheduleService, transports.executor),
   };
 }

@@ -25,6 +25,9 @@ export function Layout() {
               <NavLink to="/runs">Runs</NavLink>
             </li>
             <li>
+              <NavLink to="/schedules">Schedules</NavLink>
+            </li>
+            <li>
               <NavLink to="/secrets">Secrets</NavLink>
             </li>
             <li>

@@ -37,6 +37,7 @@ describe("openDatabase", () => {
         "WaitingSteps1767200000000",
         "ForEachItems1767300000000",
         "SubWorkflows1767400000000",
+        "Schedules1767500000000",
         "WebhookTriggers1767600000000",
         "RunRetention1767900000000",
       ]);
@@ -50,6 +51,8 @@ describe("openDatabase", () => {
         "mcp_name_versions",
         "mcp_versions",
         "run_signals",
+        "schedule_ticks",
+        "schedules",
         "schema_migrations",
         "secrets",
         "step_runs",

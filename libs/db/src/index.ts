@@ -60,3 +60,11 @@ export {
 } from "./repositories/secret-store.js";
 export { TriggerStore, type NewTrigger } from "./repositories/trigger-store.js";
 export { RunRetention, PRUNE_LOCK_KEY, PRUNE_BATCH_SQL, type Pruned } from "./repositories/run-retention.js";
+export { ScheduleStore, type NewSchedule, type ScheduleChange } from "./repositories/schedule-store.js";
+export {
+  ScheduleTicks,
+  type DueTicks,
+  type HeldTick,
+  type TickPlanner,
+  type TickWithRun,
+} from "./repositories/schedule-ticks.js";

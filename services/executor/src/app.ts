@@ -32,6 +32,7 @@ import { RunWatcher } from "./runs/run-watcher.js";
 import { RunWorker, type Reservation } from "./runs/run-worker.js";
 import { SecretVault } from "./secrets/index.js";
 import { RetentionLoop, RunPruner, retentionMetrics } from "./retention/index.js";
+import { openSchedules } from "./schedules/open-schedules.js";
 import { build, SERVICE_SCOPES } from "./server.js";
 import { Triggers, WebhookDeliveries, webhookRoute } from "./triggers/index.js";
 
@@ -163,6 +164,20 @@ export async function startExecutor(
     retentionMetrics(metrics),
   );
   const retentionLoop = new RetentionLoop(pruner, logger, retention);
+  const schedules = openSchedules({
+    dataSource,
+    definitions,
+    starter,
+    launcher,
+    reader,
+    canceller,
+    findRun: (requestId) => queries.findByRequestId(requestId),
+    logger,
+    metrics,
+    owner,
+    claimMs: config.executor.leaseMs,
+    pollMs: config.executor.schedulePollMs,
+  });
   const built = build({
     starter,
     launcher,
@@ -177,6 +192,7 @@ export async function startExecutor(
       logger,
     }),
     pruner,
+    schedules,
   });
   const server = await base.serve(built, {
     mutating: "execute",
@@ -186,6 +202,7 @@ export async function startExecutor(
   reportSandboxHealth(server, sandbox);
   await worker.start();
   retentionLoop.start();
+  schedules.ticker?.start();
   return {
     server,
     owner,
@@ -193,6 +210,7 @@ export async function startExecutor(
     stop: () =>
       base.stop(server, async () => {
         await retentionLoop.stop();
+        await schedules.ticker?.stop();
         await worker.stop(config.shutdownGraceMs);
         await coordination.close();
         await rateLimits.close();

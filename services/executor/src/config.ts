@@ -18,6 +18,8 @@ export interface ExecutorSettings {
    * stalling or failing) ends FAILED with RECOVERY_LIMIT instead of being run again.
    */
   readonly maxRecoveries: number;
+  /** How often an executor looks for due schedule ticks (SCHEDULE_POLL_MS; 0 = this executor fires none). */
+  readonly schedulePollMs: number;
   /**
    * The secrets store's keys (`SECRETS_KEY`); undefined when unset (the store then refuses every
    * call). The key bytes never serialise: a logged config shows only the key ids.
@@ -46,6 +48,7 @@ const schema = z.object({
   EXECUTOR_MAX_RECOVERIES: whole(1, 1_000, 5),
   WEBHOOK_MAX_BODY_BYTES: whole(1, 64 * 1024 * 1024, 1024 * 1024),
   ...retentionEnv,
+  SCHEDULE_POLL_MS: whole(0, 60_000, 500),
 });
 
 /** Parses the environment into a frozen ExecutorConfig; a ConfigError names every bad variable. */
@@ -70,6 +73,7 @@ function settingsOf(env: NodeJS.ProcessEnv): { value?: ExecutorSettings; problem
       pollMs: e.EXECUTOR_POLL_MS,
       startWriteDelayMs: e.EXECUTOR_START_WRITE_DELAY_MS,
       maxRecoveries: e.EXECUTOR_MAX_RECOVERIES,
+      schedulePollMs: e.SCHEDULE_POLL_MS,
       secrets,
       webhookMaxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
       retention: retentionSettings(e),

@@ -214,6 +214,15 @@ function RunDetails({
             </dd>
           </>
         )}
+        {run.scheduleId && (
+          <>
+            <dt>Started by</dt>
+            <dd>
+              the tick of {formatTime(run.scheduleTickTime)} of schedule{" "}
+              <code>{run.scheduleId.slice(0, 8)}</code>
+            </dd>
+          </>
+        )}
         {run.fallbackRunId && (
           <>
             <dt>Fallback run</dt>

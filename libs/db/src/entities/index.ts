@@ -3,6 +3,8 @@ import { McpDefinitionEntity } from "./mcp-definition.entity.js";
 import { McpLabelMoveEntity } from "./mcp-label-move.entity.js";
 import { McpVersionEntity } from "./mcp-version.entity.js";
 import { SecretEntity } from "./secret.entity.js";
+import { ScheduleEntity } from "./schedule.entity.js";
+import { ScheduleTickEntity } from "./schedule-tick.entity.js";
 import { RunSignalEntity } from "./run-signal.entity.js";
 import { McpNameCounterEntity, WorkflowNameCounterEntity } from "./name-counter.entity.js";
 import { StepRunEntity } from "./step-run.entity.js";
@@ -25,12 +27,15 @@ export {
   SecretEntity,
   RunSignalEntity,
   WebhookTriggerEntity,
+  ScheduleEntity,
+  ScheduleTickEntity,
 };
 export { CatalogDefinitionColumns, CatalogVersionColumns, NameCounterColumns } from "./catalog-columns.js";
 export type { LabelMap } from "./mcp-definition.entity.js";
 export type { JsonObject, JsonValue } from "./mcp-version.entity.js";
 export type { RunStatusName } from "./workflow-run.entity.js";
 export type { StepStatusName } from "./step-run.entity.js";
+export type { TickOutcomeName } from "./schedule-tick.entity.js";
 
 /** Every entity of the platform, in one list for the DataSource. */
 export const ENTITIES = [
@@ -47,4 +52,6 @@ export const ENTITIES = [
   SecretEntity,
   RunSignalEntity,
   WebhookTriggerEntity,
+  ScheduleEntity,
+  ScheduleTickEntity,
 ] as const;

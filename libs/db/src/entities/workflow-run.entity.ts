@@ -21,6 +21,7 @@ export type RunStatusName =
 @Index("workflow_runs_finished", ["finishedAt"], {
   where: "status IN ('succeeded', 'failed', 'partially_succeeded', 'cancelled')",
 })
+@Index("workflow_runs_by_schedule", ["scheduleId", "status"], { where: "schedule_id IS NOT NULL" })
 export class WorkflowRunEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
@@ -124,6 +125,13 @@ export class WorkflowRunEntity {
   /** The delivery id the webhook's sender gave, when a trigger started the run with one. */
   @Column({ type: "text", name: "trigger_delivery_id", nullable: true })
   triggerDeliveryId!: string | null;
+  /** The schedule whose tick started this run (migration 1767500000000); null otherwise. */
+  @Column({ type: "uuid", name: "schedule_id", nullable: true })
+  scheduleId!: string | null;
+
+  /** That tick: a fire time of the schedule's expression, or when TriggerSchedule was called. */
+  @Column({ type: "timestamptz", name: "schedule_tick_at", nullable: true })
+  scheduleTickAt!: Date | null;
 
   /** The fallback run started after this one failed. */
   @Column({ type: "uuid", name: "fallback_run_id", nullable: true })

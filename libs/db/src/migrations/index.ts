@@ -5,6 +5,7 @@ import { RunRecoveries1767000000000 } from "./1767000000000-run-recoveries.js";
 import { WaitingSteps1767200000000 } from "./1767200000000-waiting-steps.js";
 import { ForEachItems1767300000000 } from "./1767300000000-for-each-items.js";
 import { SubWorkflows1767400000000 } from "./1767400000000-sub-workflows.js";
+import { Schedules1767500000000 } from "./1767500000000-schedules.js";
 import { WebhookTriggers1767600000000 } from "./1767600000000-webhook-triggers.js";
 import { RunRetention1767900000000 } from "./1767900000000-run-retention.js";
 
@@ -17,6 +18,7 @@ export const MIGRATIONS = [
   WaitingSteps1767200000000,
   ForEachItems1767300000000,
   SubWorkflows1767400000000,
+  Schedules1767500000000,
   WebhookTriggers1767600000000,
   RunRetention1767900000000,
 ] as const;

@@ -22,8 +22,11 @@ export interface NewRun {
     | "wakeAt"
     | "triggerName"
     | "triggerDeliveryId"
+    | "scheduleId"
+    | "scheduleTickAt"
   > &
-    Partial<Pick<WorkflowRunEntity, "triggerName" | "triggerDeliveryId">>;
+    // set only for a run a webhook delivery or a schedule's tick starts
+    Partial<Pick<WorkflowRunEntity, "triggerName" | "triggerDeliveryId" | "scheduleId" | "scheduleTickAt">>;
   readonly steps: ReadonlyArray<Omit<StepRunEntity, "run">>;
 }
 

@@ -138,6 +138,8 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
     triggerName: run.triggerName ?? "",
     triggerDeliveryId: run.triggerDeliveryId ?? "",
     ...rerunFields(run),
+    scheduleId: run.scheduleId ?? "",
+    scheduleTickTime: run.scheduleTickAt ? timestampFromDate(run.scheduleTickAt) : undefined,
   });
 }
 

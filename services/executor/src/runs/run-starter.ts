@@ -29,8 +29,23 @@ import { planRerun } from "./rerun-plan.js";
 import { resolveInputs } from "./workflow-inputs.js";
 import { callsMcp, waitColumns } from "./wait-rows.js";
 
-/** What started a run besides a caller, recorded on it (a webhook trigger and its delivery id). */
-export type RunOrigin = Partial<Pick<WorkflowRunEntity, "triggerName" | "triggerDeliveryId">>;
+/**
+ * What started a run besides a caller, recorded on it: a webhook trigger and its delivery id, or a
+ * schedule and its tick.
+ */
+export type RunOrigin = Partial<
+  Pick<WorkflowRunEntity, "triggerName" | "triggerDeliveryId" | "scheduleId" | "scheduleTickAt">
+>;
+
+/** The schedule and tick a run was started by. */
+export interface ScheduleOrigin {
+  readonly scheduleId: string;
+  readonly scheduleTickAt: Date;
+}
+
+/** The request id of the run of a schedule's tick (`kind` `cron` or `manual`). */
+export const scheduleRequestId = (scheduleId: string, kind: string, tickAt: Date): string =>
+  `schedule:${scheduleId}:${kind}:${tickAt.toISOString()}`;
 
 /** A created (or found again) run. */
 export interface Started {
@@ -89,6 +104,24 @@ export class RunStarter {
       mcpId: null,
       mcpName: null,
       mcpVersion: null,
+    });
+  }
+
+  /**
+   * The run of a schedule's tick: its workflow and inputs, linked to the schedule and the tick. The
+   * request id is derived from (schedule, tick), so a tick never makes two runs, whichever executors
+   * fire it and however often.
+   */
+  async scheduled(
+    ref: WorkflowReference,
+    inputs: JsonObject,
+    origin: ScheduleOrigin & { readonly kind: string },
+    claim?: ClaimAtCreate,
+  ): Promise<Started> {
+    const requestId = scheduleRequestId(origin.scheduleId, origin.kind, origin.scheduleTickAt);
+    return this.workflow(ref, inputs, requestId, null, claim, null, undefined, {
+      scheduleId: origin.scheduleId,
+      scheduleTickAt: origin.scheduleTickAt,
     });
   }
 

@@ -1,0 +1,82 @@
+import { Code, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { ScheduleService } from "@mcp/proto/executor";
+import { health, reflectionV1 } from "@mcp/proto/grpc";
+import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
+import { generateApiKey } from "@mcp/runtime";
+import { createKey } from "../auth/keys";
+import { expectCode } from "../support/errors";
+import { uniqueName } from "../support/mcps";
+import { startPlatform, type TestPlatform } from "../support/platform";
+import { oneStepWorkflow, scheduleClient } from "../support/schedules";
+
+const bearer = (key: string) => ({ headers: { authorization: `Bearer ${key}` } });
+
+describe("ScheduleService with API keys on", () => {
+  let p: TestPlatform;
+  let keys: DataSource;
+  let runner: string;
+  let writer: string;
+  let workflow: string;
+  const service = generateApiKey();
+
+  beforeAll(async () => {
+    p = await startPlatform({
+      env: { AUTH_ENABLED: "true", AUTH_CACHE_MS: "300", SERVICE_API_KEY: service.token },
+    });
+    keys = (await openDatabase({ url: p.db.url, poolSize: 2 })).dataSource;
+    await new ApiKeyStore(keys).create({
+      id: service.id,
+      name: "platform-services",
+      secretHash: service.secretHash,
+      scopes: ["write", "execute"],
+    });
+    runner = await createKey(p.db.url, uniqueName("runner"), "execute");
+    writer = await createKey(p.db.url, uniqueName("writer"), "write");
+    // the workflow and its MCP are written with the services' own key (write)
+    workflow = await oneStepWorkflow(p, "echo", bearer(service.token));
+  });
+  afterAll(async () => {
+    await keys?.destroy();
+    await p?.stop();
+  });
+
+  it("ScheduleService is in the executor's health and reflection, open without a key", async () => {
+    const transport = createGrpcTransport({ baseUrl: p.executors[0]!.server.url });
+    const checked = await createClient(health.Health, transport).check({ service: ScheduleService.typeName });
+    expect(checked.status).toBe(health.HealthCheckResponse_ServingStatus.SERVING);
+    const reflection = createClient(reflectionV1.ServerReflection, transport);
+    async function* ask() {
+      yield { messageRequest: { case: "listServices" as const, value: "" } };
+    }
+    for await (const res of reflection.serverReflectionInfo(ask())) {
+      if (res.messageResponse.case !== "listServicesResponse") throw new Error("no service list");
+      expect(res.messageResponse.value.service.map((s) => s.name)).toContain(ScheduleService.typeName);
+      break;
+    }
+  });
+
+  it("writes need the execute scope (a schedule starts runs); reads are open", async () => {
+    const schedules = scheduleClient(p.executors[0]!.server.url);
+    const name = uniqueName("auth");
+    const request = {
+      name,
+      spec: {
+        workflow: { workflow: { case: "name" as const, value: workflow } },
+        inputs: { text: "x" },
+        cron: "0 0 0 1 1 * 2099",
+      },
+    };
+    await expectCode(schedules.createSchedule(request), Code.Unauthenticated);
+    const denied = await expectCode(schedules.createSchedule(request, bearer(writer)), Code.PermissionDenied);
+    expect(denied.rawMessage).toMatch(/execute/);
+    await schedules.createSchedule(request, bearer(runner));
+    expect((await schedules.getSchedule({ name })).schedule!.name).toBe(name);
+    expect((await schedules.listSchedules({})).schedules.map((s) => s.name)).toContain(name);
+    await expectCode(schedules.triggerSchedule({ name }), Code.Unauthenticated);
+    await expectCode(schedules.pauseSchedule({ name }, bearer(writer)), Code.PermissionDenied);
+    const fired = await schedules.triggerSchedule({ name }, bearer(runner));
+    expect(fired.run?.scheduleId).toBe((await schedules.getSchedule({ name })).schedule!.id);
+    await schedules.deleteSchedule({ name }, bearer(runner));
+  });
+});
