@@ -37,6 +37,7 @@ describe("openDatabase", () => {
         "WaitingSteps1767200000000",
         "ForEachItems1767300000000",
         "SubWorkflows1767400000000",
+        "ConcurrencyLimits1767800000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
@@ -46,6 +47,8 @@ describe("openDatabase", () => {
         "mcp_definitions",
         "mcp_label_moves",
         "mcp_name_versions",
+        "mcp_permit_waiters",
+        "mcp_permits",
         "mcp_versions",
         "run_signals",
         "schema_migrations",

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { countedLocks, openLocksAndEvents } from "@mcp/coordination";
-import { FencedWrites, RunQueries, RunStore, RunWaits, SecretStore } from "@mcp/db";
+import { FencedWrites, RunPermits, RunQueries, RunStore, RunWaits, SecretStore } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { coordinationMetrics, createServiceClient, type Logger, type RunningServer } from "@mcp/runtime";
@@ -90,11 +90,13 @@ export async function startExecutor(
   const watcher = new RunWatcher(queries, events);
   const waits = new RunWaits(dataSource);
   const canceller = new RunCanceller(store, events, (runId) => queries.liveChildren(runId));
+  const permits = new RunPermits(dataSource);
   const driver = new RunDriver({
     store,
     writes: new FencedWrites(dataSource),
     queries,
     waits,
+    permits,
     events,
     locks: countedLocks(coordination.locks, coordinationMetrics(metrics)),
     runnerFor: withStorableResults(
@@ -125,7 +127,7 @@ export async function startExecutor(
     pollMs: config.executor.pollMs,
   });
 
-  const reader = new RunReader(queries, watcher, definitions);
+  const reader = new RunReader(queries, watcher, definitions, permits);
   const launcher = new RunLauncher({
     starter,
     reader,

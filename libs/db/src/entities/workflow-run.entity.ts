@@ -17,6 +17,9 @@ export type RunStatusName =
 @Index("workflow_runs_by_time", ["createdAt", "id"])
 @Index("workflow_runs_wake", ["wakeAt"], { where: "wake_at IS NOT NULL" })
 @Index("workflow_runs_children", ["parentRunId"], { where: "parent_step_id IS NOT NULL" })
+@Index("workflow_runs_by_concurrency_key", ["workflowId", "concurrencyKey", "createdAt", "id"], {
+  where: "concurrency_key IS NOT NULL AND status IN ('pending', 'running')",
+})
 export class WorkflowRunEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
@@ -112,6 +115,14 @@ export class WorkflowRunEntity {
    */
   @Column({ type: "text", name: "parent_step_id", nullable: true })
   parentStepId!: string | null;
+
+  /**
+   * The run's concurrency key (the workflow's `concurrency_key` over its inputs); null = none. A run
+   * inserted while another of its workflow and key is live is queued (pending, `wake_at` 'infinity')
+   * and woken when the runs before it ended (triggers, migration 1767800000000).
+   */
+  @Column({ type: "text", name: "concurrency_key", nullable: true })
+  concurrencyKey!: string | null;
 
   /** The fallback run started after this one failed. */
   @Column({ type: "uuid", name: "fallback_run_id", nullable: true })

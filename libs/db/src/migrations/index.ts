@@ -5,6 +5,7 @@ import { RunRecoveries1767000000000 } from "./1767000000000-run-recoveries.js";
 import { WaitingSteps1767200000000 } from "./1767200000000-waiting-steps.js";
 import { ForEachItems1767300000000 } from "./1767300000000-for-each-items.js";
 import { SubWorkflows1767400000000 } from "./1767400000000-sub-workflows.js";
+import { ConcurrencyLimits1767800000000 } from "./1767800000000-concurrency-limits.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   WaitingSteps1767200000000,
   ForEachItems1767300000000,
   SubWorkflows1767400000000,
+  ConcurrencyLimits1767800000000,
 ] as const;

@@ -20,7 +20,11 @@ export interface NewRun {
     | "recoveries"
     | "lastDriverError"
     | "wakeAt"
-  >;
+    | "concurrencyKey"
+  > & {
+    /** The run's concurrency key; a run of a live key is inserted queued (see the entity). */
+    readonly concurrencyKey?: string | null;
+  };
   readonly steps: ReadonlyArray<Omit<StepRunEntity, "run">>;
 }
 

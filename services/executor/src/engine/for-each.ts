@@ -37,6 +37,8 @@ import { backoffDelayMs, isRetryable } from "./retry.js";
 import type { AbortCause, RunControl } from "./run-control.js";
 import type { StepEnd, StepTaskDeps } from "./step-task.js";
 import type { ItemUpdate, RecordedError, RecordedItem } from "./types.js";
+import { holdItemPermit } from "./item-permit.js";
+import { isLimited } from "./permits.js";
 
 /** The most items a list may have. */
 export const MAX_FOR_EACH_ITEMS = 10_000;
@@ -230,11 +232,15 @@ async function runItem(index: number, item: JsonValue, task: ItemTask): Promise<
     });
   };
 
+  const permits = deps.permits && isLimited(task.mcp) ? deps.permits : undefined;
   for (let attempt = task.firstAttempt; ; attempt++) {
     if (control.aborted)
       return attempt === task.firstAttempt ? { kind: "not-started" } : { kind: "interrupted" };
+    // an item waits for its MCP's permit in process (item-permit.ts); aborted meanwhile, it never started
+    if (permits && !(await holdItemPermit(permits, childId, task.mcp, task.runSignal)))
+      return attempt === task.firstAttempt ? { kind: "not-started" } : { kind: "interrupted" };
     await record({ attempt, status: "running" });
-    const outcome = await runAttempt(
+    const attemptDone = runAttempt(
       {
         runId: deps.runId,
         stepId: childId,
@@ -246,6 +252,9 @@ async function runItem(index: number, item: JsonValue, task: ItemTask): Promise<
       },
       deps.runnerFor,
     );
+    const outcome = permits
+      ? await attemptDone.finally(() => permits.release(childId, task.mcp))
+      : await attemptDone;
     if (outcome.ok) {
       await record({ attempt, status: "succeeded", result: outcome.result });
       return { kind: "succeeded", outputs: outcome.result.outputs };

@@ -134,7 +134,18 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
     fallbackRunId: run.fallbackRunId ?? "",
     parentRunId: run.parentRunId ?? "",
     parentStepId: run.parentStepId ?? "",
+    concurrencyKey: run.concurrencyKey ?? "",
   });
+}
+
+/** Whether the run is queued behind an earlier run of its concurrency key (migration 1767800000000). */
+export function isQueuedByKey(run: WorkflowRunEntity): boolean {
+  return (
+    run.concurrencyKey !== null &&
+    run.status === "pending" &&
+    run.wakeAt !== null &&
+    !Number.isFinite(run.wakeAt.getTime())
+  );
 }
 
 /** Terminal run statuses. */

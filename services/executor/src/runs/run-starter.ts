@@ -20,6 +20,7 @@ import { typeName } from "./type-names.js";
 import { encodePlan, MCP_RUN_STEP_ID, type StoredPlan } from "./plan-codec.js";
 import { resolveInputs } from "./workflow-inputs.js";
 import { callsMcp, waitColumns } from "./wait-rows.js";
+import { concurrencyKeyOf } from "./concurrency-key.js";
 
 /** A created (or found again) run. */
 export interface Started {
@@ -56,6 +57,7 @@ export class RunStarter {
     const defs = await this.definitions.current();
     const workflow = await defs.workflow(ref);
     const inputs = resolveInputs(workflow.spec, given);
+    const concurrencyKey = concurrencyKeyOf(workflow.spec, inputs);
     // sub-workflow steps: their workflow versions are pinned now (their MCPs when the child starts)
     const spec = await pinSubWorkflows(defs, workflow.spec);
     const mcps = await pinSteps(
@@ -74,6 +76,7 @@ export class RunStarter {
       mcpId: null,
       mcpName: null,
       mcpVersion: null,
+      ...(concurrencyKey !== null ? { concurrencyKey } : {}),
     });
   }
 
@@ -189,7 +192,7 @@ export class RunStarter {
       | "mcpId"
       | "mcpName"
       | "mcpVersion"
-    >,
+    > & { readonly concurrencyKey?: string },
   ): Promise<Started> {
     const id = randomUUID();
     const now = new Date();

@@ -50,4 +50,3 @@ export class StepFailure extends Error {
     return new StepFailure(code, `${prefix}${errorMessage(reason)}`, {}, { cause: reason });
   }
 }
-
