@@ -140,12 +140,13 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
 
 /** Whether the run is queued behind an earlier run of its concurrency key (migration 1767800000000). */
 export function isQueuedByKey(run: WorkflowRunEntity): boolean {
-  return (
-    run.concurrencyKey !== null &&
-    run.status === "pending" &&
-    run.wakeAt !== null &&
-    !Number.isFinite(run.wakeAt.getTime())
-  );
+  return run.concurrencyKey !== null && run.status === "pending" && isInfinity(run.wakeAt as unknown);
+}
+
+/** PostgreSQL's 'infinity' as a row read it back: an invalid or infinite Date, Infinity, or the text. */
+function isInfinity(value: unknown): boolean {
+  if (value instanceof Date) return !Number.isFinite(value.getTime());
+  return value === Infinity || value === "infinity";
 }
 
 /** Terminal run statuses. */
