@@ -48,6 +48,8 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
         ],
       ),
     );
+    const limit = res.version?.config?.maxConcurrency;
+    if (limit !== undefined) ctx.io.out(`max_concurrency: ${limit} steps at once, cluster-wide`);
     return;
   }
   if (kind === "workflow") {
@@ -76,6 +78,8 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
         ],
       ),
     );
+    const key = res.version?.spec?.concurrencyKey;
+    if (key) ctx.io.out(`concurrency_key: ${key} (one run per key at a time)`);
     return;
   }
   const res = await call(ctx, "executor", () => ctx.clients.executor.getRun({ id: name }));
@@ -84,6 +88,14 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
   for (const line of waitingLines(res.run!)) ctx.io.out(line);
   for (const line of itemLines(res.run!)) ctx.io.out(line);
   for (const line of subWorkflowLines(res.run!)) ctx.io.out(line);
+  for (const line of concurrencyLines(res.run!)) ctx.io.out(line);
+}
+
+/** The run's concurrency key and what a concurrency limit holds of it (ADR 018). */
+function concurrencyLines(run: WorkflowRun): string[] {
+  const lines = run.concurrencyKey ? [`concurrency key: ${run.concurrencyKey}`] : [];
+  if (run.concurrencyWait) lines.push(`held: ${run.concurrencyWait}`);
+  return lines;
 }
 
 /** The run's parent (a sub-workflow run) and the child runs of its `workflow` steps. */

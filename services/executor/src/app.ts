@@ -87,10 +87,10 @@ export async function startExecutor(
     logger.warn({ err }, "could not publish a run event"),
   );
   const starter = new RunStarter(definitions, store, queries);
-  const watcher = new RunWatcher(queries, events);
+  const permits = new RunPermits(dataSource);
+  const watcher = new RunWatcher(queries, events, undefined, permits);
   const waits = new RunWaits(dataSource);
   const canceller = new RunCanceller(store, events, (runId) => queries.liveChildren(runId));
-  const permits = new RunPermits(dataSource);
   const driver = new RunDriver({
     store,
     writes: new FencedWrites(dataSource),
