@@ -60,9 +60,7 @@ export function TimelineView({
                   style={{ left: `${bar.leftPct}%`, width: `${bar.widthPct}%` }}
                   title={barTitle(step.stepId, bar)}
                 >
-                  <span className={`timeline-bar-label${labelBefore(bar) ? " before" : ""}`}>
-                    {bar.label}
-                  </span>
+                  <span className={`timeline-bar-label${labelBefore(bar) ? " before" : ""}`}>{bar.label}</span>
                 </div>
               ))}
               {bars.length === 0 && <span className="hint">not started</span>}
