@@ -70,9 +70,7 @@ describe("RunStore", () => {
 
   it("claim › gives a run to one claimer at a time and bumps the fence on every claim", async () => {
     const { run } = await store.create(oneStepRun());
-    const claims = await Promise.all(
-      ["a", "b", "c"].map((owner) => store.claim(owner, 60_000, { runId: run.id })),
-    );
+    const claims = await Promise.all(["a", "b", "c"].map((owner) => store.claim(owner, 60_000, { runId: run.id })));
     const won = claims.filter((c) => c !== null);
     expect(won).toHaveLength(1);
     // the claim also takes the run's next event sequence number, for its "running" event

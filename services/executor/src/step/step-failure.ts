@@ -50,3 +50,4 @@ export class StepFailure extends Error {
     return new StepFailure(code, `${prefix}${errorMessage(reason)}`, {}, { cause: reason });
   }
 }
+
