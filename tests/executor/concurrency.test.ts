@@ -1,9 +1,12 @@
+import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
-import { join } from "node:path";
+import { readFile, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
 import { createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ExecutorService, RunStatus, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
 import { ExecutionMode } from "@mcp/proto/workflows";
+import { ROOT, runCli, type CliResult } from "../support/cli";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
 import {
@@ -254,6 +257,55 @@ describe("concurrency limits (max_concurrency, concurrency_key) on 2 executor pr
     }
     // different keys do not wait for each other
     expect(of("a").some((x) => of("b").some((y) => overlaps(x, y)))).toBe(true);
+  });
+
+  it("examples/concurrency.yaml › the CLI applies both limits and `mcp get` shows them and what holds a run", async () => {
+    const sfx = randomUUID().slice(0, 8);
+    const text = (await readFile(resolve(ROOT, "examples", "concurrency.yaml"), "utf8"))
+      .replace(/\bexample-rate-limited\b/g, `example-rate-limited-${sfx}`)
+      .replace(/\bper-customer\b/g, `per-customer-${sfx}`)
+      // long enough that the second run is still queued when the (slow to start) CLI reads it
+      .replace('staticValue: "2"', 'staticValue: "15"');
+    const manifest = join(dir, "concurrency.yaml");
+    await writeFile(manifest, text);
+    const mcp = (...args: string[]): Promise<CliResult> =>
+      runCli([
+        "--registry",
+        p.registry.url,
+        "--workflows",
+        p.workflows.server.url,
+        "--executor",
+        b.url,
+        ...args,
+      ]);
+    expect((await mcp("apply", "-f", manifest)).code).toBe(0);
+    expect((await mcp("get", "mcp", `example-rate-limited-${sfx}`)).stdout).toContain(
+      "max_concurrency: 2 steps at once, cluster-wide",
+    );
+    expect((await mcp("get", "workflow", `per-customer-${sfx}`)).stdout).toContain(
+      "concurrency_key: inputs.customer (one run per key at a time)",
+    );
+    const runIdOf = (stdout: string) => /[0-9a-f]{8}-[0-9a-f-]{27}/.exec(stdout)?.[0] ?? "";
+    const start = async () =>
+      runIdOf((await mcp("run", `per-customer-${sfx}`, "--input", "customer=acme", "--detach")).stdout);
+    const first = await start();
+    const second = await start();
+    const shown = await mcp("get", "run", second);
+    expect(shown.stdout).toContain("concurrency key: acme");
+    expect(shown.stdout).toContain(`held: queued: run ${first} of concurrency key "acme" has not finished`);
+    const runs = await waitFor(
+      "both runs of acme to finish",
+      async () => {
+        const all = await Promise.all([first, second].map(async (id) => (await viaB.getRun({ id })).run));
+        return all.every(finished) ? all : undefined;
+      },
+      { timeoutMs: 120_000, intervalMs: 100 },
+    );
+    expect(runs.map((r) => [RunStatus[r!.status], r!.outputs])).toEqual([
+      ["SUCCEEDED", { greeting: "hello acme" }],
+      ["SUCCEEDED", { greeting: "hello acme" }],
+    ]);
+    expect(runs[1]!.startTime!.seconds >= runs[0]!.finishTime!.seconds).toBe(true);
   });
 
   it("gives a permit back when the executor holding it is killed (kill -9): the waiting run proceeds", async () => {
