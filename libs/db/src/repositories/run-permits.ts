@@ -169,10 +169,13 @@ async function wakeNext(
 ): Promise<string[]> {
   if (free <= 0) return [];
   const rows = await m.query<Array<{ id: string }>>(
-    `UPDATE workflow_runs SET wake_at = now()
-      WHERE id IN (SELECT run_id FROM mcp_permit_waiters WHERE mcp_id = $1 ORDER BY id LIMIT $2)
-        AND status IN ('pending', 'running') AND id IS DISTINCT FROM $3::uuid
-      RETURNING id`,
+    // a SELECT around the UPDATE: TypeORM answers an UPDATE with [rows, count]
+    `WITH woken AS (
+       UPDATE workflow_runs SET wake_at = now()
+        WHERE id IN (SELECT run_id FROM mcp_permit_waiters WHERE mcp_id = $1 ORDER BY id LIMIT $2)
+          AND status IN ('pending', 'running') AND id IS DISTINCT FROM $3::uuid
+        RETURNING id)
+     SELECT id FROM woken`,
     [mcpId, free, self],
   );
   return rows.map((r) => r.id);
