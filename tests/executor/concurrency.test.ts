@@ -364,7 +364,7 @@ describe("concurrency limits (max_concurrency, concurrency_key) on 2 executor pr
       },
       { timeoutMs: 90_000, intervalMs: 100 },
     );
-    expect(RunStatus[done!.status]).toBe("SUCCEEDED");
+    expect(RunStatus[done.status]).toBe("SUCCEEDED");
     expect(intervals(log).map((i) => i.tag)).toEqual(["waiter"]);
     await viaB.cancelRun({ id: holder!.id, reason: "test over" });
   });

@@ -79,7 +79,7 @@ export function compileKey(
         evaluate(inputs) {
           let value: ReturnType<typeof run>;
           try {
-            value = run({ inputs: inputs as never, steps: {} as never });
+            value = run({ inputs: inputs as never, steps: {} });
           } catch (error) {
             return { ok: false, message: errorText(error) };
           }

@@ -34,21 +34,21 @@ describe("RunPermits and concurrency keys", () => {
   it("grants up to the limit, queues the rest first come first served, and wakes the head on release", async () => {
     const mcp = limited(2);
     const [r1, r2, r3, r4] = await Promise.all([claimed(), claimed(), claimed(), claimed()]);
-    expect(await permits.acquire(r1!.id, r1!.fence, "a", mcp)).toEqual({ held: true });
-    expect(await permits.acquire(r2!.id, r2!.fence, "a", mcp)).toEqual({ held: true });
-    expect(await permits.acquire(r3!.id, r3!.fence, "a", mcp)).toMatchObject({ held: false, ahead: 0 });
-    expect(await permits.acquire(r4!.id, r4!.fence, "a", mcp)).toMatchObject({ held: false, ahead: 1 });
+    expect(await permits.acquire(r1.id, r1.fence, "a", mcp)).toEqual({ held: true });
+    expect(await permits.acquire(r2.id, r2.fence, "a", mcp)).toEqual({ held: true });
+    expect(await permits.acquire(r3.id, r3.fence, "a", mcp)).toMatchObject({ held: false, ahead: 0 });
+    expect(await permits.acquire(r4.id, r4.fence, "a", mcp)).toMatchObject({ held: false, ahead: 1 });
     // asking again keeps the place; a held permit is kept
-    expect(await permits.acquire(r4!.id, r4!.fence, "a", mcp)).toMatchObject({ held: false, ahead: 1 });
-    expect(await permits.acquire(r1!.id, r1!.fence, "a", mcp)).toEqual({ held: true });
-    expect((await permits.waitsOf(r4!.id)).map((w) => [w.stepKey, w.ahead, w.maxConcurrency])).toEqual([
+    expect(await permits.acquire(r4.id, r4.fence, "a", mcp)).toMatchObject({ held: false, ahead: 1 });
+    expect(await permits.acquire(r1.id, r1.fence, "a", mcp)).toEqual({ held: true });
+    expect((await permits.waitsOf(r4.id)).map((w) => [w.stepKey, w.ahead, w.maxConcurrency])).toEqual([
       ["a", 1, 2],
     ]);
-    expect(await permits.release(r1!.id, "a", mcp)).toEqual([r3!.id]);
+    expect(await permits.release(r1.id, "a", mcp)).toEqual([r3.id]);
     // r4 may not jump r3, which was woken for the free permit
-    expect(await permits.acquire(r4!.id, r4!.fence, "a", mcp)).toMatchObject({ held: false, ahead: 1 });
-    expect(await permits.acquire(r3!.id, r3!.fence, "a", mcp)).toEqual({ held: true });
-    expect(await permits.waitsOf(r3!.id)).toEqual([]);
+    expect(await permits.acquire(r4.id, r4.fence, "a", mcp)).toMatchObject({ held: false, ahead: 1 });
+    expect(await permits.acquire(r3.id, r3.fence, "a", mcp)).toEqual({ held: true });
+    expect(await permits.waitsOf(r3.id)).toEqual([]);
   });
 
   it("counts no permit of a run taken over (new fence) or whose lease expired, and refuses a stale fence", async () => {
@@ -72,12 +72,12 @@ describe("RunPermits and concurrency keys", () => {
   it("forgets the waiters of ended runs", async () => {
     const mcp = limited(1);
     const [holder, gone, next] = await Promise.all([claimed(), claimed(), claimed()]);
-    await permits.acquire(holder!.id, holder!.fence, "a", mcp);
-    await permits.acquire(gone!.id, gone!.fence, "a", mcp);
-    expect(await permits.acquire(next!.id, next!.fence, "a", mcp)).toMatchObject({ held: false, ahead: 1 });
-    await writes.updateRun(gone!.id, gone!.fence, { status: "cancelled", owner: null, leaseExpiresAt: null });
-    expect(await permits.acquire(next!.id, next!.fence, "a", mcp)).toMatchObject({ held: false, ahead: 0 });
-    expect(await permits.release(holder!.id, "a", mcp)).toEqual([next!.id]);
+    await permits.acquire(holder.id, holder.fence, "a", mcp);
+    await permits.acquire(gone.id, gone.fence, "a", mcp);
+    expect(await permits.acquire(next.id, next.fence, "a", mcp)).toMatchObject({ held: false, ahead: 1 });
+    await writes.updateRun(gone.id, gone.fence, { status: "cancelled", owner: null, leaseExpiresAt: null });
+    expect(await permits.acquire(next.id, next.fence, "a", mcp)).toMatchObject({ held: false, ahead: 0 });
+    expect(await permits.release(holder.id, "a", mcp)).toEqual([next.id]);
   });
 
   it("inserts a run of a live concurrency key queued, and the end of the holder wakes the oldest queued one", async () => {

@@ -140,7 +140,7 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
 
 /** Whether the run is queued behind an earlier run of its concurrency key (migration 1767800000000). */
 export function isQueuedByKey(run: WorkflowRunEntity): boolean {
-  return run.concurrencyKey !== null && run.status === "pending" && isInfinity(run.wakeAt as unknown);
+  return run.concurrencyKey !== null && run.status === "pending" && isInfinity(run.wakeAt);
 }
 
 /** PostgreSQL's 'infinity' as a row read it back: an invalid or infinite Date, Infinity, or the text. */
