@@ -2,11 +2,13 @@ import { randomUUID } from "node:crypto";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
-import { createClient, type Client } from "@connectrpc/connect";
+import { Code, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ExecutorService, RunStatus, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
+import { errorDetails } from "@mcp/proto/grpc";
 import { ExecutionMode } from "@mcp/proto/workflows";
 import { ROOT, runCli, type CliResult } from "../support/cli";
+import { expectCode } from "../support/errors";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
 import {
@@ -125,6 +127,51 @@ describe("concurrency limits (max_concurrency, concurrency_key) on 2 executor pr
     });
     return name;
   }
+
+  it("refuses max_concurrency ≤ 0, a bad concurrency key (with its position) and a key the inputs cannot give, changing nothing", async () => {
+    const name = uniqueName("bad-limit");
+    for (const maxConcurrency of [0, -3]) {
+      const err = await expectCode(
+        p.clients.registry.createMcp({ name, config: { ...scriptConfig(INTERVAL_SCRIPT), maxConcurrency } }),
+        Code.InvalidArgument,
+      );
+      const fields = err.findDetails(errorDetails.BadRequestSchema)[0]?.fieldViolations ?? [];
+      expect(fields.map((f) => f.field)).toEqual(["config.max_concurrency"]);
+    }
+    await expectCode(p.clients.registry.getMcp({ mcp: { case: "name", value: name } }), Code.NotFound);
+
+    const mcp = uniqueName("plain");
+    await p.clients.registry.createMcp({ name: mcp, config: scriptConfig(INTERVAL_SCRIPT) });
+    const workflow = uniqueName("bad-key");
+    const err = await expectCode(
+      p.clients.workflows.createWorkflow({
+        name: workflow,
+        spec: {
+          inputs: [{ name: "customer" }],
+          concurrencyKey: "inputs.customer +",
+          steps: [{ stepId: "s", mcp: { mcp: { case: "name", value: mcp } } }],
+        },
+      }),
+      Code.InvalidArgument,
+    );
+    const violations = err.findDetails(errorDetails.BadRequestSchema)[0]?.fieldViolations ?? [];
+    expect(violations.map((v) => v.field)).toEqual(["spec.concurrency_key"]);
+    expect(violations[0]?.description).toMatch(/^CEL syntax error at 1:\d+: /);
+    await expectCode(
+      p.clients.workflows.getWorkflow({ workflow: { case: "name", value: workflow } }),
+      Code.NotFound,
+    );
+
+    // a key over an input the run does not give: the caller's INVALID_ARGUMENT, no run
+    const keyed = await intervalWorkflow(mcp, join(dir, "never.log"), "0", "inputs.customer");
+    const refused = await expectCode(
+      viaA.executeWorkflow({ workflow: { workflow: { case: "name", value: keyed } }, inputs: { tag: "t" } }),
+      Code.InvalidArgument,
+    );
+    expect(refused.rawMessage).toContain("concurrency key `inputs.customer` cannot be evaluated");
+    const { runs } = await viaA.listRuns({ filter: { workflow: keyed } });
+    expect(runs).toEqual([]);
+  });
 
   it("runs at most max_concurrency (2) steps of an MCP at once across both executors, and all 20 runs finish", async () => {
     const mcp = uniqueName("limited");

@@ -236,9 +236,19 @@ async function runItem(index: number, item: JsonValue, task: ItemTask): Promise<
   for (let attempt = task.firstAttempt; ; attempt++) {
     if (control.aborted)
       return attempt === task.firstAttempt ? { kind: "not-started" } : { kind: "interrupted" };
-    // an item waits for its MCP's permit in process (item-permit.ts); aborted meanwhile, it never started
-    if (permits && !(await holdItemPermit(permits, childId, task.mcp, task.runSignal)))
-      return attempt === task.firstAttempt ? { kind: "not-started" } : { kind: "interrupted" };
+    // an item waits for its MCP's permit in process (item-permit.ts); aborted or stopped meanwhile, this
+    // attempt never started
+    if (permits && !(await holdItemPermit(permits, childId, task.mcp, waitSignal(task)))) {
+      if (attempt === task.firstAttempt) return { kind: "not-started" };
+      const cause = abortCause(control);
+      if (cause) {
+        await recordInterrupted(cause, attempt - 1, {});
+        return { kind: "interrupted" };
+      }
+      const error = { code: "RUN_STOPPED", message: "not retried: the step stopped", stepId: childId };
+      await record({ attempt: attempt - 1, status: "failed", error });
+      return { kind: "failed", error };
+    }
     await record({ attempt, status: "running" });
     const attemptDone = runAttempt(
       {
@@ -288,6 +298,11 @@ async function runItem(index: number, item: JsonValue, task: ItemTask): Promise<
     }
     if (slept) throw slept.interruption;
   }
+}
+
+/** What ends an item's wait for a permit: the run's abort, or no further attempt being allowed. */
+function waitSignal(task: ItemTask): AbortSignal {
+  return AbortSignal.any([task.runSignal, task.stopSignal]);
 }
 
 /** The run's abort cause now (read through a call: TypeScript keeps no stale narrowing of it). */
