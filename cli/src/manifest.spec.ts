@@ -98,6 +98,17 @@ spec:
     expect(many.map((r) => r.kind)).toEqual(["Mcp", "Workflow"]);
   });
 
+  it("carries max_concurrency on an MCP's config and concurrency_key on a workflow's spec", () => {
+    const resources = parseManifest(
+      `${MCP_YAML}  maxConcurrency: 2\n---\n${WORKFLOW_YAML}  concurrency_key: inputs.text\n`,
+      "limits.yaml",
+    );
+    const [mcp, workflow] = resources;
+    if (mcp?.kind !== "Mcp" || workflow?.kind !== "Workflow") throw new Error("wrong kinds");
+    expect(mcp.request.config?.maxConcurrency).toBe(2);
+    expect(workflow.request.spec?.concurrencyKey).toBe("inputs.text");
+  });
+
   it("skips empty documents", () => {
     expect(parseManifest(`---\n# nothing here\n---\n${MCP_YAML}`)).toHaveLength(1);
   });

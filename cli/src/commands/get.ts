@@ -48,6 +48,8 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
         ],
       ),
     );
+    const limit = res.version?.config?.maxConcurrency;
+    if (limit !== undefined) ctx.io.out(`max_concurrency: ${limit} steps at once, cluster-wide`);
     return;
   }
   if (kind === "workflow") {
@@ -76,6 +78,8 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
         ],
       ),
     );
+    const key = res.version?.spec?.concurrencyKey;
+    if (key) ctx.io.out(`concurrency_key: ${key} (one run per key at a time)`);
     return;
   }
   const res = await call(ctx, "executor", () => ctx.clients.executor.getRun({ id: name }));
@@ -85,6 +89,7 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
   for (const line of itemLines(res.run!)) ctx.io.out(line);
   for (const line of subWorkflowLines(res.run!)) ctx.io.out(line);
   for (const line of rerunLines(res.run!)) ctx.io.out(line);
+  for (const line of concurrencyLines(res.run!)) ctx.io.out(line);
 }
 
 /** For a re-run: the run it re-runs, the step it re-ran from, and the steps it took over. */
@@ -93,6 +98,13 @@ function rerunLines(run: WorkflowRun): string[] {
   const from = run.rerunFromStepId ? `from step ${run.rerunFromStepId}` : "every step";
   const reused = run.reusedStepIds.length ? `; reused from it: ${run.reusedStepIds.join(", ")}` : "";
   return [`re-run of run ${run.rerunOfRunId}, ${from}${reused}`];
+}
+
+/** The run's concurrency key and what a concurrency limit holds of it (ADR 018). */
+function concurrencyLines(run: WorkflowRun): string[] {
+  const lines = run.concurrencyKey ? [`concurrency key: ${run.concurrencyKey}`] : [];
+  if (run.concurrencyWait) lines.push(`held: ${run.concurrencyWait}`);
+  return lines;
 }
 
 /** The run's parent (a sub-workflow run) and the child runs of its `workflow` steps. */

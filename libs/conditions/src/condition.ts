@@ -9,7 +9,7 @@ export const MAX_CONDITION_LENGTH = 4096;
  * `steps`, `steps.<id>.outputs` / `steps.<id>.skipped` of the steps upstream of the condition's step.
  * CEL's standard functions and macros; no extensions.
  */
-const ENV = celEnv({
+export const ENV = celEnv({
   variables: {
     inputs: mapType(CelScalar.STRING, CelScalar.DYN),
     steps: mapType(CelScalar.STRING, mapType(CelScalar.STRING, CelScalar.DYN)),
@@ -147,7 +147,7 @@ function compiled(source: string, expr: Expr): CompiledCondition {
   };
 }
 
-function errorText(error: unknown): string {
+export function errorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -160,7 +160,7 @@ function describeValue(value: unknown): string {
 }
 
 /** A parse failure as a problem; `@bufbuild/cel`'s syntax errors carry a 1-based line and column. */
-function syntaxProblem(source: string, error: unknown): ConditionProblem {
+export function syntaxProblem(source: string, error: unknown): ConditionProblem {
   const location = (error as { location?: { start?: { offset?: number; line?: number; column?: number } } })
     .location?.start;
   const raw = error instanceof Error ? error.message : String(error);
@@ -173,7 +173,7 @@ function syntaxProblem(source: string, error: unknown): ConditionProblem {
 }
 
 /** The parser places an operator at the blank before it: point at the operator itself. */
-function skipSpace(source: string, offset: number): number {
+export function skipSpace(source: string, offset: number): number {
   let at = offset;
   while (at < source.length && /\s/.test(source[at] ?? "")) at++;
   return at < source.length ? at : offset;

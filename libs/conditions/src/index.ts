@@ -11,3 +11,4 @@ export {
   type SourcePosition,
 } from "./condition.js";
 export type { StepScope } from "./check.js";
+export { compileKey, type CompiledKey, type KeyResult } from "./key.js";

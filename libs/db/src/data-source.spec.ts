@@ -39,6 +39,7 @@ describe("openDatabase", () => {
         "SubWorkflows1767400000000",
         "Schedules1767500000000",
         "WebhookTriggers1767600000000",
+        "ConcurrencyLimits1767800000000",
         "RunRetention1767900000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
@@ -49,6 +50,8 @@ describe("openDatabase", () => {
         "mcp_definitions",
         "mcp_label_moves",
         "mcp_name_versions",
+        "mcp_permit_waiters",
+        "mcp_permits",
         "mcp_versions",
         "run_signals",
         "schedule_ticks",

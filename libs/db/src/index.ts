@@ -49,6 +49,12 @@ export {
   type SentSignal,
   type StoredDecision,
 } from "./repositories/run-waits.js";
+export {
+  RunPermits,
+  type LimitedMcp,
+  type PermitAnswer,
+  type PermitWait,
+} from "./repositories/run-permits.js";
 export { stepRow, type StepRowInit } from "./repositories/step-row.js";
 export { ApiKeyStore, type NewApiKey } from "./repositories/api-key-store.js";
 export { asInsert, asUpdate } from "./repositories/insert.js";

@@ -13,7 +13,7 @@ export {
   type KindConfig,
   type McpConfigKind,
 } from "./kinds.js";
-export { modelOf, validateMcpConfig, withDefaults } from "./mcp-config.js";
+export { MAX_CONCURRENCY_LIMIT, modelOf, validateMcpConfig, withDefaults } from "./mcp-config.js";
 
 export {
   DEFAULT_LLM_TIMEOUT_SECONDS,

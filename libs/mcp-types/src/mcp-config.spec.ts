@@ -21,6 +21,24 @@ describe("validateMcpConfig", () => {
   });
 });
 
+describe("validateMcpConfig › max_concurrency", () => {
+  it.each([0, -1, 1_000_001])("refuses max_concurrency %d, naming the field", (max) => {
+    const c = config({ case: "pythonScript", value: pythonScript() });
+    c.maxConcurrency = max;
+    const found = validateMcpConfig(c);
+    expect(fields(found)).toEqual(["config.max_concurrency"]);
+    expect(found[0]?.description).toContain("must be 1..1000000");
+  });
+
+  it("accepts 1 and unset, and withDefaults keeps the limit", () => {
+    const c = config({ case: "pythonScript", value: pythonScript() });
+    expect(validateMcpConfig(c)).toEqual([]);
+    c.maxConcurrency = 1;
+    expect(validateMcpConfig(c)).toEqual([]);
+    expect(withDefaults(c).maxConcurrency).toBe(1);
+  });
+});
+
 describe("withDefaults", () => {
   it("returns a new message and leaves a config without kind empty", () => {
     const input = config({ case: "mcpTool", value: mcpTool() });

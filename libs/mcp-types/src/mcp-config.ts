@@ -10,6 +10,9 @@ import { mcpToolWithDefaults, validateMcpTool } from "./mcp-tool/index.js";
 import { pythonScriptWithDefaults, validatePythonScript } from "./python-script/index.js";
 import { validateSandboxFields } from "./sandbox/index.js";
 
+/** The highest `max_concurrency` accepted. */
+export const MAX_CONCURRENCY_LIMIT = 1_000_000;
+
 /** A whole `McpConfig`: dispatches on its `kind` oneof to the module of each type. */
 
 /**
@@ -26,6 +29,19 @@ export function validateMcpConfig(config: McpConfig | undefined, path = "config"
   return [
     ...validateKind(kind, fieldPath(path, kindFieldName(kind.case))),
     ...validateSandboxFields(config, path),
+    ...maxConcurrencyViolations(config, path),
+  ];
+}
+
+/** The most steps of an MCP at once (`max_concurrency`): unset, or 1..1,000,000. */
+function maxConcurrencyViolations(config: McpConfig, path: string): FieldViolation[] {
+  const max = config.maxConcurrency;
+  if (max === undefined || (max >= 1 && max <= MAX_CONCURRENCY_LIMIT)) return [];
+  return [
+    violation(
+      fieldPath(path, "max_concurrency"),
+      `must be 1..${MAX_CONCURRENCY_LIMIT} (steps of this MCP running at once; leave it unset for no limit), got ${max}`,
+    ),
   ];
 }
 
@@ -56,6 +72,7 @@ export function withDefaults(config: McpConfig): McpConfig {
     kind: kindWithDefaults(config.kind),
     network: config.network,
     secrets: [...config.secrets],
+    ...(config.maxConcurrency === undefined ? {} : { maxConcurrency: config.maxConcurrency }),
   });
 }
 

@@ -3,6 +3,7 @@ import { hostname } from "node:os";
 import { countedLocks, openLocksAndEvents, openRateLimiter } from "@mcp/coordination";
 import {
   FencedWrites,
+  RunPermits,
   RunQueries,
   RunRetention,
   RunStore,
@@ -98,7 +99,8 @@ export async function startExecutor(
     logger.warn({ err }, "could not publish a run event"),
   );
   const starter = new RunStarter(definitions, store, queries);
-  const watcher = new RunWatcher(queries, events);
+  const permits = new RunPermits(dataSource);
+  const watcher = new RunWatcher(queries, events, undefined, permits);
   const waits = new RunWaits(dataSource);
   const canceller = new RunCanceller(store, events, (runId) => queries.liveChildren(runId));
   const driver = new RunDriver({
@@ -106,6 +108,7 @@ export async function startExecutor(
     writes: new FencedWrites(dataSource),
     queries,
     waits,
+    permits,
     events,
     locks: countedLocks(coordination.locks, coordinationMetrics(metrics)),
     runnerFor: withStorableResults(
@@ -138,7 +141,7 @@ export async function startExecutor(
     pollMs: config.executor.pollMs,
   });
 
-  const reader = new RunReader(queries, watcher, definitions);
+  const reader = new RunReader(queries, watcher, definitions, permits);
   const launcher = new RunLauncher({
     starter,
     reader,

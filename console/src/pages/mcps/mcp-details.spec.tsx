@@ -32,4 +32,19 @@ describe("McpDetails", () => {
     expect(screen.getByTestId("version-network").textContent).toBe("none: no network");
     expect(screen.getByTestId("version-secrets").textContent).toBe("OPENAI_API_KEY (LLM provider's API key)");
   });
+
+  it("shows the version's max_concurrency, or that it has no limit", () => {
+    const limited = create(McpVersionSchema, {
+      version: 3,
+      config: {
+        maxConcurrency: 2,
+        kind: { case: "pythonScript", value: { source: { case: "scriptContent", value: "print(1)" } } },
+      },
+    });
+    const { unmount } = render(<McpDetails mcp={mcp} version={limited} />);
+    expect(screen.getByTestId("version-max-concurrency").textContent).toBe("2 steps at once, cluster-wide");
+    unmount();
+    render(<McpDetails mcp={mcp} version={create(McpVersionSchema, { version: 1, config: {} })} />);
+    expect(screen.getByTestId("version-max-concurrency").textContent).toBe("no limit");
+  });
 });

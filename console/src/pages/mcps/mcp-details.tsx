@@ -54,6 +54,12 @@ export function McpDetails({ mcp, version }: { mcp: Mcp; version: McpVersion }) 
                 </span>
               ))}
         </dd>
+        <dt>Max concurrency</dt>
+        <dd data-testid="version-max-concurrency">
+          {version.config?.maxConcurrency === undefined
+            ? "no limit"
+            : `${version.config.maxConcurrency} steps at once, cluster-wide`}
+        </dd>
         <dt>Labels on this version</dt>
         <dd>{version.labels.length > 0 ? version.labels.join(", ") : "—"}</dd>
         <dt>Latest version</dt>

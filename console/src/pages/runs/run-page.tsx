@@ -170,6 +170,20 @@ function RunDetails({
         <dd>
           <code>{run.requestId}</code>
         </dd>
+        {run.concurrencyKey && (
+          <>
+            <dt>Concurrency key</dt>
+            <dd>
+              <code>{run.concurrencyKey}</code>
+            </dd>
+          </>
+        )}
+        {run.concurrencyWait && (
+          <>
+            <dt>Held by a concurrency limit</dt>
+            <dd data-testid="concurrency-wait">{run.concurrencyWait}</dd>
+          </>
+        )}
         {run.parentStepId && (
           <>
             <dt>Parent run</dt>

@@ -100,6 +100,14 @@ export function WorkflowPage() {
           {(ErrorStrategy[spec?.errorHandling?.strategy ?? 0] ?? "").toLowerCase()}
           {spec?.errorHandling?.fallbackWorkflow ? ` → ${spec.errorHandling.fallbackWorkflow}` : ""}
         </dd>
+        {spec?.concurrencyKey && (
+          <>
+            <dt>Concurrency key</dt>
+            <dd>
+              <code>{spec.concurrencyKey}</code> (one run per key at a time)
+            </dd>
+          </>
+        )}
         <dt>Written</dt>
         <dd>{formatTime(shown.createTime)}</dd>
         <dt>Runs</dt>

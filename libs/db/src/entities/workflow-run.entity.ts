@@ -22,6 +22,9 @@ export type RunStatusName =
   where: "status IN ('succeeded', 'failed', 'partially_succeeded', 'cancelled')",
 })
 @Index("workflow_runs_by_schedule", ["scheduleId", "status"], { where: "schedule_id IS NOT NULL" })
+@Index("workflow_runs_by_concurrency_key", ["workflowId", "concurrencyKey", "createdAt", "id"], {
+  where: "concurrency_key IS NOT NULL AND status IN ('pending', 'running')",
+})
 export class WorkflowRunEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
@@ -132,6 +135,14 @@ export class WorkflowRunEntity {
   /** That tick: a fire time of the schedule's expression, or when TriggerSchedule was called. */
   @Column({ type: "timestamptz", name: "schedule_tick_at", nullable: true })
   scheduleTickAt!: Date | null;
+
+  /**
+   * The run's concurrency key (the workflow's `concurrency_key` over its inputs); null = none. A run
+   * inserted while another of its workflow and key is live is queued (pending, `wake_at` 'infinity')
+   * and woken when the runs before it ended (triggers, migration 1767800000000).
+   */
+  @Column({ type: "text", name: "concurrency_key", nullable: true })
+  concurrencyKey!: string | null;
 
   /** The fallback run started after this one failed. */
   @Column({ type: "uuid", name: "fallback_run_id", nullable: true })

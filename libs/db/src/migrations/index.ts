@@ -7,6 +7,7 @@ import { ForEachItems1767300000000 } from "./1767300000000-for-each-items.js";
 import { SubWorkflows1767400000000 } from "./1767400000000-sub-workflows.js";
 import { Schedules1767500000000 } from "./1767500000000-schedules.js";
 import { WebhookTriggers1767600000000 } from "./1767600000000-webhook-triggers.js";
+import { ConcurrencyLimits1767800000000 } from "./1767800000000-concurrency-limits.js";
 import { RunRetention1767900000000 } from "./1767900000000-run-retention.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
@@ -20,5 +21,6 @@ export const MIGRATIONS = [
   SubWorkflows1767400000000,
   Schedules1767500000000,
   WebhookTriggers1767600000000,
+  ConcurrencyLimits1767800000000,
   RunRetention1767900000000,
 ] as const;

@@ -45,6 +45,35 @@ export class RunQueries {
     return rows.map((r) => r.id);
   }
 
+  /**
+   * The run of `workflowId` and concurrency key `key` that may start now (woken when the one before
+   * it ended, not yet claimed), or null.
+   */
+  async nextOfKey(workflowId: string, key: string): Promise<string | null> {
+    const rows = await this.sql.rows<{ id: string }>(
+      `SELECT id FROM workflow_runs
+        WHERE workflow_id = $1 AND concurrency_key = $2 AND status = 'pending' AND wake_at <= now()
+        ORDER BY created_at, id LIMIT 1`,
+      [workflowId, key],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  /**
+   * The live run of `workflowId` and concurrency key `key` that is not queued (the one running, or
+   * about to), or null: what a queued run of the key waits behind.
+   */
+  async holderOfKey(workflowId: string, key: string): Promise<string | null> {
+    const rows = await this.sql.rows<{ id: string }>(
+      `SELECT id FROM workflow_runs
+        WHERE workflow_id = $1 AND concurrency_key = $2 AND status IN ('pending', 'running')
+          AND NOT (status = 'pending' AND wake_at = 'infinity')
+        ORDER BY created_at, id LIMIT 1`,
+      [workflowId, key],
+    );
+    return rows[0]?.id ?? null;
+  }
+
   findByRequestId(requestId: string): Promise<WorkflowRunEntity | null> {
     return dbCall(() => this.dataSource.getRepository(WorkflowRunEntity).findOneBy({ requestId }));
   }

@@ -24,9 +24,15 @@ export interface NewRun {
     | "triggerDeliveryId"
     | "scheduleId"
     | "scheduleTickAt"
+    | "concurrencyKey"
   > &
     // set only for a run a webhook delivery or a schedule's tick starts
-    Partial<Pick<WorkflowRunEntity, "triggerName" | "triggerDeliveryId" | "scheduleId" | "scheduleTickAt">>;
+    Partial<
+      Pick<WorkflowRunEntity, "triggerName" | "triggerDeliveryId" | "scheduleId" | "scheduleTickAt">
+    > & {
+      /** The run's concurrency key; a run of a live key is inserted queued (see the entity). */
+      readonly concurrencyKey?: string | null;
+    };
   readonly steps: ReadonlyArray<Omit<StepRunEntity, "run">>;
 }
 

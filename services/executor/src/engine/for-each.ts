@@ -38,6 +38,8 @@ import type { AbortCause, RunControl } from "./run-control.js";
 import type { StepEnd, StepTaskDeps } from "./step-task.js";
 import type { FailureHandling } from "./strategy.js";
 import type { ItemUpdate, RecordedError, RecordedItem } from "./types.js";
+import { holdItemPermit } from "./item-permit.js";
+import { isLimited } from "./permits.js";
 
 /** The most items a list may have. */
 export const MAX_FOR_EACH_ITEMS = 10_000;
@@ -281,11 +283,25 @@ async function runItem(index: number, item: JsonValue, task: ItemTask): Promise<
     });
   };
 
+  const permits = deps.permits && isLimited(task.mcp) ? deps.permits : undefined;
   for (let attempt = task.firstAttempt; ; attempt++) {
     if (control.aborted)
       return attempt === task.firstAttempt ? { kind: "not-started" } : { kind: "interrupted" };
+    // an item waits for its MCP's permit in process (item-permit.ts); aborted or stopped meanwhile, this
+    // attempt never started
+    if (permits && !(await holdItemPermit(permits, childId, task.mcp, waitSignal(task)))) {
+      if (attempt === task.firstAttempt) return { kind: "not-started" };
+      const cause = abortCause(control);
+      if (cause) {
+        await recordInterrupted(cause, attempt - 1, {});
+        return { kind: "interrupted" };
+      }
+      const error = { code: "RUN_STOPPED", message: "not retried: the step stopped", stepId: childId };
+      await record({ attempt: attempt - 1, status: "failed", error });
+      return { kind: "failed", error };
+    }
     await record({ attempt, status: "running" });
-    const outcome = await runAttempt(
+    const attemptDone = runAttempt(
       {
         runId: deps.runId,
         stepId: childId,
@@ -297,6 +313,9 @@ async function runItem(index: number, item: JsonValue, task: ItemTask): Promise<
       },
       deps.runnerFor,
     );
+    const outcome = permits
+      ? await attemptDone.finally(() => permits.release(childId, task.mcp))
+      : await attemptDone;
     if (outcome.ok) {
       await record({ attempt, status: "succeeded", result: outcome.result });
       return { kind: "succeeded", outputs: outcome.result.outputs };
@@ -330,6 +349,11 @@ async function runItem(index: number, item: JsonValue, task: ItemTask): Promise<
     }
     if (slept) throw slept.interruption;
   }
+}
+
+/** What ends an item's wait for a permit: the run's abort, or no further attempt being allowed. */
+function waitSignal(task: ItemTask): AbortSignal {
+  return AbortSignal.any([task.runSignal, task.stopSignal]);
 }
 
 /** The run's abort cause now (read through a call: TypeScript keeps no stale narrowing of it). */

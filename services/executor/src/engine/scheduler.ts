@@ -61,6 +61,8 @@
  * - Sub-workflow steps (sub-workflow.ts): a `workflow` step starts a child run through
  *   `deps.subWorkflows` and waits for it like a waiting step (recorded WAITING, `parked`), until the
  *   child's end wakes the run; the child's outputs are the step's.
+ * - Concurrency limits (permits.ts): a step of an MCP with `max_concurrency` takes a permit before each
+ *   attempt; none free, it is recorded WAITING and parks like a waiting step until a permit is released.
  * - for_each steps (for-each.ts): a step with `for_each` runs its MCP once per item of a list, each item
  *   a child step with its own attempts (`itemUpdated`); to the scheduler it is one step like any other.
  *   With a `workflow` instead of an MCP (for-each-workflow.ts) each item is a child run, and the step
@@ -78,6 +80,7 @@ import { abortedOutcome, runTimeoutMessage, settledOutcome, stoppedOutcome } fro
 import { abortableSleep } from "./retry.js";
 import { guardRecorder, RunControl, type AbortCause } from "./run-control.js";
 import { RunState } from "./state.js";
+import type { PermitPort } from "./permits.js";
 import { runStep, type StepEnd } from "./step-task.js";
 import { runSubWorkflowStep, type SubWorkflowPort, type SubWorkflowTaskDeps } from "./sub-workflow.js";
 import { runForEachWorkflow } from "./for-each-workflow.js";
@@ -117,6 +120,8 @@ export interface EngineDeps {
   readonly startedAt?: Date;
   /** Where `workflow` steps start their child runs (sub-workflow.ts); without it they fail. */
   readonly subWorkflows?: SubWorkflowPort;
+  /** Permits of MCPs with `max_concurrency` (permits.ts); without it limits are not applied. */
+  readonly permits?: PermitPort;
 }
 
 /**
@@ -269,6 +274,7 @@ class Scheduler {
               random: this.deps.options?.random ?? Math.random,
               sleep: this.deps.options?.sleep ?? abortableSleep,
               recordedItems: this.recordedItems.get(id),
+              ...(this.deps.permits ? { permits: this.deps.permits } : {}),
             })
           : this.startWait(step)
     )

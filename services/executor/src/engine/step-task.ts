@@ -7,6 +7,8 @@ import type { RunControl } from "./run-control.js";
 import type { FailureHandling } from "./strategy.js";
 import { runForEach } from "./for-each.js";
 import type { RecordedError, RecordedItem, RunRecorder } from "./types.js";
+import { isLimited, type PermitPort } from "./permits.js";
+import type { StepParked } from "./waiting.js";
 import type { RunnerFor } from "../step/index.js";
 
 /** How a step task ended. Everything but `interrupted` and `not-started` is already recorded. */
@@ -37,6 +39,8 @@ export interface StepTaskDeps {
   readonly sleep: (ms: number, signal: AbortSignal) => Promise<void>;
   /** For a `for_each` step on resume: its items recorded so far. */
   readonly recordedItems?: readonly RecordedItem[];
+  /** Permits of MCPs with `max_concurrency` (permits.ts); without it limits are not applied. */
+  readonly permits?: PermitPort;
 }
 
 /**
@@ -44,7 +48,11 @@ export interface StepTaskDeps {
  * to a recorded success or failure: maps its inputs, then started → run → succeeded | retrying → wait →
  * started … → failed. Rejects only when a recorder call fails.
  */
-export async function runStep(step: Step, firstAttempt: number, deps: StepTaskDeps): Promise<StepEnd> {
+export async function runStep(
+  step: Step,
+  firstAttempt: number,
+  deps: StepTaskDeps,
+): Promise<StepEnd | StepParked> {
   const { recorder, control } = deps;
   const fail = async (attempt: number, failure: StepFailure): Promise<StepEnd> => {
     const error = { code: failure.code, message: failure.message, stepId: step.stepId };
@@ -65,7 +73,12 @@ export async function runStep(step: Step, firstAttempt: number, deps: StepTaskDe
   }
 
   if (control.aborted) return { kind: "not-started" };
+  const permits = deps.permits && isLimited(mcp) ? deps.permits : undefined;
   for (let attempt = firstAttempt; ; attempt++) {
+    if (permits) {
+      const grant = await permits.acquire(step.stepId, mcp, { stepId: step.stepId, attempt, inputs });
+      if (!grant.held) return { kind: "parked", wakeAt: grant.recheckAt };
+    }
     await recorder.stepStarted(step.stepId, attempt, inputs);
     const spec = {
       runId: deps.runId,
@@ -75,7 +88,11 @@ export async function runStep(step: Step, firstAttempt: number, deps: StepTaskDe
       inputs,
       timeoutSeconds: step.timeoutSeconds,
     };
-    const outcome = await runAttempt({ ...spec, runSignal: control.signal }, deps.runnerFor);
+    const outcome = permits
+      ? await runAttempt({ ...spec, runSignal: control.signal }, deps.runnerFor).finally(() =>
+          permits.release(step.stepId, mcp),
+        )
+      : await runAttempt({ ...spec, runSignal: control.signal }, deps.runnerFor);
     if (outcome.ok) {
       // A result that arrived is kept even when the run is being cancelled meanwhile.
       await recorder.stepSucceeded(step.stepId, attempt, outcome.result);

@@ -167,6 +167,21 @@ export class FencedRecorder implements RunRecorder {
   }
 
   /**
+   * A step waits for a permit of its MCP's `max_concurrency` (engine/permits.ts) after `attempts`
+   * attempts: recorded WAITING with no wake time (a released permit wakes the run).
+   */
+  stepAwaitingPermit(stepId: string, attempts: number, inputs: JsonObject): Promise<void> {
+    return this.update([stepId], {
+      status: "waiting",
+      attempt: attempts,
+      inputs,
+      error: null,
+      finishedAt: null,
+      wakeAt: null,
+    });
+  }
+
+  /**
    * A sub-workflow step (engine/sub-workflow.ts) started attempt `attempt` as child run `childRunId`
    * and waits for it: recorded WAITING with no wake time (the child's end wakes the run).
    */

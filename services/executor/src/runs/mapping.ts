@@ -140,6 +140,7 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
     ...rerunFields(run),
     scheduleId: run.scheduleId ?? "",
     scheduleTickTime: run.scheduleTickAt ? timestampFromDate(run.scheduleTickAt) : undefined,
+    concurrencyKey: run.concurrencyKey ?? "",
   });
 }
 
@@ -153,6 +154,17 @@ function rerunFields(
     rerunFromStepId: rerun?.fromStepId ?? "",
     reusedStepIds: [...(rerun?.reusedStepIds ?? [])],
   };
+}
+
+/** Whether the run is queued behind an earlier run of its concurrency key (migration 1767800000000). */
+export function isQueuedByKey(run: WorkflowRunEntity): boolean {
+  return run.concurrencyKey !== null && run.status === "pending" && isInfinity(run.wakeAt);
+}
+
+/** PostgreSQL's 'infinity' as a row read it back: an invalid or infinite Date, Infinity, or the text. */
+function isInfinity(value: unknown): boolean {
+  if (value instanceof Date) return !Number.isFinite(value.getTime());
+  return value === Infinity || value === "infinity";
 }
 
 /** Terminal run statuses. */

@@ -4,6 +4,7 @@ import {
   untilReachable,
   type FencedWrites,
   type ReachOptions,
+  type RunPermits,
   type RunQueries,
   type RunWaits,
   type StepRunEntity,
@@ -33,6 +34,7 @@ import { CancelRequest, withCancelReason } from "./run-canceller.js";
 import { errorMessage } from "@mcp/errors";
 import { earliest, type EngineResult, type RunParked } from "../engine/waiting.js";
 import { FencedWaits } from "./run-waits-port.js";
+import { FencedPermits } from "./permits-port.js";
 import { FencedSubWorkflows, type LaunchChild } from "./sub-workflow-port.js";
 
 /** Timing of leases and writes. */
@@ -62,6 +64,8 @@ export class RunDriver {
       readonly queries: RunQueries;
       /** Parking runs whose steps wait (sleep, signal, approval) and receiving their signals. */
       readonly waits: RunWaits;
+      /** Permits of MCPs with `max_concurrency`; without it limits are not applied. */
+      readonly permits?: RunPermits;
       readonly events: RunEvents;
       readonly locks: LockService;
       readonly runnerFor: RunnerFor;
@@ -209,6 +213,17 @@ export class RunDriver {
     const subWorkflows = launchChild
       ? new FencedSubWorkflows(launchChild, this.deps.queries, recorder, run, reach)
       : undefined;
+    const permits = this.deps.permits
+      ? new FencedPermits(
+          this.deps.permits,
+          recorder,
+          this.deps.events,
+          run.id,
+          run.fence,
+          this.deps.lease.leaseMs,
+          reach,
+        )
+      : undefined;
     let outcome: EngineResult;
     try {
       outcome = await runPlan(plan, recorded, {
@@ -216,6 +231,7 @@ export class RunDriver {
         runnerFor,
         signal,
         waits,
+        ...(permits ? { permits } : {}),
         ...(subWorkflows ? { subWorkflows } : {}),
         ...(run.startedAt ? { startedAt: run.startedAt } : {}),
       });
@@ -272,6 +288,13 @@ export class RunDriver {
     if (fallbackRunId) await this.deps.events.wake(fallbackRunId);
     // a sub-workflow run: the trigger set its parent's wake_at; tell the executors now
     if (run.parentRunId && run.parentStepId) await this.deps.events.wake(run.parentRunId);
+    // a run with a concurrency key: the trigger woke the next queued run of its key; tell them too
+    if (run.concurrencyKey !== null && run.workflowId !== null) {
+      const next = await this.deps.queries
+        .nextOfKey(run.workflowId, run.concurrencyKey)
+        .catch((err: unknown) => log.warn({ err }, "could not read the next run of the concurrency key"));
+      if (next) await this.deps.events.wake(next);
+    }
     // sub-workflow runs its end left running (a cancel, a run timeout, a stop) are cancelled too
     await this.deps
       .cancelChildren?.(run.id, error?.message ?? "")

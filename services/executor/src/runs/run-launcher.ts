@@ -4,6 +4,7 @@ import type { RunReader } from "./run-reader.js";
 import type { RunStarter, Started } from "./run-starter.js";
 import type { RunSubscription, RunWatcher } from "./run-watcher.js";
 import type { Reservation } from "./run-worker.js";
+import { isQueuedByKey } from "./mapping.js";
 
 /** How long a call that asked to wait blocks when it names no limit. */
 const DEFAULT_WAIT_SECONDS = 300;
@@ -77,12 +78,13 @@ export class RunLauncher {
         return { run, created: false };
       }
       if (options.wait) subscription = watcher.subscribe(id);
-      if (slot) {
+      if (slot && started.run.owner !== null) {
         // created with this executor's claim: driven here, its events reach the subscription in process
         slot.drive(started.run);
       } else {
         await subscription?.listenElsewhere();
-        await this.deps.wake(id);
+        // queued behind a run of its concurrency key: that run's end wakes it (ADR 018)
+        if (!isQueuedByKey(started.run)) await this.deps.wake(id);
       }
       const run = subscription
         ? await reader.waitForEnd(id, timeoutMs, signal, {

@@ -6,6 +6,7 @@ import {
   pageSize,
   toPage,
   type RunListFilter,
+  type RunPermits,
   type RunQueries,
 } from "@mcp/db";
 import { InvalidArgumentError, NotFoundError } from "@mcp/errors";
@@ -13,6 +14,7 @@ import { RunKind, type ListRunsRequest, type WorkflowRun } from "@mcp/proto/exec
 import { WorkflowReferenceSchema } from "@mcp/proto/workflows";
 import type { RunStatusName } from "@mcp/db";
 import type { Definitions } from "../definitions/definitions.js";
+import { concurrencyWait } from "./concurrency-wait.js";
 import { runStatusName, toWorkflowRun } from "./mapping.js";
 import type { RunSubscription, RunWatcher } from "./run-watcher.js";
 
@@ -24,12 +26,16 @@ export class RunReader {
     private readonly queries: RunQueries,
     private readonly watcher: RunWatcher,
     private readonly definitions: Definitions,
+    /** Where steps waiting for an MCP permit are queued (concurrency-wait.ts). */
+    private readonly permits?: Pick<RunPermits, "waitsOf">,
   ) {}
 
   async get(id: string): Promise<WorkflowRun> {
     const found = await this.queries.runWithSteps(id);
     if (!found) throw new NotFoundError("run", id);
-    return toWorkflowRun(found.run, found.steps);
+    const run = toWorkflowRun(found.run, found.steps);
+    run.concurrencyWait = await concurrencyWait(found.run, found.steps, this.queries, this.permits);
+    return run;
   }
 
   /**

@@ -28,6 +28,7 @@ import { encodePlan, MCP_RUN_STEP_ID, type StoredPlan } from "./plan-codec.js";
 import { planRerun } from "./rerun-plan.js";
 import { resolveInputs } from "./workflow-inputs.js";
 import { callsMcp, waitColumns } from "./wait-rows.js";
+import { concurrencyKeyOf } from "./concurrency-key.js";
 
 /**
  * What started a run besides a caller, recorded on it: a webhook trigger and its delivery id, or a
@@ -85,6 +86,7 @@ export class RunStarter {
     const defs = await this.definitions.current();
     const workflow = await defs.workflow(ref);
     const inputs = resolveInputs(workflow.spec, given);
+    const concurrencyKey = concurrencyKeyOf(workflow.spec, inputs);
     // sub-workflow steps: their workflow versions are pinned now (their MCPs when the child starts)
     const spec = bounded(await pinSubWorkflows(defs, workflow.spec), timeoutSeconds);
     const mcps = await pinSteps(
@@ -104,6 +106,7 @@ export class RunStarter {
       mcpId: null,
       mcpName: null,
       mcpVersion: null,
+      ...(concurrencyKey !== null ? { concurrencyKey } : {}),
     });
   }
 
@@ -273,8 +276,7 @@ export class RunStarter {
     specSteps: readonly Step[],
     mcps: ReadonlyMap<string, PinnedMcp>,
     claim: ClaimAtCreate | undefined,
-    what: RunOrigin &
-      Pick<
+    what: RunOrigin & { readonly concurrencyKey?: string } & Pick<
         WorkflowRunEntity,
         | "kind"
         | "parentRunId"

@@ -1,10 +1,11 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import type { RunQueries } from "@mcp/db";
+import type { RunPermits, RunQueries } from "@mcp/db";
 import { NotFoundError } from "@mcp/errors";
 import { RunEventSchema, RunStatus, type RunEvent } from "@mcp/proto/executor";
 import type { Subscription } from "@mcp/coordination";
 import type { RunEvents } from "../events/run-events.js";
+import { concurrencyWait } from "./concurrency-wait.js";
 import { toWorkflowRun } from "./mapping.js";
 
 const TERMINAL = new Set([
@@ -145,6 +146,8 @@ export class RunWatcher {
     private readonly queries: RunQueries,
     private readonly events: RunEvents,
     private readonly resyncMs = 1_000,
+    /** Where steps waiting for an MCP permit are queued (concurrency-wait.ts), for snapshots. */
+    private readonly permits?: Pick<RunPermits, "waitsOf">,
   ) {}
 
   /** Starts receiving the run's events in this process (add other executors' with `listenElsewhere`). */
@@ -173,11 +176,13 @@ export class RunWatcher {
     const found = await this.queries.runWithSteps(runId);
     if (!found) throw new NotFoundError("run", runId);
     const { run, steps } = found;
+    const value = toWorkflowRun(run, steps);
+    value.concurrencyWait = await concurrencyWait(run, steps, this.queries, this.permits);
     return create(RunEventSchema, {
       runId,
       sequence: BigInt(run.eventSeq),
       time: timestampNow(),
-      event: { case: "runSnapshot", value: toWorkflowRun(run, steps) },
+      event: { case: "runSnapshot", value },
     });
   }
 }

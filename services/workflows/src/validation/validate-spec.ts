@@ -2,6 +2,7 @@ import type { WorkflowSpec } from "@mcp/proto/workflows";
 import { cycleViolations } from "./cycles.js";
 import { buildGraph } from "./graph.js";
 import { inFieldOrder } from "./field-order.js";
+import { concurrencyKeyViolations } from "./key-rules.js";
 import { errorHandlingViolations } from "./retry-rules.js";
 import { specViolations } from "./spec-rules.js";
 import { stepViolations } from "./step-rules.js";
@@ -26,6 +27,7 @@ export function validateSpec(spec: WorkflowSpec, options: ValidateSpecOptions): 
     ...stepViolations(spec, graph),
     ...cycleViolations(graph),
     ...errorHandlingViolations(spec, options.workflowName),
+    ...concurrencyKeyViolations(spec),
   ];
   return inFieldOrder(spec, all);
 }
