@@ -105,7 +105,15 @@ describe("overlap policies", () => {
       { timeoutMs: 90_000, intervalMs: 250 },
     );
     await schedules.pauseSchedule({ name: s.name });
-    const runs = await runTimes(p.db.url, s.id);
+    // a tick fired just before the pause may still be cancelling the run before it
+    const runs = await waitFor(
+      "every run but the newest ended",
+      async () => {
+        const all = await runTimes(p.db.url, s.id);
+        return all.slice(0, -1).every((r) => r.finished !== null) ? all : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
     // every run but the newest was cancelled (the newest may still run)
     expect(runs.slice(0, -1).filter((r) => r.status !== "cancelled")).toEqual([]);
     // and every earlier run has ended
