@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { countedLocks, openLocksAndEvents } from "@mcp/coordination";
-import { FencedWrites, RunQueries, RunStore, RunWaits, SecretStore } from "@mcp/db";
+import { FencedWrites, RunQueries, RunStats, RunStore, RunWaits, SecretStore } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { coordinationMetrics, createServiceClient, type Logger, type RunningServer } from "@mcp/runtime";
@@ -10,6 +10,8 @@ import { runMetrics } from "./runs/run-metrics.js";
 import { openFoundation, openSandbox, reportSandboxHealth } from "@mcp/service-base";
 import { Definitions } from "./definitions/definitions.js";
 import { RunEvents } from "./events/run-events.js";
+import { StepLogs } from "./events/step-logs.js";
+import { withLiveOutput } from "./runners/live-output.js";
 import type { RunnerFor } from "./step/index.js";
 import { createRunners } from "./runners/index.js";
 import { withStepSecrets } from "./runners/step-secrets.js";
@@ -86,6 +88,9 @@ export async function startExecutor(
   const events = new RunEvents(coordination.bus, (err) =>
     logger.warn({ err }, "could not publish a run event"),
   );
+  const stepLogs = new StepLogs(coordination.bus, undefined, (err) =>
+    logger.warn({ err }, "could not publish a step's live output"),
+  );
   const starter = new RunStarter(definitions, store, queries);
   const watcher = new RunWatcher(queries, events);
   const waits = new RunWaits(dataSource);
@@ -97,12 +102,15 @@ export async function startExecutor(
     waits,
     events,
     locks: countedLocks(coordination.locks, coordinationMetrics(metrics)),
-    runnerFor: withStorableResults(
-      withStepSecrets(
-        overrides.runnerFor ??
-          createRunners({ sandbox, serverMemoryBytes: config.sandbox.serverMemoryBytes }),
-        secrets,
+    runnerFor: withLiveOutput(
+      withStorableResults(
+        withStepSecrets(
+          overrides.runnerFor ??
+            createRunners({ sandbox, serverMemoryBytes: config.sandbox.serverMemoryBytes }),
+          secrets,
+        ),
       ),
+      stepLogs,
     ),
     // admission of the fallback run, like every other (the launcher is built below, called later)
     startFallback: (failed, workflowName): Promise<string> => launcher.fallback(failed, workflowName),
@@ -143,6 +151,11 @@ export async function startExecutor(
     watcher,
     canceller,
     signals: new RunSignals(waits, reader, events),
+    logs: {
+      run: (runId) => reader.get(runId),
+      follow: (runId, stepId, onMessage) => stepLogs.follow(runId, stepId, onMessage),
+    },
+    stats: new RunStats(dataSource),
     secrets,
   });
   const server = await base.serve(built, {

@@ -5,6 +5,7 @@ import { RunRecoveries1767000000000 } from "./1767000000000-run-recoveries.js";
 import { WaitingSteps1767200000000 } from "./1767200000000-waiting-steps.js";
 import { ForEachItems1767300000000 } from "./1767300000000-for-each-items.js";
 import { SubWorkflows1767400000000 } from "./1767400000000-sub-workflows.js";
+import { RunStatsIndex1768000000000 } from "./1768000000000-run-stats-index.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   WaitingSteps1767200000000,
   ForEachItems1767300000000,
   SubWorkflows1767400000000,
+  RunStatsIndex1768000000000,
 ] as const;
