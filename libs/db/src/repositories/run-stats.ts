@@ -55,15 +55,14 @@ export class RunStats {
         [since],
       ),
       this.dataSource.query<
-        { name: string; runs: string; failed: string; finished: string; p50: number | null; p95: number | null }[]
+        { name: string; runs: string; failed: string; finished: string; pct: (number | null)[] | null }[]
       >(
         `SELECT workflow_name AS name, count(*) AS runs,
                 count(*) FILTER (WHERE status = 'failed') AS failed,
                 count(finished_at) FILTER (WHERE status IN ('succeeded', 'failed', 'partially_succeeded', 'cancelled')) AS finished,
-                percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM finished_at - started_at) * 1000)
-                  FILTER (WHERE finished_at IS NOT NULL AND started_at IS NOT NULL) AS p50,
-                percentile_cont(0.95) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM finished_at - started_at) * 1000)
-                  FILTER (WHERE finished_at IS NOT NULL AND started_at IS NOT NULL) AS p95
+                -- one sort per workflow gives both percentiles
+                percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM finished_at - started_at) * 1000)
+                  FILTER (WHERE finished_at IS NOT NULL AND started_at IS NOT NULL) AS pct
            FROM workflow_runs WHERE created_at >= $1 AND workflow_name IS NOT NULL
           GROUP BY workflow_name ORDER BY count(*) DESC, workflow_name LIMIT ${MAX_WORKFLOW_STATS}`,
         [since],
@@ -94,11 +93,16 @@ export class RunStats {
         runs: Number(w.runs),
         failed: Number(w.failed),
         finished: Number(w.finished),
-        p50Ms: w.p50 === null ? null : Number(w.p50),
-        p95Ms: w.p95 === null ? null : Number(w.p95),
+        p50Ms: w.pct?.[0] ?? null,
+        p95Ms: w.pct?.[1] ?? null,
       })),
       runningNow: Number(running[0]?.count ?? 0),
-      failures: failures.map((f) => ({ id: f.id, name: f.name ?? "", error: f.error, finishedAt: f.finished_at })),
+      failures: failures.map((f) => ({
+        id: f.id,
+        name: f.name ?? "",
+        error: f.error,
+        finishedAt: f.finished_at,
+      })),
     };
   }
 }
