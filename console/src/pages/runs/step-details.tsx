@@ -105,15 +105,21 @@ export function StepDetails({
           <JsonView value={step.usage} label={`Usage of ${step.stepId}`} />
         </>
       )}
-      {runId !== undefined && isRunningStep(step.status) && <LiveLog runId={runId} stepId={step.stepId} />}
-      <h3>stdout{step.stdoutTruncated ? " (truncated: the end is kept)" : ""}</h3>
-      <pre className="log" aria-label={`stdout of ${step.stepId}`} tabIndex={0}>
-        {step.stdout || "(empty)"}
-      </pre>
-      <h3>stderr{step.stderrTruncated ? " (truncated: the end is kept)" : ""}</h3>
-      <pre className="log" aria-label={`stderr of ${step.stepId}`} tabIndex={0}>
-        {step.stderr || "(empty)"}
-      </pre>
+      {/* while the step runs its output is followed live; the record (written when it ends) after */}
+      {runId !== undefined && isRunningStep(step.status) ? (
+        <LiveLog runId={runId} stepId={step.stepId} />
+      ) : (
+        <>
+          <h3>stdout{step.stdoutTruncated ? " (truncated: the end is kept)" : ""}</h3>
+          <pre className="log" aria-label={`stdout of ${step.stepId}`} tabIndex={0}>
+            {step.stdout || "(empty)"}
+          </pre>
+          <h3>stderr{step.stderrTruncated ? " (truncated: the end is kept)" : ""}</h3>
+          <pre className="log" aria-label={`stderr of ${step.stepId}`} tabIndex={0}>
+            {step.stderr || "(empty)"}
+          </pre>
+        </>
+      )}
     </section>
   );
 }
