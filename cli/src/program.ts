@@ -174,7 +174,8 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .action(
       action((ctx, runId: string, opts: { step?: string; follow?: boolean }) => {
         if (!opts.follow) return logs(ctx, runId, opts);
-        if (opts.step === undefined) throw new CliError("--follow needs --step: which step's output to follow", ExitCode.USAGE);
+        if (opts.step === undefined)
+          throw new CliError("--follow needs --step: which step's output to follow", ExitCode.USAGE);
         return followLogs(ctx, runId, opts.step);
       }),
     );

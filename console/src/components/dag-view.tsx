@@ -68,70 +68,76 @@ export function DagView({ spec, live }: { spec: WorkflowSpec | undefined; live?:
           const status = live?.status.get(n.id);
           const liveLine = 54 + (n.condition ? 16 : 0) + (n.fanOut ? 16 : 0);
           return (
-          <g
-            key={n.id}
-            className={`dag-node${n.wait ? " wait-step" : ""}${n.fanOut ? " for-each-step" : ""}${n.subWorkflow ? " sub-workflow-step" : ""}${live ? ` live tone-node-${status?.tone ?? "idle"}` : ""}${live?.selected === n.id ? " selected" : ""}`}
-            data-step={n.id}
-            data-wait={n.wait}
-            {...(live
-              ? {
-                  "data-status": status?.label ?? "not started",
-                  role: "button",
-                  tabIndex: 0,
-                  "aria-label": `Step ${n.id}: ${status?.label ?? "not started"}${status?.progress ? `, ${status.progress} items` : ""}`,
-                  "aria-pressed": live.selected === n.id,
-                  onClick: () => live.onSelect(n.id),
-                  onKeyDown: (e: KeyboardEvent) => {
-                    if (e.key === "Enter" || e.key === " ") {
-                      e.preventDefault();
-                      live.onSelect(n.id);
-                    }
-                  },
-                }
-              : {})}
-            transform={`translate(${n.x - n.width / 2},${n.y - n.height / 2})`}
-          >
-            <rect width={n.width} height={n.height} rx="6" />
-            <text x={n.width / 2} y={20} textAnchor="middle" className="dag-step">
-              {n.id}
-            </text>
-            {n.subWorkflow?.href ? (
-              <Link to={n.subWorkflow.href} data-testid="dag-sub-workflow">
+            <g
+              key={n.id}
+              className={`dag-node${n.wait ? " wait-step" : ""}${n.fanOut ? " for-each-step" : ""}${n.subWorkflow ? " sub-workflow-step" : ""}${live ? ` live tone-node-${status?.tone ?? "idle"}` : ""}${live?.selected === n.id ? " selected" : ""}`}
+              data-step={n.id}
+              data-wait={n.wait}
+              {...(live
+                ? {
+                    "data-status": status?.label ?? "not started",
+                    role: "button",
+                    tabIndex: 0,
+                    "aria-label": `Step ${n.id}: ${status?.label ?? "not started"}${status?.progress ? `, ${status.progress} items` : ""}`,
+                    "aria-pressed": live.selected === n.id,
+                    onClick: () => live.onSelect(n.id),
+                    onKeyDown: (e: KeyboardEvent) => {
+                      if (e.key === "Enter" || e.key === " ") {
+                        e.preventDefault();
+                        live.onSelect(n.id);
+                      }
+                    },
+                  }
+                : {})}
+              transform={`translate(${n.x - n.width / 2},${n.y - n.height / 2})`}
+            >
+              <rect width={n.width} height={n.height} rx="6" />
+              <text x={n.width / 2} y={20} textAnchor="middle" className="dag-step">
+                {n.id}
+              </text>
+              {n.subWorkflow?.href ? (
+                <Link to={n.subWorkflow.href} data-testid="dag-sub-workflow">
+                  <text x={n.width / 2} y={37} textAnchor="middle" className="dag-mcp">
+                    <title>{`calls workflow ${n.mcp.slice(2)}`}</title>
+                    {n.mcp}
+                  </text>
+                </Link>
+              ) : (
                 <text x={n.width / 2} y={37} textAnchor="middle" className="dag-mcp">
-                  <title>{`calls workflow ${n.mcp.slice(2)}`}</title>
                   {n.mcp}
                 </text>
-              </Link>
-            ) : (
-              <text x={n.width / 2} y={37} textAnchor="middle" className="dag-mcp">
-                {n.mcp}
-              </text>
-            )}
-            {n.condition && (
-              <text x={n.width / 2} y={54} textAnchor="middle" className="dag-when" data-testid="dag-when">
-                <title>{n.condition.title}</title>
-                {n.condition.label}
-              </text>
-            )}
-            {n.fanOut && (
-              <text
-                x={n.width / 2}
-                y={n.condition ? 70 : 54}
-                textAnchor="middle"
-                className="dag-fan-out"
-                data-testid="dag-fan-out"
-              >
-                <title>{n.fanOut.title}</title>
-                {n.fanOut.label}
-              </text>
-            )}
-            {live && (
-              <text x={n.width / 2} y={liveLine} textAnchor="middle" className="dag-live" data-testid="dag-live">
-                {status?.label ?? "not started"}
-                {status?.progress ? ` · ${status.progress}` : ""}
-              </text>
-            )}
-          </g>
+              )}
+              {n.condition && (
+                <text x={n.width / 2} y={54} textAnchor="middle" className="dag-when" data-testid="dag-when">
+                  <title>{n.condition.title}</title>
+                  {n.condition.label}
+                </text>
+              )}
+              {n.fanOut && (
+                <text
+                  x={n.width / 2}
+                  y={n.condition ? 70 : 54}
+                  textAnchor="middle"
+                  className="dag-fan-out"
+                  data-testid="dag-fan-out"
+                >
+                  <title>{n.fanOut.title}</title>
+                  {n.fanOut.label}
+                </text>
+              )}
+              {live && (
+                <text
+                  x={n.width / 2}
+                  y={liveLine}
+                  textAnchor="middle"
+                  className="dag-live"
+                  data-testid="dag-live"
+                >
+                  {status?.label ?? "not started"}
+                  {status?.progress ? ` · ${status.progress}` : ""}
+                </text>
+              )}
+            </g>
           );
         })}
       </svg>

@@ -64,7 +64,8 @@ export function layoutDag(graph: WorkflowGraph, rankdir: "TB" | "LR" = "TB", ext
   const g = new Graph<Record<string, unknown>, { width: number; height: number; x?: number; y?: number }>();
   g.setGraph({ rankdir, nodesep: 28, ranksep: 44, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const node of graph.nodes) g.setNode(node.id, { width: nodeWidth(node), height: nodeHeight(node, extraLines) });
+  for (const node of graph.nodes)
+    g.setNode(node.id, { width: nodeWidth(node), height: nodeHeight(node, extraLines) });
   for (const edge of graph.edges) g.setEdge(edge.from, edge.to);
   layout(g);
   const nodes = graph.nodes.map((node) => {

@@ -61,7 +61,11 @@ export class StepLogs {
   /** A writer for one attempt of a step; call {@link StepLogWriter.end} when it ends. */
   writer(runId: string, stepId: string): StepLogWriter {
     const key = logChannel(runId, stepId);
-    const live: Live = { backlog: [], backlogBytes: 0, listeners: this.live.get(key)?.listeners ?? new Set() };
+    const live: Live = {
+      backlog: [],
+      backlogBytes: 0,
+      listeners: this.live.get(key)?.listeners ?? new Set(),
+    };
     this.live.set(key, live);
     let seq = 0;
     let pending: { stream: LogStream; parts: Buffer[]; bytes: number }[] = [];
@@ -85,10 +89,20 @@ export class StepLogs {
     const flush = () => {
       timer = undefined;
       for (const group of pending) {
-        send({ kind: "chunk", seq: ++seq, stream: group.stream, text: Buffer.concat(group.parts).toString("utf8") });
+        send({
+          kind: "chunk",
+          seq: ++seq,
+          stream: group.stream,
+          text: Buffer.concat(group.parts).toString("utf8"),
+        });
       }
       if (dropped > 0) {
-        send({ kind: "chunk", seq: ++seq, stream: "stderr", text: `\n[live log: ${dropped} bytes skipped]\n` });
+        send({
+          kind: "chunk",
+          seq: ++seq,
+          stream: "stderr",
+          text: `\n[live log: ${dropped} bytes skipped]\n`,
+        });
       }
       pending = [];
       pendingBytes = 0;
@@ -125,7 +139,11 @@ export class StepLogs {
    * later message (from this process directly, or from another replica through the bus), each once.
    * Returns the function that stops following.
    */
-  async follow(runId: string, stepId: string, onMessage: (message: StepLogMessage) => void): Promise<() => void> {
+  async follow(
+    runId: string,
+    stepId: string,
+    onMessage: (message: StepLogMessage) => void,
+  ): Promise<() => void> {
     const key = logChannel(runId, stepId);
     let live = this.live.get(key);
     if (!live) this.live.set(key, (live = { backlog: [], backlogBytes: 0, listeners: new Set() }));

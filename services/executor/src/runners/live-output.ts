@@ -2,7 +2,10 @@ import type { Runner, RunnerFor, StepContext } from "../step/index.js";
 
 /** Where a step attempt's live output goes (the executor's StepLogs). */
 export interface LiveOutputSink {
-  writer(runId: string, stepId: string): {
+  writer(
+    runId: string,
+    stepId: string,
+  ): {
     write(stream: "stdout" | "stderr", chunk: Buffer): void;
     end(): void;
   };

@@ -27,7 +27,8 @@ const FINAL_STEP = new Set([
 ]);
 const LIVE_RUN = new Set([RunStatus.PENDING, RunStatus.RUNNING]);
 
-const stepOf = (run: WorkflowRun, stepId: string): StepRun | undefined => run.steps.find((s) => s.stepId === stepId);
+const stepOf = (run: WorkflowRun, stepId: string): StepRun | undefined =>
+  run.steps.find((s) => s.stepId === stepId);
 
 /** The step's recorded stdout and stderr as chunks (empty streams left out). */
 function recorded(step: StepRun): LogChunk[] {
