@@ -41,7 +41,7 @@ export const MAX_WORKFLOW_STATS = 50;
  * `created_at >= since` and served from an index: the hourly and per-workflow figures by an
  * index-only scan of `workflow_runs_stats` (created_at, covering status, workflow name and timings;
  * migration 1768000000000), running-now and recent failures by `workflow_runs_by_status`. Checked
- * with EXPLAIN ANALYZE on a million runs (docs/dashboard.md).
+ * with EXPLAIN ANALYZE on a million runs (docs/live-logs-and-dashboard.md).
  */
 export class RunStats {
   constructor(private readonly dataSource: DataSource) {}
