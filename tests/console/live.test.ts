@@ -64,6 +64,7 @@ describe("web console › dashboard and live run graph (Chromium, a real platfor
     await page.goto(web.url);
     await page.getByRole("heading", { name: "Dashboard" }).waitFor();
     await page.getByTestId("runs-24h").filter({ hasText: "3" }).waitFor();
+    await page.getByTestId("failed-24h").filter({ hasText: "1" }).waitFor();
     await page.getByTestId("hourly-chart").waitFor();
     const row = page.getByTestId("workflow-stats").getByRole("row").filter({ hasText: flow });
     await row.waitFor();

@@ -1,3 +1,4 @@
+import { RunStatus } from "@mcp/proto/executor";
 import { useQuery } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { useClients } from "../../api/context";
@@ -41,7 +42,7 @@ type Stats = Awaited<ReturnType<ReturnType<typeof useClients>["executor"]["getRu
 function Dashboard({ data }: { data: Stats }) {
   const bars = hourBars(data.windowStart, data.hourly, new Date());
   const total = bars.reduce((a, b) => a + b.total, 0);
-  const failed = data.workflows.reduce((a, w) => a + Number(w.failed), 0);
+  const failed = bars.reduce((a, b) => a + (b.counts.get(RunStatus.FAILED) ?? 0), 0);
   return (
     <>
       <div className="dashboard-tiles">
@@ -56,8 +57,10 @@ function Dashboard({ data }: { data: Stats }) {
           runs in the last 24 h
         </div>
         <Link to="/runs?status=FAILED" className="tile">
-          <div className="figure">{failed}</div>
-          failed workflow runs
+          <div className="figure" data-testid="failed-24h">
+            {failed}
+          </div>
+          failed in the last 24 h
         </Link>
       </div>
       <section aria-labelledby="hourly-heading">
