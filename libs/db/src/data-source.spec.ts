@@ -37,6 +37,7 @@ describe("openDatabase", () => {
         "WaitingSteps1767200000000",
         "ForEachItems1767300000000",
         "SubWorkflows1767400000000",
+        "RunStatsIndex1768000000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
