@@ -5,6 +5,7 @@ import { del } from "./commands/delete.js";
 import { get } from "./commands/get.js";
 import { list } from "./commands/list.js";
 import { logs } from "./commands/logs.js";
+import { followLogs } from "./commands/follow-logs.js";
 import { parsePositiveInt } from "./commands/resources.js";
 import { rerun, type RerunOptions } from "./commands/rerun.js";
 import { run } from "./commands/run.js";
@@ -192,7 +193,15 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .description("show each step's stdout and stderr of a run")
     .argument("<run>", "run id")
     .option("--step <id>", "only this step")
-    .action(action((ctx, runId: string, opts: { step?: string }) => logs(ctx, runId, opts)));
+    .option("-f, --follow", "with --step: print the step's output as it is written, until the step ends")
+    .action(
+      action((ctx, runId: string, opts: { step?: string; follow?: boolean }) => {
+        if (!opts.follow) return logs(ctx, runId, opts);
+        if (opts.step === undefined)
+          throw new CliError("--follow needs --step: which step's output to follow", ExitCode.USAGE);
+        return followLogs(ctx, runId, opts.step);
+      }),
+    );
 
   program
     .command("signal")

@@ -1,4 +1,4 @@
-import { Navigate, type RouteObject } from "react-router";
+import type { RouteObject } from "react-router";
 import { Layout } from "./components/layout";
 import { RouteError } from "./components/route-error";
 import { NotFoundPage } from "./pages/not-found-page";
@@ -13,7 +13,10 @@ export const routes: RouteObject[] = [
     element: <Layout />,
     errorElement: <RouteError />,
     children: [
-      { index: true, element: <Navigate to="/mcps" replace /> },
+      {
+        index: true,
+        lazy: async () => ({ Component: (await import("./pages/dashboard/dashboard-page")).DashboardPage }),
+      },
       {
         path: "mcps",
         lazy: async () => ({ Component: (await import("./pages/mcps/mcp-list-page")).McpListPage }),

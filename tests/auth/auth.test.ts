@@ -1,4 +1,4 @@
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
@@ -174,11 +174,17 @@ describe("API keys with AUTH_ENABLED=true", () => {
     expect(done.steps[0]?.outputs).toEqual({ approved: true, decided_by: approverName, comment: "fine" });
   });
 
-  it("reads (GetMcp, ListMcps, GetWorkflow, ListRuns) work without a key", async () => {
+  it("reads (GetMcp, ListMcps, GetWorkflow, ListRuns, GetRunStats, TailStepLogs) work without a key", async () => {
     expect((await p.clients.registry.getMcp({ mcp: byName(echo) })).mcp?.name).toBe(echo);
     expect((await p.clients.registry.listMcps({})).mcps.length).toBeGreaterThan(0);
     await expect(p.clients.workflows.listWorkflows({})).resolves.toBeDefined();
     await expect(p.clients.executor.listRuns({})).resolves.toBeDefined();
+    await expect(p.clients.executor.getRunStats({})).resolves.toBeDefined();
+    // open like GetRun: an unknown run is NOT_FOUND, not UNAUTHENTICATED
+    const tail = (async () => {
+      for await (const _ of p.clients.executor.tailStepLogs({ runId: randomUUID(), stepId: "s" })) void _;
+    })();
+    await expectCode(tail, Code.NotFound);
   });
 
   it("a read that presents a bad key is UNAUTHENTICATED (a key, when sent, must be valid)", async () => {

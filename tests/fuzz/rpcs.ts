@@ -215,6 +215,9 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
     DecideApproval: () => ({ runId: f.runId, stepId: "s", approve: true, comment: "fuzz" }),
     // a re-run of the finished fixture run from its first step (a new run)
     RerunRun: () => ({ runId: f.runId, fromStepId: "s", requestId: fresh("rq"), waitTimeoutSeconds: 5 }),
+    // the fixture run has finished: its step's recorded output, then the end
+    TailStepLogs: () => ({ runId: f.runId, stepId: "s", follow: true }),
+    GetRunStats: () => ({ windowHours: 24, recentFailuresLimit: 5 }),
     // secrets
     PutSecret: () => ({ name: `FZ_${randomUUID().slice(0, 8).toUpperCase()}`, value: "v", description: "d" }),
     GetSecret: () => ({ name: f.secret }),

@@ -16,6 +16,11 @@ export function Layout() {
         <nav aria-label="Main">
           <ul>
             <li>
+              <NavLink to="/" end>
+                Dashboard
+              </NavLink>
+            </li>
+            <li>
               <NavLink to="/mcps">MCPs</NavLink>
             </li>
             <li>

@@ -11,7 +11,9 @@ export function RunErrorView({ error }: { error: RunError | undefined }) {
     <div role="alert" className="error-view">
       <p>
         {error.code && <code className="error-code">{error.code}</code>}{" "}
-        <span className="error-message">{error.message}</span>
+        <span className={`error-message${error.message.includes("\n") ? " multiline" : ""}`}>
+          {error.message}
+        </span>
       </p>
       {error.stepId && (
         <p>

@@ -45,22 +45,27 @@ export function nodeWidth(node: DagNode): number {
   return Math.max(MIN_WIDTH, Math.ceil(longest * CHAR_WIDTH) + PADDING);
 }
 
-export function nodeHeight(node: DagNode): number {
+export function nodeHeight(node: DagNode, extraLines = 0): number {
   // a for_each badge is a line of its own, below the condition's
   return (
-    NODE_HEIGHT + (node.condition ? CONDITION_LINE_HEIGHT : 0) + (node.fanOut ? CONDITION_LINE_HEIGHT : 0)
+    NODE_HEIGHT +
+    (node.condition ? CONDITION_LINE_HEIGHT : 0) +
+    (node.fanOut ? CONDITION_LINE_HEIGHT : 0) +
+    extraLines * CONDITION_LINE_HEIGHT
   );
 }
 
 /**
  * Lays a workflow graph out top to bottom with dagre (ranks by dependency, crossings minimised) and
- * returns dagre's node centres, edge points and overall size.
+ * returns dagre's node centres, edge points and overall size; `extraLines` more lines per box (a
+ * run's status line).
  */
-export function layoutDag(graph: WorkflowGraph, rankdir: "TB" | "LR" = "TB"): DagLayout {
+export function layoutDag(graph: WorkflowGraph, rankdir: "TB" | "LR" = "TB", extraLines = 0): DagLayout {
   const g = new Graph<Record<string, unknown>, { width: number; height: number; x?: number; y?: number }>();
   g.setGraph({ rankdir, nodesep: 28, ranksep: 44, marginx: 12, marginy: 12 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const node of graph.nodes) g.setNode(node.id, { width: nodeWidth(node), height: nodeHeight(node) });
+  for (const node of graph.nodes)
+    g.setNode(node.id, { width: nodeWidth(node), height: nodeHeight(node, extraLines) });
   for (const edge of graph.edges) g.setEdge(edge.from, edge.to);
   layout(g);
   const nodes = graph.nodes.map((node) => {

@@ -41,6 +41,7 @@ describe("openDatabase", () => {
         "WebhookTriggers1767600000000",
         "ConcurrencyLimits1767800000000",
         "RunRetention1767900000000",
+        "RunStatsIndex1768000000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",

@@ -43,6 +43,14 @@ export {
 } from "./repositories/fenced-writes.js";
 export { RunQueries, type RunListFilter } from "./repositories/run-queries.js";
 export {
+  RunStats,
+  MAX_WORKFLOW_STATS,
+  type FailureRow,
+  type HourlyCounts,
+  type RunStatsRows,
+  type WorkflowStatsRow,
+} from "./repositories/run-stats.js";
+export {
   RunWaits,
   decisionOf,
   type DecideResult,

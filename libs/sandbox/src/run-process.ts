@@ -37,7 +37,12 @@ export interface ProcessSpec {
   readonly stdio?: "capture" | "protocol";
   /** Extra pipes handed to the child as fds 3, 4, … (e.g. bubblewrap's --info-fd and --block-fd). */
   readonly extraPipes?: number;
+  /** Told every chunk of captured output as it arrives (live logs); must not throw or block. */
+  readonly onOutput?: OutputListener;
 }
+
+/** Hears a process's captured output as it is written, chunk by chunk. */
+export type OutputListener = (stream: "stdout" | "stderr", chunk: Buffer) => void;
 
 /** How a process ended. Exactly one of exitCode / signal is set unless it never started. */
 export interface ProcessOutcome {
@@ -112,8 +117,16 @@ export async function startProcess(spec: ProcessSpec): Promise<RunningProcess> {
   // A pipe to a process that ends with data unread fails (ECONNRESET, EPIPE); the exit says how the
   // process ended, so such an error is never a failure of ours (and must not go unhandled)
   for (const pipe of child.stdio) pipe?.on("error", () => undefined);
-  if (!protocol) child.stdout?.on("data", (chunk: Buffer) => stdout.write(chunk));
-  child.stderr?.on("data", (chunk: Buffer) => stderr.write(chunk));
+  const listen = spec.onOutput;
+  if (!protocol)
+    child.stdout?.on("data", (chunk: Buffer) => {
+      stdout.write(chunk);
+      listen?.("stdout", chunk);
+    });
+  child.stderr?.on("data", (chunk: Buffer) => {
+    stderr.write(chunk);
+    listen?.("stderr", chunk);
+  });
 
   let exited = false;
   let killTimer: NodeJS.Timeout | undefined;

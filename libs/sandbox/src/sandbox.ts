@@ -10,7 +10,13 @@ import { systemMounts, writeEtcFiles, type EtcFiles, type MountOp } from "./host
 import { checkLimits, DEFAULT_LIMITS, prlimitArgs, type ProcessLimits } from "./limits.js";
 import { countTasksBelow } from "./process-tree.js";
 import { findProgram } from "./programs.js";
-import { startProcess, notStarted, type ProcessOutcome, type RunningProcess } from "./run-process.js";
+import {
+  startProcess,
+  notStarted,
+  type OutputListener,
+  type ProcessOutcome,
+  type RunningProcess,
+} from "./run-process.js";
 import type { OutputCapture } from "./output-capture.js";
 import { BwrapStatus } from "./bwrap-status.js";
 import { decodeExit, setupFailureOf } from "./exit-status.js";
@@ -96,6 +102,8 @@ export interface SandboxedCommand {
   readonly signal?: AbortSignal;
   readonly outputCapBytes?: number;
   readonly killGraceMs?: number;
+  /** Told every chunk of captured output as it arrives (live logs). */
+  readonly onOutput?: OutputListener;
   /** `capture` (default) or `protocol` (stdin/stdout are the caller's, e.g. an MCP stdio server). */
   readonly stdio?: "capture" | "protocol";
 }
@@ -342,6 +350,7 @@ export class Sandbox {
       timeoutMs: command.timeoutMs,
       ...(command.signal === undefined ? {} : { signal: command.signal }),
       ...(command.outputCapBytes === undefined ? {} : { outputCapBytes: command.outputCapBytes }),
+      ...(command.onOutput === undefined ? {} : { onOutput: command.onOutput }),
       ...(command.killGraceMs === undefined ? {} : { killGraceMs: command.killGraceMs }),
       stdio: command.stdio ?? "capture",
       extraPipes: held ? 2 : 1,
@@ -401,6 +410,7 @@ export class Sandbox {
       timeoutMs: command.timeoutMs,
       ...(command.signal === undefined ? {} : { signal: command.signal }),
       ...(command.outputCapBytes === undefined ? {} : { outputCapBytes: command.outputCapBytes }),
+      ...(command.onOutput === undefined ? {} : { onOutput: command.onOutput }),
       ...(command.killGraceMs === undefined ? {} : { killGraceMs: command.killGraceMs }),
       stdio: command.stdio ?? "capture",
     });

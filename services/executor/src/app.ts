@@ -6,6 +6,7 @@ import {
   RunPermits,
   RunQueries,
   RunRetention,
+  RunStats,
   RunStore,
   RunWaits,
   SecretStore,
@@ -19,6 +20,8 @@ import { runMetrics } from "./runs/run-metrics.js";
 import { openFoundation, openSandbox, reportSandboxHealth } from "@mcp/service-base";
 import { Definitions } from "./definitions/definitions.js";
 import { RunEvents } from "./events/run-events.js";
+import { StepLogs } from "./events/step-logs.js";
+import { withLiveOutput } from "./runners/live-output.js";
 import type { RunnerFor } from "./step/index.js";
 import { createRunners } from "./runners/index.js";
 import { withStepSecrets } from "./runners/step-secrets.js";
@@ -98,6 +101,9 @@ export async function startExecutor(
   const events = new RunEvents(coordination.bus, (err) =>
     logger.warn({ err }, "could not publish a run event"),
   );
+  const stepLogs = new StepLogs(coordination.bus, undefined, (err) =>
+    logger.warn({ err }, "could not publish a step's live output"),
+  );
   const starter = new RunStarter(definitions, store, queries);
   const permits = new RunPermits(dataSource);
   const watcher = new RunWatcher(queries, events, undefined, permits);
@@ -111,12 +117,15 @@ export async function startExecutor(
     permits,
     events,
     locks: countedLocks(coordination.locks, coordinationMetrics(metrics)),
-    runnerFor: withStorableResults(
-      withStepSecrets(
-        overrides.runnerFor ??
-          createRunners({ sandbox, serverMemoryBytes: config.sandbox.serverMemoryBytes }),
-        secrets,
+    runnerFor: withLiveOutput(
+      withStorableResults(
+        withStepSecrets(
+          overrides.runnerFor ??
+            createRunners({ sandbox, serverMemoryBytes: config.sandbox.serverMemoryBytes }),
+          secrets,
+        ),
       ),
+      stepLogs,
     ),
     // admission of the fallback run, like every other (the launcher is built below, called later)
     startFallback: (failed, workflowName): Promise<string> => launcher.fallback(failed, workflowName),
@@ -188,6 +197,11 @@ export async function startExecutor(
     watcher,
     canceller,
     signals: new RunSignals(waits, reader, events),
+    logs: {
+      run: (runId) => reader.get(runId),
+      follow: (runId, stepId, onMessage) => stepLogs.follow(runId, stepId, onMessage),
+    },
+    stats: new RunStats(dataSource),
     secrets,
     triggers,
     httpRoutes: webhookRoute((delivery) => deliveries.deliver(delivery), {

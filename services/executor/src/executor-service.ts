@@ -5,6 +5,7 @@ import {
   CancelRunResponseSchema,
   DecideApprovalResponseSchema,
   SignalRunResponseSchema,
+  TailStepLogsResponseSchema,
   ExecuteWorkflowResponseSchema,
   GetRunResponseSchema,
   ListRunsResponseSchema,
@@ -20,6 +21,8 @@ import type { RunStarter } from "./runs/run-starter.js";
 import type { RunWatcher } from "./runs/run-watcher.js";
 import type { RunSignals } from "./runs/run-signals.js";
 import { callInfoKey } from "@mcp/runtime";
+import { runStats, type RunStatsSource } from "./runs/run-stats-report.js";
+import { tailStepLogs, type StepLogSources } from "./runs/step-log-tail.js";
 
 /** The run modules the handlers delegate to. */
 export interface ExecutorDeps {
@@ -29,11 +32,15 @@ export interface ExecutorDeps {
   readonly watcher: RunWatcher;
   readonly canceller: RunCanceller;
   readonly signals: RunSignals;
+  /** The runs and live output TailStepLogs reads. */
+  readonly logs: StepLogSources;
+  /** The aggregates GetRunStats reads. */
+  readonly stats: RunStatsSource;
 }
 
 /** ExecutorService over the run modules. Requests arrive validated; handlers only translate. */
 export function executorService(deps: ExecutorDeps): ServiceImpl<typeof ExecutorService> {
-  const { starter, launcher, reader, watcher, canceller, signals } = deps;
+  const { starter, launcher, reader, watcher, canceller, signals, logs, stats } = deps;
   return {
     async executeWorkflow(req, ctx) {
       const launched = await launcher.launch(
@@ -98,6 +105,16 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
         decidedBy: ctx.values.get(callInfoKey)?.principal,
       });
       return create(DecideApprovalResponseSchema, { run });
+    },
+
+    async *tailStepLogs(req, ctx) {
+      for await (const chunk of tailStepLogs(logs, req, ctx.signal)) {
+        yield create(TailStepLogsResponseSchema, chunk);
+      }
+    },
+
+    async getRunStats(req) {
+      return runStats(stats, req);
     },
   };
 }

@@ -9,6 +9,10 @@ import {
   RerunRunRequestSchema,
   RunMcpRequestSchema,
   WatchRunRequestSchema,
+  GetRunStatsRequestSchema,
+  TailStepLogsRequestSchema,
+  type GetRunStatsRequest,
+  type TailStepLogsRequest,
   type ExecuteWorkflowRequest,
   type ListRunsRequest,
   type RerunRunRequest,
@@ -100,6 +104,26 @@ export const executorValidation: ValidationTable = validationTable([
       ...checkMaxLength(m.fromStepId, 300, "from_step_id"),
       ...(m.resolveLabel ? checkLabel(m.resolveLabel, "resolve_label") : []),
       ...checkRun(m),
+    ],
+  ],
+  [
+    TailStepLogsRequestSchema,
+    (m: TailStepLogsRequest) => [
+      ...checkId(m.runId, "run_id"),
+      ...checkRequired(m.stepId, "step_id"),
+      // a for_each item's id (`s[3]`) or a tool call's is a step id here too
+      ...checkMaxLength(m.stepId, 300, "step_id"),
+    ],
+  ],
+  [
+    GetRunStatsRequestSchema,
+    (m: GetRunStatsRequest) => [
+      ...(m.windowHours < 0 || m.windowHours > 168
+        ? [violation("window_hours", "must be between 1 and 168 hours (0 = 24)")]
+        : []),
+      ...(m.recentFailuresLimit < 0 || m.recentFailuresLimit > 100
+        ? [violation("recent_failures_limit", "must be between 1 and 100 (0 = 10)")]
+        : []),
     ],
   ],
   [

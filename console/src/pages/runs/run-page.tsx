@@ -1,6 +1,6 @@
 import { RunKind, type WorkflowRun } from "@mcp/proto/executor";
 import { useMutation } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useCallback, useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
 import { useClients } from "../../api/context";
 import { ConfirmDialog } from "../../components/confirm-dialog";
@@ -18,6 +18,7 @@ import { layoutTimeline } from "../../timeline/layout";
 import { ForEachItems } from "../../runs/for-each-items";
 import { RerunDialog } from "../../runs/rerun-dialog";
 import { WaitingSteps } from "../../runs/waiting-steps";
+import { RunGraph } from "../../runs/run-graph";
 import { StepDetails } from "./step-details";
 
 /** Sub-workflow runs linked in the header; a for_each over a sub-workflow may have thousands. */
@@ -82,12 +83,15 @@ function RunDetails({
   );
   const selectedId = params.get("step") ?? undefined;
   const selected = run.steps.find((s) => s.stepId === selectedId);
-  const select = (stepId: string) => {
-    const p = new URLSearchParams(params);
-    if (stepId === selectedId) p.delete("step");
-    else p.set("step", stepId);
-    setParams(p, { replace: true });
-  };
+  const select = useCallback(
+    (stepId: string) => {
+      const p = new URLSearchParams(params);
+      if (stepId === selectedId) p.delete("step");
+      else p.set("step", stepId);
+      setParams(p, { replace: true });
+    },
+    [params, selectedId, setParams],
+  );
   const cancel = useMutation({
     mutationFn: () => executor.cancelRun({ id: run.id, reason: "cancelled from the console" }),
     onSettled: () => setConfirming(false),
@@ -263,6 +267,7 @@ function RunDetails({
           />
         </section>
       </div>
+      <RunGraph run={run} selected={selectedId} onSelect={select} />
       <section aria-labelledby="timeline-heading">
         <h2 id="timeline-heading">Timeline</h2>
         <TimelineView
@@ -276,6 +281,7 @@ function RunDetails({
       {selected && (
         <StepDetails
           step={selected}
+          runId={run.id}
           reusedFrom={!selected.parentStepId && reused.has(selected.stepId) ? run.rerunOfRunId : undefined}
         />
       )}

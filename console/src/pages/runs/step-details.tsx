@@ -3,14 +3,25 @@ import { Link } from "react-router";
 import { JsonView } from "../../components/json-view";
 import { RunErrorView } from "../../components/run-result";
 import { StepStatusBadge } from "../../components/step-status-badge";
+import { isRunningStep } from "../../dag/live-status";
 import { waitingText } from "../../dag/waits";
+import { LiveLog } from "../../runs/live-log";
 import { durationMs, formatDuration, formatTime } from "../../format/time";
 
 /**
  * One step of a run: MCP, attempt, times, inputs, outputs, error, stdout and stderr; `reusedFrom`:
  * the run a re-run took the step over from, as it ended there.
  */
-export function StepDetails({ step, reusedFrom }: { step: StepRun; reusedFrom?: string | undefined }) {
+export function StepDetails({
+  step,
+  reusedFrom,
+  runId,
+}: {
+  step: StepRun;
+  reusedFrom?: string | undefined;
+  /** The run's id: a running step's output is then followed live. */
+  runId?: string | undefined;
+}) {
   const took = durationMs(step.duration);
   return (
     <section aria-labelledby="step-heading" className="step-details">
@@ -94,14 +105,21 @@ export function StepDetails({ step, reusedFrom }: { step: StepRun; reusedFrom?: 
           <JsonView value={step.usage} label={`Usage of ${step.stepId}`} />
         </>
       )}
-      <h3>stdout{step.stdoutTruncated ? " (truncated: the end is kept)" : ""}</h3>
-      <pre className="log" aria-label={`stdout of ${step.stepId}`} tabIndex={0}>
-        {step.stdout || "(empty)"}
-      </pre>
-      <h3>stderr{step.stderrTruncated ? " (truncated: the end is kept)" : ""}</h3>
-      <pre className="log" aria-label={`stderr of ${step.stepId}`} tabIndex={0}>
-        {step.stderr || "(empty)"}
-      </pre>
+      {/* while the step runs its output is followed live; the record (written when it ends) after */}
+      {runId !== undefined && isRunningStep(step.status) ? (
+        <LiveLog runId={runId} stepId={step.stepId} />
+      ) : (
+        <>
+          <h3>stdout{step.stdoutTruncated ? " (truncated: the end is kept)" : ""}</h3>
+          <pre className="log" aria-label={`stdout of ${step.stepId}`} tabIndex={0}>
+            {step.stdout || "(empty)"}
+          </pre>
+          <h3>stderr{step.stderrTruncated ? " (truncated: the end is kept)" : ""}</h3>
+          <pre className="log" aria-label={`stderr of ${step.stepId}`} tabIndex={0}>
+            {step.stderr || "(empty)"}
+          </pre>
+        </>
+      )}
     </section>
   );
 }

@@ -15,6 +15,9 @@ export type RunStatusName =
 @Index("workflow_runs_by_workflow", ["workflowId", "createdAt", "id"])
 @Index("workflow_runs_by_status", ["status", "createdAt", "id"])
 @Index("workflow_runs_by_time", ["createdAt", "id"])
+// (created_at) INCLUDE (status, workflow_name, started_at, finished_at): the dashboard's index-only
+// scans (GetRunStats). TypeORM cannot express INCLUDE; migration 1768000000000 owns it.
+@Index("workflow_runs_stats", { synchronize: false })
 @Index("workflow_runs_wake", ["wakeAt"], { where: "wake_at IS NOT NULL" })
 @Index("workflow_runs_children", ["parentRunId"], { where: "parent_step_id IS NOT NULL" })
 @Index("workflow_runs_by_parent", ["parentRunId"], { where: "parent_run_id IS NOT NULL" })

@@ -9,6 +9,7 @@ import { Schedules1767500000000 } from "./1767500000000-schedules.js";
 import { WebhookTriggers1767600000000 } from "./1767600000000-webhook-triggers.js";
 import { ConcurrencyLimits1767800000000 } from "./1767800000000-concurrency-limits.js";
 import { RunRetention1767900000000 } from "./1767900000000-run-retention.js";
+import { RunStatsIndex1768000000000 } from "./1768000000000-run-stats-index.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   WebhookTriggers1767600000000,
   ConcurrencyLimits1767800000000,
   RunRetention1767900000000,
+  RunStatsIndex1768000000000,
 ] as const;

@@ -31,7 +31,13 @@ export function withStepSecrets(base: RunnerFor, source: SecretSource): RunnerFo
         });
         const mask = new SecretMask(secrets.values());
         try {
-          return mask.result(await runner.run({ ...context, secrets }));
+          const live = context.onOutput;
+          // a secret split across two chunks of live output is not masked there; the record is
+          const onOutput =
+            live &&
+            ((stream: "stdout" | "stderr", chunk: Buffer) =>
+              live(stream, Buffer.from(mask.text(chunk.toString("utf8")))));
+          return mask.result(await runner.run({ ...context, secrets, ...(onOutput ? { onOutput } : {}) }));
         } catch (error) {
           throw mask.failure(StepFailure.from(error));
         }

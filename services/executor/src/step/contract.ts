@@ -54,6 +54,11 @@ export interface StepContext {
    * for this attempt only. Never log them; the step's outputs and logs are masked before they are kept.
    */
   readonly secrets?: ReadonlyMap<string, string>;
+  /**
+   * Told the step's stdout and stderr as its process writes them (live logs, TailStepLogs); runners
+   * that start a process pass it on. Cheap and non-blocking; the result's streams stay the record.
+   */
+  readonly onOutput?: (stream: "stdout" | "stderr", chunk: Buffer) => void;
 }
 
 /** What a successful attempt produced. */

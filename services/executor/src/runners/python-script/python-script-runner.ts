@@ -104,6 +104,8 @@ export class PythonScriptRunner implements Runner {
             ...(venv === undefined ? {} : { extraPath: dirname(python) }),
           }),
           ...secretsEnv(context),
+          // print() reaches the live log as it is called, not when a pipe buffer fills
+          PYTHONUNBUFFERED: "1",
         },
         network: networkOf(context.mcp),
         readOnlyPaths: venv === undefined ? [] : [venv],
@@ -111,6 +113,7 @@ export class PythonScriptRunner implements Runner {
         timeoutMs: timeoutSeconds * 1000,
         signal: context.signal,
         ...(this.outputCapBytes === undefined ? {} : { outputCapBytes: this.outputCapBytes }),
+        ...(context.onOutput === undefined ? {} : { onOutput: context.onOutput }),
       });
       return settlePythonScript(outcome, await readScriptOutput(output), limits.step, context.signal.reason);
     });

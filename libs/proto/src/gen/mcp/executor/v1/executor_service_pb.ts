@@ -2,11 +2,11 @@
 // @generated from file mcp/executor/v1/executor_service.proto (package mcp.executor.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
+import type { GenEnum, GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
+import { enumDesc, fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { Timestamp, Value } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { RunEvent, RunKind, RunStatus, WorkflowRun } from "./run_pb.js";
+import type { RunError, RunEvent, RunKind, RunStatus, WorkflowRun } from "./run_pb.js";
 import { file_mcp_executor_v1_run } from "./run_pb.js";
 import type { McpReference } from "../../registry/v1/mcp_pb.js";
 import { file_mcp_registry_v1_mcp } from "../../registry/v1/mcp_pb.js";
@@ -18,7 +18,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file mcp/executor/v1/executor_service.proto.
  */
 export const file_mcp_executor_v1_executor_service: GenFile = /*@__PURE__*/
-  fileDesc("CiZtY3AvZXhlY3V0b3IvdjEvZXhlY3V0b3Jfc2VydmljZS5wcm90bxIPbWNwLmV4ZWN1dG9yLnYxItYBChZFeGVjdXRlV29ya2Zsb3dSZXF1ZXN0EjUKCHdvcmtmbG93GAEgASgLMiMubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1JlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJVChdFeGVjdXRlV29ya2Zsb3dSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCIbCg1HZXRSdW5SZXF1ZXN0EgoKAmlkGAEgASgJIjsKDkdldFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1biLxAQoJUnVuRmlsdGVyEhAKCHdvcmtmbG93GAEgASgJEiwKCHN0YXR1c2VzGAIgAygOMhoubWNwLmV4ZWN1dG9yLnYxLlJ1blN0YXR1cxIxCg1jcmVhdGVkX2FmdGVyGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoEa2luZBgFIAEoDjIYLm1jcC5leGVjdXRvci52MS5SdW5LaW5kEhUKDXBhcmVudF9ydW5faWQYBiABKAkiZAoPTGlzdFJ1bnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEioKBmZpbHRlchgDIAEoCzIaLm1jcC5leGVjdXRvci52MS5SdW5GaWx0ZXIiVwoQTGlzdFJ1bnNSZXNwb25zZRIqCgRydW5zGAEgAygLMhwubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIdCg9XYXRjaFJ1blJlcXVlc3QSCgoCaWQYASABKAkiPAoQV2F0Y2hSdW5SZXNwb25zZRIoCgVldmVudBgBIAEoCzIZLm1jcC5leGVjdXRvci52MS5SdW5FdmVudCIuChBDYW5jZWxSdW5SZXF1ZXN0EgoKAmlkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI+ChFDYW5jZWxSdW5SZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4iwgEKDVJ1bk1jcFJlcXVlc3QSKgoDbWNwGAEgASgLMh0ubWNwLnJlZ2lzdHJ5LnYxLk1jcFJlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJMCg5SdW5NY3BSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCJvChBTaWduYWxSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIOCgZzaWduYWwYAiABKAkSJwoHcGF5bG9hZBgDIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRISCgpyZXF1ZXN0X2lkGAQgASgJIlEKEVNpZ25hbFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1bhIRCglkZWxpdmVyZWQYAiABKAgiWgoVRGVjaWRlQXBwcm92YWxSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIPCgdzdGVwX2lkGAIgASgJEg8KB2FwcHJvdmUYAyABKAgSDwoHY29tbWVudBgEIAEoCSJDChZEZWNpZGVBcHByb3ZhbFJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1biKsAQoPUmVydW5SdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIUCgxmcm9tX3N0ZXBfaWQYAiABKAkSFQoNcmVzb2x2ZV9sYWJlbBgDIAEoCRISCgpyZXF1ZXN0X2lkGAQgASgJEgwKBHdhaXQYBSABKAgSIQoUd2FpdF90aW1lb3V0X3NlY29uZHMYBiABKAVIAIgBAUIXChVfd2FpdF90aW1lb3V0X3NlY29uZHMiTgoQUmVydW5SdW5SZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCDKcBgoPRXhlY3V0b3JTZXJ2aWNlEmQKD0V4ZWN1dGVXb3JrZmxvdxInLm1jcC5leGVjdXRvci52MS5FeGVjdXRlV29ya2Zsb3dSZXF1ZXN0GigubWNwLmV4ZWN1dG9yLnYxLkV4ZWN1dGVXb3JrZmxvd1Jlc3BvbnNlEk4KBkdldFJ1bhIeLm1jcC5leGVjdXRvci52MS5HZXRSdW5SZXF1ZXN0Gh8ubWNwLmV4ZWN1dG9yLnYxLkdldFJ1blJlc3BvbnNlIgOQAgESVAoITGlzdFJ1bnMSIC5tY3AuZXhlY3V0b3IudjEuTGlzdFJ1bnNSZXF1ZXN0GiEubWNwLmV4ZWN1dG9yLnYxLkxpc3RSdW5zUmVzcG9uc2UiA5ACARJWCghXYXRjaFJ1bhIgLm1jcC5leGVjdXRvci52MS5XYXRjaFJ1blJlcXVlc3QaIS5tY3AuZXhlY3V0b3IudjEuV2F0Y2hSdW5SZXNwb25zZSIDkAIBMAESUgoJQ2FuY2VsUnVuEiEubWNwLmV4ZWN1dG9yLnYxLkNhbmNlbFJ1blJlcXVlc3QaIi5tY3AuZXhlY3V0b3IudjEuQ2FuY2VsUnVuUmVzcG9uc2USSQoGUnVuTWNwEh4ubWNwLmV4ZWN1dG9yLnYxLlJ1bk1jcFJlcXVlc3QaHy5tY3AuZXhlY3V0b3IudjEuUnVuTWNwUmVzcG9uc2USUgoJU2lnbmFsUnVuEiEubWNwLmV4ZWN1dG9yLnYxLlNpZ25hbFJ1blJlcXVlc3QaIi5tY3AuZXhlY3V0b3IudjEuU2lnbmFsUnVuUmVzcG9uc2USYQoORGVjaWRlQXBwcm92YWwSJi5tY3AuZXhlY3V0b3IudjEuRGVjaWRlQXBwcm92YWxSZXF1ZXN0GicubWNwLmV4ZWN1dG9yLnYxLkRlY2lkZUFwcHJvdmFsUmVzcG9uc2USTwoIUmVydW5SdW4SIC5tY3AuZXhlY3V0b3IudjEuUmVydW5SdW5SZXF1ZXN0GiEubWNwLmV4ZWN1dG9yLnYxLlJlcnVuUnVuUmVzcG9uc2ViBnByb3RvMw", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mcp_executor_v1_run, file_mcp_registry_v1_mcp, file_mcp_workflows_v1_workflow]);
+  fileDesc("CiZtY3AvZXhlY3V0b3IvdjEvZXhlY3V0b3Jfc2VydmljZS5wcm90bxIPbWNwLmV4ZWN1dG9yLnYxItYBChZFeGVjdXRlV29ya2Zsb3dSZXF1ZXN0EjUKCHdvcmtmbG93GAEgASgLMiMubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1JlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJVChdFeGVjdXRlV29ya2Zsb3dSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCIbCg1HZXRSdW5SZXF1ZXN0EgoKAmlkGAEgASgJIjsKDkdldFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1biLxAQoJUnVuRmlsdGVyEhAKCHdvcmtmbG93GAEgASgJEiwKCHN0YXR1c2VzGAIgAygOMhoubWNwLmV4ZWN1dG9yLnYxLlJ1blN0YXR1cxIxCg1jcmVhdGVkX2FmdGVyGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoEa2luZBgFIAEoDjIYLm1jcC5leGVjdXRvci52MS5SdW5LaW5kEhUKDXBhcmVudF9ydW5faWQYBiABKAkiZAoPTGlzdFJ1bnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEioKBmZpbHRlchgDIAEoCzIaLm1jcC5leGVjdXRvci52MS5SdW5GaWx0ZXIiVwoQTGlzdFJ1bnNSZXNwb25zZRIqCgRydW5zGAEgAygLMhwubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIdCg9XYXRjaFJ1blJlcXVlc3QSCgoCaWQYASABKAkiPAoQV2F0Y2hSdW5SZXNwb25zZRIoCgVldmVudBgBIAEoCzIZLm1jcC5leGVjdXRvci52MS5SdW5FdmVudCIuChBDYW5jZWxSdW5SZXF1ZXN0EgoKAmlkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI+ChFDYW5jZWxSdW5SZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4iwgEKDVJ1bk1jcFJlcXVlc3QSKgoDbWNwGAEgASgLMh0ubWNwLnJlZ2lzdHJ5LnYxLk1jcFJlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJMCg5SdW5NY3BSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCJvChBTaWduYWxSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIOCgZzaWduYWwYAiABKAkSJwoHcGF5bG9hZBgDIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRISCgpyZXF1ZXN0X2lkGAQgASgJIlEKEVNpZ25hbFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1bhIRCglkZWxpdmVyZWQYAiABKAgiWgoVRGVjaWRlQXBwcm92YWxSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIPCgdzdGVwX2lkGAIgASgJEg8KB2FwcHJvdmUYAyABKAgSDwoHY29tbWVudBgEIAEoCSJDChZEZWNpZGVBcHByb3ZhbFJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1biKsAQoPUmVydW5SdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIUCgxmcm9tX3N0ZXBfaWQYAiABKAkSFQoNcmVzb2x2ZV9sYWJlbBgDIAEoCRISCgpyZXF1ZXN0X2lkGAQgASgJEgwKBHdhaXQYBSABKAgSIQoUd2FpdF90aW1lb3V0X3NlY29uZHMYBiABKAVIAIgBAUIXChVfd2FpdF90aW1lb3V0X3NlY29uZHMiTgoQUmVydW5SdW5SZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCJGChNUYWlsU3RlcExvZ3NSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIPCgdzdGVwX2lkGAIgASgJEg4KBmZvbGxvdxgDIAEoCCJmChRUYWlsU3RlcExvZ3NSZXNwb25zZRIuCgZzdHJlYW0YASABKA4yHi5tY3AuZXhlY3V0b3IudjEuU3RlcExvZ1N0cmVhbRIMCgR0ZXh0GAIgASgJEhAKCHJlY29yZGVkGAMgASgIIkkKEkdldFJ1blN0YXRzUmVxdWVzdBIUCgx3aW5kb3dfaG91cnMYASABKAUSHQoVcmVjZW50X2ZhaWx1cmVzX2xpbWl0GAIgASgFIksKDlJ1blN0YXR1c0NvdW50EioKBnN0YXR1cxgBIAEoDjIaLm1jcC5leGVjdXRvci52MS5SdW5TdGF0dXMSDQoFY291bnQYAiABKAMibAoPSG91cmx5UnVuQ291bnRzEigKBGhvdXIYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KBmNvdW50cxgCIAMoCzIfLm1jcC5leGVjdXRvci52MS5SdW5TdGF0dXNDb3VudCKhAQoQV29ya2Zsb3dSdW5TdGF0cxIVCg13b3JrZmxvd19uYW1lGAEgASgJEgwKBHJ1bnMYAiABKAMSDgoGZmFpbGVkGAMgASgDEhAKCGZpbmlzaGVkGAQgASgDEhQKDGZhaWx1cmVfcmF0ZRgFIAEoARIXCg9wNTBfZHVyYXRpb25fbXMYBiABKAESFwoPcDk1X2R1cmF0aW9uX21zGAcgASgBIogBCg1SZWNlbnRGYWlsdXJlEg4KBnJ1bl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEigKBWVycm9yGAMgASgLMhkubWNwLmV4ZWN1dG9yLnYxLlJ1bkVycm9yEi8KC2ZpbmlzaGVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCL9AQoTR2V0UnVuU3RhdHNSZXNwb25zZRIwCgx3aW5kb3dfc3RhcnQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKBmhvdXJseRgCIAMoCzIgLm1jcC5leGVjdXRvci52MS5Ib3VybHlSdW5Db3VudHMSNAoJd29ya2Zsb3dzGAMgAygLMiEubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuU3RhdHMSEwoLcnVubmluZ19ub3cYBCABKAMSNwoPcmVjZW50X2ZhaWx1cmVzGAUgAygLMh4ubWNwLmV4ZWN1dG9yLnYxLlJlY2VudEZhaWx1cmUqaAoNU3RlcExvZ1N0cmVhbRIfChtTVEVQX0xPR19TVFJFQU1fVU5TUEVDSUZJRUQQABIaChZTVEVQX0xPR19TVFJFQU1fU1RET1VUEAESGgoWU1RFUF9MT0dfU1RSRUFNX1NUREVSUhACMt8HCg9FeGVjdXRvclNlcnZpY2USZAoPRXhlY3V0ZVdvcmtmbG93EicubWNwLmV4ZWN1dG9yLnYxLkV4ZWN1dGVXb3JrZmxvd1JlcXVlc3QaKC5tY3AuZXhlY3V0b3IudjEuRXhlY3V0ZVdvcmtmbG93UmVzcG9uc2USTgoGR2V0UnVuEh4ubWNwLmV4ZWN1dG9yLnYxLkdldFJ1blJlcXVlc3QaHy5tY3AuZXhlY3V0b3IudjEuR2V0UnVuUmVzcG9uc2UiA5ACARJUCghMaXN0UnVucxIgLm1jcC5leGVjdXRvci52MS5MaXN0UnVuc1JlcXVlc3QaIS5tY3AuZXhlY3V0b3IudjEuTGlzdFJ1bnNSZXNwb25zZSIDkAIBElYKCFdhdGNoUnVuEiAubWNwLmV4ZWN1dG9yLnYxLldhdGNoUnVuUmVxdWVzdBohLm1jcC5leGVjdXRvci52MS5XYXRjaFJ1blJlc3BvbnNlIgOQAgEwARJSCglDYW5jZWxSdW4SIS5tY3AuZXhlY3V0b3IudjEuQ2FuY2VsUnVuUmVxdWVzdBoiLm1jcC5leGVjdXRvci52MS5DYW5jZWxSdW5SZXNwb25zZRJJCgZSdW5NY3ASHi5tY3AuZXhlY3V0b3IudjEuUnVuTWNwUmVxdWVzdBofLm1jcC5leGVjdXRvci52MS5SdW5NY3BSZXNwb25zZRJSCglTaWduYWxSdW4SIS5tY3AuZXhlY3V0b3IudjEuU2lnbmFsUnVuUmVxdWVzdBoiLm1jcC5leGVjdXRvci52MS5TaWduYWxSdW5SZXNwb25zZRJhCg5EZWNpZGVBcHByb3ZhbBImLm1jcC5leGVjdXRvci52MS5EZWNpZGVBcHByb3ZhbFJlcXVlc3QaJy5tY3AuZXhlY3V0b3IudjEuRGVjaWRlQXBwcm92YWxSZXNwb25zZRJPCghSZXJ1blJ1bhIgLm1jcC5leGVjdXRvci52MS5SZXJ1blJ1blJlcXVlc3QaIS5tY3AuZXhlY3V0b3IudjEuUmVydW5SdW5SZXNwb25zZRJiCgxUYWlsU3RlcExvZ3MSJC5tY3AuZXhlY3V0b3IudjEuVGFpbFN0ZXBMb2dzUmVxdWVzdBolLm1jcC5leGVjdXRvci52MS5UYWlsU3RlcExvZ3NSZXNwb25zZSIDkAIBMAESXQoLR2V0UnVuU3RhdHMSIy5tY3AuZXhlY3V0b3IudjEuR2V0UnVuU3RhdHNSZXF1ZXN0GiQubWNwLmV4ZWN1dG9yLnYxLkdldFJ1blN0YXRzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mcp_executor_v1_run, file_mcp_registry_v1_mcp, file_mcp_workflows_v1_workflow]);
 
 /**
  * Request of ExecuteWorkflow.
@@ -652,6 +652,348 @@ export const RerunRunResponseSchema: GenMessage<RerunRunResponse> = /*@__PURE__*
   messageDesc(file_mcp_executor_v1_executor_service, 18);
 
 /**
+ * Request of TailStepLogs.
+ *
+ * @generated from message mcp.executor.v1.TailStepLogsRequest
+ */
+export type TailStepLogsRequest = Message<"mcp.executor.v1.TailStepLogsRequest"> & {
+  /**
+   * The run's id; required.
+   *
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * The step's id (a for_each item's or a tool call's id as GetRun shows it); required.
+   *
+   * @generated from field: string step_id = 2;
+   */
+  stepId: string;
+
+  /**
+   * Keep streaming while the step runs, ending when it ends; unset = what is kept now, then end.
+   *
+   * @generated from field: bool follow = 3;
+   */
+  follow: boolean;
+};
+
+/**
+ * Describes the message mcp.executor.v1.TailStepLogsRequest.
+ * Use `create(TailStepLogsRequestSchema)` to create a new message.
+ */
+export const TailStepLogsRequestSchema: GenMessage<TailStepLogsRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 19);
+
+/**
+ * Response of TailStepLogs: one chunk of output, in the order written.
+ *
+ * @generated from message mcp.executor.v1.TailStepLogsResponse
+ */
+export type TailStepLogsResponse = Message<"mcp.executor.v1.TailStepLogsResponse"> & {
+  /**
+   * The stream the chunk was written to.
+   *
+   * @generated from field: mcp.executor.v1.StepLogStream stream = 1;
+   */
+  stream: StepLogStream;
+
+  /**
+   * The chunk, UTF-8, secrets masked; not split at line ends.
+   *
+   * @generated from field: string text = 2;
+   */
+  text: string;
+
+  /**
+   * True for the chunks of the step's record (sent for a finished step); false for live chunks.
+   *
+   * @generated from field: bool recorded = 3;
+   */
+  recorded: boolean;
+};
+
+/**
+ * Describes the message mcp.executor.v1.TailStepLogsResponse.
+ * Use `create(TailStepLogsResponseSchema)` to create a new message.
+ */
+export const TailStepLogsResponseSchema: GenMessage<TailStepLogsResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 20);
+
+/**
+ * Request of GetRunStats.
+ *
+ * @generated from message mcp.executor.v1.GetRunStatsRequest
+ */
+export type GetRunStatsRequest = Message<"mcp.executor.v1.GetRunStatsRequest"> & {
+  /**
+   * The window in hours, counted back from now; 0 = 24, at most 168 (a week).
+   *
+   * @generated from field: int32 window_hours = 1;
+   */
+  windowHours: number;
+
+  /**
+   * How many recent failures to return; 0 = 10, at most 100.
+   *
+   * @generated from field: int32 recent_failures_limit = 2;
+   */
+  recentFailuresLimit: number;
+};
+
+/**
+ * Describes the message mcp.executor.v1.GetRunStatsRequest.
+ * Use `create(GetRunStatsRequestSchema)` to create a new message.
+ */
+export const GetRunStatsRequestSchema: GenMessage<GetRunStatsRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 21);
+
+/**
+ * The runs of one status in one bucket.
+ *
+ * @generated from message mcp.executor.v1.RunStatusCount
+ */
+export type RunStatusCount = Message<"mcp.executor.v1.RunStatusCount"> & {
+  /**
+   * The status.
+   *
+   * @generated from field: mcp.executor.v1.RunStatus status = 1;
+   */
+  status: RunStatus;
+
+  /**
+   * How many runs.
+   *
+   * @generated from field: int64 count = 2;
+   */
+  count: bigint;
+};
+
+/**
+ * Describes the message mcp.executor.v1.RunStatusCount.
+ * Use `create(RunStatusCountSchema)` to create a new message.
+ */
+export const RunStatusCountSchema: GenMessage<RunStatusCount> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 22);
+
+/**
+ * The runs created in one hour.
+ *
+ * @generated from message mcp.executor.v1.HourlyRunCounts
+ */
+export type HourlyRunCounts = Message<"mcp.executor.v1.HourlyRunCounts"> & {
+  /**
+   * The hour's start (UTC, on the hour).
+   *
+   * @generated from field: google.protobuf.Timestamp hour = 1;
+   */
+  hour?: Timestamp | undefined;
+
+  /**
+   * Runs created in that hour by their current status; statuses with no run are left out.
+   *
+   * @generated from field: repeated mcp.executor.v1.RunStatusCount counts = 2;
+   */
+  counts: RunStatusCount[];
+};
+
+/**
+ * Describes the message mcp.executor.v1.HourlyRunCounts.
+ * Use `create(HourlyRunCountsSchema)` to create a new message.
+ */
+export const HourlyRunCountsSchema: GenMessage<HourlyRunCounts> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 23);
+
+/**
+ * One workflow's runs in the window.
+ *
+ * @generated from message mcp.executor.v1.WorkflowRunStats
+ */
+export type WorkflowRunStats = Message<"mcp.executor.v1.WorkflowRunStats"> & {
+  /**
+   * The workflow's name.
+   *
+   * @generated from field: string workflow_name = 1;
+   */
+  workflowName: string;
+
+  /**
+   * Runs created in the window.
+   *
+   * @generated from field: int64 runs = 2;
+   */
+  runs: bigint;
+
+  /**
+   * Of those, runs that ended FAILED.
+   *
+   * @generated from field: int64 failed = 3;
+   */
+  failed: bigint;
+
+  /**
+   * Of those, runs that have finished (any final status).
+   *
+   * @generated from field: int64 finished = 4;
+   */
+  finished: bigint;
+
+  /**
+   * failed / finished, 0..1; 0 when none finished.
+   *
+   * @generated from field: double failure_rate = 5;
+   */
+  failureRate: number;
+
+  /**
+   * Median duration (started to finished) of the finished runs, in milliseconds; 0 when none.
+   *
+   * @generated from field: double p50_duration_ms = 6;
+   */
+  p50DurationMs: number;
+
+  /**
+   * 95th percentile duration of the finished runs, in milliseconds; 0 when none.
+   *
+   * @generated from field: double p95_duration_ms = 7;
+   */
+  p95DurationMs: number;
+};
+
+/**
+ * Describes the message mcp.executor.v1.WorkflowRunStats.
+ * Use `create(WorkflowRunStatsSchema)` to create a new message.
+ */
+export const WorkflowRunStatsSchema: GenMessage<WorkflowRunStats> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 24);
+
+/**
+ * A run that failed, for the dashboard.
+ *
+ * @generated from message mcp.executor.v1.RecentFailure
+ */
+export type RecentFailure = Message<"mcp.executor.v1.RecentFailure"> & {
+  /**
+   * The run's id.
+   *
+   * @generated from field: string run_id = 1;
+   */
+  runId: string;
+
+  /**
+   * The workflow's name, or the MCP's for a single-MCP run.
+   *
+   * @generated from field: string name = 2;
+   */
+  name: string;
+
+  /**
+   * The run's error (code and message, line breaks kept).
+   *
+   * @generated from field: mcp.executor.v1.RunError error = 3;
+   */
+  error?: RunError | undefined;
+
+  /**
+   * When the run finished.
+   *
+   * @generated from field: google.protobuf.Timestamp finished_at = 4;
+   */
+  finishedAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message mcp.executor.v1.RecentFailure.
+ * Use `create(RecentFailureSchema)` to create a new message.
+ */
+export const RecentFailureSchema: GenMessage<RecentFailure> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 25);
+
+/**
+ * Response of GetRunStats.
+ *
+ * @generated from message mcp.executor.v1.GetRunStatsResponse
+ */
+export type GetRunStatsResponse = Message<"mcp.executor.v1.GetRunStatsResponse"> & {
+  /**
+   * The window's start (now minus `window_hours`, rounded down to the hour).
+   *
+   * @generated from field: google.protobuf.Timestamp window_start = 1;
+   */
+  windowStart?: Timestamp | undefined;
+
+  /**
+   * One entry per hour of the window that had runs, oldest first.
+   *
+   * @generated from field: repeated mcp.executor.v1.HourlyRunCounts hourly = 2;
+   */
+  hourly: HourlyRunCounts[];
+
+  /**
+   * Workflows with runs in the window, most runs first (at most 50).
+   *
+   * @generated from field: repeated mcp.executor.v1.WorkflowRunStats workflows = 3;
+   */
+  workflows: WorkflowRunStats[];
+
+  /**
+   * Runs in RUNNING status now, whenever they were created.
+   *
+   * @generated from field: int64 running_now = 4;
+   */
+  runningNow: bigint;
+
+  /**
+   * The latest runs created in the window that ended FAILED, newest first.
+   *
+   * @generated from field: repeated mcp.executor.v1.RecentFailure recent_failures = 5;
+   */
+  recentFailures: RecentFailure[];
+};
+
+/**
+ * Describes the message mcp.executor.v1.GetRunStatsResponse.
+ * Use `create(GetRunStatsResponseSchema)` to create a new message.
+ */
+export const GetRunStatsResponseSchema: GenMessage<GetRunStatsResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 26);
+
+/**
+ * Which output stream a chunk of a step's log comes from.
+ *
+ * @generated from enum mcp.executor.v1.StepLogStream
+ */
+export enum StepLogStream {
+  /**
+   * Not set.
+   *
+   * @generated from enum value: STEP_LOG_STREAM_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The step's standard output.
+   *
+   * @generated from enum value: STEP_LOG_STREAM_STDOUT = 1;
+   */
+  STDOUT = 1,
+
+  /**
+   * The step's standard error.
+   *
+   * @generated from enum value: STEP_LOG_STREAM_STDERR = 2;
+   */
+  STDERR = 2,
+}
+
+/**
+ * Describes the enum mcp.executor.v1.StepLogStream.
+ */
+export const StepLogStreamSchema: GenEnum<StepLogStream> = /*@__PURE__*/
+  enumDesc(file_mcp_executor_v1_executor_service, 0);
+
+/**
  * Runs workflows and single MCPs durably, and reports on their runs.
  *
  * @generated from service mcp.executor.v1.ExecutorService
@@ -768,6 +1110,34 @@ export const ExecutorService: GenService<{
     methodKind: "unary";
     input: typeof RerunRunRequestSchema;
     output: typeof RerunRunResponseSchema;
+  },
+  /**
+   * Streams a step's stdout and stderr. A finished step (or `follow` unset) sends what its record kept
+   * and ends. With `follow`, a step that has not finished sends its output as it is written (from the
+   * start when the step runs on the replica answering, from now otherwise; bounded and throttled, a
+   * flood is cut with a note) and ends when the step ends, then nothing is resent. NOT_FOUND if there
+   * is no such run, or the run has finished and never ran that step; INVALID_ARGUMENT for a run id
+   * that is not a UUID or an empty step id.
+   *
+   * @generated from rpc mcp.executor.v1.ExecutorService.TailStepLogs
+   */
+  tailStepLogs: {
+    methodKind: "server_streaming";
+    input: typeof TailStepLogsRequestSchema;
+    output: typeof TailStepLogsResponseSchema;
+  },
+  /**
+   * Aggregates the runs created in a recent window (runs per hour by status, failure rate and duration
+   * percentiles per workflow, the latest failures) and the runs running now. Every figure comes from
+   * an indexed, time-bounded query. INVALID_ARGUMENT for a window outside 1..168 hours or a limit
+   * outside 0..100.
+   *
+   * @generated from rpc mcp.executor.v1.ExecutorService.GetRunStats
+   */
+  getRunStats: {
+    methodKind: "unary";
+    input: typeof GetRunStatsRequestSchema;
+    output: typeof GetRunStatsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_mcp_executor_v1_executor_service, 0);

@@ -1,0 +1,170 @@
+import type { EventBus, Subscription } from "@mcp/coordination";
+
+/** Which stream a chunk was written to. */
+export type LogStream = "stdout" | "stderr";
+
+/** One message on a step's log channel: a batch of chunks, or the end of the step's attempt. */
+export type StepLogMessage =
+  | { readonly kind: "chunk"; readonly seq: number; readonly stream: LogStream; readonly text: string }
+  | { readonly kind: "end"; readonly seq: number };
+
+/** How live output is bounded; defaults suit a console and a terminal. */
+export interface StepLogLimits {
+  /** How often buffered output is published, at most (ms). */
+  readonly flushMs: number;
+  /** Output published per flush at most; the rest of a flood is dropped with a note saying how much. */
+  readonly maxBytesPerFlush: number;
+  /** Output of a running step kept in this process for a tail that starts late (bytes). */
+  readonly backlogBytes: number;
+}
+
+export const DEFAULT_STEP_LOG_LIMITS: StepLogLimits = {
+  flushMs: 100,
+  maxBytesPerFlush: 32 * 1024,
+  backlogBytes: 64 * 1024,
+};
+
+const logChannel = (runId: string, stepId: string) => `logs:${runId}:${stepId}`;
+
+/** Publishes one step attempt's output: {@link write} is cheap (buffers), {@link end} flushes and closes. */
+export interface StepLogWriter {
+  write(stream: LogStream, chunk: Buffer): void;
+  end(): void;
+}
+
+/** A step's live output being written in this process: its backlog and its local listeners. */
+interface Live {
+  readonly backlog: StepLogMessage[];
+  backlogBytes: number;
+  readonly listeners: Set<(message: StepLogMessage) => void>;
+}
+
+/**
+ * Live stdout/stderr of running steps, between the executor that runs a step and whoever tails it
+ * (TailStepLogs), over the run events bus (Redis pub/sub, or in process in single-node mode).
+ * Writing never waits: chunks are buffered and published at most every `flushMs`, at most
+ * `maxBytesPerFlush` each time (a flood is cut with a note), so a chatty step is not slowed. The
+ * process that runs a step keeps its recent output, so a tail started there late still gets it from
+ * the start; a tail on another replica gets it from when it subscribed. Nothing here is durable: the
+ * step record (stdout/stderr, capped) stays the record.
+ */
+export class StepLogs {
+  private readonly live = new Map<string, Live>();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly limits: StepLogLimits = DEFAULT_STEP_LOG_LIMITS,
+    /** Told when a publish failed (the step goes on; tails miss that batch). */
+    private readonly onPublishError: (err: unknown) => void = () => undefined,
+  ) {}
+
+  /** A writer for one attempt of a step; call {@link StepLogWriter.end} when it ends. */
+  writer(runId: string, stepId: string): StepLogWriter {
+    const key = logChannel(runId, stepId);
+    const live: Live = {
+      backlog: [],
+      backlogBytes: 0,
+      listeners: this.live.get(key)?.listeners ?? new Set(),
+    };
+    this.live.set(key, live);
+    let seq = 0;
+    let pending: { stream: LogStream; parts: Buffer[]; bytes: number }[] = [];
+    let pendingBytes = 0;
+    let dropped = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let ended = false;
+
+    const send = (message: StepLogMessage) => {
+      if (message.kind === "chunk") {
+        live.backlog.push(message);
+        live.backlogBytes += message.text.length;
+        while (live.backlogBytes > this.limits.backlogBytes && live.backlog.length > 1) {
+          const first = live.backlog.shift();
+          live.backlogBytes -= first?.kind === "chunk" ? first.text.length : 0;
+        }
+      }
+      for (const listener of live.listeners) listener(message);
+      this.bus.publish(key, JSON.stringify(message)).catch(this.onPublishError);
+    };
+    const flush = () => {
+      timer = undefined;
+      for (const group of pending) {
+        send({
+          kind: "chunk",
+          seq: ++seq,
+          stream: group.stream,
+          text: Buffer.concat(group.parts).toString("utf8"),
+        });
+      }
+      if (dropped > 0) {
+        send({
+          kind: "chunk",
+          seq: ++seq,
+          stream: "stderr",
+          text: `\n[live log: ${dropped} bytes skipped]\n`,
+        });
+      }
+      pending = [];
+      pendingBytes = 0;
+      dropped = 0;
+    };
+    return {
+      write: (stream, chunk) => {
+        if (ended) return;
+        const room = this.limits.maxBytesPerFlush - pendingBytes;
+        const kept = chunk.length <= room ? chunk : chunk.subarray(0, Math.max(0, room));
+        dropped += chunk.length - kept.length;
+        if (kept.length > 0) {
+          const last = pending.at(-1);
+          if (last?.stream === stream) last.parts.push(Buffer.from(kept));
+          else pending.push({ stream, parts: [Buffer.from(kept)], bytes: kept.length });
+          pendingBytes += kept.length;
+        }
+        timer ??= setTimeout(flush, this.limits.flushMs);
+      },
+      end: () => {
+        if (ended) return;
+        ended = true;
+        clearTimeout(timer);
+        flush();
+        send({ kind: "end", seq: ++seq });
+        if (this.live.get(key) === live && live.listeners.size === 0) this.live.delete(key);
+        else if (this.live.get(key) === live) live.backlog.length = 0;
+      },
+    };
+  }
+
+  /**
+   * Follows a step's live output: first what this process kept of a running attempt, then every
+   * later message (from this process directly, or from another replica through the bus), each once.
+   * Returns the function that stops following.
+   */
+  async follow(
+    runId: string,
+    stepId: string,
+    onMessage: (message: StepLogMessage) => void,
+  ): Promise<() => void> {
+    const key = logChannel(runId, stepId);
+    let live = this.live.get(key);
+    if (!live) this.live.set(key, (live = { backlog: [], backlogBytes: 0, listeners: new Set() }));
+    const local = live;
+    // messages of this process arrive directly; the bus copy of them is recognised by its text (JSON)
+    const heardLocally = new Set<string>();
+    const onLocal = (message: StepLogMessage) => {
+      heardLocally.add(JSON.stringify(message));
+      onMessage(message);
+    };
+    const subscription: Subscription = await this.bus.subscribe(key, (text) => {
+      if (heardLocally.delete(text)) return;
+      onMessage(JSON.parse(text) as StepLogMessage);
+    });
+    for (const message of local.backlog) onLocal(message);
+    local.listeners.add(onLocal);
+    return () => {
+      local.listeners.delete(onLocal);
+      if (local.listeners.size === 0 && local.backlog.length === 0 && this.live.get(key) === local)
+        this.live.delete(key);
+      subscription.close().catch(() => undefined);
+    };
+  }
+}
