@@ -14,6 +14,8 @@ import { versionParam } from "../../format/version-param";
 
 /** The config fields shown as code of their own (see codeFieldsOf), left out of the JSON part. */
 const CODE_KEYS = ["scriptContent", "template", "systemPrompt", "notebookContent"];
+/** The same fields as DiffMcpVersions names them in its paths. */
+const CODE_PATHS = ["script_content", "template", "system_prompt", "notebook_content"];
 
 /**
  * What the JSON part of the diff compares: a version's config (without the code fields, compared line
@@ -45,7 +47,7 @@ const KIND: Record<ChangeKind, string> = {
 function changeValue(path: string, value: Value | undefined): string {
   if (value === undefined) return "—";
   const field = path.split(".").pop() ?? "";
-  if (CODE_KEYS.includes(field)) {
+  if (CODE_KEYS.includes(field) || CODE_PATHS.includes(field)) {
     const text = valueJson(value);
     return typeof text === "string" ? `${text.split("\n").length} lines (see below)` : inlineJson(text);
   }
