@@ -18,6 +18,7 @@ import { RunCanceller } from "./runs/run-canceller.js";
 import { RunSignals } from "./runs/run-signals.js";
 import { RunDriver } from "./runs/run-driver.js";
 import { RunLauncher } from "./runs/run-launcher.js";
+import { RunIdResolver } from "./runs/run-id-resolver.js";
 import { RunReader } from "./runs/run-reader.js";
 import { RunStarter } from "./runs/run-starter.js";
 import { RunWatcher } from "./runs/run-watcher.js";
@@ -143,6 +144,7 @@ export async function startExecutor(
     watcher,
     canceller,
     signals: new RunSignals(waits, reader, events),
+    resolver: new RunIdResolver(queries),
     secrets,
   });
   const server = await base.serve(built, {
