@@ -6,7 +6,8 @@
 import { uniqueName } from "../support/mcps";
 import { saveScreenshot, startTestConsole, useBrowser, type TestConsole } from "../support/browser";
 import { startPlatform, type TestPlatform } from "../support/platform";
-import { scriptConfig } from "../support/scripts";
+import { addRunSharingPrefix } from "../support/run-twins";
+import { ECHO_SCRIPT, scriptConfig } from "../support/scripts";
 import { waitFor } from "../support/wait-for";
 
 const V1 = `import json, sys
@@ -96,5 +97,32 @@ describe("web console › code as code (Chromium, a real platform)", () => {
 
     await compare.scrollIntoViewIfNeeded();
     await saveScreenshot(page, "console-code-diff");
+  });
+
+  it("a run URL with a short id opens the run; an ambiguous one lists the candidates", async () => {
+    const echo = `${name}-echo`;
+    await platform.clients.registry.createMcp({ name: echo, config: scriptConfig(ECHO_SCRIPT) });
+    const res = await platform.clients.executor.runMcp({
+      mcp: { mcp: { case: "name", value: echo } },
+      inputs: { text: "hi" },
+      wait: true,
+      waitTimeoutSeconds: 60,
+    });
+    const runId = res.run!.id;
+    const page = browser.page();
+    await page.goto(`${web.url}/runs/${runId.slice(0, 8)}`);
+    await page.waitForURL(`${web.url}/runs/${runId}`);
+    await page.getByText(runId, { exact: true }).waitFor();
+    expect(await page.getByTestId("step-counts").textContent()).toBe("1 succeeded of 1");
+
+    const twin = await addRunSharingPrefix(platform.db.url, runId);
+    await page.goto(`${web.url}/runs/${runId.slice(0, 8)}`);
+    const alert = page.getByRole("alert");
+    await alert.waitFor();
+    const text = (await alert.textContent()) ?? "";
+    expect(text).toContain("FAILED_PRECONDITION");
+    expect(text).toContain(runId);
+    expect(text).toContain(twin);
+    expect(page.url()).toBe(`${web.url}/runs/${runId.slice(0, 8)}`);
   });
 });

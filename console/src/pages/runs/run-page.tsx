@@ -18,6 +18,8 @@ import { layoutTimeline } from "../../timeline/layout";
 import { ForEachItems } from "../../runs/for-each-items";
 import { RerunDialog } from "../../runs/rerun-dialog";
 import { WaitingSteps } from "../../runs/waiting-steps";
+import { isFullRunId, ShortRunId } from "../../runs/short-run-id";
+import { stepCounts } from "../../runs/step-counts";
 import { StepDetails } from "./step-details";
 
 /** Sub-workflow runs linked in the header; a for_each over a sub-workflow may have thousands. */
@@ -34,6 +36,7 @@ const PHASE_TEXT: Record<WatchPhase, string> = {
 /** A run, followed live: status, inputs, outputs, error, timeline, step details and Cancel. */
 export function RunPage() {
   const { id = "" } = useParams();
+  if (!isFullRunId(id)) return <ShortRunId key={id} prefix={id} />;
   return <RunView key={id} id={id} />;
 }
 
@@ -139,6 +142,8 @@ function RunDetails({
         <dd>
           <code>{run.id}</code>
         </dd>
+        <dt>Steps</dt>
+        <dd data-testid="step-counts">{stepCounts(run.steps.filter((s) => s.parentStepId === ""))}</dd>
         {run.kind === RunKind.MCP ? (
           <>
             <dt>MCP</dt>
