@@ -174,7 +174,9 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .argument("<run>", "run id (or a unique prefix of 8+ hex digits)")
     .option("--step <id>", "only this step")
     .action(
-      action(async (ctx, runId: string, opts: { step?: string }) => logs(ctx, await runIdOf(ctx, runId), opts)),
+      action(async (ctx, runId: string, opts: { step?: string }) =>
+        logs(ctx, await runIdOf(ctx, runId), opts),
+      ),
     );
 
   program

@@ -62,8 +62,10 @@ describe("web console › code as code (Chromium, a real platform)", () => {
     expect(await script.innerText()).toContain('print("computed", file=sys.stderr)');
     const keyword = script.locator("span", { hasText: /^def$/ });
     await keyword.first().waitFor();
-    const colour = await keyword.first().evaluate((el) => getComputedStyle(el).color);
-    const plain = await script.evaluate((el) => getComputedStyle(el).color);
+    const colourOf = async (locator: typeof script) =>
+      String(await locator.evaluate("(el) => getComputedStyle(el).color"));
+    const colour = await colourOf(keyword.first());
+    const plain = await colourOf(script);
     expect(colour).not.toBe(plain);
 
     // compare v1 with v2: the changed and added lines are marked on their sides
@@ -90,8 +92,8 @@ describe("web console › code as code (Chromium, a real platform)", () => {
     expect(Math.abs(rightBox.y - leftBox.y)).toBeLessThan(5);
 
     // the changed-paths table fits the page: nothing runs off to the right
-    const overflow = await page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    const overflow = Number(
+      await page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth"),
     );
     expect(overflow).toBeLessThanOrEqual(0);
 

@@ -43,7 +43,10 @@ describe("short run ids (ResolveRunId and the CLI)", () => {
 
   it("ResolveRunId › INVALID_ARGUMENT for fewer than 8 hex digits or other characters, NOT_FOUND for no match", async () => {
     const { executor } = p.clients;
-    const short = await expectCode(executor.resolveRunId({ prefix: runId.slice(0, 7) }), Code.InvalidArgument);
+    const short = await expectCode(
+      executor.resolveRunId({ prefix: runId.slice(0, 7) }),
+      Code.InvalidArgument,
+    );
     expect(short.rawMessage).toContain("prefix");
     await expectCode(executor.resolveRunId({ prefix: "zzzzzzzz" }), Code.InvalidArgument);
     await expectCode(executor.resolveRunId({ prefix: "" }), Code.InvalidArgument);
@@ -56,7 +59,9 @@ describe("short run ids (ResolveRunId and the CLI)", () => {
     const prefix = runId.slice(0, 8);
     const got = await cliAgainst(p, "get", "run", prefix);
     expect(got.code).toBe(0);
-    expect(got.stdout).toMatch(new RegExp(`^${runId}\\s+mcp/${echo} v1\\s+succeeded\\s+1 succeeded of 1\\s`, "m"));
+    expect(got.stdout).toMatch(
+      new RegExp(`^${runId}\\s+mcp/${echo} v1\\s+succeeded\\s+1 succeeded of 1\\s`, "m"),
+    );
     const logs = await cliAgainst(p, "logs", prefix);
     expect(logs.code).toBe(0);
     expect(logs.stdout).toMatch(new RegExp(`^==> step \\S+ \\(${echo} v1, succeeded\\) <==$`, "m"));

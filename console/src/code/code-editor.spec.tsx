@@ -19,14 +19,21 @@ describe("CodeEditor", () => {
     expect(text.getAttribute("contenteditable")).toBe("false");
     // the keyword is in a highlighted span of its own
     await waitFor(() =>
-      expect([...text.querySelectorAll("span")].some((s) => s.textContent === "def" && s.className !== "")).toBe(
-        true,
-      ),
+      expect(
+        [...text.querySelectorAll("span")].some((s) => s.textContent === "def" && s.className !== ""),
+      ).toBe(true),
     );
   });
 
   it("marks every {{placeholder}} of a prompt template", async () => {
-    render(<CodeEditor value={"Summarize {{text}} for {{ audience }}."} language="prompt" label="Prompt" readOnly />);
+    render(
+      <CodeEditor
+        value={"Summarize {{text}} for {{ audience }}."}
+        language="prompt"
+        label="Prompt"
+        readOnly
+      />,
+    );
     const text = await screen.findByRole("textbox", { name: "Prompt" });
     await waitFor(() =>
       expect([...text.querySelectorAll(".cm-placeholder-var")].map((s) => s.textContent)).toEqual([

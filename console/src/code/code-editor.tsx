@@ -37,10 +37,16 @@ export default function CodeEditor(props: CodeEditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<EditorView | null>(null);
   const onChange = useRef(props.onChange);
-  onChange.current = props.onChange;
+  useEffect(() => {
+    onChange.current = props.onChange;
+  }, [props.onChange]);
 
   useEffect(() => {
-    const attributes: Record<string, string> = { "aria-label": label, "aria-multiline": "true", role: "textbox" };
+    const attributes: Record<string, string> = {
+      "aria-label": label,
+      "aria-multiline": "true",
+      role: "textbox",
+    };
     if (id) attributes["id"] = id;
     if (describedBy) attributes["aria-describedby"] = describedBy;
     if (readOnly) attributes["aria-readonly"] = "true";
@@ -66,7 +72,9 @@ export default function CodeEditor(props: CodeEditorProps) {
           EditorView.updateListener.of((u) => {
             if (u.docChanged) onChange.current?.(u.state.doc.toString());
           }),
-          ...(minLines ? [EditorView.theme({ ".cm-content, .cm-gutter": { minHeight: `${minLines * 1.4}em` } })] : []),
+          ...(minLines
+            ? [EditorView.theme({ ".cm-content, .cm-gutter": { minHeight: `${minLines * 1.4}em` } })]
+            : []),
         ],
       }),
     });

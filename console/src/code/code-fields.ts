@@ -22,8 +22,13 @@ export function notebookCells(notebookJson: string): string | undefined {
   if (!Array.isArray(cells)) return undefined;
   return cells
     .map((cell: { cell_type?: unknown; source?: unknown }, i) => {
-      const source = Array.isArray(cell.source) ? cell.source.join("") : String(cell.source ?? "");
-      return `# %% [${String(cell.cell_type ?? "cell")} ${i + 1}]\n${source.replace(/\n$/, "")}\n`;
+      const source = Array.isArray(cell.source)
+        ? cell.source.map((line) => (typeof line === "string" ? line : "")).join("")
+        : typeof cell.source === "string"
+          ? cell.source
+          : "";
+      const kind = typeof cell.cell_type === "string" ? cell.cell_type : "cell";
+      return `# %% [${kind} ${i + 1}]\n${source.replace(/\n$/, "")}\n`;
     })
     .join("\n");
 }
@@ -40,7 +45,14 @@ export function codeFieldsOf(config: McpConfig | undefined): CodeText[] {
       return [
         { key: "template", title: "Prompt template", language: "prompt" as const, text: kind.value.template },
         ...(kind.value.systemPrompt
-          ? [{ key: "systemPrompt", title: "System prompt", language: "prompt" as const, text: kind.value.systemPrompt }]
+          ? [
+              {
+                key: "systemPrompt",
+                title: "System prompt",
+                language: "prompt" as const,
+                text: kind.value.systemPrompt,
+              },
+            ]
           : []),
       ];
     case "jupyterNotebook": {
