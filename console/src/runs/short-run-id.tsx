@@ -7,8 +7,12 @@ import { Loading } from "../components/states";
 
 const FULL_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Whether `id` is a whole run id (a UUID), not a short one. */
-export const isFullRunId = (id: string) => FULL_ID.test(id);
+/**
+ * Whether `id` is a short run id: the start of one, 8 or more hex digits (hyphens where the full id has
+ * them), not a whole id. Anything else is asked for as it is (GetRun says what is wrong with it).
+ */
+export const isShortRunId = (id: string) =>
+  !FULL_ID.test(id) && /^[0-9a-f-]+$/i.test(id) && /^[0-9a-f]{8,32}$/i.test(id.replace(/-/g, ""));
 
 /**
  * A run URL with a short id (`/runs/3f2a9c1b`): asks the executor (ResolveRunId) for the run it names

@@ -18,7 +18,7 @@ import { layoutTimeline } from "../../timeline/layout";
 import { ForEachItems } from "../../runs/for-each-items";
 import { RerunDialog } from "../../runs/rerun-dialog";
 import { WaitingSteps } from "../../runs/waiting-steps";
-import { isFullRunId, ShortRunId } from "../../runs/short-run-id";
+import { isShortRunId, ShortRunId } from "../../runs/short-run-id";
 import { stepCounts } from "../../runs/step-counts";
 import { StepDetails } from "./step-details";
 
@@ -36,7 +36,7 @@ const PHASE_TEXT: Record<WatchPhase, string> = {
 /** A run, followed live: status, inputs, outputs, error, timeline, step details and Cancel. */
 export function RunPage() {
   const { id = "" } = useParams();
-  if (!isFullRunId(id)) return <ShortRunId key={id} prefix={id} />;
+  if (isShortRunId(id)) return <ShortRunId key={id} prefix={id} />;
   return <RunView key={id} id={id} />;
 }
 
