@@ -62,8 +62,9 @@ describe("web console › code as code (Chromium, a real platform)", () => {
     expect(await script.innerText()).toContain('print("computed", file=sys.stderr)');
     const keyword = script.locator("span", { hasText: /^def$/ });
     await keyword.first().waitFor();
-    const colourOf = async (locator: typeof script) =>
-      String(await locator.evaluate("(el) => getComputedStyle(el).color"));
+    type Styles = { getComputedStyle(el: unknown): { color: string } };
+    const colourOf = (locator: typeof script) =>
+      locator.evaluate((el) => (globalThis as unknown as Styles).getComputedStyle(el).color);
     const colour = await colourOf(keyword.first());
     const plain = await colourOf(script);
     expect(colour).not.toBe(plain);
