@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { createClients } from "./clients.js";
 import { apply } from "./commands/apply.js";
+import { cancel } from "./commands/cancel.js";
 import { del } from "./commands/delete.js";
 import { get } from "./commands/get.js";
 import { list } from "./commands/list.js";
@@ -17,6 +18,7 @@ import { addTriggerCommands } from "./commands/trigger.js";
 import { scheduleCommand } from "./commands/schedule-command.js";
 import { ConfigError, DEFAULT_URLS, resolveConfig, type ConnectionFlags } from "./config.js";
 import type { Context } from "./context.js";
+import { runIdOf } from "./run-id.js";
 import { CliError, ExitCode } from "./errors.js";
 import { parseFormat, type Io, type OutputFormat } from "./output.js";
 
@@ -153,14 +155,16 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .description(
       "re-run a finished run as a new run: steps not downstream of --from keep their outputs, the rest run again; exit 0 if it succeeded",
     )
-    .argument("<run>", "run id")
+    .argument("<run>", "run id (or a unique prefix of 8+ hex digits)")
     .option("--from <step>", "re-run from this step (and everything downstream of it); default: every step")
     .option("--latest", "run the re-run steps' MCPs at their current `production` label (the fixed script)")
     .option("--label <label>", "like --latest, with another label")
     .option("--request-id <id>", "idempotency key: the same id returns the same run")
     .option("-d, --detach", "print the new run's id and exit without watching", false)
     .addOption(outputOption())
-    .action(action((ctx, runId: string, opts: RerunOptions) => rerun(ctx, runId, opts)));
+    .action(
+      action(async (ctx, runId: string, opts: RerunOptions) => rerun(ctx, await runIdOf(ctx, runId), opts)),
+    );
 
   const runsCommand = program
     .command("runs")
@@ -191,16 +195,27 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   program
     .command("logs")
     .description("show each step's stdout and stderr of a run")
-    .argument("<run>", "run id")
+    .argument("<run>", "run id (or a unique prefix of 8+ hex digits)")
     .option("--step <id>", "only this step")
     .option("-f, --follow", "with --step: print the step's output as it is written, until the step ends")
     .action(
-      action((ctx, runId: string, opts: { step?: string; follow?: boolean }) => {
-        if (!opts.follow) return logs(ctx, runId, opts);
+      action(async (ctx, runId: string, opts: { step?: string; follow?: boolean }) => {
+        if (!opts.follow) return logs(ctx, await runIdOf(ctx, runId), opts);
         if (opts.step === undefined)
           throw new CliError("--follow needs --step: which step's output to follow", ExitCode.USAGE);
-        return followLogs(ctx, runId, opts.step);
+        return followLogs(ctx, await runIdOf(ctx, runId), opts.step);
       }),
+    );
+
+  program
+    .command("cancel")
+    .description("cancel a pending or running run: its running steps are stopped")
+    .argument("<run>", "run id (or a unique prefix of 8+ hex digits)")
+    .option("--reason <text>", "why (kept as the run's error message)")
+    .action(
+      action(async (ctx, runId: string, opts: { reason?: string }) =>
+        cancel(ctx, await runIdOf(ctx, runId), opts),
+      ),
     );
 
   program
@@ -208,13 +223,13 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .description(
       "send a signal to a run: a wait_for_signal step of that name receives it (now or when it waits)",
     )
-    .argument("<run>", "run id")
+    .argument("<run>", "run id (or a unique prefix of 8+ hex digits)")
     .argument("<name>", "signal name")
     .option("--data <json>", "the payload, as JSON (default null)")
     .option("--request-id <id>", "idempotency key: the same id sends the signal once")
     .action(
-      action((ctx, runId: string, name: string, opts: { data?: string; requestId?: string }) =>
-        signal(ctx, runId, name, opts),
+      action(async (ctx, runId: string, name: string, opts: { data?: string; requestId?: string }) =>
+        signal(ctx, await runIdOf(ctx, runId), name, opts),
       ),
     );
   for (const [verb, approve] of [
@@ -224,12 +239,12 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     program
       .command(verb)
       .description(`${verb} an approval step of a run (recorded with who decided)`)
-      .argument("<run>", "run id")
+      .argument("<run>", "run id (or a unique prefix of 8+ hex digits)")
       .argument("<step>", "the approval step's id")
       .option("--comment <text>", "why (at most 2000 characters)")
       .action(
-        action((ctx, runId: string, stepId: string, opts: { comment?: string }) =>
-          decide(ctx, runId, stepId, approve, opts),
+        action(async (ctx, runId: string, stepId: string, opts: { comment?: string }) =>
+          decide(ctx, await runIdOf(ctx, runId), stepId, approve, opts),
         ),
       );
   }

@@ -171,7 +171,9 @@ describe("mcp CLI against the real services", () => {
     expect(listed.code).toBe(0);
     expect(listed.stdout).toMatch(new RegExp(`^${runId}\\s+${n("echo-concat")} v1\\s+succeeded\\s`, "m"));
     const one = await mcp(p, "get", "run", runId);
-    expect(one.stdout).toMatch(new RegExp(`^${runId}\\s+${n("echo-concat")} v1\\s+succeeded\\s+2/2\\s`, "m"));
+    expect(one.stdout).toMatch(
+      new RegExp(`^${runId}\\s+${n("echo-concat")} v1\\s+succeeded\\s+2 succeeded of 2\\s`, "m"),
+    );
     const json = await mcp(p, "runs", "-o", "json");
     expect((JSON.parse(json.stdout) as { runs: { id: string }[] }).runs.map((r) => r.id)).toContain(runId);
 

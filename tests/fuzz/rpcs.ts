@@ -198,6 +198,7 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
       requestId: fresh("rq"),
     }),
     GetRun: () => ({ id: f.runId }),
+    ResolveRunId: () => ({ prefix: f.runId.slice(0, 8) }),
     ListRuns: () => ({
       pageSize: 5,
       filter: { workflow: f.flow, statuses: ["RUN_STATUS_SUCCEEDED"], createdAfter: "2020-01-01T00:00:00Z" },

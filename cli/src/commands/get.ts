@@ -1,6 +1,7 @@
 import { GetRunResponseSchema, type WorkflowRun } from "@mcp/proto/executor";
 import { GetMcpResponseSchema, McpType } from "@mcp/proto/registry";
 import { GetWorkflowResponseSchema } from "@mcp/proto/workflows";
+import { runIdOf } from "../run-id.js";
 import { call, type Context } from "../context.js";
 import { enumLabel, formatTable, formatTime, messageJson, type OutputFormat } from "../output.js";
 import { itemLines } from "../items.js";
@@ -82,7 +83,8 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
     if (key) ctx.io.out(`concurrency_key: ${key} (one run per key at a time)`);
     return;
   }
-  const res = await call(ctx, "executor", () => ctx.clients.executor.getRun({ id: name }));
+  const id = await runIdOf(ctx, name);
+  const res = await call(ctx, "executor", () => ctx.clients.executor.getRun({ id }));
   if (opts.output === "json") return ctx.io.out(messageJson(GetRunResponseSchema, res));
   ctx.io.out(formatTable(RUN_HEADERS, [runRow(res.run!)]));
   for (const line of waitingLines(res.run!)) ctx.io.out(line);

@@ -1,13 +1,13 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
-import { ListRunsResponseSchema, RunKind, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
+import { ListRunsResponseSchema, RunKind, type WorkflowRun } from "@mcp/proto/executor";
 import { call, type Context } from "../context.js";
+import { runIdOf } from "../run-id.js";
+import { stepCounts } from "../step-counts.js";
 import { formatTable, formatTime, messageJson, type OutputFormat } from "../output.js";
 import { formatElapsed, runStatusName } from "../progress.js";
 
 export const RUN_HEADERS = ["ID", "TARGET", "STATUS", "STEPS", "CREATED", "DURATION"];
-
-const FINISHED = new Set([StepStatus.SUCCEEDED, StepStatus.FAILED, StepStatus.SKIPPED, StepStatus.CANCELLED]);
 
 /** One row of the runs table. */
 export function runRow(run: WorkflowRun): string[] {
@@ -16,13 +16,12 @@ export function runRow(run: WorkflowRun): string[] {
       ? `mcp/${run.mcpName} v${run.mcpVersion}`
       : `${run.workflowName} v${run.workflowVersion}`;
   const top = run.steps.filter((s) => s.parentStepId === "");
-  const done = top.filter((s) => FINISHED.has(s.status)).length;
   const duration =
     run.startTime && run.finishTime
       ? formatElapsed(timestampMs(run.finishTime) - timestampMs(run.startTime))
       : "-";
   // ListRuns answers without steps; GetRun has them.
-  const steps = top.length > 0 ? `${done}/${top.length}` : "-";
+  const steps = stepCounts(top);
   return [run.id, target, runStatusName(run.status), steps, formatTime(run.createTime), duration];
 }
 
@@ -38,12 +37,13 @@ export interface RunsOptions {
 export async function runs(ctx: Context, opts: RunsOptions): Promise<void> {
   const found: WorkflowRun[] = [];
   let pageToken = "";
+  const parent = opts.parent ? await runIdOf(ctx, opts.parent) : "";
   await call(ctx, "executor", async () => {
     do {
       const res = await ctx.clients.executor.listRuns({
         pageSize: Math.min(100, opts.limit - found.length),
         pageToken,
-        filter: { workflow: opts.workflow ?? "", parentRunId: opts.parent ?? "" },
+        filter: { workflow: opts.workflow ?? "", parentRunId: parent },
       });
       found.push(...res.runs);
       pageToken = res.nextPageToken;

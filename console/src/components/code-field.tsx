@@ -1,33 +1,38 @@
 import type { ReactNode } from "react";
+import type { CodeLanguage } from "../code/code-language";
+import { CodeEditor } from "../code/lazy";
 import { Field } from "./field";
 
-/** A YAML or JSON document typed into a monospaced, unchecked-spelling text area. */
+/** A code or YAML/JSON document typed into a highlighting code editor (CodeMirror, loaded lazily). */
 export function CodeField({
   label,
   hint,
   rows,
   value,
   placeholder,
+  language = "yaml",
   onChange,
 }: {
-  label: ReactNode;
+  label: string;
   hint?: ReactNode;
   rows: number;
   value: string;
   placeholder?: string;
+  language?: CodeLanguage;
   onChange: (value: string) => void;
 }) {
   return (
     <Field label={label} hint={hint}>
       {(control) => (
-        <textarea
-          {...control}
-          className="code"
-          rows={rows}
-          spellCheck={false}
+        <CodeEditor
+          id={control.id}
+          describedBy={control["aria-describedby"]}
+          label={label}
+          language={language}
+          minLines={rows}
           value={value}
           placeholder={placeholder}
-          onChange={(e) => onChange(e.target.value)}
+          onChange={onChange}
         />
       )}
     </Field>

@@ -1,4 +1,5 @@
 import type { JsonObject } from "@bufbuild/protobuf";
+import { CodeEditor } from "../code/lazy";
 import { useId, useState, type FormEvent } from "react";
 import type { InputField } from "../forms/fields-from-schema";
 import { buildInputs, initialValues, parseFreeformInputs, type FormValues } from "../forms/build-inputs";
@@ -54,14 +55,14 @@ export function InputsForm({ fields, submitLabel, onSubmit, busy = false, freefo
       {useFreeform && (
         <div className="field">
           <label htmlFor={`${id}-freeform`}>Inputs (JSON object)</label>
-          <textarea
+          <CodeEditor
             id={`${id}-freeform`}
-            rows={5}
-            className="code"
+            label="Inputs (JSON object)"
+            language="json"
+            minLines={5}
             value={freeText}
-            onChange={(e) => setFreeText(e.target.value)}
-            aria-invalid={errors[""] !== undefined}
-            aria-describedby={errors[""] !== undefined ? `${id}-freeform-error` : undefined}
+            onChange={setFreeText}
+            describedBy={errors[""] !== undefined ? `${id}-freeform-error` : undefined}
           />
           {errors[""] !== undefined && (
             <p id={`${id}-freeform-error`} className="field-error">

@@ -6,3 +6,12 @@ afterEach(() => {
   cleanup();
   localStorage.clear();
 });
+
+// jsdom lays nothing out: CodeMirror measures text ranges, which jsdom's Range cannot do.
+for (const method of ["getClientRects", "getBoundingClientRect"] as const) {
+  if (!(method in Range.prototype)) {
+    Object.defineProperty(Range.prototype, method, {
+      value: method === "getClientRects" ? () => [] : () => new DOMRect(0, 0, 0, 0),
+    });
+  }
+}

@@ -30,6 +30,7 @@ import { RunCanceller } from "./runs/run-canceller.js";
 import { RunSignals } from "./runs/run-signals.js";
 import { RunDriver } from "./runs/run-driver.js";
 import { RunLauncher } from "./runs/run-launcher.js";
+import { RunIdResolver } from "./runs/run-id-resolver.js";
 import { RunReader } from "./runs/run-reader.js";
 import { RunStarter } from "./runs/run-starter.js";
 import { RunWatcher } from "./runs/run-watcher.js";
@@ -202,6 +203,7 @@ export async function startExecutor(
       follow: (runId, stepId, onMessage) => stepLogs.follow(runId, stepId, onMessage),
     },
     stats: new RunStats(dataSource),
+    resolver: new RunIdResolver(queries),
     secrets,
     triggers,
     httpRoutes: webhookRoute((delivery) => deliveries.deliver(delivery), {

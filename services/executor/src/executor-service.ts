@@ -10,11 +10,13 @@ import {
   GetRunResponseSchema,
   ListRunsResponseSchema,
   RerunRunResponseSchema,
+  ResolveRunIdResponseSchema,
   RunMcpResponseSchema,
   WatchRunResponseSchema,
   type ExecutorService,
 } from "@mcp/proto/executor";
 import type { RunCanceller } from "./runs/run-canceller.js";
+import type { RunIdResolver } from "./runs/run-id-resolver.js";
 import type { RunLauncher } from "./runs/run-launcher.js";
 import type { RunReader } from "./runs/run-reader.js";
 import type { RunStarter } from "./runs/run-starter.js";
@@ -36,11 +38,12 @@ export interface ExecutorDeps {
   readonly logs: StepLogSources;
   /** The aggregates GetRunStats reads. */
   readonly stats: RunStatsSource;
+  readonly resolver: RunIdResolver;
 }
 
 /** ExecutorService over the run modules. Requests arrive validated; handlers only translate. */
 export function executorService(deps: ExecutorDeps): ServiceImpl<typeof ExecutorService> {
-  const { starter, launcher, reader, watcher, canceller, signals, logs, stats } = deps;
+  const { starter, launcher, reader, watcher, canceller, signals, logs, stats, resolver } = deps;
   return {
     async executeWorkflow(req, ctx) {
       const launched = await launcher.launch(
@@ -52,6 +55,10 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
 
     async getRun(req) {
       return create(GetRunResponseSchema, { run: await reader.get(req.id) });
+    },
+
+    async resolveRunId(req) {
+      return create(ResolveRunIdResponseSchema, { id: await resolver.resolve(req.prefix) });
     },
 
     async listRuns(req) {

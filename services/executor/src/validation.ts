@@ -7,6 +7,7 @@ import {
   GetRunRequestSchema,
   ListRunsRequestSchema,
   RerunRunRequestSchema,
+  ResolveRunIdRequestSchema,
   RunMcpRequestSchema,
   WatchRunRequestSchema,
   GetRunStatsRequestSchema,
@@ -33,6 +34,7 @@ import {
   SIGNAL_NAME,
   violation,
 } from "@mcp/validation";
+import { prefixDigits, RUN_ID_PREFIX } from "./runs/run-id-resolver.js";
 
 /** A step id: 1-128 characters of `a-zA-Z0-9_-` (as the workflows service checks it). */
 const STEP_ID = /^[A-Za-z0-9_-]{1,128}$/;
@@ -69,6 +71,15 @@ export const executorValidation: ValidationTable = validationTable([
     ],
   ],
   [GetRunRequestSchema, idOnly],
+  [
+    ResolveRunIdRequestSchema,
+    (m: { prefix: string }) =>
+      !m.prefix
+        ? [violation("prefix", "is required")]
+        : /^[0-9a-fA-F-]*$/.test(m.prefix) && RUN_ID_PREFIX.test(prefixDigits(m.prefix))
+          ? []
+          : [violation("prefix", "must be the start of a run id: 8-32 hex digits (hyphens allowed)")],
+  ],
   [WatchRunRequestSchema, idOnly],
   [
     ListRunsRequestSchema,

@@ -1,5 +1,7 @@
 import type { Mcp, McpVersion } from "@mcp/proto/registry";
 import { McpConfigSchema } from "@mcp/proto/registry";
+import { codeFieldsOf } from "../../code/code-fields";
+import { CodeEditor } from "../../code/lazy";
 import { JsonView } from "../../components/json-view";
 import { mcpTypeName } from "../../format/enums";
 import { messageJson } from "../../format/json";
@@ -73,6 +75,12 @@ export function McpDetails({ mcp, version }: { mcp: Mcp; version: McpVersion }) 
           <code>{version.contentHash.slice(0, 16)}</code>
         </dd>
       </dl>
+      {codeFieldsOf(version.config).map((code) => (
+        <div key={code.key} className="code-section">
+          <h3>{code.title}</h3>
+          <CodeEditor value={code.text} language={code.language} label={code.title} readOnly />
+        </div>
+      ))}
       <div className="columns">
         <div>
           <h3>Config</h3>

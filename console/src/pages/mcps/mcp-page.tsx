@@ -36,7 +36,7 @@ export function McpPage() {
         <h1>{name}</h1>
         <ErrorView error={query.error} title={`Could not load MCP ${name}`} />
         <p>
-          <Link to="/mcps">Back to components</Link>
+          <Link to="/mcps">Back to MCPs</Link>
         </p>
       </>
     );

@@ -31,8 +31,10 @@ describe("NewMcpPage", () => {
     await user.type(screen.getByLabelText("Name"), "summarize");
     await user.selectOptions(screen.getByLabelText("Type"), "llm_prompt");
     await user.type(screen.getByLabelText("Tags"), "demo, text");
-    const config = screen.getByLabelText<HTMLTextAreaElement>("Config (YAML or JSON)");
-    expect(config.value).toContain("template:"); // the llm_prompt starter replaced the python one
+    const config = screen.getByLabelText("Config (YAML or JSON)");
+    // the plain text area until CodeMirror has loaded, then the editor
+    const shown = config instanceof HTMLTextAreaElement ? config.value : config.textContent;
+    expect(shown).toContain("template:"); // the llm_prompt starter replaced the python one
     await user.click(screen.getByRole("button", { name: "Create MCP" }));
 
     expect((await landed()).textContent).toBe("/mcps/summarize");

@@ -1,3 +1,4 @@
+import type { Value } from "@bufbuild/protobuf/wkt";
 import { McpConfigSchema, ChangeKind, type McpVersion } from "@mcp/proto/registry";
 import { useQuery } from "@tanstack/react-query";
 import { useMemo } from "react";
@@ -6,18 +7,33 @@ import { useClients } from "../../api/context";
 import { ErrorView } from "../../components/error-view";
 import { Field } from "../../components/field";
 import { Empty, Loading } from "../../components/states";
-import { sideBySide } from "../../diff/side-by-side";
+import { codeFieldsOf, pairCodeFields } from "../../code/code-fields";
+import { CodeMerge } from "../../code/lazy";
 import { inlineJson, messageJson, prettyJson, valueJson } from "../../format/json";
 import { versionParam } from "../../format/version-param";
 
-/** What the diff compares: a version's config and schemas, as pretty JSON. */
+/** The config fields shown as code of their own (see codeFieldsOf), left out of the JSON part. */
+const CODE_KEYS = ["scriptContent", "template", "systemPrompt", "notebookContent"];
+/** The same fields as DiffMcpVersions names them in its paths. */
+const CODE_PATHS = ["script_content", "template", "system_prompt", "notebook_content"];
+
+/**
+ * What the JSON part of the diff compares: a version's config (without the code fields, compared line
+ * by line on their own) and schemas, as pretty JSON.
+ */
 export function versionContent(v: McpVersion | undefined): string {
   if (!v) return "";
-  return `${prettyJson({
-    config: v.config ? messageJson(McpConfigSchema, v.config) : undefined,
-    inputSchema: v.inputSchema,
-    outputSchema: v.outputSchema,
-  })}\n`;
+  const config = v.config ? (messageJson(McpConfigSchema, v.config) as Record<string, unknown>) : undefined;
+  const kinds = config
+    ? Object.fromEntries(
+        Object.entries(config).map(([k, value]) =>
+          value && typeof value === "object" && !Array.isArray(value)
+            ? [k, Object.fromEntries(Object.entries(value).filter(([f]) => !CODE_KEYS.includes(f)))]
+            : [k, value],
+        ),
+      )
+    : undefined;
+  return `${prettyJson({ config: kinds, inputSchema: v.inputSchema, outputSchema: v.outputSchema })}\n`;
 }
 
 const KIND: Record<ChangeKind, string> = {
@@ -26,6 +42,17 @@ const KIND: Record<ChangeKind, string> = {
   [ChangeKind.REMOVED]: "removed",
   [ChangeKind.MODIFIED]: "modified",
 };
+
+/** A changed value in the table: code fields are pointed to their line diff below, the rest shown as JSON. */
+function changeValue(path: string, value: Value | undefined): string {
+  if (value === undefined) return "—";
+  const field = path.split(".").pop() ?? "";
+  if (CODE_KEYS.includes(field) || CODE_PATHS.includes(field)) {
+    const text = valueJson(value);
+    return typeof text === "string" ? `${text.split("\n").length} lines (see below)` : inlineJson(text);
+  }
+  return inlineJson(valueJson(value));
+}
 
 /** Picks one of `versions` (newest first), shown as v1, v2, … */
 function VersionSelect({
@@ -89,8 +116,8 @@ export function VersionDiff({ name, latest }: { name: string; latest: number }) 
   });
   const left = useQuery(getVersion(from));
   const right = useQuery(getVersion(to));
-  const rows = useMemo(
-    () => sideBySide(versionContent(left.data?.version), versionContent(right.data?.version)),
+  const code = useMemo(
+    () => pairCodeFields(codeFieldsOf(left.data?.version?.config), codeFieldsOf(right.data?.version?.config)),
     [left.data, right.data],
   );
 
@@ -121,7 +148,7 @@ export function VersionDiff({ name, latest }: { name: string; latest: number }) 
           v{from} and v{to} have the same content.
         </Empty>
       ) : (
-        <table>
+        <table className="changes">
           <caption className="visually-hidden">
             Changes from v{from} to v{to}
           </caption>
@@ -140,52 +167,47 @@ export function VersionDiff({ name, latest }: { name: string; latest: number }) 
                   <code>{c.path}</code>
                 </td>
                 <td>{KIND[c.kind]}</td>
-                <td className="clip">{inlineJson(valueJson(c.oldValue))}</td>
-                <td className="clip">{inlineJson(valueJson(c.newValue))}</td>
+                <td className="value">{changeValue(c.path, c.oldValue)}</td>
+                <td className="value">{changeValue(c.path, c.newValue)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
       <h3>Side by side</h3>
+      <p className="hint">Changed lines are marked on both sides; long unchanged stretches are folded.</p>
       {left.isError || right.isError ? (
         <ErrorView error={left.error ?? right.error} title="GetMcpVersion failed" />
       ) : left.isPending || right.isPending ? (
         <Loading what="versions" />
       ) : (
-        <div className="diff-scroll">
-          <table className="diff" data-testid="version-diff">
-            <caption className="visually-hidden">
-              v{from} (left) against v{to} (right)
-            </caption>
-            <colgroup>
-              <col className="line-no" />
-              <col />
-              <col className="line-no" />
-              <col />
-            </colgroup>
-            <thead>
-              <tr>
-                <th scope="col" colSpan={2}>
-                  v{from}
-                </th>
-                <th scope="col" colSpan={2}>
-                  v{to}
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r, i) => (
-                <tr key={i}>
-                  <td className="line-no">{r.left?.number}</td>
-                  <td className={r.left?.changed ? "code removed" : "code"}>{r.left?.text}</td>
-                  <td className="line-no">{r.right?.number}</td>
-                  <td className={r.right?.changed ? "code added" : "code"}>{r.right?.text}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <>
+          {code.map((c) => (
+            <div key={c.key} className="code-diff" data-testid={`code-diff-${c.key}`}>
+              <h4>
+                {c.title}
+                {c.before === c.after ? " (unchanged)" : ""}
+              </h4>
+              <CodeMerge
+                before={c.before}
+                after={c.after}
+                language={c.language}
+                beforeLabel={`${c.title} in v${from}`}
+                afterLabel={`${c.title} in v${to}`}
+              />
+            </div>
+          ))}
+          <div className="code-diff" data-testid="version-diff">
+            <h4>Config and schemas</h4>
+            <CodeMerge
+              before={versionContent(left.data.version)}
+              after={versionContent(right.data.version)}
+              language="json"
+              beforeLabel={`Config and schemas of v${from}`}
+              afterLabel={`Config and schemas of v${to}`}
+            />
+          </div>
+        </>
       )}
     </>
   );

@@ -19,6 +19,8 @@ import { ForEachItems } from "../../runs/for-each-items";
 import { RerunDialog } from "../../runs/rerun-dialog";
 import { WaitingSteps } from "../../runs/waiting-steps";
 import { RunGraph } from "../../runs/run-graph";
+import { isShortRunId, ShortRunId } from "../../runs/short-run-id";
+import { stepCounts } from "../../runs/step-counts";
 import { StepDetails } from "./step-details";
 
 /** Sub-workflow runs linked in the header; a for_each over a sub-workflow may have thousands. */
@@ -35,6 +37,7 @@ const PHASE_TEXT: Record<WatchPhase, string> = {
 /** A run, followed live: status, inputs, outputs, error, timeline, step details and Cancel. */
 export function RunPage() {
   const { id = "" } = useParams();
+  if (isShortRunId(id)) return <ShortRunId key={id} prefix={id} />;
   return <RunView key={id} id={id} />;
 }
 
@@ -143,6 +146,8 @@ function RunDetails({
         <dd>
           <code>{run.id}</code>
         </dd>
+        <dt>Steps</dt>
+        <dd data-testid="step-counts">{stepCounts(run.steps.filter((s) => s.parentStepId === ""))}</dd>
         {run.kind === RunKind.MCP ? (
           <>
             <dt>MCP</dt>

@@ -4,6 +4,7 @@ import { usePagedList } from "../../api/use-paged-list";
 import { PagedStates } from "../../components/paged-states";
 import { FilterBar, useUrlFilters } from "../../components/search-form";
 import { formatTime } from "../../format/time";
+import { LastRun } from "../../workflows/last-run";
 
 const PAGE_SIZE = 25;
 
@@ -65,6 +66,7 @@ export function WorkflowListPage() {
                 <th scope="col">Latest</th>
                 <th scope="col">Current</th>
                 <th scope="col">Updated</th>
+                <th scope="col">Last run</th>
               </tr>
             </thead>
             <tbody>
@@ -81,6 +83,9 @@ export function WorkflowListPage() {
                     {w.currentVersionPinned ? " (pinned)" : ""}
                   </td>
                   <td>{formatTime(w.updateTime)}</td>
+                  <td>
+                    <LastRun workflowId={w.id} />
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -1,13 +1,15 @@
-import { ErrorStrategy, ExecutionMode, type WorkflowSpec } from "@mcp/proto/workflows";
+import { ErrorStrategy, ExecutionMode, WorkflowSpecSchema, type WorkflowSpec } from "@mcp/proto/workflows";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { Link, useParams, useSearchParams } from "react-router";
+import { stringify } from "yaml";
 import { useClients } from "../../api/context";
+import { CodeEditor } from "../../code/lazy";
 import { DagView } from "../../components/dag-view";
 import { ErrorView } from "../../components/error-view";
 import { Loading } from "../../components/states";
 import { ValidationResult } from "../../components/validation-result";
 import { mcpRefLabel } from "../../dag/graph";
-import { valueJson } from "../../format/json";
+import { messageJson, valueJson } from "../../format/json";
 import { formatTime } from "../../format/time";
 import { versionParam } from "../../format/version-param";
 import { RunWorkflowForm } from "./run-workflow-form";
@@ -140,6 +142,16 @@ export function WorkflowPage() {
             ))}
           </tbody>
         </table>
+      </section>
+
+      <section aria-labelledby="spec-heading">
+        <h2 id="spec-heading">Spec</h2>
+        <CodeEditor
+          value={spec ? stringify(messageJson(WorkflowSpecSchema, spec)) : ""}
+          language="yaml"
+          label={`Spec of v${shown.version}`}
+          readOnly
+        />
       </section>
 
       <section aria-labelledby="validate-heading">

@@ -34,6 +34,18 @@ export class RunQueries {
       : null;
   }
 
+  /**
+   * Up to `limit` run ids between `low` and `high` (UUIDs, both included), in order: the runs whose
+   * id starts with a given prefix, found on the primary key's index.
+   */
+  async runIdsBetween(low: string, high: string, limit: number): Promise<string[]> {
+    const rows = await this.sql.rows<{ id: string }>(
+      `SELECT id FROM workflow_runs WHERE id BETWEEN $1 AND $2 ORDER BY id LIMIT $3`,
+      [low, high, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** The ids of a run's sub-workflow runs that have not finished (pending or running). */
   async liveChildren(parentRunId: string): Promise<string[]> {
     const rows = await this.sql.rows<{ id: string }>(

@@ -18,7 +18,50 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file mcp/executor/v1/executor_service.proto.
  */
 export const file_mcp_executor_v1_executor_service: GenFile = /*@__PURE__*/
-  fileDesc("CiZtY3AvZXhlY3V0b3IvdjEvZXhlY3V0b3Jfc2VydmljZS5wcm90bxIPbWNwLmV4ZWN1dG9yLnYxItYBChZFeGVjdXRlV29ya2Zsb3dSZXF1ZXN0EjUKCHdvcmtmbG93GAEgASgLMiMubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1JlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJVChdFeGVjdXRlV29ya2Zsb3dSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCIbCg1HZXRSdW5SZXF1ZXN0EgoKAmlkGAEgASgJIjsKDkdldFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1biLxAQoJUnVuRmlsdGVyEhAKCHdvcmtmbG93GAEgASgJEiwKCHN0YXR1c2VzGAIgAygOMhoubWNwLmV4ZWN1dG9yLnYxLlJ1blN0YXR1cxIxCg1jcmVhdGVkX2FmdGVyGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoEa2luZBgFIAEoDjIYLm1jcC5leGVjdXRvci52MS5SdW5LaW5kEhUKDXBhcmVudF9ydW5faWQYBiABKAkiZAoPTGlzdFJ1bnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEioKBmZpbHRlchgDIAEoCzIaLm1jcC5leGVjdXRvci52MS5SdW5GaWx0ZXIiVwoQTGlzdFJ1bnNSZXNwb25zZRIqCgRydW5zGAEgAygLMhwubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIdCg9XYXRjaFJ1blJlcXVlc3QSCgoCaWQYASABKAkiPAoQV2F0Y2hSdW5SZXNwb25zZRIoCgVldmVudBgBIAEoCzIZLm1jcC5leGVjdXRvci52MS5SdW5FdmVudCIuChBDYW5jZWxSdW5SZXF1ZXN0EgoKAmlkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI+ChFDYW5jZWxSdW5SZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4iwgEKDVJ1bk1jcFJlcXVlc3QSKgoDbWNwGAEgASgLMh0ubWNwLnJlZ2lzdHJ5LnYxLk1jcFJlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJMCg5SdW5NY3BSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCJvChBTaWduYWxSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIOCgZzaWduYWwYAiABKAkSJwoHcGF5bG9hZBgDIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRISCgpyZXF1ZXN0X2lkGAQgASgJIlEKEVNpZ25hbFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1bhIRCglkZWxpdmVyZWQYAiABKAgiWgoVRGVjaWRlQXBwcm92YWxSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIPCgdzdGVwX2lkGAIgASgJEg8KB2FwcHJvdmUYAyABKAgSDwoHY29tbWVudBgEIAEoCSJDChZEZWNpZGVBcHByb3ZhbFJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1biKsAQoPUmVydW5SdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIUCgxmcm9tX3N0ZXBfaWQYAiABKAkSFQoNcmVzb2x2ZV9sYWJlbBgDIAEoCRISCgpyZXF1ZXN0X2lkGAQgASgJEgwKBHdhaXQYBSABKAgSIQoUd2FpdF90aW1lb3V0X3NlY29uZHMYBiABKAVIAIgBAUIXChVfd2FpdF90aW1lb3V0X3NlY29uZHMiTgoQUmVydW5SdW5SZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCJGChNUYWlsU3RlcExvZ3NSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIPCgdzdGVwX2lkGAIgASgJEg4KBmZvbGxvdxgDIAEoCCJmChRUYWlsU3RlcExvZ3NSZXNwb25zZRIuCgZzdHJlYW0YASABKA4yHi5tY3AuZXhlY3V0b3IudjEuU3RlcExvZ1N0cmVhbRIMCgR0ZXh0GAIgASgJEhAKCHJlY29yZGVkGAMgASgIIkkKEkdldFJ1blN0YXRzUmVxdWVzdBIUCgx3aW5kb3dfaG91cnMYASABKAUSHQoVcmVjZW50X2ZhaWx1cmVzX2xpbWl0GAIgASgFIksKDlJ1blN0YXR1c0NvdW50EioKBnN0YXR1cxgBIAEoDjIaLm1jcC5leGVjdXRvci52MS5SdW5TdGF0dXMSDQoFY291bnQYAiABKAMibAoPSG91cmx5UnVuQ291bnRzEigKBGhvdXIYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KBmNvdW50cxgCIAMoCzIfLm1jcC5leGVjdXRvci52MS5SdW5TdGF0dXNDb3VudCKhAQoQV29ya2Zsb3dSdW5TdGF0cxIVCg13b3JrZmxvd19uYW1lGAEgASgJEgwKBHJ1bnMYAiABKAMSDgoGZmFpbGVkGAMgASgDEhAKCGZpbmlzaGVkGAQgASgDEhQKDGZhaWx1cmVfcmF0ZRgFIAEoARIXCg9wNTBfZHVyYXRpb25fbXMYBiABKAESFwoPcDk1X2R1cmF0aW9uX21zGAcgASgBIogBCg1SZWNlbnRGYWlsdXJlEg4KBnJ1bl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEigKBWVycm9yGAMgASgLMhkubWNwLmV4ZWN1dG9yLnYxLlJ1bkVycm9yEi8KC2ZpbmlzaGVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCL9AQoTR2V0UnVuU3RhdHNSZXNwb25zZRIwCgx3aW5kb3dfc3RhcnQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKBmhvdXJseRgCIAMoCzIgLm1jcC5leGVjdXRvci52MS5Ib3VybHlSdW5Db3VudHMSNAoJd29ya2Zsb3dzGAMgAygLMiEubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuU3RhdHMSEwoLcnVubmluZ19ub3cYBCABKAMSNwoPcmVjZW50X2ZhaWx1cmVzGAUgAygLMh4ubWNwLmV4ZWN1dG9yLnYxLlJlY2VudEZhaWx1cmUqaAoNU3RlcExvZ1N0cmVhbRIfChtTVEVQX0xPR19TVFJFQU1fVU5TUEVDSUZJRUQQABIaChZTVEVQX0xPR19TVFJFQU1fU1RET1VUEAESGgoWU1RFUF9MT0dfU1RSRUFNX1NUREVSUhACMt8HCg9FeGVjdXRvclNlcnZpY2USZAoPRXhlY3V0ZVdvcmtmbG93EicubWNwLmV4ZWN1dG9yLnYxLkV4ZWN1dGVXb3JrZmxvd1JlcXVlc3QaKC5tY3AuZXhlY3V0b3IudjEuRXhlY3V0ZVdvcmtmbG93UmVzcG9uc2USTgoGR2V0UnVuEh4ubWNwLmV4ZWN1dG9yLnYxLkdldFJ1blJlcXVlc3QaHy5tY3AuZXhlY3V0b3IudjEuR2V0UnVuUmVzcG9uc2UiA5ACARJUCghMaXN0UnVucxIgLm1jcC5leGVjdXRvci52MS5MaXN0UnVuc1JlcXVlc3QaIS5tY3AuZXhlY3V0b3IudjEuTGlzdFJ1bnNSZXNwb25zZSIDkAIBElYKCFdhdGNoUnVuEiAubWNwLmV4ZWN1dG9yLnYxLldhdGNoUnVuUmVxdWVzdBohLm1jcC5leGVjdXRvci52MS5XYXRjaFJ1blJlc3BvbnNlIgOQAgEwARJSCglDYW5jZWxSdW4SIS5tY3AuZXhlY3V0b3IudjEuQ2FuY2VsUnVuUmVxdWVzdBoiLm1jcC5leGVjdXRvci52MS5DYW5jZWxSdW5SZXNwb25zZRJJCgZSdW5NY3ASHi5tY3AuZXhlY3V0b3IudjEuUnVuTWNwUmVxdWVzdBofLm1jcC5leGVjdXRvci52MS5SdW5NY3BSZXNwb25zZRJSCglTaWduYWxSdW4SIS5tY3AuZXhlY3V0b3IudjEuU2lnbmFsUnVuUmVxdWVzdBoiLm1jcC5leGVjdXRvci52MS5TaWduYWxSdW5SZXNwb25zZRJhCg5EZWNpZGVBcHByb3ZhbBImLm1jcC5leGVjdXRvci52MS5EZWNpZGVBcHByb3ZhbFJlcXVlc3QaJy5tY3AuZXhlY3V0b3IudjEuRGVjaWRlQXBwcm92YWxSZXNwb25zZRJPCghSZXJ1blJ1bhIgLm1jcC5leGVjdXRvci52MS5SZXJ1blJ1blJlcXVlc3QaIS5tY3AuZXhlY3V0b3IudjEuUmVydW5SdW5SZXNwb25zZRJiCgxUYWlsU3RlcExvZ3MSJC5tY3AuZXhlY3V0b3IudjEuVGFpbFN0ZXBMb2dzUmVxdWVzdBolLm1jcC5leGVjdXRvci52MS5UYWlsU3RlcExvZ3NSZXNwb25zZSIDkAIBMAESXQoLR2V0UnVuU3RhdHMSIy5tY3AuZXhlY3V0b3IudjEuR2V0UnVuU3RhdHNSZXF1ZXN0GiQubWNwLmV4ZWN1dG9yLnYxLkdldFJ1blN0YXRzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mcp_executor_v1_run, file_mcp_registry_v1_mcp, file_mcp_workflows_v1_workflow]);
+  fileDesc("CiZtY3AvZXhlY3V0b3IvdjEvZXhlY3V0b3Jfc2VydmljZS5wcm90bxIPbWNwLmV4ZWN1dG9yLnYxIiUKE1Jlc29sdmVSdW5JZFJlcXVlc3QSDgoGcHJlZml4GAEgASgJIiIKFFJlc29sdmVSdW5JZFJlc3BvbnNlEgoKAmlkGAEgASgJItYBChZFeGVjdXRlV29ya2Zsb3dSZXF1ZXN0EjUKCHdvcmtmbG93GAEgASgLMiMubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1JlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJVChdFeGVjdXRlV29ya2Zsb3dSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCIbCg1HZXRSdW5SZXF1ZXN0EgoKAmlkGAEgASgJIjsKDkdldFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1biLxAQoJUnVuRmlsdGVyEhAKCHdvcmtmbG93GAEgASgJEiwKCHN0YXR1c2VzGAIgAygOMhoubWNwLmV4ZWN1dG9yLnYxLlJ1blN0YXR1cxIxCg1jcmVhdGVkX2FmdGVyGAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIyCg5jcmVhdGVkX2JlZm9yZRgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJgoEa2luZBgFIAEoDjIYLm1jcC5leGVjdXRvci52MS5SdW5LaW5kEhUKDXBhcmVudF9ydW5faWQYBiABKAkiZAoPTGlzdFJ1bnNSZXF1ZXN0EhEKCXBhZ2Vfc2l6ZRgBIAEoBRISCgpwYWdlX3Rva2VuGAIgASgJEioKBmZpbHRlchgDIAEoCzIaLm1jcC5leGVjdXRvci52MS5SdW5GaWx0ZXIiVwoQTGlzdFJ1bnNSZXNwb25zZRIqCgRydW5zGAEgAygLMhwubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSIdCg9XYXRjaFJ1blJlcXVlc3QSCgoCaWQYASABKAkiPAoQV2F0Y2hSdW5SZXNwb25zZRIoCgVldmVudBgBIAEoCzIZLm1jcC5leGVjdXRvci52MS5SdW5FdmVudCIuChBDYW5jZWxSdW5SZXF1ZXN0EgoKAmlkGAEgASgJEg4KBnJlYXNvbhgCIAEoCSI+ChFDYW5jZWxSdW5SZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4iwgEKDVJ1bk1jcFJlcXVlc3QSKgoDbWNwGAEgASgLMh0ubWNwLnJlZ2lzdHJ5LnYxLk1jcFJlZmVyZW5jZRInCgZpbnB1dHMYAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EhIKCnJlcXVlc3RfaWQYAyABKAkSDAoEd2FpdBgEIAEoCBIhChR3YWl0X3RpbWVvdXRfc2Vjb25kcxgFIAEoBUgAiAEBQhcKFV93YWl0X3RpbWVvdXRfc2Vjb25kcyJMCg5SdW5NY3BSZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCJvChBTaWduYWxSdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIOCgZzaWduYWwYAiABKAkSJwoHcGF5bG9hZBgDIAEoCzIWLmdvb2dsZS5wcm90b2J1Zi5WYWx1ZRISCgpyZXF1ZXN0X2lkGAQgASgJIlEKEVNpZ25hbFJ1blJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1bhIRCglkZWxpdmVyZWQYAiABKAgiWgoVRGVjaWRlQXBwcm92YWxSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIPCgdzdGVwX2lkGAIgASgJEg8KB2FwcHJvdmUYAyABKAgSDwoHY29tbWVudBgEIAEoCSJDChZEZWNpZGVBcHByb3ZhbFJlc3BvbnNlEikKA3J1bhgBIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1biKsAQoPUmVydW5SdW5SZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIUCgxmcm9tX3N0ZXBfaWQYAiABKAkSFQoNcmVzb2x2ZV9sYWJlbBgDIAEoCRISCgpyZXF1ZXN0X2lkGAQgASgJEgwKBHdhaXQYBSABKAgSIQoUd2FpdF90aW1lb3V0X3NlY29uZHMYBiABKAVIAIgBAUIXChVfd2FpdF90aW1lb3V0X3NlY29uZHMiTgoQUmVydW5SdW5SZXNwb25zZRIpCgNydW4YASABKAsyHC5tY3AuZXhlY3V0b3IudjEuV29ya2Zsb3dSdW4SDwoHY3JlYXRlZBgCIAEoCCJGChNUYWlsU3RlcExvZ3NSZXF1ZXN0Eg4KBnJ1bl9pZBgBIAEoCRIPCgdzdGVwX2lkGAIgASgJEg4KBmZvbGxvdxgDIAEoCCJmChRUYWlsU3RlcExvZ3NSZXNwb25zZRIuCgZzdHJlYW0YASABKA4yHi5tY3AuZXhlY3V0b3IudjEuU3RlcExvZ1N0cmVhbRIMCgR0ZXh0GAIgASgJEhAKCHJlY29yZGVkGAMgASgIIkkKEkdldFJ1blN0YXRzUmVxdWVzdBIUCgx3aW5kb3dfaG91cnMYASABKAUSHQoVcmVjZW50X2ZhaWx1cmVzX2xpbWl0GAIgASgFIksKDlJ1blN0YXR1c0NvdW50EioKBnN0YXR1cxgBIAEoDjIaLm1jcC5leGVjdXRvci52MS5SdW5TdGF0dXMSDQoFY291bnQYAiABKAMibAoPSG91cmx5UnVuQ291bnRzEigKBGhvdXIYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KBmNvdW50cxgCIAMoCzIfLm1jcC5leGVjdXRvci52MS5SdW5TdGF0dXNDb3VudCKhAQoQV29ya2Zsb3dSdW5TdGF0cxIVCg13b3JrZmxvd19uYW1lGAEgASgJEgwKBHJ1bnMYAiABKAMSDgoGZmFpbGVkGAMgASgDEhAKCGZpbmlzaGVkGAQgASgDEhQKDGZhaWx1cmVfcmF0ZRgFIAEoARIXCg9wNTBfZHVyYXRpb25fbXMYBiABKAESFwoPcDk1X2R1cmF0aW9uX21zGAcgASgBIogBCg1SZWNlbnRGYWlsdXJlEg4KBnJ1bl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEigKBWVycm9yGAMgASgLMhkubWNwLmV4ZWN1dG9yLnYxLlJ1bkVycm9yEi8KC2ZpbmlzaGVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCL9AQoTR2V0UnVuU3RhdHNSZXNwb25zZRIwCgx3aW5kb3dfc3RhcnQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjAKBmhvdXJseRgCIAMoCzIgLm1jcC5leGVjdXRvci52MS5Ib3VybHlSdW5Db3VudHMSNAoJd29ya2Zsb3dzGAMgAygLMiEubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuU3RhdHMSEwoLcnVubmluZ19ub3cYBCABKAMSNwoPcmVjZW50X2ZhaWx1cmVzGAUgAygLMh4ubWNwLmV4ZWN1dG9yLnYxLlJlY2VudEZhaWx1cmUqaAoNU3RlcExvZ1N0cmVhbRIfChtTVEVQX0xPR19TVFJFQU1fVU5TUEVDSUZJRUQQABIaChZTVEVQX0xPR19TVFJFQU1fU1RET1VUEAESGgoWU1RFUF9MT0dfU1RSRUFNX1NUREVSUhACMsEICg9FeGVjdXRvclNlcnZpY2USZAoPRXhlY3V0ZVdvcmtmbG93EicubWNwLmV4ZWN1dG9yLnYxLkV4ZWN1dGVXb3JrZmxvd1JlcXVlc3QaKC5tY3AuZXhlY3V0b3IudjEuRXhlY3V0ZVdvcmtmbG93UmVzcG9uc2USTgoGR2V0UnVuEh4ubWNwLmV4ZWN1dG9yLnYxLkdldFJ1blJlcXVlc3QaHy5tY3AuZXhlY3V0b3IudjEuR2V0UnVuUmVzcG9uc2UiA5ACARJUCghMaXN0UnVucxIgLm1jcC5leGVjdXRvci52MS5MaXN0UnVuc1JlcXVlc3QaIS5tY3AuZXhlY3V0b3IudjEuTGlzdFJ1bnNSZXNwb25zZSIDkAIBElYKCFdhdGNoUnVuEiAubWNwLmV4ZWN1dG9yLnYxLldhdGNoUnVuUmVxdWVzdBohLm1jcC5leGVjdXRvci52MS5XYXRjaFJ1blJlc3BvbnNlIgOQAgEwARJSCglDYW5jZWxSdW4SIS5tY3AuZXhlY3V0b3IudjEuQ2FuY2VsUnVuUmVxdWVzdBoiLm1jcC5leGVjdXRvci52MS5DYW5jZWxSdW5SZXNwb25zZRJJCgZSdW5NY3ASHi5tY3AuZXhlY3V0b3IudjEuUnVuTWNwUmVxdWVzdBofLm1jcC5leGVjdXRvci52MS5SdW5NY3BSZXNwb25zZRJSCglTaWduYWxSdW4SIS5tY3AuZXhlY3V0b3IudjEuU2lnbmFsUnVuUmVxdWVzdBoiLm1jcC5leGVjdXRvci52MS5TaWduYWxSdW5SZXNwb25zZRJhCg5EZWNpZGVBcHByb3ZhbBImLm1jcC5leGVjdXRvci52MS5EZWNpZGVBcHByb3ZhbFJlcXVlc3QaJy5tY3AuZXhlY3V0b3IudjEuRGVjaWRlQXBwcm92YWxSZXNwb25zZRJPCghSZXJ1blJ1bhIgLm1jcC5leGVjdXRvci52MS5SZXJ1blJ1blJlcXVlc3QaIS5tY3AuZXhlY3V0b3IudjEuUmVydW5SdW5SZXNwb25zZRJiCgxUYWlsU3RlcExvZ3MSJC5tY3AuZXhlY3V0b3IudjEuVGFpbFN0ZXBMb2dzUmVxdWVzdBolLm1jcC5leGVjdXRvci52MS5UYWlsU3RlcExvZ3NSZXNwb25zZSIDkAIBMAESXQoLR2V0UnVuU3RhdHMSIy5tY3AuZXhlY3V0b3IudjEuR2V0UnVuU3RhdHNSZXF1ZXN0GiQubWNwLmV4ZWN1dG9yLnYxLkdldFJ1blN0YXRzUmVzcG9uc2UiA5ACARJgCgxSZXNvbHZlUnVuSWQSJC5tY3AuZXhlY3V0b3IudjEuUmVzb2x2ZVJ1bklkUmVxdWVzdBolLm1jcC5leGVjdXRvci52MS5SZXNvbHZlUnVuSWRSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_struct, file_google_protobuf_timestamp, file_mcp_executor_v1_run, file_mcp_registry_v1_mcp, file_mcp_workflows_v1_workflow]);
+
+/**
+ * Request of ResolveRunId.
+ *
+ * @generated from message mcp.executor.v1.ResolveRunIdRequest
+ */
+export type ResolveRunIdRequest = Message<"mcp.executor.v1.ResolveRunIdRequest"> & {
+  /**
+   * The start of a run id: 8-32 hex digits, optionally with the full id's hyphens; required. A full
+   * id is accepted too.
+   *
+   * @generated from field: string prefix = 1;
+   */
+  prefix: string;
+};
+
+/**
+ * Describes the message mcp.executor.v1.ResolveRunIdRequest.
+ * Use `create(ResolveRunIdRequestSchema)` to create a new message.
+ */
+export const ResolveRunIdRequestSchema: GenMessage<ResolveRunIdRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 0);
+
+/**
+ * Response of ResolveRunId.
+ *
+ * @generated from message mcp.executor.v1.ResolveRunIdResponse
+ */
+export type ResolveRunIdResponse = Message<"mcp.executor.v1.ResolveRunIdResponse"> & {
+  /**
+   * The one run id that starts with `prefix` (lowercase, with hyphens).
+   *
+   * @generated from field: string id = 1;
+   */
+  id: string;
+};
+
+/**
+ * Describes the message mcp.executor.v1.ResolveRunIdResponse.
+ * Use `create(ResolveRunIdResponseSchema)` to create a new message.
+ */
+export const ResolveRunIdResponseSchema: GenMessage<ResolveRunIdResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_executor_service, 1);
 
 /**
  * Request of ExecuteWorkflow.
@@ -70,7 +113,7 @@ export type ExecuteWorkflowRequest = Message<"mcp.executor.v1.ExecuteWorkflowReq
  * Use `create(ExecuteWorkflowRequestSchema)` to create a new message.
  */
 export const ExecuteWorkflowRequestSchema: GenMessage<ExecuteWorkflowRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 0);
+  messageDesc(file_mcp_executor_v1_executor_service, 2);
 
 /**
  * Response of ExecuteWorkflow.
@@ -98,7 +141,7 @@ export type ExecuteWorkflowResponse = Message<"mcp.executor.v1.ExecuteWorkflowRe
  * Use `create(ExecuteWorkflowResponseSchema)` to create a new message.
  */
 export const ExecuteWorkflowResponseSchema: GenMessage<ExecuteWorkflowResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 1);
+  messageDesc(file_mcp_executor_v1_executor_service, 3);
 
 /**
  * Request of GetRun.
@@ -119,7 +162,7 @@ export type GetRunRequest = Message<"mcp.executor.v1.GetRunRequest"> & {
  * Use `create(GetRunRequestSchema)` to create a new message.
  */
 export const GetRunRequestSchema: GenMessage<GetRunRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 2);
+  messageDesc(file_mcp_executor_v1_executor_service, 4);
 
 /**
  * Response of GetRun.
@@ -140,7 +183,7 @@ export type GetRunResponse = Message<"mcp.executor.v1.GetRunResponse"> & {
  * Use `create(GetRunResponseSchema)` to create a new message.
  */
 export const GetRunResponseSchema: GenMessage<GetRunResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 3);
+  messageDesc(file_mcp_executor_v1_executor_service, 5);
 
 /**
  * Narrows ListRuns; unset fields do not filter.
@@ -197,7 +240,7 @@ export type RunFilter = Message<"mcp.executor.v1.RunFilter"> & {
  * Use `create(RunFilterSchema)` to create a new message.
  */
 export const RunFilterSchema: GenMessage<RunFilter> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 4);
+  messageDesc(file_mcp_executor_v1_executor_service, 6);
 
 /**
  * Request of ListRuns.
@@ -232,7 +275,7 @@ export type ListRunsRequest = Message<"mcp.executor.v1.ListRunsRequest"> & {
  * Use `create(ListRunsRequestSchema)` to create a new message.
  */
 export const ListRunsRequestSchema: GenMessage<ListRunsRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 5);
+  messageDesc(file_mcp_executor_v1_executor_service, 7);
 
 /**
  * Response of ListRuns.
@@ -260,7 +303,7 @@ export type ListRunsResponse = Message<"mcp.executor.v1.ListRunsResponse"> & {
  * Use `create(ListRunsResponseSchema)` to create a new message.
  */
 export const ListRunsResponseSchema: GenMessage<ListRunsResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 6);
+  messageDesc(file_mcp_executor_v1_executor_service, 8);
 
 /**
  * Request of WatchRun.
@@ -281,7 +324,7 @@ export type WatchRunRequest = Message<"mcp.executor.v1.WatchRunRequest"> & {
  * Use `create(WatchRunRequestSchema)` to create a new message.
  */
 export const WatchRunRequestSchema: GenMessage<WatchRunRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 7);
+  messageDesc(file_mcp_executor_v1_executor_service, 9);
 
 /**
  * Response of WatchRun: one message per event.
@@ -302,7 +345,7 @@ export type WatchRunResponse = Message<"mcp.executor.v1.WatchRunResponse"> & {
  * Use `create(WatchRunResponseSchema)` to create a new message.
  */
 export const WatchRunResponseSchema: GenMessage<WatchRunResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 8);
+  messageDesc(file_mcp_executor_v1_executor_service, 10);
 
 /**
  * Request of CancelRun.
@@ -330,7 +373,7 @@ export type CancelRunRequest = Message<"mcp.executor.v1.CancelRunRequest"> & {
  * Use `create(CancelRunRequestSchema)` to create a new message.
  */
 export const CancelRunRequestSchema: GenMessage<CancelRunRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 9);
+  messageDesc(file_mcp_executor_v1_executor_service, 11);
 
 /**
  * Response of CancelRun.
@@ -351,7 +394,7 @@ export type CancelRunResponse = Message<"mcp.executor.v1.CancelRunResponse"> & {
  * Use `create(CancelRunResponseSchema)` to create a new message.
  */
 export const CancelRunResponseSchema: GenMessage<CancelRunResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 10);
+  messageDesc(file_mcp_executor_v1_executor_service, 12);
 
 /**
  * Request of RunMcp.
@@ -400,7 +443,7 @@ export type RunMcpRequest = Message<"mcp.executor.v1.RunMcpRequest"> & {
  * Use `create(RunMcpRequestSchema)` to create a new message.
  */
 export const RunMcpRequestSchema: GenMessage<RunMcpRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 11);
+  messageDesc(file_mcp_executor_v1_executor_service, 13);
 
 /**
  * Response of RunMcp.
@@ -428,7 +471,7 @@ export type RunMcpResponse = Message<"mcp.executor.v1.RunMcpResponse"> & {
  * Use `create(RunMcpResponseSchema)` to create a new message.
  */
 export const RunMcpResponseSchema: GenMessage<RunMcpResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 12);
+  messageDesc(file_mcp_executor_v1_executor_service, 14);
 
 /**
  * Request of SignalRun.
@@ -471,7 +514,7 @@ export type SignalRunRequest = Message<"mcp.executor.v1.SignalRunRequest"> & {
  * Use `create(SignalRunRequestSchema)` to create a new message.
  */
 export const SignalRunRequestSchema: GenMessage<SignalRunRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 13);
+  messageDesc(file_mcp_executor_v1_executor_service, 15);
 
 /**
  * Response of SignalRun.
@@ -499,7 +542,7 @@ export type SignalRunResponse = Message<"mcp.executor.v1.SignalRunResponse"> & {
  * Use `create(SignalRunResponseSchema)` to create a new message.
  */
 export const SignalRunResponseSchema: GenMessage<SignalRunResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 14);
+  messageDesc(file_mcp_executor_v1_executor_service, 16);
 
 /**
  * Request of DecideApproval.
@@ -541,7 +584,7 @@ export type DecideApprovalRequest = Message<"mcp.executor.v1.DecideApprovalReque
  * Use `create(DecideApprovalRequestSchema)` to create a new message.
  */
 export const DecideApprovalRequestSchema: GenMessage<DecideApprovalRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 15);
+  messageDesc(file_mcp_executor_v1_executor_service, 17);
 
 /**
  * Response of DecideApproval.
@@ -562,7 +605,7 @@ export type DecideApprovalResponse = Message<"mcp.executor.v1.DecideApprovalResp
  * Use `create(DecideApprovalResponseSchema)` to create a new message.
  */
 export const DecideApprovalResponseSchema: GenMessage<DecideApprovalResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 16);
+  messageDesc(file_mcp_executor_v1_executor_service, 18);
 
 /**
  * Request of RerunRun.
@@ -621,7 +664,7 @@ export type RerunRunRequest = Message<"mcp.executor.v1.RerunRunRequest"> & {
  * Use `create(RerunRunRequestSchema)` to create a new message.
  */
 export const RerunRunRequestSchema: GenMessage<RerunRunRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 17);
+  messageDesc(file_mcp_executor_v1_executor_service, 19);
 
 /**
  * Response of RerunRun.
@@ -649,7 +692,7 @@ export type RerunRunResponse = Message<"mcp.executor.v1.RerunRunResponse"> & {
  * Use `create(RerunRunResponseSchema)` to create a new message.
  */
 export const RerunRunResponseSchema: GenMessage<RerunRunResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 18);
+  messageDesc(file_mcp_executor_v1_executor_service, 20);
 
 /**
  * Request of TailStepLogs.
@@ -684,7 +727,7 @@ export type TailStepLogsRequest = Message<"mcp.executor.v1.TailStepLogsRequest">
  * Use `create(TailStepLogsRequestSchema)` to create a new message.
  */
 export const TailStepLogsRequestSchema: GenMessage<TailStepLogsRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 19);
+  messageDesc(file_mcp_executor_v1_executor_service, 21);
 
 /**
  * Response of TailStepLogs: one chunk of output, in the order written.
@@ -719,7 +762,7 @@ export type TailStepLogsResponse = Message<"mcp.executor.v1.TailStepLogsResponse
  * Use `create(TailStepLogsResponseSchema)` to create a new message.
  */
 export const TailStepLogsResponseSchema: GenMessage<TailStepLogsResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 20);
+  messageDesc(file_mcp_executor_v1_executor_service, 22);
 
 /**
  * Request of GetRunStats.
@@ -747,7 +790,7 @@ export type GetRunStatsRequest = Message<"mcp.executor.v1.GetRunStatsRequest"> &
  * Use `create(GetRunStatsRequestSchema)` to create a new message.
  */
 export const GetRunStatsRequestSchema: GenMessage<GetRunStatsRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 21);
+  messageDesc(file_mcp_executor_v1_executor_service, 23);
 
 /**
  * The runs of one status in one bucket.
@@ -775,7 +818,7 @@ export type RunStatusCount = Message<"mcp.executor.v1.RunStatusCount"> & {
  * Use `create(RunStatusCountSchema)` to create a new message.
  */
 export const RunStatusCountSchema: GenMessage<RunStatusCount> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 22);
+  messageDesc(file_mcp_executor_v1_executor_service, 24);
 
 /**
  * The runs created in one hour.
@@ -803,7 +846,7 @@ export type HourlyRunCounts = Message<"mcp.executor.v1.HourlyRunCounts"> & {
  * Use `create(HourlyRunCountsSchema)` to create a new message.
  */
 export const HourlyRunCountsSchema: GenMessage<HourlyRunCounts> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 23);
+  messageDesc(file_mcp_executor_v1_executor_service, 25);
 
 /**
  * One workflow's runs in the window.
@@ -866,7 +909,7 @@ export type WorkflowRunStats = Message<"mcp.executor.v1.WorkflowRunStats"> & {
  * Use `create(WorkflowRunStatsSchema)` to create a new message.
  */
 export const WorkflowRunStatsSchema: GenMessage<WorkflowRunStats> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 24);
+  messageDesc(file_mcp_executor_v1_executor_service, 26);
 
 /**
  * A run that failed, for the dashboard.
@@ -908,7 +951,7 @@ export type RecentFailure = Message<"mcp.executor.v1.RecentFailure"> & {
  * Use `create(RecentFailureSchema)` to create a new message.
  */
 export const RecentFailureSchema: GenMessage<RecentFailure> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 25);
+  messageDesc(file_mcp_executor_v1_executor_service, 27);
 
 /**
  * Response of GetRunStats.
@@ -957,7 +1000,7 @@ export type GetRunStatsResponse = Message<"mcp.executor.v1.GetRunStatsResponse">
  * Use `create(GetRunStatsResponseSchema)` to create a new message.
  */
 export const GetRunStatsResponseSchema: GenMessage<GetRunStatsResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_executor_service, 26);
+  messageDesc(file_mcp_executor_v1_executor_service, 28);
 
 /**
  * Which output stream a chunk of a step's log comes from.
@@ -1138,6 +1181,20 @@ export const ExecutorService: GenService<{
     methodKind: "unary";
     input: typeof GetRunStatsRequestSchema;
     output: typeof GetRunStatsResponseSchema;
+  },
+  /**
+   * Turns a short run id, as the console and the CLI show it, into the full id: `prefix` is the start
+   * of a run id, at least 8 hex digits (hyphens where the full id has them may be kept; case is
+   * ignored). Answered from the primary key's index. NOT_FOUND if no run's id starts so;
+   * FAILED_PRECONDITION (reason AMBIGUOUS_RUN_ID) if several do, the message listing (up to 10 of)
+   * them; INVALID_ARGUMENT if `prefix` is not 8-32 hex digits.
+   *
+   * @generated from rpc mcp.executor.v1.ExecutorService.ResolveRunId
+   */
+  resolveRunId: {
+    methodKind: "unary";
+    input: typeof ResolveRunIdRequestSchema;
+    output: typeof ResolveRunIdResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_mcp_executor_v1_executor_service, 0);
