@@ -1,3 +1,4 @@
+import { StringDecoder } from "node:string_decoder";
 import { StepFailure, type JsonObject, type JsonValue, type StepResult } from "../step/index.js";
 
 /** What a secret's value is replaced with wherever a step's output would show it. */
@@ -32,6 +33,29 @@ export class SecretMask {
     return out;
   }
 
+  /**
+   * A masker for one stream that arrives in pieces (a step's live output): each piece is decoded (a
+   * UTF-8 character split between pieces waits for its rest) and masked, and an end that could be the
+   * start of a secret is held back until the next piece (or `end`) shows whether it is one.
+   */
+  live(): LiveMask {
+    return new LiveMask(this);
+  }
+
+  /** The length of the longest end of `text` that is the start (not the whole) of a secret; 0 if none. */
+  heldBack(text: string): number {
+    let longest = 0;
+    for (const value of this.values) {
+      for (let length = Math.min(value.length - 1, text.length); length > longest; length--) {
+        if (text.endsWith(value.slice(0, length))) {
+          longest = length;
+          break;
+        }
+      }
+    }
+    return longest;
+  }
+
   json(value: JsonValue): JsonValue {
     if (typeof value === "string") return this.text(value);
     if (Array.isArray(value)) return value.map((item) => this.json(item));
@@ -61,5 +85,28 @@ export class SecretMask {
       ...(output.stdout === undefined ? {} : { stdout: this.text(output.stdout, output.stdoutTruncated) }),
       ...(output.stderr === undefined ? {} : { stderr: this.text(output.stderr, output.stderrTruncated) }),
     });
+  }
+}
+
+/** See {@link SecretMask.live}. */
+export class LiveMask {
+  private readonly decoder = new StringDecoder("utf8");
+  private held = "";
+
+  constructor(private readonly mask: SecretMask) {}
+
+  /** What of `piece` (with what was held back) may be shown now, masked. */
+  push(piece: Buffer): string {
+    const text = this.mask.text(this.held + this.decoder.write(piece));
+    const keep = this.mask.heldBack(text);
+    this.held = text.slice(text.length - keep);
+    return text.slice(0, text.length - keep);
+  }
+
+  /** The rest, once the stream has ended: what was held back was not a whole secret. */
+  end(): string {
+    const rest = this.mask.text(this.held + this.decoder.end());
+    this.held = "";
+    return rest;
   }
 }

@@ -30,16 +30,25 @@ export function withStepSecrets(base: RunnerFor, source: SecretSource): RunnerFo
           throw new StepFailure("RUNNER_ERROR", `could not read the step's secrets: ${message}`);
         });
         const mask = new SecretMask(secrets.values());
+        const live = context.onOutput;
+        // live output masked as it comes, a secret split between two pieces included
+        const streams = { stdout: mask.live(), stderr: mask.live() };
+        const onOutput =
+          live &&
+          ((stream: "stdout" | "stderr", chunk: Buffer) => {
+            const shown = streams[stream].push(chunk);
+            if (shown !== "") live(stream, Buffer.from(shown));
+          });
         try {
-          const live = context.onOutput;
-          // a secret split across two chunks of live output is not masked there; the record is
-          const onOutput =
-            live &&
-            ((stream: "stdout" | "stderr", chunk: Buffer) =>
-              live(stream, Buffer.from(mask.text(chunk.toString("utf8")))));
           return mask.result(await runner.run({ ...context, secrets, ...(onOutput ? { onOutput } : {}) }));
         } catch (error) {
           throw mask.failure(StepFailure.from(error));
+        } finally {
+          if (live)
+            for (const stream of ["stdout", "stderr"] as const) {
+              const rest = streams[stream].end();
+              if (rest !== "") live(stream, Buffer.from(rest));
+            }
         }
       },
     } satisfies Runner;
