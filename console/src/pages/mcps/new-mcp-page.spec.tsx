@@ -31,7 +31,8 @@ describe("NewMcpPage", () => {
     await user.type(screen.getByLabelText("Name"), "summarize");
     await user.selectOptions(screen.getByLabelText("Type"), "llm_prompt");
     await user.type(screen.getByLabelText("Tags"), "demo, text");
-    const config = screen.getByLabelText("Config (YAML or JSON)");
+    // the editor mounts lazily: between the fallback and its view, the label may point at nothing yet
+    const config = await screen.findByLabelText("Config (YAML or JSON)");
     // the plain text area until CodeMirror has loaded, then the editor
     const shown = config instanceof HTMLTextAreaElement ? config.value : config.textContent;
     expect(shown).toContain("template:"); // the llm_prompt starter replaced the python one
@@ -58,7 +59,8 @@ describe("NewMcpPage", () => {
     const user = userEvent.setup();
     const { calls } = setup();
     await user.type(screen.getByLabelText("Name"), "x");
-    const config = screen.getByLabelText("Config (YAML or JSON)");
+    // the editor mounts lazily: between the fallback and its view, the label may point at nothing yet
+    const config = await screen.findByLabelText("Config (YAML or JSON)");
     await user.clear(config);
     await user.type(config, "scriptContent: [[");
     await user.click(screen.getByRole("button", { name: "Create MCP" }));
