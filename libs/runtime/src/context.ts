@@ -1,5 +1,6 @@
 import { createContextKey } from "@connectrpc/connect";
 import type { Logger } from "pino";
+import type { Caller, Role } from "./auth/identity.js";
 
 /** Per-call values handlers may read from `HandlerContext.values`. */
 export interface CallInfo {
@@ -14,6 +15,12 @@ export interface CallInfo {
    * sent no key (a method that needs none). Set by the auth interceptor; see `requireScope`.
    */
   readonly scopes: readonly string[] | undefined;
+  /** The workspace the call acts in (`DEFAULT_WORKSPACE` unless the call names another). */
+  readonly workspace: string;
+  /** The authenticated caller; undefined when nobody authenticated (auth off, or an open method called without credentials). */
+  readonly caller: Caller | undefined;
+  /** The caller's role in `workspace`; undefined when auth is off (every call allowed). */
+  readonly role: Role | undefined;
 }
 
 /** Context key under which the logging interceptor stores the {@link CallInfo}. */

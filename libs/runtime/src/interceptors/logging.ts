@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
+import { DEFAULT_WORKSPACE } from "../auth/identity.js";
 import { callInfoKey } from "../context.js";
 
 const QUIET = new Set([
@@ -27,6 +28,9 @@ export function loggingInterceptor(logger: Logger): Interceptor {
       logger: callLogger,
       principal: undefined,
       scopes: undefined,
+      workspace: DEFAULT_WORKSPACE,
+      caller: undefined,
+      role: undefined,
     });
     const read =
       QUIET.has(req.service.typeName) ||
