@@ -1,5 +1,6 @@
 export * from "./entities/index.js";
 export { createDataSource, openDatabase, type DataSourceOptions } from "./data-source.js";
+export { SchemaMismatchError, checkSchema, knownMigrations, type MigrationMode } from "./schema-check.js";
 export { dbCall, translateDbError, isConnectionError, uniqueViolation } from "./errors.js";
 export { untilReachable, type ReachOptions } from "./retry.js";
 export {

@@ -8,6 +8,7 @@ export type ServiceName = keyof typeof DEFAULT_PORTS;
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 const LOG_FORMATS = ["auto", "json", "pretty"] as const;
+const MIGRATION_MODES = ["run", "check"] as const;
 
 /** Typed, validated configuration of one service process. Built once at start-up, then frozen. */
 export interface ServiceConfig {
@@ -16,6 +17,12 @@ export interface ServiceConfig {
   /** 0 = any free port. */
   readonly port: number;
   readonly databaseUrl: string;
+  /**
+   * `DB_MIGRATIONS`: `run` (default) applies pending migrations at start; `check` refuses to start
+   * unless the schema is exactly this build's (deployments that migrate with a job: docs/deploy.md).
+   * A schema newer than the build is refused either way.
+   */
+  readonly migrations: (typeof MIGRATION_MODES)[number];
   /** Unset = no Redis: in-process cache, locks and events (single node). */
   readonly redisUrl: string | undefined;
   readonly registryUrl: string;
@@ -80,7 +87,23 @@ const envSchema = z.object({
   POSTGRES_USER: z.preprocess(empty, z.string().default("postgres")),
   POSTGRES_PASSWORD: z.preprocess(empty, z.string().optional()),
   POSTGRES_DB: z.preprocess(empty, z.string().default("mcp")),
-  REDIS_URL: z.preprocess(empty, url("REDIS_URL", ["redis:", "rediss:"]).optional()),
+  DB_MIGRATIONS: z.preprocess(
+    (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
+    z
+      .enum(MIGRATION_MODES, { error: `DB_MIGRATIONS must be one of ${MIGRATION_MODES.join(", ")}` })
+      .default("run"),
+  ),
+  REDIS_URL: z.preprocess(
+    empty,
+    z
+      .string()
+      .regex(/^rediss?(\+sentinel)?:\/\/\S+$/i, {
+        error:
+          "REDIS_URL must be a URL starting with redis://, rediss:// (TLS), redis+sentinel:// or " +
+          "rediss+sentinel:// (Sentinel: host:port[,host:port…]/<master name>)",
+      })
+      .optional(),
+  ),
   REDIS_HOST: z.preprocess(empty, z.string().optional()),
   REDIS_PORT: z.preprocess(empty, port("REDIS_PORT").default(6379)),
   REGISTRY_URL: z.preprocess(
@@ -151,6 +174,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     host: e.HOST,
     port: e.PORT ?? DEFAULT_PORTS[service],
     databaseUrl,
+    migrations: e.DB_MIGRATIONS,
     redisUrl,
     registryUrl: e.REGISTRY_URL,
     workflowsUrl: e.WORKFLOWS_URL,
@@ -210,7 +234,9 @@ export function redactUrl(value: string): string {
     if (u.password) u.password = "***";
     return u.toString();
   } catch {
-    return "<invalid url>";
+    // Not a WHATWG URL (a Sentinel list `redis+sentinel://a:1,b:2/m`): hide what follows "user:".
+    const match = /^([a-z+]+:\/\/)(?:([^:@/]*):[^@]*@)?([^@]*)$/i.exec(value);
+    return match ? `${match[1]}${match[2] !== undefined ? `${match[2]}:***@` : ""}${match[3]}` : "<invalid url>";
   }
 }
 

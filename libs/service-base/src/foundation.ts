@@ -55,7 +55,11 @@ export async function openFoundation(
   logger: Logger,
   options: { poolSize?: number } = {},
 ): Promise<Foundation> {
-  const { dataSource, applied } = await openDatabase({ url: config.databaseUrl, ...options });
+  const { dataSource, applied } = await openDatabase({
+    url: config.databaseUrl,
+    migrations: config.migrations,
+    ...options,
+  });
   logger.info({ database: redactUrl(config.databaseUrl), migrationsApplied: applied }, "database ready");
   const metrics = createMetricsRegistry();
   const cache = openCache({
