@@ -9,6 +9,7 @@ import { settings } from "./lib/settings";
 import { startBenchPlatform, type BenchPlatform } from "./platform";
 import { printTable, writeJson, type SuiteResult } from "./report";
 import { benchRunner } from "./runners";
+import { cliSuite } from "./suites/cli";
 import { e2eSuite } from "./suites/e2e";
 import { floorAndCeiling } from "./suites/floor-ceiling";
 import { forEachSuite } from "./suites/for-each";
@@ -24,6 +25,7 @@ type Suite = { name: string; title: string; run: (p: () => Promise<BenchPlatform
 const SUITES: Suite[] = [
   { name: "floor", title: "Floor and ceiling", run: () => floorAndCeiling() },
   { name: "registry", title: "Registry (GetMcp / ListMcps)", run: () => registrySuite() },
+  { name: "cli", title: "Command line start-up (mcpctl --help)", run: () => cliSuite() },
   {
     name: "per-step",
     title: "Durable per-step overhead vs DBOS Transact",

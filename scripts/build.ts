@@ -8,7 +8,8 @@
  *   npm run build -- --no-console the bundles only (seconds; what tests and the CLI launcher use)
  */
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
-import { basename, resolve } from "node:path";
+import { builtinModules } from "node:module";
+import { basename, relative, resolve, sep } from "node:path";
 import { execFileSync } from "node:child_process";
 import { build, type Plugin } from "esbuild";
 import { ASSETS, ENTRIES } from "./build/entries.js";
@@ -16,13 +17,28 @@ import { ASSETS, ENTRIES } from "./build/entries.js";
 const ROOT = resolve(__dirname, "..");
 const DIST = resolve(ROOT, "dist");
 
-/** Third-party packages stay external (resolved from node_modules at run time); `@mcp/*` is bundled. */
+/**
+ * Third-party packages stay external, required at run time by a path relative to the bundle: the
+ * copy the importing source resolves (a workspace may have its own version under its own
+ * `node_modules`, as npm installs conflicting versions), never whichever one the root would give.
+ * `@mcp/*` and relative imports are bundled; Node's built-ins stay as they are.
+ */
 const thirdPartyExternal: Plugin = {
   name: "third-party-external",
   setup(b) {
     b.onResolve({ filter: /^[^./]/ }, (args) => {
-      if (args.path.startsWith("@mcp/") || args.path.startsWith("node:")) return undefined;
-      return { path: args.path, external: true };
+      if (args.path.startsWith("@mcp/")) return undefined;
+      if (args.path.startsWith("node:") || builtinModules.includes(args.path)) {
+        return { path: args.path, external: true };
+      }
+      let file: string;
+      try {
+        file = require.resolve(args.path, { paths: [args.resolveDir] });
+      } catch {
+        return undefined; // not loadable with require (ESM only): bundled instead
+      }
+      const fromDist = relative(DIST, file).split(sep).join("/");
+      return { path: fromDist.startsWith(".") ? fromDist : `./${fromDist}`, external: true };
     });
   },
 };
@@ -32,8 +48,7 @@ async function main(): Promise<void> {
   const started = Date.now();
   rmSync(DIST, { recursive: true, force: true });
   mkdirSync(DIST, { recursive: true });
-  await build({
-    entryPoints: Object.fromEntries(ENTRIES.map((e) => [e.name, resolve(ROOT, e.source)])),
+  const common = {
     outdir: DIST,
     outExtension: { ".js": ".cjs" },
     bundle: true,
@@ -43,9 +58,14 @@ async function main(): Promise<void> {
     sourcemap: true,
     // TypeORM entities declare every column's type, so no decorator metadata is needed at run time.
     tsconfig: resolve(ROOT, "tsconfig.base.json"),
-    plugins: [thirdPartyExternal],
     logLevel: "warning",
-  });
+  } as const;
+  const entryPoints = (standalone: boolean) =>
+    Object.fromEntries(
+      ENTRIES.filter((e) => (e.standalone ?? false) === standalone).map((e) => [e.name, resolve(ROOT, e.source)]),
+    );
+  await build({ ...common, entryPoints: entryPoints(false), plugins: [thirdPartyExternal] });
+  await build({ ...common, entryPoints: entryPoints(true), minify: true });
   for (const asset of ASSETS) copyFileSync(resolve(ROOT, asset), resolve(DIST, basename(asset)));
   console.log(`dist/: ${ENTRIES.map((e) => `${e.name}.cjs`).join(", ")} in ${Date.now() - started} ms`);
   if (withConsole) {

@@ -53,7 +53,7 @@ const outputOption = () =>
  */
 export async function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   let exitCode: number = ExitCode.OK;
-  const program = new Command("mcp");
+  const program = new Command("mcpctl");
   program
     .description(
       "Command line for the MCP platform: apply manifests, run workflows, read runs and logs, manage secrets.",

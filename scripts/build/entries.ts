@@ -11,6 +11,11 @@ export interface BuildEntry {
   readonly source: string;
   /** What it is, for `npm run build`'s summary and the docs. */
   readonly what: string;
+  /**
+   * Bundle third-party packages too (one self-contained file): for the CLI, whose start-up time is
+   * mostly module resolution and loading. Services keep them external (native and optional modules).
+   */
+  readonly standalone?: boolean;
 }
 
 export const ENTRIES: readonly BuildEntry[] = [
@@ -20,7 +25,7 @@ export const ENTRIES: readonly BuildEntry[] = [
   { name: "console", source: "scripts/console.ts", what: "the web console's server (serves console/dist)" },
   { name: "migrate", source: "scripts/migrate.ts", what: "applies pending database migrations, then exits" },
   { name: "keys", source: "scripts/admin-keys.ts", what: "API key administration (`keys create|list|revoke`)" },
-  { name: "mcpctl", source: "cli/src/main.ts", what: "the command line (`mcpctl`)" },
+  { name: "mcpctl", source: "cli/src/main.ts", what: "the command line (`mcpctl`)", standalone: true },
 ];
 
 /** Files read at run time from beside a source file (`readFileSync(join(__dirname, …))`), copied to `dist/`. */

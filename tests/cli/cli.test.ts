@@ -10,7 +10,7 @@ import { startPlatform, type TestPlatform } from "../support/platform";
 import { FAIL_SCRIPT } from "../support/scripts";
 
 const ROOT = resolve(__dirname, "../..");
-const BIN = resolve(ROOT, "cli/bin/mcp.mjs");
+const BIN = resolve(ROOT, "cli/bin/mcpctl.cjs");
 
 /** Runs `mcp ARGS` as a child process against the platform under test (no TTY: line-mode progress). */
 const mcp = (p: TestPlatform, ...args: string[]): Promise<CliResult> => cliAgainst(p, ...args);

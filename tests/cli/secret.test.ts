@@ -11,7 +11,7 @@ import { executorEnv } from "../support/platform";
 import { derivedKeyId, loadExecutorConfig } from "@mcp/executor/config";
 
 const ROOT = resolve(__dirname, "../..");
-const BIN = resolve(ROOT, "cli/bin/mcp.mjs");
+const BIN = resolve(ROOT, "cli/bin/mcpctl.cjs");
 
 interface Result {
   readonly code: number | null;

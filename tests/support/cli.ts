@@ -5,7 +5,7 @@ import type { TestPlatform } from "./platform";
 /** The repository's root: where the CLI runs from (it resolves manifests' relative paths there). */
 export const ROOT = resolve(__dirname, "../..");
 /** The real CLI's entry point. */
-export const CLI_BIN = resolve(ROOT, "cli/bin/mcp.mjs");
+export const CLI_BIN = resolve(ROOT, "cli/bin/mcpctl.cjs");
 
 /** How a CLI run ended. */
 export interface CliResult {

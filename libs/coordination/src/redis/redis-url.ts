@@ -39,6 +39,10 @@ export function redisConnection(url: string): { url: string } | { options: Redis
     options: {
       sentinels,
       name: decodeURIComponent(master),
+      // Learn of a failover from the Sentinels at once (+switch-master), and reconnect (asking them
+      // again) when a command meets a demoted master.
+      failoverDetector: true,
+      reconnectOnError: (err: Error) => (err.message.startsWith("READONLY") ? 1 : false),
       db: database,
       ...(username ? { username, sentinelUsername: username } : {}),
       ...(password ? { password, sentinelPassword: password } : {}),
