@@ -62,7 +62,10 @@ async function main(): Promise<void> {
   } as const;
   const entryPoints = (standalone: boolean) =>
     Object.fromEntries(
-      ENTRIES.filter((e) => (e.standalone ?? false) === standalone).map((e) => [e.name, resolve(ROOT, e.source)]),
+      ENTRIES.filter((e) => (e.standalone ?? false) === standalone).map((e) => [
+        e.name,
+        resolve(ROOT, e.source),
+      ]),
     );
   await build({ ...common, entryPoints: entryPoints(false), plugins: [thirdPartyExternal] });
   await build({ ...common, entryPoints: entryPoints(true), minify: true });

@@ -63,7 +63,8 @@ async function main(): Promise<void> {
     const { values } = parseArgs({ options: { wait: { type: "string" } } });
     if (values.wait !== undefined) {
       wait = Number(values.wait);
-      if (!Number.isInteger(wait) || wait < 0) usage(`--wait takes a whole number of seconds, not "${values.wait}"`);
+      if (!Number.isInteger(wait) || wait < 0)
+        usage(`--wait takes a whole number of seconds, not "${values.wait}"`);
     }
   } catch (err) {
     usage((err as Error).message);

@@ -10,7 +10,11 @@ const RUNS = 15;
 /** Wall time of one `mcpctl --help`, a fresh process each time, in ms. */
 function helpOnce(args: string[]): number {
   const started = process.hrtime.bigint();
-  const done = spawnSync(process.execPath, args, { cwd: ROOT, stdio: "pipe", env: { PATH: process.env["PATH"] } });
+  const done = spawnSync(process.execPath, args, {
+    cwd: ROOT,
+    stdio: "pipe",
+    env: { PATH: process.env["PATH"] },
+  });
   const elapsed = Number(process.hrtime.bigint() - started) / 1e6;
   if (done.status !== 0) throw new Error(`mcpctl --help exited ${done.status}: ${done.stderr.toString()}`);
   return elapsed;

@@ -19,12 +19,20 @@ export interface BuildEntry {
 }
 
 export const ENTRIES: readonly BuildEntry[] = [
-  { name: "registry", source: "services/registry/src/main.ts", what: "RegistryService (and Workspace/Access services)" },
+  {
+    name: "registry",
+    source: "services/registry/src/main.ts",
+    what: "RegistryService (and Workspace/Access services)",
+  },
   { name: "workflows", source: "services/workflows/src/main.ts", what: "WorkflowService" },
   { name: "executor", source: "services/executor/src/main.ts", what: "ExecutorService and its schedulers" },
   { name: "console", source: "scripts/console.ts", what: "the web console's server (serves console/dist)" },
   { name: "migrate", source: "scripts/migrate.ts", what: "applies pending database migrations, then exits" },
-  { name: "keys", source: "scripts/admin-keys.ts", what: "API key administration (`keys create|list|revoke`)" },
+  {
+    name: "keys",
+    source: "scripts/admin-keys.ts",
+    what: "API key administration (`keys create|list|revoke`)",
+  },
   { name: "mcpctl", source: "cli/src/main.ts", what: "the command line (`mcpctl`)", standalone: true },
 ];
 

@@ -70,7 +70,8 @@ async function startCompiled(name: string, env: Record<string, string>): Promise
   await waitFor(
     `${name} (compiled) to answer its health check`,
     async () => {
-      if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}: ${output.slice(-2000)}`);
+      if (child.exitCode !== null)
+        throw new Error(`${name} exited ${child.exitCode}: ${output.slice(-2000)}`);
       const res = await fetch(`${url}/grpc.health.v1.Health/Check`, {
         method: "POST",
         headers: { "content-type": "application/json" },
@@ -119,7 +120,12 @@ describe("compiled entry points (node dist/*.cjs)", () => {
   });
 
   it("refuses to serve on a schema older than the build in check mode, migrates with the job, then serves and runs", async () => {
-    const common = { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, AUTH_ENABLED: "false", LOG_LEVEL: "info" };
+    const common = {
+      DATABASE_URL: db.url,
+      REDIS_URL: TEST_REDIS_URL,
+      AUTH_ENABLED: "false",
+      LOG_LEVEL: "info",
+    };
     const refused = await runToEnd("registry", [], { ...common, DB_MIGRATIONS: "check", PORT: "0" });
     expect(refused.code).toBe(1);
     expect(refused.stdout + refused.stderr).toContain("the database schema is older than this build");
@@ -145,9 +151,18 @@ describe("compiled entry points (node dist/*.cjs)", () => {
     running.push(executor);
 
     const cli = (...args: string[]) =>
-      runToEnd("mcpctl", ["--registry", registry.url, "--workflows", workflows.url, "--executor", executor.url, ...args], {});
+      runToEnd(
+        "mcpctl",
+        ["--registry", registry.url, "--workflows", workflows.url, "--executor", executor.url, ...args],
+        {},
+      );
     const sfx = Math.random().toString(36).slice(2, 8);
-    const manifest = await exampleCopy("echo-concat.yaml", mkdtempSync(join(tmpdir(), "mcp-compiled-")), sfx, ["echo-concat"]);
+    const manifest = await exampleCopy(
+      "echo-concat.yaml",
+      mkdtempSync(join(tmpdir(), "mcp-compiled-")),
+      sfx,
+      ["echo-concat"],
+    );
     const applied = await cli("apply", "-f", manifest);
     expect(applied.stderr).toBe("");
     expect(applied.code).toBe(0);

@@ -75,7 +75,9 @@ class RedisServerProbe {
   async command(...args: string[]): Promise<string> {
     const { execFile } = await import("node:child_process");
     const { promisify } = await import("node:util");
-    const { stdout } = await promisify(execFile)("redis-cli", ["-p", String(this.port), ...args], { timeout: 5_000 });
+    const { stdout } = await promisify(execFile)("redis-cli", ["-p", String(this.port), ...args], {
+      timeout: 5_000,
+    });
     return stdout.trim();
   }
 }
@@ -113,8 +115,9 @@ describe("REDIS_URL through Sentinel", () => {
     expect(await master.command("GET", "sentinel-test:before")).toBe("1");
 
     await sentinel.command("SENTINEL", "FAILOVER", "platform");
-    await waitFor("the sentinel to promote the replica", async () =>
-      (await sentinel.masterPort()) === replica.port ? true : undefined,
+    await waitFor(
+      "the sentinel to promote the replica",
+      async () => ((await sentinel.masterPort()) === replica.port ? true : undefined),
       { timeoutMs: 30_000, intervalMs: 200 },
     );
     // The old master is demoted to a replica: a write that lands must have gone to the new master.

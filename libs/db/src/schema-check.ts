@@ -30,7 +30,9 @@ async function appliedMigrations(runner: QueryRunner): Promise<string[]> {
     present: boolean;
   }[];
   if (!exists[0]?.present) return [];
-  const rows = (await runner.query("SELECT name FROM schema_migrations ORDER BY timestamp")) as { name: string }[];
+  const rows = (await runner.query("SELECT name FROM schema_migrations ORDER BY timestamp")) as {
+    name: string;
+  }[];
   return rows.map((r) => r.name);
 }
 

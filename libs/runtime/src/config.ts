@@ -236,7 +236,9 @@ export function redactUrl(value: string): string {
   } catch {
     // Not a WHATWG URL (a Sentinel list `redis+sentinel://a:1,b:2/m`): hide what follows "user:".
     const match = /^([a-z+]+:\/\/)(?:([^:@/]*):[^@]*@)?([^@]*)$/i.exec(value);
-    return match ? `${match[1]}${match[2] !== undefined ? `${match[2]}:***@` : ""}${match[3]}` : "<invalid url>";
+    return match
+      ? `${match[1]}${match[2] !== undefined ? `${match[2]}:***@` : ""}${match[3]}`
+      : "<invalid url>";
   }
 }
 

@@ -42,7 +42,7 @@ export function createRedis(options: CreateRedisOptions): Redis {
     connectTimeout: 2_000,
     commandTimeout: 1_000,
     maxRetriesPerRequest: 1,
-    retryStrategy: (times) => Math.min(times * 200, MAX_RECONNECT_DELAY_MS),
+    retryStrategy: (times: number) => Math.min(times * 200, MAX_RECONNECT_DELAY_MS),
     lazyConnect: false,
     // ioredis 5.11.1 resubscribes after a reconnect without handling a failure of that SUBSCRIBE
     // (an unhandled rejection, fatal in Node; fixed upstream in redis/ioredis#2187), so

@@ -21,7 +21,9 @@ export function redisConnection(url: string): { url: string } | { options: Redis
   const auth = at >= 0 ? rest.slice(0, at) : "";
   const [hostList = "", master = "", db, ...extra] = (at >= 0 ? rest.slice(at + 1) : rest).split("/");
   if (!master || extra.length) {
-    throw new Error(`a Sentinel URL is ${scheme}://[user:password@]host:port[,host:port…]/<master name>[/<db>]`);
+    throw new Error(
+      `a Sentinel URL is ${scheme}://[user:password@]host:port[,host:port…]/<master name>[/<db>]`,
+    );
   }
   const sentinels = hostList.split(",").map((entry) => {
     const match = /^(\[[0-9a-f:]+\]|[^:[\]]+)(?::(\d{1,5}))?$/i.exec(entry.trim());
@@ -39,9 +41,8 @@ export function redisConnection(url: string): { url: string } | { options: Redis
     options: {
       sentinels,
       name: decodeURIComponent(master),
-      // Learn of a failover from the Sentinels at once (+switch-master), and reconnect (asking them
-      // again) when a command meets a demoted master.
-      failoverDetector: true,
+      // A demoted master drops its clients or answers READONLY: reconnect, asking the Sentinels
+      // again. (ioredis's failoverDetector keeps its Sentinel connections open after QUIT: not used.)
       reconnectOnError: (err: Error) => (err.message.startsWith("READONLY") ? 1 : false),
       db: database,
       ...(username ? { username, sentinelUsername: username } : {}),
