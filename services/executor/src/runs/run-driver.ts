@@ -83,12 +83,18 @@ export class RunDriver {
 
   /**
    * Drives `run` (already claimed with `run.fence`). `stop` aborts it as a lost run (shutdown).
+   * `seizeLock`: the run was taken from an executor whose session ended (ADR 024), so its run lock,
+   * which nobody will renew, is taken at once rather than when its TTL runs out.
    * Resolves with the wake time when the run was parked (null = until woken), else undefined.
    */
-  async drive(run: WorkflowRunEntity, stop: AbortSignal): Promise<{ parkedUntil: Date | null } | undefined> {
+  async drive(
+    run: WorkflowRunEntity,
+    stop: AbortSignal,
+    options: { seizeLock?: boolean } = {},
+  ): Promise<{ parkedUntil: Date | null } | undefined> {
     const { logger, lease } = this.deps;
     const log = logger.child({ runId: run.id, fence: run.fence });
-    const lock = await this.lock(run.id, log);
+    const lock = await this.lock(run.id, log, options.seizeLock === true);
     if (lock === null) {
       log.info("another executor holds the run's lock; leaving it");
       return undefined;
@@ -310,10 +316,15 @@ export class RunDriver {
     log.info({ status: outcome.status }, "run finished");
   }
 
-  /** The run's Redis lock; undefined-like fallback when Redis is down (the PostgreSQL fence still protects). */
-  private async lock(runId: string, log: Logger): Promise<Lock | null | undefined> {
+  /**
+   * The run's Redis lock (seized from a dead holder when `seize`); null when another holds it,
+   * undefined when Redis is down (the PostgreSQL fence still protects).
+   */
+  private async lock(runId: string, log: Logger, seize: boolean): Promise<Lock | null | undefined> {
+    const { locks, lease } = this.deps;
     try {
-      return (await this.deps.locks.acquire(`run:${runId}`, this.deps.lease.leaseMs)) ?? null;
+      if (seize) return await locks.seize(`run:${runId}`, lease.leaseMs);
+      return (await locks.acquire(`run:${runId}`, lease.leaseMs)) ?? null;
     } catch (err) {
       log.warn({ err }, "lock service unavailable; relying on the database fence alone");
       return undefined;
