@@ -238,15 +238,16 @@ export async function startExecutor(
     pruner,
     schedules,
   });
+  // held before the server answers: a run created by this executor is claimed by it from the first call
+  await session?.open().catch((err: unknown) => {
+    logger.warn({ err }, "could not open the executor session; claiming runs once it is open");
+  });
   const server = await base.serve(built, {
     mutating: "execute",
     services: SERVICE_SCOPES,
     callsOtherServices: true,
   });
   reportSandboxHealth(server, sandbox);
-  await session?.open().catch((err: unknown) => {
-    logger.warn({ err }, "could not open the executor session; claiming runs once it is open");
-  });
   await worker.start();
   endedSessions?.start();
   retentionLoop.start();
