@@ -34,7 +34,11 @@ describe("executor sessions (fast failover)", () => {
   });
 
   const open = async (owner: string, onChange?: (held: boolean) => void) => {
-    const session = new ExecutorSession(dataSource, { owner, retryMs: 50, ...(onChange ? { onChange } : {}) });
+    const session = new ExecutorSession(dataSource, {
+      owner,
+      retryMs: 50,
+      ...(onChange ? { onChange } : {}),
+    });
     opened.push(session);
     await session.open();
     return session;
@@ -46,9 +50,9 @@ describe("executor sessions (fast failover)", () => {
       [owner],
     );
   const sessionRows = async () =>
-    (
-      (await dataSource.query("SELECT owner FROM executor_sessions ORDER BY owner")) as { owner: string }[]
-    ).map((r) => r.owner);
+    (await dataSource.query<{ owner: string }[]>("SELECT owner FROM executor_sessions ORDER BY owner")).map(
+      (r) => r.owner,
+    );
 
   it("a live session's runs are never taken over early; an ended session's are, at once, through a fenced claim", async () => {
     await open("alive");
