@@ -43,8 +43,9 @@ async function profiled<T>(fn: () => Promise<T>): Promise<T> {
  */
 const counting = { on: false, statements: 0, commands: 0 };
 function countRoundTrips(): void {
-  const query = PgClient.prototype.query as (...args: unknown[]) => unknown;
-  (PgClient.prototype as { query: unknown }).query = function (this: PgClient, ...args: unknown[]) {
+  const client = PgClient.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const query = client.query;
+  client.query = function (this: PgClient, ...args: unknown[]) {
     if (counting.on) counting.statements += 1;
     return query.apply(this, args);
   };
