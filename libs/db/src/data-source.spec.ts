@@ -42,12 +42,14 @@ describe("openDatabase", () => {
         "ConcurrencyLimits1767800000000",
         "RunRetention1767900000000",
         "RunStatsIndex1768000000000",
+        "ExecutorSessions1768500000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(tables.map((t) => t.table_name)).toEqual([
         "api_keys",
+        "executor_sessions",
         "mcp_definitions",
         "mcp_label_moves",
         "mcp_name_versions",

@@ -42,6 +42,8 @@ export {
   type RunPatch,
   type WrittenSteps,
 } from "./repositories/fenced-writes.js";
+export { ExecutorSessions, EXECUTOR_SESSION_LOCK } from "./repositories/executor-sessions.js";
+export { ExecutorSession, type ExecutorSessionOptions } from "./repositories/executor-session.js";
 export { RunQueries, type RunListFilter } from "./repositories/run-queries.js";
 export {
   RunStats,

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { countedLocks, openLocksAndEvents, openRateLimiter } from "@mcp/coordination";
 import {
+  ExecutorSession,
+  ExecutorSessions,
   FencedWrites,
   RunPermits,
   RunQueries,
@@ -35,6 +37,7 @@ import { RunReader } from "./runs/run-reader.js";
 import { RunStarter } from "./runs/run-starter.js";
 import { RunWatcher } from "./runs/run-watcher.js";
 import { RunWorker, type Reservation } from "./runs/run-worker.js";
+import { EndedSessionWatch } from "./runs/ended-session-watch.js";
 import { SecretVault } from "./secrets/index.js";
 import { RetentionLoop, RunPruner, retentionMetrics } from "./retention/index.js";
 import { openSchedules } from "./schedules/open-schedules.js";
@@ -144,12 +147,34 @@ export async function startExecutor(
     },
     metrics: runMetrics(metrics),
   });
+  // fast failover (ADR 024): this executor's session shows it alive; the watch finds dead ones
+  const failoverPollMs = config.executor.failoverPollMs;
+  const session =
+    failoverPollMs > 0
+      ? new ExecutorSession(dataSource, {
+          owner,
+          onChange: (held, err) => {
+            if (held) logger.info("executor session held again");
+            else logger.warn({ err }, "executor session lost: claiming no runs until it is back");
+            worker.sessionChanged(held);
+          },
+        })
+      : undefined;
   const worker = new RunWorker(store, driver, events, logger, {
     owner,
     leaseMs: config.executor.leaseMs,
     maxConcurrentRuns: config.executor.maxConcurrentRuns,
     pollMs: config.executor.pollMs,
+    ...(session ? { session } : {}),
   });
+  const endedSessions =
+    failoverPollMs > 0
+      ? new EndedSessionWatch(new ExecutorSessions(dataSource), logger, {
+          owner,
+          pollMs: failoverPollMs,
+          onEnded: (owners) => worker.takeOver(owners),
+        })
+      : undefined;
 
   const reader = new RunReader(queries, watcher, definitions, permits);
   const launcher = new RunLauncher({
@@ -213,6 +238,10 @@ export async function startExecutor(
     pruner,
     schedules,
   });
+  // held before the server answers: a run created by this executor is claimed by it from the first call
+  await session?.open().catch((err: unknown) => {
+    logger.warn({ err }, "could not open the executor session; claiming runs once it is open");
+  });
   const server = await base.serve(built, {
     mutating: "execute",
     services: SERVICE_SCOPES,
@@ -220,6 +249,7 @@ export async function startExecutor(
   });
   reportSandboxHealth(server, sandbox);
   await worker.start();
+  endedSessions?.start();
   retentionLoop.start();
   schedules.ticker?.start();
   return {
@@ -230,7 +260,9 @@ export async function startExecutor(
       base.stop(server, async () => {
         await retentionLoop.stop();
         await schedules.ticker?.stop();
+        endedSessions?.stop();
         await worker.stop(config.shutdownGraceMs);
+        await session?.close();
         await coordination.close();
         await rateLimits.close();
       }),

@@ -11,6 +11,12 @@ export interface ExecutorSettings {
   readonly maxConcurrentRuns: number;
   /** How often an executor looks for claimable runs besides being woken. */
   readonly pollMs: number;
+  /**
+   * How often an executor looks for executors whose database session ended (they died) to take
+   * their runs over at once (ADR 024); 0 = no fast failover (this executor holds no session and
+   * waits for leases to expire, as the others then do for it).
+   */
+  readonly failoverPollMs: number;
   /** A step's "running" row is written once it has run this long; quicker steps get one write. */
   readonly startWriteDelayMs: number;
   /**
@@ -44,6 +50,7 @@ const schema = z.object({
   EXECUTOR_LEASE_MS: whole(300, 600_000, 2_000),
   EXECUTOR_MAX_RUNS: whole(1, 10_000, 64),
   EXECUTOR_POLL_MS: whole(50, 600_000, 500),
+  EXECUTOR_FAILOVER_POLL_MS: whole(0, 60_000, 100),
   EXECUTOR_START_WRITE_DELAY_MS: whole(0, 60_000, 50),
   EXECUTOR_MAX_RECOVERIES: whole(1, 1_000, 5),
   WEBHOOK_MAX_BODY_BYTES: whole(1, 64 * 1024 * 1024, 1024 * 1024),
@@ -71,6 +78,7 @@ function settingsOf(env: NodeJS.ProcessEnv): { value?: ExecutorSettings; problem
       leaseMs: e.EXECUTOR_LEASE_MS,
       maxConcurrentRuns: e.EXECUTOR_MAX_RUNS,
       pollMs: e.EXECUTOR_POLL_MS,
+      failoverPollMs: e.EXECUTOR_FAILOVER_POLL_MS,
       startWriteDelayMs: e.EXECUTOR_START_WRITE_DELAY_MS,
       maxRecoveries: e.EXECUTOR_MAX_RECOVERIES,
       schedulePollMs: e.SCHEDULE_POLL_MS,

@@ -3,6 +3,7 @@ import { StepRunEntity } from "../entities/step-run.entity.js";
 import { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
 import { dbCall } from "../errors.js";
 import { columnValues, fromRow, toColumns } from "./entity-rows.js";
+import { ENDED_SESSION_OWNERS } from "./executor-sessions.js";
 import { asUpdate } from "./insert.js";
 import { PreparedStatements } from "./prepared.js";
 
@@ -156,6 +157,34 @@ export class RunStore {
     }
     const claimable =
       options.expiredLeases === false ? "owner IS NULL" : "(owner IS NULL OR lease_expires_at < now())";
+    return this.claimWhere(`${claimable} ${conditions.join(" ")}`, params);
+  }
+
+  /**
+   * Claims, like {@link claim}, the oldest live run owned by one of `owners` whose executor session
+   * has ended (ADR 024: the process died and PostgreSQL freed its session lock), whatever its lease
+   * says; never one of `exclude`. The session's end is checked again in the claiming statement
+   * itself. Same fence bump, recovery count and event sequence number as any claim. Null when none.
+   */
+  async claimFromEndedSession(
+    owner: string,
+    leaseMs: number,
+    owners: readonly string[],
+    exclude: readonly string[] = [],
+  ): Promise<WorkflowRunEntity | null> {
+    const params: unknown[] = [owner, String(leaseMs), [...owners], [...exclude]];
+    return this.claimWhere(
+      `owner = ANY($3::text[]) AND owner IN (${ENDED_SESSION_OWNERS}) AND id <> ALL($4::uuid[])`,
+      params,
+    );
+  }
+
+  /**
+   * The one claim statement: the oldest live, awake run matching `candidate` (rows other claimers
+   * hold locked are skipped) gets owner `$1`, a lease of `$2` ms, the next fence and event sequence
+   * number; a run that had an owner counts one more recovery.
+   */
+  private async claimWhere(candidate: string, params: unknown[]): Promise<WorkflowRunEntity | null> {
     const rows = await this.sql.rows<Record<string, unknown>>(
       `UPDATE workflow_runs r
           SET owner = $1, lease_expires_at = now() + ($2 || ' milliseconds')::interval, fence = r.fence + 1,
@@ -166,9 +195,8 @@ export class RunStore {
         WHERE r.id = (
           SELECT id FROM workflow_runs
            WHERE status IN ('pending', 'running')
-             AND ${claimable}
              AND (wake_at IS NULL OR wake_at <= now())
-             ${conditions.join(" ")}
+             AND ${candidate}
            ORDER BY created_at, id
            LIMIT 1
            FOR UPDATE SKIP LOCKED)
