@@ -7,7 +7,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
 import { McpType } from "@mcp/proto/registry";
-import { generateApiKey } from "@mcp/runtime";
+import { generateApiKey, type Role } from "@mcp/runtime";
 import type { Page, Request } from "playwright-core";
 import { rpcError } from "../support/errors";
 import { uniqueName } from "../support/mcps";
@@ -77,10 +77,10 @@ describe("web console › API keys required (AUTH_ENABLED=true; Chromium, a real
     }
   };
 
-  /** A new live key with `scopes`, stored as `npm run keys -- create` stores it. */
-  const newKey = async (name: string, scopes: string[]): Promise<string> => {
+  /** A new live key with `role`, stored as `npm run keys -- create` stores it. */
+  const newKey = async (name: string, role: Role): Promise<string> => {
     const key = generateApiKey();
-    await new ApiKeyStore(keys).create({ id: key.id, name, secretHash: key.secretHash, scopes });
+    await new ApiKeyStore(keys).create({ id: key.id, name, secretHash: key.secretHash, role });
     return key.token;
   };
 
@@ -94,9 +94,9 @@ describe("web console › API keys required (AUTH_ENABLED=true; Chromium, a real
       id: service.id,
       name: "platform-services",
       secretHash: service.secretHash,
-      scopes: ["write", "execute"],
+      role: "viewer",
     });
-    userKey = await newKey(uniqueName("console-user"), ["write", "execute"]);
+    userKey = await newKey(uniqueName("console-user"), "admin");
     await platform.clients.registry.createMcp(
       { name: seeded, config: scriptConfig(ECHO_SCRIPT) },
       bearer(userKey),
@@ -202,7 +202,7 @@ describe("web console › API keys required (AUTH_ENABLED=true; Chromium, a real
 
   it("a revoked key › New MCP shows UNAUTHENTICATED with the API's message naming the revocation", async () => {
     const keyName = uniqueName("revoked");
-    const key = await newKey(keyName, ["write", "execute"]);
+    const key = await newKey(keyName, "editor");
     await platform.clients.registry.listMcps({}, bearer(key)); // a live key: accepted (and now cached)
     await new ApiKeyStore(keys).revoke(keyName);
     // The services cache keys for AUTH_CACHE_MS (300 ms here): wait until the revocation lands (probed

@@ -30,7 +30,7 @@ describe("openFoundation", () => {
 
     const server = await base.serve(
       { services: [], routes: () => undefined },
-      { mutating: "write", callsOtherServices: false },
+      { callsOtherServices: false },
     );
     const metrics = await fetch(`${server.url}/metrics`);
     expect(metrics.status).toBe(200);

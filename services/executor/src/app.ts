@@ -38,7 +38,7 @@ import { RunWorker, type Reservation } from "./runs/run-worker.js";
 import { SecretVault } from "./secrets/index.js";
 import { RetentionLoop, RunPruner, retentionMetrics } from "./retention/index.js";
 import { openSchedules } from "./schedules/open-schedules.js";
-import { build, SERVICE_SCOPES } from "./server.js";
+import { build } from "./server.js";
 import { Triggers, WebhookDeliveries, webhookRoute } from "./triggers/index.js";
 
 /**
@@ -213,11 +213,7 @@ export async function startExecutor(
     pruner,
     schedules,
   });
-  const server = await base.serve(built, {
-    mutating: "execute",
-    services: SERVICE_SCOPES,
-    callsOtherServices: true,
-  });
+  const server = await base.serve(built, { callsOtherServices: true });
   reportSandboxHealth(server, sandbox);
   await worker.start();
   retentionLoop.start();
