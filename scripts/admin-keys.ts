@@ -13,7 +13,16 @@
  */
 import { parseArgs } from "node:util";
 import { ApiKeyStore, openDatabase } from "@mcp/db";
-import { ConfigError, ROLES, asRole, generateApiKey, loadConfig, loadDotEnv, roleForScopes, type Role } from "@mcp/runtime";
+import {
+  ConfigError,
+  ROLES,
+  asRole,
+  generateApiKey,
+  loadConfig,
+  loadDotEnv,
+  roleForScopes,
+  type Role,
+} from "@mcp/runtime";
 import { errorMessage } from "@mcp/errors";
 
 const USAGE = `usage: npm run keys -- create --name <name> --role viewer|editor|operator|admin

@@ -68,10 +68,16 @@ describe("audit log (AUTH_ENABLED=true)", () => {
       Code.NotFound,
     );
     await expectCode(
-      k.p.clients.registry.createMcp({ name: "", config: scriptConfig(ECHO_SCRIPT) }, bearer(k.keys.editor.token)),
+      k.p.clients.registry.createMcp(
+        { name: "", config: scriptConfig(ECHO_SCRIPT) },
+        bearer(k.keys.editor.token),
+      ),
       Code.InvalidArgument,
     );
-    await k.p.clients.registry.setMcpLabel({ mcp, label: "production", version: 1 }, bearer(k.keys.admin.token));
+    await k.p.clients.registry.setMcpLabel(
+      { mcp, label: "production", version: 1 },
+      bearer(k.keys.admin.token),
+    );
     const moves = await events({ method: "SetMcpLabel" });
     const mine = moves.filter((e) => e.target.startsWith(`${name} `));
     expect(mine.map((e) => [e.actor, e.target, e.outcome])).toEqual([
@@ -86,7 +92,10 @@ describe("audit log (AUTH_ENABLED=true)", () => {
   it("records writes of the workflows service and the executor too, but no read and no call without a key", async () => {
     const flow = uniqueName("audited-flow");
     const mcp = uniqueName("audited-echo");
-    await k.p.clients.registry.createMcp({ name: mcp, config: scriptConfig(ECHO_SCRIPT) }, bearer(k.keys.editor.token));
+    await k.p.clients.registry.createMcp(
+      { name: mcp, config: scriptConfig(ECHO_SCRIPT) },
+      bearer(k.keys.editor.token),
+    );
     await k.p.clients.workflows.createWorkflow(
       { name: flow, spec: { steps: [{ stepId: "s", mcp: { mcp: { case: "name", value: mcp } } }] } },
       bearer(k.keys.editor.token),
@@ -115,7 +124,10 @@ describe("audit log (AUTH_ENABLED=true)", () => {
   });
 
   it("never records a secret's value (only its name)", async () => {
-    const secrets = createClient(SecretService, createGrpcTransport({ baseUrl: k.p.executors[0]!.server.url }));
+    const secrets = createClient(
+      SecretService,
+      createGrpcTransport({ baseUrl: k.p.executors[0]!.server.url }),
+    );
     const value = `audit-secret-${randomUUID()}`;
     const name = `AUDIT_${randomUUID().slice(0, 8).toUpperCase()}`;
     await secrets.putSecret({ name, value }, bearer(k.keys.admin.token));
@@ -130,7 +142,12 @@ describe("audit log (AUTH_ENABLED=true)", () => {
     for (let i = 1; i <= 3; i++) {
       await k.p.clients.registry.createMcp(newPythonMcp(`${name}-${i}`), bearer(k.keys.editor.token));
     }
-    const filter = { actor: k.keys.editor.name, method: "CreateMcp", outcome: "OK", after: timestampFromDate(started) };
+    const filter = {
+      actor: k.keys.editor.name,
+      method: "CreateMcp",
+      outcome: "OK",
+      after: timestampFromDate(started),
+    };
     const first = await audit.listAuditEvents({ filter, pageSize: 2 }, bearer(k.keys.admin.token));
     expect(first.events).toHaveLength(2);
     expect(first.nextPageToken).not.toBe("");
@@ -149,7 +166,10 @@ describe("audit log (AUTH_ENABLED=true)", () => {
     const future = timestampFromDate(new Date(Date.now() + 3_600_000));
     expect(await events({ after: future })).toEqual([]);
     await expectCode(
-      audit.listAuditEvents({ filter: { after: future, before: timestampFromDate(started) } }, bearer(k.keys.admin.token)),
+      audit.listAuditEvents(
+        { filter: { after: future, before: timestampFromDate(started) } },
+        bearer(k.keys.admin.token),
+      ),
       Code.InvalidArgument,
     );
     // a page token is bound to its filter
@@ -161,7 +181,10 @@ describe("audit log (AUTH_ENABLED=true)", () => {
       Code.InvalidArgument,
     );
     for (const role of ["viewer", "editor", "operator"] as const) {
-      const denied = await expectCode(audit.listAuditEvents({}, bearer(k.keys[role].token)), Code.PermissionDenied);
+      const denied = await expectCode(
+        audit.listAuditEvents({}, bearer(k.keys[role].token)),
+        Code.PermissionDenied,
+      );
       expect(denied.rawMessage).toContain('ListAuditEvents needs the "admin" role');
     }
   });

@@ -25,7 +25,12 @@ export async function startKeyedPlatform(env: Record<string, string> = {}): Prom
   });
   const db = (await openDatabase({ url: p.db.url, poolSize: 2 })).dataSource;
   const store = new ApiKeyStore(db);
-  await store.create({ id: service.id, name: "platform-services", secretHash: service.secretHash, role: "viewer" });
+  await store.create({
+    id: service.id,
+    name: "platform-services",
+    secretHash: service.secretHash,
+    role: "viewer",
+  });
   const keys = {} as Record<Role, { token: string; name: string }>;
   for (const role of ROLES) {
     const key = generateApiKey();

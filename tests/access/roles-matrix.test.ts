@@ -6,7 +6,14 @@
  * denied calls are PERMISSION_DENIED naming the role needed and the caller's; calls without a key are
  * UNAUTHENTICATED. Services are found through each server's reflection, so a new service counts too.
  */
-import { fromJson, type DescMethod, type DescService, type JsonObject } from "@bufbuild/protobuf";
+import {
+  fromJson,
+  type DescMethod,
+  type DescMethodStreaming,
+  type DescMethodUnary,
+  type DescService,
+  type JsonObject,
+} from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, createContextValues, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import * as executorProto from "@mcp/proto/executor";
@@ -86,7 +93,9 @@ const EXPECTED: Readonly<Record<string, Needed>> = {
 const DESCRIPTORS: ReadonlyMap<string, DescService> = new Map(
   [registryProto, workflowsProto, executorProto]
     .flatMap((module) => Object.values(module))
-    .filter((v): v is DescService => typeof v === "object" && v !== null && (v as DescService).kind === "service")
+    .filter(
+      (v): v is DescService => typeof v === "object" && v !== null && (v as DescService).kind === "service",
+    )
     .map((s) => [s.typeName, s]),
 );
 
@@ -104,15 +113,27 @@ async function servedServices(transport: Transport): Promise<string[]> {
 }
 
 /** Calls `method` with `json` and returns the code it ended with (0 for OK). */
-async function codeOf(transport: Transport, method: DescMethod, json: JsonObject, token?: string): Promise<Code | 0> {
+async function codeOf(
+  transport: Transport,
+  method: DescMethod,
+  json: JsonObject,
+  token?: string,
+): Promise<Code | 0> {
   const header = new Headers(token ? bearer(token).headers : {});
   const input = fromJson(method.input, json);
   try {
     if (method.methodKind === "unary") {
-      await transport.unary(method, undefined, 60_000, header, input, createContextValues());
+      await transport.unary(
+        method as DescMethodUnary,
+        undefined,
+        60_000,
+        header,
+        input,
+        createContextValues(),
+      );
     } else if (method.methodKind === "server_streaming") {
       const res = await transport.stream(
-        method,
+        method as DescMethodStreaming,
         undefined,
         60_000,
         header,
@@ -171,7 +192,8 @@ describe("RPC × role matrix (AUTH_ENABLED=true, a key of each role)", () => {
         const base = requests[method.name]!;
         const anonymous = await codeOf(transport, method, base());
         calls++;
-        if (anonymous !== Code.Unauthenticated) wrong.push(`${name} without a key: ${Code[anonymous] ?? "OK"}`);
+        if (anonymous !== Code.Unauthenticated)
+          wrong.push(`${name} without a key: ${Code[anonymous] ?? "OK"}`);
         for (const role of ROLES) {
           const allowed = needed === "authenticated" || roleAllows(role, needed);
           const got = await codeOf(transport, method, base(), k.keys[role].token);
@@ -188,7 +210,10 @@ describe("RPC × role matrix (AUTH_ENABLED=true, a key of each role)", () => {
   });
 
   it("SetMcpLabel/DeleteMcpLabel › `production` needs admin, any other label editor; the refusal names both roles", async () => {
-    const registry = createClient(registryProto.RegistryService, createGrpcTransport({ baseUrl: k.p.registry.url }));
+    const registry = createClient(
+      registryProto.RegistryService,
+      createGrpcTransport({ baseUrl: k.p.registry.url }),
+    );
     const mcp = { case: "name" as const, value: fixtures.mcp };
     await registry.setMcpLabel({ mcp, label: "staging", version: 1 }, bearer(k.keys.editor.token));
     await registry.deleteMcpLabel({ mcp, label: "staging" }, bearer(k.keys.editor.token));
@@ -202,10 +227,15 @@ describe("RPC × role matrix (AUTH_ENABLED=true, a key of each role)", () => {
       );
       expect(err?.code).toBe(Code.PermissionDenied);
       expect(err?.rawMessage).toMatch(
-        new RegExp(`needs the "admin" role in workspace "default"; API key "${k.keys.editor.name}" has "editor"$`),
+        new RegExp(
+          `needs the "admin" role in workspace "default"; API key "${k.keys.editor.name}" has "editor"$`,
+        ),
       );
     }
-    const moved = await registry.setMcpLabel({ mcp, label: "production", version: 1 }, bearer(k.keys.admin.token));
+    const moved = await registry.setMcpLabel(
+      { mcp, label: "production", version: 1 },
+      bearer(k.keys.admin.token),
+    );
     expect(moved.move?.movedBy).toBe(k.keys.admin.name);
   });
 });

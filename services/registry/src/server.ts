@@ -41,10 +41,7 @@ export function build(deps: RegistryBuildDeps) {
   return {
     services: [RegistryService, AccessService, AuditService] as const,
     routes: (router: ConnectRouter) =>
-      router
-        .service(RegistryService, impl)
-        .service(AccessService, access)
-        .service(AuditService, audit),
+      router.service(RegistryService, impl).service(AccessService, access).service(AuditService, audit),
     validation: new Map([...registryValidation, ...accessValidation]),
   };
 }

@@ -75,7 +75,11 @@ export class AuditStore {
 
   /** One page of matching events, newest first, after the position `pageToken` holds. */
   async listPage(filter: AuditFilter, pageToken: string, size: number): Promise<Page<AuditEventEntity>> {
-    const fingerprint = { ...filter, after: filter.after?.toISOString(), before: filter.before?.toISOString() };
+    const fingerprint = {
+      ...filter,
+      after: filter.after?.toISOString(),
+      before: filter.before?.toISOString(),
+    };
     const keyset = decodePageToken(pageToken, fingerprint);
     const limit = pageSize(size);
     const params: unknown[] = [filter.workspace];

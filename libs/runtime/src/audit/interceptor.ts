@@ -98,7 +98,9 @@ async function appendWithin(
   );
   try {
     if ((await Promise.race([write, budget])) === "late") {
-      onError(new Error(`the audit write took over ${WRITE_BUDGET_MS} ms; the call answered without waiting`));
+      onError(
+        new Error(`the audit write took over ${WRITE_BUDGET_MS} ms; the call answered without waiting`),
+      );
     }
   } finally {
     clearTimeout(timer);

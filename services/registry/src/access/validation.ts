@@ -45,7 +45,11 @@ export const accessValidation: ValidationTable = validationTable([
       const found = checkPageSize(m.pageSize);
       const after = m.filter?.after;
       const before = m.filter?.before;
-      if (after && before && (after.seconds > before.seconds || (after.seconds === before.seconds && after.nanos >= before.nanos))) {
+      if (
+        after &&
+        before &&
+        (after.seconds > before.seconds || (after.seconds === before.seconds && after.nanos >= before.nanos))
+      ) {
         found.push(violation("filter.before", "must be later than filter.after"));
       }
       return found;
