@@ -132,7 +132,7 @@ describe("audit log (AUTH_ENABLED=true)", () => {
     const name = `AUDIT_${randomUUID().slice(0, 8).toUpperCase()}`;
     await secrets.putSecret({ name, value }, bearer(k.keys.admin.token));
     expect((await events({ method: "PutSecret", target: name }))[0]?.outcome).toBe("OK");
-    const rows = (await k.db.query("SELECT * FROM audit_events")) as Record<string, unknown>[];
+    const rows = await k.db.query<Record<string, unknown>[]>("SELECT * FROM audit_events");
     expect(rows.length).toBeGreaterThan(0);
     expect(JSON.stringify(rows)).not.toContain(value);
   });

@@ -92,7 +92,7 @@ const EXPECTED: Readonly<Record<string, Needed>> = {
 /** Every generated service descriptor of the platform, by type name. */
 const DESCRIPTORS: ReadonlyMap<string, DescService> = new Map(
   [registryProto, workflowsProto, executorProto]
-    .flatMap((module) => Object.values(module))
+    .flatMap((module): unknown[] => Object.values(module))
     .filter(
       (v): v is DescService => typeof v === "object" && v !== null && (v as DescService).kind === "service",
     )

@@ -6,7 +6,6 @@ import {
   AddMemberResponseSchema,
   ListMembersResponseSchema,
   Role,
-  UpdateMemberResponseSchema,
 } from "@mcp/proto/registry";
 import pino from "pino";
 import { errorInterceptor } from "../interceptors/errors.js";
