@@ -42,12 +42,14 @@ describe("openDatabase", () => {
         "ConcurrencyLimits1767800000000",
         "RunRetention1767900000000",
         "RunStatsIndex1768000000000",
+        "RolesAndAudit1768300000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(tables.map((t) => t.table_name)).toEqual([
         "api_keys",
+        "audit_events",
         "mcp_definitions",
         "mcp_label_moves",
         "mcp_name_versions",
@@ -65,6 +67,7 @@ describe("openDatabase", () => {
         "workflow_name_versions",
         "workflow_runs",
         "workflow_versions",
+        "workspace_members",
       ]);
     } finally {
       await Promise.all(opened.map((o) => o.dataSource.destroy()));
