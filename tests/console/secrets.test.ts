@@ -270,6 +270,9 @@ describe("web console › Secrets (API keys and SECRETS_KEY on; Chromium, a real
     );
 
     const page = browser.page();
+    // reads need a key too: any role's (this one cannot touch secrets)
+    await page.goto(web.url);
+    await saveKey(page, writer);
     await page.goto(`${web.url}/mcps/${mcp}`);
     await page.getByRole("heading", { level: 1, name: mcp, exact: true }).waitFor();
     await page.getByRole("heading", { level: 2, name: "Version 2 (latest)" }).waitFor();
