@@ -84,12 +84,11 @@ export async function memberSet(
   email: string,
   role: Role,
 ): Promise<void> {
-  const res = await call(ctx, "registry", () =>
+  const { member } =
     verb === "add"
-      ? ctx.clients.access.addMember({ email, role })
-      : ctx.clients.access.updateMember({ email, role }),
-  );
-  const m = res.member!;
+      ? await call(ctx, "registry", () => ctx.clients.access.addMember({ email, role }))
+      : await call(ctx, "registry", () => ctx.clients.access.updateMember({ email, role }));
+  const m = member!;
   ctx.io.out(
     `${verb === "add" ? "added" : "updated"} ${m.email} as ${roleName(m.role)} in workspace ${m.workspace}`,
   );
