@@ -17,7 +17,7 @@ export async function ensureServiceKey(
   say: (message: string) => void,
 ): Promise<void> {
   if (env["SERVICE_API_KEY"]?.trim()) return;
-  const { dataSource } = await openDatabase({ url: databaseUrl, poolSize: 1 });
+  const { dataSource } = await openDatabase({ url: databaseUrl, poolSize: 2 });
   try {
     const store = new ApiKeyStore(dataSource);
     await store.revoke(START_SERVICE_KEY_NAME).catch((err: unknown) => {

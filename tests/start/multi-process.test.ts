@@ -29,7 +29,7 @@ function post(url: string, body: object, key?: string): Promise<Response> {
 
 /** An admin key in the database at `url`, as `npm run keys -- create --role admin` makes one. */
 async function adminKey(url: string): Promise<string> {
-  const { dataSource } = await openDatabase({ url, poolSize: 1 });
+  const { dataSource } = await openDatabase({ url, poolSize: 2 });
   try {
     const key = generateApiKey();
     await new ApiKeyStore(dataSource).create({

@@ -56,9 +56,10 @@ export class MemberStore {
 
   /** Changes a member's role; undefined when there is no such member. */
   async update(member: MemberChange): Promise<WorkspaceMemberEntity | undefined> {
+    // (a CTE: TypeORM answers a bare UPDATE/DELETE with [rows, count], a SELECT with the rows)
     const rows = await this.rows(
-      `UPDATE workspace_members SET role = $3, added_by = $4, added_at = now()
-       WHERE workspace = $1 AND email = $2 RETURNING *`,
+      `WITH changed AS (UPDATE workspace_members SET role = $3, added_by = $4, added_at = now()
+       WHERE workspace = $1 AND email = $2 RETURNING *) SELECT * FROM changed`,
       [member.workspace, member.email.toLowerCase(), member.role, member.addedBy],
     );
     return rows[0] && entity(rows[0]);
@@ -67,7 +68,8 @@ export class MemberStore {
   /** Removes a member; false when there was none. */
   async remove(workspace: string, email: string): Promise<boolean> {
     const rows = await this.rows(
-      "DELETE FROM workspace_members WHERE workspace = $1 AND email = $2 RETURNING *",
+      `WITH gone AS (DELETE FROM workspace_members WHERE workspace = $1 AND email = $2 RETURNING *)
+       SELECT * FROM gone`,
       [workspace, email.toLowerCase()],
     );
     return rows.length > 0;
