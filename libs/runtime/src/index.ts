@@ -69,4 +69,10 @@ export {
   type Role,
   type Caller,
 } from "./auth/index.js";
-export { auditInterceptor, auditTarget, outcomeName, type AuditSink, type AuditRecord } from "./audit/index.js";
+export {
+  auditInterceptor,
+  auditTarget,
+  outcomeName,
+  type AuditSink,
+  type AuditRecord,
+} from "./audit/index.js";

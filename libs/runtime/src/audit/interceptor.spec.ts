@@ -1,12 +1,7 @@
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, createRouterTransport } from "@connectrpc/connect";
 import { NotFoundError } from "@mcp/errors";
-import {
-  AccessService,
-  AddMemberResponseSchema,
-  ListMembersResponseSchema,
-  Role,
-} from "@mcp/proto/registry";
+import { AccessService, AddMemberResponseSchema, ListMembersResponseSchema, Role } from "@mcp/proto/registry";
 import pino from "pino";
 import { errorInterceptor } from "../interceptors/errors.js";
 import { loggingInterceptor } from "../interceptors/logging.js";
