@@ -2,18 +2,30 @@
  * `npm run keys -- <command>`: manages API keys (DESIGN.md §5) in the database the services use
  * (`DATABASE_URL`, else the `POSTGRES_*` parts; `.env` is read). Runs pending migrations first.
  *
- *   create --name <name> [--scopes write,execute]   prints the new key ONCE on stdout
- *   list [--all]                                     live keys (with --all, revoked too); never a secret
- *   revoke <id|name>                                 takes effect in every service within AUTH_CACHE_MS (30 s)
+ *   create --name <name> --role <role>   prints the new key ONCE on stdout
+ *   list [--all]                         live keys (with --all, revoked too); never a secret
+ *   revoke <id|name>                     takes effect in every service within AUTH_CACHE_MS (30 s)
  *
- * Scopes: write (mutating RPCs), execute (ExecuteWorkflow, RunMcp, CancelRun), read, admin (all).
+ * Roles (docs/adr/022): viewer (read), editor (write definitions), operator (run, cancel, signal,
+ * approve, rerun, schedules), admin (everything: the production label, secrets, members, triggers,
+ * retention, the audit log). An admin key is how the first admin gets in without OpenID Connect.
+ * `--scopes` (before roles) still works, deprecated: mapped to a role as the migration mapped keys.
  */
 import { parseArgs } from "node:util";
 import { ApiKeyStore, openDatabase } from "@mcp/db";
-import { ConfigError, generateApiKey, loadConfig, loadDotEnv, parseScopes } from "@mcp/runtime";
+import {
+  ConfigError,
+  ROLES,
+  asRole,
+  generateApiKey,
+  loadConfig,
+  loadDotEnv,
+  roleForScopes,
+  type Role,
+} from "@mcp/runtime";
 import { errorMessage } from "@mcp/errors";
 
-const USAGE = `usage: npm run keys -- create --name <name> [--scopes write,execute]
+const USAGE = `usage: npm run keys -- create --name <name> --role viewer|editor|operator|admin
        npm run keys -- list [--all]
        npm run keys -- revoke <id|name>`;
 
@@ -25,7 +37,8 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       name: { type: "string" },
-      scopes: { type: "string", default: "write,execute" },
+      role: { type: "string" },
+      scopes: { type: "string" },
       all: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -38,7 +51,7 @@ async function main(argv: string[]): Promise<void> {
   if (!["create", "list", "revoke"].includes(command)) throw new UsageError(`unknown command "${command}"`);
   if (command === "create" && !values.name?.trim()) throw new UsageError("create needs --name <name>");
   if (command === "revoke" && rest.length !== 1) throw new UsageError("revoke needs exactly one <id|name>");
-  const scopes = command === "create" ? parseScopes(values.scopes) : [];
+  const role = command === "create" ? roleOf(values.role, values.scopes) : undefined;
 
   loadDotEnv();
   const { databaseUrl } = loadConfig("registry");
@@ -51,10 +64,10 @@ async function main(argv: string[]): Promise<void> {
         id: key.id,
         name: values.name!.trim(),
         secretHash: key.secretHash,
-        scopes,
+        role: role!,
       });
       process.stderr.write(
-        `created key "${row.name}" (id ${row.id}, scopes: ${row.scopes.join(",") || "none"}).\n` +
+        `created key "${row.name}" (id ${row.id}, role: ${row.role}).\n` +
           "This is the only time the key is shown; store it now:\n",
       );
       process.stdout.write(`${key.token}\n`);
@@ -64,13 +77,13 @@ async function main(argv: string[]): Promise<void> {
         [
           r.id,
           r.name,
-          r.scopes.join(",") || "-",
+          r.role,
           r.createdAt.toISOString(),
           r.lastUsedAt?.toISOString() ?? "never",
           r.revokedAt ? `revoked ${r.revokedAt.toISOString()}` : "live",
         ].join("\t"),
       );
-      process.stdout.write(["ID\tNAME\tSCOPES\tCREATED\tLAST USED\tSTATUS", ...lines].join("\n") + "\n");
+      process.stdout.write(["ID\tNAME\tROLE\tCREATED\tLAST USED\tSTATUS", ...lines].join("\n") + "\n");
     } else {
       const row = await store.revoke(rest[0]!);
       process.stderr.write(
@@ -80,6 +93,27 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     await dataSource.destroy();
   }
+}
+
+/** The role `--role` names, or (deprecated) the one `--scopes` maps to; one of them is required. */
+function roleOf(role: string | undefined, scopes: string | undefined): Role {
+  if (role !== undefined && scopes !== undefined) throw new UsageError("give --role or --scopes, not both");
+  if (role !== undefined) {
+    const parsed = asRole(role.trim());
+    if (!parsed) throw new UsageError(`unknown role "${role}"; known: ${ROLES.join(", ")}`);
+    return parsed;
+  }
+  if (scopes === undefined) throw new UsageError(`create needs --role <${ROLES.join("|")}>`);
+  let mapped: Role;
+  try {
+    mapped = roleForScopes(scopes);
+  } catch (err) {
+    throw new UsageError(errorMessage(err));
+  }
+  process.stderr.write(
+    `keys: --scopes is deprecated; "${scopes}" maps to --role ${mapped} (see docs/adr/022-roles-and-audit.md)\n`,
+  );
+  return mapped;
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {

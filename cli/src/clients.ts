@@ -7,11 +7,11 @@ import {
   SecretService,
   TriggerService,
 } from "@mcp/proto/executor";
-import { RegistryService } from "@mcp/proto/registry";
+import { AccessService, AuditService, RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { CliConfig } from "./config.js";
 
-/** One gRPC client per service (five on the executor: runs, secrets, triggers, retention and schedules). */
+/** One gRPC client per service (three on the registry: catalogue, access, audit; five on the executor). */
 export interface Clients {
   readonly registry: Client<typeof RegistryService>;
   readonly workflows: Client<typeof WorkflowService>;
@@ -24,6 +24,10 @@ export interface Clients {
   readonly retention: Client<typeof RunRetentionService>;
   /** The executor's schedules (same address as `executor`). */
   readonly schedules: Client<typeof ScheduleService>;
+  /** Who you are and the workspace's members (same address as `registry`). */
+  readonly access: Client<typeof AccessService>;
+  /** The audit log (same address as `registry`). */
+  readonly audit: Client<typeof AuditService>;
 }
 
 /** Sends the API key, when there is one, on every call. */
@@ -45,5 +49,7 @@ export function createClients(config: CliConfig): Clients {
     triggers: createClient(TriggerService, transport(config.executorUrl)),
     retention: createClient(RunRetentionService, transport(config.executorUrl)),
     schedules: createClient(ScheduleService, transport(config.executorUrl)),
+    access: createClient(AccessService, transport(config.registryUrl)),
+    audit: createClient(AuditService, transport(config.registryUrl)),
   };
 }

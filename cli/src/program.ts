@@ -15,6 +15,7 @@ import { parseAge, runsPrune } from "./commands/prune.js";
 import { decide, signal } from "./commands/signal.js";
 import { secretList, secretRm, secretRotateKey, secretSet } from "./commands/secret.js";
 import { addTriggerCommands } from "./commands/trigger.js";
+import { addAccessCommands } from "./commands/access.js";
 import { scheduleCommand } from "./commands/schedule-command.js";
 import { ConfigError, DEFAULT_URLS, resolveConfig, type ConnectionFlags } from "./config.js";
 import type { Context } from "./context.js";
@@ -284,6 +285,7 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .action(action((ctx) => secretRotateKey(ctx)));
 
   addTriggerCommands(program, action, outputOption);
+  addAccessCommands(program, action, outputOption);
   scheduleCommand(program, action);
 
   try {

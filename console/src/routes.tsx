@@ -71,6 +71,10 @@ export const routes: RouteObject[] = [
         path: "schedules/:name",
         lazy: async () => ({ Component: (await import("./pages/schedules/schedule-page")).SchedulePage }),
       },
+      {
+        path: "audit",
+        lazy: async () => ({ Component: (await import("./pages/audit/audit-page")).AuditPage }),
+      },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -13,7 +13,7 @@ import {
   SecretService,
 } from "@mcp/proto/executor";
 import { errorDetails } from "@mcp/proto/grpc";
-import { createLogger, generateApiKey, reasonOf } from "@mcp/runtime";
+import { createLogger, generateApiKey, reasonOf, type Role } from "@mcp/runtime";
 import { Client as PgClient } from "pg";
 import { expectCode } from "../support/errors";
 import type { LogRecord } from "../support/logged-executor";
@@ -73,9 +73,9 @@ describe("SecretService with API keys on", () => {
   const clientOf = (app: ExecutorApp) =>
     createClient(SecretService, createGrpcTransport({ baseUrl: app.server.url }));
 
-  async function createKey(name: string, scopes: string[]): Promise<string> {
+  async function createKey(name: string, role: Role): Promise<string> {
     const key = generateApiKey();
-    await new ApiKeyStore(dataSource).create({ id: key.id, name, secretHash: key.secretHash, scopes });
+    await new ApiKeyStore(dataSource).create({ id: key.id, name, secretHash: key.secretHash, role });
     return key.token;
   }
 
@@ -83,8 +83,8 @@ describe("SecretService with API keys on", () => {
     db = await createTestDatabase();
     dataSource = (await openDatabase({ url: db.url, poolSize: 2 })).dataSource;
     adminName = `admin-${randomBytes(3).toString("hex")}`;
-    admin = await createKey(adminName, ["admin"]);
-    writer = await createKey("writer", ["write", "execute"]);
+    admin = await createKey(adminName, "admin");
+    writer = await createKey("writer", "editor");
     const a = await executor(keyA.toString("base64"));
     secrets = clientOf(a);
     vaultA = a.secrets;
@@ -153,10 +153,10 @@ describe("SecretService with API keys on", () => {
     for (const [method, call] of Object.entries(calls)) {
       const denied = await expectCode(call(bearer(writer)), Code.PermissionDenied);
       expect(denied.rawMessage).toBe(
-        `API key "writer" lacks the "admin" scope that ${method} needs (it has: write, execute)`,
+        `${method} needs the "admin" role in workspace "default"; API key "writer" has "editor"`,
       );
       const anonymous = await expectCode(call(), Code.Unauthenticated);
-      expect(anonymous.rawMessage).toContain(`${method} needs an API key`);
+      expect(anonymous.rawMessage).toContain(`${method} needs a credential`);
     }
     // nothing changed
     expect((await secrets.getSecret({ name: "GUARDED" }, bearer(admin))).secret?.valueVersion).toBe(1);

@@ -1,6 +1,6 @@
 import { createClient, type Client } from "@connectrpc/connect";
 import { ExecutorService, ScheduleService, SecretService, TriggerService } from "@mcp/proto/executor";
-import { RegistryService } from "@mcp/proto/registry";
+import { AccessService, AuditService, RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { Transports } from "./transports";
 
@@ -15,6 +15,10 @@ export interface Clients {
   readonly triggers: Client<typeof TriggerService>;
   /** The executor's schedules, served at the executor's address. */
   readonly schedules: Client<typeof ScheduleService>;
+  /** Who you are and the workspace's members, served at the registry's address. */
+  readonly access: Client<typeof AccessService>;
+  /** The audit log, served at the registry's address. */
+  readonly audit: Client<typeof AuditService>;
 }
 
 export function createClients(transports: Transports): Clients {
@@ -25,5 +29,7 @@ export function createClients(transports: Transports): Clients {
     secrets: createClient(SecretService, transports.executor),
     triggers: createClient(TriggerService, transports.executor),
     schedules: createClient(ScheduleService, transports.executor),
+    access: createClient(AccessService, transports.registry),
+    audit: createClient(AuditService, transports.registry),
   };
 }

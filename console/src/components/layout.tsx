@@ -38,6 +38,9 @@ export function Layout() {
             <li>
               <NavLink to="/triggers">Triggers</NavLink>
             </li>
+            <li>
+              <NavLink to="/audit">Audit</NavLink>
+            </li>
           </ul>
         </nav>
         <div className="header-end">

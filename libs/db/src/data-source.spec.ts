@@ -42,6 +42,7 @@ describe("openDatabase", () => {
         "ConcurrencyLimits1767800000000",
         "RunRetention1767900000000",
         "RunStatsIndex1768000000000",
+        "RolesAndAudit1768300000000",
         "ExecutorSessions1768500000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
@@ -49,6 +50,7 @@ describe("openDatabase", () => {
       );
       expect(tables.map((t) => t.table_name)).toEqual([
         "api_keys",
+        "audit_events",
         "executor_sessions",
         "mcp_definitions",
         "mcp_label_moves",
@@ -67,6 +69,7 @@ describe("openDatabase", () => {
         "workflow_name_versions",
         "workflow_runs",
         "workflow_versions",
+        "workspace_members",
       ]);
     } finally {
       await Promise.all(opened.map((o) => o.dataSource.destroy()));

@@ -44,8 +44,13 @@ export interface ServiceConfig {
     readonly enabled: boolean;
     /** The key this service presents when it calls another service. Never log it. */
     readonly serviceApiKey: string | undefined;
-    /** How long a looked-up key is cached; a revocation takes effect within this. */
+    /** How long a looked-up key or membership is cached; a revocation takes effect within this. */
     readonly cacheMs: number;
+    /**
+     * Emails of people who are admins of the `default` workspace whatever `workspace_members` says
+     * (`BOOTSTRAP_ADMIN_EMAILS`, comma-separated, lower-cased): how the first admin gets in (docs/adr/022).
+     */
+    readonly bootstrapAdminEmails: readonly string[];
   };
 }
 
@@ -151,6 +156,21 @@ const envSchema = z.object({
       .optional(),
   ),
   AUTH_CACHE_MS: z.preprocess(empty, z.coerce.number().int().min(0).max(300_000).default(30_000)),
+  BOOTSTRAP_ADMIN_EMAILS: z.preprocess(
+    empty,
+    z
+      .string()
+      .transform((list) =>
+        list
+          .split(",")
+          .map((e) => e.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .refine((emails) => emails.every((e) => /^[^@\s]+@[^@\s]+$/.test(e)), {
+        error: "BOOTSTRAP_ADMIN_EMAILS must be comma-separated email addresses",
+      })
+      .default([]),
+  ),
 });
 
 /**
@@ -195,6 +215,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
           : ["true", "1", "yes", "on"].includes(e.AUTH_ENABLED),
       serviceApiKey: e.SERVICE_API_KEY,
       cacheMs: e.AUTH_CACHE_MS,
+      bootstrapAdminEmails: Object.freeze(e.BOOTSTRAP_ADMIN_EMAILS),
     }),
   });
 }

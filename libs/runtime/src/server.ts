@@ -8,6 +8,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { applyCors } from "./cors.js";
 import { HealthState, ServingStatus, healthService } from "./health.js";
+import { auditInterceptor, type AuditSink } from "./audit/index.js";
 import { errorInterceptor } from "./interceptors/errors.js";
 import { loggingInterceptor } from "./interceptors/logging.js";
 import { validationInterceptor, type ValidationTable } from "./interceptors/validation.js";
@@ -31,6 +32,11 @@ export interface ServerOptions {
   readonly routes: (router: ConnectRouter) => void;
   /** Request validators, run once per call before the handler (after the limit walk, docs/limits.md). */
   readonly validation?: ValidationTable;
+  /**
+   * Where the audit log goes: every mutating call is appended once it ends (outside error mapping, so
+   * it records the status code the caller sees; docs/adr/022). Unset: no audit log.
+   */
+  readonly audit?: AuditSink;
   /** Extra interceptors (e.g. authentication), run after logging, error mapping and validation. */
   readonly interceptors?: readonly Interceptor[];
   readonly corsOrigins?: readonly string[];
@@ -86,6 +92,7 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     interceptors: [
       loggingInterceptor(logger),
       ...(options.metrics ? [metricsInterceptor(options.metrics)] : []),
+      ...(options.audit ? [auditInterceptor(options.audit, logger)] : []),
       errorInterceptor({ domain: `${options.name}.mcp-platform`, logger }),
       validationInterceptor(options.validation ?? new Map()),
       ...(options.interceptors ?? []),

@@ -1,5 +1,5 @@
 import { openCache, type Cache } from "@mcp/coordination";
-import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
+import { ApiKeyStore, AuditStore, MemberStore, openDatabase, type DataSource } from "@mcp/db";
 import { watchDatabase } from "./database-health.js";
 import {
   coordinationMetrics,
@@ -10,7 +10,6 @@ import {
   startServer,
   type Logger,
   type RunningServer,
-  type Scope,
   type ServerOptions,
   type ServiceConfig,
 } from "@mcp/runtime";
@@ -26,7 +25,10 @@ export interface Foundation {
   readonly cacheKind: "redis" | "memory";
   /** This process's Prometheus registry, served at `/metrics`. */
   readonly metrics: MetricsRegistry;
-  /** Serves the service's routes with API-key auth (per config), metrics, CORS, health and reflection. */
+  /**
+   * Serves the service's routes with authentication and the role policy (per config), the audit log,
+   * metrics, CORS, health and reflection.
+   */
   serve(
     built: Pick<ServerOptions, "services" | "routes" | "validation" | "httpRoutes">,
     auth: ServeAuth,
@@ -35,15 +37,11 @@ export interface Foundation {
   stop(server: RunningServer | undefined, beforeClose?: () => Promise<void>): Promise<void>;
 }
 
-/** How a service's calls are authorised when API keys are on (the runtime's `ScopePolicy`). */
+/**
+ * How a service's calls are authorised when authentication is on. What each RPC needs is the runtime's
+ * one policy table (`POLICY`, docs/adr/022), not a per-service setting.
+ */
 export interface ServeAuth {
-  /** Scope needed by the service's non-read calls: `write` (catalogues) or `execute` (the executor). */
-  readonly mutating: Scope;
-  /**
-   * Services every method of which needs a scope, reads included, by type name — e.g. the executor's
-   * `mcp.executor.v1.SecretService` → `admin`.
-   */
-  readonly services?: Readonly<Record<string, Scope>>;
   /** Whether this service calls others (then it warns when SERVICE_API_KEY is missing). */
   readonly callsOtherServices: boolean;
 }
@@ -86,7 +84,12 @@ export async function openFoundation(
         port: config.port,
         logger,
         ...built,
-        interceptors: serverAuth(config, new ApiKeyStore(dataSource), { ...auth, logger }),
+        interceptors: serverAuth(
+          config,
+          { keys: new ApiKeyStore(dataSource), members: new MemberStore(dataSource) },
+          { ...auth, logger },
+        ),
+        audit: new AuditStore(dataSource),
         corsOrigins: config.corsOrigins,
         maxRequestBytes: config.maxRequestBytes,
         metrics,

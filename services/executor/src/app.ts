@@ -41,7 +41,7 @@ import { EndedSessionWatch } from "./runs/ended-session-watch.js";
 import { SecretVault } from "./secrets/index.js";
 import { RetentionLoop, RunPruner, retentionMetrics } from "./retention/index.js";
 import { openSchedules } from "./schedules/open-schedules.js";
-import { build, SERVICE_SCOPES } from "./server.js";
+import { build } from "./server.js";
 import { Triggers, WebhookDeliveries, webhookRoute } from "./triggers/index.js";
 
 /**
@@ -242,11 +242,7 @@ export async function startExecutor(
   await session?.open().catch((err: unknown) => {
     logger.warn({ err }, "could not open the executor session; claiming runs once it is open");
   });
-  const server = await base.serve(built, {
-    mutating: "execute",
-    services: SERVICE_SCOPES,
-    callsOtherServices: true,
-  });
+  const server = await base.serve(built, { callsOtherServices: true });
   reportSandboxHealth(server, sandbox);
   await worker.start();
   endedSessions?.start();

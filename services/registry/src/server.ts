@@ -1,7 +1,11 @@
 import type { Cache } from "@mcp/coordination";
-import { McpQueries, McpStore, type DataSource } from "@mcp/db";
-import { RegistryService } from "@mcp/proto/registry";
+import { AuditStore, McpQueries, McpStore, MemberStore, type DataSource } from "@mcp/db";
+import { AccessService, AuditService, RegistryService } from "@mcp/proto/registry";
 import type { ConnectRouter } from "@connectrpc/connect";
+import { accessService } from "./access-service.js";
+import { Members } from "./access/members.js";
+import { accessValidation } from "./access/validation.js";
+import { auditService } from "./audit-service.js";
 import { LabelWriter } from "./catalog/label-writer.js";
 import { McpListing } from "./catalog/listing.js";
 import { mcpCatalog } from "./catalog/mcp-catalog.js";
@@ -18,7 +22,11 @@ export interface RegistryBuildDeps {
   readonly toolProbe: ToolProbe;
 }
 
-/** Builds the registry's routes and validation table from its dependencies. */
+/**
+ * Builds the registry's routes and validation table from its dependencies: the catalogue
+ * (RegistryService), access (AccessService: WhoAmI, members) and the audit log (AuditService, which
+ * every service writes through its audit interceptor).
+ */
 export function build(deps: RegistryBuildDeps) {
   const queries = new McpQueries(deps.dataSource);
   const catalog = mcpCatalog(new McpStore(deps.dataSource), queries, deps.cache);
@@ -28,9 +36,12 @@ export function build(deps: RegistryBuildDeps) {
     labels: new LabelWriter(catalog.writer),
     listing: new McpListing(catalog, queries),
   });
+  const access = accessService(new Members(new MemberStore(deps.dataSource)));
+  const audit = auditService(new AuditStore(deps.dataSource));
   return {
-    services: [RegistryService] as const,
-    routes: (router: ConnectRouter) => router.service(RegistryService, impl),
-    validation: registryValidation,
+    services: [RegistryService, AccessService, AuditService] as const,
+    routes: (router: ConnectRouter) =>
+      router.service(RegistryService, impl).service(AccessService, access).service(AuditService, audit),
+    validation: new Map([...registryValidation, ...accessValidation]),
   };
 }

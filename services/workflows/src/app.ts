@@ -21,6 +21,6 @@ export async function startWorkflows(config: ServiceConfig, logger: Logger): Pro
     apiKey: config.auth.serviceApiKey,
   });
   const built = build({ dataSource: base.dataSource, cache: base.cache, registry });
-  const server = await base.serve(built, { mutating: "write", callsOtherServices: true });
+  const server = await base.serve(built, { callsOtherServices: true });
   return { server, stop: () => base.stop(server) };
 }

@@ -1,4 +1,6 @@
 import { ApiKeyEntity } from "./api-key.entity.js";
+import { AuditEventEntity } from "./audit-event.entity.js";
+import { WorkspaceMemberEntity } from "./workspace-member.entity.js";
 import { McpDefinitionEntity } from "./mcp-definition.entity.js";
 import { McpLabelMoveEntity } from "./mcp-label-move.entity.js";
 import { McpVersionEntity } from "./mcp-version.entity.js";
@@ -29,6 +31,8 @@ export {
   WebhookTriggerEntity,
   ScheduleEntity,
   ScheduleTickEntity,
+  WorkspaceMemberEntity,
+  AuditEventEntity,
 };
 export { CatalogDefinitionColumns, CatalogVersionColumns, NameCounterColumns } from "./catalog-columns.js";
 export type { LabelMap } from "./mcp-definition.entity.js";
@@ -54,4 +58,6 @@ export const ENTITIES = [
   WebhookTriggerEntity,
   ScheduleEntity,
   ScheduleTickEntity,
+  WorkspaceMemberEntity,
+  AuditEventEntity,
 ] as const;

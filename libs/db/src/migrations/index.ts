@@ -11,6 +11,7 @@ import { ConcurrencyLimits1767800000000 } from "./1767800000000-concurrency-limi
 import { RunRetention1767900000000 } from "./1767900000000-run-retention.js";
 import { RunStatsIndex1768000000000 } from "./1768000000000-run-stats-index.js";
 import { ExecutorSessions1768500000000 } from "./1768500000000-executor-sessions.js";
+import { RolesAndAudit1768300000000 } from "./1768300000000-roles-and-audit.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -26,5 +27,6 @@ export const MIGRATIONS = [
   ConcurrencyLimits1767800000000,
   RunRetention1767900000000,
   RunStatsIndex1768000000000,
+  RolesAndAudit1768300000000,
   ExecutorSessions1768500000000,
 ] as const;

@@ -8,7 +8,8 @@ export interface NewApiKey {
   readonly id: string;
   readonly name: string;
   readonly secretHash: string;
-  readonly scopes: readonly string[];
+  /** `viewer`, `editor`, `operator` or `admin`. */
+  readonly role: string;
 }
 
 /** The `api_keys` table: create, find, list, revoke, touch. Never sees a key's secret. */
@@ -23,7 +24,7 @@ export class ApiKeyStore {
   async create(key: NewApiKey): Promise<ApiKeyEntity> {
     const row = this.repo.create({
       ...key,
-      scopes: [...key.scopes],
+      scopes: [],
       createdAt: new Date(),
       revokedAt: null,
       lastUsedAt: null,

@@ -1,8 +1,34 @@
 export { generateApiKey, hashSecret, parseApiKey, secretMatches, type GeneratedApiKey } from "./api-key.js";
-export { SCOPES, parseScopes, requiredScope, hasScope, type Scope, type ScopePolicy } from "./scopes.js";
-export { requireScope } from "./require-scope.js";
+export { LEGACY_SCOPES, roleForScopes } from "./legacy-scopes.js";
+export {
+  POLICY,
+  OPEN_SERVICES,
+  PROTECTED_LABEL,
+  requirementOf,
+  ruleOf,
+  policyServices,
+  type Requirement,
+  type Rule,
+} from "./policy.js";
+export { requireRole } from "./require-role.js";
+export { MemberRoles, asRole, type MemberLookup } from "./roles.js";
 export { ApiKeyVerifier, type ApiKeyLookup, type StoredApiKey, type Principal } from "./key-verifier.js";
-export { authInterceptor, presentedKey } from "./interceptor.js";
+export {
+  authInterceptor,
+  presentedKey,
+  describeCaller,
+  HOW_TO_SEND,
+  type AuthOptions,
+  type UserTokenVerifier,
+} from "./interceptor.js";
 export { serviceKeyInterceptor } from "./service-key.js";
 export { serverAuth } from "./server-auth.js";
-export { ROLES, DEFAULT_WORKSPACE, WORKSPACE_HEADER, WORKSPACE_NAME, roleAllows, type Role, type Caller } from "./identity.js";
+export {
+  ROLES,
+  DEFAULT_WORKSPACE,
+  WORKSPACE_HEADER,
+  WORKSPACE_NAME,
+  roleAllows,
+  type Role,
+  type Caller,
+} from "./identity.js";

@@ -1,58 +1,99 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { PermissionDeniedError, UnauthenticatedError } from "@mcp/errors";
 import { callInfoKey } from "../context.js";
+import { DEFAULT_WORKSPACE, roleAllows, type Caller, type Role } from "./identity.js";
 import type { ApiKeyVerifier } from "./key-verifier.js";
-import { OPEN_SERVICES, hasScope, requiredScope, type ScopePolicy } from "./scopes.js";
+import { OPEN_SERVICES, requirementOf } from "./policy.js";
+import type { MemberRoles } from "./roles.js";
 
-/** How a caller sends a key, for error messages. */
+/** How a caller sends a credential, for error messages. */
 export const HOW_TO_SEND =
-  'send "authorization: Bearer <key>" or "x-api-key: <key>" (create a key with `npm run keys -- create`)';
+  'send "authorization: Bearer <key or token>" or "x-api-key: <key>" (create a key with `npm run keys -- create --role <role>`)';
 
-/** The key a call presents (`authorization: Bearer` wins over `x-api-key`), or undefined. */
+/** Verifies a presented token that is not an API key (OpenID Connect sign-in plugs in here). */
+export interface UserTokenVerifier {
+  /** The signed-in user (`kind: "user"`, `name`: their verified email); UnauthenticatedError when the token is not valid. */
+  verify(token: string): Promise<Caller>;
+}
+
+/** The credential a call presents (`authorization: Bearer` wins over `x-api-key`), or undefined. */
 export function presentedKey(header: Headers): string | undefined {
   const authorization = header.get("authorization");
   if (authorization) {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
     if (!match?.[1])
-      throw new UnauthenticatedError(`the authorization header is not "Bearer <key>"; ${HOW_TO_SEND}`);
+      throw new UnauthenticatedError(`the authorization header is not "Bearer <credential>"; ${HOW_TO_SEND}`);
     return match[1];
   }
   return header.get("x-api-key")?.trim() || undefined;
 }
 
+/** What the interceptor needs: keys, memberships, and (optionally) a verifier of users' tokens. */
+export interface AuthOptions {
+  readonly keys: ApiKeyVerifier;
+  readonly members: MemberRoles;
+  readonly users?: UserTokenVerifier;
+}
+
+/** "API key "ci"" / "user "ana@example.com"" for messages. */
+export function describeCaller(caller: Caller): string {
+  return `${caller.kind === "key" ? "API key" : caller.kind} "${caller.name}"`;
+}
+
 /**
- * Requires a valid API key with the scope a method needs ({@link requiredScope}); health and
- * reflection are always open. Methods that need no scope are open too, but a key presented on one
- * must still be valid. The key's name becomes the call's `principal` and its scopes the call's
- * `scopes` (empty when no key was sent), so domain code can require more for particular requests
- * (`requireScope`).
+ * Authenticates every call but health and reflection, and applies THE policy ({@link requirementOf}):
+ * no credential → UNAUTHENTICATED saying how to send one; a caller without the role the call needs in
+ * the call's workspace → PERMISSION_DENIED naming the role needed and the caller's role. An API key
+ * carries its role; a user gets the role of their membership of the workspace. The caller, their role
+ * and their name (as `principal`) go into the call's CallInfo — before a refusal too, so the audit log
+ * can say who was refused.
  */
-export function authInterceptor(options: { verifier: ApiKeyVerifier } & ScopePolicy): Interceptor {
+export function authInterceptor(options: AuthOptions): Interceptor {
   return (next) => async (req) => {
     if (OPEN_SERVICES.has(req.service.typeName)) return next(req);
-    const needed = requiredScope(req.method, options);
+    const needed = requirementOf(req.method, req.stream ? undefined : req.message);
     const token = presentedKey(req.header);
-    const info = req.contextValues.get(callInfoKey);
     if (!token) {
-      if (needed) throw new UnauthenticatedError(`${req.method.name} needs an API key: ${HOW_TO_SEND}`);
-      if (info) req.contextValues.set(callInfoKey, { ...info, scopes: [] });
-      return next(req);
+      throw new UnauthenticatedError(`${req.method.name} needs a credential: ${HOW_TO_SEND}`);
     }
-    const principal = await options.verifier.verify(token);
-    if (needed && !hasScope(principal.scopes, needed)) {
-      throw new PermissionDeniedError(
-        `API key "${principal.name}" lacks the "${needed}" scope that ${req.method.name} needs` +
-          ` (it has: ${principal.scopes.join(", ") || "none"})`,
-      );
-    }
+    const info = req.contextValues.get(callInfoKey);
+    const workspace = info?.workspace ?? DEFAULT_WORKSPACE;
+    const { caller, role } = await identify(token, workspace, options);
     if (info) {
       req.contextValues.set(callInfoKey, {
         ...info,
-        principal: principal.name,
-        scopes: principal.scopes,
-        logger: info.logger.child({ principal: principal.name }),
+        principal: caller.name,
+        caller,
+        role,
+        logger: info.logger.child({ principal: caller.name }),
       });
+    }
+    if (needed === undefined || needed === "authenticated") return next(req);
+    if (role === undefined) {
+      throw new PermissionDeniedError(
+        `${req.method.name} needs the "${needed}" role in workspace "${workspace}"; ` +
+          `${describeCaller(caller)} has no role there (an admin of the workspace can add it: \`mcp members add\`)`,
+      );
+    }
+    if (!roleAllows(role, needed)) {
+      throw new PermissionDeniedError(
+        `${req.method.name} needs the "${needed}" role in workspace "${workspace}"; ` +
+          `${describeCaller(caller)} has "${role}"`,
+      );
     }
     return next(req);
   };
+}
+
+async function identify(
+  token: string,
+  workspace: string,
+  options: AuthOptions,
+): Promise<{ caller: Caller; role: Role | undefined }> {
+  if (token.startsWith("mcp_") || !options.users) {
+    const key = await options.keys.verify(token);
+    return { caller: { kind: "key", id: key.keyId, name: key.name }, role: key.role };
+  }
+  const caller = await options.users.verify(token);
+  return { caller, role: await options.members.roleOf(caller, workspace) };
 }

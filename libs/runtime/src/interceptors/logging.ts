@@ -27,7 +27,6 @@ export function loggingInterceptor(logger: Logger): Interceptor {
       requestId,
       logger: callLogger,
       principal: undefined,
-      scopes: undefined,
       workspace: DEFAULT_WORKSPACE,
       caller: undefined,
       role: undefined,

@@ -4,7 +4,7 @@ import type { McpDefinitionEntity, McpQueries, McpVersionEntity } from "@mcp/db"
 import { FailedPreconditionError, InvalidArgumentError } from "@mcp/errors";
 import { adminNeededFor, mcpTypeOf, validateMcpConfig, withDefaults } from "@mcp/mcp-types";
 import { McpType, type McpConfig } from "@mcp/proto/registry";
-import { requireScope, type CallInfo } from "@mcp/runtime";
+import { requireRole, type CallInfo } from "@mcp/runtime";
 import { checkEtag } from "@mcp/versioning";
 import {
   checkToolOffered,
@@ -17,13 +17,13 @@ import { hashContent, versionContent, type VersionContent } from "./content.js";
 import type { McpCatalogWriter } from "./mcp-catalog.js";
 import { typeName } from "./types.js";
 
-/** Who is writing: the calling API key's scopes (undefined when API keys are off). */
-export type Caller = Pick<CallInfo, "scopes" | "principal"> | undefined;
+/** Who is writing: the call's caller and role (undefined when authentication is off). */
+export type Caller = Pick<CallInfo, "caller" | "role" | "workspace" | "principal"> | undefined;
 
-/** Requires the `admin` scope of `caller` when a version with `config` may reach the network or receives secrets. */
+/** Requires the `admin` role of `caller` when a version with `config` may reach the network or receives secrets. */
 function requirePrivilegeFor(config: McpConfig, caller: Caller): void {
   const reason = adminNeededFor(config);
-  if (reason !== undefined) requireScope(caller, "admin", reason);
+  if (reason !== undefined) requireRole(caller, "admin", reason);
 }
 
 /** What CreateMcp writes. Inputs are already validated by the request validator. */
@@ -64,7 +64,7 @@ export type McpWritten = Written<McpDefinitionEntity, McpVersionEntity>;
 /**
  * The registry's content rules on top of the catalogue kernel (names, numbering, etags, soft deletes,
  * cache: @mcp/catalog): a version's content is its config (with defaults) and schemas; an MCP's type
- * never changes; privileged configs need the `admin` scope; a delete is refused while a workflow uses
+ * never changes; privileged configs need the `admin` role; a delete is refused while a workflow uses
  * the MCP. A new `mcp_tool` version carries a snapshot of its server's tools, taken through the
  * ToolProbe before the transaction opens (a slow server never holds row locks); a `tool_name` the
  * server does not offer is INVALID_ARGUMENT, an unreachable server is written anyway with the snapshot

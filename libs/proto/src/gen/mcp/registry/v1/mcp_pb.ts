@@ -353,7 +353,7 @@ export type McpConfig = Message<"mcp.registry.v1.McpConfig"> & {
   /**
    * What the processes a step of this version starts may reach over the network. Only for the types
    * that start processes (python_script, jupyter_notebook, mcp_tool over stdio). Unset = none. Writing
-   * a version with NETWORK_ACCESS_EGRESS needs the `admin` scope.
+   * a version with NETWORK_ACCESS_EGRESS needs the `admin` role.
    *
    * @generated from field: mcp.registry.v1.NetworkAccess network = 6;
    */
@@ -364,7 +364,7 @@ export type McpConfig = Message<"mcp.registry.v1.McpConfig"> & {
    * environment variable of the same name in its sandboxed process: letters, digits and `_`, starting
    * with a letter or `_`, at most 128 characters; at most 32 names. Only for the types that start
    * processes (an LLM provider names its key in `LlmProvider.api_key_secret`). Writing a version that
-   * names a secret (here or in a provider) needs the `admin` scope.
+   * names a secret (here or in a provider) needs the `admin` role.
    *
    * @generated from field: repeated string secrets = 7;
    */
