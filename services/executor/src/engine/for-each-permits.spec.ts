@@ -104,7 +104,10 @@ describe("runPlan › for_each items of an MCP with max_concurrency", () => {
     const each: Step = step("each", {
       inputs: { value: create(StepInputSchema, { source: { case: "item", value: "" } }) },
     });
-    each.forEach = create(ForEachSchema, { source: { case: "workflowInput", value: "list" }, maxConcurrency: 3 });
+    each.forEach = create(ForEachSchema, {
+      source: { case: "workflowInput", value: "list" },
+      maxConcurrency: 3,
+    });
     const p = plan(spec({ steps: [each], inputs: [{ name: "list" }] }), { list: ["a", "b", "c"] });
     const mcp = p.mcps.get("each");
     if (mcp) mcp.config.maxConcurrency = 2;

@@ -96,7 +96,8 @@ export async function runForEach(
   const mcp = deps.mcp;
   if (mcp === undefined)
     return fail({ code: "RUNNER_ERROR", message: `the run plan pins no MCP for step "${stepId}"`, stepId });
-  if (control.aborted) return resumed ? { kind: "interrupted", attempt, output: {} } : { kind: "not-started" };
+  if (control.aborted)
+    return resumed ? { kind: "interrupted", attempt, output: {} } : { kind: "not-started" };
   await recorder.forEachStarted(stepId, attempt, fixedInputs, list.length, resumed);
 
   const recorded = new Map(recordedItems.map((item) => [item.index, item]));
