@@ -41,7 +41,7 @@ export {
   type RunPatch,
   type WrittenSteps,
 } from "./repositories/fenced-writes.js";
-export { RunQueries, type RunListFilter } from "./repositories/run-queries.js";
+export { RunQueries, type ListedRun, type RunListFilter } from "./repositories/run-queries.js";
 export {
   RunStats,
   MAX_WORKFLOW_STATS,

@@ -114,12 +114,12 @@ describe("runPlan › for_each items of an MCP with max_concurrency", () => {
     const run = startRun(p, { permits });
     // the one item that runs fails (STOP): the items waiting in process behind it never run
     run.runners.on("each[0]", () => {
-      throw new StepFailure("SCRIPT_ERROR", "boom");
+      throw new StepFailure("SCRIPT_REPORTED_FAILURE", "boom");
     });
 
     const outcome = await run.outcome;
     expect(outcome.status).toBe("failed");
-    expect(outcome.error).toMatchObject({ code: "SCRIPT_ERROR", stepId: "each" });
+    expect(outcome.error).toMatchObject({ code: "SCRIPT_REPORTED_FAILURE", stepId: "each" });
     expect(run.runners.started()).toEqual(["each[0]#1"]);
     expect(permits.queue).toEqual([]);
     expect(permits.log.at(-1)).toBe("withdraw each[1],each[2]");
