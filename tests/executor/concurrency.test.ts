@@ -8,7 +8,7 @@ import { ExecutorService, RunStatus, StepStatus, type WorkflowRun } from "@mcp/p
 import { errorDetails } from "@mcp/proto/grpc";
 import { ExecutionMode } from "@mcp/proto/workflows";
 import { ROOT, runCli, type CliResult } from "../support/cli";
-import { expectCode } from "../support/errors";
+import { expectCode, fieldsOf } from "../support/errors";
 import { INTERVAL_SCRIPT, intervals, maxOverlap, overlaps } from "../support/intervals";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
@@ -91,6 +91,17 @@ describe("concurrency limits (max_concurrency, concurrency_key) on 2 executor pr
 
     const mcp = uniqueName("plain");
     await p.clients.registry.createMcp({ name: mcp, config: scriptConfig(INTERVAL_SCRIPT) });
+    // an update with a bad limit writes no new version
+    const update = await expectCode(
+      p.clients.registry.updateMcp({
+        mcp: { case: "name", value: mcp },
+        config: { ...scriptConfig(INTERVAL_SCRIPT), maxConcurrency: 0 },
+      }),
+      Code.InvalidArgument,
+    );
+    expect(fieldsOf(update)).toEqual(["config.max_concurrency"]);
+    const current = await p.clients.registry.getMcp({ mcp: { case: "name", value: mcp } });
+    expect(current.version?.version).toBe(1);
     const workflow = uniqueName("bad-key");
     const err = await expectCode(
       p.clients.workflows.createWorkflow({
