@@ -226,7 +226,8 @@ describe("concurrency limits (max_concurrency, concurrency_key) on 2 executor pr
     const mcp = uniqueName("free");
     await p.clients.registry.createMcp({ name: mcp, config: scriptConfig(INTERVAL_SCRIPT, 60) });
     const log = join(dir, "keyed.log");
-    const workflow = await intervalWorkflow(mcp, log, "1", "inputs.customer");
+    // long enough that a-2 is still queued when it is read, however slowly the six starts go
+    const workflow = await intervalWorkflow(mcp, log, "4", "inputs.customer");
     const tags = ["a-1", "b-1", "a-2", "b-2", "a-3", "b-3"];
     const started: WorkflowRun[] = [];
     for (const [i, tag] of tags.entries()) {
@@ -237,7 +238,7 @@ describe("concurrency limits (max_concurrency, concurrency_key) on 2 executor pr
       started.push(run!);
     }
     expect(started.map((r) => r.concurrencyKey)).toEqual(["a", "b", "a", "b", "a", "b"]);
-    // a-2 was started while a-1 runs (for a second at least): queued, and GetRun says behind what
+    // a-2 was started while a-1 runs (for 4 s at least): queued, and GetRun says behind what
     const { run: queued } = await viaB.getRun({ id: started[2]!.id });
     expect(RunStatus[queued!.status]).toBe("PENDING");
     expect(queued!.concurrencyWait).toMatch(
