@@ -31,5 +31,6 @@ export const settings = {
     rounds: quick ? 2 : 6,
     perRound: quick ? 5 : 15,
     listCalls: quick ? 100 : 400,
+    statsCalls: quick ? 20 : 80,
   },
 } as const;

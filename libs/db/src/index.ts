@@ -44,7 +44,7 @@ export {
 } from "./repositories/fenced-writes.js";
 export { ExecutorSessions, EXECUTOR_SESSION_LOCK } from "./repositories/executor-sessions.js";
 export { ExecutorSession, type ExecutorSessionOptions } from "./repositories/executor-session.js";
-export { RunQueries, type RunListFilter } from "./repositories/run-queries.js";
+export { RunQueries, type ListedRun, type RunListFilter } from "./repositories/run-queries.js";
 export {
   RunStats,
   MAX_WORKFLOW_STATS,

@@ -17,6 +17,47 @@ export interface RunListFilter {
   readonly parentRunId?: string;
 }
 
+/** A run as a list shows it: every column but the driver's bookkeeping; of the plan, its re-run link. */
+export type ListedRun = Pick<
+  WorkflowRunEntity,
+  | "id"
+  | "kind"
+  | "workflowId"
+  | "workflowName"
+  | "workflowVersion"
+  | "mcpId"
+  | "mcpName"
+  | "mcpVersion"
+  | "status"
+  | "inputs"
+  | "outputs"
+  | "error"
+  | "requestId"
+  | "plan"
+  | "parentRunId"
+  | "parentStepId"
+  | "triggerName"
+  | "triggerDeliveryId"
+  | "scheduleId"
+  | "scheduleTickAt"
+  | "concurrencyKey"
+  | "fallbackRunId"
+  | "createdAt"
+  | "startedAt"
+  | "finishedAt"
+>;
+
+/** The columns of a {@link ListedRun}, under its property names. */
+const LISTED_COLUMNS = `id, kind, workflow_id AS "workflowId", workflow_name AS "workflowName",
+  workflow_version AS "workflowVersion", mcp_id AS "mcpId", mcp_name AS "mcpName",
+  mcp_version AS "mcpVersion", status, inputs, outputs, error, request_id AS "requestId",
+  CASE WHEN plan ? 'rerun' THEN jsonb_build_object('rerun', plan->'rerun') END AS plan,
+  parent_run_id AS "parentRunId", parent_step_id AS "parentStepId", trigger_name AS "triggerName",
+  trigger_delivery_id AS "triggerDeliveryId", schedule_id AS "scheduleId",
+  schedule_tick_at AS "scheduleTickAt", concurrency_key AS "concurrencyKey",
+  fallback_run_id AS "fallbackRunId", created_at AS "createdAt", started_at AS "startedAt",
+  finished_at AS "finishedAt"`;
+
 /** Read-only run queries (newest first, keyset-paginated). */
 export class RunQueries {
   private readonly sql: PreparedStatements;
@@ -125,13 +166,15 @@ export class RunQueries {
 
   /**
    * Runs newest first, before the keyset `(createdAt, id)` when given: one prepared statement per
-   * filter shape, walking `workflow_runs_by_time` (or `_by_status`, `_by_workflow`) backwards.
+   * filter shape, walking `workflow_runs_by_time` (or `_by_status`, `_by_workflow`) backwards. Only
+   * the columns a listed run shows are read, named as the entity's properties (no per-row metadata
+   * mapping), and of the plan only its re-run link: a page costs its rows, not the plans behind them.
    */
   async list(
     filter: RunListFilter,
     before: readonly [string, string] | undefined,
     limit: number,
-  ): Promise<WorkflowRunEntity[]> {
+  ): Promise<ListedRun[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => {
@@ -149,12 +192,10 @@ export class RunQueries {
     if (before) {
       where.push(`(created_at, id) < (${param(before[0])}::timestamptz, ${param(before[1])}::uuid)`);
     }
-    const rows = await this.sql.rows<Record<string, unknown>>(
-      `SELECT * FROM workflow_runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    return this.sql.rows<ListedRun>(
+      `SELECT ${LISTED_COLUMNS} FROM workflow_runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
         ORDER BY created_at DESC, id DESC LIMIT ${param(limit)}`,
       params,
     );
-    const metadata = this.dataSource.getMetadata(WorkflowRunEntity);
-    return rows.map((row) => fromRow<WorkflowRunEntity>(metadata, row));
   }
 }

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { decisionOf, type StepRunEntity, type WorkflowRunEntity } from "@mcp/db";
+import { decisionOf, type ListedRun, type StepRunEntity, type WorkflowRunEntity } from "@mcp/db";
 import {
   ApprovalStateSchema,
   RunErrorSchema,
@@ -111,7 +111,8 @@ function waitFields(row: StepRunEntity): Pick<StepRun, "wakeTime" | "signal" | "
   };
 }
 
-export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEntity[] = []): WorkflowRun {
+/** A run (a whole row, or a listed one: `RunQueries.list`) and its steps as the API shows them. */
+export function toWorkflowRun(run: ListedRun, steps: readonly StepRunEntity[] = []): WorkflowRun {
   // row id → step id, for the children's parent (a for_each step may have 10,000 items)
   const stepIds = new Map(steps.map((s) => [s.id, s.stepId]));
   return create(WorkflowRunSchema, {
@@ -146,7 +147,7 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
 
 /** A re-run's link to the run it re-runs (from its stored plan). */
 function rerunFields(
-  run: WorkflowRunEntity,
+  run: ListedRun,
 ): Pick<WorkflowRun, "rerunOfRunId" | "rerunFromStepId" | "reusedStepIds"> {
   const rerun = rerunOf(run.plan);
   return {

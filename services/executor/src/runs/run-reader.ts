@@ -66,12 +66,13 @@ export class RunReader {
     const f = req.filter;
     let workflowId: string | undefined;
     if (f?.workflow) {
+      // a name: resolved through the catalog memo (one cache read while no definition changed)
       workflowId = UUID.test(f.workflow)
         ? f.workflow
         : (
-            await this.definitions.workflow(
-              create(WorkflowReferenceSchema, { workflow: { case: "name", value: f.workflow } }),
-            )
+            await (
+              await this.definitions.current()
+            ).workflow(create(WorkflowReferenceSchema, { workflow: { case: "name", value: f.workflow } }))
           ).id;
     }
     const statuses = (f?.statuses ?? []).map((s) => {

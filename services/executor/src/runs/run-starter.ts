@@ -225,7 +225,7 @@ export class RunStarter {
     const earlier = await this.earlier(requestId, requestHash);
     if (earlier) return earlier;
     const found = await this.queries.runWithSteps(oldRunId);
-    if (!found) throw new NotFoundError("run", oldRunId);
+    if (!found) throw new NotFoundError("run", oldRunId).about("run_id");
     const old = found.run;
     const defs = await this.definitions.current();
     const planned = await planRerun(defs, old, found.steps, fromStepId, resolveLabel, requestHash);

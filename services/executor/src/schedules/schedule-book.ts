@@ -204,7 +204,7 @@ export class ScheduleBook {
           "workflow",
           String(what ?? ""),
           "spec.workflow must name an existing workflow (and version); create it first",
-        );
+        ).about("spec.workflow");
       }
       throw err;
     }

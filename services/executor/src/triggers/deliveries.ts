@@ -77,7 +77,7 @@ export class WebhookDeliveries {
         httpStatusOf(err.kind),
         err.reason,
         err.message,
-        err instanceof InvalidArgumentError ? [...err.violations] : undefined,
+        err.fieldViolations.length > 0 ? [...err.fieldViolations] : undefined,
       );
     }
   }
