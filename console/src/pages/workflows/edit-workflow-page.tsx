@@ -87,7 +87,7 @@ function EditWorkflowForm({ workflow, shown, view }: { workflow: Workflow; shown
         Starting from v{shown.version}. Saving writes v{workflow.latestVersion + 1} (the spec only; the
         description and tags stay).
       </p>
-      <form className="stacked" onSubmit={submit} noValidate>
+      <form className="stacked wide" onSubmit={submit} noValidate>
         <SpecEditor doc={doc} validation={validation} workflowName={workflow.name} />
         <Field label="Change note">
           {(control) => <input {...control} value={changeNote} onChange={(e) => setChangeNote(e.target.value)} />}

@@ -53,7 +53,7 @@ export function NewWorkflowPage() {
   return (
     <>
       <h1>New workflow</h1>
-      <form className="stacked" onSubmit={submit} noValidate>
+      <form className="stacked wide" onSubmit={submit} noValidate>
         <Field label="Name">
           {(control) => (
             <input {...control} required value={meta.name} onChange={(e) => set("name", e.target.value)} />

@@ -5,11 +5,13 @@ import {
   Background,
   Controls,
   ReactFlow,
+  ReactFlowProvider,
   applyEdgeChanges,
   applyNodeChanges,
   type Connection,
   type EdgeChange,
   type NodeChange,
+  useReactFlow,
 } from "@xyflow/react";
 import { useCallback, useEffect, useMemo, useState } from "react";
 import {
@@ -48,7 +50,15 @@ const nodeTypes = { step: StepNodeView };
  * Backspace removes the selected box or edge) and the side panel of the selected step (or of the
  * workflow). It edits the spec it is given; every change goes through `onChange`.
  */
-export default function WorkflowBuilder({
+export default function WorkflowBuilder(props: WorkflowBuilderProps) {
+  return (
+    <ReactFlowProvider>
+      <Builder {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function Builder({
   spec,
   onChange,
   positions,
@@ -57,6 +67,7 @@ export default function WorkflowBuilder({
   workflowName,
 }: WorkflowBuilderProps) {
   const [selected, setSelected] = useState<string | undefined>();
+  const { fitView } = useReactFlow();
   const declarations = useStepDeclarations(spec);
   const placed = useMemo(() => placeSteps(spec, positions), [spec, positions]);
   const violations = useMemo(
@@ -86,6 +97,12 @@ export default function WorkflowBuilder({
       return flow.edges.map((e) => (chosen.has(e.id) ? { ...e, selected: true } : e));
     });
   }, [flow.edges]);
+  // a step added or removed: show the whole graph again (a new box goes below the others)
+  const count = spec.steps.length;
+  useEffect(() => {
+    const timer = setTimeout(() => void fitView({ maxZoom: 1, padding: 0.2 }), 50);
+    return () => clearTimeout(timer);
+  }, [count, fitView]);
   // a step that is gone (removed, renamed in the YAML view) is no longer selected
   useEffect(() => {
     if (selected !== undefined && !spec.steps.some((s) => s.stepId === selected)) setSelected(undefined);
