@@ -122,6 +122,7 @@ describe("web console › visual workflow builder (Chromium, a real platform)", 
     await addStep(concat, "left");
     await node("left").locator('[data-problems="2"]').waitFor();
     await panel.getByText(/requires input "prefix"/).waitFor();
+    await saveScreenshot(page, "builder-problems");
     await drawEdge(page, "fetch", "left");
     await select("left");
     await mapStatic("prefix", "L:");

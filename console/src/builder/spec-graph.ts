@@ -1,4 +1,4 @@
-import type { Edge, Node } from "@xyflow/react";
+import type { Edge, MarkerType, Node } from "@xyflow/react";
 import type { WorkflowSpec } from "@mcp/proto/workflows";
 import { workflowGraph, type DagNode } from "../dag/graph";
 import { layoutDag } from "../dag/layout";
@@ -88,6 +88,8 @@ export function specToFlow(
       deletable: dependsOn,
       selectable: dependsOn,
       className: dependsOn ? "depends-on" : "data-only",
+      // React Flow's MarkerType.ArrowClosed (a type import keeps React Flow out of this module)
+      markerEnd: { type: "arrowclosed" as MarkerType },
       data: { dependsOn },
       ariaLabel: `${e.to} depends on ${e.from}`,
     };
