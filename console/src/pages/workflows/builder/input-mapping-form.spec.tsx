@@ -59,16 +59,16 @@ describe("InputMappingForm", () => {
     expect(legends).toEqual(["text text required", "limit whole number", "mode text"]);
     expect(screen.getByText("What to say.")).toBeTruthy();
     expect(screen.getByText("Declared by the input schema.")).toBeTruthy();
-    expect((screen.getByLabelText("Source of text") as HTMLSelectElement).value).toBe("unset");
+    expect(screen.getByLabelText<HTMLSelectElement>("Source of text").value).toBe("unset");
   });
 
   it("maps a static value by the input's type, and refuses text that is not one", async () => {
-    const onChange = vi.fn();
+    const onChange = vi.fn<(name: string, input: StepInput | undefined) => void>();
     render(<Harness onChange={onChange} />);
     const user = userEvent.setup();
     await user.selectOptions(screen.getByLabelText("Source of text"), "static");
     await user.type(screen.getByLabelText("Value of text"), "hi");
-    expect(sourceOf(onChange.mock.lastCall?.[1] as StepInput)).toEqual({ static: "hi" });
+    expect(sourceOf(onChange.mock.lastCall?.[1])).toEqual({ static: "hi" });
 
     await user.selectOptions(screen.getByLabelText("Source of limit"), "static");
     const limit = screen.getByLabelText("Value of limit");
@@ -79,30 +79,30 @@ describe("InputMappingForm", () => {
     await user.clear(limit);
     await user.type(limit, "7");
     expect(onChange).toHaveBeenLastCalledWith("limit", expect.anything());
-    expect(sourceOf(onChange.mock.lastCall?.[1] as StepInput)).toEqual({ static: 7 });
+    expect(sourceOf(onChange.mock.lastCall?.[1])).toEqual({ static: 7 });
 
     // an enum is a choice of its values
     await user.selectOptions(screen.getByLabelText("Source of mode"), "static");
     await user.selectOptions(screen.getByLabelText("Value of mode"), "long");
-    expect(sourceOf(onChange.mock.lastCall?.[1] as StepInput)).toEqual({ static: "long" });
+    expect(sourceOf(onChange.mock.lastCall?.[1])).toEqual({ static: "long" });
   });
 
   it("maps a workflow input and an upstream step's output, offering only what exists", async () => {
-    const onChange = vi.fn();
+    const onChange = vi.fn<(name: string, input: StepInput | undefined) => void>();
     render(<Harness onChange={onChange} />);
     const user = userEvent.setup();
     await user.selectOptions(screen.getByLabelText("Source of text"), "workflowInput");
     const wi = screen.getByLabelText("Workflow input for text");
     expect([...(wi as HTMLSelectElement).options].map((o) => o.value)).toEqual(["", "topic"]);
     await user.selectOptions(wi, "topic");
-    expect(sourceOf(onChange.mock.lastCall?.[1] as StepInput)).toEqual({ case: "workflowInput", value: "topic" });
+    expect(sourceOf(onChange.mock.lastCall?.[1])).toEqual({ case: "workflowInput", value: "topic" });
 
     await user.selectOptions(screen.getByLabelText("Source of limit"), "stepOutput");
-    const step = screen.getByLabelText("Step for limit") as HTMLSelectElement;
+    const step = screen.getByLabelText<HTMLSelectElement>("Step for limit");
     expect([...step.options].map((o) => o.value)).toEqual(["", "fetch"]);
     await user.selectOptions(step, "fetch");
     await user.type(screen.getByLabelText("Output of limit"), "status");
-    expect(sourceOf(onChange.mock.lastCall?.[1] as StepInput)).toMatchObject({
+    expect(sourceOf(onChange.mock.lastCall?.[1])).toMatchObject({
       case: "stepOutput",
       value: { stepId: "fetch", output: "status" },
     });
@@ -128,9 +128,9 @@ describe("InputMappingForm", () => {
       />,
     );
     expect(screen.getByText("(not declared by the MCP)")).toBeTruthy();
-    expect((screen.getByLabelText("Source of extra") as HTMLSelectElement).value).toBe("workflowInput");
+    expect(screen.getByLabelText<HTMLSelectElement>("Source of extra").value).toBe("workflowInput");
     // a value not among the choices is still shown
-    expect((screen.getByLabelText("Workflow input for extra") as HTMLSelectElement).value).toBe("gone");
+    expect(screen.getByLabelText<HTMLSelectElement>("Workflow input for extra").value).toBe("gone");
     const source = screen.getByLabelText("Source of extra");
     expect(source.getAttribute("aria-invalid")).toBe("true");
     const described = document.getElementById(source.getAttribute("aria-describedby") ?? "");

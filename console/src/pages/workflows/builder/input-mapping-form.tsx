@@ -1,7 +1,7 @@
 import { create, equals, fromJson } from "@bufbuild/protobuf";
 import { ValueSchema } from "@bufbuild/protobuf/wkt";
 import { StepInputSchema, type Step, type StepInput } from "@mcp/proto/workflows";
-import { useEffect, useId, useState } from "react";
+import { useId, useState } from "react";
 import type { InputField } from "../../../forms/fields-from-schema";
 import {
   draftOf,
@@ -125,12 +125,12 @@ function MappingRowView({
   const [draft, setDraft] = useState<MappingDraft>(() => draftOf(row.input, field.kind));
   const [error, setError] = useState<string | undefined>();
   // the spec changed elsewhere (the YAML view, a rename, a removed step): show what it holds now
-  useEffect(() => {
-    setDraft((current) => {
-      const produced = inputOf(current, field.kind);
-      return produced.ok && !same(produced.input, row.input) ? draftOf(row.input, field.kind) : current;
-    });
-  }, [row.input, field.kind]);
+  const [seen, setSeen] = useState(row.input);
+  if (seen !== row.input) {
+    setSeen(row.input);
+    const produced = inputOf(draft, field.kind);
+    if (produced.ok && !same(produced.input, row.input)) setDraft(draftOf(row.input, field.kind));
+  }
 
   const update = (patch: Partial<MappingDraft>) => {
     const next = { ...draft, ...patch };

@@ -21,7 +21,7 @@ function labelsOf(mcp: Mcp): string {
  * labels and versions, and workflows to call as sub-workflows (ListWorkflows); "Add" puts a step that
  * calls one at the bottom of the canvas (at its `latest` version; the step's panel pins another).
  */
-export function Palette({ onAdd, exclude }: { onAdd(target: StepTarget): void; exclude?: string }) {
+export function Palette({ onAdd, exclude }: { onAdd: (target: StepTarget) => void; exclude?: string }) {
   const { registry, workflows } = useClients();
   const id = useId();
   const [text, setText] = useState("");

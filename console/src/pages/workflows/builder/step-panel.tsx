@@ -1,6 +1,6 @@
 import { ErrorStrategy, type Step, type StepInput, type WorkflowSpec } from "@mcp/proto/workflows";
 import { useQuery } from "@tanstack/react-query";
-import { useEffect, useId, useState, type ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
 import { useClients } from "../../../api/context";
 import { canConnect, renameStep, updateStep, upstreamOf } from "../../../builder/spec-edits";
 import { problemsOf, type PlacedViolations, type StepPart } from "../../../builder/violations";
@@ -56,7 +56,12 @@ function NumberField({
 }) {
   const id = useId();
   const [text, setText] = useState(value === undefined ? "" : String(value));
-  useEffect(() => setText((t) => (Number(t) === value && t !== "" ? t : value === undefined ? "" : String(value))), [value]);
+  const [seen, setSeen] = useState(value);
+  if (seen !== value) {
+    // the spec changed elsewhere: show its value, unless the text already says it ("1.0" stays)
+    setSeen(value);
+    if (!(text !== "" && Number(text) === value)) setText(value === undefined ? "" : String(value));
+  }
   const n = Number(text);
   const bad = text !== "" && (!Number.isInteger(n) || n < min || n > max);
   const messages = [...(bad ? [`a whole number from ${min} to ${max}`] : []), ...(problems ?? [])];
@@ -98,8 +103,8 @@ export function StepPanel({ spec, step, declarations, violations, onChange, onRe
   const declaration = declarations.get(stepId);
   const upstream = upstreamOf(spec, stepId);
   const upstreamOutputs = new Map([...upstream].map((s) => [s, declarations.get(s)?.outputs ?? []]));
+  // (the panel is keyed by the step id: a renamed step gets a new panel)
   const [idText, setIdText] = useState(stepId);
-  useEffect(() => setIdText(stepId), [stepId]);
   const commitId = () => {
     const next = idText.trim();
     if (next === stepId || next === "") return setIdText(stepId);
@@ -233,7 +238,7 @@ export function StepPanel({ spec, step, declarations, violations, onChange, onRe
               value={step.onError === undefined ? "" : String(step.onError)}
               onChange={(e) =>
                 set((s) => {
-                  s.onError = e.target.value === "" ? undefined : (Number(e.target.value) as ErrorStrategy);
+                  s.onError = e.target.value === "" ? undefined : Number(e.target.value);
                 })
               }
             >

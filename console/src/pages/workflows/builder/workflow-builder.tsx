@@ -82,21 +82,14 @@ function Builder({
   // renders and take from the spec what it says
   const [nodes, setNodes] = useState<StepNode[]>(flow.nodes);
   const [edges, setEdges] = useState<BuilderEdge[]>(flow.edges);
-  useEffect(() => {
-    setNodes((prev) => {
-      const before = new Map(prev.map((n) => [n.id, n]));
-      return flow.nodes.map((n) => {
-        const old = before.get(n.id);
-        return old?.measured ? { ...n, measured: old.measured } : n;
-      });
-    });
-  }, [flow.nodes]);
-  useEffect(() => {
-    setEdges((prev) => {
-      const chosen = new Set(prev.filter((e) => e.selected).map((e) => e.id));
-      return flow.edges.map((e) => (chosen.has(e.id) ? { ...e, selected: true } : e));
-    });
-  }, [flow.edges]);
+  const [shown, setShown] = useState(flow);
+  if (shown !== flow) {
+    setShown(flow);
+    const measured = new Map(nodes.map((n) => [n.id, n.measured]));
+    setNodes(flow.nodes.map((n) => ({ ...n, measured: measured.get(n.id) })));
+    const chosen = new Set(edges.filter((e) => e.selected).map((e) => e.id));
+    setEdges(flow.edges.map((e) => (chosen.has(e.id) ? { ...e, selected: true } : e)));
+  }
   // a step added or removed: show the whole graph again (a new box goes below the others)
   const count = spec.steps.length;
   useEffect(() => {
@@ -104,9 +97,7 @@ function Builder({
     return () => clearTimeout(timer);
   }, [count, fitView]);
   // a step that is gone (removed, renamed in the YAML view) is no longer selected
-  useEffect(() => {
-    if (selected !== undefined && !spec.steps.some((s) => s.stepId === selected)) setSelected(undefined);
-  }, [spec, selected]);
+  if (selected !== undefined && !spec.steps.some((s) => s.stepId === selected)) setSelected(undefined);
 
   const onNodesChange = useCallback(
     (changes: NodeChange<StepNode>[]) => {
