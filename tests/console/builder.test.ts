@@ -72,7 +72,9 @@ describe("web console › visual workflow builder (Chromium, a real platform)", 
     await page.goto(`${web.url}/workflows`);
     await page.getByRole("link", { name: "Build visually" }).click();
     await page.getByRole("heading", { level: 1, name: "New workflow" }).waitFor();
-    expect(await page.getByRole("button", { name: "Visual builder" }).getAttribute("aria-pressed")).toBe("true");
+    expect(await page.getByRole("button", { name: "Visual builder" }).getAttribute("aria-pressed")).toBe(
+      "true",
+    );
     await page.getByLabel("Name", { exact: true }).fill(workflow);
     const panel = page.locator(".builder-panel");
     const node = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
@@ -174,7 +176,13 @@ describe("web console › visual workflow builder (Chromium, a real platform)", 
       return shown.includes("stepId: join") ? shown : undefined;
     });
     // (CodeMirror draws the lines in view: the spec's beginning)
-    for (const expected of ["stepId: fetch", "workflowInput: text", "- fetch", 'staticValue: "L:"', "stepId: join"])
+    for (const expected of [
+      "stepId: fetch",
+      "workflowInput: text",
+      "- fetch",
+      'staticValue: "L:"',
+      "stepId: join",
+    ])
       expect(text).toContain(expected);
     await page.getByRole("button", { name: "Visual builder" }).click();
     await node("join").waitFor();
@@ -182,7 +190,9 @@ describe("web console › visual workflow builder (Chromium, a real platform)", 
 
     await page.getByRole("button", { name: "Create workflow" }).click();
     await page.waitForURL(`${web.url}/workflows/${workflow}`);
-    const { version } = await platform.clients.workflows.getWorkflow({ workflow: { case: "name", value: workflow } });
+    const { version } = await platform.clients.workflows.getWorkflow({
+      workflow: { case: "name", value: workflow },
+    });
     expect(version?.spec?.steps.map((s) => [s.stepId, s.dependsOn])).toEqual([
       ["fetch", []],
       ["left", ["fetch"]],
@@ -217,4 +227,3 @@ describe("web console › visual workflow builder (Chromium, a real platform)", 
     expect(errors).toEqual([]);
   });
 });
-

@@ -106,7 +106,10 @@ export function inputOf(
   draft: MappingDraft,
   kind: FieldKind,
 ): { ok: true; input: StepInput | undefined } | { ok: false; error: string } {
-  const input = (source: MessageInitShape<typeof StepInputSchema>["source"]) => ({ ok: true as const, input: create(StepInputSchema, { source }) });
+  const input = (source: MessageInitShape<typeof StepInputSchema>["source"]) => ({
+    ok: true as const,
+    input: create(StepInputSchema, { source }),
+  });
   switch (draft.source) {
     case "unset":
       return { ok: true, input: undefined };
@@ -140,9 +143,14 @@ export function inputOf(
 export function mappingRows(step: Step, declared: readonly InputField[]): MappingRow[] {
   const ordered = [...declared.filter((f) => f.required), ...declared.filter((f) => !f.required)];
   const known = new Set(ordered.map((f) => f.name));
-  const rows: MappingRow[] = ordered.map((field) => ({ field, declared: true, input: step.inputs[field.name] }));
+  const rows: MappingRow[] = ordered.map((field) => ({
+    field,
+    declared: true,
+    input: step.inputs[field.name],
+  }));
   for (const [name, input] of Object.entries(step.inputs)) {
-    if (!known.has(name)) rows.push({ field: { name, kind: "json", required: false }, declared: false, input });
+    if (!known.has(name))
+      rows.push({ field: { name, kind: "json", required: false }, declared: false, input });
   }
   return rows;
 }

@@ -36,7 +36,11 @@ function edited(spec: WorkflowSpec, change: (draft: WorkflowSpec) => void): Work
 
 /** A step id from a name (`Summarise v2` -> `Summarise-v2`), unique in the spec (`-2`, `-3`, ...). */
 export function uniqueStepId(spec: WorkflowSpec, wanted: string): string {
-  const base = wanted.replace(ID_CHARS, "-").replace(/^-+|-+$/g, "").slice(0, MAX_ID - 4) || "step";
+  const base =
+    wanted
+      .replace(ID_CHARS, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, MAX_ID - 4) || "step";
   const taken = new Set(spec.steps.map((s) => s.stepId));
   if (!taken.has(base)) return base;
   for (let n = 2; ; n++) if (!taken.has(`${base}-${n}`)) return `${base}-${n}`;
@@ -77,7 +81,8 @@ export function removeSteps(spec: WorkflowSpec, stepIds: readonly string[]): Wor
     for (const step of d.steps) {
       step.dependsOn = step.dependsOn.filter((id) => !gone.has(id));
       for (const [name, input] of Object.entries(step.inputs)) {
-        if (input.source.case === "stepOutput" && gone.has(input.source.value.stepId)) delete step.inputs[name];
+        if (input.source.case === "stepOutput" && gone.has(input.source.value.stepId))
+          delete step.inputs[name];
       }
     }
     d.outputs = d.outputs.filter((o) => !gone.has(o.stepId));

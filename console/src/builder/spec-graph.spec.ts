@@ -45,7 +45,12 @@ describe("spec → graph", () => {
       ["concat", "example-concat"],
     ]);
     expect(edges).toEqual([
-      expect.objectContaining({ id: edgeId("echo", "concat"), source: "echo", target: "concat", deletable: true }),
+      expect.objectContaining({
+        id: edgeId("echo", "concat"),
+        source: "echo",
+        target: "concat",
+        deletable: true,
+      }),
     ]);
     // dagre puts the dependent step below the step it depends on
     expect(nodes[1]!.position.y).toBeGreaterThan(nodes[0]!.position.y);
@@ -130,7 +135,10 @@ describe("graph edits → spec", () => {
     spec = addWorkflowOutput(spec, "translate");
     spec.steps[3]!.inputs["text"] = {
       $typeName: "mcp.workflows.v1.StepInput",
-      source: { case: "stepOutput", value: { $typeName: "mcp.workflows.v1.StepOutputRef", stepId: "translate", output: "" } },
+      source: {
+        case: "stepOutput",
+        value: { $typeName: "mcp.workflows.v1.StepOutputRef", stepId: "translate", output: "" },
+      },
     };
     const before = specToYaml(spec);
     const after = removeSteps(spec, ["translate"]);
@@ -180,7 +188,8 @@ describe("YAML view ⇄ builder", () => {
 });
 
 describe("ValidateWorkflow's violations on the canvas", () => {
-  const v = (field: string, code: string) => create(ViolationSchema, { field, code, description: `${code} at ${field}` });
+  const v = (field: string, code: string) =>
+    create(ViolationSchema, { field, code, description: `${code} at ${field}` });
 
   it("places each violation on its step and the part of the panel it concerns", () => {
     const spec = diamond();

@@ -32,10 +32,7 @@ const NEW_ROW_GAP = 100;
  * (the run graph's layout) — the whole graph when none is known, else each new step under the lowest
  * known box, at dagre's column.
  */
-export function placeSteps(
-  spec: WorkflowSpec,
-  known: ReadonlyMap<string, Position>,
-): Map<string, Position> {
+export function placeSteps(spec: WorkflowSpec, known: ReadonlyMap<string, Position>): Map<string, Position> {
   const layout = layoutDag(workflowGraph(spec));
   const placed = new Map<string, Position>();
   const anyKnown = spec.steps.some((s) => known.has(s.stepId));
@@ -69,16 +66,14 @@ export function specToFlow(
   selected?: string,
 ): { nodes: StepNode[]; edges: BuilderEdge[] } {
   const graph = workflowGraph(spec);
-  const nodes = graph.nodes.map(
-    (step): StepNode => ({
-      id: step.id,
-      type: "step",
-      position: positions.get(step.id) ?? { x: 0, y: 0 },
-      selected: step.id === selected,
-      data: { step, problems: problems.get(step.id) ?? [] },
-      ariaLabel: `Step ${step.id}: ${step.mcp}`,
-    }),
-  );
+  const nodes = graph.nodes.map((step): StepNode => ({
+    id: step.id,
+    type: "step",
+    position: positions.get(step.id) ?? { x: 0, y: 0 },
+    selected: step.id === selected,
+    data: { step, problems: problems.get(step.id) ?? [] },
+    ariaLabel: `Step ${step.id}: ${step.mcp}`,
+  }));
   const edges = graph.edges.map((e): BuilderEdge => {
     const dependsOn = e.kinds.includes("depends_on");
     return {

@@ -4,7 +4,13 @@ import type { ValidateWorkflowResponse } from "@mcp/proto/workflows";
  * ValidateWorkflow's answer: "valid", or every violation with its field and code; resolved steps too.
  * `live`: the answer follows edits as they are made, so problems are a polite status, not an alert.
  */
-export function ValidationResult({ result, live = false }: { result: ValidateWorkflowResponse; live?: boolean }) {
+export function ValidationResult({
+  result,
+  live = false,
+}: {
+  result: ValidateWorkflowResponse;
+  live?: boolean;
+}) {
   return (
     <div className="validation" aria-live="polite">
       {result.valid ? (

@@ -40,7 +40,10 @@ export function EditWorkflowPage() {
     return (
       <>
         <h1>Edit {name}</h1>
-        <ErrorView error={query.error ?? new Error("GetWorkflow returned no workflow")} title={`Could not load workflow ${name}`} />
+        <ErrorView
+          error={query.error ?? new Error("GetWorkflow returned no workflow")}
+          title={`Could not load workflow ${name}`}
+        />
       </>
     );
   return (
@@ -52,7 +55,15 @@ export function EditWorkflowPage() {
   );
 }
 
-function EditWorkflowForm({ workflow, shown, view }: { workflow: Workflow; shown: WorkflowVersion; view: SpecView }) {
+function EditWorkflowForm({
+  workflow,
+  shown,
+  view,
+}: {
+  workflow: Workflow;
+  shown: WorkflowVersion;
+  view: SpecView;
+}) {
   const { workflows } = useClients();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
@@ -60,14 +71,21 @@ function EditWorkflowForm({ workflow, shown, view }: { workflow: Workflow; shown
   const validation = useLiveValidation(doc.specNow);
   const [changeNote, setChangeNote] = useState("");
   const { problem, check } = useFormCheck();
-  const form = (): EditWorkflowForm => ({ name: workflow.name, etag: workflow.etag, spec: doc.textNow, changeNote });
+  const form = (): EditWorkflowForm => ({
+    name: workflow.name,
+    etag: workflow.etag,
+    spec: doc.textNow,
+    changeNote,
+  });
   const save = useMutation({
     mutationFn: (f: EditWorkflowForm) => workflows.updateWorkflow(buildUpdateWorkflowRequest(f)),
     onSuccess: async (res) => {
       await queryClient.invalidateQueries({ queryKey: ["workflow", workflow.name] });
       await queryClient.invalidateQueries({ queryKey: ["workflows"] });
       if (res.versionCreated)
-        void navigate(`/workflows/${encodeURIComponent(workflow.name)}?version=${res.version?.version ?? ""}`);
+        void navigate(
+          `/workflows/${encodeURIComponent(workflow.name)}?version=${res.version?.version ?? ""}`,
+        );
     },
   });
   const submit = (e: FormEvent) => {
@@ -90,7 +108,9 @@ function EditWorkflowForm({ workflow, shown, view }: { workflow: Workflow; shown
       <form className="stacked wide" onSubmit={submit} noValidate>
         <SpecEditor doc={doc} validation={validation} workflowName={workflow.name} />
         <Field label="Change note">
-          {(control) => <input {...control} value={changeNote} onChange={(e) => setChangeNote(e.target.value)} />}
+          {(control) => (
+            <input {...control} value={changeNote} onChange={(e) => setChangeNote(e.target.value)} />
+          )}
         </Field>
         <FormProblem problem={problem} />
         {save.isError && <ErrorView error={save.error} title="UpdateWorkflow failed" />}

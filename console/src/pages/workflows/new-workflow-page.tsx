@@ -5,7 +5,11 @@ import { useClients } from "../../api/context";
 import { ErrorView } from "../../components/error-view";
 import { Field } from "../../components/field";
 import { FormProblem, useFormCheck } from "../../components/form-check";
-import { SPEC_TEMPLATE, buildCreateWorkflowRequest, type NewWorkflowForm } from "../../workflows/create-request";
+import {
+  SPEC_TEMPLATE,
+  buildCreateWorkflowRequest,
+  type NewWorkflowForm,
+} from "../../workflows/create-request";
 import { SpecEditor } from "./spec-editor";
 import { useLiveValidation } from "./use-live-validation";
 import { useSpecDocument } from "./use-spec-document";
@@ -70,7 +74,9 @@ export function NewWorkflowPage() {
           )}
         </Field>
         <Field label="Tags">
-          {(control) => <input {...control} value={meta.tags} onChange={(e) => set("tags", e.target.value)} />}
+          {(control) => (
+            <input {...control} value={meta.tags} onChange={(e) => set("tags", e.target.value)} />
+          )}
         </Field>
         <SpecEditor
           doc={doc}

@@ -48,14 +48,27 @@ export function SpecEditor({
         ))}
       </div>
       {doc.switchError && (
-        <ErrorView error={new Error(doc.switchError)} title="The YAML does not parse: fix it to switch views" />
+        <ErrorView
+          error={new Error(doc.switchError)}
+          title="The YAML does not parse: fix it to switch views"
+        />
       )}
       {doc.view === "yaml" ? (
         <>
-          <CodeField label="Spec (YAML or JSON)" rows={20} value={doc.text} onChange={doc.setText} hint={yamlHint} />
+          <CodeField
+            label="Spec (YAML or JSON)"
+            rows={20}
+            value={doc.text}
+            onChange={doc.setText}
+            hint={yamlHint}
+          />
           <section aria-labelledby="preview-heading">
             <h2 id="preview-heading">Preview</h2>
-            {doc.specNow ? <DagView spec={doc.specNow} /> : <p className="hint">The spec does not parse yet.</p>}
+            {doc.specNow ? (
+              <DagView spec={doc.specNow} />
+            ) : (
+              <p className="hint">The spec does not parse yet.</p>
+            )}
           </section>
         </>
       ) : (

@@ -27,7 +27,10 @@ export function useLiveValidation(spec: WorkflowSpec | undefined) {
     retry: false,
     queryFn: async ({ signal }) => {
       const target = settled as WorkflowSpec;
-      const result = await workflows.validateWorkflow({ target: { case: "spec", value: target } }, { signal });
+      const result = await workflows.validateWorkflow(
+        { target: { case: "spec", value: target } },
+        { signal },
+      );
       return { spec: target, result };
     },
   });

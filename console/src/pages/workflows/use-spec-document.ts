@@ -26,7 +26,10 @@ export function useSpecDocument(initialText: string, initialView: SpecView) {
   const [text, setText] = useState(initialText);
   const [spec, setSpec] = useState<WorkflowSpec | undefined>(() => tryParse(initialText));
   /** The text and the spec it was last parsed into (or written from): equal content. */
-  const [synced, setSynced] = useState<{ text: string; spec: WorkflowSpec | undefined }>({ text: initialText, spec });
+  const [synced, setSynced] = useState<{ text: string; spec: WorkflowSpec | undefined }>({
+    text: initialText,
+    spec,
+  });
   const [switchError, setSwitchError] = useState<string | undefined>();
   const [positions, setPositions] = useState<ReadonlyMap<string, Position>>(new Map());
 

@@ -70,7 +70,10 @@ export function WorkflowPage() {
       </p>
       <div className="page-head">
         <h1>{workflow.name}</h1>
-        <Link className="button" to={`/workflows/${encodeURIComponent(workflow.name)}/edit?version=${shown.version}`}>
+        <Link
+          className="button"
+          to={`/workflows/${encodeURIComponent(workflow.name)}/edit?version=${shown.version}`}
+        >
           Edit v{shown.version}
         </Link>
       </div>

@@ -123,7 +123,11 @@ describe("InputMappingForm", () => {
         onChange={vi.fn()}
         initial={initial}
         problems={(name) =>
-          name === "extra" ? ['step "say": no workflow input "gone"'] : name === "" ? ['requires input "text"'] : []
+          name === "extra"
+            ? ['step "say": no workflow input "gone"']
+            : name === ""
+              ? ['requires input "text"']
+              : []
         }
       />,
     );

@@ -60,14 +60,19 @@ export function InputMappingForm({ step, declared, declaredFrom, choices, proble
   const addExtra = () => {
     const name = extra.trim();
     if (name === "" || rows.some((r) => r.field.name === name)) return;
-    onChange(name, create(StepInputSchema, { source: { case: "staticValue", value: fromJson(ValueSchema, "") } }));
+    onChange(
+      name,
+      create(StepInputSchema, { source: { case: "staticValue", value: fromJson(ValueSchema, "") } }),
+    );
     setExtra("");
   };
   return (
     <section className="input-mapping" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`}>Inputs</h3>
       <p className="hint">
-        {declaredFrom ? `Declared by the ${declaredFrom}.` : "The MCP declares no inputs: add the ones it reads."}
+        {declaredFrom
+          ? `Declared by the ${declaredFrom}.`
+          : "The MCP declares no inputs: add the ones it reads."}
       </p>
       {general.length > 0 && (
         <ul className="field-error" aria-label={`Problems with the inputs of ${step.stepId}`}>
@@ -148,7 +153,12 @@ function MappingRowView({
     ["static", "static value"],
     ["workflowInput", "workflow input"],
     ["stepOutput", "upstream step output"],
-    ...(forEach ? ([["item", "for_each item"], ["itemIndex", "for_each item index"]] as [SourceKind, string][]) : []),
+    ...(forEach
+      ? ([
+          ["item", "for_each item"],
+          ["itemIndex", "for_each item index"],
+        ] as [SourceKind, string][])
+      : []),
   ];
 
   return (
@@ -176,12 +186,21 @@ function MappingRowView({
         </select>
       </div>
       {draft.source === "static" && (
-        <StaticControl id={`${id}-value`} field={field} text={draft.text} onText={(text) => update({ text })} />
+        <StaticControl
+          id={`${id}-value`}
+          field={field}
+          text={draft.text}
+          onText={(text) => update({ text })}
+        />
       )}
       {draft.source === "workflowInput" && (
         <div className="field">
           <label htmlFor={`${id}-wi`}>Workflow input for {name}</label>
-          <select id={`${id}-wi`} value={draft.workflowInput} onChange={(e) => update({ workflowInput: e.target.value })}>
+          <select
+            id={`${id}-wi`}
+            value={draft.workflowInput}
+            onChange={(e) => update({ workflowInput: e.target.value })}
+          >
             <option value="">choose…</option>
             {withCurrent(choices.workflowInputs, draft.workflowInput).map((n) => (
               <option key={n} value={n}>
@@ -198,7 +217,11 @@ function MappingRowView({
         <>
           <div className="field">
             <label htmlFor={`${id}-step`}>Step for {name}</label>
-            <select id={`${id}-step`} value={draft.stepId} onChange={(e) => update({ stepId: e.target.value })}>
+            <select
+              id={`${id}-step`}
+              value={draft.stepId}
+              onChange={(e) => update({ stepId: e.target.value })}
+            >
               <option value="">choose…</option>
               {withCurrent([...choices.upstream.keys()], draft.stepId).map((s) => (
                 <option key={s} value={s}>
@@ -295,7 +318,13 @@ function StaticControl({
       return (
         <div className="field">
           {label}
-          <input id={id} type="number" step={field.kind === "integer" ? 1 : "any"} value={text} onChange={(e) => onText(e.target.value)} />
+          <input
+            id={id}
+            type="number"
+            step={field.kind === "integer" ? 1 : "any"}
+            value={text}
+            onChange={(e) => onText(e.target.value)}
+          />
         </div>
       );
     case "boolean":
@@ -313,7 +342,14 @@ function StaticControl({
       return (
         <div className="field">
           {label}
-          <textarea id={id} className="code" rows={3} spellCheck={false} value={text} onChange={(e) => onText(e.target.value)} />
+          <textarea
+            id={id}
+            className="code"
+            rows={3}
+            spellCheck={false}
+            value={text}
+            onChange={(e) => onText(e.target.value)}
+          />
         </div>
       );
   }

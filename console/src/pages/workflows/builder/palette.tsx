@@ -36,7 +36,8 @@ export function Palette({ onAdd, exclude }: { onAdd: (target: StepTarget) => voi
   });
   const flows = useQuery({
     queryKey: ["workflows", "palette", fq],
-    queryFn: ({ signal }) => workflows.listWorkflows({ pageSize: PAGE_SIZE, filter: { text: fq } }, { signal }),
+    queryFn: ({ signal }) =>
+      workflows.listWorkflows({ pageSize: PAGE_SIZE, filter: { text: fq } }, { signal }),
   });
   const subWorkflows = (flows.data?.workflows ?? []).filter(
     (w) => w.name.toLowerCase() !== exclude?.toLowerCase(),
@@ -107,7 +108,10 @@ export function Palette({ onAdd, exclude }: { onAdd: (target: StepTarget) => voi
               onClick={() =>
                 onAdd({
                   kind: "workflow",
-                  ref: { $typeName: "mcp.workflows.v1.WorkflowReference", workflow: { case: "name", value: w.name } },
+                  ref: {
+                    $typeName: "mcp.workflows.v1.WorkflowReference",
+                    workflow: { case: "name", value: w.name },
+                  },
                 })
               }
             >

@@ -212,8 +212,8 @@ export function StepPanel({ spec, step, declarations, violations, onChange, onRe
               onChange={(e) => set((s) => (s.when = e.target.value))}
             />
             <p id={`${id}-when-hint`} className="hint">
-              A bool over <code>inputs.&lt;name&gt;</code> and <code>steps.&lt;id&gt;.outputs</code> of upstream
-              steps, e.g. <code>inputs.lang != &quot;en&quot;</code>.
+              A bool over <code>inputs.&lt;name&gt;</code> and <code>steps.&lt;id&gt;.outputs</code> of
+              upstream steps, e.g. <code>inputs.lang != &quot;en&quot;</code>.
             </p>
             <Problems id={`${id}-when-problems`} problems={problems("when")} />
           </div>
@@ -257,7 +257,8 @@ export function StepPanel({ spec, step, declarations, violations, onChange, onRe
             onValue={(v) =>
               set((s) => {
                 if (v === undefined && s.retry) s.retry.maxRetries = undefined;
-                else if (v !== undefined) s.retry = { ...(s.retry ?? { $typeName: "mcp.workflows.v1.RetryPolicy" }), maxRetries: v };
+                else if (v !== undefined)
+                  s.retry = { ...(s.retry ?? { $typeName: "mcp.workflows.v1.RetryPolicy" }), maxRetries: v };
               })
             }
           />
@@ -340,7 +341,12 @@ function TargetFields({
   }
   if (!step.mcp) return null;
   const selector = step.mcp.selector;
-  const value = selector.case === "label" ? `label:${selector.value}` : selector.case === "version" ? `version:${selector.value}` : "";
+  const value =
+    selector.case === "label"
+      ? `label:${selector.value}`
+      : selector.case === "version"
+        ? `version:${selector.value}`
+        : "";
   const labels = Object.entries(mcp.data?.mcp?.labels ?? {}).filter(([l]) => l !== "latest");
   const latest = mcp.data?.mcp?.latestVersion ?? 0;
   const versions = Array.from({ length: latest }, (_, i) => latest - i);
@@ -376,9 +382,11 @@ function TargetFields({
             v{v} pinned
           </option>
         ))}
-        {value !== "" && !labels.some(([l]) => `label:${l}` === value) && !versions.some((v) => `version:${v}` === value) && (
-          <option value={value}>{value.replace(":", " ")}</option>
-        )}
+        {value !== "" &&
+          !labels.some(([l]) => `label:${l}` === value) &&
+          !versions.some((v) => `version:${v}` === value) && (
+            <option value={value}>{value.replace(":", " ")}</option>
+          )}
       </select>
       {resolved && <p className="hint">Resolves to {resolved} now.</p>}
       <Problems id={`${id}-problems`} problems={problems} />
@@ -403,7 +411,11 @@ function ForEachFields({
   const id = useId();
   const source = step.forEach?.source;
   const value =
-    source?.case === "workflowInput" ? `input:${source.value}` : source?.case === "stepOutput" ? `step:${source.value.stepId}` : "";
+    source?.case === "workflowInput"
+      ? `input:${source.value}`
+      : source?.case === "stepOutput"
+        ? `step:${source.value.stepId}`
+        : "";
   const choices = [
     ...spec.inputs.map((i) => [`input:${i.name}`, `workflow input ${i.name}`]),
     ...[...upstream.keys()].map((s) => [`step:${s}`, `output of step ${s}`]),
@@ -425,13 +437,20 @@ function ForEachFields({
                 s.forEach = undefined;
                 return;
               }
-              const base = s.forEach ?? { $typeName: "mcp.workflows.v1.ForEach" as const, path: "", source: { case: undefined } };
+              const base = s.forEach ?? {
+                $typeName: "mcp.workflows.v1.ForEach" as const,
+                path: "",
+                source: { case: undefined },
+              };
               s.forEach = {
                 ...base,
                 source:
                   kind === "input"
                     ? { case: "workflowInput", value: v }
-                    : { case: "stepOutput", value: { $typeName: "mcp.workflows.v1.StepOutputRef", stepId: v, output: "" } },
+                    : {
+                        case: "stepOutput",
+                        value: { $typeName: "mcp.workflows.v1.StepOutputRef", stepId: v, output: "" },
+                      },
               };
             })
           }
@@ -455,7 +474,8 @@ function ForEachFields({
                 placeholder="(the whole result)"
                 onChange={(e) =>
                   onStep((s) => {
-                    if (s.forEach?.source.case === "stepOutput") s.forEach.source.value.output = e.target.value;
+                    if (s.forEach?.source.case === "stepOutput")
+                      s.forEach.source.value.output = e.target.value;
                   })
                 }
               />

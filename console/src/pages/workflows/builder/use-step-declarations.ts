@@ -19,8 +19,7 @@ export interface StepDeclaration {
 }
 
 type Target =
-  | { kind: "mcp"; key: string; ref: McpReference }
-  | { kind: "workflow"; key: string; ref: WorkflowReference };
+  { kind: "mcp"; key: string; ref: McpReference } | { kind: "workflow"; key: string; ref: WorkflowReference };
 
 function targetsOf(spec: WorkflowSpec): Map<string, Target> {
   const targets = new Map<string, Target>();
@@ -68,7 +67,9 @@ export function useStepDeclarations(spec: WorkflowSpec): ReadonlyMap<string, Ste
           {
             workflow: target.ref.workflow,
             selector:
-              target.ref.version === undefined ? { case: undefined } : { case: "version", value: target.ref.version },
+              target.ref.version === undefined
+                ? { case: undefined }
+                : { case: "version", value: target.ref.version },
           },
           { signal },
         );

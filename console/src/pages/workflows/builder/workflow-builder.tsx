@@ -22,7 +22,13 @@ import {
   removeSteps,
   type StepTarget,
 } from "../../../builder/spec-edits";
-import { placeSteps, specToFlow, type BuilderEdge, type Position, type StepNode } from "../../../builder/spec-graph";
+import {
+  placeSteps,
+  specToFlow,
+  type BuilderEdge,
+  type Position,
+  type StepNode,
+} from "../../../builder/spec-graph";
 import { placeViolations, problemsByStep } from "../../../builder/violations";
 import { Palette } from "./palette";
 import { StepNodeView } from "./step-node";
@@ -58,14 +64,7 @@ export default function WorkflowBuilder(props: WorkflowBuilderProps) {
   );
 }
 
-function Builder({
-  spec,
-  onChange,
-  positions,
-  onPositions,
-  validation,
-  workflowName,
-}: WorkflowBuilderProps) {
+function Builder({ spec, onChange, positions, onPositions, validation, workflowName }: WorkflowBuilderProps) {
   const [selected, setSelected] = useState<string | undefined>();
   const { fitView } = useReactFlow();
   const declarations = useStepDeclarations(spec);
@@ -131,7 +130,8 @@ function Builder({
       const gone = new Set(goneNodes.map((n) => n.id));
       let next = gone.size > 0 ? removeSteps(spec, [...gone]) : spec;
       for (const e of goneEdges) {
-        if (!gone.has(e.source) && !gone.has(e.target) && e.data?.dependsOn) next = disconnect(next, e.source, e.target);
+        if (!gone.has(e.source) && !gone.has(e.target) && e.data?.dependsOn)
+          next = disconnect(next, e.source, e.target);
       }
       if (next !== spec) onChange(next);
     },
@@ -164,7 +164,10 @@ function Builder({
           fitViewOptions={{ maxZoom: 1 }}
           minZoom={0.3}
           proOptions={{ hideAttribution: true }}
-          ariaLabelConfig={{ "node.a11yDescription.default": "Press Enter to select this step, Delete to remove it, arrow keys to move it." }}
+          ariaLabelConfig={{
+            "node.a11yDescription.default":
+              "Press Enter to select this step, Delete to remove it, arrow keys to move it.",
+          }}
         >
           <Background />
           <Controls showInteractive={false} />

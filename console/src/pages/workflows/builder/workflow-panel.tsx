@@ -29,7 +29,8 @@ export function WorkflowPanel({ spec, problems, onChange }: Props) {
           value={spec.executionMode === ExecutionMode.PARALLEL ? "parallel" : "sequential"}
           onChange={(e) =>
             edit((d) => {
-              d.executionMode = e.target.value === "parallel" ? ExecutionMode.PARALLEL : ExecutionMode.SEQUENTIAL;
+              d.executionMode =
+                e.target.value === "parallel" ? ExecutionMode.PARALLEL : ExecutionMode.SEQUENTIAL;
             })
           }
         >
@@ -207,7 +208,10 @@ export function WorkflowPanel({ spec, problems, onChange }: Props) {
           );
         })}
         {spec.steps.length > 0 && (
-          <button type="button" onClick={() => onChange(addWorkflowOutput(spec, spec.steps.at(-1)?.stepId ?? ""))}>
+          <button
+            type="button"
+            onClick={() => onChange(addWorkflowOutput(spec, spec.steps.at(-1)?.stepId ?? ""))}
+          >
             Add workflow output
           </button>
         )}
