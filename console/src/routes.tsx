@@ -42,6 +42,12 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: "workflows/:name/edit",
+        lazy: async () => ({
+          Component: (await import("./pages/workflows/edit-workflow-page")).EditWorkflowPage,
+        }),
+      },
+      {
         path: "workflows/:name",
         lazy: async () => ({ Component: (await import("./pages/workflows/workflow-page")).WorkflowPage }),
       },
