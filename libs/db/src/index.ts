@@ -38,7 +38,11 @@ export {
 } from "./repositories/mcp-facets.js";
 export { nextVersionNumber } from "./repositories/version-counter.js";
 export { WORKFLOW_CATALOG, WorkflowStore } from "./repositories/workflow-store.js";
-export { WorkflowQueries, type WorkflowListFilter } from "./repositories/workflow-queries.js";
+export {
+  WorkflowQueries,
+  type WorkflowListFilter,
+  type WorkflowVersionUsingMcp,
+} from "./repositories/workflow-queries.js";
 export {
   RunStore,
   FenceLostError,

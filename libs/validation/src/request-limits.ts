@@ -144,6 +144,4 @@ export const LIMITS_BY_FIELD: Readonly<Record<string, FieldLimit>> = {
   "mcp.workflows.v1.StepInput.item": { text: { maxChars: 512 } },
   "mcp.registry.v1.McpFilter.types": { maxItems: 8 },
   "mcp.registry.v1.McpFilter.labels": { text: { maxChars: 63 }, maxItems: MAX_TAGS },
-  "mcp.workflows.v1.ListMcpUsagesRequest.mcp_id": { text: { uuid: true, maxChars: 36 } },
-  "mcp.workflows.v1.ListMcpUsagesRequest.mcp_name": identifier,
 };

@@ -22,10 +22,7 @@ export function catalogConditions(filter: CatalogListFilter): SqlCondition[] {
   if (!filter.showDeleted) out.push(["d.deleted_at IS NULL", {}]);
   if (filter.tag) out.push(["d.tags @> CAST(ARRAY[:tag] AS text[])", { tag: filter.tag }]);
   if (filter.text) {
-    out.push([
-      "(d.name ILIKE :text OR d.description ILIKE :text)",
-      { text: `%${likeEscape(filter.text)}%` },
-    ]);
+    out.push(["(d.name ILIKE :text OR d.description ILIKE :text)", { text: `%${likeEscape(filter.text)}%` }]);
   }
   return out;
 }
