@@ -1,17 +1,9 @@
-import type { McpUsage } from "@mcp/proto/workflows";
+import { selectorText } from "@mcp/wording";
 import { call, type Context } from "../context.js";
 import { formatTable } from "../output.js";
 
 /** Most workflow versions `get mcp` shows; the rest are counted. */
 const SHOWN = 50;
-
-/** How a step selects the MCP's version: `latest`, `label production`, `version 3`. */
-export function selectorText(usage: McpUsage["steps"][number]): string {
-  const selector = usage.mcp?.selector;
-  if (selector?.case === "label") return `label ${selector.value}`;
-  if (selector?.case === "version") return `version ${selector.value}`;
-  return "latest";
-}
 
 /** The workflow versions whose steps call the MCP, as `get mcp` prints them ("used by"). */
 export async function usedByLines(ctx: Context, mcpId: string): Promise<string[]> {
@@ -22,7 +14,7 @@ export async function usedByLines(ctx: Context, mcpId: string): Promise<string[]
   const rows = res.usages.flatMap((u) => {
     const marks = [u.current && "current", u.latest && "latest"].filter(Boolean);
     const version = `v${u.workflowVersion}${marks.length ? ` (${marks.join(", ")})` : ""}`;
-    return u.steps.map((s) => [u.workflowName, version, s.stepId, selectorText(s)]);
+    return u.steps.map((s) => [u.workflowName, version, s.stepId, selectorText(s.mcp)]);
   });
   const table = formatTable(["USED BY", "VERSION", "STEP", "SELECTS"], rows);
   return res.nextPageToken ? [table, `(first ${SHOWN} workflow versions shown)`] : [table];

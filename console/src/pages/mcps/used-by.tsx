@@ -2,7 +2,7 @@ import { Link } from "react-router";
 import { useClients } from "../../api/context";
 import { usePagedList } from "../../api/use-paged-list";
 import { PagedStates } from "../../components/paged-states";
-import { selectorText } from "../../mcps/selector-text";
+import { selectorText } from "@mcp/wording";
 
 /**
  * "Used by": the workflow versions whose steps call this MCP (ListMcpUsages), each step with how it
