@@ -54,10 +54,10 @@ describe("web console › accessibility (axe-core, every page)", () => {
     });
     finishedRun = finished.run!.id;
     const nap = uniqueName("a11y-nap");
-    await registry.createMcp({ name: nap, config: scriptConfig(SLEEP_SCRIPT, 300) });
+    await registry.createMcp({ name: nap, config: scriptConfig(SLEEP_SCRIPT, 3600) });
     const running = await executor.runMcp({
       mcp: { mcp: { case: "name", value: nap } },
-      inputs: { seconds: 240 },
+      inputs: { seconds: 3000 },
     });
     runningRun = running.run!.id;
     const url = platform.executors[0]!.server.url;

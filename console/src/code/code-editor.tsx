@@ -46,6 +46,8 @@ export default function CodeEditor(props: CodeEditorProps) {
       "aria-label": label,
       "aria-multiline": "true",
       role: "textbox",
+      // reachable by keyboard, read-only too: its scrollable region must be (axe scrollable-region-focusable)
+      tabindex: "0",
     };
     if (id) attributes["id"] = id;
     if (describedBy) attributes["aria-describedby"] = describedBy;

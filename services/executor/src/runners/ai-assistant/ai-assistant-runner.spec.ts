@@ -241,19 +241,18 @@ describe("AiAssistantRunner", () => {
       },
     };
     provider.reply(toolTurn, toolTurn);
-    await expect(
-      new AiAssistantRunner().run(
-        context(assistant(LlmApi.OPENAI_COMPATIBLE, provider.url, { maxTurns: 2 }), children()),
-      ),
-    ).rejects.toMatchObject({
-      code: "MAX_TURNS",
-      // the progress so far stays with the failure, ending with its code
-      output: {
-        stderr: expect.stringMatching(
-          /^turn 1: llm request[^]*tool math_add: succeeded\n[^]*failed: MAX_TURNS\n$/,
-        ),
-      },
-    });
+    const failure = await new AiAssistantRunner()
+      .run(context(assistant(LlmApi.OPENAI_COMPATIBLE, provider.url, { maxTurns: 2 }), children()))
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(failure).toBeInstanceOf(StepFailure);
+    expect((failure as StepFailure).code).toBe("MAX_TURNS");
+    // the progress so far stays with the failure, ending with its code
+    expect((failure as StepFailure).output.stderr).toMatch(
+      /^turn 1: llm request[^]*tool math_add: succeeded\n[^]*failed: MAX_TURNS\n$/,
+    );
     expect(provider.requests).toHaveLength(2);
   });
 
