@@ -4,7 +4,7 @@ import { apply } from "./commands/apply.js";
 import { cancel } from "./commands/cancel.js";
 import { del } from "./commands/delete.js";
 import { get } from "./commands/get.js";
-import { list } from "./commands/list.js";
+import { list, type ListOptions } from "./commands/list.js";
 import { logs } from "./commands/logs.js";
 import { followLogs } from "./commands/follow-logs.js";
 import { parsePositiveInt } from "./commands/resources.js";
@@ -105,14 +105,15 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .alias("ls")
     .description("list resources: list mcps | list workflows")
     .argument("<kind>", "mcps or workflows")
-    .option("--tag <tag>", "only those with this tag")
+    .option("--tag <tag>", "only those with this tag (mcps: repeatable, any of them)", collect, [])
     .option("--text <text>", "only those whose name or description contains this")
+    .option("--type <type>", "mcps of this type, e.g. python_script (repeatable, any of them)", collect, [])
+    .option("--label <label>", "mcps with this label, e.g. production (repeatable, any of them)", collect, [])
+    .option("--deprecated", "only mcps whose latest version is deprecated")
+    .option("--no-deprecated", "only mcps whose latest version is not deprecated")
+    .option("--facets", "also print how many mcps each type, tag, label and deprecation has")
     .addOption(outputOption())
-    .action(
-      action((ctx, kind: string, opts: { output: OutputFormat; tag?: string; text?: string }) =>
-        list(ctx, kind, opts),
-      ),
-    );
+    .action(action((ctx, kind: string, opts: ListOptions) => list(ctx, kind, opts)));
 
   program
     .command("delete")

@@ -166,7 +166,19 @@ export function validRequests(f: Fixtures): Record<string, () => JsonObject> {
       changeNote: "created by the fuzz suite",
     }),
     GetMcp: () => ({ ...mcpRef, label: "latest" }),
-    ListMcps: () => ({ pageSize: 10, filter: { tag: "fz", text: "fz", type: "MCP_TYPE_PYTHON_SCRIPT" } }),
+    ListMcps: () => ({
+      pageSize: 10,
+      filter: {
+        tag: "fz",
+        text: "fz",
+        type: "MCP_TYPE_PYTHON_SCRIPT",
+        types: ["MCP_TYPE_LLM_PROMPT"],
+        tags: ["x"],
+        labels: ["production"],
+        deprecated: false,
+      },
+      includeFacets: true,
+    }),
     UpdateMcp: () => ({
       ...mcpRef,
       updateMask: "description,tags",
@@ -203,6 +215,7 @@ export function validRequests(f: Fixtures): Record<string, () => JsonObject> {
     ListWorkflowVersions: () => ({ name: f.flow, pageSize: 5 }),
     SetCurrentWorkflowVersion: () => ({ name: f.flow, version: 1 }),
     ValidateWorkflow: () => ({ spec }),
+    ListMcpUsages: () => ({ name: f.mcp, currentOnly: true, pageSize: 5 }),
     // executor
     ExecuteWorkflow: () => ({
       workflow: { name: f.flow },

@@ -8,6 +8,7 @@ import { itemLines } from "../items.js";
 import { runRow, RUN_HEADERS } from "./runs.js";
 import { waitingLines } from "./signal.js";
 import { parseKind } from "./resources.js";
+import { usedByLines } from "./used-by.js";
 
 export interface GetOptions {
   readonly output: OutputFormat;
@@ -51,6 +52,8 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
     );
     const limit = res.version?.config?.maxConcurrency;
     if (limit !== undefined) ctx.io.out(`max_concurrency: ${limit} steps at once, cluster-wide`);
+    if (m.deprecated) ctx.io.out("the latest version is deprecated");
+    for (const line of await usedByLines(ctx, m.id)) ctx.io.out(line);
     return;
   }
   if (kind === "workflow") {

@@ -44,6 +44,7 @@ describe("openDatabase", () => {
         "RunStatsIndex1768000000000",
         "RolesAndAudit1768300000000",
         "ExecutorSessions1768500000000",
+        "McpFacets1768600000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",

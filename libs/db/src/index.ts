@@ -23,12 +23,27 @@ export {
   type CatalogVersionRow,
 } from "./catalog/catalog-kind.js";
 export { CatalogStore, CatalogTransaction } from "./catalog/catalog-store.js";
-export { CatalogQueries, type CatalogListFilter } from "./catalog/catalog-queries.js";
+export {
+  CatalogQueries,
+  catalogConditions,
+  type CatalogListFilter,
+  type SqlCondition,
+} from "./catalog/catalog-queries.js";
 export { MCP_CATALOG, McpStore, McpTransaction } from "./repositories/mcp-store.js";
-export { McpQueries, type McpListFilter, type McpStats } from "./repositories/mcp-queries.js";
+export { McpQueries, type McpStats } from "./repositories/mcp-queries.js";
+export {
+  FACET_VALUE_LIMIT,
+  type FacetCount,
+  type McpFacetCounts,
+  type McpListFilter,
+} from "./repositories/mcp-facets.js";
 export { nextVersionNumber } from "./repositories/version-counter.js";
 export { WORKFLOW_CATALOG, WorkflowStore } from "./repositories/workflow-store.js";
-export { WorkflowQueries, type WorkflowListFilter } from "./repositories/workflow-queries.js";
+export {
+  WorkflowQueries,
+  type WorkflowListFilter,
+  type WorkflowVersionUsingMcp,
+} from "./repositories/workflow-queries.js";
 export {
   RunStore,
   FenceLostError,

@@ -59,12 +59,20 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
     async getMcp(req) {
       const def = await reader.definition(req.mcp);
       const version = await reader.version(def, selectVersion(def, req.selector));
-      return create(GetMcpResponseSchema, { mcp: toMcp(def), version: toMcpVersion(version, def) });
+      const latest =
+        version.version === def.latestVersion ? version : await reader.version(def, def.latestVersion);
+      const mcp = toMcp(def);
+      mcp.deprecated = latest.deprecated;
+      return create(GetMcpResponseSchema, { mcp, version: toMcpVersion(version, def) });
     },
 
     async listMcps(req) {
       const page = await listing.list(req);
-      return create(ListMcpsResponseSchema, { mcps: page.items, nextPageToken: page.nextPageToken });
+      return create(ListMcpsResponseSchema, {
+        mcps: page.items,
+        nextPageToken: page.nextPageToken,
+        facets: page.facets,
+      });
     },
 
     async updateMcp(req, ctx) {

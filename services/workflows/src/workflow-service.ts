@@ -4,6 +4,7 @@ import {
   CreateWorkflowResponseSchema,
   DeleteWorkflowResponseSchema,
   GetWorkflowResponseSchema,
+  ListMcpUsagesResponseSchema,
   ListWorkflowsResponseSchema,
   ListWorkflowVersionsResponseSchema,
   SetCurrentWorkflowVersionResponseSchema,
@@ -12,6 +13,7 @@ import {
   type WorkflowService,
 } from "@mcp/proto/workflows";
 import type { WorkflowListing } from "./catalog/listing.js";
+import type { McpUsages } from "./catalog/mcp-usages.js";
 import { toWorkflow, toWorkflowVersion } from "./catalog/mapping.js";
 import type { WorkflowReader } from "./catalog/workflow-catalog.js";
 import type { WorkflowWriter } from "./catalog/workflow-writer.js";
@@ -23,11 +25,12 @@ export interface WorkflowDeps {
   readonly writer: WorkflowWriter;
   readonly listing: WorkflowListing;
   readonly validator: WorkflowValidator;
+  readonly usages: McpUsages;
 }
 
 /** WorkflowService over the catalogue. Requests arrive validated; handlers only translate. */
 export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof WorkflowService> {
-  const { reader, writer, listing, validator } = deps;
+  const { reader, writer, listing, validator, usages } = deps;
   return {
     async createWorkflow(req) {
       const { def, version } = await writer.create({
@@ -107,6 +110,11 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
     async validateWorkflow(req) {
       const report = await validator.validate(req.target);
       return create(ValidateWorkflowResponseSchema, report);
+    },
+
+    async listMcpUsages(req) {
+      const page = await usages.list(req);
+      return create(ListMcpUsagesResponseSchema, { usages: page.items, nextPageToken: page.nextPageToken });
     },
   };
 }

@@ -1,4 +1,5 @@
 import { RunKind, type WorkflowRun } from "@mcp/proto/executor";
+import { stepCounts } from "@mcp/wording";
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
@@ -20,7 +21,6 @@ import { RerunDialog } from "../../runs/rerun-dialog";
 import { WaitingSteps } from "../../runs/waiting-steps";
 import { RunGraph } from "../../runs/run-graph";
 import { isShortRunId, ShortRunId } from "../../runs/short-run-id";
-import { stepCounts } from "../../runs/step-counts";
 import { StepDetails } from "./step-details";
 
 /** Sub-workflow runs linked in the header; a for_each over a sub-workflow may have thousands. */
@@ -147,7 +147,12 @@ function RunDetails({
           <code>{run.id}</code>
         </dd>
         <dt>Steps</dt>
-        <dd data-testid="step-counts">{stepCounts(run.steps.filter((s) => s.parentStepId === ""))}</dd>
+        <dd data-testid="step-counts">
+          {stepCounts(
+            run.steps.filter((s) => s.parentStepId === ""),
+            "none yet",
+          )}
+        </dd>
         {run.kind === RunKind.MCP ? (
           <>
             <dt>MCP</dt>

@@ -13,6 +13,20 @@ export interface CatalogListFilter {
 /** Escapes `%`, `_` and `\` for a LIKE pattern. */
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
+/** One SQL condition over the definition alias `d`, with its named parameters. */
+export type SqlCondition = readonly [sql: string, params: Record<string, unknown>];
+
+/** The conditions of the filters every kind has (deleted, tag, text), over the definition alias `d`. */
+export function catalogConditions(filter: CatalogListFilter): SqlCondition[] {
+  const out: SqlCondition[] = [];
+  if (!filter.showDeleted) out.push(["d.deleted_at IS NULL", {}]);
+  if (filter.tag) out.push(["d.tags @> CAST(ARRAY[:tag] AS text[])", { tag: filter.tag }]);
+  if (filter.text) {
+    out.push(["(d.name ILIKE :text OR d.description ILIKE :text)", { text: `%${likeEscape(filter.text)}%` }]);
+  }
+  return out;
+}
+
 /**
  * Read-only queries of one kind's tables. Every list is keyset-paginated; connection failures become
  * UNAVAILABLE. In `list`, the definition table's alias is `d`; a kind with filters of its own
@@ -68,13 +82,7 @@ export class CatalogQueries<
   list(filter: F, after: readonly [string, string] | undefined, limit: number): Promise<D[]> {
     return dbCall(() => {
       const q = this.dataSource.getRepository(this.kind.definition).createQueryBuilder("d");
-      if (!filter.showDeleted) q.andWhere("d.deleted_at IS NULL");
-      if (filter.tag) q.andWhere(":tag = ANY(d.tags)", { tag: filter.tag });
-      if (filter.text) {
-        q.andWhere("(d.name ILIKE :text OR d.description ILIKE :text)", {
-          text: `%${likeEscape(filter.text)}%`,
-        });
-      }
+      for (const [sql, params] of catalogConditions(filter)) q.andWhere(sql, params);
       this.narrow(q, filter);
       if (after)
         q.andWhere("(d.name_key, d.id) > (:afterName, :afterId)", { afterName: after[0], afterId: after[1] });

@@ -13,6 +13,7 @@ export type LabelMap = Record<string, number>;
 @Index("mcp_definitions_list", ["nameKey", "id"])
 @Index("mcp_definitions_type", ["type"])
 @Index("mcp_definitions_tags", { synchronize: false })
+@Index("mcp_definitions_labels", { synchronize: false })
 export class McpDefinitionEntity extends CatalogDefinitionColumns {
   /** Lower-case type name, e.g. `llm_prompt`; fixed at creation. */
   @Column({ type: "text" })

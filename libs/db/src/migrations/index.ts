@@ -12,6 +12,7 @@ import { RunRetention1767900000000 } from "./1767900000000-run-retention.js";
 import { RunStatsIndex1768000000000 } from "./1768000000000-run-stats-index.js";
 import { ExecutorSessions1768500000000 } from "./1768500000000-executor-sessions.js";
 import { RolesAndAudit1768300000000 } from "./1768300000000-roles-and-audit.js";
+import { McpFacets1768600000000 } from "./1768600000000-mcp-facets.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   RunStatsIndex1768000000000,
   RolesAndAudit1768300000000,
   ExecutorSessions1768500000000,
+  McpFacets1768600000000,
 ] as const;

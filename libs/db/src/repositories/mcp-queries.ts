@@ -1,15 +1,17 @@
 import type { DataSource, SelectQueryBuilder } from "typeorm";
-import { CatalogQueries, type CatalogListFilter } from "../catalog/catalog-queries.js";
+import { CatalogQueries } from "../catalog/catalog-queries.js";
 import type { McpDefinitionEntity } from "../entities/mcp-definition.entity.js";
 import { McpLabelMoveEntity } from "../entities/mcp-label-move.entity.js";
 import type { McpVersionEntity } from "../entities/mcp-version.entity.js";
 import { dbCall } from "../errors.js";
+import {
+  countFacets,
+  facetConditions,
+  latestDeprecated,
+  type McpFacetCounts,
+  type McpListFilter,
+} from "./mcp-facets.js";
 import { MCP_CATALOG } from "./mcp-store.js";
-
-/** Filter of {@link McpQueries.list}; unset fields do not filter. */
-export interface McpListFilter extends CatalogListFilter {
-  readonly type?: string;
-}
 
 /** Counts over live MCPs, from their latest versions. */
 export interface McpStats {
@@ -21,8 +23,9 @@ export interface McpStats {
 }
 
 /**
- * Read-only MCP queries: the catalogue's (by id, live name, version; keyset pages) plus the type
- * filter, label moves, stats and which workflows use an MCP. Connection failures become UNAVAILABLE.
+ * Read-only MCP queries: the catalogue's (by id, live name, version; keyset pages) plus the facet
+ * filters and counts, label moves, stats and which workflows use an MCP. Connection failures become
+ * UNAVAILABLE.
  */
 export class McpQueries extends CatalogQueries<McpDefinitionEntity, McpVersionEntity, McpListFilter> {
   constructor(dataSource: DataSource) {
@@ -30,7 +33,17 @@ export class McpQueries extends CatalogQueries<McpDefinitionEntity, McpVersionEn
   }
 
   protected override narrow(q: SelectQueryBuilder<McpDefinitionEntity>, filter: McpListFilter): void {
-    if (filter.type) q.andWhere("d.type = :type", { type: filter.type });
+    for (const [sql, params] of facetConditions(filter)) q.andWhere(sql, params);
+  }
+
+  /** MCPs per facet value under `filter` (see {@link countFacets}). */
+  facets(filter: McpListFilter): Promise<McpFacetCounts> {
+    return countFacets(this.dataSource, filter);
+  }
+
+  /** Ids among `ids` whose latest version is deprecated. */
+  latestDeprecated(ids: readonly string[]): Promise<Set<string>> {
+    return latestDeprecated(this.dataSource, ids);
   }
 
   /** Label moves newest first, before the move id `before` when given. */

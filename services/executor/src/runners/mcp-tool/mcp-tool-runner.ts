@@ -107,6 +107,7 @@ export class McpToolRunner implements Runner {
         limits: this.sandbox.limits({ memoryBytes: this.serverMemoryBytes, cpuSeconds: timeoutSeconds }),
         timeoutMs: timeoutSeconds * 1000 + SDK_TIMEOUT_SLACK_MS,
         outputCapBytes: this.outputCapBytes,
+        ...(context.onOutput === undefined ? {} : { onOutput: context.onOutput }),
       });
       return this.attempt(config, connection, context, deadline);
     });
