@@ -5,6 +5,11 @@
  *   create --name <name> --role <role>   prints the new key ONCE on stdout
  *   list [--all]                         live keys (with --all, revoked too); never a secret
  *   revoke <id|name>                     takes effect in every service within AUTH_CACHE_MS (30 s)
+ *   token                                prints a new key without storing it (for `register`)
+ *   register --name <name> --role <role> --from-env <VAR>
+ *                                        stores the key held in environment variable VAR (its hash),
+ *                                        once: again with the same key does nothing. How compose's
+ *                                        migrate service makes SERVICE_API_KEY valid (docs/deploy.md)
  *
  * Roles (docs/adr/022): viewer (read), editor (write definitions), operator (run, cancel, signal,
  * approve, rerun, schedules), admin (everything: the production label, secrets, members, triggers,
@@ -18,7 +23,10 @@ import {
   ROLES,
   asRole,
   generateApiKey,
+  hashSecret,
   loadConfig,
+  parseApiKey,
+  secretMatches,
   loadDotEnv,
   roleForScopes,
   type Role,
@@ -27,7 +35,9 @@ import { errorMessage } from "@mcp/errors";
 
 const USAGE = `usage: npm run keys -- create --name <name> --role viewer|editor|operator|admin
        npm run keys -- list [--all]
-       npm run keys -- revoke <id|name>`;
+       npm run keys -- revoke <id|name>
+       npm run keys -- token
+       npm run keys -- register --name <name> --role <role> --from-env <VAR>`;
 
 class UsageError extends Error {}
 
@@ -40,6 +50,7 @@ async function main(argv: string[]): Promise<void> {
       role: { type: "string" },
       scopes: { type: "string" },
       all: { type: "boolean", default: false },
+      "from-env": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -48,17 +59,48 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (!["create", "list", "revoke"].includes(command)) throw new UsageError(`unknown command "${command}"`);
-  if (command === "create" && !values.name?.trim()) throw new UsageError("create needs --name <name>");
+  if (!["create", "list", "revoke", "token", "register"].includes(command))
+    throw new UsageError(`unknown command "${command}"`);
+  if (command === "token") {
+    process.stdout.write(`${generateApiKey().token}\n`);
+    return;
+  }
+  const storing = command === "create" || command === "register";
+  if (storing && !values.name?.trim()) throw new UsageError(`${command} needs --name <name>`);
   if (command === "revoke" && rest.length !== 1) throw new UsageError("revoke needs exactly one <id|name>");
-  const role = command === "create" ? roleOf(values.role, values.scopes) : undefined;
+  const role = storing ? roleOf(values.role, values.scopes) : undefined;
+  let presented: { id: string; secret: string } | undefined;
+  if (command === "register") {
+    const variable = values["from-env"];
+    if (!variable) throw new UsageError("register needs --from-env <VAR> (the variable holding the key)");
+    const token = process.env[variable]?.trim();
+    if (!token) throw new UsageError(`${variable} is not set: make a key with \`keys token\` and set it`);
+    presented = parseApiKey(token);
+    if (!presented) throw new UsageError(`${variable} is not a key (mcp_<id>_<secret>, as \`keys token\` prints)`);
+  }
 
   loadDotEnv();
   const { databaseUrl } = loadConfig("registry");
   const { dataSource } = await openDatabase({ url: databaseUrl, poolSize: 2 });
   try {
     const store = new ApiKeyStore(dataSource);
-    if (command === "create") {
+    if (presented) {
+      const existing = await store.find(presented.id);
+      if (existing) {
+        if (existing.revokedAt || !secretMatches(presented.secret, existing.secretHash)) {
+          throw new Error(`key id ${presented.id} is already stored for another key or revoked: make a new one`);
+        }
+        process.stderr.write(`key "${existing.name}" (id ${existing.id}) is already registered\n`);
+      } else {
+        const row = await store.create({
+          id: presented.id,
+          name: values.name!.trim(),
+          secretHash: hashSecret(presented.secret),
+          role: role!,
+        });
+        process.stderr.write(`registered key "${row.name}" (id ${row.id}, role: ${row.role})\n`);
+      }
+    } else if (command === "create") {
       const key = generateApiKey();
       const row = await store.create({
         id: key.id,
