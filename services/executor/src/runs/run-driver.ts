@@ -36,6 +36,10 @@ import { earliest, type EngineResult, type RunParked } from "../engine/waiting.j
 import { FencedWaits } from "./run-waits-port.js";
 import { FencedPermits } from "./permits-port.js";
 import { FencedSubWorkflows, type LaunchChild } from "./sub-workflow-port.js";
+import { inSpan, traceIdOf } from "@mcp/runtime";
+import { runDriveSpan } from "./run-spans.js";
+import { observeSteps } from "./step-observer.js";
+import type { LlmUsageMeter } from "../usage/llm-usage.js";
 
 /** Timing of leases and writes. */
 export interface LeaseOptions {
@@ -78,6 +82,8 @@ export class RunDriver {
       readonly logger: Logger;
       readonly lease: LeaseOptions;
       readonly metrics?: RunMetrics;
+      /** Prices and counts LLM token usage (usage/llm-usage.ts); without it usage is recorded as runners report it. */
+      readonly usage?: LlmUsageMeter;
     },
   ) {}
 
@@ -87,7 +93,7 @@ export class RunDriver {
    */
   async drive(run: WorkflowRunEntity, stop: AbortSignal): Promise<{ parkedUntil: Date | null } | undefined> {
     const { logger, lease } = this.deps;
-    const log = logger.child({ runId: run.id, fence: run.fence });
+    const log = logger.child({ run_id: run.id, trace_id: traceIdOf(run.traceParent), fence: run.fence });
     const lock = await this.lock(run.id, log);
     if (lock === null) {
       log.info("another executor holds the run's lock; leaving it");
@@ -136,7 +142,11 @@ export class RunDriver {
       }
       const cancel = CancelRequest.of(run);
       if (cancel) controller.abort(cancel);
-      const outcome = await this.execute(run, controller.signal, reach);
+      const outcome = await inSpan(runDriveSpan(run), async (span) => {
+        const result = await this.execute(run, controller.signal, reach, log);
+        span.setAttribute("mcp.run.status", result.status);
+        return result;
+      });
       if (outcome.status === "parked") return await this.park(run, outcome, log, reach);
       await this.finish(run, withCancelReason(outcome, controller.signal.reason), log, reach);
     } catch (err) {
@@ -181,6 +191,7 @@ export class RunDriver {
     run: WorkflowRunEntity,
     signal: AbortSignal,
     reach: ReachOptions,
+    log: Logger,
   ): Promise<EngineResult> {
     const { plan, tools, recordedAtCreate } = decodePlan(run);
     // eventSeq 1 = the claim's own event: nothing was recorded since the run was created, so every
@@ -207,7 +218,11 @@ export class RunDriver {
       reach,
       ...(this.deps.metrics ? { metrics: this.deps.metrics } : {}),
     });
-    const runnerFor = withChildSteps(this.deps.runnerFor, recorder, tools);
+    const observed = observeSteps(this.deps.runnerFor, {
+      log,
+      ...(this.deps.usage ? { usage: this.deps.usage } : {}),
+    });
+    const runnerFor = withChildSteps(observed, recorder, tools);
     const waits = new FencedWaits(this.deps.waits, recorder, run.id, run.fence, reach);
     const launchChild = this.deps.launchChild;
     const subWorkflows = launchChild

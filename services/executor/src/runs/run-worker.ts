@@ -191,7 +191,7 @@ export class RunWorker {
   }
 
   private drive(run: WorkflowRunEntity): void {
-    this.logger.debug({ runId: run.id, fence: run.fence }, "claimed run");
+    this.logger.debug({ run_id: run.id, fence: run.fence }, "claimed run");
     const driving = this.driver
       .drive(run, this.stopping.signal)
       .finally(() => {
