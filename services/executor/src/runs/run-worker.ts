@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { Subscription } from "@mcp/coordination";
 import { isConnectionError, type ClaimAtCreate, type RunStore, type WorkflowRunEntity } from "@mcp/db";
-import type { Logger } from "@mcp/runtime";
+import { traceIdOf, type Logger } from "@mcp/runtime";
 import type { RunEvents } from "../events/run-events.js";
 import type { RunDriver } from "./run-driver.js";
 
@@ -191,7 +191,10 @@ export class RunWorker {
   }
 
   private drive(run: WorkflowRunEntity): void {
-    this.logger.debug({ run_id: run.id, fence: run.fence }, "claimed run");
+    this.logger.debug(
+      { run_id: run.id, trace_id: traceIdOf(run.traceParent), fence: run.fence },
+      "claimed run",
+    );
     const driving = this.driver
       .drive(run, this.stopping.signal)
       .finally(() => {
