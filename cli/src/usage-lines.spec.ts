@@ -14,11 +14,21 @@ describe("usageLines", () => {
         { stepId: "fetch" },
         {
           stepId: "summarise",
-          llmUsage: { model: "gpt-4o", inputTokens: 11n, outputTokens: 7n, cost: { amount: "0.0000975", currency: "USD" } },
+          llmUsage: {
+            model: "gpt-4o",
+            inputTokens: 11n,
+            outputTokens: 7n,
+            cost: { amount: "0.0000975", currency: "USD" },
+          },
         },
         {
           stepId: "assist",
-          llmUsage: { model: "local-llama", inputTokens: 24n, outputTokens: 16n, rounds: [{ round: 1 }, { round: 2 }] },
+          llmUsage: {
+            model: "local-llama",
+            inputTokens: 24n,
+            outputTokens: 16n,
+            rounds: [{ round: 1 }, { round: 2 }],
+          },
         },
       ],
     });

@@ -14,7 +14,9 @@ export function usageLines(run: WorkflowRun): string[] {
     if (!u) continue;
     const stepCost = u.cost ? `, ${u.cost.amount} ${u.cost.currency}` : "";
     const rounds = u.rounds.length ? `, ${u.rounds.length} model turns` : "";
-    lines.push(`  ${step.stepId} (${u.model}): ${u.inputTokens} in, ${u.outputTokens} out${stepCost}${rounds}`);
+    lines.push(
+      `  ${step.stepId} (${u.model}): ${u.inputTokens} in, ${u.outputTokens} out${stepCost}${rounds}`,
+    );
   }
   return lines;
 }

@@ -27,7 +27,10 @@ describe("LLM usage and cost", () => {
     model = await FakeModel.start((req: ModelRequest) => {
       const messages = req.body["messages"] as Array<{ role: string }>;
       if (req.body["tools"] && !messages.some((m) => m.role === "tool"))
-        return openAiToolCall("call_1", mcps.concat.replace(/[^A-Za-z0-9_-]/g, "_"), { prefix: "a", text: "b" });
+        return openAiToolCall("call_1", mcps.concat.replace(/[^A-Za-z0-9_-]/g, "_"), {
+          prefix: "a",
+          text: "b",
+        });
       return openAiText("done");
     });
     p = await startPlatform({ executorEnv: { LLM_PRICES: JSON.stringify(PRICES) } });
@@ -76,7 +79,10 @@ describe("LLM usage and cost", () => {
       name,
       spec: spec([
         step("summarise", mcps.summary, { inputs: { text: str("hi") } }),
-        step("assist", mcps.assistant, { dependsOn: ["summarise"], inputs: { message: output("summarise", "text") } }),
+        step("assist", mcps.assistant, {
+          dependsOn: ["summarise"],
+          inputs: { message: output("summarise", "text") },
+        }),
         step("other", mcps.unpriced, { dependsOn: ["assist"], inputs: { text: str("x") } }),
       ]),
     });
@@ -120,9 +126,25 @@ describe("LLM usage and cost", () => {
 
     const res2 = await fetch(`${p.executors[0]!.server.url}/metrics`);
     const samples = parsePrometheus(await res2.text());
-    expect(sample(samples, "mcp_llm_tokens_total", { mcp: mcps.summary, model: "gpt-priced", direction: "input" })).toBe(11);
-    expect(sample(samples, "mcp_llm_tokens_total", { mcp: mcps.assistant, model: "gpt-priced", direction: "output" })).toBe(16);
-    expect(sample(samples, "mcp_llm_tokens_total", { mcp: mcps.unpriced, model: "gpt-unpriced", direction: "input" })).toBe(11);
-    expect(sample(samples, "mcp_llm_cost_total", { mcp: mcps.assistant, model: "gpt-priced", currency: "USD" })).toBeCloseTo(0.00022, 9);
+    expect(
+      sample(samples, "mcp_llm_tokens_total", { mcp: mcps.summary, model: "gpt-priced", direction: "input" }),
+    ).toBe(11);
+    expect(
+      sample(samples, "mcp_llm_tokens_total", {
+        mcp: mcps.assistant,
+        model: "gpt-priced",
+        direction: "output",
+      }),
+    ).toBe(16);
+    expect(
+      sample(samples, "mcp_llm_tokens_total", {
+        mcp: mcps.unpriced,
+        model: "gpt-unpriced",
+        direction: "input",
+      }),
+    ).toBe(11);
+    expect(
+      sample(samples, "mcp_llm_cost_total", { mcp: mcps.assistant, model: "gpt-priced", currency: "USD" }),
+    ).toBeCloseTo(0.00022, 9);
   });
 });

@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gunzipSync } from "node:zlib";
-import { BinaryReader, WireType } from "@bufbuild/protobuf/wire";
+import { BinaryReader, type WireType } from "@bufbuild/protobuf/wire";
 
 /** A span as an OTLP/HTTP export carried it (the fields the tests look at). */
 export interface ReceivedSpan {
@@ -26,18 +26,24 @@ export interface ReceivedSpan {
  * span and keeps it. Point `OTEL_EXPORTER_OTLP_ENDPOINT` at {@link url}.
  */
 export class OtlpReceiver {
-  /** Every span received, in arrival order. */
-  readonly spans: ReceivedSpan[] = [];
-  /** Export requests received. */
-  requests = 0;
-
   private constructor(
     private readonly server: Server,
     readonly url: string,
+    private readonly received: { spans: ReceivedSpan[]; requests: number },
   ) {}
 
+  /** Every span received, in arrival order. */
+  get spans(): readonly ReceivedSpan[] {
+    return this.received.spans;
+  }
+
+  /** Export requests received. */
+  get requests(): number {
+    return this.received.requests;
+  }
+
   static async start(): Promise<OtlpReceiver> {
-    let receiver: OtlpReceiver | undefined;
+    const received = { spans: [] as ReceivedSpan[], requests: 0 };
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
@@ -48,15 +54,14 @@ export class OtlpReceiver {
         }
         let body = Buffer.concat(chunks);
         if (req.headers["content-encoding"] === "gzip") body = gunzipSync(body);
-        receiver!.requests += 1;
-        receiver!.spans.push(...decodeExport(body));
+        received.requests += 1;
+        received.spans.push(...decodeExport(body));
         // an empty ExportTraceServiceResponse
         res.writeHead(200, { "content-type": "application/x-protobuf" }).end(Buffer.alloc(0));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    receiver = new OtlpReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-    return receiver;
+    return new OtlpReceiver(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received);
   }
 
   async close(): Promise<void> {

@@ -1,7 +1,8 @@
 import type { LlmUsage, StepRun, WorkflowRun } from "@mcp/proto/executor";
 
 /** `12 in, 7 out` */
-const tokens = (input: bigint, output: bigint) => `${input.toLocaleString()} in, ${output.toLocaleString()} out`;
+const tokens = (input: bigint, output: bigint) =>
+  `${input.toLocaleString()} in, ${output.toLocaleString()} out`;
 
 /** The run's trace: a link through CONSOLE_TRACE_URL when it is set, else the id. */
 export function RunTrace({ run, traceUrl }: { run: WorkflowRun; traceUrl: string | undefined }) {
@@ -32,7 +33,9 @@ export function RunLlmUsage({ run }: { run: WorkflowRun }) {
       <dt>LLM cost</dt>
       <dd data-testid="run-llm-cost">
         {run.llmCost ? `${run.llmCost.amount} ${run.llmCost.currency}` : "no price (LLM_PRICES)"}
-        {run.llmCost && run.llmUnpricedModels.length > 0 && ` + unpriced: ${run.llmUnpricedModels.join(", ")}`}
+        {run.llmCost &&
+          run.llmUnpricedModels.length > 0 &&
+          ` + unpriced: ${run.llmUnpricedModels.join(", ")}`}
       </dd>
     </>
   );

@@ -67,7 +67,9 @@ function parseTraceUrl(raw: string | undefined, problems: string[]): string | un
   if (!value) return undefined;
   const url = parseUrl("CONSOLE_TRACE_URL", value, problems);
   if (!value.includes("{traceId}"))
-    problems.push(`CONSOLE_TRACE_URL must contain {traceId}, e.g. http://jaeger:16686/trace/{traceId} (got "${raw}")`);
+    problems.push(
+      `CONSOLE_TRACE_URL must contain {traceId}, e.g. http://jaeger:16686/trace/{traceId} (got "${raw}")`,
+    );
   return url;
 }
 

@@ -41,8 +41,7 @@ export function runService<C extends ServiceConfig = ServiceConfig>(
         await tracing.shutdown();
       });
     })
-    .catch(
-(err: unknown) => {
+    .catch((err: unknown) => {
       logger.fatal({ err }, `${name} failed to start`);
       process.exit(1);
     });

@@ -26,7 +26,9 @@ export function loggingInterceptor(logger: Logger): Interceptor {
     const requestId = req.header.get("x-request-id") || randomUUID();
     const method = `${req.service.typeName}/${req.method.name}`;
     const traceId = activeTraceId() ?? traceIdOf(req.header.get("traceparent"));
-    const callLogger = logger.child(traceId ? { method, requestId, trace_id: traceId } : { method, requestId });
+    const callLogger = logger.child(
+      traceId ? { method, requestId, trace_id: traceId } : { method, requestId },
+    );
     req.contextValues.set(callInfoKey, {
       requestId,
       logger: callLogger,

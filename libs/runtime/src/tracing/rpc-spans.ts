@@ -7,7 +7,13 @@ import {
   type Context,
   type Span,
 } from "@opentelemetry/api";
-import { Code, ConnectError, type Interceptor, type StreamResponse, type UnaryResponse } from "@connectrpc/connect";
+import {
+  Code,
+  ConnectError,
+  type Interceptor,
+  type StreamResponse,
+  type UnaryResponse,
+} from "@connectrpc/connect";
 import { headerGetter, headerSetter, rpcSystemOf } from "./headers.js";
 import { tracingOn } from "./state.js";
 
@@ -76,7 +82,7 @@ async function traced<R extends UnaryResponse | StreamResponse>(
       end(span, undefined);
       return res;
     }
-    return { ...res, message: endWithStream(span, res.message) } as R;
+    return { ...res, message: endWithStream(span, res.message) };
   } catch (err) {
     end(span, err);
     throw err;

@@ -46,7 +46,7 @@ export async function startTracing(service: string, env: NodeJS.ProcessEnv = pro
     .merge(resources.detectResources({ detectors: [resources.envDetector] }));
   const provider = new NodeTracerProvider({
     resource,
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: tracesEndpoint(env) }))],
   });
   provider.register();
   markTracingStarted();
@@ -62,4 +62,15 @@ export async function startTracing(service: string, env: NodeJS.ProcessEnv = pro
       propagation.disable();
     },
   };
+}
+
+/**
+ * Where spans go, as the OTLP exporter specification derives it: the traces endpoint as given, or the
+ * base endpoint with `/v1/traces` appended (read from `env`, so a caller's own environment counts).
+ */
+function tracesEndpoint(env: NodeJS.ProcessEnv): string {
+  const traces = env["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]?.trim();
+  if (traces) return traces;
+  const base = (env["OTEL_EXPORTER_OTLP_ENDPOINT"] ?? "").trim();
+  return `${base.replace(/\/+$/, "")}/v1/traces`;
 }

@@ -1,7 +1,10 @@
 import { contextOfTraceparent, type SpanSpec } from "@mcp/runtime";
 import type { WorkflowRunEntity } from "@mcp/db";
 
-type RunNames = Pick<WorkflowRunEntity, "kind" | "workflowName" | "workflowVersion" | "mcpName" | "mcpVersion">;
+type RunNames = Pick<
+  WorkflowRunEntity,
+  "kind" | "workflowName" | "workflowVersion" | "mcpName" | "mcpVersion"
+>;
 
 /** What the run is called in a trace: its workflow (or MCP) name. */
 const nameOf = (run: RunNames) => run.workflowName ?? run.mcpName ?? "run";
@@ -31,6 +34,10 @@ export function runDriveSpan(run: WorkflowRunEntity): SpanSpec {
     service: "executor",
     name: `run ${nameOf(run)}`,
     parent: contextOfTraceparent(run.traceParent),
-    attributes: { ...runAttributes(run.id, run), "mcp.run.fence": run.fence, "mcp.run.recoveries": run.recoveries },
+    attributes: {
+      ...runAttributes(run.id, run),
+      "mcp.run.fence": run.fence,
+      "mcp.run.recoveries": run.recoveries,
+    },
   };
 }

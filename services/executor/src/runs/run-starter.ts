@@ -315,25 +315,25 @@ export class RunStarter {
     // is the parent of every span an executor records while driving the run (run-spans.ts)
     const result = await inSpan(runCreateSpan(id, what), () =>
       this.store.create(
-      {
-        run: {
-          id,
-          ...what,
-          traceParent: currentOrNewTraceparent(),
-          status: "pending",
-          inputs: inputs,
-          outputs: null,
-          error: null,
-          requestId: requestId || null,
-          plan: plan as unknown as PbJsonObject,
-          fallbackRunId: null,
-          createdAt: now,
-          updatedAt: now,
+        {
+          run: {
+            id,
+            ...what,
+            traceParent: currentOrNewTraceparent(),
+            status: "pending",
+            inputs: inputs,
+            outputs: null,
+            error: null,
+            requestId: requestId || null,
+            plan: plan as unknown as PbJsonObject,
+            fallbackRunId: null,
+            createdAt: now,
+            updatedAt: now,
+          },
+          steps,
         },
-        steps,
-      },
-      claim,
-    ),
+        claim,
+      ),
     );
     if (!result.created && (result.run.plan as StoredPlan | null)?.requestHash !== requestHash) {
       throw new AlreadyExistsError(

@@ -72,7 +72,9 @@ async function attempt(
         "gen_ai.request.model": tokens.model,
         "gen_ai.usage.input_tokens": tokens.inputTokens,
         "gen_ai.usage.output_tokens": tokens.outputTokens,
-        ...(tokens.cost ? { "mcp.llm.cost": tokens.cost.amount, "mcp.llm.currency": tokens.cost.currency } : {}),
+        ...(tokens.cost
+          ? { "mcp.llm.cost": tokens.cost.amount, "mcp.llm.currency": tokens.cost.currency }
+          : {}),
       });
     }
     log("succeeded", tokens ? { input_tokens: tokens.inputTokens, output_tokens: tokens.outputTokens } : {});

@@ -34,7 +34,9 @@ export class PriceTable {
       throw new Error(`${source} is not JSON: ${(err as Error).message}`);
     }
     if (!isObject(raw) || !isObject(raw["models"]))
-      throw new Error(`${source} must be {"currency": "USD", "models": {"<model>": {"input": "<price>", "output": "<price>"}}}`);
+      throw new Error(
+        `${source} must be {"currency": "USD", "models": {"<model>": {"input": "<price>", "output": "<price>"}}}`,
+      );
     const currency = raw["currency"] ?? "USD";
     if (typeof currency !== "string" || !/^[A-Za-z]{1,10}$/.test(currency))
       throw new Error(`${source}: "currency" must be a currency code such as "USD"`);

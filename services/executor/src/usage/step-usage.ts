@@ -23,7 +23,8 @@ const count = (value: unknown): number =>
  */
 export function stepTokensOf(usage: JsonObject | null | undefined): StepTokens | undefined {
   if (!usage || typeof usage["model"] !== "string") return undefined;
-  if (typeof usage["input_tokens"] !== "number" && typeof usage["output_tokens"] !== "number") return undefined;
+  if (typeof usage["input_tokens"] !== "number" && typeof usage["output_tokens"] !== "number")
+    return undefined;
   const rounds = Array.isArray(usage["rounds"]) ? usage["rounds"] : [];
   const cost = usage["cost"];
   const currency = usage["currency"];
