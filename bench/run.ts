@@ -19,6 +19,7 @@ import { perStepSuite } from "./suites/per-step";
 import { recoverySuite } from "./suites/recovery";
 import { registrySuite } from "./suites/registry";
 import { sandboxSuite } from "./suites/sandbox";
+import { tracingSuite } from "./suites/tracing";
 
 type Suite = { name: string; title: string; run: (p: () => Promise<BenchPlatform>) => Promise<SuiteResult> };
 
@@ -30,6 +31,11 @@ const SUITES: Suite[] = [
     name: "per-step",
     title: "Durable per-step overhead vs DBOS Transact",
     run: async (p) => perStepSuite(await p()),
+  },
+  {
+    name: "tracing",
+    title: "Tracing overhead per step (OpenTelemetry, OTLP collector running)",
+    run: async (p) => tracingSuite(await p()),
   },
   { name: "peers", title: "Published-peer shapes", run: async (p) => peersSuite(await p()) },
   { name: "e2e", title: "End to end through gRPC", run: async (p) => e2eSuite(await p()) },

@@ -17,7 +17,7 @@
  *   first when `console/dist` is missing (see `start/console.ts`).
  */
 import { resolve } from "node:path";
-import { ConfigError, createLogger, loadConfig, loadDotEnv } from "@mcp/runtime";
+import { ConfigError, createLogger, loadConfig, loadDotEnv, startTracing } from "@mcp/runtime";
 import { startInProcess } from "./single-node/in-process.js";
 import { startEmbeddedPostgres } from "./single-node/postgres.js";
 import { banner, type BannerFacts } from "./start/banner.js";
@@ -128,6 +128,10 @@ async function main(shutdown: Shutdown): Promise<void> {
       `single-node mode: no REDIS_URL, so ${plans.map((p) => p.name).join(", ")} run in this process ` +
         "with in-process cache, locks and events (set REDIS_URL to run one process per service)",
     );
+    // one trace SDK for the three services of this process (OTEL_* variables; off without an endpoint)
+    const tracing = await startTracing(env["OTEL_SERVICE_NAME"] || "mcp-platform", env);
+    if (tracing.enabled) say("tracing: exporting spans over OTLP");
+    shutdown.add({ name: "tracing", stop: () => tracing.shutdown() });
     await startInProcess(
       plans,
       env,

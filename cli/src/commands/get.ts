@@ -6,6 +6,7 @@ import { call, type Context } from "../context.js";
 import { enumLabel, formatTable, formatTime, messageJson, type OutputFormat } from "../output.js";
 import { itemLines } from "../items.js";
 import { runRow, RUN_HEADERS } from "./runs.js";
+import { traceLines, usageLines } from "../usage-lines.js";
 import { waitingLines } from "./signal.js";
 import { parseKind } from "./resources.js";
 import { usedByLines } from "./used-by.js";
@@ -95,6 +96,8 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
   for (const line of subWorkflowLines(res.run!)) ctx.io.out(line);
   for (const line of rerunLines(res.run!)) ctx.io.out(line);
   for (const line of concurrencyLines(res.run!)) ctx.io.out(line);
+  for (const line of usageLines(res.run!)) ctx.io.out(line);
+  for (const line of traceLines(res.run!)) ctx.io.out(line);
 }
 
 /** For a re-run: the run it re-runs, the step it re-ran from, and the steps it took over. */

@@ -3,6 +3,8 @@ export interface ConsoleConfig {
   readonly registryUrl: string;
   readonly workflowsUrl: string;
   readonly executorUrl: string;
+  /** Where a run's trace is shown (`CONSOLE_TRACE_URL`): a URL template with `{traceId}`; unset = no link. */
+  readonly traceUrl?: string;
 }
 
 /** Default ports of the services (see the root README). */
@@ -24,7 +26,7 @@ export function defaultConfig(location: Pick<Location, "protocol" | "hostname">)
 }
 
 /**
- * Reads `/config.json` (`{"registryUrl", "workflowsUrl", "executorUrl"}`). When it is missing (e.g. under
+ * Reads `/config.json` (`{"registryUrl", "workflowsUrl", "executorUrl", "traceUrl"?}`). When it is missing (e.g. under
  * `vite dev`) or not JSON, every address falls back to the default; a file naming only some services
  * overrides only those. Trailing slashes are dropped.
  */
@@ -52,5 +54,9 @@ export async function loadConfig(
       ? value.trim().replace(/\/+$/, "")
       : defaults[key];
   };
-  return Object.freeze(Object.fromEntries(KEYS.map((k) => [k, pick(k)])) as unknown as ConsoleConfig);
+  const traceUrl = file["traceUrl"];
+  return Object.freeze({
+    ...(Object.fromEntries(KEYS.map((k) => [k, pick(k)])) as Record<Key, string>),
+    ...(typeof traceUrl === "string" && traceUrl.includes("{traceId}") ? { traceUrl } : {}),
+  });
 }

@@ -24,14 +24,20 @@ export function renderWithApi(
     routes,
     path = "/",
     pattern = "/",
-  }: { routes: (router: ConnectRouter) => void; path?: string; pattern?: string },
+    traceUrl,
+  }: { routes: (router: ConnectRouter) => void; path?: string; pattern?: string; traceUrl?: string },
 ) {
   const transport = createRouterTransport(routes);
   const clients = createClients({ registry: transport, workflows: transport, executor: transport });
   const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
   });
-  const config = { registryUrl: "http://r", workflowsUrl: "http://w", executorUrl: "http://e" };
+  const config = {
+    registryUrl: "http://r",
+    workflowsUrl: "http://w",
+    executorUrl: "http://e",
+    ...(traceUrl ? { traceUrl } : {}),
+  };
   const router = createMemoryRouter(
     [
       { path: pattern, element: ui },

@@ -64,4 +64,13 @@ describe("loadConsoleConfig", () => {
     expect(problems[1]).toContain("CONSOLE_REGISTRY_URL must be a URL starting with http:// or https://");
     expect(problems[2]).toContain("CONSOLE_EXECUTOR_URL");
   });
+
+  it("takes CONSOLE_TRACE_URL as a template with {traceId}, and refuses one without it", () => {
+    expect(loadConsoleConfig({}, DEFAULTS).traceUrl).toBeUndefined();
+    const url = "http://jaeger:16686/trace/{traceId}";
+    expect(loadConsoleConfig({ CONSOLE_TRACE_URL: url }, DEFAULTS).traceUrl).toBe(url);
+    expect(() => loadConsoleConfig({ CONSOLE_TRACE_URL: "http://jaeger:16686/trace" }, DEFAULTS)).toThrow(
+      "CONSOLE_TRACE_URL must contain {traceId}",
+    );
+  });
 });

@@ -24,6 +24,11 @@ export interface ConsoleConfig {
   /** The console workspace; its build is `<consoleDir>/dist`. */
   readonly consoleDir: string;
   readonly services: Readonly<Record<ConsoleServiceKey, ServiceAddress>>;
+  /**
+   * `CONSOLE_TRACE_URL`: where a run's trace is shown, a URL template with `{traceId}` (e.g.
+   * `http://jaeger:16686/trace/{traceId}`); undefined = the run page shows the trace id without a link.
+   */
+  readonly traceUrl: string | undefined;
 }
 
 const ENV_NAMES: Record<ConsoleServiceKey, string> = {
@@ -57,10 +62,22 @@ function parseUrl(name: string, raw: string, problems: string[]): string {
   return raw;
 }
 
+function parseTraceUrl(raw: string | undefined, problems: string[]): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  const url = parseUrl("CONSOLE_TRACE_URL", value, problems);
+  if (!value.includes("{traceId}"))
+    problems.push(
+      `CONSOLE_TRACE_URL must contain {traceId}, e.g. http://jaeger:16686/trace/{traceId} (got "${raw}")`,
+    );
+  return url;
+}
+
 /**
  * Reads `CONSOLE_PORT` (default 8080; `0` = any free port; `off` = no console), `HOST` (default
  * `0.0.0.0`), `CONSOLE_DIR` and `CONSOLE_REGISTRY_URL` / `CONSOLE_WORKFLOWS_URL` /
- * `CONSOLE_EXECUTOR_URL` (each defaulting to `defaults`, the URLs the services really listen on).
+ * `CONSOLE_EXECUTOR_URL` (each defaulting to `defaults`, the URLs the services really listen on) and
+ * `CONSOLE_TRACE_URL` (optional).
  * Throws {@link ConfigError} naming every bad variable.
  */
 export function loadConsoleConfig(
@@ -78,6 +95,7 @@ export function loadConsoleConfig(
         : { url: defaults[key].replace(/\/+$/, ""), explicit: false },
     );
   }
+  const traceUrl = parseTraceUrl(env["CONSOLE_TRACE_URL"], problems);
   if (problems.length) throw new ConfigError(problems);
   const consoleDir = env["CONSOLE_DIR"]?.trim();
   return Object.freeze({
@@ -85,5 +103,6 @@ export function loadConsoleConfig(
     host: env["HOST"]?.trim() || "0.0.0.0",
     consoleDir: resolve(consoleDir || defaults.consoleDir),
     services: Object.freeze(services),
+    traceUrl,
   });
 }

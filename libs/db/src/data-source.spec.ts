@@ -45,6 +45,7 @@ describe("openDatabase", () => {
         "RolesAndAudit1768300000000",
         "ExecutorSessions1768500000000",
         "McpFacets1768600000000",
+        "RunTrace1768700000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",

@@ -26,6 +26,7 @@ export { httpStatusOf } from "./http-status.js";
 export { onShutdown } from "./shutdown.js";
 export { SIGNAL_ECHO_MS, signalRepeat, type FirstSignal } from "./signal-repeat.js";
 export { createServiceClient } from "./clients.js";
+export * from "./tracing/index.js";
 export { loadDotEnv } from "./dotenv.js";
 export { runService, type StartedService } from "./run-service.js";
 export {

@@ -15,6 +15,7 @@ import { validationInterceptor, type ValidationTable } from "./interceptors/vali
 import { serveMetrics } from "./metrics/http.js";
 import { metricsInterceptor } from "./metrics/rpc-interceptor.js";
 import { listenOnePort } from "./one-port.js";
+import { tracingServerInterceptor } from "./tracing/rpc-spans.js";
 import { reflectionServices } from "./reflection.js";
 import { createNodeHandler } from "./requests/node-handler.js";
 
@@ -90,6 +91,8 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       router.service(reflectionV1alpha.ServerReflection, reflection.v1alpha);
     },
     interceptors: [
+      // outermost: the call's span is active for every other interceptor and the handler
+      tracingServerInterceptor(options.name),
       loggingInterceptor(logger),
       ...(options.metrics ? [metricsInterceptor(options.metrics)] : []),
       ...(options.audit ? [auditInterceptor(options.audit, logger)] : []),

@@ -19,6 +19,7 @@ import { WorkflowService } from "@mcp/proto/workflows";
 import { coordinationMetrics, createServiceClient, type Logger, type RunningServer } from "@mcp/runtime";
 import type { ExecutorConfig } from "./config.js";
 import { runMetrics } from "./runs/run-metrics.js";
+import { LlmUsageMeter } from "./usage/llm-usage.js";
 import { openFoundation, openSandbox, reportSandboxHealth } from "@mcp/service-base";
 import { Definitions } from "./definitions/definitions.js";
 import { RunEvents } from "./events/run-events.js";
@@ -94,8 +95,12 @@ export async function startExecutor(
 
   const apiKey = config.auth.serviceApiKey;
   const definitions = new Definitions(
-    createServiceClient(WorkflowService, config.workflowsUrl, { timeoutMs: 10_000, apiKey }),
-    createServiceClient(RegistryService, config.registryUrl, { timeoutMs: 10_000, apiKey }),
+    createServiceClient(WorkflowService, config.workflowsUrl, {
+      timeoutMs: 10_000,
+      apiKey,
+      from: "executor",
+    }),
+    createServiceClient(RegistryService, config.registryUrl, { timeoutMs: 10_000, apiKey, from: "executor" }),
     base.cache,
     // with Redis the registry and workflows services invalidate the same cache (catalog generation)
     base.cacheKind === "redis",
@@ -146,6 +151,7 @@ export async function startExecutor(
       maxRecoveries: config.executor.maxRecoveries,
     },
     metrics: runMetrics(metrics),
+    usage: new LlmUsageMeter(config.executor.llmPrices, metrics),
   });
   // fast failover (ADR 024): this executor's session shows it alive; the watch finds dead ones
   const failoverPollMs = config.executor.failoverPollMs;

@@ -2,6 +2,7 @@ import { loadConfig, withSection, zodProblems, type ServiceConfig } from "@mcp/r
 import { z } from "zod";
 import { parseSecretsKeyring, SecretsKeyError, type SecretsKeyring } from "./secrets/keyring.js";
 import { retentionEnv, retentionSettings, type RetentionSettings } from "./retention/retention-config.js";
+import { PriceTable } from "./usage/price-table.js";
 
 /** The executor's own settings (EXECUTOR_*, SECRETS_KEY). */
 export interface ExecutorSettings {
@@ -35,6 +36,8 @@ export interface ExecutorSettings {
   readonly webhookMaxBodyBytes: number;
   /** Run retention (RUN_RETENTION_*): off unless RUN_RETENTION_DAYS is set. */
   readonly retention: RetentionSettings;
+  /** What LLM tokens cost per model (LLM_PRICES or LLM_PRICES_FILE); empty when neither is set. */
+  readonly llmPrices: PriceTable;
 }
 
 /** The executor's configuration: every service's, and its own section. */
@@ -67,11 +70,13 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
 function settingsOf(env: NodeJS.ProcessEnv): { value?: ExecutorSettings; problems: string[] } {
   const parsed = schema.safeParse(env);
   const secrets = secretsKeyring(env["SECRETS_KEY"]);
+  const prices = priceTable(env);
   const problems = [
     ...(parsed.success ? [] : zodProblems(parsed.error)),
     ...(Array.isArray(secrets) ? secrets : []),
+    ...(typeof prices === "string" ? [prices] : []),
   ];
-  if (!parsed.success || Array.isArray(secrets)) return { problems };
+  if (!parsed.success || Array.isArray(secrets) || typeof prices === "string") return { problems };
   const e = parsed.data;
   return {
     value: Object.freeze({
@@ -85,9 +90,19 @@ function settingsOf(env: NodeJS.ProcessEnv): { value?: ExecutorSettings; problem
       secrets,
       webhookMaxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
       retention: retentionSettings(e),
+      llmPrices: prices,
     }),
     problems,
   };
+}
+
+/** The price table, or the problem with it. */
+function priceTable(env: NodeJS.ProcessEnv): PriceTable | string {
+  try {
+    return PriceTable.fromEnv(env);
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /**

@@ -3,7 +3,7 @@ import { stepCounts } from "@mcp/wording";
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
-import { useClients } from "../../api/context";
+import { useApi } from "../../api/context";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { ErrorView } from "../../components/error-view";
 import { JsonView } from "../../components/json-view";
@@ -22,6 +22,7 @@ import { WaitingSteps } from "../../runs/waiting-steps";
 import { RunGraph } from "../../runs/run-graph";
 import { isShortRunId, ShortRunId } from "../../runs/short-run-id";
 import { StepDetails } from "./step-details";
+import { RunLlmUsage, RunTrace } from "../../runs/llm-usage";
 
 /** Sub-workflow runs linked in the header; a for_each over a sub-workflow may have thousands. */
 const MAX_CHILD_LINKS = 10;
@@ -70,7 +71,8 @@ function RunDetails({
   phase: WatchPhase;
   streamError: unknown;
 }) {
-  const { executor } = useClients();
+  const { clients, config } = useApi();
+  const { executor } = clients;
   const [params, setParams] = useSearchParams();
   const [confirming, setConfirming] = useState(false);
   /** The step a re-run is being asked for ("" = every step); undefined = no dialog. */
@@ -180,6 +182,8 @@ function RunDetails({
         <dd>{formatTime(run.finishTime)}</dd>
         <dt>Duration</dt>
         <dd>{took === undefined ? "—" : `${formatDuration(took)}${terminal ? "" : " so far"}`}</dd>
+        <RunLlmUsage run={run} />
+        <RunTrace run={run} traceUrl={config.traceUrl} />
         <dt>Request id</dt>
         <dd>
           <code>{run.requestId}</code>

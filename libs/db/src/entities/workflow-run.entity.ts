@@ -147,6 +147,15 @@ export class WorkflowRunEntity {
   @Column({ type: "text", name: "concurrency_key", nullable: true })
   concurrencyKey!: string | null;
 
+  /**
+   * The run's trace: a W3C `traceparent` (migration 1768700000000) naming the span the run was
+   * started under (the ExecuteWorkflow call, the parent's step, or a fresh root), so every executor
+   * that drives it, after a failover too, records its spans in that one trace. Null for runs recorded
+   * before traces existed.
+   */
+  @Column({ type: "text", name: "trace_parent", nullable: true })
+  traceParent!: string | null;
+
   /** The fallback run started after this one failed. */
   @Column({ type: "uuid", name: "fallback_run_id", nullable: true })
   fallbackRunId!: string | null;

@@ -13,6 +13,7 @@ import { RunStatsIndex1768000000000 } from "./1768000000000-run-stats-index.js";
 import { ExecutorSessions1768500000000 } from "./1768500000000-executor-sessions.js";
 import { RolesAndAudit1768300000000 } from "./1768300000000-roles-and-audit.js";
 import { McpFacets1768600000000 } from "./1768600000000-mcp-facets.js";
+import { RunTrace1768700000000 } from "./1768700000000-run-trace.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -31,4 +32,5 @@ export const MIGRATIONS = [
   RolesAndAudit1768300000000,
   ExecutorSessions1768500000000,
   McpFacets1768600000000,
+  RunTrace1768700000000,
 ] as const;

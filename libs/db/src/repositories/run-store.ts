@@ -26,10 +26,14 @@ export interface NewRun {
     | "scheduleId"
     | "scheduleTickAt"
     | "concurrencyKey"
+    | "traceParent"
   > &
     // set only for a run a webhook delivery or a schedule's tick starts
     Partial<
-      Pick<WorkflowRunEntity, "triggerName" | "triggerDeliveryId" | "scheduleId" | "scheduleTickAt">
+      Pick<
+        WorkflowRunEntity,
+        "triggerName" | "triggerDeliveryId" | "scheduleId" | "scheduleTickAt" | "traceParent"
+      >
     > & {
       /** The run's concurrency key; a run of a live key is inserted queued (see the entity). */
       readonly concurrencyKey?: string | null;

@@ -15,6 +15,8 @@ import {
   type WorkflowRun,
 } from "@mcp/proto/executor";
 import { rerunOf } from "./plan-codec.js";
+import { traceIdOf } from "@mcp/runtime";
+import { runUsageOf, toLlmUsage } from "../usage/usage-fields.js";
 
 const RUN_STATUS: Record<string, RunStatus> = {
   pending: RunStatus.PENDING,
@@ -66,6 +68,7 @@ export function toStepRun(row: StepRunEntity, parentStepId = ""): StepRun {
     stepId: row.stepId,
     parentStepId,
     usage: row.usage ?? undefined,
+    llmUsage: toLlmUsage(row.usage),
     mcpId: row.mcpId ?? "",
     mcpName: row.mcpName ?? "",
     mcpVersion: row.mcpVersion ?? 0,
@@ -142,6 +145,8 @@ export function toWorkflowRun(run: ListedRun, steps: readonly StepRunEntity[] = 
     scheduleId: run.scheduleId ?? "",
     scheduleTickTime: run.scheduleTickAt ? timestampFromDate(run.scheduleTickAt) : undefined,
     concurrencyKey: run.concurrencyKey ?? "",
+    traceId: traceIdOf(run.traceParent) ?? "",
+    ...runUsageOf(steps.map((s) => s.usage)),
   });
 }
 

@@ -36,6 +36,10 @@ import { earliest, type EngineResult, type RunParked } from "../engine/waiting.j
 import { FencedWaits } from "./run-waits-port.js";
 import { FencedPermits } from "./permits-port.js";
 import { FencedSubWorkflows, type LaunchChild } from "./sub-workflow-port.js";
+import { inSpan, traceIdOf } from "@mcp/runtime";
+import { runDriveSpan } from "./run-spans.js";
+import { observeSteps } from "./step-observer.js";
+import type { LlmUsageMeter } from "../usage/llm-usage.js";
 
 /** Timing of leases and writes. */
 export interface LeaseOptions {
@@ -78,6 +82,8 @@ export class RunDriver {
       readonly logger: Logger;
       readonly lease: LeaseOptions;
       readonly metrics?: RunMetrics;
+      /** Prices and counts LLM token usage (usage/llm-usage.ts); without it usage is recorded as runners report it. */
+      readonly usage?: LlmUsageMeter;
     },
   ) {}
 
@@ -93,7 +99,7 @@ export class RunDriver {
     options: { seizeLock?: boolean } = {},
   ): Promise<{ parkedUntil: Date | null } | undefined> {
     const { logger, lease } = this.deps;
-    const log = logger.child({ runId: run.id, fence: run.fence });
+    const log = logger.child({ run_id: run.id, trace_id: traceIdOf(run.traceParent), fence: run.fence });
     const lock = await this.lock(run.id, log, options.seizeLock === true);
     if (lock === null) {
       log.info("another executor holds the run's lock; leaving it");
@@ -143,7 +149,11 @@ export class RunDriver {
       const cancel = CancelRequest.of(run);
       if (cancel) controller.abort(cancel);
       const decoded = decodePlan(run);
-      const outcome = await this.execute(run, decoded, controller.signal, reach);
+      const outcome = await inSpan(runDriveSpan(run), async (span) => {
+        const result = await this.execute(run, decoded, controller.signal, reach, log);
+        span.setAttribute("mcp.run.status", result.status);
+        return result;
+      });
       if (outcome.status === "parked") return await this.park(run, outcome, log, reach);
       // only a plan with sub-workflow steps can have left child runs to cancel (no query otherwise)
       const startsChildren = decoded.plan.spec.steps.some((step) => step.workflow !== undefined);
@@ -191,6 +201,7 @@ export class RunDriver {
     { plan, tools, recordedAtCreate }: DecodedPlan,
     signal: AbortSignal,
     reach: ReachOptions,
+    log: Logger,
   ): Promise<EngineResult> {
     // eventSeq 1 = the claim's own event: nothing was recorded since the run was created, so every
     // step is still pending (unless it was created with steps recorded: a re-run's reused steps)
@@ -216,7 +227,11 @@ export class RunDriver {
       reach,
       ...(this.deps.metrics ? { metrics: this.deps.metrics } : {}),
     });
-    const runnerFor = withChildSteps(this.deps.runnerFor, recorder, tools);
+    const observed = observeSteps(this.deps.runnerFor, {
+      log,
+      ...(this.deps.usage ? { usage: this.deps.usage } : {}),
+    });
+    const runnerFor = withChildSteps(observed, recorder, tools);
     const waits = new FencedWaits(this.deps.waits, recorder, run.id, run.fence, reach);
     const launchChild = this.deps.launchChild;
     const subWorkflows = launchChild

@@ -29,6 +29,8 @@ import { planRerun } from "./rerun-plan.js";
 import { resolveInputs } from "./workflow-inputs.js";
 import { callsMcp, waitColumns } from "./wait-rows.js";
 import { concurrencyKeyOf } from "./concurrency-key.js";
+import { runCreateSpan } from "./run-spans.js";
+import { currentOrNewTraceparent, inSpan } from "@mcp/runtime";
 
 /**
  * What started a run besides a caller, recorded on it: a webhook trigger and its delivery id, or a
@@ -309,24 +311,29 @@ export class RunStarter {
         updatedAt: now,
       });
     });
-    const result = await this.store.create(
-      {
-        run: {
-          id,
-          ...what,
-          status: "pending",
-          inputs: inputs,
-          outputs: null,
-          error: null,
-          requestId: requestId || null,
-          plan: plan as unknown as PbJsonObject,
-          fallbackRunId: null,
-          createdAt: now,
-          updatedAt: now,
+    // the run's trace: this span (under the caller's RPC span, a parent run's step, or a new root)
+    // is the parent of every span an executor records while driving the run (run-spans.ts)
+    const result = await inSpan(runCreateSpan(id, what), () =>
+      this.store.create(
+        {
+          run: {
+            id,
+            ...what,
+            traceParent: currentOrNewTraceparent(),
+            status: "pending",
+            inputs: inputs,
+            outputs: null,
+            error: null,
+            requestId: requestId || null,
+            plan: plan as unknown as PbJsonObject,
+            fallbackRunId: null,
+            createdAt: now,
+            updatedAt: now,
+          },
+          steps,
         },
-        steps,
-      },
-      claim,
+        claim,
+      ),
     );
     if (!result.created && (result.run.plan as StoredPlan | null)?.requestHash !== requestHash) {
       throw new AlreadyExistsError(

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { Subscription } from "@mcp/coordination";
 import { isConnectionError, type ClaimAtCreate, type RunStore, type WorkflowRunEntity } from "@mcp/db";
-import type { Logger } from "@mcp/runtime";
+import { traceIdOf, type Logger } from "@mcp/runtime";
 import type { RunEvents } from "../events/run-events.js";
 import type { RunDriver } from "./run-driver.js";
 
@@ -239,7 +239,10 @@ export class RunWorker {
 
   /** Drives a claimed run; `takenOver` = from an executor whose session ended (its run lock is seized). */
   private drive(run: WorkflowRunEntity, takenOver = false): void {
-    this.logger.debug({ runId: run.id, fence: run.fence, takenOver }, "claimed run");
+    this.logger.debug(
+      { run_id: run.id, trace_id: traceIdOf(run.traceParent), fence: run.fence, takenOver },
+      "claimed run",
+    );
     const driving = this.driver
       .drive(run, this.stopping.signal, { seizeLock: takenOver })
       .finally(() => {

@@ -86,7 +86,7 @@ export class ScheduleFirer {
                 `replaced by the tick of ${tick.tickAt.toISOString()} of schedule "${schedule.name}" (overlap policy cancel_previous)`,
               )
               .catch((err: unknown) =>
-                this.deps.logger.debug({ err, runId: id }, "run ended before it could be cancelled"),
+                this.deps.logger.debug({ err, run_id: id }, "run ended before it could be cancelled"),
               );
           }
           break;

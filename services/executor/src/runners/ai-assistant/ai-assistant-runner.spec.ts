@@ -146,7 +146,16 @@ describe("AiAssistantRunner", () => {
     ];
     expect(live).toEqual(lines.map((line) => `stderr:${line}\n`));
     expect(result.stderr).toBe(lines.map((line) => `${line}\n`).join(""));
-    expect(result.usage).toEqual({ input_tokens: 30, output_tokens: 12, model: "m-1" });
+    // summed, and per model turn (the tool round, then the answer)
+    expect(result.usage).toEqual({
+      input_tokens: 30,
+      output_tokens: 12,
+      model: "m-1",
+      rounds: [
+        { input_tokens: 10, output_tokens: 5, tool_calls: 1 },
+        { input_tokens: 20, output_tokens: 7, tool_calls: 0 },
+      ],
+    });
     expect(kids.calls).toEqual([{ name: "math_add", mcp: adder, inputs: { a: 2, b: 3 } }]);
     const first = provider.requests[0]!.body as { tools: unknown[]; messages: unknown[] };
     expect(first.tools).toEqual([

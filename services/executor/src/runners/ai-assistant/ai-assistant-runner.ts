@@ -35,7 +35,7 @@ export type AiAssistantRunnerOptions = LlmRunnerOptions;
  * the same runners as any step and is recorded as a child step. A failed tool call goes back to the
  * model as an error result, so it can recover. The loop ends at a final answer — outputs
  * `{ text, turns, tool_calls }` — or fails with MAX_TURNS after `max_turns` model turns. `memory_size`
- * bounds the history sent.
+ * bounds the history sent. `usage` holds the token counts summed and per model turn (`rounds`).
  */
 export class AiAssistantRunner implements Runner {
   constructor(private readonly options: AiAssistantRunnerOptions = {}) {}
@@ -59,6 +59,8 @@ export class AiAssistantRunner implements Runner {
     const definitions = children.tools.map(toolDefinition);
     let messages: ChatMessage[] = [{ role: "user", text: taskOf(context.inputs) }];
     const usage = { input_tokens: 0, output_tokens: 0 };
+    // one entry per model turn: what each tool round cost
+    const rounds: JsonObject[] = [];
     let toolCalls = 0;
     const maxTurns = config.maxTurns ?? DEFAULT_MAX_TURNS;
     for (let turn = 1; turn <= maxTurns; turn++) {
@@ -74,6 +76,11 @@ export class AiAssistantRunner implements Runner {
       });
       usage.input_tokens += answer.usage.inputTokens;
       usage.output_tokens += answer.usage.outputTokens;
+      rounds.push({
+        input_tokens: answer.usage.inputTokens,
+        output_tokens: answer.usage.outputTokens,
+        tool_calls: answer.toolCalls.length,
+      });
       if (answer.toolCalls.length === 0) {
         log.line(`turn ${turn}: final answer (${tokens(answer.usage)})`);
         return {
@@ -82,7 +89,7 @@ export class AiAssistantRunner implements Runner {
           stderr: log.stderr,
           stdoutTruncated: false,
           stderrTruncated: false,
-          usage: { ...usage, model: config.model },
+          usage: { ...usage, model: config.model, rounds },
         };
       }
       const names = answer.toolCalls.map((call) => call.name).join(", ");
