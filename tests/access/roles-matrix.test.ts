@@ -56,6 +56,7 @@ const EXPECTED: Readonly<Record<string, Needed>> = {
   "WorkflowService/ListWorkflowVersions": "viewer",
   "WorkflowService/SetCurrentWorkflowVersion": "editor",
   "WorkflowService/ValidateWorkflow": "viewer",
+  "WorkflowService/ListMcpUsages": "viewer",
   "ExecutorService/ExecuteWorkflow": "operator",
   "ExecutorService/GetRun": "viewer",
   "ExecutorService/ListRuns": "viewer",

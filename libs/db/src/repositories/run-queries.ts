@@ -42,6 +42,7 @@ export type ListedRun = Pick<
   | "scheduleTickAt"
   | "concurrencyKey"
   | "fallbackRunId"
+  | "traceParent"
   | "createdAt"
   | "startedAt"
   | "finishedAt"
@@ -55,7 +56,7 @@ const LISTED_COLUMNS = `id, kind, workflow_id AS "workflowId", workflow_name AS 
   parent_run_id AS "parentRunId", parent_step_id AS "parentStepId", trigger_name AS "triggerName",
   trigger_delivery_id AS "triggerDeliveryId", schedule_id AS "scheduleId",
   schedule_tick_at AS "scheduleTickAt", concurrency_key AS "concurrencyKey",
-  fallback_run_id AS "fallbackRunId", created_at AS "createdAt", started_at AS "startedAt",
+  fallback_run_id AS "fallbackRunId", trace_parent AS "traceParent", created_at AS "createdAt", started_at AS "startedAt",
   finished_at AS "finishedAt"`;
 
 /** Read-only run queries (newest first, keyset-paginated). */

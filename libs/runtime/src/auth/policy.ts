@@ -91,6 +91,7 @@ export const POLICY: ReadonlyMap<string, ReadonlyMap<string, Rule>> = new Map([
     listWorkflowVersions: "viewer",
     setCurrentWorkflowVersion: "editor",
     validateWorkflow: "viewer",
+    listMcpUsages: "viewer",
   }),
   rules(ExecutorService, {
     executeWorkflow: "operator",
