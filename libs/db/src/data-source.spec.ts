@@ -42,6 +42,7 @@ describe("openDatabase", () => {
         "ConcurrencyLimits1767800000000",
         "RunRetention1767900000000",
         "RunStatsIndex1768000000000",
+        "Workspaces1768200000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
@@ -65,6 +66,7 @@ describe("openDatabase", () => {
         "workflow_name_versions",
         "workflow_runs",
         "workflow_versions",
+        "workspaces",
       ]);
     } finally {
       await Promise.all(opened.map((o) => o.dataSource.destroy()));

@@ -5,11 +5,18 @@ import { Column, Entity, Index, PrimaryColumn } from "typeorm";
  * SHA-256 of its secret is stored. Revoked keys stay for the record.
  */
 @Entity({ name: "api_keys" })
-@Index("api_keys_live_name", ["name"], { unique: true, where: "revoked_at IS NULL" })
+@Index("api_keys_live_name", ["workspace", "name"], { unique: true, where: "revoked_at IS NULL" })
 export class ApiKeyEntity {
   /** The `<id>` part of the key: random, public, the lookup key. */
   @PrimaryColumn({ type: "text" })
   id!: string;
+
+  /**
+   * The workspace the key acts in; `*` = every workspace (for SERVICE_API_KEY, which services forward
+   * their callers' workspaces with). Names are unique per workspace (docs/adr/021).
+   */
+  @Column({ type: "text", default: "default" })
+  workspace!: string;
 
   /** Who holds it (e.g. `ci`); recorded as the principal of its calls. Unique among live keys. */
   @Column({ type: "text" })

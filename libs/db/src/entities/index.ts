@@ -12,6 +12,7 @@ import { WorkflowDefinitionEntity } from "./workflow-definition.entity.js";
 import { WebhookTriggerEntity } from "./webhook-trigger.entity.js";
 import { WorkflowRunEntity } from "./workflow-run.entity.js";
 import { WorkflowVersionEntity } from "./workflow-version.entity.js";
+import { WorkspaceEntity } from "./workspace.entity.js";
 
 export {
   ApiKeyEntity,
@@ -29,6 +30,7 @@ export {
   WebhookTriggerEntity,
   ScheduleEntity,
   ScheduleTickEntity,
+  WorkspaceEntity,
 };
 export { CatalogDefinitionColumns, CatalogVersionColumns, NameCounterColumns } from "./catalog-columns.js";
 export type { LabelMap } from "./mcp-definition.entity.js";
@@ -54,4 +56,5 @@ export const ENTITIES = [
   WebhookTriggerEntity,
   ScheduleEntity,
   ScheduleTickEntity,
+  WorkspaceEntity,
 ] as const;
