@@ -41,7 +41,7 @@ export {
   type RunPatch,
   type WrittenSteps,
 } from "./repositories/fenced-writes.js";
-export { RunQueries, type RunListFilter } from "./repositories/run-queries.js";
+export { RunQueries, ANY_WORKSPACE, type RunListFilter, type RunScope } from "./repositories/run-queries.js";
 export {
   RunStats,
   MAX_WORKFLOW_STATS,
@@ -65,6 +65,7 @@ export {
 } from "./repositories/run-permits.js";
 export { stepRow, type StepRowInit } from "./repositories/step-row.js";
 export { ApiKeyStore, type NewApiKey } from "./repositories/api-key-store.js";
+export { WorkspaceStore, type WorkspaceContents } from "./repositories/workspace-store.js";
 export { asInsert, asUpdate } from "./repositories/insert.js";
 export {
   SecretStore,

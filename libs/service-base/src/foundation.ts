@@ -1,13 +1,16 @@
 import { openCache, type Cache } from "@mcp/coordination";
-import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
+import { ApiKeyStore, WorkspaceStore, openDatabase, type DataSource } from "@mcp/db";
 import { watchDatabase } from "./database-health.js";
 import {
+  CachedWorkspaceDirectory,
   coordinationMetrics,
   createMetricsRegistry,
   databaseScope,
   redactUrl,
   serverAuth,
   startServer,
+  workspaceExistsInterceptor,
+  workspaceInterceptor,
   type Logger,
   type RunningServer,
   type Scope,
@@ -48,6 +51,12 @@ export interface ServeAuth {
   readonly callsOtherServices: boolean;
 }
 
+/** Whether a workspace exists, from the `workspaces` table. */
+function workspaceLookup(dataSource: DataSource): (name: string) => Promise<boolean> {
+  const store = new WorkspaceStore(dataSource);
+  return async (name) => (await store.find(name)) !== undefined;
+}
+
 /** Opens PostgreSQL (applying migrations), the metrics registry and the cache for service `name`. */
 export async function openFoundation(
   name: string,
@@ -82,7 +91,13 @@ export async function openFoundation(
         port: config.port,
         logger,
         ...built,
-        interceptors: serverAuth(config, new ApiKeyStore(dataSource), { ...auth, logger }),
+        // the call's workspace (x-mcp-workspace) first, so authentication can check a key serves it;
+        // whether it exists only after authentication (docs/adr/021)
+        interceptors: [
+          workspaceInterceptor(),
+          ...serverAuth(config, new ApiKeyStore(dataSource), { ...auth, logger }),
+          workspaceExistsInterceptor(new CachedWorkspaceDirectory(workspaceLookup(dataSource))),
+        ],
         corsOrigins: config.corsOrigins,
         maxRequestBytes: config.maxRequestBytes,
         metrics,

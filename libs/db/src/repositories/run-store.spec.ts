@@ -4,7 +4,7 @@ import { openDatabase } from "../data-source";
 import { StepRunEntity } from "../entities/step-run.entity";
 import { createTestDatabase, oneStepRun, type TestDatabase } from "../testing";
 import { FencedWrites } from "./fenced-writes";
-import { RunQueries } from "./run-queries";
+import { ANY_WORKSPACE, RunQueries } from "./run-queries";
 import { FenceLostError, RunStore } from "./run-store";
 
 describe("RunStore", () => {
@@ -174,10 +174,17 @@ describe("RunStore", () => {
       stdoutTruncated: true,
     });
     const queries = new RunQueries(dataSource);
-    const together = await queries.runWithSteps(run.id);
-    expect(together).toEqual({ run: await queries.findRun(run.id), steps: await queries.steps(run.id) });
+    const together = await queries.runWithSteps("default", run.id);
+    expect(together).toEqual({
+      run: await queries.findRun("default", run.id),
+      steps: await queries.steps(run.id),
+    });
     expect(together!.steps[0]!.startedAt).toBeInstanceOf(Date);
-    expect(await queries.runWithSteps(randomUUID())).toBeNull();
+    expect(await queries.runWithSteps("default", randomUUID())).toBeNull();
+    // another workspace's caller finds nothing; background work (ANY_WORKSPACE) finds it
+    expect(await queries.runWithSteps("other", run.id)).toBeNull();
+    expect(await queries.findRun("other", run.id)).toBeNull();
+    expect((await queries.findRun(ANY_WORKSPACE, run.id))?.id).toBe(run.id);
   });
 
   it("requestCancel › cancels an undriven run at once, and fences out a dead owner", async () => {
@@ -241,7 +248,7 @@ describe("RunStore", () => {
     const third = (await store.claim("c", 60_000, { runId: run.id, expiredLeases: false }))!;
     expect(third).toMatchObject({ recoveries: 2, lastDriverError: "driver failed: boom" });
     await writes.updateSteps(run.id, third.fence, ["a"], { status: "succeeded", finishedAt: new Date() });
-    const after = await new RunQueries(dataSource).findRun(run.id);
+    const after = await new RunQueries(dataSource).findRun(ANY_WORKSPACE, run.id);
     expect(after?.recoveries).toBe(0);
   });
 

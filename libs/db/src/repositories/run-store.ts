@@ -124,7 +124,7 @@ export class RunStore {
     const existing = await dbCall(() =>
       this.dataSource
         .getRepository(WorkflowRunEntity)
-        .findOneByOrFail({ requestId: input.run.requestId ?? "" }),
+        .findOneByOrFail({ workspace: input.run.workspace, requestId: input.run.requestId ?? "" }),
     );
     return { run: existing, created: false };
   }

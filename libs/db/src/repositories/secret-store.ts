@@ -88,7 +88,7 @@ export class SecretStore {
     const rows = await this.sql.rows<Record<string, unknown>>(
       `INSERT INTO secrets (${columns.map(([column]) => column).join(", ")})
        VALUES (${columns.map(([, value]) => value).join(", ")})
-       ON CONFLICT (name) DO NOTHING RETURNING *`,
+       ON CONFLICT (workspace, name) DO NOTHING RETURNING *`,
       params,
     );
     return rows[0] ? this.entity(rows[0]) : undefined;
@@ -109,7 +109,7 @@ export class SecretStore {
       `INSERT INTO secrets (name, description, value_version, key_id, nonce, ciphertext, row_version,
                             created_at, updated_at, created_by, updated_by)
        VALUES ($1, COALESCE($2::text, ''), 1, $3, $4, $5, 1, now(), now(), $6, $7)
-       ON CONFLICT (name) DO UPDATE SET
+       ON CONFLICT (workspace, name) DO UPDATE SET
          description = COALESCE($2::text, secrets.description),
          value_version = secrets.value_version + 1,
          key_id = EXCLUDED.key_id, nonce = EXCLUDED.nonce, ciphertext = EXCLUDED.ciphertext,

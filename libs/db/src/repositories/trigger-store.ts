@@ -63,7 +63,7 @@ export class TriggerStore {
     const rows = await this.sql.rows<Record<string, unknown>>(
       `INSERT INTO webhook_triggers (${columns.map(([column]) => column).join(", ")})
        VALUES (${columns.map(([, value]) => value).join(", ")})
-       ON CONFLICT (name) DO NOTHING RETURNING *`,
+       ON CONFLICT (workspace, name) DO NOTHING RETURNING *`,
       params,
     );
     return rows[0] ? this.entity(rows[0]) : undefined;

@@ -6,3 +6,14 @@ export { authInterceptor, presentedKey } from "./interceptor.js";
 export { serviceKeyInterceptor } from "./service-key.js";
 export { serverAuth } from "./server-auth.js";
 export { ROLES, DEFAULT_WORKSPACE, WORKSPACE_HEADER, WORKSPACE_NAME, roleAllows, type Role, type Caller } from "./identity.js";
+export {
+  workspaceInterceptor,
+  workspaceExistsInterceptor,
+  workspaceHeaders,
+  workspaceOf,
+  checkKeyWorkspace,
+  CachedWorkspaceDirectory,
+  EVERY_WORKSPACE,
+  WORKSPACE_SERVICE,
+  type WorkspaceDirectory,
+} from "./workspace.js";

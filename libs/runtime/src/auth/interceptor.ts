@@ -3,6 +3,7 @@ import { PermissionDeniedError, UnauthenticatedError } from "@mcp/errors";
 import { callInfoKey } from "../context.js";
 import type { ApiKeyVerifier } from "./key-verifier.js";
 import { OPEN_SERVICES, hasScope, requiredScope, type ScopePolicy } from "./scopes.js";
+import { checkKeyWorkspace } from "./workspace.js";
 
 /** How a caller sends a key, for error messages. */
 export const HOW_TO_SEND =
@@ -39,6 +40,7 @@ export function authInterceptor(options: { verifier: ApiKeyVerifier } & ScopePol
       return next(req);
     }
     const principal = await options.verifier.verify(token);
+    if (info) checkKeyWorkspace(principal, req.method, info.workspace);
     if (needed && !hasScope(principal.scopes, needed)) {
       throw new PermissionDeniedError(
         `API key "${principal.name}" lacks the "${needed}" scope that ${req.method.name} needs` +

@@ -8,6 +8,8 @@ export interface StoredApiKey {
   readonly secretHash: string;
   readonly scopes: readonly string[];
   readonly revokedAt: Date | null;
+  /** The workspace the key acts in; `*` = every workspace (docs/adr/021). */
+  readonly workspace: string;
 }
 
 /** Where keys are looked up. */
@@ -22,6 +24,8 @@ export interface Principal {
   readonly keyId: string;
   readonly name: string;
   readonly scopes: readonly string[];
+  /** The workspace the key acts in; `*` = every workspace. */
+  readonly workspace: string;
 }
 
 const MAX_CACHED = 10_000;
@@ -54,7 +58,7 @@ export class ApiKeyVerifier {
     if (row.revokedAt) {
       throw new UnauthenticatedError(`the API key "${row.name}" (${row.id}) has been revoked`);
     }
-    return { keyId: row.id, name: row.name, scopes: row.scopes };
+    return { keyId: row.id, name: row.name, scopes: row.scopes, workspace: row.workspace };
   }
 
   private async row(id: string): Promise<StoredApiKey | undefined> {
