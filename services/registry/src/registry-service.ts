@@ -16,7 +16,7 @@ import {
   UpdateMcpResponseSchema,
   type RegistryService,
 } from "@mcp/proto/registry";
-import { callInfoKey } from "@mcp/runtime";
+import { callInfoKey, DEFAULT_WORKSPACE } from "@mcp/runtime";
 import type { LabelWriter } from "./catalog/label-writer.js";
 import type { McpListing } from "./catalog/listing.js";
 import { toLabelMove, toMcp, toMcpVersion } from "./catalog/mapping.js";
@@ -35,6 +35,8 @@ export interface RegistryDeps {
 
 const principal = (ctx: HandlerContext) => ctx.values.get(callInfoKey)?.principal ?? "";
 const caller = (ctx: HandlerContext) => ctx.values.get(callInfoKey);
+/** The call's workspace (x-mcp-workspace, checked by the workspace interceptor). */
+const ws = (ctx: HandlerContext) => ctx.values.get(callInfoKey)?.workspace ?? DEFAULT_WORKSPACE;
 
 /** RegistryService over the catalogue. Requests arrive validated; handlers only translate. */
 export function registryService(deps: RegistryDeps): ServiceImpl<typeof RegistryService> {
@@ -42,6 +44,7 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
   return {
     async createMcp(req, ctx) {
       const { def, version } = await writer.create(
+        ws(ctx),
         {
           name: req.name,
           description: req.description,
@@ -56,19 +59,20 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
       return create(CreateMcpResponseSchema, { mcp: toMcp(def), version: toMcpVersion(version, def) });
     },
 
-    async getMcp(req) {
-      const def = await reader.definition(req.mcp);
+    async getMcp(req, ctx) {
+      const def = await reader.definition(ws(ctx), req.mcp);
       const version = await reader.version(def, selectVersion(def, req.selector));
       return create(GetMcpResponseSchema, { mcp: toMcp(def), version: toMcpVersion(version, def) });
     },
 
-    async listMcps(req) {
-      const page = await listing.list(req);
+    async listMcps(req, ctx) {
+      const page = await listing.list(ws(ctx), req);
       return create(ListMcpsResponseSchema, { mcps: page.items, nextPageToken: page.nextPageToken });
     },
 
     async updateMcp(req, ctx) {
       const { def, version, versionCreated } = await writer.update(
+        ws(ctx),
         req.mcp,
         req.etag,
         changeFromRequest(req),
@@ -81,27 +85,27 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
       });
     },
 
-    async deleteMcp(req) {
-      const def = await writer.delete(req.mcp, req.etag, req.force);
+    async deleteMcp(req, ctx) {
+      const def = await writer.delete(ws(ctx), req.mcp, req.etag, req.force);
       return create(DeleteMcpResponseSchema, { mcp: toMcp(def) });
     },
 
-    async listMcpVersions(req) {
-      const page = await listing.versions(req.mcp, req.pageSize, req.pageToken);
+    async listMcpVersions(req, ctx) {
+      const page = await listing.versions(ws(ctx), req.mcp, req.pageSize, req.pageToken);
       return create(ListMcpVersionsResponseSchema, {
         versions: page.items,
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async getMcpVersion(req) {
-      const def = await reader.definition(req.mcp);
+    async getMcpVersion(req, ctx) {
+      const def = await reader.definition(ws(ctx), req.mcp);
       const version = await reader.version(def, selectVersion(def, req.selector));
       return create(GetMcpVersionResponseSchema, { version: toMcpVersion(version, def) });
     },
 
-    async diffMcpVersions(req) {
-      const diff = await listing.diff(req.mcp, req.fromVersion, req.toVersion);
+    async diffMcpVersions(req, ctx) {
+      const diff = await listing.diff(ws(ctx), req.mcp, req.fromVersion, req.toVersion);
       return create(DiffMcpVersionsResponseSchema, {
         changes: diff.changes,
         fromContentHash: diff.fromHash,
@@ -110,7 +114,7 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
     },
 
     async setMcpLabel(req, ctx) {
-      const { def, move } = await labels.set(req.mcp, req.label, req.version, {
+      const { def, move } = await labels.set(ws(ctx), req.mcp, req.label, req.version, {
         by: principal(ctx),
         reason: req.reason,
       });
@@ -118,33 +122,33 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
     },
 
     async deleteMcpLabel(req, ctx) {
-      const { def, move } = await labels.remove(req.mcp, req.label, {
+      const { def, move } = await labels.remove(ws(ctx), req.mcp, req.label, {
         by: principal(ctx),
         reason: req.reason,
       });
       return create(DeleteMcpLabelResponseSchema, { mcp: toMcp(def), move: toLabelMove(move) });
     },
 
-    async listMcpLabelMoves(req) {
-      const page = await listing.labelMoves(req.mcp, req.label, req.pageSize, req.pageToken);
+    async listMcpLabelMoves(req, ctx) {
+      const page = await listing.labelMoves(ws(ctx), req.mcp, req.label, req.pageSize, req.pageToken);
       return create(ListMcpLabelMovesResponseSchema, {
         moves: page.items,
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async deprecateMcpVersion(req) {
-      const { def, version } = await labels.deprecate(req.mcp, req.version, req.message);
+    async deprecateMcpVersion(req, ctx) {
+      const { def, version } = await labels.deprecate(ws(ctx), req.mcp, req.version, req.message);
       return create(DeprecateMcpVersionResponseSchema, { version: toMcpVersion(version, def) });
     },
 
-    async undeprecateMcpVersion(req) {
-      const { def, version } = await labels.deprecate(req.mcp, req.version, undefined);
+    async undeprecateMcpVersion(req, ctx) {
+      const { def, version } = await labels.deprecate(ws(ctx), req.mcp, req.version, undefined);
       return create(UndeprecateMcpVersionResponseSchema, { version: toMcpVersion(version, def) });
     },
 
-    async getMcpStats() {
-      return listing.stats();
+    async getMcpStats(_req, ctx) {
+      return listing.stats(ws(ctx));
     },
   };
 }

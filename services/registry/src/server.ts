@@ -1,6 +1,6 @@
 import type { Cache } from "@mcp/coordination";
-import { McpQueries, McpStore, type DataSource } from "@mcp/db";
-import { RegistryService } from "@mcp/proto/registry";
+import { McpQueries, McpStore, WorkspaceStore, type DataSource } from "@mcp/db";
+import { RegistryService, WorkspaceService } from "@mcp/proto/registry";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { LabelWriter } from "./catalog/label-writer.js";
 import { McpListing } from "./catalog/listing.js";
@@ -9,6 +9,7 @@ import { McpWriter } from "./catalog/mcp-writer.js";
 import { registryService } from "./registry-service.js";
 import type { ToolProbe } from "./tools/index.js";
 import { registryValidation } from "./validation/requests.js";
+import { Workspaces, workspaceService, workspaceValidation } from "./workspaces/index.js";
 
 /** What the registry needs from the outside world. */
 export interface RegistryBuildDeps {
@@ -18,7 +19,7 @@ export interface RegistryBuildDeps {
   readonly toolProbe: ToolProbe;
 }
 
-/** Builds the registry's routes and validation table from its dependencies. */
+/** Builds the registry's routes (RegistryService and WorkspaceService, docs/adr/021) and validation table. */
 export function build(deps: RegistryBuildDeps) {
   const queries = new McpQueries(deps.dataSource);
   const catalog = mcpCatalog(new McpStore(deps.dataSource), queries, deps.cache);
@@ -28,9 +29,13 @@ export function build(deps: RegistryBuildDeps) {
     labels: new LabelWriter(catalog.writer),
     listing: new McpListing(catalog, queries),
   });
+  const workspaces = workspaceService(new Workspaces(new WorkspaceStore(deps.dataSource)));
   return {
-    services: [RegistryService] as const,
-    routes: (router: ConnectRouter) => router.service(RegistryService, impl),
-    validation: registryValidation,
+    services: [RegistryService, WorkspaceService] as const,
+    routes: (router: ConnectRouter) => {
+      router.service(RegistryService, impl);
+      router.service(WorkspaceService, workspaces);
+    },
+    validation: new Map([...registryValidation, ...workspaceValidation]),
   };
 }

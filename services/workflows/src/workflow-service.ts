@@ -1,5 +1,6 @@
 import { create } from "@bufbuild/protobuf";
-import type { ServiceImpl } from "@connectrpc/connect";
+import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
+import { callInfoKey, DEFAULT_WORKSPACE } from "@mcp/runtime";
 import {
   CreateWorkflowResponseSchema,
   DeleteWorkflowResponseSchema,
@@ -25,12 +26,15 @@ export interface WorkflowDeps {
   readonly validator: WorkflowValidator;
 }
 
+/** The call's workspace (x-mcp-workspace, checked by the workspace interceptor). */
+const ws = (ctx: HandlerContext) => ctx.values.get(callInfoKey)?.workspace ?? DEFAULT_WORKSPACE;
+
 /** WorkflowService over the catalogue. Requests arrive validated; handlers only translate. */
 export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof WorkflowService> {
   const { reader, writer, listing, validator } = deps;
   return {
-    async createWorkflow(req) {
-      const { def, version } = await writer.create({
+    async createWorkflow(req, ctx) {
+      const { def, version } = await writer.create(ws(ctx), {
         name: req.name,
         description: req.description,
         tags: req.tags,
@@ -43,8 +47,8 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
       });
     },
 
-    async getWorkflow(req) {
-      const def = await reader.definition(req.workflow);
+    async getWorkflow(req, ctx) {
+      const def = await reader.definition(ws(ctx), req.workflow);
       const version = await reader.version(
         def,
         req.selector.case === "version" ? req.selector.value : def.currentVersion,
@@ -55,19 +59,20 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
       });
     },
 
-    async listWorkflows(req) {
-      const page = await listing.list(req);
+    async listWorkflows(req, ctx) {
+      const page = await listing.list(ws(ctx), req);
       return create(ListWorkflowsResponseSchema, {
         workflows: page.items,
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async updateWorkflow(req) {
-      const current = await reader.definition(req.workflow, { live: true });
+    async updateWorkflow(req, ctx) {
+      const current = await reader.definition(ws(ctx), req.workflow, { live: true });
       const paths = req.updateMask?.paths ?? [];
       const all = paths.length === 0;
       const { def, version, versionCreated } = await writer.update(
+        ws(ctx),
         req.workflow,
         req.etag,
         {
@@ -86,26 +91,26 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
       });
     },
 
-    async deleteWorkflow(req) {
-      const def = await writer.delete(req.workflow, req.etag);
+    async deleteWorkflow(req, ctx) {
+      const def = await writer.delete(ws(ctx), req.workflow, req.etag);
       return create(DeleteWorkflowResponseSchema, { workflow: toWorkflow(def) });
     },
 
-    async listWorkflowVersions(req) {
-      const page = await listing.versions(req.workflow, req.pageSize, req.pageToken);
+    async listWorkflowVersions(req, ctx) {
+      const page = await listing.versions(ws(ctx), req.workflow, req.pageSize, req.pageToken);
       return create(ListWorkflowVersionsResponseSchema, {
         versions: page.items,
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async setCurrentWorkflowVersion(req) {
-      const def = await writer.setCurrent(req.workflow, req.etag, req.version);
+    async setCurrentWorkflowVersion(req, ctx) {
+      const def = await writer.setCurrent(ws(ctx), req.workflow, req.etag, req.version);
       return create(SetCurrentWorkflowVersionResponseSchema, { workflow: toWorkflow(def) });
     },
 
-    async validateWorkflow(req) {
-      const report = await validator.validate(req.target);
+    async validateWorkflow(req, ctx) {
+      const report = await validator.validate(ws(ctx), req.target);
       return create(ValidateWorkflowResponseSchema, report);
     },
   };

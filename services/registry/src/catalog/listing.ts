@@ -28,8 +28,9 @@ export class McpListing {
     private readonly queries: McpQueries,
   ) {}
 
-  list(req: ListMcpsRequest): Promise<Page<Mcp>> {
+  list(workspace: string, req: ListMcpsRequest): Promise<Page<Mcp>> {
     const filter: McpListFilter = {
+      workspace,
       type: req.filter && req.filter.type !== McpType.UNSPECIFIED ? typeName(req.filter.type) : undefined,
       tag: req.filter?.tag || undefined,
       text: req.filter?.text || undefined,
@@ -38,13 +39,19 @@ export class McpListing {
     return this.catalog.listing.definitions(filter, req.pageSize, req.pageToken, toMcp);
   }
 
-  versions(key: CatalogKey, size: number, token: string): Promise<Page<McpVersion>> {
-    return this.catalog.listing.versions(key, size, token, toMcpVersion);
+  versions(workspace: string, key: CatalogKey, size: number, token: string): Promise<Page<McpVersion>> {
+    return this.catalog.listing.versions(workspace, key, size, token, toMcpVersion);
   }
 
   /** One page of an MCP's label moves (of one label when given), newest first. */
-  async labelMoves(key: CatalogKey, label: string, size: number, token: string): Promise<Page<LabelMove>> {
-    const def = await this.catalog.reader.definition(key);
+  async labelMoves(
+    workspace: string,
+    key: CatalogKey,
+    label: string,
+    size: number,
+    token: string,
+  ): Promise<Page<LabelMove>> {
+    const def = await this.catalog.reader.definition(workspace, key);
     return keysetPage(
       { size, token, scope: { mcp: def.id, label } },
       (before, limit) =>
@@ -61,13 +68,14 @@ export class McpListing {
 
   /** What changed between two versions' content, path by path. */
   async diff(
+    workspace: string,
     key: CatalogKey,
     from: number,
     to: number,
   ): Promise<{ changes: ConfigChange[]; fromHash: string; toHash: string }> {
     if (from === to) throw InvalidArgumentError.field("to_version", "must differ from from_version");
     const { reader } = this.catalog;
-    const def = await reader.definition(key);
+    const def = await reader.definition(workspace, key);
     const [a, b] = await Promise.all([reader.version(def, from), reader.version(def, to)]);
     const json = (v: typeof a) => storedContent(v) as unknown as JsonValue;
     const changes = diffJson(json(a), json(b)).map((c) =>
@@ -86,8 +94,8 @@ export class McpListing {
     return { changes, fromHash: a.contentHash, toHash: b.contentHash };
   }
 
-  async stats(): Promise<GetMcpStatsResponse> {
-    const s = await this.queries.stats();
+  async stats(workspace: string): Promise<GetMcpStatsResponse> {
+    const s = await this.queries.stats(workspace);
     return create(GetMcpStatsResponseSchema, {
       totalMcps: BigInt(s.totalMcps),
       byType: Object.fromEntries(Object.entries(s.byType).map(([k, v]) => [k, BigInt(v)])),
