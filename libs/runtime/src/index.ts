@@ -53,6 +53,7 @@ export {
   workspaceInterceptor,
   workspaceExistsInterceptor,
   workspaceHeaders,
+  callWorkspace,
   workspaceOf,
   CachedWorkspaceDirectory,
   EVERY_WORKSPACE,

@@ -16,7 +16,7 @@ import {
   UpdateMcpResponseSchema,
   type RegistryService,
 } from "@mcp/proto/registry";
-import { callInfoKey, DEFAULT_WORKSPACE } from "@mcp/runtime";
+import { callInfoKey, callWorkspace } from "@mcp/runtime";
 import type { LabelWriter } from "./catalog/label-writer.js";
 import type { McpListing } from "./catalog/listing.js";
 import { toLabelMove, toMcp, toMcpVersion } from "./catalog/mapping.js";
@@ -35,16 +35,13 @@ export interface RegistryDeps {
 
 const principal = (ctx: HandlerContext) => ctx.values.get(callInfoKey)?.principal ?? "";
 const caller = (ctx: HandlerContext) => ctx.values.get(callInfoKey);
-/** The call's workspace (x-mcp-workspace, checked by the workspace interceptor). */
-const ws = (ctx: HandlerContext) => ctx.values.get(callInfoKey)?.workspace ?? DEFAULT_WORKSPACE;
-
 /** RegistryService over the catalogue. Requests arrive validated; handlers only translate. */
 export function registryService(deps: RegistryDeps): ServiceImpl<typeof RegistryService> {
   const { reader, writer, labels, listing } = deps;
   return {
     async createMcp(req, ctx) {
       const { def, version } = await writer.create(
-        ws(ctx),
+        callWorkspace(ctx),
         {
           name: req.name,
           description: req.description,
@@ -60,19 +57,19 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
     },
 
     async getMcp(req, ctx) {
-      const def = await reader.definition(ws(ctx), req.mcp);
+      const def = await reader.definition(callWorkspace(ctx), req.mcp);
       const version = await reader.version(def, selectVersion(def, req.selector));
       return create(GetMcpResponseSchema, { mcp: toMcp(def), version: toMcpVersion(version, def) });
     },
 
     async listMcps(req, ctx) {
-      const page = await listing.list(ws(ctx), req);
+      const page = await listing.list(callWorkspace(ctx), req);
       return create(ListMcpsResponseSchema, { mcps: page.items, nextPageToken: page.nextPageToken });
     },
 
     async updateMcp(req, ctx) {
       const { def, version, versionCreated } = await writer.update(
-        ws(ctx),
+        callWorkspace(ctx),
         req.mcp,
         req.etag,
         changeFromRequest(req),
@@ -86,12 +83,12 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
     },
 
     async deleteMcp(req, ctx) {
-      const def = await writer.delete(ws(ctx), req.mcp, req.etag, req.force);
+      const def = await writer.delete(callWorkspace(ctx), req.mcp, req.etag, req.force);
       return create(DeleteMcpResponseSchema, { mcp: toMcp(def) });
     },
 
     async listMcpVersions(req, ctx) {
-      const page = await listing.versions(ws(ctx), req.mcp, req.pageSize, req.pageToken);
+      const page = await listing.versions(callWorkspace(ctx), req.mcp, req.pageSize, req.pageToken);
       return create(ListMcpVersionsResponseSchema, {
         versions: page.items,
         nextPageToken: page.nextPageToken,
@@ -99,13 +96,13 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
     },
 
     async getMcpVersion(req, ctx) {
-      const def = await reader.definition(ws(ctx), req.mcp);
+      const def = await reader.definition(callWorkspace(ctx), req.mcp);
       const version = await reader.version(def, selectVersion(def, req.selector));
       return create(GetMcpVersionResponseSchema, { version: toMcpVersion(version, def) });
     },
 
     async diffMcpVersions(req, ctx) {
-      const diff = await listing.diff(ws(ctx), req.mcp, req.fromVersion, req.toVersion);
+      const diff = await listing.diff(callWorkspace(ctx), req.mcp, req.fromVersion, req.toVersion);
       return create(DiffMcpVersionsResponseSchema, {
         changes: diff.changes,
         fromContentHash: diff.fromHash,
@@ -114,7 +111,7 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
     },
 
     async setMcpLabel(req, ctx) {
-      const { def, move } = await labels.set(ws(ctx), req.mcp, req.label, req.version, {
+      const { def, move } = await labels.set(callWorkspace(ctx), req.mcp, req.label, req.version, {
         by: principal(ctx),
         reason: req.reason,
       });
@@ -122,7 +119,7 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
     },
 
     async deleteMcpLabel(req, ctx) {
-      const { def, move } = await labels.remove(ws(ctx), req.mcp, req.label, {
+      const { def, move } = await labels.remove(callWorkspace(ctx), req.mcp, req.label, {
         by: principal(ctx),
         reason: req.reason,
       });
@@ -130,7 +127,7 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
     },
 
     async listMcpLabelMoves(req, ctx) {
-      const page = await listing.labelMoves(ws(ctx), req.mcp, req.label, req.pageSize, req.pageToken);
+      const page = await listing.labelMoves(callWorkspace(ctx), req.mcp, req.label, req.pageSize, req.pageToken);
       return create(ListMcpLabelMovesResponseSchema, {
         moves: page.items,
         nextPageToken: page.nextPageToken,
@@ -138,17 +135,17 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
     },
 
     async deprecateMcpVersion(req, ctx) {
-      const { def, version } = await labels.deprecate(ws(ctx), req.mcp, req.version, req.message);
+      const { def, version } = await labels.deprecate(callWorkspace(ctx), req.mcp, req.version, req.message);
       return create(DeprecateMcpVersionResponseSchema, { version: toMcpVersion(version, def) });
     },
 
     async undeprecateMcpVersion(req, ctx) {
-      const { def, version } = await labels.deprecate(ws(ctx), req.mcp, req.version, undefined);
+      const { def, version } = await labels.deprecate(callWorkspace(ctx), req.mcp, req.version, undefined);
       return create(UndeprecateMcpVersionResponseSchema, { version: toMcpVersion(version, def) });
     },
 
     async getMcpStats(_req, ctx) {
-      return listing.stats(ws(ctx));
+      return listing.stats(callWorkspace(ctx));
     },
   };
 }

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
-import type { HandlerContext, ServiceImpl } from "@connectrpc/connect";
-import { callInfoKey, DEFAULT_WORKSPACE } from "@mcp/runtime";
+import type { ServiceImpl } from "@connectrpc/connect";
+import { callWorkspace } from "@mcp/runtime";
 import {
   CreateWorkflowResponseSchema,
   DeleteWorkflowResponseSchema,
@@ -26,15 +26,12 @@ export interface WorkflowDeps {
   readonly validator: WorkflowValidator;
 }
 
-/** The call's workspace (x-mcp-workspace, checked by the workspace interceptor). */
-const ws = (ctx: HandlerContext) => ctx.values.get(callInfoKey)?.workspace ?? DEFAULT_WORKSPACE;
-
 /** WorkflowService over the catalogue. Requests arrive validated; handlers only translate. */
 export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof WorkflowService> {
   const { reader, writer, listing, validator } = deps;
   return {
     async createWorkflow(req, ctx) {
-      const { def, version } = await writer.create(ws(ctx), {
+      const { def, version } = await writer.create(callWorkspace(ctx), {
         name: req.name,
         description: req.description,
         tags: req.tags,
@@ -48,7 +45,7 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
     },
 
     async getWorkflow(req, ctx) {
-      const def = await reader.definition(ws(ctx), req.workflow);
+      const def = await reader.definition(callWorkspace(ctx), req.workflow);
       const version = await reader.version(
         def,
         req.selector.case === "version" ? req.selector.value : def.currentVersion,
@@ -60,7 +57,7 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
     },
 
     async listWorkflows(req, ctx) {
-      const page = await listing.list(ws(ctx), req);
+      const page = await listing.list(callWorkspace(ctx), req);
       return create(ListWorkflowsResponseSchema, {
         workflows: page.items,
         nextPageToken: page.nextPageToken,
@@ -68,11 +65,11 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
     },
 
     async updateWorkflow(req, ctx) {
-      const current = await reader.definition(ws(ctx), req.workflow, { live: true });
+      const current = await reader.definition(callWorkspace(ctx), req.workflow, { live: true });
       const paths = req.updateMask?.paths ?? [];
       const all = paths.length === 0;
       const { def, version, versionCreated } = await writer.update(
-        ws(ctx),
+        callWorkspace(ctx),
         req.workflow,
         req.etag,
         {
@@ -92,12 +89,12 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
     },
 
     async deleteWorkflow(req, ctx) {
-      const def = await writer.delete(ws(ctx), req.workflow, req.etag);
+      const def = await writer.delete(callWorkspace(ctx), req.workflow, req.etag);
       return create(DeleteWorkflowResponseSchema, { workflow: toWorkflow(def) });
     },
 
     async listWorkflowVersions(req, ctx) {
-      const page = await listing.versions(ws(ctx), req.workflow, req.pageSize, req.pageToken);
+      const page = await listing.versions(callWorkspace(ctx), req.workflow, req.pageSize, req.pageToken);
       return create(ListWorkflowVersionsResponseSchema, {
         versions: page.items,
         nextPageToken: page.nextPageToken,
@@ -105,12 +102,12 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
     },
 
     async setCurrentWorkflowVersion(req, ctx) {
-      const def = await writer.setCurrent(ws(ctx), req.workflow, req.etag, req.version);
+      const def = await writer.setCurrent(callWorkspace(ctx), req.workflow, req.etag, req.version);
       return create(SetCurrentWorkflowVersionResponseSchema, { workflow: toWorkflow(def) });
     },
 
     async validateWorkflow(req, ctx) {
-      const report = await validator.validate(ws(ctx), req.target);
+      const report = await validator.validate(callWorkspace(ctx), req.target);
       return create(ValidateWorkflowResponseSchema, report);
     },
   };

@@ -5,6 +5,7 @@ import { dbCall } from "../errors.js";
 import { columnValues, fromRow, toColumns } from "./entity-rows.js";
 import { asUpdate } from "./insert.js";
 import { PreparedStatements } from "./prepared.js";
+import { ANY_WORKSPACE, type RunScope } from "./run-queries.js";
 
 /** A run to create, with one pending step row per planned step. */
 export interface NewRun {
@@ -226,6 +227,7 @@ export class RunStore {
    * publish the events). A run that already ended is returned unchanged.
    */
   async requestCancel(
+    scope: RunScope,
     runId: string,
     reason = "",
   ): Promise<{ run: WorkflowRunEntity | null; cancelledNow: boolean; seq: string }> {
@@ -233,7 +235,10 @@ export class RunStore {
       this.dataSource.transaction(async (manager) => {
         const run = await manager
           .getRepository(WorkflowRunEntity)
-          .findOne({ where: { id: runId }, lock: { mode: "pessimistic_write" } });
+          .findOne({
+            where: { id: runId, ...(scope === ANY_WORKSPACE ? {} : { workspace: scope }) },
+            lock: { mode: "pessimistic_write" },
+          });
         if (!run) return { run: null, cancelledNow: false, seq: "0" };
         if (run.status !== "pending" && run.status !== "running")
           return { run, cancelledNow: false, seq: run.eventSeq };

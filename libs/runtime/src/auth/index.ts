@@ -10,6 +10,7 @@ export {
   workspaceInterceptor,
   workspaceExistsInterceptor,
   workspaceHeaders,
+  callWorkspace,
   workspaceOf,
   checkKeyWorkspace,
   CachedWorkspaceDirectory,

@@ -1,6 +1,6 @@
 import type { DescMethod } from "@bufbuild/protobuf";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
-import type { Interceptor } from "@connectrpc/connect";
+import type { ContextValues, Interceptor } from "@connectrpc/connect";
 import { InvalidArgumentError, NotFoundError, PermissionDeniedError } from "@mcp/errors";
 import { callInfoKey } from "../context.js";
 import { DEFAULT_WORKSPACE, WORKSPACE_HEADER, WORKSPACE_NAME } from "./identity.js";
@@ -133,4 +133,9 @@ export class CachedWorkspaceDirectory implements WorkspaceDirectory {
     }
     return found;
   }
+}
+
+/** The workspace a handler's call acts in (set by {@link workspaceInterceptor}; `default` when none). */
+export function callWorkspace(ctx: { readonly values: ContextValues }): string {
+  return ctx.values.get(callInfoKey)?.workspace ?? DEFAULT_WORKSPACE;
 }

@@ -141,6 +141,7 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
     scheduleId: run.scheduleId ?? "",
     scheduleTickTime: run.scheduleTickAt ? timestampFromDate(run.scheduleTickAt) : undefined,
     concurrencyKey: run.concurrencyKey ?? "",
+    workspace: run.workspace,
   });
 }
 
