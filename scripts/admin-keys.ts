@@ -2,7 +2,10 @@
  * `npm run keys -- <command>`: manages API keys (DESIGN.md §5) in the database the services use
  * (`DATABASE_URL`, else the `POSTGRES_*` parts; `.env` is read). Runs pending migrations first.
  *
- *   create --name <name> [--scopes write,execute]   prints the new key ONCE on stdout
+ *   create --name <name> [--scopes write,execute] [--workspace w]
+ *                                                    prints the new key ONCE on stdout; the key acts in
+ *                                                    workspace w only (default `default`; `*` = every
+ *                                                    workspace, for SERVICE_API_KEY)
  *   list [--all]                                     live keys (with --all, revoked too); never a secret
  *   revoke <id|name>                                 takes effect in every service within AUTH_CACHE_MS (30 s)
  *
@@ -10,10 +13,19 @@
  */
 import { parseArgs } from "node:util";
 import { ApiKeyStore, openDatabase } from "@mcp/db";
-import { ConfigError, generateApiKey, loadConfig, loadDotEnv, parseScopes } from "@mcp/runtime";
+import {
+  ConfigError,
+  DEFAULT_WORKSPACE,
+  EVERY_WORKSPACE,
+  WORKSPACE_NAME,
+  generateApiKey,
+  loadConfig,
+  loadDotEnv,
+  parseScopes,
+} from "@mcp/runtime";
 import { errorMessage } from "@mcp/errors";
 
-const USAGE = `usage: npm run keys -- create --name <name> [--scopes write,execute]
+const USAGE = `usage: npm run keys -- create --name <name> [--scopes write,execute] [--workspace <w>|'*']
        npm run keys -- list [--all]
        npm run keys -- revoke <id|name>`;
 
@@ -26,6 +38,7 @@ async function main(argv: string[]): Promise<void> {
     options: {
       name: { type: "string" },
       scopes: { type: "string", default: "write,execute" },
+      workspace: { type: "string", default: DEFAULT_WORKSPACE },
       all: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -39,6 +52,10 @@ async function main(argv: string[]): Promise<void> {
   if (command === "create" && !values.name?.trim()) throw new UsageError("create needs --name <name>");
   if (command === "revoke" && rest.length !== 1) throw new UsageError("revoke needs exactly one <id|name>");
   const scopes = command === "create" ? parseScopes(values.scopes) : [];
+  const workspace = values.workspace.trim();
+  if (workspace !== EVERY_WORKSPACE && !WORKSPACE_NAME.test(workspace)) {
+    throw new UsageError(`--workspace "${workspace}" is not a workspace name (or '*' for every workspace)`);
+  }
 
   loadDotEnv();
   const { databaseUrl } = loadConfig("registry");
@@ -52,9 +69,10 @@ async function main(argv: string[]): Promise<void> {
         name: values.name!.trim(),
         secretHash: key.secretHash,
         scopes,
+        workspace,
       });
       process.stderr.write(
-        `created key "${row.name}" (id ${row.id}, scopes: ${row.scopes.join(",") || "none"}).\n` +
+        `created key "${row.name}" (id ${row.id}, scopes: ${row.scopes.join(",") || "none"}, workspace: ${row.workspace === EVERY_WORKSPACE ? "every workspace" : row.workspace}).\n` +
           "This is the only time the key is shown; store it now:\n",
       );
       process.stdout.write(`${key.token}\n`);
@@ -65,12 +83,13 @@ async function main(argv: string[]): Promise<void> {
           r.id,
           r.name,
           r.scopes.join(",") || "-",
+          r.workspace,
           r.createdAt.toISOString(),
           r.lastUsedAt?.toISOString() ?? "never",
           r.revokedAt ? `revoked ${r.revokedAt.toISOString()}` : "live",
         ].join("\t"),
       );
-      process.stdout.write(["ID\tNAME\tSCOPES\tCREATED\tLAST USED\tSTATUS", ...lines].join("\n") + "\n");
+      process.stdout.write(["ID\tNAME\tSCOPES\tWORKSPACE\tCREATED\tLAST USED\tSTATUS", ...lines].join("\n") + "\n");
     } else {
       const row = await store.revoke(rest[0]!);
       process.stderr.write(

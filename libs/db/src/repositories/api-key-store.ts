@@ -9,8 +9,8 @@ export interface NewApiKey {
   readonly name: string;
   readonly secretHash: string;
   readonly scopes: readonly string[];
-  /** The workspace the key acts in, or `*` for every workspace (service keys). */
-  readonly workspace: string;
+  /** The workspace the key acts in (default `default`), or `*` for every workspace (service keys). */
+  readonly workspace?: string;
 }
 
 /** The `api_keys` table: create, find, list, revoke, touch. Never sees a key's secret. */
@@ -25,6 +25,7 @@ export class ApiKeyStore {
   async create(key: NewApiKey): Promise<ApiKeyEntity> {
     const row = this.repo.create({
       ...key,
+      workspace: key.workspace ?? "default",
       scopes: [...key.scopes],
       createdAt: new Date(),
       revokedAt: null,
