@@ -7,7 +7,7 @@ import {
   SecretService,
   TriggerService,
 } from "@mcp/proto/executor";
-import { RegistryService } from "@mcp/proto/registry";
+import { RegistryService, WorkspaceService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { CliConfig } from "./config.js";
 
@@ -24,6 +24,8 @@ export interface Clients {
   readonly retention: Client<typeof RunRetentionService>;
   /** The executor's schedules (same address as `executor`). */
   readonly schedules: Client<typeof ScheduleService>;
+  /** The workspaces (the registry's WorkspaceService). */
+  readonly workspaces: Client<typeof WorkspaceService>;
 }
 
 /** Sends the API key, when there is one, on every call. */
@@ -34,8 +36,19 @@ function bearer(apiKey: string): Interceptor {
   };
 }
 
+/** Names the workspace every call acts in (`--workspace`, MCP_WORKSPACE). */
+function inWorkspace(workspace: string): Interceptor {
+  return (next) => async (req) => {
+    req.header.set("x-mcp-workspace", workspace);
+    return next(req);
+  };
+}
+
 export function createClients(config: CliConfig): Clients {
-  const interceptors = config.apiKey === undefined ? [] : [bearer(config.apiKey)];
+  const interceptors = [
+    ...(config.apiKey === undefined ? [] : [bearer(config.apiKey)]),
+    ...(config.workspace === undefined ? [] : [inWorkspace(config.workspace)]),
+  ];
   const transport = (baseUrl: string) => createGrpcTransport({ baseUrl, interceptors });
   return {
     registry: createClient(RegistryService, transport(config.registryUrl)),
@@ -45,5 +58,6 @@ export function createClients(config: CliConfig): Clients {
     triggers: createClient(TriggerService, transport(config.executorUrl)),
     retention: createClient(RunRetentionService, transport(config.executorUrl)),
     schedules: createClient(ScheduleService, transport(config.executorUrl)),
+    workspaces: createClient(WorkspaceService, transport(config.registryUrl)),
   };
 }
