@@ -191,7 +191,7 @@ describe("RunStore", () => {
     const { run } = await store.create(oneStepRun());
     const dead = (await store.claim("dead", 1, { runId: run.id }))!;
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const result = await store.requestCancel(run.id, "stop it");
+    const result = await store.requestCancel("default", run.id, "stop it");
     expect(result).toMatchObject({
       cancelledNow: true,
       run: { status: "cancelled", error: { code: "CANCELLED", message: "stop it" } },
@@ -213,11 +213,11 @@ describe("RunStore", () => {
       cancelRequested: false,
       cancelReason: "",
     });
-    expect(await store.requestCancel(run.id, "first")).toMatchObject({
+    expect(await store.requestCancel("default", run.id, "first")).toMatchObject({
       cancelledNow: false,
       run: { status: "running", error: { code: "CANCELLED", message: "first" } },
     });
-    expect(await store.requestCancel(run.id, "second")).toMatchObject({
+    expect(await store.requestCancel("default", run.id, "second")).toMatchObject({
       cancelledNow: false,
       run: { error: { code: "CANCELLED", message: "first" } },
     });
@@ -228,7 +228,7 @@ describe("RunStore", () => {
     });
     // a finished run is returned unchanged
     await writes.updateRun(run.id, "1", { status: "succeeded", error: null, finishedAt: new Date() });
-    expect(await store.requestCancel(run.id, "late")).toMatchObject({
+    expect(await store.requestCancel("default", run.id, "late")).toMatchObject({
       cancelledNow: false,
       run: { status: "succeeded", error: null },
     });
