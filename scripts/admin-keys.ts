@@ -89,7 +89,9 @@ async function main(argv: string[]): Promise<void> {
           r.revokedAt ? `revoked ${r.revokedAt.toISOString()}` : "live",
         ].join("\t"),
       );
-      process.stdout.write(["ID\tNAME\tSCOPES\tWORKSPACE\tCREATED\tLAST USED\tSTATUS", ...lines].join("\n") + "\n");
+      process.stdout.write(
+        ["ID\tNAME\tSCOPES\tWORKSPACE\tCREATED\tLAST USED\tSTATUS", ...lines].join("\n") + "\n",
+      );
     } else {
       const row = await store.revoke(rest[0]!);
       process.stderr.write(

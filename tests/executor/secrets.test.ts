@@ -130,7 +130,9 @@ describe("SecretService with API keys on", () => {
     ] as const) {
       expectNoValue(schema as DescMessage, message);
     }
-    expect(await vaultA.reveal("default", ["OPENAI_API_KEY"])).toEqual(new Map([["OPENAI_API_KEY", values.at(-1)]]));
+    expect(await vaultA.reveal("default", ["OPENAI_API_KEY"])).toEqual(
+      new Map([["OPENAI_API_KEY", values.at(-1)]]),
+    );
 
     await secrets.deleteSecret({ name: "OPENAI_API_KEY", etag: updated.secret!.etag }, bearer(admin));
     const gone = await expectCode(

@@ -130,7 +130,9 @@ describe("CatalogReader", () => {
     const { def } = await create("alpha");
     await catalog.writer.delete(WS, byId(def.id), "");
     await expect(catalog.reader.definition(WS, byId(def.id))).resolves.toMatchObject({ id: def.id });
-    await expect(catalog.reader.definition(WS, byId(def.id), { live: true })).rejects.toThrow("it was deleted");
+    await expect(catalog.reader.definition(WS, byId(def.id), { live: true })).rejects.toThrow(
+      "it was deleted",
+    );
     await expect(catalog.reader.definition(WS, byName("alpha"))).rejects.toBeInstanceOf(NotFoundError);
   });
 
@@ -168,7 +170,9 @@ describe("workspaces", () => {
     await catalog.writer.update("team-a", byName("alpha"), "", { content: bodyDraft("a2") });
     const b = await create("alpha", "b1", [], "team-b");
     expect(b.version.version).toBe(1);
-    await expect(catalog.reader.definition("team-b", byName("alpha"))).resolves.toMatchObject({ id: b.def.id });
+    await expect(catalog.reader.definition("team-b", byName("alpha"))).resolves.toMatchObject({
+      id: b.def.id,
+    });
     await expect(catalog.reader.definition("team-b", byId(a.def.id))).rejects.toBeInstanceOf(NotFoundError);
     await expect(
       catalog.writer.update("team-b", byId(a.def.id), "", { description: "x" }),
@@ -184,11 +188,16 @@ describe("CatalogListing", () => {
     for (const name of ["c", "a", "b"]) await create(name, "v1", ["t"]);
     const first = await catalog.listing.definitions({ workspace: WS, tag: "t" }, 2, "", (d) => d.name);
     expect(first.items).toEqual(["a", "b"]);
-    const second = await catalog.listing.definitions({ workspace: WS, tag: "t" }, 2, first.nextPageToken, (d) => d.name);
-    expect(second).toEqual({ items: ["c"], nextPageToken: "" });
-    await expect(catalog.listing.definitions({ workspace: WS }, 2, first.nextPageToken, (d) => d.name)).rejects.toThrow(
-      "different filter",
+    const second = await catalog.listing.definitions(
+      { workspace: WS, tag: "t" },
+      2,
+      first.nextPageToken,
+      (d) => d.name,
     );
+    expect(second).toEqual({ items: ["c"], nextPageToken: "" });
+    await expect(
+      catalog.listing.definitions({ workspace: WS }, 2, first.nextPageToken, (d) => d.name),
+    ).rejects.toThrow("different filter");
   });
 
   it("versions › pages newest first", async () => {
@@ -198,7 +207,13 @@ describe("CatalogListing", () => {
       await catalog.writer.update(WS, byName("alpha"), "", { content: bodyDraft(body) });
     const first = await catalog.listing.versions(WS, byName("alpha"), 2, "", (v) => v.version);
     expect(first.items).toEqual([3, 2]);
-    const second = await catalog.listing.versions(WS, byName("alpha"), 2, first.nextPageToken, (v) => v.version);
+    const second = await catalog.listing.versions(
+      WS,
+      byName("alpha"),
+      2,
+      first.nextPageToken,
+      (v) => v.version,
+    );
     expect(second.items).toEqual([1]);
   });
 });

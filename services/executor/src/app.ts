@@ -164,7 +164,9 @@ export async function startExecutor(
   });
   // webhook triggers: their deliveries start runs like ExecuteWorkflow, rate-limited per trigger
   const rateLimits = openRateLimiter({ redisUrl: config.redisUrl, logger, name: "executor" });
-  const triggers = new Triggers(new TriggerStore(dataSource), keyring, (workspace) => definitions.current(workspace));
+  const triggers = new Triggers(new TriggerStore(dataSource), keyring, (workspace) =>
+    definitions.current(workspace),
+  );
   const deliveries = new WebhookDeliveries({
     triggers,
     starter,

@@ -47,7 +47,8 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
   return {
     async executeWorkflow(req, ctx) {
       const launched = await launcher.launch(
-        (claim) => starter.workflow(callWorkspace(ctx), req.workflow!, req.inputs ?? {}, req.requestId, null, claim),
+        (claim) =>
+          starter.workflow(callWorkspace(ctx), req.workflow!, req.inputs ?? {}, req.requestId, null, claim),
         { wait: req.wait, waitTimeoutSeconds: req.waitTimeoutSeconds, signal: ctx.signal },
       );
       return create(ExecuteWorkflowResponseSchema, launched);
@@ -58,7 +59,9 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
     },
 
     async resolveRunId(req, ctx) {
-      return create(ResolveRunIdResponseSchema, { id: await resolver.resolve(callWorkspace(ctx), req.prefix) });
+      return create(ResolveRunIdResponseSchema, {
+        id: await resolver.resolve(callWorkspace(ctx), req.prefix),
+      });
     },
 
     async listRuns(req, ctx) {
@@ -86,7 +89,15 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
 
     async rerunRun(req, ctx) {
       const launched = await launcher.launch(
-        (claim) => starter.rerun(callWorkspace(ctx), req.runId, req.fromStepId, req.resolveLabel, req.requestId, claim),
+        (claim) =>
+          starter.rerun(
+            callWorkspace(ctx),
+            req.runId,
+            req.fromStepId,
+            req.resolveLabel,
+            req.requestId,
+            claim,
+          ),
         { wait: req.wait, waitTimeoutSeconds: req.waitTimeoutSeconds, signal: ctx.signal },
       );
       return create(RerunRunResponseSchema, launched);

@@ -127,7 +127,13 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
     },
 
     async listMcpLabelMoves(req, ctx) {
-      const page = await listing.labelMoves(callWorkspace(ctx), req.mcp, req.label, req.pageSize, req.pageToken);
+      const page = await listing.labelMoves(
+        callWorkspace(ctx),
+        req.mcp,
+        req.label,
+        req.pageSize,
+        req.pageToken,
+      );
       return create(ListMcpLabelMovesResponseSchema, {
         moves: page.items,
         nextPageToken: page.nextPageToken,

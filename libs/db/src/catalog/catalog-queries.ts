@@ -33,9 +33,7 @@ export class CatalogQueries<
   /** The definition of `workspace` with this id (live or deleted); one of another workspace is not found. */
   findById(workspace: string, id: string): Promise<D | null> {
     return dbCall(() =>
-      this.dataSource
-        .getRepository(this.kind.definition)
-        .findOneBy({ id, workspace } as FindOptionsWhere<D>),
+      this.dataSource.getRepository(this.kind.definition).findOneBy({ id, workspace } as FindOptionsWhere<D>),
     );
   }
 

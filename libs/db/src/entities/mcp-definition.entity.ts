@@ -9,7 +9,10 @@ export type LabelMap = Record<string, number>;
  * {@link McpVersionEntity} rows. Soft-deleted rows keep their versions readable by id.
  */
 @Entity({ name: "mcp_definitions" })
-@Index("mcp_definitions_live_name_key", ["workspace", "nameKey"], { unique: true, where: "deleted_at IS NULL" })
+@Index("mcp_definitions_live_name_key", ["workspace", "nameKey"], {
+  unique: true,
+  where: "deleted_at IS NULL",
+})
 @Index("mcp_definitions_list", ["workspace", "nameKey", "id"])
 @Index("mcp_definitions_type", ["type"])
 @Index("mcp_definitions_tags", { synchronize: false })

@@ -6,7 +6,10 @@ import { CatalogDefinitionColumns } from "./catalog-columns.js";
  * {@link WorkflowVersionEntity} rows; `currentVersion` is what runs use unless they pin one.
  */
 @Entity({ name: "workflow_definitions" })
-@Index("workflow_definitions_live_name_key", ["workspace", "nameKey"], { unique: true, where: "deleted_at IS NULL" })
+@Index("workflow_definitions_live_name_key", ["workspace", "nameKey"], {
+  unique: true,
+  where: "deleted_at IS NULL",
+})
 @Index("workflow_definitions_list", ["workspace", "nameKey", "id"])
 export class WorkflowDefinitionEntity extends CatalogDefinitionColumns {
   /** The version runs use by default; moved by rollback. */

@@ -10,7 +10,10 @@ export type RunStatusName =
  * exactly one executor drive it: a claim bumps `fence`, and every write checks the fence it holds.
  */
 @Entity({ name: "workflow_runs" })
-@Index("workflow_runs_request_id", ["workspace", "requestId"], { unique: true, where: "request_id IS NOT NULL" })
+@Index("workflow_runs_request_id", ["workspace", "requestId"], {
+  unique: true,
+  where: "request_id IS NOT NULL",
+})
 @Index("workflow_runs_claimable", ["status", "leaseExpiresAt"])
 @Index("workflow_runs_by_workflow", ["workflowId", "createdAt", "id"])
 @Index("workflow_runs_by_status", ["workspace", "status", "createdAt", "id"])

@@ -44,7 +44,9 @@ export class Workspaces1768200000000 implements MigrationInterface {
     await runner.query(
       'ALTER TABLE "mcp_name_versions" ADD CONSTRAINT "mcp_name_versions_pkey" PRIMARY KEY ("workspace", "name_key")',
     );
-    await runner.query('ALTER TABLE "workflow_name_versions" DROP CONSTRAINT "PK_9991abe9555b01b47ec2a713c8a"');
+    await runner.query(
+      'ALTER TABLE "workflow_name_versions" DROP CONSTRAINT "PK_9991abe9555b01b47ec2a713c8a"',
+    );
     await runner.query(
       'ALTER TABLE "workflow_name_versions" ADD CONSTRAINT "workflow_name_versions_pkey" PRIMARY KEY ("workspace", "name_key")',
     );
@@ -58,18 +60,26 @@ export class Workspaces1768200000000 implements MigrationInterface {
       'CREATE INDEX "workflow_runs_by_status" ON "workflow_runs" ("workspace", "status", "created_at", "id")',
     );
     await runner.query('DROP INDEX "workflow_runs_by_time"');
-    await runner.query('CREATE INDEX "workflow_runs_by_time" ON "workflow_runs" ("workspace", "created_at", "id")');
+    await runner.query(
+      'CREATE INDEX "workflow_runs_by_time" ON "workflow_runs" ("workspace", "created_at", "id")',
+    );
     await runner.query('DROP INDEX "workflow_runs_stats"');
     await runner.query(
       'CREATE INDEX "workflow_runs_stats" ON "workflow_runs" ("workspace", "created_at") INCLUDE ("status", "workflow_name", "started_at", "finished_at")',
     );
     // schedules, secrets, webhook triggers and API keys: names per workspace
     await runner.query('DROP INDEX "schedules_name_lower"');
-    await runner.query('CREATE UNIQUE INDEX "schedules_name_lower" ON "schedules" ("workspace", lower("name"))');
+    await runner.query(
+      'CREATE UNIQUE INDEX "schedules_name_lower" ON "schedules" ("workspace", lower("name"))',
+    );
     await runner.query('ALTER TABLE "secrets" DROP CONSTRAINT "PK_0a802e5451589b0a8a816669655"');
-    await runner.query('ALTER TABLE "secrets" ADD CONSTRAINT "secrets_pkey" PRIMARY KEY ("workspace", "name")');
+    await runner.query(
+      'ALTER TABLE "secrets" ADD CONSTRAINT "secrets_pkey" PRIMARY KEY ("workspace", "name")',
+    );
     await runner.query('DROP INDEX "webhook_triggers_name"');
-    await runner.query('CREATE UNIQUE INDEX "webhook_triggers_name" ON "webhook_triggers" ("workspace", "name")');
+    await runner.query(
+      'CREATE UNIQUE INDEX "webhook_triggers_name" ON "webhook_triggers" ("workspace", "name")',
+    );
     await runner.query('DROP INDEX "api_keys_live_name"');
     await runner.query(
       'CREATE UNIQUE INDEX "api_keys_live_name" ON "api_keys" ("workspace", "name") WHERE revoked_at IS NULL',
@@ -79,11 +89,15 @@ export class Workspaces1768200000000 implements MigrationInterface {
   async down(runner: QueryRunner): Promise<void> {
     // Names unique per workspace may collide once global: down refuses rather than drop rows.
     await runner.query('DROP INDEX "api_keys_live_name"');
-    await runner.query('CREATE UNIQUE INDEX "api_keys_live_name" ON "api_keys" ("name") WHERE revoked_at IS NULL');
+    await runner.query(
+      'CREATE UNIQUE INDEX "api_keys_live_name" ON "api_keys" ("name") WHERE revoked_at IS NULL',
+    );
     await runner.query('DROP INDEX "webhook_triggers_name"');
     await runner.query('CREATE UNIQUE INDEX "webhook_triggers_name" ON "webhook_triggers" ("name")');
     await runner.query('ALTER TABLE "secrets" DROP CONSTRAINT "secrets_pkey"');
-    await runner.query('ALTER TABLE "secrets" ADD CONSTRAINT "PK_0a802e5451589b0a8a816669655" PRIMARY KEY ("name")');
+    await runner.query(
+      'ALTER TABLE "secrets" ADD CONSTRAINT "PK_0a802e5451589b0a8a816669655" PRIMARY KEY ("name")',
+    );
     await runner.query('DROP INDEX "schedules_name_lower"');
     await runner.query('CREATE UNIQUE INDEX "schedules_name_lower" ON "schedules" (lower("name"))');
     await runner.query('DROP INDEX "workflow_runs_stats"');
@@ -93,7 +107,9 @@ export class Workspaces1768200000000 implements MigrationInterface {
     await runner.query('DROP INDEX "workflow_runs_by_time"');
     await runner.query('CREATE INDEX "workflow_runs_by_time" ON "workflow_runs" ("created_at", "id")');
     await runner.query('DROP INDEX "workflow_runs_by_status"');
-    await runner.query('CREATE INDEX "workflow_runs_by_status" ON "workflow_runs" ("status", "created_at", "id")');
+    await runner.query(
+      'CREATE INDEX "workflow_runs_by_status" ON "workflow_runs" ("status", "created_at", "id")',
+    );
     await runner.query('DROP INDEX "workflow_runs_request_id"');
     await runner.query(
       'CREATE UNIQUE INDEX "workflow_runs_request_id" ON "workflow_runs" ("request_id") WHERE request_id IS NOT NULL',
@@ -108,7 +124,9 @@ export class Workspaces1768200000000 implements MigrationInterface {
     );
     for (const kind of ["mcp", "workflow"]) {
       await runner.query(`DROP INDEX "${kind}_definitions_list"`);
-      await runner.query(`CREATE INDEX "${kind}_definitions_list" ON "${kind}_definitions" ("name_key", "id")`);
+      await runner.query(
+        `CREATE INDEX "${kind}_definitions_list" ON "${kind}_definitions" ("name_key", "id")`,
+      );
       await runner.query(`DROP INDEX "${kind}_definitions_live_name_key"`);
       await runner.query(
         `CREATE UNIQUE INDEX "${kind}_definitions_live_name_key" ON "${kind}_definitions" ("name_key") WHERE deleted_at IS NULL`,

@@ -233,12 +233,10 @@ export class RunStore {
   ): Promise<{ run: WorkflowRunEntity | null; cancelledNow: boolean; seq: string }> {
     return dbCall(() =>
       this.dataSource.transaction(async (manager) => {
-        const run = await manager
-          .getRepository(WorkflowRunEntity)
-          .findOne({
-            where: { id: runId, ...(scope === ANY_WORKSPACE ? {} : { workspace: scope }) },
-            lock: { mode: "pessimistic_write" },
-          });
+        const run = await manager.getRepository(WorkflowRunEntity).findOne({
+          where: { id: runId, ...(scope === ANY_WORKSPACE ? {} : { workspace: scope }) },
+          lock: { mode: "pessimistic_write" },
+        });
         if (!run) return { run: null, cancelledNow: false, seq: "0" };
         if (run.status !== "pending" && run.status !== "running")
           return { run, cancelledNow: false, seq: run.eventSeq };

@@ -74,7 +74,11 @@ describe("SecretStore", () => {
   it("compare-and-set writes only at the expected row version, bumping it; keeps the description when not given", async () => {
     await store.insert(secret("TOKEN"));
     const next = sealed("k2");
-    const updated = await store.compareAndSet("default", "TOKEN", 1, { ...next, valueVersion: 2, updatedBy: null });
+    const updated = await store.compareAndSet("default", "TOKEN", 1, {
+      ...next,
+      valueVersion: 2,
+      updatedBy: null,
+    });
     expect(updated).toMatchObject({
       rowVersion: 2,
       valueVersion: 2,
@@ -139,7 +143,9 @@ describe("SecretStore", () => {
     const last = await store.listPage("default", second.nextPageToken, 2);
     expect(last.items.map((s) => s.name)).toEqual(["b"]);
     expect(last.nextPageToken).toBe("");
-    await expect(store.listPage("default", "garbage!", 2)).rejects.toMatchObject({ kind: "invalid_argument" });
+    await expect(store.listPage("default", "garbage!", 2)).rejects.toMatchObject({
+      kind: "invalid_argument",
+    });
   });
 
   it("finds several by name and the rows sealed with another key, in name order after a position", async () => {
@@ -151,13 +157,18 @@ describe("SecretStore", () => {
     ] as const) {
       await store.insert(secret(name, key));
     }
-    expect((await store.getMany("default", ["S1", "S3", "NOPE"])).map((s) => s.name).sort()).toEqual(["S1", "S3"]);
+    expect((await store.getMany("default", ["S1", "S3", "NOPE"])).map((s) => s.name).sort()).toEqual([
+      "S1",
+      "S3",
+    ]);
     expect(await store.getMany("default", [])).toEqual([]);
     expect((await store.listSealedWithOtherKey("new", undefined, 10)).map((s) => s.name)).toEqual([
       "S1",
       "S3",
       "S4",
     ]);
-    expect((await store.listSealedWithOtherKey("new", ["default", "S1"], 1)).map((s) => s.name)).toEqual(["S3"]);
+    expect((await store.listSealedWithOtherKey("new", ["default", "S1"], 1)).map((s) => s.name)).toEqual([
+      "S3",
+    ]);
   });
 });

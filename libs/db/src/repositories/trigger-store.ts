@@ -71,7 +71,11 @@ export class TriggerStore {
   }
 
   /** Replaces the trigger's sealed secret (a rotation); undefined when there is no such trigger. */
-  async reseal(workspace: string, name: string, sealed: SealedColumns): Promise<WebhookTriggerEntity | undefined> {
+  async reseal(
+    workspace: string,
+    name: string,
+    sealed: SealedColumns,
+  ): Promise<WebhookTriggerEntity | undefined> {
     const params: unknown[] = [name, workspace];
     const set = setList(this.metadata, sealed, params);
     const rows = await this.sql.rows<Record<string, unknown>>(

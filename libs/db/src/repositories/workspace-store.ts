@@ -8,7 +8,8 @@ export type WorkspaceContents = Record<string, number>;
 /** The tables whose live rows keep a workspace from being deleted, and how each counts them. */
 const CONTENT_COUNTS: Readonly<Record<string, string>> = {
   mcps: "SELECT count(*)::int AS n FROM mcp_definitions WHERE workspace = $1 AND deleted_at IS NULL",
-  workflows: "SELECT count(*)::int AS n FROM workflow_definitions WHERE workspace = $1 AND deleted_at IS NULL",
+  workflows:
+    "SELECT count(*)::int AS n FROM workflow_definitions WHERE workspace = $1 AND deleted_at IS NULL",
   runs: "SELECT count(*)::int AS n FROM workflow_runs WHERE workspace = $1",
   schedules: "SELECT count(*)::int AS n FROM schedules WHERE workspace = $1",
   secrets: "SELECT count(*)::int AS n FROM secrets WHERE workspace = $1",
@@ -34,7 +35,9 @@ export class WorkspaceStore {
   }
 
   async find(name: string): Promise<WorkspaceEntity | undefined> {
-    return (await dbCall(() => this.dataSource.getRepository(WorkspaceEntity).findOneBy({ name }))) ?? undefined;
+    return (
+      (await dbCall(() => this.dataSource.getRepository(WorkspaceEntity).findOneBy({ name }))) ?? undefined
+    );
   }
 
   /** Workspaces by name, after `after` when given, at most `limit`. */

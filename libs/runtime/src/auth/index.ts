@@ -5,7 +5,15 @@ export { ApiKeyVerifier, type ApiKeyLookup, type StoredApiKey, type Principal } 
 export { authInterceptor, presentedKey } from "./interceptor.js";
 export { serviceKeyInterceptor } from "./service-key.js";
 export { serverAuth } from "./server-auth.js";
-export { ROLES, DEFAULT_WORKSPACE, WORKSPACE_HEADER, WORKSPACE_NAME, roleAllows, type Role, type Caller } from "./identity.js";
+export {
+  ROLES,
+  DEFAULT_WORKSPACE,
+  WORKSPACE_HEADER,
+  WORKSPACE_NAME,
+  roleAllows,
+  type Role,
+  type Caller,
+} from "./identity.js";
 export {
   workspaceInterceptor,
   workspaceExistsInterceptor,

@@ -59,7 +59,9 @@ export class Definitions {
     const generation = await memo.workflows.generation();
     return {
       workflow: (ref) =>
-        memo.workflows.get(generation, `${workspace}/${workflowKey(ref)}`, () => this.workflow(workspace, ref)),
+        memo.workflows.get(generation, `${workspace}/${workflowKey(ref)}`, () =>
+          this.workflow(workspace, ref),
+        ),
       mcp: (ref, stepId) =>
         memo.mcps.get(generation, `${workspace}/${mcpKey(ref)}`, () => this.mcp(workspace, ref, stepId)),
     };
@@ -78,8 +80,7 @@ export class Definitions {
       this.workflows.getWorkflow(
         {
           workflow: ref.workflow,
-          selector:
-            ref.version !== undefined ? { case: "version", value: ref.version } : { case: undefined },
+          selector: ref.version !== undefined ? { case: "version", value: ref.version } : { case: undefined },
         },
         { headers: workspaceHeaders(workspace) },
       ),
@@ -109,10 +110,17 @@ export class Definitions {
     return pinned;
   }
 
-  private async fetchMcp(workspace: string, ref: McpReference, stepId: string | undefined): Promise<PinnedMcp> {
+  private async fetchMcp(
+    workspace: string,
+    ref: McpReference,
+    stepId: string | undefined,
+  ): Promise<PinnedMcp> {
     try {
       const res = await call("registry", () =>
-        this.registry.getMcp({ mcp: ref.mcp, selector: ref.selector }, { headers: workspaceHeaders(workspace) }),
+        this.registry.getMcp(
+          { mcp: ref.mcp, selector: ref.selector },
+          { headers: workspaceHeaders(workspace) },
+        ),
       );
       const m = res.mcp;
       const v = res.version;

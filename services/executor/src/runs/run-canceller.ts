@@ -53,7 +53,9 @@ export class RunCanceller {
    */
   async cancelChildren(runId: string, reason: string): Promise<void> {
     for (const child of await this.liveChildren(runId)) {
-      await this.cancel(ANY_WORKSPACE, child, reason || `parent run ${runId} was cancelled`).catch(() => undefined);
+      await this.cancel(ANY_WORKSPACE, child, reason || `parent run ${runId} was cancelled`).catch(
+        () => undefined,
+      );
     }
   }
 }

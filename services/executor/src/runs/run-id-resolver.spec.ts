@@ -21,7 +21,8 @@ describe("RunIdResolver", () => {
     "aaaaaaaa-0000-4000-8000-000000000003",
   ];
   const resolver = new RunIdResolver({
-    runIdsBetween: async (_workspace, low, high, limit) => ids.filter((id) => id >= low && id <= high).slice(0, limit),
+    runIdsBetween: async (_workspace, low, high, limit) =>
+      ids.filter((id) => id >= low && id <= high).slice(0, limit),
   });
 
   it("returns the one id a prefix starts", async () => {

@@ -66,7 +66,10 @@ export class RunReader {
   }
 
   /** A page of `workspace`'s runs. */
-  async list(workspace: string, req: ListRunsRequest): Promise<{ runs: WorkflowRun[]; nextPageToken: string }> {
+  async list(
+    workspace: string,
+    req: ListRunsRequest,
+  ): Promise<{ runs: WorkflowRun[]; nextPageToken: string }> {
     const f = req.filter;
     let workflowId: string | undefined;
     if (f?.workflow) {

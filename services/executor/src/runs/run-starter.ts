@@ -194,7 +194,15 @@ export class RunStarter {
   /** A fallback run: the named workflow's current version, the same inputs, linked to the failed run, in its workspace. */
   async fallback(parent: WorkflowRunEntity, workflowName: string, claim?: ClaimAtCreate): Promise<Started> {
     const ref = create(WorkflowReferenceSchema, { workflow: { case: "name", value: workflowName } });
-    return this.workflow(parent.workspace, ref, parent.inputs, `fallback:${parent.id}`, parent.id, claim, null);
+    return this.workflow(
+      parent.workspace,
+      ref,
+      parent.inputs,
+      `fallback:${parent.id}`,
+      parent.id,
+      claim,
+      null,
+    );
   }
 
   /**
@@ -262,7 +270,11 @@ export class RunStarter {
     );
   }
 
-  private async earlier(workspace: string, requestId: string, requestHash: string): Promise<Started | undefined> {
+  private async earlier(
+    workspace: string,
+    requestId: string,
+    requestHash: string,
+  ): Promise<Started | undefined> {
     if (!requestId) return undefined;
     const run = await this.queries.findByRequestId(workspace, requestId);
     if (!run) return undefined;

@@ -77,7 +77,12 @@ export class ScheduleBook {
       createdBy: by,
       updatedBy: by,
     });
-    if (!row) throw new AlreadyExistsError("schedule", name, "schedule names are unique in a workspace, case-insensitively");
+    if (!row)
+      throw new AlreadyExistsError(
+        "schedule",
+        name,
+        "schedule names are unique in a workspace, case-insensitively",
+      );
     return this.view(row, false);
   }
 

@@ -59,7 +59,10 @@ export class ScheduleFirer {
       return fired;
     };
     // fired before, by an executor that died before it recorded the outcome
-    const earlier = await this.deps.findRun(schedule.workspace, scheduleRequestId(schedule.id, tick.kind, tick.tickAt));
+    const earlier = await this.deps.findRun(
+      schedule.workspace,
+      scheduleRequestId(schedule.id, tick.kind, tick.tickAt),
+    );
     if (earlier) {
       await ticks.finish(tick, "started", earlier.id);
       return done({ outcome: "started", runId: earlier.id });

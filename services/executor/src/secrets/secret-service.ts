@@ -38,7 +38,9 @@ export function secretService(
     },
 
     async getSecret(req, ctx) {
-      return create(GetSecretResponseSchema, { secret: toSecret(await vault.get(callWorkspace(ctx), req.name)) });
+      return create(GetSecretResponseSchema, {
+        secret: toSecret(await vault.get(callWorkspace(ctx), req.name)),
+      });
     },
 
     async listSecrets(req, ctx) {

@@ -122,7 +122,10 @@ describe("SecretVault", () => {
     await expect(v.delete("default", "GONE", "")).rejects.toBeInstanceOf(NotFoundError);
     await v.put(put("GONE", "z"));
     await v.delete("default", "GONE", "");
-    await expect(v.reveal("default", ["GONE"])).rejects.toMatchObject({ secretName: "GONE", problem: "not_found" });
+    await expect(v.reveal("default", ["GONE"])).rejects.toMatchObject({
+      secretName: "GONE",
+      problem: "not_found",
+    });
   });
 
   it("rotateKey re-encrypts what an older key sealed, idempotently, so the old key can be dropped", async () => {
@@ -198,7 +201,10 @@ describe("SecretVault", () => {
     await dataSource.query(
       "UPDATE secrets SET nonce = o.nonce, ciphertext = o.ciphertext FROM secrets o WHERE secrets.name = 'TWO' AND o.name = 'THREE'",
     );
-    await expect(v.reveal("default", ["TWO"])).rejects.toMatchObject({ secretName: "TWO", problem: "undecryptable" });
+    await expect(v.reveal("default", ["TWO"])).rejects.toMatchObject({
+      secretName: "TWO",
+      problem: "undecryptable",
+    });
 
     for (const err of [missing, unknown, wrong]) expect((err as Error).message).not.toMatch(/value-/);
   });

@@ -145,10 +145,20 @@ export class WebhookDeliveries {
     try {
       const launched = await launcher.launch(
         (claim) =>
-          starter.workflow(trigger.workspace, workflowOf(trigger), inputs, requestId, null, claim, null, undefined, {
-            triggerName: trigger.name,
-            triggerDeliveryId: deliveryId ?? null,
-          }),
+          starter.workflow(
+            trigger.workspace,
+            workflowOf(trigger),
+            inputs,
+            requestId,
+            null,
+            claim,
+            null,
+            undefined,
+            {
+              triggerName: trigger.name,
+              triggerDeliveryId: deliveryId ?? null,
+            },
+          ),
         { wait: false },
       );
       return {

@@ -24,7 +24,13 @@ export class LabelWriter {
   constructor(private readonly writer: McpCatalogWriter) {}
 
   /** Points `label` at `version` (which must exist). Setting it where it already points records nothing. */
-  async set(workspace: string, key: CatalogKey, label: string, version: number, note: MoveNote): Promise<LabelWritten> {
+  async set(
+    workspace: string,
+    key: CatalogKey,
+    label: string,
+    version: number,
+    note: MoveNote,
+  ): Promise<LabelWritten> {
     const result = await this.writer.transaction(async (tx) => {
       const def = await this.writer.lockLive(tx, workspace, key);
       await this.writer.requireVersion(tx, def, version);

@@ -41,10 +41,15 @@ export function workspaceService(workspaces: Workspaces): ServiceImpl<typeof Wor
     },
     async listWorkspaces(req) {
       const page = await workspaces.list(req.pageSize, req.pageToken, toWorkspace);
-      return create(ListWorkspacesResponseSchema, { workspaces: page.items, nextPageToken: page.nextPageToken });
+      return create(ListWorkspacesResponseSchema, {
+        workspaces: page.items,
+        nextPageToken: page.nextPageToken,
+      });
     },
     async deleteWorkspace(req) {
-      return create(DeleteWorkspaceResponseSchema, { workspace: toWorkspace(await workspaces.delete(req.name)) });
+      return create(DeleteWorkspaceResponseSchema, {
+        workspace: toWorkspace(await workspaces.delete(req.name)),
+      });
     },
   };
 }
@@ -55,7 +60,8 @@ function checkWorkspaceName(name: string): FieldViolation[] {
     return [
       {
         field: "name",
-        description: "must be lower-case letters, digits and dashes, starting with a letter, at most 63 characters",
+        description:
+          "must be lower-case letters, digits and dashes, starting with a letter, at most 63 characters",
       },
     ];
   }

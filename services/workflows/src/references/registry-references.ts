@@ -52,15 +52,17 @@ export async function checkMcpReferences(
     if (calls.has(key)) continue;
     calls.set(
       key,
-      registry.getMcp({ mcp: ref.mcp, selector: ref.selector }, { headers: workspaceHeaders(workspace) }).then(
-        (res) => ({
-          id: res.mcp?.id ?? "",
-          name: res.mcp?.name ?? "",
-          version: res.version?.version ?? 0,
-          schema: inputSchemaOf(res.version),
-        }),
-        (err: unknown) => ConnectError.from(err),
-      ),
+      registry
+        .getMcp({ mcp: ref.mcp, selector: ref.selector }, { headers: workspaceHeaders(workspace) })
+        .then(
+          (res) => ({
+            id: res.mcp?.id ?? "",
+            name: res.mcp?.name ?? "",
+            version: res.version?.version ?? 0,
+            schema: inputSchemaOf(res.version),
+          }),
+          (err: unknown) => ConnectError.from(err),
+        ),
     );
   }
   const violations: SpecViolation[] = [];
