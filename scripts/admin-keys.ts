@@ -2,7 +2,10 @@
  * `npm run keys -- <command>`: manages API keys (DESIGN.md §5) in the database the services use
  * (`DATABASE_URL`, else the `POSTGRES_*` parts; `.env` is read). Runs pending migrations first.
  *
- *   create --name <name> --role <role>   prints the new key ONCE on stdout
+ *   create --name <name> --role <role> [--workspace w]
+ *                                        prints the new key ONCE on stdout; the key acts in workspace
+ *                                        w only (default `default`; `*` = every workspace, for
+ *                                        SERVICE_API_KEY)
  *   list [--all]                         live keys (with --all, revoked too); never a secret
  *   revoke <id|name>                     takes effect in every service within AUTH_CACHE_MS (30 s)
  *   token                                prints a new key without storing it (for `register`)
@@ -20,7 +23,10 @@ import { parseArgs } from "node:util";
 import { ApiKeyStore, openDatabase } from "@mcp/db";
 import {
   ConfigError,
+  DEFAULT_WORKSPACE,
+  EVERY_WORKSPACE,
   ROLES,
+  WORKSPACE_NAME,
   asRole,
   generateApiKey,
   hashSecret,
@@ -33,7 +39,7 @@ import {
 } from "@mcp/runtime";
 import { errorMessage } from "@mcp/errors";
 
-const USAGE = `usage: npm run keys -- create --name <name> --role viewer|editor|operator|admin
+const USAGE = `usage: npm run keys -- create --name <name> --role viewer|editor|operator|admin [--workspace <w>|'*']
        npm run keys -- list [--all]
        npm run keys -- revoke <id|name>
        npm run keys -- token
@@ -49,6 +55,7 @@ async function main(argv: string[]): Promise<void> {
       name: { type: "string" },
       role: { type: "string" },
       scopes: { type: "string" },
+      workspace: { type: "string", default: DEFAULT_WORKSPACE },
       all: { type: "boolean", default: false },
       "from-env": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -68,6 +75,10 @@ async function main(argv: string[]): Promise<void> {
   const storing = command === "create" || command === "register";
   if (storing && !values.name?.trim()) throw new UsageError(`${command} needs --name <name>`);
   if (command === "revoke" && rest.length !== 1) throw new UsageError("revoke needs exactly one <id|name>");
+  const workspace = values.workspace.trim();
+  if (workspace !== EVERY_WORKSPACE && !WORKSPACE_NAME.test(workspace)) {
+    throw new UsageError(`--workspace "${workspace}" is not a workspace name (or '*' for every workspace)`);
+  }
   const role = storing ? roleOf(values.role, values.scopes) : undefined;
   let presented: { id: string; secret: string } | undefined;
   if (command === "register") {
@@ -97,6 +108,7 @@ async function main(argv: string[]): Promise<void> {
           name: values.name!.trim(),
           secretHash: hashSecret(presented.secret),
           role: role!,
+          workspace,
         });
         process.stderr.write(`registered key "${row.name}" (id ${row.id}, role: ${row.role})\n`);
       }
@@ -107,9 +119,10 @@ async function main(argv: string[]): Promise<void> {
         name: values.name!.trim(),
         secretHash: key.secretHash,
         role: role!,
+        workspace,
       });
       process.stderr.write(
-        `created key "${row.name}" (id ${row.id}, role: ${row.role}).\n` +
+        `created key "${row.name}" (id ${row.id}, role: ${row.role}, workspace: ${row.workspace === EVERY_WORKSPACE ? "every workspace" : row.workspace}).\n` +
           "This is the only time the key is shown; store it now:\n",
       );
       process.stdout.write(`${key.token}\n`);
@@ -120,12 +133,15 @@ async function main(argv: string[]): Promise<void> {
           r.id,
           r.name,
           r.role,
+          r.workspace,
           r.createdAt.toISOString(),
           r.lastUsedAt?.toISOString() ?? "never",
           r.revokedAt ? `revoked ${r.revokedAt.toISOString()}` : "live",
         ].join("\t"),
       );
-      process.stdout.write(["ID\tNAME\tROLE\tCREATED\tLAST USED\tSTATUS", ...lines].join("\n") + "\n");
+      process.stdout.write(
+        ["ID\tNAME\tROLE\tWORKSPACE\tCREATED\tLAST USED\tSTATUS", ...lines].join("\n") + "\n",
+      );
     } else {
       const row = await store.revoke(rest[0]!);
       process.stderr.write(

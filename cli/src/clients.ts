@@ -7,7 +7,7 @@ import {
   SecretService,
   TriggerService,
 } from "@mcp/proto/executor";
-import { AccessService, AuditService, RegistryService } from "@mcp/proto/registry";
+import { AccessService, AuditService, RegistryService, WorkspaceService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { CliConfig } from "./config.js";
 
@@ -28,6 +28,8 @@ export interface Clients {
   readonly access: Client<typeof AccessService>;
   /** The audit log (same address as `registry`). */
   readonly audit: Client<typeof AuditService>;
+  /** The workspaces (the registry's WorkspaceService). */
+  readonly workspaces: Client<typeof WorkspaceService>;
 }
 
 /** Sends the API key, when there is one, on every call. */
@@ -38,8 +40,19 @@ function bearer(apiKey: string): Interceptor {
   };
 }
 
+/** Names the workspace every call acts in (`--workspace`, MCP_WORKSPACE). */
+function inWorkspace(workspace: string): Interceptor {
+  return (next) => async (req) => {
+    req.header.set("x-mcp-workspace", workspace);
+    return next(req);
+  };
+}
+
 export function createClients(config: CliConfig): Clients {
-  const interceptors = config.apiKey === undefined ? [] : [bearer(config.apiKey)];
+  const interceptors = [
+    ...(config.apiKey === undefined ? [] : [bearer(config.apiKey)]),
+    ...(config.workspace === undefined ? [] : [inWorkspace(config.workspace)]),
+  ];
   const transport = (baseUrl: string) => createGrpcTransport({ baseUrl, interceptors });
   return {
     registry: createClient(RegistryService, transport(config.registryUrl)),
@@ -51,5 +64,6 @@ export function createClients(config: CliConfig): Clients {
     schedules: createClient(ScheduleService, transport(config.executorUrl)),
     access: createClient(AccessService, transport(config.registryUrl)),
     audit: createClient(AuditService, transport(config.registryUrl)),
+    workspaces: createClient(WorkspaceService, transport(config.registryUrl)),
   };
 }

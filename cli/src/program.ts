@@ -17,6 +17,7 @@ import { secretList, secretRm, secretRotateKey, secretSet } from "./commands/sec
 import { addTriggerCommands } from "./commands/trigger.js";
 import { addAccessCommands } from "./commands/access.js";
 import { scheduleCommand } from "./commands/schedule-command.js";
+import { addWorkspaceCommands } from "./commands/workspace.js";
 import { ConfigError, DEFAULT_URLS, resolveConfig, type ConnectionFlags } from "./config.js";
 import type { Context } from "./context.js";
 import { runIdOf } from "./run-id.js";
@@ -63,6 +64,10 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .option("--workflows <url>", `workflows address (env WORKFLOWS_URL, default ${DEFAULT_URLS.workflows})`)
     .option("--executor <url>", `executor address (env EXECUTOR_URL, default ${DEFAULT_URLS.executor})`)
     .option("--api-key <key>", "API key sent as `authorization: Bearer` (env MCP_API_KEY)")
+    .option(
+      "--workspace <name>",
+      "the workspace every command acts in (env MCP_WORKSPACE, default `default`)",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
@@ -287,6 +292,7 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
 
   addTriggerCommands(program, action, outputOption);
   addAccessCommands(program, action, outputOption);
+  addWorkspaceCommands(program, action, outputOption);
   scheduleCommand(program, action);
 
   try {

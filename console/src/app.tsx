@@ -28,6 +28,11 @@ export function App({ api, queryClient }: { api: Api; queryClient: QueryClient }
     () => api.apiKey.subscribe(() => void queryClient.invalidateQueries()),
     [api.apiKey, queryClient],
   );
+  // Another workspace: nothing of the old one stays on screen; every page fetches anew.
+  useEffect(
+    () => api.workspace.subscribe(() => void queryClient.resetQueries()),
+    [api.workspace, queryClient],
+  );
   return (
     <ApiProvider api={api}>
       <QueryClientProvider client={queryClient}>

@@ -1,6 +1,6 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { createApiKeyStore } from "./api/api-key";
+import { createApiKeyStore, createWorkspaceStore } from "./api/api-key";
 import { createClients } from "./api/clients";
 import { createTransports } from "./api/transports";
 import { App, createQueryClient } from "./app";
@@ -12,10 +12,17 @@ import "./styles/components.css";
 async function start(element: HTMLElement): Promise<void> {
   const config = await loadConfig();
   const apiKey = createApiKeyStore();
-  const clients = createClients(createTransports(config, () => apiKey.get()));
+  const workspace = createWorkspaceStore();
+  const clients = createClients(
+    createTransports(
+      config,
+      () => apiKey.get(),
+      () => workspace.get(),
+    ),
+  );
   createRoot(element).render(
     <StrictMode>
-      <App api={{ clients, config, apiKey }} queryClient={createQueryClient()} />
+      <App api={{ clients, config, apiKey, workspace }} queryClient={createQueryClient()} />
     </StrictMode>,
   );
 }

@@ -120,7 +120,7 @@ describe("mcp secret against a real executor with API keys on", () => {
     const fromStdin = await mcp(url, ["secret", "set", "FROM_FLAG"], { apiKey: admin, stdin: `${piped}\n` });
     expect(fromStdin.stdout.trim()).toBe(`updated secret/FROM_FLAG v2 (key ${keyId})`);
 
-    expect(await executor.secrets.reveal(["FROM_FLAG", "FROM_FILE"])).toEqual(
+    expect(await executor.secrets.reveal("default", ["FROM_FLAG", "FROM_FILE"])).toEqual(
       new Map([
         ["FROM_FLAG", piped],
         ["FROM_FILE", fileValue],

@@ -104,7 +104,8 @@ describe("web console › Secrets (API keys and SECRETS_KEY on; Chromium, a real
   };
 
   /** What the executor decrypts for a step that names `name`. */
-  const revealed = async (name: string) => (await platform.executors[0]!.secrets.reveal([name])).get(name);
+  const revealed = async (name: string) =>
+    (await platform.executors[0]!.secrets.reveal("default", [name])).get(name);
 
   /** Fails when the page's HTML, its storage or its inputs hold `value`. */
   const expectNowhere = async (page: Page, value: string) => {

@@ -130,7 +130,9 @@ describe("SecretService with API keys on", () => {
     ] as const) {
       expectNoValue(schema as DescMessage, message);
     }
-    expect(await vaultA.reveal(["OPENAI_API_KEY"])).toEqual(new Map([["OPENAI_API_KEY", values.at(-1)]]));
+    expect(await vaultA.reveal("default", ["OPENAI_API_KEY"])).toEqual(
+      new Map([["OPENAI_API_KEY", values.at(-1)]]),
+    );
 
     await secrets.deleteSecret({ name: "OPENAI_API_KEY", etag: updated.secret!.etag }, bearer(admin));
     const gone = await expectCode(
@@ -201,7 +203,7 @@ describe("SecretService with API keys on", () => {
     );
     expect(reasonOf(stale)).toBe("ETAG_MISMATCH");
     expect(stale.rawMessage).toContain(`etag "${first.secret!.etag}" is stale`);
-    expect(await vaultA.reveal(["CAS"])).toEqual(new Map([["CAS", kept]]));
+    expect(await vaultA.reveal("default", ["CAS"])).toEqual(new Map([["CAS", kept]]));
     await expectCode(
       secrets.deleteSecret({ name: "CAS", etag: first.secret!.etag }, bearer(admin)),
       Code.Aborted,
@@ -261,14 +263,14 @@ describe("SecretService with API keys on", () => {
     expect((await rotating.getSecret({ name: "ROT_ONE" }, bearer(admin))).secret?.keyId).toBe(idB);
 
     const onlyB = await executor(keyB.toString("base64"));
-    expect(await onlyB.secrets.reveal(["ROT_ONE", "ROT_TWO"])).toEqual(
+    expect(await onlyB.secrets.reveal("default", ["ROT_ONE", "ROT_TWO"])).toEqual(
       new Map([
         ["ROT_ONE", one],
         ["ROT_TWO", two],
       ]),
     );
     // the executor still on key A alone can no longer open them, and says which key is missing
-    await expect(vaultA.reveal(["ROT_ONE"])).rejects.toMatchObject({
+    await expect(vaultA.reveal("default", ["ROT_ONE"])).rejects.toMatchObject({
       secretName: "ROT_ONE",
       problem: "key_unknown",
       message: expect.stringContaining(`sealed with key id "${idB}"`) as string,

@@ -21,7 +21,8 @@ export interface CliResult {
  */
 export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
   const childEnv = { ...process.env };
-  for (const name of ["REGISTRY_URL", "WORKFLOWS_URL", "EXECUTOR_URL", "MCP_API_KEY"]) delete childEnv[name];
+  for (const name of ["REGISTRY_URL", "WORKFLOWS_URL", "EXECUTOR_URL", "MCP_API_KEY", "MCP_WORKSPACE"])
+    delete childEnv[name];
   return new Promise((done, reject) => {
     const child = spawn(process.execPath, [CLI_BIN, ...args], {
       cwd: ROOT,

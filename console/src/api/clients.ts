@@ -1,6 +1,6 @@
 import { createClient, type Client } from "@connectrpc/connect";
 import { ExecutorService, ScheduleService, SecretService, TriggerService } from "@mcp/proto/executor";
-import { AccessService, AuditService, RegistryService } from "@mcp/proto/registry";
+import { AccessService, AuditService, RegistryService, WorkspaceService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { Transports } from "./transports";
 
@@ -19,6 +19,8 @@ export interface Clients {
   readonly access: Client<typeof AccessService>;
   /** The audit log, served at the registry's address. */
   readonly audit: Client<typeof AuditService>;
+  /** The workspaces, served at the registry's address. */
+  readonly workspaces: Client<typeof WorkspaceService>;
 }
 
 export function createClients(transports: Transports): Clients {
@@ -31,5 +33,6 @@ export function createClients(transports: Transports): Clients {
     schedules: createClient(ScheduleService, transports.executor),
     access: createClient(AccessService, transports.registry),
     audit: createClient(AuditService, transports.registry),
+    workspaces: createClient(WorkspaceService, transports.registry),
   };
 }

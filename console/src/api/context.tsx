@@ -8,6 +8,8 @@ export interface Api {
   readonly clients: Clients;
   readonly config: ConsoleConfig;
   readonly apiKey: ApiKeyStore;
+  /** The chosen workspace (undefined = `default`), sent as `x-mcp-workspace` on every call. */
+  readonly workspace: ApiKeyStore;
 }
 
 const ApiContext = createContext<Api | undefined>(undefined);
@@ -26,6 +28,12 @@ export function useApi(): Api {
 /** The typed clients. */
 export function useClients(): Clients {
   return useApi().clients;
+}
+
+/** The chosen workspace (undefined = `default`); re-renders when it changes. */
+export function useWorkspace(): string | undefined {
+  const { workspace } = useApi();
+  return useSyncExternalStore(workspace.subscribe, workspace.get);
 }
 
 /** The current API key; re-renders when it changes. */

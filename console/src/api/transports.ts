@@ -11,6 +11,15 @@ export function bearerInterceptor(apiKey: () => string | undefined): Interceptor
   };
 }
 
+/** Names the chosen workspace, when there is one, as `x-mcp-workspace` on every call. */
+export function workspaceInterceptor(workspace: () => string | undefined): Interceptor {
+  return (next) => async (req) => {
+    const name = workspace();
+    if (name !== undefined) req.header.set("x-mcp-workspace", name);
+    return next(req);
+  };
+}
+
 /** One Connect-protocol transport (JSON over HTTP/1.1 or 2, fetch-based) per service. */
 export interface Transports {
   readonly registry: Transport;
@@ -18,8 +27,12 @@ export interface Transports {
   readonly executor: Transport;
 }
 
-export function createTransports(config: ConsoleConfig, apiKey: () => string | undefined): Transports {
-  const interceptors = [bearerInterceptor(apiKey)];
+export function createTransports(
+  config: ConsoleConfig,
+  apiKey: () => string | undefined,
+  workspace: () => string | undefined = () => undefined,
+): Transports {
+  const interceptors = [bearerInterceptor(apiKey), workspaceInterceptor(workspace)];
   const transport = (baseUrl: string) => createConnectTransport({ baseUrl, interceptors });
   return {
     registry: transport(config.registryUrl),

@@ -2,6 +2,7 @@ import { useState } from "react";
 import { NavLink, Outlet } from "react-router";
 import { useApiKey } from "../api/context";
 import { SettingsDialog } from "./settings-dialog";
+import { WorkspaceSwitcher } from "./workspace-switcher";
 
 /** The page frame: a header with the navigation and the Settings control, then the page. */
 export function Layout() {
@@ -44,6 +45,7 @@ export function Layout() {
           </ul>
         </nav>
         <div className="header-end">
+          <WorkspaceSwitcher />
           <span className="hint">{apiKey === undefined ? "no API key" : "API key set"}</span>
           <button type="button" onClick={() => setSettingsOpen(true)}>
             Settings

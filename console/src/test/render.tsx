@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen } from "@testing-library/react";
 import type { ReactElement } from "react";
 import { createMemoryRouter, RouterProvider, useLocation } from "react-router";
-import { createApiKeyStore } from "../api/api-key";
+import { createApiKeyStore, createWorkspaceStore } from "../api/api-key";
 import { createClients } from "../api/clients";
 import { ApiProvider } from "../api/context";
 
@@ -46,7 +46,14 @@ export function renderWithApi(
     { initialEntries: [path] },
   );
   render(
-    <ApiProvider api={{ clients, config, apiKey: createApiKeyStore(localStorage) }}>
+    <ApiProvider
+      api={{
+        clients,
+        config,
+        apiKey: createApiKeyStore(localStorage),
+        workspace: createWorkspaceStore(localStorage),
+      }}
+    >
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />
       </QueryClientProvider>

@@ -42,6 +42,7 @@ describe("openDatabase", () => {
         "ConcurrencyLimits1767800000000",
         "RunRetention1767900000000",
         "RunStatsIndex1768000000000",
+        "Workspaces1768200000000",
         "RolesAndAudit1768300000000",
         "ExecutorSessions1768500000000",
         "McpFacets1768600000000",
@@ -71,6 +72,7 @@ describe("openDatabase", () => {
         "workflow_name_versions",
         "workflow_runs",
         "workflow_versions",
+        "workspaces",
         "workspace_members",
       ]);
     } finally {

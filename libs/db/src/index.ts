@@ -59,7 +59,13 @@ export {
 } from "./repositories/fenced-writes.js";
 export { ExecutorSessions, EXECUTOR_SESSION_LOCK } from "./repositories/executor-sessions.js";
 export { ExecutorSession, type ExecutorSessionOptions } from "./repositories/executor-session.js";
-export { RunQueries, type ListedRun, type RunListFilter } from "./repositories/run-queries.js";
+export {
+  RunQueries,
+  ANY_WORKSPACE,
+  type ListedRun,
+  type RunListFilter,
+  type RunScope,
+} from "./repositories/run-queries.js";
 export {
   RunStats,
   MAX_WORKFLOW_STATS,
@@ -85,6 +91,7 @@ export { stepRow, type StepRowInit } from "./repositories/step-row.js";
 export { ApiKeyStore, type NewApiKey } from "./repositories/api-key-store.js";
 export { MemberStore, type MemberChange } from "./repositories/member-store.js";
 export { AuditStore, type AuditFilter, type NewAuditEvent } from "./repositories/audit-store.js";
+export { WorkspaceStore, type WorkspaceContents } from "./repositories/workspace-store.js";
 export { asInsert, asUpdate } from "./repositories/insert.js";
 export {
   SecretStore,

@@ -5,3 +5,5 @@ export * from "./gen/mcp/registry/v1/member_pb.js";
 export * from "./gen/mcp/registry/v1/access_service_pb.js";
 export * from "./gen/mcp/registry/v1/audit_event_pb.js";
 export * from "./gen/mcp/registry/v1/audit_service_pb.js";
+export * from "./gen/mcp/registry/v1/workspace_pb.js";
+export * from "./gen/mcp/registry/v1/workspace_service_pb.js";

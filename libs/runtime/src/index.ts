@@ -71,6 +71,16 @@ export {
   type Rule,
   type Role,
   type Caller,
+  workspaceInterceptor,
+  workspaceExistsInterceptor,
+  workspaceHeaders,
+  callWorkspace,
+  workspaceOf,
+  CachedWorkspaceDirectory,
+  EVERY_WORKSPACE,
+  WORKSPACE_SERVICE,
+  checkKeyWorkspace,
+  type WorkspaceDirectory,
 } from "./auth/index.js";
 export {
   auditInterceptor,

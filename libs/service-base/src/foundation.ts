@@ -1,13 +1,16 @@
 import { openCache, type Cache } from "@mcp/coordination";
-import { ApiKeyStore, AuditStore, MemberStore, openDatabase, type DataSource } from "@mcp/db";
+import { ApiKeyStore, AuditStore, MemberStore, WorkspaceStore, openDatabase, type DataSource } from "@mcp/db";
 import { watchDatabase } from "./database-health.js";
 import {
+  CachedWorkspaceDirectory,
   coordinationMetrics,
   createMetricsRegistry,
   databaseScope,
   redactUrl,
   serverAuth,
   startServer,
+  workspaceExistsInterceptor,
+  workspaceInterceptor,
   type Logger,
   type RunningServer,
   type ServerOptions,
@@ -44,6 +47,12 @@ export interface Foundation {
 export interface ServeAuth {
   /** Whether this service calls others (then it warns when SERVICE_API_KEY is missing). */
   readonly callsOtherServices: boolean;
+}
+
+/** Whether a workspace exists, from the `workspaces` table. */
+function workspaceLookup(dataSource: DataSource): (name: string) => Promise<boolean> {
+  const store = new WorkspaceStore(dataSource);
+  return async (name) => (await store.find(name)) !== undefined;
 }
 
 /** Opens PostgreSQL (applying migrations), the metrics registry and the cache for service `name`. */
@@ -84,11 +93,17 @@ export async function openFoundation(
         port: config.port,
         logger,
         ...built,
-        interceptors: serverAuth(
-          config,
-          { keys: new ApiKeyStore(dataSource), members: new MemberStore(dataSource) },
-          { ...auth, logger },
-        ),
+        // the call's workspace (x-mcp-workspace) first, so authentication can check a key serves it;
+        // whether it exists only after authentication (docs/adr/021)
+        interceptors: [
+          workspaceInterceptor(),
+          ...serverAuth(
+            config,
+            { keys: new ApiKeyStore(dataSource), members: new MemberStore(dataSource) },
+            { ...auth, logger },
+          ),
+          workspaceExistsInterceptor(new CachedWorkspaceDirectory(workspaceLookup(dataSource))),
+        ],
         audit: new AuditStore(dataSource),
         corsOrigins: config.corsOrigins,
         maxRequestBytes: config.maxRequestBytes,

@@ -34,6 +34,7 @@ import { RunSignals } from "./runs/run-signals.js";
 import { RunDriver } from "./runs/run-driver.js";
 import { RunLauncher } from "./runs/run-launcher.js";
 import { RunIdResolver } from "./runs/run-id-resolver.js";
+import { runWorkspace } from "./runs/run-workspace.js";
 import { RunReader } from "./runs/run-reader.js";
 import { RunStarter } from "./runs/run-starter.js";
 import { RunWatcher } from "./runs/run-watcher.js";
@@ -131,7 +132,8 @@ export async function startExecutor(
         withStepSecrets(
           overrides.runnerFor ??
             createRunners({ sandbox, serverMemoryBytes: config.sandbox.serverMemoryBytes }),
-          secrets,
+          // a step's secrets come from its run's workspace (docs/adr/021)
+          { reveal: async (runId, names) => secrets.reveal(await runWorkspace(queries, runId), names) },
         ),
       ),
       stepLogs,
@@ -193,7 +195,9 @@ export async function startExecutor(
   });
   // webhook triggers: their deliveries start runs like ExecuteWorkflow, rate-limited per trigger
   const rateLimits = openRateLimiter({ redisUrl: config.redisUrl, logger, name: "executor" });
-  const triggers = new Triggers(new TriggerStore(dataSource), keyring, () => definitions.current());
+  const triggers = new Triggers(new TriggerStore(dataSource), keyring, (workspace) =>
+    definitions.current(workspace),
+  );
   const deliveries = new WebhookDeliveries({
     triggers,
     starter,
@@ -215,7 +219,7 @@ export async function startExecutor(
     launcher,
     reader,
     canceller,
-    findRun: (requestId) => queries.findByRequestId(requestId),
+    findRun: (workspace, requestId) => queries.findByRequestId(workspace, requestId),
     logger,
     metrics,
     owner,
@@ -230,7 +234,7 @@ export async function startExecutor(
     canceller,
     signals: new RunSignals(waits, reader, events),
     logs: {
-      run: (runId) => reader.get(runId),
+      run: (workspace, runId) => reader.get(workspace, runId),
       follow: (runId, stepId, onMessage) => stepLogs.follow(runId, stepId, onMessage),
     },
     stats: new RunStats(dataSource),

@@ -1,6 +1,6 @@
 import type { Cache } from "@mcp/coordination";
-import { AuditStore, McpQueries, McpStore, MemberStore, type DataSource } from "@mcp/db";
-import { AccessService, AuditService, RegistryService } from "@mcp/proto/registry";
+import { AuditStore, McpQueries, McpStore, MemberStore, WorkspaceStore, type DataSource } from "@mcp/db";
+import { AccessService, AuditService, RegistryService, WorkspaceService } from "@mcp/proto/registry";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { accessService } from "./access-service.js";
 import { Members } from "./access/members.js";
@@ -13,6 +13,7 @@ import { McpWriter } from "./catalog/mcp-writer.js";
 import { registryService } from "./registry-service.js";
 import type { ToolProbe } from "./tools/index.js";
 import { registryValidation } from "./validation/requests.js";
+import { Workspaces, workspaceService, workspaceValidation } from "./workspaces/index.js";
 
 /** What the registry needs from the outside world. */
 export interface RegistryBuildDeps {
@@ -24,8 +25,8 @@ export interface RegistryBuildDeps {
 
 /**
  * Builds the registry's routes and validation table from its dependencies: the catalogue
- * (RegistryService), access (AccessService: WhoAmI, members) and the audit log (AuditService, which
- * every service writes through its audit interceptor).
+ * (RegistryService), workspaces (WorkspaceService, docs/adr/021), access (AccessService: WhoAmI,
+ * members) and the audit log (AuditService, which every service writes through its audit interceptor).
  */
 export function build(deps: RegistryBuildDeps) {
   const queries = new McpQueries(deps.dataSource);
@@ -38,10 +39,15 @@ export function build(deps: RegistryBuildDeps) {
   });
   const access = accessService(new Members(new MemberStore(deps.dataSource)));
   const audit = auditService(new AuditStore(deps.dataSource));
+  const workspaces = workspaceService(new Workspaces(new WorkspaceStore(deps.dataSource)));
   return {
-    services: [RegistryService, AccessService, AuditService] as const,
+    services: [RegistryService, WorkspaceService, AccessService, AuditService] as const,
     routes: (router: ConnectRouter) =>
-      router.service(RegistryService, impl).service(AccessService, access).service(AuditService, audit),
-    validation: new Map([...registryValidation, ...accessValidation]),
+      router
+        .service(RegistryService, impl)
+        .service(WorkspaceService, workspaces)
+        .service(AccessService, access)
+        .service(AuditService, audit),
+    validation: new Map([...registryValidation, ...workspaceValidation, ...accessValidation]),
   };
 }

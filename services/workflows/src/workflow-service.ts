@@ -1,5 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { callWorkspace } from "@mcp/runtime";
 import {
   CreateWorkflowResponseSchema,
   DeleteWorkflowResponseSchema,
@@ -32,8 +33,8 @@ export interface WorkflowDeps {
 export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof WorkflowService> {
   const { reader, writer, listing, validator, usages } = deps;
   return {
-    async createWorkflow(req) {
-      const { def, version } = await writer.create({
+    async createWorkflow(req, ctx) {
+      const { def, version } = await writer.create(callWorkspace(ctx), {
         name: req.name,
         description: req.description,
         tags: req.tags,
@@ -46,8 +47,8 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
       });
     },
 
-    async getWorkflow(req) {
-      const def = await reader.definition(req.workflow);
+    async getWorkflow(req, ctx) {
+      const def = await reader.definition(callWorkspace(ctx), req.workflow);
       const version = await reader.version(
         def,
         req.selector.case === "version" ? req.selector.value : def.currentVersion,
@@ -58,19 +59,20 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
       });
     },
 
-    async listWorkflows(req) {
-      const page = await listing.list(req);
+    async listWorkflows(req, ctx) {
+      const page = await listing.list(callWorkspace(ctx), req);
       return create(ListWorkflowsResponseSchema, {
         workflows: page.items,
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async updateWorkflow(req) {
-      const current = await reader.definition(req.workflow, { live: true });
+    async updateWorkflow(req, ctx) {
+      const current = await reader.definition(callWorkspace(ctx), req.workflow, { live: true });
       const paths = req.updateMask?.paths ?? [];
       const all = paths.length === 0;
       const { def, version, versionCreated } = await writer.update(
+        callWorkspace(ctx),
         req.workflow,
         req.etag,
         {
@@ -89,26 +91,26 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
       });
     },
 
-    async deleteWorkflow(req) {
-      const def = await writer.delete(req.workflow, req.etag);
+    async deleteWorkflow(req, ctx) {
+      const def = await writer.delete(callWorkspace(ctx), req.workflow, req.etag);
       return create(DeleteWorkflowResponseSchema, { workflow: toWorkflow(def) });
     },
 
-    async listWorkflowVersions(req) {
-      const page = await listing.versions(req.workflow, req.pageSize, req.pageToken);
+    async listWorkflowVersions(req, ctx) {
+      const page = await listing.versions(callWorkspace(ctx), req.workflow, req.pageSize, req.pageToken);
       return create(ListWorkflowVersionsResponseSchema, {
         versions: page.items,
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async setCurrentWorkflowVersion(req) {
-      const def = await writer.setCurrent(req.workflow, req.etag, req.version);
+    async setCurrentWorkflowVersion(req, ctx) {
+      const def = await writer.setCurrent(callWorkspace(ctx), req.workflow, req.etag, req.version);
       return create(SetCurrentWorkflowVersionResponseSchema, { workflow: toWorkflow(def) });
     },
 
-    async validateWorkflow(req) {
-      const report = await validator.validate(req.target);
+    async validateWorkflow(req, ctx) {
+      const report = await validator.validate(callWorkspace(ctx), req.target);
       return create(ValidateWorkflowResponseSchema, report);
     },
 

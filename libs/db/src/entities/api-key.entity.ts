@@ -6,11 +6,18 @@ import { Check, Column, Entity, Index, PrimaryColumn } from "typeorm";
  */
 @Entity({ name: "api_keys" })
 @Check("api_keys_role", `"role" IN ('viewer', 'editor', 'operator', 'admin')`)
-@Index("api_keys_live_name", ["name"], { unique: true, where: "revoked_at IS NULL" })
+@Index("api_keys_live_name", ["workspace", "name"], { unique: true, where: "revoked_at IS NULL" })
 export class ApiKeyEntity {
   /** The `<id>` part of the key: random, public, the lookup key. */
   @PrimaryColumn({ type: "text" })
   id!: string;
+
+  /**
+   * The workspace the key acts in; `*` = every workspace (for SERVICE_API_KEY, which services forward
+   * their callers' workspaces with). Names are unique per workspace (docs/adr/021).
+   */
+  @Column({ type: "text", default: "default" })
+  workspace!: string;
 
   /** Who holds it (e.g. `ci`); recorded as the principal of its calls. Unique among live keys. */
   @Column({ type: "text" })

@@ -14,6 +14,7 @@ import { WorkflowDefinitionEntity } from "./workflow-definition.entity.js";
 import { WebhookTriggerEntity } from "./webhook-trigger.entity.js";
 import { WorkflowRunEntity } from "./workflow-run.entity.js";
 import { WorkflowVersionEntity } from "./workflow-version.entity.js";
+import { WorkspaceEntity } from "./workspace.entity.js";
 
 export {
   ApiKeyEntity,
@@ -33,6 +34,7 @@ export {
   ScheduleTickEntity,
   WorkspaceMemberEntity,
   AuditEventEntity,
+  WorkspaceEntity,
 };
 export { CatalogDefinitionColumns, CatalogVersionColumns, NameCounterColumns } from "./catalog-columns.js";
 export type { LabelMap } from "./mcp-definition.entity.js";
@@ -60,4 +62,5 @@ export const ENTITIES = [
   ScheduleTickEntity,
   WorkspaceMemberEntity,
   AuditEventEntity,
+  WorkspaceEntity,
 ] as const;

@@ -9,8 +9,11 @@ export type LabelMap = Record<string, number>;
  * {@link McpVersionEntity} rows. Soft-deleted rows keep their versions readable by id.
  */
 @Entity({ name: "mcp_definitions" })
-@Index("mcp_definitions_live_name_key", ["nameKey"], { unique: true, where: "deleted_at IS NULL" })
-@Index("mcp_definitions_list", ["nameKey", "id"])
+@Index("mcp_definitions_live_name_key", ["workspace", "nameKey"], {
+  unique: true,
+  where: "deleted_at IS NULL",
+})
+@Index("mcp_definitions_list", ["workspace", "nameKey", "id"])
 @Index("mcp_definitions_type", ["type"])
 @Index("mcp_definitions_tags", { synchronize: false })
 @Index("mcp_definitions_labels", { synchronize: false })

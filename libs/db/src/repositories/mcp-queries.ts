@@ -64,18 +64,22 @@ export class McpQueries extends CatalogQueries<McpDefinitionEntity, McpVersionEn
     });
   }
 
-  async stats(): Promise<McpStats> {
+  /** Counts over `workspace`'s live MCPs. */
+  async stats(workspace: string): Promise<McpStats> {
     return dbCall(async () => {
       const byType = await this.dataSource.query<{ type: string; n: number; model: string | null }[]>(
         `SELECT d.type, count(*)::int AS n,
                 COALESCE(v.config->'llm_prompt'->>'model', v.config->'ai_assistant'->>'model') AS model
            FROM mcp_definitions d JOIN mcp_versions v ON v.mcp_id = d.id AND v.version = d.latest_version
-          WHERE d.deleted_at IS NULL
+          WHERE d.workspace = $1 AND d.deleted_at IS NULL
           GROUP BY d.type, model`,
+        [workspace],
       );
       const versions = await this.dataSource.query<{ total: number; deprecated: number }[]>(
         `SELECT count(*)::int AS total, count(*) FILTER (WHERE v.deprecated)::int AS deprecated
-           FROM mcp_versions v JOIN mcp_definitions d ON d.id = v.mcp_id WHERE d.deleted_at IS NULL`,
+           FROM mcp_versions v JOIN mcp_definitions d ON d.id = v.mcp_id
+          WHERE d.workspace = $1 AND d.deleted_at IS NULL`,
+        [workspace],
       );
       const stats = {
         totalMcps: 0,
@@ -96,17 +100,17 @@ export class McpQueries extends CatalogQueries<McpDefinitionEntity, McpVersionEn
   }
 
   /**
-   * Names of live workflows whose CURRENT version uses the MCP (by id or by case-insensitive name),
-   * at most `limit`.
+   * Names of live workflows of `workspace` whose CURRENT version uses the MCP (by id or by
+   * case-insensitive name), at most `limit`. Workflows reference MCPs of their own workspace only.
    */
-  workflowsUsing(mcpId: string, nameKey: string, limit = 20): Promise<string[]> {
+  workflowsUsing(workspace: string, mcpId: string, nameKey: string, limit = 20): Promise<string[]> {
     return dbCall(async () => {
       const rows = await this.dataSource.query<{ name: string }[]>(
         `SELECT w.name FROM workflow_definitions w
            JOIN workflow_versions v ON v.workflow_id = w.id AND v.version = w.current_version
-          WHERE w.deleted_at IS NULL AND v.mcp_refs && $1::text[]
+          WHERE w.workspace = $3 AND w.deleted_at IS NULL AND v.mcp_refs && $1::text[]
           ORDER BY w.name_key LIMIT $2`,
-        [[`id:${mcpId}`, `name:${nameKey}`], limit],
+        [[`id:${mcpId}`, `name:${nameKey}`], limit, workspace],
       );
       return rows.map((r) => r.name);
     });

@@ -6,6 +6,7 @@ import { columnValues, fromRow, toColumns } from "./entity-rows.js";
 import { ENDED_SESSION_OWNERS } from "./executor-sessions.js";
 import { asUpdate } from "./insert.js";
 import { PreparedStatements } from "./prepared.js";
+import { ANY_WORKSPACE, type RunScope } from "./run-queries.js";
 
 /** A run to create, with one pending step row per planned step. */
 export interface NewRun {
@@ -129,7 +130,7 @@ export class RunStore {
     const existing = await dbCall(() =>
       this.dataSource
         .getRepository(WorkflowRunEntity)
-        .findOneByOrFail({ requestId: input.run.requestId ?? "" }),
+        .findOneByOrFail({ workspace: input.run.workspace, requestId: input.run.requestId ?? "" }),
     );
     return { run: existing, created: false };
   }
@@ -258,14 +259,16 @@ export class RunStore {
    * publish the events). A run that already ended is returned unchanged.
    */
   async requestCancel(
+    scope: RunScope,
     runId: string,
     reason = "",
   ): Promise<{ run: WorkflowRunEntity | null; cancelledNow: boolean; seq: string }> {
     return dbCall(() =>
       this.dataSource.transaction(async (manager) => {
-        const run = await manager
-          .getRepository(WorkflowRunEntity)
-          .findOne({ where: { id: runId }, lock: { mode: "pessimistic_write" } });
+        const run = await manager.getRepository(WorkflowRunEntity).findOne({
+          where: { id: runId, ...(scope === ANY_WORKSPACE ? {} : { workspace: scope }) },
+          lock: { mode: "pessimistic_write" },
+        });
         if (!run) return { run: null, cancelledNow: false, seq: "0" };
         if (run.status !== "pending" && run.status !== "running")
           return { run, cancelledNow: false, seq: run.eventSeq };

@@ -32,3 +32,15 @@ export {
   type Role,
   type Caller,
 } from "./identity.js";
+export {
+  workspaceInterceptor,
+  workspaceExistsInterceptor,
+  workspaceHeaders,
+  callWorkspace,
+  workspaceOf,
+  checkKeyWorkspace,
+  CachedWorkspaceDirectory,
+  EVERY_WORKSPACE,
+  WORKSPACE_SERVICE,
+  type WorkspaceDirectory,
+} from "./workspace.js";

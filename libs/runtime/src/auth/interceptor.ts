@@ -1,3 +1,4 @@
+import type { DescMethod } from "@bufbuild/protobuf";
 import type { Interceptor } from "@connectrpc/connect";
 import { PermissionDeniedError, UnauthenticatedError } from "@mcp/errors";
 import { callInfoKey } from "../context.js";
@@ -5,6 +6,7 @@ import { DEFAULT_WORKSPACE, roleAllows, type Caller, type Role } from "./identit
 import type { ApiKeyVerifier } from "./key-verifier.js";
 import { OPEN_SERVICES, requirementOf } from "./policy.js";
 import type { MemberRoles } from "./roles.js";
+import { checkKeyWorkspace } from "./workspace.js";
 
 /** How a caller sends a credential, for error messages. */
 export const HOW_TO_SEND =
@@ -58,7 +60,7 @@ export function authInterceptor(options: AuthOptions): Interceptor {
     }
     const info = req.contextValues.get(callInfoKey);
     const workspace = info?.workspace ?? DEFAULT_WORKSPACE;
-    const { caller, role } = await identify(token, workspace, options);
+    const { caller, role } = await identify(token, workspace, options, req.method);
     if (info) {
       req.contextValues.set(callInfoKey, {
         ...info,
@@ -89,9 +91,11 @@ async function identify(
   token: string,
   workspace: string,
   options: AuthOptions,
+  method: DescMethod,
 ): Promise<{ caller: Caller; role: Role | undefined }> {
   if (token.startsWith("mcp_") || !options.users) {
     const key = await options.keys.verify(token);
+    checkKeyWorkspace(key, method, workspace);
     return { caller: { kind: "key", id: key.keyId, name: key.name }, role: key.role };
   }
   const caller = await options.users.verify(token);

@@ -11,6 +11,8 @@ export interface StoredApiKey {
   /** `viewer`, `editor`, `operator` or `admin`. */
   readonly role: string;
   readonly revokedAt: Date | null;
+  /** The workspace the key acts in; `*` = every workspace (docs/adr/021). */
+  readonly workspace: string;
 }
 
 /** Where keys are looked up. */
@@ -26,6 +28,8 @@ export interface Principal {
   readonly name: string;
   /** The key's role in the workspace it acts in (docs/adr/022). */
   readonly role: Role;
+  /** The workspace the key acts in; `*` = every workspace. */
+  readonly workspace: string;
 }
 
 const MAX_CACHED = 10_000;
@@ -58,7 +62,7 @@ export class ApiKeyVerifier {
     if (row.revokedAt) {
       throw new UnauthenticatedError(`the API key "${row.name}" (${row.id}) has been revoked`);
     }
-    return { keyId: row.id, name: row.name, role: asRole(row.role) ?? "viewer" };
+    return { keyId: row.id, name: row.name, role: asRole(row.role) ?? "viewer", workspace: row.workspace };
   }
 
   private async row(id: string): Promise<StoredApiKey | undefined> {

@@ -147,6 +147,7 @@ export function toWorkflowRun(run: ListedRun, steps: readonly StepRunEntity[] = 
     concurrencyKey: run.concurrencyKey ?? "",
     traceId: traceIdOf(run.traceParent) ?? "",
     ...runUsageOf(steps.map((s) => s.usage)),
+    workspace: run.workspace,
   });
 }
 

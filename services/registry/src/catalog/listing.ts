@@ -34,8 +34,8 @@ export class McpListing {
    * One page of the MCPs the request's filter selects, each flagged when its latest version is
    * deprecated, and the facet counts when asked for.
    */
-  async list(req: ListMcpsRequest): Promise<Page<Mcp> & { facets?: McpFacets }> {
-    const filter = listFilter(req);
+  async list(workspace: string, req: ListMcpsRequest): Promise<Page<Mcp> & { facets?: McpFacets }> {
+    const filter = listFilter(workspace, req);
     const [page, facets] = await Promise.all([
       this.catalog.listing.definitions(filter, req.pageSize, req.pageToken, toMcp),
       req.includeFacets ? this.queries.facets(filter) : undefined,
@@ -45,13 +45,19 @@ export class McpListing {
     return { ...page, facets: facets && toFacets(facets) };
   }
 
-  versions(key: CatalogKey, size: number, token: string): Promise<Page<McpVersion>> {
-    return this.catalog.listing.versions(key, size, token, toMcpVersion);
+  versions(workspace: string, key: CatalogKey, size: number, token: string): Promise<Page<McpVersion>> {
+    return this.catalog.listing.versions(workspace, key, size, token, toMcpVersion);
   }
 
   /** One page of an MCP's label moves (of one label when given), newest first. */
-  async labelMoves(key: CatalogKey, label: string, size: number, token: string): Promise<Page<LabelMove>> {
-    const def = await this.catalog.reader.definition(key);
+  async labelMoves(
+    workspace: string,
+    key: CatalogKey,
+    label: string,
+    size: number,
+    token: string,
+  ): Promise<Page<LabelMove>> {
+    const def = await this.catalog.reader.definition(workspace, key);
     return keysetPage(
       { size, token, scope: { mcp: def.id, label } },
       (before, limit) =>
@@ -68,13 +74,14 @@ export class McpListing {
 
   /** What changed between two versions' content, path by path. */
   async diff(
+    workspace: string,
     key: CatalogKey,
     from: number,
     to: number,
   ): Promise<{ changes: ConfigChange[]; fromHash: string; toHash: string }> {
     if (from === to) throw InvalidArgumentError.field("to_version", "must differ from from_version");
     const { reader } = this.catalog;
-    const def = await reader.definition(key);
+    const def = await reader.definition(workspace, key);
     const [a, b] = await Promise.all([reader.version(def, from), reader.version(def, to)]);
     const json = (v: typeof a) => storedContent(v) as unknown as JsonValue;
     const changes = diffJson(json(a), json(b)).map((c) =>
@@ -93,8 +100,8 @@ export class McpListing {
     return { changes, fromHash: a.contentHash, toHash: b.contentHash };
   }
 
-  async stats(): Promise<GetMcpStatsResponse> {
-    const s = await this.queries.stats();
+  async stats(workspace: string): Promise<GetMcpStatsResponse> {
+    const s = await this.queries.stats(workspace);
     return create(GetMcpStatsResponseSchema, {
       totalMcps: BigInt(s.totalMcps),
       byType: Object.fromEntries(Object.entries(s.byType).map(([k, v]) => [k, BigInt(v)])),
@@ -106,11 +113,12 @@ export class McpListing {
 }
 
 /** The request's filter as the queries take it: `type`/`tag` join their facets; values sorted, once. */
-export function listFilter(req: ListMcpsRequest): McpListFilter {
+export function listFilter(workspace: string, req: ListMcpsRequest): McpListFilter {
   const f = req.filter;
   const set = (values: readonly string[]) => (values.length ? [...new Set(values)].sort() : undefined);
   const types = f ? [...f.types, f.type].filter((t) => t !== McpType.UNSPECIFIED).map(typeName) : [];
   return {
+    workspace,
     types: set(types),
     tags: set(f ? [...f.tags, f.tag].filter((t) => t !== "") : []),
     labels: set(f?.labels ?? []),

@@ -77,13 +77,14 @@ export class McpWriter {
     private readonly probe: ToolProbe,
   ) {}
 
-  async create(input: NewMcp, caller: Caller): Promise<McpWritten> {
+  /** Registers `input` in `workspace` (names are unique per workspace). */
+  async create(workspace: string, input: NewMcp, caller: Caller): Promise<McpWritten> {
     const config = withDefaults(input.config);
     requirePrivilegeFor(config, caller);
     const snapshot = await takeToolSnapshot(this.probe, config);
     if (config.kind.case === "mcpTool") checkToolOffered(config.kind.value, snapshot);
     const content = versionContent(config, input.inputSchema, input.outputSchema);
-    return this.writer.create(input, (base, number, now) => {
+    return this.writer.create(workspace, input, (base, number, now) => {
       const def: McpDefinitionEntity = {
         ...base,
         type: typeName(mcpTypeOf(config)),
@@ -93,10 +94,16 @@ export class McpWriter {
     });
   }
 
-  async update(key: CatalogKey, etag: string, change: McpChange, caller: Caller): Promise<McpWritten> {
+  async update(
+    workspace: string,
+    key: CatalogKey,
+    etag: string,
+    change: McpChange,
+    caller: Caller,
+  ): Promise<McpWritten> {
     const content = change.content;
-    const probed = content ? await this.probeNewContent(key, etag, content, caller) : undefined;
-    return this.writer.update(key, etag, {
+    const probed = content ? await this.probeNewContent(workspace, key, etag, content, caller) : undefined;
+    return this.writer.update(workspace, key, etag, {
       description: change.description,
       tags: change.tags,
       content: content && ((latest, def) => draft(def, content(latest), caller, probed)),
@@ -110,6 +117,7 @@ export class McpWriter {
    * (missing MCP, invalid config) just skip the probe; a stale etag fails here, before any probe.
    */
   private async probeNewContent(
+    workspace: string,
     key: CatalogKey,
     etag: string,
     content: NonNullable<McpChange["content"]>,
@@ -117,9 +125,9 @@ export class McpWriter {
   ): Promise<ProbedContent | undefined> {
     const def =
       key.case === "id"
-        ? await this.queries.findById(key.value)
+        ? await this.queries.findById(workspace, key.value)
         : key.case === "name"
-          ? await this.queries.findLiveByName(nameKeyOf(key.value))
+          ? await this.queries.findLiveByName(workspace, nameKeyOf(key.value))
           : null;
     if (!def || def.deletedAt) return undefined;
     checkEtag("mcp", def.name, etag, def.rowVersion);
@@ -136,12 +144,12 @@ export class McpWriter {
   }
 
   /** Soft-deletes; FAILED_PRECONDITION while a workflow's current version uses the MCP, unless forced. */
-  delete(key: CatalogKey, etag: string, force: boolean): Promise<McpDefinitionEntity> {
-    return this.writer.delete(key, etag, force ? undefined : (row) => this.refuseWhileUsed(row));
+  delete(workspace: string, key: CatalogKey, etag: string, force: boolean): Promise<McpDefinitionEntity> {
+    return this.writer.delete(workspace, key, etag, force ? undefined : (row) => this.refuseWhileUsed(row));
   }
 
   private async refuseWhileUsed(row: McpDefinitionEntity): Promise<void> {
-    const users = await this.queries.workflowsUsing(row.id, row.nameKey);
+    const users = await this.queries.workflowsUsing(row.workspace, row.id, row.nameKey);
     if (users.length === 0) return;
     throw new FailedPreconditionError(
       `mcp "${row.name}" is used by workflow${users.length > 1 ? "s" : ""} ${users.map((u) => `"${u}"`).join(", ")}; update them first or delete with force`,
