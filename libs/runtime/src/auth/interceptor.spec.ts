@@ -30,7 +30,14 @@ function setup(members: Record<string, string>, bootstrap: string[] = []) {
   const keys = new Map<string, StoredApiKey>([
     [
       viewerKey.id,
-      { id: viewerKey.id, name: "ci", secretHash: viewerKey.secretHash, role: "viewer", revokedAt: null },
+      {
+        id: viewerKey.id,
+        name: "ci",
+        secretHash: viewerKey.secretHash,
+        role: "viewer",
+        revokedAt: null,
+        workspace: "default",
+      },
     ],
   ]);
   const auth = authInterceptor({
