@@ -42,7 +42,16 @@ describe("docker-compose.yml", () => {
     const migrate = compose.services["migrate"]!;
     expect(migrate.build).toBe(".");
     expect(migrate.image).toBe("mcp-platform:local");
-    expect(migrate.command).toEqual(["node", "dist/migrate.cjs"]);
+    expect(migrate.command?.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(migrate.command?.[2]).toMatch(/^node dist\/migrate\.cjs && node dist\/keys\.cjs register /);
+    expect(migrate.command?.[2]).toContain("--role viewer --workspace '*' --from-env SERVICE_API_KEY");
+    // one key for every service, which compose refuses to start without
+    expect(migrate.environment?.["SERVICE_API_KEY"]).toMatch(/^\$\{SERVICE_API_KEY:\?/);
+    for (const name of ["registry", "workflows", "executor"]) {
+      expect(compose.services[name]!.environment?.["SERVICE_API_KEY"]).toBe(
+        migrate.environment?.["SERVICE_API_KEY"],
+      );
+    }
     for (const name of ["registry", "workflows", "executor", "console"]) {
       expect(compose.services[name]!.image).toBe("mcp-platform:local");
     }

@@ -146,7 +146,13 @@ describe.each(OVERLAYS)("deploy/k8s/overlays/%s", (overlay) => {
 
   it("migrates with a Job, and the services only check the schema", () => {
     const job = get<IJob>("Job", "mcp-migrate");
-    expect(job.spec?.template.spec?.containers[0]?.command).toEqual(["node", "dist/migrate.cjs"]);
+    const command = job.spec?.template.spec?.containers[0]?.command ?? [];
+    expect(command.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(command[2]).toMatch(/^node dist\/migrate\.cjs && /);
+    // the services' key made valid: a viewer of every workspace
+    expect(command[2]).toMatch(
+      /keys\.cjs register .*--role viewer --workspace '\*' --from-env SERVICE_API_KEY/,
+    );
     expect(platformConfig().data?.["DB_MIGRATIONS"]).toBe("check");
   });
 

@@ -72,8 +72,8 @@ describe("openDatabase", () => {
         "workflow_name_versions",
         "workflow_runs",
         "workflow_versions",
-        "workspaces",
         "workspace_members",
+        "workspaces",
       ]);
     } finally {
       await Promise.all(opened.map((o) => o.dataSource.destroy()));

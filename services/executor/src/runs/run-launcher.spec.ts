@@ -24,11 +24,17 @@ function launcher(options: { room: boolean }) {
     },
   } as unknown as RunSubscription;
   const reader = {
-    get: (id: string) => {
+    get: (_workspace: string | null, id: string) => {
       calls.push(`get ${id}`);
       return Promise.resolve(answer(id, "now"));
     },
-    waitForEnd: (id: string, _timeoutMs: number, _signal: AbortSignal, from?: { knownSequence: bigint }) => {
+    waitForEnd: (
+      _workspace: string | null,
+      id: string,
+      _timeoutMs: number,
+      _signal: AbortSignal,
+      from?: { knownSequence: bigint },
+    ) => {
       calls.push(`waitForEnd ${id}${from ? ` from ${from.knownSequence}` : ""}`);
       return Promise.resolve(answer(id, "ended"));
     },
