@@ -30,12 +30,14 @@ export async function startKeyedPlatform(env: Record<string, string> = {}): Prom
     name: "platform-services",
     secretHash: service.secretHash,
     role: "viewer",
+    workspace: "*",
   });
   const keys = {} as Record<Role, { token: string; name: string }>;
   for (const role of ROLES) {
     const key = generateApiKey();
     const name = uniqueName(role);
-    await store.create({ id: key.id, name, secretHash: key.secretHash, role });
+    // keys of every workspace: the role alone decides (creating a workspace also needs such a key)
+    await store.create({ id: key.id, name, secretHash: key.secretHash, role, workspace: "*" });
     keys[role] = { token: key.token, name };
   }
   return {

@@ -296,6 +296,11 @@ export function validRequests(f: Fixtures): Record<string, () => JsonObject> {
     UpdateMember: () => ({ email: "fz-member@example.com", role: "ROLE_EDITOR" }),
     RemoveMember: () => ({ email: "fz-member@example.com" }),
     ListAuditEvents: () => ({ pageSize: 5, filter: { method: "CreateMcp" } }),
+    // workspaces
+    CreateWorkspace: () => ({ name: fresh("fz") }),
+    GetWorkspace: () => ({ name: "default" }),
+    ListWorkspaces: () => ({ pageSize: 5 }),
+    DeleteWorkspace: () => ({ name: fresh("fz") }),
   };
 }
 

@@ -12,14 +12,14 @@ import { input, spec, step } from "../support/run-specs";
 import { ECHO_SCRIPT, scriptConfig } from "../support/scripts";
 
 /** `npm run keys -- create` with a workspace; the printed key. */
-async function keyOf(dbUrl: string, workspace: string, scopes = "write,execute"): Promise<string> {
+async function keyOf(dbUrl: string, workspace: string, role = "admin"): Promise<string> {
   const run = await adminKeys(
     dbUrl,
     "create",
     "--name",
     uniqueName("k"),
-    "--scopes",
-    scopes,
+    "--role",
+    role,
     "--workspace",
     workspace,
   );
@@ -43,7 +43,7 @@ describe("API keys and workspaces (AUTH_ENABLED=true)", () => {
     // the services' own key serves every workspace: they forward their callers' workspaces
     const db = await createTestDatabase();
     await (await openDatabase({ url: db.url })).dataSource.destroy();
-    const service = await keyOf(db.url, "*");
+    const service = await keyOf(db.url, "*", "viewer");
     p = await startPlatform({
       db,
       env: { AUTH_ENABLED: "true", AUTH_CACHE_MS: "300", SERVICE_API_KEY: service },

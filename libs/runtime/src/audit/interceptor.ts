@@ -37,7 +37,8 @@ const WRITE_BUDGET_MS = 2_000;
  * Appends every mutating call (not `NO_SIDE_EFFECTS`, not health/reflection) to the audit log once
  * it has ended, with who made it (the caller the auth interceptor identified, also when it refused
  * them), its workspace, method, target, outcome code and request id. Calls refused as
- * UNAUTHENTICATED are not recorded: they name nobody, and recording them would let anyone write rows.
+ * UNAUTHENTICATED, or as INVALID_ARGUMENT before anyone was identified, are not recorded: they name
+ * nobody, and recording them would let anyone write rows.
  * A failed or slow write never fails or holds the call: it is logged (at most {@link WRITE_BUDGET_MS}).
  */
 export function auditInterceptor(sink: AuditSink, logger: Logger): Interceptor {
@@ -52,6 +53,9 @@ export function auditInterceptor(sink: AuditSink, logger: Logger): Interceptor {
     const record = async (code: Code | 0) => {
       if (code === Code.Unauthenticated) return;
       const info = req.contextValues.get(callInfoKey);
+      // Refused before anyone was identified (request validation runs before authentication): it
+      // names nobody and changed nothing; recording it would let anyone write rows.
+      if (code === Code.InvalidArgument && !info?.caller) return;
       const entry: AuditRecord = {
         eventTime: new Date(),
         workspace: info?.workspace ?? DEFAULT_WORKSPACE,

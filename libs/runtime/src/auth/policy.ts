@@ -7,7 +7,7 @@ import {
   SecretService,
   TriggerService,
 } from "@mcp/proto/executor";
-import { AccessService, AuditService, RegistryService } from "@mcp/proto/registry";
+import { AccessService, AuditService, RegistryService, WorkspaceService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { Role } from "./identity.js";
 
@@ -82,6 +82,13 @@ export const POLICY: ReadonlyMap<string, ReadonlyMap<string, Rule>> = new Map([
     removeMember: "admin",
   }),
   rules(AuditService, { listAuditEvents: "admin" }),
+  // Creating and deleting workspaces also needs a key of every workspace (checkKeyWorkspace).
+  rules(WorkspaceService, {
+    createWorkspace: "admin",
+    getWorkspace: "viewer",
+    listWorkspaces: "viewer",
+    deleteWorkspace: "admin",
+  }),
   rules(WorkflowService, {
     createWorkflow: "editor",
     getWorkflow: "viewer",
