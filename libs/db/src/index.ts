@@ -65,6 +65,7 @@ export {
 } from "./repositories/run-permits.js";
 export { stepRow, type StepRowInit } from "./repositories/step-row.js";
 export { ApiKeyStore, type NewApiKey } from "./repositories/api-key-store.js";
+export { UserStore, type SeenUser } from "./repositories/user-store.js";
 export { asInsert, asUpdate } from "./repositories/insert.js";
 export {
   SecretStore,

@@ -8,6 +8,7 @@ export {
   DEFAULT_PORTS,
   type ServiceConfig,
   type ServiceName,
+  type OidcConfig,
 } from "./config.js";
 export { createLogger, type Logger } from "./logger.js";
 export { toConnectError, codeOf, reasonOf } from "./errors.js";
@@ -41,6 +42,13 @@ export {
   serverAuth,
   authInterceptor,
   ApiKeyVerifier,
+  Authenticator,
+  OidcVerifier,
+  UserSightings,
+  looksLikeJwt,
+  type Authenticated,
+  type VerifiedToken,
+  type UserRecorder,
   generateApiKey,
   parseApiKey,
   parseScopes,

@@ -1,5 +1,5 @@
 import { openCache, type Cache } from "@mcp/coordination";
-import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
+import { ApiKeyStore, UserStore, openDatabase, type DataSource } from "@mcp/db";
 import { watchDatabase } from "./database-health.js";
 import {
   coordinationMetrics,
@@ -82,7 +82,11 @@ export async function openFoundation(
         port: config.port,
         logger,
         ...built,
-        interceptors: serverAuth(config, new ApiKeyStore(dataSource), { ...auth, logger }),
+        interceptors: serverAuth(
+          config,
+          { keys: new ApiKeyStore(dataSource), users: new UserStore(dataSource) },
+          { ...auth, logger },
+        ),
         corsOrigins: config.corsOrigins,
         maxRequestBytes: config.maxRequestBytes,
         metrics,

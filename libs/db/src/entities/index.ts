@@ -1,4 +1,5 @@
 import { ApiKeyEntity } from "./api-key.entity.js";
+import { UserEntity } from "./user.entity.js";
 import { McpDefinitionEntity } from "./mcp-definition.entity.js";
 import { McpLabelMoveEntity } from "./mcp-label-move.entity.js";
 import { McpVersionEntity } from "./mcp-version.entity.js";
@@ -15,6 +16,7 @@ import { WorkflowVersionEntity } from "./workflow-version.entity.js";
 
 export {
   ApiKeyEntity,
+  UserEntity,
   McpDefinitionEntity,
   McpLabelMoveEntity,
   McpVersionEntity,
@@ -49,6 +51,7 @@ export const ENTITIES = [
   WorkflowRunEntity,
   StepRunEntity,
   ApiKeyEntity,
+  UserEntity,
   SecretEntity,
   RunSignalEntity,
   WebhookTriggerEntity,

@@ -10,6 +10,7 @@ import { WebhookTriggers1767600000000 } from "./1767600000000-webhook-triggers.j
 import { ConcurrencyLimits1767800000000 } from "./1767800000000-concurrency-limits.js";
 import { RunRetention1767900000000 } from "./1767900000000-run-retention.js";
 import { RunStatsIndex1768000000000 } from "./1768000000000-run-stats-index.js";
+import { Users1768400000000 } from "./1768400000000-users.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   ConcurrencyLimits1767800000000,
   RunRetention1767900000000,
   RunStatsIndex1768000000000,
+  Users1768400000000,
 ] as const;

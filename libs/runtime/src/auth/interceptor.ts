@@ -1,58 +1,53 @@
 import type { Interceptor } from "@connectrpc/connect";
 import { PermissionDeniedError, UnauthenticatedError } from "@mcp/errors";
 import { callInfoKey } from "../context.js";
-import type { ApiKeyVerifier } from "./key-verifier.js";
-import { OPEN_SERVICES, hasScope, requiredScope, type ScopePolicy } from "./scopes.js";
-
-/** How a caller sends a key, for error messages. */
-export const HOW_TO_SEND =
-  'send "authorization: Bearer <key>" or "x-api-key: <key>" (create a key with `npm run keys -- create`)';
-
-/** The key a call presents (`authorization: Bearer` wins over `x-api-key`), or undefined. */
-export function presentedKey(header: Headers): string | undefined {
-  const authorization = header.get("authorization");
-  if (authorization) {
-    const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
-    if (!match?.[1])
-      throw new UnauthenticatedError(`the authorization header is not "Bearer <key>"; ${HOW_TO_SEND}`);
-    return match[1];
-  }
-  return header.get("x-api-key")?.trim() || undefined;
-}
+import type { Authenticated, Authenticator } from "./authenticate.js";
+import { OPEN_SERVICES, hasScope, requiredScope, type Scope, type ScopePolicy } from "./scopes.js";
 
 /**
- * Requires a valid API key with the scope a method needs ({@link requiredScope}); health and
- * reflection are always open. Methods that need no scope are open too, but a key presented on one
- * must still be valid. The key's name becomes the call's `principal` and its scopes the call's
- * `scopes` (empty when no key was sent), so domain code can require more for particular requests
- * (`requireScope`).
+ * Requires a valid credential with the scope a method needs ({@link requiredScope}); health and
+ * reflection are always open. Methods that need no scope are open too, but a credential presented on
+ * one must still be valid. Who calls comes from the {@link Authenticator} (an API key, or a user
+ * signed in with OpenID Connect); it becomes the call's `caller` and `principal` (the key's name, the
+ * user's email), and the key's scopes the call's `scopes` (empty when none was sent, and for users),
+ * so domain code can require more for particular requests (`requireScope`).
  */
-export function authInterceptor(options: { verifier: ApiKeyVerifier } & ScopePolicy): Interceptor {
+export function authInterceptor(options: { authenticator: Authenticator } & ScopePolicy): Interceptor {
   return (next) => async (req) => {
     if (OPEN_SERVICES.has(req.service.typeName)) return next(req);
     const needed = requiredScope(req.method, options);
-    const token = presentedKey(req.header);
+    const who = await options.authenticator.authenticate(req.header);
     const info = req.contextValues.get(callInfoKey);
-    if (!token) {
-      if (needed) throw new UnauthenticatedError(`${req.method.name} needs an API key: ${HOW_TO_SEND}`);
+    if (!who) {
+      if (needed)
+        throw new UnauthenticatedError(
+          `${req.method.name} needs an API key: ${options.authenticator.howToSend}`,
+        );
       if (info) req.contextValues.set(callInfoKey, { ...info, scopes: [] });
       return next(req);
     }
-    const principal = await options.verifier.verify(token);
-    if (needed && !hasScope(principal.scopes, needed)) {
-      throw new PermissionDeniedError(
-        `API key "${principal.name}" lacks the "${needed}" scope that ${req.method.name} needs` +
-          ` (it has: ${principal.scopes.join(", ") || "none"})`,
-      );
-    }
+    if (needed && !hasScope(who.scopes, needed)) throw denied(who, needed, req.method.name);
     if (info) {
       req.contextValues.set(callInfoKey, {
         ...info,
-        principal: principal.name,
-        scopes: principal.scopes,
-        logger: info.logger.child({ principal: principal.name }),
+        caller: who.caller,
+        principal: who.caller.name,
+        scopes: who.scopes,
+        logger: info.logger.child({ principal: who.caller.name }),
       });
     }
     return next(req);
   };
+}
+
+function denied(who: Authenticated, needed: Scope, method: string): PermissionDeniedError {
+  if (who.caller.kind === "user")
+    return new PermissionDeniedError(
+      `user "${who.caller.name}" is signed in, but ${method} needs the "${needed}" scope, which only API keys carry;` +
+        ` signed-in users may call read-only methods`,
+    );
+  return new PermissionDeniedError(
+    `API key "${who.caller.name}" lacks the "${needed}" scope that ${method} needs` +
+      ` (it has: ${who.scopes.join(", ") || "none"})`,
+  );
 }

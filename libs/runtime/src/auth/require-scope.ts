@@ -1,6 +1,6 @@
 import { PermissionDeniedError, UnauthenticatedError } from "@mcp/errors";
 import type { CallInfo } from "../context.js";
-import { HOW_TO_SEND } from "./interceptor.js";
+import { HOW_TO_SEND } from "./authenticate.js";
 import { hasScope, type Scope } from "./scopes.js";
 
 /**
