@@ -26,16 +26,17 @@ export interface Clients {
   readonly schedules: Client<typeof ScheduleService>;
 }
 
-/** Sends the API key, when there is one, on every call. */
-function bearer(apiKey: string): Interceptor {
+/** Sends the credential (an API key, or the token of `mcp login`) on every call. */
+function bearer(credential: string): Interceptor {
   return (next) => async (req) => {
-    req.header.set("authorization", `Bearer ${apiKey}`);
+    req.header.set("authorization", `Bearer ${credential}`);
     return next(req);
   };
 }
 
-export function createClients(config: CliConfig): Clients {
-  const interceptors = config.apiKey === undefined ? [] : [bearer(config.apiKey)];
+/** The clients, sending `credential` (default: the configured API key) as `authorization: Bearer`. */
+export function createClients(config: CliConfig, credential = config.apiKey): Clients {
+  const interceptors = credential === undefined ? [] : [bearer(credential)];
   const transport = (baseUrl: string) => createGrpcTransport({ baseUrl, interceptors });
   return {
     registry: createClient(RegistryService, transport(config.registryUrl)),

@@ -16,6 +16,8 @@ import { decide, signal } from "./commands/signal.js";
 import { secretList, secretRm, secretRotateKey, secretSet } from "./commands/secret.js";
 import { addTriggerCommands } from "./commands/trigger.js";
 import { scheduleCommand } from "./commands/schedule-command.js";
+import { addSignInCommands } from "./commands/sign-in.js";
+import { signedInToken } from "./sign-in/session.js";
 import { ConfigError, DEFAULT_URLS, resolveConfig, type ConnectionFlags } from "./config.js";
 import type { Context } from "./context.js";
 import { runIdOf } from "./run-id.js";
@@ -56,7 +58,7 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   const program = new Command("mcp");
   program
     .description(
-      "Command line for the MCP platform: apply manifests, run workflows, read runs and logs, manage secrets.",
+      "Command line for the MCP platform: apply manifests, run workflows, read runs and logs, manage secrets; sign in with `mcp login`.",
     )
     .option("--registry <url>", `registry address (env REGISTRY_URL, default ${DEFAULT_URLS.registry})`)
     .option("--workflows <url>", `workflows address (env WORKFLOWS_URL, default ${DEFAULT_URLS.workflows})`)
@@ -74,7 +76,9 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     <A extends unknown[]>(fn: (ctx: Context, ...args: A) => Promise<number | void>) =>
     async (...args: A) => {
       const config = resolveConfig(program.opts<ConnectionFlags>(), env);
-      const code = await fn({ config, clients: createClients(config), io }, ...args);
+      // An API key (flag or MCP_API_KEY) wins over a sign-in (`mcp login`).
+      const credential = config.apiKey ?? (await signedInToken(env));
+      const code = await fn({ config, clients: createClients(config, credential), io }, ...args);
       if (typeof code === "number") exitCode = code;
     };
 
@@ -284,6 +288,9 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .action(action((ctx) => secretRotateKey(ctx)));
 
   addTriggerCommands(program, action, outputOption);
+  addSignInCommands(program, io, env, (fn) => async () => {
+    exitCode = await fn();
+  });
   scheduleCommand(program, action);
 
   try {
