@@ -4,6 +4,7 @@ import { McpSchema, McpType, RegistryService } from "@mcp/proto/registry";
 import { screen, render, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
+import { createSessionStore } from "./sign-in/session";
 import { createApiKeyStore } from "./api/api-key";
 import { createClients } from "./api/clients";
 import { bearerInterceptor } from "./api/transports";
@@ -33,7 +34,12 @@ describe("App", () => {
     const clients = createClients({ registry: transport, workflows: transport, executor: transport });
     const config = { registryUrl: "http://r", workflowsUrl: "http://w", executorUrl: "http://e" };
     window.history.pushState({}, "", "/mcps");
-    render(<App api={{ clients, config, apiKey }} queryClient={createQueryClient()} />);
+    render(
+      <App
+        api={{ clients, config, apiKey, sessions: createSessionStore(sessionStorage) }}
+        queryClient={createQueryClient()}
+      />,
+    );
 
     const alert = await screen.findByRole("alert");
     expect(within(alert).getByText("UNAUTHENTICATED")).toBeTruthy();

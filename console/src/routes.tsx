@@ -71,6 +71,10 @@ export const routes: RouteObject[] = [
         path: "schedules/:name",
         lazy: async () => ({ Component: (await import("./pages/schedules/schedule-page")).SchedulePage }),
       },
+      {
+        path: "signin/callback",
+        lazy: async () => ({ Component: (await import("./sign-in/sign-in-callback-page")).SignInCallbackPage }),
+      },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -81,6 +81,7 @@ export async function serveConsole(
       port: config.port,
       distDir: distDirOf(config.consoleDir),
       services: config.services,
+      signIn: config.signIn,
       logger,
     });
     shutdown.add({ name: "console", stop: () => server.stop() });

@@ -6,6 +6,7 @@ import { createMemoryRouter, RouterProvider, useLocation } from "react-router";
 import { createApiKeyStore } from "../api/api-key";
 import { createClients } from "../api/clients";
 import { ApiProvider } from "../api/context";
+import { createSessionStore } from "../sign-in/session";
 
 /** Shows where the app navigated to, for assertions. */
 function Landed() {
@@ -40,7 +41,9 @@ export function renderWithApi(
     { initialEntries: [path] },
   );
   render(
-    <ApiProvider api={{ clients, config, apiKey: createApiKeyStore(localStorage) }}>
+    <ApiProvider
+      api={{ clients, config, apiKey: createApiKeyStore(localStorage), sessions: createSessionStore(sessionStorage) }}
+    >
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />
       </QueryClientProvider>

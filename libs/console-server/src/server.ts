@@ -15,6 +15,8 @@ export interface ConsoleServerOptions {
   /** The Vite build (`console/dist`): must contain index.html. */
   readonly distDir: string;
   readonly services: ConsoleConfig["services"];
+  /** Served in `/config.json` as `signIn` when set: the console then signs people in instead of asking for a key. */
+  readonly signIn?: ConsoleConfig["signIn"];
   readonly logger: Logger;
   /** How long `stop()` lets in-flight responses finish before closing their connections. */
   readonly graceMs?: number;
@@ -38,7 +40,10 @@ export class ConsoleNotBuiltError extends Error {
 }
 
 function sendConfig(req: IncomingMessage, res: ServerResponse, options: ConsoleServerOptions): void {
-  const body = JSON.stringify(browserConfig(options.services, req.headers.host));
+  const body = JSON.stringify({
+    ...browserConfig(options.services, req.headers.host),
+    ...(options.signIn ? { signIn: options.signIn } : {}),
+  });
   res.writeHead(200, {
     "Content-Type": "application/json; charset=utf-8",
     "Content-Length": Buffer.byteLength(body),
