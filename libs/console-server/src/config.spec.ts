@@ -64,4 +64,20 @@ describe("loadConsoleConfig", () => {
     expect(problems[1]).toContain("CONSOLE_REGISTRY_URL must be a URL starting with http:// or https://");
     expect(problems[2]).toContain("CONSOLE_EXECUTOR_URL");
   });
+
+  it("sign-in: none without OIDC_ISSUER_URL; with it, the issuer (kept exactly), client id and default scopes", () => {
+    expect(loadConsoleConfig({}, DEFAULTS).signIn).toBeUndefined();
+    expect(
+      loadConsoleConfig({ OIDC_ISSUER_URL: "https://id.example.com/", OIDC_CLIENT_ID: "mcp" }, DEFAULTS).signIn,
+    ).toEqual({ issuer: "https://id.example.com/", clientId: "mcp", scopes: "openid email profile offline_access" });
+    expect(
+      loadConsoleConfig(
+        { OIDC_ISSUER_URL: "https://id.example.com", OIDC_CLIENT_ID: "mcp", OIDC_SCOPES: "openid email" },
+        DEFAULTS,
+      ).signIn?.scopes,
+    ).toBe("openid email");
+    expect(() => loadConsoleConfig({ OIDC_ISSUER_URL: "https://id.example.com" }, DEFAULTS)).toThrow(
+      "OIDC_CLIENT_ID must be set with OIDC_ISSUER_URL",
+    );
+  });
 });
