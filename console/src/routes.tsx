@@ -73,7 +73,9 @@ export const routes: RouteObject[] = [
       },
       {
         path: "signin/callback",
-        lazy: async () => ({ Component: (await import("./sign-in/sign-in-callback-page")).SignInCallbackPage }),
+        lazy: async () => ({
+          Component: (await import("./sign-in/sign-in-callback-page")).SignInCallbackPage,
+        }),
       },
       { path: "*", element: <NotFoundPage /> },
     ],

@@ -34,7 +34,7 @@ export function consoleConfig(root: string, env: NodeJS.ProcessEnv): ConsoleConf
   }
 }
 
-const firstLine = (err: unknown) => (errorMessage(err)).split("\n")[0] ?? "";
+const firstLine = (err: unknown) => errorMessage(err).split("\n")[0] ?? "";
 
 /**
  * Makes sure there is a build to serve, building it when missing. Resolves to undefined when there
@@ -56,9 +56,7 @@ export async function prepareConsole(
   } catch (err) {
     if (signal.aborted) return "start-up was cancelled";
     logger.error({ err, consoleDir: config.consoleDir }, "the console could not be built");
-    say(
-      `the console could not be built; the services run without it. ${errorMessage(err)}`,
-    );
+    say(`the console could not be built; the services run without it. ${errorMessage(err)}`);
     return "its build failed (see the log above); fix it, then npm run build -w console and restart";
   }
 }

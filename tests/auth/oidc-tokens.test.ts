@@ -8,7 +8,7 @@
 import { Code } from "@connectrpc/connect";
 import { UserStore, openDatabase, type DataSource } from "@mcp/db";
 import { reasonOf } from "@mcp/runtime";
-import { SignJWT, exportJWK, importJWK } from "jose";
+import { SignJWT, decodeProtectedHeader, exportJWK, importJWK } from "jose";
 import { expectCode } from "../support/errors";
 import { newPythonMcp, uniqueName } from "../support/mcps";
 import {
@@ -63,12 +63,24 @@ describe("sign-in tokens at the services (OIDC_ISSUER_URL set)", () => {
     await p.clients.executor.listRuns({}, bearer(idToken));
 
     const user = await new UserStore(db).find(idp.issuer, login);
-    expect(user).toMatchObject({ issuer: idp.issuer, subject: login, email: `${login}@example.test`, name: `User ${login}` });
-    expect(await db.query("SELECT count(*)::int AS n FROM users WHERE subject = $1", [login])).toEqual([{ n: 1 }]);
+    expect(user).toMatchObject({
+      issuer: idp.issuer,
+      subject: login,
+      email: `${login}@example.test`,
+      name: `User ${login}`,
+    });
+    expect(await db.query("SELECT count(*)::int AS n FROM users WHERE subject = $1", [login])).toEqual([
+      { n: 1 },
+    ]);
 
     // The services know who calls: a write is refused naming the signed-in user (writes need a key's scope).
-    const denied = await expectCode(p.clients.registry.createMcp(newPythonMcp(), bearer(idToken)), Code.PermissionDenied);
-    expect(denied.rawMessage).toContain(`user "${login}@example.test" is signed in, but CreateMcp needs the "write" scope`);
+    const denied = await expectCode(
+      p.clients.registry.createMcp(newPythonMcp(), bearer(idToken)),
+      Code.PermissionDenied,
+    );
+    expect(denied.rawMessage).toContain(
+      `user "${login}@example.test" is signed in, but CreateMcp needs the "write" scope`,
+    );
   });
 
   it("an expired token › UNAUTHENTICATED TOKEN_EXPIRED, saying when it expired", async () => {
@@ -76,7 +88,9 @@ describe("sign-in tokens at the services (OIDC_ISSUER_URL set)", () => {
     const token = await idp.mint({ sub: "bob", exp, iat: exp - 600 });
     const { reason, message } = await refusal(token);
     expect(reason).toBe("TOKEN_EXPIRED");
-    expect(message).toBe(`the sign-in token is not accepted: it expired at ${new Date(exp * 1000).toISOString()}; sign in again`);
+    expect(message).toBe(
+      `the sign-in token is not accepted: it expired at ${new Date(exp * 1000).toISOString()}; sign in again`,
+    );
   });
 
   it("an expiry within the clock skew › still accepted", async () => {
@@ -101,7 +115,9 @@ describe("sign-in tokens at the services (OIDC_ISSUER_URL set)", () => {
     const { idToken } = await idp.signIn("carol", { clientId: OTHER_CLIENT_ID });
     const { reason, message } = await refusal(idToken);
     expect(reason).toBe("TOKEN_AUDIENCE_MISMATCH");
-    expect(message).toBe(`the sign-in token is not accepted: its audience "${OTHER_CLIENT_ID}" is not "${idp.clientId}"`);
+    expect(message).toBe(
+      `the sign-in token is not accepted: its audience "${OTHER_CLIENT_ID}" is not "${idp.clientId}"`,
+    );
   });
 
   it("a token of another issuer › UNAUTHENTICATED: a real one from another provider, and one claiming another issuer", async () => {
@@ -122,10 +138,26 @@ describe("sign-in tokens at the services (OIDC_ISSUER_URL set)", () => {
     const none = unsignedJwt({ iss: idp.issuer, aud: idp.clientId, sub: "eve", iat: now, exp: now + 600 });
     const notAllowed = {
       reason: "TOKEN_ALGORITHM_NOT_ALLOWED",
-      message: "the sign-in token is not accepted: its signing algorithm is not allowed (only asymmetric signatures are)",
+      message:
+        "the sign-in token is not accepted: its signing algorithm is not allowed (only asymmetric signatures are)",
     };
     expect(await refusal(none)).toEqual(notAllowed);
-    const publicJwk = JSON.stringify(await exportJWK(await importJWK({ ...idp.keys()[0]!.privateJwk, d: undefined, p: undefined, q: undefined, dp: undefined, dq: undefined, qi: undefined }, "RS256")));
+    const publicJwk = JSON.stringify(
+      await exportJWK(
+        await importJWK(
+          {
+            ...idp.keys()[0]!.privateJwk,
+            d: undefined,
+            p: undefined,
+            q: undefined,
+            dp: undefined,
+            dq: undefined,
+            qi: undefined,
+          },
+          "RS256",
+        ),
+      ),
+    );
     const hs256 = await new SignJWT({ sub: "eve" })
       .setProtectedHeader({ alg: "HS256", kid: idp.keys()[0]!.kid })
       .setIssuer(idp.issuer)
@@ -146,7 +178,7 @@ describe("sign-in tokens at the services (OIDC_ISSUER_URL set)", () => {
     await p.clients.registry.listMcps({}, bearer(before.idToken)); // the services now hold the old key set
     const fresh = await idp.rotateKeys();
     const after = await idp.signIn(uniqueName("rot"));
-    expect(JSON.parse(Buffer.from(after.idToken.split(".")[0]!, "base64url").toString()).kid).toBe(fresh.kid);
+    expect(decodeProtectedHeader(after.idToken).kid).toBe(fresh.kid);
     await p.clients.registry.listMcps({}, bearer(after.idToken));
     await p.clients.executor.listRuns({}, bearer(after.idToken));
     await p.clients.registry.listMcps({}, bearer(before.idToken));

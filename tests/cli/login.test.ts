@@ -11,7 +11,11 @@ import { join } from "node:path";
 import { UserStore, openDatabase, type DataSource } from "@mcp/db";
 import { runCli, startCli } from "../support/cli";
 import { uniqueName } from "../support/mcps";
-import { approveInBrowserlessSession, startOidcProvider, type TestOidcProvider } from "../support/oidc-provider";
+import {
+  approveInBrowserlessSession,
+  startOidcProvider,
+  type TestOidcProvider,
+} from "../support/oidc-provider";
 import { startPlatform, type TestPlatform } from "../support/platform";
 
 describe("mcp login (OpenID Connect, loopback redirect with PKCE)", () => {
@@ -24,10 +28,19 @@ describe("mcp login (OpenID Connect, loopback redirect with PKCE)", () => {
 
   const cli = (...args: string[]) =>
     runCli(
-      ["--registry", p.registry.url, "--workflows", p.workflows.server.url, "--executor", p.executors[0]!.server.url, ...args],
+      [
+        "--registry",
+        p.registry.url,
+        "--workflows",
+        p.workflows.server.url,
+        "--executor",
+        p.executors[0]!.server.url,
+        ...args,
+      ],
       { MCP_CONFIG: configFile },
     );
-  const stored = () => (JSON.parse(readFileSync(configFile, "utf8")) as { signIn?: Record<string, unknown> }).signIn;
+  const stored = () =>
+    (JSON.parse(readFileSync(configFile, "utf8")) as { signIn?: Record<string, unknown> }).signIn;
 
   beforeAll(async () => {
     idp = await startOidcProvider();
@@ -67,7 +80,11 @@ describe("mcp login (OpenID Connect, loopback redirect with PKCE)", () => {
 
     expect(statSync(configFile).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, "mcp")).mode & 0o777).toBe(0o700);
-    expect(stored()).toMatchObject({ issuer: idp.issuer, clientId: idp.clientId, user: `${login}@example.test` });
+    expect(stored()).toMatchObject({
+      issuer: idp.issuer,
+      clientId: idp.clientId,
+      user: `${login}@example.test`,
+    });
     expect(typeof stored()?.["refreshToken"]).toBe("string");
 
     // A read goes through signed in; the services recorded the user on first sight.
@@ -77,12 +94,16 @@ describe("mcp login (OpenID Connect, loopback redirect with PKCE)", () => {
     // A write reaches the registry as this user (refused: writes need a key's scope).
     const del = await cli("delete", "mcp", "nothing-here");
     expect(del.code).toBe(2);
-    expect(del.stderr).toContain(`user "${login}@example.test" is signed in, but DeleteMcp needs the "write" scope`);
+    expect(del.stderr).toContain(
+      `user "${login}@example.test" is signed in, but DeleteMcp needs the "write" scope`,
+    );
   });
 
   it("refreshes an expired token with the refresh token before calling, and saves the new one", async () => {
     const before = stored()!;
-    writeFileSync(configFile, JSON.stringify({ signIn: { ...before, expiresAt: Date.now() - 1000 } }), { mode: 0o600 });
+    writeFileSync(configFile, JSON.stringify({ signIn: { ...before, expiresAt: Date.now() - 1000 } }), {
+      mode: 0o600,
+    });
     const list = await cli("list", "mcps");
     expect(list.stderr).toBe("");
     expect(list.code).toBe(0);
@@ -103,8 +124,14 @@ describe("mcp login (OpenID Connect, loopback redirect with PKCE)", () => {
   });
 
   it("login without a provider › a usage error naming the flags and variables", async () => {
-    const out = await runCli(["login", "--no-browser"], { MCP_CONFIG: configFile, OIDC_ISSUER_URL: "", OIDC_CLIENT_ID: "" });
+    const out = await runCli(["login", "--no-browser"], {
+      MCP_CONFIG: configFile,
+      OIDC_ISSUER_URL: "",
+      OIDC_CLIENT_ID: "",
+    });
     expect(out.code).toBe(2);
-    expect(out.stderr).toContain("mcp login needs the provider: --issuer and --client-id (or OIDC_ISSUER_URL and OIDC_CLIENT_ID)");
+    expect(out.stderr).toContain(
+      "mcp login needs the provider: --issuer and --client-id (or OIDC_ISSUER_URL and OIDC_CLIENT_ID)",
+    );
   });
 });

@@ -18,7 +18,9 @@ const registryCall = (method: string) => (req: Request) =>
   req.method() === "POST" && req.url().endsWith(`/mcp.registry.v1.RegistryService/${method}`);
 
 /** The page's sessionStorage (typed here: the tests compile without the DOM library). */
-type PageStorage = { sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void } };
+type PageStorage = {
+  sessionStorage: { getItem(k: string): string | null; setItem(k: string, v: string): void };
+};
 const storedSession = (page: Page) =>
   page.evaluate((k) => (globalThis as unknown as PageStorage).sessionStorage.getItem(k), SESSION_KEY);
 

@@ -60,7 +60,7 @@ export interface TestOidcProvider {
 export async function startOidcProvider(): Promise<TestOidcProvider> {
   const server: Server = createServer((req, res) => {
     if (!handler) return void res.writeHead(503).end();
-    handler(req, res);
+    void handler(req, res);
   });
   let handler: ReturnType<Provider["callback"]> | undefined;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -68,39 +68,54 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
   let keys: SigningKey[] = [await newSigningKey()];
 
   const configure = () => {
-    const provider = quietly(() => new Provider(issuer, {
-      clients: [
-        {
-          client_id: CLIENT_ID,
-          application_type: "native",
-          token_endpoint_auth_method: "none",
-          grant_types: ["authorization_code", "refresh_token"],
-          response_types: ["code"],
-          // Loopback redirects of native clients match on any port (RFC 8252 §7.3).
-          redirect_uris: [`http://127.0.0.1${CONSOLE_CALLBACK_PATH}`, "http://127.0.0.1/callback"],
-        },
-        {
-          client_id: OTHER_CLIENT_ID,
-          application_type: "native",
-          token_endpoint_auth_method: "none",
-          grant_types: ["authorization_code"],
-          response_types: ["code"],
-          redirect_uris: ["http://127.0.0.1/callback"],
-        },
-      ],
-      jwks: { keys: keys.map((k) => k.privateJwk) as never },
-      cookies: { keys: ["oidc-test-cookie-key"] },
-      claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
-      // Scope claims in the ID token (what the platform verifies), as most providers do.
-      conformIdTokenClaims: false,
-      findAccount: (_ctx, id) => ({
-        accountId: id,
-        claims: () => ({ sub: id, email: `${id}@example.test`, email_verified: true, name: `User ${id}` }),
-      }),
-      features: { devInteractions: { enabled: true } },
-      clientBasedCORS: (_ctx, origin) => /^http:\/\/127\.0\.0\.1:\d+$/.test(origin),
-      ttl: { IdToken: 3600, AccessToken: 3600, RefreshToken: 86_400, Session: 86_400, Grant: 86_400, Interaction: 600 },
-    }));
+    const provider = quietly(
+      () =>
+        new Provider(issuer, {
+          clients: [
+            {
+              client_id: CLIENT_ID,
+              application_type: "native",
+              token_endpoint_auth_method: "none",
+              grant_types: ["authorization_code", "refresh_token"],
+              response_types: ["code"],
+              // Loopback redirects of native clients match on any port (RFC 8252 §7.3).
+              redirect_uris: [`http://127.0.0.1${CONSOLE_CALLBACK_PATH}`, "http://127.0.0.1/callback"],
+            },
+            {
+              client_id: OTHER_CLIENT_ID,
+              application_type: "native",
+              token_endpoint_auth_method: "none",
+              grant_types: ["authorization_code"],
+              response_types: ["code"],
+              redirect_uris: ["http://127.0.0.1/callback"],
+            },
+          ],
+          jwks: { keys: keys.map((k) => k.privateJwk) },
+          cookies: { keys: ["oidc-test-cookie-key"] },
+          claims: { openid: ["sub"], email: ["email", "email_verified"], profile: ["name"] },
+          // Scope claims in the ID token (what the platform verifies), as most providers do.
+          conformIdTokenClaims: false,
+          findAccount: (_ctx, id) => ({
+            accountId: id,
+            claims: () => ({
+              sub: id,
+              email: `${id}@example.test`,
+              email_verified: true,
+              name: `User ${id}`,
+            }),
+          }),
+          features: { devInteractions: { enabled: true } },
+          clientBasedCORS: (_ctx, origin) => /^http:\/\/127\.0\.0\.1:\d+$/.test(origin),
+          ttl: {
+            IdToken: 3600,
+            AccessToken: 3600,
+            RefreshToken: 86_400,
+            Session: 86_400,
+            Grant: 86_400,
+            Interaction: 600,
+          },
+        }),
+    );
     handler = provider.callback();
   };
   configure();
@@ -174,7 +189,10 @@ export async function approveInBrowserlessSession(authorizeUrl: string, login: s
     const res = await fetch(url, {
       method: body ? "POST" : "GET",
       redirect: "manual",
-      headers: { cookie: cookieHeader(), ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}) },
+      headers: {
+        cookie: cookieHeader(),
+        ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+      },
       body,
     });
     keep(res);
@@ -187,7 +205,9 @@ export async function approveInBrowserlessSession(authorizeUrl: string, login: s
     const html = await res.text();
     const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
     if (res.status !== 200 || !action)
-      throw new Error(`the provider answered ${res.status} at ${url.pathname} without a form: ${html.slice(0, 300)}`);
+      throw new Error(
+        `the provider answered ${res.status} at ${url.pathname} without a form: ${html.slice(0, 300)}`,
+      );
     url = new URL(action.replace(/&amp;/g, "&"), url);
     body = html.includes('name="login"')
       ? new URLSearchParams({ prompt: "login", login, password: "any" })

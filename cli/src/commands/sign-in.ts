@@ -5,7 +5,8 @@ import { logout } from "../sign-in/session.js";
 
 const seconds = (value: string) => {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("--timeout must be a whole number of seconds");
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError("--timeout must be a whole number of seconds");
   return n;
 };
 
@@ -23,19 +24,23 @@ export function addSignInCommands(
     )
     .option("--issuer <url>", "the OpenID provider (env OIDC_ISSUER_URL)")
     .option("--client-id <id>", "the platform's client id at the provider (env OIDC_CLIENT_ID)")
-    .option("--scopes <scopes>", 'space-separated (env OIDC_SCOPES, default "openid email profile offline_access")')
+    .option(
+      "--scopes <scopes>",
+      'space-separated (env OIDC_SCOPES, default "openid email profile offline_access")',
+    )
     .option("--no-browser", "only print the URL to open (no browser is started)")
     .option("--timeout <seconds>", "how long to wait for the sign-in", seconds, 300)
-    .action((opts: { issuer?: string; clientId?: string; scopes?: string; browser: boolean; timeout: number }) =>
-      done(() =>
-        login(io, env, {
-          ...(opts.issuer ? { issuer: opts.issuer } : {}),
-          ...(opts.clientId ? { clientId: opts.clientId } : {}),
-          ...(opts.scopes ? { scopes: opts.scopes } : {}),
-          browser: opts.browser,
-          timeoutSeconds: opts.timeout,
-        }),
-      )(),
+    .action(
+      (opts: { issuer?: string; clientId?: string; scopes?: string; browser: boolean; timeout: number }) =>
+        done(() =>
+          login(io, env, {
+            ...(opts.issuer ? { issuer: opts.issuer } : {}),
+            ...(opts.clientId ? { clientId: opts.clientId } : {}),
+            ...(opts.scopes ? { scopes: opts.scopes } : {}),
+            browser: opts.browser,
+            timeoutSeconds: opts.timeout,
+          }),
+        )(),
     );
 
   program

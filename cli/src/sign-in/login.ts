@@ -60,9 +60,15 @@ export async function login(io: Io, env: NodeJS.ProcessEnv, options: LoginOption
       );
     let tokens;
     try {
-      tokens = await oidc.authorizationCodeGrant(config, back, { pkceCodeVerifier: verifier, expectedState: state });
+      tokens = await oidc.authorizationCodeGrant(config, back, {
+        pkceCodeVerifier: verifier,
+        expectedState: state,
+      });
     } catch (err) {
-      throw new CliError(`the provider did not complete the sign-in: ${(err as Error).message}`, ExitCode.FAILED);
+      throw new CliError(
+        `the provider did not complete the sign-in: ${(err as Error).message}`,
+        ExitCode.FAILED,
+      );
     }
     const signIn = signInFrom(tokens, { issuer, clientId, scopes });
     const path = configFilePath(env);
@@ -78,7 +84,8 @@ export async function login(io: Io, env: NodeJS.ProcessEnv, options: LoginOption
 
 /** Opens `url` in the desktop's browser when there is one; failures are silent (the URL is printed). */
 function openBrowser(url: string): void {
-  const command = process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer" : "xdg-open";
+  const command =
+    process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer" : "xdg-open";
   try {
     const child = spawn(command, [url], { stdio: "ignore", detached: true });
     child.on("error", () => undefined);

@@ -23,12 +23,19 @@ export async function listenForRedirect(timeoutMs: number): Promise<LoopbackRedi
     if (url.pathname !== "/callback") return void res.writeHead(404).end();
     const failed = url.searchParams.get("error");
     res.writeHead(200, { "content-type": "text/plain; charset=utf-8", connection: "close" });
-    res.end(failed ? `Sign-in failed: ${failed}. You can close this window.` : "Signed in to the MCP platform. You can close this window.");
+    res.end(
+      failed
+        ? `Sign-in failed: ${failed}. You can close this window.`
+        : "Signed in to the MCP platform. You can close this window.",
+    );
     resolve(url);
   });
   await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
   const redirectUri = `http://127.0.0.1:${(server.address() as AddressInfo).port}/callback`;
-  const timer = setTimeout(() => reject(new Error(`no sign-in within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
+  const timer = setTimeout(
+    () => reject(new Error(`no sign-in within ${Math.round(timeoutMs / 1000)} s`)),
+    timeoutMs,
+  );
   return {
     redirectUri,
     received,

@@ -15,7 +15,10 @@ export async function discover(issuer: string, clientId: string): Promise<oidc.C
   const url = new URL(issuer);
   const insecure = url.protocol === "http:" && LOOPBACK.has(url.hostname);
   if (url.protocol === "http:" && !insecure)
-    throw new CliError(`the issuer ${issuer} must use https:// (http is allowed only on loopback)`, ExitCode.USAGE);
+    throw new CliError(
+      `the issuer ${issuer} must use https:// (http is allowed only on loopback)`,
+      ExitCode.USAGE,
+    );
   try {
     return await oidc.discovery(url, clientId, undefined, oidc.None(), {
       ...(insecure ? { execute: [oidc.allowInsecureRequests] } : {}),
@@ -37,7 +40,8 @@ export function signInFrom(
   const claims = tokens.claims();
   if (!tokens.id_token || !claims)
     throw new CliError("the provider returned no ID token: is `openid` among the scopes?", ExitCode.FAILED);
-  const email = claims["email_verified"] === true && typeof claims["email"] === "string" ? claims["email"] : undefined;
+  const email =
+    claims["email_verified"] === true && typeof claims["email"] === "string" ? claims["email"] : undefined;
   return {
     ...base,
     idToken: tokens.id_token,

@@ -31,7 +31,6 @@ function signInOf(value: unknown): SignInConfig | undefined {
 export const DEFAULT_PORTS = { registryUrl: 50051, workflowsUrl: 50052, executorUrl: 50053 } as const;
 
 type Key = keyof typeof DEFAULT_PORTS;
-const KEYS = Object.keys(DEFAULT_PORTS) as Key[];
 
 /** `http(s)://<page hostname>:<default port>` for each service: what `npm start` serves on this host. */
 export function defaultConfig(location: Pick<Location, "protocol" | "hostname">): ConsoleConfig {
@@ -75,8 +74,11 @@ export async function loadConfig(
       : defaults[key];
   };
   const signIn = signInOf(file["signIn"]);
-  return Object.freeze({
-    ...(Object.fromEntries(KEYS.map((k) => [k, pick(k)])) as Record<Key, string>),
+  const config: ConsoleConfig = {
+    registryUrl: pick("registryUrl"),
+    workflowsUrl: pick("workflowsUrl"),
+    executorUrl: pick("executorUrl"),
     ...(signIn ? { signIn } : {}),
-  }) as ConsoleConfig;
+  };
+  return Object.freeze(config);
 }

@@ -68,7 +68,9 @@ export async function finishSignIn(
   const pending = JSON.parse(text) as Pending;
   const error = currentUrl.searchParams.get("error");
   if (error)
-    throw new Error(`the provider refused the sign-in: ${currentUrl.searchParams.get("error_description") ?? error}`);
+    throw new Error(
+      `the provider refused the sign-in: ${currentUrl.searchParams.get("error_description") ?? error}`,
+    );
   const tokens = await oidc.authorizationCodeGrant(await configuration(settings), currentUrl, {
     pkceCodeVerifier: pending.verifier,
     expectedState: pending.state,
@@ -98,8 +100,10 @@ function sessionFrom(
   previousRefreshToken?: string,
 ): Session {
   const claims = tokens.claims();
-  if (!tokens.id_token || !claims) throw new Error("the provider returned no ID token (is `openid` among the scopes?)");
-  const email = claims["email_verified"] === true && typeof claims["email"] === "string" ? claims["email"] : undefined;
+  if (!tokens.id_token || !claims)
+    throw new Error("the provider returned no ID token (is `openid` among the scopes?)");
+  const email =
+    claims["email_verified"] === true && typeof claims["email"] === "string" ? claims["email"] : undefined;
   return {
     idToken: tokens.id_token,
     refreshToken: tokens.refresh_token ?? previousRefreshToken,

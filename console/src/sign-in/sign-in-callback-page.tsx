@@ -10,23 +10,23 @@ import { useApi } from "../api/context";
 export function SignInCallbackPage() {
   const { config, sessions } = useApi();
   const navigate = useNavigate();
-  const [problem, setProblem] = useState<string | undefined>();
+  const [failure, setProblem] = useState<string | undefined>();
+  const problem = config.signIn ? failure : "Sign-in is not configured for this console.";
   const started = useRef(false);
 
   useEffect(() => {
     if (started.current) return; // once, even under StrictMode's double effects: a code is single-use
     started.current = true;
     const settings = config.signIn;
-    if (!settings) {
-      setProblem("Sign-in is not configured for this console.");
-      return;
-    }
+    if (!settings) return;
     void (async () => {
       try {
         const { finishSignIn } = await import("./oidc-flow");
         const { session, returnTo } = await finishSignIn(settings, new URL(window.location.href));
         sessions.set(session);
-        void navigate(returnTo.startsWith("/") && !returnTo.startsWith("/signin") ? returnTo : "/", { replace: true });
+        void navigate(returnTo.startsWith("/") && !returnTo.startsWith("/signin") ? returnTo : "/", {
+          replace: true,
+        });
       } catch (err) {
         setProblem((err as Error).message);
       }
@@ -36,11 +36,7 @@ export function SignInCallbackPage() {
   return (
     <section>
       <h1>Signing in</h1>
-      {problem ? (
-        <p role="alert">Sign-in failed: {problem}</p>
-      ) : (
-        <p role="status">Completing sign-in…</p>
-      )}
+      {problem ? <p role="alert">Sign-in failed: {problem}</p> : <p role="status">Completing sign-in…</p>}
     </section>
   );
 }

@@ -42,7 +42,12 @@ export function renderWithApi(
   );
   render(
     <ApiProvider
-      api={{ clients, config, apiKey: createApiKeyStore(localStorage), sessions: createSessionStore(sessionStorage) }}
+      api={{
+        clients,
+        config,
+        apiKey: createApiKeyStore(localStorage),
+        sessions: createSessionStore(sessionStorage),
+      }}
     >
       <QueryClientProvider client={queryClient}>
         <RouterProvider router={router} />

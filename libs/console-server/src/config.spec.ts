@@ -68,8 +68,13 @@ describe("loadConsoleConfig", () => {
   it("sign-in: none without OIDC_ISSUER_URL; with it, the issuer (kept exactly), client id and default scopes", () => {
     expect(loadConsoleConfig({}, DEFAULTS).signIn).toBeUndefined();
     expect(
-      loadConsoleConfig({ OIDC_ISSUER_URL: "https://id.example.com/", OIDC_CLIENT_ID: "mcp" }, DEFAULTS).signIn,
-    ).toEqual({ issuer: "https://id.example.com/", clientId: "mcp", scopes: "openid email profile offline_access" });
+      loadConsoleConfig({ OIDC_ISSUER_URL: "https://id.example.com/", OIDC_CLIENT_ID: "mcp" }, DEFAULTS)
+        .signIn,
+    ).toEqual({
+      issuer: "https://id.example.com/",
+      clientId: "mcp",
+      scopes: "openid email profile offline_access",
+    });
     expect(
       loadConsoleConfig(
         { OIDC_ISSUER_URL: "https://id.example.com", OIDC_CLIENT_ID: "mcp", OIDC_SCOPES: "openid email" },

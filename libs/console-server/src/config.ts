@@ -44,7 +44,10 @@ function parseSignIn(env: NodeJS.ProcessEnv, problems: string[]): SignInSettings
   const issuer = env["OIDC_ISSUER_URL"]?.trim();
   if (!issuer) return undefined;
   const clientId = env["OIDC_CLIENT_ID"]?.trim();
-  if (!clientId) problems.push("OIDC_CLIENT_ID must be set with OIDC_ISSUER_URL (the console's client id at the provider)");
+  if (!clientId)
+    problems.push(
+      "OIDC_CLIENT_ID must be set with OIDC_ISSUER_URL (the console's client id at the provider)",
+    );
   return Object.freeze({
     // kept exactly: a token's `iss` must equal it, trailing slash and all
     issuer: parseUrl("OIDC_ISSUER_URL", issuer, problems, true),
@@ -76,7 +79,8 @@ function parsePort(raw: string | undefined, problems: string[]): number | undefi
 function parseUrl(name: string, raw: string, problems: string[], keepSlash = false): string {
   try {
     const url = new URL(raw);
-    if (url.protocol === "http:" || url.protocol === "https:") return keepSlash ? raw : raw.replace(/\/+$/, "");
+    if (url.protocol === "http:" || url.protocol === "https:")
+      return keepSlash ? raw : raw.replace(/\/+$/, "");
   } catch {
     // reported below
   }

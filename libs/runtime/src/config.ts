@@ -164,7 +164,12 @@ const envSchema = z.object({
   ),
   OIDC_JWKS_COOLDOWN_MS: z.preprocess(
     empty,
-    z.coerce.number({ error: "OIDC_JWKS_COOLDOWN_MS must be a number" }).int().min(0).max(3_600_000).default(30_000),
+    z.coerce
+      .number({ error: "OIDC_JWKS_COOLDOWN_MS must be a number" })
+      .int()
+      .min(0)
+      .max(3_600_000)
+      .default(30_000),
   ),
 });
 

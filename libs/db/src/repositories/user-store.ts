@@ -23,16 +23,15 @@ export class UserStore {
    * `last_seen`, email and name. Returns the row's id.
    */
   async seen(user: SeenUser): Promise<string> {
-    const rows = await dbCall(
-      () =>
-        this.repo.query(
-          `INSERT INTO users (issuer, subject, email, name, first_seen, last_seen)
+    const rows = await dbCall(() =>
+      this.repo.query<{ id: string }[]>(
+        `INSERT INTO users (issuer, subject, email, name, first_seen, last_seen)
            VALUES ($1, $2, $3, $4, now(), now())
            ON CONFLICT (issuer, subject)
            DO UPDATE SET last_seen = now(), email = EXCLUDED.email, name = EXCLUDED.name
            RETURNING id`,
-          [user.issuer, user.subject, user.email, user.name],
-        ) as Promise<{ id: string }[]>,
+        [user.issuer, user.subject, user.email, user.name],
+      ),
     );
     const id = rows[0]?.id;
     if (id === undefined) throw new Error("users upsert returned no row");

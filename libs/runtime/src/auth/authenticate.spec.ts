@@ -8,7 +8,9 @@ import { UserSightings } from "./user-sightings.js";
 const key = generateApiKey();
 const keys = new ApiKeyVerifier({
   find: async (id): Promise<StoredApiKey | undefined> =>
-    id === key.id ? { id, name: "ci", secretHash: key.secretHash, scopes: ["write"], revokedAt: null } : undefined,
+    id === key.id
+      ? { id, name: "ci", secretHash: key.secretHash, scopes: ["write"], revokedAt: null }
+      : undefined,
   touch: async () => undefined,
 });
 const JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhZGEifQ.c2ln";

@@ -8,4 +8,12 @@ export { OidcVerifier, looksLikeJwt, type VerifiedToken, type OidcVerifierOption
 export { UserSightings, type UserRecorder } from "./user-sightings.js";
 export { serviceKeyInterceptor } from "./service-key.js";
 export { serverAuth } from "./server-auth.js";
-export { ROLES, DEFAULT_WORKSPACE, WORKSPACE_HEADER, WORKSPACE_NAME, roleAllows, type Role, type Caller } from "./identity.js";
+export {
+  ROLES,
+  DEFAULT_WORKSPACE,
+  WORKSPACE_HEADER,
+  WORKSPACE_NAME,
+  roleAllows,
+  type Role,
+  type Caller,
+} from "./identity.js";

@@ -19,7 +19,13 @@ describe("loadConfig › OIDC_*", () => {
     });
     expect(c.auth.enabled).toBe(true);
     expect(Object.isFrozen(c.oidc)).toBe(true);
-    expect(loadConfig("registry", { OIDC_ISSUER_URL: "https://id.example.com", OIDC_CLIENT_ID: "mcp", AUTH_ENABLED: "false" }).auth.enabled).toBe(false);
+    expect(
+      loadConfig("registry", {
+        OIDC_ISSUER_URL: "https://id.example.com",
+        OIDC_CLIENT_ID: "mcp",
+        AUTH_ENABLED: "false",
+      }).auth.enabled,
+    ).toBe(false);
   });
 
   it("OIDC_AUDIENCE lists accepted audiences (e.g. a console client and a CLI client)", () => {
@@ -37,9 +43,12 @@ describe("loadConfig › OIDC_*", () => {
     expect(() => loadConfig("registry", { OIDC_ISSUER_URL: "https://id.example.com" })).toThrow(
       "OIDC_CLIENT_ID (or OIDC_AUDIENCE) must be set with OIDC_ISSUER_URL",
     );
-    const bad = () => loadConfig("registry", { OIDC_ISSUER_URL: "id.example.com", OIDC_CLOCK_SKEW_SECONDS: "900" });
+    const bad = () =>
+      loadConfig("registry", { OIDC_ISSUER_URL: "id.example.com", OIDC_CLOCK_SKEW_SECONDS: "900" });
     expect(bad).toThrow(ConfigError);
-    expect(bad).toThrow(/OIDC_ISSUER_URL: OIDC_ISSUER_URL must be a URL starting with http:\/\/ or https:\/\//);
+    expect(bad).toThrow(
+      /OIDC_ISSUER_URL: OIDC_ISSUER_URL must be a URL starting with http:\/\/ or https:\/\//,
+    );
     expect(bad).toThrow(/OIDC_CLOCK_SKEW_SECONDS: OIDC_CLOCK_SKEW_SECONDS must be at most 300/);
   });
 });

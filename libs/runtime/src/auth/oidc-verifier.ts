@@ -29,7 +29,10 @@ export interface VerifiedToken {
 }
 
 /** The part of the verifier's options that tests and special set-ups may change. */
-export type OidcVerifierOptions = Pick<OidcConfig, "issuerUrl" | "audiences" | "clockSkewSeconds" | "jwksCooldownMs">;
+export type OidcVerifierOptions = Pick<
+  OidcConfig,
+  "issuerUrl" | "audiences" | "clockSkewSeconds" | "jwksCooldownMs"
+>;
 
 /**
  * Verifies OpenID Connect JWTs with `jose`: signature against the issuer's JWKS (found through its

@@ -32,15 +32,25 @@ export function tokenRejection(err: unknown, expected: TokenExpectations): Error
         "TOKEN_AUDIENCE_MISMATCH",
       );
     if (claim === "nbf") return reject("it is not valid yet (nbf is in the future)", "TOKEN_NOT_YET_VALID");
-    return reject(`its "${claim}" claim ${err.reason === "missing" ? "is missing" : "is invalid"}`, "TOKEN_CLAIM_INVALID");
+    return reject(
+      `its "${claim}" claim ${err.reason === "missing" ? "is missing" : "is invalid"}`,
+      "TOKEN_CLAIM_INVALID",
+    );
   }
   if (err instanceof errors.JOSEAlgNotAllowed)
-    return reject("its signing algorithm is not allowed (only asymmetric signatures are)", "TOKEN_ALGORITHM_NOT_ALLOWED");
+    return reject(
+      "its signing algorithm is not allowed (only asymmetric signatures are)",
+      "TOKEN_ALGORITHM_NOT_ALLOWED",
+    );
   if (err instanceof errors.JWSSignatureVerificationFailed)
     return reject("its signature does not verify with the issuer's key", "TOKEN_SIGNATURE_INVALID");
   if (err instanceof errors.JWKSNoMatchingKey || err instanceof errors.JWKSMultipleMatchingKeys)
     return reject("it is signed with a key the issuer does not publish", "TOKEN_KEY_UNKNOWN");
-  if (err instanceof errors.JWSInvalid || err instanceof errors.JWTInvalid || err instanceof errors.JOSENotSupported)
+  if (
+    err instanceof errors.JWSInvalid ||
+    err instanceof errors.JWTInvalid ||
+    err instanceof errors.JOSENotSupported
+  )
     return reject(`it is malformed (${(err as Error).message})`, "TOKEN_MALFORMED");
   if (err instanceof UnauthenticatedError || err instanceof UnavailableError) return err;
   return new UnavailableError(

@@ -13,7 +13,10 @@ const MAX_REMEMBERED = 10_000;
  * email or name changed; between writes the row id comes from memory.
  */
 export class UserSightings {
-  private readonly recent = new Map<string, { id: string; at: number; email: string | null; name: string | null }>();
+  private readonly recent = new Map<
+    string,
+    { id: string; at: number; email: string | null; name: string | null }
+  >();
 
   constructor(
     private readonly users: UserRecorder,
@@ -25,7 +28,8 @@ export class UserSightings {
     const key = `${user.issuer}\n${user.subject}`;
     const now = Date.now();
     const hit = this.recent.get(key);
-    if (hit && now - hit.at < this.refreshMs && hit.email === user.email && hit.name === user.name) return hit.id;
+    if (hit && now - hit.at < this.refreshMs && hit.email === user.email && hit.name === user.name)
+      return hit.id;
     const id = await this.users.seen(user);
     if (this.recent.size >= MAX_REMEMBERED) this.recent.clear();
     this.recent.set(key, { id, at: now, email: user.email, name: user.name });
