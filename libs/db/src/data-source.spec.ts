@@ -42,6 +42,7 @@ describe("openDatabase", () => {
         "ConcurrencyLimits1767800000000",
         "RunRetention1767900000000",
         "RunStatsIndex1768000000000",
+        "Users1768400000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
