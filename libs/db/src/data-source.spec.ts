@@ -61,6 +61,7 @@ describe("openDatabase", () => {
         "schema_migrations",
         "secrets",
         "step_runs",
+        "users",
         "webhook_triggers",
         "workflow_definitions",
         "workflow_name_versions",
