@@ -9,6 +9,7 @@ import { settings } from "./lib/settings";
 import { startBenchPlatform, type BenchPlatform } from "./platform";
 import { printTable, writeJson, type SuiteResult } from "./report";
 import { benchRunner } from "./runners";
+import { cliSuite } from "./suites/cli";
 import { e2eSuite } from "./suites/e2e";
 import { floorAndCeiling } from "./suites/floor-ceiling";
 import { forEachSuite } from "./suites/for-each";
@@ -18,16 +19,23 @@ import { perStepSuite } from "./suites/per-step";
 import { recoverySuite } from "./suites/recovery";
 import { registrySuite } from "./suites/registry";
 import { sandboxSuite } from "./suites/sandbox";
+import { tracingSuite } from "./suites/tracing";
 
 type Suite = { name: string; title: string; run: (p: () => Promise<BenchPlatform>) => Promise<SuiteResult> };
 
 const SUITES: Suite[] = [
   { name: "floor", title: "Floor and ceiling", run: () => floorAndCeiling() },
   { name: "registry", title: "Registry (GetMcp / ListMcps)", run: () => registrySuite() },
+  { name: "cli", title: "Command line start-up (mcpctl --help)", run: () => cliSuite() },
   {
     name: "per-step",
     title: "Durable per-step overhead vs DBOS Transact",
     run: async (p) => perStepSuite(await p()),
+  },
+  {
+    name: "tracing",
+    title: "Tracing overhead per step (OpenTelemetry, OTLP collector running)",
+    run: async (p) => tracingSuite(await p()),
   },
   { name: "peers", title: "Published-peer shapes", run: async (p) => peersSuite(await p()) },
   { name: "e2e", title: "End to end through gRPC", run: async (p) => e2eSuite(await p()) },

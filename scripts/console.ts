@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     distDir: distDirOf(config.consoleDir),
     services: config.services,
     signIn: config.signIn,
+    traceUrl: config.traceUrl,
     logger,
   });
   onShutdown(logger, () => server.stop());

@@ -11,11 +11,13 @@
  *   neither → single-node mode: all services in this process with in-process cache, locks and events.
  * - SECRETS_KEY (the executor's secrets store): when unset, a random key created once in
  *   `$MCP_DATA_DIR/secrets.key` (mode 0600) and reused at every start (see `start/secrets-key.ts`).
+ * - SERVICE_API_KEY: with authentication on (the default with Redis) and none given, a new `viewer`
+ *   key for the services' calls to each other, made at every start (see `start/service-key.ts`).
  * - Web console: served from this process on `CONSOLE_PORT` (default 8080, `off` = none), built
  *   first when `console/dist` is missing (see `start/console.ts`).
  */
 import { resolve } from "node:path";
-import { ConfigError, createLogger, loadConfig, loadDotEnv } from "@mcp/runtime";
+import { ConfigError, createLogger, loadConfig, loadDotEnv, startTracing } from "@mcp/runtime";
 import { startInProcess } from "./single-node/in-process.js";
 import { startEmbeddedPostgres } from "./single-node/postgres.js";
 import { banner, type BannerFacts } from "./start/banner.js";
@@ -24,6 +26,7 @@ import { consoleConfig, prepareConsole, serveConsole } from "./start/console.js"
 import { databaseSource, ensureDatabase } from "./start/database.js";
 import { waitUntilServing } from "./start/health.js";
 import { childEnv, LaunchError, planServices, type ServicePlan } from "./start/plan.js";
+import { ensureServiceKey } from "./start/service-key.js";
 import { ensureSecretsKey } from "./start/secrets-key.js";
 import { Shutdown } from "./start/shutdown.js";
 
@@ -116,6 +119,7 @@ async function main(shutdown: Shutdown): Promise<void> {
   const config = sharedConfig(env);
   if (database.kind === "external" && database.created)
     say(`created database ${new URL(config.databaseUrl).pathname.slice(1)}`);
+  if (config.auth.enabled) await ensureServiceKey(env, config.databaseUrl, say);
 
   if (config.redisUrl) {
     startChildren(plans, env, shutdown);
@@ -124,6 +128,10 @@ async function main(shutdown: Shutdown): Promise<void> {
       `single-node mode: no REDIS_URL, so ${plans.map((p) => p.name).join(", ")} run in this process ` +
         "with in-process cache, locks and events (set REDIS_URL to run one process per service)",
     );
+    // one trace SDK for the three services of this process (OTEL_* variables; off without an endpoint)
+    const tracing = await startTracing(env["OTEL_SERVICE_NAME"] || "mcp-platform", env);
+    if (tracing.enabled) say("tracing: exporting spans over OTLP");
+    shutdown.add({ name: "tracing", stop: () => tracing.shutdown() });
     await startInProcess(
       plans,
       env,

@@ -11,4 +11,15 @@ module.exports = {
   maxWorkers: 1,
   // Browser and `npm start` suites serve the built web console: build it first when missing or stale.
   globalSetup: "<rootDir>/console-build.cjs",
+  // The OTLP exporter loads `http` with a dynamic `import()`, which Jest's module sandbox refuses
+  // without --experimental-vm-modules (node and tsx run it as it is): compile that package to
+  // CommonJS `require` for the tracing tests.
+  transform: {
+    ...preset.transform,
+    "/node_modules/@opentelemetry/otlp-exporter-base/.+\\.js$": [
+      "@swc/jest",
+      { jsc: { target: "es2022", parser: { syntax: "ecmascript" } }, module: { type: "commonjs" } },
+    ],
+  },
+  transformIgnorePatterns: ["/node_modules/(?!@opentelemetry/otlp-exporter-base/)"],
 };

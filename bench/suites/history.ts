@@ -25,6 +25,11 @@ const LIST_SQL = {
   failed: `SELECT * FROM workflow_runs r WHERE r.status IN ('failed') ORDER BY r.created_at DESC, r.id DESC LIMIT ${PAGE + 1}`,
 };
 
+/** GetRunStats' per-workflow aggregate (RunStats.since), the heaviest of its queries, to EXPLAIN. */
+const STATS_SQL = `SELECT workflow_name, count(*), percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP
+  (ORDER BY EXTRACT(EPOCH FROM finished_at - started_at) * 1000) FROM workflow_runs
+  WHERE created_at >= $1 AND workflow_name IS NOT NULL GROUP BY workflow_name`;
+
 /** The plan's first line that names an index or a scan (what the query reads). */
 const access = (plan: string[]) =>
   plan
@@ -37,11 +42,12 @@ const access = (plan: string[]) =>
  * Run history at scale (issue 17): a 3-step noop run's start-and-await latency on an empty database
  * and on one holding `BENCH_HISTORY_RUNS` finished runs (10 step rows each, loaded with INSERT …
  * SELECT generate_series), measured in alternating rounds on two platforms side by side; ListRuns
- * pages (newest, by workflow, by status, the next page) on both, interleaved; the plans of ListRuns and
+ * pages (newest, by workflow, by status, the next page) and GetRunStats (the dashboard's day and week)
+ * on both, interleaved; the plans of ListRuns and
  * of the prune's batch query; and how long one prune batch of 500 runs takes there.
  */
 export async function historySuite(): Promise<SuiteResult> {
-  const { runs, rounds, perRound, listCalls } = settings.history;
+  const { runs, rounds, perRound, listCalls, statsCalls } = settings.history;
   const empty = await startBenchPlatform({ executors: 1, runnerFor: benchRunner });
   let full: BenchPlatform | undefined;
   try {
@@ -98,11 +104,36 @@ export async function historySuite(): Promise<SuiteResult> {
     }
     const worstP99 = Math.max(...Object.values(listing).map((s) => s.p99));
 
+    /** GetRunStats (the dashboard, issue 19) over the default day and the widest window, a week. */
+    const statsOf = (p: BenchPlatform) => {
+      const client = grpcClient(ExecutorService, p.executors[0]!.server.url);
+      return {
+        day: () => client.getRunStats({ windowHours: 24 }),
+        week: () => client.getRunStats({ windowHours: 168 }),
+      } as Record<string, () => Promise<unknown>>;
+    };
+    const [emptyStats, fullStats] = [statsOf(empty), statsOf(full)];
+    const stats: Record<string, Summary> = {};
+    const statsEmpty: Record<string, Summary> = {};
+    for (const name of Object.keys(fullStats)) {
+      const sample = (call: () => Promise<unknown>) => async () => {
+        const out: number[] = [];
+        for (let i = 0; i < statsCalls / 4; i++) out.push(await timed(call));
+        return out;
+      };
+      for (let i = 0; i < 3; i++) await Promise.all([emptyStats[name]!(), fullStats[name]!()]);
+      const got = await interleave(4, { empty: sample(emptyStats[name]!), full: sample(fullStats[name]!) });
+      stats[name] = summarize(got.full);
+      statsEmpty[name] = summarize(got.empty);
+    }
+    const worstStatsP99 = Math.max(...Object.values(stats).map((s) => s.p99));
+
     const cutoff = new Date(Date.now() - 60 * DAY_MS);
     const plans = {
       list_newest: access(await planOf(full.db.url, LIST_SQL.newest, [])),
       list_by_workflow: access(await planOf(full.db.url, LIST_SQL.workflow, [workflowId])),
       list_failed: access(await planOf(full.db.url, LIST_SQL.failed, [])),
+      run_stats_week: access(await planOf(full.db.url, STATS_SQL, [new Date(Date.now() - 7 * DAY_MS)])),
       prune_batch: access(await planOf(full.db.url, PRUNE_BATCH_SQL, [cutoff, 500])),
     };
 
@@ -141,6 +172,16 @@ export async function historySuite(): Promise<SuiteResult> {
           ours: ms(worstP99),
           target: target("≤ 20 ms", worstP99, 20, "ms", "max"),
         },
+        ...Object.entries(stats).map(([name, s]) => ({
+          figure: `GetRunStats, the last ${name}: p50 / p99 (n=${s.n}), loaded vs empty`,
+          ours: `${ms(s.p50)} / ${ms(s.p99)}`,
+          peer: `${ms(statsEmpty[name]!.p50)} / ${ms(statsEmpty[name]!.p99)}`,
+        })),
+        {
+          figure: "GetRunStats p99, worst of the two",
+          ours: ms(worstStatsP99),
+          target: target("< 100 ms", worstStatsP99, 100, "ms", "max"),
+        },
         { figure: "one prune batch of 500 runs (5,000 steps), p50 of 3", ours: ms(batch.p50) },
         ...Object.entries(plans).map(([name, plan]) => ({ figure: `plan: ${name}`, ours: plan })),
       ],
@@ -151,6 +192,8 @@ export async function historySuite(): Promise<SuiteResult> {
         start_and_await_3_steps_ms: { empty: startEmpty, loaded: startFull, p50_ratio: slowdown },
         list_runs_ms: { loaded: listing, empty: listingEmpty },
         list_runs_worst_p99_ms: worstP99,
+        run_stats_ms: { loaded: stats, empty: statsEmpty },
+        run_stats_worst_p99_ms: worstStatsP99,
         prune_batch_500_ms: batch,
         plans,
       },

@@ -53,7 +53,8 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 
 /**
  * Kill -9 an executor (a child process) in the middle of a run of slow steps; time until the surviving
- * in-process executor owns the run and has started a step again.
+ * in-process executor owns the run and has started a step again (ADR 024: it sees the dead executor's
+ * session end, without waiting for its lease).
  */
 export async function recoverySuite(): Promise<SuiteResult> {
   const { kills, stepMs, steps } = settings.recovery;
@@ -117,12 +118,14 @@ export async function recoverySuite(): Promise<SuiteResult> {
       const ownedAfter = await waitFor("another executor to own the run", async () =>
         (await row())?.owner === survivor ? performance.now() - t0 : undefined,
       );
+      // when the survivor started a step (its own clock: it runs in this process), once one has
       const resumedAfter = await waitFor("a step to start again", async () => {
-        const r = await pg.query("SELECT 1 FROM step_runs WHERE run_id = $1 AND started_at > $2", [
-          runId,
-          new Date(killedAt),
-        ]);
-        return (r.rowCount ?? 0) > 0 ? performance.now() - t0 : undefined;
+        const r = await pg.query<{ at: Date | null }>(
+          "SELECT min(started_at) AS at FROM step_runs WHERE run_id = $1 AND started_at > $2",
+          [runId, new Date(killedAt)],
+        );
+        const at = r.rows[0]?.at;
+        return at ? at.getTime() - killedAt : undefined;
       });
       ownedMs.push(ownedAfter);
       resumedMs.push(resumedAfter);
@@ -134,16 +137,17 @@ export async function recoverySuite(): Promise<SuiteResult> {
     return {
       rows: [
         {
-          figure: `kill -9 → resumed on another executor (n=${kills}, default lease ${lease.leaseMs} ms, poll ${lease.pollMs} ms)`,
+          figure: `kill -9 → a step started on another executor (n=${kills}, default lease ${lease.leaseMs} ms, failover poll ${lease.failoverPollMs} ms)`,
           ours: `p50 ${ms(resumed.p50)}, max ${ms(Math.max(...resumedMs))}`,
-          target: target("≤ 3 s", Math.max(...resumedMs) / 1000, 3, "s", "max"),
+          target: target("p50 ≤ 0.5 s", resumed.p50 / 1000, 0.5, "s", "max"),
         },
-        { figure: "kill -9 → run re-owned (lease taken over)", ours: `p50 ${ms(owned.p50)}` },
+        { figure: "kill -9 → run re-owned (its ended session seen)", ours: `p50 ${ms(owned.p50)}` },
       ],
       json: {
         kills,
         lease_ms: lease.leaseMs,
         poll_ms: lease.pollMs,
+        failover_poll_ms: lease.failoverPollMs,
         resumed_ms: resumed,
         reowned_ms: owned,
         samples_ms: resumedMs.map((x) => round(x, 1)),

@@ -7,11 +7,11 @@ import {
   SecretService,
   TriggerService,
 } from "@mcp/proto/executor";
-import { RegistryService } from "@mcp/proto/registry";
+import { AccessService, AuditService, RegistryService, WorkspaceService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { CliConfig } from "./config.js";
 
-/** One gRPC client per service (five on the executor: runs, secrets, triggers, retention and schedules). */
+/** One gRPC client per service (three on the registry: catalogue, access, audit; five on the executor). */
 export interface Clients {
   readonly registry: Client<typeof RegistryService>;
   readonly workflows: Client<typeof WorkflowService>;
@@ -24,6 +24,12 @@ export interface Clients {
   readonly retention: Client<typeof RunRetentionService>;
   /** The executor's schedules (same address as `executor`). */
   readonly schedules: Client<typeof ScheduleService>;
+  /** Who you are and the workspace's members (same address as `registry`). */
+  readonly access: Client<typeof AccessService>;
+  /** The audit log (same address as `registry`). */
+  readonly audit: Client<typeof AuditService>;
+  /** The workspaces (the registry's WorkspaceService). */
+  readonly workspaces: Client<typeof WorkspaceService>;
 }
 
 /** Sends the credential (an API key, or the token of `mcp login`) on every call. */
@@ -34,9 +40,20 @@ function bearer(credential: string): Interceptor {
   };
 }
 
+/** Names the workspace every call acts in (`--workspace`, MCP_WORKSPACE). */
+function inWorkspace(workspace: string): Interceptor {
+  return (next) => async (req) => {
+    req.header.set("x-mcp-workspace", workspace);
+    return next(req);
+  };
+}
+
 /** The clients, sending `credential` (default: the configured API key) as `authorization: Bearer`. */
 export function createClients(config: CliConfig, credential = config.apiKey): Clients {
-  const interceptors = credential === undefined ? [] : [bearer(credential)];
+  const interceptors = [
+    ...(credential === undefined ? [] : [bearer(credential)]),
+    ...(config.workspace === undefined ? [] : [inWorkspace(config.workspace)]),
+  ];
   const transport = (baseUrl: string) => createGrpcTransport({ baseUrl, interceptors });
   return {
     registry: createClient(RegistryService, transport(config.registryUrl)),
@@ -46,5 +63,8 @@ export function createClients(config: CliConfig, credential = config.apiKey): Cl
     triggers: createClient(TriggerService, transport(config.executorUrl)),
     retention: createClient(RunRetentionService, transport(config.executorUrl)),
     schedules: createClient(ScheduleService, transport(config.executorUrl)),
+    access: createClient(AccessService, transport(config.registryUrl)),
+    audit: createClient(AuditService, transport(config.registryUrl)),
+    workspaces: createClient(WorkspaceService, transport(config.registryUrl)),
   };
 }

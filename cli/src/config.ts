@@ -5,6 +5,8 @@ export interface CliConfig {
   readonly executorUrl: string;
   /** Sent as `authorization: Bearer <key>` when set. */
   readonly apiKey: string | undefined;
+  /** Sent as `x-mcp-workspace` on every call when set (the services' default: `default`). */
+  readonly workspace: string | undefined;
 }
 
 /** The global flags that override the environment. */
@@ -13,6 +15,7 @@ export interface ConnectionFlags {
   readonly workflows?: string;
   readonly executor?: string;
   readonly apiKey?: string;
+  readonly workspace?: string;
 }
 
 export const DEFAULT_URLS = {
@@ -28,7 +31,7 @@ export class ConfigError extends Error {
 
 /**
  * Resolves the endpoints once: flag, else environment (REGISTRY_URL, WORKFLOWS_URL, EXECUTOR_URL,
- * MCP_API_KEY), else the local defaults. A bare `host:port` gets `http://`.
+ * MCP_API_KEY, MCP_WORKSPACE), else the local defaults. A bare `host:port` gets `http://`.
  */
 export function resolveConfig(flags: ConnectionFlags, env: NodeJS.ProcessEnv): CliConfig {
   const pick = (flag: string | undefined, variable: string, fallback: string) =>
@@ -36,11 +39,14 @@ export function resolveConfig(flags: ConnectionFlags, env: NodeJS.ProcessEnv): C
   const apiKey = flags.apiKey ?? nonEmpty(env["MCP_API_KEY"]);
   if (apiKey !== undefined && /[\s]/.test(apiKey))
     throw new ConfigError("the API key must not contain whitespace");
+  // checked by the services (INVALID_ARGUMENT naming the x-mcp-workspace header), not twice here
+  const workspace = flags.workspace ?? nonEmpty(env["MCP_WORKSPACE"]);
   return Object.freeze({
     registryUrl: pick(flags.registry, "REGISTRY_URL", DEFAULT_URLS.registry),
     workflowsUrl: pick(flags.workflows, "WORKFLOWS_URL", DEFAULT_URLS.workflows),
     executorUrl: pick(flags.executor, "EXECUTOR_URL", DEFAULT_URLS.executor),
     apiKey,
+    workspace,
   });
 }
 

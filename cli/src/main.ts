@@ -1,4 +1,4 @@
-// The `mcp` command (bin/mcp.mjs runs this file through tsx).
+// The `mcpctl` command (alias `mcp`): bin/mcpctl.cjs runs this file compiled (dist/mcpctl.cjs) or through tsx.
 import { processIo } from "./output.js";
 import { runCli } from "./program.js";
 

@@ -4,7 +4,7 @@ import { apply } from "./commands/apply.js";
 import { cancel } from "./commands/cancel.js";
 import { del } from "./commands/delete.js";
 import { get } from "./commands/get.js";
-import { list } from "./commands/list.js";
+import { list, type ListOptions } from "./commands/list.js";
 import { logs } from "./commands/logs.js";
 import { followLogs } from "./commands/follow-logs.js";
 import { parsePositiveInt } from "./commands/resources.js";
@@ -15,9 +15,11 @@ import { parseAge, runsPrune } from "./commands/prune.js";
 import { decide, signal } from "./commands/signal.js";
 import { secretList, secretRm, secretRotateKey, secretSet } from "./commands/secret.js";
 import { addTriggerCommands } from "./commands/trigger.js";
+import { addAccessCommands } from "./commands/access.js";
 import { scheduleCommand } from "./commands/schedule-command.js";
 import { addSignInCommands } from "./commands/sign-in.js";
 import { signedInToken } from "./sign-in/session.js";
+import { addWorkspaceCommands } from "./commands/workspace.js";
 import { ConfigError, DEFAULT_URLS, resolveConfig, type ConnectionFlags } from "./config.js";
 import type { Context } from "./context.js";
 import { runIdOf } from "./run-id.js";
@@ -55,7 +57,7 @@ const outputOption = () =>
  */
 export async function runCli(argv: readonly string[], io: Io, env: NodeJS.ProcessEnv): Promise<number> {
   let exitCode: number = ExitCode.OK;
-  const program = new Command("mcp");
+  const program = new Command("mcpctl");
   program
     .description(
       "Command line for the MCP platform: apply manifests, run workflows, read runs and logs, manage secrets; sign in with `mcp login`.",
@@ -64,6 +66,10 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .option("--workflows <url>", `workflows address (env WORKFLOWS_URL, default ${DEFAULT_URLS.workflows})`)
     .option("--executor <url>", `executor address (env EXECUTOR_URL, default ${DEFAULT_URLS.executor})`)
     .option("--api-key <key>", "API key sent as `authorization: Bearer` (env MCP_API_KEY)")
+    .option(
+      "--workspace <name>",
+      "the workspace every command acts in (env MCP_WORKSPACE, default `default`)",
+    )
     .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
@@ -108,14 +114,15 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .alias("ls")
     .description("list resources: list mcps | list workflows")
     .argument("<kind>", "mcps or workflows")
-    .option("--tag <tag>", "only those with this tag")
+    .option("--tag <tag>", "only those with this tag (mcps: repeatable, any of them)", collect, [])
     .option("--text <text>", "only those whose name or description contains this")
+    .option("--type <type>", "mcps of this type, e.g. python_script (repeatable, any of them)", collect, [])
+    .option("--label <label>", "mcps with this label, e.g. production (repeatable, any of them)", collect, [])
+    .option("--deprecated", "only mcps whose latest version is deprecated")
+    .option("--no-deprecated", "only mcps whose latest version is not deprecated")
+    .option("--facets", "also print how many mcps each type, tag, label and deprecation has")
     .addOption(outputOption())
-    .action(
-      action((ctx, kind: string, opts: { output: OutputFormat; tag?: string; text?: string }) =>
-        list(ctx, kind, opts),
-      ),
-    );
+    .action(action((ctx, kind: string, opts: ListOptions) => list(ctx, kind, opts)));
 
   program
     .command("delete")
@@ -288,6 +295,8 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     .action(action((ctx) => secretRotateKey(ctx)));
 
   addTriggerCommands(program, action, outputOption);
+  addAccessCommands(program, action, outputOption);
+  addWorkspaceCommands(program, action, outputOption);
   addSignInCommands(program, io, env, (fn) => async () => {
     exitCode = await fn();
   });

@@ -33,6 +33,11 @@ export function App({ api, queryClient }: { api: Api; queryClient: QueryClient }
       unsubscribeSession();
     };
   }, [api.apiKey, api.sessions, queryClient]);
+  // Another workspace: nothing of the old one stays on screen; every page fetches anew.
+  useEffect(
+    () => api.workspace.subscribe(() => void queryClient.resetQueries()),
+    [api.workspace, queryClient],
+  );
   return (
     <ApiProvider api={api}>
       <QueryClientProvider client={queryClient}>

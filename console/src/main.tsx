@@ -1,6 +1,6 @@
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { createApiKeyStore } from "./api/api-key";
+import { createApiKeyStore, createWorkspaceStore } from "./api/api-key";
 import { createClients } from "./api/clients";
 import { createTransports } from "./api/transports";
 import { App, createQueryClient } from "./app";
@@ -15,10 +15,13 @@ async function start(element: HTMLElement): Promise<void> {
   const config = await loadConfig();
   const apiKey = createApiKeyStore();
   const sessions = createSessionStore();
-  const clients = createClients(createTransports(config, createCredential(config, apiKey, sessions)));
+  const workspace = createWorkspaceStore();
+  const clients = createClients(
+    createTransports(config, createCredential(config, apiKey, sessions), () => workspace.get()),
+  );
   createRoot(element).render(
     <StrictMode>
-      <App api={{ clients, config, apiKey, sessions }} queryClient={createQueryClient()} />
+      <App api={{ clients, config, apiKey, sessions, workspace }} queryClient={createQueryClient()} />
     </StrictMode>,
   );
 }

@@ -42,6 +42,12 @@ export const routes: RouteObject[] = [
         }),
       },
       {
+        path: "workflows/:name/edit",
+        lazy: async () => ({
+          Component: (await import("./pages/workflows/edit-workflow-page")).EditWorkflowPage,
+        }),
+      },
+      {
         path: "workflows/:name",
         lazy: async () => ({ Component: (await import("./pages/workflows/workflow-page")).WorkflowPage }),
       },
@@ -76,6 +82,10 @@ export const routes: RouteObject[] = [
         lazy: async () => ({
           Component: (await import("./sign-in/sign-in-callback-page")).SignInCallbackPage,
         }),
+        },
+        {
+        path: "audit",
+        lazy: async () => ({ Component: (await import("./pages/audit/audit-page")).AuditPage }),
       },
       { path: "*", element: <NotFoundPage /> },
     ],

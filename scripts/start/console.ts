@@ -80,6 +80,7 @@ export async function serveConsole(
       distDir: distDirOf(config.consoleDir),
       services: config.services,
       signIn: config.signIn,
+      traceUrl: config.traceUrl,
       logger,
     });
     shutdown.add({ name: "console", stop: () => server.stop() });

@@ -29,10 +29,15 @@ const echoSpec = (mcp: string) =>
 describe("API keys with AUTH_ENABLED=true", () => {
   let p: TestPlatform;
   let keys: DataSource;
-  /** write + execute, via the admin command. */
+  /** editor, via the admin command. */
   let ci: string;
-  /** write only. */
+  /** editor. */
   let writer: string;
+  /** operator. */
+  let runner: string;
+  /** admin. */
+  let admin: string;
+  let adminName: string;
   const service = generateApiKey();
   const echo = uniqueName("echo");
 
@@ -45,10 +50,13 @@ describe("API keys with AUTH_ENABLED=true", () => {
       id: service.id,
       name: "platform-services",
       secretHash: service.secretHash,
-      scopes: ["write", "execute"],
+      role: "viewer",
     });
-    ci = await createKey(p.db.url, uniqueName("ci"), "write,execute");
-    writer = await createKey(p.db.url, uniqueName("writer"), "write");
+    ci = await createKey(p.db.url, uniqueName("ci"), "editor");
+    writer = await createKey(p.db.url, uniqueName("writer"), "editor");
+    runner = await createKey(p.db.url, uniqueName("runner"), "operator");
+    adminName = uniqueName("admin");
+    admin = await createKey(p.db.url, adminName, "admin");
     await p.clients.registry.createMcp({ name: echo, config: scriptConfig(ECHO_SCRIPT) }, bearer(ci));
   });
   afterAll(async () => {
@@ -58,8 +66,8 @@ describe("API keys with AUTH_ENABLED=true", () => {
 
   it("CreateMcp › returns UNAUTHENTICATED without a key, saying how to send one", async () => {
     const err = await expectCode(p.clients.registry.createMcp(newPythonMcp()), Code.Unauthenticated);
-    expect(err.rawMessage).toContain("CreateMcp needs an API key");
-    expect(err.rawMessage).toContain("authorization: Bearer <key>");
+    expect(err.rawMessage).toContain("CreateMcp needs a credential");
+    expect(err.rawMessage).toContain("authorization: Bearer <key or token>");
     expect(err.rawMessage).toContain("x-api-key: <key>");
     expect(reasonOf(err)).toBe("UNAUTHENTICATED");
   });
@@ -87,21 +95,45 @@ describe("API keys with AUTH_ENABLED=true", () => {
     }
   });
 
-  it("records the key's name as who moved a label", async () => {
+  it("SetMcpLabel › an editor moves `staging`; `production` needs admin; the key's name is recorded as who moved it", async () => {
     const name = uniqueName("labelled");
     const created = await p.clients.registry.createMcp(newPythonMcp(name), bearer(writer));
-    const moved = await p.clients.registry.setMcpLabel(
-      { mcp: byName(name), label: "production", version: 1, reason: "release" },
+    const staged = await p.clients.registry.setMcpLabel(
+      { mcp: byName(name), label: "staging", version: 1, reason: "try" },
       bearer(writer),
     );
     const writerName = (await new ApiKeyStore(keys).find(writer.split("_")[1]!))!.name;
-    expect(moved.move?.movedBy).toBe(writerName);
+    expect(staged.move?.movedBy).toBe(writerName);
+    const denied = await expectCode(
+      p.clients.registry.setMcpLabel(
+        { mcp: byName(name), label: "production", version: 1, reason: "release" },
+        bearer(writer),
+      ),
+      Code.PermissionDenied,
+    );
+    expect(denied.rawMessage).toBe(
+      `SetMcpLabel needs the "admin" role in workspace "default"; API key "${writerName}" has "editor"`,
+    );
+    await expectCode(
+      p.clients.registry.deleteMcpLabel({ mcp: byName(name), label: "production" }, bearer(writer)),
+      Code.PermissionDenied,
+    );
+    const moved = await p.clients.registry.setMcpLabel(
+      { mcp: byName(name), label: "production", version: 1, reason: "release" },
+      bearer(admin),
+    );
+    expect(moved.move?.movedBy).toBe(adminName);
+    const history = await p.clients.registry.listMcpLabelMoves({ mcp: byName(name) }, bearer(writer));
+    expect(history.moves.map((m) => [m.label, m.movedBy])).toEqual([
+      ["production", adminName],
+      ["staging", writerName],
+    ]);
     expect(created.mcp?.name).toBe(name);
   });
 
   it("returns UNAUTHENTICATED for a revoked key (within AUTH_CACHE_MS)", async () => {
     const name = uniqueName("revoked");
-    const key = await createKey(p.db.url, name, "write");
+    const key = await createKey(p.db.url, name, "editor");
     await p.clients.registry.createMcp(newPythonMcp(), bearer(key));
     const revoked = await adminKeys(p.db.url, "revoke", name);
     expect(revoked.code).toBe(0);
@@ -113,7 +145,7 @@ describe("API keys with AUTH_ENABLED=true", () => {
     expect(ce.rawMessage).toContain("revoked");
   });
 
-  it("ExecuteWorkflow › returns PERMISSION_DENIED naming the execute scope for a write-only key", async () => {
+  it("ExecuteWorkflow › returns PERMISSION_DENIED naming the operator role for an editor key", async () => {
     const name = uniqueName("flow");
     await p.clients.workflows.createWorkflow({ name, spec: echoSpec(echo) }, bearer(writer));
     const err = await expectCode(
@@ -123,26 +155,27 @@ describe("API keys with AUTH_ENABLED=true", () => {
       ),
       Code.PermissionDenied,
     );
-    expect(err.rawMessage).toContain('lacks the "execute" scope that ExecuteWorkflow needs');
+    expect(err.rawMessage).toContain('ExecuteWorkflow needs the "operator" role in workspace "default"');
+    expect(err.rawMessage).toContain('has "editor"');
     await expectCode(
       p.clients.executor.executeWorkflow({ workflow: { workflow: byName(name) }, inputs: { text: "hi" } }),
       Code.Unauthenticated,
     );
   });
 
-  it("ExecuteWorkflow › runs with an execute key (the executor reads the workflow and MCP with its service key)", async () => {
+  it("ExecuteWorkflow › runs with an operator key (the executor reads the workflow and MCP with its viewer service key)", async () => {
     const name = uniqueName("flow");
     await p.clients.workflows.createWorkflow({ name, spec: echoSpec(echo) }, bearer(ci));
     const done = await p.clients.executor.executeWorkflow(
       { workflow: { workflow: byName(name) }, inputs: { text: "hi" }, wait: true },
-      bearer(ci),
+      bearer(runner),
     );
     expect(done.run?.status).toBe(RunStatus.SUCCEEDED);
   });
 
-  it("SignalRun, DecideApproval › need the execute scope; the decision records the key's name as who decided", async () => {
+  it("SignalRun, DecideApproval › need the operator role; the decision records the key's name as who decided", async () => {
     const approverName = uniqueName("approver");
-    const approver = await createKey(p.db.url, approverName, "execute");
+    const approver = await createKey(p.db.url, approverName, "operator");
     const name = uniqueName("flow");
     await p.clients.workflows.createWorkflow(
       { name, spec: { steps: [{ stepId: "review", approval: { prompt: "ok?" } }] } },
@@ -150,14 +183,14 @@ describe("API keys with AUTH_ENABLED=true", () => {
     );
     const { run } = await p.clients.executor.executeWorkflow(
       { workflow: { workflow: byName(name) } },
-      bearer(ci),
+      bearer(runner),
     );
     const runId = run!.id;
     const denied = await expectCode(
       p.clients.executor.decideApproval({ runId, stepId: "review", approve: true }, bearer(writer)),
       Code.PermissionDenied,
     );
-    expect(denied.rawMessage).toContain('lacks the "execute" scope that DecideApproval needs');
+    expect(denied.rawMessage).toContain('DecideApproval needs the "operator" role');
     await expectCode(p.clients.executor.signalRun({ runId, signal: "x" }), Code.Unauthenticated);
     const decided = await p.clients.executor.decideApproval(
       { runId, stepId: "review", approve: true, comment: "fine" },
@@ -168,21 +201,25 @@ describe("API keys with AUTH_ENABLED=true", () => {
       decidedBy: approverName,
     });
     const done = await waitFor("the approved run finished", async () => {
-      const { run: now } = await p.clients.executor.getRun({ id: runId });
+      const { run: now } = await p.clients.executor.getRun({ id: runId }, bearer(writer));
       return now?.status === RunStatus.SUCCEEDED ? now : undefined;
     });
     expect(done.steps[0]?.outputs).toEqual({ approved: true, decided_by: approverName, comment: "fine" });
   });
 
-  it("reads (GetMcp, ListMcps, GetWorkflow, ListRuns, GetRunStats, TailStepLogs) work without a key", async () => {
-    expect((await p.clients.registry.getMcp({ mcp: byName(echo) })).mcp?.name).toBe(echo);
-    expect((await p.clients.registry.listMcps({})).mcps.length).toBeGreaterThan(0);
-    await expect(p.clients.workflows.listWorkflows({})).resolves.toBeDefined();
-    await expect(p.clients.executor.listRuns({})).resolves.toBeDefined();
-    await expect(p.clients.executor.getRunStats({})).resolves.toBeDefined();
-    // open like GetRun: an unknown run is NOT_FOUND, not UNAUTHENTICATED
+  it("reads (GetMcp, ListMcps, ListWorkflows, ListRuns, GetRunStats, TailStepLogs) need a key: UNAUTHENTICATED without, any role reads", async () => {
+    await expectCode(p.clients.registry.getMcp({ mcp: byName(echo) }), Code.Unauthenticated);
+    await expectCode(p.clients.executor.listRuns({}), Code.Unauthenticated);
+    const viewer = bearer(await createKey(p.db.url, uniqueName("viewer"), "viewer"));
+    expect((await p.clients.registry.getMcp({ mcp: byName(echo) }, viewer)).mcp?.name).toBe(echo);
+    expect((await p.clients.registry.listMcps({}, viewer)).mcps.length).toBeGreaterThan(0);
+    await expect(p.clients.workflows.listWorkflows({}, viewer)).resolves.toBeDefined();
+    await expect(p.clients.executor.listRuns({}, viewer)).resolves.toBeDefined();
+    await expect(p.clients.executor.getRunStats({}, viewer)).resolves.toBeDefined();
+    // past the policy, an unknown run is NOT_FOUND
     const tail = (async () => {
-      for await (const _ of p.clients.executor.tailStepLogs({ runId: randomUUID(), stepId: "s" })) void _;
+      for await (const _ of p.clients.executor.tailStepLogs({ runId: randomUUID(), stepId: "s" }, viewer))
+        void _;
     })();
     await expectCode(tail, Code.NotFound);
   });
@@ -241,15 +278,15 @@ describe("API keys with AUTH_ENABLED=true", () => {
     }
   });
 
-  it("CreateWorkflow › works without SERVICE_API_KEY, because the registry reads it makes are open", async () => {
+  it("CreateWorkflow › is UNAVAILABLE saying SERVICE_API_KEY is not set when the registry needs a key for its reads", async () => {
     const workflows = await startTestWorkflows(p.db, p.registry.url, { AUTH_ENABLED: "true" });
     try {
       const client = createClient(WorkflowService, createGrpcTransport({ baseUrl: workflows.server.url }));
-      const created = await client.createWorkflow(
-        { name: uniqueName("flow"), spec: echoSpec(echo) },
-        bearer(ci),
+      const err = await expectCode(
+        client.createWorkflow({ name: uniqueName("flow"), spec: echoSpec(echo) }, bearer(ci)),
+        Code.Unavailable,
       );
-      expect(created.workflow?.latestVersion).toBe(1);
+      expect(err.rawMessage).toContain("SERVICE_API_KEY is not set");
     } finally {
       await workflows.stop();
     }

@@ -19,7 +19,23 @@ describe("auth configuration", () => {
   it("caches keys for 30 s by default and accepts a well-formed SERVICE_API_KEY", () => {
     const key = generateApiKey().token;
     const config = loadConfig("workflows", { ...base, SERVICE_API_KEY: key });
-    expect(config.auth).toEqual({ enabled: false, serviceApiKey: key, cacheMs: 30_000 });
+    expect(config.auth).toEqual({
+      enabled: false,
+      serviceApiKey: key,
+      cacheMs: 30_000,
+      bootstrapAdminEmails: [],
+    });
+  });
+
+  it("reads BOOTSTRAP_ADMIN_EMAILS as lower-cased emails and refuses anything else, naming the variable", () => {
+    const config = loadConfig("registry", {
+      ...base,
+      BOOTSTRAP_ADMIN_EMAILS: " Ana@Example.com, ops@example.org ,",
+    });
+    expect(config.auth.bootstrapAdminEmails).toEqual(["ana@example.com", "ops@example.org"]);
+    expect(() => loadConfig("registry", { ...base, BOOTSTRAP_ADMIN_EMAILS: "ana@example.com,root" })).toThrow(
+      "BOOTSTRAP_ADMIN_EMAILS must be comma-separated email addresses",
+    );
   });
 
   it("refuses a bad AUTH_ENABLED or a malformed SERVICE_API_KEY, naming both", () => {

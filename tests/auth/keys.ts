@@ -1,3 +1,4 @@
+import type { Role } from "@mcp/runtime";
 import { spawn } from "node:child_process";
 import { resolve } from "node:path";
 
@@ -31,9 +32,9 @@ export function adminKeys(
   });
 }
 
-/** Creates a key with the admin command and returns it (the one line it prints on stdout). */
-export async function createKey(databaseUrl: string, name: string, scopes: string): Promise<string> {
-  const run = await adminKeys(databaseUrl, "create", "--name", name, "--scopes", scopes);
+/** Creates a key with `role` with the admin command and returns it (the one line it prints on stdout). */
+export async function createKey(databaseUrl: string, name: string, role: Role): Promise<string> {
+  const run = await adminKeys(databaseUrl, "create", "--name", name, "--role", role);
   if (run.code !== 0) throw new Error(`keys create failed (${run.code}): ${run.stderr}`);
   return run.stdout.trim();
 }

@@ -10,7 +10,7 @@ import { startPlatform, type TestPlatform } from "../support/platform";
 import { FAIL_SCRIPT } from "../support/scripts";
 
 const ROOT = resolve(__dirname, "../..");
-const BIN = resolve(ROOT, "cli/bin/mcp.mjs");
+const BIN = resolve(ROOT, "cli/bin/mcpctl.cjs");
 
 /** Runs `mcp ARGS` as a child process against the platform under test (no TTY: line-mode progress). */
 const mcp = (p: TestPlatform, ...args: string[]): Promise<CliResult> => cliAgainst(p, ...args);
@@ -233,6 +233,48 @@ describe("mcp CLI against the real services", () => {
     const after = await mcp(p, "get", "mcp", name);
     expect(after.code).toBe(1);
     expect(after.stderr).toContain("NotFound");
+  });
+
+  it("list mcps › filters by --type, --tag, --label and --deprecated and prints facet counts; get mcp › used by", async () => {
+    const echo = n("example-echo");
+    await p.clients.registry.setMcpLabel({
+      mcp: { case: "name", value: echo },
+      label: "production",
+      version: 1,
+    });
+    const labelled = await mcp(
+      p,
+      "list",
+      "mcps",
+      "--text",
+      sfx,
+      "--label",
+      "production",
+      "--type",
+      "python_script",
+    );
+    expect(labelled.code).toBe(0);
+    expect(labelled.stdout.split("\n")[0]).toMatch(/^NAME\s+TYPE\s+LATEST\s+LABELS\s+TAGS/);
+    expect(labelled.stdout).toMatch(new RegExp(`^${echo}\\s+python_script\\s+v1\\s+production=1`, "m"));
+    expect(labelled.stdout).not.toContain(n("example-concat"));
+
+    const facets = await mcp(p, "list", "mcps", "--text", sfx, "--no-deprecated", "--facets");
+    expect(facets.stdout).toMatch(/^type: python_script \d+/m);
+    expect(facets.stdout).toMatch(/^label: production 1$/m);
+    expect(facets.stdout).toMatch(/^deprecated: 0, not deprecated: \d+$/m);
+    const deprecated = await mcp(p, "list", "mcps", "--text", sfx, "--deprecated");
+    expect(deprecated.stdout.trim().split("\n")).toHaveLength(1); // the header only
+
+    const bad = await mcp(p, "list", "mcps", "--type", "spreadsheet");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('unknown MCP type "spreadsheet"');
+
+    const got = await mcp(p, "get", "mcp", echo);
+    expect(got.code).toBe(0);
+    expect(got.stdout).toMatch(/^USED BY\s+VERSION\s+STEP\s+SELECTS$/m);
+    expect(got.stdout).toMatch(
+      new RegExp(`^${n("echo-concat")}\\s+v1 \\(current, latest\\)\\s+\\S+\\s+latest$`, "m"),
+    );
   });
 
   it("exits 2 and names the address when a service cannot be reached", async () => {

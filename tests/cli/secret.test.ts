@@ -11,7 +11,7 @@ import { executorEnv } from "../support/platform";
 import { derivedKeyId, loadExecutorConfig } from "@mcp/executor/config";
 
 const ROOT = resolve(__dirname, "../..");
-const BIN = resolve(ROOT, "cli/bin/mcp.mjs");
+const BIN = resolve(ROOT, "cli/bin/mcpctl.cjs");
 
 interface Result {
   readonly code: number | null;
@@ -73,14 +73,14 @@ describe("mcp secret against a real executor with API keys on", () => {
     dataSource = (await openDatabase({ url: db.url, poolSize: 2 })).dataSource;
     const keys = new ApiKeyStore(dataSource);
     const adminKey = generateApiKey();
-    await keys.create({ id: adminKey.id, name: "ops", secretHash: adminKey.secretHash, scopes: ["admin"] });
+    await keys.create({ id: adminKey.id, name: "ops", secretHash: adminKey.secretHash, role: "admin" });
     admin = adminKey.token;
     const writerKey = generateApiKey();
     await keys.create({
       id: writerKey.id,
       name: "ci",
       secretHash: writerKey.secretHash,
-      scopes: ["write", "execute"],
+      role: "editor",
     });
     writer = writerKey.token;
     const env = executorEnv(db, "http://127.0.0.1:9", "http://127.0.0.1:9", {
@@ -120,7 +120,7 @@ describe("mcp secret against a real executor with API keys on", () => {
     const fromStdin = await mcp(url, ["secret", "set", "FROM_FLAG"], { apiKey: admin, stdin: `${piped}\n` });
     expect(fromStdin.stdout.trim()).toBe(`updated secret/FROM_FLAG v2 (key ${keyId})`);
 
-    expect(await executor.secrets.reveal(["FROM_FLAG", "FROM_FILE"])).toEqual(
+    expect(await executor.secrets.reveal("default", ["FROM_FLAG", "FROM_FILE"])).toEqual(
       new Map([
         ["FROM_FLAG", piped],
         ["FROM_FILE", fileValue],
@@ -159,10 +159,10 @@ describe("mcp secret against a real executor with API keys on", () => {
     expect(again.stderr.trim()).toBe('error: executor: NotFound: secret "FROM_FILE" not found');
   });
 
-  it("refuses without the admin scope (exit 2, naming the scope) and bad input before or at the service", async () => {
+  it("refuses without the admin role (exit 2, naming the role) and bad input before or at the service", async () => {
     const denied = await mcp(executor.server.url, ["secret", "list"], { apiKey: writer });
     expect(denied.code).toBe(2);
-    expect(denied.stderr).toContain('lacks the "admin" scope that ListSecrets needs');
+    expect(denied.stderr).toContain('ListSecrets needs the "admin" role in workspace "default"');
     expect(denied.stderr).toContain("pass --api-key, set MCP_API_KEY or sign in with `mcp login`");
 
     const reserved = await mcp(executor.server.url, ["secret", "set", "PATH", "--value", value("path")], {

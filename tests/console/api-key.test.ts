@@ -7,7 +7,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
 import { McpType } from "@mcp/proto/registry";
-import { generateApiKey } from "@mcp/runtime";
+import { generateApiKey, type Role } from "@mcp/runtime";
 import type { Page, Request } from "playwright-core";
 import { rpcError } from "../support/errors";
 import { uniqueName } from "../support/mcps";
@@ -61,7 +61,7 @@ describe("web console › API keys required (AUTH_ENABLED=true; Chromium, a real
   let platform: TestPlatform;
   let web: TestConsole;
   let keys: DataSource;
-  /** A user's key with the scopes the console's calls need: write (create, label) and execute (run). */
+  /** A user's key with the role the console's calls need: admin (create, move `production`, run). */
   let userKey: string;
   /** Made through the API before the tests: the list always has at least this MCP. */
   const seeded = uniqueName("seeded");
@@ -77,10 +77,10 @@ describe("web console › API keys required (AUTH_ENABLED=true; Chromium, a real
     }
   };
 
-  /** A new live key with `scopes`, stored as `npm run keys -- create` stores it. */
-  const newKey = async (name: string, scopes: string[]): Promise<string> => {
+  /** A new live key with `role`, stored as `npm run keys -- create` stores it. */
+  const newKey = async (name: string, role: Role): Promise<string> => {
     const key = generateApiKey();
-    await new ApiKeyStore(keys).create({ id: key.id, name, secretHash: key.secretHash, scopes });
+    await new ApiKeyStore(keys).create({ id: key.id, name, secretHash: key.secretHash, role });
     return key.token;
   };
 
@@ -94,9 +94,9 @@ describe("web console › API keys required (AUTH_ENABLED=true; Chromium, a real
       id: service.id,
       name: "platform-services",
       secretHash: service.secretHash,
-      scopes: ["write", "execute"],
+      role: "viewer",
     });
-    userKey = await newKey(uniqueName("console-user"), ["write", "execute"]);
+    userKey = await newKey(uniqueName("console-user"), "admin");
     await platform.clients.registry.createMcp(
       { name: seeded, config: scriptConfig(ECHO_SCRIPT) },
       bearer(userKey),
@@ -116,13 +116,15 @@ describe("web console › API keys required (AUTH_ENABLED=true; Chromium, a real
       platform.clients.registry.createMcp({ name, config: scriptConfig(ECHO_SCRIPT) }),
     );
     expect(expected.code).toBe(Code.Unauthenticated);
-    expect(expected.rawMessage).toContain("CreateMcp needs an API key");
+    expect(expected.rawMessage).toContain("CreateMcp needs a credential");
 
     const page = browser.page();
-    // Reads need no key: the list loads.
+    // Reads need a key too (a viewer's at least): the list says so, with the registry's message.
+    const listRefused = await rpcError(platform.clients.registry.listMcps({}));
+    expect(listRefused.code).toBe(Code.Unauthenticated);
     await page.goto(`${web.url}/mcps`);
     await page.getByRole("banner").getByText("no API key", { exact: true }).waitFor();
-    await page.getByRole("link", { name: seeded, exact: true }).waitFor();
+    await expectAlert(page, "Could not list MCPs", "UNAUTHENTICATED", listRefused.rawMessage);
     await fillNewMcp(page, web, name);
     const call = page.waitForRequest(registryCall("CreateMcp"));
     await page.getByRole("button", { name: "Create MCP" }).click();
@@ -165,21 +167,20 @@ describe("web console › API keys required (AUTH_ENABLED=true; Chromium, a real
     expect(version?.config?.kind.case).toBe("pythonScript");
   });
 
-  it("a malformed key › writes and reads are UNAUTHENTICATED with the API's message; cleared, the list loads without a key", async () => {
+  it("a malformed key › writes and reads are UNAUTHENTICATED with the API's message; cleared, reads ask for a key; a good key brings the list", async () => {
     const malformed = "not-a-key";
     const expected = await rpcError(platform.clients.registry.listMcps({}, bearer(malformed)));
     expect(expected.code).toBe(Code.Unauthenticated);
     expect(expected.rawMessage).toContain("malformed");
-    // Reads need no key at all (ListMcps is NO_SIDE_EFFECTS)...
-    expect((await platform.clients.registry.listMcps({})).mcps.map((m) => m.name)).toContain(seeded);
+    const anonymous = await rpcError(platform.clients.registry.listMcps({}));
+    expect(anonymous.code).toBe(Code.Unauthenticated);
 
     const name = uniqueName("malformed");
     const page = browser.page();
-    await page.goto(`${web.url}/mcps`);
-    await page.getByRole("link", { name: seeded, exact: true }).waitFor();
+    await page.goto(web.url);
     await saveKey(page, malformed);
 
-    // ...but a key, when sent, must be valid: on a write...
+    // A key, when sent, must be valid: on a write...
     await fillNewMcp(page, web, name);
     await page.getByRole("button", { name: "Create MCP" }).click();
     await expectAlert(page, "CreateMcp failed", "UNAUTHENTICATED", expected.rawMessage);
@@ -189,20 +190,23 @@ describe("web console › API keys required (AUTH_ENABLED=true; Chromium, a real
     await page.goto(`${web.url}/mcps`);
     await expectAlert(page, "Could not list MCPs", "UNAUTHENTICATED", expected.rawMessage);
 
-    // Clearing the key in Settings brings the list back on this very page, without a reload.
+    // Clearing the key in Settings asks again on this very page, now for a credential at all...
     await page.getByRole("banner").getByRole("button", { name: "Settings" }).click();
     const dialog = page.getByRole("dialog", { name: "Settings" });
     await dialog.getByRole("button", { name: "Clear key" }).click();
     await dialog.getByRole("status").filter({ hasText: "API key cleared." }).waitFor();
     await dialog.getByRole("button", { name: "Close" }).click();
     await page.getByRole("banner").getByText("no API key", { exact: true }).waitFor();
+    await expectAlert(page, "Could not list MCPs", "UNAUTHENTICATED", anonymous.rawMessage);
+    // ...and a good key brings the list back without a reload.
+    await saveKey(page, userKey);
     await page.getByRole("link", { name: seeded, exact: true }).waitFor();
     expect(await page.getByRole("alert").count()).toBe(0);
   });
 
   it("a revoked key › New MCP shows UNAUTHENTICATED with the API's message naming the revocation", async () => {
     const keyName = uniqueName("revoked");
-    const key = await newKey(keyName, ["write", "execute"]);
+    const key = await newKey(keyName, "editor");
     await platform.clients.registry.listMcps({}, bearer(key)); // a live key: accepted (and now cached)
     await new ApiKeyStore(keys).revoke(keyName);
     // The services cache keys for AUTH_CACHE_MS (300 ms here): wait until the revocation lands (probed

@@ -13,7 +13,7 @@ import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
 import { SecretService } from "@mcp/proto/executor";
 import { NetworkAccess } from "@mcp/proto/registry";
 import { derivedKeyId } from "@mcp/executor/config";
-import { generateApiKey } from "@mcp/runtime";
+import { generateApiKey, type Role } from "@mcp/runtime";
 import type { Page, Request } from "playwright-core";
 import { saveScreenshot, startTestConsole, useBrowser, type TestConsole } from "../support/browser";
 import { rpcError } from "../support/errors";
@@ -85,10 +85,10 @@ describe("web console › Secrets (API keys and SECRETS_KEY on; Chromium, a real
   let adminName: string;
   let writer: string;
 
-  /** A new live key with `scopes`, stored as `npm run keys -- create` stores it. */
-  const newKey = async (name: string, scopes: string[]): Promise<string> => {
+  /** A new live key with `role`, stored as `npm run keys -- create` stores it. */
+  const newKey = async (name: string, role: Role): Promise<string> => {
     const key = generateApiKey();
-    await new ApiKeyStore(keys).create({ id: key.id, name, secretHash: key.secretHash, scopes });
+    await new ApiKeyStore(keys).create({ id: key.id, name, secretHash: key.secretHash, role });
     return key.token;
   };
 
@@ -104,7 +104,8 @@ describe("web console › Secrets (API keys and SECRETS_KEY on; Chromium, a real
   };
 
   /** What the executor decrypts for a step that names `name`. */
-  const revealed = async (name: string) => (await platform.executors[0]!.secrets.reveal([name])).get(name);
+  const revealed = async (name: string) =>
+    (await platform.executors[0]!.secrets.reveal("default", [name])).get(name);
 
   /** Fails when the page's HTML, its storage or its inputs hold `value`. */
   const expectNowhere = async (page: Page, value: string) => {
@@ -124,11 +125,11 @@ describe("web console › Secrets (API keys and SECRETS_KEY on; Chromium, a real
       id: service.id,
       name: "platform-services",
       secretHash: service.secretHash,
-      scopes: ["write", "execute"],
+      role: "viewer",
     });
     adminName = uniqueName("console-admin");
-    admin = await newKey(adminName, ["admin"]);
-    writer = await newKey(uniqueName("console-writer"), ["write", "execute"]);
+    admin = await newKey(adminName, "admin");
+    writer = await newKey(uniqueName("console-writer"), "editor");
     secrets = createClient(
       SecretService,
       createGrpcTransport({ baseUrl: platform.executors[0]!.server.url }),
@@ -224,14 +225,14 @@ describe("web console › Secrets (API keys and SECRETS_KEY on; Chromium, a real
     expect(await exists(name)).toBe(false);
   });
 
-  it("a write+execute key › the list shows PERMISSION_DENIED with the API's message, and New secret is refused: nothing is created", async () => {
+  it("an editor key › the list shows PERMISSION_DENIED with the API's message, and New secret is refused: nothing is created", async () => {
     const name = secretName("REFUSED");
     const value = secretValue("refused");
     const listDenied = await rpcError(secrets.listSecrets({}, bearer(writer)));
     expect(listDenied.code).toBe(Code.PermissionDenied);
     const putDenied = await rpcError(secrets.putSecret({ name, value }, bearer(writer)));
     expect(putDenied.code).toBe(Code.PermissionDenied);
-    expect(putDenied.rawMessage).toContain('lacks the "admin" scope that PutSecret needs');
+    expect(putDenied.rawMessage).toContain('PutSecret needs the "admin" role in workspace "default"');
     expect(await exists(name)).toBe(false);
 
     const page = browser.page();
@@ -239,7 +240,7 @@ describe("web console › Secrets (API keys and SECRETS_KEY on; Chromium, a real
     await saveKey(page, writer);
     await openSecrets(page, web);
     await expectAlert(page, "Could not list secrets", "PERMISSION_DENIED", listDenied.rawMessage);
-    await page.getByText("needs an API key with the admin scope", { exact: false }).first().waitFor();
+    await page.getByText("needs an API key with the admin role", { exact: false }).first().waitFor();
 
     const put = page.waitForRequest(secretsCall("PutSecret"));
     await submitNewSecret(page, name, value, "should not exist");
@@ -270,6 +271,9 @@ describe("web console › Secrets (API keys and SECRETS_KEY on; Chromium, a real
     );
 
     const page = browser.page();
+    // reads need a key too: any role's (this one cannot touch secrets)
+    await page.goto(web.url);
+    await saveKey(page, writer);
     await page.goto(`${web.url}/mcps/${mcp}`);
     await page.getByRole("heading", { level: 1, name: mcp, exact: true }).waitFor();
     await page.getByRole("heading", { level: 2, name: "Version 2 (latest)" }).waitFor();

@@ -1,10 +1,12 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parse } from "yaml";
+import { ENTRIES } from "../../scripts/build/entries";
 
 /** No Docker engine runs here: the compose file is checked by reading it. */
 interface Service {
   image?: string;
+  restart?: string;
   build?: unknown;
   command?: string[];
   environment?: Record<string, string>;
@@ -20,15 +22,13 @@ const ROOT = resolve(__dirname, "../..");
 const compose = parse(readFileSync(resolve(ROOT, "docker-compose.yml"), "utf8"), { merge: true }) as {
   services: Record<string, Service>;
 };
-const pkg = JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as {
-  scripts: Record<string, string>;
-};
 
 describe("docker-compose.yml", () => {
-  it("runs postgres, redis, the three services and the web console", () => {
+  it("runs postgres, redis, the migration job, the three services and the web console", () => {
     expect(Object.keys(compose.services).sort()).toEqual([
       "console",
       "executor",
+      "migrate",
       "postgres",
       "redis",
       "registry",
@@ -36,18 +36,30 @@ describe("docker-compose.yml", () => {
     ]);
   });
 
+  it("builds the image once, in the migration job that every service waits for", () => {
+    const built = Object.entries(compose.services).filter(([, s]) => s.build !== undefined);
+    expect(built.map(([name]) => name)).toEqual(["migrate"]);
+    const migrate = compose.services["migrate"]!;
+    expect(migrate.build).toBe(".");
+    expect(migrate.image).toBe("mcp-platform:local");
+    expect(migrate.command).toEqual(["node", "dist/migrate.cjs"]);
+    for (const name of ["registry", "workflows", "executor", "console"]) {
+      expect(compose.services[name]!.image).toBe("mcp-platform:local");
+    }
+  });
+
   it.each([
     ["registry", "50051"],
     ["workflows", "50052"],
     ["executor", "50053"],
   ])(
-    "builds %s from the Dockerfile, starts it with an npm script that exists, on port %s, with a health check",
+    "runs %s compiled (node dist/<service>.cjs, a build entry) on port %s, after the migrations, with a health check",
     (name, port) => {
       const service = compose.services[name]!;
-      expect(service.build).toBe(".");
-      const script = service.command?.slice(-1)[0] ?? "";
-      expect(service.command?.slice(0, 2)).toEqual(["npm", "run"]);
-      expect(pkg.scripts[script]).toBeDefined();
+      expect(service.command).toEqual(["node", `dist/${name}.cjs`]);
+      expect(ENTRIES.map((e) => e.name)).toContain(name);
+      expect(service.depends_on?.["migrate"]?.condition).toBe("service_completed_successfully");
+      expect(service.environment?.["DB_MIGRATIONS"]).toBe("check");
       expect(service.environment?.["PORT"]).toBe(port);
       expect(service.environment?.["DATABASE_URL"]).toMatch(/^postgres:\/\/.+@postgres:5432\//);
       expect(service.environment?.["REDIS_URL"]).toBe("redis://redis:6379");
@@ -76,9 +88,7 @@ describe("docker-compose.yml", () => {
 
   it("serves the web console on 8080, pointing the browser at the services' published ports", () => {
     const web = compose.services["console"]!;
-    expect(web.build).toBe(".");
-    expect(web.command).toEqual(["npm", "run", "start:console"]);
-    expect(pkg.scripts["start:console"]).toBe("tsx scripts/console.ts");
+    expect(web.command).toEqual(["node", "dist/console.cjs"]);
     expect(web.ports).toEqual(["8080:8080"]);
     expect(web.environment?.["CONSOLE_PORT"]).toBe("8080");
     // The browser, not a container, calls these: the host-published ports, never a container name.
@@ -99,26 +109,35 @@ describe("docker-compose.yml", () => {
 
 describe("Dockerfile", () => {
   const dockerfile = readFileSync(resolve(ROOT, "Dockerfile"), "utf8");
+  const stages = dockerfile.split(/^FROM /m).slice(1);
   const workspaces = (
     JSON.parse(readFileSync(resolve(ROOT, "package.json"), "utf8")) as { workspaces: string[] }
   ).workspaces;
 
-  it("copies every npm workspace before `npm ci`, and the scripts the services and `npm run keys` use", () => {
-    const beforeInstall = dockerfile.slice(0, dockerfile.indexOf("RUN npm ci"));
+  it("builds in one stage: every workspace copied before `npm ci`, then `npm run build`", () => {
+    const build = stages[0]!;
+    expect(build).toMatch(/ AS build\b/);
+    const beforeInstall = build.slice(0, build.indexOf("RUN npm ci"));
     for (const workspace of workspaces) {
       const folder = workspace.replace(/\/\*$/, "");
       expect(beforeInstall).toMatch(new RegExp(`COPY ${folder}(/package\\.json)? `));
     }
-    expect(dockerfile).toContain("COPY scripts ./scripts");
+    expect(build.indexOf("RUN npm run build")).toBeGreaterThan(build.indexOf("COPY scripts ./scripts"));
+    // A build from the host's checkout must not be copied in over the image's own.
+    const ignored = readFileSync(resolve(ROOT, ".dockerignore"), "utf8").split("\n");
+    expect(ignored).toEqual(expect.arrayContaining(["console/dist", "dist"]));
   });
 
-  it("builds the web console into the image, after its sources are copied", () => {
-    const copy = dockerfile.indexOf("COPY console ./console");
-    const build = dockerfile.indexOf("RUN npm run build -w console");
-    expect(copy).toBeGreaterThan(dockerfile.indexOf("RUN npm ci"));
-    expect(build).toBeGreaterThan(copy);
-    expect(dockerfile).toMatch(/EXPOSE .*\b8080\b/);
-    // A build from the host's checkout must not be copied in over the image's own.
-    expect(readFileSync(resolve(ROOT, ".dockerignore"), "utf8").split("\n")).toContain("console/dist");
+  it("runs compiled code with production dependencies only, as a non-root user, under tini", () => {
+    expect(stages).toHaveLength(2);
+    const runtime = stages[1]!;
+    expect(runtime).toMatch(/npm ci --omit=dev/);
+    expect(runtime).toContain("COPY --from=build /app/dist ./dist");
+    expect(runtime).toContain("COPY --from=build /app/console/dist ./console/dist");
+    expect(runtime).not.toMatch(/COPY (libs|services|scripts|cli) /); // no sources, no tsx
+    expect(runtime).toMatch(/^USER node$/m);
+    expect(runtime).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
+    expect(runtime).toMatch(/^CMD \["node", "dist\/registry\.cjs"\]$/m);
+    expect(runtime).toMatch(/EXPOSE .*\b8080\b/);
   });
 });

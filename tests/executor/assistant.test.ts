@@ -79,6 +79,10 @@ describe("ai_assistant through the executor", () => {
       input_tokens: 24,
       output_tokens: 16,
       model: "gpt-test",
+      rounds: [
+        { input_tokens: 13, output_tokens: 9, tool_calls: 1 },
+        { input_tokens: 11, output_tokens: 7, tool_calls: 0 },
+      ],
     });
     const child = run.steps.find((s) => s.parentStepId === "mcp");
     expect(child).toMatchObject({

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { Code, createClient, type Client } from "@connectrpc/connect";
@@ -8,7 +8,8 @@ import { ExecutorService, RunStatus, StepStatus, type WorkflowRun } from "@mcp/p
 import { errorDetails } from "@mcp/proto/grpc";
 import { ExecutionMode } from "@mcp/proto/workflows";
 import { ROOT, runCli, type CliResult } from "../support/cli";
-import { expectCode } from "../support/errors";
+import { expectCode, fieldsOf } from "../support/errors";
+import { INTERVAL_SCRIPT, intervals, maxOverlap, overlaps } from "../support/intervals";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
 import {
@@ -21,58 +22,6 @@ import {
 import { scriptConfig } from "../support/scripts";
 import { sharedScratch } from "../support/scratch";
 import { waitFor } from "../support/wait-for";
-
-/**
- * Writes `started` to input `marker` (when given), sleeps `seconds`, then appends
- * `<tag> <start> <end>` (epoch seconds) to the file named by input `log`: the interval in which the
- * step really ran, measured from inside the sandbox.
- */
-const INTERVAL_SCRIPT = `import json, sys, time
-data = json.load(open(sys.argv[1]))
-if data.get("marker"):
-    open(data["marker"], "a").write("started\\n")
-start = time.time()
-time.sleep(float(data.get("seconds", "0.3")))
-end = time.time()
-with open(data["log"], "a") as f:
-    f.write("%s %.6f %.6f\\n" % (data.get("tag", "x"), start, end))
-json.dump({"success": True, "result": {"start": start, "end": end}, "error": None}, open(sys.argv[2], "w"))
-`;
-
-interface Interval {
-  readonly tag: string;
-  readonly start: number;
-  readonly end: number;
-}
-
-const intervals = (file: string): Interval[] =>
-  existsSync(file)
-    ? readFileSync(file, "utf8")
-        .split("\n")
-        .filter((l) => l !== "")
-        .map((l) => {
-          const [tag = "", start = "0", end = "0"] = l.split(" ");
-          return { tag, start: Number(start), end: Number(end) };
-        })
-    : [];
-
-/** The most intervals open at one instant (an end before a start at the same instant). */
-function maxOverlap(all: readonly Interval[]): number {
-  const events = all.flatMap((i) => [
-    { at: i.start, delta: 1 },
-    { at: i.end, delta: -1 },
-  ]);
-  events.sort((a, b) => a.at - b.at || a.delta - b.delta);
-  let open = 0;
-  let most = 0;
-  for (const e of events) {
-    open += e.delta;
-    most = Math.max(most, open);
-  }
-  return most;
-}
-
-const overlaps = (a: Interval, b: Interval): boolean => a.start < b.end && b.start < a.end;
 
 const staticString = (value: string) => ({
   source: { case: "staticValue" as const, value: { kind: { case: "stringValue" as const, value } } },
@@ -142,6 +91,17 @@ describe("concurrency limits (max_concurrency, concurrency_key) on 2 executor pr
 
     const mcp = uniqueName("plain");
     await p.clients.registry.createMcp({ name: mcp, config: scriptConfig(INTERVAL_SCRIPT) });
+    // an update with a bad limit writes no new version
+    const update = await expectCode(
+      p.clients.registry.updateMcp({
+        mcp: { case: "name", value: mcp },
+        config: { ...scriptConfig(INTERVAL_SCRIPT), maxConcurrency: 0 },
+      }),
+      Code.InvalidArgument,
+    );
+    expect(fieldsOf(update)).toEqual(["config.max_concurrency"]);
+    const current = await p.clients.registry.getMcp({ mcp: { case: "name", value: mcp } });
+    expect(current.version?.version).toBe(1);
     const workflow = uniqueName("bad-key");
     const err = await expectCode(
       p.clients.workflows.createWorkflow({
@@ -266,7 +226,8 @@ describe("concurrency limits (max_concurrency, concurrency_key) on 2 executor pr
     const mcp = uniqueName("free");
     await p.clients.registry.createMcp({ name: mcp, config: scriptConfig(INTERVAL_SCRIPT, 60) });
     const log = join(dir, "keyed.log");
-    const workflow = await intervalWorkflow(mcp, log, "1", "inputs.customer");
+    // long enough that a-2 is still queued when it is read, however slowly the six starts go
+    const workflow = await intervalWorkflow(mcp, log, "4", "inputs.customer");
     const tags = ["a-1", "b-1", "a-2", "b-2", "a-3", "b-3"];
     const started: WorkflowRun[] = [];
     for (const [i, tag] of tags.entries()) {
@@ -277,7 +238,7 @@ describe("concurrency limits (max_concurrency, concurrency_key) on 2 executor pr
       started.push(run!);
     }
     expect(started.map((r) => r.concurrencyKey)).toEqual(["a", "b", "a", "b", "a", "b"]);
-    // a-2 was started while a-1 runs (for a second at least): queued, and GetRun says behind what
+    // a-2 was started while a-1 runs (for 4 s at least): queued, and GetRun says behind what
     const { run: queued } = await viaB.getRun({ id: started[2]!.id });
     expect(RunStatus[queued!.status]).toBe("PENDING");
     expect(queued!.concurrencyWait).toMatch(

@@ -278,7 +278,7 @@ describe("for_each steps", () => {
   });
 });
 
-/** The real CLI (`cli/bin/mcp.mjs`) against `p`; resolves with its exit code and output. */
+/** The real CLI (`cli/bin/mcpctl.cjs`) against `p`; resolves with its exit code and output. */
 const mcpCli = (p: TestPlatform, ...args: string[]): Promise<CliResult> => cliAgainst(p, ...args);
 
 describe("examples/for-each.yaml", () => {

@@ -1,12 +1,15 @@
 /**
  * TailStepLogs against a real platform (Redis run events bus, sandboxed Python): a running step's
- * output arrives while it still runs, the stream ends when the step ends; a finished step's record;
- * precise errors for bad requests.
+ * output arrives while it still runs (a script's prints, a notebook's cells one by one, secrets
+ * masked), the stream ends when the step ends; a finished step's record; precise errors for bad
+ * requests.
  */
+import { randomBytes } from "node:crypto";
 import { writeFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { Code } from "@connectrpc/connect";
-import { RunStatus, StepLogStream, StepStatus } from "@mcp/proto/executor";
+import { Code, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { RunStatus, SecretService, StepLogStream, StepStatus } from "@mcp/proto/executor";
 import { expectCode } from "../support/errors";
 import { gatedScript } from "../support/gated-script";
 import { uniqueName } from "../support/mcps";
@@ -21,7 +24,9 @@ describe("TailStepLogs", () => {
 
   beforeAll(async () => {
     dir = sharedScratch("mcp-live-logs-");
-    p = await startPlatform({ executorEnv: { SANDBOX_WRITE_PATHS: dir } });
+    p = await startPlatform({
+      executorEnv: { SANDBOX_WRITE_PATHS: dir, SECRETS_KEY: randomBytes(32).toString("base64") },
+    });
   }, 120_000);
   afterAll(async () => {
     await p?.stop();
@@ -47,6 +52,85 @@ describe("TailStepLogs", () => {
     );
     return { runId, stepId, open: () => writeFileSync(gate, "") };
   };
+
+  /** The text of one stream of the chunks so far. */
+  const textOf = (chunks: { stream: StepLogStream; text: string }[], stream: StepLogStream) =>
+    chunks
+      .filter((c) => c.stream === stream)
+      .map((c) => c.text)
+      .join("");
+
+  it("streams a notebook's cells as each runs, secrets masked, before the next cell has run", async () => {
+    const secrets = createClient(SecretService, createGrpcTransport({ baseUrl: p.executors[0]!.server.url }));
+    const token = `tok-${randomBytes(8).toString("hex")}`;
+    await secrets.putSecret({ name: "LIVE_NB_TOKEN", value: token });
+    const cell = (source: string) => ({
+      cell_type: "code",
+      metadata: {},
+      outputs: [],
+      execution_count: null,
+      source,
+    });
+    const notebook = JSON.stringify({
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: [
+        cell(
+          'import os, sys, time\nprint("cell one: token", os.environ["LIVE_NB_TOKEN"])\nprint("cell one to stderr", file=sys.stderr)',
+        ),
+        cell('while not os.path.exists(gate):\n    time.sleep(0.05)\nprint("cell two: gate opened")'),
+      ],
+    });
+    const mcp = uniqueName("live-nb");
+    await p.clients.registry.createMcp({
+      name: mcp,
+      config: {
+        kind: {
+          case: "jupyterNotebook",
+          value: { source: { case: "notebookContent", value: notebook }, timeoutSeconds: 120 },
+        },
+        secrets: ["LIVE_NB_TOKEN"],
+      },
+    });
+    const gate = join(dir, `${mcp}.gate`);
+    const { run } = await p.clients.executor.runMcp({
+      mcp: { mcp: { case: "name", value: mcp } },
+      inputs: { gate },
+    });
+    const runId = run!.id;
+    const stepId = await waitFor(
+      "the notebook step to start",
+      async () =>
+        (await p.clients.executor.getRun({ id: runId })).run!.steps.find(
+          (s) => s.status === StepStatus.RUNNING,
+        )?.stepId,
+      { timeoutMs: 60_000 },
+    );
+    const chunks: { stream: StepLogStream; text: string; recorded: boolean }[] = [];
+    const tail = (async () => {
+      for await (const c of p.clients.executor.tailStepLogs({ runId, stepId, follow: true })) chunks.push(c);
+    })();
+    // cell one's output arrives while cell two still waits for its gate
+    await waitFor(
+      "cell one's output",
+      async () => (textOf(chunks, StepLogStream.STDOUT).includes("cell one") ? true : undefined),
+      { timeoutMs: 30_000 },
+    );
+    await waitFor("cell one's stderr", async () =>
+      textOf(chunks, StepLogStream.STDERR).includes("cell one to stderr") ? true : undefined,
+    );
+    expect(textOf(chunks, StepLogStream.STDOUT)).toBe("cell one: token ***\n");
+    expect(chunks.every((c) => !c.recorded && !c.text.includes(token))).toBe(true);
+    const during = (await p.clients.executor.getRun({ id: runId })).run!;
+    expect(during.steps.find((s) => s.stepId === stepId)?.status).toBe(StepStatus.RUNNING);
+
+    writeFileSync(gate, "");
+    await tail;
+    expect(textOf(chunks, StepLogStream.STDOUT)).toBe("cell one: token ***\ncell two: gate opened\n");
+    const after = (await p.clients.executor.getRun({ id: runId })).run!;
+    expect(after.status).toBe(RunStatus.SUCCEEDED);
+  }, 120_000);
 
   it("streams a running step's stdout and stderr as written, and ends when the step ends", async () => {
     const { runId, stepId, open } = await startGated(3);

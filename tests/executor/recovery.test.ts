@@ -1,58 +1,13 @@
-import { readFileSync, existsSync } from "node:fs";
 import { join } from "node:path";
-import type { MessageInitShape } from "@bufbuild/protobuf";
-import { createClient, type Client } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
-import { ExecutorService, RunStatus, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
-import { ExecutionMode, type WorkflowSpecSchema } from "@mcp/proto/workflows";
+import { RunStatus, StepStatus } from "@mcp/proto/executor";
 import { Client as PgClient } from "pg";
+import { executorClient, linesIn, stepStatus, threeCounterSteps } from "../support/counter-workflow";
 import { crashSuite } from "../support/crash-suite";
 import { crashExecutor } from "../support/kill-executor";
 import { uniqueName } from "../support/mcps";
 import { executorEnv, spawnExecutor } from "../support/platform";
 import { COUNTER_SCRIPT, scriptConfig } from "../support/scripts";
 import { waitFor } from "../support/wait-for";
-
-const executorClient = (url: string): Client<typeof ExecutorService> =>
-  createClient(ExecutorService, createGrpcTransport({ baseUrl: url }));
-
-const staticString = (value: string) => ({
-  source: { case: "staticValue" as const, value: { kind: { case: "stringValue" as const, value } } },
-});
-
-/** Lines in a counter file: how many times the step that owns it really started. */
-const linesIn = (file: string): number =>
-  existsSync(file)
-    ? readFileSync(file, "utf8")
-        .split("\n")
-        .filter((l) => l !== "").length
-    : 0;
-
-/** `first` → `second` → `third`, each appending to its own counter file; `second` sleeps `secondSeconds`. */
-function threeCounterSteps(
-  mcp: string,
-  files: Record<"first" | "second" | "third", string>,
-  secondSeconds: number,
-): MessageInitShape<typeof WorkflowSpecSchema> {
-  const step = (stepId: "first" | "second" | "third", seconds: number, dependsOn: string[]) => ({
-    stepId,
-    mcp: { mcp: { case: "name" as const, value: mcp } },
-    dependsOn,
-    inputs: {
-      counter: staticString(files[stepId]),
-      tag: staticString(stepId),
-      seconds: staticString(String(seconds)),
-    },
-  });
-  return {
-    executionMode: ExecutionMode.SEQUENTIAL,
-    steps: [step("first", 0, []), step("second", secondSeconds, ["first"]), step("third", 0, ["second"])],
-    outputs: [{ name: "count", stepId: "third", output: "count" }],
-  };
-}
-
-const stepStatus = (run: WorkflowRun | undefined, stepId: string) =>
-  run?.steps.find((s) => s.stepId === stepId)?.status;
 
 describe("executor crash recovery", () => {
   const s = crashSuite("mcp-recovery-");
@@ -96,7 +51,7 @@ describe("executor crash recovery", () => {
     await crashExecutor(a);
     expect(linesIn(files.third)).toBe(0);
 
-    // Nothing wakes B for this run: it must find the abandoned run itself once A's lease expires.
+    // Nothing wakes B for this run: it must find the abandoned run itself (A's session ended, ADR 024).
     const b = await s.p.addExecutor({ SANDBOX_WRITE_PATHS: s.dir });
     const viaB = executorClient(b.server.url);
     const finished = await waitFor(

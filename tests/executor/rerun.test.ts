@@ -7,7 +7,7 @@ import { RunStatus, StepStatus, type WorkflowRun } from "@mcp/proto/executor";
 import { errorDetails } from "@mcp/proto/grpc";
 import { ExecutionMode, type StepSchema } from "@mcp/proto/workflows";
 import { crashSuite } from "../support/crash-suite";
-import { expectCode } from "../support/errors";
+import { expectCode, fieldsOf } from "../support/errors";
 import { uniqueName } from "../support/mcps";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -151,6 +151,7 @@ describe("RerunRun", () => {
       Code.FailedPrecondition,
     );
     expect(noLabel.rawMessage).toContain(`MCP "${fragile}" (step "c") has no "production" label`);
+    expect(fieldsOf(noLabel)).toEqual(["resolve_label"]);
     expect(await runCount()).toBe(before);
 
     // with the old run's pins, c is the broken version 1 again
@@ -277,6 +278,7 @@ describe("RerunRun", () => {
     const before = await runCount();
     const err = await expectCode(p.clients.executor.rerunRun({ runId: run!.id }), Code.FailedPrecondition);
     expect(err.rawMessage).toContain("only a finished run can be re-run");
+    expect(fieldsOf(err)).toEqual(["run_id"]);
     expect(await runCount()).toBe(before);
     writeFileSync(gate, "open");
     const old = await untilFinished(run!.id);
@@ -347,7 +349,8 @@ describe("RerunRun", () => {
       Code.InvalidArgument,
     );
     expect(item.rawMessage).toContain('"fan[1]" is an item of for_each step "fan", not a step of its own');
-    await expectCode(p.clients.executor.rerunRun({ runId: randomUUID() }), Code.NotFound);
+    const gone = await expectCode(p.clients.executor.rerunRun({ runId: randomUUID() }), Code.NotFound);
+    expect(fieldsOf(gone)).toEqual(["run_id"]);
     await expectCode(p.clients.executor.rerunRun({ runId: "not-a-uuid" }), Code.InvalidArgument);
     await expectCode(
       p.clients.executor.rerunRun({ runId: old.id, resolveLabel: "Not A Label" }),

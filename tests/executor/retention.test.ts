@@ -335,7 +335,7 @@ describe("run retention", () => {
     expect(bad.stderr).toContain("not an age");
   }, 60_000);
 
-  it("PruneRuns › needs the admin scope when API keys are on", async () => {
+  it("PruneRuns › needs the admin role when authentication is on", async () => {
     const write = generateApiKey();
     const admin = generateApiKey();
     const keys = new ApiKeyStore(sql);
@@ -343,9 +343,9 @@ describe("run retention", () => {
       id: write.id,
       name: "writer",
       secretHash: write.secretHash,
-      scopes: ["write", "execute"],
+      role: "editor",
     });
-    await keys.create({ id: admin.id, name: "admin", secretHash: admin.secretHash, scopes: ["admin"] });
+    await keys.create({ id: admin.id, name: "admin", secretHash: admin.secretHash, role: "admin" });
     const guarded = await addExecutor({ AUTH_ENABLED: "true" });
     const old = await run("succeeded", 40);
     const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });

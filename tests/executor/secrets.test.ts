@@ -13,7 +13,7 @@ import {
   SecretService,
 } from "@mcp/proto/executor";
 import { errorDetails } from "@mcp/proto/grpc";
-import { createLogger, generateApiKey, reasonOf } from "@mcp/runtime";
+import { createLogger, generateApiKey, reasonOf, type Role } from "@mcp/runtime";
 import { Client as PgClient } from "pg";
 import { expectCode } from "../support/errors";
 import type { LogRecord } from "../support/logged-executor";
@@ -73,9 +73,9 @@ describe("SecretService with API keys on", () => {
   const clientOf = (app: ExecutorApp) =>
     createClient(SecretService, createGrpcTransport({ baseUrl: app.server.url }));
 
-  async function createKey(name: string, scopes: string[]): Promise<string> {
+  async function createKey(name: string, role: Role): Promise<string> {
     const key = generateApiKey();
-    await new ApiKeyStore(dataSource).create({ id: key.id, name, secretHash: key.secretHash, scopes });
+    await new ApiKeyStore(dataSource).create({ id: key.id, name, secretHash: key.secretHash, role });
     return key.token;
   }
 
@@ -83,8 +83,8 @@ describe("SecretService with API keys on", () => {
     db = await createTestDatabase();
     dataSource = (await openDatabase({ url: db.url, poolSize: 2 })).dataSource;
     adminName = `admin-${randomBytes(3).toString("hex")}`;
-    admin = await createKey(adminName, ["admin"]);
-    writer = await createKey("writer", ["write", "execute"]);
+    admin = await createKey(adminName, "admin");
+    writer = await createKey("writer", "editor");
     const a = await executor(keyA.toString("base64"));
     secrets = clientOf(a);
     vaultA = a.secrets;
@@ -130,7 +130,9 @@ describe("SecretService with API keys on", () => {
     ] as const) {
       expectNoValue(schema as DescMessage, message);
     }
-    expect(await vaultA.reveal(["OPENAI_API_KEY"])).toEqual(new Map([["OPENAI_API_KEY", values.at(-1)]]));
+    expect(await vaultA.reveal("default", ["OPENAI_API_KEY"])).toEqual(
+      new Map([["OPENAI_API_KEY", values.at(-1)]]),
+    );
 
     await secrets.deleteSecret({ name: "OPENAI_API_KEY", etag: updated.secret!.etag }, bearer(admin));
     const gone = await expectCode(
@@ -153,10 +155,10 @@ describe("SecretService with API keys on", () => {
     for (const [method, call] of Object.entries(calls)) {
       const denied = await expectCode(call(bearer(writer)), Code.PermissionDenied);
       expect(denied.rawMessage).toBe(
-        `API key "writer" lacks the "admin" scope that ${method} needs (it has: write, execute)`,
+        `${method} needs the "admin" role in workspace "default"; API key "writer" has "editor"`,
       );
       const anonymous = await expectCode(call(), Code.Unauthenticated);
-      expect(anonymous.rawMessage).toContain(`${method} needs an API key`);
+      expect(anonymous.rawMessage).toContain(`${method} needs a credential`);
     }
     // nothing changed
     expect((await secrets.getSecret({ name: "GUARDED" }, bearer(admin))).secret?.valueVersion).toBe(1);
@@ -201,7 +203,7 @@ describe("SecretService with API keys on", () => {
     );
     expect(reasonOf(stale)).toBe("ETAG_MISMATCH");
     expect(stale.rawMessage).toContain(`etag "${first.secret!.etag}" is stale`);
-    expect(await vaultA.reveal(["CAS"])).toEqual(new Map([["CAS", kept]]));
+    expect(await vaultA.reveal("default", ["CAS"])).toEqual(new Map([["CAS", kept]]));
     await expectCode(
       secrets.deleteSecret({ name: "CAS", etag: first.secret!.etag }, bearer(admin)),
       Code.Aborted,
@@ -261,14 +263,14 @@ describe("SecretService with API keys on", () => {
     expect((await rotating.getSecret({ name: "ROT_ONE" }, bearer(admin))).secret?.keyId).toBe(idB);
 
     const onlyB = await executor(keyB.toString("base64"));
-    expect(await onlyB.secrets.reveal(["ROT_ONE", "ROT_TWO"])).toEqual(
+    expect(await onlyB.secrets.reveal("default", ["ROT_ONE", "ROT_TWO"])).toEqual(
       new Map([
         ["ROT_ONE", one],
         ["ROT_TWO", two],
       ]),
     );
     // the executor still on key A alone can no longer open them, and says which key is missing
-    await expect(vaultA.reveal(["ROT_ONE"])).rejects.toMatchObject({
+    await expect(vaultA.reveal("default", ["ROT_ONE"])).rejects.toMatchObject({
       secretName: "ROT_ONE",
       problem: "key_unknown",
       message: expect.stringContaining(`sealed with key id "${idB}"`) as string,

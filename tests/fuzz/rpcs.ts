@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { DescMethod, DescService, JsonObject } from "@bufbuild/protobuf";
-import { createClient } from "@connectrpc/connect";
+import { createClient, type CallOptions } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { MethodOptions_IdempotencyLevel } from "@bufbuild/protobuf/wkt";
 import {
@@ -44,19 +44,21 @@ export interface Fixtures {
 
 const fresh = (prefix: string) => `${prefix}-${randomUUID().slice(0, 12)}`;
 
-/** Creates the MCPs, workflows, run and secret the requests refer to; waits until the run is over. */
-export async function createFixtures(p: TestPlatform): Promise<Fixtures> {
+/**
+ * Creates the MCPs, workflows, run and secret the requests refer to; waits until the run is over.
+ * `options` go with every call (an admin key when authentication is on).
+ */
+export async function createFixtures(p: TestPlatform, options: CallOptions = {}): Promise<Fixtures> {
   const mcp = fresh("fz-echo");
   const victimMcp = fresh("fz-victim");
   const flow = fresh("fz-flow");
   const victimFlow = fresh("fz-victim-flow");
   const secret = "FZ_FIXTURE";
-  const created = await p.clients.registry.createMcp({
-    name: mcp,
-    tags: ["fz"],
-    config: scriptConfig(ECHO_SCRIPT),
-  });
-  await p.clients.registry.createMcp({ name: victimMcp, config: scriptConfig(ECHO_SCRIPT) });
+  const created = await p.clients.registry.createMcp(
+    { name: mcp, tags: ["fz"], config: scriptConfig(ECHO_SCRIPT) },
+    options,
+  );
+  await p.clients.registry.createMcp({ name: victimMcp, config: scriptConfig(ECHO_SCRIPT) }, options);
   const spec = {
     inputs: [{ name: "x", required: true }],
     steps: [
@@ -67,27 +69,29 @@ export async function createFixtures(p: TestPlatform): Promise<Fixtures> {
       },
     ],
   };
-  await p.clients.workflows.createWorkflow({ name: flow, tags: ["fz"], spec });
-  await p.clients.workflows.createWorkflow({ name: victimFlow, spec });
-  const run = await p.clients.executor.executeWorkflow({
-    workflow: { workflow: { case: "name", value: flow } },
-    inputs: { x: "fixture" },
-    wait: true,
-  });
+  await p.clients.workflows.createWorkflow({ name: flow, tags: ["fz"], spec }, options);
+  await p.clients.workflows.createWorkflow({ name: victimFlow, spec }, options);
+  const run = await p.clients.executor.executeWorkflow(
+    { workflow: { workflow: { case: "name", value: flow } }, inputs: { x: "fixture" }, wait: true },
+    options,
+  );
   const runId = run.run!.id;
   await waitFor("the fixture run to finish", async () => {
-    const got = await p.clients.executor.getRun({ id: runId });
+    const got = await p.clients.executor.getRun({ id: runId }, options);
     return got.run && got.run.status !== RunStatus.PENDING && got.run.status !== RunStatus.RUNNING
       ? true
       : undefined;
   });
-  await createSecret(p, secret);
+  await createSecret(p, secret, options);
   const trigger = `fz-hook-${randomUUID().slice(0, 8)}`;
   const triggers = createClient(TriggerService, createGrpcTransport({ baseUrl: p.executors[0]!.server.url }));
-  await triggers.createTrigger({ name: trigger, workflow: { workflow: { case: "name", value: flow } } });
+  await triggers.createTrigger(
+    { name: trigger, workflow: { workflow: { case: "name", value: flow } } },
+    options,
+  );
   const schedule = fresh("fz-schedule");
   const victimSchedule = fresh("fz-victim-schedule");
-  await createSchedules(p, flow, [schedule, victimSchedule]);
+  await createSchedules(p, flow, [schedule, victimSchedule], options);
   return {
     mcp,
     mcpId: created.mcp!.id,
@@ -105,30 +109,38 @@ export async function createFixtures(p: TestPlatform): Promise<Fixtures> {
 /** A cron expression that fires in 2099 only: the fixture schedules start no runs of their own. */
 const FAR_CRON = "0 0 0 1 1 * 2099";
 
-async function createSchedules(p: TestPlatform, flow: string, names: string[]): Promise<void> {
+async function createSchedules(
+  p: TestPlatform,
+  flow: string,
+  names: string[],
+  options: CallOptions,
+): Promise<void> {
   const schedules = createClient(
     ScheduleService,
     createGrpcTransport({ baseUrl: p.executors[0]!.server.url }),
   );
   for (const name of names) {
-    await schedules.createSchedule({
-      name,
-      spec: {
-        workflow: { workflow: { case: "name", value: flow } },
-        inputs: { x: "fixture" },
-        cron: FAR_CRON,
+    await schedules.createSchedule(
+      {
+        name,
+        spec: {
+          workflow: { workflow: { case: "name", value: flow } },
+          inputs: { x: "fixture" },
+          cron: FAR_CRON,
+        },
       },
-    });
+      options,
+    );
   }
 }
 
-async function createSecret(p: TestPlatform, name: string): Promise<void> {
+async function createSecret(p: TestPlatform, name: string, options: CallOptions): Promise<void> {
   const secrets = createClient(SecretService, createGrpcTransport({ baseUrl: p.executors[0]!.server.url }));
-  await secrets.putSecret({ name, value: "fixture value", description: "fuzz fixture" });
+  await secrets.putSecret({ name, value: "fixture value", description: "fuzz fixture" }, options);
 }
 
-/** Valid requests for every RPC of the four services, by method name. */
-function requests(f: Fixtures): Record<string, () => JsonObject> {
+/** Valid requests for every RPC of every service, by method name (the RPC × role matrix uses them too). */
+export function validRequests(f: Fixtures): Record<string, () => JsonObject> {
   const mcpRef = { name: f.mcp };
   const spec = {
     inputs: [{ name: "x", required: true, defaultValue: "d" }],
@@ -154,7 +166,19 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
       changeNote: "created by the fuzz suite",
     }),
     GetMcp: () => ({ ...mcpRef, label: "latest" }),
-    ListMcps: () => ({ pageSize: 10, filter: { tag: "fz", text: "fz", type: "MCP_TYPE_PYTHON_SCRIPT" } }),
+    ListMcps: () => ({
+      pageSize: 10,
+      filter: {
+        tag: "fz",
+        text: "fz",
+        type: "MCP_TYPE_PYTHON_SCRIPT",
+        types: ["MCP_TYPE_LLM_PROMPT"],
+        tags: ["x"],
+        labels: ["production"],
+        deprecated: false,
+      },
+      includeFacets: true,
+    }),
     UpdateMcp: () => ({
       ...mcpRef,
       updateMask: "description,tags",
@@ -191,6 +215,7 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
     ListWorkflowVersions: () => ({ name: f.flow, pageSize: 5 }),
     SetCurrentWorkflowVersion: () => ({ name: f.flow, version: 1 }),
     ValidateWorkflow: () => ({ spec }),
+    ListMcpUsages: () => ({ name: f.mcp, currentOnly: true, pageSize: 5 }),
     // executor
     ExecuteWorkflow: () => ({
       workflow: { name: f.flow },
@@ -264,12 +289,19 @@ function requests(f: Fixtures): Record<string, () => JsonObject> {
     ResumeSchedule: () => ({ name: f.schedule }),
     DeleteSchedule: () => ({ name: f.victimSchedule }),
     TriggerSchedule: () => ({ name: f.schedule, requestId: fresh("rq") }),
+    // access and audit
+    WhoAmI: () => ({}),
+    ListMembers: () => ({ pageSize: 5 }),
+    AddMember: () => ({ email: `${fresh("fz")}@example.com`, role: "ROLE_VIEWER" }),
+    UpdateMember: () => ({ email: "fz-member@example.com", role: "ROLE_EDITOR" }),
+    RemoveMember: () => ({ email: "fz-member@example.com" }),
+    ListAuditEvents: () => ({ pageSize: 5, filter: { method: "CreateMcp" } }),
   };
 }
 
 /** Every RPC of the registry, workflows and executor (runs, secrets, triggers, retention), with its valid request. */
 export function rpcsOf(p: TestPlatform, f: Fixtures): Rpc[] {
-  const byName = requests(f);
+  const byName = validRequests(f);
   const executor = p.executors[0]!.server.url;
   const served: [DescService, string][] = [
     [RegistryService, p.registry.url],

@@ -15,7 +15,7 @@ import {
 } from "@mcp/proto/executor";
 import { health } from "@mcp/proto/grpc";
 import { NetworkAccess, type McpConfigSchema } from "@mcp/proto/registry";
-import { generateApiKey } from "@mcp/runtime";
+import { generateApiKey, type Role } from "@mcp/runtime";
 import { processesWith, startOutsideHost, type OutsideHost } from "@mcp/sandbox/testing";
 import { Client as PgClient } from "pg";
 import { expectCode } from "../support/errors";
@@ -96,17 +96,17 @@ describe("untrusted step code cannot reach the platform", () => {
       id: service.id,
       name: "services",
       secretHash: service.secretHash,
-      scopes: ["write", "execute"],
+      role: "viewer",
     });
-    const key = async (name: string, scopes: string[]) => {
+    const key = async (name: string, role: Role) => {
       const k = generateApiKey();
-      await store.create({ id: k.id, name, secretHash: k.secretHash, scopes });
+      await store.create({ id: k.id, name, secretHash: k.secretHash, role });
       return k.token;
     };
     keys = {
-      admin: await key(uniqueName("admin"), ["admin"]),
-      writer: await key(uniqueName("attacker"), ["write"]),
-      runner: await key(uniqueName("runner"), ["execute"]),
+      admin: await key(uniqueName("admin"), "admin"),
+      writer: await key(uniqueName("attacker"), "editor"),
+      runner: await key(uniqueName("runner"), "operator"),
     };
     const auth = { AUTH_ENABLED: "true", AUTH_CACHE_MS: "300", SERVICE_API_KEY: service.token };
     registry = await startTestRegistry({ db: withPassword, env: auth });
@@ -302,7 +302,7 @@ targets = ${JSON.stringify(targets)}`,
     await expectServing();
   });
 
-  it("network egress needs the admin scope; with it outside hosts answer, the host and the platform do not", async () => {
+  it("network egress needs the admin role; with it outside hosts answer, the host and the platform do not", async () => {
     const probe = reporting(
       CONNECT_ALL,
       `{"outside": attempt(${JSON.stringify(outside.address)}, ${outside.port}), "gateway": attempt(${JSON.stringify(outside.gateway)}, ${Number(new URL(executor.url).port)}), "host_loopback": attempt("10.0.2.2", 5432), "postgres": attempt("127.0.0.1", 5432)}`,
@@ -313,7 +313,10 @@ targets = ${JSON.stringify(targets)}`,
       registry.client.createMcp({ name, config: egress }, bearer(keys.writer)),
       Code.PermissionDenied,
     );
-    await expectCode(registry.client.getMcp({ mcp: { case: "name", value: name } }), Code.NotFound);
+    await expectCode(
+      registry.client.getMcp({ mcp: { case: "name", value: name } }, bearer(keys.writer)),
+      Code.NotFound,
+    );
 
     const r = await run(await register(egress, keys.admin));
     expect(r.status).toBe(RunStatus.SUCCEEDED);
@@ -331,7 +334,7 @@ targets = ${JSON.stringify(targets)}`,
       await secrets.putSecret({ name, value, description: "for the attack suite" }, bearer(keys.admin));
     });
 
-    it("naming a secret needs the admin scope", async () => {
+    it("naming a secret needs the admin role", async () => {
       await expectCode(
         registry.client.createMcp(
           { name: uniqueName("greedy"), config: { ...script("print(1)"), secrets: [name] } },

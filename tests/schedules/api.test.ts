@@ -1,7 +1,6 @@
 import { Code, type Client } from "@connectrpc/connect";
-import { errorDetails } from "@mcp/proto/grpc";
 import { OverlapPolicy, RunStatus, TickOutcome, type ScheduleService } from "@mcp/proto/executor";
-import { expectCode } from "../support/errors";
+import { expectCode, fieldsOf } from "../support/errors";
 import { startPlatform, type TestPlatform } from "../support/platform";
 import { oneStepWorkflow, scheduleClient, scheduledRuns, scheduleTicks } from "../support/schedules";
 import { uniqueName } from "../support/mcps";
@@ -9,8 +8,7 @@ import { waitFor } from "../support/wait-for";
 
 /** The BadRequest field paths of an INVALID_ARGUMENT. */
 async function invalidFields(call: Promise<unknown>): Promise<string[]> {
-  const err = await expectCode(call, Code.InvalidArgument);
-  return err.findDetails(errorDetails.BadRequestSchema).flatMap((b) => b.fieldViolations.map((v) => v.field));
+  return fieldsOf(await expectCode(call, Code.InvalidArgument));
 }
 
 const everySecond = "* * * * * *";
@@ -84,13 +82,15 @@ describe("ScheduleService", () => {
       Code.NotFound,
     );
     expect(missing.rawMessage).toMatch(/spec\.workflow/);
-    await expectCode(
+    expect(fieldsOf(missing)).toEqual(["spec.workflow"]);
+    const noVersion = await expectCode(
       schedules.createSchedule({
         name,
         spec: spec({ workflow: { workflow: { case: "name", value: echo }, version: 7 } }),
       }),
       Code.NotFound,
     );
+    expect(fieldsOf(noVersion)).toEqual(["spec.workflow"]);
     await expectCode(schedules.getSchedule({ name }), Code.NotFound);
     const listed = await schedules.listSchedules({ workflow: echo });
     expect(listed.schedules.map((s) => s.name)).not.toContain(name);

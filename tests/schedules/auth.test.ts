@@ -29,12 +29,12 @@ describe("ScheduleService with API keys on", () => {
       id: service.id,
       name: "platform-services",
       secretHash: service.secretHash,
-      scopes: ["write", "execute"],
+      role: "viewer",
     });
-    runner = await createKey(p.db.url, uniqueName("runner"), "execute");
-    writer = await createKey(p.db.url, uniqueName("writer"), "write");
-    // the workflow and its MCP are written with the services' own key (write)
-    workflow = await oneStepWorkflow(p, "echo", bearer(service.token));
+    runner = await createKey(p.db.url, uniqueName("runner"), "operator");
+    writer = await createKey(p.db.url, uniqueName("writer"), "editor");
+    // the workflow and its MCP are definitions: an editor writes them
+    workflow = await oneStepWorkflow(p, "echo", bearer(writer));
   });
   afterAll(async () => {
     await keys?.destroy();
@@ -56,7 +56,7 @@ describe("ScheduleService with API keys on", () => {
     }
   });
 
-  it("writes need the execute scope (a schedule starts runs); reads are open", async () => {
+  it("writes need the operator role (a schedule starts runs); reads need a key (viewer)", async () => {
     const schedules = scheduleClient(p.executors[0]!.server.url);
     const name = uniqueName("auth");
     const request = {
@@ -69,14 +69,16 @@ describe("ScheduleService with API keys on", () => {
     };
     await expectCode(schedules.createSchedule(request), Code.Unauthenticated);
     const denied = await expectCode(schedules.createSchedule(request, bearer(writer)), Code.PermissionDenied);
-    expect(denied.rawMessage).toMatch(/execute/);
+    expect(denied.rawMessage).toContain('CreateSchedule needs the "operator" role in workspace "default"');
+    expect(denied.rawMessage).toContain('has "editor"');
     await schedules.createSchedule(request, bearer(runner));
-    expect((await schedules.getSchedule({ name })).schedule!.name).toBe(name);
-    expect((await schedules.listSchedules({})).schedules.map((s) => s.name)).toContain(name);
+    await expectCode(schedules.getSchedule({ name }), Code.Unauthenticated);
+    expect((await schedules.getSchedule({ name }, bearer(writer))).schedule!.name).toBe(name);
+    expect((await schedules.listSchedules({}, bearer(writer))).schedules.map((s) => s.name)).toContain(name);
     await expectCode(schedules.triggerSchedule({ name }), Code.Unauthenticated);
     await expectCode(schedules.pauseSchedule({ name }, bearer(writer)), Code.PermissionDenied);
     const fired = await schedules.triggerSchedule({ name }, bearer(runner));
-    expect(fired.run?.scheduleId).toBe((await schedules.getSchedule({ name })).schedule!.id);
+    expect(fired.run?.scheduleId).toBe((await schedules.getSchedule({ name }, bearer(runner))).schedule!.id);
     await schedules.deleteSchedule({ name }, bearer(runner));
   });
 });

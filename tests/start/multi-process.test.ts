@@ -1,7 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ApiKeyStore, openDatabase } from "@mcp/db";
 import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
+import { generateApiKey } from "@mcp/runtime";
 import { requireConsoleBuild } from "../support/console-build";
 import { interrupt, startLauncher, stopLaunchers, type Launcher } from "../support/launcher";
 import { TEST_REDIS_URL } from "../support/registry";
@@ -12,13 +14,34 @@ async function get(url: string): Promise<{ status: number; type: string | null; 
 }
 
 /** A Connect JSON call, as a browser would make it. */
-async function listMcps(registryUrl: string): Promise<number> {
-  const res = await fetch(`${registryUrl}/mcp.registry.v1.RegistryService/ListMcps`, {
+async function listMcps(registryUrl: string, key?: string): Promise<number> {
+  return (await post(`${registryUrl}/mcp.registry.v1.RegistryService/ListMcps`, {}, key)).status;
+}
+
+/** A Connect JSON call. */
+function post(url: string, body: object, key?: string): Promise<Response> {
+  return fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json" },
-    body: "{}",
+    headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    body: JSON.stringify(body),
   });
-  return res.status;
+}
+
+/** An admin key in the database at `url`, as `npm run keys -- create --role admin` makes one. */
+async function adminKey(url: string): Promise<string> {
+  const { dataSource } = await openDatabase({ url, poolSize: 2 });
+  try {
+    const key = generateApiKey();
+    await new ApiKeyStore(dataSource).create({
+      id: key.id,
+      name: `admin-${key.id}`,
+      secretHash: key.secretHash,
+      role: "admin",
+    });
+    return key.token;
+  } finally {
+    await dataSource.destroy();
+  }
 }
 
 /** A console workspace whose build script is `script` (instead of `vite build`), with no build yet. */
@@ -67,7 +90,25 @@ describe("npm start › one process per service (DATABASE_URL and REDIS_URL give
       workflowsUrl: launcher.urls.workflows,
       executorUrl: launcher.urls.executor,
     });
-    expect(await listMcps(launcher.urls.registry)).toBe(200);
+    // with Redis, authentication is on: every call needs a key; npm start gave the services their own
+    expect(launcher.output.join("")).toContain('created the viewer key "npm-start-services"');
+    expect(await listMcps(launcher.urls.registry)).toBe(401);
+    const admin = await adminKey(db.url);
+    expect(await listMcps(launcher.urls.registry, admin)).toBe(200);
+    const mcp = `started-${Date.now()}`;
+    const created = await post(
+      `${launcher.urls.registry}/mcp.registry.v1.RegistryService/CreateMcp`,
+      { name: mcp, config: { pythonScript: { scriptContent: "print(1)" } } },
+      admin,
+    );
+    expect(created.status).toBe(200);
+    // the workflows service checks the step's MCP with the registry, presenting that key
+    const flow = await post(
+      `${launcher.urls.workflows}/mcp.workflows.v1.WorkflowService/CreateWorkflow`,
+      { name: `${mcp}-flow`, spec: { steps: [{ stepId: "s", mcp: { name: mcp } }] } },
+      admin,
+    );
+    expect(flow.status).toBe(200);
 
     expect(await interrupt(launcher)).toBe(0);
     await expect(fetch(`${consoleUrl}/`)).rejects.toThrow();

@@ -5,7 +5,7 @@ import type { TestPlatform } from "./platform";
 /** The repository's root: where the CLI runs from (it resolves manifests' relative paths there). */
 export const ROOT = resolve(__dirname, "../..");
 /** The real CLI's entry point. */
-export const CLI_BIN = resolve(ROOT, "cli/bin/mcp.mjs");
+export const CLI_BIN = resolve(ROOT, "cli/bin/mcpctl.cjs");
 
 /** How a CLI run ended. */
 export interface CliResult {
@@ -21,7 +21,8 @@ export interface CliResult {
  */
 export function runCli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
   const childEnv = { ...process.env };
-  for (const name of ["REGISTRY_URL", "WORKFLOWS_URL", "EXECUTOR_URL", "MCP_API_KEY"]) delete childEnv[name];
+  for (const name of ["REGISTRY_URL", "WORKFLOWS_URL", "EXECUTOR_URL", "MCP_API_KEY", "MCP_WORKSPACE"])
+    delete childEnv[name];
   return new Promise((done, reject) => {
     const child = spawn(process.execPath, [CLI_BIN, ...args], {
       cwd: ROOT,

@@ -1,4 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import { errorDetails } from "@mcp/proto/grpc";
 
 /** Awaits a call expected to fail and returns its ConnectError (fails the test if it succeeded). */
 export async function rpcError(call: Promise<unknown>): Promise<ConnectError> {
@@ -17,4 +18,9 @@ export async function expectCode(call: Promise<unknown>, code: Code): Promise<Co
     throw new Error(`expected ${Code[code]}, got ${Code[err.code]}: ${err.rawMessage}`);
   }
   return err;
+}
+
+/** The google.rpc.BadRequest field paths an error names (any code). */
+export function fieldsOf(err: ConnectError): string[] {
+  return err.findDetails(errorDetails.BadRequestSchema).flatMap((b) => b.fieldViolations.map((v) => v.field));
 }

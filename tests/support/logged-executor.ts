@@ -42,7 +42,7 @@ export async function startLoggedExecutor(
     app,
     url: app.server.url,
     records,
-    claimedRunIds: () => records.filter((r) => r.msg === "claimed run").map((r) => String(r["runId"])),
+    claimedRunIds: () => records.filter((r) => r.msg === "claimed run").map((r) => String(r["run_id"])),
     stop: () => app.stop(),
   };
 }

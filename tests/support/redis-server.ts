@@ -30,18 +30,24 @@ export class RedisServerProcess {
   private child: ChildProcess | undefined;
   private readonly dir = mkdtempSync(join(tmpdir(), "redis-test-"));
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly extraArgs: readonly string[] = [],
+  ) {}
 
   /** `redis://127.0.0.1:<port>`. */
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  /** Starts redis-server on `port` (a free one by default) and waits until it answers PING. */
-  static async start(port?: number): Promise<RedisServerProcess> {
+  /**
+   * Starts redis-server on `port` (a free one by default) and waits until it answers PING.
+   * `extraArgs` are added to its command line (e.g. `--replicaof 127.0.0.1 6379`).
+   */
+  static async start(port?: number, extraArgs: readonly string[] = []): Promise<RedisServerProcess> {
     await requireBinary("redis-server");
     await requireBinary("redis-cli");
-    const server = new RedisServerProcess(port ?? (await freePort()));
+    const server = new RedisServerProcess(port ?? (await freePort()), extraArgs);
     await server.restart();
     return server;
   }
@@ -62,6 +68,7 @@ export class RedisServerProcess {
         "no",
         "--dir",
         this.dir,
+        ...this.extraArgs,
       ],
       { stdio: "ignore" },
     );

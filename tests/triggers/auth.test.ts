@@ -33,10 +33,10 @@ describe("webhook triggers with API keys on", () => {
       id: service.id,
       name: "platform-services",
       secretHash: service.secretHash,
-      scopes: ["write", "execute"],
+      role: "viewer",
     });
     admin = await createKey(p.db.url, uniqueName("admin"), "admin");
-    ci = await createKey(p.db.url, uniqueName("ci"), "write,execute");
+    ci = await createKey(p.db.url, uniqueName("ci"), "editor");
     const echo = uniqueName("echo");
     const concat = uniqueName("concat");
     await p.clients.registry.createMcp({ name: echo, config: scriptConfig(ECHO_SCRIPT) }, bearer(ci));
@@ -49,7 +49,7 @@ describe("webhook triggers with API keys on", () => {
     await p?.stop();
   });
 
-  it("TriggerService needs the admin scope for every method, reads included", async () => {
+  it("TriggerService needs the admin role for every method, reads included", async () => {
     await expectCode(triggers.listTriggers({}), Code.Unauthenticated);
     await expectCode(triggers.listTriggers({}, bearer(ci)), Code.PermissionDenied);
     await expectCode(

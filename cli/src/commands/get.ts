@@ -6,8 +6,10 @@ import { call, type Context } from "../context.js";
 import { enumLabel, formatTable, formatTime, messageJson, type OutputFormat } from "../output.js";
 import { itemLines } from "../items.js";
 import { runRow, RUN_HEADERS } from "./runs.js";
+import { traceLines, usageLines } from "../usage-lines.js";
 import { waitingLines } from "./signal.js";
 import { parseKind } from "./resources.js";
+import { usedByLines } from "./used-by.js";
 
 export interface GetOptions {
   readonly output: OutputFormat;
@@ -51,6 +53,8 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
     );
     const limit = res.version?.config?.maxConcurrency;
     if (limit !== undefined) ctx.io.out(`max_concurrency: ${limit} steps at once, cluster-wide`);
+    if (m.deprecated) ctx.io.out("the latest version is deprecated");
+    for (const line of await usedByLines(ctx, m.id)) ctx.io.out(line);
     return;
   }
   if (kind === "workflow") {
@@ -92,6 +96,8 @@ export async function get(ctx: Context, kindArg: string, name: string, opts: Get
   for (const line of subWorkflowLines(res.run!)) ctx.io.out(line);
   for (const line of rerunLines(res.run!)) ctx.io.out(line);
   for (const line of concurrencyLines(res.run!)) ctx.io.out(line);
+  for (const line of usageLines(res.run!)) ctx.io.out(line);
+  for (const line of traceLines(res.run!)) ctx.io.out(line);
 }
 
 /** For a re-run: the run it re-runs, the step it re-ran from, and the steps it took over. */

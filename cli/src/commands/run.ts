@@ -1,3 +1,4 @@
+import { usageLines } from "../usage-lines.js";
 import { GetRunResponseSchema, RunStatus, type WorkflowRun } from "@mcp/proto/executor";
 import { call, type Context } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
@@ -137,5 +138,6 @@ function report(ctx: Context, run: WorkflowRun, progress: RunProgress, elapsedMs
   }
   const outputs = run.outputs ?? {};
   if (Object.keys(outputs).length > 0) ctx.io.out(`outputs:\n${JSON.stringify(outputs, null, 2)}`);
+  for (const line of usageLines(run)) ctx.io.err(line);
   ctx.io.err(`finished in ${formatElapsed(elapsedMs)}`);
 }

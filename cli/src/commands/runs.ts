@@ -1,9 +1,9 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { ListRunsResponseSchema, RunKind, type WorkflowRun } from "@mcp/proto/executor";
+import { stepCounts } from "@mcp/wording";
 import { call, type Context } from "../context.js";
 import { runIdOf } from "../run-id.js";
-import { stepCounts } from "../step-counts.js";
 import { formatTable, formatTime, messageJson, type OutputFormat } from "../output.js";
 import { formatElapsed, runStatusName } from "../progress.js";
 
@@ -21,7 +21,7 @@ export function runRow(run: WorkflowRun): string[] {
       ? formatElapsed(timestampMs(run.finishTime) - timestampMs(run.startTime))
       : "-";
   // ListRuns answers without steps; GetRun has them.
-  const steps = stepCounts(top);
+  const steps = stepCounts(top, "-");
   return [run.id, target, runStatusName(run.status), steps, formatTime(run.createTime), duration];
 }
 

@@ -56,7 +56,9 @@ const outputOption = () =>
 export function scheduleCommand(program: Command, action: Action): void {
   const schedule = program
     .command("schedule")
-    .description("workflows started on a cron schedule (writes need the execute scope when API keys are on)");
+    .description(
+      "workflows started on a cron schedule (writes need the operator role when authentication is on)",
+    );
   specOptions(schedule.command("create").description("create a schedule").argument("<name>", "schedule name"))
     .option("--paused", "create it paused")
     .action(

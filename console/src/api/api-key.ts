@@ -1,7 +1,9 @@
 /** Where the API key lives: the browser's localStorage, under one key. */
 export const API_KEY_STORAGE_KEY = "mcp-console.api-key";
+/** Where the chosen workspace lives (sent as `x-mcp-workspace`; none = the services' `default`). */
+export const WORKSPACE_STORAGE_KEY = "mcp-console.workspace";
 
-/** Reads and writes the API key the console sends as `authorization: Bearer <key>`. */
+/** Reads and writes one remembered setting: the API key (`authorization: Bearer <key>`), the workspace. */
 export interface ApiKeyStore {
   readonly get: () => string | undefined;
   readonly set: (key: string | undefined) => void;
@@ -9,13 +11,23 @@ export interface ApiKeyStore {
   readonly subscribe: (listener: () => void) => () => void;
 }
 
-/** A store over `storage` (localStorage in the app; any Storage in tests). */
+/** The API key's store over `storage` (localStorage in the app; any Storage in tests). */
 export function createApiKeyStore(storage: Storage | undefined = globalThis.localStorage): ApiKeyStore {
+  return createStoredValue(API_KEY_STORAGE_KEY, storage);
+}
+
+/** The chosen workspace's store over `storage`. */
+export function createWorkspaceStore(storage: Storage | undefined = globalThis.localStorage): ApiKeyStore {
+  return createStoredValue(WORKSPACE_STORAGE_KEY, storage);
+}
+
+/** A setting remembered in `storage` under `storageKey` (in memory when storage is disabled). */
+function createStoredValue(storageKey: string, storage: Storage | undefined): ApiKeyStore {
   const listeners = new Set<() => void>();
   let memory: string | undefined;
   const read = (): string | undefined => {
     try {
-      return storage?.getItem(API_KEY_STORAGE_KEY) ?? undefined;
+      return storage?.getItem(storageKey) ?? undefined;
     } catch {
       return memory; // storage disabled (private mode, sandboxed frame): keep it for this page only
     }
@@ -29,8 +41,8 @@ export function createApiKeyStore(storage: Storage | undefined = globalThis.loca
       const value = key?.trim() || undefined;
       memory = value;
       try {
-        if (value === undefined) storage?.removeItem(API_KEY_STORAGE_KEY);
-        else storage?.setItem(API_KEY_STORAGE_KEY, value);
+        if (value === undefined) storage?.removeItem(storageKey);
+        else storage?.setItem(storageKey, value);
       } catch {
         // see read()
       }

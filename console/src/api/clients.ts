@@ -1,6 +1,6 @@
 import { createClient, type Client } from "@connectrpc/connect";
 import { ExecutorService, ScheduleService, SecretService, TriggerService } from "@mcp/proto/executor";
-import { RegistryService } from "@mcp/proto/registry";
+import { AccessService, AuditService, RegistryService, WorkspaceService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import type { Transports } from "./transports";
 
@@ -15,6 +15,12 @@ export interface Clients {
   readonly triggers: Client<typeof TriggerService>;
   /** The executor's schedules, served at the executor's address. */
   readonly schedules: Client<typeof ScheduleService>;
+  /** Who you are and the workspace's members, served at the registry's address. */
+  readonly access: Client<typeof AccessService>;
+  /** The audit log, served at the registry's address. */
+  readonly audit: Client<typeof AuditService>;
+  /** The workspaces, served at the registry's address. */
+  readonly workspaces: Client<typeof WorkspaceService>;
 }
 
 export function createClients(transports: Transports): Clients {
@@ -25,5 +31,8 @@ export function createClients(transports: Transports): Clients {
     secrets: createClient(SecretService, transports.executor),
     triggers: createClient(TriggerService, transports.executor),
     schedules: createClient(ScheduleService, transports.executor),
+    access: createClient(AccessService, transports.registry),
+    audit: createClient(AuditService, transports.registry),
+    workspaces: createClient(WorkspaceService, transports.registry),
   };
 }

@@ -11,6 +11,8 @@ export interface Api {
   readonly apiKey: ApiKeyStore;
   /** The signed-in user's session (used when `config.signIn` is set). */
   readonly sessions: SessionStore;
+  /** The chosen workspace (undefined = `default`), sent as `x-mcp-workspace` on every call. */
+  readonly workspace: ApiKeyStore;
 }
 
 const ApiContext = createContext<Api | undefined>(undefined);
@@ -29,6 +31,12 @@ export function useApi(): Api {
 /** The typed clients. */
 export function useClients(): Clients {
   return useApi().clients;
+}
+
+/** The chosen workspace (undefined = `default`); re-renders when it changes. */
+export function useWorkspace(): string | undefined {
+  const { workspace } = useApi();
+  return useSyncExternalStore(workspace.subscribe, workspace.get);
 }
 
 /** The current API key; re-renders when it changes. */

@@ -16,6 +16,15 @@ export function bearerInterceptor(
   };
 }
 
+/** Names the chosen workspace, when there is one, as `x-mcp-workspace` on every call. */
+export function workspaceInterceptor(workspace: () => string | undefined): Interceptor {
+  return (next) => async (req) => {
+    const name = workspace();
+    if (name !== undefined) req.header.set("x-mcp-workspace", name);
+    return next(req);
+  };
+}
+
 /** One Connect-protocol transport (JSON over HTTP/1.1 or 2, fetch-based) per service. */
 export interface Transports {
   readonly registry: Transport;
@@ -26,8 +35,9 @@ export interface Transports {
 export function createTransports(
   config: ConsoleConfig,
   credential: () => string | undefined | Promise<string | undefined>,
+  workspace: () => string | undefined = () => undefined,
 ): Transports {
-  const interceptors = [bearerInterceptor(credential)];
+  const interceptors = [bearerInterceptor(credential), workspaceInterceptor(workspace)];
   const transport = (baseUrl: string) => createConnectTransport({ baseUrl, interceptors });
   return {
     registry: transport(config.registryUrl),

@@ -17,8 +17,10 @@ export interface PagedListOptions<P extends Page, T> {
 }
 
 /** The items of the pages loaded so far and what the list's "Load more" needs. */
-export interface PagedList<T> {
+export interface PagedList<T, P = unknown> {
   readonly items: readonly T[];
+  /** The first page as answered (e.g. for what it says beside its items); undefined until then. */
+  readonly firstPage: P | undefined;
   /** True until the first page has answered. */
   readonly isPending: boolean;
   /** Why the last fetch (the first page, the next one or a refetch) failed; null when it did not. */
@@ -34,7 +36,7 @@ export function usePagedList<P extends Page, T>({
   fetchPage,
   itemsOf,
   refetchInterval = false,
-}: PagedListOptions<P, T>): PagedList<T> {
+}: PagedListOptions<P, T>): PagedList<T, P> {
   const query = useInfiniteQuery({
     queryKey,
     queryFn: ({ pageParam, signal }) => fetchPage(pageParam, signal),
@@ -44,6 +46,7 @@ export function usePagedList<P extends Page, T>({
   });
   return {
     items: query.data?.pages.flatMap((page) => itemsOf(page)) ?? [],
+    firstPage: query.data?.pages[0],
     isPending: query.isPending,
     error: query.isError ? query.error : null,
     hasMore: query.hasNextPage,

@@ -46,6 +46,8 @@ export default function CodeEditor(props: CodeEditorProps) {
       "aria-label": label,
       "aria-multiline": "true",
       role: "textbox",
+      // reachable by keyboard, read-only too: its scrollable region must be (axe scrollable-region-focusable)
+      tabindex: "0",
     };
     if (id) attributes["id"] = id;
     if (describedBy) attributes["aria-describedby"] = describedBy;
@@ -67,7 +69,13 @@ export default function CodeEditor(props: CodeEditorProps) {
                 history(),
                 highlightActiveLine(),
                 keymap.of([...defaultKeymap, ...historyKeymap, indentWithTab]),
-                ...(placeholder ? [placeholderText(placeholder)] : []),
+                ...(placeholder
+                  ? [
+                      placeholderText(placeholder),
+                      // the page's muted colour: CodeMirror's default grey fails WCAG AA contrast
+                      EditorView.theme({ ".cm-placeholder": { color: "var(--muted)" } }),
+                    ]
+                  : []),
               ]),
           EditorView.updateListener.of((u) => {
             if (u.docChanged) onChange.current?.(u.state.doc.toString());

@@ -31,7 +31,13 @@ export default function CodeMerge({ before, after, language, beforeLabel, afterL
         languageExtension(language),
         EditorState.readOnly.of(true),
         EditorView.editable.of(false),
-        EditorView.contentAttributes.of({ "aria-label": label, "aria-readonly": "true", role: "textbox" }),
+        EditorView.contentAttributes.of({
+          "aria-label": label,
+          "aria-readonly": "true",
+          role: "textbox",
+          // keyboard users can reach and scroll it (axe scrollable-region-focusable)
+          tabindex: "0",
+        }),
       ],
     });
     const merge = new MergeView({

@@ -33,7 +33,8 @@ export function DagView({ spec, live }: { spec: WorkflowSpec | undefined; live?:
     <figure className="dag">
       <svg
         data-testid="dag"
-        role="img"
+        // live, its steps are buttons: a group, as an image may hold no controls (axe nested-interactive)
+        role={live ? "group" : "img"}
         aria-label={`DAG of ${graph.nodes.length} steps and ${graph.edges.length} dependencies`}
         viewBox={`0 0 ${Math.ceil(dag.width)} ${Math.ceil(dag.height)}`}
         width={Math.ceil(dag.width)}

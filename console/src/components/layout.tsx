@@ -3,6 +3,7 @@ import { NavLink, Outlet } from "react-router";
 import { useApi, useApiKey } from "../api/context";
 import { SignInStatus } from "../sign-in/sign-in-status";
 import { SettingsDialog } from "./settings-dialog";
+import { WorkspaceSwitcher } from "./workspace-switcher";
 
 /**
  * The page frame: a header with the navigation and either who is signed in (sign-in configured) or
@@ -43,18 +44,24 @@ export function Layout() {
             <li>
               <NavLink to="/triggers">Triggers</NavLink>
             </li>
+            <li>
+              <NavLink to="/audit">Audit</NavLink>
+            </li>
           </ul>
         </nav>
-        {config.signIn ? (
-          <SignInStatus settings={config.signIn} />
-        ) : (
-          <div className="header-end">
-            <span className="hint">{apiKey === undefined ? "no API key" : "API key set"}</span>
-            <button type="button" onClick={() => setSettingsOpen(true)}>
-              Settings
-            </button>
-          </div>
-        )}
+        <div className="header-end">
+          <WorkspaceSwitcher />
+          {config.signIn ? (
+            <SignInStatus settings={config.signIn} />
+          ) : (
+            <>
+              <span className="hint">{apiKey === undefined ? "no API key" : "API key set"}</span>
+              <button type="button" onClick={() => setSettingsOpen(true)}>
+                Settings
+              </button>
+            </>
+          )}
+        </div>
       </header>
       <main className="page">
         <Outlet />

@@ -7,6 +7,7 @@ import { PagedStates } from "./paged-states";
 
 const list = (over: Partial<PagedList<string>>): PagedList<string> => ({
   items: [],
+  firstPage: undefined,
   isPending: false,
   error: null,
   hasMore: false,

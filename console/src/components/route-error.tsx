@@ -9,7 +9,7 @@ export function RouteError() {
       <h1>Something went wrong</h1>
       <ErrorView error={error} title="This page failed to render" />
       <p>
-        <Link to="/mcps">Back to the components</Link>
+        <Link to="/mcps">Back to MCPs</Link>
       </p>
     </main>
   );

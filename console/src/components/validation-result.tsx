@@ -1,7 +1,16 @@
 import type { ValidateWorkflowResponse } from "@mcp/proto/workflows";
 
-/** ValidateWorkflow's answer: "valid", or every violation with its field and code; resolved steps too. */
-export function ValidationResult({ result }: { result: ValidateWorkflowResponse }) {
+/**
+ * ValidateWorkflow's answer: "valid", or every violation with its field and code; resolved steps too.
+ * `live`: the answer follows edits as they are made, so problems are a polite status, not an alert.
+ */
+export function ValidationResult({
+  result,
+  live = false,
+}: {
+  result: ValidateWorkflowResponse;
+  live?: boolean;
+}) {
   return (
     <div className="validation" aria-live="polite">
       {result.valid ? (
@@ -9,7 +18,7 @@ export function ValidationResult({ result }: { result: ValidateWorkflowResponse 
           Valid: no problems found.
         </p>
       ) : (
-        <div role="alert" className="notice bad">
+        <div role={live ? "status" : "alert"} className="notice bad">
           <p>
             {result.violations.length} problem{result.violations.length === 1 ? "" : "s"} found:
           </p>

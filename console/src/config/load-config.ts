@@ -3,6 +3,8 @@ export interface ConsoleConfig {
   readonly registryUrl: string;
   readonly workflowsUrl: string;
   readonly executorUrl: string;
+  /** Where a run's trace is shown (`CONSOLE_TRACE_URL`): a URL template with `{traceId}`; unset = no link. */
+  readonly traceUrl?: string;
   /** Sign-in with OpenID Connect; undefined = the console asks for an API key (Settings). */
   readonly signIn?: SignInConfig;
 }
@@ -45,7 +47,7 @@ export function defaultConfig(location: Pick<Location, "protocol" | "hostname">)
 }
 
 /**
- * Reads `/config.json` (`{"registryUrl", "workflowsUrl", "executorUrl"}`). When it is missing (e.g. under
+ * Reads `/config.json` (`{"registryUrl", "workflowsUrl", "executorUrl", "traceUrl"?}`). When it is missing (e.g. under
  * `vite dev`) or not JSON, every address falls back to the default; a file naming only some services
  * overrides only those. Trailing slashes are dropped.
  */
@@ -74,11 +76,10 @@ export async function loadConfig(
       : defaults[key];
   };
   const signIn = signInOf(file["signIn"]);
-  const config: ConsoleConfig = {
-    registryUrl: pick("registryUrl"),
-    workflowsUrl: pick("workflowsUrl"),
-    executorUrl: pick("executorUrl"),
+  const traceUrl = file["traceUrl"];
+  return Object.freeze({
+    ...(Object.fromEntries(KEYS.map((k) => [k, pick(k)])) as Record<Key, string>),
+    ...(typeof traceUrl === "string" && traceUrl.includes("{traceId}") ? { traceUrl } : {}),
     ...(signIn ? { signIn } : {}),
-  };
-  return Object.freeze(config);
+  });
 }

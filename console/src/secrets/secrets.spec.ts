@@ -54,7 +54,7 @@ describe("status lines", () => {
 describe("secretsErrorHint", () => {
   it("asks for an admin key on PERMISSION_DENIED and UNAUTHENTICATED", () => {
     for (const code of [Code.PermissionDenied, Code.Unauthenticated]) {
-      expect(secretsErrorHint(new ConnectError("no", code))).toMatch(/admin scope/);
+      expect(secretsErrorHint(new ConnectError("no", code))).toMatch(/admin role/);
     }
   });
 

@@ -62,7 +62,7 @@ export function secretsErrorHint(err: unknown): string | undefined {
   switch (err.code) {
     case Code.PermissionDenied:
     case Code.Unauthenticated:
-      return "Every call of the secrets store, listing included, needs an API key with the admin scope: save one in Settings.";
+      return "Every call of the secrets store, listing included, needs an API key with the admin role: save one in Settings.";
     case Code.FailedPrecondition:
       return err.findDetails(errorDetails.ErrorInfoSchema).some((i) => i.reason === SECRETS_NOT_CONFIGURED)
         ? "The executor was started without SECRETS_KEY (a random 32-byte key, e.g. `openssl rand -base64 32`); restart it with one to use the secrets store."

@@ -25,7 +25,7 @@ export function SignInStatus({ settings }: { settings: SignInConfig }) {
   };
 
   return (
-    <div className="header-end">
+    <>
       {session ? (
         <>
           <span className="hint">
@@ -48,6 +48,6 @@ export function SignInStatus({ settings }: { settings: SignInConfig }) {
           {problem}
         </span>
       )}
-    </div>
+    </>
   );
 }

@@ -3,7 +3,7 @@ import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { render, screen } from "@testing-library/react";
 import type { ReactElement } from "react";
 import { createMemoryRouter, RouterProvider, useLocation } from "react-router";
-import { createApiKeyStore } from "../api/api-key";
+import { createApiKeyStore, createWorkspaceStore } from "../api/api-key";
 import { createClients } from "../api/clients";
 import { ApiProvider } from "../api/context";
 import { createSessionStore } from "../sign-in/session";
@@ -25,14 +25,20 @@ export function renderWithApi(
     routes,
     path = "/",
     pattern = "/",
-  }: { routes: (router: ConnectRouter) => void; path?: string; pattern?: string },
+    traceUrl,
+  }: { routes: (router: ConnectRouter) => void; path?: string; pattern?: string; traceUrl?: string },
 ) {
   const transport = createRouterTransport(routes);
   const clients = createClients({ registry: transport, workflows: transport, executor: transport });
   const queryClient = new QueryClient({
     defaultOptions: { queries: { retry: false }, mutations: { retry: false } },
   });
-  const config = { registryUrl: "http://r", workflowsUrl: "http://w", executorUrl: "http://e" };
+  const config = {
+    registryUrl: "http://r",
+    workflowsUrl: "http://w",
+    executorUrl: "http://e",
+    ...(traceUrl ? { traceUrl } : {}),
+  };
   const router = createMemoryRouter(
     [
       { path: pattern, element: ui },
@@ -47,6 +53,7 @@ export function renderWithApi(
         config,
         apiKey: createApiKeyStore(localStorage),
         sessions: createSessionStore(sessionStorage),
+        workspace: createWorkspaceStore(localStorage),
       }}
     >
       <QueryClientProvider client={queryClient}>

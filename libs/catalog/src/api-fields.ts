@@ -15,6 +15,7 @@ export function definitionFields(def: CatalogDefinitionRow) {
     createTime: timestampFromDate(def.createdAt),
     updateTime: timestampFromDate(def.updatedAt),
     deleteTime: def.deletedAt ? timestampFromDate(def.deletedAt) : undefined,
+    workspace: def.workspace,
   };
 }
 

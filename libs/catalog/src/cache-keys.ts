@@ -1,16 +1,20 @@
 import type { CatalogDefinitionRow, CatalogVersionRow } from "@mcp/db";
 
-/** Where a kind's rows are cached: `<prefix>:def:id:<id>`, `<prefix>:def:name:<key>`, `<prefix>:ver:<id>:<n>`. */
+/**
+ * Where a kind's rows are cached: `<prefix>:def:<workspace>:id:<id>`, `<prefix>:def:<workspace>:name:<key>`,
+ * `<prefix>:ver:<id>:<n>`. Definitions are keyed by workspace, so one workspace's lookup never finds
+ * another's row (docs/adr/021); a version is reached only through its definition (ids are UUIDs).
+ */
 export interface CatalogCacheKeys {
-  byId(id: string): string;
-  byName(nameKey: string): string;
+  byId(workspace: string, id: string): string;
+  byName(workspace: string, nameKey: string): string;
   version(id: string, version: number): string;
 }
 
 export function catalogCacheKeys(prefix: string): CatalogCacheKeys {
   return {
-    byId: (id) => `${prefix}:def:id:${id}`,
-    byName: (nameKey) => `${prefix}:def:name:${nameKey}`,
+    byId: (workspace, id) => `${prefix}:def:${workspace}:id:${id}`,
+    byName: (workspace, nameKey) => `${prefix}:def:${workspace}:name:${nameKey}`,
     version: (id, version) => `${prefix}:ver:${id}:${version}`,
   };
 }

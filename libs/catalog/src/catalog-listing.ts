@@ -33,12 +33,13 @@ export class CatalogListing<
 
   /** One page of a definition's versions, newest first; its tokens are bound to that definition. */
   async versions<T>(
+    workspace: string,
     key: CatalogKey,
     size: number,
     token: string,
     map: (row: V, def: D) => T,
   ): Promise<Page<T>> {
-    const def = await this.reader.definition(key);
+    const def = await this.reader.definition(workspace, key);
     return keysetPage(
       { size, token, scope: { [this.queries.kind.noun]: def.id } },
       (before, limit) => this.queries.listVersions(def.id, before ? Number(before[0]) : undefined, limit),

@@ -45,10 +45,11 @@ export class CatalogReader<D extends CatalogDefinitionRow, V extends CatalogVers
 
   /**
    * The definition a request names. By id, a deleted one is found too (its versions stay readable);
-   * by name, only a live one. NOT_FOUND otherwise, and for a deleted one when `live` is asked.
+   * by name, only a live one. Only in `workspace`: another workspace's is NOT_FOUND like a missing one.
+   * NOT_FOUND otherwise, and for a deleted one when `live` is asked.
    */
-  async definition(key: CatalogKey, options: { live?: boolean } = {}): Promise<D> {
-    const def = await this.lookup(key);
+  async definition(workspace: string, key: CatalogKey, options: { live?: boolean } = {}): Promise<D> {
+    const def = await this.lookup(workspace, key);
     if (!def || (options.live && def.deletedAt)) {
       throw new NotFoundError(this.noun, key.value ?? "", def?.deletedAt ? "it was deleted" : undefined);
     }
@@ -67,16 +68,19 @@ export class CatalogReader<D extends CatalogDefinitionRow, V extends CatalogVers
     return reviveVersion<V>(json, this.options.versionDates ?? []);
   }
 
-  private async lookup(key: CatalogKey): Promise<D | undefined> {
+  private async lookup(workspace: string, key: CatalogKey): Promise<D | undefined> {
     if (key.case === undefined) return undefined;
     const { keys } = this.options;
     const json =
       key.case === "id"
-        ? await cached(this.cache, keys.byId(key.value), DEFINITION_TTL_SECONDS, async () =>
-            toCached(await this.queries.findById(key.value)),
+        ? await cached(this.cache, keys.byId(workspace, key.value), DEFINITION_TTL_SECONDS, async () =>
+            toCached(await this.queries.findById(workspace, key.value)),
           )
-        : await cached(this.cache, keys.byName(nameKeyOf(key.value)), DEFINITION_TTL_SECONDS, async () =>
-            toCached(await this.queries.findLiveByName(nameKeyOf(key.value))),
+        : await cached(
+            this.cache,
+            keys.byName(workspace, nameKeyOf(key.value)),
+            DEFINITION_TTL_SECONDS,
+            async () => toCached(await this.queries.findLiveByName(workspace, nameKeyOf(key.value))),
           );
     return json ? reviveDefinition<D>(json) : undefined;
   }

@@ -81,16 +81,17 @@ export class CatalogWriter<
     this.noun = store.kind.noun;
   }
 
-  /** Creates a definition with its first version; ALREADY_EXISTS when a live one has the name. */
-  async create(input: NewDefinition, first: FirstVersion<D, V>): Promise<Written<D, V>> {
+  /** Creates a definition in `workspace` with its first version; ALREADY_EXISTS when a live one there has the name. */
+  async create(workspace: string, input: NewDefinition, first: FirstVersion<D, V>): Promise<Written<D, V>> {
     const nameKey = nameKeyOf(input.name);
     const now = new Date();
     try {
       const written = await this.store.transaction(async (tx) => {
-        if (await tx.lockLiveByName(nameKey)) throw this.nameTaken(input.name);
-        const number = await tx.nextVersion(nameKey);
+        if (await tx.lockLiveByName(workspace, nameKey)) throw this.nameTaken(input.name);
+        const number = await tx.nextVersion(workspace, nameKey);
         const base: CatalogDefinitionRow = {
           id: randomUUID(),
+          workspace,
           name: input.name,
           nameKey,
           description: input.description,
@@ -115,9 +116,14 @@ export class CatalogWriter<
   }
 
   /** Changes metadata and, when the content hash differs from the latest version's, writes a new version. */
-  async update(key: CatalogKey, etag: string, change: DefinitionChange<D, V>): Promise<Written<D, V>> {
+  async update(
+    workspace: string,
+    key: CatalogKey,
+    etag: string,
+    change: DefinitionChange<D, V>,
+  ): Promise<Written<D, V>> {
     const written = await this.store.transaction(async (tx) => {
-      const def = await this.lockLive(tx, key);
+      const def = await this.lockLive(tx, workspace, key);
       checkEtag(this.noun, def.name, etag, def.rowVersion);
       const now = new Date();
       const latest = await tx.findVersion(def.id, def.latestVersion);
@@ -127,7 +133,7 @@ export class CatalogWriter<
       let versionCreated = false;
       const draft = change.content?.(latest, def);
       if (draft && draft.contentHash !== latest.contentHash) {
-        const number = await tx.nextVersion(def.nameKey);
+        const number = await tx.nextVersion(def.workspace, def.nameKey);
         version = draft.version(number, now);
         await tx.insertVersion(version);
         def.latestVersion = number;
@@ -145,8 +151,8 @@ export class CatalogWriter<
   }
 
   /** Soft-deletes (versions stay readable by id); `guard` may refuse first (e.g. still in use). */
-  delete(key: CatalogKey, etag: string, guard?: (row: D) => Promise<void>): Promise<D> {
-    return this.edit(key, etag, async (row) => {
+  delete(workspace: string, key: CatalogKey, etag: string, guard?: (row: D) => Promise<void>): Promise<D> {
+    return this.edit(workspace, key, etag, async (row) => {
       await guard?.(row);
       row.deletedAt = new Date();
       row.updatedAt = row.deletedAt;
@@ -154,9 +160,14 @@ export class CatalogWriter<
   }
 
   /** Locks the live definition, checks the etag, lets `change` modify it, saves it and invalidates it. */
-  async edit(key: CatalogKey, etag: string, change: (row: D, tx: Tx) => Promise<void>): Promise<D> {
+  async edit(
+    workspace: string,
+    key: CatalogKey,
+    etag: string,
+    change: (row: D, tx: Tx) => Promise<void>,
+  ): Promise<D> {
     const def = await this.store.transaction(async (tx) => {
-      const row = await this.lockLive(tx, key);
+      const row = await this.lockLive(tx, workspace, key);
       checkEtag(this.noun, row.name, etag, row.rowVersion);
       await change(row, tx);
       return tx.saveDefinition(row);
@@ -170,11 +181,13 @@ export class CatalogWriter<
     return this.store.transaction(work);
   }
 
-  /** The live definition a write names, locked; NOT_FOUND when missing or deleted. */
-  async lockLive(tx: Tx, key: CatalogKey): Promise<D> {
+  /** The live definition of `workspace` a write names, locked; NOT_FOUND when missing, deleted or another workspace's. */
+  async lockLive(tx: Tx, workspace: string, key: CatalogKey): Promise<D> {
     if (key.case === undefined) throw InvalidArgumentError.field(this.noun, "id or name is required");
     const def =
-      key.case === "id" ? await tx.lockById(key.value) : await tx.lockLiveByName(nameKeyOf(key.value));
+      key.case === "id"
+        ? await tx.lockById(workspace, key.value)
+        : await tx.lockLiveByName(workspace, nameKeyOf(key.value));
     if (!def || def.deletedAt)
       throw new NotFoundError(this.noun, key.value, def?.deletedAt ? "it was deleted" : undefined);
     return def;
@@ -195,14 +208,14 @@ export class CatalogWriter<
   async invalidate(def: D, ...versions: number[]): Promise<void> {
     const { keys } = this.options;
     await this.cache.delete(
-      keys.byId(def.id),
-      keys.byName(def.nameKey),
+      keys.byId(def.workspace, def.id),
+      keys.byName(def.workspace, def.nameKey),
       ...versions.map((v) => keys.version(def.id, v)),
       CATALOG_GENERATION_KEY,
     );
   }
 
   private nameTaken(name: string): AlreadyExistsError {
-    return new AlreadyExistsError(this.noun, name, "names are unique, ignoring case");
+    return new AlreadyExistsError(this.noun, name, "names are unique in a workspace, ignoring case");
   }
 }

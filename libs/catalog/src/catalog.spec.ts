@@ -5,6 +5,7 @@ import { MemoryCatalogTables, type TestDefinition, type TestVersion } from "./te
 
 const byName = (value: string) => ({ case: "name" as const, value });
 const byId = (value: string) => ({ case: "id" as const, value });
+const WS = "default";
 
 function setup(options: { immutableVersions?: boolean } = {}) {
   const tables = new MemoryCatalogTables();
@@ -19,8 +20,8 @@ function setup(options: { immutableVersions?: boolean } = {}) {
       def.current = number;
     },
   });
-  const create = (name: string, body = "v1", tags: string[] = []) =>
-    catalog.writer.create({ name, description: "", tags }, (base, number, now) => ({
+  const create = (name: string, body = "v1", tags: string[] = [], workspace = WS) =>
+    catalog.writer.create(workspace, { name, description: "", tags }, (base, number, now) => ({
       def: { ...base, current: number },
       version: version(base.id, number, body, now),
     }));
@@ -62,10 +63,10 @@ describe("CatalogWriter", () => {
   it("update › writes a new version only when the content hash changes", async () => {
     const { catalog, create } = setup();
     await create("alpha", "v1");
-    const same = await catalog.writer.update(byName("alpha"), "", { content: bodyDraft("v1") });
+    const same = await catalog.writer.update(WS, byName("alpha"), "", { content: bodyDraft("v1") });
     expect(same.versionCreated).toBe(false);
     expect(same.version.version).toBe(1);
-    const next = await catalog.writer.update(byName("alpha"), "", { content: bodyDraft("v2") });
+    const next = await catalog.writer.update(WS, byName("alpha"), "", { content: bodyDraft("v2") });
     expect(next.versionCreated).toBe(true);
     expect(next.def).toMatchObject({ latestVersion: 2, current: 2, rowVersion: 3 });
   });
@@ -73,9 +74,9 @@ describe("CatalogWriter", () => {
   it("update › returns ABORTED for a stale etag and writes nothing", async () => {
     const { catalog, create, tables } = setup();
     await create("alpha");
-    await catalog.writer.update(byName("alpha"), "r1", { description: "changed" });
+    await catalog.writer.update(WS, byName("alpha"), "r1", { description: "changed" });
     await expect(
-      catalog.writer.update(byName("alpha"), "r1", { content: bodyDraft("v2") }),
+      catalog.writer.update(WS, byName("alpha"), "r1", { content: bodyDraft("v2") }),
     ).rejects.toBeInstanceOf(ConflictError);
     expect(tables.versions).toHaveLength(1);
   });
@@ -83,8 +84,8 @@ describe("CatalogWriter", () => {
   it("delete › numbers of a re-created name continue after the deleted one's (never reused)", async () => {
     const { catalog, create } = setup();
     await create("alpha");
-    await catalog.writer.update(byName("alpha"), "", { content: bodyDraft("v2") });
-    await catalog.writer.delete(byName("alpha"), "");
+    await catalog.writer.update(WS, byName("alpha"), "", { content: bodyDraft("v2") });
+    await catalog.writer.delete(WS, byName("alpha"), "");
     const again = await create("alpha");
     expect(again.version.version).toBe(3);
   });
@@ -93,8 +94,8 @@ describe("CatalogWriter", () => {
     const { catalog, create } = setup();
     const { def } = await create("alpha");
     const guard = () => Promise.reject(new FailedPreconditionError("in use", "IN_USE"));
-    await expect(catalog.writer.delete(byId(def.id), "", guard)).rejects.toThrow("in use");
-    await expect(catalog.reader.definition(byName("alpha"), { live: true })).resolves.toMatchObject({
+    await expect(catalog.writer.delete(WS, byId(def.id), "", guard)).rejects.toThrow("in use");
+    await expect(catalog.reader.definition(WS, byName("alpha"), { live: true })).resolves.toMatchObject({
       id: def.id,
     });
   });
@@ -102,8 +103,8 @@ describe("CatalogWriter", () => {
   it("write › returns NOT_FOUND for a deleted definition", async () => {
     const { catalog, create } = setup();
     const { def } = await create("alpha");
-    await catalog.writer.delete(byId(def.id), "");
-    await expect(catalog.writer.update(byId(def.id), "", { description: "x" })).rejects.toBeInstanceOf(
+    await catalog.writer.delete(WS, byId(def.id), "");
+    await expect(catalog.writer.update(WS, byId(def.id), "", { description: "x" })).rejects.toBeInstanceOf(
       NotFoundError,
     );
   });
@@ -111,13 +112,13 @@ describe("CatalogWriter", () => {
   it("write › drops the cached definition and the catalog generation", async () => {
     const { catalog, cache, create } = setup();
     const { def } = await create("alpha");
-    await catalog.reader.definition(byName("alpha"));
+    await catalog.reader.definition(WS, byName("alpha"));
     await cache.set(CATALOG_GENERATION_KEY, 7, 60);
-    await catalog.writer.update(byName("alpha"), "", { description: "changed" });
-    expect(await cache.get(`thing:def:name:alpha`)).toBeUndefined();
-    expect(await cache.get(`thing:def:id:${def.id}`)).toBeUndefined();
+    await catalog.writer.update(WS, byName("alpha"), "", { description: "changed" });
+    expect(await cache.get(`thing:def:${WS}:name:alpha`)).toBeUndefined();
+    expect(await cache.get(`thing:def:${WS}:id:${def.id}`)).toBeUndefined();
     expect(await cache.get(CATALOG_GENERATION_KEY)).toBeUndefined();
-    await expect(catalog.reader.definition(byName("alpha"))).resolves.toMatchObject({
+    await expect(catalog.reader.definition(WS, byName("alpha"))).resolves.toMatchObject({
       description: "changed",
     });
   });
@@ -127,17 +128,19 @@ describe("CatalogReader", () => {
   it("definition › by id finds a deleted definition, by name only a live one", async () => {
     const { catalog, create } = setup();
     const { def } = await create("alpha");
-    await catalog.writer.delete(byId(def.id), "");
-    await expect(catalog.reader.definition(byId(def.id))).resolves.toMatchObject({ id: def.id });
-    await expect(catalog.reader.definition(byId(def.id), { live: true })).rejects.toThrow("it was deleted");
-    await expect(catalog.reader.definition(byName("alpha"))).rejects.toBeInstanceOf(NotFoundError);
+    await catalog.writer.delete(WS, byId(def.id), "");
+    await expect(catalog.reader.definition(WS, byId(def.id))).resolves.toMatchObject({ id: def.id });
+    await expect(catalog.reader.definition(WS, byId(def.id), { live: true })).rejects.toThrow(
+      "it was deleted",
+    );
+    await expect(catalog.reader.definition(WS, byName("alpha"))).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("definition › is read through the cache with its dates revived", async () => {
     const { catalog, create, tables } = setup();
     await create("alpha");
-    const first = await catalog.reader.definition(byName("Alpha"));
-    const second = await catalog.reader.definition(byName("alpha"));
+    const first = await catalog.reader.definition(WS, byName("Alpha"));
+    const second = await catalog.reader.definition(WS, byName("alpha"));
     expect(tables.reads.get("findLiveByName")).toBe(1);
     expect(second).toEqual(first);
     expect(second.createdAt).toBeInstanceOf(Date);
@@ -160,27 +163,57 @@ describe("CatalogReader", () => {
   });
 });
 
+describe("workspaces", () => {
+  it("the same name lives in two workspaces, each with its own versions, and neither finds the other's", async () => {
+    const { catalog, create } = setup();
+    const a = await create("alpha", "a1", [], "team-a");
+    await catalog.writer.update("team-a", byName("alpha"), "", { content: bodyDraft("a2") });
+    const b = await create("alpha", "b1", [], "team-b");
+    expect(b.version.version).toBe(1);
+    await expect(catalog.reader.definition("team-b", byName("alpha"))).resolves.toMatchObject({
+      id: b.def.id,
+    });
+    await expect(catalog.reader.definition("team-b", byId(a.def.id))).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      catalog.writer.update("team-b", byId(a.def.id), "", { description: "x" }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    const listed = await catalog.listing.definitions({ workspace: "team-a" }, 10, "", (d) => d.id);
+    expect(listed.items).toEqual([a.def.id]);
+  });
+});
+
 describe("CatalogListing", () => {
   it("definitions › pages by name with tokens bound to the filter", async () => {
     const { catalog, create } = setup();
     for (const name of ["c", "a", "b"]) await create(name, "v1", ["t"]);
-    const first = await catalog.listing.definitions({ tag: "t" }, 2, "", (d) => d.name);
+    const first = await catalog.listing.definitions({ workspace: WS, tag: "t" }, 2, "", (d) => d.name);
     expect(first.items).toEqual(["a", "b"]);
-    const second = await catalog.listing.definitions({ tag: "t" }, 2, first.nextPageToken, (d) => d.name);
-    expect(second).toEqual({ items: ["c"], nextPageToken: "" });
-    await expect(catalog.listing.definitions({}, 2, first.nextPageToken, (d) => d.name)).rejects.toThrow(
-      "different filter",
+    const second = await catalog.listing.definitions(
+      { workspace: WS, tag: "t" },
+      2,
+      first.nextPageToken,
+      (d) => d.name,
     );
+    expect(second).toEqual({ items: ["c"], nextPageToken: "" });
+    await expect(
+      catalog.listing.definitions({ workspace: WS }, 2, first.nextPageToken, (d) => d.name),
+    ).rejects.toThrow("different filter");
   });
 
   it("versions › pages newest first", async () => {
     const { catalog, create } = setup();
     await create("alpha", "v1");
     for (const body of ["v2", "v3"])
-      await catalog.writer.update(byName("alpha"), "", { content: bodyDraft(body) });
-    const first = await catalog.listing.versions(byName("alpha"), 2, "", (v) => v.version);
+      await catalog.writer.update(WS, byName("alpha"), "", { content: bodyDraft(body) });
+    const first = await catalog.listing.versions(WS, byName("alpha"), 2, "", (v) => v.version);
     expect(first.items).toEqual([3, 2]);
-    const second = await catalog.listing.versions(byName("alpha"), 2, first.nextPageToken, (v) => v.version);
+    const second = await catalog.listing.versions(
+      WS,
+      byName("alpha"),
+      2,
+      first.nextPageToken,
+      (v) => v.version,
+    );
     expect(second.items).toEqual([1]);
   });
 });

@@ -65,8 +65,10 @@ export class MemoryCatalogTables {
     };
     const queries = {
       kind: TEST_KIND,
-      findById: (id: string) => read("findById", this.definitions.get(id) ?? null),
-      findLiveByName: (nameKey: string) => read("findLiveByName", this.liveByName(nameKey) ?? null),
+      findById: (workspace: string, id: string) =>
+        read("findById", this.inWorkspace(workspace, this.definitions.get(id)) ?? null),
+      findLiveByName: (workspace: string, nameKey: string) =>
+        read("findLiveByName", this.liveByName(workspace, nameKey) ?? null),
       findVersion: (id: string, version: number) => read("findVersion", this.version(id, version) ?? null),
       listVersions: (id: string, before: number | undefined, limit: number) =>
         read(
@@ -80,6 +82,7 @@ export class MemoryCatalogTables {
         read(
           "list",
           [...this.definitions.values()]
+            .filter((d) => d.workspace === filter.workspace)
             .filter((d) => filter.showDeleted || !d.deletedAt)
             .filter((d) => !filter.tag || d.tags.includes(filter.tag))
             .filter((d) => !after || d.nameKey > after[0] || (d.nameKey === after[0] && d.id > after[1]))
@@ -90,8 +93,15 @@ export class MemoryCatalogTables {
     return queries as unknown as CatalogQueries<TestDefinition, TestVersion>;
   }
 
-  liveByName(nameKey: string): TestDefinition | undefined {
-    return [...this.definitions.values()].find((d) => d.nameKey === nameKey && !d.deletedAt);
+  liveByName(workspace: string, nameKey: string): TestDefinition | undefined {
+    return [...this.definitions.values()].find(
+      (d) => d.workspace === workspace && d.nameKey === nameKey && !d.deletedAt,
+    );
+  }
+
+  /** `row` when it belongs to `workspace`. */
+  inWorkspace(workspace: string, row: TestDefinition | undefined): TestDefinition | undefined {
+    return row?.workspace === workspace ? row : undefined;
   }
 
   version(id: string, version: number): TestVersion | undefined {
@@ -107,17 +117,19 @@ class MemoryTransaction {
 
   constructor(private readonly tables: MemoryCatalogTables) {}
 
-  lockById(id: string): Promise<TestDefinition | null> {
-    return Promise.resolve(this.copy(this.definitions.get(id) ?? this.tables.definitions.get(id)));
+  lockById(workspace: string, id: string): Promise<TestDefinition | null> {
+    const row = this.definitions.get(id) ?? this.tables.definitions.get(id);
+    return Promise.resolve(this.copy(this.tables.inWorkspace(workspace, row)));
   }
 
-  lockLiveByName(nameKey: string): Promise<TestDefinition | null> {
-    return Promise.resolve(this.copy(this.tables.liveByName(nameKey)));
+  lockLiveByName(workspace: string, nameKey: string): Promise<TestDefinition | null> {
+    return Promise.resolve(this.copy(this.tables.liveByName(workspace, nameKey)));
   }
 
-  nextVersion(nameKey: string): Promise<number> {
-    const next = (this.counters.get(nameKey) ?? this.tables.counters.get(nameKey) ?? 0) + 1;
-    this.counters.set(nameKey, next);
+  nextVersion(workspace: string, nameKey: string): Promise<number> {
+    const key = `${workspace}/${nameKey}`;
+    const next = (this.counters.get(key) ?? this.tables.counters.get(key) ?? 0) + 1;
+    this.counters.set(key, next);
     return Promise.resolve(next);
   }
 

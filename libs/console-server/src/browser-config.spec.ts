@@ -36,4 +36,10 @@ describe("browserConfig", () => {
       expect(browserConfig(defaulted, host).registryUrl).toBe("http://127.0.0.1:50051");
     }
   });
+
+  it("adds the trace URL template when one is configured", () => {
+    const url = "http://tempo:3000/explore?traceId={traceId}";
+    expect(browserConfig(defaulted, "127.0.0.1:8080", url).traceUrl).toBe(url);
+    expect(browserConfig(defaulted, "127.0.0.1:8080")).not.toHaveProperty("traceUrl");
+  });
 });

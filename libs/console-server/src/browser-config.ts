@@ -1,7 +1,7 @@
 import { CONSOLE_SERVICE_KEYS, type ConsoleConfig, type ConsoleServiceKey } from "./config.js";
 
-/** The body of `GET /config.json`: where the browser app calls each service. */
-export type BrowserConfig = Record<ConsoleServiceKey, string>;
+/** The body of `GET /config.json`: where the browser app calls each service (and finds a run's trace). */
+export type BrowserConfig = Record<ConsoleServiceKey, string> & { traceUrl?: string };
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "0.0.0.0", "[::1]", "[::]"]);
 
@@ -25,6 +25,7 @@ function requestHostname(hostHeader: string | undefined): string | undefined {
 export function browserConfig(
   services: ConsoleConfig["services"],
   hostHeader: string | undefined,
+  traceUrl?: string,
 ): BrowserConfig {
   const hostname = requestHostname(hostHeader);
   const body = {} as BrowserConfig;
@@ -38,5 +39,6 @@ export function browserConfig(
       body[key] = url;
     }
   }
+  if (traceUrl) body.traceUrl = traceUrl;
   return body;
 }

@@ -85,4 +85,13 @@ describe("loadConsoleConfig", () => {
       "OIDC_CLIENT_ID must be set with OIDC_ISSUER_URL",
     );
   });
+
+  it("takes CONSOLE_TRACE_URL as a template with {traceId}, and refuses one without it", () => {
+    expect(loadConsoleConfig({}, DEFAULTS).traceUrl).toBeUndefined();
+    const url = "http://jaeger:16686/trace/{traceId}";
+    expect(loadConsoleConfig({ CONSOLE_TRACE_URL: url }, DEFAULTS).traceUrl).toBe(url);
+    expect(() => loadConsoleConfig({ CONSOLE_TRACE_URL: "http://jaeger:16686/trace" }, DEFAULTS)).toThrow(
+      "CONSOLE_TRACE_URL must contain {traceId}",
+    );
+  });
 });

@@ -24,6 +24,11 @@ export interface ConsoleConfig {
   /** The console workspace; its build is `<consoleDir>/dist`. */
   readonly consoleDir: string;
   readonly services: Readonly<Record<ConsoleServiceKey, ServiceAddress>>;
+  /**
+   * `CONSOLE_TRACE_URL`: where a run's trace is shown, a URL template with `{traceId}` (e.g.
+   * `http://jaeger:16686/trace/{traceId}`); undefined = the run page shows the trace id without a link.
+   */
+  readonly traceUrl: string | undefined;
   /** Sign-in with OpenID Connect (`OIDC_ISSUER_URL`, `OIDC_CLIENT_ID`, `OIDC_SCOPES`); unset = the console asks for an API key. */
   readonly signIn: SignInSettings | undefined;
 }
@@ -88,11 +93,23 @@ function parseUrl(name: string, raw: string, problems: string[], keepSlash = fal
   return raw;
 }
 
+function parseTraceUrl(raw: string | undefined, problems: string[]): string | undefined {
+  const value = raw?.trim();
+  if (!value) return undefined;
+  const url = parseUrl("CONSOLE_TRACE_URL", value, problems);
+  if (!value.includes("{traceId}"))
+    problems.push(
+      `CONSOLE_TRACE_URL must contain {traceId}, e.g. http://jaeger:16686/trace/{traceId} (got "${raw}")`,
+    );
+  return url;
+}
+
 /**
  * Reads `CONSOLE_PORT` (default 8080; `0` = any free port; `off` = no console), `HOST` (default
  * `0.0.0.0`), `CONSOLE_DIR` and `CONSOLE_REGISTRY_URL` / `CONSOLE_WORKFLOWS_URL` /
  * `CONSOLE_EXECUTOR_URL` (each defaulting to `defaults`, the URLs the services really listen on),
- * and the sign-in settings `OIDC_ISSUER_URL`, `OIDC_CLIENT_ID`, `OIDC_SCOPES` (the services' names).
+ * `CONSOLE_TRACE_URL` (optional) and the sign-in settings `OIDC_ISSUER_URL`, `OIDC_CLIENT_ID`,
+ * `OIDC_SCOPES` (the services' names).
  * Throws {@link ConfigError} naming every bad variable.
  */
 export function loadConsoleConfig(
@@ -111,6 +128,7 @@ export function loadConsoleConfig(
     );
   }
   const signIn = parseSignIn(env, problems);
+  const traceUrl = parseTraceUrl(env["CONSOLE_TRACE_URL"], problems);
   if (problems.length) throw new ConfigError(problems);
   const consoleDir = env["CONSOLE_DIR"]?.trim();
   return Object.freeze({
@@ -119,5 +137,6 @@ export function loadConsoleConfig(
     consoleDir: resolve(consoleDir || defaults.consoleDir),
     services: Object.freeze(services),
     signIn,
+    traceUrl,
   });
 }

@@ -17,6 +17,8 @@ export interface ConsoleServerOptions {
   readonly services: ConsoleConfig["services"];
   /** Served in `/config.json` as `signIn` when set: the console then signs people in instead of asking for a key. */
   readonly signIn?: ConsoleConfig["signIn"];
+  /** CONSOLE_TRACE_URL: the run page links a run's trace id to it. */
+  readonly traceUrl?: string | undefined;
   readonly logger: Logger;
   /** How long `stop()` lets in-flight responses finish before closing their connections. */
   readonly graceMs?: number;
@@ -41,7 +43,7 @@ export class ConsoleNotBuiltError extends Error {
 
 function sendConfig(req: IncomingMessage, res: ServerResponse, options: ConsoleServerOptions): void {
   const body = JSON.stringify({
-    ...browserConfig(options.services, req.headers.host),
+    ...browserConfig(options.services, req.headers.host, options.traceUrl),
     ...(options.signIn ? { signIn: options.signIn } : {}),
   });
   res.writeHead(200, {

@@ -2,6 +2,7 @@
 export { type Logger } from "./logger.js";
 
 export { createRedis, type CreateRedisOptions } from "./redis/create-redis.js";
+export { redisConnection, REDIS_URL_PROTOCOLS } from "./redis/redis-url.js";
 export { closeRedis } from "./redis/close-redis.js";
 
 export { type Cache, cached } from "./cache/cache.js";

@@ -42,13 +42,20 @@ describe("openDatabase", () => {
         "ConcurrencyLimits1767800000000",
         "RunRetention1767900000000",
         "RunStatsIndex1768000000000",
+        "Workspaces1768200000000",
+        "RolesAndAudit1768300000000",
         "Users1768400000000",
+        "ExecutorSessions1768500000000",
+        "McpFacets1768600000000",
+        "RunTrace1768700000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
       );
       expect(tables.map((t) => t.table_name)).toEqual([
         "api_keys",
+        "audit_events",
+        "executor_sessions",
         "mcp_definitions",
         "mcp_label_moves",
         "mcp_name_versions",
@@ -67,6 +74,8 @@ describe("openDatabase", () => {
         "workflow_name_versions",
         "workflow_runs",
         "workflow_versions",
+        "workspace_members",
+        "workspaces",
       ]);
     } finally {
       await Promise.all(opened.map((o) => o.dataSource.destroy()));

@@ -4,6 +4,7 @@ import { DataSource, type LoggerOptions, type QueryRunner } from "typeorm";
 import { ENTITIES } from "./entities/index.js";
 import { MIGRATIONS } from "./migrations/index.js";
 import { translateDbError } from "./errors.js";
+import { SchemaMismatchError, checkSchema, type MigrationMode } from "./schema-check.js";
 
 /** Options of {@link createDataSource}. */
 export interface DataSourceOptions {
@@ -59,12 +60,14 @@ async function takeMigrationLock(runner: QueryRunner): Promise<void> {
 }
 
 /**
- * Connects and applies pending migrations, holding an advisory lock so concurrent starts of several
- * services (or replicas) on one database migrate exactly once. Connection failures become
- * UnavailableError. Returns the names of the migrations applied.
+ * Connects and checks the schema against this build's migrations ({@link checkSchema}): a newer schema
+ * is always refused (SchemaMismatchError); pending migrations are applied in `run` mode (the default),
+ * holding an advisory lock so concurrent starts of several services (or replicas) on one database
+ * migrate exactly once, and refused in `check` mode (deployments that migrate with a job first).
+ * Connection failures become UnavailableError. Returns the names of the migrations applied.
  */
 export async function openDatabase(
-  options: DataSourceOptions,
+  options: DataSourceOptions & { readonly migrations?: MigrationMode },
 ): Promise<{ dataSource: DataSource; applied: string[] }> {
   const dataSource = createDataSource(options);
   try {
@@ -77,6 +80,8 @@ export async function openDatabase(
     try {
       await runner.connect();
       await takeMigrationLock(runner);
+      const { pending } = await checkSchema(runner, options.migrations ?? "run");
+      if (!pending.length) return { dataSource, applied: [] };
       const applied = await dataSource.runMigrations({ transaction: "each" });
       return { dataSource, applied: applied.map((m) => m.name) };
     } finally {
@@ -85,6 +90,7 @@ export async function openDatabase(
     }
   } catch (err) {
     await dataSource.destroy().catch(() => undefined);
+    if (err instanceof SchemaMismatchError) throw err;
     throw translateDbError(err);
   }
 }

@@ -1,5 +1,6 @@
 export * from "./entities/index.js";
 export { createDataSource, openDatabase, type DataSourceOptions } from "./data-source.js";
+export { SchemaMismatchError, checkSchema, knownMigrations, type MigrationMode } from "./schema-check.js";
 export { dbCall, translateDbError, isConnectionError, uniqueViolation } from "./errors.js";
 export { untilReachable, type ReachOptions } from "./retry.js";
 export {
@@ -22,12 +23,27 @@ export {
   type CatalogVersionRow,
 } from "./catalog/catalog-kind.js";
 export { CatalogStore, CatalogTransaction } from "./catalog/catalog-store.js";
-export { CatalogQueries, type CatalogListFilter } from "./catalog/catalog-queries.js";
+export {
+  CatalogQueries,
+  catalogConditions,
+  type CatalogListFilter,
+  type SqlCondition,
+} from "./catalog/catalog-queries.js";
 export { MCP_CATALOG, McpStore, McpTransaction } from "./repositories/mcp-store.js";
-export { McpQueries, type McpListFilter, type McpStats } from "./repositories/mcp-queries.js";
+export { McpQueries, type McpStats } from "./repositories/mcp-queries.js";
+export {
+  FACET_VALUE_LIMIT,
+  type FacetCount,
+  type McpFacetCounts,
+  type McpListFilter,
+} from "./repositories/mcp-facets.js";
 export { nextVersionNumber } from "./repositories/version-counter.js";
 export { WORKFLOW_CATALOG, WorkflowStore } from "./repositories/workflow-store.js";
-export { WorkflowQueries, type WorkflowListFilter } from "./repositories/workflow-queries.js";
+export {
+  WorkflowQueries,
+  type WorkflowListFilter,
+  type WorkflowVersionUsingMcp,
+} from "./repositories/workflow-queries.js";
 export {
   RunStore,
   FenceLostError,
@@ -41,7 +57,15 @@ export {
   type RunPatch,
   type WrittenSteps,
 } from "./repositories/fenced-writes.js";
-export { RunQueries, type RunListFilter } from "./repositories/run-queries.js";
+export { ExecutorSessions, EXECUTOR_SESSION_LOCK } from "./repositories/executor-sessions.js";
+export { ExecutorSession, type ExecutorSessionOptions } from "./repositories/executor-session.js";
+export {
+  RunQueries,
+  ANY_WORKSPACE,
+  type ListedRun,
+  type RunListFilter,
+  type RunScope,
+} from "./repositories/run-queries.js";
 export {
   RunStats,
   MAX_WORKFLOW_STATS,
@@ -66,6 +90,9 @@ export {
 export { stepRow, type StepRowInit } from "./repositories/step-row.js";
 export { ApiKeyStore, type NewApiKey } from "./repositories/api-key-store.js";
 export { UserStore, type SeenUser } from "./repositories/user-store.js";
+export { MemberStore, type MemberChange } from "./repositories/member-store.js";
+export { AuditStore, type AuditFilter, type NewAuditEvent } from "./repositories/audit-store.js";
+export { WorkspaceStore, type WorkspaceContents } from "./repositories/workspace-store.js";
 export { asInsert, asUpdate } from "./repositories/insert.js";
 export {
   SecretStore,

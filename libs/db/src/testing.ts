@@ -48,6 +48,7 @@ export function oneStepRun(requestId: string | null = null): NewRun {
   return {
     run: {
       id,
+      workspace: "default",
       kind: "workflow",
       parentRunId: null,
       parentStepId: null,

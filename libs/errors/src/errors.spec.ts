@@ -19,6 +19,16 @@ describe("domain errors", () => {
     expect(e.metadata["fields"]).toBe("name,config.llm_prompt.temperature");
   });
 
+  it("any domain error names the request field it is about; an INVALID_ARGUMENT's are its violations", () => {
+    const missing = new NotFoundError("workflow", "nightly").about("spec.workflow");
+    expect(missing.fieldViolations).toEqual([
+      { field: "spec.workflow", description: 'workflow "nightly" not found' },
+    ]);
+    expect(new NotFoundError("run", "x").fieldViolations).toEqual([]);
+    const invalid = InvalidArgumentError.field("cron", "is required");
+    expect(invalid.fieldViolations).toEqual([{ field: "cron", description: "is required" }]);
+  });
+
   it("ConflictError carries both etags", () => {
     const e = new ConflictError("MCP", "x", "1", "2");
     expect(e.metadata).toMatchObject({ expected_etag: "1", current_etag: "2" });

@@ -25,6 +25,7 @@ export interface FieldViolation {
 /** Base class of every domain error. */
 export abstract class DomainError extends Error {
   abstract readonly kind: ErrorKind;
+  private fields: readonly FieldViolation[] = [];
 
   protected constructor(
     message: string,
@@ -36,6 +37,21 @@ export abstract class DomainError extends Error {
   ) {
     super(message, options);
     this.name = new.target.name;
+  }
+
+  /**
+   * The request fields this error is about (sent as google.rpc.BadRequest beside the ErrorInfo):
+   * every violation of an INVALID_ARGUMENT, or the field of a NOT_FOUND / FAILED_PRECONDITION that
+   * names the cause, e.g. `spec.workflow` for a schedule of a workflow that does not exist.
+   */
+  get fieldViolations(): readonly FieldViolation[] {
+    return this.fields;
+  }
+
+  /** This error, about request field `field` (described by its own message unless told). */
+  about(field: string, description: string = this.message): this {
+    this.fields = [...this.fields, { field, description }];
+    return this;
   }
 }
 
@@ -87,6 +103,10 @@ export class InvalidArgumentError extends DomainError {
       "INVALID_ARGUMENT",
       { ...metadata, fields: violations.map((v) => v.field).join(",") },
     );
+  }
+
+  override get fieldViolations(): readonly FieldViolation[] {
+    return this.violations;
   }
 
   /** Shorthand for a single violation. */

@@ -8,6 +8,7 @@ export type ServiceName = keyof typeof DEFAULT_PORTS;
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
 const LOG_FORMATS = ["auto", "json", "pretty"] as const;
+const MIGRATION_MODES = ["run", "check"] as const;
 
 /** Typed, validated configuration of one service process. Built once at start-up, then frozen. */
 export interface ServiceConfig {
@@ -16,6 +17,12 @@ export interface ServiceConfig {
   /** 0 = any free port. */
   readonly port: number;
   readonly databaseUrl: string;
+  /**
+   * `DB_MIGRATIONS`: `run` (default) applies pending migrations at start; `check` refuses to start
+   * unless the schema is exactly this build's (deployments that migrate with a job: docs/deploy.md).
+   * A schema newer than the build is refused either way.
+   */
+  readonly migrations: (typeof MIGRATION_MODES)[number];
   /** Unset = no Redis: in-process cache, locks and events (single node). */
   readonly redisUrl: string | undefined;
   readonly registryUrl: string;
@@ -37,8 +44,13 @@ export interface ServiceConfig {
     readonly enabled: boolean;
     /** The key this service presents when it calls another service. Never log it. */
     readonly serviceApiKey: string | undefined;
-    /** How long a looked-up key is cached; a revocation takes effect within this. */
+    /** How long a looked-up key or membership is cached; a revocation takes effect within this. */
     readonly cacheMs: number;
+    /**
+     * Emails of people who are admins of the `default` workspace whatever `workspace_members` says
+     * (`BOOTSTRAP_ADMIN_EMAILS`, comma-separated, lower-cased): how the first admin gets in (docs/adr/022).
+     */
+    readonly bootstrapAdminEmails: readonly string[];
   };
   /** Sign-in with OpenID Connect (docs/adr/023): bearer JWTs from this issuer are accepted beside API keys. Unset = keys only. */
   readonly oidc: OidcConfig | undefined;
@@ -98,7 +110,23 @@ const envSchema = z.object({
   POSTGRES_USER: z.preprocess(empty, z.string().default("postgres")),
   POSTGRES_PASSWORD: z.preprocess(empty, z.string().optional()),
   POSTGRES_DB: z.preprocess(empty, z.string().default("mcp")),
-  REDIS_URL: z.preprocess(empty, url("REDIS_URL", ["redis:", "rediss:"]).optional()),
+  DB_MIGRATIONS: z.preprocess(
+    (v) => (typeof v === "string" && v !== "" ? v.toLowerCase() : undefined),
+    z
+      .enum(MIGRATION_MODES, { error: `DB_MIGRATIONS must be one of ${MIGRATION_MODES.join(", ")}` })
+      .default("run"),
+  ),
+  REDIS_URL: z.preprocess(
+    empty,
+    z
+      .string()
+      .regex(/^rediss?(\+sentinel)?:\/\/\S+$/i, {
+        error:
+          "REDIS_URL must be a URL starting with redis://, rediss:// (TLS), redis+sentinel:// or " +
+          "rediss+sentinel:// (Sentinel: host:port[,host:port…]/<master name>)",
+      })
+      .optional(),
+  ),
   REDIS_HOST: z.preprocess(empty, z.string().optional()),
   REDIS_PORT: z.preprocess(empty, port("REDIS_PORT").default(6379)),
   REGISTRY_URL: z.preprocess(
@@ -171,6 +199,21 @@ const envSchema = z.object({
       .max(3_600_000)
       .default(30_000),
   ),
+  BOOTSTRAP_ADMIN_EMAILS: z.preprocess(
+    empty,
+    z
+      .string()
+      .transform((list) =>
+        list
+          .split(",")
+          .map((e) => e.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .refine((emails) => emails.every((e) => /^[^@\s]+@[^@\s]+$/.test(e)), {
+        error: "BOOTSTRAP_ADMIN_EMAILS must be comma-separated email addresses",
+      })
+      .default([]),
+  ),
 });
 
 /** The OIDC section, or undefined without an issuer; a problem line when the audience cannot be known. */
@@ -217,6 +260,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     host: e.HOST,
     port: e.PORT ?? DEFAULT_PORTS[service],
     databaseUrl,
+    migrations: e.DB_MIGRATIONS,
     redisUrl,
     registryUrl: e.REGISTRY_URL,
     workflowsUrl: e.WORKFLOWS_URL,
@@ -237,6 +281,7 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
           : ["true", "1", "yes", "on"].includes(e.AUTH_ENABLED),
       serviceApiKey: e.SERVICE_API_KEY,
       cacheMs: e.AUTH_CACHE_MS,
+      bootstrapAdminEmails: Object.freeze(e.BOOTSTRAP_ADMIN_EMAILS),
     }),
     oidc: oidc.value,
   });
@@ -277,7 +322,11 @@ export function redactUrl(value: string): string {
     if (u.password) u.password = "***";
     return u.toString();
   } catch {
-    return "<invalid url>";
+    // Not a WHATWG URL (a Sentinel list `redis+sentinel://a:1,b:2/m`): hide what follows "user:".
+    const match = /^([a-z+]+:\/\/)(?:([^:@/]*):[^@]*@)?([^@]*)$/i.exec(value);
+    return match
+      ? `${match[1]}${match[2] !== undefined ? `${match[2]}:***@` : ""}${match[3]}`
+      : "<invalid url>";
   }
 }
 

@@ -8,13 +8,8 @@ export interface CallInfo {
   readonly requestId: string;
   /** Logger bound to this call (method, request id). */
   readonly logger: Logger;
-  /** Who is calling, when authenticated (the API key's name). */
+  /** Who is calling, when authenticated (the API key's name, the user's email): recorded in rows. */
   readonly principal: string | undefined;
-  /**
-   * The calling API key's scopes: undefined when API keys are off, empty when they are on and the call
-   * sent no key (a method that needs none). Set by the auth interceptor; see `requireScope`.
-   */
-  readonly scopes: readonly string[] | undefined;
   /** The workspace the call acts in (`DEFAULT_WORKSPACE` unless the call names another). */
   readonly workspace: string;
   /** The authenticated caller; undefined when nobody authenticated (auth off, or an open method called without credentials). */

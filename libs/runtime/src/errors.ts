@@ -1,5 +1,5 @@
 import { Code, ConnectError } from "@connectrpc/connect";
-import { DomainError, InvalidArgumentError, type ErrorKind } from "@mcp/errors";
+import { DomainError, type ErrorKind } from "@mcp/errors";
 import { errorDetails } from "@mcp/proto/grpc";
 import type { Logger } from "pino";
 
@@ -21,7 +21,8 @@ export function codeOf(kind: ErrorKind): Code {
 
 /**
  * The one place where errors become gRPC statuses. Domain errors keep their message and carry a
- * google.rpc.ErrorInfo (reason, metadata) — plus google.rpc.BadRequest for invalid arguments.
+ * google.rpc.ErrorInfo (reason, metadata) — plus google.rpc.BadRequest naming the request fields at
+ * fault (every invalid argument; the field of a NOT_FOUND or FAILED_PRECONDITION that says one).
  * ConnectErrors pass through. Anything else is an INTERNAL error whose details are logged, not returned.
  */
 export function toConnectError(
@@ -36,11 +37,11 @@ export function toConnectError(
         value: { reason: err.reason, domain: context.domain, metadata: { ...err.metadata } },
       },
     ];
-    if (err instanceof InvalidArgumentError) {
+    if (err.fieldViolations.length > 0) {
       details.push({
         desc: errorDetails.BadRequestSchema,
         value: {
-          fieldViolations: err.violations.map((v) => ({ field: v.field, description: v.description })),
+          fieldViolations: err.fieldViolations.map((v) => ({ field: v.field, description: v.description })),
         },
       });
     }

@@ -8,12 +8,14 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import { applyCors } from "./cors.js";
 import { HealthState, ServingStatus, healthService } from "./health.js";
+import { auditInterceptor, type AuditSink } from "./audit/index.js";
 import { errorInterceptor } from "./interceptors/errors.js";
 import { loggingInterceptor } from "./interceptors/logging.js";
 import { validationInterceptor, type ValidationTable } from "./interceptors/validation.js";
 import { serveMetrics } from "./metrics/http.js";
 import { metricsInterceptor } from "./metrics/rpc-interceptor.js";
 import { listenOnePort } from "./one-port.js";
+import { tracingServerInterceptor } from "./tracing/rpc-spans.js";
 import { reflectionServices } from "./reflection.js";
 import { createNodeHandler } from "./requests/node-handler.js";
 
@@ -31,6 +33,11 @@ export interface ServerOptions {
   readonly routes: (router: ConnectRouter) => void;
   /** Request validators, run once per call before the handler (after the limit walk, docs/limits.md). */
   readonly validation?: ValidationTable;
+  /**
+   * Where the audit log goes: every mutating call is appended once it ends (outside error mapping, so
+   * it records the status code the caller sees; docs/adr/022). Unset: no audit log.
+   */
+  readonly audit?: AuditSink;
   /** Extra interceptors (e.g. authentication), run after logging, error mapping and validation. */
   readonly interceptors?: readonly Interceptor[];
   readonly corsOrigins?: readonly string[];
@@ -84,8 +91,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
       router.service(reflectionV1alpha.ServerReflection, reflection.v1alpha);
     },
     interceptors: [
+      // outermost: the call's span is active for every other interceptor and the handler
+      tracingServerInterceptor(options.name),
       loggingInterceptor(logger),
       ...(options.metrics ? [metricsInterceptor(options.metrics)] : []),
+      ...(options.audit ? [auditInterceptor(options.audit, logger)] : []),
       errorInterceptor({ domain: `${options.name}.mcp-platform`, logger }),
       validationInterceptor(options.validation ?? new Map()),
       ...(options.interceptors ?? []),

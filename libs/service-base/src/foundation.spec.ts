@@ -28,10 +28,7 @@ describe("openFoundation", () => {
     await base.cache.set("k", { v: 1 }, 60);
     expect(await base.cache.get("k")).toEqual({ v: 1 });
 
-    const server = await base.serve(
-      { services: [], routes: () => undefined },
-      { mutating: "write", callsOtherServices: false },
-    );
+    const server = await base.serve({ services: [], routes: () => undefined }, { callsOtherServices: false });
     const metrics = await fetch(`${server.url}/metrics`);
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toContain("process_cpu_user_seconds_total");

@@ -1,16 +1,19 @@
 import { openCache, type Cache } from "@mcp/coordination";
-import { ApiKeyStore, UserStore, openDatabase, type DataSource } from "@mcp/db";
+import { ApiKeyStore, AuditStore, MemberStore, UserStore, WorkspaceStore, openDatabase, type DataSource } from "@mcp/db";
 import { watchDatabase } from "./database-health.js";
 import {
+  CachedWorkspaceDirectory,
   coordinationMetrics,
   createMetricsRegistry,
   databaseScope,
   redactUrl,
   serverAuth,
+  signInVerifier,
   startServer,
+  workspaceExistsInterceptor,
+  workspaceInterceptor,
   type Logger,
   type RunningServer,
-  type Scope,
   type ServerOptions,
   type ServiceConfig,
 } from "@mcp/runtime";
@@ -26,7 +29,10 @@ export interface Foundation {
   readonly cacheKind: "redis" | "memory";
   /** This process's Prometheus registry, served at `/metrics`. */
   readonly metrics: MetricsRegistry;
-  /** Serves the service's routes with API-key auth (per config), metrics, CORS, health and reflection. */
+  /**
+   * Serves the service's routes with authentication and the role policy (per config), the audit log,
+   * metrics, CORS, health and reflection.
+   */
   serve(
     built: Pick<ServerOptions, "services" | "routes" | "validation" | "httpRoutes">,
     auth: ServeAuth,
@@ -35,17 +41,19 @@ export interface Foundation {
   stop(server: RunningServer | undefined, beforeClose?: () => Promise<void>): Promise<void>;
 }
 
-/** How a service's calls are authorised when API keys are on (the runtime's `ScopePolicy`). */
+/**
+ * How a service's calls are authorised when authentication is on. What each RPC needs is the runtime's
+ * one policy table (`POLICY`, docs/adr/022), not a per-service setting.
+ */
 export interface ServeAuth {
-  /** Scope needed by the service's non-read calls: `write` (catalogues) or `execute` (the executor). */
-  readonly mutating: Scope;
-  /**
-   * Services every method of which needs a scope, reads included, by type name — e.g. the executor's
-   * `mcp.executor.v1.SecretService` → `admin`.
-   */
-  readonly services?: Readonly<Record<string, Scope>>;
   /** Whether this service calls others (then it warns when SERVICE_API_KEY is missing). */
   readonly callsOtherServices: boolean;
+}
+
+/** Whether a workspace exists, from the `workspaces` table. */
+function workspaceLookup(dataSource: DataSource): (name: string) => Promise<boolean> {
+  const store = new WorkspaceStore(dataSource);
+  return async (name) => (await store.find(name)) !== undefined;
 }
 
 /** Opens PostgreSQL (applying migrations), the metrics registry and the cache for service `name`. */
@@ -55,7 +63,11 @@ export async function openFoundation(
   logger: Logger,
   options: { poolSize?: number } = {},
 ): Promise<Foundation> {
-  const { dataSource, applied } = await openDatabase({ url: config.databaseUrl, ...options });
+  const { dataSource, applied } = await openDatabase({
+    url: config.databaseUrl,
+    migrations: config.migrations,
+    ...options,
+  });
   logger.info({ database: redactUrl(config.databaseUrl), migrationsApplied: applied }, "database ready");
   const metrics = createMetricsRegistry();
   const cache = openCache({
@@ -82,11 +94,22 @@ export async function openFoundation(
         port: config.port,
         logger,
         ...built,
-        interceptors: serverAuth(
-          config,
-          { keys: new ApiKeyStore(dataSource), users: new UserStore(dataSource) },
-          { ...auth, logger },
-        ),
+        // the call's workspace (x-mcp-workspace) first, so authentication can check a key serves it;
+        // whether it exists only after authentication (docs/adr/021)
+        interceptors: [
+          workspaceInterceptor(),
+          ...serverAuth(
+            config,
+            {
+                keys: new ApiKeyStore(dataSource),
+                members: new MemberStore(dataSource),
+                users: signInVerifier(config, new UserStore(dataSource)),
+              },
+            { ...auth, logger },
+          ),
+          workspaceExistsInterceptor(new CachedWorkspaceDirectory(workspaceLookup(dataSource))),
+        ],
+        audit: new AuditStore(dataSource),
         corsOrigins: config.corsOrigins,
         maxRequestBytes: config.maxRequestBytes,
         metrics,

@@ -142,4 +142,6 @@ export const LIMITS_BY_FIELD: Readonly<Record<string, FieldLimit>> = {
   "mcp.workflows.v1.WorkflowInput.description": { text: { maxChars: 2_000 } },
   "mcp.workflows.v1.ForEach.path": { text: { maxChars: 512 } },
   "mcp.workflows.v1.StepInput.item": { text: { maxChars: 512 } },
+  "mcp.registry.v1.McpFilter.types": { maxItems: 8 },
+  "mcp.registry.v1.McpFilter.labels": { text: { maxChars: 63 }, maxItems: MAX_TAGS },
 };

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { countedLocks, openLocksAndEvents, openRateLimiter } from "@mcp/coordination";
 import {
+  ExecutorSession,
+  ExecutorSessions,
   FencedWrites,
   RunPermits,
   RunQueries,
@@ -17,6 +19,7 @@ import { WorkflowService } from "@mcp/proto/workflows";
 import { coordinationMetrics, createServiceClient, type Logger, type RunningServer } from "@mcp/runtime";
 import type { ExecutorConfig } from "./config.js";
 import { runMetrics } from "./runs/run-metrics.js";
+import { LlmUsageMeter } from "./usage/llm-usage.js";
 import { openFoundation, openSandbox, reportSandboxHealth } from "@mcp/service-base";
 import { Definitions } from "./definitions/definitions.js";
 import { RunEvents } from "./events/run-events.js";
@@ -31,14 +34,16 @@ import { RunSignals } from "./runs/run-signals.js";
 import { RunDriver } from "./runs/run-driver.js";
 import { RunLauncher } from "./runs/run-launcher.js";
 import { RunIdResolver } from "./runs/run-id-resolver.js";
+import { runWorkspace } from "./runs/run-workspace.js";
 import { RunReader } from "./runs/run-reader.js";
 import { RunStarter } from "./runs/run-starter.js";
 import { RunWatcher } from "./runs/run-watcher.js";
 import { RunWorker, type Reservation } from "./runs/run-worker.js";
+import { EndedSessionWatch } from "./runs/ended-session-watch.js";
 import { SecretVault } from "./secrets/index.js";
 import { RetentionLoop, RunPruner, retentionMetrics } from "./retention/index.js";
 import { openSchedules } from "./schedules/open-schedules.js";
-import { build, SERVICE_SCOPES } from "./server.js";
+import { build } from "./server.js";
 import { Triggers, WebhookDeliveries, webhookRoute } from "./triggers/index.js";
 
 /**
@@ -91,8 +96,12 @@ export async function startExecutor(
 
   const apiKey = config.auth.serviceApiKey;
   const definitions = new Definitions(
-    createServiceClient(WorkflowService, config.workflowsUrl, { timeoutMs: 10_000, apiKey }),
-    createServiceClient(RegistryService, config.registryUrl, { timeoutMs: 10_000, apiKey }),
+    createServiceClient(WorkflowService, config.workflowsUrl, {
+      timeoutMs: 10_000,
+      apiKey,
+      from: "executor",
+    }),
+    createServiceClient(RegistryService, config.registryUrl, { timeoutMs: 10_000, apiKey, from: "executor" }),
     base.cache,
     // with Redis the registry and workflows services invalidate the same cache (catalog generation)
     base.cacheKind === "redis",
@@ -123,7 +132,8 @@ export async function startExecutor(
         withStepSecrets(
           overrides.runnerFor ??
             createRunners({ sandbox, serverMemoryBytes: config.sandbox.serverMemoryBytes }),
-          secrets,
+          // a step's secrets come from its run's workspace (docs/adr/021)
+          { reveal: async (runId, names) => secrets.reveal(await runWorkspace(queries, runId), names) },
         ),
       ),
       stepLogs,
@@ -143,13 +153,36 @@ export async function startExecutor(
       maxRecoveries: config.executor.maxRecoveries,
     },
     metrics: runMetrics(metrics),
+    usage: new LlmUsageMeter(config.executor.llmPrices, metrics),
   });
+  // fast failover (ADR 024): this executor's session shows it alive; the watch finds dead ones
+  const failoverPollMs = config.executor.failoverPollMs;
+  const session =
+    failoverPollMs > 0
+      ? new ExecutorSession(dataSource, {
+          owner,
+          onChange: (held, err) => {
+            if (held) logger.info("executor session held again");
+            else logger.warn({ err }, "executor session lost: claiming no runs until it is back");
+            worker.sessionChanged(held);
+          },
+        })
+      : undefined;
   const worker = new RunWorker(store, driver, events, logger, {
     owner,
     leaseMs: config.executor.leaseMs,
     maxConcurrentRuns: config.executor.maxConcurrentRuns,
     pollMs: config.executor.pollMs,
+    ...(session ? { session } : {}),
   });
+  const endedSessions =
+    failoverPollMs > 0
+      ? new EndedSessionWatch(new ExecutorSessions(dataSource), logger, {
+          owner,
+          pollMs: failoverPollMs,
+          onEnded: (owners) => worker.takeOver(owners),
+        })
+      : undefined;
 
   const reader = new RunReader(queries, watcher, definitions, permits);
   const launcher = new RunLauncher({
@@ -162,7 +195,9 @@ export async function startExecutor(
   });
   // webhook triggers: their deliveries start runs like ExecuteWorkflow, rate-limited per trigger
   const rateLimits = openRateLimiter({ redisUrl: config.redisUrl, logger, name: "executor" });
-  const triggers = new Triggers(new TriggerStore(dataSource), keyring, () => definitions.current());
+  const triggers = new Triggers(new TriggerStore(dataSource), keyring, (workspace) =>
+    definitions.current(workspace),
+  );
   const deliveries = new WebhookDeliveries({
     triggers,
     starter,
@@ -184,7 +219,7 @@ export async function startExecutor(
     launcher,
     reader,
     canceller,
-    findRun: (requestId) => queries.findByRequestId(requestId),
+    findRun: (workspace, requestId) => queries.findByRequestId(workspace, requestId),
     logger,
     metrics,
     owner,
@@ -199,7 +234,7 @@ export async function startExecutor(
     canceller,
     signals: new RunSignals(waits, reader, events),
     logs: {
-      run: (runId) => reader.get(runId),
+      run: (workspace, runId) => reader.get(workspace, runId),
       follow: (runId, stepId, onMessage) => stepLogs.follow(runId, stepId, onMessage),
     },
     stats: new RunStats(dataSource),
@@ -213,13 +248,14 @@ export async function startExecutor(
     pruner,
     schedules,
   });
-  const server = await base.serve(built, {
-    mutating: "execute",
-    services: SERVICE_SCOPES,
-    callsOtherServices: true,
+  // held before the server answers: a run created by this executor is claimed by it from the first call
+  await session?.open().catch((err: unknown) => {
+    logger.warn({ err }, "could not open the executor session; claiming runs once it is open");
   });
+  const server = await base.serve(built, { callsOtherServices: true });
   reportSandboxHealth(server, sandbox);
   await worker.start();
+  endedSessions?.start();
   retentionLoop.start();
   schedules.ticker?.start();
   return {
@@ -230,7 +266,9 @@ export async function startExecutor(
       base.stop(server, async () => {
         await retentionLoop.stop();
         await schedules.ticker?.stop();
+        endedSessions?.stop();
         await worker.stop(config.shutdownGraceMs);
+        await session?.close();
         await coordination.close();
         await rateLimits.close();
       }),

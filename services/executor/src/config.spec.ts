@@ -77,4 +77,12 @@ describe("loadExecutorConfig", () => {
     expect(message).toContain("SECRETS_KEY: the key decodes to 20 bytes; AES-256 needs exactly 32");
     expect(message).not.toContain(value);
   });
+
+  it("reads the LLM price table and refuses a bad one, naming the variable", () => {
+    const c = loadExecutorConfig({ LLM_PRICES: '{"models": {"m": {"input": "1", "output": "2"}}}' });
+    expect(c.executor.llmPrices.has("m")).toBe(true);
+    expect(() => loadExecutorConfig({ LLM_PRICES: '{"models": {"m": {"input": "cheap"}}}' })).toThrow(
+      /LLM_PRICES: models\["m"\].input must be a non-negative decimal price/,
+    );
+  });
 });

@@ -2,6 +2,7 @@ import { loadConfig, withSection, zodProblems, type ServiceConfig } from "@mcp/r
 import { z } from "zod";
 import { parseSecretsKeyring, SecretsKeyError, type SecretsKeyring } from "./secrets/keyring.js";
 import { retentionEnv, retentionSettings, type RetentionSettings } from "./retention/retention-config.js";
+import { PriceTable } from "./usage/price-table.js";
 
 /** The executor's own settings (EXECUTOR_*, SECRETS_KEY). */
 export interface ExecutorSettings {
@@ -11,6 +12,12 @@ export interface ExecutorSettings {
   readonly maxConcurrentRuns: number;
   /** How often an executor looks for claimable runs besides being woken. */
   readonly pollMs: number;
+  /**
+   * How often an executor looks for executors whose database session ended (they died) to take
+   * their runs over at once (ADR 024); 0 = no fast failover (this executor holds no session and
+   * waits for leases to expire, as the others then do for it).
+   */
+  readonly failoverPollMs: number;
   /** A step's "running" row is written once it has run this long; quicker steps get one write. */
   readonly startWriteDelayMs: number;
   /**
@@ -29,6 +36,8 @@ export interface ExecutorSettings {
   readonly webhookMaxBodyBytes: number;
   /** Run retention (RUN_RETENTION_*): off unless RUN_RETENTION_DAYS is set. */
   readonly retention: RetentionSettings;
+  /** What LLM tokens cost per model (LLM_PRICES or LLM_PRICES_FILE); empty when neither is set. */
+  readonly llmPrices: PriceTable;
 }
 
 /** The executor's configuration: every service's, and its own section. */
@@ -44,6 +53,7 @@ const schema = z.object({
   EXECUTOR_LEASE_MS: whole(300, 600_000, 2_000),
   EXECUTOR_MAX_RUNS: whole(1, 10_000, 64),
   EXECUTOR_POLL_MS: whole(50, 600_000, 500),
+  EXECUTOR_FAILOVER_POLL_MS: whole(0, 60_000, 100),
   EXECUTOR_START_WRITE_DELAY_MS: whole(0, 60_000, 50),
   EXECUTOR_MAX_RECOVERIES: whole(1, 1_000, 5),
   WEBHOOK_MAX_BODY_BYTES: whole(1, 64 * 1024 * 1024, 1024 * 1024),
@@ -60,26 +70,39 @@ export function loadExecutorConfig(env: NodeJS.ProcessEnv = process.env): Execut
 function settingsOf(env: NodeJS.ProcessEnv): { value?: ExecutorSettings; problems: string[] } {
   const parsed = schema.safeParse(env);
   const secrets = secretsKeyring(env["SECRETS_KEY"]);
+  const prices = priceTable(env);
   const problems = [
     ...(parsed.success ? [] : zodProblems(parsed.error)),
     ...(Array.isArray(secrets) ? secrets : []),
+    ...(typeof prices === "string" ? [prices] : []),
   ];
-  if (!parsed.success || Array.isArray(secrets)) return { problems };
+  if (!parsed.success || Array.isArray(secrets) || typeof prices === "string") return { problems };
   const e = parsed.data;
   return {
     value: Object.freeze({
       leaseMs: e.EXECUTOR_LEASE_MS,
       maxConcurrentRuns: e.EXECUTOR_MAX_RUNS,
       pollMs: e.EXECUTOR_POLL_MS,
+      failoverPollMs: e.EXECUTOR_FAILOVER_POLL_MS,
       startWriteDelayMs: e.EXECUTOR_START_WRITE_DELAY_MS,
       maxRecoveries: e.EXECUTOR_MAX_RECOVERIES,
       schedulePollMs: e.SCHEDULE_POLL_MS,
       secrets,
       webhookMaxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
       retention: retentionSettings(e),
+      llmPrices: prices,
     }),
     problems,
   };
+}
+
+/** The price table, or the problem with it. */
+function priceTable(env: NodeJS.ProcessEnv): PriceTable | string {
+  try {
+    return PriceTable.fromEnv(env);
+  } catch (err) {
+    return (err as Error).message;
+  }
 }
 
 /**

@@ -22,7 +22,7 @@ import type { RunReader } from "./runs/run-reader.js";
 import type { RunStarter } from "./runs/run-starter.js";
 import type { RunWatcher } from "./runs/run-watcher.js";
 import type { RunSignals } from "./runs/run-signals.js";
-import { callInfoKey } from "@mcp/runtime";
+import { callInfoKey, callWorkspace } from "@mcp/runtime";
 import { runStats, type RunStatsSource } from "./runs/run-stats-report.js";
 import { tailStepLogs, type StepLogSources } from "./runs/step-log-tail.js";
 
@@ -47,38 +47,41 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
   return {
     async executeWorkflow(req, ctx) {
       const launched = await launcher.launch(
-        (claim) => starter.workflow(req.workflow!, req.inputs ?? {}, req.requestId, null, claim),
+        (claim) =>
+          starter.workflow(callWorkspace(ctx), req.workflow!, req.inputs ?? {}, req.requestId, null, claim),
         { wait: req.wait, waitTimeoutSeconds: req.waitTimeoutSeconds, signal: ctx.signal },
       );
       return create(ExecuteWorkflowResponseSchema, launched);
     },
 
-    async getRun(req) {
-      return create(GetRunResponseSchema, { run: await reader.get(req.id) });
+    async getRun(req, ctx) {
+      return create(GetRunResponseSchema, { run: await reader.get(callWorkspace(ctx), req.id) });
     },
 
-    async resolveRunId(req) {
-      return create(ResolveRunIdResponseSchema, { id: await resolver.resolve(req.prefix) });
+    async resolveRunId(req, ctx) {
+      return create(ResolveRunIdResponseSchema, {
+        id: await resolver.resolve(callWorkspace(ctx), req.prefix),
+      });
     },
 
-    async listRuns(req) {
-      return create(ListRunsResponseSchema, await reader.list(req));
+    async listRuns(req, ctx) {
+      return create(ListRunsResponseSchema, await reader.list(callWorkspace(ctx), req));
     },
 
     async *watchRun(req, ctx) {
-      for await (const event of watcher.watch(req.id, ctx.signal)) {
+      for await (const event of watcher.watch(callWorkspace(ctx), req.id, ctx.signal)) {
         yield create(WatchRunResponseSchema, { event });
       }
     },
 
-    async cancelRun(req) {
-      await canceller.cancel(req.id, req.reason);
-      return create(CancelRunResponseSchema, { run: await reader.get(req.id) });
+    async cancelRun(req, ctx) {
+      await canceller.cancel(callWorkspace(ctx), req.id, req.reason);
+      return create(CancelRunResponseSchema, { run: await reader.get(callWorkspace(ctx), req.id) });
     },
 
     async runMcp(req, ctx) {
       const launched = await launcher.launch(
-        (claim) => starter.mcp(req.mcp!, req.inputs ?? {}, req.requestId, claim),
+        (claim) => starter.mcp(callWorkspace(ctx), req.mcp!, req.inputs ?? {}, req.requestId, claim),
         { wait: req.wait, waitTimeoutSeconds: req.waitTimeoutSeconds, signal: ctx.signal },
       );
       return create(RunMcpResponseSchema, launched);
@@ -86,7 +89,15 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
 
     async rerunRun(req, ctx) {
       const launched = await launcher.launch(
-        (claim) => starter.rerun(req.runId, req.fromStepId, req.resolveLabel, req.requestId, claim),
+        (claim) =>
+          starter.rerun(
+            callWorkspace(ctx),
+            req.runId,
+            req.fromStepId,
+            req.resolveLabel,
+            req.requestId,
+            claim,
+          ),
         { wait: req.wait, waitTimeoutSeconds: req.waitTimeoutSeconds, signal: ctx.signal },
       );
       return create(RerunRunResponseSchema, launched);
@@ -94,6 +105,7 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
 
     async signalRun(req, ctx) {
       const sent = await signals.signal({
+        workspace: callWorkspace(ctx),
         runId: req.runId,
         signal: req.signal,
         payload: req.payload ? toJson(ValueSchema, req.payload) : null,
@@ -105,6 +117,7 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
 
     async decideApproval(req, ctx) {
       const run = await signals.decide({
+        workspace: callWorkspace(ctx),
         runId: req.runId,
         stepId: req.stepId,
         approve: req.approve,
@@ -115,13 +128,13 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
     },
 
     async *tailStepLogs(req, ctx) {
-      for await (const chunk of tailStepLogs(logs, req, ctx.signal)) {
+      for await (const chunk of tailStepLogs(logs, req, ctx.signal, callWorkspace(ctx))) {
         yield create(TailStepLogsResponseSchema, chunk);
       }
     },
 
-    async getRunStats(req) {
-      return runStats(stats, req);
+    async getRunStats(req, ctx) {
+      return runStats(stats, callWorkspace(ctx), req);
     },
   };
 }

@@ -6,7 +6,7 @@ import {
   SecretService,
   TriggerService,
 } from "@mcp/proto/executor";
-import type { HttpRoute, Scope } from "@mcp/runtime";
+import type { HttpRoute } from "@mcp/runtime";
 import { executorService, type ExecutorDeps } from "./executor-service.js";
 import { secretService, secretValidation, type SecretVault } from "./secrets/index.js";
 import { triggerService, triggerValidation, type Triggers } from "./triggers/index.js";
@@ -29,16 +29,6 @@ export interface ServerDeps extends ExecutorDeps {
   readonly pruner: RunPruner;
   readonly schedules: { readonly book: ScheduleBook; readonly trigger: ScheduleTrigger };
 }
-
-/**
- * Services every method of which needs a scope when API keys are on, reads included: the secrets
- * store is for admins only (even listing names), and so is deleting run history.
- */
-export const SERVICE_SCOPES: Readonly<Record<string, Scope>> = {
-  [SecretService.typeName]: "admin",
-  [TriggerService.typeName]: "admin",
-  [RunRetentionService.typeName]: "admin",
-};
 
 /** Builds the executor's routes (RPCs and webhooks) and validation table from its modules. */
 export function build(deps: ServerDeps) {

@@ -24,7 +24,7 @@ export async function startRegistry(config: RegistryConfig, logger: Logger): Pro
     cache: base.cache,
     toolProbe: new ServerToolProbe(sandbox === undefined ? {} : { stdioSandbox: sandbox }),
   });
-  const server = await base.serve(built, { mutating: "write", callsOtherServices: false });
+  const server = await base.serve(built, { callsOtherServices: false });
   if (sandbox !== undefined) reportSandboxHealth(server, sandbox);
   return { server, stop: () => base.stop(server) };
 }

@@ -16,7 +16,7 @@ import {
   UpdateMcpResponseSchema,
   type RegistryService,
 } from "@mcp/proto/registry";
-import { callInfoKey } from "@mcp/runtime";
+import { callInfoKey, callWorkspace } from "@mcp/runtime";
 import type { LabelWriter } from "./catalog/label-writer.js";
 import type { McpListing } from "./catalog/listing.js";
 import { toLabelMove, toMcp, toMcpVersion } from "./catalog/mapping.js";
@@ -35,13 +35,13 @@ export interface RegistryDeps {
 
 const principal = (ctx: HandlerContext) => ctx.values.get(callInfoKey)?.principal ?? "";
 const caller = (ctx: HandlerContext) => ctx.values.get(callInfoKey);
-
 /** RegistryService over the catalogue. Requests arrive validated; handlers only translate. */
 export function registryService(deps: RegistryDeps): ServiceImpl<typeof RegistryService> {
   const { reader, writer, labels, listing } = deps;
   return {
     async createMcp(req, ctx) {
       const { def, version } = await writer.create(
+        callWorkspace(ctx),
         {
           name: req.name,
           description: req.description,
@@ -56,19 +56,28 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
       return create(CreateMcpResponseSchema, { mcp: toMcp(def), version: toMcpVersion(version, def) });
     },
 
-    async getMcp(req) {
-      const def = await reader.definition(req.mcp);
+    async getMcp(req, ctx) {
+      const def = await reader.definition(callWorkspace(ctx), req.mcp);
       const version = await reader.version(def, selectVersion(def, req.selector));
-      return create(GetMcpResponseSchema, { mcp: toMcp(def), version: toMcpVersion(version, def) });
+      const latest =
+        version.version === def.latestVersion ? version : await reader.version(def, def.latestVersion);
+      const mcp = toMcp(def);
+      mcp.deprecated = latest.deprecated;
+      return create(GetMcpResponseSchema, { mcp, version: toMcpVersion(version, def) });
     },
 
-    async listMcps(req) {
-      const page = await listing.list(req);
-      return create(ListMcpsResponseSchema, { mcps: page.items, nextPageToken: page.nextPageToken });
+    async listMcps(req, ctx) {
+      const page = await listing.list(callWorkspace(ctx), req);
+      return create(ListMcpsResponseSchema, {
+        mcps: page.items,
+        nextPageToken: page.nextPageToken,
+        facets: page.facets,
+      });
     },
 
     async updateMcp(req, ctx) {
       const { def, version, versionCreated } = await writer.update(
+        callWorkspace(ctx),
         req.mcp,
         req.etag,
         changeFromRequest(req),
@@ -81,27 +90,27 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
       });
     },
 
-    async deleteMcp(req) {
-      const def = await writer.delete(req.mcp, req.etag, req.force);
+    async deleteMcp(req, ctx) {
+      const def = await writer.delete(callWorkspace(ctx), req.mcp, req.etag, req.force);
       return create(DeleteMcpResponseSchema, { mcp: toMcp(def) });
     },
 
-    async listMcpVersions(req) {
-      const page = await listing.versions(req.mcp, req.pageSize, req.pageToken);
+    async listMcpVersions(req, ctx) {
+      const page = await listing.versions(callWorkspace(ctx), req.mcp, req.pageSize, req.pageToken);
       return create(ListMcpVersionsResponseSchema, {
         versions: page.items,
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async getMcpVersion(req) {
-      const def = await reader.definition(req.mcp);
+    async getMcpVersion(req, ctx) {
+      const def = await reader.definition(callWorkspace(ctx), req.mcp);
       const version = await reader.version(def, selectVersion(def, req.selector));
       return create(GetMcpVersionResponseSchema, { version: toMcpVersion(version, def) });
     },
 
-    async diffMcpVersions(req) {
-      const diff = await listing.diff(req.mcp, req.fromVersion, req.toVersion);
+    async diffMcpVersions(req, ctx) {
+      const diff = await listing.diff(callWorkspace(ctx), req.mcp, req.fromVersion, req.toVersion);
       return create(DiffMcpVersionsResponseSchema, {
         changes: diff.changes,
         fromContentHash: diff.fromHash,
@@ -110,7 +119,7 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
     },
 
     async setMcpLabel(req, ctx) {
-      const { def, move } = await labels.set(req.mcp, req.label, req.version, {
+      const { def, move } = await labels.set(callWorkspace(ctx), req.mcp, req.label, req.version, {
         by: principal(ctx),
         reason: req.reason,
       });
@@ -118,33 +127,39 @@ export function registryService(deps: RegistryDeps): ServiceImpl<typeof Registry
     },
 
     async deleteMcpLabel(req, ctx) {
-      const { def, move } = await labels.remove(req.mcp, req.label, {
+      const { def, move } = await labels.remove(callWorkspace(ctx), req.mcp, req.label, {
         by: principal(ctx),
         reason: req.reason,
       });
       return create(DeleteMcpLabelResponseSchema, { mcp: toMcp(def), move: toLabelMove(move) });
     },
 
-    async listMcpLabelMoves(req) {
-      const page = await listing.labelMoves(req.mcp, req.label, req.pageSize, req.pageToken);
+    async listMcpLabelMoves(req, ctx) {
+      const page = await listing.labelMoves(
+        callWorkspace(ctx),
+        req.mcp,
+        req.label,
+        req.pageSize,
+        req.pageToken,
+      );
       return create(ListMcpLabelMovesResponseSchema, {
         moves: page.items,
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async deprecateMcpVersion(req) {
-      const { def, version } = await labels.deprecate(req.mcp, req.version, req.message);
+    async deprecateMcpVersion(req, ctx) {
+      const { def, version } = await labels.deprecate(callWorkspace(ctx), req.mcp, req.version, req.message);
       return create(DeprecateMcpVersionResponseSchema, { version: toMcpVersion(version, def) });
     },
 
-    async undeprecateMcpVersion(req) {
-      const { def, version } = await labels.deprecate(req.mcp, req.version, undefined);
+    async undeprecateMcpVersion(req, ctx) {
+      const { def, version } = await labels.deprecate(callWorkspace(ctx), req.mcp, req.version, undefined);
       return create(UndeprecateMcpVersionResponseSchema, { version: toMcpVersion(version, def) });
     },
 
-    async getMcpStats() {
-      return listing.stats();
+    async getMcpStats(_req, ctx) {
+      return listing.stats(callWorkspace(ctx));
     },
   };
 }

@@ -19,8 +19,9 @@ export async function startWorkflows(config: ServiceConfig, logger: Logger): Pro
   const registry = createServiceClient(RegistryService, config.registryUrl, {
     timeoutMs: 5_000,
     apiKey: config.auth.serviceApiKey,
+    from: "workflows",
   });
   const built = build({ dataSource: base.dataSource, cache: base.cache, registry });
-  const server = await base.serve(built, { mutating: "write", callsOtherServices: true });
+  const server = await base.serve(built, { callsOtherServices: true });
   return { server, stop: () => base.stop(server) };
 }

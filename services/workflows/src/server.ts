@@ -4,6 +4,7 @@ import { WorkflowQueries, WorkflowStore, type DataSource } from "@mcp/db";
 import type { RegistryService } from "@mcp/proto/registry";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { WorkflowListing } from "./catalog/listing.js";
+import { McpUsages } from "./catalog/mcp-usages.js";
 import { SpecChecker } from "./catalog/spec-checker.js";
 import { workflowCatalog } from "./catalog/workflow-catalog.js";
 import { WorkflowValidator } from "./catalog/workflow-validator.js";
@@ -29,6 +30,7 @@ export function build(deps: WorkflowsBuildDeps) {
     writer: new WorkflowWriter(catalog.writer, checker),
     listing: new WorkflowListing(catalog.listing),
     validator: new WorkflowValidator(checker, catalog.reader),
+    usages: new McpUsages(deps.registry, queries),
   });
   return {
     services: [WorkflowService] as const,

@@ -1,9 +1,11 @@
 import { create } from "@bufbuild/protobuf";
 import type { ServiceImpl } from "@connectrpc/connect";
+import { callWorkspace } from "@mcp/runtime";
 import {
   CreateWorkflowResponseSchema,
   DeleteWorkflowResponseSchema,
   GetWorkflowResponseSchema,
+  ListMcpUsagesResponseSchema,
   ListWorkflowsResponseSchema,
   ListWorkflowVersionsResponseSchema,
   SetCurrentWorkflowVersionResponseSchema,
@@ -12,6 +14,7 @@ import {
   type WorkflowService,
 } from "@mcp/proto/workflows";
 import type { WorkflowListing } from "./catalog/listing.js";
+import type { McpUsages } from "./catalog/mcp-usages.js";
 import { toWorkflow, toWorkflowVersion } from "./catalog/mapping.js";
 import type { WorkflowReader } from "./catalog/workflow-catalog.js";
 import type { WorkflowWriter } from "./catalog/workflow-writer.js";
@@ -23,14 +26,15 @@ export interface WorkflowDeps {
   readonly writer: WorkflowWriter;
   readonly listing: WorkflowListing;
   readonly validator: WorkflowValidator;
+  readonly usages: McpUsages;
 }
 
 /** WorkflowService over the catalogue. Requests arrive validated; handlers only translate. */
 export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof WorkflowService> {
-  const { reader, writer, listing, validator } = deps;
+  const { reader, writer, listing, validator, usages } = deps;
   return {
-    async createWorkflow(req) {
-      const { def, version } = await writer.create({
+    async createWorkflow(req, ctx) {
+      const { def, version } = await writer.create(callWorkspace(ctx), {
         name: req.name,
         description: req.description,
         tags: req.tags,
@@ -43,8 +47,8 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
       });
     },
 
-    async getWorkflow(req) {
-      const def = await reader.definition(req.workflow);
+    async getWorkflow(req, ctx) {
+      const def = await reader.definition(callWorkspace(ctx), req.workflow);
       const version = await reader.version(
         def,
         req.selector.case === "version" ? req.selector.value : def.currentVersion,
@@ -55,19 +59,20 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
       });
     },
 
-    async listWorkflows(req) {
-      const page = await listing.list(req);
+    async listWorkflows(req, ctx) {
+      const page = await listing.list(callWorkspace(ctx), req);
       return create(ListWorkflowsResponseSchema, {
         workflows: page.items,
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async updateWorkflow(req) {
-      const current = await reader.definition(req.workflow, { live: true });
+    async updateWorkflow(req, ctx) {
+      const current = await reader.definition(callWorkspace(ctx), req.workflow, { live: true });
       const paths = req.updateMask?.paths ?? [];
       const all = paths.length === 0;
       const { def, version, versionCreated } = await writer.update(
+        callWorkspace(ctx),
         req.workflow,
         req.etag,
         {
@@ -86,27 +91,32 @@ export function workflowService(deps: WorkflowDeps): ServiceImpl<typeof Workflow
       });
     },
 
-    async deleteWorkflow(req) {
-      const def = await writer.delete(req.workflow, req.etag);
+    async deleteWorkflow(req, ctx) {
+      const def = await writer.delete(callWorkspace(ctx), req.workflow, req.etag);
       return create(DeleteWorkflowResponseSchema, { workflow: toWorkflow(def) });
     },
 
-    async listWorkflowVersions(req) {
-      const page = await listing.versions(req.workflow, req.pageSize, req.pageToken);
+    async listWorkflowVersions(req, ctx) {
+      const page = await listing.versions(callWorkspace(ctx), req.workflow, req.pageSize, req.pageToken);
       return create(ListWorkflowVersionsResponseSchema, {
         versions: page.items,
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async setCurrentWorkflowVersion(req) {
-      const def = await writer.setCurrent(req.workflow, req.etag, req.version);
+    async setCurrentWorkflowVersion(req, ctx) {
+      const def = await writer.setCurrent(callWorkspace(ctx), req.workflow, req.etag, req.version);
       return create(SetCurrentWorkflowVersionResponseSchema, { workflow: toWorkflow(def) });
     },
 
-    async validateWorkflow(req) {
-      const report = await validator.validate(req.target);
+    async validateWorkflow(req, ctx) {
+      const report = await validator.validate(callWorkspace(ctx), req.target);
       return create(ValidateWorkflowResponseSchema, report);
+    },
+
+    async listMcpUsages(req) {
+      const page = await usages.list(req);
+      return create(ListMcpUsagesResponseSchema, { usages: page.items, nextPageToken: page.nextPageToken });
     },
   };
 }

@@ -8,10 +8,14 @@ import { LabelHistory } from "./label-history";
 import { LabelMover } from "./label-mover";
 import { McpDetails } from "./mcp-details";
 import { TryMcp } from "./try-mcp";
+import { UsedBy } from "./used-by";
 import { VersionDiff } from "./version-diff";
 import { VersionsTable } from "./versions-table";
 
-/** One MCP: a version's details, versions, labels (move, history), a diff of two versions, and "Try it". */
+/**
+ * One MCP: a version's details, labels (move, history), the workflows using it, versions, a diff of two
+ * versions, and "Try it".
+ */
 export function McpPage() {
   const { name = "" } = useParams();
   const [params] = useSearchParams();
@@ -54,6 +58,10 @@ export function McpPage() {
         <h2 id="labels-heading">Labels</h2>
         <LabelMover mcp={mcp} />
         <LabelHistory name={mcp.name} />
+      </section>
+      <section aria-labelledby="used-by-heading">
+        <h2 id="used-by-heading">Used by</h2>
+        <UsedBy mcpId={mcp.id} />
       </section>
       <section aria-labelledby="versions-heading">
         <h2 id="versions-heading">Versions</h2>

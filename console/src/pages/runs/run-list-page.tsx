@@ -8,11 +8,15 @@ import { StatusBadge } from "../../components/status-badge";
 import { RunKind } from "@mcp/proto/executor";
 import { RUN_STATUSES, parseRunStatus, runStatusName, runStatusTone } from "../../format/enums";
 import { formatDuration, formatTime, ms } from "../../format/time";
+import { OpenRun } from "../../runs/open-run";
 
 const PAGE_SIZE = 25;
 const REFRESH_MS = 3000;
 
-/** Runs, newest first: filter by status and workflow, keyset pages, refreshed every few seconds. */
+/**
+ * Runs, newest first: filter by status and workflow, keyset pages, refreshed every few seconds; open
+ * one by its id (whole or short).
+ */
 export function RunListPage() {
   const { executor } = useClients();
   const filters = useUrlFilters(["status", "workflow"] as const);
@@ -36,6 +40,7 @@ export function RunListPage() {
   return (
     <>
       <h1>Runs</h1>
+      <OpenRun />
       <FilterBar label="Filter runs" onSubmit={() => filters.apply()}>
         <label>
           Status

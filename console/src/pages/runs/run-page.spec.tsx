@@ -3,6 +3,7 @@ import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import {
   ExecutorService,
+  LlmUsageSchema,
   RunEventSchema,
   RunStatus,
   StepStatus,
@@ -20,8 +21,17 @@ import { RunPage } from "./run-page";
 
 const T0 = Date.parse("2026-01-01T10:00:00Z");
 
-function renderRun(handlers: Parameters<typeof renderWithApi>[1]["routes"], path = "/runs/run-1") {
-  return renderWithApi(<RunPage />, { routes: handlers, path, pattern: "/runs/:id" });
+function renderRun(
+  handlers: Parameters<typeof renderWithApi>[1]["routes"],
+  path = "/runs/run-1",
+  traceUrl?: string,
+) {
+  return renderWithApi(<RunPage />, {
+    routes: handlers,
+    path,
+    pattern: "/runs/:id",
+    ...(traceUrl ? { traceUrl } : {}),
+  });
 }
 
 describe("RunPage", () => {
@@ -76,6 +86,53 @@ describe("RunPage", () => {
 
     await user.click(within(timeline).getByRole("button", { name: /loud/ }));
     expect(screen.getByRole("heading", { name: /Step loud/ })).toBeTruthy();
+  });
+
+  it("shows the run's LLM tokens and cost, each step's with its model turns, and links the trace", async () => {
+    const user = userEvent.setup();
+    const assist = step("assist", StepStatus.SUCCEEDED, { start: T0, finish: T0 + 500 });
+    assist.llmUsage = create(LlmUsageSchema, {
+      model: "gpt-4o",
+      inputTokens: 24n,
+      outputTokens: 16n,
+      cost: { amount: "0.00022", currency: "USD" },
+      rounds: [
+        { round: 1, inputTokens: 13n, outputTokens: 9n, toolCalls: 1 },
+        { round: 2, inputTokens: 11n, outputTokens: 7n, toolCalls: 0 },
+      ],
+    });
+    const final = run(RunStatus.SUCCEEDED, [assist], {
+      traceId: "0af7651916cd43dd8448eb211c80319c",
+      llmInputTokens: 24n,
+      llmOutputTokens: 16n,
+      llmCost: { amount: "0.00022", currency: "USD" },
+      startTime: timestampFromMs(T0),
+      finishTime: timestampFromMs(T0 + 500),
+    });
+    renderRun(
+      (router) =>
+        router.service(ExecutorService, {
+          async *watchRun() {
+            yield { event: snapshot(final, 3, T0 + 500) };
+          },
+          getRun: () => ({ run: final }),
+        }),
+      "/runs/run-1",
+      "http://jaeger:16686/trace/{traceId}",
+    );
+    expect((await screen.findByTestId("run-llm-tokens")).textContent).toBe("24 in, 16 out");
+    expect(screen.getByTestId("run-llm-cost").textContent).toBe("0.00022 USD");
+    expect(within(screen.getByTestId("run-trace")).getByRole("link").getAttribute("href")).toBe(
+      "http://jaeger:16686/trace/0af7651916cd43dd8448eb211c80319c",
+    );
+    await user.click(within(screen.getByTestId("timeline")).getByRole("button", { name: /assist/ }));
+    expect(screen.getByTestId("step-llm-usage").textContent).toBe("gpt-4o: 24 in, 16 out · 0.00022 USD");
+    const turns = within(screen.getByRole("region", { name: "LLM usage of assist" })).getAllByRole("row");
+    expect(turns.map((r) => r.textContent)).toEqual([
+      "TurnInput tokensOutput tokensTool calls",
+      "11391",
+      "21170",
+    ]);
   });
 
   it("reconnects when the stream breaks before the run is final", async () => {

@@ -1,8 +1,9 @@
 import { RunKind, type WorkflowRun } from "@mcp/proto/executor";
+import { stepCounts } from "@mcp/wording";
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import { Link, useParams, useSearchParams } from "react-router";
-import { useClients } from "../../api/context";
+import { useApi } from "../../api/context";
 import { ConfirmDialog } from "../../components/confirm-dialog";
 import { ErrorView } from "../../components/error-view";
 import { JsonView } from "../../components/json-view";
@@ -20,8 +21,8 @@ import { RerunDialog } from "../../runs/rerun-dialog";
 import { WaitingSteps } from "../../runs/waiting-steps";
 import { RunGraph } from "../../runs/run-graph";
 import { isShortRunId, ShortRunId } from "../../runs/short-run-id";
-import { stepCounts } from "../../runs/step-counts";
 import { StepDetails } from "./step-details";
+import { RunLlmUsage, RunTrace } from "../../runs/llm-usage";
 
 /** Sub-workflow runs linked in the header; a for_each over a sub-workflow may have thousands. */
 const MAX_CHILD_LINKS = 10;
@@ -70,7 +71,8 @@ function RunDetails({
   phase: WatchPhase;
   streamError: unknown;
 }) {
-  const { executor } = useClients();
+  const { clients, config } = useApi();
+  const { executor } = clients;
   const [params, setParams] = useSearchParams();
   const [confirming, setConfirming] = useState(false);
   /** The step a re-run is being asked for ("" = every step); undefined = no dialog. */
@@ -147,7 +149,12 @@ function RunDetails({
           <code>{run.id}</code>
         </dd>
         <dt>Steps</dt>
-        <dd data-testid="step-counts">{stepCounts(run.steps.filter((s) => s.parentStepId === ""))}</dd>
+        <dd data-testid="step-counts">
+          {stepCounts(
+            run.steps.filter((s) => s.parentStepId === ""),
+            "none yet",
+          )}
+        </dd>
         {run.kind === RunKind.MCP ? (
           <>
             <dt>MCP</dt>
@@ -175,6 +182,8 @@ function RunDetails({
         <dd>{formatTime(run.finishTime)}</dd>
         <dt>Duration</dt>
         <dd>{took === undefined ? "—" : `${formatDuration(took)}${terminal ? "" : " so far"}`}</dd>
+        <RunLlmUsage run={run} />
+        <RunTrace run={run} traceUrl={config.traceUrl} />
         <dt>Request id</dt>
         <dd>
           <code>{run.requestId}</code>

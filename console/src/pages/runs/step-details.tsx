@@ -1,3 +1,4 @@
+import { StepLlmUsage } from "../../runs/llm-usage";
 import { StepStatus, type StepRun } from "@mcp/proto/executor";
 import { Link } from "react-router";
 import { JsonView } from "../../components/json-view";
@@ -99,6 +100,7 @@ export function StepDetails({
           <JsonView value={step.outputs} label={`Outputs of ${step.stepId}`} empty="No outputs." />
         </div>
       </div>
+      <StepLlmUsage step={step} />
       {step.usage && (
         <>
           <h3>Usage</h3>

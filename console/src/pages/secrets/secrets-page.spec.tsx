@@ -217,7 +217,7 @@ describe("SecretsPage", () => {
     expect(within(alert).getByText("PERMISSION_DENIED")).toBeTruthy();
     expect(within(alert).getByText(message)).toBeTruthy();
     expect(within(alert).getByText("Could not list secrets")).toBeTruthy();
-    expect(screen.getByText(/needs an API key with the admin scope/)).toBeTruthy();
+    expect(screen.getByText(/needs an API key with the admin role/)).toBeTruthy();
   });
 
   it("PutSecret refused › shows the error in the form, with the value cleared all the same", async () => {

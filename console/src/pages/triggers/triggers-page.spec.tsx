@@ -98,10 +98,10 @@ describe("TriggersPage", () => {
       routes: (router) =>
         router.service(TriggerService, {
           listTriggers: () => {
-            throw new ConnectError("the admin scope is needed", Code.PermissionDenied);
+            throw new ConnectError("the admin role is needed", Code.PermissionDenied);
           },
         }),
     });
-    expect(await screen.findByText(/needs an API key with the admin scope/)).toBeTruthy();
+    expect(await screen.findByText(/needs an API key with the admin role/)).toBeTruthy();
   });
 });

@@ -15,7 +15,7 @@ const PAGE_SIZE = 50;
 export function triggersErrorHint(err: unknown): string | undefined {
   if (!(err instanceof ConnectError)) return undefined;
   if (err.code === Code.PermissionDenied || err.code === Code.Unauthenticated) {
-    return "Every call about triggers, listing included, needs an API key with the admin scope: save one in Settings.";
+    return "Every call about triggers, listing included, needs an API key with the admin role: save one in Settings.";
   }
   if (err.code === Code.FailedPrecondition && err.rawMessage.includes("SECRETS_KEY")) {
     return "Trigger secrets are sealed with the executor's SECRETS_KEY: restart it with one (e.g. `openssl rand -base64 32`).";

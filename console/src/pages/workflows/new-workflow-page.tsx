@@ -1,71 +1,66 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useDeferredValue, useMemo, useState, type FormEvent } from "react";
-import { useNavigate } from "react-router";
+import { useState, type FormEvent } from "react";
+import { useNavigate, useSearchParams } from "react-router";
 import { useClients } from "../../api/context";
-import { CodeField } from "../../components/code-field";
-import { DagView } from "../../components/dag-view";
 import { ErrorView } from "../../components/error-view";
 import { Field } from "../../components/field";
 import { FormProblem, useFormCheck } from "../../components/form-check";
-import { ValidationResult } from "../../components/validation-result";
 import {
   SPEC_TEMPLATE,
   buildCreateWorkflowRequest,
-  parseWorkflowSpec,
   type NewWorkflowForm,
 } from "../../workflows/create-request";
+import { SpecEditor } from "./spec-editor";
+import { useLiveValidation } from "./use-live-validation";
+import { useSpecDocument } from "./use-spec-document";
 
-const INITIAL: NewWorkflowForm = { name: "", description: "", tags: "", spec: SPEC_TEMPLATE, changeNote: "" };
+type Meta = Omit<NewWorkflowForm, "spec">;
 
-function tryParse(text: string) {
-  try {
-    return parseWorkflowSpec(text);
-  } catch {
-    return undefined;
-  }
-}
+const INITIAL: Meta = { name: "", description: "", tags: "", changeNote: "" };
 
-/** "New workflow": name and spec as YAML/JSON (the manifest shape of examples/); Validate, then CreateWorkflow. */
+/** What the visual builder starts from: no steps. */
+const EMPTY_SPEC = "steps: []\n";
+
+/**
+ * "New workflow": name, description, tags and the spec, built in the visual builder (`?view=visual`,
+ * starting empty) or typed as YAML/JSON (the manifest shape of examples/, starting from a template);
+ * validated as it is edited; Create → CreateWorkflow, then the workflow's page.
+ */
 export function NewWorkflowPage() {
   const { workflows } = useClients();
   const navigate = useNavigate();
+  const [params] = useSearchParams();
   const queryClient = useQueryClient();
-  const [form, setForm] = useState<NewWorkflowForm>(INITIAL);
+  const visual = params.get("view") === "visual";
+  const doc = useSpecDocument(visual ? EMPTY_SPEC : SPEC_TEMPLATE, visual ? "visual" : "yaml");
+  const validation = useLiveValidation(doc.specNow);
+  const [meta, setMeta] = useState<Meta>(INITIAL);
   const { problem, check } = useFormCheck();
-  const set = <K extends keyof NewWorkflowForm>(k: K, v: NewWorkflowForm[K]) =>
-    setForm((f) => ({ ...f, [k]: v }));
-  const deferredSpec = useDeferredValue(form.spec);
-  const preview = useMemo(() => tryParse(deferredSpec), [deferredSpec]);
+  const set = <K extends keyof Meta>(k: K, v: Meta[K]) => setMeta((f) => ({ ...f, [k]: v }));
+  const form = (): NewWorkflowForm => ({ ...meta, spec: doc.textNow });
 
-  const validate = useMutation({
-    mutationFn: (text: string) =>
-      workflows.validateWorkflow({ target: { case: "spec", value: parseWorkflowSpec(text) } }),
-  });
   const create = useMutation({
     mutationFn: (f: NewWorkflowForm) => workflows.createWorkflow(buildCreateWorkflowRequest(f)),
     onSuccess: async (res) => {
       await queryClient.invalidateQueries({ queryKey: ["workflows"] });
-      void navigate(`/workflows/${encodeURIComponent(res.workflow?.name ?? form.name)}`);
+      void navigate(`/workflows/${encodeURIComponent(res.workflow?.name ?? meta.name)}`);
     },
   });
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
     create.reset();
-    if (check(() => buildCreateWorkflowRequest(form))) create.mutate(form);
-  };
-  const runValidate = () => {
-    validate.reset();
-    if (check(() => parseWorkflowSpec(form.spec))) validate.mutate(form.spec);
+    const f = form();
+    if (check(() => buildCreateWorkflowRequest(f))) create.mutate(f);
   };
 
   return (
     <>
       <h1>New workflow</h1>
-      <form className="stacked" onSubmit={submit} noValidate>
+      <form className="stacked wide" onSubmit={submit} noValidate>
         <Field label="Name">
           {(control) => (
-            <input {...control} required value={form.name} onChange={(e) => set("name", e.target.value)} />
+            <input {...control} required value={meta.name} onChange={(e) => set("name", e.target.value)} />
           )}
         </Field>
         <Field label="Description">
@@ -73,22 +68,21 @@ export function NewWorkflowPage() {
             <textarea
               {...control}
               rows={2}
-              value={form.description}
+              value={meta.description}
               onChange={(e) => set("description", e.target.value)}
             />
           )}
         </Field>
         <Field label="Tags">
           {(control) => (
-            <input {...control} value={form.tags} onChange={(e) => set("tags", e.target.value)} />
+            <input {...control} value={meta.tags} onChange={(e) => set("tags", e.target.value)} />
           )}
         </Field>
-        <CodeField
-          label="Spec (YAML or JSON)"
-          rows={20}
-          value={form.spec}
-          onChange={(v) => set("spec", v)}
-          hint={
+        <SpecEditor
+          doc={doc}
+          validation={validation}
+          workflowName={meta.name}
+          yamlHint={
             <>
               The <code>spec:</code> of a workflow manifest (see <code>examples/*.yaml</code>), or a whole{" "}
               <code>kind: Workflow</code> document as <code>mcp apply</code> reads it.
@@ -97,26 +91,20 @@ export function NewWorkflowPage() {
         />
         <Field label="Change note">
           {(control) => (
-            <input {...control} value={form.changeNote} onChange={(e) => set("changeNote", e.target.value)} />
+            <input {...control} value={meta.changeNote} onChange={(e) => set("changeNote", e.target.value)} />
           )}
         </Field>
         <FormProblem problem={problem} />
-        {validate.isError && <ErrorView error={validate.error} title="ValidateWorkflow failed" />}
-        {validate.isSuccess && <ValidationResult result={validate.data} />}
         {create.isError && <ErrorView error={create.error} title="CreateWorkflow failed" />}
         <div className="actions">
-          <button type="button" onClick={runValidate} disabled={validate.isPending}>
-            {validate.isPending ? "Validating…" : "Validate"}
+          <button type="button" onClick={validation.validateNow} disabled={validation.query.isFetching}>
+            {validation.query.isFetching ? "Validating…" : "Validate"}
           </button>
           <button type="submit" className="primary" disabled={create.isPending}>
             {create.isPending ? "Creating…" : "Create workflow"}
           </button>
         </div>
       </form>
-      <section aria-labelledby="preview-heading">
-        <h2 id="preview-heading">Preview</h2>
-        {preview ? <DagView spec={preview} /> : <p className="hint">The spec does not parse yet.</p>}
-      </section>
     </>
   );
 }

@@ -26,9 +26,14 @@ export function WorkflowListPage() {
     <>
       <div className="page-head">
         <h1>Workflows</h1>
-        <Link className="button primary" to="/workflows/new">
-          New workflow
-        </Link>
+        <div className="actions">
+          <Link className="button" to="/workflows/new?view=visual">
+            Build visually
+          </Link>
+          <Link className="button primary" to="/workflows/new">
+            New workflow
+          </Link>
+        </div>
       </div>
       <FilterBar label="Filter workflows" onSubmit={() => filters.apply()}>
         <label>

@@ -9,7 +9,8 @@ import { ErrorView } from "../../components/error-view";
 import { Loading } from "../../components/states";
 import { ValidationResult } from "../../components/validation-result";
 import { mcpRefLabel } from "../../dag/graph";
-import { messageJson, valueJson } from "../../format/json";
+import { messageJson } from "../../format/json";
+import { describeInput } from "../../builder/input-mapping";
 import { formatTime } from "../../format/time";
 import { versionParam } from "../../format/version-param";
 import { RunWorkflowForm } from "./run-workflow-form";
@@ -19,23 +20,7 @@ function describeInputSource(spec: WorkflowSpec, stepIndex: number): string {
   const step = spec.steps[stepIndex];
   if (!step) return "";
   return Object.entries(step.inputs)
-    .map(([name, input]) => {
-      const s = input.source;
-      switch (s.case) {
-        case "workflowInput":
-          return `${name} ← input ${s.value}`;
-        case "stepOutput":
-          return `${name} ← ${s.value.stepId}${s.value.output ? `.${s.value.output}` : ""}`;
-        case "staticValue":
-          return `${name} = ${JSON.stringify(valueJson(s.value) ?? null)}`;
-        case "item":
-          return `${name} ← item${s.value ? `.${s.value}` : ""}`;
-        case "itemIndex":
-          return `${name} ← item index`;
-        default:
-          return name;
-      }
-    })
+    .map(([name, input]) => `${name} ${describeInput(input)}`)
     .join("; ");
 }
 
@@ -83,7 +68,15 @@ export function WorkflowPage() {
       <p className="breadcrumbs">
         <Link to="/workflows">Workflows</Link> / {workflow.name}
       </p>
-      <h1>{workflow.name}</h1>
+      <div className="page-head">
+        <h1>{workflow.name}</h1>
+        <Link
+          className="button"
+          to={`/workflows/${encodeURIComponent(workflow.name)}/edit?version=${shown.version}`}
+        >
+          Edit v{shown.version}
+        </Link>
+      </div>
       <dl className="facts">
         <dt>Description</dt>
         <dd>{workflow.description || "—"}</dd>

@@ -26,7 +26,10 @@ describe("countedLocks", () => {
 
   it("reports error and rethrows when the lock service fails", async () => {
     const metrics = recording();
-    const failing: LockService = { acquire: () => Promise.reject(new Error("redis down")) };
+    const failing: LockService = {
+      acquire: () => Promise.reject(new Error("redis down")),
+      seize: () => Promise.reject(new Error("redis down")),
+    };
     await expect(countedLocks(failing, metrics).acquire("k", 1_000)).rejects.toThrow("redis down");
     expect(metrics.locks).toEqual(["error"]);
   });

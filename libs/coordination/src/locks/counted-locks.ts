@@ -15,5 +15,15 @@ export function countedLocks(locks: LockService, metrics: CoordinationMetrics): 
       metrics.lockAcquire(lock ? "acquired" : "contended");
       return lock;
     },
+    async seize(key: string, ttlMs: number): Promise<Lock> {
+      try {
+        const lock = await locks.seize(key, ttlMs);
+        metrics.lockAcquire("acquired");
+        return lock;
+      } catch (err) {
+        metrics.lockAcquire("error");
+        throw err;
+      }
+    },
   };
 }

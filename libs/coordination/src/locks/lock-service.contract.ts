@@ -68,6 +68,19 @@ export function lockServiceContract(locks: () => LockService): void {
     expect(await current.release()).toBe(false);
   });
 
+  it("seizes a held lock: the seizer holds it, the previous holder can neither extend nor release it", async () => {
+    const key = newKey();
+    const previous = (await locks().acquire(key, LONG_TTL_MS))!;
+    const seized = await locks().seize(key, LONG_TTL_MS);
+    expect(seized.token).not.toBe(previous.token);
+    expect(await previous.extend(LONG_TTL_MS)).toBe(false);
+    expect(await previous.release()).toBe(false);
+    expect(await locks().acquire(key, LONG_TTL_MS)).toBeUndefined();
+    expect(await seized.extend(LONG_TTL_MS)).toBe(true);
+    expect(await seized.release()).toBe(true);
+    expect(await (await locks().seize(newKey(), SHORT_TTL_MS)).release()).toBe(true);
+  });
+
   it("rejects a lease that is not a positive number of milliseconds", async () => {
     await expect(locks().acquire(newKey(), 0)).rejects.toBeInstanceOf(InvalidArgumentError);
     await expect(locks().acquire(newKey(), Number.NaN)).rejects.toBeInstanceOf(InvalidArgumentError);

@@ -18,6 +18,12 @@ export interface Lock {
 export interface LockService {
   /** Takes the lock for `ttlMs`, or returns undefined when someone else holds it. */
   acquire(key: string, ttlMs: number): Promise<Lock | undefined>;
+  /**
+   * Takes the lock for `ttlMs` whoever holds it now; the holder's extend and release fail from then
+   * on. Only for a caller that knows by other means that the holder is gone (the executor that drove
+   * a run died: its database session ended, ADR 024), so waiting out the holder's TTL is pointless.
+   */
+  seize(key: string, ttlMs: number): Promise<Lock>;
 }
 
 /** Validates a lease duration: a positive whole number of milliseconds. */

@@ -28,6 +28,15 @@ export class MemoryLockService implements LockService {
     const ttl = checkTtlMs(ttlMs);
     if (this.held.size > SWEEP_THRESHOLD) this.sweep();
     if (this.ownerOf(key) !== undefined) return undefined;
+    return this.take(key, ttl);
+  }
+
+  async seize(key: string, ttlMs: number): Promise<Lock> {
+    return this.take(key, checkTtlMs(ttlMs));
+  }
+
+  /** Makes a new token the holder of `key` for `ttl` ms. */
+  private take(key: string, ttl: number): Lock {
     const token = randomUUID();
     this.held.set(key, { token, expiresAt: this.now() + ttl });
     return {

@@ -28,7 +28,7 @@ end
 return 0`;
 
 /**
- * Redis locks: `SET key token PX ttl NX` to take, compare-and-pexpire to extend and
+ * Redis locks: `SET key token PX ttl NX` to take (without NX to seize), compare-and-pexpire to extend and
  * compare-and-delete to release, both atomic in Lua. Unlike the cache this does NOT fail open:
  * a Redis failure rejects with UnavailableError, because a guess could let two holders in.
  */
@@ -47,9 +47,22 @@ export class RedisLockService implements LockService {
   async acquire(key: string, ttlMs: number): Promise<Lock | undefined> {
     const ttl = checkTtlMs(ttlMs);
     const token = randomUUID();
+    const reply = await this.call("lock acquire", () =>
+      this.redis.set(this.prefix + key, token, "PX", ttl, "NX"),
+    );
+    return reply === "OK" ? this.held(key, token) : undefined;
+  }
+
+  async seize(key: string, ttlMs: number): Promise<Lock> {
+    const ttl = checkTtlMs(ttlMs);
+    const token = randomUUID();
+    await this.call("lock seize", () => this.redis.set(this.prefix + key, token, "PX", ttl));
+    return this.held(key, token);
+  }
+
+  /** The lock `token` holds on `key`. */
+  private held(key: string, token: string): Lock {
     const redisKey = this.prefix + key;
-    const reply = await this.call("lock acquire", () => this.redis.set(redisKey, token, "PX", ttl, "NX"));
-    if (reply !== "OK") return undefined;
     return {
       key,
       token,

@@ -1,10 +1,14 @@
 import { Redis } from "ioredis";
 import { type Logger } from "../logger.js";
 import { errorMessage } from "@mcp/errors";
+import { redisConnection } from "./redis-url.js";
 
 /** Options of {@link createRedis}. */
 export interface CreateRedisOptions {
-  /** `redis://[user:password@]host:port[/db]`; never logged. */
+  /**
+   * `redis://[user:password@]host:port[/db]`, `rediss://` (TLS), or through Sentinel
+   * `redis+sentinel://host:port[,host:port…]/<master>[/db]` ({@link redisConnection}); never logged.
+   */
   url: string;
   logger: Logger;
   /** Names the connection in logs, e.g. "command" or "subscriber". */
@@ -32,12 +36,13 @@ const MAX_RECONNECT_DELAY_MS = 2_000;
 export function createRedis(options: CreateRedisOptions): Redis {
   const { logger } = options;
   const fields = { redis: options.name ?? "redis" };
-  const redis = new Redis(options.url, {
+  const connection = redisConnection(options.url);
+  const tuning = {
     enableOfflineQueue: false,
     connectTimeout: 2_000,
     commandTimeout: 1_000,
     maxRetriesPerRequest: 1,
-    retryStrategy: (times) => Math.min(times * 200, MAX_RECONNECT_DELAY_MS),
+    retryStrategy: (times: number) => Math.min(times * 200, MAX_RECONNECT_DELAY_MS),
     lazyConnect: false,
     // ioredis 5.11.1 resubscribes after a reconnect without handling a failure of that SUBSCRIBE
     // (an unhandled rejection, fatal in Node; fixed upstream in redis/ioredis#2187), so
@@ -48,7 +53,11 @@ export function createRedis(options: CreateRedisOptions): Redis {
     // during an outage); keep it short so a shutdown while Redis is down does not linger.
     disconnectTimeout: 200,
     enableAutoPipelining: options.autoPipelining ?? false,
-  });
+  };
+  const redis =
+    "url" in connection
+      ? new Redis(connection.url, tuning)
+      : new Redis({ ...connection.options, ...tuning, sentinelRetryStrategy: tuning.retryStrategy });
 
   let down = false;
   let lastError: unknown;

@@ -4,6 +4,8 @@ import type { CatalogDefinitionRow, CatalogKind, CatalogVersionRow } from "./cat
 
 /** The filters every kind's List has; unset fields do not filter. A kind adds its own (see `narrow`). */
 export interface CatalogListFilter {
+  /** The workspace listed: a list never crosses workspaces (docs/adr/021). */
+  readonly workspace: string;
   readonly tag?: string;
   /** Case-insensitive substring of the name or description. */
   readonly text?: string;
@@ -12,6 +14,20 @@ export interface CatalogListFilter {
 
 /** Escapes `%`, `_` and `\` for a LIKE pattern. */
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/** One SQL condition over the definition alias `d`, with its named parameters. */
+export type SqlCondition = readonly [sql: string, params: Record<string, unknown>];
+
+/** The conditions of the filters every kind has (deleted, tag, text), over the definition alias `d`. */
+export function catalogConditions(filter: CatalogListFilter): SqlCondition[] {
+  const out: SqlCondition[] = [["d.workspace = :workspace", { workspace: filter.workspace }]];
+  if (!filter.showDeleted) out.push(["d.deleted_at IS NULL", {}]);
+  if (filter.tag) out.push(["d.tags @> CAST(ARRAY[:tag] AS text[])", { tag: filter.tag }]);
+  if (filter.text) {
+    out.push(["(d.name ILIKE :text OR d.description ILIKE :text)", { text: `%${likeEscape(filter.text)}%` }]);
+  }
+  return out;
+}
 
 /**
  * Read-only queries of one kind's tables. Every list is keyset-paginated; connection failures become
@@ -28,18 +44,22 @@ export class CatalogQueries<
     readonly kind: CatalogKind<D, V>,
   ) {}
 
-  findById(id: string): Promise<D | null> {
+  /** The definition of `workspace` with this id (live or deleted); one of another workspace is not found. */
+  findById(workspace: string, id: string): Promise<D | null> {
     return dbCall(() =>
-      this.dataSource.getRepository(this.kind.definition).findOneBy({ id } as FindOptionsWhere<D>),
+      this.dataSource.getRepository(this.kind.definition).findOneBy({ id, workspace } as FindOptionsWhere<D>),
     );
   }
 
-  findLiveByName(nameKey: string): Promise<D | null> {
+  findLiveByName(workspace: string, nameKey: string): Promise<D | null> {
     return dbCall(() =>
       this.dataSource
         .getRepository(this.kind.definition)
         .createQueryBuilder("d")
-        .where("d.name_key = :nameKey AND d.deleted_at IS NULL", { nameKey })
+        .where("d.workspace = :workspace AND d.name_key = :nameKey AND d.deleted_at IS NULL", {
+          workspace,
+          nameKey,
+        })
         .getOne(),
     );
   }
@@ -68,13 +88,7 @@ export class CatalogQueries<
   list(filter: F, after: readonly [string, string] | undefined, limit: number): Promise<D[]> {
     return dbCall(() => {
       const q = this.dataSource.getRepository(this.kind.definition).createQueryBuilder("d");
-      if (!filter.showDeleted) q.andWhere("d.deleted_at IS NULL");
-      if (filter.tag) q.andWhere(":tag = ANY(d.tags)", { tag: filter.tag });
-      if (filter.text) {
-        q.andWhere("(d.name ILIKE :text OR d.description ILIKE :text)", {
-          text: `%${likeEscape(filter.text)}%`,
-        });
-      }
+      for (const [sql, params] of catalogConditions(filter)) q.andWhere(sql, params);
       this.narrow(q, filter);
       if (after)
         q.andWhere("(d.name_key, d.id) > (:afterName, :afterId)", { afterName: after[0], afterId: after[1] });

@@ -19,26 +19,29 @@ export class CatalogTransaction<D extends CatalogDefinitionRow, V extends Catalo
     readonly kind: CatalogKind<D, V>,
   ) {}
 
-  /** The definition by id, locked for this transaction. */
-  lockById(id: string): Promise<D | null> {
+  /** The definition of `workspace` by id, locked for this transaction. */
+  lockById(workspace: string, id: string): Promise<D | null> {
     return this.manager
       .getRepository(this.kind.definition)
-      .findOne({ where: { id } as FindOptionsWhere<D>, lock: { mode: "pessimistic_write" } });
+      .findOne({ where: { id, workspace } as FindOptionsWhere<D>, lock: { mode: "pessimistic_write" } });
   }
 
-  /** The live definition with this case-insensitive name, locked for this transaction. */
-  lockLiveByName(nameKey: string): Promise<D | null> {
+  /** The live definition of `workspace` with this case-insensitive name, locked for this transaction. */
+  lockLiveByName(workspace: string, nameKey: string): Promise<D | null> {
     return this.manager
       .getRepository(this.kind.definition)
       .createQueryBuilder("d")
-      .where("d.name_key = :nameKey AND d.deleted_at IS NULL", { nameKey })
+      .where("d.workspace = :workspace AND d.name_key = :nameKey AND d.deleted_at IS NULL", {
+        workspace,
+        nameKey,
+      })
       .setLock("pessimistic_write")
       .getOne();
   }
 
-  /** Hands out the next never-used version number for a name (docs/adr/003). */
-  nextVersion(nameKey: string): Promise<number> {
-    return nextVersionNumber(this.manager, this.kind.counterTable, nameKey);
+  /** Hands out the next never-used version number for a name in a workspace (docs/adr/003). */
+  nextVersion(workspace: string, nameKey: string): Promise<number> {
+    return nextVersionNumber(this.manager, this.kind.counterTable, workspace, nameKey);
   }
 
   findVersion(definitionId: string, version: number): Promise<V | null> {

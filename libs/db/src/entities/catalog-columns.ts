@@ -10,6 +10,10 @@ export abstract class CatalogDefinitionColumns {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
 
+  /** The workspace the definition belongs to; names are unique per workspace (docs/adr/021). */
+  @Column({ type: "text", default: "default" })
+  workspace!: string;
+
   /** The name as written by its author. */
   @Column({ type: "text" })
   name!: string;
@@ -65,6 +69,10 @@ export abstract class CatalogVersionColumns {
  * re-created name continues numbering instead of reusing numbers (docs/adr/003).
  */
 export abstract class NameCounterColumns {
+  /** Counters are per workspace, as names are. */
+  @PrimaryColumn({ type: "text", default: "default" })
+  workspace!: string;
+
   @PrimaryColumn({ type: "text", name: "name_key" })
   nameKey!: string;
 

@@ -1,5 +1,7 @@
 import { ApiKeyEntity } from "./api-key.entity.js";
 import { UserEntity } from "./user.entity.js";
+import { AuditEventEntity } from "./audit-event.entity.js";
+import { WorkspaceMemberEntity } from "./workspace-member.entity.js";
 import { McpDefinitionEntity } from "./mcp-definition.entity.js";
 import { McpLabelMoveEntity } from "./mcp-label-move.entity.js";
 import { McpVersionEntity } from "./mcp-version.entity.js";
@@ -13,6 +15,7 @@ import { WorkflowDefinitionEntity } from "./workflow-definition.entity.js";
 import { WebhookTriggerEntity } from "./webhook-trigger.entity.js";
 import { WorkflowRunEntity } from "./workflow-run.entity.js";
 import { WorkflowVersionEntity } from "./workflow-version.entity.js";
+import { WorkspaceEntity } from "./workspace.entity.js";
 
 export {
   ApiKeyEntity,
@@ -31,6 +34,9 @@ export {
   WebhookTriggerEntity,
   ScheduleEntity,
   ScheduleTickEntity,
+  WorkspaceMemberEntity,
+  AuditEventEntity,
+  WorkspaceEntity,
 };
 export { CatalogDefinitionColumns, CatalogVersionColumns, NameCounterColumns } from "./catalog-columns.js";
 export type { LabelMap } from "./mcp-definition.entity.js";
@@ -57,4 +63,7 @@ export const ENTITIES = [
   WebhookTriggerEntity,
   ScheduleEntity,
   ScheduleTickEntity,
+  WorkspaceMemberEntity,
+  AuditEventEntity,
+  WorkspaceEntity,
 ] as const;

@@ -9,6 +9,7 @@ import type { JsonObject } from "@bufbuild/protobuf";
 /** One immutable version of an MCP's content. Only the deprecation fields ever change. */
 @Entity({ name: "mcp_versions" })
 @Index("mcp_versions_hash", ["mcpId", "contentHash"])
+@Index("mcp_versions_deprecated", ["mcpId", "version"], { where: "deprecated" })
 export class McpVersionEntity extends CatalogVersionColumns {
   @PrimaryColumn({ type: "uuid", name: "mcp_id" })
   mcpId!: string;

@@ -7,12 +7,18 @@ import type { JsonObject } from "./mcp-version.entity.js";
  * LOCKED`) records the due ticks in `schedule_ticks` and moves the cursor past them, in one transaction.
  */
 @Entity({ name: "schedules" })
+// (workspace, lower(name)): TypeORM cannot express it; migration 1768200000000 owns it.
+@Index("schedules_name_lower", { synchronize: false })
 @Index("schedules_due", ["nextFireAt"], { where: "NOT paused AND next_fire_at IS NOT NULL" })
 export class ScheduleEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
 
-  /** Unique case-insensitively (index `schedules_name_lower`, migration 1767500000000). */
+  /** The workspace the row belongs to (docs/adr/021). */
+  @Column({ type: "text", default: "default" })
+  workspace!: string;
+
+  /** Unique case-insensitively per workspace (index `schedules_name_lower`, migration 1768200000000). */
   @Column({ type: "text" })
   name!: string;
 

@@ -7,6 +7,10 @@ import { Column, Entity, PrimaryColumn } from "typeorm";
  */
 @Entity({ name: "secrets" })
 export class SecretEntity {
+  /** The workspace the secret belongs to; with the name, the key (docs/adr/021). */
+  @PrimaryColumn({ type: "text", default: "default" })
+  workspace!: string;
+
   /** Case-sensitive; byte order (`COLLATE "C"`), so pages are ordered the same on every server. */
   @PrimaryColumn({ type: "text", collation: "C" })
   name!: string;

@@ -7,11 +7,15 @@ import type { JsonObject } from "./mcp-version.entity.js";
  * nonce, ciphertext + tag); the plaintext never reaches the database.
  */
 @Entity({ name: "webhook_triggers" })
-@Index("webhook_triggers_name", ["name"], { unique: true })
+@Index("webhook_triggers_name", ["workspace", "name"], { unique: true })
 export class WebhookTriggerEntity {
   /** Part of each delivery's run request id, so a trigger re-created under the same name starts afresh. */
   @PrimaryColumn({ type: "uuid", primaryKeyConstraintName: "webhook_triggers_pkey" })
   id!: string;
+
+  /** The workspace the row belongs to (docs/adr/021). */
+  @Column({ type: "text", default: "default" })
+  workspace!: string;
 
   /** Lower-case; byte order (`COLLATE "C"`), so pages are ordered the same on every server. */
   @Column({ type: "text", collation: "C" })

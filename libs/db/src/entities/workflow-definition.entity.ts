@@ -6,8 +6,11 @@ import { CatalogDefinitionColumns } from "./catalog-columns.js";
  * {@link WorkflowVersionEntity} rows; `currentVersion` is what runs use unless they pin one.
  */
 @Entity({ name: "workflow_definitions" })
-@Index("workflow_definitions_live_name_key", ["nameKey"], { unique: true, where: "deleted_at IS NULL" })
-@Index("workflow_definitions_list", ["nameKey", "id"])
+@Index("workflow_definitions_live_name_key", ["workspace", "nameKey"], {
+  unique: true,
+  where: "deleted_at IS NULL",
+})
+@Index("workflow_definitions_list", ["workspace", "nameKey", "id"])
 export class WorkflowDefinitionEntity extends CatalogDefinitionColumns {
   /** The version runs use by default; moved by rollback. */
   @Column({ type: "integer", name: "current_version" })

@@ -10,13 +10,16 @@ export type RunStatusName =
  * exactly one executor drive it: a claim bumps `fence`, and every write checks the fence it holds.
  */
 @Entity({ name: "workflow_runs" })
-@Index("workflow_runs_request_id", ["requestId"], { unique: true, where: "request_id IS NOT NULL" })
+@Index("workflow_runs_request_id", ["workspace", "requestId"], {
+  unique: true,
+  where: "request_id IS NOT NULL",
+})
 @Index("workflow_runs_claimable", ["status", "leaseExpiresAt"])
 @Index("workflow_runs_by_workflow", ["workflowId", "createdAt", "id"])
-@Index("workflow_runs_by_status", ["status", "createdAt", "id"])
-@Index("workflow_runs_by_time", ["createdAt", "id"])
-// (created_at) INCLUDE (status, workflow_name, started_at, finished_at): the dashboard's index-only
-// scans (GetRunStats). TypeORM cannot express INCLUDE; migration 1768000000000 owns it.
+@Index("workflow_runs_by_status", ["workspace", "status", "createdAt", "id"])
+@Index("workflow_runs_by_time", ["workspace", "createdAt", "id"])
+// (workspace, created_at) INCLUDE (status, workflow_name, started_at, finished_at): the dashboard's index-only
+// scans (GetRunStats). TypeORM cannot express INCLUDE; migration 1768200000000 owns it.
 @Index("workflow_runs_stats", { synchronize: false })
 @Index("workflow_runs_wake", ["wakeAt"], { where: "wake_at IS NOT NULL" })
 @Index("workflow_runs_children", ["parentRunId"], { where: "parent_step_id IS NOT NULL" })
@@ -31,6 +34,10 @@ export type RunStatusName =
 export class WorkflowRunEntity {
   @PrimaryColumn({ type: "uuid" })
   id!: string;
+
+  /** The workspace the row belongs to (docs/adr/021). */
+  @Column({ type: "text", default: "default" })
+  workspace!: string;
 
   /** `workflow` or `mcp`. */
   @Column({ type: "text" })
@@ -146,6 +153,15 @@ export class WorkflowRunEntity {
    */
   @Column({ type: "text", name: "concurrency_key", nullable: true })
   concurrencyKey!: string | null;
+
+  /**
+   * The run's trace: a W3C `traceparent` (migration 1768700000000) naming the span the run was
+   * started under (the ExecuteWorkflow call, the parent's step, or a fresh root), so every executor
+   * that drives it, after a failover too, records its spans in that one trace. Null for runs recorded
+   * before traces existed.
+   */
+  @Column({ type: "text", name: "trace_parent", nullable: true })
+  traceParent!: string | null;
 
   /** The fallback run started after this one failed. */
   @Column({ type: "uuid", name: "fallback_run_id", nullable: true })

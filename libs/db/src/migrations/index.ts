@@ -10,7 +10,12 @@ import { WebhookTriggers1767600000000 } from "./1767600000000-webhook-triggers.j
 import { ConcurrencyLimits1767800000000 } from "./1767800000000-concurrency-limits.js";
 import { RunRetention1767900000000 } from "./1767900000000-run-retention.js";
 import { RunStatsIndex1768000000000 } from "./1768000000000-run-stats-index.js";
+import { Workspaces1768200000000 } from "./1768200000000-workspaces.js";
 import { Users1768400000000 } from "./1768400000000-users.js";
+import { ExecutorSessions1768500000000 } from "./1768500000000-executor-sessions.js";
+import { RolesAndAudit1768300000000 } from "./1768300000000-roles-and-audit.js";
+import { McpFacets1768600000000 } from "./1768600000000-mcp-facets.js";
+import { RunTrace1768700000000 } from "./1768700000000-run-trace.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -26,5 +31,10 @@ export const MIGRATIONS = [
   ConcurrencyLimits1767800000000,
   RunRetention1767900000000,
   RunStatsIndex1768000000000,
+  Workspaces1768200000000,
+  RolesAndAudit1768300000000,
   Users1768400000000,
+  ExecutorSessions1768500000000,
+  McpFacets1768600000000,
+  RunTrace1768700000000,
 ] as const;

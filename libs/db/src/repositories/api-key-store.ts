@@ -8,7 +8,10 @@ export interface NewApiKey {
   readonly id: string;
   readonly name: string;
   readonly secretHash: string;
-  readonly scopes: readonly string[];
+  /** `viewer`, `editor`, `operator` or `admin`. */
+  readonly role: string;
+  /** The workspace the key acts in (default `default`), or `*` for every workspace (service keys). */
+  readonly workspace?: string;
 }
 
 /** The `api_keys` table: create, find, list, revoke, touch. Never sees a key's secret. */
@@ -19,11 +22,12 @@ export class ApiKeyStore {
     this.repo = dataSource.getRepository(ApiKeyEntity);
   }
 
-  /** Inserts a key; ALREADY_EXISTS when a live key already has the name. */
+  /** Inserts a key; ALREADY_EXISTS when a live key of its workspace already has the name. */
   async create(key: NewApiKey): Promise<ApiKeyEntity> {
     const row = this.repo.create({
       ...key,
-      scopes: [...key.scopes],
+      workspace: key.workspace ?? "default",
+      scopes: [],
       createdAt: new Date(),
       revokedAt: null,
       lastUsedAt: null,
@@ -41,11 +45,14 @@ export class ApiKeyStore {
     return (await dbCall(() => this.repo.findOneBy({ id }))) ?? undefined;
   }
 
-  /** Every key, oldest first (revoked ones too, unless `liveOnly`). */
-  list(options: { liveOnly?: boolean } = {}): Promise<ApiKeyEntity[]> {
+  /** Every key, oldest first (revoked ones too, unless `liveOnly`; of one workspace when `workspace`). */
+  list(options: { liveOnly?: boolean; workspace?: string } = {}): Promise<ApiKeyEntity[]> {
     return dbCall(() =>
       this.repo.find({
-        where: options.liveOnly ? { revokedAt: IsNull() } : {},
+        where: {
+          ...(options.liveOnly ? { revokedAt: IsNull() } : {}),
+          ...(options.workspace ? { workspace: options.workspace } : {}),
+        },
         order: { createdAt: "ASC", id: "ASC" },
       }),
     );

@@ -80,6 +80,20 @@ describe("RunPermits and concurrency keys", () => {
     expect(await permits.release(holder.id, "a", mcp)).toEqual([next.id]);
   });
 
+  it("withdraws queued steps of a run (a for_each step that stopped): the next waiter moves up and is woken", async () => {
+    const mcp = limited(1);
+    const [holder, stopped, next] = await Promise.all([claimed(), claimed(), claimed()]);
+    await permits.acquire(holder.id, holder.fence, "each[0]", mcp);
+    await permits.acquire(stopped.id, stopped.fence, "each[1]", mcp);
+    await permits.acquire(stopped.id, stopped.fence, "each[2]", mcp);
+    expect(await permits.acquire(next.id, next.fence, "a", mcp)).toMatchObject({ held: false, ahead: 2 });
+    expect(await permits.withdraw(stopped.id, ["each[1]", "each[2]"], mcp)).toEqual([]);
+    expect(await permits.waitsOf(stopped.id)).toEqual([]);
+    expect((await permits.waitsOf(next.id)).map((w) => w.ahead)).toEqual([0]);
+    expect(await permits.release(holder.id, "each[0]", mcp)).toEqual([next.id]);
+    expect(await permits.acquire(next.id, next.fence, "a", mcp)).toEqual({ held: true });
+  });
+
   it("inserts a run of a live concurrency key queued, and the end of the holder wakes the oldest queued one", async () => {
     const workflowId = randomUUID();
     const keyed = (key: string) => {

@@ -114,6 +114,26 @@ export class RunPermits {
     );
   }
 
+  /**
+   * Takes `stepKeys` of the run out of the MCP's queue (items of a `for_each` step that will not
+   * run: it stopped) and wakes the runs first in the queue for the permits now free. Resolves with
+   * the woken run ids.
+   */
+  async withdraw(runId: string, stepKeys: readonly string[], mcp: LimitedMcp): Promise<string[]> {
+    if (stepKeys.length === 0) return [];
+    return dbCall(() =>
+      this.dataSource.transaction(async (m) => {
+        await lockMcp(m, mcp.id);
+        await m.query(
+          "DELETE FROM mcp_permit_waiters WHERE mcp_id = $1 AND run_id = $2 AND step_key = ANY($3::text[])",
+          [mcp.id, runId, stepKeys],
+        );
+        const holding = await live(m, mcp.id);
+        return wakeNext(m, mcp.id, mcp.maxConcurrency - holding, runId);
+      }),
+    );
+  }
+
   /** The steps of the run waiting for a permit, with their place in their MCP's queue. */
   async waitsOf(runId: string): Promise<PermitWait[]> {
     const rows = await dbCall(() =>

@@ -7,6 +7,8 @@ import { PreparedStatements } from "./prepared.js";
 
 /** Filter of {@link RunQueries.list}; unset fields do not filter. */
 export interface RunListFilter {
+  /** The workspace listed: a list never crosses workspaces (docs/adr/021). */
+  readonly workspace: string;
   readonly workflowId?: string;
   readonly statuses?: readonly RunStatusName[];
   readonly createdAfter?: Date;
@@ -17,7 +19,58 @@ export interface RunListFilter {
   readonly parentRunId?: string;
 }
 
-/** Read-only run queries (newest first, keyset-paginated). */
+/**
+ * Which runs a lookup may find: those of one workspace (every call on behalf of a caller), or
+ * `ANY_WORKSPACE` (the engine and other background work, which act on the run's own workspace).
+ */
+export type RunScope = string | typeof ANY_WORKSPACE;
+/** The scope of background work: a run of any workspace (never for a caller's request). */
+export const ANY_WORKSPACE = null;
+
+/** A run as a list shows it: every column but the driver's bookkeeping; of the plan, its re-run link. */
+export type ListedRun = Pick<
+  WorkflowRunEntity,
+  | "id"
+  | "kind"
+  | "workflowId"
+  | "workflowName"
+  | "workflowVersion"
+  | "mcpId"
+  | "mcpName"
+  | "mcpVersion"
+  | "status"
+  | "inputs"
+  | "outputs"
+  | "error"
+  | "requestId"
+  | "plan"
+  | "parentRunId"
+  | "parentStepId"
+  | "triggerName"
+  | "triggerDeliveryId"
+  | "scheduleId"
+  | "scheduleTickAt"
+  | "concurrencyKey"
+  | "fallbackRunId"
+  | "traceParent"
+  | "workspace"
+  | "createdAt"
+  | "startedAt"
+  | "finishedAt"
+>;
+
+/** The columns of a {@link ListedRun}, under its property names. */
+const LISTED_COLUMNS = `id, kind, workflow_id AS "workflowId", workflow_name AS "workflowName",
+  workflow_version AS "workflowVersion", mcp_id AS "mcpId", mcp_name AS "mcpName",
+  mcp_version AS "mcpVersion", status, inputs, outputs, error, request_id AS "requestId",
+  CASE WHEN plan ? 'rerun' THEN jsonb_build_object('rerun', plan->'rerun') END AS plan,
+  parent_run_id AS "parentRunId", parent_step_id AS "parentStepId", trigger_name AS "triggerName",
+  trigger_delivery_id AS "triggerDeliveryId", schedule_id AS "scheduleId",
+  schedule_tick_at AS "scheduleTickAt", concurrency_key AS "concurrencyKey",
+  fallback_run_id AS "fallbackRunId", trace_parent AS "traceParent", workspace, created_at AS "createdAt", started_at AS "startedAt",
+  finished_at AS "finishedAt"`;
+
+/** Read-only run queries (newest first, keyset-paginated); a caller's lookups are scoped to its workspace. */
 export class RunQueries {
   private readonly sql: PreparedStatements;
 
@@ -25,23 +78,25 @@ export class RunQueries {
     this.sql = new PreparedStatements(dataSource);
   }
 
-  async findRun(id: string): Promise<WorkflowRunEntity | null> {
-    const rows = await this.sql.rows<Record<string, unknown>>("SELECT * FROM workflow_runs WHERE id = $1", [
-      id,
-    ]);
+  /** The run with this id in `scope`; one of another workspace is not found. */
+  async findRun(scope: RunScope, id: string): Promise<WorkflowRunEntity | null> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      "SELECT * FROM workflow_runs WHERE id = $1 AND ($2::text IS NULL OR workspace = $2)",
+      [id, scope],
+    );
     return rows[0]
       ? fromRow<WorkflowRunEntity>(this.dataSource.getMetadata(WorkflowRunEntity), rows[0])
       : null;
   }
 
   /**
-   * Up to `limit` run ids between `low` and `high` (UUIDs, both included), in order: the runs whose
-   * id starts with a given prefix, found on the primary key's index.
+   * Up to `limit` run ids of `workspace` between `low` and `high` (UUIDs, both included), in order:
+   * the runs whose id starts with a given prefix, found on the primary key's index.
    */
-  async runIdsBetween(low: string, high: string, limit: number): Promise<string[]> {
+  async runIdsBetween(workspace: string, low: string, high: string, limit: number): Promise<string[]> {
     const rows = await this.sql.rows<{ id: string }>(
-      `SELECT id FROM workflow_runs WHERE id BETWEEN $1 AND $2 ORDER BY id LIMIT $3`,
-      [low, high, limit],
+      `SELECT id FROM workflow_runs WHERE id BETWEEN $1 AND $2 AND workspace = $3 ORDER BY id LIMIT $4`,
+      [low, high, workspace, limit],
     );
     return rows.map((r) => r.id);
   }
@@ -86,21 +141,25 @@ export class RunQueries {
     return rows[0]?.id ?? null;
   }
 
-  findByRequestId(requestId: string): Promise<WorkflowRunEntity | null> {
-    return dbCall(() => this.dataSource.getRepository(WorkflowRunEntity).findOneBy({ requestId }));
+  /** The run of `workspace` started with this idempotency key (keys are per workspace). */
+  findByRequestId(workspace: string, requestId: string): Promise<WorkflowRunEntity | null> {
+    return dbCall(() => this.dataSource.getRepository(WorkflowRunEntity).findOneBy({ workspace, requestId }));
   }
 
   /**
    * A run and its steps in plan order, read in ONE statement (one round trip, one consistent
-   * snapshot of both), or null when there is no such run.
+   * snapshot of both), or null when there is no such run in `scope`.
    */
-  async runWithSteps(id: string): Promise<{ run: WorkflowRunEntity; steps: StepRunEntity[] } | null> {
+  async runWithSteps(
+    scope: RunScope,
+    id: string,
+  ): Promise<{ run: WorkflowRunEntity; steps: StepRunEntity[] } | null> {
     const rows = await this.sql.rows<Record<string, unknown>>(
       `SELECT r.*,
               COALESCE((SELECT json_agg(s ORDER BY s.position, s.item_index NULLS FIRST, s.step_id) FROM step_runs s WHERE s.run_id = r.id),
                        '[]'::json) AS "__steps"
-         FROM workflow_runs r WHERE r.id = $1`,
-      [id],
+         FROM workflow_runs r WHERE r.id = $1 AND ($2::text IS NULL OR r.workspace = $2)`,
+      [id, scope],
     );
     const row = rows[0];
     if (!row) return null;
@@ -125,19 +184,23 @@ export class RunQueries {
 
   /**
    * Runs newest first, before the keyset `(createdAt, id)` when given: one prepared statement per
-   * filter shape, walking `workflow_runs_by_time` (or `_by_status`, `_by_workflow`) backwards.
+   * filter shape, walking `workflow_runs_by_time` (or `_by_status`, `_by_workflow`) backwards. Only
+   * the columns a listed run shows are read, named as the entity's properties (no per-row metadata
+   * mapping), and of the plan only its re-run link: a page costs its rows, not the plans behind them; always
+   * within the filter's workspace.
    */
   async list(
     filter: RunListFilter,
     before: readonly [string, string] | undefined,
     limit: number,
-  ): Promise<WorkflowRunEntity[]> {
+  ): Promise<ListedRun[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => {
       params.push(value);
       return `$${params.length}`;
     };
+    where.push(`workspace = ${param(filter.workspace)}`);
     if (filter.workflowId) where.push(`workflow_id = ${param(filter.workflowId)}::uuid`);
     // one status as `=`, so the planner walks workflow_runs_by_status in order
     if (filter.statuses?.length === 1) where.push(`status = ${param(filter.statuses[0])}`);
@@ -149,12 +212,10 @@ export class RunQueries {
     if (before) {
       where.push(`(created_at, id) < (${param(before[0])}::timestamptz, ${param(before[1])}::uuid)`);
     }
-    const rows = await this.sql.rows<Record<string, unknown>>(
-      `SELECT * FROM workflow_runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    return this.sql.rows<ListedRun>(
+      `SELECT ${LISTED_COLUMNS} FROM workflow_runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
         ORDER BY created_at DESC, id DESC LIMIT ${param(limit)}`,
       params,
     );
-    const metadata = this.dataSource.getMetadata(WorkflowRunEntity);
-    return rows.map((row) => fromRow<WorkflowRunEntity>(metadata, row));
   }
 }

@@ -40,19 +40,20 @@ export const MAX_WORKFLOW_STATS = 50;
  * Aggregates over `workflow_runs` for the dashboard (GetRunStats). Every query is bounded by
  * `created_at >= since` and served from an index: the hourly and per-workflow figures by an
  * index-only scan of `workflow_runs_stats` (created_at, covering status, workflow name and timings;
- * migration 1768000000000), running-now and recent failures by `workflow_runs_by_status`. Checked
+ * migrations 1768000000000 and 1768200000000), running-now and recent failures by `workflow_runs_by_status`. Checked
  * with EXPLAIN ANALYZE on a million runs (docs/live-logs-and-dashboard.md).
  */
 export class RunStats {
   constructor(private readonly dataSource: DataSource) {}
 
-  async since(since: Date, failuresLimit: number): Promise<RunStatsRows> {
+  /** The figures of `workspace`'s runs created since `since`. */
+  async since(workspace: string, since: Date, failuresLimit: number): Promise<RunStatsRows> {
     const [hourly, workflows, running, failures] = await Promise.all([
       this.dataSource.query<{ hour: Date; status: string; count: string }[]>(
         `SELECT date_trunc('hour', created_at) AS hour, status, count(*) AS count
-           FROM workflow_runs WHERE created_at >= $1
+           FROM workflow_runs WHERE workspace = $2 AND created_at >= $1
           GROUP BY 1, 2 ORDER BY 1`,
-        [since],
+        [since, workspace],
       ),
       this.dataSource.query<
         { name: string; runs: string; failed: string; finished: string; pct: (number | null)[] | null }[]
@@ -63,20 +64,21 @@ export class RunStats {
                 -- one sort per workflow gives both percentiles
                 percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM finished_at - started_at) * 1000)
                   FILTER (WHERE finished_at IS NOT NULL AND started_at IS NOT NULL) AS pct
-           FROM workflow_runs WHERE created_at >= $1 AND workflow_name IS NOT NULL
+           FROM workflow_runs WHERE workspace = $2 AND created_at >= $1 AND workflow_name IS NOT NULL
           GROUP BY workflow_name ORDER BY count(*) DESC, workflow_name LIMIT ${MAX_WORKFLOW_STATS}`,
-        [since],
+        [since, workspace],
       ),
       this.dataSource.query<{ count: string }[]>(
-        `SELECT count(*) AS count FROM workflow_runs WHERE status = 'running'`,
+        `SELECT count(*) AS count FROM workflow_runs WHERE workspace = $1 AND status = 'running'`,
+        [workspace],
       ),
       this.dataSource.query<
         { id: string; name: string | null; error: FailureRow["error"]; finished_at: Date | null }[]
       >(
         `SELECT id, coalesce(workflow_name, mcp_name) AS name, error, finished_at
-           FROM workflow_runs WHERE status = 'failed' AND created_at >= $1
+           FROM workflow_runs WHERE workspace = $3 AND status = 'failed' AND created_at >= $1
           ORDER BY created_at DESC, id DESC LIMIT $2`,
-        [since, failuresLimit],
+        [since, failuresLimit, workspace],
       ),
     ]);
     const byHour = new Map<number, { hour: Date; counts: Map<string, number> }>();

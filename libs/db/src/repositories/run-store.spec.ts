@@ -4,7 +4,7 @@ import { openDatabase } from "../data-source";
 import { StepRunEntity } from "../entities/step-run.entity";
 import { createTestDatabase, oneStepRun, type TestDatabase } from "../testing";
 import { FencedWrites } from "./fenced-writes";
-import { RunQueries } from "./run-queries";
+import { ANY_WORKSPACE, RunQueries } from "./run-queries";
 import { FenceLostError, RunStore } from "./run-store";
 
 describe("RunStore", () => {
@@ -174,17 +174,24 @@ describe("RunStore", () => {
       stdoutTruncated: true,
     });
     const queries = new RunQueries(dataSource);
-    const together = await queries.runWithSteps(run.id);
-    expect(together).toEqual({ run: await queries.findRun(run.id), steps: await queries.steps(run.id) });
+    const together = await queries.runWithSteps("default", run.id);
+    expect(together).toEqual({
+      run: await queries.findRun("default", run.id),
+      steps: await queries.steps(run.id),
+    });
     expect(together!.steps[0]!.startedAt).toBeInstanceOf(Date);
-    expect(await queries.runWithSteps(randomUUID())).toBeNull();
+    expect(await queries.runWithSteps("default", randomUUID())).toBeNull();
+    // another workspace's caller finds nothing; background work (ANY_WORKSPACE) finds it
+    expect(await queries.runWithSteps("other", run.id)).toBeNull();
+    expect(await queries.findRun("other", run.id)).toBeNull();
+    expect((await queries.findRun(ANY_WORKSPACE, run.id))?.id).toBe(run.id);
   });
 
   it("requestCancel › cancels an undriven run at once, and fences out a dead owner", async () => {
     const { run } = await store.create(oneStepRun());
     const dead = (await store.claim("dead", 1, { runId: run.id }))!;
     await new Promise((resolve) => setTimeout(resolve, 20));
-    const result = await store.requestCancel(run.id, "stop it");
+    const result = await store.requestCancel("default", run.id, "stop it");
     expect(result).toMatchObject({
       cancelledNow: true,
       run: { status: "cancelled", error: { code: "CANCELLED", message: "stop it" } },
@@ -206,11 +213,11 @@ describe("RunStore", () => {
       cancelRequested: false,
       cancelReason: "",
     });
-    expect(await store.requestCancel(run.id, "first")).toMatchObject({
+    expect(await store.requestCancel("default", run.id, "first")).toMatchObject({
       cancelledNow: false,
       run: { status: "running", error: { code: "CANCELLED", message: "first" } },
     });
-    expect(await store.requestCancel(run.id, "second")).toMatchObject({
+    expect(await store.requestCancel("default", run.id, "second")).toMatchObject({
       cancelledNow: false,
       run: { error: { code: "CANCELLED", message: "first" } },
     });
@@ -221,7 +228,7 @@ describe("RunStore", () => {
     });
     // a finished run is returned unchanged
     await writes.updateRun(run.id, "1", { status: "succeeded", error: null, finishedAt: new Date() });
-    expect(await store.requestCancel(run.id, "late")).toMatchObject({
+    expect(await store.requestCancel("default", run.id, "late")).toMatchObject({
       cancelledNow: false,
       run: { status: "succeeded", error: null },
     });
@@ -241,7 +248,7 @@ describe("RunStore", () => {
     const third = (await store.claim("c", 60_000, { runId: run.id, expiredLeases: false }))!;
     expect(third).toMatchObject({ recoveries: 2, lastDriverError: "driver failed: boom" });
     await writes.updateSteps(run.id, third.fence, ["a"], { status: "succeeded", finishedAt: new Date() });
-    const after = await new RunQueries(dataSource).findRun(run.id);
+    const after = await new RunQueries(dataSource).findRun(ANY_WORKSPACE, run.id);
     expect(after?.recoveries).toBe(0);
   });
 

@@ -3,8 +3,10 @@ import { StepRunEntity } from "../entities/step-run.entity.js";
 import { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
 import { dbCall } from "../errors.js";
 import { columnValues, fromRow, toColumns } from "./entity-rows.js";
+import { ENDED_SESSION_OWNERS } from "./executor-sessions.js";
 import { asUpdate } from "./insert.js";
 import { PreparedStatements } from "./prepared.js";
+import { ANY_WORKSPACE, type RunScope } from "./run-queries.js";
 
 /** A run to create, with one pending step row per planned step. */
 export interface NewRun {
@@ -25,10 +27,14 @@ export interface NewRun {
     | "scheduleId"
     | "scheduleTickAt"
     | "concurrencyKey"
+    | "traceParent"
   > &
     // set only for a run a webhook delivery or a schedule's tick starts
     Partial<
-      Pick<WorkflowRunEntity, "triggerName" | "triggerDeliveryId" | "scheduleId" | "scheduleTickAt">
+      Pick<
+        WorkflowRunEntity,
+        "triggerName" | "triggerDeliveryId" | "scheduleId" | "scheduleTickAt" | "traceParent"
+      >
     > & {
       /** The run's concurrency key; a run of a live key is inserted queued (see the entity). */
       readonly concurrencyKey?: string | null;
@@ -124,7 +130,7 @@ export class RunStore {
     const existing = await dbCall(() =>
       this.dataSource
         .getRepository(WorkflowRunEntity)
-        .findOneByOrFail({ requestId: input.run.requestId ?? "" }),
+        .findOneByOrFail({ workspace: input.run.workspace, requestId: input.run.requestId ?? "" }),
     );
     return { run: existing, created: false };
   }
@@ -156,6 +162,34 @@ export class RunStore {
     }
     const claimable =
       options.expiredLeases === false ? "owner IS NULL" : "(owner IS NULL OR lease_expires_at < now())";
+    return this.claimWhere(`${claimable} ${conditions.join(" ")}`, params);
+  }
+
+  /**
+   * Claims, like {@link claim}, the oldest live run owned by one of `owners` whose executor session
+   * has ended (ADR 024: the process died and PostgreSQL freed its session lock), whatever its lease
+   * says; never one of `exclude`. The session's end is checked again in the claiming statement
+   * itself. Same fence bump, recovery count and event sequence number as any claim. Null when none.
+   */
+  async claimFromEndedSession(
+    owner: string,
+    leaseMs: number,
+    owners: readonly string[],
+    exclude: readonly string[] = [],
+  ): Promise<WorkflowRunEntity | null> {
+    const params: unknown[] = [owner, String(leaseMs), [...owners], [...exclude]];
+    return this.claimWhere(
+      `owner = ANY($3::text[]) AND owner IN (${ENDED_SESSION_OWNERS}) AND id <> ALL($4::uuid[])`,
+      params,
+    );
+  }
+
+  /**
+   * The one claim statement: the oldest live, awake run matching `candidate` (rows other claimers
+   * hold locked are skipped) gets owner `$1`, a lease of `$2` ms, the next fence and event sequence
+   * number; a run that had an owner counts one more recovery.
+   */
+  private async claimWhere(candidate: string, params: unknown[]): Promise<WorkflowRunEntity | null> {
     const rows = await this.sql.rows<Record<string, unknown>>(
       `UPDATE workflow_runs r
           SET owner = $1, lease_expires_at = now() + ($2 || ' milliseconds')::interval, fence = r.fence + 1,
@@ -166,9 +200,8 @@ export class RunStore {
         WHERE r.id = (
           SELECT id FROM workflow_runs
            WHERE status IN ('pending', 'running')
-             AND ${claimable}
              AND (wake_at IS NULL OR wake_at <= now())
-             ${conditions.join(" ")}
+             AND ${candidate}
            ORDER BY created_at, id
            LIMIT 1
            FOR UPDATE SKIP LOCKED)
@@ -226,14 +259,16 @@ export class RunStore {
    * publish the events). A run that already ended is returned unchanged.
    */
   async requestCancel(
+    scope: RunScope,
     runId: string,
     reason = "",
   ): Promise<{ run: WorkflowRunEntity | null; cancelledNow: boolean; seq: string }> {
     return dbCall(() =>
       this.dataSource.transaction(async (manager) => {
-        const run = await manager
-          .getRepository(WorkflowRunEntity)
-          .findOne({ where: { id: runId }, lock: { mode: "pessimistic_write" } });
+        const run = await manager.getRepository(WorkflowRunEntity).findOne({
+          where: { id: runId, ...(scope === ANY_WORKSPACE ? {} : { workspace: scope }) },
+          lock: { mode: "pessimistic_write" },
+        });
         if (!run) return { run: null, cancelledNow: false, seq: "0" };
         if (run.status !== "pending" && run.status !== "running")
           return { run, cancelledNow: false, seq: run.eventSeq };

@@ -29,7 +29,7 @@ export type ScheduleChange = Partial<
 
 /**
  * The `schedules` table (the definitions; their ticks are {@link ScheduleTicks}'). Names are unique
- * case-insensitively. API writes are compare-and-set on `row_version`, one statement each.
+ * case-insensitively in a workspace; by id (the ticker's, background) a schedule of any workspace. API writes are compare-and-set on `row_version`, one statement each.
  */
 export class ScheduleStore {
   private readonly sql: PreparedStatements;
@@ -40,11 +40,11 @@ export class ScheduleStore {
     this.metadata = dataSource.getMetadata(ScheduleEntity);
   }
 
-  /** The schedule named `name` (case-insensitive), or undefined. */
-  async get(name: string): Promise<ScheduleEntity | undefined> {
+  /** The schedule of `workspace` named `name` (case-insensitive), or undefined. */
+  async get(workspace: string, name: string): Promise<ScheduleEntity | undefined> {
     const rows = await this.sql.rows<Record<string, unknown>>(
-      "SELECT * FROM schedules WHERE lower(name) = lower($1)",
-      [name],
+      "SELECT * FROM schedules WHERE workspace = $2 AND lower(name) = lower($1)",
+      [name, workspace],
     );
     return rows[0] ? this.entity(rows[0]) : undefined;
   }
@@ -56,18 +56,24 @@ export class ScheduleStore {
   }
 
   /**
-   * One page of schedules ordered by lower-case name, optionally only those of one workflow (by name,
-   * case-insensitive). A bad token is INVALID_ARGUMENT on `page_token`.
+   * One page of `workspace`'s schedules ordered by lower-case name, optionally only those of one
+   * workflow (by name, case-insensitive). A bad token is INVALID_ARGUMENT on `page_token`.
    */
-  async listPage(pageToken: string, size: number, workflow: string): Promise<Page<ScheduleEntity>> {
-    const filter = { list: "schedules", workflow: workflow.toLowerCase() };
+  async listPage(
+    workspace: string,
+    pageToken: string,
+    size: number,
+    workflow: string,
+  ): Promise<Page<ScheduleEntity>> {
+    const filter = { list: "schedules", workflow: workflow.toLowerCase(), workspace };
     const after = decodePageToken(pageToken, filter)?.[0];
     const limit = pageSize(size);
     const rows = await this.sql.rows<Record<string, unknown>>(
       `SELECT * FROM schedules
-        WHERE ($1::text = '' OR lower(workflow_name) = $1) AND ($2::text IS NULL OR lower(name) > $2)
+        WHERE workspace = $4 AND ($1::text = '' OR lower(workflow_name) = $1)
+          AND ($2::text IS NULL OR lower(name) > $2)
         ORDER BY lower(name) LIMIT $3`,
-      [filter.workflow, after === undefined ? null : String(after), limit + 1],
+      [filter.workflow, after === undefined ? null : String(after), limit + 1, workspace],
     );
     return toPage(
       rows,

@@ -5,7 +5,8 @@ import { createTestDatabase, type TestDatabase } from "../testing";
 import { SecretStore, type NewSecret } from "./secret-store";
 
 const sealed = (keyId = "k1") => ({ keyId, nonce: randomBytes(12), ciphertext: randomBytes(24) });
-const secret = (name: string, keyId = "k1"): NewSecret => ({
+const secret = (name: string, keyId = "k1", workspace = "default"): NewSecret => ({
+  workspace,
   name,
   description: `about ${name}`,
   valueVersion: 1,
@@ -36,11 +37,11 @@ describe("SecretStore", () => {
     const inserted = await store.insert(row);
     expect(inserted).toMatchObject({ name: "API_TOKEN", rowVersion: 1, valueVersion: 1, createdBy: "ci" });
     expect(inserted?.createdAt).toBeInstanceOf(Date);
-    const read = await store.get("API_TOKEN");
+    const read = await store.get("default", "API_TOKEN");
     expect(read?.nonce.equals(row.nonce)).toBe(true);
     expect(read?.ciphertext.equals(row.ciphertext)).toBe(true);
     expect(await store.insert(secret("API_TOKEN"))).toBeUndefined();
-    expect(await store.get("api_token")).toBeUndefined(); // case-sensitive
+    expect(await store.get("default", "api_token")).toBeUndefined(); // case-sensitive
   });
 
   it("upsert creates, then bumps value and row versions, keeping the description unless given", async () => {
@@ -67,13 +68,17 @@ describe("SecretStore", () => {
     expect(again.secret.ciphertext.equals(next.ciphertext)).toBe(true);
     const all = await Promise.all(Array.from({ length: 6 }, () => store.upsert(row)));
     expect(all.filter((r) => r.created)).toHaveLength(0);
-    expect((await store.get("UP"))?.valueVersion).toBe(9);
+    expect((await store.get("default", "UP"))?.valueVersion).toBe(9);
   });
 
   it("compare-and-set writes only at the expected row version, bumping it; keeps the description when not given", async () => {
     await store.insert(secret("TOKEN"));
     const next = sealed("k2");
-    const updated = await store.compareAndSet("TOKEN", 1, { ...next, valueVersion: 2, updatedBy: null });
+    const updated = await store.compareAndSet("default", "TOKEN", 1, {
+      ...next,
+      valueVersion: 2,
+      updatedBy: null,
+    });
     expect(updated).toMatchObject({
       rowVersion: 2,
       valueVersion: 2,
@@ -84,52 +89,63 @@ describe("SecretStore", () => {
     expect(updated?.ciphertext.equals(next.ciphertext)).toBe(true);
     // a writer still holding version 1 loses, and changes nothing
     expect(
-      await store.compareAndSet("TOKEN", 1, {
+      await store.compareAndSet("default", "TOKEN", 1, {
         ...sealed(),
         valueVersion: 2,
         description: "x",
         updatedBy: "late",
       }),
     ).toBeUndefined();
-    expect(await store.get("TOKEN")).toMatchObject({
+    expect(await store.get("default", "TOKEN")).toMatchObject({
       rowVersion: 2,
       keyId: "k2",
       description: "about TOKEN",
     });
     expect(
-      await store.compareAndSet("MISSING", 1, { ...sealed(), valueVersion: 2, updatedBy: null }),
+      await store.compareAndSet("default", "MISSING", 1, { ...sealed(), valueVersion: 2, updatedBy: null }),
     ).toBeUndefined();
   });
 
   it("reseals only a row still at the version and key it was read with, leaving its version and updated_at", async () => {
     const inserted = (await store.insert(secret("OLD", "a")))!;
-    expect(await store.reseal("OLD", 1, "b", sealed("c"))).toBe(false); // not sealed with b
-    expect(await store.reseal("OLD", 2, "a", sealed("c"))).toBe(false); // not at version 2
-    expect(await store.reseal("OLD", 1, "a", sealed("c"))).toBe(true);
-    const row = await store.get("OLD");
+    expect(await store.reseal("default", "OLD", 1, "b", sealed("c"))).toBe(false); // not sealed with b
+    expect(await store.reseal("default", "OLD", 2, "a", sealed("c"))).toBe(false); // not at version 2
+    expect(await store.reseal("default", "OLD", 1, "a", sealed("c"))).toBe(true);
+    const row = await store.get("default", "OLD");
     expect(row).toMatchObject({ keyId: "c", rowVersion: 1 });
     expect(row?.updatedAt.getTime()).toBe(inserted.updatedAt.getTime());
+  });
+
+  it("keeps one name per workspace: the same name in two workspaces is two secrets", async () => {
+    await store.insert(secret("SAME", "k1", "team-a"));
+    expect(await store.insert(secret("SAME", "k1", "team-b"))).toBeDefined();
+    expect(await store.get("default", "SAME")).toBeUndefined();
+    expect((await store.listPage("team-a", "", 10)).items.map((s) => s.workspace)).toEqual(["team-a"]);
+    expect(await store.delete("team-a", "SAME")).toBe(true);
+    expect(await store.get("team-b", "SAME")).toBeDefined();
   });
 
   it("deletes unconditionally or only at a row version, saying whether a row went", async () => {
     await store.insert(secret("A"));
     await store.insert(secret("B"));
-    expect(await store.delete("A", 7)).toBe(false);
-    expect(await store.delete("A", 1)).toBe(true);
-    expect(await store.delete("A")).toBe(false);
-    expect(await store.delete("B")).toBe(true);
+    expect(await store.delete("default", "A", 7)).toBe(false);
+    expect(await store.delete("default", "A", 1)).toBe(true);
+    expect(await store.delete("default", "A")).toBe(false);
+    expect(await store.delete("default", "B")).toBe(true);
   });
 
   it("lists pages in byte order of the names, with opaque tokens", async () => {
     for (const name of ["b", "B", "_x", "a1", "A2"]) await store.insert(secret(name));
-    const first = await store.listPage("", 2);
+    const first = await store.listPage("default", "", 2);
     expect(first.items.map((s) => s.name)).toEqual(["A2", "B"]);
-    const second = await store.listPage(first.nextPageToken, 2);
+    const second = await store.listPage("default", first.nextPageToken, 2);
     expect(second.items.map((s) => s.name)).toEqual(["_x", "a1"]);
-    const last = await store.listPage(second.nextPageToken, 2);
+    const last = await store.listPage("default", second.nextPageToken, 2);
     expect(last.items.map((s) => s.name)).toEqual(["b"]);
     expect(last.nextPageToken).toBe("");
-    await expect(store.listPage("garbage!", 2)).rejects.toMatchObject({ kind: "invalid_argument" });
+    await expect(store.listPage("default", "garbage!", 2)).rejects.toMatchObject({
+      kind: "invalid_argument",
+    });
   });
 
   it("finds several by name and the rows sealed with another key, in name order after a position", async () => {
@@ -141,13 +157,18 @@ describe("SecretStore", () => {
     ] as const) {
       await store.insert(secret(name, key));
     }
-    expect((await store.getMany(["S1", "S3", "NOPE"])).map((s) => s.name).sort()).toEqual(["S1", "S3"]);
-    expect(await store.getMany([])).toEqual([]);
+    expect((await store.getMany("default", ["S1", "S3", "NOPE"])).map((s) => s.name).sort()).toEqual([
+      "S1",
+      "S3",
+    ]);
+    expect(await store.getMany("default", [])).toEqual([]);
     expect((await store.listSealedWithOtherKey("new", undefined, 10)).map((s) => s.name)).toEqual([
       "S1",
       "S3",
       "S4",
     ]);
-    expect((await store.listSealedWithOtherKey("new", "S1", 1)).map((s) => s.name)).toEqual(["S3"]);
+    expect((await store.listSealedWithOtherKey("new", ["default", "S1"], 1)).map((s) => s.name)).toEqual([
+      "S3",
+    ]);
   });
 });

@@ -21,11 +21,12 @@ export interface SecretChange extends SealedColumns {
 /** A new secret's row; the store sets `rowVersion` and the timestamps. */
 export type NewSecret = Omit<SecretEntity, "rowVersion" | "createdAt" | "updatedAt">;
 
-/** Filter fingerprint of the secrets' page tokens (there is no filter: all secrets by name). */
-const LIST_FILTER = { list: "secrets" };
+/** Filter fingerprint of one workspace's secrets' page tokens (all its secrets by name). */
+const listFilter = (workspace: string) => ({ list: "secrets", workspace });
 
 /**
- * The `secrets` table. Sees only sealed values. Writes are compare-and-set on `row_version`, in one
+ * The `secrets` table, every secret in a workspace (docs/adr/021; key rotation alone spans them all).
+ * Sees only sealed values. Writes are compare-and-set on `row_version`, in one
  * statement each (`UPDATE ... WHERE name = $1 AND row_version = $2`), so a caller learns from the
  * returned row (or its absence) whether it won; connection failures become UNAVAILABLE.
  */
@@ -38,20 +39,21 @@ export class SecretStore {
     this.metadata = dataSource.getMetadata(SecretEntity);
   }
 
-  /** The secret named `name` (case-sensitive), or undefined. */
-  async get(name: string): Promise<SecretEntity | undefined> {
-    const rows = await this.sql.rows<Record<string, unknown>>("SELECT * FROM secrets WHERE name = $1", [
-      name,
-    ]);
+  /** The secret of `workspace` named `name` (case-sensitive), or undefined. */
+  async get(workspace: string, name: string): Promise<SecretEntity | undefined> {
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      "SELECT * FROM secrets WHERE workspace = $1 AND name = $2",
+      [workspace, name],
+    );
     return rows[0] ? this.entity(rows[0]) : undefined;
   }
 
-  /** The secrets among `names` that exist, in no particular order. */
-  async getMany(names: readonly string[]): Promise<SecretEntity[]> {
+  /** The secrets of `workspace` among `names` that exist, in no particular order. */
+  async getMany(workspace: string, names: readonly string[]): Promise<SecretEntity[]> {
     if (names.length === 0) return [];
     const rows = await this.sql.rows<Record<string, unknown>>(
-      "SELECT * FROM secrets WHERE name = ANY($1::text[])",
-      [[...names]],
+      "SELECT * FROM secrets WHERE workspace = $1 AND name = ANY($2::text[])",
+      [workspace, [...names]],
     );
     return rows.map((row) => this.entity(row));
   }
@@ -60,22 +62,23 @@ export class SecretStore {
    * One page of secrets ordered by name, after the position `pageToken` holds ("" = the first page).
    * `size` 0 means the default page size; a bad token is INVALID_ARGUMENT on `page_token`.
    */
-  async listPage(pageToken: string, size: number): Promise<Page<SecretEntity>> {
-    const after = decodePageToken(pageToken, LIST_FILTER)?.[0];
+  async listPage(workspace: string, pageToken: string, size: number): Promise<Page<SecretEntity>> {
+    const after = decodePageToken(pageToken, listFilter(workspace))?.[0];
     const limit = pageSize(size);
     const rows =
       after === undefined
-        ? await this.sql.rows<Record<string, unknown>>("SELECT * FROM secrets ORDER BY name LIMIT $1", [
-            limit + 1,
-          ])
+        ? await this.sql.rows<Record<string, unknown>>(
+            "SELECT * FROM secrets WHERE workspace = $1 ORDER BY name LIMIT $2",
+            [workspace, limit + 1],
+          )
         : await this.sql.rows<Record<string, unknown>>(
-            "SELECT * FROM secrets WHERE name > $1 ORDER BY name LIMIT $2",
-            [String(after), limit + 1],
+            "SELECT * FROM secrets WHERE workspace = $1 AND name > $2 ORDER BY name LIMIT $3",
+            [workspace, String(after), limit + 1],
           );
     return toPage(
       rows,
       limit,
-      (last) => encodePageToken([String(last["name"])], LIST_FILTER),
+      (last) => encodePageToken([String(last["name"])], listFilter(workspace)),
       (row) => this.entity(row),
     );
   }
@@ -88,7 +91,7 @@ export class SecretStore {
     const rows = await this.sql.rows<Record<string, unknown>>(
       `INSERT INTO secrets (${columns.map(([column]) => column).join(", ")})
        VALUES (${columns.map(([, value]) => value).join(", ")})
-       ON CONFLICT (name) DO NOTHING RETURNING *`,
+       ON CONFLICT (workspace, name) DO NOTHING RETURNING *`,
       params,
     );
     return rows[0] ? this.entity(rows[0]) : undefined;
@@ -107,9 +110,9 @@ export class SecretStore {
   }> {
     const rows = await this.sql.rows<Record<string, unknown>>(
       `INSERT INTO secrets (name, description, value_version, key_id, nonce, ciphertext, row_version,
-                            created_at, updated_at, created_by, updated_by)
-       VALUES ($1, COALESCE($2::text, ''), 1, $3, $4, $5, 1, now(), now(), $6, $7)
-       ON CONFLICT (name) DO UPDATE SET
+                            created_at, updated_at, created_by, updated_by, workspace)
+       VALUES ($1, COALESCE($2::text, ''), 1, $3, $4, $5, 1, now(), now(), $6, $7, $8)
+       ON CONFLICT (workspace, name) DO UPDATE SET
          description = COALESCE($2::text, secrets.description),
          value_version = secrets.value_version + 1,
          key_id = EXCLUDED.key_id, nonce = EXCLUDED.nonce, ciphertext = EXCLUDED.ciphertext,
@@ -123,6 +126,7 @@ export class SecretStore {
         secret.ciphertext,
         secret.createdBy,
         secret.updatedBy,
+        secret.workspace,
       ],
     );
     const row = rows[0];
@@ -135,15 +139,16 @@ export class SecretStore {
    * version and `updated_at`. Undefined when the secret is gone or someone else wrote first.
    */
   async compareAndSet(
+    workspace: string,
     name: string,
     rowVersion: number,
     change: SecretChange,
   ): Promise<SecretEntity | undefined> {
-    const params: unknown[] = [name, rowVersion];
+    const params: unknown[] = [name, rowVersion, workspace];
     const set = setList(this.metadata, change, params);
     const rows = await this.sql.rows<Record<string, unknown>>(
       `UPDATE secrets SET ${set.join(", ")}, row_version = row_version + 1, updated_at = now()
-        WHERE name = $1 AND row_version = $2 RETURNING *`,
+        WHERE name = $1 AND row_version = $2 AND workspace = $3 RETURNING *`,
       params,
     );
     return rows[0] ? this.entity(rows[0]) : undefined;
@@ -154,12 +159,18 @@ export class SecretStore {
    * same value sealed anew (key rotation). Leaves the row version, etag and `updated_at` as they are:
    * neither the value nor the description changes. False when the row changed meanwhile.
    */
-  async reseal(name: string, rowVersion: number, fromKeyId: string, sealed: SealedColumns): Promise<boolean> {
-    const params: unknown[] = [name, rowVersion, fromKeyId];
+  async reseal(
+    workspace: string,
+    name: string,
+    rowVersion: number,
+    fromKeyId: string,
+    sealed: SealedColumns,
+  ): Promise<boolean> {
+    const params: unknown[] = [name, rowVersion, fromKeyId, workspace];
     const set = setList(this.metadata, sealed, params);
     const rows = await this.sql.rows<{ name: string }>(
       `UPDATE secrets SET ${set.join(", ")}
-        WHERE name = $1 AND row_version = $2 AND key_id = $3 RETURNING name`,
+        WHERE name = $1 AND row_version = $2 AND key_id = $3 AND workspace = $4 RETURNING name`,
       params,
     );
     return rows.length === 1;
@@ -169,32 +180,38 @@ export class SecretStore {
    * Deletes the secret, only if it is at `rowVersion` when that is given. True when a row was deleted;
    * false when there was none (or it was at another version).
    */
-  async delete(name: string, rowVersion?: number): Promise<boolean> {
+  async delete(workspace: string, name: string, rowVersion?: number): Promise<boolean> {
     const rows =
       rowVersion === undefined
-        ? await this.sql.rows<{ name: string }>("DELETE FROM secrets WHERE name = $1 RETURNING name", [name])
+        ? await this.sql.rows<{ name: string }>(
+            "DELETE FROM secrets WHERE workspace = $1 AND name = $2 RETURNING name",
+            [workspace, name],
+          )
         : await this.sql.rows<{ name: string }>(
-            "DELETE FROM secrets WHERE name = $1 AND row_version = $2 RETURNING name",
-            [name, rowVersion],
+            "DELETE FROM secrets WHERE workspace = $1 AND name = $2 AND row_version = $3 RETURNING name",
+            [workspace, name, rowVersion],
           );
     return rows.length === 1;
   }
 
-  /** Up to `limit` secrets NOT sealed with `keyId`, ordered by name, after `afterName` when given. */
+  /**
+   * Up to `limit` secrets of every workspace NOT sealed with `keyId` (key rotation), ordered by
+   * (workspace, name), after `after` when given.
+   */
   async listSealedWithOtherKey(
     keyId: string,
-    afterName: string | undefined,
+    after: readonly [string, string] | undefined,
     limit: number,
   ): Promise<SecretEntity[]> {
     const rows =
-      afterName === undefined
+      after === undefined
         ? await this.sql.rows<Record<string, unknown>>(
-            "SELECT * FROM secrets WHERE key_id <> $1 ORDER BY name LIMIT $2",
+            "SELECT * FROM secrets WHERE key_id <> $1 ORDER BY workspace, name LIMIT $2",
             [keyId, limit],
           )
         : await this.sql.rows<Record<string, unknown>>(
-            "SELECT * FROM secrets WHERE key_id <> $1 AND name > $2 ORDER BY name LIMIT $3",
-            [keyId, afterName, limit],
+            "SELECT * FROM secrets WHERE key_id <> $1 AND (workspace, name) > ($2, $3) ORDER BY workspace, name LIMIT $4",
+            [keyId, after[0], after[1], limit],
           );
     return rows.map((row) => this.entity(row));
   }

@@ -24,33 +24,34 @@ export class TriggerStore {
     this.metadata = dataSource.getMetadata(WebhookTriggerEntity);
   }
 
-  /** The trigger named `name`, or undefined. */
-  async get(name: string): Promise<WebhookTriggerEntity | undefined> {
+  /** The trigger of `workspace` named `name`, or undefined. */
+  async get(workspace: string, name: string): Promise<WebhookTriggerEntity | undefined> {
     const rows = await this.sql.rows<Record<string, unknown>>(
-      "SELECT * FROM webhook_triggers WHERE name = $1",
-      [name],
+      "SELECT * FROM webhook_triggers WHERE workspace = $1 AND name = $2",
+      [workspace, name],
     );
     return rows[0] ? this.entity(rows[0]) : undefined;
   }
 
   /** One page of triggers ordered by name, after the position `pageToken` holds ("" = the first page). */
-  async listPage(pageToken: string, size: number): Promise<Page<WebhookTriggerEntity>> {
-    const after = decodePageToken(pageToken, LIST_FILTER)?.[0];
+  async listPage(workspace: string, pageToken: string, size: number): Promise<Page<WebhookTriggerEntity>> {
+    const filter = { ...LIST_FILTER, workspace };
+    const after = decodePageToken(pageToken, filter)?.[0];
     const limit = pageSize(size);
     const rows =
       after === undefined
         ? await this.sql.rows<Record<string, unknown>>(
-            "SELECT * FROM webhook_triggers ORDER BY name LIMIT $1",
-            [limit + 1],
+            "SELECT * FROM webhook_triggers WHERE workspace = $1 ORDER BY name LIMIT $2",
+            [workspace, limit + 1],
           )
         : await this.sql.rows<Record<string, unknown>>(
-            "SELECT * FROM webhook_triggers WHERE name > $1 ORDER BY name LIMIT $2",
-            [String(after), limit + 1],
+            "SELECT * FROM webhook_triggers WHERE workspace = $1 AND name > $2 ORDER BY name LIMIT $3",
+            [workspace, String(after), limit + 1],
           );
     return toPage(
       rows,
       limit,
-      (last) => encodePageToken([String(last["name"])], LIST_FILTER),
+      (last) => encodePageToken([String(last["name"])], filter),
       (row) => this.entity(row),
     );
   }
@@ -63,32 +64,41 @@ export class TriggerStore {
     const rows = await this.sql.rows<Record<string, unknown>>(
       `INSERT INTO webhook_triggers (${columns.map(([column]) => column).join(", ")})
        VALUES (${columns.map(([, value]) => value).join(", ")})
-       ON CONFLICT (name) DO NOTHING RETURNING *`,
+       ON CONFLICT (workspace, name) DO NOTHING RETURNING *`,
       params,
     );
     return rows[0] ? this.entity(rows[0]) : undefined;
   }
 
   /** Replaces the trigger's sealed secret (a rotation); undefined when there is no such trigger. */
-  async reseal(name: string, sealed: SealedColumns): Promise<WebhookTriggerEntity | undefined> {
-    const params: unknown[] = [name];
+  async reseal(
+    workspace: string,
+    name: string,
+    sealed: SealedColumns,
+  ): Promise<WebhookTriggerEntity | undefined> {
+    const params: unknown[] = [name, workspace];
     const set = setList(this.metadata, sealed, params);
     const rows = await this.sql.rows<Record<string, unknown>>(
-      `UPDATE webhook_triggers SET ${set.join(", ")}, secret_at = now() WHERE name = $1 RETURNING *`,
+      `UPDATE webhook_triggers SET ${set.join(", ")}, secret_at = now()
+        WHERE name = $1 AND workspace = $2 RETURNING *`,
       params,
     );
     return rows[0] ? this.entity(rows[0]) : undefined;
   }
 
-  /** Up to `limit` triggers whose secret is NOT sealed with `keyId`, by name, after `afterName` when given. */
+  /**
+   * Up to `limit` triggers of every workspace whose secret is NOT sealed with `keyId`, by id, after
+   * the id `afterId` when given (key rotation).
+   */
   async listSealedWithOtherKey(
     keyId: string,
-    afterName: string | undefined,
+    afterId: string | undefined,
     limit: number,
   ): Promise<WebhookTriggerEntity[]> {
     const rows = await this.sql.rows<Record<string, unknown>>(
-      "SELECT * FROM webhook_triggers WHERE key_id <> $1 AND name > $2 ORDER BY name LIMIT $3",
-      [keyId, afterName ?? "", limit],
+      `SELECT * FROM webhook_triggers WHERE key_id <> $1 AND ($2::uuid IS NULL OR id > $2::uuid)
+        ORDER BY id LIMIT $3`,
+      [keyId, afterId ?? null, limit],
     );
     return rows.map((row) => this.entity(row));
   }
@@ -108,11 +118,11 @@ export class TriggerStore {
     return rows.length === 1;
   }
 
-  /** Deletes the trigger; false when there was none. */
-  async delete(name: string): Promise<boolean> {
+  /** Deletes the trigger of `workspace`; false when there was none. */
+  async delete(workspace: string, name: string): Promise<boolean> {
     const rows = await this.sql.rows<{ name: string }>(
-      "DELETE FROM webhook_triggers WHERE name = $1 RETURNING name",
-      [name],
+      "DELETE FROM webhook_triggers WHERE workspace = $1 AND name = $2 RETURNING name",
+      [workspace, name],
     );
     return rows.length === 1;
   }

@@ -66,7 +66,7 @@ export function secretNames(config: McpConfig): string[] {
 }
 
 /**
- * Why writing a version with this config needs the `admin` scope (it may reach the network, or it
+ * Why writing a version with this config needs the `admin` role (it may reach the network, or it
  * receives secrets whose values its code could then pass on), completing "needed to …"; undefined
  * when any writer may.
  */

@@ -1,13 +1,18 @@
 import { UnauthenticatedError } from "@mcp/errors";
 import { parseApiKey, secretMatches } from "./api-key.js";
+import type { Role } from "./identity.js";
+import { asRole } from "./roles.js";
 
 /** A stored key as the verifier needs it (the `api_keys` row; `@mcp/db` ApiKeyStore returns these). */
 export interface StoredApiKey {
   readonly id: string;
   readonly name: string;
   readonly secretHash: string;
-  readonly scopes: readonly string[];
+  /** `viewer`, `editor`, `operator` or `admin`. */
+  readonly role: string;
   readonly revokedAt: Date | null;
+  /** The workspace the key acts in; `*` = every workspace (docs/adr/021). */
+  readonly workspace: string;
 }
 
 /** Where keys are looked up. */
@@ -21,7 +26,10 @@ export interface ApiKeyLookup {
 export interface Principal {
   readonly keyId: string;
   readonly name: string;
-  readonly scopes: readonly string[];
+  /** The key's role in the workspace it acts in (docs/adr/022). */
+  readonly role: Role;
+  /** The workspace the key acts in; `*` = every workspace. */
+  readonly workspace: string;
 }
 
 const MAX_CACHED = 10_000;
@@ -54,7 +62,7 @@ export class ApiKeyVerifier {
     if (row.revokedAt) {
       throw new UnauthenticatedError(`the API key "${row.name}" (${row.id}) has been revoked`);
     }
-    return { keyId: row.id, name: row.name, scopes: row.scopes };
+    return { keyId: row.id, name: row.name, role: asRole(row.role) ?? "viewer", workspace: row.workspace };
   }
 
   private async row(id: string): Promise<StoredApiKey | undefined> {

@@ -14,8 +14,8 @@ export function serviceKeyInterceptor(peer: string, apiKey: string | undefined):
       const ce = ConnectError.from(err);
       if (ce.code !== Code.Unauthenticated && ce.code !== Code.PermissionDenied) throw err;
       const fix = apiKey
-        ? "SERVICE_API_KEY is not accepted there; set it to a live key with the needed scopes"
-        : "SERVICE_API_KEY is not set; set it to a key created with `npm run keys -- create`";
+        ? "SERVICE_API_KEY is not accepted there; set it to a live key with the viewer role (or more)"
+        : "SERVICE_API_KEY is not set; set it to a key created with `npm run keys -- create --role viewer`";
       throw new ConnectError(
         `${peer} refused this service's call to ${req.method.name} (${ce.rawMessage}); ${fix}`,
         Code.Unavailable,

@@ -4,6 +4,8 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { Logger } from "pino";
 import { DEFAULT_WORKSPACE } from "../auth/identity.js";
 import { callInfoKey } from "../context.js";
+import { activeTraceId } from "../tracing/spans.js";
+import { traceIdOf } from "../tracing/traceparent.js";
 
 const QUIET = new Set([
   "grpc.health.v1.Health",
@@ -15,19 +17,22 @@ const QUIET = new Set([
  * Logs one line per call: method, status code, duration and request id. Calls that change nothing
  * and succeed (health, reflection, and every read: `idempotency_level = NO_SIDE_EFFECTS`, such as a
  * console refreshing its lists) log at debug; writes, and reads that fail, at info (warn for
- * INTERNAL, UNKNOWN, UNAVAILABLE). Stores the call's {@link CallInfo} in the context.
+ * INTERNAL, UNKNOWN, UNAVAILABLE). Stores the call's {@link CallInfo} in the context. Its lines carry
+ * `trace_id`: the call's span's (tracing on), else the caller's `traceparent` header's, when sent.
  */
 export function loggingInterceptor(logger: Logger): Interceptor {
   return (next) => async (req) => {
     const started = process.hrtime.bigint();
     const requestId = req.header.get("x-request-id") || randomUUID();
     const method = `${req.service.typeName}/${req.method.name}`;
-    const callLogger = logger.child({ method, requestId });
+    const traceId = activeTraceId() ?? traceIdOf(req.header.get("traceparent"));
+    const callLogger = logger.child(
+      traceId ? { method, requestId, trace_id: traceId } : { method, requestId },
+    );
     req.contextValues.set(callInfoKey, {
       requestId,
       logger: callLogger,
       principal: undefined,
-      scopes: undefined,
       workspace: DEFAULT_WORKSPACE,
       caller: undefined,
       role: undefined,

@@ -5,6 +5,7 @@ import { FailedPreconditionError, NotFoundError, UnavailableError } from "@mcp/e
 import { McpConfigSchema, type McpReference, type RegistryService } from "@mcp/proto/registry";
 import { type WorkflowReference, type WorkflowService, type WorkflowSpec } from "@mcp/proto/workflows";
 import { fromJson, toJson, type JsonObject as PbJsonObject } from "@bufbuild/protobuf";
+import { workspaceHeaders } from "@mcp/runtime";
 import type { PinnedMcp } from "../step/index.js";
 
 /** A workflow version as a run pins it. */
@@ -15,7 +16,7 @@ export interface PinnedWorkflow {
   readonly spec: WorkflowSpec;
 }
 
-/** Resolves references to pinned definitions. */
+/** Resolves references to pinned definitions, in one workspace. */
 export interface Resolver {
   workflow(ref: WorkflowReference): Promise<PinnedWorkflow>;
   /** `stepId` names the step in a FAILED_PRECONDITION when the MCP does not resolve. */
@@ -28,11 +29,13 @@ const VERSION_TTL_SECONDS = 24 * 3600;
 type CachedMcp = Omit<PinnedMcp, "config"> & { config: PbJsonObject };
 
 /**
- * Reads definitions from the workflows and registry services over gRPC. References with a label or
+ * Reads definitions from the workflows and registry services over gRPC, always in one workspace (the
+ * run's: the calls carry its `x-mcp-workspace` header, and every cache and memo key names it, so one
+ * workspace never resolves another's definitions; docs/adr/021). References with a label or
  * "latest"/"current" move, so they are resolved by a call, or, through {@link current} with a shared
  * cache, from memory while the catalog generation is unchanged; a resolved immutable version is cached.
  */
-export class Definitions implements Resolver {
+export class Definitions {
   private readonly memo:
     { readonly workflows: CatalogMemo<PinnedWorkflow>; readonly mcps: CatalogMemo<PinnedMcp> } | undefined;
 
@@ -50,22 +53,37 @@ export class Definitions implements Resolver {
    * A resolver for one run start: references resolve as of this call (a write answered before it
    * is seen), repeated ones from memory while no definition has changed since (one cache read).
    */
-  async current(): Promise<Resolver> {
+  async current(workspace: string): Promise<Resolver> {
     const memo = this.memo;
-    if (!memo) return this;
+    if (!memo) return this.in(workspace);
     const generation = await memo.workflows.generation();
     return {
-      workflow: (ref) => memo.workflows.get(generation, workflowKey(ref), () => this.workflow(ref)),
-      mcp: (ref, stepId) => memo.mcps.get(generation, mcpKey(ref), () => this.mcp(ref, stepId)),
+      workflow: (ref) =>
+        memo.workflows.get(generation, `${workspace}/${workflowKey(ref)}`, () =>
+          this.workflow(workspace, ref),
+        ),
+      mcp: (ref, stepId) =>
+        memo.mcps.get(generation, `${workspace}/${mcpKey(ref)}`, () => this.mcp(workspace, ref, stepId)),
     };
   }
 
-  async workflow(ref: WorkflowReference): Promise<PinnedWorkflow> {
+  /** A resolver that asks the services each time, in `workspace`. */
+  in(workspace: string): Resolver {
+    return {
+      workflow: (ref) => this.workflow(workspace, ref),
+      mcp: (ref, stepId) => this.mcp(workspace, ref, stepId),
+    };
+  }
+
+  async workflow(workspace: string, ref: WorkflowReference): Promise<PinnedWorkflow> {
     const res = await call("workflows", () =>
-      this.workflows.getWorkflow({
-        workflow: ref.workflow,
-        selector: ref.version !== undefined ? { case: "version", value: ref.version } : { case: undefined },
-      }),
+      this.workflows.getWorkflow(
+        {
+          workflow: ref.workflow,
+          selector: ref.version !== undefined ? { case: "version", value: ref.version } : { case: undefined },
+        },
+        { headers: workspaceHeaders(workspace) },
+      ),
     );
     const w = res.workflow;
     const v = res.version;
@@ -76,26 +94,33 @@ export class Definitions implements Resolver {
   }
 
   /** Resolves a step's MCP reference to a concrete version now (labels resolved at this moment). */
-  async mcp(ref: McpReference, stepId?: string): Promise<PinnedMcp> {
+  async mcp(workspace: string, ref: McpReference, stepId?: string): Promise<PinnedMcp> {
     if (ref.selector.case === "version" && ref.mcp.case === "id") {
-      const key = `exec:mcp:${ref.mcp.value}:${ref.selector.value}`;
+      const key = mcpVersionKey(workspace, ref.mcp.value, ref.selector.value);
       const json = await cached<CachedMcp>(this.cache, key, VERSION_TTL_SECONDS, async () =>
-        toCached(await this.fetchMcp(ref, stepId)),
+        toCached(await this.fetchMcp(workspace, ref, stepId)),
       );
       return { ...json, config: fromJson(McpConfigSchema, json.config) };
     }
-    const pinned = await this.fetchMcp(ref, stepId);
+    const pinned = await this.fetchMcp(workspace, ref, stepId);
     // for later lookups of this exact version; the run does not wait for it (the cache fails open)
     void this.cache
-      .set(`exec:mcp:${pinned.id}:${pinned.version}`, toCached(pinned), VERSION_TTL_SECONDS)
+      .set(mcpVersionKey(workspace, pinned.id, pinned.version), toCached(pinned), VERSION_TTL_SECONDS)
       .catch(() => undefined);
     return pinned;
   }
 
-  private async fetchMcp(ref: McpReference, stepId: string | undefined): Promise<PinnedMcp> {
+  private async fetchMcp(
+    workspace: string,
+    ref: McpReference,
+    stepId: string | undefined,
+  ): Promise<PinnedMcp> {
     try {
       const res = await call("registry", () =>
-        this.registry.getMcp({ mcp: ref.mcp, selector: ref.selector }),
+        this.registry.getMcp(
+          { mcp: ref.mcp, selector: ref.selector },
+          { headers: workspaceHeaders(workspace) },
+        ),
       );
       const m = res.mcp;
       const v = res.version;
@@ -119,6 +144,10 @@ export class Definitions implements Resolver {
     }
   }
 }
+
+/** Where a pinned MCP version is cached: per workspace, so an id of another workspace never hits. */
+const mcpVersionKey = (workspace: string, id: string, version: number) =>
+  `exec:mcp:${workspace}:${id}:${version}`;
 
 const workflowKey = (ref: WorkflowReference) =>
   `${ref.workflow.case}:${ref.workflow.value}@${ref.version ?? ""}`;

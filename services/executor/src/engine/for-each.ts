@@ -26,6 +26,12 @@
  *   (cancel) or failed RUN_TIMEOUT; the scheduler records the step itself.
  * - Resume: items recorded `succeeded` keep their outputs and never run again; any other item runs
  *   (again), its attempts counted on from the recorded ones.
+ * - Concurrency limits (item-permit.ts, ADR 018): an item of an MCP with `max_concurrency` takes a
+ *   permit per attempt. One finding none free is queued and recorded WAITING; it waits in process
+ *   while another item of the step holds a permit, else its worker stops. Once no item runs and some
+ *   wait, the step is recorded WAITING and ends `parked` (the run holds no executor); woken, it goes
+ *   on from where it parked (`resumed`): succeeded and failed items keep their ends, waiting items
+ *   ask again from their place in the queue. Items queued when the step stops leave the queue.
  */
 import { setMaxListeners } from "node:events";
 import type { Step, StepInput } from "@mcp/proto/workflows";
@@ -38,8 +44,9 @@ import type { AbortCause, RunControl } from "./run-control.js";
 import type { StepEnd, StepTaskDeps } from "./step-task.js";
 import type { FailureHandling } from "./strategy.js";
 import type { ItemUpdate, RecordedError, RecordedItem } from "./types.js";
-import { holdItemPermit } from "./item-permit.js";
+import { ItemPermits } from "./item-permit.js";
 import { isLimited } from "./permits.js";
+import type { StepParked } from "./waiting.js";
 
 /** The most items a list may have. */
 export const MAX_FOR_EACH_ITEMS = 10_000;
@@ -59,16 +66,23 @@ export type ItemEnd =
   | { readonly kind: "interrupted" }
   | { readonly kind: "not-started" };
 
+/** An item queued for a permit (item-permit.ts): attempt `attempt` is still to be made. */
+interface ItemQueued {
+  readonly kind: "queued";
+  readonly attempt: number;
+}
+
 /**
- * Runs a `for_each` step from attempt `attempt` (as described at the top of this file). Rejects only
- * when a recorder call fails.
+ * Runs a `for_each` step from attempt `attempt` (as described at the top of this file); `resumed`: it
+ * parked while its items waited for permits and goes on. Rejects only when a recorder call fails.
  */
 export async function runForEach(
   step: Step,
   attempt: number,
   deps: StepTaskDeps,
   recordedItems: readonly RecordedItem[] = [],
-): Promise<StepEnd> {
+  resumed = false,
+): Promise<StepEnd | StepParked> {
   const { recorder, control } = deps;
   const stepId = step.stepId;
   const fail = async (error: RecordedError): Promise<StepEnd> => {
@@ -82,51 +96,83 @@ export async function runForEach(
   const mcp = deps.mcp;
   if (mcp === undefined)
     return fail({ code: "RUNNER_ERROR", message: `the run plan pins no MCP for step "${stepId}"`, stepId });
-  if (control.aborted) return { kind: "not-started" };
-  await recorder.forEachStarted(stepId, attempt, fixedInputs, list.length);
+  if (control.aborted)
+    return resumed ? { kind: "interrupted", attempt, output: {} } : { kind: "not-started" };
+  await recorder.forEachStarted(stepId, attempt, fixedInputs, list.length, resumed);
 
   const recorded = new Map(recordedItems.map((item) => [item.index, item]));
   const outputs: (JsonObject | null)[] = list.map(() => null);
   const ends: (ItemEnd | undefined)[] = list.map(() => undefined);
   const todo: number[] = [];
+  let firstFailure: { index: number; error: RecordedError } | undefined;
   list.forEach((_, index) => {
     const item = recorded.get(index);
     if (item?.status === "succeeded") {
       outputs[index] = item.outputs ?? {};
       ends[index] = { kind: "succeeded", outputs: item.outputs ?? {} };
+    } else if (resumed && item?.status === "failed") {
+      // failed for good before the step parked (CONTINUE): it stays failed
+      const error = {
+        code: item.error?.code ?? "STEP_FAILED",
+        message: item.error?.message ?? "no error recorded",
+        stepId: itemStepId(stepId, index),
+      };
+      ends[index] = { kind: "failed", error };
+      firstFailure ??= { index, error };
     } else todo.push(index);
   });
 
   const stopItems = new AbortController();
+  if (firstFailure && deps.handling.onFailure !== "continue") stopItems.abort();
   const stopSignal = AbortSignal.any([control.stopSignal, stopItems.signal]);
-  let firstFailure: { index: number; error: RecordedError } | undefined;
+  const permits = deps.permits && isLimited(mcp) ? new ItemPermits(deps.permits, mcp) : undefined;
+  /** Items queued for a permit that no worker holds: index → the attempt they wait to make. */
+  const queued = new Map<number, number>();
   const limit = Math.max(1, step.forEach?.maxConcurrency ?? DEFAULT_FOR_EACH_CONCURRENCY);
   // the items' attempts listen on a signal of their own (up to 64 at once), that follows the run's
   const itemSignal = new AbortController();
   setMaxListeners(4 * limit + 16, itemSignal.signal);
-  const runOne = async (index: number): Promise<void> => {
+  /** Runs item `index` from `firstAttempt`; false when it was queued for a permit (its worker stops). */
+  const runOne = async (index: number, firstAttempt: number): Promise<boolean> => {
     const end = await runItem(index, list[index] ?? null, {
       step,
       mcp,
       fixedInputs,
       itemInputs,
-      firstAttempt: (recorded.get(index)?.attempt ?? 0) + 1,
+      firstAttempt,
       stopSignal,
       runSignal: itemSignal.signal,
       deps,
+      permits,
     });
+    if (end.kind === "queued") {
+      queued.set(index, end.attempt);
+      return false;
+    }
     ends[index] = end;
     if (end.kind === "succeeded") outputs[index] = end.outputs;
     if (end.kind === "failed") {
       firstFailure ??= { index, error: end.error };
       if (deps.handling.onFailure !== "continue") stopItems.abort();
     }
+    permits?.nudge();
+    return true;
   };
   let next = 0;
+  /** The next item to run and its attempt: queued ones first (they hold a place), then in index order. */
+  const nextItem = (): [number, number] | undefined => {
+    const waited = queued.entries().next();
+    if (!waited.done) {
+      queued.delete(waited.value[0]);
+      return waited.value;
+    }
+    const index = todo[next++];
+    return index === undefined ? undefined : [index, (recorded.get(index)?.attempt ?? 0) + 1];
+  };
   const worker = async (): Promise<void> => {
-    while (next < todo.length && !control.halted && !stopItems.signal.aborted) {
-      const index = todo[next++];
-      if (index !== undefined) await runOne(index);
+    while (!control.halted && !stopItems.signal.aborted) {
+      const picked = nextItem();
+      if (!picked || !(await runOne(...picked))) return;
     }
   };
   const forward = (): void => itemSignal.abort(control.signal.reason);
@@ -138,7 +184,13 @@ export async function runForEach(
     control.signal.removeEventListener("abort", forward);
   }
 
+  // aborted: a cancelled run's places go with its end; a lost run's are its next owner's
   if (control.aborted) return { kind: "interrupted", attempt, output: {} };
+  if (permits && queued.size > 0 && !control.halted && !stopItems.signal.aborted) {
+    await permits.park(stepId, attempt);
+    return { kind: "parked", wakeAt: permits.wakeAt };
+  }
+  await permits?.withdraw();
   const verdict = forEachVerdict(stepId, ends, firstFailure, deps.handling, control);
   if (verdict.kind === "failed") return fail(verdict.error);
   const result: StepResult = {
@@ -242,10 +294,15 @@ interface ItemTask {
   /** Aborts with the run (cancel, run timeout, lost ownership). */
   readonly runSignal: AbortSignal;
   readonly deps: StepTaskDeps;
+  /** The step's permits when its MCP declares `max_concurrency`. */
+  readonly permits: ItemPermits | undefined;
 }
 
-/** One item from its first attempt to a recorded end: running → succeeded | retrying … | failed. */
-async function runItem(index: number, item: JsonValue, task: ItemTask): Promise<ItemEnd> {
+/**
+ * One item from its first attempt to a recorded end: running → succeeded | retrying … | failed; or
+ * to `queued`, recorded waiting, when no permit is free for it (see the top of this file).
+ */
+async function runItem(index: number, item: JsonValue, task: ItemTask): Promise<ItemEnd | ItemQueued> {
   const { step, deps } = task;
   const { recorder, control } = deps;
   const stepId = step.stepId;
@@ -283,13 +340,18 @@ async function runItem(index: number, item: JsonValue, task: ItemTask): Promise<
     });
   };
 
-  const permits = deps.permits && isLimited(task.mcp) ? deps.permits : undefined;
+  const permits = task.permits;
   for (let attempt = task.firstAttempt; ; attempt++) {
     if (control.aborted)
       return attempt === task.firstAttempt ? { kind: "not-started" } : { kind: "interrupted" };
-    // an item waits for its MCP's permit in process (item-permit.ts); aborted or stopped meanwhile, this
-    // attempt never started
-    if (permits && !(await holdItemPermit(permits, childId, task.mcp, waitSignal(task)))) {
+    // its MCP's permit (item-permit.ts): queued, the item waits recorded WAITING with the attempts made;
+    // aborted or stopped meanwhile, this attempt never started
+    const answer = permits ? await permits.hold(childId, waitSignal(task)) : "held";
+    if (answer === "queued") {
+      await record({ attempt: attempt - 1, status: "waiting" });
+      return { kind: "queued", attempt };
+    }
+    if (answer === "aborted") {
       if (attempt === task.firstAttempt) return { kind: "not-started" };
       const cause = abortCause(control);
       if (cause) {
@@ -313,9 +375,7 @@ async function runItem(index: number, item: JsonValue, task: ItemTask): Promise<
       },
       deps.runnerFor,
     );
-    const outcome = permits
-      ? await attemptDone.finally(() => permits.release(childId, task.mcp))
-      : await attemptDone;
+    const outcome = permits ? await attemptDone.finally(() => permits.release(childId)) : await attemptDone;
     if (outcome.ok) {
       await record({ attempt, status: "succeeded", result: outcome.result });
       return { kind: "succeeded", outputs: outcome.result.outputs };
@@ -334,6 +394,7 @@ async function runItem(index: number, item: JsonValue, task: ItemTask): Promise<
     }
     const delayMs = backoffDelayMs(policy, attempt, deps.random);
     await record({ attempt, status: "retrying", error, result: failure.output, delayMs });
+    permits?.nudge();
     const slept = await deps.sleep(delayMs, task.stopSignal).then(
       () => undefined,
       (interruption: unknown) => ({ interruption }),

@@ -7,6 +7,11 @@
  * run is parked (no executor), until a released permit wakes it (or `recheckAt`, a safety net for a
  * permit that came back with a dead executor's lease). Resumed, the step asks again, keeping its place.
  * Steps of MCPs without a limit never call the port.
+ *
+ * A `for_each` item takes a permit per attempt the same way (item-permit.ts): an item finding none is
+ * queued and recorded WAITING; it waits in process only while another item of its step holds a permit
+ * (the run holds its executor for that item anyway); once no item of the step runs, the step is
+ * recorded WAITING and parks the run like a whole step, each waiting item keeping its place.
  */
 import type { JsonObject, PinnedMcp } from "../step/index.js";
 
@@ -29,6 +34,10 @@ export interface PermitPort {
   acquire(key: string, mcp: PinnedMcp, waiter?: PermitWaiter): Promise<PermitGrant>;
   /** Gives `key`'s permit back; the next queued steps' runs are woken. */
   release(key: string, mcp: PinnedMcp): Promise<void>;
+  /** Takes `keys` (items that will not run: their step stopped) out of `mcp`'s queue. */
+  withdraw(keys: readonly string[], mcp: PinnedMcp): Promise<void>;
+  /** The `for_each` step `stepId` (attempt `attempt`) parks while its items wait: recorded WAITING. */
+  awaitItems(stepId: string, attempt: number): Promise<void>;
 }
 
 /** Whether steps of this MCP version take permits. */

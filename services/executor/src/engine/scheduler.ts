@@ -63,6 +63,7 @@
  *   child's end wakes the run; the child's outputs are the step's.
  * - Concurrency limits (permits.ts): a step of an MCP with `max_concurrency` takes a permit before each
  *   attempt; none free, it is recorded WAITING and parks like a waiting step until a permit is released.
+ *   A `for_each` step's items take one each; the step parks once its only items left wait for one.
  * - for_each steps (for-each.ts): a step with `for_each` runs its MCP once per item of a list, each item
  *   a child step with its own attempts (`itemUpdated`); to the scheduler it is one step like any other.
  *   With a `workflow` instead of an MCP (for-each-workflow.ts) each item is a child run, and the step
@@ -275,6 +276,7 @@ class Scheduler {
               sleep: this.deps.options?.sleep ?? abortableSleep,
               recordedItems: this.recordedItems.get(id),
               ...(this.deps.permits ? { permits: this.deps.permits } : {}),
+              resumed: this.recordedWaits.has(id),
             })
           : this.startWait(step)
     )

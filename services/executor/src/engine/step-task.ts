@@ -41,6 +41,8 @@ export interface StepTaskDeps {
   readonly recordedItems?: readonly RecordedItem[];
   /** Permits of MCPs with `max_concurrency` (permits.ts); without it limits are not applied. */
   readonly permits?: PermitPort;
+  /** The step was recorded WAITING before this drive (a `for_each` step whose items wait for permits). */
+  readonly resumed?: boolean;
 }
 
 /**
@@ -60,7 +62,11 @@ export async function runStep(
     return { kind: "failed", error };
   };
 
-  if (step.forEach) return runForEach(step, firstAttempt, deps, deps.recordedItems);
+  // a for_each step parked on its items' permits goes on with the attempt it parked in
+  if (step.forEach)
+    return deps.resumed
+      ? runForEach(step, Math.max(1, firstAttempt - 1), deps, deps.recordedItems, true)
+      : runForEach(step, firstAttempt, deps, deps.recordedItems);
   let inputs: JsonObject;
   try {
     inputs = mapStepInputs(step, deps.runInputs, deps.outputsOf);

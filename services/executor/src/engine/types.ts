@@ -114,8 +114,17 @@ export interface RunRecorder {
     reason: string,
     code?: string,
   ): Promise<void>;
-  /** A `for_each` step read its list of `itemCount` items and starts attempt `attempt` over them. */
-  forEachStarted(stepId: string, attempt: number, inputs: JsonObject, itemCount: number): Promise<void>;
+  /**
+   * A `for_each` step read its list of `itemCount` items and starts attempt `attempt` over them;
+   * `resumed`: it goes on after a park (its first start time is kept).
+   */
+  forEachStarted(
+    stepId: string,
+    attempt: number,
+    inputs: JsonObject,
+    itemCount: number,
+    resumed?: boolean,
+  ): Promise<void>;
   /**
    * An item of a `for_each` step changed. `running` may be deferred like a step's start; `succeeded`
    * and `failed` are committed before the call resolves.

@@ -4,10 +4,13 @@ import type { RunnerFor } from "../step/index.js";
 import { StepFailure, type Runner, type StepContext } from "../step/index.js";
 import { SecretMask } from "./secret-mask.js";
 
-/** Where a step's secrets come from (the executor's secrets vault). */
+/** Where a step's secrets come from (the executor's secrets vault, in the run's workspace). */
 export interface SecretSource {
-  /** The named secrets' values; rejects naming the first that is missing or cannot be decrypted. */
-  reveal(names: readonly string[]): Promise<ReadonlyMap<string, string>>;
+  /**
+   * The named secrets' values for a step of run `runId` (from the run's workspace); rejects naming the
+   * first that is missing or cannot be decrypted.
+   */
+  reveal(runId: string, names: readonly string[]): Promise<ReadonlyMap<string, string>>;
 }
 
 /**
@@ -24,7 +27,7 @@ export function withStepSecrets(base: RunnerFor, source: SecretSource): RunnerFo
     if (names.length === 0) return runner;
     return {
       run: async (context: StepContext) => {
-        const secrets = await source.reveal(names).catch((error: unknown) => {
+        const secrets = await source.reveal(context.runId, names).catch((error: unknown) => {
           const message = errorMessage(error);
           if (error instanceof FailedPreconditionError) throw new StepFailure("SECRET_UNAVAILABLE", message);
           throw new StepFailure("RUNNER_ERROR", `could not read the step's secrets: ${message}`);

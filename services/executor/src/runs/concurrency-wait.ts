@@ -21,7 +21,7 @@ export async function concurrencyWait(
   const waitingMcpStep = steps.some(
     (s) => s.status === "waiting" && (s.kind === null || s.kind === "mcp") && s.mcpId !== null,
   );
-  // for_each items wait for their permits in process, their step running
+  // for_each items queued while other items of their step run (the step running; parked, it is WAITING)
   const itemsRunning = steps.some(
     (s) => s.parentStepRunId === null && s.itemCount !== null && s.status === "running",
   );

@@ -259,15 +259,24 @@ export class FencedRecorder implements RunRecorder {
         });
   }
 
-  /** A `for_each` step read its list: running, with its item count (written at once). */
-  forEachStarted(stepId: string, attempt: number, inputs: JsonObject, itemCount: number): Promise<void> {
+  /**
+   * A `for_each` step read its list: running, with its item count (written at once). Resumed after a
+   * park, it keeps its first start time and its wake time is cleared.
+   */
+  forEachStarted(
+    stepId: string,
+    attempt: number,
+    inputs: JsonObject,
+    itemCount: number,
+    resumed = false,
+  ): Promise<void> {
     return this.update([stepId], {
       status: "running",
       attempt,
       inputs,
       itemCount,
       error: null,
-      startedAt: new Date(),
+      ...(resumed ? { wakeAt: null } : { startedAt: new Date() }),
       finishedAt: null,
       durationMs: null,
     });

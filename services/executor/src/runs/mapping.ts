@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
-import { decisionOf, type StepRunEntity, type WorkflowRunEntity } from "@mcp/db";
+import { decisionOf, type ListedRun, type StepRunEntity, type WorkflowRunEntity } from "@mcp/db";
 import {
   ApprovalStateSchema,
   RunErrorSchema,
@@ -15,6 +15,8 @@ import {
   type WorkflowRun,
 } from "@mcp/proto/executor";
 import { rerunOf } from "./plan-codec.js";
+import { traceIdOf } from "@mcp/runtime";
+import { runUsageOf, toLlmUsage } from "../usage/usage-fields.js";
 
 const RUN_STATUS: Record<string, RunStatus> = {
   pending: RunStatus.PENDING,
@@ -66,6 +68,7 @@ export function toStepRun(row: StepRunEntity, parentStepId = ""): StepRun {
     stepId: row.stepId,
     parentStepId,
     usage: row.usage ?? undefined,
+    llmUsage: toLlmUsage(row.usage),
     mcpId: row.mcpId ?? "",
     mcpName: row.mcpName ?? "",
     mcpVersion: row.mcpVersion ?? 0,
@@ -111,7 +114,8 @@ function waitFields(row: StepRunEntity): Pick<StepRun, "wakeTime" | "signal" | "
   };
 }
 
-export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEntity[] = []): WorkflowRun {
+/** A run (a whole row, or a listed one: `RunQueries.list`) and its steps as the API shows them. */
+export function toWorkflowRun(run: ListedRun, steps: readonly StepRunEntity[] = []): WorkflowRun {
   // row id → step id, for the children's parent (a for_each step may have 10,000 items)
   const stepIds = new Map(steps.map((s) => [s.id, s.stepId]));
   return create(WorkflowRunSchema, {
@@ -141,12 +145,15 @@ export function toWorkflowRun(run: WorkflowRunEntity, steps: readonly StepRunEnt
     scheduleId: run.scheduleId ?? "",
     scheduleTickTime: run.scheduleTickAt ? timestampFromDate(run.scheduleTickAt) : undefined,
     concurrencyKey: run.concurrencyKey ?? "",
+    traceId: traceIdOf(run.traceParent) ?? "",
+    ...runUsageOf(steps.map((s) => s.usage)),
+    workspace: run.workspace,
   });
 }
 
 /** A re-run's link to the run it re-runs (from its stored plan). */
 function rerunFields(
-  run: WorkflowRunEntity,
+  run: ListedRun,
 ): Pick<WorkflowRun, "rerunOfRunId" | "rerunFromStepId" | "reusedStepIds"> {
   const rerun = rerunOf(run.plan);
   return {

@@ -45,6 +45,18 @@ export class FencedPermits implements PermitPort {
     await this.wake(woken);
   }
 
+  async withdraw(keys: readonly string[], mcp: PinnedMcp): Promise<void> {
+    const woken = await untilReachable(
+      () => this.permits.withdraw(this.runId, keys, limited(mcp)),
+      this.reach,
+    );
+    await this.wake(woken);
+  }
+
+  awaitItems(stepId: string, attempt: number): Promise<void> {
+    return this.recorder.stepAwaitingItems(stepId, attempt);
+  }
+
   private async wake(runIds: readonly string[]): Promise<void> {
     for (const id of runIds) await this.events.wake(id);
   }

@@ -38,7 +38,7 @@ export async function planRerun(
       `run ${old.id} is ${old.status}: only a finished run can be re-run (wait for it, or cancel it first)`,
       "RUN_NOT_FINISHED",
       { run_id: old.id, status: old.status },
-    );
+    ).about("run_id");
   }
   const decoded = decodePlan(old);
   const specSteps = decoded.plan.spec.steps;
@@ -79,7 +79,7 @@ async function relabel(defs: Resolver, pinned: PinnedMcp, stepId: string, label:
         `MCP "${pinned.name}" (step "${stepId}") has no "${label}" label: point it at a version (SetMcpLabel), or re-run with the pinned versions (registry: ${err.message})`,
         "MCP_NOT_RESOLVED",
         { step: stepId, mcp: pinned.name, label },
-      );
+      ).about("resolve_label");
     }
     throw err;
   }

@@ -24,7 +24,7 @@ describe("RunCanceller", () => {
   it("publishes the end of a run it cancelled at once, with the caller's reason", async () => {
     const cancelled = run({ status: "cancelled", error: { code: "CANCELLED", message: "why" } });
     const { subject, published } = canceller({ run: cancelled, cancelledNow: true, seq: "3" });
-    await subject.cancel("r", "why");
+    await subject.cancel("default", "r", "why");
     expect(published).toHaveLength(1);
     expect(
       JSON.stringify(published[0], (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v)),
@@ -34,7 +34,7 @@ describe("RunCanceller", () => {
   it("leaves a driven run to its owner, and a run already cancelled as it is", async () => {
     for (const status of ["running", "cancelled"] as const) {
       const { subject, published } = canceller({ run: run({ status }), cancelledNow: false, seq: "2" });
-      await expect(subject.cancel("r", "")).resolves.toBeUndefined();
+      await expect(subject.cancel("default", "r", "")).resolves.toBeUndefined();
       expect(published).toEqual([]);
     }
   });
@@ -42,7 +42,7 @@ describe("RunCanceller", () => {
   it("refuses a run that finished otherwise with FAILED_PRECONDITION (RUN_FINISHED)", async () => {
     for (const status of ["succeeded", "failed", "partially_succeeded"] as const) {
       const { subject } = canceller({ run: run({ status }), cancelledNow: false, seq: "5" });
-      const err = await subject.cancel("r", "late").catch((e: unknown) => e);
+      const err = await subject.cancel("default", "r", "late").catch((e: unknown) => e);
       expect(err).toBeInstanceOf(FailedPreconditionError);
       expect(err).toMatchObject({ reason: "RUN_FINISHED", metadata: { run_id: "r", status } });
     }
@@ -50,7 +50,7 @@ describe("RunCanceller", () => {
 
   it("answers NOT_FOUND for an unknown run", async () => {
     const { subject } = canceller({ run: null, cancelledNow: false, seq: "0" });
-    await expect(subject.cancel("r", "")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(subject.cancel("default", "r", "")).rejects.toBeInstanceOf(NotFoundError);
   });
 });
 

@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import type { RunStore, WorkflowRunEntity } from "@mcp/db";
+import { ANY_WORKSPACE, type RunScope, type RunStore, type WorkflowRunEntity } from "@mcp/db";
 import { FailedPreconditionError, NotFoundError } from "@mcp/errors";
 import { RunStatusChangedSchema } from "@mcp/proto/executor";
 import type { RunOutcome } from "../engine/types.js";
@@ -21,8 +21,9 @@ export class RunCanceller {
     private readonly liveChildren: (runId: string) => Promise<string[]> = () => Promise.resolve([]),
   ) {}
 
-  async cancel(runId: string, reason: string): Promise<void> {
-    const { run, cancelledNow, seq } = await this.store.requestCancel(runId, reason);
+  /** Cancels the run of `scope` (a caller's workspace; ANY_WORKSPACE for a parent's children). */
+  async cancel(scope: RunScope, runId: string, reason: string): Promise<void> {
+    const { run, cancelledNow, seq } = await this.store.requestCancel(scope, runId, reason);
     if (run && !finishedOtherwise(run)) await this.cancelChildren(runId, reason);
     if (!run) throw new NotFoundError("run", runId);
     if (finishedOtherwise(run)) {
@@ -52,7 +53,9 @@ export class RunCanceller {
    */
   async cancelChildren(runId: string, reason: string): Promise<void> {
     for (const child of await this.liveChildren(runId)) {
-      await this.cancel(child, reason || `parent run ${runId} was cancelled`).catch(() => undefined);
+      await this.cancel(ANY_WORKSPACE, child, reason || `parent run ${runId} was cancelled`).catch(
+        () => undefined,
+      );
     }
   }
 }

@@ -28,7 +28,7 @@ import { recordedItems } from "./item-writes.js";
 import { FencedRecorder, type RunMetrics } from "./fenced-recorder.js";
 import { runStatusOf, toRunError } from "./mapping.js";
 import { withChildSteps } from "./child-steps.js";
-import { decodePlan, MCP_RUN_STEP_ID } from "./plan-codec.js";
+import { decodePlan, MCP_RUN_STEP_ID, type DecodedPlan } from "./plan-codec.js";
 import { endAtRecoveryLimit } from "./recovery-limit.js";
 import { CancelRequest, withCancelReason } from "./run-canceller.js";
 import { errorMessage } from "@mcp/errors";
@@ -36,6 +36,10 @@ import { earliest, type EngineResult, type RunParked } from "../engine/waiting.j
 import { FencedWaits } from "./run-waits-port.js";
 import { FencedPermits } from "./permits-port.js";
 import { FencedSubWorkflows, type LaunchChild } from "./sub-workflow-port.js";
+import { inSpan, traceIdOf } from "@mcp/runtime";
+import { runDriveSpan } from "./run-spans.js";
+import { observeSteps } from "./step-observer.js";
+import type { LlmUsageMeter } from "../usage/llm-usage.js";
 
 /** Timing of leases and writes. */
 export interface LeaseOptions {
@@ -78,17 +82,25 @@ export class RunDriver {
       readonly logger: Logger;
       readonly lease: LeaseOptions;
       readonly metrics?: RunMetrics;
+      /** Prices and counts LLM token usage (usage/llm-usage.ts); without it usage is recorded as runners report it. */
+      readonly usage?: LlmUsageMeter;
     },
   ) {}
 
   /**
    * Drives `run` (already claimed with `run.fence`). `stop` aborts it as a lost run (shutdown).
+   * `seizeLock`: the run was taken from an executor whose session ended (ADR 024), so its run lock,
+   * which nobody will renew, is taken at once rather than when its TTL runs out.
    * Resolves with the wake time when the run was parked (null = until woken), else undefined.
    */
-  async drive(run: WorkflowRunEntity, stop: AbortSignal): Promise<{ parkedUntil: Date | null } | undefined> {
+  async drive(
+    run: WorkflowRunEntity,
+    stop: AbortSignal,
+    options: { seizeLock?: boolean } = {},
+  ): Promise<{ parkedUntil: Date | null } | undefined> {
     const { logger, lease } = this.deps;
-    const log = logger.child({ runId: run.id, fence: run.fence });
-    const lock = await this.lock(run.id, log);
+    const log = logger.child({ run_id: run.id, trace_id: traceIdOf(run.traceParent), fence: run.fence });
+    const lock = await this.lock(run.id, log, options.seizeLock === true);
     if (lock === null) {
       log.info("another executor holds the run's lock; leaving it");
       return undefined;
@@ -136,9 +148,16 @@ export class RunDriver {
       }
       const cancel = CancelRequest.of(run);
       if (cancel) controller.abort(cancel);
-      const outcome = await this.execute(run, controller.signal, reach);
+      const decoded = decodePlan(run);
+      const outcome = await inSpan(runDriveSpan(run), async (span) => {
+        const result = await this.execute(run, decoded, controller.signal, reach, log);
+        span.setAttribute("mcp.run.status", result.status);
+        return result;
+      });
       if (outcome.status === "parked") return await this.park(run, outcome, log, reach);
-      await this.finish(run, withCancelReason(outcome, controller.signal.reason), log, reach);
+      // only a plan with sub-workflow steps can have left child runs to cancel (no query otherwise)
+      const startsChildren = decoded.plan.spec.steps.some((step) => step.workflow !== undefined);
+      await this.finish(run, withCancelReason(outcome, controller.signal.reason), startsChildren, log, reach);
     } catch (err) {
       if (err instanceof LostOwnershipError || err instanceof FenceLostError) {
         log.warn("lost the run to another executor (or shutting down); stopped without further writes");
@@ -179,10 +198,11 @@ export class RunDriver {
 
   private async execute(
     run: WorkflowRunEntity,
+    { plan, tools, recordedAtCreate }: DecodedPlan,
     signal: AbortSignal,
     reach: ReachOptions,
+    log: Logger,
   ): Promise<EngineResult> {
-    const { plan, tools, recordedAtCreate } = decodePlan(run);
     // eventSeq 1 = the claim's own event: nothing was recorded since the run was created, so every
     // step is still pending (unless it was created with steps recorded: a re-run's reused steps)
     const steps =
@@ -207,7 +227,11 @@ export class RunDriver {
       reach,
       ...(this.deps.metrics ? { metrics: this.deps.metrics } : {}),
     });
-    const runnerFor = withChildSteps(this.deps.runnerFor, recorder, tools);
+    const observed = observeSteps(this.deps.runnerFor, {
+      log,
+      ...(this.deps.usage ? { usage: this.deps.usage } : {}),
+    });
+    const runnerFor = withChildSteps(observed, recorder, tools);
     const waits = new FencedWaits(this.deps.waits, recorder, run.id, run.fence, reach);
     const launchChild = this.deps.launchChild;
     const subWorkflows = launchChild
@@ -256,6 +280,7 @@ export class RunDriver {
   private async finish(
     run: WorkflowRunEntity,
     outcome: RunOutcome,
+    startsChildren: boolean,
     log: Logger,
     reach: ReachOptions,
   ): Promise<void> {
@@ -296,9 +321,11 @@ export class RunDriver {
       if (next) await this.deps.events.wake(next);
     }
     // sub-workflow runs its end left running (a cancel, a run timeout, a stop) are cancelled too
-    await this.deps
-      .cancelChildren?.(run.id, error?.message ?? "")
-      .catch((err: unknown) => log.warn({ err }, "could not cancel the run's sub-workflow runs"));
+    if (startsChildren) {
+      await this.deps
+        .cancelChildren?.(run.id, error?.message ?? "")
+        .catch((err: unknown) => log.warn({ err }, "could not cancel the run's sub-workflow runs"));
+    }
     this.deps.events.emit(run.id, seq, {
       case: "runStatus",
       value: create(RunStatusChangedSchema, {
@@ -310,10 +337,15 @@ export class RunDriver {
     log.info({ status: outcome.status }, "run finished");
   }
 
-  /** The run's Redis lock; undefined-like fallback when Redis is down (the PostgreSQL fence still protects). */
-  private async lock(runId: string, log: Logger): Promise<Lock | null | undefined> {
+  /**
+   * The run's Redis lock (seized from a dead holder when `seize`); null when another holds it,
+   * undefined when Redis is down (the PostgreSQL fence still protects).
+   */
+  private async lock(runId: string, log: Logger, seize: boolean): Promise<Lock | null | undefined> {
+    const { locks, lease } = this.deps;
     try {
-      return (await this.deps.locks.acquire(`run:${runId}`, this.deps.lease.leaseMs)) ?? null;
+      if (seize) return await locks.seize(`run:${runId}`, lease.leaseMs);
+      return (await locks.acquire(`run:${runId}`, lease.leaseMs)) ?? null;
     } catch (err) {
       log.warn({ err }, "lock service unavailable; relying on the database fence alone");
       return undefined;

@@ -21,16 +21,17 @@ describe("RunIdResolver", () => {
     "aaaaaaaa-0000-4000-8000-000000000003",
   ];
   const resolver = new RunIdResolver({
-    runIdsBetween: async (low, high, limit) => ids.filter((id) => id >= low && id <= high).slice(0, limit),
+    runIdsBetween: async (_workspace, low, high, limit) =>
+      ids.filter((id) => id >= low && id <= high).slice(0, limit),
   });
 
   it("returns the one id a prefix starts", async () => {
-    await expect(resolver.resolve("aaaaaaaa")).resolves.toBe(ids[2]);
-    await expect(resolver.resolve("3F2A9C1B-11")).resolves.toBe(ids[1]);
+    await expect(resolver.resolve("default", "aaaaaaaa")).resolves.toBe(ids[2]);
+    await expect(resolver.resolve("default", "3F2A9C1B-11")).resolves.toBe(ids[1]);
   });
 
   it("refuses an ambiguous prefix, listing the candidates", async () => {
-    const err = await resolver.resolve("3f2a9c1b").catch((e: unknown) => e);
+    const err = await resolver.resolve("default", "3f2a9c1b").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FailedPreconditionError);
     expect((err as FailedPreconditionError).reason).toBe("AMBIGUOUS_RUN_ID");
     expect((err as Error).message).toContain(ids[0]);
@@ -38,6 +39,6 @@ describe("RunIdResolver", () => {
   });
 
   it("says NOT_FOUND when no id starts so", async () => {
-    await expect(resolver.resolve("bbbbbbbb")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(resolver.resolve("default", "bbbbbbbb")).rejects.toBeInstanceOf(NotFoundError);
   });
 });

@@ -26,11 +26,11 @@ export function runIdRange(digits: string): { low: string; high: string } {
 export class RunIdResolver {
   constructor(private readonly queries: Pick<RunQueries, "runIdsBetween">) {}
 
-  /** `prefix` is validated (see RUN_ID_PREFIX after prefixDigits). */
-  async resolve(prefix: string): Promise<string> {
+  /** `prefix` is validated (see RUN_ID_PREFIX after prefixDigits); only `workspace`'s runs are candidates. */
+  async resolve(workspace: string, prefix: string): Promise<string> {
     const digits = prefixDigits(prefix);
     const { low, high } = runIdRange(digits);
-    const ids = await this.queries.runIdsBetween(low, high, SHOWN_CANDIDATES + 1);
+    const ids = await this.queries.runIdsBetween(workspace, low, high, SHOWN_CANDIDATES + 1);
     if (ids.length === 0) throw new NotFoundError("run", prefix, "no run id starts with it");
     if (ids.length === 1) return ids[0]!;
     const listed = ids.slice(0, SHOWN_CANDIDATES).join(", ");

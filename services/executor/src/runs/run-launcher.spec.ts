@@ -77,7 +77,10 @@ const signal = new AbortController().signal;
 describe("RunLauncher", () => {
   it("with room here, creates the run claimed and drives it here, then answers at once", async () => {
     const { subject, calls, create } = launcher({ room: true });
-    const launched = await subject.launch(create({ run: entity("r"), created: true }), { wait: false, signal });
+    const launched = await subject.launch(create({ run: entity("r"), created: true }), {
+      wait: false,
+      signal,
+    });
     expect(launched).toEqual({ run: answer("r", "now"), created: true });
     expect(calls).toEqual(["reserve", "create claimed", "drive r", "get r", "release"]);
   });
@@ -90,7 +93,10 @@ describe("RunLauncher", () => {
 
   it("a waiting caller subscribes before the run starts and waits from the sequence the creation took", async () => {
     const { subject, calls, create } = launcher({ room: true });
-    const launched = await subject.launch(create({ run: entity("r"), created: true }), { wait: true, signal });
+    const launched = await subject.launch(create({ run: entity("r"), created: true }), {
+      wait: true,
+      signal,
+    });
     expect(launched.run).toEqual(answer("r", "ended"));
     expect(calls).toEqual([
       "reserve",
@@ -137,6 +143,12 @@ describe("RunLauncher", () => {
   it("starts a failed run's fallback through the same admission, without waiting for it", async () => {
     const { subject, calls } = launcher({ room: true });
     await expect(subject.fallback(entity("failed"), "cleanup")).resolves.toBe("f");
-    expect(calls).toEqual(["reserve", "fallback of failed to cleanup claimed", "drive f", "get f", "release"]);
+    expect(calls).toEqual([
+      "reserve",
+      "fallback of failed to cleanup claimed",
+      "drive f",
+      "get f",
+      "release",
+    ]);
   });
 });

@@ -74,7 +74,10 @@ export class RunLauncher {
       const timeoutMs = (options.waitTimeoutSeconds ?? DEFAULT_WAIT_SECONDS) * 1000;
       const signal = options.signal ?? new AbortController().signal;
       if (!started.created) {
-        const run = options.wait ? await reader.waitForEnd(id, timeoutMs, signal) : await reader.get(id);
+        // the run this call started (or its earlier twin), so of the caller's workspace
+        const run = options.wait
+          ? await reader.waitForEnd(started.run.workspace, id, timeoutMs, signal)
+          : await reader.get(started.run.workspace, id);
         return { run, created: false };
       }
       if (options.wait) subscription = watcher.subscribe(id);
@@ -87,11 +90,11 @@ export class RunLauncher {
         if (!isQueuedByKey(started.run)) await this.deps.wake(id);
       }
       const run = subscription
-        ? await reader.waitForEnd(id, timeoutMs, signal, {
+        ? await reader.waitForEnd(started.run.workspace, id, timeoutMs, signal, {
             subscription,
             knownSequence: BigInt(started.run.eventSeq),
           })
-        : await reader.get(id);
+        : await reader.get(started.run.workspace, id);
       return { run, created: true };
     } finally {
       slot?.release();

@@ -8,6 +8,7 @@ import {
   type RunListFilter,
   type RunPermits,
   type RunQueries,
+  type RunScope,
 } from "@mcp/db";
 import { InvalidArgumentError, NotFoundError } from "@mcp/errors";
 import { RunKind, type ListRunsRequest, type WorkflowRun } from "@mcp/proto/executor";
@@ -30,8 +31,9 @@ export class RunReader {
     private readonly permits?: Pick<RunPermits, "waitsOf">,
   ) {}
 
-  async get(id: string): Promise<WorkflowRun> {
-    const found = await this.queries.runWithSteps(id);
+  /** The run with its steps; NOT_FOUND when there is none in `scope` (the caller's workspace). */
+  async get(scope: RunScope, id: string): Promise<WorkflowRun> {
+    const found = await this.queries.runWithSteps(scope, id);
     if (!found) throw new NotFoundError("run", id);
     const run = toWorkflowRun(found.run, found.steps);
     run.concurrencyWait = await concurrencyWait(found.run, found.steps, this.queries, this.permits);
@@ -43,6 +45,7 @@ export class RunReader {
    * caller has just created and subscribed to before it started, known up to `knownSequence`.
    */
   async waitForEnd(
+    scope: RunScope,
     id: string,
     timeoutMs: number,
     signal: AbortSignal,
@@ -51,7 +54,7 @@ export class RunReader {
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
     const events = from
       ? from.subscription.events(deadline, { knownSequence: from.knownSequence })
-      : this.watcher.watch(id, deadline);
+      : this.watcher.watch(scope, id, deadline);
     try {
       for await (const _event of events) {
         // the events end by themselves when the run reaches a final status
@@ -59,19 +62,24 @@ export class RunReader {
     } catch (err) {
       if (!deadline.aborted) throw err;
     }
-    return this.get(id);
+    return this.get(scope, id);
   }
 
-  async list(req: ListRunsRequest): Promise<{ runs: WorkflowRun[]; nextPageToken: string }> {
+  /** A page of `workspace`'s runs. */
+  async list(
+    workspace: string,
+    req: ListRunsRequest,
+  ): Promise<{ runs: WorkflowRun[]; nextPageToken: string }> {
     const f = req.filter;
     let workflowId: string | undefined;
     if (f?.workflow) {
+      // a name: resolved through the catalog memo (one cache read while no definition changed)
       workflowId = UUID.test(f.workflow)
         ? f.workflow
         : (
-            await this.definitions.workflow(
-              create(WorkflowReferenceSchema, { workflow: { case: "name", value: f.workflow } }),
-            )
+            await (
+              await this.definitions.current(workspace)
+            ).workflow(create(WorkflowReferenceSchema, { workflow: { case: "name", value: f.workflow } }))
           ).id;
     }
     const statuses = (f?.statuses ?? []).map((s) => {
@@ -80,6 +88,7 @@ export class RunReader {
       return name as RunStatusName;
     });
     const filter: RunListFilter = {
+      workspace,
       workflowId,
       statuses,
       createdAfter: f?.createdAfter ? timestampDate(f.createdAfter) : undefined,

@@ -22,12 +22,15 @@ export class RunSignals {
   ) {}
 
   async signal(input: {
+    /** The caller's workspace: a run of another is NOT_FOUND. */
+    workspace: string;
     runId: string;
     signal: string;
     payload: JsonValue | null;
     requestId: string;
     sentBy: string | undefined;
   }): Promise<{ run: WorkflowRun; delivered: boolean }> {
+    await this.reader.get(input.workspace, input.runId);
     const sent = await this.waits.sendSignal({
       runId: input.runId,
       signal: input.signal,
@@ -38,16 +41,19 @@ export class RunSignals {
     if (!sent) throw new NotFoundError("run", input.runId);
     if (!sent.recorded) throw runFinished(sent.run, "signalled");
     if (sent.delivered) await this.events.wake(input.runId);
-    return { run: await this.reader.get(input.runId), delivered: sent.delivered };
+    return { run: await this.reader.get(input.workspace, input.runId), delivered: sent.delivered };
   }
 
   async decide(input: {
+    /** The caller's workspace: a run of another is NOT_FOUND. */
+    workspace: string;
     runId: string;
     stepId: string;
     approve: boolean;
     comment: string;
     decidedBy: string | undefined;
   }): Promise<WorkflowRun> {
+    await this.reader.get(input.workspace, input.runId);
     const result = await this.waits.decide({
       runId: input.runId,
       stepId: input.stepId,
@@ -77,7 +83,7 @@ export class RunSignals {
         }
         // a decision for a step that waits now wakes the run (RunWaits.decide pokes it)
         if (result.now) await this.events.wake(input.runId);
-        return this.reader.get(input.runId);
+        return this.reader.get(input.workspace, input.runId);
       }
     }
   }

@@ -29,6 +29,8 @@ import { planRerun } from "./rerun-plan.js";
 import { resolveInputs } from "./workflow-inputs.js";
 import { callsMcp, waitColumns } from "./wait-rows.js";
 import { concurrencyKeyOf } from "./concurrency-key.js";
+import { runCreateSpan } from "./run-spans.js";
+import { currentOrNewTraceparent, inSpan } from "@mcp/runtime";
 
 /**
  * What started a run besides a caller, recorded on it: a webhook trigger and its delivery id, or a
@@ -66,7 +68,9 @@ export class RunStarter {
     private readonly queries: RunQueries,
   ) {}
 
+  /** A run of a workflow of `workspace`, in that workspace (its MCPs and sub-workflows resolved there). */
   async workflow(
+    workspace: string,
     ref: WorkflowReference,
     given: JsonObject,
     requestId: string,
@@ -81,9 +85,9 @@ export class RunStarter {
       workflow: [ref.workflow.case ?? "", ref.workflow.value ?? "", ref.version ?? 0],
       inputs: given,
     });
-    const earlier = await this.earlier(requestId, requestHash);
+    const earlier = await this.earlier(workspace, requestId, requestHash);
     if (earlier) return earlier;
-    const defs = await this.definitions.current();
+    const defs = await this.definitions.current(workspace);
     const workflow = await defs.workflow(ref);
     const inputs = resolveInputs(workflow.spec, given);
     const concurrencyKey = concurrencyKeyOf(workflow.spec, inputs);
@@ -97,6 +101,7 @@ export class RunStarter {
     const plan = encodePlan(spec, mcps, requestHash, await pinTools(defs, mcps));
     return this.insert(requestId, requestHash, plan, inputs, workflow.spec.steps, mcps, claim, {
       ...origin,
+      workspace,
       kind: "workflow",
       parentRunId,
       parentStepId,
@@ -116,13 +121,14 @@ export class RunStarter {
    * fire it and however often.
    */
   async scheduled(
+    workspace: string,
     ref: WorkflowReference,
     inputs: JsonObject,
     origin: ScheduleOrigin & { readonly kind: string },
     claim?: ClaimAtCreate,
   ): Promise<Started> {
     const requestId = scheduleRequestId(origin.scheduleId, origin.kind, origin.scheduleTickAt);
-    return this.workflow(ref, inputs, requestId, null, claim, null, undefined, {
+    return this.workflow(workspace, ref, inputs, requestId, null, claim, null, undefined, {
       scheduleId: origin.scheduleId,
       scheduleTickAt: origin.scheduleTickAt,
     });
@@ -130,6 +136,7 @@ export class RunStarter {
 
   /** A one-step run of a single MCP; its inputs go to the MCP unchanged and its outputs are the run's. */
   async mcp(
+    workspace: string,
     ref: McpReference,
     given: JsonObject,
     requestId: string,
@@ -139,9 +146,9 @@ export class RunStarter {
       mcp: [ref.mcp.case ?? "", ref.mcp.value ?? "", ref.selector.case ?? "", ref.selector.value ?? ""],
       inputs: given,
     });
-    const earlier = await this.earlier(requestId, requestHash);
+    const earlier = await this.earlier(workspace, requestId, requestHash);
     if (earlier) return earlier;
-    const defs = await this.definitions.current();
+    const defs = await this.definitions.current(workspace);
     const pinned = await defs.mcp(ref);
     const spec = create(WorkflowSpecSchema, {
       executionMode: ExecutionMode.SEQUENTIAL,
@@ -172,6 +179,7 @@ export class RunStarter {
       mcps,
       claim,
       {
+        workspace,
         kind: "mcp",
         parentRunId: null,
         parentStepId: null,
@@ -185,10 +193,18 @@ export class RunStarter {
     );
   }
 
-  /** A fallback run: the named workflow's current version, the same inputs, linked to the failed run. */
+  /** A fallback run: the named workflow's current version, the same inputs, linked to the failed run, in its workspace. */
   async fallback(parent: WorkflowRunEntity, workflowName: string, claim?: ClaimAtCreate): Promise<Started> {
     const ref = create(WorkflowReferenceSchema, { workflow: { case: "name", value: workflowName } });
-    return this.workflow(ref, parent.inputs, `fallback:${parent.id}`, parent.id, claim, null);
+    return this.workflow(
+      parent.workspace,
+      ref,
+      parent.inputs,
+      `fallback:${parent.id}`,
+      parent.id,
+      claim,
+      null,
+    );
   }
 
   /**
@@ -207,7 +223,7 @@ export class RunStarter {
     timeoutSeconds?: number,
   ): Promise<Started> {
     const requestId = `sub:${parent.id}:${stepId}:${attempt}`;
-    return this.workflow(ref, inputs, requestId, parent.id, claim, stepId, timeoutSeconds);
+    return this.workflow(parent.workspace, ref, inputs, requestId, parent.id, claim, stepId, timeoutSeconds);
   }
 
   /**
@@ -215,6 +231,7 @@ export class RunStarter {
    * old one through its plan, whose reused steps are recorded at creation; the old run is unchanged.
    */
   async rerun(
+    workspace: string,
     oldRunId: string,
     fromStepId: string,
     resolveLabel: string,
@@ -222,12 +239,12 @@ export class RunStarter {
     claim?: ClaimAtCreate,
   ): Promise<Started> {
     const requestHash = contentHash({ rerun: [oldRunId, fromStepId, resolveLabel] });
-    const earlier = await this.earlier(requestId, requestHash);
+    const earlier = await this.earlier(workspace, requestId, requestHash);
     if (earlier) return earlier;
-    const found = await this.queries.runWithSteps(oldRunId);
-    if (!found) throw new NotFoundError("run", oldRunId);
+    const found = await this.queries.runWithSteps(workspace, oldRunId);
+    if (!found) throw new NotFoundError("run", oldRunId).about("run_id");
     const old = found.run;
-    const defs = await this.definitions.current();
+    const defs = await this.definitions.current(workspace);
     const planned = await planRerun(defs, old, found.steps, fromStepId, resolveLabel, requestHash);
     const mcpRun = old.kind === "mcp" ? planned.mcps.get(MCP_RUN_STEP_ID) : undefined;
     return this.insert(
@@ -239,6 +256,7 @@ export class RunStarter {
       planned.mcps,
       claim,
       {
+        workspace,
         kind: old.kind,
         // a re-run is a caller's run: not the child of the old run's parent
         parentRunId: null,
@@ -254,9 +272,13 @@ export class RunStarter {
     );
   }
 
-  private async earlier(requestId: string, requestHash: string): Promise<Started | undefined> {
+  private async earlier(
+    workspace: string,
+    requestId: string,
+    requestHash: string,
+  ): Promise<Started | undefined> {
     if (!requestId) return undefined;
-    const run = await this.queries.findByRequestId(requestId);
+    const run = await this.queries.findByRequestId(workspace, requestId);
     if (!run) return undefined;
     if ((run.plan as StoredPlan | null)?.requestHash !== requestHash) {
       throw new AlreadyExistsError(
@@ -278,6 +300,7 @@ export class RunStarter {
     claim: ClaimAtCreate | undefined,
     what: RunOrigin & { readonly concurrencyKey?: string } & Pick<
         WorkflowRunEntity,
+        | "workspace"
         | "kind"
         | "parentRunId"
         | "parentStepId"
@@ -309,24 +332,29 @@ export class RunStarter {
         updatedAt: now,
       });
     });
-    const result = await this.store.create(
-      {
-        run: {
-          id,
-          ...what,
-          status: "pending",
-          inputs: inputs,
-          outputs: null,
-          error: null,
-          requestId: requestId || null,
-          plan: plan as unknown as PbJsonObject,
-          fallbackRunId: null,
-          createdAt: now,
-          updatedAt: now,
+    // the run's trace: this span (under the caller's RPC span, a parent run's step, or a new root)
+    // is the parent of every span an executor records while driving the run (run-spans.ts)
+    const result = await inSpan(runCreateSpan(id, what), () =>
+      this.store.create(
+        {
+          run: {
+            id,
+            ...what,
+            traceParent: currentOrNewTraceparent(),
+            status: "pending",
+            inputs: inputs,
+            outputs: null,
+            error: null,
+            requestId: requestId || null,
+            plan: plan as unknown as PbJsonObject,
+            fallbackRunId: null,
+            createdAt: now,
+            updatedAt: now,
+          },
+          steps,
         },
-        steps,
-      },
-      claim,
+        claim,
+      ),
     );
     if (!result.created && (result.run.plan as StoredPlan | null)?.requestHash !== requestHash) {
       throw new AlreadyExistsError(

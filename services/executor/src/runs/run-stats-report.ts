@@ -23,22 +23,23 @@ const STATUS: Readonly<Record<string, RunStatus>> = {
 
 /** Where the figures come from (libs/db RunStats). */
 export interface RunStatsSource {
-  since(since: Date, failuresLimit: number): Promise<RunStatsRows>;
+  since(workspace: string, since: Date, failuresLimit: number): Promise<RunStatsRows>;
 }
 
 /**
- * The dashboard's figures (GetRunStats) for the runs created in the last `windowHours` (0 = 24),
+ * The dashboard's figures (GetRunStats) for `workspace`'s runs created in the last `windowHours` (0 = 24),
  * the window starting on the hour so every bucket is a whole hour.
  */
 export async function runStats(
   source: RunStatsSource,
+  workspace: string,
   req: { windowHours: number; recentFailuresLimit: number },
   now: Date = new Date(),
 ): Promise<GetRunStatsResponse> {
   const hours = req.windowHours || DEFAULT_WINDOW_HOURS;
   const start = new Date(now.getTime() - hours * 3_600_000);
   start.setUTCMinutes(0, 0, 0);
-  const rows = await source.since(start, req.recentFailuresLimit || DEFAULT_FAILURES_LIMIT);
+  const rows = await source.since(workspace, start, req.recentFailuresLimit || DEFAULT_FAILURES_LIMIT);
   return create(GetRunStatsResponseSchema, {
     windowStart: timestampFromDate(start),
     hourly: rows.hourly.map((h) =>

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
-import type { RunPermits, RunQueries } from "@mcp/db";
+import { ANY_WORKSPACE, type RunPermits, type RunQueries, type RunScope } from "@mcp/db";
 import { NotFoundError } from "@mcp/errors";
 import { RunEventSchema, RunStatus, type RunEvent } from "@mcp/proto/executor";
 import type { Subscription } from "@mcp/coordination";
@@ -155,8 +155,15 @@ export class RunWatcher {
     return new RunSubscription(runId, this, this.events, this.resyncMs);
   }
 
-  /** Subscribe (everywhere), then the events until the run ends or `signal` aborts. */
-  async *watch(runId: string, signal: AbortSignal): AsyncGenerator<RunEvent> {
+  /**
+   * Subscribe (everywhere), then the events until the run ends or `signal` aborts. NOT_FOUND when the
+   * run is not in `scope` (the caller's workspace): a run's events are published by run id, so the
+   * workspace is checked here, once, before any is read.
+   */
+  async *watch(scope: RunScope, runId: string, signal: AbortSignal): AsyncGenerator<RunEvent> {
+    if (scope !== ANY_WORKSPACE && !(await this.queries.findRun(scope, runId))) {
+      throw new NotFoundError("run", runId);
+    }
     const subscription = this.subscribe(runId);
     try {
       await subscription.listenElsewhere();
@@ -168,12 +175,12 @@ export class RunWatcher {
 
   /** The run's last event sequence number; undefined when there is no such run. */
   async findSequence(runId: string): Promise<bigint | undefined> {
-    const run = await this.queries.findRun(runId);
+    const run = await this.queries.findRun(ANY_WORKSPACE, runId);
     return run ? BigInt(run.eventSeq) : undefined;
   }
 
   async snapshot(runId: string): Promise<RunEvent> {
-    const found = await this.queries.runWithSteps(runId);
+    const found = await this.queries.runWithSteps(ANY_WORKSPACE, runId);
     if (!found) throw new NotFoundError("run", runId);
     const { run, steps } = found;
     const value = toWorkflowRun(run, steps);

@@ -1,7 +1,7 @@
 import { setMaxListeners } from "node:events";
 import type { Subscription } from "@mcp/coordination";
 import { isConnectionError, type ClaimAtCreate, type RunStore, type WorkflowRunEntity } from "@mcp/db";
-import type { Logger } from "@mcp/runtime";
+import { traceIdOf, type Logger } from "@mcp/runtime";
 import type { RunEvents } from "../events/run-events.js";
 import type { RunDriver } from "./run-driver.js";
 
@@ -21,6 +21,11 @@ export interface RunWorkerOptions {
   readonly maxConcurrentRuns: number;
   /** How often to look for claimable runs (new ones, and ones whose owner died). */
   readonly pollMs: number;
+  /**
+   * This executor's session (ADR 024), when fast failover is on: runs are claimed only while it is
+   * held, since the others would take them over at once otherwise.
+   */
+  readonly session?: { readonly held: boolean };
 }
 
 /**
@@ -45,6 +50,8 @@ export class RunWorker {
   private outageLogged = false;
   /** Claiming stopped at capacity (or a reservation was refused): look again as soon as a run ends. */
   private backlog = false;
+  /** Executors whose session ended while they owned runs (see takeOver), until none of their runs is left. */
+  private endedOwners: readonly string[] = [];
 
   constructor(
     private readonly store: RunStore,
@@ -93,12 +100,35 @@ export class RunWorker {
   }
 
   /**
+   * Takes over the runs of `owners`, executors whose session has ended (they died: ADR 024), now
+   * rather than when their leases expire, as capacity allows. Not within one lease after this
+   * executor's own session or database came back (the owners may be reconnecting too).
+   */
+  takeOver(owners: readonly string[]): void {
+    this.endedOwners = owners;
+    this.kick();
+  }
+
+  /**
+   * This executor's session was lost (`held` false) or held again: a loss counts as a database outage,
+   * so runs are claimed again only once it is back, and expired leases and ended sessions are left
+   * to their owners for one lease more (they may be reconnecting too).
+   */
+  sessionChanged(held: boolean): void {
+    if (!held) {
+      this.outage = true;
+      return;
+    }
+    this.kick();
+  }
+
+  /**
    * Room for a run about to be created here and claimed as it is created (`claim`); undefined when
    * this executor is full. Exactly one of `drive` (the run was created claimed) or `release` must
    * follow; `release` after `drive` does nothing.
    */
   reserve(): Reservation | undefined {
-    if (this.stopping.signal.aborted) return undefined;
+    if (this.stopping.signal.aborted || this.options.session?.held === false) return undefined;
     if (this.active.size + this.reserved >= this.options.maxConcurrentRuns) {
       this.backlog = true;
       return undefined;
@@ -151,12 +181,29 @@ export class RunWorker {
         this.backlog = true;
         return;
       }
-      let run: WorkflowRunEntity | null;
+      // without its session this executor counts as dead: whatever it claimed would be taken over
+      if (this.options.session?.held === false) return;
+      let run: WorkflowRunEntity | null = null;
+      let takenOver = false;
+      // just after an outage (before the first claim that worked, and one lease from it), owners first
+      const ownersFirst = this.outage || Date.now() < this.ownersFirstUntil;
+      // never a run this process drives already (its lease may have run out in an outage)
+      const exclude = [...this.active.keys()];
       try {
-        run = await this.store.claim(this.options.owner, this.options.leaseMs, {
-          // never a run this process drives already (its lease may have run out in an outage)
-          exclude: [...this.active.keys()],
-          expiredLeases: Date.now() >= this.ownersFirstUntil,
+        // a dead executor's runs first: they were under way
+        if (this.endedOwners.length > 0 && !ownersFirst) {
+          run = await this.store.claimFromEndedSession(
+            this.options.owner,
+            this.options.leaseMs,
+            this.endedOwners,
+            exclude,
+          );
+          if (run) takenOver = true;
+          else this.endedOwners = [];
+        }
+        run ??= await this.store.claim(this.options.owner, this.options.leaseMs, {
+          exclude,
+          expiredLeases: !ownersFirst,
         });
       } catch (err) {
         if (isConnectionError(err)) this.outage = true;
@@ -176,7 +223,7 @@ export class RunWorker {
         this.backlog = false;
         return;
       }
-      this.drive(run);
+      this.drive(run, takenOver);
     }
   }
 
@@ -190,10 +237,14 @@ export class RunWorker {
     setTimeout(() => this.kick(), Math.max(0, delay) + 5).unref();
   }
 
-  private drive(run: WorkflowRunEntity): void {
-    this.logger.debug({ runId: run.id, fence: run.fence }, "claimed run");
+  /** Drives a claimed run; `takenOver` = from an executor whose session ended (its run lock is seized). */
+  private drive(run: WorkflowRunEntity, takenOver = false): void {
+    this.logger.debug(
+      { run_id: run.id, trace_id: traceIdOf(run.traceParent), fence: run.fence, takenOver },
+      "claimed run",
+    );
     const driving = this.driver
-      .drive(run, this.stopping.signal)
+      .drive(run, this.stopping.signal, { seizeLock: takenOver })
       .finally(() => {
         this.active.delete(run.id);
         if (this.backlog) this.kick();

@@ -47,7 +47,12 @@ describe("tailStepLogs", () => {
     let run = runWith(RunStatus.RUNNING, StepStatus.RUNNING);
     const fake = fakeSources(() => run);
     const done = collect(
-      tailStepLogs(fake.sources, { runId: "r", stepId: "s", follow: true }, new AbortController().signal),
+      tailStepLogs(
+        fake.sources,
+        { runId: "r", stepId: "s", follow: true },
+        new AbortController().signal,
+        "default",
+      ),
     );
     await until(fake.following);
     fake.send({ kind: "chunk", seq: 1, stream: "stdout", text: "try 1\n" });
@@ -67,7 +72,12 @@ describe("tailStepLogs", () => {
     let run = runWith(RunStatus.RUNNING, StepStatus.RUNNING);
     const fake = fakeSources(() => run);
     const done = collect(
-      tailStepLogs(fake.sources, { runId: "r", stepId: "s", follow: true }, new AbortController().signal),
+      tailStepLogs(
+        fake.sources,
+        { runId: "r", stepId: "s", follow: true },
+        new AbortController().signal,
+        "default",
+      ),
     );
     await until(fake.following);
     run = runWith(RunStatus.SUCCEEDED, StepStatus.SUCCEEDED, "all\n");
@@ -78,7 +88,9 @@ describe("tailStepLogs", () => {
   it("stops when the caller goes away", async () => {
     const fake = fakeSources(() => runWith(RunStatus.RUNNING, StepStatus.RUNNING));
     const abort = new AbortController();
-    const done = collect(tailStepLogs(fake.sources, { runId: "r", stepId: "s", follow: true }, abort.signal));
+    const done = collect(
+      tailStepLogs(fake.sources, { runId: "r", stepId: "s", follow: true }, abort.signal, "default"),
+    );
     await until(fake.following);
     abort.abort();
     expect(await done).toEqual([]);

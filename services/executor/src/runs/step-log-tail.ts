@@ -14,8 +14,8 @@ export interface LogChunk {
 
 /** What a tail reads: the run with its steps, and the live output of a step. */
 export interface StepLogSources {
-  /** The run with its steps; rejects with NotFoundError. */
-  run(runId: string): Promise<WorkflowRun>;
+  /** The run of `workspace` with its steps; rejects with NotFoundError (also for another workspace's). */
+  run(workspace: string, runId: string): Promise<WorkflowRun>;
   follow(runId: string, stepId: string, onMessage: (message: StepLogMessage) => void): Promise<() => void>;
 }
 
@@ -54,8 +54,9 @@ export async function* tailStepLogs(
   sources: StepLogSources,
   req: { runId: string; stepId: string; follow: boolean },
   signal: AbortSignal,
+  workspace: string,
 ): AsyncGenerator<LogChunk> {
-  const first = await sources.run(req.runId);
+  const first = await sources.run(workspace, req.runId);
   const step = stepOf(first, req.stepId);
   if (!step && !LIVE_RUN.has(first.status)) {
     throw new NotFoundError("step", req.stepId, `run ${req.runId} has no step "${req.stepId}"`);
@@ -99,7 +100,7 @@ export async function* tailStepLogs(
       // the record is read when an attempt's end was heard, and every RECHECK_MS
       if (recheck) {
         recheck = false;
-        const now = await sources.run(req.runId);
+        const now = await sources.run(workspace, req.runId);
         if (settled(now, req.stepId)) {
           const done = stepOf(now, req.stepId);
           if (!heardLive && done) yield* recorded(done);

@@ -1,4 +1,10 @@
-import { untilReachable, type ReachOptions, type RunQueries, type WorkflowRunEntity } from "@mcp/db";
+import {
+  ANY_WORKSPACE,
+  untilReachable,
+  type ReachOptions,
+  type RunQueries,
+  type WorkflowRunEntity,
+} from "@mcp/db";
 import { NotFoundError } from "@mcp/errors";
 import type { WorkflowReference } from "@mcp/proto/workflows";
 import type { ChildEnd, SubWorkflowPort } from "../engine/sub-workflow.js";
@@ -48,7 +54,7 @@ export class FencedSubWorkflows implements SubWorkflowPort {
   }
 
   async childEnd(childRunId: string): Promise<ChildEnd | null> {
-    const run = await untilReachable(() => this.queries.findRun(childRunId), this.reach);
+    const run = await untilReachable(() => this.queries.findRun(ANY_WORKSPACE, childRunId), this.reach);
     if (!run) throw new NotFoundError("run", childRunId);
     if (run.status === "pending" || run.status === "running") return null;
     const error = run.error;

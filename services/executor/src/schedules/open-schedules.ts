@@ -30,7 +30,7 @@ export function openSchedules(deps: {
   readonly launcher: RunLauncher;
   readonly reader: RunReader;
   readonly canceller: RunCanceller;
-  readonly findRun: (requestId: string) => Promise<WorkflowRunEntity | null>;
+  readonly findRun: (workspace: string, requestId: string) => Promise<WorkflowRunEntity | null>;
   readonly logger: Logger;
   readonly metrics: Registry;
   readonly owner: string;

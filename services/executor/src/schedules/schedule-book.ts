@@ -48,12 +48,20 @@ export class ScheduleBook {
     private readonly definitions: Pick<Definitions, "current">,
   ) {}
 
-  async create(name: string, spec: ScheduleSpec, paused: boolean, by: string | null): Promise<ScheduleView> {
+  /** Creates a schedule in `workspace`, of a workflow of that workspace (its runs land there too). */
+  async create(
+    workspace: string,
+    name: string,
+    spec: ScheduleSpec,
+    paused: boolean,
+    by: string | null,
+  ): Promise<ScheduleView> {
     const workflowRef = spec.workflow!;
-    const { workflowName, inputs } = await this.checkWorkflow(workflowRef, spec.inputs ?? {});
+    const { workflowName, inputs } = await this.checkWorkflow(workspace, workflowRef, spec.inputs ?? {});
     const timeZone = spec.timeZone || "UTC";
     const row = await this.store.insert({
       id: randomUUID(),
+      workspace,
       name,
       description: spec.description,
       workflowRef: toJson(WorkflowReferenceSchema, workflowRef) as JsonObject,
@@ -69,27 +77,33 @@ export class ScheduleBook {
       createdBy: by,
       updatedBy: by,
     });
-    if (!row) throw new AlreadyExistsError("schedule", name, "schedule names are unique, case-insensitively");
+    if (!row)
+      throw new AlreadyExistsError(
+        "schedule",
+        name,
+        "schedule names are unique in a workspace, case-insensitively",
+      );
     return this.view(row, false);
   }
 
-  async get(name: string): Promise<ScheduleView> {
-    return this.view(await this.find(name), true);
+  async get(workspace: string, name: string): Promise<ScheduleView> {
+    return this.view(await this.find(workspace, name), true);
   }
 
-  async list(pageToken: string, pageSize: number, workflow: string) {
-    return this.store.listPage(pageToken, pageSize, workflow);
+  async list(workspace: string, pageToken: string, pageSize: number, workflow: string) {
+    return this.store.listPage(workspace, pageToken, pageSize, workflow);
   }
 
   /** Changes the fields `paths` names (all fields set in `spec` when empty). */
   async update(
+    workspace: string,
     name: string,
     etag: string,
     paths: readonly string[],
     spec: ScheduleSpec,
     by: string | null,
   ): Promise<ScheduleView> {
-    const existing = await this.find(name);
+    const existing = await this.find(workspace, name);
     checkEtag("schedule", name, etag, existing.rowVersion);
     const changed = new Set<UpdatePath>(paths.length > 0 ? (paths as UpdatePath[]) : setPaths(spec));
     const has = (p: UpdatePath) => changed.has(p);
@@ -104,7 +118,7 @@ export class ScheduleBook {
     if (has("workflow") || has("inputs")) {
       const ref = has("workflow") ? spec.workflow! : workflowRefOf(existing);
       const given = has("inputs") ? (spec.inputs ?? {}) : existing.inputs;
-      const checked = await this.checkWorkflow(ref, given);
+      const checked = await this.checkWorkflow(workspace, ref, given);
       change.workflowRef = toJson(WorkflowReferenceSchema, ref) as JsonObject;
       change.workflowName = checked.workflowName;
       change.inputs = checked.inputs;
@@ -122,15 +136,15 @@ export class ScheduleBook {
   }
 
   /** Pauses the schedule (idempotent; a new reason replaces the old one). */
-  async pause(name: string, reason: string, by: string | null): Promise<ScheduleView> {
-    const existing = await this.find(name);
+  async pause(workspace: string, name: string, reason: string, by: string | null): Promise<ScheduleView> {
+    const existing = await this.find(workspace, name);
     if (existing.paused && existing.pauseReason === reason) return this.view(existing, false);
     return this.view(await this.write(existing, { paused: true, pauseReason: reason, updatedBy: by }), false);
   }
 
   /** Resumes the schedule from its first fire time after now (idempotent). */
-  async resume(name: string, by: string | null): Promise<ScheduleView> {
-    const existing = await this.find(name);
+  async resume(workspace: string, name: string, by: string | null): Promise<ScheduleView> {
+    const existing = await this.find(workspace, name);
     if (!existing.paused) return this.view(existing, false);
     const nextFireAt = nextFireTime(existing.cron, existing.timeZone, new Date());
     return this.view(
@@ -139,8 +153,8 @@ export class ScheduleBook {
     );
   }
 
-  async delete(name: string, etag: string): Promise<void> {
-    const existing = await this.find(name);
+  async delete(workspace: string, name: string, etag: string): Promise<void> {
+    const existing = await this.find(workspace, name);
     checkEtag("schedule", name, etag, existing.rowVersion);
     if (await this.store.delete(existing.id, existing.rowVersion)) return;
     const current = await this.store.byId(existing.id);
@@ -153,9 +167,9 @@ export class ScheduleBook {
     );
   }
 
-  /** The schedule named `name`; NOT_FOUND when there is none. */
-  async find(name: string): Promise<ScheduleEntity> {
-    const row = await this.store.get(name);
+  /** The schedule of `workspace` named `name`; NOT_FOUND when there is none. */
+  async find(workspace: string, name: string): Promise<ScheduleEntity> {
+    const row = await this.store.get(workspace, name);
     if (!row) throw new NotFoundError("schedule", name);
     return row;
   }
@@ -190,12 +204,13 @@ export class ScheduleBook {
    * naming `spec.workflow`, or INVALID_ARGUMENT naming each `spec.inputs.<name>`.
    */
   private async checkWorkflow(
+    workspace: string,
     ref: WorkflowReference,
     given: JsonObject,
   ): Promise<{ workflowName: string; inputs: JsonObject }> {
     let workflow;
     try {
-      workflow = await (await this.definitions.current()).workflow(ref);
+      workflow = await (await this.definitions.current(workspace)).workflow(ref);
     } catch (err) {
       if (err instanceof NotFoundError || (err instanceof ConnectError && err.code === Code.NotFound)) {
         const what =
@@ -204,7 +219,7 @@ export class ScheduleBook {
           "workflow",
           String(what ?? ""),
           "spec.workflow must name an existing workflow (and version); create it first",
-        );
+        ).about("spec.workflow");
       }
       throw err;
     }

@@ -42,7 +42,8 @@ export class ScheduleFirer {
   constructor(
     private readonly deps: {
       readonly ticks: ScheduleTicks;
-      readonly findRun: (requestId: string) => Promise<WorkflowRunEntity | null>;
+      /** The run of `workspace` started with this request id. */
+      readonly findRun: (workspace: string, requestId: string) => Promise<WorkflowRunEntity | null>;
       readonly starter: Pick<RunStarter, "scheduled">;
       readonly launcher: Pick<RunLauncher, "launch">;
       readonly canceller: Pick<RunCanceller, "cancel">;
@@ -58,7 +59,10 @@ export class ScheduleFirer {
       return fired;
     };
     // fired before, by an executor that died before it recorded the outcome
-    const earlier = await this.deps.findRun(scheduleRequestId(schedule.id, tick.kind, tick.tickAt));
+    const earlier = await this.deps.findRun(
+      schedule.workspace,
+      scheduleRequestId(schedule.id, tick.kind, tick.tickAt),
+    );
     if (earlier) {
       await ticks.finish(tick, "started", earlier.id);
       return done({ outcome: "started", runId: earlier.id });
@@ -82,11 +86,12 @@ export class ScheduleFirer {
           for (const id of live) {
             await this.deps.canceller
               .cancel(
+                schedule.workspace,
                 id,
                 `replaced by the tick of ${tick.tickAt.toISOString()} of schedule "${schedule.name}" (overlap policy cancel_previous)`,
               )
               .catch((err: unknown) =>
-                this.deps.logger.debug({ err, runId: id }, "run ended before it could be cancelled"),
+                this.deps.logger.debug({ err, run_id: id }, "run ended before it could be cancelled"),
               );
           }
           break;
@@ -98,6 +103,7 @@ export class ScheduleFirer {
       const { run } = await this.deps.launcher.launch(
         (claim) =>
           this.deps.starter.scheduled(
+            schedule.workspace,
             workflowRefOf(schedule),
             schedule.inputs,
             { scheduleId: schedule.id, scheduleTickAt: tick.tickAt, kind: tick.kind },

@@ -11,7 +11,7 @@ import {
   UpdateScheduleResponseSchema,
   type ScheduleService,
 } from "@mcp/proto/executor";
-import { callInfoKey } from "@mcp/runtime";
+import { callInfoKey, callWorkspace } from "@mcp/runtime";
 import { toSchedule, toTick } from "./mapping.js";
 import type { ScheduleBook, ScheduleView } from "./schedule-book.js";
 import type { ScheduleTrigger } from "./schedule-trigger.js";
@@ -28,16 +28,18 @@ export function scheduleService(
 ): ServiceImpl<typeof ScheduleService> {
   return {
     async createSchedule(req, ctx) {
-      const view = await book.create(req.name, req.spec!, req.paused, principal(ctx));
+      const view = await book.create(callWorkspace(ctx), req.name, req.spec!, req.paused, principal(ctx));
       return create(CreateScheduleResponseSchema, { schedule: schedule(view) });
     },
 
-    async getSchedule(req) {
-      return create(GetScheduleResponseSchema, { schedule: schedule(await book.get(req.name)) });
+    async getSchedule(req, ctx) {
+      return create(GetScheduleResponseSchema, {
+        schedule: schedule(await book.get(callWorkspace(ctx), req.name)),
+      });
     },
 
-    async listSchedules(req) {
-      const page = await book.list(req.pageToken, req.pageSize, req.workflow);
+    async listSchedules(req, ctx) {
+      const page = await book.list(callWorkspace(ctx), req.pageToken, req.pageSize, req.workflow);
       return create(ListSchedulesResponseSchema, {
         schedules: page.items.map((row) => toSchedule(row)),
         nextPageToken: page.nextPageToken,
@@ -46,6 +48,7 @@ export function scheduleService(
 
     async updateSchedule(req, ctx) {
       const view = await book.update(
+        callWorkspace(ctx),
         req.name,
         req.etag,
         req.updateMask?.paths ?? [],
@@ -56,22 +59,22 @@ export function scheduleService(
     },
 
     async pauseSchedule(req, ctx) {
-      const view = await book.pause(req.name, req.reason, principal(ctx));
+      const view = await book.pause(callWorkspace(ctx), req.name, req.reason, principal(ctx));
       return create(PauseScheduleResponseSchema, { schedule: schedule(view) });
     },
 
     async resumeSchedule(req, ctx) {
-      const view = await book.resume(req.name, principal(ctx));
+      const view = await book.resume(callWorkspace(ctx), req.name, principal(ctx));
       return create(ResumeScheduleResponseSchema, { schedule: schedule(view) });
     },
 
-    async deleteSchedule(req) {
-      await book.delete(req.name, req.etag);
+    async deleteSchedule(req, ctx) {
+      await book.delete(callWorkspace(ctx), req.name, req.etag);
       return create(DeleteScheduleResponseSchema, {});
     },
 
-    async triggerSchedule(req) {
-      const { tick, run } = await trigger.trigger(req.name, req.requestId);
+    async triggerSchedule(req, ctx) {
+      const { tick, run } = await trigger.trigger(callWorkspace(ctx), req.name, req.requestId);
       return create(TriggerScheduleResponseSchema, { tick: toTick(tick), run });
     },
   };

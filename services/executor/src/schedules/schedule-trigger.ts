@@ -20,8 +20,12 @@ export class ScheduleTrigger {
     },
   ) {}
 
-  async trigger(name: string, requestId: string): Promise<{ tick: ScheduleTickEntity; run?: WorkflowRun }> {
-    const schedule = await this.deps.book.find(name);
+  async trigger(
+    workspace: string,
+    name: string,
+    requestId: string,
+  ): Promise<{ tick: ScheduleTickEntity; run?: WorkflowRun }> {
+    const schedule = await this.deps.book.find(workspace, name);
     const { ticks, owner, claimMs } = this.deps;
     const recorded = await ticks.recordManual(schedule.id, requestId || null, owner, claimMs);
     let tick = recorded.tick;
@@ -35,6 +39,6 @@ export class ScheduleTrigger {
       };
       if (fired.run) return { tick, run: fired.run };
     }
-    return tick.runId ? { tick, run: await this.deps.reader.get(tick.runId) } : { tick };
+    return tick.runId ? { tick, run: await this.deps.reader.get(schedule.workspace, tick.runId) } : { tick };
   }
 }

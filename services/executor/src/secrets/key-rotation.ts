@@ -32,7 +32,7 @@ export async function rotateSecrets(rows: SecretRows, keyring: SecretsKeyring): 
   const current = keyring.current;
   let reencrypted = 0;
   const stuck: { name: string; keyId: string; failure: OpenFailure }[] = [];
-  let after: string | undefined;
+  let after: readonly [string, string] | undefined;
   for (;;) {
     const batch = await rows.listSealedWithOtherKey(current.id, after, BATCH);
     for (const row of batch) {
@@ -42,7 +42,7 @@ export async function rotateSecrets(rows: SecretRows, keyring: SecretsKeyring): 
     }
     const last = batch[batch.length - 1];
     if (batch.length < BATCH || last === undefined) break;
-    after = last.name;
+    after = [last.workspace, last.name];
   }
   if (stuck.length > 0) throw cannotRotate(current.id, reencrypted, stuck);
   return { keyId: current.id, reencrypted };
@@ -55,8 +55,8 @@ async function resealOne(rows: SecretRows, keyring: SecretsKeyring, first: Secre
     const opened = openValue(keyring, row.name, row);
     if (!opened.ok) return { failure: opened.failure, keyId: row.keyId };
     const sealed = sealValue(keyring.current, row.name, opened.value);
-    if (await rows.reseal(row.name, row.rowVersion, row.keyId, sealed)) return "resealed";
-    row = await rows.get(row.name);
+    if (await rows.reseal(row.workspace, row.name, row.rowVersion, row.keyId, sealed)) return "resealed";
+    row = await rows.get(row.workspace, row.name);
   }
   return "skipped"; // rewritten on every attempt by puts, which seal with a current key
 }

@@ -8,7 +8,7 @@ import {
   RotateSecretsKeyResponseSchema,
   type SecretService,
 } from "@mcp/proto/executor";
-import { callInfoKey } from "@mcp/runtime";
+import { callInfoKey, callWorkspace } from "@mcp/runtime";
 import { toSecret } from "./mapping.js";
 import type { SecretVault } from "./secret-vault.js";
 
@@ -27,6 +27,7 @@ export function secretService(
   return {
     async putSecret(req, ctx) {
       const { secret, created } = await vault.put({
+        workspace: callWorkspace(ctx),
         name: req.name,
         value: req.value,
         description: req.description,
@@ -36,20 +37,22 @@ export function secretService(
       return create(PutSecretResponseSchema, { secret: toSecret(secret), created });
     },
 
-    async getSecret(req) {
-      return create(GetSecretResponseSchema, { secret: toSecret(await vault.get(req.name)) });
+    async getSecret(req, ctx) {
+      return create(GetSecretResponseSchema, {
+        secret: toSecret(await vault.get(callWorkspace(ctx), req.name)),
+      });
     },
 
-    async listSecrets(req) {
-      const page = await vault.list(req.pageToken, req.pageSize);
+    async listSecrets(req, ctx) {
+      const page = await vault.list(callWorkspace(ctx), req.pageToken, req.pageSize);
       return create(ListSecretsResponseSchema, {
         secrets: page.secrets.map(toSecret),
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async deleteSecret(req) {
-      await vault.delete(req.name, req.etag);
+    async deleteSecret(req, ctx) {
+      await vault.delete(callWorkspace(ctx), req.name, req.etag);
       return create(DeleteSecretResponseSchema, {});
     },
 

@@ -12,8 +12,9 @@ const keyC = randomBytes(32).toString("base64");
 const put = (
   name: string,
   value: string,
-  more: { description?: string; etag?: string; by?: string } = {},
+  more: { description?: string; etag?: string; by?: string; workspace?: string } = {},
 ) => ({
+  workspace: more.workspace ?? "default",
   name,
   value,
   description: more.description,
@@ -41,6 +42,19 @@ describe("SecretVault", () => {
     await dataSource.query("DELETE FROM secrets");
   });
 
+  it("a secret of one workspace is neither read, listed nor revealed in another", async () => {
+    const v = vault(`a:${keyA}`);
+    await v.put(put("SHARED", "team-a value", { workspace: "team-a" }));
+    await v.put(put("SHARED", "team-b value", { workspace: "team-b" }));
+    expect(await v.reveal("team-a", ["SHARED"])).toEqual(new Map([["SHARED", "team-a value"]]));
+    expect(await v.reveal("team-b", ["SHARED"])).toEqual(new Map([["SHARED", "team-b value"]]));
+    await expect(v.get("default", "SHARED")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(v.reveal("default", ["SHARED"])).rejects.toBeInstanceOf(SecretUnavailableError);
+    expect((await v.list("team-a", "", 10)).secrets.map((s) => s.name)).toEqual(["SHARED"]);
+    await v.delete("team-a", "SHARED", "");
+    expect(await v.reveal("team-b", ["SHARED"])).toEqual(new Map([["SHARED", "team-b value"]]));
+  });
+
   it("put creates at value version 1, then each put sets a new value version and keeps an unset description", async () => {
     const v = vault(`a:${keyA}`);
     const first = await v.put(put("TOKEN", "one", { description: "the token", by: "ops" }));
@@ -64,7 +78,7 @@ describe("SecretVault", () => {
     expect(second.secret.etag).not.toBe(first.secret.etag);
     const third = await v.put(put("TOKEN", "three", { description: "" }));
     expect(third.secret).toMatchObject({ valueVersion: 3, description: "", updatedBy: null });
-    expect(await v.reveal(["TOKEN"])).toEqual(new Map([["TOKEN", "three"]]));
+    expect(await v.reveal("default", ["TOKEN"])).toEqual(new Map([["TOKEN", "three"]]));
     expect(JSON.stringify(third)).not.toContain("three");
   });
 
@@ -75,25 +89,25 @@ describe("SecretVault", () => {
     await expect(v.put(put("S", "three", { etag: created.secret.etag }))).rejects.toBeInstanceOf(
       ConflictError,
     );
-    expect(await v.get("S")).toEqual(updated.secret);
-    expect(await v.reveal(["S"])).toEqual(new Map([["S", "two"]]));
+    expect(await v.get("default", "S")).toEqual(updated.secret);
+    expect(await v.reveal("default", ["S"])).toEqual(new Map([["S", "two"]]));
     await expect(v.put(put("NEW", "x", { etag: "r1" }))).rejects.toBeInstanceOf(NotFoundError);
-    await expect(v.get("NEW")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(v.get("default", "NEW")).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it("concurrent puts without an etag all land, one after another", async () => {
     const v = vault(`a:${keyA}`);
     const results = await Promise.all(Array.from({ length: 8 }, (_, i) => v.put(put("RACE", `v${i}`))));
     expect(results.filter((r) => r.created)).toHaveLength(1);
-    expect((await v.get("RACE")).valueVersion).toBe(8);
+    expect((await v.get("default", "RACE")).valueVersion).toBe(8);
   });
 
   it("lists metadata by name across pages", async () => {
     const v = vault(`a:${keyA}`);
     for (const name of ["C", "A", "B"]) await v.put(put(name, `value-${name}`));
-    const first = await v.list("", 2);
+    const first = await v.list("default", "", 2);
     expect(first.secrets.map((s) => s.name)).toEqual(["A", "B"]);
-    const rest = await v.list(first.nextPageToken, 2);
+    const rest = await v.list("default", first.nextPageToken, 2);
     expect(rest).toMatchObject({ secrets: [{ name: "C" }], nextPageToken: "" });
     expect(JSON.stringify([first, rest])).not.toContain("value-");
   });
@@ -102,24 +116,27 @@ describe("SecretVault", () => {
     const v = vault(`a:${keyA}`);
     const created = await v.put(put("GONE", "x"));
     await v.put(put("GONE", "y"));
-    await expect(v.delete("GONE", created.secret.etag)).rejects.toBeInstanceOf(ConflictError);
-    await v.delete("GONE", (await v.get("GONE")).etag);
-    await expect(v.get("GONE")).rejects.toBeInstanceOf(NotFoundError);
-    await expect(v.delete("GONE", "")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(v.delete("default", "GONE", created.secret.etag)).rejects.toBeInstanceOf(ConflictError);
+    await v.delete("default", "GONE", (await v.get("default", "GONE")).etag);
+    await expect(v.get("default", "GONE")).rejects.toBeInstanceOf(NotFoundError);
+    await expect(v.delete("default", "GONE", "")).rejects.toBeInstanceOf(NotFoundError);
     await v.put(put("GONE", "z"));
-    await v.delete("GONE", "");
-    await expect(v.reveal(["GONE"])).rejects.toMatchObject({ secretName: "GONE", problem: "not_found" });
+    await v.delete("default", "GONE", "");
+    await expect(v.reveal("default", ["GONE"])).rejects.toMatchObject({
+      secretName: "GONE",
+      problem: "not_found",
+    });
   });
 
   it("rotateKey re-encrypts what an older key sealed, idempotently, so the old key can be dropped", async () => {
     const before = vault(`a:${keyA}`);
     for (const name of ["R1", "R2", "R3"]) await before.put(put(name, `secret-${name}`));
-    const etag = (await before.get("R1")).etag;
+    const etag = (await before.get("default", "R1")).etag;
     const rotating = vault(`b:${keyB},a:${keyA}`);
     expect(await rotating.rotateKey()).toEqual({ keyId: "b", reencrypted: 3 });
     expect(await rotating.rotateKey()).toEqual({ keyId: "b", reencrypted: 0 });
     const after = vault(`b:${keyB}`);
-    expect(await after.reveal(["R1", "R2", "R3"])).toEqual(
+    expect(await after.reveal("default", ["R1", "R2", "R3"])).toEqual(
       new Map([
         ["R1", "secret-R1"],
         ["R2", "secret-R2"],
@@ -127,7 +144,7 @@ describe("SecretVault", () => {
       ]),
     );
     // neither the value nor the description changed: same etag and value version
-    expect(await after.get("R1")).toMatchObject({ keyId: "b", etag, valueVersion: 1 });
+    expect(await after.get("default", "R1")).toMatchObject({ keyId: "b", etag, valueVersion: 1 });
   });
 
   it("rotateKey re-encrypts what it can, then names the secrets whose key SECRETS_KEY lacks", async () => {
@@ -139,7 +156,7 @@ describe("SecretVault", () => {
     expect(err.reason).toBe("SECRETS_KEY_MISSING");
     expect(err.message).toContain('re-encrypted 1 secret(s) with key "b", but 1 cannot be decrypted');
     expect(err.message).toContain('"FROM_C" (sealed with key id "c", which SECRETS_KEY does not contain)');
-    expect((await rotating.get("FROM_A")).keyId).toBe("b");
+    expect((await rotating.get("default", "FROM_A")).keyId).toBe("b");
   });
 
   it("reveal returns exactly the named values and names the first unavailable secret and why, never a value", async () => {
@@ -147,15 +164,15 @@ describe("SecretVault", () => {
     await v.put(put("ONE", "value-one"));
     await v.put(put("TWO", "value-two"));
     await v.put(put("THREE", "value-three"));
-    expect(await v.reveal(["TWO", "ONE", "TWO"])).toEqual(
+    expect(await v.reveal("default", ["TWO", "ONE", "TWO"])).toEqual(
       new Map([
         ["TWO", "value-two"],
         ["ONE", "value-one"],
       ]),
     );
-    expect(await v.reveal([])).toEqual(new Map());
+    expect(await v.reveal("default", [])).toEqual(new Map());
 
-    const missing = await v.reveal(["ONE", "NOPE"]).catch((e: unknown) => e);
+    const missing = await v.reveal("default", ["ONE", "NOPE"]).catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(SecretUnavailableError);
     expect(missing).toMatchObject({
       secretName: "NOPE",
@@ -168,7 +185,7 @@ describe("SecretVault", () => {
     );
 
     const unknown = (await vault(`b:${keyB}`)
-      .reveal(["ONE"])
+      .reveal("default", ["ONE"])
       .catch((e: unknown) => e)) as SecretUnavailableError;
     expect(unknown).toMatchObject({ secretName: "ONE", problem: "key_unknown", keyId: "a" });
     expect(unknown.message).toContain(
@@ -176,7 +193,7 @@ describe("SecretVault", () => {
     );
 
     const wrong = (await vault(`a:${keyB}`)
-      .reveal(["ONE"])
+      .reveal("default", ["ONE"])
       .catch((e: unknown) => e)) as SecretUnavailableError;
     expect(wrong).toMatchObject({ secretName: "ONE", problem: "undecryptable" });
 
@@ -184,7 +201,10 @@ describe("SecretVault", () => {
     await dataSource.query(
       "UPDATE secrets SET nonce = o.nonce, ciphertext = o.ciphertext FROM secrets o WHERE secrets.name = 'TWO' AND o.name = 'THREE'",
     );
-    await expect(v.reveal(["TWO"])).rejects.toMatchObject({ secretName: "TWO", problem: "undecryptable" });
+    await expect(v.reveal("default", ["TWO"])).rejects.toMatchObject({
+      secretName: "TWO",
+      problem: "undecryptable",
+    });
 
     for (const err of [missing, unknown, wrong]) expect((err as Error).message).not.toMatch(/value-/);
   });
@@ -195,9 +215,9 @@ describe("SecretVault", () => {
     expect(off.configured).toBe(false);
     for (const call of [
       () => off.put(put("X", "y")),
-      () => off.get("THERE"),
-      () => off.list("", 0),
-      () => off.delete("THERE", ""),
+      () => off.get("default", "THERE"),
+      () => off.list("default", "", 0),
+      () => off.delete("default", "THERE", ""),
       () => off.rotateKey(),
     ]) {
       await expect(call()).rejects.toMatchObject({
@@ -206,12 +226,12 @@ describe("SecretVault", () => {
         message: "the secrets store is not configured: set SECRETS_KEY on the executor (see .env.example)",
       });
     }
-    await expect(off.reveal(["THERE"])).rejects.toMatchObject({
+    await expect(off.reveal("default", ["THERE"])).rejects.toMatchObject({
       secretName: "THERE",
       problem: "not_configured",
       message: 'secret "THERE" is unavailable: the executor has no SECRETS_KEY (see .env.example)',
     });
-    expect(await off.reveal([])).toEqual(new Map());
-    expect(await vault(`a:${keyA}`).reveal(["THERE"])).toEqual(new Map([["THERE", "x"]]));
+    expect(await off.reveal("default", [])).toEqual(new Map());
+    expect(await vault(`a:${keyA}`).reveal("default", ["THERE"])).toEqual(new Map([["THERE", "x"]]));
   });
 });

@@ -13,8 +13,9 @@ export type SecretRows = Pick<
   "get" | "getMany" | "listPage" | "upsert" | "compareAndSet" | "reseal" | "delete" | "listSealedWithOtherKey"
 >;
 
-/** A put: a new value for `name` (created when missing). */
+/** A put: a new value for `name` in `workspace` (created when missing). */
 export interface SecretPut {
+  readonly workspace: string;
   readonly name: string;
   readonly value: string;
   /** Undefined = keep an existing secret's description ("" for a new one). */
@@ -49,11 +50,12 @@ export class SecretVault {
    */
   async put(put: SecretPut): Promise<{ secret: SecretInfo; created: boolean }> {
     const keyring = this.requireKeyring();
-    const { name, etag } = put;
+    const { workspace, name, etag } = put;
     const sealed = sealValue(keyring.current, name, put.value);
     const by = put.by ?? null;
     if (etag === "") {
       const { secret, created } = await this.rows.upsert({
+        workspace,
         name,
         description: put.description,
         ...sealed,
@@ -62,7 +64,7 @@ export class SecretVault {
       });
       return { secret: secretInfo(secret), created };
     }
-    const existing = await this.rows.get(name);
+    const existing = await this.rows.get(workspace, name);
     if (!existing) {
       throw new NotFoundError(
         "secret",
@@ -71,7 +73,7 @@ export class SecretVault {
       );
     }
     checkEtag("secret", name, etag, existing.rowVersion);
-    const row = await this.rows.compareAndSet(name, existing.rowVersion, {
+    const row = await this.rows.compareAndSet(workspace, name, existing.rowVersion, {
       ...sealed,
       valueVersion: existing.valueVersion + 1,
       ...(put.description === undefined ? {} : { description: put.description }),
@@ -79,38 +81,42 @@ export class SecretVault {
     });
     if (row) return { secret: secretInfo(row), created: false };
     // someone else wrote between the read and the write
-    const current = await this.rows.get(name);
+    const current = await this.rows.get(workspace, name);
     if (!current) throw new NotFoundError("secret", name, "it was deleted while the put ran");
     throw new ConflictError("secret", name, etag, etagOf(current.rowVersion));
   }
 
-  /** One secret's metadata; NOT_FOUND when there is none. */
-  async get(name: string): Promise<SecretInfo> {
+  /** One secret's metadata; NOT_FOUND when there is none in `workspace`. */
+  async get(workspace: string, name: string): Promise<SecretInfo> {
     this.requireKeyring();
-    const row = await this.rows.get(name);
+    const row = await this.rows.get(workspace, name);
     if (!row) throw new NotFoundError("secret", name);
     return secretInfo(row);
   }
 
   /** A page of secrets' metadata, ordered by name (`pageSize` 0 = 50; at most 500). */
-  async list(pageToken: string, pageSize: number): Promise<{ secrets: SecretInfo[]; nextPageToken: string }> {
+  async list(
+    workspace: string,
+    pageToken: string,
+    pageSize: number,
+  ): Promise<{ secrets: SecretInfo[]; nextPageToken: string }> {
     this.requireKeyring();
-    const page = await this.rows.listPage(pageToken, pageSize);
+    const page = await this.rows.listPage(workspace, pageToken, pageSize);
     return { secrets: page.items.map(secretInfo), nextPageToken: page.nextPageToken };
   }
 
   /** Deletes the secret; NOT_FOUND when there is none, ABORTED when `etag` is given and stale. */
-  async delete(name: string, etag: string): Promise<void> {
+  async delete(workspace: string, name: string, etag: string): Promise<void> {
     this.requireKeyring();
     if (etag === "") {
-      if (!(await this.rows.delete(name))) throw new NotFoundError("secret", name);
+      if (!(await this.rows.delete(workspace, name))) throw new NotFoundError("secret", name);
       return;
     }
-    const existing = await this.rows.get(name);
+    const existing = await this.rows.get(workspace, name);
     if (!existing) throw new NotFoundError("secret", name);
     checkEtag("secret", name, etag, existing.rowVersion);
-    if (await this.rows.delete(name, existing.rowVersion)) return;
-    const current = await this.rows.get(name);
+    if (await this.rows.delete(workspace, name, existing.rowVersion)) return;
+    const current = await this.rows.get(workspace, name);
     if (!current) throw new NotFoundError("secret", name);
     throw new ConflictError("secret", name, etag, etagOf(current.rowVersion));
   }
@@ -126,15 +132,16 @@ export class SecretVault {
   /**
    * The values of exactly the named secrets (duplicates ignored), for the step that names them. Throws
    * {@link SecretUnavailableError} for the first one that does not exist or cannot be decrypted with
-   * this executor's keys, or when it has no SECRETS_KEY (unless `names` is empty). Never logs a value.
+   * this executor's keys, or when it has no SECRETS_KEY (unless `names` is empty). Only `workspace`'s
+   * secrets (the run's): one of another workspace is not found. Never logs a value.
    */
-  async reveal(names: readonly string[]): Promise<ReadonlyMap<string, string>> {
+  async reveal(workspace: string, names: readonly string[]): Promise<ReadonlyMap<string, string>> {
     const wanted = [...new Set(names)];
     const values = new Map<string, string>();
     const [first] = wanted;
     if (first === undefined) return values;
     if (!this.keyring) throw new SecretUnavailableError(first, "not_configured");
-    const rows = new Map((await this.rows.getMany(wanted)).map((row) => [row.name, row]));
+    const rows = new Map((await this.rows.getMany(workspace, wanted)).map((row) => [row.name, row]));
     for (const name of wanted) {
       const row = rows.get(name);
       if (!row) throw new SecretUnavailableError(name, "not_found");

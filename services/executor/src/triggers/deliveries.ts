@@ -77,7 +77,7 @@ export class WebhookDeliveries {
         httpStatusOf(err.kind),
         err.reason,
         err.message,
-        err instanceof InvalidArgumentError ? [...err.violations] : undefined,
+        err.fieldViolations.length > 0 ? [...err.fieldViolations] : undefined,
       );
     }
   }
@@ -116,7 +116,7 @@ export class WebhookDeliveries {
       ]);
     }
     const requestId = deliveryId === undefined ? "" : `hook:${trigger.id}:${deliveryId}`;
-    const earlier = requestId ? await queries.findByRequestId(requestId) : null;
+    const earlier = requestId ? await queries.findByRequestId(trigger.workspace, requestId) : null;
     if (earlier) return { status: 200, body: { runId: earlier.id, replayed: true } };
 
     const taken = await limiter.take(`hook:${trigger.id}`, trigger);
@@ -145,10 +145,20 @@ export class WebhookDeliveries {
     try {
       const launched = await launcher.launch(
         (claim) =>
-          starter.workflow(workflowOf(trigger), inputs, requestId, null, claim, null, undefined, {
-            triggerName: trigger.name,
-            triggerDeliveryId: deliveryId ?? null,
-          }),
+          starter.workflow(
+            trigger.workspace,
+            workflowOf(trigger),
+            inputs,
+            requestId,
+            null,
+            claim,
+            null,
+            undefined,
+            {
+              triggerName: trigger.name,
+              triggerDeliveryId: deliveryId ?? null,
+            },
+          ),
         { wait: false },
       );
       return {
@@ -161,7 +171,7 @@ export class WebhookDeliveries {
       }
       // the same delivery id raced in with another body: the first one's run stands
       if (err instanceof AlreadyExistsError && requestId) {
-        const first = await queries.findByRequestId(requestId);
+        const first = await queries.findByRequestId(trigger.workspace, requestId);
         if (first) return { status: 200, body: { runId: first.id, replayed: true } };
       }
       throw err;

@@ -8,7 +8,7 @@ import {
   RotateTriggerSecretResponseSchema,
   type TriggerService,
 } from "@mcp/proto/executor";
-import { callInfoKey } from "@mcp/runtime";
+import { callInfoKey, callWorkspace } from "@mcp/runtime";
 import { toTrigger } from "./mapping.js";
 import type { Triggers } from "./triggers.js";
 
@@ -19,7 +19,7 @@ import type { Triggers } from "./triggers.js";
 export function triggerService(triggers: Triggers): ServiceImpl<typeof TriggerService> {
   return {
     async createTrigger(req, ctx) {
-      const { trigger, secret } = await triggers.create({
+      const { trigger, secret } = await triggers.create(callWorkspace(ctx), {
         name: req.name,
         description: req.description,
         workflow: req.workflow!,
@@ -31,25 +31,27 @@ export function triggerService(triggers: Triggers): ServiceImpl<typeof TriggerSe
       return create(CreateTriggerResponseSchema, { trigger: toTrigger(trigger), secret });
     },
 
-    async getTrigger(req) {
-      return create(GetTriggerResponseSchema, { trigger: toTrigger(await triggers.get(req.name)) });
+    async getTrigger(req, ctx) {
+      return create(GetTriggerResponseSchema, {
+        trigger: toTrigger(await triggers.get(callWorkspace(ctx), req.name)),
+      });
     },
 
-    async listTriggers(req) {
-      const page = await triggers.list(req.pageToken, req.pageSize);
+    async listTriggers(req, ctx) {
+      const page = await triggers.list(callWorkspace(ctx), req.pageToken, req.pageSize);
       return create(ListTriggersResponseSchema, {
         triggers: page.triggers.map(toTrigger),
         nextPageToken: page.nextPageToken,
       });
     },
 
-    async deleteTrigger(req) {
-      await triggers.delete(req.name);
+    async deleteTrigger(req, ctx) {
+      await triggers.delete(callWorkspace(ctx), req.name);
       return create(DeleteTriggerResponseSchema, {});
     },
 
-    async rotateTriggerSecret(req) {
-      const { trigger, secret } = await triggers.rotateSecret(req.name);
+    async rotateTriggerSecret(req, ctx) {
+      const { trigger, secret } = await triggers.rotateSecret(callWorkspace(ctx), req.name);
       return create(RotateTriggerSecretResponseSchema, { trigger: toTrigger(trigger), secret });
     },
   };

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { DEFAULT_WORKSPACE } from "@mcp/runtime";
 import { create, fromJson, toJson, type JsonObject } from "@bufbuild/protobuf";
 import type { TriggerStore, WebhookTriggerEntity } from "@mcp/db";
 import {
@@ -54,8 +55,8 @@ export class Triggers {
   constructor(
     private readonly rows: TriggerRows,
     private readonly keyring: SecretsKeyring | undefined,
-    /** Resolves the trigger's workflow at creation (NOT_FOUND when it does not exist). */
-    private readonly workflows: () => Promise<Pick<Resolver, "workflow">>,
+    /** Resolves the trigger's workflow in a workspace at creation (NOT_FOUND when it does not exist). */
+    private readonly workflows: (workspace: string) => Promise<Pick<Resolver, "workflow">>,
   ) {}
 
   /**
@@ -63,9 +64,9 @@ export class Triggers {
    * exist; INVALID_ARGUMENT when an `input_paths` entry names an input the workflow does not declare;
    * ALREADY_EXISTS when the name is taken.
    */
-  async create(spec: NewTriggerSpec): Promise<WithSecret> {
+  async create(workspace: string, spec: NewTriggerSpec): Promise<WithSecret> {
     const keyring = this.requireKeyring();
-    const workflow = await (await this.workflows()).workflow(spec.workflow);
+    const workflow = await (await this.workflows(workspace)).workflow(spec.workflow);
     const declared = new Set(workflow.spec.inputs.map((i) => i.name));
     const unknown = Object.keys(spec.inputPaths).filter((name) => !declared.has(name));
     if (unknown.length > 0) {
@@ -81,6 +82,7 @@ export class Triggers {
     const secret = newTriggerSecret();
     const row = await this.rows.insert({
       id,
+      workspace,
       name: spec.name,
       description: spec.description,
       workflowRef: toJson(WorkflowReferenceSchema, spec.workflow) as JsonObject,
@@ -94,34 +96,35 @@ export class Triggers {
     return { trigger: row, secret };
   }
 
-  /** One trigger; NOT_FOUND when there is none. */
-  async get(name: string): Promise<WebhookTriggerEntity> {
+  /** One trigger of `workspace`; NOT_FOUND when there is none. */
+  async get(workspace: string, name: string): Promise<WebhookTriggerEntity> {
     this.requireKeyring();
-    return this.find(name);
+    return this.find(workspace, name);
   }
 
   /** A page of triggers ordered by name (`pageSize` 0 = 50; at most 500). */
   async list(
+    workspace: string,
     pageToken: string,
     pageSize: number,
   ): Promise<{ triggers: WebhookTriggerEntity[]; nextPageToken: string }> {
     this.requireKeyring();
-    const page = await this.rows.listPage(pageToken, pageSize);
+    const page = await this.rows.listPage(workspace, pageToken, pageSize);
     return { triggers: page.items, nextPageToken: page.nextPageToken };
   }
 
   /** Deletes a trigger (its runs stay); NOT_FOUND when there is none. */
-  async delete(name: string): Promise<void> {
+  async delete(workspace: string, name: string): Promise<void> {
     this.requireKeyring();
-    if (!(await this.rows.delete(name))) throw new NotFoundError("trigger", name);
+    if (!(await this.rows.delete(workspace, name))) throw new NotFoundError("trigger", name);
   }
 
   /** Gives the trigger a new secret (the old one stops working at once); NOT_FOUND when there is none. */
-  async rotateSecret(name: string): Promise<WithSecret> {
+  async rotateSecret(workspace: string, name: string): Promise<WithSecret> {
     const keyring = this.requireKeyring();
-    const existing = await this.find(name);
+    const existing = await this.find(workspace, name);
     const secret = newTriggerSecret();
-    const row = await this.rows.reseal(name, sealTriggerSecret(keyring, existing.id, secret));
+    const row = await this.rows.reseal(workspace, name, sealTriggerSecret(keyring, existing.id, secret));
     if (!row) throw new NotFoundError("trigger", name, "it was deleted while the secret was rotated");
     return { trigger: row, secret };
   }
@@ -152,7 +155,7 @@ export class Triggers {
       }
       const last = batch[batch.length - 1];
       if (batch.length < 100 || last === undefined) break;
-      after = last.name;
+      after = last.id;
     }
     if (stuck.length > 0) {
       throw new FailedPreconditionError(
@@ -166,20 +169,22 @@ export class Triggers {
 
   /**
    * The trigger a delivery names and its secret in clear, or undefined when there is no such trigger.
-   * FAILED_PRECONDITION without SECRETS_KEY; SECRET_UNAVAILABLE when the secret cannot be opened with
-   * this executor's keys.
+   * `address` is the path after `/hooks/`: `<name>` for a trigger of the `default` workspace,
+   * `<workspace>/<name>` for one of another. FAILED_PRECONDITION without SECRETS_KEY;
+   * SECRET_UNAVAILABLE when the secret cannot be opened with this executor's keys.
    */
-  async forDelivery(name: string): Promise<WithSecret | undefined> {
+  async forDelivery(address: string): Promise<WithSecret | undefined> {
     const keyring = this.requireKeyring();
-    const row = await this.rows.get(name);
+    const { workspace, name } = hookAddress(address);
+    const row = await this.rows.get(workspace, name);
     if (!row) return undefined;
     const opened = openTriggerSecret(keyring, row.id, row);
     if (!opened.ok) throw new SecretUnavailableError(`trigger ${name}`, opened.failure, row.keyId);
     return { trigger: row, secret: opened.value };
   }
 
-  private async find(name: string): Promise<WebhookTriggerEntity> {
-    const row = await this.rows.get(name);
+  private async find(workspace: string, name: string): Promise<WebhookTriggerEntity> {
+    const row = await this.rows.get(workspace, name);
     if (!row) throw new NotFoundError("trigger", name);
     return row;
   }
@@ -188,6 +193,19 @@ export class Triggers {
     if (!this.keyring) throw secretsNotConfigured();
     return this.keyring;
   }
+}
+
+/** A webhook path's trigger: `<name>` (workspace `default`) or `<workspace>/<name>`. */
+export function hookAddress(address: string): { workspace: string; name: string } {
+  const slash = address.indexOf("/");
+  return slash < 0
+    ? { workspace: DEFAULT_WORKSPACE, name: address }
+    : { workspace: address.slice(0, slash), name: address.slice(slash + 1) };
+}
+
+/** A trigger's webhook path after `/hooks/`. */
+export function hookPath(row: Pick<WebhookTriggerEntity, "workspace" | "name">): string {
+  return row.workspace === DEFAULT_WORKSPACE ? row.name : `${row.workspace}/${row.name}`;
 }
 
 /** The stored workflow reference of a trigger, as the run starter takes it. */

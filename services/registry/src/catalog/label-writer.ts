@@ -24,9 +24,15 @@ export class LabelWriter {
   constructor(private readonly writer: McpCatalogWriter) {}
 
   /** Points `label` at `version` (which must exist). Setting it where it already points records nothing. */
-  async set(key: CatalogKey, label: string, version: number, note: MoveNote): Promise<LabelWritten> {
+  async set(
+    workspace: string,
+    key: CatalogKey,
+    label: string,
+    version: number,
+    note: MoveNote,
+  ): Promise<LabelWritten> {
     const result = await this.writer.transaction(async (tx) => {
-      const def = await this.writer.lockLive(tx, key);
+      const def = await this.writer.lockLive(tx, workspace, key);
       await this.writer.requireVersion(tx, def, version);
       const from = def.labels[label] ?? null;
       const move = {
@@ -51,9 +57,9 @@ export class LabelWriter {
   }
 
   /** Removes `label` (NOT_FOUND if it is not set); the removal is recorded. */
-  async remove(key: CatalogKey, label: string, note: MoveNote): Promise<LabelWritten> {
+  async remove(workspace: string, key: CatalogKey, label: string, note: MoveNote): Promise<LabelWritten> {
     const result = await this.writer.transaction(async (tx) => {
-      const def = await this.writer.lockLive(tx, key);
+      const def = await this.writer.lockLive(tx, workspace, key);
       const from = def.labels[label];
       if (from === undefined) throw new NotFoundError("mcp label", `${def.name}@${label}`);
       const labels = { ...def.labels };
@@ -78,12 +84,13 @@ export class LabelWriter {
 
   /** Sets or clears a version's deprecation; the version stays readable and runnable. */
   async deprecate(
+    workspace: string,
     key: CatalogKey,
     version: number,
     message: string | undefined,
   ): Promise<{ def: McpDefinitionEntity; version: McpVersionEntity }> {
     const result = await this.writer.transaction(async (tx) => {
-      const def = await this.writer.lockLive(tx, key);
+      const def = await this.writer.lockLive(tx, workspace, key);
       const row = await this.writer.requireVersion(tx, def, version);
       row.deprecated = message !== undefined;
       row.deprecationMessage = message ?? "";

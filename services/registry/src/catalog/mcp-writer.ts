@@ -4,7 +4,7 @@ import type { McpDefinitionEntity, McpQueries, McpVersionEntity } from "@mcp/db"
 import { FailedPreconditionError, InvalidArgumentError } from "@mcp/errors";
 import { adminNeededFor, mcpTypeOf, validateMcpConfig, withDefaults } from "@mcp/mcp-types";
 import { McpType, type McpConfig } from "@mcp/proto/registry";
-import { requireScope, type CallInfo } from "@mcp/runtime";
+import { requireRole, type CallInfo } from "@mcp/runtime";
 import { checkEtag } from "@mcp/versioning";
 import {
   checkToolOffered,
@@ -17,13 +17,13 @@ import { hashContent, versionContent, type VersionContent } from "./content.js";
 import type { McpCatalogWriter } from "./mcp-catalog.js";
 import { typeName } from "./types.js";
 
-/** Who is writing: the calling API key's scopes (undefined when API keys are off). */
-export type Caller = Pick<CallInfo, "scopes" | "principal"> | undefined;
+/** Who is writing: the call's caller and role (undefined when authentication is off). */
+export type Caller = Pick<CallInfo, "caller" | "role" | "workspace" | "principal"> | undefined;
 
-/** Requires the `admin` scope of `caller` when a version with `config` may reach the network or receives secrets. */
+/** Requires the `admin` role of `caller` when a version with `config` may reach the network or receives secrets. */
 function requirePrivilegeFor(config: McpConfig, caller: Caller): void {
   const reason = adminNeededFor(config);
-  if (reason !== undefined) requireScope(caller, "admin", reason);
+  if (reason !== undefined) requireRole(caller, "admin", reason);
 }
 
 /** What CreateMcp writes. Inputs are already validated by the request validator. */
@@ -64,7 +64,7 @@ export type McpWritten = Written<McpDefinitionEntity, McpVersionEntity>;
 /**
  * The registry's content rules on top of the catalogue kernel (names, numbering, etags, soft deletes,
  * cache: @mcp/catalog): a version's content is its config (with defaults) and schemas; an MCP's type
- * never changes; privileged configs need the `admin` scope; a delete is refused while a workflow uses
+ * never changes; privileged configs need the `admin` role; a delete is refused while a workflow uses
  * the MCP. A new `mcp_tool` version carries a snapshot of its server's tools, taken through the
  * ToolProbe before the transaction opens (a slow server never holds row locks); a `tool_name` the
  * server does not offer is INVALID_ARGUMENT, an unreachable server is written anyway with the snapshot
@@ -77,13 +77,14 @@ export class McpWriter {
     private readonly probe: ToolProbe,
   ) {}
 
-  async create(input: NewMcp, caller: Caller): Promise<McpWritten> {
+  /** Registers `input` in `workspace` (names are unique per workspace). */
+  async create(workspace: string, input: NewMcp, caller: Caller): Promise<McpWritten> {
     const config = withDefaults(input.config);
     requirePrivilegeFor(config, caller);
     const snapshot = await takeToolSnapshot(this.probe, config);
     if (config.kind.case === "mcpTool") checkToolOffered(config.kind.value, snapshot);
     const content = versionContent(config, input.inputSchema, input.outputSchema);
-    return this.writer.create(input, (base, number, now) => {
+    return this.writer.create(workspace, input, (base, number, now) => {
       const def: McpDefinitionEntity = {
         ...base,
         type: typeName(mcpTypeOf(config)),
@@ -93,10 +94,16 @@ export class McpWriter {
     });
   }
 
-  async update(key: CatalogKey, etag: string, change: McpChange, caller: Caller): Promise<McpWritten> {
+  async update(
+    workspace: string,
+    key: CatalogKey,
+    etag: string,
+    change: McpChange,
+    caller: Caller,
+  ): Promise<McpWritten> {
     const content = change.content;
-    const probed = content ? await this.probeNewContent(key, etag, content, caller) : undefined;
-    return this.writer.update(key, etag, {
+    const probed = content ? await this.probeNewContent(workspace, key, etag, content, caller) : undefined;
+    return this.writer.update(workspace, key, etag, {
       description: change.description,
       tags: change.tags,
       content: content && ((latest, def) => draft(def, content(latest), caller, probed)),
@@ -110,6 +117,7 @@ export class McpWriter {
    * (missing MCP, invalid config) just skip the probe; a stale etag fails here, before any probe.
    */
   private async probeNewContent(
+    workspace: string,
     key: CatalogKey,
     etag: string,
     content: NonNullable<McpChange["content"]>,
@@ -117,9 +125,9 @@ export class McpWriter {
   ): Promise<ProbedContent | undefined> {
     const def =
       key.case === "id"
-        ? await this.queries.findById(key.value)
+        ? await this.queries.findById(workspace, key.value)
         : key.case === "name"
-          ? await this.queries.findLiveByName(nameKeyOf(key.value))
+          ? await this.queries.findLiveByName(workspace, nameKeyOf(key.value))
           : null;
     if (!def || def.deletedAt) return undefined;
     checkEtag("mcp", def.name, etag, def.rowVersion);
@@ -136,12 +144,12 @@ export class McpWriter {
   }
 
   /** Soft-deletes; FAILED_PRECONDITION while a workflow's current version uses the MCP, unless forced. */
-  delete(key: CatalogKey, etag: string, force: boolean): Promise<McpDefinitionEntity> {
-    return this.writer.delete(key, etag, force ? undefined : (row) => this.refuseWhileUsed(row));
+  delete(workspace: string, key: CatalogKey, etag: string, force: boolean): Promise<McpDefinitionEntity> {
+    return this.writer.delete(workspace, key, etag, force ? undefined : (row) => this.refuseWhileUsed(row));
   }
 
   private async refuseWhileUsed(row: McpDefinitionEntity): Promise<void> {
-    const users = await this.queries.workflowsUsing(row.id, row.nameKey);
+    const users = await this.queries.workflowsUsing(row.workspace, row.id, row.nameKey);
     if (users.length === 0) return;
     throw new FailedPreconditionError(
       `mcp "${row.name}" is used by workflow${users.length > 1 ? "s" : ""} ${users.map((u) => `"${u}"`).join(", ")}; update them first or delete with force`,

@@ -30,11 +30,12 @@ import {
 } from "@mcp/proto/registry";
 import { validationTable, type ValidationTable } from "@mcp/runtime";
 import { validateMcpConfig } from "@mcp/mcp-types";
-import { checkMaxLength, checkRequired, violation } from "@mcp/validation";
+import { checkMaxItems, checkMaxLength, checkRequired, indexPath, violation } from "@mcp/validation";
 import { checkLabel, checkMcpOneof, checkName, checkSelector, checkVersion } from "@mcp/validation";
 import { checkJsonSchema } from "./json-schema.js";
 import {
   MAX_NOTE_LENGTH,
+  MAX_TAGS,
   checkDescription,
   checkNote,
   checkPageSize,
@@ -87,10 +88,20 @@ function validateCreateMcp(m: CreateMcpRequest): FieldViolation[] {
 
 function validateListMcps(m: ListMcpsRequest): FieldViolation[] {
   const filter = m.filter;
+  if (!filter) return checkPageSize(m.pageSize);
   return [
     ...checkPageSize(m.pageSize),
-    ...(filter && !(filter.type in McpType) ? [violation("filter.type", "is not a known MCP type")] : []),
-    ...(filter && filter.tag !== "" ? checkTag(filter.tag, "filter.tag") : []),
+    ...(!(filter.type in McpType) ? [violation("filter.type", "is not a known MCP type")] : []),
+    ...(filter.tag !== "" ? checkTag(filter.tag, "filter.tag") : []),
+    ...filter.types.flatMap((type, i) =>
+      type === McpType.UNSPECIFIED || !(type in McpType)
+        ? [violation(indexPath("filter.types", i), "is not a known MCP type")]
+        : [],
+    ),
+    ...checkMaxItems(filter.tags, MAX_TAGS, "filter.tags"),
+    ...filter.tags.flatMap((tag, i) => checkTag(tag, indexPath("filter.tags", i))),
+    ...checkMaxItems(filter.labels, MAX_TAGS, "filter.labels"),
+    ...filter.labels.flatMap((label, i) => checkLabel(label, indexPath("filter.labels", i))),
   ];
 }
 

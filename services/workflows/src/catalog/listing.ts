@@ -14,9 +14,10 @@ export class WorkflowListing {
     >,
   ) {}
 
-  list(req: ListWorkflowsRequest): Promise<Page<Workflow>> {
+  list(workspace: string, req: ListWorkflowsRequest): Promise<Page<Workflow>> {
     const uses = req.filter?.usesMcp ?? "";
     const filter: WorkflowListFilter = {
+      workspace,
       tag: req.filter?.tag || undefined,
       text: req.filter?.text || undefined,
       usesMcp: uses ? mcpRefKeys(uses) : undefined,
@@ -25,8 +26,8 @@ export class WorkflowListing {
     return this.listing.definitions(filter, req.pageSize, req.pageToken, toWorkflow);
   }
 
-  versions(key: CatalogKey, size: number, token: string): Promise<Page<WorkflowVersion>> {
-    return this.listing.versions(key, size, token, toWorkflowVersion);
+  versions(workspace: string, key: CatalogKey, size: number, token: string): Promise<Page<WorkflowVersion>> {
+    return this.listing.versions(workspace, key, size, token, toWorkflowVersion);
   }
 }
 

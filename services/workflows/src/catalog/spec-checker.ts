@@ -45,6 +45,7 @@ export class SpecChecker {
    * rules, so every problem is reported at once; a write stops at the first kind (nothing to resolve).
    */
   async check(
+    workspace: string,
     spec: WorkflowSpec,
     workflowName: string | undefined,
     options: { resolveAlways?: boolean } = {},
@@ -52,16 +53,16 @@ export class SpecChecker {
     const specViolations = validateSpec(spec, { workflowName });
     if (specViolations.length > 0 && !options.resolveAlways)
       return { specViolations, referenceViolations: [], resolved: [] };
-    const { violations, resolved } = await checkMcpReferences(this.registry, spec);
+    const { violations, resolved } = await checkMcpReferences(this.registry, workspace, spec);
     const fallback = spec.errorHandling?.fallbackWorkflow;
-    if (fallback && !(await this.queries.findLiveByName(fallback.toLowerCase()))) {
+    if (fallback && !(await this.queries.findLiveByName(workspace, fallback.toLowerCase()))) {
       violations.push({
         field: "spec.error_handling.fallback_workflow",
         code: "FALLBACK_NOT_FOUND",
         description: `fallback workflow "${fallback}" does not exist; create it first`,
       });
     }
-    violations.push(...(await checkSubWorkflows(this.queries, spec, workflowName)));
+    violations.push(...(await checkSubWorkflows(this.queries, workspace, spec, workflowName)));
     // A reference the rules already reject (e.g. a malformed name) is reported once, by the rules.
     const referenceViolations = violations.filter(
       (v) => !specViolations.some((s) => s.field === v.field || s.field.startsWith(`${v.field}.`)),

@@ -26,6 +26,7 @@ export class WorkflowValidator {
   ) {}
 
   async validate(
+    workspace: string,
     target: ValidateTarget,
   ): Promise<{ valid: boolean; violations: Violation[]; resolvedSteps: ResolvedStep[] }> {
     let spec: WorkflowSpec;
@@ -33,14 +34,14 @@ export class WorkflowValidator {
     if (target.case === "spec") {
       spec = target.value;
     } else if (target.case === "workflow") {
-      const def = await this.reader.definition(target.value.workflow);
+      const def = await this.reader.definition(workspace, target.value.workflow);
       const version = await this.reader.version(def, target.value.version ?? def.currentVersion);
       spec = specFromJson(version.spec);
       name = def.name;
     } else {
       throw InvalidArgumentError.field("target", "give a spec or a workflow reference");
     }
-    const report = await this.checker.check(spec, name, { resolveAlways: true });
+    const report = await this.checker.check(workspace, spec, name, { resolveAlways: true });
     // the rules' and the references' violations together, in field order (as the proto promises)
     const found = inFieldOrder(spec, [...report.specViolations, ...report.referenceViolations]);
     const violations = found.map((v) =>

@@ -36,37 +36,43 @@ export class WorkflowWriter {
     private readonly checker: SpecChecker,
   ) {}
 
-  async create(input: NewWorkflow): Promise<WorkflowWritten> {
+  async create(workspace: string, input: NewWorkflow): Promise<WorkflowWritten> {
     const spec = withDefaults(input.spec);
-    await this.ensureValid(spec, input.name);
-    return this.writer.create(input, (base, number, now) => ({
+    await this.ensureValid(workspace, spec, input.name);
+    return this.writer.create(workspace, input, (base, number, now) => ({
       def: { ...base, currentVersion: number, currentVersionPinned: false },
       version: newVersion(base.id, spec, input.changeNote)(number, now),
     }));
   }
 
   async update(
+    workspace: string,
     key: CatalogKey,
     etag: string,
     change: WorkflowChange,
     currentName: string,
   ): Promise<WorkflowWritten> {
     const spec = change.spec ? withDefaults(change.spec) : undefined;
-    if (spec) await this.ensureValid(spec, currentName);
-    return this.writer.update(key, etag, {
+    if (spec) await this.ensureValid(workspace, spec, currentName);
+    return this.writer.update(workspace, key, etag, {
       description: change.description,
       tags: change.tags,
       content: spec && ((_latest, def) => specDraft(def.id, spec, change.changeNote)),
     });
   }
 
-  delete(key: CatalogKey, etag: string): Promise<WorkflowDefinitionEntity> {
-    return this.writer.delete(key, etag);
+  delete(workspace: string, key: CatalogKey, etag: string): Promise<WorkflowDefinitionEntity> {
+    return this.writer.delete(workspace, key, etag);
   }
 
   /** Makes `version` current (rollback) and pins it; 0 = follow the latest version again. */
-  setCurrent(key: CatalogKey, etag: string, version: number): Promise<WorkflowDefinitionEntity> {
-    return this.writer.edit(key, etag, async (row, tx) => {
+  setCurrent(
+    workspace: string,
+    key: CatalogKey,
+    etag: string,
+    version: number,
+  ): Promise<WorkflowDefinitionEntity> {
+    return this.writer.edit(workspace, key, etag, async (row, tx) => {
       if (version === 0) {
         row.currentVersion = row.latestVersion;
         row.currentVersionPinned = false;
@@ -80,8 +86,8 @@ export class WorkflowWriter {
   }
 
   /** INVALID_ARGUMENT for broken rules, FAILED_PRECONDITION for references that do not resolve. */
-  private async ensureValid(spec: WorkflowSpec, name: string): Promise<void> {
-    const report = await this.checker.check(spec, name);
+  private async ensureValid(workspace: string, spec: WorkflowSpec, name: string): Promise<void> {
+    const report = await this.checker.check(workspace, spec, name);
     if (report.specViolations.length > 0) {
       throw new InvalidArgumentError(report.specViolations, {
         codes: [...new Set(report.specViolations.map((v) => v.code))].join(","),

@@ -1,6 +1,7 @@
 import { Code, ConnectError, type Client } from "@connectrpc/connect";
 import { UnavailableError } from "@mcp/errors";
 import type { McpReference, RegistryService } from "@mcp/proto/registry";
+import { workspaceHeaders } from "@mcp/runtime";
 import { errorDetails } from "@mcp/proto/grpc";
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { ResolvedStepSchema, type ResolvedStep, type WorkflowSpec } from "@mcp/proto/workflows";
@@ -32,12 +33,13 @@ const describe = (ref: McpReference) =>
   `${ref.mcp.value ?? "?"}${ref.selector.case === "version" ? `@${ref.selector.value}` : ref.selector.case === "label" ? `@${ref.selector.value}` : ""}`;
 
 /**
- * Resolves every step's MCP reference by calling the registry over gRPC (GetMcp, one call per distinct
+ * Resolves every step's MCP reference in `workspace` by calling the registry over gRPC (in that workspace) (GetMcp, one call per distinct
  * reference, all at once). A reference the registry cannot resolve becomes a violation naming the step;
  * a registry that cannot be reached is an UnavailableError, so the caller writes nothing.
  */
 export async function checkMcpReferences(
   registry: Client<typeof RegistryService>,
+  workspace: string,
   spec: WorkflowSpec,
 ): Promise<ReferenceCheck> {
   const refs = mcpReferences(spec);
@@ -50,15 +52,17 @@ export async function checkMcpReferences(
     if (calls.has(key)) continue;
     calls.set(
       key,
-      registry.getMcp({ mcp: ref.mcp, selector: ref.selector }).then(
-        (res) => ({
-          id: res.mcp?.id ?? "",
-          name: res.mcp?.name ?? "",
-          version: res.version?.version ?? 0,
-          schema: inputSchemaOf(res.version),
-        }),
-        (err: unknown) => ConnectError.from(err),
-      ),
+      registry
+        .getMcp({ mcp: ref.mcp, selector: ref.selector }, { headers: workspaceHeaders(workspace) })
+        .then(
+          (res) => ({
+            id: res.mcp?.id ?? "",
+            name: res.mcp?.name ?? "",
+            version: res.version?.version ?? 0,
+            schema: inputSchemaOf(res.version),
+          }),
+          (err: unknown) => ConnectError.from(err),
+        ),
     );
   }
   const violations: SpecViolation[] = [];

@@ -26,19 +26,20 @@ interface Target {
  */
 export async function checkSubWorkflows(
   queries: WorkflowQueries,
+  workspace: string,
   spec: WorkflowSpec,
   self: string | undefined,
 ): Promise<SpecViolation[]> {
   const violations: SpecViolation[] = [];
   const selfKey = self?.toLowerCase();
-  const selfRow = selfKey ? await queries.findLiveByName(selfKey) : null;
+  const selfRow = selfKey ? await queries.findLiveByName(workspace, selfKey) : null;
   const isSelf = (d: WorkflowDefinitionEntity): boolean =>
     d.nameKey === selfKey || (selfRow !== null && d.id === selfRow.id);
   for (const [index, step] of spec.steps.entries()) {
     const ref = step.workflow;
     if (!ref || ref.workflow.case === undefined) continue;
     const field = `${stepPath(index)}.workflow`;
-    const target = await resolve(queries, ref);
+    const target = await resolve(queries, workspace, ref);
     if (!target) {
       violations.push({
         field,
@@ -49,7 +50,7 @@ export async function checkSubWorkflows(
     }
     const path = isSelf(target.definition)
       ? [target.definition.name]
-      : await pathBack(queries, target, isSelf);
+      : await pathBack(queries, workspace, target, isSelf);
     if (path) {
       const start = self ?? target.definition.name;
       violations.push({
@@ -85,6 +86,7 @@ export async function checkSubWorkflows(
  */
 async function pathBack(
   queries: WorkflowQueries,
+  workspace: string,
   from: Target,
   isSelf: (d: WorkflowDefinitionEntity) => boolean,
 ): Promise<string[] | undefined> {
@@ -95,7 +97,7 @@ async function pathBack(
     seen.add(key);
     for (const step of at.spec.steps) {
       if (!step.workflow) continue;
-      const next = await resolve(queries, step.workflow);
+      const next = await resolve(queries, workspace, step.workflow);
       if (!next) continue;
       const name = next.definition.name;
       if (isSelf(next.definition)) return [...path, name];
@@ -107,14 +109,18 @@ async function pathBack(
   return walk(from, [from.definition.name]);
 }
 
-async function resolve(queries: WorkflowQueries, ref: WorkflowReference): Promise<Target | undefined> {
+async function resolve(
+  queries: WorkflowQueries,
+  workspace: string,
+  ref: WorkflowReference,
+): Promise<Target | undefined> {
   // a malformed id is the rules' INVALID_FORMAT (ValidateWorkflow resolves anyway)
   if (ref.workflow.case === "id" && !UUID.test(ref.workflow.value)) return undefined;
   const definition =
     ref.workflow.case === "id"
-      ? await queries.findById(ref.workflow.value)
+      ? await queries.findById(workspace, ref.workflow.value)
       : ref.workflow.case === "name"
-        ? await queries.findLiveByName(ref.workflow.value.toLowerCase())
+        ? await queries.findLiveByName(workspace, ref.workflow.value.toLowerCase())
         : null;
   if (!definition || definition.deletedAt) return undefined;
   const version = ref.version ?? definition.currentVersion;

@@ -3,6 +3,7 @@ import {
   CreateWorkflowRequestSchema,
   DeleteWorkflowRequestSchema,
   GetWorkflowRequestSchema,
+  ListMcpUsagesRequestSchema,
   ListWorkflowsRequestSchema,
   ListWorkflowVersionsRequestSchema,
   SetCurrentWorkflowVersionRequestSchema,
@@ -10,6 +11,7 @@ import {
   ValidateWorkflowRequestSchema,
   type CreateWorkflowRequest,
   type GetWorkflowRequest,
+  type ListMcpUsagesRequest,
   type ListWorkflowsRequest,
   type SetCurrentWorkflowVersionRequest,
   type UpdateWorkflowRequest,
@@ -116,5 +118,9 @@ export const workflowValidation: ValidationTable = validationTable([
       }
       return [violation("target", "give a spec or a workflow reference")];
     },
+  ],
+  [
+    ListMcpUsagesRequestSchema,
+    (m: ListMcpUsagesRequest) => [...checkMcpOneof(m.mcp), ...checkPageSize(m.pageSize)],
   ],
 ]);

@@ -1,5 +1,6 @@
 import { runPlan } from "../scheduler.js";
 import type { EngineOptions, RecordedStep, RunOutcome, RunPlan } from "../types.js";
+import type { PermitPort } from "../permits.js";
 import type { SubWorkflowPort } from "../sub-workflow.js";
 import type { EngineResult, WaitPort } from "../waiting.js";
 import { MemoryRecorder } from "./recorder.js";
@@ -30,6 +31,8 @@ export interface RunSetup {
   readonly startedAt?: Date;
   /** For sub-workflow steps (sub-workflow.ts). */
   readonly subWorkflows?: SubWorkflowPort;
+  /** For MCPs with `max_concurrency` (permits.ts). */
+  readonly permits?: PermitPort;
 }
 
 /**
@@ -56,6 +59,7 @@ export function startRun(plan: RunPlan, setup: RunSetup = {}): StartedRun {
     ...(setup.waits ? { waits: setup.waits } : {}),
     ...(setup.startedAt ? { startedAt: setup.startedAt } : {}),
     ...(setup.subWorkflows ? { subWorkflows: setup.subWorkflows } : {}),
+    ...(setup.permits ? { permits: setup.permits } : {}),
   });
   const outcome = result.then((r) => {
     if (r.status === "parked") throw new Error("the run parked");

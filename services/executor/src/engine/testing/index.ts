@@ -6,3 +6,4 @@ export { from, plan, spec, step, type StepOptions } from "./plans.js";
 export { startRun, type RunSetup, type StartedRun } from "./harness.js";
 export { MemoryWaits } from "./waits.js";
 export { MemoryChildren } from "./children.js";
+export { MemoryPermits } from "./permits.js";

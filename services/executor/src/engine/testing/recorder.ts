@@ -45,6 +45,7 @@ export type RecorderCall =
       readonly attempt: number;
       readonly inputs: JsonObject;
       readonly itemCount: number;
+      readonly resumed: boolean;
     }
   | { readonly method: "itemUpdated"; readonly stepId: string; readonly update: ItemUpdate };
 
@@ -119,8 +120,14 @@ export class MemoryRecorder implements RunRecorder {
     });
   }
 
-  forEachStarted(stepId: string, attempt: number, inputs: JsonObject, itemCount: number): Promise<void> {
-    return this.log({ method: "forEachStarted", stepId, attempt, inputs, itemCount });
+  forEachStarted(
+    stepId: string,
+    attempt: number,
+    inputs: JsonObject,
+    itemCount: number,
+    resumed = false,
+  ): Promise<void> {
+    return this.log({ method: "forEachStarted", stepId, attempt, inputs, itemCount, resumed });
   }
 
   itemUpdated(stepId: string, update: ItemUpdate): Promise<void> {

@@ -129,11 +129,33 @@ describe("AiAssistantRunner", () => {
       },
     );
     const kids = children();
-    const result = await new AiAssistantRunner().run(
-      context(assistant(LlmApi.OPENAI_COMPATIBLE, provider.url), kids),
-    );
+    const live: string[] = [];
+    const result = await new AiAssistantRunner().run({
+      ...context(assistant(LlmApi.OPENAI_COMPATIBLE, provider.url), kids),
+      onOutput: (stream, chunk) => live.push(`${stream}:${chunk.toString()}`),
+    });
     expect(result.outputs).toEqual({ text: "2 + 3 = 5", turns: 2, tool_calls: 1 });
-    expect(result.usage).toEqual({ input_tokens: 30, output_tokens: 12, model: "m-1" });
+    // each request, tool call and answer is a progress line, told to the live log as it happens
+    const lines = [
+      "turn 1: llm request: model m-1, 1 tools",
+      "turn 1: 1 tool calls: math_add (10 input + 5 output tokens)",
+      "tool math_add: started",
+      "tool math_add: succeeded",
+      "turn 2: llm request: model m-1, 1 tools",
+      "turn 2: final answer (20 input + 7 output tokens)",
+    ];
+    expect(live).toEqual(lines.map((line) => `stderr:${line}\n`));
+    expect(result.stderr).toBe(lines.map((line) => `${line}\n`).join(""));
+    // summed, and per model turn (the tool round, then the answer)
+    expect(result.usage).toEqual({
+      input_tokens: 30,
+      output_tokens: 12,
+      model: "m-1",
+      rounds: [
+        { input_tokens: 10, output_tokens: 5, tool_calls: 1 },
+        { input_tokens: 20, output_tokens: 7, tool_calls: 0 },
+      ],
+    });
     expect(kids.calls).toEqual([{ name: "math_add", mcp: adder, inputs: { a: 2, b: 3 } }]);
     const first = provider.requests[0]!.body as { tools: unknown[]; messages: unknown[] };
     expect(first.tools).toEqual([
@@ -228,13 +250,18 @@ describe("AiAssistantRunner", () => {
       },
     };
     provider.reply(toolTurn, toolTurn);
-    await expect(
-      new AiAssistantRunner().run(
-        context(assistant(LlmApi.OPENAI_COMPATIBLE, provider.url, { maxTurns: 2 }), children()),
-      ),
-    ).rejects.toMatchObject({
-      code: "MAX_TURNS",
-    });
+    const failure = await new AiAssistantRunner()
+      .run(context(assistant(LlmApi.OPENAI_COMPATIBLE, provider.url, { maxTurns: 2 }), children()))
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(failure).toBeInstanceOf(StepFailure);
+    expect((failure as StepFailure).code).toBe("MAX_TURNS");
+    // the progress so far stays with the failure, ending with its code
+    expect((failure as StepFailure).output.stderr).toMatch(
+      /^turn 1: llm request[^]*tool math_add: succeeded\n[^]*failed: MAX_TURNS\n$/,
+    );
     expect(provider.requests).toHaveLength(2);
   });
 

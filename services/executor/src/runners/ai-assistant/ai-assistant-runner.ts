@@ -7,6 +7,7 @@ import {
   DEFAULT_TEMPERATURE,
 } from "@mcp/mcp-types";
 import { runnerConfigOf } from "../kind-config.js";
+import { ProgressLog, tokens } from "../progress-log.js";
 import {
   stepChatClient,
   type ChatMessage,
@@ -34,12 +35,17 @@ export type AiAssistantRunnerOptions = LlmRunnerOptions;
  * the same runners as any step and is recorded as a child step. A failed tool call goes back to the
  * model as an error result, so it can recover. The loop ends at a final answer — outputs
  * `{ text, turns, tool_calls }` — or fails with MAX_TURNS after `max_turns` model turns. `memory_size`
- * bounds the history sent.
+ * bounds the history sent. `usage` holds the token counts summed and per model turn (`rounds`).
  */
 export class AiAssistantRunner implements Runner {
   constructor(private readonly options: AiAssistantRunnerOptions = {}) {}
 
   async run(context: StepContext): Promise<StepResult> {
+    const log = new ProgressLog(context.onOutput);
+    return log.around(() => this.converse(context, log));
+  }
+
+  private async converse(context: StepContext, log: ProgressLog): Promise<StepResult> {
     const config = runnerConfigOf(context.mcp, "aiAssistant");
     const children = context.children ?? {
       tools: [],
@@ -53,9 +59,12 @@ export class AiAssistantRunner implements Runner {
     const definitions = children.tools.map(toolDefinition);
     let messages: ChatMessage[] = [{ role: "user", text: taskOf(context.inputs) }];
     const usage = { input_tokens: 0, output_tokens: 0 };
+    // one entry per model turn: what each tool round cost
+    const rounds: JsonObject[] = [];
     let toolCalls = 0;
     const maxTurns = config.maxTurns ?? DEFAULT_MAX_TURNS;
     for (let turn = 1; turn <= maxTurns; turn++) {
+      log.line(`turn ${turn}: llm request: model ${config.model}, ${definitions.length} tools`);
       const answer = await client.chat({
         model: config.model,
         system: config.systemPrompt,
@@ -67,20 +76,31 @@ export class AiAssistantRunner implements Runner {
       });
       usage.input_tokens += answer.usage.inputTokens;
       usage.output_tokens += answer.usage.outputTokens;
+      rounds.push({
+        input_tokens: answer.usage.inputTokens,
+        output_tokens: answer.usage.outputTokens,
+        tool_calls: answer.toolCalls.length,
+      });
       if (answer.toolCalls.length === 0) {
+        log.line(`turn ${turn}: final answer (${tokens(answer.usage)})`);
         return {
           outputs: { text: answer.text, turns: turn, tool_calls: toolCalls },
           stdout: "",
-          stderr: "",
+          stderr: log.stderr,
           stdoutTruncated: false,
           stderrTruncated: false,
-          usage: { ...usage, model: config.model },
+          usage: { ...usage, model: config.model, rounds },
         };
       }
+      const names = answer.toolCalls.map((call) => call.name).join(", ");
+      log.line(`turn ${turn}: ${answer.toolCalls.length} tool calls: ${names} (${tokens(answer.usage)})`);
       messages = [...messages, { role: "assistant", text: answer.text, toolCalls: answer.toolCalls }];
       for (const call of answer.toolCalls) {
         toolCalls += 1;
-        messages.push(await callTool(children, tools, call.id, call.name, call.arguments));
+        log.line(`tool ${call.name}: started`);
+        const result = await callTool(children, tools, call.id, call.name, call.arguments);
+        log.line(`tool ${call.name}: ${result.isError ? "failed" : "succeeded"}`);
+        messages.push(result);
       }
     }
     throw new StepFailure(

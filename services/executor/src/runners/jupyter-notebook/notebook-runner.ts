@@ -108,6 +108,9 @@ export class NotebookRunner implements Runner {
         timeoutMs: timeoutSeconds * 1000,
         signal: context.signal,
         outputCapBytes: this.outputCapBytes,
+        // each cell's print() reaches the live log as the cell runs (the driver tees cell output to the
+        // process's streams, unbuffered)
+        ...(context.onOutput === undefined ? {} : { onOutput: context.onOutput }),
       });
       const progress = await readScriptOutput(progressFile);
       const running = parseProgress(progress.kind === "text" ? progress.text : undefined);

@@ -96,7 +96,9 @@ describe("LlmPromptRunner", () => {
       expect(result).toEqual({
         outputs: { text: "A short summary." },
         stdout: "",
-        stderr: "",
+        // progress lines: the request and the answer (also told to the live log)
+        stderr:
+          "llm request: model test-model, max_tokens 256\nllm answer: 12 input + 5 output tokens, stop reason end\n",
         stdoutTruncated: false,
         stderrTruncated: false,
         usage: { input_tokens: 12, output_tokens: 5, model: "test-model" },

@@ -5,6 +5,7 @@ import {
   positiveOr,
 } from "@mcp/mcp-types";
 import { runnerConfigOf } from "../kind-config.js";
+import { ProgressLog, tokens } from "../progress-log.js";
 import { stepChatClient, type LlmRunnerOptions } from "../llm/index.js";
 import { parseJsonAnswer } from "./json-answer.js";
 import { checkDeclaredVariables, renderTemplate } from "./render-template.js";
@@ -36,6 +37,11 @@ export class LlmPromptRunner implements Runner {
   }
 
   private async attempt(context: StepContext): Promise<StepResult> {
+    const log = new ProgressLog(context.onOutput);
+    return log.around(() => this.call(context, log));
+  }
+
+  private async call(context: StepContext, log: ProgressLog): Promise<StepResult> {
     const config = runnerConfigOf(context.mcp, "llmPrompt");
     checkDeclaredVariables(config.template, config.inputVariables, context.inputs);
     const prompt = renderTemplate(config.template, context.inputs);
@@ -44,6 +50,7 @@ export class LlmPromptRunner implements Runner {
       secrets: context.secrets,
     });
     const maxTokens = positiveOr(config.maxTokens, DEFAULT_MAX_TOKENS);
+    log.line(`llm request: model ${config.model}, max_tokens ${maxTokens}`);
     const answer = await client.chat({
       model: config.model,
       system: config.systemPrompt,
@@ -52,12 +59,13 @@ export class LlmPromptRunner implements Runner {
       maxTokens,
       signal: context.signal,
     });
+    log.line(`llm answer: ${tokens(answer.usage)}, stop reason ${answer.stopReason || "-"}`);
     const outputs: JsonObject = { text: answer.text };
     if (config.jsonOutput) outputs.json = parseJsonAnswer(answer.text, answer.stopReason === "max_tokens");
     return {
       outputs,
       stdout: "",
-      stderr: "",
+      stderr: log.stderr,
       stdoutTruncated: false,
       stderrTruncated: false,
       usage: {

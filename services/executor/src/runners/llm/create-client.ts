@@ -5,6 +5,7 @@ import type { ChatClient } from "./client.js";
 import type { Connection } from "./connection.js";
 import type { RetryOptions } from "./http.js";
 import { OpenAiChatClient } from "./openai.js";
+import { tracedChatClient } from "./traced-client.js";
 
 /** How clients made by {@link createChatClient} behave, beyond what the provider config says. */
 export type ChatClientOptions = Omit<Connection, "baseUrl" | "apiKeyEnv" | "apiKeySecret">;
@@ -38,16 +39,20 @@ export interface LlmRunnerOptions {
   readonly env?: NodeJS.ProcessEnv;
 }
 
-/** The client one step talks to its provider with: the runner's retries and environment, the step's secrets. */
+/**
+ * The client one step talks to its provider with: the runner's retries and environment, the step's
+ * secrets; each call a span of the step's trace (traced-client.ts).
+ */
 export function stepChatClient(
   provider: LlmProvider | undefined,
   options: LlmRunnerOptions,
   step: { readonly timeoutSeconds: number; readonly secrets?: ReadonlyMap<string, string> | undefined },
 ): ChatClient {
-  return createChatClient(provider, {
+  const client = createChatClient(provider, {
     timeoutMs: step.timeoutSeconds * 1000,
     retry: options.retry,
     env: options.env,
     ...(step.secrets === undefined ? {} : { secrets: step.secrets }),
   });
+  return tracedChatClient(client, provider?.api === LlmApi.ANTHROPIC ? "anthropic" : "openai");
 }

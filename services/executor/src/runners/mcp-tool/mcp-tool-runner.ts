@@ -2,6 +2,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { DEFAULT_TOOL_TIMEOUT_SECONDS, positiveOr } from "@mcp/mcp-types";
+import { inSpan, SpanKind, type SpanSpec } from "@mcp/runtime";
 import type { HttpTransport, McpToolConfig, StdioTransport } from "@mcp/proto/registry";
 import { withTempDir, type Sandbox } from "@mcp/sandbox";
 import { StepFailure, type Runner, type StepContext, type StepResult } from "../../step/index.js";
@@ -107,6 +108,7 @@ export class McpToolRunner implements Runner {
         limits: this.sandbox.limits({ memoryBytes: this.serverMemoryBytes, cpuSeconds: timeoutSeconds }),
         timeoutMs: timeoutSeconds * 1000 + SDK_TIMEOUT_SLACK_MS,
         outputCapBytes: this.outputCapBytes,
+        ...(context.onOutput === undefined ? {} : { onOutput: context.onOutput }),
       });
       return this.attempt(config, connection, context, deadline);
     });
@@ -133,11 +135,15 @@ export class McpToolRunner implements Runner {
       phase = "list";
       await requireTool(client, toolName, options);
       phase = "call";
-      const result = (await client.callTool(
-        { name: toolName, arguments: context.inputs },
-        undefined,
-        options(),
-      )) as CallToolResult;
+      const result = await inSpan(toolCallSpan(toolName, connection), async (span) => {
+        const called = (await client.callTool(
+          { name: toolName, arguments: context.inputs },
+          undefined,
+          options(),
+        )) as CallToolResult;
+        span.setAttribute("mcp.tool.is_error", called.isError === true);
+        return called;
+      });
       outcome = { result };
     } catch (error) {
       outcome = { error };
@@ -162,6 +168,16 @@ export class McpToolRunner implements Runner {
     }
     return { outputs: outputsOf(outcome.result), ...output };
   }
+}
+
+/** The span of one `tools/call` (MCP tool call) under the step's span. */
+function toolCallSpan(toolName: string, connection: ServerConnection): SpanSpec {
+  return {
+    service: "executor",
+    name: `tools/call ${toolName}`,
+    kind: SpanKind.CLIENT,
+    attributes: { "mcp.tool.name": toolName, "mcp.tool.transport": connection.stderr ? "stdio" : "http" },
+  };
 }
 
 /** Fails with INVALID_CONFIG, naming what the server offers, when it does not list `toolName`. */

@@ -6,6 +6,7 @@ import {
   SandboxedStdioTransport,
   type NetworkMode,
   type OutputCapture,
+  type OutputListener,
   type ProcessLimits,
   type Sandbox,
 } from "@mcp/sandbox";
@@ -35,12 +36,14 @@ export interface StdioPlacement {
   /** Bound on the server's whole life (the attempt's deadline stops it earlier). */
   readonly timeoutMs: number;
   readonly outputCapBytes: number | undefined;
+  /** Told the server's stderr as it is written (live logs). */
+  readonly onOutput?: OutputListener;
 }
 
 /**
  * A stdio server started with `command args` in a sandbox. Its environment is the sandbox's minimal
  * set (PATH, HOME, TMPDIR, locale) plus the config's `env` and the step's secrets; its stderr is
- * captured (capped).
+ * captured (capped) and told to `onOutput` as it is written.
  */
 export function stdioConnection(stdio: StdioTransport, placement: StdioPlacement): ServerConnection {
   const { sandbox } = placement;
@@ -58,6 +61,7 @@ export function stdioConnection(stdio: StdioTransport, placement: StdioPlacement
     limits: placement.limits,
     timeoutMs: placement.timeoutMs,
     ...(placement.outputCapBytes === undefined ? {} : { outputCapBytes: placement.outputCapBytes }),
+    ...(placement.onOutput === undefined ? {} : { onOutput: placement.onOutput }),
   });
   return {
     transport,

@@ -50,8 +50,14 @@ const uniqueMarker = () => `server-${Math.floor(Math.random() * 1e9)}`;
 const cwdIn = (stderr: string) => /cwd=(\S+)/.exec(stderr)?.[1];
 
 describe("McpToolRunner over stdio (server-everything)", () => {
-  it("calls echo with the step inputs and returns its text and content", async () => {
-    const result = await runner.run(mcpToolContext(everything("echo"), { message: "hi there" }));
+  it("calls echo with the step inputs and returns its text and content; the server's stderr is told live", async () => {
+    const live: string[] = [];
+    const result = await runner.run({
+      ...mcpToolContext(everything("echo"), { message: "hi there" }),
+      onOutput: (stream, chunk) => live.push(`${stream}:${chunk.toString()}`),
+    });
+    expect(live.join("")).toContain("stderr:Starting default (STDIO) server");
+    expect(live.every((chunk) => chunk.startsWith("stderr:"))).toBe(true);
     expect(result.outputs).toEqual({
       text: "Echo: hi there",
       content: [{ type: "text", text: "Echo: hi there" }],

@@ -95,7 +95,7 @@ export const PruneRunsResponseSchema: GenMessage<PruneRunsResponse> = /*@__PURE_
 /**
  * Run retention: deletes finished runs (and everything recorded for them) older than a cutoff. The
  * executors also do it on their own on an interval when RUN_RETENTION_DAYS is set. Every method needs
- * the `admin` scope when API keys are on. See docs/adr/019-retention.md.
+ * the `admin` role when authentication is on. See docs/adr/019-retention.md.
  *
  * @generated from service mcp.executor.v1.RunRetentionService
  */

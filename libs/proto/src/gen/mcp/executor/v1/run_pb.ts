@@ -12,7 +12,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file mcp/executor/v1/run.proto.
  */
 export const file_mcp_executor_v1_run: GenFile = /*@__PURE__*/
-  fileDesc("ChltY3AvZXhlY3V0b3IvdjEvcnVuLnByb3RvEg9tY3AuZXhlY3V0b3IudjEiZAoIUnVuRXJyb3ISDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEg8KB3N0ZXBfaWQYAyABKAkSKAoHZGV0YWlscxgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3Qi/wYKC1dvcmtmbG93UnVuEgoKAmlkGAEgASgJEiYKBGtpbmQYAiABKA4yGC5tY3AuZXhlY3V0b3IudjEuUnVuS2luZBITCgt3b3JrZmxvd19pZBgDIAEoCRIVCg13b3JrZmxvd19uYW1lGAQgASgJEhgKEHdvcmtmbG93X3ZlcnNpb24YBSABKAUSDgoGbWNwX2lkGAYgASgJEhAKCG1jcF9uYW1lGAcgASgJEhMKC21jcF92ZXJzaW9uGAggASgFEioKBnN0YXR1cxgJIAEoDjIaLm1jcC5leGVjdXRvci52MS5SdW5TdGF0dXMSJwoGaW5wdXRzGAogASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIoCgdvdXRwdXRzGAsgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIoCgVlcnJvchgMIAEoCzIZLm1jcC5leGVjdXRvci52MS5SdW5FcnJvchISCgpyZXF1ZXN0X2lkGA0gASgJEicKBXN0ZXBzGA4gAygLMhgubWNwLmV4ZWN1dG9yLnYxLlN0ZXBSdW4SLwoLY3JlYXRlX3RpbWUYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnN0YXJ0X3RpbWUYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2ZpbmlzaF90aW1lGBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg9mYWxsYmFja19ydW5faWQYEiABKAkSFQoNcGFyZW50X3J1bl9pZBgTIAEoCRIWCg5wYXJlbnRfc3RlcF9pZBgUIAEoCRITCgtzY2hlZHVsZV9pZBgVIAEoCRI2ChJzY2hlZHVsZV90aWNrX3RpbWUYFiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHRyaWdnZXJfbmFtZRgXIAEoCRIbChN0cmlnZ2VyX2RlbGl2ZXJ5X2lkGBggASgJEhcKD3JlcnVuX29mX3J1bl9pZBgZIAEoCRIaChJyZXJ1bl9mcm9tX3N0ZXBfaWQYGiABKAkSFwoPcmV1c2VkX3N0ZXBfaWRzGBsgAygJEhcKD2NvbmN1cnJlbmN5X2tleRgcIAEoCRIYChBjb25jdXJyZW5jeV93YWl0GB0gASgJIq4GCgdTdGVwUnVuEg8KB3N0ZXBfaWQYASABKAkSDgoGbWNwX2lkGAIgASgJEhAKCG1jcF9uYW1lGAMgASgJEhMKC21jcF92ZXJzaW9uGAQgASgFEisKBnN0YXR1cxgFIAEoDjIbLm1jcC5leGVjdXRvci52MS5TdGVwU3RhdHVzEg8KB2F0dGVtcHQYBiABKAUSJwoGaW5wdXRzGAcgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIoCgdvdXRwdXRzGAggASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIoCgVlcnJvchgJIAEoCzIZLm1jcC5leGVjdXRvci52MS5SdW5FcnJvchIOCgZzdGRvdXQYCiABKAkSDgoGc3RkZXJyGAsgASgJEhgKEHN0ZG91dF90cnVuY2F0ZWQYDCABKAgSGAoQc3RkZXJyX3RydW5jYXRlZBgNIAEoCBIuCgpzdGFydF90aW1lGA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtmaW5pc2hfdGltZRgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoIZHVyYXRpb24YECABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SFgoOcGFyZW50X3N0ZXBfaWQYESABKAkSJgoFdXNhZ2UYEiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EicKBGtpbmQYEyABKA4yGS5tY3AuZXhlY3V0b3IudjEuU3RlcEtpbmQSFwoKaXRlbV9pbmRleBgUIAEoBUgAiAEBEhcKCml0ZW1fY291bnQYFSABKAVIAYgBARItCgl3YWtlX3RpbWUYFiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnNpZ25hbBgXIAEoCRIwCghhcHByb3ZhbBgYIAEoCzIeLm1jcC5leGVjdXRvci52MS5BcHByb3ZhbFN0YXRlEhQKDGNoaWxkX3J1bl9pZBgZIAEoCUINCgtfaXRlbV9pbmRleEINCgtfaXRlbV9jb3VudCKYAQoNQXBwcm92YWxTdGF0ZRIOCgZwcm9tcHQYASABKAkSDwoHZGVjaWRlZBgCIAEoCBIQCghhcHByb3ZlZBgDIAEoCBISCgpkZWNpZGVkX2J5GAQgASgJEg8KB2NvbW1lbnQYBSABKAkSLwoLZGVjaWRlX3RpbWUYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIoACCghSdW5FdmVudBIOCgZydW5faWQYASABKAkSEAoIc2VxdWVuY2UYAiABKAMSKAoEdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASNAoMcnVuX3NuYXBzaG90GAQgASgLMhwubWNwLmV4ZWN1dG9yLnYxLldvcmtmbG93UnVuSAASNwoKcnVuX3N0YXR1cxgFIAEoCzIhLm1jcC5leGVjdXRvci52MS5SdW5TdGF0dXNDaGFuZ2VkSAASMAoMc3RlcF91cGRhdGVkGAYgASgLMhgubWNwLmV4ZWN1dG9yLnYxLlN0ZXBSdW5IAEIHCgVldmVudCJoChBSdW5TdGF0dXNDaGFuZ2VkEioKBnN0YXR1cxgBIAEoDjIaLm1jcC5leGVjdXRvci52MS5SdW5TdGF0dXMSKAoFZXJyb3IYAiABKAsyGS5tY3AuZXhlY3V0b3IudjEuUnVuRXJyb3IqTAoHUnVuS2luZBIYChRSVU5fS0lORF9VTlNQRUNJRklFRBAAEhUKEVJVTl9LSU5EX1dPUktGTE9XEAESEAoMUlVOX0tJTkRfTUNQEAIqxgEKCVJ1blN0YXR1cxIaChZSVU5fU1RBVFVTX1VOU1BFQ0lGSUVEEAASFgoSUlVOX1NUQVRVU19QRU5ESU5HEAESFgoSUlVOX1NUQVRVU19SVU5OSU5HEAISGAoUUlVOX1NUQVRVU19TVUNDRUVERUQQAxIVChFSVU5fU1RBVFVTX0ZBSUxFRBAEEiIKHlJVTl9TVEFUVVNfUEFSVElBTExZX1NVQ0NFRURFRBAFEhgKFFJVTl9TVEFUVVNfQ0FOQ0VMTEVEEAYq9QEKClN0ZXBTdGF0dXMSGwoXU1RFUF9TVEFUVVNfVU5TUEVDSUZJRUQQABIXChNTVEVQX1NUQVRVU19QRU5ESU5HEAESFwoTU1RFUF9TVEFUVVNfUlVOTklORxACEhkKFVNURVBfU1RBVFVTX1NVQ0NFRURFRBADEhYKElNURVBfU1RBVFVTX0ZBSUxFRBAEEhcKE1NURVBfU1RBVFVTX1NLSVBQRUQQBRIZChVTVEVQX1NUQVRVU19DQU5DRUxMRUQQBhIYChRTVEVQX1NUQVRVU19SRVRSWUlORxAHEhcKE1NURVBfU1RBVFVTX1dBSVRJTkcQCCqcAQoIU3RlcEtpbmQSGQoVU1RFUF9LSU5EX1VOU1BFQ0lGSUVEEAASEQoNU1RFUF9LSU5EX01DUBABEhMKD1NURVBfS0lORF9TTEVFUBACEh0KGVNURVBfS0lORF9XQUlUX0ZPUl9TSUdOQUwQAxIWChJTVEVQX0tJTkRfQVBQUk9WQUwQBBIWChJTVEVQX0tJTkRfV09SS0ZMT1cQBWIGcHJvdG8z", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
+  fileDesc("ChltY3AvZXhlY3V0b3IvdjEvcnVuLnByb3RvEg9tY3AuZXhlY3V0b3IudjEiZAoIUnVuRXJyb3ISDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEg8KB3N0ZXBfaWQYAyABKAkSKAoHZGV0YWlscxgEIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QioggKC1dvcmtmbG93UnVuEgoKAmlkGAEgASgJEiYKBGtpbmQYAiABKA4yGC5tY3AuZXhlY3V0b3IudjEuUnVuS2luZBITCgt3b3JrZmxvd19pZBgDIAEoCRIVCg13b3JrZmxvd19uYW1lGAQgASgJEhgKEHdvcmtmbG93X3ZlcnNpb24YBSABKAUSDgoGbWNwX2lkGAYgASgJEhAKCG1jcF9uYW1lGAcgASgJEhMKC21jcF92ZXJzaW9uGAggASgFEioKBnN0YXR1cxgJIAEoDjIaLm1jcC5leGVjdXRvci52MS5SdW5TdGF0dXMSJwoGaW5wdXRzGAogASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIoCgdvdXRwdXRzGAsgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIoCgVlcnJvchgMIAEoCzIZLm1jcC5leGVjdXRvci52MS5SdW5FcnJvchISCgpyZXF1ZXN0X2lkGA0gASgJEicKBXN0ZXBzGA4gAygLMhgubWNwLmV4ZWN1dG9yLnYxLlN0ZXBSdW4SLwoLY3JlYXRlX3RpbWUYDyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnN0YXJ0X3RpbWUYECABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2ZpbmlzaF90aW1lGBEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIXCg9mYWxsYmFja19ydW5faWQYEiABKAkSFQoNcGFyZW50X3J1bl9pZBgTIAEoCRIWCg5wYXJlbnRfc3RlcF9pZBgUIAEoCRITCgtzY2hlZHVsZV9pZBgVIAEoCRI2ChJzY2hlZHVsZV90aWNrX3RpbWUYFiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhQKDHRyaWdnZXJfbmFtZRgXIAEoCRIbChN0cmlnZ2VyX2RlbGl2ZXJ5X2lkGBggASgJEhcKD3JlcnVuX29mX3J1bl9pZBgZIAEoCRIaChJyZXJ1bl9mcm9tX3N0ZXBfaWQYGiABKAkSFwoPcmV1c2VkX3N0ZXBfaWRzGBsgAygJEhcKD2NvbmN1cnJlbmN5X2tleRgcIAEoCRIYChBjb25jdXJyZW5jeV93YWl0GB0gASgJEhAKCHRyYWNlX2lkGB4gASgJEhgKEGxsbV9pbnB1dF90b2tlbnMYHyABKAMSGQoRbGxtX291dHB1dF90b2tlbnMYICABKAMSKgoIbGxtX2Nvc3QYISABKAsyGC5tY3AuZXhlY3V0b3IudjEuTGxtQ29zdBIbChNsbG1fdW5wcmljZWRfbW9kZWxzGCIgAygJEhEKCXdvcmtzcGFjZRgjIAEoCSIrCgdMbG1Db3N0Eg4KBmFtb3VudBgBIAEoCRIQCghjdXJyZW5jeRgCIAEoCSKZAQoITGxtVXNhZ2USDQoFbW9kZWwYASABKAkSFAoMaW5wdXRfdG9rZW5zGAIgASgDEhUKDW91dHB1dF90b2tlbnMYAyABKAMSJgoEY29zdBgEIAEoCzIYLm1jcC5leGVjdXRvci52MS5MbG1Db3N0EikKBnJvdW5kcxgFIAMoCzIZLm1jcC5leGVjdXRvci52MS5MbG1Sb3VuZCJaCghMbG1Sb3VuZBINCgVyb3VuZBgBIAEoBRIUCgxpbnB1dF90b2tlbnMYAiABKAMSFQoNb3V0cHV0X3Rva2VucxgDIAEoAxISCgp0b29sX2NhbGxzGAQgASgFItwGCgdTdGVwUnVuEg8KB3N0ZXBfaWQYASABKAkSDgoGbWNwX2lkGAIgASgJEhAKCG1jcF9uYW1lGAMgASgJEhMKC21jcF92ZXJzaW9uGAQgASgFEisKBnN0YXR1cxgFIAEoDjIbLm1jcC5leGVjdXRvci52MS5TdGVwU3RhdHVzEg8KB2F0dGVtcHQYBiABKAUSJwoGaW5wdXRzGAcgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIoCgdvdXRwdXRzGAggASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIoCgVlcnJvchgJIAEoCzIZLm1jcC5leGVjdXRvci52MS5SdW5FcnJvchIOCgZzdGRvdXQYCiABKAkSDgoGc3RkZXJyGAsgASgJEhgKEHN0ZG91dF90cnVuY2F0ZWQYDCABKAgSGAoQc3RkZXJyX3RydW5jYXRlZBgNIAEoCBIuCgpzdGFydF90aW1lGA4gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtmaW5pc2hfdGltZRgPIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKwoIZHVyYXRpb24YECABKAsyGS5nb29nbGUucHJvdG9idWYuRHVyYXRpb24SFgoOcGFyZW50X3N0ZXBfaWQYESABKAkSJgoFdXNhZ2UYEiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EicKBGtpbmQYEyABKA4yGS5tY3AuZXhlY3V0b3IudjEuU3RlcEtpbmQSFwoKaXRlbV9pbmRleBgUIAEoBUgAiAEBEhcKCml0ZW1fY291bnQYFSABKAVIAYgBARItCgl3YWtlX3RpbWUYFiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg4KBnNpZ25hbBgXIAEoCRIwCghhcHByb3ZhbBgYIAEoCzIeLm1jcC5leGVjdXRvci52MS5BcHByb3ZhbFN0YXRlEhQKDGNoaWxkX3J1bl9pZBgZIAEoCRIsCglsbG1fdXNhZ2UYGiABKAsyGS5tY3AuZXhlY3V0b3IudjEuTGxtVXNhZ2VCDQoLX2l0ZW1faW5kZXhCDQoLX2l0ZW1fY291bnQimAEKDUFwcHJvdmFsU3RhdGUSDgoGcHJvbXB0GAEgASgJEg8KB2RlY2lkZWQYAiABKAgSEAoIYXBwcm92ZWQYAyABKAgSEgoKZGVjaWRlZF9ieRgEIAEoCRIPCgdjb21tZW50GAUgASgJEi8KC2RlY2lkZV90aW1lGAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKAAgoIUnVuRXZlbnQSDgoGcnVuX2lkGAEgASgJEhAKCHNlcXVlbmNlGAIgASgDEigKBHRpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjQKDHJ1bl9zbmFwc2hvdBgEIAEoCzIcLm1jcC5leGVjdXRvci52MS5Xb3JrZmxvd1J1bkgAEjcKCnJ1bl9zdGF0dXMYBSABKAsyIS5tY3AuZXhlY3V0b3IudjEuUnVuU3RhdHVzQ2hhbmdlZEgAEjAKDHN0ZXBfdXBkYXRlZBgGIAEoCzIYLm1jcC5leGVjdXRvci52MS5TdGVwUnVuSABCBwoFZXZlbnQiaAoQUnVuU3RhdHVzQ2hhbmdlZBIqCgZzdGF0dXMYASABKA4yGi5tY3AuZXhlY3V0b3IudjEuUnVuU3RhdHVzEigKBWVycm9yGAIgASgLMhkubWNwLmV4ZWN1dG9yLnYxLlJ1bkVycm9yKkwKB1J1bktpbmQSGAoUUlVOX0tJTkRfVU5TUEVDSUZJRUQQABIVChFSVU5fS0lORF9XT1JLRkxPVxABEhAKDFJVTl9LSU5EX01DUBACKsYBCglSdW5TdGF0dXMSGgoWUlVOX1NUQVRVU19VTlNQRUNJRklFRBAAEhYKElJVTl9TVEFUVVNfUEVORElORxABEhYKElJVTl9TVEFUVVNfUlVOTklORxACEhgKFFJVTl9TVEFUVVNfU1VDQ0VFREVEEAMSFQoRUlVOX1NUQVRVU19GQUlMRUQQBBIiCh5SVU5fU1RBVFVTX1BBUlRJQUxMWV9TVUNDRUVERUQQBRIYChRSVU5fU1RBVFVTX0NBTkNFTExFRBAGKvUBCgpTdGVwU3RhdHVzEhsKF1NURVBfU1RBVFVTX1VOU1BFQ0lGSUVEEAASFwoTU1RFUF9TVEFUVVNfUEVORElORxABEhcKE1NURVBfU1RBVFVTX1JVTk5JTkcQAhIZChVTVEVQX1NUQVRVU19TVUNDRUVERUQQAxIWChJTVEVQX1NUQVRVU19GQUlMRUQQBBIXChNTVEVQX1NUQVRVU19TS0lQUEVEEAUSGQoVU1RFUF9TVEFUVVNfQ0FOQ0VMTEVEEAYSGAoUU1RFUF9TVEFUVVNfUkVUUllJTkcQBxIXChNTVEVQX1NUQVRVU19XQUlUSU5HEAgqnAEKCFN0ZXBLaW5kEhkKFVNURVBfS0lORF9VTlNQRUNJRklFRBAAEhEKDVNURVBfS0lORF9NQ1AQARITCg9TVEVQX0tJTkRfU0xFRVAQAhIdChlTVEVQX0tJTkRfV0FJVF9GT1JfU0lHTkFMEAMSFgoSU1RFUF9LSU5EX0FQUFJPVkFMEAQSFgoSU1RFUF9LSU5EX1dPUktGTE9XEAViBnByb3RvMw", [file_google_protobuf_duration, file_google_protobuf_struct, file_google_protobuf_timestamp]);
 
 /**
  * Why a run or a step failed.
@@ -274,6 +274,53 @@ export type WorkflowRun = Message<"mcp.executor.v1.WorkflowRun"> & {
    * @generated from field: string concurrency_wait = 29;
    */
   concurrencyWait: string;
+
+  /**
+   * The run's trace id (32 lower-case hex digits, W3C trace context): every span recorded for the run,
+   * by whichever executor drove it, is in this trace; the console links to it (CONSOLE_TRACE_URL).
+   * Empty for runs recorded before traces existed.
+   *
+   * @generated from field: string trace_id = 30;
+   */
+  traceId: string;
+
+  /**
+   * LLM input (prompt) tokens of the run's llm_prompt and ai_assistant steps, child steps included
+   * (the latest attempt of each); sub-workflow runs count in their own runs. Summed from the steps:
+   * set where `steps` is (GetRun, WatchRun snapshots), 0 in ListRuns.
+   *
+   * @generated from field: int64 llm_input_tokens = 31;
+   */
+  llmInputTokens: bigint;
+
+  /**
+   * LLM output (completion) tokens of the same steps.
+   *
+   * @generated from field: int64 llm_output_tokens = 32;
+   */
+  llmOutputTokens: bigint;
+
+  /**
+   * What those tokens cost by the executor's price table (LLM_PRICES); unset when no step's model has
+   * a price. Steps whose model has none are left out of it and named in `llm_unpriced_models`.
+   *
+   * @generated from field: mcp.executor.v1.LlmCost llm_cost = 33;
+   */
+  llmCost?: LlmCost | undefined;
+
+  /**
+   * Models used by the run's steps that the price table has no price for; empty when every one is priced.
+   *
+   * @generated from field: repeated string llm_unpriced_models = 34;
+   */
+  llmUnpricedModels: string[];
+
+  /**
+   * The workspace the run belongs to: its workflow's (or MCP's), where every run it starts lands too.
+   *
+   * @generated from field: string workspace = 35;
+   */
+  workspace: string;
 };
 
 /**
@@ -282,6 +329,125 @@ export type WorkflowRun = Message<"mcp.executor.v1.WorkflowRun"> & {
  */
 export const WorkflowRunSchema: GenMessage<WorkflowRun> = /*@__PURE__*/
   messageDesc(file_mcp_executor_v1_run, 1);
+
+/**
+ * A cost, exact: a decimal amount in a currency.
+ *
+ * @generated from message mcp.executor.v1.LlmCost
+ */
+export type LlmCost = Message<"mcp.executor.v1.LlmCost"> & {
+  /**
+   * Decimal amount with up to 9 fraction digits, e.g. `0.000315`; never a float.
+   *
+   * @generated from field: string amount = 1;
+   */
+  amount: string;
+
+  /**
+   * The price table's currency, e.g. `USD`.
+   *
+   * @generated from field: string currency = 2;
+   */
+  currency: string;
+};
+
+/**
+ * Describes the message mcp.executor.v1.LlmCost.
+ * Use `create(LlmCostSchema)` to create a new message.
+ */
+export const LlmCostSchema: GenMessage<LlmCost> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_run, 2);
+
+/**
+ * LLM token usage of one step.
+ *
+ * @generated from message mcp.executor.v1.LlmUsage
+ */
+export type LlmUsage = Message<"mcp.executor.v1.LlmUsage"> & {
+  /**
+   * The model the step called (its config's `model`).
+   *
+   * @generated from field: string model = 1;
+   */
+  model: string;
+
+  /**
+   * Input (prompt) tokens of all its model calls.
+   *
+   * @generated from field: int64 input_tokens = 2;
+   */
+  inputTokens: bigint;
+
+  /**
+   * Output (completion) tokens of all its model calls.
+   *
+   * @generated from field: int64 output_tokens = 3;
+   */
+  outputTokens: bigint;
+
+  /**
+   * Their cost by the price table when the model has a price; unset otherwise.
+   *
+   * @generated from field: mcp.executor.v1.LlmCost cost = 4;
+   */
+  cost?: LlmCost | undefined;
+
+  /**
+   * For an ai_assistant step: one entry per model turn (tool round), in order; empty for llm_prompt.
+   *
+   * @generated from field: repeated mcp.executor.v1.LlmRound rounds = 5;
+   */
+  rounds: LlmRound[];
+};
+
+/**
+ * Describes the message mcp.executor.v1.LlmUsage.
+ * Use `create(LlmUsageSchema)` to create a new message.
+ */
+export const LlmUsageSchema: GenMessage<LlmUsage> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_run, 3);
+
+/**
+ * One model turn of an ai_assistant step.
+ *
+ * @generated from message mcp.executor.v1.LlmRound
+ */
+export type LlmRound = Message<"mcp.executor.v1.LlmRound"> & {
+  /**
+   * The turn's number, from 1.
+   *
+   * @generated from field: int32 round = 1;
+   */
+  round: number;
+
+  /**
+   * Input tokens of this turn's model call.
+   *
+   * @generated from field: int64 input_tokens = 2;
+   */
+  inputTokens: bigint;
+
+  /**
+   * Output tokens of this turn's model call.
+   *
+   * @generated from field: int64 output_tokens = 3;
+   */
+  outputTokens: bigint;
+
+  /**
+   * Tool calls the model asked for in this turn; 0 for the final answer.
+   *
+   * @generated from field: int32 tool_calls = 4;
+   */
+  toolCalls: number;
+};
+
+/**
+ * Describes the message mcp.executor.v1.LlmRound.
+ * Use `create(LlmRoundSchema)` to create a new message.
+ */
+export const LlmRoundSchema: GenMessage<LlmRound> = /*@__PURE__*/
+  messageDesc(file_mcp_executor_v1_run, 4);
 
 /**
  * The state of one step of a run.
@@ -463,6 +629,14 @@ export type StepRun = Message<"mcp.executor.v1.StepRun"> & {
    * @generated from field: string child_run_id = 25;
    */
   childRunId: string;
+
+  /**
+   * LLM token usage (and cost) of an llm_prompt or ai_assistant step's latest attempt; unset for
+   * other steps, and before the attempt succeeded.
+   *
+   * @generated from field: mcp.executor.v1.LlmUsage llm_usage = 26;
+   */
+  llmUsage?: LlmUsage | undefined;
 };
 
 /**
@@ -470,7 +644,7 @@ export type StepRun = Message<"mcp.executor.v1.StepRun"> & {
  * Use `create(StepRunSchema)` to create a new message.
  */
 export const StepRunSchema: GenMessage<StepRun> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_run, 2);
+  messageDesc(file_mcp_executor_v1_run, 5);
 
 /**
  * An approval step's question and decision.
@@ -526,7 +700,7 @@ export type ApprovalState = Message<"mcp.executor.v1.ApprovalState"> & {
  * Use `create(ApprovalStateSchema)` to create a new message.
  */
 export const ApprovalStateSchema: GenMessage<ApprovalState> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_run, 3);
+  messageDesc(file_mcp_executor_v1_run, 6);
 
 /**
  * One change of a run, as streamed by WatchRun.
@@ -593,7 +767,7 @@ export type RunEvent = Message<"mcp.executor.v1.RunEvent"> & {
  * Use `create(RunEventSchema)` to create a new message.
  */
 export const RunEventSchema: GenMessage<RunEvent> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_run, 4);
+  messageDesc(file_mcp_executor_v1_run, 7);
 
 /**
  * A change of a run's status.
@@ -621,7 +795,7 @@ export type RunStatusChanged = Message<"mcp.executor.v1.RunStatusChanged"> & {
  * Use `create(RunStatusChangedSchema)` to create a new message.
  */
 export const RunStatusChangedSchema: GenMessage<RunStatusChanged> = /*@__PURE__*/
-  messageDesc(file_mcp_executor_v1_run, 5);
+  messageDesc(file_mcp_executor_v1_run, 8);
 
 /**
  * What a run executes.

@@ -501,8 +501,8 @@ export const TriggerScheduleResponseSchema: GenMessage<TriggerScheduleResponse> 
 
 /**
  * Schedules: workflows started on a cron expression in a time zone, by whichever executor replica
- * gets to a tick first, exactly one run per tick. Writes need the `execute` scope when API keys are on
- * (a schedule starts runs); reads are open like the executor's other reads.
+ * gets to a tick first, exactly one run per tick. Writes need the `operator` role when authentication is
+ * on (a schedule starts runs); reads the `viewer` role, like the executor's other reads.
  *
  * @generated from service mcp.executor.v1.ScheduleService
  */

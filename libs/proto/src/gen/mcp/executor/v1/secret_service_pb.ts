@@ -270,7 +270,7 @@ export const RotateSecretsKeyResponseSchema: GenMessage<RotateSecretsKeyResponse
 
 /**
  * The secrets store: values encrypted at rest with AES-256-GCM under the executor's SECRETS_KEY.
- * Every method needs the `admin` scope when API keys are on, reads included. FAILED_PRECONDITION when
+ * Every method needs the `admin` role when authentication is on, reads included. FAILED_PRECONDITION when
  * the executor has no SECRETS_KEY.
  *
  * @generated from service mcp.executor.v1.SecretService

@@ -285,7 +285,7 @@ export const RotateTriggerSecretResponseSchema: GenMessage<RotateTriggerSecretRe
   messageDesc(file_mcp_executor_v1_trigger_service, 9);
 
 /**
- * Webhook triggers (see Trigger). Every method needs the `admin` scope when API keys are on, reads
+ * Webhook triggers (see Trigger). Every method needs the `admin` role when authentication is on, reads
  * included, like SecretService: a trigger's secret is a credential that starts runs. FAILED_PRECONDITION
  * when the executor has no SECRETS_KEY (trigger secrets are sealed with it). The webhooks themselves
  * (`POST /hooks/<name>`) need no API key: the signature is their authentication.

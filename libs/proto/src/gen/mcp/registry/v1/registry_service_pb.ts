@@ -14,7 +14,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file mcp/registry/v1/registry_service.proto.
  */
 export const file_mcp_registry_v1_registry_service: GenFile = /*@__PURE__*/
-  fileDesc("CiZtY3AvcmVnaXN0cnkvdjEvcmVnaXN0cnlfc2VydmljZS5wcm90bxIPbWNwLnJlZ2lzdHJ5LnYxIuMBChBDcmVhdGVNY3BSZXF1ZXN0EgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSDAoEdGFncxgDIAMoCRIqCgZjb25maWcYBCABKAsyGi5tY3AucmVnaXN0cnkudjEuTWNwQ29uZmlnEi0KDGlucHV0X3NjaGVtYRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLgoNb3V0cHV0X3NjaGVtYRgGIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEwoLY2hhbmdlX25vdGUYByABKAkiZAoRQ3JlYXRlTWNwUmVzcG9uc2USIQoDbWNwGAEgASgLMhQubWNwLnJlZ2lzdHJ5LnYxLk1jcBIsCgd2ZXJzaW9uGAIgASgLMhsubWNwLnJlZ2lzdHJ5LnYxLk1jcFZlcnNpb24iZAoNR2V0TWNwUmVxdWVzdBIMCgJpZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIRCgd2ZXJzaW9uGAMgASgFSAESDwoFbGFiZWwYBCABKAlIAUIFCgNtY3BCCgoIc2VsZWN0b3IiYQoOR2V0TWNwUmVzcG9uc2USIQoDbWNwGAEgASgLMhQubWNwLnJlZ2lzdHJ5LnYxLk1jcBIsCgd2ZXJzaW9uGAIgASgLMhsubWNwLnJlZ2lzdHJ5LnYxLk1jcFZlcnNpb24iTgoJTWNwRmlsdGVyEiYKBHR5cGUYASABKA4yGC5tY3AucmVnaXN0cnkudjEuTWNwVHlwZRILCgN0YWcYAiABKAkSDAoEdGV4dBgDIAEoCSJ6Cg9MaXN0TWNwc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSKgoGZmlsdGVyGAMgASgLMhoubWNwLnJlZ2lzdHJ5LnYxLk1jcEZpbHRlchIUCgxzaG93X2RlbGV0ZWQYBCABKAgiTwoQTGlzdE1jcHNSZXNwb25zZRIiCgRtY3BzGAEgAygLMhQubWNwLnJlZ2lzdHJ5LnYxLk1jcBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiuQIKEFVwZGF0ZU1jcFJlcXVlc3QSDAoCaWQYASABKAlIABIOCgRuYW1lGAIgASgJSAASDAoEZXRhZxgDIAEoCRIvCgt1cGRhdGVfbWFzaxgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2sSEwoLZGVzY3JpcHRpb24YBSABKAkSDAoEdGFncxgGIAMoCRIqCgZjb25maWcYByABKAsyGi5tY3AucmVnaXN0cnkudjEuTWNwQ29uZmlnEi0KDGlucHV0X3NjaGVtYRgIIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLgoNb3V0cHV0X3NjaGVtYRgJIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEwoLY2hhbmdlX25vdGUYCiABKAlCBQoDbWNwIn0KEVVwZGF0ZU1jcFJlc3BvbnNlEiEKA21jcBgBIAEoCzIULm1jcC5yZWdpc3RyeS52MS5NY3ASLAoHdmVyc2lvbhgCIAEoCzIbLm1jcC5yZWdpc3RyeS52MS5NY3BWZXJzaW9uEhcKD3ZlcnNpb25fY3JlYXRlZBgDIAEoCCJUChBEZWxldGVNY3BSZXF1ZXN0EgwKAmlkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEgwKBGV0YWcYAyABKAkSDQoFZm9yY2UYBCABKAhCBQoDbWNwIjYKEURlbGV0ZU1jcFJlc3BvbnNlEiEKA21jcBgBIAEoCzIULm1jcC5yZWdpc3RyeS52MS5NY3AiZAoWTGlzdE1jcFZlcnNpb25zUmVxdWVzdBIMCgJpZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIRCglwYWdlX3NpemUYAyABKAUSEgoKcGFnZV90b2tlbhgEIAEoCUIFCgNtY3AiYQoXTGlzdE1jcFZlcnNpb25zUmVzcG9uc2USLQoIdmVyc2lvbnMYASADKAsyGy5tY3AucmVnaXN0cnkudjEuTWNwVmVyc2lvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiawoUR2V0TWNwVmVyc2lvblJlcXVlc3QSDAoCaWQYASABKAlIABIOCgRuYW1lGAIgASgJSAASEQoHdmVyc2lvbhgDIAEoBUgBEg8KBWxhYmVsGAQgASgJSAFCBQoDbWNwQgoKCHNlbGVjdG9yIkUKFUdldE1jcFZlcnNpb25SZXNwb25zZRIsCgd2ZXJzaW9uGAEgASgLMhsubWNwLnJlZ2lzdHJ5LnYxLk1jcFZlcnNpb24iZwoWRGlmZk1jcFZlcnNpb25zUmVxdWVzdBIMCgJpZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIUCgxmcm9tX3ZlcnNpb24YAyABKAUSEgoKdG9fdmVyc2lvbhgEIAEoBUIFCgNtY3AifQoXRGlmZk1jcFZlcnNpb25zUmVzcG9uc2USLgoHY2hhbmdlcxgBIAMoCzIdLm1jcC5yZWdpc3RyeS52MS5Db25maWdDaGFuZ2USGQoRZnJvbV9jb250ZW50X2hhc2gYAiABKAkSFwoPdG9fY29udGVudF9oYXNoGAMgASgJImkKElNldE1jcExhYmVsUmVxdWVzdBIMCgJpZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABINCgVsYWJlbBgDIAEoCRIPCgd2ZXJzaW9uGAQgASgFEg4KBnJlYXNvbhgFIAEoCUIFCgNtY3AiYgoTU2V0TWNwTGFiZWxSZXNwb25zZRIhCgNtY3AYASABKAsyFC5tY3AucmVnaXN0cnkudjEuTWNwEigKBG1vdmUYAiABKAsyGi5tY3AucmVnaXN0cnkudjEuTGFiZWxNb3ZlIlsKFURlbGV0ZU1jcExhYmVsUmVxdWVzdBIMCgJpZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABINCgVsYWJlbBgDIAEoCRIOCgZyZWFzb24YBCABKAlCBQoDbWNwImUKFkRlbGV0ZU1jcExhYmVsUmVzcG9uc2USIQoDbWNwGAEgASgLMhQubWNwLnJlZ2lzdHJ5LnYxLk1jcBIoCgRtb3ZlGAIgASgLMhoubWNwLnJlZ2lzdHJ5LnYxLkxhYmVsTW92ZSJ1ChhMaXN0TWNwTGFiZWxNb3Zlc1JlcXVlc3QSDAoCaWQYASABKAlIABIOCgRuYW1lGAIgASgJSAASDQoFbGFiZWwYAyABKAkSEQoJcGFnZV9zaXplGAQgASgFEhIKCnBhZ2VfdG9rZW4YBSABKAlCBQoDbWNwIl8KGUxpc3RNY3BMYWJlbE1vdmVzUmVzcG9uc2USKQoFbW92ZXMYASADKAsyGi5tY3AucmVnaXN0cnkudjEuTGFiZWxNb3ZlEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJjChpEZXByZWNhdGVNY3BWZXJzaW9uUmVxdWVzdBIMCgJpZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIPCgd2ZXJzaW9uGAMgASgFEg8KB21lc3NhZ2UYBCABKAlCBQoDbWNwIksKG0RlcHJlY2F0ZU1jcFZlcnNpb25SZXNwb25zZRIsCgd2ZXJzaW9uGAEgASgLMhsubWNwLnJlZ2lzdHJ5LnYxLk1jcFZlcnNpb24iVAocVW5kZXByZWNhdGVNY3BWZXJzaW9uUmVxdWVzdBIMCgJpZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIPCgd2ZXJzaW9uGAMgASgFQgUKA21jcCJNCh1VbmRlcHJlY2F0ZU1jcFZlcnNpb25SZXNwb25zZRIsCgd2ZXJzaW9uGAEgASgLMhsubWNwLnJlZ2lzdHJ5LnYxLk1jcFZlcnNpb24iFAoSR2V0TWNwU3RhdHNSZXF1ZXN0IsUCChNHZXRNY3BTdGF0c1Jlc3BvbnNlEhIKCnRvdGFsX21jcHMYASABKAMSQQoHYnlfdHlwZRgCIAMoCzIwLm1jcC5yZWdpc3RyeS52MS5HZXRNY3BTdGF0c1Jlc3BvbnNlLkJ5VHlwZUVudHJ5EkMKCGJ5X21vZGVsGAMgAygLMjEubWNwLnJlZ2lzdHJ5LnYxLkdldE1jcFN0YXRzUmVzcG9uc2UuQnlNb2RlbEVudHJ5EhYKDnRvdGFsX3ZlcnNpb25zGAQgASgDEhsKE2RlcHJlY2F0ZWRfdmVyc2lvbnMYBSABKAMaLQoLQnlUeXBlRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgDOgI4ARouCgxCeU1vZGVsRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgDOgI4ATLlCgoPUmVnaXN0cnlTZXJ2aWNlElIKCUNyZWF0ZU1jcBIhLm1jcC5yZWdpc3RyeS52MS5DcmVhdGVNY3BSZXF1ZXN0GiIubWNwLnJlZ2lzdHJ5LnYxLkNyZWF0ZU1jcFJlc3BvbnNlEk4KBkdldE1jcBIeLm1jcC5yZWdpc3RyeS52MS5HZXRNY3BSZXF1ZXN0Gh8ubWNwLnJlZ2lzdHJ5LnYxLkdldE1jcFJlc3BvbnNlIgOQAgESVAoITGlzdE1jcHMSIC5tY3AucmVnaXN0cnkudjEuTGlzdE1jcHNSZXF1ZXN0GiEubWNwLnJlZ2lzdHJ5LnYxLkxpc3RNY3BzUmVzcG9uc2UiA5ACARJSCglVcGRhdGVNY3ASIS5tY3AucmVnaXN0cnkudjEuVXBkYXRlTWNwUmVxdWVzdBoiLm1jcC5yZWdpc3RyeS52MS5VcGRhdGVNY3BSZXNwb25zZRJSCglEZWxldGVNY3ASIS5tY3AucmVnaXN0cnkudjEuRGVsZXRlTWNwUmVxdWVzdBoiLm1jcC5yZWdpc3RyeS52MS5EZWxldGVNY3BSZXNwb25zZRJpCg9MaXN0TWNwVmVyc2lvbnMSJy5tY3AucmVnaXN0cnkudjEuTGlzdE1jcFZlcnNpb25zUmVxdWVzdBooLm1jcC5yZWdpc3RyeS52MS5MaXN0TWNwVmVyc2lvbnNSZXNwb25zZSIDkAIBEmMKDUdldE1jcFZlcnNpb24SJS5tY3AucmVnaXN0cnkudjEuR2V0TWNwVmVyc2lvblJlcXVlc3QaJi5tY3AucmVnaXN0cnkudjEuR2V0TWNwVmVyc2lvblJlc3BvbnNlIgOQAgESaQoPRGlmZk1jcFZlcnNpb25zEicubWNwLnJlZ2lzdHJ5LnYxLkRpZmZNY3BWZXJzaW9uc1JlcXVlc3QaKC5tY3AucmVnaXN0cnkudjEuRGlmZk1jcFZlcnNpb25zUmVzcG9uc2UiA5ACARJYCgtTZXRNY3BMYWJlbBIjLm1jcC5yZWdpc3RyeS52MS5TZXRNY3BMYWJlbFJlcXVlc3QaJC5tY3AucmVnaXN0cnkudjEuU2V0TWNwTGFiZWxSZXNwb25zZRJhCg5EZWxldGVNY3BMYWJlbBImLm1jcC5yZWdpc3RyeS52MS5EZWxldGVNY3BMYWJlbFJlcXVlc3QaJy5tY3AucmVnaXN0cnkudjEuRGVsZXRlTWNwTGFiZWxSZXNwb25zZRJvChFMaXN0TWNwTGFiZWxNb3ZlcxIpLm1jcC5yZWdpc3RyeS52MS5MaXN0TWNwTGFiZWxNb3Zlc1JlcXVlc3QaKi5tY3AucmVnaXN0cnkudjEuTGlzdE1jcExhYmVsTW92ZXNSZXNwb25zZSIDkAIBEnAKE0RlcHJlY2F0ZU1jcFZlcnNpb24SKy5tY3AucmVnaXN0cnkudjEuRGVwcmVjYXRlTWNwVmVyc2lvblJlcXVlc3QaLC5tY3AucmVnaXN0cnkudjEuRGVwcmVjYXRlTWNwVmVyc2lvblJlc3BvbnNlEnYKFVVuZGVwcmVjYXRlTWNwVmVyc2lvbhItLm1jcC5yZWdpc3RyeS52MS5VbmRlcHJlY2F0ZU1jcFZlcnNpb25SZXF1ZXN0Gi4ubWNwLnJlZ2lzdHJ5LnYxLlVuZGVwcmVjYXRlTWNwVmVyc2lvblJlc3BvbnNlEl0KC0dldE1jcFN0YXRzEiMubWNwLnJlZ2lzdHJ5LnYxLkdldE1jcFN0YXRzUmVxdWVzdBokLm1jcC5yZWdpc3RyeS52MS5HZXRNY3BTdGF0c1Jlc3BvbnNlIgOQAgFiBnByb3RvMw", [file_google_protobuf_field_mask, file_google_protobuf_struct, file_mcp_registry_v1_mcp]);
+  fileDesc("CiZtY3AvcmVnaXN0cnkvdjEvcmVnaXN0cnlfc2VydmljZS5wcm90bxIPbWNwLnJlZ2lzdHJ5LnYxIuMBChBDcmVhdGVNY3BSZXF1ZXN0EgwKBG5hbWUYASABKAkSEwoLZGVzY3JpcHRpb24YAiABKAkSDAoEdGFncxgDIAMoCRIqCgZjb25maWcYBCABKAsyGi5tY3AucmVnaXN0cnkudjEuTWNwQ29uZmlnEi0KDGlucHV0X3NjaGVtYRgFIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLgoNb3V0cHV0X3NjaGVtYRgGIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSEwoLY2hhbmdlX25vdGUYByABKAkiZAoRQ3JlYXRlTWNwUmVzcG9uc2USIQoDbWNwGAEgASgLMhQubWNwLnJlZ2lzdHJ5LnYxLk1jcBIsCgd2ZXJzaW9uGAIgASgLMhsubWNwLnJlZ2lzdHJ5LnYxLk1jcFZlcnNpb24iZAoNR2V0TWNwUmVxdWVzdBIMCgJpZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIRCgd2ZXJzaW9uGAMgASgFSAESDwoFbGFiZWwYBCABKAlIAUIFCgNtY3BCCgoIc2VsZWN0b3IiYQoOR2V0TWNwUmVzcG9uc2USIQoDbWNwGAEgASgLMhQubWNwLnJlZ2lzdHJ5LnYxLk1jcBIsCgd2ZXJzaW9uGAIgASgLMhsubWNwLnJlZ2lzdHJ5LnYxLk1jcFZlcnNpb24ivQEKCU1jcEZpbHRlchImCgR0eXBlGAEgASgOMhgubWNwLnJlZ2lzdHJ5LnYxLk1jcFR5cGUSCwoDdGFnGAIgASgJEgwKBHRleHQYAyABKAkSJwoFdHlwZXMYBCADKA4yGC5tY3AucmVnaXN0cnkudjEuTWNwVHlwZRIMCgR0YWdzGAUgAygJEg4KBmxhYmVscxgGIAMoCRIXCgpkZXByZWNhdGVkGAcgASgISACIAQFCDQoLX2RlcHJlY2F0ZWQiyAIKCU1jcEZhY2V0cxIzCgV0eXBlcxgBIAMoCzIkLm1jcC5yZWdpc3RyeS52MS5NY3BGYWNldHMuVHlwZUNvdW50EjMKBHRhZ3MYAiADKAsyJS5tY3AucmVnaXN0cnkudjEuTWNwRmFjZXRzLlZhbHVlQ291bnQSNQoGbGFiZWxzGAMgAygLMiUubWNwLnJlZ2lzdHJ5LnYxLk1jcEZhY2V0cy5WYWx1ZUNvdW50EhIKCmRlcHJlY2F0ZWQYBCABKAUSFgoObm90X2RlcHJlY2F0ZWQYBSABKAUaQgoJVHlwZUNvdW50EiYKBHR5cGUYASABKA4yGC5tY3AucmVnaXN0cnkudjEuTWNwVHlwZRINCgVjb3VudBgCIAEoBRoqCgpWYWx1ZUNvdW50Eg0KBXZhbHVlGAEgASgJEg0KBWNvdW50GAIgASgFIpIBCg9MaXN0TWNwc1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSKgoGZmlsdGVyGAMgASgLMhoubWNwLnJlZ2lzdHJ5LnYxLk1jcEZpbHRlchIUCgxzaG93X2RlbGV0ZWQYBCABKAgSFgoOaW5jbHVkZV9mYWNldHMYBSABKAgiewoQTGlzdE1jcHNSZXNwb25zZRIiCgRtY3BzGAEgAygLMhQubWNwLnJlZ2lzdHJ5LnYxLk1jcBIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkSKgoGZmFjZXRzGAMgASgLMhoubWNwLnJlZ2lzdHJ5LnYxLk1jcEZhY2V0cyK5AgoQVXBkYXRlTWNwUmVxdWVzdBIMCgJpZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIMCgRldGFnGAMgASgJEi8KC3VwZGF0ZV9tYXNrGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLkZpZWxkTWFzaxITCgtkZXNjcmlwdGlvbhgFIAEoCRIMCgR0YWdzGAYgAygJEioKBmNvbmZpZxgHIAEoCzIaLm1jcC5yZWdpc3RyeS52MS5NY3BDb25maWcSLQoMaW5wdXRfc2NoZW1hGAggASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBIuCg1vdXRwdXRfc2NoZW1hGAkgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBITCgtjaGFuZ2Vfbm90ZRgKIAEoCUIFCgNtY3AifQoRVXBkYXRlTWNwUmVzcG9uc2USIQoDbWNwGAEgASgLMhQubWNwLnJlZ2lzdHJ5LnYxLk1jcBIsCgd2ZXJzaW9uGAIgASgLMhsubWNwLnJlZ2lzdHJ5LnYxLk1jcFZlcnNpb24SFwoPdmVyc2lvbl9jcmVhdGVkGAMgASgIIlQKEERlbGV0ZU1jcFJlcXVlc3QSDAoCaWQYASABKAlIABIOCgRuYW1lGAIgASgJSAASDAoEZXRhZxgDIAEoCRINCgVmb3JjZRgEIAEoCEIFCgNtY3AiNgoRRGVsZXRlTWNwUmVzcG9uc2USIQoDbWNwGAEgASgLMhQubWNwLnJlZ2lzdHJ5LnYxLk1jcCJkChZMaXN0TWNwVmVyc2lvbnNSZXF1ZXN0EgwKAmlkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJQgUKA21jcCJhChdMaXN0TWNwVmVyc2lvbnNSZXNwb25zZRItCgh2ZXJzaW9ucxgBIAMoCzIbLm1jcC5yZWdpc3RyeS52MS5NY3BWZXJzaW9uEhcKD25leHRfcGFnZV90b2tlbhgCIAEoCSJrChRHZXRNY3BWZXJzaW9uUmVxdWVzdBIMCgJpZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABIRCgd2ZXJzaW9uGAMgASgFSAESDwoFbGFiZWwYBCABKAlIAUIFCgNtY3BCCgoIc2VsZWN0b3IiRQoVR2V0TWNwVmVyc2lvblJlc3BvbnNlEiwKB3ZlcnNpb24YASABKAsyGy5tY3AucmVnaXN0cnkudjEuTWNwVmVyc2lvbiJnChZEaWZmTWNwVmVyc2lvbnNSZXF1ZXN0EgwKAmlkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEhQKDGZyb21fdmVyc2lvbhgDIAEoBRISCgp0b192ZXJzaW9uGAQgASgFQgUKA21jcCJ9ChdEaWZmTWNwVmVyc2lvbnNSZXNwb25zZRIuCgdjaGFuZ2VzGAEgAygLMh0ubWNwLnJlZ2lzdHJ5LnYxLkNvbmZpZ0NoYW5nZRIZChFmcm9tX2NvbnRlbnRfaGFzaBgCIAEoCRIXCg90b19jb250ZW50X2hhc2gYAyABKAkiaQoSU2V0TWNwTGFiZWxSZXF1ZXN0EgwKAmlkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEg0KBWxhYmVsGAMgASgJEg8KB3ZlcnNpb24YBCABKAUSDgoGcmVhc29uGAUgASgJQgUKA21jcCJiChNTZXRNY3BMYWJlbFJlc3BvbnNlEiEKA21jcBgBIAEoCzIULm1jcC5yZWdpc3RyeS52MS5NY3ASKAoEbW92ZRgCIAEoCzIaLm1jcC5yZWdpc3RyeS52MS5MYWJlbE1vdmUiWwoVRGVsZXRlTWNwTGFiZWxSZXF1ZXN0EgwKAmlkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEg0KBWxhYmVsGAMgASgJEg4KBnJlYXNvbhgEIAEoCUIFCgNtY3AiZQoWRGVsZXRlTWNwTGFiZWxSZXNwb25zZRIhCgNtY3AYASABKAsyFC5tY3AucmVnaXN0cnkudjEuTWNwEigKBG1vdmUYAiABKAsyGi5tY3AucmVnaXN0cnkudjEuTGFiZWxNb3ZlInUKGExpc3RNY3BMYWJlbE1vdmVzUmVxdWVzdBIMCgJpZBgBIAEoCUgAEg4KBG5hbWUYAiABKAlIABINCgVsYWJlbBgDIAEoCRIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCUIFCgNtY3AiXwoZTGlzdE1jcExhYmVsTW92ZXNSZXNwb25zZRIpCgVtb3ZlcxgBIAMoCzIaLm1jcC5yZWdpc3RyeS52MS5MYWJlbE1vdmUSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJImMKGkRlcHJlY2F0ZU1jcFZlcnNpb25SZXF1ZXN0EgwKAmlkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEg8KB3ZlcnNpb24YAyABKAUSDwoHbWVzc2FnZRgEIAEoCUIFCgNtY3AiSwobRGVwcmVjYXRlTWNwVmVyc2lvblJlc3BvbnNlEiwKB3ZlcnNpb24YASABKAsyGy5tY3AucmVnaXN0cnkudjEuTWNwVmVyc2lvbiJUChxVbmRlcHJlY2F0ZU1jcFZlcnNpb25SZXF1ZXN0EgwKAmlkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEg8KB3ZlcnNpb24YAyABKAVCBQoDbWNwIk0KHVVuZGVwcmVjYXRlTWNwVmVyc2lvblJlc3BvbnNlEiwKB3ZlcnNpb24YASABKAsyGy5tY3AucmVnaXN0cnkudjEuTWNwVmVyc2lvbiIUChJHZXRNY3BTdGF0c1JlcXVlc3QixQIKE0dldE1jcFN0YXRzUmVzcG9uc2USEgoKdG90YWxfbWNwcxgBIAEoAxJBCgdieV90eXBlGAIgAygLMjAubWNwLnJlZ2lzdHJ5LnYxLkdldE1jcFN0YXRzUmVzcG9uc2UuQnlUeXBlRW50cnkSQwoIYnlfbW9kZWwYAyADKAsyMS5tY3AucmVnaXN0cnkudjEuR2V0TWNwU3RhdHNSZXNwb25zZS5CeU1vZGVsRW50cnkSFgoOdG90YWxfdmVyc2lvbnMYBCABKAMSGwoTZGVwcmVjYXRlZF92ZXJzaW9ucxgFIAEoAxotCgtCeVR5cGVFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAM6AjgBGi4KDEJ5TW9kZWxFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAM6AjgBMuUKCg9SZWdpc3RyeVNlcnZpY2USUgoJQ3JlYXRlTWNwEiEubWNwLnJlZ2lzdHJ5LnYxLkNyZWF0ZU1jcFJlcXVlc3QaIi5tY3AucmVnaXN0cnkudjEuQ3JlYXRlTWNwUmVzcG9uc2USTgoGR2V0TWNwEh4ubWNwLnJlZ2lzdHJ5LnYxLkdldE1jcFJlcXVlc3QaHy5tY3AucmVnaXN0cnkudjEuR2V0TWNwUmVzcG9uc2UiA5ACARJUCghMaXN0TWNwcxIgLm1jcC5yZWdpc3RyeS52MS5MaXN0TWNwc1JlcXVlc3QaIS5tY3AucmVnaXN0cnkudjEuTGlzdE1jcHNSZXNwb25zZSIDkAIBElIKCVVwZGF0ZU1jcBIhLm1jcC5yZWdpc3RyeS52MS5VcGRhdGVNY3BSZXF1ZXN0GiIubWNwLnJlZ2lzdHJ5LnYxLlVwZGF0ZU1jcFJlc3BvbnNlElIKCURlbGV0ZU1jcBIhLm1jcC5yZWdpc3RyeS52MS5EZWxldGVNY3BSZXF1ZXN0GiIubWNwLnJlZ2lzdHJ5LnYxLkRlbGV0ZU1jcFJlc3BvbnNlEmkKD0xpc3RNY3BWZXJzaW9ucxInLm1jcC5yZWdpc3RyeS52MS5MaXN0TWNwVmVyc2lvbnNSZXF1ZXN0GigubWNwLnJlZ2lzdHJ5LnYxLkxpc3RNY3BWZXJzaW9uc1Jlc3BvbnNlIgOQAgESYwoNR2V0TWNwVmVyc2lvbhIlLm1jcC5yZWdpc3RyeS52MS5HZXRNY3BWZXJzaW9uUmVxdWVzdBomLm1jcC5yZWdpc3RyeS52MS5HZXRNY3BWZXJzaW9uUmVzcG9uc2UiA5ACARJpCg9EaWZmTWNwVmVyc2lvbnMSJy5tY3AucmVnaXN0cnkudjEuRGlmZk1jcFZlcnNpb25zUmVxdWVzdBooLm1jcC5yZWdpc3RyeS52MS5EaWZmTWNwVmVyc2lvbnNSZXNwb25zZSIDkAIBElgKC1NldE1jcExhYmVsEiMubWNwLnJlZ2lzdHJ5LnYxLlNldE1jcExhYmVsUmVxdWVzdBokLm1jcC5yZWdpc3RyeS52MS5TZXRNY3BMYWJlbFJlc3BvbnNlEmEKDkRlbGV0ZU1jcExhYmVsEiYubWNwLnJlZ2lzdHJ5LnYxLkRlbGV0ZU1jcExhYmVsUmVxdWVzdBonLm1jcC5yZWdpc3RyeS52MS5EZWxldGVNY3BMYWJlbFJlc3BvbnNlEm8KEUxpc3RNY3BMYWJlbE1vdmVzEikubWNwLnJlZ2lzdHJ5LnYxLkxpc3RNY3BMYWJlbE1vdmVzUmVxdWVzdBoqLm1jcC5yZWdpc3RyeS52MS5MaXN0TWNwTGFiZWxNb3Zlc1Jlc3BvbnNlIgOQAgEScAoTRGVwcmVjYXRlTWNwVmVyc2lvbhIrLm1jcC5yZWdpc3RyeS52MS5EZXByZWNhdGVNY3BWZXJzaW9uUmVxdWVzdBosLm1jcC5yZWdpc3RyeS52MS5EZXByZWNhdGVNY3BWZXJzaW9uUmVzcG9uc2USdgoVVW5kZXByZWNhdGVNY3BWZXJzaW9uEi0ubWNwLnJlZ2lzdHJ5LnYxLlVuZGVwcmVjYXRlTWNwVmVyc2lvblJlcXVlc3QaLi5tY3AucmVnaXN0cnkudjEuVW5kZXByZWNhdGVNY3BWZXJzaW9uUmVzcG9uc2USXQoLR2V0TWNwU3RhdHMSIy5tY3AucmVnaXN0cnkudjEuR2V0TWNwU3RhdHNSZXF1ZXN0GiQubWNwLnJlZ2lzdHJ5LnYxLkdldE1jcFN0YXRzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_google_protobuf_field_mask, file_google_protobuf_struct, file_mcp_registry_v1_mcp]);
 
 /**
  * Request of CreateMcp.
@@ -221,6 +221,36 @@ export type McpFilter = Message<"mcp.registry.v1.McpFilter"> & {
    * @generated from field: string text = 3;
    */
   text: string;
+
+  /**
+   * Only MCPs of any of these types (a facet: values are ORed; `type`, when set, joins this set).
+   *
+   * @generated from field: repeated mcp.registry.v1.McpType types = 4;
+   */
+  types: McpType[];
+
+  /**
+   * Only MCPs carrying any of these tags (a facet: values are ORed; `tag`, when set, joins this set).
+   *
+   * @generated from field: repeated string tags = 5;
+   */
+  tags: string[];
+
+  /**
+   * Only MCPs carrying any of these labels (e.g. `production`), whatever version it points at
+   * (a facet: values are ORed).
+   *
+   * @generated from field: repeated string labels = 6;
+   */
+  labels: string[];
+
+  /**
+   * Only deprecated MCPs (true) or only MCPs that are not (false); unset = both. An MCP is deprecated
+   * when its latest version is.
+   *
+   * @generated from field: optional bool deprecated = 7;
+   */
+  deprecated?: boolean | undefined;
 };
 
 /**
@@ -229,6 +259,112 @@ export type McpFilter = Message<"mcp.registry.v1.McpFilter"> & {
  */
 export const McpFilterSchema: GenMessage<McpFilter> = /*@__PURE__*/
   messageDesc(file_mcp_registry_v1_registry_service, 4);
+
+/**
+ * How many MCPs carry each facet value, each facet counted under the request's other filters (text
+ * and the other facets) but not its own, so a count says how many MCPs that value alone would list.
+ *
+ * @generated from message mcp.registry.v1.McpFacets
+ */
+export type McpFacets = Message<"mcp.registry.v1.McpFacets"> & {
+  /**
+   * Per type, most MCPs first; types with none are left out.
+   *
+   * @generated from field: repeated mcp.registry.v1.McpFacets.TypeCount types = 1;
+   */
+  types: McpFacets_TypeCount[];
+
+  /**
+   * Per tag, most MCPs first (then by tag), at most 100.
+   *
+   * @generated from field: repeated mcp.registry.v1.McpFacets.ValueCount tags = 2;
+   */
+  tags: McpFacets_ValueCount[];
+
+  /**
+   * Per label other than `latest` (which every MCP has), most MCPs first (then by label), at most 100.
+   *
+   * @generated from field: repeated mcp.registry.v1.McpFacets.ValueCount labels = 3;
+   */
+  labels: McpFacets_ValueCount[];
+
+  /**
+   * MCPs whose latest version is deprecated.
+   *
+   * @generated from field: int32 deprecated = 4;
+   */
+  deprecated: number;
+
+  /**
+   * MCPs whose latest version is not deprecated.
+   *
+   * @generated from field: int32 not_deprecated = 5;
+   */
+  notDeprecated: number;
+};
+
+/**
+ * Describes the message mcp.registry.v1.McpFacets.
+ * Use `create(McpFacetsSchema)` to create a new message.
+ */
+export const McpFacetsSchema: GenMessage<McpFacets> = /*@__PURE__*/
+  messageDesc(file_mcp_registry_v1_registry_service, 5);
+
+/**
+ * A count of MCPs of one type.
+ *
+ * @generated from message mcp.registry.v1.McpFacets.TypeCount
+ */
+export type McpFacets_TypeCount = Message<"mcp.registry.v1.McpFacets.TypeCount"> & {
+  /**
+   * The type.
+   *
+   * @generated from field: mcp.registry.v1.McpType type = 1;
+   */
+  type: McpType;
+
+  /**
+   * MCPs of that type.
+   *
+   * @generated from field: int32 count = 2;
+   */
+  count: number;
+};
+
+/**
+ * Describes the message mcp.registry.v1.McpFacets.TypeCount.
+ * Use `create(McpFacets_TypeCountSchema)` to create a new message.
+ */
+export const McpFacets_TypeCountSchema: GenMessage<McpFacets_TypeCount> = /*@__PURE__*/
+  messageDesc(file_mcp_registry_v1_registry_service, 5, 0);
+
+/**
+ * A count of MCPs carrying one tag or label.
+ *
+ * @generated from message mcp.registry.v1.McpFacets.ValueCount
+ */
+export type McpFacets_ValueCount = Message<"mcp.registry.v1.McpFacets.ValueCount"> & {
+  /**
+   * The tag or label.
+   *
+   * @generated from field: string value = 1;
+   */
+  value: string;
+
+  /**
+   * MCPs carrying it.
+   *
+   * @generated from field: int32 count = 2;
+   */
+  count: number;
+};
+
+/**
+ * Describes the message mcp.registry.v1.McpFacets.ValueCount.
+ * Use `create(McpFacets_ValueCountSchema)` to create a new message.
+ */
+export const McpFacets_ValueCountSchema: GenMessage<McpFacets_ValueCount> = /*@__PURE__*/
+  messageDesc(file_mcp_registry_v1_registry_service, 5, 1);
 
 /**
  * Request of ListMcps.
@@ -263,6 +399,13 @@ export type ListMcpsRequest = Message<"mcp.registry.v1.ListMcpsRequest"> & {
    * @generated from field: bool show_deleted = 4;
    */
   showDeleted: boolean;
+
+  /**
+   * Also count the MCPs per facet value (`facets` in the response), over all pages.
+   *
+   * @generated from field: bool include_facets = 5;
+   */
+  includeFacets: boolean;
 };
 
 /**
@@ -270,7 +413,7 @@ export type ListMcpsRequest = Message<"mcp.registry.v1.ListMcpsRequest"> & {
  * Use `create(ListMcpsRequestSchema)` to create a new message.
  */
 export const ListMcpsRequestSchema: GenMessage<ListMcpsRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 5);
+  messageDesc(file_mcp_registry_v1_registry_service, 6);
 
 /**
  * Response of ListMcps.
@@ -291,6 +434,13 @@ export type ListMcpsResponse = Message<"mcp.registry.v1.ListMcpsResponse"> & {
    * @generated from field: string next_page_token = 2;
    */
   nextPageToken: string;
+
+  /**
+   * Counts per facet value under the filter; set only when `include_facets` was.
+   *
+   * @generated from field: mcp.registry.v1.McpFacets facets = 3;
+   */
+  facets?: McpFacets | undefined;
 };
 
 /**
@@ -298,7 +448,7 @@ export type ListMcpsResponse = Message<"mcp.registry.v1.ListMcpsResponse"> & {
  * Use `create(ListMcpsResponseSchema)` to create a new message.
  */
 export const ListMcpsResponseSchema: GenMessage<ListMcpsResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 6);
+  messageDesc(file_mcp_registry_v1_registry_service, 7);
 
 /**
  * Request of UpdateMcp.
@@ -392,7 +542,7 @@ export type UpdateMcpRequest = Message<"mcp.registry.v1.UpdateMcpRequest"> & {
  * Use `create(UpdateMcpRequestSchema)` to create a new message.
  */
 export const UpdateMcpRequestSchema: GenMessage<UpdateMcpRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 7);
+  messageDesc(file_mcp_registry_v1_registry_service, 8);
 
 /**
  * Response of UpdateMcp.
@@ -427,7 +577,7 @@ export type UpdateMcpResponse = Message<"mcp.registry.v1.UpdateMcpResponse"> & {
  * Use `create(UpdateMcpResponseSchema)` to create a new message.
  */
 export const UpdateMcpResponseSchema: GenMessage<UpdateMcpResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 8);
+  messageDesc(file_mcp_registry_v1_registry_service, 9);
 
 /**
  * Request of DeleteMcp.
@@ -478,7 +628,7 @@ export type DeleteMcpRequest = Message<"mcp.registry.v1.DeleteMcpRequest"> & {
  * Use `create(DeleteMcpRequestSchema)` to create a new message.
  */
 export const DeleteMcpRequestSchema: GenMessage<DeleteMcpRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 9);
+  messageDesc(file_mcp_registry_v1_registry_service, 10);
 
 /**
  * Response of DeleteMcp.
@@ -499,7 +649,7 @@ export type DeleteMcpResponse = Message<"mcp.registry.v1.DeleteMcpResponse"> & {
  * Use `create(DeleteMcpResponseSchema)` to create a new message.
  */
 export const DeleteMcpResponseSchema: GenMessage<DeleteMcpResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 10);
+  messageDesc(file_mcp_registry_v1_registry_service, 11);
 
 /**
  * Request of ListMcpVersions.
@@ -550,7 +700,7 @@ export type ListMcpVersionsRequest = Message<"mcp.registry.v1.ListMcpVersionsReq
  * Use `create(ListMcpVersionsRequestSchema)` to create a new message.
  */
 export const ListMcpVersionsRequestSchema: GenMessage<ListMcpVersionsRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 11);
+  messageDesc(file_mcp_registry_v1_registry_service, 12);
 
 /**
  * Response of ListMcpVersions.
@@ -578,7 +728,7 @@ export type ListMcpVersionsResponse = Message<"mcp.registry.v1.ListMcpVersionsRe
  * Use `create(ListMcpVersionsResponseSchema)` to create a new message.
  */
 export const ListMcpVersionsResponseSchema: GenMessage<ListMcpVersionsResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 12);
+  messageDesc(file_mcp_registry_v1_registry_service, 13);
 
 /**
  * Request of GetMcpVersion.
@@ -638,7 +788,7 @@ export type GetMcpVersionRequest = Message<"mcp.registry.v1.GetMcpVersionRequest
  * Use `create(GetMcpVersionRequestSchema)` to create a new message.
  */
 export const GetMcpVersionRequestSchema: GenMessage<GetMcpVersionRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 13);
+  messageDesc(file_mcp_registry_v1_registry_service, 14);
 
 /**
  * Response of GetMcpVersion.
@@ -659,7 +809,7 @@ export type GetMcpVersionResponse = Message<"mcp.registry.v1.GetMcpVersionRespon
  * Use `create(GetMcpVersionResponseSchema)` to create a new message.
  */
 export const GetMcpVersionResponseSchema: GenMessage<GetMcpVersionResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 14);
+  messageDesc(file_mcp_registry_v1_registry_service, 15);
 
 /**
  * Request of DiffMcpVersions.
@@ -710,7 +860,7 @@ export type DiffMcpVersionsRequest = Message<"mcp.registry.v1.DiffMcpVersionsReq
  * Use `create(DiffMcpVersionsRequestSchema)` to create a new message.
  */
 export const DiffMcpVersionsRequestSchema: GenMessage<DiffMcpVersionsRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 15);
+  messageDesc(file_mcp_registry_v1_registry_service, 16);
 
 /**
  * Response of DiffMcpVersions.
@@ -745,7 +895,7 @@ export type DiffMcpVersionsResponse = Message<"mcp.registry.v1.DiffMcpVersionsRe
  * Use `create(DiffMcpVersionsResponseSchema)` to create a new message.
  */
 export const DiffMcpVersionsResponseSchema: GenMessage<DiffMcpVersionsResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 16);
+  messageDesc(file_mcp_registry_v1_registry_service, 17);
 
 /**
  * Request of SetMcpLabel.
@@ -803,7 +953,7 @@ export type SetMcpLabelRequest = Message<"mcp.registry.v1.SetMcpLabelRequest"> &
  * Use `create(SetMcpLabelRequestSchema)` to create a new message.
  */
 export const SetMcpLabelRequestSchema: GenMessage<SetMcpLabelRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 17);
+  messageDesc(file_mcp_registry_v1_registry_service, 18);
 
 /**
  * Response of SetMcpLabel.
@@ -831,7 +981,7 @@ export type SetMcpLabelResponse = Message<"mcp.registry.v1.SetMcpLabelResponse">
  * Use `create(SetMcpLabelResponseSchema)` to create a new message.
  */
 export const SetMcpLabelResponseSchema: GenMessage<SetMcpLabelResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 18);
+  messageDesc(file_mcp_registry_v1_registry_service, 19);
 
 /**
  * Request of DeleteMcpLabel.
@@ -882,7 +1032,7 @@ export type DeleteMcpLabelRequest = Message<"mcp.registry.v1.DeleteMcpLabelReque
  * Use `create(DeleteMcpLabelRequestSchema)` to create a new message.
  */
 export const DeleteMcpLabelRequestSchema: GenMessage<DeleteMcpLabelRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 19);
+  messageDesc(file_mcp_registry_v1_registry_service, 20);
 
 /**
  * Response of DeleteMcpLabel.
@@ -910,7 +1060,7 @@ export type DeleteMcpLabelResponse = Message<"mcp.registry.v1.DeleteMcpLabelResp
  * Use `create(DeleteMcpLabelResponseSchema)` to create a new message.
  */
 export const DeleteMcpLabelResponseSchema: GenMessage<DeleteMcpLabelResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 20);
+  messageDesc(file_mcp_registry_v1_registry_service, 21);
 
 /**
  * Request of ListMcpLabelMoves.
@@ -968,7 +1118,7 @@ export type ListMcpLabelMovesRequest = Message<"mcp.registry.v1.ListMcpLabelMove
  * Use `create(ListMcpLabelMovesRequestSchema)` to create a new message.
  */
 export const ListMcpLabelMovesRequestSchema: GenMessage<ListMcpLabelMovesRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 21);
+  messageDesc(file_mcp_registry_v1_registry_service, 22);
 
 /**
  * Response of ListMcpLabelMoves.
@@ -996,7 +1146,7 @@ export type ListMcpLabelMovesResponse = Message<"mcp.registry.v1.ListMcpLabelMov
  * Use `create(ListMcpLabelMovesResponseSchema)` to create a new message.
  */
 export const ListMcpLabelMovesResponseSchema: GenMessage<ListMcpLabelMovesResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 22);
+  messageDesc(file_mcp_registry_v1_registry_service, 23);
 
 /**
  * Request of DeprecateMcpVersion.
@@ -1047,7 +1197,7 @@ export type DeprecateMcpVersionRequest = Message<"mcp.registry.v1.DeprecateMcpVe
  * Use `create(DeprecateMcpVersionRequestSchema)` to create a new message.
  */
 export const DeprecateMcpVersionRequestSchema: GenMessage<DeprecateMcpVersionRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 23);
+  messageDesc(file_mcp_registry_v1_registry_service, 24);
 
 /**
  * Response of DeprecateMcpVersion.
@@ -1068,7 +1218,7 @@ export type DeprecateMcpVersionResponse = Message<"mcp.registry.v1.DeprecateMcpV
  * Use `create(DeprecateMcpVersionResponseSchema)` to create a new message.
  */
 export const DeprecateMcpVersionResponseSchema: GenMessage<DeprecateMcpVersionResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 24);
+  messageDesc(file_mcp_registry_v1_registry_service, 25);
 
 /**
  * Request of UndeprecateMcpVersion.
@@ -1112,7 +1262,7 @@ export type UndeprecateMcpVersionRequest = Message<"mcp.registry.v1.UndeprecateM
  * Use `create(UndeprecateMcpVersionRequestSchema)` to create a new message.
  */
 export const UndeprecateMcpVersionRequestSchema: GenMessage<UndeprecateMcpVersionRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 25);
+  messageDesc(file_mcp_registry_v1_registry_service, 26);
 
 /**
  * Response of UndeprecateMcpVersion.
@@ -1133,7 +1283,7 @@ export type UndeprecateMcpVersionResponse = Message<"mcp.registry.v1.Undeprecate
  * Use `create(UndeprecateMcpVersionResponseSchema)` to create a new message.
  */
 export const UndeprecateMcpVersionResponseSchema: GenMessage<UndeprecateMcpVersionResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 26);
+  messageDesc(file_mcp_registry_v1_registry_service, 27);
 
 /**
  * Request of GetMcpStats.
@@ -1148,7 +1298,7 @@ export type GetMcpStatsRequest = Message<"mcp.registry.v1.GetMcpStatsRequest"> &
  * Use `create(GetMcpStatsRequestSchema)` to create a new message.
  */
 export const GetMcpStatsRequestSchema: GenMessage<GetMcpStatsRequest> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 27);
+  messageDesc(file_mcp_registry_v1_registry_service, 28);
 
 /**
  * Response of GetMcpStats: counts over live MCPs (their latest versions).
@@ -1197,7 +1347,7 @@ export type GetMcpStatsResponse = Message<"mcp.registry.v1.GetMcpStatsResponse">
  * Use `create(GetMcpStatsResponseSchema)` to create a new message.
  */
 export const GetMcpStatsResponseSchema: GenMessage<GetMcpStatsResponse> = /*@__PURE__*/
-  messageDesc(file_mcp_registry_v1_registry_service, 28);
+  messageDesc(file_mcp_registry_v1_registry_service, 29);
 
 /**
  * The catalogue of MCPs: definitions, immutable versions, labels and deprecation.

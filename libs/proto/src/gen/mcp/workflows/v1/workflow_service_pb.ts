@@ -6,6 +6,8 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { FieldMask } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_field_mask } from "@bufbuild/protobuf/wkt";
+import type { McpReference } from "../../registry/v1/mcp_pb.js";
+import { file_mcp_registry_v1_mcp } from "../../registry/v1/mcp_pb.js";
 import type { ResolvedStep, Violation, Workflow, WorkflowReference, WorkflowSpec, WorkflowVersion } from "./workflow_pb.js";
 import { file_mcp_workflows_v1_workflow } from "./workflow_pb.js";
 import type { Message } from "@bufbuild/protobuf";
@@ -14,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file mcp/workflows/v1/workflow_service.proto.
  */
 export const file_mcp_workflows_v1_workflow_service: GenFile = /*@__PURE__*/
-  fileDesc("CidtY3Avd29ya2Zsb3dzL3YxL3dvcmtmbG93X3NlcnZpY2UucHJvdG8SEG1jcC53b3JrZmxvd3MudjEiiwEKFUNyZWF0ZVdvcmtmbG93UmVxdWVzdBIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEgwKBHRhZ3MYAyADKAkSLAoEc3BlYxgEIAEoCzIeLm1jcC53b3JrZmxvd3MudjEuV29ya2Zsb3dTcGVjEhMKC2NoYW5nZV9ub3RlGAUgASgJInoKFkNyZWF0ZVdvcmtmbG93UmVzcG9uc2USLAoId29ya2Zsb3cYASABKAsyGi5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93EjIKB3ZlcnNpb24YAiABKAsyIS5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93VmVyc2lvbiJdChJHZXRXb3JrZmxvd1JlcXVlc3QSDAoCaWQYASABKAlIABIOCgRuYW1lGAIgASgJSAASEQoHdmVyc2lvbhgDIAEoBUgBQgoKCHdvcmtmbG93QgoKCHNlbGVjdG9yIncKE0dldFdvcmtmbG93UmVzcG9uc2USLAoId29ya2Zsb3cYASABKAsyGi5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93EjIKB3ZlcnNpb24YAiABKAsyIS5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93VmVyc2lvbiI9Cg5Xb3JrZmxvd0ZpbHRlchILCgN0YWcYASABKAkSDAoEdGV4dBgCIAEoCRIQCgh1c2VzX21jcBgDIAEoCSKFAQoUTGlzdFdvcmtmbG93c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSMAoGZmlsdGVyGAMgASgLMiAubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd0ZpbHRlchIUCgxzaG93X2RlbGV0ZWQYBCABKAgiXwoVTGlzdFdvcmtmbG93c1Jlc3BvbnNlEi0KCXdvcmtmbG93cxgBIAMoCzIaLm1jcC53b3JrZmxvd3MudjEuV29ya2Zsb3cSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIuYBChVVcGRhdGVXb3JrZmxvd1JlcXVlc3QSDAoCaWQYASABKAlIABIOCgRuYW1lGAIgASgJSAASDAoEZXRhZxgDIAEoCRIvCgt1cGRhdGVfbWFzaxgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2sSEwoLZGVzY3JpcHRpb24YBSABKAkSDAoEdGFncxgGIAMoCRIsCgRzcGVjGAcgASgLMh4ubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1NwZWMSEwoLY2hhbmdlX25vdGUYCCABKAlCCgoId29ya2Zsb3cikwEKFlVwZGF0ZVdvcmtmbG93UmVzcG9uc2USLAoId29ya2Zsb3cYASABKAsyGi5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93EjIKB3ZlcnNpb24YAiABKAsyIS5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93VmVyc2lvbhIXCg92ZXJzaW9uX2NyZWF0ZWQYAyABKAgiTwoVRGVsZXRlV29ya2Zsb3dSZXF1ZXN0EgwKAmlkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEgwKBGV0YWcYAyABKAlCCgoId29ya2Zsb3ciRgoWRGVsZXRlV29ya2Zsb3dSZXNwb25zZRIsCgh3b3JrZmxvdxgBIAEoCzIaLm1jcC53b3JrZmxvd3MudjEuV29ya2Zsb3cibgobTGlzdFdvcmtmbG93VmVyc2lvbnNSZXF1ZXN0EgwKAmlkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJQgoKCHdvcmtmbG93ImwKHExpc3RXb3JrZmxvd1ZlcnNpb25zUmVzcG9uc2USMwoIdmVyc2lvbnMYASADKAsyIS5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93VmVyc2lvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiawogU2V0Q3VycmVudFdvcmtmbG93VmVyc2lvblJlcXVlc3QSDAoCaWQYASABKAlIABIOCgRuYW1lGAIgASgJSAASDAoEZXRhZxgDIAEoCRIPCgd2ZXJzaW9uGAQgASgFQgoKCHdvcmtmbG93IlEKIVNldEN1cnJlbnRXb3JrZmxvd1ZlcnNpb25SZXNwb25zZRIsCgh3b3JrZmxvdxgBIAEoCzIaLm1jcC53b3JrZmxvd3MudjEuV29ya2Zsb3cijAEKF1ZhbGlkYXRlV29ya2Zsb3dSZXF1ZXN0Ei4KBHNwZWMYASABKAsyHi5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93U3BlY0gAEjcKCHdvcmtmbG93GAIgASgLMiMubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1JlZmVyZW5jZUgAQggKBnRhcmdldCKSAQoYVmFsaWRhdGVXb3JrZmxvd1Jlc3BvbnNlEg0KBXZhbGlkGAEgASgIEi8KCnZpb2xhdGlvbnMYAiADKAsyGy5tY3Aud29ya2Zsb3dzLnYxLlZpb2xhdGlvbhI2Cg5yZXNvbHZlZF9zdGVwcxgDIAMoCzIeLm1jcC53b3JrZmxvd3MudjEuUmVzb2x2ZWRTdGVwMvsGCg9Xb3JrZmxvd1NlcnZpY2USYwoOQ3JlYXRlV29ya2Zsb3cSJy5tY3Aud29ya2Zsb3dzLnYxLkNyZWF0ZVdvcmtmbG93UmVxdWVzdBooLm1jcC53b3JrZmxvd3MudjEuQ3JlYXRlV29ya2Zsb3dSZXNwb25zZRJfCgtHZXRXb3JrZmxvdxIkLm1jcC53b3JrZmxvd3MudjEuR2V0V29ya2Zsb3dSZXF1ZXN0GiUubWNwLndvcmtmbG93cy52MS5HZXRXb3JrZmxvd1Jlc3BvbnNlIgOQAgESZQoNTGlzdFdvcmtmbG93cxImLm1jcC53b3JrZmxvd3MudjEuTGlzdFdvcmtmbG93c1JlcXVlc3QaJy5tY3Aud29ya2Zsb3dzLnYxLkxpc3RXb3JrZmxvd3NSZXNwb25zZSIDkAIBEmMKDlVwZGF0ZVdvcmtmbG93EicubWNwLndvcmtmbG93cy52MS5VcGRhdGVXb3JrZmxvd1JlcXVlc3QaKC5tY3Aud29ya2Zsb3dzLnYxLlVwZGF0ZVdvcmtmbG93UmVzcG9uc2USYwoORGVsZXRlV29ya2Zsb3cSJy5tY3Aud29ya2Zsb3dzLnYxLkRlbGV0ZVdvcmtmbG93UmVxdWVzdBooLm1jcC53b3JrZmxvd3MudjEuRGVsZXRlV29ya2Zsb3dSZXNwb25zZRJ6ChRMaXN0V29ya2Zsb3dWZXJzaW9ucxItLm1jcC53b3JrZmxvd3MudjEuTGlzdFdvcmtmbG93VmVyc2lvbnNSZXF1ZXN0Gi4ubWNwLndvcmtmbG93cy52MS5MaXN0V29ya2Zsb3dWZXJzaW9uc1Jlc3BvbnNlIgOQAgEShAEKGVNldEN1cnJlbnRXb3JrZmxvd1ZlcnNpb24SMi5tY3Aud29ya2Zsb3dzLnYxLlNldEN1cnJlbnRXb3JrZmxvd1ZlcnNpb25SZXF1ZXN0GjMubWNwLndvcmtmbG93cy52MS5TZXRDdXJyZW50V29ya2Zsb3dWZXJzaW9uUmVzcG9uc2USbgoQVmFsaWRhdGVXb3JrZmxvdxIpLm1jcC53b3JrZmxvd3MudjEuVmFsaWRhdGVXb3JrZmxvd1JlcXVlc3QaKi5tY3Aud29ya2Zsb3dzLnYxLlZhbGlkYXRlV29ya2Zsb3dSZXNwb25zZSIDkAIBYgZwcm90bzM", [file_google_protobuf_field_mask, file_mcp_workflows_v1_workflow]);
+  fileDesc("CidtY3Avd29ya2Zsb3dzL3YxL3dvcmtmbG93X3NlcnZpY2UucHJvdG8SEG1jcC53b3JrZmxvd3MudjEiiwEKFUNyZWF0ZVdvcmtmbG93UmVxdWVzdBIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEgwKBHRhZ3MYAyADKAkSLAoEc3BlYxgEIAEoCzIeLm1jcC53b3JrZmxvd3MudjEuV29ya2Zsb3dTcGVjEhMKC2NoYW5nZV9ub3RlGAUgASgJInoKFkNyZWF0ZVdvcmtmbG93UmVzcG9uc2USLAoId29ya2Zsb3cYASABKAsyGi5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93EjIKB3ZlcnNpb24YAiABKAsyIS5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93VmVyc2lvbiJdChJHZXRXb3JrZmxvd1JlcXVlc3QSDAoCaWQYASABKAlIABIOCgRuYW1lGAIgASgJSAASEQoHdmVyc2lvbhgDIAEoBUgBQgoKCHdvcmtmbG93QgoKCHNlbGVjdG9yIncKE0dldFdvcmtmbG93UmVzcG9uc2USLAoId29ya2Zsb3cYASABKAsyGi5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93EjIKB3ZlcnNpb24YAiABKAsyIS5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93VmVyc2lvbiI9Cg5Xb3JrZmxvd0ZpbHRlchILCgN0YWcYASABKAkSDAoEdGV4dBgCIAEoCRIQCgh1c2VzX21jcBgDIAEoCSKFAQoUTGlzdFdvcmtmbG93c1JlcXVlc3QSEQoJcGFnZV9zaXplGAEgASgFEhIKCnBhZ2VfdG9rZW4YAiABKAkSMAoGZmlsdGVyGAMgASgLMiAubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd0ZpbHRlchIUCgxzaG93X2RlbGV0ZWQYBCABKAgiXwoVTGlzdFdvcmtmbG93c1Jlc3BvbnNlEi0KCXdvcmtmbG93cxgBIAMoCzIaLm1jcC53b3JrZmxvd3MudjEuV29ya2Zsb3cSFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIuYBChVVcGRhdGVXb3JrZmxvd1JlcXVlc3QSDAoCaWQYASABKAlIABIOCgRuYW1lGAIgASgJSAASDAoEZXRhZxgDIAEoCRIvCgt1cGRhdGVfbWFzaxgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE1hc2sSEwoLZGVzY3JpcHRpb24YBSABKAkSDAoEdGFncxgGIAMoCRIsCgRzcGVjGAcgASgLMh4ubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1NwZWMSEwoLY2hhbmdlX25vdGUYCCABKAlCCgoId29ya2Zsb3cikwEKFlVwZGF0ZVdvcmtmbG93UmVzcG9uc2USLAoId29ya2Zsb3cYASABKAsyGi5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93EjIKB3ZlcnNpb24YAiABKAsyIS5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93VmVyc2lvbhIXCg92ZXJzaW9uX2NyZWF0ZWQYAyABKAgiTwoVRGVsZXRlV29ya2Zsb3dSZXF1ZXN0EgwKAmlkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEgwKBGV0YWcYAyABKAlCCgoId29ya2Zsb3ciRgoWRGVsZXRlV29ya2Zsb3dSZXNwb25zZRIsCgh3b3JrZmxvdxgBIAEoCzIaLm1jcC53b3JrZmxvd3MudjEuV29ya2Zsb3cibgobTGlzdFdvcmtmbG93VmVyc2lvbnNSZXF1ZXN0EgwKAmlkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEhEKCXBhZ2Vfc2l6ZRgDIAEoBRISCgpwYWdlX3Rva2VuGAQgASgJQgoKCHdvcmtmbG93ImwKHExpc3RXb3JrZmxvd1ZlcnNpb25zUmVzcG9uc2USMwoIdmVyc2lvbnMYASADKAsyIS5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93VmVyc2lvbhIXCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAkiawogU2V0Q3VycmVudFdvcmtmbG93VmVyc2lvblJlcXVlc3QSDAoCaWQYASABKAlIABIOCgRuYW1lGAIgASgJSAASDAoEZXRhZxgDIAEoCRIPCgd2ZXJzaW9uGAQgASgFQgoKCHdvcmtmbG93IlEKIVNldEN1cnJlbnRXb3JrZmxvd1ZlcnNpb25SZXNwb25zZRIsCgh3b3JrZmxvdxgBIAEoCzIaLm1jcC53b3JrZmxvd3MudjEuV29ya2Zsb3cijAEKF1ZhbGlkYXRlV29ya2Zsb3dSZXF1ZXN0Ei4KBHNwZWMYASABKAsyHi5tY3Aud29ya2Zsb3dzLnYxLldvcmtmbG93U3BlY0gAEjcKCHdvcmtmbG93GAIgASgLMiMubWNwLndvcmtmbG93cy52MS5Xb3JrZmxvd1JlZmVyZW5jZUgAQggKBnRhcmdldCKSAQoYVmFsaWRhdGVXb3JrZmxvd1Jlc3BvbnNlEg0KBXZhbGlkGAEgASgIEi8KCnZpb2xhdGlvbnMYAiADKAsyGy5tY3Aud29ya2Zsb3dzLnYxLlZpb2xhdGlvbhI2Cg5yZXNvbHZlZF9zdGVwcxgDIAMoCzIeLm1jcC53b3JrZmxvd3MudjEuUmVzb2x2ZWRTdGVwIngKFExpc3RNY3BVc2FnZXNSZXF1ZXN0EgwKAmlkGAEgASgJSAASDgoEbmFtZRgCIAEoCUgAEhQKDGN1cnJlbnRfb25seRgDIAEoCBIRCglwYWdlX3NpemUYBCABKAUSEgoKcGFnZV90b2tlbhgFIAEoCUIFCgNtY3AiXAoVTGlzdE1jcFVzYWdlc1Jlc3BvbnNlEioKBnVzYWdlcxgBIAMoCzIaLm1jcC53b3JrZmxvd3MudjEuTWNwVXNhZ2USFwoPbmV4dF9wYWdlX3Rva2VuGAIgASgJIvABCghNY3BVc2FnZRITCgt3b3JrZmxvd19pZBgBIAEoCRIVCg13b3JrZmxvd19uYW1lGAIgASgJEhgKEHdvcmtmbG93X3ZlcnNpb24YAyABKAUSDwoHY3VycmVudBgEIAEoCBIOCgZsYXRlc3QYBSABKAgSMwoFc3RlcHMYBiADKAsyJC5tY3Aud29ya2Zsb3dzLnYxLk1jcFVzYWdlLlN0ZXBVc2FnZRpICglTdGVwVXNhZ2USDwoHc3RlcF9pZBgBIAEoCRIqCgNtY3AYAiABKAsyHS5tY3AucmVnaXN0cnkudjEuTWNwUmVmZXJlbmNlMuIHCg9Xb3JrZmxvd1NlcnZpY2USYwoOQ3JlYXRlV29ya2Zsb3cSJy5tY3Aud29ya2Zsb3dzLnYxLkNyZWF0ZVdvcmtmbG93UmVxdWVzdBooLm1jcC53b3JrZmxvd3MudjEuQ3JlYXRlV29ya2Zsb3dSZXNwb25zZRJfCgtHZXRXb3JrZmxvdxIkLm1jcC53b3JrZmxvd3MudjEuR2V0V29ya2Zsb3dSZXF1ZXN0GiUubWNwLndvcmtmbG93cy52MS5HZXRXb3JrZmxvd1Jlc3BvbnNlIgOQAgESZQoNTGlzdFdvcmtmbG93cxImLm1jcC53b3JrZmxvd3MudjEuTGlzdFdvcmtmbG93c1JlcXVlc3QaJy5tY3Aud29ya2Zsb3dzLnYxLkxpc3RXb3JrZmxvd3NSZXNwb25zZSIDkAIBEmMKDlVwZGF0ZVdvcmtmbG93EicubWNwLndvcmtmbG93cy52MS5VcGRhdGVXb3JrZmxvd1JlcXVlc3QaKC5tY3Aud29ya2Zsb3dzLnYxLlVwZGF0ZVdvcmtmbG93UmVzcG9uc2USYwoORGVsZXRlV29ya2Zsb3cSJy5tY3Aud29ya2Zsb3dzLnYxLkRlbGV0ZVdvcmtmbG93UmVxdWVzdBooLm1jcC53b3JrZmxvd3MudjEuRGVsZXRlV29ya2Zsb3dSZXNwb25zZRJ6ChRMaXN0V29ya2Zsb3dWZXJzaW9ucxItLm1jcC53b3JrZmxvd3MudjEuTGlzdFdvcmtmbG93VmVyc2lvbnNSZXF1ZXN0Gi4ubWNwLndvcmtmbG93cy52MS5MaXN0V29ya2Zsb3dWZXJzaW9uc1Jlc3BvbnNlIgOQAgEShAEKGVNldEN1cnJlbnRXb3JrZmxvd1ZlcnNpb24SMi5tY3Aud29ya2Zsb3dzLnYxLlNldEN1cnJlbnRXb3JrZmxvd1ZlcnNpb25SZXF1ZXN0GjMubWNwLndvcmtmbG93cy52MS5TZXRDdXJyZW50V29ya2Zsb3dWZXJzaW9uUmVzcG9uc2USbgoQVmFsaWRhdGVXb3JrZmxvdxIpLm1jcC53b3JrZmxvd3MudjEuVmFsaWRhdGVXb3JrZmxvd1JlcXVlc3QaKi5tY3Aud29ya2Zsb3dzLnYxLlZhbGlkYXRlV29ya2Zsb3dSZXNwb25zZSIDkAIBEmUKDUxpc3RNY3BVc2FnZXMSJi5tY3Aud29ya2Zsb3dzLnYxLkxpc3RNY3BVc2FnZXNSZXF1ZXN0GicubWNwLndvcmtmbG93cy52MS5MaXN0TWNwVXNhZ2VzUmVzcG9uc2UiA5ACAWIGcHJvdG8z", [file_google_protobuf_field_mask, file_mcp_registry_v1_mcp, file_mcp_workflows_v1_workflow]);
 
 /**
  * Request of CreateWorkflow.
@@ -684,6 +686,177 @@ export const ValidateWorkflowResponseSchema: GenMessage<ValidateWorkflowResponse
   messageDesc(file_mcp_workflows_v1_workflow_service, 16);
 
 /**
+ * Request of ListMcpUsages.
+ *
+ * @generated from message mcp.workflows.v1.ListMcpUsagesRequest
+ */
+export type ListMcpUsagesRequest = Message<"mcp.workflows.v1.ListMcpUsagesRequest"> & {
+  /**
+   * Which MCP; required.
+   *
+   * @generated from oneof mcp.workflows.v1.ListMcpUsagesRequest.mcp
+   */
+  mcp: {
+    /**
+     * By id (also a deleted MCP).
+     *
+     * @generated from field: string id = 1;
+     */
+    value: string;
+    case: "id";
+  } | {
+    /**
+     * By name, case-insensitive (a live MCP).
+     *
+     * @generated from field: string name = 2;
+     */
+    value: string;
+    case: "name";
+  } | { case: undefined; value?: undefined };
+
+  /**
+   * Only each workflow's current version (the one runs use when they name no version).
+   *
+   * @generated from field: bool current_only = 3;
+   */
+  currentOnly: boolean;
+
+  /**
+   * Maximum workflow versions per page, 0 = 50, at most 500.
+   *
+   * @generated from field: int32 page_size = 4;
+   */
+  pageSize: number;
+
+  /**
+   * `next_page_token` of the previous page, with the same request.
+   *
+   * @generated from field: string page_token = 5;
+   */
+  pageToken: string;
+};
+
+/**
+ * Describes the message mcp.workflows.v1.ListMcpUsagesRequest.
+ * Use `create(ListMcpUsagesRequestSchema)` to create a new message.
+ */
+export const ListMcpUsagesRequestSchema: GenMessage<ListMcpUsagesRequest> = /*@__PURE__*/
+  messageDesc(file_mcp_workflows_v1_workflow_service, 17);
+
+/**
+ * Response of ListMcpUsages.
+ *
+ * @generated from message mcp.workflows.v1.ListMcpUsagesResponse
+ */
+export type ListMcpUsagesResponse = Message<"mcp.workflows.v1.ListMcpUsagesResponse"> & {
+  /**
+   * One page of workflow versions using the MCP, by workflow name, then newest version first.
+   *
+   * @generated from field: repeated mcp.workflows.v1.McpUsage usages = 1;
+   */
+  usages: McpUsage[];
+
+  /**
+   * Token for the next page; empty on the last page.
+   *
+   * @generated from field: string next_page_token = 2;
+   */
+  nextPageToken: string;
+};
+
+/**
+ * Describes the message mcp.workflows.v1.ListMcpUsagesResponse.
+ * Use `create(ListMcpUsagesResponseSchema)` to create a new message.
+ */
+export const ListMcpUsagesResponseSchema: GenMessage<ListMcpUsagesResponse> = /*@__PURE__*/
+  messageDesc(file_mcp_workflows_v1_workflow_service, 18);
+
+/**
+ * One workflow version whose steps call an MCP.
+ *
+ * @generated from message mcp.workflows.v1.McpUsage
+ */
+export type McpUsage = Message<"mcp.workflows.v1.McpUsage"> & {
+  /**
+   * The workflow's id.
+   *
+   * @generated from field: string workflow_id = 1;
+   */
+  workflowId: string;
+
+  /**
+   * The workflow's name.
+   *
+   * @generated from field: string workflow_name = 2;
+   */
+  workflowName: string;
+
+  /**
+   * The version of the workflow.
+   *
+   * @generated from field: int32 workflow_version = 3;
+   */
+  workflowVersion: number;
+
+  /**
+   * Whether it is the workflow's current version (the one runs use when they name no version).
+   *
+   * @generated from field: bool current = 4;
+   */
+  current: boolean;
+
+  /**
+   * Whether it is the workflow's latest version.
+   *
+   * @generated from field: bool latest = 5;
+   */
+  latest: boolean;
+
+  /**
+   * The steps of that version calling the MCP, in spec order.
+   *
+   * @generated from field: repeated mcp.workflows.v1.McpUsage.StepUsage steps = 6;
+   */
+  steps: McpUsage_StepUsage[];
+};
+
+/**
+ * Describes the message mcp.workflows.v1.McpUsage.
+ * Use `create(McpUsageSchema)` to create a new message.
+ */
+export const McpUsageSchema: GenMessage<McpUsage> = /*@__PURE__*/
+  messageDesc(file_mcp_workflows_v1_workflow_service, 19);
+
+/**
+ * A step of that version calling the MCP.
+ *
+ * @generated from message mcp.workflows.v1.McpUsage.StepUsage
+ */
+export type McpUsage_StepUsage = Message<"mcp.workflows.v1.McpUsage.StepUsage"> & {
+  /**
+   * The step's id.
+   *
+   * @generated from field: string step_id = 1;
+   */
+  stepId: string;
+
+  /**
+   * How the step names the MCP and selects its version: no selector = `latest`, a label (e.g.
+   * `production`), or a pinned version number.
+   *
+   * @generated from field: mcp.registry.v1.McpReference mcp = 2;
+   */
+  mcp?: McpReference | undefined;
+};
+
+/**
+ * Describes the message mcp.workflows.v1.McpUsage.StepUsage.
+ * Use `create(McpUsage_StepUsageSchema)` to create a new message.
+ */
+export const McpUsage_StepUsageSchema: GenMessage<McpUsage_StepUsage> = /*@__PURE__*/
+  messageDesc(file_mcp_workflows_v1_workflow_service, 19, 0);
+
+/**
  * The catalogue of workflows: definitions, immutable versions, the current version and validation.
  *
  * @generated from service mcp.workflows.v1.WorkflowService
@@ -772,6 +945,18 @@ export const WorkflowService: GenService<{
     methodKind: "unary";
     input: typeof ValidateWorkflowRequestSchema;
     output: typeof ValidateWorkflowResponseSchema;
+  },
+  /**
+   * Lists the versions of live workflows with a step calling an MCP ("used by"), whether the step names
+   * it by id or by name, each with its steps and how they select the MCP's version (latest, a label, a
+   * pinned version). NOT_FOUND if the registry does not know the MCP.
+   *
+   * @generated from rpc mcp.workflows.v1.WorkflowService.ListMcpUsages
+   */
+  listMcpUsages: {
+    methodKind: "unary";
+    input: typeof ListMcpUsagesRequestSchema;
+    output: typeof ListMcpUsagesResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_mcp_workflows_v1_workflow_service, 0);

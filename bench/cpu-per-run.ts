@@ -1,0 +1,103 @@
+/**
+ * CPU per run, for profiling the run path: a 3-step sequential noop workflow started and awaited
+ * through gRPC (ExecuteWorkflow(wait)) in this one process, `BENCH_CPU_RUNS` runs (default 1000) at
+ * concurrency `BENCH_CPU_CONCURRENCY` (default 1), after a warm-up. Prints this process's CPU per
+ * run (user + system, `process.cpuUsage`; CPU time moves less than wall time when other processes
+ * share the cores) and the PostgreSQL statements and Redis commands sent per run (background polls
+ * included: the claim poll, the failover poll, health checks).
+ *
+ * `npx tsx bench/cpu-per-run.ts`; `BENCH_CPU_PROFILE=<file>.cpuprofile` also writes a CPU profile of
+ * the measured runs alone (not start-up or warm-up), for Chrome DevTools or any .cpuprofile reader.
+ */
+import { writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { Redis } from "ioredis";
+import { Client as PgClient } from "pg";
+import { closedLoop } from "./lib/stats";
+import { createScriptMcp, defineWorkflow, executeAndWait, noopSpec, startBenchPlatform } from "./platform";
+import { benchRunner } from "./runners";
+
+const RUNS = Number(process.env["BENCH_CPU_RUNS"] ?? 1000);
+const CONCURRENCY = Number(process.env["BENCH_CPU_CONCURRENCY"] ?? 1);
+const PROFILE = process.env["BENCH_CPU_PROFILE"];
+
+/** Runs `fn` under the V8 CPU profiler when BENCH_CPU_PROFILE names a file, and writes the profile there. */
+async function profiled<T>(fn: () => Promise<T>): Promise<T> {
+  if (!PROFILE) return fn();
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  await session.post("Profiler.start");
+  try {
+    return await fn();
+  } finally {
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(PROFILE, JSON.stringify(profile));
+    session.disconnect();
+  }
+}
+
+/**
+ * Counts the PostgreSQL statements and Redis commands this process sends (while `counting.on`), by
+ * wrapping pg's `Client.query` and ioredis's `sendCommand`: the round trips behind a run.
+ */
+const counting = { on: false, statements: 0, commands: 0 };
+function countRoundTrips(): void {
+  const client = PgClient.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const query = client.query;
+  client.query = function (this: PgClient, ...args: unknown[]) {
+    if (counting.on) counting.statements += 1;
+    return query.apply(this, args);
+  };
+  const proto = Redis.prototype as unknown as { sendCommand: (...args: unknown[]) => unknown };
+  const send = proto.sendCommand;
+  proto.sendCommand = function (this: Redis, ...args: unknown[]) {
+    if (counting.on) counting.commands += 1;
+    return send.apply(this, args);
+  };
+}
+
+async function main(): Promise<void> {
+  const p = await startBenchPlatform({ executors: 1, runnerFor: benchRunner });
+  countRoundTrips();
+  try {
+    await createScriptMcp(p, "bench-cpu");
+    await defineWorkflow(p, "three", noopSpec("bench-cpu", 3, "sequential"));
+    const [client] = p.executorClients;
+    if (!client) throw new Error("no executor");
+    await closedLoop(Math.max(300, RUNS / 4), CONCURRENCY, () => executeAndWait(client, "three"));
+    // the background's own rate (claim and failover polls, health checks), taken out of the runs' counts
+    counting.on = true;
+    const idleMs = 3_000;
+    await new Promise((resolve) => setTimeout(resolve, idleMs));
+    const idle = { statements: counting.statements / idleMs, commands: counting.commands / idleMs };
+    Object.assign(counting, { statements: 0, commands: 0 });
+    const before = process.cpuUsage();
+    const load = await profiled(() => closedLoop(RUNS, CONCURRENCY, () => executeAndWait(client, "three")));
+    const used = process.cpuUsage(before);
+    counting.on = false;
+    const perRunMs = (s: number) => ((s * 1000) / RUNS).toFixed(3);
+    const perRun = (count: number, idlePerMs: number) =>
+      ((count - idlePerMs * load.wallMs) / RUNS).toFixed(2);
+    process.stdout.write(
+      `${RUNS} three-step runs at c=${CONCURRENCY}: ${load.perSecond.toFixed(0)} runs/s\n` +
+        `node CPU per run: ${perRunMs((used.user + used.system) / 1e6)} ms ` +
+        `(user ${perRunMs(used.user / 1e6)}, system ${perRunMs(used.system / 1e6)})\n` +
+        `per run: ${perRun(counting.statements, idle.statements)} PostgreSQL statements, ` +
+        `${perRun(counting.commands, idle.commands)} Redis commands ` +
+        `(background: ${(idle.statements * 1000).toFixed(1)} statements/s, ${(idle.commands * 1000).toFixed(1)} commands/s, taken out)\n`,
+    );
+  } finally {
+    await p.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(
+      `cpu-per-run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    process.exit(1);
+  },
+);

@@ -1,0 +1,123 @@
+import type { DataSource } from "typeorm";
+import type { AuditEventEntity } from "../entities/audit-event.entity.js";
+import { dbCall } from "../errors.js";
+import { decodePageToken, encodePageToken, pageSize, toPage, type Page } from "../pagination/page-token.js";
+
+/** An event to append; the store gives it its id. */
+export type NewAuditEvent = Omit<AuditEventEntity, "id">;
+
+/** Which events to list (every set field must match); always within one workspace. */
+export interface AuditFilter {
+  readonly workspace: string;
+  readonly actor?: string;
+  readonly method?: string;
+  readonly target?: string;
+  readonly outcome?: string;
+  /** At or after. */
+  readonly after?: Date;
+  /** Strictly before. */
+  readonly before?: Date;
+}
+
+interface AuditRow {
+  id: string;
+  event_time: Date;
+  workspace: string;
+  actor_kind: string;
+  actor_id: string;
+  actor: string;
+  service: string;
+  method: string;
+  target: string;
+  outcome: string;
+  request_id: string;
+}
+
+const entity = (row: AuditRow): AuditEventEntity => ({
+  id: String(row.id),
+  eventTime: row.event_time,
+  workspace: row.workspace,
+  actorKind: row.actor_kind,
+  actorId: row.actor_id,
+  actor: row.actor,
+  service: row.service,
+  method: row.method,
+  target: row.target,
+  outcome: row.outcome,
+  requestId: row.request_id,
+});
+
+/** The `audit_events` table (docs/adr/022): append, and list newest first with filters. */
+export class AuditStore {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** Appends one event. */
+  async append(event: NewAuditEvent): Promise<void> {
+    await dbCall(() =>
+      this.dataSource.query(
+        `INSERT INTO audit_events (event_time, workspace, actor_kind, actor_id, actor, service, method, target, outcome, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          event.eventTime,
+          event.workspace,
+          event.actorKind,
+          event.actorId,
+          event.actor,
+          event.service,
+          event.method,
+          event.target,
+          event.outcome,
+          event.requestId,
+        ],
+      ),
+    );
+  }
+
+  /** One page of matching events, newest first, after the position `pageToken` holds. */
+  async listPage(filter: AuditFilter, pageToken: string, size: number): Promise<Page<AuditEventEntity>> {
+    const fingerprint = {
+      ...filter,
+      after: filter.after?.toISOString(),
+      before: filter.before?.toISOString(),
+    };
+    const keyset = decodePageToken(pageToken, fingerprint);
+    const limit = pageSize(size);
+    const params: unknown[] = [filter.workspace];
+    const where = ["workspace = $1"];
+    const equal = (column: string, value: string | undefined) => {
+      if (value === undefined || value === "") return;
+      params.push(value);
+      where.push(`${column} = $${params.length}`);
+    };
+    equal("actor", filter.actor);
+    equal("method", filter.method);
+    equal("target", filter.target);
+    equal("outcome", filter.outcome);
+    if (filter.after) {
+      params.push(filter.after);
+      where.push(`event_time >= $${params.length}`);
+    }
+    if (filter.before) {
+      params.push(filter.before);
+      where.push(`event_time < $${params.length}`);
+    }
+    if (keyset) {
+      params.push(new Date(String(keyset[0])), String(keyset[1]));
+      where.push(`(event_time, id) < ($${params.length - 1}, $${params.length}::bigint)`);
+    }
+    params.push(limit + 1);
+    const rows = await dbCall(() =>
+      this.dataSource.query<AuditRow[]>(
+        `SELECT * FROM audit_events WHERE ${where.join(" AND ")}
+         ORDER BY event_time DESC, id DESC LIMIT $${params.length}`,
+        params,
+      ),
+    );
+    return toPage(
+      rows,
+      limit,
+      (last) => encodePageToken([last.event_time.toISOString(), String(last.id)], fingerprint),
+      entity,
+    );
+  }
+}

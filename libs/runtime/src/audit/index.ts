@@ -1,0 +1,2 @@
+export { auditInterceptor, outcomeName, type AuditSink, type AuditRecord } from "./interceptor.js";
+export { auditTarget } from "./target.js";

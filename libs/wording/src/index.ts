@@ -1,0 +1,2 @@
+export { stepCounts } from "./step-counts.js";
+export { selectorText } from "./selector-text.js";

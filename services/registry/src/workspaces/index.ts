@@ -1,0 +1,2 @@
+export { Workspaces } from "./workspaces.js";
+export { workspaceService, workspaceValidation, toWorkspace } from "./workspace-service.js";
