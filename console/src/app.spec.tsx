@@ -88,7 +88,13 @@ describe("App", () => {
     window.history.pushState({}, "", "/mcps");
     render(
       <App
-        api={{ clients, config, apiKey: createApiKeyStore(localStorage), workspace }}
+        api={{
+          clients,
+          config,
+          apiKey: createApiKeyStore(localStorage),
+          sessions: createSessionStore(sessionStorage),
+          workspace,
+        }}
         queryClient={createQueryClient()}
       />,
     );

@@ -82,8 +82,8 @@ export const routes: RouteObject[] = [
         lazy: async () => ({
           Component: (await import("./sign-in/sign-in-callback-page")).SignInCallbackPage,
         }),
-        },
-        {
+      },
+      {
         path: "audit",
         lazy: async () => ({ Component: (await import("./pages/audit/audit-page")).AuditPage }),
       },

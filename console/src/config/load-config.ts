@@ -33,6 +33,7 @@ function signInOf(value: unknown): SignInConfig | undefined {
 export const DEFAULT_PORTS = { registryUrl: 50051, workflowsUrl: 50052, executorUrl: 50053 } as const;
 
 type Key = keyof typeof DEFAULT_PORTS;
+const KEYS = Object.keys(DEFAULT_PORTS) as Key[];
 
 /** `http(s)://<page hostname>:<default port>` for each service: what `npm start` serves on this host. */
 export function defaultConfig(location: Pick<Location, "protocol" | "hostname">): ConsoleConfig {

@@ -1,5 +1,13 @@
 import { openCache, type Cache } from "@mcp/coordination";
-import { ApiKeyStore, AuditStore, MemberStore, UserStore, WorkspaceStore, openDatabase, type DataSource } from "@mcp/db";
+import {
+  ApiKeyStore,
+  AuditStore,
+  MemberStore,
+  UserStore,
+  WorkspaceStore,
+  openDatabase,
+  type DataSource,
+} from "@mcp/db";
 import { watchDatabase } from "./database-health.js";
 import {
   CachedWorkspaceDirectory,
@@ -101,10 +109,10 @@ export async function openFoundation(
           ...serverAuth(
             config,
             {
-                keys: new ApiKeyStore(dataSource),
-                members: new MemberStore(dataSource),
-                users: signInVerifier(config, new UserStore(dataSource)),
-              },
+              keys: new ApiKeyStore(dataSource),
+              members: new MemberStore(dataSource),
+              users: signInVerifier(config, new UserStore(dataSource)),
+            },
             { ...auth, logger },
           ),
           workspaceExistsInterceptor(new CachedWorkspaceDirectory(workspaceLookup(dataSource))),

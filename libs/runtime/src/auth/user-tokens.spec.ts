@@ -31,7 +31,10 @@ describe("SignedInUsers", () => {
         throw new UnauthenticatedError("the sign-in token has expired", "TOKEN_EXPIRED");
       },
     } as unknown as OidcVerifier;
-    const users = new SignedInUsers(verifier, new UserSightings({ seen: async (u) => (seen.push(u), "x") }, 0));
+    const users = new SignedInUsers(
+      verifier,
+      new UserSightings({ seen: async (u) => (seen.push(u), "x") }, 0),
+    );
     await expect(users.verify(JWT)).rejects.toMatchObject({ reason: "TOKEN_EXPIRED" });
     expect(seen).toEqual([]);
   });
