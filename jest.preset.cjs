@@ -1,7 +1,6 @@
 // Shared Jest settings: SWC transforms TypeScript (with decorator metadata for TypeORM),
 // and the `.js` suffixes of generated protobuf imports map back to their `.ts` sources.
-/** Dependencies published only as ES modules (OpenID Connect: jose, openid-client and its core, the test provider). */
-const ESM_ONLY = ["jose", "openid-client", "oauth4webapi", "oidc-provider"];
+const ESM_ONLY = require("./jest.esm-only.cjs");
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -3,9 +3,13 @@
  * Connect provider on loopback (`oidc-provider`): a token from a real sign-in is accepted and its user
  * recorded once in `users`; expired, forged, wrong-audience, wrong-issuer and unsigned tokens are
  * UNAUTHENTICATED with their reason; a token signed with a key the provider rotated in verifies
- * without a restart.
+ * without a restart. What a signed-in user may do is main's role policy: without a membership every
+ * call is PERMISSION_DENIED naming the role needed; made an editor (AddMember by a bootstrap admin,
+ * BOOTSTRAP_ADMIN_EMAILS) they can create an MCP.
  */
-import { Code } from "@connectrpc/connect";
+import { Code, createClient } from "@connectrpc/connect";
+import { createGrpcTransport } from "@connectrpc/connect-node";
+import { AccessService, Role } from "@mcp/proto/registry";
 import { UserStore, openDatabase, type DataSource } from "@mcp/db";
 import { reasonOf } from "@mcp/runtime";
 import { SignJWT, decodeProtectedHeader, exportJWK, importJWK } from "jose";
@@ -38,6 +42,9 @@ describe("sign-in tokens at the services (OIDC_ISSUER_URL set)", () => {
         OIDC_CLIENT_ID: idp.clientId,
         OIDC_CLOCK_SKEW_SECONDS: "5",
         OIDC_JWKS_COOLDOWN_MS: "0",
+        BOOTSTRAP_ADMIN_EMAILS: "boss@example.test",
+        // memberships are looked up afresh on every call, so one added shows at once
+        AUTH_CACHE_MS: "0",
       },
     });
     db = (await openDatabase({ url: p.db.url, poolSize: 2 })).dataSource;
@@ -49,37 +56,71 @@ describe("sign-in tokens at the services (OIDC_ISSUER_URL set)", () => {
     await idp?.stop();
   });
 
+  /**
+   * `token` is accepted as user `who`'s, who has no membership: ListMcps (a read) is PERMISSION_DENIED
+   * naming them and the role it needs, not UNAUTHENTICATED.
+   */
+  const acceptedWithoutRole = async (token: string, who: string) => {
+    const err = await expectCode(p.clients.registry.listMcps({}, bearer(token)), Code.PermissionDenied);
+    expect(err.rawMessage).toBe(
+      `ListMcps needs the "viewer" role in workspace "default"; user "${who}" has no role there` +
+        " (an admin of the workspace can add it: `mcp members add`)",
+    );
+  };
+
   /** The UNAUTHENTICATED error ListMcps gives for `token` (a read: nothing else could refuse it). */
   const refusal = async (token: string) => {
     const err = await expectCode(p.clients.registry.listMcps({}, bearer(token)), Code.Unauthenticated);
     return { reason: reasonOf(err), message: err.rawMessage };
   };
 
-  it("a token from a real sign-in › is accepted; the user is stored once (issuer, subject, verified email, name) and a write names them", async () => {
+  it("a token from a real sign-in › is accepted; the user is stored once (issuer, subject, verified email, name); without a membership every call is refused naming the role", async () => {
     const login = uniqueName("alice");
+    const email = `${login}@example.test`;
     const { idToken } = await idp.signIn(login);
-    expect((await p.clients.registry.listMcps({}, bearer(idToken))).mcps).toBeDefined();
-    await p.clients.workflows.listWorkflows({}, bearer(idToken));
-    await p.clients.executor.listRuns({}, bearer(idToken));
+    await acceptedWithoutRole(idToken, email);
+    await expectCode(p.clients.workflows.listWorkflows({}, bearer(idToken)), Code.PermissionDenied);
+    await expectCode(p.clients.executor.listRuns({}, bearer(idToken)), Code.PermissionDenied);
 
     const user = await new UserStore(db).find(idp.issuer, login);
-    expect(user).toMatchObject({
-      issuer: idp.issuer,
-      subject: login,
-      email: `${login}@example.test`,
-      name: `User ${login}`,
-    });
+    expect(user).toMatchObject({ issuer: idp.issuer, subject: login, email, name: `User ${login}` });
     expect(await db.query("SELECT count(*)::int AS n FROM users WHERE subject = $1", [login])).toEqual([
       { n: 1 },
     ]);
 
-    // The services know who calls: a write is refused naming the signed-in user (writes need a key's scope).
+    // A write is refused naming the signed-in user and the role it needs.
     const denied = await expectCode(
       p.clients.registry.createMcp(newPythonMcp(), bearer(idToken)),
       Code.PermissionDenied,
     );
-    expect(denied.rawMessage).toContain(
-      `user "${login}@example.test" is signed in, but CreateMcp needs the "write" scope`,
+    expect(denied.rawMessage).toBe(
+      `CreateMcp needs the "editor" role in workspace "default"; user "${email}" has no role there` +
+        " (an admin of the workspace can add it: `mcp members add`)",
+    );
+  });
+
+  it("a signed-in user made an editor (AddMember by a BOOTSTRAP_ADMIN_EMAILS admin, signed in too) › can create an MCP, recorded by their email", async () => {
+    const login = uniqueName("carol");
+    const email = `${login}@example.test`;
+    const { idToken } = await idp.signIn(login);
+    await acceptedWithoutRole(idToken, email);
+
+    const boss = await idp.signIn("boss");
+    const access = createClient(AccessService, createGrpcTransport({ baseUrl: p.registry.url }));
+    const added = await access.addMember({ email, role: Role.EDITOR }, bearer(boss.idToken));
+    expect(added.member).toMatchObject({ email, role: Role.EDITOR, addedBy: "boss@example.test" });
+
+    const name = uniqueName("by-user");
+    await p.clients.registry.createMcp(newPythonMcp(name), bearer(idToken));
+    const listed = await p.clients.registry.listMcps({}, bearer(idToken));
+    expect(listed.mcps.map((m) => m.name)).toContain(name);
+    // an editor is not an admin: adding members stays refused, naming both roles
+    const denied = await expectCode(
+      access.addMember({ email: "x@example.test", role: Role.VIEWER }, bearer(idToken)),
+      Code.PermissionDenied,
+    );
+    expect(denied.rawMessage).toBe(
+      `AddMember needs the "admin" role in workspace "default"; user "${email}" has "editor"`,
     );
   });
 
@@ -94,8 +135,9 @@ describe("sign-in tokens at the services (OIDC_ISSUER_URL set)", () => {
   });
 
   it("an expiry within the clock skew › still accepted", async () => {
-    const token = await idp.mint({ sub: uniqueName("skew"), exp: Math.floor(Date.now() / 1000) - 1 });
-    await p.clients.registry.listMcps({}, bearer(token));
+    const sub = uniqueName("skew");
+    const token = await idp.mint({ sub, exp: Math.floor(Date.now() / 1000) - 1 });
+    await acceptedWithoutRole(token, sub);
   });
 
   it("a forged signature (another key under the provider's key id) › UNAUTHENTICATED TOKEN_SIGNATURE_INVALID", async () => {
@@ -174,14 +216,20 @@ describe("sign-in tokens at the services (OIDC_ISSUER_URL set)", () => {
   });
 
   it("key rotation › a token signed with the provider's new key verifies without a restart; the old key's tokens still do", async () => {
-    const before = await idp.signIn(uniqueName("rot"));
-    await p.clients.registry.listMcps({}, bearer(before.idToken)); // the services now hold the old key set
+    const first = uniqueName("rot");
+    const before = await idp.signIn(first);
+    await acceptedWithoutRole(before.idToken, `${first}@example.test`); // the services now hold the old key set
     const fresh = await idp.rotateKeys();
-    const after = await idp.signIn(uniqueName("rot"));
+    const second = uniqueName("rot");
+    const after = await idp.signIn(second);
     expect(decodeProtectedHeader(after.idToken).kid).toBe(fresh.kid);
-    await p.clients.registry.listMcps({}, bearer(after.idToken));
-    await p.clients.executor.listRuns({}, bearer(after.idToken));
-    await p.clients.registry.listMcps({}, bearer(before.idToken));
+    await acceptedWithoutRole(after.idToken, `${second}@example.test`);
+    const runs = await expectCode(
+      p.clients.executor.listRuns({}, bearer(after.idToken)),
+      Code.PermissionDenied,
+    );
+    expect(runs.rawMessage).toContain(`user "${second}@example.test" has no role there`);
+    await acceptedWithoutRole(before.idToken, `${first}@example.test`);
   });
 
   it("a write with no credential › asks for a key or a sign-in", async () => {

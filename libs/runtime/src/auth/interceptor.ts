@@ -57,7 +57,8 @@ export function authInterceptor(options: AuthOptions): Interceptor {
     const needed = requirementOf(req.method, req.stream ? undefined : req.message);
     const token = presentedKey(req.header);
     if (!token) {
-      throw new UnauthenticatedError(`${req.method.name} needs a credential: ${HOW_TO_SEND}`);
+      const signIn = options.users ? ", or sign in (`mcp login`, the console) and send its token" : "";
+      throw new UnauthenticatedError(`${req.method.name} needs a credential: ${HOW_TO_SEND}${signIn}`);
     }
     const info = req.contextValues.get(callInfoKey);
     const workspace = info?.workspace ?? DEFAULT_WORKSPACE;
