@@ -95,13 +95,15 @@ async function identify(
   options: AuthOptions,
   method: DescMethod,
 ): Promise<{ caller: Caller; role: Role | undefined }> {
-  if (!token.startsWith("mcp_") && !options.users && looksLikeJwt(token)) {
+  // A JWT-shaped token is a sign-in's; anything else is checked (and refused) as an API key.
+  const signIn = !token.startsWith("mcp_") && looksLikeJwt(token);
+  if (signIn && !options.users) {
     throw new UnauthenticatedError(
       `a sign-in token (JWT) was sent, but this service accepts none: OIDC_ISSUER_URL is not set; ${HOW_TO_SEND}`,
       "SIGN_IN_NOT_CONFIGURED",
     );
   }
-  if (token.startsWith("mcp_") || !options.users) {
+  if (!signIn || !options.users) {
     const key = await options.keys.verify(token);
     checkKeyWorkspace(key, method, workspace);
     return { caller: { kind: "key", id: key.keyId, name: key.name }, role: key.role };
