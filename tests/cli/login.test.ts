@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { UserStore, openDatabase, type DataSource } from "@mcp/db";
+import { MemberStore, UserStore, openDatabase, type DataSource } from "@mcp/db";
 import { runCli, startCli } from "../support/cli";
 import { uniqueName } from "../support/mcps";
 import {
@@ -48,6 +48,13 @@ describe("mcp login (OpenID Connect, loopback redirect with PKCE)", () => {
       env: { AUTH_ENABLED: "true", OIDC_ISSUER_URL: idp.issuer, OIDC_CLIENT_ID: idp.clientId },
     });
     db = (await openDatabase({ url: p.db.url, poolSize: 2 })).dataSource;
+    // the person is a viewer of `default`: reads are theirs, writes are not
+    await new MemberStore(db).add({
+      workspace: "default",
+      email: `${login}@example.test`,
+      role: "viewer",
+      addedBy: "test",
+    });
     dir = mkdtempSync(join(tmpdir(), "mcp-login-"));
     configFile = join(dir, "mcp", "config.json");
   }, 120_000);
@@ -91,11 +98,11 @@ describe("mcp login (OpenID Connect, loopback redirect with PKCE)", () => {
     const list = await cli("list", "mcps");
     expect(list.code).toBe(0);
     expect(await new UserStore(db).find(idp.issuer, login)).toMatchObject({ email: `${login}@example.test` });
-    // A write reaches the registry as this user (refused: writes need a key's scope).
+    // A write reaches the registry as this user, refused by their role (viewer).
     const del = await cli("delete", "mcp", "nothing-here");
     expect(del.code).toBe(2);
     expect(del.stderr).toContain(
-      `user "${login}@example.test" is signed in, but DeleteMcp needs the "write" scope`,
+      `DeleteMcp needs the "editor" role in workspace "default"; user "${login}@example.test" has "viewer"`,
     );
   });
 
@@ -120,7 +127,7 @@ describe("mcp login (OpenID Connect, loopback redirect with PKCE)", () => {
     expect(stored()).toBeUndefined();
     const del = await cli("delete", "mcp", "nothing-here");
     expect(del.code).toBe(2);
-    expect(del.stderr).toContain("DeleteMcp needs an API key");
+    expect(del.stderr).toContain("DeleteMcp needs a credential");
   });
 
   it("login without a provider › a usage error naming the flags and variables", async () => {

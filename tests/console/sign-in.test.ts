@@ -89,13 +89,18 @@ describe("web console › sign-in with OpenID Connect (Chromium, a real provider
       name: `User ${login}`,
     });
 
-    // A write from the UI reaches the registry as this user (refused: writes need a key's scope today).
+    // A write from the UI reaches the registry as this user, who has no membership: refused naming the role.
     await page.getByRole("link", { name: "New MCP" }).click();
     await page.getByLabel("Name", { exact: true }).fill(uniqueName("byuser"));
     await page.getByRole("button", { name: "Create MCP" }).click();
     const alert = page.getByRole("alert").filter({ hasText: "CreateMcp failed" });
     await alert.getByText("PERMISSION_DENIED", { exact: true }).waitFor();
-    await alert.getByText(`user "${login}@example.test" is signed in`, { exact: false }).waitFor();
+    await alert
+      .getByText(
+        `CreateMcp needs the "editor" role in workspace "default"; user "${login}@example.test" has no role there`,
+        { exact: false },
+      )
+      .waitFor();
   });
 
   it("an expired token › refreshed with the refresh token before the next call; Sign out › calls go without a token", async () => {
