@@ -1,5 +1,7 @@
 // Shared Jest settings: SWC transforms TypeScript (with decorator metadata for TypeORM),
 // and the `.js` suffixes of generated protobuf imports map back to their `.ts` sources.
+const ESM_ONLY = require("./jest.esm-only.cjs");
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
@@ -16,7 +18,13 @@ module.exports = {
         sourceMaps: "inline",
       },
     ],
+    // ESM-only packages (no CommonJS build): compiled to CommonJS like our own sources.
+    [`/node_modules/(${ESM_ONLY.join("|")})/.+\\.js$`]: [
+      "@swc/jest",
+      { jsc: { target: "es2022" }, module: { type: "commonjs" } },
+    ],
   },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_ONLY.join("|")})/)`],
   moduleFileExtensions: ["ts", "js", "json"],
   moduleNameMapper: { "^(\\.{1,2}/.*)\\.js$": "$1" },
   testMatch: ["**/*.spec.ts", "**/*.test.ts"],

@@ -55,6 +55,7 @@ async function main(): Promise<void> {
     port: config.port,
     distDir: distDirOf(config.consoleDir),
     services: config.services,
+    signIn: config.signIn,
     traceUrl: config.traceUrl,
     logger,
   });

@@ -1,4 +1,5 @@
 const preset = require("../jest.preset.cjs");
+const ESM_ONLY = require("../jest.esm-only.cjs");
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -21,5 +22,8 @@ module.exports = {
       { jsc: { target: "es2022", parser: { syntax: "ecmascript" } }, module: { type: "commonjs" } },
     ],
   },
-  transformIgnorePatterns: ["/node_modules/(?!@opentelemetry/otlp-exporter-base/)"],
+  // ...and the ESM-only packages the preset compiles
+  transformIgnorePatterns: [
+    `/node_modules/(?!(${[...ESM_ONLY, "@opentelemetry/otlp-exporter-base"].join("|")})/)`,
+  ],
 };

@@ -32,10 +32,10 @@ export interface Clients {
   readonly workspaces: Client<typeof WorkspaceService>;
 }
 
-/** Sends the API key, when there is one, on every call. */
-function bearer(apiKey: string): Interceptor {
+/** Sends the credential (an API key, or the token of `mcp login`) on every call. */
+function bearer(credential: string): Interceptor {
   return (next) => async (req) => {
-    req.header.set("authorization", `Bearer ${apiKey}`);
+    req.header.set("authorization", `Bearer ${credential}`);
     return next(req);
   };
 }
@@ -48,9 +48,10 @@ function inWorkspace(workspace: string): Interceptor {
   };
 }
 
-export function createClients(config: CliConfig): Clients {
+/** The clients, sending `credential` (default: the configured API key) as `authorization: Bearer`. */
+export function createClients(config: CliConfig, credential = config.apiKey): Clients {
   const interceptors = [
-    ...(config.apiKey === undefined ? [] : [bearer(config.apiKey)]),
+    ...(credential === undefined ? [] : [bearer(credential)]),
     ...(config.workspace === undefined ? [] : [inWorkspace(config.workspace)]),
   ];
   const transport = (baseUrl: string) => createGrpcTransport({ baseUrl, interceptors });

@@ -41,7 +41,7 @@ export function describeCallError(err: unknown, service: string, url: string): C
   }
   if (ce.code === Code.Unauthenticated || ce.code === Code.PermissionDenied) {
     return new CliError(
-      `the ${service} at ${url} refused the credentials (${Code[ce.code]}): ${ce.rawMessage}; pass --api-key or set MCP_API_KEY`,
+      `the ${service} at ${url} refused the credentials (${Code[ce.code]}): ${ce.rawMessage}; pass --api-key, set MCP_API_KEY or sign in with \`mcp login\``,
       exitCode,
     );
   }

@@ -17,6 +17,8 @@ import { secretList, secretRm, secretRotateKey, secretSet } from "./commands/sec
 import { addTriggerCommands } from "./commands/trigger.js";
 import { addAccessCommands } from "./commands/access.js";
 import { scheduleCommand } from "./commands/schedule-command.js";
+import { addSignInCommands } from "./commands/sign-in.js";
+import { signedInToken } from "./sign-in/session.js";
 import { addWorkspaceCommands } from "./commands/workspace.js";
 import { ConfigError, DEFAULT_URLS, resolveConfig, type ConnectionFlags } from "./config.js";
 import type { Context } from "./context.js";
@@ -58,7 +60,7 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   const program = new Command("mcpctl");
   program
     .description(
-      "Command line for the MCP platform: apply manifests, run workflows, read runs and logs, manage secrets.",
+      "Command line for the MCP platform: apply manifests, run workflows, read runs and logs, manage secrets; sign in with `mcp login`.",
     )
     .option("--registry <url>", `registry address (env REGISTRY_URL, default ${DEFAULT_URLS.registry})`)
     .option("--workflows <url>", `workflows address (env WORKFLOWS_URL, default ${DEFAULT_URLS.workflows})`)
@@ -80,7 +82,9 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
     <A extends unknown[]>(fn: (ctx: Context, ...args: A) => Promise<number | void>) =>
     async (...args: A) => {
       const config = resolveConfig(program.opts<ConnectionFlags>(), env);
-      const code = await fn({ config, clients: createClients(config), io }, ...args);
+      // An API key (flag or MCP_API_KEY) wins over a sign-in (`mcp login`).
+      const credential = config.apiKey ?? (await signedInToken(env));
+      const code = await fn({ config, clients: createClients(config, credential), io }, ...args);
       if (typeof code === "number") exitCode = code;
     };
 
@@ -293,6 +297,9 @@ export async function runCli(argv: readonly string[], io: Io, env: NodeJS.Proces
   addTriggerCommands(program, action, outputOption);
   addAccessCommands(program, action, outputOption);
   addWorkspaceCommands(program, action, outputOption);
+  addSignInCommands(program, io, env, (fn) => async () => {
+    exitCode = await fn();
+  });
   scheduleCommand(program, action);
 
   try {

@@ -4,6 +4,7 @@ import { McpSchema, McpType, RegistryService, WorkspaceService, WorkspaceSchema 
 import { screen, render, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
+import { createSessionStore } from "./sign-in/session";
 import { createApiKeyStore, createWorkspaceStore } from "./api/api-key";
 import { createClients } from "./api/clients";
 import { bearerInterceptor, workspaceInterceptor } from "./api/transports";
@@ -35,7 +36,13 @@ describe("App", () => {
     window.history.pushState({}, "", "/mcps");
     render(
       <App
-        api={{ clients, config, apiKey, workspace: createWorkspaceStore(localStorage) }}
+        api={{
+          clients,
+          config,
+          apiKey,
+          sessions: createSessionStore(sessionStorage),
+          workspace: createWorkspaceStore(localStorage),
+        }}
         queryClient={createQueryClient()}
       />,
     );
@@ -81,7 +88,13 @@ describe("App", () => {
     window.history.pushState({}, "", "/mcps");
     render(
       <App
-        api={{ clients, config, apiKey: createApiKeyStore(localStorage), workspace }}
+        api={{
+          clients,
+          config,
+          apiKey: createApiKeyStore(localStorage),
+          sessions: createSessionStore(sessionStorage),
+          workspace,
+        }}
         queryClient={createQueryClient()}
       />,
     );

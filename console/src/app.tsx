@@ -24,10 +24,15 @@ export function App({ api, queryClient }: { api: Api; queryClient: QueryClient }
   const [router] = useState(() => createBrowserRouter(routes));
   // What was fetched with the old key (or refused for it) is fetched again with the new one, so a
   // page showing UNAUTHENTICATED recovers as soon as a key is saved or cleared in Settings.
-  useEffect(
-    () => api.apiKey.subscribe(() => void queryClient.invalidateQueries()),
-    [api.apiKey, queryClient],
-  );
+  useEffect(() => {
+    const refetch = () => void queryClient.invalidateQueries();
+    const unsubscribeKey = api.apiKey.subscribe(refetch);
+    const unsubscribeSession = api.sessions.subscribe(refetch);
+    return () => {
+      unsubscribeKey();
+      unsubscribeSession();
+    };
+  }, [api.apiKey, api.sessions, queryClient]);
   // Another workspace: nothing of the old one stays on screen; every page fetches anew.
   useEffect(
     () => api.workspace.subscribe(() => void queryClient.resetQueries()),

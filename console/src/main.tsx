@@ -5,6 +5,8 @@ import { createClients } from "./api/clients";
 import { createTransports } from "./api/transports";
 import { App, createQueryClient } from "./app";
 import { loadConfig } from "./config/load-config";
+import { createCredential } from "./sign-in/credential";
+import { createSessionStore } from "./sign-in/session";
 import "./styles/base.css";
 import "./styles/components.css";
 
@@ -12,17 +14,14 @@ import "./styles/components.css";
 async function start(element: HTMLElement): Promise<void> {
   const config = await loadConfig();
   const apiKey = createApiKeyStore();
+  const sessions = createSessionStore();
   const workspace = createWorkspaceStore();
   const clients = createClients(
-    createTransports(
-      config,
-      () => apiKey.get(),
-      () => workspace.get(),
-    ),
+    createTransports(config, createCredential(config, apiKey, sessions), () => workspace.get()),
   );
   createRoot(element).render(
     <StrictMode>
-      <App api={{ clients, config, apiKey, workspace }} queryClient={createQueryClient()} />
+      <App api={{ clients, config, apiKey, sessions, workspace }} queryClient={createQueryClient()} />
     </StrictMode>,
   );
 }

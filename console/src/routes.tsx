@@ -78,6 +78,12 @@ export const routes: RouteObject[] = [
         lazy: async () => ({ Component: (await import("./pages/schedules/schedule-page")).SchedulePage }),
       },
       {
+        path: "signin/callback",
+        lazy: async () => ({
+          Component: (await import("./sign-in/sign-in-callback-page")).SignInCallbackPage,
+        }),
+      },
+      {
         path: "audit",
         lazy: async () => ({ Component: (await import("./pages/audit/audit-page")).AuditPage }),
       },

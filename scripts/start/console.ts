@@ -79,6 +79,7 @@ export async function serveConsole(
       port: config.port,
       distDir: distDirOf(config.consoleDir),
       services: config.services,
+      signIn: config.signIn,
       traceUrl: config.traceUrl,
       logger,
     });

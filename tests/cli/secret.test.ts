@@ -163,7 +163,7 @@ describe("mcp secret against a real executor with API keys on", () => {
     const denied = await mcp(executor.server.url, ["secret", "list"], { apiKey: writer });
     expect(denied.code).toBe(2);
     expect(denied.stderr).toContain('ListSecrets needs the "admin" role in workspace "default"');
-    expect(denied.stderr).toContain("pass --api-key or set MCP_API_KEY");
+    expect(denied.stderr).toContain("pass --api-key, set MCP_API_KEY or sign in with `mcp login`");
 
     const reserved = await mcp(executor.server.url, ["secret", "set", "PATH", "--value", value("path")], {
       apiKey: admin,

@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { startConsoleServer, type BrowserConfig } from "@mcp/console-server";
+import { startConsoleServer, type BrowserConfig, type SignInSettings } from "@mcp/console-server";
 import { createLogger } from "@mcp/runtime";
 import { requireConsoleBuild } from "./console-build";
 import type { TestPlatform } from "./platform";
@@ -102,11 +102,13 @@ export interface TestConsole {
 
 /**
  * Serves the built console (`console/dist`, built by jest's globalSetup) on a free port, with a
- * `/config.json` pointing at the platform's services (or at `services`, when given).
+ * `/config.json` pointing at the platform's services (or at `services`, when given), and naming the
+ * OpenID provider when `options.signIn` is given.
  */
 export async function startTestConsole(
   platform: TestPlatform | undefined,
   services?: BrowserConfig,
+  options: { signIn?: SignInSettings } = {},
 ): Promise<TestConsole> {
   const distDir = requireConsoleBuild();
   const executor = platform?.executors[0];
@@ -126,6 +128,7 @@ export async function startTestConsole(
       workflowsUrl: { url: config.workflowsUrl, explicit: true },
       executorUrl: { url: config.executorUrl, explicit: true },
     },
+    ...(options.signIn ? { signIn: options.signIn } : {}),
     logger: createLogger({ service: "console", level: process.env["TEST_LOG_LEVEL"] ?? "silent" }),
     graceMs: 500,
   });

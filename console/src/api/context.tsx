@@ -1,5 +1,6 @@
 import { createContext, useContext, useSyncExternalStore, type ReactNode } from "react";
 import type { ConsoleConfig } from "../config/load-config";
+import type { Session, SessionStore } from "../sign-in/session";
 import type { ApiKeyStore } from "./api-key";
 import type { Clients } from "./clients";
 
@@ -8,6 +9,8 @@ export interface Api {
   readonly clients: Clients;
   readonly config: ConsoleConfig;
   readonly apiKey: ApiKeyStore;
+  /** The signed-in user's session (used when `config.signIn` is set). */
+  readonly sessions: SessionStore;
   /** The chosen workspace (undefined = `default`), sent as `x-mcp-workspace` on every call. */
   readonly workspace: ApiKeyStore;
 }
@@ -40,4 +43,10 @@ export function useWorkspace(): string | undefined {
 export function useApiKey(): string | undefined {
   const { apiKey } = useApi();
   return useSyncExternalStore(apiKey.subscribe, apiKey.get);
+}
+
+/** The signed-in user's session; re-renders when it changes. */
+export function useSession(): Session | undefined {
+  const { sessions } = useApi();
+  return useSyncExternalStore(sessions.subscribe, sessions.get);
 }

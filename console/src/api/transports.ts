@@ -2,10 +2,15 @@ import type { Interceptor, Transport } from "@connectrpc/connect";
 import { createConnectTransport } from "@connectrpc/connect-web";
 import type { ConsoleConfig } from "../config/load-config";
 
-/** Sends the current API key, when there is one, as `authorization: Bearer <key>` on every call. */
-export function bearerInterceptor(apiKey: () => string | undefined): Interceptor {
+/**
+ * Sends the current credential, when there is one, as `authorization: Bearer <credential>` on every
+ * call: the API key from Settings, or the signed-in user's token (see sign-in/credential.ts).
+ */
+export function bearerInterceptor(
+  credential: () => string | undefined | Promise<string | undefined>,
+): Interceptor {
   return (next) => async (req) => {
-    const key = apiKey();
+    const key = await credential();
     if (key !== undefined) req.header.set("authorization", `Bearer ${key}`);
     return next(req);
   };
@@ -29,10 +34,10 @@ export interface Transports {
 
 export function createTransports(
   config: ConsoleConfig,
-  apiKey: () => string | undefined,
+  credential: () => string | undefined | Promise<string | undefined>,
   workspace: () => string | undefined = () => undefined,
 ): Transports {
-  const interceptors = [bearerInterceptor(apiKey), workspaceInterceptor(workspace)];
+  const interceptors = [bearerInterceptor(credential), workspaceInterceptor(workspace)];
   const transport = (baseUrl: string) => createConnectTransport({ baseUrl, interceptors });
   return {
     registry: transport(config.registryUrl),

@@ -1,13 +1,18 @@
 import { useState } from "react";
 import { NavLink, Outlet } from "react-router";
-import { useApiKey } from "../api/context";
+import { useApi, useApiKey } from "../api/context";
+import { SignInStatus } from "../sign-in/sign-in-status";
 import { SettingsDialog } from "./settings-dialog";
 import { WorkspaceSwitcher } from "./workspace-switcher";
 
-/** The page frame: a header with the navigation and the Settings control, then the page. */
+/**
+ * The page frame: a header with the navigation and either who is signed in (sign-in configured) or
+ * the Settings control where an API key is pasted, then the page.
+ */
 export function Layout() {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const apiKey = useApiKey();
+  const { config } = useApi();
   return (
     <>
       <header className="site-header">
@@ -46,10 +51,16 @@ export function Layout() {
         </nav>
         <div className="header-end">
           <WorkspaceSwitcher />
-          <span className="hint">{apiKey === undefined ? "no API key" : "API key set"}</span>
-          <button type="button" onClick={() => setSettingsOpen(true)}>
-            Settings
-          </button>
+          {config.signIn ? (
+            <SignInStatus settings={config.signIn} />
+          ) : (
+            <>
+              <span className="hint">{apiKey === undefined ? "no API key" : "API key set"}</span>
+              <button type="button" onClick={() => setSettingsOpen(true)}>
+                Settings
+              </button>
+            </>
+          )}
         </div>
       </header>
       <main className="page">

@@ -1,10 +1,32 @@
-/** Where the three services answer, as the browser reaches them. */
+/** Where the three services answer, as the browser reaches them, and how people sign in. */
 export interface ConsoleConfig {
   readonly registryUrl: string;
   readonly workflowsUrl: string;
   readonly executorUrl: string;
   /** Where a run's trace is shown (`CONSOLE_TRACE_URL`): a URL template with `{traceId}`; unset = no link. */
   readonly traceUrl?: string;
+  /** Sign-in with OpenID Connect; undefined = the console asks for an API key (Settings). */
+  readonly signIn?: SignInConfig;
+}
+
+/** The OpenID provider and the console's public client there (`/config.json` `signIn`). */
+export interface SignInConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  /** Space-separated. */
+  readonly scopes: string;
+}
+
+/** `signIn` of the config file when it is well formed. */
+function signInOf(value: unknown): SignInConfig | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { issuer, clientId, scopes } = value as Record<string, unknown>;
+  if (typeof issuer !== "string" || typeof clientId !== "string" || !issuer || !clientId) return undefined;
+  return Object.freeze({
+    issuer,
+    clientId,
+    scopes: typeof scopes === "string" && scopes.trim() ? scopes : "openid email profile offline_access",
+  });
 }
 
 /** Default ports of the services (see the root README). */
@@ -54,9 +76,11 @@ export async function loadConfig(
       ? value.trim().replace(/\/+$/, "")
       : defaults[key];
   };
+  const signIn = signInOf(file["signIn"]);
   const traceUrl = file["traceUrl"];
   return Object.freeze({
     ...(Object.fromEntries(KEYS.map((k) => [k, pick(k)])) as Record<Key, string>),
     ...(typeof traceUrl === "string" && traceUrl.includes("{traceId}") ? { traceUrl } : {}),
+    ...(signIn ? { signIn } : {}),
   });
 }

@@ -6,6 +6,7 @@ import { createMemoryRouter, RouterProvider, useLocation } from "react-router";
 import { createApiKeyStore, createWorkspaceStore } from "../api/api-key";
 import { createClients } from "../api/clients";
 import { ApiProvider } from "../api/context";
+import { createSessionStore } from "../sign-in/session";
 
 /** Shows where the app navigated to, for assertions. */
 function Landed() {
@@ -51,6 +52,7 @@ export function renderWithApi(
         clients,
         config,
         apiKey: createApiKeyStore(localStorage),
+        sessions: createSessionStore(sessionStorage),
         workspace: createWorkspaceStore(localStorage),
       }}
     >

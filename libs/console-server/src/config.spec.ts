@@ -65,6 +65,27 @@ describe("loadConsoleConfig", () => {
     expect(problems[2]).toContain("CONSOLE_EXECUTOR_URL");
   });
 
+  it("sign-in: none without OIDC_ISSUER_URL; with it, the issuer (kept exactly), client id and default scopes", () => {
+    expect(loadConsoleConfig({}, DEFAULTS).signIn).toBeUndefined();
+    expect(
+      loadConsoleConfig({ OIDC_ISSUER_URL: "https://id.example.com/", OIDC_CLIENT_ID: "mcp" }, DEFAULTS)
+        .signIn,
+    ).toEqual({
+      issuer: "https://id.example.com/",
+      clientId: "mcp",
+      scopes: "openid email profile offline_access",
+    });
+    expect(
+      loadConsoleConfig(
+        { OIDC_ISSUER_URL: "https://id.example.com", OIDC_CLIENT_ID: "mcp", OIDC_SCOPES: "openid email" },
+        DEFAULTS,
+      ).signIn?.scopes,
+    ).toBe("openid email");
+    expect(() => loadConsoleConfig({ OIDC_ISSUER_URL: "https://id.example.com" }, DEFAULTS)).toThrow(
+      "OIDC_CLIENT_ID must be set with OIDC_ISSUER_URL",
+    );
+  });
+
   it("takes CONSOLE_TRACE_URL as a template with {traceId}, and refuses one without it", () => {
     expect(loadConsoleConfig({}, DEFAULTS).traceUrl).toBeUndefined();
     const url = "http://jaeger:16686/trace/{traceId}";

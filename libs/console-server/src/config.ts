@@ -29,6 +29,36 @@ export interface ConsoleConfig {
    * `http://jaeger:16686/trace/{traceId}`); undefined = the run page shows the trace id without a link.
    */
   readonly traceUrl: string | undefined;
+  /** Sign-in with OpenID Connect (`OIDC_ISSUER_URL`, `OIDC_CLIENT_ID`, `OIDC_SCOPES`); unset = the console asks for an API key. */
+  readonly signIn: SignInSettings | undefined;
+}
+
+/** What the browser app needs to sign people in (served in `/config.json`; nothing secret). */
+export interface SignInSettings {
+  readonly issuer: string;
+  /** A public client at the provider (PKCE, no secret) allowing `<console origin>/signin/callback` as a redirect. */
+  readonly clientId: string;
+  /** Space-separated; default `openid email profile offline_access`. */
+  readonly scopes: string;
+}
+
+/** Scopes the console and the CLI ask for by default: email and name, and a refresh token. */
+export const DEFAULT_SIGN_IN_SCOPES = "openid email profile offline_access";
+
+function parseSignIn(env: NodeJS.ProcessEnv, problems: string[]): SignInSettings | undefined {
+  const issuer = env["OIDC_ISSUER_URL"]?.trim();
+  if (!issuer) return undefined;
+  const clientId = env["OIDC_CLIENT_ID"]?.trim();
+  if (!clientId)
+    problems.push(
+      "OIDC_CLIENT_ID must be set with OIDC_ISSUER_URL (the console's client id at the provider)",
+    );
+  return Object.freeze({
+    // kept exactly: a token's `iss` must equal it, trailing slash and all
+    issuer: parseUrl("OIDC_ISSUER_URL", issuer, problems, true),
+    clientId: clientId ?? "",
+    scopes: env["OIDC_SCOPES"]?.trim() || DEFAULT_SIGN_IN_SCOPES,
+  });
 }
 
 const ENV_NAMES: Record<ConsoleServiceKey, string> = {
@@ -51,10 +81,11 @@ function parsePort(raw: string | undefined, problems: string[]): number | undefi
   return port;
 }
 
-function parseUrl(name: string, raw: string, problems: string[]): string {
+function parseUrl(name: string, raw: string, problems: string[], keepSlash = false): string {
   try {
     const url = new URL(raw);
-    if (url.protocol === "http:" || url.protocol === "https:") return raw.replace(/\/+$/, "");
+    if (url.protocol === "http:" || url.protocol === "https:")
+      return keepSlash ? raw : raw.replace(/\/+$/, "");
   } catch {
     // reported below
   }
@@ -76,8 +107,9 @@ function parseTraceUrl(raw: string | undefined, problems: string[]): string | un
 /**
  * Reads `CONSOLE_PORT` (default 8080; `0` = any free port; `off` = no console), `HOST` (default
  * `0.0.0.0`), `CONSOLE_DIR` and `CONSOLE_REGISTRY_URL` / `CONSOLE_WORKFLOWS_URL` /
- * `CONSOLE_EXECUTOR_URL` (each defaulting to `defaults`, the URLs the services really listen on) and
- * `CONSOLE_TRACE_URL` (optional).
+ * `CONSOLE_EXECUTOR_URL` (each defaulting to `defaults`, the URLs the services really listen on),
+ * `CONSOLE_TRACE_URL` (optional) and the sign-in settings `OIDC_ISSUER_URL`, `OIDC_CLIENT_ID`,
+ * `OIDC_SCOPES` (the services' names).
  * Throws {@link ConfigError} naming every bad variable.
  */
 export function loadConsoleConfig(
@@ -95,6 +127,7 @@ export function loadConsoleConfig(
         : { url: defaults[key].replace(/\/+$/, ""), explicit: false },
     );
   }
+  const signIn = parseSignIn(env, problems);
   const traceUrl = parseTraceUrl(env["CONSOLE_TRACE_URL"], problems);
   if (problems.length) throw new ConfigError(problems);
   const consoleDir = env["CONSOLE_DIR"]?.trim();
@@ -103,6 +136,7 @@ export function loadConsoleConfig(
     host: env["HOST"]?.trim() || "0.0.0.0",
     consoleDir: resolve(consoleDir || defaults.consoleDir),
     services: Object.freeze(services),
+    signIn,
     traceUrl,
   });
 }

@@ -5,6 +5,8 @@ export {
   type ConsoleConfig,
   type ConsoleServiceKey,
   type ServiceAddress,
+  type SignInSettings,
+  DEFAULT_SIGN_IN_SCOPES,
 } from "./config.js";
 export { browserConfig, type BrowserConfig } from "./browser-config.js";
 export {

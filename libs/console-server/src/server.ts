@@ -15,6 +15,8 @@ export interface ConsoleServerOptions {
   /** The Vite build (`console/dist`): must contain index.html. */
   readonly distDir: string;
   readonly services: ConsoleConfig["services"];
+  /** Served in `/config.json` as `signIn` when set: the console then signs people in instead of asking for a key. */
+  readonly signIn?: ConsoleConfig["signIn"];
   /** CONSOLE_TRACE_URL: the run page links a run's trace id to it. */
   readonly traceUrl?: string | undefined;
   readonly logger: Logger;
@@ -40,7 +42,10 @@ export class ConsoleNotBuiltError extends Error {
 }
 
 function sendConfig(req: IncomingMessage, res: ServerResponse, options: ConsoleServerOptions): void {
-  const body = JSON.stringify(browserConfig(options.services, req.headers.host, options.traceUrl));
+  const body = JSON.stringify({
+    ...browserConfig(options.services, req.headers.host, options.traceUrl),
+    ...(options.signIn ? { signIn: options.signIn } : {}),
+  });
   res.writeHead(200, {
     "Content-Type": "application/json; charset=utf-8",
     "Content-Length": Buffer.byteLength(body),

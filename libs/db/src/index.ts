@@ -89,6 +89,7 @@ export {
 } from "./repositories/run-permits.js";
 export { stepRow, type StepRowInit } from "./repositories/step-row.js";
 export { ApiKeyStore, type NewApiKey } from "./repositories/api-key-store.js";
+export { UserStore, type SeenUser } from "./repositories/user-store.js";
 export { MemberStore, type MemberChange } from "./repositories/member-store.js";
 export { AuditStore, type AuditFilter, type NewAuditEvent } from "./repositories/audit-store.js";
 export { WorkspaceStore, type WorkspaceContents } from "./repositories/workspace-store.js";

@@ -160,12 +160,15 @@ export class UnavailableError extends DomainError {
   }
 }
 
-/** No valid credentials were presented. */
+/**
+ * No valid credentials were presented. `reason` says why where a client can act on it (e.g.
+ * `TOKEN_EXPIRED`: sign in again); `UNAUTHENTICATED` otherwise.
+ */
 export class UnauthenticatedError extends DomainError {
   readonly kind = "unauthenticated";
 
-  constructor(message: string) {
-    super(message, "UNAUTHENTICATED");
+  constructor(message: string, reason = "UNAUTHENTICATED") {
+    super(message, reason);
   }
 }
 

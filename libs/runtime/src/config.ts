@@ -40,7 +40,7 @@ export interface ServiceConfig {
   readonly sandbox: SandboxConfig;
   /** API keys (DESIGN.md §5; `libs/runtime/src/auth`). */
   readonly auth: {
-    /** Mutating and executing RPCs need a key. Default: on with Redis (multi-node), off without. */
+    /** Mutating and executing RPCs need a key. Default: on with Redis (multi-node) or an OIDC issuer, off otherwise. */
     readonly enabled: boolean;
     /** The key this service presents when it calls another service. Never log it. */
     readonly serviceApiKey: string | undefined;
@@ -52,6 +52,24 @@ export interface ServiceConfig {
      */
     readonly bootstrapAdminEmails: readonly string[];
   };
+  /** Sign-in with OpenID Connect (docs/adr/023): bearer JWTs from this issuer are accepted beside API keys. Unset = keys only. */
+  readonly oidc: OidcConfig | undefined;
+}
+
+/** Which OpenID Connect tokens a service accepts (OIDC_*). */
+export interface OidcConfig {
+  /** `OIDC_ISSUER_URL`: the provider; its discovery document names the JWKS. Tokens' `iss` must equal it. */
+  readonly issuerUrl: string;
+  /** `OIDC_CLIENT_ID`: the console's and the CLI's client id at the provider. */
+  readonly clientId: string | undefined;
+  /** `OIDC_AUDIENCE` (comma-separated; default the client id): a token's `aud` must name one of these. */
+  readonly audiences: readonly string[];
+  /** `OIDC_CLOCK_SKEW_SECONDS`: tolerance on `exp`, `nbf` and `iat`. */
+  readonly clockSkewSeconds: number;
+  /** `OIDC_LAST_SEEN_MINUTES`: a user's `last_seen` is refreshed at most this often per process. */
+  readonly lastSeenMinutes: number;
+  /** `OIDC_JWKS_COOLDOWN_MS`: least time between two JWKS fetches prompted by an unknown key id. */
+  readonly jwksCooldownMs: number;
 }
 
 /** Thrown when the environment does not describe a runnable service; the message lists every problem. */
@@ -156,6 +174,31 @@ const envSchema = z.object({
       .optional(),
   ),
   AUTH_CACHE_MS: z.preprocess(empty, z.coerce.number().int().min(0).max(300_000).default(30_000)),
+  OIDC_ISSUER_URL: z.preprocess(empty, url("OIDC_ISSUER_URL", ["http:", "https:"]).optional()),
+  OIDC_CLIENT_ID: z.preprocess(empty, z.string().trim().min(1).optional()),
+  OIDC_AUDIENCE: z.preprocess(empty, z.string().optional()),
+  OIDC_CLOCK_SKEW_SECONDS: z.preprocess(
+    empty,
+    z.coerce
+      .number({ error: "OIDC_CLOCK_SKEW_SECONDS must be a number of seconds" })
+      .int()
+      .min(0)
+      .max(300, "OIDC_CLOCK_SKEW_SECONDS must be at most 300")
+      .default(30),
+  ),
+  OIDC_LAST_SEEN_MINUTES: z.preprocess(
+    empty,
+    z.coerce.number({ error: "OIDC_LAST_SEEN_MINUTES must be a number" }).min(0).max(1440).default(5),
+  ),
+  OIDC_JWKS_COOLDOWN_MS: z.preprocess(
+    empty,
+    z.coerce
+      .number({ error: "OIDC_JWKS_COOLDOWN_MS must be a number" })
+      .int()
+      .min(0)
+      .max(3_600_000)
+      .default(30_000),
+  ),
   BOOTSTRAP_ADMIN_EMAILS: z.preprocess(
     empty,
     z
@@ -173,6 +216,27 @@ const envSchema = z.object({
   ),
 });
 
+/** The OIDC section, or undefined without an issuer; a problem line when the audience cannot be known. */
+function oidcConfig(e: z.infer<typeof envSchema>): { value?: OidcConfig; problem?: string } {
+  if (e.OIDC_ISSUER_URL === undefined) return {};
+  const audiences = (e.OIDC_AUDIENCE ?? e.OIDC_CLIENT_ID ?? "")
+    .split(",")
+    .map((a) => a.trim())
+    .filter(Boolean);
+  if (audiences.length === 0)
+    return { problem: "OIDC_CLIENT_ID (or OIDC_AUDIENCE) must be set with OIDC_ISSUER_URL" };
+  return {
+    value: Object.freeze({
+      issuerUrl: e.OIDC_ISSUER_URL,
+      clientId: e.OIDC_CLIENT_ID,
+      audiences: Object.freeze(audiences),
+      clockSkewSeconds: e.OIDC_CLOCK_SKEW_SECONDS,
+      lastSeenMinutes: e.OIDC_LAST_SEEN_MINUTES,
+      jwksCooldownMs: e.OIDC_JWKS_COOLDOWN_MS,
+    }),
+  };
+}
+
 /**
  * Parses the environment into a frozen {@link ServiceConfig}. Throws {@link ConfigError} naming
  * every bad variable. `DATABASE_URL` wins over the `POSTGRES_*` parts; `REDIS_URL` over `REDIS_HOST/PORT`.
@@ -183,6 +247,8 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
   const problems = [...(parsed.success ? [] : zodProblems(parsed.error)), ...sandbox.problems];
   if (!parsed.success || !("config" in sandbox)) throw new ConfigError(problems);
   const e = parsed.data;
+  const oidc = oidcConfig(e);
+  if (oidc.problem) throw new ConfigError([oidc.problem]);
   const databaseUrl =
     e.DATABASE_URL ??
     `postgres://${encodeURIComponent(e.POSTGRES_USER)}${
@@ -211,12 +277,13 @@ export function loadConfig(service: ServiceName, env: NodeJS.ProcessEnv = proces
     auth: Object.freeze({
       enabled:
         e.AUTH_ENABLED === undefined
-          ? redisUrl !== undefined
+          ? redisUrl !== undefined || oidc.value !== undefined
           : ["true", "1", "yes", "on"].includes(e.AUTH_ENABLED),
       serviceApiKey: e.SERVICE_API_KEY,
       cacheMs: e.AUTH_CACHE_MS,
       bootstrapAdminEmails: Object.freeze(e.BOOTSTRAP_ADMIN_EMAILS),
     }),
+    oidc: oidc.value,
   });
 }
 

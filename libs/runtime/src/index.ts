@@ -8,6 +8,7 @@ export {
   DEFAULT_PORTS,
   type ServiceConfig,
   type ServiceName,
+  type OidcConfig,
 } from "./config.js";
 export { createLogger, type Logger } from "./logger.js";
 export { toConnectError, codeOf, reasonOf } from "./errors.js";
@@ -43,6 +44,13 @@ export {
   authInterceptor,
   ApiKeyVerifier,
   MemberRoles,
+  SignedInUsers,
+  OidcVerifier,
+  UserSightings,
+  signInVerifier,
+  looksLikeJwt,
+  type VerifiedToken,
+  type UserRecorder,
   generateApiKey,
   hashSecret,
   parseApiKey,

@@ -1,5 +1,13 @@
 import { openCache, type Cache } from "@mcp/coordination";
-import { ApiKeyStore, AuditStore, MemberStore, WorkspaceStore, openDatabase, type DataSource } from "@mcp/db";
+import {
+  ApiKeyStore,
+  AuditStore,
+  MemberStore,
+  UserStore,
+  WorkspaceStore,
+  openDatabase,
+  type DataSource,
+} from "@mcp/db";
 import { watchDatabase } from "./database-health.js";
 import {
   CachedWorkspaceDirectory,
@@ -8,6 +16,7 @@ import {
   databaseScope,
   redactUrl,
   serverAuth,
+  signInVerifier,
   startServer,
   workspaceExistsInterceptor,
   workspaceInterceptor,
@@ -99,7 +108,11 @@ export async function openFoundation(
           workspaceInterceptor(),
           ...serverAuth(
             config,
-            { keys: new ApiKeyStore(dataSource), members: new MemberStore(dataSource) },
+            {
+              keys: new ApiKeyStore(dataSource),
+              members: new MemberStore(dataSource),
+              users: signInVerifier(config, new UserStore(dataSource)),
+            },
             { ...auth, logger },
           ),
           workspaceExistsInterceptor(new CachedWorkspaceDirectory(workspaceLookup(dataSource))),

@@ -1,4 +1,5 @@
 import { ApiKeyEntity } from "./api-key.entity.js";
+import { UserEntity } from "./user.entity.js";
 import { AuditEventEntity } from "./audit-event.entity.js";
 import { WorkspaceMemberEntity } from "./workspace-member.entity.js";
 import { McpDefinitionEntity } from "./mcp-definition.entity.js";
@@ -18,6 +19,7 @@ import { WorkspaceEntity } from "./workspace.entity.js";
 
 export {
   ApiKeyEntity,
+  UserEntity,
   McpDefinitionEntity,
   McpLabelMoveEntity,
   McpVersionEntity,
@@ -55,6 +57,7 @@ export const ENTITIES = [
   WorkflowRunEntity,
   StepRunEntity,
   ApiKeyEntity,
+  UserEntity,
   SecretEntity,
   RunSignalEntity,
   WebhookTriggerEntity,

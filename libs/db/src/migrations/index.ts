@@ -11,6 +11,7 @@ import { ConcurrencyLimits1767800000000 } from "./1767800000000-concurrency-limi
 import { RunRetention1767900000000 } from "./1767900000000-run-retention.js";
 import { RunStatsIndex1768000000000 } from "./1768000000000-run-stats-index.js";
 import { Workspaces1768200000000 } from "./1768200000000-workspaces.js";
+import { Users1768400000000 } from "./1768400000000-users.js";
 import { ExecutorSessions1768500000000 } from "./1768500000000-executor-sessions.js";
 import { RolesAndAudit1768300000000 } from "./1768300000000-roles-and-audit.js";
 import { McpFacets1768600000000 } from "./1768600000000-mcp-facets.js";
@@ -32,6 +33,7 @@ export const MIGRATIONS = [
   RunStatsIndex1768000000000,
   Workspaces1768200000000,
   RolesAndAudit1768300000000,
+  Users1768400000000,
   ExecutorSessions1768500000000,
   McpFacets1768600000000,
   RunTrace1768700000000,

@@ -21,8 +21,11 @@ export {
   type AuthOptions,
   type UserTokenVerifier,
 } from "./interceptor.js";
+export { SignedInUsers } from "./user-tokens.js";
+export { OidcVerifier, looksLikeJwt, type VerifiedToken, type OidcVerifierOptions } from "./oidc-verifier.js";
+export { UserSightings, type UserRecorder } from "./user-sightings.js";
 export { serviceKeyInterceptor } from "./service-key.js";
-export { serverAuth } from "./server-auth.js";
+export { serverAuth, signInVerifier } from "./server-auth.js";
 export {
   ROLES,
   DEFAULT_WORKSPACE,

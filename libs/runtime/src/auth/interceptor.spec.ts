@@ -24,8 +24,13 @@ const ROLE_ENUM = {
   admin: RoleEnum.ADMIN,
 };
 
+/** A JWT-shaped stand-in for a sign-in token of `email` (the fake verifier below reads it back). */
+const userToken = (email: string) => `x.${Buffer.from(email).toString("base64url")}.sig`;
+const emailOf = (token: string) =>
+  token.startsWith("x.") ? Buffer.from(token.split(".")[1]!, "base64url").toString() : undefined;
+
 /** An AccessService whose WhoAmI reports the call's identity, behind the real auth interceptor. */
-function setup(members: Record<string, string>, bootstrap: string[] = []) {
+function setup(members: Record<string, string>, bootstrap: string[] = [], signIn = true) {
   const viewerKey = generateApiKey();
   const keys = new Map<string, StoredApiKey>([
     [
@@ -50,14 +55,15 @@ function setup(members: Record<string, string>, bootstrap: string[] = []) {
       bootstrap,
       0,
     ),
-    users: {
-      verify: (token) => {
-        if (!token.startsWith("user:"))
-          return Promise.reject(new UnauthenticatedError("the token is not valid"));
-        const email = token.slice(5);
-        return Promise.resolve({ kind: "user" as const, id: `u-${email}`, name: email });
+    ...(signIn && {
+      users: {
+        verify: (token: string) => {
+          const email = emailOf(token);
+          if (!email) return Promise.reject(new UnauthenticatedError("the token is not valid"));
+          return Promise.resolve({ kind: "user" as const, id: `u-${email}`, name: email });
+        },
       },
-    },
+    }),
   });
   const transport = createRouterTransport(
     (router) =>
@@ -93,11 +99,20 @@ async function refusal(call: Promise<unknown>): Promise<ConnectError> {
 }
 
 describe("authInterceptor", () => {
+  it("a JWT where sign-in is not configured › UNAUTHENTICATED SIGN_IN_NOT_CONFIGURED; with it, a token that is no JWT is checked as a key", async () => {
+    const denied = await refusal(setup({}, [], false).client.whoAmI({}, as(userToken("ana@example.com"))));
+    expect(denied.code).toBe(Code.Unauthenticated);
+    expect(denied.rawMessage).toMatch(/^a sign-in token \(JWT\) was sent, but this service accepts none/);
+    const notJwt = await refusal(setup({}).client.whoAmI({}, as("not-a-key")));
+    expect(notJwt.code).toBe(Code.Unauthenticated);
+    expect(notJwt.rawMessage).toContain("the API key is malformed");
+  });
+
   it("gives a signed-in user the role of their membership of the workspace", async () => {
     const { client } = setup({ "default/ana@example.com": "editor" });
-    const me = await client.whoAmI({}, as("user:ana@example.com"));
+    const me = await client.whoAmI({}, as(userToken("ana@example.com")));
     expect(me.role).toBe(RoleEnum.EDITOR);
-    const denied = await refusal(client.listMembers({}, as("user:ana@example.com")));
+    const denied = await refusal(client.listMembers({}, as(userToken("ana@example.com"))));
     expect(denied.code).toBe(Code.PermissionDenied);
     expect(denied.rawMessage).toBe(
       'ListMembers needs the "admin" role in workspace "default"; user "ana@example.com" has "editor"',
@@ -106,10 +121,10 @@ describe("authInterceptor", () => {
 
   it("lets a user without a membership ask who they are, and refuses the rest naming the role needed", async () => {
     const { client } = setup({});
-    const me = await client.whoAmI({}, as("user:bob@example.com"));
+    const me = await client.whoAmI({}, as(userToken("bob@example.com")));
     expect(me.role).toBe(RoleEnum.UNSPECIFIED);
     expect(me.authEnabled).toBe(true);
-    const denied = await refusal(client.listMembers({}, as("user:bob@example.com")));
+    const denied = await refusal(client.listMembers({}, as(userToken("bob@example.com"))));
     expect(denied.code).toBe(Code.PermissionDenied);
     expect(denied.rawMessage).toMatch(
       /^ListMembers needs the "admin" role in workspace "default"; user "bob@example.com" has no role there/,
@@ -118,7 +133,7 @@ describe("authInterceptor", () => {
 
   it("makes the bootstrap emails admins of `default` (case-insensitively)", async () => {
     const { client } = setup({}, ["root@example.com"]);
-    await expect(client.listMembers({}, as("user:Root@Example.com"))).resolves.toBeDefined();
+    await expect(client.listMembers({}, as(userToken("Root@Example.com")))).resolves.toBeDefined();
   });
 
   it("gives an API key its own role, and refuses a call without a credential saying how to send one", async () => {

@@ -4,6 +4,7 @@ import { PermissionDeniedError, UnauthenticatedError } from "@mcp/errors";
 import { callInfoKey } from "../context.js";
 import { DEFAULT_WORKSPACE, roleAllows, type Caller, type Role } from "./identity.js";
 import type { ApiKeyVerifier } from "./key-verifier.js";
+import { looksLikeJwt } from "./oidc-verifier.js";
 import { OPEN_SERVICES, requirementOf } from "./policy.js";
 import type { MemberRoles } from "./roles.js";
 import { checkKeyWorkspace } from "./workspace.js";
@@ -56,7 +57,8 @@ export function authInterceptor(options: AuthOptions): Interceptor {
     const needed = requirementOf(req.method, req.stream ? undefined : req.message);
     const token = presentedKey(req.header);
     if (!token) {
-      throw new UnauthenticatedError(`${req.method.name} needs a credential: ${HOW_TO_SEND}`);
+      const signIn = options.users ? ", or sign in (`mcp login`, the console) and send its token" : "";
+      throw new UnauthenticatedError(`${req.method.name} needs a credential: ${HOW_TO_SEND}${signIn}`);
     }
     const info = req.contextValues.get(callInfoKey);
     const workspace = info?.workspace ?? DEFAULT_WORKSPACE;
@@ -93,7 +95,15 @@ async function identify(
   options: AuthOptions,
   method: DescMethod,
 ): Promise<{ caller: Caller; role: Role | undefined }> {
-  if (token.startsWith("mcp_") || !options.users) {
+  // A JWT-shaped token is a sign-in's; anything else is checked (and refused) as an API key.
+  const signIn = !token.startsWith("mcp_") && looksLikeJwt(token);
+  if (signIn && !options.users) {
+    throw new UnauthenticatedError(
+      `a sign-in token (JWT) was sent, but this service accepts none: OIDC_ISSUER_URL is not set; ${HOW_TO_SEND}`,
+      "SIGN_IN_NOT_CONFIGURED",
+    );
+  }
+  if (!signIn || !options.users) {
     const key = await options.keys.verify(token);
     checkKeyWorkspace(key, method, workspace);
     return { caller: { kind: "key", id: key.keyId, name: key.name }, role: key.role };
