@@ -48,7 +48,7 @@ async function waitForSchema(databaseUrl: string, logger: Logger, seconds: numbe
       if (!retriable || Date.now() + POLL_MS > deadline) throw err;
       if (attempt % 15 === 0) {
         logger.info(
-          { pending: older ? (err as SchemaMismatchError).pending : undefined, err: older ? undefined : err },
+          { pending: older ? err.pending : undefined, err: older ? undefined : err },
           older ? "waiting for the migration job" : "waiting for the database",
         );
       }

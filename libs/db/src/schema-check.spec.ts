@@ -33,9 +33,9 @@ describe("schema check (DB_MIGRATIONS)", () => {
     });
     try {
       // It was refused before creating anything: run mode applied every migration afterwards.
-      const rows = (await dataSource.query("SELECT name FROM schema_migrations ORDER BY timestamp")) as {
-        name: string;
-      }[];
+      const rows = await dataSource.query<{ name: string }[]>(
+        "SELECT name FROM schema_migrations ORDER BY timestamp",
+      );
       expect(rows.map((r) => r.name)).toEqual(knownMigrations());
     } finally {
       await dataSource.destroy();
