@@ -7,7 +7,8 @@
  *                                        w only (default `default`; `*` = every workspace, for
  *                                        SERVICE_API_KEY)
  *   list [--all]                         live keys (with --all, revoked too); never a secret
- *   revoke <id|name>                     takes effect in every service within AUTH_CACHE_MS (30 s)
+ *   revoke <id|name> [--workspace w]     takes effect in every service within AUTH_CACHE_MS (30 s); a name
+ *                                        live in several workspaces needs --workspace (or the id)
  *   token                                prints a new key without storing it (for `register`)
  *   register --name <name> --role <role> --from-env <VAR>
  *                                        stores the key held in environment variable VAR (its hash),
@@ -41,7 +42,7 @@ import { errorMessage } from "@mcp/errors";
 
 const USAGE = `usage: npm run keys -- create --name <name> --role viewer|editor|operator|admin [--workspace <w>|'*']
        npm run keys -- list [--all]
-       npm run keys -- revoke <id|name>
+       npm run keys -- revoke <id|name> [--workspace <w>|'*']
        npm run keys -- token
        npm run keys -- register --name <name> --role <role> --from-env <VAR>`;
 
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<void> {
       name: { type: "string" },
       role: { type: "string" },
       scopes: { type: "string" },
-      workspace: { type: "string", default: DEFAULT_WORKSPACE },
+      workspace: { type: "string" },
       all: { type: "boolean", default: false },
       "from-env": { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -75,7 +76,8 @@ async function main(argv: string[]): Promise<void> {
   const storing = command === "create" || command === "register";
   if (storing && !values.name?.trim()) throw new UsageError(`${command} needs --name <name>`);
   if (command === "revoke" && rest.length !== 1) throw new UsageError("revoke needs exactly one <id|name>");
-  const workspace = values.workspace.trim();
+  const named = values.workspace?.trim();
+  const workspace = named ?? DEFAULT_WORKSPACE;
   if (workspace !== EVERY_WORKSPACE && !WORKSPACE_NAME.test(workspace)) {
     throw new UsageError(`--workspace "${workspace}" is not a workspace name (or '*' for every workspace)`);
   }
@@ -143,7 +145,7 @@ async function main(argv: string[]): Promise<void> {
         ["ID\tNAME\tROLE\tWORKSPACE\tCREATED\tLAST USED\tSTATUS", ...lines].join("\n") + "\n",
       );
     } else {
-      const row = await store.revoke(rest[0]!);
+      const row = await store.revoke(rest[0]!, named);
       process.stderr.write(
         `revoked key "${row.name}" (id ${row.id}); services stop accepting it within their key cache period (AUTH_CACHE_MS, default 30 s)\n`,
       );

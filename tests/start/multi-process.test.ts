@@ -18,16 +18,20 @@ async function listMcps(registryUrl: string, key?: string): Promise<number> {
   return (await post(`${registryUrl}/mcp.registry.v1.RegistryService/ListMcps`, {}, key)).status;
 }
 
-/** A Connect JSON call. */
-function post(url: string, body: object, key?: string): Promise<Response> {
+/** A Connect JSON call (in `workspace` when given). */
+function post(url: string, body: object, key?: string, workspace?: string): Promise<Response> {
   return fetch(url, {
     method: "POST",
-    headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+    headers: {
+      "content-type": "application/json",
+      ...(key ? { authorization: `Bearer ${key}` } : {}),
+      ...(workspace ? { "x-mcp-workspace": workspace } : {}),
+    },
     body: JSON.stringify(body),
   });
 }
 
-/** An admin key in the database at `url`, as `npm run keys -- create --role admin` makes one. */
+/** An admin key of every workspace in the database at `url`, as `npm run keys -- create --role admin --workspace '*'` makes one. */
 async function adminKey(url: string): Promise<string> {
   const { dataSource } = await openDatabase({ url, poolSize: 2 });
   try {
@@ -37,6 +41,7 @@ async function adminKey(url: string): Promise<string> {
       name: `admin-${key.id}`,
       secretHash: key.secretHash,
       role: "admin",
+      workspace: "*",
     });
     return key.token;
   } finally {
@@ -109,6 +114,31 @@ describe("npm start › one process per service (DATABASE_URL and REDIS_URL give
       admin,
     );
     expect(flow.status).toBe(200);
+    // ...in every workspace, not only `default`
+    const team = `team-${Date.now()}`;
+    const made = await post(
+      `${launcher.urls.registry}/mcp.registry.v1.WorkspaceService/CreateWorkspace`,
+      { name: team },
+      admin,
+    );
+    expect(made.status).toBe(200);
+    expect(
+      (
+        await post(
+          `${launcher.urls.registry}/mcp.registry.v1.RegistryService/CreateMcp`,
+          { name: mcp, config: { pythonScript: { scriptContent: "print(2)" } } },
+          admin,
+          team,
+        )
+      ).status,
+    ).toBe(200);
+    const teamFlow = await post(
+      `${launcher.urls.workflows}/mcp.workflows.v1.WorkflowService/CreateWorkflow`,
+      { name: `${mcp}-flow`, spec: { steps: [{ stepId: "s", mcp: { name: mcp } }] } },
+      admin,
+      team,
+    );
+    expect(await teamFlow.text()).toContain(`"workspace":"${team}"`);
 
     expect(await interrupt(launcher)).toBe(0);
     await expect(fetch(`${consoleUrl}/`)).rejects.toThrow();

@@ -2,10 +2,12 @@ import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { RunStatus } from "@mcp/proto/executor";
 import { WorkspaceService } from "@mcp/proto/registry";
-import { openDatabase } from "@mcp/db";
+import { ApiKeyStore, openDatabase } from "@mcp/db";
+import { generateApiKey } from "@mcp/runtime";
 import { createTestDatabase } from "@mcp/db/testing";
 import { adminKeys } from "../auth/keys";
 import { expectCode } from "../support/errors";
+import { waitFor } from "../support/wait-for";
 import { uniqueName } from "../support/mcps";
 import { startPlatform, type TestPlatform } from "../support/platform";
 import { input, spec, step } from "../support/run-specs";
@@ -38,10 +40,12 @@ describe("API keys and workspaces (AUTH_ENABLED=true)", () => {
   const teamB = uniqueName("keys-b");
   let keyA: string;
   let admin: string;
+  let dbUrl: string;
 
   beforeAll(async () => {
     // the services' own key serves every workspace: they forward their callers' workspaces
     const db = await createTestDatabase();
+    dbUrl = db.url;
     await (await openDatabase({ url: db.url })).dataSource.destroy();
     const service = await keyOf(db.url, "*", "viewer");
     p = await startPlatform({
@@ -104,4 +108,43 @@ describe("API keys and workspaces (AUTH_ENABLED=true)", () => {
     expect(err.rawMessage).toContain("needs a key of every workspace");
     expect((await workspaces.listWorkspaces({}, as(keyA))).workspaces.length).toBeGreaterThanOrEqual(3);
   });
+
+  it("revoking by a name live in two workspaces needs the workspace; then only that key goes", async () => {
+    const name = uniqueName("same");
+    const { dataSource } = await openDatabase({ url: dbUrl, poolSize: 1 });
+    const store = new ApiKeyStore(dataSource);
+    try {
+      const [inA, inB] = await Promise.all(
+        [teamA, teamB].map(async (workspace) => {
+          const key = generateApiKey();
+          await store.create({ id: key.id, name, secretHash: key.secretHash, role: "viewer", workspace });
+          return key.token;
+        }),
+      );
+      const live = async () => (await store.list({ liveOnly: true })).filter((row) => row.name === name);
+
+      const ambiguous = await adminKeys(dbUrl, "revoke", name);
+      expect(ambiguous.code).toBe(1);
+      expect(ambiguous.stderr).toContain(
+        `a live API key named "${name}" exists in 2 workspaces (${[teamA, teamB].sort().join(", ")})`,
+      );
+      expect(await live()).toHaveLength(2);
+
+      const revoked = await adminKeys(dbUrl, "revoke", name, "--workspace", teamA);
+      expect(revoked.code).toBe(0);
+      expect((await live()).map((row) => row.workspace)).toEqual([teamB]);
+      // refused once the services' key cache (AUTH_CACHE_MS=300) lets go; the other keeps working
+      await waitFor("the revoked key to be refused", () =>
+        p.clients.executor.listRuns({}, as(inA!, teamA)).then(
+          () => undefined,
+          (err: unknown) => err,
+        ),
+      );
+      await expectCode(p.clients.executor.listRuns({}, as(inA!, teamA)), Code.Unauthenticated);
+      await p.clients.executor.listRuns({}, as(inB!, teamB));
+      await expect(store.revoke(name, teamA)).rejects.toThrow(`${teamA}/${name}`);
+    } finally {
+      await dataSource.destroy();
+    }
+  }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { AlreadyExistsError, NotFoundError } from "@mcp/errors";
+import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from "@mcp/errors";
 import { IsNull, type DataSource, type Repository } from "typeorm";
 import { ApiKeyEntity } from "../entities/api-key.entity.js";
 import { dbCall, uniqueViolation } from "../errors.js";
@@ -58,20 +58,44 @@ export class ApiKeyStore {
     );
   }
 
-  /** Revokes the live key with this id or name; NOT_FOUND when there is none. Returns it. */
-  async revoke(idOrName: string): Promise<ApiKeyEntity> {
-    const result = await dbCall(() =>
+  /**
+   * Revokes the live key with this id, or with this name in `workspace` (names are unique per
+   * workspace, docs/adr/021). A name given without a workspace must be live in only one workspace:
+   * FAILED_PRECONDITION (`AMBIGUOUS_KEY_NAME`) names them otherwise, and nothing is revoked.
+   * NOT_FOUND when there is no such live key. Returns the revoked key.
+   */
+  async revoke(idOrName: string, workspace?: string): Promise<ApiKeyEntity> {
+    const live = await dbCall(() =>
+      this.repo.find({
+        where: [
+          { id: idOrName, revokedAt: IsNull() },
+          { name: idOrName, revokedAt: IsNull(), ...(workspace === undefined ? {} : { workspace }) },
+        ],
+        order: { createdAt: "ASC", id: "ASC" },
+      }),
+    );
+    const byId = live.find((row) => row.id === idOrName);
+    const target = byId ?? (live.length === 1 ? live[0] : undefined);
+    if (!target && live.length > 1) {
+      const workspaces = [...new Set(live.map((row) => row.workspace))].sort();
+      throw new FailedPreconditionError(
+        `a live API key named "${idOrName}" exists in ${live.length} workspaces (${workspaces.join(", ")}): name the workspace or give the key's id`,
+        "AMBIGUOUS_KEY_NAME",
+        { name: idOrName, workspaces: workspaces.join(",") },
+      );
+    }
+    if (!target) {
+      throw new NotFoundError("api key", workspace === undefined ? idOrName : `${workspace}/${idOrName}`);
+    }
+    await dbCall(() =>
       this.repo
         .createQueryBuilder()
         .update()
         .set({ revokedAt: () => "now()" })
-        .where("(id = :key OR name = :key) AND revoked_at IS NULL", { key: idOrName })
-        .returning(["id"])
+        .where("id = :id AND revoked_at IS NULL", { id: target.id })
         .execute(),
     );
-    const rows = result.raw as { id: string }[];
-    const id = rows[0]?.id;
-    const row = id === undefined ? undefined : await this.find(id);
+    const row = await this.find(target.id);
     if (!row) throw new NotFoundError("api key", idOrName);
     return row;
   }
