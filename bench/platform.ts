@@ -16,7 +16,8 @@ import { loadExecutorConfig } from "@mcp/executor/config";
 /** The machine's Redis, unless `BENCH_REDIS_URL` says otherwise. */
 export const REDIS_URL = process.env["BENCH_REDIS_URL"] ?? "redis://127.0.0.1:6379";
 
-const quiet = {
+/** What every benchmark service gets: loopback, any port, no logs, no auth. */
+export const BENCH_SERVICE_ENV: Record<string, string> = {
   HOST: "127.0.0.1",
   PORT: "0",
   LOG_LEVEL: "silent",
@@ -31,7 +32,7 @@ export function executorEnv(
   workflowsUrl: string,
 ): Record<string, string> {
   return {
-    ...quiet,
+    ...BENCH_SERVICE_ENV,
     DATABASE_URL: dbUrl,
     REDIS_URL,
     REGISTRY_URL: registryUrl,
@@ -46,7 +47,7 @@ export async function startBenchRegistry(
   redisUrl: string | null = REDIS_URL,
 ): Promise<RegistryApp> {
   const config = loadRegistryConfig({
-    ...quiet,
+    ...BENCH_SERVICE_ENV,
     DATABASE_URL: dbUrl,
     ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
   });
@@ -67,6 +68,9 @@ export interface BenchPlatform {
   stop(): Promise<void>;
 }
 
+/** The clients a suite drives, whether the services run in this process or in their own. */
+export type BenchClients = Pick<BenchPlatform, "registryClient" | "workflowClient" | "executorClients">;
+
 export const grpcClient = <
   S extends typeof RegistryService | typeof WorkflowService | typeof ExecutorService,
 >(
@@ -81,7 +85,7 @@ export async function startBenchPlatform(options: {
   const db = await createTestDatabase("mcp_bench");
   const registry = await startBenchRegistry(db.url);
   const workflowsConfig = loadConfig("workflows", {
-    ...quiet,
+    ...BENCH_SERVICE_ENV,
     DATABASE_URL: db.url,
     REDIS_URL,
     REGISTRY_URL: registry.server.url,
@@ -121,7 +125,7 @@ export async function startBenchPlatform(options: {
 }
 
 /** A python_script MCP (the injected runner ignores its config). */
-export async function createScriptMcp(p: BenchPlatform, name: string): Promise<void> {
+export async function createScriptMcp(p: BenchClients, name: string): Promise<void> {
   await p.registryClient.createMcp({
     name,
     description: "benchmark step (the injected runner passes inputs through)",
@@ -158,7 +162,7 @@ export function noopSpec(mcp: string, steps: number, mode: "sequential" | "paral
 }
 
 /** Defines workflow `name` as `noopSpec(...)`. */
-export async function defineWorkflow(p: BenchPlatform, name: string, spec: SpecInit): Promise<void> {
+export async function defineWorkflow(p: BenchClients, name: string, spec: SpecInit): Promise<void> {
   await p.workflowClient.createWorkflow({ name, spec });
 }
 

@@ -2,6 +2,7 @@
  * `npm run bench`: figures against peers, printed and written to `bench/results/latest.json`. A
  * benchmark never fails for being slow; it exits non-zero only when something broke.
  * `BENCH_QUICK=1` runs a much shorter version; `BENCH_ONLY=per-step,registry` runs only those suites.
+ * The run ends with issue 18's targets, computed from the figures of this run.
  */
 import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
@@ -9,7 +10,9 @@ import { settings } from "./lib/settings";
 import { startBenchPlatform, type BenchPlatform } from "./platform";
 import { printTable, writeJson, type SuiteResult } from "./report";
 import { benchRunner } from "./runners";
+import { issue18Rows } from "./scorecard";
 import { cliSuite } from "./suites/cli";
+import { deployedSuite } from "./suites/deployed";
 import { e2eSuite } from "./suites/e2e";
 import { floorAndCeiling } from "./suites/floor-ceiling";
 import { forEachSuite } from "./suites/for-each";
@@ -40,6 +43,11 @@ const SUITES: Suite[] = [
   { name: "peers", title: "Published-peer shapes", run: async (p) => peersSuite(await p()) },
   { name: "e2e", title: "End to end through gRPC", run: async (p) => e2eSuite(await p()) },
   { name: "recovery", title: "Recovery after kill -9", run: () => recoverySuite() },
+  {
+    name: "deployed",
+    title: "The same with the services in separate processes, as deployed",
+    run: () => deployedSuite(),
+  },
   { name: "sandbox", title: "The step sandbox's cost (a trivial python_script)", run: () => sandboxSuite() },
   {
     name: "for-each",
@@ -76,6 +84,8 @@ async function main(): Promise<void> {
   } finally {
     if (platform) await (await platform).stop();
   }
+  const targets = issue18Rows(results);
+  printTable("Issue 18 targets (each ratio within this run)", targets);
   const out = {
     generated_at: new Date().toISOString(),
     quick: settings.quick,
@@ -88,6 +98,7 @@ async function main(): Promise<void> {
     iterations: settings,
     wall_s: Math.round((Date.now() - started) / 1000),
     ...results,
+    issue_18_targets: targets,
   };
   const file =
     process.env["BENCH_OUT"] ??

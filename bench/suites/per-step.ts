@@ -1,7 +1,7 @@
 import { startDbosPeer } from "../dbos-peer";
 import { settings } from "../lib/settings";
 import { closedLoop, interleave, ratio, round, summarize, timed } from "../lib/stats";
-import { createScriptMcp, defineWorkflow, executeAndWait, noopSpec, type BenchPlatform } from "../platform";
+import { createScriptMcp, defineWorkflow, executeAndWait, noopSpec, type BenchClients } from "../platform";
 import { ms, perS, target, type SuiteResult } from "../report";
 
 /**
@@ -10,7 +10,7 @@ import { ms, perS, target, type SuiteResult } from "../report";
  * PostgreSQL, interleaved. Per step = (p50 of N steps − p50 of 1 step) / (N − 1): the fixed cost of
  * starting and awaiting a run is taken out, what remains is what each further step costs.
  */
-export async function perStepSuite(p: BenchPlatform): Promise<SuiteResult> {
+export async function perStepSuite(p: BenchClients): Promise<SuiteResult> {
   const { steps: n, rounds, perRound, loadRounds, loadRuns, concurrency } = settings.perStep;
   await createScriptMcp(p, "bench-noop");
   await defineWorkflow(p, "chain-n", noopSpec("bench-noop", n, "sequential"));

@@ -1,7 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
-import { resolve } from "node:path";
 import { ExecutorService } from "@mcp/proto/executor";
 import { Client } from "pg";
+import { startServiceProcess } from "../lib/service-process";
 import { settings } from "../lib/settings";
 import { round, summarize } from "../lib/stats";
 import {
@@ -16,30 +15,7 @@ import { ms, target, type SuiteResult } from "../report";
 import { benchRunner } from "../runners";
 import { loadExecutorConfig } from "@mcp/executor/config";
 
-const ROOT = resolve(__dirname, "../..");
 const sleep = (msec: number) => new Promise((r) => setTimeout(r, msec));
-
-/** `bench/executor-child.ts` in its own process (node + tsx loader, so SIGKILL hits the executor itself). */
-async function spawnChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", resolve(ROOT, "bench/executor-child.ts")], {
-    cwd: ROOT,
-    env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", ...env, LOG_LEVEL: "info" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const url = await new Promise<string>((ok, fail) => {
-    let buffer = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const match = /"port":(\d+)[^\n]*"msg":"listening"/.exec(buffer);
-      if (match) ok(`http://127.0.0.1:${match[1]}`);
-      if (buffer.length > 1e6) buffer = buffer.slice(-1e4);
-    });
-    child.once("exit", (code) => fail(new Error(`child executor exited with ${code} before listening`)));
-  });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  return { child, url };
-}
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const until = Date.now() + timeoutMs;
@@ -81,7 +57,7 @@ export async function recoverySuite(): Promise<SuiteResult> {
     };
     for (let k = 0, attempts = 0; k < kills; attempts++) {
       if (attempts > kills + 5) throw new Error("the survivor kept claiming the runs meant for the child");
-      const { child, url } = await spawnChild(env);
+      const { child, url } = await startServiceProcess("bench/executor-child.ts", env);
       const { run } = await grpcClient(ExecutorService, url).executeWorkflow({
         workflow: { workflow: { case: "name", value: "slow" } },
         inputs: { x: "bench" },
