@@ -1,8 +1,17 @@
-import { Link } from "react-router";
+import type { McpVersion } from "@mcp/proto/registry";
 import { useClients } from "../../api/context";
 import { usePagedList } from "../../api/use-paged-list";
 import { PagedStates } from "../../components/paged-states";
-import { formatTime } from "../../format/time";
+import { VersionTable, type VersionColumn } from "../../components/version-table";
+
+const COLUMNS: readonly VersionColumn<McpVersion>[] = [
+  { header: "Labels", cell: (v) => v.labels.join(", ") || "—" },
+  {
+    header: "Deprecated",
+    cell: (v) =>
+      v.deprecated ? `deprecated${v.deprecationMessage ? `: ${v.deprecationMessage}` : ""}` : "no",
+  },
+];
 
 /** An MCP's versions, newest first, with their labels and deprecation flags. */
 export function VersionsTable({ name, shown }: { name: string; shown: number }) {
@@ -15,41 +24,7 @@ export function VersionsTable({ name, shown }: { name: string; shown: number }) 
   });
   return (
     <PagedStates list={list} what="versions" errorTitle="Could not list versions" empty="No versions.">
-      {(versions) => (
-        <table>
-          <caption className="visually-hidden">Versions of {name}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Version</th>
-              <th scope="col">Written</th>
-              <th scope="col">Change note</th>
-              <th scope="col">Labels</th>
-              <th scope="col">Deprecated</th>
-              <th scope="col">Hash</th>
-            </tr>
-          </thead>
-          <tbody>
-            {versions.map((v) => (
-              <tr key={v.version} aria-current={v.version === shown ? "true" : undefined}>
-                <td>
-                  <Link to={`?version=${v.version}`}>v{v.version}</Link>
-                </td>
-                <td>{formatTime(v.createTime)}</td>
-                <td>{v.changeNote || "—"}</td>
-                <td>{v.labels.join(", ") || "—"}</td>
-                <td>
-                  {v.deprecated
-                    ? `deprecated${v.deprecationMessage ? `: ${v.deprecationMessage}` : ""}`
-                    : "no"}
-                </td>
-                <td>
-                  <code>{v.contentHash.slice(0, 12)}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      {(versions) => <VersionTable name={name} versions={versions} shown={shown} columns={COLUMNS} />}
     </PagedStates>
   );
 }
