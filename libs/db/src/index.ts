@@ -63,6 +63,7 @@ export {
   RunQueries,
   ANY_WORKSPACE,
   type ListedRun,
+  type RunListColumns,
   type RunListFilter,
   type RunScope,
 } from "./repositories/run-queries.js";
