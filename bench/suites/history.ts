@@ -1,6 +1,6 @@
 import { openDatabase, PRUNE_BATCH_SQL, RunRetention } from "@mcp/db";
 import { keptDatabase } from "@mcp/db/testing";
-import { ExecutorService, RunStatus } from "@mcp/proto/executor";
+import { ExecutorService, RunStatus, RunView } from "@mcp/proto/executor";
 import { loadedRuns, loadHistory, planOf, STEPS_PER_RUN } from "../lib/history-load";
 import { settings } from "../lib/settings";
 import { interleave, ratio, round, summarize, timed, type Summary } from "../lib/stats";
@@ -102,6 +102,8 @@ export async function historySuite(): Promise<SuiteResult> {
         by_workflow: () => list.listRuns({ pageSize: PAGE, filter: { workflow: "three" } }),
         failed: () => list.listRuns({ pageSize: PAGE, filter: { statuses: [RunStatus.FAILED] } }),
         next_page: () => list.listRuns({ pageSize: PAGE, pageToken: second }),
+        // not one of the four the target is about: what asking for every run's inputs and outputs costs
+        newest_full: () => list.listRuns({ pageSize: PAGE, view: RunView.FULL }),
       } as Record<string, () => Promise<unknown>>;
     };
     const [emptyList, fullList] = [await listVariants(empty), await listVariants(full)];
@@ -118,7 +120,11 @@ export async function historySuite(): Promise<SuiteResult> {
       listing[name] = summarize(got.full);
       listingEmpty[name] = summarize(got.empty);
     }
-    const worstP99 = Math.max(...Object.values(listing).map((s) => s.p99));
+    const worstP99 = Math.max(
+      ...Object.entries(listing)
+        .filter(([name]) => name !== "newest_full")
+        .map(([, s]) => s.p99),
+    );
 
     /** GetRunStats (the dashboard, issue 19) over the default day and the widest window, a week. */
     const statsOf = (p: BenchPlatform) => {
@@ -179,12 +185,12 @@ export async function historySuite(): Promise<SuiteResult> {
           target: target("p50 ≤ 1.10 × empty", slowdown, 1.1, "×", "max"),
         },
         ...Object.entries(listing).map(([name, s]) => ({
-          figure: `ListRuns page of ${PAGE}, ${name.replace("_", " ")}: p50 / p99 (n=${s.n}), loaded vs empty`,
+          figure: `ListRuns page of ${PAGE}, ${name.replace(/_/g, " ")}: p50 / p99 (n=${s.n}), loaded vs empty`,
           ours: `${ms(s.p50)} / ${ms(s.p99)}`,
           peer: `${ms(listingEmpty[name]!.p50)} / ${ms(listingEmpty[name]!.p99)}`,
         })),
         {
-          figure: "ListRuns p99, worst of the four",
+          figure: "ListRuns p99, worst of the four (default view)",
           ours: ms(worstP99),
           target: target("≤ 20 ms", worstP99, 20, "ms", "max"),
         },
