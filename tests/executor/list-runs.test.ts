@@ -3,7 +3,7 @@
  * keep every other field GetRun has (but steps and token counts); RUN_VIEW_FULL has them too; an
  * unknown view is INVALID_ARGUMENT naming `view`. And keyset pagination stays stable: runs created
  * while a client pages do not shift later pages, runs created in the same instant are all listed once
- * (ordered by id), and the view may change from page to page.
+ * (ordered by id), so are runs created microseconds apart, and the view may change from page to page.
  */
 import { randomUUID } from "node:crypto";
 import { Code } from "@connectrpc/connect";
@@ -83,25 +83,32 @@ describe("ListRuns views and pagination", () => {
     expect(fieldsOf(err)).toEqual(["view"]);
   });
 
-  it("pages stay stable: new runs do not shift later pages, same-instant runs are listed once each, by id", async () => {
+  it("pages stay stable: new runs do not shift later pages; runs of one instant, or of one millisecond, are each listed once", async () => {
     const { executor } = p.clients;
-    // five runs of the same instant (copies of the oldest run under new ids), older than the rest
+    // older than the rest (copies of the oldest run under new ids): four runs of the same instant, then
+    // four created microseconds apart within one millisecond (a page token cut to the millisecond
+    // would skip those created before its last run in that millisecond)
     const pg = new Client({ connectionString: p.db.url });
     await pg.connect();
-    const twins = Array.from({ length: 5 }, () => randomUUID());
+    const twins = Array.from({ length: 4 }, () => randomUUID());
+    const close = Array.from({ length: 4 }, () => randomUUID());
+    const rows = [
+      ...twins.map((id) => [id, "2026-01-01T00:00:00.000Z"] as const),
+      ...close.map((id, i) => [id, `2026-01-01T00:00:01.000${i + 1}00Z`] as const),
+    ];
     try {
-      for (const id of twins)
+      for (const [id, at] of rows)
         await pg.query(
           `INSERT INTO workflow_runs
            SELECT (jsonb_populate_record(r, jsonb_build_object('id', $2::text, 'request_id', $3::text,
-                     'created_at', '2026-01-01T00:00:00Z'))).*
+                     'created_at', $4::text))).*
              FROM workflow_runs r WHERE r.id = $1`,
-          [ids[0], id, `twin-${id}`],
+          [ids[0], id, `twin-${id}`, at],
         );
     } finally {
       await pg.end();
     }
-    const expected = [...[...ids].reverse(), ...[...twins].sort().reverse()];
+    const expected = [...[...ids].reverse(), ...[...close].reverse(), ...[...twins].sort().reverse()];
     const seen: string[] = [];
     let token = "";
     let page = 0;
@@ -126,6 +133,6 @@ describe("ListRuns views and pagination", () => {
       }
     } while (token);
     expect(seen).toEqual(expected);
-    expect(page).toBe(4);
+    expect(page).toBe(6);
   });
 });

@@ -63,6 +63,7 @@ export {
   RunQueries,
   ANY_WORKSPACE,
   type ListedRun,
+  type PagedRun,
   type RunListColumns,
   type RunListFilter,
   type RunScope,

@@ -70,7 +70,17 @@ const LISTED_COLUMNS = `id, kind, workflow_id AS "workflowId", workflow_name AS 
   trigger_delivery_id AS "triggerDeliveryId", schedule_id AS "scheduleId",
   schedule_tick_at AS "scheduleTickAt", concurrency_key AS "concurrencyKey",
   fallback_run_id AS "fallbackRunId", trace_parent AS "traceParent", workspace, created_at AS "createdAt", started_at AS "startedAt",
-  finished_at AS "finishedAt"`;
+  finished_at AS "finishedAt",
+  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAtKey"`;
+
+/** A run of a page, with its keyset's time to the microsecond (a Date holds milliseconds only). */
+export type PagedRun = ListedRun & {
+  /**
+   * `created_at` in full (ISO 8601, UTC, microseconds), for the next page's keyset: cut to the
+   * millisecond, a page would skip the runs created in the same millisecond before its last one.
+   */
+  readonly createdAtKey: string;
+};
 
 /** How much of each run a list reads: `basic` leaves the inputs and outputs (up to 1 MiB each) out. */
 export type RunListColumns = "basic" | "full";
@@ -199,7 +209,7 @@ export class RunQueries {
     before: readonly [string, string] | undefined,
     limit: number,
     columns: RunListColumns,
-  ): Promise<ListedRun[]> {
+  ): Promise<PagedRun[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => {
@@ -218,7 +228,7 @@ export class RunQueries {
     if (before) {
       where.push(`(created_at, id) < (${param(before[0])}::timestamptz, ${param(before[1])}::uuid)`);
     }
-    return this.sql.rows<ListedRun>(
+    return this.sql.rows<PagedRun>(
       `SELECT ${LISTED_COLUMNS}${columns === "full" ? ", inputs, outputs" : ""} FROM workflow_runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
         ORDER BY created_at DESC, id DESC LIMIT ${param(limit)}`,
       params,

@@ -115,7 +115,7 @@ export class RunReader {
     const page = toPage(
       rows,
       limit,
-      (last) => encodePageToken([last.createdAt.toISOString(), last.id], scope),
+      (last) => encodePageToken([last.createdAtKey, last.id], scope),
       (r) => toWorkflowRun(r),
     );
     return { runs: page.items, nextPageToken: page.nextPageToken };
