@@ -43,9 +43,10 @@ const access = (plan: string[]) =>
  * Run history at scale (issue 17): a 3-step noop run's start-and-await latency on an empty database
  * and on one holding `BENCH_HISTORY_RUNS` finished runs (10 step rows each, loaded with INSERT …
  * SELECT generate_series), measured in alternating rounds on two platforms side by side; ListRuns
- * pages (newest, by workflow, by status, the next page) and GetRunStats (the dashboard's day and week)
- * on both, interleaved; the plans of ListRuns and
+ * pages (newest, by workflow, by status, the next page, in the default view; and newest in the FULL
+ * view) and GetRunStats (the dashboard's day and week) on both, interleaved; the plans of ListRuns and
  * of the prune's batch query; and how long one prune batch of 500 runs takes there.
+ * `BENCH_HISTORY_DB=<name>` keeps the loaded database under that name and reuses it next time.
  */
 export async function historySuite(): Promise<SuiteResult> {
   const { runs, rounds, perRound, listCalls, statsCalls } = settings.history;
