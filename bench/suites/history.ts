@@ -81,7 +81,8 @@ export async function historySuite(): Promise<SuiteResult> {
             lastShown = loaded;
           }
         });
-    if (reused) process.stdout.write(`  history: reusing ${keptName} (${reused.toLocaleString("en")} runs)\n`);
+    if (reused)
+      process.stdout.write(`  history: reusing ${keptName} (${reused.toLocaleString("en")} runs)\n`);
 
     const [e, f] = [empty.executorClients[0]!, full.executorClients[0]!];
     for (let i = 0; i < 10; i++) await Promise.all([executeAndWait(e, "three"), executeAndWait(f, "three")]);

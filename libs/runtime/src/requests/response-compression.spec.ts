@@ -61,7 +61,10 @@ describe("response compression", () => {
           // page_size runs of ~1 KB each: the answer's size is the test's to choose
           listRuns: (req) =>
             create(ListRunsResponseSchema, {
-              runs: Array.from({ length: req.pageSize }, (_, i) => ({ id: `${i}`, requestId: "r".repeat(1000) })),
+              runs: Array.from({ length: req.pageSize }, (_, i) => ({
+                id: `${i}`,
+                requestId: "r".repeat(1000),
+              })),
             }),
         });
       },
