@@ -31,10 +31,10 @@ export interface NodeHandlerOptions {
 /**
  * Responses smaller than this go uncompressed whatever the client accepts (connect-es compresses from
  * 1 KiB by default). Between services on a cluster network and on loopback, gzip costs more time on
- * both ends than it saves on the wire, and it is most of a small read's CPU: a ListRuns page of 50 runs
- * (~9 KB) spent ~15 % of its CPU in gzip and gunzip and their per-call zlib state (docs/adr/019). Large
- * answers (a FULL ListRuns page, GetRun of a big for_each run) are still compressed for a client that
- * accepts it.
+ * both ends than it saves on the wire, and it is a good share of a small read's CPU: a ListRuns page of
+ * 50 runs (~10 KB) spent ~13 % of its CPU in gzip and gunzip, and their per-call zlib state fed the GC
+ * (docs/adr/019). Large answers (a FULL ListRuns page of runs with real inputs, GetRun of a big
+ * for_each run) are still compressed for a client that accepts it.
  */
 export const RESPONSE_COMPRESS_MIN_BYTES = 64 * 1024;
 
