@@ -81,8 +81,10 @@ export const grpcClient = <
 export async function startBenchPlatform(options: {
   executors: number;
   runnerFor: RunnerFor;
+  /** The database to run on (`stop()` calls its `drop()`); default a fresh one. */
+  db?: TestDatabase;
 }): Promise<BenchPlatform> {
-  const db = await createTestDatabase("mcp_bench");
+  const db = options.db ?? (await createTestDatabase("mcp_bench"));
   const registry = await startBenchRegistry(db.url);
   const workflowsConfig = loadConfig("workflows", {
     ...BENCH_SERVICE_ENV,

@@ -56,6 +56,22 @@ export async function loadHistory(
   }
 }
 
+/** How many runs {@link loadHistory} loaded into the database at `url` (0 for a fresh one). */
+export async function loadedRuns(url: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const exists = await client.query("SELECT to_regclass('workflow_runs') IS NOT NULL AS ok");
+    if (!(exists.rows[0] as { ok: boolean }).ok) return 0;
+    const res = await client.query<{ n: string }>(
+      "SELECT count(*) AS n FROM workflow_runs WHERE workflow_name = 'bench-history'",
+    );
+    return Number(res.rows[0]!.n);
+  } finally {
+    await client.end();
+  }
+}
+
 /** The plan PostgreSQL picks for `sql` (EXPLAIN, one line per node), to show which index it uses. */
 export async function planOf(url: string, sql: string, params: unknown[]): Promise<string[]> {
   const client = new Client({ connectionString: url });

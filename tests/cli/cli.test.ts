@@ -174,8 +174,10 @@ describe("mcp CLI against the real services", () => {
     expect(one.stdout).toMatch(
       new RegExp(`^${runId}\\s+${n("echo-concat")} v1\\s+succeeded\\s+2 succeeded of 2\\s`, "m"),
     );
+    // -o json asks ListRuns for the FULL view: each run with its inputs and outputs
     const json = await mcp(p, "runs", "-o", "json");
-    expect((JSON.parse(json.stdout) as { runs: { id: string }[] }).runs.map((r) => r.id)).toContain(runId);
+    const listedRuns = (JSON.parse(json.stdout) as { runs: { id: string; inputs?: unknown }[] }).runs;
+    expect(listedRuns.find((r) => r.id === runId)?.inputs).toEqual({ text: "hi" });
 
     const logs = await mcp(p, "logs", runId);
     expect(logs.code).toBe(0);

@@ -1,6 +1,6 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
-import { ListRunsResponseSchema, RunKind, type WorkflowRun } from "@mcp/proto/executor";
+import { ListRunsResponseSchema, RunKind, RunView, type WorkflowRun } from "@mcp/proto/executor";
 import { stepCounts } from "@mcp/wording";
 import { call, type Context } from "../context.js";
 import { runIdOf } from "../run-id.js";
@@ -33,7 +33,10 @@ export interface RunsOptions {
   readonly limit: number;
 }
 
-/** `mcp runs [--workflow NAME] [--parent RUN]`: the newest runs first. */
+/**
+ * `mcp runs [--workflow NAME] [--parent RUN]`: the newest runs first; `-o json` with each run's inputs
+ * and outputs (ListRuns' FULL view), the table without (BASIC).
+ */
 export async function runs(ctx: Context, opts: RunsOptions): Promise<void> {
   const found: WorkflowRun[] = [];
   let pageToken = "";
@@ -44,6 +47,8 @@ export async function runs(ctx: Context, opts: RunsOptions): Promise<void> {
         pageSize: Math.min(100, opts.limit - found.length),
         pageToken,
         filter: { workflow: opts.workflow ?? "", parentRunId: parent },
+        // the table shows no inputs or outputs; JSON is for scripts, which get each run whole (but steps)
+        view: opts.output === "json" ? RunView.FULL : RunView.BASIC,
       });
       found.push(...res.runs);
       pageToken = res.nextPageToken;

@@ -63,6 +63,8 @@ export {
   RunQueries,
   ANY_WORKSPACE,
   type ListedRun,
+  type PagedRun,
+  type RunListColumns,
   type RunListFilter,
   type RunScope,
 } from "./repositories/run-queries.js";

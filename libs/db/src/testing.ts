@@ -41,6 +41,23 @@ export async function createTestDatabase(prefix = "mcp_test"): Promise<TestDatab
   };
 }
 
+/**
+ * The database named `name`, created when missing, and never dropped (`drop()` does nothing): for a
+ * benchmark that keeps a costly data set between runs. `created` says whether it was just made.
+ */
+export async function keptDatabase(name: string): Promise<TestDatabase & { readonly created: boolean }> {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const created = await withAdmin(async (c) => {
+    const found = await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount) return false;
+    await c.query(`CREATE DATABASE "${name}"`);
+    return true;
+  });
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return { url: url.toString(), name, created, drop: () => Promise.resolve() };
+}
+
 /** A pending workflow run with one pending step `a`, as the executor creates runs (`RunStore.create`). */
 export function oneStepRun(requestId: string | null = null): NewRun {
   const id = randomUUID();

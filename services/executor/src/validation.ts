@@ -9,6 +9,7 @@ import {
   RerunRunRequestSchema,
   ResolveRunIdRequestSchema,
   RunMcpRequestSchema,
+  RunView,
   WatchRunRequestSchema,
   GetRunStatsRequestSchema,
   TailStepLogsRequestSchema,
@@ -86,6 +87,9 @@ export const executorValidation: ValidationTable = validationTable([
     (m: ListRunsRequest) => [
       ...checkPageSize(m.pageSize),
       ...(m.filter?.parentRunId ? checkId(m.filter.parentRunId, "filter.parent_run_id") : []),
+      ...(RunView[m.view] === undefined
+        ? [violation("view", `unknown view ${m.view}: RUN_VIEW_BASIC (1) or RUN_VIEW_FULL (2)`)]
+        : []),
     ],
   ],
   [CancelRunRequestSchema, idOnly],

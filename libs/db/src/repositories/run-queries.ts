@@ -27,7 +27,10 @@ export type RunScope = string | typeof ANY_WORKSPACE;
 /** The scope of background work: a run of any workspace (never for a caller's request). */
 export const ANY_WORKSPACE = null;
 
-/** A run as a list shows it: every column but the driver's bookkeeping; of the plan, its re-run link. */
+/**
+ * A run as a list shows it: every column but the driver's bookkeeping; of the plan, its re-run link;
+ * `inputs` and `outputs` only when the list asked for them (`full`).
+ */
 export type ListedRun = Pick<
   WorkflowRunEntity,
   | "id"
@@ -39,8 +42,6 @@ export type ListedRun = Pick<
   | "mcpName"
   | "mcpVersion"
   | "status"
-  | "inputs"
-  | "outputs"
   | "error"
   | "requestId"
   | "plan"
@@ -57,18 +58,32 @@ export type ListedRun = Pick<
   | "createdAt"
   | "startedAt"
   | "finishedAt"
->;
+> &
+  Partial<Pick<WorkflowRunEntity, "inputs" | "outputs">>;
 
-/** The columns of a {@link ListedRun}, under its property names. */
+/** The columns of a {@link ListedRun} without its inputs and outputs, under its property names. */
 const LISTED_COLUMNS = `id, kind, workflow_id AS "workflowId", workflow_name AS "workflowName",
   workflow_version AS "workflowVersion", mcp_id AS "mcpId", mcp_name AS "mcpName",
-  mcp_version AS "mcpVersion", status, inputs, outputs, error, request_id AS "requestId",
+  mcp_version AS "mcpVersion", status, error, request_id AS "requestId",
   CASE WHEN plan ? 'rerun' THEN jsonb_build_object('rerun', plan->'rerun') END AS plan,
   parent_run_id AS "parentRunId", parent_step_id AS "parentStepId", trigger_name AS "triggerName",
   trigger_delivery_id AS "triggerDeliveryId", schedule_id AS "scheduleId",
   schedule_tick_at AS "scheduleTickAt", concurrency_key AS "concurrencyKey",
   fallback_run_id AS "fallbackRunId", trace_parent AS "traceParent", workspace, created_at AS "createdAt", started_at AS "startedAt",
-  finished_at AS "finishedAt"`;
+  finished_at AS "finishedAt",
+  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "createdAtKey"`;
+
+/** A run of a page, with its keyset's time to the microsecond (a Date holds milliseconds only). */
+export type PagedRun = ListedRun & {
+  /**
+   * `created_at` in full (ISO 8601, UTC, microseconds), for the next page's keyset: cut to the
+   * millisecond, a page would skip the runs created in the same millisecond before its last one.
+   */
+  readonly createdAtKey: string;
+};
+
+/** How much of each run a list reads: `basic` leaves the inputs and outputs (up to 1 MiB each) out. */
+export type RunListColumns = "basic" | "full";
 
 /** Read-only run queries (newest first, keyset-paginated); a caller's lookups are scoped to its workspace. */
 export class RunQueries {
@@ -186,14 +201,15 @@ export class RunQueries {
    * Runs newest first, before the keyset `(createdAt, id)` when given: one prepared statement per
    * filter shape, walking `workflow_runs_by_time` (or `_by_status`, `_by_workflow`) backwards. Only
    * the columns a listed run shows are read, named as the entity's properties (no per-row metadata
-   * mapping), and of the plan only its re-run link: a page costs its rows, not the plans behind them; always
-   * within the filter's workspace.
+   * mapping), and of the plan only its re-run link: a page costs its rows, not the plans behind them;
+   * `basic` columns leave out the inputs and outputs too. Always within the filter's workspace.
    */
   async list(
     filter: RunListFilter,
     before: readonly [string, string] | undefined,
     limit: number,
-  ): Promise<ListedRun[]> {
+    columns: RunListColumns,
+  ): Promise<PagedRun[]> {
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown) => {
@@ -212,8 +228,8 @@ export class RunQueries {
     if (before) {
       where.push(`(created_at, id) < (${param(before[0])}::timestamptz, ${param(before[1])}::uuid)`);
     }
-    return this.sql.rows<ListedRun>(
-      `SELECT ${LISTED_COLUMNS} FROM workflow_runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
+    return this.sql.rows<PagedRun>(
+      `SELECT ${LISTED_COLUMNS}${columns === "full" ? ", inputs, outputs" : ""} FROM workflow_runs ${where.length ? `WHERE ${where.join(" AND ")}` : ""}
         ORDER BY created_at DESC, id DESC LIMIT ${param(limit)}`,
       params,
     );

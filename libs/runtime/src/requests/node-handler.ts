@@ -29,6 +29,16 @@ export interface NodeHandlerOptions {
 }
 
 /**
+ * Responses smaller than this go uncompressed whatever the client accepts (connect-es compresses from
+ * 1 KiB by default). Between services on a cluster network and on loopback, gzip costs more time on
+ * both ends than it saves on the wire, and it is a good share of a small read's CPU: a ListRuns page of
+ * 50 runs (~10 KB) spent ~13 % of its CPU in gzip and gunzip, and their per-call zlib state fed the GC
+ * (docs/adr/019). Large answers (a FULL ListRuns page of runs with real inputs, GetRun of a big
+ * for_each run) are still compressed for a client that accepts it.
+ */
+export const RESPONSE_COMPRESS_MIN_BYTES = 64 * 1024;
+
+/**
  * `connectNodeAdapter`, with the request gate in front of every RPC: the router's handlers are
  * wrapped by {@link gateHandler}; JSON with unknown fields is refused by the decoder too (connect-es
  * ignores unknown fields by default); a request it cannot even parse the URL or authority of is a 400.
@@ -39,6 +49,7 @@ export function createNodeHandler(
   const router = createConnectRouter({
     interceptors: [...options.interceptors],
     acceptCompression: [compressionGzip, compressionBrotli],
+    compressMinBytes: RESPONSE_COMPRESS_MIN_BYTES,
     jsonOptions: { ignoreUnknownFields: false },
     // The gate keeps messages to MAX_REQUEST_BYTES and its depth limit; the decoder's own limits are a
     // backstop above them, so that what the gate lets through always decodes.

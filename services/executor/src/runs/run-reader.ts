@@ -11,7 +11,7 @@ import {
   type RunScope,
 } from "@mcp/db";
 import { InvalidArgumentError, NotFoundError } from "@mcp/errors";
-import { RunKind, type ListRunsRequest, type WorkflowRun } from "@mcp/proto/executor";
+import { RunKind, RunView, type ListRunsRequest, type WorkflowRun } from "@mcp/proto/executor";
 import { WorkflowReferenceSchema } from "@mcp/proto/workflows";
 import type { RunStatusName } from "@mcp/db";
 import type { Definitions } from "../definitions/definitions.js";
@@ -65,7 +65,10 @@ export class RunReader {
     return this.get(scope, id);
   }
 
-  /** A page of `workspace`'s runs. */
+  /**
+   * A page of `workspace`'s runs: without their inputs and outputs unless `view` is FULL (neither read
+   * nor sent; the view is not part of the page token's scope, so pages of one listing may differ in it).
+   */
   async list(
     workspace: string,
     req: ListRunsRequest,
@@ -107,11 +110,12 @@ export class RunReader {
       filter,
       before ? [String(before[0]), String(before[1])] : undefined,
       limit + 1,
+      req.view === RunView.FULL ? "full" : "basic",
     );
     const page = toPage(
       rows,
       limit,
-      (last) => encodePageToken([last.createdAt.toISOString(), last.id], scope),
+      (last) => encodePageToken([last.createdAtKey, last.id], scope),
       (r) => toWorkflowRun(r),
     );
     return { runs: page.items, nextPageToken: page.nextPageToken };

@@ -127,7 +127,8 @@ export type WorkflowRun = Message<"mcp.executor.v1.WorkflowRun"> & {
   status: RunStatus;
 
   /**
-   * Inputs as given, with the workflow's defaults filled in.
+   * Inputs as given, with the workflow's defaults filled in. Unset in ListRuns unless it asked for
+   * RUN_VIEW_FULL.
    *
    * @generated from field: google.protobuf.Struct inputs = 10;
    */
@@ -135,6 +136,7 @@ export type WorkflowRun = Message<"mcp.executor.v1.WorkflowRun"> & {
 
   /**
    * Outputs keyed by `WorkflowOutput.name` (for RUN_KIND_MCP, the MCP's result); set once finished.
+   * Unset in ListRuns unless it asked for RUN_VIEW_FULL.
    *
    * @generated from field: google.protobuf.Struct outputs = 11;
    */
