@@ -1,27 +1,42 @@
+import { RUN_STATS_BACKFILL_SQL } from "@mcp/db";
 import { Client } from "pg";
 
 /** Step rows per loaded run. */
 export const STEPS_PER_RUN = 10;
 
+/** What {@link loadHistory} took. */
+export interface HistoryLoad {
+  /** The rows' INSERTs and ANALYZE, in ms. */
+  readonly loadMs: number;
+  /** Filling the dashboard's rollup from those runs (the migration's backfill), in ms. */
+  readonly backfillMs: number;
+  /** Rows of `run_stats_hourly` after it. */
+  readonly rollupRows: number;
+}
+
 /**
  * Loads `runs` finished runs of workflow `workflowId` (and `runs × 10` step rows) straight into the
  * database: one `INSERT … SELECT generate_series` per table per chunk of 100,000 runs (chunks keep
  * each statement's foreign-key check queue small). Finish times spread over the last 90 days, 10 %
- * FAILED; ids are sequential UUIDs (`00000000-…` runs, `00000001-…` steps) that no v4 id collides
- * with. Ends with ANALYZE, as autovacuum would after such a load. Returns the wall time in ms.
+ * FAILED, durations from 20 ms to ~5 minutes (97 values, log-spaced, so each hour's runs fill ~100
+ * buckets of the rollup's duration histogram); ids are sequential UUIDs (`00000000-…` runs,
+ * `00000001-…` steps) that no v4 id collides with. The rollup's insert trigger is off during the
+ * load, and the rollup is then filled by the migration's own backfill (timed: what upgrading a
+ * database of that size costs). Ends with ANALYZE, as autovacuum would after such a load.
  */
 export async function loadHistory(
   url: string,
   workflowId: string,
   runs: number,
   onChunk: (loaded: number) => void = () => undefined,
-): Promise<number> {
+): Promise<HistoryLoad> {
   const client = new Client({ connectionString: url });
   await client.connect();
   const started = performance.now();
   try {
     await client.query("SET synchronous_commit = off");
     await client.query("SET statement_timeout = 0");
+    await client.query("ALTER TABLE workflow_runs DISABLE TRIGGER run_stats_hourly_on_insert");
     const chunk = 100_000;
     for (let from = 1; from <= runs; from += chunk) {
       const to = Math.min(runs, from + chunk - 1);
@@ -30,9 +45,10 @@ export async function loadHistory(
                                     outputs, owner, fence, created_at, started_at, finished_at, updated_at)
          SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'workflow', $1, 'bench-history', 1,
                 CASE WHEN i % 10 = 0 THEN 'failed' ELSE 'succeeded' END, '{"x": "bench"}', '{"x": "bench"}', NULL, 1,
-                t - interval '2 seconds', t - interval '2 seconds', t, t
+                t - d, t - d, t, t
            FROM generate_series($2::int, $3::int) AS i,
-                LATERAL (SELECT now() - interval '90 days' + (i::float8 / $4) * interval '89 days' AS t) AS at`,
+                LATERAL (SELECT now() - interval '90 days' + (i::float8 / $4) * interval '89 days' AS t,
+                                round(20 * 2 ^ ((i % 97) * 14.0 / 97)) * interval '1 millisecond' AS d) AS at`,
         [workflowId, from, to, runs],
       );
       await client.query(
@@ -50,7 +66,15 @@ export async function loadHistory(
     }
     await client.query("ANALYZE workflow_runs");
     await client.query("ANALYZE step_runs");
-    return performance.now() - started;
+    const loadMs = performance.now() - started;
+    await client.query("ALTER TABLE workflow_runs ENABLE TRIGGER run_stats_hourly_on_insert");
+    const backfillStarted = performance.now();
+    await client.query("DELETE FROM run_stats_hourly");
+    await client.query(RUN_STATS_BACKFILL_SQL);
+    await client.query("ANALYZE run_stats_hourly");
+    const backfillMs = performance.now() - backfillStarted;
+    const rows = await client.query<{ n: string }>("SELECT count(*) AS n FROM run_stats_hourly");
+    return { loadMs, backfillMs, rollupRows: Number(rows.rows[0]?.n ?? 0) };
   } finally {
     await client.end();
   }

@@ -1,6 +1,7 @@
-import { openDatabase, PRUNE_BATCH_SQL, RunRetention } from "@mcp/db";
+import { HOURLY_STATS_SQL, openDatabase, PRUNE_BATCH_SQL, RunRetention, WORKFLOW_STATS_SQL } from "@mcp/db";
 import { ExecutorService, RunStatus } from "@mcp/proto/executor";
 import { loadHistory, planOf, STEPS_PER_RUN } from "../lib/history-load";
+import { runEndCost } from "../lib/run-end-cost";
 import { settings } from "../lib/settings";
 import { interleave, ratio, round, summarize, timed, type Summary } from "../lib/stats";
 import {
@@ -25,10 +26,12 @@ const LIST_SQL = {
   failed: `SELECT * FROM workflow_runs r WHERE r.status IN ('failed') ORDER BY r.created_at DESC, r.id DESC LIMIT ${PAGE + 1}`,
 };
 
-/** GetRunStats' per-workflow aggregate (RunStats.since), the heaviest of its queries, to EXPLAIN. */
-const STATS_SQL = `SELECT workflow_name, count(*), percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP
-  (ORDER BY EXTRACT(EPOCH FROM finished_at - started_at) * 1000) FROM workflow_runs
-  WHERE created_at >= $1 AND workflow_name IS NOT NULL GROUP BY workflow_name`;
+/** The start of the hour `hours` hours before now, as GetRunStats' window starts. */
+const hoursAgo = (hours: number) => {
+  const start = new Date(Date.now() - hours * 3_600_000);
+  start.setUTCMinutes(0, 0, 0);
+  return start;
+};
 
 /** The plan's first line that names an index or a scan (what the query reads). */
 const access = (plan: string[]) =>
@@ -42,9 +45,11 @@ const access = (plan: string[]) =>
  * Run history at scale (issue 17): a 3-step noop run's start-and-await latency on an empty database
  * and on one holding `BENCH_HISTORY_RUNS` finished runs (10 step rows each, loaded with INSERT …
  * SELECT generate_series), measured in alternating rounds on two platforms side by side; ListRuns
- * pages (newest, by workflow, by status, the next page) and GetRunStats (the dashboard's day and week)
- * on both, interleaved; the plans of ListRuns and
- * of the prune's batch query; and how long one prune batch of 500 runs takes there.
+ * pages (newest, by workflow, by status, the next page) and GetRunStats (the dashboard's hour, day and
+ * week, read from the rollup `run_stats_hourly`) on both, interleaved; the plans of ListRuns, of
+ * GetRunStats' week and of the prune's batch query; how long the rollup's backfill of the loaded runs
+ * takes (the migration's cost on such a database), what its trigger adds to a run's end, and how long
+ * one prune batch of 500 runs takes there.
  */
 export async function historySuite(): Promise<SuiteResult> {
   const { runs, rounds, perRound, listCalls, statsCalls } = settings.history;
@@ -59,7 +64,7 @@ export async function historySuite(): Promise<SuiteResult> {
     const workflowId = (await full.workflowClient.getWorkflow({ workflow: { case: "name", value: "three" } }))
       .workflow!.id;
     let lastShown = 0;
-    const loadMs = await loadHistory(full.db.url, workflowId, runs, (loaded) => {
+    const { loadMs, backfillMs, rollupRows } = await loadHistory(full.db.url, workflowId, runs, (loaded) => {
       if (loaded - lastShown >= 200_000 || loaded === runs) {
         process.stdout.write(`  history: ${loaded.toLocaleString("en")} runs loaded\n`);
         lastShown = loaded;
@@ -108,6 +113,7 @@ export async function historySuite(): Promise<SuiteResult> {
     const statsOf = (p: BenchPlatform) => {
       const client = grpcClient(ExecutorService, p.executors[0]!.server.url);
       return {
+        hour: () => client.getRunStats({ windowHours: 1 }),
         day: () => client.getRunStats({ windowHours: 24 }),
         week: () => client.getRunStats({ windowHours: 168 }),
       } as Record<string, () => Promise<unknown>>;
@@ -133,7 +139,10 @@ export async function historySuite(): Promise<SuiteResult> {
       list_newest: access(await planOf(full.db.url, LIST_SQL.newest, [])),
       list_by_workflow: access(await planOf(full.db.url, LIST_SQL.workflow, [workflowId])),
       list_failed: access(await planOf(full.db.url, LIST_SQL.failed, [])),
-      run_stats_week: access(await planOf(full.db.url, STATS_SQL, [new Date(Date.now() - 7 * DAY_MS)])),
+      run_stats_week_hourly: access(await planOf(full.db.url, HOURLY_STATS_SQL, ["default", hoursAgo(168)])),
+      run_stats_week_workflows: access(
+        await planOf(full.db.url, WORKFLOW_STATS_SQL, ["default", hoursAgo(168), 50]),
+      ),
       prune_batch: access(await planOf(full.db.url, PRUNE_BATCH_SQL, [cutoff, 500])),
     };
 
@@ -146,6 +155,9 @@ export async function historySuite(): Promise<SuiteResult> {
       await dataSource.destroy();
     }
     const batch = summarize(batches);
+    const runEnd = await runEndCost(full.db.url, rounds, perRound * 4);
+    const endWith = summarize(runEnd.withRollup);
+    const endWithout = summarize(runEnd.without);
 
     const slowdown = ratio(startFull.p50, startEmpty.p50);
     const history = `${runs.toLocaleString("en")} runs / ${(runs * STEPS_PER_RUN).toLocaleString("en")} steps`;
@@ -154,6 +166,16 @@ export async function historySuite(): Promise<SuiteResult> {
         {
           figure: `load ${history} (INSERT … SELECT generate_series)`,
           ours: `${(loadMs / 1000).toFixed(1)} s`,
+        },
+        {
+          figure: `backfill of the rollup from those runs (the migration's): ${rollupRows.toLocaleString("en")} rows`,
+          ours: `${(backfillMs / 1000).toFixed(1)} s`,
+        },
+        {
+          figure: `run end (UPDATE … status) with the rollup's trigger vs without: p50 / p99 (n=${endWith.n} each)`,
+          ours: `${ms(endWith.p50)} / ${ms(endWith.p99)}`,
+          peer: `${ms(endWithout.p50)} / ${ms(endWithout.p99)}`,
+          ratio: ratio(endWith.p50, endWithout.p50),
         },
         {
           figure: `3-step start-and-await p50 / p99, loaded vs empty (n=${rounds * perRound} each)`,
@@ -178,7 +200,7 @@ export async function historySuite(): Promise<SuiteResult> {
           peer: `${ms(statsEmpty[name]!.p50)} / ${ms(statsEmpty[name]!.p99)}`,
         })),
         {
-          figure: "GetRunStats p99, worst of the two",
+          figure: "GetRunStats p99, worst of the three",
           ours: ms(worstStatsP99),
           target: target("< 100 ms", worstStatsP99, 100, "ms", "max"),
         },
@@ -189,6 +211,9 @@ export async function historySuite(): Promise<SuiteResult> {
         runs,
         step_rows: runs * STEPS_PER_RUN,
         load_s: round(loadMs / 1000, 1),
+        rollup_backfill_s: round(backfillMs / 1000, 1),
+        rollup_rows: rollupRows,
+        run_end_ms: { with_rollup: endWith, without: endWithout },
         start_and_await_3_steps_ms: { empty: startEmpty, loaded: startFull, p50_ratio: slowdown },
         list_runs_ms: { loaded: listing, empty: listingEmpty },
         list_runs_worst_p99_ms: worstP99,
