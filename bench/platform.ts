@@ -1,6 +1,7 @@
 import { createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
+import { adminUrl, createTestDatabase, type TestDatabase } from "@mcp/db/testing";
+import { Client as PgClient } from "pg";
 import { startExecutor, type ExecutorApp } from "@mcp/executor/app";
 import { ExecutorService, RunStatus } from "@mcp/proto/executor";
 import { RegistryService } from "@mcp/proto/registry";
@@ -77,8 +78,12 @@ export const grpcClient = <
 export async function startBenchPlatform(options: {
   executors: number;
   runnerFor: RunnerFor;
+  /** A database to use (created when missing) and keep after `stop()`, instead of a fresh one dropped then. */
+  keepDatabase?: string;
 }): Promise<BenchPlatform> {
-  const db = await createTestDatabase("mcp_bench");
+  const db = options.keepDatabase
+    ? await keptDatabase(options.keepDatabase)
+    : await createTestDatabase("mcp_bench");
   const registry = await startBenchRegistry(db.url);
   const workflowsConfig = loadConfig("workflows", {
     ...quiet,
@@ -115,9 +120,25 @@ export async function startBenchPlatform(options: {
       for (const e of executors) await e.stop();
       await workflows.stop();
       await registry.stop();
-      await db.drop();
+      if (!options.keepDatabase) await db.drop();
     },
   };
+}
+
+/** The database `name` on the test server, created when missing; never dropped by the benchmark. */
+async function keptDatabase(name: string): Promise<TestDatabase> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const client = new PgClient({ connectionString: adminUrl() });
+  await client.connect();
+  try {
+    const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
+    if (found.rowCount === 0) await client.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await client.end();
+  }
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return { url: url.toString(), name, drop: async () => undefined };
 }
 
 /** A python_script MCP (the injected runner ignores its config). */

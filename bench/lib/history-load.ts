@@ -4,16 +4,6 @@ import { Client } from "pg";
 /** Step rows per loaded run. */
 export const STEPS_PER_RUN = 10;
 
-/** What {@link loadHistory} took. */
-export interface HistoryLoad {
-  /** The rows' INSERTs and ANALYZE, in ms. */
-  readonly loadMs: number;
-  /** Filling the dashboard's rollup from those runs (the migration's backfill), in ms. */
-  readonly backfillMs: number;
-  /** Rows of `run_stats_hourly` after it. */
-  readonly rollupRows: number;
-}
-
 /**
  * Loads `runs` finished runs of workflow `workflowId` (and `runs × 10` step rows) straight into the
  * database: one `INSERT … SELECT generate_series` per table per chunk of 100,000 runs (chunks keep
@@ -21,15 +11,15 @@ export interface HistoryLoad {
  * FAILED, durations from 20 ms to ~5 minutes (97 values, log-spaced, so each hour's runs fill ~100
  * buckets of the rollup's duration histogram); ids are sequential UUIDs (`00000000-…` runs,
  * `00000001-…` steps) that no v4 id collides with. The rollup's insert trigger is off during the
- * load, and the rollup is then filled by the migration's own backfill (timed: what upgrading a
- * database of that size costs). Ends with ANALYZE, as autovacuum would after such a load.
+ * load: call {@link backfillRollup} after it. Ends with ANALYZE, as autovacuum would after such a
+ * load. Returns the wall time in ms.
  */
 export async function loadHistory(
   url: string,
   workflowId: string,
   runs: number,
   onChunk: (loaded: number) => void = () => undefined,
-): Promise<HistoryLoad> {
+): Promise<number> {
   const client = new Client({ connectionString: url });
   await client.connect();
   const started = performance.now();
@@ -66,15 +56,47 @@ export async function loadHistory(
     }
     await client.query("ANALYZE workflow_runs");
     await client.query("ANALYZE step_runs");
-    const loadMs = performance.now() - started;
+    return performance.now() - started;
+  } finally {
     await client.query("ALTER TABLE workflow_runs ENABLE TRIGGER run_stats_hourly_on_insert");
-    const backfillStarted = performance.now();
+    await client.end();
+  }
+}
+
+/** Runs a previous {@link loadHistory} left in the database (BENCH_HISTORY_DB reuses them). */
+export async function loadedRuns(url: string): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const res = await client.query<{ n: string }>(
+      "SELECT count(*) AS n FROM workflow_runs WHERE id::text LIKE '00000000-0000-4000-8000-%'",
+    );
+    return Number(res.rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Empties the dashboard's rollup and fills it again from the runs with the migration's own backfill
+ * (timed: what migration 1768800000000 costs on a database of that size). Returns the wall time in
+ * ms and the rollup's rows after it.
+ */
+export async function backfillRollup(url: string): Promise<{ ms: number; rows: number }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("SET statement_timeout = 0");
+    const started = performance.now();
+    await client.query("BEGIN");
+    await client.query("LOCK TABLE workflow_runs IN SHARE ROW EXCLUSIVE MODE");
     await client.query("DELETE FROM run_stats_hourly");
     await client.query(RUN_STATS_BACKFILL_SQL);
+    await client.query("COMMIT");
     await client.query("ANALYZE run_stats_hourly");
-    const backfillMs = performance.now() - backfillStarted;
+    const ms = performance.now() - started;
     const rows = await client.query<{ n: string }>("SELECT count(*) AS n FROM run_stats_hourly");
-    return { loadMs, backfillMs, rollupRows: Number(rows.rows[0]?.n ?? 0) };
+    return { ms, rows: Number(rows.rows[0]?.n ?? 0) };
   } finally {
     await client.end();
   }

@@ -1,6 +1,6 @@
 import { HOURLY_STATS_SQL, openDatabase, PRUNE_BATCH_SQL, RunRetention, WORKFLOW_STATS_SQL } from "@mcp/db";
 import { ExecutorService, RunStatus } from "@mcp/proto/executor";
-import { loadHistory, planOf, STEPS_PER_RUN } from "../lib/history-load";
+import { backfillRollup, loadedRuns, loadHistory, planOf, STEPS_PER_RUN } from "../lib/history-load";
 import { runEndCost } from "../lib/run-end-cost";
 import { settings } from "../lib/settings";
 import { interleave, ratio, round, summarize, timed, type Summary } from "../lib/stats";
@@ -52,24 +52,34 @@ const access = (plan: string[]) =>
  * one prune batch of 500 runs takes there.
  */
 export async function historySuite(): Promise<SuiteResult> {
-  const { runs, rounds, perRound, listCalls, statsCalls } = settings.history;
+  const { runs, rounds, perRound, listCalls, statsCalls, keepDatabase } = settings.history;
   const empty = await startBenchPlatform({ executors: 1, runnerFor: benchRunner });
   let full: BenchPlatform | undefined;
   try {
-    full = await startBenchPlatform({ executors: 1, runnerFor: benchRunner });
-    for (const p of [empty, full]) {
+    full = await startBenchPlatform({
+      executors: 1,
+      runnerFor: benchRunner,
+      ...(keepDatabase ? { keepDatabase } : {}),
+    });
+    // BENCH_HISTORY_DB: a database a previous run loaded (and kept) is used as it is
+    const reused = keepDatabase ? await loadedRuns(full.db.url) : 0;
+    for (const p of reused > 0 ? [empty] : [empty, full]) {
       await createScriptMcp(p, "bench-history");
       await defineWorkflow(p, "three", noopSpec("bench-history", 3, "sequential"));
     }
     const workflowId = (await full.workflowClient.getWorkflow({ workflow: { case: "name", value: "three" } }))
       .workflow!.id;
     let lastShown = 0;
-    const { loadMs, backfillMs, rollupRows } = await loadHistory(full.db.url, workflowId, runs, (loaded) => {
-      if (loaded - lastShown >= 200_000 || loaded === runs) {
-        process.stdout.write(`  history: ${loaded.toLocaleString("en")} runs loaded\n`);
-        lastShown = loaded;
-      }
-    });
+    const loadMs =
+      reused > 0
+        ? undefined
+        : await loadHistory(full.db.url, workflowId, runs, (loaded) => {
+            if (loaded - lastShown >= 200_000 || loaded === runs) {
+              process.stdout.write(`  history: ${loaded.toLocaleString("en")} runs loaded\n`);
+              lastShown = loaded;
+            }
+          });
+    const backfill = await backfillRollup(full.db.url);
 
     const [e, f] = [empty.executorClients[0]!, full.executorClients[0]!];
     for (let i = 0; i < 10; i++) await Promise.all([executeAndWait(e, "three"), executeAndWait(f, "three")]);
@@ -160,16 +170,20 @@ export async function historySuite(): Promise<SuiteResult> {
     const endWithout = summarize(runEnd.without);
 
     const slowdown = ratio(startFull.p50, startEmpty.p50);
-    const history = `${runs.toLocaleString("en")} runs / ${(runs * STEPS_PER_RUN).toLocaleString("en")} steps`;
+    const loaded = reused > 0 ? reused : runs;
+    const history = `${loaded.toLocaleString("en")} runs / ${(loaded * STEPS_PER_RUN).toLocaleString("en")} steps`;
     return {
       rows: [
         {
           figure: `load ${history} (INSERT … SELECT generate_series)`,
-          ours: `${(loadMs / 1000).toFixed(1)} s`,
+          ours:
+            loadMs === undefined
+              ? `reused (BENCH_HISTORY_DB=${keepDatabase})`
+              : `${(loadMs / 1000).toFixed(1)} s`,
         },
         {
-          figure: `backfill of the rollup from those runs (the migration's): ${rollupRows.toLocaleString("en")} rows`,
-          ours: `${(backfillMs / 1000).toFixed(1)} s`,
+          figure: `backfill of the rollup from those runs (the migration's): ${backfill.rows.toLocaleString("en")} rows`,
+          ours: `${(backfill.ms / 1000).toFixed(1)} s`,
         },
         {
           figure: `run end (UPDATE … status) with the rollup's trigger vs without: p50 / p99 (n=${endWith.n} each)`,
@@ -208,11 +222,12 @@ export async function historySuite(): Promise<SuiteResult> {
         ...Object.entries(plans).map(([name, plan]) => ({ figure: `plan: ${name}`, ours: plan })),
       ],
       json: {
-        runs,
-        step_rows: runs * STEPS_PER_RUN,
-        load_s: round(loadMs / 1000, 1),
-        rollup_backfill_s: round(backfillMs / 1000, 1),
-        rollup_rows: rollupRows,
+        runs: loaded,
+        step_rows: loaded * STEPS_PER_RUN,
+        load_s: loadMs === undefined ? null : round(loadMs / 1000, 1),
+        reused_database: reused > 0,
+        rollup_backfill_s: round(backfill.ms / 1000, 1),
+        rollup_rows: backfill.rows,
         run_end_ms: { with_rollup: endWith, without: endWithout },
         start_and_await_3_steps_ms: { empty: startEmpty, loaded: startFull, p50_ratio: slowdown },
         list_runs_ms: { loaded: listing, empty: listingEmpty },
