@@ -73,8 +73,8 @@ describe("workflow steps checked against their MCP's input schema", () => {
       },
     });
     expect(report.violations.map((v) => [v.field, v.code])).toEqual([
-      ['spec.steps[2].inputs["text"]', "MISSING_MCP_INPUT"],
       ['spec.steps[2].inputs["colour"]', "UNKNOWN_MCP_INPUT"],
+      ['spec.steps[2].inputs["text"]', "MISSING_MCP_INPUT"],
     ]);
   });
 
