@@ -79,6 +79,7 @@ export {
   PERCENTILE_ABSOLUTE_ERROR_MS,
   PERCENTILE_RELATIVE_ERROR,
   bucketMidpointMs,
+  mergeHistograms,
   percentileOf,
 } from "./repositories/duration-histogram.js";
 export { ROLLUP_OF_RUNS_SQL, RUN_STATS_BACKFILL_SQL } from "./migrations/1768800000000-run-stats-rollup.js";

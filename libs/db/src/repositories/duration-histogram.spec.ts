@@ -2,6 +2,7 @@ import {
   PERCENTILE_ABSOLUTE_ERROR_MS,
   PERCENTILE_RELATIVE_ERROR,
   bucketMidpointMs,
+  mergeHistograms,
   percentileOf,
 } from "./duration-histogram";
 
@@ -48,6 +49,13 @@ describe("duration histogram percentiles", () => {
         PERCENTILE_RELATIVE_ERROR * want + PERCENTILE_ABSOLUTE_ERROR_MS,
       );
     }
+  });
+
+  it("sums histograms bucket by bucket, leaving out the runs without a duration", () => {
+    expect(mergeHistograms([{ "3": 2, "-1": 4, "10": 1 }, { "10": 5, "0": 1, "-2": 7 }, {}])).toEqual({
+      buckets: [0, 3, 10],
+      counts: [1, 2, 6],
+    });
   });
 
   it("answers null for no durations, and the one bucket's midpoint for one", () => {

@@ -53,3 +53,22 @@ function valueAtRank(buckets: readonly number[], counts: readonly number[], rank
   }
   return bucketMidpointMs(buckets[buckets.length - 1] ?? 0);
 }
+
+/**
+ * Sums rollup histograms (bucket id as text → count) into bucket ids ascending and their counts,
+ * leaving out the buckets below 0 (runs without a duration).
+ */
+export function mergeHistograms(histograms: readonly Readonly<Record<string, number>>[]): {
+  buckets: number[];
+  counts: number[];
+} {
+  const sum = new Map<number, number>();
+  for (const histogram of histograms) {
+    for (const [key, count] of Object.entries(histogram)) {
+      const bucket = Number(key);
+      if (bucket >= 0) sum.set(bucket, (sum.get(bucket) ?? 0) + count);
+    }
+  }
+  const buckets = [...sum.keys()].sort((a, b) => a - b);
+  return { buckets, counts: buckets.map((b) => sum.get(b)!) };
+}

@@ -1,3 +1,5 @@
+import type { mergeHistograms } from "./duration-histogram.js";
+
 /**
  * GetRunStats' queries over the rollup `run_stats_hourly` (migration 1768800000000, which owns its
  * table, triggers and bucket function; docs/adr/027-run-stats-rollup.md). Exported for the benchmark,
@@ -13,8 +15,9 @@ const hourOf = (createdAt: string) => `date_trunc('hour', ${createdAt}, 'UTC')`;
 /**
  * Per-workflow figures of `$1`'s runs created since `$2` (on the hour): the finished ones from the
  * rollup, the live ones (few: pending and running) from `workflow_runs`; the `$3` workflows with the
- * most runs, each with its duration histogram summed over the window (bucket ids ascending, counts).
- * Only the listed workflows' histograms are expanded.
+ * most runs, each with the duration histograms of its rollup rows in the window (a jsonb array of
+ * bucket → count objects: summed by the caller, {@link mergeHistograms}, which is cheaper than
+ * expanding them in SQL).
  */
 export const WORKFLOW_STATS_SQL = `
   WITH rollup AS (
@@ -31,16 +34,11 @@ export const WORKFLOW_STATS_SQL = `
            ) counted
      GROUP BY workflow_name
      ORDER BY sum(runs) DESC, workflow_name LIMIT $3
-  ), buckets AS (
-    SELECT r.workflow_name, b.key::int AS bucket, sum(b.value::int) AS n
-      FROM rollup r JOIN top USING (workflow_name), jsonb_each_text(r.histogram) b
-     WHERE b.key::int >= 0
-     GROUP BY 1, 2
   )
   SELECT t.workflow_name AS name, t.runs::bigint AS runs, t.failed::bigint AS failed,
          t.finished::bigint AS finished,
-         COALESCE((SELECT array_agg(b.bucket ORDER BY b.bucket) FROM buckets b WHERE b.workflow_name = t.workflow_name), '{}') AS buckets,
-         COALESCE((SELECT array_agg(b.n::bigint ORDER BY b.bucket) FROM buckets b WHERE b.workflow_name = t.workflow_name), '{}') AS counts
+         (SELECT COALESCE(jsonb_agg(r.histogram), '[]'::jsonb) FROM rollup r
+           WHERE r.workflow_name = t.workflow_name) AS histograms
     FROM top t
    ORDER BY t.runs DESC, t.workflow_name`;
 

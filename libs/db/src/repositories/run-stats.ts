@@ -1,5 +1,5 @@
 import type { DataSource } from "typeorm";
-import { percentileOf } from "./duration-histogram.js";
+import { mergeHistograms, percentileOf } from "./duration-histogram.js";
 import { HOURLY_STATS_SQL, WORKFLOW_STATS_SQL } from "./run-stats-sql.js";
 
 /** Runs created in one hour, by status (as stored: `succeeded`, `failed`, …). */
@@ -66,8 +66,7 @@ export class RunStats {
           runs: string;
           failed: string;
           finished: string;
-          buckets: (number | string)[];
-          counts: string[];
+          histograms: Record<string, number>[];
         }[]
       >(WORKFLOW_STATS_SQL, [workspace, since, MAX_WORKFLOW_STATS]),
       this.dataSource.query<{ count: string }[]>(
@@ -93,8 +92,7 @@ export class RunStats {
     return {
       hourly: [...byHour.values()],
       workflows: workflows.map((w) => {
-        const buckets = w.buckets.map(Number);
-        const counts = w.counts.map(Number);
+        const { buckets, counts } = mergeHistograms(w.histograms);
         return {
           workflowName: w.name,
           runs: Number(w.runs),
