@@ -43,7 +43,7 @@ export const MAX_WORKFLOW_STATS = 50;
 
 /**
  * The dashboard's figures (GetRunStats). Finished runs are read from the rollup `run_stats_hourly`
- * (counts per workspace, hour created, workflow, final status and duration bucket, kept by triggers on
+ * (counts per workspace, hour created, workflow and final status, with a duration histogram, kept by triggers on
  * `workflow_runs`: docs/adr/027-run-stats-rollup.md), so a week costs its hours, not its runs; the
  * live ones (pending, running), running-now and recent failures from `workflow_runs_by_status`.
  * p50/p95 come from the duration histogram, within 4.43 % (+0.5 ms) of the exact values (duration-histogram.ts).
