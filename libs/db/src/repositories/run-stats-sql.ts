@@ -1,5 +1,3 @@
-import type { mergeHistograms } from "./duration-histogram.js";
-
 /**
  * GetRunStats' queries over the rollup `run_stats_hourly` (migration 1768800000000, which owns its
  * table, triggers and bucket function; docs/adr/027-run-stats-rollup.md). Exported for the benchmark,
@@ -16,7 +14,7 @@ const hourOf = (createdAt: string) => `date_trunc('hour', ${createdAt}, 'UTC')`;
  * Per-workflow figures of `$1`'s runs created since `$2` (on the hour): the finished ones from the
  * rollup, the live ones (few: pending and running) from `workflow_runs`; the `$3` workflows with the
  * most runs, each with the duration histograms of its rollup rows in the window (a jsonb array of
- * bucket → count objects: summed by the caller, {@link mergeHistograms}, which is cheaper than
+ * bucket → count objects: summed by the caller with `mergeHistograms`, which is cheaper than
  * expanding them in SQL).
  */
 export const WORKFLOW_STATS_SQL = `
