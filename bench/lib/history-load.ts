@@ -1,3 +1,4 @@
+import { RUN_STATS_BACKFILL_SQL } from "@mcp/db";
 import { Client } from "pg";
 
 /** Step rows per loaded run. */
@@ -7,8 +8,11 @@ export const STEPS_PER_RUN = 10;
  * Loads `runs` finished runs of workflow `workflowId` (and `runs × 10` step rows) straight into the
  * database: one `INSERT … SELECT generate_series` per table per chunk of 100,000 runs (chunks keep
  * each statement's foreign-key check queue small). Finish times spread over the last 90 days, 10 %
- * FAILED; ids are sequential UUIDs (`00000000-…` runs, `00000001-…` steps) that no v4 id collides
- * with. Ends with ANALYZE, as autovacuum would after such a load. Returns the wall time in ms.
+ * FAILED, durations from 20 ms to ~5 minutes (97 values, log-spaced, so each hour's runs fill ~100
+ * buckets of the rollup's duration histogram); ids are sequential UUIDs (`00000000-…` runs,
+ * `00000001-…` steps) that no v4 id collides with. The rollup's insert trigger is off during the
+ * load: call {@link backfillRollup} after it. Ends with ANALYZE, as autovacuum would after such a
+ * load. Returns the wall time in ms.
  */
 export async function loadHistory(
   url: string,
@@ -22,6 +26,7 @@ export async function loadHistory(
   try {
     await client.query("SET synchronous_commit = off");
     await client.query("SET statement_timeout = 0");
+    await client.query("ALTER TABLE workflow_runs DISABLE TRIGGER run_stats_hourly_on_insert");
     const chunk = 100_000;
     for (let from = 1; from <= runs; from += chunk) {
       const to = Math.min(runs, from + chunk - 1);
@@ -30,9 +35,10 @@ export async function loadHistory(
                                     outputs, owner, fence, created_at, started_at, finished_at, updated_at)
          SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(i), 12, '0'))::uuid, 'workflow', $1, 'bench-history', 1,
                 CASE WHEN i % 10 = 0 THEN 'failed' ELSE 'succeeded' END, '{"x": "bench"}', '{"x": "bench"}', NULL, 1,
-                t - interval '2 seconds', t - interval '2 seconds', t, t
+                t - d, t - d, t, t
            FROM generate_series($2::int, $3::int) AS i,
-                LATERAL (SELECT now() - interval '90 days' + (i::float8 / $4) * interval '89 days' AS t) AS at`,
+                LATERAL (SELECT now() - interval '90 days' + (i::float8 / $4) * interval '89 days' AS t,
+                                round(20 * 2 ^ ((i % 97) * 14.0 / 97)) * interval '1 millisecond' AS d) AS at`,
         [workflowId, from, to, runs],
       );
       await client.query(
@@ -51,6 +57,32 @@ export async function loadHistory(
     await client.query("ANALYZE workflow_runs");
     await client.query("ANALYZE step_runs");
     return performance.now() - started;
+  } finally {
+    await client.query("ALTER TABLE workflow_runs ENABLE TRIGGER run_stats_hourly_on_insert");
+    await client.end();
+  }
+}
+
+/**
+ * Empties the dashboard's rollup and fills it again from the runs with the migration's own backfill
+ * (timed: what migration 1768800000000 costs on a database of that size). Returns the wall time in
+ * ms and the rollup's rows after it.
+ */
+export async function backfillRollup(url: string): Promise<{ ms: number; rows: number }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("SET statement_timeout = 0");
+    const started = performance.now();
+    await client.query("BEGIN");
+    await client.query("LOCK TABLE workflow_runs IN SHARE ROW EXCLUSIVE MODE");
+    await client.query("DELETE FROM run_stats_hourly");
+    await client.query(RUN_STATS_BACKFILL_SQL);
+    await client.query("COMMIT");
+    await client.query("ANALYZE run_stats_hourly");
+    const ms = performance.now() - started;
+    const rows = await client.query<{ n: string }>("SELECT count(*) AS n FROM run_stats_hourly");
+    return { ms, rows: Number(rows.rows[0]?.n ?? 0) };
   } finally {
     await client.end();
   }

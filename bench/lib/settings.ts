@@ -29,6 +29,8 @@ export const settings = {
   /** `BENCH_HISTORY_RUNS`: finished runs loaded (10 step rows each); default 1,000,000 (quick: 20,000). */
   history: {
     runs: Number(process.env["BENCH_HISTORY_RUNS"] ?? (quick ? 20_000 : 1_000_000)),
+    /** BENCH_HISTORY_DB: keep the loaded database under this name and reuse it on the next run. */
+    keepDatabase: process.env["BENCH_HISTORY_DB"] || undefined,
     rounds: quick ? 2 : 6,
     perRound: quick ? 5 : 15,
     listCalls: quick ? 100 : 400,

@@ -1,7 +1,8 @@
-import { openDatabase, PRUNE_BATCH_SQL, RunRetention } from "@mcp/db";
+import { HOURLY_STATS_SQL, openDatabase, PRUNE_BATCH_SQL, RunRetention, WORKFLOW_STATS_SQL } from "@mcp/db";
 import { keptDatabase } from "@mcp/db/testing";
 import { ExecutorService, RunStatus, RunView } from "@mcp/proto/executor";
-import { loadedRuns, loadHistory, planOf, STEPS_PER_RUN } from "../lib/history-load";
+import { backfillRollup, loadedRuns, loadHistory, planOf, STEPS_PER_RUN } from "../lib/history-load";
+import { runEndCost } from "../lib/run-end-cost";
 import { settings } from "../lib/settings";
 import { interleave, ratio, round, summarize, timed, type Summary } from "../lib/stats";
 import {
@@ -29,10 +30,12 @@ const LIST_SQL = {
   failed: `SELECT * FROM workflow_runs r WHERE r.workspace = 'default' AND r.status = 'failed' ORDER BY r.created_at DESC, r.id DESC LIMIT ${PAGE + 1}`,
 };
 
-/** GetRunStats' per-workflow aggregate (RunStats.since), the heaviest of its queries, to EXPLAIN. */
-const STATS_SQL = `SELECT workflow_name, count(*), percentile_cont(ARRAY[0.5, 0.95]) WITHIN GROUP
-  (ORDER BY EXTRACT(EPOCH FROM finished_at - started_at) * 1000) FROM workflow_runs
-  WHERE workspace = 'default' AND created_at >= $1 AND workflow_name IS NOT NULL GROUP BY workflow_name`;
+/** The start of the hour `hours` hours before now, as GetRunStats' window starts. */
+const hoursAgo = (hours: number) => {
+  const start = new Date(Date.now() - hours * 3_600_000);
+  start.setUTCMinutes(0, 0, 0);
+  return start;
+};
 
 /** The plan's first line that names an index or a scan (what the query reads). */
 const access = (plan: string[]) =>
@@ -47,45 +50,47 @@ const access = (plan: string[]) =>
  * and on one holding `BENCH_HISTORY_RUNS` finished runs (10 step rows each, loaded with INSERT …
  * SELECT generate_series), measured in alternating rounds on two platforms side by side; ListRuns
  * pages (newest, by workflow, by status, the next page, in the default view; and newest in the FULL
- * view) and GetRunStats (the dashboard's day and week) on both, interleaved; the plans of ListRuns and
- * of the prune's batch query; and how long one prune batch of 500 runs takes there.
+ * view) and GetRunStats (the dashboard's hour, day and
+ * week, read from the rollup `run_stats_hourly`) on both, interleaved; the plans of ListRuns, of
+ * GetRunStats' week and of the prune's batch query; how long the rollup's backfill of the loaded runs
+ * takes (the migration's cost on such a database), what its trigger adds to a run's end, and how long
+ * one prune batch of 500 runs takes there.
  * `BENCH_HISTORY_DB=<name>` keeps the loaded database under that name and reuses it next time.
  */
 export async function historySuite(): Promise<SuiteResult> {
-  const { runs, rounds, perRound, listCalls, statsCalls } = settings.history;
+  const { runs, rounds, perRound, listCalls, statsCalls, keepDatabase } = settings.history;
   // BENCH_HISTORY_DB=<name>: the loaded database is that one, kept after the run and reused by the
   // next, its load skipped. Each run's prune batches delete 1,500 of its oldest runs: it is reused while
   // it holds 99-100 % of `runs` loaded runs; any other count is an error.
-  const keptName = process.env["BENCH_HISTORY_DB"];
-  const kept = keptName ? await keptDatabase(keptName) : undefined;
+  const kept = keepDatabase ? await keptDatabase(keepDatabase) : undefined;
   const reused = kept && !kept.created ? await loadedRuns(kept.url) : 0;
   if (kept && !kept.created && (reused > runs || reused < runs * 0.99)) {
     throw new Error(
-      `BENCH_HISTORY_DB=${keptName} holds ${reused} loaded runs, not ${runs}: drop it ` +
-        `(DROP DATABASE "${keptName}") or set BENCH_HISTORY_RUNS=${reused}`,
+      `BENCH_HISTORY_DB=${keepDatabase} holds ${reused} loaded runs, not ${runs}: drop it ` +
+        `(DROP DATABASE "${keepDatabase}") or set BENCH_HISTORY_RUNS=${reused}`,
     );
   }
   const empty = await startBenchPlatform({ executors: 1, runnerFor: benchRunner });
   let full: BenchPlatform | undefined;
   try {
     full = await startBenchPlatform({ executors: 1, runnerFor: benchRunner, ...(kept ? { db: kept } : {}) });
-    for (const p of reused ? [empty] : [empty, full]) {
+    for (const p of reused > 0 ? [empty] : [empty, full]) {
       await createScriptMcp(p, "bench-history");
       await defineWorkflow(p, "three", noopSpec("bench-history", 3, "sequential"));
     }
     const workflowId = (await full.workflowClient.getWorkflow({ workflow: { case: "name", value: "three" } }))
       .workflow!.id;
     let lastShown = 0;
-    const loadMs = reused
-      ? 0
-      : await loadHistory(full.db.url, workflowId, runs, (loaded) => {
-          if (loaded - lastShown >= 200_000 || loaded === runs) {
-            process.stdout.write(`  history: ${loaded.toLocaleString("en")} runs loaded\n`);
-            lastShown = loaded;
-          }
-        });
-    if (reused)
-      process.stdout.write(`  history: reusing ${keptName} (${reused.toLocaleString("en")} runs)\n`);
+    const loadMs =
+      reused > 0
+        ? undefined
+        : await loadHistory(full.db.url, workflowId, runs, (loaded) => {
+            if (loaded - lastShown >= 200_000 || loaded === runs) {
+              process.stdout.write(`  history: ${loaded.toLocaleString("en")} runs loaded\n`);
+              lastShown = loaded;
+            }
+          });
+    const backfill = await backfillRollup(full.db.url);
 
     const [e, f] = [empty.executorClients[0]!, full.executorClients[0]!];
     for (let i = 0; i < 10; i++) await Promise.all([executeAndWait(e, "three"), executeAndWait(f, "three")]);
@@ -135,6 +140,7 @@ export async function historySuite(): Promise<SuiteResult> {
     const statsOf = (p: BenchPlatform) => {
       const client = grpcClient(ExecutorService, p.executors[0]!.server.url);
       return {
+        hour: () => client.getRunStats({ windowHours: 1 }),
         day: () => client.getRunStats({ windowHours: 24 }),
         week: () => client.getRunStats({ windowHours: 168 }),
       } as Record<string, () => Promise<unknown>>;
@@ -160,7 +166,10 @@ export async function historySuite(): Promise<SuiteResult> {
       list_newest: access(await planOf(full.db.url, LIST_SQL.newest, [])),
       list_by_workflow: access(await planOf(full.db.url, LIST_SQL.workflow, [workflowId])),
       list_failed: access(await planOf(full.db.url, LIST_SQL.failed, [])),
-      run_stats_week: access(await planOf(full.db.url, STATS_SQL, [new Date(Date.now() - 7 * DAY_MS)])),
+      run_stats_week_hourly: access(await planOf(full.db.url, HOURLY_STATS_SQL, ["default", hoursAgo(168)])),
+      run_stats_week_workflows: access(
+        await planOf(full.db.url, WORKFLOW_STATS_SQL, ["default", hoursAgo(168), 50]),
+      ),
       prune_batch: access(await planOf(full.db.url, PRUNE_BATCH_SQL, [cutoff, 500])),
     };
 
@@ -173,14 +182,31 @@ export async function historySuite(): Promise<SuiteResult> {
       await dataSource.destroy();
     }
     const batch = summarize(batches);
+    const runEnd = await runEndCost(full.db.url, rounds, perRound * 4);
+    const endWith = summarize(runEnd.withRollup);
+    const endWithout = summarize(runEnd.without);
 
     const slowdown = ratio(startFull.p50, startEmpty.p50);
-    const history = `${runs.toLocaleString("en")} runs / ${(runs * STEPS_PER_RUN).toLocaleString("en")} steps`;
+    const loaded = reused > 0 ? reused : runs;
+    const history = `${loaded.toLocaleString("en")} runs / ${(loaded * STEPS_PER_RUN).toLocaleString("en")} steps`;
     return {
       rows: [
         {
           figure: `load ${history} (INSERT … SELECT generate_series)`,
-          ours: reused ? `reused (BENCH_HISTORY_DB=${keptName})` : `${(loadMs / 1000).toFixed(1)} s`,
+          ours:
+            loadMs === undefined
+              ? `reused (BENCH_HISTORY_DB=${keepDatabase})`
+              : `${(loadMs / 1000).toFixed(1)} s`,
+        },
+        {
+          figure: `backfill of the rollup from those runs (the migration's): ${backfill.rows.toLocaleString("en")} rows`,
+          ours: `${(backfill.ms / 1000).toFixed(1)} s`,
+        },
+        {
+          figure: `run end (UPDATE … status) with the rollup's trigger vs without: p50 / p99 (n=${endWith.n} each)`,
+          ours: `${ms(endWith.p50)} / ${ms(endWith.p99)}`,
+          peer: `${ms(endWithout.p50)} / ${ms(endWithout.p99)}`,
+          ratio: ratio(endWith.p50, endWithout.p50),
         },
         {
           figure: `3-step start-and-await p50 / p99, loaded vs empty (n=${rounds * perRound} each)`,
@@ -205,7 +231,7 @@ export async function historySuite(): Promise<SuiteResult> {
           peer: `${ms(statsEmpty[name]!.p50)} / ${ms(statsEmpty[name]!.p99)}`,
         })),
         {
-          figure: "GetRunStats p99, worst of the two",
+          figure: "GetRunStats p99, worst of the three",
           ours: ms(worstStatsP99),
           target: target("< 100 ms", worstStatsP99, 100, "ms", "max"),
         },
@@ -213,9 +239,13 @@ export async function historySuite(): Promise<SuiteResult> {
         ...Object.entries(plans).map(([name, plan]) => ({ figure: `plan: ${name}`, ours: plan })),
       ],
       json: {
-        runs,
-        step_rows: runs * STEPS_PER_RUN,
-        load_s: round(loadMs / 1000, 1),
+        runs: loaded,
+        step_rows: loaded * STEPS_PER_RUN,
+        load_s: loadMs === undefined ? null : round(loadMs / 1000, 1),
+        reused_database: reused > 0,
+        rollup_backfill_s: round(backfill.ms / 1000, 1),
+        rollup_rows: backfill.rows,
+        run_end_ms: { with_rollup: endWith, without: endWithout },
         start_and_await_3_steps_ms: { empty: startEmpty, loaded: startFull, p50_ratio: slowdown },
         list_runs_ms: { loaded: listing, empty: listingEmpty },
         list_runs_worst_p99_ms: worstP99,

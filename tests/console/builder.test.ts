@@ -123,7 +123,15 @@ describe("web console › visual workflow builder (Chromium, a real platform)", 
     // a concat step with nothing mapped yet: validation marks its box and its required inputs
     await addStep(concat, "left");
     await node("left").locator('[data-problems="2"]').waitFor();
-    await panel.getByText(/requires input "prefix"/).waitFor();
+    // each missing input is marked on its own row
+    await panel
+      .locator('fieldset[data-input="prefix"] .field-error')
+      .getByText(/requires input "prefix"/)
+      .waitFor();
+    await panel
+      .locator('fieldset[data-input="text"] .field-error')
+      .getByText(/requires input "text"/)
+      .waitFor();
     await saveScreenshot(page, "builder-problems");
     await drawEdge(page, "fetch", "left");
     await select("left");

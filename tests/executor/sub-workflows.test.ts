@@ -402,6 +402,23 @@ describe("sub-workflows", () => {
     expect(missingInput.violations.map((v) => [v.field, v.code])).toEqual([
       ['spec.steps[0].inputs["extra"]', "UNKNOWN_WORKFLOW_INPUT"],
     ]);
+    // a required input the step does not map is named at its own path, as the builder marks it
+    const needy = uniqueName("needy");
+    await wf.createWorkflow({ name: needy, spec: { ...leaf, inputs: [{ name: "topic", required: true }] } });
+    const unmapped = await wf.validateWorkflow({
+      target: {
+        case: "spec",
+        value: {
+          steps: [
+            { stepId: "first", workflow: byName(a) },
+            { stepId: "second", workflow: byName(needy) },
+          ],
+        },
+      },
+    });
+    expect(unmapped.violations.map((v) => [v.field, v.code])).toEqual([
+      ['spec.steps[1].inputs["topic"]', "MISSING_WORKFLOW_INPUT"],
+    ]);
   });
 
   describe("examples/sub-workflow.yaml", () => {

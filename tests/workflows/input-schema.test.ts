@@ -61,6 +61,23 @@ describe("workflow steps checked against their MCP's input schema", () => {
     expect(reasonOf(err)).toBe("UNRESOLVED_REFERENCES");
   });
 
+  it("puts each violation at the input it is about: the missing one, and the unknown one", async () => {
+    const report = await p.client.validateWorkflow({
+      target: {
+        case: "spec",
+        value: spec([
+          step("ok", strict, { inputs: { text: str("hi") } }),
+          step("also", strict, { inputs: { text: str("hi") } }),
+          step("bad", strict, { inputs: { colour: str("red") } }),
+        ]),
+      },
+    });
+    expect(report.violations.map((v) => [v.field, v.code])).toEqual([
+      ['spec.steps[2].inputs["colour"]', "UNKNOWN_MCP_INPUT"],
+      ['spec.steps[2].inputs["text"]', "MISSING_MCP_INPUT"],
+    ]);
+  });
+
   it("checks an mcp_tool step against the tool's real input schema from the server's snapshot", async () => {
     const report = await p.client.validateWorkflow({
       target: {
@@ -69,7 +86,7 @@ describe("workflow steps checked against their MCP's input schema", () => {
       },
     });
     expect(report.violations.map((v) => [v.field, v.code])).toEqual([
-      ["spec.steps[0].inputs", "MISSING_MCP_INPUT"],
+      ['spec.steps[0].inputs["b"]', "MISSING_MCP_INPUT"],
     ]);
     expect(report.violations[0]?.description).toContain('requires input "b"');
     const good = await p.client.validateWorkflow({

@@ -195,7 +195,8 @@ describe("ValidateWorkflow's violations on the canvas", () => {
     const spec = diamond();
     const placed = placeViolations(spec, [
       v('spec.steps[1].inputs["text"]', "UNDECLARED_WORKFLOW_INPUT"),
-      v("spec.steps[1].inputs", "MISSING_MCP_INPUT"),
+      v('spec.steps[1].inputs["prefix"]', "MISSING_MCP_INPUT"),
+      v("spec.steps[1].inputs", "MISSING_WORKFLOW_INPUT"),
       v("spec.steps[3].depends_on[0]", "UNKNOWN_DEPENDENCY"),
       v("spec.steps[0].mcp", "MCP_NOT_FOUND"),
       v("spec.steps[2].retry.max_retries", "OUT_OF_RANGE"),
@@ -205,6 +206,7 @@ describe("ValidateWorkflow's violations on the canvas", () => {
     ]);
     expect(placed.steps.map((s) => [s.stepId, s.part])).toEqual([
       ["summarise", { kind: "input", name: "text" }],
+      ["summarise", { kind: "input", name: "prefix" }],
       ["summarise", { kind: "inputs" }],
       ["report", { kind: "dependsOn" }],
       ["fetch", { kind: "target" }],
@@ -212,9 +214,12 @@ describe("ValidateWorkflow's violations on the canvas", () => {
       ["translate", { kind: "when" }],
     ]);
     expect(placed.workflow.map((w) => w.code)).toEqual(["INVALID_FORMAT", "EMPTY_WORKFLOW"]);
-    expect(problemsByStep(placed).get("summarise")).toHaveLength(2);
+    expect(problemsByStep(placed).get("summarise")).toHaveLength(3);
     expect(problemsOf(placed, "summarise", "input", "text")).toEqual([
       'UNDECLARED_WORKFLOW_INPUT at spec.steps[1].inputs["text"]',
+    ]);
+    expect(problemsOf(placed, "summarise", "input", "prefix")).toEqual([
+      'MISSING_MCP_INPUT at spec.steps[1].inputs["prefix"]',
     ]);
     expect(problemsOf(placed, "summarise", "input", "other")).toEqual([]);
   });

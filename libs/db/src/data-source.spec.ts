@@ -48,6 +48,7 @@ describe("openDatabase", () => {
         "ExecutorSessions1768500000000",
         "McpFacets1768600000000",
         "RunTrace1768700000000",
+        "RunStatsRollup1768800000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",
@@ -63,6 +64,7 @@ describe("openDatabase", () => {
         "mcp_permits",
         "mcp_versions",
         "run_signals",
+        "run_stats_hourly",
         "schedule_ticks",
         "schedules",
         "schema_migrations",

@@ -76,6 +76,15 @@ export {
   type RunStatsRows,
   type WorkflowStatsRow,
 } from "./repositories/run-stats.js";
+export { HOURLY_STATS_SQL, WORKFLOW_STATS_SQL } from "./repositories/run-stats-sql.js";
+export {
+  PERCENTILE_ABSOLUTE_ERROR_MS,
+  PERCENTILE_RELATIVE_ERROR,
+  bucketMidpointMs,
+  mergeHistograms,
+  percentileOf,
+} from "./repositories/duration-histogram.js";
+export { ROLLUP_OF_RUNS_SQL, RUN_STATS_BACKFILL_SQL } from "./migrations/1768800000000-run-stats-rollup.js";
 export {
   RunWaits,
   decisionOf,

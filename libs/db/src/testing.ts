@@ -1,5 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { Client } from "pg";
+import { DataSource } from "typeorm";
+import { MIGRATIONS } from "./migrations/index.js";
 import type { NewRun } from "./repositories/run-store.js";
 import { stepRow } from "./repositories/step-row.js";
 
@@ -56,6 +58,28 @@ export async function keptDatabase(name: string): Promise<TestDatabase & { reado
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   return { url: url.toString(), name, created, drop: () => Promise.resolve() };
+}
+
+/**
+ * Applies this build's migrations up to and including the one named `last` to the database at `url`:
+ * the schema as an older release left it, to put rows in before the later migrations run.
+ */
+export async function migrateThrough(url: string, last: string): Promise<void> {
+  const upTo = MIGRATIONS.findIndex((m) => new m().name === last);
+  if (upTo < 0) throw new Error(`no migration named ${last}`);
+  const before = new DataSource({
+    type: "postgres",
+    url,
+    migrations: MIGRATIONS.slice(0, upTo + 1),
+    migrationsTableName: "schema_migrations",
+    migrationsTransactionMode: "each",
+  });
+  await before.initialize();
+  try {
+    await before.runMigrations();
+  } finally {
+    await before.destroy();
+  }
 }
 
 /** A pending workflow run with one pending step `a`, as the executor creates runs (`RunStore.create`). */

@@ -8,6 +8,8 @@ export type RunStatusName =
 /**
  * One run of a workflow (or of a single MCP, `kind = 'mcp'`). The owner/lease/fence columns make
  * exactly one executor drive it: a claim bumps `fence`, and every write checks the fence it holds.
+ * A run in a final status is counted in the dashboard's rollup `run_stats_hourly` by triggers
+ * (migration 1768800000000, docs/adr/027-run-stats-rollup.md), whichever statement ends or deletes it.
  */
 @Entity({ name: "workflow_runs" })
 @Index("workflow_runs_request_id", ["workspace", "requestId"], {
@@ -18,9 +20,6 @@ export type RunStatusName =
 @Index("workflow_runs_by_workflow", ["workflowId", "createdAt", "id"])
 @Index("workflow_runs_by_status", ["workspace", "status", "createdAt", "id"])
 @Index("workflow_runs_by_time", ["workspace", "createdAt", "id"])
-// (workspace, created_at) INCLUDE (status, workflow_name, started_at, finished_at): the dashboard's index-only
-// scans (GetRunStats). TypeORM cannot express INCLUDE; migration 1768200000000 owns it.
-@Index("workflow_runs_stats", { synchronize: false })
 @Index("workflow_runs_wake", ["wakeAt"], { where: "wake_at IS NOT NULL" })
 @Index("workflow_runs_children", ["parentRunId"], { where: "parent_step_id IS NOT NULL" })
 @Index("workflow_runs_by_parent", ["parentRunId"], { where: "parent_run_id IS NOT NULL" })

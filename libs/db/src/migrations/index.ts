@@ -16,6 +16,7 @@ import { ExecutorSessions1768500000000 } from "./1768500000000-executor-sessions
 import { RolesAndAudit1768300000000 } from "./1768300000000-roles-and-audit.js";
 import { McpFacets1768600000000 } from "./1768600000000-mcp-facets.js";
 import { RunTrace1768700000000 } from "./1768700000000-run-trace.js";
+import { RunStatsRollup1768800000000 } from "./1768800000000-run-stats-rollup.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -37,4 +38,5 @@ export const MIGRATIONS = [
   ExecutorSessions1768500000000,
   McpFacets1768600000000,
   RunTrace1768700000000,
+  RunStatsRollup1768800000000,
 ] as const;

@@ -17,10 +17,17 @@ export function inputSchemaOf(version: McpVersion | undefined): JsonObject | und
   return version.inputSchema;
 }
 
+/** Path of one input of the step at `stepField`, keyed like a proto map entry: `spec.steps[1].inputs["text"]`. */
+function inputPath(stepField: string, name: string): string {
+  return `${stepField}.inputs[${JSON.stringify(name)}]`;
+}
+
 /**
  * Checks a step's input names against the MCP's input schema: every `required` property must be
  * mapped, and when the schema closes its properties (`additionalProperties: false`) no other input
- * may be. Types are not checked here (values come from other steps at run time).
+ * may be. Types are not checked here (values come from other steps at run time). Each violation's
+ * field is the input it is about (`spec.steps[2].inputs["text"]`), a missing one included, so the
+ * console's builder marks that input's row.
  */
 export function inputViolations(
   step: Step,
@@ -37,7 +44,7 @@ export function inputViolations(
   for (const name of required) {
     if (!given.has(name)) {
       violations.push({
-        field: `${stepField}.inputs`,
+        field: inputPath(stepField, name),
         code: "MISSING_MCP_INPUT",
         description: `step "${step.stepId}": MCP "${mcpName}" requires input "${name}", which the step does not map`,
       });
@@ -54,7 +61,7 @@ export function inputViolations(
     for (const name of given) {
       if (!known.includes(name)) {
         violations.push({
-          field: `${stepField}.inputs["${name}"]`,
+          field: inputPath(stepField, name),
           code: "UNKNOWN_MCP_INPUT",
           description: `step "${step.stepId}": MCP "${mcpName}" takes no input "${name}" (its inputs: ${known.join(", ") || "none"})`,
         });

@@ -71,7 +71,7 @@ export async function checkSubWorkflows(
     for (const input of target.spec.inputs) {
       if (!input.required || input.defaultValue !== undefined || step.inputs[input.name]) continue;
       violations.push({
-        field: `${stepPath(index)}.inputs`,
+        field: stepInputPath(index, input.name),
         code: "MISSING_WORKFLOW_INPUT",
         description: `workflow "${target.definition.name}" requires input "${input.name}"; map it`,
       });
