@@ -19,10 +19,10 @@ export interface TestRegistry {
 
 /**
  * Redis for tests: the machine's, unless `TEST_REDIS_URL` says otherwise; by default the Redis
- * database numbered after the Jest worker (`/1`, `/2`; Redis has 16), so suites running side by side never share
- * a cache key or a lock (the services' keys have no per-suite prefix: a cached `mcp:def:default:
- * name:echo` of one suite would answer another's lookup). Pub/sub is not per database, but the
- * services' channels carry run ids (and `runs:new` only wakes executors to look for work).
+ * database numbered after the Jest worker (`/1`, `/2`; Redis has 16), so suites running side by
+ * side never share a cache key or a lock (the services' keys have no per-suite prefix: one suite's
+ * cached `mcp:def:default:name:echo` would answer another's lookup). Pub/sub is not per database,
+ * but the services' channels carry run ids (and `runs:new` only wakes executors to look for work).
  */
 export const TEST_REDIS_URL =
   process.env["TEST_REDIS_URL"] ??

@@ -3,7 +3,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { RunStatus } from "@mcp/proto/executor";
 import { WorkspaceService } from "@mcp/proto/registry";
 import { openDatabase } from "@mcp/db";
-import { createTestDatabase } from "@mcp/db/testing";
+import { createMigratedTestDatabase } from "../support/database";
 import { adminKeys } from "../auth/keys";
 import { expectCode } from "../support/errors";
 import { uniqueName } from "../support/mcps";
@@ -41,7 +41,7 @@ describe("API keys and workspaces (AUTH_ENABLED=true)", () => {
 
   beforeAll(async () => {
     // the services' own key serves every workspace: they forward their callers' workspaces
-    const db = await createTestDatabase();
+    const db = await createMigratedTestDatabase();
     await (await openDatabase({ url: db.url })).dataSource.destroy();
     const service = await keyOf(db.url, "*", "viewer");
     p = await startPlatform({
