@@ -4,7 +4,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
-import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
+import type { TestDatabase } from "@mcp/db/testing";
+import { createMigratedTestDatabase } from "../support/database";
 import { startExecutor, type ExecutorApp } from "@mcp/executor/app";
 import { createLogger, generateApiKey } from "@mcp/runtime";
 import { executorEnv } from "../support/platform";
@@ -69,7 +70,7 @@ describe("mcp secret against a real executor with API keys on", () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createMigratedTestDatabase();
     dataSource = (await openDatabase({ url: db.url, poolSize: 2 })).dataSource;
     const keys = new ApiKeyStore(dataSource);
     const adminKey = generateApiKey();

@@ -269,11 +269,16 @@ describe("concurrency limits (max_concurrency, concurrency_key) on 2 executor pr
 
   it("examples/concurrency.yaml › the CLI applies both limits and `mcp get` shows them and what holds a run", async () => {
     const sfx = randomUUID().slice(0, 8);
-    const text = (await readFile(resolve(ROOT, "examples", "concurrency.yaml"), "utf8"))
+    const example = await readFile(resolve(ROOT, "examples", "concurrency.yaml"), "utf8");
+    // the step waits for a gate the test opens once the CLI has shown the second run held, rather
+    // than sleeping: however slow the CLI is to start, the first run is still running when it reads
+    const sleep = 'time.sleep(float(data.get("seconds", 1)))';
+    expect(example).toContain(sleep);
+    const gate = join(dir, "acme.gate");
+    const text = example
       .replace(/\bexample-rate-limited\b/g, `example-rate-limited-${sfx}`)
       .replace(/\bper-customer\b/g, `per-customer-${sfx}`)
-      // long enough that the second run is still queued when the (slow to start) CLI reads it
-      .replace('staticValue: "2"', 'staticValue: "15"');
+      .replace(sleep, `while not __import__("os").path.exists(${JSON.stringify(gate)}): time.sleep(0.05)`);
     const manifest = join(dir, "concurrency.yaml");
     await writeFile(manifest, text);
     const mcp = (...args: string[]): Promise<CliResult> =>
@@ -301,6 +306,7 @@ describe("concurrency limits (max_concurrency, concurrency_key) on 2 executor pr
     const shown = await mcp("get", "run", second);
     expect(shown.stdout).toContain("concurrency key: acme");
     expect(shown.stdout).toContain(`held: queued: run ${first} of concurrency key "acme" has not finished`);
+    await writeFile(gate, "open");
     const runs = await waitFor(
       "both runs of acme to finish",
       async () => {

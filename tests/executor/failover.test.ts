@@ -168,6 +168,7 @@ describe("executor failover (ADR 024)", () => {
     const held = await pg.query(
       `SELECT 1 FROM executor_sessions e JOIN pg_locks l
            ON l.locktype = 'advisory' AND l.classid = $2 AND l.objid = e.lock_key::oid AND l.objsubid = 2 AND l.granted
+          AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
         WHERE e.owner = $1`,
       [owner, EXECUTOR_SESSION_LOCK],
     );

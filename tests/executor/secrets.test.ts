@@ -3,7 +3,8 @@ import { toBinary, toJson, type DescMessage, type MessageShape } from "@bufbuild
 import { Code, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
-import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
+import type { TestDatabase } from "@mcp/db/testing";
+import { createMigratedTestDatabase } from "../support/database";
 import { startExecutor, type ExecutorApp } from "@mcp/executor/app";
 import {
   GetSecretResponseSchema,
@@ -80,7 +81,7 @@ describe("SecretService with API keys on", () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createMigratedTestDatabase();
     dataSource = (await openDatabase({ url: db.url, poolSize: 2 })).dataSource;
     adminName = `admin-${randomBytes(3).toString("hex")}`;
     admin = await createKey(adminName, "admin");

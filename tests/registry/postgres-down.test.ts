@@ -1,6 +1,7 @@
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
+import type { TestDatabase } from "@mcp/db/testing";
+import { createMigratedTestDatabase } from "../support/database";
 import { health } from "@mcp/proto/grpc";
 import { Client as PgClient } from "pg";
 import { expectCode } from "../support/errors";
@@ -81,7 +82,7 @@ describe("registry whose PostgreSQL goes down and comes back", () => {
   const recoveredName = uniqueName("pg-down-after");
 
   beforeAll(async () => {
-    db = await createTestDatabase();
+    db = await createMigratedTestDatabase();
     const direct = new URL(db.url);
     proxy = new TcpProxy(direct.hostname, Number(direct.port || 5432));
     await proxy.start(0);

@@ -5,7 +5,8 @@ import { toJson, type MessageInitShape } from "@bufbuild/protobuf";
 import { Code, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ApiKeyStore, openDatabase, type DataSource } from "@mcp/db";
-import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
+import type { TestDatabase } from "@mcp/db/testing";
+import { createMigratedTestDatabase } from "../support/database";
 import {
   ExecutorService,
   RunStatus,
@@ -79,7 +80,7 @@ describe("untrusted step code cannot reach the platform", () => {
 
   beforeAll(async () => {
     outside = await startOutsideHost();
-    db = await createTestDatabase("mcp_attack");
+    db = await createMigratedTestDatabase("mcp_attack");
     const superuser = new PgClient({ connectionString: db.url });
     await superuser.connect();
     await superuser.query(`CREATE ROLE ${role} LOGIN SUPERUSER PASSWORD '${password}'`);

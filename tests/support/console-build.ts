@@ -1,6 +1,6 @@
 /**
  * The web console's build for the suites that serve it (browser tests, `npm start`). Jest's
- * globalSetup (`tests/console-build.cjs`) runs {@link buildConsoleForTests} once before any suite:
+ * globalSetup (`tests/global-setup.cjs`) runs {@link buildConsoleForTests} once before any suite:
  * it builds `console/dist` when it is missing or older than the console's sources (CI starts from a
  * clean clone). A failed build does not stop the suites that do not need the console: the error is
  * handed on, and {@link requireConsoleBuild} fails the suites that do with it.

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { resolve } from "node:path";
 import { createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
+import type { TestDatabase } from "@mcp/db/testing";
+import { createMigratedTestDatabase } from "./database";
 import { startExecutor, type ExecutorApp } from "@mcp/executor/app";
 import { ExecutorService } from "@mcp/proto/executor";
 import { type RegistryService } from "@mcp/proto/registry";
@@ -71,7 +72,7 @@ export async function startPlatform(
     db?: TestDatabase;
   } = {},
 ): Promise<TestPlatform> {
-  const db = options.db ?? (await createTestDatabase());
+  const db = options.db ?? (await createMigratedTestDatabase());
   const registry = await startTestRegistry({ db, ...(options.env ? { env: options.env } : {}) });
   const workflows = await startTestWorkflows(db, registry.url, options.env);
   const executors: ExecutorApp[] = [];

@@ -1,6 +1,7 @@
 import { createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
+import type { TestDatabase } from "@mcp/db/testing";
+import { createMigratedTestDatabase } from "./database";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { createLogger, loadConfig } from "@mcp/runtime";
 import { startWorkflows, type WorkflowsApp } from "@mcp/workflows/app";
@@ -42,7 +43,7 @@ export async function startTestWorkflows(
 export async function startTestPlatform(
   options: { env?: Record<string, string> } = {},
 ): Promise<TestPlatform> {
-  const db = await createTestDatabase();
+  const db = await createMigratedTestDatabase();
   const registry = await startTestRegistry({ db, ...(options.env ? { env: options.env } : {}) });
   const workflows = await startTestWorkflows(db, registry.url, options.env);
   return {

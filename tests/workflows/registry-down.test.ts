@@ -1,6 +1,7 @@
 import { Code, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
+import type { TestDatabase } from "@mcp/db/testing";
+import { createMigratedTestDatabase } from "../support/database";
 import { WorkflowService } from "@mcp/proto/workflows";
 import { reasonOf } from "@mcp/runtime";
 import type { WorkflowsApp } from "@mcp/workflows/app";
@@ -23,7 +24,7 @@ describe("WorkflowService with the registry unreachable", () => {
 
   beforeAll(async () => {
     const deadPort = await freePort();
-    db = await createTestDatabase();
+    db = await createMigratedTestDatabase();
     workflows = await startTestWorkflows(db, `http://127.0.0.1:${deadPort}`);
     client = createClient(WorkflowService, createGrpcTransport({ baseUrl: workflows.server.url }));
     rows = await openWorkflowRows(db.url);

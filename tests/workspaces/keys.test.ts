@@ -4,7 +4,7 @@ import { RunStatus } from "@mcp/proto/executor";
 import { WorkspaceService } from "@mcp/proto/registry";
 import { ApiKeyStore, openDatabase } from "@mcp/db";
 import { generateApiKey } from "@mcp/runtime";
-import { createTestDatabase } from "@mcp/db/testing";
+import { createMigratedTestDatabase } from "../support/database";
 import { adminKeys } from "../auth/keys";
 import { expectCode } from "../support/errors";
 import { waitFor } from "../support/wait-for";
@@ -44,7 +44,7 @@ describe("API keys and workspaces (AUTH_ENABLED=true)", () => {
 
   beforeAll(async () => {
     // the services' own key serves every workspace: they forward their callers' workspaces
-    const db = await createTestDatabase();
+    const db = await createMigratedTestDatabase();
     dbUrl = db.url;
     await (await openDatabase({ url: db.url })).dataSource.destroy();
     const service = await keyOf(db.url, "*", "viewer");
