@@ -9,6 +9,8 @@ import { PreparedStatements } from "./prepared";
 import { FenceLostError, RunStore } from "./run-store";
 import { stepRow } from "./step-row";
 import { StepWriteBatch, type WrittenSteps } from "./step-write-batch";
+import { RunWriteBatch } from "./run-write-batch";
+import { WorkflowRunEntity } from "../entities/workflow-run.entity";
 
 /**
  * Step transitions of several runs in one statement (group commit, docs/adr/028), against the real
@@ -32,10 +34,14 @@ describe("step writes across runs (group commit)", () => {
 
   /** A run claimed at creation (fence 1, event_seq 1) with steps `a` and `b`. */
   async function claimedRun(): Promise<string> {
-    const input = oneStepRun();
-    input.steps.push(
-      stepRow({ id: randomUUID(), runId: input.run.id, stepId: "b", position: 1, status: "pending" }),
-    );
+    const one = oneStepRun();
+    const input = {
+      ...one,
+      steps: [
+        ...one.steps,
+        stepRow({ id: randomUUID(), runId: one.run.id, stepId: "b", position: 1, status: "pending" }),
+      ],
+    };
     const { run } = await store.create(input, { owner: "me", leaseMs: 60_000 });
     return run.id;
   }
@@ -117,11 +123,30 @@ describe("step writes across runs (group commit)", () => {
     expect(row.durationMs).toBe(finishedAt.getTime() - startedAt.getTime());
   });
 
+  it("run ends of several runs in one statement: each checked against its own fence, each with its next sequence number", async () => {
+    const runBatch = new RunWriteBatch(dataSource.getMetadata(WorkflowRunEntity), new PreparedStatements(dataSource));
+    const [r1, r2] = [await claimedRun(), await claimedRun()];
+    const finishedAt = new Date();
+    const outcomes = await runBatch.commit([
+      { runId: r1, fence: "1", patch: { status: "succeeded", outputs: { y: 1 }, finishedAt, owner: null } },
+      { runId: r2, fence: "3", patch: { status: "failed", owner: null } },
+    ]);
+    expect(outcomes).toEqual([{ value: "2" }, { error: new FenceLostError(r2, "3") }]);
+    const rows = await dataSource.query<Array<{ id: string; status: string; owner: string | null; outputs: unknown; lease: Date | null }>>(
+      "SELECT id, status, owner, outputs, lease_expires_at AS lease FROM workflow_runs WHERE id = ANY($1) ORDER BY id = $2 DESC",
+      [[r1, r2], r1],
+    );
+    // r1: the named columns set (owner to null), the lease, not named, kept
+    expect(rows[0]).toMatchObject({ status: "succeeded", owner: null, outputs: { y: 1 } });
+    expect(rows[0]!.lease).toBeInstanceOf(Date);
+    expect(rows[1]).toMatchObject({ status: "running", owner: "me" });
+  });
+
   describe("FencedWrites.updateSteps", () => {
     let writes: FencedWrites;
     let pool: Pool;
     let query: Pool["query"];
-    /** The statements sent while counting, and a gate that holds the next one sent. */
+    /** The statements sent, a gate that holds the next one sent, and an error the next one sent fails with. */
     const sent = { statements: 0, hold: undefined as Promise<void> | undefined, fail: undefined as Error | undefined };
     beforeAll(() => {
       writes = new FencedWrites(dataSource);
@@ -129,11 +154,9 @@ describe("step writes across runs (group commit)", () => {
       query = pool.query.bind(pool);
       pool.query = (async (...args: Parameters<Pool["query"]>) => {
         sent.statements += 1;
-        const hold = sent.hold;
-        sent.hold = undefined;
+        const { hold, fail } = sent;
+        Object.assign(sent, { hold: undefined, fail: undefined });
         if (hold) await hold;
-        const fail = sent.fail;
-        sent.fail = undefined;
         if (fail) throw fail;
         return query(...args);
       }) as Pool["query"];
