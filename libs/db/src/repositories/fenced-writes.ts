@@ -37,12 +37,18 @@ export class FencedWrites {
     const stepBatch = new StepWriteBatch(this.steps, this.sql);
     const runBatch = new RunWriteBatch(this.runs, this.sql);
     // two writes of one row never share a statement (they commit in the order made)
-    this.stepWrites = new GroupCommit(aloneOnFailure((writes) => stepBatch.commit(writes)), {
-      keys: (write) => write.stepIds.map((stepId) => `${write.runId}/${stepId}`),
-    });
-    this.runWrites = new GroupCommit(aloneOnFailure((writes) => runBatch.commit(writes)), {
-      keys: (write) => [write.runId],
-    });
+    this.stepWrites = new GroupCommit(
+      aloneOnFailure((writes) => stepBatch.commit(writes)),
+      {
+        keys: (write) => write.stepIds.map((stepId) => `${write.runId}/${stepId}`),
+      },
+    );
+    this.runWrites = new GroupCommit(
+      aloneOnFailure((writes) => runBatch.commit(writes)),
+      {
+        keys: (write) => [write.runId],
+      },
+    );
   }
 
   /**
@@ -51,7 +57,12 @@ export class FencedWrites {
    * (docs/adr/028): alone when no other step write is in flight, else in one statement with the
    * other runs' writes made meanwhile; resolves once committed, with this write's own outcome.
    */
-  updateSteps(runId: string, fence: string, stepIds: readonly string[], patch: StepPatch): Promise<WrittenSteps> {
+  updateSteps(
+    runId: string,
+    fence: string,
+    stepIds: readonly string[],
+    patch: StepPatch,
+  ): Promise<WrittenSteps> {
     return this.stepWrites.submit({ runId, fence, stepIds, patch });
   }
 
@@ -164,12 +175,11 @@ function aloneOnFailure<I, O>(commit: CommitBatch<I, O>): CommitBatch<I, O> {
     } catch (error) {
       if (writes.length === 1 || isConnectionError(error)) throw error;
       return Promise.all(
-        writes.map(
-          async (write): Promise<Outcome<O>> =>
-            commit([write]).then(
-              ([outcome]) => outcome ?? { error: new Error("the statement returned no outcome") },
-              (alone: unknown) => ({ error: alone }),
-            ),
+        writes.map(async (write): Promise<Outcome<O>> =>
+          commit([write]).then(
+            ([outcome]) => outcome ?? { error: new Error("the statement returned no outcome") },
+            (alone: unknown) => ({ error: alone }),
+          ),
         ),
       );
     }

@@ -48,10 +48,14 @@ describe("step writes across runs (group commit)", () => {
   const step = (runId: string, stepId: string) =>
     dataSource.getRepository(StepRunEntity).findOneByOrFail({ runId, stepId });
   const eventSeq = async (runId: string) =>
-    (await dataSource.query<{ event_seq: string }[]>("SELECT event_seq FROM workflow_runs WHERE id = $1", [runId]))[0]
-      ?.event_seq;
+    (
+      await dataSource.query<{ event_seq: string }[]>("SELECT event_seq FROM workflow_runs WHERE id = $1", [
+        runId,
+      ])
+    )[0]?.event_seq;
   const valueOf = (outcome: { value: WrittenSteps } | { error: unknown } | undefined): WrittenSteps => {
-    if (!outcome || !("value" in outcome)) throw new Error(`expected a value, got ${String(outcome)}`);
+    if (!outcome || !("value" in outcome))
+      throw new Error(`expected a value, got ${JSON.stringify(outcome)}`);
     return outcome.value;
   };
 
@@ -64,7 +68,11 @@ describe("step writes across runs (group commit)", () => {
     ]);
     expect(valueOf(outcomes[0])).toMatchObject({ seq: "2", rows: [{ stepId: "a", outputs: { n: 1 } }] });
     expect(outcomes[1]).toEqual({ error: new FenceLostError(r2, "7") });
-    expect(valueOf(outcomes[2]).rows.map((row) => row.stepId).sort()).toEqual(["a", "b"]);
+    expect(
+      valueOf(outcomes[2])
+        .rows.map((row) => row.stepId)
+        .sort(),
+    ).toEqual(["a", "b"]);
     expect((await step(r1, "a")).status).toBe("succeeded");
     // the run whose fence moved: nothing written, its sequence untouched
     expect((await step(r2, "a")).status).toBe("pending");
@@ -117,14 +125,23 @@ describe("step writes across runs (group commit)", () => {
       { runId, fence: "1", stepIds: ["a"], patch: { status: "succeeded", outputs: null, finishedAt } },
     ]);
     const row = valueOf(done).rows[0]!;
-    expect(row).toMatchObject({ status: "succeeded", attempt: 2, inputs: { x: [1, "é"] }, stdout: "out", outputs: null });
+    expect(row).toMatchObject({
+      status: "succeeded",
+      attempt: 2,
+      inputs: { x: [1, "é"] },
+      stdout: "out",
+      outputs: null,
+    });
     expect(row.startedAt!.getTime()).toBe(startedAt.getTime());
     expect(row.finishedAt!.getTime()).toBe(finishedAt.getTime());
     expect(row.durationMs).toBe(finishedAt.getTime() - startedAt.getTime());
   });
 
   it("run ends of several runs in one statement: each checked against its own fence, each with its next sequence number", async () => {
-    const runBatch = new RunWriteBatch(dataSource.getMetadata(WorkflowRunEntity), new PreparedStatements(dataSource));
+    const runBatch = new RunWriteBatch(
+      dataSource.getMetadata(WorkflowRunEntity),
+      new PreparedStatements(dataSource),
+    );
     const [r1, r2] = [await claimedRun(), await claimedRun()];
     const finishedAt = new Date();
     const outcomes = await runBatch.commit([
@@ -132,7 +149,9 @@ describe("step writes across runs (group commit)", () => {
       { runId: r2, fence: "3", patch: { status: "failed", owner: null } },
     ]);
     expect(outcomes).toEqual([{ value: "2" }, { error: new FenceLostError(r2, "3") }]);
-    const rows = await dataSource.query<Array<{ id: string; status: string; owner: string | null; outputs: unknown; lease: Date | null }>>(
+    const rows = await dataSource.query<
+      Array<{ id: string; status: string; owner: string | null; outputs: unknown; lease: Date | null }>
+    >(
       "SELECT id, status, owner, outputs, lease_expires_at AS lease FROM workflow_runs WHERE id = ANY($1) ORDER BY id = $2 DESC",
       [[r1, r2], r1],
     );
@@ -147,7 +166,11 @@ describe("step writes across runs (group commit)", () => {
     let pool: Pool;
     let query: Pool["query"];
     /** The statements sent, a gate that holds the next one sent, and an error the next one sent fails with. */
-    const sent = { statements: 0, hold: undefined as Promise<void> | undefined, fail: undefined as Error | undefined };
+    const sent = {
+      statements: 0,
+      hold: undefined as Promise<void> | undefined,
+      fail: undefined as Error | undefined,
+    };
     beforeAll(() => {
       writes = new FencedWrites(dataSource);
       pool = (dataSource.driver as unknown as { master: Pool }).master;
@@ -180,7 +203,9 @@ describe("step writes across runs (group commit)", () => {
       const first = writes.updateSteps(runs[0]!, "1", ["a"], { status: "succeeded" });
       await tick();
       expect(sent.statements).toBe(1);
-      const rest = runs.slice(1).map((runId) => writes.updateSteps(runId, "1", ["a"], { status: "succeeded" }));
+      const rest = runs
+        .slice(1)
+        .map((runId) => writes.updateSteps(runId, "1", ["a"], { status: "succeeded" }));
       await tick();
       expect(sent.statements).toBe(1); // gathered, not sent
       open();
@@ -228,7 +253,9 @@ describe("step writes across runs (group commit)", () => {
       await tick();
       const lost = Object.assign(new Error("Connection terminated unexpectedly"), { code: "ECONNRESET" });
       sent.fail = lost;
-      const second = [runs[1]!, runs[2]!].map((runId) => writes.updateSteps(runId, "1", ["a"], { status: "succeeded" }));
+      const second = [runs[1]!, runs[2]!].map((runId) =>
+        writes.updateSteps(runId, "1", ["a"], { status: "succeeded" }),
+      );
       open();
       await first;
       const secondResults = await Promise.allSettled(second);

@@ -58,7 +58,9 @@ export class StepWriteBatch {
       const { patch } = write;
       runIds.push(write.runId);
       fences.push(write.fence);
-      patches.push(JSON.stringify(toColumns(this.steps, { ...patch, updatedAt: patch.updatedAt ?? new Date() })));
+      patches.push(
+        JSON.stringify(toColumns(this.steps, { ...patch, updatedAt: patch.updatedAt ?? new Date() })),
+      );
       // a step finishing is progress: the run's count of recoveries without progress starts again
       progress.push(patch.status === "succeeded" || patch.status === "failed");
       // a step ending otherwise than succeeded closes its items still open (a sub-workflow for_each
