@@ -35,13 +35,16 @@ const KEY_COLUMNS = new Set(["id", "run_id", "step_id"]);
  * patch shape shares one prepared statement.
  */
 export class StepWriteBatch {
+  /** The statement, and the one for a batch in which a write closes a step's open items. */
   private readonly sql: string;
+  private readonly closingSql: string;
 
   constructor(
     private readonly steps: EntityMetadata,
     private readonly statements: PreparedStatements,
   ) {
-    this.sql = batchSql(steps);
+    this.sql = batchSql(steps, false);
+    this.closingSql = batchSql(steps, true);
   }
 
   /** Commits `writes` in one statement; one outcome per write, in order. Throws when the statement fails. */
@@ -73,7 +76,8 @@ export class StepWriteBatch {
         stepIds.push(stepId);
       }
     });
-    const rows = await this.statements.rows<Record<string, unknown>>(this.sql, [
+    const sql = closes.includes(true) ? this.closingSql : this.sql;
+    const rows = await this.statements.rows<Record<string, unknown>>(sql, [
       runIds,
       fences,
       patches,
@@ -100,8 +104,11 @@ export class StepWriteBatch {
   }
 }
 
-/** The batch statement for the step table's columns (see {@link StepWriteBatch}). */
-function batchSql(steps: EntityMetadata): string {
+/**
+ * The batch statement for the step table's columns (see {@link StepWriteBatch}); with `closing`, it
+ * also cancels the open items of the steps its closing writes end.
+ */
+function batchSql(steps: EntityMetadata, closing: boolean): string {
   const relations = new Set(steps.relations.map((relation) => relation.propertyName));
   const columns = steps.columns
     .filter((column) => !relations.has(column.propertyName))
@@ -114,6 +121,16 @@ function batchSql(steps: EntityMetadata): string {
                                WHEN ws.derive THEN CASE WHEN s.started_at IS NULL THEN NULL
                                  ELSE round(extract(epoch FROM ((ws.p).finished_at - s.started_at)) * 1000)::int END
                                ELSE s.duration_ms END`);
+  // a step's items are found through the run's index (step_runs_by_run), not by a scan of every row
+  const items = `,
+       items AS (UPDATE step_runs c
+                    SET status = 'cancelled', finished_at = now(), updated_at = now(),
+                        error = jsonb_build_object('code', 'CANCELLED', 'message',
+                                  'the step ended ' || step.status || ' before this item did')
+                   FROM step JOIN ws ON ws.idx = step."__i"
+                  WHERE ws.closes AND c.run_id = step.run_id AND c.parent_step_run_id = step.id
+                    AND c.item_index IS NOT NULL AND c.status IN ('pending', 'running', 'retrying', 'waiting')
+                 RETURNING step."__i", c.*)`;
   return `WITH w AS (SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::jsonb[], $4::boolean[], $5::boolean[], $6::boolean[])
                         WITH ORDINALITY AS w(run_id, fence, patch, progress, closes, derive, idx)),
        g AS (SELECT run_id, fence, count(*) AS n, bool_or(progress) AS progress FROM w GROUP BY run_id, fence),
@@ -130,15 +147,8 @@ function batchSql(steps: EntityMetadata): string {
        step AS (UPDATE step_runs s SET ${sets.join(",\n                ")}
                   FROM ws, unnest($7::int[], $8::text[]) AS t(idx, step_id)
                  WHERE t.idx = ws.idx AND s.run_id = ws.run_id AND s.step_id = t.step_id
-                RETURNING ws.idx AS "__i", s.*),
-       items AS (UPDATE step_runs c
-                    SET status = 'cancelled', finished_at = now(), updated_at = now(),
-                        error = jsonb_build_object('code', 'CANCELLED', 'message',
-                                  'the step ended ' || step.status || ' before this item did')
-                   FROM step JOIN ws ON ws.idx = step."__i"
-                  WHERE ws.closes AND c.parent_step_run_id = step.id AND c.item_index IS NOT NULL
-                    AND c.status IN ('pending', 'running', 'retrying', 'waiting')
-                 RETURNING step."__i", c.*)
+                RETURNING ws.idx AS "__i", s.*)${closing ? items : ""}
   SELECT ws.idx AS "__w", ws.seq AS "__seq", changed.*
-    FROM ws LEFT JOIN (SELECT * FROM step UNION ALL SELECT * FROM items) changed ON changed."__i" = ws.idx`;
+    FROM ws LEFT JOIN (SELECT * FROM step${closing ? " UNION ALL SELECT * FROM items" : ""}) changed
+      ON changed."__i" = ws.idx`;
 }
