@@ -137,6 +137,35 @@ describe("step writes across runs (group commit)", () => {
     expect(row.durationMs).toBe(finishedAt.getTime() - startedAt.getTime());
   });
 
+  it("a write that ends a step otherwise than succeeded cancels that step's open items, and only that step's", async () => {
+    const [r1, r2] = [await claimedRun(), await claimedRun()];
+    const writes = new FencedWrites(dataSource);
+    const item = (index: number, status: "running" | "succeeded") => ({
+      id: randomUUID(),
+      stepId: `a[${index}]`,
+      status,
+      itemIndex: index,
+    });
+    await writes.upsertChildren(r1, "1", "a", [item(0, "running"), item(1, "succeeded")], false);
+    await writes.upsertChildren(r2, "1", "a", [item(0, "running")], false);
+    const outcomes = await batch.commit([
+      { runId: r1, fence: "1", stepIds: ["a"], patch: { status: "failed", error: { code: "TIMEOUT" } } },
+      { runId: r2, fence: "1", stepIds: ["b"], patch: { status: "succeeded" } },
+    ]);
+    const closed = valueOf(outcomes[0]).rows;
+    expect(closed.map((row) => [row.stepId, row.status])).toEqual([
+      ["a", "failed"],
+      ["a[0]", "cancelled"],
+    ]);
+    expect(closed[1]!.error).toEqual({
+      code: "CANCELLED",
+      message: "the step ended failed before this item did",
+    });
+    expect((await step(r1, "a[1]")).status).toBe("succeeded");
+    // the other run's items are not its write's to close
+    expect((await step(r2, "a[0]")).status).toBe("running");
+  });
+
   it("run ends of several runs in one statement: each checked against its own fence, each with its next sequence number", async () => {
     const runBatch = new RunWriteBatch(
       dataSource.getMetadata(WorkflowRunEntity),
