@@ -112,6 +112,50 @@ describe("GroupCommit", () => {
     await expect(Promise.all(writes)).resolves.toEqual(["x:1", "y:1", "x:2", "z:1"]);
   });
 
+  it("with maxInFlight 2, a write goes out at once while one batch is in flight, but not one holding a key in flight", async () => {
+    const held = heldCommits();
+    const group = new GroupCommit<string, string>(held.commit, {
+      maxInFlight: 2,
+      keys: (w) => [w.split(":")[0]!],
+    });
+    const first = group.submit("x:0");
+    await settle();
+    const second = group.submit("y:0");
+    await settle();
+    expect(held.batches).toEqual([["x:0"], ["y:0"]]);
+    // both slots taken: these wait; x:1 holds a key in flight, so it (and what follows it) waits for x:0
+    const later = [group.submit("x:1"), group.submit("z:0")];
+    await settle();
+    expect(held.batches).toHaveLength(2);
+    held.release(); // x:0
+    await expect(first).resolves.toBe("x:0");
+    await settle();
+    expect(held.batches[2]).toEqual(["x:1", "z:0"]);
+    held.release(); // y:0
+    held.release(); // x:1, z:0
+    await expect(second).resolves.toBe("y:0");
+    await expect(Promise.all(later)).resolves.toEqual(["x:1", "z:0"]);
+  });
+
+  it("a batch waits while a batch in flight holds one of its keys, even with room for more", async () => {
+    const held = heldCommits();
+    const group = new GroupCommit<string, string>(held.commit, {
+      maxInFlight: 4,
+      keys: (w) => [w.split(":")[0]!],
+    });
+    const first = group.submit("x:0");
+    await settle();
+    const next = group.submit("x:1");
+    await settle();
+    expect(held.batches).toEqual([["x:0"]]);
+    held.release();
+    await first;
+    await settle();
+    expect(held.batches).toEqual([["x:0"], ["x:1"]]);
+    held.release();
+    await expect(next).resolves.toBe("x:1");
+  });
+
   it("caps a batch at maxBatch writes", async () => {
     const sizes: number[] = [];
     const group = new GroupCommit<number, number>(

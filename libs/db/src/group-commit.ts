@@ -9,6 +9,11 @@ export interface GroupCommitOptions<I> {
   /** At most this many writes go in one batch (the rest wait for the next); default 256. */
   readonly maxBatch?: number;
   /**
+   * At most this many batches in flight at once (default 1): a write goes out at once while fewer
+   * are, and waits to go with the others made meanwhile once this many are.
+   */
+  readonly maxInFlight?: number;
+  /**
    * Keys of what a write changes: a write sharing a key with one already waiting goes in a later
    * batch, so two writes of the same row never meet in one statement and commit in the order made.
    */
@@ -29,21 +34,27 @@ interface Batch<I, O> {
 /**
  * Group commit, the classic pattern: a write made while nothing is in flight goes out at once
  * (after the current synchronous code, so writes made together go together; no timer, no added
- * latency for a lone write); writes made while a batch is in flight wait and go together in the next
- * one. One batch is in flight at a time, so batches commit in the order they were made. Each caller
- * gets its own write's outcome; when the batch's commit throws, every caller of that batch (and only
- * of that batch) gets the error.
+ * latency for a lone write); writes made while `maxInFlight` batches are in flight wait and go
+ * together in the next one. Batches go out in the order they were made, and a batch holding a key of
+ * one in flight waits until that one has committed, so writes of the same key commit in order. Each
+ * caller gets its own write's outcome; when the batch's commit throws, every caller of that batch
+ * (and only of that batch) gets the error.
  */
 export class GroupCommit<I, O> {
   private readonly waiting: Batch<I, O>[] = [];
-  private busy = false;
+  /** Keys of the batches in flight, with how many of them hold each. */
+  private readonly flying = new Map<string, number>();
+  private inFlight = 0;
+  private scheduled = false;
   private readonly maxBatch: number;
+  private readonly maxInFlight: number;
 
   constructor(
     private readonly commit: CommitBatch<I, O>,
     private readonly options: GroupCommitOptions<I> = {},
   ) {
     this.maxBatch = Math.max(1, options.maxBatch ?? 256);
+    this.maxInFlight = Math.max(1, options.maxInFlight ?? 1);
   }
 
   /** Queues `write`; resolves with its outcome once its batch has committed. */
@@ -57,21 +68,33 @@ export class GroupCommit<I, O> {
       }
       batch.writes.push({ write, resolve, reject });
       for (const key of keys) batch.keys.add(key);
-      if (!this.busy) {
-        this.busy = true;
-        queueMicrotask(() => void this.pump());
+      if (!this.scheduled && this.inFlight < this.maxInFlight) {
+        this.scheduled = true;
+        queueMicrotask(() => {
+          this.scheduled = false;
+          this.launch();
+        });
       }
     });
   }
 
-  /** Commits the waiting batches one after the other until none is left. */
-  private async pump(): Promise<void> {
-    try {
-      for (let batch = this.waiting.shift(); batch; batch = this.waiting.shift()) {
-        await this.commitOne(batch.writes);
-      }
-    } finally {
-      this.busy = false;
+  /** Sends waiting batches, oldest first, while there is room and the oldest holds no key in flight. */
+  private launch(): void {
+    while (this.inFlight < this.maxInFlight) {
+      const batch = this.waiting[0];
+      if (!batch || [...batch.keys].some((key) => this.flying.has(key))) return;
+      this.waiting.shift();
+      this.inFlight += 1;
+      for (const key of batch.keys) this.flying.set(key, (this.flying.get(key) ?? 0) + 1);
+      void this.commitOne(batch.writes).finally(() => {
+        this.inFlight -= 1;
+        for (const key of batch.keys) {
+          const count = (this.flying.get(key) ?? 1) - 1;
+          if (count === 0) this.flying.delete(key);
+          else this.flying.set(key, count);
+        }
+        this.launch();
+      });
     }
   }
 
