@@ -1,7 +1,7 @@
 import type { DataSource, EntityMetadata } from "typeorm";
 import { StepRunEntity } from "../entities/step-run.entity.js";
 import { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
-import { columnValues, fromRow, toColumns } from "./entity-rows.js";
+import { columnValues, fromRow, setList, toColumns } from "./entity-rows.js";
 import { PreparedStatements } from "./prepared.js";
 import { stepRow, type StepRowInit } from "./step-row.js";
 import { FenceLostError } from "./run-store.js";
@@ -36,18 +36,20 @@ export class FencedWrites {
     this.sql = new PreparedStatements(dataSource);
     const stepBatch = new StepWriteBatch(this.steps, this.sql);
     const runBatch = new RunWriteBatch(this.runs, this.sql);
-    // two writes of one row never share a statement (they commit in the order made)
+    // A lone write goes as the compact statement naming only its columns (planned once, generic);
+    // the batch statement, whose plan depends on the arrays' lengths, only for two writes or more.
+    // Two writes of one row never share a statement (they commit in the order made).
     this.stepWrites = new GroupCommit(
-      aloneOnFailure((writes) => stepBatch.commit(writes)),
-      {
-        keys: (write) => write.stepIds.map((stepId) => `${write.runId}/${stepId}`),
-      },
+      aloneOnFailure((writes) =>
+        writes.length === 1 ? alone(() => this.stepWriteAlone(writes[0]!)) : stepBatch.commit(writes),
+      ),
+      { keys: (write) => write.stepIds.map((stepId) => `${write.runId}/${stepId}`) },
     );
     this.runWrites = new GroupCommit(
-      aloneOnFailure((writes) => runBatch.commit(writes)),
-      {
-        keys: (write) => [write.runId],
-      },
+      aloneOnFailure((writes) =>
+        writes.length === 1 ? alone(() => this.runWriteAlone(writes[0]!)) : runBatch.commit(writes),
+      ),
+      { keys: (write) => [write.runId] },
     );
   }
 
@@ -64,6 +66,59 @@ export class FencedWrites {
     patch: StepPatch,
   ): Promise<WrittenSteps> {
     return this.stepWrites.submit({ runId, fence, stepIds, patch });
+  }
+
+  /** One step write in its own statement (see {@link updateSteps}; the batch does the same for many). */
+  private stepWriteAlone({ runId, fence, stepIds, patch }: StepWrite): Promise<WrittenSteps> {
+    const params: unknown[] = [runId, fence, stepIds];
+    const sets = setList(this.steps, { ...patch, updatedAt: patch.updatedAt ?? new Date() }, params);
+    if (patch.finishedAt && patch.durationMs === undefined) {
+      params.push(patch.finishedAt);
+      sets.push(
+        `duration_ms = CASE WHEN s.started_at IS NULL THEN NULL
+                            ELSE round(extract(epoch FROM ($${params.length}::timestamptz - s.started_at)) * 1000)::int END`,
+      );
+    }
+    // a step finishing is progress: the run's count of recoveries without progress starts again
+    const finishes = patch.status === "succeeded" || patch.status === "failed";
+    // a step ending otherwise than succeeded closes its items still open (a sub-workflow for_each
+    // cancelled or timed out while its items wait on their child runs): they end with it
+    const closes = patch.status === "failed" || patch.status === "cancelled" || patch.status === "skipped";
+    const items = closes
+      ? `, items AS (UPDATE step_runs c
+                        SET status = 'cancelled', finished_at = now(), updated_at = now(),
+                            error = jsonb_build_object('code', 'CANCELLED', 'message',
+                                      'the step ended ' || step.status || ' before this item did')
+                       FROM step WHERE c.run_id = $1 AND c.parent_step_run_id = step.id
+                        AND c.item_index IS NOT NULL AND c.status IN ('pending', 'running', 'retrying', 'waiting')
+                     RETURNING c.*)`
+      : "";
+    return this.written(
+      runId,
+      fence,
+      `WITH run AS (${finishes ? bumpSeqProgress : bumpSeq}),
+            step AS (UPDATE step_runs s SET ${sets.join(", ")}
+                       FROM run WHERE s.run_id = $1 AND s.step_id = ANY($3::text[])
+                     RETURNING s.*)${items}
+       SELECT run.event_seq AS "__seq", changed.*
+         FROM run LEFT JOIN (SELECT * FROM step${closes ? " UNION ALL SELECT * FROM items" : ""}) changed ON true`,
+      params,
+    );
+  }
+
+  /** One run write in its own statement (see {@link updateRun}). */
+  private async runWriteAlone({ runId, fence, patch }: RunWrite): Promise<string> {
+    const params: unknown[] = [runId, fence];
+    const sets = setList(this.runs, { ...patch, updatedAt: new Date() }, params);
+    const rows = await this.sql.rows<{ event_seq: string }>(
+      `WITH run AS (UPDATE workflow_runs SET ${[...sets, "event_seq = event_seq + 1"].join(", ")}
+                       WHERE id = $1 AND fence = $2 RETURNING event_seq)
+         SELECT event_seq FROM run`,
+      params,
+    );
+    const seq = rows[0]?.event_seq;
+    if (seq === undefined) throw new FenceLostError(runId, fence);
+    return String(seq);
   }
 
   /**
@@ -160,6 +215,16 @@ export class FencedWrites {
       seq: String(first["__seq"]),
       rows: rows.filter((row) => row["id"] != null).map((row) => fromRow<StepRunEntity>(this.steps, row)),
     };
+  }
+}
+
+/** A lone write's outcome: its value, or its lost fence; any other error fails the statement. */
+async function alone<O>(write: () => Promise<O>): Promise<Array<Outcome<O>>> {
+  try {
+    return [{ value: await write() }];
+  } catch (error) {
+    if (error instanceof FenceLostError) return [{ error }];
+    throw error;
   }
 }
 
