@@ -4,12 +4,14 @@
  * concurrency `BENCH_CPU_CONCURRENCY` (default 1), after a warm-up. Prints this process's CPU per
  * run (user + system, `process.cpuUsage`; CPU time moves less than wall time when other processes
  * share the cores) and the PostgreSQL statements and Redis commands sent per run (background polls
- * included: the claim poll, the failover poll, health checks).
+ * included: the claim poll, the failover poll, health checks), and the CPU the PostgreSQL backends
+ * serving this benchmark's database used per run (from /proc, so only with PostgreSQL on this
+ * machine; other databases' backends, e.g. other test runs, are not counted).
  *
  * `npx tsx bench/cpu-per-run.ts`; `BENCH_CPU_PROFILE=<file>.cpuprofile` also writes a CPU profile of
  * the measured runs alone (not start-up or warm-up), for Chrome DevTools or any .cpuprofile reader.
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { Redis } from "ioredis";
 import { Client as PgClient } from "pg";
@@ -57,6 +59,32 @@ function countRoundTrips(): void {
   };
 }
 
+/** CPU seconds (user + system) used so far by each PostgreSQL backend of database `name` (but `pg`'s own). */
+async function backendCpu(pg: PgClient, name: string): Promise<Map<number, number>> {
+  const { rows } = await pg.query<{ pid: number }>(
+    "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()",
+    [name],
+  );
+  const cpu = new Map<number, number>();
+  for (const { pid } of rows) {
+    try {
+      // fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command): utime, stime in ticks
+      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+    } catch {
+      // not on this machine, or gone
+    }
+  }
+  return cpu;
+}
+
+/** CPU seconds the backends used between two {@link backendCpu} readings (new backends counted whole). */
+function cpuBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
+}
+
 async function main(): Promise<void> {
   const p = await startBenchPlatform({ executors: 1, runnerFor: benchRunner });
   countRoundTrips();
@@ -72,17 +100,25 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, idleMs));
     const idle = { statements: counting.statements / idleMs, commands: counting.commands / idleMs };
     Object.assign(counting, { statements: 0, commands: 0 });
+    counting.on = false;
+    const pg = new PgClient({ connectionString: p.db.url });
+    await pg.connect();
+    const pgBefore = await backendCpu(pg, p.db.name);
+    counting.on = true;
     const before = process.cpuUsage();
     const load = await profiled(() => closedLoop(RUNS, CONCURRENCY, () => executeAndWait(client, "three")));
     const used = process.cpuUsage(before);
     counting.on = false;
+    const pgSeconds = cpuBetween(pgBefore, await backendCpu(pg, p.db.name));
+    await pg.end();
     const perRunMs = (s: number) => ((s * 1000) / RUNS).toFixed(3);
     const perRun = (count: number, idlePerMs: number) =>
       ((count - idlePerMs * load.wallMs) / RUNS).toFixed(2);
     process.stdout.write(
       `${RUNS} three-step runs at c=${CONCURRENCY}: ${load.perSecond.toFixed(0)} runs/s\n` +
         `node CPU per run: ${perRunMs((used.user + used.system) / 1e6)} ms ` +
-        `(user ${perRunMs(used.user / 1e6)}, system ${perRunMs(used.system / 1e6)})\n` +
+        `(user ${perRunMs(used.user / 1e6)}, system ${perRunMs(used.system / 1e6)}); ` +
+        `PostgreSQL CPU per run (this database's backends): ${perRunMs(pgSeconds)} ms\n` +
         `per run: ${perRun(counting.statements, idle.statements)} PostgreSQL statements, ` +
         `${perRun(counting.commands, idle.commands)} Redis commands ` +
         `(background: ${(idle.statements * 1000).toFixed(1)} statements/s, ${(idle.commands * 1000).toFixed(1)} commands/s, taken out)\n`,

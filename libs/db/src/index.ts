@@ -51,6 +51,7 @@ export {
   type NewRun,
   type LeaseState,
 } from "./repositories/run-store.js";
+export { GroupCommit, type CommitBatch, type GroupCommitOptions, type Outcome } from "./group-commit.js";
 export {
   FencedWrites,
   type StepPatch,

@@ -5,52 +5,71 @@ import { columnValues, fromRow, setList, toColumns } from "./entity-rows.js";
 import { PreparedStatements } from "./prepared.js";
 import { stepRow, type StepRowInit } from "./step-row.js";
 import { FenceLostError } from "./run-store.js";
+import { GroupCommit, type CommitBatch, type Outcome } from "../group-commit.js";
+import { isConnectionError } from "../errors.js";
+import { StepWriteBatch, type StepPatch, type StepWrite, type WrittenSteps } from "./step-write-batch.js";
+import { RunWriteBatch, type RunPatch, type RunWrite } from "./run-write-batch.js";
 
-/** Columns of a step row a driver may change. */
-export type StepPatch = Partial<Omit<StepRunEntity, "run" | "id" | "runId" | "stepId">>;
-
-/** Columns of a run a driver may change when it finishes. */
-export type RunPatch = Partial<
-  Pick<
-    WorkflowRunEntity,
-    "status" | "outputs" | "error" | "finishedAt" | "owner" | "leaseExpiresAt" | "fallbackRunId"
-  >
->;
-
-/** Steps as they are after a fenced write, with the event sequence number the write took. */
-export interface WrittenSteps {
-  readonly seq: string;
-  readonly rows: StepRunEntity[];
-}
+export type { StepPatch, WrittenSteps } from "./step-write-batch.js";
+export type { RunPatch } from "./run-write-batch.js";
 
 /**
  * The run driver's writes, each ONE statement (a single round trip, atomic on its own): the first
  * CTE bumps the run's event sequence only `WHERE fence = <ours>`, and the row changes join on it,
  * so a driver that lost the run writes nothing and gets {@link FenceLostError}. The UPDATE of the
  * run row also serialises the writes of one run (its row lock), as `SELECT … FOR UPDATE` did.
+ * Step transitions and run ends go with group commit (docs/adr/028): one statement carries the
+ * writes of every run made while the previous one was in flight, each checked against its own
+ * fence; one instance per executor, so that its runs share the batches.
  */
 export class FencedWrites {
   private readonly steps: EntityMetadata;
   private readonly runs: EntityMetadata;
 
   private readonly sql: PreparedStatements;
+  private readonly stepWrites: GroupCommit<StepWrite, WrittenSteps>;
+  private readonly runWrites: GroupCommit<RunWrite, string>;
 
   constructor(dataSource: DataSource) {
     this.steps = dataSource.getMetadata(StepRunEntity);
     this.runs = dataSource.getMetadata(WorkflowRunEntity);
     this.sql = new PreparedStatements(dataSource);
+    const stepBatch = new StepWriteBatch(this.steps, this.sql);
+    const runBatch = new RunWriteBatch(this.runs, this.sql);
+    // A lone write goes as the compact statement naming only its columns (planned once, generic);
+    // the batch statement, whose plan depends on the arrays' lengths, only for two writes or more.
+    // Two writes of one row never share a statement (they commit in the order made).
+    this.stepWrites = new GroupCommit(
+      aloneOnFailure((writes) =>
+        writes.length === 1 ? alone(() => this.stepWriteAlone(writes[0]!)) : stepBatch.commit(writes),
+      ),
+      { keys: (write) => write.stepIds.map((stepId) => `${write.runId}/${stepId}`) },
+    );
+    this.runWrites = new GroupCommit(
+      aloneOnFailure((writes) =>
+        writes.length === 1 ? alone(() => this.runWriteAlone(writes[0]!)) : runBatch.commit(writes),
+      ),
+      { keys: (write) => [write.runId] },
+    );
   }
 
   /**
    * Applies `patch` to the named top-level or child steps. With `finishedAt` in the patch and no
-   * `durationMs`, the duration is taken from each row's recorded start.
+   * `durationMs`, the duration is taken from each row's recorded start. Written with group commit
+   * (docs/adr/028): alone when no other step write is in flight, else in one statement with the
+   * other runs' writes made meanwhile; resolves once committed, with this write's own outcome.
    */
-  async updateSteps(
+  updateSteps(
     runId: string,
     fence: string,
     stepIds: readonly string[],
     patch: StepPatch,
   ): Promise<WrittenSteps> {
+    return this.stepWrites.submit({ runId, fence, stepIds, patch });
+  }
+
+  /** One step write in its own statement (see {@link updateSteps}; the batch does the same for many). */
+  private stepWriteAlone({ runId, fence, stepIds, patch }: StepWrite): Promise<WrittenSteps> {
     const params: unknown[] = [runId, fence, stepIds];
     const sets = setList(this.steps, { ...patch, updatedAt: patch.updatedAt ?? new Date() }, params);
     if (patch.finishedAt && patch.durationMs === undefined) {
@@ -70,8 +89,8 @@ export class FencedWrites {
                         SET status = 'cancelled', finished_at = now(), updated_at = now(),
                             error = jsonb_build_object('code', 'CANCELLED', 'message',
                                       'the step ended ' || step.status || ' before this item did')
-                       FROM step WHERE c.parent_step_run_id = step.id AND c.item_index IS NOT NULL
-                        AND c.status IN ('pending', 'running', 'retrying', 'waiting')
+                       FROM step WHERE c.run_id = $1 AND c.parent_step_run_id = step.id
+                        AND c.item_index IS NOT NULL AND c.status IN ('pending', 'running', 'retrying', 'waiting')
                      RETURNING c.*)`
       : "";
     return this.written(
@@ -85,6 +104,21 @@ export class FencedWrites {
          FROM run LEFT JOIN (SELECT * FROM step${closes ? " UNION ALL SELECT * FROM items" : ""}) changed ON true`,
       params,
     );
+  }
+
+  /** One run write in its own statement (see {@link updateRun}). */
+  private async runWriteAlone({ runId, fence, patch }: RunWrite): Promise<string> {
+    const params: unknown[] = [runId, fence];
+    const sets = setList(this.runs, { ...patch, updatedAt: new Date() }, params);
+    const rows = await this.sql.rows<{ event_seq: string }>(
+      `WITH run AS (UPDATE workflow_runs SET ${[...sets, "event_seq = event_seq + 1"].join(", ")}
+                       WHERE id = $1 AND fence = $2 RETURNING event_seq)
+         SELECT event_seq FROM run`,
+      params,
+    );
+    const seq = rows[0]?.event_seq;
+    if (seq === undefined) throw new FenceLostError(runId, fence);
+    return String(seq);
   }
 
   /**
@@ -165,19 +199,12 @@ export class FencedWrites {
     );
   }
 
-  /** Records the run's end (and any other run columns in `patch`); returns the event sequence number. */
-  async updateRun(runId: string, fence: string, patch: RunPatch): Promise<string> {
-    const params: unknown[] = [runId, fence];
-    const sets = setList(this.runs, { ...patch, updatedAt: new Date() }, params);
-    const rows = await this.sql.rows<{ event_seq: string }>(
-      `WITH run AS (UPDATE workflow_runs SET ${[...sets, "event_seq = event_seq + 1"].join(", ")}
-                       WHERE id = $1 AND fence = $2 RETURNING event_seq)
-         SELECT event_seq FROM run`,
-      params,
-    );
-    const seq = rows[0]?.event_seq;
-    if (seq === undefined) throw new FenceLostError(runId, fence);
-    return String(seq);
+  /**
+   * Records the run's end (and any other run columns in `patch`); returns the event sequence number.
+   * Group commit, as {@link updateSteps}: other runs' ends made meanwhile share the statement.
+   */
+  updateRun(runId: string, fence: string, patch: RunPatch): Promise<string> {
+    return this.runWrites.submit({ runId, fence, patch });
   }
 
   private async written(runId: string, fence: string, sql: string, params: unknown[]): Promise<WrittenSteps> {
@@ -189,6 +216,39 @@ export class FencedWrites {
       rows: rows.filter((row) => row["id"] != null).map((row) => fromRow<StepRunEntity>(this.steps, row)),
     };
   }
+}
+
+/** A lone write's outcome: its value, or its lost fence; any other error fails the statement. */
+async function alone<O>(write: () => Promise<O>): Promise<Array<Outcome<O>>> {
+  try {
+    return [{ value: await write() }];
+  } catch (error) {
+    if (error instanceof FenceLostError) return [{ error }];
+    throw error;
+  }
+}
+
+/**
+ * `commit`, but when its statement fails for anything but an unreachable database (a value
+ * PostgreSQL refuses, a deadlock) each write of the batch is tried again alone, so that only the
+ * write at fault fails its caller. Nothing of a failed statement was written, so trying again is safe.
+ */
+function aloneOnFailure<I, O>(commit: CommitBatch<I, O>): CommitBatch<I, O> {
+  return async (writes) => {
+    try {
+      return await commit(writes);
+    } catch (error) {
+      if (writes.length === 1 || isConnectionError(error)) throw error;
+      return Promise.all(
+        writes.map(async (write): Promise<Outcome<O>> =>
+          commit([write]).then(
+            ([outcome]) => outcome ?? { error: new Error("the statement returned no outcome") },
+            (alone: unknown) => ({ error: alone }),
+          ),
+        ),
+      );
+    }
+  };
 }
 
 /** The MCP a child row does not name is its parent's (`parent` in upsertChildren). */

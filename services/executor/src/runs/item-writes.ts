@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { StepRowInit, StepRunEntity } from "@mcp/db";
+import { GroupCommit, type Outcome, type StepRowInit, type StepRunEntity } from "@mcp/db";
 import { itemStepId } from "../engine/for-each.js";
 import type { ItemUpdate, RecordedError, RecordedItem } from "../engine/types.js";
 import type { JsonObject } from "../step/index.js";
@@ -10,11 +10,10 @@ export type ItemRow = Omit<StepRowInit, "runId" | "position" | "parentStepRunId"
 /** Writes a batch of item rows of one `for_each` step in one statement (`FencedWrites.upsertChildren`). */
 export type WriteItems = (parentStepId: string, rows: readonly ItemRow[]) => Promise<void>;
 
-interface Batch {
-  readonly rows: Map<string, ItemRow>;
-  readonly done: Promise<void>;
-  resolve(): void;
-  reject(error: unknown): void;
+/** One queued item change: the row of a child of the step `parent`. */
+interface ItemChange {
+  readonly parent: string;
+  readonly row: ItemRow;
 }
 
 /** An item whose "running" row is deferred. */
@@ -27,19 +26,21 @@ interface ItemStart {
  * The rows of `for_each` items, written with group commit so that 1,000 items do not cost 1,000
  * round trips more than their steps: an item's "running" row is written only once it has run
  * `startWriteDelayMs` (as a step's, see RecorderOptions); every other change is queued, and while
- * one write is in flight the changes that arrive meanwhile wait and go together in the next one (the
- * latest change of an item wins within a batch). A call resolves when its row is committed; batches
- * commit in order, so an item's rows never overtake each other.
+ * one write is in flight the changes that arrive meanwhile wait and go together in the next one
+ * (`GroupCommit`, the same pattern that writes step transitions across runs; the latest change of
+ * an item wins within a batch, one statement per parent step). A call resolves when its row is
+ * committed; batches commit in order, so an item's rows never overtake each other.
  */
 export class ItemWrites {
-  private readonly queued = new Map<string, Batch>();
   private readonly starts = new Map<string, ItemStart>();
-  private pumping = false;
+  private readonly changes: GroupCommit<ItemChange, void>;
 
   constructor(
     private readonly write: WriteItems,
     private readonly startWriteDelayMs: number,
-  ) {}
+  ) {
+    this.changes = new GroupCommit((batch) => this.commit(batch), { maxBatch: 10_000 });
+  }
 
   /** Records an item's change (see ItemUpdate); resolves once committed (a deferred start at once). */
   update(stepId: string, update: ItemUpdate): Promise<void> {
@@ -113,40 +114,28 @@ export class ItemWrites {
     };
   }
 
-  private enqueue(stepId: string, row: ItemRow): Promise<void> {
-    let batch = this.queued.get(stepId);
-    if (!batch) {
-      let resolve!: () => void;
-      let reject!: (error: unknown) => void;
-      const done = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      batch = { rows: new Map(), done, resolve, reject };
-      this.queued.set(stepId, batch);
-    }
-    batch.rows.set(row.stepId, row);
-    if (!this.pumping) void this.pump();
-    return batch.done;
+  private enqueue(parent: string, row: ItemRow): Promise<void> {
+    return this.changes.submit({ parent, row });
   }
 
-  /** Writes the queued batches one after the other until none is left. */
-  private async pump(): Promise<void> {
-    this.pumping = true;
-    try {
-      for (let next = this.queued.entries().next(); !next.done; next = this.queued.entries().next()) {
-        const [stepId, batch] = next.value;
-        this.queued.delete(stepId);
-        try {
-          await this.write(stepId, [...batch.rows.values()]);
-          batch.resolve();
-        } catch (error) {
-          batch.reject(error);
-        }
-      }
-    } finally {
-      this.pumping = false;
+  /** Writes a batch: one statement per parent step (its items' latest rows), one after the other. */
+  private async commit(batch: readonly ItemChange[]): Promise<Array<Outcome<void>>> {
+    const byParent = new Map<string, Map<string, ItemRow>>();
+    for (const { parent, row } of batch) {
+      const rows = byParent.get(parent) ?? new Map<string, ItemRow>();
+      rows.set(row.stepId, row);
+      byParent.set(parent, rows);
     }
+    const outcomes = new Map<string, Outcome<void>>();
+    for (const [parent, rows] of byParent) {
+      try {
+        await this.write(parent, [...rows.values()]);
+        outcomes.set(parent, { value: undefined });
+      } catch (error) {
+        outcomes.set(parent, { error });
+      }
+    }
+    return batch.map(({ parent }) => outcomes.get(parent) ?? { value: undefined });
   }
 }
 

@@ -1,0 +1,318 @@
+import { randomUUID } from "node:crypto";
+import type { Pool } from "pg";
+import type { DataSource } from "typeorm";
+import { openDatabase } from "../data-source";
+import { StepRunEntity } from "../entities/step-run.entity";
+import { createTestDatabase, oneStepRun, type TestDatabase } from "../testing";
+import { FencedWrites } from "./fenced-writes";
+import { PreparedStatements } from "./prepared";
+import { FenceLostError, RunStore } from "./run-store";
+import { stepRow } from "./step-row";
+import { StepWriteBatch, type WrittenSteps } from "./step-write-batch";
+import { RunWriteBatch } from "./run-write-batch";
+import { WorkflowRunEntity } from "../entities/workflow-run.entity";
+
+/**
+ * Step transitions of several runs in one statement (group commit, docs/adr/028), against the real
+ * PostgreSQL: each run's fence is checked on its own, and each write gets its own outcome.
+ */
+describe("step writes across runs (group commit)", () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let store: RunStore;
+  let batch: StepWriteBatch;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ({ dataSource } = await openDatabase({ url: db.url }));
+    store = new RunStore(dataSource);
+    batch = new StepWriteBatch(dataSource.getMetadata(StepRunEntity), new PreparedStatements(dataSource));
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  /** A run claimed at creation (fence 1, event_seq 1) with steps `a` and `b`. */
+  async function claimedRun(): Promise<string> {
+    const one = oneStepRun();
+    const input = {
+      ...one,
+      steps: [
+        ...one.steps,
+        stepRow({ id: randomUUID(), runId: one.run.id, stepId: "b", position: 1, status: "pending" }),
+      ],
+    };
+    const { run } = await store.create(input, { owner: "me", leaseMs: 60_000 });
+    return run.id;
+  }
+  const step = (runId: string, stepId: string) =>
+    dataSource.getRepository(StepRunEntity).findOneByOrFail({ runId, stepId });
+  const eventSeq = async (runId: string) =>
+    (
+      await dataSource.query<{ event_seq: string }[]>("SELECT event_seq FROM workflow_runs WHERE id = $1", [
+        runId,
+      ])
+    )[0]?.event_seq;
+  const valueOf = (outcome: { value: WrittenSteps } | { error: unknown } | undefined): WrittenSteps => {
+    if (!outcome || !("value" in outcome))
+      throw new Error(`expected a value, got ${JSON.stringify(outcome)}`);
+    return outcome.value;
+  };
+
+  it("commits many runs' writes in one statement, checking each run's fence: a moved fence fails only its own write", async () => {
+    const [r1, r2, r3] = [await claimedRun(), await claimedRun(), await claimedRun()];
+    const outcomes = await batch.commit([
+      { runId: r1, fence: "1", stepIds: ["a"], patch: { status: "succeeded", outputs: { n: 1 } } },
+      { runId: r2, fence: "7", stepIds: ["a"], patch: { status: "succeeded", outputs: { n: 2 } } },
+      { runId: r3, fence: "1", stepIds: ["a", "b"], patch: { status: "skipped" } },
+    ]);
+    expect(valueOf(outcomes[0])).toMatchObject({ seq: "2", rows: [{ stepId: "a", outputs: { n: 1 } }] });
+    expect(outcomes[1]).toEqual({ error: new FenceLostError(r2, "7") });
+    expect(
+      valueOf(outcomes[2])
+        .rows.map((row) => row.stepId)
+        .sort(),
+    ).toEqual(["a", "b"]);
+    expect((await step(r1, "a")).status).toBe("succeeded");
+    // the run whose fence moved: nothing written, its sequence untouched
+    expect((await step(r2, "a")).status).toBe("pending");
+    expect(await eventSeq(r2)).toBe("1");
+    expect((await step(r3, "b")).status).toBe("skipped");
+  });
+
+  it("mixed fences of one run in one batch: the stale owner's write fails, the current owner's commits", async () => {
+    const { run } = await store.create(oneStepRun());
+    const stale = (await store.claim("old", 1, { runId: run.id }))!;
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the 1 ms lease is over
+    const fresh = (await store.claim("new", 60_000, { runId: run.id }))!;
+    const outcomes = await batch.commit([
+      { runId: run.id, fence: stale.fence, stepIds: ["a"], patch: { status: "failed" } },
+      { runId: run.id, fence: fresh.fence, stepIds: ["a"], patch: { status: "running", attempt: 1 } },
+    ]);
+    expect(outcomes[0]).toEqual({ error: new FenceLostError(run.id, stale.fence) });
+    expect(valueOf(outcomes[1]).rows[0]).toMatchObject({ status: "running", attempt: 1 });
+    expect((await step(run.id, "a")).status).toBe("running");
+  });
+
+  it("two writes of one run in one batch take consecutive sequence numbers in the batch's order", async () => {
+    const runId = await claimedRun();
+    const outcomes = await batch.commit([
+      { runId, fence: "1", stepIds: ["b"], patch: { status: "succeeded" } },
+      { runId, fence: "1", stepIds: ["a"], patch: { status: "failed", error: { code: "X" } } },
+    ]);
+    expect(valueOf(outcomes[0])).toMatchObject({ seq: "2", rows: [{ stepId: "b", status: "succeeded" }] });
+    expect(valueOf(outcomes[1])).toMatchObject({ seq: "3", rows: [{ stepId: "a", status: "failed" }] });
+    expect(await eventSeq(runId)).toBe("3");
+  });
+
+  it("sets exactly the columns a patch names (null included) and keeps the others; derives a duration from the recorded start", async () => {
+    const runId = await claimedRun();
+    const startedAt = new Date(Date.now() - 1234);
+    valueOf(
+      (
+        await batch.commit([
+          {
+            runId,
+            fence: "1",
+            stepIds: ["a"],
+            patch: { status: "running", attempt: 2, inputs: { x: [1, "é"] }, startedAt, stdout: "out" },
+          },
+        ])
+      )[0],
+    );
+    const finishedAt = new Date();
+    const [done] = await batch.commit([
+      { runId, fence: "1", stepIds: ["a"], patch: { status: "succeeded", outputs: null, finishedAt } },
+    ]);
+    const row = valueOf(done).rows[0]!;
+    expect(row).toMatchObject({
+      status: "succeeded",
+      attempt: 2,
+      inputs: { x: [1, "é"] },
+      stdout: "out",
+      outputs: null,
+    });
+    expect(row.startedAt!.getTime()).toBe(startedAt.getTime());
+    expect(row.finishedAt!.getTime()).toBe(finishedAt.getTime());
+    expect(row.durationMs).toBe(finishedAt.getTime() - startedAt.getTime());
+  });
+
+  it("a write that ends a step otherwise than succeeded cancels that step's open items, and only that step's", async () => {
+    const [r1, r2] = [await claimedRun(), await claimedRun()];
+    const writes = new FencedWrites(dataSource);
+    const item = (index: number, status: "running" | "succeeded") => ({
+      id: randomUUID(),
+      stepId: `a[${index}]`,
+      status,
+      itemIndex: index,
+    });
+    await writes.upsertChildren(r1, "1", "a", [item(0, "running"), item(1, "succeeded")], false);
+    await writes.upsertChildren(r2, "1", "a", [item(0, "running")], false);
+    const outcomes = await batch.commit([
+      { runId: r1, fence: "1", stepIds: ["a"], patch: { status: "failed", error: { code: "TIMEOUT" } } },
+      { runId: r2, fence: "1", stepIds: ["b"], patch: { status: "succeeded" } },
+    ]);
+    const closed = valueOf(outcomes[0]).rows;
+    expect(closed.map((row) => [row.stepId, row.status])).toEqual([
+      ["a", "failed"],
+      ["a[0]", "cancelled"],
+    ]);
+    expect(closed[1]!.error).toEqual({
+      code: "CANCELLED",
+      message: "the step ended failed before this item did",
+    });
+    expect((await step(r1, "a[1]")).status).toBe("succeeded");
+    // the other run's items are not its write's to close
+    expect((await step(r2, "a[0]")).status).toBe("running");
+  });
+
+  it("run ends of several runs in one statement: each checked against its own fence, each with its next sequence number", async () => {
+    const runBatch = new RunWriteBatch(
+      dataSource.getMetadata(WorkflowRunEntity),
+      new PreparedStatements(dataSource),
+    );
+    const [r1, r2] = [await claimedRun(), await claimedRun()];
+    const finishedAt = new Date();
+    const outcomes = await runBatch.commit([
+      { runId: r1, fence: "1", patch: { status: "succeeded", outputs: { y: 1 }, finishedAt, owner: null } },
+      { runId: r2, fence: "3", patch: { status: "failed", owner: null } },
+    ]);
+    expect(outcomes).toEqual([{ value: "2" }, { error: new FenceLostError(r2, "3") }]);
+    const rows = await dataSource.query<
+      Array<{ id: string; status: string; owner: string | null; outputs: unknown; lease: Date | null }>
+    >(
+      "SELECT id, status, owner, outputs, lease_expires_at AS lease FROM workflow_runs WHERE id = ANY($1) ORDER BY id = $2 DESC",
+      [[r1, r2], r1],
+    );
+    // r1: the named columns set (owner to null), the lease, not named, kept
+    expect(rows[0]).toMatchObject({ status: "succeeded", owner: null, outputs: { y: 1 } });
+    expect(rows[0]!.lease).toBeInstanceOf(Date);
+    expect(rows[1]).toMatchObject({ status: "running", owner: "me" });
+  });
+
+  describe("FencedWrites.updateSteps", () => {
+    let writes: FencedWrites;
+    let pool: Pool;
+    let query: Pool["query"];
+    /** The statements sent, a gate that holds the next one sent, and an error the next one sent fails with. */
+    const sent = {
+      statements: 0,
+      hold: undefined as Promise<void> | undefined,
+      fail: undefined as Error | undefined,
+    };
+    beforeAll(() => {
+      writes = new FencedWrites(dataSource);
+      pool = (dataSource.driver as unknown as { master: Pool }).master;
+      query = pool.query.bind(pool);
+      pool.query = (async (...args: Parameters<Pool["query"]>) => {
+        sent.statements += 1;
+        const { hold, fail } = sent;
+        Object.assign(sent, { hold: undefined, fail: undefined });
+        if (hold) await hold;
+        if (fail) throw fail;
+        return query(...args);
+      }) as Pool["query"];
+    });
+    afterAll(() => {
+      pool.query = query;
+    });
+    beforeEach(() => Object.assign(sent, { statements: 0, hold: undefined, fail: undefined }));
+    /** Holds the next statement until the returned function is called. */
+    const holdNext = () => {
+      let open!: () => void;
+      sent.hold = new Promise<void>((resolve) => (open = resolve));
+      return open;
+    };
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+    it("a lone write goes out at once as one statement; writes made while it is in flight go together in the next one", async () => {
+      const runs = await Promise.all([1, 2, 3, 4, 5].map(() => claimedRun()));
+      sent.statements = 0;
+      const open = holdNext();
+      const first = writes.updateSteps(runs[0]!, "1", ["a"], { status: "succeeded" });
+      await tick();
+      expect(sent.statements).toBe(1);
+      const rest = runs
+        .slice(1)
+        .map((runId) => writes.updateSteps(runId, "1", ["a"], { status: "succeeded" }));
+      await tick();
+      expect(sent.statements).toBe(1); // gathered, not sent
+      open();
+      await first;
+      const written = await Promise.all(rest);
+      expect(sent.statements).toBe(2);
+      expect(written.map((w) => w.seq)).toEqual(["2", "2", "2", "2"]);
+      for (const runId of runs) expect((await step(runId, "a")).status).toBe("succeeded");
+    });
+
+    it("one run's fence lost while the others in its batch commit", async () => {
+      const runs = await Promise.all([1, 2, 3].map(() => claimedRun()));
+      sent.statements = 0;
+      const results = await Promise.allSettled([
+        writes.updateSteps(runs[0]!, "1", ["a"], { status: "succeeded" }),
+        writes.updateSteps(runs[1]!, "2", ["a"], { status: "succeeded" }),
+        writes.updateSteps(runs[2]!, "1", ["a"], { status: "succeeded" }),
+      ]);
+      expect(sent.statements).toBe(1);
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      expect((results[1] as PromiseRejectedResult).reason).toBeInstanceOf(FenceLostError);
+      expect((await step(runs[1]!, "a")).status).toBe("pending");
+      expect((await step(runs[2]!, "a")).status).toBe("succeeded");
+    });
+
+    it("a write PostgreSQL refuses (U+0000 in jsonb) fails only its own caller: the batch is tried again write by write", async () => {
+      const runs = await Promise.all([1, 2, 3].map(() => claimedRun()));
+      const results = await Promise.allSettled([
+        writes.updateSteps(runs[0]!, "1", ["a"], { status: "succeeded", outputs: { ok: true } }),
+        writes.updateSteps(runs[1]!, "1", ["a"], { status: "succeeded", outputs: { bad: "nul\u0000" } }),
+        writes.updateSteps(runs[2]!, "1", ["a"], { status: "succeeded", outputs: { ok: true } }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+      expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/\\u0000|Unicode/);
+      expect((await step(runs[0]!, "a")).outputs).toEqual({ ok: true });
+      expect((await step(runs[1]!, "a")).status).toBe("pending");
+      expect(await eventSeq(runs[1]!)).toBe("1");
+      expect((await step(runs[2]!, "a")).outputs).toEqual({ ok: true });
+    });
+
+    it("a statement that fails (the connection dropped) fails its batch's callers only; the next batch commits", async () => {
+      const runs = await Promise.all([1, 2, 3, 4].map(() => claimedRun()));
+      const open = holdNext();
+      const first = writes.updateSteps(runs[0]!, "1", ["a"], { status: "succeeded" });
+      await tick();
+      const lost = Object.assign(new Error("Connection terminated unexpectedly"), { code: "ECONNRESET" });
+      sent.fail = lost;
+      const second = [runs[1]!, runs[2]!].map((runId) =>
+        writes.updateSteps(runId, "1", ["a"], { status: "succeeded" }),
+      );
+      open();
+      await first;
+      const secondResults = await Promise.allSettled(second);
+      expect(secondResults.map((r) => r.status)).toEqual(["rejected", "rejected"]);
+      const third = await writes.updateSteps(runs[3]!, "1", ["a"], { status: "succeeded" });
+      expect(third.seq).toBe("2");
+      expect((await step(runs[0]!, "a")).status).toBe("succeeded");
+      expect((await step(runs[1]!, "a")).status).toBe("pending");
+      expect((await step(runs[2]!, "a")).status).toBe("pending");
+    });
+
+    it("writes of one step made while another is in flight commit in the order made, each with a later sequence number", async () => {
+      const runId = await claimedRun();
+      const other = await claimedRun();
+      sent.statements = 0;
+      const open = holdNext();
+      const running = writes.updateSteps(runId, "1", ["a"], { status: "running", attempt: 1 });
+      await tick();
+      const retrying = writes.updateSteps(runId, "1", ["a"], { status: "retrying", attempt: 1 });
+      const otherRun = writes.updateSteps(other, "1", ["a"], { status: "succeeded" });
+      const succeeded = writes.updateSteps(runId, "1", ["a"], { status: "succeeded", attempt: 2 });
+      open();
+      const seqs = (await Promise.all([running, retrying, succeeded])).map((w) => Number(w.seq));
+      await otherRun;
+      expect(seqs).toEqual([2, 3, 4]);
+      // the in-flight write, then [retrying, the other run], then the same step's next write alone
+      expect(sent.statements).toBe(3);
+      expect(await step(runId, "a")).toMatchObject({ status: "succeeded", attempt: 2 });
+    });
+  });
+});
