@@ -8,13 +8,12 @@ export interface DbosPeer {
   stop(): Promise<void>;
 }
 
-/**
- * The peer side of the per-step comparison: one registered workflow whose steps are
- * `DBOS.runStep(async () => x)` noops, each checkpointed in DBOS's system database.
- */
-export async function startDbosPeer(): Promise<DbosPeer> {
-  const db: TestDatabase = await createTestDatabase("mcp_bench_dbos");
-  const chain = DBOS.registerWorkflow(
+type Chain = (steps: number, x: string) => Promise<string>;
+let registered: Chain | undefined;
+
+/** The N-step noop workflow, registered with DBOS once per process (it refuses a second registration). */
+function noopChain(): Chain {
+  registered ??= DBOS.registerWorkflow(
     async (steps: number, x: string) => {
       let value = x;
       for (let i = 0; i < steps; i++) {
@@ -25,6 +24,16 @@ export async function startDbosPeer(): Promise<DbosPeer> {
     },
     { name: "noopChain" },
   );
+  return registered;
+}
+
+/**
+ * The peer side of the per-step comparison: one registered workflow whose steps are
+ * `DBOS.runStep(async () => x)` noops, each checkpointed in DBOS's system database.
+ */
+export async function startDbosPeer(): Promise<DbosPeer> {
+  const db: TestDatabase = await createTestDatabase("mcp_bench_dbos");
+  const chain = noopChain();
   DBOS.setConfig({ name: "mcp-bench-peer", systemDatabaseUrl: db.url, logLevel: "error" });
   await DBOS.launch();
   return {
