@@ -30,6 +30,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ExecutorService } from "@mcp/proto/executor";
 import { health as grpcHealth } from "@mcp/proto/grpc";
 import { benchRunner } from "./runners";
+import { runBenchScript } from "./lib/script";
 
 const RUNS = Number(process.env["BENCH_LIST_RUNS"] ?? 20_000);
 const CALLS = Number(process.env["BENCH_LIST_CALLS"] ?? 400);
@@ -113,12 +114,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(
-      `cpu-per-list failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runBenchScript("cpu-per-list", main);

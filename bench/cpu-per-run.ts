@@ -18,6 +18,7 @@ import { Client as PgClient } from "pg";
 import { closedLoop } from "./lib/stats";
 import { createScriptMcp, defineWorkflow, executeAndWait, noopSpec, startBenchPlatform } from "./platform";
 import { benchRunner } from "./runners";
+import { runBenchScript } from "./lib/script";
 
 const RUNS = Number(process.env["BENCH_CPU_RUNS"] ?? 1000);
 const CONCURRENCY = Number(process.env["BENCH_CPU_CONCURRENCY"] ?? 1);
@@ -128,12 +129,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(
-      `cpu-per-run failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runBenchScript("cpu-per-run", main);

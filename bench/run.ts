@@ -23,6 +23,7 @@ import { recoverySuite } from "./suites/recovery";
 import { registrySuite } from "./suites/registry";
 import { sandboxSuite } from "./suites/sandbox";
 import { tracingSuite } from "./suites/tracing";
+import { runBenchScript } from "./lib/script";
 
 type Suite = { name: string; title: string; run: (p: () => Promise<BenchPlatform>) => Promise<SuiteResult> };
 
@@ -111,12 +112,4 @@ async function main(): Promise<void> {
   process.stdout.write(`\nwrote ${file} (${out.wall_s} s)\n`);
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    process.stderr.write(
-      `bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
-    );
-    process.exit(1);
-  },
-);
+runBenchScript("bench", main);
