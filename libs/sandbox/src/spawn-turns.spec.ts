@@ -17,7 +17,6 @@ describe("nextSpawnTurn", () => {
       }),
     );
     await Promise.all(starts);
-    await new Promise((resolve) => setTimeout(resolve, 5));
     expect(order).toEqual(["start 1", "timer", "start 2", "start 3"]);
   });
 });

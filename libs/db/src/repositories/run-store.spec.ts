@@ -86,8 +86,12 @@ describe("RunStore", () => {
   it("fenced writes › refuse a stale owner's writes once another executor claimed the run after its lease expired", async () => {
     const { run } = await store.create(oneStepRun());
     const stale = (await store.claim("old-owner", 1, { runId: run.id }))!;
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the 1 ms lease is over
-    const fresh = (await store.claim("new-owner", 60_000, { runId: run.id }))!;
+    // claimable again once the 1 ms lease is over: polled, not slept on
+    let fresh = await store.claim("new-owner", 60_000, { runId: run.id });
+    while (!fresh) {
+      await new Promise((resolve) => setImmediate(resolve));
+      fresh = await store.claim("new-owner", 60_000, { runId: run.id });
+    }
     expect(BigInt(fresh.fence)).toBe(BigInt(stale.fence) + 1n);
 
     await expect(writes.updateSteps(run.id, stale.fence, ["a"], { status: "failed" })).rejects.toBeInstanceOf(

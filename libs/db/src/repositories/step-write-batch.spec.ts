@@ -83,8 +83,12 @@ describe("step writes across runs (group commit)", () => {
   it("mixed fences of one run in one batch: the stale owner's write fails, the current owner's commits", async () => {
     const { run } = await store.create(oneStepRun());
     const stale = (await store.claim("old", 1, { runId: run.id }))!;
-    await new Promise((resolve) => setTimeout(resolve, 20)); // the 1 ms lease is over
-    const fresh = (await store.claim("new", 60_000, { runId: run.id }))!;
+    // claimable again once the 1 ms lease is over: polled, not slept on
+    let fresh = await store.claim("new", 60_000, { runId: run.id });
+    while (!fresh) {
+      await new Promise((resolve) => setImmediate(resolve));
+      fresh = await store.claim("new", 60_000, { runId: run.id });
+    }
     const outcomes = await batch.commit([
       { runId: run.id, fence: stale.fence, stepIds: ["a"], patch: { status: "failed" } },
       { runId: run.id, fence: fresh.fence, stepIds: ["a"], patch: { status: "running", attempt: 1 } },
