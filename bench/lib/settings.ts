@@ -20,7 +20,7 @@ export const settings = {
     loadRuns: quick ? 64 : 256,
     concurrency: 32,
   },
-  tracing: { steps: 10, rounds: quick ? 2 : 8, perRound: quick ? 5 : 15 },
+  tracing: { steps: 10, rounds: quick ? 2 : 8, perRound: quick ? 5 : 100 },
   e2e: { rounds: quick ? 2 : 6, perRound: quick ? 5 : 15, replicaRuns: quick ? 100 : 500, concurrency: 32 },
   peers: { batches: quick ? 1 : 3, batchSize: 200, longSteps: quick ? 100 : 400, stepMs: 10 },
   recovery: { kills: quick ? 1 : 3, stepMs: 200, steps: 20 },

@@ -1,0 +1,68 @@
+import type { DataSource } from "typeorm";
+import { openDatabase } from "../data-source";
+import { createTestDatabase, type TestDatabase } from "../testing";
+import { AuditStore, type NewAuditEvent } from "./audit-store";
+
+describe("AuditStore", () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    ({ dataSource } = await openDatabase({ url: db.url }));
+  });
+  afterAll(async () => {
+    await dataSource.destroy();
+    await db.drop();
+  });
+
+  const event = (target: string, workspace = "w-batch"): NewAuditEvent => ({
+    eventTime: new Date(),
+    workspace,
+    actorKind: "api_key",
+    actorId: "k1",
+    actor: "ci",
+    service: "mcp.executor.v1.ExecutorService",
+    method: "ExecuteWorkflow",
+    target,
+    outcome: "OK",
+    requestId: `req-${target}`,
+  });
+
+  /** The INSERT statements `fn` sends through the data source. */
+  async function insertsDuring(fn: () => Promise<unknown>): Promise<number> {
+    const query = dataSource.query.bind(dataSource);
+    let inserts = 0;
+    dataSource.query = ((text: string, params?: unknown[]) => {
+      if (text.startsWith("INSERT INTO audit_events")) inserts += 1;
+      return query(text, params);
+    }) as DataSource["query"];
+    try {
+      await fn();
+    } finally {
+      dataSource.query = query;
+    }
+    return inserts;
+  }
+
+  it("appends made together go in fewer statements than events, and every one is written", async () => {
+    const store = new AuditStore(dataSource);
+    const targets = Array.from({ length: 40 }, (_, i) => `wf-${i}`);
+    const inserts = await insertsDuring(() => Promise.all(targets.map((t) => store.append(event(t)))));
+    expect(inserts).toBeLessThan(targets.length);
+    const page = await store.listPage({ workspace: "w-batch" }, "", 100);
+    expect(page.items.map((e) => e.target).sort()).toEqual([...targets].sort());
+    expect(page.items.find((e) => e.target === "wf-7")).toMatchObject({ requestId: "req-wf-7", actor: "ci" });
+  });
+
+  it("an event PostgreSQL refuses (a NUL in its target) fails alone; the others of its batch are written", async () => {
+    const store = new AuditStore(dataSource);
+    const results = await Promise.allSettled([
+      store.append(event("first", "w-nul")),
+      store.append(event("bad\u0000target", "w-nul")),
+      store.append(event("third", "w-nul")),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+    const page = await store.listPage({ workspace: "w-nul" }, "", 10);
+    expect(page.items.map((e) => e.target).sort()).toEqual(["first", "third"]);
+  });
+});
