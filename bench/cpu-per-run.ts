@@ -11,10 +11,10 @@
  * `npx tsx bench/cpu-per-run.ts`; `BENCH_CPU_PROFILE=<file>.cpuprofile` also writes a CPU profile of
  * the measured runs alone (not start-up or warm-up), for Chrome DevTools or any .cpuprofile reader.
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { Session } from "node:inspector/promises";
+import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { Client as PgClient } from "pg";
+import { profiled } from "./lib/profile";
 import { closedLoop } from "./lib/stats";
 import { createScriptMcp, defineWorkflow, executeAndWait, noopSpec, startBenchPlatform } from "./platform";
 import { benchRunner } from "./runners";
@@ -23,22 +23,6 @@ import { runBenchScript } from "./lib/script";
 const RUNS = Number(process.env["BENCH_CPU_RUNS"] ?? 1000);
 const CONCURRENCY = Number(process.env["BENCH_CPU_CONCURRENCY"] ?? 1);
 const PROFILE = process.env["BENCH_CPU_PROFILE"];
-
-/** Runs `fn` under the V8 CPU profiler when BENCH_CPU_PROFILE names a file, and writes the profile there. */
-async function profiled<T>(fn: () => Promise<T>): Promise<T> {
-  if (!PROFILE) return fn();
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.start");
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await session.post("Profiler.stop");
-    writeFileSync(PROFILE, JSON.stringify(profile));
-    session.disconnect();
-  }
-}
 
 /**
  * Counts the PostgreSQL statements and Redis commands this process sends (while `counting.on`), by
@@ -107,7 +91,9 @@ async function main(): Promise<void> {
     const pgBefore = await backendCpu(pg, p.db.name);
     counting.on = true;
     const before = process.cpuUsage();
-    const load = await profiled(() => closedLoop(RUNS, CONCURRENCY, () => executeAndWait(client, "three")));
+    const load = await (PROFILE
+      ? profiled(PROFILE, () => closedLoop(RUNS, CONCURRENCY, () => executeAndWait(client, "three")))
+      : closedLoop(RUNS, CONCURRENCY, () => executeAndWait(client, "three")));
     const used = process.cpuUsage(before);
     counting.on = false;
     const pgSeconds = cpuBetween(pgBefore, await backendCpu(pg, p.db.name));

@@ -1,10 +1,9 @@
-import { writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { Session } from "node:inspector/promises";
 import type { Client } from "@connectrpc/connect";
 import type { ExecutorService } from "@mcp/proto/executor";
 import { startTracing } from "@mcp/runtime";
 import { executeAndWait } from "../platform";
+import { profiled } from "./profile";
 import { interleave, round, summarize, timed, type Summary } from "./stats";
 
 /** Off and traced side by side. */
@@ -110,18 +109,3 @@ export async function measureTracingCost(options: {
 }
 
 const median = (xs: readonly number[]): number => round(summarize(xs).p50);
-
-/** Runs `fn` under the V8 CPU profiler and writes the profile to `file`. */
-async function profiled<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  const session = new Session();
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.start");
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await session.post("Profiler.stop");
-    writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  }
-}
