@@ -1,7 +1,6 @@
 import type { DataSource } from "typeorm";
 import type { AuditEventEntity } from "../entities/audit-event.entity.js";
-import { dbCall, isConnectionError } from "../errors.js";
-import { GroupCommit, type Outcome } from "../group-commit.js";
+import { dbCall } from "../errors.js";
 import { decodePageToken, encodePageToken, pageSize, toPage, type Page } from "../pagination/page-token.js";
 
 /** An event to append; the store gives it its id. */
@@ -48,66 +47,28 @@ const entity = (row: AuditRow): AuditEventEntity => ({
   requestId: row.request_id,
 });
 
-const COLUMNS =
-  "event_time, workspace, actor_kind, actor_id, actor, service, method, target, outcome, request_id";
-
-/** An event's column values, in {@link COLUMNS}' order. */
-const values = (event: NewAuditEvent): unknown[] => [
-  event.eventTime,
-  event.workspace,
-  event.actorKind,
-  event.actorId,
-  event.actor,
-  event.service,
-  event.method,
-  event.target,
-  event.outcome,
-  event.requestId,
-];
-
-const WRITTEN: Outcome<void> = { value: undefined };
-
-/**
- * The `audit_events` table (docs/adr/022): append, and list newest first with filters. Appends made
- * while one is in flight go together in one multi-row INSERT (group commit, docs/adr/028): every
- * mutating call appends one event, so under load that is one statement per batch, not per call; a
- * lone append goes out at once.
- */
+/** The `audit_events` table (docs/adr/022): append, and list newest first with filters. */
 export class AuditStore {
-  private readonly appends = new GroupCommit<NewAuditEvent, void>((batch) => this.insert(batch));
-
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Appends one event; resolves once it is committed. */
-  append(event: NewAuditEvent): Promise<void> {
-    return this.appends.submit(event);
-  }
-
-  /**
-   * Inserts a batch in one statement. When PostgreSQL refuses it for what an event holds (not for
-   * being unreachable), each event is tried alone, so only the one at fault fails.
-   */
-  private async insert(batch: readonly NewAuditEvent[]): Promise<ReadonlyArray<Outcome<void>>> {
-    const [only] = batch;
-    if (batch.length === 1 && only) return [await outcomeOf(this.insertRows([only]))];
-    try {
-      await this.insertRows(batch);
-      return batch.map(() => WRITTEN);
-    } catch (error) {
-      if (isConnectionError(error)) return batch.map(() => ({ error }));
-      return Promise.all(batch.map((event) => outcomeOf(this.insertRows([event]))));
-    }
-  }
-
-  private async insertRows(events: readonly NewAuditEvent[]): Promise<void> {
-    const width = COLUMNS.split(",").length;
-    const rows = events.map(
-      (_, r) => `(${Array.from({ length: width }, (__, c) => `$${r * width + c + 1}`).join(", ")})`,
-    );
+  /** Appends one event. */
+  async append(event: NewAuditEvent): Promise<void> {
     await dbCall(() =>
       this.dataSource.query(
-        `INSERT INTO audit_events (${COLUMNS}) VALUES ${rows.join(", ")}`,
-        events.flatMap(values),
+        `INSERT INTO audit_events (event_time, workspace, actor_kind, actor_id, actor, service, method, target, outcome, request_id)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+        [
+          event.eventTime,
+          event.workspace,
+          event.actorKind,
+          event.actorId,
+          event.actor,
+          event.service,
+          event.method,
+          event.target,
+          event.outcome,
+          event.requestId,
+        ],
       ),
     );
   }
@@ -158,15 +119,5 @@ export class AuditStore {
       (last) => encodePageToken([last.event_time.toISOString(), String(last.id)], fingerprint),
       entity,
     );
-  }
-}
-
-/** What a write came to, as a {@link GroupCommit} outcome. */
-async function outcomeOf(write: Promise<void>): Promise<Outcome<void>> {
-  try {
-    await write;
-    return WRITTEN;
-  } catch (error) {
-    return { error };
   }
 }
