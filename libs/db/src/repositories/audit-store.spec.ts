@@ -1,3 +1,4 @@
+import { Client } from "pg";
 import type { DataSource } from "typeorm";
 import { openDatabase } from "../data-source";
 import { createTestDatabase, type TestDatabase } from "../testing";
@@ -28,18 +29,21 @@ describe("AuditStore", () => {
     requestId: `req-${target}`,
   });
 
-  /** The INSERT statements `fn` sends through the data source. */
+  /** The audit INSERT statements `fn` sends to PostgreSQL (counted on pg's client, under any layer). */
   async function insertsDuring(fn: () => Promise<unknown>): Promise<number> {
-    const query = dataSource.query.bind(dataSource);
+    const proto = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const query = proto.query;
     let inserts = 0;
-    dataSource.query = ((text: string, params?: unknown[]) => {
+    proto.query = function (this: Client, ...args: unknown[]) {
+      const first = args[0] as string | { text?: string } | undefined;
+      const text = typeof first === "string" ? first : (first?.text ?? "");
       if (text.startsWith("INSERT INTO audit_events")) inserts += 1;
-      return query(text, params);
-    }) as DataSource["query"];
+      return query.apply(this, args);
+    };
     try {
       await fn();
     } finally {
-      dataSource.query = query;
+      proto.query = query;
     }
     return inserts;
   }
@@ -48,6 +52,7 @@ describe("AuditStore", () => {
     const store = new AuditStore(dataSource);
     const targets = Array.from({ length: 40 }, (_, i) => `wf-${i}`);
     const inserts = await insertsDuring(() => Promise.all(targets.map((t) => store.append(event(t)))));
+    expect(inserts).toBeGreaterThan(0);
     expect(inserts).toBeLessThan(targets.length);
     const page = await store.listPage({ workspace: "w-batch" }, "", 100);
     expect(page.items.map((e) => e.target).sort()).toEqual([...targets].sort());
