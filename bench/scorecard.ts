@@ -25,10 +25,11 @@ function row(
   show: (v: number) => string,
   check: (v: number) => string,
   needs: string,
+  floor?: string,
 ): Row {
   return value === undefined
     ? { figure, ours: "n/a", target: `needs ${needs}` }
-    : { figure, ours: show(value), target: check(value) };
+    : { figure, ours: show(value), ...(floor ? { peer: floor } : {}), target: check(value) };
 }
 
 const times = (v: number) => `×${v.toFixed(2)}`;
@@ -43,6 +44,7 @@ function placementRows(
   perStep: PerStepJson | undefined,
   peers: PeersJson | undefined,
   bareC32: Figure,
+  chainFloor: Figure,
   suites: string,
 ): Row[] {
   const c32 = perStep?.workflows_per_s?.["c32"];
@@ -89,6 +91,7 @@ function placementRows(
       times,
       (v) => target("≤ ×1.15", v, 1.15, "", "max"),
       suites,
+      chainFloor === undefined ? undefined : `floor ${times(chainFloor)} (timer + a commit per step)`,
     ),
   ];
 }
@@ -98,8 +101,10 @@ function placementRows(
  * asks: absolute figures move from machine to machine). A target whose suites did not run says which.
  */
 export function issue18Rows(results: Record<string, unknown>): Row[] {
-  const floor = results["floor"] as { bare_unary_calls_per_s?: { c32?: number } } | undefined;
+  const floor = results["floor"] as
+    { bare_unary_calls_per_s?: { c32?: number }; chain_400x10_floor_ratio?: number } | undefined;
   const bareC32 = num(floor?.bare_unary_calls_per_s?.c32);
+  const chainFloor = num(floor?.chain_400x10_floor_ratio);
   const recovery = results["recovery"] as { resumed_ms?: { p50: number } } | undefined;
   const deployed = results["deployed"] as { per_step?: PerStepJson; peers?: PeersJson } | undefined;
   return [
@@ -108,6 +113,7 @@ export function issue18Rows(results: Record<string, unknown>): Row[] {
       results,
       results["peers"] as PeersJson | undefined,
       bareC32,
+      chainFloor,
       "per-step, peers",
     ),
     row(
@@ -117,6 +123,13 @@ export function issue18Rows(results: Record<string, unknown>): Row[] {
       (v) => target("≤ 500 ms", v, 500, "ms", "max"),
       "recovery",
     ),
-    ...placementRows("separate processes", deployed?.per_step, deployed?.peers, bareC32, "deployed"),
+    ...placementRows(
+      "separate processes",
+      deployed?.per_step,
+      deployed?.peers,
+      bareC32,
+      chainFloor,
+      "deployed",
+    ),
   ];
 }
