@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
 import type { DataSource } from "typeorm";
-import { openDatabase } from "../data-source";
+import { createDataSource, openDatabase } from "../data-source";
 import { StepRunEntity } from "../entities/step-run.entity";
 import { createTestDatabase, oneStepRun, type TestDatabase } from "../testing";
 import { FencedWrites } from "./fenced-writes";
@@ -192,6 +192,34 @@ describe("step writes across runs (group commit)", () => {
     expect(rows[0]).toMatchObject({ status: "succeeded", owner: null, outputs: { y: 1 } });
     expect(rows[0]!.lease).toBeInstanceOf(Date);
     expect(rows[1]).toMatchObject({ status: "running", owner: "me" });
+  });
+
+  it("the batch statements are planned once per connection: after PostgreSQL's five custom plans, its cached generic plan serves every batch size", async () => {
+    // one connection, so that every execution below meets the same prepared statement
+    const single = createDataSource({ url: db.url, poolSize: 1 });
+    await single.initialize();
+    try {
+      const sql = new PreparedStatements(single);
+      const steps = new StepWriteBatch(single.getMetadata(StepRunEntity), sql);
+      const ends = new RunWriteBatch(single.getMetadata(WorkflowRunEntity), sql);
+      const runs = await Promise.all([1, 2, 3, 4, 5, 6].map(() => claimedRun()));
+      for (let i = 0; i < 9; i++) {
+        const some = runs.slice(0, 2 + (i % 5));
+        await steps.commit(some.map((runId) => ({ runId, fence: "1", stepIds: ["a"], patch: { attempt: i } })));
+        await ends.commit(some.map((runId) => ({ runId, fence: "1", patch: { outputs: { i } } })));
+      }
+      const plans = await single.query<Array<{ statement: string; generic: number; custom: number }>>(
+        `SELECT statement, generic_plans::int AS generic, custom_plans::int AS custom
+           FROM pg_prepared_statements WHERE statement LIKE 'WITH w AS%'`,
+      );
+      // the step batch and the run batch: 5 custom plans each (PostgreSQL's warm-up), then generic
+      expect(plans.map(({ generic, custom }) => ({ generic, custom }))).toEqual([
+        { generic: 4, custom: 5 },
+        { generic: 4, custom: 5 },
+      ]);
+    } finally {
+      await single.destroy();
+    }
   });
 
   describe("FencedWrites.updateSteps", () => {
