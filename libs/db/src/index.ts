@@ -56,6 +56,8 @@ export {
   FencedWrites,
   type StepPatch,
   type RunPatch,
+  type RunWithSteps,
+  type RunWritten,
   type WrittenSteps,
 } from "./repositories/fenced-writes.js";
 export { ExecutorSessions, EXECUTOR_SESSION_LOCK } from "./repositories/executor-sessions.js";

@@ -33,6 +33,7 @@ import { RunCanceller } from "./runs/run-canceller.js";
 import { RunSignals } from "./runs/run-signals.js";
 import { RunDriver } from "./runs/run-driver.js";
 import { RunLauncher } from "./runs/run-launcher.js";
+import { EndedRuns } from "./runs/ended-runs.js";
 import { RunIdResolver } from "./runs/run-id-resolver.js";
 import { runWorkspace } from "./runs/run-workspace.js";
 import { RunReader } from "./runs/run-reader.js";
@@ -119,8 +120,11 @@ export async function startExecutor(
   const watcher = new RunWatcher(queries, events, undefined, permits);
   const waits = new RunWaits(dataSource);
   const canceller = new RunCanceller(store, events, (runId) => queries.liveChildren(runId));
+  // waited-for runs' ends, handed from the driver to the waiting caller (docs/adr/029)
+  const endedRuns = new EndedRuns();
   const driver = new RunDriver({
     store,
+    endedRuns,
     writes: new FencedWrites(dataSource),
     queries,
     waits,
@@ -192,6 +196,7 @@ export async function startExecutor(
     reserve: (): Reservation | undefined => worker.reserve(),
     // a run created when this executor is full is driven by whichever executor is free first
     wake: (runId) => events.wake(runId),
+    endedRuns,
   });
   // webhook triggers: their deliveries start runs like ExecuteWorkflow, rate-limited per trigger
   const rateLimits = openRateLimiter({ redisUrl: config.redisUrl, logger, name: "executor" });

@@ -8,10 +8,12 @@ import { FenceLostError } from "./run-store.js";
 import { GroupCommit, type CommitBatch, type Outcome } from "../group-commit.js";
 import { isConnectionError } from "../errors.js";
 import { StepWriteBatch, type StepPatch, type StepWrite, type WrittenSteps } from "./step-write-batch.js";
-import { RunWriteBatch, type RunPatch, type RunWrite } from "./run-write-batch.js";
+import { RunWriteBatch, type RunPatch, type RunWrite, type RunWritten } from "./run-write-batch.js";
+import { runWithStepsOf, stepsOfRun } from "./run-with-steps.js";
 
 export type { StepPatch, WrittenSteps } from "./step-write-batch.js";
-export type { RunPatch } from "./run-write-batch.js";
+export type { RunPatch, RunWritten } from "./run-write-batch.js";
+export type { RunWithSteps } from "./run-with-steps.js";
 
 /**
  * The run driver's writes, each ONE statement (a single round trip, atomic on its own): the first
@@ -28,14 +30,14 @@ export class FencedWrites {
 
   private readonly sql: PreparedStatements;
   private readonly stepWrites: GroupCommit<StepWrite, WrittenSteps>;
-  private readonly runWrites: GroupCommit<RunWrite, string>;
+  private readonly runWrites: GroupCommit<RunWrite, RunWritten>;
 
   constructor(dataSource: DataSource) {
     this.steps = dataSource.getMetadata(StepRunEntity);
     this.runs = dataSource.getMetadata(WorkflowRunEntity);
     this.sql = new PreparedStatements(dataSource);
     const stepBatch = new StepWriteBatch(this.steps, this.sql);
-    const runBatch = new RunWriteBatch(this.runs, this.sql);
+    const runBatch = new RunWriteBatch(this.runs, this.steps, this.sql);
     // A lone write goes as the compact statement naming only its columns (planned once, generic);
     // the batch statement, whose plan depends on the arrays' lengths, only for two writes or more.
     // Two writes of one row never share a statement (they commit in the order made).
@@ -106,19 +108,22 @@ export class FencedWrites {
     );
   }
 
-  /** One run write in its own statement (see {@link updateRun}). */
-  private async runWriteAlone({ runId, fence, patch }: RunWrite): Promise<string> {
+  /** One run write in its own statement (see {@link updateRun}; with `read`, {@link endRun}). */
+  private async runWriteAlone({ runId, fence, patch, read }: RunWrite): Promise<RunWritten> {
     const params: unknown[] = [runId, fence];
     const sets = setList(this.runs, { ...patch, updatedAt: new Date() }, params);
-    const rows = await this.sql.rows<{ event_seq: string }>(
-      `WITH run AS (UPDATE workflow_runs SET ${[...sets, "event_seq = event_seq + 1"].join(", ")}
-                       WHERE id = $1 AND fence = $2 RETURNING event_seq)
-         SELECT event_seq FROM run`,
+    const update = `UPDATE workflow_runs SET ${[...sets, "event_seq = event_seq + 1"].join(", ")}
+                     WHERE id = $1 AND fence = $2`;
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      read
+        ? `WITH run AS (${update} RETURNING *) SELECT run.*, ${stepsOfRun("run")} FROM run`
+        : `WITH run AS (${update} RETURNING event_seq) SELECT event_seq FROM run`,
       params,
     );
-    const seq = rows[0]?.event_seq;
-    if (seq === undefined) throw new FenceLostError(runId, fence);
-    return String(seq);
+    const row = rows[0];
+    if (row === undefined) throw new FenceLostError(runId, fence);
+    const seq = String(row["event_seq"]);
+    return read ? { seq, ended: runWithStepsOf(this.runs, this.steps, row) } : { seq };
   }
 
   /**
@@ -203,8 +208,19 @@ export class FencedWrites {
    * Records the run's end (and any other run columns in `patch`); returns the event sequence number.
    * Group commit, as {@link updateSteps}: other runs' ends made meanwhile share the statement.
    */
-  updateRun(runId: string, fence: string, patch: RunPatch): Promise<string> {
-    return this.runWrites.submit({ runId, fence, patch });
+  async updateRun(runId: string, fence: string, patch: RunPatch): Promise<string> {
+    return (await this.runWrites.submit({ runId, fence, patch })).seq;
+  }
+
+  /**
+   * {@link updateRun}, and the run as this write leaves it, with its steps, read in the same
+   * statement: for a caller in this process waiting for the run's end, which then needs no read of
+   * its own (docs/adr/029).
+   */
+  async endRun(runId: string, fence: string, patch: RunPatch): Promise<Required<RunWritten>> {
+    const { seq, ended } = await this.runWrites.submit({ runId, fence, patch, read: true });
+    if (!ended) throw new Error(`run ${runId}: its end was written but not read back`);
+    return { seq, ended };
   }
 
   private async written(runId: string, fence: string, sql: string, params: unknown[]): Promise<WrittenSteps> {

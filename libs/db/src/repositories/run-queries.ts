@@ -2,8 +2,9 @@ import type { DataSource } from "typeorm";
 import { StepRunEntity } from "../entities/step-run.entity.js";
 import { WorkflowRunEntity, type RunStatusName } from "../entities/workflow-run.entity.js";
 import { dbCall } from "../errors.js";
-import { fromJsonRow, fromRow } from "./entity-rows.js";
+import { fromRow } from "./entity-rows.js";
 import { PreparedStatements } from "./prepared.js";
+import { runWithStepsOf, stepsOfRun, type RunWithSteps } from "./run-with-steps.js";
 
 /** Filter of {@link RunQueries.list}; unset fields do not filter. */
 export interface RunListFilter {
@@ -165,26 +166,19 @@ export class RunQueries {
    * A run and its steps in plan order, read in ONE statement (one round trip, one consistent
    * snapshot of both), or null when there is no such run in `scope`.
    */
-  async runWithSteps(
-    scope: RunScope,
-    id: string,
-  ): Promise<{ run: WorkflowRunEntity; steps: StepRunEntity[] } | null> {
+  async runWithSteps(scope: RunScope, id: string): Promise<RunWithSteps | null> {
     const rows = await this.sql.rows<Record<string, unknown>>(
-      `SELECT r.*,
-              COALESCE((SELECT json_agg(s ORDER BY s.position, s.item_index NULLS FIRST, s.step_id) FROM step_runs s WHERE s.run_id = r.id),
-                       '[]'::json) AS "__steps"
+      `SELECT r.*, ${stepsOfRun("r")}
          FROM workflow_runs r WHERE r.id = $1 AND ($2::text IS NULL OR r.workspace = $2)`,
       [id, scope],
     );
     const row = rows[0];
     if (!row) return null;
-    const stepMetadata = this.dataSource.getMetadata(StepRunEntity);
-    return {
-      run: fromRow<WorkflowRunEntity>(this.dataSource.getMetadata(WorkflowRunEntity), row),
-      steps: (row["__steps"] as Record<string, unknown>[]).map((s) =>
-        fromJsonRow<StepRunEntity>(stepMetadata, s),
-      ),
-    };
+    return runWithStepsOf(
+      this.dataSource.getMetadata(WorkflowRunEntity),
+      this.dataSource.getMetadata(StepRunEntity),
+      row,
+    );
   }
 
   /** A run's steps in plan order (children after their parent; a for_each step's items by index). */

@@ -4,6 +4,7 @@ import type { Outcome } from "../group-commit.js";
 import { toColumns } from "./entity-rows.js";
 import type { PreparedStatements } from "./prepared.js";
 import { FenceLostError } from "./run-store.js";
+import { runWithStepsOf, stepsOfRun, type RunWithSteps } from "./run-with-steps.js";
 
 /** Columns of a run a driver may change when it finishes. */
 export type RunPatch = Partial<
@@ -25,11 +26,21 @@ const PATCHED: ReadonlyArray<keyof WorkflowRunEntity> = [
   "updatedAt",
 ];
 
-/** One driver's write of its run's end: `patch` applied to run `runId` under `fence`. */
+/**
+ * One driver's write of its run's end: `patch` applied to run `runId` under `fence`; with `read`,
+ * the write also returns the run as it leaves it, with its steps (for a caller waiting on the run).
+ */
 export interface RunWrite {
   readonly runId: string;
   readonly fence: string;
   readonly patch: RunPatch;
+  readonly read?: boolean;
+}
+
+/** What a run write came to: the event sequence number it took; the run written, when it was to `read` it. */
+export interface RunWritten {
+  readonly seq: string;
+  readonly ended?: RunWithSteps;
 }
 
 /**
@@ -37,12 +48,16 @@ export interface RunWrite {
  * does step transitions: arrays through `unnest`, each run changed only `WHERE fence = <its
  * write's fence>`, taking its next event sequence number; a write whose fence moved changes nothing
  * and gets {@link FenceLostError}. A batch never holds two writes of one run (GroupCommit's keys).
+ * When a write of the batch is to `read` its run, the statement returns every written run with its
+ * steps (a second statement text, used only then), read in the same statement (docs/adr/029).
  */
 export class RunWriteBatch {
   private readonly sql: string;
+  private readonly readingSql: string;
 
   constructor(
     private readonly runs: EntityMetadata,
+    private readonly steps: EntityMetadata,
     private readonly statements: PreparedStatements,
   ) {
     const sets = PATCHED.map((property) => {
@@ -50,24 +65,31 @@ export class RunWriteBatch {
       if (!column) throw new Error(`workflow_runs has no column for "${property}"`);
       return `${column} = CASE WHEN w.patch ? '${column}' THEN (w.p).${column} ELSE r.${column} END`;
     });
-    this.sql = `WITH w AS (SELECT w.*, jsonb_populate_record(NULL::workflow_runs, w.patch) AS p
+    const update = `WITH w AS (SELECT w.*, jsonb_populate_record(NULL::workflow_runs, w.patch) AS p
                              FROM unnest($1::uuid[], $2::bigint[], $3::jsonb[]) WITH ORDINALITY AS w(run_id, fence, patch, idx))
                 UPDATE workflow_runs r SET ${sets.join(", ")}, event_seq = r.event_seq + 1
-                  FROM w WHERE r.id = w.run_id AND r.fence = w.fence
+                  FROM w WHERE r.id = w.run_id AND r.fence = w.fence`;
+    this.sql = `${update}
                 RETURNING w.idx AS "__w", r.event_seq`;
+    // the steps subquery sees the statement's snapshot: every step as committed before this run end
+    this.readingSql = `${update}
+                RETURNING w.idx AS "__w", r.*, ${stepsOfRun("r")}`;
   }
 
-  /** Commits `writes` in one statement; each write's event sequence number, or its FenceLostError. */
-  async commit(writes: readonly RunWrite[]): Promise<Array<Outcome<string>>> {
-    const rows = await this.statements.rows<{ __w: string; event_seq: string }>(this.sql, [
+  /** Commits `writes` in one statement; each write's event sequence number (and run, when read), or its FenceLostError. */
+  async commit(writes: readonly RunWrite[]): Promise<Array<Outcome<RunWritten>>> {
+    const reading = writes.some((write) => write.read === true);
+    const rows = await this.statements.rows<Record<string, unknown>>(reading ? this.readingSql : this.sql, [
       writes.map((write) => write.runId),
       writes.map((write) => write.fence),
       writes.map((write) => JSON.stringify(toColumns(this.runs, { ...write.patch, updatedAt: new Date() }))),
     ]);
-    const seqs = new Map(rows.map((row) => [Number(row.__w), String(row.event_seq)]));
+    const byIndex = new Map(rows.map((row) => [Number(row["__w"]), row]));
     return writes.map((write, i) => {
-      const seq = seqs.get(i + 1);
-      return seq !== undefined ? { value: seq } : { error: new FenceLostError(write.runId, write.fence) };
+      const row = byIndex.get(i + 1);
+      if (!row) return { error: new FenceLostError(write.runId, write.fence) };
+      const seq = String(row["event_seq"]);
+      return { value: write.read ? { seq, ended: runWithStepsOf(this.runs, this.steps, row) } : { seq } };
     });
   }
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { Pool } from "pg";
 import type { DataSource } from "typeorm";
-import { openDatabase } from "../data-source";
+import { createDataSource, openDatabase } from "../data-source";
 import { StepRunEntity } from "../entities/step-run.entity";
 import { createTestDatabase, oneStepRun, type TestDatabase } from "../testing";
 import { FencedWrites } from "./fenced-writes";
@@ -9,7 +9,8 @@ import { PreparedStatements } from "./prepared";
 import { FenceLostError, RunStore } from "./run-store";
 import { stepRow } from "./step-row";
 import { StepWriteBatch, type WrittenSteps } from "./step-write-batch";
-import { RunWriteBatch } from "./run-write-batch";
+import { RunWriteBatch, type RunWritten } from "./run-write-batch";
+import { ANY_WORKSPACE, RunQueries } from "./run-queries";
 import { WorkflowRunEntity } from "../entities/workflow-run.entity";
 
 /**
@@ -53,6 +54,11 @@ describe("step writes across runs (group commit)", () => {
         runId,
       ])
     )[0]?.event_seq;
+  const valueOfRun = (outcome: { value: RunWritten } | { error: unknown } | undefined): RunWritten => {
+    if (!outcome || !("value" in outcome))
+      throw new Error(`expected a value, got ${JSON.stringify(outcome)}`);
+    return outcome.value;
+  };
   const valueOf = (outcome: { value: WrittenSteps } | { error: unknown } | undefined): WrittenSteps => {
     if (!outcome || !("value" in outcome))
       throw new Error(`expected a value, got ${JSON.stringify(outcome)}`);
@@ -173,6 +179,7 @@ describe("step writes across runs (group commit)", () => {
   it("run ends of several runs in one statement: each checked against its own fence, each with its next sequence number", async () => {
     const runBatch = new RunWriteBatch(
       dataSource.getMetadata(WorkflowRunEntity),
+      dataSource.getMetadata(StepRunEntity),
       new PreparedStatements(dataSource),
     );
     const [r1, r2] = [await claimedRun(), await claimedRun()];
@@ -181,7 +188,7 @@ describe("step writes across runs (group commit)", () => {
       { runId: r1, fence: "1", patch: { status: "succeeded", outputs: { y: 1 }, finishedAt, owner: null } },
       { runId: r2, fence: "3", patch: { status: "failed", owner: null } },
     ]);
-    expect(outcomes).toEqual([{ value: "2" }, { error: new FenceLostError(r2, "3") }]);
+    expect(outcomes).toEqual([{ value: { seq: "2" } }, { error: new FenceLostError(r2, "3") }]);
     const rows = await dataSource.query<
       Array<{ id: string; status: string; owner: string | null; outputs: unknown; lease: Date | null }>
     >(
@@ -192,6 +199,102 @@ describe("step writes across runs (group commit)", () => {
     expect(rows[0]).toMatchObject({ status: "succeeded", owner: null, outputs: { y: 1 } });
     expect(rows[0]!.lease).toBeInstanceOf(Date);
     expect(rows[1]).toMatchObject({ status: "running", owner: "me" });
+  });
+
+  it("a run end that reads returns the run as it leaves it with its steps, exactly as a read after it shows them; the others in its batch only their sequence", async () => {
+    const runBatch = new RunWriteBatch(
+      dataSource.getMetadata(WorkflowRunEntity),
+      dataSource.getMetadata(StepRunEntity),
+      new PreparedStatements(dataSource),
+    );
+    const queries = new RunQueries(dataSource);
+    const [r1, r2, r3] = [await claimedRun(), await claimedRun(), await claimedRun()];
+    await batch.commit([
+      {
+        runId: r1,
+        fence: "1",
+        stepIds: ["a"],
+        patch: { status: "succeeded", outputs: { text: "é\u2028😀" } },
+      },
+    ]);
+    const finishedAt = new Date();
+    const outcomes = await runBatch.commit([
+      {
+        runId: r1,
+        fence: "1",
+        patch: { status: "succeeded", outputs: { y: 1 }, finishedAt, owner: null },
+        read: true,
+      },
+      { runId: r2, fence: "1", patch: { status: "failed", owner: null } },
+      { runId: r3, fence: "5", patch: { status: "failed", owner: null }, read: true },
+    ]);
+    expect(outcomes[0]).toEqual({
+      value: { seq: "3", ended: await queries.runWithSteps(ANY_WORKSPACE, r1) },
+    });
+    expect(valueOfRun(outcomes[0]).ended?.run).toMatchObject({
+      status: "succeeded",
+      outputs: { y: 1 },
+      eventSeq: "3",
+    });
+    expect(valueOfRun(outcomes[0]).ended?.steps.map((s) => [s.stepId, s.status, s.outputs])).toEqual([
+      ["a", "succeeded", { text: "é\u2028😀" }],
+      ["b", "pending", null],
+    ]);
+    expect(outcomes[1]).toEqual({ value: { seq: "2" } });
+    expect(outcomes[2]).toEqual({ error: new FenceLostError(r3, "5") });
+  });
+
+  it("FencedWrites.endRun alone (no other run end in flight) returns what a read after it shows, in the one statement", async () => {
+    const writes = new FencedWrites(dataSource);
+    const queries = new RunQueries(dataSource);
+    const runId = await claimedRun();
+    const { seq, ended } = await writes.endRun(runId, "1", {
+      status: "failed",
+      error: { code: "X", message: "m" },
+      finishedAt: new Date(),
+      owner: null,
+      leaseExpiresAt: null,
+    });
+    expect(seq).toBe("2");
+    expect(ended).toEqual(await queries.runWithSteps(ANY_WORKSPACE, runId));
+    await expect(writes.endRun(runId, "1", { status: "failed" })).resolves.toMatchObject({ seq: "3" });
+    await expect(writes.endRun(runId, "2", { status: "failed" })).rejects.toEqual(
+      new FenceLostError(runId, "2"),
+    );
+  });
+
+  it("the batch statements are planned once per connection: after PostgreSQL's five custom plans, its cached generic plan serves every batch size", async () => {
+    // one connection, so that every execution below meets the same prepared statement
+    const single = createDataSource({ url: db.url, poolSize: 1 });
+    await single.initialize();
+    try {
+      const sql = new PreparedStatements(single);
+      const steps = new StepWriteBatch(single.getMetadata(StepRunEntity), sql);
+      const ends = new RunWriteBatch(
+        single.getMetadata(WorkflowRunEntity),
+        single.getMetadata(StepRunEntity),
+        sql,
+      );
+      const runs = await Promise.all([1, 2, 3, 4, 5, 6].map(() => claimedRun()));
+      for (let i = 0; i < 9; i++) {
+        const some = runs.slice(0, 2 + (i % 5));
+        await steps.commit(
+          some.map((runId) => ({ runId, fence: "1", stepIds: ["a"], patch: { attempt: i } })),
+        );
+        await ends.commit(some.map((runId) => ({ runId, fence: "1", patch: { outputs: { i } } })));
+      }
+      const plans = await single.query<Array<{ statement: string; generic: number; custom: number }>>(
+        `SELECT statement, generic_plans::int AS generic, custom_plans::int AS custom
+           FROM pg_prepared_statements WHERE statement LIKE 'WITH w AS%'`,
+      );
+      // the step batch and the run batch: 5 custom plans each (PostgreSQL's warm-up), then generic
+      expect(plans.map(({ generic, custom }) => ({ generic, custom }))).toEqual([
+        { generic: 4, custom: 5 },
+        { generic: 4, custom: 5 },
+      ]);
+    } finally {
+      await single.destroy();
+    }
   });
 
   describe("FencedWrites.updateSteps", () => {

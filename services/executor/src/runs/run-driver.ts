@@ -40,6 +40,7 @@ import { inSpan, traceIdOf } from "@mcp/runtime";
 import { runDriveSpan } from "./run-spans.js";
 import { observeSteps } from "./step-observer.js";
 import type { LlmUsageMeter } from "../usage/llm-usage.js";
+import type { EndedRuns } from "./ended-runs.js";
 
 /** Timing of leases and writes. */
 export interface LeaseOptions {
@@ -82,6 +83,8 @@ export class RunDriver {
       readonly logger: Logger;
       readonly lease: LeaseOptions;
       readonly metrics?: RunMetrics;
+      /** Callers here waiting for runs' ends (docs/adr/029): their run's end is read back with its write. */
+      readonly endedRuns?: EndedRuns;
       /** Prices and counts LLM token usage (usage/llm-usage.ts); without it usage is recorded as runners report it. */
       readonly usage?: LlmUsageMeter;
     },
@@ -296,20 +299,24 @@ export class RunDriver {
     const error = outcome.error
       ? { code: outcome.error.code, message: outcome.error.message, stepId: outcome.error.stepId ?? "" }
       : null;
-    const finishedAt = new Date();
-    const seq = await untilReachable(
-      () =>
-        this.deps.writes.updateRun(run.id, run.fence, {
-          status: outcome.status,
-          outputs: outcome.outputs,
-          error,
-          finishedAt,
-          owner: null,
-          leaseExpiresAt: null,
-          fallbackRunId,
-        }),
-      reach,
-    );
+    const patch = {
+      status: outcome.status,
+      outputs: outcome.outputs,
+      error,
+      finishedAt: new Date(),
+      owner: null,
+      leaseExpiresAt: null,
+      fallbackRunId,
+    };
+    // a caller here waits for the run: the end's statement returns the run, handed over before the
+    // end's event, so the caller answers without reading it again (docs/adr/029)
+    const endedRuns = this.deps.endedRuns?.expected(run.id) ? this.deps.endedRuns : undefined;
+    const seq = await untilReachable(async () => {
+      if (!endedRuns) return this.deps.writes.updateRun(run.id, run.fence, patch);
+      const { seq, ended } = await this.deps.writes.endRun(run.id, run.fence, patch);
+      endedRuns.deliver(run.id, ended);
+      return seq;
+    }, reach);
     if (fallbackRunId) await this.deps.events.wake(fallbackRunId);
     // a sub-workflow run: the trigger set its parent's wake_at; tell the executors now
     if (run.parentRunId && run.parentStepId) await this.deps.events.wake(run.parentRunId);

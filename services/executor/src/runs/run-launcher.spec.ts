@@ -1,4 +1,5 @@
-import type { WorkflowRunEntity } from "@mcp/db";
+import type { RunWithSteps, WorkflowRunEntity } from "@mcp/db";
+import { EndedRuns } from "./ended-runs.js";
 import type { WorkflowRun } from "@mcp/proto/executor";
 import { RunLauncher } from "./run-launcher.js";
 import type { RunReader } from "./run-reader.js";
@@ -10,7 +11,7 @@ const entity = (id: string) => ({ id, eventSeq: "4" }) as WorkflowRunEntity;
 const answer = (id: string, how: string) => ({ id, status: how }) as unknown as WorkflowRun;
 
 /** A launcher over fakes that record, in `calls`, what it did in which order. */
-function launcher(options: { room: boolean }) {
+function launcher(options: { room: boolean; endedRuns?: EndedRuns }) {
   const calls: string[] = [];
   const claim = { owner: "me", leaseMs: 1_000 } as Reservation["claim"];
   const subscription = {
@@ -33,9 +34,11 @@ function launcher(options: { room: boolean }) {
       id: string,
       _timeoutMs: number,
       _signal: AbortSignal,
-      from?: { knownSequence: bigint },
+      from?: { knownSequence: bigint; ended?: () => RunWithSteps | undefined },
     ) => {
       calls.push(`waitForEnd ${id}${from ? ` from ${from.knownSequence}` : ""}`);
+      const ended = from?.ended?.();
+      if (ended) calls.push(`ended ${ended.run.id} handed over`);
       return Promise.resolve(answer(id, "ended"));
     },
   } as unknown as RunReader;
@@ -47,7 +50,11 @@ function launcher(options: { room: boolean }) {
   } as unknown as RunWatcher;
   const reservation: Reservation = {
     claim,
-    drive: (run) => calls.push(`drive ${run.id}`),
+    drive: (run) => {
+      calls.push(`drive ${run.id}`);
+      // the driver ends the run at once, reading it back when someone here waits for it
+      if (options.endedRuns?.expected(run.id)) options.endedRuns.deliver(run.id, { run, steps: [] });
+    },
     release: () => calls.push("release"),
   };
   const subject = new RunLauncher({
@@ -67,6 +74,7 @@ function launcher(options: { room: boolean }) {
       calls.push(`wake ${id}`);
       return Promise.resolve();
     },
+    ...(options.endedRuns ? { endedRuns: options.endedRuns } : {}),
   });
   /** A `create` that records whether it was given this executor's claim. */
   const create =
@@ -113,6 +121,26 @@ describe("RunLauncher", () => {
       "release",
       "close",
     ]);
+  });
+
+  it("a waiting caller of a run driven here gets the run as its driver's end left it, and is forgotten once answered", async () => {
+    const endedRuns = new EndedRuns();
+    const { subject, calls, create } = launcher({ room: true, endedRuns });
+    await subject.launch(create({ run: entity("r"), created: true }), { wait: true, signal });
+    expect(calls).toEqual([
+      "reserve",
+      "create claimed",
+      "subscribe r",
+      "drive r",
+      "waitForEnd r from 4",
+      "ended r handed over",
+      "release",
+      "close",
+    ]);
+    expect(endedRuns.expected("r")).toBe(false);
+    // a caller that does not wait leaves nothing for the driver to read back
+    await subject.launch(create({ run: entity("s"), created: true }), { wait: false, signal });
+    expect(calls).not.toContain("ended s handed over");
   });
 
   it("a waiting caller of a run driven elsewhere listens to other executors before waking them", async () => {

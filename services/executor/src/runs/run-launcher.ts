@@ -5,6 +5,7 @@ import type { RunStarter, Started } from "./run-starter.js";
 import type { RunSubscription, RunWatcher } from "./run-watcher.js";
 import type { Reservation } from "./run-worker.js";
 import { isQueuedByKey } from "./mapping.js";
+import type { EndedRuns } from "./ended-runs.js";
 
 /** How long a call that asked to wait blocks when it names no limit. */
 const DEFAULT_WAIT_SECONDS = 300;
@@ -28,7 +29,9 @@ export interface Launched {
  * executor → create the run (claimed by this executor when it had room) → drive it here, or wake the
  * other executors for it → answer at once, or wait for its end. A waiting caller subscribes to the
  * run before it starts, so it reads no snapshot and misses no event; a run driven here reaches it in
- * process. A request that repeats an earlier one (same request id) gets that run, waited for when asked.
+ * process, and when driven here its end comes with the run as that end left it (no read after it:
+ * docs/adr/029). A request that repeats an earlier one (same request id) gets that run, waited for
+ * when asked.
  */
 export class RunLauncher {
   constructor(
@@ -40,6 +43,8 @@ export class RunLauncher {
       readonly reserve: () => Reservation | undefined;
       /** Tells the other executors that a run is waiting. */
       readonly wake: (runId: string) => Promise<void>;
+      /** Where a driver here hands a waited-for run's end over (docs/adr/029); without it the end is read. */
+      readonly endedRuns?: EndedRuns;
     },
   ) {}
 
@@ -68,6 +73,7 @@ export class RunLauncher {
     const { reader, watcher } = this.deps;
     const slot = this.deps.reserve();
     let subscription: RunSubscription | undefined;
+    let forget: (() => void) | undefined;
     try {
       const started = await create(slot?.claim);
       const id = started.run.id;
@@ -80,7 +86,10 @@ export class RunLauncher {
           : await reader.get(started.run.workspace, id);
         return { run, created: false };
       }
-      if (options.wait) subscription = watcher.subscribe(id);
+      if (options.wait) {
+        subscription = watcher.subscribe(id);
+        forget = this.deps.endedRuns?.expect(id);
+      }
       if (slot && started.run.owner !== null) {
         // created with this executor's claim: driven here, its events reach the subscription in process
         slot.drive(started.run);
@@ -93,11 +102,13 @@ export class RunLauncher {
         ? await reader.waitForEnd(started.run.workspace, id, timeoutMs, signal, {
             subscription,
             knownSequence: BigInt(started.run.eventSeq),
+            ended: () => this.deps.endedRuns?.ended(id),
           })
         : await reader.get(started.run.workspace, id);
       return { run, created: true };
     } finally {
       slot?.release();
+      forget?.();
       await subscription?.close();
     }
   }

@@ -9,6 +9,7 @@ import {
   type RunPermits,
   type RunQueries,
   type RunScope,
+  type RunWithSteps,
 } from "@mcp/db";
 import { InvalidArgumentError, NotFoundError } from "@mcp/errors";
 import { RunKind, RunView, type ListRunsRequest, type WorkflowRun } from "@mcp/proto/executor";
@@ -35,6 +36,11 @@ export class RunReader {
   async get(scope: RunScope, id: string): Promise<WorkflowRun> {
     const found = await this.queries.runWithSteps(scope, id);
     if (!found) throw new NotFoundError("run", id);
+    return this.shown(found);
+  }
+
+  /** A run read with its steps, as GetRun shows it. */
+  private async shown(found: RunWithSteps): Promise<WorkflowRun> {
     const run = toWorkflowRun(found.run, found.steps);
     run.concurrencyWait = await concurrencyWait(found.run, found.steps, this.queries, this.permits);
     return run;
@@ -42,14 +48,20 @@ export class RunReader {
 
   /**
    * Blocks until the run ends or `timeoutMs` passes, then returns it as it is. `from`: a run the
-   * caller has just created and subscribed to before it started, known up to `knownSequence`.
+   * caller has just created and subscribed to before it started, known up to `knownSequence`; its
+   * `ended` gives the run as its end left it when a driver in this process wrote that end (then no
+   * read is made: docs/adr/029).
    */
   async waitForEnd(
     scope: RunScope,
     id: string,
     timeoutMs: number,
     signal: AbortSignal,
-    from?: { readonly subscription: RunSubscription; readonly knownSequence: bigint },
+    from?: {
+      readonly subscription: RunSubscription;
+      readonly knownSequence: bigint;
+      readonly ended?: () => RunWithSteps | undefined;
+    },
   ): Promise<WorkflowRun> {
     const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
     const events = from
@@ -62,7 +74,8 @@ export class RunReader {
     } catch (err) {
       if (!deadline.aborted) throw err;
     }
-    return this.get(scope, id);
+    const ended = from?.ended?.();
+    return ended ? this.shown(ended) : this.get(scope, id);
   }
 
   /**

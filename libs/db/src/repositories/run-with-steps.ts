@@ -1,0 +1,32 @@
+import type { EntityMetadata } from "typeorm";
+import type { StepRunEntity } from "../entities/step-run.entity.js";
+import type { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
+import { fromJsonRow, fromRow } from "./entity-rows.js";
+
+/** A run with its steps in plan order, as GetRun shows it. */
+export interface RunWithSteps {
+  readonly run: WorkflowRunEntity;
+  readonly steps: StepRunEntity[];
+}
+
+/**
+ * The select-list item giving the steps of the run row `alias` as one json array (`"__steps"`), in
+ * plan order: children after their parent, a for_each step's items by index. One text, so that a
+ * read of a run ({@link RunQueries.runWithSteps}) and a run end that returns it (docs/adr/029) agree.
+ */
+export function stepsOfRun(alias: string): string {
+  return `COALESCE((SELECT json_agg(s ORDER BY s.position, s.item_index NULLS FIRST, s.step_id)
+                      FROM step_runs s WHERE s.run_id = ${alias}.id), '[]'::json) AS "__steps"`;
+}
+
+/** The run and its steps from a row of `<run>.*` and {@link stepsOfRun}. */
+export function runWithStepsOf(
+  runs: EntityMetadata,
+  steps: EntityMetadata,
+  row: Record<string, unknown>,
+): RunWithSteps {
+  return {
+    run: fromRow<WorkflowRunEntity>(runs, row),
+    steps: (row["__steps"] as Record<string, unknown>[]).map((s) => fromJsonRow<StepRunEntity>(steps, s)),
+  };
+}
