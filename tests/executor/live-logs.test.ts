@@ -33,6 +33,15 @@ describe("TailStepLogs", () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  /** The tail ended as the step's final state was committed: the step has, and its run then ends too. */
+  const runSucceeded = async (runId: string, stepId: string) => {
+    const ended = (await p.clients.executor.getRun({ id: runId })).run!;
+    expect(ended.steps.find((s) => s.stepId === stepId)?.status).toBe(StepStatus.SUCCEEDED);
+    await waitFor("the run to succeed", async () =>
+      (await p.clients.executor.getRun({ id: runId })).run!.status === RunStatus.SUCCEEDED ? true : undefined,
+    );
+  };
+
   const startGated = async (lines: number) => {
     const mcp = uniqueName("gated");
     await p.clients.registry.createMcp({ name: mcp, config: scriptConfig(gatedScript(lines), 120) });
@@ -128,8 +137,7 @@ describe("TailStepLogs", () => {
     writeFileSync(gate, "");
     await tail;
     expect(textOf(chunks, StepLogStream.STDOUT)).toBe("cell one: token ***\ncell two: gate opened\n");
-    const after = (await p.clients.executor.getRun({ id: runId })).run!;
-    expect(after.status).toBe(RunStatus.SUCCEEDED);
+    await runSucceeded(runId, stepId);
   }, 120_000);
 
   it("streams a running step's stdout and stderr as written, and ends when the step ends", async () => {
@@ -162,8 +170,7 @@ describe("TailStepLogs", () => {
     open();
     await tail; // the stream ends by itself when the step ends
     expect(text(StepLogStream.STDOUT)).toContain("gate opened\n");
-    const after = (await p.clients.executor.getRun({ id: runId })).run!;
-    expect(after.status).toBe(RunStatus.SUCCEEDED);
+    await runSucceeded(runId, stepId);
   }, 90_000);
 
   it("sends a finished step's record and ends, with or without follow", async () => {

@@ -112,8 +112,11 @@ export async function startExecutor(
   const events = new RunEvents(coordination.bus, (err) =>
     logger.warn({ err }, "could not publish a run event"),
   );
-  const stepLogs = new StepLogs(coordination.bus, undefined, (err) =>
-    logger.warn({ err }, "could not publish a step's live output"),
+  const stepLogs = new StepLogs(
+    coordination.bus,
+    undefined,
+    (err) => logger.warn({ err }, "could not publish a step's live output"),
+    events,
   );
   const starter = new RunStarter(definitions, store, queries);
   const permits = new RunPermits(dataSource);

@@ -17,13 +17,32 @@ function placeholder(params: unknown[], value: unknown, type: unknown): string {
   return `$${params.length}`;
 }
 
-/** The columns of `row`'s defined properties with their values; throws on a property the entity lacks. */
-function* definedColumns(metadata: EntityMetadata, row: object): Generator<[ColumnMetadata, unknown]> {
-  for (const [property, value] of Object.entries(row)) {
-    if (value === undefined) continue;
-    const column = metadata.findColumnWithPropertyName(property);
-    if (!column) throw new Error(`${metadata.name} has no column for property "${property}"`);
-    yield [column, value];
+/** Every column of an entity by property name, worked out once per entity. */
+const byProperty = new WeakMap<EntityMetadata, ReadonlyMap<string, ColumnMetadata>>();
+function columnNamed(metadata: EntityMetadata, property: string): ColumnMetadata {
+  let columns = byProperty.get(metadata);
+  if (!columns) {
+    columns = new Map(metadata.columns.map((column) => [column.propertyName, column]));
+    byProperty.set(metadata, columns);
+  }
+  const column = columns.get(property);
+  if (!column) throw new Error(`${metadata.name} has no column for property "${property}"`);
+  return column;
+}
+
+/**
+ * Calls `each` with the column of every defined property of `row` and its value; throws on a
+ * property the entity lacks. (A plain loop: this runs for every write of the run path.)
+ */
+function eachDefinedColumn(
+  metadata: EntityMetadata,
+  row: object,
+  each: (column: ColumnMetadata, value: unknown) => void,
+): void {
+  const values = row as Record<string, unknown>;
+  for (const property of Object.keys(values)) {
+    const value = values[property];
+    if (value !== undefined) each(columnNamed(metadata, property), value);
   }
 }
 
@@ -33,10 +52,11 @@ export function columnValues(
   row: object,
   params: unknown[],
 ): Array<[string, string]> {
-  return [...definedColumns(metadata, row)].map(([column, value]) => [
-    column.databaseName,
-    placeholder(params, value, column.type),
-  ]);
+  const out: Array<[string, string]> = [];
+  eachDefinedColumn(metadata, row, (column, value) =>
+    out.push([column.databaseName, placeholder(params, value, column.type)]),
+  );
+  return out;
 }
 
 /** `col = $n` for every property of `patch` (see {@link columnValues}). */
@@ -67,9 +87,9 @@ export function fromRow<T>(metadata: EntityMetadata, raw: Record<string, unknown
 
 /** `row` keyed by column name (for `jsonb_populate_recordset`); undefined properties left out. */
 export function toColumns(metadata: EntityMetadata, row: object): Record<string, unknown> {
-  return Object.fromEntries(
-    [...definedColumns(metadata, row)].map(([column, value]) => [column.databaseName, value]),
-  );
+  const out: Record<string, unknown> = {};
+  eachDefinedColumn(metadata, row, (column, value) => (out[column.databaseName] = value));
+  return out;
 }
 
 /**

@@ -1,5 +1,8 @@
-import { MemoryEventBus } from "@mcp/coordination";
+import { create } from "@bufbuild/protobuf";
+import { MemoryEventBus, type EventBus } from "@mcp/coordination";
+import { RunStatus, RunStatusChangedSchema, StepRunSchema, StepStatus } from "@mcp/proto/executor";
 import { createLogger } from "@mcp/runtime";
+import { RunEvents } from "./run-events.js";
 import { StepLogs, type StepLogMessage } from "./step-logs.js";
 
 const bus = () => new MemoryEventBus({ logger: createLogger({ service: "test", level: "silent" }) });
@@ -60,4 +63,58 @@ describe("StepLogs", () => {
     stop();
     expect(got.map((m) => (m.kind === "chunk" ? m.text : "<end>"))).toEqual(["early\n", "late\n", "<end>"]);
   });
+
+  it("ends an attempt on the bus with no message: a follower on another replica ends on the step's run event", async () => {
+    const shared = bus();
+    const channels: string[] = [];
+    const recording: EventBus = {
+      publish: (channel, message) => {
+        channels.push(channel);
+        return shared.publish(channel, message);
+      },
+      subscribe: (channel, onMessage) => shared.subscribe(channel, onMessage),
+    };
+    const events = new RunEvents(recording);
+    const limits = { flushMs: 1, maxBytesPerFlush: 1024, backlogBytes: 1024 };
+    const writing = new StepLogs(recording, limits, undefined, events);
+    const following = new StepLogs(recording, limits, undefined, events);
+    const got: StepLogMessage[] = [];
+    const stop = await following.follow("r", "s", (m) => got.push(m));
+    const step = (stepId: string, status: StepStatus) => ({
+      case: "stepUpdated" as const,
+      value: create(StepRunSchema, { stepId, status }),
+    });
+
+    const silent = writing.writer("r", "quiet");
+    silent.end();
+    const w = writing.writer("r", "s");
+    w.write("stdout", Buffer.from("hi\n"));
+    w.end();
+    await until(() => got.length > 0);
+    // the retry of a failed attempt, another step's end: the step is not over
+    await events.publish("r", 2n, step("s", StepStatus.RETRYING));
+    await events.publish("r", 3n, step("other", StepStatus.SUCCEEDED));
+    await events.publish("r", 4n, step("s", StepStatus.SUCCEEDED));
+    await ended(got);
+    expect(got).toEqual([
+      { kind: "chunk", seq: 1, stream: "stdout", text: "hi\n" },
+      { kind: "end", seq: 0 },
+    ]);
+    expect(channels.filter((c) => c.startsWith("logs:"))).toEqual(["logs:r:s"]);
+
+    // the run's end ends a follower too
+    const later: StepLogMessage[] = [];
+    const stopLater = await following.follow("r", "t", (m) => later.push(m));
+    await events.publish("r", 5n, {
+      case: "runStatus",
+      value: create(RunStatusChangedSchema, { status: RunStatus.CANCELLED }),
+    });
+    await ended(later);
+    stop();
+    stopLater();
+  });
 });
+
+const until = async (cond: () => boolean) => {
+  while (!cond()) await new Promise((resolve) => setTimeout(resolve, 2));
+};

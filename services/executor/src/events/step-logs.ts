@@ -1,9 +1,14 @@
 import type { EventBus, Subscription } from "@mcp/coordination";
+import { RunStatus, StepStatus, type RunEvent } from "@mcp/proto/executor";
 
 /** Which stream a chunk was written to. */
 export type LogStream = "stdout" | "stderr";
 
-/** One message on a step's log channel: a batch of chunks, or the end of the step's attempt. */
+/**
+ * One message to a step's log follower: a batch of chunks (on the step's log channel), or a sign that
+ * the step may have ended (the end of an attempt in this process, or the step's final state or the
+ * run's end among the run's events): read its record.
+ */
 export type StepLogMessage =
   | { readonly kind: "chunk"; readonly seq: number; readonly stream: LogStream; readonly text: string }
   | { readonly kind: "end"; readonly seq: number };
@@ -26,6 +31,32 @@ export const DEFAULT_STEP_LOG_LIMITS: StepLogLimits = {
 
 const logChannel = (runId: string, stepId: string) => `logs:${runId}:${stepId}`;
 
+/** A run's events as every replica hears them (RunEvents). */
+export interface RunEventSource {
+  subscribe(runId: string, onEvent: (event: RunEvent) => void): Promise<Subscription>;
+}
+
+const FINAL_STEP = new Set([
+  StepStatus.SUCCEEDED,
+  StepStatus.FAILED,
+  StepStatus.SKIPPED,
+  StepStatus.CANCELLED,
+]);
+const FINAL_RUN = new Set([
+  RunStatus.SUCCEEDED,
+  RunStatus.FAILED,
+  RunStatus.PARTIALLY_SUCCEEDED,
+  RunStatus.CANCELLED,
+]);
+
+/** Whether `event` says step `stepId` (top-level) is final, or its run ended. */
+function endsStep(event: RunEvent, stepId: string): boolean {
+  const { case: kind, value } = event.event;
+  if (kind === "stepUpdated") return value.stepId === stepId && FINAL_STEP.has(value.status);
+  if (kind === "runStatus") return FINAL_RUN.has(value.status);
+  return false;
+}
+
 /** Publishes one step attempt's output: {@link write} is cheap (buffers), {@link end} flushes and closes. */
 export interface StepLogWriter {
   write(stream: LogStream, chunk: Buffer): void;
@@ -47,6 +78,10 @@ interface Live {
  * process that runs a step keeps its recent output, so a tail started there late still gets it from
  * the start; a tail on another replica gets it from when it subscribed. Nothing here is durable: the
  * step record (stdout/stderr, capped) stays the record.
+ *
+ * The end of an attempt goes to this process's followers only: a follower learns that a step ended
+ * from the run's events (its final state, published once committed, or the run's end), so an
+ * attempt that printed nothing costs no message on the bus (ADR 030).
  */
 export class StepLogs {
   private readonly live = new Map<string, Live>();
@@ -56,6 +91,8 @@ export class StepLogs {
     private readonly limits: StepLogLimits = DEFAULT_STEP_LOG_LIMITS,
     /** Told when a publish failed (the step goes on; tails miss that batch). */
     private readonly onPublishError: (err: unknown) => void = () => undefined,
+    /** The runs' events, which tell a follower on any replica that its step ended. */
+    private readonly runEvents?: RunEventSource,
   ) {}
 
   /** A writer for one attempt of a step; call {@link StepLogWriter.end} when it ends. */
@@ -84,7 +121,8 @@ export class StepLogs {
         }
       }
       for (const listener of live.listeners) listener(message);
-      this.bus.publish(key, JSON.stringify(message)).catch(this.onPublishError);
+      // an attempt's end only to this process's followers; the others hear the step's run event
+      if (message.kind === "chunk") this.bus.publish(key, JSON.stringify(message)).catch(this.onPublishError);
     };
     const flush = () => {
       timer = undefined;
@@ -136,8 +174,9 @@ export class StepLogs {
 
   /**
    * Follows a step's live output: first what this process kept of a running attempt, then every
-   * later message (from this process directly, or from another replica through the bus), each once.
-   * Returns the function that stops following.
+   * later message (from this process directly, or from another replica through the bus), each once,
+   * and an `end` whenever the step may have ended (an attempt's end here, its final state or its
+   * run's end among the run's events, from whichever replica). Returns the function that stops following.
    */
   async follow(
     runId: string,
@@ -151,13 +190,20 @@ export class StepLogs {
     // messages of this process arrive directly; the bus copy of them is recognised by its text (JSON)
     const heardLocally = new Set<string>();
     const onLocal = (message: StepLogMessage) => {
-      heardLocally.add(JSON.stringify(message));
+      // only chunks go on the bus too
+      if (message.kind === "chunk") heardLocally.add(JSON.stringify(message));
       onMessage(message);
     };
     const subscription: Subscription = await this.bus.subscribe(key, (text) => {
       if (heardLocally.delete(text)) return;
       onMessage(JSON.parse(text) as StepLogMessage);
     });
+    // without the run's events (Redis away) an end is still heard here, or the record read later
+    const ends = await this.runEvents
+      ?.subscribe(runId, (event) => {
+        if (endsStep(event, stepId)) onMessage({ kind: "end", seq: 0 });
+      })
+      .catch(() => undefined);
     for (const message of local.backlog) onLocal(message);
     local.listeners.add(onLocal);
     return () => {
@@ -165,6 +211,7 @@ export class StepLogs {
       if (local.listeners.size === 0 && local.backlog.length === 0 && this.live.get(key) === local)
         this.live.delete(key);
       subscription.close().catch(() => undefined);
+      ends?.close().catch(() => undefined);
     };
   }
 }

@@ -38,6 +38,15 @@ const encodeMcp = (m: PinnedMcp): StoredMcp => ({
 });
 const decodeMcp = (m: StoredMcp): PinnedMcp => ({ ...m, config: fromJson(McpConfigSchema, m.config) });
 
+/** What {@link encodePlan} encoded, kept for the run this executor creates and drives itself. */
+interface PlanParts {
+  readonly spec: WorkflowSpec;
+  readonly mcps: ReadonlyMap<string, PinnedMcp>;
+  readonly tools: ReadonlyMap<string, readonly PinnedMcp[]>;
+  readonly rerun?: StoredRerun;
+}
+const partsOf = new WeakMap<StoredPlan, PlanParts>();
+
 export function encodePlan(
   spec: WorkflowSpec,
   mcps: ReadonlyMap<string, PinnedMcp>,
@@ -45,12 +54,33 @@ export function encodePlan(
   tools: ReadonlyMap<string, readonly PinnedMcp[]> = new Map(),
   rerun?: StoredRerun,
 ): StoredPlan {
-  return {
+  const stored: StoredPlan = {
     spec: toJson(WorkflowSpecSchema, spec) as PbJsonObject,
     mcps: Object.fromEntries([...mcps].map(([stepId, m]) => [stepId, encodeMcp(m)])),
     tools: Object.fromEntries([...tools].map(([stepId, list]) => [stepId, list.map(encodeMcp)])),
     requestHash,
     ...(rerun ? { rerun } : {}),
+  };
+  partsOf.set(stored, { spec, mcps, tools, ...(rerun ? { rerun } : {}) });
+  return stored;
+}
+
+/**
+ * The plan `stored` was encoded from, as {@link decodePlan} would decode it for `run` (created with
+ * it), without decoding it again: for a run created and driven by this executor. Undefined when
+ * `stored` did not come from {@link encodePlan} in this process.
+ */
+export function decodedOf(
+  stored: StoredPlan,
+  run: { readonly id: string; readonly inputs: JsonObject },
+): DecodedPlan | undefined {
+  const parts = partsOf.get(stored);
+  if (!parts) return undefined;
+  return {
+    // the run's inputs as stored (and as a resume reads them), not as given
+    plan: { runId: run.id, spec: parts.spec, mcps: new Map(parts.mcps), inputs: run.inputs },
+    tools: parts.tools,
+    recordedAtCreate: (parts.rerun?.reusedStepIds.length ?? 0) > 0,
   };
 }
 

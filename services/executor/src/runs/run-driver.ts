@@ -94,12 +94,13 @@ export class RunDriver {
    * Drives `run` (already claimed with `run.fence`). `stop` aborts it as a lost run (shutdown).
    * `seizeLock`: the run was taken from an executor whose session ended (ADR 024), so its run lock,
    * which nobody will renew, is taken at once rather than when its TTL runs out.
+   * `plan`: the run's plan decoded, when the caller created the run (else it is decoded from `run.plan`).
    * Resolves with the wake time when the run was parked (null = until woken), else undefined.
    */
   async drive(
     run: WorkflowRunEntity,
     stop: AbortSignal,
-    options: { seizeLock?: boolean } = {},
+    options: { seizeLock?: boolean; plan?: DecodedPlan } = {},
   ): Promise<{ parkedUntil: Date | null } | undefined> {
     const { logger, lease } = this.deps;
     const log = logger.child({ run_id: run.id, trace_id: traceIdOf(run.traceParent), fence: run.fence });
@@ -151,7 +152,7 @@ export class RunDriver {
       }
       const cancel = CancelRequest.of(run);
       if (cancel) controller.abort(cancel);
-      const decoded = decodePlan(run);
+      const decoded = options.plan ?? decodePlan(run);
       const outcome = await inSpan(runDriveSpan(run), async (span) => {
         const result = await this.execute(run, decoded, controller.signal, reach, log);
         span.setAttribute("mcp.run.status", result.status);

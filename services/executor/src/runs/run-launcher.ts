@@ -92,7 +92,7 @@ export class RunLauncher {
       }
       if (slot && started.run.owner !== null) {
         // created with this executor's claim: driven here, its events reach the subscription in process
-        slot.drive(started.run);
+        slot.drive(started.run, started.plan);
       } else {
         await subscription?.listenElsewhere();
         // queued behind a run of its concurrency key: that run's end wakes it (ADR 018)

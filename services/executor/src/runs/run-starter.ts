@@ -24,7 +24,7 @@ import { contentHash } from "@mcp/versioning";
 import { mcpKey, type Definitions, type Resolver } from "../definitions/definitions.js";
 import type { JsonObject, PinnedMcp } from "../step/index.js";
 import { typeName } from "./type-names.js";
-import { encodePlan, MCP_RUN_STEP_ID, type StoredPlan } from "./plan-codec.js";
+import { decodedOf, encodePlan, MCP_RUN_STEP_ID, type DecodedPlan, type StoredPlan } from "./plan-codec.js";
 import { planRerun } from "./rerun-plan.js";
 import { resolveInputs } from "./workflow-inputs.js";
 import { callsMcp, waitColumns } from "./wait-rows.js";
@@ -54,6 +54,8 @@ export const scheduleRequestId = (scheduleId: string, kind: string, tickAt: Date
 export interface Started {
   readonly run: WorkflowRunEntity;
   readonly created: boolean;
+  /** The run's plan as the driver runs it (a run created here: no need to decode the stored one). */
+  readonly plan?: DecodedPlan;
 }
 
 /**
@@ -363,7 +365,8 @@ export class RunStarter {
         `run ${result.run.id} was started with this request_id for a different request`,
       );
     }
-    return result;
+    const decoded = result.created ? decodedOf(plan, result.run) : undefined;
+    return decoded ? { ...result, plan: decoded } : result;
   }
 }
 

@@ -4,11 +4,13 @@ import { isConnectionError, type ClaimAtCreate, type RunStore, type WorkflowRunE
 import { traceIdOf, type Logger } from "@mcp/runtime";
 import type { RunEvents } from "../events/run-events.js";
 import type { RunDriver } from "./run-driver.js";
+import type { DecodedPlan } from "./plan-codec.js";
 
 /** See {@link RunWorker.reserve}. */
 export interface Reservation {
   readonly claim: ClaimAtCreate;
-  drive(run: WorkflowRunEntity): void;
+  /** Drives the run created with the claim; `plan`: its plan, when the caller holds it decoded. */
+  drive(run: WorkflowRunEntity, plan?: DecodedPlan): void;
   release(): void;
 }
 
@@ -141,10 +143,10 @@ export class RunWorker {
     };
     return {
       claim: { owner: this.options.owner, leaseMs: this.options.leaseMs },
-      drive: (run) => {
+      drive: (run, plan) => {
         if (!open) throw new Error("reservation already used");
         release();
-        this.drive(run);
+        this.drive(run, false, plan);
       },
       release,
     };
@@ -238,13 +240,13 @@ export class RunWorker {
   }
 
   /** Drives a claimed run; `takenOver` = from an executor whose session ended (its run lock is seized). */
-  private drive(run: WorkflowRunEntity, takenOver = false): void {
+  private drive(run: WorkflowRunEntity, takenOver = false, plan?: DecodedPlan): void {
     this.logger.debug(
       { run_id: run.id, trace_id: traceIdOf(run.traceParent), fence: run.fence, takenOver },
       "claimed run",
     );
     const driving = this.driver
-      .drive(run, this.stopping.signal, { seizeLock: takenOver })
+      .drive(run, this.stopping.signal, { seizeLock: takenOver, ...(plan ? { plan } : {}) })
       .finally(() => {
         this.active.delete(run.id);
         if (this.backlog) this.kick();
