@@ -63,6 +63,21 @@ describe("ExecutorService API", () => {
     expect(done.run?.outputs).toEqual({ said: "hi" });
   });
 
+  it("ExecuteWorkflow › with wait, answers with the run exactly as GetRun shows it after its end (its steps included)", async () => {
+    // driven here: the run-end statement returns the run and its steps, and the answer is built from them
+    const done = await p.clients.executor.executeWorkflow({
+      workflow: ref(slow),
+      inputs: { seconds: "0" },
+      wait: true,
+    });
+    expect(done.run?.status).toBe(RunStatus.SUCCEEDED);
+    expect(done.run?.steps.map((s) => [s.stepId, s.status])).toEqual([
+      ["nap", StepStatus.SUCCEEDED],
+      ["after", StepStatus.SUCCEEDED],
+    ]);
+    expect(done.run).toEqual((await p.clients.executor.getRun({ id: done.run!.id })).run);
+  });
+
   it("ExecuteWorkflow › returns INVALID_ARGUMENT naming missing and unknown inputs, and creates no run", async () => {
     const before = (await p.clients.executor.listRuns({ filter: { workflow } })).runs.length;
     const err = await expectCode(

@@ -38,8 +38,9 @@ export class FencedWrites {
     this.sql = new PreparedStatements(dataSource);
     const stepBatch = new StepWriteBatch(this.steps, this.sql);
     const runBatch = new RunWriteBatch(this.runs, this.steps, this.sql);
-    // A lone write goes as the compact statement naming only its columns (planned once, generic);
-    // the batch statement, whose plan depends on the arrays' lengths, only for two writes or more.
+    // A lone write goes as the compact statement naming only its columns; the batch statement only
+    // for two writes or more. Both are served from PostgreSQL's cached generic plan once each
+    // connection has made its five custom plans of them (docs/adr/029).
     // Two writes of one row never share a statement (they commit in the order made).
     this.stepWrites = new GroupCommit(
       aloneOnFailure((writes) =>
