@@ -61,6 +61,8 @@ describe("ExecutorService API", () => {
     });
     expect(done.run?.status).toBe(RunStatus.SUCCEEDED);
     expect(done.run?.outputs).toEqual({ said: "hi" });
+    // the waiter's answer (from what the driver committed, not read back) is what GetRun reads
+    expect(done.run).toEqual((await p.clients.executor.getRun({ id: done.run!.id })).run);
   });
 
   it("ExecuteWorkflow › returns INVALID_ARGUMENT naming missing and unknown inputs, and creates no run", async () => {
@@ -242,6 +244,7 @@ describe("ExecutorService API", () => {
     expect(res.run?.outputs).toEqual({ text: "solo" });
     expect(res.run?.mcpName).toBe(echo);
     expect(res.run?.steps).toHaveLength(1);
+    expect(res.run).toEqual((await p.clients.executor.getRun({ id: res.run!.id })).run);
     const listed = await p.clients.executor.listRuns({ filter: { kind: RunKind.MCP } });
     expect(listed.runs.map((r) => r.id)).toContain(res.run?.id);
     await expectCode(

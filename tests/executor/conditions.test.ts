@@ -49,6 +49,8 @@ describe("conditions (when, run_if_skipped) against the real services", () => {
       wait: true,
       waitTimeoutSeconds: 150,
     });
+    // the waiter's answer is what GetRun reads (skipped steps included)
+    expect(res.run).toEqual((await p.clients.executor.getRun({ id: res.run!.id })).run);
     return res.run!;
   }
 

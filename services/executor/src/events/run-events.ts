@@ -1,10 +1,24 @@
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import type { EventBus, Subscription } from "@mcp/coordination";
+import type { StepRunEntity, WorkflowRunEntity } from "@mcp/db";
 import { RunEventSchema, type RunEvent } from "@mcp/proto/executor";
 
 /** The payload of a RunEvent without its envelope fields. */
 export type RunEventBody = RunEvent["event"];
+
+/**
+ * A run as its end left it, rows as committed (the run and its steps in plan order), handed with the
+ * run's final event to the listeners in the process that drove it: a waiter answers from it rather
+ * than reading the run back (never sent on the bus).
+ */
+export interface RunEnded {
+  readonly run: WorkflowRunEntity;
+  readonly steps: readonly StepRunEntity[];
+}
+
+/** A listener of this process's events of a run (see {@link RunEvents.listen}). */
+export type LocalListener = (event: RunEvent, ended?: RunEnded) => void;
 
 const runChannel = (runId: string) => `run:${runId}`;
 const WAKE_CHANNEL = "runs:new";
@@ -16,7 +30,7 @@ const WAKE_CHANNEL = "runs:new";
  * Listeners in this process ({@link listen}) get this process's events directly, as well.
  */
 export class RunEvents {
-  private readonly local = new Map<string, Set<(event: RunEvent) => void>>();
+  private readonly local = new Map<string, Set<LocalListener>>();
 
   constructor(
     private readonly bus: EventBus,
@@ -27,20 +41,26 @@ export class RunEvents {
   /**
    * {@link publish} without waiting for it: for the run driver, whose next step should not wait on
    * Redis. Publishes keep their order (one connection); one that fails is reported, and watchers
-   * recover from the database after a quiet gap.
+   * recover from the database after a quiet gap. `ended`: with a run's final event, the run as it
+   * ended, for this process's listeners only.
    */
-  emit(runId: string, sequence: string | bigint, event: RunEventBody): void {
-    this.publish(runId, sequence, event).catch(this.onEmitError);
+  emit(runId: string, sequence: string | bigint, event: RunEventBody, ended?: RunEnded): void {
+    this.publish(runId, sequence, event, ended).catch(this.onEmitError);
   }
 
-  async publish(runId: string, sequence: string | bigint, event: RunEventBody): Promise<void> {
+  async publish(
+    runId: string,
+    sequence: string | bigint,
+    event: RunEventBody,
+    ended?: RunEnded,
+  ): Promise<void> {
     const message = create(RunEventSchema, {
       runId,
       sequence: BigInt(sequence),
       time: timestampNow(),
       event,
     });
-    for (const listener of this.local.get(runId) ?? []) listener(message);
+    for (const listener of this.local.get(runId) ?? []) listener(message, ended);
     await this.bus.publish(
       runChannel(runId),
       Buffer.from(toBinary(RunEventSchema, message)).toString("base64"),
@@ -57,7 +77,7 @@ export class RunEvents {
    * The events this process publishes for `runId`, delivered at once (no round trip); a run driven
    * elsewhere is heard through {@link subscribe}. Returns the function that stops listening.
    */
-  listen(runId: string, onEvent: (event: RunEvent) => void): () => void {
+  listen(runId: string, onEvent: LocalListener): () => void {
     let listeners = this.local.get(runId);
     if (!listeners) this.local.set(runId, (listeners = new Set()));
     listeners.add(onEvent);

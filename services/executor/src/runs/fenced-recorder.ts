@@ -65,6 +65,8 @@ interface PendingStart {
 export class FencedRecorder implements RunRecorder {
   private readonly starts = new Map<string, PendingStart>();
   private readonly items: ItemWrites;
+  /** Every step row this recorder wrote, as its latest write committed it (by row id). */
+  readonly written = new Map<string, { readonly seq: bigint; readonly row: StepRunEntity }>();
 
   constructor(
     private readonly writes: FencedWrites,
@@ -375,7 +377,10 @@ export class FencedRecorder implements RunRecorder {
   }
 
   private publish(written: WrittenSteps, parentStepId?: string): void {
+    const seq = BigInt(written.seq);
     for (const row of written.rows) {
+      const known = this.written.get(row.id);
+      if (!known || known.seq <= seq) this.written.set(row.id, { seq, row });
       this.events.emit(this.runId, written.seq, {
         case: "stepUpdated",
         value: toStepRun(row, parentStepId ?? parentOf(row)),

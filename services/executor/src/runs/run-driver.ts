@@ -22,7 +22,7 @@ import {
   type RunOutcome,
 } from "../engine/types.js";
 import type { RunnerFor } from "../step/index.js";
-import type { RunEvents } from "../events/run-events.js";
+import type { RunEnded, RunEvents } from "../events/run-events.js";
 import type { JsonObject } from "../step/index.js";
 import { recordedItems } from "./item-writes.js";
 import { FencedRecorder, type RunMetrics } from "./fenced-recorder.js";
@@ -150,15 +150,23 @@ export class RunDriver {
       const cancel = CancelRequest.of(run);
       if (cancel) controller.abort(cancel);
       const decoded = options.plan ?? decodePlan(run);
+      const memory: Memory = {};
       const outcome = await inSpan(runDriveSpan(run), async (span) => {
-        const result = await this.execute(run, decoded, controller.signal, reach, log);
+        const result = await this.execute(run, decoded, controller.signal, reach, log, memory);
         span.setAttribute("mcp.run.status", result.status);
         return result;
       });
       if (outcome.status === "parked") return await this.park(run, outcome, log, reach);
       // only a plan with sub-workflow steps can have left child runs to cancel (no query otherwise)
       const startsChildren = decoded.plan.spec.steps.some((step) => step.workflow !== undefined);
-      await this.finish(run, withCancelReason(outcome, controller.signal.reason), startsChildren, log, reach);
+      await this.finish(
+        run,
+        withCancelReason(outcome, controller.signal.reason),
+        startsChildren,
+        log,
+        reach,
+        (ended) => endedInMemory(ended, decoded, memory),
+      );
     } catch (err) {
       if (err instanceof LostOwnershipError || err instanceof FenceLostError) {
         log.warn("lost the run to another executor (or shutting down); stopped without further writes");
@@ -203,6 +211,7 @@ export class RunDriver {
     signal: AbortSignal,
     reach: ReachOptions,
     log: Logger,
+    memory: Memory,
   ): Promise<EngineResult> {
     // eventSeq 1 = the claim's own event: nothing was recorded since the run was created, so every
     // step is still pending (unless it was created with steps recorded: a re-run's reused steps)
@@ -228,6 +237,8 @@ export class RunDriver {
       reach,
       ...(this.deps.metrics ? { metrics: this.deps.metrics } : {}),
     });
+    // a run driven from its first step: every row it has was written here (or is still pending)
+    if (steps.length === 0) memory.written = recorder.written;
     const observed = observeSteps(this.deps.runnerFor, {
       log,
       ...(this.deps.usage ? { usage: this.deps.usage } : {}),
@@ -284,6 +295,8 @@ export class RunDriver {
     startsChildren: boolean,
     log: Logger,
     reach: ReachOptions,
+    /** The run as it ended, with its steps, when this driver holds all of them; else undefined. */
+    endedAs: (run: WorkflowRunEntity) => RunEnded | undefined = () => undefined,
   ): Promise<void> {
     let fallbackRunId: string | null = null;
     if (outcome.fallbackWorkflow) {
@@ -298,19 +311,16 @@ export class RunDriver {
       ? { code: outcome.error.code, message: outcome.error.message, stepId: outcome.error.stepId ?? "" }
       : null;
     const finishedAt = new Date();
-    const seq = await untilReachable(
-      () =>
-        this.deps.writes.updateRun(run.id, run.fence, {
-          status: outcome.status,
-          outputs: outcome.outputs,
-          error,
-          finishedAt,
-          owner: null,
-          leaseExpiresAt: null,
-          fallbackRunId,
-        }),
-      reach,
-    );
+    const patch = {
+      status: outcome.status,
+      outputs: outcome.outputs,
+      error,
+      finishedAt,
+      owner: null,
+      leaseExpiresAt: null,
+      fallbackRunId,
+    };
+    const seq = await untilReachable(() => this.deps.writes.updateRun(run.id, run.fence, patch), reach);
     if (fallbackRunId) await this.deps.events.wake(fallbackRunId);
     // a sub-workflow run: the trigger set its parent's wake_at; tell the executors now
     if (run.parentRunId && run.parentStepId) await this.deps.events.wake(run.parentRunId);
@@ -327,13 +337,18 @@ export class RunDriver {
         .cancelChildren?.(run.id, error?.message ?? "")
         .catch((err: unknown) => log.warn({ err }, "could not cancel the run's sub-workflow runs"));
     }
-    this.deps.events.emit(run.id, seq, {
-      case: "runStatus",
-      value: create(RunStatusChangedSchema, {
-        status: runStatusOf(outcome.status),
-        error: toRunError(error),
-      }),
-    });
+    this.deps.events.emit(
+      run.id,
+      seq,
+      {
+        case: "runStatus",
+        value: create(RunStatusChangedSchema, {
+          status: runStatusOf(outcome.status),
+          error: toRunError(error),
+        }),
+      },
+      endedAs({ ...run, ...patch, eventSeq: seq }),
+    );
     this.deps.metrics?.runFinished(outcome.status);
     log.info({ status: outcome.status }, "run finished");
   }
@@ -381,6 +396,29 @@ export class RunDriver {
       renewal.failing = true;
     }
   }
+}
+
+/** What a driver keeps of the run it drives, for its end (see {@link endedInMemory}). */
+interface Memory {
+  /** The step rows written by this drive, when it drove the run from its first step. */
+  written?: FencedRecorder["written"];
+}
+
+/**
+ * The run as it ended with its steps in plan order, from what the driver wrote: only when that is
+ * every step of the plan, each written by this drive, and none has child rows (an assistant's tool
+ * calls, a for_each step's items), so the rows are exactly what reading the run back would give.
+ */
+function endedInMemory(run: WorkflowRunEntity, decoded: DecodedPlan, memory: Memory): RunEnded | undefined {
+  if (!memory.written) return undefined;
+  const planned = decoded.plan.spec.steps;
+  if (memory.written.size !== planned.length) return undefined;
+  const steps = [...memory.written.values()].map((w) => w.row);
+  if (steps.some((s) => s.parentStepRunId !== null)) return undefined;
+  const ids = new Set(steps.map((s) => s.stepId));
+  if (ids.size !== planned.length || planned.some((s) => !ids.has(s.stepId))) return undefined;
+  steps.sort((a, b) => a.position - b.position);
+  return { run, steps };
 }
 
 /** A step row's recorded error as the engine reads it back on resume. */

@@ -9,6 +9,8 @@ import {
   type RunPermits,
   type RunQueries,
   type RunScope,
+  type StepRunEntity,
+  type WorkflowRunEntity,
 } from "@mcp/db";
 import { InvalidArgumentError, NotFoundError } from "@mcp/errors";
 import { RunKind, RunView, type ListRunsRequest, type WorkflowRun } from "@mcp/proto/executor";
@@ -35,6 +37,13 @@ export class RunReader {
   async get(scope: RunScope, id: string): Promise<WorkflowRun> {
     const found = await this.queries.runWithSteps(scope, id);
     if (!found) throw new NotFoundError("run", id);
+    return this.answer(found);
+  }
+
+  private async answer(found: {
+    readonly run: WorkflowRunEntity;
+    readonly steps: readonly StepRunEntity[];
+  }): Promise<WorkflowRun> {
     const run = toWorkflowRun(found.run, found.steps);
     run.concurrencyWait = await concurrencyWait(found.run, found.steps, this.queries, this.permits);
     return run;
@@ -62,7 +71,9 @@ export class RunReader {
     } catch (err) {
       if (!deadline.aborted) throw err;
     }
-    return this.get(scope, id);
+    // a run this process drove to its end: answered as its end left it, not read back (ADR 030)
+    const ended = from?.subscription.ended;
+    return ended ? this.answer(ended) : this.get(scope, id);
   }
 
   /**

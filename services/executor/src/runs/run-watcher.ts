@@ -4,7 +4,7 @@ import { ANY_WORKSPACE, type RunPermits, type RunQueries, type RunScope } from "
 import { NotFoundError } from "@mcp/errors";
 import { RunEventSchema, RunStatus, type RunEvent } from "@mcp/proto/executor";
 import type { Subscription } from "@mcp/coordination";
-import type { RunEvents } from "../events/run-events.js";
+import type { RunEnded, RunEvents } from "../events/run-events.js";
 import { concurrencyWait } from "./concurrency-wait.js";
 import { toWorkflowRun } from "./mapping.js";
 
@@ -38,6 +38,7 @@ export interface EventsOptions {
 export class RunSubscription {
   private readonly pending: RunEvent[] = [];
   private wake: (() => void) | undefined;
+  private endedHere: RunEnded | undefined;
   private readonly stopListening: () => void;
   private subscription: Subscription | undefined;
 
@@ -50,7 +51,18 @@ export class RunSubscription {
     private readonly runEvents: RunEvents,
     private readonly resyncMs: number,
   ) {
-    this.stopListening = runEvents.listen(runId, (event) => this.receive(event));
+    this.stopListening = runEvents.listen(runId, (event, ended) => {
+      if (ended) this.endedHere = ended;
+      this.receive(event);
+    });
+  }
+
+  /**
+   * The run as it ended, when this process drove it and could tell (see RunEnded); undefined
+   * otherwise (then read it from the database).
+   */
+  get ended(): RunEnded | undefined {
+    return this.endedHere;
   }
 
   /**

@@ -1,0 +1,76 @@
+import type { RunQueries, StepRunEntity, WorkflowRunEntity } from "@mcp/db";
+import { RunStatus } from "@mcp/proto/executor";
+import type { Definitions } from "../definitions/definitions.js";
+import type { RunEnded } from "../events/run-events.js";
+import { RunReader } from "./run-reader.js";
+import type { RunSubscription, RunWatcher } from "./run-watcher.js";
+
+const run = (status: string) =>
+  ({
+    id: "r1",
+    kind: "workflow",
+    workspace: "default",
+    status,
+    inputs: { x: 1 },
+    outputs: status === "succeeded" ? { y: 2 } : null,
+    error: null,
+    createdAt: new Date(0),
+    startedAt: new Date(1),
+    finishedAt: status === "succeeded" ? new Date(2) : null,
+    concurrencyKey: null,
+    plan: {},
+  }) as unknown as WorkflowRunEntity;
+const step = {
+  id: "s-row",
+  stepId: "s",
+  status: "succeeded",
+  attempt: 1,
+  parentStepRunId: null,
+  durationMs: 3,
+  usage: null,
+  stdout: "",
+  stderr: "",
+} as unknown as StepRunEntity;
+
+/** A reader whose database holds `stored`, counting its reads, and a subscription whose run ended as `ended`. */
+function reader(stored: WorkflowRunEntity, ended: RunEnded | undefined) {
+  const reads = { count: 0 };
+  const queries = {
+    runWithSteps: () => {
+      reads.count += 1;
+      return Promise.resolve({ run: stored, steps: [step] });
+    },
+  } as unknown as RunQueries;
+  const subscription = {
+    // the run's events end with its final one (none needed here)
+    events: async function* () {},
+    get ended() {
+      return ended;
+    },
+  } as unknown as RunSubscription;
+  const subject = new RunReader(queries, {} as RunWatcher, {} as Definitions);
+  const wait = () =>
+    subject.waitForEnd("default", "r1", 1_000, new AbortController().signal, {
+      subscription,
+      knownSequence: 1n,
+    });
+  return { reads, wait };
+}
+
+describe("RunReader.waitForEnd", () => {
+  it("answers a run this process drove to its end as the end left it, without reading it back", async () => {
+    const { reads, wait } = reader(run("running"), { run: run("succeeded"), steps: [step] });
+    const answer = await wait();
+    expect(reads.count).toBe(0);
+    expect(answer.status).toBe(RunStatus.SUCCEEDED);
+    expect(answer.outputs).toEqual({ y: 2 });
+    expect(answer.steps.map((s) => s.stepId)).toEqual(["s"]);
+  });
+
+  it("reads the run back when its end was not handed over (driven elsewhere, or steps it did not hold)", async () => {
+    const { reads, wait } = reader(run("succeeded"), undefined);
+    const answer = await wait();
+    expect(reads.count).toBe(1);
+    expect(answer.status).toBe(RunStatus.SUCCEEDED);
+  });
+});
