@@ -57,6 +57,28 @@ function reader(stored: WorkflowRunEntity, ended: RunEnded | undefined) {
   return { reads, wait };
 }
 
+/** A reader whose run is still running, and a subscription whose events end only when their signal aborts. */
+function waiting() {
+  const reads = { count: 0 };
+  const queries = {
+    runWithSteps: () => {
+      reads.count += 1;
+      return Promise.resolve({ run: run("running"), steps: [step] });
+    },
+  } as unknown as RunQueries;
+  const subscription = {
+    events: async function* (signal: AbortSignal) {
+      await new Promise<void>((resolve) => {
+        if (signal.aborted) resolve();
+        signal.addEventListener("abort", () => resolve(), { once: true });
+      });
+      yield* [];
+    },
+    ended: undefined,
+  } as unknown as RunSubscription;
+  return { reads, subscription, subject: new RunReader(queries, {} as RunWatcher, {} as Definitions) };
+}
+
 describe("RunReader.waitForEnd", () => {
   it("answers a run this process drove to its end as the end left it, without reading it back", async () => {
     const { reads, wait } = reader(run("running"), { run: run("succeeded"), steps: [step] });
@@ -72,5 +94,24 @@ describe("RunReader.waitForEnd", () => {
     const answer = await wait();
     expect(reads.count).toBe(1);
     expect(answer.status).toBe(RunStatus.SUCCEEDED);
+  });
+
+  it("gives up waiting after the timeout, or when the caller's signal aborts, and answers the run as it is", async () => {
+    const { reads, subscription, subject } = waiting();
+    const started = Date.now();
+    const late = await subject.waitForEnd("default", "r1", 30, new AbortController().signal, {
+      subscription,
+      knownSequence: 1n,
+    });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    expect(late.status).toBe(RunStatus.RUNNING);
+    const caller = new AbortController();
+    const gone = subject.waitForEnd("default", "r1", 60_000, caller.signal, {
+      subscription,
+      knownSequence: 1n,
+    });
+    caller.abort();
+    expect((await gone).status).toBe(RunStatus.RUNNING);
+    expect(reads.count).toBe(2);
   });
 });
