@@ -10,8 +10,10 @@
  *
  * `npx tsx bench/cpu-per-run.ts`; `BENCH_CPU_PROFILE=<file>.cpuprofile` also writes a CPU profile of
  * the measured runs alone (not start-up or warm-up), for Chrome DevTools or any .cpuprofile reader.
+ * The process's CPU is also split between its main thread and the others (V8's GC and compiler
+ * workers, libuv's pool), read from /proc/self/task on Linux.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { Client as PgClient } from "pg";
 import { profiled } from "./lib/profile";
@@ -42,6 +44,23 @@ function countRoundTrips(): void {
     if (counting.on) counting.commands += 1;
     return send.apply(this, args);
   };
+}
+
+/** CPU seconds (user + system) used so far by this process's main thread and by its other threads (Linux). */
+function threadCpu(): { main: number; others: number } {
+  const cpu = { main: 0, others: 0 };
+  try {
+    for (const tid of readdirSync("/proc/self/task")) {
+      // fields 14 and 15 of the thread's stat: utime, stime in ticks
+      const fields = readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
+      if (tid === String(process.pid)) cpu.main += seconds;
+      else cpu.others += seconds;
+    }
+  } catch {
+    // not Linux: no split
+  }
+  return cpu;
 }
 
 /** CPU seconds (user + system) used so far by each PostgreSQL backend of database `name` (but `pg`'s own). */
@@ -90,11 +109,13 @@ async function main(): Promise<void> {
     await pg.connect();
     const pgBefore = await backendCpu(pg, p.db.name);
     counting.on = true;
+    const threadsBefore = threadCpu();
     const before = process.cpuUsage();
     const load = await (PROFILE
       ? profiled(PROFILE, () => closedLoop(RUNS, CONCURRENCY, () => executeAndWait(client, "three")))
       : closedLoop(RUNS, CONCURRENCY, () => executeAndWait(client, "three")));
     const used = process.cpuUsage(before);
+    const threadsAfter = threadCpu();
     counting.on = false;
     const pgSeconds = cpuBetween(pgBefore, await backendCpu(pg, p.db.name));
     await pg.end();
@@ -104,7 +125,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       `${RUNS} three-step runs at c=${CONCURRENCY}: ${load.perSecond.toFixed(0)} runs/s\n` +
         `node CPU per run: ${perRunMs((used.user + used.system) / 1e6)} ms ` +
-        `(user ${perRunMs(used.user / 1e6)}, system ${perRunMs(used.system / 1e6)}); ` +
+        `(user ${perRunMs(used.user / 1e6)}, system ${perRunMs(used.system / 1e6)}; ` +
+        `main thread ${perRunMs(threadsAfter.main - threadsBefore.main)}, ` +
+        `other threads ${perRunMs(threadsAfter.others - threadsBefore.others)}); ` +
         `PostgreSQL CPU per run (this database's backends): ${perRunMs(pgSeconds)} ms\n` +
         `per run: ${perRun(counting.statements, idle.statements)} PostgreSQL statements, ` +
         `${perRun(counting.commands, idle.commands)} Redis commands ` +

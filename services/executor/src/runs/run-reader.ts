@@ -63,16 +63,25 @@ export class RunReader {
       readonly ended?: () => RunWithSteps | undefined;
     },
   ): Promise<WorkflowRun> {
-    const deadline = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+    // the caller's signal or the timeout, whichever comes first; the timer is cleared when the run
+    // ends (AbortSignal.timeout's would live on for the whole timeout, one per waiter)
+    const deadline = new AbortController();
+    const stop = () => deadline.abort();
+    const timer = setTimeout(stop, timeoutMs);
+    signal.addEventListener("abort", stop, { once: true });
+    if (signal.aborted) stop();
     const events = from
-      ? from.subscription.events(deadline, { knownSequence: from.knownSequence })
-      : this.watcher.watch(scope, id, deadline);
+      ? from.subscription.events(deadline.signal, { knownSequence: from.knownSequence })
+      : this.watcher.watch(scope, id, deadline.signal);
     try {
       for await (const _event of events) {
         // the events end by themselves when the run reaches a final status
       }
     } catch (err) {
-      if (!deadline.aborted) throw err;
+      if (!deadline.signal.aborted) throw err;
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", stop);
     }
     const ended = from?.ended?.();
     return ended ? this.shown(ended) : this.get(scope, id);
