@@ -1,4 +1,6 @@
 import {
+  isFinalRunStatus,
+  isFinalStepStatus,
   RunStatus,
   StepStatus,
   type RunEvent,
@@ -9,18 +11,6 @@ import {
 
 import { formatItems, ItemTally } from "./items.js";
 
-const TERMINAL_RUN = new Set([
-  RunStatus.SUCCEEDED,
-  RunStatus.FAILED,
-  RunStatus.PARTIALLY_SUCCEEDED,
-  RunStatus.CANCELLED,
-]);
-const FINISHED_STEP = new Set([
-  StepStatus.SUCCEEDED,
-  StepStatus.FAILED,
-  StepStatus.SKIPPED,
-  StepStatus.CANCELLED,
-]);
 const ACTIVE_STEP = new Set([StepStatus.RUNNING, StepStatus.RETRYING]);
 
 /** `RUN_STATUS_PARTIALLY_SUCCEEDED` → `partially succeeded`. */
@@ -29,7 +19,7 @@ export const runStatusName = (status: RunStatus) =>
 export const stepStatusName = (status: StepStatus) =>
   (StepStatus[status] ?? String(status)).toLowerCase().replace(/_/g, " ");
 
-export const isTerminalRun = (status: RunStatus) => TERMINAL_RUN.has(status);
+export const isTerminalRun = isFinalRunStatus;
 
 /** What the display shows: steps done of total, what runs now, the run's status. */
 export interface ProgressView {
@@ -84,7 +74,7 @@ export class RunProgress {
     const steps = [...this.steps.values()];
     return {
       status: this.status,
-      done: steps.filter((s) => FINISHED_STEP.has(s.status)).length,
+      done: steps.filter((s) => isFinalStepStatus(s.status)).length,
       total: Math.max(this.plannedSteps, steps.length),
       current: steps.filter((s) => ACTIVE_STEP.has(s.status)).map((s) => this.label(s.stepId)),
       error: this.error,

@@ -16,29 +16,8 @@ export function runKindName(kind: RunKind): string {
   return (RunKind[kind] ?? "unknown").toLowerCase();
 }
 
-/** Final run statuses: nothing changes after them. */
-const TERMINAL_RUN = new Set([
-  RunStatus.SUCCEEDED,
-  RunStatus.FAILED,
-  RunStatus.PARTIALLY_SUCCEEDED,
-  RunStatus.CANCELLED,
-]);
-
-export function isTerminalRun(status: RunStatus): boolean {
-  return TERMINAL_RUN.has(status);
-}
-
-/** Final step statuses. */
-const TERMINAL_STEP = new Set([
-  StepStatus.SUCCEEDED,
-  StepStatus.FAILED,
-  StepStatus.SKIPPED,
-  StepStatus.CANCELLED,
-]);
-
-export function isTerminalStep(status: StepStatus): boolean {
-  return TERMINAL_STEP.has(status);
-}
+/** Final run and step statuses: nothing changes after them (the contract's own definition). */
+export { isFinalRunStatus as isTerminalRun, isFinalStepStatus as isTerminalStep } from "@mcp/proto/executor";
 
 /** The run statuses a user can filter on, in lifecycle order. */
 export const RUN_STATUSES: readonly RunStatus[] = [

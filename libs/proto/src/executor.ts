@@ -8,3 +8,4 @@ export * from "./gen/mcp/executor/v1/schedule_service_pb.js";
 export * from "./gen/mcp/executor/v1/trigger_pb.js";
 export * from "./gen/mcp/executor/v1/trigger_service_pb.js";
 export * from "./gen/mcp/executor/v1/retention_service_pb.js";
+export { isFinalRunStatus, isFinalStepStatus } from "./final-statuses.js";

@@ -1,5 +1,5 @@
 import type { EventBus, Subscription } from "@mcp/coordination";
-import { RunStatus, StepStatus, type RunEvent } from "@mcp/proto/executor";
+import { isFinalRunStatus, isFinalStepStatus, type RunEvent } from "@mcp/proto/executor";
 
 /** Which stream a chunk was written to. */
 export type LogStream = "stdout" | "stderr";
@@ -36,24 +36,11 @@ export interface RunEventSource {
   subscribe(runId: string, onEvent: (event: RunEvent) => void): Promise<Subscription>;
 }
 
-const FINAL_STEP = new Set([
-  StepStatus.SUCCEEDED,
-  StepStatus.FAILED,
-  StepStatus.SKIPPED,
-  StepStatus.CANCELLED,
-]);
-const FINAL_RUN = new Set([
-  RunStatus.SUCCEEDED,
-  RunStatus.FAILED,
-  RunStatus.PARTIALLY_SUCCEEDED,
-  RunStatus.CANCELLED,
-]);
-
 /** Whether `event` says step `stepId` (top-level) is final, or its run ended. */
 function endsStep(event: RunEvent, stepId: string): boolean {
   const { case: kind, value } = event.event;
-  if (kind === "stepUpdated") return value.stepId === stepId && FINAL_STEP.has(value.status);
-  if (kind === "runStatus") return FINAL_RUN.has(value.status);
+  if (kind === "stepUpdated") return value.stepId === stepId && isFinalStepStatus(value.status);
+  if (kind === "runStatus") return isFinalRunStatus(value.status);
   return false;
 }
 

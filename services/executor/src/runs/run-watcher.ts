@@ -2,24 +2,17 @@ import { create } from "@bufbuild/protobuf";
 import { timestampNow } from "@bufbuild/protobuf/wkt";
 import { ANY_WORKSPACE, type RunPermits, type RunQueries, type RunScope } from "@mcp/db";
 import { NotFoundError } from "@mcp/errors";
-import { RunEventSchema, RunStatus, type RunEvent } from "@mcp/proto/executor";
+import { isFinalRunStatus, RunEventSchema, type RunEvent } from "@mcp/proto/executor";
 import type { Subscription } from "@mcp/coordination";
 import type { RunEvents } from "../events/run-events.js";
 import { concurrencyWait } from "./concurrency-wait.js";
 import { toWorkflowRun } from "./mapping.js";
 
-const TERMINAL = new Set([
-  RunStatus.SUCCEEDED,
-  RunStatus.FAILED,
-  RunStatus.PARTIALLY_SUCCEEDED,
-  RunStatus.CANCELLED,
-]);
-
 const isTerminal = (event: RunEvent) =>
   (event.event.case === "runSnapshot" &&
     event.event.value !== undefined &&
-    TERMINAL.has(event.event.value.status)) ||
-  (event.event.case === "runStatus" && TERMINAL.has(event.event.value.status));
+    isFinalRunStatus(event.event.value.status)) ||
+  (event.event.case === "runStatus" && isFinalRunStatus(event.event.value.status));
 
 /** Options of {@link RunSubscription.events}. */
 export interface EventsOptions {

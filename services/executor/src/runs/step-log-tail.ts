@@ -1,5 +1,11 @@
 import { NotFoundError } from "@mcp/errors";
-import { RunStatus, StepLogStream, StepStatus, type StepRun, type WorkflowRun } from "@mcp/proto/executor";
+import {
+  isFinalStepStatus,
+  RunStatus,
+  StepLogStream,
+  type StepRun,
+  type WorkflowRun,
+} from "@mcp/proto/executor";
 import type { StepLogMessage } from "../events/step-logs.js";
 
 /** How often a followed step's record is checked, in case its end was not heard (another replica died). */
@@ -19,12 +25,6 @@ export interface StepLogSources {
   follow(runId: string, stepId: string, onMessage: (message: StepLogMessage) => void): Promise<() => void>;
 }
 
-const FINAL_STEP = new Set([
-  StepStatus.SUCCEEDED,
-  StepStatus.FAILED,
-  StepStatus.SKIPPED,
-  StepStatus.CANCELLED,
-]);
 const LIVE_RUN = new Set([RunStatus.PENDING, RunStatus.RUNNING]);
 
 const stepOf = (run: WorkflowRun, stepId: string): StepRun | undefined =>
@@ -41,7 +41,7 @@ function recorded(step: StepRun): LogChunk[] {
 /** True when nothing more will be written for the step: it ended, or its run did. */
 const settled = (run: WorkflowRun, stepId: string): boolean => {
   const step = stepOf(run, stepId);
-  return !LIVE_RUN.has(run.status) || (step !== undefined && FINAL_STEP.has(step.status));
+  return !LIVE_RUN.has(run.status) || (step !== undefined && isFinalStepStatus(step.status));
 };
 
 /**
