@@ -1,5 +1,4 @@
 import {
-  isFinalRunStatus,
   isFinalStepStatus,
   RunStatus,
   StepStatus,
@@ -18,8 +17,6 @@ export const runStatusName = (status: RunStatus) =>
   (RunStatus[status] ?? String(status)).toLowerCase().replace(/_/g, " ");
 export const stepStatusName = (status: StepStatus) =>
   (StepStatus[status] ?? String(status)).toLowerCase().replace(/_/g, " ");
-
-export const isTerminalRun = isFinalRunStatus;
 
 /** What the display shows: steps done of total, what runs now, the run's status. */
 export interface ProgressView {

@@ -1,11 +1,11 @@
 import { usageLines } from "../usage-lines.js";
-import { GetRunResponseSchema, RunStatus, type WorkflowRun } from "@mcp/proto/executor";
+import { GetRunResponseSchema, isFinalRunStatus, RunStatus, type WorkflowRun } from "@mcp/proto/executor";
 import { call, type Context } from "../context.js";
 import { CliError, ExitCode } from "../errors.js";
 import { InputError, parseInputs } from "../inputs.js";
 import { messageJson, type OutputFormat } from "../output.js";
 import { createProgressDisplay } from "../progress-display.js";
-import { formatElapsed, formatProgress, isTerminalRun, runStatusName, RunProgress } from "../progress.js";
+import { formatElapsed, formatProgress, runStatusName, RunProgress } from "../progress.js";
 
 export interface RunOptions {
   readonly input: readonly string[];
@@ -118,7 +118,7 @@ async function follow(
       if (signal.aborted) return;
       if (attempt === MAX_REWATCHES) throw err;
     }
-    if (isTerminalRun(progress.view().status)) return;
+    if (isFinalRunStatus(progress.view().status)) return;
     await new Promise((resolve) => setTimeout(resolve, 250 * (attempt + 1)));
   }
 }

@@ -16,9 +16,6 @@ export function runKindName(kind: RunKind): string {
   return (RunKind[kind] ?? "unknown").toLowerCase();
 }
 
-/** Final run and step statuses: nothing changes after them (the contract's own definition). */
-export { isFinalRunStatus as isTerminalRun, isFinalStepStatus as isTerminalStep } from "@mcp/proto/executor";
-
 /** The run statuses a user can filter on, in lifecycle order. */
 export const RUN_STATUSES: readonly RunStatus[] = [
   RunStatus.PENDING,

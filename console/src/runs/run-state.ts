@@ -1,5 +1,10 @@
-import { RunStatus, type RunEvent, type StepRun, type WorkflowRun } from "@mcp/proto/executor";
-import { isTerminalRun } from "../format/enums";
+import {
+  isFinalRunStatus,
+  RunStatus,
+  type RunEvent,
+  type StepRun,
+  type WorkflowRun,
+} from "@mcp/proto/executor";
 import { ms } from "../format/time";
 import { observeStep, type AttemptLog } from "../timeline/attempts";
 
@@ -48,7 +53,7 @@ export function applyEvent(state: WatchState, event: RunEvent): WatchState {
         status,
         error: error ?? state.run.error,
         startTime: state.run.startTime ?? (status === RunStatus.RUNNING ? event.time : undefined),
-        finishTime: state.run.finishTime ?? (isTerminalRun(status) ? event.time : undefined),
+        finishTime: state.run.finishTime ?? (isFinalRunStatus(status) ? event.time : undefined),
       };
       return { ...state, run, sequence: event.sequence };
     }

@@ -1,8 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import { useEffect, useReducer, useState } from "react";
-import type { RunEvent, WorkflowRun } from "@mcp/proto/executor";
+import { isFinalRunStatus, type RunEvent, type WorkflowRun } from "@mcp/proto/executor";
 import { useClients } from "../api/context";
-import { isTerminalRun } from "../format/enums";
 import { applyEvent, applyRun, initialWatchState, type WatchState } from "./run-state";
 
 /** Where the live connection is. */
@@ -71,7 +70,7 @@ export function useWatchRun(id: string): WatchRun {
           }
           const { run } = await executor.getRun({ id }, { signal });
           if (run) dispatch({ type: "run", run });
-          if (run && isTerminalRun(run.status)) {
+          if (run && isFinalRunStatus(run.status)) {
             setPhase("finished");
             return;
           }

@@ -1,5 +1,4 @@
-import { StepStatus, type StepRun } from "@mcp/proto/executor";
-import { isTerminalStep } from "../format/enums";
+import { isFinalStepStatus, StepStatus, type StepRun } from "@mcp/proto/executor";
 import { ms } from "../format/time";
 
 /** One attempt of a step, as observed from the run's events. */
@@ -30,7 +29,7 @@ export function observeStep(log: AttemptLog, step: StepRun, eventMs: number | un
     previous?.startMs ?? ms(step.startTime) ?? (step.status === StepStatus.RUNNING ? eventMs : undefined);
   let endMs = previous?.endMs;
   if (step.status === StepStatus.RETRYING) endMs = endMs ?? eventMs;
-  else if (isTerminalStep(step.status)) endMs = ms(step.finishTime) ?? endMs ?? eventMs;
+  else if (isFinalStepStatus(step.status)) endMs = ms(step.finishTime) ?? endMs ?? eventMs;
   else if (step.status === StepStatus.RUNNING) endMs = undefined;
   const record: AttemptRecord = { attempt: step.attempt, startMs, endMs, status: step.status };
   const others = records.filter((r) => r.attempt !== step.attempt);

@@ -1,4 +1,4 @@
-import { RunKind, type WorkflowRun } from "@mcp/proto/executor";
+import { isFinalRunStatus, RunKind, type WorkflowRun } from "@mcp/proto/executor";
 import { stepCounts } from "@mcp/wording";
 import { useMutation } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
@@ -12,7 +12,7 @@ import { StatusBadge } from "../../components/status-badge";
 import { Loading } from "../../components/states";
 import { TimelineView } from "../../components/timeline-view";
 import { useNow } from "../../components/use-now";
-import { isTerminalRun, runStatusName, runStatusTone } from "../../format/enums";
+import { runStatusName, runStatusTone } from "../../format/enums";
 import { formatDuration, formatTime, ms } from "../../format/time";
 import { useWatchRun, type WatchPhase } from "../../runs/use-watch-run";
 import { layoutTimeline } from "../../timeline/layout";
@@ -78,7 +78,7 @@ function RunDetails({
   /** The step a re-run is being asked for ("" = every step); undefined = no dialog. */
   const [rerunFrom, setRerunFrom] = useState<string>();
   const reused = useMemo(() => new Set(run.reusedStepIds), [run.reusedStepIds]);
-  const terminal = isTerminalRun(run.status);
+  const terminal = isFinalRunStatus(run.status);
   const now = useNow(terminal ? null : 500);
   const startMs = ms(run.startTime) ?? ms(run.createTime);
   const endMs = ms(run.finishTime);
