@@ -95,16 +95,17 @@ export class RunDriver {
    * `seizeLock`: the run was taken from an executor whose session ended (ADR 024), so its run lock,
    * which nobody will renew, is taken at once rather than when its TTL runs out.
    * `plan`: the run's plan decoded, when the caller created the run (else it is decoded from `run.plan`).
+   * `lock`: the run's Redis lock as {@link lockNew} took it, for a run created here (else taken now).
    * Resolves with the wake time when the run was parked (null = until woken), else undefined.
    */
   async drive(
     run: WorkflowRunEntity,
     stop: AbortSignal,
-    options: { seizeLock?: boolean; plan?: DecodedPlan } = {},
+    options: { seizeLock?: boolean; plan?: DecodedPlan; lock?: Promise<Lock | null | undefined> } = {},
   ): Promise<{ parkedUntil: Date | null } | undefined> {
     const { logger, lease } = this.deps;
     const log = logger.child({ run_id: run.id, trace_id: traceIdOf(run.traceParent), fence: run.fence });
-    const lock = await this.lock(run.id, log, options.seizeLock === true);
+    const lock = await (options.lock ?? this.lock(run.id, options.seizeLock === true));
     if (lock === null) {
       log.info("another executor holds the run's lock; leaving it");
       return undefined;
@@ -346,16 +347,27 @@ export class RunDriver {
   }
 
   /**
+   * The Redis lock of the run `runId` about to be created claimed by this executor, taken while it is
+   * created (RunWorker.reserve), for {@link drive}'s `lock`. Never rejects.
+   */
+  lockNew(runId: string): Promise<Lock | null | undefined> {
+    return this.lock(runId, false);
+  }
+
+  /**
    * The run's Redis lock (seized from a dead holder when `seize`); null when another holds it,
    * undefined when Redis is down (the PostgreSQL fence still protects).
    */
-  private async lock(runId: string, log: Logger, seize: boolean): Promise<Lock | null | undefined> {
+  private async lock(runId: string, seize: boolean): Promise<Lock | null | undefined> {
     const { locks, lease } = this.deps;
     try {
       if (seize) return await locks.seize(`run:${runId}`, lease.leaseMs);
       return (await locks.acquire(`run:${runId}`, lease.leaseMs)) ?? null;
     } catch (err) {
-      log.warn({ err }, "lock service unavailable; relying on the database fence alone");
+      this.deps.logger.warn(
+        { err, run_id: runId },
+        "lock service unavailable; relying on the database fence alone",
+      );
       return undefined;
     }
   }

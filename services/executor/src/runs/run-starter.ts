@@ -50,6 +50,14 @@ export interface ScheduleOrigin {
 export const scheduleRequestId = (scheduleId: string, kind: string, tickAt: Date): string =>
   `schedule:${scheduleId}:${kind}:${tickAt.toISOString()}`;
 
+/**
+ * A run to be created already claimed by this executor (RunWorker.reserve): the claim, and the id the
+ * run gets, chosen first so that its Redis lock is taken while it is created.
+ */
+export interface ClaimedCreate extends ClaimAtCreate {
+  readonly runId: string;
+}
+
 /** A created (or found again) run. */
 export interface Started {
   readonly run: WorkflowRunEntity;
@@ -77,7 +85,7 @@ export class RunStarter {
     given: JsonObject,
     requestId: string,
     parentRunId: string | null = null,
-    claim?: ClaimAtCreate,
+    claim?: ClaimedCreate,
     parentStepId: string | null = null,
     /** A sub-workflow step's `timeout_seconds`: the run's timeout is at most this. */
     timeoutSeconds?: number,
@@ -127,7 +135,7 @@ export class RunStarter {
     ref: WorkflowReference,
     inputs: JsonObject,
     origin: ScheduleOrigin & { readonly kind: string },
-    claim?: ClaimAtCreate,
+    claim?: ClaimedCreate,
   ): Promise<Started> {
     const requestId = scheduleRequestId(origin.scheduleId, origin.kind, origin.scheduleTickAt);
     return this.workflow(workspace, ref, inputs, requestId, null, claim, null, undefined, {
@@ -142,7 +150,7 @@ export class RunStarter {
     ref: McpReference,
     given: JsonObject,
     requestId: string,
-    claim?: ClaimAtCreate,
+    claim?: ClaimedCreate,
   ): Promise<Started> {
     const requestHash = contentHash({
       mcp: [ref.mcp.case ?? "", ref.mcp.value ?? "", ref.selector.case ?? "", ref.selector.value ?? ""],
@@ -196,7 +204,7 @@ export class RunStarter {
   }
 
   /** A fallback run: the named workflow's current version, the same inputs, linked to the failed run, in its workspace. */
-  async fallback(parent: WorkflowRunEntity, workflowName: string, claim?: ClaimAtCreate): Promise<Started> {
+  async fallback(parent: WorkflowRunEntity, workflowName: string, claim?: ClaimedCreate): Promise<Started> {
     const ref = create(WorkflowReferenceSchema, { workflow: { case: "name", value: workflowName } });
     return this.workflow(
       parent.workspace,
@@ -221,7 +229,7 @@ export class RunStarter {
     attempt: number,
     ref: WorkflowReference,
     inputs: JsonObject,
-    claim?: ClaimAtCreate,
+    claim?: ClaimedCreate,
     timeoutSeconds?: number,
   ): Promise<Started> {
     const requestId = `sub:${parent.id}:${stepId}:${attempt}`;
@@ -238,7 +246,7 @@ export class RunStarter {
     fromStepId: string,
     resolveLabel: string,
     requestId: string,
-    claim?: ClaimAtCreate,
+    claim?: ClaimedCreate,
   ): Promise<Started> {
     const requestHash = contentHash({ rerun: [oldRunId, fromStepId, resolveLabel] });
     const earlier = await this.earlier(workspace, requestId, requestHash);
@@ -299,7 +307,7 @@ export class RunStarter {
     inputs: JsonObject,
     specSteps: readonly Step[],
     mcps: ReadonlyMap<string, PinnedMcp>,
-    claim: ClaimAtCreate | undefined,
+    claim: ClaimedCreate | undefined,
     what: RunOrigin & { readonly concurrencyKey?: string } & Pick<
         WorkflowRunEntity,
         | "workspace"
@@ -316,7 +324,7 @@ export class RunStarter {
     /** Old rows of a re-run's reused steps: recorded as they ended, under the new run. */
     reused: ReadonlyMap<string, StepRunEntity> = new Map(),
   ): Promise<Started> {
-    const id = randomUUID();
+    const id = claim?.runId ?? randomUUID();
     const now = new Date();
     const steps = specSteps.map((step, position) => {
       const old = reused.get(step.stepId);

@@ -1,14 +1,16 @@
+import { randomUUID } from "node:crypto";
 import { setMaxListeners } from "node:events";
-import type { Subscription } from "@mcp/coordination";
-import { isConnectionError, type ClaimAtCreate, type RunStore, type WorkflowRunEntity } from "@mcp/db";
+import type { Lock, Subscription } from "@mcp/coordination";
+import { isConnectionError, type RunStore, type WorkflowRunEntity } from "@mcp/db";
 import { traceIdOf, type Logger } from "@mcp/runtime";
 import type { RunEvents } from "../events/run-events.js";
 import type { RunDriver } from "./run-driver.js";
 import type { DecodedPlan } from "./plan-codec.js";
+import type { ClaimedCreate } from "./run-starter.js";
 
 /** See {@link RunWorker.reserve}. */
 export interface Reservation {
-  readonly claim: ClaimAtCreate;
+  readonly claim: ClaimedCreate;
   /** Drives the run created with the claim; `plan`: its plan, when the caller holds it decoded. */
   drive(run: WorkflowRunEntity, plan?: DecodedPlan): void;
   release(): void;
@@ -127,7 +129,9 @@ export class RunWorker {
   /**
    * Room for a run about to be created here and claimed as it is created (`claim`); undefined when
    * this executor is full. Exactly one of `drive` (the run was created claimed) or `release` must
-   * follow; `release` after `drive` does nothing.
+   * follow; `release` after `drive` does nothing. The run's id is chosen here and its Redis lock
+   * taken at once, so the lock's round trip overlaps the run's creation instead of following it;
+   * `release` gives the lock back.
    */
   reserve(): Reservation | undefined {
     if (this.stopping.signal.aborted || this.options.session?.held === false) return undefined;
@@ -136,19 +140,28 @@ export class RunWorker {
       return undefined;
     }
     this.reserved += 1;
+    const runId = randomUUID();
+    const lock = this.driver.lockNew(runId);
+    const giveBack = () => void lock.then((held) => held?.release()).catch(() => false);
     let open = true;
-    const release = () => {
+    const close = () => {
       if (open) this.reserved -= 1;
       open = false;
     };
     return {
-      claim: { owner: this.options.owner, leaseMs: this.options.leaseMs },
+      claim: { owner: this.options.owner, leaseMs: this.options.leaseMs, runId },
       drive: (run, plan) => {
         if (!open) throw new Error("reservation already used");
-        release();
+        close();
+        if (run.id === runId) return this.drive(run, false, plan, lock);
+        giveBack();
         this.drive(run, false, plan);
       },
-      release,
+      release: () => {
+        if (!open) return;
+        close();
+        giveBack();
+      },
     };
   }
 
@@ -239,14 +252,26 @@ export class RunWorker {
     setTimeout(() => this.kick(), Math.max(0, delay) + 5).unref();
   }
 
-  /** Drives a claimed run; `takenOver` = from an executor whose session ended (its run lock is seized). */
-  private drive(run: WorkflowRunEntity, takenOver = false, plan?: DecodedPlan): void {
+  /**
+   * Drives a claimed run; `takenOver` = from an executor whose session ended (its run lock is seized);
+   * `lock`: its lock, when taken already (a run created here).
+   */
+  private drive(
+    run: WorkflowRunEntity,
+    takenOver = false,
+    plan?: DecodedPlan,
+    lock?: Promise<Lock | null | undefined>,
+  ): void {
     this.logger.debug(
       { run_id: run.id, trace_id: traceIdOf(run.traceParent), fence: run.fence, takenOver },
       "claimed run",
     );
     const driving = this.driver
-      .drive(run, this.stopping.signal, { seizeLock: takenOver, ...(plan ? { plan } : {}) })
+      .drive(run, this.stopping.signal, {
+        seizeLock: takenOver,
+        ...(plan ? { plan } : {}),
+        ...(lock ? { lock } : {}),
+      })
       .finally(() => {
         this.active.delete(run.id);
         if (this.backlog) this.kick();
