@@ -1,5 +1,6 @@
 /**
- * CPU per run, for profiling the run path: a 3-step sequential noop workflow started and awaited
+ * CPU per run, for profiling the run path: a sequential noop workflow of `BENCH_CPU_STEPS` steps (default 3)
+ * started and awaited
  * through gRPC (ExecuteWorkflow(wait)) in this one process, `BENCH_CPU_RUNS` runs (default 1000) at
  * concurrency `BENCH_CPU_CONCURRENCY` (default 1), after a warm-up. Prints this process's CPU per
  * run (user + system, `process.cpuUsage`; CPU time moves less than wall time when other processes
@@ -25,6 +26,7 @@ import { runBenchScript } from "./lib/script";
 const RUNS = Number(process.env["BENCH_CPU_RUNS"] ?? 1000);
 const CONCURRENCY = Number(process.env["BENCH_CPU_CONCURRENCY"] ?? 1);
 const PROFILE = process.env["BENCH_CPU_PROFILE"];
+const STEPS = Number(process.env["BENCH_CPU_STEPS"] ?? 3);
 
 /**
  * Counts the PostgreSQL statements and Redis commands this process sends (while `counting.on`), by
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
   countRoundTrips();
   try {
     await createScriptMcp(p, "bench-cpu");
-    await defineWorkflow(p, "three", noopSpec("bench-cpu", 3, "sequential"));
+    await defineWorkflow(p, "three", noopSpec("bench-cpu", STEPS, "sequential"));
     const [client] = p.executorClients;
     if (!client) throw new Error("no executor");
     await closedLoop(Math.max(300, RUNS / 4), CONCURRENCY, () => executeAndWait(client, "three"));
@@ -123,7 +125,7 @@ async function main(): Promise<void> {
     const perRun = (count: number, idlePerMs: number) =>
       ((count - idlePerMs * load.wallMs) / RUNS).toFixed(2);
     process.stdout.write(
-      `${RUNS} three-step runs at c=${CONCURRENCY}: ${load.perSecond.toFixed(0)} runs/s\n` +
+      `${RUNS} ${STEPS}-step runs at c=${CONCURRENCY}: ${load.perSecond.toFixed(0)} runs/s\n` +
         `node CPU per run: ${perRunMs((used.user + used.system) / 1e6)} ms ` +
         `(user ${perRunMs(used.user / 1e6)}, system ${perRunMs(used.system / 1e6)}; ` +
         `main thread ${perRunMs(threadsAfter.main - threadsBefore.main)}, ` +
