@@ -68,13 +68,13 @@ export class RunWriteBatch {
       return `${column} = CASE WHEN w.patch ? '${column}' THEN (w.p).${column} ELSE r.${column} END`;
     });
     // the UPDATE of every write's run; `reads`: with a fourth array, each write's `read` (`w.read`)
-    const update = (
-      reads: boolean,
-    ) => `WITH w AS (SELECT w.*, jsonb_populate_record(NULL::workflow_runs, w.patch) AS p
-                             FROM unnest($1::uuid[], $2::bigint[], $3::jsonb[]${reads ? ", $4::boolean[]" : ""})
-                                  WITH ORDINALITY AS w(run_id, fence, patch, ${reads ? "read, " : ""}idx))
-                UPDATE workflow_runs r SET ${sets.join(", ")}, event_seq = r.event_seq + 1
-                  FROM w WHERE r.id = w.run_id AND r.fence = w.fence`;
+    function update(reads: boolean): string {
+      return `WITH w AS (SELECT w.*, jsonb_populate_record(NULL::workflow_runs, w.patch) AS p
+                           FROM unnest($1::uuid[], $2::bigint[], $3::jsonb[]${reads ? ", $4::boolean[]" : ""})
+                                WITH ORDINALITY AS w(run_id, fence, patch, ${reads ? "read, " : ""}idx))
+              UPDATE workflow_runs r SET ${sets.join(", ")}, event_seq = r.event_seq + 1
+                FROM w WHERE r.id = w.run_id AND r.fence = w.fence`;
+    }
     this.sql = `${update(false)}
                 RETURNING w.idx AS "__w", r.event_seq AS "__seq"`;
     // a run's columns only for a write that reads it (null for the others: nothing of them to send);
