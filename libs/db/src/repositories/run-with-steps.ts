@@ -13,10 +13,13 @@ export interface RunWithSteps {
  * The select-list item giving the steps of the run row `alias` as one json array (`"__steps"`), in
  * plan order: children after their parent, a for_each step's items by index. One text, so that a
  * read of a run ({@link RunQueries.runWithSteps}) and a run end that returns it (docs/adr/029) agree.
+ * With `when` (a boolean SQL expression), the steps are read only for rows where it holds (null
+ * elsewhere): a batch of run ends reads only the runs whose writes asked for it.
  */
-export function stepsOfRun(alias: string): string {
-  return `COALESCE((SELECT json_agg(s ORDER BY s.position, s.item_index NULLS FIRST, s.step_id)
-                      FROM step_runs s WHERE s.run_id = ${alias}.id), '[]'::json) AS "__steps"`;
+export function stepsOfRun(alias: string, when?: string): string {
+  const steps = `COALESCE((SELECT json_agg(s ORDER BY s.position, s.item_index NULLS FIRST, s.step_id)
+                      FROM step_runs s WHERE s.run_id = ${alias}.id), '[]'::json)`;
+  return `${when === undefined ? steps : `CASE WHEN ${when} THEN ${steps} END`} AS "__steps"`;
 }
 
 /** The run and its steps from a row of `<run>.*` and {@link stepsOfRun}. */

@@ -48,8 +48,10 @@ export interface RunWritten {
  * does step transitions: arrays through `unnest`, each run changed only `WHERE fence = <its
  * write's fence>`, taking its next event sequence number; a write whose fence moved changes nothing
  * and gets {@link FenceLostError}. A batch never holds two writes of one run (GroupCommit's keys).
- * When a write of the batch is to `read` its run, the statement returns every written run with its
- * steps (a second statement text, used only then), read in the same statement (docs/adr/029).
+ * When a write of the batch is to `read` its run, a second statement text (used only then) takes
+ * each write's `read` as a fourth array and returns the run with its steps, read in the same
+ * statement, for those writes only: the others get their sequence number, as in the first text
+ * (docs/adr/029).
  */
 export class RunWriteBatch {
   private readonly sql: string;
@@ -65,30 +67,42 @@ export class RunWriteBatch {
       if (!column) throw new Error(`workflow_runs has no column for "${property}"`);
       return `${column} = CASE WHEN w.patch ? '${column}' THEN (w.p).${column} ELSE r.${column} END`;
     });
-    const update = `WITH w AS (SELECT w.*, jsonb_populate_record(NULL::workflow_runs, w.patch) AS p
-                             FROM unnest($1::uuid[], $2::bigint[], $3::jsonb[]) WITH ORDINALITY AS w(run_id, fence, patch, idx))
-                UPDATE workflow_runs r SET ${sets.join(", ")}, event_seq = r.event_seq + 1
-                  FROM w WHERE r.id = w.run_id AND r.fence = w.fence`;
-    this.sql = `${update}
-                RETURNING w.idx AS "__w", r.event_seq`;
-    // the steps subquery sees the statement's snapshot: every step as committed before this run end
-    this.readingSql = `${update}
-                RETURNING w.idx AS "__w", r.*, ${stepsOfRun("r")}`;
+    // the UPDATE of every write's run; `reads`: with a fourth array, each write's `read` (`w.read`)
+    function update(reads: boolean): string {
+      return `WITH w AS (SELECT w.*, jsonb_populate_record(NULL::workflow_runs, w.patch) AS p
+                           FROM unnest($1::uuid[], $2::bigint[], $3::jsonb[]${reads ? ", $4::boolean[]" : ""})
+                                WITH ORDINALITY AS w(run_id, fence, patch, ${reads ? "read, " : ""}idx))
+              UPDATE workflow_runs r SET ${sets.join(", ")}, event_seq = r.event_seq + 1
+                FROM w WHERE r.id = w.run_id AND r.fence = w.fence`;
+    }
+    this.sql = `${update(false)}
+                RETURNING w.idx AS "__w", r.event_seq AS "__seq"`;
+    // a run's columns only for a write that reads it (null for the others: nothing of them to send);
+    // the steps subquery, run only for those, sees the statement's snapshot: every step as
+    // committed before this run end
+    const runColumns = runs.columns.map(
+      (column) => `CASE WHEN w.read THEN r.${column.databaseName} END AS ${column.databaseName}`,
+    );
+    this.readingSql = `${update(true)}
+                RETURNING w.idx AS "__w", r.event_seq AS "__seq", ${runColumns.join(", ")}, ${stepsOfRun("r", "w.read")}`;
   }
 
   /** Commits `writes` in one statement; each write's event sequence number (and run, when read), or its FenceLostError. */
   async commit(writes: readonly RunWrite[]): Promise<Array<Outcome<RunWritten>>> {
-    const reading = writes.some((write) => write.read === true);
-    const rows = await this.statements.rows<Record<string, unknown>>(reading ? this.readingSql : this.sql, [
+    const params = [
       writes.map((write) => write.runId),
       writes.map((write) => write.fence),
       writes.map((write) => JSON.stringify(toColumns(this.runs, { ...write.patch, updatedAt: new Date() }))),
-    ]);
+    ];
+    const reads = writes.map((write) => write.read === true);
+    const rows = reads.includes(true)
+      ? await this.statements.rows<Record<string, unknown>>(this.readingSql, [...params, reads])
+      : await this.statements.rows<Record<string, unknown>>(this.sql, params);
     const byIndex = new Map(rows.map((row) => [Number(row["__w"]), row]));
     return writes.map((write, i) => {
       const row = byIndex.get(i + 1);
       if (!row) return { error: new FenceLostError(write.runId, write.fence) };
-      const seq = String(row["event_seq"]);
+      const seq = String(row["__seq"]);
       return { value: write.read ? { seq, ended: runWithStepsOf(this.runs, this.steps, row) } : { seq } };
     });
   }

@@ -244,6 +244,72 @@ describe("step writes across runs (group commit)", () => {
     expect(outcomes[2]).toEqual({ error: new FenceLostError(r3, "5") });
   });
 
+  it("a batch mixing run ends that read and ones that do not reads only for the writes that asked: each reader gets its own run, the others nothing but their sequence", async () => {
+    /** The raw rows of every statement sent. */
+    const sent: Array<Array<Record<string, unknown>>> = [];
+    class Recorded extends PreparedStatements {
+      override async rows<T extends Record<string, unknown>>(text: string, values: unknown[]): Promise<T[]> {
+        const rows = await super.rows<T>(text, values);
+        sent.push(rows);
+        return rows;
+      }
+    }
+    const runBatch = new RunWriteBatch(
+      dataSource.getMetadata(WorkflowRunEntity),
+      dataSource.getMetadata(StepRunEntity),
+      new Recorded(dataSource),
+    );
+    const queries = new RunQueries(dataSource);
+    const [r1, r2, r3, r4] = [await claimedRun(), await claimedRun(), await claimedRun(), await claimedRun()];
+    // each run's steps told apart, so that a reader given another run's steps would show
+    await batch.commit(
+      [r1, r2, r3].map((runId, n) => ({
+        runId,
+        fence: "1",
+        stepIds: ["a"],
+        patch: { status: "succeeded" as const, outputs: { n } },
+      })),
+    );
+    const end = { status: "succeeded" as const, finishedAt: new Date(), owner: null };
+    const outcomes = await runBatch.commit([
+      { runId: r1, fence: "1", patch: { ...end, outputs: { run: 1 } }, read: true },
+      { runId: r2, fence: "1", patch: { ...end, outputs: { run: 2 } } },
+      { runId: r3, fence: "1", patch: { ...end, outputs: { run: 3 } }, read: true },
+      { runId: r4, fence: "1", patch: { ...end, outputs: { run: 4 } }, read: false },
+    ]);
+    expect(outcomes).toEqual([
+      { value: { seq: "3", ended: await queries.runWithSteps(ANY_WORKSPACE, r1) } },
+      { value: { seq: "3" } },
+      { value: { seq: "3", ended: await queries.runWithSteps(ANY_WORKSPACE, r3) } },
+      { value: { seq: "2" } },
+    ]);
+    expect(
+      [valueOfRun(outcomes[0]), valueOfRun(outcomes[2])].map(({ ended }) => [
+        ended?.run.outputs,
+        ended?.steps.map((s) => s.outputs),
+      ]),
+    ).toEqual([
+      [{ run: 1 }, [{ n: 0 }, null]],
+      [{ run: 3 }, [{ n: 2 }, null]],
+    ]);
+    // what the statement sent back: a run and its steps for the writes that read, nothing for the others
+    const rows = sent.at(-1)!;
+    const sentFor = (w: number) => rows.find((row) => Number(row["__w"]) === w)!;
+    expect(
+      [1, 2, 3, 4].map((w) => [sentFor(w)["id"], sentFor(w)["outputs"], sentFor(w)["__steps"] !== null]),
+    ).toEqual([
+      [r1, { run: 1 }, true],
+      [null, null, false],
+      [r3, { run: 3 }, true],
+      [null, null, false],
+    ]);
+    const nonNull = (row: Record<string, unknown>) => Object.keys(row).filter((key) => row[key] !== null);
+    expect([nonNull(sentFor(2)), nonNull(sentFor(4))]).toEqual([
+      ["__w", "__seq"],
+      ["__w", "__seq"],
+    ]);
+  });
+
   it("FencedWrites.endRun alone (no other run end in flight) returns what a read after it shows, in the one statement", async () => {
     const writes = new FencedWrites(dataSource);
     const queries = new RunQueries(dataSource);
@@ -282,13 +348,18 @@ describe("step writes across runs (group commit)", () => {
           some.map((runId) => ({ runId, fence: "1", stepIds: ["a"], patch: { attempt: i } })),
         );
         await ends.commit(some.map((runId) => ({ runId, fence: "1", patch: { outputs: { i } } })));
+        // the run batch's reading text, with a different mix of writes that read each time
+        await ends.commit(
+          some.map((runId, n) => ({ runId, fence: "1", patch: { outputs: { i } }, read: (n + i) % 3 === 0 })),
+        );
       }
       const plans = await single.query<Array<{ statement: string; generic: number; custom: number }>>(
         `SELECT statement, generic_plans::int AS generic, custom_plans::int AS custom
            FROM pg_prepared_statements WHERE statement LIKE 'WITH w AS%'`,
       );
-      // the step batch and the run batch: 5 custom plans each (PostgreSQL's warm-up), then generic
+      // the step batch and the run batch's two texts: 5 custom plans each (PostgreSQL's warm-up), then generic
       expect(plans.map(({ generic, custom }) => ({ generic, custom }))).toEqual([
+        { generic: 4, custom: 5 },
         { generic: 4, custom: 5 },
         { generic: 4, custom: 5 },
       ]);

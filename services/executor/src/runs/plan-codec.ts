@@ -38,53 +38,51 @@ const encodeMcp = (m: PinnedMcp): StoredMcp => ({
 });
 const decodeMcp = (m: StoredMcp): PinnedMcp => ({ ...m, config: fromJson(McpConfigSchema, m.config) });
 
-/** What {@link encodePlan} encoded, kept for the run this executor creates and drives itself. */
-interface PlanParts {
+/**
+ * A run's plan as pinned when it is created: the messages themselves, before {@link encodePlan}
+ * stores them. The executor that creates a run drives it from these (see {@link runPlanOf}) rather
+ * than decoding the JSON it has just stored.
+ */
+export interface PlanParts {
   readonly spec: WorkflowSpec;
+  /** Step id → the MCP it calls. */
   readonly mcps: ReadonlyMap<string, PinnedMcp>;
+  /** Step id → the MCPs an ai_assistant step may call as tools. */
   readonly tools: ReadonlyMap<string, readonly PinnedMcp[]>;
   readonly rerun?: StoredRerun;
 }
-const partsOf = new WeakMap<StoredPlan, PlanParts>();
 
-export function encodePlan(
-  spec: WorkflowSpec,
-  mcps: ReadonlyMap<string, PinnedMcp>,
-  requestHash: string,
-  tools: ReadonlyMap<string, readonly PinnedMcp[]> = new Map(),
-  rerun?: StoredRerun,
-): StoredPlan {
-  const stored: StoredPlan = {
+/** The plan as `workflow_runs.plan` stores it. */
+export function encodePlan(parts: PlanParts, requestHash: string): StoredPlan {
+  const { spec, mcps, tools, rerun } = parts;
+  return {
     spec: toJson(WorkflowSpecSchema, spec) as PbJsonObject,
     mcps: Object.fromEntries([...mcps].map(([stepId, m]) => [stepId, encodeMcp(m)])),
     tools: Object.fromEntries([...tools].map(([stepId, list]) => [stepId, list.map(encodeMcp)])),
     requestHash,
     ...(rerun ? { rerun } : {}),
   };
-  partsOf.set(stored, { spec, mcps, tools, ...(rerun ? { rerun } : {}) });
-  return stored;
 }
 
 /**
- * The plan `stored` was encoded from, as {@link decodePlan} would decode it for `run` (created with
- * it), without decoding it again: for a run created and driven by this executor. Undefined when
- * `stored` did not come from {@link encodePlan} in this process.
+ * What the driver runs for `run` from its plan's parts: with the run's inputs as stored (and as a
+ * resume reads them), not as given.
  */
-export function decodedOf(
-  stored: StoredPlan,
+export function runPlanOf(
+  parts: PlanParts,
   run: { readonly id: string; readonly inputs: JsonObject },
-): DecodedPlan | undefined {
-  const parts = partsOf.get(stored);
-  if (!parts) return undefined;
+): DecodedPlan {
   return {
-    // the run's inputs as stored (and as a resume reads them), not as given
-    plan: { runId: run.id, spec: parts.spec, mcps: new Map(parts.mcps), inputs: run.inputs },
+    plan: { runId: run.id, spec: parts.spec, mcps: parts.mcps, inputs: run.inputs },
     tools: parts.tools,
     recordedAtCreate: (parts.rerun?.reusedStepIds.length ?? 0) > 0,
   };
 }
 
-/** A claimed run's stored plan, decoded once: what the engine runs, and each assistant step's tools. */
+/**
+ * What the driver runs, once per run: the engine's plan and each assistant step's tools, from the
+ * parts of a run created here ({@link runPlanOf}) or decoded from a claimed run's stored plan.
+ */
 export interface DecodedPlan {
   readonly plan: RunPlan;
   /** The pinned tools of each ai_assistant step. */
@@ -96,21 +94,18 @@ export interface DecodedPlan {
 /** The re-run origin a stored plan records, if any. */
 export const rerunOf = (plan: unknown): StoredRerun | undefined => (plan as StoredPlan | null)?.rerun;
 
-/** Decodes `run.plan` (as `encodePlan` stored it) with the run's inputs. */
+/** Decodes `run.plan` (as {@link encodePlan} stored it) with the run's inputs. */
 export function decodePlan(run: {
   readonly id: string;
   readonly plan: unknown;
   readonly inputs: JsonObject;
 }): DecodedPlan {
   const stored = run.plan as StoredPlan;
-  return {
-    plan: {
-      runId: run.id,
-      spec: fromJson(WorkflowSpecSchema, stored.spec),
-      mcps: new Map(Object.entries(stored.mcps).map(([stepId, m]) => [stepId, decodeMcp(m)])),
-      inputs: run.inputs,
-    },
+  const parts: PlanParts = {
+    spec: fromJson(WorkflowSpecSchema, stored.spec),
+    mcps: new Map(Object.entries(stored.mcps).map(([stepId, m]) => [stepId, decodeMcp(m)])),
     tools: new Map(Object.entries(stored.tools ?? {}).map(([stepId, list]) => [stepId, list.map(decodeMcp)])),
-    recordedAtCreate: (stored.rerun?.reusedStepIds.length ?? 0) > 0,
+    ...(stored.rerun ? { rerun: stored.rerun } : {}),
   };
+  return runPlanOf(parts, run);
 }

@@ -2,19 +2,16 @@ import type { StepRunEntity, WorkflowRunEntity } from "@mcp/db";
 import { FailedPreconditionError } from "@mcp/errors";
 import { create } from "@bufbuild/protobuf";
 import { McpReferenceSchema } from "@mcp/proto/registry";
-import type { Step } from "@mcp/proto/workflows";
 import type { Resolver } from "../definitions/definitions.js";
 import type { PinnedMcp } from "../step/index.js";
-import { decodePlan, encodePlan, type StoredPlan } from "./plan-codec.js";
+import { decodePlan, type PlanParts } from "./plan-codec.js";
 import { selectRerun } from "./rerun-selection.js";
 import { FINISHED } from "./mapping.js";
 
 /** A re-run's plan and what its step rows start from. */
 export interface RerunPlan {
-  readonly plan: StoredPlan;
-  readonly specSteps: readonly Step[];
-  /** The MCP each step calls: the old run's pins, or for re-run steps the label's version now. */
-  readonly mcps: ReadonlyMap<string, PinnedMcp>;
+  /** The old run's spec and pins, except that with a label a re-run step's MCP is the label's version now. */
+  readonly parts: PlanParts;
   /** Old top-level rows of the steps taken over, by step id. */
   readonly reused: ReadonlyMap<string, StepRunEntity>;
 }
@@ -31,7 +28,6 @@ export async function planRerun(
   oldRows: readonly StepRunEntity[],
   fromStepId: string,
   resolveLabel: string,
-  requestHash: string,
 ): Promise<RerunPlan> {
   if (!FINISHED.has(old.status)) {
     throw new FailedPreconditionError(
@@ -41,8 +37,7 @@ export async function planRerun(
     ).about("run_id");
   }
   const decoded = decodePlan(old);
-  const specSteps = decoded.plan.spec.steps;
-  const selection = selectRerun(specSteps, oldRows, fromStepId);
+  const selection = selectRerun(decoded.plan.spec.steps, oldRows, fromStepId);
   const mcps = new Map(decoded.plan.mcps);
   const tools = new Map(decoded.tools);
   if (resolveLabel) {
@@ -57,12 +52,8 @@ export async function planRerun(
     }
   }
   const reused = new Map(selection.reused.map((row) => [row.stepId, row]));
-  const plan = encodePlan(decoded.plan.spec, mcps, requestHash, tools, {
-    ofRunId: old.id,
-    fromStepId,
-    reusedStepIds: [...reused.keys()],
-  });
-  return { plan, specSteps, mcps, reused };
+  const rerun = { ofRunId: old.id, fromStepId, reusedStepIds: [...reused.keys()] };
+  return { parts: { spec: decoded.plan.spec, mcps, tools, rerun }, reused };
 }
 
 /** The version of the step's MCP that `label` points at now; FAILED_PRECONDITION naming the MCP if none. */

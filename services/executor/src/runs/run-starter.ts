@@ -16,7 +16,6 @@ import {
   StepSchema,
   WorkflowReferenceSchema,
   WorkflowSpecSchema,
-  type Step,
   type WorkflowReference,
   type WorkflowSpec,
 } from "@mcp/proto/workflows";
@@ -24,7 +23,14 @@ import { contentHash } from "@mcp/versioning";
 import { mcpKey, type Definitions, type Resolver } from "../definitions/definitions.js";
 import type { JsonObject, PinnedMcp } from "../step/index.js";
 import { typeName } from "./type-names.js";
-import { decodedOf, encodePlan, MCP_RUN_STEP_ID, type DecodedPlan, type StoredPlan } from "./plan-codec.js";
+import {
+  encodePlan,
+  MCP_RUN_STEP_ID,
+  runPlanOf,
+  type DecodedPlan,
+  type PlanParts,
+  type StoredPlan,
+} from "./plan-codec.js";
 import { planRerun } from "./rerun-plan.js";
 import { resolveInputs } from "./workflow-inputs.js";
 import { callsMcp, waitColumns } from "./wait-rows.js";
@@ -62,7 +68,7 @@ export interface ClaimedCreate extends ClaimAtCreate {
 export interface Started {
   readonly run: WorkflowRunEntity;
   readonly created: boolean;
-  /** The run's plan as the driver runs it (a run created here: no need to decode the stored one). */
+  /** Set when the run was created here: its plan as the driver runs it, from the parts it was stored from. */
   readonly plan?: DecodedPlan;
 }
 
@@ -108,8 +114,8 @@ export class RunStarter {
       // sleep, wait_for_signal and approval steps call no MCP
       workflow.spec.steps.filter(callsMcp).map((s) => ({ stepId: s.stepId, ref: s.mcp })),
     );
-    const plan = encodePlan(spec, mcps, requestHash, await pinTools(defs, mcps));
-    return this.insert(requestId, requestHash, plan, inputs, workflow.spec.steps, mcps, claim, {
+    const parts = { spec, mcps, tools: await pinTools(defs, mcps) };
+    return this.insert(requestId, requestHash, parts, inputs, claim, {
       ...origin,
       workspace,
       kind: "workflow",
@@ -183,10 +189,8 @@ export class RunStarter {
     return this.insert(
       requestId,
       requestHash,
-      encodePlan(spec, mcps, requestHash, await pinTools(defs, mcps)),
+      { spec, mcps, tools: await pinTools(defs, mcps) },
       given,
-      spec.steps,
-      mcps,
       claim,
       {
         workspace,
@@ -255,15 +259,13 @@ export class RunStarter {
     if (!found) throw new NotFoundError("run", oldRunId).about("run_id");
     const old = found.run;
     const defs = await this.definitions.current(workspace);
-    const planned = await planRerun(defs, old, found.steps, fromStepId, resolveLabel, requestHash);
-    const mcpRun = old.kind === "mcp" ? planned.mcps.get(MCP_RUN_STEP_ID) : undefined;
+    const planned = await planRerun(defs, old, found.steps, fromStepId, resolveLabel);
+    const mcpRun = old.kind === "mcp" ? planned.parts.mcps.get(MCP_RUN_STEP_ID) : undefined;
     return this.insert(
       requestId,
       requestHash,
-      planned.plan,
+      planned.parts,
       old.inputs,
-      planned.specSteps,
-      planned.mcps,
       claim,
       {
         workspace,
@@ -300,13 +302,15 @@ export class RunStarter {
     return { run, created: false };
   }
 
+  /**
+   * Writes the run planned by `parts` (stored encoded) with a row for each step of its spec; a run
+   * created here comes back with its plan as the driver runs it, from `parts`: not decoded again.
+   */
   private async insert(
     requestId: string,
     requestHash: string,
-    plan: StoredPlan,
+    parts: PlanParts,
     inputs: JsonObject,
-    specSteps: readonly Step[],
-    mcps: ReadonlyMap<string, PinnedMcp>,
     claim: ClaimedCreate | undefined,
     what: RunOrigin & { readonly concurrencyKey?: string } & Pick<
         WorkflowRunEntity,
@@ -326,11 +330,12 @@ export class RunStarter {
   ): Promise<Started> {
     const id = claim?.runId ?? randomUUID();
     const now = new Date();
-    const steps = specSteps.map((step, position) => {
+    const plan = encodePlan(parts, requestHash);
+    const steps = parts.spec.steps.map((step, position) => {
       const old = reused.get(step.stepId);
       if (old)
         return { ...old, id: randomUUID(), runId: id, position, parentStepRunId: null, updatedAt: now };
-      const m = mcps.get(step.stepId);
+      const m = parts.mcps.get(step.stepId);
       return stepRow({
         id: randomUUID(),
         runId: id,
@@ -373,8 +378,8 @@ export class RunStarter {
         `run ${result.run.id} was started with this request_id for a different request`,
       );
     }
-    const decoded = result.created ? decodedOf(plan, result.run) : undefined;
-    return decoded ? { ...result, plan: decoded } : result;
+    // the run's inputs as stored (and as a resume reads them)
+    return result.created ? { ...result, plan: runPlanOf(parts, result.run) } : result;
   }
 }
 
