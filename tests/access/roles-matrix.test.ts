@@ -137,9 +137,14 @@ async function codeOf(
         createContextValues(),
       );
     } else if (method.methodKind === "server_streaming") {
+      // The first answer (or the error) gives the code. A stream that goes on (WatchRun follows its
+      // run) is cancelled then: leaving it (a `break` does not end the call: the transport's message
+      // iterable has no `return`) kept its 60 s deadline timer, which held the Jest worker open after
+      // the suite and had it force-exited.
+      const cancel = new AbortController();
       const res = await transport.stream(
         method as DescMethodStreaming,
-        undefined,
+        cancel.signal,
         60_000,
         header,
         (async function* () {
@@ -147,7 +152,11 @@ async function codeOf(
         })(),
         createContextValues(),
       );
-      for await (const _ of res.message) break;
+      const messages = res.message[Symbol.asyncIterator]();
+      await messages.next();
+      cancel.abort();
+      // the call clears its deadline once it reads its end (here, the cancellation)
+      await messages.next().catch(() => undefined);
     } else {
       throw new Error(`${method.name}: ${method.methodKind} calls are not covered`);
     }
