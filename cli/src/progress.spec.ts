@@ -50,6 +50,30 @@ describe("RunProgress", () => {
     expect(formatProgress(p.view(), 1_500)).toBe("1/3 steps · current: b, c · 1.5s");
   });
 
+  it("tells, one by one, the steps a late (or resynced) watch's snapshot shows started or ended unseen", () => {
+    const p = new RunProgress(3);
+    p.apply(snapshot(RunStatus.RUNNING, step("a", StepStatus.RUNNING)));
+    const late = snapshot(
+      RunStatus.RUNNING,
+      step("a", StepStatus.SUCCEEDED),
+      step("a-tool", StepStatus.SUCCEEDED, { parentStepId: "a" }),
+      step("b", StepStatus.RUNNING),
+      step("c", StepStatus.PENDING),
+    );
+    const run = late.event.case === "runSnapshot" ? late.event.value : undefined;
+    const told = p.unseen(run!).map((s) => {
+      const what = p.applyStep(s);
+      return formatEventLine(p.view(), 2_000, what);
+    });
+    expect(told).toEqual([
+      "1/3 steps · current: - · 2.0s · step a succeeded",
+      "1/3 steps · current: b · 2.0s · step b running",
+    ]);
+    expect(p.apply(late)).toBe("run running");
+    // seen now: a snapshot repeating them tells nothing again
+    expect(p.unseen(run!)).toEqual([]);
+  });
+
   it("leaves child steps (an assistant's tool calls) out of the count but describes them", () => {
     const p = new RunProgress();
     p.apply(snapshot(RunStatus.RUNNING, step("ask", StepStatus.RUNNING)));

@@ -58,6 +58,26 @@ export class RunProgress {
     }
   }
 
+  /**
+   * The top-level steps of `run` (a snapshot) that have started or ended with a status this progress
+   * has not seen, in the run's order. A watch that began after a step ended (a quick step, a busy
+   * machine) or resynced after a gap tells them one by one, through {@link applyStep}, before the
+   * snapshot replaces everything, so no step's outcome goes unsaid.
+   */
+  unseen(run: WorkflowRun): StepRun[] {
+    return run.steps.filter(
+      (s) =>
+        s.parentStepId === "" &&
+        s.status !== StepStatus.PENDING &&
+        this.steps.get(s.stepId)?.status !== s.status,
+    );
+  }
+
+  /** Applies one step's state as a step event would; returns the line describing it. */
+  applyStep(s: StepRun): string {
+    return this.step(s);
+  }
+
   /** Replaces everything with a full run (a snapshot, or the run as GetRun returns it). */
   snapshot(run: WorkflowRun): void {
     this.status = run.status;

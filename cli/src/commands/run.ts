@@ -111,7 +111,13 @@ async function follow(
     try {
       await call(ctx, "executor", async () => {
         for await (const res of ctx.clients.executor.watchRun({ id: runId }, { signal })) {
-          if (res.event) onEvent(progress.apply(res.event));
+          const event = res.event;
+          if (!event) continue;
+          // what happened before this watch began (or while it was away) is told step by step first
+          if (event.event.case === "runSnapshot") {
+            for (const step of progress.unseen(event.event.value)) onEvent(progress.applyStep(step));
+          }
+          onEvent(progress.apply(event));
         }
       });
     } catch (err) {
