@@ -127,11 +127,13 @@ describe("tracing (OpenTelemetry, exported over OTLP/HTTP to a receiver)", () =>
     // GetRun returns the run's trace: the caller's
     expect((await client.getRun({ id: run.id })).run?.traceId).toBe(caller.traceId);
 
+    // the ExecuteWorkflow server span ends last (after the answer) and may come in a later export
     const spans = await spansOf(
       caller.traceId,
       (all) =>
         all.filter((s) => s.name.startsWith("step ")).length >= 4 &&
-        all.some((s) => s.name.startsWith("run ")),
+        all.some((s) => s.name.startsWith("run ")) &&
+        all.some((s) => s.name === "mcp.executor.v1.ExecutorService/ExecuteWorkflow" && s.kind === SERVER),
     );
     const byId = new Map(spans.map((s) => [s.spanId, s]));
     const one = (predicate: (s: ReceivedSpan) => boolean, what: string) => {
