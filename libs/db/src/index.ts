@@ -58,6 +58,7 @@ export {
   type RunPatch,
   type RunWithSteps,
   type RunWritten,
+  type StepsOfEnd,
   type WrittenSteps,
 } from "./repositories/fenced-writes.js";
 export { ExecutorSessions, EXECUTOR_SESSION_LOCK } from "./repositories/executor-sessions.js";

@@ -1,18 +1,24 @@
 import type { DataSource, EntityMetadata } from "typeorm";
 import { StepRunEntity } from "../entities/step-run.entity.js";
 import { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
-import { columnValues, fromRow, setList, toColumns } from "./entity-rows.js";
+import { columnValues, fromJsonRow, fromRow, setList, toColumns } from "./entity-rows.js";
 import { PreparedStatements } from "./prepared.js";
 import { stepRow, type StepRowInit } from "./step-row.js";
 import { FenceLostError } from "./run-store.js";
 import { GroupCommit, type CommitBatch, type Outcome } from "../group-commit.js";
 import { isConnectionError } from "../errors.js";
 import { StepWriteBatch, type StepPatch, type StepWrite, type WrittenSteps } from "./step-write-batch.js";
-import { RunWriteBatch, type RunPatch, type RunWrite, type RunWritten } from "./run-write-batch.js";
+import {
+  RunWriteBatch,
+  type RunPatch,
+  type RunWrite,
+  type RunWritten,
+  type StepsOfEnd,
+} from "./run-write-batch.js";
 import { runWithStepsOf, stepsOfRun } from "./run-with-steps.js";
 
 export type { StepPatch, WrittenSteps } from "./step-write-batch.js";
-export type { RunPatch, RunWritten } from "./run-write-batch.js";
+export type { RunPatch, RunWritten, StepsOfEnd } from "./run-write-batch.js";
 export type { RunWithSteps } from "./run-with-steps.js";
 
 /**
@@ -31,13 +37,16 @@ export class FencedWrites {
   private readonly sql: PreparedStatements;
   private readonly stepWrites: GroupCommit<StepWrite, WrittenSteps>;
   private readonly runWrites: GroupCommit<RunWrite, RunWritten>;
+  private readonly stepBatch: StepWriteBatch;
+  private readonly runBatch: RunWriteBatch;
 
   constructor(dataSource: DataSource) {
     this.steps = dataSource.getMetadata(StepRunEntity);
     this.runs = dataSource.getMetadata(WorkflowRunEntity);
     this.sql = new PreparedStatements(dataSource);
     const stepBatch = new StepWriteBatch(this.steps, this.sql);
-    const runBatch = new RunWriteBatch(this.runs, this.steps, this.sql);
+    this.stepBatch = stepBatch;
+    this.runBatch = new RunWriteBatch(this.runs, this.steps, this.sql);
     // A lone write goes as the compact statement naming only its columns; the batch statement only
     // for two writes or more. Both are served from PostgreSQL's cached generic plan once each
     // connection has made its five custom plans of them (docs/adr/029).
@@ -50,7 +59,7 @@ export class FencedWrites {
     );
     this.runWrites = new GroupCommit(
       aloneOnFailure((writes) =>
-        writes.length === 1 ? alone(() => this.runWriteAlone(writes[0]!)) : runBatch.commit(writes),
+        writes.length === 1 ? alone(() => this.runWriteAlone(writes[0]!)) : this.runEnds(writes),
       ),
       { keys: (write) => [write.runId] },
     );
@@ -74,16 +83,8 @@ export class FencedWrites {
   /** One step write in its own statement (see {@link updateSteps}; the batch does the same for many). */
   private stepWriteAlone({ runId, fence, stepIds, patch }: StepWrite): Promise<WrittenSteps> {
     const params: unknown[] = [runId, fence, stepIds];
-    const sets = setList(this.steps, { ...patch, updatedAt: patch.updatedAt ?? new Date() }, params);
-    if (patch.finishedAt && patch.durationMs === undefined) {
-      params.push(patch.finishedAt);
-      sets.push(
-        `duration_ms = CASE WHEN s.started_at IS NULL THEN NULL
-                            ELSE round(extract(epoch FROM ($${params.length}::timestamptz - s.started_at)) * 1000)::int END`,
-      );
-    }
-    // a step finishing is progress: the run's count of recoveries without progress starts again
-    const finishes = patch.status === "succeeded" || patch.status === "failed";
+    const sets = this.stepSets(patch, params);
+    const finishes = finishesStep(patch);
     // a step ending otherwise than succeeded closes its items still open (a sub-workflow for_each
     // cancelled or timed out while its items wait on their child runs): they end with it
     const closes = patch.status === "failed" || patch.status === "cancelled" || patch.status === "skipped";
@@ -109,8 +110,26 @@ export class FencedWrites {
     );
   }
 
-  /** One run write in its own statement (see {@link updateRun}; with `read`, {@link endRun}). */
-  private async runWriteAlone({ runId, fence, patch, read }: RunWrite): Promise<RunWritten> {
+  /**
+   * The SET list of a step write of `patch` to rows `s` (values pushed onto `params`). With
+   * `finishedAt` and no `durationMs`, the duration is taken from each row's recorded start.
+   */
+  private stepSets(patch: StepPatch, params: unknown[]): string[] {
+    const sets = setList(this.steps, { ...patch, updatedAt: patch.updatedAt ?? new Date() }, params);
+    if (patch.finishedAt && patch.durationMs === undefined) {
+      params.push(patch.finishedAt);
+      sets.push(
+        `duration_ms = CASE WHEN s.started_at IS NULL THEN NULL
+                            ELSE round(extract(epoch FROM ($${params.length}::timestamptz - s.started_at)) * 1000)::int END`,
+      );
+    }
+    return sets;
+  }
+
+  /** One run write in its own statement (see {@link updateRun}; with `read` or `steps`, {@link endRun}). */
+  private async runWriteAlone(write: RunWrite): Promise<RunWritten> {
+    if (write.steps) return this.runEndWithSteps(write, write.steps);
+    const { runId, fence, patch, read } = write;
     const params: unknown[] = [runId, fence];
     const sets = setList(this.runs, { ...patch, updatedAt: new Date() }, params);
     const update = `UPDATE workflow_runs SET ${[...sets, "event_seq = event_seq + 1"].join(", ")}
@@ -125,6 +144,45 @@ export class FencedWrites {
     if (row === undefined) throw new FenceLostError(runId, fence);
     const seq = String(row["event_seq"]);
     return read ? { seq, ended: runWithStepsOf(this.runs, this.steps, row) } : { seq };
+  }
+
+  /**
+   * A run's end and its last step transition in ONE statement (docs/adr/031): the run row takes two
+   * event sequence numbers (the steps' first, then the end's), its steps are updated only when its
+   * fence held, and a read sees the steps as this statement leaves them.
+   */
+  private async runEndWithSteps(
+    { runId, fence, patch, read }: RunWrite,
+    steps: StepsOfEnd,
+  ): Promise<RunWritten> {
+    const params: unknown[] = [runId, fence, steps.stepIds];
+    const stepSets = this.stepSets(steps.patch, params);
+    const runSets = setList(this.runs, { ...patch, updatedAt: new Date() }, params);
+    runSets.push("event_seq = event_seq + 2");
+    if (finishesStep(steps.patch)) runSets.push("recoveries = 0");
+    const rows = await this.sql.rows<Record<string, unknown>>(
+      `WITH run AS (UPDATE workflow_runs SET ${runSets.join(", ")}
+                     WHERE id = $1 AND fence = $2 RETURNING ${read ? "*" : "id, event_seq"}),
+            step AS (UPDATE step_runs s SET ${stepSets.join(", ")}
+                       FROM run WHERE s.run_id = $1 AND s.step_id = ANY($3::text[])
+                     RETURNING s.*)
+       SELECT ${read ? "run.*" : "run.event_seq"}, (SELECT json_agg(step) FROM step) AS "__written"
+              ${read ? `, ${stepsOfRun("run", undefined, "step")}` : ""}
+         FROM run`,
+      params,
+    );
+    const row = rows[0];
+    if (row === undefined) throw new FenceLostError(runId, fence);
+    const seq = String(row["event_seq"]);
+    const written = (row["__written"] as Record<string, unknown>[] | null) ?? [];
+    return {
+      seq,
+      steps: {
+        seq: String(BigInt(seq) - 1n),
+        rows: written.map((step) => fromJsonRow<StepRunEntity>(this.steps, step)),
+      },
+      ...(read ? { ended: runWithStepsOf(this.runs, this.steps, row) } : {}),
+    };
   }
 
   /**
@@ -214,14 +272,52 @@ export class FencedWrites {
   }
 
   /**
-   * {@link updateRun}, and the run as this write leaves it, with its steps, read in the same
-   * statement: for a caller in this process waiting for the run's end, which then needs no read of
-   * its own (docs/adr/029).
+   * {@link updateRun}, with two options. `read`: the run as this write leaves it, with its steps, is
+   * read in the same statement, for a caller in this process waiting for the run's end, which then
+   * needs no read of its own (docs/adr/029). `steps`: the run's last step transition, held back by
+   * its recorder, is written by the same write, before the end (docs/adr/031): in one statement
+   * when the write goes alone, else the batch's step transitions in one statement just before its
+   * run ends. A lost fence writes neither.
    */
-  async endRun(runId: string, fence: string, patch: RunPatch): Promise<Required<RunWritten>> {
-    const { seq, ended } = await this.runWrites.submit({ runId, fence, patch, read: true });
-    if (!ended) throw new Error(`run ${runId}: its end was written but not read back`);
-    return { seq, ended };
+  endRun(
+    runId: string,
+    fence: string,
+    patch: RunPatch,
+    options: { readonly read?: boolean; readonly steps?: StepsOfEnd } = {},
+  ): Promise<RunWritten> {
+    return this.runWrites.submit({
+      runId,
+      fence,
+      patch,
+      ...(options.read ? { read: true } : {}),
+      ...(options.steps ? { steps: options.steps } : {}),
+    });
+  }
+
+  /**
+   * A batch of several run ends: the step transitions some of them carry (`steps`) first, in one
+   * statement, then the ends whose steps were written (a lost fence fails both), in another.
+   */
+  private async runEnds(writes: readonly RunWrite[]): Promise<ReadonlyArray<Outcome<RunWritten>>> {
+    const carrying = writes.flatMap((write) =>
+      write.steps ? [{ runId: write.runId, fence: write.fence, ...write.steps }] : [],
+    );
+    if (carrying.length === 0) return this.runBatch.commit(writes);
+    const stepOutcomes = await this.stepBatch.commit(carrying);
+    const stepsOf = new Map(carrying.map((write, i) => [write.runId, stepOutcomes[i]]));
+    const going = writes.filter((write) => {
+      const outcome = stepsOf.get(write.runId);
+      return outcome === undefined || "value" in outcome;
+    });
+    const ends = going.length > 0 ? await this.runBatch.commit(going) : [];
+    const endOf = new Map(going.map((write, i) => [write.runId, ends[i]]));
+    return writes.map((write): Outcome<RunWritten> => {
+      const steps = stepsOf.get(write.runId);
+      if (steps && "error" in steps) return steps;
+      const end = endOf.get(write.runId) ?? { error: new Error("the statement returned no outcome") };
+      if (!steps || "error" in end) return end;
+      return { value: { ...end.value, steps: steps.value } };
+    });
   }
 
   private async written(runId: string, fence: string, sql: string, params: unknown[]): Promise<WrittenSteps> {
@@ -272,6 +368,11 @@ function aloneOnFailure<I, O>(commit: CommitBatch<I, O>): CommitBatch<I, O> {
 const PARENT_COLUMNS = new Set(["mcp_id", "mcp_name", "mcp_version", "mcp_type"]);
 function childValue(column: string): string {
   return PARENT_COLUMNS.has(column) ? `COALESCE(r.${column}, parent.${column})` : `r.${column}`;
+}
+
+/** A step finishing is progress: the run's count of recoveries without progress starts again. */
+function finishesStep(patch: StepPatch): boolean {
+  return patch.status === "succeeded" || patch.status === "failed";
 }
 
 /** Bumps the run's event sequence if `fence` ($2) is still current. */

@@ -5,6 +5,7 @@ import { toColumns } from "./entity-rows.js";
 import type { PreparedStatements } from "./prepared.js";
 import { FenceLostError } from "./run-store.js";
 import { runWithStepsOf, stepsOfRun, type RunWithSteps } from "./run-with-steps.js";
+import type { StepPatch, WrittenSteps } from "./step-write-batch.js";
 
 /** Columns of a run a driver may change when it finishes. */
 export type RunPatch = Partial<
@@ -26,21 +27,34 @@ const PATCHED: ReadonlyArray<keyof WorkflowRunEntity> = [
   "updatedAt",
 ];
 
+/** Steps' transition written with a run's end: `patch` applied to the run's steps `stepIds`. */
+export interface StepsOfEnd {
+  readonly stepIds: readonly string[];
+  readonly patch: StepPatch;
+}
+
 /**
  * One driver's write of its run's end: `patch` applied to run `runId` under `fence`; with `read`,
  * the write also returns the run as it leaves it, with its steps (for a caller waiting on the run).
+ * With `steps`, the run's last step transition is written by the same write, before the end
+ * (docs/adr/031; FencedWrites writes that part, this batch statement only the run's).
  */
 export interface RunWrite {
   readonly runId: string;
   readonly fence: string;
   readonly patch: RunPatch;
   readonly read?: boolean;
+  readonly steps?: StepsOfEnd;
 }
 
-/** What a run write came to: the event sequence number it took; the run written, when it was to `read` it. */
+/**
+ * What a run write came to: the event sequence number it took; the run written, when it was to
+ * `read` it; the steps its `steps` wrote, with their own (earlier) sequence number.
+ */
 export interface RunWritten {
   readonly seq: string;
   readonly ended?: RunWithSteps;
+  readonly steps?: WrittenSteps;
 }
 
 /**

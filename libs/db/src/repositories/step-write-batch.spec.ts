@@ -314,19 +314,101 @@ describe("step writes across runs (group commit)", () => {
     const writes = new FencedWrites(dataSource);
     const queries = new RunQueries(dataSource);
     const runId = await claimedRun();
-    const { seq, ended } = await writes.endRun(runId, "1", {
-      status: "failed",
-      error: { code: "X", message: "m" },
-      finishedAt: new Date(),
-      owner: null,
-      leaseExpiresAt: null,
-    });
+    const { seq, ended } = await writes.endRun(
+      runId,
+      "1",
+      {
+        status: "failed",
+        error: { code: "X", message: "m" },
+        finishedAt: new Date(),
+        owner: null,
+        leaseExpiresAt: null,
+      },
+      { read: true },
+    );
     expect(seq).toBe("2");
     expect(ended).toEqual(await queries.runWithSteps(ANY_WORKSPACE, runId));
-    await expect(writes.endRun(runId, "1", { status: "failed" })).resolves.toMatchObject({ seq: "3" });
-    await expect(writes.endRun(runId, "2", { status: "failed" })).rejects.toEqual(
+    await expect(writes.endRun(runId, "1", { status: "failed" }, { read: true })).resolves.toMatchObject({
+      seq: "3",
+    });
+    await expect(writes.endRun(runId, "2", { status: "failed" }, { read: true })).rejects.toEqual(
       new FenceLostError(runId, "2"),
     );
+  });
+
+  describe("a run end carrying its last step transition (docs/adr/031)", () => {
+    const started = new Date(Date.now() - 1500);
+    const last = (n: number) => ({
+      stepIds: ["a"],
+      patch: { status: "succeeded" as const, outputs: { n }, finishedAt: new Date(), error: null },
+    });
+    const end = { status: "succeeded" as const, finishedAt: new Date(), owner: null, leaseExpiresAt: null };
+    /** A claimed run whose step `a` runs since `started` (event_seq 2). */
+    async function runningRun(): Promise<string> {
+      const runId = await claimedRun();
+      await new FencedWrites(dataSource).updateSteps(runId, "1", ["a"], {
+        status: "running",
+        startedAt: started,
+      });
+      return runId;
+    }
+    afterEach(() => jest.restoreAllMocks());
+
+    it("alone: ONE statement writes the step (its duration from its recorded start) then the end, each with its own sequence number; a read sees the step as written", async () => {
+      const writes = new FencedWrites(dataSource);
+      const queries = new RunQueries(dataSource);
+      const runId = await runningRun();
+      await dataSource.query("UPDATE workflow_runs SET recoveries = 2 WHERE id = $1", [runId]);
+      const statements = jest.spyOn(PreparedStatements.prototype, "rows");
+      const written = await writes.endRun(runId, "1", { ...end, outputs: { y: 1 } }, { read: true, steps: last(7) });
+      expect(statements).toHaveBeenCalledTimes(1);
+      expect(written.seq).toBe("4");
+      expect(written.steps?.seq).toBe("3");
+      expect(written.steps?.rows.map((s) => [s.stepId, s.status, s.outputs])).toEqual([
+        ["a", "succeeded", { n: 7 }],
+      ]);
+      expect(written.steps?.rows[0]?.durationMs).toBeGreaterThanOrEqual(1500);
+      const after = await queries.runWithSteps(ANY_WORKSPACE, runId);
+      expect(written.ended).toEqual(after);
+      expect(after?.run).toMatchObject({ status: "succeeded", outputs: { y: 1 }, eventSeq: "4", recoveries: 0 });
+      expect(after?.steps.map((s) => [s.stepId, s.status, s.outputs])).toEqual([
+        ["a", "succeeded", { n: 7 }],
+        ["b", "pending", null],
+      ]);
+      expect(written.steps?.rows).toEqual(after?.steps.slice(0, 1));
+    });
+
+    it("alone with a moved fence: neither the step nor the run is written", async () => {
+      const writes = new FencedWrites(dataSource);
+      const runId = await runningRun();
+      await expect(writes.endRun(runId, "9", end, { steps: last(1) })).rejects.toEqual(
+        new FenceLostError(runId, "9"),
+      );
+      expect(await eventSeq(runId)).toBe("2");
+      expect(await step(runId, "a")).toMatchObject({ status: "running", outputs: null });
+    });
+
+    it("in a batch: the carried steps go first in one statement, then the ends in one; a moved fence fails only its own run's end and step", async () => {
+      const writes = new FencedWrites(dataSource);
+      const [r1, r2, r3] = [await runningRun(), await runningRun(), await runningRun()];
+      const statements = jest.spyOn(PreparedStatements.prototype, "rows");
+      // made in one tick, so that group commit sends them together
+      const outcomes = await Promise.allSettled([
+        writes.endRun(r1, "1", { ...end, outputs: { run: 1 } }, { steps: last(1) }),
+        writes.endRun(r2, "1", { ...end, outputs: { run: 2 } }),
+        writes.endRun(r3, "7", { ...end, outputs: { run: 3 } }, { steps: last(3) }),
+      ]);
+      expect(statements).toHaveBeenCalledTimes(2);
+      expect(outcomes[0]).toMatchObject({ status: "fulfilled", value: { seq: "4", steps: { seq: "3" } } });
+      expect(outcomes[1]).toEqual({ status: "fulfilled", value: { seq: "3" } });
+      expect(outcomes[2]).toEqual({ status: "rejected", reason: new FenceLostError(r3, "7") });
+      expect(await step(r1, "a")).toMatchObject({ status: "succeeded", outputs: { n: 1 } });
+      expect(await step(r3, "a")).toMatchObject({ status: "running", outputs: null });
+      expect(await eventSeq(r3)).toBe("2");
+      const runs = new RunQueries(dataSource);
+      expect((await runs.runWithSteps(ANY_WORKSPACE, r1))?.run.status).toBe("succeeded");
+      expect((await runs.runWithSteps(ANY_WORKSPACE, r3))?.run.status).not.toBe("succeeded");
+    });
   });
 
   it("the batch statements are planned once per connection: after PostgreSQL's five custom plans, its cached generic plan serves every batch size", async () => {
