@@ -51,14 +51,17 @@ describe("FencedRecorder", () => {
   });
 
   /** A claimed one-step run, a recorder for it and the step events it publishes. */
-  async function claimedRun(startWriteDelayMs: number) {
+  async function claimedRun(startWriteDelayMs: number, undecided?: string[]) {
     const input = oneStepRun();
     const id = input.run.id;
     await store.create(input);
     const run = (await store.claim("me", 60_000, { runId: id }))!;
     const seen: RunEvent[] = [];
     const subscription = await events.subscribe(id, (event) => seen.push(event));
-    const recorder = new FencedRecorder(writes, events, id, run.fence, { startWriteDelayMs });
+    const recorder = new FencedRecorder(writes, events, id, run.fence, {
+      startWriteDelayMs,
+      ...(undecided ? { undecided } : {}),
+    });
     const row = () => dataSource.getRepository(StepRunEntity).findOneByOrFail({ runId: id, stepId: "a" });
     const stepStatuses = () =>
       seen.flatMap((e) => (e.event.case === "stepUpdated" ? [e.event.value.status] : []));
@@ -91,6 +94,55 @@ describe("FencedRecorder", () => {
     // the claim's event took sequence 1, the one write took 2
     expect(r.seen.map((e) => e.sequence)).toEqual([2n]);
     await r.close();
+  });
+
+  describe("the last step's success, held for the run's end (docs/adr/031)", () => {
+    it("is not written when the engine records it; the run's end carries it: ONE statement, its event before the end's", async () => {
+      const r = await claimedRun(LONG_DELAY_MS, ["a"]);
+      await r.recorder.stepStarted("a", 1, { x: 1 });
+      await r.recorder.stepSucceeded("a", 1, result({ y: 2 }));
+      expect((await r.row()).status).toBe("pending");
+      expect(r.recorder.heldOutputs("a")).toEqual({ y: 2 });
+      const held = r.recorder.takeHeld();
+      expect(held?.stepIds).toEqual(["a"]);
+      expect(held?.patch).toMatchObject({ status: "succeeded", inputs: { x: 1 }, outputs: { y: 2 } });
+      const written = await writes.endRun(r.id, r.run.fence, { status: "succeeded" }, { steps: held! });
+      r.recorder.published(written.steps!);
+      expect(await r.row()).toMatchObject({ status: "succeeded", inputs: { x: 1 }, outputs: { y: 2 } });
+      await until("the step event", () => r.seen.length > 0);
+      expect(r.stepStatuses()).toEqual([StepStatus.SUCCEEDED]);
+      // the claim took 1; the end's statement 2 (the step) and 3 (the run)
+      expect(r.seen.map((e) => e.sequence)).toEqual([2n]);
+      expect(written.seq).toBe("3");
+      await r.close();
+    });
+
+    it("is written at once when another step is undecided, or when the run parks instead of ending", async () => {
+      const first = await claimedRun(0, ["a", "later"]);
+      await first.recorder.stepSucceeded("a", 1, result({ y: 1 }));
+      expect((await first.row()).status).toBe("succeeded");
+      expect(first.recorder.takeHeld()).toBeUndefined();
+      await first.close();
+
+      const parked = await claimedRun(0, ["a"]);
+      await parked.recorder.stepSucceeded("a", 1, result({ y: 3 }));
+      expect((await parked.row()).status).toBe("pending");
+      await parked.recorder.flushHeld();
+      expect(await parked.row()).toMatchObject({ status: "succeeded", outputs: { y: 3 } });
+      expect(parked.recorder.takeHeld()).toBeUndefined();
+      await until("the step event", () => parked.seen.length > 0);
+      expect(parked.stepStatuses()).toEqual([StepStatus.SUCCEEDED]);
+      await parked.close();
+    });
+
+    it("is never held for a step with items or child rows (their writes come and go on their own)", async () => {
+      const r = await claimedRun(0, ["a"]);
+      await r.recorder.itemUpdated("a", { index: 0, attempt: 1, status: "succeeded", inputs: {}, result: { outputs: {} } });
+      await r.recorder.stepSucceeded("a", 1, result({ y: 4 }));
+      expect(r.recorder.takeHeld()).toBeUndefined();
+      expect((await r.row()).status).toBe("succeeded");
+      await r.close();
+    });
   });
 
   it("writes the running row once a step has run for the delay, then its result", async () => {

@@ -6,6 +6,7 @@ import {
   type ReachOptions,
   type StepPatch,
   type StepRunEntity,
+  type StepsOfEnd,
   type WrittenSteps,
 } from "@mcp/db";
 import {
@@ -47,6 +48,20 @@ export interface RecorderOptions {
    * database is back instead of being run again.
    */
   readonly reach?: ReachOptions;
+  /**
+   * The run's top-level steps not decided yet (every step of a fresh run; on resume those not
+   * recorded succeeded, failed, skipped or cancelled). When given, the success of the last of them
+   * is not written at once but held for the run's end to carry ({@link takeHeld}, docs/adr/031):
+   * nothing depends on it, so it need not commit before the engine goes on.
+   */
+  readonly undecided?: readonly string[];
+}
+
+const DECIDED = new Set(["succeeded", "failed", "skipped", "cancelled"]);
+
+/** A step recorded with `status` is decided: it never runs again (on resume either). */
+export function isDecided(status: string): boolean {
+  return DECIDED.has(status);
 }
 
 /** A step started whose "running" write is deferred (see {@link RecorderOptions.startWriteDelayMs}). */
@@ -65,6 +80,12 @@ interface PendingStart {
 export class FencedRecorder implements RunRecorder {
   private readonly starts = new Map<string, PendingStart>();
   private readonly items: ItemWrites;
+  /** Top-level steps not decided yet; undefined = no write is ever held. */
+  private readonly undecided: Set<string> | undefined;
+  /** Steps that had child rows or items written here: their success is never held. */
+  private readonly parents = new Set<string>();
+  /** The last step's success, held for the run's end (see RecorderOptions.undecided). */
+  private held: StepsOfEnd | undefined;
 
   constructor(
     private readonly writes: FencedWrites,
@@ -74,6 +95,33 @@ export class FencedRecorder implements RunRecorder {
     private readonly options: RecorderOptions,
   ) {
     this.items = new ItemWrites((parent, rows) => this.writeItems(parent, rows), options.startWriteDelayMs);
+    this.undecided = options.undecided ? new Set(options.undecided) : undefined;
+  }
+
+  /**
+   * The held success of the run's last step, taken by the driver to write with the run's end
+   * (`FencedWrites.endRun`'s `steps`); then {@link published} with what that write returned.
+   */
+  takeHeld(): StepsOfEnd | undefined {
+    const held = this.held;
+    this.held = undefined;
+    return held;
+  }
+
+  /** The outputs the held success gives the step `stepId`, if it is the one held. */
+  heldOutputs(stepId: string): JsonObject | undefined {
+    return this.held?.stepIds.includes(stepId) ? (this.held.patch.outputs ?? undefined) : undefined;
+  }
+
+  /** Writes the held success now, if any (the run does not end here after all: it parks). */
+  async flushHeld(): Promise<void> {
+    const held = this.takeHeld();
+    if (held) await this.write(held.stepIds, held.patch);
+  }
+
+  /** Steps written by the run's end (their held success): counted and published as any write's. */
+  published(written: WrittenSteps): void {
+    this.recorded(written);
   }
 
   async stepStarted(stepId: string, attempt: number, inputs: JsonObject): Promise<void> {
@@ -113,8 +161,8 @@ export class FencedRecorder implements RunRecorder {
     });
   }
 
-  stepSucceeded(stepId: string, attempt: number, result: StepResult): Promise<void> {
-    return this.update([stepId], {
+  async stepSucceeded(stepId: string, attempt: number, result: StepResult): Promise<void> {
+    const patch: StepPatch = {
       status: "succeeded",
       attempt,
       outputs: result.outputs,
@@ -122,7 +170,23 @@ export class FencedRecorder implements RunRecorder {
       usage: result.usage ?? null,
       finishedAt: new Date(),
       ...streams(result),
-    });
+    };
+    if (!this.isLast(stepId)) return this.update([stepId], patch);
+    // nothing depends on the last step: its success goes with the run's end (docs/adr/031)
+    this.undecided?.delete(stepId);
+    this.held = { stepIds: [stepId], patch: await this.withStart([stepId], patch) };
+  }
+
+  /** `stepId` is the run's only undecided top-level step, with no child rows or items of its own. */
+  private isLast(stepId: string): boolean {
+    const undecided = this.undecided;
+    return (
+      undecided !== undefined &&
+      undecided.size === 1 &&
+      undecided.has(stepId) &&
+      !this.parents.has(stepId) &&
+      this.held === undefined
+    );
   }
 
   stepFailed(
@@ -213,6 +277,8 @@ export class FencedRecorder implements RunRecorder {
     mcp: PinnedMcp,
     inputs: JsonObject,
   ): Promise<void> {
+    this.parents.add(parentStepId);
+    await this.flushHeld();
     // the parent's deferred "running" write goes first: its child is shown under a running step
     await this.settle([parentStepId], true);
     const now = new Date();
@@ -284,12 +350,14 @@ export class FencedRecorder implements RunRecorder {
 
   /** An item of a `for_each` step changed: a child row `<step>[<index>]`, batched (item-writes.ts). */
   itemUpdated(stepId: string, update: ItemUpdate): Promise<void> {
+    this.parents.add(stepId);
     return this.items.update(stepId, update);
   }
 
   /** Writes a batch of item rows under the fence and publishes them. */
   private async writeItems(parentStepId: string, rows: readonly ItemRow[]): Promise<void> {
     const progress = rows.some((row) => row.status === "succeeded" || row.status === "failed");
+    await this.flushHeld();
     const written = await this.guard(() =>
       this.reached(() => this.writes.upsertChildren(this.runId, this.fence, parentStepId, rows, progress)),
     );
@@ -348,8 +416,13 @@ export class FencedRecorder implements RunRecorder {
 
   /** Applies `patch` (with any deferred start of the steps) under the fence, and publishes it. */
   private async update(stepIds: readonly string[], patch: StepPatch): Promise<void> {
+    await this.write(stepIds, await this.withStart(stepIds, patch));
+  }
+
+  /** `patch` with the deferred start of its one step merged in (see {@link settle}). */
+  private async withStart(stepIds: readonly string[], patch: StepPatch): Promise<StepPatch> {
     const start = await this.settle(stepIds, false);
-    const changes: StepPatch = start
+    return start
       ? {
           startedAt: start.startedAt,
           inputs: start.inputs,
@@ -359,14 +432,21 @@ export class FencedRecorder implements RunRecorder {
             : {}),
         }
       : patch;
-    await this.write(stepIds, changes);
   }
 
-  /** Applies `changes` to the steps under the fence and publishes each updated step. */
+  /** Applies `changes` to the steps under the fence (after any held write) and publishes each updated step. */
   private async write(stepIds: readonly string[], changes: StepPatch): Promise<void> {
+    await this.flushHeld();
     const written = await this.guard(() =>
       this.reached(() => this.writes.updateSteps(this.runId, this.fence, stepIds, changes)),
     );
+    if (changes.status !== undefined && isDecided(changes.status))
+      for (const stepId of stepIds) this.undecided?.delete(stepId);
+    this.recorded(written);
+  }
+
+  /** Counts the steps a write finished and publishes every step it changed. */
+  private recorded(written: WrittenSteps): void {
     for (const row of written.rows) {
       if (row.finishedAt && row.durationMs !== null)
         this.options.metrics?.stepFinished(row.mcpType ?? "unknown", row.status, row.durationMs);

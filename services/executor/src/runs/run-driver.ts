@@ -25,7 +25,7 @@ import type { RunnerFor } from "../step/index.js";
 import type { RunEvents } from "../events/run-events.js";
 import type { JsonObject } from "../step/index.js";
 import { recordedItems } from "./item-writes.js";
-import { FencedRecorder, type RunMetrics } from "./fenced-recorder.js";
+import { FencedRecorder, isDecided, type RunMetrics } from "./fenced-recorder.js";
 import { runStatusOf, toRunError } from "./mapping.js";
 import { withChildSteps } from "./child-steps.js";
 import { decodePlan, MCP_RUN_STEP_ID, type DecodedPlan } from "./plan-codec.js";
@@ -154,15 +154,19 @@ export class RunDriver {
       const cancel = CancelRequest.of(run);
       if (cancel) controller.abort(cancel);
       const decoded = options.plan ?? decodePlan(run);
-      const outcome = await inSpan(runDriveSpan(run), async (span) => {
-        const result = await this.execute(run, decoded, controller.signal, reach, log);
-        span.setAttribute("mcp.run.status", result.status);
-        return result;
+      const { outcome, recorder } = await inSpan(runDriveSpan(run), async (span) => {
+        const executed = await this.execute(run, decoded, controller.signal, reach, log);
+        span.setAttribute("mcp.run.status", executed.outcome.status);
+        return executed;
       });
-      if (outcome.status === "parked") return await this.park(run, outcome, log, reach);
+      if (outcome.status === "parked") {
+        await recorder.flushHeld();
+        return await this.park(run, outcome, log, reach);
+      }
       // only a plan with sub-workflow steps can have left child runs to cancel (no query otherwise)
       const startsChildren = decoded.plan.spec.steps.some((step) => step.workflow !== undefined);
-      await this.finish(run, withCancelReason(outcome, controller.signal.reason), startsChildren, log, reach);
+      const ended = withCancelReason(outcome, controller.signal.reason);
+      await this.finish(run, ended, recorder, startsChildren, log, reach);
     } catch (err) {
       if (err instanceof LostOwnershipError || err instanceof FenceLostError) {
         log.warn("lost the run to another executor (or shutting down); stopped without further writes");
@@ -207,7 +211,7 @@ export class RunDriver {
     signal: AbortSignal,
     reach: ReachOptions,
     log: Logger,
-  ): Promise<EngineResult> {
+  ): Promise<{ outcome: EngineResult; recorder: FencedRecorder }> {
     // eventSeq 1 = the claim's own event: nothing was recorded since the run was created, so every
     // step is still pending (unless it was created with steps recorded: a re-run's reused steps)
     const steps =
@@ -227,9 +231,11 @@ export class RunDriver {
         wakeAt: s.wakeAt,
         items: items.get(s.id) ?? [],
       }));
+    const decided = new Set(recorded.filter((s) => isDecided(s.status)).map((s) => s.stepId));
     const recorder = new FencedRecorder(this.deps.writes, this.deps.events, run.id, run.fence, {
       startWriteDelayMs: this.deps.lease.startWriteDelayMs,
       reach,
+      undecided: plan.spec.steps.map((step) => step.stepId).filter((id) => !decided.has(id)),
       ...(this.deps.metrics ? { metrics: this.deps.metrics } : {}),
     });
     const observed = observeSteps(this.deps.runnerFor, {
@@ -272,19 +278,27 @@ export class RunDriver {
       const seconds = plan.spec.timeoutSeconds;
       const deadline =
         seconds !== undefined && run.startedAt ? new Date(run.startedAt.getTime() + seconds * 1000) : null;
-      return { status: "parked", wakeAt: earliest(outcome.wakeAt, deadline) };
+      return { outcome: { status: "parked", wakeAt: earliest(outcome.wakeAt, deadline) }, recorder };
     }
-    if (run.kind !== "mcp" || outcome.status !== "succeeded") return outcome;
-    // A single-MCP run returns its step's outputs as the run's outputs.
-    const step = (await untilReachable(() => this.deps.queries.steps(run.id), reach)).find(
-      (s) => s.stepId === MCP_RUN_STEP_ID,
-    );
-    return { ...outcome, outputs: (step?.outputs as JsonObject | null) ?? {} };
+    if (run.kind !== "mcp" || outcome.status !== "succeeded") return { outcome, recorder };
+    // A single-MCP run returns its step's outputs as the run's outputs (held for the run's end, or
+    // recorded on an earlier drive).
+    const outputs =
+      recorder.heldOutputs(MCP_RUN_STEP_ID) ??
+      ((await untilReachable(() => this.deps.queries.steps(run.id), reach)).find(
+        (s) => s.stepId === MCP_RUN_STEP_ID,
+      )?.outputs as JsonObject | null);
+    return { outcome: { ...outcome, outputs: outputs ?? {} }, recorder };
   }
 
+  /**
+   * Records the run's end, with the last step's success the recorder held for it (docs/adr/031),
+   * and tells whoever waits on it.
+   */
   private async finish(
     run: WorkflowRunEntity,
     outcome: RunOutcome,
+    recorder: FencedRecorder,
     startsChildren: boolean,
     log: Logger,
     reach: ReachOptions,
@@ -313,12 +327,18 @@ export class RunDriver {
     // a caller here waits for the run: the end's statement returns the run, handed over before the
     // end's event, so the caller answers without reading it again (docs/adr/029)
     const endedRuns = this.deps.endedRuns?.expected(run.id) ? this.deps.endedRuns : undefined;
-    const seq = await untilReachable(async () => {
-      if (!endedRuns) return this.deps.writes.updateRun(run.id, run.fence, patch);
-      const { seq, ended } = await this.deps.writes.endRun(run.id, run.fence, patch);
-      endedRuns.deliver(run.id, ended);
-      return seq;
-    }, reach);
+    const steps = recorder.takeHeld();
+    const written = await untilReachable(
+      () =>
+        this.deps.writes.endRun(run.id, run.fence, patch, {
+          read: endedRuns !== undefined,
+          ...(steps ? { steps } : {}),
+        }),
+      reach,
+    );
+    const seq = written.seq;
+    if (written.steps) recorder.published(written.steps);
+    if (endedRuns && written.ended) endedRuns.deliver(run.id, written.ended);
     if (fallbackRunId) await this.deps.events.wake(fallbackRunId);
     // a sub-workflow run: the trigger set its parent's wake_at; tell the executors now
     if (run.parentRunId && run.parentStepId) await this.deps.events.wake(run.parentRunId);
