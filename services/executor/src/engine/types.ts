@@ -95,7 +95,10 @@ export interface RunRecorder {
     output: Partial<StepResult>,
     delayMs: number,
   ): Promise<void>;
-  /** The step's final result: committed BEFORE any dependent starts. */
+  /**
+   * The step's final result: committed BEFORE any dependent starts. The success of the run's last
+   * undecided step may instead be committed with the run's end (nothing depends on it; ADR 031).
+   */
   stepSucceeded(stepId: string, attempt: number, result: StepResult): Promise<void>;
   stepFailed(
     stepId: string,
