@@ -2,6 +2,7 @@ import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { ExecutorService, RunKind, RunStatus, StepStatus, type RunEvent } from "@mcp/proto/executor";
 import { ExecutionMode } from "@mcp/proto/workflows";
+import { Client as PgClient } from "pg";
 import { expectCode } from "../support/errors";
 import { uniqueName } from "../support/mcps";
 import { startPlatform, type TestPlatform } from "../support/platform";
@@ -263,6 +264,57 @@ describe("ExecutorService API", () => {
       p.clients.executor.runMcp({ mcp: { mcp: { case: "name", value: uniqueName("ghost") } } }),
       Code.NotFound,
     );
+  });
+
+  it("the last step's success commits in its run end's transaction, an earlier step's in its own (ADR 031)", async () => {
+    const pg = new PgClient({ connectionString: p.db.url });
+    await pg.connect();
+    /** The transaction that wrote each row as it is now (its `xmin`). */
+    const writers = async (runId: string) => {
+      const run = await pg.query<{ xmin: string }>("SELECT xmin::text FROM workflow_runs WHERE id = $1", [
+        runId,
+      ]);
+      const steps = await pg.query<{ step_id: string; xmin: string }>(
+        "SELECT step_id, xmin::text FROM step_runs WHERE run_id = $1 ORDER BY position",
+        [runId],
+      );
+      return {
+        run: run.rows[0]?.xmin,
+        steps: Object.fromEntries(steps.rows.map((r) => [r.step_id, r.xmin])),
+      };
+    };
+    try {
+      const done = await p.clients.executor.executeWorkflow({
+        workflow: ref(slow),
+        inputs: { seconds: "0" },
+        wait: true,
+      });
+      expect(done.run?.status).toBe(RunStatus.SUCCEEDED);
+      expect(done.run?.steps.map((s) => [s.stepId, StepStatus[s.status], s.outputs !== undefined])).toEqual([
+        ["nap", "SUCCEEDED", true],
+        ["after", "SUCCEEDED", true],
+      ]);
+      const workflowRun = await writers(done.run!.id);
+      expect(workflowRun.run).toBeDefined();
+      expect(workflowRun.steps["after"]).toBe(workflowRun.run);
+      expect(workflowRun.steps["nap"]).not.toBe(workflowRun.run);
+      // what the answer showed is what was committed, the step's duration included
+      const read = (await p.clients.executor.getRun({ id: done.run!.id })).run;
+      expect(read?.steps.map((s) => [s.stepId, s.durationMs])).toEqual(
+        done.run?.steps.map((s) => [s.stepId, s.durationMs]),
+      );
+
+      const solo = await p.clients.executor.runMcp({
+        mcp: { mcp: { case: "name", value: echo } },
+        inputs: { text: "one statement" },
+        wait: true,
+      });
+      expect(solo.run?.outputs).toEqual({ text: "one statement" });
+      const mcpRun = await writers(solo.run!.id);
+      expect(Object.values(mcpRun.steps)).toEqual([mcpRun.run]);
+    } finally {
+      await pg.end();
+    }
   });
 
   it("ListRuns › filters by workflow and status and pages newest first without gaps", async () => {
