@@ -300,8 +300,8 @@ describe("ExecutorService API", () => {
       expect(workflowRun.steps["nap"]).not.toBe(workflowRun.run);
       // what the answer showed is what was committed, the step's duration included
       const read = (await p.clients.executor.getRun({ id: done.run!.id })).run;
-      expect(read?.steps.map((s) => [s.stepId, s.durationMs])).toEqual(
-        done.run?.steps.map((s) => [s.stepId, s.durationMs]),
+      expect(read?.steps.map((s) => [s.stepId, s.duration?.seconds, s.duration?.nanos])).toEqual(
+        done.run?.steps.map((s) => [s.stepId, s.duration?.seconds, s.duration?.nanos]),
       );
 
       const solo = await p.clients.executor.runMcp({
