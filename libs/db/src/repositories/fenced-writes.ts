@@ -285,13 +285,7 @@ export class FencedWrites {
     patch: RunPatch,
     options: { readonly read?: boolean; readonly steps?: StepsOfEnd } = {},
   ): Promise<RunWritten> {
-    return this.runWrites.submit({
-      runId,
-      fence,
-      patch,
-      ...(options.read ? { read: true } : {}),
-      ...(options.steps ? { steps: options.steps } : {}),
-    });
+    return this.runWrites.submit({ runId, fence, patch, ...options });
   }
 
   /**

@@ -360,7 +360,12 @@ describe("step writes across runs (group commit)", () => {
       const runId = await runningRun();
       await dataSource.query("UPDATE workflow_runs SET recoveries = 2 WHERE id = $1", [runId]);
       const statements = jest.spyOn(PreparedStatements.prototype, "rows");
-      const written = await writes.endRun(runId, "1", { ...end, outputs: { y: 1 } }, { read: true, steps: last(7) });
+      const written = await writes.endRun(
+        runId,
+        "1",
+        { ...end, outputs: { y: 1 } },
+        { read: true, steps: last(7) },
+      );
       expect(statements).toHaveBeenCalledTimes(1);
       expect(written.seq).toBe("4");
       expect(written.steps?.seq).toBe("3");
@@ -370,7 +375,12 @@ describe("step writes across runs (group commit)", () => {
       expect(written.steps?.rows[0]?.durationMs).toBeGreaterThanOrEqual(1500);
       const after = await queries.runWithSteps(ANY_WORKSPACE, runId);
       expect(written.ended).toEqual(after);
-      expect(after?.run).toMatchObject({ status: "succeeded", outputs: { y: 1 }, eventSeq: "4", recoveries: 0 });
+      expect(after?.run).toMatchObject({
+        status: "succeeded",
+        outputs: { y: 1 },
+        eventSeq: "4",
+        recoveries: 0,
+      });
       expect(after?.steps.map((s) => [s.stepId, s.status, s.outputs])).toEqual([
         ["a", "succeeded", { n: 7 }],
         ["b", "pending", null],

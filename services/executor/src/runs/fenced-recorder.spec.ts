@@ -137,7 +137,13 @@ describe("FencedRecorder", () => {
 
     it("is never held for a step with items or child rows (their writes come and go on their own)", async () => {
       const r = await claimedRun(0, ["a"]);
-      await r.recorder.itemUpdated("a", { index: 0, attempt: 1, status: "succeeded", inputs: {}, result: { outputs: {} } });
+      await r.recorder.itemUpdated("a", {
+        index: 0,
+        attempt: 1,
+        status: "succeeded",
+        inputs: {},
+        result: { outputs: {} },
+      });
       await r.recorder.stepSucceeded("a", 1, result({ y: 4 }));
       expect(r.recorder.takeHeld()).toBeUndefined();
       expect((await r.row()).status).toBe("succeeded");

@@ -20,7 +20,7 @@ import type { Waiting } from "../engine/waiting.js";
 import type { JsonObject, PinnedMcp, StepResult } from "../step/index.js";
 import { typeName } from "./type-names.js";
 import { ItemWrites, type ItemRow } from "./item-writes.js";
-import { toStepRun } from "./mapping.js";
+import { isFinalStepRow, toStepRun } from "./mapping.js";
 
 /** Where runs and steps are reported (runtime's `runMetrics(registry)`); optional, default nowhere. */
 export interface RunMetrics {
@@ -55,13 +55,6 @@ export interface RecorderOptions {
    * nothing depends on it, so it need not commit before the engine goes on.
    */
   readonly undecided?: readonly string[];
-}
-
-const DECIDED = new Set(["succeeded", "failed", "skipped", "cancelled"]);
-
-/** A step recorded with `status` is decided: it never runs again (on resume either). */
-export function isDecided(status: string): boolean {
-  return DECIDED.has(status);
 }
 
 /** A step started whose "running" write is deferred (see {@link RecorderOptions.startWriteDelayMs}). */
@@ -117,11 +110,6 @@ export class FencedRecorder implements RunRecorder {
   async flushHeld(): Promise<void> {
     const held = this.takeHeld();
     if (held) await this.write(held.stepIds, held.patch);
-  }
-
-  /** Steps written by the run's end (their held success): counted and published as any write's. */
-  published(written: WrittenSteps): void {
-    this.recorded(written);
   }
 
   async stepStarted(stepId: string, attempt: number, inputs: JsonObject): Promise<void> {
@@ -440,13 +428,16 @@ export class FencedRecorder implements RunRecorder {
     const written = await this.guard(() =>
       this.reached(() => this.writes.updateSteps(this.runId, this.fence, stepIds, changes)),
     );
-    if (changes.status !== undefined && isDecided(changes.status))
+    if (changes.status !== undefined && isFinalStepRow(changes.status))
       for (const stepId of stepIds) this.undecided?.delete(stepId);
-    this.recorded(written);
+    this.published(written);
   }
 
-  /** Counts the steps a write finished and publishes every step it changed. */
-  private recorded(written: WrittenSteps): void {
+  /**
+   * Counts the steps a write finished and publishes every step it changed: this recorder's writes,
+   * and the run end's that carried its held success.
+   */
+  published(written: WrittenSteps): void {
     for (const row of written.rows) {
       if (row.finishedAt && row.durationMs !== null)
         this.options.metrics?.stepFinished(row.mcpType ?? "unknown", row.status, row.durationMs);

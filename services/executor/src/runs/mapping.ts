@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { decisionOf, type ListedRun, type StepRunEntity, type WorkflowRunEntity } from "@mcp/db";
 import {
+  isFinalStepStatus,
   ApprovalStateSchema,
   RunErrorSchema,
   RunKind,
@@ -37,6 +38,10 @@ const STEP_STATUS: Record<string, StepStatus> = {
   retrying: StepStatus.RETRYING,
   waiting: StepStatus.WAITING,
 };
+
+/** Whether a step stored with `status` has ended (run.proto's final statuses): it never runs again. */
+export const isFinalStepRow = (status: string): boolean =>
+  isFinalStepStatus(STEP_STATUS[status] ?? StepStatus.UNSPECIFIED);
 
 /** Stored step kind (`StepRunEntity.kind`) → API enum; null is an MCP call (rows from before kinds). */
 const STEP_KIND: Record<string, StepKind> = {

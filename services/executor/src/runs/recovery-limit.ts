@@ -9,10 +9,7 @@ import {
 } from "@mcp/db";
 import { RunStatusChangedSchema } from "@mcp/proto/executor";
 import type { RunEvents } from "../events/run-events.js";
-import { runStatusOf, toRunError, toStepRun } from "./mapping.js";
-
-/** Step statuses that mean the step is done and stays as it is. */
-const FINAL = new Set(["succeeded", "failed", "skipped", "cancelled"]);
+import { isFinalStepRow, runStatusOf, toRunError, toStepRun } from "./mapping.js";
 
 /**
  * Ends a run that was taken over `run.recoveries` times without any step finishing — its executors
@@ -35,7 +32,7 @@ export async function endAtRecoveryLimit(
   const steps = await untilReachable(() => deps.queries.steps(run.id), reach);
   const finishedAt = new Date();
   const started = steps.filter(
-    (s) => s.parentStepRunId === null && !FINAL.has(s.status) && s.status !== "pending",
+    (s) => s.parentStepRunId === null && !isFinalStepRow(s.status) && s.status !== "pending",
   );
   const pending = steps.filter((s) => s.parentStepRunId === null && s.status === "pending");
   const writes: { ids: string[]; patch: StepPatch }[] = [];

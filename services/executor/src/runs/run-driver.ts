@@ -25,8 +25,8 @@ import type { RunnerFor } from "../step/index.js";
 import type { RunEvents } from "../events/run-events.js";
 import type { JsonObject } from "../step/index.js";
 import { recordedItems } from "./item-writes.js";
-import { FencedRecorder, isDecided, type RunMetrics } from "./fenced-recorder.js";
-import { runStatusOf, toRunError } from "./mapping.js";
+import { FencedRecorder, type RunMetrics } from "./fenced-recorder.js";
+import { isFinalStepRow, runStatusOf, toRunError } from "./mapping.js";
 import { withChildSteps } from "./child-steps.js";
 import { decodePlan, MCP_RUN_STEP_ID, type DecodedPlan } from "./plan-codec.js";
 import { endAtRecoveryLimit } from "./recovery-limit.js";
@@ -231,7 +231,7 @@ export class RunDriver {
         wakeAt: s.wakeAt,
         items: items.get(s.id) ?? [],
       }));
-    const decided = new Set(recorded.filter((s) => isDecided(s.status)).map((s) => s.stepId));
+    const decided = new Set(recorded.filter((s) => isFinalStepRow(s.status)).map((s) => s.stepId));
     const recorder = new FencedRecorder(this.deps.writes, this.deps.events, run.id, run.fence, {
       startWriteDelayMs: this.deps.lease.startWriteDelayMs,
       reach,
