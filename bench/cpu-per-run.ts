@@ -10,14 +10,15 @@
  * machine; other databases' backends, e.g. other test runs, are not counted).
  *
  * `npx tsx bench/cpu-per-run.ts`; `BENCH_CPU_PROFILE=<file>.cpuprofile` also writes a CPU profile of
- * the measured runs alone (not start-up or warm-up), for Chrome DevTools or any .cpuprofile reader.
+ * the measured runs alone (not start-up or warm-up), for Chrome DevTools or any .cpuprofile reader;
+ * `BENCH_CPU_ALLOCATIONS=<file>.heapprofile` writes a sampled profile of where those runs allocate.
  * The process's CPU is also split between its main thread and the others (V8's GC and compiler
  * workers, libuv's pool), read from /proc/self/task on Linux.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { Client as PgClient } from "pg";
-import { profiled } from "./lib/profile";
+import { allocationSampled, profiled } from "./lib/profile";
 import { closedLoop } from "./lib/stats";
 import { createScriptMcp, defineWorkflow, executeAndWait, noopSpec, startBenchPlatform } from "./platform";
 import { benchRunner } from "./runners";
@@ -27,6 +28,7 @@ const RUNS = Number(process.env["BENCH_CPU_RUNS"] ?? 1000);
 const CONCURRENCY = Number(process.env["BENCH_CPU_CONCURRENCY"] ?? 1);
 const PROFILE = process.env["BENCH_CPU_PROFILE"];
 const STEPS = Number(process.env["BENCH_CPU_STEPS"] ?? 3);
+const ALLOCATIONS = process.env["BENCH_CPU_ALLOCATIONS"];
 
 /**
  * Counts the PostgreSQL statements and Redis commands this process sends (while `counting.on`), by
@@ -113,9 +115,12 @@ async function main(): Promise<void> {
     counting.on = true;
     const threadsBefore = threadCpu();
     const before = process.cpuUsage();
+    const runs = () => closedLoop(RUNS, CONCURRENCY, () => executeAndWait(client, "three"));
     const load = await (PROFILE
-      ? profiled(PROFILE, () => closedLoop(RUNS, CONCURRENCY, () => executeAndWait(client, "three")))
-      : closedLoop(RUNS, CONCURRENCY, () => executeAndWait(client, "three")));
+      ? profiled(PROFILE, runs)
+      : ALLOCATIONS
+        ? allocationSampled(ALLOCATIONS, runs)
+        : runs());
     const used = process.cpuUsage(before);
     const threadsAfter = threadCpu();
     counting.on = false;

@@ -276,6 +276,7 @@ export async function startExecutor(
         await schedules.ticker?.stop();
         endedSessions?.stop();
         await worker.stop(config.shutdownGraceMs);
+        await events.drain();
         await session?.close();
         await coordination.close();
         await rateLimits.close();
