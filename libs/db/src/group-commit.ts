@@ -1,3 +1,5 @@
+import { isConnectionError } from "./errors.js";
+
 /** What one write of a batch came to: its value, or the error its own caller gets. */
 export type Outcome<O> = { readonly value: O } | { readonly error: unknown };
 
@@ -113,4 +115,27 @@ export class GroupCommit<I, O> {
       else pending.resolve(outcome.value);
     });
   }
+}
+
+/**
+ * `commit`, but when its statement fails for anything but an unreachable database (a value
+ * PostgreSQL refuses, a deadlock) each write of the batch is tried again alone, so that only the
+ * write at fault fails its caller. Nothing of a failed statement was written, so trying again is safe.
+ */
+export function aloneOnFailure<I, O>(commit: CommitBatch<I, O>): CommitBatch<I, O> {
+  return async (writes) => {
+    try {
+      return await commit(writes);
+    } catch (error) {
+      if (writes.length === 1 || isConnectionError(error)) throw error;
+      return Promise.all(
+        writes.map(async (write): Promise<Outcome<O>> =>
+          commit([write]).then(
+            ([outcome]) => outcome ?? { error: new Error("the statement returned no outcome") },
+            (alone: unknown) => ({ error: alone }),
+          ),
+        ),
+      );
+    }
+  };
 }

@@ -5,8 +5,7 @@ import { columnValues, fromJsonRow, fromRow, setList, toColumns } from "./entity
 import { PreparedStatements } from "./prepared.js";
 import { stepRow, type StepRowInit } from "./step-row.js";
 import { FenceLostError } from "./run-store.js";
-import { GroupCommit, type CommitBatch, type Outcome } from "../group-commit.js";
-import { isConnectionError } from "../errors.js";
+import { aloneOnFailure, GroupCommit, type Outcome } from "../group-commit.js";
 import { StepWriteBatch, type StepPatch, type StepWrite, type WrittenSteps } from "./step-write-batch.js";
 import {
   RunWriteBatch,
@@ -333,29 +332,6 @@ async function alone<O>(write: () => Promise<O>): Promise<Array<Outcome<O>>> {
     if (error instanceof FenceLostError) return [{ error }];
     throw error;
   }
-}
-
-/**
- * `commit`, but when its statement fails for anything but an unreachable database (a value
- * PostgreSQL refuses, a deadlock) each write of the batch is tried again alone, so that only the
- * write at fault fails its caller. Nothing of a failed statement was written, so trying again is safe.
- */
-function aloneOnFailure<I, O>(commit: CommitBatch<I, O>): CommitBatch<I, O> {
-  return async (writes) => {
-    try {
-      return await commit(writes);
-    } catch (error) {
-      if (writes.length === 1 || isConnectionError(error)) throw error;
-      return Promise.all(
-        writes.map(async (write): Promise<Outcome<O>> =>
-          commit([write]).then(
-            ([outcome]) => outcome ?? { error: new Error("the statement returned no outcome") },
-            (alone: unknown) => ({ error: alone }),
-          ),
-        ),
-      );
-    }
-  };
 }
 
 /** The MCP a child row does not name is its parent's (`parent` in upsertChildren). */

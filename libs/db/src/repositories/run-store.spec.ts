@@ -5,6 +5,7 @@ import { StepRunEntity } from "../entities/step-run.entity";
 import { createTestDatabase, oneStepRun, type TestDatabase } from "../testing";
 import { FencedWrites } from "./fenced-writes";
 import { ANY_WORKSPACE, RunQueries } from "./run-queries";
+import { PreparedStatements } from "./prepared";
 import { FenceLostError, RunStore } from "./run-store";
 
 describe("RunStore", () => {
@@ -66,6 +67,119 @@ describe("RunStore", () => {
     const again = await store.create(oneStepRun(key));
     expect(first.created).toBe(true);
     expect(again).toMatchObject({ created: false, run: { id: first.run.id } });
+  });
+
+  describe("create › in batches (group commit)", () => {
+    afterEach(() => jest.restoreAllMocks());
+    const stepsOf = (runId: string) =>
+      dataSource.getRepository(StepRunEntity).find({ where: { runId }, order: { position: "ASC" } });
+
+    it("creates the runs made together in ONE statement, each with its own steps, values and claim", async () => {
+      const statements = jest.spyOn(PreparedStatements.prototype, "rows");
+      const inputs = Array.from({ length: 6 }, (_, i) => {
+        const input = oneStepRun();
+        input.run.inputs = { i, text: `héllo ${i}`, deep: { list: [i, null] } };
+        return input;
+      });
+      // made in one synchronous stretch: they go out together
+      const made = await Promise.all(
+        inputs.map((input, i) =>
+          store.create(input, i % 2 === 0 ? { owner: `me-${i}`, leaseMs: 60_000 } : undefined),
+        ),
+      );
+      expect(statements).toHaveBeenCalledTimes(1);
+      made.forEach(({ run, created }, i) => {
+        expect(created).toBe(true);
+        expect(run.id).toBe(inputs[i]!.run.id);
+        expect(run.inputs).toEqual({ i, text: `héllo ${i}`, deep: { list: [i, null] } });
+        expect(run.createdAt).toBeInstanceOf(Date);
+        if (i % 2 === 0) {
+          expect(run).toMatchObject({ status: "running", owner: `me-${i}`, fence: "1", eventSeq: "1" });
+          expect(run.startedAt).toBeInstanceOf(Date);
+          expect(run.leaseExpiresAt!.getTime()).toBeGreaterThan(Date.now() + 50_000);
+        } else {
+          expect(run).toMatchObject({ status: "pending", owner: null, fence: "0", eventSeq: "0" });
+          expect(run.startedAt).toBeNull();
+          expect(run.leaseExpiresAt).toBeNull();
+        }
+      });
+      for (const { run } of made) {
+        const steps = await stepsOf(run.id);
+        expect(steps.map((step) => [step.stepId, step.status, step.mcpName])).toEqual([
+          ["a", "pending", "m"],
+        ]);
+      }
+      // claimed at creation: another claimer cannot take it
+      expect(await store.claim("other", 60_000, { runId: made[0]!.run.id })).toBeNull();
+    });
+
+    it("never puts one request id twice in a statement: the second gets the first's run", async () => {
+      const key = randomUUID();
+      const [first, second, other] = await Promise.all([
+        store.create(oneStepRun(key)),
+        store.create(oneStepRun(key)),
+        store.create(oneStepRun()),
+      ]);
+      expect(first.created).toBe(true);
+      expect(second).toMatchObject({ created: false, run: { id: first.run.id } });
+      expect(other.created).toBe(true);
+      expect(await stepsOf(first.run.id)).toHaveLength(1);
+      expect(await stepsOf(second.run.id)).toHaveLength(1);
+    });
+
+    it("a run at fault fails alone: the others of its statement are created", async () => {
+      const input = oneStepRun();
+      // two rows of one step: the unique (run_id, step_id) index refuses the run
+      const bad = {
+        ...input,
+        steps: [input.steps[0]!, { ...input.steps[0]!, id: randomUUID(), position: 1 }],
+      };
+      const good = [oneStepRun(), oneStepRun(), oneStepRun()];
+      const results = await Promise.allSettled(
+        [good[0]!, bad, good[1]!, good[2]!].map((input) => store.create(input)),
+      );
+      expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+      for (const input of good) expect(await stepsOf(input.run.id)).toHaveLength(1);
+      const runs = await dataSource.query<unknown[]>("SELECT 1 FROM workflow_runs WHERE id = $1", [
+        bad.run.id,
+      ]);
+      expect(runs).toHaveLength(0);
+    });
+
+    it("a run of a concurrency key goes in a statement of its own, and the key still queues its second run", async () => {
+      const keyed = (key: string) => {
+        const input = oneStepRun();
+        return { ...input, run: { ...input.run, concurrencyKey: key } };
+      };
+      const [k, other] = [randomUUID(), randomUUID()];
+      const statements = jest.spyOn(PreparedStatements.prototype, "rows");
+      const claim = { owner: "me", leaseMs: 60_000 };
+      const [first, second, third, plain] = await Promise.all([
+        store.create(keyed(k), claim),
+        store.create(keyed(k), claim),
+        store.create(keyed(other), claim),
+        store.create(oneStepRun(), claim),
+      ]);
+      // k's first, the other key's and the plain run each alone; k's second in the next batch
+      expect(statements).toHaveBeenCalledTimes(4);
+      expect(first.run).toMatchObject({ status: "running", owner: "me" });
+      expect(second.run).toMatchObject({ status: "pending", owner: null });
+      expect(Number(second.run.wakeAt)).toBe(Infinity); // queued: parked until the key frees
+      expect(third.run).toMatchObject({ status: "running", owner: "me" });
+      expect(plain.run).toMatchObject({ status: "running", owner: "me" });
+    });
+
+    it("runs naming different columns share a batch, each statement its own set", async () => {
+      const plain = oneStepRun();
+      const triggered = oneStepRun();
+      Object.assign(triggered.run, { triggerName: "hook", triggerDeliveryId: randomUUID() });
+      const statements = jest.spyOn(PreparedStatements.prototype, "rows");
+      const [a, b] = await Promise.all([store.create(plain), store.create(triggered)]);
+      expect(statements).toHaveBeenCalledTimes(2);
+      expect(a.run).toMatchObject({ id: plain.run.id, triggerName: null });
+      expect(b.run).toMatchObject({ id: triggered.run.id, triggerName: "hook" });
+      expect(await stepsOf(triggered.run.id)).toHaveLength(1);
+    });
   });
 
   it("claim › gives a run to one claimer at a time and bumps the fence on every claim", async () => {

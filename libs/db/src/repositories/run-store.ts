@@ -1,11 +1,13 @@
-import type { DataSource } from "typeorm";
+import type { DataSource, EntityMetadata } from "typeorm";
 import { StepRunEntity } from "../entities/step-run.entity.js";
 import { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
 import { dbCall } from "../errors.js";
+import { aloneOnFailure, GroupCommit, type CommitBatch, type Outcome } from "../group-commit.js";
 import { columnValues, fromRow, toColumns } from "./entity-rows.js";
 import { ENDED_SESSION_OWNERS } from "./executor-sessions.js";
 import { asUpdate } from "./insert.js";
 import { PreparedStatements } from "./prepared.js";
+import { columnSet, RunCreateBatch, type RunCreation } from "./run-create-batch.js";
 import { ANY_WORKSPACE, type RunScope } from "./run-queries.js";
 
 /** A run to create, with one pending step row per planned step. */
@@ -75,42 +77,85 @@ export interface LeaseState {
  */
 export class RunStore {
   private readonly sql: PreparedStatements;
+  private readonly runs: EntityMetadata;
+  private readonly steps: EntityMetadata;
+  private readonly creations: GroupCommit<RunCreation, WorkflowRunEntity | null>;
+  /** Creations of one statement: together, or (the statement refused) one by one. */
+  private readonly createSome: CommitBatch<RunCreation, WorkflowRunEntity | null>;
 
   constructor(private readonly dataSource: DataSource) {
     this.sql = new PreparedStatements(dataSource);
+    this.runs = dataSource.getMetadata(WorkflowRunEntity);
+    this.steps = dataSource.getMetadata(StepRunEntity);
+    const batch = new RunCreateBatch(this.runs, this.steps, this.sql);
+    this.createSome = aloneOnFailure(async (creations) =>
+      creations.length === 1 ? [{ value: await this.createAlone(creations[0]!) }] : batch.commit(creations),
+    );
+    this.creations = new GroupCommit((creations) => this.createMany(creations), { keys: creationKeys });
   }
 
   /**
    * Inserts a run and its steps. With a `requestId` already used, inserts nothing and returns the
    * existing run (`created: false`) — idempotent execute. With `claim`, the run is inserted already
    * claimed, as {@link claim} would leave it (running, fence 1, the claim's event sequence number 1).
+   * With group commit (docs/adr/028): alone when no creation is in flight, else in one statement with
+   * the other runs created meanwhile; two runs of one request id or one concurrency key never share
+   * a statement, and a statement that fails is tried again run by run, so only a run at fault fails.
    */
   async create(input: NewRun, claim?: ClaimAtCreate): Promise<{ run: WorkflowRunEntity; created: boolean }> {
-    const runs = this.dataSource.getMetadata(WorkflowRunEntity);
-    const steps = this.dataSource.getMetadata(StepRunEntity);
-    const params: unknown[] = [];
-    const run = columnValues(
-      runs,
-      {
-        ...input.run,
-        ...(claim ? { status: "running", owner: claim.owner } : { owner: null }),
-        fence: claim ? "1" : "0",
-        eventSeq: claim ? "1" : "0",
-        finishedAt: null,
-        cancelRequestedAt: null,
-      },
-      params,
+    const run = {
+      ...input.run,
+      ...(claim ? { status: "running", owner: claim.owner } : { owner: null }),
+      fence: claim ? "1" : "0",
+      eventSeq: claim ? "1" : "0",
+      finishedAt: null,
+      cancelRequestedAt: null,
+    };
+    const inserted = await this.creations.submit({
+      run,
+      steps: input.steps,
+      ...(claim ? { leaseMs: claim.leaseMs } : {}),
+    });
+    if (inserted) return { run: inserted, created: true };
+    // Nothing inserted: the request id was used before (idempotent execute).
+    const existing = await dbCall(() =>
+      this.dataSource
+        .getRepository(WorkflowRunEntity)
+        .findOneByOrFail({ workspace: input.run.workspace, requestId: input.run.requestId ?? "" }),
     );
+    return { run: existing, created: false };
+  }
+
+  /** A group commit's batch of creations: its statements ({@link statementsOf}) go at once, each on its own. */
+  private async createMany(
+    creations: readonly RunCreation[],
+  ): Promise<Array<Outcome<WorkflowRunEntity | null>>> {
+    const outcomes: Array<Outcome<WorkflowRunEntity | null>> = [];
+    await Promise.all(
+      statementsOf(creations).map(async (members) => {
+        const some = await this.createSome(members.map((i) => creations[i]!)).catch((error: unknown) =>
+          members.map(() => ({ error })),
+        );
+        members.forEach((i, k) => (outcomes[i] = some[k] ?? { error: new Error("no outcome") }));
+      }),
+    );
+    return outcomes;
+  }
+
+  /** One run's creation in its own statement (see {@link create}; the batch does the same for many). */
+  private async createAlone(creation: RunCreation): Promise<WorkflowRunEntity | null> {
+    const params: unknown[] = [];
+    const run = columnValues(this.runs, creation.run, params);
     // lease and start from the database clock, as a claim takes them
-    if (claim) {
-      params.push(String(claim.leaseMs));
+    if (creation.leaseMs !== undefined) {
+      params.push(String(creation.leaseMs));
       run.push(["lease_expires_at", `now() + ($${params.length} || ' milliseconds')::interval`]);
       run.push(["started_at", "now()"]);
     } else {
       run.push(["lease_expires_at", "NULL"], ["started_at", "NULL"]);
     }
     // the steps as one jsonb array of rows keyed by column name, expanded by jsonb_populate_recordset
-    params.push(JSON.stringify(input.steps.map((step) => toColumns(steps, step))));
+    params.push(JSON.stringify(creation.steps.map((step) => toColumns(this.steps, step))));
     // One statement, so atomic without a transaction: the steps are inserted only with the run.
     const rows = await this.sql.rows<Record<string, unknown>>(
       `WITH run AS (
@@ -125,14 +170,7 @@ export class RunStore {
       params,
     );
     const inserted = rows[0];
-    if (inserted) return { run: fromRow<WorkflowRunEntity>(runs, inserted), created: true };
-    // Nothing inserted: the request id was used before (idempotent execute).
-    const existing = await dbCall(() =>
-      this.dataSource
-        .getRepository(WorkflowRunEntity)
-        .findOneByOrFail({ workspace: input.run.workspace, requestId: input.run.requestId ?? "" }),
-    );
-    return { run: existing, created: false };
+    return inserted ? fromRow<WorkflowRunEntity>(this.runs, inserted) : null;
   }
 
   /**
@@ -315,4 +353,35 @@ export class RunStore {
 /** The message of a recorded `CANCELLED` error ("" for any other error or none). */
 function cancelMessage(error: Record<string, unknown> | null): string {
   return error?.["code"] === "CANCELLED" && typeof error["message"] === "string" ? error["message"] : "";
+}
+
+/**
+ * What two creations must not share a statement over: a request id (the second finds the first's
+ * run) and a concurrency key (the queueing trigger orders the key's runs one by one).
+ */
+function creationKeys(creation: RunCreation): string[] {
+  const run = creation.run as Partial<WorkflowRunEntity>;
+  const keys: string[] = [];
+  if (run.requestId) keys.push(`request:${run.workspace}/${run.requestId}`);
+  if (run.concurrencyKey)
+    keys.push(`concurrency:${run.workflowId ?? run.workflowName}/${run.concurrencyKey}`);
+  return keys;
+}
+
+/**
+ * The statements a batch of creations goes in, as indexes into it: one per set of run columns, and
+ * a run of a concurrency key always alone (the queueing trigger takes the key's lock, and one
+ * statement holding several keys' locks could deadlock with another executor's).
+ */
+function statementsOf(creations: readonly RunCreation[]): number[][] {
+  const bySet = new Map<string, number[]>();
+  const alone: number[][] = [];
+  creations.forEach((creation, i) => {
+    if ((creation.run as Partial<WorkflowRunEntity>).concurrencyKey) return void alone.push([i]);
+    const set = columnSet(creation);
+    const members = bySet.get(set);
+    if (members) members.push(i);
+    else bySet.set(set, [i]);
+  });
+  return [...bySet.values(), ...alone];
 }
