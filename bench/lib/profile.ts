@@ -1,19 +1,35 @@
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 
-/** Runs `fn` under the V8 CPU profiler and writes the profile to `file` (a `.cpuprofile`, for Chrome DevTools). */
-export async function profiled<T>(file: string, fn: () => Promise<T>): Promise<T> {
+/** Runs `fn` between `begin` and `end` on an inspector session of this process; writes what `end` gives to `file`. */
+async function inspected<T>(
+  file: string,
+  begin: (session: Session) => Promise<unknown>,
+  end: (session: Session) => Promise<object>,
+  fn: () => Promise<T>,
+): Promise<T> {
   const session = new Session();
   session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.start");
+  await begin(session);
   try {
     return await fn();
   } finally {
-    const { profile } = await session.post("Profiler.stop");
-    writeFileSync(file, JSON.stringify(profile));
+    writeFileSync(file, JSON.stringify(await end(session)));
     session.disconnect();
   }
+}
+
+/** Runs `fn` under the V8 CPU profiler and writes the profile to `file` (a `.cpuprofile`, for Chrome DevTools). */
+export function profiled<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  return inspected(
+    file,
+    async (session) => {
+      await session.post("Profiler.enable");
+      await session.post("Profiler.start");
+    },
+    async (session) => (await session.post("Profiler.stop")).profile,
+    fn,
+  );
 }
 
 /**
@@ -21,20 +37,18 @@ export async function profiled<T>(file: string, fn: () => Promise<T>): Promise<T
  * collector has already freed too, so the profile shows where the allocation rate comes from, not
  * what is retained), and writes it to `file` (a `.heapprofile`, for Chrome DevTools).
  */
-export async function allocationSampled<T>(file: string, fn: () => Promise<T>): Promise<T> {
-  const session = new Session();
-  session.connect();
-  await session.post("HeapProfiler.enable");
-  await session.post("HeapProfiler.startSampling", {
-    samplingInterval: 4096,
-    includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
-  });
-  try {
-    return await fn();
-  } finally {
-    const { profile } = await session.post("HeapProfiler.stopSampling");
-    writeFileSync(file, JSON.stringify(profile));
-    session.disconnect();
-  }
+export function allocationSampled<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  return inspected(
+    file,
+    async (session) => {
+      await session.post("HeapProfiler.enable");
+      await session.post("HeapProfiler.startSampling", {
+        samplingInterval: 4096,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      });
+    },
+    async (session) => (await session.post("HeapProfiler.stopSampling")).profile,
+    fn,
+  );
 }
