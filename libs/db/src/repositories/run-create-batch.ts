@@ -6,7 +6,7 @@ import type { PreparedStatements } from "./prepared.js";
 
 /** One run to insert: its row's columns (by property), its steps' rows, and its claim's lease if claimed. */
 export interface RunCreation {
-  readonly run: object;
+  readonly run: Readonly<Partial<WorkflowRunEntity>>;
   readonly steps: readonly object[];
   readonly leaseMs?: number;
 }
@@ -51,7 +51,7 @@ export class RunCreateBatch {
 
 /** The run columns a creation names (its run's defined properties): creations of one set share a statement. */
 export function columnSet(creation: RunCreation): string {
-  const run = creation.run as Record<string, unknown>;
+  const run: Readonly<Record<string, unknown>> = creation.run;
   return Object.keys(run)
     .filter((property) => run[property] !== undefined)
     .join(",");

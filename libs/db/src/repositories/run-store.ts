@@ -103,9 +103,9 @@ export class RunStore {
    * a statement, and a statement that fails is tried again run by run, so only a run at fault fails.
    */
   async create(input: NewRun, claim?: ClaimAtCreate): Promise<{ run: WorkflowRunEntity; created: boolean }> {
-    const run = {
+    const run: Partial<WorkflowRunEntity> = {
       ...input.run,
-      ...(claim ? { status: "running", owner: claim.owner } : { owner: null }),
+      ...(claim ? { status: "running" as const, owner: claim.owner } : { owner: null }),
       fence: claim ? "1" : "0",
       eventSeq: claim ? "1" : "0",
       finishedAt: null,
@@ -360,7 +360,7 @@ function cancelMessage(error: Record<string, unknown> | null): string {
  * run) and a concurrency key (the queueing trigger orders the key's runs one by one).
  */
 function creationKeys(creation: RunCreation): string[] {
-  const run = creation.run as Partial<WorkflowRunEntity>;
+  const { run } = creation;
   const keys: string[] = [];
   if (run.requestId) keys.push(`request:${run.workspace}/${run.requestId}`);
   if (run.concurrencyKey)
@@ -377,7 +377,7 @@ function statementsOf(creations: readonly RunCreation[]): number[][] {
   const bySet = new Map<string, number[]>();
   const alone: number[][] = [];
   creations.forEach((creation, i) => {
-    if ((creation.run as Partial<WorkflowRunEntity>).concurrencyKey) return void alone.push([i]);
+    if (creation.run.concurrencyKey) return void alone.push([i]);
     const set = columnSet(creation);
     const members = bySet.get(set);
     if (members) members.push(i);
