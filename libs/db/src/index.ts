@@ -116,6 +116,12 @@ export {
   type SealedColumns,
 } from "./repositories/secret-store.js";
 export { TriggerStore, type NewTrigger } from "./repositories/trigger-store.js";
+export {
+  TableStatistics,
+  RUN_PATH_TABLES,
+  type StaleTable,
+  type StatisticsRefresh,
+} from "./repositories/table-statistics.js";
 export { RunRetention, PRUNE_LOCK_KEY, PRUNE_BATCH_SQL, type Pruned } from "./repositories/run-retention.js";
 export { ScheduleStore, type NewSchedule, type ScheduleChange } from "./repositories/schedule-store.js";
 export {

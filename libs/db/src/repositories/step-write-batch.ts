@@ -57,6 +57,7 @@ export class StepWriteBatch {
     const derive: boolean[] = [];
     const stepOf: number[] = [];
     const stepIds: string[] = [];
+    const stepRunIds: string[] = [];
     writes.forEach((write, i) => {
       const { patch } = write;
       runIds.push(write.runId);
@@ -74,6 +75,7 @@ export class StepWriteBatch {
       for (const stepId of write.stepIds) {
         stepOf.push(i + 1);
         stepIds.push(stepId);
+        stepRunIds.push(write.runId);
       }
     });
     const sql = closes.includes(true) ? this.closingSql : this.sql;
@@ -86,6 +88,7 @@ export class StepWriteBatch {
       derive,
       stepOf,
       stepIds,
+      stepRunIds,
     ]);
     const written = new Map<number, { seq: string; rows: StepRunEntity[] }>();
     for (const row of rows) {
@@ -145,8 +148,8 @@ function batchSql(steps: EntityMetadata, closing: boolean): string {
                        + row_number() OVER (PARTITION BY w.run_id, w.fence ORDER BY w.idx) AS seq
                 FROM w JOIN run ON run.id = w.run_id AND run.fence = w.fence),
        step AS (UPDATE step_runs s SET ${sets.join(",\n                ")}
-                  FROM ws, unnest($7::int[], $8::text[]) AS t(idx, step_id)
-                 WHERE t.idx = ws.idx AND s.run_id = ws.run_id AND s.step_id = t.step_id
+                  FROM ws, unnest($7::int[], $8::text[], $9::uuid[]) AS t(idx, step_id, run_id)
+                 WHERE t.idx = ws.idx AND s.run_id = t.run_id AND s.step_id = t.step_id
                 RETURNING ws.idx AS "__i", s.*)${closing ? items : ""}
   SELECT ws.idx AS "__w", ws.seq AS "__seq", changed.*
     FROM ws LEFT JOIN (SELECT * FROM step${closing ? " UNION ALL SELECT * FROM items" : ""}) changed
