@@ -12,6 +12,7 @@ import {
   RunStore,
   RunWaits,
   SecretStore,
+  TableStatistics,
   TriggerStore,
 } from "@mcp/db";
 import { RegistryService } from "@mcp/proto/registry";
@@ -43,6 +44,7 @@ import { RunWorker, type Reservation } from "./runs/run-worker.js";
 import { EndedSessionWatch } from "./runs/ended-session-watch.js";
 import { SecretVault } from "./secrets/index.js";
 import { RetentionLoop, RunPruner, retentionMetrics } from "./retention/index.js";
+import { StatisticsLoop } from "./statistics/statistics-loop.js";
 import { openSchedules } from "./schedules/open-schedules.js";
 import { build } from "./server.js";
 import { Triggers, WebhookDeliveries, webhookRoute } from "./triggers/index.js";
@@ -220,6 +222,11 @@ export async function startExecutor(
     retentionMetrics(metrics),
   );
   const retentionLoop = new RetentionLoop(pruner, logger, retention);
+  const statisticsLoop = new StatisticsLoop(
+    new TableStatistics(dataSource),
+    logger,
+    config.executor.statisticsCheckMs,
+  );
   const schedules = openSchedules({
     dataSource,
     definitions,
@@ -265,6 +272,7 @@ export async function startExecutor(
   await worker.start();
   endedSessions?.start();
   retentionLoop.start();
+  statisticsLoop.start();
   schedules.ticker?.start();
   return {
     server,
@@ -273,6 +281,7 @@ export async function startExecutor(
     stop: () =>
       base.stop(server, async () => {
         await retentionLoop.stop();
+        await statisticsLoop.stop();
         await schedules.ticker?.stop();
         endedSessions?.stop();
         await worker.stop(config.shutdownGraceMs);

@@ -28,6 +28,11 @@ export interface ExecutorSettings {
   /** How often an executor looks for due schedule ticks (SCHEDULE_POLL_MS; 0 = this executor fires none). */
   readonly schedulePollMs: number;
   /**
+   * How often an executor checks whether the run tables need ANALYZE because autovacuum leaves them
+   * alone (docs/adr/032); 0 = never.
+   */
+  readonly statisticsCheckMs: number;
+  /**
    * The secrets store's keys (`SECRETS_KEY`); undefined when unset (the store then refuses every
    * call). The key bytes never serialise: a logged config shows only the key ids.
    */
@@ -59,6 +64,7 @@ const schema = z.object({
   WEBHOOK_MAX_BODY_BYTES: whole(1, 64 * 1024 * 1024, 1024 * 1024),
   ...retentionEnv,
   SCHEDULE_POLL_MS: whole(0, 60_000, 500),
+  EXECUTOR_STATISTICS_CHECK_MS: whole(0, 3_600_000, 10_000),
 });
 
 /** Parses the environment into a frozen ExecutorConfig; a ConfigError names every bad variable. */
@@ -87,6 +93,7 @@ function settingsOf(env: NodeJS.ProcessEnv): { value?: ExecutorSettings; problem
       startWriteDelayMs: e.EXECUTOR_START_WRITE_DELAY_MS,
       maxRecoveries: e.EXECUTOR_MAX_RECOVERIES,
       schedulePollMs: e.SCHEDULE_POLL_MS,
+      statisticsCheckMs: e.EXECUTOR_STATISTICS_CHECK_MS,
       secrets,
       webhookMaxBodyBytes: e.WEBHOOK_MAX_BODY_BYTES,
       retention: retentionSettings(e),

@@ -86,10 +86,10 @@ export class TableStatistics {
       await runner.startTransaction();
       try {
         await runner.query("SET LOCAL lock_timeout = '1s'");
-        const [lock] = await runner.query<{ held: boolean }[]>(
+        const [lock] = (await runner.query(
           "SELECT pg_try_advisory_xact_lock(hashtext('mcp:analyze:' || $1)) AS held",
           [table],
-        );
+        )) as { held: boolean }[];
         if (!lock?.held) {
           await runner.rollbackTransaction();
           return false;
