@@ -42,4 +42,6 @@ COPY --from=build /app/console/dist ./console/dist
 USER node
 EXPOSE 50051 50052 50053 8080
 ENTRYPOINT ["/usr/bin/tini", "--"]
-CMD ["node", "dist/registry.cjs"]
+# The services run with 64 MB young-generation semi-spaces (V8's default is 16; docs/adr/033), as
+# docker-compose.yml and deploy/k8s start them.
+CMD ["node", "--max-semi-space-size=64", "dist/registry.cjs"]

@@ -3,6 +3,9 @@ import { resolve } from "node:path";
 
 const ROOT = resolve(__dirname, "../..");
 
+/** The Node flags every service runs with (the image's NODE_OPTIONS, `npm start`'s; docs/adr/033). */
+const SERVICE_NODE_FLAGS = ["--max-semi-space-size=64"];
+
 /** A service running in its own process. */
 export interface ServiceProcess {
   readonly child: ChildProcess;
@@ -14,14 +17,15 @@ export interface ServiceProcess {
 
 /**
  * Starts `entry` (a TypeScript file under the repository, e.g. `services/registry/src/main.ts`) in
- * its own Node process with the tsx loader, as `npm run start:<service>` does, and resolves once it
- * logs `listening` (LOG_LEVEL is set to `info` for that line; the rest of its output is drained).
+ * its own Node process with the tsx loader and the services' Node flags, as `npm run start:<service>`
+ * does, and resolves once it logs `listening` (LOG_LEVEL is set to `info` for that line; the rest of
+ * its output is drained).
  */
 export async function startServiceProcess(
   entry: string,
   env: Record<string, string>,
 ): Promise<ServiceProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", resolve(ROOT, entry)], {
+  const child = spawn(process.execPath, [...SERVICE_NODE_FLAGS, "--import", "tsx", resolve(ROOT, entry)], {
     cwd: ROOT,
     env: { PATH: process.env["PATH"] ?? "", HOME: process.env["HOME"] ?? "/tmp", ...env, LOG_LEVEL: "info" },
     stdio: ["ignore", "pipe", "pipe"],

@@ -64,7 +64,7 @@ describe("docker-compose.yml", () => {
     "runs %s compiled (node dist/<service>.cjs) on port %s, after the migrations, with a health check",
     (name, port) => {
       const service = compose.services[name]!;
-      expect(service.command).toEqual(["node", `dist/${name}.cjs`]);
+      expect(service.command).toEqual(["node", "--max-semi-space-size=64", `dist/${name}.cjs`]);
       expect(service.depends_on?.["migrate"]?.condition).toBe("service_completed_successfully");
       expect(service.environment?.["DB_MIGRATIONS"]).toBe("check");
       expect(service.environment?.["PORT"]).toBe(port);
@@ -144,7 +144,7 @@ describe("Dockerfile", () => {
     expect(runtime).not.toMatch(/COPY (libs|services|scripts|cli) /); // no sources, no tsx
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^ENTRYPOINT \["\/usr\/bin\/tini", "--"\]$/m);
-    expect(runtime).toMatch(/^CMD \["node", "dist\/registry\.cjs"\]$/m);
+    expect(runtime).toMatch(/^CMD \["node", "--max-semi-space-size=64", "dist\/registry\.cjs"\]$/m);
     expect(runtime).toMatch(/EXPOSE .*\b8080\b/);
   });
 });

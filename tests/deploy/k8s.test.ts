@@ -98,7 +98,7 @@ describe.each(OVERLAYS)("deploy/k8s/overlays/%s", (overlay) => {
       const deployment = get<IDeployment>("Deployment", `mcp-${name}`);
       const pod = podOf(`mcp-${name}`);
       const container = pod.containers[0]!;
-      expect(container.command).toEqual(["node", `dist/${name}.cjs`]);
+      expect(container.command).toEqual(["node", "--max-semi-space-size=64", `dist/${name}.cjs`]);
       expect(container.ports?.[0]?.containerPort).toBe(port);
       expect(container.env).toContainEqual({ name: "PORT", value: String(port) });
       expect(container.readinessProbe?.grpc?.port).toBe(port);
