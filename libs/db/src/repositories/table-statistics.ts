@@ -39,14 +39,16 @@ export class TableStatistics {
 
   /**
    * The tables autovacuum leaves alone (`ownDuty`), and of those the ones that changed enough since
-   * their last ANALYZE (`stale`).
+   * their last ANALYZE and that this role may analyze (`stale`).
    */
   async check(): Promise<{ ownDuty: boolean; stale: StaleTable[] }> {
     const rows = await dbCall(() =>
       this.dataSource.query<{ table: string; changed_rows: string; stale: boolean }[]>(
         `SELECT s.relname AS table, s.n_mod_since_analyze AS changed_rows,
                 s.n_mod_since_analyze > current_setting('autovacuum_analyze_threshold')::float8
-                  + current_setting('autovacuum_analyze_scale_factor')::float8 * greatest(c.reltuples, 0) AS stale
+                  + current_setting('autovacuum_analyze_scale_factor')::float8 * greatest(c.reltuples, 0)
+                  -- ANALYZE by anyone but the table's owner (or a member of its role) skips the table
+                  AND pg_has_role(current_user, c.relowner, 'USAGE') AS stale
            FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
           WHERE s.schemaname = current_schema() AND s.relname = ANY($1::text[])
             AND NOT (current_setting('autovacuum')::boolean AND current_setting('track_counts')::boolean
