@@ -149,3 +149,19 @@ export function oneStepRun(requestId: string | null = null): NewRun {
     ],
   };
 }
+
+/**
+ * Polls `probe` every 20 ms until it returns true; throws naming `what` after `timeoutMs`. For
+ * conditions another session or process brings about (PostgreSQL's statistics views, a lock freed).
+ */
+export async function until(
+  what: string,
+  probe: () => Promise<boolean> | boolean,
+  timeoutMs = 20_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await probe())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,19 +1,10 @@
 import type { DataSource } from "typeorm";
 import { openDatabase } from "../data-source";
-import { createTestDatabase, oneStepRun, type TestDatabase } from "../testing";
+import { createTestDatabase, oneStepRun, until, type TestDatabase } from "../testing";
 import { ExecutorSession } from "./executor-session";
 import { ExecutorSessions } from "./executor-sessions";
 import { FencedWrites } from "./fenced-writes";
 import { FenceLostError, RunStore } from "./run-store";
-
-/** Polls `probe` every 20 ms until it returns true (10 s at most). */
-async function until(what: string, probe: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("executor sessions (fast failover)", () => {
   let db: TestDatabase;

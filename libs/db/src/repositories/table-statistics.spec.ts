@@ -3,7 +3,7 @@ import { Client, type Pool, type PoolClient, type QueryResultRow } from "pg";
 import type { DataSource } from "typeorm";
 import { openDatabase } from "../data-source";
 import { StepRunEntity } from "../entities/step-run.entity";
-import { createTestDatabase, oneStepRun, type TestDatabase } from "../testing";
+import { createTestDatabase, oneStepRun, until, type TestDatabase } from "../testing";
 import { PreparedStatements } from "./prepared";
 import { RunStore } from "./run-store";
 import { stepRow } from "./step-row";
@@ -34,15 +34,6 @@ const scansOf = (node: PlanNode): PlanNode[] => [
   ...(node["Relation Name"] && node["Node Type"] !== "ModifyTable" ? [node] : []),
   ...(node.Plans ?? []).flatMap(scansOf),
 ];
-
-/** Polls `check` until it returns true (PostgreSQL's table counters reach the statistics views within ~1 s). */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /**
  * The planner statistics of the run path's tables, kept by the executor when autovacuum does not
@@ -109,7 +100,7 @@ describe("TableStatistics", () => {
     expect(await lastAnalyze("workflow_runs")).toBeNull();
 
     await createRuns(60);
-    await until(async () => (await statistics.check()).stale.length === 2, "both tables to be stale");
+    await until("both tables to be stale", async () => (await statistics.check()).stale.length === 2);
     const refresh = await statistics.refresh();
     expect(refresh.ownDuty).toBe(true);
     expect(refresh.analyzed.map((t) => t.table)).toEqual(["step_runs", "workflow_runs"]);
@@ -128,7 +119,7 @@ describe("TableStatistics", () => {
 
   it("skips a table another executor is analyzing (its advisory lock is held)", async () => {
     await createRuns(60);
-    await until(async () => (await statistics.check()).stale.length === 2, "both tables to be stale");
+    await until("both tables to be stale", async () => (await statistics.check()).stale.length === 2);
     const other: PoolClient = await pool.connect();
     try {
       await other.query("BEGIN");
@@ -182,7 +173,7 @@ describe("TableStatistics", () => {
 
   it("after it, the step write's cached plan finds each step by its run and step id", async () => {
     const runs = await createRuns(300);
-    await until(async () => (await statistics.check()).stale.length === 2, "both tables to be stale");
+    await until("both tables to be stale", async () => (await statistics.check()).stale.length === 2);
     await statistics.refresh();
     for (const text of await stepWriteTexts(runs)) {
       const lookups = await stepLookups(text);

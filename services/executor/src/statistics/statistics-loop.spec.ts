@@ -1,5 +1,5 @@
 import { RUN_PATH_TABLES, RunStore, TableStatistics, openDatabase } from "@mcp/db";
-import { createTestDatabase, oneStepRun, type TestDatabase } from "@mcp/db/testing";
+import { createTestDatabase, oneStepRun, until, type TestDatabase } from "@mcp/db/testing";
 import { createLogger } from "@mcp/runtime";
 import type { DataSource } from "typeorm";
 import { StatisticsLoop } from "./statistics-loop.js";
@@ -14,18 +14,6 @@ function recordingLogger() {
     destination: { write: (line: string) => void lines.push(JSON.parse(line) as Line) },
   });
   return { logger, lines };
-}
-
-async function until(
-  check: () => Promise<boolean> | boolean,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /**
@@ -62,9 +50,9 @@ describe("StatisticsLoop", () => {
       const store = new RunStore(dataSource);
       for (let i = 0; i < 80; i += 1) await store.create(oneStepRun(), { owner: "me", leaseMs: 60_000 });
       await until(
+        "both tables analyzed",
         async () =>
           (await lastAnalyze("workflow_runs")) !== null && (await lastAnalyze("step_runs")) !== null,
-        "both tables analyzed",
       );
     } finally {
       await loop.stop();
@@ -91,7 +79,7 @@ describe("StatisticsLoop", () => {
       20,
     );
     loop.start();
-    await until(() => asked === 1, "a check to start");
+    await until("a check to start", () => asked === 1);
     let stopped = false;
     const stopping = loop.stop().then(() => (stopped = true));
     await new Promise((resolve) => setImmediate(resolve));
@@ -129,7 +117,7 @@ describe("StatisticsLoop", () => {
     );
     loop.start();
     try {
-      await until(() => asked >= 2, "a second check");
+      await until("a second check", () => asked >= 2);
     } finally {
       await loop.stop();
     }
