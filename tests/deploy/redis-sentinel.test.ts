@@ -114,7 +114,13 @@ describe("REDIS_URL through Sentinel", () => {
     await client.set("sentinel-test:before", "1");
     expect(await master.command("GET", "sentinel-test:before")).toBe("1");
 
-    await sentinel.command("SENTINEL", "FAILOVER", "platform");
+    // A Sentinel learns of replicas from the master's INFO, which it polls: until it has, a failover
+    // is refused (NOGOODSLAVE). Ask again until it is accepted.
+    await waitFor(
+      "the sentinel to accept a failover",
+      async () => ((await sentinel.command("SENTINEL", "FAILOVER", "platform")) === "OK" ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     await waitFor(
       "the sentinel to promote the replica",
       async () => ((await sentinel.masterPort()) === replica.port ? true : undefined),
