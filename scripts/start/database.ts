@@ -1,4 +1,4 @@
-import { Client } from "pg";
+import { Client, escapeIdentifier } from "pg";
 import { redactUrl } from "@mcp/runtime";
 import { LaunchError } from "./plan.js";
 
@@ -12,10 +12,6 @@ function reason(err: unknown): string {
   if (err instanceof AggregateError) return err.errors.map(reason).join("; ");
   if (err instanceof Error) return err.message || ("code" in err ? String(err.code) : err.name);
   return String(err);
-}
-
-function quoteIdentifier(name: string): string {
-  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /**
@@ -40,7 +36,7 @@ export async function ensureDatabase(url: string): Promise<boolean> {
   try {
     const found = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (found.rowCount) return false;
-    await client.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
+    await client.query(`CREATE DATABASE ${escapeIdentifier(name)}`);
     return true;
   } catch (err) {
     // 42P04 duplicate_database: something else created it meanwhile.

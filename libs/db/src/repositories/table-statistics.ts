@@ -1,3 +1,4 @@
+import { escapeIdentifier } from "pg";
 import type { DataSource } from "typeorm";
 import { dbCall } from "../errors.js";
 
@@ -97,7 +98,7 @@ export class TableStatistics {
           return false;
         }
         // the name is one of RUN_PATH_TABLES (or the caller's own list), never a caller's input
-        await runner.query(`ANALYZE ${quoteIdentifier(table)}`);
+        await runner.query(`ANALYZE ${escapeIdentifier(table)}`);
         await runner.commitTransaction();
         return true;
       } catch (err) {
@@ -109,5 +110,3 @@ export class TableStatistics {
     }
   }
 }
-
-const quoteIdentifier = (name: string) => `"${name.replaceAll('"', '""')}"`;

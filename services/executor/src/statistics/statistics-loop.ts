@@ -51,7 +51,7 @@ export class StatisticsLoop {
         this.toldOwnDuty = ownDuty;
         if (analyzed.length > 0) {
           this.logger.info(
-            { tables: analyzed.map((t) => ({ table: t.table, changedRows: t.changedRows })) },
+            { tables: analyzed },
             "analyzed the run tables: their cached plans are made again",
           );
         }
