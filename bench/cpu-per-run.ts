@@ -11,7 +11,8 @@
  *
  * `npx tsx bench/cpu-per-run.ts`; `BENCH_CPU_PROFILE=<file>.cpuprofile` also writes a CPU profile of
  * the measured runs alone (not start-up or warm-up), for Chrome DevTools or any .cpuprofile reader;
- * `BENCH_CPU_ALLOCATIONS=<file>.heapprofile` writes a sampled profile of where those runs allocate.
+ * `BENCH_CPU_ALLOCATIONS=<file>.heapprofile` writes a sampled profile of where those runs allocate
+ * (with `BENCH_CPU_SURVIVORS=1`, only what outlived a young-generation collection).
  * The process's CPU is also split between its main thread and the others (V8's GC and compiler
  * workers, libuv's pool), read from /proc/self/task on Linux.
  */
@@ -29,6 +30,7 @@ const CONCURRENCY = Number(process.env["BENCH_CPU_CONCURRENCY"] ?? 1);
 const PROFILE = process.env["BENCH_CPU_PROFILE"];
 const STEPS = Number(process.env["BENCH_CPU_STEPS"] ?? 3);
 const ALLOCATIONS = process.env["BENCH_CPU_ALLOCATIONS"];
+const SURVIVORS = process.env["BENCH_CPU_SURVIVORS"] === "1";
 
 /**
  * Counts the PostgreSQL statements and Redis commands this process sends (while `counting.on`), by
@@ -119,7 +121,7 @@ async function main(): Promise<void> {
     const load = await (PROFILE
       ? profiled(PROFILE, runs)
       : ALLOCATIONS
-        ? allocationSampled(ALLOCATIONS, runs)
+        ? allocationSampled(ALLOCATIONS, runs, { survivors: SURVIVORS })
         : runs());
     const used = process.cpuUsage(before);
     const threadsAfter = threadCpu();

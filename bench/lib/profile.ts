@@ -35,9 +35,16 @@ export function profiled<T>(file: string, fn: () => Promise<T>): Promise<T> {
 /**
  * Runs `fn` under V8's sampling heap profiler, counting every sampled allocation (those the garbage
  * collector has already freed too, so the profile shows where the allocation rate comes from, not
- * what is retained), and writes it to `file` (a `.heapprofile`, for Chrome DevTools).
+ * what is retained), and writes it to `file` (a `.heapprofile`, for Chrome DevTools). With
+ * `survivors`, allocations freed by a young-generation collection are left out: the profile then
+ * shows what lives long enough to be copied or promoted, which is what makes scavenges and
+ * old-generation collections costly.
  */
-export function allocationSampled<T>(file: string, fn: () => Promise<T>): Promise<T> {
+export function allocationSampled<T>(
+  file: string,
+  fn: () => Promise<T>,
+  options: { survivors?: boolean } = {},
+): Promise<T> {
   return inspected(
     file,
     async (session) => {
@@ -45,7 +52,7 @@ export function allocationSampled<T>(file: string, fn: () => Promise<T>): Promis
       await session.post("HeapProfiler.startSampling", {
         samplingInterval: 4096,
         includeObjectsCollectedByMajorGC: true,
-        includeObjectsCollectedByMinorGC: true,
+        includeObjectsCollectedByMinorGC: !options.survivors,
       });
     },
     async (session) => (await session.post("HeapProfiler.stopSampling")).profile,
