@@ -64,6 +64,33 @@ describe("StepLogs", () => {
     expect(got.map((m) => (m.kind === "chunk" ? m.text : "<end>"))).toEqual(["early\n", "late\n", "<end>"]);
   });
 
+  it("tells a follower here that an attempt which printed nothing ended; a later follower gets only the attempt running", async () => {
+    const logs = new StepLogs(bus(), { flushMs: 1, maxBytesPerFlush: 1024, backlogBytes: 1024 });
+    const got: StepLogMessage[] = [];
+    const stop = await logs.follow("r", "s", (m) => got.push(m));
+    const quiet = logs.writer("r", "s");
+    quiet.end();
+    await ended(got);
+    stop();
+    expect(got).toEqual([{ kind: "end", seq: 1 }]);
+
+    // attempt 1 printed and ended, attempt 2 is printing: a follower now starts from attempt 2
+    const first = logs.writer("r", "s");
+    first.write("stdout", Buffer.from("one\n"));
+    first.end();
+    const second = logs.writer("r", "s");
+    second.write("stdout", Buffer.from("two\n"));
+    const late: StepLogMessage[] = [];
+    const stopLate = await logs.follow("r", "s", (m) => late.push(m));
+    second.end();
+    await ended(late);
+    stopLate();
+    expect(late).toEqual([
+      { kind: "chunk", seq: 1, stream: "stdout", text: "two\n" },
+      { kind: "end", seq: 2 },
+    ]);
+  });
+
   it("ends an attempt on the bus with no message: a follower on another replica ends on the step's run event", async () => {
     const shared = bus();
     const channels: string[] = [];

@@ -72,6 +72,8 @@ interface Live {
  */
 export class StepLogs {
   private readonly live = new Map<string, Live>();
+  /** What an attempt's writer uses of this (made once). */
+  private readonly port: AttemptLogPort;
 
   constructor(
     private readonly bus: EventBus,
@@ -80,83 +82,60 @@ export class StepLogs {
     private readonly onPublishError: (err: unknown) => void = () => undefined,
     /** The runs' events, which tell a follower on any replica that its step ended. */
     private readonly runEvents?: RunEventSource,
-  ) {}
+  ) {
+    this.port = {
+      limits,
+      begin: (key) => this.begin(key),
+      send: (key, live, message) => this.send(key, live, message),
+      finish: (key, live) => this.finish(key, live),
+    };
+  }
 
-  /** A writer for one attempt of a step; call {@link StepLogWriter.end} when it ends. */
+  /**
+   * A writer for one attempt of a step; call {@link StepLogWriter.end} when it ends. It costs nothing
+   * until the attempt writes: most steps print nothing.
+   */
   writer(runId: string, stepId: string): StepLogWriter {
-    const key = logChannel(runId, stepId);
+    return new AttemptLog(this.port, logChannel(runId, stepId));
+  }
+
+  /** The attempt `key` started writing: its own backlog from now on, with the step's followers. */
+  private begin(key: string): Live {
     const live: Live = {
       backlog: [],
       backlogBytes: 0,
       listeners: this.live.get(key)?.listeners ?? new Set(),
     };
     this.live.set(key, live);
-    let seq = 0;
-    let pending: { stream: LogStream; parts: Buffer[]; bytes: number }[] = [];
-    let pendingBytes = 0;
-    let dropped = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let ended = false;
+    return live;
+  }
 
-    const send = (message: StepLogMessage) => {
-      if (message.kind === "chunk") {
-        live.backlog.push(message);
-        live.backlogBytes += message.text.length;
-        while (live.backlogBytes > this.limits.backlogBytes && live.backlog.length > 1) {
-          const first = live.backlog.shift();
-          live.backlogBytes -= first?.kind === "chunk" ? first.text.length : 0;
-        }
+  /**
+   * Gives `message` of the attempt `key` to its followers here (a chunk also to its backlog and the
+   * bus); `live` is undefined for an attempt that wrote nothing (its end reaches followers here).
+   */
+  private send(key: string, live: Live | undefined, message: StepLogMessage): void {
+    const to = live ?? this.live.get(key);
+    if (!to) return;
+    if (message.kind === "chunk") {
+      to.backlog.push(message);
+      to.backlogBytes += message.text.length;
+      while (to.backlogBytes > this.limits.backlogBytes && to.backlog.length > 1) {
+        const first = to.backlog.shift();
+        to.backlogBytes -= first?.kind === "chunk" ? first.text.length : 0;
       }
-      for (const listener of live.listeners) listener(message);
-      // an attempt's end only to this process's followers; the others hear the step's run event
-      if (message.kind === "chunk") this.bus.publish(key, JSON.stringify(message)).catch(this.onPublishError);
-    };
-    const flush = () => {
-      timer = undefined;
-      for (const group of pending) {
-        send({
-          kind: "chunk",
-          seq: ++seq,
-          stream: group.stream,
-          text: Buffer.concat(group.parts).toString("utf8"),
-        });
-      }
-      if (dropped > 0) {
-        send({
-          kind: "chunk",
-          seq: ++seq,
-          stream: "stderr",
-          text: `\n[live log: ${dropped} bytes skipped]\n`,
-        });
-      }
-      pending = [];
-      pendingBytes = 0;
-      dropped = 0;
-    };
-    return {
-      write: (stream, chunk) => {
-        if (ended) return;
-        const room = this.limits.maxBytesPerFlush - pendingBytes;
-        const kept = chunk.length <= room ? chunk : chunk.subarray(0, Math.max(0, room));
-        dropped += chunk.length - kept.length;
-        if (kept.length > 0) {
-          const last = pending.at(-1);
-          if (last?.stream === stream) last.parts.push(Buffer.from(kept));
-          else pending.push({ stream, parts: [Buffer.from(kept)], bytes: kept.length });
-          pendingBytes += kept.length;
-        }
-        timer ??= setTimeout(flush, this.limits.flushMs);
-      },
-      end: () => {
-        if (ended) return;
-        ended = true;
-        clearTimeout(timer);
-        flush();
-        send({ kind: "end", seq: ++seq });
-        if (this.live.get(key) === live && live.listeners.size === 0) this.live.delete(key);
-        else if (this.live.get(key) === live) live.backlog.length = 0;
-      },
-    };
+    }
+    for (const listener of to.listeners) listener(message);
+    // an attempt's end only to this process's followers; the others hear the step's run event
+    if (message.kind === "chunk") this.bus.publish(key, JSON.stringify(message)).catch(this.onPublishError);
+  }
+
+  /** The attempt `key` ended: its output is kept here only while someone follows the step. */
+  private finish(key: string, live: Live | undefined): void {
+    const current = this.live.get(key);
+    if (!current || (live !== undefined && current !== live)) return;
+    if (current.listeners.size === 0) this.live.delete(key);
+    else current.backlog.length = 0;
   }
 
   /**
@@ -200,5 +179,80 @@ export class StepLogs {
       subscription.close().catch(() => undefined);
       ends?.close().catch(() => undefined);
     };
+  }
+}
+
+/** What {@link AttemptLog} needs of its {@link StepLogs}. */
+interface AttemptLogPort {
+  readonly limits: StepLogLimits;
+  begin(key: string): Live;
+  send(key: string, live: Live | undefined, message: StepLogMessage): void;
+  finish(key: string, live: Live | undefined): void;
+}
+
+/**
+ * One attempt's output being written (see {@link StepLogs.writer}): buffered, and published at most
+ * every `flushMs`, at most `maxBytesPerFlush` each time.
+ */
+class AttemptLog implements StepLogWriter {
+  /** Set at the first write. */
+  private live: Live | undefined;
+  private seq = 0;
+  private pending: { stream: LogStream; parts: Buffer[] }[] = [];
+  private pendingBytes = 0;
+  private dropped = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly logs: AttemptLogPort,
+    private readonly key: string,
+  ) {}
+
+  write(stream: LogStream, chunk: Buffer): void {
+    if (this.ended) return;
+    this.live ??= this.logs.begin(this.key);
+    const room = this.logs.limits.maxBytesPerFlush - this.pendingBytes;
+    const kept = chunk.length <= room ? chunk : chunk.subarray(0, Math.max(0, room));
+    this.dropped += chunk.length - kept.length;
+    if (kept.length > 0) {
+      const last = this.pending.at(-1);
+      if (last?.stream === stream) last.parts.push(Buffer.from(kept));
+      else this.pending.push({ stream, parts: [Buffer.from(kept)] });
+      this.pendingBytes += kept.length;
+    }
+    this.timer ??= setTimeout(() => this.flush(), this.logs.limits.flushMs);
+  }
+
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    this.flush();
+    this.logs.send(this.key, this.live, { kind: "end", seq: ++this.seq });
+    this.logs.finish(this.key, this.live);
+  }
+
+  private flush(): void {
+    this.timer = undefined;
+    for (const group of this.pending) {
+      this.logs.send(this.key, this.live, {
+        kind: "chunk",
+        seq: ++this.seq,
+        stream: group.stream,
+        text: Buffer.concat(group.parts).toString("utf8"),
+      });
+    }
+    if (this.dropped > 0) {
+      this.logs.send(this.key, this.live, {
+        kind: "chunk",
+        seq: ++this.seq,
+        stream: "stderr",
+        text: `\n[live log: ${this.dropped} bytes skipped]\n`,
+      });
+    }
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.dropped = 0;
   }
 }

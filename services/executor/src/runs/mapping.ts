@@ -2,6 +2,7 @@ import { create } from "@bufbuild/protobuf";
 import { durationFromMs, timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { decisionOf, type ListedRun, type StepRunEntity, type WorkflowRunEntity } from "@mcp/db";
 import {
+  isFinalRunStatus,
   isFinalStepStatus,
   ApprovalStateSchema,
   RunErrorSchema,
@@ -54,6 +55,8 @@ const STEP_KIND: Record<string, StepKind> = {
 
 /** Stored status name → API enum. */
 export const runStatusOf = (name: string): RunStatus => RUN_STATUS[name] ?? RunStatus.UNSPECIFIED;
+/** Whether a run stored with `status` has ended (run.proto's final statuses). */
+export const isFinalRunRow = (status: string): boolean => isFinalRunStatus(runStatusOf(status));
 /** API enum → stored status name. */
 export const runStatusName = (status: RunStatus): string | undefined =>
   Object.entries(RUN_STATUS).find(([, v]) => v === status)?.[0];

@@ -4,7 +4,7 @@ import type { WorkflowRun } from "@mcp/proto/executor";
 import { RunLauncher } from "./run-launcher.js";
 import type { RunReader } from "./run-reader.js";
 import type { Started } from "./run-starter.js";
-import type { RunSubscription, RunWatcher } from "./run-watcher.js";
+import type { RunEndSubscription, RunWatcher } from "./run-watcher.js";
 import type { Reservation } from "./run-worker.js";
 
 const entity = (id: string) => ({ id, eventSeq: "4" }) as WorkflowRunEntity;
@@ -23,7 +23,7 @@ function launcher(options: { room: boolean; endedRuns?: EndedRuns }) {
       calls.push("close");
       return Promise.resolve();
     },
-  } as unknown as RunSubscription;
+  } as unknown as RunEndSubscription;
   const reader = {
     get: (_workspace: string | null, id: string) => {
       calls.push(`get ${id}`);
@@ -34,16 +34,16 @@ function launcher(options: { room: boolean; endedRuns?: EndedRuns }) {
       id: string,
       _timeoutMs: number,
       _signal: AbortSignal,
-      from?: { knownSequence: bigint; ended?: () => RunWithSteps | undefined },
+      from?: { ended?: () => RunWithSteps | undefined },
     ) => {
-      calls.push(`waitForEnd ${id}${from ? ` from ${from.knownSequence}` : ""}`);
+      calls.push(`waitForEnd ${id}${from ? " (subscribed)" : ""}`);
       const ended = from?.ended?.();
       if (ended) calls.push(`ended ${ended.run.id} handed over`);
       return Promise.resolve(answer(id, "ended"));
     },
   } as unknown as RunReader;
   const watcher = {
-    subscribe: (id: string) => {
+    subscribeToEnd: (id: string) => {
       calls.push(`subscribe ${id}`);
       return subscription;
     },
@@ -117,7 +117,7 @@ describe("RunLauncher", () => {
       "create claimed",
       "subscribe r",
       "drive r",
-      "waitForEnd r from 4",
+      "waitForEnd r (subscribed)",
       "release",
       "close",
     ]);
@@ -132,7 +132,7 @@ describe("RunLauncher", () => {
       "create claimed",
       "subscribe r",
       "drive r",
-      "waitForEnd r from 4",
+      "waitForEnd r (subscribed)",
       "ended r handed over",
       "release",
       "close",
@@ -152,7 +152,7 @@ describe("RunLauncher", () => {
       "subscribe r",
       "listenElsewhere",
       "wake r",
-      "waitForEnd r from 4",
+      "waitForEnd r (subscribed)",
       "close",
     ]);
   });

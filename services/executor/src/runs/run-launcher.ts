@@ -2,7 +2,7 @@ import type { WorkflowRunEntity } from "@mcp/db";
 import type { WorkflowRun } from "@mcp/proto/executor";
 import type { RunReader } from "./run-reader.js";
 import type { RunStarter, Started } from "./run-starter.js";
-import type { RunSubscription, RunWatcher } from "./run-watcher.js";
+import type { RunEndSubscription, RunWatcher } from "./run-watcher.js";
 import type { Reservation } from "./run-worker.js";
 import { isQueuedByKey } from "./mapping.js";
 import type { EndedRuns } from "./ended-runs.js";
@@ -72,7 +72,7 @@ export class RunLauncher {
   ): Promise<Launched> {
     const { reader, watcher } = this.deps;
     const slot = this.deps.reserve();
-    let subscription: RunSubscription | undefined;
+    let subscription: RunEndSubscription | undefined;
     let forget: (() => void) | undefined;
     try {
       const started = await create(slot?.claim);
@@ -87,7 +87,7 @@ export class RunLauncher {
         return { run, created: false };
       }
       if (options.wait) {
-        subscription = watcher.subscribe(id);
+        subscription = watcher.subscribeToEnd(id);
         forget = this.deps.endedRuns?.expect(id);
       }
       if (slot && started.run.owner !== null) {
@@ -101,7 +101,6 @@ export class RunLauncher {
       const run = subscription
         ? await reader.waitForEnd(started.run.workspace, id, timeoutMs, signal, {
             subscription,
-            knownSequence: BigInt(started.run.eventSeq),
             ended: () => this.deps.endedRuns?.ended(id),
           })
         : await reader.get(started.run.workspace, id);

@@ -2,7 +2,7 @@ import type { RunQueries, RunWithSteps, StepRunEntity, WorkflowRunEntity } from 
 import { RunStatus } from "@mcp/proto/executor";
 import type { Definitions } from "../definitions/definitions.js";
 import { RunReader } from "./run-reader.js";
-import type { RunSubscription, RunWatcher } from "./run-watcher.js";
+import type { RunEndSubscription, RunWatcher } from "./run-watcher.js";
 
 const run = (status: string) =>
   ({
@@ -41,14 +41,13 @@ function reader(stored: WorkflowRunEntity, ended: RunWithSteps | undefined) {
     },
   } as unknown as RunQueries;
   const subscription = {
-    // the run's events end with its final one (none needed here)
-    events: async function* () {},
-  } as unknown as RunSubscription;
+    // the run's end was heard
+    untilEnd: () => Promise.resolve(),
+  } as unknown as RunEndSubscription;
   const subject = new RunReader(queries, {} as RunWatcher, {} as Definitions);
   const wait = () =>
     subject.waitForEnd("default", "r1", 1_000, new AbortController().signal, {
       subscription,
-      knownSequence: 1n,
       ended: () => ended,
     });
   return { reads, wait };
@@ -64,14 +63,12 @@ function waiting() {
     },
   } as unknown as RunQueries;
   const subscription = {
-    events: async function* (signal: AbortSignal) {
-      await new Promise<void>((resolve) => {
+    untilEnd: (signal: AbortSignal) =>
+      new Promise<void>((resolve) => {
         if (signal.aborted) resolve();
         signal.addEventListener("abort", () => resolve(), { once: true });
-      });
-      yield* [];
-    },
-  } as unknown as RunSubscription;
+      }),
+  } as unknown as RunEndSubscription;
   return { reads, subscription, subject: new RunReader(queries, {} as RunWatcher, {} as Definitions) };
 }
 
@@ -97,14 +94,12 @@ describe("RunReader.waitForEnd", () => {
     const started = Date.now();
     const late = await subject.waitForEnd("default", "r1", 30, new AbortController().signal, {
       subscription,
-      knownSequence: 1n,
     });
     expect(Date.now() - started).toBeGreaterThanOrEqual(25);
     expect(late.status).toBe(RunStatus.RUNNING);
     const caller = new AbortController();
     const gone = subject.waitForEnd("default", "r1", 60_000, caller.signal, {
       subscription,
-      knownSequence: 1n,
     });
     caller.abort();
     expect((await gone).status).toBe(RunStatus.RUNNING);

@@ -18,7 +18,7 @@ import type { RunStatusName } from "@mcp/db";
 import type { Definitions } from "../definitions/definitions.js";
 import { concurrencyWait } from "./concurrency-wait.js";
 import { runStatusName, toWorkflowRun } from "./mapping.js";
-import type { RunSubscription, RunWatcher } from "./run-watcher.js";
+import type { RunEndSubscription, RunWatcher } from "./run-watcher.js";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -48,8 +48,7 @@ export class RunReader {
 
   /**
    * Blocks until the run ends or `timeoutMs` passes, then returns it as it is. `from`: a run the
-   * caller has just created and subscribed to before it started, known up to `knownSequence`; its
-   * `ended` gives the run as its end left it when a driver in this process wrote that end (then no
+   * caller has just created and subscribed to (its end) before it started; its `ended` gives the run as its end left it when a driver in this process wrote that end (then no
    * read is made: docs/adr/029).
    */
   async waitForEnd(
@@ -58,8 +57,7 @@ export class RunReader {
     timeoutMs: number,
     signal: AbortSignal,
     from?: {
-      readonly subscription: RunSubscription;
-      readonly knownSequence: bigint;
+      readonly subscription: RunEndSubscription;
       readonly ended?: () => RunWithSteps | undefined;
     },
   ): Promise<WorkflowRun> {
@@ -70,12 +68,13 @@ export class RunReader {
     const timer = setTimeout(stop, timeoutMs);
     signal.addEventListener("abort", stop, { once: true });
     if (signal.aborted) stop();
-    const events = from
-      ? from.subscription.events(deadline.signal, { knownSequence: from.knownSequence })
-      : this.watcher.watch(scope, id, deadline.signal);
     try {
-      for await (const _event of events) {
-        // the events end by themselves when the run reaches a final status
+      if (from) {
+        await from.subscription.untilEnd(deadline.signal);
+      } else {
+        for await (const _event of this.watcher.watch(scope, id, deadline.signal)) {
+          // the events end by themselves when the run reaches a final status
+        }
       }
     } catch (err) {
       if (!deadline.signal.aborted) throw err;

@@ -6,7 +6,7 @@ import { isFinalRunStatus, RunEventSchema, type RunEvent } from "@mcp/proto/exec
 import type { Subscription } from "@mcp/coordination";
 import type { RunEvents } from "../events/run-events.js";
 import { concurrencyWait } from "./concurrency-wait.js";
-import { toWorkflowRun } from "./mapping.js";
+import { isFinalRunRow, toWorkflowRun } from "./mapping.js";
 
 const isTerminal = (event: RunEvent) =>
   (event.event.case === "runSnapshot" &&
@@ -23,37 +23,72 @@ export interface EventsOptions {
   readonly knownSequence?: bigint;
 }
 
+/** What a subscription reads from the database when its run has been quiet too long. */
+interface RunLookups {
+  snapshot(runId: string): Promise<RunEvent>;
+  /** The run's last event sequence number and whether it has ended; undefined when there is no such run. */
+  progress(runId: string): Promise<{ readonly sequence: bigint; readonly ended: boolean } | undefined>;
+}
+
 /**
- * A run's events as this process receives them, from {@link RunWatcher.subscribe} on: those of a
- * run driven here at once, and (after {@link listenElsewhere}) those published by other executors.
- * Read them with {@link events}; {@link close} when done.
+ * A run's events as this process receives them, from the moment it is made: those of a run driven
+ * here at once, and (after {@link listenElsewhere}) those published by other executors.
  */
-export class RunSubscription {
-  private readonly pending: RunEvent[] = [];
-  private wake: (() => void) | undefined;
+abstract class RunListener {
   private readonly stopListening: () => void;
   private subscription: Subscription | undefined;
 
   constructor(
-    private readonly runId: string,
-    private readonly watcher: {
-      snapshot(runId: string): Promise<RunEvent>;
-      findSequence(runId: string): Promise<bigint | undefined>;
-    },
+    protected readonly runId: string,
     private readonly runEvents: RunEvents,
-    private readonly resyncMs: number,
   ) {
     this.stopListening = runEvents.listen(runId, (event) => this.receive(event));
   }
 
   /**
-   * Also receives what other executors publish (Redis pub/sub). Without it (Redis away) the events
-   * still come, from the database every `resyncMs`.
+   * Also receives what other executors publish (Redis pub/sub). Without it (Redis away) the run is
+   * still followed, from the database every `resyncMs`.
    */
   async listenElsewhere(): Promise<void> {
     this.subscription ??= await this.runEvents
       .subscribe(this.runId, (event) => this.receive(event))
       .catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    this.stopListening();
+    await this.subscription?.close();
+  }
+
+  protected abstract receive(event: RunEvent): void;
+}
+
+/** Waits `resyncMs` for `wake`; true when woken. */
+function woken(resyncMs: number, onWake: (wake: () => void) => void): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), resyncMs);
+    onWake(() => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+  });
+}
+
+/**
+ * A run's events, for a caller that reads them all (WatchRun): read them with {@link events};
+ * {@link close} when done.
+ */
+export class RunSubscription extends RunListener {
+  private readonly pending: RunEvent[] = [];
+  private wake: (() => void) | undefined;
+
+  constructor(
+    runId: string,
+    private readonly lookups: RunLookups,
+    runEvents: RunEvents,
+    private readonly resyncMs: number,
+  ) {
+    super(runId, runEvents);
   }
 
   /**
@@ -68,7 +103,7 @@ export class RunSubscription {
       if (options.knownSequence !== undefined) {
         last = options.knownSequence;
       } else {
-        const snapshot = await this.watcher.snapshot(this.runId);
+        const snapshot = await this.lookups.snapshot(this.runId);
         last = snapshot.sequence;
         yield snapshot;
         if (isTerminal(snapshot)) return;
@@ -86,19 +121,13 @@ export class RunSubscription {
           if (isTerminal(event)) return;
         }
         if (progressed) continue;
-        const woke = await new Promise<boolean>((resolve) => {
-          const timer = setTimeout(() => resolve(false), this.resyncMs);
-          this.wake = () => {
-            clearTimeout(timer);
-            resolve(true);
-          };
-        });
+        const woke = await woken(this.resyncMs, (wake) => (this.wake = wake));
         this.wake = undefined;
         if (woke || signal.aborted) continue;
         // Quiet for resyncMs: if the run moved on without us seeing it, continue from a fresh snapshot.
-        const sequence = await this.watcher.findSequence(this.runId);
-        if (sequence !== undefined && sequence > last) {
-          const snapshot = await this.watcher.snapshot(this.runId);
+        const found = await this.lookups.progress(this.runId);
+        if (found !== undefined && found.sequence > last) {
+          const snapshot = await this.lookups.snapshot(this.runId);
           last = snapshot.sequence;
           yield snapshot;
           if (isTerminal(snapshot)) return;
@@ -109,13 +138,61 @@ export class RunSubscription {
     }
   }
 
-  async close(): Promise<void> {
-    this.stopListening();
-    await this.subscription?.close();
+  protected receive(event: RunEvent): void {
+    this.pending.push(event);
+    this.wake?.();
+  }
+}
+
+/**
+ * A run's end, for a caller that waits for it and reads the run then (ExecuteWorkflow with wait):
+ * {@link untilEnd}; {@link close} when done. The events before the end are noticed, not queued:
+ * waiting costs nothing per step.
+ */
+export class RunEndSubscription extends RunListener {
+  private ended = false;
+  /** How many events were heard. */
+  private heard = 0;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    runId: string,
+    private readonly lookups: RunLookups,
+    runEvents: RunEvents,
+    private readonly resyncMs: number,
+  ) {
+    super(runId, runEvents);
   }
 
-  private receive(event: RunEvent): void {
-    this.pending.push(event);
+  /**
+   * Resolves once the run has ended (its final event heard here, or found in the database after
+   * `resyncMs` with no event heard: events are at most once) or `signal` aborts.
+   */
+  async untilEnd(signal: AbortSignal): Promise<void> {
+    const onAbort = () => this.wake?.();
+    signal.addEventListener("abort", onAbort);
+    try {
+      let heard = this.heard;
+      while (!this.ended && !signal.aborted) {
+        const woke = await woken(this.resyncMs, (wake) => (this.wake = wake));
+        this.wake = undefined;
+        if (woke || this.ended || signal.aborted) continue;
+        // events came meanwhile: the run is moving and heard here
+        if (this.heard !== heard) {
+          heard = this.heard;
+          continue;
+        }
+        if ((await this.lookups.progress(this.runId))?.ended) return;
+      }
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  protected receive(event: RunEvent): void {
+    this.heard += 1;
+    if (!isTerminal(event)) return;
+    this.ended = true;
     this.wake?.();
   }
 }
@@ -148,6 +225,11 @@ export class RunWatcher {
     return new RunSubscription(runId, this, this.events, this.resyncMs);
   }
 
+  /** Starts listening for the run's end in this process (add other executors' with `listenElsewhere`). */
+  subscribeToEnd(runId: string): RunEndSubscription {
+    return new RunEndSubscription(runId, this, this.events, this.resyncMs);
+  }
+
   /**
    * Subscribe (everywhere), then the events until the run ends or `signal` aborts. NOT_FOUND when the
    * run is not in `scope` (the caller's workspace): a run's events are published by run id, so the
@@ -166,10 +248,10 @@ export class RunWatcher {
     }
   }
 
-  /** The run's last event sequence number; undefined when there is no such run. */
-  async findSequence(runId: string): Promise<bigint | undefined> {
+  /** The run's last event sequence number and whether it has ended; undefined when there is no such run. */
+  async progress(runId: string): Promise<{ sequence: bigint; ended: boolean } | undefined> {
     const run = await this.queries.findRun(ANY_WORKSPACE, runId);
-    return run ? BigInt(run.eventSeq) : undefined;
+    return run ? { sequence: BigInt(run.eventSeq), ended: isFinalRunRow(run.status) } : undefined;
   }
 
   async snapshot(runId: string): Promise<RunEvent> {

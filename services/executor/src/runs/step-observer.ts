@@ -1,5 +1,5 @@
 import type { Span } from "@mcp/runtime";
-import { inSpan, type Logger } from "@mcp/runtime";
+import { inSpan, tracingOn, type Logger } from "@mcp/runtime";
 import { StepFailure, type RunnerFor, type StepContext, type StepResult } from "../step/index.js";
 import type { LlmUsageMeter } from "../usage/llm-usage.js";
 import { stepTokensOf } from "../usage/step-usage.js";
@@ -24,21 +24,24 @@ export function observeSteps(base: RunnerFor, deps: StepObserverDeps): RunnerFor
     const runner = base(mcp);
     return {
       run: (context) =>
-        inSpan(
-          {
-            service: "executor",
-            name: `step ${context.stepId}`,
-            attributes: {
-              "mcp.run.id": context.runId,
-              "mcp.step.id": context.stepId,
-              "mcp.step.attempt": context.attempt,
-              "mcp.name": context.mcp.name,
-              "mcp.version": context.mcp.version,
-              "mcp.type": typeName(context.mcp.type),
-            },
-          },
-          (span) => attempt(() => runner.run(context), context, span, deps),
-        ),
+        // while tracing is off the attempt is not wrapped in a span at all (no span, no attributes)
+        tracingOn()
+          ? inSpan(
+              {
+                service: "executor",
+                name: `step ${context.stepId}`,
+                attributes: {
+                  "mcp.run.id": context.runId,
+                  "mcp.step.id": context.stepId,
+                  "mcp.step.attempt": context.attempt,
+                  "mcp.name": context.mcp.name,
+                  "mcp.version": context.mcp.version,
+                  "mcp.type": typeName(context.mcp.type),
+                },
+              },
+              (span) => attempt(() => runner.run(context), context, span, deps),
+            )
+          : attempt(() => runner.run(context), context, undefined, deps),
     };
   };
 }
@@ -46,11 +49,13 @@ export function observeSteps(base: RunnerFor, deps: StepObserverDeps): RunnerFor
 async function attempt(
   run: () => Promise<StepResult>,
   context: StepContext,
-  span: Span,
+  span: Span | undefined,
   deps: StepObserverDeps,
 ): Promise<StepResult> {
-  const started = performance.now();
-  const log = (status: string, extra: object) =>
+  // the debug line's fields are gathered only when it is written
+  const started = deps.log.isLevelEnabled("debug") ? performance.now() : undefined;
+  const log = (status: string, extra: object) => {
+    if (started === undefined) return;
     deps.log.debug(
       {
         step_id: context.stepId,
@@ -62,27 +67,32 @@ async function attempt(
       },
       "step attempt",
     );
+  };
   try {
     const result = await run();
     const priced = deps.usage ? deps.usage.record(context.mcp, result) : result;
     const tokens = stepTokensOf(priced.usage);
-    span.setAttribute("mcp.step.status", "succeeded");
-    if (tokens) {
-      span.setAttributes({
-        "gen_ai.request.model": tokens.model,
-        "gen_ai.usage.input_tokens": tokens.inputTokens,
-        "gen_ai.usage.output_tokens": tokens.outputTokens,
-        ...(tokens.cost
-          ? { "mcp.llm.cost": tokens.cost.amount, "mcp.llm.currency": tokens.cost.currency }
-          : {}),
-      });
+    if (span) {
+      span.setAttribute("mcp.step.status", "succeeded");
+      if (tokens) {
+        span.setAttributes({
+          "gen_ai.request.model": tokens.model,
+          "gen_ai.usage.input_tokens": tokens.inputTokens,
+          "gen_ai.usage.output_tokens": tokens.outputTokens,
+          ...(tokens.cost
+            ? { "mcp.llm.cost": tokens.cost.amount, "mcp.llm.currency": tokens.cost.currency }
+            : {}),
+        });
+      }
     }
     log("succeeded", tokens ? { input_tokens: tokens.inputTokens, output_tokens: tokens.outputTokens } : {});
     return priced;
   } catch (err) {
-    const failure = StepFailure.from(err);
-    span.setAttributes({ "mcp.step.status": "failed", "mcp.step.error.reason": failure.code });
-    log("failed", { reason: failure.code });
+    if (span || started !== undefined) {
+      const failure = StepFailure.from(err);
+      span?.setAttributes({ "mcp.step.status": "failed", "mcp.step.error.reason": failure.code });
+      log("failed", { reason: failure.code });
+    }
     throw err;
   }
 }
