@@ -1,8 +1,8 @@
-import { create } from "@bufbuild/protobuf";
+import { create, toJson } from "@bufbuild/protobuf";
 import { McpConfigSchema, McpType } from "@mcp/proto/registry";
 import { ExecutionMode, StepSchema, WorkflowSpecSchema } from "@mcp/proto/workflows";
 import type { PinnedMcp } from "../step/index.js";
-import { decodePlan, encodePlan, runPlanOf, type PlanParts } from "./plan-codec.js";
+import { decodePlan, encodePlan, runPlanOf, type PlanParts, type StoredPlan } from "./plan-codec.js";
 
 const script = (id: string, name: string): PinnedMcp => ({
   id,
@@ -64,5 +64,48 @@ describe("plan-codec", () => {
       [false, false],
       [false, false],
     ]);
+  });
+
+  it("stores each pinned MCP version once, however many steps and tools call it", () => {
+    const upper = script("00000000-0000-4000-8000-00000000000a", "upper");
+    const shared: PlanParts = {
+      ...parts,
+      spec: create(WorkflowSpecSchema, {
+        steps: ["a", "b", "c"].map((stepId) => create(StepSchema, { stepId })),
+      }),
+      // the same version reached twice as different objects (another lookup), and once as a tool
+      mcps: new Map([
+        ["a", upper],
+        ["b", { ...upper }],
+        ["c", script("00000000-0000-4000-8000-00000000000b", "lower")],
+      ]),
+      tools: new Map([["c", [upper, script("00000000-0000-4000-8000-00000000000c", "trim")]]]),
+    };
+    const run = stored(shared, {});
+    const plan = run.plan as StoredPlan;
+    expect(plan.pinned?.map((m) => m.name)).toEqual(["upper", "lower", "trim"]);
+    expect(plan.stepMcps).toEqual({ a: 0, b: 0, c: 1 });
+    expect(plan.stepTools).toEqual({ c: [0, 2] });
+    expect(plan.mcps).toBeUndefined();
+    // a claiming executor decodes what the creating one drives
+    const decoded = decodePlan(run);
+    expect(decoded).toEqual(runPlanOf(shared, run));
+    expect(decoded.plan.mcps.get("b")?.config).toEqual(upper.config);
+  });
+
+  it("still decodes a plan stored with a copy of the MCP per step (before pinned MCPs were shared)", () => {
+    const encodeOld = (m: PinnedMcp) => ({ ...m, config: toJson(McpConfigSchema, m.config) });
+    const old = {
+      spec: toJson(WorkflowSpecSchema, parts.spec),
+      mcps: Object.fromEntries([...parts.mcps].map(([stepId, m]) => [stepId, encodeOld(m)])),
+      tools: Object.fromEntries([...parts.tools].map(([stepId, list]) => [stepId, list.map(encodeOld)])),
+      requestHash: "hash-1",
+    };
+    const run = {
+      id: "00000000-0000-4000-8000-0000000000f1",
+      plan: JSON.parse(JSON.stringify(old)) as unknown,
+      inputs: {},
+    };
+    expect(decodePlan(run)).toEqual(runPlanOf(parts, run));
   });
 });

@@ -10,11 +10,22 @@ export const MCP_RUN_STEP_ID = "mcp";
 /** A pinned MCP as stored (its config in Protobuf JSON). */
 type StoredMcp = Omit<PinnedMcp, "config"> & { config: PbJsonObject };
 
-/** The plan as stored in `workflow_runs.plan` (Protobuf JSON for the messages). */
+/**
+ * The plan as stored in `workflow_runs.plan` (Protobuf JSON for the messages). Each MCP version it
+ * pins is stored once (`pinned`), however many steps and tools call it; the steps and tools name
+ * theirs by index. Plans stored before that (`mcps`, `tools`: a copy per step) are still read.
+ */
 export interface StoredPlan {
   readonly spec: PbJsonObject;
-  readonly mcps: Record<string, StoredMcp>;
-  /** Step id → the MCPs an ai_assistant step may call as tools, pinned at start. */
+  /** The MCP versions the run calls, each once. */
+  readonly pinned?: StoredMcp[];
+  /** Step id → the MCP it calls (an index in `pinned`). */
+  readonly stepMcps?: Record<string, number>;
+  /** Step id → the MCPs an ai_assistant step may call as tools, pinned at start (indexes in `pinned`). */
+  readonly stepTools?: Record<string, number[]>;
+  /** Step id → the MCP it calls, one copy per step (plans stored before `pinned`). */
+  readonly mcps?: Record<string, StoredMcp>;
+  /** Step id → the tools of an ai_assistant step, one copy per step (plans stored before `pinned`). */
   readonly tools?: Record<string, StoredMcp[]>;
   /** Fingerprint of the request (reference + inputs), to tell a retry from a different request with the same key. */
   readonly requestHash: string;
@@ -32,10 +43,13 @@ export interface StoredRerun {
   readonly reusedStepIds: readonly string[];
 }
 
-const encodeMcp = (m: PinnedMcp): StoredMcp => ({
-  ...m,
-  config: toJson(McpConfigSchema, m.config) as PbJsonObject,
-});
+/** A pinned MCP as stored; the same pinned object (the definitions' memo hands out one per version) is encoded once. */
+const encoded = new WeakMap<PinnedMcp, StoredMcp>();
+function encodeMcp(m: PinnedMcp): StoredMcp {
+  let stored = encoded.get(m);
+  if (!stored) encoded.set(m, (stored = { ...m, config: toJson(McpConfigSchema, m.config) as PbJsonObject }));
+  return stored;
+}
 const decodeMcp = (m: StoredMcp): PinnedMcp => ({ ...m, config: fromJson(McpConfigSchema, m.config) });
 
 /**
@@ -55,10 +69,27 @@ export interface PlanParts {
 /** The plan as `workflow_runs.plan` stores it. */
 export function encodePlan(parts: PlanParts, requestHash: string): StoredPlan {
   const { spec, mcps, tools, rerun } = parts;
+  const pinned: StoredMcp[] = [];
+  const indexOf = new Map<string, number>();
+  // an MCP version is immutable: one copy serves every step and tool that pins it
+  const index = (m: PinnedMcp): number => {
+    const key = `${m.id}@${m.version}`;
+    let i = indexOf.get(key);
+    if (i === undefined) {
+      i = pinned.push(encodeMcp(m)) - 1;
+      indexOf.set(key, i);
+    }
+    return i;
+  };
+  const stepMcps: Record<string, number> = {};
+  for (const [stepId, m] of mcps) stepMcps[stepId] = index(m);
+  const stepTools: Record<string, number[]> = {};
+  for (const [stepId, list] of tools) stepTools[stepId] = list.map(index);
   return {
     spec: toJson(WorkflowSpecSchema, spec) as PbJsonObject,
-    mcps: Object.fromEntries([...mcps].map(([stepId, m]) => [stepId, encodeMcp(m)])),
-    tools: Object.fromEntries([...tools].map(([stepId, list]) => [stepId, list.map(encodeMcp)])),
+    pinned,
+    stepMcps,
+    stepTools,
     requestHash,
     ...(rerun ? { rerun } : {}),
   };
@@ -103,9 +134,29 @@ export function decodePlan(run: {
   const stored = run.plan as StoredPlan;
   const parts: PlanParts = {
     spec: fromJson(WorkflowSpecSchema, stored.spec),
-    mcps: new Map(Object.entries(stored.mcps).map(([stepId, m]) => [stepId, decodeMcp(m)])),
-    tools: new Map(Object.entries(stored.tools ?? {}).map(([stepId, list]) => [stepId, list.map(decodeMcp)])),
+    ...(stored.pinned ? pinnedOf(stored, stored.pinned.map(decodeMcp)) : copiesOf(stored)),
     ...(stored.rerun ? { rerun: stored.rerun } : {}),
   };
   return runPlanOf(parts, run);
+}
+
+/** The steps' MCPs and tools of a plan that stores each MCP version once, decoded in `pinned`. */
+function pinnedOf(stored: StoredPlan, pinned: readonly PinnedMcp[]): Pick<PlanParts, "mcps" | "tools"> {
+  const at = (i: number): PinnedMcp => {
+    const m = pinned[i];
+    if (!m) throw new Error(`the run plan names pinned MCP ${i}, of ${pinned.length}`);
+    return m;
+  };
+  return {
+    mcps: new Map(Object.entries(stored.stepMcps ?? {}).map(([stepId, i]) => [stepId, at(i)])),
+    tools: new Map(Object.entries(stored.stepTools ?? {}).map(([stepId, list]) => [stepId, list.map(at)])),
+  };
+}
+
+/** The steps' MCPs and tools of a plan stored with a copy per step (before `pinned`). */
+function copiesOf(stored: StoredPlan): Pick<PlanParts, "mcps" | "tools"> {
+  return {
+    mcps: new Map(Object.entries(stored.mcps ?? {}).map(([stepId, m]) => [stepId, decodeMcp(m)])),
+    tools: new Map(Object.entries(stored.tools ?? {}).map(([stepId, list]) => [stepId, list.map(decodeMcp)])),
+  };
 }
