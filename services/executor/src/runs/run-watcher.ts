@@ -37,10 +37,14 @@ interface RunLookups {
 abstract class RunListener {
   private readonly stopListening: () => void;
   private subscription: Subscription | undefined;
+  private wakeWaiter: (() => void) | undefined;
 
   constructor(
     protected readonly runId: string,
+    protected readonly lookups: RunLookups,
     private readonly runEvents: RunEvents,
+    /** How long the run may be quiet before the database is asked (pub/sub is at most once). */
+    private readonly resyncMs: number,
   ) {
     this.stopListening = runEvents.listen(runId, (event) => this.receive(event));
   }
@@ -61,17 +65,30 @@ abstract class RunListener {
   }
 
   protected abstract receive(event: RunEvent): void;
-}
 
-/** Waits `resyncMs` for `wake`; true when woken. */
-function woken(resyncMs: number, onWake: (wake: () => void) => void): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const timer = setTimeout(() => resolve(false), resyncMs);
-    onWake(() => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
+  /** Waits until {@link wake} or `resyncMs`, or `signal` aborts; true when woken (or aborted). */
+  protected async quietFor(signal: AbortSignal): Promise<boolean> {
+    const onAbort = () => this.wake();
+    signal.addEventListener("abort", onAbort);
+    try {
+      return await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => resolve(false), this.resyncMs);
+        this.wakeWaiter = () => {
+          clearTimeout(timer);
+          resolve(true);
+        };
+        if (signal.aborted) this.wakeWaiter();
+      });
+    } finally {
+      this.wakeWaiter = undefined;
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  /** Ends the current {@link quietFor}, if any. */
+  protected wake(): void {
+    this.wakeWaiter?.();
+  }
 }
 
 /**
@@ -80,67 +97,49 @@ function woken(resyncMs: number, onWake: (wake: () => void) => void): Promise<bo
  */
 export class RunSubscription extends RunListener {
   private readonly pending: RunEvent[] = [];
-  private wake: (() => void) | undefined;
-
-  constructor(
-    runId: string,
-    private readonly lookups: RunLookups,
-    runEvents: RunEvents,
-    private readonly resyncMs: number,
-  ) {
-    super(runId, runEvents);
-  }
 
   /**
    * The run's current state (a snapshot, unless `knownSequence`), then every run and step event in
    * sequence order until the run ends or `signal` aborts.
    */
   async *events(signal: AbortSignal, options: EventsOptions = {}): AsyncGenerator<RunEvent> {
-    const onAbort = () => this.wake?.();
-    signal.addEventListener("abort", onAbort);
-    try {
-      let last: bigint;
-      if (options.knownSequence !== undefined) {
-        last = options.knownSequence;
-      } else {
+    let last: bigint;
+    if (options.knownSequence !== undefined) {
+      last = options.knownSequence;
+    } else {
+      const snapshot = await this.lookups.snapshot(this.runId);
+      last = snapshot.sequence;
+      yield snapshot;
+      if (isTerminal(snapshot)) return;
+    }
+    const pending = this.pending;
+    while (!signal.aborted) {
+      pending.sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
+      let progressed = false;
+      while (pending.length > 0 && pending[0]!.sequence <= last + 1n) {
+        const event = pending.shift()!;
+        if (event.sequence <= last) continue;
+        last = event.sequence;
+        progressed = true;
+        yield event;
+        if (isTerminal(event)) return;
+      }
+      if (progressed) continue;
+      if ((await this.quietFor(signal)) || signal.aborted) continue;
+      // Quiet for resyncMs: if the run moved on without us seeing it, continue from a fresh snapshot.
+      const found = await this.lookups.progress(this.runId);
+      if (found !== undefined && found.sequence > last) {
         const snapshot = await this.lookups.snapshot(this.runId);
         last = snapshot.sequence;
         yield snapshot;
         if (isTerminal(snapshot)) return;
       }
-      const pending = this.pending;
-      while (!signal.aborted) {
-        pending.sort((a, b) => (a.sequence < b.sequence ? -1 : a.sequence > b.sequence ? 1 : 0));
-        let progressed = false;
-        while (pending.length > 0 && pending[0]!.sequence <= last + 1n) {
-          const event = pending.shift()!;
-          if (event.sequence <= last) continue;
-          last = event.sequence;
-          progressed = true;
-          yield event;
-          if (isTerminal(event)) return;
-        }
-        if (progressed) continue;
-        const woke = await woken(this.resyncMs, (wake) => (this.wake = wake));
-        this.wake = undefined;
-        if (woke || signal.aborted) continue;
-        // Quiet for resyncMs: if the run moved on without us seeing it, continue from a fresh snapshot.
-        const found = await this.lookups.progress(this.runId);
-        if (found !== undefined && found.sequence > last) {
-          const snapshot = await this.lookups.snapshot(this.runId);
-          last = snapshot.sequence;
-          yield snapshot;
-          if (isTerminal(snapshot)) return;
-        }
-      }
-    } finally {
-      signal.removeEventListener("abort", onAbort);
     }
   }
 
   protected receive(event: RunEvent): void {
     this.pending.push(event);
-    this.wake?.();
+    this.wake();
   }
 }
 
@@ -153,39 +152,21 @@ export class RunEndSubscription extends RunListener {
   private ended = false;
   /** How many events were heard. */
   private heard = 0;
-  private wake: (() => void) | undefined;
-
-  constructor(
-    runId: string,
-    private readonly lookups: RunLookups,
-    runEvents: RunEvents,
-    private readonly resyncMs: number,
-  ) {
-    super(runId, runEvents);
-  }
 
   /**
    * Resolves once the run has ended (its final event heard here, or found in the database after
    * `resyncMs` with no event heard: events are at most once) or `signal` aborts.
    */
   async untilEnd(signal: AbortSignal): Promise<void> {
-    const onAbort = () => this.wake?.();
-    signal.addEventListener("abort", onAbort);
-    try {
-      let heard = this.heard;
-      while (!this.ended && !signal.aborted) {
-        const woke = await woken(this.resyncMs, (wake) => (this.wake = wake));
-        this.wake = undefined;
-        if (woke || this.ended || signal.aborted) continue;
-        // events came meanwhile: the run is moving and heard here
-        if (this.heard !== heard) {
-          heard = this.heard;
-          continue;
-        }
-        if ((await this.lookups.progress(this.runId))?.ended) return;
+    let heard = this.heard;
+    while (!this.ended && !signal.aborted) {
+      if ((await this.quietFor(signal)) || this.ended || signal.aborted) continue;
+      // events came meanwhile: the run is moving and heard here
+      if (this.heard !== heard) {
+        heard = this.heard;
+        continue;
       }
-    } finally {
-      signal.removeEventListener("abort", onAbort);
+      if ((await this.lookups.progress(this.runId))?.ended) return;
     }
   }
 
@@ -193,7 +174,7 @@ export class RunEndSubscription extends RunListener {
     this.heard += 1;
     if (!isTerminal(event)) return;
     this.ended = true;
-    this.wake?.();
+    this.wake();
   }
 }
 
