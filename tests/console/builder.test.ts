@@ -88,7 +88,13 @@ describe("web console › visual workflow builder (Chromium, a real platform)", 
     await page.getByLabel("Search MCPs").fill(prefix);
     const palette = page.getByRole("list", { name: "MCPs" });
     await palette.getByRole("listitem").filter({ hasText: concat }).getByText("latest v1").waitFor();
-    expect(await palette.getByRole("listitem").count()).toBe(2);
+    // the list before the search may hold them too; the searched one (a new query) holds just the two
+    await waitFor("the palette to list the two MCPs searched for", async () =>
+      (await palette.getAttribute("aria-busy")) === "false" &&
+      (await palette.getByRole("listitem").count()) === 2
+        ? true
+        : undefined,
+    );
 
     /** Adds a step from the palette and renames it in its panel. */
     const addStep = async (mcp: string, id: string) => {
