@@ -106,6 +106,21 @@ export class RunQueries {
   }
 
   /**
+   * How far the run with this id has got (any workspace: for the engine's watchers): its last event
+   * sequence number and its status, two columns rather than the row; null when there is no such run.
+   */
+  async runProgress(
+    id: string,
+  ): Promise<{ readonly eventSeq: string; readonly status: RunStatusName } | null> {
+    const rows = await this.sql.rows<{ event_seq: string; status: RunStatusName }>(
+      "SELECT event_seq, status FROM workflow_runs WHERE id = $1",
+      [id],
+    );
+    const row = rows[0];
+    return row ? { eventSeq: String(row.event_seq), status: row.status } : null;
+  }
+
+  /**
    * Up to `limit` run ids of `workspace` between `low` and `high` (UUIDs, both included), in order:
    * the runs whose id starts with a given prefix, found on the primary key's index.
    */

@@ -305,6 +305,17 @@ describe("RunStore", () => {
     expect((await queries.findRun(ANY_WORKSPACE, run.id))?.id).toBe(run.id);
   });
 
+  it("runProgress › the run's event sequence and status, as the whole row has them", async () => {
+    const { run } = await store.create(oneStepRun(), { owner: "me", leaseMs: 60_000 });
+    const queries = new RunQueries(dataSource);
+    const before = await queries.runProgress(run.id);
+    await writes.updateSteps(run.id, "1", ["a"], { status: "running", startedAt: new Date() });
+    const row = await queries.findRun(ANY_WORKSPACE, run.id);
+    expect(await queries.runProgress(run.id)).toEqual({ eventSeq: row!.eventSeq, status: row!.status });
+    expect(BigInt(row!.eventSeq)).toBe(BigInt(before!.eventSeq) + 1n);
+    expect(await queries.runProgress(randomUUID())).toBeNull();
+  });
+
   it("requestCancel › cancels an undriven run at once, and fences out a dead owner", async () => {
     const { run } = await store.create(oneStepRun());
     const dead = (await store.claim("dead", 1, { runId: run.id }))!;

@@ -23,25 +23,29 @@ export interface EventsOptions {
   readonly knownSequence?: bigint;
 }
 
-/** What a subscription reads from the database when its run has been quiet too long. */
-interface RunLookups {
-  snapshot(runId: string): Promise<RunEvent>;
+/** What every subscription reads from the database when its run has been quiet too long. */
+interface ProgressLookup {
   /** The run's last event sequence number and whether it has ended; undefined when there is no such run. */
   progress(runId: string): Promise<{ readonly sequence: bigint; readonly ended: boolean } | undefined>;
+}
+
+/** What a subscription that yields the run's state (WatchRun's) reads as well. */
+interface RunLookups extends ProgressLookup {
+  snapshot(runId: string): Promise<RunEvent>;
 }
 
 /**
  * A run's events as this process receives them, from the moment it is made: those of a run driven
  * here at once, and (after {@link listenElsewhere}) those published by other executors.
  */
-abstract class RunListener {
+abstract class RunListener<Lookups extends ProgressLookup> {
   private readonly stopListening: () => void;
   private subscription: Subscription | undefined;
   private wakeWaiter: (() => void) | undefined;
 
   constructor(
     protected readonly runId: string,
-    protected readonly lookups: RunLookups,
+    protected readonly lookups: Lookups,
     private readonly runEvents: RunEvents,
     /** How long the run may be quiet before the database is asked (pub/sub is at most once). */
     private readonly resyncMs: number,
@@ -95,7 +99,7 @@ abstract class RunListener {
  * A run's events, for a caller that reads them all (WatchRun): read them with {@link events};
  * {@link close} when done.
  */
-export class RunSubscription extends RunListener {
+export class RunSubscription extends RunListener<RunLookups> {
   private readonly pending: RunEvent[] = [];
 
   /**
@@ -148,7 +152,7 @@ export class RunSubscription extends RunListener {
  * {@link untilEnd}; {@link close} when done. The events before the end are noticed, not queued:
  * waiting costs nothing per step.
  */
-export class RunEndSubscription extends RunListener {
+export class RunEndSubscription extends RunListener<ProgressLookup> {
   private ended = false;
   /** How many events were heard. */
   private heard = 0;
@@ -208,7 +212,7 @@ export class RunWatcher {
 
   /** Starts listening for the run's end in this process (add other executors' with `listenElsewhere`). */
   subscribeToEnd(runId: string): RunEndSubscription {
-    return new RunEndSubscription(runId, this, this.events, this.resyncMs);
+    return new RunEndSubscription(runId, { progress: (id) => this.progress(id) }, this.events, this.resyncMs);
   }
 
   /**
@@ -231,7 +235,7 @@ export class RunWatcher {
 
   /** The run's last event sequence number and whether it has ended; undefined when there is no such run. */
   async progress(runId: string): Promise<{ sequence: bigint; ended: boolean } | undefined> {
-    const run = await this.queries.findRun(ANY_WORKSPACE, runId);
+    const run = await this.queries.runProgress(runId);
     return run ? { sequence: BigInt(run.eventSeq), ended: isFinalRunRow(run.status) } : undefined;
   }
 
