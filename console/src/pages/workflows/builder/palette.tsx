@@ -1,5 +1,5 @@
 import type { Mcp } from "@mcp/proto/registry";
-import { useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useDeferredValue, useId, useState } from "react";
 import { useClients } from "../../../api/context";
 import { ErrorView } from "../../../components/error-view";
@@ -33,11 +33,14 @@ export function Palette({ onAdd, exclude }: { onAdd: (target: StepTarget) => voi
     queryKey: ["mcps", "palette", q, type],
     queryFn: ({ signal }) =>
       registry.listMcps({ pageSize: PAGE_SIZE, filter: { text: q, type: parseMcpType(type) } }, { signal }),
+    // while a new search loads, the last list stays (marked busy) rather than the palette going blank
+    placeholderData: keepPreviousData,
   });
   const flows = useQuery({
     queryKey: ["workflows", "palette", fq],
     queryFn: ({ signal }) =>
       workflows.listWorkflows({ pageSize: PAGE_SIZE, filter: { text: fq } }, { signal }),
+    placeholderData: keepPreviousData,
   });
   const subWorkflows = (flows.data?.workflows ?? []).filter(
     (w) => w.name.toLowerCase() !== exclude?.toLowerCase(),
@@ -96,7 +99,7 @@ export function Palette({ onAdd, exclude }: { onAdd: (target: StepTarget) => voi
         <input id={`${id}-wq`} type="search" value={flowText} onChange={(e) => setFlowText(e.target.value)} />
       </div>
       {flows.isError && <ErrorView error={flows.error} title="Could not list workflows" />}
-      <ul className="palette-items" aria-label="Workflows">
+      <ul className="palette-items" aria-label="Workflows" aria-busy={flows.isFetching}>
         {subWorkflows.map((w) => (
           <li key={w.id}>
             <div>
