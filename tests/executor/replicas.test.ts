@@ -86,21 +86,6 @@ describe("executor replicas on one database", () => {
     );
 
     const runs = results.map((r) => r.run!);
-    expect(
-      runs.filter((r) => r.status !== RunStatus.SUCCEEDED).map((r) => [r.id, RunStatus[r.status]]),
-    ).toEqual([]);
-    expect(
-      runs
-        .filter((r) => JSON.stringify(r.outputs) !== JSON.stringify({ count: 2 }))
-        .map((r) => [r.id, r.outputs]),
-    ).toEqual([]);
-    expect(new Set(runs.map((r) => r.id)).size).toBe(RUNS);
-    // Each run's file: one line per step, in order — no step ran twice or was lost.
-    const wrong = files
-      .map((f, i) => [i, readFileSync(f, "utf8")])
-      .filter(([, text]) => text !== "first\nsecond\n");
-    expect(wrong).toEqual([]);
-
     const pg = new PgClient({ connectionString: p.db.url });
     await pg.connect();
     try {
@@ -109,6 +94,34 @@ describe("executor replicas on one database", () => {
           "SELECT id, status, fence, owner FROM workflow_runs",
         )
       ).rows;
+      // The owner column is cleared when a run ends, so the claims are counted from each replica's log;
+      // every claim bumps the fence, so the claims logged must add up to the fences.
+      const claims = replicas.map((r) => r.claimedRunIds());
+      // What a failure below reports of a run: its fence and which replica claimed it how often, so
+      // that a step run twice shows whether the run was taken over (fence above 1) or not.
+      const fences = new Map(rows.map((r) => [r.id, Number(r.fence)]));
+      const history = (id: string) => ({
+        fence: fences.get(id),
+        claims: claims.map((c) => c.filter((claimed) => claimed === id).length),
+      });
+
+      expect(
+        runs
+          .filter((r) => r.status !== RunStatus.SUCCEEDED)
+          .map((r) => [r.id, RunStatus[r.status], history(r.id)]),
+      ).toEqual([]);
+      expect(
+        runs
+          .filter((r) => JSON.stringify(r.outputs) !== JSON.stringify({ count: 2 }))
+          .map((r) => [r.id, r.outputs, history(r.id)]),
+      ).toEqual([]);
+      expect(new Set(runs.map((r) => r.id)).size).toBe(RUNS);
+      // Each run's file: one line per step, in order — no step ran twice or was lost.
+      const wrong = files
+        .map((f, i) => [runs[i]!.id, readFileSync(f, "utf8"), history(runs[i]!.id)])
+        .filter(([, text]) => text !== "first\nsecond\n");
+      expect(wrong).toEqual([]);
+
       expect(rows).toHaveLength(RUNS);
       expect(rows.filter((r) => r.status !== "succeeded" || r.owner !== null)).toEqual([]);
       const attempts = await pg.query<{ step_id: string; attempt: number; n: string }>(
@@ -118,9 +131,6 @@ describe("executor replicas on one database", () => {
         ["first", 1, RUNS],
         ["second", 1, RUNS],
       ]);
-      // The owner column is cleared when a run ends, so the claims are counted from each replica's log;
-      // every claim bumps the fence, so the claims logged must add up to the fences.
-      const claims = replicas.map((r) => r.claimedRunIds());
       const totalFence = rows.reduce((sum, r) => sum + Number(r.fence), 0);
       expect(claims.flat()).toHaveLength(totalFence);
       expect(new Set(claims.flat())).toEqual(new Set(rows.map((r) => r.id)));
