@@ -25,9 +25,11 @@ describe("executor replicas on one database", () => {
     p = await startPlatform({ executors: 0 });
     dir = sharedScratch("mcp-replicas-");
     // A lease that outlasts a loaded CI machine's stalls: this suite is about claims shared between
-    // replicas, not takeover (tests/executor/recovery covers that); with the tests' 1.5 s lease a
-    // replica starved of CPU for a moment lost a run to the other, which ran a step again.
-    const env = { SANDBOX_WRITE_PATHS: dir, EXECUTOR_LEASE_MS: "5000" };
+    // replicas, not takeover (tests/executor/recovery covers that). With the tests' 1.5 s lease a
+    // replica starved of CPU for a moment lost a run to the other, which ran a step again; with 5 s
+    // a step ran twice once more, on a CI machine in a slow phase (50 sandboxed steps on two cores),
+    // unexplained then: a failure below now names the run's fence and claims.
+    const env = { SANDBOX_WRITE_PATHS: dir, EXECUTOR_LEASE_MS: "15000" };
     replicas.push(await startLoggedExecutor(p, env), await startLoggedExecutor(p, env));
   });
   afterAll(async () => {
