@@ -6,6 +6,7 @@ import { CreateWorkflowRequestSchema } from "@mcp/proto/workflows";
 import { REQUEST_SHAPE_LIMITS } from "@mcp/validation";
 import { scanBinary } from "./scan-binary";
 import type { ShapeLimits } from "./scan-result";
+import { leastCpuMs } from "./testing";
 
 const scan = (desc: DescMessage, bytes: Uint8Array, limits: ShapeLimits = REQUEST_SHAPE_LIMITS) =>
   scanBinary(bytes, desc, limits);
@@ -252,18 +253,3 @@ describe("scanBinary", () => {
     expect(leastCpuMs(scanOf(bigFlood), 50) / leastCpuMs(scanOf(smallFlood), 50)).toBeLessThan(3);
   });
 });
-
-/**
- * The least CPU (ms, the whole process) of five samples, each `fn` run `times` times: the sample
- * least disturbed by the rest of the machine.
- */
-function leastCpuMs(fn: () => unknown, times = 1): number {
-  let least = Infinity;
-  for (let sample = 0; sample < 5; sample++) {
-    const before = process.cpuUsage();
-    for (let i = 0; i < times; i++) fn();
-    const used = process.cpuUsage(before);
-    least = Math.min(least, (used.user + used.system) / 1000);
-  }
-  return least;
-}

@@ -5,6 +5,7 @@ import { CreateWorkflowRequestSchema } from "@mcp/proto/workflows";
 import { REQUEST_SHAPE_LIMITS } from "@mcp/validation";
 import { scanJson } from "./scan-json";
 import type { ShapeLimits } from "./scan-result";
+import { leastCpuMs } from "./testing";
 
 const scan = (desc: DescMessage, json: string, limits: ShapeLimits = REQUEST_SHAPE_LIMITS) =>
   scanJson(new TextEncoder().encode(json), desc, limits);
@@ -195,18 +196,3 @@ describe("scanJson", () => {
     expect(leastCpuMs(scanOf(big)) / leastCpuMs(scanOf(small), 8)).toBeLessThan(3);
   });
 });
-
-/**
- * The least CPU (ms, the whole process) of five samples, each `fn` run `times` times: the sample
- * least disturbed by the rest of the machine.
- */
-function leastCpuMs(fn: () => unknown, times = 1): number {
-  let least = Infinity;
-  for (let sample = 0; sample < 5; sample++) {
-    const before = process.cpuUsage();
-    for (let i = 0; i < times; i++) fn();
-    const used = process.cpuUsage(before);
-    least = Math.min(least, (used.user + used.system) / 1000);
-  }
-  return least;
-}

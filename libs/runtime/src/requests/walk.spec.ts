@@ -13,6 +13,7 @@ import {
 } from "@mcp/proto/registry";
 import { CreateWorkflowRequestSchema } from "@mcp/proto/workflows";
 import { walkRequest } from "./walk";
+import { leastCpuMs } from "./testing";
 
 const NUL = "must not contain U+0000 (NUL)";
 const LONE = "must be valid Unicode text (it contains an unpaired UTF-16 surrogate)";
@@ -219,21 +220,6 @@ describe("walkRequest", () => {
     expect(walkOf(big)().violations).toEqual([]);
     // Warm code, as a running service has it. A ratio of CPU within this process, not a budget, so it
     // holds on a slow machine as on a fast one: ~1 when linear, ~8 if quadratic in the fields.
-    expect(cpuMs(walkOf(big)) / cpuMs(walkOf(small), 8)).toBeLessThan(3);
+    expect(leastCpuMs(walkOf(big)) / leastCpuMs(walkOf(small), 8)).toBeLessThan(3);
   });
 });
-
-/**
- * The least CPU time (ms, the whole process) of five samples, each `work` run `times` times: the
- * sample least disturbed by the rest of the machine.
- */
-function cpuMs(work: () => unknown, times = 1): number {
-  let least = Infinity;
-  for (let sample = 0; sample < 5; sample++) {
-    const before = process.cpuUsage();
-    for (let i = 0; i < times; i++) work();
-    const used = process.cpuUsage(before);
-    least = Math.min(least, (used.user + used.system) / 1000);
-  }
-  return least;
-}

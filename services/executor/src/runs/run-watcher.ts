@@ -212,7 +212,7 @@ export class RunWatcher {
 
   /** Starts listening for the run's end in this process (add other executors' with `listenElsewhere`). */
   subscribeToEnd(runId: string): RunEndSubscription {
-    return new RunEndSubscription(runId, { progress: (id) => this.progress(id) }, this.events, this.resyncMs);
+    return new RunEndSubscription(runId, this, this.events, this.resyncMs);
   }
 
   /**
