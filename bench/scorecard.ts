@@ -1,17 +1,32 @@
+import { cpus } from "node:os";
 import { round } from "./lib/stats";
 import { target, type Row } from "./report";
 
 /** A figure read from this run's results, or undefined when its suite did not run. */
 type Figure = number | undefined;
 
+interface CpuJson {
+  process_ms?: number;
+  machine_ms?: number;
+  machine_busy?: number;
+}
 interface PerStepJson {
   per_step_ratio_vs_dbos?: number;
   workflow_ms?: { ours1?: { p50: number }; dbos1?: { p50: number } };
   workflows_per_s?: Record<string, { ours: number; dbos: number }>;
+  cpu_per_run_ms?: { ours1?: CpuJson; dbos1?: CpuJson };
+  cpu_per_step_ms?: { ours?: number; dbos?: number };
 }
 interface PeersJson {
-  three_step?: { workflows_per_s: number };
+  three_step?: { workflows_per_s: number; cpu_per_run_ms?: CpuJson };
   long_sequential?: { wall_ratio: number; steps: number; step_ms: number };
+}
+/** The floor suite's figures the targets are read against. */
+interface FloorJson {
+  bareC32: Figure;
+  chain: Figure;
+  /** p50 of a bare Connect call that makes three commits before it answers (ms). */
+  oneStep: Figure;
 }
 
 const num = (x: unknown): Figure => (typeof x === "number" && Number.isFinite(x) ? x : undefined);
@@ -25,12 +40,33 @@ function row(
   show: (v: number) => string,
   check: (v: number) => string,
   needs: string,
-  floor?: string,
+  /** What bounds the figure on this machine, measured in the same run (floor, CPU), when known. */
+  bound?: string,
 ): Row {
   return value === undefined
     ? { figure, ours: "n/a", target: `needs ${needs}` }
-    : { figure, ours: show(value), ...(floor ? { peer: floor } : {}), target: check(value) };
+    : { figure, ours: show(value), ...(bound ? { peer: bound } : {}), target: check(value) };
 }
+
+/** `CPU/run ours 4.10 / DBOS 1.60 ms`, from the machine's CPU (or this process's where unread). */
+function cpuPair(what: string, ours: Figure, dbos: Figure): string | undefined {
+  return ours === undefined || dbos === undefined
+    ? undefined
+    : `CPU/${what} ours ${ours.toFixed(2)} / DBOS ${dbos.toFixed(2)} ms`;
+}
+
+const machineOrProcess = (cpu: CpuJson | undefined): Figure => num(cpu?.machine_ms) ?? num(cpu?.process_ms);
+
+/** `2 cores 97 % busy at 5.60 ms CPU/run: ≤ 357/s`: the rate CPU allows, when CPU was read. */
+function cpuCeiling(cpu: CpuJson | undefined, cores: number): string | undefined {
+  const perRun = num(cpu?.machine_ms);
+  const busy = num(cpu?.machine_busy);
+  if (perRun === undefined || busy === undefined || perRun <= 0) return undefined;
+  return `${cores} cores ${(busy * 100).toFixed(0)} % busy at ${perRun.toFixed(2)} ms CPU/run: ≤ ${((cores * 1000) / perRun).toFixed(0)}/s`;
+}
+
+const joined = (...parts: (string | undefined)[]) =>
+  parts.filter((x) => x !== undefined).join("; ") || undefined;
 
 const times = (v: number) => `×${v.toFixed(2)}`;
 
@@ -43,12 +79,15 @@ function placementRows(
   label: string,
   perStep: PerStepJson | undefined,
   peers: PeersJson | undefined,
-  bareC32: Figure,
-  chainFloor: Figure,
+  floor: FloorJson,
+  cores: number,
   suites: string,
 ): Row[] {
   const c32 = perStep?.workflows_per_s?.["c32"];
   const threeStep = num(peers?.three_step?.workflows_per_s);
+  const dbos1 = num(perStep?.workflow_ms?.dbos1?.p50);
+  const oneStepFloor = div(floor.oneStep, dbos1);
+  const cpuRun = perStep?.cpu_per_run_ms;
   return [
     row(
       `per-step overhead, ours / DBOS (${label})`,
@@ -56,13 +95,18 @@ function placementRows(
       times,
       (v) => target("≤ ×0.5", v, 0.5, "", "max"),
       suites,
+      cpuPair("step", num(perStep?.cpu_per_step_ms?.ours), num(perStep?.cpu_per_step_ms?.dbos)),
     ),
     row(
       `1-step start-and-await p50, ours / DBOS (${label})`,
-      div(num(perStep?.workflow_ms?.ours1?.p50), num(perStep?.workflow_ms?.dbos1?.p50)),
+      div(num(perStep?.workflow_ms?.ours1?.p50), dbos1),
       times,
       (v) => target("≤ ×1.0", v, 1, "", "max"),
       suites,
+      joined(
+        oneStepFloor === undefined ? undefined : `floor ${times(oneStepFloor)} (a Connect call + 3 commits)`,
+        cpuPair("run", machineOrProcess(cpuRun?.ours1), machineOrProcess(cpuRun?.dbos1)),
+      ),
     ),
     row(
       `3-step workflows/s, batches of 200 (${label})`,
@@ -70,10 +114,11 @@ function placementRows(
       (v) => `${v.toFixed(0)}/s`,
       (v) => target("≥ 1,000/s", v, 1000, "/s", "min"),
       suites,
+      cpuCeiling(peers?.three_step?.cpu_per_run_ms, cores),
     ),
     row(
       `the same / bare Connect calls/s at c=32 (${label})`,
-      div(threeStep, bareC32),
+      div(threeStep, floor.bareC32),
       (v) => v.toFixed(2),
       (v) => target("≥ 0.5", v, 0.5, "", "min"),
       `${suites} and floor`,
@@ -91,7 +136,7 @@ function placementRows(
       times,
       (v) => target("≤ ×1.15", v, 1.15, "", "max"),
       suites,
-      chainFloor === undefined ? undefined : `floor ${times(chainFloor)} (timer + a commit per step)`,
+      floor.chain === undefined ? undefined : `floor ${times(floor.chain)} (timer + a commit per step)`,
     ),
   ];
 }
@@ -101,10 +146,19 @@ function placementRows(
  * asks: absolute figures move from machine to machine). A target whose suites did not run says which.
  */
 export function issue18Rows(results: Record<string, unknown>): Row[] {
-  const floor = results["floor"] as
-    { bare_unary_calls_per_s?: { c32?: number }; chain_400x10_floor_ratio?: number } | undefined;
-  const bareC32 = num(floor?.bare_unary_calls_per_s?.c32);
-  const chainFloor = num(floor?.chain_400x10_floor_ratio);
+  const floorResults = results["floor"] as
+    | {
+        bare_unary_calls_per_s?: { c32?: number };
+        chain_400x10_floor_ratio?: number;
+        one_step_floor_ms?: { p50?: number };
+      }
+    | undefined;
+  const floor: FloorJson = {
+    bareC32: num(floorResults?.bare_unary_calls_per_s?.c32),
+    chain: num(floorResults?.chain_400x10_floor_ratio),
+    oneStep: num(floorResults?.one_step_floor_ms?.p50),
+  };
+  const cores = cpus().length;
   const recovery = results["recovery"] as { resumed_ms?: { p50: number } } | undefined;
   const deployed = results["deployed"] as { per_step?: PerStepJson; peers?: PeersJson } | undefined;
   return [
@@ -112,8 +166,8 @@ export function issue18Rows(results: Record<string, unknown>): Row[] {
       "in process",
       results,
       results["peers"] as PeersJson | undefined,
-      bareC32,
-      chainFloor,
+      floor,
+      cores,
       "per-step, peers",
     ),
     row(
@@ -123,13 +177,6 @@ export function issue18Rows(results: Record<string, unknown>): Row[] {
       (v) => target("≤ 500 ms", v, 500, "ms", "max"),
       "recovery",
     ),
-    ...placementRows(
-      "separate processes",
-      deployed?.per_step,
-      deployed?.peers,
-      bareC32,
-      chainFloor,
-      "deployed",
-    ),
+    ...placementRows("separate processes", deployed?.per_step, deployed?.peers, floor, cores, "deployed"),
   ];
 }

@@ -5,16 +5,20 @@ import { createClient, type Client } from "@connectrpc/connect";
 import { connectNodeAdapter, createGrpcTransport } from "@connectrpc/connect-node";
 import { GetMcpResponseSchema, RegistryService } from "@mcp/proto/registry";
 
-/** A bare Connect server: GetMcp answers an empty response at once; no interceptors, no I/O. */
+/**
+ * A bare Connect server: GetMcp answers an empty response at once; no interceptors, no I/O — or,
+ * given `work`, once `work` is done (the floor of a call that must write before it answers).
+ */
 export interface BareServer {
   readonly client: Client<typeof RegistryService>;
   stop(): Promise<void>;
 }
 
-export async function startBareServer(): Promise<BareServer> {
+export async function startBareServer(work?: () => Promise<void>): Promise<BareServer> {
   const response = create(GetMcpResponseSchema, {});
+  const getMcp = work ? () => work().then(() => response) : () => response;
   const server: Http2Server = createServer(
-    connectNodeAdapter({ routes: (router) => router.service(RegistryService, { getMcp: () => response }) }),
+    connectNodeAdapter({ routes: (router) => router.service(RegistryService, { getMcp }) }),
   );
   const sessions = new Set<ServerHttp2Session>();
   server.on("session", (session: ServerHttp2Session) => {

@@ -1,3 +1,4 @@
+import { cpuSpent, perUnit, type CpuSpent } from "../lib/cpu";
 import { settings } from "../lib/settings";
 import { closedLoop, round, summarize } from "../lib/stats";
 import { createScriptMcp, defineWorkflow, executeAndWait, noopSpec, type BenchClients } from "../platform";
@@ -11,7 +12,9 @@ const PUBLISHED = {
 
 /**
  * The published-peer shapes: a 3-step workflow of trivial steps, start-and-await over gRPC in batches
- * of 200 at once; and one workflow of 400 sequential steps of ~10 ms each.
+ * of 200 at once; and one workflow of 400 sequential steps of ~10 ms each. The batches' CPU per run
+ * (this process's and the whole machine's) and how busy the machine's cores were during them say
+ * whether the rate is bound by CPU: at a busy share near 1, runs/s ≈ cores / machine CPU per run.
  */
 export async function peersSuite(p: BenchClients): Promise<SuiteResult> {
   const { batches, batchSize, longSteps, stepMs } = settings.peers;
@@ -25,11 +28,16 @@ export async function peersSuite(p: BenchClients): Promise<SuiteResult> {
   await closedLoop(50, 8, () => executeAndWait(executor, "three-step"));
   const latencies: number[] = [];
   const rates: number[] = [];
+  const spans: CpuSpent[] = [];
   for (let b = 0; b < batches; b++) {
-    const batch = await closedLoop(batchSize, batchSize, () => executeAndWait(executor, "three-step"));
+    const { result: batch, cpu } = await cpuSpent(() =>
+      closedLoop(batchSize, batchSize, () => executeAndWait(executor, "three-step")),
+    );
     latencies.push(...batch.latencies);
     rates.push(batch.perSecond);
+    spans.push(cpu);
   }
+  const threeCpu = perUnit(spans, batches * batchSize);
   const three = summarize(latencies);
   const rate = round(rates.reduce((a, b) => a + b, 0) / rates.length, 1);
   // one at a time too: the latency a lone request sees, unqueued
@@ -69,6 +77,12 @@ export async function peersSuite(p: BenchClients): Promise<SuiteResult> {
         target: target("≥ 1,000/s", rate, 1000, "/s", "min"),
       },
       {
+        figure: "CPU per 3-step run in the batches: this process / the machine (cores busy)",
+        ours:
+          `${ms(threeCpu.process_ms)} / ${ms(threeCpu.machine_ms ?? Number.NaN)}` +
+          (threeCpu.machine_busy === undefined ? "" : ` (${(threeCpu.machine_busy * 100).toFixed(0)} %)`),
+      },
+      {
         figure: `${longSteps} sequential × ${stepMs} ms steps, wall`,
         ours: `${longS.toFixed(2)} s (+${ms(overheadPerStep)}/step, ×${wallRatio.toFixed(2)} the steps' own time)`,
         peer: peersLong,
@@ -81,6 +95,7 @@ export async function peersSuite(p: BenchClients): Promise<SuiteResult> {
         batches,
         ms: three,
         workflows_per_s: rate,
+        cpu_per_run_ms: threeCpu,
         one_at_a_time_ms: lone,
       },
       long_sequential: {

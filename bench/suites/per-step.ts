@@ -1,4 +1,5 @@
 import { startDbosPeer } from "../dbos-peer";
+import { cpuSpent, perUnit, type CpuPerUnit, type CpuSpent } from "../lib/cpu";
 import { settings } from "../lib/settings";
 import { closedLoop, interleave, ratio, round, summarize, timed } from "../lib/stats";
 import { createScriptMcp, defineWorkflow, executeAndWait, noopSpec, type BenchClients } from "../platform";
@@ -9,6 +10,8 @@ import { ms, perS, target, type SuiteResult } from "../report";
  * wait, over gRPC) against the same chain in DBOS Transact (start + await, in process), both on this
  * PostgreSQL, interleaved. Per step = (p50 of N steps − p50 of 1 step) / (N − 1): the fixed cost of
  * starting and awaiting a run is taken out, what remains is what each further step costs.
+ * The CPU each side's runs took (this process's, and the whole machine's: PostgreSQL, Redis and the
+ * services' own processes too) is recorded beside the latencies: at c=1 a run's answer waits on its CPU.
  */
 export async function perStepSuite(p: BenchClients): Promise<SuiteResult> {
   const { steps: n, rounds, perRound, loadRounds, loadRuns, concurrency } = settings.perStep;
@@ -22,17 +25,34 @@ export async function perStepSuite(p: BenchClients): Promise<SuiteResult> {
     const ours = (wf: string) => () => executeAndWait(executor, wf);
     const peer = (steps: number) => () => dbos.run(steps);
     for (let i = 0; i < 10; i++) await Promise.all([ours("chain-n")(), peer(n)()]); // warm-up
-    const block = (fn: () => Promise<void>) => async () => {
-      const out: number[] = [];
-      for (let i = 0; i < perRound; i++) out.push(await timed(fn));
-      return out;
+    const spans: Record<"oursN" | "dbosN" | "ours1" | "dbos1", CpuSpent[]> = {
+      oursN: [],
+      dbosN: [],
+      ours1: [],
+      dbos1: [],
+    };
+    const block = (side: keyof typeof spans, fn: () => Promise<void>) => async () => {
+      const { result, cpu } = await cpuSpent(async () => {
+        const out: number[] = [];
+        for (let i = 0; i < perRound; i++) out.push(await timed(fn));
+        return out;
+      });
+      spans[side].push(cpu);
+      return result;
     };
     const lat = await interleave(rounds, {
-      oursN: block(ours("chain-n")),
-      dbosN: block(peer(n)),
-      ours1: block(ours("chain-1")),
-      dbos1: block(peer(1)),
+      oursN: block("oursN", ours("chain-n")),
+      dbosN: block("dbosN", peer(n)),
+      ours1: block("ours1", ours("chain-1")),
+      dbos1: block("dbos1", peer(1)),
     });
+    const runs = rounds * perRound;
+    const cpu = {
+      oursN: perUnit(spans.oursN, runs),
+      dbosN: perUnit(spans.dbosN, runs),
+      ours1: perUnit(spans.ours1, runs),
+      dbos1: perUnit(spans.dbos1, runs),
+    };
     const s = {
       oursN: summarize(lat.oursN),
       dbosN: summarize(lat.dbosN),
@@ -70,6 +90,20 @@ export async function perStepSuite(p: BenchClients): Promise<SuiteResult> {
           ratio: ratio(s.ours1.p50, s.dbos1.p50),
         },
         {
+          figure: "CPU per 1-step run, c=1: this process / the machine",
+          ours: `${ms(cpu.ours1.process_ms)} / ${ms(cpu.ours1.machine_ms ?? Number.NaN)}`,
+          peer: `DBOS ${ms(cpu.dbos1.process_ms)} / ${ms(cpu.dbos1.machine_ms ?? Number.NaN)}`,
+          ratio: ratio(
+            cpu.ours1.machine_ms ?? cpu.ours1.process_ms,
+            cpu.dbos1.machine_ms ?? cpu.dbos1.process_ms,
+          ),
+        },
+        {
+          figure: `CPU per step (${n}-step vs 1-step run), c=1: this process / the machine`,
+          ours: `${ms(cpuPerStep(cpu.oursN, cpu.ours1, n, "process_ms"))} / ${ms(cpuPerStep(cpu.oursN, cpu.ours1, n, "machine_ms"))}`,
+          peer: `DBOS ${ms(cpuPerStep(cpu.dbosN, cpu.dbos1, n, "process_ms"))} / ${ms(cpuPerStep(cpu.dbosN, cpu.dbos1, n, "machine_ms"))}`,
+        },
+        {
           figure: `${n}-step workflows/s, c=1`,
           ours: perS(c1.ours),
           peer: `DBOS ${perS(c1.dbos)}`,
@@ -88,6 +122,13 @@ export async function perStepSuite(p: BenchClients): Promise<SuiteResult> {
         per_step_whole_workflow_ms: { ours: round(s.oursN.p50 / n), dbos: round(s.dbosN.p50 / n) },
         steps: n,
         workflow_ms: s,
+        cpu_per_run_ms: cpu,
+        cpu_per_step_ms: {
+          ours: cpuPerStep(cpu.oursN, cpu.ours1, n, "machine_ms"),
+          dbos: cpuPerStep(cpu.dbosN, cpu.dbos1, n, "machine_ms"),
+          ours_process: cpuPerStep(cpu.oursN, cpu.ours1, n, "process_ms"),
+          dbos_process: cpuPerStep(cpu.dbosN, cpu.dbos1, n, "process_ms"),
+        },
         workflows_per_s: { c1, [`c${concurrency}`]: c32 },
         iterations: { rounds, perRound, loadRounds, loadRuns, concurrency },
       },
@@ -95,4 +136,16 @@ export async function perStepSuite(p: BenchClients): Promise<SuiteResult> {
   } finally {
     await dbos.stop();
   }
+}
+
+/** What each further step cost in CPU: (an N-step run's − a 1-step run's) / (N − 1); NaN when not read. */
+function cpuPerStep(
+  runN: CpuPerUnit,
+  run1: CpuPerUnit,
+  n: number,
+  what: "process_ms" | "machine_ms",
+): number {
+  const a = runN[what];
+  const b = run1[what];
+  return a === undefined || b === undefined ? Number.NaN : round((a - b) / (n - 1));
 }
