@@ -1,9 +1,11 @@
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
+import { performance, type EventLoopUtilization } from "node:perf_hooks";
 
 /**
  * CPU time spent while something ran: by the whole machine (every process: this one, PostgreSQL,
- * Redis, the services when they run in processes of their own, the kernel) and by this process alone.
+ * Redis, the services when they run in processes of their own, the kernel) and by this process alone,
+ * and how busy this process's main thread (its event loop) was.
  * The machine's figure comes from /proc/stat (Linux), in clock ticks of 10 ms, so it is only read over
  * spans of a few hundred milliseconds or more; elsewhere it is undefined.
  */
@@ -16,12 +18,15 @@ export interface CpuSpent {
   readonly machineMs: number | undefined;
   /** machineMs / (wall × cores): 1 = every core busy all the time. */
   readonly machineBusy: number | undefined;
+  /** Time this process's event loop spent running code rather than waiting for I/O (ms). */
+  readonly mainThreadActiveMs: number;
 }
 
 interface Reading {
   readonly wall: number;
   readonly process: NodeJS.CpuUsage;
   readonly machineTicks: number | undefined;
+  readonly loop: EventLoopUtilization;
 }
 
 /** USER_HZ: the unit of /proc/stat (100 on every Linux this runs on). */
@@ -46,7 +51,12 @@ function machineTicks(): number | undefined {
 }
 
 function read(): Reading {
-  return { wall: performance.now(), process: process.cpuUsage(), machineTicks: machineTicks() };
+  return {
+    wall: performance.now(),
+    process: process.cpuUsage(),
+    machineTicks: machineTicks(),
+    loop: performance.eventLoopUtilization(),
+  };
 }
 
 function since(start: Reading): CpuSpent {
@@ -62,6 +72,7 @@ function since(start: Reading): CpuSpent {
     processMs: (used.user + used.system) / 1000,
     machineMs,
     machineBusy: machineMs === undefined || wallMs <= 0 ? undefined : machineMs / (wallMs * cpus().length),
+    mainThreadActiveMs: performance.eventLoopUtilization(end.loop, start.loop).active,
   };
 }
 
@@ -80,6 +91,8 @@ export interface CpuPerUnit {
   readonly machine_ms?: number;
   /** The machine's CPU over the spans as a share of all its cores' time (1 = saturated). */
   readonly machine_busy?: number;
+  /** This process's event loop: the share of the spans' wall time it spent running code (1 = saturated). */
+  readonly main_thread_busy: number;
 }
 
 /** Sums spans of {@link cpuSpent} done for `units` units of work in all into per-unit figures. */
@@ -99,6 +112,7 @@ export function perUnit(spans: readonly CpuSpent[], units: number): CpuPerUnit {
   const wallMs = sum((s) => s.wallMs) ?? 0;
   return {
     process_ms: r3(processMs / Math.max(1, units)),
+    main_thread_busy: r3(wallMs > 0 ? (sum((s) => s.mainThreadActiveMs) ?? 0) / wallMs : 0),
     ...(machineMs === undefined
       ? {}
       : {
