@@ -18,3 +18,4 @@ export { installEnv, sandboxEnv, SANDBOX_PATH } from "./sandbox-env.js";
 export { sandboxConfigFromEnv, type SandboxConfig } from "./settings.js";
 export { SANDBOX_USER } from "./host-view.js";
 export { SandboxedStdioTransport } from "./stdio-transport.js";
+export { START_GATE_CLOSED_EXIT_CODE, START_GATE_FD, START_GATE_GO, START_GATE_READY } from "./start-gate.js";

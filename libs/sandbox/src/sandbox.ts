@@ -1,7 +1,7 @@
 import { chown, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Readable, Writable } from "node:stream";
+import type { Duplex, Readable, Writable } from "node:stream";
 import { bwrapArgs, type NetworkMode } from "./bwrap-args.js";
 import { CgroupTree, type CgroupSource, type SandboxCgroup } from "./cgroup.js";
 import { attachEgress, type EgressLink, type EgressTools } from "./egress.js";
@@ -19,6 +19,7 @@ import {
 } from "./run-process.js";
 import type { OutputCapture } from "./output-capture.js";
 import { BwrapStatus } from "./bwrap-status.js";
+import { gated, openStartGate, START_GATE_FD } from "./start-gate.js";
 import { decodeExit, setupFailureOf } from "./exit-status.js";
 import { SANDBOX_PATH } from "./sandbox-env.js";
 import { errorMessage } from "@mcp/errors";
@@ -28,6 +29,10 @@ import { errorMessage } from "@mcp/errors";
  * after one period, so the many steps that end sooner cost nothing.
  */
 const PROCESS_WATCH_MS = 300;
+
+/** bubblewrap's `--json-status-fd` and `--block-fd`, after the start gate's fd (3). */
+const STATUS_FD = START_GATE_FD + 1;
+const BLOCK_FD = START_GATE_FD + 2;
 
 /** How many times {@link Sandbox.run} tries to set up a sandbox. */
 const SETUP_ATTEMPTS = 3;
@@ -98,6 +103,11 @@ export interface SandboxedCommand {
    * saves starting `prlimit` first. The Python bootstrap does.
    */
   readonly setsOwnLimits?: boolean;
+  /**
+   * The command waits at the start gate itself (fd START_GATE_FD, see start-gate.ts) before running
+   * anything untrusted; saves starting a shell to hold it. The Python bootstrap does.
+   */
+  readonly holdsStartGate?: boolean;
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
   readonly outputCapBytes?: number;
@@ -143,8 +153,10 @@ interface Programs {
  * Runs untrusted commands. In `bubblewrap` mode each command gets its own user, PID, IPC, UTS, mount
  * and network namespaces (see bwrap-args.ts), runs as an unprivileged user inside (and, when this
  * process is root, as an unprivileged user outside too), sees a read-only system and its private work
- * dir and /tmp, has the process limits set by `prlimit` inside, and dies with this process. A command
- * whose tasks reach its process limit is stopped at once (a fork bomb ends in well under a second).
+ * dir and /tmp, has the process limits set by `prlimit` inside, and dies with this process — even a
+ * process killed the instant it started the command: the command waits at a start gate until its
+ * sandbox is bound to this process's life (start-gate.ts). A command whose tasks reach its process
+ * limit is stopped at once (a fork bomb ends in well under a second).
  * Egress goes through slirp4netns with the host and the platform denied (egress.ts).
  */
 export class Sandbox {
@@ -336,10 +348,12 @@ export class Sandbox {
         network: command.network,
         tmpSizeBytes: this.settings.tmpSizeBytes ?? 64 * 1024 * 1024,
         cwd: command.cwd ?? command.workDir,
-        statusFd: 3,
-        ...(held ? { blockFd: 4 } : {}),
+        statusFd: STATUS_FD,
+        ...(held ? { blockFd: BLOCK_FD } : {}),
       }),
-      ...limited(command, programs.prlimit),
+      ...(command.holdsStartGate
+        ? limited(command, programs.prlimit)
+        : gated(limited(command, programs.prlimit))),
     ];
     const running = await startProcess({
       command: programs.bwrap,
@@ -353,9 +367,10 @@ export class Sandbox {
       ...(command.onOutput === undefined ? {} : { onOutput: command.onOutput }),
       ...(command.killGraceMs === undefined ? {} : { killGraceMs: command.killGraceMs }),
       stdio: command.stdio ?? "capture",
-      extraPipes: held ? 2 : 1,
+      extraPipes: held ? 3 : 2,
     });
-    const status = new BwrapStatus(running.child.stdio[3] as Readable);
+    const status = new BwrapStatus(running.child.stdio[STATUS_FD] as Readable);
+    openStartGate(running.child.stdio[START_GATE_FD] as Duplex, status.childPid());
     let setupError: string | undefined;
     let link: EgressLink | undefined;
     let cgroup: SandboxCgroup | undefined;
@@ -413,7 +428,12 @@ export class Sandbox {
       ...(command.onOutput === undefined ? {} : { onOutput: command.onOutput }),
       ...(command.killGraceMs === undefined ? {} : { killGraceMs: command.killGraceMs }),
       stdio: command.stdio ?? "capture",
+      // nothing binds an unsandboxed process to this one's life; a command that holds the gate
+      // itself is let through at once
+      ...(command.holdsStartGate ? { extraPipes: 1 } : {}),
     });
+    if (command.holdsStartGate)
+      openStartGate(running.child.stdio[START_GATE_FD] as Duplex, Promise.resolve());
     return {
       stdin: running.stdin,
       stdout: running.stdout,
@@ -484,7 +504,7 @@ async function findEgressTools(
 
 /** Lets a held sandbox start its command (a byte on --block-fd). */
 function release(running: RunningProcess): void {
-  (running.child.stdio[4] as Writable).end("1");
+  (running.child.stdio[BLOCK_FD] as Writable).end("1");
 }
 
 /**

@@ -4,9 +4,13 @@ Run by the executor as ``python -c <this file's text> <settings> <script> <arg>.
 (python-bootstrap.ts). ``<settings>`` is JSON::
 
     {"rlimits": [[RLIMIT name, soft, hard], ...],
-     "memoryErrorExitCode": int, "cpuLimitExitCode": int}
+     "memoryErrorExitCode": int, "cpuLimitExitCode": int,
+     "startGate": {"fd": int, "ready": str, "go": str, "closedExitCode": int}}
 
-It sets the limits on itself (soft = hard, so the script cannot raise them; inherited by whatever it
+With ``startGate`` it first waits at the sandbox's start gate (libs/sandbox start-gate.ts): writes
+``ready`` on that fd, reads until a newline, and runs nothing unless that was ``go`` (end of file: the
+executor that started it is gone; it exits with closedExitCode); the fd is closed before the script
+runs. Then it sets the limits on itself (soft = hard, so the script cannot raise them; inherited by whatever it
 starts), exits with cpuLimitExitCode on SIGXCPU (the script runs as its sandbox's PID 1, which the
 kernel does not let a default-action SIGXCPU kill; the hard limit a second later, SIGKILL, still ends
 a script stuck in C code), then runs the script as ``__main__`` with ``sys.argv = [script, <arg>...]``
@@ -21,6 +25,23 @@ import runpy
 import signal
 import sys
 import traceback
+
+
+def pass_start_gate(gate):
+    fd = gate["fd"]
+    heard = b""
+    try:
+        os.write(fd, gate["ready"].encode())
+        while not heard.endswith(b"\n"):
+            chunk = os.read(fd, 16)
+            if not chunk:
+                break
+            heard += chunk
+    except OSError:
+        heard = b""
+    if heard != gate["go"].encode():
+        os._exit(gate["closedExitCode"])
+    os.close(fd)
 
 
 def apply_limits(rlimits):
@@ -47,6 +68,8 @@ def report(error, script):
 
 def main():
     settings = json.loads(sys.argv[1])
+    if "startGate" in settings:
+        pass_start_gate(settings["startGate"])
     apply_limits(settings["rlimits"])
     exit_on_cpu_limit(settings["cpuLimitExitCode"])
     script = os.path.abspath(sys.argv[2])

@@ -5,6 +5,7 @@ Run with ``python3 -m unittest`` in this folder (the executor's jest runs it: py
 
 import json
 import os
+import socket
 import subprocess
 import sys
 import tempfile
@@ -14,6 +15,7 @@ import unittest
 BOOTSTRAP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "bootstrap.py")
 MEMORY_ERROR_EXIT_CODE = 86
 CPU_LIMIT_EXIT_CODE = 87
+GATE_CLOSED_EXIT_CODE = 125
 
 
 class BootstrapTest(unittest.TestCase):
@@ -23,22 +25,85 @@ class BootstrapTest(unittest.TestCase):
         with open(BOOTSTRAP, encoding="utf-8") as file:
             self.bootstrap = file.read()
 
-    def run_script(self, source, args=(), rlimits=()):
+    def write_script(self, source):
         script = os.path.join(self.dir.name, "script.py")
         with open(script, "w", encoding="utf-8") as file:
             file.write(textwrap.dedent(source))
+        return script
+
+    def settings(self, rlimits=(), gate_fd=None):
         settings = {
             "rlimits": [list(limit) for limit in rlimits],
             "memoryErrorExitCode": MEMORY_ERROR_EXIT_CODE,
             "cpuLimitExitCode": CPU_LIMIT_EXIT_CODE,
         }
+        if gate_fd is not None:
+            settings["startGate"] = {
+                "fd": gate_fd,
+                "ready": "ready\n",
+                "go": "go\n",
+                "closedExitCode": GATE_CLOSED_EXIT_CODE,
+            }
+        return json.dumps(settings)
+
+    def run_script(self, source, args=(), rlimits=()):
+        script = self.write_script(source)
         return subprocess.run(
-            [sys.executable, "-c", self.bootstrap, json.dumps(settings), script, *args],
+            [sys.executable, "-c", self.bootstrap, self.settings(rlimits), script, *args],
             capture_output=True,
             text=True,
             timeout=30,
             cwd=self.dir.name,
         )
+
+    def start_gated(self, source):
+        """Starts the script behind the start gate; returns the process and this side of the gate."""
+        script = self.write_script(source)
+        ours, theirs = socket.socketpair()
+        self.addCleanup(ours.close)
+        process = subprocess.Popen(
+            [sys.executable, "-c", self.bootstrap, self.settings(gate_fd=theirs.fileno()), script],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=self.dir.name,
+            pass_fds=[theirs.fileno()],
+        )
+        fd = theirs.fileno()
+        theirs.close()
+        return process, ours, fd
+
+    def test_behind_the_start_gate_says_ready_and_runs_the_script_only_after_go(self):
+        process, gate, gate_fd = self.start_gated(
+            """
+            import os
+            open_fds = sorted(int(fd) for fd in os.listdir("/proc/self/fd"))
+            print("ran", open_fds)
+            """
+        )
+        gate.settimeout(30)
+        self.assertEqual(gate.recv(16), b"ready\n")
+        self.assertIsNone(process.poll())
+        gate.sendall(b"go\n")
+        out, err = process.communicate(timeout=30)
+        self.assertEqual(process.returncode, 0, err)
+        self.assertTrue(out.startswith("ran "), out)
+        # the gate's fd is closed before the script runs: it cannot write to the executor
+        self.assertNotIn(gate_fd, json.loads(out[4:]))
+
+    def test_behind_the_start_gate_runs_nothing_when_the_gate_closes_without_go(self):
+        marker = os.path.join(self.dir.name, "ran")
+        for answer in (b"", b"later\n"):
+            with self.subTest(answer=answer):
+                process, gate, _ = self.start_gated(f"open({marker!r}, 'w').write('ran')\n")
+                gate.settimeout(30)
+                self.assertEqual(gate.recv(16), b"ready\n")
+                if answer:
+                    gate.sendall(answer)
+                gate.close()
+                process.communicate(timeout=30)
+                self.assertEqual(process.returncode, GATE_CLOSED_EXIT_CODE)
+                self.assertFalse(os.path.exists(marker))
 
     def test_runs_the_script_as_main_with_its_arguments_and_folder_on_the_path(self):
         done = self.run_script(

@@ -2,7 +2,7 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_NOTEBOOK_TIMEOUT_SECONDS, positiveOr } from "@mcp/mcp-types";
 import { sandboxEnv, SandboxUnavailableError, withTempDir, type Sandbox } from "@mcp/sandbox";
-import { bootstrapArgs, MEMORY_ERROR_EXIT_CODE } from "../../sandbox/python-bootstrap.js";
+import { bootstrapped, MEMORY_ERROR_EXIT_CODE } from "../../sandbox/python-bootstrap.js";
 import { sharedPython } from "../../sandbox/resolve-python.js";
 import { StepFailure, type Runner, type StepContext, type StepResult } from "../../step/index.js";
 import { runnerConfigOf } from "../kind-config.js";
@@ -98,9 +98,7 @@ export class NotebookRunner implements Runner {
       await writeFile(driver, notebookDriverSource());
       await writeFile(planFile, JSON.stringify(driverPlan));
       const outcome = await this.sandbox.run({
-        command: python,
-        args: bootstrapArgs(driver, [planFile, resultFile], limits.process),
-        setsOwnLimits: true,
+        ...bootstrapped(python, driver, [planFile, resultFile], limits.process),
         workDir: dir,
         env: { ...sandboxEnv({ home: dir, basePath: this.sandbox.searchPath }), ...secretsEnv(context) },
         network: networkOf(context.mcp),

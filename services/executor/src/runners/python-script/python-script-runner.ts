@@ -4,7 +4,7 @@ import { dirname, isAbsolute, join } from "node:path";
 import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_PYTHON_TIMEOUT_SECONDS, positiveOr } from "@mcp/mcp-types";
 import type { PythonScriptConfig } from "@mcp/proto/registry";
 import { sandboxEnv, SandboxUnavailableError, withTempDir, type Sandbox } from "@mcp/sandbox";
-import { bootstrapArgs } from "../../sandbox/python-bootstrap.js";
+import { bootstrapped } from "../../sandbox/python-bootstrap.js";
 import { sharedPython } from "../../sandbox/resolve-python.js";
 import { RequirementsUnavailableError, VenvCache } from "../../sandbox/venv-cache.js";
 import {
@@ -93,9 +93,7 @@ export class PythonScriptRunner implements Runner {
       const script = scriptPath ?? join(dir, "script.py");
       if (config.source.case === "scriptContent") await writeFile(script, config.source.value);
       const outcome = await this.sandbox.run({
-        command: python,
-        args: bootstrapArgs(script, [input, output], limits.process),
-        setsOwnLimits: true,
+        ...bootstrapped(python, script, [input, output], limits.process),
         workDir: dir,
         env: {
           ...sandboxEnv({
