@@ -44,29 +44,59 @@ describe("RunPermits and concurrency keys", () => {
     expect((await permits.waitsOf(r4.id)).map((w) => [w.stepKey, w.ahead, w.maxConcurrency])).toEqual([
       ["a", 1, 2],
     ]);
-    expect(await permits.release(r1.id, "a", mcp)).toEqual([r3.id]);
+    expect(await permits.release(r1.id, r1.fence, "a", mcp)).toEqual([r3.id]);
     // r4 may not jump r3, which was woken for the free permit
     expect(await permits.acquire(r4.id, r4.fence, "a", mcp)).toMatchObject({ held: false, ahead: 1 });
     expect(await permits.acquire(r3.id, r3.fence, "a", mcp)).toEqual({ held: true });
     expect(await permits.waitsOf(r3.id)).toEqual([]);
   });
 
-  it("counts no permit of a run taken over (new fence) or whose lease expired, and refuses a stale fence", async () => {
+  it("counts a permit until its run is taken over (new fence), not when its lease merely lapsed, and refuses a stale fence", async () => {
     const mcp = limited(1);
     const holder = await claimed(60_000);
     const other = await claimed();
     expect(await permits.acquire(holder.id, holder.fence, "a", mcp)).toEqual({ held: true });
     expect(await permits.acquire(other.id, other.fence, "a", mcp)).toMatchObject({ held: false });
-    // the holder's executor dies: its lease runs out, and another claim takes the run
+    // the holder's lease lapses (its executor died, or is alive with its renewal late: its step may
+    // still run): the permit still counts
     await dataSource.query(
       "UPDATE workflow_runs SET lease_expires_at = now() - interval '1 second' WHERE id = $1",
       [holder.id],
     );
-    expect(await permits.acquire(other.id, other.fence, "a", mcp)).toEqual({ held: true });
+    expect(await permits.acquire(other.id, other.fence, "a", mcp)).toMatchObject({ held: false, ahead: 0 });
+    // another claim takes the run: the old driver's permit is dead
     const taken = await store.claim("exec-2", 60_000, { runId: holder.id });
     expect(taken?.fence).toBe("2");
+    expect(await permits.acquire(other.id, other.fence, "a", mcp)).toEqual({ held: true });
     await expect(permits.acquire(holder.id, holder.fence, "a", mcp)).rejects.toBeInstanceOf(FenceLostError);
     expect(await permits.acquire(holder.id, taken!.fence, "a", mcp)).toMatchObject({ held: false, ahead: 0 });
+  });
+
+  it("frees nothing for a stale driver: its release leaves the new driver's permit, its withdraw the new driver's places", async () => {
+    const mcp = limited(1);
+    const run = await claimed();
+    const queued = await claimed();
+    expect(await permits.acquire(run.id, run.fence, "each[0]", mcp)).toEqual({ held: true });
+    // the run is taken over while its first driver still runs the item; the new driver takes the
+    // item's permit again and queues a second item
+    await dataSource.query(
+      "UPDATE workflow_runs SET lease_expires_at = now() - interval '1 second' WHERE id = $1",
+      [run.id],
+    );
+    const taken = (await store.claim("exec-2", 60_000, { runId: run.id }))!;
+    expect(await permits.acquire(run.id, taken.fence, "each[0]", mcp)).toEqual({ held: true });
+    expect(await permits.acquire(run.id, taken.fence, "each[1]", mcp)).toMatchObject({
+      held: false,
+      ahead: 0,
+    });
+    expect(await permits.acquire(queued.id, queued.fence, "a", mcp)).toMatchObject({ held: false, ahead: 1 });
+    // the first driver's item ends and its step stops
+    expect(await permits.release(run.id, run.fence, "each[0]", mcp)).toEqual([]);
+    expect(await permits.withdraw(run.id, run.fence, ["each[1]"], mcp)).toEqual([]);
+    expect(await permits.acquire(queued.id, queued.fence, "a", mcp)).toMatchObject({ held: false, ahead: 1 });
+    expect((await permits.waitsOf(run.id)).map((w) => [w.stepKey, w.ahead])).toEqual([["each[1]", 0]]);
+    // the new driver's own release frees it for the next in the queue
+    expect(await permits.release(run.id, taken.fence, "each[0]", mcp)).toEqual([run.id]);
   });
 
   it("forgets the waiters of ended runs", async () => {
@@ -77,7 +107,7 @@ describe("RunPermits and concurrency keys", () => {
     expect(await permits.acquire(next.id, next.fence, "a", mcp)).toMatchObject({ held: false, ahead: 1 });
     await writes.updateRun(gone.id, gone.fence, { status: "cancelled", owner: null, leaseExpiresAt: null });
     expect(await permits.acquire(next.id, next.fence, "a", mcp)).toMatchObject({ held: false, ahead: 0 });
-    expect(await permits.release(holder.id, "a", mcp)).toEqual([next.id]);
+    expect(await permits.release(holder.id, holder.fence, "a", mcp)).toEqual([next.id]);
   });
 
   it("withdraws queued steps of a run (a for_each step that stopped): the next waiter moves up and is woken", async () => {
@@ -87,10 +117,10 @@ describe("RunPermits and concurrency keys", () => {
     await permits.acquire(stopped.id, stopped.fence, "each[1]", mcp);
     await permits.acquire(stopped.id, stopped.fence, "each[2]", mcp);
     expect(await permits.acquire(next.id, next.fence, "a", mcp)).toMatchObject({ held: false, ahead: 2 });
-    expect(await permits.withdraw(stopped.id, ["each[1]", "each[2]"], mcp)).toEqual([]);
+    expect(await permits.withdraw(stopped.id, stopped.fence, ["each[1]", "each[2]"], mcp)).toEqual([]);
     expect(await permits.waitsOf(stopped.id)).toEqual([]);
     expect((await permits.waitsOf(next.id)).map((w) => w.ahead)).toEqual([0]);
-    expect(await permits.release(holder.id, "each[0]", mcp)).toEqual([next.id]);
+    expect(await permits.release(holder.id, holder.fence, "each[0]", mcp)).toEqual([next.id]);
     expect(await permits.acquire(next.id, next.fence, "a", mcp)).toEqual({ held: true });
   });
 

@@ -25,12 +25,14 @@ export interface PermitWait {
 }
 
 /**
- * Live runs; a permit counts while its run is live, still has the fence it was taken with and its
- * lease has not expired — a dead executor's permits come back with its lease, a takeover's new fence
- * frees them at once.
+ * A permit counts while its run is live, owned (it has a lease) and still has the fence it was taken
+ * with. A lapsed lease alone does not free it: the executor may be alive and its renewal late, with
+ * the step still running. A dead executor's permits come back when its runs are taken over (a new
+ * fence: at once when PostgreSQL ended its session, ADR 024, else once the lease has expired) or
+ * end; a parked or released run (no lease) holds none.
  */
 const DEAD_PERMIT = `r.id = p.run_id AND (r.fence <> p.fence OR r.status NOT IN ('pending', 'running')
-                       OR r.lease_expires_at IS NULL OR r.lease_expires_at < now())`;
+                       OR r.lease_expires_at IS NULL)`;
 
 /**
  * Cluster-wide permits of MCPs that declare `max_concurrency` (ADR 018): at most that many steps of
@@ -100,14 +102,19 @@ export class RunPermits {
   }
 
   /**
-   * Gives the permit of `stepKey` back (whatever its fence: a stale one is dead anyway) and wakes the
-   * runs of the steps first in the queue for the permits now free. Resolves with the woken run ids.
+   * Gives the permit of `stepKey` taken under `fence` back and wakes the runs of the steps first in
+   * the queue for the permits now free. Resolves with the woken run ids. A stale driver's release
+   * (the run was taken over, and its new driver may hold the step's permit again) frees nothing.
    */
-  async release(runId: string, stepKey: string, mcp: LimitedMcp): Promise<string[]> {
+  async release(runId: string, fence: string, stepKey: string, mcp: LimitedMcp): Promise<string[]> {
     return dbCall(() =>
       this.dataSource.transaction(async (m) => {
         await lockMcp(m, mcp.id);
-        await m.query("DELETE FROM mcp_permits WHERE run_id = $1 AND step_key = $2", [runId, stepKey]);
+        await m.query("DELETE FROM mcp_permits WHERE run_id = $1 AND step_key = $2 AND fence = $3", [
+          runId,
+          stepKey,
+          fence,
+        ]);
         const holding = await live(m, mcp.id);
         return wakeNext(m, mcp.id, mcp.maxConcurrency - holding, null);
       }),
@@ -117,16 +124,24 @@ export class RunPermits {
   /**
    * Takes `stepKeys` of the run out of the MCP's queue (items of a `for_each` step that will not
    * run: it stopped) and wakes the runs first in the queue for the permits now free. Resolves with
-   * the woken run ids.
+   * the woken run ids. Under a stale `fence` (the run was taken over: its new driver's items keep
+   * their places) it takes nothing out.
    */
-  async withdraw(runId: string, stepKeys: readonly string[], mcp: LimitedMcp): Promise<string[]> {
+  async withdraw(
+    runId: string,
+    fence: string,
+    stepKeys: readonly string[],
+    mcp: LimitedMcp,
+  ): Promise<string[]> {
     if (stepKeys.length === 0) return [];
     return dbCall(() =>
       this.dataSource.transaction(async (m) => {
         await lockMcp(m, mcp.id);
         await m.query(
-          "DELETE FROM mcp_permit_waiters WHERE mcp_id = $1 AND run_id = $2 AND step_key = ANY($3::text[])",
-          [mcp.id, runId, stepKeys],
+          `DELETE FROM mcp_permit_waiters
+            WHERE mcp_id = $1 AND run_id = $2 AND step_key = ANY($3::text[])
+              AND EXISTS (SELECT 1 FROM workflow_runs WHERE id = $2 AND fence = $4)`,
+          [mcp.id, runId, stepKeys, fence],
         );
         const holding = await live(m, mcp.id);
         return wakeNext(m, mcp.id, mcp.maxConcurrency - holding, runId);

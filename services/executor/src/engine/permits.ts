@@ -5,7 +5,7 @@
  * recorded; a retry's backoff holds none. A step that finds no free permit is queued first come first
  * served, recorded WAITING, and its task ends `parked`: once nothing else in the run can progress the
  * run is parked (no executor), until a released permit wakes it (or `recheckAt`, a safety net for a
- * permit that came back with a dead executor's lease). Resumed, the step asks again, keeping its place.
+ * permit that came back with a dead executor's run). Resumed, the step asks again, keeping its place.
  * Steps of MCPs without a limit never call the port.
  *
  * A `for_each` item takes a permit per attempt the same way (item-permit.ts): an item finding none is

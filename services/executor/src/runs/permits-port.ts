@@ -10,7 +10,7 @@ import type { FencedRecorder } from "./fenced-recorder.js";
  * (`RunPermits`), a queued step is recorded WAITING through the run's fenced recorder, and the runs
  * a call woke are told through the wake-up channel. Writes outlast a database outage like the
  * recorder's. A queued step's run is parked until woken, or `recheckMs` at the latest (a permit that
- * came back with an expired lease wakes nobody by itself).
+ * came back with a dead executor's run, taken over, wakes nobody by itself).
  */
 export class FencedPermits implements PermitPort {
   constructor(
@@ -41,13 +41,16 @@ export class FencedPermits implements PermitPort {
   }
 
   async release(key: string, mcp: PinnedMcp): Promise<void> {
-    const woken = await untilReachable(() => this.permits.release(this.runId, key, limited(mcp)), this.reach);
+    const woken = await untilReachable(
+      () => this.permits.release(this.runId, this.fence, key, limited(mcp)),
+      this.reach,
+    );
     await this.wake(woken);
   }
 
   async withdraw(keys: readonly string[], mcp: PinnedMcp): Promise<void> {
     const woken = await untilReachable(
-      () => this.permits.withdraw(this.runId, keys, limited(mcp)),
+      () => this.permits.withdraw(this.runId, this.fence, keys, limited(mcp)),
       this.reach,
     );
     await this.wake(woken);
