@@ -1,13 +1,56 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { processIsGone } from "@mcp/sandbox/testing";
 import type { ExecutorProcess } from "./platform";
+import { waitFor } from "./wait-for";
 
 /**
- * SIGKILLs an executor started by `spawnExecutor`, like a crash, and waits until it is gone. Its steps'
- * processes are not killed by the test: they
- * die with it: bubblewrap gives each sandbox --die-with-parent and a PID namespace of its own.
+ * SIGKILLs an executor started by `spawnExecutor`, like a crash, waits until it is gone, then until
+ * every process it had started is gone too — failing when one outlives it. The test kills none of
+ * them: its steps' sandboxes die with it (bubblewrap's --die-with-parent, the sandbox's own PID
+ * namespace, and the start gate for one started an instant before the kill; docs/sandbox.md).
  */
 export async function crashExecutor(proc: ExecutorProcess): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+  const started = proc.child.pid === undefined ? [] : descendants(proc.child.pid);
   const exited = new Promise((resolve) => proc.child.once("exit", resolve));
   proc.child.kill("SIGKILL");
   await exited;
+  await waitFor(
+    "the processes of the killed executor to end with it",
+    async () => {
+      const left = started.filter((p) => !processIsGone(p.pid));
+      if (left.length === 0) return true;
+      throw new Error(`still running: ${left.map((p) => `${p.pid} ${p.command}`).join("; ")}`);
+    },
+    { timeoutMs: 10_000 },
+  );
+}
+
+/** The processes below `pid` (children of any of its threads, recursively), with their command lines. */
+function descendants(pid: number): { pid: number; command: string }[] {
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return [];
+  }
+  const children = tasks.flatMap((task) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${task}/children`, "utf8")
+        .split(" ")
+        .filter(Boolean)
+        .map(Number);
+    } catch {
+      return [];
+    }
+  });
+  return children.flatMap((child) => [{ pid: child, command: commandOf(child) }, ...descendants(child)]);
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").slice(0, 120);
+  } catch {
+    return "(ended)";
+  }
 }
