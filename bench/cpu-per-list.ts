@@ -16,6 +16,7 @@ import { Session } from "node:inspector/promises";
 import { toBinary } from "@bufbuild/protobuf";
 import { ListRunsResponseSchema, RunStatus, RunView } from "@mcp/proto/executor";
 import { loadHistory } from "./lib/history-load";
+import { cpuSpent } from "./lib/cpu";
 import { summarize, timed } from "./lib/stats";
 import {
   createScriptMcp,
@@ -70,43 +71,38 @@ async function main(): Promise<void> {
     for (const call of Object.values(shapes)) for (let i = 0; i < 50; i++) await call();
 
     // the process's own background (claim and failover polls, health checks, timers), taken out below
-    const idleMs = 3_000;
-    const idleCpu = process.cpuUsage();
-    await new Promise((resolve) => setTimeout(resolve, idleMs));
-    const idleUsed = process.cpuUsage(idleCpu);
-    const idlePerMs = (idleUsed.user + idleUsed.system) / 1000 / idleMs;
+    const idle = await cpuSpent(() => new Promise((resolve) => setTimeout(resolve, 3_000)));
+    const idlePerMs = idle.cpu.processMs / idle.cpu.wallMs;
     const session = PROFILE ? new Session() : undefined;
     if (session) {
       session.connect();
       await session.post("Profiler.enable");
       await session.post("Profiler.start");
     }
-    const before = process.cpuUsage();
-    const started = performance.now();
     const lines: string[] = [];
-    for (const [name, call] of Object.entries(shapes)) {
-      const cpu = process.cpuUsage();
-      const t0 = performance.now();
-      const samples: number[] = [];
-      for (let i = 0; i < CALLS; i++) samples.push(await timed(call));
-      const used = process.cpuUsage(cpu);
-      const callsMs = (used.user + used.system) / 1000 - idlePerMs * (performance.now() - t0);
-      const s = summarize(samples);
-      lines.push(
-        `${name.padEnd(12)} CPU ${(callsMs / CALLS).toFixed(2)} ms/call, ` +
-          `wall p50 ${s.p50.toFixed(2)} / p99 ${s.p99.toFixed(2)} ms`,
-      );
-    }
-    const used = process.cpuUsage(before);
-    const wall = performance.now() - started;
+    const { cpu: all } = await cpuSpent(async () => {
+      for (const [name, call] of Object.entries(shapes)) {
+        const { result: samples, cpu } = await cpuSpent(async () => {
+          const out: number[] = [];
+          for (let i = 0; i < CALLS; i++) out.push(await timed(call));
+          return out;
+        });
+        const callsMs = cpu.processMs - idlePerMs * cpu.wallMs;
+        const s = summarize(samples);
+        lines.push(
+          `${name.padEnd(12)} CPU ${(callsMs / CALLS).toFixed(2)} ms/call, ` +
+            `wall p50 ${s.p50.toFixed(2)} / p99 ${s.p99.toFixed(2)} ms`,
+        );
+      }
+    });
     if (session) {
       const { profile } = await session.post("Profiler.stop");
       writeFileSync(PROFILE!, JSON.stringify(profile));
       session.disconnect();
     }
     process.stdout.write(
-      `${lines.join("\n")}\nall: CPU ${(((used.user + used.system) / 1000 - idlePerMs * wall) / (Object.keys(shapes).length * CALLS)).toFixed(2)} ms/call ` +
-        `(${((100 * (used.user + used.system)) / 1000 / wall).toFixed(0)} % of wall; background ` +
+      `${lines.join("\n")}\nall: CPU ${((all.processMs - idlePerMs * all.wallMs) / (Object.keys(shapes).length * CALLS)).toFixed(2)} ms/call ` +
+        `(${((100 * all.processMs) / all.wallMs).toFixed(0)} % of wall; background ` +
         `${(idlePerMs * 100).toFixed(1)} % of a core, taken out), view ${RunView[VIEW]}\n`,
     );
   } finally {

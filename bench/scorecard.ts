@@ -58,25 +58,26 @@ function cpuPair(what: string, ours: Figure, dbos: Figure): string | undefined {
 
 const machineOrProcess = (cpu: CpuJson | undefined): Figure => num(cpu?.machine_ms) ?? num(cpu?.process_ms);
 
+/** The parts that were measured, joined by `; `; undefined when none was. */
+const joined = (...parts: (string | undefined)[]) =>
+  parts.filter((x) => x !== undefined).join("; ") || undefined;
+
 /**
  * `main thread 85 % busy; 2 cores 72 % busy at 3.07 ms CPU/run: ≤ 652/s`: how near each CPU bound
- * the rate ran (the process's one event loop; all the cores, and the rate they would allow).
+ * the rate ran (`whose` main thread, its one event loop; all the cores, and the rate they would allow).
  */
-function cpuCeiling(cpu: CpuJson | undefined, cores: number, placement: string): string | undefined {
+function cpuCeiling(cpu: CpuJson | undefined, cores: number, whose: string): string | undefined {
   const perRun = num(cpu?.machine_ms);
   const busy = num(cpu?.machine_busy);
   const loop = num(cpu?.main_thread_busy);
   const mainThread =
-    loop === undefined ? undefined : `${placement} main thread ${(loop * 100).toFixed(0)} % busy`;
+    loop === undefined ? undefined : `${whose} main thread ${(loop * 100).toFixed(0)} % busy`;
   const machine =
     perRun === undefined || busy === undefined || perRun <= 0
       ? undefined
       : `${cores} cores ${(busy * 100).toFixed(0)} % busy at ${perRun.toFixed(2)} ms CPU/run: ≤ ${((cores * 1000) / perRun).toFixed(0)}/s`;
   return joined(mainThread, machine);
 }
-
-const joined = (...parts: (string | undefined)[]) =>
-  parts.filter((x) => x !== undefined).join("; ") || undefined;
 
 const times = (v: number) => `×${v.toFixed(2)}`;
 

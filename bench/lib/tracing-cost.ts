@@ -3,6 +3,7 @@ import type { Client } from "@connectrpc/connect";
 import type { ExecutorService } from "@mcp/proto/executor";
 import { startTracing } from "@mcp/runtime";
 import { executeAndWait } from "../platform";
+import { cpuSpent } from "./cpu";
 import { profiled } from "./profile";
 import { interleave, round, summarize, timed, type Summary } from "./stats";
 
@@ -66,11 +67,9 @@ export async function measureTracingCost(options: {
     }
   };
   const withCpu = (side: keyof typeof cpuMs, fn: () => Promise<number[]>) => async () => {
-    const before = process.cpuUsage();
-    const out = await fn();
-    const used = process.cpuUsage(before);
-    cpuMs[side].push((used.user + used.system) / 1000 / perRound);
-    return out;
+    const { result, cpu } = await cpuSpent(fn);
+    cpuMs[side].push(cpu.processMs / perRound);
+    return result;
   };
   const load: [number, number] = [loadavg()[0] ?? 0, 0];
   for (let i = 0; i < 5; i++) await executeAndWait(executor, "trace-chain-n"); // warm-up

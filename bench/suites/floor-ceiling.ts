@@ -20,17 +20,20 @@ export async function floorAndCeiling(): Promise<SuiteResult> {
   const { commits, bareCalls, bareConcurrency } = settings.floor;
   const db = await createTestDatabase("mcp_bench_floor");
   const pg = new Client({ connectionString: db.url });
-  await pg.connect();
-  const bare = await startBareServer();
   const writer = new Client({ connectionString: db.url });
-  await writer.connect();
-  const commit = () => writer.query("INSERT INTO commit_probe (v) VALUES ($1)", ["x"]);
-  const writing = await startBareServer(async () => {
-    await commit();
-    await commit();
-    await commit();
-  });
+  const servers: { stop(): Promise<void> }[] = [];
   try {
+    await pg.connect();
+    await writer.connect();
+    const bare = await startBareServer();
+    servers.push(bare);
+    const commit = () => writer.query("INSERT INTO commit_probe (v) VALUES ($1)", ["x"]);
+    const writing = await startBareServer(async () => {
+      await commit();
+      await commit();
+      await commit();
+    });
+    servers.push(writing);
     await pg.query("CREATE TABLE commit_probe (id bigserial PRIMARY KEY, v text NOT NULL)");
     const commitMs: number[] = [];
     for (let i = 0; i < commits; i++) {
@@ -100,10 +103,9 @@ export async function floorAndCeiling(): Promise<SuiteResult> {
       },
     };
   } finally {
-    await bare.stop();
-    await writing.stop();
-    await writer.end();
-    await pg.end();
+    for (const server of servers) await server.stop();
+    await writer.end().catch(() => undefined);
+    await pg.end().catch(() => undefined);
     await db.drop();
   }
 }

@@ -100,8 +100,8 @@ export async function perStepSuite(p: BenchClients): Promise<SuiteResult> {
         },
         {
           figure: `CPU per step (${n}-step vs 1-step run), c=1: this process / the machine`,
-          ours: `${ms(cpuPerStep(cpu.oursN, cpu.ours1, n, "process_ms"))} / ${ms(cpuPerStep(cpu.oursN, cpu.ours1, n, "machine_ms"))}`,
-          peer: `DBOS ${ms(cpuPerStep(cpu.dbosN, cpu.dbos1, n, "process_ms"))} / ${ms(cpuPerStep(cpu.dbosN, cpu.dbos1, n, "machine_ms"))}`,
+          ours: `${msOf(cpuPerStep(cpu.oursN, cpu.ours1, n, "process_ms"))} / ${msOf(cpuPerStep(cpu.oursN, cpu.ours1, n, "machine_ms"))}`,
+          peer: `DBOS ${msOf(cpuPerStep(cpu.dbosN, cpu.dbos1, n, "process_ms"))} / ${msOf(cpuPerStep(cpu.dbosN, cpu.dbos1, n, "machine_ms"))}`,
         },
         {
           figure: `${n}-step workflows/s, c=1`,
@@ -138,14 +138,20 @@ export async function perStepSuite(p: BenchClients): Promise<SuiteResult> {
   }
 }
 
-/** What each further step cost in CPU: (an N-step run's − a 1-step run's) / (N − 1); NaN when not read. */
+/**
+ * What each further step cost in CPU: (an N-step run's − a 1-step run's) / (N − 1); undefined when
+ * not read (the machine's CPU where /proc/stat is not readable), and then left out of the JSON.
+ */
 function cpuPerStep(
   runN: CpuPerUnit,
   run1: CpuPerUnit,
   n: number,
   what: "process_ms" | "machine_ms",
-): number {
+): number | undefined {
   const a = runN[what];
   const b = run1[what];
-  return a === undefined || b === undefined ? Number.NaN : round((a - b) / (n - 1));
+  return a === undefined || b === undefined ? undefined : round((a - b) / (n - 1));
 }
+
+/** `1.23 ms`, or `n/a ms` for a figure not read. */
+const msOf = (x: number | undefined) => ms(x ?? Number.NaN);
