@@ -9,8 +9,9 @@ Run by the executor as ``python -c <this file's text> <settings> <script> <arg>.
 
 With ``startGate`` it first waits at the sandbox's start gate (libs/sandbox start-gate.ts): writes
 ``ready`` on that fd, reads until a newline, and runs nothing unless that was ``go`` (end of file: the
-executor that started it is gone; it exits with closedExitCode); the fd is closed before the script
-runs. Then it sets the limits on itself (soft = hard, so the script cannot raise them; inherited by whatever it
+executor that started it is gone; it exits with closedExitCode). Then it closes every file
+descriptor but 0, 1 and 2 — the gate's, and any the executor itself inherited from whatever started
+it (nothing closes those on exec) — and sets the limits on itself (soft = hard, so the script cannot raise them; inherited by whatever it
 starts), exits with cpuLimitExitCode on SIGXCPU (the script runs as its sandbox's PID 1, which the
 kernel does not let a default-action SIGXCPU kill; the hard limit a second later, SIGKILL, still ends
 a script stuck in C code), then runs the script as ``__main__`` with ``sys.argv = [script, <arg>...]``
@@ -41,7 +42,11 @@ def pass_start_gate(gate):
         heard = b""
     if heard != gate["go"].encode():
         os._exit(gate["closedExitCode"])
-    os.close(fd)
+
+
+def close_inherited_fds():
+    limit = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+    os.closerange(3, limit if limit != resource.RLIM_INFINITY else 1 << 20)
 
 
 def apply_limits(rlimits):
@@ -70,6 +75,7 @@ def main():
     settings = json.loads(sys.argv[1])
     if "startGate" in settings:
         pass_start_gate(settings["startGate"])
+    close_inherited_fds()
     apply_limits(settings["rlimits"])
     exit_on_cpu_limit(settings["cpuLimitExitCode"])
     script = os.path.abspath(sys.argv[2])

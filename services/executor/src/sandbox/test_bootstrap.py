@@ -91,6 +91,33 @@ class BootstrapTest(unittest.TestCase):
         # the gate's fd is closed before the script runs: it cannot write to the executor
         self.assertNotIn(gate_fd, json.loads(out[4:]))
 
+    def test_closes_every_inherited_file_descriptor_but_0_1_2_before_the_script_runs(self):
+        script = self.write_script(
+            """
+            import os, sys
+            def is_open(fd):
+                try:
+                    os.fstat(fd)
+                    return True
+                except OSError:
+                    return False
+            print(" ".join(fd for fd in sys.argv[1:] if is_open(int(fd))))
+            """
+        )
+        read_end, write_end = os.pipe()
+        self.addCleanup(os.close, read_end)
+        self.addCleanup(os.close, write_end)
+        done = subprocess.run(
+            [sys.executable, "-c", self.bootstrap, self.settings(), script, "0", "1", "2", str(read_end), str(write_end)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            cwd=self.dir.name,
+            pass_fds=[read_end, write_end],
+        )
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertEqual(done.stdout.split(), ["0", "1", "2"])
+
     def test_behind_the_start_gate_runs_nothing_when_the_gate_closes_without_go(self):
         marker = os.path.join(self.dir.name, "ran")
         for answer in (b"", b"later\n"):
