@@ -8,20 +8,23 @@ jest.setTimeout(120_000);
 
 const COMMANDS = 3;
 
+/** How long each command of a killed process sleeps before it writes its file. */
+const SURVIVOR_SECONDS = 8;
+
 /**
- * A process that opens a bubblewrap sandbox, starts {@link COMMANDS} commands in it (each sleeps a
- * moment, then writes `ran-<i>` in `dir`) and SIGKILLs itself `delayMs` after they were started (at
+ * A process that opens a bubblewrap sandbox, starts {@link COMMANDS} commands in it (each sleeps
+ * `seconds`, then writes `ran-<i>` in `dir`) and SIGKILLs itself `delayMs` after they were started (at
  * once for 0; never for -1, when it waits for them to end).
  */
 const KILLER = `
-const [dir, tag, delay] = process.argv.slice(-3);
+const [dir, tag, seconds, delay] = process.argv.slice(-4);
 (async () => {
   const { Sandbox } = require(${JSON.stringify(join(__dirname, "sandbox.ts"))});
   const sandbox = await Sandbox.open({ mode: "bubblewrap", readOnlyPaths: [], writablePaths: [dir], egressDeny: [], platformUrls: [] });
   if (sandbox.status.mode !== "bubblewrap") throw new Error(sandbox.status.problem);
   const started = await Promise.all(Array.from({ length: ${COMMANDS} }, (_, i) => sandbox.start({
     command: "/bin/sh",
-    args: ["-c", "sleep 0.3; echo ran > " + dir + "/ran-" + i, tag],
+    args: ["-c", "sleep " + seconds + "; echo ran > " + dir + "/ran-" + i, tag],
     workDir: dir,
     env: { PATH: "/usr/bin:/bin" },
     network: "none",
@@ -36,11 +39,11 @@ const [dir, tag, delay] = process.argv.slice(-3);
 `;
 
 /** Runs {@link KILLER} to its end (or its death); resolves with how it ended. */
-function killer(dir: string, tag: string, delayMs: number): Promise<string> {
+function killer(dir: string, tag: string, seconds: number, delayMs: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      ["--import", "tsx", "-e", KILLER, "--", dir, tag, String(delayMs)],
+      ["--import", "tsx", "-e", KILLER, "--", dir, tag, String(seconds), String(delayMs)],
       {
         stdio: ["ignore", "ignore", "pipe"],
       },
@@ -66,21 +69,25 @@ describe("the start gate", () => {
 
   it("lets the commands of a live process run", async () => {
     const dir = scratch();
-    expect(await killer(dir, `gate-live-${process.pid}`, -1)).toBe("exit 0");
+    expect(await killer(dir, `gate-live-${process.pid}`, 0.3, -1)).toBe("exit 0");
     expect(readdirSync(dir).sort()).toEqual(Array.from({ length: COMMANDS }, (_, i) => `ran-${i}`));
   });
 
-  it("runs no command of a process killed within milliseconds of starting them, and leaves no process behind", async () => {
-    const delays = [0, 0, 0, 1, 2, 3, 5, 8, 13];
+  it("leaves no command running after a process killed within milliseconds of starting them", async () => {
+    const delays = [0, 0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 5, 8, 13];
     const trials = delays.map((delayMs, i) => ({
       delayMs,
       dir: scratch(),
       tag: `gate-killed-${process.pid}-${i}-${Math.floor(Math.random() * 1e9)}`,
     }));
-    const ends = await Promise.all(trials.map((t) => killer(t.dir, t.tag, t.delayMs)));
+    // a command may well start before the kill (on a loaded machine, even a short one may end before
+    // it): each sleeps longer than any process here lives, so only one that outlived its process
+    // gets to write
+    const ends = await Promise.all(trials.map((t) => killer(t.dir, t.tag, SURVIVOR_SECONDS, t.delayMs)));
     expect(ends).toEqual(delays.map(() => "SIGKILL"));
     for (const t of trials) {
-      expect(await eventually(() => processesWith(t.tag).length === 0, 15_000)).toBe(true);
+      // one left running would write its file within SURVIVOR_SECONDS: wait past that
+      expect(await eventually(() => processesWith(t.tag).length === 0, 2_000 * SURVIVOR_SECONDS)).toBe(true);
       expect({ delayMs: t.delayMs, ran: readdirSync(t.dir) }).toEqual({ delayMs: t.delayMs, ran: [] });
     }
   });
