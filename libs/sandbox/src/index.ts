@@ -1,4 +1,5 @@
 export { Sandbox, SandboxUnavailableError } from "./sandbox.js";
+export { closeInheritedDescriptors } from "./inherited-fds.js";
 export type {
   SandboxMode,
   SandboxSettings,

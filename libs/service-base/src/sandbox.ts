@@ -1,4 +1,4 @@
-import { Sandbox, type SandboxStatus } from "@mcp/sandbox";
+import { closeInheritedDescriptors, Sandbox, type SandboxStatus } from "@mcp/sandbox";
 import { gauge, ServingStatus, type Logger, type RunningServer, type ServiceConfig } from "@mcp/runtime";
 import type { Registry } from "prom-client";
 
@@ -9,13 +9,21 @@ export const SANDBOX_HEALTH_SERVICE = "sandbox";
  * Opens the sandbox this process runs step code in (SANDBOX_*), after its start-up trial, and says
  * how it runs: the log line at every start (a warning when SANDBOX=off: unsafe; an error when the
  * sandbox does not work here, naming the missing piece) and the `mcp_sandbox_info` gauge. The other
- * services' URLs and the database and Redis are denied to egress.
+ * services' URLs and the database and Redis are denied to egress. First closes the descriptors this
+ * process inherited without close-on-exec (a warning names them): they would reach step code.
  */
 export async function openSandbox(
   config: ServiceConfig,
   logger: Logger,
   metrics: Registry,
 ): Promise<Sandbox> {
+  const closed = closeInheritedDescriptors();
+  if (closed.length > 0) {
+    logger.warn(
+      { fds: closed },
+      `closed file descriptors ${closed.join(", ")}, inherited without close-on-exec from whatever started this process: every sandboxed step would have inherited them`,
+    );
+  }
   const settings = config.sandbox;
   const sandbox = await Sandbox.open({
     mode: settings.mode,
