@@ -1,5 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
-import { processIsGone } from "@mcp/sandbox/testing";
+import { commandLineOf, processesBelow, processIsGone } from "@mcp/sandbox/testing";
 import type { ExecutorProcess } from "./platform";
 import { waitFor } from "./wait-for";
 
@@ -11,7 +10,9 @@ import { waitFor } from "./wait-for";
  */
 export async function crashExecutor(proc: ExecutorProcess): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  const started = proc.child.pid === undefined ? [] : descendants(proc.child.pid);
+  const started = (proc.child.pid === undefined ? [] : await processesBelow(proc.child.pid)).map(
+    ({ pid }) => ({ pid, command: commandLineOf(pid)?.slice(0, 120) ?? "(ended)" }),
+  );
   const exited = new Promise((resolve) => proc.child.once("exit", resolve));
   proc.child.kill("SIGKILL");
   await exited;
@@ -24,33 +25,4 @@ export async function crashExecutor(proc: ExecutorProcess): Promise<void> {
     },
     { timeoutMs: 10_000 },
   );
-}
-
-/** The processes below `pid` (children of any of its threads, recursively), with their command lines. */
-function descendants(pid: number): { pid: number; command: string }[] {
-  let tasks: string[];
-  try {
-    tasks = readdirSync(`/proc/${pid}/task`);
-  } catch {
-    return [];
-  }
-  const children = tasks.flatMap((task) => {
-    try {
-      return readFileSync(`/proc/${pid}/task/${task}/children`, "utf8")
-        .split(" ")
-        .filter(Boolean)
-        .map(Number);
-    } catch {
-      return [];
-    }
-  });
-  return children.flatMap((child) => [{ pid: child, command: commandOf(child) }, ...descendants(child)]);
-}
-
-function commandOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").slice(0, 120);
-  } catch {
-    return "(ended)";
-  }
 }

@@ -1,13 +1,18 @@
 import { readdir, readFile } from "node:fs/promises";
 
+/** A process and its tasks (its threads, the process itself among them). */
+export interface ProcessTasks {
+  readonly pid: number;
+  readonly tids: readonly number[];
+}
+
 /**
- * How many tasks (processes and their threads) run under `rootPid`, the root itself not counted:
- * what RLIMIT_NPROC counts inside a sandbox whose root is bubblewrap's outer process. Walks
- * `/proc/<pid>/task/<tid>/children`; a process that ends meanwhile simply drops out. 0 when the root
- * is gone.
+ * The processes under `rootPid`, the root itself not included, each with its tasks. Walks
+ * `/proc/<pid>/task/<tid>/children`; a process that ends meanwhile simply drops out. Empty when the
+ * root is gone.
  */
-export async function countTasksBelow(rootPid: number): Promise<number> {
-  let count = 0;
+export async function processesBelow(rootPid: number): Promise<ProcessTasks[]> {
+  const found: ProcessTasks[] = [];
   const pending = await childrenOf(rootPid, await tasksOf(rootPid));
   const seen = new Set<number>();
   while (pending.length > 0) {
@@ -15,9 +20,20 @@ export async function countTasksBelow(rootPid: number): Promise<number> {
     if (seen.has(pid)) continue;
     seen.add(pid);
     const tids = await tasksOf(pid);
-    count += tids.length;
+    found.push({ pid, tids });
     pending.push(...(await childrenOf(pid, tids)));
   }
+  return found;
+}
+
+/**
+ * How many tasks (processes and their threads) run under `rootPid`, the root itself not counted:
+ * what RLIMIT_NPROC counts inside a sandbox whose root is bubblewrap's outer process. 0 when the
+ * root is gone.
+ */
+export async function countTasksBelow(rootPid: number): Promise<number> {
+  let count = 0;
+  for (const { tids } of await processesBelow(rootPid)) count += tids.length;
   return count;
 }
 

@@ -28,14 +28,19 @@ export function processesWith(marker: string): number[] {
   return readdirSync("/proc")
     .filter((name) => /^\d+$/.test(name))
     .map(Number)
-    .filter((pid) => {
-      try {
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(marker) && !processIsGone(pid);
-      } catch {
-        return false;
-      }
-    });
+    .filter((pid) => commandLineOf(pid)?.includes(marker) === true && !processIsGone(pid));
 }
+
+/** `pid`'s command line, its arguments joined by spaces; undefined when it is gone. */
+export function commandLineOf(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0/g, " ").trimEnd();
+  } catch {
+    return undefined;
+  }
+}
+
+export { processesBelow } from "./process-tree.js";
 
 /** A host outside this machine, as far as a sandbox can tell: a network namespace with its own address. */
 export interface OutsideHost {

@@ -10,11 +10,11 @@ Run by the executor as ``python -c <this file's text> <settings> <script> <arg>.
 With ``startGate`` it first waits at the sandbox's start gate (libs/sandbox start-gate.ts): writes
 ``ready`` on that fd, reads until a newline, and runs nothing unless that was ``go`` (end of file: the
 executor that started it is gone; it exits with closedExitCode). Then it closes every file
-descriptor but 0, 1 and 2 — the gate's, and any the executor itself inherited from whatever started
-it (nothing closes those on exec) — and sets the limits on itself (soft = hard, so the script cannot raise them; inherited by whatever it
-starts), exits with cpuLimitExitCode on SIGXCPU (the script runs as its sandbox's PID 1, which the
-kernel does not let a default-action SIGXCPU kill; the hard limit a second later, SIGKILL, still ends
-a script stuck in C code), then runs the script as ``__main__`` with ``sys.argv = [script, <arg>...]``
+descriptor but 0, 1 and 2 (the gate's, and any inherited without close-on-exec), sets the limits on
+itself (soft = hard, so the script cannot raise them; inherited by whatever it starts), exits with
+cpuLimitExitCode on SIGXCPU (the script runs as its sandbox's PID 1, which the kernel does not let a
+default-action SIGXCPU kill; the hard limit a second later, SIGKILL, still ends a script stuck in C
+code), then runs the script as ``__main__`` with ``sys.argv = [script, <arg>...]``
 and the script's folder first on sys.path, exactly as ``python3 script.py <arg>...`` would. An
 uncaught MemoryError exits with memoryErrorExitCode. Tracebacks start at the script's own frames.
 """
