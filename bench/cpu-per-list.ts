@@ -8,8 +8,9 @@
  * time moves less than wall time when other processes share the cores; the process's background rate,
  * measured over 3 idle seconds, taken out) and the wall p50 / p99 per shape, and the page's size.
  *
- * `npx tsx bench/cpu-per-list.ts`; `BENCH_CPU_PROFILE=<file>.cpuprofile` also writes a CPU profile of
- * the measured calls alone; `BENCH_LIST_VIEW=full` asks for the FULL view (inputs and outputs).
+ * `NODE_OPTIONS=--max-semi-space-size=64 npx tsx bench/cpu-per-list.ts` (the services' Node flags);
+ * `BENCH_CPU_PROFILE=<file>.cpuprofile` also writes a CPU profile of the measured calls alone;
+ * `BENCH_LIST_VIEW=full` asks for the FULL view (inputs and outputs).
  */
 import { writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";

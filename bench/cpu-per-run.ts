@@ -9,8 +9,9 @@
  * serving this benchmark's database used per run (from /proc, so only with PostgreSQL on this
  * machine; other databases' backends, e.g. other test runs, are not counted).
  *
- * `npx tsx bench/cpu-per-run.ts`; `BENCH_CPU_PROFILE=<file>.cpuprofile` also writes a CPU profile of
- * the measured runs alone (not start-up or warm-up), for Chrome DevTools or any .cpuprofile reader;
+ * `NODE_OPTIONS=--max-semi-space-size=64 npx tsx bench/cpu-per-run.ts` (the services' Node flags);
+ * `BENCH_CPU_PROFILE=<file>.cpuprofile` also writes a CPU profile of the measured runs alone (not
+ * start-up or warm-up), for Chrome DevTools or any .cpuprofile reader;
  * `BENCH_CPU_ALLOCATIONS=<file>.heapprofile` writes a sampled profile of where those runs allocate
  * (with `BENCH_CPU_SURVIVORS=1`, only what outlived a young-generation collection).
  * The process's CPU is also split between its main thread and the others (V8's GC and compiler

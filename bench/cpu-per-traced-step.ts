@@ -6,9 +6,10 @@
  * minus the 1-step chain's, over 9 steps, so what a run costs apart from its steps cancels out) and
  * the difference. CPU time moves much less than wall time when other processes share the cores.
  *
- * `npx tsx bench/cpu-per-traced-step.ts`; `BENCH_TRACE_RUNS` runs per block (default 100),
- * `BENCH_TRACE_ROUNDS` rounds of the four blocks (default 6); `BENCH_CPU_PROFILE=<file>.cpuprofile`
- * also writes a CPU profile of the traced 10-step blocks alone.
+ * `NODE_OPTIONS=--max-semi-space-size=64 npx tsx bench/cpu-per-traced-step.ts` (the services' Node
+ * flags); `BENCH_TRACE_RUNS` runs per block (default 100), `BENCH_TRACE_ROUNDS` rounds of the four
+ * blocks (default 6); `BENCH_CPU_PROFILE=<file>.cpuprofile` also writes a CPU profile of the traced
+ * 10-step blocks alone.
  */
 import { measureTracingCost } from "./lib/tracing-cost";
 import { startOtlpSink } from "./lib/otlp-sink";

@@ -8,7 +8,7 @@
  * server, the request gate and interceptors, the engine) and the scheduling of a shared 2-core machine.
  * Background statements (the claim and failover polls) are left out.
  *
- * `npx tsx bench/run-timeline.ts`.
+ * `NODE_OPTIONS=--max-semi-space-size=64 npx tsx bench/run-timeline.ts` (the services' Node flags).
  */
 import { Redis } from "ioredis";
 import { Pool } from "pg";

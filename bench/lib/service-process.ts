@@ -4,7 +4,7 @@ import { resolve } from "node:path";
 const ROOT = resolve(__dirname, "../..");
 
 /** The Node flags every service runs with (the image's NODE_OPTIONS, `npm start`'s; docs/adr/033). */
-const SERVICE_NODE_FLAGS = ["--max-semi-space-size=64"];
+export const SERVICE_NODE_FLAGS = ["--max-semi-space-size=64"];
 
 /** A service running in its own process. */
 export interface ServiceProcess {
