@@ -17,9 +17,10 @@
  * The process's CPU is also split between its main thread and the others (V8's GC and compiler
  * workers, libuv's pool), read from /proc/self/task on Linux.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { Client as PgClient } from "pg";
+import { cpuSpent } from "./lib/cpu";
 import { allocationSampled, profiled } from "./lib/profile";
 import { closedLoop } from "./lib/stats";
 import { createScriptMcp, defineWorkflow, executeAndWait, noopSpec, startBenchPlatform } from "./platform";
@@ -51,23 +52,6 @@ function countRoundTrips(): void {
     if (counting.on) counting.commands += 1;
     return send.apply(this, args);
   };
-}
-
-/** CPU seconds (user + system) used so far by this process's main thread and by its other threads (Linux). */
-function threadCpu(): { main: number; others: number } {
-  const cpu = { main: 0, others: 0 };
-  try {
-    for (const tid of readdirSync("/proc/self/task")) {
-      // fields 14 and 15 of the thread's stat: utime, stime in ticks
-      const fields = readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      const seconds = (Number(fields[11]) + Number(fields[12])) / 100;
-      if (tid === String(process.pid)) cpu.main += seconds;
-      else cpu.others += seconds;
-    }
-  } catch {
-    // not Linux: no split
-  }
-  return cpu;
 }
 
 /** CPU seconds (user + system) used so far by each PostgreSQL backend of database `name` (but `pg`'s own). */
@@ -116,28 +100,26 @@ async function main(): Promise<void> {
     await pg.connect();
     const pgBefore = await backendCpu(pg, p.db.name);
     counting.on = true;
-    const threadsBefore = threadCpu();
-    const before = process.cpuUsage();
     const runs = () => closedLoop(RUNS, CONCURRENCY, () => executeAndWait(client, "three"));
-    const load = await (PROFILE
-      ? profiled(PROFILE, runs)
-      : ALLOCATIONS
-        ? allocationSampled(ALLOCATIONS, runs, { survivors: SURVIVORS })
-        : runs());
-    const used = process.cpuUsage(before);
-    const threadsAfter = threadCpu();
+    const { result: load, cpu } = await cpuSpent(() =>
+      PROFILE
+        ? profiled(PROFILE, runs)
+        : ALLOCATIONS
+          ? allocationSampled(ALLOCATIONS, runs, { survivors: SURVIVORS })
+          : runs(),
+    );
     counting.on = false;
     const pgSeconds = cpuBetween(pgBefore, await backendCpu(pg, p.db.name));
     await pg.end();
     const perRunMs = (s: number) => ((s * 1000) / RUNS).toFixed(3);
+    const msPerRun = (ms: number | undefined) => (ms === undefined ? "n/a" : (ms / RUNS).toFixed(3));
     const perRun = (count: number, idlePerMs: number) =>
       ((count - idlePerMs * load.wallMs) / RUNS).toFixed(2);
     process.stdout.write(
       `${RUNS} ${STEPS}-step runs at c=${CONCURRENCY}: ${load.perSecond.toFixed(0)} runs/s\n` +
-        `node CPU per run: ${perRunMs((used.user + used.system) / 1e6)} ms ` +
-        `(user ${perRunMs(used.user / 1e6)}, system ${perRunMs(used.system / 1e6)}; ` +
-        `main thread ${perRunMs(threadsAfter.main - threadsBefore.main)}, ` +
-        `other threads ${perRunMs(threadsAfter.others - threadsBefore.others)}); ` +
+        `node CPU per run: ${msPerRun(cpu.processMs)} ms ` +
+        `(user ${msPerRun(cpu.processUserMs)}, system ${msPerRun(cpu.processSystemMs)}; ` +
+        `main thread ${msPerRun(cpu.mainThreadMs)}, other threads ${msPerRun(cpu.otherThreadsMs)}); ` +
         `PostgreSQL CPU per run (this database's backends): ${perRunMs(pgSeconds)} ms\n` +
         `per run: ${perRun(counting.statements, idle.statements)} PostgreSQL statements, ` +
         `${perRun(counting.commands, idle.commands)} Redis commands ` +
