@@ -66,23 +66,34 @@ function machineTicks(): number | undefined {
   }
 }
 
+/**
+ * The CPU of this process's threads so far (Linux). A thread that ended between two readings takes
+ * its ticks with it, so the other threads' figure counts the long-lived ones (V8's and libuv's).
+ */
 function threadTicks(): ThreadTicks | undefined {
+  let tids: string[];
   try {
-    let main = 0;
-    let others = 0;
-    for (const tid of readdirSync("/proc/self/task")) {
-      // utime and stime: fields 14 and 15 of the thread's stat, the 12th and 13th after its name
-      const fields = readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      const ticks = Number(fields[11]) + Number(fields[12]);
-      if (!Number.isFinite(ticks)) return undefined;
-      if (tid === String(process.pid)) main += ticks;
-      else others += ticks;
-    }
-    return { main, others };
+    tids = readdirSync("/proc/self/task");
   } catch {
-    // not Linux
-    return undefined;
+    return undefined; // not Linux
   }
+  let main = 0;
+  let others = 0;
+  for (const tid of tids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+    } catch {
+      continue; // ended since the listing
+    }
+    // utime and stime: fields 14 and 15 of the thread's stat, the 12th and 13th after its name
+    const fields = stat.split(") ")[1]?.split(" ") ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    if (!Number.isFinite(ticks)) return undefined;
+    if (tid === String(process.pid)) main += ticks;
+    else others += ticks;
+  }
+  return { main, others };
 }
 
 function read(): Reading {
