@@ -20,7 +20,7 @@
 import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { Client as PgClient } from "pg";
-import { cpuSpent } from "./lib/cpu";
+import { cpuSpent, statCpuMs } from "./lib/cpu";
 import { allocationSampled, profiled } from "./lib/profile";
 import { closedLoop } from "./lib/stats";
 import { createScriptMcp, defineWorkflow, executeAndWait, noopSpec, startBenchPlatform } from "./platform";
@@ -63,9 +63,7 @@ async function backendCpu(pg: PgClient, name: string): Promise<Map<number, numbe
   const cpu = new Map<number, number>();
   for (const { pid } of rows) {
     try {
-      // fields 14 and 15 of /proc/<pid>/stat (after the parenthesised command): utime, stime in ticks
-      const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-      cpu.set(pid, (Number(fields[11]) + Number(fields[12])) / 100);
+      cpu.set(pid, statCpuMs(readFileSync(`/proc/${pid}/stat`, "utf8")) / 1000);
     } catch {
       // not on this machine, or gone
     }

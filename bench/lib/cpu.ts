@@ -35,12 +35,12 @@ interface Reading {
   readonly wall: number;
   readonly process: NodeJS.CpuUsage;
   readonly machineTicks: number | undefined;
-  readonly threadTicks: ThreadTicks | undefined;
+  readonly threadCpu: ThreadCpu | undefined;
   readonly loop: EventLoopUtilization;
 }
 
-/** Clock ticks of CPU (user + system) this process's main thread and its other threads have used. */
-interface ThreadTicks {
+/** CPU (user + system, ms) this process's main thread and its other threads have used. */
+interface ThreadCpu {
   readonly main: number;
   readonly others: number;
 }
@@ -67,10 +67,19 @@ function machineTicks(): number | undefined {
 }
 
 /**
+ * CPU (user + system, ms) a process or thread has used, from its `/proc/…/stat` text (utime and
+ * stime: fields 14 and 15, the 12th and 13th after its parenthesised name); NaN when it is not one.
+ */
+export function statCpuMs(stat: string): number {
+  const fields = stat.split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+/**
  * The CPU of this process's threads so far (Linux). A thread that ended between two readings takes
  * its ticks with it, so the other threads' figure counts the long-lived ones (V8's and libuv's).
  */
-function threadTicks(): ThreadTicks | undefined {
+function threadCpu(): ThreadCpu | undefined {
   let tids: string[];
   try {
     tids = readdirSync("/proc/self/task");
@@ -86,12 +95,10 @@ function threadTicks(): ThreadTicks | undefined {
     } catch {
       continue; // ended since the listing
     }
-    // utime and stime: fields 14 and 15 of the thread's stat, the 12th and 13th after its name
-    const fields = stat.split(") ")[1]?.split(" ") ?? [];
-    const ticks = Number(fields[11]) + Number(fields[12]);
-    if (!Number.isFinite(ticks)) return undefined;
-    if (tid === String(process.pid)) main += ticks;
-    else others += ticks;
+    const ms = statCpuMs(stat);
+    if (!Number.isFinite(ms)) return undefined;
+    if (tid === String(process.pid)) main += ms;
+    else others += ms;
   }
   return { main, others };
 }
@@ -101,7 +108,7 @@ function read(): Reading {
     wall: performance.now(),
     process: process.cpuUsage(),
     machineTicks: machineTicks(),
-    threadTicks: threadTicks(),
+    threadCpu: threadCpu(),
     loop: performance.eventLoopUtilization(),
   };
 }
@@ -115,11 +122,11 @@ function since(start: Reading): CpuSpent {
       ? undefined
       : (end.machineTicks - start.machineTicks) * TICK_MS;
   const threads =
-    start.threadTicks === undefined || end.threadTicks === undefined
+    start.threadCpu === undefined || end.threadCpu === undefined
       ? undefined
       : {
-          main: (end.threadTicks.main - start.threadTicks.main) * TICK_MS,
-          others: (end.threadTicks.others - start.threadTicks.others) * TICK_MS,
+          main: end.threadCpu.main - start.threadCpu.main,
+          others: end.threadCpu.others - start.threadCpu.others,
         };
   return {
     wallMs,
