@@ -1,5 +1,11 @@
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach } from "vitest";
+
+// findBy* and waitFor wait on a condition for up to this long (Testing Library's default is 1 s).
+// A lazy chunk (CodeMirror) loads in well under a second alone, but took longer than that once while
+// the rest of `npm test` ran beside it on two cores; a test still fails at its first unmet
+// condition, only later, and within the test's own timeout (vite.config.ts).
+configure({ asyncUtilTimeout: 10_000 });
 
 // Unmount what a test rendered, so the next test starts from an empty document.
 afterEach(() => {
