@@ -1,5 +1,5 @@
 /** Test helpers for sandboxed processes; not part of the runtime API. */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /** True when `pid` no longer runs: no such process, or a zombie nobody has reaped yet. */
 export function processIsGone(pid: number): boolean {
@@ -55,14 +55,17 @@ export interface OutsideHost {
 
 /**
  * Starts an outside host for egress tests: a network namespace joined to this one by a veth pair on
- * a random /30 of 203.0.113.0/24, running a one-line TCP server. Needs root (`ip netns add`).
+ * a random /30 of 203.0.113.0/24, running a one-line TCP server. Needs root.
+ *
+ * The namespace is the server's own (`unshare --net`), so it lives exactly as long as the server: no
+ * `ip netns add`, whose bind mount under /run/netns was seen lost while sandboxes were being set up
+ * beside it (the veth then vanished with its half-made namespace, or `ip` answered "Invalid argument").
  */
 export async function startOutsideHost(): Promise<OutsideHost> {
   const { execFileSync, spawn } = await import("node:child_process");
   const { connect } = await import("node:net");
   const { networkInterfaces } = await import("node:os");
   const id = Math.random().toString(36).slice(2, 8);
-  const name = `mcpout${id}`;
   // a /30 no other outside host on this machine uses (another suite may run one at the same time)
   const taken = new Set(
     Object.values(networkInterfaces())
@@ -73,27 +76,11 @@ export async function startOutsideHost(): Promise<OutsideHost> {
   const block = free[Math.floor(Math.random() * free.length)] ?? 0;
   const gateway = `203.0.113.${block + 1}`;
   const address = `203.0.113.${block + 2}`;
-  const ip = (...args: string[]) => execFileSync("ip", args, { stdio: "pipe" });
-  ip("netns", "add", name);
-  try {
-    ip("link", "add", `vh${id}`, "type", "veth", "peer", "name", `vp${id}`);
-    ip("link", "set", `vp${id}`, "netns", name);
-    ip("addr", "add", `${gateway}/30`, "dev", `vh${id}`);
-    ip("link", "set", `vh${id}`, "up");
-    ip("netns", "exec", name, "ip", "addr", "add", `${address}/30`, "dev", `vp${id}`);
-    ip("netns", "exec", name, "ip", "link", "set", `vp${id}`, "up");
-    ip("netns", "exec", name, "ip", "link", "set", "lo", "up");
-  } catch (error) {
-    ip("netns", "del", name);
-    throw error;
-  }
   const port = 18080;
   const server = spawn(
-    "ip",
+    "unshare",
     [
-      "netns",
-      "exec",
-      name,
+      "--net",
       "python3",
       "-c",
       `import socket
@@ -104,13 +91,35 @@ while True:
     { stdio: "ignore" },
   );
   const close = () => {
+    // the namespace, and the veth pair with it, goes with its last process
     server.kill("SIGKILL");
-    try {
-      ip("netns", "del", name);
-    } catch {
-      // already gone
-    }
   };
+  const ip = (...args: string[]) => execFileSync("ip", args, { stdio: "pipe" });
+  const inside = (...args: string[]) =>
+    execFileSync("nsenter", [`--target=${server.pid}`, "--net", "ip", ...args], { stdio: "pipe" });
+  try {
+    const pid = server.pid;
+    if (pid === undefined) throw new Error("unshare could not be started");
+    // unshare execs python3 in the new namespace: wait until the process is in it
+    const own = readlinkSync("/proc/self/ns/net");
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const netns = netnsOf(pid);
+      if (netns !== undefined && netns !== own) break;
+      if (netns === undefined || Date.now() > deadline)
+        throw new Error("the outside host's network namespace was not made");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    ip("link", "add", `vh${id}`, "type", "veth", "peer", "name", `vp${id}`, "netns", String(pid));
+    ip("addr", "add", `${gateway}/30`, "dev", `vh${id}`);
+    ip("link", "set", `vh${id}`, "up");
+    inside("addr", "add", `${address}/30`, "dev", `vp${id}`);
+    inside("link", "set", `vp${id}`, "up");
+    inside("link", "set", "lo", "up");
+  } catch (error) {
+    close();
+    throw error;
+  }
   const answers = () =>
     new Promise<boolean>((resolve) => {
       const socket = connect({ host: address, port }, () => {
@@ -128,4 +137,13 @@ while True:
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return { address, gateway, port, close };
+}
+
+/** The network namespace `pid` is in (as /proc names it); undefined when it is gone. */
+function netnsOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/ns/net`);
+  } catch {
+    return undefined;
+  }
 }
