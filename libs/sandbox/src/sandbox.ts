@@ -22,6 +22,7 @@ import { BwrapStatus } from "./bwrap-status.js";
 import { gated, openStartGate, START_GATE_FD } from "./start-gate.js";
 import { decodeExit, setupFailureOf } from "./exit-status.js";
 import { SANDBOX_PATH } from "./sandbox-env.js";
+import { startWatchdog } from "./watchdog.js";
 import { errorMessage } from "@mcp/errors";
 
 /**
@@ -155,7 +156,8 @@ interface Programs {
  * process is root, as an unprivileged user outside too), sees a read-only system and its private work
  * dir and /tmp, has the process limits set by `prlimit` inside, and dies with this process — even a
  * process killed the instant it started the command: the command waits at a start gate until its
- * sandbox is bound to this process's life (start-gate.ts). A command whose tasks reach its process
+ * sandbox is bound to this process's life (start-gate.ts), and a watchdog ends what bubblewrap leaves
+ * behind of a sandbox being set up at that instant (watchdog.ts). A command whose tasks reach its process
  * limit is stopped at once (a fork bomb ends in well under a second).
  * Egress goes through slirp4netns with the host and the platform denied (egress.ts).
  */
@@ -209,6 +211,9 @@ export class Sandbox {
       return Sandbox.unavailable(settings, `${missing.join(" and ")} not found on PATH`);
     }
     const egressTools = await findEgressTools(settings);
+    const etc = await writeEtcFiles();
+    const python = findProgram("python3", settings.programFolders);
+    if (python !== undefined) startWatchdog(python, `${etc.dir}/`, etc.dir);
     const cgroups =
       settings.cgroups === false ? { problem: "cgroups are off" } : await CgroupTree.open(settings.cgroups);
     const sandbox = new Sandbox(
@@ -218,7 +223,7 @@ export class Sandbox {
       settings,
       { bwrap, prlimit },
       systemMounts(),
-      await writeEtcFiles(),
+      etc,
       egressTools.tools,
       cgroups instanceof CgroupTree ? cgroups : undefined,
     );

@@ -1,0 +1,62 @@
+import { spawn } from "node:child_process";
+
+/**
+ * The sandbox watchdog: what ends this process's sandboxes once this process has ended, however it
+ * ended (kill -9 included), and removes their private /etc folder.
+ *
+ * `--die-with-parent` and the start gate (start-gate.ts) see to it that no command runs once this
+ * process is gone. They leave one thing behind: bubblewrap's first process inside a new sandbox waits
+ * for a go-ahead from bubblewrap's monitor outside, and a monitor killed with this process before it
+ * gave it (it is armed to die with this process just before) leaves that first process waiting
+ * forever (containers/bubblewrap#633; measured here: 1 sandbox in ~40 kill -9s within milliseconds of
+ * its start). It never runs anything, but it stays: a process and its namespaces per such sandbox.
+ *
+ * So each sandbox (one per executor) starts one watchdog: python3 in a session of its own, reading a
+ * pipe this process holds and never writes. End of file there means this process has ended; the
+ * watchdog then kills every process whose command line names `marker` (the sandbox's /etc folder,
+ * bound into every bubblewrap command line it starts) until none is left, removes `removeDir`, and
+ * exits. It ignores the signals a terminal or a supervisor sends to this process's group.
+ */
+export function startWatchdog(python: string, marker: string, removeDir: string): void {
+  const watchdog = spawn(python, ["-I", "-S", "-c", WATCHDOG_SCRIPT, marker, removeDir], {
+    stdio: ["pipe", "ignore", "ignore"],
+    detached: true,
+  });
+  // it runs as long as this process does: neither it nor its pipe keeps this process's loop alive
+  watchdog.on("error", () => undefined);
+  watchdog.stdin?.on("error", () => undefined);
+  watchdog.unref();
+  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+}
+
+/**
+ * The watchdog (argv: marker, folder to remove). Sweeps until three sweeps in a row found nothing (a
+ * monitor dying at that moment may still make a sandbox), at most ten seconds.
+ */
+const WATCHDOG_SCRIPT = `
+import os, shutil, signal, sys, time
+for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
+    signal.signal(s, signal.SIG_IGN)
+marker, folder = sys.argv[1].encode(), sys.argv[2]
+while sys.stdin.buffer.read(65536):
+    pass
+me = os.getpid()
+deadline = time.monotonic() + 10
+quiet = 0
+while quiet < 3 and time.monotonic() < deadline:
+    found = False
+    for name in os.listdir("/proc"):
+        if not name.isdigit() or int(name) == me:
+            continue
+        try:
+            with open("/proc/" + name + "/cmdline", "rb") as f:
+                if marker not in f.read():
+                    continue
+            os.kill(int(name), signal.SIGKILL)
+            found = True
+        except OSError:
+            pass
+    quiet = 0 if found else quiet + 1
+    time.sleep(0.05)
+shutil.rmtree(folder, ignore_errors=True)
+`;
