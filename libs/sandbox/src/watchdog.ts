@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import type { Socket } from "node:net";
 
 /**
  * The sandbox watchdog: what ends this process's sandboxes once this process has ended, however it
@@ -26,7 +27,7 @@ export function startWatchdog(python: string, marker: string, removeDir: string)
   watchdog.on("error", () => undefined);
   watchdog.stdin?.on("error", () => undefined);
   watchdog.unref();
-  (watchdog.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  (watchdog.stdin as Socket | null)?.unref();
 }
 
 /**
