@@ -1,5 +1,8 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import type { Socket } from "node:net";
+
+/** The watchdogs this process started, held for its whole life: their pipes must never be closed. */
+const watchdogs: ChildProcess[] = [];
 
 /**
  * The sandbox watchdog: what ends this process's sandboxes once this process has ended, however it
@@ -28,6 +31,7 @@ export function startWatchdog(python: string, marker: string, removeDir: string)
   watchdog.stdin?.on("error", () => undefined);
   watchdog.unref();
   (watchdog.stdin as Socket | null)?.unref();
+  watchdogs.push(watchdog);
 }
 
 /**
