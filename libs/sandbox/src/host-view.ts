@@ -1,6 +1,5 @@
 import { existsSync, lstatSync, readdirSync, readlinkSync } from "node:fs";
-import { chmod, mkdtemp, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 /** One mount of the sandbox's file system, in bubblewrap's terms. */
@@ -50,10 +49,11 @@ export interface EtcFiles {
 /** The sandbox user as /etc/passwd and /etc/group show it. */
 export const SANDBOX_USER = { name: "sandbox", uid: 65534, gid: 65534 } as const;
 
-/** Writes the synthetic /etc files into a fresh folder under the OS temp dir. */
-export async function writeEtcFiles(): Promise<EtcFiles> {
-  const dir = await mkdtemp(join(tmpdir(), "mcp-sandbox-etc-"));
-  await chmod(dir, 0o755); // bubblewrap runs as the sandbox user, who must reach these files
+/** Writes the synthetic /etc files into a new folder `etc` in `parent` (a sandbox's private folder). */
+export async function writeEtcFiles(parent: string): Promise<EtcFiles> {
+  const dir = join(parent, "etc");
+  await mkdir(dir, { mode: 0o755 });
+  await chmod(dir, 0o755); // bubblewrap runs as the sandbox user, who must reach these files (umask aside)
   const { name, uid, gid } = SANDBOX_USER;
   const files: EtcFiles = {
     dir,

@@ -14,7 +14,6 @@ export { isIpv4Cidr, ALWAYS_DENIED } from "./egress-deny.js";
 export { DEFAULT_OUTPUT_CAP_BYTES, OutputCapture } from "./output-capture.js";
 export type { OutputListener } from "./run-process.js";
 export { nextSpawnTurn } from "./spawn-turns.js";
-export { withTempDir } from "./temp-dir.js";
 export { installEnv, sandboxEnv, SANDBOX_PATH } from "./sandbox-env.js";
 export { sandboxConfigFromEnv, type SandboxConfig } from "./settings.js";
 export { SANDBOX_USER } from "./host-view.js";

@@ -1,4 +1,4 @@
-import { chown, mkdtemp, rm } from "node:fs/promises";
+import { chmod, chown, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Duplex, Readable, Writable } from "node:stream";
@@ -170,6 +170,8 @@ export class Sandbox {
     private readonly etc: EtcFiles | undefined,
     private readonly egress: EgressTools | undefined,
     private readonly cgroups: CgroupTree | undefined = undefined,
+    /** This sandbox's private folder (its /etc files and the commands' work dirs), removed by the watchdog. */
+    private readonly scratch: string | undefined = undefined,
   ) {}
 
   /** A sandbox with no isolation (SANDBOX=off), e.g. for tests of what runs inside. */
@@ -211,9 +213,11 @@ export class Sandbox {
       return Sandbox.unavailable(settings, `${missing.join(" and ")} not found on PATH`);
     }
     const egressTools = await findEgressTools(settings);
-    const etc = await writeEtcFiles();
+    const scratch = await mkdtemp(join(tmpdir(), "mcp-sandbox-"));
+    await chmod(scratch, 0o755); // bubblewrap runs as the sandbox user, who must reach the files in it
     const python = findProgram("python3", settings.programFolders);
-    if (python !== undefined) startWatchdog(python, `${etc.dir}/`, etc.dir);
+    if (python !== undefined) startWatchdog(python, `${scratch}/`, scratch);
+    const etc = await writeEtcFiles(scratch);
     const cgroups =
       settings.cgroups === false ? { problem: "cgroups are off" } : await CgroupTree.open(settings.cgroups);
     const sandbox = new Sandbox(
@@ -226,6 +230,7 @@ export class Sandbox {
       etc,
       egressTools.tools,
       cgroups instanceof CgroupTree ? cgroups : undefined,
+      scratch,
     );
     return sandbox.selfCheck();
   }
@@ -251,6 +256,8 @@ export class Sandbox {
       this.system,
       this.etc,
       undefined,
+      this.cgroups,
+      this.scratch,
     );
   }
 
@@ -304,6 +311,22 @@ export class Sandbox {
   /** The folders sandboxed processes may read besides the system (SANDBOX_READ_PATHS and SANDBOX_WRITE_PATHS). */
   get readOnlyPaths(): readonly string[] {
     return [...this.settings.readOnlyPaths, ...(this.settings.writablePaths ?? [])];
+  }
+
+  /**
+   * Runs `body` with a fresh private work dir (named `prefix…`, writable by the sandboxed user) and
+   * removes it afterwards, whether `body` resolves or rejects. The dir lies in this sandbox's private
+   * folder, which the watchdog removes once this process has ended: a step's files do not outlive a
+   * killed executor.
+   */
+  async withWorkDir<T>(prefix: string, body: (dir: string) => Promise<T>): Promise<T> {
+    const dir = await mkdtemp(join(this.scratch ?? tmpdir(), prefix));
+    try {
+      await this.workDir(dir);
+      return await body(dir);
+    } finally {
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    }
   }
 
   /** Makes `dir` (a fresh private folder) writable by the sandboxed user; returns it. */
@@ -450,32 +473,36 @@ export class Sandbox {
 
   /** Runs `id -u` and a count of /proc's processes in a sandbox; a problem description, or undefined when it works. */
   private async trial(network: NetworkMode): Promise<string | undefined> {
-    const dir = await mkdtemp(join(tmpdir(), "mcp-sandbox-check-"));
     try {
-      await this.workDir(dir);
-      const outcome = await this.run({
-        command: "/bin/sh",
-        args: ["-c", 'echo "$(id -u) $(ls /proc | grep -c "^[0-9][0-9]*$")"'],
-        workDir: dir,
-        env: { PATH: "/usr/bin:/bin" },
-        network,
-        limits: { memoryBytes: 0, cpuSeconds: 10, processes: 16, fileSizeBytes: 1024 * 1024, openFiles: 64 },
-        timeoutMs: 15_000,
+      return await this.withWorkDir("check-", async (dir) => {
+        const outcome = await this.run({
+          command: "/bin/sh",
+          args: ["-c", 'echo "$(id -u) $(ls /proc | grep -c "^[0-9][0-9]*$")"'],
+          workDir: dir,
+          env: { PATH: "/usr/bin:/bin" },
+          network,
+          limits: {
+            memoryBytes: 0,
+            cpuSeconds: 10,
+            processes: 16,
+            fileSizeBytes: 1024 * 1024,
+            openFiles: 64,
+          },
+          timeoutMs: 15_000,
+        });
+        if (outcome.setupError !== undefined) return outcome.setupError;
+        if (outcome.exitCode !== 0) {
+          const why = outcome.stderr.lastLines(3) || `exit ${outcome.exitCode ?? outcome.signal}`;
+          return `a trial sandbox failed: ${why}`;
+        }
+        const [uid, processes] = outcome.stdout.text().trim().split(" ").map(Number);
+        if (uid !== 65534) return `a trial sandbox ran as uid ${uid}, not 65534`;
+        if (processes === undefined || processes > 8)
+          return `a trial sandbox saw ${processes} processes in its /proc`;
+        return undefined;
       });
-      if (outcome.setupError !== undefined) return outcome.setupError;
-      if (outcome.exitCode !== 0) {
-        const why = outcome.stderr.lastLines(3) || `exit ${outcome.exitCode ?? outcome.signal}`;
-        return `a trial sandbox failed: ${why}`;
-      }
-      const [uid, processes] = outcome.stdout.text().trim().split(" ").map(Number);
-      if (uid !== 65534) return `a trial sandbox ran as uid ${uid}, not 65534`;
-      if (processes === undefined || processes > 8)
-        return `a trial sandbox saw ${processes} processes in its /proc`;
-      return undefined;
     } catch (error) {
       return errorMessage(error);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
     }
   }
 }

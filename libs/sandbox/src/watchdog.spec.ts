@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { findProgram } from "./programs.js";
 import { eventually, processesWith, processIsGone } from "./testing.js";
@@ -17,6 +17,20 @@ process.stdout.write("watching\\n");
 setInterval(() => undefined, 60_000);
 `;
 
+/** A process that opens a real Sandbox, writes a file in a work dir of it, says the dir, and waits to be killed. */
+const SANDBOX_OWNER = `
+(async () => {
+  const { Sandbox } = require(${JSON.stringify(join(__dirname, "sandbox.ts"))});
+  const sandbox = await Sandbox.open({ mode: "bubblewrap", readOnlyPaths: [], egressDeny: [], platformUrls: [] });
+  if (sandbox.status.mode !== "bubblewrap") throw new Error(sandbox.status.problem);
+  await sandbox.withWorkDir("spec-", async (dir) => {
+    require("node:fs").writeFileSync(dir + "/inputs.json", "{}");
+    process.stdout.write(dir + "\\n");
+    await new Promise(() => undefined);
+  });
+})();
+`;
+
 function startOwner(python: string, marker: string, dir: string): Promise<ChildProcess> {
   const owner = spawn(process.execPath, ["--import", "tsx", "-e", OWNER, "--", python, marker, dir], {
     stdio: ["ignore", "pipe", "inherit"],
@@ -25,6 +39,18 @@ function startOwner(python: string, marker: string, dir: string): Promise<ChildP
     owner.once("error", reject);
     owner.once("exit", (code) => reject(new Error(`the owner exited (${code}) before it was watching`)));
     owner.stdout.once("data", () => resolve(owner));
+  });
+}
+
+/** Resolves with the first line `stream` carries. */
+function readLine(stream: Readable): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = "";
+    stream.on("data", (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes("\n")) resolve(text.slice(0, text.indexOf("\n")));
+    });
+    stream.once("end", () => reject(new Error(`ended before a line: ${text}`)));
   });
 }
 
@@ -110,5 +136,16 @@ describe("the sandbox watchdog", () => {
     expect(await eventually(() => processesWith(marker).length === 0, 10_000)).toBe(true);
     expect(existsSync(dir)).toBe(false);
     expect(processIsGone(bystander.pid!)).toBe(false);
+  });
+
+  it("removes a killed process's sandbox folder, with the work dirs of its steps", async () => {
+    const owner = spawn(process.execPath, ["--import", "tsx", "-e", SANDBOX_OWNER], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    survivors.push(owner);
+    const workDir = (await readLine(owner.stdout)).trim();
+    expect(existsSync(join(workDir, "inputs.json"))).toBe(true);
+    owner.kill("SIGKILL");
+    expect(await eventually(() => !existsSync(dirname(workDir)), 10_000)).toBe(true);
   });
 });

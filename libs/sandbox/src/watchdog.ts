@@ -6,7 +6,7 @@ const watchdogs: ChildProcess[] = [];
 
 /**
  * The sandbox watchdog: what ends this process's sandboxes once this process has ended, however it
- * ended (kill -9 included), and removes their private /etc folder.
+ * ended (kill -9 included), and removes their private folder (/etc files, the steps' work dirs).
  *
  * `--die-with-parent` and the start gate (start-gate.ts) see to it that no command runs once this
  * process is gone. They leave one thing behind: bubblewrap's first process inside a new sandbox waits
@@ -17,9 +17,9 @@ const watchdogs: ChildProcess[] = [];
  *
  * So each sandbox (one per executor) starts one watchdog: python3 in a session of its own, reading a
  * pipe this process holds and never writes. End of file there means this process has ended; the
- * watchdog then kills every process whose command line names `marker` (the sandbox's /etc folder,
- * bound into every bubblewrap command line it starts) until none is left, removes `removeDir`, and
- * exits. It ignores the signals a terminal or a supervisor sends to this process's group.
+ * watchdog then kills every process whose command line names `marker` (the sandbox's private folder:
+ * its /etc files are bound into every bubblewrap command line it starts) until none is left, removes
+ * `removeDir`, and exits. It ignores the signals a terminal or a supervisor sends to this process's group.
  */
 export function startWatchdog(python: string, marker: string, removeDir: string): void {
   const watchdog = spawn(python, ["-I", "-S", "-c", WATCHDOG_SCRIPT, marker, removeDir], {

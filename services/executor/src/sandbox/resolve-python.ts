@@ -1,4 +1,4 @@
-import { sandboxEnv, withTempDir, type Sandbox } from "@mcp/sandbox";
+import { sandboxEnv, type Sandbox } from "@mcp/sandbox";
 
 const RESOLVE_TIMEOUT_MS = 15_000;
 
@@ -8,8 +8,7 @@ const RESOLVE_TIMEOUT_MS = 15_000;
  * that binary directly: no per-run launcher such as a pyenv shim.
  */
 export async function resolvePython(sandbox: Sandbox, python: string): Promise<string> {
-  return withTempDir("mcp-python-resolve-", async (dir) => {
-    await sandbox.workDir(dir);
+  return sandbox.withWorkDir("mcp-python-resolve-", async (dir) => {
     const outcome = await sandbox.run({
       command: python,
       args: ["-c", "import sys; print(sys.executable)"],

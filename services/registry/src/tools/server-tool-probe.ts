@@ -2,9 +2,6 @@ import { errorMessage } from "@mcp/errors";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import type { HttpTransport, McpToolConfig, StdioTransport } from "@mcp/proto/registry";
 import { sandboxEnv, SandboxedStdioTransport, type Sandbox } from "@mcp/sandbox";
 import type { JsonObject } from "@mcp/versioning";
@@ -56,8 +53,7 @@ export class ServerToolProbe implements ToolProbe {
   }
 
   private async listStdio(sandbox: Sandbox, stdio: StdioTransport): Promise<readonly ProbedTool[]> {
-    const workDir = await sandbox.workDir(await mkdtemp(join(tmpdir(), "mcp-probe-")));
-    try {
+    return sandbox.withWorkDir("mcp-probe-", async (workDir) => {
       const transport = new SandboxedStdioTransport(sandbox, {
         command: stdio.command,
         args: [...stdio.args],
@@ -71,9 +67,7 @@ export class ServerToolProbe implements ToolProbe {
         timeoutMs: this.timeoutMs + 1_000,
       });
       return await this.list(transport, `the stdio server "${stdio.command}"`);
-    } finally {
-      await rm(workDir, { recursive: true, force: true });
-    }
+    });
   }
 
   private listHttp(http: HttpTransport): Promise<readonly ProbedTool[]> {

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_NOTEBOOK_TIMEOUT_SECONDS, positiveOr } from "@mcp/mcp-types";
-import { sandboxEnv, SandboxUnavailableError, withTempDir, type Sandbox } from "@mcp/sandbox";
+import { sandboxEnv, SandboxUnavailableError, type Sandbox } from "@mcp/sandbox";
 import { bootstrapped, MEMORY_ERROR_EXIT_CODE } from "../../sandbox/python-bootstrap.js";
 import { sharedPython } from "../../sandbox/resolve-python.js";
 import { StepFailure, type Runner, type StepContext, type StepResult } from "../../step/index.js";
@@ -83,8 +83,7 @@ export class NotebookRunner implements Runner {
     const python = await this.interpreter();
     throwIfCancelled(context.signal);
 
-    return withTempDir("mcp-notebook-", async (dir) => {
-      await this.sandbox.workDir(dir);
+    return this.sandbox.withWorkDir("mcp-notebook-", async (dir) => {
       const driver = join(dir, "driver.py");
       const planFile = join(dir, "plan.json");
       const resultFile = join(dir, "result.json");

@@ -4,7 +4,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { DEFAULT_TOOL_TIMEOUT_SECONDS, positiveOr } from "@mcp/mcp-types";
 import { inSpan, SpanKind, type SpanSpec } from "@mcp/runtime";
 import type { HttpTransport, McpToolConfig, StdioTransport } from "@mcp/proto/registry";
-import { withTempDir, type Sandbox } from "@mcp/sandbox";
+import { type Sandbox } from "@mcp/sandbox";
 import { StepFailure, type Runner, type StepContext, type StepResult } from "../../step/index.js";
 import { runnerConfigOf } from "../kind-config.js";
 import { networkOf, readablePath, secretsEnv } from "../sandboxed-step.js";
@@ -97,8 +97,7 @@ export class McpToolRunner implements Runner {
     timeoutSeconds: number,
   ): Promise<StepResult> {
     const cwd = stdio.cwd === "" ? undefined : await readablePath(this.sandbox, stdio.cwd, "stdio.cwd");
-    return withTempDir("mcp-tool-", async (workDir) => {
-      await this.sandbox.workDir(workDir);
+    return this.sandbox.withWorkDir("mcp-tool-", async (workDir) => {
       const connection = stdioConnection(stdio, {
         sandbox: this.sandbox,
         workDir,

@@ -141,10 +141,10 @@ describe("McpToolRunner over stdio (server-everything)", () => {
     expect(failure.output.stderr).toBe("boom: no config\n");
   });
 
-  it("runs the server in a fresh temp dir, removed afterwards, when no cwd is given", async () => {
+  it("runs the server in a fresh work dir of the sandbox's private folder, removed afterwards, when no cwd is given", async () => {
     const result = await runner.run(mcpToolContext(wrapped("echo"), { message: "x" }));
     const cwd = cwdIn(result.stderr);
-    expect(cwd?.startsWith(join(tmpdir(), "mcp-tool-"))).toBe(true);
+    expect(cwd).toMatch(new RegExp(`^${join(tmpdir(), "mcp-sandbox-")}[^/]+/mcp-tool-[^/]+$`));
     expect(existsSync(cwd!)).toBe(false);
   });
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { dirname, isAbsolute, join } from "node:path";
 import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_PYTHON_TIMEOUT_SECONDS, positiveOr } from "@mcp/mcp-types";
 import type { PythonScriptConfig } from "@mcp/proto/registry";
-import { sandboxEnv, SandboxUnavailableError, withTempDir, type Sandbox } from "@mcp/sandbox";
+import { sandboxEnv, SandboxUnavailableError, type Sandbox } from "@mcp/sandbox";
 import { bootstrapped } from "../../sandbox/python-bootstrap.js";
 import { sharedPython } from "../../sandbox/resolve-python.js";
 import { RequirementsUnavailableError, VenvCache } from "../../sandbox/venv-cache.js";
@@ -85,8 +85,7 @@ export class PythonScriptRunner implements Runner {
     const python = await untilAborted(this.interpreterFor(context.mcp, config), context.signal);
     const venv = config.requirements.length > 0 ? dirname(dirname(python)) : undefined;
 
-    return withTempDir("mcp-python-", async (dir) => {
-      await this.sandbox.workDir(dir);
+    return this.sandbox.withWorkDir("mcp-python-", async (dir) => {
       const input = join(dir, "input.json");
       const output = join(dir, "output.json");
       await writeFile(input, JSON.stringify(context.inputs));
