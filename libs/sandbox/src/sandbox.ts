@@ -9,7 +9,7 @@ import { egressDenyList } from "./egress-deny.js";
 import { systemMounts, writeEtcFiles, type EtcFiles, type MountOp } from "./host-view.js";
 import { checkLimits, DEFAULT_LIMITS, prlimitArgs, type ProcessLimits } from "./limits.js";
 import { countTasksBelow } from "./process-tree.js";
-import { findProgram } from "./programs.js";
+import { findProgram, findSystemProgram } from "./programs.js";
 import {
   startProcess,
   notStarted,
@@ -215,7 +215,7 @@ export class Sandbox {
     const egressTools = await findEgressTools(settings);
     const scratch = await mkdtemp(join(tmpdir(), "mcp-sandbox-"));
     await chmod(scratch, 0o755); // bubblewrap runs as the sandbox user, who must reach the files in it
-    const python = findProgram("python3", settings.programFolders);
+    const python = findSystemProgram("python3", settings.programFolders);
     if (python !== undefined) startWatchdog(python, `${scratch}/`, scratch);
     const etc = await writeEtcFiles(scratch);
     const cgroups =
