@@ -37,8 +37,6 @@ const ETC_ENTRIES = [
 
 /** The synthetic /etc files every sandbox gets, written once per process into a private folder. */
 export interface EtcFiles {
-  /** The folder holding them (private to one Sandbox). */
-  readonly dir: string;
   readonly passwd: string;
   readonly group: string;
   readonly hosts: string;
@@ -56,7 +54,6 @@ export async function writeEtcFiles(parent: string): Promise<EtcFiles> {
   await chmod(dir, 0o755); // bubblewrap runs as the sandbox user, who must reach these files (umask aside)
   const { name, uid, gid } = SANDBOX_USER;
   const files: EtcFiles = {
-    dir,
     passwd: join(dir, "passwd"),
     group: join(dir, "group"),
     hosts: join(dir, "hosts"),

@@ -216,7 +216,7 @@ export class Sandbox {
     const scratch = await mkdtemp(join(tmpdir(), "mcp-sandbox-"));
     await chmod(scratch, 0o755); // bubblewrap runs as the sandbox user, who must reach the files in it
     const python = findSystemProgram("python3", settings.programFolders);
-    if (python !== undefined) startWatchdog(python, `${scratch}/`, scratch);
+    if (python !== undefined) startWatchdog(python, scratch);
     const etc = await writeEtcFiles(scratch);
     const cgroups =
       settings.cgroups === false ? { problem: "cgroups are off" } : await CgroupTree.open(settings.cgroups);

@@ -8,11 +8,11 @@ import { eventually, processesWith, processIsGone } from "./testing.js";
 
 jest.setTimeout(60_000);
 
-/** A process that starts a watchdog for `marker` (removing `dir`), says `watching`, and waits to be killed. */
+/** A process that starts a watchdog for folder `dir`, says `watching`, and waits to be killed. */
 const OWNER = `
-const [python, marker, dir] = process.argv.slice(-3);
+const [python, dir] = process.argv.slice(-2);
 const { startWatchdog } = require(${JSON.stringify(join(__dirname, "watchdog.ts"))});
-startWatchdog(python, marker, dir);
+startWatchdog(python, dir);
 process.stdout.write("watching\\n");
 setInterval(() => undefined, 60_000);
 `;
@@ -31,8 +31,8 @@ const SANDBOX_OWNER = `
 })();
 `;
 
-function startOwner(python: string, marker: string, dir: string): Promise<ChildProcess> {
-  const owner = spawn(process.execPath, ["--import", "tsx", "-e", OWNER, "--", python, marker, dir], {
+function startOwner(python: string, dir: string): Promise<ChildProcess> {
+  const owner = spawn(process.execPath, ["--import", "tsx", "-e", OWNER, "--", python, dir], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   return new Promise((resolve, reject) => {
@@ -119,7 +119,7 @@ describe("the sandbox watchdog", () => {
     const dir = mkdtempSync(join(tmpdir(), "watchdog-spec-"));
     dirs.push(dir);
     const marker = `${dir}/mark-${process.pid}`;
-    const owner = await startOwner(python!, marker, dir);
+    const owner = await startOwner(python!, dir);
 
     const { monitor, first } = await strandedSandbox(marker);
     survivors.push(monitor);
@@ -132,8 +132,8 @@ describe("the sandbox watchdog", () => {
 
     owner.kill("SIGKILL");
     expect(await eventually(() => processIsGone(first), 10_000)).toBe(true);
-    // the watchdog itself (its command line names the marker too) is gone, and the folder with it
-    expect(await eventually(() => processesWith(marker).length === 0, 10_000)).toBe(true);
+    // the watchdog itself (its command line names the folder) is gone, and the folder with it
+    expect(await eventually(() => processesWith(dir).length === 0, 10_000)).toBe(true);
     expect(existsSync(dir)).toBe(false);
     expect(processIsGone(bystander.pid!)).toBe(false);
   });

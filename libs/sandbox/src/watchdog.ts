@@ -17,12 +17,12 @@ const watchdogs: ChildProcess[] = [];
  *
  * So each sandbox (one per executor) starts one watchdog: python3 in a session of its own, reading a
  * pipe this process holds and never writes. End of file there means this process has ended; the
- * watchdog then kills every process whose command line names `marker` (the sandbox's private folder:
- * its /etc files are bound into every bubblewrap command line it starts) until none is left, removes
- * `removeDir`, and exits. It ignores the signals a terminal or a supervisor sends to this process's group.
+ * watchdog then kills every process whose command line names a path in `folder` (the sandbox's private
+ * folder: its /etc files are bound into every bubblewrap command line it starts) until none is left,
+ * removes `folder`, and exits. It ignores the signals a terminal or a supervisor sends to this process's group.
  */
-export function startWatchdog(python: string, marker: string, removeDir: string): void {
-  const watchdog = spawn(python, ["-I", "-S", "-c", WATCHDOG_SCRIPT, marker, removeDir], {
+export function startWatchdog(python: string, folder: string): void {
+  const watchdog = spawn(python, ["-I", "-S", "-c", WATCHDOG_SCRIPT, folder], {
     stdio: ["pipe", "ignore", "ignore"],
     detached: true,
   });
@@ -35,14 +35,15 @@ export function startWatchdog(python: string, marker: string, removeDir: string)
 }
 
 /**
- * The watchdog (argv: marker, folder to remove). Sweeps until three sweeps in a row found nothing (a
+ * The watchdog (argv: the folder). Sweeps until three sweeps in a row found nothing (a
  * monitor dying at that moment may still make a sandbox), at most ten seconds.
  */
 const WATCHDOG_SCRIPT = `
 import os, shutil, signal, sys, time
 for s in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT):
     signal.signal(s, signal.SIG_IGN)
-marker, folder = sys.argv[1].encode(), sys.argv[2]
+folder = sys.argv[1]
+marker = folder.rstrip("/").encode() + b"/"
 while sys.stdin.buffer.read(65536):
     pass
 me = os.getpid()
