@@ -7,10 +7,11 @@ import { randomUUID } from "node:crypto";
 import { timestampFromDate } from "@bufbuild/protobuf/wkt";
 import { Code, createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { SecretService } from "@mcp/proto/executor";
+import { RunStatus, SecretService } from "@mcp/proto/executor";
 import { AuditService, type AuditEvent } from "@mcp/proto/registry";
 import { expectCode } from "../support/errors";
 import { newPythonMcp, uniqueName } from "../support/mcps";
+import { input } from "../support/run-specs";
 import { ECHO_SCRIPT, scriptConfig } from "../support/scripts";
 import { waitFor } from "../support/wait-for";
 import { bearer, startKeyedPlatform, type KeyedPlatform } from "./platform-keys";
@@ -122,6 +123,99 @@ describe("audit log (AUTH_ENABLED=true)", () => {
     expect(await events({ actor: k.keys.viewer.name })).toEqual([]);
     expect(await events({ method: "GetMcp" })).toEqual([]);
     expect(await events({ outcome: "UNAUTHENTICATED" })).toEqual([]);
+  });
+
+  /** An echo MCP and a one-step workflow of it, whose input `text` it echoes. */
+  const defineEchoFlow = async (flow: string, mcp: string) => {
+    await k.p.clients.registry.createMcp(
+      { name: mcp, config: scriptConfig(ECHO_SCRIPT) },
+      bearer(k.keys.editor.token),
+    );
+    await k.p.clients.workflows.createWorkflow(
+      {
+        name: flow,
+        spec: {
+          inputs: [{ name: "text", required: true }],
+          steps: [
+            { stepId: "s", mcp: { mcp: { case: "name", value: mcp } }, inputs: { text: input("text") } },
+          ],
+        },
+      },
+      bearer(k.keys.editor.token),
+    );
+  };
+  const text = { text: "hi" };
+
+  it("records a call that starts a run once (written with the run), waited for or not; a repeated request is a call of its own", async () => {
+    const flow = uniqueName("started-flow");
+    const mcp = uniqueName("started-echo");
+    await defineEchoFlow(flow, mcp);
+    const workflow = { workflow: { case: "name" as const, value: flow } };
+    const calls = [randomUUID(), randomUUID(), randomUUID()];
+    const idempotencyKey = randomUUID();
+    const waited = await k.p.clients.executor.executeWorkflow(
+      { workflow, inputs: text, wait: true, requestId: idempotencyKey },
+      withRequestId(k.keys.operator.token, calls[0]!),
+    );
+    expect(waited.run?.status).toBe(RunStatus.SUCCEEDED);
+    const repeated = await k.p.clients.executor.executeWorkflow(
+      { workflow, inputs: text, wait: true, requestId: idempotencyKey },
+      withRequestId(k.keys.operator.token, calls[1]!),
+    );
+    expect(repeated).toMatchObject({ created: false, run: { id: waited.run!.id } });
+    const started = await k.p.clients.executor.executeWorkflow(
+      { workflow, inputs: text },
+      withRequestId(k.keys.operator.token, calls[2]!),
+    );
+    expect(started.created).toBe(true);
+    const ran = await k.p.clients.executor.runMcp(
+      { mcp: { mcp: { case: "name", value: mcp } }, inputs: text, wait: true },
+      bearer(k.keys.operator.token),
+    );
+    expect(ran.run?.status).toBe(RunStatus.SUCCEEDED);
+
+    const rows = await events({ target: flow, method: "ExecuteWorkflow" });
+    expect(rows.map((e) => [e.requestId, e.actor, e.outcome]).sort()).toEqual(
+      calls.map((id) => [id, k.keys.operator.name, "OK"]).sort(),
+    );
+    expect(
+      (await events({ target: mcp, method: "RunMcp" })).map((e) => [e.actor, e.service, e.outcome]),
+    ).toEqual([[k.keys.operator.name, "mcp.executor.v1.ExecutorService", "OK"]]);
+    // no call is left out and none counted twice, also in the table itself
+    const counted = await k.db.query<Array<{ count: string }>>(
+      "SELECT count(*) FROM audit_events WHERE request_id = ANY($1)",
+      [calls],
+    );
+    expect(counted).toEqual([{ count: "3" }]);
+  });
+
+  it("a run still starts and ends when its call's audit event cannot be written", async () => {
+    const flow = uniqueName("unaudited-flow");
+    const mcp = uniqueName("unaudited-echo");
+    await defineEchoFlow(flow, mcp);
+    await k.db.query("ALTER TABLE audit_events RENAME TO audit_events_away");
+    try {
+      const { run } = await k.p.clients.executor.executeWorkflow(
+        { workflow: { workflow: { case: "name", value: flow } }, inputs: text, wait: true },
+        bearer(k.keys.operator.token),
+      );
+      expect(run?.status).toBe(RunStatus.SUCCEEDED);
+    } finally {
+      await k.db.query("ALTER TABLE audit_events_away RENAME TO audit_events");
+    }
+    // and once the table is back, the next run's call is recorded with it again
+    await waitFor("run starts to be audited again", async () => {
+      const requestId = randomUUID();
+      await k.p.clients.executor.executeWorkflow(
+        { workflow: { workflow: { case: "name", value: flow } }, inputs: text },
+        withRequestId(k.keys.operator.token, requestId),
+      );
+      return (await events({ target: flow, method: "ExecuteWorkflow" })).some(
+        (e) => e.requestId === requestId,
+      )
+        ? true
+        : undefined;
+    });
   });
 
   it("never records a secret's value (only its name)", async () => {

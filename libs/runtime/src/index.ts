@@ -93,7 +93,9 @@ export {
 export {
   auditInterceptor,
   auditTarget,
+  callAuditKey,
   outcomeName,
   type AuditSink,
   type AuditRecord,
+  type CallAudit,
 } from "./audit/index.js";

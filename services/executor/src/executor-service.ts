@@ -22,7 +22,7 @@ import type { RunReader } from "./runs/run-reader.js";
 import type { RunStarter } from "./runs/run-starter.js";
 import type { RunWatcher } from "./runs/run-watcher.js";
 import type { RunSignals } from "./runs/run-signals.js";
-import { callInfoKey, callWorkspace } from "@mcp/runtime";
+import { callAuditKey, callInfoKey, callWorkspace } from "@mcp/runtime";
 import { runStats, type RunStatsSource } from "./runs/run-stats-report.js";
 import { tailStepLogs, type StepLogSources } from "./runs/step-log-tail.js";
 
@@ -48,7 +48,9 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
     async executeWorkflow(req, ctx) {
       const launched = await launcher.launch(
         (claim) =>
-          starter.workflow(callWorkspace(ctx), req.workflow!, req.inputs ?? {}, req.requestId, null, claim),
+          starter
+            .forCall(ctx.values.get(callAuditKey))
+            .workflow(callWorkspace(ctx), req.workflow!, req.inputs ?? {}, req.requestId, null, claim),
         { wait: req.wait, waitTimeoutSeconds: req.waitTimeoutSeconds, signal: ctx.signal },
       );
       return create(ExecuteWorkflowResponseSchema, launched);
@@ -81,7 +83,10 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
 
     async runMcp(req, ctx) {
       const launched = await launcher.launch(
-        (claim) => starter.mcp(callWorkspace(ctx), req.mcp!, req.inputs ?? {}, req.requestId, claim),
+        (claim) =>
+          starter
+            .forCall(ctx.values.get(callAuditKey))
+            .mcp(callWorkspace(ctx), req.mcp!, req.inputs ?? {}, req.requestId, claim),
         { wait: req.wait, waitTimeoutSeconds: req.waitTimeoutSeconds, signal: ctx.signal },
       );
       return create(RunMcpResponseSchema, launched);
@@ -90,14 +95,9 @@ export function executorService(deps: ExecutorDeps): ServiceImpl<typeof Executor
     async rerunRun(req, ctx) {
       const launched = await launcher.launch(
         (claim) =>
-          starter.rerun(
-            callWorkspace(ctx),
-            req.runId,
-            req.fromStepId,
-            req.resolveLabel,
-            req.requestId,
-            claim,
-          ),
+          starter
+            .forCall(ctx.values.get(callAuditKey))
+            .rerun(callWorkspace(ctx), req.runId, req.fromStepId, req.resolveLabel, req.requestId, claim),
         { wait: req.wait, waitTimeoutSeconds: req.waitTimeoutSeconds, signal: ctx.signal },
       );
       return create(RerunRunResponseSchema, launched);

@@ -11,7 +11,7 @@ export class AuditEventEntity {
   @PrimaryGeneratedColumn({ type: "bigint" })
   id!: string;
 
-  /** When the call ended. */
+  /** When the call ended; for a call that started a run, when the run was created (docs/adr/035). */
   @Column({ type: "timestamptz", name: "event_time" })
   eventTime!: Date;
 

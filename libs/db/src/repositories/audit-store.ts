@@ -73,6 +73,31 @@ const INSERT_MANY = `INSERT INTO audit_events (${COLUMNS})
   SELECT * FROM unnest($1::timestamptz[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
                        $7::text[], $8::text[], $9::text[], $10::text[])`;
 
+/** An event as a row keyed by column name, for a statement that takes rows as jsonb. */
+export function auditRow(event: NewAuditEvent): Record<string, unknown> {
+  const values = valuesOf(event);
+  return Object.fromEntries(COLUMNS.split(", ").map((column, i) => [column, values[i]]));
+}
+
+/** The key of an {@link auditRow} that names the run whose creation carries it. */
+export const AUDIT_RUN_KEY = "__run_id";
+
+/**
+ * Inserts the events of jsonb array parameter `param` ({@link auditRow}s, each naming its run under
+ * {@link AUDIT_RUN_KEY}) whose run the statement's CTE `run` inserted: a run's creation carries the
+ * event of the call that created it (docs/adr/035), and a creation that inserts nothing (a repeated
+ * request id) writes no event.
+ */
+export function insertAuditOfRunsSql(param: string): string {
+  return `INSERT INTO audit_events (${COLUMNS})
+       SELECT ${COLUMNS.split(", ")
+         .map((column) => `a.${column}`)
+         .join(", ")}
+         FROM jsonb_array_elements(${param}::jsonb) AS e(row),
+              LATERAL jsonb_populate_record(NULL::audit_events, e.row) AS a
+        WHERE (e.row->>'${AUDIT_RUN_KEY}')::uuid IN (SELECT id FROM run)`;
+}
+
 /** The `audit_events` table (docs/adr/022): append, and list newest first with filters. */
 export class AuditStore {
   private readonly sql: PreparedStatements;

@@ -3,12 +3,18 @@ import type { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
 import type { Outcome } from "../group-commit.js";
 import { fromRow, toColumns } from "./entity-rows.js";
 import type { PreparedStatements } from "./prepared.js";
+import { insertAuditOfRunsSql } from "./audit-store.js";
 
 /** One run to insert: its row's columns (by property), its steps' rows, and its claim's lease if claimed. */
 export interface RunCreation {
   readonly run: Readonly<Partial<WorkflowRunEntity>>;
   readonly steps: readonly object[];
   readonly leaseMs?: number;
+  /**
+   * The audit event of the call creating the run (`auditRow` naming the run): inserted in the same
+   * statement, only if the run is (docs/adr/035).
+   */
+  readonly audit?: Readonly<Record<string, unknown>>;
 }
 
 /** A run's row has this key for its claim's lease in ms; `jsonb_populate_record` ignores it. */
@@ -18,7 +24,8 @@ const LEASE_KEY = "__lease_ms";
  * Many runs' creations in ONE statement (group commit, docs/adr/028, as step writes and run ends go):
  * the runs' rows and all their steps' rows travel as two jsonb arrays, the runs are inserted with
  * `ON CONFLICT DO NOTHING` (a request id used before inserts nothing), and only the steps of the runs
- * inserted go in. A claimed run takes its lease and start from the database clock. The outcome of
+ * inserted go in, with the audit events their creations carry. A claimed run takes its lease and
+ * start from the database clock. The outcome of
  * each creation is its inserted row, or null when its request id was used before. The runs of one
  * statement name the same columns (the statement's text lists them).
  */
@@ -36,10 +43,15 @@ export class RunCreateBatch {
     const stepRows = creations.flatMap((creation) =>
       creation.steps.map((step) => toColumns(this.steps, step)),
     );
-    const out = await this.statements.rows<Record<string, unknown>>(insertSql(Object.keys(rows[0] ?? {})), [
-      JSON.stringify(runRows),
-      JSON.stringify(stepRows),
-    ]);
+    const audits = creations.flatMap((creation) => (creation.audit ? [creation.audit] : []));
+    const out = await this.statements.rows<Record<string, unknown>>(
+      insertSql(Object.keys(rows[0] ?? {}), audits.length > 0),
+      [
+        JSON.stringify(runRows),
+        JSON.stringify(stepRows),
+        ...(audits.length > 0 ? [JSON.stringify(audits)] : []),
+      ],
+    );
     const inserted = new Map<string, WorkflowRunEntity>();
     for (const raw of out) {
       const run = fromRow<WorkflowRunEntity>(this.runs, raw);
@@ -57,8 +69,12 @@ export function columnSet(creation: RunCreation): string {
     .join(",");
 }
 
-/** The statement inserting runs naming `columns` (database names), with their steps. */
-function insertSql(columns: readonly string[]): string {
+/**
+ * The statement inserting runs naming `columns` (database names), with their steps, and with `audit`
+ * the audit events in `$3` (only then does it name the audit table: a batch retried run by run after
+ * that table refused its statement must not need it).
+ */
+function insertSql(columns: readonly string[], audit: boolean): string {
   const list = columns.join(", ");
   const picked = columns.map((column) => `input.${column}`).join(", ");
   return `WITH input AS MATERIALIZED (
@@ -75,6 +91,12 @@ function insertSql(columns: readonly string[]): string {
      steps AS (
        INSERT INTO step_runs
        SELECT s.* FROM jsonb_populate_recordset(NULL::step_runs, $2::jsonb) AS s
-        WHERE s.run_id IN (SELECT id FROM run))
+        WHERE s.run_id IN (SELECT id FROM run))${
+          audit
+            ? `,
+     audit AS (
+       ${insertAuditOfRunsSql("$3")})`
+            : ""
+        }
    SELECT * FROM run`;
 }

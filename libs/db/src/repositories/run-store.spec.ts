@@ -6,6 +6,7 @@ import { createTestDatabase, oneStepRun, type TestDatabase } from "../testing";
 import { FencedWrites } from "./fenced-writes";
 import { ANY_WORKSPACE, RunQueries } from "./run-queries";
 import { PreparedStatements } from "./prepared";
+import type { NewAuditEvent } from "./audit-store";
 import { FenceLostError, RunStore } from "./run-store";
 
 describe("RunStore", () => {
@@ -69,6 +70,48 @@ describe("RunStore", () => {
     expect(again).toMatchObject({ created: false, run: { id: first.run.id } });
   });
 
+  /** The audit event of a call that starts a run, as the executor builds it (docs/adr/035). */
+  const auditEvent = (requestId: string, actor = "ci-key"): NewAuditEvent => ({
+    eventTime: new Date(),
+    workspace: "default",
+    actorKind: "key",
+    actorId: "k1",
+    actor,
+    service: "mcp.executor.v1.ExecutorService",
+    method: "ExecuteWorkflow",
+    target: "flow",
+    outcome: "OK",
+    requestId,
+  });
+  const auditRows = (requestId: string) =>
+    dataSource.query<Array<{ actor: string; method: string; outcome: string }>>(
+      "SELECT actor, method, outcome FROM audit_events WHERE request_id = $1",
+      [requestId],
+    );
+
+  it("create › writes the call's audit event in the run's own statement; a repeated request id writes none", async () => {
+    const key = randomUUID();
+    const statements = jest.spyOn(PreparedStatements.prototype, "rows");
+    const first = await store.create({ ...oneStepRun(key), audit: auditEvent(key) });
+    expect(statements).toHaveBeenCalledTimes(1);
+    statements.mockRestore();
+    expect(first).toMatchObject({ created: true, audited: true });
+    expect(await auditRows(key)).toEqual([{ actor: "ci-key", method: "ExecuteWorkflow", outcome: "OK" }]);
+    // the same request again: no run, so no event (the caller records its call its own way)
+    const again = await store.create({ ...oneStepRun(key), audit: auditEvent(key, "second") });
+    expect(again).toMatchObject({ created: false, audited: false, run: { id: first.run.id } });
+    expect(await auditRows(key)).toHaveLength(1);
+  });
+
+  it("create › a run whose audit event the database refuses is created without it (an audit write never fails a call)", async () => {
+    const key = randomUUID();
+    // a NUL is refused in a text column: the event, not the run, is at fault
+    const made = await store.create({ ...oneStepRun(key), audit: auditEvent(key, "bad\u0000actor") });
+    expect(made).toMatchObject({ created: true, audited: false });
+    expect(await stepA(made.run.id)).toMatchObject({ status: "pending" });
+    expect(await auditRows(key)).toEqual([]);
+  });
+
   describe("create › in batches (group commit)", () => {
     afterEach(() => jest.restoreAllMocks());
     const stepsOf = (runId: string) =>
@@ -111,6 +154,34 @@ describe("RunStore", () => {
       }
       // claimed at creation: another claimer cannot take it
       expect(await store.claim("other", 60_000, { runId: made[0]!.run.id })).toBeNull();
+    });
+
+    it("writes each creation's audit event in the batch's statement, only for the runs it inserts", async () => {
+      const keys = [randomUUID(), randomUUID(), randomUUID()];
+      const earlier = await store.create(oneStepRun(keys[2]));
+      const statements = jest.spyOn(PreparedStatements.prototype, "rows");
+      const made = await Promise.all([
+        store.create({ ...oneStepRun(keys[0]), audit: auditEvent(keys[0]!, "a") }),
+        store.create(
+          { ...oneStepRun(keys[1]), audit: auditEvent(keys[1]!, "b") },
+          { owner: "me", leaseMs: 60_000 },
+        ),
+        // its request id was used before: no run inserted, so no event
+        store.create({ ...oneStepRun(keys[2]), audit: auditEvent(keys[2]!, "c") }),
+        store.create(oneStepRun()),
+      ]);
+      // one statement for the batch (the earlier run is read back through the repository)
+      expect(statements).toHaveBeenCalledTimes(1);
+      expect(made.map((m) => [m.created, m.audited])).toEqual([
+        [true, true],
+        [true, true],
+        [false, false],
+        [true, false],
+      ]);
+      expect(made[2].run.id).toBe(earlier.run.id);
+      expect((await auditRows(keys[0]!)).map((r) => r.actor)).toEqual(["a"]);
+      expect((await auditRows(keys[1]!)).map((r) => r.actor)).toEqual(["b"]);
+      expect(await auditRows(keys[2]!)).toEqual([]);
     });
 
     it("never puts one request id twice in a statement: the second gets the first's run", async () => {

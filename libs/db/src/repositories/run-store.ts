@@ -1,11 +1,12 @@
 import type { DataSource, EntityMetadata } from "typeorm";
 import { StepRunEntity } from "../entities/step-run.entity.js";
 import { WorkflowRunEntity } from "../entities/workflow-run.entity.js";
-import { dbCall } from "../errors.js";
+import { dbCall, isConnectionError } from "../errors.js";
 import { aloneOnFailure, GroupCommit, type CommitBatch, type Outcome } from "../group-commit.js";
 import { columnValues, fromRow, toColumns } from "./entity-rows.js";
 import { ENDED_SESSION_OWNERS } from "./executor-sessions.js";
 import { asUpdate } from "./insert.js";
+import { AUDIT_RUN_KEY, auditRow, insertAuditOfRunsSql, type NewAuditEvent } from "./audit-store.js";
 import { PreparedStatements } from "./prepared.js";
 import { columnSet, RunCreateBatch, type RunCreation } from "./run-create-batch.js";
 import { ANY_WORKSPACE, type RunScope } from "./run-queries.js";
@@ -42,6 +43,11 @@ export interface NewRun {
       readonly concurrencyKey?: string | null;
     };
   readonly steps: ReadonlyArray<Omit<StepRunEntity, "run">>;
+  /**
+   * The audit event of the call that creates the run, committed with it (docs/adr/035): the run and
+   * the record of who started it are written together, or neither is.
+   */
+  readonly audit?: NewAuditEvent;
 }
 
 /** Who claims a run as it is created (the executor that will drive it at once), for how long. */
@@ -101,8 +107,13 @@ export class RunStore {
    * With group commit (docs/adr/028): alone when no creation is in flight, else in one statement with
    * the other runs created meanwhile; two runs of one request id or one concurrency key never share
    * a statement, and a statement that fails is tried again run by run, so only a run at fault fails.
+   * With `input.audit`, the event goes in with the run, in the same statement (`audited`); if that
+   * statement is refused, the run is tried once more without it (`audited: false`).
    */
-  async create(input: NewRun, claim?: ClaimAtCreate): Promise<{ run: WorkflowRunEntity; created: boolean }> {
+  async create(
+    input: NewRun,
+    claim?: ClaimAtCreate,
+  ): Promise<{ run: WorkflowRunEntity; created: boolean; audited: boolean }> {
     const run: Partial<WorkflowRunEntity> = {
       ...input.run,
       ...(claim ? { status: "running" as const, owner: claim.owner } : { owner: null }),
@@ -111,19 +122,31 @@ export class RunStore {
       finishedAt: null,
       cancelRequestedAt: null,
     };
-    const inserted = await this.creations.submit({
+    const creation: RunCreation = {
       run,
       steps: input.steps,
       ...(claim ? { leaseMs: claim.leaseMs } : {}),
-    });
-    if (inserted) return { run: inserted, created: true };
+    };
+    let audited = input.audit !== undefined;
+    const inserted = await this.creations
+      .submit(
+        audited ? { ...creation, audit: { ...auditRow(input.audit!), [AUDIT_RUN_KEY]: run.id } } : creation,
+      )
+      .catch((err: unknown) => {
+        if (!audited || isConnectionError(err)) throw err;
+        // The event may be what the database refused, and an audit write never fails a call
+        // (docs/adr/022): the run alone, once more; the caller records the event its own way.
+        audited = false;
+        return this.creations.submit(creation);
+      });
+    if (inserted) return { run: inserted, created: true, audited };
     // Nothing inserted: the request id was used before (idempotent execute).
     const existing = await dbCall(() =>
       this.dataSource
         .getRepository(WorkflowRunEntity)
         .findOneByOrFail({ workspace: input.run.workspace, requestId: input.run.requestId ?? "" }),
     );
-    return { run: existing, created: false };
+    return { run: existing, created: false, audited: false };
   }
 
   /** A group commit's batch of creations: its statements ({@link statementsOf}) go at once, each on its own. */
@@ -156,7 +179,17 @@ export class RunStore {
     }
     // the steps as one jsonb array of rows keyed by column name, expanded by jsonb_populate_recordset
     params.push(JSON.stringify(creation.steps.map((step) => toColumns(this.steps, step))));
-    // One statement, so atomic without a transaction: the steps are inserted only with the run.
+    const steps = params.length;
+    // the call's audit event, named only when there is one (a statement that names the table fails
+    // when the table does: the retry without the event must not)
+    let audit = "";
+    if (creation.audit) {
+      params.push(JSON.stringify([creation.audit]));
+      audit = `,
+       audit AS (
+         ${insertAuditOfRunsSql(`$${params.length}`)})`;
+    }
+    // One statement, so atomic without a transaction: the steps and the audit event go in only with the run.
     const rows = await this.sql.rows<Record<string, unknown>>(
       `WITH run AS (
          INSERT INTO workflow_runs (${run.map(([column]) => column).join(", ")})
@@ -164,8 +197,8 @@ export class RunStore {
          ON CONFLICT DO NOTHING RETURNING *),
        steps AS (
          INSERT INTO step_runs
-         SELECT * FROM jsonb_populate_recordset(NULL::step_runs, $${params.length}::jsonb)
-          WHERE EXISTS (SELECT 1 FROM run))
+         SELECT * FROM jsonb_populate_recordset(NULL::step_runs, $${steps}::jsonb)
+          WHERE EXISTS (SELECT 1 FROM run))${audit}
        SELECT * FROM run`,
       params,
     );

@@ -1,2 +1,3 @@
 export { auditInterceptor, outcomeName, type AuditSink, type AuditRecord } from "./interceptor.js";
 export { auditTarget } from "./target.js";
+export { callAuditKey, type CallAudit } from "./call-audit.js";

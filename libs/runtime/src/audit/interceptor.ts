@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import { DEFAULT_WORKSPACE } from "../auth/identity.js";
 import { OPEN_SERVICES } from "../auth/policy.js";
 import { callInfoKey } from "../context.js";
+import { callAuditKey } from "./call-audit.js";
 import { auditTarget } from "./target.js";
 
 /** One audited call. */
@@ -40,6 +41,8 @@ const WRITE_BUDGET_MS = 2_000;
  * UNAUTHENTICATED, or as INVALID_ARGUMENT before anyone was identified, are not recorded: they name
  * nobody, and recording them would let anyone write rows.
  * A failed or slow write never fails or holds the call: it is logged (at most {@link WRITE_BUDGET_MS}).
+ * A handler may commit the record with its own write instead ({@link callAuditKey}, docs/adr/035):
+ * a call that succeeds after that gets no second row.
  */
 export function auditInterceptor(sink: AuditSink, logger: Logger): Interceptor {
   return (next) => async (req) => {
@@ -50,13 +53,9 @@ export function auditInterceptor(sink: AuditSink, logger: Logger): Interceptor {
       return next(req);
     }
     const target = req.stream ? "" : auditTarget(req.message);
-    const record = async (code: Code | 0) => {
-      if (code === Code.Unauthenticated) return;
+    const entry = (code: Code | 0): AuditRecord => {
       const info = req.contextValues.get(callInfoKey);
-      // Refused before anyone was identified (request validation runs before authentication): it
-      // names nobody and changed nothing; recording it would let anyone write rows.
-      if (code === Code.InvalidArgument && !info?.caller) return;
-      const entry: AuditRecord = {
+      return {
         eventTime: new Date(),
         workspace: info?.workspace ?? DEFAULT_WORKSPACE,
         actorKind: info?.caller?.kind ?? "",
@@ -68,15 +67,32 @@ export function auditInterceptor(sink: AuditSink, logger: Logger): Interceptor {
         outcome: outcomeName(code),
         requestId: info?.requestId ?? "",
       };
-      await appendWithin(sink, entry, (err) =>
-        (info?.logger ?? logger).error({ err, audit: entry }, "could not write an audit event"),
+    };
+    const record = async (code: Code | 0) => {
+      if (code === Code.Unauthenticated) return;
+      const info = req.contextValues.get(callInfoKey);
+      // Refused before anyone was identified (request validation runs before authentication): it
+      // names nobody and changed nothing; recording it would let anyone write rows.
+      if (code === Code.InvalidArgument && !info?.caller) return;
+      const row = entry(code);
+      await appendWithin(sink, row, (err) =>
+        (info?.logger ?? logger).error({ err, audit: row }, "could not write an audit event"),
       );
     };
+    // a handler whose own write carries the record (a run's creation: docs/adr/035) says so
+    let written = false;
+    req.contextValues.set(callAuditKey, {
+      record: () => entry(0),
+      written: () => {
+        written = true;
+      },
+    });
     try {
       const res = await next(req);
-      await record(0);
+      if (!written) await record(0);
       return res;
     } catch (err) {
+      // also when the handler's write carried an OK row: the call's own end is recorded too
       await record(ConnectError.from(err).code);
       throw err;
     }

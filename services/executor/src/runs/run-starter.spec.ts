@@ -40,8 +40,10 @@ const throughJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
  * A run store and its queries in memory; a run comes back as PostgreSQL would give it: its plan and
  * inputs through JSON (jsonb), so never the objects the starter handed over.
  */
-function memoryRuns() {
+function memoryRuns(options: { refuseAudit?: boolean } = {}) {
   const runs = new Map<string, { run: WorkflowRunEntity; steps: StepRunEntity[] }>();
+  /** The audit events creations carried, by run id. */
+  const audits = new Map<string, NewRun["audit"]>();
   const store = {
     create: (input: NewRun) => {
       // the columns the starter reads back; the claim's are not this spec's business
@@ -51,7 +53,9 @@ function memoryRuns() {
         plan: throughJson(input.run.plan),
       } as WorkflowRunEntity;
       runs.set(run.id, { run, steps: input.steps.map((step) => ({ ...step })) });
-      return Promise.resolve({ run, created: true });
+      const audited = input.audit !== undefined && !options.refuseAudit;
+      if (audited) audits.set(run.id, input.audit);
+      return Promise.resolve({ run, created: true, audited });
     },
   };
   const queries = {
@@ -64,7 +68,30 @@ function memoryRuns() {
     store as unknown as RunStore,
     queries as unknown as RunQueries,
   );
-  return { runs, starter };
+  return { runs, audits, starter };
+}
+
+/** A call's audit as the audit interceptor offers it: its record, and whether it was written. */
+function callAudit(method: string) {
+  const audit = {
+    written: 0,
+    offer: {
+      record: () => ({
+        eventTime: new Date(),
+        workspace: WORKSPACE,
+        actorKind: "key",
+        actorId: "k",
+        actor: "ci",
+        service: "mcp.executor.v1.ExecutorService",
+        method,
+        target: "wf",
+        outcome: "OK",
+        requestId: "call-1",
+      }),
+      written: () => void (audit.written += 1),
+    },
+  };
+  return audit;
 }
 
 /** `started`'s plan, checked to be what a claiming executor would decode from the stored run. */
@@ -110,5 +137,48 @@ describe("RunStarter: the plan of a run created here", () => {
     const first = await starter.workflow(WORKSPACE, byName, { text: "hi" }, "req-5");
     const again = await starter.workflow(WORKSPACE, byName, { text: "hi" }, "req-5");
     expect([again.run.id, again.created, again.plan]).toEqual([first.run.id, false, undefined]);
+  });
+});
+
+describe("RunStarter.forCall: the call's audit record rides with the run's creation (docs/adr/035)", () => {
+  it("a created run carries the record to the store, and the call is told it was written", async () => {
+    const { audits, starter } = memoryRuns();
+    const audit = callAudit("ExecuteWorkflow");
+    const started = await starter.forCall(audit.offer).workflow(WORKSPACE, byName, { text: "hi" }, "req-6");
+    expect(audits.get(started.run.id)).toMatchObject({
+      method: "ExecuteWorkflow",
+      outcome: "OK",
+      actor: "ci",
+    });
+    expect(audit.written).toBe(1);
+    const single = callAudit("RunMcp");
+    const mcp = await starter.forCall(single.offer).mcp(WORKSPACE, calls, { text: "hi" }, "req-7");
+    expect(audits.get(mcp.run.id)).toMatchObject({ method: "RunMcp" });
+    expect(single.written).toBe(1);
+  });
+
+  it("a request found again creates nothing and carries nothing: the interceptor records that call", async () => {
+    const { audits, starter } = memoryRuns();
+    await starter.workflow(WORKSPACE, byName, { text: "hi" }, "req-8");
+    const audit = callAudit("ExecuteWorkflow");
+    const again = await starter.forCall(audit.offer).workflow(WORKSPACE, byName, { text: "hi" }, "req-8");
+    expect(again.created).toBe(false);
+    expect(audits.size).toBe(0);
+    expect(audit.written).toBe(0);
+  });
+
+  it("a run the store created without the record (it was refused) leaves the record to the interceptor", async () => {
+    const { starter } = memoryRuns({ refuseAudit: true });
+    const audit = callAudit("ExecuteWorkflow");
+    const started = await starter.forCall(audit.offer).workflow(WORKSPACE, byName, { text: "hi" }, "req-9");
+    expect(started.created).toBe(true);
+    expect(audit.written).toBe(0);
+  });
+
+  it("the starter the app holds carries no record: runs it starts on its own (children, fallbacks, schedules) have none", async () => {
+    const { audits, starter } = memoryRuns();
+    expect(starter.forCall(undefined)).toBe(starter);
+    await starter.workflow(WORKSPACE, byName, { text: "hi" }, "req-10");
+    expect(audits.size).toBe(0);
   });
 });

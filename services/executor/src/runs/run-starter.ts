@@ -36,7 +36,7 @@ import { resolveInputs } from "./workflow-inputs.js";
 import { callsMcp, waitColumns } from "./wait-rows.js";
 import { concurrencyKeyOf } from "./concurrency-key.js";
 import { runCreateSpan } from "./run-spans.js";
-import { currentOrNewTraceparent, inSpan } from "@mcp/runtime";
+import { currentOrNewTraceparent, inSpan, type CallAudit } from "@mcp/runtime";
 
 /**
  * What started a run besides a caller, recorded on it: a webhook trigger and its delivery id, or a
@@ -82,7 +82,18 @@ export class RunStarter {
     private readonly definitions: Definitions,
     private readonly store: RunStore,
     private readonly queries: RunQueries,
+    /** The call this starter creates a run for, whose audit record the run's creation carries. */
+    private readonly audit?: CallAudit,
   ) {}
+
+  /**
+   * This starter for one call (ExecuteWorkflow, RunMcp, RerunRun): the run it creates carries the
+   * call's audit record, committed in the run's creation statement (docs/adr/035). A repeated
+   * request that creates nothing leaves the record to the audit interceptor.
+   */
+  forCall(audit: CallAudit | undefined): RunStarter {
+    return audit ? new RunStarter(this.definitions, this.store, this.queries, audit) : this;
+  }
 
   /** A run of a workflow of `workspace`, in that workspace (its MCPs and sub-workflows resolved there). */
   async workflow(
@@ -367,10 +378,12 @@ export class RunStarter {
             updatedAt: now,
           },
           steps,
+          ...(this.audit ? { audit: this.audit.record() } : {}),
         },
         claim,
       ),
     );
+    if (result.audited) this.audit?.written();
     if (!result.created && (result.run.plan as StoredPlan | null)?.requestHash !== requestHash) {
       throw new AlreadyExistsError(
         "run request",
