@@ -26,7 +26,7 @@ interface PeersJson {
 interface FloorJson {
   bareC32: Figure;
   chain: Figure;
-  /** p50 of a bare Connect call that makes three commits before it answers (ms). */
+  /** p50 of a bare Connect call that makes two commits before it answers (ms). */
   oneStep: Figure;
 }
 
@@ -117,7 +117,7 @@ function placementRows(
       (v) => target("≤ ×1.0", v, 1, "", "max"),
       suites,
       joined(
-        oneStepFloor === undefined ? undefined : `floor ${times(oneStepFloor)} (a Connect call + 3 commits)`,
+        oneStepFloor === undefined ? undefined : `floor ${times(oneStepFloor)} (a Connect call + 2 commits)`,
         cpuPair("run", machineOrProcess(cpuRun?.ours1), machineOrProcess(cpuRun?.dbos1)),
       ),
     ),

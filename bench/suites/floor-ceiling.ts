@@ -13,8 +13,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * CPU a bare call costs; the floor of a chain of 10 ms steps: 400 sequential `setTimeout(10)` alone,
  * and one insert + commit made after 10 ms idle (what each step of such a chain must at least pay: its
  * timer and its write); and the floor of a 1-step workflow answered through gRPC: a bare Connect call
- * whose handler makes three one-row commits in sequence before it answers (a run's creation, its end,
- * the call's audit row), with no engine, no Redis and nothing else.
+ * whose handler makes two one-row commits in sequence before it answers (a run's creation, which
+ * carries the call's audit row since docs/adr/035, and its end, which carries its step since
+ * docs/adr/031), with no engine, no Redis and nothing else.
  */
 export async function floorAndCeiling(): Promise<SuiteResult> {
   const { commits, bareCalls, bareConcurrency } = settings.floor;
@@ -29,7 +30,6 @@ export async function floorAndCeiling(): Promise<SuiteResult> {
     servers.push(bare);
     const commit = () => writer.query("INSERT INTO commit_probe (v) VALUES ($1)", ["x"]);
     const writing = await startBareServer(async () => {
-      await commit();
       await commit();
       await commit();
     });
@@ -87,7 +87,7 @@ export async function floorAndCeiling(): Promise<SuiteResult> {
           ours: `${ms(bareCallCpu.process_ms)} / ${ms(bareCallCpu.machine_ms ?? Number.NaN)}`,
         },
         {
-          figure: "bare Connect call making 3 commits, p50 / p99, c=1 (1-step floor)",
+          figure: "bare Connect call making 2 commits, p50 / p99, c=1 (1-step floor)",
           ours: `${ms(oneStepFloor.p50)} / ${ms(oneStepFloor.p99)}`,
         },
       ],
