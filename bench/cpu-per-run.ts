@@ -12,11 +12,13 @@
  * `NODE_OPTIONS=--max-semi-space-size=64 npx tsx bench/cpu-per-run.ts` (the services' Node flags);
  * `BENCH_CPU_PROFILE=<file>.cpuprofile` also writes a CPU profile of the measured runs alone (not
  * start-up or warm-up), for Chrome DevTools or any .cpuprofile reader;
+ * `BENCH_CPU_REQUEST_IDS=1` gives each run a new `request_id` (the idempotency lookup on the way);
  * `BENCH_CPU_ALLOCATIONS=<file>.heapprofile` writes a sampled profile of where those runs allocate
  * (with `BENCH_CPU_SURVIVORS=1`, only what outlived a young-generation collection).
  * The process's CPU is also split between its main thread and the others (V8's GC and compiler
  * workers, libuv's pool), read from /proc/self/task on Linux.
  */
+import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { Redis } from "ioredis";
 import { Client as PgClient } from "pg";
@@ -33,6 +35,10 @@ const PROFILE = process.env["BENCH_CPU_PROFILE"];
 const STEPS = Number(process.env["BENCH_CPU_STEPS"] ?? 3);
 const ALLOCATIONS = process.env["BENCH_CPU_ALLOCATIONS"];
 const SURVIVORS = process.env["BENCH_CPU_SURVIVORS"] === "1";
+/** Each run with a new `request_id`, as the console, schedules and sub-workflows start theirs. */
+const REQUEST_IDS = process.env["BENCH_CPU_REQUEST_IDS"] === "1";
+const start = (client: Parameters<typeof executeAndWait>[0]) =>
+  executeAndWait(client, "three", REQUEST_IDS ? randomUUID() : "");
 
 /**
  * Counts the PostgreSQL statements and Redis commands this process sends (while `counting.on`), by
@@ -86,7 +92,7 @@ async function main(): Promise<void> {
     await defineWorkflow(p, "three", noopSpec("bench-cpu", STEPS, "sequential"));
     const [client] = p.executorClients;
     if (!client) throw new Error("no executor");
-    await closedLoop(Math.max(300, RUNS / 4), CONCURRENCY, () => executeAndWait(client, "three"));
+    await closedLoop(Math.max(300, RUNS / 4), CONCURRENCY, () => start(client));
     // the background's own rate (claim and failover polls, health checks), taken out of the runs' counts
     counting.on = true;
     const idleMs = 3_000;
@@ -98,7 +104,7 @@ async function main(): Promise<void> {
     await pg.connect();
     const pgBefore = await backendCpu(pg, p.db.name);
     counting.on = true;
-    const runs = () => closedLoop(RUNS, CONCURRENCY, () => executeAndWait(client, "three"));
+    const runs = () => closedLoop(RUNS, CONCURRENCY, () => start(client));
     const { result: load, cpu } = await cpuSpent(() =>
       PROFILE
         ? profiled(PROFILE, runs)

@@ -172,12 +172,15 @@ export async function defineWorkflow(p: BenchClients, name: string, spec: SpecIn
 export async function executeAndWait(
   client: Client<typeof ExecutorService>,
   workflow: string,
+  /** The run's `request_id` (idempotency key), as careful clients send one; none by default. */
+  requestId = "",
 ): Promise<void> {
   const { run } = await client.executeWorkflow({
     workflow: { workflow: { case: "name", value: workflow } },
     inputs: { x: "bench" },
     wait: true,
     waitTimeoutSeconds: 120,
+    requestId,
   });
   if (run?.status !== RunStatus.SUCCEEDED) {
     throw new Error(

@@ -40,7 +40,15 @@ const throughJson = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
  * A run store and its queries in memory; a run comes back as PostgreSQL would give it: its plan and
  * inputs through JSON (jsonb), so never the objects the starter handed over.
  */
-function memoryRuns(options: { refuseAudit?: boolean } = {}) {
+function memoryRuns(
+  options: {
+    refuseAudit?: boolean;
+    /** The definitions as of now (default: {@link resolver} at once). */
+    current?: () => Promise<Resolver>;
+    /** Called as a request id is looked up, before the lookup answers. */
+    lookingUp?: () => Promise<void>;
+  } = {},
+) {
   const runs = new Map<string, { run: WorkflowRunEntity; steps: StepRunEntity[] }>();
   /** The audit events creations carried, by run id. */
   const audits = new Map<string, NewRun["audit"]>();
@@ -59,12 +67,14 @@ function memoryRuns(options: { refuseAudit?: boolean } = {}) {
     },
   };
   const queries = {
-    findByRequestId: (_workspace: string, requestId: string) =>
-      Promise.resolve([...runs.values()].find(({ run }) => run.requestId === requestId)?.run ?? null),
+    findByRequestId: async (_workspace: string, requestId: string) => {
+      await options.lookingUp?.();
+      return [...runs.values()].find(({ run }) => run.requestId === requestId)?.run ?? null;
+    },
     runWithSteps: (_workspace: string, id: string) => Promise.resolve(runs.get(id) ?? null),
   };
   const starter = new RunStarter(
-    { current: () => Promise.resolve(resolver) } as unknown as Definitions,
+    { current: options.current ?? (() => Promise.resolve(resolver)) } as unknown as Definitions,
     store as unknown as RunStore,
     queries as unknown as RunQueries,
   );
@@ -182,3 +192,57 @@ describe("RunStarter.forCall: the call's audit record rides with the run's creat
     expect(audits.size).toBe(0);
   });
 });
+
+describe("RunStarter: a request with an id", () => {
+  it("looks for its earlier run and reads the definitions at once, not one after the other", async () => {
+    const order: string[] = [];
+    let answerLookup!: () => void;
+    const { starter } = memoryRuns({
+      current: () => {
+        order.push("definitions read");
+        return Promise.resolve(resolver);
+      },
+      lookingUp: () => {
+        order.push("lookup sent");
+        return new Promise<void>((resolve) => (answerLookup = resolve));
+      },
+    });
+    const started = starter.workflow(WORKSPACE, byName, { text: "hi" }, "req-11");
+    // the lookup has not answered, and the definitions are being read already
+    await waitUntil(() => order.length === 2);
+    expect(order.sort()).toEqual(["definitions read", "lookup sent"]);
+    answerLookup();
+    expect((await started).created).toBe(true);
+  });
+
+  it("a repeated request gets its run even when the definitions cannot be read now", async () => {
+    let readable = true;
+    const { starter } = memoryRuns({
+      current: () => (readable ? Promise.resolve(resolver) : Promise.reject(new Error("registry away"))),
+    });
+    const first = await starter.workflow(WORKSPACE, byName, { text: "hi" }, "req-12");
+    readable = false;
+    const again = await starter.workflow(WORKSPACE, byName, { text: "hi" }, "req-12");
+    expect([again.run.id, again.created]).toEqual([first.run.id, false]);
+    // a new request needs them, and says why it could not start
+    await expect(starter.workflow(WORKSPACE, byName, { text: "hi" }, "req-13")).rejects.toThrow(
+      "registry away",
+    );
+  });
+
+  it("a request id reused for another request is refused whatever the definitions do", async () => {
+    const { starter } = memoryRuns();
+    await starter.workflow(WORKSPACE, byName, { text: "hi" }, "req-14");
+    await expect(starter.workflow(WORKSPACE, byName, { text: "other" }, "req-14")).rejects.toThrow(
+      "started with this request_id for a different request",
+    );
+  });
+});
+
+/** Resolves once `done()` holds, checking after each turn of the event loop. */
+async function waitUntil(done: () => boolean): Promise<void> {
+  for (let turn = 0; !done(); turn++) {
+    if (turn > 1000) throw new Error("the condition never held");
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}

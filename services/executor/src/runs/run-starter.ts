@@ -112,9 +112,9 @@ export class RunStarter {
       workflow: [ref.workflow.case ?? "", ref.workflow.value ?? "", ref.version ?? 0],
       inputs: given,
     });
-    const earlier = await this.earlier(workspace, requestId, requestHash);
-    if (earlier) return earlier;
-    const defs = await this.definitions.current(workspace);
+    const first = await this.earlierOrDefinitions(workspace, requestId, requestHash);
+    if ("earlier" in first) return first.earlier;
+    const { defs } = first;
     const workflow = await defs.workflow(ref);
     const inputs = resolveInputs(workflow.spec, given);
     const concurrencyKey = concurrencyKeyOf(workflow.spec, inputs);
@@ -173,9 +173,9 @@ export class RunStarter {
       mcp: [ref.mcp.case ?? "", ref.mcp.value ?? "", ref.selector.case ?? "", ref.selector.value ?? ""],
       inputs: given,
     });
-    const earlier = await this.earlier(workspace, requestId, requestHash);
-    if (earlier) return earlier;
-    const defs = await this.definitions.current(workspace);
+    const first = await this.earlierOrDefinitions(workspace, requestId, requestHash);
+    if ("earlier" in first) return first.earlier;
+    const { defs } = first;
     const pinned = await defs.mcp(ref);
     const spec = create(WorkflowSpecSchema, {
       executionMode: ExecutionMode.SEQUENTIAL,
@@ -264,12 +264,12 @@ export class RunStarter {
     claim?: ClaimedCreate,
   ): Promise<Started> {
     const requestHash = contentHash({ rerun: [oldRunId, fromStepId, resolveLabel] });
-    const earlier = await this.earlier(workspace, requestId, requestHash);
-    if (earlier) return earlier;
+    const first = await this.earlierOrDefinitions(workspace, requestId, requestHash);
+    if ("earlier" in first) return first.earlier;
+    const { defs } = first;
     const found = await this.queries.runWithSteps(workspace, oldRunId);
     if (!found) throw new NotFoundError("run", oldRunId).about("run_id");
     const old = found.run;
-    const defs = await this.definitions.current(workspace);
     const planned = await planRerun(defs, old, found.steps, fromStepId, resolveLabel);
     const mcpRun = old.kind === "mcp" ? planned.parts.mcps.get(MCP_RUN_STEP_ID) : undefined;
     return this.insert(
@@ -293,6 +293,24 @@ export class RunStarter {
       },
       planned.reused,
     );
+  }
+
+  /**
+   * The run an earlier request with `requestId` started, or else the definitions as of this call.
+   * Both are read at once (a PostgreSQL lookup, a cache read), so a request with an id waits for one
+   * round trip, not two in a row; for a repeated request the definitions do not matter, nor does a
+   * failure to read them (it still gets its run).
+   */
+  private async earlierOrDefinitions(
+    workspace: string,
+    requestId: string,
+    requestHash: string,
+  ): Promise<{ readonly earlier: Started } | { readonly defs: Resolver }> {
+    const defs = this.definitions.current(workspace);
+    // awaited below only when there is no earlier run; never an unhandled rejection otherwise
+    void defs.catch(() => undefined);
+    const earlier = await this.earlier(workspace, requestId, requestHash);
+    return earlier ? { earlier } : { defs: await defs };
   }
 
   private async earlier(
