@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createTestDatabase, type TestDatabase } from "@mcp/db/testing";
 import { exampleCopy } from "../support/examples";
-import { freePort } from "../support/launcher";
+import { freePort } from "../support/free-port";
 import { SANDBOX_NODE_MODULES } from "../support/platform";
 import { TEST_REDIS_URL } from "../support/registry";
 import { waitFor } from "../support/wait-for";

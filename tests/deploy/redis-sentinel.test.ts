@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { closeRedis, createRedis } from "@mcp/coordination";
 import { createLogger } from "@mcp/runtime";
 import type { Redis } from "ioredis";
-import { freePort, RedisServerProcess } from "../support/redis-server";
+import { freePort } from "../support/free-port";
+import { RedisServerProcess } from "../support/redis-server";
 import { waitFor } from "../support/wait-for";
 
 /**

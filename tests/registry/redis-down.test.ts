@@ -4,7 +4,8 @@ import { health } from "@mcp/proto/grpc";
 import { McpType, type McpConfig } from "@mcp/proto/registry";
 import { expectCode } from "../support/errors";
 import { newPythonMcp, pythonConfig, uniqueName } from "../support/mcps";
-import { freePort, RedisServerProcess } from "../support/redis-server";
+import { freePort } from "../support/free-port";
+import { RedisServerProcess } from "../support/redis-server";
 import { startTestRegistry, type TestRegistry } from "../support/registry";
 import { waitFor } from "../support/wait-for";
 

@@ -1,23 +1,12 @@
 /** `npm start`'s program (scripts/start.ts) as a child process, for the tests in tests/start. */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
 import { resolve } from "node:path";
+import { freePort } from "./free-port";
 import { waitFor } from "./wait-for";
 
 const ROOT = resolve(__dirname, "../..");
 const BANNER_TIMEOUT_MS = 90_000;
 const EXIT_TIMEOUT_MS = 20_000;
-
-export async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once("error", fail);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => done(typeof address === "object" && address ? address.port : 0));
-    });
-  });
-}
 
 /** PIDs of processes whose command line mentions `text` (e.g. a postgres serving a data folder). */
 export function processesMentioning(text: string): number[] {

@@ -4,7 +4,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
-import { freePort } from "./redis-server";
+import { freePort } from "./free-port";
 import { waitFor } from "./wait-for";
 
 /** Debian's PostgreSQL server programs (the newest installed major version). */

@@ -7,7 +7,7 @@ import { reasonOf } from "@mcp/runtime";
 import type { WorkflowsApp } from "@mcp/workflows/app";
 import { expectCode } from "../support/errors";
 import { uniqueName } from "../support/mcps";
-import { freePort } from "../support/redis-server";
+import { freePort } from "../support/free-port";
 import { echoConcatSpec } from "../support/specs";
 import { openWorkflowRows, type WorkflowRows } from "../support/workflow-rows";
 import { startTestWorkflows } from "../support/workflows";
