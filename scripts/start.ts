@@ -6,7 +6,8 @@
  * - PostgreSQL: `DATABASE_URL` → that server; else `POSTGRES_HOST` (and the other `POSTGRES_*`) →
  *   that server, creating the database when missing; neither → an embedded PostgreSQL with its data
  *   in `$MCP_DATA_DIR/postgres` (default `.data/postgres`, kept between starts), on `POSTGRES_PORT`
- *   or a free port, database `POSTGRES_DB` (default `mcp`).
+ *   or a free port (picked once the cluster is initialised, and again if it was taken before
+ *   PostgreSQL bound it), database `POSTGRES_DB` (default `mcp`).
  * - Redis: `REDIS_URL` (or `REDIS_HOST`) → each service its own child process, as in production;
  *   neither → single-node mode: all services in this process with in-process cache, locks and events.
  * - SECRETS_KEY (the executor's secrets store): when unset, a random key created once in

@@ -17,6 +17,7 @@ module.exports = [
   "start/single-node.test.ts",
   "start/multi-process.test.ts",
   "start/console-alone.test.ts",
+  "start/embedded-postgres.test.ts",
   "deploy/compiled.test.ts",
   // holds the clock to the second over 30 ticks (3 executor processes, kill -9), or a step's
   // processes to dying within 1 s of a kill -9 (and runs a fork bomb)

@@ -42,6 +42,9 @@ interface PostgresUser {
   readonly gid: number;
 }
 
+/** How many ports a start picks before it gives up, when each was taken before PostgreSQL bound it. */
+const PORT_ATTEMPTS = 3;
+
 /** A port the OS says is free now (bind to 0, read it, close). */
 export async function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -201,10 +204,13 @@ function spawnServer(
 export async function startEmbeddedPostgres(options: {
   baseDir: string;
   port?: number;
+  /** Picks a port when `port` is not given (default {@link freePort}). */
+  pickPort?: () => Promise<number>;
 }): Promise<EmbeddedPostgres> {
   const baseDir = resolve(options.baseDir);
   const dataDir = join(baseDir, "postgres");
-  const port = options.port ?? (await freePort());
+  const pickPort = options.pickPort ?? freePort;
+  let port = options.port ?? 0;
   const log: string[] = [];
   const failure = (what: string, err: unknown) =>
     new LaunchError(
@@ -228,11 +234,19 @@ export async function startEmbeddedPostgres(options: {
     await chown(dataDir, user.uid, user.gid);
   }
 
-  let server: ChildProcess;
-  try {
-    server = await spawnServer((await runnableBinaries()).postgres, dataDir, port, log);
-  } catch (err) {
-    throw failure(`could not start on port ${port}`, err);
+  // A port picked here is picked only now (after initdb's seconds), and picked again if it was
+  // taken before PostgreSQL bound it: any outgoing connection on the machine may be given it.
+  let server: ChildProcess | undefined;
+  for (let attempt = 1; server === undefined; attempt++) {
+    if (options.port === undefined) port = await pickPort();
+    try {
+      server = await spawnServer((await runnableBinaries()).postgres, dataDir, port, log);
+    } catch (err) {
+      const taken = log.some((line) => line.includes("Address already in use"));
+      if (options.port !== undefined || !taken || attempt >= PORT_ATTEMPTS)
+        throw failure(`could not start on port ${port}`, err);
+      log.splice(0);
+    }
   }
   const exited = new Promise<void>((done) => {
     if (server.exitCode !== null || server.signalCode !== null) done();
