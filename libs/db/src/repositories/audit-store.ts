@@ -52,6 +52,12 @@ const entity = (row: AuditRow): AuditEventEntity => ({
 const COLUMNS =
   "event_time, workspace, actor_kind, actor_id, actor, service, method, target, outcome, request_id";
 
+/** {@link COLUMNS} one by one. */
+const COLUMN_NAMES = COLUMNS.split(", ");
+
+/** The columns as read from the row `a` of {@link insertAuditOfRunsSql}. */
+const FROM_ROW = COLUMN_NAMES.map((column) => `a.${column}`).join(", ");
+
 /** One event's values, in {@link COLUMNS}' order. */
 const valuesOf = (event: NewAuditEvent): unknown[] => [
   event.eventTime,
@@ -76,7 +82,7 @@ const INSERT_MANY = `INSERT INTO audit_events (${COLUMNS})
 /** An event as a row keyed by column name, for a statement that takes rows as jsonb. */
 export function auditRow(event: NewAuditEvent): Record<string, unknown> {
   const values = valuesOf(event);
-  return Object.fromEntries(COLUMNS.split(", ").map((column, i) => [column, values[i]]));
+  return Object.fromEntries(COLUMN_NAMES.map((column, i) => [column, values[i]]));
 }
 
 /** The key of an {@link auditRow} that names the run whose creation carries it. */
@@ -90,9 +96,7 @@ export const AUDIT_RUN_KEY = "__run_id";
  */
 export function insertAuditOfRunsSql(param: string): string {
   return `INSERT INTO audit_events (${COLUMNS})
-       SELECT ${COLUMNS.split(", ")
-         .map((column) => `a.${column}`)
-         .join(", ")}
+       SELECT ${FROM_ROW}
          FROM jsonb_array_elements(${param}::jsonb) AS e(row),
               LATERAL jsonb_populate_record(NULL::audit_events, e.row) AS a
         WHERE (e.row->>'${AUDIT_RUN_KEY}')::uuid IN (SELECT id FROM run)`;
@@ -125,7 +129,7 @@ export class AuditStore {
   private async insert(events: readonly NewAuditEvent[]): Promise<ReadonlyArray<Outcome<void>>> {
     if (events.length > 1) {
       try {
-        const columns = COLUMNS.split(", ").map(() => [] as unknown[]);
+        const columns = COLUMN_NAMES.map(() => [] as unknown[]);
         for (const event of events) valuesOf(event).forEach((value, i) => columns[i]!.push(value));
         await this.sql.rows(INSERT_MANY, columns);
         return events.map(() => ({ value: undefined }));
