@@ -49,6 +49,7 @@ describe("openDatabase", () => {
         "McpFacets1768600000000",
         "RunTrace1768700000000",
         "RunStatsRollup1768800000000",
+        "RunRowsRoom1768900000000",
       ]);
       const tables = await opened[0].dataSource.query<{ table_name: string }[]>(
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name",

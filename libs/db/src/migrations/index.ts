@@ -17,6 +17,7 @@ import { RolesAndAudit1768300000000 } from "./1768300000000-roles-and-audit.js";
 import { McpFacets1768600000000 } from "./1768600000000-mcp-facets.js";
 import { RunTrace1768700000000 } from "./1768700000000-run-trace.js";
 import { RunStatsRollup1768800000000 } from "./1768800000000-run-stats-rollup.js";
+import { RunRowsRoom1768900000000 } from "./1768900000000-run-rows-room.js";
 
 /** Every migration, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS = [
@@ -39,4 +40,5 @@ export const MIGRATIONS = [
   McpFacets1768600000000,
   RunTrace1768700000000,
   RunStatsRollup1768800000000,
+  RunRowsRoom1768900000000,
 ] as const;
