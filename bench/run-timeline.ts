@@ -1,8 +1,11 @@
 /**
- * Where the wall time of one run goes: a sequential noop workflow of `BENCH_TIMELINE_STEPS` steps
+ * Where the wall time of one run goes: a sequential workflow of `BENCH_TIMELINE_STEPS` steps
  * (default 1) started and awaited through gRPC (ExecuteWorkflow(wait)) at concurrency 1, in this one
- * process, `BENCH_TIMELINE_RUNS` times (default 300) after a warm-up. Every PostgreSQL statement and
- * Redis command the run sends is timed from the call's start (sent → answered), and the timeline
+ * process, `BENCH_TIMELINE_RUNS` times (default 300) after a warm-up. Its steps are noops, or with
+ * `BENCH_TIMELINE_STEP_MS=<ms>` each sleeps that long (the `bench-sleep-<ms>` MCP: a chain of timed
+ * steps, like the peers suite's 400 × 10 ms). Every PostgreSQL statement and Redis command the run
+ * sends is timed from the call's start (sent → answered), so is each step (its runner called →
+ * returned), and the server's writes of the response (headers, body, end) are marked. The timeline
  * printed is the median of each of them over the runs that sent the most common sequence. What lies
  * between them, before the first and after the last, is this process's own work (the gRPC client and
  * server, the request gate and interceptors, the engine) and the scheduling of a shared 2-core machine.
@@ -10,15 +13,19 @@
  *
  * `NODE_OPTIONS=--max-semi-space-size=64 npx tsx bench/run-timeline.ts` (the services' Node flags).
  */
+import { Http2ServerResponse } from "node:http2";
 import { Redis } from "ioredis";
 import { Pool } from "pg";
 import { closedLoop } from "./lib/stats";
 import { runBenchScript } from "./lib/script";
 import { createScriptMcp, defineWorkflow, executeAndWait, noopSpec, startBenchPlatform } from "./platform";
-import { benchRunner } from "./runners";
+import { benchRunner, type RunnerFor } from "./runners";
 
 const RUNS = Number(process.env["BENCH_TIMELINE_RUNS"] ?? 300);
 const STEPS = Number(process.env["BENCH_TIMELINE_STEPS"] ?? 1);
+const STEP_MS = Number(process.env["BENCH_TIMELINE_STEP_MS"] ?? 0);
+/** The steps' MCP: a noop, or one that sleeps `STEP_MS` (bench/runners.ts). */
+const MCP = STEP_MS > 0 ? `bench-sleep-${STEP_MS}` : "bench-timeline";
 
 /** One round trip of a run: what it was, sent and answered (ms from the call's start). */
 interface Trip {
@@ -43,6 +50,48 @@ function statementName(text: string): string | null {
 
 const recording: { on: boolean; t0: number; trips: Trip[] } = { on: false, t0: 0, trips: [] };
 const now = () => performance.now() - recording.t0;
+
+/** A moment of the run (sent = answered), while recording. */
+function mark(what: string): void {
+  if (recording.on) recording.trips.push({ what, sent: now(), answered: now() });
+}
+
+/** Marks the server's writes of a response: its headers, its body and its end. */
+function markResponses(): void {
+  const response = Http2ServerResponse.prototype as unknown as Record<
+    string,
+    (...args: unknown[]) => unknown
+  >;
+  const names: [string, string][] = [
+    ["writeHead", "response headers written"],
+    ["write", "response body written"],
+    ["end", "response ended"],
+  ];
+  for (const [method, what] of names) {
+    const original = response[method];
+    if (!original) continue;
+    response[method] = function (this: unknown, ...args: unknown[]) {
+      mark(what);
+      return original.apply(this, args);
+    };
+  }
+}
+
+/** The benchmark's runner, each step's run timed (its runner called → returned). */
+const timedRunner: RunnerFor = (mcp) => {
+  const runner = benchRunner(mcp);
+  return {
+    run: async (ctx) => {
+      const trip: Trip = { what: "step runs", sent: now(), answered: Number.NaN };
+      if (recording.on) recording.trips.push(trip);
+      try {
+        return await runner.run(ctx);
+      } finally {
+        trip.answered = now();
+      }
+    },
+  };
+};
 
 /** Times every statement sent through a pg pool and every ioredis command, while recording. */
 function timeRoundTrips(): void {
@@ -89,14 +138,16 @@ const median = (xs: number[]): number => {
 };
 
 async function main(): Promise<void> {
-  const p = await startBenchPlatform({ executors: 1, runnerFor: benchRunner });
+  const p = await startBenchPlatform({ executors: 1, runnerFor: timedRunner });
   timeRoundTrips();
+  markResponses();
   try {
-    await createScriptMcp(p, "bench-timeline");
-    await defineWorkflow(p, "timeline", noopSpec("bench-timeline", STEPS, "sequential"));
+    await createScriptMcp(p, MCP);
+    await defineWorkflow(p, "timeline", noopSpec(MCP, STEPS, "sequential"));
     const [client] = p.executorClients;
     if (!client) throw new Error("no executor");
-    await closedLoop(500, 1, () => executeAndWait(client, "timeline"));
+    // warm-up: 500 noop runs, or 50 of timed steps (enough to compile the path, not minutes of sleeps)
+    await closedLoop(STEP_MS > 0 ? 50 : 500, 1, () => executeAndWait(client, "timeline"));
     const runs: { trips: Trip[]; answered: number }[] = [];
     for (let i = 0; i < RUNS; i += 1) {
       recording.trips = [];
@@ -121,7 +172,8 @@ async function main(): Promise<void> {
       return `${sent.toFixed(2).padStart(7)} → ${answered.toFixed(2).padStart(7)} ms  (${(answered - sent).toFixed(2)} ms)  ${what}`;
     });
     process.stdout.write(
-      `${STEPS}-step runs at c=1, ${RUNS} measured; ${n} sent the most common sequence of round trips.\n` +
+      `${STEPS}-step runs (${STEP_MS > 0 ? `steps of ${STEP_MS} ms` : "noop steps"}) at c=1, ${RUNS} measured; ` +
+        `${n} sent the most common sequence of round trips.\n` +
         `Median of each, in ms from the call's start (sent → answered):\n${lines.join("\n")}\n` +
         `${median(same.map((run) => run.answered))
           .toFixed(2)
