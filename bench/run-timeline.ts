@@ -32,6 +32,8 @@ interface Trip {
   readonly what: string;
   readonly sent: number;
   answered: number;
+  /** A moment, not a round trip (the server's writes of the response). */
+  readonly moment?: true;
 }
 
 /** The run path's statements by what they do; null for the background's (polls), which are left out. */
@@ -53,7 +55,7 @@ const now = () => performance.now() - recording.t0;
 
 /** A moment of the run (sent = answered), while recording. */
 function mark(what: string): void {
-  if (recording.on) recording.trips.push({ what, sent: now(), answered: now() });
+  if (recording.on) recording.trips.push({ what, sent: now(), answered: now(), moment: true });
 }
 
 /** Marks the server's writes of a response: its headers, its body and its end. */
@@ -169,6 +171,7 @@ async function main(): Promise<void> {
     const lines = common.split(" | ").map((what, i) => {
       const sent = median(same.map((run) => run.trips[i]?.sent ?? Number.NaN));
       const answered = median(same.map((run) => run.trips[i]?.answered ?? Number.NaN));
+      if (same[0]?.trips[i]?.moment) return `${sent.toFixed(2).padStart(7)} ms${" ".repeat(22)}${what}`;
       return `${sent.toFixed(2).padStart(7)} → ${answered.toFixed(2).padStart(7)} ms  (${(answered - sent).toFixed(2)} ms)  ${what}`;
     });
     process.stdout.write(
