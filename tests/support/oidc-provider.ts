@@ -51,6 +51,11 @@ export interface TestOidcProvider {
   rotateKeys(): Promise<SigningKey>;
   /** The authorization code flow with PKCE for `login`, driven over HTTP through the login and consent pages. */
   signIn(login: string, options?: { clientId?: string }): Promise<SignedIn>;
+  /**
+   * How many refresh-token grants it has answered. A refreshed ID token can be byte for byte the old
+   * one (RS256 signs deterministically, and `iat` counts seconds), so this is how a test sees a refresh.
+   */
+  refreshes(): number;
   /** A JWT with this issuer and the client as audience by default, signed with `key` (default: the signing key). */
   mint(claims: JWTPayload, options?: { key?: SigningKey; alg?: string }): Promise<string>;
   stop(): Promise<void>;
@@ -66,6 +71,7 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let keys: SigningKey[] = [await newSigningKey()];
+  let refreshes = 0;
 
   const configure = () => {
     const provider = quietly(
@@ -116,6 +122,9 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
           },
         }),
     );
+    provider.on("grant.success", (ctx: { oidc: { params?: { grant_type?: unknown } } }) => {
+      if (ctx.oidc.params?.grant_type === "refresh_token") refreshes += 1;
+    });
     handler = provider.callback();
   };
   configure();
@@ -131,6 +140,7 @@ export async function startOidcProvider(): Promise<TestOidcProvider> {
       return key;
     },
     signIn: (login, options = {}) => codeFlow(issuer, options.clientId ?? CLIENT_ID, login),
+    refreshes: () => refreshes,
     async mint(claims, options = {}) {
       const key = options.key ?? keys[0]!;
       const now = Math.floor(Date.now() / 1000);
