@@ -27,7 +27,10 @@ export interface StoredPlan {
   readonly mcps?: Record<string, StoredMcp>;
   /** Step id → the tools of an ai_assistant step, one copy per step (plans stored before `pinned`). */
   readonly tools?: Record<string, StoredMcp[]>;
-  /** Fingerprint of the request (reference + inputs), to tell a retry from a different request with the same key. */
+  /**
+   * Fingerprint of the request (reference + inputs), to tell a retry from a different request with the
+   * same key; "" for a run started without a request id (nothing compares it).
+   */
   readonly requestHash: string;
   /** Set on a run made by RerunRun (rerun-plan.ts). */
   readonly rerun?: StoredRerun;

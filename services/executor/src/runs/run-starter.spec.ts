@@ -237,6 +237,21 @@ describe("RunStarter: a request with an id", () => {
       "started with this request_id for a different request",
     );
   });
+
+  it("only a run with a request id stores the request's fingerprint: one without is never compared", async () => {
+    const { starter } = memoryRuns();
+    const fingerprint = async (started: Promise<Started>) =>
+      ((await started).run.plan as { requestHash?: string }).requestHash;
+    const withId = await fingerprint(starter.workflow(WORKSPACE, byName, { text: "hi" }, "req-15"));
+    expect(withId).toMatch(/^[0-9a-f]{64}$/);
+    // the same request under another id: the same fingerprint, so it does not depend on the id
+    expect(await fingerprint(starter.workflow(WORKSPACE, byName, { text: "hi" }, "req-16"))).toBe(withId);
+    expect(await fingerprint(starter.workflow(WORKSPACE, byName, { text: "hi" }, ""))).toBe("");
+    expect(await fingerprint(starter.mcp(WORKSPACE, calls, { text: "hi" }, ""))).toBe("");
+    expect(await fingerprint(starter.mcp(WORKSPACE, calls, { text: "hi" }, "req-17"))).toMatch(
+      /^[0-9a-f]{64}$/,
+    );
+  });
 });
 
 /** Resolves once `done()` holds, checking after each turn of the event loop. */

@@ -21,7 +21,7 @@ import {
 } from "@mcp/proto/workflows";
 import { contentHash } from "@mcp/versioning";
 import { mcpKey, type Definitions, type Resolver } from "../definitions/definitions.js";
-import type { JsonObject, PinnedMcp } from "../step/index.js";
+import type { JsonObject, JsonValue, PinnedMcp } from "../step/index.js";
 import { typeName } from "./type-names.js";
 import {
   encodePlan,
@@ -108,10 +108,10 @@ export class RunStarter {
     timeoutSeconds?: number,
     origin: RunOrigin = {},
   ): Promise<Started> {
-    const requestHash = contentHash({
+    const requestHash = requestHashOf(requestId, () => ({
       workflow: [ref.workflow.case ?? "", ref.workflow.value ?? "", ref.version ?? 0],
       inputs: given,
-    });
+    }));
     const first = await this.earlierOrDefinitions(workspace, requestId, requestHash);
     if ("earlier" in first) return first.earlier;
     const { defs } = first;
@@ -169,10 +169,10 @@ export class RunStarter {
     requestId: string,
     claim?: ClaimedCreate,
   ): Promise<Started> {
-    const requestHash = contentHash({
+    const requestHash = requestHashOf(requestId, () => ({
       mcp: [ref.mcp.case ?? "", ref.mcp.value ?? "", ref.selector.case ?? "", ref.selector.value ?? ""],
       inputs: given,
-    });
+    }));
     const first = await this.earlierOrDefinitions(workspace, requestId, requestHash);
     if ("earlier" in first) return first.earlier;
     const { defs } = first;
@@ -263,7 +263,7 @@ export class RunStarter {
     requestId: string,
     claim?: ClaimedCreate,
   ): Promise<Started> {
-    const requestHash = contentHash({ rerun: [oldRunId, fromStepId, resolveLabel] });
+    const requestHash = requestHashOf(requestId, () => ({ rerun: [oldRunId, fromStepId, resolveLabel] }));
     const first = await this.earlierOrDefinitions(workspace, requestId, requestHash);
     if ("earlier" in first) return first.earlier;
     const { defs } = first;
@@ -412,6 +412,15 @@ export class RunStarter {
     // the run's inputs as stored (and as a resume reads them)
     return result.created ? { ...result, plan: runPlanOf(parts, result.run) } : result;
   }
+}
+
+/**
+ * The fingerprint of a request with `requestId` (the hash of its canonical JSON), which tells a retry
+ * from a different request under the same id; "" for a request without one, which nothing compares
+ * (hashing its inputs would cost their size in CPU for nothing).
+ */
+function requestHashOf(requestId: string, request: () => JsonValue): string {
+  return requestId ? contentHash(request()) : "";
 }
 
 /** The spec with its run timeout lowered to `seconds` (a sub-workflow step's limit), if that is lower. */
