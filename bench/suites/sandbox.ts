@@ -21,8 +21,23 @@ export async function sandboxSuite(): Promise<SuiteResult> {
   const { steps, egressSteps } = settings.sandbox;
   const base = { readOnlyPaths: [], egressDeny: [], platformUrls: [] };
   const sandboxed = await Sandbox.open({ mode: "bubblewrap", ...base });
-  if (sandboxed.status.mode !== "bubblewrap") throw new Error(`no sandbox here: ${sandboxed.status.problem}`);
   const plain = await Sandbox.open({ mode: "off", ...base });
+  try {
+    return await measure(sandboxed, plain, steps, egressSteps);
+  } finally {
+    await sandboxed.close();
+    await plain.close();
+  }
+}
+
+/** The suite's steps on `sandboxed` and `plain`, alternated. */
+async function measure(
+  sandboxed: Sandbox,
+  plain: Sandbox,
+  steps: number,
+  egressSteps: number,
+): Promise<SuiteResult> {
+  if (sandboxed.status.mode !== "bubblewrap") throw new Error(`no sandbox here: ${sandboxed.status.problem}`);
   // both sides run the same interpreter: the one the sandbox finds on its own PATH
   const python = await resolvePython(sandboxed, "python3");
   const step = (sandbox: Sandbox, network: NetworkAccess) => {

@@ -1,4 +1,4 @@
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
@@ -14,6 +14,30 @@ import { ECHO_SCRIPT, scriptConfig } from "../support/scripts";
 jest.setTimeout(60_000);
 
 const Status = health.HealthCheckResponse_ServingStatus;
+
+/**
+ * The sandbox watchdogs this test process started (watchdog.ts: python3 children of this process whose
+ * command line ends with their sandbox's folder), by pid: their folders.
+ */
+function ownWatchdogs(): Map<number, string> {
+  const found = new Map<number, string>();
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // the parent's pid is the field after the command's name (in parentheses, which may hold spaces)
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (parent !== process.pid) continue;
+      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").filter(Boolean);
+      const folder = argv.at(-1) ?? "";
+      if (argv.includes("-c") && folder.startsWith(join(tmpdir(), "mcp-sandbox-")))
+        found.set(Number(name), folder);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return found;
+}
 
 /** The executor's start-up check of the sandbox, as an operator sees it: log, health, metrics, steps. */
 describe("the executor's sandbox check at start", () => {
@@ -62,9 +86,9 @@ describe("the executor's sandbox check at start", () => {
 
   it("bubblewrap working: logs it, health `sandbox` SERVING, mcp_sandbox_info{mode=bubblewrap}", async () => {
     const { executor, url, sandboxHealth, runEcho } = await start({});
-    expect(executor.records.some((r) => r.msg?.startsWith("step code runs in bubblewrap sandboxes") === true)).toBe(
-      true,
-    );
+    expect(
+      executor.records.some((r) => r.msg?.startsWith("step code runs in bubblewrap sandboxes") === true),
+    ).toBe(true);
     expect(await sandboxHealth()).toBe(Status.SERVING);
     const metrics = await scrape(url);
     expect(metrics.get('mcp_sandbox_info{egress="available",limits="rlimit",mode="bubblewrap"}')).toBe(1);
@@ -73,7 +97,9 @@ describe("the executor's sandbox check at start", () => {
 
   it("SANDBOX=off: warns that step code runs unsandboxed, reports it in health and /metrics, still runs steps", async () => {
     const { executor, url, sandboxHealth, runEcho } = await start({ SANDBOX: "off" });
-    const warning = executor.records.find((r) => r.msg?.startsWith("SANDBOX=off: step code runs UNSANDBOXED"));
+    const warning = executor.records.find((r) =>
+      r.msg?.startsWith("SANDBOX=off: step code runs UNSANDBOXED"),
+    );
     expect(warning?.level).toBe("warn");
     expect(await sandboxHealth()).toBe(Status.NOT_SERVING);
     expect((await scrape(url)).get('mcp_sandbox_info{egress="available",limits="rlimit",mode="off"}')).toBe(
@@ -82,10 +108,30 @@ describe("the executor's sandbox check at start", () => {
     expect((await runEcho()).status).toBe(RunStatus.SUCCEEDED);
   });
 
+  it("a stopped executor leaves nothing of its sandbox: its watchdog has exited and its folder is gone", async () => {
+    const before = ownWatchdogs();
+    const { executor, runEcho } = await start({});
+    const started = [...ownWatchdogs()].filter(([pid]) => !before.has(pid));
+    // one sandbox, so one watchdog, and its folder (the sandbox's /etc files, the steps' work dirs)
+    expect(started).toHaveLength(1);
+    const [[watchdog, folder]] = started as [[number, string]];
+    expect(existsSync(folder)).toBe(true);
+    expect((await runEcho()).status).toBe(RunStatus.SUCCEEDED);
+
+    executors.splice(executors.indexOf(executor), 1);
+    await executor.stop();
+    expect(existsSync(`/proc/${watchdog}`)).toBe(false);
+    expect(existsSync(folder)).toBe(false);
+    expect([...ownWatchdogs().keys()].sort()).toEqual([...before.keys()].sort());
+  });
+
   it("a sandbox that cannot be built: logs the problem, NOT_SERVING, code steps fail with SANDBOX_UNAVAILABLE naming it", async () => {
     const inner = join(hidden, "inner");
+    const watchdogsBefore = [...ownWatchdogs().keys()].sort();
     const { executor, url, sandboxHealth, runEcho } = await start({ SANDBOX_READ_PATHS: inner });
-    const error = executor.records.find((r) => r.msg?.startsWith("the sandbox does not work on this machine"));
+    const error = executor.records.find((r) =>
+      r.msg?.startsWith("the sandbox does not work on this machine"),
+    );
     expect(error?.level).toBe("error");
     expect(error?.msg).toContain(inner);
     expect(await sandboxHealth()).toBe(Status.NOT_SERVING);
@@ -97,5 +143,7 @@ describe("the executor's sandbox check at start", () => {
     expect(run.steps[0]?.error?.code).toBe("SANDBOX_UNAVAILABLE");
     expect(run.steps[0]?.error?.message).toContain(inner);
     expect(run.steps[0]?.error?.message).toContain("SANDBOX=off");
+    // the folder and watchdog of the sandbox that failed its trial were let go at once
+    expect([...ownWatchdogs().keys()].sort()).toEqual(watchdogsBefore);
   });
 });

@@ -39,9 +39,10 @@ describe("Sandbox egress", () => {
     await new Promise<void>((resolve) => hostServer.listen(0, "0.0.0.0", resolve));
     hostPort = (hostServer.address() as { port: number }).port;
   });
-  afterAll(() => {
+  afterAll(async () => {
     outside?.close();
     hostServer?.close();
+    await sandbox?.close();
   });
   beforeEach(async () => {
     dir = await sandbox.workDir(await mkdtemp(join(tmpdir(), "egress-spec-")));

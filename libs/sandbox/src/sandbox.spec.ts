@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { DEFAULT_LIMITS } from "./limits.js";
 import { Sandbox, SandboxUnavailableError, type SandboxedCommand } from "./sandbox.js";
 import { sandboxEnv } from "./sandbox-env.js";
@@ -38,6 +39,7 @@ describe("Sandbox (bubblewrap)", () => {
     if (sandbox.status.mode !== "bubblewrap")
       throw new Error(`sandbox unavailable: ${sandbox.status.problem}`);
   });
+  afterAll(() => sandbox.close());
   beforeEach(async () => {
     dir = await sandbox.workDir(await mkdtemp(join(tmpdir(), "sandbox-spec-")));
   });
@@ -203,6 +205,47 @@ except OSError as e: print("denied", e.errno)
     } finally {
       await rm(shared, { recursive: true, force: true });
     }
+  });
+});
+
+describe("Sandbox.close", () => {
+  it("ends what still runs in it, removes its folder, ends its watchdog, and starts nothing after", async () => {
+    const sandbox = await Sandbox.open({
+      mode: "bubblewrap",
+      readOnlyPaths: [],
+      egressDeny: [],
+      platformUrls: [],
+    });
+    expect(sandbox.status.mode).toBe("bubblewrap");
+    const sleep = (dir: string): SandboxedCommand => ({
+      command: "sleep",
+      args: ["120"],
+      workDir: dir,
+      env: sandboxEnv({ home: dir }),
+      network: "none",
+      limits: DEFAULT_LIMITS,
+      timeoutMs: 180_000,
+    });
+    let folder = "";
+    // a command left running (as a step abandoned at a stop would be), its work dir in the sandbox's folder
+    const left = await sandbox.withWorkDir("spec-", (dir) => {
+      folder = dirname(dir);
+      return sandbox.start(sleep(dir));
+    });
+    // the sandbox's processes (bubblewrap's, naming its /etc files) and its watchdog (naming the folder)
+    expect(processesWith(folder).length).toBeGreaterThanOrEqual(2);
+
+    await sandbox.close();
+    expect(existsSync(folder)).toBe(false);
+    expect(processesWith(folder)).toEqual([]);
+    const ended = await left.done;
+    expect(ended.exitCode === 0 && ended.signal === null).toBe(false);
+    await expect(sandbox.start(sleep(tmpdir()))).rejects.toThrow(SandboxUnavailableError);
+    await expect(sandbox.start(sleep(tmpdir()))).rejects.toThrow("the sandbox is closed");
+    await expect(sandbox.withWorkDir("spec-", () => Promise.resolve())).rejects.toThrow(
+      SandboxUnavailableError,
+    );
+    await sandbox.close(); // again: nothing more to do
   });
 });
 

@@ -22,7 +22,7 @@ import { BwrapStatus } from "./bwrap-status.js";
 import { gated, openStartGate, START_GATE_FD } from "./start-gate.js";
 import { decodeExit, setupFailureOf } from "./exit-status.js";
 import { SANDBOX_PATH } from "./sandbox-env.js";
-import { startWatchdog } from "./watchdog.js";
+import { startWatchdog, type Watchdog } from "./watchdog.js";
 import { errorMessage } from "@mcp/errors";
 
 /**
@@ -172,7 +172,11 @@ export class Sandbox {
     private readonly cgroups: CgroupTree | undefined = undefined,
     /** This sandbox's private folder (its /etc files and the commands' work dirs), removed by the watchdog. */
     private readonly scratch: string | undefined = undefined,
+    private readonly watchdog: Watchdog | undefined = undefined,
   ) {}
+
+  /** Set by {@link close}: no command starts here any more. */
+  private closed: Promise<void> | undefined;
 
   /** A sandbox with no isolation (SANDBOX=off), e.g. for tests of what runs inside. */
   static unsafe(): Sandbox {
@@ -216,7 +220,7 @@ export class Sandbox {
     const scratch = await mkdtemp(join(tmpdir(), "mcp-sandbox-"));
     await chmod(scratch, 0o755); // bubblewrap runs as the sandbox user, who must reach the files in it
     const python = findSystemProgram("python3", settings.programFolders);
-    if (python !== undefined) startWatchdog(python, scratch);
+    const watchdog = python === undefined ? undefined : startWatchdog(python, scratch);
     const etc = await writeEtcFiles(scratch);
     const cgroups =
       settings.cgroups === false ? { problem: "cgroups are off" } : await CgroupTree.open(settings.cgroups);
@@ -231,6 +235,7 @@ export class Sandbox {
       egressTools.tools,
       cgroups instanceof CgroupTree ? cgroups : undefined,
       scratch,
+      watchdog,
     );
     return sandbox.selfCheck();
   }
@@ -242,7 +247,10 @@ export class Sandbox {
   async selfCheck(): Promise<Sandbox> {
     if (this.status.mode !== "bubblewrap") return this;
     const problem = await this.trial("none");
-    if (problem !== undefined) return Sandbox.unavailable(this.settings, problem);
+    if (problem !== undefined) {
+      await this.close(); // its folder and watchdog serve no sandbox
+      return Sandbox.unavailable(this.settings, problem);
+    }
     if (!this.status.egress.available) return this;
     const egressProblem = await this.trial("egress");
     if (egressProblem === undefined) return this;
@@ -258,7 +266,30 @@ export class Sandbox {
       undefined,
       this.cgroups,
       this.scratch,
+      this.watchdog,
     );
+  }
+
+  /**
+   * Closes this sandbox, once nothing runs in it any more (an executor's stop, after its runs have
+   * stopped): no command starts here after it, whatever is still left of it is ended, and its private
+   * folder is removed (by its watchdog, which then exits: watchdog.ts). A sandbox's watchdog otherwise
+   * lives as long as this process, which is right for the one sandbox of a service's process but not
+   * for a process that opens and closes several (tests, benchmarks). Idempotent.
+   */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      if (this.watchdog !== undefined) await this.watchdog.release();
+      else if (this.scratch !== undefined)
+        await rm(this.scratch, { recursive: true, force: true, maxRetries: 3 });
+    })();
+    return this.closed;
+  }
+
+  /** Throws SandboxUnavailableError once {@link close} was called. */
+  private ensureOpen(): void {
+    if (this.closed !== undefined)
+      throw new SandboxUnavailableError("the sandbox is closed (this service is stopping)");
   }
 
   private static unavailable(settings: SandboxSettings, problem: string): Sandbox {
@@ -316,10 +347,11 @@ export class Sandbox {
   /**
    * Runs `body` with a fresh private work dir (named `prefix…`, writable by the sandboxed user) and
    * removes it afterwards, whether `body` resolves or rejects. The dir lies in this sandbox's private
-   * folder, which the watchdog removes once this process has ended: a step's files do not outlive a
-   * killed executor.
+   * folder, which the watchdog removes once this process has ended (or the sandbox is closed): a step's
+   * files do not outlive a killed executor.
    */
   async withWorkDir<T>(prefix: string, body: (dir: string) => Promise<T>): Promise<T> {
+    this.ensureOpen();
     const dir = await mkdtemp(join(this.scratch ?? tmpdir(), prefix));
     try {
       await this.workDir(dir);
@@ -355,6 +387,7 @@ export class Sandbox {
   async start(command: SandboxedCommand): Promise<SandboxedProcess> {
     checkLimits(command.limits);
     if (this.status.mode === "unavailable") throw new SandboxUnavailableError(this.status.problem ?? "");
+    this.ensureOpen();
     if (this.status.mode === "off") return this.startUnsandboxed(command);
     if (command.network === "egress" && this.egress === undefined) {
       throw new SandboxUnavailableError(this.status.egress.problem ?? "egress is not available");

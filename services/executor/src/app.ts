@@ -285,6 +285,8 @@ export async function startExecutor(
         await schedules.ticker?.stop();
         endedSessions?.stop();
         await worker.stop(config.shutdownGraceMs);
+        // nothing runs in it any more: its watchdog ends what is left and removes its folder
+        await sandbox.close();
         await events.drain();
         await session?.close();
         await coordination.close();

@@ -7,7 +7,7 @@ import { ServerToolProbe } from "./tools/index.js";
 /** A started registry and how to stop it. */
 export interface RegistryApp {
   readonly server: RunningServer;
-  /** Graceful: stop accepting, finish in-flight calls, close the pools. */
+  /** Graceful: stop accepting, finish in-flight calls, close the sandbox and the pools. */
   stop(): Promise<void>;
 }
 
@@ -26,5 +26,5 @@ export async function startRegistry(config: RegistryConfig, logger: Logger): Pro
   });
   const server = await base.serve(built, { callsOtherServices: false });
   if (sandbox !== undefined) reportSandboxHealth(server, sandbox);
-  return { server, stop: () => base.stop(server) };
+  return { server, stop: () => base.stop(server, async () => sandbox?.close()) };
 }

@@ -60,3 +60,13 @@ export function specSandbox(): Promise<Sandbox> {
   });
   return shared;
 }
+
+/** Closes the specs' sandbox, if one was opened (a spec's `afterAll`): its watchdog and folder go. */
+export async function closeSpecSandbox(): Promise<void> {
+  const sandbox = shared;
+  shared = undefined;
+  await sandbox?.then(
+    (opened) => opened.close(),
+    () => undefined,
+  );
+}

@@ -3,10 +3,13 @@ import { chmod, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import type { Sandbox } from "@mcp/sandbox";
-import { specSandbox } from "../runners/testing.js";
+import { closeSpecSandbox, specSandbox } from "../runners/testing.js";
 import { resolvePython } from "./resolve-python.js";
 import { buildProbeWheel } from "./testing.js";
 import { RequirementsUnavailableError, VenvCache } from "./venv-cache.js";
+
+// the specs' sandbox (its watchdog and folder) goes with this file
+afterAll(closeSpecSandbox);
 
 jest.setTimeout(90_000);
 

@@ -27,14 +27,20 @@ const stop = (server: Server) =>
 const httpConfig = (url: string, headers: Record<string, string> = {}): McpToolConfig =>
   create(McpToolConfigSchema, { transport: { case: "http", value: { url, headers } }, toolName: "lookup" });
 
+/** The sandboxes this file opened, closed after it. */
+const opened: Sandbox[] = [];
+afterAll(() => Promise.all(opened.map((sandbox) => sandbox.close())));
+
 /** The machine's sandbox, with this repository's node_modules readable (where server-everything is). */
-function stdioSandbox(): Promise<Sandbox> {
-  return Sandbox.open({
+async function stdioSandbox(): Promise<Sandbox> {
+  const sandbox = await Sandbox.open({
     mode: "bubblewrap",
     readOnlyPaths: [join(__dirname, "..", "..", "..", "..", "node_modules")],
     egressDeny: [],
     platformUrls: [],
   });
+  opened.push(sandbox);
+  return sandbox;
 }
 
 describe("ServerToolProbe", () => {
@@ -146,9 +152,10 @@ process.stdin.on("data", (chunk) => {
       transport: { case: "stdio", value: { command: process.execPath, args: ["-e", script] } },
       toolName: "x",
     });
-    const tools = await new ServerToolProbe({ stdioSandbox: await stdioSandbox(), timeoutMs: 10_000 }).listTools(
-      stdio,
-    );
+    const tools = await new ServerToolProbe({
+      stdioSandbox: await stdioSandbox(),
+      timeoutMs: 10_000,
+    }).listTools(stdio);
     expect(tools.map((t) => t.name)).toEqual(["shadow-hidden"]);
   }, 30_000);
 });

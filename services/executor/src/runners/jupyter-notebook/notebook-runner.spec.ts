@@ -7,9 +7,12 @@ import { McpConfigSchema, McpType, type JupyterNotebookConfig } from "@mcp/proto
 import { NotebookRunner } from "./notebook-runner.js";
 import { fixture, notebookJson } from "./testing.js";
 import { type JsonObject, type StepContext } from "../../step/index.js";
-import { specSandbox, stepContext, stepFailureOf } from "../testing.js";
+import { closeSpecSandbox, specSandbox, stepContext, stepFailureOf } from "../testing.js";
 import { Sandbox } from "@mcp/sandbox";
 import { eventually, processesWith } from "@mcp/sandbox/testing";
+
+// the specs' sandbox (its watchdog and folder) goes with this file
+afterAll(closeSpecSandbox);
 
 jest.setTimeout(60_000);
 
@@ -117,11 +120,12 @@ describe("NotebookRunner", () => {
 
     it("runs a notebook_path file in SANDBOX_READ_PATHS, and refuses one outside", async () => {
       const dir = await mkdtemp(join(tmpdir(), "notebook-spec-"));
+      let reading: Sandbox | undefined;
       try {
         const path = join(dir, "doubling.ipynb");
         await writeFile(path, fixture("parameterised.ipynb"));
         const config: ConfigInit = { source: { case: "notebookPath", value: path }, outputVariables: ["y"] };
-        const reading = await Sandbox.open({
+        reading = await Sandbox.open({
           mode: "bubblewrap",
           readOnlyPaths: [dir],
           egressDeny: [],
@@ -133,6 +137,7 @@ describe("NotebookRunner", () => {
         expect(refused.code).toBe("INVALID_CONFIG");
         expect(refused.message).toMatch(/notebook_path .* is outside the folders sandboxed steps may read/);
       } finally {
+        await reading?.close();
         await rm(dir, { recursive: true, force: true });
       }
     });

@@ -5,8 +5,11 @@ import { join } from "node:path";
 import { Sandbox, SANDBOX_PATH } from "@mcp/sandbox";
 import { eventually, processesWith } from "@mcp/sandbox/testing";
 import { McpToolRunner } from "./mcp-tool-runner.js";
-import { REPO_NODE_MODULES, specSandbox } from "../testing.js";
+import { REPO_NODE_MODULES, closeSpecSandbox, specSandbox } from "../testing.js";
 import { mcpToolContext, SERVER_EVERYTHING, stepFailureOf } from "./testing.js";
+
+// the specs' sandbox (its watchdog and folder) goes with this file
+afterAll(closeSpecSandbox);
 
 jest.setTimeout(30_000);
 
@@ -151,8 +154,9 @@ describe("McpToolRunner over stdio (server-everything)", () => {
   it("runs the server in the configured cwd when the sandbox may read it, and leaves it there", async () => {
     const dir = await mkdtemp(join(tmpdir(), "mcp-tool-spec-"));
     await chmod(dir, 0o755);
+    let sandbox: Sandbox | undefined;
     try {
-      const sandbox = await Sandbox.open({
+      sandbox = await Sandbox.open({
         mode: "bubblewrap",
         readOnlyPaths: [REPO_NODE_MODULES, dir],
         egressDeny: [],
@@ -163,6 +167,7 @@ describe("McpToolRunner over stdio (server-everything)", () => {
       expect(cwdIn(result.stderr)).toBe(dir);
       expect(existsSync(dir)).toBe(true);
     } finally {
+      await sandbox?.close();
       await rm(dir, { recursive: true, force: true });
     }
   });

@@ -10,7 +10,10 @@ import { resolvePython } from "../../sandbox/resolve-python.js";
 import { buildProbeWheel } from "../../sandbox/testing.js";
 import { PythonScriptRunner } from "./python-script-runner.js";
 import { type JsonObject, type StepContext } from "../../step/index.js";
-import { specSandbox, stepContext, stepFailureOf } from "../testing.js";
+import { closeSpecSandbox, specSandbox, stepContext, stepFailureOf } from "../testing.js";
+
+// the specs' sandbox (its watchdog and folder) goes with this file
+afterAll(closeSpecSandbox);
 
 jest.setTimeout(60_000);
 
@@ -102,6 +105,7 @@ with open(sys.argv[2], "w") as f:
         );
         expect(result.outputs).toEqual({ argv: 3, name: "__main__", out: "HI" });
       } finally {
+        await reading.close();
         await rm(folder, { recursive: true, force: true });
       }
     });
@@ -231,6 +235,7 @@ subprocess.Popen(["sleep", "300.${marker}"], start_new_session=True)
 print("started", flush=True)
 time.sleep(300)
 `;
+
     const uniqueMarker = () => String(Math.floor(Math.random() * 1e9));
 
     it("TIMEOUT naming the limit, killing the script's grandchildren too", async () => {
