@@ -32,6 +32,7 @@ export { loadDotEnv } from "./dotenv.js";
 export { runService, type StartedService } from "./run-service.js";
 export {
   createMetricsRegistry,
+  type ServiceMetrics,
   metricsInterceptor,
   counter,
   gauge,

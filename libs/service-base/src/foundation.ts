@@ -27,7 +27,7 @@ import {
 } from "@mcp/runtime";
 
 /** A metrics registry as the runtime creates it. */
-export type MetricsRegistry = ReturnType<typeof createMetricsRegistry>;
+export type MetricsRegistry = ReturnType<typeof createMetricsRegistry>["registry"];
 
 /** What every service opens the same way before wiring its own modules. */
 export interface Foundation {
@@ -45,7 +45,10 @@ export interface Foundation {
     built: Pick<ServerOptions, "services" | "routes" | "validation" | "httpRoutes">,
     auth: ServeAuth,
   ): Promise<RunningServer>;
-  /** Graceful stop: the server (when started), then `beforeClose` work, then the cache and the pool. */
+  /**
+   * Graceful stop: the server (when started), then `beforeClose` work, then the cache, the pool and
+   * the default metrics' GC observer and event-loop monitor.
+   */
   stop(server: RunningServer | undefined, beforeClose?: () => Promise<void>): Promise<void>;
 }
 
@@ -77,7 +80,7 @@ export async function openFoundation(
     ...options,
   });
   logger.info({ database: redactUrl(config.databaseUrl), migrationsApplied: applied }, "database ready");
-  const metrics = createMetricsRegistry();
+  const { registry: metrics, stop: stopMetrics } = createMetricsRegistry();
   const cache = openCache({
     redisUrl: config.redisUrl,
     logger,
@@ -136,6 +139,7 @@ export async function openFoundation(
       await beforeClose?.();
       await cache.close();
       await dataSource.destroy();
+      stopMetrics();
     },
   };
 }

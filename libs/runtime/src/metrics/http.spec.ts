@@ -5,7 +5,7 @@ import { createMetricsRegistry } from "./registry.js";
 
 describe("GET /metrics on the service port", () => {
   let server: RunningServer;
-  const registry = createMetricsRegistry();
+  const { registry, stop: stopMetrics } = createMetricsRegistry();
 
   beforeAll(async () => {
     server = await startServer({
@@ -18,7 +18,10 @@ describe("GET /metrics on the service port", () => {
       metrics: registry,
     });
   });
-  afterAll(() => server.close(100));
+  afterAll(async () => {
+    await server.close(100);
+    stopMetrics();
+  });
 
   it("serves the registry in the Prometheus text format over HTTP/1.1, default metrics included", async () => {
     const res = await fetch(`${server.url}/metrics`);

@@ -1,4 +1,4 @@
-export { createMetricsRegistry, counter, gauge, histogram } from "./registry.js";
+export { createMetricsRegistry, counter, gauge, histogram, type ServiceMetrics } from "./registry.js";
 export { metricsInterceptor, codeLabel } from "./rpc-interceptor.js";
 export { serveMetrics } from "./http.js";
 export { coordinationMetrics } from "./coordination.js";

@@ -1,14 +1,21 @@
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { collectProcessMetrics } from "./process-metrics.js";
+
+/** A service's metrics registry, and how to stop what its default metrics keep running. */
+export interface ServiceMetrics {
+  readonly registry: Registry;
+  /** At the service's stop: the GC observer and event-loop monitor of its default metrics end. */
+  readonly stop: () => void;
+}
 
 /**
- * A fresh per-process metrics registry with the default Node.js metrics (CPU, memory, event loop,
- * GC) collected into it. Create ONE in a service's composition root and pass it down; the global
- * prom-client registry is never used, so several services can share a process (tests).
+ * A fresh metrics registry with the default Node.js metrics (CPU, memory, event loop, GC) collected
+ * into it. Create ONE in a service's composition root and pass it down, and stop it with the service;
+ * the global prom-client registry is never used, so several services can share a process (tests).
  */
-export function createMetricsRegistry(): Registry {
+export function createMetricsRegistry(): ServiceMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  return registry;
+  return { registry, stop: collectProcessMetrics(registry) };
 }
 
 /** Seconds buckets for RPCs and steps: 5 ms … 60 s. */
