@@ -11,6 +11,12 @@
  * server, the request gate and interceptors, the engine) and the scheduling of a shared 2-core machine.
  * Background statements (the claim and failover polls) are left out.
  *
+ * Calls are `BENCH_TIMELINE_GAP_MS` apart (default 20, so that the fire-and-forget commands of one
+ * run are answered before the next; 0 = back to back, as the benchmark's closed loops call). After a
+ * pause the machine is slower to answer anything (idle vCPUs), so with `BENCH_TIMELINE_BARE=1` a bare
+ * Connect call (bench/suites/bare.ts: answered at once, no interceptors, no I/O) is timed the same
+ * way after the runs, its handler and its response's writes marked, as the floor under the same gap.
+ *
  * `NODE_OPTIONS=--max-semi-space-size=64 npx tsx bench/run-timeline.ts` (the services' Node flags).
  */
 import { Http2ServerResponse } from "node:http2";
@@ -20,10 +26,13 @@ import { closedLoop } from "./lib/stats";
 import { runBenchScript } from "./lib/script";
 import { createScriptMcp, defineWorkflow, executeAndWait, noopSpec, startBenchPlatform } from "./platform";
 import { benchRunner, type RunnerFor } from "./runners";
+import { startBareServer } from "./suites/bare";
 
 const RUNS = Number(process.env["BENCH_TIMELINE_RUNS"] ?? 300);
 const STEPS = Number(process.env["BENCH_TIMELINE_STEPS"] ?? 1);
 const STEP_MS = Number(process.env["BENCH_TIMELINE_STEP_MS"] ?? 0);
+const GAP_MS = Number(process.env["BENCH_TIMELINE_GAP_MS"] ?? 20);
+const BARE = process.env["BENCH_TIMELINE_BARE"] === "1";
 /** The steps' MCP: a noop, or one that sleeps `STEP_MS` (bench/runners.ts). */
 const MCP = STEP_MS > 0 ? `bench-sleep-${STEP_MS}` : "bench-timeline";
 
@@ -139,10 +148,64 @@ const median = (xs: number[]): number => {
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
 };
 
+/** What one measured call sent and when it was answered (ms from its start). */
+interface Timed {
+  readonly trips: Trip[];
+  readonly answered: number;
+}
+
+/** `RUNS` calls of `call`, `GAP_MS` apart, each recorded. */
+async function timeCalls(call: () => Promise<unknown>): Promise<Timed[]> {
+  const runs: Timed[] = [];
+  for (let i = 0; i < RUNS; i += 1) {
+    recording.trips = [];
+    recording.t0 = performance.now();
+    recording.on = true;
+    await call();
+    const answered = now();
+    recording.on = false;
+    // the fire-and-forget ones (event publishes, the lock's release) are answered soon after
+    await new Promise((resolve) => setTimeout(resolve, GAP_MS));
+    runs.push({ trips: recording.trips, answered });
+  }
+  return runs;
+}
+
+/** The median timeline of the calls that sent the most common sequence of round trips (order as sent). */
+function timeline(title: string, runs: readonly Timed[]): string {
+  const sequenceOf = (trips: Trip[]) => trips.map((t) => t.what).join(" | ");
+  const counts = new Map<string, number>();
+  for (const run of runs) counts.set(sequenceOf(run.trips), (counts.get(sequenceOf(run.trips)) ?? 0) + 1);
+  const [common, n] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ["", 0];
+  const same = runs.filter((run) => sequenceOf(run.trips) === common);
+  const lines =
+    common === ""
+      ? []
+      : common.split(" | ").map((what, i) => {
+          const sent = median(same.map((run) => run.trips[i]?.sent ?? Number.NaN));
+          const answered = median(same.map((run) => run.trips[i]?.answered ?? Number.NaN));
+          if (same[0]?.trips[i]?.moment) return `${sent.toFixed(2).padStart(7)} ms${" ".repeat(22)}${what}`;
+          return `${sent.toFixed(2).padStart(7)} → ${answered.toFixed(2).padStart(7)} ms  (${(answered - sent).toFixed(2)} ms)  ${what}`;
+        });
+  return (
+    `${title}, ${RUNS} measured ${GAP_MS} ms apart; ${n} sent the most common sequence of round trips.\n` +
+    `Median of each, in ms from the call's start (sent → answered):\n${[...lines, ""].join("\n")}` +
+    `${median(same.map((run) => run.answered))
+      .toFixed(2)
+      .padStart(7)} ms  the call answered\n`
+  );
+}
+
 async function main(): Promise<void> {
   const p = await startBenchPlatform({ executors: 1, runnerFor: timedRunner });
   timeRoundTrips();
   markResponses();
+  const bare = BARE
+    ? await startBareServer(() => {
+        mark("bare handler called");
+        return Promise.resolve();
+      })
+    : undefined;
   try {
     await createScriptMcp(p, MCP);
     await defineWorkflow(p, "timeline", noopSpec(MCP, STEPS, "sequential"));
@@ -150,39 +213,17 @@ async function main(): Promise<void> {
     if (!client) throw new Error("no executor");
     // warm-up: 500 noop runs, or 50 of timed steps (enough to compile the path, not minutes of sleeps)
     await closedLoop(STEP_MS > 0 ? 50 : 500, 1, () => executeAndWait(client, "timeline"));
-    const runs: { trips: Trip[]; answered: number }[] = [];
-    for (let i = 0; i < RUNS; i += 1) {
-      recording.trips = [];
-      recording.t0 = performance.now();
-      recording.on = true;
-      await executeAndWait(client, "timeline");
-      const answered = now();
-      recording.on = false;
-      // the fire-and-forget ones (event publishes, the lock's release) are answered soon after
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      runs.push({ trips: recording.trips, answered });
-    }
-    // the most common sequence of round trips (order as sent)
-    const sequenceOf = (trips: Trip[]) => trips.map((t) => t.what).join(" | ");
-    const counts = new Map<string, number>();
-    for (const run of runs) counts.set(sequenceOf(run.trips), (counts.get(sequenceOf(run.trips)) ?? 0) + 1);
-    const [common, n] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? ["", 0];
-    const same = runs.filter((run) => sequenceOf(run.trips) === common);
-    const lines = common.split(" | ").map((what, i) => {
-      const sent = median(same.map((run) => run.trips[i]?.sent ?? Number.NaN));
-      const answered = median(same.map((run) => run.trips[i]?.answered ?? Number.NaN));
-      if (same[0]?.trips[i]?.moment) return `${sent.toFixed(2).padStart(7)} ms${" ".repeat(22)}${what}`;
-      return `${sent.toFixed(2).padStart(7)} → ${answered.toFixed(2).padStart(7)} ms  (${(answered - sent).toFixed(2)} ms)  ${what}`;
-    });
+    const runs = await timeCalls(() => executeAndWait(client, "timeline"));
     process.stdout.write(
-      `${STEPS}-step runs (${STEP_MS > 0 ? `steps of ${STEP_MS} ms` : "noop steps"}) at c=1, ${RUNS} measured; ` +
-        `${n} sent the most common sequence of round trips.\n` +
-        `Median of each, in ms from the call's start (sent → answered):\n${lines.join("\n")}\n` +
-        `${median(same.map((run) => run.answered))
-          .toFixed(2)
-          .padStart(7)} ms  the call answered\n`,
+      timeline(`${STEPS}-step runs (${STEP_MS > 0 ? `steps of ${STEP_MS} ms` : "noop steps"}) at c=1`, runs),
     );
+    if (bare) {
+      const call = () => bare.client.getMcp({ mcp: { case: "name", value: "x" } });
+      await closedLoop(500, 1, call);
+      process.stdout.write(`\n${timeline("bare Connect calls at c=1", await timeCalls(call))}`);
+    }
   } finally {
+    await bare?.stop();
     await p.stop();
   }
 }
