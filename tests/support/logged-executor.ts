@@ -18,14 +18,16 @@ export interface LoggedExecutor {
 
 /**
  * Starts one more executor replica on `p`'s database and services, logging at debug into memory
- * (and to stdout too when `TEST_LOG_LEVEL` is set). Not tracked by `p.stop()`: stop it yourself.
+ * (and to stdout too when `TEST_LOG_LEVEL` is set, and not to `silent`). Not tracked by `p.stop()`:
+ * stop it yourself.
  */
 export async function startLoggedExecutor(
   p: TestPlatform,
   extra: Record<string, string> = {},
 ): Promise<LoggedExecutor> {
   const records: LogRecord[] = [];
-  const echo = process.env["TEST_LOG_LEVEL"] !== undefined;
+  const level = process.env["TEST_LOG_LEVEL"];
+  const echo = level !== undefined && level !== "silent";
   const destination = {
     write(line: string) {
       if (echo) process.stdout.write(line);
