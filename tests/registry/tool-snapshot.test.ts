@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Code } from "@connectrpc/connect";
 import type { McpConfigSchema } from "@mcp/proto/registry";
@@ -7,6 +8,7 @@ import { deadMcpUrl, startMcpHttpServer, type McpHttpServer } from "../support/m
 import { newPythonMcp, uniqueName } from "../support/mcps";
 import { SANDBOX_NODE_MODULES } from "../support/platform";
 import { startTestRegistry, type TestRegistry } from "../support/registry";
+import { ownWatchdogs } from "../support/sandbox-watchdogs";
 
 type ConfigInit = MessageInitShape<typeof McpConfigSchema>;
 
@@ -191,6 +193,20 @@ describe("RegistryService tool snapshots of stdio servers with REGISTRY_PROBE_ST
     expect(created.version?.toolSnapshotError).toBe("");
     const echo = created.version?.toolSnapshot?.tools.find((t) => t.name === "echo");
     expect(echo?.inputSchema).toMatchObject({ type: "object", properties: { message: { type: "string" } } });
+  });
+
+  it("a stopped registry leaves nothing of its probes' sandbox: its watchdog has exited and its folder is gone", async () => {
+    const before = ownWatchdogs();
+    const other = await startTestRegistry({
+      env: { REGISTRY_PROBE_STDIO: "true", SANDBOX_READ_PATHS: SANDBOX_NODE_MODULES },
+    });
+    const started = [...ownWatchdogs()].filter(([pid]) => !before.has(pid));
+    expect(started).toHaveLength(1);
+    const [[watchdog, folder]] = started as [[number, string]];
+    expect(existsSync(folder)).toBe(true);
+    await other.stop();
+    expect(existsSync(`/proc/${watchdog}`)).toBe(false);
+    expect(existsSync(folder)).toBe(false);
   });
 
   it("rejects a tool_name the stdio server does not offer", async () => {

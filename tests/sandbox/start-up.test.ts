@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient } from "@connectrpc/connect";
@@ -9,35 +9,12 @@ import { startLoggedExecutor, type LoggedExecutor } from "../support/logged-exec
 import { uniqueName } from "../support/mcps";
 import { startPlatform, type TestPlatform } from "../support/platform";
 import { scrape } from "../support/prometheus";
+import { ownWatchdogs } from "../support/sandbox-watchdogs";
 import { ECHO_SCRIPT, scriptConfig } from "../support/scripts";
 
 jest.setTimeout(60_000);
 
 const Status = health.HealthCheckResponse_ServingStatus;
-
-/**
- * The sandbox watchdogs this test process started (watchdog.ts: python3 children of this process whose
- * command line ends with their sandbox's folder), by pid: their folders.
- */
-function ownWatchdogs(): Map<number, string> {
-  const found = new Map<number, string>();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      // the parent's pid is the field after the command's name (in parentheses, which may hold spaces)
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      if (parent !== process.pid) continue;
-      const argv = readFileSync(`/proc/${name}/cmdline`, "utf8").split("\0").filter(Boolean);
-      const folder = argv.at(-1) ?? "";
-      if (argv.includes("-c") && folder.startsWith(join(tmpdir(), "mcp-sandbox-")))
-        found.set(Number(name), folder);
-    } catch {
-      // the process ended meanwhile
-    }
-  }
-  return found;
-}
 
 /** The executor's start-up check of the sandbox, as an operator sees it: log, health, metrics, steps. */
 describe("the executor's sandbox check at start", () => {
