@@ -135,11 +135,14 @@ export async function openFoundation(
     },
     async stop(server, beforeClose) {
       databaseHealth?.stop();
-      await server?.close(config.shutdownGraceMs);
-      await beforeClose?.();
-      await cache.close();
-      await dataSource.destroy();
-      stopMetrics();
+      try {
+        await server?.close(config.shutdownGraceMs);
+        await beforeClose?.();
+        await cache.close();
+        await dataSource.destroy();
+      } finally {
+        stopMetrics();
+      }
     },
   };
 }
