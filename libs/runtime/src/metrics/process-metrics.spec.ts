@@ -18,13 +18,9 @@ async function gcCount(registry: Registry): Promise<number> {
     .reduce((sum, v) => sum + v.value, 0);
 }
 
-/** Whether `condition` holds within `turns` turns of the event loop (GC entries arrive on a later turn). */
-async function within(turns: number, condition: () => Promise<boolean>): Promise<boolean> {
-  for (let turn = 0; turn < turns; turn++) {
-    if (await condition()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-  return condition();
+/** Resolves once `condition` holds, checking after each turn of the event loop (GC entries arrive later). */
+async function until(condition: () => Promise<boolean>): Promise<void> {
+  while (!(await condition())) await new Promise((resolve) => setImmediate(resolve));
 }
 
 describe("collectProcessMetrics", () => {
@@ -32,18 +28,23 @@ describe("collectProcessMetrics", () => {
     const registry = new Registry();
     const stop = collectProcessMetrics(registry);
     expect((await registry.metrics()).includes("process_cpu_user_seconds_total")).toBe(true);
+    // a second collector left running: it shows when a GC's entry has been delivered
+    const witness = new Registry();
+    const stopWitness = collectProcessMetrics(witness);
+    try {
+      const before = await gcCount(registry);
+      collectGarbage();
+      await until(async () => (await gcCount(registry)) > before);
 
-    const before = await gcCount(registry);
-    collectGarbage();
-    expect(await within(200, async () => (await gcCount(registry)) > before)).toBe(true);
-
-    stop();
-    // entries of a GC before the stop may still be on their way: let them land first
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const stopped = await gcCount(registry);
-    collectGarbage();
-    collectGarbage();
-    expect(await within(20, async () => (await gcCount(registry)) > stopped)).toBe(false);
+      stop();
+      const stopped = await gcCount(registry);
+      const seen = await gcCount(witness);
+      collectGarbage();
+      await until(async () => (await gcCount(witness)) > seen);
+      expect(await gcCount(registry)).toBe(stopped);
+    } finally {
+      stopWitness();
+    }
   });
 
   it("leaves perf_hooks as it found them", () => {
