@@ -196,11 +196,11 @@ describe("RegistryService tool snapshots of stdio servers with REGISTRY_PROBE_ST
   });
 
   it("a stopped registry leaves nothing of its probes' sandbox: its watchdog has exited and its folder is gone", async () => {
-    const before = ownWatchdogs();
+    const before = await ownWatchdogs();
     const other = await startTestRegistry({
       env: { REGISTRY_PROBE_STDIO: "true", SANDBOX_READ_PATHS: SANDBOX_NODE_MODULES },
     });
-    const started = [...ownWatchdogs()].filter(([pid]) => !before.has(pid));
+    const started = [...(await ownWatchdogs())].filter(([pid]) => !before.has(pid));
     expect(started).toHaveLength(1);
     const [[watchdog, folder]] = started as [[number, string]];
     expect(existsSync(folder)).toBe(true);

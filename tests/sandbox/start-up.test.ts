@@ -86,9 +86,9 @@ describe("the executor's sandbox check at start", () => {
   });
 
   it("a stopped executor leaves nothing of its sandbox: its watchdog has exited and its folder is gone", async () => {
-    const before = ownWatchdogs();
+    const before = await ownWatchdogs();
     const { executor, runEcho } = await start({});
-    const started = [...ownWatchdogs()].filter(([pid]) => !before.has(pid));
+    const started = [...(await ownWatchdogs())].filter(([pid]) => !before.has(pid));
     // one sandbox, so one watchdog, and its folder (the sandbox's /etc files, the steps' work dirs)
     expect(started).toHaveLength(1);
     const [[watchdog, folder]] = started as [[number, string]];
@@ -99,12 +99,12 @@ describe("the executor's sandbox check at start", () => {
     await executor.stop();
     expect(existsSync(`/proc/${watchdog}`)).toBe(false);
     expect(existsSync(folder)).toBe(false);
-    expect([...ownWatchdogs().keys()].sort()).toEqual([...before.keys()].sort());
+    expect([...(await ownWatchdogs()).keys()].sort()).toEqual([...before.keys()].sort());
   });
 
   it("a sandbox that cannot be built: logs the problem, NOT_SERVING, code steps fail with SANDBOX_UNAVAILABLE naming it", async () => {
     const inner = join(hidden, "inner");
-    const watchdogsBefore = [...ownWatchdogs().keys()].sort();
+    const watchdogsBefore = [...(await ownWatchdogs()).keys()].sort();
     const { executor, url, sandboxHealth, runEcho } = await start({ SANDBOX_READ_PATHS: inner });
     const error = executor.records.find((r) =>
       r.msg?.startsWith("the sandbox does not work on this machine"),
@@ -121,6 +121,6 @@ describe("the executor's sandbox check at start", () => {
     expect(run.steps[0]?.error?.message).toContain(inner);
     expect(run.steps[0]?.error?.message).toContain("SANDBOX=off");
     // the folder and watchdog of the sandbox that failed its trial were let go at once
-    expect([...ownWatchdogs().keys()].sort()).toEqual(watchdogsBefore);
+    expect([...(await ownWatchdogs()).keys()].sort()).toEqual(watchdogsBefore);
   });
 });
