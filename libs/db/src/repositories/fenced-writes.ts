@@ -81,7 +81,7 @@ export class FencedWrites {
 
   /** One step write in its own statement (see {@link updateSteps}; the batch does the same for many). */
   private stepWriteAlone({ runId, fence, stepIds, patch }: StepWrite): Promise<WrittenSteps> {
-    const params: unknown[] = [runId, fence, stepIds];
+    const params: unknown[] = [runId, fence, stepsParam(stepIds)];
     const sets = this.stepSets(patch, params);
     const finishes = finishesStep(patch);
     // a step ending otherwise than succeeded closes its items still open (a sub-workflow for_each
@@ -101,7 +101,7 @@ export class FencedWrites {
       fence,
       `WITH run AS (${finishes ? bumpSeqProgress : bumpSeq}),
             step AS (UPDATE step_runs s SET ${sets.join(", ")}
-                       FROM run WHERE s.run_id = $1 AND s.step_id = ANY($3::text[])
+                       FROM run WHERE s.run_id = $1 AND ${stepsNamed(stepIds)}
                      RETURNING s.*)${items}
        SELECT run.event_seq AS "__seq", changed.*
          FROM run LEFT JOIN (SELECT * FROM step${closes ? " UNION ALL SELECT * FROM items" : ""}) changed ON true`,
@@ -154,7 +154,7 @@ export class FencedWrites {
     { runId, fence, patch, read }: RunWrite,
     steps: StepsOfEnd,
   ): Promise<RunWritten> {
-    const params: unknown[] = [runId, fence, steps.stepIds];
+    const params: unknown[] = [runId, fence, stepsParam(steps.stepIds)];
     const stepSets = this.stepSets(steps.patch, params);
     const runSets = setList(this.runs, { ...patch, updatedAt: new Date() }, params);
     runSets.push("event_seq = event_seq + 2");
@@ -163,7 +163,7 @@ export class FencedWrites {
       `WITH run AS (UPDATE workflow_runs SET ${runSets.join(", ")}
                      WHERE id = $1 AND fence = $2 RETURNING ${read ? "*" : "id, event_seq"}),
             step AS (UPDATE step_runs s SET ${stepSets.join(", ")}
-                       FROM run WHERE s.run_id = $1 AND s.step_id = ANY($3::text[])
+                       FROM run WHERE s.run_id = $1 AND ${stepsNamed(steps.stepIds)}
                      RETURNING s.*)
        SELECT ${read ? "run.*" : "run.event_seq"}, (SELECT json_agg(step) FROM step) AS "__written"
               ${read ? `, ${stepsOfRun("run", undefined, "step")}` : ""}
@@ -338,6 +338,22 @@ async function alone<O>(write: () => Promise<O>): Promise<Array<Outcome<O>>> {
 const PARENT_COLUMNS = new Set(["mcp_id", "mcp_name", "mcp_version", "mcp_type"]);
 function childValue(column: string): string {
   return PARENT_COLUMNS.has(column) ? `COALESCE(r.${column}, parent.${column})` : `r.${column}`;
+}
+
+/**
+ * The condition naming a lone write's steps `s` by the step ids in `$3` ({@link stepsParam}): one
+ * step (almost every write) by equality, several through an array. With `= ANY($3)` the generic plan
+ * expects ten ids, reads the run's steps through `step_runs_by_run` and costs about three times the
+ * plan made for one id, so PostgreSQL kept planning such a statement at every execution once runs had
+ * ten steps or so; by equality, the generic plan is the custom one and is kept (docs/adr/037).
+ */
+function stepsNamed(stepIds: readonly string[]): string {
+  return stepIds.length === 1 ? "s.step_id = $3::text" : "s.step_id = ANY($3::text[])";
+}
+
+/** The `$3` of {@link stepsNamed}: the lone step id, or the array of them. */
+function stepsParam(stepIds: readonly string[]): string | readonly string[] {
+  return stepIds.length === 1 ? stepIds[0]! : stepIds;
 }
 
 /** A step finishing is progress: the run's count of recoveries without progress starts again. */

@@ -460,6 +460,67 @@ describe("step writes across runs (group commit)", () => {
     }
   });
 
+  it("a lone step write, and a lone run end carrying its last step, are served from the generic plan on runs of many steps (docs/adr/037)", async () => {
+    // a thousand runs of twelve steps, the tables analyzed (as autovacuum or the executor's statistics
+    // loop leave them): a run's steps are then spread over enough pages for the planner to tell the
+    // plans apart
+    const one = oneStepRun();
+    const steps = Array.from({ length: 12 }, (_, i) =>
+      stepRow({ id: randomUUID(), runId: one.run.id, stepId: `s${i}`, position: i, status: "pending" }),
+    );
+    const template = (await store.create({ ...one, steps }, { owner: "me", leaseMs: 60_000 })).run.id;
+    const copies = await dataSource.query<Array<{ id: string }>>(
+      `WITH runs AS (
+         INSERT INTO workflow_runs
+         SELECT (jsonb_populate_record(r, jsonb_build_object('id', gen_random_uuid()))).*
+           FROM workflow_runs r, generate_series(1, 1000) WHERE r.id = $1
+         RETURNING id),
+       steps AS (
+         INSERT INTO step_runs
+         SELECT (jsonb_populate_record(s, jsonb_build_object('id', gen_random_uuid(), 'run_id', runs.id))).*
+           FROM runs, step_runs s WHERE s.run_id = $1)
+       SELECT id FROM runs LIMIT 10`,
+      [template],
+    );
+    const runIds = copies.map(({ id }) => id);
+    await dataSource.query("ANALYZE workflow_runs");
+    await dataSource.query("ANALYZE step_runs");
+    // one connection, so that every write below meets the same prepared statements
+    const single = createDataSource({ url: db.url, poolSize: 1 });
+    await single.initialize();
+    try {
+      const fenced = new FencedWrites(single);
+      for (const [n, runId] of runIds.entries()) {
+        await fenced.updateSteps(runId, "1", [`s${n}`], { status: "succeeded", outputs: { n } });
+        await fenced.endRun(
+          runId,
+          "1",
+          { status: "succeeded" },
+          { steps: { stepIds: [`s${n + 1}`], patch: { status: "succeeded" } } },
+        );
+      }
+      const plans = await single.query<Array<{ generic: number; custom: number }>>(
+        `SELECT generic_plans::int AS generic, custom_plans::int AS custom
+           FROM pg_prepared_statements WHERE statement LIKE 'WITH run AS (UPDATE workflow_runs%' ORDER BY statement`,
+      );
+      // ten executions of each text: PostgreSQL's five custom plans, then the cached generic one
+      expect(plans).toEqual([
+        { generic: 5, custom: 5 },
+        { generic: 5, custom: 5 },
+      ]);
+      const written = await dataSource.query<Array<{ step_id: string; status: string }>>(
+        "SELECT step_id, status FROM step_runs WHERE run_id = $1 AND status <> 'pending' ORDER BY step_id",
+        [runIds[3]],
+      );
+      expect(written).toEqual([
+        { step_id: "s3", status: "succeeded" },
+        { step_id: "s4", status: "succeeded" },
+      ]);
+    } finally {
+      await single.destroy();
+    }
+  });
+
   describe("FencedWrites.updateSteps", () => {
     let writes: FencedWrites;
     let pool: Pool;
