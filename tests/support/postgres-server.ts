@@ -38,6 +38,7 @@ export class PostgresServerProcess {
     private readonly dir: string,
     readonly port: number,
     private readonly user: { uid: number; gid: number } | undefined,
+    private readonly settings: Readonly<Record<string, string>>,
   ) {}
 
   /** `postgres://postgres@127.0.0.1:<port>/<database>`. */
@@ -45,7 +46,11 @@ export class PostgresServerProcess {
     return `postgres://postgres@127.0.0.1:${this.port}/${database}`;
   }
 
-  static async start(): Promise<PostgresServerProcess> {
+  /**
+   * `settings`: server settings (`-c name=value`) over this class's own (`fsync=off`,
+   * `max_connections=200`), e.g. `{ fsync: "on", shared_preload_libraries: "pg_stat_statements" }`.
+   */
+  static async start(settings: Readonly<Record<string, string>> = {}): Promise<PostgresServerProcess> {
     const bin = binDir();
     const user = postgresUser();
     const dir = mkdtempSync(join(tmpdir(), "pg-test-"));
@@ -59,7 +64,7 @@ export class PostgresServerProcess {
         ...(user ?? {}),
       },
     );
-    const server = new PostgresServerProcess(bin, dir, await freePort(), user);
+    const server = new PostgresServerProcess(bin, dir, await freePort(), user, settings);
     await server.restart();
     return server;
   }
@@ -78,10 +83,9 @@ export class PostgresServerProcess {
         "listen_addresses=127.0.0.1",
         "-c",
         `unix_socket_directories=${this.dir}`,
-        "-c",
-        "fsync=off",
-        "-c",
-        "max_connections=200",
+        ...Object.entries({ fsync: "off", max_connections: "200", ...this.settings }).flatMap(
+          ([name, value]) => ["-c", `${name}=${value}`],
+        ),
       ],
       { stdio: "ignore", ...(this.user ?? {}) },
     );
