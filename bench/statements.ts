@@ -2,8 +2,9 @@
  * What each PostgreSQL statement of the run path costs, from `pg_stat_statements`: a PostgreSQL
  * cluster of this script's own (initdb in a temporary folder, a free port, `fsync=on`, the extension
  * preloaded with `track_planning`), the three services on it in this process, and
- * `BENCH_STATEMENTS_RUNS` runs (default 1000) of a sequential noop workflow of
- * `BENCH_STATEMENTS_STEPS` steps (default 10) at concurrency `BENCH_STATEMENTS_CONCURRENCY` (default 1)
+ * `BENCH_STATEMENTS_RUNS` runs (default 1000) of a noop workflow of `BENCH_STATEMENTS_STEPS` steps
+ * (default 10), one after another or all at once (`BENCH_STATEMENTS_MODE`: `sequential`, the default,
+ * or `parallel`), at concurrency `BENCH_STATEMENTS_CONCURRENCY` (default 1)
  * through gRPC, as `bench/cpu-per-run.ts` drives them. Before them, `BENCH_STATEMENTS_PRELOAD` runs
  * (default 1000, at c=32) and an ANALYZE of the run tables, so the statements meet tables of a
  * realistic size and the plans PostgreSQL makes on them (a new database of a few hundred runs plans
@@ -28,6 +29,7 @@ const RUNS = Number(process.env["BENCH_STATEMENTS_RUNS"] ?? 1000);
 const STEPS = Number(process.env["BENCH_STATEMENTS_STEPS"] ?? 10);
 const CONCURRENCY = Number(process.env["BENCH_STATEMENTS_CONCURRENCY"] ?? 1);
 const PRELOAD = Number(process.env["BENCH_STATEMENTS_PRELOAD"] ?? 1000);
+const MODE = process.env["BENCH_STATEMENTS_MODE"] === "parallel" ? "parallel" : "sequential";
 /** Statements shown, the most costly (planning + execution) first. */
 const TOP = 12;
 
@@ -101,7 +103,7 @@ async function main(): Promise<void> {
     const p = await startBenchPlatform({ executors: 1, runnerFor: benchRunner });
     try {
       await createScriptMcp(p, "bench-statements");
-      await defineWorkflow(p, "measured", noopSpec("bench-statements", STEPS, "sequential"));
+      await defineWorkflow(p, "measured", noopSpec("bench-statements", STEPS, MODE));
       const [client] = p.executorClients;
       if (!client) throw new Error("no executor");
       const run = () => executeAndWait(client, "measured", "");
@@ -112,7 +114,7 @@ async function main(): Promise<void> {
       const load = await closedLoop(RUNS, CONCURRENCY, run);
       const costs = await statementCosts(server.url(), p.db.name);
       process.stdout.write(
-        `${RUNS} ${STEPS}-step runs at c=${CONCURRENCY} after ${PRELOAD} others (${load.perSecond.toFixed(0)} runs/s), ` +
+        `${RUNS} ${STEPS}-step ${MODE} runs at c=${CONCURRENCY} after ${PRELOAD} others (${load.perSecond.toFixed(0)} runs/s), ` +
           `per statement (background polls included):\n${report(costs, RUNS)}`,
       );
     } finally {
