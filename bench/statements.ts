@@ -10,6 +10,9 @@
  * realistic size and the plans PostgreSQL makes on them (a new database of a few hundred runs plans
  * differently: docs/adr/037); then the statistics are reset and only the measured runs are counted.
  *
+ * `BENCH_STATEMENTS_SQL`: SQL run on the benchmark's database after the preload, before the ANALYZE
+ * (to try a schema change, e.g. an index, against the same runs).
+ *
  * Prints, per statement (the most costly first): calls, how many times it was planned, planning
  * and execution time per call, rows and WAL per call. A prepared statement planned at most of its
  * executions is flagged: PostgreSQL found its generic plan costlier than planning each time.
@@ -108,6 +111,8 @@ async function main(): Promise<void> {
       if (!client) throw new Error("no executor");
       const run = () => executeAndWait(client, "measured", "");
       await closedLoop(PRELOAD, 32, run);
+      const trial = process.env["BENCH_STATEMENTS_SQL"];
+      if (trial) await onDatabase(p.db.url, trial);
       await onDatabase(p.db.url, "ANALYZE workflow_runs; ANALYZE step_runs");
       await closedLoop(Math.min(300, RUNS), CONCURRENCY, run); // every connection past its custom plans
       await onDatabase(server.url(), "SELECT pg_stat_statements_reset()");
