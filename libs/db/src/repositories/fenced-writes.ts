@@ -344,8 +344,9 @@ function childValue(column: string): string {
  * The condition naming a lone write's steps `s` by the step ids in `$3` ({@link stepsParam}): one
  * step (almost every write) by equality, several through an array. With `= ANY($3)` the generic plan
  * expects ten ids, reads the run's steps through `step_runs_by_run` and costs about three times the
- * plan made for one id, so PostgreSQL kept planning such a statement at every execution once runs had
- * ten steps or so; by equality, the generic plan is the custom one and is kept (docs/adr/037).
+ * plan made for one id, so once `step_runs` held a few thousand rows PostgreSQL planned such a
+ * statement at every execution; by equality, the generic plan is the custom one and is kept
+ * (docs/adr/037).
  */
 function stepsNamed(stepIds: readonly string[]): string {
   return stepIds.length === 1 ? "s.step_id = $3::text" : "s.step_id = ANY($3::text[])";
