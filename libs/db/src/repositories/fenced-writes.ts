@@ -81,7 +81,8 @@ export class FencedWrites {
 
   /** One step write in its own statement (see {@link updateSteps}; the batch does the same for many). */
   private stepWriteAlone({ runId, fence, stepIds, patch }: StepWrite): Promise<WrittenSteps> {
-    const params: unknown[] = [runId, fence, stepsParam(stepIds)];
+    const params: unknown[] = [runId, fence];
+    const named = stepsNamed(stepIds, params);
     const sets = this.stepSets(patch, params);
     const finishes = finishesStep(patch);
     // a step ending otherwise than succeeded closes its items still open (a sub-workflow for_each
@@ -101,7 +102,7 @@ export class FencedWrites {
       fence,
       `WITH run AS (${finishes ? bumpSeqProgress : bumpSeq}),
             step AS (UPDATE step_runs s SET ${sets.join(", ")}
-                       FROM run WHERE s.run_id = $1 AND ${stepsNamed(stepIds)}
+                       FROM run WHERE s.run_id = $1 AND ${named}
                      RETURNING s.*)${items}
        SELECT run.event_seq AS "__seq", changed.*
          FROM run LEFT JOIN (SELECT * FROM step${closes ? " UNION ALL SELECT * FROM items" : ""}) changed ON true`,
@@ -154,7 +155,8 @@ export class FencedWrites {
     { runId, fence, patch, read }: RunWrite,
     steps: StepsOfEnd,
   ): Promise<RunWritten> {
-    const params: unknown[] = [runId, fence, stepsParam(steps.stepIds)];
+    const params: unknown[] = [runId, fence];
+    const named = stepsNamed(steps.stepIds, params);
     const stepSets = this.stepSets(steps.patch, params);
     const runSets = setList(this.runs, { ...patch, updatedAt: new Date() }, params);
     runSets.push("event_seq = event_seq + 2");
@@ -163,7 +165,7 @@ export class FencedWrites {
       `WITH run AS (UPDATE workflow_runs SET ${runSets.join(", ")}
                      WHERE id = $1 AND fence = $2 RETURNING ${read ? "*" : "id, event_seq"}),
             step AS (UPDATE step_runs s SET ${stepSets.join(", ")}
-                       FROM run WHERE s.run_id = $1 AND ${stepsNamed(steps.stepIds)}
+                       FROM run WHERE s.run_id = $1 AND ${named}
                      RETURNING s.*)
        SELECT ${read ? "run.*" : "run.event_seq"}, (SELECT json_agg(step) FROM step) AS "__written"
               ${read ? `, ${stepsOfRun("run", undefined, "step")}` : ""}
@@ -341,21 +343,30 @@ function childValue(column: string): string {
 }
 
 /**
- * The condition naming a lone write's steps `s` by the step ids in `$3` ({@link stepsParam}): one
- * step (almost every write) by equality, several through an array. With `= ANY($3)` the generic plan
- * expects ten ids, reads the run's steps through `step_runs_by_run` and costs about three times the
- * plan made for one id, so once `step_runs` held a few thousand rows PostgreSQL planned such a
- * statement at every execution; by equality, the generic plan is the custom one and is kept
- * (docs/adr/037).
+ * The condition naming a lone write's steps `s` by their ids, each bound as a parameter of its own
+ * (pushed onto `params`): `s.step_id = $n` for one step (almost every write), `s.step_id IN ($n, …)`
+ * for several. An array parameter (`= ANY($n::text[])`) would do for any count, but for a generic
+ * plan PostgreSQL takes it to hold ten ids: that plan read the run's steps through
+ * `step_runs_by_run` and cost about three times the plan made for one id, so once `step_runs` held a
+ * few thousand rows PostgreSQL planned the statement at every execution. With the ids spelled out
+ * (one text per count), the generic plan is the custom one and is kept (docs/adr/037). Past
+ * {@link SPELLED_OUT} ids (a rare settling of many branches) the array is bound instead, so that the
+ * texts stay few: such a write is planned each time.
  */
-function stepsNamed(stepIds: readonly string[]): string {
-  return stepIds.length === 1 ? "s.step_id = $3::text" : "s.step_id = ANY($3::text[])";
+function stepsNamed(stepIds: readonly string[], params: unknown[]): string {
+  if (stepIds.length === 0) return "false";
+  const first = params.length + 1;
+  if (stepIds.length > SPELLED_OUT) {
+    params.push(stepIds);
+    return `s.step_id = ANY($${first}::text[])`;
+  }
+  params.push(...stepIds);
+  if (stepIds.length === 1) return `s.step_id = $${first}::text`;
+  return `s.step_id IN (${stepIds.map((_, i) => `$${first + i}::text`).join(", ")})`;
 }
 
-/** The `$3` of {@link stepsNamed}: the lone step id, or the array of them. */
-function stepsParam(stepIds: readonly string[]): string | readonly string[] {
-  return stepIds.length === 1 ? stepIds[0]! : stepIds;
-}
+/** The most step ids {@link stepsNamed} binds one by one. */
+const SPELLED_OUT = 8;
 
 /** A step finishing is progress: the run's count of recoveries without progress starts again. */
 function finishesStep(patch: StepPatch): boolean {

@@ -460,7 +460,7 @@ describe("step writes across runs (group commit)", () => {
     }
   });
 
-  it("a lone step write, and a lone run end carrying its last step, are served from the generic plan on runs of many steps (docs/adr/037)", async () => {
+  it("lone step writes (of one step or several) and a lone run end carrying its last step are served from the generic plan on runs of many steps (docs/adr/037)", async () => {
     // a thousand runs of twelve steps, the tables analyzed (as autovacuum or the executor's statistics
     // loop leave them): a run's steps are then spread over enough pages for the planner to tell the
     // plans apart
@@ -492,6 +492,8 @@ describe("step writes across runs (group commit)", () => {
       const fenced = new FencedWrites(single);
       for (const [n, runId] of runIds.entries()) {
         await fenced.updateSteps(runId, "1", [`s${n}`], { status: "succeeded", outputs: { n } });
+        // a write naming two steps (its own text)
+        await fenced.updateSteps(runId, "1", [`s${n + 2}`, `s${n + 3}`], { status: "succeeded" });
         await fenced.endRun(
           runId,
           "1",
@@ -503,8 +505,10 @@ describe("step writes across runs (group commit)", () => {
         `SELECT generic_plans::int AS generic, custom_plans::int AS custom
            FROM pg_prepared_statements WHERE statement LIKE 'WITH run AS (UPDATE workflow_runs%' ORDER BY statement`,
       );
-      // ten executions of each text: PostgreSQL's five custom plans, then the cached generic one
+      // ten executions of each text (one step, two steps, the run end): PostgreSQL's five custom
+      // plans, then the cached generic one
       expect(plans).toEqual([
+        { generic: 5, custom: 5 },
         { generic: 5, custom: 5 },
         { generic: 5, custom: 5 },
       ]);
@@ -515,7 +519,14 @@ describe("step writes across runs (group commit)", () => {
       expect(written).toEqual([
         { step_id: "s3", status: "succeeded" },
         { step_id: "s4", status: "succeeded" },
+        { step_id: "s5", status: "succeeded" },
+        { step_id: "s6", status: "succeeded" },
       ]);
+      // more steps than a write spells out one by one: bound as one array, every one written
+      const all = Array.from({ length: 12 }, (_, i) => `s${i}`);
+      const many = await fenced.updateSteps(runIds[9]!, "1", all, { status: "cancelled" });
+      expect(many.rows.map((row) => row.stepId).sort()).toEqual([...all].sort());
+      expect(many.rows.every((row) => row.status === "cancelled")).toBe(true);
     } finally {
       await single.destroy();
     }
