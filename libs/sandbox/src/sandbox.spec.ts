@@ -232,8 +232,10 @@ describe("Sandbox.close", () => {
       folder = dirname(dir);
       return sandbox.start(sleep(dir));
     });
-    // the sandbox's processes (bubblewrap's, naming its /etc files) and its watchdog (naming the folder)
-    expect(processesWith(folder).length).toBeGreaterThanOrEqual(2);
+    // the sandbox's processes (bubblewrap's, naming its /etc files) and its watchdog (naming the
+    // folder); `start` resolves once the command is spawned, which can be before bubblewrap's own
+    // command line is in place
+    expect(await eventually(() => processesWith(folder).length >= 2, 5_000)).toBe(true);
 
     await sandbox.close();
     expect(existsSync(folder)).toBe(false);
