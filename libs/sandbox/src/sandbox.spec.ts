@@ -7,7 +7,7 @@ import { dirname, join } from "node:path";
 import { DEFAULT_LIMITS } from "./limits.js";
 import { Sandbox, SandboxUnavailableError, type SandboxedCommand } from "./sandbox.js";
 import { sandboxEnv } from "./sandbox-env.js";
-import { eventually, processesWith } from "./testing.js";
+import { commandLineOf, eventually, processesWith } from "./testing.js";
 
 jest.setTimeout(60_000);
 
@@ -217,9 +217,11 @@ describe("Sandbox.close", () => {
       platformUrls: [],
     });
     expect(sandbox.status.mode).toBe("bubblewrap");
+    // a duration of its own, so that its process is known by its command line
+    const seconds = `117.${1000 + Math.floor(Math.random() * 9000)}`;
     const sleep = (dir: string): SandboxedCommand => ({
       command: "sleep",
-      args: ["120"],
+      args: [seconds],
       workDir: dir,
       env: sandboxEnv({ home: dir }),
       network: "none",
@@ -228,14 +230,19 @@ describe("Sandbox.close", () => {
     });
     let folder = "";
     // a command left running (as a step abandoned at a stop would be), its work dir in the sandbox's folder
-    const left = await sandbox.withWorkDir("spec-", (dir) => {
+    const left = await sandbox.withWorkDir("spec-", async (dir) => {
       folder = dirname(dir);
-      return sandbox.start(sleep(dir));
+      const started = await sandbox.start(sleep(dir));
+      // `start` resolves once bubblewrap is spawned, and the work dir goes when this returns: wait
+      // until the command itself runs (bubblewrap has bound the dir by then), or bubblewrap may not
+      // find it; bubblewrap's own command line ends with the command's, so only an exact one counts
+      const command = `sleep ${seconds}`;
+      const running = () => processesWith(command).some((pid) => commandLineOf(pid) === command);
+      expect(await eventually(running, 10_000)).toBe(true);
+      return started;
     });
-    // the sandbox's processes (bubblewrap's, naming its /etc files) and its watchdog (naming the
-    // folder); `start` resolves once the command is spawned, which can be before bubblewrap's own
-    // command line is in place
-    expect(await eventually(() => processesWith(folder).length >= 2, 5_000)).toBe(true);
+    // the sandbox's processes (bubblewrap's, naming its /etc files) and its watchdog (naming the folder)
+    expect(processesWith(folder).length).toBeGreaterThanOrEqual(2);
 
     await sandbox.close();
     expect(existsSync(folder)).toBe(false);
