@@ -46,37 +46,33 @@ interface StatementCost {
   readonly wal_bytes: number;
 }
 
-/** The statements run on database `name`, from the view in the cluster's `postgres` database at `url`. */
-async function statementCosts(url: string, name: string): Promise<StatementCost[]> {
+/** The rows of `sql` (with `values`) on a connection of its own to `url`. */
+async function query<T extends object>(url: string, sql: string, values: unknown[] = []): Promise<T[]> {
   const pg = new PgClient({ connectionString: url });
   await pg.connect();
   try {
-    const { rows } = await pg.query<StatementCost>(
-      `SELECT query, calls::int, plans::int, total_plan_time AS plan_ms, total_exec_time AS exec_ms,
-              rows::int, wal_bytes::float8 AS wal_bytes
-         FROM pg_stat_statements
-        WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1) AND calls > 0
-        ORDER BY total_plan_time + total_exec_time DESC`,
-      [name],
-    );
-    return rows;
+    return (await pg.query<T>(sql, values)).rows;
   } finally {
     await pg.end();
   }
 }
 
-async function onDatabase(url: string, sql: string): Promise<void> {
-  const pg = new PgClient({ connectionString: url });
-  await pg.connect();
-  try {
-    await pg.query(sql);
-  } finally {
-    await pg.end();
-  }
+/** The statements run on database `name`, from the view in the cluster's `postgres` database at `url`. */
+function statementCosts(url: string, name: string): Promise<StatementCost[]> {
+  return query<StatementCost>(
+    url,
+    `SELECT query, calls::int, plans::int, total_plan_time AS plan_ms, total_exec_time AS exec_ms,
+            rows::int, wal_bytes::float8 AS wal_bytes
+       FROM pg_stat_statements
+      WHERE dbid = (SELECT oid FROM pg_database WHERE datname = $1) AND calls > 0
+      ORDER BY total_plan_time + total_exec_time DESC`,
+    [name],
+  );
 }
 
 function report(costs: readonly StatementCost[], runs: number): string {
-  const us = (ms: number, calls: number) => ((ms * 1000) / Math.max(1, calls)).toFixed(1);
+  // every statement listed was called (calls > 0)
+  const us = (ms: number, calls: number) => ((ms * 1000) / calls).toFixed(1);
   const lines = costs.slice(0, TOP).map((c) => {
     const text = c.query.replace(/\s+/g, " ").slice(0, 100);
     // past PostgreSQL's five custom plans per connection, a statement planned at most executions
@@ -84,7 +80,7 @@ function report(costs: readonly StatementCost[], runs: number): string {
     return (
       `${(c.calls / runs).toFixed(2).padStart(6)} calls/run ${String(c.plans).padStart(6)} plans ` +
       `plan ${us(c.plan_ms, c.calls).padStart(7)} µs  exec ${us(c.exec_ms, c.calls).padStart(8)} µs  ` +
-      `rows ${(c.rows / Math.max(1, c.calls)).toFixed(1).padStart(5)}  WAL ${(c.wal_bytes / Math.max(1, c.calls)).toFixed(0).padStart(6)} B` +
+      `rows ${(c.rows / c.calls).toFixed(1).padStart(5)}  WAL ${(c.wal_bytes / c.calls).toFixed(0).padStart(6)} B` +
       `${replanned}\n    ${text}`
     );
   });
@@ -100,7 +96,7 @@ async function main(): Promise<void> {
     "pg_stat_statements.track_planning": "on",
   });
   try {
-    await onDatabase(server.url(), "CREATE EXTENSION pg_stat_statements");
+    await query(server.url(), "CREATE EXTENSION pg_stat_statements");
     // the services' databases (and their template) are made on this cluster
     process.env["TEST_DATABASE_URL"] = server.url();
     const p = await startBenchPlatform({ executors: 1, runnerFor: benchRunner });
@@ -112,10 +108,10 @@ async function main(): Promise<void> {
       const run = () => executeAndWait(client, "measured", "");
       await closedLoop(PRELOAD, 32, run);
       const trial = process.env["BENCH_STATEMENTS_SQL"];
-      if (trial) await onDatabase(p.db.url, trial);
-      await onDatabase(p.db.url, "ANALYZE workflow_runs; ANALYZE step_runs");
+      if (trial) await query(p.db.url, trial);
+      await query(p.db.url, "ANALYZE workflow_runs; ANALYZE step_runs");
       await closedLoop(Math.min(300, RUNS), CONCURRENCY, run); // every connection past its custom plans
-      await onDatabase(server.url(), "SELECT pg_stat_statements_reset()");
+      await query(server.url(), "SELECT pg_stat_statements_reset()");
       const load = await closedLoop(RUNS, CONCURRENCY, run);
       const costs = await statementCosts(server.url(), p.db.name);
       process.stdout.write(
